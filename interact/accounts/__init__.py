@@ -1,0 +1,1 @@
+"""Accounts: staff log-in with roles, optional citizen accounts, user administration."""

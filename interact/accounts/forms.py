@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from interact.accounts.models import ROLE_LABELS, Role
+from interact.core.forms import CaptchaField
+
+
+class LoginForm(FlaskForm):
+    identifier = StringField("账号", validators=[DataRequired("请输入账号"), Length(max=120)],
+                             description="工作人员使用用户名；市民使用手机号或邮箱",
+                             render_kw={"autocomplete": "username"})
+    password = PasswordField("密码", validators=[DataRequired("请输入密码"), Length(max=128)],
+                             render_kw={"autocomplete": "current-password"})
+    remember = BooleanField("在此设备上保持登录（公共电脑请勿勾选）")
+    next = HiddenField()
+
+
+class RegisterForm(FlaskForm):
+    phone = StringField("手机号", validators=[Optional(), Length(max=20)],
+                        render_kw={"autocomplete": "tel", "inputmode": "tel"})
+    email = StringField("电子邮箱", validators=[Optional(), Length(max=120)],
+                        render_kw={"autocomplete": "email", "inputmode": "email"})
+    display_name = StringField("称呼（选填）", validators=[Optional(), Length(max=40)])
+    password = PasswordField("密码", validators=[DataRequired("请输入密码"), Length(min=8, max=128, message="密码长度应为 8–128 位")],
+                             description="至少 8 位，须同时包含字母和数字",
+                             render_kw={"autocomplete": "new-password"})
+    confirm = PasswordField("确认密码", validators=[EqualTo("password", "两次输入的密码不一致")],
+                            render_kw={"autocomplete": "new-password"})
+    captcha = CaptchaField()
+
+
+class ChangePasswordForm(FlaskForm):
+    old_password = PasswordField("原密码", validators=[DataRequired("请输入原密码")],
+                                 render_kw={"autocomplete": "current-password"})
+    new_password = PasswordField("新密码", validators=[DataRequired("请输入新密码")],
+                                 description="至少 8 位，须同时包含字母和数字",
+                                 render_kw={"autocomplete": "new-password"})
+    confirm = PasswordField("确认新密码", validators=[EqualTo("new_password", "两次输入的密码不一致")],
+                            render_kw={"autocomplete": "new-password"})
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class StaffUserForm(FlaskForm):
+    username = StringField("用户名", validators=[DataRequired("请输入用户名"), Length(max=40)])
+    display_name = StringField("姓名", validators=[DataRequired("请输入姓名"), Length(max=40)])
+    roles = MultiCheckboxField("角色", choices=[(r.value, ROLE_LABELS[r]) for r in Role])
+    department_id = SelectField("所属部门", coerce=str, description="部门办理人必须绑定部门")
+    email = StringField("电子邮箱（接收通知）", validators=[Optional(), Length(max=120)])
+    phone = StringField("手机号", validators=[Optional(), Length(max=20)])
+    password = PasswordField("初始密码", validators=[Optional()], description="新建账号时必填；至少 8 位，含字母和数字",
+                             render_kw={"autocomplete": "new-password"})
+
+
+class ResetPasswordForm(FlaskForm):
+    new_password = PasswordField("新密码", validators=[DataRequired("请输入新密码")],
+                                 render_kw={"autocomplete": "new-password"})
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form: a POST button with its CSRF token."""

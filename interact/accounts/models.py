@@ -1,0 +1,101 @@
+"""Staff and citizen accounts with roles."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Optional
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from interact.db import TimestampMixin, str_enum
+from interact.departments.models import Department
+from interact.extensions import db
+
+
+class Role(enum.Enum):
+    ADMIN = "admin"
+    OFFICE = "office"
+    HANDLER = "handler"
+    CURATOR = "curator"
+
+
+ROLE_LABELS = {
+    Role.ADMIN: "系统管理员",
+    Role.OFFICE: "办公室（政务办）",
+    Role.HANDLER: "部门办理人",
+    Role.CURATOR: "知识库管理员",
+}
+
+
+class UserRole(db.Model):
+    __tablename__ = "user_roles"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[Role] = mapped_column(str_enum(Role, 16), primary_key=True)
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    """A staff member (log-in by username) or a citizen (log-in by phone or e-mail)."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Staff log-in name; NULL for citizens.
+    username: Mapped[Optional[str]] = mapped_column(sa.String(40), unique=True)
+    #: Citizens' mobile number (log-in and pre-fill); staff may leave it empty.
+    phone: Mapped[Optional[str]] = mapped_column(sa.String(20), unique=True)
+    email: Mapped[Optional[str]] = mapped_column(sa.String(120), unique=True)
+    display_name: Mapped[str] = mapped_column(sa.String(40), default="")
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    #: Staff accounts see the workspace and time out when idle.
+    is_staff: Mapped[bool] = mapped_column(default=False)
+    #: Department a handler works for (required for the handler role).
+    department_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("departments.id"), index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    #: Consecutive failed log-ins; reset on success.
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    #: Log-in refused until then after too many failures.
+    locked_until: Mapped[Optional[datetime]]
+    last_login_at: Mapped[Optional[datetime]]
+    password_changed_at: Mapped[Optional[datetime]]
+    #: Bumped on password change so other sessions of the account are logged out.
+    session_token: Mapped[str] = mapped_column(sa.String(32), default="")
+
+    department: Mapped[Optional[Department]] = relationship()
+    role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+
+    @property
+    def roles(self) -> set[Role]:
+        return {row.role for row in self.role_rows}
+
+    def has_role(self, role: Role | str) -> bool:
+        role = Role(role) if isinstance(role, str) else role
+        return self.is_staff and self.active and role in self.roles
+
+    def set_roles(self, roles: set[Role]) -> None:
+        current = {row.role: row for row in self.role_rows}
+        for role in set(current) - roles:
+            self.role_rows.remove(current[role])
+        for role in roles - set(current):
+            self.role_rows.append(UserRole(role=role))
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [ROLE_LABELS[r] for r in Role if r in self.roles]
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return self.active
+
+    def get_id(self) -> str:
+        # Including the session token invalidates old sessions after a password change.
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def label(self) -> str:
+        return self.display_name or self.username or self.phone or self.email or f"用户{self.id}"
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.username or self.phone or self.email}>"

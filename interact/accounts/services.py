@@ -1,0 +1,304 @@
+"""Account rules: authentication with lock-out, passwords, staff and citizen accounts."""
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from interact.accounts.models import Role, User
+from interact.core import audit, clock
+from interact.core.errors import Conflict, DomainError, InvalidInput, NotFound
+from interact.core.permissions import ensure_role
+from interact.core.privacy import normalize_mobile
+from interact.departments.models import Department
+from interact.extensions import db
+
+MAX_FAILED_LOGINS = 5
+LOCKOUT = timedelta(minutes=15)
+_USERNAME = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{2,39}$")
+
+
+class LoginFailed(DomainError):
+    status_code = 401
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def check_password_strength(password: str) -> None:
+    if len(password or "") < 8 or len(password) > 128:
+        raise InvalidInput("密码长度应为 8–128 位。", fields={"password": "密码长度应为 8–128 位"})
+    if not (re.search(r"[A-Za-z]", password) and re.search(r"\d", password)):
+        raise InvalidInput("密码须同时包含字母和数字。", fields={"password": "须同时包含字母和数字"})
+
+
+def find_login(identifier: str) -> User | None:
+    """Staff log in by username; citizens by mobile number or e-mail."""
+    identifier = (identifier or "").strip()
+    if not identifier:
+        return None
+    mobile = normalize_mobile(identifier)
+    if mobile:
+        condition = User.phone == mobile
+    elif "@" in identifier:
+        condition = sa_lower(User.email) == identifier.lower()
+    else:
+        condition = User.username == identifier
+    return db.session.scalar(db.select(User).where(condition))
+
+
+def sa_lower(column):
+    return db.func.lower(column)
+
+
+def authenticate(identifier: str, password: str) -> User:
+    """Check credentials, counting failures and locking the account after too many.
+
+    The same message is given for an unknown account and a wrong password, so log-in
+    cannot be used to find out which accounts exist.
+    """
+    user = find_login(identifier)
+    now = clock.now()
+    if user is None:
+        # Spend the same time as a real check so timing does not reveal unknown accounts.
+        check_password_hash(_dummy_hash(), password or "")
+        raise LoginFailed("账号或密码错误。")
+    if user.locked_until is not None and user.locked_until > now:
+        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
+        raise LoginFailed(f"登录失败次数过多，账号已临时锁定，请 {minutes} 分钟后再试。")
+    if not check_password_hash(user.password_hash, password or ""):
+        user.failed_logins += 1
+        if user.failed_logins >= MAX_FAILED_LOGINS:
+            user.locked_until = now + LOCKOUT
+            user.failed_logins = 0
+            audit.record("user.locked", "user", user.id, note="连续登录失败")
+            db.session.flush()
+            raise LoginFailed("登录失败次数过多，账号已临时锁定 15 分钟。")
+        audit.record("user.login_failed", "user", user.id)
+        db.session.flush()
+        raise LoginFailed(f"账号或密码错误，还可尝试 {MAX_FAILED_LOGINS - user.failed_logins} 次。")
+    if not user.active:
+        raise LoginFailed("该账号已停用，请联系管理员。")
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now
+    audit.record("user.login", "user", user.id, actor=user)
+    db.session.flush()
+    return user
+
+
+_dummy_hash_cache: list[str] = []
+
+
+def _dummy_hash() -> str:
+    if not _dummy_hash_cache:
+        _dummy_hash_cache.append(hash_password(secrets.token_hex(8)))
+    return _dummy_hash_cache[0]
+
+
+def change_password(user: User, old_password: str, new_password: str) -> None:
+    if not check_password_hash(user.password_hash, old_password or ""):
+        raise InvalidInput("原密码不正确。", fields={"old_password": "原密码不正确"})
+    if old_password == new_password:
+        raise InvalidInput("新密码不能与原密码相同。", fields={"new_password": "不能与原密码相同"})
+    check_password_strength(new_password)
+    _set_password(user, new_password)
+    audit.record("user.password_changed", "user", user.id, actor=user)
+
+
+def _set_password(user: User, password: str) -> None:
+    user.password_hash = hash_password(password)
+    user.password_changed_at = clock.now()
+    user.session_token = secrets.token_hex(8)
+    db.session.flush()
+
+
+@dataclass
+class StaffData:
+    username: str
+    display_name: str
+    roles: set[Role]
+    department_id: int | None = None
+    email: str | None = None
+    phone: str | None = None
+
+
+def _check_staff_data(data: StaffData, user: User | None) -> None:
+    if not _USERNAME.match(data.username or ""):
+        raise InvalidInput(
+            "用户名须以字母开头，由 3–40 位字母、数字、下划线、点或减号组成。",
+            fields={"username": "格式不正确"},
+        )
+    clash = db.session.scalar(db.select(User).where(User.username == data.username))
+    if clash is not None and clash is not user:
+        raise Conflict("该用户名已被使用。", fields={"username": "已被使用"})
+    if not data.roles:
+        raise InvalidInput("请至少选择一个角色。", fields={"roles": "请至少选择一个角色"})
+    if Role.HANDLER in data.roles:
+        if data.department_id is None:
+            raise InvalidInput("部门办理人必须绑定一个部门。", fields={"department_id": "请选择部门"})
+    if data.department_id is not None:
+        department = db.session.get(Department, data.department_id)
+        if department is None or not department.active:
+            raise InvalidInput("所选部门不存在或已停用。", fields={"department_id": "部门无效"})
+    for field, value, column in (("email", data.email, User.email), ("phone", data.phone, User.phone)):
+        if value:
+            other = db.session.scalar(db.select(User).where(column == value))
+            if other is not None and other is not user:
+                raise Conflict("该手机号或邮箱已被其他账号使用。", fields={field: "已被使用"})
+
+
+def create_staff_user(data: StaffData, password: str, *, actor) -> User:
+    ensure_role(actor, "admin")
+    data.email = _clean_email(data.email)
+    data.phone = _clean_phone(data.phone)
+    _check_staff_data(data, None)
+    check_password_strength(password)
+    user = User(
+        username=data.username,
+        display_name=data.display_name.strip() or data.username,
+        is_staff=True,
+        department_id=data.department_id,
+        email=data.email,
+        phone=data.phone,
+        password_hash="",
+    )
+    user.set_roles(data.roles)
+    db.session.add(user)
+    _set_password(user, password)
+    audit.record("user.created", "user", user.id, actor=actor, note=user.label,
+                 data={"roles": sorted(r.value for r in data.roles)})
+    return user
+
+
+def update_staff_user(user: User, data: StaffData, *, actor) -> User:
+    ensure_role(actor, "admin")
+    if not user.is_staff:
+        raise InvalidInput("市民账号不能在此编辑。")
+    data.email = _clean_email(data.email)
+    data.phone = _clean_phone(data.phone)
+    _check_staff_data(data, user)
+    if user.id == actor.id and Role.ADMIN not in data.roles:
+        raise InvalidInput("不能取消自己的管理员角色。")
+    before = sorted(r.value for r in user.roles)
+    user.username = data.username
+    user.display_name = data.display_name.strip() or data.username
+    user.department_id = data.department_id
+    user.email, user.phone = data.email, data.phone
+    user.set_roles(data.roles)
+    db.session.flush()
+    audit.record("user.updated", "user", user.id, actor=actor, note=user.label,
+                 data={"roles_before": before, "roles": sorted(r.value for r in data.roles)})
+    return user
+
+
+def reset_password(user: User, new_password: str, *, actor) -> None:
+    ensure_role(actor, "admin")
+    check_password_strength(new_password)
+    _set_password(user, new_password)
+    user.locked_until = None
+    user.failed_logins = 0
+    audit.record("user.password_reset", "user", user.id, actor=actor)
+
+
+def set_user_active(user: User, active: bool, *, actor) -> None:
+    ensure_role(actor, "admin")
+    if user.id == actor.id and not active:
+        raise InvalidInput("不能停用自己的账号。")
+    user.active = active
+    user.session_token = secrets.token_hex(8)
+    db.session.flush()
+    audit.record("user.activated" if active else "user.deactivated", "user", user.id, actor=actor)
+
+
+def unlock_user(user: User, *, actor) -> None:
+    ensure_role(actor, "admin")
+    user.locked_until = None
+    user.failed_logins = 0
+    db.session.flush()
+    audit.record("user.unlocked", "user", user.id, actor=actor)
+
+
+def register_citizen(*, phone: str | None, email: str | None, password: str, display_name: str = "") -> User:
+    """Optional citizen account; registration is never required to read, ask or submit."""
+    phone = _clean_phone(phone)
+    email = _clean_email(email)
+    if not phone and not email:
+        raise InvalidInput("请填写手机号或电子邮箱。", fields={"phone": "手机号和邮箱至少填写一项"})
+    check_password_strength(password)
+    if phone and db.session.scalar(db.select(User.id).where(User.phone == phone)):
+        raise Conflict("该手机号已注册，请直接登录。", fields={"phone": "已注册"})
+    if email and db.session.scalar(db.select(User.id).where(sa_lower(User.email) == email.lower())):
+        raise Conflict("该邮箱已注册，请直接登录。", fields={"email": "已注册"})
+    user = User(phone=phone, email=email, display_name=display_name.strip()[:40], is_staff=False, password_hash="")
+    db.session.add(user)
+    _set_password(user, password)
+    audit.record("user.registered", "user", user.id, actor=None)
+    return user
+
+
+def _clean_phone(phone: str | None) -> str | None:
+    if not phone or not phone.strip():
+        return None
+    mobile = normalize_mobile(phone)
+    if mobile is None:
+        raise InvalidInput("请输入正确的11位手机号码。", fields={"phone": "手机号格式不正确"})
+    return mobile
+
+
+def _clean_email(email: str | None) -> str | None:
+    if not email or not email.strip():
+        return None
+    try:
+        return validate_email(email.strip(), check_deliverability=False).normalized
+    except EmailNotValidError:
+        raise InvalidInput("请输入正确的电子邮箱地址。", fields={"email": "邮箱格式不正确"}) from None
+
+
+def load_user(session_id: str) -> User | None:
+    """Flask-Login loader: ``"<id>:<session token>"``."""
+    user_id, _, token = (session_id or "").partition(":")
+    if not user_id.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.session_token != token or not user.active:
+        return None
+    return user
+
+
+def get_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("用户不存在。")
+    return user
+
+
+def staff_users() -> list[User]:
+    return list(db.session.scalars(db.select(User).where(User.is_staff.is_(True)).order_by(User.id)))
+
+
+def handlers_of(department_id: int) -> list[User]:
+    """Active handlers bound to a department (notification recipients)."""
+    from interact.accounts.models import UserRole
+
+    return list(
+        db.session.scalars(
+            db.select(User)
+            .join(UserRole)
+            .where(User.department_id == department_id, User.active.is_(True), UserRole.role == Role.HANDLER)
+        )
+    )
+
+
+def users_with_role(role: Role) -> list[User]:
+    from interact.accounts.models import UserRole
+
+    return list(
+        db.session.scalars(db.select(User).join(UserRole).where(User.active.is_(True), UserRole.role == role))
+    )

@@ -1,0 +1,229 @@
+"""Log-in, log-out, citizen registration, password change and staff-user administration."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from interact.accounts import services
+from interact.accounts.forms import (
+    ChangePasswordForm,
+    ConfirmForm,
+    LoginForm,
+    RegisterForm,
+    ResetPasswordForm,
+    StaffUserForm,
+)
+from interact.accounts.models import Role
+from interact.core.errors import DomainError
+from interact.core.forms import apply_field_errors
+from interact.core.permissions import roles_required
+from interact.core.views import safe_next
+from interact.departments.services import active_departments
+from interact.extensions import db, limiter
+
+bp = Blueprint("accounts", __name__)
+
+#: Links on a citizen's account page contributed by feature modules: callables taking the
+#: user and returning ``(label, url)`` or ``None``.
+account_links: list = []
+
+
+def _login_limit() -> str:
+    return current_app.config["RATELIMIT_LOGIN"]
+
+
+def _public_post_limit() -> str:
+    return current_app.config["RATELIMIT_PUBLIC_POST"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.identifier.data, form.password.data)
+        except DomainError as error:
+            db.session.commit()  # keep the failure count and lock-out
+            form.password.errors = [error.message]
+            return render_template("accounts/login.html", form=form), 401
+        db.session.commit()
+        login_user(user, remember=form.remember.data and not user.is_staff)
+        flash(f"欢迎，{user.label}。", "success")
+        default = url_for("office.workspace") if user.is_staff else url_for("accounts.account")
+        return redirect(safe_next(form.next.data, default))
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout():
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        logout_user()
+        flash("您已安全退出。", "info")
+    return redirect(url_for("site.home"))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_public_post_limit, methods=["POST"])
+def register():
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = services.register_citizen(
+                phone=form.phone.data, email=form.email.data, password=form.password.data,
+                display_name=form.display_name.data or "",
+            )
+        except DomainError as error:
+            db.session.rollback()
+            apply_field_errors(form, error.fields)
+            flash(error.message, "error")
+            return render_template("accounts/register.html", form=form), error.status_code
+        db.session.commit()
+        login_user(user)
+        flash("注册成功。以后提交来信、意见时将自动填写您的联系方式。", "success")
+        return redirect(url_for("accounts.account"))
+    return render_template("accounts/register.html", form=form)
+
+
+@bp.get("/account")
+@login_required
+def account():
+    if current_user.is_staff:
+        return redirect(url_for("office.workspace"))
+    links = [link for contribute in account_links if (link := contribute(current_user))]
+    return render_template("accounts/account.html", links=links)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.old_password.data, form.new_password.data)
+        except DomainError as error:
+            db.session.rollback()
+            apply_field_errors(form, error.fields)
+            return render_template("accounts/password.html", form=form), error.status_code
+        db.session.commit()
+        login_user(current_user)  # the session token changed; keep this session
+        flash("密码已修改，其他设备上的登录已失效。", "success")
+        return redirect(url_for("accounts.account"))
+    return render_template("accounts/password.html", form=form)
+
+
+# --- staff-user administration (admin) -------------------------------------------------
+
+
+def _department_choices():
+    return [("", "（不绑定部门）")] + [(str(d.id), d.name) for d in active_departments()]
+
+
+def _staff_data(form: StaffUserForm) -> services.StaffData:
+    return services.StaffData(
+        username=form.username.data.strip(),
+        display_name=form.display_name.data,
+        roles={Role(r) for r in form.roles.data or []},
+        department_id=int(form.department_id.data) if form.department_id.data else None,
+        email=form.email.data,
+        phone=form.phone.data,
+    )
+
+
+@bp.get("/staff/users")
+@roles_required("admin")
+def users():
+    return render_template("accounts/users.html", users=services.staff_users(), action_form=ConfirmForm())
+
+
+@bp.route("/staff/users/new", methods=["GET", "POST"])
+@roles_required("admin")
+def new_user():
+    form = StaffUserForm()
+    form.department_id.choices = _department_choices()
+    if form.validate_on_submit():
+        try:
+            if not form.password.data:
+                raise DomainError("请设置初始密码。", fields={"password": "请设置初始密码"})
+            user = services.create_staff_user(_staff_data(form), form.password.data, actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            apply_field_errors(form, error.fields)
+            flash(error.message, "error")
+            return render_template("accounts/user_form.html", form=form, user=None), 422
+        db.session.commit()
+        flash(f"已创建账号“{user.label}”。", "success")
+        return redirect(url_for("accounts.users"))
+    return render_template("accounts/user_form.html", form=form, user=None)
+
+
+@bp.route("/staff/users/<int:user_id>", methods=["GET", "POST"])
+@roles_required("admin")
+def edit_user(user_id: int):
+    user = services.get_user(user_id)
+    if not user.is_staff:
+        abort(404)
+    form = StaffUserForm(obj=user if request.method == "GET" else None)
+    form.department_id.choices = _department_choices()
+    if request.method == "GET":
+        form.roles.data = [r.value for r in user.roles]
+        form.department_id.data = str(user.department_id or "")
+    if form.validate_on_submit():
+        try:
+            services.update_staff_user(user, _staff_data(form), actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            apply_field_errors(form, error.fields)
+            flash(error.message, "error")
+            return render_template("accounts/user_form.html", form=form, user=user), 422
+        db.session.commit()
+        flash("账号已保存。", "success")
+        return redirect(url_for("accounts.users"))
+    return render_template("accounts/user_form.html", form=form, user=user, reset_form=ResetPasswordForm())
+
+
+@bp.post("/staff/users/<int:user_id>/password")
+@roles_required("admin")
+def reset_user_password(user_id: int):
+    user = services.get_user(user_id)
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(user, form.new_password.data, actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            return redirect(url_for("accounts.edit_user", user_id=user.id))
+        db.session.commit()
+        flash("密码已重置，请通过安全渠道告知本人。", "success")
+    return redirect(url_for("accounts.edit_user", user_id=user.id))
+
+
+@bp.post("/staff/users/<int:user_id>/active")
+@roles_required("admin")
+def set_user_active(user_id: int):
+    user = services.get_user(user_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            services.set_user_active(user, request.form.get("active") == "1", actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            return redirect(url_for("accounts.users"))
+        db.session.commit()
+        flash("账号状态已更新。", "success")
+    return redirect(url_for("accounts.users"))
+
+
+@bp.post("/staff/users/<int:user_id>/unlock")
+@roles_required("admin")
+def unlock_user(user_id: int):
+    user = services.get_user(user_id)
+    if ConfirmForm().validate_on_submit():
+        services.unlock_user(user, actor=current_user)
+        db.session.commit()
+        flash("账号已解锁。", "success")
+    return redirect(url_for("accounts.users"))

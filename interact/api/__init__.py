@@ -1,0 +1,4 @@
+"""JSON API (``/api/v1``) for 政务新媒体 clients; documented at ``/api/v1/openapi.json``."""
+from flask import Blueprint
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")

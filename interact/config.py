@@ -1,0 +1,82 @@
+"""Configuration: defaults here, then ``INTERACT_*`` environment variables.
+
+``INTERACT_SECRET_KEY``, ``INTERACT_DATABASE_URL``, ``INTERACT_MAIL_SERVER`` … override the
+names below without the prefix; values are parsed as JSON when they look like JSON
+(``INTERACT_SESSION_COOKIE_SECURE=false``).
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class DefaultConfig:
+    #: Never defaulted: create_app refuses to start without it outside testing.
+    SECRET_KEY: str | None = None
+    #: SQLAlchemy URL; defaults to ``instance/interact.db`` (SQLite). PostgreSQL:
+    #: ``postgresql+psycopg://user:pass@host/dbname``.
+    DATABASE_URL: str | None = None
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    # Cookies and sessions
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = True
+    PERMANENT_SESSION_LIFETIME = timedelta(days=7)
+    #: Staff are logged out after this many idle minutes.
+    STAFF_IDLE_MINUTES = 30
+    PASSWORD_HASH_METHOD = "scrypt"
+
+    # Forms
+    WTF_CSRF_TIME_LIMIT = 8 * 3600
+    CAPTCHA_ENABLED = True
+
+    # Uploads: stored outside static/, served through checked routes.
+    UPLOAD_FOLDER: str | None = None
+    UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+    MAX_CONTENT_LENGTH = 210 * 1024 * 1024  # the largest upload (interview video) + form
+
+    # Rate limits (Flask-Limiter). Memory storage is per process; use redis:// or
+    # memcached:// in production with several workers.
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_LOGIN = "10 per minute;50 per hour"
+    RATELIMIT_PUBLIC_POST = "5 per minute;30 per hour"
+
+    # Mail (notifications): unset MAIL_SERVER means in-app inbox only.
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_SENDER = "政民互动平台 <noreply@example.gov.cn>"
+    MAIL_TIMEOUT = 10
+
+    #: Public base URL used in e-mails (links from outside a request).
+    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    #: Portal name shown in the header.
+    SITE_NAME = "政民互动"
+    CITY_NAME = "示范市"
+
+    #: Demo only: run the whole process as if this many days had passed.
+    CLOCK_OFFSET_DAYS = 0
+
+    JSON_AS_ASCII = False
+
+
+class TestConfig(DefaultConfig):
+    TESTING = True
+    SECRET_KEY = "test-secret-key-not-for-production"
+    DATABASE_URL = "sqlite://"
+    WTF_CSRF_ENABLED = False
+    CAPTCHA_ENABLED = False
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    RATELIMIT_ENABLED = True

@@ -1,0 +1,71 @@
+"""Command-line tools: ``flask --app interact seed-demo``, ``create-admin``, ``demo-logins``."""
+from __future__ import annotations
+
+import importlib
+
+import click
+from flask import Flask
+
+from interact.extensions import db
+
+#: Demo seeders, in dependency order; each module exposes ``seed(context) -> None``.
+DEMO_SEEDERS = [
+    "interact.core.demo",
+]
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(seed_demo)
+    app.cli.add_command(create_admin)
+    app.cli.add_command(demo_logins)
+
+
+@click.command("seed-demo")
+@click.option("--force", is_flag=True, help="Seed even if the database already has departments.")
+def seed_demo(force: bool) -> None:
+    """Load demo departments, users and content into an empty database."""
+    from interact.departments.models import Department
+
+    if not force and db.session.scalar(db.select(db.func.count(Department.id))):
+        click.echo("Database already has data; demo not loaded (use --force to add it anyway).")
+        return
+    context: dict = {}
+    for name in DEMO_SEEDERS:
+        importlib.import_module(name).seed(context)
+        db.session.commit()
+    click.echo("Demo data loaded.")
+
+
+@click.command("demo-logins")
+def demo_logins() -> None:
+    """Print the demo log-ins."""
+    from interact.core.demo import DEMO_LOGINS
+
+    click.echo("Demo log-ins (http://127.0.0.1:5000/login):")
+    for username, password, role in DEMO_LOGINS:
+        click.echo(f"  {role:<28} {username:<16} {password}")
+
+
+@click.command("create-admin")
+@click.argument("username")
+@click.password_option()
+def create_admin(username: str, password: str) -> None:
+    """Create the first administrator (production set-up)."""
+    from interact.accounts.models import Role, User
+    from interact.accounts.services import _set_password, check_password_strength
+    from interact.core import audit
+    from interact.core.errors import DomainError
+
+    if db.session.scalar(db.select(User).where(User.username == username)):
+        raise click.ClickException("该用户名已存在。")
+    try:
+        check_password_strength(password)
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    user = User(username=username, display_name=username, is_staff=True, password_hash="")
+    user.set_roles({Role.ADMIN})
+    db.session.add(user)
+    _set_password(user, password)
+    audit.record("user.created", "user", user.id, note="create-admin")
+    db.session.commit()
+    click.echo(f"Administrator {username} created.")

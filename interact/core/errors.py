@@ -1,0 +1,92 @@
+"""Domain errors and the error pages (Chinese HTML, JSON under ``/api/``)."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+
+class DomainError(Exception):
+    """A rule of the domain was broken; ``message`` is shown to the user (Chinese)."""
+
+    status_code = 400
+
+    def __init__(self, message: str, *, fields: dict[str, str] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.fields = fields or {}
+
+
+class InvalidInput(DomainError):
+    status_code = 422
+
+
+class PermissionDenied(DomainError):
+    status_code = 403
+
+
+class NotFound(DomainError):
+    status_code = 404
+
+
+class Conflict(DomainError):
+    status_code = 409
+
+
+class InvalidTransition(Conflict):
+    """A workflow step that the state table does not allow."""
+
+
+MESSAGES = {
+    400: ("请求有误", "提交的内容无法处理，请检查后重试。"),
+    401: ("需要登录", "请先登录后再访问此页面。"),
+    403: ("无权访问", "您没有权限访问此页面或执行此操作。"),
+    404: ("页面不存在", "您访问的页面不存在或已被撤下。"),
+    405: ("请求方式不被允许", "此页面不支持该请求方式。"),
+    409: ("操作冲突", "当前状态下不能执行此操作，请刷新页面后重试。"),
+    413: ("文件过大", "上传的文件超过了大小限制，请压缩后重新上传。"),
+    422: ("内容有误", "提交的内容未通过校验，请检查后重试。"),
+    429: ("操作过于频繁", "您的操作过于频繁，请稍后再试。"),
+    500: ("系统繁忙", "服务器暂时无法处理您的请求，请稍后再试。如问题持续，请联系网站管理员。"),
+}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def error_response(status: int, message: str | None = None, fields: dict[str, str] | None = None):
+    title, default_message = MESSAGES.get(status, MESSAGES[400 if status < 500 else 500])
+    message = message or default_message
+    if wants_json():
+        body = {"error": {"status": status, "title": title, "message": message}}
+        if fields:
+            body["error"]["fields"] = fields
+        return jsonify(body), status
+    return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def handle_domain_error(error: DomainError):
+        return error_response(error.status_code, error.message, error.fields)
+
+    @app.errorhandler(HTTPException)
+    def handle_http_exception(error: HTTPException):
+        status = error.code or 500
+        # CSRF failures and similar carry English descriptions; show our Chinese text.
+        message = None
+        if status == 400 and getattr(error, "description", "").startswith("The CSRF"):
+            message = "页面已过期或表单校验失败，请刷新页面后重新提交。"
+        return error_response(status, message)
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(error: Exception):
+        log.exception("Unhandled error on %s %s", request.method, request.path)
+        from interact.extensions import db
+
+        db.session.rollback()
+        return error_response(500)

@@ -1,0 +1,115 @@
+"""Tables of the shared building blocks (audit trail, calendar, sensitive words, settings,
+stored files)."""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import Any, Optional
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from interact.db import TimestampMixin, _utcnow, str_enum
+from interact.extensions import db
+
+
+class AuditEvent(db.Model):
+    """One recorded state change: who did what to which object, when."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (sa.Index("ix_audit_events_target", "target_type", "target_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: When it happened (UTC).
+    occurred_at: Mapped[datetime] = mapped_column(default=_utcnow, index=True)
+    #: The staff member or citizen account that acted; NULL for the public or the system.
+    actor_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    #: Display name of the actor at the time (kept even if the account is renamed).
+    actor_label: Mapped[str] = mapped_column(sa.String(80), default="系统")
+    #: Dotted action name, e.g. ``letter.assigned`` or ``user.locked``.
+    action: Mapped[str] = mapped_column(sa.String(64), index=True)
+    #: Kind of object acted on (``letter``, ``user``, ``department`` …).
+    target_type: Mapped[str] = mapped_column(sa.String(32))
+    target_id: Mapped[Optional[int]]
+    #: Free-text note shown in histories.
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    #: Structured details (old/new values), never personal data of citizens.
+    data: Mapped[Optional[dict[str, Any]]] = mapped_column(sa.JSON)
+    #: Remote address of the request, for security events (log-in failures).
+    ip: Mapped[Optional[str]] = mapped_column(sa.String(45))
+
+
+class SensitiveWordLevel(enum.Enum):
+    #: Hold the text for manual review.
+    REVIEW = "review"
+    #: Refuse the text outright (e.g. obvious spam or abuse).
+    BLOCK = "block"
+
+
+class SensitiveWord(TimestampMixin, db.Model):
+    """An entry of the office-editable sensitive-word list (敏感词)."""
+
+    __tablename__ = "sensitive_words"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The word as matched after normalisation (case, width, traditional → simplified).
+    word: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    level: Mapped[SensitiveWordLevel] = mapped_column(
+        str_enum(SensitiveWordLevel, 16), default=SensitiveWordLevel.REVIEW
+    )
+    #: Optional category shown to moderators (广告, 辱骂, 涉密 …).
+    category: Mapped[str] = mapped_column(sa.String(32), default="")
+
+
+class CalendarDayKind(enum.Enum):
+    #: A statutory holiday or rest day that would otherwise be a working day.
+    HOLIDAY = "holiday"
+    #: A make-up working day (调休上班) that would otherwise be a weekend.
+    WORKDAY = "workday"
+
+
+class CalendarDay(TimestampMixin, db.Model):
+    """Admin-maintained override of the working-day calendar (节假日/调休设置).
+
+    chinese-calendar covers the years its release knows; these rows add the years it does
+    not cover yet and win over it where both speak of a day.
+    """
+
+    __tablename__ = "calendar_days"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(unique=True)
+    kind: Mapped[CalendarDayKind] = mapped_column(str_enum(CalendarDayKind, 16))
+    #: Holiday name shown to staff (春节, 国庆节 …).
+    name: Mapped[str] = mapped_column(sa.String(32), default="")
+
+
+class Setting(db.Model):
+    """A small key/value store for admin settings and cross-process version stamps."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    value: Mapped[Any] = mapped_column(sa.JSON)
+    updated_at: Mapped[datetime] = mapped_column(default=_utcnow, onupdate=_utcnow)
+
+
+class StoredFile(db.Model):
+    """An uploaded file kept outside ``static/`` under ``UPLOAD_FOLDER``."""
+
+    __tablename__ = "stored_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Random public key used in URLs (never the database id).
+    key: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    #: File name as uploaded, for downloads only (never used as a path).
+    original_name: Mapped[str] = mapped_column(sa.String(200))
+    #: MIME type detected from the file's content, not from the browser.
+    content_type: Mapped[str] = mapped_column(sa.String(80))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    #: Public files (interview photos, draft documents) are served to anyone; private
+    #: ones (letter attachments) only through the owning module's scoped route.
+    public: Mapped[bool] = mapped_column(default=False)
+    uploaded_at: Mapped[datetime] = mapped_column(default=_utcnow)
+    uploaded_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))

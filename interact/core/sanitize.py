@@ -1,0 +1,58 @@
+"""The one place staff rich text is cleaned (bleach with a fixed allow-list)."""
+from __future__ import annotations
+
+import bleach
+from markupsafe import Markup
+
+ALLOWED_TAGS = frozenset(
+    {
+        "p", "br", "strong", "b", "em", "i", "u", "s", "sub", "sup",
+        "h2", "h3", "h4", "blockquote", "ul", "ol", "li",
+        "table", "thead", "tbody", "tr", "th", "td", "caption",
+        "a", "img", "hr", "span", "div", "pre", "code",
+    }
+)
+ALLOWED_ATTRIBUTES = {
+    "a": ["href", "title", "rel"],
+    "img": ["src", "alt", "title", "width", "height"],
+    "th": ["colspan", "rowspan", "scope"],
+    "td": ["colspan", "rowspan"],
+}
+ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto", "tel"})
+
+_cleaner = bleach.sanitizer.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    protocols=ALLOWED_PROTOCOLS,
+    strip=True,
+    strip_comments=True,
+)
+
+
+def clean_html(html: str | None) -> str:
+    """Return ``html`` reduced to the allow-list; scripts, handlers and styles are removed."""
+    if not html:
+        return ""
+    cleaned = _cleaner.clean(html)
+    # Links written by staff open normally but must not leak the referrer or the opener.
+    return bleach.linkify(cleaned, callbacks=[_link_attributes], parse_email=False)
+
+
+def _link_attributes(attrs, new=False):
+    attrs[(None, "rel")] = "noopener noreferrer"
+    return attrs
+
+
+def safe_html(html: str | None) -> Markup:
+    """Mark already-sanitised HTML for templates, cleaning it again for defence in depth."""
+    return Markup(clean_html(html))
+
+
+def text_to_html(text: str | None) -> Markup:
+    """Plain text (e.g. a citizen's letter) as escaped paragraphs."""
+    if not text:
+        return Markup("")
+    paragraphs = [p for p in text.replace("\r\n", "\n").split("\n\n")]
+    return Markup("").join(
+        Markup("<p>{}</p>").format(Markup("<br>").join(p.split("\n"))) for p in paragraphs if p.strip()
+    )

@@ -1,0 +1,58 @@
+"""Security headers and the staff idle timeout."""
+from __future__ import annotations
+
+import time
+
+from flask import Flask, flash, redirect, request, session, url_for
+from flask_login import current_user, logout_user
+
+CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data: blob:",
+        "media-src 'self'",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def register(app: Flask) -> None:
+    @app.after_request
+    def set_security_headers(response):
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CSP)
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
+        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        if request.is_secure:
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        if current_user.is_authenticated and "Cache-Control" not in headers:
+            # Pages with personal data or staff work must not stay in shared caches.
+            headers["Cache-Control"] = "no-store"
+        return response
+
+    @app.before_request
+    def expire_idle_staff_sessions():
+        if request.endpoint == "static" or not current_user.is_authenticated or not current_user.is_staff:
+            return None
+        now = time.time()
+        idle_limit = app.config["STAFF_IDLE_MINUTES"] * 60
+        last_seen = session.get("_seen")
+        if last_seen is not None and now - last_seen > idle_limit:
+            logout_user()
+            session.pop("_seen", None)
+            flash("您已长时间未操作，为保障安全已自动退出，请重新登录。", "info")
+            if request.path.startswith("/api/"):
+                return None
+            return redirect(url_for("accounts.login", next=request.full_path if request.method == "GET" else None))
+        session["_seen"] = now
+        return None

@@ -1,0 +1,74 @@
+"""Template filters and globals shared by every page."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Flask, current_app, request, url_for
+from flask_login import current_user
+from werkzeug.routing import BuildError
+
+from interact.core import clock
+from interact.core.privacy import mask_name
+from interact.core.sanitize import safe_html, text_to_html
+
+LARGE_TEXT_COOKIE = "large_text"
+
+#: Extra header counters (e.g. unread notifications) contributed by feature modules:
+#: callables taking the user and returning a dict merged into the template context.
+context_contributors: list = []
+
+
+def localdt(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    if value is None:
+        return ""
+    return clock.to_local(value).strftime(fmt)
+
+
+def localdate(value: datetime | date | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = clock.to_local(value).date()
+    return value.strftime("%Y-%m-%d")
+
+
+def nav_url(endpoint: str, **values) -> str | None:
+    """URL for an endpoint, or ``None`` when that part of the site is not installed."""
+    try:
+        return url_for(endpoint, **values)
+    except BuildError:
+        return None
+
+
+def page_url(page: int) -> str:
+    """The current page's URL with another ``page`` argument (filters kept)."""
+    args = request.args.to_dict()
+    args["page"] = page
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.filters.update(
+        localdt=localdt,
+        localdate=localdate,
+        safe_html=safe_html,
+        text_html=text_to_html,
+        mask_name=mask_name,
+    )
+    app.jinja_env.globals.update(nav_url=nav_url, page_url=page_url)
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def site_context():
+        context = {
+            "site_name": current_app.config["SITE_NAME"],
+            "city_name": current_app.config["CITY_NAME"],
+            "large_text": request.cookies.get(LARGE_TEXT_COOKIE) == "1",
+            "now_local": clock.local_now(),
+        }
+        if current_user.is_authenticated and current_user.is_staff:
+            for contribute in context_contributors:
+                context.update(contribute(current_user))
+        return context

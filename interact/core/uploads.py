@@ -1,0 +1,121 @@
+"""Uploads: checked by content type and size, stored outside ``static/``.
+
+Files are named by a random key; the original name is kept only for downloads. The type
+is detected from the first bytes, so a script renamed to ``.jpg`` is refused.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+from pathlib import Path
+
+from flask import current_app
+from werkzeug.datastructures import FileStorage
+
+from interact.core.errors import InvalidInput
+from interact.core.models import StoredFile
+from interact.extensions import db
+
+# (magic prefix, MIME type, kind)
+_SIGNATURES: list[tuple[bytes, str, str]] = [
+    (b"\x89PNG\r\n\x1a\n", "image/png", "image"),
+    (b"\xff\xd8\xff", "image/jpeg", "image"),
+    (b"GIF87a", "image/gif", "image"),
+    (b"GIF89a", "image/gif", "image"),
+    (b"%PDF-", "application/pdf", "pdf"),
+    (b"PK\x03\x04", "application/zip", "office"),  # docx / xlsx are zip containers
+]
+
+KIND_LABELS = {"image": "图片（JPG/PNG/GIF）", "pdf": "PDF 文档", "office": "Word/Excel 文档", "video": "MP4 视频"}
+_OFFICE_SUFFIXES = {".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def detect_type(head: bytes, filename: str) -> tuple[str, str] | None:
+    """Return ``(mime, kind)`` from the file's first bytes, or ``None`` if unknown."""
+    if len(head) >= 12 and head[4:8] == b"ftyp":
+        return "video/mp4", "video"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp", "image"
+    for magic, mime, kind in _SIGNATURES:
+        if head.startswith(magic):
+            if kind == "office":
+                suffix = Path(filename or "").suffix.lower()
+                if suffix not in _OFFICE_SUFFIXES:
+                    return None
+                return _OFFICE_SUFFIXES[suffix], kind
+            return mime, kind
+    return None
+
+
+def upload_root() -> Path:
+    root = Path(current_app.config["UPLOAD_FOLDER"])
+    root.mkdir(parents=True, exist_ok=True)
+    return root
+
+
+def path_for(stored: StoredFile) -> Path:
+    return upload_root() / stored.key[:2] / stored.key
+
+
+def save_upload(
+    upload: FileStorage,
+    *,
+    kinds: set[str],
+    max_bytes: int | None = None,
+    public: bool = False,
+    uploaded_by=None,
+) -> StoredFile:
+    """Validate and store an upload; raises :class:`InvalidInput` with a Chinese message."""
+    if upload is None or not upload.filename:
+        raise InvalidInput("请选择要上传的文件。")
+    max_bytes = max_bytes or current_app.config["UPLOAD_MAX_BYTES"]
+    head = upload.stream.read(16)
+    detected = detect_type(head, upload.filename)
+    if detected is None or detected[1] not in kinds:
+        allowed = "、".join(KIND_LABELS[k] for k in sorted(kinds))
+        raise InvalidInput(f"文件“{_display_name(upload.filename)}”的类型不支持，只能上传：{allowed}。")
+    mime, _kind = detected
+    key = secrets.token_hex(16)
+    digest = hashlib.sha256(head)
+    size = len(head)
+    target = upload_root() / key[:2]
+    target.mkdir(parents=True, exist_ok=True)
+    tmp = target / (key + ".part")
+    try:
+        with open(tmp, "wb") as out:
+            out.write(head)
+            while chunk := upload.stream.read(64 * 1024):
+                size += len(chunk)
+                if size > max_bytes:
+                    raise InvalidInput(
+                        f"文件“{_display_name(upload.filename)}”超过 {max_bytes // (1024 * 1024)} MB 的大小限制。"
+                    )
+                digest.update(chunk)
+                out.write(chunk)
+        os.replace(tmp, target / key)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    stored = StoredFile(
+        key=key,
+        original_name=_display_name(upload.filename),
+        content_type=mime,
+        size=size,
+        sha256=digest.hexdigest(),
+        public=public,
+        uploaded_by_id=getattr(uploaded_by, "id", None),
+    )
+    db.session.add(stored)
+    db.session.flush()
+    return stored
+
+
+def _display_name(filename: str) -> str:
+    name = os.path.basename((filename or "").replace("\\", "/")).strip()
+    return name[:200] or "file"
+
+
+def get_by_key(key: str) -> StoredFile | None:
+    return db.session.scalar(db.select(StoredFile).where(StoredFile.key == key))

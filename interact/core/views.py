@@ -1,0 +1,81 @@
+"""Site-wide pages: home, captcha image, display preferences, public files, health check."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, make_response, redirect, render_template, request, send_file, url_for
+from sqlalchemy import text
+
+from interact.core import captcha, uploads
+from interact.core.templating import LARGE_TEXT_COOKIE
+from interact.extensions import db
+
+bp = Blueprint("site", __name__)
+
+#: Home-page sections contributed by feature modules: callables returning
+#: ``(template_name, context)`` rendered in order below the entries.
+home_sections: list = []
+
+
+@bp.get("/")
+def home():
+    sections = []
+    for contribute in home_sections:
+        section = contribute()
+        if section is not None:
+            sections.append(section)
+    return render_template("site/home.html", sections=sections)
+
+
+@bp.get("/captcha.png")
+def captcha_image():
+    response = make_response(captcha.new_challenge())
+    response.headers["Content-Type"] = "image/png"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Only same-site relative paths are followed after a POST (no open redirect)."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    return target
+
+
+@bp.post("/preferences/large-text")
+def toggle_large_text():
+    enable = request.form.get("enable") == "1"
+    response = redirect(safe_next(request.form.get("next"), url_for("site.home")))
+    if enable:
+        response.set_cookie(LARGE_TEXT_COOKIE, "1", max_age=365 * 24 * 3600, httponly=True, samesite="Lax")
+    else:
+        response.delete_cookie(LARGE_TEXT_COOKIE)
+    return response
+
+
+@bp.get("/files/<key>")
+def public_file(key: str):
+    stored = uploads.get_by_key(key)
+    if stored is None or not stored.public:
+        abort(404)
+    path = uploads.path_for(stored)
+    if not path.exists():
+        abort(404)
+    inline = stored.content_type.startswith(("image/", "video/")) or stored.content_type == "application/pdf"
+    return send_file(
+        path,
+        mimetype=stored.content_type,
+        as_attachment=not inline,
+        download_name=stored.original_name,
+        conditional=True,  # ETag and Range requests (video seeking)
+        max_age=3600,
+    )
+
+
+@bp.get("/healthz")
+def health():
+    db.session.execute(text("SELECT 1"))
+    return {"status": "ok"}

@@ -1,0 +1,1 @@
+"""Departments and the leaders of the leader mailbox."""

@@ -1,0 +1,155 @@
+"""Department and leader administration."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from interact.core import audit
+from interact.core.errors import Conflict, InvalidInput, NotFound
+from interact.core.permissions import ensure_role
+from interact.departments.models import Department, DepartmentKind, Leader
+from interact.extensions import db
+
+
+@dataclass
+class DepartmentData:
+    name: str
+    code: str
+    kind: DepartmentKind
+    parent_id: int | None = None
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    office_hours: str = ""
+    description: str = ""
+    sort_order: int = 100
+
+
+def active_departments(*, include_city: bool = True) -> list[Department]:
+    stmt = db.select(Department).where(Department.active.is_(True))
+    if not include_city:
+        stmt = stmt.where(Department.kind != DepartmentKind.CITY)
+    return list(db.session.scalars(stmt.order_by(Department.sort_order, Department.id)))
+
+
+def all_departments() -> list[Department]:
+    return list(db.session.scalars(db.select(Department).order_by(Department.sort_order, Department.id)))
+
+
+def get_department(department_id: int) -> Department:
+    department = db.session.get(Department, department_id)
+    if department is None:
+        raise NotFound("部门不存在。")
+    return department
+
+
+def mailbox_leaders() -> list[Leader]:
+    return list(
+        db.session.scalars(
+            db.select(Leader)
+            .join(Department)
+            .where(Leader.active.is_(True), Leader.in_mailbox.is_(True), Department.active.is_(True))
+            .order_by(Leader.sort_order, Leader.id)
+        )
+    )
+
+
+def _validate(data: DepartmentData, department: Department | None) -> None:
+    if not data.name.strip() or not data.code.strip():
+        raise InvalidInput("部门名称和代码不能为空。")
+    clash = db.session.scalar(
+        db.select(Department).where(Department.code == data.code.strip().upper())
+    )
+    if clash is not None and clash is not department:
+        raise Conflict(f"部门代码“{data.code}”已被“{clash.name}”使用。", fields={"code": "代码已被使用"})
+    if data.parent_id is not None:
+        parent = db.session.get(Department, data.parent_id)
+        if parent is None:
+            raise InvalidInput("上级部门不存在。")
+        # Walk up from the new parent: reaching ourselves would create a cycle.
+        node = parent
+        while node is not None:
+            if department is not None and node.id == department.id:
+                raise InvalidInput("上级部门不能是本部门或其下级部门。")
+            node = node.parent
+
+
+def create_department(data: DepartmentData, *, actor) -> Department:
+    ensure_role(actor, "admin")
+    _validate(data, None)
+    department = Department()
+    _apply(department, data)
+    db.session.add(department)
+    db.session.flush()
+    audit.record("department.created", "department", department.id, actor=actor, note=department.name)
+    return department
+
+
+def update_department(department: Department, data: DepartmentData, *, actor) -> Department:
+    ensure_role(actor, "admin")
+    _validate(data, department)
+    _apply(department, data)
+    db.session.flush()
+    audit.record("department.updated", "department", department.id, actor=actor, note=department.name)
+    return department
+
+
+def set_department_active(department: Department, active: bool, *, actor) -> None:
+    ensure_role(actor, "admin")
+    if department.active == active:
+        return
+    department.active = active
+    db.session.flush()
+    audit.record(
+        "department.activated" if active else "department.deactivated",
+        "department",
+        department.id,
+        actor=actor,
+        note=department.name,
+    )
+
+
+def _apply(department: Department, data: DepartmentData) -> None:
+    department.name = data.name.strip()
+    department.code = data.code.strip().upper()
+    department.kind = data.kind
+    department.parent_id = data.parent_id
+    department.phone = data.phone.strip()
+    department.email = data.email.strip()
+    department.address = data.address.strip()
+    department.office_hours = data.office_hours.strip()
+    department.description = data.description.strip()
+    department.sort_order = data.sort_order
+
+
+def save_leader(
+    department: Department,
+    *,
+    name: str,
+    title: str,
+    duties: str = "",
+    in_mailbox: bool = True,
+    sort_order: int = 100,
+    leader: Leader | None = None,
+    actor,
+) -> Leader:
+    ensure_role(actor, "admin")
+    if not name.strip() or not title.strip():
+        raise InvalidInput("领导姓名和职务不能为空。")
+    created = leader is None
+    if leader is None:
+        leader = Leader(department=department)
+        db.session.add(leader)
+    elif leader.department_id != department.id:
+        raise NotFound("该领导不属于此部门。")
+    leader.name, leader.title, leader.duties = name.strip(), title.strip(), duties.strip()
+    leader.in_mailbox, leader.sort_order = in_mailbox, sort_order
+    db.session.flush()
+    audit.record("leader.created" if created else "leader.updated", "leader", leader.id, actor=actor, note=leader.label)
+    return leader
+
+
+def set_leader_active(leader: Leader, active: bool, *, actor) -> None:
+    ensure_role(actor, "admin")
+    leader.active = active
+    db.session.flush()
+    audit.record("leader.activated" if active else "leader.deactivated", "leader", leader.id, actor=actor, note=leader.label)

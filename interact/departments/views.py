@@ -1,0 +1,132 @@
+"""Department administration (admin) and the public department directory."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from interact.accounts.forms import ConfirmForm
+from interact.core.errors import DomainError, NotFound
+from interact.core.forms import apply_field_errors
+from interact.core.permissions import roles_required
+from interact.departments import services
+from interact.departments.forms import DepartmentForm, LeaderForm
+from interact.departments.models import DepartmentKind, Leader
+from interact.extensions import db
+
+bp = Blueprint("departments", __name__)
+
+
+@bp.get("/departments")
+def directory():
+    return render_template("departments/directory.html", departments=services.active_departments(include_city=False))
+
+
+@bp.get("/staff/departments")
+@roles_required("admin")
+def admin_list():
+    return render_template("departments/admin_list.html", departments=services.all_departments(), action_form=ConfirmForm())
+
+
+def _form_data(form: DepartmentForm) -> services.DepartmentData:
+    return services.DepartmentData(
+        name=form.name.data, code=form.code.data, kind=DepartmentKind(form.kind.data),
+        parent_id=int(form.parent_id.data) if form.parent_id.data else None,
+        phone=form.phone.data or "", email=form.email.data or "", address=form.address.data or "",
+        office_hours=form.office_hours.data or "", description=form.description.data or "",
+        sort_order=form.sort_order.data or 100,
+    )
+
+
+def _parent_choices(exclude_id: int | None = None):
+    return [("", "（无，顶级）")] + [
+        (str(d.id), d.name) for d in services.all_departments() if d.id != exclude_id
+    ]
+
+
+@bp.route("/staff/departments/new", methods=["GET", "POST"])
+@roles_required("admin")
+def new():
+    form = DepartmentForm()
+    form.parent_id.choices = _parent_choices()
+    if form.validate_on_submit():
+        try:
+            department = services.create_department(_form_data(form), actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            apply_field_errors(form, error.fields)
+            flash(error.message, "error")
+            return render_template("departments/form.html", form=form, department=None), 422
+        db.session.commit()
+        flash(f"已创建部门“{department.name}”。", "success")
+        return redirect(url_for("departments.edit", department_id=department.id))
+    return render_template("departments/form.html", form=form, department=None)
+
+
+@bp.route("/staff/departments/<int:department_id>", methods=["GET", "POST"])
+@roles_required("admin")
+def edit(department_id: int):
+    department = services.get_department(department_id)
+    form = DepartmentForm(obj=department if request.method == "GET" else None)
+    form.parent_id.choices = _parent_choices(department.id)
+    if request.method == "GET":
+        form.kind.data = department.kind.value
+        form.parent_id.data = str(department.parent_id or "")
+    if form.validate_on_submit():
+        try:
+            services.update_department(department, _form_data(form), actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            apply_field_errors(form, error.fields)
+            flash(error.message, "error")
+            return render_template("departments/form.html", form=form, department=department,
+                                   leader_form=LeaderForm(formdata=None), action_form=ConfirmForm()), 422
+        db.session.commit()
+        flash("部门信息已保存。", "success")
+        return redirect(url_for("departments.edit", department_id=department.id))
+    return render_template("departments/form.html", form=form, department=department,
+                           leader_form=LeaderForm(formdata=None), action_form=ConfirmForm())
+
+
+@bp.post("/staff/departments/<int:department_id>/active")
+@roles_required("admin")
+def set_active(department_id: int):
+    department = services.get_department(department_id)
+    if ConfirmForm().validate_on_submit():
+        services.set_department_active(department, request.form.get("active") == "1", actor=current_user)
+        db.session.commit()
+        flash("部门状态已更新。" if department.active else "部门已停用，历史记录保留。", "success")
+    return redirect(url_for("departments.admin_list"))
+
+
+@bp.post("/staff/departments/<int:department_id>/leaders")
+@roles_required("admin")
+def add_leader(department_id: int):
+    department = services.get_department(department_id)
+    form = LeaderForm()
+    if form.validate_on_submit():
+        try:
+            services.save_leader(department, name=form.name.data, title=form.title.data, duties=form.duties.data or "",
+                                 in_mailbox=form.in_mailbox.data, sort_order=form.sort_order.data or 100,
+                                 actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            return redirect(url_for("departments.edit", department_id=department.id))
+        db.session.commit()
+        flash("已添加领导。", "success")
+    else:
+        flash("请填写领导姓名和职务。", "error")
+    return redirect(url_for("departments.edit", department_id=department.id))
+
+
+@bp.post("/staff/leaders/<int:leader_id>/active")
+@roles_required("admin")
+def set_leader_active(leader_id: int):
+    leader = db.session.get(Leader, leader_id)
+    if leader is None:
+        raise NotFound("该领导不存在。")
+    if ConfirmForm().validate_on_submit():
+        services.set_leader_active(leader, request.form.get("active") == "1", actor=current_user)
+        db.session.commit()
+        flash("已更新。", "success")
+    return redirect(url_for("departments.edit", department_id=leader.department_id))

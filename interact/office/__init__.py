@@ -1,0 +1,1 @@
+"""The managing office's pages: staff workspace, calendar, sensitive words, audit log."""

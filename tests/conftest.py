@@ -1,0 +1,165 @@
+"""Shared fixtures: an app and a fresh database per test, factories, log-in helpers.
+
+Set ``INTERACT_TEST_DATABASE_URL`` to run the suite on PostgreSQL (``make test`` does so
+under CI); the default is an in-memory SQLite database per test.
+"""
+from __future__ import annotations
+
+import itertools
+import os
+from datetime import datetime, timedelta, timezone
+
+import pytest
+import sqlalchemy as sa
+
+from interact import create_app
+from interact.config import TestConfig
+from interact.core import clock, sensitive, workdays
+from interact.extensions import db as _db
+from interact.extensions import limiter
+
+TEST_DATABASE_URL = os.environ.get("INTERACT_TEST_DATABASE_URL") or "sqlite://"
+_schema_ready = False
+
+
+@pytest.fixture
+def app(tmp_path):
+    global _schema_ready
+    app = create_app(TestConfig)
+    app.config.update(DATABASE_URL=TEST_DATABASE_URL, UPLOAD_FOLDER=str(tmp_path / "uploads"))
+    app.config["SQLALCHEMY_DATABASE_URI"] = TEST_DATABASE_URL
+    with app.app_context():
+        if TEST_DATABASE_URL.startswith("sqlite"):
+            _db.create_all()
+        elif not _schema_ready:
+            _db.drop_all()
+            _db.create_all()
+            _schema_ready = True
+        limiter.reset()
+        workdays.invalidate()
+        sensitive._cache = None
+        yield app
+        _db.session.remove()
+        if not TEST_DATABASE_URL.startswith("sqlite"):
+            names = ", ".join(f'"{t.name}"' for t in _db.metadata.sorted_tables)
+            with _db.engine.begin() as connection:
+                connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            _db.drop_all()
+        _db.engine.dispose()
+    clock.set_fixed(None)
+    clock.set_offset(timedelta(0))
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def frozen(app):
+    """Freeze the clock at a given local (Beijing) time: ``frozen(2026, 1, 5, 9)``."""
+
+    def freeze(year, month, day, hour=9, minute=0):
+        moment = datetime(year, month, day, hour, minute, tzinfo=clock.LOCAL_TZ).astimezone(timezone.utc)
+        clock.set_fixed(moment)
+        return moment
+
+    yield freeze
+    clock.set_fixed(None)
+
+
+_seq = itertools.count(1)
+
+
+@pytest.fixture
+def make_department(db):
+    from interact.departments.models import Department, DepartmentKind
+
+    def make(name=None, code=None, **kwargs):
+        n = next(_seq)
+        department = Department(
+            name=name or f"测试部门{n}", code=code or f"D{n}", kind=kwargs.pop("kind", DepartmentKind.DEPARTMENT), **kwargs
+        )
+        db.session.add(department)
+        db.session.commit()
+        return department
+
+    return make
+
+
+@pytest.fixture
+def make_user(db):
+    from interact.accounts.models import Role, User
+    from interact.accounts.services import hash_password
+
+    def make(*roles, department=None, password="secret123", username=None, **kwargs):
+        n = next(_seq)
+        staff = bool(roles) or kwargs.pop("is_staff", False)
+        user = User(
+            username=username or (f"user{n}" if staff else None),
+            display_name=kwargs.pop("display_name", f"测试用户{n}"),
+            is_staff=staff,
+            department_id=department.id if department is not None else None,
+            password_hash=hash_password(password),
+            **kwargs,
+        )
+        user.set_roles({Role(r) for r in roles})
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return make
+
+
+class Auth:
+    """Log a test client in as a user without going through the form."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, user):
+        with self.client.session_transaction() as session:
+            session["_user_id"] = user.get_id()
+            session["_fresh"] = True
+        return user
+
+    def logout(self):
+        with self.client.session_transaction() as session:
+            session.clear()
+
+
+@pytest.fixture
+def auth(client):
+    return Auth(client)
+
+
+@pytest.fixture
+def roles(make_user, make_department):
+    """One user per role; handlers of two different departments."""
+    dept_a = make_department("市人力资源社会保障局", "RSJ")
+    dept_b = make_department("市住房公积金管理中心", "GJJ")
+
+    class Roles:
+        department_a = dept_a
+        department_b = dept_b
+        admin = make_user("admin", username="admin")
+        office = make_user("office", username="office")
+        handler_a = make_user("handler", department=dept_a, username="handler_a")
+        handler_b = make_user("handler", department=dept_b, username="handler_b")
+        curator = make_user("curator", username="curator")
+        citizen = make_user(phone="13900000001", email="citizen@example.com")
+
+    return Roles
+
+
+@pytest.fixture
+def csrf_app(app):
+    """The app with CSRF protection on (it is off in other tests for brevity)."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    return app
