@@ -1,5 +1,5 @@
 """Tables of the shared building blocks (audit trail, calendar, sensitive words, settings,
-stored files)."""
+stored files, notifications and the e-mail outbox, job runs)."""
 from __future__ import annotations
 
 import enum
@@ -113,3 +113,89 @@ class StoredFile(db.Model):
     public: Mapped[bool] = mapped_column(default=False)
     uploaded_at: Mapped[datetime] = mapped_column(default=_utcnow)
     uploaded_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class Notification(db.Model):
+    """An in-app notice in a staff member's inbox (通知)."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (
+        # One notice per user and dedup key: a job that runs twice notifies once.
+        sa.UniqueConstraint("user_id", "dedup_key", name="uq_notifications_user_dedup"),
+        sa.Index("ix_notifications_user_read", "user_id", "read_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    #: Dotted kind, e.g. ``letter.assigned``, ``letter.overdue``, ``survey.feedback_due``.
+    kind: Mapped[str] = mapped_column(sa.String(48))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    body: Mapped[str] = mapped_column(sa.Text, default="")
+    #: Site-relative link to the object (``/staff/letters/12``).
+    url: Mapped[Optional[str]] = mapped_column(sa.String(500))
+    #: Idempotency key chosen by the caller (``letter:12:overdue``); NULL = always new.
+    dedup_key: Mapped[Optional[str]] = mapped_column(sa.String(160))
+    created_at: Mapped[datetime] = mapped_column(default=_utcnow, index=True)
+    #: When the user opened or dismissed it; NULL = unread.
+    read_at: Mapped[Optional[datetime]]
+
+
+class EmailStatus(enum.Enum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class OutboundEmail(db.Model):
+    """A queued e-mail (the outbox); sent by the ``notify.send_mail`` job, retried on failure."""
+
+    __tablename__ = "outbound_emails"
+    __table_args__ = (sa.Index("ix_outbound_emails_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    to_address: Mapped[str] = mapped_column(sa.String(254))
+    subject: Mapped[str] = mapped_column(sa.String(200))
+    text_body: Mapped[str] = mapped_column(sa.Text)
+    html_body: Mapped[str] = mapped_column(sa.Text)
+    status: Mapped[EmailStatus] = mapped_column(str_enum(EmailStatus, 16), default=EmailStatus.PENDING)
+    #: Delivery attempts made so far.
+    attempts: Mapped[int] = mapped_column(default=0)
+    #: The SMTP error of the last failed attempt.
+    last_error: Mapped[str] = mapped_column(sa.Text, default="")
+    #: Not tried before this moment (back-off after a failure).
+    next_attempt_at: Mapped[datetime] = mapped_column(default=_utcnow)
+    sent_at: Mapped[Optional[datetime]]
+    #: Idempotency key: ``notification:<id>`` or the caller's key for citizen mail.
+    dedup_key: Mapped[Optional[str]] = mapped_column(sa.String(200), unique=True)
+    #: The in-app notice this mail copies, if any (kept when the mail fails).
+    notification_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("notifications.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=_utcnow)
+
+
+class JobOutcome(enum.Enum):
+    RUNNING = "running"
+    OK = "ok"
+    ERROR = "error"
+    SKIPPED = "skipped"
+
+
+class JobRun(db.Model):
+    """One run of a scheduled job (定时任务运行记录), shown to the admin."""
+
+    __tablename__ = "job_runs"
+    __table_args__ = (sa.Index("ix_job_runs_job_started", "job_id", "started_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: ``<module>.<name>`` as in the module's ``JOBS``.
+    job_id: Mapped[str] = mapped_column(sa.String(64))
+    started_at: Mapped[datetime] = mapped_column(default=_utcnow)
+    finished_at: Mapped[Optional[datetime]]
+    outcome: Mapped[JobOutcome] = mapped_column(str_enum(JobOutcome, 16), default=JobOutcome.RUNNING)
+    #: What the job did, as returned by its function (``{"warned": 3, "overdue": 1}``).
+    counts: Mapped[Optional[dict[str, Any]]] = mapped_column(sa.JSON)
+    #: Error text (exception and message) or the reason for a skip.
+    error: Mapped[str] = mapped_column(sa.Text, default="")
+    #: ``scheduler``, ``cli`` or ``web:<username>`` (run now).
+    trigger: Mapped[str] = mapped_column(sa.String(64), default="scheduler")

@@ -7,7 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from interact.accounts.forms import ConfirmForm
-from interact.core import clock, sensitive
+from interact.core import clock, notify, sensitive
 from interact.core.errors import DomainError
 from interact.core.forms import apply_field_errors
 from interact.core.models import CalendarDayKind, SensitiveWord, SensitiveWordLevel
@@ -31,6 +31,7 @@ def _calendar_warning(user) -> dict:
 
 
 context_contributors.append(_calendar_warning)
+context_contributors.append(notify.header_counts)
 
 
 @bp.get("/")
