@@ -1,0 +1,471 @@
+"""Consultation letters (在线咨询 / 领导信箱 / 上级转办), their handling events, extension
+requests, attachments and the leader mailbox's monthly summaries.
+
+The ``#:`` comments are the data dictionary. Statistics read the stored facts
+(``answered_workdays``, ``answered_on_time``, ``rating`` …) instead of recomputing
+working days per row.
+"""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any, Optional
+
+import sqlalchemy as sa
+from sqlalchemy.ext.hybrid import hybrid_property
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from interact.accounts.models import User
+from interact.core import clock
+from interact.core.models import StoredFile
+from interact.db import TimestampMixin, _utcnow, str_enum
+from interact.departments.models import Department, Leader
+from interact.extensions import db
+from interact.letters.search import create_search_index, drop_search_index
+
+
+class LetterChannel(enum.Enum):
+    #: 在线咨询: to a department or "not sure" (the office routes it).
+    CONSULTATION = "consultation"
+    #: 领导信箱: to a named leader.
+    MAILBOX = "mailbox"
+    #: 上级转办: forwarded from a higher level (e.g. 主席信箱), entered by the office.
+    FORWARDED = "forwarded"
+
+
+CHANNEL_LABELS = {
+    LetterChannel.CONSULTATION: "在线咨询",
+    LetterChannel.MAILBOX: "领导信箱",
+    LetterChannel.FORWARDED: "上级转办",
+}
+
+
+class LetterKind(enum.Enum):
+    CONSULTATION = "consultation"  # 咨询
+    SUGGESTION = "suggestion"  # 建议
+    COMPLAINT = "complaint"  # 投诉
+    HELP = "help"  # 求助
+
+
+KIND_LABELS = {
+    LetterKind.CONSULTATION: "咨询",
+    LetterKind.SUGGESTION: "建议",
+    LetterKind.COMPLAINT: "投诉",
+    LetterKind.HELP: "求助",
+}
+
+#: Default reply limits in working days from assignment (admin-configurable).
+DEFAULT_REPLY_LIMITS = {
+    LetterKind.CONSULTATION: 5,
+    LetterKind.HELP: 5,
+    LetterKind.SUGGESTION: 10,
+    LetterKind.COMPLAINT: 10,
+}
+
+
+class LetterStatus(enum.Enum):
+    #: Submitted by a citizen, waiting for the office to accept it (1 working day).
+    SUBMITTED = "submitted"
+    #: Accepted (受理) by the office, not yet routed.
+    ACCEPTED = "accepted"
+    #: Not accepted (不予受理); the reason is shown to the citizen. Final.
+    REJECTED = "rejected"
+    #: Routed (转办) to ``department_id``, which must answer by ``due_at``.
+    ASSIGNED = "assigned"
+    #: Returned to the office by the department as mis-routed (退回).
+    RETURNED = "returned"
+    #: Answered by the department, waiting for the office's review (审核).
+    ANSWERED = "answered"
+    #: The office sent the answer back with comments; the department answers again.
+    SENT_BACK = "sent_back"
+    #: Approved and closed (办结). Publication is the separate ``published`` flag.
+    CLOSED = "closed"
+    #: Reopened once by the office after a 不满意 rating; the department answers again.
+    REOPENED = "reopened"
+
+
+STATUS_LABELS = {
+    LetterStatus.SUBMITTED: "待受理",
+    LetterStatus.ACCEPTED: "已受理",
+    LetterStatus.REJECTED: "不予受理",
+    LetterStatus.ASSIGNED: "办理中",
+    LetterStatus.RETURNED: "退回待转办",
+    LetterStatus.ANSWERED: "已答复待审核",
+    LetterStatus.SENT_BACK: "审核退回重办",
+    LetterStatus.CLOSED: "已办结",
+    LetterStatus.REOPENED: "重新办理",
+}
+
+#: What the citizen sees as the status (internal review steps are not exposed).
+PUBLIC_STATUS_LABELS = {
+    LetterStatus.SUBMITTED: "待受理",
+    LetterStatus.ACCEPTED: "已受理",
+    LetterStatus.REJECTED: "不予受理",
+    LetterStatus.ASSIGNED: "办理中",
+    LetterStatus.RETURNED: "办理中",
+    LetterStatus.ANSWERED: "办理中",
+    LetterStatus.SENT_BACK: "办理中",
+    LetterStatus.CLOSED: "已办结",
+    LetterStatus.REOPENED: "重新办理中",
+}
+
+#: States in which somebody still owes the citizen an answer: these can be overdue.
+OPEN_STATUSES = (
+    LetterStatus.SUBMITTED,
+    LetterStatus.ACCEPTED,
+    LetterStatus.ASSIGNED,
+    LetterStatus.RETURNED,
+    LetterStatus.SENT_BACK,
+    LetterStatus.REOPENED,
+)
+#: States in which the department holds the letter and may answer it.
+DEPARTMENT_STATUSES = (LetterStatus.ASSIGNED, LetterStatus.SENT_BACK, LetterStatus.REOPENED)
+#: States in which the citizen has not got an answer yet (three-month veto rule).
+UNANSWERED_STATUSES = OPEN_STATUSES + (LetterStatus.ANSWERED,)
+
+
+class LetterRating(enum.Enum):
+    SATISFIED = "satisfied"
+    BASIC = "basic"
+    UNSATISFIED = "unsatisfied"
+
+
+RATING_LABELS = {
+    LetterRating.SATISFIED: "满意",
+    LetterRating.BASIC: "基本满意",
+    LetterRating.UNSATISFIED: "不满意",
+}
+
+
+class RejectReason(enum.Enum):
+    DUPLICATE = "duplicate"
+    OUT_OF_SCOPE = "out_of_scope"
+    PETITION = "petition"
+    POLICE = "police"
+    COURT = "court"
+    INCOMPLETE = "incomplete"
+    IMPROPER = "improper"
+
+
+REJECT_REASON_LABELS = {
+    RejectReason.DUPLICATE: "重复来信",
+    RejectReason.OUT_OF_SCOPE: "不属于本平台受理范围",
+    RejectReason.PETITION: "属于信访事项，请通过信访渠道反映",
+    RejectReason.POLICE: "属于治安、刑事案件，请拨打110或到公安机关报案",
+    RejectReason.COURT: "属于涉法涉诉事项，请通过人民法院等司法途径解决",
+    RejectReason.INCOMPLETE: "反映内容不清楚、无法办理",
+    RejectReason.IMPROPER: "含有违法或不文明内容",
+}
+
+
+class ExtensionStatus(enum.Enum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class Letter(TimestampMixin, db.Model):
+    """A citizen's letter and where it stands."""
+
+    __tablename__ = "letters"
+    __table_args__ = (
+        sa.Index("ix_letters_published_list", "published", "published_at"),
+        sa.Index("ix_letters_department_status_due", "department_id", "status", "due_at"),
+        sa.Index("ix_letters_status_due", "status", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Public letter number, ``XJ20261122-0001`` (date of submission, Beijing time).
+    number: Mapped[str] = mapped_column(sa.String(24), unique=True)
+    channel: Mapped[LetterChannel] = mapped_column(str_enum(LetterChannel, 16), index=True)
+    kind: Mapped[LetterKind] = mapped_column(str_enum(LetterKind, 16), index=True)
+    status: Mapped[LetterStatus] = mapped_column(
+        str_enum(LetterStatus, 16), default=LetterStatus.SUBMITTED, index=True
+    )
+
+    #: Department the citizen chose (NULL = 不确定); the office may route elsewhere.
+    requested_department_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("departments.id"))
+    #: Leader addressed through the leader mailbox.
+    leader_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("leaders.id"), index=True)
+    #: Department currently responsible (set when routed; kept after answering).
+    department_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("departments.id"), index=True)
+
+    title: Mapped[str] = mapped_column(sa.String(60))
+    body: Mapped[str] = mapped_column(sa.Text)
+    #: Personal data: never shown publicly (masked name only).
+    name: Mapped[str] = mapped_column(sa.String(40))
+    phone: Mapped[str] = mapped_column(sa.String(20))
+    email: Mapped[Optional[str]] = mapped_column(sa.String(120))
+    #: The citizen agrees that the letter and answer are published (masked).
+    publish_consent: Mapped[bool] = mapped_column(default=False)
+    #: Citizen account that submitted it (only pre-fills; "my letters").
+    user_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+
+    #: HMAC-SHA256 of the query code (the code itself is shown once and never stored).
+    query_code_hash: Mapped[str] = mapped_column(sa.String(64))
+    #: Token of the submission form: a double submit finds the first letter.
+    idempotency_key: Mapped[Optional[str]] = mapped_column(sa.String(64), unique=True)
+
+    #: Sensitive words hit on submission: the letter is held for the office's review and
+    #: never published without it.
+    held_for_review: Mapped[bool] = mapped_column(default=False)
+    sensitive_words: Mapped[Optional[list[str]]] = mapped_column(sa.JSON)
+
+    #: Forwarded letters: upstream source (主席信箱 …), its number and its own deadline.
+    upstream_source: Mapped[Optional[str]] = mapped_column(sa.String(60))
+    upstream_number: Mapped[Optional[str]] = mapped_column(sa.String(60))
+    upstream_due_at: Mapped[Optional[datetime]]
+
+    submitted_at: Mapped[datetime] = mapped_column(default=_utcnow, index=True)
+    accepted_at: Mapped[Optional[datetime]]
+    #: Latest routing to ``department_id`` (the answer deadline counts from here).
+    assigned_at: Mapped[Optional[datetime]]
+    #: Current deadline of whoever holds the letter (acceptance, routing or answer).
+    due_at: Mapped[Optional[datetime]] = mapped_column(index=True)
+    #: Start of the warning period (黄牌): the working day before ``due_at``.
+    warn_at: Mapped[Optional[datetime]]
+
+    rejection_reason: Mapped[Optional[RejectReason]] = mapped_column(str_enum(RejectReason, 16))
+    #: Reason text shown to the citizen.
+    rejection_note: Mapped[Optional[str]] = mapped_column(sa.Text)
+
+    #: Sanitised rich text (``core.sanitize.clean_html``).
+    answer_html: Mapped[Optional[str]] = mapped_column(sa.Text)
+    answered_at: Mapped[Optional[datetime]] = mapped_column(index=True)
+    answered_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    #: Working days from assignment (or acceptance) to the answer.
+    answered_workdays: Mapped[Optional[int]]
+    #: Answered by ``due_at``.
+    answered_on_time: Mapped[Optional[bool]]
+    #: Office review of the answer.
+    reviewed_at: Mapped[Optional[datetime]]
+    reviewed_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    closed_at: Mapped[Optional[datetime]]
+
+    #: Shown in 来信选登 (only with consent and the office's approval).
+    published: Mapped[bool] = mapped_column(default=False)
+    published_at: Mapped[Optional[datetime]] = mapped_column(index=True)
+    withdrawn_at: Mapped[Optional[datetime]]
+
+    rating: Mapped[Optional[LetterRating]] = mapped_column(str_enum(LetterRating, 16), index=True)
+    rating_comment: Mapped[Optional[str]] = mapped_column(sa.Text)
+    rated_at: Mapped[Optional[datetime]]
+    #: A 不满意 rating lets the office reopen a letter once.
+    reopen_count: Mapped[int] = mapped_column(default=0)
+
+    # Idempotency flags of the deadline sweep.
+    warning_sent_at: Mapped[Optional[datetime]]
+    overdue_sent_at: Mapped[Optional[datetime]]
+    #: Three months without an answer: a veto-level violation on the office dashboard.
+    veto_flagged_at: Mapped[Optional[datetime]]
+
+    department: Mapped[Optional[Department]] = relationship(foreign_keys=[department_id])
+    requested_department: Mapped[Optional[Department]] = relationship(foreign_keys=[requested_department_id])
+    leader: Mapped[Optional[Leader]] = relationship()
+    user: Mapped[Optional[User]] = relationship(foreign_keys=[user_id])
+    answered_by: Mapped[Optional[User]] = relationship(foreign_keys=[answered_by_id])
+    events: Mapped[list["LetterEvent"]] = relationship(
+        back_populates="letter", order_by="LetterEvent.id", cascade="all, delete-orphan"
+    )
+    attachments: Mapped[list["LetterAttachment"]] = relationship(
+        back_populates="letter", cascade="all, delete-orphan", order_by="LetterAttachment.id"
+    )
+    extensions: Mapped[list["LetterExtension"]] = relationship(
+        back_populates="letter", cascade="all, delete-orphan", order_by="LetterExtension.id"
+    )
+
+    # --- derived state ----------------------------------------------------------------
+
+    @hybrid_property
+    def overdue(self) -> bool:
+        """Open (somebody owes an action) and past its deadline: the one overdue rule."""
+        return self.status in OPEN_STATUSES and self.due_at is not None and self.due_at < clock.now()
+
+    @overdue.inplace.expression
+    @classmethod
+    def _overdue_expression(cls):
+        return sa.and_(cls.status.in_(OPEN_STATUSES), cls.due_at.is_not(None), cls.due_at < clock.now())
+
+    @hybrid_property
+    def warning(self) -> bool:
+        """In the last working day before the deadline (黄牌), not yet overdue."""
+        now = clock.now()
+        return (
+            self.status in OPEN_STATUSES
+            and self.warn_at is not None
+            and self.due_at is not None
+            and self.warn_at <= now <= self.due_at
+        )
+
+    @warning.inplace.expression
+    @classmethod
+    def _warning_expression(cls):
+        now = clock.now()
+        return sa.and_(cls.status.in_(OPEN_STATUSES), cls.warn_at <= now, cls.due_at >= now)
+
+    @property
+    def deadline_state(self) -> str:
+        """``overdue`` (红牌), ``warning`` (黄牌), ``normal`` or ``none`` (nothing owed)."""
+        if self.status not in OPEN_STATUSES or self.due_at is None:
+            return "none"
+        if self.overdue:
+            return "overdue"
+        if self.warning:
+            return "warning"
+        return "normal"
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def public_status_label(self) -> str:
+        return PUBLIC_STATUS_LABELS[self.status]
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+    @property
+    def channel_label(self) -> str:
+        return CHANNEL_LABELS[self.channel]
+
+    @property
+    def rating_label(self) -> str:
+        return RATING_LABELS[self.rating] if self.rating else ""
+
+    @property
+    def pending_extension(self) -> Optional["LetterExtension"]:
+        for extension in self.extensions:
+            if extension.status is ExtensionStatus.PENDING:
+                return extension
+        return None
+
+    @property
+    def public_events(self) -> list["LetterEvent"]:
+        return [e for e in self.events if e.public]
+
+    def __repr__(self) -> str:
+        return f"<Letter {self.number} {self.status.value}>"
+
+
+class LetterEvent(db.Model):
+    """One step of a letter's handling (办理流程): who, when, from/to, note."""
+
+    __tablename__ = "letter_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    letter_id: Mapped[int] = mapped_column(sa.ForeignKey("letters.id", ondelete="CASCADE"), index=True)
+    occurred_at: Mapped[datetime] = mapped_column(default=_utcnow)
+    #: Workflow action (``accept``, ``assign``, ``transfer``, ``answer``, ``extension_requested`` …).
+    action: Mapped[str] = mapped_column(sa.String(32))
+    from_status: Mapped[Optional[LetterStatus]] = mapped_column(str_enum(LetterStatus, 16))
+    to_status: Mapped[Optional[LetterStatus]] = mapped_column(str_enum(LetterStatus, 16))
+    actor_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    #: Staff name for the office; the public timeline shows ``public_label`` instead.
+    actor_label: Mapped[str] = mapped_column(sa.String(80), default="系统")
+    #: Who acted as the citizen sees it (办公室, a department's name, 来信人).
+    public_label: Mapped[str] = mapped_column(sa.String(80), default="")
+    #: Internal note (comments of the review, reasons).
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    #: Text shown in the citizen's timeline (never internal comments).
+    public_note: Mapped[str] = mapped_column(sa.Text, default="")
+    #: Whether the citizen sees this step in the public timeline.
+    public: Mapped[bool] = mapped_column(default=False)
+    #: Department involved (the target of a routing).
+    department_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("departments.id"))
+    data: Mapped[Optional[dict[str, Any]]] = mapped_column(sa.JSON)
+
+    letter: Mapped[Letter] = relationship(back_populates="events")
+    department: Mapped[Optional[Department]] = relationship()
+
+
+class LetterAttachment(db.Model):
+    """A citizen's attachment (image/PDF), private: served to staff in scope only."""
+
+    __tablename__ = "letter_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    letter_id: Mapped[int] = mapped_column(sa.ForeignKey("letters.id", ondelete="CASCADE"), index=True)
+    file_id: Mapped[int] = mapped_column(sa.ForeignKey("stored_files.id"))
+
+    letter: Mapped[Letter] = relationship(back_populates="attachments")
+    file: Mapped[StoredFile] = relationship()
+
+
+class LetterExtension(db.Model):
+    """A department's request for more time (延期), decided by the office."""
+
+    __tablename__ = "letter_extensions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    letter_id: Mapped[int] = mapped_column(sa.ForeignKey("letters.id", ondelete="CASCADE"), index=True)
+    status: Mapped[ExtensionStatus] = mapped_column(
+        str_enum(ExtensionStatus, 16), default=ExtensionStatus.PENDING, index=True
+    )
+    #: Extra working days asked for, counted from the current deadline.
+    extra_workdays: Mapped[int]
+    reason: Mapped[str] = mapped_column(sa.Text)
+    requested_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    requested_at: Mapped[datetime] = mapped_column(default=_utcnow)
+    decided_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[Optional[datetime]]
+    decision_note: Mapped[str] = mapped_column(sa.Text, default="")
+    old_due_at: Mapped[Optional[datetime]]
+    new_due_at: Mapped[Optional[datetime]]
+
+    letter: Mapped[Letter] = relationship(back_populates="extensions")
+    requested_by: Mapped[Optional[User]] = relationship(foreign_keys=[requested_by_id])
+
+
+class SummaryStatus(enum.Enum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+
+
+#: Typical cases (典型案例) of a monthly summary: published letters, in order.
+letter_summary_cases = sa.Table(
+    "letter_summary_cases",
+    db.metadata,
+    sa.Column("summary_id", sa.ForeignKey("monthly_summaries.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("letter_id", sa.ForeignKey("letters.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("position", sa.Integer, nullable=False, default=0),
+)
+
+
+class MonthlySummary(TimestampMixin, db.Model):
+    """领导信箱每月汇总: drafted for a month, edited and published by the office."""
+
+    __tablename__ = "monthly_summaries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: ``YYYY-MM`` (Beijing time).
+    month: Mapped[str] = mapped_column(sa.String(7), unique=True)
+    status: Mapped[SummaryStatus] = mapped_column(
+        str_enum(SummaryStatus, 16), default=SummaryStatus.DRAFT, index=True
+    )
+    title: Mapped[str] = mapped_column(sa.String(120))
+    #: Sanitised rich text written by the office.
+    body_html: Mapped[str] = mapped_column(sa.Text, default="")
+    #: Counts by kind/department, on-time rate … as computed when drafted.
+    stats: Mapped[Optional[dict[str, Any]]] = mapped_column(sa.JSON)
+    created_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    published_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    published_at: Mapped[Optional[datetime]]
+
+    cases: Mapped[list[Letter]] = relationship(
+        secondary=letter_summary_cases, order_by=letter_summary_cases.c.position
+    )
+
+
+def _create_search_index(target, connection, **kw) -> None:
+    create_search_index(connection)
+
+
+def _drop_search_index(target, connection, **kw) -> None:
+    drop_search_index(connection)
+
+
+# ``db.create_all()`` builds the full-text index right after the letters table.
+sa.event.listen(Letter.__table__, "after_create", _create_search_index)
+sa.event.listen(Letter.__table__, "before_drop", _drop_search_index)

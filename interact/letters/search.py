@@ -1,0 +1,208 @@
+"""Full-text search over published letters that works for Chinese.
+
+An index, not ``LIKE``: every published letter has one row in ``letter_search`` with two
+texts derived from its (masked) title, body and answer:
+
+* ``words`` — jieba search-mode tokens (住房公积金 → 住房 公积 公积金 住房公积金), good
+  for ranking;
+* ``grams`` — character bigrams of every CJK run (住房公积金 → 住房 房公 公积 积金), so a
+  query word always matches as a phrase of bigrams even where jieba cut the letter
+  differently (社保 inside 社保局, 公积金 inside 住房公积金提取).
+
+SQLite: an FTS5 virtual table (``rowid`` = letter id). PostgreSQL: a table with a stored
+``tsvector`` (``to_tsvector('simple', …)``) and a GIN index. :func:`create_search_index`
+is the DDL for both; ``interact.letters.models`` runs it after ``letters`` is created, and
+the Alembic migration calls it too.
+
+The service keeps the index in sync: :func:`index_letter` when a letter is published,
+:func:`unindex_letter` when it is withdrawn.
+"""
+from __future__ import annotations
+
+import html
+import logging
+import re
+import threading
+import warnings
+
+import sqlalchemy as sa
+
+from interact.core.privacy import mask_personal_data
+from interact.core.textnorm import normalize
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", DeprecationWarning)
+    import jieba
+
+TABLE = "letter_search"
+#: Longest query considered (characters) and most terms combined.
+MAX_QUERY_CHARS = 60
+MAX_TERMS = 8
+
+_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+|[0-9a-z]+")
+_TOKEN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff0-9a-z]")
+_TAG = re.compile(r"<[^>]+>")
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+
+_jieba_lock = threading.Lock()
+_jieba_ready = False
+
+
+def _ensure_jieba() -> None:
+    global _jieba_ready
+    if _jieba_ready:
+        return
+    with _jieba_lock:
+        if not _jieba_ready:
+            jieba.setLogLevel(logging.WARNING)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)
+                jieba.initialize()
+            _jieba_ready = True
+
+
+# --- DDL --------------------------------------------------------------------------------
+
+
+def create_search_index(connection) -> None:
+    """Create the search structure for ``connection``'s dialect (idempotent)."""
+    dialect = connection.dialect.name
+    if dialect == "sqlite":
+        connection.exec_driver_sql(
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5("
+            "words, grams, tokenize = 'unicode61 remove_diacritics 0')"
+        )
+    elif dialect == "postgresql":
+        connection.exec_driver_sql(
+            f"CREATE TABLE IF NOT EXISTS {TABLE} ("
+            "letter_id INTEGER PRIMARY KEY REFERENCES letters (id) ON DELETE CASCADE, "
+            "words TEXT NOT NULL DEFAULT '', grams TEXT NOT NULL DEFAULT '', "
+            "tsv TSVECTOR GENERATED ALWAYS AS "
+            "(to_tsvector('simple', words || ' ' || grams)) STORED)"
+        )
+        connection.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS ix_{TABLE}_tsv ON {TABLE} USING gin (tsv)")
+    else:
+        raise RuntimeError(f"letter search supports SQLite and PostgreSQL, not {dialect}")
+
+
+def drop_search_index(connection) -> None:
+    connection.exec_driver_sql(f"DROP TABLE IF EXISTS {TABLE}")
+
+
+# --- text preparation -----------------------------------------------------------------
+
+
+def html_to_text(value: str | None) -> str:
+    return html.unescape(_TAG.sub(" ", value or ""))
+
+
+def segment_words(text: str) -> list[str]:
+    """jieba search-mode tokens of normalised text (punctuation and spaces dropped)."""
+    _ensure_jieba()
+    return [t for t in jieba.cut_for_search(normalize(text)) if _TOKEN.search(t)]
+
+
+def _bigrams(run: str) -> list[str]:
+    if len(run) < 2:
+        return [run]
+    return [run[i : i + 2] for i in range(len(run) - 1)]
+
+
+def segment_grams(text: str) -> list[str]:
+    """CJK character bigrams per run; Latin/digit runs kept whole."""
+    grams: list[str] = []
+    for run in _CJK_RUN.findall(normalize(text)):
+        grams.extend(_bigrams(run) if _CJK.match(run) else [run])
+    return grams
+
+
+def document_texts(title: str, body: str, answer_html: str | None) -> tuple[str, str]:
+    """``(words, grams)`` for a letter; personal data is masked before indexing so that a
+    phone or ID number cannot be used to find a letter."""
+    text = mask_personal_data("\n".join([title, body, html_to_text(answer_html)]))
+    return " ".join(segment_words(text)), " ".join(segment_grams(text))
+
+
+# --- index maintenance -----------------------------------------------------------------
+
+
+def index_letter(session, letter_id: int, title: str, body: str, answer_html: str | None) -> None:
+    """(Re)index one published letter."""
+    words, grams = document_texts(title, body, answer_html)
+    unindex_letter(session, letter_id)
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(
+            sa.text(f"INSERT INTO {TABLE} (rowid, words, grams) VALUES (:id, :words, :grams)"),
+            {"id": letter_id, "words": words, "grams": grams},
+        )
+    else:
+        session.execute(
+            sa.text(f"INSERT INTO {TABLE} (letter_id, words, grams) VALUES (:id, :words, :grams)"),
+            {"id": letter_id, "words": words, "grams": grams},
+        )
+
+
+def unindex_letter(session, letter_id: int) -> None:
+    key = "rowid" if session.get_bind().dialect.name == "sqlite" else "letter_id"
+    session.execute(sa.text(f"DELETE FROM {TABLE} WHERE {key} = :id"), {"id": letter_id})
+
+
+# --- queries ---------------------------------------------------------------------------
+
+
+def query_terms(query: str) -> list[str]:
+    """Terms of a citizen's query (jieba precise mode), at most ``MAX_TERMS``."""
+    _ensure_jieba()
+    text = normalize((query or "")[:MAX_QUERY_CHARS])
+    terms: list[str] = []
+    for token in jieba.cut(text):
+        for run in _CJK_RUN.findall(token):
+            if run not in terms:
+                terms.append(run)
+    return terms[:MAX_TERMS]
+
+
+def _fts5_quote(value: str) -> str:
+    return '"' + value.replace('"', '""') + '"'
+
+
+def fts5_expression(terms: list[str]) -> str:
+    """An FTS5 MATCH expression: every term must match (as a word or a bigram phrase)."""
+    parts = []
+    for term in terms:
+        if _CJK.match(term) and len(term) == 1:
+            # One character: any bigram (or word) starting with it.
+            parts.append(f"(grams : {_fts5_quote(term)} * OR words : {_fts5_quote(term)} *)")
+        elif _CJK.match(term):
+            phrase = " ".join(_bigrams(term))
+            parts.append(f"(words : {_fts5_quote(term)} OR grams : {_fts5_quote(phrase)})")
+        else:
+            parts.append(f"(words : {_fts5_quote(term)} OR grams : {_fts5_quote(term)} *)")
+    return " AND ".join(parts)
+
+
+def matching_letters(session, query: str):
+    """A subquery ``(letter_id, score)`` of indexed letters matching ``query`` (lower score
+    is better), or ``None`` when the query has no searchable term."""
+    terms = query_terms(query)
+    if not terms:
+        return None
+    if session.get_bind().dialect.name == "sqlite":
+        statement = sa.text(
+            f"SELECT rowid AS letter_id, rank AS score FROM {TABLE} WHERE {TABLE} MATCH :expression"
+        ).bindparams(expression=fts5_expression(terms))
+    else:
+        params = {}
+        pieces = []
+        for i, term in enumerate(terms):
+            if _CJK.match(term) and len(term) == 1:
+                params[f"t{i}"] = term
+                pieces.append(f"to_tsquery('simple', quote_literal(:t{i}) || ':*')")
+            else:
+                params[f"t{i}"] = " ".join(_bigrams(term)) if _CJK.match(term) else term
+                pieces.append(f"phraseto_tsquery('simple', :t{i})")
+        statement = sa.text(
+            f"SELECT letter_id, -ts_rank(tsv, q) AS score FROM {TABLE}, "
+            f"(SELECT {' && '.join(pieces)} AS q) AS query WHERE tsv @@ q"
+        ).bindparams(**params)
+    return statement.columns(letter_id=sa.Integer, score=sa.Float).subquery("letter_match")

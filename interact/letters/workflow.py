@@ -1,0 +1,471 @@
+"""The letter lifecycle: one state table and one :func:`transition`.
+
+Who may take a step:
+
+* ``office`` — the office (or an admin);
+* ``department`` — a handler of the letter's current department (the office and admins
+  act for every department, as :mod:`interact.core.permissions` defines).
+
+Every step writes a :class:`LetterEvent` (actor, time, from/to, note, public flag), sets
+the timestamps and deadlines it implies, and records an audit event. Steps that do not
+change the state — extension requests and decisions, publication and withdrawal,
+the citizen's rating — are written with :func:`record_event` by the functions below.
+
+Deadlines are Beijing working days (:mod:`interact.core.workdays`): a letter must be
+accepted by the end of the next working day; the department must answer within the
+kind's limit (:func:`reply_limit`) counted from the routing; a forwarded letter keeps the
+deadline of the higher level when that is given.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from interact.core import audit, clock, workdays
+from interact.core.errors import InvalidInput, InvalidTransition, PermissionDenied
+from interact.core.permissions import ensure_department_scope, ensure_role
+from interact.core.settings import get_setting, set_setting
+from interact.departments.models import Department
+from interact.extensions import db
+from interact.letters import search
+from interact.letters.models import (
+    DEFAULT_REPLY_LIMITS,
+    DEPARTMENT_STATUSES,
+    KIND_LABELS,
+    RATING_LABELS,
+    REJECT_REASON_LABELS,
+    STATUS_LABELS,
+    ExtensionStatus,
+    Letter,
+    LetterEvent,
+    LetterExtension,
+    LetterKind,
+    LetterRating,
+    LetterStatus,
+    RejectReason,
+)
+
+S = LetterStatus
+
+#: Admin setting: ``{"consultation": 5, …}`` reply limits in working days.
+REPLY_LIMITS_SETTING = "letters.reply_limits"
+#: Working days the office has to accept a new letter and to re-route a returned one.
+ACCEPT_WORKDAYS = 1
+#: Longest extension the office may grant at once.
+MAX_EXTENSION_WORKDAYS = 15
+
+
+@dataclass(frozen=True)
+class Step:
+    #: Event action name (``letter.<action>`` in the audit log).
+    action: str
+    #: Chinese label of the step (event list, buttons).
+    label: str
+    #: ``office`` or ``department``.
+    who: str
+    #: Whether the citizen sees the step in the public timeline.
+    public: bool
+
+
+#: The state table: (from, to) → step. Nothing else is allowed.
+TRANSITIONS: dict[tuple[LetterStatus, LetterStatus], Step] = {
+    (S.SUBMITTED, S.ACCEPTED): Step("accept", "受理", "office", True),
+    (S.SUBMITTED, S.REJECTED): Step("reject", "不予受理", "office", True),
+    (S.SUBMITTED, S.ASSIGNED): Step("assign", "受理并转办", "office", True),
+    (S.ACCEPTED, S.ASSIGNED): Step("assign", "转办", "office", True),
+    (S.ACCEPTED, S.REJECTED): Step("reject", "不予受理", "office", True),
+    (S.ASSIGNED, S.ASSIGNED): Step("transfer", "改派", "office", True),
+    (S.SENT_BACK, S.ASSIGNED): Step("transfer", "改派", "office", True),
+    (S.REOPENED, S.ASSIGNED): Step("transfer", "改派", "office", True),
+    (S.ASSIGNED, S.RETURNED): Step("return", "退回", "department", False),
+    (S.SENT_BACK, S.RETURNED): Step("return", "退回", "department", False),
+    (S.REOPENED, S.RETURNED): Step("return", "退回", "department", False),
+    (S.RETURNED, S.ASSIGNED): Step("assign", "重新转办", "office", True),
+    (S.RETURNED, S.REJECTED): Step("reject", "不予受理", "office", True),
+    (S.ASSIGNED, S.ANSWERED): Step("answer", "答复", "department", False),
+    (S.SENT_BACK, S.ANSWERED): Step("answer", "重新答复", "department", False),
+    (S.REOPENED, S.ANSWERED): Step("answer", "重新答复", "department", False),
+    (S.ANSWERED, S.SENT_BACK): Step("send_back", "审核退回", "office", False),
+    (S.ANSWERED, S.CLOSED): Step("close", "审核通过并办结", "office", True),
+    (S.CLOSED, S.REOPENED): Step("reopen", "重新办理", "office", True),
+}
+
+
+def allowed_steps(letter: Letter) -> dict[LetterStatus, Step]:
+    """Targets reachable from the letter's state (for buttons; permission still applies)."""
+    return {to: step for (frm, to), step in TRANSITIONS.items() if frm is letter.status}
+
+
+def can_transition(letter: Letter, to_status: LetterStatus, actor) -> bool:
+    step = TRANSITIONS.get((letter.status, to_status))
+    if step is None:
+        return False
+    try:
+        _check_actor(step, letter, actor)
+    except PermissionDenied:
+        return False
+    return True
+
+
+# --- deadlines --------------------------------------------------------------------------
+
+
+def reply_limits() -> dict[LetterKind, int]:
+    """Reply limits (working days) per kind: the admin's setting over the defaults."""
+    stored = get_setting(REPLY_LIMITS_SETTING) or {}
+    limits = dict(DEFAULT_REPLY_LIMITS)
+    for kind in LetterKind:
+        value = stored.get(kind.value)
+        if isinstance(value, int) and 1 <= value <= 60:
+            limits[kind] = value
+    return limits
+
+
+def reply_limit(kind: LetterKind) -> int:
+    return reply_limits()[kind]
+
+
+def set_reply_limits(limits: dict[LetterKind, int], *, actor) -> None:
+    """Admin: change the reply limits (1–60 working days each)."""
+    ensure_role(actor, "admin")
+    for kind, value in limits.items():
+        if not isinstance(value, int) or not 1 <= value <= 60:
+            raise InvalidInput(f"“{KIND_LABELS[kind]}”的答复期限应为 1–60 个工作日。",
+                               fields={kind.value: "应为 1–60 之间的整数"})
+    before = {k.value: v for k, v in reply_limits().items()}
+    after = {**before, **{k.value: v for k, v in limits.items()}}
+    set_setting(REPLY_LIMITS_SETTING, after)
+    audit.record("letter.reply_limits_changed", "setting", None, actor=actor,
+                 note="来信答复期限", data={"before": before, "after": after})
+
+
+def local_date(moment: datetime) -> date:
+    return clock.to_local(moment).date()
+
+
+def _previous_workday(day: date, not_before: date) -> date:
+    candidate = day - timedelta(days=1)
+    while candidate > not_before and not workdays.is_workday(candidate):
+        candidate -= timedelta(days=1)
+    return max(candidate, not_before)
+
+
+def deadline_for(due_day: date, start_day: date) -> tuple[datetime, datetime]:
+    """``(due_at, warn_at)``: due at the end of ``due_day``; the warning (黄牌) starts on
+    the working day before it (never before ``start_day``)."""
+    return clock.end_of_local_day(due_day), clock.local_datetime(_previous_workday(due_day, start_day))
+
+
+def deadline_after(start: datetime, n_workdays: int) -> tuple[datetime, datetime]:
+    """Deadline ``n_workdays`` working days after ``start`` (which never counts itself)."""
+    start_day = local_date(start)
+    return deadline_for(workdays.add_workdays(start_day, n_workdays), start_day)
+
+
+def _set_deadline(letter: Letter, due_at: datetime | None, warn_at: datetime | None) -> None:
+    letter.due_at, letter.warn_at = due_at, warn_at
+    letter.warning_sent_at = None
+    letter.overdue_sent_at = None
+
+
+def set_acceptance_deadline(letter: Letter) -> None:
+    """A new letter must be accepted by the end of the next working day."""
+    _set_deadline(letter, *deadline_after(letter.submitted_at, ACCEPT_WORKDAYS))
+
+
+def _answer_deadline(letter: Letter, now: datetime) -> tuple[datetime, datetime]:
+    if letter.upstream_due_at is not None:
+        return deadline_for(local_date(letter.upstream_due_at), local_date(now))
+    return deadline_after(now, reply_limit(letter.kind))
+
+
+# --- events ----------------------------------------------------------------------------
+
+
+def _actor_label(actor) -> str:
+    return audit.actor_label(actor)
+
+
+def _public_label(actor, who: str, letter: Letter) -> str:
+    if who == "office":
+        return "办公室"
+    if who == "department":
+        return letter.department.name if letter.department is not None else "办理部门"
+    if who == "citizen":
+        return "来信人"
+    return "系统"
+
+
+def record_event(
+    letter: Letter,
+    action: str,
+    actor,
+    *,
+    who: str,
+    note: str = "",
+    public: bool = False,
+    public_note: str = "",
+    from_status: LetterStatus | None = None,
+    to_status: LetterStatus | None = None,
+    department_id: int | None = None,
+    data: dict[str, Any] | None = None,
+) -> LetterEvent:
+    """Write a letter event and the matching audit record."""
+    event = LetterEvent(
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        actor_id=actor.id if actor is not None and getattr(actor, "is_authenticated", False) else None,
+        actor_label=_actor_label(actor),
+        public_label=_public_label(actor, who, letter),
+        note=note,
+        public=public,
+        public_note=public_note,
+        department_id=department_id,
+        data=data,
+        occurred_at=clock.now(),
+    )
+    letter.events.append(event)
+    audit_data = dict(data or {})
+    if from_status is not None:
+        audit_data["from"] = from_status.value
+    if to_status is not None:
+        audit_data["to"] = to_status.value
+    db.session.flush()
+    audit.record(f"letter.{action}", "letter", letter.id, actor=actor,
+                 note=f"{letter.number} {note}".strip(), data=audit_data or None)
+    return event
+
+
+def _check_actor(step: Step, letter: Letter, actor) -> None:
+    if step.who == "office":
+        ensure_role(actor, "office", "admin")
+    else:
+        ensure_department_scope(actor, letter.department_id)
+
+
+# --- the transition --------------------------------------------------------------------
+
+
+def transition(letter: Letter, to_status: LetterStatus, actor, note: str = "", **data: Any) -> LetterEvent:
+    """Move ``letter`` to ``to_status`` if the state table and the actor allow it.
+
+    :param data: what the step needs — ``department_id`` (assign/transfer), ``reason``
+        (:class:`RejectReason`, reject), ``answer_html`` (already sanitised, answer).
+    :raises InvalidTransition: the table has no such step from the current state.
+    :raises PermissionDenied: the actor's role or department scope does not allow it.
+    :raises InvalidInput: a required piece (department, reason, answer, note) is missing.
+    """
+    from_status = letter.status
+    step = TRANSITIONS.get((from_status, to_status))
+    if step is None:
+        raise InvalidTransition(
+            f"来信当前状态为“{STATUS_LABELS[from_status]}”，不能执行“{STATUS_LABELS[to_status]}”操作。"
+        )
+    _check_actor(step, letter, actor)
+    note = (note or "").strip()
+    now = clock.now()
+    public_note = ""
+    event_department_id = letter.department_id
+    event_data: dict[str, Any] = {}
+
+    if step.action == "accept":
+        letter.accepted_at = now
+        _set_deadline(letter, *deadline_after(now, ACCEPT_WORKDAYS))
+        public_note = "您的来信已受理，正在转交有关部门办理。"
+
+    elif step.action == "reject":
+        reason = data.get("reason")
+        if not isinstance(reason, RejectReason):
+            raise InvalidInput("请选择不予受理的理由。", fields={"reason": "请选择理由"})
+        letter.rejection_reason = reason
+        letter.rejection_note = note or REJECT_REASON_LABELS[reason]
+        letter.closed_at = now
+        _set_deadline(letter, None, None)
+        public_note = f"不予受理：{letter.rejection_note}"
+        event_data["reason"] = reason.value
+
+    elif step.action in ("assign", "transfer"):
+        department = _target_department(data.get("department_id"))
+        if step.action == "transfer" and department.id == letter.department_id:
+            raise InvalidInput("改派的部门与当前办理部门相同。", fields={"department_id": "请选择其他部门"})
+        previous = letter.department.name if letter.department is not None else None
+        letter.department = department
+        letter.department_id = department.id
+        if letter.accepted_at is None:
+            letter.accepted_at = now
+        letter.assigned_at = now
+        _set_deadline(letter, *_answer_deadline(letter, now))
+        event_department_id = department.id
+        public_note = f"已转交{department.name}办理，答复期限：{clock.to_local(letter.due_at):%Y-%m-%d}。"
+        if step.action == "transfer":
+            event_data["from_department"] = previous
+
+    elif step.action == "return":
+        if not note:
+            raise InvalidInput("请说明退回的理由（如不属于本部门职责）。", fields={"note": "请填写退回理由"})
+        event_data["department"] = letter.department.name if letter.department else None
+        letter.department = None
+        letter.department_id = None
+        _set_deadline(letter, *deadline_after(now, ACCEPT_WORKDAYS))
+
+    elif step.action == "answer":
+        answer_html = (data.get("answer_html") or "").strip()
+        if not answer_html:
+            raise InvalidInput("请填写答复内容。", fields={"answer_html": "请填写答复内容"})
+        letter.answer_html = answer_html
+        letter.answered_at = now
+        letter.answered_by_id = getattr(actor, "id", None)
+        start = letter.assigned_at or letter.accepted_at or letter.submitted_at
+        letter.answered_workdays = max(workdays.workdays_between(local_date(start), local_date(now)), 0)
+        letter.answered_on_time = letter.due_at is None or now <= letter.due_at
+
+    elif step.action == "send_back":
+        if not note:
+            raise InvalidInput("请填写审核意见，说明需要修改的地方。", fields={"note": "请填写审核意见"})
+        letter.answered_at = None
+        letter.answered_workdays = None
+        letter.answered_on_time = None
+        # The department keeps its deadline but gets at least one working day to redo it.
+        minimum_due, minimum_warn = deadline_after(now, ACCEPT_WORKDAYS)
+        if letter.due_at is None or letter.due_at < minimum_due:
+            _set_deadline(letter, minimum_due, minimum_warn)
+        else:
+            letter.overdue_sent_at = None
+
+    elif step.action == "close":
+        letter.reviewed_at = now
+        letter.reviewed_by_id = getattr(actor, "id", None)
+        letter.closed_at = now
+        public_note = "答复已审核，办理完毕。"
+
+    elif step.action == "reopen":
+        if letter.rating is not LetterRating.UNSATISFIED:
+            raise InvalidInput("只有来信人评价为“不满意”的来信才能重新办理。")
+        if letter.reopen_count >= 1:
+            raise InvalidInput("该来信已重新办理过一次，不能再次重新办理。")
+        if letter.department_id is None:
+            raise InvalidInput("该来信没有办理部门，无法重新办理。")
+        letter.reopen_count += 1
+        event_data["previous_rating"] = letter.rating.value
+        letter.rating = None
+        letter.rating_comment = None
+        letter.rated_at = None
+        letter.closed_at = None
+        letter.answered_at = None
+        letter.answered_workdays = None
+        letter.answered_on_time = None
+        letter.assigned_at = now
+        letter.upstream_due_at = None
+        _set_deadline(letter, *deadline_after(now, reply_limit(letter.kind)))
+        public_note = f"根据您的评价，已交{letter.department.name}重新办理。"
+
+    letter.status = to_status
+    return record_event(
+        letter, step.action, actor, who=step.who, note=note, public=step.public,
+        public_note=public_note, from_status=from_status, to_status=to_status,
+        department_id=event_department_id, data=event_data or None,
+    )
+
+
+def _target_department(department_id: Any) -> Department:
+    if not department_id:
+        raise InvalidInput("请选择办理部门。", fields={"department_id": "请选择办理部门"})
+    department = db.session.get(Department, int(department_id))
+    if department is None or not department.active:
+        raise InvalidInput("所选部门不存在或已停用。", fields={"department_id": "部门无效"})
+    return department
+
+
+# --- steps that keep the state ----------------------------------------------------------
+
+
+def request_extension(letter: Letter, actor, *, extra_workdays: int, reason: str) -> LetterExtension:
+    """The department asks for more time (延期); the office decides."""
+    ensure_department_scope(actor, letter.department_id)
+    if letter.status not in DEPARTMENT_STATUSES:
+        raise InvalidTransition("只有正在办理中的来信才能申请延期。")
+    if letter.pending_extension is not None:
+        raise InvalidTransition("已有一项延期申请等待审批。")
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("请填写延期理由。", fields={"reason": "请填写延期理由"})
+    if not isinstance(extra_workdays, int) or not 1 <= extra_workdays <= MAX_EXTENSION_WORKDAYS:
+        raise InvalidInput(f"延期天数应为 1–{MAX_EXTENSION_WORKDAYS} 个工作日。",
+                           fields={"extra_workdays": f"应为 1–{MAX_EXTENSION_WORKDAYS}"})
+    extension = LetterExtension(extra_workdays=extra_workdays, reason=reason,
+                                requested_by_id=getattr(actor, "id", None), requested_at=clock.now(),
+                                old_due_at=letter.due_at)
+    letter.extensions.append(extension)
+    record_event(letter, "extension_requested", actor, who="department", note=reason,
+                 department_id=letter.department_id, data={"extra_workdays": extra_workdays})
+    return extension
+
+
+def decide_extension(extension: LetterExtension, actor, *, approve: bool, note: str = "") -> LetterExtension:
+    """The office approves (new deadline) or refuses an extension request."""
+    ensure_role(actor, "office", "admin")
+    if extension.status is not ExtensionStatus.PENDING:
+        raise InvalidTransition("该延期申请已处理。")
+    letter = extension.letter
+    now = clock.now()
+    extension.decided_by_id = getattr(actor, "id", None)
+    extension.decided_at = now
+    extension.decision_note = (note or "").strip()
+    if approve and letter.status not in DEPARTMENT_STATUSES:
+        raise InvalidTransition("该来信已不在办理中，不能延期。")
+    if approve:
+        base = letter.due_at or now
+        base_day = max(local_date(base), local_date(now))
+        due_day = workdays.add_workdays(base_day, extension.extra_workdays)
+        extension.status = ExtensionStatus.APPROVED
+        _set_deadline(letter, *deadline_for(due_day, local_date(now)))
+        extension.new_due_at = letter.due_at
+        record_event(letter, "extension_approved", actor, who="office", note=extension.decision_note,
+                     public=True, public_note=f"经批准延期办理，答复期限延至 {due_day:%Y-%m-%d}。",
+                     department_id=letter.department_id,
+                     data={"extra_workdays": extension.extra_workdays, "due": due_day.isoformat()})
+    else:
+        extension.status = ExtensionStatus.REJECTED
+        record_event(letter, "extension_rejected", actor, who="office", note=extension.decision_note,
+                     department_id=letter.department_id)
+    return extension
+
+
+def set_published(letter: Letter, published: bool, actor, *, note: str = "") -> None:
+    """Publish a closed letter in 来信选登, or withdraw it (the index follows)."""
+    ensure_role(actor, "office", "admin")
+    now = clock.now()
+    if published:
+        if letter.status is not LetterStatus.CLOSED:
+            raise InvalidTransition("只有已办结的来信才能公开。")
+        if not letter.publish_consent:
+            raise InvalidTransition("来信人不同意公开，不能公开此来信。")
+        if not letter.answer_html:
+            raise InvalidTransition("该来信没有答复内容，不能公开。")
+        letter.published = True
+        letter.published_at = letter.published_at or now
+        letter.withdrawn_at = None
+        search.index_letter(db.session, letter.id, letter.title, letter.body, letter.answer_html)
+        record_event(letter, "published", actor, who="office", note=note)
+    else:
+        if not letter.published:
+            raise InvalidTransition("该来信未公开。")
+        letter.published = False
+        letter.withdrawn_at = now
+        search.unindex_letter(db.session, letter.id)
+        record_event(letter, "withdrawn", actor, who="office", note=note)
+
+
+def rate(letter: Letter, rating: LetterRating, comment: str, *, actor=None) -> None:
+    """The citizen rates the answer of a closed letter (once per answer)."""
+    if letter.status is not LetterStatus.CLOSED or not letter.answer_html:
+        raise InvalidTransition("答复办结后才能评价。")
+    if letter.rating is not None:
+        raise InvalidTransition("您已评价过此答复。")
+    letter.rating = rating
+    letter.rating_comment = (comment or "").strip()[:500] or None
+    letter.rated_at = clock.now()
+    record_event(letter, "rated", actor, who="citizen", note=letter.rating_comment or "",
+                 public=True, public_note=f"来信人评价：{RATING_LABELS[rating]}", data={"rating": rating.value})
