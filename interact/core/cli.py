@@ -18,6 +18,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_admin)
     app.cli.add_command(demo_logins)
+    importlib.import_module("interact.scheduler").register_cli(app)
 
 
 @click.command("seed-demo")
