@@ -58,11 +58,14 @@ def configure(app: Flask, config: Any) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from interact.core.dbsetup import register_engine_hooks
+    from interact.core.dbsetup import include_object, register_engine_hooks, render_item
     from interact.extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    migrate.init_app(
+        app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
+        compare_type=True, include_object=include_object, render_item=render_item,
+    )
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
@@ -83,12 +86,14 @@ def register_blueprints(app: Flask) -> None:
     from interact.core.views import bp as site_bp
     from interact.departments.views import bp as departments_bp
     from interact.extensions import csrf
+    from interact.interviews.views import bp as interviews_bp
     from interact.office.views import bp as office_bp
 
     app.register_blueprint(site_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(departments_bp)
     app.register_blueprint(office_bp)
+    app.register_blueprint(interviews_bp)
     # The JSON API is called by apps without a browser session; it takes no cookies'
     # authority for writes, so CSRF tokens do not apply.
     csrf.exempt(api_bp)

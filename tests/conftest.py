@@ -11,6 +11,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
+from flask import g
+from flask.testing import FlaskClient
 
 from interact import create_app
 from interact.config import TestConfig
@@ -25,9 +27,9 @@ _schema_ready = False
 @pytest.fixture
 def app(tmp_path):
     global _schema_ready
-    app = create_app(TestConfig)
-    app.config.update(DATABASE_URL=TEST_DATABASE_URL, UPLOAD_FOLDER=str(tmp_path / "uploads"))
-    app.config["SQLALCHEMY_DATABASE_URI"] = TEST_DATABASE_URL
+    app = create_app(type("Config", (TestConfig,), {"DATABASE_URL": TEST_DATABASE_URL,
+                                                     "UPLOAD_FOLDER": str(tmp_path / "uploads")}))
+    app.test_client_class = FreshGlobalsClient
     with app.app_context():
         if TEST_DATABASE_URL.startswith("sqlite"):
             _db.create_all()
@@ -49,6 +51,20 @@ def app(tmp_path):
         _db.engine.dispose()
     clock.set_fixed(None)
     clock.set_offset(timedelta(0))
+
+
+class FreshGlobalsClient(FlaskClient):
+    """A test client whose requests start with an empty ``g``.
+
+    The ``app`` fixture keeps an application context pushed so tests can call services;
+    requests then reuse it, and without this Flask-Login's cached ``g._login_user`` (and any
+    other per-request cache) would leak from one request into the next.
+    """
+
+    def open(self, *args, **kwargs):
+        for name in list(g):
+            g.pop(name)
+        return super().open(*args, **kwargs)
 
 
 @pytest.fixture

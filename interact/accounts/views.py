@@ -109,7 +109,8 @@ def change_password():
             apply_field_errors(form, error.fields)
             return render_template("accounts/password.html", form=form), error.status_code
         db.session.commit()
-        login_user(current_user)  # the session token changed; keep this session
+        # The session token changed; log this session in again so only the others end.
+        login_user(current_user._get_current_object())
         flash("密码已修改，其他设备上的登录已失效。", "success")
         return redirect(url_for("accounts.account"))
     return render_template("accounts/password.html", form=form)

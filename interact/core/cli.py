@@ -5,12 +5,14 @@ import importlib
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 
 from interact.extensions import db
 
 #: Demo seeders, in dependency order; each module exposes ``seed(context) -> None``.
 DEMO_SEEDERS = [
     "interact.core.demo",
+    "interact.interviews.demo",
 ]
 
 
@@ -19,6 +21,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(demo_logins)
     importlib.import_module("interact.scheduler").register_cli(app)
+    app.cli.add_command(serve_demo)
 
 
 @click.command("seed-demo")
@@ -70,3 +73,22 @@ def create_admin(username: str, password: str) -> None:
     audit.record("user.created", "user", user.id, note="create-admin")
     db.session.commit()
     click.echo(f"Administrator {username} created.")
+
+
+@click.command("serve-demo")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@with_appcontext
+def serve_demo(host: str, port: int) -> None:
+    """Serve the demo with the scheduler in the same process (no reloader, so it runs once).
+
+    Production runs gunicorn workers and one ``flask scheduler`` process instead.
+    """
+    from flask import current_app
+
+    from interact.scheduler import start_background_scheduler
+
+    app = current_app._get_current_object()
+    start_background_scheduler(app)
+    click.echo(f"Serving on http://{host}:{port}  (Ctrl+C to stop)")
+    app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Run a command against a throw-away PostgreSQL cluster on loopback.
+#
+#   .ci/with-postgres.sh <command …>
+#
+# Installs PostgreSQL from the distribution's packages if it is missing, creates a cluster
+# in a temporary folder, exports INTERACT_TEST_DATABASE_URL for the command, and stops and
+# removes the cluster afterwards, whatever the command's outcome.
+set -euo pipefail
+
+find_bindir() {
+  local dir
+  for dir in /usr/lib/postgresql/*/bin; do
+    if [ -x "$dir/pg_ctl" ] && [ -x "$dir/initdb" ]; then echo "$dir"; fi
+  done | sort -V | tail -n 1
+}
+
+BINDIR=$(find_bindir || true)
+if [ -z "$BINDIR" ]; then
+  if command -v pg_ctl >/dev/null && command -v initdb >/dev/null; then
+    BINDIR=$(dirname "$(command -v pg_ctl)")
+  fi
+fi
+if [ -z "$BINDIR" ]; then
+  echo "PostgreSQL server not found; installing it from the distribution's packages" >&2
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq postgresql >/dev/null
+  BINDIR=$(find_bindir)
+fi
+
+PORT=${INTERACT_PG_PORT:-54329}
+WORK=$(mktemp -d /tmp/interact-pg.XXXXXX)
+DATA="$WORK/data"
+SOCKDIR="$WORK/sock"
+mkdir -p "$DATA" "$SOCKDIR"
+
+# PostgreSQL refuses to run as root: use the postgres system account then.
+if [ "$(id -u)" -eq 0 ]; then
+  id postgres >/dev/null 2>&1 || useradd --system --home-dir "$WORK" postgres
+  chown -R postgres "$WORK"
+  AS_PG=(runuser -u postgres --)
+else
+  AS_PG=()
+fi
+
+cleanup() {
+  "${AS_PG[@]}" "$BINDIR/pg_ctl" -D "$DATA" -m immediate stop >/dev/null 2>&1 || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+"${AS_PG[@]}" "$BINDIR/initdb" -D "$DATA" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null 2>&1 \
+  || "${AS_PG[@]}" "$BINDIR/initdb" -D "$DATA" -U postgres --auth=trust --encoding=UTF8 --no-locale >/dev/null
+"${AS_PG[@]}" "$BINDIR/pg_ctl" -D "$DATA" -w -l "$WORK/server.log" \
+  -o "-p $PORT -k $SOCKDIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+  start >/dev/null
+"${AS_PG[@]}" "$BINDIR/createdb" -h 127.0.0.1 -p "$PORT" -U postgres interact_test
+
+export INTERACT_TEST_DATABASE_URL="postgresql+psycopg://postgres@127.0.0.1:$PORT/interact_test"
+echo "PostgreSQL $("$BINDIR/postgres" --version | awk '{print $3}') running on 127.0.0.1:$PORT" >&2
+"$@"

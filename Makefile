@@ -1,0 +1,49 @@
+# Two commands for a fresh machine with Python ≥ 3.11:
+#   make run   — create .venv, install, migrate an SQLite database, load demo data, serve on :5000
+#   make test  — the whole test suite (also on PostgreSQL when CI or INTERACT_TEST_POSTGRES=1)
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+FLASK := $(BIN)/flask --app interact
+RUN_ENV := INTERACT_SECRET_KEY_FILE=instance/secret_key INTERACT_SESSION_COOKIE_SECURE=false INTERACT_REMEMBER_COOKIE_SECURE=false
+
+.PHONY: run test test-sqlite test-postgres install clean bench
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev,postgres]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+instance/secret_key:
+	mkdir -p instance
+	$(BIN)/python -c "import secrets; print(secrets.token_urlsafe(48))" > instance/secret_key
+	chmod 600 instance/secret_key
+
+run: install instance/secret_key
+	$(RUN_ENV) $(FLASK) db upgrade
+	$(RUN_ENV) $(FLASK) seed-demo
+	$(RUN_ENV) $(FLASK) demo-logins
+	$(RUN_ENV) $(FLASK) serve-demo --host 127.0.0.1 --port 5000
+
+test: install
+	$(BIN)/python -m pytest
+	@if [ -n "$$CI" ] || [ "$$INTERACT_TEST_POSTGRES" = "1" ]; then \
+		echo "== running the suite again on PostgreSQL =="; \
+		.ci/with-postgres.sh $(BIN)/python -m pytest; \
+	fi
+
+test-postgres: install
+	.ci/with-postgres.sh $(BIN)/python -m pytest
+
+bench: install
+	$(BIN)/python bench/faq_eval.py
+	$(BIN)/python bench/faq_scale.py
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache

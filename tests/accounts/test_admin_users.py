@@ -1,0 +1,52 @@
+import pytest
+
+from interact.accounts import services
+from interact.accounts.models import Role, User
+from interact.core.errors import InvalidInput, PermissionDenied
+
+
+def test_admin_creates_handler_bound_to_department(client, auth, db, roles):
+    auth.login(roles.admin)
+    response = client.post("/staff/users/new", data={
+        "username": "newhandler", "display_name": "新办理人", "roles": ["handler"],
+        "department_id": str(roles.department_a.id), "password": "start1234",
+    })
+    assert response.status_code == 302
+    user = db.session.scalar(db.select(User).where(User.username == "newhandler"))
+    assert user.has_role(Role.HANDLER) and user.department_id == roles.department_a.id
+
+
+def test_handler_without_department_is_refused(client, auth, roles):
+    auth.login(roles.admin)
+    response = client.post("/staff/users/new", data={
+        "username": "nodept", "display_name": "无部门", "roles": ["handler"], "department_id": "", "password": "start1234",
+    })
+    assert response.status_code == 422
+    assert "必须绑定一个部门" in response.get_data(as_text=True)
+
+
+def test_user_can_hold_several_roles(app, db, roles):
+    data = services.StaffData("multi", "多角色", {Role.HANDLER, Role.CURATOR}, department_id=roles.department_b.id)
+    user = services.create_staff_user(data, "start1234", actor=roles.admin)
+    assert user.has_role("handler") and user.has_role("curator") and not user.has_role("office")
+
+
+def test_only_admin_manages_users(app, db, client, auth, roles):
+    for user in (roles.office, roles.handler_a, roles.curator):
+        auth.login(user)
+        assert client.get("/staff/users").status_code == 403
+    with pytest.raises(PermissionDenied):
+        services.create_staff_user(services.StaffData("x1x", "x", {Role.OFFICE}), "start1234", actor=roles.office)
+
+
+def test_admin_cannot_deactivate_self(app, db, roles):
+    with pytest.raises(InvalidInput):
+        services.set_user_active(roles.admin, False, actor=roles.admin)
+
+
+def test_deactivated_user_is_logged_out(app, db, client, auth, roles):
+    auth.login(roles.handler_a)
+    assert client.get("/staff/").status_code == 200
+    services.set_user_active(roles.handler_a, False, actor=roles.admin)
+    db.session.commit()
+    assert client.get("/staff/").status_code == 302

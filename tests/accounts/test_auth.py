@@ -1,0 +1,119 @@
+from datetime import timedelta
+
+import pytest
+
+from interact.accounts import services
+from interact.accounts.models import Role
+from interact.core import clock
+from interact.core.errors import Conflict, InvalidInput
+
+
+def login(client, identifier, password, **extra):
+    return client.post("/login", data={"identifier": identifier, "password": password, **extra})
+
+
+def test_staff_login_goes_to_workspace(client, roles):
+    response = login(client, "office", "secret123")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/staff/")
+    assert client.get("/staff/").status_code == 200
+
+
+def test_wrong_password_is_refused_in_chinese(client, roles):
+    response = login(client, "office", "nope")
+    assert response.status_code == 401
+    assert "账号或密码错误" in response.get_data(as_text=True)
+
+
+def test_unknown_account_gets_same_message(client, roles):
+    response = login(client, "ghost", "whatever1")
+    assert response.status_code == 401 and "账号或密码错误" in response.get_data(as_text=True)
+
+
+def test_lockout_after_repeated_failures(app, db, client, roles, frozen):
+    frozen(2026, 11, 22, 10)
+    for _ in range(services.MAX_FAILED_LOGINS):
+        login(client, "office", "wrong-password1")
+    response = login(client, "office", "secret123")
+    assert response.status_code == 401 and "锁定" in response.get_data(as_text=True)
+    clock.advance(services.LOCKOUT + timedelta(minutes=1))
+    assert login(client, "office", "secret123").status_code == 302
+
+
+def test_login_is_rate_limited(client, roles):
+    statuses = [login(client, "ghost", "x1234567").status_code for _ in range(11)]
+    assert statuses[-1] == 429
+    assert "频繁" in login(client, "ghost", "x1234567").get_data(as_text=True)
+
+
+def test_open_redirect_is_refused(client, roles):
+    response = login(client, "office", "secret123", next="https://evil.example.com/")
+    assert response.headers["Location"].endswith("/staff/")
+
+
+def test_citizen_registers_with_phone_and_logs_in(client, db):
+    response = client.post("/register", data={"phone": "139 0000 1111", "password": "abc12345", "confirm": "abc12345"})
+    assert response.status_code == 302
+    client.post("/logout")
+    assert login(client, "13900001111", "abc12345").status_code == 302
+
+
+def test_registration_requires_phone_or_email(app, db):
+    with pytest.raises(InvalidInput):
+        services.register_citizen(phone=None, email=None, password="abc12345")
+    services.register_citizen(phone="13900001111", email=None, password="abc12345")
+    with pytest.raises(Conflict):
+        services.register_citizen(phone="13900001111", email=None, password="abc12345")
+
+
+def test_weak_password_refused(app, db):
+    with pytest.raises(InvalidInput):
+        services.register_citizen(phone="13900001111", email=None, password="12345678")
+
+
+def test_password_change_logs_out_other_sessions(app, db, client, auth, roles):
+    other = app.test_client()
+    Auth = type(auth)
+    Auth(other).login(roles.citizen)
+    auth.login(roles.citizen)
+    response = client.post("/account/password", data={"old_password": "secret123", "new_password": "newpass123", "confirm": "newpass123"})
+    assert response.status_code == 302
+    assert client.get("/account").status_code == 200  # this session continues
+    assert other.get("/account").status_code == 302  # the other one is logged out
+
+
+def test_staff_session_times_out_when_idle(app, client, roles):
+    login(client, "office", "secret123")
+    assert client.get("/staff/").status_code == 200
+    with client.session_transaction() as session:
+        session["_seen"] -= app.config["STAFF_IDLE_MINUTES"] * 60 + 5
+    response = client.get("/staff/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_anonymous_is_sent_to_login(client):
+    response = client.get("/staff/users")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_session_cookie_flags(app, client, roles):
+    response = login(client, "office", "secret123")
+    cookie = response.headers.get("Set-Cookie", "")
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert app.config["SESSION_COOKIE_SECURE"] is False  # tests only; the default is True
+    from interact.config import DefaultConfig
+
+    assert DefaultConfig.SESSION_COOKIE_SECURE is True
+
+
+def test_csrf_is_enforced_on_login(csrf_app, roles):
+    client = csrf_app.test_client()
+    response = client.post("/login", data={"identifier": "office", "password": "secret123"})
+    assert response.status_code == 400  # no token: refused before the view
+    assert client.get("/staff/").status_code == 302
+
+
+def test_csrf_failure_on_plain_post_is_chinese_400(csrf_app):
+    client = csrf_app.test_client()
+    response = client.post("/preferences/large-text", data={"enable": "1"})
+    assert response.status_code == 400
+    assert "页面已过期" in response.get_data(as_text=True)

@@ -1,0 +1,60 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import assert_inert_html
+
+from interact.core.privacy import mask_name, mask_personal_data, mask_phone, normalize_mobile
+from interact.core.sanitize import clean_html, text_to_html
+
+BADINPUT = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "badinput"
+
+
+def test_clean_html_keeps_allowed_markup_and_drops_scripts():
+    html = '<p onclick="x()">答复<strong>内容</strong><script>alert(1)</script><a href="javascript:alert(1)">链接</a></p>'
+    cleaned = clean_html(html)
+    assert "<strong>内容</strong>" in cleaned
+    assert "<script" not in cleaned and "onclick" not in cleaned and "javascript:" not in cleaned
+
+
+def test_links_get_noopener():
+    assert 'rel="noopener noreferrer"' in clean_html('<a href="https://www.gov.cn">政府网</a>')
+
+
+@pytest.mark.skipif(not (BADINPUT / "xss-sample.txt").exists(), reason="shared bad-input data not present")
+def test_xss_payloads_are_inert_after_cleaning():
+    for line in (BADINPUT / "xss-sample.txt").read_text(encoding="utf-8", errors="replace").splitlines():
+        assert_inert_html(clean_html(line))
+
+
+def test_text_to_html_escapes():
+    html = str(text_to_html("第一段<script>\n第二行\n\n第二段"))
+    assert "&lt;script&gt;" in html and "<br>" in html and html.count("<p>") == 2
+
+
+def test_masking_personal_data():
+    assert mask_name("张三") == "张*"
+    assert mask_name("欧阳修文") == "欧***"
+    assert mask_name("") == "匿名"
+    assert mask_phone("13812345678") == "138****5678"
+    text = "我的电话13812345678，身份证号110101199003071234，邮箱a.b@example.com，座机0571-88886666。"
+    masked = mask_personal_data(text)
+    assert "13812345678" not in masked and "138****5678" in masked
+    assert "110101199003071234" not in masked
+    assert "a.b@example.com" not in masked
+    assert "88886666" not in masked
+    assert "我的电话" in masked
+
+
+def test_normalize_mobile():
+    assert normalize_mobile("+86 138-1234-5678") == "13812345678"
+    assert normalize_mobile("12812345678") is None
+    assert normalize_mobile("") is None
+
+
+@pytest.mark.skipif(not (BADINPUT / "blns.json").exists(), reason="shared bad-input data not present")
+def test_masking_survives_naughty_strings():
+    for value in json.loads((BADINPUT / "blns.json").read_text(encoding="utf-8")):
+        assert isinstance(mask_personal_data(value), str)
+        assert isinstance(mask_name(value), str)

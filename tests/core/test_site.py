@@ -1,0 +1,108 @@
+import io
+
+from interact.core import captcha, uploads
+from interact.core.forms import CaptchaField
+
+
+def test_error_pages_are_chinese_and_api_errors_are_json(client):
+    page = client.get("/no-such-page")
+    assert page.status_code == 404 and "页面不存在" in page.get_data(as_text=True)
+    api = client.get("/api/v1/no-such-thing")
+    assert api.status_code == 404 and api.is_json
+    assert api.get_json()["error"]["message"]
+
+
+def test_unexpected_errors_become_chinese_500(app, client):
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("boom")
+
+    response = client.get("/boom")
+    assert response.status_code == 500 and "系统繁忙" in response.get_data(as_text=True)
+
+
+def test_large_text_mode_persists(client):
+    response = client.post("/preferences/large-text", data={"enable": "1", "next": "/departments"})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/departments")
+    assert 'class="large-text"' in client.get("/").get_data(as_text=True)
+    client.post("/preferences/large-text", data={"enable": "0"})
+    assert 'class="large-text"' not in client.get("/").get_data(as_text=True)
+
+
+def test_large_text_redirect_stays_on_site(client):
+    response = client.post("/preferences/large-text", data={"enable": "1", "next": "//evil.example.com"})
+    assert response.headers["Location"] == "/"
+
+
+def test_captcha_is_one_time_and_case_insensitive(app, client, monkeypatch):
+    app.config["CAPTCHA_ENABLED"] = True
+    monkeypatch.setattr(captcha, "generate_code", lambda: "AB3K")
+    image = client.get("/captcha.png")
+    assert image.status_code == 200 and image.data.startswith(b"\x89PNG")
+    with client:
+        client.get("/")  # keep a request context with the session
+        from flask import session  # noqa: F401
+
+        assert captcha.verify("ab3k")
+        assert not captcha.verify("ab3k")  # consumed
+
+
+def test_captcha_wrong_answer_fails(app, client, monkeypatch):
+    app.config["CAPTCHA_ENABLED"] = True
+    monkeypatch.setattr(captcha, "generate_code", lambda: "AB3K")
+    client.get("/captcha.png")
+    with client:
+        client.get("/")
+        assert not captcha.verify("XXXX")
+
+
+def test_upload_checks_content_not_name(app):
+    from werkzeug.datastructures import FileStorage
+
+    from interact.core.errors import InvalidInput
+
+    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 100
+    stored = uploads.save_upload(FileStorage(io.BytesIO(png), filename="photo.png"), kinds={"image"}, public=True)
+    assert stored.content_type == "image/png" and uploads.path_for(stored).read_bytes() == png
+    import pytest
+
+    with pytest.raises(InvalidInput):
+        uploads.save_upload(FileStorage(io.BytesIO(b"<script>alert(1)</script>"), filename="x.jpg"), kinds={"image"})
+    with pytest.raises(InvalidInput):
+        uploads.save_upload(FileStorage(io.BytesIO(png + b"\0" * 2000), filename="big.png"), kinds={"image"}, max_bytes=1000)
+
+
+def test_public_files_are_served_with_ranges_and_private_ones_are_not(app, db, client):
+    from werkzeug.datastructures import FileStorage
+
+    pdf = b"%PDF-1.4\n" + b"x" * 500
+    public = uploads.save_upload(FileStorage(io.BytesIO(pdf), filename="征求意见稿.pdf"), kinds={"pdf"}, public=True)
+    private = uploads.save_upload(FileStorage(io.BytesIO(pdf), filename="附件.pdf"), kinds={"pdf"}, public=False)
+    db.session.commit()
+    with client.get(f"/files/{public.key}", headers={"Range": "bytes=0-3"}) as response:
+        assert response.status_code == 206 and response.data == b"%PDF"
+    assert client.get(f"/files/{private.key}").status_code == 404
+
+
+def test_openapi_document_lists_departments(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    assert spec["openapi"].startswith("3.") and "/departments" in spec["paths"]
+
+
+def test_departments_api(client, make_department):
+    make_department("市教育局", "JYJ")
+    items = client.get("/api/v1/departments").get_json()["items"]
+    assert [d["name"] for d in items] == ["市教育局"]
+
+
+def test_captcha_field_validation_message(app):
+    app.config["CAPTCHA_ENABLED"] = True
+    with app.test_request_context("/", method="POST", data={"captcha": "nope"}):
+        from flask_wtf import FlaskForm
+
+        class Form(FlaskForm):
+            captcha = CaptchaField()
+
+        form = Form(meta={"csrf": False})
+        assert not form.validate()
+        assert "验证码" in form.captcha.errors[0]
