@@ -1,0 +1,35 @@
+"""Builder forms (staff). The respondents' form is rendered from the model, not WTForms."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from interact.questionnaires.models import KIND_LABELS, QuestionKind
+
+
+class QuestionForm(FlaskForm):
+    kind = SelectField("题型", choices=[(k.value, KIND_LABELS[k]) for k in QuestionKind],
+                       default=QuestionKind.SINGLE.value)
+    text = StringField("题目", validators=[DataRequired("请填写题目"), Length(max=500, message="题目不超过500字")])
+    help_text = StringField("填写说明（选填）", validators=[Optional(), Length(max=500, message="不超过500字")])
+    required = BooleanField("必答题", default=True)
+    options = TextAreaField("选项（单选、多选题填写，每行一个）", validators=[Optional(), Length(max=8000)],
+                            render_kw={"rows": 6})
+    min_choices = IntegerField("最少选择几项（多选题，选填）",
+                               validators=[Optional(), NumberRange(min=0, max=30, message="应为 0–30")])
+    max_choices = IntegerField("最多选择几项（多选题，选填）",
+                               validators=[Optional(), NumberRange(min=1, max=30, message="应为 1–30")])
+    allow_other = BooleanField("增加“其他（请注明）”选项")
+    other_label = StringField("“其他”选项的文字", default="其他（请注明）",
+                              validators=[Optional(), Length(max=40, message="不超过40字")])
+
+
+class InfoForm(FlaskForm):
+    title = StringField("问卷标题", validators=[Optional(), Length(max=200, message="不超过200字")])
+    intro = TextAreaField("问卷说明（选填）", validators=[Optional(), Length(max=2000, message="不超过2000字")],
+                          render_kw={"rows": 3})
+
+
+class MoveForm(FlaskForm):
+    """Only the CSRF token; the direction is in the URL."""

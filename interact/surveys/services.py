@@ -1,0 +1,804 @@
+"""Rules of opinion collections: lifecycle, participation, moderation, adoption, feedback.
+
+Services take typed arguments, check role and department scope, ``flush()`` but never
+commit, record an audit event for every state change and raise ``DomainError``s with
+Chinese messages. The office compliance dashboard calls :func:`feedback_due_soon`,
+:func:`feedback_overdue`, :func:`collections_count` and :func:`department_collections`.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from flask import url_for
+from werkzeug.datastructures import FileStorage
+
+from interact.core import audit, clock, sensitive
+from interact.core.errors import Conflict, InvalidInput, InvalidTransition, NotFound, PermissionDenied
+from interact.core.permissions import can_act_for_department, ensure_department_scope, ensure_role, has_role
+from interact.core.privacy import mask_personal_data, normalize_mobile
+from interact.core.sanitize import clean_html
+from interact.core.uploads import save_upload
+from interact.departments.models import Department
+from interact.extensions import db
+from interact.questionnaires import services as questionnaires
+from interact.questionnaires.models import Response, ResponseChannel
+from interact.surveys.models import (
+    Adoption,
+    Collection,
+    CollectionAttachment,
+    CollectionKind,
+    CollectionStatus,
+    Feedback,
+    FeedbackStatus,
+    ModerationStatus,
+    Opinion,
+)
+
+OPINION_MAX = 2000
+DOCUMENT_KINDS = {"pdf", "office", "image"}
+MAX_ATTACHMENTS = 10
+OWNER_TYPE = "collection"
+STAFF_ROLES = ("handler", "office", "admin")
+
+
+# --------------------------------------------------------------------------- lookups
+
+
+def get_collection(collection_id: int) -> Collection:
+    collection = db.session.get(Collection, collection_id)
+    if collection is None:
+        raise NotFound("该征集不存在。")
+    return collection
+
+
+def get_public_collection(collection_id: int) -> Collection:
+    """A collection the public may see (published); drafts and withdrawn ones are 404."""
+    collection = db.session.get(Collection, collection_id)
+    if collection is None or collection.status is not CollectionStatus.PUBLISHED:
+        raise NotFound("该征集不存在或已撤下。")
+    return collection
+
+
+def get_opinion(collection: Collection, opinion_id: int) -> Opinion:
+    opinion = db.session.get(Opinion, opinion_id)
+    if opinion is None or opinion.collection_id != collection.id:
+        raise NotFound("该意见不存在。")
+    return opinion
+
+
+def _collection_owner(collection_id: int) -> questionnaires.OwnerInfo | None:
+    collection = db.session.get(Collection, collection_id)
+    if collection is None:
+        return None
+    locked = None
+    if collection.has_ended:
+        locked = "征集已结束，问卷不能再修改。"
+    elif collection.status is CollectionStatus.WITHDRAWN:
+        locked = "征集已撤回，问卷不能再修改。"
+    return questionnaires.OwnerInfo(
+        department_id=collection.department_id,
+        label=f"民意征集：{collection.title}",
+        back_url=url_for("surveys.staff_detail", collection_id=collection.id),
+        locked_reason=locked,
+    )
+
+
+questionnaires.register_owner(OWNER_TYPE, _collection_owner)
+
+
+# --------------------------------------------------------------------------- collections
+
+
+@dataclass
+class CollectionData:
+    title: str
+    summary: str
+    body: str
+    kind: CollectionKind
+    starts_at: datetime
+    ends_at: datetime
+    department_id: int
+    contact_email: str = ""
+    contact_address: str = ""
+    name_required: bool = False
+    phone_required: bool = False
+    show_opinions: bool = True
+
+
+def _check_collection_data(data: CollectionData, actor) -> CollectionData:
+    errors: dict[str, str] = {}
+    data.title = (data.title or "").strip()
+    data.summary = (data.summary or "").strip()
+    data.contact_email = (data.contact_email or "").strip()
+    data.contact_address = (data.contact_address or "").strip()
+    data.body = clean_html(data.body)
+    if not data.title:
+        errors["title"] = "请填写征集标题"
+    elif len(data.title) > 200:
+        errors["title"] = "标题不超过200字"
+    if len(data.summary) > 500:
+        errors["summary"] = "摘要不超过500字"
+    if len(data.contact_email) > 120 or (data.contact_email and "@" not in data.contact_email):
+        errors["contact_email"] = "请填写有效的电子邮箱"
+    if len(data.contact_address) > 200:
+        errors["contact_address"] = "通信地址不超过200字"
+    if data.starts_at is None or data.ends_at is None:
+        errors["ends_at"] = "请填写开始和结束时间"
+    elif data.ends_at <= data.starts_at:
+        errors["ends_at"] = "结束时间必须晚于开始时间"
+    elif data.ends_at - data.starts_at > timedelta(days=366):
+        errors["ends_at"] = "征集期不超过一年"
+    department = db.session.get(Department, data.department_id) if data.department_id else None
+    if department is None or not department.active:
+        errors["department_id"] = "请选择有效的部门"
+    if errors:
+        raise InvalidInput("征集信息有误，请按提示修改。", fields=errors)
+    ensure_department_scope(actor, data.department_id)
+    return data
+
+
+def create_collection(data: CollectionData, *, actor) -> Collection:
+    """A handler creates a draft for their own department; the office for any department."""
+    ensure_role(actor, *STAFF_ROLES)
+    data = _check_collection_data(data, actor)
+    collection = Collection(
+        department_id=data.department_id, title=data.title, summary=data.summary, body=data.body, kind=data.kind,
+        starts_at=data.starts_at, ends_at=data.ends_at, contact_email=data.contact_email,
+        contact_address=data.contact_address, name_required=data.name_required,
+        phone_required=data.phone_required, show_opinions=data.show_opinions, created_by_id=actor.id,
+    )
+    db.session.add(collection)
+    db.session.flush()
+    _ensure_questionnaire(collection, actor)
+    audit.record("collection.created", "collection", collection.id, actor=actor, note=collection.title)
+    return collection
+
+
+def _ensure_questionnaire(collection: Collection, actor) -> None:
+    if collection.has_questionnaire and collection.questionnaire is None:
+        collection.questionnaire = questionnaires.create_questionnaire(
+            OWNER_TYPE, collection.id, title=collection.title, actor=actor
+        )
+        db.session.flush()
+
+
+def ensure_staff_scope(collection: Collection, actor) -> None:
+    ensure_role(actor, *STAFF_ROLES)
+    ensure_department_scope(actor, collection.department_id)
+
+
+def update_collection(collection: Collection, data: CollectionData, *, actor) -> Collection:
+    ensure_staff_scope(collection, actor)
+    if collection.status is CollectionStatus.WITHDRAWN:
+        raise Conflict("征集已撤回，不能再修改。")
+    if collection.status is CollectionStatus.PUBLISHED and collection.has_ended:
+        raise Conflict("征集已结束，不能再修改征集信息。")
+    if data.department_id != collection.department_id and not has_role(actor, "office", "admin"):
+        raise PermissionDenied("只有办公室可以更改征集的主办部门。")
+    data = _check_collection_data(data, actor)
+    if collection.has_questionnaire and data.kind is CollectionKind.OPINIONS and collection.questionnaire \
+            and questionnaires.response_count(collection.questionnaire):
+        raise Conflict("问卷已收到答卷，不能取消问卷调查。", fields={"kind": "已有答卷"})
+    if collection.accepts_opinions and data.kind is CollectionKind.QUESTIONNAIRE and _opinion_count(collection):
+        raise Conflict("已收到意见，不能取消意见征集。", fields={"kind": "已有意见"})
+    before = {"starts_at": clock.to_local(collection.starts_at).isoformat(),
+              "ends_at": clock.to_local(collection.ends_at).isoformat()}
+    for name in ("title", "summary", "body", "kind", "starts_at", "ends_at", "contact_email", "contact_address",
+                 "name_required", "phone_required", "show_opinions", "department_id"):
+        setattr(collection, name, getattr(data, name))
+    db.session.flush()
+    _ensure_questionnaire(collection, actor)
+    audit.record("collection.updated", "collection", collection.id, actor=actor, note=collection.title,
+                 data={"before": before})
+    return collection
+
+
+def _opinion_count(collection: Collection) -> int:
+    return db.session.scalar(db.select(db.func.count(Opinion.id)).where(Opinion.collection_id == collection.id)) or 0
+
+
+def _ensure_documents_editable(collection: Collection, actor) -> None:
+    ensure_staff_scope(collection, actor)
+    if collection.status is CollectionStatus.WITHDRAWN or collection.has_ended:
+        raise Conflict("征集已结束或已撤回，不能再更改文件。")
+
+
+def set_draft_document(collection: Collection, upload: FileStorage, *, actor) -> None:
+    """Attach the draft document (征求意见稿), replacing an earlier one."""
+    _ensure_documents_editable(collection, actor)
+    stored = save_upload(upload, kinds=DOCUMENT_KINDS, public=True, uploaded_by=actor)
+    collection.draft_file = stored
+    db.session.flush()
+    audit.record("collection.draft_document_set", "collection", collection.id, actor=actor,
+                 note=stored.original_name)
+
+
+def remove_draft_document(collection: Collection, *, actor) -> None:
+    _ensure_documents_editable(collection, actor)
+    if collection.draft_file is None:
+        raise NotFound("没有可删除的征求意见稿。")
+    audit.record("collection.draft_document_removed", "collection", collection.id, actor=actor,
+                 note=collection.draft_file.original_name)
+    collection.draft_file = None
+    db.session.flush()
+
+
+def add_attachment(collection: Collection, upload: FileStorage, label: str = "", *, actor) -> CollectionAttachment:
+    _ensure_documents_editable(collection, actor)
+    if len(collection.attachments) >= MAX_ATTACHMENTS:
+        raise Conflict(f"附件最多{MAX_ATTACHMENTS}个。")
+    label = (label or "").strip()
+    if len(label) > 200:
+        raise InvalidInput("附件名称不超过200字。", fields={"label": "不超过200字"})
+    stored = save_upload(upload, kinds=DOCUMENT_KINDS, public=True, uploaded_by=actor)
+    attachment = CollectionAttachment(file=stored, label=label or stored.original_name)
+    collection.attachments.append(attachment)
+    db.session.flush()
+    audit.record("collection.attachment_added", "collection", collection.id, actor=actor, note=attachment.label)
+    return attachment
+
+
+def remove_attachment(collection: Collection, attachment_id: int, *, actor) -> None:
+    _ensure_documents_editable(collection, actor)
+    attachment = next((a for a in collection.attachments if a.id == attachment_id), None)
+    if attachment is None:
+        raise NotFound("该附件不存在。")
+    audit.record("collection.attachment_removed", "collection", collection.id, actor=actor, note=attachment.label)
+    collection.attachments.remove(attachment)
+    db.session.flush()
+
+
+# ---- lifecycle (state table) ----------------------------------------------------------------
+
+#: (from, to) → roles allowed; handlers additionally need the department scope.
+TRANSITIONS: dict[tuple[CollectionStatus, CollectionStatus], tuple[str, ...]] = {
+    (CollectionStatus.DRAFT, CollectionStatus.SUBMITTED): ("handler", "office", "admin"),
+    (CollectionStatus.SUBMITTED, CollectionStatus.DRAFT): ("handler", "office", "admin"),
+    (CollectionStatus.DRAFT, CollectionStatus.PUBLISHED): ("office", "admin"),
+    (CollectionStatus.SUBMITTED, CollectionStatus.PUBLISHED): ("office", "admin"),
+    (CollectionStatus.PUBLISHED, CollectionStatus.WITHDRAWN): ("office", "admin"),
+    (CollectionStatus.WITHDRAWN, CollectionStatus.DRAFT): ("office", "admin"),
+}
+
+_ACTIONS = {
+    CollectionStatus.SUBMITTED: "collection.submitted",
+    CollectionStatus.PUBLISHED: "collection.published",
+    CollectionStatus.WITHDRAWN: "collection.withdrawn",
+    CollectionStatus.DRAFT: "collection.returned",
+}
+
+
+def allowed_transitions(collection: Collection, user) -> list[CollectionStatus]:
+    if not can_act_for_department(user, collection.department_id):
+        return []
+    return [to for (frm, to), roles in TRANSITIONS.items()
+            if frm is collection.status and has_role(user, *roles)]
+
+
+def transition(collection: Collection, to: CollectionStatus, *, actor, note: str = "") -> None:
+    """Move a collection along the state table, or refuse."""
+    roles = TRANSITIONS.get((collection.status, to))
+    if roles is None:
+        raise InvalidTransition(f"征集当前为“{collection.status_label}”，不能执行此操作。")
+    ensure_role(actor, *roles)
+    ensure_department_scope(actor, collection.department_id)
+    note = (note or "").strip()
+    if len(note) > 500:
+        raise InvalidInput("说明不超过500字。", fields={"note": "不超过500字"})
+    now = clock.now()
+    if to is CollectionStatus.PUBLISHED:
+        _check_publishable(collection)
+        collection.published_at = now
+        collection.published_by_id = actor.id
+        collection.review_note = ""
+    elif to is CollectionStatus.SUBMITTED:
+        _check_publishable(collection)
+    elif to is CollectionStatus.WITHDRAWN:
+        if not note:
+            raise InvalidInput("请填写撤回原因。", fields={"note": "请填写撤回原因"})
+        collection.withdrawn_at = now
+        collection.withdraw_reason = note
+    elif to is CollectionStatus.DRAFT:
+        collection.review_note = note
+    previous = collection.status
+    collection.status = to
+    db.session.flush()
+    audit.record(_ACTIONS[to], "collection", collection.id, actor=actor, note=note or collection.title,
+                 data={"from": previous.value, "to": to.value})
+
+
+def _check_publishable(collection: Collection) -> None:
+    problems = []
+    if collection.ends_at <= clock.now():
+        problems.append("结束时间已过，请先修改征集时间")
+    if collection.has_questionnaire and (collection.questionnaire is None or not collection.questionnaire.questions):
+        problems.append("问卷还没有题目")
+    if not collection.body and not collection.summary and collection.draft_file is None:
+        problems.append("请填写征集说明或上传征求意见稿")
+    if problems:
+        raise Conflict("暂不能发布：" + "；".join(problems) + "。")
+
+
+def ensure_open(collection: Collection) -> None:
+    """Submissions are accepted only between start and end (server-side check).
+
+    :raises NotFound: not published; :raises PermissionDenied: not started yet (403);
+    :raises Conflict: already ended (409).
+    """
+    if collection.status is not CollectionStatus.PUBLISHED:
+        raise NotFound("该征集不存在或已撤下。")
+    now = clock.now()
+    if now < collection.starts_at:
+        raise PermissionDenied(
+            f"本次征集尚未开始，将于 {clock.to_local(collection.starts_at):%Y年%m月%d日 %H:%M} 开始，届时欢迎参与。"
+        )
+    if now >= collection.ends_at:
+        raise Conflict(
+            f"本次征集已于 {clock.to_local(collection.ends_at):%Y年%m月%d日 %H:%M} 结束，不再接受意见和答卷。"
+            f"结果反馈将于 {collection.feedback_due_date:%Y年%m月%d日} 前公布。"
+        )
+
+
+# --------------------------------------------------------------------------- participation
+
+
+@dataclass
+class OpinionData:
+    content: str
+    name: str = ""
+    phone: str = ""
+    user_id: int | None = None
+    channel: str = "web"
+
+
+def submit_opinion(collection: Collection, data: OpinionData) -> Opinion:
+    """Store a citizen's opinion, held for moderation; sensitive-word hits are flagged.
+
+    :raises InvalidInput: field errors (Chinese), or text containing a blocked word.
+    """
+    ensure_open(collection)
+    if not collection.accepts_opinions:
+        raise Conflict("本次征集只开展问卷调查，不接受文字意见。")
+    errors: dict[str, str] = {}
+    content = (data.content or "").replace("\r\n", "\n").strip()
+    name = (data.name or "").strip()
+    phone = (data.phone or "").strip()
+    if not content:
+        errors["content"] = "请填写您的意见或建议"
+    elif len(content) > OPINION_MAX:
+        errors["content"] = f"意见不超过{OPINION_MAX}字（当前{len(content)}字）"
+    if len(name) > 40:
+        errors["name"] = "姓名不超过40字"
+    elif collection.name_required and not name:
+        errors["name"] = "本次征集需要填写姓名"
+    mobile = normalize_mobile(phone) if phone else None
+    if phone and mobile is None:
+        errors["phone"] = "请填写11位手机号码"
+    elif collection.phone_required and not phone:
+        errors["phone"] = "本次征集需要填写手机号码，以便联系核实"
+    if errors:
+        raise InvalidInput("提交内容有误，请按提示修改。", fields=errors)
+    scan = sensitive.scan(content, name)
+    if scan.blocked:
+        raise InvalidInput("内容包含不允许发布的词语，请修改后再提交。", fields={"content": "包含不允许发布的词语"})
+    opinion = Opinion(
+        collection_id=collection.id, content=content, name=name, phone=mobile or "", user_id=data.user_id,
+        channel=data.channel[:8], flagged_words=scan.words or None,
+    )
+    db.session.add(opinion)
+    db.session.flush()
+    audit.record("opinion.submitted", "collection", collection.id,
+                 data={"opinion_id": opinion.id, "flagged": bool(scan.words), "channel": opinion.channel})
+    return opinion
+
+
+def submit_response(
+    collection: Collection,
+    raw_answers: Mapping[str, Sequence[str] | str],
+    *,
+    device_token: str | None,
+    phone: str | None = None,
+    user_id: int | None = None,
+    channel: ResponseChannel = ResponseChannel.WEB,
+    require_phone: bool = False,
+) -> Response:
+    """Validate and store a questionnaire response under the one-response rule.
+
+    One response per browser (signed cookie token), per mobile number (when a phone is
+    required: by the collection, or always through the API) and per citizen account.
+    """
+    ensure_open(collection)
+    if not collection.has_questionnaire or collection.questionnaire is None:
+        raise Conflict("本次征集没有问卷。")
+    questionnaire = collection.questionnaire
+    phone_errors: dict[str, str] = {}
+    mobile = None
+    if collection.phone_required or require_phone:
+        mobile = normalize_mobile(phone)
+        if not (phone or "").strip():
+            phone_errors["phone"] = "请填写手机号码（每个手机号只能提交一次）"
+        elif mobile is None:
+            phone_errors["phone"] = "请填写11位手机号码"
+    try:
+        answers = questionnaires.validate_answers(questionnaire, raw_answers)
+    except InvalidInput as error:
+        error.fields = {**phone_errors, **error.fields}
+        raise
+    if phone_errors:
+        raise InvalidInput("提交内容有误，请按提示修改。", fields=phone_errors)
+    return questionnaires.record_response(
+        questionnaire, answers,
+        device_hash=questionnaires.respondent_hash(questionnaire.id, "device", device_token) if device_token else None,
+        phone_hash=questionnaires.respondent_hash(questionnaire.id, "phone", mobile) if mobile else None,
+        user_id=user_id, channel=channel,
+    )
+
+
+# --------------------------------------------------------------------------- moderation, adoption
+
+
+def _feedback_locked(collection: Collection) -> bool:
+    feedback = collection.feedback
+    return feedback is not None and feedback.status in (FeedbackStatus.SUBMITTED, FeedbackStatus.PUBLISHED)
+
+
+def moderate_opinion(opinion: Opinion, approve: bool, note: str = "", *, actor) -> None:
+    """Approve (public if the collection lists opinions) or reject an opinion as invalid."""
+    collection = opinion.collection
+    ensure_staff_scope(collection, actor)
+    if _feedback_locked(collection):
+        raise Conflict("结果反馈已提交审核或已发布，意见审核结果不能再更改。")
+    note = (note or "").strip()
+    if len(note) > 500:
+        raise InvalidInput("说明不超过500字。", fields={"note": "不超过500字"})
+    opinion.moderation = ModerationStatus.APPROVED if approve else ModerationStatus.REJECTED
+    opinion.moderated_at = clock.now()
+    opinion.moderated_by_id = actor.id
+    opinion.moderation_note = note
+    if not approve:
+        opinion.adoption, opinion.adoption_reason = None, ""
+    db.session.flush()
+    audit.record("opinion.approved" if approve else "opinion.rejected", "collection", collection.id, actor=actor,
+                 note=note, data={"opinion_id": opinion.id})
+
+
+def record_adoption(opinion: Opinion, adoption: Adoption, reason: str = "", *, actor) -> None:
+    """After the end, the owner records 采纳 / 部分采纳 / 未采纳 (the last two with a reason)."""
+    collection = opinion.collection
+    ensure_staff_scope(collection, actor)
+    if not collection.has_ended:
+        raise Conflict("征集结束后才能登记意见采纳情况。")
+    if _feedback_locked(collection):
+        raise Conflict("结果反馈已提交审核或已发布，采纳情况不能再更改。")
+    if opinion.moderation is not ModerationStatus.APPROVED:
+        raise Conflict("请先审核通过该意见，再登记采纳情况。")
+    reason = (reason or "").strip()
+    if adoption in (Adoption.PARTLY, Adoption.NOT_ADOPTED) and not reason:
+        raise InvalidInput("部分采纳或未采纳时，必须填写理由。", fields={"reason": "请填写理由"})
+    if len(reason) > 1000:
+        raise InvalidInput("理由不超过1000字。", fields={"reason": "不超过1000字"})
+    opinion.adoption = adoption
+    opinion.adoption_reason = reason
+    opinion.adopted_at = clock.now()
+    opinion.adopted_by_id = actor.id
+    db.session.flush()
+    audit.record("opinion.adoption_recorded", "collection", collection.id, actor=actor, note=reason[:200],
+                 data={"opinion_id": opinion.id, "adoption": adoption.value})
+
+
+@dataclass(frozen=True)
+class AdoptionStats:
+    received: int
+    valid: int
+    rejected: int
+    pending: int
+    adopted: int
+    partly: int
+    not_adopted: int
+    unrecorded: int
+    respondents: int
+
+    @staticmethod
+    def _rate(count: int, total: int) -> float:
+        return round(count * 100.0 / total, 1) if total else 0.0
+
+    @property
+    def adopted_rate(self) -> float:
+        return self._rate(self.adopted, self.valid)
+
+    @property
+    def partly_rate(self) -> float:
+        return self._rate(self.partly, self.valid)
+
+    @property
+    def not_adopted_rate(self) -> float:
+        return self._rate(self.not_adopted, self.valid)
+
+    @property
+    def adoption_rate(self) -> float:
+        """Adopted fully or partly, as a share of valid opinions."""
+        return self._rate(self.adopted + self.partly, self.valid)
+
+
+def adoption_stats(collection: Collection) -> AdoptionStats:
+    rows = db.session.execute(
+        db.select(Opinion.moderation, Opinion.adoption, db.func.count(Opinion.id))
+        .where(Opinion.collection_id == collection.id)
+        .group_by(Opinion.moderation, Opinion.adoption)
+    ).all()
+    counts = {ModerationStatus.PENDING: 0, ModerationStatus.APPROVED: 0, ModerationStatus.REJECTED: 0}
+    adoption: dict[Adoption | None, int] = {}
+    for moderation, adopted, count in rows:
+        counts[moderation] += count
+        if moderation is ModerationStatus.APPROVED:
+            adoption[adopted] = adoption.get(adopted, 0) + count
+    respondents = questionnaires.response_count(collection.questionnaire) if collection.questionnaire else 0
+    return AdoptionStats(
+        received=sum(counts.values()), valid=counts[ModerationStatus.APPROVED],
+        rejected=counts[ModerationStatus.REJECTED], pending=counts[ModerationStatus.PENDING],
+        adopted=adoption.get(Adoption.ADOPTED, 0), partly=adoption.get(Adoption.PARTLY, 0),
+        not_adopted=adoption.get(Adoption.NOT_ADOPTED, 0), unrecorded=adoption.get(None, 0),
+        respondents=respondents,
+    )
+
+
+def not_adopted_opinions(collection: Collection) -> list[dict]:
+    """Partly and not adopted opinions with their reasons, for the public feedback.
+
+    The opinion text is masked (phone numbers, IDs, e-mails) and no name is given.
+    """
+    opinions = db.session.scalars(
+        db.select(Opinion)
+        .where(Opinion.collection_id == collection.id, Opinion.moderation == ModerationStatus.APPROVED,
+               Opinion.adoption.in_([Adoption.PARTLY, Adoption.NOT_ADOPTED]))
+        .order_by(Opinion.adoption, Opinion.id)
+    )
+    return [{"adoption": o.adoption, "label": o.adoption_label, "content": mask_personal_data(o.content),
+             "reason": o.adoption_reason} for o in opinions]
+
+
+# --------------------------------------------------------------------------- result feedback
+
+
+def feedback_problems(collection: Collection) -> list[str]:
+    """What still blocks submitting the feedback for review (empty when ready)."""
+    problems = []
+    if collection.status is not CollectionStatus.PUBLISHED:
+        problems.append("征集未发布")
+    elif not collection.has_ended:
+        problems.append("征集尚未结束")
+    stats = adoption_stats(collection)
+    if stats.pending:
+        problems.append(f"还有 {stats.pending} 条意见未审核")
+    if stats.unrecorded:
+        problems.append(f"还有 {stats.unrecorded} 条意见未登记采纳情况")
+    feedback = collection.feedback
+    if feedback is None or not feedback.summary.strip():
+        problems.append("请填写结果综述")
+    return problems
+
+
+def save_feedback(collection: Collection, summary: str, not_adopted_explanation: str, *, actor) -> Feedback:
+    """The owner drafts (or revises after a return) the result feedback."""
+    ensure_staff_scope(collection, actor)
+    if collection.status is not CollectionStatus.PUBLISHED or not collection.has_ended:
+        raise Conflict("征集结束后才能撰写结果反馈。")
+    feedback = collection.feedback
+    if feedback is None:
+        feedback = Feedback(collection=collection)
+        db.session.add(feedback)
+    elif feedback.status in (FeedbackStatus.SUBMITTED, FeedbackStatus.PUBLISHED):
+        raise Conflict(f"结果反馈{feedback.status_label}，不能再修改。")
+    summary, explanation = clean_html(summary), clean_html(not_adopted_explanation)
+    if len(summary) > 20000 or len(explanation) > 20000:
+        raise InvalidInput("内容过长，请精简。")
+    feedback.summary, feedback.not_adopted_explanation = summary, explanation
+    db.session.flush()
+    audit.record("feedback.saved", "collection", collection.id, actor=actor)
+    return feedback
+
+
+def submit_feedback(collection: Collection, *, actor) -> Feedback:
+    ensure_staff_scope(collection, actor)
+    feedback = collection.feedback
+    if feedback is None or feedback.status not in (FeedbackStatus.DRAFT, FeedbackStatus.RETURNED):
+        raise InvalidTransition("结果反馈当前不能提交审核。")
+    problems = feedback_problems(collection)
+    if problems:
+        raise Conflict("暂不能提交：" + "；".join(problems) + "。")
+    feedback.status = FeedbackStatus.SUBMITTED
+    feedback.submitted_at = clock.now()
+    feedback.submitted_by_id = actor.id
+    db.session.flush()
+    audit.record("feedback.submitted", "collection", collection.id, actor=actor)
+    return feedback
+
+
+def return_feedback(collection: Collection, note: str, *, actor) -> Feedback:
+    ensure_role(actor, "office", "admin")
+    feedback = collection.feedback
+    if feedback is None or feedback.status is not FeedbackStatus.SUBMITTED:
+        raise InvalidTransition("只有待审核的结果反馈可以退回。")
+    note = (note or "").strip()
+    if not note:
+        raise InvalidInput("请填写退回意见。", fields={"note": "请填写退回意见"})
+    if len(note) > 1000:
+        raise InvalidInput("退回意见不超过1000字。", fields={"note": "不超过1000字"})
+    feedback.status = FeedbackStatus.RETURNED
+    feedback.review_note = note
+    db.session.flush()
+    audit.record("feedback.returned", "collection", collection.id, actor=actor, note=note)
+    return feedback
+
+
+def publish_feedback(collection: Collection, *, actor) -> Feedback:
+    """The office publishes; whether it met the one-month deadline is recorded for good."""
+    ensure_role(actor, "office", "admin")
+    feedback = collection.feedback
+    if feedback is None or feedback.status is not FeedbackStatus.SUBMITTED:
+        raise InvalidTransition("只有待审核的结果反馈可以发布。")
+    problems = feedback_problems(collection)
+    if problems:
+        raise Conflict("暂不能发布：" + "；".join(problems) + "。")
+    now = clock.now()
+    feedback.status = FeedbackStatus.PUBLISHED
+    feedback.published_at = now
+    feedback.published_by_id = actor.id
+    feedback.review_note = ""
+    collection.feedback_published_at = now
+    collection.feedback_on_time = now <= collection.feedback_due_at
+    db.session.flush()
+    audit.record("feedback.published", "collection", collection.id, actor=actor,
+                 note="按期发布" if collection.feedback_on_time else "逾期发布",
+                 data={"on_time": collection.feedback_on_time,
+                       "due": collection.feedback_due_date.isoformat()})
+    return feedback
+
+
+# --------------------------------------------------------------------------- queries for pages
+
+PUBLIC_PHASES = {
+    "open": "征集中",
+    "upcoming": "即将开始",
+    "awaiting": "已结束待反馈",
+    "done": "已反馈",
+}
+
+
+def public_collections_query(phase: str | None = None):
+    stmt = db.select(Collection).where(Collection.status == CollectionStatus.PUBLISHED)
+    if phase == "open":
+        stmt = stmt.where(Collection.is_open).order_by(Collection.ends_at)
+    elif phase == "upcoming":
+        stmt = stmt.where(Collection.is_upcoming).order_by(Collection.starts_at)
+    elif phase == "awaiting":
+        stmt = stmt.where(Collection.awaiting_feedback).order_by(Collection.ends_at.desc())
+    elif phase == "done":
+        stmt = stmt.where(Collection.feedback_published_at.is_not(None)).order_by(
+            Collection.feedback_published_at.desc())
+    else:
+        stmt = stmt.order_by(Collection.starts_at.desc(), Collection.id.desc())
+    return stmt
+
+
+def open_collections(limit: int = 5) -> list[Collection]:
+    return list(db.session.scalars(public_collections_query("open").limit(limit)))
+
+
+def staff_collections_query(user, phase: str | None = None):
+    stmt = db.select(Collection)
+    if not has_role(user, "office", "admin"):
+        stmt = stmt.where(Collection.department_id == user.department_id)
+    if phase == "draft":
+        stmt = stmt.where(Collection.status.in_([CollectionStatus.DRAFT, CollectionStatus.SUBMITTED]))
+    elif phase == "open":
+        stmt = stmt.where(Collection.is_open)
+    elif phase == "awaiting":
+        stmt = stmt.where(Collection.awaiting_feedback)
+    elif phase == "overdue":
+        stmt = stmt.where(Collection.feedback_overdue)
+    elif phase == "review":
+        stmt = stmt.join(Feedback).where(Feedback.status == FeedbackStatus.SUBMITTED)
+    return stmt.order_by(Collection.created_at.desc(), Collection.id.desc())
+
+
+def public_opinions(collection: Collection) -> list[Opinion]:
+    if not collection.show_opinions:
+        return []
+    return list(db.session.scalars(
+        db.select(Opinion)
+        .where(Opinion.collection_id == collection.id, Opinion.moderation == ModerationStatus.APPROVED)
+        .order_by(Opinion.submitted_at.desc(), Opinion.id.desc())
+    ))
+
+
+def staff_opinions(collection: Collection, moderation: ModerationStatus | None = None) -> list[Opinion]:
+    stmt = db.select(Opinion).where(Opinion.collection_id == collection.id)
+    if moderation is not None:
+        stmt = stmt.where(Opinion.moderation == moderation)
+    return list(db.session.scalars(stmt.order_by(Opinion.submitted_at, Opinion.id)))
+
+
+def user_opinions(user) -> list[Opinion]:
+    return list(db.session.scalars(
+        db.select(Opinion).where(Opinion.user_id == user.id).order_by(Opinion.submitted_at.desc())
+    ))
+
+
+def pending_opinion_count(user) -> int:
+    stmt = (db.select(db.func.count(Opinion.id)).join(Collection)
+            .where(Opinion.moderation == ModerationStatus.PENDING))
+    if not has_role(user, "office", "admin"):
+        stmt = stmt.where(Collection.department_id == user.department_id)
+    return db.session.scalar(stmt) or 0
+
+
+# --------------------------------------------------------------------------- compliance (office dashboard)
+
+
+def feedback_due_soon(days: int = 7) -> list[Collection]:
+    """Ended collections whose feedback is due within ``days`` days and not yet published."""
+    limit = clock.end_of_local_day(clock.today() + timedelta(days=days))
+    return list(db.session.scalars(
+        db.select(Collection)
+        .where(Collection.awaiting_feedback, Collection.feedback_due_at >= clock.now(),
+               Collection.feedback_due_at <= limit)
+        .order_by(Collection.feedback_due_at)
+    ))
+
+
+def feedback_overdue() -> list[Collection]:
+    """Collections whose one-month feedback deadline has passed without a published feedback."""
+    return list(db.session.scalars(
+        db.select(Collection).where(Collection.feedback_overdue).order_by(Collection.feedback_due_at)
+    ))
+
+
+def _local_range(start: date, end: date) -> tuple[datetime, datetime]:
+    """UTC bounds of Beijing dates ``start`` … ``end`` (inclusive)."""
+    return clock.local_datetime(start), clock.local_datetime(end + timedelta(days=1))
+
+
+def collections_count(year: int) -> int:
+    """Published collections whose start falls in ``year`` (Beijing time); target ≥ 6."""
+    low, high = _local_range(date(year, 1, 1), date(year, 12, 31))
+    return db.session.scalar(
+        db.select(db.func.count(Collection.id)).where(
+            Collection.status == CollectionStatus.PUBLISHED, Collection.starts_at >= low, Collection.starts_at < high
+        )
+    ) or 0
+
+
+def department_collections(start: date, end: date) -> dict[int, dict]:
+    """Per department: collections run (published, starting in the period), feedback
+    published for them, and how many of those were on time."""
+    low, high = _local_range(start, end)
+    rows = db.session.execute(
+        db.select(Collection.department_id, Collection.feedback_published_at, Collection.feedback_on_time)
+        .where(Collection.status == CollectionStatus.PUBLISHED, Collection.starts_at >= low,
+               Collection.starts_at < high)
+    ).all()
+    result: dict[int, dict] = {}
+    for department_id, published_at, on_time in rows:
+        entry = result.setdefault(department_id, {"run": 0, "feedback_published": 0, "feedback_on_time": 0})
+        entry["run"] += 1
+        if published_at is not None:
+            entry["feedback_published"] += 1
+            if on_time:
+                entry["feedback_on_time"] += 1
+    return result
+
+
+def feedback_awaiting_review() -> list[Collection]:
+    return list(db.session.scalars(
+        db.select(Collection).join(Feedback).where(Feedback.status == FeedbackStatus.SUBMITTED)
+        .order_by(Collection.feedback_due_at)
+    ))
+
+
+def collections_awaiting_publication() -> list[Collection]:
+    return list(db.session.scalars(
+        db.select(Collection).where(Collection.status == CollectionStatus.SUBMITTED).order_by(Collection.starts_at)
+    ))
