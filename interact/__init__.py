@@ -50,6 +50,14 @@ def configure(app: Flask, config: Any) -> None:
     if isinstance(app.config.get("PERMANENT_SESSION_LIFETIME"), (int, float)):
         app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(seconds=app.config["PERMANENT_SESSION_LIFETIME"])
 
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies:
+        # Behind nginx: take the client address and scheme from X-Forwarded-* so rate
+        # limits, audit IPs and HSTS see the real request.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+
     from interact.core import clock
 
     offset_days = float(app.config.get("CLOCK_OFFSET_DAYS") or 0)

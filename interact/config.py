@@ -58,6 +58,9 @@ class DefaultConfig:
     MAIL_SENDER = "政民互动平台 <noreply@example.gov.cn>"
     MAIL_TIMEOUT = 10
 
+    #: Number of reverse proxies in front of the app (nginx: 1); 0 trusts no X-Forwarded-*.
+    TRUSTED_PROXIES = 0
+
     #: Public base URL used in e-mails (links from outside a request).
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
     #: Portal name shown in the header.

@@ -106,3 +106,19 @@ def test_captcha_field_validation_message(app):
         form = Form(meta={"csrf": False})
         assert not form.validate()
         assert "验证码" in form.captcha.errors[0]
+
+
+def test_trusted_proxy_setting_uses_forwarded_address():
+    from interact import create_app
+    from interact.config import TestConfig
+
+    app = create_app(type("C", (TestConfig,), {"TRUSTED_PROXIES": 1}))
+
+    @app.get("/whoami")
+    def whoami():
+        from flask import request
+
+        return request.remote_addr
+
+    response = app.test_client().get("/whoami", headers={"X-Forwarded-For": "203.0.113.9"})
+    assert response.get_data(as_text=True) == "203.0.113.9"
