@@ -1,8 +1,11 @@
-"""Working-day calendar administration and coverage warnings."""
+"""Office services: working-day calendar, the compliance dashboard and department performance."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import calendar
+import importlib
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from interact.core import audit, clock, workdays
 from interact.core.errors import Conflict, InvalidInput, NotFound
@@ -82,3 +85,211 @@ def recent_audit_events(*, action_prefix: str = "", target_type: str = "", page:
     if target_type:
         stmt = stmt.where(AuditEvent.target_type == target_type)
     return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+
+
+# --- compliance dashboard ("would we pass a portal inspection today?") ----------------------
+
+#: Yearly targets of the city rules: six collections and six interviews a year.
+YEARLY_TARGET = 6
+#: The consultation channel is flagged when nothing was answered for this many months.
+SILENT_MONTHS = 2
+#: A letter unanswered this long is an inspection veto item.
+VETO_MONTHS = 3
+
+
+def feature(module: str, function: str):
+    """``interact.<module>.services.<function>``, or ``None`` while that part is not installed."""
+    name = f"interact.{module}.services"
+    try:
+        services_module = importlib.import_module(name)
+    except ModuleNotFoundError as error:
+        if error.name and (name == error.name or name.startswith(error.name + ".")):
+            return None
+        raise
+    return getattr(services_module, function, None)
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day ``months`` calendar months earlier (clamped to the month's end)."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    month += 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@dataclass
+class Check:
+    """One line of the dashboard: a number, whether it passes, and the list behind it."""
+
+    key: str
+    label: str
+    #: ``ok`` (passes), ``warn`` (act soon), ``fail`` (an inspection would fail), ``missing``
+    #: (that module is not installed).
+    status: str
+    value: Any = None
+    #: Short Chinese explanation shown beside the number.
+    note: str = ""
+    #: Link target: a dashboard detail list (``office.dashboard_list``) or another page.
+    link: tuple[str, dict[str, Any]] | None = None
+    rows: list[Any] = field(default_factory=list)
+
+
+@dataclass
+class Dashboard:
+    today: date
+    checks: list[Check]
+
+    @property
+    def passed(self) -> bool:
+        return not any(check.status == "fail" for check in self.checks)
+
+    @property
+    def missing(self) -> list[Check]:
+        return [check for check in self.checks if check.status == "missing"]
+
+    def get(self, key: str) -> Check:
+        return next(check for check in self.checks if check.key == key)
+
+
+def _missing(key: str, label: str) -> Check:
+    return Check(key, label, "missing", note="模块未安装")
+
+
+def department_names() -> dict[int, str]:
+    from interact.departments.models import Department
+
+    return dict(db.session.execute(db.select(Department.id, Department.name)).all())
+
+
+def dashboard_items(kind: str) -> list[Any] | None:
+    """The objects behind a dashboard number (``None`` if that module is not installed)."""
+    sources = {
+        "veto": ("letters", "veto_letters", {}),
+        "feedback_due": ("surveys", "feedback_due_soon", {"days": 7}),
+        "feedback_overdue": ("surveys", "feedback_overdue", {}),
+        "unannounced": ("interviews", "unannounced_upcoming", {"days": 3}),
+    }
+    if kind not in sources:
+        raise NotFound("没有这一项。")
+    module, function, kwargs = sources[kind]
+    source = feature(module, function)
+    return None if source is None else list(source(**kwargs))
+
+
+def compliance_dashboard() -> Dashboard:
+    """Every inspection check for today, computed from the modules' services."""
+    today = clock.today()
+    checks: list[Check] = []
+
+    veto = dashboard_items("veto")
+    if veto is None:
+        checks.append(_missing("veto", f"超过{VETO_MONTHS}个月未答复的来信（一票否决）"))
+    else:
+        checks.append(Check("veto", f"超过{VETO_MONTHS}个月未答复的来信（一票否决）", "fail" if veto else "ok",
+                            len(veto), "必须立即答复" if veto else "无",
+                            ("office.dashboard_list", {"kind": "veto"}), veto))
+
+    overdue_counts = feature("letters", "overdue_counts_by_department")
+    if overdue_counts is None:
+        checks.append(_missing("overdue", "超期未答复来信"))
+    else:
+        counts = {k: v for k, v in overdue_counts().items() if v}
+        names = department_names()
+        rows = sorted(((names.get(dept_id, "未分配部门"), dept_id, n) for dept_id, n in counts.items()),
+                      key=lambda row: (-row[2], row[0]))
+        total = sum(counts.values())
+        checks.append(Check("overdue", "超期未答复来信", "warn" if total else "ok", total,
+                            f"涉及 {len(rows)} 个部门" if total else "无", None, rows))
+
+    due = dashboard_items("feedback_due")
+    overdue = dashboard_items("feedback_overdue")
+    if due is None or overdue is None:
+        checks.append(_missing("feedback_due", "7日内到期的征集结果反馈"))
+        checks.append(_missing("feedback_overdue", "逾期未反馈的征集"))
+    else:
+        checks.append(Check("feedback_due", "7日内到期的征集结果反馈", "warn" if due else "ok", len(due),
+                            "征集结束后一个月内须公布反馈", ("office.dashboard_list", {"kind": "feedback_due"}), due))
+        checks.append(Check("feedback_overdue", "逾期未反馈的征集", "fail" if overdue else "ok", len(overdue),
+                            "已超过一个月期限" if overdue else "无",
+                            ("office.dashboard_list", {"kind": "feedback_overdue"}), overdue))
+
+    for key, module, function, label, endpoint in (
+        ("collections", "surveys", "collections_count", "本年度民意征集", "surveys.staff_list"),
+        ("interviews", "interviews", "interviews_count", "本年度在线访谈", "interviews.staff_list"),
+    ):
+        count_of = feature(module, function)
+        if count_of is None:
+            checks.append(_missing(key, f"{label}（目标 {YEARLY_TARGET} 次）"))
+            continue
+        n = int(count_of(today.year))
+        # Pace: by the end of each two months one more is expected; the year's end is the deadline.
+        expected = min(YEARLY_TARGET, -(-today.month * YEARLY_TARGET // 12))
+        status = "ok" if n >= YEARLY_TARGET else ("warn" if n >= expected or today.month < 12 else "fail")
+        note = "已达标" if n >= YEARLY_TARGET else f"还差 {YEARLY_TARGET - n} 次" + ("，进度落后" if n < expected else "")
+        checks.append(Check(key, f"{label}（目标 {YEARLY_TARGET} 次）", status, n, note, (endpoint, {})))
+
+    unannounced = dashboard_items("unannounced")
+    if unannounced is None:
+        checks.append(_missing("unannounced", "3日内开始但未发布预告的访谈"))
+    else:
+        checks.append(Check("unannounced", "3日内开始但未发布预告的访谈", "warn" if unannounced else "ok",
+                            len(unannounced), "访谈前须发布预告",
+                            ("office.dashboard_list", {"kind": "unannounced"}), unannounced))
+
+    last_reply_at = feature("letters", "last_reply_at")
+    if last_reply_at is None:
+        checks.append(_missing("last_reply", "在线咨询栏目最近一次答复"))
+    else:
+        last = last_reply_at(channel="consultation")
+        cutoff = months_before(today, SILENT_MONTHS)
+        last_day = clock.to_local(last).date() if last is not None else None
+        silent = last_day is None or last_day < cutoff
+        note = (f"已超过{SILENT_MONTHS}个月没有答复，栏目可能被认定为不更新" if silent
+                else f"{(today - last_day).days} 天前")
+        checks.append(Check("last_reply", "在线咨询栏目最近一次答复", "fail" if silent else "ok",
+                            last_day.isoformat() if last_day else "从未答复", note, None))
+
+    next_year = today.year + 1
+    coverage = calendar_coverage(next_year)
+    checks.append(Check("calendar", f"{next_year} 年工作日历", "ok" if coverage.configured else "warn",
+                        "已配置" if coverage.configured else "未配置",
+                        {"package": "内置日历已包含", "table": "已手工录入"}.get(coverage.source,
+                                                                     "期限将只按周末计算，请录入节假日"),
+                        ("office.calendar", {"year": next_year})))
+    return Dashboard(today, checks)
+
+
+#: Staff page of each kind of object listed behind a dashboard number: (endpoint, id argument).
+STAFF_PAGES = {
+    "Letter": ("letters.staff_detail", "letter_id"),
+    "Collection": ("surveys.staff_detail", "collection_id"),
+    "Interview": ("interviews.manage", "interview_id"),
+}
+
+
+@dataclass
+class ItemLine:
+    title: str
+    number: str
+    department: str
+    when: Any
+    when_label: str
+    endpoint: tuple[str, dict[str, Any]] | None
+
+
+def describe_item(obj: Any) -> ItemLine:
+    """A uniform line for a letter, collection or interview in a dashboard list."""
+    kind = type(obj).__name__
+    title = getattr(obj, "title", None) or getattr(obj, "topic", None) or f"#{getattr(obj, 'id', '')}"
+    department = getattr(obj, "department", None)
+    when, when_label = None, ""
+    for attribute, label in (("due_at", "办理期限"), ("feedback_due", "反馈期限"), ("feedback_deadline", "反馈期限"),
+                             ("scheduled_start", "开始时间"), ("ends_at", "结束时间"), ("submitted_at", "来信时间")):
+        value = getattr(obj, attribute, None)
+        if value is not None and not callable(value):
+            when, when_label = value, label
+            break
+    page = STAFF_PAGES.get(kind)
+    endpoint = (page[0], {page[1]: obj.id}) if page and getattr(obj, "id", None) is not None else None
+    return ItemLine(str(title), str(getattr(obj, "number", "") or ""), getattr(department, "name", "") or "",
+                    when, when_label, endpoint)

@@ -1,19 +1,20 @@
-"""Staff workspace home and the office/admin settings pages."""
+"""Staff workspace home, inbox, settings, job runs, compliance dashboard and performance."""
 from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from interact.accounts.forms import ConfirmForm
-from interact.core import clock, notify, sensitive
+from interact.core import audit, clock, notify, sensitive
 from interact.core.errors import DomainError
 from interact.core.forms import apply_field_errors
 from interact.core.models import CalendarDayKind, SensitiveWord, SensitiveWordLevel
 from interact.core.permissions import has_role, roles_required, staff_required
 from interact.core.templating import context_contributors
 from interact.extensions import db
+from interact.office import performance as perf
 from interact.office import services
 from interact.office.forms import CalendarDayForm, SensitiveWordForm
 
@@ -120,3 +121,160 @@ def audit_log():
     return render_template("office/audit.html", events=events, action=action, target_type=target_type)
 
 
+
+
+# --- inbox -----------------------------------------------------------------------------------
+
+
+def _safe_local_url(url: str | None) -> str | None:
+    """Only site-relative links are followed after "open" (never another host)."""
+    if url and url.startswith("/") and not url.startswith("//") and "\\" not in url:
+        return url
+    return None
+
+
+@bp.get("/inbox")
+@staff_required
+def inbox():
+    page = max(request.args.get("page", 1, type=int), 1)
+    unread_only = request.args.get("unread") == "1"
+    notices = notify.inbox(current_user, unread_only=unread_only, page=page)
+    return render_template("office/inbox.html", notices=notices, unread_only=unread_only,
+                           unread=notify.unread_count(current_user), action_form=ConfirmForm())
+
+
+@bp.post("/inbox/<int:notification_id>/open")
+@staff_required
+def open_notification(notification_id: int):
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    notification = notify.mark_read(current_user, notification_id)
+    db.session.commit()
+    return redirect(_safe_local_url(notification.url) or url_for("office.inbox"))
+
+
+@bp.post("/inbox/<int:notification_id>/read")
+@staff_required
+def read_notification(notification_id: int):
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    notify.mark_read(current_user, notification_id)
+    db.session.commit()
+    return redirect(url_for("office.inbox", unread=request.form.get("unread") or None))
+
+
+@bp.post("/inbox/read-all")
+@staff_required
+def read_all_notifications():
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    count = notify.mark_all_read(current_user)
+    db.session.commit()
+    flash(f"已将 {count} 条通知标为已读。", "success")
+    return redirect(url_for("office.inbox"))
+
+
+# --- scheduled jobs (admin) ------------------------------------------------------------------
+
+
+@bp.get("/jobs")
+@roles_required("admin")
+def job_runs():
+    from interact import scheduler
+
+    jobs = scheduler.load_jobs()
+    selected = request.args.get("job", "").strip()[:64]
+    page = max(request.args.get("page", 1, type=int), 1)
+    return render_template(
+        "office/job_runs.html", jobs=jobs, last=scheduler.last_runs([job.id for job in jobs]),
+        runs=scheduler.recent_runs(selected or None, page=page), selected=selected,
+        describe=scheduler.describe_trigger, outbox=notify.outbox_counts(), action_form=ConfirmForm(),
+    )
+
+
+@bp.post("/jobs/<job_id>/run")
+@roles_required("admin")
+def run_job_now(job_id: str):
+    from interact import scheduler
+
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    job = scheduler.get_job(job_id)
+    if job is None:
+        abort(404)
+    db.session.commit()
+    run = scheduler.run_job(current_app._get_current_object(), job, trigger=f"web:{current_user.username}")
+    audit.record("job.run_manually", "job_run", run.id, actor=current_user, note=job.id)
+    db.session.commit()
+    labels = {"ok": "已完成", "error": "运行出错", "skipped": "已跳过（另一进程正在运行）"}
+    flash(f"任务 {job.id}：{labels.get(run.outcome.value, run.outcome.value)}。",
+          "success" if run.outcome.value == "ok" else "error")
+    return redirect(url_for("office.job_runs", job=job.id))
+
+
+# --- compliance dashboard and performance (office) -----------------------------------------
+
+
+@bp.get("/dashboard")
+@roles_required("office", "admin")
+def dashboard():
+    return render_template("office/dashboard.html", board=services.compliance_dashboard())
+
+
+DASHBOARD_LISTS = {
+    "veto": "超过3个月未答复的来信",
+    "feedback_due": "7日内到期的征集结果反馈",
+    "feedback_overdue": "逾期未反馈的征集",
+    "unannounced": "3日内开始但未发布预告的访谈",
+}
+
+
+@bp.get("/dashboard/<kind>")
+@roles_required("office", "admin")
+def dashboard_list(kind: str):
+    if kind not in DASHBOARD_LISTS:
+        abort(404)
+    items = services.dashboard_items(kind)
+    return render_template("office/dashboard_list.html", kind=kind, title=DASHBOARD_LISTS[kind],
+                           items=[services.describe_item(item) for item in items or []],
+                           installed=items is not None)
+
+
+def _period_from_args():
+    return perf.make_period(
+        request.args.get("period") or None, year=request.args.get("year", type=int),
+        month=request.args.get("month", type=int), quarter=request.args.get("quarter", type=int),
+        start=request.args.get("start"), end=request.args.get("end"),
+    )
+
+
+@bp.get("/performance")
+@roles_required("office", "admin")
+def performance():
+    error = None
+    try:
+        period = _period_from_args()
+    except DomainError as exc:
+        error = exc.message
+        period = perf.make_period()
+    report = perf.department_report(period)
+    status = 422 if error else 200
+    return render_template(
+        "office/performance.html", report=report, chart=perf.letters_chart(report.rows), error=error,
+        kinds=perf.PERIOD_KINDS, args=request.args, this_year=clock.today().year,
+    ), status
+
+
+@bp.get("/performance.<fmt>")
+@roles_required("office", "admin")
+def performance_export(fmt: str):
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    report = perf.department_report(_period_from_args())
+    name = f"performance-{report.period.start:%Y%m%d}-{report.period.end:%Y%m%d}.{fmt}"
+    if fmt == "csv":
+        body, mimetype = perf.to_csv(report), "text/csv; charset=utf-8"
+    else:
+        body = perf.to_xlsx(report)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
