@@ -1,0 +1,313 @@
+"""Interview records, guests, public questions, transcript entries and their history."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime, timedelta
+from typing import Optional
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from interact.core.models import StoredFile
+from interact.db import TimestampMixin, _utcnow, str_enum
+from interact.departments.models import Department
+from interact.extensions import db
+
+
+class InterviewStatus(enum.Enum):
+    #: Prepared by the department; not public.
+    DRAFT = "draft"
+    #: Announcement published by the office (访谈预告); questions accepted.
+    ANNOUNCED = "announced"
+    #: On air (直播中); questions accepted, transcript growing.
+    LIVE = "live"
+    #: Over; questions may still be answered afterwards (会后答复).
+    ENDED = "ended"
+    #: Archive complete and shown as a review (回顾).
+    ARCHIVED = "archived"
+
+
+STATUS_LABELS = {
+    InterviewStatus.DRAFT: "草稿",
+    InterviewStatus.ANNOUNCED: "预告",
+    InterviewStatus.LIVE: "直播中",
+    InterviewStatus.ENDED: "已结束",
+    InterviewStatus.ARCHIVED: "回顾",
+}
+
+#: States the public can see.
+PUBLIC_STATUSES = (
+    InterviewStatus.ANNOUNCED,
+    InterviewStatus.LIVE,
+    InterviewStatus.ENDED,
+    InterviewStatus.ARCHIVED,
+)
+#: States in which citizens may send questions.
+QUESTION_STATUSES = (InterviewStatus.ANNOUNCED, InterviewStatus.LIVE)
+
+
+class Interview(TimestampMixin, db.Model):
+    """One online interview with a department's leaders (在线访谈)."""
+
+    __tablename__ = "interviews"
+    __table_args__ = (sa.Index("ix_interviews_status_start", "status", "scheduled_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Topic shown as the title (访谈主题).
+    topic: Mapped[str] = mapped_column(sa.String(200))
+    #: Host department: its handlers run the interview.
+    department_id: Mapped[int] = mapped_column(sa.ForeignKey("departments.id"), index=True)
+    #: Name of the host (主持人), e.g. the portal's presenter.
+    host: Mapped[str] = mapped_column(sa.String(40), default="主持人")
+    #: Planned start (UTC).
+    scheduled_start: Mapped[datetime]
+    #: Planned length in minutes.
+    duration_minutes: Mapped[int] = mapped_column(default=60)
+    #: Introduction (rich text, cleaned with ``clean_html`` when saved).
+    introduction: Mapped[str] = mapped_column(sa.Text, default="")
+    cover_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("stored_files.id", ondelete="SET NULL"))
+    status: Mapped[InterviewStatus] = mapped_column(
+        str_enum(InterviewStatus, 16), default=InterviewStatus.DRAFT, index=True
+    )
+    announced_at: Mapped[Optional[datetime]]
+    started_at: Mapped[Optional[datetime]]
+    ended_at: Mapped[Optional[datetime]]
+    archived_at: Mapped[Optional[datetime]]
+    #: Summary shown in the archive (rich text, cleaned).
+    summary: Mapped[str] = mapped_column(sa.Text, default="")
+    #: Uploaded video (MP4, served with Range requests at ``/files/<key>``).
+    video_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("stored_files.id", ondelete="SET NULL"))
+    #: Or a link to the video on another site (http/https).
+    video_url: Mapped[str] = mapped_column(sa.String(500), default="")
+    #: Per-interview revision counter: bumped by every transcript change (new entry,
+    #: correction, retraction, pin). Entries store the value of their last change in
+    #: ``seq``, so pollers ask for ``seq > after``.
+    transcript_seq: Mapped[int] = mapped_column(default=0)
+    #: When the "announcement still missing" reminder went out (idempotent job).
+    announce_reminder_sent_at: Mapped[Optional[datetime]]
+    #: When the "start time reached" reminder went out (idempotent job).
+    live_reminder_sent_at: Mapped[Optional[datetime]]
+    created_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    department: Mapped[Department] = relationship()
+    cover: Mapped[Optional[StoredFile]] = relationship(foreign_keys=[cover_id])
+    video: Mapped[Optional[StoredFile]] = relationship(foreign_keys=[video_id])
+    guests: Mapped[list["InterviewGuest"]] = relationship(
+        back_populates="interview", order_by="InterviewGuest.sort_order, InterviewGuest.id",
+        cascade="all, delete-orphan",
+    )
+    images: Mapped[list["InterviewImage"]] = relationship(
+        order_by="InterviewImage.sort_order, InterviewImage.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def planned_end(self) -> datetime:
+        return self.scheduled_start + timedelta(minutes=self.duration_minutes)
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in PUBLIC_STATUSES
+
+    @property
+    def takes_questions(self) -> bool:
+        return self.status in QUESTION_STATUSES
+
+    @property
+    def is_past(self) -> bool:
+        return self.status in (InterviewStatus.ENDED, InterviewStatus.ARCHIVED)
+
+    def guest(self, guest_id: int | None) -> Optional["InterviewGuest"]:
+        return next((g for g in self.guests if g.id == guest_id), None)
+
+    def __repr__(self) -> str:
+        return f"<Interview {self.id} {self.status.value}>"
+
+
+class InterviewGuest(db.Model):
+    """A guest of an interview (访谈嘉宾): name, title and photo."""
+
+    __tablename__ = "interview_guests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    interview_id: Mapped[int] = mapped_column(sa.ForeignKey("interviews.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(40))
+    #: Official title, e.g. 市人力资源社会保障局局长.
+    title: Mapped[str] = mapped_column(sa.String(80), default="")
+    photo_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("stored_files.id", ondelete="SET NULL"))
+    sort_order: Mapped[int] = mapped_column(default=100)
+
+    interview: Mapped[Interview] = relationship(back_populates="guests")
+    photo: Mapped[Optional[StoredFile]] = relationship()
+
+
+class InterviewImage(db.Model):
+    """A picture in the interview's gallery (图片直播 / 回顾)."""
+
+    __tablename__ = "interview_images"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    interview_id: Mapped[int] = mapped_column(sa.ForeignKey("interviews.id", ondelete="CASCADE"), index=True)
+    file_id: Mapped[int] = mapped_column(sa.ForeignKey("stored_files.id"))
+    #: Caption, also used as the image's alternative text.
+    caption: Mapped[str] = mapped_column(sa.String(200), default="")
+    sort_order: Mapped[int] = mapped_column(default=100)
+    created_at: Mapped[datetime] = mapped_column(default=_utcnow)
+
+    file: Mapped[StoredFile] = relationship()
+
+
+class QuestionStatus(enum.Enum):
+    #: Waiting for moderation; never public.
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    #: A duplicate merged into another question (``merged_into_id``).
+    MERGED = "merged"
+
+
+QUESTION_STATUS_LABELS = {
+    QuestionStatus.PENDING: "待审核",
+    QuestionStatus.APPROVED: "已通过",
+    QuestionStatus.REJECTED: "未通过",
+    QuestionStatus.MERGED: "已合并",
+}
+
+
+class InterviewQuestion(TimestampMixin, db.Model):
+    """A question a member of the public sent to an interview (网友提问)."""
+
+    __tablename__ = "interview_questions"
+    __table_args__ = (sa.Index("ix_interview_questions_interview_status", "interview_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    interview_id: Mapped[int] = mapped_column(sa.ForeignKey("interviews.id", ondelete="CASCADE"))
+    #: Optional nickname; empty shows as 网友.
+    nickname: Mapped[str] = mapped_column(sa.String(20), default="")
+    body: Mapped[str] = mapped_column(sa.Text)
+    status: Mapped[QuestionStatus] = mapped_column(str_enum(QuestionStatus, 16), default=QuestionStatus.PENDING)
+    #: Sensitive-word hits found at submission (held for a moderator's attention).
+    flagged: Mapped[bool] = mapped_column(default=False)
+    flagged_words: Mapped[str] = mapped_column(sa.String(200), default="")
+    #: Whether it arrived while the interview was live.
+    asked_live: Mapped[bool] = mapped_column(default=False)
+    #: The question this duplicate was merged into.
+    merged_into_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("interview_questions.id", ondelete="SET NULL")
+    )
+    #: Number of duplicates merged into this question (shown as "同类问题 N 条").
+    merged_count: Mapped[int] = mapped_column(default=0)
+    moderated_at: Mapped[Optional[datetime]]
+    moderated_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    #: Reason for a rejection (staff only).
+    reject_reason: Mapped[str] = mapped_column(sa.String(200), default="")
+    #: When it was answered (live in the transcript, or afterwards).
+    answered_at: Mapped[Optional[datetime]]
+    #: Answered after the interview (会后答复) rather than live.
+    answered_after: Mapped[bool] = mapped_column(default=False)
+    #: Who answered afterwards (guest name or department) and the answer (plain text).
+    after_responder: Mapped[str] = mapped_column(sa.String(80), default="")
+    after_answer: Mapped[str] = mapped_column(sa.Text, default="")
+
+    interview: Mapped[Interview] = relationship()
+    merged_into: Mapped[Optional["InterviewQuestion"]] = relationship(remote_side=[id])
+
+    @property
+    def status_label(self) -> str:
+        return QUESTION_STATUS_LABELS[self.status]
+
+    @property
+    def display_nickname(self) -> str:
+        return self.nickname or "网友"
+
+
+class SpeakerKind(enum.Enum):
+    HOST = "host"
+    GUEST = "guest"
+
+
+class EntryStatus(enum.Enum):
+    PUBLISHED = "published"
+    #: Withdrawn by the editor; no longer shown, kept for the record.
+    RETRACTED = "retracted"
+
+
+class TranscriptEntry(TimestampMixin, db.Model):
+    """One entry of the text transcript (文字直播), by the host or a guest.
+
+    An entry answering a public question names it in ``question_id``.
+    """
+
+    __tablename__ = "interview_entries"
+    __table_args__ = (
+        # The full transcript of an interview in order: a range scan on (interview_id, id).
+        sa.Index("ix_interview_entries_interview_id_id", "interview_id", "id"),
+        # The polling feed: changes since a revision, a range scan on (interview_id, seq).
+        sa.Index("ix_interview_entries_interview_id_seq", "interview_id", "seq"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    interview_id: Mapped[int] = mapped_column(sa.ForeignKey("interviews.id", ondelete="CASCADE"))
+    speaker_kind: Mapped[SpeakerKind] = mapped_column(str_enum(SpeakerKind, 16))
+    guest_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("interview_guests.id", ondelete="SET NULL"))
+    #: Speaker's name at the time (kept if the guest record changes).
+    speaker_name: Mapped[str] = mapped_column(sa.String(40))
+    #: Plain text; escaped when shown.
+    body: Mapped[str] = mapped_column(sa.Text, default="")
+    question_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("interview_questions.id", ondelete="SET NULL")
+    )
+    image_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("stored_files.id", ondelete="SET NULL"))
+    pinned: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[EntryStatus] = mapped_column(str_enum(EntryStatus, 16), default=EntryStatus.PUBLISHED)
+    #: Number of corrections made.
+    revision: Mapped[int] = mapped_column(default=0)
+    #: Value of the interview's ``transcript_seq`` at this entry's last change.
+    seq: Mapped[int] = mapped_column(default=0)
+    created_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    question: Mapped[Optional[InterviewQuestion]] = relationship()
+    image: Mapped[Optional[StoredFile]] = relationship()
+
+    @property
+    def retracted(self) -> bool:
+        return self.status is EntryStatus.RETRACTED
+
+
+class EntryRevision(db.Model):
+    """History of corrections and retractions of a transcript entry."""
+
+    __tablename__ = "interview_entry_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(sa.ForeignKey("interview_entries.id", ondelete="CASCADE"), index=True)
+    #: ``corrected`` or ``retracted``.
+    action: Mapped[str] = mapped_column(sa.String(16))
+    old_body: Mapped[str] = mapped_column(sa.Text, default="")
+    new_body: Mapped[str] = mapped_column(sa.Text, default="")
+    reason: Mapped[str] = mapped_column(sa.String(200), default="")
+    actor_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    actor_label: Mapped[str] = mapped_column(sa.String(80), default="")
+    created_at: Mapped[datetime] = mapped_column(default=_utcnow)
+
+
+class InterviewEvent(db.Model):
+    """One workflow step of an interview (who moved it from which state to which)."""
+
+    __tablename__ = "interview_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    interview_id: Mapped[int] = mapped_column(sa.ForeignKey("interviews.id", ondelete="CASCADE"), index=True)
+    from_status: Mapped[Optional[InterviewStatus]] = mapped_column(str_enum(InterviewStatus, 16))
+    to_status: Mapped[InterviewStatus] = mapped_column(str_enum(InterviewStatus, 16))
+    actor_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    actor_label: Mapped[str] = mapped_column(sa.String(80), default="")
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    occurred_at: Mapped[datetime] = mapped_column(default=_utcnow)
+
+    @property
+    def to_label(self) -> str:
+        return STATUS_LABELS[self.to_status]

@@ -1,0 +1,592 @@
+"""Interview pages: public list/detail/questions, and the staff workspace (records,
+moderation, live console, archive)."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Callable
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from interact.accounts.forms import ConfirmForm
+from interact.core import clock
+from interact.core.errors import DomainError, InvalidInput
+from interact.core.forms import apply_field_errors, first_error
+from interact.core.permissions import has_role, roles_required
+from interact.core.privacy import mask_personal_data
+from interact.core.views import home_sections
+from interact.departments.services import active_departments
+from interact.extensions import db, limiter
+from interact.interviews import services, workflow
+from interact.interviews.forms import (
+    AfterAnswerForm,
+    ArchiveForm,
+    CorrectForm,
+    EntryForm,
+    GuestForm,
+    ImageForm,
+    InterviewForm,
+    MergeForm,
+    QuestionForm,
+    ReasonForm,
+    RejectForm,
+)
+from interact.interviews.models import STATUS_LABELS, InterviewStatus, QuestionStatus
+from interact.office.views import workspace_cards
+
+bp = Blueprint("interviews", __name__)
+
+
+@bp.app_template_filter("mask_personal")
+def mask_personal(text: str | None) -> str:
+    """Hide phone numbers, ID numbers and e-mail addresses in citizen text on public pages."""
+    return mask_personal_data(text)
+
+STAFF_ROLES = ("handler", "office", "admin")
+
+
+def _public_post_limit() -> str:
+    return current_app.config["RATELIMIT_PUBLIC_POST"]
+
+
+def _interview_department(interview_id: int, **_kwargs) -> int | None:
+    return services.department_of(interview_id)
+
+
+def runs_interview(view):
+    """Staff pages of one interview: handler of its department, or the office."""
+    return roles_required(*STAFF_ROLES, department=_interview_department)(view)
+
+
+# --------------------------------------------------------------------------- public
+
+@bp.get("/interviews")
+def index():
+    page = max(request.args.get("page", 1, type=int), 1)
+    past = db.paginate(services.past_interviews_stmt(), page=page, per_page=10, error_out=False)
+    return render_template(
+        "interviews/index.html",
+        live=services.live_interviews() if page == 1 else [],
+        upcoming=services.upcoming_interviews() if page == 1 else [],
+        past=past,
+    )
+
+
+def _render_detail(interview, form: QuestionForm | None = None):
+    if form is None and interview.takes_questions:
+        form = QuestionForm(formdata=None)
+    entries = services.transcript(interview) if interview.status is not InterviewStatus.ANNOUNCED else []
+    return render_template(
+        "interviews/detail.html",
+        interview=interview,
+        form=form if interview.takes_questions else None,
+        entries=entries,
+        pinned=next((e for e in entries if e.pinned), None),
+        questions=services.public_questions(interview),
+        counts=services.question_counts(interview),
+    )
+
+
+@bp.get("/interviews/<int:interview_id>")
+def detail(interview_id: int):
+    return _render_detail(services.get_public_interview(interview_id))
+
+
+@bp.post("/interviews/<int:interview_id>/questions")
+@limiter.limit(_public_post_limit)
+def ask(interview_id: int):
+    interview = services.get_public_interview(interview_id)
+    form = QuestionForm()
+    if not interview.takes_questions:
+        flash("该访谈已结束，不再接收提问。", "error")
+        return _render_detail(interview), 409
+    if form.validate_on_submit():
+        try:
+            services.submit_question(interview, nickname=form.nickname.data or "", body=form.body.data or "")
+        except DomainError as error:
+            db.session.rollback()
+            apply_field_errors(form, error.fields)
+            flash(error.message, "error")
+            return _render_detail(interview, form), error.status_code
+        db.session.commit()
+        flash("提问已提交，审核通过后将公开显示。感谢您的参与！", "success")
+        return redirect(url_for("interviews.detail", interview_id=interview.id, _anchor="ask"))
+    flash(first_error(form) or "提交的内容有误，请检查后重试。", "error")
+    return _render_detail(interview, form), 422
+
+
+# --------------------------------------------------------------------------- staff: records
+
+def _department_choices(form: InterviewForm) -> None:
+    if has_role(current_user, "office", "admin"):
+        form.department_id.choices = [(str(d.id), d.name) for d in active_departments()]
+    else:
+        department = current_user.department
+        form.department_id.choices = [(str(department.id), department.name)] if department else []
+
+
+def _form_data(form: InterviewForm) -> services.InterviewData:
+    start: datetime | None = form.scheduled_start.data
+    try:
+        department_id = int(form.department_id.data)
+    except (TypeError, ValueError):
+        raise InvalidInput("请选择主办部门。", fields={"department_id": "请选择部门"}) from None
+    return services.InterviewData(
+        topic=form.topic.data or "",
+        department_id=department_id,
+        host=form.host.data or "",
+        scheduled_start=start.replace(tzinfo=clock.LOCAL_TZ) if start else None,
+        duration_minutes=form.duration_minutes.data or 0,
+        introduction=form.introduction.data or "",
+    )
+
+
+@bp.get("/staff/interviews")
+@roles_required(*STAFF_ROLES)
+def staff_list():
+    status_arg = request.args.get("status", "")
+    status = next((s for s in InterviewStatus if s.value == status_arg), None)
+    page = max(request.args.get("page", 1, type=int), 1)
+    interviews = db.paginate(services.staff_interviews_stmt(current_user, status), page=page, per_page=20,
+                             error_out=False)
+    return render_template("interviews/staff_list.html", interviews=interviews, status=status,
+                           statuses=STATUS_LABELS, unannounced=services.unannounced_upcoming()
+                           if has_role(current_user, "office", "admin") else [])
+
+
+@bp.route("/staff/interviews/new", methods=["GET", "POST"])
+@roles_required(*STAFF_ROLES)
+def new():
+    form = InterviewForm()
+    _department_choices(form)
+    if form.validate_on_submit():
+        try:
+            interview = services.create_interview(_form_data(form), actor=current_user, cover=form.cover.data)
+        except DomainError as error:
+            db.session.rollback()
+            apply_field_errors(form, error.fields)
+            flash(error.message, "error")
+            return render_template("interviews/form.html", form=form, interview=None), error.status_code
+        db.session.commit()
+        flash("访谈已创建（草稿）。请添加嘉宾，再请办公室发布预告。", "success")
+        return redirect(url_for("interviews.manage", interview_id=interview.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("interviews/form.html", form=form, interview=None), status
+
+
+@bp.route("/staff/interviews/<int:interview_id>/edit", methods=["GET", "POST"])
+@runs_interview
+def edit(interview_id: int):
+    interview = services.get_interview(interview_id)
+    form = InterviewForm(obj=interview if request.method == "GET" else None)
+    _department_choices(form)
+    if request.method == "GET":
+        form.department_id.data = str(interview.department_id)
+        form.scheduled_start.data = clock.to_local(interview.scheduled_start).replace(tzinfo=None)
+    if form.validate_on_submit():
+        try:
+            services.update_interview(interview, _form_data(form), actor=current_user, cover=form.cover.data)
+        except DomainError as error:
+            db.session.rollback()
+            apply_field_errors(form, error.fields)
+            flash(error.message, "error")
+            return render_template("interviews/form.html", form=form, interview=interview), error.status_code
+        db.session.commit()
+        flash("已保存。", "success")
+        return redirect(url_for("interviews.manage", interview_id=interview.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("interviews/form.html", form=form, interview=interview), status
+
+
+def _render_manage(interview, guest_form: GuestForm | None = None, status: int = 200):
+    return render_template(
+        "interviews/manage.html",
+        interview=interview,
+        guest_form=guest_form or GuestForm(formdata=None),
+        steps=workflow.available_steps(interview, current_user),
+        events=services.events_of(interview),
+        counts=services.question_counts(interview),
+        action_form=ConfirmForm(),
+    ), status
+
+
+@bp.get("/staff/interviews/<int:interview_id>")
+@runs_interview
+def manage(interview_id: int):
+    return _render_manage(services.get_interview(interview_id))
+
+
+@bp.post("/staff/interviews/<int:interview_id>/guests")
+@runs_interview
+def add_guest(interview_id: int):
+    interview = services.get_interview(interview_id)
+    form = GuestForm()
+    if form.validate_on_submit():
+        try:
+            services.add_guest(interview, name=form.name.data, title=form.title.data or "",
+                               photo=form.photo.data, actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            apply_field_errors(form, error.fields)
+            flash(error.message, "error")
+            return _render_manage(interview, form, error.status_code)
+        db.session.commit()
+        flash("已添加嘉宾。", "success")
+        return redirect(url_for("interviews.manage", interview_id=interview.id, _anchor="guests"))
+    flash(first_error(form) or "请填写嘉宾信息。", "error")
+    return _render_manage(interview, form, 422)
+
+
+def _act(call: Callable[[], object], success: str, target: str):
+    """Run one service for a button: commit and flash, or roll back and flash the error."""
+    if not ConfirmForm().validate_on_submit():
+        flash("页面已过期，请刷新后重试。", "error")
+        return redirect(target)
+    try:
+        call()
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(target)
+    db.session.commit()
+    flash(success, "success")
+    return redirect(target)
+
+
+@bp.post("/staff/interviews/<int:interview_id>/guests/<int:guest_id>/delete")
+@runs_interview
+def remove_guest(interview_id: int, guest_id: int):
+    interview = services.get_interview(interview_id)
+    return _act(lambda: services.remove_guest(interview, guest_id, actor=current_user), "已删除嘉宾。",
+                url_for("interviews.manage", interview_id=interview.id, _anchor="guests"))
+
+
+@bp.post("/staff/interviews/<int:interview_id>/transition")
+@runs_interview
+def transition(interview_id: int):
+    interview = services.get_interview(interview_id)
+    target = next((s for s in InterviewStatus if s.value == request.form.get("to")), None)
+    if target is None:
+        flash("未知的操作。", "error")
+        return redirect(url_for("interviews.manage", interview_id=interview.id))
+    destination = url_for("interviews.console", interview_id=interview.id) if target is InterviewStatus.LIVE \
+        else url_for("interviews.manage", interview_id=interview.id)
+    return _act(lambda: workflow.transition(interview, target, current_user),
+                f"访谈状态已变更为“{STATUS_LABELS[target]}”。", destination)
+
+
+# --------------------------------------------------------------------------- staff: questions
+
+@bp.get("/staff/interviews/<int:interview_id>/questions")
+@runs_interview
+def questions(interview_id: int):
+    interview = services.get_interview(interview_id)
+    status_arg = request.args.get("status", QuestionStatus.PENDING.value)
+    status = next((s for s in QuestionStatus if s.value == status_arg), None)
+    items = services.questions_of(interview, status)
+    merge_targets = [q for q in services.questions_of(interview)
+                     if q.status in (QuestionStatus.PENDING, QuestionStatus.APPROVED)]
+    return render_template(
+        "interviews/questions.html", interview=interview, items=items, status=status,
+        merge_targets=merge_targets, counts=services.question_counts(interview),
+        action_form=ConfirmForm(), reject_form=RejectForm(formdata=None),
+    )
+
+
+def _questions_url(interview, status: str | None = None) -> str:
+    """Where a moderation button returns: the console, or the list it was pressed in."""
+    back = request.form.get("back", "")
+    if status is None and back == "console":
+        return url_for("interviews.console", interview_id=interview.id)
+    if status is None:
+        status = back if back in {s.value for s in QuestionStatus} else QuestionStatus.PENDING.value
+    return url_for("interviews.questions", interview_id=interview.id, status=status)
+
+
+@bp.post("/staff/interviews/<int:interview_id>/questions/<int:question_id>/approve")
+@runs_interview
+def approve_question(interview_id: int, question_id: int):
+    interview = services.get_interview(interview_id)
+    question = services.get_question(interview, question_id)
+    return _act(lambda: services.approve_question(question, actor=current_user), "已通过，问题已公开。",
+                _questions_url(interview))
+
+
+@bp.post("/staff/interviews/<int:interview_id>/questions/<int:question_id>/reject")
+@runs_interview
+def reject_question(interview_id: int, question_id: int):
+    interview = services.get_interview(interview_id)
+    question = services.get_question(interview, question_id)
+    form = RejectForm()
+    return _act(lambda: services.reject_question(question, reason=form.reason.data or "", actor=current_user),
+                "已设为不通过。", _questions_url(interview))
+
+
+@bp.post("/staff/interviews/<int:interview_id>/questions/<int:question_id>/merge")
+@runs_interview
+def merge_question(interview_id: int, question_id: int):
+    interview = services.get_interview(interview_id)
+    question = services.get_question(interview, question_id)
+    form = MergeForm()
+    raw = form.into.data or request.form.get("into", "")
+    if not str(raw).isdigit():
+        flash("请选择要合并到的问题。", "error")
+        return redirect(_questions_url(interview))
+
+    def merge():
+        services.merge_question(question, services.get_question(interview, int(raw)), actor=current_user)
+
+    return _act(merge, "已合并为同类问题。", _questions_url(interview))
+
+
+@bp.route("/staff/interviews/<int:interview_id>/questions/<int:question_id>/answer", methods=["GET", "POST"])
+@runs_interview
+def answer_question(interview_id: int, question_id: int):
+    interview = services.get_interview(interview_id)
+    question = services.get_question(interview, question_id)
+    form = AfterAnswerForm()
+    if form.validate_on_submit():
+        try:
+            services.answer_after(question, body=form.body.data, responder=form.responder.data or "",
+                                  actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            apply_field_errors(form, error.fields)
+            flash(error.message, "error")
+            return render_template("interviews/answer.html", interview=interview, question=question,
+                                   form=form), error.status_code
+        db.session.commit()
+        flash("会后答复已发布。", "success")
+        return redirect(_questions_url(interview, QuestionStatus.APPROVED.value))
+    status = 422 if request.method == "POST" else 200
+    return render_template("interviews/answer.html", interview=interview, question=question, form=form), status
+
+
+# --------------------------------------------------------------------------- staff: live console
+
+def _entry_form(interview, form: EntryForm | None = None) -> EntryForm:
+    form = form or EntryForm(formdata=None)
+    form.speaker.choices = [("host", f"主持人 {interview.host}")] + [
+        (f"guest:{g.id}", f"嘉宾 {g.name}（{g.title}）" if g.title else f"嘉宾 {g.name}") for g in interview.guests
+    ]
+    form.question_id.choices = [("", "（不是答复网友提问）")] + [
+        (str(q.id), f"#{q.id} {q.display_nickname}：{q.body[:40]}") for q in services.unanswered_questions(interview)
+    ]
+    return form
+
+
+def _render_console(interview, form: EntryForm | None = None, status: int = 200):
+    entries = services.transcript(interview, include_retracted=True)
+    return render_template(
+        "interviews/console.html",
+        interview=interview,
+        form=_entry_form(interview, form),
+        entries=entries,
+        pending=services.questions_of(interview, QuestionStatus.PENDING),
+        unanswered=services.unanswered_questions(interview),
+        steps=workflow.available_steps(interview, current_user),
+        action_form=ConfirmForm(),
+    ), status
+
+
+@bp.get("/staff/interviews/<int:interview_id>/console")
+@runs_interview
+def console(interview_id: int):
+    return _render_console(services.get_interview(interview_id))
+
+
+@bp.post("/staff/interviews/<int:interview_id>/entries")
+@runs_interview
+def post_entry(interview_id: int):
+    interview = services.get_interview(interview_id)
+    form = _entry_form(interview, EntryForm())
+    if form.validate_on_submit():
+        raw_question = form.question_id.data or ""
+        try:
+            services.post_entry(
+                interview, speaker=form.speaker.data, body=form.body.data or "", actor=current_user,
+                question_id=int(raw_question) if raw_question.isdigit() else None, image=form.image.data,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            apply_field_errors(form, error.fields)
+            flash(error.message, "error")
+            return _render_console(interview, form, error.status_code)
+        db.session.commit()
+        flash("已发布。", "success")
+        return redirect(url_for("interviews.console", interview_id=interview.id, _anchor="entry-form"))
+    flash(first_error(form) or "提交的内容有误。", "error")
+    return _render_console(interview, form, 422)
+
+
+def _render_entry(interview, entry, correct_form=None, retract_form=None, status: int = 200):
+    if correct_form is None:
+        correct_form = CorrectForm(formdata=None)
+        correct_form.body.data = entry.body
+    return render_template(
+        "interviews/entry.html", interview=interview, entry=entry, history=services.entry_history(entry),
+        correct_form=correct_form, retract_form=retract_form or ReasonForm(formdata=None),
+    ), status
+
+
+@bp.get("/staff/interviews/<int:interview_id>/entries/<int:entry_id>")
+@runs_interview
+def entry(interview_id: int, entry_id: int):
+    interview = services.get_interview(interview_id)
+    return _render_entry(interview, services.get_entry(interview, entry_id))
+
+
+@bp.post("/staff/interviews/<int:interview_id>/entries/<int:entry_id>/correct")
+@runs_interview
+def correct_entry(interview_id: int, entry_id: int):
+    interview = services.get_interview(interview_id)
+    item = services.get_entry(interview, entry_id)
+    form = CorrectForm()
+    if form.validate_on_submit():
+        try:
+            services.correct_entry(item, body=form.body.data, reason=form.reason.data or "", actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            apply_field_errors(form, error.fields)
+            flash(error.message, "error")
+            return _render_entry(interview, item, correct_form=form, status=error.status_code)
+        db.session.commit()
+        flash("已更正，更正记录已保存。", "success")
+        return redirect(url_for("interviews.console", interview_id=interview.id, _anchor=f"entry-{item.id}"))
+    flash(first_error(form) or "提交的内容有误。", "error")
+    return _render_entry(interview, item, correct_form=form, status=422)
+
+
+@bp.post("/staff/interviews/<int:interview_id>/entries/<int:entry_id>/retract")
+@runs_interview
+def retract_entry(interview_id: int, entry_id: int):
+    interview = services.get_interview(interview_id)
+    item = services.get_entry(interview, entry_id)
+    form = ReasonForm()
+    if form.validate_on_submit():
+        try:
+            services.retract_entry(item, reason=form.reason.data, actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            apply_field_errors(form, error.fields)
+            flash(error.message, "error")
+            return _render_entry(interview, item, retract_form=form, status=error.status_code)
+        db.session.commit()
+        flash("已撤回。", "success")
+        return redirect(url_for("interviews.console", interview_id=interview.id))
+    flash(first_error(form) or "请填写撤回原因。", "error")
+    return _render_entry(interview, item, retract_form=form, status=422)
+
+
+@bp.post("/staff/interviews/<int:interview_id>/entries/<int:entry_id>/pin")
+@runs_interview
+def pin_entry(interview_id: int, entry_id: int):
+    interview = services.get_interview(interview_id)
+    item = services.get_entry(interview, entry_id)
+    pinned = request.form.get("pinned") == "1"
+    return _act(lambda: services.set_pinned(item, pinned, actor=current_user),
+                "已置顶。" if pinned else "已取消置顶。",
+                url_for("interviews.console", interview_id=interview.id, _anchor=f"entry-{item.id}"))
+
+
+# --------------------------------------------------------------------------- staff: archive
+
+def _render_archive(interview, form: ArchiveForm | None = None, image_form: ImageForm | None = None,
+                    status: int = 200):
+    if form is None:
+        form = ArchiveForm(formdata=None)
+        form.summary.data = interview.summary
+        form.video_url.data = interview.video_url
+    return render_template(
+        "interviews/archive_edit.html", interview=interview, form=form,
+        image_form=image_form or ImageForm(formdata=None), action_form=ConfirmForm(),
+        steps=workflow.available_steps(interview, current_user),
+    ), status
+
+
+@bp.route("/staff/interviews/<int:interview_id>/archive", methods=["GET", "POST"])
+@runs_interview
+def archive(interview_id: int):
+    interview = services.get_interview(interview_id)
+    if request.method == "GET":
+        return _render_archive(interview)
+    form = ArchiveForm()
+    if form.validate_on_submit():
+        try:
+            services.update_archive(interview, summary=form.summary.data or "", video_url=form.video_url.data or "",
+                                    video=form.video.data, remove_video=form.remove_video.data, actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            apply_field_errors(form, error.fields)
+            flash(error.message, "error")
+            return _render_archive(interview, form, status=error.status_code)
+        db.session.commit()
+        flash("回顾内容已保存。", "success")
+        return redirect(url_for("interviews.archive", interview_id=interview.id))
+    flash(first_error(form) or "提交的内容有误。", "error")
+    return _render_archive(interview, form, status=422)
+
+
+@bp.post("/staff/interviews/<int:interview_id>/images")
+@runs_interview
+def add_image(interview_id: int):
+    interview = services.get_interview(interview_id)
+    form = ImageForm()
+    back = request.form.get("back") == "console"
+    if form.validate_on_submit():
+        try:
+            services.add_image(interview, form.image.data, caption=form.caption.data or "", actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            apply_field_errors(form, error.fields)
+            flash(error.message, "error")
+            return _render_archive(interview, image_form=form, status=error.status_code)
+        db.session.commit()
+        flash("图片已添加。", "success")
+        endpoint = "interviews.console" if back else "interviews.archive"
+        return redirect(url_for(endpoint, interview_id=interview.id))
+    flash(first_error(form) or "请选择图片。", "error")
+    return _render_archive(interview, image_form=form, status=422)
+
+
+@bp.post("/staff/interviews/<int:interview_id>/images/<int:image_id>/delete")
+@runs_interview
+def remove_image(interview_id: int, image_id: int):
+    interview = services.get_interview(interview_id)
+    return _act(lambda: services.remove_image(interview, image_id, actor=current_user), "图片已删除。",
+                url_for("interviews.archive", interview_id=interview.id))
+
+
+# --------------------------------------------------------------------------- extension points
+
+def _workspace_cards(user) -> list[dict]:
+    if not has_role(user, *STAFF_ROLES):
+        return []
+    cards = []
+    pending = services.pending_question_count(user)
+    if pending:
+        cards.append({"title": "访谈提问待审核", "count": pending, "url": url_for("interviews.staff_list"),
+                      "hint": "网友提问审核通过后才会公开", "level": "warning"})
+    upcoming = services.upcoming_for(user)
+    if upcoming:
+        cards.append({"title": "近 7 天的在线访谈", "count": len(upcoming),
+                      "url": url_for("interviews.manage", interview_id=upcoming[0].id),
+                      "hint": f"最近一场：{upcoming[0].topic}", "level": "normal"})
+    if has_role(user, "office", "admin"):
+        missing = services.unannounced_upcoming()
+        if missing:
+            cards.append({"title": "访谈预告未发布（3 天内开始）", "count": len(missing),
+                          "url": url_for("interviews.staff_list", status=InterviewStatus.DRAFT.value),
+                          "hint": "访谈预告应至少提前 3 天发布", "level": "danger"})
+    return cards
+
+
+def _home_section():
+    interview = services.featured_interview()
+    if interview is None:
+        return None
+    return "interviews/_home_section.html", {"interview": interview}
+
+
+workspace_cards.append(_workspace_cards)
+home_sections.append(_home_section)
