@@ -94,14 +94,22 @@ def register_blueprints(app: Flask) -> None:
     from interact.core.views import bp as site_bp
     from interact.departments.views import bp as departments_bp
     from interact.extensions import csrf
+    from interact.faq.views import bp as faq_bp
     from interact.interviews.views import bp as interviews_bp
+    from interact.letters.views import bp as letters_bp
     from interact.office.views import bp as office_bp
+    from interact.questionnaires.views import bp as questionnaires_bp
+    from interact.surveys.views import bp as surveys_bp
 
     app.register_blueprint(site_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(departments_bp)
     app.register_blueprint(office_bp)
+    app.register_blueprint(surveys_bp)
+    app.register_blueprint(questionnaires_bp)
+    app.register_blueprint(faq_bp)
     app.register_blueprint(interviews_bp)
+    app.register_blueprint(letters_bp)
     # The JSON API is called by apps without a browser session; it takes no cookies'
     # authority for writes, so CSRF tokens do not apply.
     csrf.exempt(api_bp)

@@ -1,0 +1,769 @@
+"""Letter rules: submission, the staff steps around :mod:`interact.letters.workflow`,
+look-up by number + query code, lists, the public search, department suggestion and the
+figures the office dashboard reads.
+
+Services take typed arguments, ``flush()`` but never commit, and raise
+:class:`~interact.core.errors.DomainError` subclasses with Chinese messages.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any, Iterable
+
+import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app, url_for
+from rapidfuzz import fuzz, process
+from sqlalchemy.exc import IntegrityError
+from werkzeug.datastructures import FileStorage
+
+from interact.accounts.models import Role
+from interact.accounts.services import handlers_of, users_with_role
+from interact.core import audit, clock, notify, sensitive, uploads
+from interact.core.errors import Conflict, InvalidInput, InvalidTransition, NotFound
+from interact.core.permissions import ensure_department_scope, ensure_role
+from interact.core.privacy import normalize_mobile
+from interact.core.sanitize import clean_html
+from interact.departments.models import Department, Leader
+from interact.extensions import db
+from interact.faq import services as faq_services
+from interact.letters import search, workflow
+from interact.letters.models import (
+    DEPARTMENT_STATUSES,
+    UNANSWERED_STATUSES,
+    ExtensionStatus,
+    Letter,
+    LetterAttachment,
+    LetterChannel,
+    LetterExtension,
+    LetterKind,
+    LetterRating,
+    LetterStatus,
+    RejectReason,
+)
+
+TITLE_MIN, TITLE_MAX = 4, 50
+BODY_MIN, BODY_MAX = 10, 2000
+NAME_MAX = 20
+ANSWER_MAX = 20000
+MAX_ATTACHMENTS = 3
+ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
+ATTACHMENT_KINDS = {"image", "pdf"}
+#: Query codes avoid look-alike characters (0/O, 1/I/L).
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 8
+LOOKUP_FAILED = "信件编号或查询码不正确，请核对后重试。"
+#: How many recently answered letters the routing suggestion compares with.
+SUGGESTION_POOL = 500
+
+
+# --- submission -------------------------------------------------------------------------
+
+
+@dataclass
+class LetterInput:
+    """What a citizen (web form or API) submits."""
+
+    channel: LetterChannel
+    kind: LetterKind
+    title: str
+    body: str
+    name: str
+    phone: str
+    email: str | None = None
+    department_id: int | None = None
+    leader_id: int | None = None
+    publish_consent: bool = False
+
+
+@dataclass
+class SubmitResult:
+    letter: Letter
+    #: The query code, shown once; ``None`` when a double submit found the first letter.
+    query_code: str | None
+    duplicate: bool = False
+
+
+def _clean_text(value: str | None) -> str:
+    # Drop control characters other than newlines and tabs; normalise line ends.
+    value = (value or "").replace("\r\n", "\n").replace("\r", "\n")
+    return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", value).strip()
+
+
+def validate_input(data: LetterInput) -> LetterInput:
+    """Check and normalise a submission; all field errors at once (Chinese)."""
+    errors: dict[str, str] = {}
+    title = _clean_text(data.title)
+    body = _clean_text(data.body)
+    name = _clean_text(data.name)
+    if not TITLE_MIN <= len(title) <= TITLE_MAX:
+        errors["title"] = f"标题应为 {TITLE_MIN}–{TITLE_MAX} 个字"
+    if "\n" in title:
+        errors["title"] = "标题不能换行"
+    if not BODY_MIN <= len(body) <= BODY_MAX:
+        errors["body"] = f"正文应为 {BODY_MIN}–{BODY_MAX} 个字"
+    if not name or len(name) > NAME_MAX:
+        errors["name"] = f"请填写姓名（不超过 {NAME_MAX} 个字）"
+    phone = normalize_mobile(data.phone)
+    if phone is None:
+        errors["phone"] = "请填写正确的 11 位手机号码"
+    email = (data.email or "").strip() or None
+    if email:
+        try:
+            email = validate_email(email, check_deliverability=False).normalized
+        except EmailNotValidError:
+            errors["email"] = "电子邮箱格式不正确"
+    if not isinstance(data.channel, LetterChannel) or data.channel is LetterChannel.FORWARDED:
+        errors["channel"] = "请选择在线咨询或领导信箱"
+    if not isinstance(data.kind, LetterKind):
+        errors["kind"] = "请选择来信类别"
+    department_id = data.department_id or None
+    leader_id = data.leader_id or None
+    if data.channel is LetterChannel.MAILBOX:
+        leader = db.session.get(Leader, leader_id) if leader_id else None
+        if leader is None or not leader.active or not leader.in_mailbox:
+            errors["leader_id"] = "请选择收信领导"
+        department_id = None
+    elif data.channel is LetterChannel.CONSULTATION:
+        leader_id = None
+        if department_id is not None:
+            department = db.session.get(Department, department_id)
+            if department is None or not department.active:
+                errors["department_id"] = "所选部门不存在"
+    if errors:
+        raise InvalidInput("提交的内容有误：" + "；".join(errors.values()) + "。", fields=errors)
+    return LetterInput(channel=data.channel, kind=data.kind, title=title, body=body, name=name, phone=phone,
+                       email=email, department_id=department_id, leader_id=leader_id,
+                       publish_consent=bool(data.publish_consent))
+
+
+def new_query_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def hash_query_code(number: str, code: str) -> str:
+    """HMAC-SHA256 of the code, keyed with the app secret and bound to the number."""
+    key = current_app.config["SECRET_KEY"].encode()
+    message = f"{number}:{(code or '').strip().upper()}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def _number_prefix(moment: datetime) -> str:
+    return f"XJ{clock.to_local(moment):%Y%m%d}-"
+
+
+def next_number(moment: datetime) -> str:
+    """Next free ``XJyyyymmdd-nnnn`` of the day (a range scan on the unique index)."""
+    prefix = _number_prefix(moment)
+    last = db.session.scalar(
+        sa.select(sa.func.max(Letter.number)).where(Letter.number.between(prefix + "0000", prefix + "9999"))
+    )
+    sequence = int(last[len(prefix):]) + 1 if last else 1
+    return f"{prefix}{sequence:04d}"
+
+
+def _insert_with_number(letter: Letter) -> str:
+    """Give ``letter`` a number and insert it; retries if a concurrent submit took it."""
+    code = new_query_code()
+    for _attempt in range(5):
+        letter.number = next_number(letter.submitted_at)
+        letter.query_code_hash = hash_query_code(letter.number, code)
+        try:
+            with db.session.begin_nested():
+                db.session.add(letter)
+            return code
+        except IntegrityError:
+            continue
+    raise Conflict("系统繁忙，请稍后重新提交。")
+
+
+def find_by_idempotency_key(key: str | None) -> Letter | None:
+    if not key:
+        return None
+    return db.session.scalar(sa.select(Letter).where(Letter.idempotency_key == key[:64]))
+
+
+def submit_letter(
+    data: LetterInput,
+    *,
+    user=None,
+    idempotency_key: str | None = None,
+    attachments: Iterable[FileStorage] = (),
+) -> SubmitResult:
+    """A citizen's letter (web or API). No account needed; ``user`` only links "my letters".
+
+    A repeated ``idempotency_key`` returns the first letter (no second letter, no code).
+    Text hitting a BLOCK word is refused; a REVIEW word holds the letter for the office.
+    """
+    existing = find_by_idempotency_key(idempotency_key)
+    if existing is not None:
+        return SubmitResult(existing, None, duplicate=True)
+    data = validate_input(data)
+    scan = sensitive.scan(data.title, data.body)
+    if scan.blocked:
+        raise InvalidInput("您的来信含有不允许提交的内容，请修改后重新提交。", fields={"body": "含有不允许提交的内容"})
+    files = [f for f in attachments if f is not None and f.filename]
+    if len(files) > MAX_ATTACHMENTS:
+        raise InvalidInput(f"附件最多 {MAX_ATTACHMENTS} 个。", fields={"attachments": f"最多 {MAX_ATTACHMENTS} 个"})
+    now = clock.now()
+    letter = Letter(
+        channel=data.channel, kind=data.kind, status=LetterStatus.SUBMITTED,
+        requested_department_id=data.department_id, leader_id=data.leader_id,
+        title=data.title, body=data.body, name=data.name, phone=data.phone, email=data.email,
+        publish_consent=data.publish_consent,
+        user_id=user.id if user is not None and getattr(user, "is_authenticated", False) and not user.is_staff else None,
+        idempotency_key=(idempotency_key or None) and idempotency_key[:64],
+        held_for_review=scan.needs_review, sensitive_words=scan.words or None,
+        submitted_at=now,
+    )
+    workflow.set_acceptance_deadline(letter)
+    for upload in files:
+        stored = uploads.save_upload(upload, kinds=ATTACHMENT_KINDS, max_bytes=ATTACHMENT_MAX_BYTES, public=False)
+        letter.attachments.append(LetterAttachment(file=stored))
+    code = _insert_with_number(letter)
+    workflow.record_event(
+        letter, "submit", None, who="citizen", public=True, to_status=LetterStatus.SUBMITTED,
+        public_note="来信已提交，等待受理。",
+        note="含敏感词，待审核：" + "、".join(scan.words) if scan.needs_review else "",
+    )
+    return SubmitResult(letter, code)
+
+
+def enter_forwarded_letter(
+    data: LetterInput,
+    *,
+    upstream_source: str,
+    upstream_number: str,
+    upstream_due: date | None,
+    department_id: int | None,
+    actor,
+) -> SubmitResult:
+    """The office enters a letter forwarded from a higher level (上级转办, e.g. 主席信箱)."""
+    ensure_role(actor, "office", "admin")
+    source = _clean_text(upstream_source)[:60]
+    number = _clean_text(upstream_number)[:60]
+    errors = {}
+    if not source:
+        errors["upstream_source"] = "请填写来源（如 主席信箱）"
+    if not number:
+        errors["upstream_number"] = "请填写上级来信编号"
+    if upstream_due is not None and upstream_due < clock.today():
+        errors["upstream_due"] = "上级办理期限不能早于今天"
+    if errors:
+        raise InvalidInput("提交的内容有误：" + "；".join(errors.values()) + "。", fields=errors)
+    citizen_data = LetterInput(**{**data.__dict__, "channel": LetterChannel.CONSULTATION, "leader_id": None})
+    cleaned = validate_input(citizen_data)
+    now = clock.now()
+    letter = Letter(
+        channel=LetterChannel.FORWARDED, kind=cleaned.kind, status=LetterStatus.ACCEPTED,
+        title=cleaned.title, body=cleaned.body, name=cleaned.name, phone=cleaned.phone, email=cleaned.email,
+        publish_consent=cleaned.publish_consent, upstream_source=source, upstream_number=number,
+        upstream_due_at=clock.end_of_local_day(upstream_due) if upstream_due else None,
+        submitted_at=now, accepted_at=now,
+    )
+    workflow.set_acceptance_deadline(letter)
+    code = _insert_with_number(letter)
+    workflow.record_event(letter, "forwarded", actor, who="office", public=True,
+                          to_status=LetterStatus.ACCEPTED, note=f"{source} {number}",
+                          public_note=f"上级转办来信（{source}）已登记受理。")
+    if department_id:
+        assign_letter(letter, int(department_id), actor=actor)
+    return SubmitResult(letter, code)
+
+
+# --- loading and look-up ----------------------------------------------------------------
+
+
+def get_letter(letter_id: int) -> Letter:
+    letter = db.session.get(Letter, letter_id)
+    if letter is None:
+        raise NotFound("来信不存在。")
+    return letter
+
+
+def get_letter_in_scope(letter_id: int, user) -> Letter:
+    """A letter the staff member may see: office/admin all, handlers their department's."""
+    letter = get_letter(letter_id)
+    ensure_department_scope(user, letter.department_id)
+    return letter
+
+
+def letter_department_id(letter_id: int) -> int | None:
+    """For ``roles_required(department=...)``: the department of a letter in a URL."""
+    return db.session.scalar(sa.select(Letter.department_id).where(Letter.id == letter_id))
+
+
+def find_by_number(number: str) -> Letter | None:
+    number = (number or "").strip().upper()[:24]
+    return db.session.scalar(sa.select(Letter).where(Letter.number == number)) if number else None
+
+
+def lookup(number: str, code: str) -> Letter:
+    """The letter with ``number`` if ``code`` is its query code; the same NotFound for a
+    wrong number and a wrong code (and the same work, so timing does not tell them apart)."""
+    number = (number or "").strip().upper()[:24]
+    code = (code or "").strip().upper()[:16]
+    letter = db.session.scalar(sa.select(Letter).where(Letter.number == number)) if number else None
+    expected = letter.query_code_hash if letter is not None else "0" * 64
+    given = hash_query_code(number, code)
+    if letter is None or not code or not hmac.compare_digest(expected, given):
+        raise NotFound(LOOKUP_FAILED)
+    return letter
+
+
+def citizen_letters(user) -> list[Letter]:
+    return list(db.session.scalars(
+        sa.select(Letter).where(Letter.user_id == user.id).order_by(Letter.submitted_at.desc())
+    ))
+
+
+def get_citizen_letter(letter_id: int, user) -> Letter:
+    letter = db.session.get(Letter, letter_id)
+    if letter is None or user is None or letter.user_id != user.id:
+        raise NotFound("来信不存在。")
+    return letter
+
+
+# --- staff steps ------------------------------------------------------------------------
+
+
+def _staff_url(letter: Letter) -> str:
+    return url_for("letters.staff_detail", letter_id=letter.id)
+
+
+def _notify_department(letter: Letter, kind: str, title: str, dedup: str) -> None:
+    if letter.department_id is None:
+        return
+    notify.notify(handlers_of(letter.department_id), kind=kind, title=title, body=letter.title,
+                  url=_staff_url(letter), dedup_key=f"letter:{letter.id}:{dedup}")
+
+
+def _notify_office(letter: Letter, kind: str, title: str, dedup: str) -> None:
+    recipients = users_with_role(Role.OFFICE)
+    notify.notify(recipients, kind=kind, title=title, body=letter.title, url=_staff_url(letter),
+                  dedup_key=f"letter:{letter.id}:{dedup}")
+
+
+def accept_letter(letter: Letter, *, actor, note: str = "") -> None:
+    workflow.transition(letter, LetterStatus.ACCEPTED, actor, note)
+
+
+def reject_letter(letter: Letter, *, actor, reason: RejectReason | None, note: str = "") -> None:
+    workflow.transition(letter, LetterStatus.REJECTED, actor, note, reason=reason)
+
+
+def assign_letter(letter: Letter, department_id: int | None, *, actor, note: str = "") -> None:
+    """Route (转办) a new or returned letter, or transfer (改派) one held by a department."""
+    workflow.transition(letter, LetterStatus.ASSIGNED, actor, note, department_id=department_id)
+    _notify_department(letter, "letter.assigned", f"新的来信待办理：{letter.number}",
+                       f"assigned:{len(letter.events)}")
+
+
+def return_letter(letter: Letter, *, actor, reason: str) -> None:
+    """The department returns a mis-routed letter to the office (退回)."""
+    workflow.transition(letter, LetterStatus.RETURNED, actor, reason)
+    _notify_office(letter, "letter.returned", f"来信被退回待重新转办：{letter.number}", f"returned:{len(letter.events)}")
+
+
+def answer_letter(letter: Letter, *, actor, answer_html: str) -> None:
+    """The department answers (rich text, sanitised here); the office reviews next."""
+    cleaned = clean_html(answer_html or "")
+    if len(cleaned) > ANSWER_MAX:
+        raise InvalidInput("答复内容过长。", fields={"answer_html": f"不超过 {ANSWER_MAX} 个字符"})
+    if not search.html_to_text(cleaned).strip():
+        raise InvalidInput("请填写答复内容。", fields={"answer_html": "请填写答复内容"})
+    workflow.transition(letter, LetterStatus.ANSWERED, actor, answer_html=cleaned)
+
+
+def send_back(letter: Letter, *, actor, note: str) -> None:
+    """The office sends an answer back with comments."""
+    workflow.transition(letter, LetterStatus.SENT_BACK, actor, note)
+    _notify_department(letter, "letter.sent_back", f"答复被退回修改：{letter.number}", f"sent_back:{len(letter.events)}")
+
+
+def approve_answer(letter: Letter, *, actor, publish: bool, note: str = "") -> None:
+    """The office approves the answer: the letter is closed (办结) and, if the citizen
+    agreed and ``publish`` is set, published. A citizen who left an e-mail is told."""
+    if publish and not letter.publish_consent:
+        raise InvalidInput("来信人不同意公开，不能选择公开。", fields={"publish": "来信人不同意公开"})
+    workflow.transition(letter, LetterStatus.CLOSED, actor, note)
+    if publish:
+        workflow.set_published(letter, True, actor)
+    if letter.email:
+        notify.email_citizen(
+            letter.email, subject=f"您的来信已答复（{letter.number}）", template="letter_answered",
+            context={"name": letter.name, "letter_number": letter.number, "subject": letter.title,
+                     "department": letter.department.name if letter.department else "",
+                     "url": url_for("letters.lookup", number=letter.number, _external=False)},
+            dedup_key=f"letter:{letter.id}:answered:{letter.reopen_count}",
+        )
+
+
+def reopen_letter(letter: Letter, *, actor, note: str = "") -> None:
+    workflow.transition(letter, LetterStatus.REOPENED, actor, note)
+    _notify_department(letter, "letter.reopened", f"来信重新办理：{letter.number}", f"reopened:{letter.reopen_count}")
+
+
+def publish_letter(letter: Letter, *, actor) -> None:
+    workflow.set_published(letter, True, actor)
+
+
+def withdraw_letter(letter: Letter, *, actor, note: str = "") -> None:
+    workflow.set_published(letter, False, actor, note=note)
+
+
+def request_extension(letter: Letter, *, actor, extra_workdays: int, reason: str) -> LetterExtension:
+    extension = workflow.request_extension(letter, actor, extra_workdays=extra_workdays, reason=reason)
+    _notify_office(letter, "letter.extension_requested", f"延期申请待审批：{letter.number}",
+                   f"extension:{extension.id}")
+    return extension
+
+
+def get_extension(extension_id: int) -> LetterExtension:
+    extension = db.session.get(LetterExtension, extension_id)
+    if extension is None:
+        raise NotFound("延期申请不存在。")
+    return extension
+
+
+def decide_extension(extension: LetterExtension, *, actor, approve: bool, note: str = "") -> None:
+    workflow.decide_extension(extension, actor, approve=approve, note=note)
+    letter = extension.letter
+    _notify_department(letter, "letter.extension_decided",
+                       f"延期申请{'已批准' if approve else '未批准'}：{letter.number}", f"extension_decided:{extension.id}")
+
+
+def rate_letter(letter: Letter, rating: LetterRating, comment: str = "") -> None:
+    """The citizen's rating (the caller has checked the query code or the account)."""
+    workflow.rate(letter, rating, comment)
+    if rating is LetterRating.UNSATISFIED:
+        _notify_office(letter, "letter.unsatisfied", f"来信人对答复不满意：{letter.number}", "unsatisfied")
+
+
+def to_faq(letter: Letter, *, actor, question: str | None = None):
+    """Turn an answered letter into a draft FAQ entry (常见问题) in one step."""
+    ensure_department_scope(actor, letter.department_id)
+    if not letter.answer_html or letter.status not in (LetterStatus.ANSWERED, LetterStatus.CLOSED):
+        raise InvalidTransition("只有已答复的来信才能转为常见问题。")
+    entry = faq_services.create_draft_entry(
+        question=(question or letter.title).strip()[:200],
+        answer_html=letter.answer_html,
+        department_id=letter.department_id,
+        source_letter_id=letter.id,
+        actor=actor,
+    )
+    workflow.record_event(letter, "to_faq", actor, who="office", note="已转为常见问题草稿",
+                          data={"faq_entry_id": getattr(entry, "id", None)})
+    return entry
+
+
+# --- staff lists ------------------------------------------------------------------------
+
+
+def office_queue() -> list[Letter]:
+    """New, accepted-but-not-routed and returned letters, most urgent first."""
+    return list(db.session.scalars(
+        sa.select(Letter)
+        .where(Letter.status.in_((LetterStatus.SUBMITTED, LetterStatus.ACCEPTED, LetterStatus.RETURNED)))
+        .order_by(Letter.due_at, Letter.id)
+        .limit(500)
+    ))
+
+
+def review_queue() -> list[Letter]:
+    return list(db.session.scalars(
+        sa.select(Letter).where(Letter.status == LetterStatus.ANSWERED).order_by(Letter.answered_at, Letter.id)
+    ))
+
+
+def pending_extensions() -> list[LetterExtension]:
+    return list(db.session.scalars(
+        sa.select(LetterExtension).where(LetterExtension.status == ExtensionStatus.PENDING)
+        .order_by(LetterExtension.requested_at)
+    ))
+
+
+@dataclass
+class LetterFilters:
+    status: LetterStatus | None = None
+    department_id: int | None = None
+    channel: LetterChannel | None = None
+    kind: LetterKind | None = None
+    overdue: bool = False
+    warning: bool = False
+    veto: bool = False
+    held: bool = False
+    date_from: date | None = None
+    date_to: date | None = None
+    number: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def staff_letters(filters: LetterFilters, *, page: int = 1, per_page: int = 30, department_scope: int | None = None):
+    """All letters with the office's filters (a handler passes ``department_scope``)."""
+    stmt = sa.select(Letter)
+    if department_scope is not None:
+        stmt = stmt.where(Letter.department_id == department_scope)
+    if filters.status is not None:
+        stmt = stmt.where(Letter.status == filters.status)
+    if filters.department_id:
+        stmt = stmt.where(Letter.department_id == filters.department_id)
+    if filters.channel is not None:
+        stmt = stmt.where(Letter.channel == filters.channel)
+    if filters.kind is not None:
+        stmt = stmt.where(Letter.kind == filters.kind)
+    if filters.overdue:
+        stmt = stmt.where(Letter.overdue)
+    if filters.warning:
+        stmt = stmt.where(Letter.warning)
+    if filters.veto:
+        stmt = stmt.where(veto_condition())
+    if filters.held:
+        stmt = stmt.where(Letter.held_for_review.is_(True))
+    if filters.date_from:
+        stmt = stmt.where(Letter.submitted_at >= clock.local_datetime(filters.date_from))
+    if filters.date_to:
+        stmt = stmt.where(Letter.submitted_at < clock.local_datetime(filters.date_to + timedelta(days=1)))
+    if filters.number:
+        stmt = stmt.where(Letter.number == filters.number.strip().upper())
+    stmt = stmt.order_by(Letter.submitted_at.desc(), Letter.id.desc())
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+
+
+def handler_letters(department_id: int) -> list[Letter]:
+    """The department's open letters, nearest deadline first."""
+    return list(db.session.scalars(
+        sa.select(Letter)
+        .where(Letter.department_id == department_id, Letter.status.in_(DEPARTMENT_STATUSES))
+        .order_by(Letter.due_at, Letter.id)
+    ))
+
+
+def handler_recent_answered(department_id: int, limit: int = 20) -> list[Letter]:
+    return list(db.session.scalars(
+        sa.select(Letter)
+        .where(Letter.department_id == department_id,
+               Letter.status.in_((LetterStatus.ANSWERED, LetterStatus.CLOSED)))
+        .order_by(Letter.answered_at.desc().nulls_last(), Letter.id.desc())
+        .limit(limit)
+    ))
+
+
+def counts(condition, department_id: int | None = None) -> int:
+    stmt = sa.select(sa.func.count(Letter.id)).where(condition)
+    if department_id is not None:
+        stmt = stmt.where(Letter.department_id == department_id)
+    return db.session.scalar(stmt) or 0
+
+
+# --- routing suggestion -----------------------------------------------------------------
+
+
+def suggest_department(title: str, body: str = "") -> tuple[Department, int] | None:
+    """The department that answered the most similar recent letters, with a 0–100 score.
+
+    Compares jieba tokens of the title (and the start of the body) with recently answered
+    letters' titles (rapidfuzz token-set ratio) and lets the best five vote.
+    """
+    query = " ".join(search.segment_words(f"{title} {body[:60]}"))
+    if not query:
+        return None
+    rows = db.session.execute(
+        sa.select(Letter.title, Letter.department_id)
+        .where(Letter.department_id.is_not(None), Letter.answered_at.is_not(None))
+        .order_by(Letter.answered_at.desc())
+        .limit(SUGGESTION_POOL)
+    ).all()
+    if not rows:
+        return None
+    choices = [" ".join(search.segment_words(row.title)) for row in rows]
+    matches = process.extract(query, choices, scorer=fuzz.token_set_ratio, limit=5, score_cutoff=50)
+    if not matches:
+        return None
+    votes: Counter[int] = Counter()
+    best: dict[int, float] = {}
+    for _choice, score, index in matches:
+        department_id = rows[index].department_id
+        votes[department_id] += score
+        best[department_id] = max(best.get(department_id, 0), score)
+    department_id, _ = votes.most_common(1)[0]
+    department = db.session.get(Department, department_id)
+    if department is None or not department.active:
+        return None
+    return department, int(best[department_id])
+
+
+# --- public side ------------------------------------------------------------------------
+
+
+@dataclass
+class PublicQuery:
+    q: str = ""
+    department_id: int | None = None
+    kind: LetterKind | None = None
+    channel: LetterChannel | None = None
+    #: ``YYYY-MM`` of submission.
+    month: str = ""
+
+
+def month_range(month: str) -> tuple[datetime, datetime] | None:
+    """UTC bounds of a Beijing calendar month ``YYYY-MM``, or ``None`` if malformed."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})", month or "")
+    if not match:
+        return None
+    year, mon = int(match.group(1)), int(match.group(2))
+    if not (2000 <= year <= 2100 and 1 <= mon <= 12):
+        return None
+    start = date(year, mon, 1)
+    end = date(year + (mon == 12), mon % 12 + 1, 1)
+    return clock.local_datetime(start), clock.local_datetime(end)
+
+
+def public_letters(query: PublicQuery, *, page: int = 1, per_page: int = 20):
+    """Published letters (来信选登): full-text search over the index plus filters."""
+    stmt = sa.select(Letter).where(Letter.published.is_(True))
+    match = search.matching_letters(db.session, query.q) if query.q.strip() else None
+    if match is not None:
+        stmt = stmt.join(match, match.c.letter_id == Letter.id)
+    if query.department_id:
+        stmt = stmt.where(Letter.department_id == query.department_id)
+    if query.kind is not None:
+        stmt = stmt.where(Letter.kind == query.kind)
+    if query.channel is not None:
+        stmt = stmt.where(Letter.channel == query.channel)
+    bounds = month_range(query.month)
+    if bounds is not None:
+        stmt = stmt.where(Letter.submitted_at >= bounds[0], Letter.submitted_at < bounds[1])
+    if match is not None:
+        stmt = stmt.order_by(match.c.score, Letter.published_at.desc())
+    else:
+        stmt = stmt.order_by(Letter.published_at.desc(), Letter.id.desc())
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False, count=True)
+
+
+def get_published(letter_id: int) -> Letter:
+    letter = db.session.get(Letter, letter_id)
+    if letter is None or not letter.published:
+        raise NotFound("该来信不存在或未公开。")
+    return letter
+
+
+def latest_published(limit: int = 6) -> list[Letter]:
+    return list(db.session.scalars(
+        sa.select(Letter).where(Letter.published.is_(True))
+        .order_by(Letter.published_at.desc(), Letter.id.desc()).limit(limit)
+    ))
+
+
+# --- figures for the office dashboard and statistics ------------------------------------
+
+
+def three_months_before(moment: datetime) -> datetime:
+    """The same Beijing wall-clock time three calendar months earlier (clamped day)."""
+    local = clock.to_local(moment)
+    month = local.month - 3
+    year = local.year
+    if month < 1:
+        month += 12
+        year -= 1
+    for day in range(local.day, 0, -1):
+        try:
+            return local.replace(year=year, month=month, day=day).astimezone(moment.tzinfo)
+        except ValueError:
+            continue
+    raise ValueError("unreachable")
+
+
+def veto_condition():
+    """Unanswered for three months (a veto item in portal inspections)."""
+    return sa.and_(Letter.status.in_(UNANSWERED_STATUSES), Letter.submitted_at <= three_months_before(clock.now()))
+
+
+def veto_letters() -> list[Letter]:
+    """Letters without an answer for more than three months, oldest first."""
+    return list(db.session.scalars(sa.select(Letter).where(veto_condition()).order_by(Letter.submitted_at)))
+
+
+def overdue_counts_by_department() -> dict[int, int]:
+    """``{department_id: overdue letters}`` for letters held by a department (letters
+    still with the office have no department and are not counted here)."""
+    rows = db.session.execute(
+        sa.select(Letter.department_id, sa.func.count(Letter.id))
+        .where(Letter.overdue, Letter.department_id.is_not(None))
+        .group_by(Letter.department_id)
+    ).all()
+    return {department_id: count for department_id, count in rows}
+
+
+def last_reply_at(channel: str = "consultation") -> datetime | None:
+    """When a letter of ``channel`` was last answered (approved answers only)."""
+    return db.session.scalar(
+        sa.select(sa.func.max(Letter.answered_at))
+        .where(Letter.channel == LetterChannel(channel), Letter.status == LetterStatus.CLOSED)
+    )
+
+
+def department_performance(start: date, end: date) -> dict[int, dict]:
+    """Per department, for letters submitted between ``start`` and ``end`` (inclusive,
+    Beijing dates): received, answered, on_time, overdue (answered late or still
+    overdue), avg_workdays, satisfaction_rate (满意+基本满意 over rated; None if none)."""
+    satisfied = sa.case((Letter.rating.in_((LetterRating.SATISFIED, LetterRating.BASIC)), 1), else_=0)
+    late = sa.case((sa.or_(Letter.answered_on_time.is_(False), Letter.overdue), 1), else_=0)
+    on_time = sa.case((Letter.answered_on_time.is_(True), 1), else_=0)
+    rows = db.session.execute(
+        sa.select(
+            Letter.department_id,
+            sa.func.count(Letter.id),
+            sa.func.count(Letter.answered_at),
+            sa.func.sum(on_time),
+            sa.func.sum(late),
+            sa.func.avg(Letter.answered_workdays),
+            sa.func.sum(satisfied),
+            sa.func.count(Letter.rating),
+        )
+        .where(
+            Letter.department_id.is_not(None),
+            Letter.submitted_at >= clock.local_datetime(start),
+            Letter.submitted_at < clock.local_datetime(end + timedelta(days=1)),
+        )
+        .group_by(Letter.department_id)
+    ).all()
+    result: dict[int, dict] = {}
+    for department_id, received, answered, on_time_n, late_n, avg_days, satisfied_n, rated in rows:
+        result[department_id] = {
+            "received": received,
+            "answered": answered,
+            "on_time": int(on_time_n or 0),
+            "overdue": int(late_n or 0),
+            "avg_workdays": round(float(avg_days), 1) if avg_days is not None else None,
+            "satisfaction_rate": round(int(satisfied_n or 0) / rated, 3) if rated else None,
+        }
+    return result
+
+
+def open_overdue_total() -> int:
+    return counts(Letter.overdue)
+
+
+# --- reply limits (admin) ---------------------------------------------------------------
+
+
+def reply_limits() -> dict[LetterKind, int]:
+    return workflow.reply_limits()
+
+
+def set_reply_limits(limits: dict[LetterKind, int], *, actor) -> None:
+    workflow.set_reply_limits(limits, actor=actor)
+
+
+def record_attachment_access(letter: Letter, attachment: LetterAttachment, *, actor) -> None:
+    """Personal data access is logged."""
+    audit.record("letter.attachment_viewed", "letter", letter.id, actor=actor, note=attachment.file.original_name)
+
+

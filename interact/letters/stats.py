@@ -1,0 +1,356 @@
+"""Reply statistics (咨询回复统计): per month and per department.
+
+Every figure is one SQL aggregation (``GROUP BY``) over the facts stored on each letter
+when it was handled — ``answered_workdays``, ``answered_on_time``, ``rating`` — and the one
+overdue rule (:attr:`Letter.overdue`); no Python loop over letters.
+
+Definitions (letters are counted in the month they were **submitted**, Beijing time):
+
+* received 收到 — every letter submitted in the period;
+* rejected 不予受理 — of those, not accepted;
+* answered 已答复 — answered and approved by the office (办结): the citizen has the answer;
+* on time 按期答复 — answered letters whose answer met its deadline;
+* on-time rate — on time / answered;
+* average working days — mean ``answered_workdays`` of the answered letters;
+* overdue 逾期未办 — still open and past the deadline now;
+* satisfaction — (满意 + 基本满意) / rated letters.
+
+A department's row counts the letters it currently holds (``department_id``); letters not
+routed yet (or rejected) are in the office's row 未转办.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+
+from interact.core import clock
+from interact.core.errors import InvalidInput
+from interact.departments.models import Department
+from interact.extensions import db
+from interact.letters.models import (
+    CHANNEL_LABELS,
+    KIND_LABELS,
+    Letter,
+    LetterRating,
+    LetterStatus,
+)
+
+#: Label of the row of letters that no department holds.
+UNROUTED_LABEL = "未转办（含不予受理）"
+#: How many months the trend covers (ending with the chosen month).
+TREND_MONTHS = 12
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
+
+
+# --- months -----------------------------------------------------------------------------
+
+
+def parse_month(value: str | None, *, default: str | None = None) -> str:
+    """A validated ``YYYY-MM`` (Beijing calendar month); ``default`` (or the current
+    month) when ``value`` is empty.
+
+    :raises InvalidInput: malformed or outside 2000–2100.
+    """
+    value = (value or "").strip()
+    if not value:
+        return default or current_month()
+    match = _MONTH.fullmatch(value)
+    if not match or not (2000 <= int(match.group(1)) <= 2100 and 1 <= int(match.group(2)) <= 12):
+        raise InvalidInput("月份格式应为 YYYY-MM，例如 2026-01。", fields={"month": "格式应为 YYYY-MM"})
+    return value
+
+
+def current_month() -> str:
+    return clock.today().strftime("%Y-%m")
+
+
+def shift_month(month: str, delta: int) -> str:
+    year, mon = int(month[:4]), int(month[5:7])
+    index = year * 12 + (mon - 1) + delta
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def previous_month(month: str | None = None) -> str:
+    return shift_month(month or current_month(), -1)
+
+
+def month_bounds(month: str) -> tuple[datetime, datetime]:
+    """UTC ``[start, end)`` of a Beijing calendar month."""
+    month = parse_month(month)
+    year, mon = int(month[:4]), int(month[5:7])
+    start = date(year, mon, 1)
+    nxt = shift_month(month, 1)
+    return clock.local_datetime(start), clock.local_datetime(date(int(nxt[:4]), int(nxt[5:7]), 1))
+
+
+def month_label(month: str) -> str:
+    return f"{int(month[:4])}年{int(month[5:7])}月"
+
+
+def months_ending(month: str, count: int = TREND_MONTHS) -> list[str]:
+    """``count`` months up to and including ``month``, oldest first."""
+    return [shift_month(month, -i) for i in range(count - 1, -1, -1)]
+
+
+# --- rows -------------------------------------------------------------------------------
+
+
+@dataclass
+class StatsRow:
+    """One line of the statistics (a department, a month, a kind, or the total)."""
+
+    key: str
+    label: str
+    received: int = 0
+    rejected: int = 0
+    answered: int = 0
+    on_time: int = 0
+    overdue: int = 0
+    workdays_total: int = 0
+    rated: int = 0
+    satisfied: int = 0
+    department_id: int | None = None
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self.on_time / self.answered if self.answered else None
+
+    @property
+    def avg_workdays(self) -> float | None:
+        return self.workdays_total / self.answered if self.answered else None
+
+    @property
+    def satisfaction_rate(self) -> float | None:
+        return self.satisfied / self.rated if self.rated else None
+
+    def add(self, other: "StatsRow") -> None:
+        for name in ("received", "rejected", "answered", "on_time", "overdue", "workdays_total", "rated",
+                     "satisfied"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def as_dict(self) -> dict[str, Any]:
+        data = {k: v for k, v in asdict(self).items() if k != "workdays_total"}
+        data["on_time_rate"] = _round(self.on_time_rate, 4)
+        data["avg_workdays"] = _round(self.avg_workdays, 1)
+        data["satisfaction_rate"] = _round(self.satisfaction_rate, 4)
+        return data
+
+
+def _round(value: float | None, digits: int) -> float | None:
+    return round(value, digits) if value is not None else None
+
+
+@dataclass
+class StatsReport:
+    """Statistics of one month: per department, the total, and the trend of the months
+    before it (for the same department filter)."""
+
+    month: str
+    department_id: int | None
+    departments: list[StatsRow]
+    total: StatsRow
+    trend: list[StatsRow] = field(default_factory=list)
+
+    @property
+    def month_label(self) -> str:
+        return month_label(self.month)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "month": self.month,
+            "department_id": self.department_id,
+            "total": self.total.as_dict(),
+            "departments": [row.as_dict() for row in self.departments],
+            "trend": [row.as_dict() for row in self.trend],
+        }
+
+
+def _flags():
+    """Per-letter 0/1 expressions and the answered working days, for aggregation."""
+    answered = sa.and_(Letter.status == LetterStatus.CLOSED, Letter.answered_at.is_not(None))
+    return {
+        "rejected": sa.case((Letter.status == LetterStatus.REJECTED, 1), else_=0),
+        "answered": sa.case((answered, 1), else_=0),
+        "on_time": sa.case((sa.and_(answered, Letter.answered_on_time.is_(True)), 1), else_=0),
+        "overdue": sa.case((Letter.overdue, 1), else_=0),
+        "workdays": sa.case((answered, sa.func.coalesce(Letter.answered_workdays, 0)), else_=0),
+        "rated": sa.case((Letter.rating.is_not(None), 1), else_=0),
+        "satisfied": sa.case((Letter.rating.in_((LetterRating.SATISFIED, LetterRating.BASIC)), 1), else_=0),
+    }
+
+
+def _aggregates(source) -> list:
+    """``count, sum(flag)…`` over a selectable that has the :func:`_flags` columns."""
+    c = source.c
+    return [
+        sa.func.count(),
+        sa.func.coalesce(sa.func.sum(c.rejected), 0),
+        sa.func.coalesce(sa.func.sum(c.answered), 0),
+        sa.func.coalesce(sa.func.sum(c.on_time), 0),
+        sa.func.coalesce(sa.func.sum(c.overdue), 0),
+        sa.func.coalesce(sa.func.sum(c.workdays), 0),
+        sa.func.coalesce(sa.func.sum(c.rated), 0),
+        sa.func.coalesce(sa.func.sum(c.satisfied), 0),
+    ]
+
+
+def _row(key: str, label: str, values, department_id: int | None = None) -> StatsRow:
+    received, rejected, answered, on_time, overdue, workdays_total, rated, satisfied = (int(v or 0) for v in values)
+    return StatsRow(key=key, label=label, received=received, rejected=rejected, answered=answered,
+                    on_time=on_time, overdue=overdue, workdays_total=workdays_total, rated=rated,
+                    satisfied=satisfied, department_id=department_id)
+
+
+def _grouped(group_expr, start: datetime, end: datetime, *, where=()) -> list[tuple]:
+    """``(group value, count, sums…)`` rows for letters submitted in ``[start, end)``."""
+    inner = (
+        sa.select(group_expr.label("grp"), *(expr.label(name) for name, expr in _flags().items()))
+        .where(Letter.submitted_at >= start, Letter.submitted_at < end, *where)
+        .subquery("flags")
+    )
+    stmt = sa.select(inner.c.grp, *_aggregates(inner)).group_by(inner.c.grp)
+    return [tuple(row) for row in db.session.execute(stmt)]
+
+
+def _department_names() -> dict[int, tuple[int, str]]:
+    rows = db.session.execute(sa.select(Department.id, Department.name, Department.sort_order))
+    return {row.id: (row.sort_order, row.name) for row in rows}
+
+
+def department_rows(start: datetime, end: datetime, *, department_id: int | None = None) -> list[StatsRow]:
+    """Per department (plus the 未转办 row) for letters submitted in ``[start, end)``."""
+    where = (Letter.department_id == department_id,) if department_id else ()
+    names = _department_names()
+    rows = []
+    for values in _grouped(Letter.department_id, start, end, where=where):
+        dept_id = values[0]
+        label = names.get(dept_id, (0, f"部门{dept_id}"))[1] if dept_id is not None else UNROUTED_LABEL
+        rows.append(_row(str(dept_id or ""), label, values[1:], dept_id))
+    rows.sort(key=lambda r: (r.department_id is None, names.get(r.department_id, (0, ""))[0], r.department_id or 0))
+    return rows
+
+
+def month_rows(months: list[str], *, department_id: int | None = None) -> list[StatsRow]:
+    """One row per month of ``months`` (ascending, consecutive), zero rows included.
+
+    The month of each letter is a ``CASE`` over the months' UTC bounds, so the query is
+    the same on SQLite and PostgreSQL and uses the ``submitted_at`` index for the range.
+    """
+    if not months:
+        return []
+    bounds = [month_bounds(m) for m in months]
+    bucket = sa.case(*((Letter.submitted_at < end, label) for label, (_s, end) in zip(months, bounds)),
+                     else_=None)
+    where = (Letter.department_id == department_id,) if department_id else ()
+    found = {values[0]: values[1:] for values in _grouped(bucket, bounds[0][0], bounds[-1][1], where=where)}
+    return [_row(m, month_label(m), found.get(m, (0,) * 8)) for m in months]
+
+
+def breakdown(column, labels: dict, start: datetime, end: datetime) -> list[StatsRow]:
+    """Rows by ``Letter.kind`` or ``Letter.channel`` (every label, zero rows included)."""
+    found = {values[0]: values[1:] for values in _grouped(column, start, end)}
+    rows = []
+    for member, label in labels.items():
+        values = found.get(member, found.get(member.value, (0,) * 8))
+        rows.append(_row(member.value, label, values))
+    return rows
+
+
+def total_of(rows: list[StatsRow], label: str = "合计") -> StatsRow:
+    total = StatsRow(key="total", label=label)
+    for row in rows:
+        total.add(row)
+    return total
+
+
+def monthly_report(month: str | None = None, *, department_id: int | None = None,
+                   trend_months: int = TREND_MONTHS) -> StatsReport:
+    """The statistics page: the month's table by department, its total, and the trend."""
+    month = parse_month(month)
+    start, end = month_bounds(month)
+    departments = department_rows(start, end, department_id=department_id)
+    trend = month_rows(months_ending(month, trend_months), department_id=department_id) if trend_months else []
+    return StatsReport(month=month, department_id=department_id, departments=departments,
+                       total=total_of(departments), trend=trend)
+
+
+def kind_rows(month: str) -> list[StatsRow]:
+    return breakdown(Letter.kind, KIND_LABELS, *month_bounds(month))
+
+
+def channel_rows(month: str) -> list[StatsRow]:
+    return breakdown(Letter.channel, CHANNEL_LABELS, *month_bounds(month))
+
+
+def first_letter_month() -> str | None:
+    """Month of the oldest letter (to bound the month picker)."""
+    first = db.session.scalar(sa.select(sa.func.min(Letter.submitted_at)))
+    return clock.to_local(first).strftime("%Y-%m") if first is not None else None
+
+
+# --- exports ----------------------------------------------------------------------------
+
+EXPORT_HEADER = ["项目", "收到来信", "不予受理", "已答复", "按期答复", "按期答复率", "平均答复用时（工作日）",
+                 "逾期未办", "已评价", "满意及基本满意", "满意率"]
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def spreadsheet_safe(value):
+    """Neutralise text a spreadsheet would run as a formula (CSV/XLSX injection)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _percent(value: float | None) -> str:
+    return f"{value * 100:.1f}%" if value is not None else "—"
+
+
+def export_rows(rows: list[StatsRow]) -> list[list]:
+    return [
+        [row.label, row.received, row.rejected, row.answered, row.on_time, _percent(row.on_time_rate),
+         round(row.avg_workdays, 1) if row.avg_workdays is not None else "—", row.overdue, row.rated,
+         row.satisfied, _percent(row.satisfaction_rate)]
+        for row in rows
+    ]
+
+
+def to_csv(report: StatsReport, *, by: str = "department") -> bytes:
+    """UTF-8 CSV with a byte-order mark (Excel reads the Chinese text correctly)."""
+    rows = report.trend if by == "month" else report.departments + [report.total]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    first = "月份" if by == "month" else "部门"
+    writer.writerow([first] + EXPORT_HEADER[1:])
+    for values in export_rows(rows):
+        writer.writerow([spreadsheet_safe(v) for v in values])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def to_xlsx(report: StatsReport) -> bytes:
+    """Two sheets: the month by department, and the monthly trend."""
+    workbook = Workbook()
+    by_department = workbook.active
+    by_department.title = "按部门"
+    trend = workbook.create_sheet("按月份")
+    for sheet, first, rows in ((by_department, "部门", report.departments + [report.total]),
+                               (trend, "月份", report.trend)):
+        sheet.append([first] + EXPORT_HEADER[1:])
+        for values in export_rows(rows):
+            sheet.append([spreadsheet_safe(v) for v in values])
+        for index, name in enumerate([first] + EXPORT_HEADER[1:], start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = 28 if index == 1 else max(10, len(name) * 2)
+        sheet.freeze_panes = "B2"
+    workbook.properties.title = f"{report.month_label}来信办理统计"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+

@@ -1,0 +1,668 @@
+"""Letters: the citizen's pages (write, receipt, look-up, rating, 来信选登, my letters) and
+the staff workspaces (office queue, all letters, review, handler queue, letter page)."""
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import date
+
+import sqlalchemy as sa
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, session, url_for
+from flask_login import current_user, login_required
+from markupsafe import Markup
+
+from interact.accounts import views as account_views
+from interact.accounts.forms import ConfirmForm
+from interact.core import uploads
+from interact.core.errors import DomainError, NotFound
+from interact.core.forms import apply_field_errors, first_error
+from interact.core.permissions import has_role, roles_required
+from interact.core.privacy import mask_name, mask_personal_data
+from interact.core.sanitize import clean_html
+from interact.core.views import home_sections
+from interact.departments.services import active_departments, mailbox_leaders
+from interact.extensions import db, limiter
+from interact.letters import services, workflow
+from interact.letters.forms import (
+    AnswerForm,
+    AssignForm,
+    ExtensionDecisionForm,
+    ExtensionRequestForm,
+    ForwardedLetterForm,
+    LetterForm,
+    LookupForm,
+    NoteForm,
+    RatingForm,
+    RejectForm,
+    ReplyLimitsForm,
+    ReturnForm,
+    ReviewForm,
+)
+from interact.letters.models import (
+    CHANNEL_LABELS,
+    DEPARTMENT_STATUSES,
+    KIND_LABELS,
+    STATUS_LABELS,
+    Letter,
+    LetterChannel,
+    LetterKind,
+    LetterRating,
+    LetterStatus,
+    RejectReason,
+)
+from interact.office import views as office_views
+
+bp = Blueprint("letters", __name__)
+
+#: Session key: letters the visitor unlocked with number + query code in this session.
+ACCESS_KEY = "letter_access"
+RECEIPT_KEY = "letter_receipt"
+STAFF_ROLES = ("office", "admin", "handler")
+_TAG_SPLIT = re.compile(r"(<[^>]*>)")
+
+
+@bp.app_template_filter("mask_text")
+def mask_text(value: str | None) -> str:
+    """Phone, ID, bank-card numbers and e-mail addresses hidden (public pages)."""
+    return mask_personal_data(value)
+
+
+@bp.app_template_filter("mask_answer")
+def mask_answer(html: str | None) -> Markup:
+    """Sanitised staff HTML with personal data masked in its text (not in tags)."""
+    parts = _TAG_SPLIT.split(clean_html(html))
+    return Markup("".join(part if part.startswith("<") else mask_personal_data(part) for part in parts))
+
+
+def _public_post_limit() -> str:
+    return current_app.config["RATELIMIT_PUBLIC_POST"]
+
+
+def _department_choices(blank: str) -> list[tuple[str, str]]:
+    return [("", blank)] + [(str(d.id), d.name) for d in active_departments()]
+
+
+def _int_or_none(value) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _enum_or_none(enum_cls, value):
+    try:
+        return enum_cls(value) if value else None
+    except ValueError:
+        return None
+
+
+# --- writing a letter -------------------------------------------------------------------
+
+
+def _letter_form() -> LetterForm:
+    form = LetterForm()
+    form.department_id.choices = _department_choices("不确定（由办公室转交）")
+    form.leader_id.choices = [("", "请选择")] + [(str(l.id), l.label) for l in mailbox_leaders()]
+    if current_user.is_authenticated:
+        del form.captcha
+    return form
+
+
+@bp.route("/letters/new", methods=["GET", "POST"])
+@limiter.limit(_public_post_limit, methods=["POST"])
+def new():
+    form = _letter_form()
+    if request.method == "GET":
+        form.token.data = secrets.token_hex(16)
+        form.department_id.data = request.args.get("department", "")
+        form.title.data = (request.args.get("title") or "")[:50]
+        if current_user.is_authenticated and not current_user.is_staff:
+            form.name.data = current_user.display_name
+            form.phone.data = current_user.phone or ""
+            form.email.data = current_user.email or ""
+    elif form.validate_on_submit():
+        data = services.LetterInput(
+            channel=LetterChannel(form.channel.data), kind=LetterKind(form.kind.data),
+            title=form.title.data, body=form.body.data, name=form.name.data, phone=form.phone.data,
+            email=form.email.data, department_id=_int_or_none(form.department_id.data),
+            leader_id=_int_or_none(form.leader_id.data), publish_consent=form.publish_consent.data,
+        )
+        try:
+            result = services.submit_letter(
+                data, user=current_user if current_user.is_authenticated else None,
+                idempotency_key=form.token.data or None, attachments=form.attachments.data or [],
+            )
+        except DomainError as error:
+            db.session.rollback()
+            apply_field_errors(form, error.fields)
+            flash(error.message, "error")
+            return render_template("letters/new.html", form=form), error.status_code
+        db.session.commit()
+        if result.query_code is not None:
+            session[RECEIPT_KEY] = {"number": result.letter.number, "code": result.query_code}
+            _grant_access(result.letter.id)
+        return redirect(url_for("letters.receipt", number=result.letter.number))
+    elif request.method == "POST":
+        flash(first_error(form) or "提交的内容有误，请检查后重试。", "error")
+        return render_template("letters/new.html", form=form), 422
+    return render_template("letters/new.html", form=form)
+
+
+@bp.get("/letters/receipt")
+def receipt():
+    number = (request.args.get("number") or "")[:24]
+    stored = session.get(RECEIPT_KEY)
+    code = None
+    if stored and stored.get("number") == number:
+        code = stored["code"]
+        session.pop(RECEIPT_KEY, None)
+    letter = services.find_by_number(number) if number else None
+    if letter is None:
+        abort(404)
+    response = current_app.make_response(render_template("letters/receipt.html", letter=letter, code=code))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# --- look-up, tracking and rating -------------------------------------------------------
+
+
+def _grant_access(letter_id: int) -> None:
+    allowed = [i for i in session.get(ACCESS_KEY, []) if i != letter_id][-19:]
+    session[ACCESS_KEY] = allowed + [letter_id]
+
+
+def _tracked_letter(number: str):
+    letter = services.find_by_number(number)
+    if letter is None:
+        raise NotFound(services.LOOKUP_FAILED)
+    owns = current_user.is_authenticated and letter.user_id == current_user.id
+    if letter.id not in session.get(ACCESS_KEY, []) and not owns:
+        return None
+    return letter
+
+
+@bp.route("/letters/lookup", methods=["GET", "POST"])
+@limiter.limit(_public_post_limit, methods=["POST"])
+def lookup():
+    form = LookupForm()
+    if request.method == "GET" and request.args.get("number"):
+        form.number.data = request.args["number"][:24]
+    if form.validate_on_submit():
+        try:
+            letter = services.lookup(form.number.data, form.code.data)
+        except DomainError as error:
+            form.code.errors = [error.message]
+            return render_template("letters/lookup.html", form=form), error.status_code
+        _grant_access(letter.id)
+        return redirect(url_for("letters.track", number=letter.number))
+    status = 422 if request.method == "POST" else 200
+    return render_template("letters/lookup.html", form=form), status
+
+
+@bp.get("/letters/track/<number>")
+def track(number: str):
+    letter = _tracked_letter(number)
+    if letter is None:
+        return redirect(url_for("letters.lookup", number=number))
+    response = current_app.make_response(
+        render_template("letters/track.html", letter=letter, rating_form=RatingForm())
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/letters/track/<number>/rate")
+@limiter.limit(_public_post_limit)
+def rate(number: str):
+    letter = _tracked_letter(number)
+    if letter is None:
+        return redirect(url_for("letters.lookup", number=number))
+    form = RatingForm()
+    if not form.validate_on_submit():
+        flash(first_error(form) or "请选择评价。", "error")
+        return render_template("letters/track.html", letter=letter, rating_form=form), 422
+    try:
+        services.rate_letter(letter, LetterRating(form.rating.data), form.comment.data or "")
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return render_template("letters/track.html", letter=letter, rating_form=form), error.status_code
+    db.session.commit()
+    flash("感谢您的评价。", "success")
+    return redirect(url_for("letters.track", number=letter.number))
+
+
+@bp.get("/account/letters")
+@login_required
+def my_letters():
+    if current_user.is_staff:
+        abort(403)
+    return render_template("letters/my_letters.html", letters=services.citizen_letters(current_user))
+
+
+def _my_letters_link(user):
+    return None if user.is_staff else ("我的来信", url_for("letters.my_letters"))
+
+
+account_views.account_links.append(_my_letters_link)
+
+
+# --- 来信选登 (public) ---------------------------------------------------------------------
+
+
+@bp.get("/letters/")
+def public_list():
+    query = services.PublicQuery(
+        q=(request.args.get("q") or "").strip()[:60],
+        department_id=_int_or_none(request.args.get("department")),
+        kind=_enum_or_none(LetterKind, request.args.get("kind")),
+        channel=_enum_or_none(LetterChannel, request.args.get("channel")),
+        month=(request.args.get("month") or "")[:7],
+    )
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    letters = services.public_letters(query, page=min(page, 10_000))
+    return render_template("letters/public_list.html", letters=letters, query=query,
+                           departments=active_departments(), kinds=KIND_LABELS, channels=CHANNEL_LABELS)
+
+
+@bp.get("/letters/<int:letter_id>")
+def public_detail(letter_id: int):
+    letter = services.get_published(letter_id)
+    return render_template("letters/public_detail.html", letter=letter,
+                           masked_name=mask_name(letter.name),
+                           masked_title=mask_personal_data(letter.title),
+                           masked_body=mask_personal_data(letter.body))
+
+
+def _home_section():
+    letters = services.latest_published(6)
+    return ("letters/_home_section.html", {"letters": letters})
+
+
+home_sections.append(_home_section)
+
+
+# --- staff workspaces -------------------------------------------------------------------
+
+
+@bp.get("/staff/letters/queue")
+@roles_required("office", "admin")
+def office_queue():
+    letters = services.office_queue()
+    suggestions = {}
+    for letter in letters:
+        if letter.status is not LetterStatus.SUBMITTED or letter.requested_department_id is None:
+            suggestion = services.suggest_department(letter.title, letter.body)
+            if suggestion is not None:
+                suggestions[letter.id] = suggestion
+    return render_template("letters/staff/queue.html", letters=letters, suggestions=suggestions)
+
+
+@bp.get("/staff/letters/all")
+@roles_required("office", "admin")
+def staff_list():
+    args = request.args
+    filters = services.LetterFilters(
+        status=_enum_or_none(LetterStatus, args.get("status")),
+        department_id=_int_or_none(args.get("department")),
+        channel=_enum_or_none(LetterChannel, args.get("channel")),
+        kind=_enum_or_none(LetterKind, args.get("kind")),
+        overdue=args.get("deadline") == "overdue",
+        warning=args.get("deadline") == "warning",
+        veto=args.get("deadline") == "veto",
+        held=args.get("held") == "1",
+        date_from=_date_arg(args.get("from")),
+        date_to=_date_arg(args.get("to")),
+        number=(args.get("number") or "")[:24],
+    )
+    page = max(args.get("page", 1, type=int) or 1, 1)
+    letters = services.staff_letters(filters, page=page)
+    return render_template("letters/staff/list.html", letters=letters, filters=filters, args=args,
+                           departments=active_departments(), statuses=STATUS_LABELS, kinds=KIND_LABELS,
+                           channels=CHANNEL_LABELS)
+
+
+def _date_arg(value):
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@bp.get("/staff/letters/review")
+@roles_required("office", "admin")
+def review_queue():
+    return render_template("letters/staff/review.html", letters=services.review_queue(),
+                           extensions=services.pending_extensions(), decision_form=ExtensionDecisionForm())
+
+
+@bp.get("/staff/letters/mine")
+@roles_required("handler")
+def handler_queue():
+    department_id = current_user.department_id
+    if department_id is None:
+        abort(403)
+    return render_template("letters/staff/handler.html", letters=services.handler_letters(department_id),
+                           answered=services.handler_recent_answered(department_id))
+
+
+def _detail_forms(letter, **overrides):
+    assign_form = overrides.pop("assign_form", None) or AssignForm(formdata=None)
+    assign_form.department_id.choices = _department_choices("请选择")
+    forms = {
+        "note_form": NoteForm(formdata=None),
+        "reject_form": RejectForm(formdata=None),
+        "assign_form": assign_form,
+        "return_form": ReturnForm(formdata=None),
+        "answer_form": AnswerForm(formdata=None, data={"answer_html": letter.answer_html or ""}),
+        "review_form": ReviewForm(formdata=None, data={"publish": letter.publish_consent, "decision": "approve"}),
+        "extension_form": ExtensionRequestForm(formdata=None),
+        "decision_form": ExtensionDecisionForm(formdata=None),
+        "confirm_form": ConfirmForm(formdata=None),
+    }
+    forms.update(overrides)
+    return forms
+
+
+def _render_detail(letter, status: int = 200, **overrides):
+    suggestion = None
+    is_office = has_role(current_user, "office", "admin")
+    if is_office and letter.status in (LetterStatus.SUBMITTED, LetterStatus.ACCEPTED, LetterStatus.RETURNED):
+        suggestion = services.suggest_department(letter.title, letter.body)
+    steps = {to: step for to, step in workflow.allowed_steps(letter).items()
+             if workflow.can_transition(letter, to, current_user)}
+    return render_template(
+        "letters/staff/detail.html", letter=letter, suggestion=suggestion, steps=steps, S=LetterStatus,
+        is_office=is_office, reply_limit=workflow.reply_limit(letter.kind), **_detail_forms(letter, **overrides),
+    ), status
+
+
+@bp.get("/staff/letters/<int:letter_id>")
+@roles_required(*STAFF_ROLES, department=services.letter_department_id)
+def staff_detail(letter_id: int):
+    return _render_detail(services.get_letter(letter_id))
+
+
+def _act(letter, action, form_name=None, form=None):
+    """Run one service call for a posted form: commit and go back, or re-show with errors."""
+    try:
+        action()
+    except DomainError as error:
+        db.session.rollback()
+        if form is not None:
+            apply_field_errors(form, error.fields)
+        flash(error.message, "error")
+        letter = services.get_letter(letter.id)
+        overrides = {form_name: form} if form_name and form is not None else {}
+        return _render_detail(letter, error.status_code, **overrides)
+    db.session.commit()
+    return None
+
+
+def _invalid(letter, form_name, form):
+    flash(first_error(form) or "提交的内容有误，请检查后重试。", "error")
+    return _render_detail(letter, 422, **{form_name: form})
+
+
+def _back(letter, message: str):
+    flash(message, "success")
+    if has_role(current_user, "office", "admin") or letter.department_id == current_user.department_id:
+        return redirect(url_for("letters.staff_detail", letter_id=letter.id))
+    return redirect(url_for("letters.handler_queue"))
+
+
+@bp.post("/staff/letters/<int:letter_id>/accept")
+@roles_required("office", "admin")
+def accept(letter_id: int):
+    letter = services.get_letter(letter_id)
+    form = NoteForm()
+    if not form.validate_on_submit():
+        return _invalid(letter, "note_form", form)
+    failed = _act(letter, lambda: services.accept_letter(letter, actor=current_user, note=form.note.data or ""),
+                  "note_form", form)
+    return failed or _back(letter, "已受理。")
+
+
+@bp.post("/staff/letters/<int:letter_id>/reject")
+@roles_required("office", "admin")
+def reject(letter_id: int):
+    letter = services.get_letter(letter_id)
+    form = RejectForm()
+    if not form.validate_on_submit():
+        return _invalid(letter, "reject_form", form)
+    reason = _enum_or_none(RejectReason, form.reason.data)
+    failed = _act(letter, lambda: services.reject_letter(letter, actor=current_user, reason=reason,
+                                                         note=form.note.data or ""), "reject_form", form)
+    return failed or _back(letter, "已作不予受理处理，理由将告知来信人。")
+
+
+@bp.post("/staff/letters/<int:letter_id>/assign")
+@roles_required("office", "admin")
+def assign(letter_id: int):
+    letter = services.get_letter(letter_id)
+    form = AssignForm()
+    form.department_id.choices = _department_choices("请选择")
+    if not form.validate_on_submit():
+        return _invalid(letter, "assign_form", form)
+    failed = _act(letter, lambda: services.assign_letter(letter, _int_or_none(form.department_id.data),
+                                                         actor=current_user, note=form.note.data or ""),
+                  "assign_form", form)
+    return failed or _back(letter, f"已转交{letter.department.name if letter.department else ''}办理。")
+
+
+@bp.post("/staff/letters/<int:letter_id>/return")
+@roles_required(*STAFF_ROLES, department=services.letter_department_id)
+def return_to_office(letter_id: int):
+    letter = services.get_letter(letter_id)
+    form = ReturnForm()
+    if not form.validate_on_submit():
+        return _invalid(letter, "return_form", form)
+    failed = _act(letter, lambda: services.return_letter(letter, actor=current_user, reason=form.reason.data),
+                  "return_form", form)
+    return failed or _back(letter, "已退回办公室重新转办。")
+
+
+@bp.post("/staff/letters/<int:letter_id>/answer")
+@roles_required(*STAFF_ROLES, department=services.letter_department_id)
+def answer(letter_id: int):
+    letter = services.get_letter(letter_id)
+    form = AnswerForm()
+    if not form.validate_on_submit():
+        return _invalid(letter, "answer_form", form)
+    failed = _act(letter, lambda: services.answer_letter(letter, actor=current_user, answer_html=form.answer_html.data),
+                  "answer_form", form)
+    return failed or _back(letter, "答复已提交，等待办公室审核。")
+
+
+@bp.post("/staff/letters/<int:letter_id>/extension")
+@roles_required(*STAFF_ROLES, department=services.letter_department_id)
+def request_extension(letter_id: int):
+    letter = services.get_letter(letter_id)
+    form = ExtensionRequestForm()
+    if not form.validate_on_submit():
+        return _invalid(letter, "extension_form", form)
+    failed = _act(letter, lambda: services.request_extension(
+        letter, actor=current_user, extra_workdays=form.extra_workdays.data, reason=form.reason.data),
+        "extension_form", form)
+    return failed or _back(letter, "延期申请已提交，等待办公室审批。")
+
+
+@bp.post("/staff/letters/extensions/<int:extension_id>")
+@roles_required("office", "admin")
+def decide_extension(extension_id: int):
+    extension = services.get_extension(extension_id)
+    letter = extension.letter
+    form = ExtensionDecisionForm()
+    if not form.validate_on_submit():
+        return _invalid(letter, "decision_form", form)
+    approve = form.decision.data == "approve"
+    failed = _act(letter, lambda: services.decide_extension(extension, actor=current_user, approve=approve,
+                                                            note=form.note.data or ""), "decision_form", form)
+    return failed or _back(letter, "已批准延期。" if approve else "已驳回延期申请。")
+
+
+@bp.post("/staff/letters/<int:letter_id>/review")
+@roles_required("office", "admin")
+def review(letter_id: int):
+    letter = services.get_letter(letter_id)
+    form = ReviewForm()
+    if not form.validate_on_submit():
+        return _invalid(letter, "review_form", form)
+    if form.decision.data == "send_back":
+        action = lambda: services.send_back(letter, actor=current_user, note=form.note.data or "")  # noqa: E731
+        message = "已退回办理部门修改。"
+    else:
+        action = lambda: services.approve_answer(letter, actor=current_user, publish=form.publish.data,  # noqa: E731
+                                                 note=form.note.data or "")
+        message = "审核通过，已办结。" + ("已在来信选登中公开。" if form.publish.data else "")
+    failed = _act(letter, action, "review_form", form)
+    return failed or _back(letter, message)
+
+
+@bp.post("/staff/letters/<int:letter_id>/reopen")
+@roles_required("office", "admin")
+def reopen(letter_id: int):
+    letter = services.get_letter(letter_id)
+    form = NoteForm()
+    if not form.validate_on_submit():
+        return _invalid(letter, "note_form", form)
+    failed = _act(letter, lambda: services.reopen_letter(letter, actor=current_user, note=form.note.data or ""),
+                  "note_form", form)
+    return failed or _back(letter, "已重新交办。")
+
+
+@bp.post("/staff/letters/<int:letter_id>/publish")
+@roles_required("office", "admin")
+def publish(letter_id: int):
+    letter = services.get_letter(letter_id)
+    form = NoteForm()
+    if not form.validate_on_submit():
+        return _invalid(letter, "note_form", form)
+    if request.form.get("publish") == "1":
+        failed = _act(letter, lambda: services.publish_letter(letter, actor=current_user))
+        return failed or _back(letter, "已公开。")
+    failed = _act(letter, lambda: services.withdraw_letter(letter, actor=current_user, note=form.note.data or ""))
+    return failed or _back(letter, "已撤下，公众不再可见。")
+
+
+@bp.post("/staff/letters/<int:letter_id>/faq")
+@roles_required(*STAFF_ROLES, department=services.letter_department_id)
+def to_faq(letter_id: int):
+    letter = services.get_letter(letter_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    failed = _act(letter, lambda: services.to_faq(letter, actor=current_user))
+    return failed or _back(letter, "已生成常见问题草稿，知识库管理员审核后发布。")
+
+
+@bp.get("/staff/letters/<int:letter_id>/attachments/<int:attachment_id>")
+@roles_required(*STAFF_ROLES, department=services.letter_department_id)
+def attachment(letter_id: int, attachment_id: int):
+    letter = services.get_letter(letter_id)
+    item = next((a for a in letter.attachments if a.id == attachment_id), None)
+    if item is None:
+        abort(404)
+    path = uploads.path_for(item.file)
+    if not path.exists():
+        abort(404)
+    services.record_attachment_access(letter, item, actor=current_user)
+    db.session.commit()
+    response = send_file(path, mimetype=item.file.content_type, as_attachment=True,
+                         download_name=item.file.original_name)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/staff/letters/forwarded/new", methods=["GET", "POST"])
+@roles_required("office", "admin")
+def new_forwarded():
+    form = ForwardedLetterForm()
+    form.department_id.choices = _department_choices("暂不转办")
+    if form.validate_on_submit():
+        data = services.LetterInput(
+            channel=LetterChannel.CONSULTATION, kind=LetterKind(form.kind.data), title=form.title.data,
+            body=form.body.data, name=form.name.data, phone=form.phone.data, email=form.email.data,
+            publish_consent=form.publish_consent.data,
+        )
+        try:
+            result = services.enter_forwarded_letter(
+                data, upstream_source=form.upstream_source.data, upstream_number=form.upstream_number.data,
+                upstream_due=form.upstream_due.data, department_id=_int_or_none(form.department_id.data),
+                actor=current_user,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            apply_field_errors(form, error.fields)
+            flash(error.message, "error")
+            return render_template("letters/staff/forwarded.html", form=form), error.status_code
+        db.session.commit()
+        flash(f"已登记上级转办来信 {result.letter.number}，查询码 {result.query_code}（仅显示一次，可告知上级或来信人）。",
+              "success")
+        return redirect(url_for("letters.staff_detail", letter_id=result.letter.id))
+    if request.method == "POST":
+        return render_template("letters/staff/forwarded.html", form=form), 422
+    return render_template("letters/staff/forwarded.html", form=form)
+
+
+@bp.route("/staff/letters/settings", methods=["GET", "POST"])
+@roles_required("admin")
+def settings():
+    limits = services.reply_limits()
+    form = ReplyLimitsForm(data={k.value: v for k, v in limits.items()} if request.method == "GET" else None)
+    if form.validate_on_submit():
+        new_limits = {kind: getattr(form, kind.value).data for kind in LetterKind}
+        try:
+            services.set_reply_limits(new_limits, actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            apply_field_errors(form, error.fields)
+            flash(error.message, "error")
+            return render_template("letters/staff/settings.html", form=form), error.status_code
+        db.session.commit()
+        flash("答复期限已保存，新转办的来信按新期限计算。", "success")
+        return redirect(url_for("letters.settings"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("letters/staff/settings.html", form=form), status
+
+
+# --- workspace cards --------------------------------------------------------------------
+
+
+def _workspace_cards(user) -> list[dict]:
+    cards = []
+    if has_role(user, "office", "admin"):
+        new_count = services.counts(Letter.status.in_((LetterStatus.SUBMITTED, LetterStatus.ACCEPTED,
+                                                        LetterStatus.RETURNED)))
+        review_count = services.counts(Letter.status == LetterStatus.ANSWERED) + len(services.pending_extensions())
+        overdue_count = services.counts(Letter.overdue)
+        veto_count = services.counts(services.veto_condition())
+        cards += [
+            {"title": "来信待受理/转办", "count": new_count, "url": url_for("letters.office_queue"),
+             "hint": "受理时限 1 个工作日", "level": "warning" if new_count else None},
+            {"title": "答复待审核/延期待批", "count": review_count, "url": url_for("letters.review_queue"),
+             "hint": None, "level": None},
+            {"title": "来信已逾期", "count": overdue_count, "url": url_for("letters.staff_list", deadline="overdue"),
+             "hint": "红牌：已超过办理期限", "level": "danger" if overdue_count else None},
+        ]
+        if veto_count:
+            cards.append({"title": "超三个月未答复（一票否决）", "count": veto_count,
+                          "url": url_for("letters.staff_list", deadline="veto"), "hint": None, "level": "danger"})
+    if has_role(user, "handler") and user.department_id is not None:
+        department_id = user.department_id
+        open_count = services.counts(Letter.status.in_(DEPARTMENT_STATUSES), department_id)
+        warning_count = services.counts(sa.and_(Letter.status.in_(DEPARTMENT_STATUSES), Letter.warning), department_id)
+        overdue_count = services.counts(sa.and_(Letter.status.in_(DEPARTMENT_STATUSES), Letter.overdue), department_id)
+        url = url_for("letters.handler_queue")
+        cards += [
+            {"title": "本部门来信待答复", "count": open_count, "url": url, "hint": None, "level": None},
+            {"title": "即将到期（黄牌）", "count": warning_count, "url": url, "hint": "最后一个工作日",
+             "level": "warning" if warning_count else None},
+            {"title": "已逾期（红牌）", "count": overdue_count, "url": url, "hint": None,
+             "level": "danger" if overdue_count else None},
+        ]
+    return cards
+
+
+office_views.workspace_cards.append(_workspace_cards)
