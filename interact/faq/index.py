@@ -1,0 +1,172 @@
+"""The process-wide matching engine, kept in step with the database.
+
+One :class:`FaqIndex` per application (per process in production) holds a
+:class:`~interact.faq.matching.MatchingEngine` built from the published entries, their
+similar phrasings and keywords, and the synonym groups.
+
+Every change that affects matching calls :func:`changed`, which bumps the ``faq`` version
+stamp in the ``settings`` table (``core.settings.bump_version``) and marks this process's
+index stale. Each process compares the stamp at most every :data:`CHECK_SECONDS` (one
+primary-key lookup), so other workers see a change within seconds and the worker that
+made it sees it at once.
+
+On a new stamp the index syncs by comparing each published entry's ``revision`` with what
+it indexed: changed entries are re-added and removed ones dropped (the engine swaps its
+internal snapshot atomically per call). A synonym change, the first build or a large
+change rebuilds a new engine off to the side and swaps the reference. Searches never
+wait for a rebuild while an engine exists: a request that finds another thread building
+uses the current engine.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from typing import Iterable
+
+from flask import Flask, current_app
+from sqlalchemy.orm import selectinload
+
+from interact.core.settings import bump_version, current_version
+from interact.extensions import db
+from interact.faq.matching import FaqDoc, MatchingEngine
+from interact.faq.models import FaqEntry, FaqStatus, SynonymGroup
+
+#: Seconds a process trusts its index before looking at the version stamp again.
+CHECK_SECONDS = 2.0
+#: Share of changed entries above which a sync rebuilds instead of patching.
+REBUILD_SHARE = 0.2
+VERSION_NAME = "faq"
+
+_NEVER = object()
+_holders_lock = threading.Lock()
+
+
+def doc_for(entry: FaqEntry) -> FaqDoc:
+    """The engine's view of an entry."""
+    return FaqDoc(
+        id=entry.id,
+        question=entry.question,
+        phrasings=tuple(entry.phrasing_texts),
+        keywords=tuple(entry.keyword_list),
+    )
+
+
+def load_docs(ids: Iterable[int] | None = None) -> list[FaqDoc]:
+    stmt = (
+        db.select(FaqEntry)
+        .where(FaqEntry.status == FaqStatus.PUBLISHED)
+        .options(selectinload(FaqEntry.phrasings))
+        .order_by(FaqEntry.id)
+    )
+    if ids is not None:
+        ids = list(ids)
+        if not ids:
+            return []
+        stmt = stmt.where(FaqEntry.id.in_(ids))
+    return [doc_for(entry) for entry in db.session.scalars(stmt)]
+
+
+def load_synonyms() -> list[list[str]]:
+    groups = db.session.scalars(db.select(SynonymGroup).order_by(SynonymGroup.id))
+    return [group.term_list for group in groups if len(group.term_list) > 1]
+
+
+def _published_revisions() -> dict[int, int]:
+    rows = db.session.execute(
+        db.select(FaqEntry.id, FaqEntry.revision).where(FaqEntry.status == FaqStatus.PUBLISHED)
+    )
+    return {entry_id: revision for entry_id, revision in rows}
+
+
+class FaqIndex:
+    """Holder of one application's matching engine. Thread-safe."""
+
+    def __init__(self, threshold: float | None = None):
+        self.threshold = threshold
+        self._engine: MatchingEngine | None = None
+        self._version: object = _NEVER
+        self._revisions: dict[int, int] = {}
+        self._synonyms: tuple[tuple[str, ...], ...] | None = None
+        self._checked_at = float("-inf")
+        self._build_lock = threading.Lock()
+        #: Counters for tests and the docs: full builds and incremental syncs done.
+        self.builds = 0
+        self.syncs = 0
+
+    def mark_stale(self) -> None:
+        """Look at the version stamp on the next use (this process made a change)."""
+        self._checked_at = float("-inf")
+
+    def engine(self) -> MatchingEngine:
+        """The current engine, synced with the database if the stamp moved (needs an
+        application context)."""
+        engine = self._engine
+        now = time.monotonic()
+        if engine is not None and now - self._checked_at < CHECK_SECONDS:
+            return engine
+        version = current_version(VERSION_NAME)
+        self._checked_at = now
+        if engine is not None and version == self._version:
+            return engine
+        # Only one thread builds; the others keep answering with the engine they have.
+        if not self._build_lock.acquire(blocking=engine is None):
+            return engine  # type: ignore[return-value]
+        try:
+            if self._engine is None or self._version != version:
+                self._sync(version)
+            return self._engine  # type: ignore[return-value]
+        finally:
+            self._build_lock.release()
+
+    def _sync(self, version: object) -> None:
+        # The stamp was read before the data: a change committed in between only makes
+        # the next check sync once more, never miss it.
+        synonyms = tuple(tuple(group) for group in load_synonyms())
+        revisions = _published_revisions()
+        engine = self._engine
+        if engine is None or synonyms != self._synonyms:
+            self._rebuild(revisions, synonyms)
+        else:
+            changed = [i for i, rev in revisions.items() if self._revisions.get(i) != rev]
+            removed = [i for i in self._revisions if i not in revisions]
+            if len(changed) + len(removed) > max(50, REBUILD_SHARE * len(revisions)):
+                self._rebuild(revisions, synonyms)
+            else:
+                for entry_id in removed:
+                    engine.remove(entry_id)
+                for doc in load_docs(changed):
+                    engine.add(doc)
+                self._revisions = revisions
+                self.syncs += 1
+        self._version = version
+
+    def _rebuild(self, revisions: dict[int, int], synonyms: tuple[tuple[str, ...], ...]) -> None:
+        engine = MatchingEngine(load_docs(), synonyms, threshold=self.threshold)
+        # Swap the references only once the new engine is complete.
+        self._engine = engine
+        self._revisions = revisions
+        self._synonyms = synonyms
+        self.builds += 1
+
+
+def get_index(app: Flask | None = None) -> FaqIndex:
+    """The index of ``app`` (default: the current application), created on first use."""
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    holder = app.extensions.get("faq_index")
+    if holder is None:
+        with _holders_lock:
+            holder = app.extensions.get("faq_index")
+            if holder is None:
+                holder = FaqIndex(threshold=app.config.get("FAQ_ANSWER_THRESHOLD"))
+                app.extensions["faq_index"] = holder
+    return holder
+
+
+def get_engine() -> MatchingEngine:
+    return get_index().engine()
+
+
+def changed() -> None:
+    """Call after any change that affects matching (inside the caller's transaction)."""
+    bump_version(VERSION_NAME)
+    get_index().mark_stale()

@@ -1,0 +1,234 @@
+"""Knowledge-base tables: categories, entries, similar phrasings, revisions, synonyms,
+the ask log (未命中问题 come from it) and import jobs."""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import Any, Optional
+
+import sqlalchemy as sa
+from sqlalchemy.ext.hybrid import hybrid_property
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from interact.core import clock
+from interact.db import TimestampMixin, _utcnow, str_enum
+from interact.departments.models import Department
+from interact.extensions import db
+
+
+class FaqStatus(enum.Enum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    WITHDRAWN = "withdrawn"
+
+
+STATUS_LABELS = {FaqStatus.DRAFT: "草稿", FaqStatus.PUBLISHED: "已发布", FaqStatus.WITHDRAWN: "已撤下"}
+
+
+class FaqCategory(TimestampMixin, db.Model):
+    """A node of the category tree (e.g. 社会保障 › 社保卡)."""
+
+    __tablename__ = "faq_categories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(40))
+    #: Parent category; NULL for a top-level category.
+    parent_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("faq_categories.id"), index=True)
+    description: Mapped[str] = mapped_column(sa.String(200), default="")
+    sort_order: Mapped[int] = mapped_column(default=100)
+
+    parent: Mapped[Optional["FaqCategory"]] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list["FaqCategory"]] = relationship(
+        back_populates="parent", order_by="(FaqCategory.sort_order, FaqCategory.id)"
+    )
+
+    @property
+    def path(self) -> str:
+        """Names from the root, joined with " / " (used by import and export)."""
+        names = []
+        node: FaqCategory | None = self
+        seen: set[int] = set()
+        while node is not None and node.id not in seen:
+            seen.add(node.id)
+            names.append(node.name)
+            node = node.parent
+        return " / ".join(reversed(names))
+
+    def __repr__(self) -> str:
+        return f"<FaqCategory {self.id} {self.name}>"
+
+
+class FaqEntry(TimestampMixin, db.Model):
+    """A knowledge-base entry: a standard question and its answer."""
+
+    __tablename__ = "faq_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The standard question (标准问题).
+    question: Mapped[str] = mapped_column(sa.String(200))
+    #: ``textnorm.match_text`` of the question: finds duplicate standard questions.
+    question_key: Mapped[str] = mapped_column(sa.String(200), default="", index=True)
+    #: The answer as sanitised HTML (``core.sanitize.clean_html`` on every save).
+    answer_html: Mapped[str] = mapped_column(sa.Text, default="")
+    category_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("faq_categories.id"), index=True)
+    #: Department responsible for the answer's content; NULL for city-wide entries.
+    department_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("departments.id"), index=True)
+    #: Retrieval keywords, separated by spaces.
+    keywords: Mapped[str] = mapped_column(sa.String(300), default="")
+    status: Mapped[FaqStatus] = mapped_column(str_enum(FaqStatus, 16), default=FaqStatus.DRAFT, index=True)
+    #: Date by which a curator should check the answer is still right (复核日期).
+    review_by: Mapped[Optional[date]]
+    #: Times the entry was shown as an answer or opened.
+    hits: Mapped[int] = mapped_column(default=0)
+    helpful: Mapped[int] = mapped_column(default=0)
+    not_helpful: Mapped[int] = mapped_column(default=0)
+    #: The consultation letter this entry was drafted from (no FK: letters is optional).
+    source_letter_id: Mapped[Optional[int]] = mapped_column(index=True)
+    #: Set when the entry was merged into another; its page redirects there.
+    merged_into_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("faq_entries.id"))
+    #: Incremented on every change of the indexed content; the matching index compares it.
+    revision: Mapped[int] = mapped_column(default=1)
+    published_at: Mapped[Optional[datetime]]
+    withdrawn_at: Mapped[Optional[datetime]]
+    created_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    category: Mapped[Optional[FaqCategory]] = relationship()
+    department: Mapped[Optional[Department]] = relationship()
+    phrasings: Mapped[list["FaqPhrasing"]] = relationship(
+        back_populates="entry", cascade="all, delete-orphan", order_by="FaqPhrasing.id"
+    )
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def keyword_list(self) -> list[str]:
+        return [k for k in self.keywords.split() if k]
+
+    @property
+    def phrasing_texts(self) -> list[str]:
+        return [p.text for p in self.phrasings]
+
+    @hybrid_property
+    def review_due(self) -> bool:
+        """Published and past its review date (listed for curators)."""
+        return (
+            self.status is FaqStatus.PUBLISHED and self.review_by is not None and self.review_by < clock.today()
+        )
+
+    @review_due.inplace.expression
+    @classmethod
+    def _review_due_expression(cls):
+        # Built when the query is built, so "today" is the clock's today at that moment.
+        return sa.and_(cls.status == FaqStatus.PUBLISHED, cls.review_by.is_not(None), cls.review_by < clock.today())
+
+    def __repr__(self) -> str:
+        return f"<FaqEntry {self.id} {self.question[:20]}>"
+
+
+class FaqPhrasing(db.Model):
+    """A similar phrasing (相似问法) of an entry's question."""
+
+    __tablename__ = "faq_phrasings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(sa.ForeignKey("faq_entries.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(sa.String(200))
+
+    entry: Mapped[FaqEntry] = relationship(back_populates="phrasings")
+
+
+class FaqRevision(db.Model):
+    """One change of an entry with its content after the change (change history)."""
+
+    __tablename__ = "faq_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(sa.ForeignKey("faq_entries.id", ondelete="CASCADE"), index=True)
+    occurred_at: Mapped[datetime] = mapped_column(default=_utcnow)
+    actor_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    actor_label: Mapped[str] = mapped_column(sa.String(80), default="系统")
+    #: created / updated / published / withdrawn / merged / phrasing_added / imported.
+    action: Mapped[str] = mapped_column(sa.String(32))
+    note: Mapped[str] = mapped_column(sa.String(300), default="")
+    #: Snapshot of the entry's content before and after (``{"before": …, "after": …}``).
+    data: Mapped[Optional[dict[str, Any]]] = mapped_column(sa.JSON)
+
+
+class SynonymGroup(TimestampMixin, db.Model):
+    """Words that mean the same for matching (公积金 = 住房公积金)."""
+
+    __tablename__ = "faq_synonym_groups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The words, first one canonical, separated by single spaces.
+    terms: Mapped[str] = mapped_column(sa.String(500))
+
+    @property
+    def term_list(self) -> list[str]:
+        return [t for t in self.terms.split(" ") if t]
+
+
+class AskLog(db.Model):
+    """One question asked to the intelligent answer. Never holds personal data: the text is
+    normalised and phone, ID and card numbers are masked before it is stored."""
+
+    __tablename__ = "faq_ask_logs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    asked_at: Mapped[datetime] = mapped_column(default=_utcnow, index=True)
+    #: Normalised, masked question text.
+    text: Mapped[str] = mapped_column(sa.String(200))
+    #: Best-matching entry (even when not answered); no FK so logs survive deletions.
+    best_entry_id: Mapped[Optional[int]] = mapped_column(index=True)
+    confidence: Mapped[float] = mapped_column(default=0.0)
+    answered: Mapped[bool] = mapped_column(default=False, index=True)
+    #: ``web`` (the ask page) or ``api``.
+    source: Mapped[str] = mapped_column(sa.String(8), default="web")
+    #: Set when a curator dealt with the question (added it as a phrasing, created an
+    #: entry or dismissed it); handled questions leave the unanswered list.
+    handled_at: Mapped[Optional[datetime]]
+
+
+class ImportStatus(enum.Enum):
+    PENDING = "pending"
+    VALIDATING = "validating"
+    APPLYING = "applying"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class FaqImportJob(db.Model):
+    """An import of a JSONL/CSV/XLSX file: a dry run, or the real import, with progress."""
+
+    __tablename__ = "faq_import_jobs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=_utcnow)
+    created_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    #: File name as uploaded (display only).
+    filename: Mapped[str] = mapped_column(sa.String(200))
+    #: jsonl / csv / xlsx.
+    file_format: Mapped[str] = mapped_column(sa.String(8))
+    #: Random name of the uploaded file under ``instance/faq_imports``.
+    stored_key: Mapped[str] = mapped_column(sa.String(40))
+    #: A dry run only reports; the real import writes all rows or none.
+    dry_run: Mapped[bool] = mapped_column(default=True)
+    status: Mapped[ImportStatus] = mapped_column(str_enum(ImportStatus, 16), default=ImportStatus.PENDING)
+    total_rows: Mapped[int] = mapped_column(default=0)
+    processed_rows: Mapped[int] = mapped_column(default=0)
+    #: ``{"counts": {...}, "rows": [{"line", "outcome", "question", "reasons"}]}``.
+    report: Mapped[Optional[dict[str, Any]]] = mapped_column(sa.JSON)
+    error: Mapped[str] = mapped_column(sa.String(500), default="")
+    finished_at: Mapped[Optional[datetime]]
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (ImportStatus.DONE, ImportStatus.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if not self.total_rows:
+            return 100 if self.finished else 0
+        return min(100, int(self.processed_rows * 100 / self.total_rows))

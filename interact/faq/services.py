@@ -1,0 +1,941 @@
+"""Knowledge-base rules: curating entries, categories and synonyms, asking, voting, and
+the curation loop over the ask log.
+
+Who may curate:
+
+- ``office`` and ``admin``, and a ``curator`` without a department, curate every entry and
+  edit the shared tables (categories, synonyms, import);
+- a ``curator`` bound to a department curates the entries of that department only;
+- :func:`create_draft_entry` (answered letter → draft entry) is also open to the handler
+  of the letter's department.
+
+Services flush but never commit; every change records an audit event and a
+:class:`~interact.faq.models.FaqRevision`, and calls :func:`interact.faq.index.changed`
+when matching is affected.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any, Iterable
+
+import sqlalchemy as sa
+from rapidfuzz import fuzz, process
+from sqlalchemy.orm import selectinload
+
+from interact.core import audit, clock
+from interact.core.errors import Conflict, InvalidInput, InvalidTransition, NotFound, PermissionDenied
+from interact.core.permissions import has_role
+from interact.core.privacy import mask_personal_data
+from interact.core.sanitize import clean_html, text_to_html
+from interact.core.textnorm import match_text, normalize
+from interact.departments.models import Department
+from interact.extensions import db
+from interact.faq import index
+from interact.faq.matching import MAX_QUERY_CHARS
+from interact.faq.models import (
+    AskLog,
+    FaqCategory,
+    FaqEntry,
+    FaqPhrasing,
+    FaqRevision,
+    FaqStatus,
+    SynonymGroup,
+)
+
+CURATOR_ROLES = ("curator", "office", "admin")
+MAX_QUESTION = 200
+MAX_PHRASINGS = 50
+MAX_KEYWORDS = 20
+MAX_SYNONYM_TERMS = 20
+#: Answered questions below this confidence still appear in the curation loop.
+LOW_CONFIDENCE = 0.75
+#: Related questions shown under an answer need at least this pair score.
+RELATED_MIN_SCORE = 0.3
+#: Questions whose similarity (rapidfuzz ratio on the normalised text) reaches this are
+#: grouped together in the unanswered list.
+CLUSTER_SIMILARITY = 60.0
+_SPLIT = re.compile(r"[\s,，、;；=＝|]+")
+
+
+# ----------------------------------------------------------------------------- access
+
+
+def is_citywide_curator(user) -> bool:
+    """Curates every entry and the shared tables (categories, synonyms, import)."""
+    if has_role(user, "office", "admin"):
+        return True
+    return has_role(user, "curator") and user.department_id is None
+
+
+def can_curate(user, department_id: int | None) -> bool:
+    if is_citywide_curator(user):
+        return True
+    return has_role(user, "curator") and department_id is not None and user.department_id == department_id
+
+
+def ensure_curator(user) -> None:
+    if not has_role(user, *CURATOR_ROLES):
+        raise PermissionDenied("您的账号没有管理知识库的权限。")
+
+
+def ensure_citywide(user) -> None:
+    if not is_citywide_curator(user):
+        raise PermissionDenied("只有市级知识库管理员或办公室可以执行此操作。")
+
+
+def ensure_entry_scope(user, entry: FaqEntry) -> None:
+    ensure_curator(user)
+    if not can_curate(user, entry.department_id):
+        raise PermissionDenied("您只能管理本部门的知识库条目。")
+
+
+# ----------------------------------------------------------------------------- lookups
+
+
+def get_entry(entry_id: int) -> FaqEntry:
+    entry = db.session.get(FaqEntry, entry_id)
+    if entry is None:
+        raise NotFound("该知识库条目不存在。")
+    return entry
+
+
+def get_published_entry(entry_id: int) -> FaqEntry:
+    entry = db.session.get(FaqEntry, entry_id)
+    if entry is None or entry.status is not FaqStatus.PUBLISHED:
+        raise NotFound("该问题不存在或已撤下。")
+    return entry
+
+
+def get_category(category_id: int) -> FaqCategory:
+    category = db.session.get(FaqCategory, category_id)
+    if category is None:
+        raise NotFound("该分类不存在。")
+    return category
+
+
+def all_categories() -> list[FaqCategory]:
+    return list(db.session.scalars(db.select(FaqCategory).order_by(FaqCategory.sort_order, FaqCategory.id)))
+
+
+def category_tree() -> list[tuple[FaqCategory, int]]:
+    """Categories in tree order with their depth (0 = top level)."""
+    categories = all_categories()
+    children: dict[int | None, list[FaqCategory]] = defaultdict(list)
+    for category in categories:
+        children[category.parent_id].append(category)
+    out: list[tuple[FaqCategory, int]] = []
+
+    def walk(parent_id: int | None, depth: int) -> None:
+        for category in children.get(parent_id, []):
+            out.append((category, depth))
+            if depth < 10:
+                walk(category.id, depth + 1)
+
+    walk(None, 0)
+    return out
+
+
+def descendant_ids(category: FaqCategory) -> list[int]:
+    ids = [category.id]
+    stack = list(category.children)
+    while stack and len(ids) < 1000:
+        node = stack.pop()
+        if node.id not in ids:
+            ids.append(node.id)
+            stack.extend(node.children)
+    return ids
+
+
+def published_count_by_category() -> dict[int, int]:
+    rows = db.session.execute(
+        db.select(FaqEntry.category_id, sa.func.count(FaqEntry.id))
+        .where(FaqEntry.status == FaqStatus.PUBLISHED)
+        .group_by(FaqEntry.category_id)
+    )
+    return {category_id: count for category_id, count in rows if category_id is not None}
+
+
+def departments_with_entries() -> list[tuple[Department, int]]:
+    rows = db.session.execute(
+        db.select(Department, sa.func.count(FaqEntry.id))
+        .join(FaqEntry, FaqEntry.department_id == Department.id)
+        .where(FaqEntry.status == FaqStatus.PUBLISHED)
+        .group_by(Department.id)
+        .order_by(Department.sort_order, Department.id)
+    )
+    return [(department, count) for department, count in rows]
+
+
+def published_query(*, category: FaqCategory | None = None, department_id: int | None = None, text: str = ""):
+    """Published entries, most useful first (filters optional)."""
+    stmt = db.select(FaqEntry).where(FaqEntry.status == FaqStatus.PUBLISHED)
+    if category is not None:
+        stmt = stmt.where(FaqEntry.category_id.in_(descendant_ids(category)))
+    if department_id is not None:
+        stmt = stmt.where(FaqEntry.department_id == department_id)
+    text = (text or "").strip()[:50]
+    if text:
+        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        stmt = stmt.where(
+            sa.or_(
+                FaqEntry.question.ilike(pattern, escape="\\"),
+                FaqEntry.keywords.ilike(pattern, escape="\\"),
+                FaqEntry.id.in_(db.select(FaqPhrasing.entry_id).where(FaqPhrasing.text.ilike(pattern, escape="\\"))),
+            )
+        )
+    return stmt.order_by(FaqEntry.hits.desc(), FaqEntry.id)
+
+
+def popular_entries(limit: int = 8) -> list[FaqEntry]:
+    return list(db.session.scalars(published_query().limit(limit)))
+
+
+def search_entries(text: str, limit: int = 20) -> list[FaqEntry]:
+    """Published entries for a search box: the matching engine's ranking first, then
+    entries whose question, phrasings or keywords contain the text."""
+    text = (text or "").strip()[:MAX_QUERY_CHARS]
+    if not text:
+        return []
+    ranked_ids = [m.id for m in index.get_engine().search(text, limit) if m.score >= RELATED_MIN_SCORE]
+    found = _published_by_ids(ranked_ids)
+    ordered = [found[i] for i in ranked_ids if i in found]
+    seen = {entry.id for entry in ordered}
+    for entry in db.session.scalars(published_query(text=text).limit(limit)):
+        if entry.id not in seen and len(ordered) < limit:
+            ordered.append(entry)
+            seen.add(entry.id)
+    return ordered
+
+
+def _published_by_ids(ids: Iterable[int]) -> dict[int, FaqEntry]:
+    ids = [i for i in ids if isinstance(i, int)]
+    if not ids:
+        return {}
+    rows = db.session.scalars(
+        db.select(FaqEntry).where(FaqEntry.id.in_(ids), FaqEntry.status == FaqStatus.PUBLISHED)
+    )
+    return {entry.id: entry for entry in rows}
+
+
+# ----------------------------------------------------------------------------- entries
+
+
+@dataclass
+class EntryData:
+    """What a curator edits (the form's shape, checked again here)."""
+
+    question: str
+    answer_html: str
+    phrasings: list[str] = field(default_factory=list)
+    category_id: int | None = None
+    department_id: int | None = None
+    keywords: list[str] = field(default_factory=list)
+    review_by: date | None = None
+
+
+def split_lines(text: str | None) -> list[str]:
+    return [line.strip() for line in (text or "").replace("\r", "\n").split("\n") if line.strip()]
+
+
+def split_terms(text: str | None) -> list[str]:
+    return [t for t in _SPLIT.split(text or "") if t]
+
+
+def _plain_text(html: str) -> str:
+    return re.sub(r"<[^>]*>|&nbsp;|\s", "", html or "")
+
+
+def _clean_question(question: str, field_name: str = "question") -> str:
+    question = " ".join((question or "").split())
+    if len(question) < 2:
+        raise InvalidInput("请填写标准问题（至少 2 个字）。", fields={field_name: "至少 2 个字"})
+    if len(question) > MAX_QUESTION:
+        raise InvalidInput(f"问题不能超过 {MAX_QUESTION} 个字。", fields={field_name: f"不能超过 {MAX_QUESTION} 个字"})
+    if not match_text(question):
+        raise InvalidInput("问题不能只包含标点或符号。", fields={field_name: "请输入文字"})
+    return question
+
+
+def _validated(data: EntryData, entry: FaqEntry | None, *, check_duplicate: bool = True) -> dict[str, Any]:
+    question = _clean_question(data.question)
+    answer_html = clean_html(data.answer_html)
+    if not _plain_text(answer_html) and "<img" not in answer_html:
+        raise InvalidInput("请填写答案。", fields={"answer_html": "请填写答案"})
+    if len(answer_html) > 50_000:
+        raise InvalidInput("答案过长（不超过 5 万字符）。", fields={"answer_html": "答案过长"})
+    key = match_text(question)
+    phrasings: list[str] = []
+    seen = {key}
+    for text in data.phrasings:
+        text = " ".join(text.split())
+        if not text:
+            continue
+        if len(text) > MAX_QUESTION:
+            raise InvalidInput(f"相似问法“{text[:20]}…”超过 {MAX_QUESTION} 个字。",
+                               fields={"phrasings": f"每条不超过 {MAX_QUESTION} 个字"})
+        norm = match_text(text)
+        if norm and norm not in seen:
+            seen.add(norm)
+            phrasings.append(text)
+    if len(phrasings) > MAX_PHRASINGS:
+        raise InvalidInput(f"相似问法最多 {MAX_PHRASINGS} 条。", fields={"phrasings": f"最多 {MAX_PHRASINGS} 条"})
+    keywords = list(dict.fromkeys(k for k in (kw.strip() for kw in data.keywords) if k))
+    if len(keywords) > MAX_KEYWORDS or any(len(k) > 20 for k in keywords):
+        raise InvalidInput(f"关键词最多 {MAX_KEYWORDS} 个，每个不超过 20 个字。",
+                           fields={"keywords": "关键词过多或过长"})
+    if data.category_id is not None and db.session.get(FaqCategory, data.category_id) is None:
+        raise InvalidInput("所选分类不存在。", fields={"category_id": "分类不存在"})
+    if data.department_id is not None and db.session.get(Department, data.department_id) is None:
+        raise InvalidInput("所选部门不存在。", fields={"department_id": "部门不存在"})
+    clash = _entry_with_question(key, exclude=entry) if check_duplicate else None
+    if clash is not None:
+        raise Conflict(
+            f"已有相同的标准问题（条目 #{clash.id}：{clash.question}），请编辑该条目或将本问题作为其相似问法。",
+            fields={"question": "与已有条目重复"},
+        )
+    return {
+        "question": question,
+        "answer_html": answer_html,
+        "phrasings": phrasings,
+        "category_id": data.category_id,
+        "department_id": data.department_id,
+        "keywords": " ".join(keywords),
+        "review_by": data.review_by,
+    }
+
+
+def _entry_with_question(key: str, *, exclude: FaqEntry | None = None) -> FaqEntry | None:
+    """A draft or published entry whose standard question normalises to ``key``."""
+    if not key:
+        return None
+    stmt = db.select(FaqEntry).where(FaqEntry.question_key == key[:200], FaqEntry.status != FaqStatus.WITHDRAWN)
+    if exclude is not None and exclude.id is not None:
+        stmt = stmt.where(FaqEntry.id != exclude.id)
+    return db.session.scalar(stmt.order_by(FaqEntry.id).limit(1))
+
+
+def snapshot(entry: FaqEntry) -> dict[str, Any]:
+    """The entry's content as stored in revisions and exports."""
+    return {
+        "question": entry.question,
+        "answer_html": entry.answer_html,
+        "phrasings": entry.phrasing_texts,
+        "category_id": entry.category_id,
+        "department_id": entry.department_id,
+        "keywords": entry.keywords,
+        "status": entry.status.value,
+        "review_by": entry.review_by.isoformat() if entry.review_by else None,
+    }
+
+
+def _record(entry: FaqEntry, action: str, actor, before: dict[str, Any] | None, note: str = "") -> None:
+    after = snapshot(entry)
+    changes = sorted(k for k in after if before is None or before.get(k) != after[k])
+    db.session.add(
+        FaqRevision(
+            entry_id=entry.id,
+            actor_id=actor.id if actor is not None and getattr(actor, "is_authenticated", False) else None,
+            actor_label=audit.actor_label(actor),
+            action=action,
+            note=note[:300],
+            data={"before": before, "after": after},
+        )
+    )
+    audit.record(f"faq.{action}", "faq_entry", entry.id, actor=actor, note=note or entry.question[:80],
+                 data={"changed": changes})
+
+
+def _apply(entry: FaqEntry, values: dict[str, Any]) -> None:
+    entry.question = values["question"]
+    entry.question_key = match_text(values["question"])[:200]
+    entry.answer_html = values["answer_html"]
+    entry.category_id = values["category_id"]
+    entry.department_id = values["department_id"]
+    entry.keywords = values["keywords"]
+    entry.review_by = values["review_by"]
+    current = {match_text(p.text): p for p in entry.phrasings}
+    wanted = {match_text(t): t for t in values["phrasings"]}
+    for key, phrasing in current.items():
+        if key not in wanted:
+            entry.phrasings.remove(phrasing)
+        else:
+            phrasing.text = wanted[key]
+    for key, text in wanted.items():
+        if key not in current:
+            entry.phrasings.append(FaqPhrasing(text=text))
+
+
+def create_entry(data: EntryData, *, actor, note: str = "") -> FaqEntry:
+    """Create a draft entry (published later by a curator)."""
+    ensure_curator(actor)
+    if not can_curate(actor, data.department_id):
+        raise PermissionDenied("您只能为本部门创建知识库条目。", fields={"department_id": "只能选择本部门"})
+    values = _validated(data, None)
+    entry = FaqEntry(status=FaqStatus.DRAFT, created_by_id=getattr(actor, "id", None), revision=1)
+    _apply(entry, values)
+    db.session.add(entry)
+    db.session.flush()
+    _record(entry, "created", actor, None, note)
+    return entry
+
+
+def update_entry(entry: FaqEntry, data: EntryData, *, actor) -> FaqEntry:
+    """Save a curator's edit; a published entry's new content answers at once."""
+    ensure_entry_scope(actor, entry)
+    if not can_curate(actor, data.department_id):
+        raise PermissionDenied("不能把条目转给其他部门。", fields={"department_id": "只能选择本部门"})
+    if entry.status is FaqStatus.WITHDRAWN and entry.merged_into_id:
+        raise InvalidTransition("该条目已合并到其他条目，不能再编辑。")
+    values = _validated(data, entry)
+    before = snapshot(entry)
+    _apply(entry, values)
+    if snapshot(entry) == before:
+        return entry
+    entry.revision += 1
+    db.session.flush()
+    _record(entry, "updated", actor, before)
+    if entry.status is FaqStatus.PUBLISHED:
+        index.changed()
+    return entry
+
+
+def publish_entry(entry: FaqEntry, *, actor) -> FaqEntry:
+    ensure_entry_scope(actor, entry)
+    if entry.status is FaqStatus.PUBLISHED:
+        raise InvalidTransition("该条目已经发布。")
+    if entry.merged_into_id:
+        raise InvalidTransition("该条目已合并到其他条目，不能再发布。")
+    if not _plain_text(entry.answer_html) and "<img" not in entry.answer_html:
+        raise InvalidInput("答案为空，不能发布。")
+    clash = _entry_with_question(match_text(entry.question), exclude=entry)
+    if clash is not None and clash.status is FaqStatus.PUBLISHED:
+        raise Conflict(f"已发布的条目 #{clash.id} 的标准问题与本条相同，请合并。")
+    before = snapshot(entry)
+    entry.status = FaqStatus.PUBLISHED
+    entry.published_at = clock.now()
+    entry.withdrawn_at = None
+    entry.revision += 1
+    db.session.flush()
+    _record(entry, "published", actor, before)
+    index.changed()
+    return entry
+
+
+def withdraw_entry(entry: FaqEntry, *, actor, note: str = "") -> FaqEntry:
+    """Take an entry off the public pages and out of matching (drafts are discarded)."""
+    ensure_entry_scope(actor, entry)
+    if entry.status is FaqStatus.WITHDRAWN:
+        raise InvalidTransition("该条目已经撤下。")
+    was_published = entry.status is FaqStatus.PUBLISHED
+    before = snapshot(entry)
+    entry.status = FaqStatus.WITHDRAWN
+    entry.withdrawn_at = clock.now()
+    entry.revision += 1
+    db.session.flush()
+    _record(entry, "withdrawn", actor, before, note.strip()[:300])
+    if was_published:
+        index.changed()
+    return entry
+
+
+def merge_entries(keep: FaqEntry, duplicate: FaqEntry, *, actor) -> FaqEntry:
+    """Merge a duplicate into ``keep``: its question and phrasings become phrasings of
+    ``keep``, hits and votes move over, and the duplicate is withdrawn with a redirect."""
+    ensure_entry_scope(actor, keep)
+    ensure_entry_scope(actor, duplicate)
+    if keep.id == duplicate.id:
+        raise InvalidInput("不能把条目合并到它自己。")
+    if keep.status is FaqStatus.WITHDRAWN:
+        raise InvalidTransition("保留的条目已撤下，请选择一个草稿或已发布的条目。")
+    if duplicate.merged_into_id:
+        raise InvalidTransition("该条目已经合并过。")
+    keep_before, dup_before = snapshot(keep), snapshot(duplicate)
+    have = {match_text(keep.question)} | {match_text(t) for t in keep.phrasing_texts}
+    moved = 0
+    for text in [duplicate.question, *duplicate.phrasing_texts]:
+        key = match_text(text)
+        if key and key not in have and len(keep.phrasings) < MAX_PHRASINGS:
+            have.add(key)
+            keep.phrasings.append(FaqPhrasing(text=text))
+            moved += 1
+    keep.hits += duplicate.hits
+    keep.helpful += duplicate.helpful
+    keep.not_helpful += duplicate.not_helpful
+    duplicate.hits = duplicate.helpful = duplicate.not_helpful = 0
+    for phrasing in list(duplicate.phrasings):
+        duplicate.phrasings.remove(phrasing)
+    was_published = duplicate.status is FaqStatus.PUBLISHED
+    duplicate.status = FaqStatus.WITHDRAWN
+    duplicate.withdrawn_at = clock.now()
+    duplicate.merged_into_id = keep.id
+    duplicate.revision += 1
+    keep.revision += 1
+    # Earlier merges into the duplicate now redirect to the kept entry.
+    db.session.execute(
+        sa.update(FaqEntry).where(FaqEntry.merged_into_id == duplicate.id).values(merged_into_id=keep.id)
+    )
+    db.session.execute(
+        sa.update(AskLog).where(AskLog.best_entry_id == duplicate.id).values(best_entry_id=keep.id)
+    )
+    db.session.flush()
+    _record(keep, "merged", actor, keep_before, f"合并条目 #{duplicate.id}，移入 {moved} 条问法")
+    _record(duplicate, "merged_away", actor, dup_before, f"已合并到条目 #{keep.id}")
+    if was_published or keep.status is FaqStatus.PUBLISHED:
+        index.changed()
+    return keep
+
+
+def add_phrasings(entry: FaqEntry, texts: Iterable[str], *, actor) -> int:
+    """Add questions as similar phrasings of an entry (curation loop); returns how many
+    were new. The asked questions are marked handled."""
+    ensure_entry_scope(actor, entry)
+    if entry.status is FaqStatus.WITHDRAWN:
+        raise InvalidTransition("该条目已撤下，请选择其他条目。")
+    texts = [" ".join(t.split())[:MAX_QUESTION] for t in texts if t and t.strip()]
+    if not texts:
+        raise InvalidInput("请至少选择一个问题。")
+    before = snapshot(entry)
+    have = {match_text(entry.question)} | {match_text(t) for t in entry.phrasing_texts}
+    added = 0
+    for text in texts:
+        key = match_text(text)
+        if key and key not in have:
+            if len(entry.phrasings) >= MAX_PHRASINGS:
+                raise InvalidInput(f"相似问法最多 {MAX_PHRASINGS} 条。")
+            have.add(key)
+            entry.phrasings.append(FaqPhrasing(text=text))
+            added += 1
+    mark_questions_handled(texts)
+    if added:
+        entry.revision += 1
+        db.session.flush()
+        _record(entry, "phrasing_added", actor, before, f"从未命中问题加入 {added} 条相似问法")
+        if entry.status is FaqStatus.PUBLISHED:
+            index.changed()
+    return added
+
+
+def create_draft_entry(
+    *, question: str, answer_html: str, department_id: int | None, source_letter_id: int | None, actor
+) -> FaqEntry:
+    """Answered letter → draft FAQ entry in one step (常见问题汇编).
+
+    Open to curators, office/admin and the handler of ``department_id``. Calling it again
+    for the same letter returns the existing draft or entry instead of a second one.
+    Plain-text answers (no tags) are turned into paragraphs.
+
+    :raises PermissionDenied: outside the actor's role or department.
+    :raises InvalidInput: empty question or answer.
+    """
+    if not (has_role(actor, *CURATOR_ROLES) and can_curate(actor, department_id)):
+        if not (has_role(actor, "handler") and department_id is not None and actor.department_id == department_id):
+            raise PermissionDenied("您无权把此来信转为知识库条目。")
+    if source_letter_id is not None:
+        existing = db.session.scalar(
+            db.select(FaqEntry)
+            .where(FaqEntry.source_letter_id == source_letter_id, FaqEntry.status != FaqStatus.WITHDRAWN)
+            .order_by(FaqEntry.id)
+            .limit(1)
+        )
+        if existing is not None:
+            return existing
+    question = " ".join((question or "").split())[:MAX_QUESTION]
+    if answer_html and "<" not in answer_html:
+        answer_html = str(text_to_html(answer_html))
+    if _entry_with_question(match_text(question)) is not None:
+        # Same standard question as an existing entry: keep the draft under a marked
+        # question so the curator merges it rather than publishing a duplicate.
+        suffix = f"（来信{source_letter_id}）" if source_letter_id else "（来信）"
+        question = question[: MAX_QUESTION - len(suffix)] + suffix
+    values = _validated(EntryData(question=question, answer_html=answer_html or "", department_id=department_id), None)
+    entry = FaqEntry(status=FaqStatus.DRAFT, created_by_id=getattr(actor, "id", None),
+                     source_letter_id=source_letter_id, revision=1)
+    _apply(entry, values)
+    db.session.add(entry)
+    db.session.flush()
+    _record(entry, "created", actor, None, f"由来信 #{source_letter_id} 生成" if source_letter_id else "")
+    return entry
+
+
+def revisions(entry: FaqEntry) -> list[FaqRevision]:
+    return list(
+        db.session.scalars(
+            db.select(FaqRevision).where(FaqRevision.entry_id == entry.id).order_by(FaqRevision.id.desc())
+        )
+    )
+
+
+def staff_query(user, *, status: str = "", view: str = "", category_id: int | None = None,
+                department_id: int | None = None, text: str = ""):
+    """Entries a curator sees in the list, newest change first."""
+    stmt = db.select(FaqEntry).options(selectinload(FaqEntry.phrasings))
+    if not is_citywide_curator(user):
+        stmt = stmt.where(FaqEntry.department_id == user.department_id)
+    if status in {s.value for s in FaqStatus}:
+        stmt = stmt.where(FaqEntry.status == FaqStatus(status))
+    if view == "review":
+        stmt = stmt.where(FaqEntry.review_due)
+    elif view == "letters":
+        stmt = stmt.where(FaqEntry.source_letter_id.is_not(None), FaqEntry.status == FaqStatus.DRAFT)
+    if category_id:
+        stmt = stmt.where(FaqEntry.category_id == category_id)
+    if department_id:
+        stmt = stmt.where(FaqEntry.department_id == department_id)
+    text = (text or "").strip()[:50]
+    if text:
+        if text.isdigit():
+            stmt = stmt.where(FaqEntry.id == int(text))
+        else:
+            stmt = stmt.where(FaqEntry.question.contains(text))
+    return stmt.order_by(FaqEntry.updated_at.desc(), FaqEntry.id.desc())
+
+
+def staff_counts(user) -> dict[str, int]:
+    """Numbers for the workspace cards."""
+    base = db.select(sa.func.count(FaqEntry.id))
+    if not is_citywide_curator(user):
+        base = base.where(FaqEntry.department_id == user.department_id)
+    week_ago = clock.now() - timedelta(days=7)
+    unanswered = db.session.scalar(
+        db.select(sa.func.count(sa.distinct(AskLog.text))).where(
+            AskLog.asked_at >= week_ago, AskLog.handled_at.is_(None), AskLog.answered.is_(False)
+        )
+    )
+    return {
+        "drafts": db.session.scalar(base.where(FaqEntry.status == FaqStatus.DRAFT)) or 0,
+        "from_letters": db.session.scalar(
+            base.where(FaqEntry.status == FaqStatus.DRAFT, FaqEntry.source_letter_id.is_not(None))
+        ) or 0,
+        "review_due": db.session.scalar(base.where(FaqEntry.review_due)) or 0,
+        "unanswered_week": unanswered or 0,
+    }
+
+
+# ----------------------------------------------------------------------------- categories
+
+
+def _check_category_parent(category: FaqCategory | None, parent_id: int | None) -> None:
+    if parent_id is None:
+        return
+    node = db.session.get(FaqCategory, parent_id)
+    if node is None:
+        raise InvalidInput("上级分类不存在。", fields={"parent_id": "上级分类不存在"})
+    depth = 0
+    while node is not None:
+        if category is not None and node.id == category.id:
+            raise InvalidInput("上级分类不能是本分类或其下级分类。", fields={"parent_id": "不能形成循环"})
+        node = node.parent
+        depth += 1
+        if depth > 5:
+            raise InvalidInput("分类最多 5 级。", fields={"parent_id": "层级过深"})
+
+
+def save_category(*, name: str, parent_id: int | None, sort_order: int = 100, description: str = "",
+                  category: FaqCategory | None = None, actor) -> FaqCategory:
+    ensure_citywide(actor)
+    name = " ".join((name or "").split())
+    if not name or len(name) > 40 or "/" in name:
+        raise InvalidInput("分类名称为 1–40 个字，且不能包含“/”。", fields={"name": "1–40 个字，不含“/”"})
+    _check_category_parent(category, parent_id)
+    clash = db.session.scalar(
+        db.select(FaqCategory).where(
+            FaqCategory.name == name,
+            FaqCategory.parent_id.is_(None) if parent_id is None else FaqCategory.parent_id == parent_id,
+        )
+    )
+    if clash is not None and clash is not category:
+        raise Conflict("同一上级下已有同名分类。", fields={"name": "同名分类已存在"})
+    created = category is None
+    if category is None:
+        category = FaqCategory()
+        db.session.add(category)
+    category.name, category.parent_id = name, parent_id
+    category.sort_order, category.description = sort_order, (description or "").strip()[:200]
+    db.session.flush()
+    audit.record("faq.category_created" if created else "faq.category_updated", "faq_category", category.id,
+                 actor=actor, note=category.name)
+    return category
+
+
+def delete_category(category: FaqCategory, *, actor) -> None:
+    ensure_citywide(actor)
+    if category.children:
+        raise Conflict("该分类下还有子分类，不能删除。")
+    used = db.session.scalar(db.select(sa.func.count(FaqEntry.id)).where(FaqEntry.category_id == category.id))
+    if used:
+        raise Conflict(f"该分类下还有 {used} 个条目，请先移到其他分类。")
+    audit.record("faq.category_deleted", "faq_category", category.id, actor=actor, note=category.name)
+    db.session.delete(category)
+    db.session.flush()
+
+
+def category_by_path(path: str) -> FaqCategory | None:
+    """A category from its " / "-joined path (import), or None."""
+    parent_id = None
+    category = None
+    for name in [p.strip() for p in path.split("/") if p.strip()]:
+        category = db.session.scalar(
+            db.select(FaqCategory).where(
+                FaqCategory.name == name,
+                FaqCategory.parent_id.is_(None) if parent_id is None else FaqCategory.parent_id == parent_id,
+            )
+        )
+        if category is None:
+            return None
+        parent_id = category.id
+    return category
+
+
+# ----------------------------------------------------------------------------- synonyms
+
+
+def parse_synonym_terms(text: str) -> list[str]:
+    terms = []
+    seen = set()
+    for term in split_terms(text):
+        key = match_text(term)
+        if key and key not in seen:
+            seen.add(key)
+            terms.append(term)
+    return terms
+
+
+def all_synonym_groups() -> list[SynonymGroup]:
+    return list(db.session.scalars(db.select(SynonymGroup).order_by(SynonymGroup.id)))
+
+
+def save_synonym_group(terms_text: str, *, actor, group: SynonymGroup | None = None) -> SynonymGroup:
+    """Save a group of words matching treats as the same (first word canonical)."""
+    ensure_citywide(actor)
+    terms = parse_synonym_terms(terms_text)
+    if len(terms) < 2:
+        raise InvalidInput("一组同义词至少要有两个不同的词，用空格或“=”分隔。", fields={"terms": "至少两个词"})
+    if len(terms) > MAX_SYNONYM_TERMS or any(len(t) > 20 for t in terms):
+        raise InvalidInput(f"一组最多 {MAX_SYNONYM_TERMS} 个词，每个词不超过 20 个字。", fields={"terms": "词过多或过长"})
+    keys = {match_text(t) for t in terms}
+    for other in all_synonym_groups():
+        if other is group:
+            continue
+        shared = [t for t in other.term_list if match_text(t) in keys]
+        if shared:
+            raise Conflict(f"“{shared[0]}”已在另一组同义词（{' = '.join(other.term_list)}）中，请编辑那一组。",
+                           fields={"terms": "与已有同义词组重复"})
+    created = group is None
+    if group is None:
+        group = SynonymGroup(terms="")
+        db.session.add(group)
+    before = group.term_list
+    group.terms = " ".join(terms)
+    db.session.flush()
+    audit.record("faq.synonyms_created" if created else "faq.synonyms_updated", "faq_synonym_group", group.id,
+                 actor=actor, note=" = ".join(terms), data={"before": before, "after": terms})
+    index.changed()
+    return group
+
+
+def delete_synonym_group(group: SynonymGroup, *, actor) -> None:
+    ensure_citywide(actor)
+    audit.record("faq.synonyms_deleted", "faq_synonym_group", group.id, actor=actor, note=" = ".join(group.term_list))
+    db.session.delete(group)
+    db.session.flush()
+    index.changed()
+
+
+# ----------------------------------------------------------------------------- asking
+
+
+@dataclass
+class Answer:
+    """What the ask page and the API show for one question."""
+
+    question: str
+    answered: bool = False
+    confidence: float = 0.0
+    best: FaqEntry | None = None
+    #: ``(entry, score)`` pairs, at most four.
+    related: list[tuple[FaqEntry, float]] = field(default_factory=list)
+
+    @property
+    def confidence_label(self) -> str:
+        return confidence_label(self.confidence)
+
+
+def confidence_label(confidence: float) -> str:
+    """Confidence in plain words for citizens."""
+    if confidence >= 0.9:
+        return "匹配度高"
+    if confidence >= 0.75:
+        return "匹配度较高"
+    if confidence >= 0.5:
+        return "匹配度一般"
+    return "匹配度低"
+
+
+def clean_query(text: str | None) -> str:
+    return " ".join((text or "").split())[:MAX_QUERY_CHARS]
+
+
+def ask(question: str | None, *, source: str = "web", log: bool = True) -> Answer:
+    """Answer a citizen's question from the published entries.
+
+    ``log=False`` is for suggestions while typing: neither logged nor counted as a hit.
+    The log keeps the normalised text with phone, ID, card numbers and e-mail masked.
+    """
+    question = clean_query(question)
+    if not question:
+        return Answer(question="")
+    result = index.get_engine().answer(question)
+    candidates = ([result.best] if result.best else []) + list(result.related)
+    entries = _published_by_ids(m.id for m in candidates)
+    answer = Answer(question=question, confidence=result.confidence)
+    # An entry withdrawn in another worker a moment ago may still be indexed here.
+    if result.answered and result.best is not None and result.best.id in entries:
+        answer.answered = True
+        answer.best = entries[result.best.id]
+        rest = result.related
+    else:
+        rest = candidates
+    answer.related = [
+        (entries[m.id], m.score) for m in rest
+        if m.id in entries and m.score >= RELATED_MIN_SCORE and (answer.best is None or m.id != answer.best.id)
+    ][:4]
+    if log:
+        masked = mask_personal_data(normalize(question))[:200]
+        db.session.add(
+            AskLog(
+                text=masked,
+                best_entry_id=result.best.id if result.best is not None and isinstance(result.best.id, int) else None,
+                confidence=round(float(result.confidence), 4),
+                answered=answer.answered,
+                source=source if source in ("web", "api") else "web",
+            )
+        )
+        if answer.best is not None:
+            count_hit(answer.best)
+        db.session.flush()
+    return answer
+
+
+def count_hit(entry: FaqEntry) -> None:
+    db.session.execute(sa.update(FaqEntry).where(FaqEntry.id == entry.id).values(hits=FaqEntry.hits + 1))
+
+
+def vote(entry: FaqEntry, *, helpful: bool) -> None:
+    """Count a "was this helpful?" vote (the view allows one per browser)."""
+    if entry.status is not FaqStatus.PUBLISHED:
+        raise NotFound("该问题不存在或已撤下。")
+    column = FaqEntry.helpful if helpful else FaqEntry.not_helpful
+    db.session.execute(sa.update(FaqEntry).where(FaqEntry.id == entry.id).values({column: column + 1}))
+    db.session.flush()
+
+
+# ----------------------------------------------------------------------------- curation loop
+
+
+@dataclass
+class QuestionCluster:
+    """Similar unanswered or low-confidence questions, grouped."""
+
+    text: str
+    count: int
+    members: list[tuple[str, int]]
+    last_asked: datetime
+    mean_confidence: float
+    answered_share: float
+    #: The entry most often ranked first for these questions (a guess for "add phrasing").
+    suggested_entry_id: int | None
+
+    @property
+    def texts(self) -> list[str]:
+        return [text for text, _ in self.members]
+
+
+def _pending_logs(since: datetime):
+    return sa.and_(
+        AskLog.asked_at >= since,
+        AskLog.handled_at.is_(None),
+        sa.or_(AskLog.answered.is_(False), AskLog.confidence < LOW_CONFIDENCE),
+    )
+
+
+def unanswered_clusters(*, days: int = 30, limit: int = 50, max_texts: int = 3000) -> list[QuestionCluster]:
+    """The most frequent unanswered and low-confidence questions of the last ``days``,
+    grouped by similarity (greedy clustering with rapidfuzz, most frequent text first)."""
+    since = clock.now() - timedelta(days=max(1, min(days, 366)))
+    rows = db.session.execute(
+        db.select(
+            AskLog.text,
+            AskLog.best_entry_id,
+            sa.func.count(AskLog.id),
+            sa.func.max(AskLog.asked_at),
+            sa.func.avg(AskLog.confidence),
+            sa.func.sum(sa.case((AskLog.answered.is_(True), 1), else_=0)),
+        )
+        .where(_pending_logs(since))
+        .group_by(AskLog.text, AskLog.best_entry_id)
+    ).all()
+    per_text: dict[str, dict[str, Any]] = {}
+    for text, best_id, count, last, mean, answered in rows:
+        item = per_text.setdefault(text, {"count": 0, "last": last, "conf": 0.0, "answered": 0, "best": Counter()})
+        item["count"] += count
+        item["last"] = max(item["last"], last)
+        item["conf"] += float(mean or 0.0) * count
+        item["answered"] += int(answered or 0)
+        if best_id is not None:
+            item["best"][best_id] += count
+    texts = sorted(per_text, key=lambda t: (-per_text[t]["count"], t))[:max_texts]
+    reps: list[str] = []
+    rep_keys: list[str] = []
+    groups: list[list[str]] = []
+    for text in texts:
+        key = match_text(text).replace(" ", "")
+        found = process.extractOne(key, rep_keys, scorer=fuzz.ratio, score_cutoff=CLUSTER_SIMILARITY) if rep_keys else None
+        if found is None:
+            reps.append(text)
+            rep_keys.append(key)
+            groups.append([text])
+        else:
+            groups[found[2]].append(text)
+    clusters = []
+    for rep, members in zip(reps, groups):
+        count = sum(per_text[t]["count"] for t in members)
+        best: Counter = Counter()
+        for t in members:
+            best.update(per_text[t]["best"])
+        clusters.append(
+            QuestionCluster(
+                text=rep,
+                count=count,
+                members=[(t, per_text[t]["count"]) for t in members],
+                last_asked=max(per_text[t]["last"] for t in members),
+                mean_confidence=sum(per_text[t]["conf"] for t in members) / count,
+                answered_share=sum(per_text[t]["answered"] for t in members) / count,
+                suggested_entry_id=best.most_common(1)[0][0] if best else None,
+            )
+        )
+    clusters.sort(key=lambda c: (-c.count, c.text))
+    return clusters[:limit]
+
+
+def mark_questions_handled(texts: Iterable[str]) -> int:
+    """Take asked questions (by their logged text) off the unanswered list."""
+    keys = list({t[:200] for t in texts if t})
+    if not keys:
+        return 0
+    masked = list({mask_personal_data(normalize(t))[:200] for t in keys} | set(keys))
+    result = db.session.execute(
+        sa.update(AskLog).where(AskLog.text.in_(masked), AskLog.handled_at.is_(None)).values(handled_at=clock.now())
+    )
+    return result.rowcount or 0
+
+
+def dismiss_questions(texts: Iterable[str], *, actor) -> int:
+    ensure_curator(actor)
+    texts = [t for t in texts if t]
+    count = mark_questions_handled(texts)
+    audit.record("faq.questions_dismissed", "faq_ask_log", None, actor=actor, note=f"忽略 {count} 次提问",
+                 data={"texts": texts[:20]})
+    return count

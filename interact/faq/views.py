@@ -1,0 +1,624 @@
+"""Public FAQ pages and the intelligent answer; the curators' knowledge-base pages."""
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user
+
+from interact.accounts.forms import ConfirmForm
+from interact.core import clock
+from interact.core.errors import DomainError, NotFound
+from interact.core.forms import apply_field_errors, first_error
+from interact.core.permissions import has_role, roles_required
+from interact.core.views import home_sections
+from interact.departments.services import active_departments, get_department
+from interact.extensions import db, limiter
+from interact.faq import importexport, services
+from interact.faq.forms import (
+    CategoryForm,
+    DismissForm,
+    EntryForm,
+    ImportForm,
+    MergeForm,
+    PhrasingsFromQuestionsForm,
+    SynonymForm,
+    VoteForm,
+    WithdrawForm,
+)
+from interact.faq.models import FaqCategory, FaqEntry, FaqImportJob, FaqStatus, SynonymGroup
+from interact.office.views import workspace_cards
+
+bp = Blueprint("faq", __name__)
+
+CURATORS = services.CURATOR_ROLES
+PER_PAGE = 20
+#: Session key holding the ids of entries this browser has voted on.
+VOTES_KEY = "faq_votes"
+
+
+def _ask_limit() -> str:
+    return current_app.config.get("RATELIMIT_FAQ_ASK", "60 per minute")
+
+
+def _public_post_limit() -> str:
+    return current_app.config["RATELIMIT_PUBLIC_POST"]
+
+
+# ----------------------------------------------------------------------------- extension points
+
+
+def _home_section():
+    entries = services.popular_entries(8)
+    return "faq/_home_section.html", {"entries": entries}
+
+
+def _workspace_cards(user) -> list[dict]:
+    if not has_role(user, *CURATORS):
+        return []
+    counts = services.staff_counts(user)
+    cards = [
+        {"title": "来信转化的草稿待审核", "count": counts["from_letters"], "url": url_for("faq.staff_entries", view="letters"),
+         "hint": "已答复来信生成的知识库草稿", "level": "warning" if counts["from_letters"] else None},
+        {"title": "知识库条目已过复核日期", "count": counts["review_due"], "url": url_for("faq.staff_entries", view="review"),
+         "hint": "请核对答案是否仍然有效", "level": "danger" if counts["review_due"] else None},
+        {"title": "本周未命中的问题", "count": counts["unanswered_week"], "url": url_for("faq.staff_unanswered", days=7),
+         "hint": "智能问答没有答上的问题（去重后）", "level": "warning" if counts["unanswered_week"] else None},
+    ]
+    if counts["drafts"] > counts["from_letters"]:
+        cards.append({"title": "知识库草稿", "count": counts["drafts"], "url": url_for("faq.staff_entries", status="draft"),
+                      "hint": "待完善和发布", "level": None})
+    return cards
+
+
+home_sections.append(_home_section)
+workspace_cards.append(_workspace_cards)
+
+
+# ----------------------------------------------------------------------------- public pages
+
+
+@bp.get("/faq/ask")
+@limiter.limit(_ask_limit)
+def ask():
+    question = services.clean_query(request.args.get("q"))
+    answer = services.ask(question, source="web") if question else None
+    if question:
+        db.session.commit()
+    return render_template("faq/ask.html", question=question, answer=answer)
+
+
+@bp.get("/faq")
+def index():
+    text = request.args.get("q", "").strip()[:100]
+    return render_template(
+        "faq/index.html",
+        tree=services.category_tree(),
+        counts=services.published_count_by_category(),
+        departments=services.departments_with_entries(),
+        popular=services.popular_entries(10),
+        q=text,
+    )
+
+
+@bp.get("/faq/search")
+def search():
+    text = services.clean_query(request.args.get("q"))
+    entries = services.search_entries(text) if text else []
+    return render_template("faq/search.html", q=text, entries=entries)
+
+
+@bp.get("/faq/category/<int:category_id>")
+def category(category_id: int):
+    node = services.get_category(category_id)
+    page = max(request.args.get("page", 1, type=int), 1)
+    entries = db.paginate(services.published_query(category=node), page=page, per_page=PER_PAGE, error_out=False)
+    return render_template("faq/list.html", title=node.name, heading=node.path, entries=entries, category=node)
+
+
+@bp.get("/faq/department/<int:department_id>")
+def department(department_id: int):
+    dept = get_department(department_id)
+    page = max(request.args.get("page", 1, type=int), 1)
+    entries = db.paginate(services.published_query(department_id=dept.id), page=page, per_page=PER_PAGE,
+                          error_out=False)
+    return render_template("faq/list.html", title=dept.name, heading=f"{dept.name} · 常见问题", entries=entries,
+                           department=dept)
+
+
+@bp.get("/faq/<int:entry_id>")
+def entry(entry_id: int):
+    item = db.session.get(FaqEntry, entry_id)
+    if item is not None and item.status is FaqStatus.WITHDRAWN and item.merged_into_id:
+        return redirect(url_for("faq.entry", entry_id=item.merged_into_id), 301)
+    if item is None or item.status is not FaqStatus.PUBLISHED:
+        raise NotFound("该问题不存在或已撤下。")
+    services.count_hit(item)
+    db.session.commit()
+    voted = item.id in session.get(VOTES_KEY, [])
+    return render_template("faq/entry.html", entry=item, form=VoteForm(), voted=voted)
+
+
+@bp.post("/faq/<int:entry_id>/vote")
+@limiter.limit(_public_post_limit)
+def vote(entry_id: int):
+    item = services.get_published_entry(entry_id)
+    form = VoteForm()
+    if not form.validate_on_submit() or form.helpful.data not in ("1", "0"):
+        flash("提交失败，请刷新页面后重试。", "error")
+        return redirect(url_for("faq.entry", entry_id=item.id), 303)
+    voted = list(session.get(VOTES_KEY, []))
+    if item.id in voted:
+        flash("您已经评价过这个回答，谢谢。", "info")
+    else:
+        services.vote(item, helpful=form.helpful.data == "1")
+        db.session.commit()
+        session[VOTES_KEY] = (voted + [item.id])[-200:]
+        flash("感谢您的评价！" if form.helpful.data == "1" else "感谢反馈，我们会改进这个回答。", "success")
+    back = request.form.get("back", "")
+    if back == "ask" and request.form.get("q"):
+        return redirect(url_for("faq.ask", q=services.clean_query(request.form.get("q"))), 303)
+    return redirect(url_for("faq.entry", entry_id=item.id), 303)
+
+
+# ----------------------------------------------------------------------------- curator: entries
+
+
+def _require_entry(entry_id: int) -> FaqEntry:
+    """Load an entry and check the current curator may act on it (403 otherwise)."""
+    item = services.get_entry(entry_id)
+    if not services.can_curate(current_user, item.department_id):
+        abort(403)
+    return item
+
+
+def _form_choices(form: EntryForm) -> None:
+    form.category_id.choices = [("", "（未分类）")] + [
+        (str(c.id), "　" * depth + c.name) for c, depth in services.category_tree()
+    ]
+    if services.is_citywide_curator(current_user):
+        form.department_id.choices = [("", "（全市通用）")] + [(str(d.id), d.name) for d in active_departments()]
+    else:
+        department = current_user.department
+        form.department_id.choices = [(str(department.id), department.name)] if department else []
+
+
+def _entry_data(form: EntryForm) -> services.EntryData:
+    return services.EntryData(
+        question=form.question.data or "",
+        answer_html=form.answer_html.data or "",
+        phrasings=services.split_lines(form.phrasings.data),
+        category_id=int(form.category_id.data) if form.category_id.data else None,
+        department_id=int(form.department_id.data) if form.department_id.data else None,
+        keywords=services.split_terms(form.keywords.data),
+        review_by=form.review_by.data,
+    )
+
+
+@bp.get("/staff/faq")
+@roles_required(*CURATORS)
+def staff_entries():
+    status = request.args.get("status", "")
+    view = request.args.get("view", "")
+    text = request.args.get("q", "").strip()[:50]
+    category_id = request.args.get("category", type=int)
+    page = max(request.args.get("page", 1, type=int), 1)
+    stmt = services.staff_query(current_user, status=status, view=view, category_id=category_id, text=text)
+    entries = db.paginate(stmt, page=page, per_page=PER_PAGE, error_out=False)
+    return render_template(
+        "faq/staff/entries.html", entries=entries, status=status, view=view, q=text, category_id=category_id,
+        tree=services.category_tree(), today=clock.today(), citywide=services.is_citywide_curator(current_user),
+    )
+
+
+@bp.route("/staff/faq/new", methods=["GET", "POST"])
+@roles_required(*CURATORS)
+def staff_new():
+    form = EntryForm()
+    _form_choices(form)
+    if request.method == "GET":
+        # Prefilled from the unanswered-question list.
+        asked = [t for t in request.args.getlist("asked") if t.strip()][:50]
+        if asked:
+            form.question.data = asked[0][:200]
+            form.phrasings.data = "\n".join(asked[1:])
+            form.asked.data = "\n".join(asked)
+        if not services.is_citywide_curator(current_user) and current_user.department_id:
+            form.department_id.data = str(current_user.department_id)
+    if form.validate_on_submit():
+        try:
+            item = services.create_entry(_entry_data(form), actor=current_user)
+            services.mark_questions_handled(services.split_lines(form.asked.data))
+        except DomainError as error:
+            db.session.rollback()
+            apply_field_errors(form, error.fields)
+            flash(error.message, "error")
+            return render_template("faq/staff/form.html", form=form, entry=None), error.status_code
+        db.session.commit()
+        flash("已保存为草稿。检查无误后请点击“发布”。", "success")
+        return redirect(url_for("faq.staff_entry", entry_id=item.id))
+    if request.method == "POST":
+        flash(first_error(form) or "请检查填写的内容。", "error")
+        return render_template("faq/staff/form.html", form=form, entry=None), 422
+    return render_template("faq/staff/form.html", form=form, entry=None)
+
+
+@bp.get("/staff/faq/<int:entry_id>")
+@roles_required(*CURATORS)
+def staff_entry(entry_id: int):
+    item = _require_entry(entry_id)
+    return render_template(
+        "faq/staff/entry.html", entry=item, revisions=services.revisions(item), action_form=ConfirmForm(),
+        withdraw_form=WithdrawForm(formdata=None), merge_form=MergeForm(formdata=None),
+        today=clock.today(),
+    )
+
+
+@bp.route("/staff/faq/<int:entry_id>/edit", methods=["GET", "POST"])
+@roles_required(*CURATORS)
+def staff_edit(entry_id: int):
+    item = _require_entry(entry_id)
+    form = EntryForm(obj=item if request.method == "GET" else None)
+    _form_choices(form)
+    if request.method == "GET":
+        form.phrasings.data = "\n".join(item.phrasing_texts)
+        form.keywords.data = item.keywords
+        form.category_id.data = str(item.category_id or "")
+        form.department_id.data = str(item.department_id or "")
+    if form.validate_on_submit():
+        try:
+            services.update_entry(item, _entry_data(form), actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            apply_field_errors(form, error.fields)
+            flash(error.message, "error")
+            return render_template("faq/staff/form.html", form=form, entry=item), error.status_code
+        db.session.commit()
+        flash("已保存。" + ("已发布的答案立即生效。" if item.status is FaqStatus.PUBLISHED else ""), "success")
+        return redirect(url_for("faq.staff_entry", entry_id=item.id))
+    if request.method == "POST":
+        flash(first_error(form) or "请检查填写的内容。", "error")
+        return render_template("faq/staff/form.html", form=form, entry=item), 422
+    return render_template("faq/staff/form.html", form=form, entry=item)
+
+
+def _entry_action(entry_id: int, action, success: str):
+    item = _require_entry(entry_id)
+    if not ConfirmForm().validate_on_submit():
+        flash("页面已过期，请刷新后重试。", "error")
+        return redirect(url_for("faq.staff_entry", entry_id=item.id))
+    try:
+        action(item)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(success, "success")
+    return redirect(url_for("faq.staff_entry", entry_id=item.id))
+
+
+@bp.post("/staff/faq/<int:entry_id>/publish")
+@roles_required(*CURATORS)
+def staff_publish(entry_id: int):
+    return _entry_action(entry_id, lambda e: services.publish_entry(e, actor=current_user), "已发布，智能问答立即可以用它回答。")
+
+
+@bp.post("/staff/faq/<int:entry_id>/withdraw")
+@roles_required(*CURATORS)
+def staff_withdraw(entry_id: int):
+    item = _require_entry(entry_id)
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        try:
+            services.withdraw_entry(item, actor=current_user, note=form.note.data or "")
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash("已撤下。", "success")
+    else:
+        flash(first_error(form) or "页面已过期，请刷新后重试。", "error")
+    return redirect(url_for("faq.staff_entry", entry_id=item.id))
+
+
+@bp.post("/staff/faq/<int:entry_id>/merge")
+@roles_required(*CURATORS)
+def staff_merge(entry_id: int):
+    duplicate = _require_entry(entry_id)
+    form = MergeForm()
+    if not form.validate_on_submit():
+        flash(first_error(form) or "请填写要保留的条目编号。", "error")
+        return redirect(url_for("faq.staff_entry", entry_id=duplicate.id))
+    try:
+        keep = services.get_entry(form.keep_id.data)
+        services.merge_entries(keep, duplicate, actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("faq.staff_entry", entry_id=duplicate.id))
+    db.session.commit()
+    flash(f"已合并到条目 #{keep.id}，原条目撤下并跳转。", "success")
+    return redirect(url_for("faq.staff_entry", entry_id=keep.id))
+
+
+# ----------------------------------------------------------------------------- curator: shared tables
+
+
+@bp.route("/staff/faq/synonyms", methods=["GET", "POST"])
+@roles_required(*CURATORS)
+def staff_synonyms():
+    form = SynonymForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.save_synonym_group(form.terms.data, actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            apply_field_errors(form, error.fields)
+            flash(error.message, "error")
+            status = error.status_code
+        else:
+            db.session.commit()
+            flash("已保存，智能问答立即按新的同义词匹配。", "success")
+            return redirect(url_for("faq.staff_synonyms"))
+    elif request.method == "POST":
+        flash(first_error(form) or "请填写同义词。", "error")
+        status = 422
+    return render_template("faq/staff/synonyms.html", form=form, groups=services.all_synonym_groups(),
+                           action_form=ConfirmForm(), citywide=services.is_citywide_curator(current_user)), status
+
+
+@bp.route("/staff/faq/synonyms/<int:group_id>", methods=["GET", "POST"])
+@roles_required(*CURATORS)
+def staff_synonym_edit(group_id: int):
+    group = db.session.get(SynonymGroup, group_id) or abort(404)
+    form = SynonymForm(data={"terms": " = ".join(group.term_list)} if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            services.save_synonym_group(form.terms.data, actor=current_user, group=group)
+        except DomainError as error:
+            db.session.rollback()
+            apply_field_errors(form, error.fields)
+            flash(error.message, "error")
+            return render_template("faq/staff/synonym_edit.html", form=form, group=group), error.status_code
+        db.session.commit()
+        flash("已保存。", "success")
+        return redirect(url_for("faq.staff_synonyms"))
+    return render_template("faq/staff/synonym_edit.html", form=form, group=group)
+
+
+@bp.post("/staff/faq/synonyms/<int:group_id>/delete")
+@roles_required(*CURATORS)
+def staff_synonym_delete(group_id: int):
+    group = db.session.get(SynonymGroup, group_id) or abort(404)
+    if ConfirmForm().validate_on_submit():
+        try:
+            services.delete_synonym_group(group, actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash("已删除。", "success")
+    return redirect(url_for("faq.staff_synonyms"))
+
+
+def _category_choices(form: CategoryForm, exclude: FaqCategory | None = None) -> None:
+    form.parent_id.choices = [("", "（顶级分类）")] + [
+        (str(c.id), "　" * depth + c.name) for c, depth in services.category_tree() if c is not exclude
+    ]
+
+
+@bp.route("/staff/faq/categories", methods=["GET", "POST"])
+@roles_required(*CURATORS)
+def staff_categories():
+    form = CategoryForm()
+    _category_choices(form)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.save_category(name=form.name.data, parent_id=int(form.parent_id.data) if form.parent_id.data else None,
+                                   sort_order=form.sort_order.data or 100, description=form.description.data or "",
+                                   actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            apply_field_errors(form, error.fields)
+            flash(error.message, "error")
+            status = error.status_code
+        else:
+            db.session.commit()
+            flash("分类已添加。", "success")
+            return redirect(url_for("faq.staff_categories"))
+    elif request.method == "POST":
+        flash(first_error(form) or "请检查填写的内容。", "error")
+        status = 422
+    return render_template("faq/staff/categories.html", form=form, tree=services.category_tree(),
+                           counts=services.published_count_by_category(), action_form=ConfirmForm(),
+                           citywide=services.is_citywide_curator(current_user)), status
+
+
+@bp.route("/staff/faq/categories/<int:category_id>", methods=["GET", "POST"])
+@roles_required(*CURATORS)
+def staff_category_edit(category_id: int):
+    node = services.get_category(category_id)
+    form = CategoryForm(obj=node if request.method == "GET" else None)
+    _category_choices(form, exclude=node)
+    if request.method == "GET":
+        form.parent_id.data = str(node.parent_id or "")
+    if form.validate_on_submit():
+        try:
+            services.save_category(name=form.name.data, parent_id=int(form.parent_id.data) if form.parent_id.data else None,
+                                   sort_order=form.sort_order.data or 100, description=form.description.data or "",
+                                   category=node, actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            apply_field_errors(form, error.fields)
+            flash(error.message, "error")
+            return render_template("faq/staff/category_edit.html", form=form, category=node), error.status_code
+        db.session.commit()
+        flash("已保存。", "success")
+        return redirect(url_for("faq.staff_categories"))
+    return render_template("faq/staff/category_edit.html", form=form, category=node)
+
+
+@bp.post("/staff/faq/categories/<int:category_id>/delete")
+@roles_required(*CURATORS)
+def staff_category_delete(category_id: int):
+    node = services.get_category(category_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            services.delete_category(node, actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash("分类已删除。", "success")
+    return redirect(url_for("faq.staff_categories"))
+
+
+# ----------------------------------------------------------------------------- curator: curation loop
+
+
+@bp.get("/staff/faq/unanswered")
+@roles_required(*CURATORS)
+def staff_unanswered():
+    days = request.args.get("days", 30, type=int)
+    days = days if days in (7, 30, 90) else 30
+    clusters = services.unanswered_clusters(days=days)
+    suggested = {
+        e.id: e for e in db.session.scalars(
+            db.select(FaqEntry).where(FaqEntry.id.in_({c.suggested_entry_id for c in clusters if c.suggested_entry_id}))
+        )
+    }
+    return render_template("faq/staff/unanswered.html", clusters=clusters, days=days, suggested=suggested,
+                           phrasing_form=PhrasingsFromQuestionsForm(formdata=None), dismiss_form=DismissForm(formdata=None),
+                           low_confidence=services.LOW_CONFIDENCE)
+
+
+@bp.post("/staff/faq/unanswered/phrasings")
+@roles_required(*CURATORS)
+def staff_add_phrasings():
+    form = PhrasingsFromQuestionsForm()
+    if not form.validate_on_submit():
+        flash(first_error(form) or "请填写条目编号。", "error")
+        return redirect(url_for("faq.staff_unanswered"))
+    try:
+        item = services.get_entry(form.entry_id.data)
+        added = services.add_phrasings(item, services.split_lines(form.texts.data), actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("faq.staff_unanswered"))
+    db.session.commit()
+    flash(f"已为条目 #{item.id} 加入 {added} 条相似问法。", "success")
+    return redirect(url_for("faq.staff_unanswered"))
+
+
+@bp.post("/staff/faq/unanswered/dismiss")
+@roles_required(*CURATORS)
+def staff_dismiss():
+    form = DismissForm()
+    if form.validate_on_submit():
+        count = services.dismiss_questions(services.split_lines(form.texts.data), actor=current_user)
+        db.session.commit()
+        flash(f"已忽略（{count} 次提问）。", "success")
+    return redirect(url_for("faq.staff_unanswered"))
+
+
+# ----------------------------------------------------------------------------- curator: import / export
+
+
+@bp.get("/staff/faq/export")
+@roles_required(*CURATORS)
+def staff_export():
+    services.ensure_citywide(current_user)
+    file_format = request.args.get("format", "xlsx")
+    if file_format not in importexport.MEDIA_TYPES:
+        file_format = "xlsx"
+    include_all = request.args.get("all") == "1"
+    data = importexport.export_bytes(file_format, include_all=include_all)
+    name = f"faq-{clock.today().isoformat()}.{file_format}"
+    return Response(data, mimetype=importexport.MEDIA_TYPES[file_format],
+                    headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
+
+
+@bp.route("/staff/faq/import", methods=["GET", "POST"])
+@roles_required(*CURATORS)
+def staff_import():
+    services.ensure_citywide(current_user)
+    form = ImportForm()
+    if form.validate_on_submit():
+        try:
+            job = importexport.start_job(form.file.data, actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            apply_field_errors(form, error.fields)
+            flash(error.message, "error")
+            return _import_page(form), error.status_code
+        db.session.commit()
+        _run(job)
+        return redirect(url_for("faq.staff_import_job", job_id=job.id))
+    if request.method == "POST":
+        flash(first_error(form) or "请选择文件。", "error")
+        return _import_page(form), 422
+    return _import_page(form)
+
+
+def _import_page(form: ImportForm):
+    jobs = db.session.scalars(db.select(FaqImportJob).order_by(FaqImportJob.id.desc()).limit(10)).all()
+    return render_template("faq/staff/import.html", form=form, jobs=jobs)
+
+
+def _run(job: FaqImportJob) -> None:
+    if importexport.should_run_in_background(job):
+        importexport.run_in_background(current_app._get_current_object(), job.id)
+    else:
+        importexport.run_job(job.id)
+
+
+@bp.get("/staff/faq/import/<int:job_id>")
+@roles_required(*CURATORS)
+def staff_import_job(job_id: int):
+    services.ensure_citywide(current_user)
+    job = db.session.get(FaqImportJob, job_id) or abort(404)
+    return render_template("faq/staff/import_job.html", job=job, action_form=ConfirmForm(),
+                           summary=importexport.job_counts_text(job.report))
+
+
+@bp.get("/staff/faq/import/<int:job_id>/status")
+@roles_required(*CURATORS)
+def staff_import_status(job_id: int):
+    services.ensure_citywide(current_user)
+    job = db.session.get(FaqImportJob, job_id) or abort(404)
+    return {"status": job.status.value, "processed": job.processed_rows, "total": job.total_rows,
+            "percent": job.percent, "finished": job.finished}
+
+
+@bp.post("/staff/faq/import/<int:job_id>/confirm")
+@roles_required(*CURATORS)
+def staff_import_confirm(job_id: int):
+    dry = db.session.get(FaqImportJob, job_id) or abort(404)
+    if not ConfirmForm().validate_on_submit():
+        flash("页面已过期，请刷新后重试。", "error")
+        return redirect(url_for("faq.staff_import_job", job_id=dry.id))
+    try:
+        job = importexport.confirm_job(dry, actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("faq.staff_import_job", job_id=dry.id))
+    db.session.commit()
+    _run(job)
+    return redirect(url_for("faq.staff_import_job", job_id=job.id))
