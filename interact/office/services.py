@@ -199,7 +199,8 @@ def compliance_dashboard() -> Dashboard:
                       key=lambda row: (-row[2], row[0]))
         total = sum(counts.values())
         checks.append(Check("overdue", "超期未答复来信", "warn" if total else "ok", total,
-                            f"涉及 {len(rows)} 个部门" if total else "无", None, rows))
+                            f"涉及 {len(rows)} 个部门" if total else "无",
+                            ("letters.staff_list", {"deadline": "overdue"}), rows))
 
     due = dashboard_items("feedback_due")
     overdue = dashboard_items("feedback_overdue")
@@ -247,7 +248,8 @@ def compliance_dashboard() -> Dashboard:
         note = (f"已超过{SILENT_MONTHS}个月没有答复，栏目可能被认定为不更新" if silent
                 else f"{(today - last_day).days} 天前")
         checks.append(Check("last_reply", "在线咨询栏目最近一次答复", "fail" if silent else "ok",
-                            last_day.isoformat() if last_day else "从未答复", note, None))
+                            last_day.isoformat() if last_day else "从未答复", note,
+                            ("letters.staff_list", {"channel": "consultation"})))
 
     next_year = today.year + 1
     coverage = calendar_coverage(next_year)
@@ -283,7 +285,7 @@ def describe_item(obj: Any) -> ItemLine:
     title = getattr(obj, "title", None) or getattr(obj, "topic", None) or f"#{getattr(obj, 'id', '')}"
     department = getattr(obj, "department", None)
     when, when_label = None, ""
-    for attribute, label in (("due_at", "办理期限"), ("feedback_due", "反馈期限"), ("feedback_deadline", "反馈期限"),
+    for attribute, label in (("due_at", "办理期限"), ("feedback_due_at", "反馈期限"),
                              ("scheduled_start", "开始时间"), ("ends_at", "结束时间"), ("submitted_at", "来信时间")):
         value = getattr(obj, attribute, None)
         if value is not None and not callable(value):
