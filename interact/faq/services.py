@@ -54,9 +54,17 @@ MAX_SYNONYM_TERMS = 20
 LOW_CONFIDENCE = 0.75
 #: Related questions shown under an answer need at least this pair score.
 RELATED_MIN_SCORE = 0.3
-#: Questions whose similarity (rapidfuzz ratio on the normalised text) reaches this are
-#: grouped together in the unanswered list.
-CLUSTER_SIMILARITY = 60.0
+#: Questions whose similarity (rapidfuzz ratio on the normalised text without question
+#: words, see :func:`cluster_key`) reaches this are grouped in the unanswered list.
+CLUSTER_SIMILARITY = 65.0
+#: Question and function words that say nothing about the topic; removed before grouping
+#: so that 身份证丢了怎么补办 and 社保卡丢了怎么补办 stay apart.
+_FILLER = sorted(
+    "请问 在哪里 怎么办 怎么 怎样 如何 咋办 咋 什么 哪里 哪儿 在哪 哪些 哪个 多少 可以 能不能 能否 是否 可不可以 "
+    "需要 要 吗 呢 吧 啊 呀 了 的 得 我 我们 你 你们 您 是 有 想 问 一下 办理 办".split(),
+    key=len, reverse=True,
+)
+_FILLER_RE = re.compile("|".join(map(re.escape, _FILLER)))
 _SPLIT = re.compile(r"[\s,，、;；=＝|]+")
 
 
@@ -891,7 +899,7 @@ def unanswered_clusters(*, days: int = 30, limit: int = 50, max_texts: int = 300
     rep_keys: list[str] = []
     groups: list[list[str]] = []
     for text in texts:
-        key = match_text(text).replace(" ", "")
+        key = cluster_key(text)
         found = process.extractOne(key, rep_keys, scorer=fuzz.ratio, score_cutoff=CLUSTER_SIMILARITY) if rep_keys else None
         if found is None:
             reps.append(text)
@@ -918,6 +926,12 @@ def unanswered_clusters(*, days: int = 30, limit: int = 50, max_texts: int = 300
         )
     clusters.sort(key=lambda c: (-c.count, c.text))
     return clusters[:limit]
+
+
+def cluster_key(text: str) -> str:
+    """The topic part of a question: normalised, without question and function words."""
+    compact = match_text(text).replace(" ", "")
+    return _FILLER_RE.sub("", compact) or compact
 
 
 def mark_questions_handled(texts: Iterable[str]) -> int:
