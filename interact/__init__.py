@@ -97,6 +97,7 @@ def register_blueprints(app: Flask) -> None:
     from interact.faq.views import bp as faq_bp
     from interact.interviews.views import bp as interviews_bp
     from interact.letters.views import bp as letters_bp
+    from interact.letters.report_views import bp as letter_reports_bp
     from interact.office.views import bp as office_bp
     from interact.questionnaires.views import bp as questionnaires_bp
     from interact.surveys.views import bp as surveys_bp
@@ -110,6 +111,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(faq_bp)
     app.register_blueprint(interviews_bp)
     app.register_blueprint(letters_bp)
+    app.register_blueprint(letter_reports_bp)
     # The JSON API is called by apps without a browser session; it takes no cookies'
     # authority for writes, so CSRF tokens do not apply.
     csrf.exempt(api_bp)

@@ -58,7 +58,7 @@ def compute_stats(month: str) -> dict[str, Any]:
     mailbox = next(row for row in stats.channel_rows(month) if row.key == LetterChannel.MAILBOX.value)
     return {
         "month": month,
-        "computed_at": clock.now().isoformat(),
+        "computed_at": clock.local_now().strftime("%Y-%m-%d %H:%M"),
         "total": report.total.as_dict(),
         "mailbox": mailbox.as_dict(),
         "by_kind": [row.as_dict() for row in stats.kind_rows(month)],
