@@ -18,7 +18,7 @@ from typing import Any, Iterable
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app, url_for
+from flask import current_app
 from rapidfuzz import fuzz, process
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import FileStorage
@@ -334,7 +334,13 @@ def get_citizen_letter(letter_id: int, user) -> Letter:
 
 
 def _staff_url(letter: Letter) -> str:
-    return url_for("letters.staff_detail", letter_id=letter.id)
+    # A plain path: services also run in jobs, outside any request.
+    return f"/staff/letters/{letter.id}"
+
+
+def _lookup_url(letter: Letter) -> str:
+    base = (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
+    return f"{base}/letters/lookup?number={letter.number}"
 
 
 def _notify_department(letter: Letter, kind: str, title: str, dedup: str) -> None:
@@ -400,7 +406,7 @@ def approve_answer(letter: Letter, *, actor, publish: bool, note: str = "") -> N
             letter.email, subject=f"您的来信已答复（{letter.number}）", template="letter_answered",
             context={"name": letter.name, "letter_number": letter.number, "subject": letter.title,
                      "department": letter.department.name if letter.department else "",
-                     "url": url_for("letters.lookup", number=letter.number, _external=False)},
+                     "url": _lookup_url(letter)},
             dedup_key=f"letter:{letter.id}:answered:{letter.reopen_count}",
         )
 
