@@ -576,12 +576,13 @@ class FeedPage:
 
 
 def transcript_changes(interview_id: int, after: int, *, head_seq: int | None = None,
-                       limit: int = FEED_LIMIT) -> FeedPage:
+                       limit: int | None = None) -> FeedPage:
     """Entries created or changed after revision ``after`` (including retracted ones, so
     clients can remove them), ordered by revision: a range scan on (interview_id, seq)."""
     if head_seq is not None and after >= head_seq:
         # Nothing new (a cursor beyond the head resynchronises to the head).
         return FeedPage([], head_seq, False)
+    limit = limit or FEED_LIMIT
     rows = list(db.session.scalars(
         sa.select(TranscriptEntry)
         .where(TranscriptEntry.interview_id == interview_id, TranscriptEntry.seq > after)
