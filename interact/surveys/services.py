@@ -17,7 +17,7 @@ from werkzeug.datastructures import FileStorage
 from interact.core import audit, clock, sensitive
 from interact.core.errors import Conflict, InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from interact.core.permissions import can_act_for_department, ensure_department_scope, ensure_role, has_role
-from interact.core.privacy import mask_personal_data, normalize_mobile
+from interact.core.privacy import mask_name, mask_personal_data, normalize_mobile
 from interact.core.sanitize import clean_html
 from interact.core.uploads import save_upload
 from interact.departments.models import Department
@@ -439,7 +439,7 @@ def submit_response(
 # --------------------------------------------------------------------------- moderation, adoption
 
 
-def _feedback_locked(collection: Collection) -> bool:
+def feedback_locked(collection: Collection) -> bool:
     feedback = collection.feedback
     return feedback is not None and feedback.status in (FeedbackStatus.SUBMITTED, FeedbackStatus.PUBLISHED)
 
@@ -448,7 +448,7 @@ def moderate_opinion(opinion: Opinion, approve: bool, note: str = "", *, actor) 
     """Approve (public if the collection lists opinions) or reject an opinion as invalid."""
     collection = opinion.collection
     ensure_staff_scope(collection, actor)
-    if _feedback_locked(collection):
+    if feedback_locked(collection):
         raise Conflict("结果反馈已提交审核或已发布，意见审核结果不能再更改。")
     note = (note or "").strip()
     if len(note) > 500:
@@ -470,7 +470,7 @@ def record_adoption(opinion: Opinion, adoption: Adoption, reason: str = "", *, a
     ensure_staff_scope(collection, actor)
     if not collection.has_ended:
         raise Conflict("征集结束后才能登记意见采纳情况。")
-    if _feedback_locked(collection):
+    if feedback_locked(collection):
         raise Conflict("结果反馈已提交审核或已发布，采纳情况不能再更改。")
     if opinion.moderation is not ModerationStatus.APPROVED:
         raise Conflict("请先审核通过该意见，再登记采纳情况。")
@@ -704,14 +704,35 @@ def staff_collections_query(user, phase: str | None = None):
     return stmt.order_by(Collection.created_at.desc(), Collection.id.desc())
 
 
-def public_opinions(collection: Collection) -> list[Opinion]:
+@dataclass(frozen=True)
+class PublicOpinion:
+    """What the public sees of an approved opinion: masked name, masked text, adoption."""
+
+    id: int
+    author: str
+    content: str
+    submitted_at: datetime
+    adoption: Adoption | None
+    adoption_label: str | None
+
+
+def public_opinions(collection: Collection) -> list[PublicOpinion]:
+    """Approved opinions (when the collection lists them), with personal data masked."""
     if not collection.show_opinions:
         return []
-    return list(db.session.scalars(
+    # Adoption decisions become public with the result feedback, not before.
+    published = collection.feedback_published_at is not None
+    opinions = db.session.scalars(
         db.select(Opinion)
         .where(Opinion.collection_id == collection.id, Opinion.moderation == ModerationStatus.APPROVED)
         .order_by(Opinion.submitted_at.desc(), Opinion.id.desc())
-    ))
+    )
+    return [
+        PublicOpinion(o.id, mask_name(o.name), mask_personal_data(o.content), o.submitted_at,
+                      o.adoption if published else None,
+                      o.adoption_label if o.adoption and published else None)
+        for o in opinions
+    ]
 
 
 def staff_opinions(collection: Collection, moderation: ModerationStatus | None = None) -> list[Opinion]:

@@ -1,0 +1,78 @@
+"""Forms: shape only; the rules are in services."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import BooleanField, DateTimeLocalField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from interact.core.forms import CaptchaField
+from interact.surveys.models import ADOPTION_LABELS, KIND_LABELS, Adoption, CollectionKind
+
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class CollectionForm(FlaskForm):
+    title = StringField("征集标题", validators=[DataRequired("请填写征集标题"), Length(max=200, message="不超过200字")])
+    department_id = SelectField("主办部门", coerce=int, validate_choice=False)
+    kind = SelectField("征集方式", choices=[(k.value, KIND_LABELS[k]) for k in CollectionKind],
+                       default=CollectionKind.OPINIONS.value)
+    summary = TextAreaField("摘要（列表中显示，纯文本）", validators=[Optional(), Length(max=500, message="不超过500字")],
+                            render_kw={"rows": 2})
+    body = TextAreaField("征集说明", validators=[Optional(), Length(max=50000, message="内容过长")],
+                         description="可使用简单的 HTML 格式（段落、加粗、列表、链接），其他标记将被清除",
+                         render_kw={"rows": 10})
+    starts_at = DateTimeLocalField("开始时间（北京时间）", format=DATETIME_FORMAT,
+                                   validators=[InputRequired("请填写开始时间")])
+    ends_at = DateTimeLocalField("结束时间（北京时间）", format=DATETIME_FORMAT,
+                                 validators=[InputRequired("请填写结束时间")],
+                                 description="结果反馈须在结束后一个月内发布")
+    contact_email = StringField("意见反馈邮箱（公开）", validators=[Optional(), Length(max=120)])
+    contact_address = StringField("通信地址（公开）", validators=[Optional(), Length(max=200)])
+    name_required = BooleanField("提交意见须填写姓名")
+    phone_required = BooleanField("提交意见和问卷须填写手机号（每个手机号限答一次问卷）")
+    show_opinions = BooleanField("审核通过的意见在征集页面公开展示（隐去个人信息）", default=True)
+
+
+class DocumentForm(FlaskForm):
+    file = FileField("选择文件（PDF、Word/Excel 或图片，不超过10MB）")
+    label = StringField("附件名称（选填）", validators=[Optional(), Length(max=200)])
+
+
+class OpinionForm(FlaskForm):
+    content = TextAreaField("意见建议", validators=[DataRequired("请填写您的意见或建议"),
+                                                 Length(max=2000, message="意见不超过2000字")],
+                            render_kw={"rows": 8, "maxlength": 2000})
+    name = StringField("姓名", validators=[Optional(), Length(max=40, message="不超过40字")],
+                       render_kw={"autocomplete": "name"})
+    phone = StringField("手机号码", validators=[Optional(), Length(max=20)],
+                        render_kw={"autocomplete": "tel", "inputmode": "tel"})
+    captcha = CaptchaField()
+
+
+class ResponseForm(FlaskForm):
+    """Phone and captcha; the answers are read from the request by the questionnaire fields."""
+
+    phone = StringField("手机号码", validators=[Optional(), Length(max=20)],
+                        render_kw={"autocomplete": "tel", "inputmode": "tel"})
+    captcha = CaptchaField()
+
+
+class NoteForm(FlaskForm):
+    note = TextAreaField("说明", validators=[Optional(), Length(max=1000, message="不超过1000字")],
+                         render_kw={"rows": 2})
+
+
+class AdoptionForm(FlaskForm):
+    adoption = RadioField("采纳情况", choices=[(a.value, ADOPTION_LABELS[a]) for a in Adoption],
+                          validators=[InputRequired("请选择采纳情况")])
+    reason = TextAreaField("理由（部分采纳、未采纳时必填）", validators=[Optional(), Length(max=1000, message="不超过1000字")],
+                           render_kw={"rows": 2})
+
+
+class FeedbackForm(FlaskForm):
+    summary = TextAreaField("结果综述", description="征集概况、意见的主要内容及采纳后对文件的修改（可使用简单 HTML 格式）",
+                            validators=[Optional(), Length(max=20000, message="内容过长")], render_kw={"rows": 10})
+    not_adopted_explanation = TextAreaField(
+        "未采纳意见的总体说明（选填）", validators=[Optional(), Length(max=20000, message="内容过长")],
+        description="各条意见的具体理由会自动列出", render_kw={"rows": 5})

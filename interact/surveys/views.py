@@ -1,0 +1,559 @@
+"""Public collection pages and the owner/office workspace pages. Routes stay thin."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    after_this_request,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+
+from interact.accounts.forms import ConfirmForm
+from interact.accounts.views import account_links
+from interact.api.common import public_post_limit
+from interact.core import audit, clock
+from interact.core.errors import DomainError, NotFound
+from interact.core.forms import apply_field_errors, first_error
+from interact.core.permissions import has_role, roles_required
+from interact.core.views import home_sections
+from interact.departments.services import active_departments
+from interact.extensions import db, limiter
+from interact.office.views import workspace_cards
+from interact.questionnaires import services as questionnaires
+from interact.surveys import exports, participation, services
+from interact.surveys.forms import (
+    AdoptionForm,
+    CollectionForm,
+    DocumentForm,
+    FeedbackForm,
+    NoteForm,
+    OpinionForm,
+    ResponseForm,
+)
+from interact.surveys.models import Adoption, Collection, CollectionKind, CollectionStatus, ModerationStatus
+
+bp = Blueprint("surveys", __name__)
+
+STAFF_ROLES = services.STAFF_ROLES
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _participant_token() -> str:
+    """The browser's participation token; a new one is issued (cookie set) when absent."""
+    if "survey_token" in g:
+        return g.survey_token
+    token = participation.read_token(request)
+    if token is None:
+        token = participation.new_token()
+
+        @after_this_request
+        def _remember(response):
+            participation.set_token(response, token)
+            return response
+
+    g.survey_token = token
+    return token
+
+
+def _local(value: datetime | None) -> datetime | None:
+    """A naive datetime typed in a form, read as Beijing wall-clock time."""
+    return value.replace(tzinfo=clock.LOCAL_TZ) if value is not None else None
+
+
+def _department(collection_id: int, **_kwargs) -> int:
+    collection = db.session.get(Collection, collection_id)
+    if collection is None:
+        abort(404)
+    return collection.department_id
+
+
+def _collection_data(form: CollectionForm, default_department: int | None) -> services.CollectionData:
+    return services.CollectionData(
+        title=form.title.data or "", summary=form.summary.data or "", body=form.body.data or "",
+        kind=CollectionKind(form.kind.data), starts_at=_local(form.starts_at.data), ends_at=_local(form.ends_at.data),
+        department_id=form.department_id.data if has_role(current_user, "office", "admin") else default_department,
+        contact_email=form.contact_email.data or "", contact_address=form.contact_address.data or "",
+        name_required=bool(form.name_required.data), phone_required=bool(form.phone_required.data),
+        show_opinions=bool(form.show_opinions.data),
+    )
+
+
+def _department_choices(form: CollectionForm) -> None:
+    if has_role(current_user, "office", "admin"):
+        form.department_id.choices = [(d.id, d.name) for d in active_departments()]
+    else:
+        department = current_user.department
+        form.department_id.choices = [(department.id, department.name)] if department else []
+        form.department_id.render_kw = {"disabled": True}
+
+
+# --------------------------------------------------------------------------- public pages
+
+
+@bp.get("/surveys/")
+def index():
+    phase = request.args.get("phase", "")
+    if phase not in services.PUBLIC_PHASES:
+        phase = ""
+    page = max(request.args.get("page", 1, type=int), 1)
+    pagination = db.paginate(services.public_collections_query(phase or None), page=page, per_page=15,
+                             error_out=False)
+    return render_template("surveys/index.html", pagination=pagination, phase=phase, phases=services.PUBLIC_PHASES)
+
+
+def _detail_page(collection, *, opinion_form=None, response_form=None, values=None, errors=None, status=200):
+    return render_template(
+        "surveys/detail.html",
+        collection=collection,
+        opinion_form=opinion_form or OpinionForm(formdata=None),
+        response_form=response_form or ResponseForm(formdata=None),
+        values=values or {},
+        errors=errors or {},
+        opinions=services.public_opinions(collection),
+        window_message=_window_message(collection),
+    ), status
+
+
+def _window_message(collection) -> str | None:
+    try:
+        services.ensure_open(collection)
+    except DomainError as error:
+        return error.message
+    return None
+
+
+@bp.get("/surveys/<int:collection_id>")
+def detail(collection_id: int):
+    collection = services.get_public_collection(collection_id)
+    if collection.is_open:
+        _participant_token()
+    return _detail_page(collection)
+
+
+@bp.post("/surveys/<int:collection_id>/opinions")
+@limiter.limit(public_post_limit, methods=["POST"])
+def submit_opinion(collection_id: int):
+    collection = services.get_public_collection(collection_id)
+    form = OpinionForm()
+    if not form.validate_on_submit():
+        flash(first_error(form) or "提交内容有误，请检查后重试。", "error")
+        return _detail_page(collection, opinion_form=form, status=422)
+    user_id = current_user.id if current_user.is_authenticated and not current_user.is_staff else None
+    try:
+        services.submit_opinion(collection, services.OpinionData(
+            content=form.content.data, name=form.name.data or "", phone=form.phone.data or "", user_id=user_id,
+        ))
+    except DomainError as error:
+        db.session.rollback()
+        apply_field_errors(form, error.fields)
+        flash(error.message, "error")
+        return _detail_page(collection, opinion_form=form, status=error.status_code)
+    db.session.commit()
+    flash("您的意见已提交，经审核后{}。感谢您的参与！".format(
+        "将在本页公开展示（隐去个人信息）" if collection.show_opinions else "将由主办部门研究办理"), "success")
+    return redirect(url_for("surveys.detail", collection_id=collection.id) + "#opinions")
+
+
+@bp.post("/surveys/<int:collection_id>/responses")
+@limiter.limit(public_post_limit, methods=["POST"])
+def submit_response(collection_id: int):
+    collection = services.get_public_collection(collection_id)
+    form = ResponseForm()
+    values = request.form.to_dict(flat=False)
+    if not form.validate_on_submit():
+        flash(first_error(form) or "提交内容有误，请检查后重试。", "error")
+        return _detail_page(collection, response_form=form, values=values, status=422)
+    user_id = current_user.id if current_user.is_authenticated and not current_user.is_staff else None
+    try:
+        services.submit_response(collection, values, device_token=_participant_token(), phone=form.phone.data,
+                                 user_id=user_id)
+    except DomainError as error:
+        db.session.rollback()
+        apply_field_errors(form, error.fields)
+        flash(error.message, "error")
+        return _detail_page(collection, response_form=form, values=values, errors=error.fields,
+                            status=error.status_code)
+    db.session.commit()
+    flash("问卷已提交，感谢您的参与！结果将在征集结束后一个月内公布。", "success")
+    return redirect(url_for("surveys.detail", collection_id=collection.id) + "#questionnaire")
+
+
+@bp.get("/surveys/<int:collection_id>/results")
+def results(collection_id: int):
+    collection = services.get_public_collection(collection_id)
+    if collection.feedback_published_at is None:
+        raise NotFound("该征集的结果反馈尚未发布。")
+    tallies = questionnaires.tallies(collection.questionnaire) if collection.questionnaire else []
+    return render_template("surveys/results.html", collection=collection, feedback=collection.feedback,
+                           stats=services.adoption_stats(collection), tallies=tallies,
+                           reasons=services.not_adopted_opinions(collection))
+
+
+@bp.get("/surveys/mine")
+@login_required
+def mine():
+    return render_template("surveys/mine.html", opinions=services.user_opinions(current_user))
+
+
+# --------------------------------------------------------------------------- staff: collections
+
+
+@bp.get("/staff/surveys/")
+@roles_required(*STAFF_ROLES)
+def staff_list():
+    phase = request.args.get("phase", "")
+    page = max(request.args.get("page", 1, type=int), 1)
+    pagination = db.paginate(services.staff_collections_query(current_user, phase or None), page=page,
+                             per_page=20, error_out=False)
+    return render_template("surveys/staff_list.html", pagination=pagination, phase=phase,
+                           year=clock.today().year, year_count=services.collections_count(clock.today().year))
+
+
+@bp.route("/staff/surveys/new", methods=["GET", "POST"])
+@roles_required(*STAFF_ROLES)
+def new():
+    form = CollectionForm()
+    _department_choices(form)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            collection = services.create_collection(_collection_data(form, current_user.department_id),
+                                                    actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            apply_field_errors(form, error.fields)
+            flash(error.message, "error")
+            status = error.status_code
+        else:
+            db.session.commit()
+            flash("征集草稿已创建。请补充文件和问卷，然后提交办公室发布。", "success")
+            return redirect(url_for("surveys.staff_detail", collection_id=collection.id))
+    elif request.method == "POST":
+        status = 422
+    return render_template("surveys/form.html", form=form, collection=None), status
+
+
+@bp.route("/staff/surveys/<int:collection_id>/edit", methods=["GET", "POST"])
+@roles_required(*STAFF_ROLES, department=_department)
+def edit(collection_id: int):
+    collection = services.get_collection(collection_id)
+    if request.method == "GET":
+        form = CollectionForm(obj=collection, formdata=None)
+        form.kind.data = collection.kind.value
+        form.starts_at.data = clock.to_local(collection.starts_at).replace(tzinfo=None)
+        form.ends_at.data = clock.to_local(collection.ends_at).replace(tzinfo=None)
+    else:
+        form = CollectionForm()
+    _department_choices(form)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.update_collection(collection, _collection_data(form, collection.department_id),
+                                       actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            apply_field_errors(form, error.fields)
+            flash(error.message, "error")
+            status = error.status_code
+            collection = services.get_collection(collection_id)
+        else:
+            db.session.commit()
+            flash("已保存。", "success")
+            return redirect(url_for("surveys.staff_detail", collection_id=collection.id))
+    elif request.method == "POST":
+        status = 422
+    return render_template("surveys/form.html", form=form, collection=collection), status
+
+
+@bp.get("/staff/surveys/<int:collection_id>")
+@roles_required(*STAFF_ROLES, department=_department)
+def staff_detail(collection_id: int):
+    collection = services.get_collection(collection_id)
+    return render_template(
+        "surveys/staff_detail.html", collection=collection, stats=services.adoption_stats(collection),
+        transitions=services.allowed_transitions(collection, current_user), action_form=ConfirmForm(),
+        note_form=NoteForm(formdata=None), document_form=DocumentForm(formdata=None),
+        history=audit.history("collection", collection.id)[-30:],
+    )
+
+
+@bp.post("/staff/surveys/<int:collection_id>/transition/<any(submitted, draft, published, withdrawn):to>")
+@roles_required(*STAFF_ROLES, department=_department)
+def change_status(collection_id: int, to: str):
+    collection = services.get_collection(collection_id)
+    form = NoteForm()
+    if form.validate_on_submit():
+        try:
+            services.transition(collection, CollectionStatus(to), actor=current_user, note=form.note.data or "")
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(f"征集状态已更新为“{collection.status_label}”。", "success")
+    else:
+        flash(first_error(form) or "操作未完成，请重试。", "error")
+    return redirect(url_for("surveys.staff_detail", collection_id=collection_id))
+
+
+@bp.post("/staff/surveys/<int:collection_id>/document")
+@roles_required(*STAFF_ROLES, department=_department)
+def upload_document(collection_id: int):
+    collection = services.get_collection(collection_id)
+    form = DocumentForm()
+    which = request.form.get("which", "attachment")
+    if form.validate_on_submit():
+        try:
+            if which == "draft":
+                services.set_draft_document(collection, form.file.data, actor=current_user)
+            else:
+                services.add_attachment(collection, form.file.data, form.label.data or "", actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash("文件已上传。", "success")
+    return redirect(url_for("surveys.staff_detail", collection_id=collection_id) + "#documents")
+
+
+@bp.post("/staff/surveys/<int:collection_id>/document/delete")
+@roles_required(*STAFF_ROLES, department=_department)
+def delete_document(collection_id: int):
+    collection = services.get_collection(collection_id)
+    if ConfirmForm().validate_on_submit():
+        attachment_id = request.form.get("attachment_id", type=int)
+        try:
+            if attachment_id:
+                services.remove_attachment(collection, attachment_id, actor=current_user)
+            else:
+                services.remove_draft_document(collection, actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash("文件已删除。", "success")
+    return redirect(url_for("surveys.staff_detail", collection_id=collection_id) + "#documents")
+
+
+# --------------------------------------------------------------------------- staff: opinions
+
+
+@bp.get("/staff/surveys/<int:collection_id>/opinions")
+@roles_required(*STAFF_ROLES, department=_department)
+def staff_opinions(collection_id: int):
+    collection = services.get_collection(collection_id)
+    status = request.args.get("status", "")
+    moderation = ModerationStatus(status) if status in {m.value for m in ModerationStatus} else None
+    return render_template(
+        "surveys/staff_opinions.html", collection=collection, status=status,
+        opinions=services.staff_opinions(collection, moderation), stats=services.adoption_stats(collection),
+        note_form=NoteForm(formdata=None), adoption_form=AdoptionForm(formdata=None),
+        locked=services.feedback_locked(collection),
+    )
+
+
+@bp.post("/staff/surveys/<int:collection_id>/opinions/<int:opinion_id>/<any(approve, reject):decision>")
+@roles_required(*STAFF_ROLES, department=_department)
+def moderate(collection_id: int, opinion_id: int, decision: str):
+    collection = services.get_collection(collection_id)
+    opinion = services.get_opinion(collection, opinion_id)
+    form = NoteForm()
+    if form.validate_on_submit():
+        try:
+            services.moderate_opinion(opinion, decision == "approve", form.note.data or "", actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash("已审核通过。" if decision == "approve" else "已标记为无效意见。", "success")
+    return redirect(url_for("surveys.staff_opinions", collection_id=collection_id,
+                            status=request.args.get("status", "")) + f"#opinion-{opinion_id}")
+
+
+@bp.post("/staff/surveys/<int:collection_id>/opinions/<int:opinion_id>/adoption")
+@roles_required(*STAFF_ROLES, department=_department)
+def adoption(collection_id: int, opinion_id: int):
+    collection = services.get_collection(collection_id)
+    opinion = services.get_opinion(collection, opinion_id)
+    form = AdoptionForm()
+    if form.validate_on_submit():
+        try:
+            services.record_adoption(opinion, Adoption(form.adoption.data), form.reason.data or "",
+                                     actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash("采纳情况已登记。", "success")
+    else:
+        flash(first_error(form) or "请选择采纳情况。", "error")
+    return redirect(url_for("surveys.staff_opinions", collection_id=collection_id) + f"#opinion-{opinion_id}")
+
+
+@bp.get("/staff/surveys/<int:collection_id>/tallies")
+@roles_required(*STAFF_ROLES, department=_department)
+def staff_tallies(collection_id: int):
+    collection = services.get_collection(collection_id)
+    if collection.questionnaire is None:
+        raise NotFound("本次征集没有问卷。")
+    return render_template("surveys/staff_tallies.html", collection=collection,
+                           tallies=questionnaires.tallies(collection.questionnaire, include_text=True),
+                           responses=questionnaires.response_count(collection.questionnaire))
+
+
+@bp.get("/staff/surveys/<int:collection_id>/export/<any(opinions, responses):what>.<any(csv, xlsx):fmt>")
+@roles_required(*STAFF_ROLES, department=_department)
+def export(collection_id: int, what: str, fmt: str):
+    collection = services.get_collection(collection_id)
+    header, rows = (exports.opinions_table if what == "opinions" else exports.responses_table)(collection)
+    audit.record("collection.exported", "collection", collection.id, actor=current_user,
+                          note=f"{what}.{fmt}", data={"rows": len(rows)})
+    db.session.commit()
+    filename = f"collection-{collection.id}-{what}-{clock.today():%Y%m%d}.{fmt}"
+    if fmt == "csv":
+        body, mimetype = exports.to_csv(header, rows), "text/csv; charset=utf-8"
+    else:
+        body = exports.to_xlsx(header, rows, "意见" if what == "opinions" else "答卷")
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# --------------------------------------------------------------------------- staff: feedback
+
+
+@bp.route("/staff/surveys/<int:collection_id>/feedback", methods=["GET", "POST"])
+@roles_required(*STAFF_ROLES, department=_department)
+def feedback(collection_id: int):
+    collection = services.get_collection(collection_id)
+    form = FeedbackForm(obj=collection.feedback) if request.method == "GET" else FeedbackForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.save_feedback(collection, form.summary.data or "", form.not_adopted_explanation.data or "",
+                                   actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            apply_field_errors(form, error.fields)
+            flash(error.message, "error")
+            status = error.status_code
+            collection = services.get_collection(collection_id)
+        else:
+            db.session.commit()
+            flash("结果反馈草稿已保存。", "success")
+            return redirect(url_for("surveys.feedback", collection_id=collection_id))
+    elif request.method == "POST":
+        status = 422
+    tallies = questionnaires.tallies(collection.questionnaire) if collection.questionnaire else []
+    return render_template(
+        "surveys/feedback.html", collection=collection, form=form, stats=services.adoption_stats(collection),
+        problems=services.feedback_problems(collection), reasons=services.not_adopted_opinions(collection),
+        tallies=tallies, action_form=ConfirmForm(), note_form=NoteForm(formdata=None),
+    ), status
+
+
+@bp.post("/staff/surveys/<int:collection_id>/feedback/<any(submit, return, publish):step>")
+@roles_required(*STAFF_ROLES, department=_department)
+def feedback_step(collection_id: int, step: str):
+    collection = services.get_collection(collection_id)
+    form = NoteForm()
+    if form.validate_on_submit():
+        try:
+            if step == "submit":
+                services.submit_feedback(collection, actor=current_user)
+                message = "已提交办公室审核。"
+            elif step == "return":
+                services.return_feedback(collection, form.note.data or "", actor=current_user)
+                message = "已退回主办部门修改。"
+            else:
+                services.publish_feedback(collection, actor=current_user)
+                message = "结果反馈已发布。" + ("（按期）" if collection.feedback_on_time else "（已逾期发布）")
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(message, "success")
+    return redirect(url_for("surveys.feedback", collection_id=collection_id))
+
+
+# --------------------------------------------------------------------------- extension points
+
+
+def _home_section():
+    collections = services.open_collections(limit=5)
+    if not collections:
+        return None
+    return "surveys/_home_section.html", {"collections": collections}
+
+
+def _workspace_cards(user) -> list[dict]:
+    cards: list[dict] = []
+    if not has_role(user, *STAFF_ROLES):
+        return cards
+    url = url_for("surveys.staff_list")
+    pending = services.pending_opinion_count(user)
+    if pending:
+        cards.append({"title": "征集意见待审核", "count": pending, "url": url, "hint": "意见审核通过后才会公开",
+                      "level": "warning"})
+    if has_role(user, "office", "admin"):
+        waiting = services.collections_awaiting_publication()
+        if waiting:
+            cards.append({"title": "征集待发布审核", "count": len(waiting), "url": url_for("surveys.staff_list", phase="draft"),
+                          "hint": "部门提交的民意征集，请审核后发布", "level": "normal"})
+        review = services.feedback_awaiting_review()
+        if review:
+            cards.append({"title": "结果反馈待审核", "count": len(review), "url": url_for("surveys.staff_list", phase="review"),
+                          "hint": "最近截止：" + review[0].feedback_due_date.strftime("%Y-%m-%d"), "level": "warning"})
+        soon = services.feedback_due_soon(7)
+        if soon:
+            cards.append({"title": "结果反馈7日内到期", "count": len(soon), "url": url_for("surveys.staff_list", phase="awaiting"),
+                          "hint": "最近截止：" + soon[0].feedback_due_date.strftime("%Y-%m-%d"), "level": "warning"})
+        overdue = services.feedback_overdue()
+        if overdue:
+            cards.append({"title": "结果反馈已逾期", "count": len(overdue), "url": url_for("surveys.staff_list", phase="overdue"),
+                          "hint": "超过结束后一个月仍未发布结果反馈", "level": "danger"})
+        year = clock.today().year
+        cards.append({"title": f"{year}年已开展民意征集", "count": services.collections_count(year), "url": url,
+                      "hint": "年度目标：6次以上", "level": "normal"})
+    else:
+        awaiting = [c for c in db.session.scalars(
+            services.staff_collections_query(user, "awaiting")) if not services.feedback_locked(c)]
+        for collection in awaiting[:5]:
+            days = collection.feedback_days_left
+            cards.append({
+                "title": f"结果反馈：{collection.title[:24]}",
+                "count": f"{days}天" if days >= 0 else f"逾期{-days}天",
+                "url": url_for("surveys.feedback", collection_id=collection.id),
+                "hint": f"须于 {collection.feedback_due_date:%Y-%m-%d} 前发布结果反馈",
+                "level": "danger" if days < 0 else "warning" if days <= 7 else "normal",
+            })
+    return cards
+
+
+def _account_link(user):
+    if user.is_staff:
+        return None
+    return "我的意见", url_for("surveys.mine")
+
+
+home_sections.append(_home_section)
+workspace_cards.append(_workspace_cards)
+account_links.append(_account_link)
