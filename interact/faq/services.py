@@ -50,10 +50,12 @@ MAX_QUESTION = 200
 MAX_PHRASINGS = 50
 MAX_KEYWORDS = 20
 MAX_SYNONYM_TERMS = 20
-#: Answered questions below this confidence still appear in the curation loop.
-LOW_CONFIDENCE = 0.75
-#: Related questions shown under an answer need at least this pair score.
-RELATED_MIN_SCORE = 0.3
+#: Confidence is the engine's calibrated probability; its answer threshold splits it.
+#: Above the threshold, the band up to 1 is cut in three: 一般 / 较高 / 高. Answered
+#: questions in the lowest band still appear in the curation loop.
+LOW_BAND_SHARE = 1 / 3
+#: Related questions need at least this share of the answer threshold as their score.
+RELATED_SHARE = 0.5
 #: Questions whose similarity (rapidfuzz ratio on the normalised text without question
 #: words, see :func:`cluster_key`) reaches this are grouped in the unanswered list.
 CLUSTER_SIMILARITY = 65.0
@@ -207,7 +209,9 @@ def search_entries(text: str, limit: int = 20) -> list[FaqEntry]:
     text = (text or "").strip()[:MAX_QUERY_CHARS]
     if not text:
         return []
-    ranked_ids = [m.id for m in index.get_engine().search(text, limit) if m.score >= RELATED_MIN_SCORE]
+    engine = index.get_engine()
+    floor = engine.threshold * RELATED_SHARE
+    ranked_ids = [m.id for m in engine.search(text, limit) if m.score >= floor]
     found = _published_by_ids(ranked_ids)
     ordered = [found[i] for i in ranked_ids if i in found]
     seen = {entry.id for entry in ordered}
@@ -676,6 +680,8 @@ def delete_category(category: FaqCategory, *, actor) -> None:
     if used:
         raise Conflict(f"该分类下还有 {used} 个条目，请先移到其他分类。")
     audit.record("faq.category_deleted", "faq_category", category.id, actor=actor, note=category.name)
+    if category.parent is not None:
+        category.parent.children.remove(category)
     db.session.delete(category)
     db.session.flush()
 
@@ -765,19 +771,32 @@ class Answer:
     best: FaqEntry | None = None
     #: ``(entry, score)`` pairs, at most four.
     related: list[tuple[FaqEntry, float]] = field(default_factory=list)
+    #: The engine's answer threshold when the question was asked.
+    threshold: float = 0.5
 
     @property
     def confidence_label(self) -> str:
-        return confidence_label(self.confidence)
+        return confidence_label(self.confidence, self.threshold)
+
+    @property
+    def confidence_high(self) -> bool:
+        return self.confidence >= band_limits(self.threshold)[0]
 
 
-def confidence_label(confidence: float) -> str:
+def band_limits(threshold: float) -> tuple[float, float]:
+    """Lower limits of the 较高 and 高 bands above the answer threshold."""
+    step = (1.0 - threshold) * LOW_BAND_SHARE
+    return threshold + step, threshold + 2 * step
+
+
+def confidence_label(confidence: float, threshold: float) -> str:
     """Confidence in plain words for citizens."""
-    if confidence >= 0.9:
+    fair, high = band_limits(threshold)
+    if confidence >= high:
         return "匹配度高"
-    if confidence >= 0.75:
+    if confidence >= fair:
         return "匹配度较高"
-    if confidence >= 0.5:
+    if confidence >= threshold:
         return "匹配度一般"
     return "匹配度低"
 
@@ -795,10 +814,12 @@ def ask(question: str | None, *, source: str = "web", log: bool = True) -> Answe
     question = clean_query(question)
     if not question:
         return Answer(question="")
-    result = index.get_engine().answer(question)
+    engine = index.get_engine()
+    result = engine.answer(question)
     candidates = ([result.best] if result.best else []) + list(result.related)
     entries = _published_by_ids(m.id for m in candidates)
-    answer = Answer(question=question, confidence=result.confidence)
+    answer = Answer(question=question, confidence=result.confidence, threshold=engine.threshold)
+    floor = engine.threshold * RELATED_SHARE
     # An entry withdrawn in another worker a moment ago may still be indexed here.
     if result.answered and result.best is not None and result.best.id in entries:
         answer.answered = True
@@ -808,7 +829,7 @@ def ask(question: str | None, *, source: str = "web", log: bool = True) -> Answe
         rest = candidates
     answer.related = [
         (entries[m.id], m.score) for m in rest
-        if m.id in entries and m.score >= RELATED_MIN_SCORE and (answer.best is None or m.id != answer.best.id)
+        if m.id in entries and m.score >= floor and (answer.best is None or m.id != answer.best.id)
     ][:4]
     if log:
         masked = mask_personal_data(normalize(question))[:200]
@@ -861,11 +882,16 @@ class QuestionCluster:
         return [text for text, _ in self.members]
 
 
+def low_confidence() -> float:
+    """Answered questions below this confidence are listed with the unanswered ones."""
+    return band_limits(index.get_engine().threshold)[0]
+
+
 def _pending_logs(since: datetime):
     return sa.and_(
         AskLog.asked_at >= since,
         AskLog.handled_at.is_(None),
-        sa.or_(AskLog.answered.is_(False), AskLog.confidence < LOW_CONFIDENCE),
+        sa.or_(AskLog.answered.is_(False), AskLog.confidence < low_confidence()),
     )
 
 

@@ -504,7 +504,7 @@ def staff_unanswered():
     }
     return render_template("faq/staff/unanswered.html", clusters=clusters, days=days, suggested=suggested,
                            phrasing_form=PhrasingsFromQuestionsForm(formdata=None), dismiss_form=DismissForm(formdata=None),
-                           low_confidence=services.LOW_CONFIDENCE)
+                           low_confidence=services.low_confidence())
 
 
 @bp.post("/staff/faq/unanswered/phrasings")
