@@ -131,7 +131,9 @@ def test_advisory_lock_skips_when_held(app, db):
         other.commit()
 
 
-def test_load_jobs_skips_missing_modules_with_warning(app, caplog):
+def test_load_jobs_skips_missing_modules_with_warning(app, caplog, monkeypatch):
+    # Alembic's fileConfig() (run by the migration tests) disables existing loggers.
+    monkeypatch.setattr(logging.getLogger("interact.scheduler"), "disabled", False)
     with caplog.at_level(logging.WARNING, logger="interact.scheduler"):
         jobs = scheduler.load_jobs(["interact.core.notify", "interact.nosuchmodule.jobs"])
     assert [j.id for j in jobs] == ["notify.send_mail"]
