@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Callable
 
-from flask import current_app
+from flask import current_app, url_for
 from sqlalchemy.exc import IntegrityError
 
 from interact.core import audit
@@ -53,10 +53,15 @@ class OwnerInfo:
     department_id: int | None
     #: Human label, e.g. "民意征集：……".
     label: str
-    #: Staff page of the owner (the builder's "back" link).
-    back_url: str
+    #: Endpoint and arguments of the owner's staff page (the builder's "back" link).
+    back_endpoint: str
+    back_values: dict = field(default_factory=dict)
     #: A reason the owner forbids editing (e.g. the collection has ended), or None.
     locked_reason: str | None = None
+
+    @property
+    def back_url(self) -> str:
+        return url_for(self.back_endpoint, **self.back_values)
 
 
 _owners: dict[str, Callable[[int], OwnerInfo | None]] = {}

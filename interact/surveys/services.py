@@ -11,7 +11,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from flask import url_for
 from werkzeug.datastructures import FileStorage
 
 from interact.core import audit, clock, sensitive
@@ -80,7 +79,8 @@ def _collection_owner(collection_id: int) -> questionnaires.OwnerInfo | None:
     return questionnaires.OwnerInfo(
         department_id=collection.department_id,
         label=f"民意征集：{collection.title}",
-        back_url=url_for("surveys.staff_detail", collection_id=collection.id),
+        back_endpoint="surveys.staff_detail",
+        back_values={"collection_id": collection.id},
         locked_reason=locked,
     )
 
@@ -553,8 +553,10 @@ def not_adopted_opinions(collection: Collection) -> list[dict]:
         db.select(Opinion)
         .where(Opinion.collection_id == collection.id, Opinion.moderation == ModerationStatus.APPROVED,
                Opinion.adoption.in_([Adoption.PARTLY, Adoption.NOT_ADOPTED]))
-        .order_by(Opinion.adoption, Opinion.id)
+        .order_by(Opinion.id)
     )
+    # Partly adopted first, then not adopted; submission order within each.
+    opinions = sorted(opinions, key=lambda o: o.adoption is Adoption.NOT_ADOPTED)
     return [{"adoption": o.adoption, "label": o.adoption_label, "content": mask_personal_data(o.content),
              "reason": o.adoption_reason} for o in opinions]
 
