@@ -218,12 +218,14 @@ def describe_trigger(job: Job) -> str:
         if "day" in args:
             parts.append(f"每月 {args['day']} 日")
         if "day_of_week" in args:
-            parts.append(f"周 {args['day_of_week']}")
-        hour, minute = args.get("hour", "*"), args.get("minute", 0)
+            parts.append(f"星期 {args['day_of_week']}")
+        hour, minute = str(args.get("hour", "*")), str(args.get("minute", 0))
         if hour == "*":
             parts.append(f"每小时第 {minute} 分")
+        elif hour.isdigit() and minute.isdigit():
+            parts.append(f"{'' if parts else '每天 '}{hour}:{int(minute):02d}")
         else:
-            parts.append(f"每天 {hour}:{int(minute):02d}" if str(minute).isdigit() else f"{hour} 时 {minute} 分")
+            parts.append(f"{'' if parts else '每天 '}{hour} 时 {minute} 分")
         return " ".join(parts)
     return kind
 

@@ -94,6 +94,13 @@ def test_run_job_pushes_its_own_context_from_a_thread_like_caller(app, db):
     assert run.outcome is JobOutcome.OK and run.counts["written"] == 1  # detached but loaded
 
 
+def test_describe_trigger_in_chinese():
+    assert scheduler.describe_trigger(Job("a.b", _audit_job, {"trigger": "interval", "minutes": 30})) == "每 30 分钟"
+    assert scheduler.describe_trigger(Job("a.b", _audit_job, {"trigger": "cron", "hour": 8, "minute": 30})) == "每天 8:30"
+    assert scheduler.describe_trigger(Job("a.b", _audit_job, {"trigger": "cron", "hour": "8-20", "minute": 0})) == "每天 8-20 时 0 分"
+    assert scheduler.describe_trigger(Job("a.b", _audit_job, {"trigger": "cron", "day": 1, "hour": 7})) == "每月 1 日 7:00"
+
+
 def test_parse_local_moment_rejects_garbage():
     import click
 
@@ -216,22 +223,22 @@ def test_daily_digest_once_per_day(app, db, roles, frozen, monkeypatch):
     from interact.office import views
 
     def cards(user):
-        if user.has_role("handler"):
+        if user.has_role("office"):
             return [{"title": "待办理来信", "count": 3, "url": "/staff/x", "hint": "1 件明天到期", "level": "warning"},
                     {"title": "空的", "count": 0, "url": "/staff/y"}]
         return []
 
     monkeypatch.setattr(views, "workspace_cards", [cards])
     frozen(2026, 3, 2, 8)  # Monday, a working day
-    assert office_jobs.daily_digest() == {"users": 2, "sent": 2}
-    assert office_jobs.daily_digest() == {"users": 2, "sent": 0}
+    assert office_jobs.daily_digest() == {"users": 1, "sent": 1}
+    assert office_jobs.daily_digest() == {"users": 1, "sent": 0}
     db.session.commit()
     notes = db.session.scalars(db.select(Notification).order_by(Notification.user_id)).all()
-    assert {n.user_id for n in notes} == {roles.handler_a.id, roles.handler_b.id}
+    assert [n.user_id for n in notes] == [roles.office.id]
     assert notes[0].title == "03月02日待办提醒：共 3 项"
     assert "待办理来信：3（1 件明天到期）" in notes[0].body and "空的" not in notes[0].body
     frozen(2026, 3, 3, 8)
-    assert office_jobs.daily_digest()["sent"] == 2  # a new day, a new digest
+    assert office_jobs.daily_digest()["sent"] == 1  # a new day, a new digest
 
 
 def test_daily_digest_skips_holidays(app, db, roles, frozen):

@@ -24,9 +24,11 @@ def digest_items(user) -> list[dict[str, Any]]:
 
 
 def daily_digest() -> dict[str, int]:
-    """On working days, send each handler and office member one digest of their to-dos.
+    """On working days, send each office member one digest of their workspace to-dos
+    (every module's cards: letters to route and review, feedback due, interviews …).
 
-    The dedup key carries the date, so running the job twice on a day sends one digest.
+    Handlers get their department's digest from ``letters.daily_digest``; the dedup key
+    carries the date, so running the job twice on a day sends one digest.
     """
     today = clock.today()
     if not workdays.is_workday(today):
@@ -34,7 +36,7 @@ def daily_digest() -> dict[str, int]:
     staff = db.session.scalars(
         db.select(User)
         .join(UserRole, UserRole.user_id == User.id)
-        .where(User.active.is_(True), User.is_staff.is_(True), UserRole.role.in_([Role.HANDLER, Role.OFFICE]))
+        .where(User.active.is_(True), User.is_staff.is_(True), UserRole.role == Role.OFFICE)
         .distinct()
         .order_by(User.id)
     ).all()
@@ -59,5 +61,5 @@ def daily_digest() -> dict[str, int]:
 
 JOBS = [
     Job("office.daily_digest", daily_digest, {"trigger": "cron", "hour": 8, "minute": 0},
-        "每个工作日早8点向办理人和办公室发送待办摘要"),
+        "每个工作日早8点向办公室人员发送全平台待办摘要"),
 ]
