@@ -1,0 +1,318 @@
+"""Public FAQ pages, the ask page and the curators' pages."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from interact.faq import services
+from interact.faq.models import FaqEntry, FaqStatus, SynonymGroup
+
+from .conftest import badinput_lines
+
+STAFF_GET = ["/staff/faq", "/staff/faq/new", "/staff/faq/unanswered", "/staff/faq/synonyms", "/staff/faq/categories",
+             "/staff/faq/import"]
+
+
+def entry_form(**overrides):
+    form = {"question": "居住证到期怎么续签？", "phrasings": "居住证过期了怎么办\n居住证签注", "answer_html": "<p>每年签注一次。</p>",
+            "category_id": "", "department_id": "", "keywords": "签注 续签", "review_by": ""}
+    form.update(overrides)
+    return form
+
+
+# ----------------------------------------------------------------------------- permissions
+
+
+@pytest.mark.parametrize("path", STAFF_GET)
+def test_anonymous_goes_to_login(client, roles, path):
+    response = client.get(path)
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+@pytest.mark.parametrize("path", STAFF_GET)
+@pytest.mark.parametrize("who", ["handler_a", "citizen"])
+def test_non_curators_forbidden(client, auth, roles, path, who):
+    auth.login(getattr(roles, who))
+    assert client.get(path).status_code == 403
+
+
+def test_non_curator_cannot_post(client, auth, roles, kb):
+    auth.login(roles.handler_b)  # the handler of the entry's own department
+    assert client.post(f"/staff/faq/{kb[0].id}/withdraw", data={}).status_code == 403
+    assert client.post("/staff/faq/new", data=entry_form()).status_code == 403
+    assert kb[0].status is FaqStatus.PUBLISHED
+
+
+def test_department_curator_cannot_touch_other_departments(client, auth, db, roles, kb, dept_curator):
+    auth.login(dept_curator)
+    entry = kb[0]  # department B
+    assert client.get(f"/staff/faq/{entry.id}").status_code == 403
+    assert client.get(f"/staff/faq/{entry.id}/edit").status_code == 403
+    assert client.post(f"/staff/faq/{entry.id}/withdraw", data={}).status_code == 403
+    assert client.post(f"/staff/faq/{entry.id}/edit", data=entry_form()).status_code == 403
+    # City-wide tables and import are for city-wide curators.
+    assert client.get("/staff/faq/import").status_code == 403
+    assert client.get("/staff/faq/export").status_code == 403
+    response = client.post("/staff/faq/synonyms", data={"terms": "医保 医疗保险"})
+    assert response.status_code == 403
+    db.session.refresh(entry)
+    assert entry.status is FaqStatus.PUBLISHED
+    # Their own list shows only their department's entries.
+    page = client.get("/staff/faq").get_data(as_text=True)
+    assert entry.question not in page
+
+
+@pytest.mark.parametrize("who", ["curator", "office", "admin"])
+def test_curators_office_admin_see_the_pages(client, auth, roles, kb, who):
+    auth.login(getattr(roles, who))
+    for path in STAFF_GET:
+        assert client.get(path).status_code == 200, path
+
+
+# ----------------------------------------------------------------------------- curator flow
+
+
+def test_create_publish_withdraw_through_pages(client, auth, db, roles):
+    auth.login(roles.curator)
+    response = client.post("/staff/faq/new", data=entry_form())
+    assert response.status_code == 302
+    entry = db.session.scalar(db.select(FaqEntry))
+    assert entry.status is FaqStatus.DRAFT and entry.phrasing_texts == ["居住证过期了怎么办", "居住证签注"]
+    assert entry.keywords == "签注 续签"
+    assert client.get(f"/faq/{entry.id}").status_code == 404  # drafts are not public
+    client.post(f"/staff/faq/{entry.id}/publish")
+    db.session.refresh(entry)
+    assert entry.status is FaqStatus.PUBLISHED
+    assert "每年签注一次" in client.get(f"/faq/{entry.id}").get_data(as_text=True)
+    detail = client.get(f"/staff/faq/{entry.id}").get_data(as_text=True)
+    assert "修改记录" in detail and "发布" in detail
+    client.post(f"/staff/faq/{entry.id}/withdraw", data={"note": "政策调整"})
+    db.session.refresh(entry)
+    assert entry.status is FaqStatus.WITHDRAWN
+    assert client.get(f"/faq/{entry.id}").status_code == 404
+
+
+def test_bad_form_is_shown_again_with_input(client, auth, db, roles, kb):
+    auth.login(roles.curator)
+    response = client.post("/staff/faq/new", data=entry_form(question=kb[0].question, answer_html="<p>重复</p>"))
+    assert response.status_code == 409
+    html = response.get_data(as_text=True)
+    assert "已有相同的标准问题" in html and "居住证过期了怎么办" in html
+    response = client.post("/staff/faq/new", data=entry_form(answer_html=""))
+    assert response.status_code == 422
+    assert "请填写答案" in response.get_data(as_text=True)
+    response = client.post("/staff/faq/new", data=entry_form(category_id="999"))
+    assert response.status_code == 422
+    assert db.session.scalar(db.select(db.func.count(FaqEntry.id))) == len(kb)
+
+
+def test_merge_through_page_redirects_public_url(client, auth, db, roles, kb, make_entry):
+    dup = make_entry("怎么提取公积金？", phrasings=["公积金提取流程"])
+    auth.login(roles.curator)
+    response = client.post(f"/staff/faq/{dup.id}/merge", data={"keep_id": kb[0].id})
+    assert response.status_code == 302
+    db.session.refresh(kb[0])
+    assert "公积金提取流程" in kb[0].phrasing_texts
+    public = client.get(f"/faq/{dup.id}")
+    assert public.status_code == 301 and public.headers["Location"].endswith(f"/faq/{kb[0].id}")
+    # Merging into a missing entry is refused with a message, nothing changes.
+    other = make_entry("另一个重复问题？")
+    response = client.post(f"/staff/faq/{other.id}/merge", data={"keep_id": 99999}, follow_redirects=True)
+    assert "不存在" in response.get_data(as_text=True)
+    db.session.refresh(other)
+    assert other.status is FaqStatus.PUBLISHED
+
+
+def test_synonym_and_category_editors(client, auth, db, roles):
+    auth.login(roles.curator)
+    assert client.post("/staff/faq/synonyms", data={"terms": "医保 = 医疗保险"}).status_code == 302
+    group = db.session.scalar(db.select(SynonymGroup))
+    assert group.term_list == ["医保", "医疗保险"]
+    response = client.post("/staff/faq/synonyms", data={"terms": "医保"})
+    assert response.status_code == 422 and "至少要有两个" in response.get_data(as_text=True)
+    client.post(f"/staff/faq/synonyms/{group.id}", data={"terms": "医保 医疗保险 基本医疗保险"})
+    db.session.refresh(group)
+    assert group.term_list == ["医保", "医疗保险", "基本医疗保险"]
+    client.post(f"/staff/faq/synonyms/{group.id}/delete")
+    assert db.session.scalar(db.select(SynonymGroup)) is None
+    assert client.post("/staff/faq/categories", data={"name": "社会保障", "parent_id": "", "sort_order": 10}).status_code == 302
+    top = services.all_categories()[0]
+    client.post("/staff/faq/categories", data={"name": "社保卡", "parent_id": str(top.id), "sort_order": 10})
+    assert [c.path for c, _ in services.category_tree()] == ["社会保障", "社会保障 / 社保卡"]
+    response = client.post(f"/staff/faq/categories/{top.id}/delete", follow_redirects=True)
+    assert "子分类" in response.get_data(as_text=True)
+
+
+def test_unanswered_page_and_actions(client, auth, db, roles, kb):
+    for _ in range(3):
+        services.ask("电动车上牌在哪里办")
+    services.ask("电动自行车怎么上牌照")
+    db.session.commit()
+    auth.login(roles.curator)
+    html = client.get("/staff/faq/unanswered").get_data(as_text=True)
+    assert "电动车上牌在哪里办" in html and "电动自行车怎么上牌照" in html
+    # "新建条目" pre-fills the form with the grouped questions.
+    new = client.get("/staff/faq/new", query_string=[("asked", "电动车上牌在哪里办"), ("asked", "电动自行车怎么上牌照")])
+    page = new.get_data(as_text=True)
+    assert 'value="电动车上牌在哪里办"' in page
+    response = client.post("/staff/faq/new", data=entry_form(
+        question="电动车上牌在哪里办？", phrasings="电动自行车怎么上牌照", answer_html="<p>到车管所。</p>",
+        asked="电动车上牌在哪里办\n电动自行车怎么上牌照"))
+    assert response.status_code == 302
+    assert "电动车上牌在哪里办" not in client.get("/staff/faq/unanswered").get_data(as_text=True)
+
+
+def test_add_phrasings_from_unanswered(client, auth, db, roles, kb):
+    services.ask("社保卡被偷了到哪补")
+    db.session.commit()
+    auth.login(roles.curator)
+    response = client.post("/staff/faq/unanswered/phrasings", data={"entry_id": kb[1].id, "texts": "社保卡被偷了到哪补"})
+    assert response.status_code == 302
+    db.session.refresh(kb[1])
+    assert "社保卡被偷了到哪补" in kb[1].phrasing_texts
+    assert "社保卡被偷了到哪补" not in client.get("/staff/faq/unanswered").get_data(as_text=True)
+
+
+def test_workspace_cards_for_curators(client, auth, db, roles, kb):
+    services.create_draft_entry(question="来信问题", answer_html="<p>答</p>", department_id=None,
+                                source_letter_id=5, actor=roles.office)
+    db.session.commit()
+    auth.login(roles.curator)
+    html = client.get("/staff/").get_data(as_text=True)
+    assert "来信转化的草稿待审核" in html and "本周未命中的问题" in html
+    auth.login(roles.handler_a)
+    assert "来信转化的草稿待审核" not in client.get("/staff/").get_data(as_text=True)
+    auth.login(roles.curator)
+    assert "来信问题" in client.get("/staff/faq?view=letters").get_data(as_text=True)
+
+
+# ----------------------------------------------------------------------------- public pages
+
+
+def test_public_pages(client, db, roles, kb):
+    category = services.save_category(name="住房保障", parent_id=None, actor=roles.curator)
+    services.update_entry(kb[0], services.EntryData(question=kb[0].question, answer_html=kb[0].answer_html,
+                                                    category_id=category.id, department_id=roles.department_b.id),
+                          actor=roles.curator)
+    db.session.commit()
+    index_page = client.get("/faq").get_data(as_text=True)
+    assert "住房保障" in index_page and roles.department_b.name in index_page
+    assert kb[0].question in client.get(f"/faq/category/{category.id}").get_data(as_text=True)
+    assert kb[0].question in client.get(f"/faq/department/{roles.department_b.id}").get_data(as_text=True)
+    assert kb[1].question not in client.get(f"/faq/department/{roles.department_b.id}").get_data(as_text=True)
+    assert kb[4].question in client.get("/faq/search", query_string={"q": "结婚"}).get_data(as_text=True)
+    assert client.get("/faq/category/999").status_code == 404
+    home = client.get("/").get_data(as_text=True)
+    assert "热门问题" in home and "js/faq.js" in home
+
+
+def test_ask_page_without_answer_offers_letter_form(client, db, kb):
+    question = "今年的马拉松比赛什么时候报名"
+    html = client.get("/faq/ask", query_string={"q": question}).get_data(as_text=True)
+    assert "没有找到合适的答案" in html
+    letter = re.search(r'<a class="button" href="([^"]*letters/new\?q=[^"]*)">写信咨询这个问题</a>', html)
+    assert letter is not None
+
+
+def test_ask_page_with_answer(client, db, kb):
+    html = client.get("/faq/ask", query_string={"q": kb[4].question}).get_data(as_text=True)
+    assert "双方带身份证和户口簿" in html
+    assert "匹配度" in html and "这个回答对您有帮助吗" in html
+
+
+def test_ask_page_empty_shows_box(client, db, kb):
+    response = client.get("/faq/ask")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert 'data-suggest="/api/v1/faq/answer"' in html and "没有找到" not in html
+
+
+def test_vote_once_per_browser(client, db, kb):
+    entry = kb[3]
+    client.post(f"/faq/{entry.id}/vote", data={"helpful": "1"})
+    response = client.post(f"/faq/{entry.id}/vote", data={"helpful": "0"}, follow_redirects=True)
+    assert "已经评价过" in response.get_data(as_text=True)
+    db.session.refresh(entry)
+    assert (entry.helpful, entry.not_helpful) == (1, 0)
+    assert client.post(f"/faq/{entry.id}/vote", data={"helpful": "maybe"}).status_code == 303
+    other = client.application.test_client()
+    other.post(f"/faq/{entry.id}/vote", data={"helpful": "0"})
+    db.session.refresh(entry)
+    assert entry.not_helpful == 1
+
+
+def test_vote_on_unpublished_is_404(client, db, make_entry, roles):
+    draft = make_entry("草稿问题？", publish=False)
+    assert client.post(f"/faq/{draft.id}/vote", data={"helpful": "1"}).status_code == 404
+
+
+def test_votes_are_rate_limited(client, app, db, kb):
+    app.config["RATELIMIT_PUBLIC_POST"] = "2 per minute"
+    codes = [client.post(f"/faq/{kb[0].id}/vote", data={"helpful": "1"}).status_code for _ in range(3)]
+    assert codes[-1] == 429
+
+
+def test_csrf_required_on_vote_and_curator_forms(csrf_app, client, auth, db, roles, kb):
+    response = client.post(f"/faq/{kb[0].id}/vote", data={"helpful": "1"})
+    db.session.refresh(kb[0])
+    assert kb[0].helpful == 0 and response.status_code in (303, 400)
+    auth.login(roles.curator)
+    response = client.post(f"/staff/faq/{kb[0].id}/withdraw", data={"note": "x"})
+    db.session.refresh(kb[0])
+    assert kb[0].status is FaqStatus.PUBLISHED
+    # With the token from the page it works.
+    page = client.get(f"/staff/faq/{kb[0].id}").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    client.post(f"/staff/faq/{kb[0].id}/withdraw", data={"note": "x", "csrf_token": token})
+    db.session.refresh(kb[0])
+    assert kb[0].status is FaqStatus.WITHDRAWN
+
+
+# ----------------------------------------------------------------------------- bad input
+
+
+def test_xss_in_answers_is_sanitised(client, auth, db, roles):
+    payloads = badinput_lines("xss-sample.txt")
+    auth.login(roles.curator)
+    for number, payload in enumerate(payloads[:150]):
+        entry = services.create_entry(
+            services.EntryData(question=f"测试问题{number}号", answer_html=f"<p>答案</p>{payload}"), actor=roles.curator)
+        services.publish_entry(entry, actor=roles.curator)
+        stored = entry.answer_html.lower()
+        assert "<script" not in stored and "javascript:" not in stored
+        assert not re.search(r"<[^>]+\son\w+\s*=", stored), payload
+    db.session.commit()
+    for entry in db.session.scalars(db.select(FaqEntry).limit(40)):
+        html = client.get(f"/faq/{entry.id}").get_data(as_text=True).lower()
+        assert "<script>alert" not in html and "onerror=alert" not in html.replace(" ", "")
+
+
+def test_xss_in_questions_is_escaped(client, app, db, kb):
+    app.config["RATELIMIT_FAQ_ASK"] = "100000 per minute"
+    for payload in badinput_lines("xss-sample.txt")[:200]:
+        response = client.get("/faq/ask", query_string={"q": payload})
+        assert response.status_code == 200
+        html = response.get_data(as_text=True)
+        if "<" in payload:
+            assert payload[:200].strip() not in html or "<" not in payload[:200].strip()
+
+
+def test_garbage_questions_never_500(client, app, db, kb):
+    app.config["RATELIMIT_FAQ_ASK"] = "100000 per minute"
+    app.config["RATELIMIT_FAQ_API"] = "100000 per minute"
+    strings = badinput_lines("blns.json") + badinput_lines("sqli-sample.txt")[:100]
+    for text in strings:
+        assert client.get("/faq/ask", query_string={"q": text}).status_code == 200
+        assert client.get("/faq/search", query_string={"q": text}).status_code == 200
+        assert client.get("/api/v1/faq/answer", query_string={"q": text}).status_code in (200, 422)
+    assert db.session.scalar(db.select(db.func.count(FaqEntry.id))) == len(kb)
+
+
+def test_xss_in_curator_question_is_escaped(client, auth, db, roles):
+    auth.login(roles.curator)
+    client.post("/staff/faq/new", data=entry_form(question='<img src=x onerror=alert(1)>怎么办'))
+    entry = db.session.scalar(db.select(FaqEntry))
+    client.post(f"/staff/faq/{entry.id}/publish")
+    html = client.get(f"/faq/{entry.id}").get_data(as_text=True)
+    assert "<img src=x onerror" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
