@@ -12,6 +12,7 @@ from interact.extensions import db
 #: Demo seeders, in dependency order; each module exposes ``seed(context) -> None``.
 DEMO_SEEDERS = [
     "interact.core.demo",
+    "interact.surveys.demo",
     "interact.interviews.demo",
     "interact.letters.demo",
     "interact.faq.demo",
