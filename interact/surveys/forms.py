@@ -42,7 +42,7 @@ class DocumentForm(FlaskForm):
 class OpinionForm(FlaskForm):
     content = TextAreaField("意见建议", validators=[DataRequired("请填写您的意见或建议"),
                                                  Length(max=2000, message="意见不超过2000字")],
-                            render_kw={"rows": 8, "maxlength": 2000})
+                            render_kw={"rows": 8, "maxlength": 2000, "data-count": "1"})
     name = StringField("姓名", validators=[Optional(), Length(max=40, message="不超过40字")],
                        render_kw={"autocomplete": "name"})
     phone = StringField("手机号码", validators=[Optional(), Length(max=20)],
