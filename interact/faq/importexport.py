@@ -211,9 +211,11 @@ def read_rows(path: Path, file_format: str) -> Iterator[tuple[int, dict[str, Any
         except csv.Error as error:
             raise FileProblem(f"CSV 格式有误：{error}") from None
     elif file_format == "xlsx":
+        handle = open(path, "rb")  # a file object: openpyxl would judge a path by its suffix
         try:
-            workbook = load_workbook(path, read_only=True, data_only=True)
+            workbook = load_workbook(handle, read_only=True, data_only=True)
         except Exception:  # openpyxl raises zipfile, KeyError, ValueError … for damaged files
+            handle.close()
             raise FileProblem("无法读取该 Excel 文件，请确认是 .xlsx 格式。") from None
         try:
             sheet = workbook.worksheets[0]
@@ -236,6 +238,7 @@ def read_rows(path: Path, file_format: str) -> Iterator[tuple[int, dict[str, Any
                 yield number, row
         finally:
             workbook.close()
+            handle.close()
     else:
         raise FileProblem("不支持的文件格式。")
 

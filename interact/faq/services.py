@@ -67,7 +67,8 @@ _FILLER = sorted(
     key=len, reverse=True,
 )
 _FILLER_RE = re.compile("|".join(map(re.escape, _FILLER)))
-_SPLIT = re.compile(r"[\s,，、;；=＝|]+")
+_SPLIT = re.compile(r"[\s,，、;；|]+")
+_SYNONYM_SPLIT = re.compile(r"[\s,，、;；=＝|]+")
 
 
 # ----------------------------------------------------------------------------- access
@@ -709,7 +710,7 @@ def category_by_path(path: str) -> FaqCategory | None:
 def parse_synonym_terms(text: str) -> list[str]:
     terms = []
     seen = set()
-    for term in split_terms(text):
+    for term in _SYNONYM_SPLIT.split(text or ""):
         key = match_text(term)
         if key and key not in seen:
             seen.add(key)
