@@ -294,7 +294,7 @@ def get_letter_in_scope(letter_id: int, user) -> Letter:
     return letter
 
 
-def letter_department_id(letter_id: int) -> int | None:
+def letter_department_id(letter_id: int, **_other_url_values) -> int | None:
     """For ``roles_required(department=...)``: the department of a letter in a URL."""
     return db.session.scalar(sa.select(Letter.department_id).where(Letter.id == letter_id))
 
