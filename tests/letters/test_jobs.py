@@ -1,0 +1,58 @@
+"""Deadline sweep and daily digest: notices at the right time, once."""
+from __future__ import annotations
+
+from interact.core.models import Notification
+from interact.extensions import db
+from interact.letters import jobs
+
+
+def _notices(kind: str) -> list[Notification]:
+    return list(db.session.scalars(db.select(Notification).where(Notification.kind == kind)))
+
+
+def test_sweep_warns_then_marks_overdue_once(assigned, roles, frozen):
+    frozen(2026, 3, 2, 9)  # due Monday 9 March
+    letter, _ = assigned()
+    assert jobs.deadline_sweep() == {"warnings": 0, "overdue": 0, "veto": 0}
+    frozen(2026, 3, 6, 10)  # Friday: yellow card
+    assert jobs.deadline_sweep()["warnings"] == 1
+    assert jobs.deadline_sweep()["warnings"] == 0  # idempotent
+    assert [n.user_id for n in _notices("letter.warning")] == [roles.handler_a.id]
+    frozen(2026, 3, 10, 9)  # red card, escalated to the office
+    assert jobs.deadline_sweep()["overdue"] == 1
+    assert jobs.deadline_sweep()["overdue"] == 0
+    recipients = {n.user_id for n in _notices("letter.overdue")}
+    assert recipients == {roles.handler_a.id, roles.office.id}
+    assert letter.overdue_sent_at is not None
+
+
+def test_sweep_flags_three_month_veto(submit, roles, frozen):
+    frozen(2026, 1, 5, 9)
+    letter, _ = submit()
+    frozen(2026, 4, 6, 9)
+    assert jobs.deadline_sweep()["veto"] == 1
+    assert letter.veto_flagged_at is not None
+    assert jobs.deadline_sweep()["veto"] == 0
+    assert [n.user_id for n in _notices("letter.veto")] == [roles.office.id]
+
+
+def test_new_letter_overdue_for_acceptance_goes_to_the_office(submit, roles, frozen):
+    frozen(2026, 3, 2, 9)
+    submit()
+    frozen(2026, 3, 4, 9)
+    jobs.deadline_sweep()
+    assert {n.user_id for n in _notices("letter.overdue")} == {roles.office.id}
+
+
+def test_daily_digest_once_per_working_day(assigned, roles, frozen):
+    frozen(2026, 3, 2, 9)
+    assigned()
+    assert jobs.daily_digest() == {"digests": 1}
+    assert jobs.daily_digest() == {"digests": 0}
+    frozen(2026, 3, 7, 8)  # Saturday
+    assert jobs.daily_digest() == {"digests": 0}
+    assert "1 封" in _notices("letter.digest")[0].title
+
+
+def test_jobs_are_listed():
+    assert {job.id for job in jobs.JOBS} == {"letters.deadline_sweep", "letters.daily_digest"}

@@ -1,0 +1,261 @@
+"""Service rules: submission checks, query codes, the search index, masking, the routing
+suggestion and the figures for the office dashboard."""
+from __future__ import annotations
+
+import json
+from html.parser import HTMLParser
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from interact.core import clock
+from interact.core.errors import InvalidInput, NotFound, PermissionDenied
+from interact.extensions import db
+from interact.letters import search, services
+from interact.letters.models import Letter, LetterChannel, LetterKind, LetterRating, LetterStatus
+from tests.letters.conftest import letter_input
+
+BADINPUT = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "badinput"
+
+
+def test_query_code_is_hashed_and_compared(submit):
+    letter, code = submit()
+    assert code not in letter.query_code_hash and len(letter.query_code_hash) == 64
+    assert services.lookup(f" {letter.number.lower()} ", code.lower()) is letter
+    for number, guess in [(letter.number, ""), (letter.number, code[:-1] + "2"), ("XJ19990101-0001", code), ("", "")]:
+        with pytest.raises(NotFound) as error:
+            services.lookup(number, guess)
+        assert error.value.message == services.LOOKUP_FAILED
+
+
+def test_idempotency_key_returns_the_first_letter(app):
+    first = services.submit_letter(letter_input(), idempotency_key="k1")
+    second = services.submit_letter(letter_input(title="另一个标题也可以"), idempotency_key="k1")
+    assert second.duplicate and second.letter is first.letter and second.query_code is None
+    assert db.session.scalar(db.select(db.func.count(Letter.id))) == 1
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"title": "短"}, "title"),
+        ({"title": "长" * 51}, "title"),
+        ({"body": "太短"}, "body"),
+        ({"body": "字" * 2001}, "body"),
+        ({"name": ""}, "name"),
+        ({"phone": "0571-1234567"}, "phone"),
+        ({"email": "not-an-email"}, "email"),
+        ({"channel": LetterChannel.MAILBOX}, "leader_id"),
+        ({"channel": LetterChannel.FORWARDED}, "channel"),
+        ({"department_id": 99999}, "department_id"),
+    ],
+)
+def test_submission_checks(app, overrides, field):
+    with pytest.raises(InvalidInput) as error:
+        services.submit_letter(letter_input(**overrides))
+    assert field in error.value.fields
+
+
+def test_control_characters_removed_and_phone_normalised(app):
+    result = services.submit_letter(letter_input(title="公积金\x00提取问题", phone="+86 138-1234-5678"))
+    assert result.letter.title == "公积金提取问题" and result.letter.phone == "13812345678"
+
+
+def test_forwarded_letter_only_by_office(app, roles):
+    with pytest.raises(PermissionDenied):
+        services.enter_forwarded_letter(letter_input(), upstream_source="主席信箱", upstream_number="A1",
+                                        upstream_due=None, department_id=None, actor=roles.handler_a)
+    result = services.enter_forwarded_letter(letter_input(), upstream_source="主席信箱", upstream_number="A1",
+                                             upstream_due=None, department_id=None, actor=roles.office)
+    assert result.letter.status is LetterStatus.ACCEPTED and result.letter.channel is LetterChannel.FORWARDED
+
+
+# --- search ---------------------------------------------------------------------------
+
+
+def _titles(query: str, **filters) -> list[str]:
+    page = services.public_letters(services.PublicQuery(q=query, **filters))
+    return [letter.title for letter in page.items]
+
+
+@pytest.fixture
+def published(closed):
+    closed(title="住房公积金提取需要什么材料")
+    closed(title="社保卡丢失后怎么补办", body="社保卡丢了，去哪里补办社保卡，要多长时间？")
+    closed(title="社会保险转移接续问题", body="外地社保关系怎样转入本市？")
+    closed(title="幼儿园入园报名时间", body="请问今年幼儿园什么时候报名？", kind=LetterKind.HELP)
+    closed(title="不公开的公积金来信", publish_consent=False)
+
+
+def test_search_finds_chinese_words_inside_compounds(published):
+    assert _titles("公积金") == ["住房公积金提取需要什么材料"]
+    assert set(_titles("社保")) == {"社保卡丢失后怎么补办", "社会保险转移接续问题"}
+    assert _titles("入园 报名") == ["幼儿园入园报名时间"]
+    assert _titles("火星移民") == []
+
+
+def test_search_ranks_and_filters(published, roles):
+    assert _titles("社保卡")[0] == "社保卡丢失后怎么补办"
+    assert _titles("", kind=LetterKind.HELP) == ["幼儿园入园报名时间"]
+    assert _titles("公积金", department_id=roles.department_b.id) == []
+    assert len(_titles("", month=clock.local_now().strftime("%Y-%m"))) == 4
+    assert _titles("", month="2001-01") == []
+
+
+def test_withdrawn_letter_leaves_the_index(closed, roles):
+    letter, _ = closed(title="公积金贷款额度怎么计算")
+    assert _titles("贷款") == ["公积金贷款额度怎么计算"]
+    services.withdraw_letter(letter, actor=roles.office)
+    assert _titles("贷款") == []
+    services.publish_letter(letter, actor=roles.office)
+    assert _titles("贷款") == ["公积金贷款额度怎么计算"]
+
+
+def test_search_is_an_fts_index_not_like(app):
+    rows = db.session.execute(db.text("SELECT sql FROM sqlite_master WHERE name = 'letter_search'")).scalar()
+    assert "fts5" in rows.lower()
+    expression = search.fts5_expression(search.query_terms("住房公积金"))
+    assert "grams" in expression and "LIKE" not in expression
+
+
+def test_search_expression_survives_syntax_characters(published):
+    for query in ['"', "'", "*", "OR", "NEAR(", "a:b", "公积金\" OR \"x", "(((", "-", "^社保"]:
+        services.public_letters(services.PublicQuery(q=query)).items  # noqa: B018 - must not raise
+
+
+def test_personal_data_is_not_indexed(closed):
+    letter, _ = closed()
+    words, grams = search.document_texts(letter.title, letter.body, letter.answer_html)
+    assert "13812345678" not in words + grams
+
+
+# --- masking ----------------------------------------------------------------------------
+
+
+def test_public_detail_masks_ids_in_body_and_answer(client, assigned, roles):
+    letter, _ = assigned(body="我的身份证号330102199001011234，电话13812345678，邮箱a@b.cn，请帮忙查询。")
+    services.answer_letter(letter, actor=roles.handler_a, answer_html="<p>已联系13812345678本人核实。</p>")
+    services.approve_answer(letter, actor=roles.office, publish=True)
+    db.session.commit()
+    html = client.get(f"/letters/{letter.id}").get_data(as_text=True)
+    for secret in ("330102199001011234", "13812345678", "a@b.cn", "张三丰"):
+        assert secret not in html
+
+
+# --- routing suggestion -----------------------------------------------------------------
+
+
+def test_suggest_department_from_similar_answered_letters(closed, roles):
+    assert services.suggest_department("公积金提取") is None
+    closed(title="住房公积金提取需要什么材料")
+    suggestion = services.suggest_department("提取公积金要带什么")
+    assert suggestion is not None and suggestion[0].id == roles.department_a.id
+    assert services.suggest_department("火星移民政策") is None
+
+
+# --- dashboard figures ------------------------------------------------------------------
+
+
+def test_dashboard_functions(assigned, closed, roles, frozen):
+    frozen(2026, 1, 5, 9)
+    late, _ = assigned()
+    answered, _ = closed()
+    services.rate_letter(answered, LetterRating.SATISFIED)
+    frozen(2026, 1, 20, 9)
+    assert services.overdue_counts_by_department() == {roles.department_a.id: 1}
+    assert services.last_reply_at("consultation") == answered.answered_at
+    assert services.last_reply_at("mailbox") is None
+    performance = services.department_performance(date(2026, 1, 1), date(2026, 1, 31))
+    row = performance[roles.department_a.id]
+    assert row["received"] == 2 and row["answered"] == 1 and row["on_time"] == 1 and row["overdue"] == 1
+    assert row["satisfaction_rate"] == 1.0 and row["avg_workdays"] == 0.0
+    assert services.department_performance(date(2025, 1, 1), date(2025, 1, 31)) == {}
+    assert services.veto_letters() == []
+    frozen(2026, 4, 5, 9)
+    assert services.veto_letters() == [late]
+
+
+def test_three_months_before_clamps_month_end():
+    moment = clock.local_datetime(date(2026, 5, 31), 12)
+    assert clock.to_local(services.three_months_before(moment)).date() == date(2026, 2, 28)
+
+
+# --- bad input --------------------------------------------------------------------------
+
+
+def _badinput(name: str):
+    path = BADINPUT / name
+    if not path.exists():
+        pytest.skip(f"{name} not available")
+    return path
+
+
+def test_naughty_strings_never_cause_errors(app, client):
+    app.config["RATELIMIT_PUBLIC_POST"] = "100000 per minute"
+    strings = json.loads(_badinput("blns.json").read_text(encoding="utf-8"))
+    for i, value in enumerate(strings[:300]):
+        if not isinstance(value, str):
+            continue
+        response = client.post("/letters/new", data={
+            "channel": "consultation", "kind": "consultation", "title": value[:50] or "标题测试",
+            "body": (value + " 请问这个问题怎么处理？") * 1, "name": value[:20] or "某某",
+            "phone": "13812345678", "token": f"blns{i}",
+        })
+        assert response.status_code in (302, 422), (i, value)
+        assert client.get("/letters/", query_string={"q": value[:60]}).status_code == 200
+        assert client.post("/letters/lookup", data={"number": value[:24], "code": value[:16]}).status_code in (404, 422)
+
+
+def test_xss_samples_are_inert_on_every_page(client, roles, auth):
+    samples = [line for line in _badinput("xss-sample.txt").read_text(encoding="utf-8").splitlines() if line.strip()]
+    for i, sample in enumerate(samples[:40]):
+        result = services.submit_letter(letter_input(title=("测试" + sample)[:50], body=("来信内容：" + sample)[:2000],
+                                                     name=sample[:20] or "某"))
+        letter = result.letter
+        services.assign_letter(letter, roles.department_a.id, actor=roles.office)
+        services.answer_letter(letter, actor=roles.handler_a, answer_html="<p>答复</p>" + sample)
+        services.approve_answer(letter, actor=roles.office, publish=True)
+    db.session.commit()
+    auth.login(roles.office)
+    pages = ["/letters/", "/", "/staff/letters/all"]
+    pages += [f"/letters/{letter.id}" for letter in db.session.scalars(db.select(Letter))]
+    pages += [f"/staff/letters/{letter.id}" for letter in db.session.scalars(db.select(Letter).limit(10))]
+    for page in pages:
+        response = client.get(page)
+        assert response.status_code == 200, page
+        _assert_inert(response.get_data(as_text=True), page)
+
+
+class _ActiveContent(HTMLParser):
+    """Collects what a browser would execute: scripts, event handlers, javascript: URLs."""
+
+    def __init__(self):
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.found.append(f"{tag} {name}")
+            if name in ("href", "src", "action", "formaction") and (value or "").strip().lower().startswith(
+                    ("javascript:", "data:text", "vbscript:")):
+                self.found.append(f"{tag} {name}={value}")
+        if tag == "script" and not dict(attrs).get("src", "").startswith("/static/"):
+            self.found.append("inline script")
+        if tag in ("iframe", "object", "embed", "style"):
+            self.found.append(tag)
+
+
+def _assert_inert(html: str, page: str) -> None:
+    parser = _ActiveContent()
+    parser.feed(html)
+    assert parser.found == [], (page, parser.found[:5])
+
+
+def test_sqli_samples_in_filters_and_search(client, closed):
+    closed()
+    samples = [line for line in _badinput("sqli-sample.txt").read_text(encoding="utf-8").splitlines() if line.strip()]
+    for sample in samples[:100]:
+        assert client.get("/letters/", query_string={"q": sample[:60], "department": sample, "month": sample}).status_code == 200
+    assert db.session.scalar(db.select(db.func.count(Letter.id))) == 1
