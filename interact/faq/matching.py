@@ -1,0 +1,936 @@
+"""FAQ matching engine: question -> best knowledge-base entries + answer decision.
+
+Usable without Flask or a database: build a :class:`MatchingEngine` from
+:class:`FaqDoc` objects and call :meth:`MatchingEngine.answer`.
+
+Pipeline for every text (knowledge-base question, similar phrasing, query):
+
+1. :func:`interact.core.textnorm.match_text` (NFKC, traditional -> simplified,
+   lower case, punctuation removed, whitespace collapsed);
+2. synonym canonicalisation: every term of a synonym group is replaced by the
+   group's first term (longest match first, so 住房公积金 is not rewritten
+   when 公积金 is a synonym of it);
+3. jieba segmentation (precise mode) and character bigrams.
+
+Retrieval is BM25 over jieba tokens + character bigrams, stored as a CSR
+inverted index in numpy arrays and scored with one ``np.bincount``; the best
+``CANDIDATES`` rows are re-ranked with rapidfuzz similarities and lexical
+difference features by a small logistic model (pair model).  Each entry's
+score is the best over its standard question and its similar phrasings.
+A second logistic model (decision model) turns the best entry's pair score and
+its margin over the runner-up into the confidence that the best entry answers
+the question; the engine answers when the confidence reaches the threshold.
+
+Both models were fitted on the dev split of the FAQ benchmark with
+``bench/faq_fit.py``; see docs/faq-matching.md for the figures.
+
+Thread-safety: searches never lock.  Every mutation (add/remove/rebuild)
+builds a new immutable snapshot under a lock and swaps one reference, so a
+concurrent search sees either the old or the new index, never a mix.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+import re
+import threading
+import warnings
+from array import array
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Union
+
+import ahocorasick
+import numpy as np
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Indel
+
+from interact.core.textnorm import match_text
+
+with warnings.catch_warnings():
+    # jieba 0.42 still imports pkg_resources-era APIs on some installs.
+    warnings.simplefilter("ignore", DeprecationWarning)
+    import jieba
+
+__all__ = [
+    "FaqDoc",
+    "Match",
+    "Result",
+    "MatchingEngine",
+    "DEFAULT_THRESHOLD",
+    "MAX_QUERY_CHARS",
+]
+
+DocId = Union[int, str]
+
+#: Queries are cut to this many characters before normalisation.  Real
+#: questions are far shorter; the cap bounds the work garbage input can cause.
+MAX_QUERY_CHARS = 200
+#: Knowledge-base texts are cut to this many characters (after normalisation).
+MAX_DOC_CHARS = 300
+#: BM25 candidates (index rows) re-ranked with the pair model.
+CANDIDATES = 16
+#: Query terms whose document frequency exceeds this share of the rows are
+#: skipped during retrieval when the query has enough rarer terms.
+FREQUENT_TERM_SHARE = 0.2
+#: Pending incremental additions are merged into the main index beyond this.
+DELTA_MERGE_MIN = 512
+DELTA_MERGE_SHARE = 0.05
+
+#: Built-in equivalences of interrogative words, applied like the curated
+#: synonyms (the first word of a group is the canonical form).  Citizens and
+#: FAQ authors pick among these freely; they never change what is asked.
+BUILTIN_SYNONYMS: tuple[tuple[str, ...], ...] = (
+    ("怎么", "如何", "怎样", "咋"),
+    ("什么", "啥"),
+    ("为什么", "为啥", "为何"),
+    ("哪里", "哪儿", "何处"),
+)
+
+BM25_K1 = 1.2
+BM25_B = 0.75
+
+# --------------------------------------------------------------------------
+# Fitted model constants.  Obtained with
+#   bench/faq_fit.py --kb shared/data/faqbench/dev/kb.jsonl
+#                    --queries shared/data/faqbench/dev/queries.jsonl
+# (L2 1.0 for the pair model, 0.3 for the decision model; the threshold is
+# the lowest at which <= 5 % of out-of-scope and <= 40 % of hard-negative
+# dev queries are answered, plus 0.02).  Refit whenever a feature changes;
+# docs/faq-matching.md has the figures.
+# --------------------------------------------------------------------------
+
+PAIR_FEATURES = (
+    "bias",
+    "bm25n",
+    "ratio",
+    "partial_ratio",
+    "token_set_ratio",
+    "token_sort_ratio",
+    "bigram_dice",
+    "len_ratio",
+    "q_cover",
+    "c_cover",
+    "q_diff_max",
+    "c_diff_max",
+    "num_mismatch",
+    "neg_mismatch",
+    "exact",
+    "token_indel",
+    "q_len",
+    "q_diff_sum",
+    "c_diff_sum",
+    "sub_diff",
+    "qword_diff",
+    "token_jaccard",
+)
+PAIR_COEF = np.array(
+    [
+        -21.2059,  # bias
+        3.5783,  # bm25n
+        4.2936,  # ratio
+        -1.3862,  # partial_ratio
+        1.4355,  # token_set_ratio
+        3.3892,  # token_sort_ratio
+        -2.8308,  # bigram_dice
+        3.4709,  # len_ratio
+        5.7600,  # q_cover
+        6.2189,  # c_cover
+        0.5088,  # q_diff_max
+        0.2833,  # c_diff_max
+        0.1446,  # num_mismatch
+        0.3183,  # neg_mismatch
+        -2.1814,  # exact
+        -2.3970,  # token_indel
+        3.4272,  # q_len
+        0.6033,  # q_diff_sum
+        0.7480,  # c_diff_sum
+        0.0419,  # sub_diff
+        -0.1264,  # qword_diff
+        -0.0138,  # token_jaccard
+    ]
+)
+
+#: Decision model: the best entry's pair logit, its margin over the runner-up
+#: and its pair features (without the bias).
+DECISION_FEATURES = ("bias", "logit", "margin") + tuple("top_" + f for f in PAIR_FEATURES[1:])
+DECISION_COEF = np.array(
+    [
+        2.7274,  # bias
+        1.0045,  # logit
+        0.0277,  # margin
+        2.5400,  # top_bm25n
+        -2.6545,  # top_ratio
+        1.2779,  # top_partial_ratio
+        -4.3239,  # top_token_set_ratio
+        -0.1955,  # top_token_sort_ratio
+        -2.6482,  # top_bigram_dice
+        -2.6970,  # top_len_ratio
+        -1.7484,  # top_q_cover
+        -0.9106,  # top_c_cover
+        0.4456,  # top_q_diff_max
+        0.0923,  # top_c_diff_max
+        -0.1995,  # top_num_mismatch
+        -1.0535,  # top_neg_mismatch
+        2.1892,  # top_exact
+        2.2493,  # top_token_indel
+        11.8302,  # top_q_len
+        -0.7723,  # top_q_diff_sum
+        -0.2901,  # top_c_diff_sum
+        -0.2513,  # top_sub_diff
+        0.1728,  # top_qword_diff
+        -0.1261,  # top_token_jaccard
+    ]
+)
+
+#: Default answer threshold on the confidence.
+DEFAULT_THRESHOLD = 0.21
+
+
+# --------------------------------------------------------------------------
+# Public data types
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FaqDoc:
+    """One knowledge-base entry as the engine sees it."""
+
+    id: DocId
+    question: str
+    phrasings: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Match:
+    """A ranked entry.  ``score`` is the pair model's probability (0..1) that
+    the entry answers the query; ``matched_text`` is the question or similar
+    phrasing of the entry that matched best."""
+
+    id: DocId
+    score: float
+    matched_text: str
+
+
+@dataclass(frozen=True)
+class Result:
+    """The answer decision for one query.
+
+    ``confidence`` is the decision model's probability (0..1) that ``best``
+    answers the query; ``answered`` is ``confidence >= threshold``.  ``best``
+    is set whenever there is a candidate, answered or not, so a caller can
+    still show "did you mean"; ``related`` holds up to four next entries.
+    """
+
+    answered: bool
+    confidence: float
+    best: Match | None
+    related: list[Match] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------
+# Tokenisation helpers
+# --------------------------------------------------------------------------
+
+_jieba_lock = threading.Lock()
+_jieba_ready = False
+
+
+def _ensure_jieba() -> None:
+    global _jieba_ready
+    if _jieba_ready:
+        return
+    with _jieba_lock:
+        if not _jieba_ready:
+            jieba.setLogLevel(logging.WARNING)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)
+                jieba.initialize()
+            _jieba_ready = True
+
+
+_idf_lock = threading.Lock()
+_ext_idf: dict[str, float] | None = None
+_EXT_IDF_DEFAULT = 12.0  # about jieba's median IDF; used for unknown tokens
+_EXT_IDF_SCALE = 12.0
+
+
+def _external_idf() -> dict[str, float]:
+    """General-corpus IDF of words from jieba's ``analyse/idf.txt``.
+
+    Used for the difference features so that a token's importance does not
+    depend on the size of the knowledge base (a city FAQ may have 100 entries).
+    """
+    global _ext_idf
+    if _ext_idf is not None:
+        return _ext_idf
+    with _idf_lock:
+        if _ext_idf is None:
+            path = os.path.join(os.path.dirname(jieba.__file__), "analyse", "idf.txt")
+            table: dict[str, float] = {}
+            try:
+                with open(path, encoding="utf-8") as fh:
+                    for line in fh:
+                        word, _, value = line.rstrip("\n").rpartition(" ")
+                        if word:
+                            try:
+                                table[word] = float(value)
+                            except ValueError:
+                                continue
+            except OSError:
+                table = {}
+            _ext_idf = table
+    return _ext_idf
+
+
+_NUM_RE = re.compile(r"\d+(?:\.\d+)?|[零一二两三四五六七八九十百千万亿]+")
+# "X不X" / "X没X" questions (是不是, 能不能, 有没有) are not negations.
+_AXA_RE = re.compile(r"(.)[不没]\1")
+_NEG_CHARS = frozenset("不没未无非别莫勿")
+
+
+def _neg_count(compact: str) -> int:
+    s = _AXA_RE.sub("", compact)
+    return sum(1 for ch in s if ch in _NEG_CHARS)
+
+
+def _side_cover(a: _Side, b: _Side) -> tuple[float, float, float]:
+    """How much of text *a*'s tokens text *b* covers, weighted by general IDF.
+
+    A token counts as covered when the other text has it, or has all of its
+    characters (segmentation differences, reordered compounds).  Returns
+    (covered share, largest uncovered weight, total uncovered weight), the
+    weights scaled so that a rare word weighs about 1.
+    """
+    b_set = b.token_set
+    b_chars = b.chars
+    covered = diff_max = 0.0
+    for tok, w in a.weights:
+        if tok in b_set or all(ch in b_chars for ch in tok):
+            covered += w
+        elif w > diff_max:
+            diff_max = w
+    total = a.total_weight
+    if not total:
+        return 0.0, 0.0, 0.0
+    return covered / total, diff_max / _EXT_IDF_SCALE, (total - covered) / _EXT_IDF_SCALE
+
+
+# Kinds of question a text asks (why / where / who / how much / when / which /
+# yes-no / how / what).  Paraphrases usually ask the same kinds; a lexically
+# close question that asks a different kind ("怎么买" vs "怎么样") usually
+# means something else.
+_QWORD_PATTERNS = (
+    ("why", re.compile(r"为什么|为啥|为何|干嘛|怎么会")),
+    ("where", re.compile(r"哪里|哪儿|在哪|何处|去哪|什么地方|哪个地方")),
+    ("who", re.compile(r"谁|哪位")),
+    ("howmuch", re.compile(r"多少|几[个岁年月天次号点元块斤]|价格|价钱|费用|多大|多高|多重|多长")),
+    ("when", re.compile(r"什么时候|何时|几时|多久|多长时间|哪天|哪年")),
+    ("which", re.compile(r"哪个|哪种|哪家|哪款|哪些|哪一|哪部|哪本|什么牌子|哪个牌子")),
+    ("yesno", re.compile(r"吗|是否|是不是|能不能|可不可以|有没有|会不会|要不要|行不行")),
+    ("how", re.compile(r"怎么(?!样)|怎样(?!的)|如何|咋(?!样)|方法|步骤")),
+    ("howis", re.compile(r"怎么样|咋样|好不好|好吗|如何$")),
+    ("what", re.compile(r"什么(?!时候|地方|牌子)|啥(?!时候)|何谓|是指")),
+)
+
+
+def _qword_kinds(compact: str) -> frozenset[str]:
+    return frozenset(kind for kind, pat in _QWORD_PATTERNS if pat.search(compact))
+
+
+@dataclass(frozen=True)
+class _Side:
+    """Everything the pair features need from one text, computed once."""
+
+    tokens: tuple[str, ...]
+    spaced: str
+    compact: str
+    token_set: frozenset[str]
+    chars: frozenset[str]
+    bigrams: frozenset[str]
+    weights: tuple[tuple[str, float], ...]  # distinct tokens with general IDF
+    total_weight: float
+    numbers: frozenset[str]
+    negations: int
+    kinds: frozenset[str]
+
+
+@lru_cache(maxsize=32768)
+def _side_of(spaced: str) -> _Side:
+    """``_Side`` of a segmented text (tokens joined by single spaces).
+
+    Cached: knowledge-base rows come back as candidates again and again.
+    """
+    ext = _external_idf()
+    tokens = tuple(spaced.split(" ")) if spaced else ()
+    compact = "".join(tokens)
+    token_set = frozenset(tokens)
+    weights = tuple((t, ext.get(t, _EXT_IDF_DEFAULT)) for t in dict.fromkeys(tokens))
+    return _Side(
+        tokens=tokens,
+        spaced=spaced,
+        compact=compact,
+        token_set=token_set,
+        chars=frozenset(compact),
+        bigrams=frozenset(_bigrams(compact)),
+        weights=weights,
+        total_weight=sum(w for _, w in weights),
+        numbers=frozenset(_NUM_RE.findall(compact)),
+        negations=_neg_count(compact),
+        kinds=_qword_kinds(compact),
+    )
+
+
+class _Synonyms:
+    """Synonym groups -> canonical term, applied by longest match."""
+
+    def __init__(self, groups: Iterable[Iterable[str]]):
+        canon: dict[str, str] = {}
+        # Merge groups that share a term (union-find over terms).
+        parent: dict[str, str] = {}
+
+        def find(x: str) -> str:
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        order: list[str] = []
+        for group in groups:
+            terms = []
+            for raw in group:
+                t = match_text(str(raw))
+                if t and t not in terms:
+                    terms.append(t)
+            for t in terms:
+                if t not in parent:
+                    parent[t] = t
+                    order.append(t)
+            for t in terms[1:]:
+                ra, rb = find(terms[0]), find(t)
+                if ra != rb:
+                    parent[rb] = ra
+        first_of_root: dict[str, str] = {}
+        for t in order:
+            first_of_root.setdefault(find(t), t)
+        for t in order:
+            c = first_of_root[find(t)]
+            if t != c:
+                canon[t] = c
+        self.mapping = canon
+        self._automaton = None
+        if canon:
+            auto = ahocorasick.Automaton()
+            for term, target in canon.items():
+                auto.add_word(term, (len(term), target))
+            auto.make_automaton()
+            self._automaton = auto
+
+    def apply(self, text: str) -> str:
+        if self._automaton is None or not text:
+            return text
+        out = []
+        pos = 0
+        for end, (length, target) in self._automaton.iter_long(text):
+            start = end - length + 1
+            out.append(text[pos:start])
+            out.append(target)
+            pos = end + 1
+        if pos == 0:
+            return text
+        out.append(text[pos:])
+        return "".join(out)
+
+
+@dataclass(frozen=True)
+class _Text:
+    """A normalised, segmented text."""
+
+    tokens: tuple[str, ...]
+    compact: str
+
+    @property
+    def seg(self) -> str:
+        return " ".join(self.tokens)
+
+
+def _bigrams(compact: str) -> list[str]:
+    if len(compact) < 2:
+        return [compact] if compact else []
+    return [compact[i : i + 2] for i in range(len(compact) - 1)]
+
+
+_BIGRAM_PREFIX = "\x01"
+
+
+def _terms(tokens: Sequence[str], compact: str) -> list[str]:
+    """Index terms of a text: its jieba tokens and its character bigrams."""
+    terms = list(tokens)
+    terms.extend(_BIGRAM_PREFIX + g for g in _bigrams(compact))
+    return terms
+
+
+# --------------------------------------------------------------------------
+# Index segments
+# --------------------------------------------------------------------------
+
+
+class _Segment:
+    """An immutable BM25 inverted index over rows (one row per question or
+    similar phrasing).  Postings are CSR arrays: for term id ``t`` the rows are
+    ``rows[indptr[t]:indptr[t+1]]`` with BM25 term-frequency weights ``w``."""
+
+    __slots__ = ("vocab", "indptr", "rows", "w", "doc_ids", "segs", "texts", "n", "avgdl", "extra")
+
+    def __init__(
+        self,
+        doc_ids: list[DocId],
+        segs: list[str],
+        texts: list[str],
+        extra: list[tuple[str, ...]],
+        avgdl: float | None = None,
+    ):
+        self.doc_ids = doc_ids
+        self.segs = segs  # space-joined tokens per row
+        self.texts = texts  # original text per row (for Match.matched_text)
+        self.extra = extra  # keyword terms per row (retrieval only)
+        self.n = len(segs)
+        vocab: dict[str, int] = {}
+        # array('i') rather than lists: 4 bytes per posting while building.
+        term_ids = array("i")
+        row_ids = array("i")
+        tfs = array("i")
+        lengths = np.zeros(self.n, dtype=np.float32)
+        for r, seg in enumerate(segs):
+            tokens = seg.split(" ") if seg else []
+            counts = Counter(_terms(tokens, seg.replace(" ", "")))
+            counts.update(extra[r])
+            lengths[r] = sum(counts.values())
+            for term, tf in counts.items():
+                tid = vocab.get(term)
+                if tid is None:
+                    tid = len(vocab)
+                    vocab[term] = tid
+                term_ids.append(tid)
+                row_ids.append(r)
+                tfs.append(tf)
+        self.vocab = vocab
+        if avgdl is None:
+            avgdl = float(lengths.mean()) if self.n else 1.0
+        self.avgdl = max(avgdl, 1.0)
+        t = np.frombuffer(term_ids, dtype=np.int32) if term_ids else np.zeros(0, np.int32)
+        order = np.argsort(t, kind="stable")
+        self.rows = (np.frombuffer(row_ids, dtype=np.int32) if row_ids else np.zeros(0, np.int32))[order]
+        tf = (np.frombuffer(tfs, dtype=np.int32) if tfs else np.zeros(0, np.int32))[order].astype(np.float32)
+        del term_ids, row_ids, tfs
+        norm = BM25_K1 * (1.0 - BM25_B + BM25_B * lengths[self.rows] / self.avgdl)
+        self.w = (tf * (BM25_K1 + 1.0) / (tf + norm)).astype(np.float32)
+        counts_per_term = np.bincount(t, minlength=len(vocab)) if len(vocab) else np.zeros(0, np.int64)
+        self.indptr = np.zeros(len(vocab) + 1, dtype=np.int64)
+        np.cumsum(counts_per_term, out=self.indptr[1:])
+
+    def df(self, term: str) -> int:
+        tid = self.vocab.get(term)
+        if tid is None:
+            return 0
+        return int(self.indptr[tid + 1] - self.indptr[tid])
+
+    def top(self, weighted_terms: list[tuple[str, float]], limit: int, alive: np.ndarray | None) -> list[tuple[int, float]]:
+        """The *limit* best rows by BM25: [(row, score)], unordered.
+
+        Only O(postings) work besides one ``bincount``: the rows are picked
+        among the posting entries themselves.  A row occurs at most once per
+        query term, so the best ``limit * len(terms)`` posting entries hold
+        at least *limit* distinct rows.
+        """
+        rows_parts = []
+        w_parts = []
+        for term, idf in weighted_terms:
+            tid = self.vocab.get(term)
+            if tid is None:
+                continue
+            a, b = self.indptr[tid], self.indptr[tid + 1]
+            rows_parts.append(self.rows[a:b])
+            w_parts.append(self.w[a:b] * np.float32(idf))
+        if not rows_parts:
+            return []
+        rows = np.concatenate(rows_parts) if len(rows_parts) > 1 else rows_parts[0]
+        w = np.concatenate(w_parts) if len(w_parts) > 1 else w_parts[0]
+        scores = np.bincount(rows, weights=w, minlength=self.n)
+        vals = scores[rows]
+        if alive is not None:
+            vals = vals * alive[rows]
+        keep = limit * len(rows_parts)
+        if len(vals) > keep:
+            idx = np.argpartition(vals, len(vals) - keep)[len(vals) - keep :]
+            cand = np.unique(rows[idx])
+        else:
+            cand = np.unique(rows)
+        cvals = scores[cand]
+        if alive is not None:
+            cvals = cvals * alive[cand]
+        if len(cand) > limit:
+            sel = np.argpartition(cvals, len(cand) - limit)[len(cand) - limit :]
+            cand, cvals = cand[sel], cvals[sel]
+        return [(r, v) for r, v in zip(cand.tolist(), cvals.tolist()) if v > 0.0]
+
+
+@dataclass(frozen=True)
+class _State:
+    """One immutable snapshot of the index."""
+
+    main: _Segment
+    delta: _Segment
+    main_alive: np.ndarray  # bool per main row
+    # doc id -> ("main"|"delta", row indices)
+    locations: dict[DocId, tuple[str, tuple[int, ...]]]
+    docs: dict[DocId, FaqDoc]
+    # Pending rows of the delta segment, kept to rebuild it cheaply.
+    delta_rows: tuple[tuple[DocId, str, str, tuple[str, ...]], ...]
+
+    @property
+    def n_rows(self) -> int:
+        return self.main.n + self.delta.n
+
+
+def _empty_segment(avgdl: float | None = None) -> _Segment:
+    return _Segment([], [], [], [], avgdl)
+
+
+# --------------------------------------------------------------------------
+# Engine
+# --------------------------------------------------------------------------
+
+
+#: Margin assumed when a query has a single candidate, and the margin cap.
+MARGIN_CAP = 10.0
+
+
+def decision_features(pair_features: np.ndarray, logit: float, rival_logit: float) -> np.ndarray:
+    """Decision-model input for a candidate (DECISION_FEATURES order)."""
+    margin = max(min(logit - rival_logit, MARGIN_CAP), -MARGIN_CAP)
+    return np.concatenate(([1.0, logit, margin], pair_features[1:]))
+
+
+def _sigmoid(z: float) -> float:
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1.0 + e)
+
+
+@dataclass
+class _Candidate:
+    doc_id: DocId
+    text: str
+    logit: float
+    features: np.ndarray
+
+
+class MatchingEngine:
+    """FAQ matching engine.  See the module docstring."""
+
+    def __init__(
+        self,
+        docs: Iterable[FaqDoc] = (),
+        synonyms: Iterable[Iterable[str]] = (),
+        threshold: float | None = None,
+    ):
+        _ensure_jieba()
+        _external_idf()
+        self.threshold = DEFAULT_THRESHOLD if threshold is None else float(threshold)
+        self._synonyms = _Synonyms((*BUILTIN_SYNONYMS, *synonyms))
+        self._lock = threading.Lock()
+        self._state = self._build_state(list(docs))
+
+    # ---------------------------------------------------------------- text
+
+    def _analyse(self, text: str, limit: int) -> _Text:
+        t = match_text(text[: limit * 2])[:limit]
+        t = self._synonyms.apply(t)
+        if not t:
+            return _Text((), "")
+        tokens = tuple(tok for tok in jieba.lcut(t) if tok.strip())
+        return _Text(tokens, "".join(tokens))
+
+    def _doc_rows(self, doc: FaqDoc) -> list[tuple[DocId, str, str, tuple[str, ...]]]:
+        keywords: list[str] = []
+        for kw in doc.keywords:
+            keywords.extend(self._analyse(str(kw), 50).tokens)
+        extra = tuple(dict.fromkeys(keywords))
+        rows = []
+        seen: set[str] = set()
+        for text in (doc.question, *doc.phrasings):
+            if not isinstance(text, str):
+                continue
+            an = self._analyse(text, MAX_DOC_CHARS)
+            if not an.tokens or an.compact in seen:
+                continue
+            seen.add(an.compact)
+            rows.append((doc.id, an.seg, text, extra))
+        return rows
+
+    # --------------------------------------------------------------- build
+
+    @staticmethod
+    def _segment_from_rows(rows, avgdl: float | None = None) -> _Segment:
+        return _Segment(
+            [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows], [r[3] for r in rows], avgdl
+        )
+
+    def _state_from_rows(self, docs: dict[DocId, FaqDoc], rows: list) -> _State:
+        main = self._segment_from_rows(rows)
+        locations: dict[DocId, list[int]] = {}
+        for i, r in enumerate(rows):
+            locations.setdefault(r[0], []).append(i)
+        return _State(
+            main=main,
+            delta=_empty_segment(main.avgdl),
+            main_alive=np.ones(main.n, dtype=bool),
+            locations={k: ("main", tuple(v)) for k, v in locations.items()},
+            docs=docs,
+            delta_rows=(),
+        )
+
+    def _build_state(self, docs: list[FaqDoc]) -> _State:
+        by_id: dict[DocId, FaqDoc] = {}
+        for d in docs:
+            by_id[d.id] = d  # last one wins, like an update
+        rows = []
+        for d in by_id.values():
+            rows.extend(self._doc_rows(d))
+        return self._state_from_rows(by_id, rows)
+
+    def rebuild(self, docs: Iterable[FaqDoc], synonyms: Iterable[Iterable[str]] | None = None) -> None:
+        """Replace the whole index (and optionally the synonym table).
+
+        The new index is built off to the side and swapped in atomically;
+        searches running meanwhile use the old one.
+        """
+        docs = list(docs)
+        with self._lock:
+            if synonyms is not None:
+                self._synonyms = _Synonyms((*BUILTIN_SYNONYMS, *synonyms))
+            self._state = self._build_state(docs)
+
+    def _all_rows(self, state: _State) -> list:
+        rows = []
+        for i in range(state.main.n):
+            if state.main_alive[i]:
+                m = state.main
+                rows.append((m.doc_ids[i], m.segs[i], m.texts[i], m.extra[i]))
+        rows.extend(state.delta_rows)
+        return rows
+
+    def _without(self, state: _State, doc_id: DocId) -> tuple[np.ndarray, tuple, bool]:
+        """Alive mask and delta rows of *state* with *doc_id* removed."""
+        loc = state.locations.get(doc_id)
+        alive = state.main_alive
+        delta_rows = state.delta_rows
+        if loc is None:
+            return alive, delta_rows, False
+        where, _ = loc
+        if where == "main":
+            alive = alive.copy()
+            alive[list(loc[1])] = False
+        else:
+            delta_rows = tuple(r for r in delta_rows if r[0] != doc_id)
+        return alive, delta_rows, True
+
+    def _state_with(self, state: _State, docs: dict, alive: np.ndarray, delta_rows: tuple) -> _State:
+        main = state.main
+        limit = max(DELTA_MERGE_MIN, int(DELTA_MERGE_SHARE * main.n))
+        dead = int(main.n - alive.sum())
+        if len(delta_rows) > limit or dead > max(DELTA_MERGE_MIN, main.n // 4):
+            rows = [
+                (main.doc_ids[i], main.segs[i], main.texts[i], main.extra[i]) for i in range(main.n) if alive[i]
+            ]
+            rows.extend(delta_rows)
+            return self._state_from_rows(docs, rows)
+        delta = self._segment_from_rows(list(delta_rows), main.avgdl)
+        locations = {k: v for k, v in state.locations.items() if v[0] == "main" and k in docs}
+        for k, v in list(locations.items()):
+            if not alive[v[1][0]]:
+                del locations[k]
+        dloc: dict[DocId, list[int]] = {}
+        for i, r in enumerate(delta_rows):
+            dloc.setdefault(r[0], []).append(i)
+        for k, v in dloc.items():
+            locations[k] = ("delta", tuple(v))
+        return _State(main, delta, alive, locations, docs, delta_rows)
+
+    def add(self, doc: FaqDoc) -> None:
+        """Add an entry, or replace the entry with the same id (update)."""
+        rows = tuple(self._doc_rows(doc))
+        with self._lock:
+            state = self._state
+            alive, delta_rows, _ = self._without(state, doc.id)
+            docs = dict(state.docs)
+            docs[doc.id] = doc
+            self._state = self._state_with(state, docs, alive, delta_rows + rows)
+
+    update = add
+
+    def remove(self, doc_id: DocId) -> bool:
+        """Remove an entry; returns False if it was not indexed."""
+        with self._lock:
+            state = self._state
+            alive, delta_rows, found = self._without(state, doc_id)
+            if not found and doc_id not in state.docs:
+                return False
+            docs = dict(state.docs)
+            docs.pop(doc_id, None)
+            self._state = self._state_with(state, docs, alive, delta_rows)
+            return True
+
+    def __len__(self) -> int:
+        return len(self._state.docs)
+
+    def __contains__(self, doc_id: object) -> bool:
+        return doc_id in self._state.docs
+
+    # -------------------------------------------------------------- search
+
+    def _retrieve(self, state: _State, q: _Text, limit: int) -> list[tuple[str, int, float]]:
+        """Top BM25 rows: (segment name, row, score)."""
+        n_total = state.n_rows
+        if n_total == 0 or not q.tokens:
+            return []
+        counts = Counter(_terms(q.tokens, q.compact))
+        weighted = []
+        for term, qtf in counts.items():
+            df = state.main.df(term) + state.delta.df(term)
+            if df == 0:
+                continue
+            idf = math.log(1.0 + (n_total - df + 0.5) / (df + 0.5))
+            weighted.append((term, idf * qtf, df))
+        if not weighted:
+            return []
+        cutoff = FREQUENT_TERM_SHARE * n_total
+        rare = [w for w in weighted if w[2] <= cutoff]
+        if len(rare) >= 3:
+            weighted = rare
+        pairs = [(t, w) for t, w, _ in weighted]
+        out: list[tuple[str, int, float]] = []
+        for name, seg, alive in (("main", state.main, state.main_alive), ("delta", state.delta, None)):
+            if seg.n:
+                out.extend((name, r, v) for r, v in seg.top(pairs, limit, alive))
+        out.sort(key=lambda x: -x[2])
+        return out[:limit]
+
+    def _self_bm25(self, state: _State, q: _Text) -> float:
+        """BM25 of the query against itself (normaliser for bm25n)."""
+        n_total = max(state.n_rows, 1)
+        counts = Counter(_terms(q.tokens, q.compact))
+        length = sum(counts.values())
+        avgdl = state.main.avgdl if state.main.n else state.delta.avgdl
+        total = 0.0
+        for term, tf in counts.items():
+            df = state.main.df(term) + state.delta.df(term)
+            idf = math.log(1.0 + (n_total - df + 0.5) / (df + 0.5))
+            norm = BM25_K1 * (1.0 - BM25_B + BM25_B * length / avgdl)
+            total += tf * idf * tf * (BM25_K1 + 1.0) / (tf + norm)
+        return total
+
+    @staticmethod
+    def _pair_features(q: _Side, c: _Side, bm25n: float) -> np.ndarray:
+        """Features of one (query, candidate row) pair, in PAIR_FEATURES order."""
+        q_cover, q_diff, q_dsum = _side_cover(q, c)
+        c_cover, c_diff, c_dsum = _side_cover(c, q)
+        qb, cb = q.bigrams, c.bigrams
+        dice = 2.0 * len(qb & cb) / (len(qb) + len(cb)) if qb and cb else 0.0
+        qc, cc = q.compact, c.compact
+        lq, lc = len(qc), len(cc)
+        qk, ck = q.kinds, c.kinds
+        return np.array(
+            [
+                1.0,
+                min(bm25n, 1.5),
+                fuzz.ratio(qc, cc) / 100.0,
+                fuzz.partial_ratio(qc, cc) / 100.0,
+                fuzz.token_set_ratio(q.spaced, c.spaced) / 100.0,
+                fuzz.token_sort_ratio(q.spaced, c.spaced) / 100.0,
+                dice,
+                min(lq, lc) / max(lq, lc, 1),
+                q_cover,
+                c_cover,
+                q_diff,
+                c_diff,
+                1.0 if q.numbers != c.numbers else 0.0,
+                1.0 if q.negations != c.negations else 0.0,
+                1.0 if qc == cc else 0.0,
+                Indel.normalized_similarity(q.tokens, c.tokens),
+                math.log1p(lq) / 5.0,
+                min(q_dsum, 3.0),
+                min(c_dsum, 3.0),
+                min(q_diff, c_diff),
+                len(qk ^ ck) / max(len(qk | ck), 1),
+                len(q.token_set & c.token_set) / max(len(q.token_set | c.token_set), 1),
+            ]
+        )
+
+    def _scored_rows(self, query: str) -> list[tuple[DocId, str, np.ndarray]]:
+        """Retrieved rows with their pair features: (doc id, row text, features)."""
+        if not isinstance(query, str) or not query:
+            return []
+        state = self._state
+        q = self._analyse(query, MAX_QUERY_CHARS)
+        hits = self._retrieve(state, q, CANDIDATES)
+        if not hits:
+            return []
+        self_score = self._self_bm25(state, q) or 1.0
+        qside = _side_of(q.seg)
+        out = []
+        for name, row, score in hits:
+            seg = state.main if name == "main" else state.delta
+            feats = self._pair_features(qside, _side_of(seg.segs[row]), score / self_score)
+            out.append((seg.doc_ids[row], seg.texts[row], feats))
+        return out
+
+    def _candidates(self, query: str) -> list[_Candidate]:
+        """Re-ranked candidates, one per entry (its best row), best first."""
+        best: dict[DocId, _Candidate] = {}
+        for doc_id, text, feats in self._scored_rows(query):
+            logit = float(feats @ PAIR_COEF)
+            prev = best.get(doc_id)
+            if prev is None or logit > prev.logit:
+                best[doc_id] = _Candidate(doc_id, text, logit, feats)
+        return sorted(best.values(), key=lambda c: -c.logit)
+
+    def search(self, query: str, k: int = 5) -> list[Match]:
+        """Entries ranked best first (at most *k*), scored like :meth:`answer`."""
+        cands = self._candidates(query)[: max(int(k), 0)]
+        if not cands:
+            return []
+        return [Match(c.doc_id, s, c.text) for c, s in zip(cands, self._confidences(cands))]
+
+    @staticmethod
+    def _confidences(cands: list[_Candidate]) -> list[float]:
+        """Decision-model probability for each candidate: the probability
+        that this entry answers the query, given its features and its margin
+        over the best other candidate."""
+        out = []
+        for i, c in enumerate(cands):
+            if len(cands) == 1:
+                rival = c.logit - MARGIN_CAP
+            else:
+                rival = cands[1].logit if i == 0 else cands[0].logit
+            x = decision_features(c.features, c.logit, rival)
+            out.append(_sigmoid(float(x @ DECISION_COEF)))
+        return out
+
+    def answer(self, query: str) -> Result:
+        """The answer / no-answer decision (used by the web layer and the
+        benchmark alike).  ``confidence`` equals ``best.score``."""
+        cands = self._candidates(query)[:5]
+        if not cands:
+            return Result(False, 0.0, None, [])
+        scores = self._confidences(cands)
+        matches = [Match(c.doc_id, s, c.text) for c, s in zip(cands, scores)]
+        conf = scores[0]
+        return Result(conf >= self.threshold, conf, matches[0], matches[1:])

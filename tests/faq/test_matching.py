@@ -1,0 +1,288 @@
+"""Tests for the FAQ matching engine (no Flask, no database)."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from interact.faq.matching import (
+    DEFAULT_THRESHOLD,
+    MAX_QUERY_CHARS,
+    FaqDoc,
+    Match,
+    MatchingEngine,
+    Result,
+)
+
+BADINPUT = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "badinput"
+
+KB = [
+    FaqDoc(1, "如何提取住房公积金？", ("住房公积金怎么提取",), ("公积金提取",)),
+    FaqDoc(2, "居民身份证丢失后如何补办？", ("身份证丢了怎么补办",)),
+    FaqDoc(3, "新生儿如何办理医疗保险参保登记？"),
+    FaqDoc(4, "个体工商户营业执照怎么办理？"),
+    FaqDoc(5, "申请公共租赁住房需要什么条件？"),
+    FaqDoc(6, "机动车驾驶证到期了如何换证？"),
+    FaqDoc(7, "退休人员基本养老金每月什么时候发放？"),
+    FaqDoc(8, "办理居住证需要提交哪些材料？"),
+    FaqDoc(9, "失业保险金怎么申领？"),
+    FaqDoc(10, "残疾人证怎么办理？"),
+]
+SYNONYMS = [["住房公积金", "公积金"], ["医疗保险", "医保"], ["居民身份证", "身份证"]]
+
+
+@pytest.fixture(scope="module")
+def engine() -> MatchingEngine:
+    return MatchingEngine(KB, synonyms=SYNONYMS)
+
+
+def test_result_shape(engine):
+    res = engine.answer("办理居住证需要哪些材料")
+    assert isinstance(res, Result)
+    assert isinstance(res.best, Match)
+    assert 0.0 <= res.confidence <= 1.0
+    assert res.confidence == res.best.score
+    assert len(res.related) <= 4
+    assert res.best.id not in {m.id for m in res.related}
+    assert all(0.0 <= m.score <= 1.0 for m in res.related)
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("办理居住证需要哪些材料", 8),
+        ("居住证办理需要提交什么材料", 8),
+        ("失业保险金如何申领", 9),
+        ("新生儿怎么办理医保参保登记", 3),
+        ("驾驶证到期如何换证", 6),
+    ],
+)
+def test_paraphrase_is_answered_with_the_right_entry(engine, query, expected):
+    res = engine.answer(query)
+    assert res.answered, res
+    assert res.best.id == expected
+    assert res.confidence >= engine.threshold
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["今天天气怎么样", "小区噪音扰民怎么投诉", "怎么办理护照", "如何办理出生证明", "公积金贷款利率是多少"],
+)
+def test_unrelated_question_gets_no_answer(engine, query):
+    res = engine.answer(query)
+    assert not res.answered
+    assert res.confidence < engine.threshold
+
+
+def test_exact_question_is_answered_confidently(engine):
+    res = engine.answer("新生儿如何办理医疗保险参保登记？")
+    assert res.answered and res.best.id == 3
+    assert res.confidence > 0.5
+
+
+def test_similar_phrasing_is_matched_and_reported(engine):
+    res = engine.answer("身份证丢了怎么补办")
+    assert res.answered and res.best.id == 2
+    assert res.best.matched_text == "身份证丢了怎么补办"
+
+
+def test_synonym_short_form_finds_entry_written_with_long_form():
+    plain = MatchingEngine([d for d in KB if d.id != 1] + [FaqDoc(1, "如何提取住房公积金？")])
+    with_syn = MatchingEngine([d for d in KB if d.id != 1] + [FaqDoc(1, "如何提取住房公积金？")], synonyms=SYNONYMS)
+    q = "怎么提取公积金"
+    r_syn = with_syn.answer(q)
+    assert r_syn.best.id == 1
+    assert r_syn.answered
+    assert r_syn.confidence > plain.answer(q).confidence
+
+
+def test_synonym_without_shared_characters():
+    docs = [FaqDoc("a", "城乡居民医疗保险怎么缴费？"), FaqDoc("b", "城乡居民养老保险怎么缴费？")]
+    with_syn = MatchingEngine(docs, synonyms=[["医疗保险", "医保"]])
+    res = with_syn.answer("城乡居民医保怎么缴费")
+    assert res.best.id == "a"
+    assert res.answered
+
+
+def test_synonym_groups_sharing_a_term_are_merged():
+    eng = MatchingEngine([FaqDoc(1, "居民身份证怎么补办")], synonyms=[["居民身份证", "身份证"], ["身份证", "二代证"]])
+    assert eng.answer("二代证怎么补办").best.id == 1
+    assert eng.answer("二代证怎么补办").answered
+
+
+def test_traditional_and_full_width_queries(engine):
+    res = engine.answer("身份證丟失後如何補辦？")
+    assert res.answered and res.best.id == 2
+    res = engine.answer("ＡＢＣ办理居住证需要哪些材料")
+    assert res.best.id == 8
+
+
+def test_search_ranks_and_limits(engine):
+    matches = engine.search("怎么办理", k=3)
+    assert 1 <= len(matches) <= 3
+    assert len({m.id for m in matches}) == len(matches)
+    assert engine.search("怎么办理", k=0) == []
+    top = engine.search("残疾人证如何办理", k=5)
+    assert top[0].id == 10
+
+
+def test_incremental_add_update_remove():
+    eng = MatchingEngine(KB[:5], synonyms=SYNONYMS)
+    q = "残疾人证如何办理"
+    assert eng.answer(q).best is None or eng.answer(q).best.id != 10
+    assert not eng.answer(q).answered
+
+    eng.add(FaqDoc(10, "残疾人证怎么办理？"))
+    assert 10 in eng and len(eng) == 6
+    res = eng.answer(q)
+    assert res.answered and res.best.id == 10
+
+    # update: same id, new text -> the old text no longer matches it
+    eng.add(FaqDoc(10, "老年人优待证怎么申请？"))
+    assert len(eng) == 6
+    assert not eng.answer(q).answered
+    res = eng.answer("老年人优待证如何申请")
+    assert res.answered and res.best.id == 10
+
+    assert eng.remove(10) is True
+    assert eng.remove(10) is False
+    assert 10 not in eng
+    assert all(m.id != 10 for m in eng.search("老年人优待证如何申请"))
+
+    # entries of the initial build can be updated and removed too
+    eng.remove(1)
+    assert all(m.id != 1 for m in eng.search("如何提取住房公积金"))
+    eng.update(FaqDoc(2, "出入境通行证怎么办理？"))
+    assert eng.answer("出入境通行证如何办理").best.id == 2
+
+
+def test_many_incremental_adds_merge_into_the_main_index():
+    eng = MatchingEngine()
+    for i in range(600):
+        eng.add(FaqDoc(i, f"第{i}号窗口的办公时间是什么时候？"))
+    assert len(eng) == 600
+    eng.add(FaqDoc("x", "残疾人证怎么办理？"))
+    assert eng.answer("残疾人证如何办理").best.id == "x"
+    eng.remove("x")
+    assert "x" not in eng
+
+
+def test_rebuild_swaps_the_whole_index(engine):
+    eng = MatchingEngine(KB)
+    eng.rebuild([FaqDoc(100, "老年人优待证怎么申请？")])
+    assert len(eng) == 1
+    assert eng.answer("老年人优待证如何申请").best.id == 100
+    assert eng.answer("残疾人证如何办理").best is None or not eng.answer("残疾人证如何办理").answered
+    eng.rebuild(KB, synonyms=SYNONYMS)
+    assert eng.answer("怎么提取公积金").best.id == 1
+
+
+def test_search_during_rebuild_is_safe():
+    eng = MatchingEngine(KB)
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def reader():
+        try:
+            while not stop.is_set():
+                eng.answer("办理居住证需要哪些材料")
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    t = threading.Thread(target=reader)
+    t.start()
+    try:
+        for i in range(30):
+            eng.add(FaqDoc(f"n{i}", f"第{i}项新业务怎么办理？"))
+            eng.remove(f"n{i}")
+        eng.rebuild(KB)
+    finally:
+        stop.set()
+        t.join()
+    assert errors == []
+
+
+def test_threshold_is_configurable():
+    strict = MatchingEngine(KB, threshold=0.99)
+    lenient = MatchingEngine(KB, threshold=0.0)
+    assert not strict.answer("居住证办理需要提交什么材料").answered
+    assert lenient.answer("居住证办理需要提交什么材料").answered
+    assert MatchingEngine(KB).threshold == DEFAULT_THRESHOLD
+
+
+def test_empty_engine_and_empty_docs():
+    eng = MatchingEngine()
+    assert eng.answer("公积金怎么提取") == Result(False, 0.0, None, [])
+    assert eng.search("公积金") == []
+    eng2 = MatchingEngine([FaqDoc(1, ""), FaqDoc(2, "！！！")])
+    assert not eng2.answer("！！！").answered
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        " ",
+        "？？？！！！",
+        "😀😀😀",
+        "a" * 5000,
+        "公积金" * 2000,
+        "' OR 1=1 --",
+        "<script>alert(1)</script>",
+        "\x00\x01\x02",
+        "\ud800",
+        None,
+        12345,
+    ],
+)
+def test_garbage_input_is_not_answered(engine, query):
+    res = engine.answer(query)  # type: ignore[arg-type]
+    assert isinstance(res, Result)
+    if query not in ("公积金" * 2000,):
+        assert not res.answered
+
+
+def test_long_query_is_capped_and_fast(engine):
+    engine.answer("预热")
+    start = time.perf_counter()
+    engine.answer("如何提取住房公积金" * 1000)
+    assert time.perf_counter() - start < 0.5
+    assert MAX_QUERY_CHARS <= 500
+
+
+def _bad_strings() -> list[str]:
+    out: list[str] = []
+    blns = BADINPUT / "blns.json"
+    if blns.exists():
+        out.extend(s for s in json.loads(blns.read_text(encoding="utf-8")) if isinstance(s, str))
+    for name in ("xss-sample.txt", "sqli-sample.txt"):
+        path = BADINPUT / name
+        if path.exists():
+            out.extend(path.read_text(encoding="utf-8", errors="replace").splitlines())
+    return out
+
+
+def test_naughty_strings_never_raise(engine):
+    strings = _bad_strings()
+    if not strings:
+        pytest.skip("shared/data/badinput is not available")
+    start = time.perf_counter()
+    for s in strings:
+        res = engine.answer(s)
+        assert not res.answered, s
+        engine.search(s, k=3)
+    assert (time.perf_counter() - start) / len(strings) < 0.05
+
+
+def test_naughty_strings_as_knowledge_base_entries():
+    strings = _bad_strings()
+    if not strings:
+        pytest.skip("shared/data/badinput is not available")
+    eng = MatchingEngine(FaqDoc(i, s, (s[::-1],), (s[:10],)) for i, s in enumerate(strings[:300]))
+    assert eng.answer("公积金怎么提取").confidence < 0.5
+    eng.add(FaqDoc("z", strings[0]))
+    eng.remove("z")
