@@ -1,0 +1,111 @@
+"""Evaluate the FAQ matching engine on a knowledge base + labelled queries.
+
+    PYTHONPATH=. .venv/bin/python bench/faq_eval.py \
+        --kb ../shared/data/faqbench/dev/kb.jsonl \
+        --queries ../shared/data/faqbench/dev/queries.jsonl
+
+Every query goes through ``MatchingEngine.answer`` -- the same decision the
+web layer uses.  The last line printed is one JSON object:
+
+- ``top1`` / ``recall3``: over queries with gold ids, the share whose best
+  entry (resp. one of the best three) is gold;
+- ``correct_answered``: share of gold queries answered with a gold entry;
+- ``hard_negative_answered`` / ``citizen_out_of_scope_answered``: share of
+  those queries answered at all;
+- ``latency_ms`` p50/p95/p99 of ``answer``, ``build_s`` (index build),
+  ``peak_rss_mb`` (ru_maxrss of the process), ``entries``, ``queries``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from interact.faq.matching import FaqDoc, MatchingEngine  # noqa: E402
+
+DATA = ROOT.parent / "shared" / "data" / "faqbench"
+
+
+def load_jsonl(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def peak_rss_mb() -> float:
+    # ru_maxrss is in KiB on Linux.
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def percentiles(samples_s: list[float]) -> dict[str, float]:
+    if not samples_s:
+        return {"p50": 0.0, "p95": 0.0, "p99": 0.0}
+    ms = np.asarray(samples_s) * 1000.0
+    return {p: round(float(np.percentile(ms, int(p[1:]))), 3) for p in ("p50", "p95", "p99")}
+
+
+def run(kb_path: Path, queries_path: Path, threshold: float | None = None) -> dict:
+    kb = load_jsonl(kb_path)
+    queries = load_jsonl(queries_path)
+    docs = [FaqDoc(e["id"], e["question"]) for e in kb]
+
+    t0 = time.perf_counter()
+    engine = MatchingEngine(docs, threshold=threshold)
+    build_s = time.perf_counter() - t0
+    engine.answer("预热")  # first-call costs (lazy tables) are not query latency
+
+    n_gold = top1 = recall3 = correct = 0
+    answered_by_kind: dict[str, list[int]] = {}
+    latencies = []
+    for q in queries:
+        t = time.perf_counter()
+        res = engine.answer(q["query"])
+        latencies.append(time.perf_counter() - t)
+        gold = set(q["gold"])
+        ranked = ([res.best.id] if res.best else []) + [m.id for m in res.related]
+        if gold:
+            n_gold += 1
+            top1 += bool(ranked[:1] and ranked[0] in gold)
+            recall3 += bool(gold.intersection(ranked[:3]))
+            correct += bool(res.answered and res.best is not None and res.best.id in gold)
+        answered_by_kind.setdefault(q.get("kind", ""), []).append(int(res.answered))
+
+    def share(kind: str) -> float:
+        v = answered_by_kind.get(kind, [])
+        return round(sum(v) / len(v), 4) if v else 0.0
+
+    return {
+        "top1": round(top1 / n_gold, 4) if n_gold else 0.0,
+        "recall3": round(recall3 / n_gold, 4) if n_gold else 0.0,
+        "correct_answered": round(correct / n_gold, 4) if n_gold else 0.0,
+        "hard_negative_answered": share("hard_negative"),
+        "citizen_out_of_scope_answered": share("citizen_out_of_scope"),
+        "latency_ms": percentiles(latencies),
+        "build_s": round(build_s, 3),
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+        "entries": len(kb),
+        "queries": len(queries),
+    }
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description="FAQ matching benchmark (quality + latency).")
+    ap.add_argument("--kb", type=Path, default=DATA / "dev" / "kb.jsonl")
+    ap.add_argument("--queries", type=Path, default=DATA / "dev" / "queries.jsonl")
+    ap.add_argument("--threshold", type=float, default=None, help="override the engine's default threshold")
+    args = ap.parse_args(argv)
+    print(json.dumps(run(args.kb, args.queries, args.threshold), ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,244 @@
+"""Fit the FAQ matching models (pair model, decision model, threshold).
+
+Reproduces the constants PAIR_COEF, DECISION_COEF and DEFAULT_THRESHOLD in
+interact/faq/matching.py from the dev split of the FAQ benchmark:
+
+    PYTHONPATH=. .venv/bin/python bench/faq_fit.py \
+        --kb ../shared/data/faqbench/dev/kb.jsonl \
+        --queries ../shared/data/faqbench/dev/queries.jsonl
+
+1. Every query is run through the engine's retrieval (BM25 top rows) and the
+   pair features of every retrieved row are computed with the engine's own
+   code (``MatchingEngine._scored_rows``), so the features cannot drift from
+   what the engine computes at run time.
+2. Pair (ranking) model: L2-regularised logistic regression over the rows of
+   the queries that have gold entries, label = the row's entry is gold.
+3. Decision model: logistic regression over the best entry's pair logit, its
+   margin over the runner-up and its pair features (``decision_features``),
+   label = the query is a paraphrase whose best entry is gold.  Every query
+   kind takes part, so hard negatives and out-of-scope questions teach it
+   when not to answer.
+4. Threshold: the lowest confidence at which citizen_out_of_scope queries
+   answered <= 5 % and hard negatives answered <= 40 %, plus a safety margin.
+5. Two-fold cross-validation by qid (fit on one half, evaluate on the other)
+   for an honest estimate of generalisation.
+
+The script prints the constants to paste into matching.py and the in-sample
+and held-half figures as JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from interact.faq import matching  # noqa: E402
+from interact.faq.matching import FaqDoc, MatchingEngine  # noqa: E402
+
+DATA = ROOT.parent / "shared" / "data" / "faqbench"
+
+OOS_MAX = 0.05
+HN_MAX = 0.40
+#: Added to the threshold found on the fitting data, so that a held-out split
+#: with slightly different score distributions still meets the limits.
+THRESHOLD_MARGIN = 0.02
+
+
+def load_jsonl(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, sample_weight=None, iters: int = 50) -> np.ndarray:
+    """Newton-Raphson logistic regression; column 0 is the (unpenalised) bias."""
+    n, d = x.shape
+    w = np.zeros(d)
+    sw = np.ones(n) if sample_weight is None else sample_weight
+    reg = np.full(d, l2)
+    reg[0] = 0.0
+    for _ in range(iters):
+        z = x @ w
+        p = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+        g = x.T @ (sw * (p - y)) + reg * w
+        h = (x * (sw * p * (1 - p))[:, None]).T @ x + np.diag(reg) + 1e-9 * np.eye(d)
+        step = np.linalg.solve(h, g)
+        w -= step
+        if np.max(np.abs(step)) < 1e-8:
+            break
+    return w
+
+
+class QueryData:
+    """Features of one query's retrieved rows."""
+
+    __slots__ = ("qid", "kind", "gold", "doc_ids", "feats", "labels")
+
+    def __init__(self, qid, kind, gold, doc_ids, feats, labels):
+        self.qid = qid
+        self.kind = kind
+        self.gold = gold
+        self.doc_ids = doc_ids
+        self.feats = feats
+        self.labels = labels
+
+
+def collect(engine: MatchingEngine, queries: list[dict]) -> list[QueryData]:
+    out = []
+    d = len(matching.PAIR_FEATURES)
+    for q in queries:
+        rows = engine._scored_rows(q["query"])
+        gold = set(q["gold"])
+        doc_ids = [r[0] for r in rows]
+        feats = np.array([r[2] for r in rows]) if rows else np.zeros((0, d))
+        labels = np.array([1.0 if i in gold else 0.0 for i in doc_ids])
+        out.append(QueryData(q["qid"], q["kind"], gold, doc_ids, feats, labels))
+    return out
+
+
+def fit_pair(data: list[QueryData], l2: float) -> np.ndarray:
+    xs = [qd.feats for qd in data if qd.gold and len(qd.doc_ids)]
+    ys = [qd.labels for qd in data if qd.gold and len(qd.doc_ids)]
+    return fit_logistic(np.vstack(xs), np.concatenate(ys), l2=l2)
+
+
+def ranked(qd: QueryData, pair_coef: np.ndarray) -> list[tuple[object, float, int]]:
+    """(doc id, logit, row) per entry, best first (an entry's best row)."""
+    if not qd.doc_ids:
+        return []
+    logits = qd.feats @ pair_coef
+    best: dict[object, tuple[float, int]] = {}
+    for row, (doc_id, z) in enumerate(zip(qd.doc_ids, logits)):
+        if doc_id not in best or z > best[doc_id][0]:
+            best[doc_id] = (float(z), row)
+    return sorted(((d, z, r) for d, (z, r) in best.items()), key=lambda t: -t[1])
+
+
+def decision_rows(data: list[QueryData], pair_coef: np.ndarray):
+    """Decision features of each query's best entry (None without
+    candidates), labels, and the top-3 entry ids."""
+    feats, labels, tops = [], [], []
+    for qd in data:
+        r = ranked(qd, pair_coef)
+        if not r:
+            feats.append(None)
+            labels.append(0.0)
+            tops.append([])
+            continue
+        doc, z1, row = r[0]
+        z2 = r[1][1] if len(r) > 1 else z1 - matching.MARGIN_CAP
+        feats.append(matching.decision_features(qd.feats[row], z1, z2))
+        labels.append(1.0 if doc in qd.gold else 0.0)
+        tops.append([d for d, _, _ in r[:3]])
+    return feats, np.array(labels), tops
+
+
+def fit_decision(feats, labels, l2: float) -> np.ndarray:
+    idx = [i for i, f in enumerate(feats) if f is not None]
+    return fit_logistic(np.array([feats[i] for i in idx]), labels[idx], l2=l2)
+
+
+def confidences(feats, coef: np.ndarray) -> np.ndarray:
+    out = np.zeros(len(feats))
+    for i, f in enumerate(feats):
+        if f is not None:
+            out[i] = 1.0 / (1.0 + np.exp(-float(f @ coef)))
+    return out
+
+
+def choose_threshold(data: list[QueryData], conf: np.ndarray) -> float:
+    """Lowest threshold meeting the OOS and HN limits."""
+    oos = np.array([c for qd, c in zip(data, conf) if qd.kind == "citizen_out_of_scope"])
+    hn = np.array([c for qd, c in zip(data, conf) if qd.kind == "hard_negative"])
+    for t in np.round(np.arange(0.05, 0.99, 0.005), 3):
+        if (oos >= t).mean() <= OOS_MAX and (hn >= t).mean() <= HN_MAX:
+            return float(t)
+    return 0.99
+
+
+def evaluate(data: list[QueryData], pair_coef, dec_coef, threshold: float) -> dict:
+    feats, labels, tops = decision_rows(data, pair_coef)
+    conf = confidences(feats, dec_coef)
+    answered = conf >= threshold
+    gold_idx = [i for i, qd in enumerate(data) if qd.gold]
+    res = {
+        "top1": float(np.mean([bool(tops[i]) and tops[i][0] in data[i].gold for i in gold_idx])),
+        "recall3": float(np.mean([bool(set(tops[i]) & data[i].gold) for i in gold_idx])),
+        "correct_answered": float(np.mean([answered[i] and labels[i] == 1.0 for i in gold_idx])),
+    }
+    for kind in ("hard_negative", "citizen_out_of_scope"):
+        idx = [i for i, qd in enumerate(data) if qd.kind == kind]
+        res[f"{kind}_answered"] = float(np.mean(answered[idx])) if idx else 0.0
+    res["threshold"] = threshold
+    return res
+
+
+def fit_all(data: list[QueryData], l2_pair: float, l2_dec: float):
+    pair = fit_pair(data, l2_pair)
+    feats, labels, _ = decision_rows(data, pair)
+    dec = fit_decision(feats, labels, l2_dec)
+    thr = choose_threshold(data, confidences(feats, dec))
+    return pair, dec, thr
+
+
+def half_of(qid: str) -> int:
+    return hashlib.sha1(qid.encode("utf-8")).digest()[0] & 1
+
+
+def fmt(name: str, arr: np.ndarray, names: tuple[str, ...]) -> str:
+    lines = [f"{name} = np.array(", "    ["]
+    lines += [f"        {v:.4f},  # {n}" for v, n in zip(arr, names)]
+    lines += ["    ]", ")"]
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--kb", type=Path, default=DATA / "dev" / "kb.jsonl")
+    ap.add_argument("--queries", type=Path, default=DATA / "dev" / "queries.jsonl")
+    ap.add_argument("--l2-pair", type=float, default=1.0)
+    ap.add_argument("--l2-decision", type=float, default=0.3)
+    args = ap.parse_args(argv)
+
+    kb = load_jsonl(args.kb)
+    queries = load_jsonl(args.queries)
+    t0 = time.perf_counter()
+    engine = MatchingEngine(FaqDoc(e["id"], e["question"]) for e in kb)
+    print(f"built index of {len(kb)} entries in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
+    t0 = time.perf_counter()
+    data = collect(engine, queries)
+    print(f"features of {len(data)} queries in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
+
+    pair, dec, thr = fit_all(data, args.l2_pair, args.l2_decision)
+    thr_final = round(min(thr + THRESHOLD_MARGIN, 0.99), 3)
+    report = {"in_sample": evaluate(data, pair, dec, thr_final), "cross_validated": {}}
+
+    halves = [[qd for qd in data if half_of(qd.qid) == h] for h in (0, 1)]
+    cv = []
+    for h in (0, 1):
+        p, d, t = fit_all(halves[h], args.l2_pair, args.l2_decision)
+        cv.append(evaluate(halves[1 - h], p, d, round(min(t + THRESHOLD_MARGIN, 0.99), 3)))
+    report["cross_validated"] = {
+        k: float(np.mean([c[k] for c in cv])) for k in cv[0]
+    }
+    report["cross_validated_folds"] = cv
+
+    print("# paste into interact/faq/matching.py")
+    print(fmt("PAIR_COEF", pair, matching.PAIR_FEATURES))
+    print(fmt("DECISION_COEF", dec, matching.DECISION_FEATURES))
+    print(f"DEFAULT_THRESHOLD = {thr_final}")
+    print(json.dumps(report, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

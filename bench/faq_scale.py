@@ -1,0 +1,116 @@
+"""Latency and memory of the FAQ matching engine on a large knowledge base.
+
+    PYTHONPATH=. .venv/bin/python bench/faq_scale.py \
+        --kb ../shared/data/faqbench/scale/kb.jsonl \
+        --queries ../shared/data/faqbench/dev/queries.jsonl --sample 3000
+
+Builds the index over every entry of ``--kb`` (135k questions in the scale
+set), then times ``MatchingEngine.answer`` on a random sample of the queries
+(fixed seed) in this one process.  It also times incremental updates (add,
+update, remove) and a rebuild of 100 entries.  The last line printed is one
+JSON object: ``build_s``, ``latency_ms`` p50/p95/p99/max, ``peak_rss_mb``
+(ru_maxrss), ``rss_before_build_mb``, ``add_ms``, ``remove_ms``,
+``rebuild_100_s``, ``entries``, ``queries``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from interact.faq.matching import FaqDoc, MatchingEngine  # noqa: E402
+
+DATA = ROOT.parent / "shared" / "data" / "faqbench"
+
+
+def load_jsonl(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description="FAQ matching latency/memory at scale.")
+    ap.add_argument("--kb", type=Path, default=DATA / "scale" / "kb.jsonl")
+    ap.add_argument("--queries", type=Path, default=DATA / "dev" / "queries.jsonl")
+    ap.add_argument("--sample", type=int, default=3000, help="number of queries timed (0 = all)")
+    ap.add_argument("--seed", type=int, default=7)
+    args = ap.parse_args(argv)
+
+    queries = [q["query"] for q in load_jsonl(args.queries)]
+    if args.sample and args.sample < len(queries):
+        queries = random.Random(args.seed).sample(queries, args.sample)
+    kb = load_jsonl(args.kb)
+    docs = [FaqDoc(e["id"], e["question"]) for e in kb]
+    del kb
+    # The engine's lazy tables (jieba, IDF) are loaded by a tiny engine first
+    # so that build_s measures the index build itself.
+    MatchingEngine([FaqDoc(0, "预热")]).answer("预热")
+    rss_before = rss_mb()
+
+    t0 = time.perf_counter()
+    engine = MatchingEngine(docs)
+    build_s = time.perf_counter() - t0
+
+    lat = []
+    for q in queries:
+        t = time.perf_counter()
+        engine.answer(q)
+        lat.append(time.perf_counter() - t)
+    ms = np.asarray(lat) * 1000.0
+
+    t = time.perf_counter()
+    for i in range(20):
+        engine.add(FaqDoc(f"bench-new-{i}", f"新增的测试问题第{i}条如何办理"))
+    add_ms = (time.perf_counter() - t) / 20 * 1000.0
+    t = time.perf_counter()
+    for i in range(20):
+        engine.add(FaqDoc(docs[i].id, docs[i].question + "？"))
+    update_ms = (time.perf_counter() - t) / 20 * 1000.0
+    t = time.perf_counter()
+    for i in range(20):
+        engine.remove(f"bench-new-{i}")
+    remove_ms = (time.perf_counter() - t) / 20 * 1000.0
+
+    small = MatchingEngine()
+    t = time.perf_counter()
+    small.rebuild(docs[:100])
+    rebuild_100_s = time.perf_counter() - t
+
+    out = {
+        "build_s": round(build_s, 2),
+        "latency_ms": {
+            "p50": round(float(np.percentile(ms, 50)), 3),
+            "p95": round(float(np.percentile(ms, 95)), 3),
+            "p99": round(float(np.percentile(ms, 99)), 3),
+            "max": round(float(ms.max()), 3),
+        },
+        "peak_rss_mb": round(rss_mb(), 1),
+        "rss_before_build_mb": round(rss_before, 1),
+        "add_ms": round(add_ms, 2),
+        "update_ms": round(update_ms, 2),
+        "remove_ms": round(remove_ms, 2),
+        "rebuild_100_s": round(rebuild_100_s, 4),
+        "entries": len(docs),
+        "queries": len(queries),
+    }
+    print(json.dumps(out, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
