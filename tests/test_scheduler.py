@@ -244,3 +244,31 @@ def test_daily_digest_once_per_day(app, db, roles, frozen, monkeypatch):
 def test_daily_digest_skips_holidays(app, db, roles, frozen):
     frozen(2026, 10, 1, 8)  # National Day
     assert office_jobs.daily_digest() == {"skipped_non_workday": 1}
+
+
+def test_letters_sweep_twice_notifies_once_in_inbox_and_mail(app, db, roles, smtp, frozen):
+    """The acceptance walk-through: past a letter's due date the sweep notifies the handler in
+    the inbox and by e-mail; a second run adds nothing."""
+    letters = pytest.importorskip("interact.letters.models")
+    if scheduler.get_job("letters.deadline_sweep") is None:
+        pytest.skip("letters jobs not installed")
+    roles.handler_a.email = "handler_a@example.gov.cn"
+    frozen(2026, 6, 15, 10)
+    db.session.add(letters.Letter(
+        number="ZX2026060001", channel=letters.LetterChannel.CONSULTATION, kind=letters.LetterKind.CONSULTATION,
+        status=letters.LetterStatus.ASSIGNED, title="社保转移咨询", body="内容", name="张三", phone="13900000000",
+        query_code_hash="x" * 64, department_id=roles.department_a.id,
+        submitted_at=datetime(2026, 6, 1, 2, tzinfo=timezone.utc), assigned_at=datetime(2026, 6, 1, 3, tzinfo=timezone.utc),
+        due_at=datetime(2026, 6, 8, 15, 59, tzinfo=timezone.utc),
+    ))
+    db.session.commit()
+    sweep, mail = scheduler.get_job("letters.deadline_sweep"), scheduler.get_job("notify.send_mail")
+    assert scheduler.run_job(app, sweep).outcome is JobOutcome.OK
+    scheduler.run_job(app, mail)
+    inbox_after_first = notify.unread_count(roles.handler_a)
+    mails_after_first = len(smtp.messages)
+    assert inbox_after_first >= 1 and mails_after_first == inbox_after_first
+    assert scheduler.run_job(app, sweep).outcome is JobOutcome.OK
+    scheduler.run_job(app, mail)
+    assert notify.unread_count(roles.handler_a) == inbox_after_first
+    assert len(smtp.messages) == mails_after_first
