@@ -262,13 +262,18 @@ def published_letters():
 @bp.get("/stats/letters")
 def letter_stats():
     month = stats.parse_month(request.args.get("month"))
-    report = stats.monthly_report(month, department_id=_int_arg("department_id"))
-    return {
-        **report.as_dict(),
-        "month_label": report.month_label,
-        "by_kind": [row.as_dict() for row in stats.kind_rows(month)],
-        "by_channel": [row.as_dict() for row in stats.channel_rows(month)],
-    }
+    department_id = _int_arg("department_id")
+
+    def build() -> dict:
+        report = stats.monthly_report(month, department_id=department_id)
+        return {
+            **report.as_dict(),
+            "month_label": report.month_label,
+            "by_kind": [row.as_dict() for row in stats.kind_rows(month)],
+            "by_channel": [row.as_dict() for row in stats.channel_rows(month)],
+        }
+
+    return stats.cached(("api", month, department_id), build)
 
 
 # --- OpenAPI ----------------------------------------------------------------------------

@@ -62,7 +62,7 @@ def _department_arg() -> int | None:
     return int(raw)
 
 
-def _report_from_args() -> tuple[stats.StatsReport, str | None, int]:
+def _report_from_args(build=stats.monthly_report) -> tuple[stats.StatsReport, str | None, int]:
     """The report the query asks for; a bad argument falls back to the current month
     with the error message (the page is re-shown with a 422)."""
     typed_month = (request.args.get("month") or "").strip()[:20]
@@ -70,8 +70,8 @@ def _report_from_args() -> tuple[stats.StatsReport, str | None, int]:
         month = stats.parse_month(typed_month)
         department_id = _department_arg()
     except InvalidInput as error:
-        return stats.monthly_report(), error.message, 422
-    return stats.monthly_report(month, department_id=department_id), None, 200
+        return build(None), error.message, 422
+    return build(month, department_id=department_id), None, 200
 
 
 def _department_name(report: stats.StatsReport, departments) -> str | None:
@@ -85,12 +85,12 @@ def _department_name(report: stats.StatsReport, departments) -> str | None:
 
 @bp.get("/letters/stats", endpoint="stats")
 def stats_page():
-    report, error, status = _report_from_args()
+    report, error, status = _report_from_args(stats.cached_monthly_report)
     departments = active_departments()
     return render_template(
         "letters/stats.html", report=report, error=error, departments=departments,
         typed_month=(request.args.get("month") or "")[:20], department_name=_department_name(report, departments),
-        limits=workflow.reply_limits(), kind_labels=KIND_LABELS,
+        limits=workflow.reply_limits(), kind_labels=KIND_LABELS, cache_minutes=stats.cache_seconds() // 60,
     ), status
 
 

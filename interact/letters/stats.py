@@ -23,11 +23,13 @@ from __future__ import annotations
 import csv
 import io
 import re
+import time
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 import sqlalchemy as sa
+from flask import current_app
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
@@ -47,6 +49,12 @@ from interact.letters.models import (
 UNROUTED_LABEL = "未转办（含不予受理）"
 #: How many months the trend covers (ending with the chosen month).
 TREND_MONTHS = 12
+#: Seconds the public figures are reused per process (config ``LETTER_STATS_CACHE_SECONDS``;
+#: 0 computes every request). The trend reads a year of letters, which at 100,000 letters
+#: costs more than a page may take; five minutes old statistics are fine for the public.
+DEFAULT_CACHE_SECONDS = 300
+_CACHE_MAX_ENTRIES = 512
+T = TypeVar("T")
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
 
 
@@ -280,6 +288,37 @@ def monthly_report(month: str | None = None, *, department_id: int | None = None
     trend = month_rows(months_ending(month, trend_months), department_id=department_id) if trend_months else []
     return StatsReport(month=month, department_id=department_id, departments=departments,
                        total=total_of(departments), trend=trend)
+
+
+def cache_seconds() -> int:
+    return int(current_app.config.get("LETTER_STATS_CACHE_SECONDS", DEFAULT_CACHE_SECONDS) or 0)
+
+
+def cached(key: tuple, build: Callable[[], T]) -> T:
+    """``build()`` reused for :func:`cache_seconds` in this application (per process).
+
+    The key includes today's date, so a cached value never crosses midnight.
+    """
+    seconds = cache_seconds()
+    if seconds <= 0:
+        return build()
+    cache: dict = current_app.extensions.setdefault("letter_stats_cache", {})
+    full_key = key + (clock.today(),)
+    hit = cache.get(full_key)
+    now = time.monotonic()
+    if hit is not None and now - hit[0] < seconds:
+        return hit[1]
+    value = build()
+    if len(cache) >= _CACHE_MAX_ENTRIES:
+        cache.clear()
+    cache[full_key] = (now, value)
+    return value
+
+
+def cached_monthly_report(month: str | None = None, *, department_id: int | None = None) -> StatsReport:
+    """:func:`monthly_report` for the public page and the API (see :func:`cached`)."""
+    month = parse_month(month)
+    return cached(("report", month, department_id), lambda: monthly_report(month, department_id=department_id))
 
 
 def kind_rows(month: str) -> list[StatsRow]:

@@ -256,3 +256,28 @@ def test_exports_neutralise_formulas(app, client, auth, roles, make_department, 
                                             ("\tx", "'\tx"), ("市人社局", "市人社局"), (5, 5)])
 def test_spreadsheet_safe(value, expected):
     assert stats.spreadsheet_safe(value) == expected
+
+
+def test_public_figures_are_cached_per_app(march, app, client, roles):
+    def received():
+        html = client.get("/letters/stats?month=2026-03").get_data(as_text=True)
+        return re.search(r"<dt>收到来信</dt><dd>(\d+) 件</dd>", html).group(1)
+
+    assert received() == "6"
+    api = client.get("/api/v1/stats/letters?month=2026-03").get_json()
+    assert api["total"]["received"] == 6
+    services.submit_letter(_another_march_letter())
+    db.session.commit()
+    assert stats.monthly_report("2026-03").total.received == 7  # the service is always live
+    assert received() == "6"  # the public page reuses its figures …
+    assert client.get("/api/v1/stats/letters?month=2026-03").get_json()["total"]["received"] == 6
+    app.config["LETTER_STATS_CACHE_SECONDS"] = 0  # … until they expire
+    assert received() == "7"
+    assert client.get("/api/v1/stats/letters?month=2026-03").get_json()["total"]["received"] == 7
+
+
+def _another_march_letter():
+    from interact.letters.models import LetterChannel, LetterKind
+
+    return services.LetterInput(channel=LetterChannel.CONSULTATION, kind=LetterKind.HELP, title="又一封三月的来信",
+                                body="请问这件事情应该找哪个部门办理？", name="王五", phone="13900001111")
