@@ -195,19 +195,13 @@ def _flags():
     }
 
 
+#: The summed flags, in the order :func:`_row` reads them after the count.
+_SUMMED = ("rejected", "answered", "on_time", "overdue", "workdays", "rated", "satisfied")
+
+
 def _aggregates(source) -> list:
     """``count, sum(flag)…`` over a selectable that has the :func:`_flags` columns."""
-    c = source.c
-    return [
-        sa.func.count(),
-        sa.func.coalesce(sa.func.sum(c.rejected), 0),
-        sa.func.coalesce(sa.func.sum(c.answered), 0),
-        sa.func.coalesce(sa.func.sum(c.on_time), 0),
-        sa.func.coalesce(sa.func.sum(c.overdue), 0),
-        sa.func.coalesce(sa.func.sum(c.workdays), 0),
-        sa.func.coalesce(sa.func.sum(c.rated), 0),
-        sa.func.coalesce(sa.func.sum(c.satisfied), 0),
-    ]
+    return [sa.func.count()] + [sa.func.coalesce(sa.func.sum(source.c[name]), 0) for name in _SUMMED]
 
 
 def _row(key: str, label: str, values, department_id: int | None = None) -> StatsRow:
@@ -247,18 +241,26 @@ def department_rows(start: datetime, end: datetime, *, department_id: int | None
 
 
 def month_rows(months: list[str], *, department_id: int | None = None) -> list[StatsRow]:
-    """One row per month of ``months`` (ascending, consecutive), zero rows included.
+    """One row per month of ``months`` (zero rows included).
 
-    The month of each letter is a ``CASE`` over the months' UTC bounds, so the query is
-    the same on SQLite and PostgreSQL and uses the ``submitted_at`` index for the range.
+    One statement: a ``UNION ALL`` of one aggregate per month over its ``submitted_at``
+    range (an index range scan each). On SQLite this is about twice as fast as grouping
+    a year of letters by a ``CASE`` month expression, and it is the same SQL on
+    PostgreSQL.
     """
     if not months:
         return []
-    bounds = [month_bounds(m) for m in months]
-    bucket = sa.case(*((Letter.submitted_at < end, label) for label, (_s, end) in zip(months, bounds)),
-                     else_=None)
+    flags = _flags()
     where = (Letter.department_id == department_id,) if department_id else ()
-    found = {values[0]: values[1:] for values in _grouped(bucket, bounds[0][0], bounds[-1][1], where=where)}
+    parts = []
+    for month in months:
+        start, end = month_bounds(month)
+        parts.append(
+            sa.select(sa.literal(month).label("grp"), sa.func.count(),
+                      *(sa.func.coalesce(sa.func.sum(flags[name]), 0) for name in _SUMMED))
+            .where(Letter.submitted_at >= start, Letter.submitted_at < end, *where)
+        )
+    found = {row[0]: row[1:] for row in db.session.execute(sa.union_all(*parts))}
     return [_row(m, month_label(m), found.get(m, (0,) * 8)) for m in months]
 
 
