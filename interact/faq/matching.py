@@ -360,7 +360,7 @@ class _Side:
     kinds: frozenset[str]
 
 
-@lru_cache(maxsize=32768)
+@lru_cache(maxsize=4096)
 def _side_of(spaced: str) -> _Side:
     """``_Side`` of a segmented text (tokens joined by single spaces).
 
@@ -482,10 +482,16 @@ def _terms(tokens: Sequence[str], compact: str) -> list[str]:
 
 class _Segment:
     """An immutable BM25 inverted index over rows (one row per question or
-    similar phrasing).  Postings are CSR arrays: for term id ``t`` the rows are
-    ``rows[indptr[t]:indptr[t+1]]`` with BM25 term-frequency weights ``w``."""
+    similar phrasing).
 
-    __slots__ = ("vocab", "indptr", "rows", "w", "doc_ids", "segs", "texts", "n", "avgdl", "extra")
+    Terms are identified by their 64-bit ``hash()`` (the index lives in one
+    process, so the per-process hash seed does not matter) kept in a sorted
+    array, which takes a fraction of the memory of a dict of strings.
+    Postings are CSR arrays: for term number ``t`` the rows are
+    ``rows[indptr[t]:indptr[t+1]]`` with BM25 term-frequency weights ``w``.
+    """
+
+    __slots__ = ("keys", "indptr", "rows", "w", "doc_ids", "segs", "texts", "n", "avgdl", "extra")
 
     def __init__(
         self,
@@ -500,9 +506,8 @@ class _Segment:
         self.texts = texts  # original text per row (for Match.matched_text)
         self.extra = extra  # keyword terms per row (retrieval only)
         self.n = len(segs)
-        vocab: dict[str, int] = {}
-        # array('i') rather than lists: 4 bytes per posting while building.
-        term_ids = array("i")
+        # array() rather than lists: 8 + 4 + 4 bytes per posting while building.
+        keys = array("q")
         row_ids = array("i")
         tfs = array("i")
         lengths = np.zeros(self.n, dtype=np.float32)
@@ -512,36 +517,42 @@ class _Segment:
             counts.update(extra[r])
             lengths[r] = sum(counts.values())
             for term, tf in counts.items():
-                tid = vocab.get(term)
-                if tid is None:
-                    tid = len(vocab)
-                    vocab[term] = tid
-                term_ids.append(tid)
+                keys.append(hash(term))
                 row_ids.append(r)
                 tfs.append(tf)
-        self.vocab = vocab
         if avgdl is None:
             avgdl = float(lengths.mean()) if self.n else 1.0
         self.avgdl = max(avgdl, 1.0)
-        t = np.frombuffer(term_ids, dtype=np.int32) if term_ids else np.zeros(0, np.int32)
-        order = np.argsort(t, kind="stable")
+        k = np.frombuffer(keys, dtype=np.int64) if keys else np.zeros(0, np.int64)
+        order = np.argsort(k, kind="stable")
+        k = k[order]
         self.rows = (np.frombuffer(row_ids, dtype=np.int32) if row_ids else np.zeros(0, np.int32))[order]
         tf = (np.frombuffer(tfs, dtype=np.int32) if tfs else np.zeros(0, np.int32))[order].astype(np.float32)
-        del term_ids, row_ids, tfs
+        del keys, row_ids, tfs, order
         norm = BM25_K1 * (1.0 - BM25_B + BM25_B * lengths[self.rows] / self.avgdl)
         self.w = (tf * (BM25_K1 + 1.0) / (tf + norm)).astype(np.float32)
-        counts_per_term = np.bincount(t, minlength=len(vocab)) if len(vocab) else np.zeros(0, np.int64)
-        self.indptr = np.zeros(len(vocab) + 1, dtype=np.int64)
-        np.cumsum(counts_per_term, out=self.indptr[1:])
+        starts = np.flatnonzero(np.diff(k)) + 1 if len(k) else np.zeros(0, np.int64)
+        self.indptr = np.concatenate(([0], starts, [len(k)])).astype(np.int64) if len(k) else np.zeros(1, np.int64)
+        self.keys = k[self.indptr[:-1]] if len(k) else np.zeros(0, np.int64)
 
-    def df(self, term: str) -> int:
-        tid = self.vocab.get(term)
-        if tid is None:
-            return 0
-        return int(self.indptr[tid + 1] - self.indptr[tid])
+    def lookup(self, hashes: np.ndarray) -> np.ndarray:
+        """Term numbers of the given term hashes (-1 where absent)."""
+        if not len(self.keys):
+            return np.full(len(hashes), -1, dtype=np.int64)
+        pos = np.searchsorted(self.keys, hashes)
+        pos[pos >= len(self.keys)] = 0
+        return np.where(self.keys[pos] == hashes, pos, -1)
 
-    def top(self, weighted_terms: list[tuple[str, float]], limit: int, alive: np.ndarray | None) -> list[tuple[int, float]]:
-        """The *limit* best rows by BM25: [(row, score)], unordered.
+    def dfs(self, tids: np.ndarray) -> np.ndarray:
+        """Document frequency of each term number (0 for -1)."""
+        if not len(self.keys):
+            return np.zeros(len(tids), dtype=np.int64)
+        safe = np.maximum(tids, 0)
+        return np.where(tids >= 0, self.indptr[safe + 1] - self.indptr[safe], 0)
+
+    def top(self, tids: np.ndarray, weights: np.ndarray, limit: int, alive: np.ndarray | None) -> list[tuple[int, float]]:
+        """The *limit* best rows by BM25 for the query terms *tids* with
+        weights *weights* (idf x query tf): [(row, score)], unordered.
 
         Only O(postings) work besides one ``bincount``: the rows are picked
         among the posting entries themselves.  A row occurs at most once per
@@ -550,13 +561,12 @@ class _Segment:
         """
         rows_parts = []
         w_parts = []
-        for term, idf in weighted_terms:
-            tid = self.vocab.get(term)
-            if tid is None:
+        for tid, weight in zip(tids.tolist(), weights.tolist()):
+            if tid < 0:
                 continue
             a, b = self.indptr[tid], self.indptr[tid + 1]
             rows_parts.append(self.rows[a:b])
-            w_parts.append(self.w[a:b] * np.float32(idf))
+            w_parts.append(self.w[a:b] * np.float32(weight))
         if not rows_parts:
             return []
         rows = np.concatenate(rows_parts) if len(rows_parts) > 1 else rows_parts[0]
@@ -578,6 +588,17 @@ class _Segment:
             sel = np.argpartition(cvals, len(cand) - limit)[len(cand) - limit :]
             cand, cvals = cand[sel], cvals[sel]
         return [(r, v) for r, v in zip(cand.tolist(), cvals.tolist()) if v > 0.0]
+
+
+@dataclass(frozen=True)
+class _QueryTerms:
+    """A query's distinct index terms: query tf, df, idf, term numbers."""
+
+    qtf: np.ndarray
+    df: np.ndarray
+    idf: np.ndarray
+    main_tids: np.ndarray
+    delta_tids: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -718,15 +739,6 @@ class MatchingEngine:
                 self._synonyms = _Synonyms((*BUILTIN_SYNONYMS, *synonyms))
             self._state = self._build_state(docs)
 
-    def _all_rows(self, state: _State) -> list:
-        rows = []
-        for i in range(state.main.n):
-            if state.main_alive[i]:
-                m = state.main
-                rows.append((m.doc_ids[i], m.segs[i], m.texts[i], m.extra[i]))
-        rows.extend(state.delta_rows)
-        return rows
-
     def _without(self, state: _State, doc_id: DocId) -> tuple[np.ndarray, tuple, bool]:
         """Alive mask and delta rows of *state* with *doc_id* removed."""
         loc = state.locations.get(doc_id)
@@ -742,21 +754,22 @@ class MatchingEngine:
             delta_rows = tuple(r for r in delta_rows if r[0] != doc_id)
         return alive, delta_rows, True
 
-    def _state_with(self, state: _State, docs: dict, alive: np.ndarray, delta_rows: tuple) -> _State:
+    def _state_with(self, state: _State, docs: dict, alive: np.ndarray, delta_rows: tuple, changed: DocId) -> _State:
+        """*state* with a new alive mask and delta rows after *changed* was
+        removed, added or replaced; merges the delta into the main index
+        when it has grown (or the main index has too many dead rows)."""
         main = state.main
         limit = max(DELTA_MERGE_MIN, int(DELTA_MERGE_SHARE * main.n))
-        dead = int(main.n - alive.sum())
+        dead = int(main.n - np.count_nonzero(alive))
         if len(delta_rows) > limit or dead > max(DELTA_MERGE_MIN, main.n // 4):
             rows = [
-                (main.doc_ids[i], main.segs[i], main.texts[i], main.extra[i]) for i in range(main.n) if alive[i]
+                (main.doc_ids[i], main.segs[i], main.texts[i], main.extra[i]) for i in np.flatnonzero(alive).tolist()
             ]
             rows.extend(delta_rows)
             return self._state_from_rows(docs, rows)
         delta = self._segment_from_rows(list(delta_rows), main.avgdl)
-        locations = {k: v for k, v in state.locations.items() if v[0] == "main" and k in docs}
-        for k, v in list(locations.items()):
-            if not alive[v[1][0]]:
-                del locations[k]
+        locations = dict(state.locations)
+        locations.pop(changed, None)
         dloc: dict[DocId, list[int]] = {}
         for i, r in enumerate(delta_rows):
             dloc.setdefault(r[0], []).append(i)
@@ -772,7 +785,7 @@ class MatchingEngine:
             alive, delta_rows, _ = self._without(state, doc.id)
             docs = dict(state.docs)
             docs[doc.id] = doc
-            self._state = self._state_with(state, docs, alive, delta_rows + rows)
+            self._state = self._state_with(state, docs, alive, delta_rows + rows, doc.id)
 
     update = add
 
@@ -785,7 +798,7 @@ class MatchingEngine:
                 return False
             docs = dict(state.docs)
             docs.pop(doc_id, None)
-            self._state = self._state_with(state, docs, alive, delta_rows)
+            self._state = self._state_with(state, docs, alive, delta_rows, doc_id)
             return True
 
     def __len__(self) -> int:
@@ -796,46 +809,51 @@ class MatchingEngine:
 
     # -------------------------------------------------------------- search
 
+    @staticmethod
+    def _query_terms(state: _State, q: _Text) -> _QueryTerms:
+        counts = Counter(_terms(q.tokens, q.compact))
+        hashes = np.fromiter((hash(t) for t in counts), dtype=np.int64, count=len(counts))
+        qtf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+        main_tids = state.main.lookup(hashes)
+        delta_tids = state.delta.lookup(hashes)
+        df = state.main.dfs(main_tids) + state.delta.dfs(delta_tids)
+        n_total = max(state.n_rows, 1)
+        idf = np.log(1.0 + (n_total - df + 0.5) / (df + 0.5))
+        return _QueryTerms(qtf, df, idf, main_tids, delta_tids)
+
     def _retrieve(self, state: _State, q: _Text, limit: int) -> list[tuple[str, int, float]]:
         """Top BM25 rows: (segment name, row, score)."""
         n_total = state.n_rows
         if n_total == 0 or not q.tokens:
             return []
-        counts = Counter(_terms(q.tokens, q.compact))
-        weighted = []
-        for term, qtf in counts.items():
-            df = state.main.df(term) + state.delta.df(term)
-            if df == 0:
-                continue
-            idf = math.log(1.0 + (n_total - df + 0.5) / (df + 0.5))
-            weighted.append((term, idf * qtf, df))
-        if not weighted:
+        qt = self._query_terms(state, q)
+        use = qt.df > 0
+        if not use.any():
             return []
-        cutoff = FREQUENT_TERM_SHARE * n_total
-        rare = [w for w in weighted if w[2] <= cutoff]
-        if len(rare) >= 3:
-            weighted = rare
-        pairs = [(t, w) for t, w, _ in weighted]
+        # Skip very frequent terms when the query has enough rarer ones: they
+        # weigh little and their long posting lists cost the most.
+        rare = use & (qt.df <= FREQUENT_TERM_SHARE * n_total)
+        if np.count_nonzero(rare) >= 3:
+            use = rare
+        weights = (qt.idf * qt.qtf)[use]
         out: list[tuple[str, int, float]] = []
-        for name, seg, alive in (("main", state.main, state.main_alive), ("delta", state.delta, None)):
+        for name, seg, tids, alive in (
+            ("main", state.main, qt.main_tids, state.main_alive),
+            ("delta", state.delta, qt.delta_tids, None),
+        ):
             if seg.n:
-                out.extend((name, r, v) for r, v in seg.top(pairs, limit, alive))
+                out.extend((name, r, v) for r, v in seg.top(tids[use], weights, limit, alive))
         out.sort(key=lambda x: -x[2])
         return out[:limit]
 
     def _self_bm25(self, state: _State, q: _Text) -> float:
         """BM25 of the query against itself (normaliser for bm25n)."""
-        n_total = max(state.n_rows, 1)
-        counts = Counter(_terms(q.tokens, q.compact))
-        length = sum(counts.values())
+        qt = self._query_terms(state, q)
+        length = float(qt.qtf.sum())
         avgdl = state.main.avgdl if state.main.n else state.delta.avgdl
-        total = 0.0
-        for term, tf in counts.items():
-            df = state.main.df(term) + state.delta.df(term)
-            idf = math.log(1.0 + (n_total - df + 0.5) / (df + 0.5))
-            norm = BM25_K1 * (1.0 - BM25_B + BM25_B * length / avgdl)
-            total += tf * idf * tf * (BM25_K1 + 1.0) / (tf + norm)
-        return total
+        norm = BM25_K1 * (1.0 - BM25_B + BM25_B * length / avgdl)
+        tf = qt.qtf
+        return float(np.sum(tf * qt.idf * tf * (BM25_K1 + 1.0) / (tf + norm)))
 
     @staticmethod
     def _pair_features(q: _Side, c: _Side, bm25n: float) -> np.ndarray:
