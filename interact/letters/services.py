@@ -571,31 +571,43 @@ def counts(condition, department_id: int | None = None) -> int:
 # --- routing suggestion -----------------------------------------------------------------
 
 
-def suggest_department(title: str, body: str = "") -> tuple[Department, int] | None:
-    """The department that answered the most similar recent letters, with a 0–100 score.
+@dataclass(frozen=True)
+class SuggestionPool:
+    """Segmented titles of recently answered letters and their departments."""
 
-    Compares jieba tokens of the title (and the start of the body) with recently answered
-    letters' titles (rapidfuzz token-set ratio) and lets the best five vote.
-    """
-    query = " ".join(search.segment_words(f"{title} {body[:60]}"))
-    if not query:
-        return None
+    choices: list[str]
+    department_ids: list[int]
+
+
+def suggestion_pool() -> SuggestionPool:
+    """Build once per page and pass to :func:`suggest_department` for many letters."""
     rows = db.session.execute(
         sa.select(Letter.title, Letter.department_id)
         .where(Letter.department_id.is_not(None), Letter.answered_at.is_not(None))
         .order_by(Letter.answered_at.desc())
         .limit(SUGGESTION_POOL)
     ).all()
-    if not rows:
+    return SuggestionPool([" ".join(search.segment_words(row.title)) for row in rows],
+                          [row.department_id for row in rows])
+
+
+def suggest_department(title: str, body: str = "", *, pool: SuggestionPool | None = None) -> tuple[Department, int] | None:
+    """The department that answered the most similar recent letters, with a 0–100 score.
+
+    Compares jieba tokens of the title (and the start of the body) with recently answered
+    letters' titles (rapidfuzz token-set ratio) and lets the best five vote.
+    """
+    query = " ".join(search.segment_words(f"{title} {body[:60]}"))
+    pool = pool or suggestion_pool()
+    if not query or not pool.choices:
         return None
-    choices = [" ".join(search.segment_words(row.title)) for row in rows]
-    matches = process.extract(query, choices, scorer=fuzz.token_set_ratio, limit=5, score_cutoff=50)
+    matches = process.extract(query, pool.choices, scorer=fuzz.token_set_ratio, limit=5, score_cutoff=50)
     if not matches:
         return None
     votes: Counter[int] = Counter()
     best: dict[int, float] = {}
     for _choice, score, index in matches:
-        department_id = rows[index].department_id
+        department_id = pool.department_ids[index]
         votes[department_id] += score
         best[department_id] = max(best.get(department_id, 0), score)
     department_id, _ = votes.most_common(1)[0]

@@ -292,9 +292,10 @@ home_sections.append(_home_section)
 def office_queue():
     letters = services.office_queue()
     suggestions = {}
+    pool = services.suggestion_pool()
     for letter in letters:
         if letter.status is not LetterStatus.SUBMITTED or letter.requested_department_id is None:
-            suggestion = services.suggest_department(letter.title, letter.body)
+            suggestion = services.suggest_department(letter.title, letter.body, pool=pool)
             if suggestion is not None:
                 suggestions[letter.id] = suggestion
     return render_template("letters/staff/queue.html", letters=letters, suggestions=suggestions)
