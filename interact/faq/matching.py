@@ -821,12 +821,11 @@ class MatchingEngine:
         idf = np.log(1.0 + (n_total - df + 0.5) / (df + 0.5))
         return _QueryTerms(qtf, df, idf, main_tids, delta_tids)
 
-    def _retrieve(self, state: _State, q: _Text, limit: int) -> list[tuple[str, int, float]]:
+    def _retrieve(self, state: _State, q: _Text, qt: _QueryTerms, limit: int) -> list[tuple[str, int, float]]:
         """Top BM25 rows: (segment name, row, score)."""
         n_total = state.n_rows
         if n_total == 0 or not q.tokens:
             return []
-        qt = self._query_terms(state, q)
         use = qt.df > 0
         if not use.any():
             return []
@@ -846,9 +845,9 @@ class MatchingEngine:
         out.sort(key=lambda x: -x[2])
         return out[:limit]
 
-    def _self_bm25(self, state: _State, q: _Text) -> float:
+    @staticmethod
+    def _self_bm25(state: _State, qt: _QueryTerms) -> float:
         """BM25 of the query against itself (normaliser for bm25n)."""
-        qt = self._query_terms(state, q)
         length = float(qt.qtf.sum())
         avgdl = state.main.avgdl if state.main.n else state.delta.avgdl
         norm = BM25_K1 * (1.0 - BM25_B + BM25_B * length / avgdl)
@@ -898,10 +897,13 @@ class MatchingEngine:
             return []
         state = self._state
         q = self._analyse(query, MAX_QUERY_CHARS)
-        hits = self._retrieve(state, q, CANDIDATES)
+        if not q.tokens or not state.n_rows:
+            return []
+        qt = self._query_terms(state, q)
+        hits = self._retrieve(state, q, qt, CANDIDATES)
         if not hits:
             return []
-        self_score = self._self_bm25(state, q) or 1.0
+        self_score = self._self_bm25(state, qt) or 1.0
         qside = _side_of(q.seg)
         out = []
         for name, row, score in hits:
