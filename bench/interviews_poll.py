@@ -1,7 +1,7 @@
 """Benchmark the live transcript feed under many polling viewers.
 
 Builds a throw-away SQLite database with one live interview and a long transcript, then
-measures ``GET /api/v1/interviews/{id}/transcript?after=<cursor>`` the way the live page
+measures ``GET /api/v1/interviews/{id}/transcript?since=<cursor>`` the way the live page
 calls it: each simulated viewer keeps its own cursor and polls again with the one it got
 back, while an editor posts a new entry (and now and then corrects one) in the background.
 
@@ -129,7 +129,7 @@ def run_client(app, interview_id: int, requests: int, viewers: int) -> dict:
     for n in range(requests):
         v = n % viewers
         t0 = time.perf_counter()
-        response = client.get(f"{path}?after={cursors[v]}")
+        response = client.get(f"{path}?since={cursors[v]}")
         latencies.append(time.perf_counter() - t0)
         data = response.get_json()
         cursors[v] = data["cursor"]
@@ -164,7 +164,7 @@ def run_server(app, interview_id: int, requests: int, viewers: int, concurrency:
             if v in etags:
                 headers["If-None-Match"] = etags[v]
             t0 = time.perf_counter()
-            connection.request("GET", f"{path}?after={mine[v]}", headers=headers)
+            connection.request("GET", f"{path}?since={mine[v]}", headers=headers)
             response = connection.getresponse()
             body = response.read()
             local.append(time.perf_counter() - t0)

@@ -113,29 +113,37 @@ def interview(interview_id: int):
     }
 
 
-def _after_arg() -> int:
-    raw = request.args.get("after", "0").strip() or "0"
+def _int_arg(name: str) -> int:
+    raw = request.args.get(name, "0").strip() or "0"
     if not raw.isdigit() or len(raw) > 12:
-        raise InvalidInput("after 必须是非负整数（上次返回的 cursor）。", fields={"after": "必须是非负整数"})
+        raise InvalidInput(f"{name} 必须是非负整数。", fields={name: "必须是非负整数"})
     return int(raw)
 
 
 @bp.get("/interviews/<int:interview_id>/transcript")
 def interview_transcript(interview_id: int):
-    """Changes to the transcript since revision ``after`` (0 = the whole transcript).
+    """The transcript feed, in two forms.
+
+    - ``?after=<entry id>``: published entries posted after that entry (0 = from the start);
+    - ``?since=<cursor>``: every change since that revision — new, corrected, retracted or
+      (un)pinned entries — which is what the live page polls, so corrections show too.
 
     Cheap for many pollers: one primary-key lookup gives the current revision; if the
-    client is up to date the answer is a 304 (or an empty list) without reading entries;
-    otherwise one range scan on (interview_id, seq). Responses are cacheable for
+    client is up to date the answer is a 304 without reading entries; otherwise one range
+    scan on (interview_id, id) or (interview_id, seq). Responses are cacheable for
     ``FEED_MAX_AGE`` seconds and carry an ETag built from the revision.
     """
-    after = _after_arg()
+    by_revision = "since" in request.args
+    position = _int_arg("since" if by_revision else "after")
     head = services.feed_head(interview_id)
-    etag = f"{head.seq}-{after}-{head.status.value}"
+    etag = f"{head.seq}-{'s' if by_revision else 'a'}{position}-{head.status.value}"
     if request.if_none_match.contains(etag):
         response = make_response("", 304)
     else:
-        page = services.transcript_changes(interview_id, after, head_seq=head.seq)
+        if by_revision:
+            page = services.transcript_changes(interview_id, position, head_seq=head.seq)
+        else:
+            page = services.transcript_after_entry(interview_id, position, head_seq=head.seq)
         response = make_response({
             "interview_id": interview_id,
             "status": head.status.value,
@@ -209,13 +217,18 @@ document(
             },
         }},
         "/interviews/{id}/transcript": {"get": {
-            "summary": "文字实录（轮询）：返回修订号 after 之后新增、更正、撤回或置顶变化的记录",
-            "description": "首次请求 after=0 得到全部记录和 cursor；之后每隔几秒以上次的 cursor 作为 after 再请求。"
-                           "retracted 为 true 的记录应从页面移除。响应可缓存 2 秒并带 ETag，未变化时可返回 304。",
+            "summary": "文字实录（轮询）：after=记录 id 取其后发布的记录；since=修订号 取其后的全部变化",
+            "description": "简单客户端：以最后一条记录的 id 作为 after 轮询，只得到新发布的记录。"
+                           "需要同步更正和撤回的客户端：首次请求 since=0 得到全部记录和 cursor，之后每隔几秒以上次的 "
+                           "cursor 作为 since 再请求；retracted 为 true 的记录应从页面移除。"
+                           "响应可缓存 2 秒并带 ETag，未变化时可返回 304。",
             "tags": ["interviews"],
             "parameters": [
                 {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}},
-                {"name": "after", "in": "query", "schema": {"type": "integer", "minimum": 0, "default": 0}},
+                {"name": "after", "in": "query", "schema": {"type": "integer", "minimum": 0, "default": 0},
+                 "description": "记录 id：返回此 id 之后发布的记录（0 = 从头开始）"},
+                {"name": "since", "in": "query", "schema": {"type": "integer", "minimum": 0},
+                 "description": "修订号（上次返回的 cursor）：返回此后新增、更正、撤回或置顶变化的记录；给出 since 时忽略 after"},
             ],
             "responses": {
                 "200": {"description": "变化的记录（按修订号）", "content": {"application/json": {

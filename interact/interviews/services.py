@@ -575,6 +575,24 @@ class FeedPage:
     more: bool
 
 
+def transcript_after_entry(interview_id: int, after_id: int, *, head_seq: int,
+                           limit: int | None = None) -> FeedPage:
+    """Published entries with an id above ``after_id``, in posting order: a range scan on
+    (interview_id, id). The cursor is the current revision, for switching to
+    :func:`transcript_changes` (which also reports corrections and retractions)."""
+    limit = limit or FEED_LIMIT
+    rows = list(db.session.scalars(
+        sa.select(TranscriptEntry)
+        .where(TranscriptEntry.interview_id == interview_id, TranscriptEntry.id > after_id,
+               TranscriptEntry.status == EntryStatus.PUBLISHED)
+        .options(joinedload(TranscriptEntry.question), joinedload(TranscriptEntry.image))
+        .order_by(TranscriptEntry.id)
+        .limit(limit + 1)
+    ))
+    more = len(rows) > limit
+    return FeedPage(rows[:limit], head_seq, more)
+
+
 def transcript_changes(interview_id: int, after: int, *, head_seq: int | None = None,
                        limit: int | None = None) -> FeedPage:
     """Entries created or changed after revision ``after`` (including retracted ones, so

@@ -136,7 +136,7 @@
       schedule(INTERVAL);
       return;
     }
-    fetch(feedUrl + "?after=" + cursor, { headers: { "Accept": "application/json" }, credentials: "same-origin" })
+    fetch(feedUrl + "?since=" + cursor, { headers: { "Accept": "application/json" }, credentials: "same-origin" })
       .then(function (response) {
         if (response.status === 304) { return null; }
         if (!response.ok) { throw new Error("HTTP " + response.status); }

@@ -1,5 +1,5 @@
 """The live transcript: entries, answers to questions, corrections, retractions, pins and
-the polling feed ``GET /api/v1/interviews/{id}/transcript?after=``."""
+the polling feed ``GET /api/v1/interviews/{id}/transcript?after=<entry id>`` / ``?since=<cursor>``."""
 from __future__ import annotations
 
 import pytest
@@ -15,7 +15,8 @@ S = InterviewStatus
 
 
 def feed(client, interview, after=0, **headers):
-    return client.get(f"/api/v1/interviews/{interview.id}/transcript?after={after}", headers=headers)
+    """The change feed the live page polls (``since`` = revision cursor)."""
+    return client.get(f"/api/v1/interviews/{interview.id}/transcript?since={after}", headers=headers)
 
 
 def guest_of(interview):
@@ -140,7 +141,7 @@ def test_feed_pages_large_backlogs(db, client, roles, live_interview, monkeypatc
     cursor, seen, rounds = 0, [], 0
     while True:
         rounds += 1
-        data = client.get(f"/api/v1/interviews/{live_interview.id}/transcript?after={cursor}").get_json()
+        data = client.get(f"/api/v1/interviews/{live_interview.id}/transcript?since={cursor}").get_json()
         seen += [i["body"] for i in data["items"]]
         cursor = data["cursor"]
         if not data["more"]:
@@ -186,3 +187,19 @@ def test_live_page_has_feed_hooks_and_no_inline_script(db, client, roles, live_i
     assert "js/interviews.js" in html
     assert "<script>" not in html and "style=" not in html
     assert "开场白" in html
+
+
+def test_feed_after_entry_id_returns_later_published_entries(db, client, roles, live_interview):
+    first = services.post_entry(live_interview, speaker="host", body="第一条", actor=roles.handler_a)
+    second = services.post_entry(live_interview, speaker="host", body="第二条", actor=roles.handler_a)
+    third = services.post_entry(live_interview, speaker="host", body="第三条", actor=roles.handler_a)
+    services.retract_entry(third, reason="发错了", actor=roles.handler_a)
+    db.session.commit()
+    url = f"/api/v1/interviews/{live_interview.id}/transcript"
+    everything = client.get(f"{url}?after=0").get_json()
+    assert [item["id"] for item in everything["items"]] == [first.id, second.id]  # retracted one left out
+    later = client.get(f"{url}?after={first.id}").get_json()
+    assert [item["body"] for item in later["items"]] == ["第二条"]
+    assert later["cursor"] == live_interview.transcript_seq
+    assert client.get(f"{url}?after={second.id}").get_json()["items"] == []
+    assert client.get(f"{url}?after=abc").status_code == 422
