@@ -5,9 +5,9 @@ from flask import request
 
 from interact.api import bp
 from interact.api import departments  # noqa: F401
-from interact.api import surveys  # noqa: F401
 from interact.api import faq  # noqa: F401
 from interact.api import interviews  # noqa: F401
+from interact.api import surveys  # noqa: F401
 from interact.api import letters  # noqa: F401
 from interact.api.openapi import build_spec
 

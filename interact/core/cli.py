@@ -13,7 +13,6 @@ from interact.extensions import db
 DEMO_SEEDERS = [
     "interact.core.demo",
     "interact.surveys.demo",
-    "interact.interviews.demo",
     "interact.letters.demo",
     "interact.faq.demo",
     "interact.interviews.demo",
