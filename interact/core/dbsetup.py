@@ -44,6 +44,5 @@ def render_item(type_, obj, autogen_context):
     from interact.db import UTCDateTime
 
     if type_ == "type" and isinstance(obj, UTCDateTime):
-        autogen_context.imports.add("import sqlalchemy as sa")
         return "sa.DateTime()"
     return False
