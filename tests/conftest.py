@@ -1,7 +1,13 @@
-"""Shared fixtures: an app and a fresh database per test, factories, log-in helpers.
+"""Shared fixtures: an app with a clean database per test, factories, log-in helpers.
+
+The application is built once per test session (building one compiles ~200 URL rules);
+each test gets it with the configuration and per-app caches of a new app and an empty
+database: rows are deleted after every test (SQLite) or tables truncated (PostgreSQL).
+A test that must change the app's structure (routes, blueprints) builds its own app.
 
 Set ``INTERACT_TEST_DATABASE_URL`` to run the suite on PostgreSQL (``make test`` does so
-under CI); the default is an in-memory SQLite database per test.
+under CI); the default is an in-memory SQLite database. Under pytest-xdist each worker
+gets its own PostgreSQL database.
 """
 from __future__ import annotations
 
@@ -21,36 +27,106 @@ from interact.extensions import db as _db
 from interact.extensions import limiter
 
 TEST_DATABASE_URL = os.environ.get("INTERACT_TEST_DATABASE_URL") or "sqlite://"
-_schema_ready = False
+
+
+def _worker_database_url() -> str:
+    """A PostgreSQL database of this xdist worker's own (created on first use)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if TEST_DATABASE_URL.startswith("sqlite") or not worker:
+        return TEST_DATABASE_URL
+    base, name = TEST_DATABASE_URL.rsplit("/", 1)
+    worker_name = f"{name}_{worker}"
+    admin = sa.create_engine(f"{base}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        exists = connection.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": worker_name}).first()
+        if not exists:
+            connection.execute(sa.text(f'CREATE DATABASE "{worker_name}"'))
+    admin.dispose()
+    return f"{base}/{worker_name}"
+
+
+def make_test_app(database_url: str | None = None, **settings):
+    """A new application for tests (the ``app`` fixture shares one per session)."""
+    config = type("Config", (TestConfig,), {"DATABASE_URL": database_url or TEST_DATABASE_URL, **settings})
+    app = create_app(config)
+    app.test_client_class = FreshGlobalsClient
+    return app
+
+
+def _wipe_database() -> None:
+    engine = _db.engine
+    if engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in _db.metadata.sorted_tables)
+        with engine.begin() as connection:
+            connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        return
+    with engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        virtual = [row[0] for row in connection.exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'")]
+        for table in reversed(_db.metadata.sorted_tables):
+            connection.execute(table.delete())
+        for name in virtual:
+            connection.exec_driver_sql(f'DELETE FROM "{name}"')
+        connection.commit()
+        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+
+
+def _register_test_routes(app) -> None:
+    """Routes that exist only in tests: a department-scoped page (as feature modules
+    declare them) and a page that fails, for the permission and error-page tests."""
+    from flask import Blueprint
+
+    from interact.core.permissions import roles_required
+
+    bp = Blueprint("testing", __name__, url_prefix="/test")
+
+    @bp.get("/departments/<int:department_id>/work")
+    @roles_required("handler", "office", department=lambda department_id: department_id)
+    def scoped_work(department_id):
+        return f"ok {department_id}"
+
+    @bp.get("/boom")
+    def boom():
+        raise RuntimeError("boom")
+
+    app.register_blueprint(bp)
+
+
+@pytest.fixture(scope="session")
+def _session_app(tmp_path_factory):
+    app = make_test_app(_worker_database_url(), UPLOAD_FOLDER=str(tmp_path_factory.mktemp("uploads")))
+    _register_test_routes(app)
+    with app.app_context():
+        if _db.engine.dialect.name == "postgresql":
+            _db.drop_all()
+        _db.create_all()
+    return app, dict(app.config), set(app.extensions)
 
 
 @pytest.fixture
-def app(tmp_path):
-    global _schema_ready
-    app = create_app(type("Config", (TestConfig,), {"DATABASE_URL": TEST_DATABASE_URL,
-                                                     "UPLOAD_FOLDER": str(tmp_path / "uploads")}))
-    app.test_client_class = FreshGlobalsClient
-    with app.app_context():
-        if TEST_DATABASE_URL.startswith("sqlite"):
-            _db.create_all()
-        elif not _schema_ready:
-            _db.drop_all()
-            _db.create_all()
-            _schema_ready = True
-        limiter.reset()
-        workdays.invalidate()
-        sensitive._cache = None
+def app(_session_app, tmp_path):
+    app, base_config, base_extensions = _session_app
+    # A test may change settings or fill per-app caches (FAQ index, statistics): start
+    # every test from the state of a new app.
+    app.config.clear()
+    app.config.update(base_config)
+    app.config["UPLOAD_FOLDER"] = str(tmp_path / "uploads")
+    for key in set(app.extensions) - base_extensions:
+        del app.extensions[key]
+    limiter.reset()
+    workdays.invalidate()
+    sensitive._cache = None
+    context = app.app_context()
+    context.push()
+    try:
         yield app
+    finally:
         _db.session.remove()
-        if not TEST_DATABASE_URL.startswith("sqlite"):
-            names = ", ".join(f'"{t.name}"' for t in _db.metadata.sorted_tables)
-            with _db.engine.begin() as connection:
-                connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            _db.drop_all()
-        _db.engine.dispose()
-    clock.set_fixed(None)
-    clock.set_offset(timedelta(0))
+        _wipe_database()
+        context.pop()
+        clock.set_fixed(None)
+        clock.set_offset(timedelta(0))
 
 
 class FreshGlobalsClient(FlaskClient):

@@ -1,21 +1,13 @@
 import pytest
-from flask import Blueprint
 
 from interact.core.errors import PermissionDenied
-from interact.core.permissions import can_act_for_department, ensure_department_scope, roles_required
+from interact.core.permissions import can_act_for_department, ensure_department_scope
 
 
 @pytest.fixture
 def scoped_app(app):
-    """A department-scoped page, as feature modules declare them."""
-    bp = Blueprint("scoped_test", __name__)
-
-    @bp.get("/test/departments/<int:department_id>/work")
-    @roles_required("handler", "office", department=lambda department_id: department_id)
-    def work(department_id):
-        return f"ok {department_id}"
-
-    app.register_blueprint(bp)
+    """The app with its test-only department-scoped page ``/test/departments/<id>/work``
+    (declared with ``roles_required(..., department=...)`` in tests/conftest.py)."""
     return app
 
 
