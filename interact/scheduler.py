@@ -47,6 +47,7 @@ log = logging.getLogger(__name__)
 JOB_MODULES = [
     "interact.core.notify",
     "interact.letters.jobs",
+    "interact.letters.report_jobs",
     "interact.surveys.jobs",
     "interact.interviews.jobs",
     "interact.office.jobs",

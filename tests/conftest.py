@@ -101,7 +101,9 @@ def _session_app(tmp_path_factory):
         if _db.engine.dialect.name == "postgresql":
             _db.drop_all()
         _db.create_all()
-    return app, dict(app.config), set(app.extensions)
+    yield app, dict(app.config), set(app.extensions)
+    with app.app_context():
+        _db.engine.dispose()  # close pooled connections before the interpreter does
 
 
 @pytest.fixture

@@ -88,10 +88,12 @@ def serve_demo(host: str, port: int) -> None:
     Production runs gunicorn workers and one ``flask scheduler`` process instead.
     """
     from flask import current_app
+    from werkzeug.serving import run_simple
 
     from interact.scheduler import start_background_scheduler
 
     app = current_app._get_current_object()
     start_background_scheduler(app)
     click.echo(f"Serving on http://{host}:{port}  (Ctrl+C to stop)")
-    app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+    # app.run() refuses to start inside a ``flask`` command; run Werkzeug's server directly.
+    run_simple(host, port, app, use_reloader=False, use_debugger=False, threaded=True)

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from interact.core import clock, workdays
 from interact.extensions import db
 from interact.letters import services
+from interact.letters import summary as summaries
 from interact.letters.models import LetterChannel, LetterKind, LetterRating, RejectReason
 
 C, K = LetterChannel, LetterKind
@@ -149,3 +150,8 @@ def seed(context: dict) -> None:
         )
     db.session.flush()
     context["letters_forwarded"] = forwarded.letter.number
+
+    # Last month's leader-mailbox summary, drafted and published by the office.
+    last_month = (clock.today().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    draft, _created = summaries.draft_summary(last_month, actor=office)
+    summaries.publish_summary(draft, actor=office)

@@ -21,6 +21,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from rapidfuzz import fuzz, process
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
 
 from interact.accounts.models import Role
@@ -538,7 +539,8 @@ def staff_letters(filters: LetterFilters, *, page: int = 1, per_page: int = 30, 
         stmt = stmt.where(Letter.submitted_at < clock.local_datetime(filters.date_to + timedelta(days=1)))
     if filters.number:
         stmt = stmt.where(Letter.number == filters.number.strip().upper())
-    stmt = stmt.order_by(Letter.submitted_at.desc(), Letter.id.desc())
+    # The list shows pending extensions per row: load them in one query, not one per row.
+    stmt = stmt.options(selectinload(Letter.extensions)).order_by(Letter.submitted_at.desc(), Letter.id.desc())
     return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
 
 
