@@ -17,11 +17,31 @@ interact/faq/matching.py from the dev split of the FAQ benchmark:
    margin over the runner-up and its pair features (``decision_features``),
    label = the query is a paraphrase whose best entry is gold.  Every query
    kind takes part, so hard negatives and out-of-scope questions teach it
-   when not to answer.
+   when not to answer.  ``--min-decision-chars N`` fits it on queries of at
+   least N characters only (default 0 = all).  Every dev paraphrase query has
+   10 or more characters while 31 % of the hard negatives have fewer, so the
+   dev data teaches "short near match -> no answer"; fitting on >= 10
+   characters (and without the q_len feature) removes that, but then more
+   short hard negatives pass, the threshold rises to 0.35 and dev
+   correct-answered falls to 0.66, below its 0.70 target.  Short questions
+   are handled by the engine's content-match floor instead (step 4).
 4. Threshold: the lowest confidence at which citizen_out_of_scope queries
    answered <= 5 % and hard negatives answered <= 40 %, plus a safety margin.
+   The figures are reported with the engine's content-match floor
+   (``matching.content_match``: such best entries get the threshold as
+   confidence), which the limits must also survive.
 5. Two-fold cross-validation by qid (fit on one half, evaluate on the other)
    for an honest estimate of generalisation.
+6. Knowledge-base size check (``--sizes``, default 50,500,5000): engines are
+   built on random sub-sampled knowledge bases of those sizes that contain the
+   gold entries of a sample of paraphrase queries and the two best BM25
+   entries (lexical neighbours) of a sample of hard negatives, plus random
+   other entries, and queried with those queries and as many out-of-scope
+   ones.  The fitted models and threshold are evaluated there too, so a
+   calibration that only holds at the dev size shows up.  With
+   ``--fit-on-subsets`` the decision model is also fitted on the union of the
+   full and sub-sampled data (the threshold stays fitted on the full dev
+   queries).
 
 The script prints the constants to paste into matching.py and the in-sample
 and held-half figures as JSON.
@@ -81,9 +101,10 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, sample_weight=No
 class QueryData:
     """Features of one query's retrieved rows."""
 
-    __slots__ = ("qid", "kind", "gold", "doc_ids", "feats", "labels")
+    __slots__ = ("qid", "kind", "gold", "doc_ids", "feats", "labels", "n_chars")
 
-    def __init__(self, qid, kind, gold, doc_ids, feats, labels):
+    def __init__(self, qid, kind, gold, doc_ids, feats, labels, n_chars):
+        self.n_chars = n_chars
         self.qid = qid
         self.kind = kind
         self.gold = gold
@@ -101,7 +122,7 @@ def collect(engine: MatchingEngine, queries: list[dict]) -> list[QueryData]:
         doc_ids = [r[0] for r in rows]
         feats = np.array([r[2] for r in rows]) if rows else np.zeros((0, d))
         labels = np.array([1.0 if i in gold else 0.0 for i in doc_ids])
-        out.append(QueryData(q["qid"], q["kind"], gold, doc_ids, feats, labels))
+        out.append(QueryData(q["qid"], q["kind"], gold, doc_ids, feats, labels, len(q["query"])))
     return out
 
 
@@ -123,22 +144,28 @@ def ranked(qd: QueryData, pair_coef: np.ndarray) -> list[tuple[object, float, in
     return sorted(((d, z, r) for d, (z, r) in best.items()), key=lambda t: -t[1])
 
 
-def decision_rows(data: list[QueryData], pair_coef: np.ndarray):
+def decision_rows(data: list[QueryData], pair_coef: np.ndarray, with_floor: bool = False):
     """Decision features of each query's best entry (None without
-    candidates), labels, and the top-3 entry ids."""
-    feats, labels, tops = [], [], []
+    candidates), labels, the top-3 entry ids and (*with_floor*) whether the
+    best entry is the only content match (``matching.content_match``)."""
+    feats, labels, tops, floors = [], [], [], []
     for qd in data:
         r = ranked(qd, pair_coef)
         if not r:
             feats.append(None)
             labels.append(0.0)
             tops.append([])
+            floors.append(False)
             continue
         doc, z1, row = r[0]
         z2 = r[1][1] if len(r) > 1 else z1 - matching.MARGIN_CAP
         feats.append(matching.decision_features(qd.feats[row], z1, z2))
         labels.append(1.0 if doc in qd.gold else 0.0)
         tops.append([d for d, _, _ in r[:3]])
+        content = {d for d, f in zip(qd.doc_ids, qd.feats) if matching.content_match(f)}
+        floors.append(doc in content and len(content) == 1)
+    if with_floor:
+        return feats, np.array(labels), tops, floors
     return feats, np.array(labels), tops
 
 
@@ -147,11 +174,15 @@ def fit_decision(feats, labels, l2: float) -> np.ndarray:
     return fit_logistic(np.array([feats[i] for i in idx]), labels[idx], l2=l2)
 
 
-def confidences(feats, coef: np.ndarray) -> np.ndarray:
+def confidences(feats, coef: np.ndarray, floor: float | None = None, floors=None) -> np.ndarray:
+    """Decision-model probabilities; with *floor*, the queries flagged in
+    *floors* get at least *floor*, as in ``MatchingEngine._confidences``."""
     out = np.zeros(len(feats))
     for i, f in enumerate(feats):
         if f is not None:
             out[i] = 1.0 / (1.0 + np.exp(-float(f @ coef)))
+            if floor is not None and floors[i]:
+                out[i] = max(out[i], floor)
     return out
 
 
@@ -166,8 +197,8 @@ def choose_threshold(data: list[QueryData], conf: np.ndarray) -> float:
 
 
 def evaluate(data: list[QueryData], pair_coef, dec_coef, threshold: float) -> dict:
-    feats, labels, tops = decision_rows(data, pair_coef)
-    conf = confidences(feats, dec_coef)
+    feats, labels, tops, floors = decision_rows(data, pair_coef, with_floor=True)
+    conf = confidences(feats, dec_coef, floor=threshold, floors=floors)
     answered = conf >= threshold
     gold_idx = [i for i, qd in enumerate(data) if qd.gold]
     res = {
@@ -182,12 +213,45 @@ def evaluate(data: list[QueryData], pair_coef, dec_coef, threshold: float) -> di
     return res
 
 
-def fit_all(data: list[QueryData], l2_pair: float, l2_dec: float):
+def fit_all(data: list[QueryData], l2_pair: float, l2_dec: float, extra: list[QueryData] = (), min_chars: int = 0):
+    """Pair model on *data*; decision model on the queries of *data* + *extra*
+    (sub-sampled knowledge bases) with at least *min_chars* characters;
+    threshold on all of *data*."""
     pair = fit_pair(data, l2_pair)
     feats, labels, _ = decision_rows(data, pair)
-    dec = fit_decision(feats, labels, l2_dec)
+    train = [qd for qd in (*data, *extra) if qd.n_chars >= min_chars]
+    tf, tl, _ = decision_rows(train, pair)
+    dec = fit_decision(tf, tl, l2_dec)
     thr = choose_threshold(data, confidences(feats, dec))
     return pair, dec, thr
+
+
+def subset_data(kb: list[dict], data: list[QueryData], queries: list[dict], size: int, reps: int, seed: int):
+    """Query data of engines built on sub-sampled knowledge bases of *size*
+    entries (see the module docstring, step 6)."""
+    rng = np.random.default_rng(seed + size)
+    by_kind: dict[str, list[int]] = {}
+    for i, q in enumerate(queries):
+        by_kind.setdefault(q["kind"], []).append(i)
+    for idx in by_kind.values():
+        rng.shuffle(idx)
+    all_ids = [e["id"] for e in kb]
+    by_id = {e["id"]: e for e in kb}
+    per_kind = max(size // 4, 5)
+    out: list[QueryData] = []
+    for r in range(reps):
+        picked = {k: v[r * per_kind : (r + 1) * per_kind] for k, v in by_kind.items()}
+        ids: set = set()
+        for i in picked.get("paraphrase", []):
+            ids.update(queries[i]["gold"])
+        for i in picked.get("hard_negative", []):
+            ids.update(list(dict.fromkeys(data[i].doc_ids))[:2])
+        fill = [x for x in rng.permutation(len(all_ids)).tolist() if all_ids[x] not in ids]
+        ids.update(all_ids[x] for x in fill[: max(size - len(ids), 0)])
+        engine = MatchingEngine(FaqDoc(i, by_id[i]["question"]) for i in ids)
+        sel = [queries[i] for k in ("paraphrase", "hard_negative", "citizen_out_of_scope") for i in picked.get(k, [])]
+        out.extend(collect(engine, sel))
+    return out
 
 
 def half_of(qid: str) -> int:
@@ -207,6 +271,15 @@ def main(argv=None) -> int:
     ap.add_argument("--queries", type=Path, default=DATA / "dev" / "queries.jsonl")
     ap.add_argument("--l2-pair", type=float, default=1.0)
     ap.add_argument("--l2-decision", type=float, default=0.3)
+    ap.add_argument("--sizes", default="50,500,5000", help="sub-sampled KB sizes to check ('' = none)")
+    ap.add_argument("--fit-on-subsets", action="store_true", help="fit the decision model on them too")
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument(
+        "--min-decision-chars",
+        type=int,
+        default=0,
+        help="fit the decision model on queries of at least this many characters (see step 3)",
+    )
     args = ap.parse_args(argv)
 
     kb = load_jsonl(args.kb)
@@ -218,14 +291,25 @@ def main(argv=None) -> int:
     data = collect(engine, queries)
     print(f"features of {len(data)} queries in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
 
-    pair, dec, thr = fit_all(data, args.l2_pair, args.l2_decision)
+    sizes = [int(x) for x in args.sizes.split(",") if x.strip()]
+    subsets: dict[int, list[QueryData]] = {}
+    t0 = time.perf_counter()
+    for size in sizes:
+        subsets[size] = subset_data(kb, data, queries, size, reps=max(1, 4000 // size), seed=args.seed)
+    if sizes:
+        print(f"sub-sampled knowledge bases in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
+    extra = [qd for size in sizes for qd in subsets[size]] if args.fit_on_subsets else []
+
+    pair, dec, thr = fit_all(data, args.l2_pair, args.l2_decision, extra, args.min_decision_chars)
     thr_final = round(min(thr + THRESHOLD_MARGIN, 0.99), 3)
     report = {"in_sample": evaluate(data, pair, dec, thr_final), "cross_validated": {}}
+    report["by_kb_size"] = {str(size): evaluate(subsets[size], pair, dec, thr_final) for size in sizes}
 
     halves = [[qd for qd in data if half_of(qd.qid) == h] for h in (0, 1)]
+    xhalves = [[qd for qd in extra if half_of(qd.qid) == h] for h in (0, 1)]
     cv = []
     for h in (0, 1):
-        p, d, t = fit_all(halves[h], args.l2_pair, args.l2_decision)
+        p, d, t = fit_all(halves[h], args.l2_pair, args.l2_decision, xhalves[h], args.min_decision_chars)
         cv.append(evaluate(halves[1 - h], p, d, round(min(t + THRESHOLD_MARGIN, 0.99), 3)))
     report["cross_validated"] = {
         k: float(np.mean([c[k] for c in cv])) for k in cv[0]
