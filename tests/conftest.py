@@ -6,8 +6,7 @@ database: rows are deleted after every test (SQLite) or tables truncated (Postgr
 A test that must change the app's structure (routes, blueprints) builds its own app.
 
 Set ``INTERACT_TEST_DATABASE_URL`` to run the suite on PostgreSQL (``make test`` does so
-under CI); the default is an in-memory SQLite database. Under pytest-xdist each worker
-gets its own PostgreSQL database.
+under CI); the default is an in-memory SQLite database.
 """
 from __future__ import annotations
 
@@ -27,22 +26,6 @@ from interact.extensions import db as _db
 from interact.extensions import limiter
 
 TEST_DATABASE_URL = os.environ.get("INTERACT_TEST_DATABASE_URL") or "sqlite://"
-
-
-def _worker_database_url() -> str:
-    """A PostgreSQL database of this xdist worker's own (created on first use)."""
-    worker = os.environ.get("PYTEST_XDIST_WORKER")
-    if TEST_DATABASE_URL.startswith("sqlite") or not worker:
-        return TEST_DATABASE_URL
-    base, name = TEST_DATABASE_URL.rsplit("/", 1)
-    worker_name = f"{name}_{worker}"
-    admin = sa.create_engine(f"{base}/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        exists = connection.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": worker_name}).first()
-        if not exists:
-            connection.execute(sa.text(f'CREATE DATABASE "{worker_name}"'))
-    admin.dispose()
-    return f"{base}/{worker_name}"
 
 
 def make_test_app(database_url: str | None = None, **settings):
@@ -95,7 +78,7 @@ def _register_test_routes(app) -> None:
 
 @pytest.fixture(scope="session")
 def _session_app(tmp_path_factory):
-    app = make_test_app(_worker_database_url(), UPLOAD_FOLDER=str(tmp_path_factory.mktemp("uploads")))
+    app = make_test_app(UPLOAD_FOLDER=str(tmp_path_factory.mktemp("uploads")))
     _register_test_routes(app)
     with app.app_context():
         if _db.engine.dialect.name == "postgresql":
