@@ -37,12 +37,12 @@ from typing import Any, Iterator
 
 from flask import Flask, current_app
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
 
 from interact.core import audit, clock
 from interact.core.errors import DomainError, InvalidInput
+from interact.core.spreadsheets import FORMULA_START, safe_cell
 from interact.core.textnorm import match_text
 from interact.departments.models import Department
 from interact.extensions import db
@@ -73,7 +73,6 @@ PROGRESS_EVERY = 200
 #: Rows listed in a report (all counts are always complete).
 REPORT_ROWS = 1000
 MAX_ROWS = 200_000
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class FileProblem(DomainError):
@@ -85,14 +84,8 @@ class FileProblem(DomainError):
 # ----------------------------------------------------------------------------- export
 
 
-def _cell(value: str) -> str:
-    """A text cell safe to open in a spreadsheet (no formula injection, no control chars)."""
-    value = ILLEGAL_CHARACTERS_RE.sub("", value or "")
-    return "'" + value if value.startswith(_FORMULA_START) else value
-
-
 def _uncell(value: str) -> str:
-    if value.startswith("'") and value[1:2] and value[1:].startswith(_FORMULA_START):
+    if value.startswith("'") and value[1:2] and value[1:].startswith(FORMULA_START):
         return value[1:]
     return value
 
@@ -125,7 +118,7 @@ def _flat(record: dict[str, Any]) -> list[Any]:
             value = "\n".join(value)
         elif name == "keywords":
             value = " ".join(value)
-        row.append(value if isinstance(value, int) else _cell(str(value)))
+        row.append(value if isinstance(value, int) else safe_cell(str(value)))
     return row
 
 

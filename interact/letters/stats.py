@@ -20,8 +20,6 @@ routed yet (or rejected) are in the office's row 未转办.
 """
 from __future__ import annotations
 
-import csv
-import io
 import re
 import time
 from dataclasses import asdict, dataclass, field
@@ -30,11 +28,9 @@ from typing import Any, Callable, TypeVar
 
 import sqlalchemy as sa
 from flask import current_app
-from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
-
 from interact.core import clock
 from interact.core.errors import InvalidInput
+from interact.core.spreadsheets import Sheet, csv_bytes, xlsx_bytes
 from interact.departments.models import Department
 from interact.extensions import db
 from interact.letters.models import (
@@ -341,16 +337,6 @@ def first_letter_month() -> str | None:
 
 EXPORT_HEADER = ["项目", "收到来信", "不予受理", "已答复", "按期答复", "按期答复率", "平均答复用时（工作日）",
                  "逾期未办", "已评价", "满意及基本满意", "满意率"]
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
-
-
-def spreadsheet_safe(value):
-    """Neutralise text a spreadsheet would run as a formula (CSV/XLSX injection)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
 def _percent(value: float | None) -> str:
     return f"{value * 100:.1f}%" if value is not None else "—"
 
@@ -365,33 +351,18 @@ def export_rows(rows: list[StatsRow]) -> list[list]:
 
 
 def to_csv(report: StatsReport, *, by: str = "department") -> bytes:
-    """UTF-8 CSV with a byte-order mark (Excel reads the Chinese text correctly)."""
     rows = report.trend if by == "month" else report.departments + [report.total]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
     first = "月份" if by == "month" else "部门"
-    writer.writerow([first] + EXPORT_HEADER[1:])
-    for values in export_rows(rows):
-        writer.writerow([spreadsheet_safe(v) for v in values])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return csv_bytes([[first] + EXPORT_HEADER[1:], *export_rows(rows)])
 
 
 def to_xlsx(report: StatsReport) -> bytes:
     """Two sheets: the month by department, and the monthly trend."""
-    workbook = Workbook()
-    by_department = workbook.active
-    by_department.title = "按部门"
-    trend = workbook.create_sheet("按月份")
-    for sheet, first, rows in ((by_department, "部门", report.departments + [report.total]),
-                               (trend, "月份", report.trend)):
-        sheet.append([first] + EXPORT_HEADER[1:])
-        for values in export_rows(rows):
-            sheet.append([spreadsheet_safe(v) for v in values])
-        for index, name in enumerate([first] + EXPORT_HEADER[1:], start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = 28 if index == 1 else max(10, len(name) * 2)
-        sheet.freeze_panes = "B2"
-    workbook.properties.title = f"{report.month_label}来信办理统计"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    sheets = []
+    for title, first, rows in (("按部门", "部门", report.departments + [report.total]),
+                               ("按月份", "月份", report.trend)):
+        header = [first] + EXPORT_HEADER[1:]
+        widths = {index: 28 if index == 1 else max(10, len(name) * 2) for index, name in enumerate(header, start=1)}
+        sheets.append(Sheet(title, [header, *export_rows(rows)], freeze="B2", widths=widths))
+    return xlsx_bytes(sheets, title=f"{report.month_label}来信办理统计")
 

@@ -1,14 +1,13 @@
 """Department performance (部门考核): figures per department and period, chart and exports."""
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 from interact.core import clock
 from interact.core.errors import InvalidInput
+from interact.core.spreadsheets import Sheet, csv_bytes, xlsx_bytes
 from interact.extensions import db
 from interact.office.services import feature
 
@@ -266,43 +265,10 @@ def table(report: Report) -> list[list[Any]]:
     return lines
 
 
-def guard_cell(value: Any) -> Any:
-    """Neutralise spreadsheet formula injection: text starting with = + - @ (or a control
-    character) is prefixed with an apostrophe so Excel/WPS show it as text."""
-    if isinstance(value, str) and value and value[0] in "=+-@\t\r\n":
-        return "'" + value
-    return value
-
-
 def to_csv(report: Report) -> bytes:
-    """UTF-8 with BOM so that Excel opens the Chinese headers correctly."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([f"部门考核 {report.period.label}"])
-    for line in table(report):
-        writer.writerow([guard_cell(cell) for cell in line])
-    return buffer.getvalue().encode("utf-8-sig")
+    return csv_bytes([[f"部门考核 {report.period.label}"], *table(report)])
 
 
 def to_xlsx(report: Report) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "部门考核"
-    sheet.append([f"部门考核 {report.period.label}"])
-    sheet["A1"].font = Font(bold=True, size=13)
-    for line in table(report):
-        sheet.append([guard_cell(cell) for cell in line])
-    for row in sheet.iter_rows():
-        for cell in row:
-            if cell.data_type == "f":  # never let a value become a formula
-                cell.data_type = "s"
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-    sheet.column_dimensions["A"].width = 28
-    sheet.freeze_panes = "B3"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    rows = [[f"部门考核 {report.period.label}"], *table(report)]
+    return xlsx_bytes([Sheet("部门考核", rows, freeze="B3", widths={1: 28}, bold_rows=(1, 2))])

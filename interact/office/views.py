@@ -1,7 +1,6 @@
 """Staff workspace home, inbox, settings, job runs, compliance dashboard and performance."""
 from __future__ import annotations
 
-from datetime import date
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user

@@ -3,7 +3,6 @@ from datetime import timedelta
 import pytest
 
 from interact.accounts import services
-from interact.accounts.models import Role
 from interact.core import clock
 from interact.core.errors import Conflict, InvalidInput
 

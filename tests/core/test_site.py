@@ -37,8 +37,6 @@ def test_captcha_is_one_time_and_case_insensitive(app, client, monkeypatch):
     assert image.status_code == 200 and image.data.startswith(b"\x89PNG")
     with client:
         client.get("/")  # keep a request context with the session
-        from flask import session  # noqa: F401
-
         assert captcha.verify("ab3k")
         assert not captcha.verify("ab3k")  # consumed
 

@@ -252,12 +252,6 @@ def test_exports_neutralise_formulas(app, client, auth, roles, make_department, 
     assert "'=HYPERLINK(\"http://evil\",\"点我\")" in cells
 
 
-@pytest.mark.parametrize("value,expected", [("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@SUM(A1)", "'@SUM(A1)"),
-                                            ("\tx", "'\tx"), ("市人社局", "市人社局"), (5, 5)])
-def test_spreadsheet_safe(value, expected):
-    assert stats.spreadsheet_safe(value) == expected
-
-
 def test_public_figures_are_cached_per_app(march, app, client, roles):
     def received():
         html = client.get("/letters/stats?month=2026-03").get_data(as_text=True)

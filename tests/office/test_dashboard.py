@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from interact.core import clock
+
 from interact.core.models import CalendarDay, CalendarDayKind
 from interact.office import services
 

@@ -10,7 +10,6 @@ letters_models = pytest.importorskip("interact.letters.models")
 surveys_models = pytest.importorskip("interact.surveys.models")
 interviews_models = pytest.importorskip("interact.interviews.models")
 
-from interact.core import clock  # noqa: E402
 from interact.office import performance as perf  # noqa: E402
 from interact.office import services  # noqa: E402
 
