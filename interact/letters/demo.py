@@ -145,7 +145,7 @@ def seed(context: dict) -> None:
             services.LetterInput(channel=C.CONSULTATION, kind=K.HELP, title="退役军人就业帮扶政策咨询",
                                  body="本人去年退役，想了解本市对退役军人就业创业有哪些帮扶政策和补贴。",
                                  name="马振宇", phone="13905710020", publish_consent=True),
-            upstream_source="主席信箱", upstream_number="ZXXX-2026-0815",
+            upstream_source="主席信箱", upstream_number="ZX-2026-0815",
             upstream_due=workdays.add_workdays(clock.today(), 6), department_id=departments["RSJ"].id, actor=office,
         )
     db.session.flush()
