@@ -47,6 +47,17 @@ class DefaultConfig:
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_LOGIN = "10 per minute;50 per hour"
     RATELIMIT_PUBLIC_POST = "5 per minute;30 per hour"
+    #: The intelligent-answer page and API answer many questions per visitor.
+    RATELIMIT_FAQ_ASK = "60 per minute"
+    RATELIMIT_FAQ_API = "60 per minute"
+
+    #: Answer/no-answer cut-off of the FAQ engine; None uses the engine's calibrated default.
+    FAQ_ANSWER_THRESHOLD: float | None = None
+    #: Largest knowledge-base import file, and above what size it runs in the background.
+    FAQ_IMPORT_MAX_BYTES = 50 * 1024 * 1024
+    FAQ_IMPORT_SYNC_BYTES = 256 * 1024
+    #: Seconds the public letter statistics are reused per process (0 = always recompute).
+    LETTER_STATS_CACHE_SECONDS = 300
 
     # Mail (notifications): unset MAIL_SERVER means in-app inbox only.
     MAIL_SERVER: str | None = None
