@@ -273,7 +273,8 @@ def _shutdown_background() -> None:
 
 
 def create_demo_app() -> Flask:
-    """App factory for ``make run``: the web app plus the in-process scheduler."""
+    """App factory for a debug server with the in-process scheduler (``make run`` uses
+    ``flask serve-demo``, which does the same without the reloader)."""
     from interact import create_app
 
     app = create_app()
