@@ -1,10 +1,13 @@
 """Form pieces shared by several modules."""
 from __future__ import annotations
 
+from flask import flash
 from wtforms import StringField
 from wtforms.validators import ValidationError
 
 from interact.core import captcha
+from interact.core.errors import DomainError
+from interact.extensions import db
 
 
 class CaptchaField(StringField):
@@ -34,3 +37,23 @@ def apply_field_errors(form, fields: dict[str, str]) -> None:
         field = getattr(form, name, None)
         if field is not None:
             field.errors = list(field.errors) + [message]
+
+
+def perform(action, *, form=None):
+    """Run one service call for a posted form at the transaction boundary.
+
+    On success the session is committed and ``None`` returned; on a :class:`DomainError`
+    the session is rolled back, the error's field messages are put on ``form`` and its
+    message flashed, and the error is returned so the view can re-show the form with
+    ``error.status_code``.
+    """
+    try:
+        action()
+    except DomainError as error:
+        db.session.rollback()
+        if form is not None:
+            apply_field_errors(form, error.fields)
+        flash(error.message, "error")
+        return error
+    db.session.commit()
+    return None

@@ -11,7 +11,7 @@ from flask_login import current_user
 from interact.accounts.forms import ConfirmForm
 from interact.core import clock
 from interact.core.errors import DomainError, InvalidInput
-from interact.core.forms import apply_field_errors, first_error
+from interact.core.forms import apply_field_errors, first_error, perform
 from interact.core.permissions import has_role, roles_required
 from interact.core.privacy import mask_personal_data
 from interact.core.views import home_sections
@@ -242,14 +242,8 @@ def _act(call: Callable[[], object], success: str, target: str):
     if not ConfirmForm().validate_on_submit():
         flash("页面已过期，请刷新后重试。", "error")
         return redirect(target)
-    try:
-        call()
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(target)
-    db.session.commit()
-    flash(success, "success")
+    if perform(call) is None:
+        flash(success, "success")
     return redirect(target)
 
 

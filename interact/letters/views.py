@@ -16,7 +16,7 @@ from interact.accounts import views as account_views
 from interact.accounts.forms import ConfirmForm
 from interact.core import uploads
 from interact.core.errors import DomainError, NotFound
-from interact.core.forms import apply_field_errors, first_error
+from interact.core.forms import apply_field_errors, first_error, perform
 from interact.core.permissions import has_role, roles_required
 from interact.core.privacy import mask_name, mask_personal_data
 from interact.core.sanitize import clean_html
@@ -388,18 +388,12 @@ def staff_detail(letter_id: int):
 
 def _act(letter, action, form_name=None, form=None):
     """Run one service call for a posted form: commit and go back, or re-show with errors."""
-    try:
-        action()
-    except DomainError as error:
-        db.session.rollback()
-        if form is not None:
-            apply_field_errors(form, error.fields)
-        flash(error.message, "error")
-        letter = services.get_letter(letter.id)
-        overrides = {form_name: form} if form_name and form is not None else {}
-        return _render_detail(letter, error.status_code, **overrides)
-    db.session.commit()
-    return None
+    error = perform(action, form=form)
+    if error is None:
+        return None
+    letter = services.get_letter(letter.id)
+    overrides = {form_name: form} if form_name and form is not None else {}
+    return _render_detail(letter, error.status_code, **overrides)
 
 
 def _invalid(letter, form_name, form):

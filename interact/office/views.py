@@ -8,7 +8,7 @@ from flask_login import current_user
 from interact.accounts.forms import ConfirmForm
 from interact.core import audit, clock, notify, sensitive
 from interact.core.errors import DomainError
-from interact.core.forms import apply_field_errors
+from interact.core.forms import perform
 from interact.core.models import CalendarDayKind, SensitiveWord, SensitiveWordLevel
 from interact.core.permissions import has_role, roles_required, staff_required
 from interact.core.templating import context_contributors
@@ -48,15 +48,9 @@ def calendar():
     year = min(max(year, 2000), 2100)
     form = CalendarDayForm()
     if form.validate_on_submit():
-        try:
-            services.add_calendar_day(form.day.data, CalendarDayKind(form.kind.data), form.name.data or "",
-                                      actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            apply_field_errors(form, error.fields)
-            flash(error.message, "error")
-        else:
-            db.session.commit()
+        error = perform(lambda: services.add_calendar_day(
+            form.day.data, CalendarDayKind(form.kind.data), form.name.data or "", actor=current_user), form=form)
+        if error is None:
             flash("已保存。", "success")
             return redirect(url_for("office.calendar", year=form.day.data.year))
     return render_template(
@@ -81,14 +75,9 @@ def delete_calendar_day(day_id: int):
 def sensitive_words():
     form = SensitiveWordForm()
     if form.validate_on_submit():
-        try:
-            sensitive.add_word(form.word.data, SensitiveWordLevel(form.level.data), form.category.data or "",
-                               actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
+        error = perform(lambda: sensitive.add_word(
+            form.word.data, SensitiveWordLevel(form.level.data), form.category.data or "", actor=current_user), form=form)
+        if error is None:
             flash("已添加。", "success")
             return redirect(url_for("office.sensitive_words"))
     words = db.session.scalars(db.select(SensitiveWord).order_by(SensitiveWord.category, SensitiveWord.word)).all()
@@ -98,15 +87,8 @@ def sensitive_words():
 @bp.post("/sensitive-words/<int:word_id>/delete")
 @roles_required("office", "admin")
 def delete_sensitive_word(word_id: int):
-    if ConfirmForm().validate_on_submit():
-        try:
-            sensitive.remove_word(word_id, actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash("已删除。", "success")
+    if ConfirmForm().validate_on_submit() and perform(lambda: sensitive.remove_word(word_id, actor=current_user)) is None:
+        flash("已删除。", "success")
     return redirect(url_for("office.sensitive_words"))
 
 
