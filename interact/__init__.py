@@ -21,6 +21,10 @@ def create_app(config: Any = None) -> Flask:
         static_folder=str(ROOT / "static"),
         instance_path=str(ROOT / "instance"),
     )
+    from interact.core.errors import BoundedIntegerConverter
+
+    # Before any route is added: an id beyond the database's integer range is a 404.
+    app.url_map.converters["int"] = BoundedIntegerConverter
     configure(app, config)
     register_extensions(app)
     register_blueprints(app)

@@ -223,7 +223,7 @@ def describe_trigger(job: Job) -> str:
         hour, minute = str(args.get("hour", "*")), str(args.get("minute", 0))
         if hour == "*":
             parts.append(f"每小时第 {minute} 分")
-        elif hour.isdigit() and minute.isdigit():
+        elif hour.isdecimal() and minute.isdecimal():
             parts.append(f"{'' if parts else '每天 '}{hour}:{int(minute):02d}")
         else:
             parts.append(f"{'' if parts else '每天 '}{hour} 时 {minute} 分")

@@ -264,7 +264,7 @@ def _clean_email(email: str | None) -> str | None:
 def load_user(session_id: str) -> User | None:
     """Flask-Login loader: ``"<id>:<session token>"``."""
     user_id, _, token = (session_id or "").partition(":")
-    if not user_id.isdigit():
+    if not user_id.isdecimal():
         return None
     user = db.session.get(User, int(user_id))
     if user is None or user.session_token != token or not user.active:

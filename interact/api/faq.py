@@ -75,7 +75,7 @@ def faq_entries():
     category = None
     category_arg = request.args.get("category", "").strip()
     if category_arg:
-        if not category_arg.isdigit():
+        if not category_arg.isdecimal():
             raise InvalidInput("category 必须是分类编号。", fields={"category": "必须是整数"})
         category = db.session.get(FaqCategory, int(category_arg))
         if category is None:

@@ -115,7 +115,7 @@ def interview(interview_id: int):
 
 def _int_arg(name: str) -> int:
     raw = request.args.get(name, "0").strip() or "0"
-    if not raw.isdigit() or len(raw) > 12:
+    if not raw.isdecimal() or len(raw) > 12:
         raise InvalidInput(f"{name} 必须是非负整数。", fields={name: "必须是非负整数"})
     return int(raw)
 

@@ -223,7 +223,7 @@ def _int_arg(name: str) -> int | None:
     raw = (request.args.get(name) or "").strip()
     if not raw:
         return None
-    if not raw.isdigit() or len(raw) > 9:
+    if not raw.isdecimal() or len(raw) > 9:
         raise InvalidInput(f"{name} 必须是正整数。", fields={name: "必须是正整数"})
     return int(raw)
 

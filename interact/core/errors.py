@@ -4,7 +4,9 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, jsonify, render_template, request
+from sqlalchemy.exc import DataError, StatementError
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +56,17 @@ MESSAGES = {
 }
 
 
+#: Largest id a URL or parameter may name (PostgreSQL INTEGER; SQLite allows more).
+MAX_ID = 2**31 - 1
+
+
+class BoundedIntegerConverter(IntegerConverter):
+    """``<int:…>`` in routes, limited to ids the database can hold (larger ones are 404s)."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):  # noqa: A002
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
 def wants_json() -> bool:
     return request.path.startswith("/api/")
 
@@ -82,6 +95,20 @@ def register_error_handlers(app: Flask) -> None:
         if status == 400 and getattr(error, "description", "").startswith("The CSRF"):
             message = "页面已过期或表单校验失败，请刷新页面后重新提交。"
         return error_response(status, message)
+
+    @app.errorhandler(OverflowError)
+    @app.errorhandler(StatementError)
+    def handle_out_of_range(error: Exception):
+        # A number from a request that the database cannot store or compare (SQLite:
+        # OverflowError beyond 64 bits; PostgreSQL: numeric value out of range) is the
+        # request's fault, not the server's.
+        from interact.extensions import db
+
+        if isinstance(error, (OverflowError, DataError)) or isinstance(getattr(error, "orig", None), OverflowError):
+            db.session.rollback()
+            log.info("Out-of-range value in %s %s: %s", request.method, request.path, error)
+            return error_response(400, "提交的数字超出了允许的范围，请检查后重试。")
+        return handle_unexpected(error)
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):

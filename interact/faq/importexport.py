@@ -297,7 +297,7 @@ class Planner:
         entry: FaqEntry | None = None
         raw_id = _text(row.get("id"))
         if raw_id:
-            if not raw_id.isdigit():
+            if not raw_id.isdecimal():
                 reasons.append("编号必须是正整数")
             else:
                 entry = db.session.get(FaqEntry, int(raw_id))

@@ -599,7 +599,7 @@ def staff_query(user, *, status: str = "", view: str = "", category_id: int | No
         stmt = stmt.where(FaqEntry.department_id == department_id)
     text = (text or "").strip()[:50]
     if text:
-        if text.isdigit():
+        if text.isdecimal() and len(text) <= 9:
             stmt = stmt.where(FaqEntry.id == int(text))
         else:
             stmt = stmt.where(FaqEntry.question.contains(text))

@@ -424,7 +424,7 @@ def post_entry(
         kind, guest, name = SpeakerKind.HOST, None, interview.host
     else:
         prefix, _, raw_id = (speaker or "").partition(":")
-        guest = interview.guest(int(raw_id)) if prefix == "guest" and raw_id.isdigit() else None
+        guest = interview.guest(int(raw_id)) if prefix == "guest" and raw_id.isdecimal() else None
         if guest is None:
             raise InvalidInput("请选择发言人。", fields={"speaker": "请选择发言人"})
         kind, name = SpeakerKind.GUEST, guest.name

@@ -323,7 +323,7 @@ def merge_question(interview_id: int, question_id: int):
     question = services.get_question(interview, question_id)
     form = MergeForm()
     raw = form.into.data or request.form.get("into", "")
-    if not str(raw).isdigit():
+    if not str(raw).isdecimal():
         flash("请选择要合并到的问题。", "error")
         return redirect(_questions_url(interview))
 
@@ -399,7 +399,7 @@ def post_entry(interview_id: int):
         try:
             services.post_entry(
                 interview, speaker=form.speaker.data, body=form.body.data or "", actor=current_user,
-                question_id=int(raw_question) if raw_question.isdigit() else None, image=form.image.data,
+                question_id=int(raw_question) if raw_question.isdecimal() else None, image=form.image.data,
             )
         except DomainError as error:
             db.session.rollback()

@@ -57,7 +57,7 @@ def _department_arg() -> int | None:
     raw = (request.args.get("department") or "").strip()
     if not raw:
         return None
-    if not raw.isdigit() or len(raw) > 9:
+    if not raw.isdecimal() or len(raw) > 9:
         raise InvalidInput("部门参数无效。", fields={"department": "请选择列表中的部门"})
     return int(raw)
 
@@ -197,7 +197,7 @@ def _case_choices(item) -> list[tuple[str, str]]:
 def _case_ids(values) -> list[int]:
     ids = []
     for value in values or []:
-        if not str(value).isdigit() or len(str(value)) > 12:
+        if not str(value).isdecimal() or len(str(value)) > 12:
             raise InvalidInput("典型案例选择无效。", fields={"cases": "选择无效"})
         ids.append(int(value))
     return ids

@@ -15,7 +15,7 @@ from markupsafe import Markup
 from interact.accounts import views as account_views
 from interact.accounts.forms import ConfirmForm
 from interact.core import uploads
-from interact.core.errors import DomainError, NotFound
+from interact.core.errors import DomainError
 from interact.core.forms import apply_field_errors, first_error, perform
 from interact.core.permissions import has_role, roles_required
 from interact.core.privacy import mask_name, mask_personal_data
@@ -151,14 +151,19 @@ def new():
 
 @bp.get("/letters/receipt")
 def receipt():
+    """The receipt, for the browser that submitted the letter only: a letter number alone
+    never shows a letter (numbers are sequential and letters are not public)."""
     number = (request.args.get("number") or "")[:24]
     stored = session.get(RECEIPT_KEY)
-    code = None
-    if stored and stored.get("number") == number:
-        code = stored["code"]
-        session.pop(RECEIPT_KEY, None)
     letter = services.find_by_number(number) if number else None
     if letter is None:
+        abort(404)
+    code = None
+    if stored and stored.get("number") == number:
+        code = stored["code"]  # shown once
+        session.pop(RECEIPT_KEY, None)
+        _grant_access(letter.id)
+    elif not _may_track(letter):
         abort(404)
     response = current_app.make_response(render_template("letters/receipt.html", letter=letter, code=code))
     response.headers["Cache-Control"] = "no-store"
@@ -173,12 +178,17 @@ def _grant_access(letter_id: int) -> None:
     session[ACCESS_KEY] = allowed + [letter_id]
 
 
-def _tracked_letter(number: str):
-    letter = services.find_by_number(number)
-    if letter is None:
-        raise NotFound(services.LOOKUP_FAILED)
+def _may_track(letter) -> bool:
+    """Whether this browser looked the letter up with its code, or its account owns it."""
     owns = current_user.is_authenticated and letter.user_id == current_user.id
-    if letter.id not in session.get(ACCESS_KEY, []) and not owns:
+    return owns or letter.id in session.get(ACCESS_KEY, [])
+
+
+def _tracked_letter(number: str):
+    """The letter if this browser may see it; ``None`` (unknown or not granted alike, so
+    the answer does not tell which numbers exist)."""
+    letter = services.find_by_number(number)
+    if letter is None or not _may_track(letter):
         return None
     return letter
 

@@ -126,6 +126,8 @@ def _check_collection_data(data: CollectionData, actor) -> CollectionData:
         errors["contact_address"] = "通信地址不超过200字"
     if data.starts_at is None or data.ends_at is None:
         errors["ends_at"] = "请填写开始和结束时间"
+    elif not (2000 <= data.starts_at.year <= 2100 and 2000 <= data.ends_at.year <= 2100):
+        errors["ends_at"] = "请填写 2000–2100 年之间的时间"
     elif data.ends_at <= data.starts_at:
         errors["ends_at"] = "结束时间必须晚于开始时间"
     elif data.ends_at - data.starts_at > timedelta(days=366):
