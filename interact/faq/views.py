@@ -18,7 +18,7 @@ from flask_login import current_user
 from interact.accounts.forms import ConfirmForm
 from interact.core import clock
 from interact.core.errors import DomainError, NotFound
-from interact.core.forms import apply_field_errors, first_error
+from interact.core.forms import apply_field_errors, first_error, perform
 from interact.core.permissions import has_role, roles_required
 from interact.core.views import home_sections
 from interact.departments.services import active_departments, get_department
@@ -384,34 +384,29 @@ def staff_synonyms():
 def staff_synonym_edit(group_id: int):
     group = db.session.get(SynonymGroup, group_id) or abort(404)
     form = SynonymForm(data={"terms": " = ".join(group.term_list)} if request.method == "GET" else None)
+    status = 200
     if form.validate_on_submit():
-        try:
-            services.save_synonym_group(form.terms.data, actor=current_user, group=group)
-        except DomainError as error:
-            db.session.rollback()
-            apply_field_errors(form, error.fields)
-            flash(error.message, "error")
-            return render_template("faq/staff/synonym_edit.html", form=form, group=group), error.status_code
-        db.session.commit()
-        flash("已保存。", "success")
-        return redirect(url_for("faq.staff_synonyms"))
-    return render_template("faq/staff/synonym_edit.html", form=form, group=group)
+        error = perform(lambda: services.save_synonym_group(form.terms.data, actor=current_user, group=group), form=form)
+        if error is None:
+            flash("已保存。", "success")
+            return redirect(url_for("faq.staff_synonyms"))
+        status = error.status_code
+    return render_template("faq/staff/synonym_edit.html", form=form, group=group), status
 
 
 @bp.post("/staff/faq/synonyms/<int:group_id>/delete")
 @roles_required(*CURATORS)
 def staff_synonym_delete(group_id: int):
     group = db.session.get(SynonymGroup, group_id) or abort(404)
-    if ConfirmForm().validate_on_submit():
-        try:
-            services.delete_synonym_group(group, actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash("已删除。", "success")
+    if ConfirmForm().validate_on_submit() and perform(lambda: services.delete_synonym_group(group, actor=current_user)) is None:
+        flash("已删除。", "success")
     return redirect(url_for("faq.staff_synonyms"))
+
+
+def _save_category(form: CategoryForm, category: FaqCategory | None = None) -> None:
+    services.save_category(name=form.name.data, parent_id=int(form.parent_id.data) if form.parent_id.data else None,
+                           sort_order=form.sort_order.data or 100, description=form.description.data or "",
+                           category=category, actor=current_user)
 
 
 def _category_choices(form: CategoryForm, exclude: FaqCategory | None = None) -> None:
@@ -427,19 +422,11 @@ def staff_categories():
     _category_choices(form)
     status = 200
     if form.validate_on_submit():
-        try:
-            services.save_category(name=form.name.data, parent_id=int(form.parent_id.data) if form.parent_id.data else None,
-                                   sort_order=form.sort_order.data or 100, description=form.description.data or "",
-                                   actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            apply_field_errors(form, error.fields)
-            flash(error.message, "error")
-            status = error.status_code
-        else:
-            db.session.commit()
+        error = perform(lambda: _save_category(form), form=form)
+        if error is None:
             flash("分类已添加。", "success")
             return redirect(url_for("faq.staff_categories"))
+        status = error.status_code
     elif request.method == "POST":
         flash(first_error(form) or "请检查填写的内容。", "error")
         status = 422
@@ -456,35 +443,22 @@ def staff_category_edit(category_id: int):
     _category_choices(form, exclude=node)
     if request.method == "GET":
         form.parent_id.data = str(node.parent_id or "")
+    status = 200
     if form.validate_on_submit():
-        try:
-            services.save_category(name=form.name.data, parent_id=int(form.parent_id.data) if form.parent_id.data else None,
-                                   sort_order=form.sort_order.data or 100, description=form.description.data or "",
-                                   category=node, actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            apply_field_errors(form, error.fields)
-            flash(error.message, "error")
-            return render_template("faq/staff/category_edit.html", form=form, category=node), error.status_code
-        db.session.commit()
-        flash("已保存。", "success")
-        return redirect(url_for("faq.staff_categories"))
-    return render_template("faq/staff/category_edit.html", form=form, category=node)
+        error = perform(lambda: _save_category(form, node), form=form)
+        if error is None:
+            flash("已保存。", "success")
+            return redirect(url_for("faq.staff_categories"))
+        status = error.status_code
+    return render_template("faq/staff/category_edit.html", form=form, category=node), status
 
 
 @bp.post("/staff/faq/categories/<int:category_id>/delete")
 @roles_required(*CURATORS)
 def staff_category_delete(category_id: int):
     node = services.get_category(category_id)
-    if ConfirmForm().validate_on_submit():
-        try:
-            services.delete_category(node, actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash("分类已删除。", "success")
+    if ConfirmForm().validate_on_submit() and perform(lambda: services.delete_category(node, actor=current_user)) is None:
+        flash("分类已删除。", "success")
     return redirect(url_for("faq.staff_categories"))
 
 

@@ -22,7 +22,7 @@ from interact.accounts.views import account_links
 from interact.api.common import public_post_limit
 from interact.core import audit, clock
 from interact.core.errors import DomainError, NotFound
-from interact.core.forms import apply_field_errors, first_error
+from interact.core.forms import apply_field_errors, first_error, perform
 from interact.core.permissions import has_role, roles_required
 from interact.core.views import home_sections
 from interact.departments.services import active_departments
@@ -314,16 +314,12 @@ def upload_document(collection_id: int):
     form = DocumentForm()
     which = request.form.get("which", "attachment")
     if form.validate_on_submit():
-        try:
-            if which == "draft":
-                services.set_draft_document(collection, form.file.data, actor=current_user)
-            else:
-                services.add_attachment(collection, form.file.data, form.label.data or "", actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
+        if which == "draft":
+            error = perform(lambda: services.set_draft_document(collection, form.file.data, actor=current_user))
         else:
-            db.session.commit()
+            error = perform(lambda: services.add_attachment(collection, form.file.data, form.label.data or "",
+                                                            actor=current_user))
+        if error is None:
             flash("文件已上传。", "success")
     return redirect(url_for("surveys.staff_detail", collection_id=collection_id) + "#documents")
 
@@ -334,16 +330,11 @@ def delete_document(collection_id: int):
     collection = services.get_collection(collection_id)
     if ConfirmForm().validate_on_submit():
         attachment_id = request.form.get("attachment_id", type=int)
-        try:
-            if attachment_id:
-                services.remove_attachment(collection, attachment_id, actor=current_user)
-            else:
-                services.remove_draft_document(collection, actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
+        if attachment_id:
+            error = perform(lambda: services.remove_attachment(collection, attachment_id, actor=current_user))
         else:
-            db.session.commit()
+            error = perform(lambda: services.remove_draft_document(collection, actor=current_user))
+        if error is None:
             flash("文件已删除。", "success")
     return redirect(url_for("surveys.staff_detail", collection_id=collection_id) + "#documents")
 
