@@ -193,6 +193,15 @@ DECISION_COEF = np.array(
     ]
 )
 
+#: A candidate is *topical* when at least this share of its matched phrasing's
+#: content words (general-IDF weighted) occur in the query.  The decision model
+#: learned from the dev split that extra words usually change the question, so
+#: a citizen who adds context (我想开个小店，营业执照怎么申请) often gets no
+#: answer; the entry is then still offered as "您是不是想问".  Chosen on
+#: hand-written citizen questions to the demo knowledge base
+#: (docs/faq-matching.md); it has no effect on answered / not answered.
+TOPICAL_SHARE = 0.5
+
 #: Default answer threshold on the confidence.
 DEFAULT_THRESHOLD = 0.21
 #: Confidence floor of a content match (see ``content_match``).
@@ -216,13 +225,16 @@ class FaqDoc:
 
 @dataclass(frozen=True)
 class Match:
-    """A ranked entry.  ``score`` is the pair model's probability (0..1) that
-    the entry answers the query; ``matched_text`` is the question or similar
-    phrasing of the entry that matched best."""
+    """A ranked entry.  ``score`` is the decision model's probability (0..1)
+    that the entry answers the query; ``matched_text`` is the question or
+    similar phrasing of the entry that matched best.  ``topical`` says the
+    query mentions what that phrasing is about (see ``TOPICAL_SHARE``): worth
+    offering as "did you mean" even when the score is too low to answer."""
 
     id: DocId
     score: float
     matched_text: str
+    topical: bool = False
 
 
 @dataclass(frozen=True)
@@ -1029,7 +1041,12 @@ class MatchingEngine:
         n = min(max(int(k), 0), len(cands))
         if not n:
             return []
-        return [Match(c.doc_id, s, c.text) for c, s in zip(cands, self._confidences(cands, n))]
+        return [self._match(c, s) for c, s in zip(cands, self._confidences(cands, n))]
+
+    @staticmethod
+    def _match(cand: _Candidate, score: float) -> Match:
+        topical = bool(cand.features[_I_C_CONTENT] >= TOPICAL_SHARE)
+        return Match(cand.doc_id, score, cand.text, topical)
 
     @staticmethod
     def _confidences(cands: list[_Candidate], n: int) -> list[float]:
@@ -1057,6 +1074,6 @@ class MatchingEngine:
         if not cands:
             return Result(False, 0.0, None, [])
         scores = self._confidences(cands, 5)
-        matches = [Match(c.doc_id, s, c.text) for c, s in zip(cands, scores)]
+        matches = [self._match(c, s) for c, s in zip(cands, scores)]
         conf = scores[0]
         return Result(conf >= self.threshold, conf, matches[0], matches[1:])

@@ -54,7 +54,8 @@ MAX_SYNONYM_TERMS = 20
 #: Above the threshold, the band up to 1 is cut in three: 一般 / 较高 / 高. Answered
 #: questions in the lowest band still appear in the curation loop.
 LOW_BAND_SHARE = 1 / 3
-#: Related questions need at least this share of the answer threshold as their score.
+#: Related questions need at least this share of the answer threshold as their score,
+#: unless the engine calls them topical (the question mentions what they are about).
 RELATED_SHARE = 0.5
 #: Questions whose similarity (rapidfuzz ratio on the normalised text without question
 #: words, see :func:`cluster_key`) reaches this are grouped in the unanswered list.
@@ -212,7 +213,7 @@ def search_entries(text: str, limit: int = 20) -> list[FaqEntry]:
         return []
     engine = index.get_engine()
     floor = engine.threshold * RELATED_SHARE
-    ranked_ids = [m.id for m in engine.search(text, limit) if m.score >= floor]
+    ranked_ids = [m.id for m in engine.search(text, limit) if m.score >= floor or m.topical]
     found = _published_by_ids(ranked_ids)
     ordered = [found[i] for i in ranked_ids if i in found]
     seen = {entry.id for entry in ordered}
@@ -830,7 +831,7 @@ def ask(question: str | None, *, source: str = "web", log: bool = True) -> Answe
         rest = candidates
     answer.related = [
         (entries[m.id], m.score) for m in rest
-        if m.id in entries and m.score >= floor and (answer.best is None or m.id != answer.best.id)
+        if m.id in entries and (m.score >= floor or m.topical) and (answer.best is None or m.id != answer.best.id)
     ][:4]
     if log:
         masked = mask_personal_data(normalize(question))[:200]

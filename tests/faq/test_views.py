@@ -215,6 +215,19 @@ def test_ask_page_without_answer_offers_letter_form(client, db, kb):
     assert letter is not None
 
 
+def test_ask_page_offers_topical_entry_when_it_cannot_answer(client, db, kb):
+    """Context words keep the confidence below the threshold; the entry the
+    question is about is still offered, next to the letter button."""
+    html = client.get("/faq/ask", query_string={"q": "我刚来这个城市打工，想办个居住证"}).get_data(as_text=True)
+    assert "没有找到确定的答案" in html and "写信咨询这个问题" in html
+    related = html.split("您是不是想问", 1)[1]
+    assert f'href="/faq/{kb[2].id}"' in related
+    # The guess opens in place: its answer is on the page inside <details>.
+    assert re.search(r"<details class=\"faq-guess\">\s*<summary>居住证怎么办理？</summary>\s*"
+                     r"<div class=\"faq-answer rich-text\"><p>到居住地派出所申请。</p>", related)
+    assert related.index("faq-guess") < related.index("写信咨询这个问题")
+
+
 def test_ask_page_with_answer(client, db, kb):
     html = client.get("/faq/ask", query_string={"q": kb[4].question}).get_data(as_text=True)
     assert "双方带身份证和户口簿" in html
