@@ -31,12 +31,10 @@ concurrent search sees either the old or the new index, never a mix.
 
 from __future__ import annotations
 
-import logging
 import math
 import os
 import re
 import threading
-import warnings
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -51,10 +49,7 @@ from rapidfuzz.distance import Indel
 
 from interact.core.textnorm import match_text
 
-with warnings.catch_warnings():
-    # jieba 0.42 still imports pkg_resources-era APIs on some installs.
-    warnings.simplefilter("ignore", DeprecationWarning)
-    import jieba
+from interact.core.segment import ensure_jieba, jieba
 
 __all__ = [
     "FaqDoc",
@@ -256,23 +251,6 @@ class Result:
 # --------------------------------------------------------------------------
 # Tokenisation helpers
 # --------------------------------------------------------------------------
-
-_jieba_lock = threading.Lock()
-_jieba_ready = False
-
-
-def _ensure_jieba() -> None:
-    global _jieba_ready
-    if _jieba_ready:
-        return
-    with _jieba_lock:
-        if not _jieba_ready:
-            jieba.setLogLevel(logging.WARNING)
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", DeprecationWarning)
-                jieba.initialize()
-            _jieba_ready = True
-
 
 _idf_lock = threading.Lock()
 _ext_idf: dict[str, float] | None = None
@@ -751,7 +729,7 @@ class MatchingEngine:
         synonyms: Iterable[Iterable[str]] = (),
         threshold: float | None = None,
     ):
-        _ensure_jieba()
+        ensure_jieba()
         _external_idf()
         self.threshold = DEFAULT_THRESHOLD if threshold is None else float(threshold)
         self._synonyms = _Synonyms((*BUILTIN_SYNONYMS, *synonyms))

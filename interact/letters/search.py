@@ -20,19 +20,14 @@ The service keeps the index in sync: :func:`index_letter` when a letter is publi
 from __future__ import annotations
 
 import html
-import logging
 import re
-import threading
-import warnings
 
 import sqlalchemy as sa
 
 from interact.core.privacy import mask_personal_data
 from interact.core.textnorm import normalize
 
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore", DeprecationWarning)
-    import jieba
+from interact.core.segment import ensure_jieba, jieba
 
 TABLE = "letter_search"
 #: Longest query considered (characters) and most terms combined.
@@ -43,23 +38,6 @@ _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+|[0-9a-z]+")
 _TOKEN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff0-9a-z]")
 _TAG = re.compile(r"<[^>]+>")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
-
-_jieba_lock = threading.Lock()
-_jieba_ready = False
-
-
-def _ensure_jieba() -> None:
-    global _jieba_ready
-    if _jieba_ready:
-        return
-    with _jieba_lock:
-        if not _jieba_ready:
-            jieba.setLogLevel(logging.WARNING)
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", DeprecationWarning)
-                jieba.initialize()
-            _jieba_ready = True
-
 
 # --- DDL --------------------------------------------------------------------------------
 
@@ -98,7 +76,7 @@ def html_to_text(value: str | None) -> str:
 
 def segment_words(text: str) -> list[str]:
     """jieba search-mode tokens of normalised text (punctuation and spaces dropped)."""
-    _ensure_jieba()
+    ensure_jieba()
     return [t for t in jieba.cut_for_search(normalize(text)) if _TOKEN.search(t)]
 
 
@@ -152,7 +130,7 @@ def unindex_letter(session, letter_id: int) -> None:
 
 def query_terms(query: str) -> list[str]:
     """Terms of a citizen's query (jieba precise mode), at most ``MAX_TERMS``."""
-    _ensure_jieba()
+    ensure_jieba()
     text = normalize((query or "")[:MAX_QUERY_CHARS])
     terms: list[str] = []
     for token in jieba.cut(text):
