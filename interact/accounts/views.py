@@ -15,7 +15,7 @@ from interact.accounts.forms import (
 )
 from interact.accounts.models import Role
 from interact.core.errors import DomainError
-from interact.core.forms import apply_field_errors
+from interact.core.forms import attempt, perform
 from interact.core.permissions import roles_required
 from interact.core.views import safe_next
 from interact.departments.services import active_departments
@@ -71,17 +71,12 @@ def logout():
 def register():
     form = RegisterForm()
     if form.validate_on_submit():
-        try:
-            user = services.register_citizen(
-                phone=form.phone.data, email=form.email.data, password=form.password.data,
-                display_name=form.display_name.data or "",
-            )
-        except DomainError as error:
-            db.session.rollback()
-            apply_field_errors(form, error.fields)
-            flash(error.message, "error")
+        user, error = attempt(lambda: services.register_citizen(
+            phone=form.phone.data, email=form.email.data, password=form.password.data,
+            display_name=form.display_name.data or "",
+        ), form=form)
+        if error is not None:
             return render_template("accounts/register.html", form=form), error.status_code
-        db.session.commit()
         login_user(user)
         flash("注册成功。以后提交来信、意见时将自动填写您的联系方式。", "success")
         return redirect(url_for("accounts.account"))
@@ -102,13 +97,11 @@ def account():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        try:
-            services.change_password(current_user, form.old_password.data, form.new_password.data)
-        except DomainError as error:
-            db.session.rollback()
-            apply_field_errors(form, error.fields)
+        error = perform(lambda: services.change_password(current_user, form.old_password.data,
+                                                         form.new_password.data),
+                        form=form, flash_error=False)
+        if error is not None:
             return render_template("accounts/password.html", form=form), error.status_code
-        db.session.commit()
         # The session token changed; log this session in again so only the others end.
         login_user(current_user._get_current_object())
         flash("密码已修改，其他设备上的登录已失效。", "success")
@@ -146,16 +139,14 @@ def new_user():
     form = StaffUserForm()
     form.department_id.choices = _department_choices()
     if form.validate_on_submit():
-        try:
+        def create():
             if not form.password.data:
                 raise DomainError("请设置初始密码。", fields={"password": "请设置初始密码"})
-            user = services.create_staff_user(_staff_data(form), form.password.data, actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            apply_field_errors(form, error.fields)
-            flash(error.message, "error")
+            return services.create_staff_user(_staff_data(form), form.password.data, actor=current_user)
+
+        user, error = attempt(create, form=form)
+        if error is not None:
             return render_template("accounts/user_form.html", form=form, user=None), 422
-        db.session.commit()
         flash(f"已创建账号“{user.label}”。", "success")
         return redirect(url_for("accounts.users"))
     return render_template("accounts/user_form.html", form=form, user=None)
@@ -173,14 +164,9 @@ def edit_user(user_id: int):
         form.roles.data = [r.value for r in user.roles]
         form.department_id.data = str(user.department_id or "")
     if form.validate_on_submit():
-        try:
-            services.update_staff_user(user, _staff_data(form), actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            apply_field_errors(form, error.fields)
-            flash(error.message, "error")
+        if perform(lambda: services.update_staff_user(user, _staff_data(form), actor=current_user),
+                   form=form) is not None:
             return render_template("accounts/user_form.html", form=form, user=user), 422
-        db.session.commit()
         flash("账号已保存。", "success")
         return redirect(url_for("accounts.users"))
     return render_template("accounts/user_form.html", form=form, user=user, reset_form=ResetPasswordForm())
@@ -191,14 +177,8 @@ def edit_user(user_id: int):
 def reset_user_password(user_id: int):
     user = services.get_user(user_id)
     form = ResetPasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.reset_password(user, form.new_password.data, actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-            return redirect(url_for("accounts.edit_user", user_id=user.id))
-        db.session.commit()
+    if form.validate_on_submit() and perform(
+            lambda: services.reset_password(user, form.new_password.data, actor=current_user)) is None:
         flash("密码已重置，请通过安全渠道告知本人。", "success")
     return redirect(url_for("accounts.edit_user", user_id=user.id))
 
@@ -207,14 +187,8 @@ def reset_user_password(user_id: int):
 @roles_required("admin")
 def set_user_active(user_id: int):
     user = services.get_user(user_id)
-    if ConfirmForm().validate_on_submit():
-        try:
-            services.set_user_active(user, request.form.get("active") == "1", actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-            return redirect(url_for("accounts.users"))
-        db.session.commit()
+    if ConfirmForm().validate_on_submit() and perform(
+            lambda: services.set_user_active(user, request.form.get("active") == "1", actor=current_user)) is None:
         flash("账号状态已更新。", "success")
     return redirect(url_for("accounts.users"))
 

@@ -1,6 +1,9 @@
 """Form pieces shared by several modules."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
 from flask import flash
 from wtforms import StringField
 from wtforms.validators import ValidationError
@@ -39,21 +42,53 @@ def apply_field_errors(form, fields: dict[str, str]) -> None:
             field.errors = list(field.errors) + [message]
 
 
-def perform(action, *, form=None):
-    """Run one service call for a posted form at the transaction boundary.
+class Outcome(NamedTuple):
+    """What :func:`attempt` did: the action's return value, or the :class:`DomainError` it raised."""
 
-    On success the session is committed and ``None`` returned; on a :class:`DomainError`
-    the session is rolled back, the error's field messages are put on ``form`` and its
-    message flashed, and the error is returned so the view can re-show the form with
-    ``error.status_code``.
+    value: Any
+    error: DomainError | None
+
+
+def attempt(action: Callable[[], Any], *, form=None, flash_error: bool = True) -> Outcome:
+    """Run one service call for a posted form at the transaction boundary and keep its result.
+
+    Routes need the call's return value (the created record, a count) and sometimes show
+    the error only next to the fields, so this is the one place that owns the
+    commit/rollback rule instead of each view copying a try/except block:
+
+    - on success the session is committed and ``Outcome(value, None)`` returned, where
+      ``value`` is what ``action()`` returned;
+    - on a :class:`DomainError` the session is rolled back (nothing the action added or
+      changed is kept), the error's field messages are put on ``form`` when one is given,
+      its message is flashed as ``"error"`` unless ``flash_error`` is false, and
+      ``Outcome(None, error)`` is returned so the view can re-show the form (with
+      ``error.status_code`` or its own status).
+
+    Work that must only happen once the change is committed (starting a job, logging a
+    user in) belongs after a successful ``attempt``, not inside ``action``. Other
+    exceptions are not caught: they are bugs, and the request's teardown discards the
+    session.
     """
     try:
-        action()
+        value = action()
     except DomainError as error:
         db.session.rollback()
         if form is not None:
             apply_field_errors(form, error.fields)
-        flash(error.message, "error")
-        return error
+        if flash_error:
+            flash(error.message, "error")
+        return Outcome(None, error)
     db.session.commit()
-    return None
+    return Outcome(value, None)
+
+
+def perform(action: Callable[[], Any], *, form=None, flash_error: bool = True) -> DomainError | None:
+    """Run one service call for a posted form at the transaction boundary.
+
+    The same as :func:`attempt` for a view that does not need the action's return value:
+    on success the session is committed and ``None`` returned; on a :class:`DomainError`
+    the session is rolled back, the error's field messages are put on ``form``, its
+    message flashed (unless ``flash_error`` is false), and the error is returned so the
+    view can re-show the form with ``error.status_code``.
+    """
+    return attempt(action, form=form, flash_error=flash_error).error

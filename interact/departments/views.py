@@ -5,8 +5,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from interact.accounts.forms import ConfirmForm
-from interact.core.errors import DomainError, NotFound
-from interact.core.forms import apply_field_errors
+from interact.core.errors import NotFound
+from interact.core.forms import attempt, perform
 from interact.core.permissions import roles_required
 from interact.departments import services
 from interact.departments.forms import DepartmentForm, LeaderForm
@@ -49,14 +49,9 @@ def new():
     form = DepartmentForm()
     form.parent_id.choices = _parent_choices()
     if form.validate_on_submit():
-        try:
-            department = services.create_department(_form_data(form), actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            apply_field_errors(form, error.fields)
-            flash(error.message, "error")
+        department, error = attempt(lambda: services.create_department(_form_data(form), actor=current_user), form=form)
+        if error is not None:
             return render_template("departments/form.html", form=form, department=None), 422
-        db.session.commit()
         flash(f"已创建部门“{department.name}”。", "success")
         return redirect(url_for("departments.edit", department_id=department.id))
     return render_template("departments/form.html", form=form, department=None)
@@ -72,15 +67,10 @@ def edit(department_id: int):
         form.kind.data = department.kind.value
         form.parent_id.data = str(department.parent_id or "")
     if form.validate_on_submit():
-        try:
-            services.update_department(department, _form_data(form), actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            apply_field_errors(form, error.fields)
-            flash(error.message, "error")
+        if perform(lambda: services.update_department(department, _form_data(form), actor=current_user),
+                   form=form) is not None:
             return render_template("departments/form.html", form=form, department=department,
                                    leader_form=LeaderForm(formdata=None), action_form=ConfirmForm()), 422
-        db.session.commit()
         flash("部门信息已保存。", "success")
         return redirect(url_for("departments.edit", department_id=department.id))
     return render_template("departments/form.html", form=form, department=department,
@@ -104,16 +94,11 @@ def add_leader(department_id: int):
     department = services.get_department(department_id)
     form = LeaderForm()
     if form.validate_on_submit():
-        try:
-            services.save_leader(department, name=form.name.data, title=form.title.data, duties=form.duties.data or "",
-                                 in_mailbox=form.in_mailbox.data, sort_order=form.sort_order.data or 100,
-                                 actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-            return redirect(url_for("departments.edit", department_id=department.id))
-        db.session.commit()
-        flash("已添加领导。", "success")
+        if perform(lambda: services.save_leader(
+            department, name=form.name.data, title=form.title.data, duties=form.duties.data or "",
+            in_mailbox=form.in_mailbox.data, sort_order=form.sort_order.data or 100, actor=current_user,
+        )) is None:
+            flash("已添加领导。", "success")
     else:
         flash("请填写领导姓名和职务。", "error")
     return redirect(url_for("departments.edit", department_id=department.id))

@@ -17,8 +17,8 @@ from flask_login import current_user
 
 from interact.accounts.forms import ConfirmForm
 from interact.core import clock
-from interact.core.errors import DomainError, NotFound
-from interact.core.forms import apply_field_errors, first_error, perform
+from interact.core.errors import NotFound
+from interact.core.forms import attempt, first_error, perform
 from interact.core.permissions import has_role, roles_required
 from interact.core.views import home_sections
 from interact.departments.services import active_departments, get_department
@@ -235,15 +235,14 @@ def staff_new():
         if not services.is_citywide_curator(current_user) and current_user.department_id:
             form.department_id.data = str(current_user.department_id)
     if form.validate_on_submit():
-        try:
-            item = services.create_entry(_entry_data(form), actor=current_user)
+        def create():
+            created = services.create_entry(_entry_data(form), actor=current_user)
             services.mark_questions_handled(services.split_lines(form.asked.data))
-        except DomainError as error:
-            db.session.rollback()
-            apply_field_errors(form, error.fields)
-            flash(error.message, "error")
+            return created
+
+        item, error = attempt(create, form=form)
+        if error is not None:
             return render_template("faq/staff/form.html", form=form, entry=None), error.status_code
-        db.session.commit()
         flash("已保存为草稿。检查无误后请点击“发布”。", "success")
         return redirect(url_for("faq.staff_entry", entry_id=item.id))
     if request.method == "POST":
@@ -275,14 +274,9 @@ def staff_edit(entry_id: int):
         form.category_id.data = str(item.category_id or "")
         form.department_id.data = str(item.department_id or "")
     if form.validate_on_submit():
-        try:
-            services.update_entry(item, _entry_data(form), actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            apply_field_errors(form, error.fields)
-            flash(error.message, "error")
+        error = perform(lambda: services.update_entry(item, _entry_data(form), actor=current_user), form=form)
+        if error is not None:
             return render_template("faq/staff/form.html", form=form, entry=item), error.status_code
-        db.session.commit()
         flash("已保存。" + ("已发布的答案立即生效。" if item.status is FaqStatus.PUBLISHED else ""), "success")
         return redirect(url_for("faq.staff_entry", entry_id=item.id))
     if request.method == "POST":
@@ -296,13 +290,7 @@ def _entry_action(entry_id: int, action, success: str):
     if not ConfirmForm().validate_on_submit():
         flash("页面已过期，请刷新后重试。", "error")
         return redirect(url_for("faq.staff_entry", entry_id=item.id))
-    try:
-        action(item)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    if perform(lambda: action(item)) is None:
         flash(success, "success")
     return redirect(url_for("faq.staff_entry", entry_id=item.id))
 
@@ -319,13 +307,7 @@ def staff_withdraw(entry_id: int):
     item = _require_entry(entry_id)
     form = WithdrawForm()
     if form.validate_on_submit():
-        try:
-            services.withdraw_entry(item, actor=current_user, note=form.note.data or "")
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
+        if perform(lambda: services.withdraw_entry(item, actor=current_user, note=form.note.data or "")) is None:
             flash("已撤下。", "success")
     else:
         flash(first_error(form) or "页面已过期，请刷新后重试。", "error")
@@ -340,14 +322,15 @@ def staff_merge(entry_id: int):
     if not form.validate_on_submit():
         flash(first_error(form) or "请填写要保留的条目编号。", "error")
         return redirect(url_for("faq.staff_entry", entry_id=duplicate.id))
-    try:
-        keep = services.get_entry(form.keep_id.data)
-        services.merge_entries(keep, duplicate, actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+
+    def merge():
+        kept = services.get_entry(form.keep_id.data)
+        services.merge_entries(kept, duplicate, actor=current_user)
+        return kept
+
+    keep, error = attempt(merge)
+    if error is not None:
         return redirect(url_for("faq.staff_entry", entry_id=duplicate.id))
-    db.session.commit()
     flash(f"已合并到条目 #{keep.id}，原条目撤下并跳转。", "success")
     return redirect(url_for("faq.staff_entry", entry_id=keep.id))
 
@@ -361,17 +344,11 @@ def staff_synonyms():
     form = SynonymForm()
     status = 200
     if form.validate_on_submit():
-        try:
-            services.save_synonym_group(form.terms.data, actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            apply_field_errors(form, error.fields)
-            flash(error.message, "error")
-            status = error.status_code
-        else:
-            db.session.commit()
+        error = perform(lambda: services.save_synonym_group(form.terms.data, actor=current_user), form=form)
+        if error is None:
             flash("已保存，智能问答立即按新的同义词匹配。", "success")
             return redirect(url_for("faq.staff_synonyms"))
+        status = error.status_code
     elif request.method == "POST":
         flash(first_error(form) or "请填写同义词。", "error")
         status = 422
@@ -488,15 +465,15 @@ def staff_add_phrasings():
     if not form.validate_on_submit():
         flash(first_error(form) or "请填写条目编号。", "error")
         return redirect(url_for("faq.staff_unanswered"))
-    try:
-        item = services.get_entry(form.entry_id.data)
-        added = services.add_phrasings(item, services.split_lines(form.texts.data), actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for("faq.staff_unanswered"))
-    db.session.commit()
-    flash(f"已为条目 #{item.id} 加入 {added} 条相似问法。", "success")
+
+    def add():
+        entry = services.get_entry(form.entry_id.data)
+        return entry, services.add_phrasings(entry, services.split_lines(form.texts.data), actor=current_user)
+
+    result, error = attempt(add)
+    if error is None:
+        item, added = result
+        flash(f"已为条目 #{item.id} 加入 {added} 条相似问法。", "success")
     return redirect(url_for("faq.staff_unanswered"))
 
 
@@ -534,14 +511,9 @@ def staff_import():
     services.ensure_citywide(current_user)
     form = ImportForm()
     if form.validate_on_submit():
-        try:
-            job = importexport.start_job(form.file.data, actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            apply_field_errors(form, error.fields)
-            flash(error.message, "error")
+        job, error = attempt(lambda: importexport.start_job(form.file.data, actor=current_user), form=form)
+        if error is not None:
             return _import_page(form), error.status_code
-        db.session.commit()
         _run(job)
         return redirect(url_for("faq.staff_import_job", job_id=job.id))
     if request.method == "POST":
@@ -587,12 +559,8 @@ def staff_import_confirm(job_id: int):
     if not ConfirmForm().validate_on_submit():
         flash("页面已过期，请刷新后重试。", "error")
         return redirect(url_for("faq.staff_import_job", job_id=dry.id))
-    try:
-        job = importexport.confirm_job(dry, actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    job, error = attempt(lambda: importexport.confirm_job(dry, actor=current_user))
+    if error is not None:
         return redirect(url_for("faq.staff_import_job", job_id=dry.id))
-    db.session.commit()
     _run(job)
     return redirect(url_for("faq.staff_import_job", job_id=job.id))

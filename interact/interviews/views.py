@@ -10,8 +10,8 @@ from flask_login import current_user
 
 from interact.accounts.forms import ConfirmForm
 from interact.core import clock
-from interact.core.errors import DomainError, InvalidInput
-from interact.core.forms import apply_field_errors, first_error, perform
+from interact.core.errors import InvalidInput
+from interact.core.forms import attempt, first_error, perform
 from interact.core.permissions import has_role, roles_required
 from interact.core.privacy import mask_personal_data
 from interact.core.views import home_sections
@@ -101,14 +101,10 @@ def ask(interview_id: int):
         flash("该访谈已结束，不再接收提问。", "error")
         return _render_detail(interview), 409
     if form.validate_on_submit():
-        try:
-            services.submit_question(interview, nickname=form.nickname.data or "", body=form.body.data or "")
-        except DomainError as error:
-            db.session.rollback()
-            apply_field_errors(form, error.fields)
-            flash(error.message, "error")
+        error = perform(lambda: services.submit_question(interview, nickname=form.nickname.data or "",
+                                                         body=form.body.data or ""), form=form)
+        if error is not None:
             return _render_detail(interview, form), error.status_code
-        db.session.commit()
         flash("提问已提交，审核通过后将公开显示。感谢您的参与！", "success")
         return redirect(url_for("interviews.detail", interview_id=interview.id, _anchor="ask"))
     flash(first_error(form) or "提交的内容有误，请检查后重试。", "error")
@@ -160,14 +156,10 @@ def new():
     form = InterviewForm()
     _department_choices(form)
     if form.validate_on_submit():
-        try:
-            interview = services.create_interview(_form_data(form), actor=current_user, cover=form.cover.data)
-        except DomainError as error:
-            db.session.rollback()
-            apply_field_errors(form, error.fields)
-            flash(error.message, "error")
+        interview, error = attempt(lambda: services.create_interview(_form_data(form), actor=current_user,
+                                                                     cover=form.cover.data), form=form)
+        if error is not None:
             return render_template("interviews/form.html", form=form, interview=None), error.status_code
-        db.session.commit()
         flash("访谈已创建（草稿）。请添加嘉宾，再请办公室发布预告。", "success")
         return redirect(url_for("interviews.manage", interview_id=interview.id))
     status = 422 if request.method == "POST" else 200
@@ -184,14 +176,10 @@ def edit(interview_id: int):
         form.department_id.data = str(interview.department_id)
         form.scheduled_start.data = clock.to_local(interview.scheduled_start).replace(tzinfo=None)
     if form.validate_on_submit():
-        try:
-            services.update_interview(interview, _form_data(form), actor=current_user, cover=form.cover.data)
-        except DomainError as error:
-            db.session.rollback()
-            apply_field_errors(form, error.fields)
-            flash(error.message, "error")
+        error = perform(lambda: services.update_interview(interview, _form_data(form), actor=current_user,
+                                                          cover=form.cover.data), form=form)
+        if error is not None:
             return render_template("interviews/form.html", form=form, interview=interview), error.status_code
-        db.session.commit()
         flash("已保存。", "success")
         return redirect(url_for("interviews.manage", interview_id=interview.id))
     status = 422 if request.method == "POST" else 200
@@ -222,15 +210,10 @@ def add_guest(interview_id: int):
     interview = services.get_interview(interview_id)
     form = GuestForm()
     if form.validate_on_submit():
-        try:
-            services.add_guest(interview, name=form.name.data, title=form.title.data or "",
-                               photo=form.photo.data, actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            apply_field_errors(form, error.fields)
-            flash(error.message, "error")
+        error = perform(lambda: services.add_guest(interview, name=form.name.data, title=form.title.data or "",
+                                                   photo=form.photo.data, actor=current_user), form=form)
+        if error is not None:
             return _render_manage(interview, form, error.status_code)
-        db.session.commit()
         flash("已添加嘉宾。", "success")
         return redirect(url_for("interviews.manage", interview_id=interview.id, _anchor="guests"))
     flash(first_error(form) or "请填写嘉宾信息。", "error")
@@ -340,16 +323,12 @@ def answer_question(interview_id: int, question_id: int):
     question = services.get_question(interview, question_id)
     form = AfterAnswerForm()
     if form.validate_on_submit():
-        try:
-            services.answer_after(question, body=form.body.data, responder=form.responder.data or "",
-                                  actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            apply_field_errors(form, error.fields)
-            flash(error.message, "error")
+        error = perform(lambda: services.answer_after(question, body=form.body.data,
+                                                      responder=form.responder.data or "", actor=current_user),
+                        form=form)
+        if error is not None:
             return render_template("interviews/answer.html", interview=interview, question=question,
                                    form=form), error.status_code
-        db.session.commit()
         flash("会后答复已发布。", "success")
         return redirect(_questions_url(interview, QuestionStatus.APPROVED.value))
     status = 422 if request.method == "POST" else 200
@@ -396,17 +375,12 @@ def post_entry(interview_id: int):
     form = _entry_form(interview, EntryForm())
     if form.validate_on_submit():
         raw_question = form.question_id.data or ""
-        try:
-            services.post_entry(
-                interview, speaker=form.speaker.data, body=form.body.data or "", actor=current_user,
-                question_id=int(raw_question) if raw_question.isdecimal() else None, image=form.image.data,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            apply_field_errors(form, error.fields)
-            flash(error.message, "error")
+        error = perform(lambda: services.post_entry(
+            interview, speaker=form.speaker.data, body=form.body.data or "", actor=current_user,
+            question_id=int(raw_question) if raw_question.isdecimal() else None, image=form.image.data,
+        ), form=form)
+        if error is not None:
             return _render_console(interview, form, error.status_code)
-        db.session.commit()
         flash("已发布。", "success")
         return redirect(url_for("interviews.console", interview_id=interview.id, _anchor="entry-form"))
     flash(first_error(form) or "提交的内容有误。", "error")
@@ -437,14 +411,10 @@ def correct_entry(interview_id: int, entry_id: int):
     item = services.get_entry(interview, entry_id)
     form = CorrectForm()
     if form.validate_on_submit():
-        try:
-            services.correct_entry(item, body=form.body.data, reason=form.reason.data or "", actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            apply_field_errors(form, error.fields)
-            flash(error.message, "error")
+        error = perform(lambda: services.correct_entry(item, body=form.body.data, reason=form.reason.data or "",
+                                                       actor=current_user), form=form)
+        if error is not None:
             return _render_entry(interview, item, correct_form=form, status=error.status_code)
-        db.session.commit()
         flash("已更正，更正记录已保存。", "success")
         return redirect(url_for("interviews.console", interview_id=interview.id, _anchor=f"entry-{item.id}"))
     flash(first_error(form) or "提交的内容有误。", "error")
@@ -458,14 +428,9 @@ def retract_entry(interview_id: int, entry_id: int):
     item = services.get_entry(interview, entry_id)
     form = ReasonForm()
     if form.validate_on_submit():
-        try:
-            services.retract_entry(item, reason=form.reason.data, actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            apply_field_errors(form, error.fields)
-            flash(error.message, "error")
+        error = perform(lambda: services.retract_entry(item, reason=form.reason.data, actor=current_user), form=form)
+        if error is not None:
             return _render_entry(interview, item, retract_form=form, status=error.status_code)
-        db.session.commit()
         flash("已撤回。", "success")
         return redirect(url_for("interviews.console", interview_id=interview.id))
     flash(first_error(form) or "请填写撤回原因。", "error")
@@ -506,15 +471,12 @@ def archive(interview_id: int):
         return _render_archive(interview)
     form = ArchiveForm()
     if form.validate_on_submit():
-        try:
-            services.update_archive(interview, summary=form.summary.data or "", video_url=form.video_url.data or "",
-                                    video=form.video.data, remove_video=form.remove_video.data, actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            apply_field_errors(form, error.fields)
-            flash(error.message, "error")
+        error = perform(lambda: services.update_archive(
+            interview, summary=form.summary.data or "", video_url=form.video_url.data or "",
+            video=form.video.data, remove_video=form.remove_video.data, actor=current_user,
+        ), form=form)
+        if error is not None:
             return _render_archive(interview, form, status=error.status_code)
-        db.session.commit()
         flash("回顾内容已保存。", "success")
         return redirect(url_for("interviews.archive", interview_id=interview.id))
     flash(first_error(form) or "提交的内容有误。", "error")
@@ -528,14 +490,10 @@ def add_image(interview_id: int):
     form = ImageForm()
     back = request.form.get("back") == "console"
     if form.validate_on_submit():
-        try:
-            services.add_image(interview, form.image.data, caption=form.caption.data or "", actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            apply_field_errors(form, error.fields)
-            flash(error.message, "error")
+        error = perform(lambda: services.add_image(interview, form.image.data, caption=form.caption.data or "",
+                                                   actor=current_user), form=form)
+        if error is not None:
             return _render_archive(interview, image_form=form, status=error.status_code)
-        db.session.commit()
         flash("图片已添加。", "success")
         endpoint = "interviews.console" if back else "interviews.archive"
         return redirect(url_for(endpoint, interview_id=interview.id))

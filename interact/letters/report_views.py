@@ -17,12 +17,11 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from interact.accounts.forms import ConfirmForm, MultiCheckboxField
-from interact.core.errors import DomainError, InvalidInput, NotFound
-from interact.core.forms import apply_field_errors
+from interact.core.errors import InvalidInput, NotFound
+from interact.core.forms import attempt, perform
 from interact.core.permissions import has_role, roles_required
 from interact.core.privacy import mask_personal_data
 from interact.departments.services import active_departments
-from interact.extensions import db
 from interact.letters import stats, workflow
 from interact.letters import summary as summaries
 from interact.letters.models import KIND_LABELS, SummaryStatus
@@ -171,15 +170,12 @@ def staff_summaries():
         form.month.data = stats.previous_month()
     status = 200
     if form.validate_on_submit():
-        try:
-            item, created = summaries.draft_summary(form.month.data.strip(), actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            apply_field_errors(form, error.fields)
-            flash(error.message, "error")
+        drafted, error = attempt(lambda: summaries.draft_summary(form.month.data.strip(), actor=current_user),
+                                 form=form)
+        if error is not None:
             status = error.status_code
         else:
-            db.session.commit()
+            item, created = drafted
             flash("已生成汇总草稿，请编辑后发布。" if created else "该月份已有汇总，已为您打开。", "success")
             return redirect(url_for("letter_reports.staff_summary", summary_id=item.id))
     elif form.is_submitted():
@@ -221,15 +217,11 @@ def staff_summary(summary_id: int):
     form = SummaryEditForm()
     if not form.validate_on_submit():
         return _render_edit(item, form, 422)
-    try:
-        summaries.update_summary(item, title=form.title.data, body_html=form.body_html.data or "",
-                                 case_ids=_case_ids(form.cases.data), actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        apply_field_errors(form, error.fields)
-        flash(error.message, "error")
+    error = perform(lambda: summaries.update_summary(item, title=form.title.data, body_html=form.body_html.data or "",
+                                                     case_ids=_case_ids(form.cases.data), actor=current_user),
+                    form=form)
+    if error is not None:
         return _render_edit(summaries.get_summary(summary_id), form, error.status_code)
-    db.session.commit()
     flash("已保存。", "success")
     return redirect(url_for("letter_reports.staff_summary", summary_id=item.id))
 
@@ -239,13 +231,9 @@ def _summary_action(summary_id: int, action, message: str):
     if not ConfirmForm().validate_on_submit():
         flash("页面已过期，请刷新后重试。", "error")
         return _render_edit(item, status=400)
-    try:
-        action(item)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    error = perform(lambda: action(item))
+    if error is not None:
         return _render_edit(summaries.get_summary(summary_id), status=error.status_code)
-    db.session.commit()
     flash(message, "success")
     return redirect(url_for("letter_reports.staff_summary", summary_id=item.id))
 

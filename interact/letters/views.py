@@ -16,7 +16,7 @@ from interact.accounts import views as account_views
 from interact.accounts.forms import ConfirmForm
 from interact.core import uploads
 from interact.core.errors import DomainError
-from interact.core.forms import apply_field_errors, first_error, perform
+from interact.core.forms import attempt, first_error, perform
 from interact.core.permissions import has_role, roles_required
 from interact.core.privacy import mask_name, mask_personal_data
 from interact.core.sanitize import clean_html
@@ -128,17 +128,12 @@ def new():
             email=form.email.data, department_id=_int_or_none(form.department_id.data),
             leader_id=_int_or_none(form.leader_id.data), publish_consent=form.publish_consent.data,
         )
-        try:
-            result = services.submit_letter(
-                data, user=current_user if current_user.is_authenticated else None,
-                idempotency_key=form.token.data or None, attachments=form.attachments.data or [],
-            )
-        except DomainError as error:
-            db.session.rollback()
-            apply_field_errors(form, error.fields)
-            flash(error.message, "error")
+        result, error = attempt(lambda: services.submit_letter(
+            data, user=current_user if current_user.is_authenticated else None,
+            idempotency_key=form.token.data or None, attachments=form.attachments.data or [],
+        ), form=form)
+        if error is not None:
             return render_template("letters/new.html", form=form), error.status_code
-        db.session.commit()
         if result.query_code is not None:
             session[RECEIPT_KEY] = {"number": result.letter.number, "code": result.query_code}
             _grant_access(result.letter.id)
@@ -233,13 +228,9 @@ def rate(number: str):
     if not form.validate_on_submit():
         flash(first_error(form) or "请选择评价。", "error")
         return render_template("letters/track.html", letter=letter, rating_form=form), 422
-    try:
-        services.rate_letter(letter, LetterRating(form.rating.data), form.comment.data or "")
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    error = perform(lambda: services.rate_letter(letter, LetterRating(form.rating.data), form.comment.data or ""))
+    if error is not None:
         return render_template("letters/track.html", letter=letter, rating_form=form), error.status_code
-    db.session.commit()
     flash("感谢您的评价。", "success")
     return redirect(url_for("letters.track", number=letter.number))
 
@@ -591,18 +582,13 @@ def new_forwarded():
             body=form.body.data, name=form.name.data, phone=form.phone.data, email=form.email.data,
             publish_consent=form.publish_consent.data,
         )
-        try:
-            result = services.enter_forwarded_letter(
-                data, upstream_source=form.upstream_source.data, upstream_number=form.upstream_number.data,
-                upstream_due=form.upstream_due.data, department_id=_int_or_none(form.department_id.data),
-                actor=current_user,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            apply_field_errors(form, error.fields)
-            flash(error.message, "error")
+        result, error = attempt(lambda: services.enter_forwarded_letter(
+            data, upstream_source=form.upstream_source.data, upstream_number=form.upstream_number.data,
+            upstream_due=form.upstream_due.data, department_id=_int_or_none(form.department_id.data),
+            actor=current_user,
+        ), form=form)
+        if error is not None:
             return render_template("letters/staff/forwarded.html", form=form), error.status_code
-        db.session.commit()
         flash(f"已登记上级转办来信 {result.letter.number}，查询码 {result.query_code}（仅显示一次，可告知上级或来信人）。",
               "success")
         return redirect(url_for("letters.staff_detail", letter_id=result.letter.id))
@@ -618,14 +604,9 @@ def settings():
     form = ReplyLimitsForm(data={k.value: v for k, v in limits.items()} if request.method == "GET" else None)
     if form.validate_on_submit():
         new_limits = {kind: getattr(form, kind.value).data for kind in LetterKind}
-        try:
-            services.set_reply_limits(new_limits, actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            apply_field_errors(form, error.fields)
-            flash(error.message, "error")
+        error = perform(lambda: services.set_reply_limits(new_limits, actor=current_user), form=form)
+        if error is not None:
             return render_template("letters/staff/settings.html", form=form), error.status_code
-        db.session.commit()
         flash("答复期限已保存，新转办的来信按新期限计算。", "success")
         return redirect(url_for("letters.settings"))
     status = 422 if request.method == "POST" else 200

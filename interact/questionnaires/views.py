@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from interact.core.errors import DomainError, NotFound
-from interact.core.forms import apply_field_errors
+from interact.core.forms import perform
 from interact.core.permissions import roles_required
 from interact.extensions import db
 from interact.questionnaires import services
@@ -75,14 +75,10 @@ def update_info(questionnaire_id: int):
     form = InfoForm()
     if not form.validate_on_submit():
         return _builder_page(questionnaire, info_form=form, status=422)
-    try:
-        services.update_info(questionnaire, form.title.data, form.intro.data, actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        apply_field_errors(form, error.fields)
-        flash(error.message, "error")
+    error = perform(lambda: services.update_info(questionnaire, form.title.data, form.intro.data, actor=current_user),
+                    form=form)
+    if error is not None:
         return _builder_page(questionnaire, info_form=form, status=error.status_code)
-    db.session.commit()
     flash("问卷说明已保存。", "success")
     return redirect(url_for("questionnaires.builder", questionnaire_id=questionnaire_id))
 
@@ -94,14 +90,9 @@ def add_question(questionnaire_id: int):
     form = QuestionForm()
     if not form.validate_on_submit():
         return _builder_page(questionnaire, form=form, status=422)
-    try:
-        services.add_question(questionnaire, _question_data(form), actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        apply_field_errors(form, error.fields)
-        flash(error.message, "error")
+    error = perform(lambda: services.add_question(questionnaire, _question_data(form), actor=current_user), form=form)
+    if error is not None:
         return _builder_page(services.get_questionnaire(questionnaire_id), form=form, status=error.status_code)
-    db.session.commit()
     flash("题目已添加。", "success")
     return redirect(url_for("questionnaires.builder", questionnaire_id=questionnaire_id) + "#add-question")
 
@@ -119,18 +110,12 @@ def edit_question(questionnaire_id: int, question_id: int):
         form = QuestionForm()
     status = 200
     if form.validate_on_submit():
-        try:
-            services.update_question(question, _question_data(form), actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            apply_field_errors(form, error.fields)
-            flash(error.message, "error")
-            status = error.status_code
-            question = _question(questionnaire_id, question_id)
-        else:
-            db.session.commit()
+        error = perform(lambda: services.update_question(question, _question_data(form), actor=current_user), form=form)
+        if error is None:
             flash("题目已修改。", "success")
             return redirect(url_for("questionnaires.builder", questionnaire_id=questionnaire_id))
+        status = error.status_code
+        question = _question(questionnaire_id, question_id)
     elif request.method == "POST":
         status = 422
     return render_template("questionnaires/question_form.html", form=form, question=question,
@@ -142,15 +127,8 @@ def edit_question(questionnaire_id: int, question_id: int):
 @roles_required(*STAFF_ROLES, department=_department)
 def delete_question(questionnaire_id: int, question_id: int):
     question = _question(questionnaire_id, question_id)
-    if MoveForm().validate_on_submit():
-        try:
-            services.delete_question(question, actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash("题目已删除。", "success")
+    if MoveForm().validate_on_submit() and perform(lambda: services.delete_question(question, actor=current_user)) is None:
+        flash("题目已删除。", "success")
     return redirect(url_for("questionnaires.builder", questionnaire_id=questionnaire_id))
 
 
@@ -159,13 +137,7 @@ def delete_question(questionnaire_id: int, question_id: int):
 def move_question(questionnaire_id: int, question_id: int, direction: str):
     question = _question(questionnaire_id, question_id)
     if MoveForm().validate_on_submit():
-        try:
-            services.move_question(question, -1 if direction == "up" else 1, actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
+        perform(lambda: services.move_question(question, -1 if direction == "up" else 1, actor=current_user))
     return redirect(url_for("questionnaires.builder", questionnaire_id=questionnaire_id) + f"#question-{question_id}")
 
 

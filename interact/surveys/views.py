@@ -22,7 +22,7 @@ from interact.accounts.views import account_links
 from interact.api.common import public_post_limit
 from interact.core import audit, clock
 from interact.core.errors import DomainError, NotFound
-from interact.core.forms import apply_field_errors, first_error, perform
+from interact.core.forms import attempt, first_error, perform
 from interact.core.permissions import has_role, roles_required
 from interact.core.views import home_sections
 from interact.departments.services import active_departments
@@ -150,16 +150,11 @@ def submit_opinion(collection_id: int):
         flash(first_error(form) or "提交内容有误，请检查后重试。", "error")
         return _detail_page(collection, opinion_form=form, status=422)
     user_id = current_user.id if current_user.is_authenticated and not current_user.is_staff else None
-    try:
-        services.submit_opinion(collection, services.OpinionData(
-            content=form.content.data, name=form.name.data or "", phone=form.phone.data or "", user_id=user_id,
-        ))
-    except DomainError as error:
-        db.session.rollback()
-        apply_field_errors(form, error.fields)
-        flash(error.message, "error")
+    error = perform(lambda: services.submit_opinion(collection, services.OpinionData(
+        content=form.content.data, name=form.name.data or "", phone=form.phone.data or "", user_id=user_id,
+    )), form=form)
+    if error is not None:
         return _detail_page(collection, opinion_form=form, status=error.status_code)
-    db.session.commit()
     flash("您的意见已提交，经审核后{}。感谢您的参与！".format(
         "将在本页公开展示（隐去个人信息）" if collection.show_opinions else "将由主办部门研究办理"), "success")
     return redirect(url_for("surveys.detail", collection_id=collection.id) + "#opinions")
@@ -175,16 +170,11 @@ def submit_response(collection_id: int):
         flash(first_error(form) or "提交内容有误，请检查后重试。", "error")
         return _detail_page(collection, response_form=form, values=values, status=422)
     user_id = current_user.id if current_user.is_authenticated and not current_user.is_staff else None
-    try:
-        services.submit_response(collection, values, device_token=_participant_token(), phone=form.phone.data,
-                                 user_id=user_id)
-    except DomainError as error:
-        db.session.rollback()
-        apply_field_errors(form, error.fields)
-        flash(error.message, "error")
+    error = perform(lambda: services.submit_response(collection, values, device_token=_participant_token(),
+                                                     phone=form.phone.data, user_id=user_id), form=form)
+    if error is not None:
         return _detail_page(collection, response_form=form, values=values, errors=error.fields,
                             status=error.status_code)
-    db.session.commit()
     flash("问卷已提交，感谢您的参与！结果将在征集结束后一个月内公布。", "success")
     return redirect(url_for("surveys.detail", collection_id=collection.id) + "#questionnaire")
 
@@ -227,18 +217,12 @@ def new():
     _department_choices(form)
     status = 200
     if form.validate_on_submit():
-        try:
-            collection = services.create_collection(_collection_data(form, current_user.department_id),
-                                                    actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            apply_field_errors(form, error.fields)
-            flash(error.message, "error")
-            status = error.status_code
-        else:
-            db.session.commit()
+        collection, error = attempt(lambda: services.create_collection(
+            _collection_data(form, current_user.department_id), actor=current_user), form=form)
+        if error is None:
             flash("征集草稿已创建。请补充文件和问卷，然后提交办公室发布。", "success")
             return redirect(url_for("surveys.staff_detail", collection_id=collection.id))
+        status = error.status_code
     elif request.method == "POST":
         status = 422
     return render_template("surveys/form.html", form=form, collection=None), status
@@ -258,19 +242,13 @@ def edit(collection_id: int):
     _department_choices(form)
     status = 200
     if form.validate_on_submit():
-        try:
-            services.update_collection(collection, _collection_data(form, collection.department_id),
-                                       actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            apply_field_errors(form, error.fields)
-            flash(error.message, "error")
-            status = error.status_code
-            collection = services.get_collection(collection_id)
-        else:
-            db.session.commit()
+        error = perform(lambda: services.update_collection(collection, _collection_data(form, collection.department_id),
+                                                           actor=current_user), form=form)
+        if error is None:
             flash("已保存。", "success")
             return redirect(url_for("surveys.staff_detail", collection_id=collection.id))
+        status = error.status_code
+        collection = services.get_collection(collection_id)
     elif request.method == "POST":
         status = 422
     return render_template("surveys/form.html", form=form, collection=collection), status
@@ -294,13 +272,8 @@ def change_status(collection_id: int, to: str):
     collection = services.get_collection(collection_id)
     form = NoteForm()
     if form.validate_on_submit():
-        try:
-            services.transition(collection, CollectionStatus(to), actor=current_user, note=form.note.data or "")
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
+        if perform(lambda: services.transition(collection, CollectionStatus(to), actor=current_user,
+                                               note=form.note.data or "")) is None:
             flash(f"征集状态已更新为“{collection.status_label}”。", "success")
     else:
         flash(first_error(form) or "操作未完成，请重试。", "error")
@@ -362,15 +335,9 @@ def moderate(collection_id: int, opinion_id: int, decision: str):
     collection = services.get_collection(collection_id)
     opinion = services.get_opinion(collection, opinion_id)
     form = NoteForm()
-    if form.validate_on_submit():
-        try:
-            services.moderate_opinion(opinion, decision == "approve", form.note.data or "", actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash("已审核通过。" if decision == "approve" else "已标记为无效意见。", "success")
+    if form.validate_on_submit() and perform(lambda: services.moderate_opinion(
+            opinion, decision == "approve", form.note.data or "", actor=current_user)) is None:
+        flash("已审核通过。" if decision == "approve" else "已标记为无效意见。", "success")
     return redirect(url_for("surveys.staff_opinions", collection_id=collection_id,
                             status=request.args.get("status", "")) + f"#opinion-{opinion_id}")
 
@@ -382,14 +349,8 @@ def adoption(collection_id: int, opinion_id: int):
     opinion = services.get_opinion(collection, opinion_id)
     form = AdoptionForm()
     if form.validate_on_submit():
-        try:
-            services.record_adoption(opinion, Adoption(form.adoption.data), form.reason.data or "",
-                                     actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
+        if perform(lambda: services.record_adoption(opinion, Adoption(form.adoption.data), form.reason.data or "",
+                                                    actor=current_user)) is None:
             flash("采纳情况已登记。", "success")
     else:
         flash(first_error(form) or "请选择采纳情况。", "error")
@@ -437,19 +398,14 @@ def feedback(collection_id: int):
     form = FeedbackForm(obj=collection.feedback) if request.method == "GET" else FeedbackForm()
     status = 200
     if form.validate_on_submit():
-        try:
-            services.save_feedback(collection, form.summary.data or "", form.not_adopted_explanation.data or "",
-                                   actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            apply_field_errors(form, error.fields)
-            flash(error.message, "error")
-            status = error.status_code
-            collection = services.get_collection(collection_id)
-        else:
-            db.session.commit()
+        error = perform(lambda: services.save_feedback(collection, form.summary.data or "",
+                                                       form.not_adopted_explanation.data or "", actor=current_user),
+                        form=form)
+        if error is None:
             flash("结果反馈草稿已保存。", "success")
             return redirect(url_for("surveys.feedback", collection_id=collection_id))
+        status = error.status_code
+        collection = services.get_collection(collection_id)
     elif request.method == "POST":
         status = 422
     tallies = questionnaires.tallies(collection.questionnaire) if collection.questionnaire else []
@@ -466,21 +422,19 @@ def feedback_step(collection_id: int, step: str):
     collection = services.get_collection(collection_id)
     form = NoteForm()
     if form.validate_on_submit():
-        try:
+        def take_step() -> str:
+            """Take the step and return its success message."""
             if step == "submit":
                 services.submit_feedback(collection, actor=current_user)
-                message = "已提交办公室审核。"
-            elif step == "return":
+                return "已提交办公室审核。"
+            if step == "return":
                 services.return_feedback(collection, form.note.data or "", actor=current_user)
-                message = "已退回主办部门修改。"
-            else:
-                services.publish_feedback(collection, actor=current_user)
-                message = "结果反馈已发布。" + ("（按期）" if collection.feedback_on_time else "（已逾期发布）")
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
+                return "已退回主办部门修改。"
+            services.publish_feedback(collection, actor=current_user)
+            return "结果反馈已发布。" + ("（按期）" if collection.feedback_on_time else "（已逾期发布）")
+
+        message, error = attempt(take_step)
+        if error is None:
             flash(message, "success")
     return redirect(url_for("surveys.feedback", collection_id=collection_id))
 

@@ -1,0 +1,81 @@
+"""core.forms.attempt / perform: the transaction boundary every posted form goes through."""
+from flask import get_flashed_messages
+from wtforms import Form, StringField
+
+from interact.core.errors import DomainError, InvalidInput
+from interact.core.forms import Outcome, attempt, perform
+from interact.core.models import Setting
+
+
+class NameForm(Form):
+    name = StringField()
+
+
+def _add_setting(db, key: str) -> Setting:
+    row = Setting(key=key, value="x")
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def test_attempt_commits_and_returns_the_value(app, db):
+    with app.test_request_context():
+        outcome = attempt(lambda: _add_setting(db, "kept"))
+        assert isinstance(outcome, Outcome)
+        assert outcome.error is None and outcome.value.key == "kept"
+        db.session.rollback()  # nothing left to undo: the row was committed
+        assert db.session.get(Setting, "kept") is not None
+        assert get_flashed_messages() == []
+
+
+def test_attempt_rolls_back_applies_field_errors_and_flashes(app, db):
+    form = NameForm()
+
+    def failing():
+        _add_setting(db, "dropped")
+        raise InvalidInput("名称不对。", fields={"name": "请换一个名称", "missing": "不在表单上"})
+
+    with app.test_request_context():
+        value, error = attempt(failing, form=form)
+        assert value is None and isinstance(error, InvalidInput) and error.status_code == 422
+        assert db.session.get(Setting, "dropped") is None
+        assert form.name.errors == ["请换一个名称"]
+        assert get_flashed_messages(with_categories=True) == [("error", "名称不对。")]
+
+
+def test_attempt_without_flash_only_marks_the_fields(app, db):
+    form = NameForm()
+
+    def failing():
+        raise DomainError("旧密码不正确。", fields={"name": "旧密码不正确"})
+
+    with app.test_request_context():
+        outcome = attempt(failing, form=form, flash_error=False)
+        assert outcome.value is None and outcome.error.message == "旧密码不正确。"
+        assert form.name.errors == ["旧密码不正确"]
+        assert get_flashed_messages() == []
+
+
+def test_attempt_without_form_still_rolls_back_and_flashes(app, db):
+    def failing():
+        _add_setting(db, "dropped")
+        raise DomainError("不能这样做。")
+
+    with app.test_request_context():
+        assert attempt(failing).error.message == "不能这样做。"
+        assert db.session.get(Setting, "dropped") is None
+        assert get_flashed_messages(with_categories=True) == [("error", "不能这样做。")]
+
+
+def test_perform_returns_only_the_error(app, db):
+    with app.test_request_context():
+        assert perform(lambda: _add_setting(db, "kept")) is None
+        db.session.rollback()
+        assert db.session.get(Setting, "kept") is not None
+        error = DomainError("出错了。")
+
+        def failing():
+            raise error
+
+        assert perform(failing, flash_error=False) is error
+        assert get_flashed_messages() == []
