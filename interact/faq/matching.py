@@ -188,14 +188,19 @@ DECISION_COEF = np.array(
     ]
 )
 
-#: A candidate is *topical* when at least this share of its matched phrasing's
-#: content words (general-IDF weighted) occur in the query.  The decision model
-#: learned from the dev split that extra words usually change the question, so
-#: a citizen who adds context (我想开个小店，营业执照怎么申请) often gets no
-#: answer; the entry is then still offered as "您是不是想问".  Chosen on
-#: hand-written citizen questions to the demo knowledge base
-#: (docs/faq-matching.md); it has no effect on answered / not answered.
-TOPICAL_SHARE = 0.5
+#: A candidate is *topical* when the query mentions what it is about: at least
+#: TOPICAL_ENTRY_SHARE of its matched phrasing's content words (general-IDF
+#: weighted) occur in the query, at least TOPICAL_QUERY_SHARE of the query's
+#: content words occur in the entry (any phrasing), and its pair logit is within
+#: TOPICAL_LOGIT_GAP of the best candidate's.  The decision model learned from
+#: the dev split that extra words usually change the question, so a citizen who
+#: adds context (我想开个小店，营业执照怎么申请) often gets no answer; topical
+#: entries are then offered as "您是不是想问".  The three limits were chosen on
+#: hand-written questions to the demo knowledge base (docs/faq-matching.md);
+#: they have no effect on answered / not answered.
+TOPICAL_ENTRY_SHARE = 0.5
+TOPICAL_QUERY_SHARE = 0.6
+TOPICAL_LOGIT_GAP = 2.0
 
 #: Default answer threshold on the confidence.
 DEFAULT_THRESHOLD = 0.21
@@ -223,8 +228,8 @@ class Match:
     """A ranked entry.  ``score`` is the decision model's probability (0..1)
     that the entry answers the query; ``matched_text`` is the question or
     similar phrasing of the entry that matched best.  ``topical`` says the
-    query mentions what that phrasing is about (see ``TOPICAL_SHARE``): worth
-    offering as "did you mean" even when the score is too low to answer."""
+    query mentions what the entry is about (see ``TOPICAL_ENTRY_SHARE``):
+    worth offering as "did you mean" even when the score is too low to answer."""
 
     id: DocId
     score: float
@@ -1019,11 +1024,16 @@ class MatchingEngine:
         n = min(max(int(k), 0), len(cands))
         if not n:
             return []
-        return [self._match(c, s) for c, s in zip(cands, self._confidences(cands, n))]
+        return [self._match(c, s, cands[0].logit) for c, s in zip(cands, self._confidences(cands, n))]
 
     @staticmethod
-    def _match(cand: _Candidate, score: float) -> Match:
-        topical = bool(cand.features[_I_C_CONTENT] >= TOPICAL_SHARE)
+    def _match(cand: _Candidate, score: float, best_logit: float) -> Match:
+        f = cand.features
+        topical = bool(
+            f[_I_C_CONTENT] >= TOPICAL_ENTRY_SHARE
+            and f[_I_Q_CONTENT] >= TOPICAL_QUERY_SHARE
+            and best_logit - cand.logit <= TOPICAL_LOGIT_GAP
+        )
         return Match(cand.doc_id, score, cand.text, topical)
 
     @staticmethod
@@ -1052,6 +1062,6 @@ class MatchingEngine:
         if not cands:
             return Result(False, 0.0, None, [])
         scores = self._confidences(cands, 5)
-        matches = [self._match(c, s) for c, s in zip(cands, scores)]
+        matches = [self._match(c, s, cands[0].logit) for c, s in zip(cands, scores)]
         conf = scores[0]
         return Result(conf >= self.threshold, conf, matches[0], matches[1:])

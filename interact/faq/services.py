@@ -54,8 +54,9 @@ MAX_SYNONYM_TERMS = 20
 #: Above the threshold, the band up to 1 is cut in three: 一般 / 较高 / 高. Answered
 #: questions in the lowest band still appear in the curation loop.
 LOW_BAND_SHARE = 1 / 3
-#: Related questions need at least this share of the answer threshold as their score,
-#: unless the engine calls them topical (the question mentions what they are about).
+#: Related questions need at least this share of the answer threshold as their score;
+#: when there is no answer, entries the engine calls topical (the question mentions what
+#: they are about) are offered too.
 RELATED_SHARE = 0.5
 #: Questions whose similarity (rapidfuzz ratio on the normalised text without question
 #: words, see :func:`cluster_key`) reaches this are grouped in the unanswered list.
@@ -213,7 +214,7 @@ def search_entries(text: str, limit: int = 20) -> list[FaqEntry]:
         return []
     engine = index.get_engine()
     floor = engine.threshold * RELATED_SHARE
-    ranked_ids = [m.id for m in engine.search(text, limit) if m.score >= floor or m.topical]
+    ranked_ids = [m.id for m in engine.search(text, limit) if m.score >= floor]
     found = _published_by_ids(ranked_ids)
     ordered = [found[i] for i in ranked_ids if i in found]
     seen = {entry.id for entry in ordered}
@@ -826,13 +827,14 @@ def ask(question: str | None, *, source: str = "web", log: bool = True) -> Answe
     if result.answered and result.best is not None and result.best.id in entries:
         answer.answered = True
         answer.best = entries[result.best.id]
-        rest = result.related
+        answer.related = [
+            (entries[m.id], m.score) for m in result.related
+            if m.id in entries and m.score >= floor and m.id != answer.best.id
+        ][:4]
     else:
-        rest = candidates
-    answer.related = [
-        (entries[m.id], m.score) for m in rest
-        if m.id in entries and (m.score >= floor or m.topical) and (answer.best is None or m.id != answer.best.id)
-    ][:4]
+        answer.related = [
+            (entries[m.id], m.score) for m in candidates if m.id in entries and (m.score >= floor or m.topical)
+        ][:4]
     if log:
         masked = mask_personal_data(normalize(question))[:200]
         db.session.add(

@@ -24,6 +24,12 @@ def test_clearly_unrelated_question_gets_no_answer(client, db, kb):
         assert body["best"] is None
 
 
+def test_unanswered_question_lists_the_entry_it_is_about(client, db, kb):
+    body = client.get("/api/v1/faq/answer", query_string={"q": "公积金取出来要什么材料"}).get_json()
+    assert body["answered"] is False and body["best"] is None
+    assert body["related"][0]["id"] == kb[0].id
+
+
 def test_answer_logs_unless_suggesting(client, db, kb):
     client.get("/api/v1/faq/answer", query_string={"q": "社保卡丢了怎么补办", "suggest": "1"})
     assert db.session.scalar(db.select(db.func.count(AskLog.id))) == 0

@@ -401,21 +401,26 @@ def test_demo_kb_does_not_answer_unrelated(demo_engine, query):
 @pytest.mark.parametrize(
     "query, expected",
     [
-        ("我想开个小店，营业执照怎么申请", "营业执照怎么办理？"),
+        ("我是外地人，在这里怎么办居住证", "居住证怎么办理？"),
         ("我的身份证掉了，补一个要多长时间", "身份证丢了怎么补办？"),
         ("孩子明年上小学，什么时候报名", "义务教育入学怎么报名？"),
     ],
 )
-def test_demo_kb_offers_the_entry_when_context_words_keep_it_from_answering(demo_engine, query, expected):
-    """Extra context keeps the confidence low, but the entry is still topical,
-    so the ask page offers it as "did you mean"."""
+def test_context_words_keep_the_entry_topical(demo_engine, query, expected):
+    """Extra context lowers the confidence (these are not answered today), but
+    the question still mentions what the entry is about, so the ask page can
+    offer it as "did you mean"."""
     res = demo_engine.answer(query)
     assert res.best.id == expected
-    assert res.answered or res.best.topical
+    assert res.best.topical
 
 
-@pytest.mark.parametrize("query", ["今天天气怎么样", "驾驶证到期了怎么换证", "我的工资被拖欠了怎么办", "怎么考公务员"])
-def test_unrelated_question_has_no_topical_candidate(demo_engine, query):
+@pytest.mark.parametrize(
+    "query",
+    ["今天天气怎么样", "驾驶证到期了怎么换证", "我的工资被拖欠了怎么办", "怎么考公务员",
+     "医保卡余额怎么查", "社保卡密码忘了怎么办", "公积金贷款利率是多少"],
+)
+def test_unrelated_or_near_topic_question_has_no_topical_candidate(demo_engine, query):
     res = demo_engine.answer(query)
     assert not res.answered
     assert not any(m.topical for m in ([res.best] if res.best else []) + res.related)
