@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from interact.faq import matching
 from interact.faq.matching import (
     DEFAULT_THRESHOLD,
     MAX_QUERY_CHARS,
@@ -424,3 +425,34 @@ def test_unrelated_or_near_topic_question_has_no_topical_candidate(demo_engine, 
     res = demo_engine.answer(query)
     assert not res.answered
     assert not any(m.topical for m in ([res.best] if res.best else []) + res.related)
+
+
+FLOOR_KB = [
+    FaqDoc(1, "住房公积金怎么提取？", ("公积金提取需要什么材料", "怎样把住房公积金取出来")),
+    FaqDoc(2, "社保卡丢了怎么补办？", ("社会保障卡遗失了怎么办", "社保卡补卡流程")),
+    FaqDoc(3, "居住证怎么办理？", ("外地人怎么办居住证", "居住证申领需要什么材料")),
+    FaqDoc(4, "生活垃圾怎么分类？", ("垃圾分几类", "厨余垃圾和其他垃圾怎么区分")),
+]
+
+
+def test_curated_entry_that_is_the_only_topical_one_is_answered_at_the_floor():
+    query = "公积金取出来要什么材料"
+    res = MatchingEngine(FLOOR_KB).answer(query)
+    assert res.answered and res.best.id == 1
+    assert res.confidence == pytest.approx(matching.CONTENT_MATCH_CONFIDENCE)
+    # The same entries without their phrasings are not curated: no floor, no answer.
+    bare = MatchingEngine([FaqDoc(d.id, d.question) for d in FLOOR_KB]).answer(query)
+    assert not bare.answered
+
+
+def test_curated_floor_can_be_switched_off(monkeypatch):
+    monkeypatch.setattr(matching, "CURATED_TOPICAL_FLOOR", False)
+    res = MatchingEngine(FLOOR_KB).answer("公积金取出来要什么材料")
+    assert not res.answered and res.best.id == 1 and res.best.topical
+
+
+def test_no_curated_floor_when_two_entries_are_topical(curated):
+    res = curated.answer("证件丢了怎么补办")
+    topical = [m.id for m in [res.best, *res.related] if m.topical]
+    assert len(topical) >= 2
+    assert not res.answered

@@ -1,0 +1,121 @@
+"""How the matching engine treats citizens' questions to a curated knowledge base.
+
+    PYTHONPATH=. .venv/bin/python bench/faq_demo_eval.py
+
+The dev split of the FAQ benchmark (``bench/faq_eval.py``) is LCQMC: entries without
+similar phrasings, queries that are close rewordings.  This script checks the other
+regime, the one the portal is built for: the demo knowledge base
+(``interact/faq/demo.py``: 36 entries with 3-5 curated phrasings each, demo synonyms)
+asked with questions written for this project (``bench/data/faq_demo_questions.tsv``):
+
+- ``reworded``: a citizen's wording of a question one entry answers, often with
+  context (我想开个小店，营业执照怎么申请);
+- ``near_topic``: a question near an entry's topic that no entry answers
+  (社保卡密码忘了怎么办);
+- ``unrelated``: anything else, garbage included.
+
+For each set it prints how often the best entry is right, how often the engine answers
+(right or wrong), and how often the right entry is answered or offered as "您是不是想问"
+(the rule of ``interact.faq.services.ask``: score at least half the threshold, or
+topical).  Then a check that needs no hand-written questions: every curated phrasing
+asked with the other phrasings of its entry indexed (should be answered with it) and
+with its whole entry removed (a near-topic question without an answer: should not be
+answered).  The last line is one JSON object with all the figures.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from interact.faq import demo  # noqa: E402
+from interact.faq.matching import FaqDoc, MatchingEngine  # noqa: E402
+
+QUESTIONS = ROOT / "bench" / "data" / "faq_demo_questions.tsv"
+#: services.RELATED_SHARE: related questions need this share of the threshold as score.
+RELATED_SHARE = 0.5
+
+
+def demo_docs() -> list[FaqDoc]:
+    return [FaqDoc(question, question, tuple(phrasings), tuple(keywords.split()))
+            for _, _, question, phrasings, keywords, _ in demo.ENTRIES]
+
+
+def demo_synonyms() -> list[list[str]]:
+    return [[term.strip() for term in line.split("=")] for line in demo.SYNONYMS]
+
+
+def load_questions(path: Path = QUESTIONS) -> list[tuple[str, str, str, str]]:
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            set_name, kind, expected, question = line.split("\t", 3)
+            rows.append((set_name, kind, expected, question))
+    return rows
+
+
+def offered(engine: MatchingEngine, question: str) -> tuple[bool, object, list]:
+    """(answered, best id, ids shown to the citizen) as the ask page does it."""
+    result = engine.answer(question)
+    if result.answered:
+        return True, result.best.id, [result.best.id]
+    candidates = ([result.best] if result.best else []) + result.related
+    shown = [m.id for m in candidates if m.score >= engine.threshold * RELATED_SHARE or m.topical][:4]
+    return False, result.best.id if result.best else None, shown
+
+
+def hand_written(engine: MatchingEngine) -> dict:
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for set_name, kind, expected, question in load_questions():
+        c = counts[f"{set_name}_{kind}"]
+        answered, best, shown = offered(engine, question)
+        c["questions"] += 1
+        c["answered"] += answered
+        if kind == "reworded":
+            right = best is not None and expected in best
+            c["best_right"] += right
+            c["answered_right"] += answered and right
+            c["right_answered_or_offered"] += any(expected in s for s in shown)
+        else:
+            c["offered_without_answer"] += (not answered) and bool(shown)
+    return {k: dict(v) for k, v in sorted(counts.items())}
+
+
+def leave_out(docs: list[FaqDoc], synonyms) -> dict:
+    """Curated phrasings as questions: with their entry's other rows (positives) and
+    with their entry removed (near-topic negatives)."""
+    pos = pos_right = neg = neg_answered = 0
+    for doc in docs:
+        others = [d for d in docs if d.id != doc.id]
+        without = MatchingEngine(others, synonyms)
+        for text in (doc.question, *doc.phrasings):
+            neg += 1
+            neg_answered += without.answer(text).answered
+        for i, text in enumerate(doc.phrasings):
+            rest = tuple(p for j, p in enumerate(doc.phrasings) if j != i)
+            engine = MatchingEngine([*others, FaqDoc(doc.id, doc.question, rest, doc.keywords)], synonyms)
+            result = engine.answer(text)
+            pos += 1
+            pos_right += result.answered and result.best.id == doc.id
+    return {"phrasing_left_out": pos, "answered_right": pos_right,
+            "entry_removed": neg, "answered_anyway": neg_answered}
+
+
+def main() -> int:
+    docs, synonyms = demo_docs(), demo_synonyms()
+    engine = MatchingEngine(docs, synonyms)
+    report = {"hand_written": hand_written(engine), "leave_out": leave_out(docs, synonyms)}
+    for name, c in report["hand_written"].items():
+        print(f"{name:22s} {c}", file=sys.stderr)
+    print(json.dumps(report, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
