@@ -44,6 +44,7 @@ test-postgres: install
 bench: install
 	$(BIN)/python bench/faq_eval.py
 	$(BIN)/python bench/faq_scale.py
+	$(BIN)/python bench/faq_demo_eval.py
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache
