@@ -54,6 +54,7 @@ import hashlib
 import json
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -98,19 +99,17 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, sample_weight=No
     return w
 
 
+@dataclass(slots=True)
 class QueryData:
     """Features of one query's retrieved rows."""
 
-    __slots__ = ("qid", "kind", "gold", "doc_ids", "feats", "labels", "n_chars")
-
-    def __init__(self, qid, kind, gold, doc_ids, feats, labels, n_chars):
-        self.n_chars = n_chars
-        self.qid = qid
-        self.kind = kind
-        self.gold = gold
-        self.doc_ids = doc_ids
-        self.feats = feats
-        self.labels = labels
+    qid: str
+    kind: str
+    gold: set
+    doc_ids: list
+    feats: np.ndarray
+    labels: np.ndarray
+    n_chars: int
 
 
 def collect(engine: MatchingEngine, queries: list[dict]) -> list[QueryData]:

@@ -34,6 +34,8 @@ class DefaultConfig:
 
     # Forms
     WTF_CSRF_TIME_LIMIT = 8 * 3600
+    #: WTForms picks its own Chinese catalogue (core.forms.Form); Flask-Babel is not used.
+    WTF_I18N_ENABLED = False
     CAPTCHA_ENABLED = True
 
     # Uploads: stored outside static/, served through checked routes.

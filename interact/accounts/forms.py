@@ -1,15 +1,21 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from interact.accounts.models import ROLE_LABELS, Role
-from interact.core.forms import CaptchaField
+from interact.core.forms import CaptchaField, Form
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     identifier = StringField("账号", validators=[DataRequired("请输入账号"), Length(max=120)],
                              description="工作人员使用用户名；市民使用手机号或邮箱",
                              render_kw={"autocomplete": "username"})
@@ -19,7 +25,7 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     phone = StringField("手机号", validators=[Optional(), Length(max=20)],
                         render_kw={"autocomplete": "tel", "inputmode": "tel"})
     email = StringField("电子邮箱", validators=[Optional(), Length(max=120)],
@@ -33,7 +39,7 @@ class RegisterForm(FlaskForm):
     captcha = CaptchaField()
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     old_password = PasswordField("原密码", validators=[DataRequired("请输入原密码")],
                                  render_kw={"autocomplete": "current-password"})
     new_password = PasswordField("新密码", validators=[DataRequired("请输入新密码")],
@@ -48,7 +54,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class StaffUserForm(FlaskForm):
+class StaffUserForm(Form):
     username = StringField("用户名", validators=[DataRequired("请输入用户名"), Length(max=40)])
     display_name = StringField("姓名", validators=[DataRequired("请输入姓名"), Length(max=40)])
     roles = MultiCheckboxField("角色", choices=[(r.value, ROLE_LABELS[r]) for r in Role])
@@ -59,10 +65,10 @@ class StaffUserForm(FlaskForm):
                              render_kw={"autocomplete": "new-password"})
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     new_password = PasswordField("新密码", validators=[DataRequired("请输入新密码")],
                                  render_kw={"autocomplete": "new-password"})
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """An empty form: a POST button with its CSRF token."""

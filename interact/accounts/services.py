@@ -159,6 +159,8 @@ def create_staff_user(data: StaffData, password: str, *, actor) -> User:
     data.email = _clean_email(data.email)
     data.phone = _clean_phone(data.phone)
     _check_staff_data(data, None)
+    if not password:
+        raise InvalidInput("请设置初始密码。", fields={"password": "请设置初始密码"})
     check_password_strength(password)
     user = User(
         username=data.username,

@@ -15,7 +15,7 @@ from interact.accounts.forms import (
 )
 from interact.accounts.models import Role
 from interact.core.errors import DomainError
-from interact.core.forms import attempt, perform
+from interact.core.forms import attempt, first_error, perform
 from interact.core.permissions import roles_required
 from interact.core.views import safe_next
 from interact.departments.services import active_departments
@@ -139,17 +139,19 @@ def new_user():
     form = StaffUserForm()
     form.department_id.choices = _department_choices()
     if form.validate_on_submit():
-        def create():
-            if not form.password.data:
-                raise DomainError("请设置初始密码。", fields={"password": "请设置初始密码"})
-            return services.create_staff_user(_staff_data(form), form.password.data, actor=current_user)
-
-        user, error = attempt(create, form=form)
+        user, error = attempt(lambda: services.create_staff_user(
+            _staff_data(form), form.password.data or "", actor=current_user), form=form)
         if error is not None:
-            return render_template("accounts/user_form.html", form=form, user=None), 422
+            return _user_form_page(form, None, 422)
         flash(f"已创建账号“{user.label}”。", "success")
         return redirect(url_for("accounts.users"))
-    return render_template("accounts/user_form.html", form=form, user=None)
+    return _user_form_page(form, None, 422 if form.is_submitted() else 200)
+
+
+def _user_form_page(form: StaffUserForm, user, status: int = 200):
+    """The staff-user form; editing an account also offers the password reset."""
+    return render_template("accounts/user_form.html", form=form, user=user,
+                           reset_form=ResetPasswordForm() if user is not None else None), status
 
 
 @bp.route("/staff/users/<int:user_id>", methods=["GET", "POST"])
@@ -166,10 +168,10 @@ def edit_user(user_id: int):
     if form.validate_on_submit():
         if perform(lambda: services.update_staff_user(user, _staff_data(form), actor=current_user),
                    form=form) is not None:
-            return render_template("accounts/user_form.html", form=form, user=user), 422
+            return _user_form_page(form, user, 422)
         flash("账号已保存。", "success")
         return redirect(url_for("accounts.users"))
-    return render_template("accounts/user_form.html", form=form, user=user, reset_form=ResetPasswordForm())
+    return _user_form_page(form, user, 422 if form.is_submitted() else 200)
 
 
 @bp.post("/staff/users/<int:user_id>/password")
@@ -177,8 +179,9 @@ def edit_user(user_id: int):
 def reset_user_password(user_id: int):
     user = services.get_user(user_id)
     form = ResetPasswordForm()
-    if form.validate_on_submit() and perform(
-            lambda: services.reset_password(user, form.new_password.data, actor=current_user)) is None:
+    if not form.validate_on_submit():
+        flash(first_error(form) or "请输入新密码。", "error")
+    elif perform(lambda: services.reset_password(user, form.new_password.data, actor=current_user)) is None:
         flash("密码已重置，请通过安全渠道告知本人。", "success")
     return redirect(url_for("accounts.edit_user", user_id=user.id))
 

@@ -5,12 +5,26 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from flask import flash
+from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import ValidationError
 
 from interact.core import captcha
 from interact.core.errors import DomainError
 from interact.extensions import db
+
+
+class Form(FlaskForm):
+    """Base of every form of the application.
+
+    WTForms' own messages ("Not a valid integer value.", "Not a valid choice.", "Field
+    cannot be longer than 20 characters.") come in Chinese from its bundled ``zh``
+    catalogue (with ``WTF_I18N_ENABLED = False``, Flask-WTF leaves the choice of catalogue
+    to WTForms), so a message nobody wrote by hand still reaches users in Chinese.
+    """
+
+    class Meta:
+        locales = ("zh",)
 
 
 class CaptchaField(StringField):

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
+from interact.core.forms import Form
 from interact.departments.models import KIND_LABELS, DepartmentKind
 
 
-class DepartmentForm(FlaskForm):
+class DepartmentForm(Form):
     name = StringField("部门名称", validators=[DataRequired("请输入部门名称"), Length(max=80)])
     code = StringField("部门代码", validators=[DataRequired("请输入部门代码"), Length(max=20)],
                        description="英文字母或数字，如 RSJ，用于编号和导出")
@@ -21,7 +21,7 @@ class DepartmentForm(FlaskForm):
     sort_order = IntegerField("排序", default=100, validators=[NumberRange(0, 100000, "排序应为 0–100000 的整数")])
 
 
-class LeaderForm(FlaskForm):
+class LeaderForm(Form):
     name = StringField("姓名", validators=[DataRequired("请输入姓名"), Length(max=40)])
     title = StringField("职务", validators=[DataRequired("请输入职务"), Length(max=60)])
     duties = TextAreaField("分管工作", validators=[Optional(), Length(max=1000)])

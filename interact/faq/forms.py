@@ -1,13 +1,22 @@
 """Forms of the knowledge base (shape only; the rules are in ``services``)."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from interact.core.forms import Form
 
-class EntryForm(FlaskForm):
+
+class EntryForm(Form):
     question = StringField("标准问题", validators=[DataRequired("请填写标准问题"), Length(max=200, message="不超过 200 个字")],
                            description="用市民常用的说法写成一个完整的问题，如“住房公积金怎么提取？”")
     phrasings = TextAreaField("相似问法", validators=[Optional(), Length(max=12000)],
@@ -26,44 +35,44 @@ class EntryForm(FlaskForm):
     asked = HiddenField()
 
 
-class CategoryForm(FlaskForm):
+class CategoryForm(Form):
     name = StringField("分类名称", validators=[DataRequired("请填写分类名称"), Length(max=40)])
     parent_id = SelectField("上级分类", coerce=str, validators=[Optional()])
     description = StringField("说明", validators=[Optional(), Length(max=200)])
     sort_order = IntegerField("排序", default=100, validators=[NumberRange(0, 100000, "排序应为 0–100000 的整数")])
 
 
-class SynonymForm(FlaskForm):
+class SynonymForm(Form):
     terms = StringField("同义词", validators=[DataRequired("请填写同义词"), Length(max=500)],
                         description="同一组的词用空格或“=”分隔，第一个词为标准词，如“公积金 = 住房公积金”")
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(Form):
     note = StringField("撤下原因", validators=[Optional(), Length(max=300)])
 
 
-class MergeForm(FlaskForm):
+class MergeForm(Form):
     keep_id = IntegerField("保留的条目编号", validators=[DataRequired("请填写要保留的条目编号")],
                            description="本条的问题、相似问法、点击量和评价将并入该条目，本条撤下并跳转到该条目")
 
 
-class PhrasingsFromQuestionsForm(FlaskForm):
+class PhrasingsFromQuestionsForm(Form):
     entry_id = IntegerField("加入到条目（编号）", validators=[DataRequired("请填写条目编号")])
     texts = HiddenField(validators=[DataRequired("没有选择问题")])
 
 
-class DismissForm(FlaskForm):
+class DismissForm(Form):
     texts = HiddenField(validators=[DataRequired("没有选择问题")])
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField("文件", description="支持 JSONL（.jsonl）、CSV（.csv，UTF-8）和 Excel（.xlsx）；先预检，确认后再导入")
 
 
-class VoteForm(FlaskForm):
+class VoteForm(Form):
     helpful = HiddenField()
 
 
-class ExportForm(FlaskForm):
+class ExportForm(Form):
     file_format = SelectField("格式", choices=[("xlsx", "Excel（.xlsx）"), ("csv", "CSV"), ("jsonl", "JSONL")])
     include_all = BooleanField("包括草稿和已撤下的条目")

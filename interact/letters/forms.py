@@ -1,12 +1,26 @@
 """Forms of the letters module: shape checks only; the rules live in services."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
-from wtforms import BooleanField, DateField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+)
 
-from interact.core.forms import CaptchaField
+from interact.core.forms import CaptchaField, Form
 from interact.letters.models import (
     KIND_LABELS,
     RATING_LABELS,
@@ -21,7 +35,7 @@ from interact.letters.services import BODY_MAX, NAME_MAX, TITLE_MAX, TITLE_MIN
 KIND_CHOICES = [(k.value, KIND_LABELS[k]) for k in LetterKind]
 
 
-class _CitizenFields(FlaskForm):
+class _CitizenFields(Form):
     kind = RadioField("来信类别", choices=KIND_CHOICES, default=LetterKind.CONSULTATION.value,
                       validators=[InputRequired("请选择来信类别")])
     title = StringField("标题", validators=[DataRequired("请填写标题"), Length(TITLE_MIN, TITLE_MAX, f"标题应为 {TITLE_MIN}–{TITLE_MAX} 个字")],
@@ -63,67 +77,67 @@ class ForwardedLetterForm(_CitizenFields):
     department_id = SelectField("转办部门（可稍后转办）", coerce=str, validate_choice=False)
 
 
-class LookupForm(FlaskForm):
+class LookupForm(Form):
     number = StringField("信件编号", validators=[DataRequired("请输入信件编号"), Length(max=24)],
                          render_kw={"autocomplete": "off", "placeholder": "如 XJ20260105-0001"})
     code = StringField("查询码", validators=[DataRequired("请输入查询码"), Length(max=16)],
                        render_kw={"autocomplete": "off"})
 
 
-class RatingForm(FlaskForm):
+class RatingForm(Form):
     rating = RadioField("您对答复的评价", choices=[(r.value, RATING_LABELS[r]) for r in LetterRating],
                         validators=[InputRequired("请选择评价")])
     comment = TextAreaField("评价意见（选填）", validators=[Optional(), Length(max=500)], render_kw={"rows": 3})
 
 
-class NoteForm(FlaskForm):
+class NoteForm(Form):
     note = TextAreaField("备注", validators=[Optional(), Length(max=1000)], render_kw={"rows": 2})
 
 
-class RejectForm(FlaskForm):
+class RejectForm(Form):
     reason = SelectField("不予受理理由", choices=[(r.value, REJECT_REASON_LABELS[r]) for r in RejectReason],
                          validators=[InputRequired("请选择理由")])
     note = TextAreaField("告知来信人的说明（选填，留空则显示理由）", validators=[Optional(), Length(max=500)],
                          render_kw={"rows": 2})
 
 
-class AssignForm(FlaskForm):
+class AssignForm(Form):
     department_id = SelectField("办理部门", coerce=str, validate_choice=False,
                                 validators=[DataRequired("请选择办理部门")])
     note = TextAreaField("转办意见（选填）", validators=[Optional(), Length(max=500)], render_kw={"rows": 2})
 
 
-class ReturnForm(FlaskForm):
+class ReturnForm(Form):
     reason = TextAreaField("退回理由", validators=[DataRequired("请填写退回理由"), Length(max=500)],
                            description="如：不属于本部门职责，建议转交××部门", render_kw={"rows": 2})
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(Form):
     answer_html = TextAreaField("答复内容", validators=[DataRequired("请填写答复内容"), Length(max=20000)],
                                 description="可使用段落、加粗、列表、链接等格式（HTML），不安全的内容会被自动清除",
                                 render_kw={"rows": 12})
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(Form):
     decision = RadioField("审核结果", choices=[("approve", "通过并办结"), ("send_back", "退回修改")],
                           default="approve", validators=[InputRequired("请选择审核结果")])
     publish = BooleanField("在“来信选登”中公开（需来信人同意）")
     note = TextAreaField("审核意见（退回修改时必填）", validators=[Optional(), Length(max=1000)], render_kw={"rows": 3})
 
 
-class ExtensionRequestForm(FlaskForm):
+class ExtensionRequestForm(Form):
     extra_workdays = IntegerField("延期工作日数", default=5,
                                   validators=[InputRequired("请填写延期天数"), NumberRange(1, 15, "应为 1–15 个工作日")])
     reason = TextAreaField("延期理由", validators=[DataRequired("请填写延期理由"), Length(max=500)], render_kw={"rows": 2})
 
 
-class ExtensionDecisionForm(FlaskForm):
+class ExtensionDecisionForm(Form):
     decision = RadioField("审批", choices=[("approve", "批准"), ("reject", "不批准")], default="approve",
                           validators=[InputRequired("请选择")])
     note = StringField("意见（选填）", validators=[Optional(), Length(max=300)])
 
 
-class ReplyLimitsForm(FlaskForm):
+class ReplyLimitsForm(Form):
     consultation = IntegerField("咨询", validators=[InputRequired("请填写"), NumberRange(1, 60, "应为 1–60")])
     help = IntegerField("求助", validators=[InputRequired("请填写"), NumberRange(1, 60, "应为 1–60")])
     suggestion = IntegerField("建议", validators=[InputRequired("请填写"), NumberRange(1, 60, "应为 1–60")])

@@ -10,15 +10,22 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from interact.accounts.forms import ConfirmForm, MultiCheckboxField
 from interact.core.errors import InvalidInput, NotFound
-from interact.core.forms import attempt, perform
+from interact.core.forms import Form, attempt, perform
 from interact.core.permissions import has_role, roles_required
 from interact.core.privacy import mask_personal_data
 from interact.departments.services import active_departments
@@ -32,13 +39,13 @@ bp = Blueprint("letter_reports", __name__)
 _MONTH_URL = re.compile(r"\d{4}-\d{2}")
 
 
-class SummaryGenerateForm(FlaskForm):
+class SummaryGenerateForm(Form):
     month = StringField("月份", validators=[DataRequired("请选择月份")],
                         description="格式 YYYY-MM；已有汇总的月份直接打开已有的汇总",
                         render_kw={"type": "month", "maxlength": 7})
 
 
-class SummaryEditForm(FlaskForm):
+class SummaryEditForm(Form):
     title = StringField("标题", validators=[DataRequired("请填写标题"),
                                           Length(summaries.TITLE_MIN, summaries.TITLE_MAX,
                                                  f"标题应为 {summaries.TITLE_MIN}–{summaries.TITLE_MAX} 个字")],

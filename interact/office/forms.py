@@ -1,20 +1,20 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
+from interact.core.forms import Form
 from interact.core.models import CalendarDayKind, SensitiveWordLevel
 
 
-class CalendarDayForm(FlaskForm):
+class CalendarDayForm(Form):
     day = DateField("日期", validators=[DataRequired("请选择日期")])
     kind = SelectField("类型", choices=[(CalendarDayKind.HOLIDAY.value, "放假（节假日）"),
                                       (CalendarDayKind.WORKDAY.value, "上班（调休补班）")])
     name = StringField("名称", validators=[Optional(), Length(max=32)], description="如 春节、国庆节")
 
 
-class SensitiveWordForm(FlaskForm):
+class SensitiveWordForm(Form):
     word = StringField("敏感词", validators=[DataRequired("请输入敏感词"), Length(max=64)])
     level = SelectField("处理方式", choices=[(SensitiveWordLevel.REVIEW.value, "转人工审核"),
                                         (SensitiveWordLevel.BLOCK.value, "直接拒绝提交")])

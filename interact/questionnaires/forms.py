@@ -1,14 +1,14 @@
 """Builder forms (staff). The respondents' form is rendered from the model, not WTForms."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from interact.core.forms import Form
 from interact.questionnaires.models import KIND_LABELS, QuestionKind
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(Form):
     kind = SelectField("题型", choices=[(k.value, KIND_LABELS[k]) for k in QuestionKind],
                        default=QuestionKind.SINGLE.value)
     text = StringField("题目", validators=[DataRequired("请填写题目"), Length(max=500, message="题目不超过500字")])
@@ -25,11 +25,11 @@ class QuestionForm(FlaskForm):
                               validators=[Optional(), Length(max=40, message="不超过40字")])
 
 
-class InfoForm(FlaskForm):
+class InfoForm(Form):
     title = StringField("问卷标题", validators=[Optional(), Length(max=200, message="不超过200字")])
     intro = TextAreaField("问卷说明（选填）", validators=[Optional(), Length(max=2000, message="不超过2000字")],
                           render_kw={"rows": 3})
 
 
-class MoveForm(FlaskForm):
+class MoveForm(Form):
     """Only the CSRF token; the direction is in the URL."""

@@ -1,18 +1,29 @@
 """Forms: shape only; the rules are in services."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DateTimeLocalField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from interact.core.forms import CaptchaField
-from interact.surveys.models import ADOPTION_LABELS, KIND_LABELS, Adoption, CollectionKind
+from interact.core.forms import CaptchaField, Form
+from interact.surveys.models import (
+    ADOPTION_LABELS,
+    KIND_LABELS,
+    Adoption,
+    CollectionKind,
+)
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 
-class CollectionForm(FlaskForm):
+class CollectionForm(Form):
     title = StringField("征集标题", validators=[DataRequired("请填写征集标题"), Length(max=200, message="不超过200字")])
     department_id = SelectField("主办部门", coerce=int, validate_choice=False)
     kind = SelectField("征集方式", choices=[(k.value, KIND_LABELS[k]) for k in CollectionKind],
@@ -34,12 +45,12 @@ class CollectionForm(FlaskForm):
     show_opinions = BooleanField("审核通过的意见在征集页面公开展示（隐去个人信息）", default=True)
 
 
-class DocumentForm(FlaskForm):
+class DocumentForm(Form):
     file = FileField("选择文件（PDF、Word/Excel 或图片，不超过10MB）")
     label = StringField("附件名称（选填）", validators=[Optional(), Length(max=200)])
 
 
-class OpinionForm(FlaskForm):
+class OpinionForm(Form):
     content = TextAreaField("意见建议", validators=[DataRequired("请填写您的意见或建议"),
                                                  Length(max=2000, message="意见不超过2000字")],
                             render_kw={"rows": 8, "maxlength": 2000, "data-count": "1"})
@@ -50,7 +61,7 @@ class OpinionForm(FlaskForm):
     captcha = CaptchaField()
 
 
-class ResponseForm(FlaskForm):
+class ResponseForm(Form):
     """Phone and captcha; the answers are read from the request by the questionnaire fields."""
 
     phone = StringField("手机号码", validators=[Optional(), Length(max=20)],
@@ -58,19 +69,19 @@ class ResponseForm(FlaskForm):
     captcha = CaptchaField()
 
 
-class NoteForm(FlaskForm):
+class NoteForm(Form):
     note = TextAreaField("说明", validators=[Optional(), Length(max=1000, message="不超过1000字")],
                          render_kw={"rows": 2})
 
 
-class AdoptionForm(FlaskForm):
+class AdoptionForm(Form):
     adoption = RadioField("采纳情况", choices=[(a.value, ADOPTION_LABELS[a]) for a in Adoption],
                           validators=[InputRequired("请选择采纳情况")])
     reason = TextAreaField("理由（部分采纳、未采纳时必填）", validators=[Optional(), Length(max=1000, message="不超过1000字")],
                            render_kw={"rows": 2})
 
 
-class FeedbackForm(FlaskForm):
+class FeedbackForm(Form):
     summary = TextAreaField("结果综述", description="征集概况、意见的主要内容及采纳后对文件的修改（可使用简单 HTML 格式）",
                             validators=[Optional(), Length(max=20000, message="内容过长")], render_kw={"rows": 10})
     not_adopted_explanation = TextAreaField(

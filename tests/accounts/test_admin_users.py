@@ -50,3 +50,28 @@ def test_deactivated_user_is_logged_out(app, db, client, auth, roles):
     services.set_user_active(roles.handler_a, False, actor=roles.admin)
     db.session.commit()
     assert client.get("/staff/").status_code == 302
+
+
+def test_edit_user_with_bad_data_shows_the_form_again(client, auth, db, roles):
+    """A refused change re-shows the form (with the password-reset panel), never a 500."""
+    auth.login(roles.admin)
+    response = client.post(f"/staff/users/{roles.handler_a.id}", data={
+        "username": "x", "display_name": "办理人", "roles": ["handler"],
+        "department_id": str(roles.department_a.id),
+    })
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "重置密码" in html and 'name="new_password"' in html
+
+
+def test_create_user_without_password_is_refused_by_the_service(app, db, roles):
+    with pytest.raises(InvalidInput) as error:
+        services.create_staff_user(services.StaffData("nopass", "无密码", {Role.OFFICE}), "", actor=roles.admin)
+    assert error.value.fields == {"password": "请设置初始密码"}
+
+
+def test_empty_password_reset_says_why(client, auth, db, roles):
+    auth.login(roles.admin)
+    response = client.post(f"/staff/users/{roles.handler_a.id}/password", data={"new_password": ""},
+                           follow_redirects=True)
+    assert "请输入新密码" in response.get_data(as_text=True)

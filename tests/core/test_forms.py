@@ -79,3 +79,28 @@ def test_perform_returns_only_the_error(app, db):
 
         assert perform(failing, flash_error=False) is error
         assert get_flashed_messages() == []
+
+
+def test_built_in_field_messages_are_chinese(app, client, auth, roles):
+    """WTForms' own messages (not written by us) reach users in Chinese."""
+    from wtforms import IntegerField, SelectField
+    from wtforms.validators import Length
+
+    from interact.core.forms import Form as AppForm
+
+    class Probe(AppForm):
+        number = IntegerField()
+        choice = SelectField(choices=[("a", "A")])
+        short = StringField(validators=[Length(max=2)])
+
+    with app.test_request_context(method="POST", data={"number": "abc", "choice": "zzz", "short": "toolong"}):
+        form = Probe()
+        assert not form.validate()
+        messages = [m for errors in form.errors.values() for m in errors]
+        assert len(messages) == 3
+        assert all(any("\u4e00" <= ch <= "\u9fff" for ch in m) for m in messages), messages
+    # And through a real page: a department's sort order that is not a number.
+    auth.login(roles.admin)
+    html = client.post("/staff/departments/new", data={"name": "测试排序", "code": "TSORT", "kind": "bureau",
+                                                        "sort_order": "abc"}).get_data(as_text=True)
+    assert "不是有效的整数" in html and "Not a valid" not in html
