@@ -23,7 +23,7 @@ from interact.api import bp
 from interact.api.common import json_body, page_args, page_payload, public_post_limit
 from interact.api.openapi import document, error_responses, page_schema
 from interact.core.errors import InvalidInput
-from interact.core.privacy import mask_name, mask_personal_data
+from interact.core.privacy import mask_name, mask_personal_data, mask_personal_html
 from interact.core.sanitize import clean_html
 from interact.extensions import db, limiter
 from interact.letters import services, stats
@@ -37,7 +37,6 @@ from interact.letters.models import (
     LetterRating,
     LetterStatus,
 )
-from interact.letters.views import mask_answer
 
 #: Failed look-ups (404) allowed per client address: guessing codes is not practical.
 LOOKUP_FAILURE_LIMIT = "20 per minute;200 per day"
@@ -214,7 +213,7 @@ def published_letter_json(letter: Letter) -> dict[str, Any]:
         "submitted_at": _iso(letter.submitted_at),
         "answered_at": _iso(letter.answered_at),
         "published_at": _iso(letter.published_at),
-        "answer_html": str(mask_answer(letter.answer_html)),
+        "answer_html": str(mask_personal_html(letter.answer_html)),
         "url": url_for("letters.public_detail", letter_id=letter.id, _external=True),
     }
 

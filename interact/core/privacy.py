@@ -3,6 +3,10 @@ from __future__ import annotations
 
 import re
 
+from markupsafe import Markup
+
+from interact.core.sanitize import clean_html
+
 # Mainland mobile numbers (optionally +86 / spaced / dashed) and landlines with area code.
 _MOBILE = re.compile(r"(?<!\d)(?:\+?86[\s-]?)?1[3-9]\d(?:[\s-]?\d){8}(?!\d)")
 _LANDLINE = re.compile(r"(?<!\d)0\d{2,3}[\s-]?\d{7,8}(?!\d)")
@@ -38,6 +42,16 @@ def mask_personal_data(text: str | None) -> str:
     text = _MOBILE.sub(lambda m: mask_phone(m.group(0)), text)
     text = _LANDLINE.sub("****", text)
     return text
+
+
+_TAG_SPLIT = re.compile(r"(<[^>]*>)")
+
+
+def mask_personal_html(html: str | None) -> Markup:
+    """Staff rich text for a public page: sanitised, with personal data masked in its
+    text (never inside tags, so attributes and markup stay intact)."""
+    parts = _TAG_SPLIT.split(clean_html(html))
+    return Markup("".join(part if part.startswith("<") else mask_personal_data(part) for part in parts))
 
 
 _MOBILE_FIELD = re.compile(r"^1[3-9]\d{9}$")

@@ -8,7 +8,7 @@ from flask_login import current_user
 from werkzeug.routing import BuildError
 
 from interact.core import clock
-from interact.core.privacy import mask_name
+from interact.core.privacy import mask_name, mask_personal_data, mask_personal_html
 from interact.core.sanitize import safe_html, text_to_html
 
 LARGE_TEXT_COOKIE = "large_text"
@@ -55,6 +55,10 @@ def register(app: Flask) -> None:
         safe_html=safe_html,
         text_html=text_to_html,
         mask_name=mask_name,
+        # Public pages: citizen text and staff answers with phone, ID, card numbers and
+        # e-mail addresses hidden.
+        mask_text=mask_personal_data,
+        mask_answer=mask_personal_html,
     )
     app.jinja_env.globals.update(nav_url=nav_url, page_url=page_url)
     app.jinja_env.trim_blocks = True

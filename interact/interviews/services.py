@@ -153,6 +153,11 @@ def create_interview(data: InterviewData, *, actor, cover: FileStorage | None = 
     return interview
 
 
+def guests_editable(interview: Interview) -> bool:
+    """Guests are part of the published record once the archive is out."""
+    return interview.status is not S.ARCHIVED
+
+
 def update_interview(interview: Interview, data: InterviewData, *, actor, cover: FileStorage | None = None) -> Interview:
     ensure_runs(actor, interview)
     if interview.status is S.ARCHIVED:
@@ -183,6 +188,8 @@ def update_interview(interview: Interview, data: InterviewData, *, actor, cover:
 def add_guest(interview: Interview, *, name: str, title: str, photo: FileStorage | None = None,
               actor) -> InterviewGuest:
     ensure_runs(actor, interview)
+    if not guests_editable(interview):
+        raise Conflict("访谈回顾已发布，嘉宾不能再修改。")
     name, title = (name or "").strip(), (title or "").strip()
     if not name or len(name) > 40:
         raise InvalidInput("请填写嘉宾姓名（不超过40字）。", fields={"name": "请填写姓名"})
@@ -199,6 +206,8 @@ def add_guest(interview: Interview, *, name: str, title: str, photo: FileStorage
 
 def remove_guest(interview: Interview, guest_id: int, *, actor) -> None:
     ensure_runs(actor, interview)
+    if not guests_editable(interview):
+        raise Conflict("访谈回顾已发布，嘉宾不能再修改。")
     guest = interview.guest(guest_id)
     if guest is None:
         raise NotFound("该嘉宾不存在。")

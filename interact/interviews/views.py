@@ -13,7 +13,6 @@ from interact.core import clock
 from interact.core.errors import InvalidInput
 from interact.core.forms import attempt, first_error, perform
 from interact.core.permissions import has_role, roles_required
-from interact.core.privacy import mask_personal_data
 from interact.core.views import home_sections
 from interact.departments.services import active_departments
 from interact.extensions import db, limiter
@@ -36,11 +35,6 @@ from interact.office.views import workspace_cards
 
 bp = Blueprint("interviews", __name__)
 
-
-@bp.app_template_filter("mask_personal")
-def mask_personal(text: str | None) -> str:
-    """Hide phone numbers, ID numbers and e-mail addresses in citizen text on public pages."""
-    return mask_personal_data(text)
 
 STAFF_ROLES = ("handler", "office", "admin")
 
@@ -190,6 +184,7 @@ def _render_manage(interview, guest_form: GuestForm | None = None, status: int =
     return render_template(
         "interviews/manage.html",
         interview=interview,
+        guests_editable=services.guests_editable(interview),
         guest_form=guest_form or GuestForm(formdata=None),
         steps=workflow.available_steps(interview, current_user),
         events=services.events_of(interview),

@@ -2,7 +2,6 @@
 the staff workspaces (office queue, all letters, review, handler queue, letter page)."""
 from __future__ import annotations
 
-import re
 import secrets
 from datetime import date
 
@@ -10,7 +9,6 @@ import sqlalchemy as sa
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, session, url_for
 from flask_login import current_user, login_required
-from markupsafe import Markup
 
 from interact.accounts import views as account_views
 from interact.accounts.forms import ConfirmForm
@@ -19,7 +17,6 @@ from interact.core.errors import DomainError
 from interact.core.forms import attempt, first_error, perform
 from interact.core.permissions import has_role, roles_required
 from interact.core.privacy import mask_name, mask_personal_data
-from interact.core.sanitize import clean_html
 from interact.core.views import home_sections
 from interact.departments.services import active_departments, mailbox_leaders
 from interact.extensions import db, limiter
@@ -59,20 +56,6 @@ bp = Blueprint("letters", __name__)
 ACCESS_KEY = "letter_access"
 RECEIPT_KEY = "letter_receipt"
 STAFF_ROLES = ("office", "admin", "handler")
-_TAG_SPLIT = re.compile(r"(<[^>]*>)")
-
-
-@bp.app_template_filter("mask_text")
-def mask_text(value: str | None) -> str:
-    """Phone, ID, bank-card numbers and e-mail addresses hidden (public pages)."""
-    return mask_personal_data(value)
-
-
-@bp.app_template_filter("mask_answer")
-def mask_answer(html: str | None) -> Markup:
-    """Sanitised staff HTML with personal data masked in its text (not in tags)."""
-    parts = _TAG_SPLIT.split(clean_html(html))
-    return Markup("".join(part if part.startswith("<") else mask_personal_data(part) for part in parts))
 
 
 def _public_post_limit() -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from interact.core import audit
-from interact.core.errors import InvalidTransition, PermissionDenied
+from interact.core.errors import Conflict, InvalidTransition, PermissionDenied
 from interact.interviews import services, workflow
 from interact.interviews.models import InterviewStatus
 
@@ -71,3 +71,15 @@ def test_available_steps_depend_on_role(db, roles, make_interview):
     announced = make_interview(S.ANNOUNCED)
     assert [to for to, _ in workflow.available_steps(announced, roles.handler_a)] == [S.LIVE]
     assert workflow.available_steps(announced, roles.handler_b) == []
+
+
+def test_guests_cannot_change_once_the_archive_is_published(db, roles, make_interview, client, auth):
+    interview = make_interview(InterviewStatus.ARCHIVED)
+    guest = interview.guests[0]
+    with pytest.raises(Conflict):
+        services.add_guest(interview, name="新嘉宾", title="处长", actor=roles.office)
+    with pytest.raises(Conflict):
+        services.remove_guest(interview, guest.id, actor=roles.office)
+    auth.login(roles.office)
+    html = client.get(f"/staff/interviews/{interview.id}").get_data(as_text=True)
+    assert "添加嘉宾" not in html and f"/guests/{guest.id}/" not in html
