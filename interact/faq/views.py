@@ -91,10 +91,13 @@ workspace_cards.append(_workspace_cards)
 @limiter.limit(_ask_limit)
 def ask():
     question = services.clean_query(request.args.get("q"))
-    answer = services.ask(question, source="web") if question else None
-    if question:
+    # Back from a vote: the question was logged and counted when first asked.
+    log = request.args.get("voted") != "1"
+    answer = services.ask(question, source="web", log=log) if question else None
+    if question and log:
         db.session.commit()
-    return render_template("faq/ask.html", question=question, answer=answer)
+    return render_template("faq/ask.html", question=question, answer=answer,
+                           voted_ids=set(session.get(VOTES_KEY, [])))
 
 
 @bp.get("/faq")
@@ -142,8 +145,9 @@ def entry(entry_id: int):
         return redirect(url_for("faq.entry", entry_id=item.merged_into_id), 301)
     if item is None or item.status is not FaqStatus.PUBLISHED:
         raise NotFound("该问题不存在或已撤下。")
-    services.count_hit(item)
-    db.session.commit()
+    if request.args.get("voted") != "1":  # back from a vote: already counted
+        services.count_hit(item)
+        db.session.commit()
     voted = item.id in session.get(VOTES_KEY, [])
     return render_template("faq/entry.html", entry=item, form=VoteForm(), voted=voted)
 
@@ -166,8 +170,8 @@ def vote(entry_id: int):
         flash("感谢您的评价！" if form.helpful.data == "1" else "感谢反馈，我们会改进这个回答。", "success")
     back = request.form.get("back", "")
     if back == "ask" and request.form.get("q"):
-        return redirect(url_for("faq.ask", q=services.clean_query(request.form.get("q"))), 303)
-    return redirect(url_for("faq.entry", entry_id=item.id), 303)
+        return redirect(url_for("faq.ask", q=services.clean_query(request.form.get("q")), voted=1), 303)
+    return redirect(url_for("faq.entry", entry_id=item.id, voted=1), 303)
 
 
 # ----------------------------------------------------------------------------- curator: entries

@@ -255,6 +255,25 @@ def test_vote_once_per_browser(client, db, kb):
     assert entry.not_helpful == 1
 
 
+def test_vote_from_the_ask_page_neither_logs_nor_counts_again(client, db, kb):
+    from interact.faq.models import AskLog
+
+    entry = kb[4]
+    client.get("/faq/ask", query_string={"q": entry.question})
+    response = client.post(f"/faq/{entry.id}/vote", data={"helpful": "1", "back": "ask", "q": entry.question},
+                           follow_redirects=True)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "感谢您的评价" in html and "您已评价过这个回答" in html and 'name="helpful"' not in html
+    db.session.refresh(entry)
+    assert entry.hits == 1
+    assert db.session.scalar(db.select(db.func.count(AskLog.id))) == 1
+    # From the entry page too: the redirect back does not count another hit.
+    client.application.test_client().post(f"/faq/{entry.id}/vote", data={"helpful": "1"}, follow_redirects=True)
+    db.session.refresh(entry)
+    assert entry.hits == 1
+
+
 def test_vote_on_unpublished_is_404(client, db, make_entry, roles):
     draft = make_entry("草稿问题？", publish=False)
     assert client.post(f"/faq/{draft.id}/vote", data={"helpful": "1"}).status_code == 404
