@@ -615,9 +615,8 @@ def staff_counts(user) -> dict[str, int]:
         base = base.where(FaqEntry.department_id == user.department_id)
     week_ago = clock.now() - timedelta(days=7)
     unanswered = db.session.scalar(
-        db.select(sa.func.count(sa.distinct(AskLog.text))).where(
-            AskLog.asked_at >= week_ago, AskLog.handled_at.is_(None), AskLog.answered.is_(False)
-        )
+        # The same questions as the curator's unanswered list (unanswered or low confidence).
+        db.select(sa.func.count(sa.distinct(AskLog.text))).where(_pending_logs(week_ago))
     )
     return {
         "drafts": db.session.scalar(base.where(FaqEntry.status == FaqStatus.DRAFT)) or 0,

@@ -72,7 +72,7 @@ def _workspace_cards(user) -> list[dict]:
         {"title": "知识库条目已过复核日期", "count": counts["review_due"], "url": url_for("faq.staff_entries", view="review"),
          "hint": "请核对答案是否仍然有效", "level": "danger" if counts["review_due"] else None},
         {"title": "本周未命中的问题", "count": counts["unanswered_week"], "url": url_for("faq.staff_unanswered", days=7),
-         "hint": "智能问答没有答上的问题（去重后）", "level": "warning" if counts["unanswered_week"] else None},
+         "hint": "近 7 天智能问答没答上或把握不大的问题（去重后）", "level": "warning" if counts["unanswered_week"] else None},
     ]
     if counts["drafts"] > counts["from_letters"]:
         cards.append({"title": "知识库草稿", "count": counts["drafts"], "url": url_for("faq.staff_entries", status="draft"),
@@ -342,20 +342,30 @@ def staff_merge(entry_id: int):
 # ----------------------------------------------------------------------------- curator: shared tables
 
 
+def _save_shared(form, action, *, success: str, done_endpoint: str, invalid: str):
+    """A posted form of the shared tables (synonyms, categories): ``(redirect, None)`` once
+    saved, else ``(None, status)`` for showing the form again with its messages."""
+    if form.validate_on_submit():
+        error = perform(action, form=form)
+        if error is None:
+            flash(success, "success")
+            return redirect(url_for(done_endpoint)), None
+        return None, error.status_code
+    if request.method == "POST":
+        flash(first_error(form) or invalid, "error")
+        return None, 422
+    return None, 200
+
+
 @bp.route("/staff/faq/synonyms", methods=["GET", "POST"])
 @roles_required(*CURATORS)
 def staff_synonyms():
     form = SynonymForm()
-    status = 200
-    if form.validate_on_submit():
-        error = perform(lambda: services.save_synonym_group(form.terms.data, actor=current_user), form=form)
-        if error is None:
-            flash("已保存，智能问答立即按新的同义词匹配。", "success")
-            return redirect(url_for("faq.staff_synonyms"))
-        status = error.status_code
-    elif request.method == "POST":
-        flash(first_error(form) or "请填写同义词。", "error")
-        status = 422
+    done, status = _save_shared(form, lambda: services.save_synonym_group(form.terms.data, actor=current_user),
+                                success="已保存，智能问答立即按新的同义词匹配。", done_endpoint="faq.staff_synonyms",
+                                invalid="请填写同义词。")
+    if done:
+        return done
     return render_template("faq/staff/synonyms.html", form=form, groups=services.all_synonym_groups(),
                            action_form=ConfirmForm(), citywide=services.is_citywide_curator(current_user)), status
 
@@ -363,15 +373,14 @@ def staff_synonyms():
 @bp.route("/staff/faq/synonyms/<int:group_id>", methods=["GET", "POST"])
 @roles_required(*CURATORS)
 def staff_synonym_edit(group_id: int):
+    services.ensure_citywide(current_user)
     group = db.session.get(SynonymGroup, group_id) or abort(404)
     form = SynonymForm(data={"terms": " = ".join(group.term_list)} if request.method == "GET" else None)
-    status = 200
-    if form.validate_on_submit():
-        error = perform(lambda: services.save_synonym_group(form.terms.data, actor=current_user, group=group), form=form)
-        if error is None:
-            flash("已保存。", "success")
-            return redirect(url_for("faq.staff_synonyms"))
-        status = error.status_code
+    done, status = _save_shared(
+        form, lambda: services.save_synonym_group(form.terms.data, actor=current_user, group=group),
+        success="已保存。", done_endpoint="faq.staff_synonyms", invalid="请填写同义词。")
+    if done:
+        return done
     return render_template("faq/staff/synonym_edit.html", form=form, group=group), status
 
 
@@ -401,16 +410,10 @@ def _category_choices(form: CategoryForm, exclude: FaqCategory | None = None) ->
 def staff_categories():
     form = CategoryForm()
     _category_choices(form)
-    status = 200
-    if form.validate_on_submit():
-        error = perform(lambda: _save_category(form), form=form)
-        if error is None:
-            flash("分类已添加。", "success")
-            return redirect(url_for("faq.staff_categories"))
-        status = error.status_code
-    elif request.method == "POST":
-        flash(first_error(form) or "请检查填写的内容。", "error")
-        status = 422
+    done, status = _save_shared(form, lambda: _save_category(form), success="分类已添加。",
+                                done_endpoint="faq.staff_categories", invalid="请检查填写的内容。")
+    if done:
+        return done
     return render_template("faq/staff/categories.html", form=form, tree=services.category_tree(),
                            counts=services.published_count_by_category(), action_form=ConfirmForm(),
                            citywide=services.is_citywide_curator(current_user)), status
@@ -419,18 +422,16 @@ def staff_categories():
 @bp.route("/staff/faq/categories/<int:category_id>", methods=["GET", "POST"])
 @roles_required(*CURATORS)
 def staff_category_edit(category_id: int):
+    services.ensure_citywide(current_user)
     node = services.get_category(category_id)
     form = CategoryForm(obj=node if request.method == "GET" else None)
     _category_choices(form, exclude=node)
     if request.method == "GET":
         form.parent_id.data = str(node.parent_id or "")
-    status = 200
-    if form.validate_on_submit():
-        error = perform(lambda: _save_category(form, node), form=form)
-        if error is None:
-            flash("已保存。", "success")
-            return redirect(url_for("faq.staff_categories"))
-        status = error.status_code
+    done, status = _save_shared(form, lambda: _save_category(form, node), success="已保存。",
+                                done_endpoint="faq.staff_categories", invalid="请检查填写的内容。")
+    if done:
+        return done
     return render_template("faq/staff/category_edit.html", form=form, category=node), status
 
 

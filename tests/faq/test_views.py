@@ -59,8 +59,9 @@ def test_department_curator_cannot_touch_other_departments(client, auth, db, rol
     db.session.refresh(entry)
     assert entry.status is FaqStatus.PUBLISHED
     # Their own list shows only their department's entries.
-    page = client.get("/staff/faq").get_data(as_text=True)
-    assert entry.question not in page
+    response = client.get("/staff/faq")
+    assert response.status_code == 200
+    assert entry.question not in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("who", ["curator", "office", "admin"])
@@ -160,7 +161,8 @@ def test_unanswered_page_and_actions(client, auth, db, roles, kb):
         question="电动车上牌在哪里办？", phrasings="电动自行车怎么上牌照", answer_html="<p>到车管所。</p>",
         asked="电动车上牌在哪里办\n电动自行车怎么上牌照"))
     assert response.status_code == 302
-    assert "电动车上牌在哪里办" not in client.get("/staff/faq/unanswered").get_data(as_text=True)
+    unanswered = client.get("/staff/faq/unanswered")
+    assert unanswered.status_code == 200 and "电动车上牌在哪里办" not in unanswered.get_data(as_text=True)
 
 
 def test_add_phrasings_from_unanswered(client, auth, db, roles, kb):
@@ -171,7 +173,8 @@ def test_add_phrasings_from_unanswered(client, auth, db, roles, kb):
     assert response.status_code == 302
     db.session.refresh(kb[1])
     assert "社保卡被偷了到哪补" in kb[1].phrasing_texts
-    assert "社保卡被偷了到哪补" not in client.get("/staff/faq/unanswered").get_data(as_text=True)
+    unanswered = client.get("/staff/faq/unanswered")
+    assert unanswered.status_code == 200 and "社保卡被偷了到哪补" not in unanswered.get_data(as_text=True)
 
 
 def test_workspace_cards_for_curators(client, auth, db, roles, kb):
@@ -348,3 +351,18 @@ def test_xss_in_curator_question_is_escaped(client, auth, db, roles):
     client.post(f"/staff/faq/{entry.id}/publish")
     html = client.get(f"/faq/{entry.id}").get_data(as_text=True)
     assert "<img src=x onerror" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_shared_table_edit_pages_are_citywide_and_say_what_is_wrong(client, auth, db, roles, dept_curator):
+    group = services.save_synonym_group("医保 = 医疗保险", actor=roles.curator)
+    category = services.save_category(name="社会保障", parent_id=None, sort_order=100, description="",
+                                       actor=roles.curator)
+    db.session.commit()
+    auth.login(dept_curator)
+    assert client.get(f"/staff/faq/synonyms/{group.id}").status_code == 403
+    assert client.get(f"/staff/faq/categories/{category.id}").status_code == 403
+    auth.login(roles.curator)
+    response = client.post(f"/staff/faq/synonyms/{group.id}", data={"terms": ""})
+    assert response.status_code == 422
+    response = client.post(f"/staff/faq/categories/{category.id}", data={"name": "", "sort_order": "abc"})
+    assert response.status_code == 422 and "不是有效的整数" in response.get_data(as_text=True)
