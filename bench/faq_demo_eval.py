@@ -5,7 +5,7 @@
 The dev split of the FAQ benchmark (``bench/faq_eval.py``) is LCQMC: entries without
 similar phrasings, queries that are close rewordings.  This script checks the other
 regime, the one the portal is built for: the demo knowledge base
-(``interact/faq/demo.py``: 36 entries with 3-5 curated phrasings each, demo synonyms)
+(``interact/faq/demo.py``: 36 entries with 3-4 curated phrasings each, demo synonyms)
 asked with questions written for this project (``bench/data/faq_demo_questions.tsv``):
 
 - ``reworded``: a citizen's wording of a question one entry answers, often with
@@ -21,10 +21,15 @@ topical).  Then a check that needs no hand-written questions: every curated phra
 asked with the other phrasings of its entry indexed (should be answered with it) and
 with its whole entry removed (a near-topic question without an answer: should not be
 answered).  The last line is one JSON object with all the figures.
+
+``--baseline`` gives the figures without the two additions for curated knowledge bases
+(no curated-entry floor, nothing offered for being topical): the "before" column of
+docs/faq-matching.md.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from collections import defaultdict
@@ -34,7 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from interact.faq import demo  # noqa: E402
+from interact.faq import demo, matching  # noqa: E402
 from interact.faq.matching import FaqDoc, MatchingEngine  # noqa: E402
 
 QUESTIONS = ROOT / "bench" / "data" / "faq_demo_questions.tsv"
@@ -60,13 +65,18 @@ def load_questions(path: Path = QUESTIONS) -> list[tuple[str, str, str, str]]:
     return rows
 
 
+#: With --baseline: offer only by score, as before ``Match.topical`` existed.
+USE_TOPICAL = True
+
+
 def offered(engine: MatchingEngine, question: str) -> tuple[bool, object, list]:
     """(answered, best id, ids shown to the citizen) as the ask page does it."""
     result = engine.answer(question)
     if result.answered:
         return True, result.best.id, [result.best.id]
     candidates = ([result.best] if result.best else []) + result.related
-    shown = [m.id for m in candidates if m.score >= engine.threshold * RELATED_SHARE or m.topical][:4]
+    shown = [m.id for m in candidates
+             if m.score >= engine.threshold * RELATED_SHARE or (USE_TOPICAL and m.topical)][:4]
     return False, result.best.id if result.best else None, shown
 
 
@@ -107,7 +117,14 @@ def leave_out(docs: list[FaqDoc], synonyms) -> dict:
             "entry_removed": neg, "answered_anyway": neg_answered}
 
 
-def main() -> int:
+def main(argv=None) -> int:
+    global USE_TOPICAL
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--baseline", action="store_true", help="without the curated-entry floor and topical offers")
+    args = ap.parse_args(argv)
+    if args.baseline:
+        matching.CURATED_TOPICAL_FLOOR = False
+        USE_TOPICAL = False
     docs, synonyms = demo_docs(), demo_synonyms()
     engine = MatchingEngine(docs, synonyms)
     report = {"hand_written": hand_written(engine), "leave_out": leave_out(docs, synonyms)}
