@@ -96,6 +96,28 @@ STATUS_LABELS = {
     LetterStatus.REOPENED: "重新办理",
 }
 
+#: Event actions (``LetterEvent.action``) as staff read them in a letter's history.
+ACTION_LABELS = {
+    "submit": "提交来信",
+    "forwarded": "转入来信",
+    "accept": "受理",
+    "reject": "不予受理",
+    "assign": "转办",
+    "transfer": "改派",
+    "return": "退回",
+    "answer": "答复",
+    "send_back": "审核退回",
+    "close": "审核办结",
+    "reopen": "重新办理",
+    "extension_requested": "申请延期",
+    "extension_approved": "同意延期",
+    "extension_rejected": "不同意延期",
+    "published": "公开",
+    "withdrawn": "撤回公开",
+    "rated": "评价",
+    "to_faq": "转为常见问题",
+}
+
 #: What the citizen sees as the status (internal review steps are not exposed).
 PUBLIC_STATUS_LABELS = {
     LetterStatus.SUBMITTED: "待受理",
@@ -378,6 +400,14 @@ class LetterEvent(db.Model):
 
     letter: Mapped[Letter] = relationship(back_populates="events")
     department: Mapped[Optional[Department]] = relationship()
+
+    @property
+    def action_label(self) -> str:
+        return ACTION_LABELS.get(self.action, self.action)
+
+    @property
+    def to_status_label(self) -> str:
+        return STATUS_LABELS[self.to_status] if self.to_status is not None else ""
 
 
 class LetterAttachment(db.Model):

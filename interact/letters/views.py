@@ -116,15 +116,21 @@ def new():
             idempotency_key=form.token.data or None, attachments=form.attachments.data or [],
         ), form=form)
         if error is not None:
-            return render_template("letters/new.html", form=form), error.status_code
+            return _new_page(form, error.status_code)
         if result.query_code is not None:
             session[RECEIPT_KEY] = {"number": result.letter.number, "code": result.query_code}
             _grant_access(result.letter.id)
         return redirect(url_for("letters.receipt", number=result.letter.number))
     elif request.method == "POST":
         flash(first_error(form) or "提交的内容有误，请检查后重试。", "error")
-        return render_template("letters/new.html", form=form), 422
-    return render_template("letters/new.html", form=form)
+        return _new_page(form, 422)
+    return _new_page(form)
+
+
+def _new_page(form, status: int = 200):
+    """The letter form; it states the current reply limit for consultations."""
+    return render_template("letters/new.html", form=form,
+                           consultation_days=workflow.reply_limit(LetterKind.CONSULTATION)), status
 
 
 @bp.get("/letters/receipt")

@@ -264,6 +264,21 @@ TRANSITIONS: dict[tuple[CollectionStatus, CollectionStatus], tuple[str, ...]] = 
     (CollectionStatus.WITHDRAWN, CollectionStatus.DRAFT): ("office", "admin"),
 }
 
+#: Audit actions on a collection as staff read them in its history.
+HISTORY_LABELS = {
+    "collection.created": "创建征集",
+    "collection.updated": "修改征集",
+    "collection.submitted": "提交发布",
+    "collection.published": "发布",
+    "collection.withdrawn": "撤下",
+    "collection.returned": "退回修改",
+    "collection.attachment_added": "添加附件",
+    "collection.attachment_removed": "删除附件",
+    "collection.draft_document_set": "上传征求意见稿",
+    "collection.draft_document_removed": "删除征求意见稿",
+    "collection.exported": "导出",
+}
+
 _ACTIONS = {
     CollectionStatus.SUBMITTED: "collection.submitted",
     CollectionStatus.PUBLISHED: "collection.published",

@@ -159,13 +159,14 @@ def test_lookup_same_answer_for_wrong_number_and_wrong_code(client, submit):
     assert client.get(f"/letters/track/{letter.number}").status_code == 302
 
 
-def test_lookup_shows_status_timeline_answer_and_rating(client, closed):
+def test_lookup_shows_status_timeline_answer_and_rating(client, closed, roles):
     letter, code = closed()
     response = client.post("/letters/lookup", data={"number": letter.number.lower(), "code": code.lower()})
     assert response.status_code == 302
     html = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "已办结" in html and "租房合同" in html and "提交评价" in html
-    assert "办理流程" in html and "测试部门" not in html
+    # The answering department is named once the letter left the office.
+    assert "办理流程" in html and f"<dd>{roles.department_a.name}</dd>" in html
     response = client.post(f"/letters/track/{letter.number}/rate", data={"rating": "unsatisfied", "comment": "没说清楚"})
     assert response.status_code == 302
     assert db.session.get(Letter, letter.id).rating is LetterRating.UNSATISFIED
@@ -434,3 +435,17 @@ def test_faq_handoff(client, auth, roles, closed):
     assert client.post(f"/staff/letters/{letter.id}/faq").status_code == 302
     entry = db.session.scalar(db.select(FaqEntry).where(FaqEntry.source_letter_id == letter.id))
     assert entry is not None and entry.department_id == roles.department_a.id
+
+
+def test_staff_history_and_letter_form_speak_chinese(client, auth, closed, roles):
+    from interact.letters import workflow
+    from interact.letters.models import LetterKind
+
+    letter, _ = closed()
+    auth.login(roles.office)
+    html = client.get(f"/staff/letters/{letter.id}").get_data(as_text=True)
+    history = html.split("办理记录", 1)[1]
+    assert "转办 → 办理中" in history and "审核办结 → 已办结" in history
+    assert "assign" not in history and "→ closed" not in history
+    workflow.set_reply_limits({LetterKind.CONSULTATION: 7}, actor=roles.admin)
+    assert "一般在 7 个工作日内答复" in client.get("/letters/new").get_data(as_text=True)
