@@ -8,6 +8,7 @@ from flask_login import current_user
 from werkzeug.routing import BuildError
 
 from interact.core import clock
+from interact.core.permissions import has_role
 from interact.core.privacy import mask_name, mask_personal_data, mask_personal_html
 from interact.core.sanitize import safe_html, text_to_html
 
@@ -40,6 +41,20 @@ def nav_url(endpoint: str, **values) -> str | None:
         return None
 
 
+def staff_nav_url(endpoint: str) -> str | None:
+    """URL of a staff page for the menu, or ``None`` when the current user may not open
+    it: the roles come from the view itself (``roles_required`` records them), so the
+    menu and the permission check cannot disagree."""
+    view = current_app.view_functions.get(endpoint)
+    if view is None:
+        return None
+    roles = getattr(view, "required_roles", None)
+    if roles is not None and not (current_user.is_authenticated and current_user.is_staff
+                                  and has_role(current_user, *roles)):
+        return None
+    return nav_url(endpoint)
+
+
 def page_url(page: int) -> str:
     """The current page's URL with another ``page`` argument (filters kept)."""
     args = request.args.to_dict()
@@ -60,7 +75,7 @@ def register(app: Flask) -> None:
         mask_text=mask_personal_data,
         mask_answer=mask_personal_html,
     )
-    app.jinja_env.globals.update(nav_url=nav_url, page_url=page_url)
+    app.jinja_env.globals.update(nav_url=nav_url, staff_nav_url=staff_nav_url, page_url=page_url)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
