@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from interact.core import clock
 from interact.db import TimestampMixin, str_enum
 from interact.departments.models import Department
 from interact.extensions import db
@@ -69,6 +70,11 @@ class User(UserMixin, TimestampMixin, db.Model):
     @property
     def roles(self) -> set[Role]:
         return {row.role for row in self.role_rows}
+
+    @property
+    def is_locked(self) -> bool:
+        """Locked out after too many failed log-ins, and the lock has not run out yet."""
+        return self.locked_until is not None and self.locked_until > clock.now()
 
     def has_role(self, role: Role | str) -> bool:
         role = Role(role) if isinstance(role, str) else role

@@ -69,7 +69,7 @@ def authenticate(identifier: str, password: str) -> User:
         # Spend the same time as a real check so timing does not reveal unknown accounts.
         check_password_hash(_dummy_hash(), password or "")
         raise LoginFailed("账号或密码错误。")
-    if user.locked_until is not None and user.locked_until > now:
+    if user.is_locked:
         minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
         raise LoginFailed(f"登录失败次数过多，账号已临时锁定，请 {minutes} 分钟后再试。")
     if not check_password_hash(user.password_hash, password or ""):
@@ -147,9 +147,13 @@ def _check_staff_data(data: StaffData, user: User | None) -> None:
         department = db.session.get(Department, data.department_id)
         if department is None or not department.active:
             raise InvalidInput("所选部门不存在或已停用。", fields={"department_id": "部门无效"})
-    for field, value, column in (("email", data.email, User.email), ("phone", data.phone, User.phone)):
+    # E-mail addresses compare case-insensitively, as at log-in and registration.
+    for field, value, condition in (
+        ("email", data.email, sa_lower(User.email) == (data.email or "").lower()),
+        ("phone", data.phone, User.phone == data.phone),
+    ):
         if value:
-            other = db.session.scalar(db.select(User).where(column == value))
+            other = db.session.scalar(db.select(User).where(condition))
             if other is not None and other is not user:
                 raise Conflict("该手机号或邮箱已被其他账号使用。", fields={field: "已被使用"})
 
@@ -299,8 +303,13 @@ def handlers_of(department_id: int) -> list[User]:
 
 
 def users_with_role(role: Role) -> list[User]:
+    """Active staff holding ``role``, in id order."""
     from interact.accounts.models import UserRole
 
     return list(
-        db.session.scalars(db.select(User).join(UserRole).where(User.active.is_(True), UserRole.role == role))
+        db.session.scalars(
+            db.select(User).join(UserRole)
+            .where(User.active.is_(True), User.is_staff.is_(True), UserRole.role == role)
+            .distinct().order_by(User.id)
+        )
     )

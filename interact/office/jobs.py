@@ -5,10 +5,10 @@ from typing import Any
 
 from flask import current_app
 
-from interact.accounts.models import Role, User, UserRole
+from interact.accounts.models import Role
+from interact.accounts.services import users_with_role
 from interact.core import clock, notify, workdays
 from interact.core.jobs import Job
-from interact.extensions import db
 
 
 def digest_items(user) -> list[dict[str, Any]]:
@@ -33,13 +33,7 @@ def daily_digest() -> dict[str, int]:
     today = clock.today()
     if not workdays.is_workday(today):
         return {"skipped_non_workday": 1}
-    staff = db.session.scalars(
-        db.select(User)
-        .join(UserRole, UserRole.user_id == User.id)
-        .where(User.active.is_(True), User.is_staff.is_(True), UserRole.role == Role.OFFICE)
-        .distinct()
-        .order_by(User.id)
-    ).all()
+    staff = users_with_role(Role.OFFICE)
     counts = {"users": 0, "sent": 0}
     base_url = current_app.config.get("PUBLIC_BASE_URL") or "http://localhost"
     # Cards build their links with url_for, which needs a request context outside a request.

@@ -12,6 +12,7 @@ from interact.core.forms import perform
 from interact.core.models import CalendarDayKind, SensitiveWord, SensitiveWordLevel
 from interact.core.permissions import has_role, roles_required, staff_required
 from interact.core.templating import context_contributors
+from interact.core.views import safe_next
 from interact.extensions import db
 from interact.office import performance as perf
 from interact.office import services
@@ -107,13 +108,6 @@ def audit_log():
 # --- inbox -----------------------------------------------------------------------------------
 
 
-def _safe_local_url(url: str | None) -> str | None:
-    """Only site-relative links are followed after "open" (never another host)."""
-    if url and url.startswith("/") and not url.startswith("//") and "\\" not in url:
-        return url
-    return None
-
-
 @bp.get("/inbox")
 @staff_required
 def inbox():
@@ -131,7 +125,7 @@ def open_notification(notification_id: int):
         abort(400)
     notification = notify.mark_read(current_user, notification_id)
     db.session.commit()
-    return redirect(_safe_local_url(notification.url) or url_for("office.inbox"))
+    return redirect(safe_next(notification.url, url_for("office.inbox")))
 
 
 @bp.post("/inbox/<int:notification_id>/read")

@@ -75,3 +75,27 @@ def test_empty_password_reset_says_why(client, auth, db, roles):
     response = client.post(f"/staff/users/{roles.handler_a.id}/password", data={"new_password": ""},
                            follow_redirects=True)
     assert "请输入新密码" in response.get_data(as_text=True)
+
+
+def test_lock_shows_only_while_it_lasts(client, auth, db, roles):
+    from datetime import timedelta
+
+    from interact.core import clock
+
+    roles.handler_a.locked_until = clock.now() + timedelta(minutes=10)
+    roles.curator.locked_until = clock.now() - timedelta(minutes=1)  # ran out
+    db.session.commit()
+    assert roles.handler_a.is_locked and not roles.curator.is_locked
+    auth.login(roles.admin)
+    html = client.get("/staff/users").get_data(as_text=True)
+    assert html.count("已锁定") == 1 and html.count(">解锁<") == 1
+
+
+def test_staff_email_is_unique_whatever_its_case(app, db, roles):
+    from interact.core.errors import Conflict
+
+    services.create_staff_user(services.StaffData("mail1", "甲", {Role.OFFICE}, email="Zhang@Example.gov.cn"),
+                               "start1234", actor=roles.admin)
+    with pytest.raises(Conflict):
+        services.create_staff_user(services.StaffData("mail2", "乙", {Role.OFFICE}, email="zhang@example.gov.cn"),
+                                   "start1234", actor=roles.admin)
