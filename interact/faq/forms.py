@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from flask_wtf.file import FileField
 from wtforms import (
-    BooleanField,
     DateField,
     HiddenField,
     IntegerField,
@@ -71,8 +70,3 @@ class ImportForm(Form):
 
 class VoteForm(Form):
     helpful = HiddenField()
-
-
-class ExportForm(Form):
-    file_format = SelectField("格式", choices=[("xlsx", "Excel（.xlsx）"), ("csv", "CSV"), ("jsonl", "JSONL")])
-    include_all = BooleanField("包括草稿和已撤下的条目")

@@ -27,7 +27,6 @@ import csv
 import io
 import json
 import logging
-import re
 import secrets
 import threading
 from dataclasses import dataclass, field
@@ -606,7 +605,3 @@ def job_counts_text(report: dict[str, Any] | None) -> str:
     return "新增 {new} 条，更新 {updated} 条，未变 {unchanged} 条，无效 {invalid} 行".format(
         **{k: counts.get(k, 0) for k in ("new", "updated", "unchanged", "invalid")}
     )
-
-
-def safe_filename_part(text: str) -> str:
-    return re.sub(r"[^0-9A-Za-z_-]", "", text)[:20] or "faq"

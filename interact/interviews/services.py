@@ -18,7 +18,7 @@ from werkzeug.datastructures import FileStorage
 
 from interact.core import audit, clock, sensitive
 from interact.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from interact.core.permissions import can_act_for_department, ensure_department_scope, has_role
+from interact.core.permissions import ensure_department_scope, has_role
 from interact.core.sanitize import clean_html
 from interact.core.uploads import save_upload
 from interact.departments.models import Department
@@ -748,10 +748,6 @@ def staff_interviews_stmt(actor, status: InterviewStatus | None = None):
     if status is not None:
         stmt = stmt.where(Interview.status == status)
     return stmt.order_by(Interview.scheduled_start.desc(), Interview.id.desc())
-
-
-def can_run(actor, interview: Interview) -> bool:
-    return can_act_for_department(actor, interview.department_id)
 
 
 # --------------------------------------------------------------------------- figures

@@ -6,7 +6,7 @@ run finds the draft and changes nothing.
 """
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from interact.core import clock, workdays
 from interact.core.jobs import Job
@@ -14,10 +14,7 @@ from interact.letters import stats, summary
 
 
 def first_workday_of_month(day: date) -> date:
-    candidate = day.replace(day=1)
-    while not workdays.is_workday(candidate):
-        candidate += timedelta(days=1)
-    return candidate
+    return workdays.get_calendar().next_workday(day.replace(day=1))
 
 
 def draft_last_month_summary() -> dict[str, int | str]:

@@ -288,13 +288,6 @@ def get_letter(letter_id: int) -> Letter:
     return letter
 
 
-def get_letter_in_scope(letter_id: int, user) -> Letter:
-    """A letter the staff member may see: office/admin all, handlers their department's."""
-    letter = get_letter(letter_id)
-    ensure_department_scope(user, letter.department_id)
-    return letter
-
-
 def letter_department_id(letter_id: int, **_other_url_values) -> int | None:
     """For ``roles_required(department=...)``: the department of a letter in a URL."""
     return db.session.scalar(sa.select(Letter.department_id).where(Letter.id == letter_id))
@@ -322,13 +315,6 @@ def citizen_letters(user) -> list[Letter]:
     return list(db.session.scalars(
         sa.select(Letter).where(Letter.user_id == user.id).order_by(Letter.submitted_at.desc())
     ))
-
-
-def get_citizen_letter(letter_id: int, user) -> Letter:
-    letter = db.session.get(Letter, letter_id)
-    if letter is None or user is None or letter.user_id != user.id:
-        raise NotFound("来信不存在。")
-    return letter
 
 
 # --- staff steps ------------------------------------------------------------------------
@@ -765,10 +751,6 @@ def department_performance(start: date, end: date) -> dict[int, dict]:
             "satisfaction_rate": round(int(satisfied_n or 0) / rated, 3) if rated else None,
         }
     return result
-
-
-def open_overdue_total() -> int:
-    return counts(Letter.overdue)
 
 
 # --- reply limits (admin) ---------------------------------------------------------------

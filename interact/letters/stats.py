@@ -327,12 +327,6 @@ def channel_rows(month: str) -> list[StatsRow]:
     return breakdown(Letter.channel, CHANNEL_LABELS, *month_bounds(month))
 
 
-def first_letter_month() -> str | None:
-    """Month of the oldest letter (to bound the month picker)."""
-    first = db.session.scalar(sa.select(sa.func.min(Letter.submitted_at)))
-    return clock.to_local(first).strftime("%Y-%m") if first is not None else None
-
-
 # --- exports ----------------------------------------------------------------------------
 
 EXPORT_HEADER = ["项目", "收到来信", "不予受理", "已答复", "按期答复", "按期答复率", "平均答复用时（工作日）",
