@@ -34,7 +34,7 @@ from interact.core.sanitize import clean_html
 from interact.departments.models import Department, Leader
 from interact.extensions import db
 from interact.faq import services as faq_services
-from interact.letters import search, workflow
+from interact.letters import search, stats, workflow
 from interact.letters.models import (
     DEPARTMENT_STATUSES,
     UNANSWERED_STATUSES,
@@ -717,38 +717,22 @@ def last_reply_at(channel: str = "consultation") -> datetime | None:
 
 def department_performance(start: date, end: date) -> dict[int, dict]:
     """Per department, for letters submitted between ``start`` and ``end`` (inclusive,
-    Beijing dates): received, answered, on_time, overdue (answered late or still
-    overdue), avg_workdays, satisfaction_rate (满意+基本满意 over rated; None if none)."""
-    satisfied = sa.case((Letter.rating.in_((LetterRating.SATISFIED, LetterRating.BASIC)), 1), else_=0)
-    late = sa.case((sa.or_(Letter.answered_on_time.is_(False), Letter.overdue), 1), else_=0)
-    on_time = sa.case((Letter.answered_on_time.is_(True), 1), else_=0)
-    rows = db.session.execute(
-        sa.select(
-            Letter.department_id,
-            sa.func.count(Letter.id),
-            sa.func.count(Letter.answered_at),
-            sa.func.sum(on_time),
-            sa.func.sum(late),
-            sa.func.avg(Letter.answered_workdays),
-            sa.func.sum(satisfied),
-            sa.func.count(Letter.rating),
-        )
-        .where(
-            Letter.department_id.is_not(None),
-            Letter.submitted_at >= clock.local_datetime(start),
-            Letter.submitted_at < clock.local_datetime(end + timedelta(days=1)),
-        )
-        .group_by(Letter.department_id)
-    ).all()
+    Beijing dates), from the same figures as the public statistics (``stats``): received,
+    answered (approved answers), on_time, overdue (approved late, or still past the
+    deadline), avg_workdays, satisfaction_rate (满意+基本满意 over rated; None if none)."""
+    rows = stats.department_rows(clock.local_datetime(start), clock.local_datetime(end + timedelta(days=1)))
     result: dict[int, dict] = {}
-    for department_id, received, answered, on_time_n, late_n, avg_days, satisfied_n, rated in rows:
-        result[department_id] = {
-            "received": received,
-            "answered": answered,
-            "on_time": int(on_time_n or 0),
-            "overdue": int(late_n or 0),
-            "avg_workdays": round(float(avg_days), 1) if avg_days is not None else None,
-            "satisfaction_rate": round(int(satisfied_n or 0) / rated, 3) if rated else None,
+    for row in rows:
+        if row.department_id is None:
+            continue
+        avg = row.avg_workdays
+        result[row.department_id] = {
+            "received": row.received,
+            "answered": row.answered,
+            "on_time": row.on_time,
+            "overdue": row.overdue + (row.answered - row.on_time),
+            "avg_workdays": round(avg, 1) if avg is not None else None,
+            "satisfaction_rate": round(row.satisfaction_rate, 3) if row.satisfaction_rate is not None else None,
         }
     return result
 

@@ -264,3 +264,17 @@ def test_sqli_samples_in_filters_and_search(client, closed):
     for sample in samples[:100]:
         assert client.get("/letters/", query_string={"q": sample[:60], "department": sample, "month": sample}).status_code == 200
     assert db.session.scalar(db.select(db.func.count(Letter.id))) == 1
+
+
+def test_department_performance_counts_answers_like_the_public_statistics(assigned, roles, frozen):
+    """An answer waiting for the office's review is not yet "answered" on either page."""
+    from interact.letters import stats
+
+    frozen(2026, 1, 5, 9)
+    letter, _ = assigned()
+    services.answer_letter(letter, actor=roles.handler_a, answer_html="<p>答复</p>")
+    row = services.department_performance(date(2026, 1, 1), date(2026, 1, 31))[roles.department_a.id]
+    start, end = stats.month_bounds("2026-01")
+    public = next(r for r in stats.department_rows(start, end) if r.department_id == roles.department_a.id)
+    assert row["received"] == public.received == 1
+    assert row["answered"] == public.answered == 0
