@@ -16,3 +16,10 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def public_post_limit() -> str:
+    """Rate limit of anonymous POSTs (forms and API), read per request from the config."""
+    from flask import current_app
+
+    return current_app.config["RATELIMIT_PUBLIC_POST"]

@@ -19,7 +19,7 @@ from interact.core.forms import attempt, first_error, perform
 from interact.core.permissions import roles_required
 from interact.core.views import safe_next
 from interact.departments.services import active_departments
-from interact.extensions import db, limiter
+from interact.extensions import db, limiter, public_post_limit
 
 bp = Blueprint("accounts", __name__)
 
@@ -32,8 +32,6 @@ def _login_limit() -> str:
     return current_app.config["RATELIMIT_LOGIN"]
 
 
-def _public_post_limit() -> str:
-    return current_app.config["RATELIMIT_PUBLIC_POST"]
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -67,7 +65,7 @@ def logout():
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit(_public_post_limit, methods=["POST"])
+@limiter.limit(public_post_limit, methods=["POST"])
 def register():
     form = RegisterForm()
     if form.validate_on_submit():

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, request
+from flask import request
 
 from interact.core.errors import InvalidInput
 
@@ -35,5 +35,3 @@ def page_payload(items: list[Any], page: int, per_page: int, total: int) -> dict
     return {"items": items, "page": page, "per_page": per_page, "total": total}
 
 
-def public_post_limit() -> str:
-    return current_app.config["RATELIMIT_PUBLIC_POST"]

@@ -10,12 +10,12 @@ from __future__ import annotations
 from flask import make_response, request, url_for
 
 from interact.api import bp
-from interact.api.common import json_body, page_args, page_payload, public_post_limit
+from interact.api.common import json_body, page_args, page_payload
 from interact.api.openapi import document, error_responses, page_schema
 from interact.core.errors import InvalidInput
 from interact.core.privacy import mask_personal_data
 from interact.core.sanitize import clean_html
-from interact.extensions import db, limiter
+from interact.extensions import db, limiter, public_post_limit
 from interact.interviews import services
 from interact.interviews.models import Interview, TranscriptEntry
 

@@ -20,12 +20,12 @@ from typing import Any
 from flask import request, url_for
 
 from interact.api import bp
-from interact.api.common import json_body, page_args, page_payload, public_post_limit
+from interact.api.common import json_body, page_args, page_payload
 from interact.api.openapi import document, error_responses, page_schema
 from interact.core.errors import InvalidInput
 from interact.core.privacy import mask_name, mask_personal_data, mask_personal_html
 from interact.core.sanitize import clean_html
-from interact.extensions import db, limiter
+from interact.extensions import db, limiter, public_post_limit
 from interact.letters import services, stats
 from interact.letters.models import (
     CHANNEL_LABELS,

@@ -17,11 +17,11 @@ from typing import Any
 from flask import request, url_for
 
 from interact.api import bp
-from interact.api.common import json_body, page_args, page_payload, public_post_limit
+from interact.api.common import json_body, page_args, page_payload
 from interact.api.openapi import document, error_responses, page_schema
 from interact.core.errors import DomainError, InvalidInput
 from interact.core.sanitize import clean_html
-from interact.extensions import db, limiter
+from interact.extensions import db, limiter, public_post_limit
 from interact.questionnaires import services as questionnaires
 from interact.questionnaires.models import ResponseChannel
 from interact.surveys import services

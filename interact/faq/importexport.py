@@ -41,7 +41,7 @@ from werkzeug.datastructures import FileStorage
 
 from interact.core import audit, clock
 from interact.core.errors import DomainError, InvalidInput
-from interact.core.spreadsheets import FORMULA_START, safe_cell
+from interact.core.spreadsheets import FORMULA_START, csv_bytes, safe_cell
 from interact.core.textnorm import match_text
 from interact.departments.models import Department
 from interact.extensions import db
@@ -127,12 +127,7 @@ def export_bytes(file_format: str, *, include_all: bool = False) -> bytes:
     if file_format == "jsonl":
         return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode("utf-8")
     if file_format == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(FIELDS)
-        for record in records:
-            writer.writerow(_flat(record))
-        return buffer.getvalue().encode("utf-8-sig")
+        return csv_bytes([FIELDS, *(_flat(record) for record in records)])
     if file_format == "xlsx":
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet("常见问题")

@@ -22,7 +22,7 @@ from interact.core.forms import attempt, first_error, perform
 from interact.core.permissions import has_role, roles_required
 from interact.core.views import home_sections
 from interact.departments.services import active_departments, get_department
-from interact.extensions import db, limiter
+from interact.extensions import db, limiter, public_post_limit
 from interact.faq import importexport, services
 from interact.faq.forms import (
     CategoryForm,
@@ -50,8 +50,6 @@ def _ask_limit() -> str:
     return current_app.config.get("RATELIMIT_FAQ_ASK", "60 per minute")
 
 
-def _public_post_limit() -> str:
-    return current_app.config["RATELIMIT_PUBLIC_POST"]
 
 
 # ----------------------------------------------------------------------------- extension points
@@ -153,7 +151,7 @@ def entry(entry_id: int):
 
 
 @bp.post("/faq/<int:entry_id>/vote")
-@limiter.limit(_public_post_limit)
+@limiter.limit(public_post_limit)
 def vote(entry_id: int):
     item = services.get_published_entry(entry_id)
     form = VoteForm()

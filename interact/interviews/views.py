@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Callable
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from interact.accounts.forms import ConfirmForm
@@ -15,7 +15,7 @@ from interact.core.forms import attempt, first_error, perform
 from interact.core.permissions import has_role, roles_required
 from interact.core.views import home_sections
 from interact.departments.services import active_departments
-from interact.extensions import db, limiter
+from interact.extensions import db, limiter, public_post_limit
 from interact.interviews import services, workflow
 from interact.interviews.forms import (
     AfterAnswerForm,
@@ -39,8 +39,6 @@ bp = Blueprint("interviews", __name__)
 STAFF_ROLES = ("handler", "office", "admin")
 
 
-def _public_post_limit() -> str:
-    return current_app.config["RATELIMIT_PUBLIC_POST"]
 
 
 def _interview_department(interview_id: int, **_kwargs) -> int | None:
@@ -87,7 +85,7 @@ def detail(interview_id: int):
 
 
 @bp.post("/interviews/<int:interview_id>/questions")
-@limiter.limit(_public_post_limit)
+@limiter.limit(public_post_limit)
 def ask(interview_id: int):
     interview = services.get_public_interview(interview_id)
     form = QuestionForm()

@@ -19,7 +19,7 @@ from interact.core.permissions import has_role, roles_required
 from interact.core.privacy import mask_name, mask_personal_data
 from interact.core.views import home_sections
 from interact.departments.services import active_departments, mailbox_leaders
-from interact.extensions import db, limiter
+from interact.extensions import db, limiter, public_post_limit
 from interact.letters import services, workflow
 from interact.letters.forms import (
     AnswerForm,
@@ -58,8 +58,6 @@ RECEIPT_KEY = "letter_receipt"
 STAFF_ROLES = ("office", "admin", "handler")
 
 
-def _public_post_limit() -> str:
-    return current_app.config["RATELIMIT_PUBLIC_POST"]
 
 
 def _department_choices(blank: str) -> list[tuple[str, str]]:
@@ -93,7 +91,7 @@ def _letter_form() -> LetterForm:
 
 
 @bp.route("/letters/new", methods=["GET", "POST"])
-@limiter.limit(_public_post_limit, methods=["POST"])
+@limiter.limit(public_post_limit, methods=["POST"])
 def new():
     form = _letter_form()
     if request.method == "GET":
@@ -178,7 +176,7 @@ def _tracked_letter(number: str):
 
 
 @bp.route("/letters/lookup", methods=["GET", "POST"])
-@limiter.limit(_public_post_limit, methods=["POST"])
+@limiter.limit(public_post_limit, methods=["POST"])
 def lookup():
     form = LookupForm()
     if request.method == "GET" and request.args.get("number"):
@@ -208,7 +206,7 @@ def track(number: str):
 
 
 @bp.post("/letters/track/<number>/rate")
-@limiter.limit(_public_post_limit)
+@limiter.limit(public_post_limit)
 def rate(number: str):
     letter = _tracked_letter(number)
     if letter is None:

@@ -19,14 +19,13 @@ from flask_login import current_user, login_required
 
 from interact.accounts.forms import ConfirmForm
 from interact.accounts.views import account_links
-from interact.api.common import public_post_limit
 from interact.core import audit, clock
 from interact.core.errors import DomainError, NotFound
 from interact.core.forms import attempt, first_error, perform
 from interact.core.permissions import has_role, roles_required
 from interact.core.views import home_sections
 from interact.departments.services import active_departments
-from interact.extensions import db, limiter
+from interact.extensions import db, limiter, public_post_limit
 from interact.office.views import workspace_cards
 from interact.questionnaires import services as questionnaires
 from interact.surveys import exports, participation, services
