@@ -1,7 +1,9 @@
 # Two commands for a fresh machine with Python ≥ 3.11:
 #   make run   — create .venv, install, migrate an SQLite database, load demo data, serve on :5000
+#                (another port: make run PORT=8080)
 #   make test  — the whole test suite (also on PostgreSQL when CI or INTERACT_TEST_POSTGRES=1)
 PYTHON ?= python3
+PORT ?= 5000
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
@@ -28,8 +30,8 @@ instance/secret_key:
 run: install instance/secret_key
 	$(RUN_ENV) $(FLASK) db upgrade
 	$(RUN_ENV) $(FLASK) seed-demo
-	$(RUN_ENV) $(FLASK) demo-logins
-	$(RUN_ENV) $(FLASK) serve-demo --host 127.0.0.1 --port 5000
+	$(RUN_ENV) $(FLASK) demo-logins --port $(PORT)
+	$(RUN_ENV) $(FLASK) serve-demo --host 127.0.0.1 --port $(PORT)
 
 test: install
 	$(BIN)/python -m pytest
