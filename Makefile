@@ -11,7 +11,7 @@ FLASK := $(BIN)/flask --app interact
 RUN_ENV := INTERACT_SECRET_KEY_FILE=instance/secret_key INTERACT_SESSION_COOKIE_SECURE=false INTERACT_REMEMBER_COOKIE_SECURE=false \
 	INTERACT_DEMO=true INTERACT_PUBLIC_BASE_URL=http://127.0.0.1:$(PORT)
 
-.PHONY: run test test-sqlite test-postgres install clean bench
+.PHONY: run test test-sqlite test-postgres install clean bench bench-load
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,12 @@ bench: install
 	$(BIN)/python bench/faq_eval.py
 	$(BIN)/python bench/faq_scale.py
 	$(BIN)/python bench/faq_demo_eval.py
+
+# The load benchmark (docs/performance.md): the project against a Flask hello-world under
+# the same gunicorn settings; ARGS="--quick" for a short run, ARGS="--letters 300000" …
+bench-load: install
+	$(BIN)/python -m pip install --quiet -e '.[server]'
+	$(BIN)/python bench/load.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache
