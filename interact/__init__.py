@@ -40,13 +40,7 @@ def configure(app: Flask, config: Any) -> None:
     elif config is not None:
         app.config.from_object(config)
 
-    if not app.config.get("SECRET_KEY") and app.config.get("SECRET_KEY_FILE"):
-        app.config["SECRET_KEY"] = Path(app.config["SECRET_KEY_FILE"]).read_text().strip()
-    if not app.config.get("SECRET_KEY") and not app.testing:
-        raise RuntimeError(
-            "No secret key: set INTERACT_SECRET_KEY (or INTERACT_SECRET_KEY_FILE). "
-            "`make run` generates one into instance/secret_key."
-        )
+    load_secret_key(app)
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config.get("DATABASE_URL") or "sqlite:///interact.db"
     app.config.setdefault("UPLOAD_FOLDER", None)
     if not app.config["UPLOAD_FOLDER"]:
@@ -67,6 +61,38 @@ def configure(app: Flask, config: Any) -> None:
     offset_days = float(app.config.get("CLOCK_OFFSET_DAYS") or 0)
     if offset_days:
         clock.set_offset(timedelta(days=offset_days))
+
+
+NO_SECRET_KEY = (
+    "No secret key: set INTERACT_SECRET_KEY or INTERACT_SECRET_KEY_FILE "
+    "(or create instance/secret_key; `make run` generates one)."
+)
+
+
+def load_secret_key(app: Flask) -> None:
+    """``SECRET_KEY``, else the file ``SECRET_KEY_FILE``, else ``instance/secret_key`` if present.
+
+    Without any of them the web application refuses to start. A ``flask`` command still
+    loads (so ``--help`` lists every command and ``db upgrade`` / ``jobs`` work); serving a
+    request from such an app fails with the same message.
+    """
+    if not app.config.get("SECRET_KEY"):
+        key_file = app.config.get("SECRET_KEY_FILE")
+        default_file = Path(app.instance_path) / "secret_key"
+        if not key_file and default_file.is_file():
+            key_file = default_file
+        if key_file:
+            app.config["SECRET_KEY"] = Path(key_file).read_text().strip()
+    if app.config.get("SECRET_KEY") or app.testing:
+        return
+    import click
+
+    if click.get_current_context(silent=True) is None:
+        raise RuntimeError(NO_SECRET_KEY)
+
+    @app.before_request
+    def refuse_without_key() -> None:
+        raise RuntimeError(NO_SECRET_KEY)
 
 
 def register_extensions(app: Flask) -> None:

@@ -742,26 +742,11 @@ def last_reply_at(channel: str = "consultation") -> datetime | None:
     )
 
 
-def department_performance(start: date, end: date) -> dict[int, dict]:
-    """Per department, for letters submitted between ``start`` and ``end`` (inclusive,
-    Beijing dates), from the same figures as the public statistics (``stats``): received,
-    answered (approved answers), on_time, overdue (approved late, or still past the
-    deadline), avg_workdays, satisfaction_rate (满意+基本满意 over rated; None if none)."""
-    rows = stats.department_rows(clock.local_datetime(start), clock.local_datetime(end + timedelta(days=1)))
-    result: dict[int, dict] = {}
-    for row in rows:
-        if row.department_id is None:
-            continue
-        avg = row.avg_workdays
-        result[row.department_id] = {
-            "received": row.received,
-            "answered": row.answered,
-            "on_time": row.on_time,
-            "overdue": row.overdue + (row.answered - row.on_time),
-            "avg_workdays": round(avg, 1) if avg is not None else None,
-            "satisfaction_rate": round(row.satisfaction_rate, 3) if row.satisfaction_rate is not None else None,
-        }
-    return result
+def department_performance(start: date, end: date) -> dict[int, stats.StatsRow]:
+    """Per department, the statistics row (counts) of the letters submitted between
+    ``start`` and ``end`` (inclusive, Beijing dates) — the same rows as the public
+    statistics, so the figures agree everywhere."""
+    return stats.department_counts(clock.local_datetime(start), clock.local_datetime(end + timedelta(days=1)))
 
 
 # --- reply limits (admin) ---------------------------------------------------------------

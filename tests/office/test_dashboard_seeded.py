@@ -99,7 +99,7 @@ def test_performance_on_seeded_data(app, seeded):
     report = perf.department_report(perf.make_period("quarter", year=2026, quarter=2))
     rows = {row.department_id: row for row in report.rows}
     a, b = rows[seeded.department_a.id], rows[seeded.department_b.id]
-    assert (a.received, a.answered, a.on_time, a.overdue) == (2, 1, 1, 1)
-    assert (b.received, b.answered, b.overdue) == (2, 0, 1)
+    assert (a.letters.received, a.letters.answered, a.letters.on_time, a.letters.overdue) == (2, 1, 1, 1)
+    assert (b.letters.received, b.letters.answered, b.letters.overdue) == (2, 0, 1)
     assert b.collections_run == 2 and b.interviews == 0
-    assert report.total.received == 4 and not report.missing
+    assert report.total.letters.received == 4 and not report.missing
