@@ -36,7 +36,7 @@ from typing import Iterable
 
 from markupsafe import Markup, escape
 
-from interact.core.sanitize import clean_html
+from interact.core.sanitize import clean_html, linkify_html
 
 LABELS = {
     "name": "姓名",
@@ -102,7 +102,14 @@ _TITLE_WORDS = (
 )
 _HONORIFIC = "(?:先生|女士|同志|小姐|老师|同学|阿姨|大爷)"
 _GIVEN = rf"(?!(?:{_TITLE_WORDS}|您|你|们))[\u4e00-\u9fff]{{1,2}}"
-_NAME = rf"{_SURNAME_RE}{_GIVEN}"
+# Ordinary words that begin with a surname character and stand where a name could.
+_COMMON_WORDS = (
+    "敬礼|谢谢|感谢|祝好|祝愿|顺祝|商祺|关心|关注|关于|高兴|方便|方面|方式|方法|方案|平时|平安|常见|明确|明白|"
+    "明天|明年|安全|安排|全面|全部|万一|于是|和谐|向来|成为|时候|时间|应该|齐心|文明|金额|许多|余下|尚未|连续|"
+    "申请|申报|查询|查看|包括|车辆|车位|房屋|房产|房租|公司|公积金|公告|单位|程序|项目|管理|任何|任务|严格|"
+    "江苏|湖南|湖北|广东|广西|黄河|长江|宁夏|吉林|云南|贵州|海南|福建|山东|山西|陕西|甘肃|青海|新疆|西藏"
+)
+_NAME = rf"(?!(?:{_COMMON_WORDS})){_SURNAME_RE}{_GIVEN}"
 _BOUNDARY = r"(?:^|(?<=[\s，,。.！!？?；;：:、“”\"'（(）)>】]))"
 _NAME_PATTERNS = [
     # 王小明您好 / 王小明先生：您好 / 尊敬的王小明同志，你好
@@ -113,6 +120,11 @@ _NAME_PATTERNS = [
     re.compile(
         rf"(?:来信人|写信人|反映人|投诉人|举报人|咨询人|申请人|当事人|署名|落款|签名|联系人|姓名|我叫|我是|本人)"
         rf"\s*[：:]?\s*(?P<name>{_NAME})(?!{_HAN}{{2}})"
+    ),
+    # 网友欧阳明华的问题 / 市民张三反映
+    re.compile(
+        rf"(?:网友|市民|群众|居民|业主|村民|患者|家长|职工|老人|同学)\s*(?P<name>{_NAME})"
+        rf"(?=的|说|问|提|反映|来信|留言|[：:，,。\s])"
     ),
     # 此致 敬礼！ 张三
     re.compile(rf"此致\s*[,，]?\s*敬礼\s*[!！。]?\s*(?P<name>{_NAME})"),
@@ -360,26 +372,35 @@ def scan_html(html: str | None, names: Iterable[str] = ()) -> tuple[str, list[Fi
     (so a number split by inline tags such as ``137<b>1234</b>5678`` is found too) and
     replaced inside the text nodes; tags and attributes stay as they are.
     """
-    parts = _TAG_SPLIT.split(clean_html(html))
+    parts = _TAG_SPLIT.split(clean_html(html, linkify=False))
     # The text as read: inline tags join their neighbours, block tags separate lines.
     pieces: list[tuple[int, str]] = []  # (index in parts, unescaped text) for text parts
-    text_chunks, offsets, cursor = [], [], 0
+    anchors: dict[int, int] = {}  # text part index -> index of the <a> tag around it
+    text_chunks, offsets, cursor, anchor = [], [], 0, None
     for index, part in enumerate(parts):
         if part.startswith("<"):
+            if re.match(r"<a\b", part, re.IGNORECASE):
+                anchor = index
+            elif re.match(r"</a\b", part, re.IGNORECASE):
+                anchor = None
             if not _INLINE_TAGS.match(part):
                 text_chunks.append("\n")
                 cursor += 1
             continue
         plain = html_lib.unescape(part)
         pieces.append((index, plain))
+        if anchor is not None:
+            anchors[index] = anchor
         offsets.append(cursor)
         text_chunks.append(plain)
         cursor += len(plain)
     text = "".join(text_chunks)
-    spans = _find(text, tuple(names))
+    names = tuple(names)
+    spans = _find(text, names)
     findings = [Finding(s.kind, text[s.start:s.end]) for s in spans]
-    if not spans:
-        return "".join(parts), []
+    for index, part in enumerate(parts):
+        if part.startswith("<"):
+            parts[index] = _ATTRIBUTE.sub(lambda m: _mask_attribute(m, names, findings), part)
     for (index, plain), offset in zip(pieces, offsets):
         new, position = [], 0
         for span in spans:
@@ -391,8 +412,29 @@ def scan_html(html: str | None, names: Iterable[str] = ()) -> tuple[str, list[Fi
                 new.append(_mask_for(span.kind, text[span.start:span.end]))
             position = b
         new.append(plain[position:])
-        parts[index] = str(escape("".join(new)))
-    return "".join(parts), findings
+        masked = "".join(new)
+        if masked != plain and index in anchors:
+            # A link made of what was hidden (``<a href="http://ouyang.mh">``) loses its target.
+            parts[anchors[index]] = re.sub(r'\shref="[^"]*"', "", parts[anchors[index]])
+        parts[index] = str(escape(masked))
+    # Bare addresses become links only now, so a masked e-mail cannot turn into a link.
+    return linkify_html("".join(parts)), findings
+
+
+_ATTRIBUTE = re.compile(r'(\s)([\w:-]+)="([^"]*)"')
+
+
+def _mask_attribute(match: re.Match, names: tuple[str, ...], findings: list[Finding]) -> str:
+    """A link to ``mailto:``/``tel:`` or a URL carrying personal data loses its target; a
+    title or alt text is masked like the text."""
+    space, name, value = match.groups()
+    masked, found = scan_text(html_lib.unescape(value), names)
+    if not found:
+        return match.group(0)
+    findings.extend(found)
+    if name in ("href", "src"):
+        return ""
+    return f'{space}{name}="{escape(masked)}"'
 
 
 def mask_html(html: str | None, names: Iterable[str] = ()) -> Markup:
