@@ -35,6 +35,10 @@ def create_app(config: Any = None) -> Flask:
 def configure(app: Flask, config: Any) -> None:
     app.config.from_object(DefaultConfig)
     app.config.from_prefixed_env("INTERACT")
+    if app.config.get("CAPTCHA_TEST_ANSWERS"):
+        # Browser tests only: the answer of each captcha image in a response header. An
+        # operator cannot switch it on; only code that builds the app (the test harness) can.
+        raise RuntimeError("CAPTCHA_TEST_ANSWERS cannot be set from the environment.")
     if isinstance(config, dict):
         app.config.update(config)
     elif config is not None:
@@ -42,6 +46,12 @@ def configure(app: Flask, config: Any) -> None:
 
     load_secret_key(app)
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config.get("DATABASE_URL") or "sqlite:///interact.db"
+    from interact.core.production import rate_limit_storage
+
+    app.config["RATELIMIT_STORAGE_URI"] = rate_limit_storage(app.config)
+    check_production(app)
+    if not app.config.get("PUBLIC_BASE_URL"):
+        app.config["PUBLIC_BASE_URL"] = "http://127.0.0.1:5000"  # demo, debug, tests
     app.config.setdefault("UPLOAD_FOLDER", None)
     if not app.config["UPLOAD_FOLDER"]:
         app.config["UPLOAD_FOLDER"] = str(Path(app.instance_path) / "uploads")
@@ -95,7 +105,19 @@ def load_secret_key(app: Flask) -> None:
         raise RuntimeError(NO_SECRET_KEY)
 
 
+def check_production(app: Flask) -> None:
+    """Refuse to start a web worker with settings unfit for production
+    (:mod:`interact.core.production`); ``flask`` commands only warn (the ``scheduler``
+    command checks again and refuses)."""
+    import click
+
+    from interact.core import production
+
+    production.check(app.config, strict=click.get_current_context(silent=True) is None)
+
+
 def register_extensions(app: Flask) -> None:
+    from interact.core import shared
     from interact.core.dbsetup import include_object, register_engine_hooks, render_item
     from interact.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -106,6 +128,7 @@ def register_extensions(app: Flask) -> None:
     )
     csrf.init_app(app)
     limiter.init_app(app)
+    shared.init_app(app)
     login_manager.init_app(app)
     register_engine_hooks()
 
@@ -149,8 +172,10 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_hooks(app: Flask) -> None:
-    from interact.core import cli, errors, security, templating
+    from interact.core import cli, errors, logs, metrics, security, templating
 
+    logs.register(app)
+    metrics.register(app)
     errors.register_error_handlers(app)
     security.register(app)
     templating.register(app)
