@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import attributes, joinedload, selectinload
 from werkzeug.datastructures import FileStorage
 
-from interact.core import audit, clock, sensitive
+from interact.core import audit, clock, periods, sensitive
 from interact.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from interact.core.permissions import ensure_department_scope, has_role
 from interact.core.sanitize import clean_html
@@ -752,17 +752,13 @@ def staff_interviews_stmt(actor, status: InterviewStatus | None = None):
 
 # --------------------------------------------------------------------------- figures
 
-def _local_range(start: date, end_inclusive: date) -> tuple[datetime, datetime]:
-    return clock.local_datetime(start), clock.local_datetime(end_inclusive + timedelta(days=1))
-
-
 def held_condition(start: date, end_inclusive: date):
     """Interviews counted in a period (Beijing dates, inclusive): announced or later
     (announced, live, ended or archived) and scheduled in it.
 
     The one rule for the yearly count (target ≥ 6), department performance and the reports.
     """
-    low, high = _local_range(start, end_inclusive)
+    low, high = periods.local_range(start, end_inclusive)
     return sa.and_(Interview.status.in_(PUBLIC_STATUSES), Interview.scheduled_start >= low,
                    Interview.scheduled_start < high)
 

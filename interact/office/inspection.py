@@ -24,14 +24,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from interact.core import audit, clock
+from interact.core import audit, clock, periods
 from interact.core.errors import InvalidInput, NotFound
 from interact.core.permissions import ensure_role
 from interact.core.spreadsheets import Sheet, xlsx_bytes
 from interact.extensions import db
 from interact.interviews import services as interview_services
 from interact.letters import services as letter_services
-from interact.letters import stats
 from interact.office import services
 from interact.office.models import InspectionReport
 from interact.surveys import services as survey_services
@@ -57,8 +56,7 @@ DEFINITIONS = {
 
 def month_dates(month: str) -> tuple[date, date]:
     """First and last Beijing date of ``YYYY-MM``."""
-    start, end = stats.month_bounds(month)
-    return clock.to_local(start).date(), clock.to_local(end).date() - timedelta(days=1)
+    return periods.first_day(month), periods.first_day(periods.shift_month(month, 1)) - timedelta(days=1)
 
 
 def _evidence(objects: list[Any], text) -> tuple[list[dict[str, Any]], int]:
@@ -84,9 +82,9 @@ def _local(moment) -> str:
 
 def compute_items(month: str) -> list[dict[str, Any]]:
     """Every check of ``month`` as it stands now (JSON-ready)."""
-    month = stats.parse_month(month)
+    month = periods.parse_month(month)
     first, last = month_dates(month)
-    start, end = stats.month_bounds(month)
+    start, end = periods.month_bounds(month)
     board = services.compliance_dashboard()
     items = []
 
@@ -147,8 +145,8 @@ def _ensure_office(actor) -> None:
 
 
 def _check_month(month: str) -> str:
-    month = stats.parse_month(month)
-    if month > stats.current_month():
+    month = periods.parse_month(month)
+    if month > periods.current_month():
         raise InvalidInput("不能为尚未开始的月份生成监测报告。", fields={"month": "月份不能晚于本月"})
     return month
 
@@ -199,7 +197,7 @@ def get_report(month: str) -> InspectionReport:
 
 
 def to_xlsx(report: InspectionReport) -> bytes:
-    rows: list[list[Any]] = [[f"{stats.month_label(report.month)} 政府网站监测报告 · 互动交流"],
+    rows: list[list[Any]] = [[f"{periods.month_label(report.month)} 政府网站监测报告 · 互动交流"],
                              ["检查项", "结果", "数据", "说明", "统计口径", "证据"]]
     for item in report.items:
         evidence = "；".join(line["text"] for line in item["evidence"])
@@ -211,4 +209,4 @@ def to_xlsx(report: InspectionReport) -> bytes:
     rows.append([])
     rows.append(["统计时间", clock.to_local(report.computed_at).strftime("%Y-%m-%d %H:%M")])
     return xlsx_bytes([Sheet("监测报告", rows, freeze="A3", widths={1: 30, 2: 8, 3: 14, 4: 36, 5: 60, 6: 80},
-                             bold_rows=(1, 2))], title=f"{stats.month_label(report.month)}政府网站监测报告")
+                             bold_rows=(1, 2))], title=f"{periods.month_label(report.month)}政府网站监测报告")

@@ -7,9 +7,8 @@ from flask import current_app
 
 from interact.accounts.models import Role
 from interact.accounts.services import users_with_role
-from interact.core import clock, notify, workdays
+from interact.core import clock, notify, periods, workdays
 from interact.core.jobs import Job
-from interact.letters import stats
 from interact.letters.report_jobs import first_workday_of_month
 from interact.office import inspection
 
@@ -62,13 +61,13 @@ def draft_monthly_inspection() -> dict[str, Any]:
     today = clock.today()
     if today < first_workday_of_month(today):
         return {"skipped_before_first_workday": 1}
-    month = stats.previous_month(today.strftime("%Y-%m"))
+    month = periods.previous_month(today.strftime("%Y-%m"))
     report, created = inspection.draft_report(month, actor=None)
     failed = len(report.failed)
     verdict = f"{failed} 项不通过" if failed else "各项均通过"
     sent = notify.notify(
         users_with_role(Role.OFFICE), kind="office.inspection_drafted",
-        title=f"{stats.month_label(month)}政府网站监测报告已生成：{verdict}",
+        title=f"{periods.month_label(month)}政府网站监测报告已生成：{verdict}",
         body="请核对互动交流栏目的检查项和证据，必要时重新统计后导出上报。",
         url=f"/staff/reports/monthly/{month}", dedup_key=f"inspection:{month}",
     )

@@ -12,6 +12,7 @@ from typing import Any, Callable
 
 import sqlalchemy as sa
 
+from interact.core import periods
 from interact.core.errors import NotFound
 from interact.departments.models import Department
 from interact.extensions import db
@@ -21,7 +22,6 @@ from interact.interviews import services as interview_services
 from interact.interviews.models import Interview
 from interact.letters import stats
 from interact.letters.models import Letter
-from interact.office.reports import year_bounds
 from interact.surveys import services as survey_services
 from interact.surveys.models import Collection
 
@@ -41,7 +41,7 @@ class Source:
 
 
 def _letters(*extra: Callable[[], Any]) -> Callable[[int], list]:
-    return lambda year: [stats.submitted_between(*year_bounds(year)), *(condition() for condition in extra)]
+    return lambda year: [stats.submitted_between(*periods.year_range(year)), *(condition() for condition in extra)]
 
 
 def _year_dates(year: int) -> tuple[date, date]:
@@ -77,9 +77,9 @@ SOURCES: dict[str, Source] = {
                          lambda year: [interview_services.held_condition(*_year_dates(year))],
                          lambda: [Interview.scheduled_start, Interview.id], Interview.department_id),
     "faq_entries": Source("知识库已发布条目", FaqEntry,
-                          lambda year: [faq_services.published_by_condition(year_bounds(year)[1])],
+                          lambda year: [faq_services.published_by_condition(periods.year_range(year)[1])],
                           lambda: [FaqEntry.id]),
-    "faq_asked": Source("智能问答提问", AskLog, lambda year: [faq_services.asked_condition(*year_bounds(year))],
+    "faq_asked": Source("智能问答提问", AskLog, lambda year: [faq_services.asked_condition(*periods.year_range(year))],
                         lambda: [AskLog.asked_at, AskLog.id]),
 }
 

@@ -6,12 +6,11 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user
 
 from interact.accounts.forms import ConfirmForm
-from interact.core import clock
+from interact.core import clock, periods
 from interact.core.errors import DomainError
 from interact.core.forms import perform
 from interact.core.permissions import roles_required
 from interact.extensions import db
-from interact.letters import stats
 from interact.office import inspection, report_records, reports
 
 bp = Blueprint("office_reports", __name__, url_prefix="/staff/reports")
@@ -96,26 +95,26 @@ def monthly():
     value = request.args.get("month", "").strip()
     if value:
         try:
-            month = stats.parse_month(value)
+            month = periods.parse_month(value)
         except DomainError as error:
             flash(error.message, "error")
             return redirect(url_for("office_reports.monthly"))
         return redirect(url_for("office_reports.monthly_report", month=month))
     return render_template("office/monthly_list.html", reports=inspection.recent_reports(),
-                           default_month=stats.previous_month(), action_form=ConfirmForm())
+                           default_month=periods.previous_month(), action_form=ConfirmForm())
 
 
 @bp.get("/monthly/<month>")
 @roles_required("office", "admin")
 def monthly_report(month: str):
     try:
-        month = stats.parse_month(month)
+        month = periods.parse_month(month)
     except DomainError:
         abort(404)
     report = inspection.report_for_month(month)
-    return render_template("office/monthly.html", month=month, month_label=stats.month_label(month), report=report,
+    return render_template("office/monthly.html", month=month, month_label=periods.month_label(month), report=report,
                            statuses=inspection.STATUS_LABELS, action_form=ConfirmForm(),
-                           can_draft=month <= stats.current_month())
+                           can_draft=month <= periods.current_month())
 
 
 @bp.post("/monthly/<month>/draft")

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from interact.core import clock
+from interact.core import clock, periods
 from interact.core.errors import InvalidInput
 from interact.core.spreadsheets import Sheet, xlsx_bytes
 from interact.departments.models import Department
@@ -163,11 +163,6 @@ def check_year(year: Any) -> int:
     return value
 
 
-def year_bounds(year: int) -> tuple[datetime, datetime]:
-    """UTC ``[start, end)`` of a Beijing calendar year."""
-    return clock.local_datetime(date(year, 1, 1)), clock.local_datetime(date(year + 1, 1, 1))
-
-
 @dataclass
 class DepartmentLine:
     """One line of the department breakdown (``department_id`` None: letters no department holds)."""
@@ -207,7 +202,7 @@ class AnnualReport:
 def annual_report(year: int) -> AnnualReport:
     """The year's 互动交流 figures and their breakdown by department."""
     year = check_year(year)
-    start, end = year_bounds(year)
+    start, end = periods.year_range(year)
     first, last = date(year, 1, 1), date(year, 12, 31)
     letter_rows = stats.department_rows(start, end)
     extras = stats.report_counts(start, end)

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 
 from werkzeug.datastructures import FileStorage
 
-from interact.core import audit, clock, sensitive
+from interact.core import audit, clock, periods, sensitive
 from interact.core.errors import Conflict, InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from interact.core.permissions import can_act_for_department, ensure_department_scope, ensure_role, has_role
 from interact.core.privacy import mask_name, mask_personal_data, normalize_mobile
@@ -796,18 +796,13 @@ def feedback_overdue() -> list[Collection]:
     ))
 
 
-def _local_range(start: date, end: date) -> tuple[datetime, datetime]:
-    """UTC bounds of Beijing dates ``start`` … ``end`` (inclusive)."""
-    return clock.local_datetime(start), clock.local_datetime(end + timedelta(days=1))
-
-
 def run_condition(start: date, end: date):
     """Collections counted in a period (Beijing dates, inclusive): published, starting in it.
 
     The one rule for the yearly count (target ≥ 6), department performance and the annual
     report.
     """
-    low, high = _local_range(start, end)
+    low, high = periods.local_range(start, end)
     return db.and_(Collection.status == CollectionStatus.PUBLISHED, Collection.starts_at >= low,
                    Collection.starts_at < high)
 
