@@ -76,7 +76,10 @@ def draft_monthly_inspection() -> dict[str, Any]:
 
 JOBS = [
     Job("office.daily_digest", daily_digest, {"trigger": "cron", "hour": 8, "minute": 0},
-        "每个工作日早8点向办公室人员发送全平台待办摘要"),
+        "每个工作日早8点向办公室人员发送全平台待办摘要",
+        {"users": "收件人", "sent": "已发送", "skipped_non_workday": "非工作日跳过"}),
     Job("office.monthly_inspection_draft", draft_monthly_inspection, {"trigger": "cron", "hour": 7, "minute": 20},
-        "每月第一个工作日起生成上月政府网站监测报告（互动交流）并通知办公室（已生成则跳过）"),
+        "每月第一个工作日起生成上月政府网站监测报告（互动交流）并通知办公室（已生成则跳过）",
+        {"month": "月份", "drafted": "新生成", "failed": "不通过项", "notified": "通知人数",
+         "skipped_before_first_workday": "未到首个工作日"}),
 ]
