@@ -35,6 +35,9 @@ from interact.office import services
 from interact.office.models import InspectionReport
 from interact.surveys import services as survey_services
 
+audit.register_actions({"inspection.drafted": "生成月度监测报告", "inspection.refreshed": "重新统计月度监测报告"},
+                       targets={"inspection_report": "月度监测报告"})
+
 #: Most records listed as the evidence of one item (the rest are counted).
 EVIDENCE_LIMIT = 50
 STATUS_LABELS = {"ok": "通过", "warn": "需关注", "fail": "不通过"}
