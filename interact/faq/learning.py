@@ -35,6 +35,9 @@ from interact.faq import index
 from interact.faq.matching import BASE_MODEL, DECISION_FEATURES, DecisionModel, FaqDoc, MatchingEngine
 from interact.faq.models import CuratorExample, DecisionModelVersion, ExampleKind
 
+audit.register_actions({"faq.model_refit": "重新训练判定模型", "faq.model_used": "启用判定模型版本"},
+                       targets={"faq_decision_model": "判定模型"})
+
 BASE_DATA = Path(__file__).with_name("data") / "decision_base.npz"
 #: Kinds of the base rows (``kind`` array of the base data).
 PARAPHRASE, HARD_NEGATIVE, OUT_OF_SCOPE = 0, 1, 2

@@ -233,21 +233,13 @@ class FaqImportJob(db.Model):
         return min(100, int(self.processed_rows * 100 / self.total_rows))
 
 
-class ExampleKind(enum.Enum):
+class ExampleKind(LabeledEnum):
     """A curator's decision on a question from the unanswered list (or a merge)."""
 
-    PHRASING = "phrasing"  # added as a similar phrasing of ``entry``
-    NEW_ENTRY = "new_entry"  # a new entry was written for it
-    NO_ANSWER = "no_answer"  # no answer should be given
-    MERGED = "merged"  # a merged duplicate's wording, now a phrasing of ``entry``
-
-
-EXAMPLE_KIND_LABELS = {
-    ExampleKind.PHRASING: "加入为相似问法",
-    ExampleKind.NEW_ENTRY: "新建条目",
-    ExampleKind.NO_ANSWER: "不应给出答案",
-    ExampleKind.MERGED: "合并条目",
-}
+    PHRASING = "phrasing", "加入为相似问法"  # added as a similar phrasing of ``entry``
+    NEW_ENTRY = "new_entry", "新建条目"  # a new entry was written for it
+    NO_ANSWER = "no_answer", "不应给出答案"  # no answer should be given
+    MERGED = "merged", "合并条目"  # a merged duplicate's wording, now a phrasing of ``entry``
 
 
 class CuratorExample(db.Model):
@@ -269,9 +261,6 @@ class CuratorExample(db.Model):
     def should_answer(self) -> bool:
         return self.kind is not ExampleKind.NO_ANSWER
 
-    @property
-    def kind_label(self) -> str:
-        return EXAMPLE_KIND_LABELS[self.kind]
 
 
 class DecisionModelVersion(db.Model):

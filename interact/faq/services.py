@@ -52,7 +52,7 @@ audit.register_actions({
     "faq.phrasing_added": "添加相似问法", "faq.imported": "导入常见问题", "faq.import_checked": "检查导入文件",
     "faq.import_started": "开始导入", "faq.category_created": "新建分类", "faq.category_updated": "修改分类", "faq.category_deleted": "删除分类",
     "faq.synonyms_created": "新建同义词组", "faq.synonyms_updated": "修改同义词组", "faq.synonyms_deleted": "删除同义词组",
-    "faq.questions_dismissed": "忽略未命中问题",
+    "faq.questions_dismissed": "忽略未命中问题", "faq.questions_no_answer": "未命中问题标为不应给出答案",
 }, targets={"faq_entry": "常见问题", "faq_category": "常见问题分类", "faq_import": "常见问题导入",
             "faq_synonym_group": "同义词组", "faq_ask_log": "未命中问题"})
 

@@ -164,4 +164,4 @@ def test_model_page_is_for_citywide_curators(client, auth, db, roles, dept_curat
 def test_example_labels(kind):
     example = CuratorExample(question="x", kind=kind)
     assert example.should_answer == (kind is not ExampleKind.NO_ANSWER)
-    assert example.kind_label
+    assert example.kind.label
