@@ -1,7 +1,7 @@
 """Monthly inspection reports of the interaction column (office).
 
 Revision ID: 53b05efcc536
-Revises: 535c53a51fcc
+Revises: 05341b23c83a
 Create Date: 2026-11-30 13:09:30.488768
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '53b05efcc536'
-down_revision = '535c53a51fcc'
+down_revision = '05341b23c83a'
 branch_labels = None
 depends_on = None
 
