@@ -2,7 +2,7 @@
 process died.
 
 Revision ID: b7d41c2e9a10
-Revises: 535c53a51fcc
+Revises: 53b05efcc536
 Create Date: 2026-11-30 13:40:00
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "b7d41c2e9a10"
-down_revision = "535c53a51fcc"
+down_revision = "53b05efcc536"
 branch_labels = None
 depends_on = None
 
