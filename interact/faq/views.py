@@ -16,7 +16,8 @@ from flask import (
 from flask_login import current_user
 
 from interact.accounts.forms import ConfirmForm
-from interact.core import clock
+from interact.core import clock, pagecache
+from interact.core.pagecache import public_page
 from interact.core.errors import NotFound
 from interact.core.forms import attempt, first_error, perform
 from interact.core.permissions import has_role, roles_required
@@ -35,7 +36,7 @@ from interact.faq.forms import (
     VoteForm,
     WithdrawForm,
 )
-from interact.faq.models import FaqCategory, FaqEntry, FaqImportJob, FaqStatus, SynonymGroup
+from interact.faq.models import FaqCategory, FaqEntry, FaqImportJob, FaqPhrasing, FaqStatus, SynonymGroup
 from interact.office.views import workspace_cards
 
 bp = Blueprint("faq", __name__)
@@ -79,6 +80,9 @@ def _workspace_cards(user) -> list[dict]:
 
 
 home_sections.append(_home_section)
+# Hits and votes change on every visit; the public lists may show them a minute late.
+pagecache.watch(FaqEntry, unless=lambda entry: pagecache.only_changed(entry, {"hits", "helpful", "not_helpful"}))
+pagecache.watch(FaqCategory, FaqPhrasing)
 workspace_cards.append(_workspace_cards)
 
 
@@ -99,6 +103,7 @@ def ask():
 
 
 @bp.get("/faq")
+@public_page
 def index():
     text = request.args.get("q", "").strip()[:100]
     return render_template(
@@ -112,6 +117,7 @@ def index():
 
 
 @bp.get("/faq/search")
+@public_page
 def search():
     text = services.clean_query(request.args.get("q"))
     entries = services.search_entries(text) if text else []
@@ -119,6 +125,7 @@ def search():
 
 
 @bp.get("/faq/category/<int:category_id>")
+@public_page
 def category(category_id: int):
     node = services.get_category(category_id)
     page = max(request.args.get("page", 1, type=int), 1)
@@ -127,6 +134,7 @@ def category(category_id: int):
 
 
 @bp.get("/faq/department/<int:department_id>")
+@public_page
 def department(department_id: int):
     dept = get_department(department_id)
     page = max(request.args.get("page", 1, type=int), 1)
