@@ -29,7 +29,7 @@ import uuid
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import wraps
-from typing import Callable
+from typing import Any, Callable
 
 import sqlalchemy as sa
 from flask import Response, current_app, has_app_context, make_response, request, session
@@ -110,7 +110,7 @@ def _after_rollback(db_session: Session) -> None:
 
 @dataclass
 class _Entry:
-    body: bytes
+    body: Any
     mimetype: str
     etag: str
     version: str | None
@@ -171,6 +171,22 @@ def _store() -> PageStore | None:
     if store is None:
         store = current_app.extensions.setdefault("public_pages", PageStore(seconds))
     return store
+
+
+def remember(key: tuple, compute: Callable[[], object]):
+    """A public figure (such as the total of a public list) reused like the pages: until a
+    public change or ``PUBLIC_PAGE_CACHE_SECONDS``. Only for values that are the same for
+    every visitor; computed each time when the cache is off or outside an application."""
+    store = _store() if has_app_context() else None
+    if store is None:
+        return compute()
+    version = store.version()
+    key = ("value", *key)
+    entry = store.get(key, version)
+    if entry is None:
+        entry = _Entry(body=compute(), mimetype="", etag="", version=version, expires=time.monotonic() + store.seconds)
+        store.put(key, entry)
+    return entry.body
 
 
 def _anonymous_request() -> bool:
