@@ -25,6 +25,7 @@ from interact.core.views import home_sections
 from interact.departments.services import active_departments, get_department
 from interact.extensions import db, limiter, public_post_limit
 from interact.faq import importexport, services
+from interact.faq.index import get_index
 from interact.faq.forms import (
     CategoryForm,
     DismissForm,
@@ -40,6 +41,13 @@ from interact.faq.models import FaqCategory, FaqEntry, FaqImportJob, FaqPhrasing
 from interact.office.views import workspace_cards
 
 bp = Blueprint("faq", __name__)
+
+
+@bp.before_app_request
+def _warm_index():
+    """A worker's first request starts building the FAQ index in the background."""
+    if current_app.config.get("FAQ_INDEX_WARM", True):
+        get_index().start_background_build(current_app._get_current_object())
 
 CURATORS = services.CURATOR_ROLES
 PER_PAGE = 20
