@@ -1,7 +1,8 @@
 # Two commands for a fresh machine with Python ≥ 3.11:
 #   make run   — create .venv, install, migrate an SQLite database, load demo data, serve on :5000
 #                (another port: make run PORT=8080)
-#   make test  — the whole test suite (also on PostgreSQL when CI or INTERACT_TEST_POSTGRES=1)
+#   make test  — the whole test suite: unit tests on SQLite, the browser suite once (Chromium),
+#                then the unit tests on PostgreSQL when CI or INTERACT_TEST_POSTGRES=1
 PYTHON ?= python3
 PORT ?= 5000
 VENV := .venv
@@ -10,14 +11,14 @@ STAMP := $(VENV)/.installed-stamp
 FLASK := $(BIN)/flask --app interact
 RUN_ENV := INTERACT_SECRET_KEY_FILE=instance/secret_key INTERACT_SESSION_COOKIE_SECURE=false INTERACT_REMEMBER_COOKIE_SECURE=false
 
-.PHONY: run test test-sqlite test-postgres install clean bench bench-load
+.PHONY: run test test-sqlite test-browser test-postgres install clean bench bench-load
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,postgres]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,browser,postgres]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -35,10 +36,15 @@ run: install instance/secret_key
 
 test: install
 	$(BIN)/python -m pytest
+	.ci/with-chromium.sh $(BIN)/python -m pytest tests/browser
 	@if [ -n "$$CI" ] || [ "$$INTERACT_TEST_POSTGRES" = "1" ]; then \
 		echo "== running the suite again on PostgreSQL =="; \
 		.ci/with-postgres.sh $(BIN)/python -m pytest; \
 	fi
+
+# The browser journeys alone (real app + Debian's Chromium); see docs/testing.md.
+test-browser: install
+	.ci/with-chromium.sh $(BIN)/python -m pytest tests/browser
 
 test-postgres: install
 	.ci/with-postgres.sh $(BIN)/python -m pytest

@@ -35,6 +35,10 @@ def create_app(config: Any = None) -> Flask:
 def configure(app: Flask, config: Any) -> None:
     app.config.from_object(DefaultConfig)
     app.config.from_prefixed_env("INTERACT")
+    if app.config.get("CAPTCHA_TEST_ANSWERS"):
+        # Browser tests only: the answer of each captcha image in a response header. An
+        # operator cannot switch it on; only code that builds the app (the test harness) can.
+        raise RuntimeError("CAPTCHA_TEST_ANSWERS cannot be set from the environment.")
     if isinstance(config, dict):
         app.config.update(config)
     elif config is not None:

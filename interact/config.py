@@ -37,6 +37,9 @@ class DefaultConfig:
     #: WTForms picks its own Chinese catalogue (core.forms.Form); Flask-Babel is not used.
     WTF_I18N_ENABLED = False
     CAPTCHA_ENABLED = True
+    #: Browser tests only (tests/browser/server.py): send each captcha image's answer in a
+    #: response header. Refused from INTERACT_* variables; never on in a deployed app.
+    CAPTCHA_TEST_ANSWERS = False
 
     # Uploads: stored outside static/, served through checked routes.
     UPLOAD_FOLDER: str | None = None

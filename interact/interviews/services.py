@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import attributes, joinedload, selectinload
 from werkzeug.datastructures import FileStorage
 
-from interact.core import audit, clock, sensitive
+from interact.core import audit, clock, periods, sensitive
 from interact.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from interact.core.permissions import ensure_department_scope, has_role
 from interact.core.sanitize import clean_html
@@ -752,14 +752,10 @@ def staff_interviews_stmt(actor, status: InterviewStatus | None = None):
 
 # --------------------------------------------------------------------------- figures
 
-def _local_range(start: date, end_inclusive: date) -> tuple[datetime, datetime]:
-    return clock.local_datetime(start), clock.local_datetime(end_inclusive + timedelta(days=1))
-
-
 def interviews_count(year: int) -> int:
     """Interviews held or scheduled in ``year`` (Beijing time) with a published
     announcement (announced, live, ended or archived): the yearly target is six."""
-    low, high = _local_range(date(year, 1, 1), date(year, 12, 31))
+    low, high = periods.year_range(year)
     return int(db.session.scalar(
         sa.select(sa.func.count(Interview.id)).where(
             Interview.status.in_(PUBLIC_STATUSES),
@@ -787,7 +783,7 @@ def unannounced_upcoming(days: int = 3) -> list[Interview]:
 def department_interviews(start: date, end: date) -> dict[int, int]:
     """Announced-or-later interviews per department scheduled between ``start`` and
     ``end`` (Beijing dates, inclusive)."""
-    low, high = _local_range(start, end)
+    low, high = periods.local_range(start, end)
     rows = db.session.execute(
         sa.select(Interview.department_id, sa.func.count(Interview.id))
         .where(

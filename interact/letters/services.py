@@ -27,7 +27,7 @@ from werkzeug.datastructures import FileStorage
 
 from interact.accounts.models import Role
 from interact.accounts.services import handlers_of, users_with_role
-from interact.core import audit, clock, notify, pagecache, sensitive, uploads
+from interact.core import audit, clock, notify, pagecache, periods, sensitive, uploads
 from interact.core.errors import Conflict, InvalidInput, InvalidTransition, NotFound
 from interact.core.permissions import ensure_department_scope, ensure_role
 from interact.core.privacy import normalize_mobile
@@ -631,19 +631,6 @@ class PublicQuery:
     month: str = ""
 
 
-def month_range(month: str) -> tuple[datetime, datetime] | None:
-    """UTC bounds of a Beijing calendar month ``YYYY-MM``, or ``None`` if malformed."""
-    match = re.fullmatch(r"(\d{4})-(\d{2})", month or "")
-    if not match:
-        return None
-    year, mon = int(match.group(1)), int(match.group(2))
-    if not (2000 <= year <= 2100 and 1 <= mon <= 12):
-        return None
-    start = date(year, mon, 1)
-    end = date(year + (mon == 12), mon % 12 + 1, 1)
-    return clock.local_datetime(start), clock.local_datetime(end)
-
-
 #: The public condition, written as the partial indexes' condition (``published = true``;
 #: ``IS true`` would not let PostgreSQL use them).
 PUBLISHED = Letter.published == sa.true()
@@ -670,7 +657,8 @@ def public_letters(query: PublicQuery, *, page: int = 1, per_page: int = 20):
         conditions.append(Letter.kind == query.kind)
     if query.channel is not None:
         conditions.append(Letter.channel == query.channel)
-    bounds = month_range(query.month)
+    month = periods.valid_month(query.month)
+    bounds = periods.month_bounds(month) if month is not None else None
     if bounds is not None:
         conditions += [Letter.submitted_at >= bounds[0], Letter.submitted_at < bounds[1]]
     stmt = sa.select(Letter).where(*conditions)
@@ -705,25 +693,10 @@ def latest_published(limit: int = 6) -> list[Letter]:
 # --- figures for the office dashboard and statistics ------------------------------------
 
 
-def three_months_before(moment: datetime) -> datetime:
-    """The same Beijing wall-clock time three calendar months earlier (clamped day)."""
-    local = clock.to_local(moment)
-    month = local.month - 3
-    year = local.year
-    if month < 1:
-        month += 12
-        year -= 1
-    for day in range(local.day, 0, -1):
-        try:
-            return local.replace(year=year, month=month, day=day).astimezone(moment.tzinfo)
-        except ValueError:
-            continue
-    raise ValueError("unreachable")
-
-
 def veto_condition():
-    """Unanswered for three months (a veto item in portal inspections)."""
-    return sa.and_(Letter.status.in_(UNANSWERED_STATUSES), Letter.submitted_at <= three_months_before(clock.now()))
+    """Unanswered for :data:`~interact.core.periods.VETO_MONTHS` months (a veto item in
+    portal inspections)."""
+    return sa.and_(Letter.status.in_(UNANSWERED_STATUSES), Letter.submitted_at <= periods.veto_cutoff())
 
 
 def veto_letters() -> list[Letter]:
@@ -731,13 +704,12 @@ def veto_letters() -> list[Letter]:
     return list(db.session.scalars(sa.select(Letter).where(veto_condition()).order_by(Letter.submitted_at)))
 
 
-def overdue_counts_by_department() -> dict[int, int]:
-    """``{department_id: overdue letters}`` for letters held by a department (letters
-    still with the office have no department and are not counted here)."""
+def overdue_counts_by_department() -> dict[int | None, int]:
+    """``{department_id: overdue letters}`` by who holds each overdue letter — ``None`` for
+    letters still with the office (not accepted or routed yet, or returned), which are
+    overdue like any other (the same :attr:`Letter.overdue` rule as the statistics)."""
     rows = db.session.execute(
-        sa.select(Letter.department_id, sa.func.count(Letter.id))
-        .where(Letter.overdue, Letter.department_id.is_not(None))
-        .group_by(Letter.department_id)
+        sa.select(Letter.department_id, sa.func.count(Letter.id)).where(Letter.overdue).group_by(Letter.department_id)
     ).all()
     return {department_id: count for department_id, count in rows}
 
@@ -754,7 +726,7 @@ def department_performance(start: date, end: date) -> dict[int, stats.StatsRow]:
     """Per department, the statistics row (counts) of the letters submitted between
     ``start`` and ``end`` (inclusive, Beijing dates) — the same rows as the public
     statistics, so the figures agree everywhere."""
-    return stats.department_counts(clock.local_datetime(start), clock.local_datetime(end + timedelta(days=1)))
+    return stats.department_counts(*periods.local_range(start, end))
 
 
 # --- reply limits (admin) ---------------------------------------------------------------

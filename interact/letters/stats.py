@@ -20,16 +20,23 @@ routed yet (or rejected) are in the office's row 未转办.
 """
 from __future__ import annotations
 
-import re
 import time
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, Callable, Iterable, TypeVar
 
 import sqlalchemy as sa
 from flask import current_app
 from interact.core import clock
-from interact.core.errors import InvalidInput
+from interact.core.periods import (  # noqa: F401 (the month helpers callers use as stats.*)
+    current_month,
+    month_bounds,
+    month_label,
+    months_ending,
+    parse_month,
+    previous_month,
+    shift_month,
+)
 from interact.core.spreadsheets import Sheet, csv_bytes, xlsx_bytes
 from interact.departments.models import Department
 from interact.extensions import db
@@ -51,57 +58,6 @@ TREND_MONTHS = 12
 DEFAULT_CACHE_SECONDS = 300
 _CACHE_MAX_ENTRIES = 512
 T = TypeVar("T")
-_MONTH = re.compile(r"(\d{4})-(\d{2})")
-
-
-# --- months -----------------------------------------------------------------------------
-
-
-def parse_month(value: str | None, *, default: str | None = None) -> str:
-    """A validated ``YYYY-MM`` (Beijing calendar month); ``default`` (or the current
-    month) when ``value`` is empty.
-
-    :raises InvalidInput: malformed or outside 2000–2100.
-    """
-    value = (value or "").strip()
-    if not value:
-        return default or current_month()
-    match = _MONTH.fullmatch(value)
-    if not match or not (2000 <= int(match.group(1)) <= 2100 and 1 <= int(match.group(2)) <= 12):
-        raise InvalidInput("月份格式应为 YYYY-MM，例如 2026-01。", fields={"month": "格式应为 YYYY-MM"})
-    return value
-
-
-def current_month() -> str:
-    return clock.today().strftime("%Y-%m")
-
-
-def shift_month(month: str, delta: int) -> str:
-    year, mon = int(month[:4]), int(month[5:7])
-    index = year * 12 + (mon - 1) + delta
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
-
-
-def previous_month(month: str | None = None) -> str:
-    return shift_month(month or current_month(), -1)
-
-
-def month_bounds(month: str) -> tuple[datetime, datetime]:
-    """UTC ``[start, end)`` of a Beijing calendar month."""
-    month = parse_month(month)
-    year, mon = int(month[:4]), int(month[5:7])
-    start = date(year, mon, 1)
-    nxt = shift_month(month, 1)
-    return clock.local_datetime(start), clock.local_datetime(date(int(nxt[:4]), int(nxt[5:7]), 1))
-
-
-def month_label(month: str) -> str:
-    return f"{int(month[:4])}年{int(month[5:7])}月"
-
-
-def months_ending(month: str, count: int = TREND_MONTHS) -> list[str]:
-    """``count`` months up to and including ``month``, oldest first."""
-    return [shift_month(month, -i) for i in range(count - 1, -1, -1)]
 
 
 # --- rows -------------------------------------------------------------------------------

@@ -2,83 +2,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
 from typing import Any
 
-from interact.core import clock
-from interact.core.errors import InvalidInput
+from interact.core import periods
 from interact.core.spreadsheets import Sheet, csv_bytes, xlsx_bytes
 from interact.extensions import db
 from interact.letters import stats
 from interact.letters.stats import StatsRow
 from interact.office.services import feature
 
-PERIOD_KINDS = {"month": "月度", "quarter": "季度", "year": "年度", "custom": "自定义"}
-#: The longest custom period accepted (days), to keep the query bounded.
-MAX_CUSTOM_DAYS = 3 * 366
-
-
-@dataclass(frozen=True)
-class Period:
-    kind: str
-    start: date
-    end: date  # inclusive
-    label: str
-
-    def query_args(self) -> dict[str, Any]:
-        """URL arguments that select this period again (for links and exports)."""
-        args: dict[str, Any] = {"period": self.kind, "year": self.start.year}
-        if self.kind == "month":
-            args["month"] = self.start.month
-        elif self.kind == "quarter":
-            args["quarter"] = (self.start.month - 1) // 3 + 1
-        elif self.kind == "custom":
-            args = {"period": "custom", "start": self.start.isoformat(), "end": self.end.isoformat()}
-        return args
-
-
-def _parse_date(text: str | None, label: str) -> date:
-    try:
-        return date.fromisoformat((text or "").strip())
-    except ValueError:
-        raise InvalidInput(f"{label}格式不正确，应为 YYYY-MM-DD。") from None
-
-
-def make_period(kind: str | None = None, *, year: int | None = None, month: int | None = None,
-                quarter: int | None = None, start: str | None = None, end: str | None = None) -> Period:
-    """Resolve the period selector of the performance page (defaults: this month).
-
-    :raises InvalidInput: unknown kind, numbers out of range, or a bad custom range.
-    """
-    today = clock.today()
-    kind = kind or "month"
-    if kind not in PERIOD_KINDS:
-        raise InvalidInput("统计周期不正确。")
-    year = year or today.year
-    if not 2000 <= year <= 2100:
-        raise InvalidInput("年份超出范围。")
-    if kind == "month":
-        month = month or today.month
-        if not 1 <= month <= 12:
-            raise InvalidInput("月份应在 1 到 12 之间。")
-        first = date(year, month, 1)
-        last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-        return Period(kind, first, last, f"{year}年{month}月")
-    if kind == "quarter":
-        quarter = quarter or (today.month - 1) // 3 + 1
-        if not 1 <= quarter <= 4:
-            raise InvalidInput("季度应在 1 到 4 之间。")
-        first = date(year, 3 * quarter - 2, 1)
-        following = date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)
-        return Period(kind, first, following - timedelta(days=1), f"{year}年第{quarter}季度")
-    if kind == "year":
-        return Period(kind, date(year, 1, 1), date(year, 12, 31), f"{year}年")
-    first, last = _parse_date(start, "开始日期"), _parse_date(end, "结束日期")
-    if last < first:
-        raise InvalidInput("结束日期不能早于开始日期。")
-    if (last - first).days > MAX_CUSTOM_DAYS:
-        raise InvalidInput("自定义周期不能超过三年。")
-    return Period(kind, first, last, f"{first:%Y-%m-%d} 至 {last:%Y-%m-%d}")
+# The period selector is core's (month, quarter, year, custom), shared by every report.
+Period = periods.Period
+PERIOD_KINDS = periods.PERIOD_KINDS
+make_period = periods.make_period
 
 
 @dataclass

@@ -197,7 +197,7 @@ def dashboard():
 
 
 DASHBOARD_LISTS = {
-    "veto": "超过3个月未答复的来信",
+    "veto": services.VETO_LABEL,
     "feedback_due": "7日内到期的征集结果反馈",
     "feedback_overdue": "逾期未反馈的征集",
     "unannounced": "3日内开始但未发布预告的访谈",

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 
 from werkzeug.datastructures import FileStorage
 
-from interact.core import audit, clock, sensitive
+from interact.core import audit, clock, periods, sensitive
 from interact.core.errors import Conflict, InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from interact.core.permissions import can_act_for_department, ensure_department_scope, ensure_role, has_role
 from interact.core.privacy import mask_name, mask_personal_data, normalize_mobile
@@ -796,14 +796,9 @@ def feedback_overdue() -> list[Collection]:
     ))
 
 
-def _local_range(start: date, end: date) -> tuple[datetime, datetime]:
-    """UTC bounds of Beijing dates ``start`` … ``end`` (inclusive)."""
-    return clock.local_datetime(start), clock.local_datetime(end + timedelta(days=1))
-
-
 def collections_count(year: int) -> int:
     """Published collections whose start falls in ``year`` (Beijing time); target ≥ 6."""
-    low, high = _local_range(date(year, 1, 1), date(year, 12, 31))
+    low, high = periods.year_range(year)
     return db.session.scalar(
         db.select(db.func.count(Collection.id)).where(
             Collection.status == CollectionStatus.PUBLISHED, Collection.starts_at >= low, Collection.starts_at < high
@@ -814,7 +809,7 @@ def collections_count(year: int) -> int:
 def department_collections(start: date, end: date) -> dict[int, dict]:
     """Per department: collections run (published, starting in the period), feedback
     published for them, and how many of those were on time."""
-    low, high = _local_range(start, end)
+    low, high = periods.local_range(start, end)
     rows = db.session.execute(
         db.select(Collection.department_id, Collection.feedback_published_at, Collection.feedback_on_time)
         .where(Collection.status == CollectionStatus.PUBLISHED, Collection.starts_at >= low,

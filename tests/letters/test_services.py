@@ -181,14 +181,6 @@ def test_dashboard_functions(assigned, closed, roles, frozen):
     assert services.veto_letters() == [late]
 
 
-def test_three_months_before_clamps_month_end():
-    moment = clock.local_datetime(date(2026, 5, 31), 12)
-    assert clock.to_local(services.three_months_before(moment)).date() == date(2026, 2, 28)
-
-
-# --- bad input --------------------------------------------------------------------------
-
-
 def _badinput(name: str):
     path = BADINPUT / name
     if not path.exists():
