@@ -28,9 +28,6 @@ from interact.core.sanitize import clean_html
 from interact.extensions import db, limiter, public_post_limit
 from interact.letters import services, stats
 from interact.letters.models import (
-    CHANNEL_LABELS,
-    KIND_LABELS,
-    RATING_LABELS,
     Letter,
     LetterChannel,
     LetterKind,
@@ -421,7 +418,7 @@ document(
                 "answered_at": {"type": "string", "format": "date-time"}}},
             "rating": {"type": "object", "nullable": True, "properties": {
                 "value": {"type": "string", "enum": [r.value for r in LetterRating]},
-                "label": {"type": "string", "enum": list(RATING_LABELS.values())},
+                "label": {"type": "string", "enum": [r.label for r in LetterRating]},
                 "comment": {"type": "string", "nullable": True},
                 "rated_at": {"type": "string", "format": "date-time"}}},
             "can_rate": {"type": "boolean"},
@@ -430,8 +427,8 @@ document(
             "id": {"type": "integer"}, "number": {"type": "string"},
             "title": {"type": "string"}, "body": {"type": "string"},
             "name": {"type": "string", "description": "已隐去，如 张**"},
-            "channel": {"type": "string"}, "channel_label": {"type": "string", "enum": list(CHANNEL_LABELS.values())},
-            "kind": {"type": "string"}, "kind_label": {"type": "string", "enum": list(KIND_LABELS.values())},
+            "channel": {"type": "string"}, "channel_label": {"type": "string", "enum": [c.label for c in LetterChannel]},
+            "kind": {"type": "string"}, "kind_label": {"type": "string", "enum": [k.label for k in LetterKind]},
             "department": _DEPARTMENT_REF,
             "submitted_at": {"type": "string", "format": "date-time"},
             "answered_at": {"type": "string", "format": "date-time"},

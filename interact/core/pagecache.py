@@ -25,7 +25,6 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
-import uuid
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import wraps
@@ -35,10 +34,9 @@ import sqlalchemy as sa
 from flask import Response, current_app, has_app_context, make_response, request, session
 from sqlalchemy.orm import Session
 
-from interact.core.models import Setting
+from interact.core.settings import bump_version_during_flush, current_version
 
 VERSION_NAME = "public"
-VERSION_KEY = f"version:{VERSION_NAME}"
 #: Seconds a process trusts the stamp before reading it again (one primary-key lookup).
 CHECK_SECONDS = 2.0
 #: Most pages kept per process (least recently used are dropped).
@@ -85,13 +83,7 @@ def _bump_on_public_change(db_session: Session, _context, _instances) -> None:
     if db_session.info.get("public_bumped") or not _watched or not _public_change(db_session):
         return
     # The stamp changes in the same transaction as the data: committed together or not at all.
-    with db_session.no_autoflush:
-        row = db_session.get(Setting, VERSION_KEY)
-        stamp = uuid.uuid4().hex
-        if row is None:
-            db_session.add(Setting(key=VERSION_KEY, value=stamp))
-        else:
-            row.value = stamp
+    bump_version_during_flush(db_session, VERSION_NAME)
     db_session.info["public_bumped"] = True
 
 
@@ -133,10 +125,7 @@ class PageStore:
     def version(self) -> str | None:
         now = time.monotonic()
         if now - self._checked_at >= CHECK_SECONDS:
-            from interact.extensions import db
-
-            row = db.session.get(Setting, VERSION_KEY)
-            version = None if row is None else row.value
+            version = current_version(VERSION_NAME)
             with self._lock:
                 if version != self._version:
                     self._entries.clear()

@@ -7,7 +7,7 @@ from flask import Flask, current_app, request, url_for
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
-from interact.core import clock
+from interact.core import audit, clock
 from interact.core.permissions import has_role
 from interact.core.privacy import mask_name, mask_personal_data, mask_personal_html
 from interact.core.sanitize import safe_html, text_to_html
@@ -74,6 +74,8 @@ def register(app: Flask) -> None:
         # e-mail addresses hidden.
         mask_text=mask_personal_data,
         mask_answer=mask_personal_html,
+        action_label=audit.action_label,
+        target_label=audit.target_label,
     )
     app.jinja_env.globals.update(nav_url=nav_url, staff_nav_url=staff_nav_url, page_url=page_url)
     app.jinja_env.trim_blocks = True

@@ -45,6 +45,16 @@ from interact.faq.models import (
     SynonymGroup,
 )
 
+audit.register_actions({
+    "faq.created": "新建常见问题", "faq.updated": "修改常见问题", "faq.published": "发布常见问题",
+    "faq.withdrawn": "撤下常见问题", "faq.merged": "合并常见问题", "faq.merged_away": "常见问题被合并",
+    "faq.phrasing_added": "添加相似问法", "faq.imported": "导入常见问题", "faq.import_checked": "检查导入文件",
+    "faq.import_started": "开始导入", "faq.category_created": "新建分类", "faq.category_updated": "修改分类", "faq.category_deleted": "删除分类",
+    "faq.synonyms_created": "新建同义词组", "faq.synonyms_updated": "修改同义词组", "faq.synonyms_deleted": "删除同义词组",
+    "faq.questions_dismissed": "忽略未命中问题",
+}, targets={"faq_entry": "常见问题", "faq_category": "常见问题分类", "faq_import": "常见问题导入",
+            "faq_synonym_group": "同义词组", "faq_ask_log": "未命中问题"})
+
 CURATOR_ROLES = ("curator", "office", "admin")
 MAX_QUESTION = 200
 MAX_PHRASINGS = 50

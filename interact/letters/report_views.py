@@ -32,7 +32,7 @@ from interact.core.privacy import mask_personal_data
 from interact.departments.services import active_departments
 from interact.letters import stats, workflow
 from interact.letters import summary as summaries
-from interact.letters.models import KIND_LABELS, SummaryStatus
+from interact.letters.models import LetterKind, SummaryStatus
 from interact.office import views as office_views
 
 bp = Blueprint("letter_reports", __name__)
@@ -98,7 +98,7 @@ def stats_page():
     return render_template(
         "letters/stats.html", report=report, error=error, departments=departments,
         typed_month=(request.args.get("month") or "")[:20], department_name=_department_name(report, departments),
-        limits=workflow.reply_limits(), kind_labels=KIND_LABELS, cache_minutes=stats.cache_seconds() // 60,
+        limits=workflow.reply_limits(), kind_labels=LetterKind.labels(), cache_minutes=stats.cache_seconds() // 60,
     ), status
 
 

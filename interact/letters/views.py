@@ -38,10 +38,7 @@ from interact.letters.forms import (
     ReviewForm,
 )
 from interact.letters.models import (
-    CHANNEL_LABELS,
     DEPARTMENT_STATUSES,
-    KIND_LABELS,
-    STATUS_LABELS,
     Letter,
     LetterChannel,
     LetterKind,
@@ -255,7 +252,7 @@ def public_list():
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     letters = services.public_letters(query, page=min(page, 10_000))
     return render_template("letters/public_list.html", letters=letters, query=query,
-                           departments=active_departments(), kinds=KIND_LABELS, channels=CHANNEL_LABELS)
+                           departments=active_departments(), kinds=LetterKind.labels(), channels=LetterChannel.labels())
 
 
 @bp.get("/letters/<int:letter_id>")
@@ -322,8 +319,8 @@ def staff_list():
     page = max(args.get("page", 1, type=int) or 1, 1)
     letters = services.staff_letters(filters, page=page)
     return render_template("letters/staff/list.html", letters=letters, filters=filters, args=args,
-                           departments=active_departments(), statuses=STATUS_LABELS, kinds=KIND_LABELS,
-                           channels=CHANNEL_LABELS)
+                           departments=active_departments(), statuses=LetterStatus.labels(), kinds=LetterKind.labels(),
+                           channels=LetterChannel.labels())
 
 
 def _date_arg(value):

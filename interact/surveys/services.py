@@ -28,6 +28,7 @@ from interact.surveys.models import (
     Collection,
     CollectionAttachment,
     CollectionKind,
+    CollectionPhase,
     CollectionStatus,
     Feedback,
     FeedbackStatus,
@@ -264,20 +265,15 @@ TRANSITIONS: dict[tuple[CollectionStatus, CollectionStatus], tuple[str, ...]] = 
     (CollectionStatus.WITHDRAWN, CollectionStatus.DRAFT): ("office", "admin"),
 }
 
-#: Audit actions on a collection as staff read them in its history.
-HISTORY_LABELS = {
-    "collection.created": "创建征集",
-    "collection.updated": "修改征集",
-    "collection.submitted": "提交发布",
-    "collection.published": "发布",
-    "collection.withdrawn": "撤下",
-    "collection.returned": "退回修改",
-    "collection.attachment_added": "添加附件",
-    "collection.attachment_removed": "删除附件",
-    "collection.draft_document_set": "上传征求意见稿",
-    "collection.draft_document_removed": "删除征求意见稿",
-    "collection.exported": "导出",
-}
+audit.register_actions({
+    "collection.created": "创建征集", "collection.updated": "修改征集", "collection.submitted": "提交发布",
+    "collection.published": "发布征集", "collection.withdrawn": "撤下征集", "collection.returned": "退回修改",
+    "collection.attachment_added": "添加附件", "collection.attachment_removed": "删除附件",
+    "collection.draft_document_set": "上传征求意见稿", "collection.draft_document_removed": "删除征求意见稿",
+    "collection.exported": "导出意见", "opinion.submitted": "收到意见", "opinion.approved": "意见审核通过", "opinion.rejected": "意见不予采用",
+    "opinion.adoption_recorded": "记录采纳情况", "feedback.saved": "保存结果反馈", "feedback.submitted": "提交结果反馈",
+    "feedback.returned": "退回结果反馈", "feedback.published": "发布结果反馈",
+}, targets={"collection": "民意征集", "opinion": "意见", "feedback": "结果反馈"})
 
 _ACTIONS = {
     CollectionStatus.SUBMITTED: "collection.submitted",
@@ -678,12 +674,9 @@ def publish_feedback(collection: Collection, *, actor) -> Feedback:
 
 # --------------------------------------------------------------------------- queries for pages
 
-PUBLIC_PHASES = {
-    "open": "征集中",
-    "upcoming": "即将开始",
-    "awaiting": "已结束待反馈",
-    "done": "已反馈",
-}
+#: The phases the public list filters by (value → label).
+PUBLIC_PHASES = {phase.value: phase.label for phase in (
+    CollectionPhase.OPEN, CollectionPhase.UPCOMING, CollectionPhase.AWAITING, CollectionPhase.DONE)}
 
 
 def public_collections_query(phase: str | None = None):
