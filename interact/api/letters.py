@@ -23,7 +23,6 @@ from interact.api import bp
 from interact.api.common import json_body, page_args, page_payload
 from interact.api.openapi import document, error_responses, page_schema
 from interact.core.errors import InvalidInput
-from interact.core.privacy import mask_name, mask_personal_data, mask_personal_html
 from interact.core.sanitize import clean_html
 from interact.extensions import db, limiter, public_post_limit
 from interact.letters import services, stats
@@ -134,8 +133,8 @@ def letter_status_json(letter: Letter) -> dict[str, Any]:
         "channel_label": letter.channel_label,
         "kind": letter.kind.value,
         "kind_label": letter.kind_label,
-        "title": mask_personal_data(letter.title),
-        "body": mask_personal_data(letter.body),
+        "title": letter.public_title,
+        "body": letter.public_body,
         "submitted_at": _iso(letter.submitted_at),
         "department": _department_json(letter) if held_by_department else None,
         "rejection_reason": letter.rejection_note if letter.status is LetterStatus.REJECTED else None,
@@ -199,9 +198,9 @@ def published_letter_json(letter: Letter) -> dict[str, Any]:
     return {
         "id": letter.id,
         "number": letter.number,
-        "title": mask_personal_data(letter.title),
-        "body": mask_personal_data(letter.body),
-        "name": mask_name(letter.name),
+        "title": letter.public_title,
+        "body": letter.public_body,
+        "name": letter.public_name,
         "channel": letter.channel.value,
         "channel_label": letter.channel_label,
         "kind": letter.kind.value,
@@ -210,7 +209,7 @@ def published_letter_json(letter: Letter) -> dict[str, Any]:
         "submitted_at": _iso(letter.submitted_at),
         "answered_at": _iso(letter.answered_at),
         "published_at": _iso(letter.published_at),
-        "answer_html": str(mask_personal_html(letter.answer_html)),
+        "answer_html": str(letter.public_answer_html),
         "url": url_for("letters.public_detail", letter_id=letter.id, _external=True),
     }
 

@@ -9,7 +9,7 @@ from werkzeug.routing import BuildError
 
 from interact.core import audit, clock
 from interact.core.permissions import has_role
-from interact.core.privacy import mask_name, mask_personal_data, mask_personal_html
+from interact.core.privacy import mask_html, mask_name, mask_text
 from interact.core.sanitize import safe_html, text_to_html
 
 LARGE_TEXT_COOKIE = "large_text"
@@ -72,8 +72,8 @@ def register(app: Flask) -> None:
         mask_name=mask_name,
         # Public pages: citizen text and staff answers with phone, ID, card numbers and
         # e-mail addresses hidden.
-        mask_text=mask_personal_data,
-        mask_answer=mask_personal_html,
+        mask_text=mask_text,
+        mask_answer=mask_html,
         action_label=audit.action_label,
         target_label=audit.target_label,
     )

@@ -8,6 +8,7 @@ from typing import Optional
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from interact.core import privacy
 from interact.core.models import StoredFile
 from interact.core.enums import LabeledEnum
 from interact.db import TimestampMixin, _utcnow, str_enum
@@ -208,6 +209,21 @@ class InterviewQuestion(TimestampMixin, db.Model):
     def display_nickname(self) -> str:
         return self.nickname or "网友"
 
+    # What the public sees (core.privacy): the nickname is the asker's choice, but numbers,
+    # addresses and names written in it or in the texts are hidden.
+
+    @property
+    def public_nickname(self) -> str:
+        return privacy.mask_text(self.display_nickname)
+
+    @property
+    def public_body(self) -> str:
+        return privacy.mask_text(self.body)
+
+    @property
+    def public_after_answer(self) -> str:
+        return privacy.mask_text(self.after_answer)
+
 
 class SpeakerKind(enum.Enum):
     HOST = "host"
@@ -256,6 +272,12 @@ class TranscriptEntry(TimestampMixin, db.Model):
 
     question: Mapped[Optional[InterviewQuestion]] = relationship()
     image: Mapped[Optional[StoredFile]] = relationship()
+
+    @property
+    def public_body(self) -> str:
+        """The entry as published: a host reading out a question may repeat what the asker
+        wrote (a phone number, an address)."""
+        return privacy.mask_text(self.body)
 
     @property
     def retracted(self) -> bool:

@@ -16,7 +16,7 @@ from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from interact.accounts.models import User
-from interact.core import clock
+from interact.core import clock, privacy
 from interact.core.models import StoredFile
 from interact.core.enums import LabeledEnum
 from interact.db import TimestampMixin, _utcnow, str_enum
@@ -247,6 +247,32 @@ class Letter(TimestampMixin, db.Model):
     extensions: Mapped[list["LetterExtension"]] = relationship(
         back_populates="letter", cascade="all, delete-orphan", order_by="LetterExtension.id"
     )
+
+    # --- what the public sees (core.privacy: personal data hidden) -------------------
+
+    @property
+    def public_name(self) -> str:
+        """王** — the name as published."""
+        return privacy.mask_name(self.name)
+
+    @property
+    def public_title(self) -> str:
+        return privacy.mask_text(self.title, names=(self.name,))
+
+    @property
+    def public_body(self) -> str:
+        return privacy.mask_text(self.body, names=(self.name,))
+
+    def public_excerpt(self, length: int = 120) -> str:
+        """The masked body cut to ``length`` characters (masked first, so no number is cut
+        into a part that escapes the masking)."""
+        body = self.public_body
+        return body[:length] + ("…" if len(body) > length else "")
+
+    @property
+    def public_answer_html(self):
+        """The department's answer as published (sanitised, personal data hidden)."""
+        return privacy.mask_html(self.answer_html, names=(self.name,))
 
     # --- derived state ----------------------------------------------------------------
 

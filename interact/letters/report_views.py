@@ -28,7 +28,6 @@ from interact.core.errors import InvalidInput, NotFound
 from interact.core.pagecache import public_page
 from interact.core.forms import Form, attempt, perform
 from interact.core.permissions import has_role, roles_required
-from interact.core.privacy import mask_personal_data
 from interact.departments.services import active_departments
 from interact.letters import stats, workflow
 from interact.letters import summary as summaries
@@ -120,8 +119,7 @@ def summary_page(month: str):
 
 def _public_cases(item) -> list[dict]:
     return [
-        {"letter": letter, "title": mask_personal_data(letter.title),
-         "excerpt": mask_personal_data(letter.body[:120]) + ("…" if len(letter.body) > 120 else "")}
+        {"letter": letter, "title": letter.public_title, "excerpt": letter.public_excerpt(120)}
         for letter in summaries.public_cases(item)
     ]
 
@@ -196,7 +194,7 @@ def staff_summaries():
 
 
 def _case_choices(item) -> list[tuple[str, str]]:
-    return [(str(letter.id), f"{letter.number} {mask_personal_data(letter.title)}（{letter.kind_label}，"
+    return [(str(letter.id), f"{letter.number} {letter.public_title}（{letter.kind_label}，"
              f"{letter.department.name if letter.department else '—'}）")
             for letter in summaries.case_candidates(item.month)]
 

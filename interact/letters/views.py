@@ -7,7 +7,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
 from interact.accounts import views as account_views
@@ -17,7 +17,6 @@ from interact.core.pagecache import public_page
 from interact.core.errors import DomainError
 from interact.core.forms import attempt, first_error, perform
 from interact.core.permissions import has_role, roles_required
-from interact.core.privacy import mask_name, mask_personal_data
 from interact.core.views import home_sections
 from interact.departments.services import active_departments, mailbox_leaders
 from interact.extensions import db, limiter, public_post_limit
@@ -259,10 +258,7 @@ def public_list():
 @public_page
 def public_detail(letter_id: int):
     letter = services.get_published(letter_id)
-    return render_template("letters/public_detail.html", letter=letter,
-                           masked_name=mask_name(letter.name),
-                           masked_title=mask_personal_data(letter.title),
-                           masked_body=mask_personal_data(letter.body))
+    return render_template("letters/public_detail.html", letter=letter)
 
 
 def _home_section():
@@ -546,8 +542,11 @@ def to_faq(letter_id: int):
     letter = services.get_letter(letter_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    failed = _act(letter, lambda: services.to_faq(letter, actor=current_user))
-    return failed or _back(letter, "已生成常见问题草稿，知识库管理员审核后发布。")
+    draft, error = attempt(lambda: services.to_faq(letter, actor=current_user))
+    if error is not None:
+        return _render_detail(services.get_letter(letter.id), error.status_code)
+    hidden = f"转入时已隐去个人信息（{draft.masked_summary}），" if draft.masked else ""
+    return _back(letter, f"已生成常见问题草稿，{hidden}知识库管理员审核后发布。")
 
 
 @bp.get("/staff/letters/<int:letter_id>/attachments/<int:attachment_id>")
@@ -557,13 +556,9 @@ def attachment(letter_id: int, attachment_id: int):
     item = next((a for a in letter.attachments if a.id == attachment_id), None)
     if item is None:
         abort(404)
-    path = uploads.path_for(item.file)
-    if not path.exists():
-        abort(404)
+    response = uploads.serve(item.file, as_attachment=True)  # 404 before the access is recorded
     services.record_attachment_access(letter, item, actor=current_user)
     db.session.commit()
-    response = send_file(path, mimetype=item.file.content_type, as_attachment=True,
-                         download_name=item.file.original_name)
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -450,7 +450,8 @@ def set_published(letter: Letter, published: bool, actor, *, note: str = "") -> 
         letter.published = True
         letter.published_at = letter.published_at or now
         letter.withdrawn_at = None
-        search.index_letter(db.session, letter.id, letter.title, letter.body, letter.answer_html)
+        search.index_letter(db.session, letter.id, letter.title, letter.body, letter.answer_html,
+                            names=(letter.name,))
         record_event(letter, "published", actor, who="office", note=note)
     else:
         if not letter.published:

@@ -16,7 +16,7 @@ from werkzeug.datastructures import FileStorage
 from interact.core import audit, clock, periods, sensitive
 from interact.core.errors import Conflict, InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from interact.core.permissions import can_act_for_department, ensure_department_scope, ensure_role, has_role
-from interact.core.privacy import mask_name, mask_personal_data, normalize_mobile
+from interact.core.privacy import mask_name, mask_text, normalize_mobile
 from interact.core.sanitize import clean_html
 from interact.core.uploads import save_upload
 from interact.departments.models import Department
@@ -570,8 +570,8 @@ def not_adopted_opinions(collection: Collection) -> list[dict]:
     )
     # Partly adopted first, then not adopted; submission order within each.
     opinions = sorted(opinions, key=lambda o: o.adoption is Adoption.NOT_ADOPTED)
-    return [{"adoption": o.adoption, "label": o.adoption_label, "content": mask_personal_data(o.content),
-             "reason": o.adoption_reason} for o in opinions]
+    return [{"adoption": o.adoption, "label": o.adoption_label, "content": mask_text(o.content, names=(o.name,)),
+             "reason": mask_text(o.adoption_reason, names=(o.name,))} for o in opinions]
 
 
 # --------------------------------------------------------------------------- result feedback
@@ -740,7 +740,7 @@ def public_opinions(collection: Collection) -> list[PublicOpinion]:
         .order_by(Opinion.submitted_at.desc(), Opinion.id.desc())
     )
     return [
-        PublicOpinion(o.id, mask_name(o.name), mask_personal_data(o.content), o.submitted_at,
+        PublicOpinion(o.id, mask_name(o.name), mask_text(o.content, names=(o.name,)), o.submitted_at,
                       o.adoption if published else None,
                       o.adoption_label if o.adoption and published else None)
         for o in opinions
