@@ -135,8 +135,7 @@ class FaqIndex:
             return engine
         # Only one thread builds; the others keep answering with the engine they have.
         if engine is None:
-            background = self._background
-            building = background is not None and background.is_alive() and background is not threading.current_thread()
+            building = self._background is not None and self._background.is_alive()
             if not self._build_lock.acquire(timeout=self.wait_seconds if building else -1):
                 raise Unavailable("智能问答正在启动，请稍后再试。")
         elif not self._build_lock.acquire(blocking=False):
@@ -149,21 +148,28 @@ class FaqIndex:
             self._build_lock.release()
 
     def start_background_build(self, app: Flask) -> None:
-        """Build the first engine in a daemon thread (once per process)."""
+        """Build the first engine in a daemon thread (once per process). The build lock is
+        taken before the thread starts, so a question arriving at once waits for this build
+        instead of starting its own."""
         if self._background is not None or self._engine is not None:
             return
         with _holders_lock:
-            if self._background is not None:
+            if self._background is not None or not self._build_lock.acquire(blocking=False):
                 return
 
             def build() -> None:
-                with app.app_context():
-                    try:
-                        self.engine()
-                    except Exception:  # the next question builds (or reports) it again
-                        log.exception("FAQ index: background build failed")
-                    finally:
-                        db.session.remove()
+                try:
+                    with app.app_context():
+                        try:
+                            version = current_version(VERSION_NAME)
+                            self._checked_at = time.monotonic()
+                            self._sync(version)
+                        except Exception:  # the next question builds (or reports) it again
+                            log.exception("FAQ index: background build failed")
+                        finally:
+                            db.session.remove()
+                finally:
+                    self._build_lock.release()
 
             self._background = threading.Thread(target=build, name="faq-index-build", daemon=True)
             self._background.start()

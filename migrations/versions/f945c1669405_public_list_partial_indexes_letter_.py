@@ -7,7 +7,7 @@ scanned backwards past every unpublished letter. Letter numbers are counted per 
 ``letter_number_counters`` (seeded from the letters already numbered).
 
 Revision ID: f945c1669405
-Revises: 535c53a51fcc
+Revises: 05341b23c83a
 Create Date: 2026-11-30 13:17:25.192513
 
 """
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'f945c1669405'
-down_revision = '535c53a51fcc'
+down_revision = '05341b23c83a'
 branch_labels = None
 depends_on = None
 
