@@ -313,7 +313,7 @@ def staff_list():
         number=(args.get("number") or "")[:24],
     )
     page = max(args.get("page", 1, type=int) or 1, 1)
-    letters = services.staff_letters(filters, page=page)
+    letters = services.staff_letters(filters, user=current_user, page=page)
     return render_template("letters/staff/list.html", letters=letters, filters=filters, args=args,
                            departments=active_departments(), statuses=LetterStatus.labels(), kinds=LetterKind.labels(),
                            channels=LetterChannel.labels())
