@@ -1011,3 +1011,25 @@ def dismiss_questions(texts: Iterable[str], *, actor) -> int:
     audit.record("faq.questions_dismissed", "faq_ask_log", None, actor=actor, note=f"忽略 {count} 次提问",
                  data={"texts": texts[:20]})
     return count
+
+
+# --- figures of the office's reports ----------------------------------------------------------
+
+
+def published_by_condition(moment: datetime):
+    """Knowledge-base entries counted at ``moment``: published now, first published before it."""
+    return sa.and_(FaqEntry.status == FaqStatus.PUBLISHED, FaqEntry.published_at.is_not(None),
+                   FaqEntry.published_at < moment)
+
+
+def asked_condition(start: datetime, end: datetime):
+    """Questions put to the intelligent answer in ``[start, end)`` (web and API)."""
+    return sa.and_(AskLog.asked_at >= start, AskLog.asked_at < end)
+
+
+def knowledge_base_size(moment: datetime) -> int:
+    return int(db.session.scalar(sa.select(sa.func.count(FaqEntry.id)).where(published_by_condition(moment))) or 0)
+
+
+def asked_count(start: datetime, end: datetime) -> int:
+    return int(db.session.scalar(sa.select(sa.func.count(AskLog.id)).where(asked_condition(start, end))) or 0)
