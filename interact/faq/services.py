@@ -842,10 +842,14 @@ def ask(question: str | None, *, source: str = "web", log: bool = True) -> Answe
         ][:4]
     if log:
         masked = mask_text(normalize(question))[:200]
+        # The best entry (the curators' guess for "add as phrasing") is kept only when the
+        # citizen was shown it: a guess sharing nothing but 怎么申请 would mislead.
+        shown = answer.best or (answer.related[0][0] if answer.related else None)
+        guess = shown.id if shown is not None and result.best is not None and shown.id == result.best.id else None
         db.session.add(
             AskLog(
                 text=masked,
-                best_entry_id=result.best.id if result.best is not None and isinstance(result.best.id, int) else None,
+                best_entry_id=guess,
                 confidence=round(float(result.confidence), 4),
                 answered=answer.answered,
                 source=source if source in ("web", "api") else "web",

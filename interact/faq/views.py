@@ -16,7 +16,7 @@ from flask import (
 from flask_login import current_user
 
 from interact.accounts.forms import ConfirmForm
-from interact.core import clock
+from interact.core import clock, metrics
 from interact.core.errors import NotFound
 from interact.core.forms import attempt, first_error, perform
 from interact.core.permissions import has_role, roles_required
@@ -25,6 +25,7 @@ from interact.departments.services import active_departments, get_department
 from interact.extensions import db, limiter, public_post_limit
 from interact.faq import cli, importexport, learning, services
 from interact.faq import index as faq_index
+from interact.faq import metrics as faq_metrics
 from interact.faq.forms import (
     CategoryForm,
     DismissForm,
@@ -83,6 +84,7 @@ def _workspace_cards(user) -> list[dict]:
 
 home_sections.append(_home_section)
 workspace_cards.append(_workspace_cards)
+metrics.contributors.append(faq_metrics.collect)
 
 
 # ----------------------------------------------------------------------------- public pages
@@ -567,9 +569,9 @@ def _import_page(form: ImportForm):
 
 
 def _run(job: FaqImportJob) -> None:
-    if importexport.should_run_in_background(job):
-        importexport.run_in_background(current_app._get_current_object(), job.id)
-    else:
+    """A small file is checked (or imported) now; a large one waits for the background
+    worker of the scheduler process, and its page shows the progress."""
+    if not importexport.should_run_in_background(job) and importexport.claim(job.id):
         importexport.run_job(job.id)
 
 
