@@ -1,7 +1,7 @@
 """collection lifecycle events
 
 Revision ID: df861c482500
-Revises: 53b05efcc536
+Revises: b7d41c2e9a10
 Create Date: 2026-11-30 13:45:17.830085
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'df861c482500'
-down_revision = '53b05efcc536'
+down_revision = 'b7d41c2e9a10'
 branch_labels = None
 depends_on = None
 
