@@ -38,6 +38,10 @@ run: install instance/secret_key
 test: install
 	$(BIN)/python -m pytest
 	.ci/with-chromium.sh $(BIN)/python -m pytest tests/browser
+	@if [ -n "$$CI" ] || [ "$$INTERACT_TEST_DEPLOYMENT" = "1" ]; then \
+		echo "== the deployment test (PostgreSQL, Redis, S3, two gunicorn machines, a scheduler) =="; \
+		.ci/deployment-test.sh $(BIN)/python -m pytest tests/deployment; \
+	fi
 	@if [ -n "$$CI" ] || [ "$$INTERACT_TEST_POSTGRES" = "1" ]; then \
 		echo "== running the suite again on PostgreSQL =="; \
 		.ci/with-postgres.sh $(BIN)/python -m pytest; \
