@@ -47,6 +47,8 @@ def configure(app: Flask, config: Any) -> None:
             "No secret key: set INTERACT_SECRET_KEY (or INTERACT_SECRET_KEY_FILE). "
             "`make run` generates one into instance/secret_key."
         )
+    # UTF-8 JSON with Chinese as characters, not \u escapes (Flask 3 ignores JSON_AS_ASCII).
+    app.json.ensure_ascii = False
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config.get("DATABASE_URL") or "sqlite:///interact.db"
     app.config.setdefault("UPLOAD_FOLDER", None)
     if not app.config["UPLOAD_FOLDER"]:
@@ -94,6 +96,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from interact.accounts.views import bp as accounts_bp
+    from interact.api.spec import init_api
     from interact.api.views import bp as api_bp
     from interact.core.views import bp as site_bp
     from interact.departments.views import bp as departments_bp
@@ -119,7 +122,7 @@ def register_blueprints(app: Flask) -> None:
     # The JSON API is called by apps without a browser session; it takes no cookies'
     # authority for writes, so CSRF tokens do not apply.
     csrf.exempt(api_bp)
-    app.register_blueprint(api_bp)
+    init_api(app, api_bp)
 
 
 def register_hooks(app: Flask) -> None:
