@@ -24,7 +24,7 @@ class FaqEntrySummary(Schema):
     question = fields.String(required=True, metadata={"example": "怎样提取住房公积金？"})
     category_id = fields.Integer(required=True, allow_none=True)
     category = fields.Function(lambda entry: entry.category.path if entry.category else None, required=True,
-                               allow_none=True, metadata={"type": ["string", "null"], "example": "住房 / 公积金"})
+                               allow_none=True, metadata={"type": "string", "example": "住房 / 公积金"})
     department_id = fields.Integer(required=True, allow_none=True)
     url = Url("faq.entry", entry_id="id")
 
@@ -66,7 +66,7 @@ class FaqAnswer(Schema):
 class FaqAnswerArgs(Schema):
     q = text(MAX_QUERY_CHARS, required=True, length_error=f"请提供问题（1–{MAX_QUERY_CHARS} 个字）",
              description="市民的问题", example="公积金怎么提取")
-    suggest = String(load_default=None, validate=validate.OneOf(["1"], error="只能是 1"),
+    suggest = String(load_default=None, allow_none=False, validate=validate.OneOf(["1"], error="只能是 1"),
                      metadata={"description": "输入过程中的联想请求（suggest=1）：不记录、不计点击"})
 
 

@@ -69,9 +69,9 @@ class InterviewQuestion(QuestionRef):
     answered = fields.Function(lambda q: q.answered_at is not None, required=True, metadata={"type": "boolean"})
     answered_after = fields.Boolean(required=True, metadata={"description": "会后答复"})
     after_answer = fields.Function(lambda q: q.after_answer if q.answered_after else None, required=True,
-                                   metadata={"type": ["string", "null"]})
+                                   allow_none=True, metadata={"type": "string"})
     after_responder = fields.Function(lambda q: q.after_responder if q.answered_after else None, required=True,
-                                      metadata={"type": ["string", "null"]})
+                                      allow_none=True, metadata={"type": "string"})
     asked_at = fields.AwareDateTime(required=True, attribute="created_at")
 
 
@@ -170,7 +170,7 @@ _FEED = TranscriptFeed()
 class TranscriptArgs(Schema):
     after = QueryInteger(load_default=0, validate=validate.Range(min=0, max=MAX_ID, error=f"必须是 0–{MAX_ID} 的整数"),
                          metadata={"description": "记录 id：返回此 id 之后发布的记录（0 = 从头开始）"})
-    since = QueryInteger(load_default=None, validate=validate.Range(min=0, max=MAX_ID, error=f"必须是 0–{MAX_ID} 的整数"),
+    since = QueryInteger(load_default=None, allow_none=False, validate=validate.Range(min=0, max=MAX_ID, error=f"必须是 0–{MAX_ID} 的整数"),
                          metadata={"description": "修订号（上次返回的 cursor）：返回此后新增、更正、撤回或置顶变化的记录；"
                                                   "给出 since 时忽略 after"})
 

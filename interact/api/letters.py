@@ -5,7 +5,7 @@
 * ``GET /letters/{number}`` with the query code in the ``X-Query-Code`` header — the
   citizen's look-up (the same 404 for a wrong number and a wrong code; failed look-ups are
   rate limited by ``RATELIMIT_LETTER_LOOKUP``);
-* ``POST /letters/{number}/rating`` — the citizen rates the answer (code in the body);
+* ``POST /letters/{number}/rating`` — the citizen rates the answer (code in the header too);
 * ``GET /letters`` — published letters (来信选登), personal data masked;
 * ``GET /stats/letters`` — reply statistics (咨询回复统计).
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, request
+from flask import current_app
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from interact.api import bp
@@ -111,7 +111,7 @@ def letter_input(data: dict[str, Any]) -> services.LetterInput:
 
 class SubmitHeaders(Schema):
     idempotency_key = String(
-        data_key="Idempotency-Key", load_default=None,
+        data_key="Idempotency-Key", load_default=None, allow_none=False,
         validate=Pattern(r"^[!-~]{1,64}$", error="应为 1–64 个可见 ASCII 字符"),
         metadata={"description": "选填：同一键重复提交返回第一封信（200，query_code 为 null），用于网络重试",
                   "example": "b7f1c2d4-0a1e-4c55-9d7e-3f2a9c1e8b10"},
@@ -139,6 +139,12 @@ class LetterReceipt(Schema):
 })
 @bp.arguments(SubmitHeaders, location="headers")
 @bp.response(201, LetterReceipt, description="已提交：返回信件编号和查询码")
+@bp.doc(responses={201: {"links": {
+    "lookup": {"operationId": "letter_status", "description": "用返回的编号和查询码查询这封信",
+               "parameters": {"number": "$response.body#/number", "header.X-Query-Code": "$response.body#/query_code"}},
+    "rate": {"operationId": "rate_letter", "description": "办结后用编号和查询码评价答复",
+             "parameters": {"number": "$response.body#/number", "header.X-Query-Code": "$response.body#/query_code"}},
+}}})
 @bp.alt_response(200, schema=LetterReceipt, description="重复提交（同一 Idempotency-Key）：返回第一封信，query_code 为 null")
 @bp.errors(400, 404, 409, 413, 422, 429,
            e404="所选部门或领导不存在（department_id / leader_id）")
@@ -232,27 +238,33 @@ def letter_status_json(letter: Letter) -> dict[str, Any]:
 
 
 NO_STORE = {"Cache-Control": "no-store"}
+QUERY_CODE = Pattern(r"^[0-9A-Za-z]{1,16}$", error="查询码为 1–16 位字母和数字")
+
+
+class LookupHeaders(Schema):
+    code = String(data_key=QUERY_CODE_HEADER, required=True, validate=QUERY_CODE,
+                  metadata={"description": "查询码（提交来信时返回，不区分大小写）。它是查看这封信的凭证："
+                                           "放在请求头中，不要放进 URL，以免进入访问日志和浏览器历史。",
+                            "example": "K7M2Q9XA"})
 
 
 @bp.route("/letters/<number>", endpoint="letter_status", tags=["letters"], parameters=[NUMBER_PATH])
 @limiter.limit(lookup_failure_limit, deduct_when=lambda response: response.status_code == 404)
-@bp.doc(security=[{"QueryCode": []}])
+@bp.arguments(LookupHeaders, location="headers")
 @bp.response(200, LetterTracking, description="来信办理情况（不缓存）")
-@bp.errors(404, 429, e404="编号或查询码错误（两者不区分，均为 404）",
+@bp.errors(404, 422, 429, e404="编号或查询码错误（两者不区分，均为 404）", e422="缺少请求头 X-Query-Code 或格式不对",
            e429="查询失败次数过多（按 IP 计，设置项 RATELIMIT_LETTER_LOOKUP）")
-def letter_status(number: str):
+def letter_status(headers: dict[str, str], number: str):
     """来信查询：凭信件编号和查询码查看办理状态、办理流程、答复和评价
 
     查询码放在请求头 X-Query-Code 中（不要放进 URL）。编号或查询码错误时统一返回 404；
     失败次数过多时返回 429。
     """
-    letter = services.lookup(number, request.headers.get(QUERY_CODE_HEADER, ""))
+    letter = services.lookup(number, headers["code"])
     return letter_status_json(letter), 200, NO_STORE
 
 
 class RatingIn(ApiSchema):
-    code = String(required=True, validate=Pattern(r"^[0-9A-Za-z]{1,16}$", error="查询码为字母和数字"),
-                  metadata={"description": "查询码（不区分大小写）", "example": "K7M2Q9XA"})
     rating = choice([r.value for r in LetterRating], required=True,
                     error="必须是 satisfied（满意）、basic（基本满意）或 unsatisfied（不满意）",
                     description="satisfied 满意；basic 基本满意；unsatisfied 不满意")
@@ -263,15 +275,16 @@ class RatingIn(ApiSchema):
 @bp.route("/letters/<number>/rating", methods=["POST"], endpoint="rate_letter", tags=["letters"],
           parameters=[NUMBER_PATH])
 @limiter.limit(public_post_limit)
-@bp.arguments(RatingIn, example={"code": "K7M2Q9XA", "rating": "satisfied", "comment": "答复很及时，谢谢！"})
+@bp.arguments(LookupHeaders, location="headers")
+@bp.arguments(RatingIn, example={"rating": "satisfied", "comment": "答复很及时，谢谢！"})
 @bp.response(200, LetterTracking, description="已评价，返回最新办理情况")
 @bp.errors(400, 404, 409, 413, 422, 429, e404="编号或查询码错误", e409="尚未办结或已经评价过")
-def rate_letter(data: dict[str, Any], number: str):
+def rate_letter(headers: dict[str, str], data: dict[str, Any], number: str):
     """评价答复（办结后，每次答复评价一次）
 
-    查询码放在请求体 code 中。
+    与查询一样，查询码放在请求头 X-Query-Code 中。
     """
-    letter = services.lookup(number, data["code"])
+    letter = services.lookup(number, headers["code"])
     services.rate_letter(letter, LetterRating(data["rating"]), data["comment"])
     db.session.commit()
     return letter_status_json(letter), 200, NO_STORE
@@ -307,7 +320,8 @@ class PublishedLetterArgs(PageArgs):
     kind = choice(KINDS, load_default=None, error="可选：" + "、".join(KINDS), description="来信类别")
     channel = choice([c.value for c in LetterChannel], load_default=None,
                      error="可选：" + "、".join(c.value for c in LetterChannel), description="来信渠道")
-    month = String(load_default=None, validate=Pattern(MONTH_PATTERN, error="格式应为 YYYY-MM（2000–2100 年）"),
+    month = String(load_default=None, allow_none=False,
+                   validate=Pattern(MONTH_PATTERN, error="格式应为 YYYY-MM（2000–2100 年）"),
                    metadata={"description": "来信月份 YYYY-MM", "example": "2026-01"})
 
 
@@ -359,7 +373,8 @@ class LetterStats(Schema):
 
 
 class LetterStatsArgs(Schema):
-    month = String(load_default=None, validate=Pattern(MONTH_PATTERN, error="格式应为 YYYY-MM（2000–2100 年）"),
+    month = String(load_default=None, allow_none=False,
+                   validate=Pattern(MONTH_PATTERN, error="格式应为 YYYY-MM（2000–2100 年）"),
                    metadata={"description": "统计月份 YYYY-MM，默认本月", "example": "2026-01"})
     department_id = record_id(query=True, load_default=None, description="只统计这个部门")
 

@@ -8,6 +8,9 @@ document, so the document and the server cannot say different things.
 Patterns are written so that Python's ``re`` (the server) and ECMAScript regular
 expressions (most OpenAPI tools) read them the same way: explicit character ranges
 instead of ``\\s``/``\\d``, and the server matches the whole value (``fullmatch``).
+
+A field with ``load_default=None`` is nullable in marshmallow unless it says otherwise, so
+the factories below pass ``allow_none=False`` unless a JSON body field asks for ``null``.
 """
 from __future__ import annotations
 
@@ -127,6 +130,7 @@ def text(
     metadata = {"description": description}
     if example is not None:
         metadata["example"] = example
+    kwargs.setdefault("allow_none", False)
     return String(
         validate=[
             validate.Length(min=min_length, max=max_length,
@@ -139,12 +143,14 @@ def text(
 
 
 def choice(values: list[str], *, error: str, description: str, **kwargs: Any) -> String:
+    kwargs.setdefault("allow_none", False)
     return String(validate=validate.OneOf(values, error=error), metadata={"description": description}, **kwargs)
 
 
 def record_id(*, description: str, query: bool = False, **kwargs: Any) -> fields.Integer:
     """A database id: 1 to 2³¹−1 (larger numbers cannot name a record)."""
     cls = QueryInteger if query else Integer
+    kwargs.setdefault("allow_none", False)
     return cls(validate=validate.Range(min=1, max=MAX_ID, error=f"必须是 1–{MAX_ID} 的整数"),
                metadata={"description": description}, **kwargs)
 

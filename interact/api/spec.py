@@ -4,6 +4,7 @@ the ``{"error": …}`` shape), documented error responses and the OpenAPI 3.1 do
 from __future__ import annotations
 
 import json
+from copy import deepcopy
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -87,6 +88,18 @@ _ERROR_EXAMPLES = {
 class Blueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = Parser()
 
+    def route(self, rule, *, parameters=None, tags=None, **options):
+        """As flask-smorest's, and the endpoint name is the operation's ``operationId``
+        (the method name a generated client gets; the target of response links)."""
+        register = super().route(rule, parameters=parameters, tags=tags, **options)
+
+        def decorator(func):
+            apidoc = deepcopy(getattr(func, "_apidoc", {}))
+            apidoc.setdefault("manual_doc", {})["operationId"] = options.get("endpoint", func.__name__)
+            func._apidoc = apidoc
+            return register(func)
+        return decorator
+
     def errors(self, *codes: int, **descriptions: str) -> Callable:
         """Document error responses of an operation (all in the :class:`~interact.api.schemas.Error`
         shape, with a Chinese example). ``descriptions`` (``e404="…"``) replace the generic text."""
@@ -131,7 +144,7 @@ DESCRIPTION = """面向政务新媒体（微信小程序、App）的公开接口
   超出范围的 page/per_page 返回 422，不会被悄悄改小。
 - 提交类接口按 IP 限制频率，超出返回 429（响应头 Retry-After）。
 - 公开接口不返回任何个人信息：姓名、手机号、身份证号等均已隐去。
-- 来信查询码是凭证：只放在请求头 X-Query-Code（查询）或 POST 请求体（评价）中，不要放进 URL，
+- 来信查询码是凭证：查询和评价时只放在请求头 X-Query-Code 中，不要放进 URL，
   以免进入访问日志和浏览器历史。"""
 
 
@@ -143,10 +156,6 @@ def init_api(app: Flask, blueprint: Blueprint) -> Api:
     app.config.setdefault("API_SPEC_OPTIONS", {
         "info": {"description": DESCRIPTION, "contact": {"name": "市政务服务管理办公室"}},
         "servers": [{"url": "/", "description": "本站"}],
-        "components": {"securitySchemes": {"QueryCode": {
-            "type": "apiKey", "in": "header", "name": QUERY_CODE_HEADER,
-            "description": "提交来信时返回的 8 位查询码（只返回一次）。放在请求头中，不要放进 URL。",
-        }}},
     })
     app.config.setdefault("OPENAPI_URL_PREFIX", None)  # the document is served by the route below
     api = Api(app, spec_kwargs={"extra_plugins": [SchemaExtras()]})

@@ -317,7 +317,7 @@ class ResponseIn(ApiSchema):
 
 
 class DeviceHeaders(Schema):
-    device_id = String(data_key="X-Device-Id", load_default=None,
+    device_id = String(data_key="X-Device-Id", load_default=None, allow_none=False,
                        validate=Pattern(r"^[A-Za-z0-9_.:-]{8,64}$", error="格式无效（8–64 位字母、数字或 _ . : -）"),
                        metadata={"description": "选填：应用安装标识，同一标识限答一次"})
 

@@ -211,8 +211,9 @@ def test_wrong_number_and_wrong_code_answer_alike(app, client):
     wrong_code = _lookup(client, receipt["number"], "ZZZZZZZZ")
     wrong_number = _lookup(client, "XJ20990101-0001", receipt["query_code"])
     no_code = client.get(f"/api/v1/letters/{receipt['number']}")
-    assert wrong_code.status_code == wrong_number.status_code == no_code.status_code == 404
-    assert wrong_code.get_json() == wrong_number.get_json() == no_code.get_json()
+    assert wrong_code.status_code == wrong_number.status_code == 404
+    assert wrong_code.get_json() == wrong_number.get_json()
+    assert no_code.status_code == 422 and "X-Query-Code" in no_code.get_json()["error"]["fields"]
     assert wrong_code.get_json()["error"]["message"] == services.LOOKUP_FAILED
 
 
@@ -220,7 +221,7 @@ def test_the_query_code_never_travels_in_the_url(app, client):
     receipt = _post(client).get_json()
     assert receipt["lookup_url"] == f"/api/v1/letters/{receipt['number']}"
     in_url = client.get(f"/api/v1/letters/{receipt['number']}?code={receipt['query_code']}")
-    assert in_url.status_code == 404
+    assert in_url.status_code == 422
     assert _lookup(client, receipt["number"], receipt["query_code"]).status_code == 200
 
 
@@ -251,15 +252,18 @@ def test_lookup_shows_answer_and_rating(app, client, roles, frozen):
     assert data["status"] == "closed" and "请到服务大厅办理" in data["answer"]["html"]
     assert "<script" not in data["answer"]["html"] and data["can_rate"] is True
 
+    app.config["RATELIMIT_PUBLIC_POST"] = "100 per minute"
     rating_url = f"/api/v1/letters/{receipt['number']}/rating"
-    assert client.post(rating_url, json={"code": "WRONG", "rating": "satisfied"}).status_code == 404
-    assert client.post(rating_url, json={"code": receipt["query_code"], "rating": "great"}).status_code == 422
-    assert client.post(rating_url, data="x").status_code == 400
-    response = client.post(rating_url, json={"code": receipt["query_code"], "rating": "basic", "comment": "还行"})
+    code = {"X-Query-Code": receipt["query_code"]}
+    assert client.post(rating_url, json={"rating": "satisfied"}, headers={"X-Query-Code": "WRONG"}).status_code == 404
+    assert client.post(rating_url, json={"rating": "great"}, headers=code).status_code == 422
+    assert client.post(rating_url, json={"rating": "satisfied"}).status_code == 422  # no code
+    assert client.post(rating_url, data="x", headers=code).status_code == 400
+    response = client.post(rating_url, json={"rating": "basic", "comment": "还行"}, headers=code)
     assert response.status_code == 200
     assert response.get_json()["rating"]["label"] == "基本满意" and response.get_json()["can_rate"] is False
     assert services.find_by_number(receipt["number"]).rating is LetterRating.BASIC
-    again = client.post(rating_url, json={"code": receipt["query_code"], "rating": "satisfied"})
+    again = client.post(rating_url, json={"rating": "satisfied"}, headers=code)
     assert again.status_code == 409
 
 
@@ -357,10 +361,10 @@ def test_openapi_documents_the_paths(app, client):
     paths = spec["paths"]
     assert spec["openapi"].startswith("3.1")
     assert {"post", "get"} <= set(paths["/api/v1/letters"])
-    assert paths["/api/v1/letters/{number}"]["get"]["security"] == [{"QueryCode": []}]
-    assert spec["components"]["securitySchemes"]["QueryCode"] == {
-        **spec["components"]["securitySchemes"]["QueryCode"], "type": "apiKey", "in": "header", "name": "X-Query-Code"}
-    assert all(p["in"] != "query" for p in paths["/api/v1/letters/{number}"]["get"].get("parameters", []))
+    lookup_parameters = paths["/api/v1/letters/{number}"]["get"]["parameters"]
+    code = next(p for p in lookup_parameters if p["name"] == "X-Query-Code")
+    assert code["in"] == "header" and code["required"] is True and "URL" in code["description"]
+    assert all(p["in"] != "query" for p in lookup_parameters)
     assert "get" in paths["/api/v1/stats/letters"]
     assert "/api/v1/departments" in paths
     assert set(spec["components"]["schemas"]["LetterSubmission"]["required"]) == {
