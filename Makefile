@@ -1,21 +1,25 @@
 # Two commands for a fresh machine with Python ≥ 3.11:
 #   make run   — create .venv, install, migrate an SQLite database, load demo data, serve on :5000
-#   make test  — the whole test suite (also on PostgreSQL when CI or INTERACT_TEST_POSTGRES=1)
+#                (another port: make run PORT=8080)
+#   make test  — the whole test suite: unit tests on SQLite, the browser suite once (Chromium),
+#                then the unit tests on PostgreSQL when CI or INTERACT_TEST_POSTGRES=1
 PYTHON ?= python3
+PORT ?= 5000
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 FLASK := $(BIN)/flask --app interact
-RUN_ENV := INTERACT_SECRET_KEY_FILE=instance/secret_key INTERACT_SESSION_COOKIE_SECURE=false INTERACT_REMEMBER_COOKIE_SECURE=false
+RUN_ENV := INTERACT_SECRET_KEY_FILE=instance/secret_key INTERACT_SESSION_COOKIE_SECURE=false INTERACT_REMEMBER_COOKIE_SECURE=false \
+	INTERACT_DEMO=true INTERACT_PUBLIC_BASE_URL=http://127.0.0.1:$(PORT)
 
-.PHONY: run test test-sqlite test-postgres install clean bench
+.PHONY: run test test-sqlite test-browser test-postgres install clean bench bench-load
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,postgres]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,browser,postgres,redis,s3,server]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -28,15 +32,20 @@ instance/secret_key:
 run: install instance/secret_key
 	$(RUN_ENV) $(FLASK) db upgrade
 	$(RUN_ENV) $(FLASK) seed-demo
-	$(RUN_ENV) $(FLASK) demo-logins
-	$(RUN_ENV) $(FLASK) serve-demo --host 127.0.0.1 --port 5000
+	$(RUN_ENV) $(FLASK) demo-logins --port $(PORT)
+	$(RUN_ENV) $(FLASK) serve-demo --host 127.0.0.1 --port $(PORT)
 
 test: install
 	$(BIN)/python -m pytest
+	.ci/with-chromium.sh $(BIN)/python -m pytest tests/browser
 	@if [ -n "$$CI" ] || [ "$$INTERACT_TEST_POSTGRES" = "1" ]; then \
 		echo "== running the suite again on PostgreSQL =="; \
 		.ci/with-postgres.sh $(BIN)/python -m pytest; \
 	fi
+
+# The browser journeys alone (real app + Debian's Chromium); see docs/testing.md.
+test-browser: install
+	.ci/with-chromium.sh $(BIN)/python -m pytest tests/browser
 
 test-postgres: install
 	.ci/with-postgres.sh $(BIN)/python -m pytest
@@ -45,6 +54,12 @@ bench: install
 	$(BIN)/python bench/faq_eval.py
 	$(BIN)/python bench/faq_scale.py
 	$(BIN)/python bench/faq_demo_eval.py
+
+# The load benchmark (docs/performance.md): the project against a Flask hello-world under
+# the same gunicorn settings; ARGS="--quick" for a short run, ARGS="--letters 300000" …
+bench-load: install
+	$(BIN)/python -m pip install --quiet -e '.[server]'
+	$(BIN)/python bench/load.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache

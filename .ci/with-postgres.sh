@@ -6,6 +6,13 @@
 # Installs PostgreSQL from the distribution's packages if it is missing, creates a cluster
 # in a temporary folder, exports INTERACT_TEST_DATABASE_URL for the command, and stops and
 # removes the cluster afterwards, whatever the command's outcome.
+#
+# Environment:
+#   INTERACT_PG_PORT   TCP port of the cluster on 127.0.0.1. Unset: a free port is picked,
+#                      so several clusters (several developers, a CI run) never collide.
+#
+# When the server does not start, or the command fails, the server's log is printed and
+# kept (its path is shown) instead of being removed with the cluster.
 set -euo pipefail
 
 find_bindir() {
@@ -26,12 +33,16 @@ if [ -z "$BINDIR" ]; then
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq postgresql >/dev/null
+  $SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq
+  $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq postgresql >/dev/null
   BINDIR=$(find_bindir)
 fi
 
-PORT=${INTERACT_PG_PORT:-54329}
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+PORT=${INTERACT_PG_PORT:-$(free_port)}
 WORK=$(mktemp -d /tmp/interact-pg.XXXXXX)
 DATA="$WORK/data"
 SOCKDIR="$WORK/sock"
@@ -46,17 +57,35 @@ else
   AS_PG=()
 fi
 
+LOG="$WORK/server.log"
+KEPT_LOG=""
+
+keep_log() {
+  # The cluster folder is removed on exit; keep its log beside it and show the end of it.
+  [ -n "$KEPT_LOG" ] && return
+  KEPT_LOG=$(mktemp /tmp/interact-pg-server.XXXXXX.log)
+  cp "$LOG" "$KEPT_LOG" 2>/dev/null || true
+  echo "---- PostgreSQL server log (last 40 lines; whole log kept in $KEPT_LOG) ----" >&2
+  tail -n 40 "$KEPT_LOG" >&2 || true
+}
+
 cleanup() {
+  local status=$?
+  [ "$status" -ne 0 ] && keep_log
   "${AS_PG[@]}" "$BINDIR/pg_ctl" -D "$DATA" -m immediate stop >/dev/null 2>&1 || true
   rm -rf "$WORK"
+  exit "$status"
 }
 trap cleanup EXIT
 
 "${AS_PG[@]}" "$BINDIR/initdb" -D "$DATA" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null 2>&1 \
   || "${AS_PG[@]}" "$BINDIR/initdb" -D "$DATA" -U postgres --auth=trust --encoding=UTF8 --no-locale >/dev/null
-"${AS_PG[@]}" "$BINDIR/pg_ctl" -D "$DATA" -w -l "$WORK/server.log" \
+if ! "${AS_PG[@]}" "$BINDIR/pg_ctl" -D "$DATA" -w -l "$LOG" \
   -o "-p $PORT -k $SOCKDIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-  start >/dev/null
+  start >/dev/null; then
+  echo "PostgreSQL did not start on 127.0.0.1:$PORT (port taken? set INTERACT_PG_PORT to a free port)" >&2
+  exit 1
+fi
 "${AS_PG[@]}" "$BINDIR/createdb" -h 127.0.0.1 -p "$PORT" -U postgres interact_test
 
 export INTERACT_TEST_DATABASE_URL="postgresql+psycopg://postgres@127.0.0.1:$PORT/interact_test"

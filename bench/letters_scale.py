@@ -335,8 +335,12 @@ def fill(n_letters: int, seed: int, now: datetime, log) -> dict:
     context = multiprocessing.get_context("fork")
     with context.Pool(processes) as pool:
         rows = pool.map(_segment, to_index, chunksize=500)
-    db.session.execute(sa.text(f"INSERT INTO {search.TABLE} (rowid, words, grams) VALUES (:id, :words, :grams)"),
+    key = "rowid" if db.engine.dialect.name == "sqlite" else "letter_id"
+    db.session.execute(sa.text(f"INSERT INTO {search.TABLE} ({key}, words, grams) VALUES (:id, :words, :grams)"),
                        [{"id": i, "words": w, "grams": g} for i, w, g in rows])
+    if db.engine.dialect.name == "postgresql":
+        # Ids were given explicitly: move the sequence past them for the app's own inserts.
+        db.session.execute(sa.text("SELECT setval(pg_get_serial_sequence('letters', 'id'), (SELECT max(id) FROM letters))"))
     db.session.commit()
     log(f"indexed {len(rows)} published letters in {time.perf_counter() - t0:.1f} s ({processes} processes)")
     counts["events"] = len(events)

@@ -35,21 +35,25 @@ def create_app(config: Any = None) -> Flask:
 def configure(app: Flask, config: Any) -> None:
     app.config.from_object(DefaultConfig)
     app.config.from_prefixed_env("INTERACT")
+    if app.config.get("CAPTCHA_TEST_ANSWERS"):
+        # Browser tests only: the answer of each captcha image in a response header. An
+        # operator cannot switch it on; only code that builds the app (the test harness) can.
+        raise RuntimeError("CAPTCHA_TEST_ANSWERS cannot be set from the environment.")
     if isinstance(config, dict):
         app.config.update(config)
     elif config is not None:
         app.config.from_object(config)
 
-    if not app.config.get("SECRET_KEY") and app.config.get("SECRET_KEY_FILE"):
-        app.config["SECRET_KEY"] = Path(app.config["SECRET_KEY_FILE"]).read_text().strip()
-    if not app.config.get("SECRET_KEY") and not app.testing:
-        raise RuntimeError(
-            "No secret key: set INTERACT_SECRET_KEY (or INTERACT_SECRET_KEY_FILE). "
-            "`make run` generates one into instance/secret_key."
-        )
+    load_secret_key(app)
     # UTF-8 JSON with Chinese as characters, not \u escapes (Flask 3 ignores JSON_AS_ASCII).
     app.json.ensure_ascii = False
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config.get("DATABASE_URL") or "sqlite:///interact.db"
+    from interact.core.production import rate_limit_storage
+
+    app.config["RATELIMIT_STORAGE_URI"] = rate_limit_storage(app.config)
+    check_production(app)
+    if not app.config.get("PUBLIC_BASE_URL"):
+        app.config["PUBLIC_BASE_URL"] = "http://127.0.0.1:5000"  # demo, debug, tests
     app.config.setdefault("UPLOAD_FOLDER", None)
     if not app.config["UPLOAD_FOLDER"]:
         app.config["UPLOAD_FOLDER"] = str(Path(app.instance_path) / "uploads")
@@ -71,7 +75,51 @@ def configure(app: Flask, config: Any) -> None:
         clock.set_offset(timedelta(days=offset_days))
 
 
+NO_SECRET_KEY = (
+    "No secret key: set INTERACT_SECRET_KEY or INTERACT_SECRET_KEY_FILE "
+    "(or create instance/secret_key; `make run` generates one)."
+)
+
+
+def load_secret_key(app: Flask) -> None:
+    """``SECRET_KEY``, else the file ``SECRET_KEY_FILE``, else ``instance/secret_key`` if present.
+
+    Without any of them the web application refuses to start. A ``flask`` command still
+    loads (so ``--help`` lists every command and ``db upgrade`` / ``jobs`` work); serving a
+    request from such an app fails with the same message.
+    """
+    if not app.config.get("SECRET_KEY"):
+        key_file = app.config.get("SECRET_KEY_FILE")
+        default_file = Path(app.instance_path) / "secret_key"
+        if not key_file and default_file.is_file():
+            key_file = default_file
+        if key_file:
+            app.config["SECRET_KEY"] = Path(key_file).read_text().strip()
+    if app.config.get("SECRET_KEY") or app.testing:
+        return
+    import click
+
+    if click.get_current_context(silent=True) is None:
+        raise RuntimeError(NO_SECRET_KEY)
+
+    @app.before_request
+    def refuse_without_key() -> None:
+        raise RuntimeError(NO_SECRET_KEY)
+
+
+def check_production(app: Flask) -> None:
+    """Refuse to start a web worker with settings unfit for production
+    (:mod:`interact.core.production`); ``flask`` commands only warn (the ``scheduler``
+    command checks again and refuses)."""
+    import click
+
+    from interact.core import production
+
+    production.check(app.config, strict=click.get_current_context(silent=True) is None)
+
+
 def register_extensions(app: Flask) -> None:
+    from interact.core import shared
     from interact.core.dbsetup import include_object, register_engine_hooks, render_item
     from interact.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -82,6 +130,7 @@ def register_extensions(app: Flask) -> None:
     )
     csrf.init_app(app)
     limiter.init_app(app)
+    shared.init_app(app)
     login_manager.init_app(app)
     register_engine_hooks()
 
@@ -126,8 +175,10 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_hooks(app: Flask) -> None:
-    from interact.core import cli, errors, security, templating
+    from interact.core import cli, errors, logs, metrics, security, templating
 
+    logs.register(app)
+    metrics.register(app)
     errors.register_error_handlers(app)
     security.register(app)
     templating.register(app)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import os
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -26,6 +27,20 @@ from interact.extensions import db as _db
 from interact.extensions import limiter
 
 TEST_DATABASE_URL = os.environ.get("INTERACT_TEST_DATABASE_URL") or "sqlite://"
+BROWSER_TESTS = Path(__file__).resolve().parent / "browser"
+
+
+def pytest_ignore_collect(collection_path, config):
+    """The browser suite (``tests/browser``) runs only when named: ``pytest tests/browser``
+    (``make test`` and ``make test-browser`` do). A plain ``pytest`` is the unit suite."""
+    if collection_path.resolve() != BROWSER_TESTS:
+        return None
+    base = Path(config.invocation_params.dir)
+    for arg in config.args:
+        named = (base / arg.split("::")[0]).resolve()
+        if named == BROWSER_TESTS or BROWSER_TESTS in named.parents:
+            return None
+    return True
 
 
 def make_test_app(database_url: str | None = None, **settings):

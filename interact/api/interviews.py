@@ -3,7 +3,8 @@
 ``POST /interviews/{id}/questions``.
 
 Only public interviews, approved questions and published entries are returned; nicknames
-and question texts are masked (``Masked`` fields); no staff or citizen personal data.
+and question texts pass through ``core.privacy`` (the models' ``public_*`` texts); no staff
+or citizen personal data.
 """
 from __future__ import annotations
 
@@ -18,7 +19,6 @@ from interact.api.schemas import (
     DepartmentRef,
     EnumValue,
     FileUrl,
-    Masked,
     PageArgs,
     QueryInteger,
     SafeHtml,
@@ -59,8 +59,8 @@ class InterviewSummary(Schema):
 
 class QuestionRef(Schema):
     id = fields.Integer(required=True)
-    nickname = Masked(required=True, attribute="display_nickname")
-    body = Masked(required=True)
+    nickname = fields.String(required=True, attribute="public_nickname", metadata={"example": "网友"})
+    body = fields.String(required=True, attribute="public_body", metadata={"description": "个人信息已隐去"})
 
 
 class InterviewQuestion(QuestionRef):
@@ -68,7 +68,7 @@ class InterviewQuestion(QuestionRef):
                                    metadata={"description": "合并进来的同类问题数"})
     answered = fields.Function(lambda q: q.answered_at is not None, required=True, metadata={"type": "boolean"})
     answered_after = fields.Boolean(required=True, metadata={"description": "会后答复"})
-    after_answer = fields.Function(lambda q: q.after_answer if q.answered_after else None, required=True,
+    after_answer = fields.Function(lambda q: q.public_after_answer if q.answered_after else None, required=True,
                                    allow_none=True, metadata={"type": "string"})
     after_responder = fields.Function(lambda q: q.after_responder if q.answered_after else None, required=True,
                                       allow_none=True, metadata={"type": "string"})
@@ -144,7 +144,7 @@ class TranscriptEntry(Schema):
     retracted = fields.Boolean(required=True, metadata={"description": "为 true 时请从页面移除该记录"})
     speaker_kind = EnumValue(SpeakerKind)
     speaker = fields.String(attribute="speaker_name", metadata={"example": "主持人"})
-    body = fields.String(metadata={"description": "纯文本"})
+    body = fields.String(attribute="public_body", metadata={"description": "纯文本，个人信息已隐去"})
     question = fields.Nested(QuestionRef, allow_none=True, metadata={"description": "所回答的网友提问"})
     image_url = FileUrl(attribute="image")
     pinned = fields.Boolean()

@@ -28,9 +28,6 @@ from interact.api.schemas import (
     Boolean,
     DepartmentRef,
     EnumValue,
-    Masked,
-    MaskedHtml,
-    MaskedName,
     PageArgs,
     Pattern,
     SafeHtml,
@@ -195,8 +192,8 @@ class LetterTracking(Schema):
     channel_label = fields.String(required=True)
     kind = EnumValue(LetterKind, required=True)
     kind_label = fields.String(required=True)
-    title = Masked(required=True)
-    body = Masked(required=True)
+    title = fields.String(required=True, metadata={"description": "个人信息已隐去"})
+    body = fields.String(required=True, metadata={"description": "个人信息已隐去"})
     submitted_at = fields.AwareDateTime(required=True)
     department = fields.Nested(DepartmentRef, required=True, allow_none=True,
                                metadata={"description": "承办部门（分办后）"})
@@ -220,8 +217,8 @@ def letter_status_json(letter: Letter) -> dict[str, Any]:
         "channel_label": letter.channel_label,
         "kind": letter.kind,
         "kind_label": letter.kind_label,
-        "title": letter.title,
-        "body": letter.body,
+        "title": letter.public_title,
+        "body": letter.public_body,
         "submitted_at": letter.submitted_at,
         "department": letter.department if held_by_department else None,
         "rejection_reason": letter.rejection_note if letter.status is LetterStatus.REJECTED else None,
@@ -298,9 +295,9 @@ class PublishedLetter(Schema):
 
     id = fields.Integer(required=True)
     number = fields.String(required=True)
-    title = Masked(required=True)
-    body = Masked(required=True)
-    name = MaskedName(required=True, metadata={"description": "已隐去，如 张*"})
+    title = fields.String(required=True, attribute="public_title", metadata={"description": "个人信息已隐去"})
+    body = fields.String(required=True, attribute="public_body", metadata={"description": "个人信息已隐去"})
+    name = fields.String(required=True, attribute="public_name", metadata={"description": "已隐去，如 张**"})
     channel = EnumValue(LetterChannel, required=True)
     channel_label = fields.String(required=True, metadata={"example": "在线咨询"})
     kind = EnumValue(LetterKind, required=True)
@@ -309,7 +306,8 @@ class PublishedLetter(Schema):
     submitted_at = fields.AwareDateTime(required=True)
     answered_at = fields.AwareDateTime(required=True, allow_none=True)
     published_at = fields.AwareDateTime(required=True, allow_none=True)
-    answer_html = MaskedHtml(required=True, metadata={"description": "已净化的答复 HTML，个人信息已隐去"})
+    answer_html = fields.Function(lambda letter: str(letter.public_answer_html), required=True,
+                                  metadata={"type": "string", "description": "已净化的答复 HTML，个人信息已隐去"})
     url = Url("letters.public_detail", letter_id="id")
 
 

@@ -21,7 +21,6 @@ from flask import url_for
 from marshmallow import RAISE, Schema, fields, validate
 
 from interact.core.errors import MAX_ID
-from interact.core.privacy import mask_name, mask_personal_data, mask_personal_html
 from interact.core.sanitize import clean_html
 
 #: Characters ``str.strip()`` removes (Unicode whitespace) and C0 controls: never at either end.
@@ -188,32 +187,11 @@ def page_payload(items: list[Any], args: dict[str, int], total: int | None) -> d
 # --- output fields ------------------------------------------------------------------------
 
 
-class Masked(fields.String):
-    """Citizen free text with phone, ID, card numbers and e-mail addresses masked."""
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        return mask_personal_data(value)
-
-
-class MaskedName(fields.String):
-    """A citizen's name as 张* (empty names become 匿名)."""
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        return mask_name(value)
-
-
 class SafeHtml(fields.String):
     """Staff rich text through the one sanitiser."""
 
     def _serialize(self, value, attr, obj, **kwargs):
         return clean_html(value)
-
-
-class MaskedHtml(fields.String):
-    """Staff rich text, sanitised, with personal data masked in its text."""
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        return str(mask_personal_html(value))
 
 
 class EnumValue(fields.String):

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from interact.api import bp
 from interact.api.schemas import (
@@ -24,7 +24,6 @@ from interact.api.schemas import (
     DepartmentRef,
     Dict,
     EnumValue,
-    Masked,
     PageArgs,
     Pattern,
     SafeHtml,
@@ -40,11 +39,12 @@ from interact.extensions import db, limiter, public_post_limit
 from interact.questionnaires import services as questionnaires
 from interact.questionnaires.models import QuestionKind, ResponseChannel
 from interact.surveys import services
-from interact.surveys.models import Adoption, CollectionKind
+from interact.surveys.models import Adoption, CollectionKind, CollectionPhase
 
-PHASES = ["upcoming", "open", "awaiting", "overdue", "done"]
 QUESTION_KEY = r"^[1-9][0-9]{0,9}$"
-_WINDOW = "征集时间外提交：尚未开始为 403，已经结束为 409。"
+#: The phases a published collection can be in (drafts and withdrawn ones are never listed).
+SHOWN_PHASES = (CollectionPhase.UPCOMING, CollectionPhase.OPEN, CollectionPhase.AWAITING, CollectionPhase.OVERDUE,
+                CollectionPhase.DONE)
 
 
 class CollectionSummary(Schema):
@@ -55,7 +55,7 @@ class CollectionSummary(Schema):
     kind = EnumValue(CollectionKind, required=True, metadata={"description": "opinions 征集意见；questionnaire 问卷；both 两者"})
     accepts_opinions = fields.Boolean(required=True)
     has_questionnaire = fields.Boolean(required=True)
-    phase = fields.String(required=True, metadata={"enum": PHASES,
+    phase = EnumValue(CollectionPhase, required=True, validate=validate.OneOf([p.value for p in SHOWN_PHASES]), metadata={
                                                    "description": "upcoming 即将开始；open 征集中；awaiting 待反馈；overdue 反馈逾期；done 已反馈"})
     phase_label = fields.String(required=True, metadata={"example": "征集中"})
     is_open = fields.Boolean(required=True)
@@ -115,7 +115,7 @@ class Questionnaire(Schema):
 class PublicOpinion(Schema):
     id = fields.Integer(required=True)
     author = fields.String(required=True, metadata={"description": "已隐去，如 张*"})
-    content = Masked(required=True)
+    content = fields.String(required=True, metadata={"description": "个人信息已隐去"})
     submitted_at = fields.AwareDateTime(required=True)
     adoption = EnumValue(Adoption, required=True, allow_none=True)
 
@@ -135,7 +135,7 @@ class AdoptionStatistics(Schema):
 
 class NotAdoptedReason(Schema):
     adoption = EnumValue(Adoption, required=True)
-    opinion = Masked(required=True)
+    opinion = fields.String(required=True, metadata={"description": "个人信息已隐去"})
     reason = fields.String(required=True)
 
 

@@ -3,6 +3,12 @@
 The answer is kept in the signed session as a salted hash with an expiry and is consumed by
 the first check, right or wrong, so an image cannot be replayed. Disabled with
 ``CAPTCHA_ENABLED = False`` (tests that do not test the captcha itself).
+
+Browser tests keep the captcha on and solve it as a person reads the image: an app built by
+the test harness with ``CAPTCHA_TEST_ANSWERS = True`` (passed to ``create_app``; refused from
+the environment, see :func:`interact.configure`) sends each image's answer in the response
+header :data:`TEST_ANSWER_HEADER`. Every image still gets a new random code that is
+consumed by the first check, so the rules a person meets stay the ones tested.
 """
 from __future__ import annotations
 
@@ -13,13 +19,15 @@ import secrets
 import time
 
 from captcha.image import ImageCaptcha
-from flask import current_app, session
+from flask import current_app, g, session
 
 # No 0/O, 1/I/L, 2/Z, 5/S: easy to read for elderly users.
 ALPHABET = "346789ACDEFGHJKMNPQRTUVWXY"
 LENGTH = 4
 TTL_SECONDS = 600
 SESSION_KEY = "_captcha"
+#: Response header with the answer, only on an app built with ``CAPTCHA_TEST_ANSWERS``.
+TEST_ANSWER_HEADER = "X-Test-Captcha-Answer"
 
 _generator = ImageCaptcha(width=160, height=60)
 
@@ -37,6 +45,8 @@ def new_challenge() -> bytes:
     """Create a code, remember its hash in the session and return the PNG image."""
     code = generate_code()
     session[SESSION_KEY] = {"h": _digest(code), "exp": int(time.time()) + TTL_SECONDS}
+    if current_app.config.get("CAPTCHA_TEST_ANSWERS"):
+        g.captcha_test_answer = code
     buffer = io.BytesIO()
     _generator.generate_image(code).save(buffer, format="PNG")
     return buffer.getvalue()

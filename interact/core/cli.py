@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import importlib
+import socket
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from interact.extensions import db
@@ -37,18 +38,26 @@ def seed_demo(force: bool) -> None:
         click.echo("Database already has data; demo not loaded (use --force to add it anyway).")
         return
     context: dict = {}
-    for name in DEMO_SEEDERS:
-        importlib.import_module(name).seed(context)
-        db.session.commit()
+    # Demo content notifies demo users and citizens at demo addresses: never queue e-mail
+    # for it, even when SMTP is configured (it would go out, back-dated, a minute later).
+    config = current_app.config
+    mail_server, config["MAIL_SERVER"] = config.get("MAIL_SERVER"), None
+    try:
+        for name in DEMO_SEEDERS:
+            importlib.import_module(name).seed(context)
+            db.session.commit()
+    finally:
+        config["MAIL_SERVER"] = mail_server
     click.echo("Demo data loaded.")
 
 
 @click.command("demo-logins")
-def demo_logins() -> None:
+@click.option("--port", default=5000, show_default=True, type=int, help="The port the demo is served on.")
+def demo_logins(port: int) -> None:
     """Print the demo log-ins."""
     from interact.core.demo import DEMO_LOGINS
 
-    click.echo("Demo log-ins (http://127.0.0.1:5000/login):")
+    click.echo(f"Demo log-ins (http://127.0.0.1:{port}/login):")
     for username, password, role in DEMO_LOGINS:
         click.echo(f"  {role:<28} {username:<16} {password}")
 
@@ -90,10 +99,36 @@ def serve_demo(host: str, port: int) -> None:
     from flask import current_app
     from werkzeug.serving import run_simple
 
+    from interact import NO_SECRET_KEY
     from interact.scheduler import start_background_scheduler
 
     app = current_app._get_current_object()
+    if not app.config.get("SECRET_KEY"):
+        raise click.ClickException(NO_SECRET_KEY)
+    problem = port_problem(host, port)
+    if problem:
+        raise click.ClickException(problem)
     start_background_scheduler(app)
     click.echo(f"Serving on http://{host}:{port}  (Ctrl+C to stop)")
     # app.run() refuses to start inside a ``flask`` command; run Werkzeug's server directly.
     run_simple(host, port, app, use_reloader=False, use_debugger=False, threaded=True)
+
+
+def port_problem(host: str, port: int) -> str | None:
+    """Why ``host:port`` cannot be served on (already in use, not allowed), or ``None``."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as error:
+        return f"Cannot serve on {host}: {error.strerror}."
+    family, _type, _proto, _name, address = infos[0]
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        # As Werkzeug's server does, so a port in TIME_WAIT is not reported as busy.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except PermissionError:
+            return f"Port {port} needs administrator rights; pick another one, e.g. `make run PORT=8080`."
+        except OSError:
+            return (f"Port {port} on {host} is already in use (another server, or AirPlay on macOS). "
+                    f"Stop it or pick another port, e.g. `make run PORT={port + 1}`.")
+    return None

@@ -253,13 +253,23 @@ def _record_failure(mail: OutboundEmail, error: BaseException, *, permanent: boo
     mail.last_error = f"{type(error).__name__}: {error}"[:2000]
     if permanent or mail.attempts >= MAX_ATTEMPTS:
         mail.status = EmailStatus.FAILED
-        log.error("Giving up on e-mail %s to %s: %s", mail.id, mail.to_address, mail.last_error)
+        log.error("Giving up on e-mail %s: %s", mail.id, _log_reason(error))
         return "failed"
     wait = BACKOFF_MINUTES[min(mail.attempts, len(BACKOFF_MINUTES)) - 1]
     mail.next_attempt_at = clock.now() + timedelta(minutes=wait)
-    log.warning("E-mail %s to %s failed (attempt %s), retry in %s min: %s",
-                mail.id, mail.to_address, mail.attempts, wait, mail.last_error)
+    log.warning("E-mail %s failed (attempt %s), retry in %s min: %s",
+                mail.id, mail.attempts, wait, _log_reason(error))
     return "retried"
+
+
+def _log_reason(error: BaseException) -> str:
+    """The error's kind and SMTP code for the log: never its text, which may name the
+    recipient (``SMTPRecipientsRefused`` carries the address). The full text stays on the
+    row, visible to the admin only."""
+    code = getattr(error, "smtp_code", None)
+    if code is None and isinstance(error, smtplib.SMTPRecipientsRefused) and error.recipients:
+        code = next(iter(error.recipients.values()))[0]
+    return f"{type(error).__name__}" + (f" (SMTP {code})" if code else "")
 
 
 def _permanent(error: BaseException) -> bool:
@@ -416,5 +426,6 @@ def header_counts(user) -> dict[str, int]:
 
 JOBS = [
     Job("notify.send_mail", send_mail_job, {"trigger": "interval", "minutes": 1},
-        "发送待发邮件（失败按间隔自动重试）"),
+        "发送待发邮件（失败按间隔自动重试）",
+        {"due": "待发送", "sent": "已发送", "retried": "将重试", "failed": "发送失败"}),
 ]

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, make_response, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, g, make_response, redirect, render_template, request, send_file, url_for
 from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
-from interact.core import captcha, uploads
+from interact.core import captcha, shared, uploads
 from interact.core.templating import LARGE_TEXT_COOKIE
 from interact.extensions import db
 
@@ -32,6 +33,9 @@ def captcha_image():
     response = make_response(captcha.new_challenge())
     response.headers["Content-Type"] = "image/png"
     response.headers["Cache-Control"] = "no-store"
+    test_answer = g.pop("captcha_test_answer", None)
+    if test_answer is not None:  # only on an app built by the browser tests
+        response.headers[captcha.TEST_ANSWER_HEADER] = test_answer
     return response
 
 
@@ -77,5 +81,25 @@ def public_file(key: str):
 
 @bp.get("/healthz")
 def health():
-    db.session.execute(text("SELECT 1"))
+    """Liveness: the process answers (touches nothing else, so a database outage does not
+    make a supervisor restart every worker)."""
     return {"status": "ok"}
+
+
+@bp.get("/readyz")
+def ready():
+    """Readiness: the database and, when configured, Redis answer (503 otherwise), for a
+    load balancer deciding whether to send traffic to this machine."""
+    checks = {}
+    try:
+        db.session.execute(text("SELECT 1"))
+        checks["database"] = "ok"
+    except SQLAlchemyError:
+        db.session.rollback()
+        checks["database"] = "unreachable"
+    redis_ok = shared.ping()
+    if redis_ok is not None:
+        checks["redis"] = "ok" if redis_ok else "unreachable"
+    ready = all(value == "ok" for value in checks.values())
+    body = {"status": "ok" if ready else "unavailable", "checks": checks}
+    return body, 200 if ready else 503, {"Cache-Control": "no-store"}

@@ -11,18 +11,16 @@ from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from interact.core import clock
+from interact.core.enums import LabeledEnum
 from interact.db import TimestampMixin, _utcnow, str_enum
 from interact.departments.models import Department
 from interact.extensions import db
 
 
-class FaqStatus(enum.Enum):
-    DRAFT = "draft"
-    PUBLISHED = "published"
-    WITHDRAWN = "withdrawn"
-
-
-STATUS_LABELS = {FaqStatus.DRAFT: "草稿", FaqStatus.PUBLISHED: "已发布", FaqStatus.WITHDRAWN: "已撤下"}
+class FaqStatus(LabeledEnum):
+    DRAFT = "draft", "草稿"
+    PUBLISHED = "published", "已发布"
+    WITHDRAWN = "withdrawn", "已撤下"
 
 
 class FaqCategory(TimestampMixin, db.Model):
@@ -100,7 +98,7 @@ class FaqEntry(TimestampMixin, db.Model):
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
+        return self.status.label
 
     @property
     def keyword_list(self) -> list[str]:

@@ -28,7 +28,7 @@ from sqlalchemy.orm import selectinload
 from interact.core import audit, clock
 from interact.core.errors import Conflict, InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from interact.core.permissions import has_role
-from interact.core.privacy import mask_personal_data
+from interact.core.privacy import mask_text
 from interact.core.sanitize import clean_html, text_to_html
 from interact.core.textnorm import match_text, normalize
 from interact.departments.models import Department
@@ -44,6 +44,16 @@ from interact.faq.models import (
     FaqStatus,
     SynonymGroup,
 )
+
+audit.register_actions({
+    "faq.created": "新建常见问题", "faq.updated": "修改常见问题", "faq.published": "发布常见问题",
+    "faq.withdrawn": "撤下常见问题", "faq.merged": "合并常见问题", "faq.merged_away": "常见问题被合并",
+    "faq.phrasing_added": "添加相似问法", "faq.imported": "导入常见问题", "faq.import_checked": "检查导入文件",
+    "faq.import_started": "开始导入", "faq.category_created": "新建分类", "faq.category_updated": "修改分类", "faq.category_deleted": "删除分类",
+    "faq.synonyms_created": "新建同义词组", "faq.synonyms_updated": "修改同义词组", "faq.synonyms_deleted": "删除同义词组",
+    "faq.questions_dismissed": "忽略未命中问题",
+}, targets={"faq_entry": "常见问题", "faq_category": "常见问题分类", "faq_import": "常见问题导入",
+            "faq_synonym_group": "同义词组", "faq_ask_log": "未命中问题"})
 
 CURATOR_ROLES = ("curator", "office", "admin")
 MAX_QUESTION = 200
@@ -534,13 +544,15 @@ def add_phrasings(entry: FaqEntry, texts: Iterable[str], *, actor) -> int:
 
 
 def create_draft_entry(
-    *, question: str, answer_html: str, department_id: int | None, source_letter_id: int | None, actor
+    *, question: str, answer_html: str, department_id: int | None, source_letter_id: int | None, actor,
+    note: str = "",
 ) -> FaqEntry:
     """Answered letter → draft FAQ entry in one step (常见问题汇编).
 
     Open to curators, office/admin and the handler of ``department_id``. Calling it again
     for the same letter returns the existing draft or entry instead of a second one.
-    Plain-text answers (no tags) are turned into paragraphs.
+    Plain-text answers (no tags) are turned into paragraphs. ``note`` is added to the
+    entry's history (e.g. what personal data was hidden on the way).
 
     :raises PermissionDenied: outside the actor's role or department.
     :raises InvalidInput: empty question or answer.
@@ -571,7 +583,8 @@ def create_draft_entry(
     _apply(entry, values)
     db.session.add(entry)
     db.session.flush()
-    _record(entry, "created", actor, None, f"由来信 #{source_letter_id} 生成" if source_letter_id else "")
+    origin = f"由来信 #{source_letter_id} 生成" if source_letter_id else ""
+    _record(entry, "created", actor, None, "；".join(part for part in (origin, note) if part))
     return entry
 
 
@@ -835,7 +848,7 @@ def ask(question: str | None, *, source: str = "web", log: bool = True) -> Answe
             (entries[m.id], m.score) for m in candidates if m.id in entries and (m.score >= floor or m.topical)
         ][:4]
     if log:
-        masked = mask_personal_data(normalize(question))[:200]
+        masked = mask_text(normalize(question))[:200]
         db.session.add(
             AskLog(
                 text=masked,
@@ -968,7 +981,7 @@ def mark_questions_handled(texts: Iterable[str]) -> int:
     keys = list({t[:200] for t in texts if t})
     if not keys:
         return 0
-    masked = list({mask_personal_data(normalize(t))[:200] for t in keys} | set(keys))
+    masked = list({mask_text(normalize(t))[:200] for t in keys} | set(keys))
     result = db.session.execute(
         sa.update(AskLog).where(AskLog.text.in_(masked), AskLog.handled_at.is_(None)).values(handled_at=clock.now())
     )

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import attributes, joinedload, selectinload
 from werkzeug.datastructures import FileStorage
 
-from interact.core import audit, clock, sensitive
+from interact.core import audit, clock, periods, sensitive
 from interact.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from interact.core.permissions import ensure_department_scope, has_role
 from interact.core.sanitize import clean_html
@@ -37,6 +37,17 @@ from interact.interviews.models import (
     SpeakerKind,
     TranscriptEntry,
 )
+
+audit.register_actions({
+    "interview.created": "创建访谈", "interview.updated": "修改访谈", "interview.archive_updated": "编辑访谈回顾",
+    "interview.guest_added": "添加嘉宾", "interview.guest_removed": "删除嘉宾", "interview.image_added": "添加图片",
+    "interview.image_removed": "删除图片", "interview_entry.posted": "发布实录", "interview_entry.corrected": "更正实录",
+    "interview_entry.retracted": "撤回实录", "interview_entry.pinned": "置顶实录", "interview_entry.unpinned": "取消置顶实录",
+    "interview_question.submitted": "网友提问", "interview_question.approved": "问题审核通过",
+    "interview_question.rejected": "问题未通过", "interview_question.merged": "合并问题",
+    "interview_question.answered_after": "会后答复",
+} | {f"interview.{status.value}": f"访谈状态：{status.label}" for status in InterviewStatus},
+    targets={"interview": "在线访谈", "interview_entry": "访谈实录", "interview_question": "网友提问"})
 
 S = InterviewStatus
 STAFF_ROLES = ("handler", "office", "admin")
@@ -752,14 +763,10 @@ def staff_interviews_stmt(actor, status: InterviewStatus | None = None):
 
 # --------------------------------------------------------------------------- figures
 
-def _local_range(start: date, end_inclusive: date) -> tuple[datetime, datetime]:
-    return clock.local_datetime(start), clock.local_datetime(end_inclusive + timedelta(days=1))
-
-
 def interviews_count(year: int) -> int:
     """Interviews held or scheduled in ``year`` (Beijing time) with a published
     announcement (announced, live, ended or archived): the yearly target is six."""
-    low, high = _local_range(date(year, 1, 1), date(year, 12, 31))
+    low, high = periods.year_range(year)
     return int(db.session.scalar(
         sa.select(sa.func.count(Interview.id)).where(
             Interview.status.in_(PUBLIC_STATUSES),
@@ -787,7 +794,7 @@ def unannounced_upcoming(days: int = 3) -> list[Interview]:
 def department_interviews(start: date, end: date) -> dict[int, int]:
     """Announced-or-later interviews per department scheduled between ``start`` and
     ``end`` (Beijing dates, inclusive)."""
-    low, high = _local_range(start, end)
+    low, high = periods.local_range(start, end)
     rows = db.session.execute(
         sa.select(Interview.department_id, sa.func.count(Interview.id))
         .where(

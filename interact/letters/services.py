@@ -26,7 +26,7 @@ from werkzeug.datastructures import FileStorage
 
 from interact.accounts.models import Role
 from interact.accounts.services import handlers_of, users_with_role
-from interact.core import audit, clock, notify, sensitive, uploads
+from interact.core import audit, clock, notify, periods, privacy, sensitive, uploads
 from interact.core.errors import Conflict, InvalidInput, InvalidTransition, NotFound
 from interact.core.permissions import ensure_department_scope, ensure_role
 from interact.core.privacy import normalize_mobile
@@ -447,21 +447,48 @@ def rate_letter(letter: Letter, rating: LetterRating, comment: str = "") -> None
         _notify_office(letter, "letter.unsatisfied", f"来信人对答复不满意：{letter.number}", "unsatisfied")
 
 
-def to_faq(letter: Letter, *, actor, question: str | None = None):
-    """Turn an answered letter into a draft FAQ entry (常见问题) in one step."""
+@dataclass
+class FaqDraft:
+    """The draft made from a letter and the personal data hidden in it on the way."""
+
+    entry: Any
+    masked: list[privacy.Finding]
+
+    @property
+    def masked_summary(self) -> str:
+        """``电话 1 处、身份证号 1 处`` ('' when nothing needed hiding)."""
+        return privacy.summarize(self.masked)
+
+
+def to_faq(letter: Letter, *, actor, question: str | None = None) -> FaqDraft:
+    """Turn an answered letter into a draft FAQ entry (常见问题) in one step.
+
+    The question and answer go through the publication masking (core.privacy) with the
+    letter's name, so the entry never carries the writer's personal data; what was hidden
+    is noted in the entry's history and the letter's events for the curator.
+    """
     ensure_department_scope(actor, letter.department_id)
     if not letter.answer_html or letter.status not in (LetterStatus.ANSWERED, LetterStatus.CLOSED):
         raise InvalidTransition("只有已答复的来信才能转为常见问题。")
+    names = (letter.name,)
+    masked_question, found_in_question = privacy.scan_text((question or letter.title).strip(), names)
+    masked_answer, found_in_answer = privacy.scan_html(letter.answer_html, names)
+    masked = found_in_question + found_in_answer
+    summary = privacy.summarize(masked)
+    note = f"转入时已隐去个人信息：{summary}" if summary else ""
     entry = faq_services.create_draft_entry(
-        question=(question or letter.title).strip()[:200],
-        answer_html=letter.answer_html,
+        question=masked_question[:200],
+        answer_html=masked_answer,
         department_id=letter.department_id,
         source_letter_id=letter.id,
         actor=actor,
+        note=note,
     )
-    workflow.record_event(letter, "to_faq", actor, who="office", note="已转为常见问题草稿",
-                          data={"faq_entry_id": getattr(entry, "id", None)})
-    return entry
+    workflow.record_event(letter, "to_faq", actor, who="office",
+                          note="已转为常见问题草稿" + (f"（{note}）" if note else ""),
+                          data={"faq_entry_id": getattr(entry, "id", None),
+                                "masked": sorted({f.kind for f in masked})})
+    return FaqDraft(entry, masked)
 
 
 # --- staff lists ------------------------------------------------------------------------
@@ -626,19 +653,6 @@ class PublicQuery:
     month: str = ""
 
 
-def month_range(month: str) -> tuple[datetime, datetime] | None:
-    """UTC bounds of a Beijing calendar month ``YYYY-MM``, or ``None`` if malformed."""
-    match = re.fullmatch(r"(\d{4})-(\d{2})", month or "")
-    if not match:
-        return None
-    year, mon = int(match.group(1)), int(match.group(2))
-    if not (2000 <= year <= 2100 and 1 <= mon <= 12):
-        return None
-    start = date(year, mon, 1)
-    end = date(year + (mon == 12), mon % 12 + 1, 1)
-    return clock.local_datetime(start), clock.local_datetime(end)
-
-
 def public_letters(query: PublicQuery, *, page: int = 1, per_page: int = 20):
     """Published letters (来信选登): full-text search over the index plus filters."""
     stmt = sa.select(Letter).where(Letter.published.is_(True))
@@ -651,8 +665,9 @@ def public_letters(query: PublicQuery, *, page: int = 1, per_page: int = 20):
         stmt = stmt.where(Letter.kind == query.kind)
     if query.channel is not None:
         stmt = stmt.where(Letter.channel == query.channel)
-    bounds = month_range(query.month)
-    if bounds is not None:
+    month = periods.valid_month(query.month)
+    if month is not None:
+        bounds = periods.month_bounds(month)
         stmt = stmt.where(Letter.submitted_at >= bounds[0], Letter.submitted_at < bounds[1])
     if match is not None:
         stmt = stmt.order_by(match.c.score, Letter.published_at.desc())
@@ -678,25 +693,10 @@ def latest_published(limit: int = 6) -> list[Letter]:
 # --- figures for the office dashboard and statistics ------------------------------------
 
 
-def three_months_before(moment: datetime) -> datetime:
-    """The same Beijing wall-clock time three calendar months earlier (clamped day)."""
-    local = clock.to_local(moment)
-    month = local.month - 3
-    year = local.year
-    if month < 1:
-        month += 12
-        year -= 1
-    for day in range(local.day, 0, -1):
-        try:
-            return local.replace(year=year, month=month, day=day).astimezone(moment.tzinfo)
-        except ValueError:
-            continue
-    raise ValueError("unreachable")
-
-
 def veto_condition():
-    """Unanswered for three months (a veto item in portal inspections)."""
-    return sa.and_(Letter.status.in_(UNANSWERED_STATUSES), Letter.submitted_at <= three_months_before(clock.now()))
+    """Unanswered for :data:`~interact.core.periods.VETO_MONTHS` months (a veto item in
+    portal inspections)."""
+    return sa.and_(Letter.status.in_(UNANSWERED_STATUSES), Letter.submitted_at <= periods.veto_cutoff())
 
 
 def veto_letters() -> list[Letter]:
@@ -704,13 +704,12 @@ def veto_letters() -> list[Letter]:
     return list(db.session.scalars(sa.select(Letter).where(veto_condition()).order_by(Letter.submitted_at)))
 
 
-def overdue_counts_by_department() -> dict[int, int]:
-    """``{department_id: overdue letters}`` for letters held by a department (letters
-    still with the office have no department and are not counted here)."""
+def overdue_counts_by_department() -> dict[int | None, int]:
+    """``{department_id: overdue letters}`` by who holds each overdue letter — ``None`` for
+    letters still with the office (not accepted or routed yet, or returned), which are
+    overdue like any other (the same :attr:`Letter.overdue` rule as the statistics)."""
     rows = db.session.execute(
-        sa.select(Letter.department_id, sa.func.count(Letter.id))
-        .where(Letter.overdue, Letter.department_id.is_not(None))
-        .group_by(Letter.department_id)
+        sa.select(Letter.department_id, sa.func.count(Letter.id)).where(Letter.overdue).group_by(Letter.department_id)
     ).all()
     return {department_id: count for department_id, count in rows}
 
@@ -723,26 +722,11 @@ def last_reply_at(channel: str = "consultation") -> datetime | None:
     )
 
 
-def department_performance(start: date, end: date) -> dict[int, dict]:
-    """Per department, for letters submitted between ``start`` and ``end`` (inclusive,
-    Beijing dates), from the same figures as the public statistics (``stats``): received,
-    answered (approved answers), on_time, overdue (approved late, or still past the
-    deadline), avg_workdays, satisfaction_rate (满意+基本满意 over rated; None if none)."""
-    rows = stats.department_rows(clock.local_datetime(start), clock.local_datetime(end + timedelta(days=1)))
-    result: dict[int, dict] = {}
-    for row in rows:
-        if row.department_id is None:
-            continue
-        avg = row.avg_workdays
-        result[row.department_id] = {
-            "received": row.received,
-            "answered": row.answered,
-            "on_time": row.on_time,
-            "overdue": row.overdue + (row.answered - row.on_time),
-            "avg_workdays": round(avg, 1) if avg is not None else None,
-            "satisfaction_rate": round(row.satisfaction_rate, 3) if row.satisfaction_rate is not None else None,
-        }
-    return result
+def department_performance(start: date, end: date) -> dict[int, stats.StatsRow]:
+    """Per department, the statistics row (counts) of the letters submitted between
+    ``start`` and ``end`` (inclusive, Beijing dates) — the same rows as the public
+    statistics, so the figures agree everywhere."""
+    return stats.department_counts(*periods.local_range(start, end))
 
 
 # --- reply limits (admin) ---------------------------------------------------------------

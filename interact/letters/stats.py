@@ -20,23 +20,31 @@ routed yet (or rejected) are in the office's row 未转办.
 """
 from __future__ import annotations
 
-import re
 import time
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
-from typing import Any, Callable, TypeVar
+from datetime import datetime
+from typing import Any, Callable, Iterable, TypeVar
 
 import sqlalchemy as sa
 from flask import current_app
 from interact.core import clock
-from interact.core.errors import InvalidInput
+from interact.core.periods import (  # noqa: F401 (the month helpers callers use as stats.*)
+    current_month,
+    month_bounds,
+    month_label,
+    months_ending,
+    parse_month,
+    previous_month,
+    shift_month,
+)
+from interact.core.enums import LabeledEnum
 from interact.core.spreadsheets import Sheet, csv_bytes, xlsx_bytes
 from interact.departments.models import Department
 from interact.extensions import db
 from interact.letters.models import (
-    CHANNEL_LABELS,
-    KIND_LABELS,
     Letter,
+    LetterChannel,
+    LetterKind,
     LetterRating,
     LetterStatus,
 )
@@ -51,77 +59,49 @@ TREND_MONTHS = 12
 DEFAULT_CACHE_SECONDS = 300
 _CACHE_MAX_ENTRIES = 512
 T = TypeVar("T")
-_MONTH = re.compile(r"(\d{4})-(\d{2})")
-
-
-# --- months -----------------------------------------------------------------------------
-
-
-def parse_month(value: str | None, *, default: str | None = None) -> str:
-    """A validated ``YYYY-MM`` (Beijing calendar month); ``default`` (or the current
-    month) when ``value`` is empty.
-
-    :raises InvalidInput: malformed or outside 2000–2100.
-    """
-    value = (value or "").strip()
-    if not value:
-        return default or current_month()
-    match = _MONTH.fullmatch(value)
-    if not match or not (2000 <= int(match.group(1)) <= 2100 and 1 <= int(match.group(2)) <= 12):
-        raise InvalidInput("月份格式应为 YYYY-MM，例如 2026-01。", fields={"month": "格式应为 YYYY-MM"})
-    return value
-
-
-def current_month() -> str:
-    return clock.today().strftime("%Y-%m")
-
-
-def shift_month(month: str, delta: int) -> str:
-    year, mon = int(month[:4]), int(month[5:7])
-    index = year * 12 + (mon - 1) + delta
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
-
-
-def previous_month(month: str | None = None) -> str:
-    return shift_month(month or current_month(), -1)
-
-
-def month_bounds(month: str) -> tuple[datetime, datetime]:
-    """UTC ``[start, end)`` of a Beijing calendar month."""
-    month = parse_month(month)
-    year, mon = int(month[:4]), int(month[5:7])
-    start = date(year, mon, 1)
-    nxt = shift_month(month, 1)
-    return clock.local_datetime(start), clock.local_datetime(date(int(nxt[:4]), int(nxt[5:7]), 1))
-
-
-def month_label(month: str) -> str:
-    return f"{int(month[:4])}年{int(month[5:7])}月"
-
-
-def months_ending(month: str, count: int = TREND_MONTHS) -> list[str]:
-    """``count`` months up to and including ``month``, oldest first."""
-    return [shift_month(month, -i) for i in range(count - 1, -1, -1)]
 
 
 # --- rows -------------------------------------------------------------------------------
 
 
+#: The counts of a :class:`StatsRow`, in the order the aggregation returns them.
+COUNTS = ("received", "rejected", "answered", "on_time", "overdue", "workdays_total", "rated", "satisfied")
+
+
 @dataclass
 class StatsRow:
-    """One line of the statistics (a department, a month, a kind, or the total)."""
+    """One line of the statistics (a department, a month, a kind, or the total).
 
-    key: str
-    label: str
+    This is the one statistics row every page and export reports from: it holds **counts**
+    only (they add up for any grouping — months into a quarter, departments into a total);
+    every rate is a property computed from the counts where it is shown, never averaged
+    again. Sum rows with ``a + b`` or :meth:`sum`.
+    """
+
+    key: str = "total"
+    label: str = "合计"
+    #: Letters submitted in the period.
     received: int = 0
+    #: Of those, not accepted (不予受理).
     rejected: int = 0
+    #: Answered and approved by the office (办结).
     answered: int = 0
+    #: Answered letters whose answer met the deadline.
     on_time: int = 0
+    #: Still open and past the deadline now (逾期未办).
     overdue: int = 0
+    #: Sum of the answered letters' working days (for the average).
     workdays_total: int = 0
+    #: Letters the citizen rated.
     rated: int = 0
+    #: Rated 满意 or 基本满意.
     satisfied: int = 0
     department_id: int | None = None
+
+    @property
+    def answered_late(self) -> int:
+        """Answered after the deadline (逾期答复)."""
+        return self.answered - self.on_time
 
     @property
     def on_time_rate(self) -> float | None:
@@ -136,9 +116,27 @@ class StatsRow:
         return self.satisfied / self.rated if self.rated else None
 
     def add(self, other: "StatsRow") -> None:
-        for name in ("received", "rejected", "answered", "on_time", "overdue", "workdays_total", "rated",
-                     "satisfied"):
+        """Add ``other``'s counts to this row (in place)."""
+        for name in COUNTS:
             setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def __add__(self, other: "StatsRow") -> "StatsRow":
+        """A 合计 row with the counts of both."""
+        return StatsRow.sum((self, other))
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """The counts alone (what two rows for the same letters must agree on)."""
+        return {name: getattr(self, name) for name in COUNTS}
+
+    @classmethod
+    def sum(cls, rows: Iterable["StatsRow"], *, key: str = "total", label: str = "合计",
+            department_id: int | None = None) -> "StatsRow":
+        """One row with the summed counts of ``rows`` (an empty row for none)."""
+        total = cls(key=key, label=label, department_id=department_id)
+        for row in rows:
+            total.add(row)
+        return total
 
     def as_dict(self) -> dict[str, Any]:
         data = {k: v for k, v in asdict(self).items() if k != "workdays_total"}
@@ -201,10 +199,8 @@ def _aggregates(source) -> list:
 
 
 def _row(key: str, label: str, values, department_id: int | None = None) -> StatsRow:
-    received, rejected, answered, on_time, overdue, workdays_total, rated, satisfied = (int(v or 0) for v in values)
-    return StatsRow(key=key, label=label, received=received, rejected=rejected, answered=answered,
-                    on_time=on_time, overdue=overdue, workdays_total=workdays_total, rated=rated,
-                    satisfied=satisfied, department_id=department_id)
+    counts = dict(zip(COUNTS, (int(v or 0) for v in values), strict=True))
+    return StatsRow(key=key, label=label, department_id=department_id, **counts)
 
 
 def _grouped(group_expr, start: datetime, end: datetime, *, where=()) -> list[tuple]:
@@ -257,24 +253,27 @@ def month_rows(months: list[str], *, department_id: int | None = None) -> list[S
             .where(Letter.submitted_at >= start, Letter.submitted_at < end, *where)
         )
     found = {row[0]: row[1:] for row in db.session.execute(sa.union_all(*parts))}
-    return [_row(m, month_label(m), found.get(m, (0,) * 8)) for m in months]
+    return [_row(m, month_label(m), found.get(m, (0,) * len(COUNTS))) for m in months]
 
 
-def breakdown(column, labels: dict, start: datetime, end: datetime) -> list[StatsRow]:
+def breakdown(column, members: type[LabeledEnum], start: datetime, end: datetime) -> list[StatsRow]:
     """Rows by ``Letter.kind`` or ``Letter.channel`` (every label, zero rows included)."""
     found = {values[0]: values[1:] for values in _grouped(column, start, end)}
     rows = []
-    for member, label in labels.items():
-        values = found.get(member, found.get(member.value, (0,) * 8))
-        rows.append(_row(member.value, label, values))
+    for member in members:
+        values = found.get(member, found.get(member.value, (0,) * len(COUNTS)))
+        rows.append(_row(member.value, member.label, values))
     return rows
 
 
 def total_of(rows: list[StatsRow], label: str = "合计") -> StatsRow:
-    total = StatsRow(key="total", label=label)
-    for row in rows:
-        total.add(row)
-    return total
+    return StatsRow.sum(rows, label=label)
+
+
+def department_counts(start: datetime, end: datetime) -> dict[int, StatsRow]:
+    """``{department_id: row}`` for letters submitted in ``[start, end)`` that a department
+    holds (the 未转办 row is left out)."""
+    return {row.department_id: row for row in department_rows(start, end) if row.department_id is not None}
 
 
 def monthly_report(month: str | None = None, *, department_id: int | None = None,
@@ -320,11 +319,11 @@ def cached_monthly_report(month: str | None = None, *, department_id: int | None
 
 
 def kind_rows(month: str) -> list[StatsRow]:
-    return breakdown(Letter.kind, KIND_LABELS, *month_bounds(month))
+    return breakdown(Letter.kind, LetterKind, *month_bounds(month))
 
 
 def channel_rows(month: str) -> list[StatsRow]:
-    return breakdown(Letter.channel, CHANNEL_LABELS, *month_bounds(month))
+    return breakdown(Letter.channel, LetterChannel, *month_bounds(month))
 
 
 # --- exports ----------------------------------------------------------------------------

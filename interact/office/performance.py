@@ -2,105 +2,52 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
 from typing import Any
 
-from interact.core import clock
-from interact.core.errors import InvalidInput
+from interact.core import periods
 from interact.core.spreadsheets import Sheet, csv_bytes, xlsx_bytes
 from interact.extensions import db
+from interact.letters import stats
+from interact.letters.stats import StatsRow
 from interact.office.services import feature
 
-PERIOD_KINDS = {"month": "月度", "quarter": "季度", "year": "年度", "custom": "自定义"}
-#: The longest custom period accepted (days), to keep the query bounded.
-MAX_CUSTOM_DAYS = 3 * 366
-
-
-@dataclass(frozen=True)
-class Period:
-    kind: str
-    start: date
-    end: date  # inclusive
-    label: str
-
-    def query_args(self) -> dict[str, Any]:
-        """URL arguments that select this period again (for links and exports)."""
-        args: dict[str, Any] = {"period": self.kind, "year": self.start.year}
-        if self.kind == "month":
-            args["month"] = self.start.month
-        elif self.kind == "quarter":
-            args["quarter"] = (self.start.month - 1) // 3 + 1
-        elif self.kind == "custom":
-            args = {"period": "custom", "start": self.start.isoformat(), "end": self.end.isoformat()}
-        return args
-
-
-def _parse_date(text: str | None, label: str) -> date:
-    try:
-        return date.fromisoformat((text or "").strip())
-    except ValueError:
-        raise InvalidInput(f"{label}格式不正确，应为 YYYY-MM-DD。") from None
-
-
-def make_period(kind: str | None = None, *, year: int | None = None, month: int | None = None,
-                quarter: int | None = None, start: str | None = None, end: str | None = None) -> Period:
-    """Resolve the period selector of the performance page (defaults: this month).
-
-    :raises InvalidInput: unknown kind, numbers out of range, or a bad custom range.
-    """
-    today = clock.today()
-    kind = kind or "month"
-    if kind not in PERIOD_KINDS:
-        raise InvalidInput("统计周期不正确。")
-    year = year or today.year
-    if not 2000 <= year <= 2100:
-        raise InvalidInput("年份超出范围。")
-    if kind == "month":
-        month = month or today.month
-        if not 1 <= month <= 12:
-            raise InvalidInput("月份应在 1 到 12 之间。")
-        first = date(year, month, 1)
-        last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-        return Period(kind, first, last, f"{year}年{month}月")
-    if kind == "quarter":
-        quarter = quarter or (today.month - 1) // 3 + 1
-        if not 1 <= quarter <= 4:
-            raise InvalidInput("季度应在 1 到 4 之间。")
-        first = date(year, 3 * quarter - 2, 1)
-        following = date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)
-        return Period(kind, first, following - timedelta(days=1), f"{year}年第{quarter}季度")
-    if kind == "year":
-        return Period(kind, date(year, 1, 1), date(year, 12, 31), f"{year}年")
-    first, last = _parse_date(start, "开始日期"), _parse_date(end, "结束日期")
-    if last < first:
-        raise InvalidInput("结束日期不能早于开始日期。")
-    if (last - first).days > MAX_CUSTOM_DAYS:
-        raise InvalidInput("自定义周期不能超过三年。")
-    return Period(kind, first, last, f"{first:%Y-%m-%d} 至 {last:%Y-%m-%d}")
+# The period selector is core's (month, quarter, year, custom), shared by every report.
+Period = periods.Period
+PERIOD_KINDS = periods.PERIOD_KINDS
+make_period = periods.make_period
 
 
 @dataclass
 class Row:
+    """One department's counts for the period (the total row sums them).
+
+    ``letters`` is the statistics row of :mod:`interact.letters.stats` (counts; its rates
+    are computed from the counts), so this page shows the same figures as the public
+    statistics for the same letters."""
+
     department_id: int | None
     name: str
-    received: int = 0
-    answered: int = 0
-    on_time: int = 0
-    overdue: int = 0
-    avg_workdays: float | None = None
-    satisfaction_rate: float | None = None
+    letters: StatsRow = field(default_factory=StatsRow)
     collections_run: int = 0
     feedback_published: int = 0
     feedback_on_time: int = 0
     interviews: int = 0
 
     @property
-    def on_time_rate(self) -> float | None:
-        return self.on_time / self.answered if self.answered else None
-
-    @property
     def feedback_on_time_rate(self) -> float | None:
         return self.feedback_on_time / self.feedback_published if self.feedback_published else None
+
+
+#: The counts of a :class:`Row` besides its letters row (summed for the total).
+_OTHER_COUNTS = ("collections_run", "feedback_published", "feedback_on_time", "interviews")
+
+
+def total_row(rows: list[Row]) -> Row:
+    """The 合计 row: every count summed (rates follow from the summed counts)."""
+    total = Row(None, "合计", StatsRow.sum(row.letters for row in rows))
+    for name in _OTHER_COUNTS:
+        setattr(total, name, sum(getattr(row, name) for row in rows))
+    return total
 
 
 @dataclass
@@ -112,25 +59,8 @@ class Report:
     missing: list[str] = field(default_factory=list)
 
 
-def _number(value: Any) -> int:
-    try:
-        return int(value or 0)
-    except (TypeError, ValueError):
-        return 0
-
-
-def _ratio(value: Any) -> float | None:
-    if value is None:
-        return None
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        return None
-    return value / 100 if value > 1 else value
-
-
 def department_report(period: Period, *, department_id: int | None = None) -> Report:
-    """Combine the modules' per-department figures for ``period``.
+    """Combine the modules' per-department counts for ``period``.
 
     :param department_id: restrict to one department (a handler's own report).
     """
@@ -158,41 +88,21 @@ def department_report(period: Period, *, department_id: int | None = None) -> Re
             continue
         if not department.active and department.id not in active_ids:
             continue
-        figures = letters.get(department.id) or {}
         survey = collections.get(department.id) or {}
-        row = Row(
+        rows.append(Row(
             department.id, department.name,
-            received=_number(figures.get("received")), answered=_number(figures.get("answered")),
-            on_time=_number(figures.get("on_time")), overdue=_number(figures.get("overdue")),
-            avg_workdays=float(figures["avg_workdays"]) if figures.get("avg_workdays") is not None else None,
-            satisfaction_rate=_ratio(figures.get("satisfaction_rate")),
-            collections_run=_number(survey.get("run")), feedback_published=_number(survey.get("feedback_published")),
-            feedback_on_time=_number(survey.get("feedback_on_time")),
-            interviews=_number(interviews.get(department.id)),
-        )
-        rows.append(row)
-
-    total = Row(None, "合计")
-    weighted_days = weighted_satisfaction = 0.0
-    days_weight = satisfaction_weight = 0
-    for row in rows:
-        for name in ("received", "answered", "on_time", "overdue", "collections_run", "feedback_published",
-                     "feedback_on_time", "interviews"):
-            setattr(total, name, getattr(total, name) + getattr(row, name))
-        if row.avg_workdays is not None and row.answered:
-            weighted_days += row.avg_workdays * row.answered
-            days_weight += row.answered
-        if row.satisfaction_rate is not None and row.answered:
-            weighted_satisfaction += row.satisfaction_rate * row.answered
-            satisfaction_weight += row.answered
-    total.avg_workdays = weighted_days / days_weight if days_weight else None
-    total.satisfaction_rate = weighted_satisfaction / satisfaction_weight if satisfaction_weight else None
-    return Report(period, rows, total, missing)
+            letters=letters.get(department.id) or StatsRow(key=str(department.id), label=department.name,
+                                                           department_id=department.id),
+            collections_run=int(survey.get("run", 0)), feedback_published=int(survey.get("feedback_published", 0)),
+            feedback_on_time=int(survey.get("feedback_on_time", 0)),
+            interviews=int(interviews.get(department.id, 0)),
+        ))
+    return Report(period, rows, total_row(rows), missing)
 
 
 # --- chart -----------------------------------------------------------------------------------
 
-SERIES = (("received", "收到来信", "#8a9199"), ("answered", "已答复", "#1f5fa8"), ("overdue", "超期", "#b3261e"))
+SERIES = (("received", "收到来信", "#8a9199"), ("answered", "已答复", "#1f5fa8"), ("overdue", "逾期未办", "#b3261e"))
 
 
 @dataclass
@@ -222,19 +132,19 @@ class Chart:
 def letters_chart(rows: list[Row], *, width: int = 720) -> Chart:
     """Grouped horizontal bars per department (received, answered, overdue), as geometry for
     an inline SVG drawn with presentation attributes only."""
-    shown = [row for row in rows if row.received or row.answered or row.overdue] or rows[:0]
+    shown = [row for row in rows if row.letters.received or row.letters.answered or row.letters.overdue]
     label_width, right, bar_h, gap, top = 170, 40, 10, 14, 34
     group_h = bar_h * len(SERIES) + gap
     height = top + max(len(shown), 1) * group_h + 28
     plot_w = width - label_width - right
-    maximum = max([getattr(row, key) for row in shown for key, _, _ in SERIES] + [1])
+    maximum = max([getattr(row.letters, key) for row in shown for key, _, _ in SERIES] + [1])
     scale = plot_w / maximum
     bars, labels = [], []
     for i, row in enumerate(shown):
         y0 = top + i * group_h
         labels.append((y0 + bar_h * len(SERIES) / 2, row.name))
         for j, (key, series_label, colour) in enumerate(SERIES):
-            value = getattr(row, key)
+            value = getattr(row.letters, key)
             bars.append(Bar(label_width, y0 + j * bar_h, round(value * scale, 1), bar_h - 1, colour, value,
                             f"{row.name} {series_label} {value}"))
     step = max(1, -(-maximum // 5))
@@ -245,23 +155,17 @@ def letters_chart(rows: list[Row], *, width: int = 720) -> Chart:
 
 # --- exports ---------------------------------------------------------------------------------
 
-HEADERS = ["部门", "收到来信", "已答复", "按期答复", "超期", "按期答复率", "平均办理工作日", "满意率",
-           "开展征集", "公布反馈", "按期反馈", "开展访谈"]
-
-
-def _percent(value: float | None) -> str:
-    return "" if value is None else f"{value * 100:.1f}%"
+#: The letters' columns are those of the public statistics export (same figures, same format).
+HEADERS = ["部门", *stats.EXPORT_HEADER[1:], "开展征集", "公布反馈", "按期反馈", "开展访谈"]
 
 
 def table(report: Report) -> list[list[Any]]:
     """Rows of the export (header first, total last)."""
     lines: list[list[Any]] = [HEADERS]
     for row in [*report.rows, report.total]:
-        lines.append([
-            row.name, row.received, row.answered, row.on_time, row.overdue, _percent(row.on_time_rate),
-            "" if row.avg_workdays is None else round(row.avg_workdays, 1), _percent(row.satisfaction_rate),
-            row.collections_run, row.feedback_published, row.feedback_on_time, row.interviews,
-        ])
+        letters = stats.export_rows([row.letters])[0][1:]
+        lines.append([row.name, *letters, row.collections_run, row.feedback_published, row.feedback_on_time,
+                      row.interviews])
     return lines
 
 

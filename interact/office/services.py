@@ -1,17 +1,20 @@
 """Office services: working-day calendar, the compliance dashboard and department performance."""
 from __future__ import annotations
 
-import calendar
 import importlib
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from interact.core import audit, clock, workdays
+from interact.core import audit, clock, periods, workdays
 from interact.core.errors import Conflict, InvalidInput, NotFound
 from interact.core.models import AuditEvent, CalendarDay, CalendarDayKind
 from interact.core.permissions import ensure_role
 from interact.extensions import db
+
+audit.register_actions({
+    "calendar.day_added": "新增节假日设置", "calendar.day_removed": "删除节假日设置", "job.run_manually": "手动运行任务",
+}, targets={"calendar_day": "工作日历", "job_run": "定时任务"})
 
 
 @dataclass(frozen=True)
@@ -91,10 +94,12 @@ def recent_audit_events(*, action_prefix: str = "", target_type: str = "", page:
 
 #: Yearly targets of the city rules: six collections and six interviews a year.
 YEARLY_TARGET = 6
+#: The dashboard line (and list title) of the veto rule.
+VETO_LABEL = f"超过{periods.VETO_MONTHS}个月未答复的来信（一票否决）"
+#: Who holds a letter that no department holds yet (dashboard rows).
+OFFICE_HOLDER = "办公室（待受理、待转办或退回）"
 #: The consultation channel is flagged when nothing was answered for this many months.
 SILENT_MONTHS = 2
-#: A letter unanswered this long is an inspection veto item.
-VETO_MONTHS = 3
 
 
 def feature(module: str, function: str):
@@ -107,14 +112,6 @@ def feature(module: str, function: str):
             return None
         raise
     return getattr(services_module, function, None)
-
-
-def months_before(day: date, months: int) -> date:
-    """The same day ``months`` calendar months earlier (clamped to the month's end)."""
-    index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(index, 12)
-    month += 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 @dataclass
@@ -183,9 +180,9 @@ def compliance_dashboard() -> Dashboard:
 
     veto = dashboard_items("veto")
     if veto is None:
-        checks.append(_missing("veto", f"超过{VETO_MONTHS}个月未答复的来信（一票否决）"))
+        checks.append(_missing("veto", VETO_LABEL))
     else:
-        checks.append(Check("veto", f"超过{VETO_MONTHS}个月未答复的来信（一票否决）", "fail" if veto else "ok",
+        checks.append(Check("veto", VETO_LABEL, "fail" if veto else "ok",
                             len(veto), "必须立即答复" if veto else "无",
                             ("office.dashboard_list", {"kind": "veto"}), veto))
 
@@ -195,11 +192,11 @@ def compliance_dashboard() -> Dashboard:
     else:
         counts = {k: v for k, v in overdue_counts().items() if v}
         names = department_names()
-        rows = sorted(((names.get(dept_id, "未分配部门"), dept_id, n) for dept_id, n in counts.items()),
-                      key=lambda row: (-row[2], row[0]))
+        rows = sorted(((names.get(dept_id, "未分配部门") if dept_id is not None else OFFICE_HOLDER, dept_id, n)
+                       for dept_id, n in counts.items()), key=lambda row: (-row[2], row[0]))
         total = sum(counts.values())
         checks.append(Check("overdue", "超期未答复来信", "warn" if total else "ok", total,
-                            f"涉及 {len(rows)} 个部门" if total else "无",
+                            f"涉及 {len(rows)} 个办理单位" if total else "无",
                             ("letters.staff_list", {"deadline": "overdue"}), rows))
 
     due = dashboard_items("feedback_due")
@@ -242,7 +239,7 @@ def compliance_dashboard() -> Dashboard:
         checks.append(_missing("last_reply", "在线咨询栏目最近一次答复"))
     else:
         last = last_reply_at(channel="consultation")
-        cutoff = months_before(today, SILENT_MONTHS)
+        cutoff = periods.months_before(today, SILENT_MONTHS)
         last_day = clock.to_local(last).date() if last is not None else None
         silent = last_day is None or last_day < cutoff
         note = (f"已超过{SILENT_MONTHS}个月没有答复，栏目可能被认定为不更新" if silent

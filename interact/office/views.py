@@ -164,6 +164,7 @@ def job_runs():
         "office/job_runs.html", jobs=jobs, last=scheduler.last_runs([job.id for job in jobs]),
         runs=scheduler.recent_runs(selected or None, page=page), selected=selected,
         describe=scheduler.describe_trigger, outbox=notify.outbox_counts(), action_form=ConfirmForm(),
+        count_labels={job.id: job.count_labels for job in jobs},
     )
 
 
@@ -197,7 +198,7 @@ def dashboard():
 
 
 DASHBOARD_LISTS = {
-    "veto": "超过3个月未答复的来信",
+    "veto": services.VETO_LABEL,
     "feedback_due": "7日内到期的征集结果反馈",
     "feedback_overdue": "逾期未反馈的征集",
     "unannounced": "3日内开始但未发布预告的访谈",

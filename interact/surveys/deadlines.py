@@ -6,16 +6,14 @@ until the end (23:59:59 Beijing time) of that day.
 """
 from __future__ import annotations
 
-import calendar
 from datetime import date, datetime
 
-from interact.core import clock
+from interact.core import clock, periods
 
 
 def add_one_month(day: date) -> date:
     """The same day of the next month, or that month's last day when it is shorter."""
-    year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    return periods.add_months(day, 1)
 
 
 def feedback_deadline(ends_at: datetime) -> date:

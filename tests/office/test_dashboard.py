@@ -11,12 +11,6 @@ from interact.core.models import CalendarDay, CalendarDayKind
 from interact.office import services
 
 
-def test_months_before_clamps_month_end():
-    assert services.months_before(date(2026, 3, 2), 2) == date(2026, 1, 2)
-    assert services.months_before(date(2026, 4, 30), 2) == date(2026, 2, 28)
-    assert services.months_before(date(2026, 1, 15), 3) == date(2025, 10, 15)
-
-
 def test_all_modules_missing_shows_missing_blocks(app, db, frozen, fake_features):
     fake_features()
     frozen(2026, 3, 2)

@@ -32,7 +32,8 @@ def seeded(db, roles, frozen):
         i = next(n)
         row = Letter(number=f"ZX202600{i:02d}", channel=letters_models.LetterChannel(channel),
                      kind=letters_models.LetterKind.CONSULTATION, status=status, title=f"来信{i}", body="内容",
-                     name="张三", phone="13900000000", query_code_hash="x" * 64, department_id=department.id,
+                     name="张三", phone="13900000000", query_code_hash="x" * 64,
+                     department_id=department.id if department is not None else None,
                      submitted_at=submitted, due_at=due, answered_at=answered, answered_on_time=on_time,
                      answered_workdays=3 if answered else None)
         db.session.add(row)
@@ -40,6 +41,8 @@ def seeded(db, roles, frozen):
 
     # Veto: unanswered since February (more than three months), also overdue.
     letter(LS.ASSIGNED, a, utc(2026, 2, 10, 2), due=utc(2026, 2, 20, 15))
+    # Veto and overdue, still with the office (never accepted).
+    letter(LS.SUBMITTED, None, utc(2026, 3, 1, 2), due=utc(2026, 3, 2, 15))
     # Overdue in A and B, not veto.
     letter(LS.ASSIGNED, a, utc(2026, 6, 1, 2), due=utc(2026, 6, 8, 15))
     letter(LS.ASSIGNED, b, utc(2026, 6, 2, 2), due=utc(2026, 6, 9, 15))
@@ -70,12 +73,16 @@ def seeded(db, roles, frozen):
 
 def test_dashboard_numbers_on_seeded_data(app, seeded):
     board = services.compliance_dashboard()
-    assert board.get("veto").value == 1 and board.get("veto").status == "fail"
-    assert board.get("veto").rows[0].title == "来信1"
+    assert board.get("veto").value == 2 and board.get("veto").status == "fail"
+    assert [row.title for row in board.get("veto").rows] == ["来信1", "来信2"]
     overdue = board.get("overdue")
-    assert overdue.value == 3
+    assert overdue.value == 4
     assert {(dept_id, count) for _, dept_id, count in overdue.rows} == {
-        (seeded.department_a.id, 2), (seeded.department_b.id, 1)}
+        (seeded.department_a.id, 2), (seeded.department_b.id, 1), (None, 1)}
+    # The card and the veto list agree: every veto letter is counted by the card's holder.
+    counted = {dept_id: count for _, dept_id, count in overdue.rows}
+    for veto in board.get("veto").rows:
+        assert counted.get(veto.department_id, 0) >= 1
     assert [c.title for c in board.get("feedback_overdue").rows] == ["逾期未反馈"]
     assert [c.title for c in board.get("feedback_due").rows] == ["即将到期"]
     assert board.get("collections").value == 4
@@ -88,18 +95,18 @@ def test_dashboard_numbers_on_seeded_data(app, seeded):
 def test_dashboard_lists_link_to_staff_pages(client, auth, seeded):
     auth.login(seeded.office)
     html = client.get("/staff/dashboard/veto").get_data(as_text=True)
-    assert "ZX20260001" in html and "市人力资源社会保障局" in html
+    assert "ZX20260001" in html and "市人力资源社会保障局" in html and "ZX20260002" in html
     html = client.get("/staff/dashboard/feedback_overdue").get_data(as_text=True)
     assert "逾期未反馈" in html and "反馈期限" in html
     html = client.get("/staff/dashboard").get_data(as_text=True)
-    assert "deadline=overdue" in html
+    assert "deadline=overdue" in html and "办公室（待受理、待转办或退回）" in html
 
 
 def test_performance_on_seeded_data(app, seeded):
     report = perf.department_report(perf.make_period("quarter", year=2026, quarter=2))
     rows = {row.department_id: row for row in report.rows}
     a, b = rows[seeded.department_a.id], rows[seeded.department_b.id]
-    assert (a.received, a.answered, a.on_time, a.overdue) == (2, 1, 1, 1)
-    assert (b.received, b.answered, b.overdue) == (2, 0, 1)
+    assert (a.letters.received, a.letters.answered, a.letters.on_time, a.letters.overdue) == (2, 1, 1, 1)
+    assert (b.letters.received, b.letters.answered, b.letters.overdue) == (2, 0, 1)
     assert b.collections_run == 2 and b.interviews == 0
-    assert report.total.received == 4 and not report.missing
+    assert report.total.letters.received == 4 and not report.missing

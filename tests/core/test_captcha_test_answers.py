@@ -1,0 +1,25 @@
+"""The browser tests' captcha switch: off by default, refused from the environment."""
+import pytest
+
+from interact import create_app
+from interact.core import captcha
+
+
+def test_no_answer_header_by_default(app, client):
+    app.config["CAPTCHA_ENABLED"] = True
+    response = client.get("/captcha.png")
+    assert response.status_code == 200
+    assert captcha.TEST_ANSWER_HEADER not in response.headers
+
+
+def test_answer_header_only_when_the_harness_turns_it_on(app, client, monkeypatch):
+    app.config.update(CAPTCHA_ENABLED=True, CAPTCHA_TEST_ANSWERS=True)
+    monkeypatch.setattr(captcha, "generate_code", lambda: "AB3K")
+    response = client.get("/captcha.png")
+    assert response.headers[captcha.TEST_ANSWER_HEADER] == "AB3K"
+
+
+def test_operators_cannot_turn_it_on(monkeypatch):
+    monkeypatch.setenv("INTERACT_CAPTCHA_TEST_ANSWERS", "true")
+    with pytest.raises(RuntimeError, match="CAPTCHA_TEST_ANSWERS"):
+        create_app({"SECRET_KEY": "x", "DATABASE_URL": "sqlite://"})
