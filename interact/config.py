@@ -41,8 +41,19 @@ class DefaultConfig:
     #: response header. Refused from INTERACT_* variables; never on in a deployed app.
     CAPTCHA_TEST_ANSWERS = False
 
-    # Uploads: stored outside static/, served through checked routes.
+    # Uploads: stored outside static/, served through checked routes (interact.core.storage).
+    #: ``local`` (UPLOAD_FOLDER) or ``s3`` (an S3-compatible bucket shared by every machine).
+    UPLOAD_STORE = "local"
     UPLOAD_FOLDER: str | None = None
+    S3_BUCKET: str | None = None
+    #: Key prefix inside the bucket (several installations may share one bucket).
+    S3_PREFIX = "uploads/"
+    #: Endpoint of a non-AWS store (MinIO, Ceph …), e.g. ``https://oss.example.gov.cn``.
+    S3_ENDPOINT_URL: str | None = None
+    S3_REGION: str | None = None
+    #: Unset: boto3's usual sources (AWS_* environment, instance role, ~/.aws).
+    S3_ACCESS_KEY_ID: str | None = None
+    S3_SECRET_ACCESS_KEY: str | None = None
     UPLOAD_MAX_BYTES = 10 * 1024 * 1024
     MAX_CONTENT_LENGTH = 210 * 1024 * 1024  # the largest upload (interview video) + form
 

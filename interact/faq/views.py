@@ -16,14 +16,16 @@ from flask import (
 from flask_login import current_user
 
 from interact.accounts.forms import ConfirmForm
-from interact.core import clock
+from interact.core import clock, metrics
 from interact.core.errors import NotFound
 from interact.core.forms import attempt, first_error, perform
 from interact.core.permissions import has_role, roles_required
 from interact.core.views import home_sections
 from interact.departments.services import active_departments, get_department
 from interact.extensions import db, limiter, public_post_limit
-from interact.faq import importexport, services
+from interact.faq import cli, importexport, learning, services
+from interact.faq import index as faq_index
+from interact.faq import metrics as faq_metrics
 from interact.faq.forms import (
     CategoryForm,
     DismissForm,
@@ -32,6 +34,7 @@ from interact.faq.forms import (
     MergeForm,
     PhrasingsFromQuestionsForm,
     SynonymForm,
+    UseModelForm,
     VoteForm,
     WithdrawForm,
 )
@@ -39,6 +42,7 @@ from interact.faq.models import FaqCategory, FaqEntry, FaqImportJob, FaqStatus, 
 from interact.office.views import workspace_cards
 
 bp = Blueprint("faq", __name__)
+cli.register(bp)
 
 CURATORS = services.CURATOR_ROLES
 PER_PAGE = 20
@@ -80,6 +84,7 @@ def _workspace_cards(user) -> list[dict]:
 
 home_sections.append(_home_section)
 workspace_cards.append(_workspace_cards)
+metrics.contributors.append(faq_metrics.collect)
 
 
 # ----------------------------------------------------------------------------- public pages
@@ -238,9 +243,8 @@ def staff_new():
             form.department_id.data = str(current_user.department_id)
     if form.validate_on_submit():
         def create():
-            created = services.create_entry(_entry_data(form), actor=current_user)
-            services.mark_questions_handled(services.split_lines(form.asked.data))
-            return created
+            return services.create_entry_for_questions(_entry_data(form), services.split_lines(form.asked.data),
+                                                       actor=current_user)
 
         item, error = attempt(create, form=form)
         if error is not None:
@@ -458,7 +462,9 @@ def staff_unanswered():
     }
     return render_template("faq/staff/unanswered.html", clusters=clusters, days=days, suggested=suggested,
                            phrasing_form=PhrasingsFromQuestionsForm(formdata=None), dismiss_form=DismissForm(formdata=None),
-                           low_confidence=services.low_confidence())
+                           low_confidence=services.low_confidence(), model_version=faq_index.active_version(),
+                           example_count=learning.example_count(),
+                           citywide=services.is_citywide_curator(current_user))
 
 
 @bp.post("/staff/faq/unanswered/phrasings")
@@ -489,6 +495,38 @@ def staff_dismiss():
         db.session.commit()
         flash(f"已忽略（{count} 次提问）。", "success")
     return redirect(url_for("faq.staff_unanswered"))
+
+
+@bp.post("/staff/faq/unanswered/no-answer")
+@roles_required(*CURATORS)
+def staff_no_answer():
+    form = DismissForm()
+    if form.validate_on_submit():
+        count = services.no_answer_questions(services.split_lines(form.texts.data), actor=current_user)
+        db.session.commit()
+        flash(f"已记为“不应给出答案”（{count} 次提问），重新训练判定模型时会用到。", "success")
+    return redirect(url_for("faq.staff_unanswered"))
+
+
+@bp.get("/staff/faq/model")
+@roles_required(*CURATORS)
+def staff_model():
+    services.ensure_citywide(current_user)
+    return render_template("faq/staff/model.html", versions=learning.versions(), active=faq_index.active_version(),
+                           example_count=learning.example_count(), examples=learning.recent_examples(),
+                           use_form=UseModelForm(formdata=None))
+
+
+@bp.post("/staff/faq/model/use")
+@roles_required(*CURATORS)
+def staff_model_use():
+    services.ensure_citywide(current_user)
+    form = UseModelForm()
+    if form.validate_on_submit():
+        _, error = attempt(lambda: learning.use_version(form.version.data or 0, actor=current_user, note="管理员启用"))
+        if error is None:
+            flash(f"已启用第 {form.version.data or 0} 版判定模型。", "success")
+    return redirect(url_for("faq.staff_model"))
 
 
 # ----------------------------------------------------------------------------- curator: import / export
@@ -531,9 +569,9 @@ def _import_page(form: ImportForm):
 
 
 def _run(job: FaqImportJob) -> None:
-    if importexport.should_run_in_background(job):
-        importexport.run_in_background(current_app._get_current_object(), job.id)
-    else:
+    """A small file is checked (or imported) now; a large one waits for the background
+    worker of the scheduler process, and its page shows the progress."""
+    if not importexport.should_run_in_background(job) and importexport.claim(job.id):
         importexport.run_job(job.id)
 
 

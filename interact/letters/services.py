@@ -28,7 +28,7 @@ from interact.accounts.models import Role
 from interact.accounts.services import handlers_of, users_with_role
 from interact.core import audit, clock, notify, periods, privacy, sensitive, uploads
 from interact.core.errors import Conflict, InvalidInput, InvalidTransition, NotFound
-from interact.core.permissions import ensure_department_scope, ensure_role
+from interact.core.permissions import ensure_department_scope, ensure_role, scope
 from interact.core.privacy import normalize_mobile
 from interact.core.sanitize import clean_html
 from interact.departments.models import Department, Leader
@@ -533,11 +533,9 @@ class LetterFilters:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def staff_letters(filters: LetterFilters, *, page: int = 1, per_page: int = 30, department_scope: int | None = None):
-    """All letters with the office's filters (a handler passes ``department_scope``)."""
-    stmt = sa.select(Letter)
-    if department_scope is not None:
-        stmt = stmt.where(Letter.department_id == department_scope)
+def staff_letters(filters: LetterFilters, *, user, page: int = 1, per_page: int = 30):
+    """The letters ``user`` may see (:func:`~interact.core.permissions.scope`), filtered."""
+    stmt = scope(sa.select(Letter), user, Letter.department_id)
     if filters.status is not None:
         stmt = stmt.where(Letter.status == filters.status)
     if filters.department_id:
@@ -745,3 +743,36 @@ def record_attachment_access(letter: Letter, attachment: LetterAttachment, *, ac
     audit.record("letter.attachment_viewed", "letter", letter.id, actor=actor, note=attachment.file.original_name)
 
 
+
+
+# --- checks of the office's monthly inspection report -----------------------------------
+
+
+def upstream_met_condition():
+    """A forwarded letter (上级转办) answered in time for its upstream: closed (办结, the
+    answer approved) no later than the upstream deadline."""
+    return sa.and_(stats.answered_condition(), Letter.closed_at <= Letter.upstream_due_at)
+
+
+def forwarded_due_between(start: datetime, end: datetime) -> list[tuple[Letter, bool]]:
+    """Forwarded letters whose upstream deadline falls in ``[start, end)``, oldest deadline
+    first, each with whether it met that deadline (:func:`upstream_met_condition`)."""
+    met = sa.case((upstream_met_condition(), True), else_=False)
+    rows = db.session.execute(
+        sa.select(Letter, met)
+        .where(Letter.channel == LetterChannel.FORWARDED, Letter.upstream_due_at >= start,
+               Letter.upstream_due_at < end)
+        .order_by(Letter.upstream_due_at, Letter.id)
+    ).all()
+    return [(letter, bool(ok)) for letter, ok in rows]
+
+
+def held_letters(start: datetime, end: datetime) -> tuple[int, int]:
+    """``(held, still pending)``: letters submitted in ``[start, end)`` that the sensitive-word
+    scan held for review, and how many of them the office has not accepted or rejected yet."""
+    row = db.session.execute(
+        sa.select(sa.func.count(Letter.id),
+                  sa.func.coalesce(sa.func.sum(sa.case((Letter.status == LetterStatus.SUBMITTED, 1), else_=0)), 0))
+        .where(stats.submitted_between(start, end), Letter.held_for_review.is_(True))
+    ).one()
+    return int(row[0]), int(row[1])
