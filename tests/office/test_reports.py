@@ -320,6 +320,7 @@ def test_each_figure_links_to_exactly_its_records(a_year, roles, client, auth):
     assert f"（{a_year.department[None]['letters_received']}）</h1>" in page
     assert client.get(f"/staff/reports/annual/{YEAR}/records/nothing").status_code == 404
     assert client.get(f"/staff/reports/annual/{YEAR}/records/collections?department=x").status_code == 404
+    assert client.get(f"/staff/reports/annual/{YEAR}/records/faq_asked?department={dept}").status_code == 404
 
 
 def test_annual_exports(a_year, roles, client, auth):
