@@ -105,7 +105,8 @@ def compute_items(month: str) -> list[dict[str, Any]]:
     late = interview_services.announced_late(first, last)
     items.append(_item("announced", "在线访谈提前发布预告", "fail" if late else "ok",
                        f"{held - len(late)}/{held}",
-                       f"本月访谈 {held} 期，{len(late)} 期未提前发布预告" if late else f"本月访谈 {held} 期，均已提前发布预告",
+                       (f"本月访谈 {held} 期，{len(late)} 期未提前发布预告" if late
+                        else f"本月访谈 {held} 期，均已提前发布预告" if held else "本月没有在线访谈"),
                        _evidence(late, lambda i: f"{i.topic}（访谈 {_local(i.scheduled_start)}，预告 "
                                  f"{_local(i.announced_at) or '未发布'}）")))
 
@@ -116,7 +117,7 @@ def compute_items(month: str) -> list[dict[str, Any]]:
     met_count = len(due) - len(missed)
     items.append(_item("forwarded", "上级转办件（主席信箱）按期办结", "fail" if missed else "ok",
                        f"{met_count}/{len(due)}",
-                       f"本月到期 {len(due)} 件，按期办结 {met_count} 件" + (
+                       (f"本月到期 {len(due)} 件，按期办结 {met_count} 件" if due else "本月没有到期的上级转办件") + (
                            f"，另有 {len(forwarded) - len(due)} 件期限未到" if len(forwarded) > len(due) else ""),
                        _evidence(missed, lambda letter: f"{letter.number} {letter.upstream_source or ''}"
                                  f"{letter.upstream_number or ''}（上级期限 {_local(letter.upstream_due_at)}）")))

@@ -108,7 +108,9 @@ def records_query(kind: str, year: int, department: str | None = None):
     """The select behind a figure, optionally for one department of the breakdown."""
     spec = source(kind)
     stmt = sa.select(spec.model).where(*spec.where(year))
-    if department and spec.department_column is not None:
+    if department:
+        if spec.department_column is None:
+            raise NotFound("该项统计不分部门。")
         if department == UNROUTED:
             stmt = stmt.where(spec.department_column.is_(None))
         elif department.isdecimal():
