@@ -43,7 +43,8 @@ def problems(config: Mapping[str, Any]) -> list[str]:
                      "links in e-mails are built from it).")
     storage = rate_limit_storage(config)
     workers = int(config.get("WEB_WORKERS") or 1)
-    if storage.startswith("memory://") and workers > 1 and not config.get("ALLOW_MEMORY_RATELIMIT"):
+    limits_on = config.get("RATELIMIT_ENABLED", True) is not False
+    if limits_on and storage.startswith("memory://") and workers > 1 and not config.get("ALLOW_MEMORY_RATELIMIT"):
         found.append(f"Rate limits are kept in memory with {workers} web workers, so every limit is "
                      f"{workers} times too high. Set INTERACT_REDIS_URL (or INTERACT_RATELIMIT_STORAGE_URI), "
                      "or INTERACT_ALLOW_MEMORY_RATELIMIT=true to accept it.")

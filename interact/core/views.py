@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, g, make_response, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, g, make_response, redirect, render_template, request, url_for
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -65,18 +65,9 @@ def public_file(key: str):
     stored = uploads.get_by_key(key)
     if stored is None or not stored.public:
         abort(404)
-    path = uploads.path_for(stored)
-    if not path.exists():
-        abort(404)
     inline = stored.content_type.startswith(("image/", "video/")) or stored.content_type == "application/pdf"
-    return send_file(
-        path,
-        mimetype=stored.content_type,
-        as_attachment=not inline,
-        download_name=stored.original_name,
-        conditional=True,  # ETag and Range requests (video seeking)
-        max_age=3600,
-    )
+    # ETag and Range requests (video seeking) in every store.
+    return uploads.serve(stored, as_attachment=not inline, max_age=3600)
 
 
 @bp.get("/healthz")

@@ -27,16 +27,17 @@ from sqlalchemy.orm import selectinload
 
 from interact.core import audit, clock
 from interact.core.errors import Conflict, InvalidInput, InvalidTransition, NotFound, PermissionDenied
-from interact.core.permissions import has_role
+from interact.core.permissions import has_role, scope
 from interact.core.privacy import mask_text
 from interact.core.sanitize import clean_html, text_to_html
 from interact.core.textnorm import match_text, normalize
 from interact.departments.models import Department
 from interact.extensions import db
-from interact.faq import index
-from interact.faq.matching import MAX_QUERY_CHARS
+from interact.faq import index, learning
+from interact.faq.matching import GOOD_BAND, MAX_QUERY_CHARS, band
 from interact.faq.models import (
     AskLog,
+    ExampleKind,
     FaqCategory,
     FaqEntry,
     FaqPhrasing,
@@ -51,7 +52,7 @@ audit.register_actions({
     "faq.phrasing_added": "添加相似问法", "faq.imported": "导入常见问题", "faq.import_checked": "检查导入文件",
     "faq.import_started": "开始导入", "faq.category_created": "新建分类", "faq.category_updated": "修改分类", "faq.category_deleted": "删除分类",
     "faq.synonyms_created": "新建同义词组", "faq.synonyms_updated": "修改同义词组", "faq.synonyms_deleted": "删除同义词组",
-    "faq.questions_dismissed": "忽略未命中问题",
+    "faq.questions_dismissed": "忽略未命中问题", "faq.questions_no_answer": "未命中问题标为不应给出答案",
 }, targets={"faq_entry": "常见问题", "faq_category": "常见问题分类", "faq_import": "常见问题导入",
             "faq_synonym_group": "同义词组", "faq_ask_log": "未命中问题"})
 
@@ -60,10 +61,10 @@ MAX_QUESTION = 200
 MAX_PHRASINGS = 50
 MAX_KEYWORDS = 20
 MAX_SYNONYM_TERMS = 20
-#: Confidence is the engine's calibrated probability; its answer threshold splits it.
-#: Above the threshold, the band up to 1 is cut in three: 一般 / 较高 / 高. Answered
-#: questions in the lowest band still appear in the curation loop.
-LOW_BAND_SHARE = 1 / 3
+#: Confidence is the engine's calibrated probability that the answer is right; the bands
+#: are probability ranges (``matching.band``). Answered questions below the 较高 band still
+#: appear in the curation loop.
+BAND_LABELS = {"high": "匹配度高", "good": "匹配度较高", "fair": "匹配度一般", None: "匹配度低"}
 #: Related questions need at least this share of the answer threshold as their score;
 #: when there is no answer, entries the engine calls topical (the question mentions what
 #: they are about) are offered too.
@@ -97,6 +98,12 @@ def can_curate(user, department_id: int | None) -> bool:
     if is_citywide_curator(user):
         return True
     return has_role(user, "curator") and department_id is not None and user.department_id == department_id
+
+
+def curator_scope(stmt, user):
+    """Entries a curator may see: :func:`~interact.core.permissions.scope` with the
+    curator role (a city-wide curator sees every entry)."""
+    return scope(stmt, user, FaqEntry.department_id, roles=CURATOR_ROLES, everything=is_citywide_curator(user))
 
 
 def ensure_curator(user) -> None:
@@ -506,6 +513,8 @@ def merge_entries(keep: FaqEntry, duplicate: FaqEntry, *, actor) -> FaqEntry:
         sa.update(AskLog).where(AskLog.best_entry_id == duplicate.id).values(best_entry_id=keep.id)
     )
     db.session.flush()
+    learning.record_examples([dup_before["question"], *dup_before["phrasings"]], ExampleKind.MERGED,
+                             entry_id=keep.id, actor=actor)
     _record(keep, "merged", actor, keep_before, f"合并条目 #{duplicate.id}，移入 {moved} 条问法")
     _record(duplicate, "merged_away", actor, dup_before, f"已合并到条目 #{keep.id}")
     if was_published or keep.status is FaqStatus.PUBLISHED:
@@ -534,6 +543,7 @@ def add_phrasings(entry: FaqEntry, texts: Iterable[str], *, actor) -> int:
             entry.phrasings.append(FaqPhrasing(text=text))
             added += 1
     mark_questions_handled(texts)
+    learning.record_examples(texts, ExampleKind.PHRASING, entry_id=entry.id, actor=actor)
     if added:
         entry.revision += 1
         db.session.flush()
@@ -599,9 +609,7 @@ def revisions(entry: FaqEntry) -> list[FaqRevision]:
 def staff_query(user, *, status: str = "", view: str = "", category_id: int | None = None,
                 department_id: int | None = None, text: str = ""):
     """Entries a curator sees in the list, newest change first."""
-    stmt = db.select(FaqEntry).options(selectinload(FaqEntry.phrasings))
-    if not is_citywide_curator(user):
-        stmt = stmt.where(FaqEntry.department_id == user.department_id)
+    stmt = curator_scope(db.select(FaqEntry).options(selectinload(FaqEntry.phrasings)), user)
     if status in {s.value for s in FaqStatus}:
         stmt = stmt.where(FaqEntry.status == FaqStatus(status))
     if view == "review":
@@ -623,9 +631,7 @@ def staff_query(user, *, status: str = "", view: str = "", category_id: int | No
 
 def staff_counts(user) -> dict[str, int]:
     """Numbers for the workspace cards."""
-    base = db.select(sa.func.count(FaqEntry.id))
-    if not is_citywide_curator(user):
-        base = base.where(FaqEntry.department_id == user.department_id)
+    base = curator_scope(db.select(sa.func.count(FaqEntry.id)), user)
     week_ago = clock.now() - timedelta(days=7)
     unanswered = db.session.scalar(
         # The same questions as the curator's unanswered list (unanswered or low confidence).
@@ -795,25 +801,12 @@ class Answer:
 
     @property
     def confidence_high(self) -> bool:
-        return self.confidence >= band_limits(self.threshold)[0]
-
-
-def band_limits(threshold: float) -> tuple[float, float]:
-    """Lower limits of the 较高 and 高 bands above the answer threshold."""
-    step = (1.0 - threshold) * LOW_BAND_SHARE
-    return threshold + step, threshold + 2 * step
+        return band(self.confidence, self.threshold) in ("high", "good")
 
 
 def confidence_label(confidence: float, threshold: float) -> str:
     """Confidence in plain words for citizens."""
-    fair, high = band_limits(threshold)
-    if confidence >= high:
-        return "匹配度高"
-    if confidence >= fair:
-        return "匹配度较高"
-    if confidence >= threshold:
-        return "匹配度一般"
-    return "匹配度低"
+    return BAND_LABELS[band(confidence, threshold)]
 
 
 def clean_query(text: str | None) -> str:
@@ -899,8 +892,9 @@ class QuestionCluster:
 
 
 def low_confidence() -> float:
-    """Answered questions below this confidence are listed with the unanswered ones."""
-    return band_limits(index.get_engine().threshold)[0]
+    """Answered questions below this confidence (the 较高 band) are listed with the
+    unanswered ones."""
+    return max(GOOD_BAND, index.get_engine().threshold)
 
 
 def _pending_logs(since: datetime):
@@ -986,6 +980,28 @@ def mark_questions_handled(texts: Iterable[str]) -> int:
         sa.update(AskLog).where(AskLog.text.in_(masked), AskLog.handled_at.is_(None)).values(handled_at=clock.now())
     )
     return result.rowcount or 0
+
+
+def create_entry_for_questions(data: EntryData, asked: Iterable[str], *, actor) -> FaqEntry:
+    """A new entry written for questions from the unanswered list: they leave the list
+    and are stored as examples the engine learns from (no entry answered them)."""
+    entry = create_entry(data, actor=actor)
+    asked = [t for t in asked if t]
+    mark_questions_handled(asked)
+    learning.record_examples(asked, ExampleKind.NEW_ENTRY, entry_id=entry.id, actor=actor)
+    return entry
+
+
+def no_answer_questions(texts: Iterable[str], *, actor) -> int:
+    """The curator says no answer should be given to these questions: they leave the
+    unanswered list and are stored as examples the engine learns from."""
+    ensure_curator(actor)
+    texts = [t for t in texts if t]
+    count = mark_questions_handled(texts)
+    learning.record_examples(texts, ExampleKind.NO_ANSWER, entry_id=None, actor=actor)
+    audit.record("faq.questions_no_answer", "faq_ask_log", None, actor=actor, note=f"不应给出答案：{count} 次提问",
+                 data={"texts": texts[:20]})
+    return count
 
 
 def dismiss_questions(texts: Iterable[str], *, actor) -> int:

@@ -18,7 +18,7 @@ from werkzeug.datastructures import FileStorage
 
 from interact.core import audit, clock, periods, sensitive
 from interact.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from interact.core.permissions import ensure_department_scope, has_role
+from interact.core.permissions import ensure_department_scope, has_role, scope
 from interact.core.sanitize import clean_html
 from interact.core.uploads import save_upload
 from interact.departments.models import Department
@@ -751,11 +751,7 @@ def featured_interview() -> Interview | None:
 
 def staff_interviews_stmt(actor, status: InterviewStatus | None = None):
     """Interviews the actor runs: a handler's own department; office and admin all."""
-    stmt = sa.select(Interview).options(joinedload(Interview.department))
-    if not has_role(actor, "office", "admin"):
-        if not has_role(actor, "handler") or actor.department_id is None:
-            raise PermissionDenied("您的账号没有执行此操作的权限。")
-        stmt = stmt.where(Interview.department_id == actor.department_id)
+    stmt = scope(sa.select(Interview).options(joinedload(Interview.department)), actor, Interview.department_id)
     if status is not None:
         stmt = stmt.where(Interview.status == status)
     return stmt.order_by(Interview.scheduled_start.desc(), Interview.id.desc())
@@ -813,11 +809,7 @@ def pending_question_count(actor) -> int:
     stmt = sa.select(sa.func.count(Q.id)).join(Interview, Interview.id == Q.interview_id).where(
         Q.status == QuestionStatus.PENDING
     )
-    if not has_role(actor, "office", "admin"):
-        if not has_role(actor, "handler") or actor.department_id is None:
-            return 0
-        stmt = stmt.where(Interview.department_id == actor.department_id)
-    return int(db.session.scalar(stmt) or 0)
+    return int(db.session.scalar(scope(stmt, actor, Interview.department_id)) or 0)
 
 
 def upcoming_for(actor, days: int = 7) -> list[Interview]:
@@ -828,8 +820,4 @@ def upcoming_for(actor, days: int = 7) -> list[Interview]:
         Interview.scheduled_start >= now,
         Interview.scheduled_start <= now + timedelta(days=days),
     )
-    if not has_role(actor, "office", "admin"):
-        if not has_role(actor, "handler") or actor.department_id is None:
-            return []
-        stmt = stmt.where(Interview.department_id == actor.department_id)
-    return list(db.session.scalars(stmt.order_by(Interview.scheduled_start)))
+    return list(db.session.scalars(scope(stmt, actor, Interview.department_id).order_by(Interview.scheduled_start)))

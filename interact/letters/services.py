@@ -28,7 +28,7 @@ from interact.accounts.models import Role
 from interact.accounts.services import handlers_of, users_with_role
 from interact.core import audit, clock, notify, periods, privacy, sensitive, uploads
 from interact.core.errors import Conflict, InvalidInput, InvalidTransition, NotFound
-from interact.core.permissions import ensure_department_scope, ensure_role
+from interact.core.permissions import ensure_department_scope, ensure_role, scope
 from interact.core.privacy import normalize_mobile
 from interact.core.sanitize import clean_html
 from interact.departments.models import Department, Leader
@@ -525,11 +525,9 @@ class LetterFilters:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def staff_letters(filters: LetterFilters, *, page: int = 1, per_page: int = 30, department_scope: int | None = None):
-    """All letters with the office's filters (a handler passes ``department_scope``)."""
-    stmt = sa.select(Letter)
-    if department_scope is not None:
-        stmt = stmt.where(Letter.department_id == department_scope)
+def staff_letters(filters: LetterFilters, *, user, page: int = 1, per_page: int = 30):
+    """The letters ``user`` may see (:func:`~interact.core.permissions.scope`), filtered."""
+    stmt = scope(sa.select(Letter), user, Letter.department_id)
     if filters.status is not None:
         stmt = stmt.where(Letter.status == filters.status)
     if filters.department_id:

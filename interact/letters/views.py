@@ -7,7 +7,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
 from interact.accounts import views as account_views
@@ -300,7 +300,7 @@ def staff_list():
         number=(args.get("number") or "")[:24],
     )
     page = max(args.get("page", 1, type=int) or 1, 1)
-    letters = services.staff_letters(filters, page=page)
+    letters = services.staff_letters(filters, user=current_user, page=page)
     return render_template("letters/staff/list.html", letters=letters, filters=filters, args=args,
                            departments=active_departments(), statuses=LetterStatus.labels(), kinds=LetterKind.labels(),
                            channels=LetterChannel.labels())
@@ -543,13 +543,9 @@ def attachment(letter_id: int, attachment_id: int):
     item = next((a for a in letter.attachments if a.id == attachment_id), None)
     if item is None:
         abort(404)
-    path = uploads.path_for(item.file)
-    if not path.exists():
-        abort(404)
+    response = uploads.serve(item.file, as_attachment=True)  # 404 before the access is recorded
     services.record_attachment_access(letter, item, actor=current_user)
     db.session.commit()
-    response = send_file(path, mimetype=item.file.content_type, as_attachment=True,
-                         download_name=item.file.original_name)
     response.headers["Cache-Control"] = "no-store"
     return response
 

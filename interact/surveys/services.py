@@ -15,7 +15,7 @@ from werkzeug.datastructures import FileStorage
 
 from interact.core import audit, clock, periods, sensitive
 from interact.core.errors import Conflict, InvalidInput, InvalidTransition, NotFound, PermissionDenied
-from interact.core.permissions import can_act_for_department, ensure_department_scope, ensure_role, has_role
+from interact.core.permissions import can_act_for_department, ensure_department_scope, ensure_role, has_role, scope
 from interact.core.privacy import mask_name, mask_text, normalize_mobile
 from interact.core.sanitize import clean_html
 from interact.core.uploads import save_upload
@@ -700,9 +700,7 @@ def open_collections(limit: int = 5) -> list[Collection]:
 
 
 def staff_collections_query(user, phase: str | None = None):
-    stmt = db.select(Collection)
-    if not has_role(user, "office", "admin"):
-        stmt = stmt.where(Collection.department_id == user.department_id)
+    stmt = scope(db.select(Collection), user, Collection.department_id)
     if phase == "draft":
         stmt = stmt.where(Collection.status.in_([CollectionStatus.DRAFT, CollectionStatus.SUBMITTED]))
     elif phase == "open":
@@ -763,9 +761,7 @@ def user_opinions(user) -> list[Opinion]:
 def pending_opinion_count(user) -> int:
     stmt = (db.select(db.func.count(Opinion.id)).join(Collection)
             .where(Opinion.moderation == ModerationStatus.PENDING))
-    if not has_role(user, "office", "admin"):
-        stmt = stmt.where(Collection.department_id == user.department_id)
-    return db.session.scalar(stmt) or 0
+    return db.session.scalar(scope(stmt, user, Collection.department_id)) or 0
 
 
 # --------------------------------------------------------------------------- compliance (office dashboard)
