@@ -16,6 +16,7 @@ gets a new id (no session fixation). Sessions that hold nothing are not stored.
 """
 from __future__ import annotations
 
+import copy
 import hashlib
 import re
 import secrets
@@ -23,7 +24,7 @@ from datetime import datetime, timedelta
 from typing import Callable, Protocol
 
 import sqlalchemy as sa
-from flask import Flask, Request, Response, current_app, session
+from flask import Flask, Request, Response, current_app, request, session
 from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SessionInterface, SessionMixin
 from werkzeug.datastructures import CallbackDict
@@ -111,6 +112,8 @@ class ServerSession(CallbackDict, SessionMixin):
             this.accessed = True
 
         super().__init__(initial, on_update)
+        #: What was loaded, to save only this request's changes (see ``merge``).
+        self.original = copy.deepcopy(dict(initial or {}))
         self.sid = sid or new_sid()
         self.new = new
         self.expires_at = expires_at
@@ -167,47 +170,57 @@ class ServerSessionInterface(SessionInterface):
     def save_session(self, app: Flask, session: ServerSession, response: Response) -> None:
         if session.accessed:
             response.vary.add("Cookie")
-        name = self.get_cookie_name(app)
-        domain, path = self.get_cookie_domain(app), self.get_cookie_path(app)
+        if request.endpoint == "static":
+            return  # files change no session (and must not write a stale copy back)
         _release_pending_writes()
-        if session.loaded_key and session.loaded_key != key_for(session.sid):
-            self.store.delete(session.loaded_key)  # the id was renewed (log-in, log-out)
-            session.loaded_key = None
-        if not session:
-            if session.loaded_key:
-                self.store.delete(session.loaded_key)
-            if session.loaded_key or request_has_cookie(name):
-                response.delete_cookie(name, domain=domain, path=path,
-                                       secure=self.get_cookie_secure(app),
+        key = key_for(session.sid)
+        data = dict(session)
+        if session.loaded_key == key:
+            # The same session as loaded: other requests of this browser may have changed
+            # it meanwhile, so only this request's own changes are written over theirs.
+            lifetime = self.lifetime(app, session)
+            stale = session.expires_at is None or session.expires_at - clock.now() < lifetime / 2
+            if not (session.modified or stale):
+                return
+            current = self.store.load(key)
+            if current is None:
+                return  # ended meanwhile (log-out, password change): it stays ended
+            data = merge(self.serializer.loads(current[0]), session.original, data)
+        elif session.loaded_key is not None:
+            self.store.delete(session.loaded_key)  # a renewed id: the old one stops working
+        if not data:
+            if session.loaded_key == key:
+                self.store.delete(key)
+            if self.get_cookie_name(app) in request.cookies:
+                response.delete_cookie(self.get_cookie_name(app), domain=self.get_cookie_domain(app),
+                                       path=self.get_cookie_path(app), secure=self.get_cookie_secure(app),
                                        httponly=self.get_cookie_httponly(app),
                                        samesite=self.get_cookie_samesite(app))
             return
-        lifetime = self.lifetime(app, session)
-        now = clock.now()
-        # Untouched sessions are written again only when half their lifetime has passed.
-        stale = session.expires_at is None or session.expires_at - now < lifetime / 2
-        if not (session.modified or session.new or stale or session.loaded_key is None):
-            return
-        expires_at = now + lifetime
-        self.store.save(key_for(session.sid), self.serializer.dumps(dict(session)), expires_at,
-                        _user_id(session))
-        session.loaded_key, session.expires_at = key_for(session.sid), expires_at
+        expires_at = clock.now() + self.lifetime(app, session)
+        self.store.save(key, self.serializer.dumps(data), expires_at, _user_id(data))
+        session.loaded_key, session.expires_at, session.original = key, expires_at, copy.deepcopy(data)
         response.set_cookie(
-            name, session.sid,
-            expires=self.get_expiration_time(app, session),
-            httponly=self.get_cookie_httponly(app), domain=domain, path=path,
-            secure=self.get_cookie_secure(app), samesite=self.get_cookie_samesite(app),
+            self.get_cookie_name(app), session.sid, expires=self.get_expiration_time(app, session),
+            httponly=self.get_cookie_httponly(app), domain=self.get_cookie_domain(app),
+            path=self.get_cookie_path(app), secure=self.get_cookie_secure(app),
+            samesite=self.get_cookie_samesite(app),
         )
         response.vary.add("Cookie")
 
 
-def request_has_cookie(name: str) -> bool:
-    from flask import request
+def merge(stored: dict, loaded: dict, now: dict) -> dict:
+    """Apply one request's changes (``loaded`` → ``now``) to what is ``stored`` now."""
+    result = dict(stored)
+    for key in loaded.keys() - now.keys():
+        result.pop(key, None)
+    for key, value in now.items():
+        if key not in loaded or loaded[key] != value:
+            result[key] = value
+    return result
 
-    return name in request.cookies
 
-
-def _user_id(data: ServerSession) -> int | None:
+def _user_id(data: dict) -> int | None:
     user_id, _, _token = str(data.get("_user_id") or "").partition(":")
     return int(user_id) if user_id.isdecimal() else None
 

@@ -150,3 +150,51 @@ def test_expired_sessions_do_not_open_and_are_purged(app, client, roles, db):
     clock.set_fixed(clock.now() + app.config["SESSION_TRANSIENT_LIFETIME"] + timedelta(minutes=1))
     assert client.get("/staff/").status_code == 302
     assert sessions.purge_expired() == {"purged": 1}
+
+
+def _open(app, client):
+    """The session as a request carrying ``client``'s cookie would open it."""
+    with app.test_request_context(headers={"Cookie": f"{COOKIE}={client.get_cookie(COOKIE).value}"}):
+        return app.session_interface.open_session(app, flask_request())
+
+
+def _save(app, session):
+    with app.test_request_context("/"):
+        response = app.response_class()
+        app.session_interface.save_session(app, session, response)
+        return response
+
+
+def flask_request():
+    from flask import request
+
+    return request._get_current_object()
+
+
+def test_concurrent_requests_keep_each_others_changes(app, client):
+    client.get("/login")  # a session exists
+    first, second = _open(app, client), _open(app, client)
+    first["_captcha"] = {"h": "x", "exp": 1}
+    second["faq_votes"] = [7]
+    _save(app, first)
+    _save(app, second)  # saved last, loaded before the captcha was stored
+    stored = _open(app, client)
+    assert stored["_captcha"] == {"h": "x", "exp": 1} and stored["faq_votes"] == [7]
+    # A consumed captcha stays consumed even if a slower request saves afterwards.
+    third, fourth = _open(app, client), _open(app, client)
+    third.pop("_captcha")
+    fourth["x"] = 1
+    _save(app, third)
+    _save(app, fourth)
+    assert "_captcha" not in _open(app, client)
+
+
+def test_a_request_running_across_logout_does_not_bring_the_session_back(app, client, roles, db):
+    login(client, roles.admin.username)
+    slow = _open(app, client)  # loaded while still logged in
+    copied = copy_of(client)
+    client.post("/logout")
+    slow["_flashes"] = [("info", "late")]
+    _save(app, slow)
+    assert user_sessions(db, roles.admin) == 0
+    assert copied.get("/staff/users").status_code == 302
