@@ -842,10 +842,14 @@ def ask(question: str | None, *, source: str = "web", log: bool = True) -> Answe
         ][:4]
     if log:
         masked = mask_text(normalize(question))[:200]
+        # The best entry (the curators' guess for "add as phrasing") is kept only when the
+        # citizen was shown it: a guess sharing nothing but 怎么申请 would mislead.
+        shown = answer.best or (answer.related[0][0] if answer.related else None)
+        guess = shown.id if shown is not None and result.best is not None and shown.id == result.best.id else None
         db.session.add(
             AskLog(
                 text=masked,
-                best_entry_id=result.best.id if result.best is not None and isinstance(result.best.id, int) else None,
+                best_entry_id=guess,
                 confidence=round(float(result.confidence), 4),
                 answered=answer.answered,
                 source=source if source in ("web", "api") else "web",
@@ -1011,3 +1015,25 @@ def dismiss_questions(texts: Iterable[str], *, actor) -> int:
     audit.record("faq.questions_dismissed", "faq_ask_log", None, actor=actor, note=f"忽略 {count} 次提问",
                  data={"texts": texts[:20]})
     return count
+
+
+# --- figures of the office's reports ----------------------------------------------------------
+
+
+def published_by_condition(moment: datetime):
+    """Knowledge-base entries counted at ``moment``: published now, first published before it."""
+    return sa.and_(FaqEntry.status == FaqStatus.PUBLISHED, FaqEntry.published_at.is_not(None),
+                   FaqEntry.published_at < moment)
+
+
+def asked_condition(start: datetime, end: datetime):
+    """Questions put to the intelligent answer in ``[start, end)`` (web and API)."""
+    return sa.and_(AskLog.asked_at >= start, AskLog.asked_at < end)
+
+
+def knowledge_base_size(moment: datetime) -> int:
+    return int(db.session.scalar(sa.select(sa.func.count(FaqEntry.id)).where(published_by_condition(moment))) or 0)
+
+
+def asked_count(start: datetime, end: datetime) -> int:
+    return int(db.session.scalar(sa.select(sa.func.count(AskLog.id)).where(asked_condition(start, end))) or 0)

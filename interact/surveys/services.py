@@ -23,6 +23,7 @@ from interact.departments.models import Department
 from interact.extensions import db
 from interact.questionnaires import services as questionnaires
 from interact.questionnaires.models import Response, ResponseChannel
+from interact.surveys import workflow
 from interact.surveys.models import (
     Adoption,
     Collection,
@@ -73,10 +74,9 @@ def _collection_owner(collection_id: int) -> questionnaires.OwnerInfo | None:
     if collection is None:
         return None
     locked = None
-    if collection.has_ended:
-        locked = "征集已结束，问卷不能再修改。"
-    elif collection.status is CollectionStatus.WITHDRAWN:
-        locked = "征集已撤回，问卷不能再修改。"
+    if not workflow.editable(collection):
+        locked = ("征集已撤回，问卷不能再修改。" if collection.status is CollectionStatus.WITHDRAWN
+                  else "征集已结束，问卷不能再修改。")
     return questionnaires.OwnerInfo(
         department_id=collection.department_id,
         label=f"民意征集：{collection.title}",
@@ -174,10 +174,9 @@ def ensure_staff_scope(collection: Collection, actor) -> None:
 
 def update_collection(collection: Collection, data: CollectionData, *, actor) -> Collection:
     ensure_staff_scope(collection, actor)
-    if collection.status is CollectionStatus.WITHDRAWN:
-        raise Conflict("征集已撤回，不能再修改。")
-    if collection.status is CollectionStatus.PUBLISHED and collection.has_ended:
-        raise Conflict("征集已结束，不能再修改征集信息。")
+    if not workflow.editable(collection):
+        raise Conflict("征集已撤回，不能再修改。" if collection.status is CollectionStatus.WITHDRAWN
+                       else "征集已结束，不能再修改征集信息。")
     if data.department_id != collection.department_id and not has_role(actor, "office", "admin"):
         raise PermissionDenied("只有办公室可以更改征集的主办部门。")
     data = _check_collection_data(data, actor)
@@ -204,7 +203,7 @@ def _opinion_count(collection: Collection) -> int:
 
 def _ensure_documents_editable(collection: Collection, actor) -> None:
     ensure_staff_scope(collection, actor)
-    if collection.status is CollectionStatus.WITHDRAWN or collection.has_ended:
+    if not workflow.editable(collection):
         raise Conflict("征集已结束或已撤回，不能再更改文件。")
 
 
@@ -253,17 +252,7 @@ def remove_attachment(collection: Collection, attachment_id: int, *, actor) -> N
     db.session.flush()
 
 
-# ---- lifecycle (state table) ----------------------------------------------------------------
-
-#: (from, to) → roles allowed; handlers additionally need the department scope.
-TRANSITIONS: dict[tuple[CollectionStatus, CollectionStatus], tuple[str, ...]] = {
-    (CollectionStatus.DRAFT, CollectionStatus.SUBMITTED): ("handler", "office", "admin"),
-    (CollectionStatus.SUBMITTED, CollectionStatus.DRAFT): ("handler", "office", "admin"),
-    (CollectionStatus.DRAFT, CollectionStatus.PUBLISHED): ("office", "admin"),
-    (CollectionStatus.SUBMITTED, CollectionStatus.PUBLISHED): ("office", "admin"),
-    (CollectionStatus.PUBLISHED, CollectionStatus.WITHDRAWN): ("office", "admin"),
-    (CollectionStatus.WITHDRAWN, CollectionStatus.DRAFT): ("office", "admin"),
-}
+# ---- lifecycle: see workflow.py (state table, transition(), actions()) -------------------------
 
 audit.register_actions({
     "collection.created": "创建征集", "collection.updated": "修改征集", "collection.submitted": "提交发布",
@@ -274,64 +263,6 @@ audit.register_actions({
     "opinion.adoption_recorded": "记录采纳情况", "feedback.saved": "保存结果反馈", "feedback.submitted": "提交结果反馈",
     "feedback.returned": "退回结果反馈", "feedback.published": "发布结果反馈",
 }, targets={"collection": "民意征集", "opinion": "意见", "feedback": "结果反馈"})
-
-_ACTIONS = {
-    CollectionStatus.SUBMITTED: "collection.submitted",
-    CollectionStatus.PUBLISHED: "collection.published",
-    CollectionStatus.WITHDRAWN: "collection.withdrawn",
-    CollectionStatus.DRAFT: "collection.returned",
-}
-
-
-def allowed_transitions(collection: Collection, user) -> list[CollectionStatus]:
-    if not can_act_for_department(user, collection.department_id):
-        return []
-    return [to for (frm, to), roles in TRANSITIONS.items()
-            if frm is collection.status and has_role(user, *roles)]
-
-
-def transition(collection: Collection, to: CollectionStatus, *, actor, note: str = "") -> None:
-    """Move a collection along the state table, or refuse."""
-    roles = TRANSITIONS.get((collection.status, to))
-    if roles is None:
-        raise InvalidTransition(f"征集当前为“{collection.status_label}”，不能执行此操作。")
-    ensure_role(actor, *roles)
-    ensure_department_scope(actor, collection.department_id)
-    note = (note or "").strip()
-    if len(note) > 500:
-        raise InvalidInput("说明不超过500字。", fields={"note": "不超过500字"})
-    now = clock.now()
-    if to is CollectionStatus.PUBLISHED:
-        _check_publishable(collection)
-        collection.published_at = now
-        collection.published_by_id = actor.id
-        collection.review_note = ""
-    elif to is CollectionStatus.SUBMITTED:
-        _check_publishable(collection)
-    elif to is CollectionStatus.WITHDRAWN:
-        if not note:
-            raise InvalidInput("请填写撤回原因。", fields={"note": "请填写撤回原因"})
-        collection.withdrawn_at = now
-        collection.withdraw_reason = note
-    elif to is CollectionStatus.DRAFT:
-        collection.review_note = note
-    previous = collection.status
-    collection.status = to
-    db.session.flush()
-    audit.record(_ACTIONS[to], "collection", collection.id, actor=actor, note=note or collection.title,
-                 data={"from": previous.value, "to": to.value})
-
-
-def _check_publishable(collection: Collection) -> None:
-    problems = []
-    if collection.ends_at <= clock.now():
-        problems.append("结束时间已过，请先修改征集时间")
-    if collection.has_questionnaire and (collection.questionnaire is None or not collection.questionnaire.questions):
-        problems.append("问卷还没有题目")
-    if not collection.body and not collection.summary and collection.draft_file is None:
-        problems.append("请填写征集说明或上传征求意见稿")
-    if problems:
-        raise Conflict("暂不能发布：" + "；".join(problems) + "。")
 
 
 def ensure_open(collection: Collection) -> None:
@@ -350,8 +281,20 @@ def ensure_open(collection: Collection) -> None:
     if now >= collection.ends_at:
         raise Conflict(
             f"本次征集已于 {clock.to_local(collection.ends_at):%Y年%m月%d日 %H:%M} 结束，不再接受意见和答卷。"
-            f"结果反馈将于 {collection.feedback_due_date:%Y年%m月%d日} 前公布。"
+            + feedback_sentence(collection)
         )
+
+
+def feedback_sentence(collection: Collection) -> str:
+    """What the public is told about the result feedback of an ended collection — one
+    sentence per phase, so an overdue collection never promises a date already past."""
+    due = f"{collection.feedback_due_date:%Y年%m月%d日}"
+    phase = collection.phase
+    if phase is CollectionPhase.DONE:
+        return "结果反馈已公布。"
+    if phase is CollectionPhase.OVERDUE:
+        return f"结果反馈应于 {due} 前公布，目前已逾期，正在督办。"
+    return f"结果反馈将于 {due} 前公布。"
 
 
 # --------------------------------------------------------------------------- participation
@@ -452,16 +395,11 @@ def submit_response(
 # --------------------------------------------------------------------------- moderation, adoption
 
 
-def feedback_locked(collection: Collection) -> bool:
-    feedback = collection.feedback
-    return feedback is not None and feedback.status in (FeedbackStatus.SUBMITTED, FeedbackStatus.PUBLISHED)
-
-
 def moderate_opinion(opinion: Opinion, approve: bool, note: str = "", *, actor) -> None:
     """Approve (public if the collection lists opinions) or reject an opinion as invalid."""
     collection = opinion.collection
     ensure_staff_scope(collection, actor)
-    if feedback_locked(collection):
+    if workflow.feedback_locked(collection):
         raise Conflict("结果反馈已提交审核或已发布，意见审核结果不能再更改。")
     note = (note or "").strip()
     if len(note) > 500:
@@ -481,9 +419,9 @@ def record_adoption(opinion: Opinion, adoption: Adoption, reason: str = "", *, a
     """After the end, the owner records 采纳 / 部分采纳 / 未采纳 (the last two with a reason)."""
     collection = opinion.collection
     ensure_staff_scope(collection, actor)
-    if not collection.has_ended:
+    if not workflow.ended_and_public(collection):
         raise Conflict("征集结束后才能登记意见采纳情况。")
-    if feedback_locked(collection):
+    if workflow.feedback_locked(collection):
         raise Conflict("结果反馈已提交审核或已发布，采纳情况不能再更改。")
     if opinion.moderation is not ModerationStatus.APPROVED:
         raise Conflict("请先审核通过该意见，再登记采纳情况。")
@@ -598,7 +536,7 @@ def feedback_problems(collection: Collection) -> list[str]:
 def save_feedback(collection: Collection, summary: str, not_adopted_explanation: str, *, actor) -> Feedback:
     """The owner drafts (or revises after a return) the result feedback."""
     ensure_staff_scope(collection, actor)
-    if collection.status is not CollectionStatus.PUBLISHED or not collection.has_ended:
+    if not workflow.ended_and_public(collection):
         raise Conflict("征集结束后才能撰写结果反馈。")
     feedback = collection.feedback
     if feedback is None:
@@ -785,34 +723,123 @@ def feedback_overdue() -> list[Collection]:
     ))
 
 
+def run_condition(start: date, end: date):
+    """Collections counted in a period (Beijing dates, inclusive): published, starting in it.
+
+    The one rule for the yearly count (target ≥ 6), department performance and the annual
+    report.
+    """
+    low, high = periods.local_range(start, end)
+    return db.and_(Collection.status == CollectionStatus.PUBLISHED, Collection.starts_at >= low,
+                   Collection.starts_at < high)
+
+
 def collections_count(year: int) -> int:
     """Published collections whose start falls in ``year`` (Beijing time); target ≥ 6."""
-    low, high = periods.year_range(year)
     return db.session.scalar(
-        db.select(db.func.count(Collection.id)).where(
-            Collection.status == CollectionStatus.PUBLISHED, Collection.starts_at >= low, Collection.starts_at < high
-        )
+        db.select(db.func.count(Collection.id)).where(run_condition(date(year, 1, 1), date(year, 12, 31)))
     ) or 0
+
+
+def results_published_condition():
+    """公布调查结果: the collection's result feedback is published."""
+    return Collection.feedback_published_at.is_not(None)
+
+
+def results_on_time_condition():
+    """… and it was published by the one-month deadline."""
+    return db.and_(results_published_condition(), Collection.feedback_on_time.is_(True))
+
+
+@dataclass
+class CollectionCounts:
+    """Figures of the collections run in a period (:func:`run_condition`)."""
+
+    collections: int = 0
+    #: Opinions submitted to them (every opinion received, whatever its moderation).
+    opinions: int = 0
+    #: Questionnaire responses to them.
+    responses: int = 0
+    #: Collections whose result feedback is published.
+    results_published: int = 0
+    #: … of which published by the one-month deadline (``feedback_on_time``).
+    results_on_time: int = 0
+
+    def add(self, other: "CollectionCounts") -> None:
+        for name in ("collections", "opinions", "responses", "results_published", "results_on_time"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+def participation_counts(collection_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
+    """``{collection_id: (opinions, questionnaire responses)}`` for the given collections."""
+    result = {collection_id: (0, 0) for collection_id in collection_ids}
+    for collection_id, count in db.session.execute(
+        db.select(Opinion.collection_id, db.func.count(Opinion.id))
+        .where(Opinion.collection_id.in_(collection_ids)).group_by(Opinion.collection_id)
+    ):
+        result[collection_id] = (int(count), 0)
+    for collection_id, count in db.session.execute(
+        db.select(Collection.id, db.func.count(Response.id))
+        .join(Collection, Collection.questionnaire_id == Response.questionnaire_id)
+        .where(Collection.id.in_(collection_ids)).group_by(Collection.id)
+    ):
+        result[collection_id] = (result[collection_id][0], int(count))
+    return result
+
+
+def collection_counts(start: date, end: date) -> dict[int, CollectionCounts]:
+    """``{department_id: CollectionCounts}`` for the collections run between ``start`` and
+    ``end`` (Beijing dates, inclusive)."""
+    run = run_condition(start, end)
+    result: dict[int, CollectionCounts] = {}
+    rows = db.session.execute(
+        db.select(Collection.department_id, db.func.count(Collection.id),
+                  db.func.coalesce(db.func.sum(db.case((results_published_condition(), 1), else_=0)), 0),
+                  db.func.coalesce(db.func.sum(db.case((results_on_time_condition(), 1), else_=0)), 0))
+        .where(run).group_by(Collection.department_id)
+    ).all()
+    for department_id, count, results, on_time in rows:
+        result[department_id] = CollectionCounts(int(count), 0, 0, int(results), int(on_time))
+    opinions = db.session.execute(
+        db.select(Collection.department_id, db.func.count(Opinion.id)).join(Collection)
+        .where(run).group_by(Collection.department_id)
+    ).all()
+    for department_id, count in opinions:
+        result[department_id].opinions = int(count)
+    responses = db.session.execute(
+        db.select(Collection.department_id, db.func.count(Response.id))
+        .join(Collection, Collection.questionnaire_id == Response.questionnaire_id)
+        .where(run).group_by(Collection.department_id)
+    ).all()
+    for department_id, count in responses:
+        result[department_id].responses = int(count)
+    return result
 
 
 def department_collections(start: date, end: date) -> dict[int, dict]:
     """Per department: collections run (published, starting in the period), feedback
     published for them, and how many of those were on time."""
-    low, high = periods.local_range(start, end)
-    rows = db.session.execute(
-        db.select(Collection.department_id, Collection.feedback_published_at, Collection.feedback_on_time)
-        .where(Collection.status == CollectionStatus.PUBLISHED, Collection.starts_at >= low,
-               Collection.starts_at < high)
-    ).all()
-    result: dict[int, dict] = {}
-    for department_id, published_at, on_time in rows:
-        entry = result.setdefault(department_id, {"run": 0, "feedback_published": 0, "feedback_on_time": 0})
-        entry["run"] += 1
-        if published_at is not None:
-            entry["feedback_published"] += 1
-            if on_time:
-                entry["feedback_on_time"] += 1
-    return result
+    return {department_id: {"run": counts.collections, "feedback_published": counts.results_published,
+                            "feedback_on_time": counts.results_on_time}
+            for department_id, counts in collection_counts(start, end).items()}
+
+
+def flagged_condition():
+    """Opinions whose text hit the sensitive-word list when submitted."""
+    words = db.func.coalesce(db.cast(Opinion.flagged_words, db.String), "null")
+    return words.not_in(("null", "[]"))
+
+
+def held_opinions(start: datetime, end: datetime) -> tuple[int, int]:
+    """``(flagged, still pending)``: opinions submitted in ``[start, end)`` that hit the
+    sensitive-word list, and how many of them still wait for moderation."""
+    row = db.session.execute(
+        db.select(db.func.count(Opinion.id),
+                  db.func.coalesce(db.func.sum(db.case(
+                      (Opinion.moderation == ModerationStatus.PENDING, 1), else_=0)), 0))
+        .where(Opinion.submitted_at >= start, Opinion.submitted_at < end, flagged_condition())
+    ).one()
+    return int(row[0]), int(row[1])
 
 
 def feedback_awaiting_review() -> list[Collection]:
