@@ -286,12 +286,16 @@ def _name_spans(text: str, names: Iterable[str]) -> list[_Span]:
     return spans
 
 
+_NAME_LIKE = re.compile(r"[\u4e00-\u9fff·•]{2,8}|[A-Za-z][A-Za-z .'-]{2,39}")
+
+
 def _known_names(names: Iterable[str]) -> list[str]:
     result = []
     for name in names:
-        name = re.sub(r"\s+", "", name or "")
-        # A one-character "name" (or 匿名/网友) would mask ordinary words.
-        if len(name) >= 2 and name not in ("匿名", "网友", "市民", "群众"):
+        name = (name or "").strip()
+        # Only what reads as a name: a one-character "name", 匿名/网友 or a name field
+        # holding other text would mask ordinary words.
+        if _NAME_LIKE.fullmatch(name) and name not in ("匿名", "网友", "市民", "群众"):
             result.append(name)
     return sorted(set(result), key=len, reverse=True)
 

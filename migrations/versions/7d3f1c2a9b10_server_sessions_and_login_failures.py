@@ -1,7 +1,7 @@
 """Server-side sessions (web_sessions) and failed log-ins for throttling (login_failures)
 
 Revision ID: 7d3f1c2a9b10
-Revises: 05341b23c83a
+Revises: df861c482500
 Create Date: 2026-11-30 13:45:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '7d3f1c2a9b10'
-down_revision = '05341b23c83a'
+down_revision = 'df861c482500'
 branch_labels = None
 depends_on = None
 
