@@ -286,16 +286,20 @@ def _name_spans(text: str, names: Iterable[str]) -> list[_Span]:
     return spans
 
 
-_NAME_LIKE = re.compile(r"[\u4e00-\u9fff·•]{2,8}|[A-Za-z][A-Za-z .'-]{2,39}")
+# Han or Latin letters with the separators names are written with (张三, 欧阳明华,
+# 阿依古丽·买买提, John Smith), at most as long as the name fields allow.
+_NAME_LIKE = re.compile(r"[\u4e00-\u9fffA-Za-z·•.]{2,20}")
 
 
 def _known_names(names: Iterable[str]) -> list[str]:
     result = []
     for name in names:
-        name = (name or "").strip()
-        # Only what reads as a name: a one-character "name", 匿名/网友 or a name field
-        # holding other text would mask ordinary words.
-        if _NAME_LIKE.fullmatch(name) and name not in ("匿名", "网友", "市民", "群众"):
+        name = re.sub(r"\s+", "", name or "")
+        # A one-character "name" (or 匿名/网友) would mask ordinary words, and what is not
+        # written like a name (markup, a sentence pasted into the field) would mask the
+        # text itself rather than a person.
+        if (len(name) >= 2 and name not in ("匿名", "网友", "市民", "群众")
+                and _NAME_LIKE.fullmatch(name)):
             result.append(name)
     return sorted(set(result), key=len, reverse=True)
 
