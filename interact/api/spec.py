@@ -21,10 +21,6 @@ QUERY_CODE_HEADER = "X-Query-Code"
 NOT_JSON = "请求体必须是 JSON 对象（Content-Type: application/json）。"
 
 
-class BadRequest(DomainError):
-    status_code = 400
-
-
 def _flatten(messages: Any, prefix: str = "") -> dict[str, str]:
     """webargs/marshmallow messages (nested dicts of lists) → ``{"a.b": "第一条说明"}``."""
     if isinstance(messages, Mapping):
@@ -52,13 +48,13 @@ class Parser(FlaskParser):
 
     def load_json(self, req, schema):
         if not req.is_json:
-            raise BadRequest(NOT_JSON)
+            raise DomainError(NOT_JSON)
         try:
             data = json.loads(req.get_data(cache=True, as_text=False).decode("utf-8"))
         except (ValueError, UnicodeDecodeError):
-            raise BadRequest(NOT_JSON) from None
+            raise DomainError(NOT_JSON) from None
         if not isinstance(data, dict):
-            raise BadRequest(NOT_JSON)
+            raise DomainError(NOT_JSON)
         return data
 
     def handle_error(self, error, req, schema, *, error_status_code, error_headers):
@@ -156,6 +152,13 @@ def init_api(app: Flask, blueprint: Blueprint) -> Api:
     app.config.setdefault("API_SPEC_OPTIONS", {
         "info": {"description": DESCRIPTION, "contact": {"name": "市政务服务管理办公室"}},
         "servers": [{"url": "/", "description": "本站"}],
+        "tags": [
+            {"name": "letters", "description": "来信：在线咨询、领导信箱的提交、查询、评价，来信选登和回复统计"},
+            {"name": "collections", "description": "民意征集：征集意见和问卷调查，结果反馈"},
+            {"name": "interviews", "description": "在线访谈：预告、文字实录、网友提问"},
+            {"name": "faq", "description": "常见问题和智能问答"},
+            {"name": "departments", "description": "部门和领导信箱的领导"},
+        ],
     })
     app.config.setdefault("OPENAPI_URL_PREFIX", None)  # the document is served by the route below
     api = Api(app, spec_kwargs={"extra_plugins": [SchemaExtras()]})
