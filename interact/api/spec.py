@@ -96,17 +96,23 @@ class Blueprint(flask_smorest.Blueprint):
             return register(func)
         return decorator
 
-    def errors(self, *codes: int, **descriptions: str) -> Callable:
+    def errors(self, *codes: int, **overrides: str | tuple) -> Callable:
         """Document error responses of an operation (all in the :class:`~interact.api.schemas.Error`
-        shape, with a Chinese example). ``descriptions`` (``e404="…"``) replace the generic text."""
+        shape, with a Chinese example). ``e404="…"`` replaces the generic description of a status;
+        ``e404=("description", "message", {fields})`` also the example's message (and fields)."""
         def decorator(func):
             for code in codes:
-                generic, message, fields = _ERROR_EXAMPLES[code]
+                description, message, fields = _ERROR_EXAMPLES[code]
+                override = overrides.get(f"e{code}")
+                if isinstance(override, str):
+                    description = override
+                elif override:
+                    description, message, *rest = override
+                    fields = rest[0] if rest else None
                 body: dict[str, Any] = {"status": code, "title": MESSAGES[code][0], "message": message}
                 if fields:
                     body["fields"] = fields
-                func = self.alt_response(code, schema=Error, description=descriptions.get(f"e{code}", generic),
-                                         example={"error": body})(func)
+                func = self.alt_response(code, schema=Error, description=description, example={"error": body})(func)
             return func
         return decorator
 
