@@ -103,7 +103,7 @@ def submit_letter():
     body = {
         "number": letter.number,
         "query_code": result.query_code,
-        "status": letter.status.value,
+        "status": letter.public_status.value,
         "status_label": letter.public_status_label,
         "submitted_at": _iso(letter.submitted_at),
         "lookup_url": url_for("api.letter_status", number=letter.number),
@@ -115,19 +115,18 @@ def submit_letter():
 
 
 def _department_json(letter: Letter) -> dict | None:
-    if letter.department is None:
+    department = letter.public_department
+    if department is None:
         return None
-    return {"id": letter.department.id, "name": letter.department.name}
+    return {"id": department.id, "name": department.name}
 
 
 def letter_status_json(letter: Letter) -> dict[str, Any]:
     """What the citizen sees with number + code (as on the web's tracking page)."""
-    closed = letter.status is LetterStatus.CLOSED and bool(letter.answer_html)
-    held_by_department = letter.status not in (LetterStatus.SUBMITTED, LetterStatus.ACCEPTED,
-                                               LetterStatus.RETURNED, LetterStatus.REJECTED)
+    closed = letter.has_final_answer
     return {
         "number": letter.number,
-        "status": letter.status.value,
+        "status": letter.public_status.value,
         "status_label": letter.public_status_label,
         "channel": letter.channel.value,
         "channel_label": letter.channel_label,
@@ -136,7 +135,7 @@ def letter_status_json(letter: Letter) -> dict[str, Any]:
         "title": letter.public_title,
         "body": letter.public_body,
         "submitted_at": _iso(letter.submitted_at),
-        "department": _department_json(letter) if held_by_department else None,
+        "department": _department_json(letter),
         "rejection_reason": letter.rejection_note if letter.status is LetterStatus.REJECTED else None,
         "timeline": [
             {"at": _iso(event.occurred_at), "action": event.action, "by": event.public_label,
@@ -273,7 +272,8 @@ def letter_stats():
 
 # --- OpenAPI ----------------------------------------------------------------------------
 
-_STATUS_ENUM = [s.value for s in LetterStatus]
+#: The statuses a citizen can be told (review steps read as ``assigned``).
+_STATUS_ENUM = sorted({s.public.value for s in LetterStatus})
 _KIND_ENUM = [k.value for k in LetterKind]
 _DEPARTMENT_REF = {"type": "object", "nullable": True,
                    "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}}

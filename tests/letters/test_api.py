@@ -214,7 +214,7 @@ def test_lookup_shows_answer_and_rating(app, client, roles, frozen):
     db.session.commit()
     url = f"/api/v1/letters/{receipt['number']}?code={receipt['query_code']}"
     data = client.get(url).get_json()
-    assert data["status"] == "answered" and data["status_label"] == "办理中"
+    assert data["status"] == "assigned" and data["status_label"] == "办理中"
     assert data["answer"] is None  # not before the office's review
     assert data["department"]["name"] == roles.department_a.name
     services.approve_answer(letter, actor=roles.office, publish=False)
