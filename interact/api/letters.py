@@ -44,6 +44,9 @@ from interact.extensions import db, limiter, public_post_limit
 from interact.letters import search, services, stats
 from interact.letters.models import Letter, LetterChannel, LetterKind, LetterRating, LetterStatus
 
+#: The statuses a citizen can be told (the office's review steps read as ``assigned``).
+PUBLIC_STATUS_VALUES = sorted({status.public.value for status in LetterStatus})
+
 SUBMIT_CHANNELS = [LetterChannel.CONSULTATION.value, LetterChannel.MAILBOX.value]
 KINDS = [kind.value for kind in LetterKind]
 NUMBER_PATH = {"in": "path", "name": "number", "required": True, "description": "信件编号",
@@ -120,7 +123,7 @@ class LetterReceipt(Schema):
     query_code = fields.String(required=True, allow_none=True,
                                metadata={"description": "查询码，只返回这一次（重复提交时为 null），请提示用户保存",
                                          "example": "K7M2Q9XA"})
-    status = EnumValue(LetterStatus, required=True)
+    status = EnumValue(LetterStatus, required=True, validate=validate.OneOf(PUBLIC_STATUS_VALUES))
     status_label = fields.String(required=True, metadata={"example": "待受理"})
     submitted_at = fields.AwareDateTime(required=True)
     lookup_url = Url("api.letter_status", external=False, number="number")
@@ -156,7 +159,7 @@ def submit_letter(data: dict[str, Any], headers: dict[str, Any]):
     result = services.submit_letter(letter_input(data), idempotency_key=f"api:{key}" if key else None)
     db.session.commit()
     letter = result.letter
-    receipt = {"number": letter.number, "query_code": result.query_code, "status": letter.status,
+    receipt = {"number": letter.number, "query_code": result.query_code, "status": letter.public_status,
                "status_label": letter.public_status_label, "submitted_at": letter.submitted_at}
     if result.duplicate:
         return {**receipt, "duplicate": True}, 200
@@ -188,7 +191,7 @@ class Rating(Schema):
 
 class LetterTracking(Schema):
     number = fields.String(required=True)
-    status = EnumValue(LetterStatus, required=True)
+    status = EnumValue(LetterStatus, required=True, validate=validate.OneOf(PUBLIC_STATUS_VALUES))
     status_label = fields.String(required=True, metadata={"description": "公众看到的状态", "example": "办理中"})
     channel = EnumValue(LetterChannel, required=True)
     channel_label = fields.String(required=True)
@@ -208,12 +211,10 @@ class LetterTracking(Schema):
 
 def letter_status_json(letter: Letter) -> dict[str, Any]:
     """What the citizen sees with number + code (as on the web's tracking page)."""
-    closed = letter.status is LetterStatus.CLOSED and bool(letter.answer_html)
-    held_by_department = letter.status not in (LetterStatus.SUBMITTED, LetterStatus.ACCEPTED,
-                                               LetterStatus.RETURNED, LetterStatus.REJECTED)
+    closed = letter.has_final_answer
     return {
         "number": letter.number,
-        "status": letter.status,
+        "status": letter.public_status,
         "status_label": letter.public_status_label,
         "channel": letter.channel,
         "channel_label": letter.channel_label,
@@ -222,7 +223,7 @@ def letter_status_json(letter: Letter) -> dict[str, Any]:
         "title": letter.public_title,
         "body": letter.public_body,
         "submitted_at": letter.submitted_at,
-        "department": letter.department if held_by_department else None,
+        "department": letter.public_department,
         "rejection_reason": letter.rejection_note if letter.status is LetterStatus.REJECTED else None,
         "timeline": [
             {"at": event.occurred_at, "action": event.action, "by": event.public_label, "note": event.public_note}
