@@ -147,6 +147,7 @@ def deployment(tmp_path_factory) -> Iterator[Deployment]:
             "INTERACT_SECRET_KEY": SECRET_KEY,
             "INTERACT_DATABASE_URL": database_url,
             "INTERACT_REDIS_URL": redis_url,
+            "INTERACT_SESSION_STORE": "redis",
             "INTERACT_PUBLIC_BASE_URL": "https://hd.example.gov.cn",
             "INTERACT_TRUSTED_PROXIES": "1",
             "INTERACT_UPLOAD_STORE": "s3",

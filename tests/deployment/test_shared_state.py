@@ -55,3 +55,32 @@ def test_redis_down_reads_the_database_and_readyz_says_so(redis_app, db, client)
     assert response.status_code == 503 and response.get_json()["checks"]["redis"] == "unreachable"
     with redis_server(tmp, port):  # back on the same address: ready again without a restart of the app
         assert client.get("/readyz").status_code == 200
+
+
+def test_sessions_in_redis_end_at_log_out_and_for_every_device(redis_app, db, make_user):
+    from interact.core import sessions
+    from interact.core.shared import RedisSessionStore
+
+    app, r, _tmp, _port = redis_app
+    original = app.session_interface
+    app.session_interface = sessions.ServerSessionInterface(RedisSessionStore(app))
+    try:
+        user = make_user("office", password="secret123")
+        phone, laptop = app.test_client(), app.test_client()
+        for device in (phone, laptop):
+            response = device.post("/login", data={"identifier": user.username, "password": "secret123"})
+            assert response.status_code == 302
+            assert device.get("/staff/").status_code == 200
+        assert r.scard(f"interact:user-sessions:{user.id}") == 2
+        cookie = phone.get_cookie("session").value
+        assert phone.post("/logout").status_code == 302
+        replay = app.test_client()
+        replay.set_cookie("session", cookie)
+        assert replay.get("/staff/").status_code == 302  # the copied cookie opens nothing
+        sessions.end_user_sessions(user.id)  # e.g. the password changed
+        assert laptop.get("/staff/").status_code == 302
+        assert not r.exists(f"interact:user-sessions:{user.id}")
+        # What is left are the visitors' new, logged-out sessions (flash messages).
+        assert all(b'"_user_id"' not in r.get(key) for key in r.keys("interact:session:*"))
+    finally:
+        app.session_interface = original
