@@ -9,9 +9,10 @@ share through Redis, using the kept ``redis`` client (``pip install '.[redis]'``
 - with ``SESSION_STORE = "redis"``, the server-side sessions (:class:`RedisSessionStore`,
   Redis 7 or later).
 
-Redis holds nothing that is not also in the database or cheap to lose: when it is down or
-restarted, stamps are read from the database again and rate limits fall back to memory
-until it is back. Without ``REDIS_URL`` everything works on one machine as before.
+Counters and stamps are cheap to lose: when Redis is down or restarted, stamps are read
+from the database again and rate limits fall back to memory until it is back (sessions in
+Redis are lost with it: keep its persistence on then). Without ``REDIS_URL`` everything
+works on one machine as before.
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from typing import Any
 
 from flask import Flask, current_app, has_app_context
 
-from interact.core import clock
+from interact.core import clock, sessions
 
 log = logging.getLogger(__name__)
 
@@ -159,10 +160,4 @@ class RedisSessionStore:
         return 0  # Redis expires sessions itself
 
 
-def _register_session_store() -> None:
-    from interact.core import sessions
-
-    sessions.register_store("redis", RedisSessionStore)
-
-
-_register_session_store()
+sessions.register_store("redis", RedisSessionStore)
