@@ -34,6 +34,10 @@ class CaptchaField(StringField):
         kwargs.setdefault("render_kw", {"autocomplete": "off", "inputmode": "text", "maxlength": 8})
         super().__init__(label, **kwargs)
 
+    def _value(self):
+        # Never shown again: every failed check brings a new image and an empty field.
+        return ""
+
     def pre_validate(self, form):
         if not captcha.enabled():
             return
