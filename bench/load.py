@@ -83,8 +83,11 @@ def uptime() -> str:
 
 
 def schema_stamp() -> str:
-    names = sorted(p.name for p in (ROOT / "migrations" / "versions").glob("*.py"))
-    return hashlib.sha1("\n".join(names).encode()).hexdigest()[:8]
+    """Changes with the migrations (a cached database of an older schema is not reused)."""
+    digest = hashlib.sha1()
+    for path in sorted((ROOT / "migrations" / "versions").glob("*.py")):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:8]
 
 
 def bench_config(url: str, workdir: Path):
