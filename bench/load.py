@@ -108,7 +108,7 @@ def fill_faq(entries: int) -> int:
     from interact.faq.models import FaqEntry, FaqStatus
     from interact.core.textnorm import normalize
 
-    path = shared_data() / "faqbench" / "dev" / "kb.jsonl"
+    path = shared_data() / "faqbench" / ("scale" if entries > 13_000 else "dev") / "kb.jsonl"
     rows = []
     now = clock.now()
     with open(path, encoding="utf-8") as fh:
@@ -250,6 +250,15 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=10)
+
+    def worker_rss_mb(self) -> list[float]:
+        """Resident memory of each gunicorn worker (children of the master), MB."""
+        try:
+            out = subprocess.run(["ps", "-o", "rss=", "--ppid", str(self.process.pid)], capture_output=True,
+                                 text=True, timeout=10).stdout
+        except (OSError, subprocess.SubprocessError):
+            return []
+        return [round(int(v) / 1024, 1) for v in out.split()]
 
     def worker_kills(self) -> int:
         text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
@@ -587,7 +596,8 @@ def finish_jobs(jobs, wait: float) -> dict:
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--letters", type=int, default=100_000)
-    parser.add_argument("--faq-entries", type=int, default=10_000)
+    parser.add_argument("--faq-entries", type=int, default=10_000,
+                        help="published FAQ entries (above 13,000 from the 135k scale knowledge base)")
     parser.add_argument("--database-url", help="PostgreSQL server URL (default: SQLite under bench/out/)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (both apps)")
     parser.add_argument("--timeout", type=int, default=30, help="gunicorn worker timeout and client timeout, s")
@@ -624,10 +634,11 @@ def main(argv=None) -> dict:
         }
         project = start_server("project", "interact:create_app()", env, args, workdir, ROOT)
         servers.append(project)
-        log(f"FAQ index ready in every worker after {warm_up(project, args):.1f} s")
+        ready = warm_up(project, args)
+        log(f"FAQ index ready in every worker after {ready:.1f} s")
         result: dict = {"letters": args.letters, "faq_entries": args.faq_entries,
                         "database": "postgresql" if args.database_url else "sqlite", "workers": args.workers,
-                        "cpus": os.cpu_count(), "uptime_before": started_uptime}
+                        "cpus": os.cpu_count(), "uptime_before": started_uptime, "faq_ready_s": round(ready, 1)}
         if args.submissions:
             result["integrity"] = run_integrity(args, project, database.url, env, marker)
             log(json.dumps(result["integrity"], ensure_ascii=False, indent=1))
@@ -640,6 +651,7 @@ def main(argv=None) -> dict:
             result.update(connections=args.connections, duration=args.duration, rounds=args.rounds,
                           operations=summary)
         result["worker_kills"] = project.worker_kills()
+        result["worker_rss_mb"] = project.worker_rss_mb()
         result["uptime_after"] = uptime()
     finally:
         for server in servers:
