@@ -399,6 +399,10 @@ def percentile(values: list[float], p: float) -> float:
 
 # --- operations -------------------------------------------------------------------------
 
+#: Words of the generated letters: random pairs make searches a page cache has not seen.
+VOCABULARY = ["公积金", "提取", "社保", "转移", "医保", "异地", "户口", "迁移", "噪音", "投诉", "公交", "线路", "物业", "电梯",
+              "低保", "申请", "失业", "保险", "营业执照", "办理", "居住证", "小学", "入学", "培训", "退费", "出租车", "食品",
+              "过期", "河道", "污染", "老旧小区", "改造", "养老", "补贴", "贷款", "额度", "材料", "流程", "政策", "咨询"]
 SEARCHES = ["公积金 提取", "社保 转移", "医保 异地", "户口 迁移", "噪音 投诉", "公交 线路", "物业 电梯", "低保 申请",
             "失业 保险", "营业执照 办理"]
 
@@ -425,6 +429,7 @@ def operations(ids: dict, run_marker: str) -> dict[str, Callable[[], tuple[str, 
         "list page 50": lambda: ("GET", "/letters/?page=50", None),
         "list by department": lambda: ("GET", f"/letters/?department={rng.choice(ids['departments'])}", None),
         "search (two words)": lambda: ("GET", f"/letters/?q={rng.choice(SEARCHES)}", None),
+        "search (random pairs)": lambda: ("GET", f"/letters/?q={' '.join(rng.sample(VOCABULARY, 2))}", None),
         "letter page": lambda: ("GET", f"/letters/{rng.choice(letters)}", None),
         "stats /letters/stats": lambda: ("GET", "/letters/stats", None),
         "faq /faq": lambda: ("GET", "/faq", None),
@@ -607,6 +612,8 @@ def main(argv=None) -> dict:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--only", help="comma-separated parts of operation names, e.g. list,search")
     parser.add_argument("--quick", action="store_true", help="20,000 letters, 3 s per operation, one round")
+    parser.add_argument("--no-page-cache", action="store_true",
+                        help="measure every page rendered (PUBLIC_PAGE_CACHE_SECONDS=0)")
     parser.add_argument("--submissions", type=int, help="integrity mode: this many POSTs, then count what is stored")
     parser.add_argument("--clients", type=int, default=32, help="integrity mode: concurrent clients")
     parser.add_argument("--with-jobs", action="store_true", help="integrity mode: run the sweep and a FAQ import meanwhile")
@@ -632,13 +639,16 @@ def main(argv=None) -> dict:
             "INTERACT_DEMO": "true",  # a benchmark, not production (no production start-up checks)
             "INTERACT_PUBLIC_BASE_URL": "http://127.0.0.1", "PYTHONPATH": str(ROOT),
         }
+        if args.no_page_cache:
+            env["INTERACT_PUBLIC_PAGE_CACHE_SECONDS"] = "0"
         project = start_server("project", "interact:create_app()", env, args, workdir, ROOT)
         servers.append(project)
         ready = warm_up(project, args)
         log(f"FAQ index ready in every worker after {ready:.1f} s")
         result: dict = {"letters": args.letters, "faq_entries": args.faq_entries,
                         "database": "postgresql" if args.database_url else "sqlite", "workers": args.workers,
-                        "cpus": os.cpu_count(), "uptime_before": started_uptime, "faq_ready_s": round(ready, 1)}
+                        "cpus": os.cpu_count(), "uptime_before": started_uptime, "faq_ready_s": round(ready, 1),
+                        "page_cache": not args.no_page_cache}
         if args.submissions:
             result["integrity"] = run_integrity(args, project, database.url, env, marker)
             log(json.dumps(result["integrity"], ensure_ascii=False, indent=1))
