@@ -150,6 +150,11 @@ def test_refit_needs_examples_and_versions_can_be_switched_back(app, client, aut
     assert runner.invoke(args=["faq", "use-model", str(version.id)]).exit_code == 0
     assert index.get_engine().model.version == version.id
     assert runner.invoke(args=["faq", "use-model", "99"]).exit_code != 0
+    for bad in ("99", "abc", "-1"):
+        response = client.post("/staff/faq/model/use", data={"version": bad}, follow_redirects=True)
+        assert response.status_code == 200 and ("没有第 99 版判定模型" in response.get_data(as_text=True)
+                                                 or "版本号无效" in response.get_data(as_text=True)), bad
+    assert index.get_engine().model.version == version.id
 
 
 def test_model_page_is_for_citywide_curators(client, auth, db, roles, dept_curator):
@@ -175,3 +180,12 @@ def test_unanswered_list_guesses_only_an_entry_the_citizen_was_shown(db, make_en
     guesses = {c.text: c.suggested_entry_id for c in services.unanswered_clusters()}
     assert guesses["怎么申请护照"] is None
     assert guesses["低保申请要什么条件呢,我家困难"] is not None
+
+
+def test_a_stored_model_from_other_decision_features_falls_back_to_the_shipped_one(db, kb):
+    db.session.add(DecisionModelVersion(coef=[0.5, 1.0], threshold=0.3, examples=0, active=True))
+    db.session.commit()
+    assert index.load_model() == BASE_MODEL
+    index.changed()
+    db.session.commit()
+    assert services.ask("住房公积金怎么提取", log=False).best.id == kb[0].id
