@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import io
+import re
 import secrets
 import time
 
@@ -41,10 +42,18 @@ def _digest(answer: str) -> str:
     return hmac.new(key, answer.strip().upper().encode(), hashlib.sha256).hexdigest()
 
 
-def new_challenge() -> bytes:
-    """Create a code, remember its hash in the session and return the PNG image."""
+#: Challenge slots: one per form with a captcha on the same page (``CaptchaField(slot=…)``).
+SLOT_PATTERN = re.compile(r"[a-z]{0,16}")
+
+
+def _slot_key(slot: str) -> str:
+    return f"{SESSION_KEY}:{slot}" if slot else SESSION_KEY
+
+
+def new_challenge(slot: str = "") -> bytes:
+    """Create a code, remember its hash in the session (under ``slot``) and return the PNG image."""
     code = generate_code()
-    session[SESSION_KEY] = {"h": _digest(code), "exp": int(time.time()) + TTL_SECONDS}
+    session[_slot_key(slot)] = {"h": _digest(code), "exp": int(time.time()) + TTL_SECONDS}
     if current_app.config.get("CAPTCHA_TEST_ANSWERS"):
         g.captcha_test_answer = code
     buffer = io.BytesIO()
@@ -56,11 +65,11 @@ def enabled() -> bool:
     return bool(current_app.config.get("CAPTCHA_ENABLED", True))
 
 
-def verify(answer: str | None) -> bool:
-    """Check and consume the session's challenge."""
+def verify(answer: str | None, slot: str = "") -> bool:
+    """Check and consume the session's challenge (of ``slot``)."""
     if not enabled():
         return True
-    challenge = session.pop(SESSION_KEY, None)
+    challenge = session.pop(_slot_key(slot), None)
     if not challenge or not answer or challenge.get("exp", 0) < time.time():
         return False
     return hmac.compare_digest(challenge["h"], _digest(answer))

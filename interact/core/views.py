@@ -29,7 +29,10 @@ def home():
 
 @bp.get("/captcha.png")
 def captcha_image():
-    response = make_response(captcha.new_challenge())
+    slot = request.args.get("slot", "")
+    if not captcha.SLOT_PATTERN.fullmatch(slot):
+        abort(404)
+    response = make_response(captcha.new_challenge(slot))
     response.headers["Content-Type"] = "image/png"
     response.headers["Cache-Control"] = "no-store"
     test_answer = g.pop("captcha_test_answer", None)

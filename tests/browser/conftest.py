@@ -34,6 +34,7 @@ import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -178,6 +179,11 @@ class Stored:
             finally:
                 db.session.remove()
 
+    def write(self, change: Callable[[Any], Any]) -> Any:
+        """Prepare a scene through the services (``tests/browser/given.py``); ``change``
+        commits, anything left uncommitted is rolled back."""
+        return self(change)
+
 
 @pytest.fixture(scope="session")
 def stored(live_server, tmp_path_factory) -> Stored:
@@ -228,7 +234,8 @@ def prepare(context) -> None:
         answer = response.headers.get(CAPTCHA_HEADER)
         if answer:
             try:
-                answers[response.frame.page] = answer
+                slot = parse_qs(urlsplit(response.url).query).get("slot", [""])[0]
+                answers[(response.frame.page, slot)] = answer
             except Exception:  # noqa: BLE001 - a response without a page (worker)
                 return
 
