@@ -57,3 +57,85 @@ def pending_extension(stored, letter: dict, *, handler: str = "rsj", days: int =
         return extension.id
 
     return stored.write(make)
+
+
+def ended_collection(stored, *, opinions: list[str], department: str = "市人力资源社会保障局",
+                     owner: str = "rsj") -> dict:
+    """A collection of ``department`` that ended yesterday, with ``opinions`` sent by
+    citizens while it was open (waiting for moderation)."""
+    from datetime import timedelta
+
+    from interact.core import clock
+    from interact.surveys import services
+    from interact.surveys.models import CollectionKind, CollectionStatus
+
+    title = f"关于优化社保经办服务的意见征集{next(_seq)}"
+
+    def make(db):
+        ended = clock.now() - timedelta(days=1)
+        with clock.freeze(ended - timedelta(days=12)):
+            collection = services.create_collection(services.CollectionData(
+                title=title, summary="征求对社保经办服务的意见。", body="<p>欢迎提出意见建议。</p>",
+                kind=CollectionKind.OPINIONS, starts_at=ended - timedelta(days=10), ends_at=ended,
+                department_id=_department_id(db, department),
+            ), actor=_user(db, owner))
+            services.transition(collection, CollectionStatus.PUBLISHED, actor=_user(db, "office"))
+        with clock.freeze(ended - timedelta(days=5)):
+            for text in opinions:
+                services.submit_opinion(collection, services.OpinionData(content=text))
+        db.session.commit()
+        return {"id": collection.id, "title": title}
+
+    return stored.write(make)
+
+
+def ended_interview(stored, *, department: str = "市人力资源社会保障局", owner: str = "rsj") -> dict:
+    """An interview of ``department`` held yesterday (announced, live, ended)."""
+    from datetime import timedelta
+
+    from interact.core import clock
+    from interact.interviews import services, workflow
+    from interact.interviews.models import InterviewStatus
+
+    topic = f"就业补贴政策在线解读{next(_seq)}"
+
+    def make(db):
+        start = clock.now() - timedelta(days=1)
+        office, handler = _user(db, "office"), _user(db, owner)
+        with clock.freeze(start - timedelta(days=7)):
+            interview = services.create_interview(services.InterviewData(
+                topic=topic, department_id=_department_id(db, department), host="林晓",
+                scheduled_start=start, duration_minutes=60, introduction="<p>解读就业补贴政策。</p>",
+            ), actor=handler)
+            workflow.transition(interview, InterviewStatus.ANNOUNCED, office)
+        with clock.freeze(start):
+            workflow.transition(interview, InterviewStatus.LIVE, handler)
+        with clock.freeze(start + timedelta(hours=1)):
+            workflow.transition(interview, InterviewStatus.ENDED, handler)
+        db.session.commit()
+        return {"id": interview.id, "topic": topic}
+
+    return stored.write(make)
+
+
+def announced_interview(stored, *, department: str = "市人力资源社会保障局", owner: str = "rsj") -> dict:
+    """An interview of ``department`` announced for in an hour (the host can go live)."""
+    from datetime import timedelta
+
+    from interact.core import clock
+    from interact.interviews import services, workflow
+    from interact.interviews.models import InterviewStatus
+
+    topic = f"养老保险政策在线访谈{next(_seq)}"
+
+    def make(db):
+        interview = services.create_interview(services.InterviewData(
+            topic=topic, department_id=_department_id(db, department), host="林晓",
+            scheduled_start=clock.now() + timedelta(hours=1), duration_minutes=60,
+            introduction="<p>解读养老保险政策。</p>",
+        ), actor=_user(db, owner))
+        workflow.transition(interview, InterviewStatus.ANNOUNCED, _user(db, "office"))
+        db.session.commit()
+        return {"id": interview.id, "topic": topic}
+
+    return stored.write(make)
