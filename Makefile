@@ -9,7 +9,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 FLASK := $(BIN)/flask --app interact
-RUN_ENV := INTERACT_SECRET_KEY_FILE=instance/secret_key INTERACT_SESSION_COOKIE_SECURE=false INTERACT_REMEMBER_COOKIE_SECURE=false
+RUN_ENV := INTERACT_SECRET_KEY_FILE=instance/secret_key INTERACT_SESSION_COOKIE_SECURE=false INTERACT_REMEMBER_COOKIE_SECURE=false \
+	INTERACT_DEMO=true INTERACT_PUBLIC_BASE_URL=http://127.0.0.1:$(PORT)
 
 .PHONY: run test test-sqlite test-browser test-postgres install clean bench bench-load
 
@@ -18,7 +19,7 @@ $(BIN)/python:
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,browser,postgres]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,browser,postgres,redis,s3,server]'
 	touch $(STAMP)
 
 install: $(STAMP)

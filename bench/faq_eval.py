@@ -12,6 +12,13 @@ web layer uses.  The last line printed is one JSON object:
 - ``correct_answered``: share of gold queries answered with a gold entry;
 - ``hard_negative_answered`` / ``citizen_out_of_scope_answered``: share of
   those queries answered at all;
+- ``bands``: for each confidence band shown to citizens (``matching.band``:
+  high / good / fair), how many questions were answered in it and the share of
+  those answers that were right (a gold entry; every answer to a hard negative or
+  an out-of-scope question is wrong) -- the calibration check;
+- ``demo_bands``: the same on the demo knowledge base asked with the hand-written
+  questions of ``bench/faq_demo_eval.py`` (an answer to a near-topic or unrelated
+  question is wrong);
 - ``latency_ms`` p50/p95/p99 of ``answer``, ``build_s`` (index build),
   ``peak_rss_mb`` (ru_maxrss of the process), ``entries``, ``queries``.
 """
@@ -31,14 +38,10 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from interact.faq.matching import FaqDoc, MatchingEngine  # noqa: E402
+from interact.faq.matching import BANDS, FaqDoc, MatchingEngine, band  # noqa: E402
 
-DATA = ROOT.parent / "shared" / "data" / "faqbench"
+from _shared import FAQBENCH as DATA, load_jsonl  # noqa: E402
 
-
-def load_jsonl(path: Path) -> list[dict]:
-    with open(path, encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
 
 
 def peak_rss_mb() -> float:
@@ -53,6 +56,38 @@ def percentiles(samples_s: list[float]) -> dict[str, float]:
     return {p: round(float(np.percentile(ms, int(p[1:]))), 3) for p in ("p50", "p95", "p99")}
 
 
+class BandTally:
+    """Answers and right answers per confidence band."""
+
+    def __init__(self) -> None:
+        self.answers = dict.fromkeys(BANDS, 0)
+        self.right = dict.fromkeys(BANDS, 0)
+
+    def add(self, confidence: float, threshold: float, right: bool) -> None:
+        name = band(confidence, threshold)
+        if name is not None:
+            self.answers[name] += 1
+            self.right[name] += bool(right)
+
+    def report(self) -> dict:
+        return {name: {"answers": self.answers[name],
+                       "right_share": round(self.right[name] / self.answers[name], 4) if self.answers[name] else None}
+                for name in BANDS}
+
+
+def demo_bands(threshold: float | None = None) -> dict:
+    """Per-band share of right answers on the demo knowledge base (faq_demo_eval.py)."""
+    import faq_demo_eval as demo_eval
+
+    engine = MatchingEngine(demo_eval.demo_docs(), demo_eval.demo_synonyms(), threshold=threshold)
+    tally = BandTally()
+    for _set, kind, expected, question in demo_eval.load_questions():
+        res = engine.answer(question)
+        if res.answered:
+            tally.add(res.confidence, engine.threshold, kind == "reworded" and expected in str(res.best.id))
+    return tally.report()
+
+
 def run(kb_path: Path, queries_path: Path, threshold: float | None = None) -> dict:
     kb = load_jsonl(kb_path)
     queries = load_jsonl(queries_path)
@@ -65,6 +100,7 @@ def run(kb_path: Path, queries_path: Path, threshold: float | None = None) -> di
 
     n_gold = top1 = recall3 = correct = 0
     answered_by_kind: dict[str, list[int]] = {}
+    tally = BandTally()
     latencies = []
     for q in queries:
         t = time.perf_counter()
@@ -78,6 +114,8 @@ def run(kb_path: Path, queries_path: Path, threshold: float | None = None) -> di
             recall3 += bool(gold.intersection(ranked[:3]))
             correct += bool(res.answered and res.best is not None and res.best.id in gold)
         answered_by_kind.setdefault(q.get("kind", ""), []).append(int(res.answered))
+        if res.answered:
+            tally.add(res.confidence, engine.threshold, res.best.id in gold)
 
     def share(kind: str) -> float:
         v = answered_by_kind.get(kind, [])
@@ -89,6 +127,9 @@ def run(kb_path: Path, queries_path: Path, threshold: float | None = None) -> di
         "correct_answered": round(correct / n_gold, 4) if n_gold else 0.0,
         "hard_negative_answered": share("hard_negative"),
         "citizen_out_of_scope_answered": share("citizen_out_of_scope"),
+        "threshold": engine.threshold,
+        "bands": tally.report(),
+        "demo_bands": demo_bands(threshold),
         "latency_ms": percentiles(latencies),
         "build_s": round(build_s, 3),
         "peak_rss_mb": round(peak_rss_mb(), 1),

@@ -26,7 +26,8 @@ interact/faq/matching.py from the dev split of the FAQ benchmark:
    correct-answered falls to 0.66, below its 0.70 target.  Short questions
    are handled by the engine's content-match floor instead (step 4).
 4. Threshold: the lowest confidence at which citizen_out_of_scope queries
-   answered <= 5 % and hard negatives answered <= 40 %, plus a safety margin.
+   answered <= 5 % and hard negatives answered <= 30 %, plus a safety margin
+   (``interact.faq.learning.choose_threshold`` applies the same rule on refits).
    The figures are reported with the engine's content-match floor
    (``matching.content_match``: such best entries get the threshold as
    confidence), which the limits must also survive.
@@ -66,37 +67,21 @@ if str(ROOT) not in sys.path:
 from interact.faq import matching  # noqa: E402
 from interact.faq.matching import FaqDoc, MatchingEngine  # noqa: E402
 
-DATA = ROOT.parent / "shared" / "data" / "faqbench"
+from _shared import FAQBENCH as DATA, load_jsonl  # noqa: E402
 
-OOS_MAX = 0.05
-HN_MAX = 0.40
-#: Added to the threshold found on the fitting data, so that a held-out split
-#: with slightly different score distributions still meets the limits.
-THRESHOLD_MARGIN = 0.02
+# The threshold rule and the logistic fit are the ones ``flask faq refit`` uses.
+from interact.faq.learning import (  # noqa: E402
+    HARD_NEGATIVE,
+    HN_MAX,
+    OOS_MAX,
+    OUT_OF_SCOPE,
+    PARAPHRASE,
+    THRESHOLD_MARGIN,
+    fit_logistic,
+)
 
+KIND_CODES = {"paraphrase": PARAPHRASE, "hard_negative": HARD_NEGATIVE, "citizen_out_of_scope": OUT_OF_SCOPE}
 
-def load_jsonl(path: Path) -> list[dict]:
-    with open(path, encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
-
-
-def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, sample_weight=None, iters: int = 50) -> np.ndarray:
-    """Newton-Raphson logistic regression; column 0 is the (unpenalised) bias."""
-    n, d = x.shape
-    w = np.zeros(d)
-    sw = np.ones(n) if sample_weight is None else sample_weight
-    reg = np.full(d, l2)
-    reg[0] = 0.0
-    for _ in range(iters):
-        z = x @ w
-        p = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
-        g = x.T @ (sw * (p - y)) + reg * w
-        h = (x * (sw * p * (1 - p))[:, None]).T @ x + np.diag(reg) + 1e-9 * np.eye(d)
-        step = np.linalg.solve(h, g)
-        w -= step
-        if np.max(np.abs(step)) < 1e-8:
-            break
-    return w
 
 
 @dataclass(slots=True)
@@ -253,6 +238,21 @@ def subset_data(kb: list[dict], data: list[QueryData], queries: list[dict], size
     return out
 
 
+def write_base(path: Path, data: list[QueryData], pair_coef: np.ndarray) -> None:
+    """The base data of ``flask faq refit`` (interact/faq/learning.py): the decision-model
+    input of every query's best entry, its label and the query's kind -- numbers only,
+    no text of the benchmark."""
+    feats, labels, _ = decision_rows(data, pair_coef)
+    keep = [i for i, f in enumerate(feats) if f is not None]
+    np.savez_compressed(
+        path,
+        x=np.array([feats[i] for i in keep], dtype=np.float32),
+        y=labels[keep].astype(np.uint8),
+        kind=np.array([KIND_CODES[data[i].kind] for i in keep], dtype=np.uint8),
+    )
+    print(f"wrote {len(keep)} base rows to {path}", file=sys.stderr)
+
+
 def half_of(qid: str) -> int:
     return hashlib.sha1(qid.encode("utf-8")).digest()[0] & 1
 
@@ -279,6 +279,8 @@ def main(argv=None) -> int:
         default=0,
         help="fit the decision model on queries of at least this many characters (see step 3)",
     )
+    ap.add_argument("--write-base", type=Path, default=None,
+                    help="write the base data of `flask faq refit` (interact/faq/data/decision_base.npz)")
     args = ap.parse_args(argv)
 
     kb = load_jsonl(args.kb)
@@ -314,6 +316,9 @@ def main(argv=None) -> int:
         k: float(np.mean([c[k] for c in cv])) for k in cv[0]
     }
     report["cross_validated_folds"] = cv
+
+    if args.write_base:
+        write_base(args.write_base, data, pair)
 
     print("# paste into interact/faq/matching.py")
     print(fmt("PAIR_COEF", pair, matching.PAIR_FEATURES))

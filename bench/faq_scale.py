@@ -32,12 +32,8 @@ if str(ROOT) not in sys.path:
 
 from interact.faq.matching import FaqDoc, MatchingEngine  # noqa: E402
 
-DATA = ROOT.parent / "shared" / "data" / "faqbench"
+from _shared import FAQBENCH as DATA, load_jsonl  # noqa: E402
 
-
-def load_jsonl(path: Path) -> list[dict]:
-    with open(path, encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
 
 
 def rss_mb() -> float:

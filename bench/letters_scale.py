@@ -413,7 +413,7 @@ def main(argv=None) -> dict:
         raise SystemExit(f"--reuse: {path} does not exist")
     config = type("BenchConfig", (TestConfig,), {
         "DATABASE_URL": f"sqlite:///{path}", "UPLOAD_FOLDER": str(Path(workdir.name) / "uploads"),
-        "RATELIMIT_ENABLED": False, "TESTING": False, "SESSION_COOKIE_SECURE": False,
+        "RATELIMIT_ENABLED": False, "TESTING": False, "SESSION_COOKIE_SECURE": False, "DEMO": True,
     })
     app = create_app(config)
     result: dict = {"letters": args.letters, "cpu": cpu_model(), "cpus": os.cpu_count(),

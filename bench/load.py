@@ -92,7 +92,7 @@ def bench_config(url: str, workdir: Path):
 
     return type("BenchConfig", (TestConfig,), {
         "DATABASE_URL": url, "UPLOAD_FOLDER": str(workdir / "uploads"), "RATELIMIT_ENABLED": False,
-        "TESTING": False, "SESSION_COOKIE_SECURE": False,
+        "TESTING": False, "SESSION_COOKIE_SECURE": False, "DEMO": True,  # a benchmark, not production
     })
 
 
@@ -590,6 +590,7 @@ def main(argv=None) -> dict:
             "INTERACT_SECRET_KEY": "bench-secret-key-not-for-production", "INTERACT_DATABASE_URL": database.url,
             "INTERACT_RATELIMIT_ENABLED": "false", "INTERACT_CAPTCHA_ENABLED": "false",
             "INTERACT_SESSION_COOKIE_SECURE": "false", "INTERACT_UPLOAD_FOLDER": str(workdir / "uploads"),
+            "INTERACT_DEMO": "true",  # a benchmark, not production (no production start-up checks)
             "PYTHONPATH": str(ROOT),
         }
         project = start_server("project", "interact:create_app()", env, args, workdir, ROOT)

@@ -46,6 +46,12 @@ def configure(app: Flask, config: Any) -> None:
 
     load_secret_key(app)
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config.get("DATABASE_URL") or "sqlite:///interact.db"
+    from interact.core.production import rate_limit_storage
+
+    app.config["RATELIMIT_STORAGE_URI"] = rate_limit_storage(app.config)
+    check_production(app)
+    if not app.config.get("PUBLIC_BASE_URL"):
+        app.config["PUBLIC_BASE_URL"] = "http://127.0.0.1:5000"  # demo, debug, tests
     app.config.setdefault("UPLOAD_FOLDER", None)
     if not app.config["UPLOAD_FOLDER"]:
         app.config["UPLOAD_FOLDER"] = str(Path(app.instance_path) / "uploads")
@@ -99,7 +105,19 @@ def load_secret_key(app: Flask) -> None:
         raise RuntimeError(NO_SECRET_KEY)
 
 
+def check_production(app: Flask) -> None:
+    """Refuse to start a web worker with settings unfit for production
+    (:mod:`interact.core.production`); ``flask`` commands only warn (the ``scheduler``
+    command checks again and refuses)."""
+    import click
+
+    from interact.core import production
+
+    production.check(app.config, strict=click.get_current_context(silent=True) is None)
+
+
 def register_extensions(app: Flask) -> None:
+    from interact.core import shared
     from interact.core.dbsetup import include_object, register_engine_hooks, render_item
     from interact.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -110,6 +128,7 @@ def register_extensions(app: Flask) -> None:
     )
     csrf.init_app(app)
     limiter.init_app(app)
+    shared.init_app(app)
     login_manager.init_app(app)
     register_engine_hooks()
 
@@ -153,8 +172,10 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_hooks(app: Flask) -> None:
-    from interact.core import cli, errors, security, templating
+    from interact.core import cli, errors, logs, metrics, security, templating
 
+    logs.register(app)
+    metrics.register(app)
     errors.register_error_handlers(app)
     security.register(app)
     templating.register(app)

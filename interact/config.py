@@ -46,9 +46,23 @@ class DefaultConfig:
     UPLOAD_MAX_BYTES = 10 * 1024 * 1024
     MAX_CONTENT_LENGTH = 210 * 1024 * 1024  # the largest upload (interview video) + form
 
-    # Rate limits (Flask-Limiter). Memory storage is per process; use redis:// or
-    # memcached:// in production with several workers.
-    RATELIMIT_STORAGE_URI = "memory://"
+    #: Redis shared by all processes (``redis://127.0.0.1:6379/0``): rate limits and
+    #: cache version stamps (see ``interact.core.shared``). Unset: one machine, no Redis.
+    REDIS_URL: str | None = None
+    #: Prefix of every key this installation writes to Redis.
+    REDIS_PREFIX = "interact:"
+
+    #: The local demo (``make run`` sets it): no production start-up checks.
+    DEMO = False
+    #: Number of web workers (``interact.gunicorn_conf`` sets it from gunicorn's ``-w``).
+    WEB_WORKERS = 1
+
+    # Rate limits (Flask-Limiter). Memory storage is per process: with several workers in
+    # production the app refuses it unless ALLOW_MEMORY_RATELIMIT; defaults to REDIS_URL.
+    RATELIMIT_STORAGE_URI: str | None = None
+    ALLOW_MEMORY_RATELIMIT = False
+    #: While Redis is unreachable, count in memory instead of failing requests.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_LOGIN = "10 per minute;50 per hour"
     RATELIMIT_PUBLIC_POST = "5 per minute;30 per hour"
@@ -77,8 +91,10 @@ class DefaultConfig:
     #: Number of reverse proxies in front of the app (nginx: 1); 0 trusts no X-Forwarded-*.
     TRUSTED_PROXIES = 0
 
-    #: Public base URL used in e-mails (links from outside a request).
-    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    #: Public base URL used in e-mails (links from outside a request), e.g.
+    #: ``https://hd.example.gov.cn``. Required in production; elsewhere defaults to
+    #: ``http://127.0.0.1:5000``.
+    PUBLIC_BASE_URL: str | None = None
     #: Portal name shown in the header.
     SITE_NAME = "政民互动"
     CITY_NAME = "示范市"
@@ -87,6 +103,14 @@ class DefaultConfig:
     CLOCK_OFFSET_DAYS = 0
 
     JSON_AS_ASCII = False
+
+    # Observability (docs/deployment.md)
+    #: Log level and format (``text`` or ``json``), see ``interact.core.logs``.
+    LOG_LEVEL = "INFO"
+    LOG_FORMAT = "text"
+    #: Client addresses allowed to read ``/metrics`` (after ProxyFix); nginx should not
+    #: forward it at all.
+    METRICS_ALLOWED_IPS = ["127.0.0.1", "::1"]
 
 
 class TestConfig(DefaultConfig):

@@ -303,7 +303,13 @@ def parse_local_moment(text: str) -> datetime:
 @with_appcontext
 def scheduler_command() -> None:
     """Run the scheduler in the foreground (one process per installation)."""
+    from interact.core import production
+
     app = current_app._get_current_object()
+    try:
+        production.check(app.config, strict=True)
+    except production.NotReadyForProduction as error:
+        raise click.ClickException(str(error)) from None
     scheduler = build_scheduler(app, blocking=True)
     for job in scheduler.get_jobs():
         click.echo(f"  {job.id:<32} {job.trigger}")

@@ -11,7 +11,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from interact.accounts.models import ROLE_LABELS, Role
+from interact.accounts.models import Role
 from interact.core.forms import CaptchaField, Form
 
 
@@ -57,7 +57,7 @@ class MultiCheckboxField(SelectMultipleField):
 class StaffUserForm(Form):
     username = StringField("用户名", validators=[DataRequired("请输入用户名"), Length(max=40)])
     display_name = StringField("姓名", validators=[DataRequired("请输入姓名"), Length(max=40)])
-    roles = MultiCheckboxField("角色", choices=[(r.value, ROLE_LABELS[r]) for r in Role])
+    roles = MultiCheckboxField("角色", choices=Role.choices())
     department_id = SelectField("所属部门", coerce=str, description="部门办理人必须绑定部门")
     email = StringField("电子邮箱（接收通知）", validators=[Optional(), Length(max=120)])
     phone = StringField("手机号", validators=[Optional(), Length(max=20)])

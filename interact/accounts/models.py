@@ -1,7 +1,6 @@
 """Staff and citizen accounts with roles."""
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 from typing import Optional
 
@@ -10,24 +9,17 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from interact.core import clock
+from interact.core.enums import LabeledEnum
 from interact.db import TimestampMixin, str_enum
 from interact.departments.models import Department
 from interact.extensions import db
 
 
-class Role(enum.Enum):
-    ADMIN = "admin"
-    OFFICE = "office"
-    HANDLER = "handler"
-    CURATOR = "curator"
-
-
-ROLE_LABELS = {
-    Role.ADMIN: "系统管理员",
-    Role.OFFICE: "办公室（政务办）",
-    Role.HANDLER: "部门办理人",
-    Role.CURATOR: "知识库管理员",
-}
+class Role(LabeledEnum):
+    ADMIN = "admin", "系统管理员"
+    OFFICE = "office", "办公室（政务办）"
+    HANDLER = "handler", "部门办理人"
+    CURATOR = "curator", "知识库管理员"
 
 
 class UserRole(db.Model):
@@ -89,7 +81,7 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     @property
     def role_labels(self) -> list[str]:
-        return [ROLE_LABELS[r] for r in Role if r in self.roles]
+        return [r.label for r in Role if r in self.roles]
 
     @property
     def is_active(self) -> bool:  # Flask-Login

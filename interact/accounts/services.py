@@ -18,6 +18,12 @@ from interact.core.privacy import normalize_mobile
 from interact.departments.models import Department
 from interact.extensions import db
 
+audit.register_actions({
+    "user.login": "登录", "user.login_failed": "登录失败", "user.created": "创建用户", "user.updated": "修改用户",
+    "user.registered": "市民注册", "user.activated": "启用用户", "user.deactivated": "停用用户", "user.locked": "锁定账号",
+    "user.unlocked": "解除锁定", "user.password_changed": "修改密码", "user.password_reset": "重置密码",
+}, targets={"user": "用户"})
+
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
 _USERNAME = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{2,39}$")

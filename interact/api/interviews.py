@@ -3,7 +3,7 @@
 ``POST /interviews/{id}/questions``.
 
 Only public interviews, approved questions and published entries are returned; nicknames
-and question texts pass through ``mask_personal_data``; no staff or citizen personal data.
+and question texts pass through ``core.privacy`` (the models' ``public_*`` texts); no staff or citizen personal data.
 """
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from interact.api import bp
 from interact.api.common import json_body, page_args, page_payload
 from interact.api.openapi import document, error_responses, page_schema
 from interact.core.errors import InvalidInput
-from interact.core.privacy import mask_personal_data
 from interact.core.sanitize import clean_html
 from interact.extensions import db, limiter, public_post_limit
 from interact.interviews import services
@@ -52,12 +51,12 @@ def interview_summary_json(interview: Interview) -> dict:
 def question_json(question) -> dict:
     return {
         "id": question.id,
-        "nickname": mask_personal_data(question.display_nickname),
-        "body": mask_personal_data(question.body),
+        "nickname": question.public_nickname,
+        "body": question.public_body,
         "similar_count": question.merged_count,
         "answered": question.answered_at is not None,
         "answered_after": question.answered_after,
-        "after_answer": question.after_answer if question.answered_after else None,
+        "after_answer": question.public_after_answer if question.answered_after else None,
         "after_responder": question.after_responder if question.answered_after else None,
         "asked_at": _iso(question.created_at),
     }
@@ -73,11 +72,11 @@ def entry_json(entry: TranscriptEntry) -> dict:
         **base,
         "speaker_kind": entry.speaker_kind.value,
         "speaker": entry.speaker_name,
-        "body": entry.body,
+        "body": entry.public_body,
         "question": {
             "id": question.id,
-            "nickname": mask_personal_data(question.display_nickname),
-            "body": mask_personal_data(question.body),
+            "nickname": question.public_nickname,
+            "body": question.public_body,
         } if question is not None else None,
         "image_url": _file_url(entry.image),
         "pinned": entry.pinned,

@@ -23,14 +23,10 @@ from interact.api import bp
 from interact.api.common import json_body, page_args, page_payload
 from interact.api.openapi import document, error_responses, page_schema
 from interact.core.errors import InvalidInput
-from interact.core.privacy import mask_name, mask_personal_data, mask_personal_html
 from interact.core.sanitize import clean_html
 from interact.extensions import db, limiter, public_post_limit
 from interact.letters import services, stats
 from interact.letters.models import (
-    CHANNEL_LABELS,
-    KIND_LABELS,
-    RATING_LABELS,
     Letter,
     LetterChannel,
     LetterKind,
@@ -137,8 +133,8 @@ def letter_status_json(letter: Letter) -> dict[str, Any]:
         "channel_label": letter.channel_label,
         "kind": letter.kind.value,
         "kind_label": letter.kind_label,
-        "title": mask_personal_data(letter.title),
-        "body": mask_personal_data(letter.body),
+        "title": letter.public_title,
+        "body": letter.public_body,
         "submitted_at": _iso(letter.submitted_at),
         "department": _department_json(letter) if held_by_department else None,
         "rejection_reason": letter.rejection_note if letter.status is LetterStatus.REJECTED else None,
@@ -202,9 +198,9 @@ def published_letter_json(letter: Letter) -> dict[str, Any]:
     return {
         "id": letter.id,
         "number": letter.number,
-        "title": mask_personal_data(letter.title),
-        "body": mask_personal_data(letter.body),
-        "name": mask_name(letter.name),
+        "title": letter.public_title,
+        "body": letter.public_body,
+        "name": letter.public_name,
         "channel": letter.channel.value,
         "channel_label": letter.channel_label,
         "kind": letter.kind.value,
@@ -213,7 +209,7 @@ def published_letter_json(letter: Letter) -> dict[str, Any]:
         "submitted_at": _iso(letter.submitted_at),
         "answered_at": _iso(letter.answered_at),
         "published_at": _iso(letter.published_at),
-        "answer_html": str(mask_personal_html(letter.answer_html)),
+        "answer_html": str(letter.public_answer_html),
         "url": url_for("letters.public_detail", letter_id=letter.id, _external=True),
     }
 
@@ -421,7 +417,7 @@ document(
                 "answered_at": {"type": "string", "format": "date-time"}}},
             "rating": {"type": "object", "nullable": True, "properties": {
                 "value": {"type": "string", "enum": [r.value for r in LetterRating]},
-                "label": {"type": "string", "enum": list(RATING_LABELS.values())},
+                "label": {"type": "string", "enum": [r.label for r in LetterRating]},
                 "comment": {"type": "string", "nullable": True},
                 "rated_at": {"type": "string", "format": "date-time"}}},
             "can_rate": {"type": "boolean"},
@@ -430,8 +426,8 @@ document(
             "id": {"type": "integer"}, "number": {"type": "string"},
             "title": {"type": "string"}, "body": {"type": "string"},
             "name": {"type": "string", "description": "已隐去，如 张**"},
-            "channel": {"type": "string"}, "channel_label": {"type": "string", "enum": list(CHANNEL_LABELS.values())},
-            "kind": {"type": "string"}, "kind_label": {"type": "string", "enum": list(KIND_LABELS.values())},
+            "channel": {"type": "string"}, "channel_label": {"type": "string", "enum": [c.label for c in LetterChannel]},
+            "kind": {"type": "string"}, "kind_label": {"type": "string", "enum": [k.label for k in LetterKind]},
             "department": _DEPARTMENT_REF,
             "submitted_at": {"type": "string", "format": "date-time"},
             "answered_at": {"type": "string", "format": "date-time"},

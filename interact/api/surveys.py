@@ -42,7 +42,7 @@ def collection_summary_json(collection) -> dict[str, Any]:
         "kind": collection.kind.value,
         "accepts_opinions": collection.accepts_opinions,
         "has_questionnaire": collection.has_questionnaire,
-        "phase": collection.phase,
+        "phase": collection.phase.value,
         "phase_label": collection.phase_label,
         "is_open": collection.is_open,
         "starts_at": _iso(collection.starts_at),

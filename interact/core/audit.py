@@ -9,6 +9,36 @@ from interact.core.models import AuditEvent
 from interact.extensions import db
 
 
+#: ``{action: 中文}`` registered by each feature (:func:`register_actions`).
+_ACTION_LABELS: dict[str, str] = {}
+#: ``{target_type: 中文}`` registered by each feature.
+_TARGET_LABELS: dict[str, str] = {}
+
+
+def register_actions(labels: dict[str, str], *, targets: dict[str, str] | None = None) -> None:
+    """Register how staff read a feature's audit actions (``"letter.assign": "转办来信"``)
+    and target types (``"letter": "来信"``); called once at import by the feature."""
+    _ACTION_LABELS.update(labels)
+    _TARGET_LABELS.update(targets or {})
+
+
+def action_label(action: str) -> str:
+    """The Chinese name of an audit action; an unregistered one is named by its target
+    type, so a raw code never reaches a page."""
+    label = _ACTION_LABELS.get(action)
+    if label is not None:
+        return label
+    return f"{target_label(action.partition('.')[0])}相关操作"
+
+
+def target_label(target_type: str) -> str:
+    return _TARGET_LABELS.get(target_type, "其他对象")
+
+
+def known_actions() -> dict[str, str]:
+    return dict(_ACTION_LABELS)
+
+
 def actor_label(actor) -> str:
     if actor is None or not getattr(actor, "is_authenticated", False):
         return "公众" if has_request_context() else "系统"

@@ -22,3 +22,6 @@ class Job:
     trigger: dict[str, Any] = field(default_factory=dict)
     #: Chinese description shown to the admin.
     description: str = ""
+    #: Chinese names of the counts the function returns (``{"sent": "已发送"}``), shown on
+    #: the jobs page instead of the keys.
+    count_labels: dict[str, str] = field(default_factory=dict)

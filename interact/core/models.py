@@ -9,6 +9,7 @@ from typing import Any, Optional
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from interact.core.enums import LabeledEnum
 from interact.db import TimestampMixin, _utcnow, str_enum
 from interact.extensions import db
 
@@ -174,11 +175,11 @@ class OutboundEmail(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=_utcnow)
 
 
-class JobOutcome(enum.Enum):
-    RUNNING = "running"
-    OK = "ok"
-    ERROR = "error"
-    SKIPPED = "skipped"
+class JobOutcome(LabeledEnum):
+    RUNNING = "running", "运行中"
+    OK = "ok", "成功"
+    ERROR = "error", "出错"
+    SKIPPED = "skipped", "跳过"
 
 
 class JobRun(db.Model):
@@ -199,3 +200,10 @@ class JobRun(db.Model):
     error: Mapped[str] = mapped_column(sa.Text, default="")
     #: ``scheduler``, ``cli`` or ``web:<username>`` (run now).
     trigger: Mapped[str] = mapped_column(sa.String(64), default="scheduler")
+
+    @property
+    def trigger_label(self) -> str:
+        """Who started the run, in Chinese (``web:<username>`` → 手动运行（username）)."""
+        if self.trigger.startswith("web:"):
+            return f"手动运行（{self.trigger[4:]}）"
+        return {"scheduler": "定时调度", "cli": "命令行"}.get(self.trigger, "其他")

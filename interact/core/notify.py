@@ -426,5 +426,6 @@ def header_counts(user) -> dict[str, int]:
 
 JOBS = [
     Job("notify.send_mail", send_mail_job, {"trigger": "interval", "minutes": 1},
-        "发送待发邮件（失败按间隔自动重试）"),
+        "发送待发邮件（失败按间隔自动重试）",
+        {"due": "待发送", "sent": "已发送", "retried": "将重试", "failed": "发送失败"}),
 ]

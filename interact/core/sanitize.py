@@ -29,11 +29,20 @@ _cleaner = bleach.sanitizer.Cleaner(
 )
 
 
-def clean_html(html: str | None) -> str:
-    """Return ``html`` reduced to the allow-list; scripts, handlers and styles are removed."""
+def clean_html(html: str | None, *, linkify: bool = True) -> str:
+    """Return ``html`` reduced to the allow-list; scripts, handlers and styles are removed.
+
+    Bare web addresses in the text become links unless ``linkify`` is false (the privacy
+    masking links the text only after it has hidden what must not be published).
+    """
     if not html:
         return ""
     cleaned = _cleaner.clean(html)
+    return linkify_html(cleaned) if linkify else cleaned
+
+
+def linkify_html(cleaned: str) -> str:
+    """Turn bare web addresses in already-cleaned html into links."""
     # Links written by staff open normally but must not leak the referrer or the opener.
     return bleach.linkify(cleaned, callbacks=[_link_attributes], parse_email=False)
 

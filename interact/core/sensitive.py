@@ -17,6 +17,9 @@ from interact.core.settings import bump_version, current_version
 from interact.core.textnorm import normalize
 from interact.extensions import db
 
+audit.register_actions({"sensitive_word.added": "添加敏感词", "sensitive_word.removed": "删除敏感词"},
+                       targets={"sensitive_word": "敏感词"})
+
 VERSION_KEY = "sensitive_words"
 
 

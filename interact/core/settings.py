@@ -1,11 +1,23 @@
-"""Admin settings and cross-process version stamps stored in the ``settings`` table."""
+"""Admin settings and cross-process version stamps stored in the ``settings`` table.
+
+A version stamp is the record in the database; with Redis configured
+(:mod:`interact.core.shared`) its current value is also published there once the
+transaction that bumped it commits, and readers ask Redis first, so a worker checking
+"did the FAQ index change?" every few seconds does not query the database.
+"""
 from __future__ import annotations
 
 import uuid
 from typing import Any
 
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from interact.core import shared
 from interact.core.models import Setting
 from interact.extensions import db
+
+_PENDING = "interact.pending_stamps"
 
 
 def get_setting(key: str, default: Any = None) -> Any:
@@ -23,11 +35,35 @@ def set_setting(key: str, value: Any) -> None:
 
 
 def bump_version(name: str) -> str:
-    """Mark a cached structure as changed so every worker reloads it (e.g. FAQ index)."""
+    """Mark a cached structure as changed so every worker reloads it (e.g. FAQ index).
+
+    Inside the caller's transaction; Redis (if any) learns the stamp only after the commit,
+    so no worker reloads before the change is visible.
+    """
     stamp = uuid.uuid4().hex
     set_setting(f"version:{name}", stamp)
+    db.session.info.setdefault(_PENDING, {})[f"version:{name}"] = stamp
     return stamp
 
 
 def current_version(name: str) -> str | None:
-    return get_setting(f"version:{name}")
+    key = f"version:{name}"
+    stamp = shared.get_text(key)
+    if stamp is not None:
+        return stamp
+    stamp = get_setting(key)
+    if stamp is not None:
+        # Only if missing: a bump committed meanwhile has published the newer stamp.
+        shared.set_text(key, stamp, only_if_missing=True)
+    return stamp
+
+
+@sa.event.listens_for(Session, "after_commit")
+def _publish_stamps(session: Session) -> None:
+    for key, stamp in session.info.pop(_PENDING, {}).items():
+        shared.set_text(key, stamp)
+
+
+@sa.event.listens_for(Session, "after_rollback")
+def _forget_stamps(session: Session) -> None:
+    session.info.pop(_PENDING, None)

@@ -7,9 +7,9 @@ from flask import Flask, current_app, request, url_for
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
-from interact.core import clock
+from interact.core import audit, clock
 from interact.core.permissions import has_role
-from interact.core.privacy import mask_name, mask_personal_data, mask_personal_html
+from interact.core.privacy import mask_html, mask_name, mask_text
 from interact.core.sanitize import safe_html, text_to_html
 
 LARGE_TEXT_COOKIE = "large_text"
@@ -72,8 +72,10 @@ def register(app: Flask) -> None:
         mask_name=mask_name,
         # Public pages: citizen text and staff answers with phone, ID, card numbers and
         # e-mail addresses hidden.
-        mask_text=mask_personal_data,
-        mask_answer=mask_personal_html,
+        mask_text=mask_text,
+        mask_answer=mask_html,
+        action_label=audit.action_label,
+        target_label=audit.target_label,
     )
     app.jinja_env.globals.update(nav_url=nav_url, staff_nav_url=staff_nav_url, page_url=page_url)
     app.jinja_env.trim_blocks = True

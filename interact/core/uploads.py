@@ -1,4 +1,5 @@
-"""Uploads: checked by content type and size, stored outside ``static/``.
+"""Uploads: checked by content type and size, stored outside ``static/`` in the upload
+store (:mod:`interact.core.storage`: a local folder or an S3-compatible bucket).
 
 Files are named by a random key; the original name is kept only for downloads. The type
 is detected from the first bytes, so a script renamed to ``.jpg`` is refused.
@@ -8,13 +9,15 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
-from flask import current_app
+from flask import Response, current_app
 from werkzeug.datastructures import FileStorage
 
 from interact.core.errors import InvalidInput
 from interact.core.models import StoredFile
+from interact.core.storage import get_store
 from interact.extensions import db
 
 # (magic prefix, MIME type, kind)
@@ -49,14 +52,11 @@ def detect_type(head: bytes, filename: str) -> tuple[str, str] | None:
     return None
 
 
-def upload_root() -> Path:
-    root = Path(current_app.config["UPLOAD_FOLDER"])
-    root.mkdir(parents=True, exist_ok=True)
-    return root
-
-
-def path_for(stored: StoredFile) -> Path:
-    return upload_root() / stored.key[:2] / stored.key
+def serve(stored: StoredFile, *, as_attachment: bool, max_age: int | None = None) -> Response:
+    """The stored bytes as a response (Range requests, ETag), whichever store holds them.
+    The caller has checked that the user may see the file; 404 if its bytes are gone."""
+    return get_store().response(stored.key, mimetype=stored.content_type, as_attachment=as_attachment,
+                                download_name=stored.original_name, max_age=max_age)
 
 
 def save_upload(
@@ -80,11 +80,11 @@ def save_upload(
     key = secrets.token_hex(16)
     digest = hashlib.sha256(head)
     size = len(head)
-    target = upload_root() / key[:2]
-    target.mkdir(parents=True, exist_ok=True)
-    tmp = target / (key + ".part")
+    # Checked in full on local disk first; only a complete, accepted file reaches the store.
+    handle, tmp_name = tempfile.mkstemp(prefix="interact-upload-")
+    tmp = Path(tmp_name)
     try:
-        with open(tmp, "wb") as out:
+        with os.fdopen(handle, "wb") as out:
             out.write(head)
             while chunk := upload.stream.read(64 * 1024):
                 size += len(chunk)
@@ -94,10 +94,9 @@ def save_upload(
                     )
                 digest.update(chunk)
                 out.write(chunk)
-        os.replace(tmp, target / key)
+        get_store().put(key, tmp)
     finally:
-        if tmp.exists():
-            tmp.unlink()
+        tmp.unlink(missing_ok=True)
     stored = StoredFile(
         key=key,
         original_name=_display_name(upload.filename),

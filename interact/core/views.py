@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, g, make_response, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, g, make_response, redirect, render_template, request, url_for
 from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
-from interact.core import captcha, uploads
+from interact.core import captcha, shared, uploads
 from interact.core.templating import LARGE_TEXT_COOKIE
 from interact.extensions import db
 
@@ -67,21 +68,32 @@ def public_file(key: str):
     stored = uploads.get_by_key(key)
     if stored is None or not stored.public:
         abort(404)
-    path = uploads.path_for(stored)
-    if not path.exists():
-        abort(404)
     inline = stored.content_type.startswith(("image/", "video/")) or stored.content_type == "application/pdf"
-    return send_file(
-        path,
-        mimetype=stored.content_type,
-        as_attachment=not inline,
-        download_name=stored.original_name,
-        conditional=True,  # ETag and Range requests (video seeking)
-        max_age=3600,
-    )
+    # ETag and Range requests (video seeking) in every store.
+    return uploads.serve(stored, as_attachment=not inline, max_age=3600)
 
 
 @bp.get("/healthz")
 def health():
-    db.session.execute(text("SELECT 1"))
+    """Liveness: the process answers (touches nothing else, so a database outage does not
+    make a supervisor restart every worker)."""
     return {"status": "ok"}
+
+
+@bp.get("/readyz")
+def ready():
+    """Readiness: the database and, when configured, Redis answer (503 otherwise), for a
+    load balancer deciding whether to send traffic to this machine."""
+    checks = {}
+    try:
+        db.session.execute(text("SELECT 1"))
+        checks["database"] = "ok"
+    except SQLAlchemyError:
+        db.session.rollback()
+        checks["database"] = "unreachable"
+    redis_ok = shared.ping()
+    if redis_ok is not None:
+        checks["redis"] = "ok" if redis_ok else "unreachable"
+    ready = all(value == "ok" for value in checks.values())
+    body = {"status": "ok" if ready else "unavailable", "checks": checks}
+    return body, 200 if ready else 503, {"Cache-Control": "no-store"}

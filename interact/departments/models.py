@@ -1,29 +1,21 @@
 """Departments (city → department / district → office) and addressable leaders."""
 from __future__ import annotations
 
-import enum
 from typing import Optional
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from interact.core.enums import LabeledEnum
 from interact.db import TimestampMixin, str_enum
 from interact.extensions import db
 
 
-class DepartmentKind(enum.Enum):
-    CITY = "city"  # 市人民政府 (the root)
-    DEPARTMENT = "department"  # 市直部门
-    DISTRICT = "district"  # 区县政府
-    OFFICE = "office"  # 内设科室 / 街道
-
-
-KIND_LABELS = {
-    DepartmentKind.CITY: "市政府",
-    DepartmentKind.DEPARTMENT: "市直部门",
-    DepartmentKind.DISTRICT: "区县",
-    DepartmentKind.OFFICE: "科室/街道",
-}
+class DepartmentKind(LabeledEnum):
+    CITY = "city", "市政府"  # 市人民政府 (the root)
+    DEPARTMENT = "department", "市直部门"
+    DISTRICT = "district", "区县"
+    OFFICE = "office", "科室/街道"  # 内设科室 / 街道
 
 
 class Department(TimestampMixin, db.Model):
@@ -52,7 +44,7 @@ class Department(TimestampMixin, db.Model):
 
     @property
     def kind_label(self) -> str:
-        return KIND_LABELS[self.kind]
+        return self.kind.label
 
     def __repr__(self) -> str:
         return f"<Department {self.code} {self.name}>"

@@ -9,6 +9,11 @@ from interact.core.permissions import ensure_role
 from interact.departments.models import Department, DepartmentKind, Leader
 from interact.extensions import db
 
+audit.register_actions({
+    "department.created": "新建部门", "department.updated": "修改部门", "department.activated": "启用部门",
+    "department.deactivated": "停用部门", "leader.created": "新增领导", "leader.activated": "启用领导", "leader.deactivated": "停用领导", "leader.updated": "修改领导",
+}, targets={"department": "部门", "leader": "领导"})
+
 
 @dataclass
 class DepartmentData:

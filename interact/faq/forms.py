@@ -64,6 +64,10 @@ class DismissForm(Form):
     texts = HiddenField(validators=[DataRequired("没有选择问题")])
 
 
+class UseModelForm(Form):
+    version = IntegerField(validators=[NumberRange(0, 10**9, "版本号无效")])
+
+
 class ImportForm(Form):
     file = FileField("文件", description="支持 JSONL（.jsonl）、CSV（.csv，UTF-8）和 Excel（.xlsx）；先预检，确认后再导入")
 

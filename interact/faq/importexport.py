@@ -27,7 +27,9 @@ import csv
 import io
 import json
 import logging
+import os
 import secrets
+import tempfile
 import threading
 from dataclasses import dataclass, field
 from datetime import date
@@ -41,6 +43,7 @@ from werkzeug.datastructures import FileStorage
 
 from interact.core import audit, clock
 from interact.core.errors import DomainError, InvalidInput
+from interact.core.storage import get_store
 from interact.core.spreadsheets import FORMULA_START, csv_bytes, safe_cell
 from interact.core.textnorm import match_text
 from interact.departments.models import Department
@@ -454,10 +457,9 @@ def apply_plans(plans: list[RowPlan], *, actor, job_id: int) -> int:
 # ----------------------------------------------------------------------------- jobs
 
 
-def import_folder() -> Path:
-    folder = Path(current_app.config["UPLOAD_FOLDER"]) / "faq_imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+def stored_name(job: FaqImportJob) -> str:
+    """The import file's key in the upload store (shared by web workers and the scheduler)."""
+    return f"faq_imports/{job.stored_key}"
 
 
 def start_job(upload: FileStorage | None, *, actor) -> FaqImportJob:
@@ -468,19 +470,21 @@ def start_job(upload: FileStorage | None, *, actor) -> FaqImportJob:
     file_format = detect_format(upload.filename)
     max_bytes = int(current_app.config.get("FAQ_IMPORT_MAX_BYTES", 50 * 1024 * 1024))
     key = secrets.token_hex(16)
-    target = import_folder() / key
-    size = 0
-    with open(target, "wb") as out:
-        while chunk := upload.stream.read(64 * 1024):
-            size += len(chunk)
-            if size > max_bytes:
-                out.close()
-                target.unlink(missing_ok=True)
-                raise InvalidInput(f"文件超过 {max_bytes // (1024 * 1024)} MB。", fields={"file": "文件过大"})
-            out.write(chunk)
-    if size == 0:
-        target.unlink(missing_ok=True)
-        raise InvalidInput("文件是空的。", fields={"file": "文件是空的"})
+    handle, tmp_name = tempfile.mkstemp(prefix="interact-import-")
+    tmp = Path(tmp_name)
+    try:
+        size = 0
+        with os.fdopen(handle, "wb") as out:
+            while chunk := upload.stream.read(64 * 1024):
+                size += len(chunk)
+                if size > max_bytes:
+                    raise InvalidInput(f"文件超过 {max_bytes // (1024 * 1024)} MB。", fields={"file": "文件过大"})
+                out.write(chunk)
+        if size == 0:
+            raise InvalidInput("文件是空的。", fields={"file": "文件是空的"})
+        get_store().put(f"faq_imports/{key}", tmp)
+    finally:
+        tmp.unlink(missing_ok=True)
     job = FaqImportJob(
         filename=Path(upload.filename.replace("\\", "/")).name[:200] or "import",
         file_format=file_format,
@@ -501,7 +505,7 @@ def confirm_job(dry_job: FaqImportJob, *, actor) -> FaqImportJob:
         raise InvalidInput("请先完成预检。")
     if (dry_job.report or {}).get("counts", {}).get("invalid"):
         raise InvalidInput("文件中有无效的行，请修改后重新上传。")
-    if not (import_folder() / dry_job.stored_key).exists():
+    if not get_store().exists(stored_name(dry_job)):
         raise InvalidInput("上传的文件已不存在，请重新上传。")
     job = FaqImportJob(filename=dry_job.filename, file_format=dry_job.file_format, stored_key=dry_job.stored_key,
                        dry_run=False, created_by_id=actor.id)
@@ -512,8 +516,7 @@ def confirm_job(dry_job: FaqImportJob, *, actor) -> FaqImportJob:
 
 
 def file_size(job: FaqImportJob) -> int:
-    path = import_folder() / job.stored_key
-    return path.stat().st_size if path.exists() else 0
+    return get_store().size(stored_name(job)) or 0
 
 
 def run_job(job_id: int) -> FaqImportJob:
@@ -528,10 +531,14 @@ def run_job(job_id: int) -> FaqImportJob:
     db.session.commit()
     try:
         rows = []
-        for item in read_rows(import_folder() / job.stored_key, job.file_format):
-            rows.append(item)
-            if len(rows) > MAX_ROWS:
-                raise FileProblem(f"一次最多导入 {MAX_ROWS} 行，请拆分文件。")
+        try:
+            with get_store().local_copy(stored_name(job)) as path:
+                for item in read_rows(path, job.file_format):
+                    rows.append(item)
+                    if len(rows) > MAX_ROWS:
+                        raise FileProblem(f"一次最多导入 {MAX_ROWS} 行，请拆分文件。")
+        except FileNotFoundError:
+            raise FileProblem("上传的文件已不存在，请重新上传。") from None
         job.total_rows = len(rows)
         db.session.commit()
         planner = Planner()

@@ -28,8 +28,8 @@ from sqlalchemy.orm import selectinload
 
 from interact.core.settings import bump_version, current_version
 from interact.extensions import db
-from interact.faq.matching import FaqDoc, MatchingEngine
-from interact.faq.models import FaqEntry, FaqStatus, SynonymGroup
+from interact.faq.matching import BASE_MODEL, DecisionModel, FaqDoc, MatchingEngine
+from interact.faq.models import DecisionModelVersion, FaqEntry, FaqStatus, SynonymGroup
 
 #: Seconds a process trusts its index before looking at the version stamp again.
 CHECK_SECONDS = 2.0
@@ -69,6 +69,20 @@ def load_docs(ids: Iterable[int] | None = None) -> list[FaqDoc]:
 def load_synonyms() -> list[list[str]]:
     groups = db.session.scalars(db.select(SynonymGroup).order_by(SynonymGroup.id))
     return [group.term_list for group in groups if len(group.term_list) > 1]
+
+
+def active_version() -> DecisionModelVersion | None:
+    """The decision model version in use (``faq refit``), if any."""
+    return db.session.scalar(
+        db.select(DecisionModelVersion).where(DecisionModelVersion.active.is_(True))
+        .order_by(DecisionModelVersion.id.desc()).limit(1)
+    )
+
+
+def load_model() -> DecisionModel:
+    """The decision model in use: the active refit version, else the one shipped."""
+    version = active_version()
+    return BASE_MODEL if version is None else version.model
 
 
 def _published_revisions() -> dict[int, int]:
@@ -123,14 +137,17 @@ class FaqIndex:
         # the next check sync once more, never miss it.
         synonyms = tuple(tuple(group) for group in load_synonyms())
         revisions = _published_revisions()
+        model = load_model()
         engine = self._engine
         if engine is None or synonyms != self._synonyms:
-            self._rebuild(revisions, synonyms)
+            self._rebuild(revisions, synonyms, model)
         else:
+            if engine.model != model:
+                engine.set_model(model)
             changed = [i for i, rev in revisions.items() if self._revisions.get(i) != rev]
             removed = [i for i in self._revisions if i not in revisions]
             if len(changed) + len(removed) > max(50, REBUILD_SHARE * len(revisions)):
-                self._rebuild(revisions, synonyms)
+                self._rebuild(revisions, synonyms, model)
             else:
                 for entry_id in removed:
                     engine.remove(entry_id)
@@ -140,8 +157,9 @@ class FaqIndex:
                 self.syncs += 1
         self._version = version
 
-    def _rebuild(self, revisions: dict[int, int], synonyms: tuple[tuple[str, ...], ...]) -> None:
-        engine = MatchingEngine(load_docs(), synonyms, threshold=self.threshold)
+    def _rebuild(self, revisions: dict[int, int], synonyms: tuple[tuple[str, ...], ...],
+                 model: DecisionModel) -> None:
+        engine = MatchingEngine(load_docs(), synonyms, threshold=self.threshold, model=model)
         # Swap the references only once the new engine is complete.
         self._engine = engine
         self._revisions = revisions

@@ -48,7 +48,7 @@ from typing import Union
 import ahocorasick
 import numpy as np
 from rapidfuzz import fuzz
-from rapidfuzz.distance import Indel
+from rapidfuzz.distance import Indel, Levenshtein
 
 from interact.core.textnorm import match_text
 
@@ -59,8 +59,11 @@ __all__ = [
     "Match",
     "Result",
     "MatchingEngine",
+    "DecisionModel",
+    "BASE_MODEL",
     "DEFAULT_THRESHOLD",
     "MAX_QUERY_CHARS",
+    "band",
 ]
 
 DocId = Union[int, str]
@@ -207,7 +210,7 @@ TOPICAL_QUERY_SHARE = 0.6
 TOPICAL_LOGIT_GAP = 2.0
 #: Curated-entry floor: when the best candidate is an entry with similar
 #: phrasings (curated), topical, without a number or negation mismatch, and no
-#: other candidate is topical, it gets CONTENT_MATCH_CONFIDENCE (answered, in
+#: other candidate is topical, it gets the threshold as confidence (answered, in
 #: the lowest band).  The entry's phrasings say what it is about, so a question
 #: that covers that topic and no other entry's is answered even when the dev
 #: decision model, which never saw phrasings or citizens' context words, is
@@ -221,9 +224,45 @@ CURATED_TOPICAL_FLOOR = True
 CURATED_QUERY_SHARE = 0.75
 
 #: Default answer threshold on the confidence.
-DEFAULT_THRESHOLD = 0.21
-#: Confidence floor of a content match (see ``content_match``).
-CONTENT_MATCH_CONFIDENCE = DEFAULT_THRESHOLD
+DEFAULT_THRESHOLD = 0.28
+
+#: Curated wording always wins.  A question equal to a standard question or a
+#: similar phrasing once normalised (match_text, synonyms, and without the
+#: fillers of ``_FILLER_RE``: 请问, 吗, 呢, 的, 了 ...) is answered with
+#: EXACT_CONFIDENCE when no other entry has such a row (on dev: 181 such best
+#: rows are right, 11 are hard negatives -- all LCQMC pairs that differ by a
+#: particle only; 46 are a duplicate entry with the same wording, which the
+#: "no other entry" rule leaves to the model).  A question one character away
+#: (a typo, a dropped or extra character) from a row of a *curated* entry (one
+#: with similar phrasings) is answered with at least the threshold, unless the
+#: edit makes a different word (a known multi-character word the entry does not
+#: have: 结婚登记 / 离婚登记).  On dev (no phrasings) the same one-character rule
+#: would answer 258 hard negatives for 401 right answers, which is why it is kept
+#: to curated entries.
+EXACT_CONFIDENCE = 0.99
+NEAR_MIN_CHARS = 6
+
+#: Confidence bands shown to citizens.  The confidence is the decision model's
+#: probability that the answer is right, and the model is calibrated on the dev
+#: mix of questions (2-fold cross-validated: of the answers given at 0.6-0.7, 69 %
+#: were right; at 0.8-0.9, 81 %), so the bands are probability ranges:
+#: ``high`` from HIGH_BAND, ``good`` from GOOD_BAND, ``fair`` from the answer
+#: threshold.  bench/faq_eval.py and bench/faq_demo_eval.py print the share of
+#: right answers in each band (docs/faq-matching.md, "Calibration").
+HIGH_BAND = 0.8
+GOOD_BAND = 0.6
+BANDS = ("high", "good", "fair")
+
+
+def band(confidence: float, threshold: float) -> str | None:
+    """The band of an answer with *confidence* (None: below the threshold)."""
+    if confidence < threshold:
+        return None
+    if confidence >= max(HIGH_BAND, threshold):
+        return "high"
+    if confidence >= max(GOOD_BAND, threshold):
+        return "good"
+    return "fair"
 
 
 # --------------------------------------------------------------------------
@@ -269,6 +308,37 @@ class Result:
     confidence: float
     best: Match | None
     related: list[Match] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class DecisionModel:
+    """The answer / no-answer model: logistic coefficients in DECISION_FEATURES
+    order, the answer threshold on its probability, and a version label.  The
+    shipped one is :data:`BASE_MODEL`; ``flask faq refit`` makes new versions from
+    curators' decisions (interact/faq/learning.py)."""
+
+    coef: tuple[float, ...]
+    threshold: float = DEFAULT_THRESHOLD
+    version: int = 0
+
+    def __post_init__(self):
+        if len(self.coef) != len(DECISION_FEATURES):
+            raise ValueError(f"a decision model needs {len(DECISION_FEATURES)} coefficients")
+
+    @property
+    def array(self) -> np.ndarray:
+        return _coef_array(self.coef)
+
+
+@lru_cache(maxsize=16)
+def _coef_array(coef: tuple[float, ...]) -> np.ndarray:
+    arr = np.array(coef, dtype=np.float64)
+    arr.flags.writeable = False
+    return arr
+
+
+#: The decision model fitted on the dev split (bench/faq_fit.py).
+BASE_MODEL = DecisionModel(tuple(float(v) for v in DECISION_COEF), DEFAULT_THRESHOLD, 0)
 
 
 # --------------------------------------------------------------------------
@@ -377,6 +447,35 @@ _FUNCTION_WORDS = frozenset(
     办 办理 弄 搞 做 多少 几 时候 后 前 以后 之后 上 下 里 中 带 用 需 得到 应 必须 具体 一般 现在
     """.split()
 )
+
+
+#: Fillers that never change what is asked (politeness, sentence particles);
+#: removed before comparing wordings for EXACT_CONFIDENCE.
+_FILLER_RE = re.compile("请问|我想问一下|我想问|想问一下|想问|一下|谢谢|麻烦|[吗呢啊呀吧哦嘛的了]")
+
+
+@lru_cache(maxsize=8192)
+def _core(compact: str) -> str:
+    """A compact text without fillers (see ``_FILLER_RE``)."""
+    return _FILLER_RE.sub("", compact) or compact
+
+
+def _wording(q: _Side, c: _Side) -> int:
+    """2 when the two texts are the same wording (equal without fillers), 1 when
+    they are one character apart without making a different word (see
+    EXACT_CONFIDENCE), else 0."""
+    qc, cc = _core(q.compact), _core(c.compact)
+    if qc == cc:
+        return 2
+    if min(len(qc), len(cc)) < NEAR_MIN_CHARS or Levenshtein.distance(qc, cc, score_cutoff=1) > 1:
+        return 0
+    if q.numbers != c.numbers or q.negations != c.negations:
+        return 0
+    ext = _external_idf()
+    for tok in q.token_set:
+        if len(tok) >= 2 and tok in ext and tok not in c.token_set and not all(ch in c.chars for ch in tok):
+            return 0
+    return 1
 
 
 def _content(weights: tuple[tuple[str, float], ...]) -> tuple[tuple[str, float], ...]:
@@ -703,7 +802,7 @@ MARGIN_CAP = 10.0
 #: its phrasings), every content word of one of its retrieved phrasings is in
 #: the query, and no number or negation differs.  When the best entry is a content
 #: match and no other candidate entry is, it gets at least
-#: CONTENT_MATCH_CONFIDENCE (the default threshold: answered, with the lowest
+#: the threshold as confidence (answered, with the lowest
 #: confidence that is).  The decision model alone cannot answer short
 #: questions (怎么办居住证 -> 居住证怎么办理): the dev split it is fitted on has
 #: no paraphrase query under 10 characters, so there every short near match is
@@ -726,7 +825,7 @@ def topical(pair_features: np.ndarray, logit: float, best_logit: float) -> bool:
 
 
 def content_match(pair_features: np.ndarray) -> bool:
-    """Whether a candidate is a content match (see CONTENT_MATCH_CONFIDENCE)."""
+    """Whether a candidate is a content match (see the comment above ``_I_Q_CONTENT``)."""
     f = pair_features
     return bool(f[_I_Q_CONTENT] > 0.999 and f[_I_C_CONTENT] > 0.999 and f[_I_NUM] == 0.0 and f[_I_NEG] == 0.0)
 
@@ -749,6 +848,19 @@ def decision_features(pair_features: np.ndarray, logit: float, rival_logit: floa
     return np.concatenate(([1.0, logit, margin], pair_features[1:]))
 
 
+def _decision_inputs(cands: list[_Candidate], n: int) -> list[np.ndarray]:
+    """Decision-model input of each of the first *n* candidates: its margin is
+    taken over the best other candidate (the runner-up for the best one)."""
+    out = []
+    for i, c in enumerate(cands[:n]):
+        if len(cands) == 1:
+            rival = c.logit - MARGIN_CAP
+        else:
+            rival = cands[1].logit if i == 0 else cands[0].logit
+        out.append(decision_features(c.features, c.logit, rival))
+    return out
+
+
 def _sigmoid(z: float) -> float:
     if z >= 0:
         return 1.0 / (1.0 + math.exp(-z))
@@ -764,6 +876,8 @@ class _Candidate:
     features: np.ndarray
     content: bool = False  # some retrieved row of the entry is a content match
     curated: bool = False  # the entry has similar phrasings besides its question
+    wording: int = 0  # best ``_wording`` of its rows
+    sure: int = 0  # 2: the only same wording, 1: the only curated row one edit away
 
 
 class MatchingEngine:
@@ -774,13 +888,25 @@ class MatchingEngine:
         docs: Iterable[FaqDoc] = (),
         synonyms: Iterable[Iterable[str]] = (),
         threshold: float | None = None,
+        model: DecisionModel | None = None,
     ):
         ensure_jieba()
         _external_idf()
-        self.threshold = DEFAULT_THRESHOLD if threshold is None else float(threshold)
+        #: The decision model (swap it with :meth:`set_model`).
+        self.model = model or BASE_MODEL
+        self._threshold = None if threshold is None else float(threshold)
         self._synonyms = _Synonyms((*BUILTIN_SYNONYMS, *synonyms))
         self._lock = threading.Lock()
         self._state = self._build_state(list(docs))
+
+    @property
+    def threshold(self) -> float:
+        """The answer threshold: the one given to the constructor, else the model's."""
+        return self.model.threshold if self._threshold is None else self._threshold
+
+    def set_model(self, model: DecisionModel) -> None:
+        """Use another decision model from the next query on (one reference swap)."""
+        self.model = model
 
     # ---------------------------------------------------------------- text
 
@@ -1022,8 +1148,9 @@ class MatchingEngine:
         seg = state.main if loc[0] == "main" else state.delta
         return _vocab_of(tuple(seg.segs[i] for i in loc[1]))
 
-    def _scored_rows(self, query: str, state: _State | None = None) -> list[tuple[DocId, str, np.ndarray]]:
-        """Retrieved rows with their pair features: (doc id, row text, features)."""
+    def _scored_rows(self, query: str, state: _State | None = None) -> list[tuple[DocId, str, np.ndarray, int]]:
+        """Retrieved rows with their pair features: (doc id, row text, features,
+        wording: 2 same wording, 1 one character apart, 0 otherwise)."""
         if not isinstance(query, str) or not query:
             return []
         if state is None:
@@ -1041,28 +1168,40 @@ class MatchingEngine:
         for name, row, score in hits:
             seg = state.main if name == "main" else state.delta
             doc_id = seg.doc_ids[row]
-            feats = self._pair_features(
-                qside, _side_of(seg.segs[row]), score / self_score, self._entry_vocab(state, doc_id)
-            )
-            out.append((doc_id, seg.texts[row], feats))
+            cside = _side_of(seg.segs[row])
+            feats = self._pair_features(qside, cside, score / self_score, self._entry_vocab(state, doc_id))
+            out.append((doc_id, seg.texts[row], feats, _wording(qside, cside)))
         return out
 
     def _candidates(self, query: str) -> list[_Candidate]:
         """Re-ranked candidates, one per entry (its best row), best first."""
         state = self._state
         best: dict[DocId, _Candidate] = {}
-        for doc_id, text, feats in self._scored_rows(query, state):
+        for doc_id, text, feats, wording in self._scored_rows(query, state):
             logit = float(feats @ PAIR_COEF)
             prev = best.get(doc_id)
             content = content_match(feats) or (prev is not None and prev.content)
+            wording = max(wording, prev.wording if prev is not None else 0)
             if prev is None or logit > prev.logit:
-                best[doc_id] = _Candidate(doc_id, text, logit, feats, content)
+                best[doc_id] = _Candidate(doc_id, text, logit, feats, content, wording=wording)
             else:
                 prev.content = content
+                prev.wording = wording
         for cand in best.values():
             loc = state.locations.get(cand.doc_id)
             cand.curated = loc is not None and len(loc[1]) >= 2
-        return sorted(best.values(), key=lambda c: -c.logit)
+        ranked = sorted(best.values(), key=lambda c: -c.logit)
+        # Curated wording wins: the only entry with the same wording (or, for
+        # curated entries, the only one a character away) goes first.
+        same = [c for c in ranked if c.wording == 2]
+        near = [c for c in ranked if c.wording == 1 and c.curated] if not same else []
+        for group, kind in ((same, 2), (near, 1)):
+            if len(group) == 1:
+                group[0].sure = kind
+                ranked.remove(group[0])
+                ranked.insert(0, group[0])
+                break
+        return ranked
 
     def search(self, query: str, k: int = 5) -> list[Match]:
         """Entries ranked best first (at most *k*), scored like :meth:`answer`."""
@@ -1076,28 +1215,36 @@ class MatchingEngine:
     def _match(cand: _Candidate, score: float, best_logit: float) -> Match:
         return Match(cand.doc_id, score, cand.text, topical(cand.features, cand.logit, best_logit))
 
-    @staticmethod
-    def _confidences(cands: list[_Candidate], n: int) -> list[float]:
+    def _confidences(self, cands: list[_Candidate], n: int) -> list[float]:
         """Decision-model probability for each of the first *n* candidates:
         the probability that this entry answers the query, given its features
-        and its margin over the best other candidate.  The best one gets the
-        floor CONTENT_MATCH_CONFIDENCE when it is the only content match among
-        all, or when it is a curated entry and the only topical candidate (see
-        CURATED_TOPICAL_FLOOR)."""
+        and its margin over the best other candidate.  The best one gets
+        EXACT_CONFIDENCE when it is the only entry with the query's wording, and
+        at least the model's threshold (answered, lowest band) when it is the only
+        curated entry one character away, the only content match among all, or a
+        curated entry and the only topical candidate (see CURATED_TOPICAL_FLOOR)."""
+        coef = self.model.array
+        # The model's own threshold: a stricter one set by the caller also stops the
+        # floors from answering.
+        floor = self.model.threshold
         out = []
-        for i, c in enumerate(cands[:n]):
-            if len(cands) == 1:
-                rival = c.logit - MARGIN_CAP
-            else:
-                rival = cands[1].logit if i == 0 else cands[0].logit
-            x = decision_features(c.features, c.logit, rival)
-            conf = _sigmoid(float(x @ DECISION_COEF))
-            if i == 0 and c.content and not any(o.content for o in cands[1:]):
-                conf = max(conf, CONTENT_MATCH_CONFIDENCE)
-            elif i == 0 and CURATED_TOPICAL_FLOOR and _sole_curated_topical(cands):
-                conf = max(conf, CONTENT_MATCH_CONFIDENCE)
+        for i, (c, x) in enumerate(zip(cands, _decision_inputs(cands, n))):
+            conf = _sigmoid(float(x @ coef))
+            if i == 0:
+                if c.sure == 2:
+                    conf = max(conf, EXACT_CONFIDENCE)
+                elif c.sure == 1 or (c.content and not any(o.content for o in cands[1:])):
+                    conf = max(conf, floor)
+                elif CURATED_TOPICAL_FLOOR and _sole_curated_topical(cands):
+                    conf = max(conf, floor)
             out.append(conf)
         return out
+
+    def decision_inputs(self, query: str, n: int = 5) -> list[tuple[DocId, np.ndarray]]:
+        """(entry id, decision-model input) of the first *n* candidates, best first,
+        exactly as :meth:`answer` scores them (for fitting the decision model)."""
+        cands = self._candidates(query)
+        return [(c.doc_id, x) for c, x in zip(cands, _decision_inputs(cands, n))]
 
     def answer(self, query: str) -> Result:
         """The answer / no-answer decision (used by the web layer and the

@@ -11,18 +11,17 @@ from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from interact.core import clock
+from interact.core.enums import LabeledEnum
 from interact.db import TimestampMixin, _utcnow, str_enum
 from interact.departments.models import Department
 from interact.extensions import db
+from interact.faq.matching import DecisionModel
 
 
-class FaqStatus(enum.Enum):
-    DRAFT = "draft"
-    PUBLISHED = "published"
-    WITHDRAWN = "withdrawn"
-
-
-STATUS_LABELS = {FaqStatus.DRAFT: "草稿", FaqStatus.PUBLISHED: "已发布", FaqStatus.WITHDRAWN: "已撤下"}
+class FaqStatus(LabeledEnum):
+    DRAFT = "draft", "草稿"
+    PUBLISHED = "published", "已发布"
+    WITHDRAWN = "withdrawn", "已撤下"
 
 
 class FaqCategory(TimestampMixin, db.Model):
@@ -100,7 +99,7 @@ class FaqEntry(TimestampMixin, db.Model):
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
+        return self.status.label
 
     @property
     def keyword_list(self) -> list[str]:
@@ -232,3 +231,57 @@ class FaqImportJob(db.Model):
         if not self.total_rows:
             return 100 if self.finished else 0
         return min(100, int(self.processed_rows * 100 / self.total_rows))
+
+
+class ExampleKind(LabeledEnum):
+    """A curator's decision on a question from the unanswered list (or a merge)."""
+
+    PHRASING = "phrasing", "加入为相似问法"  # added as a similar phrasing of ``entry``
+    NEW_ENTRY = "new_entry", "新建条目"  # a new entry was written for it
+    NO_ANSWER = "no_answer", "不应给出答案"  # no answer should be given
+    MERGED = "merged", "合并条目"  # a merged duplicate's wording, now a phrasing of ``entry``
+
+
+class CuratorExample(db.Model):
+    """A labelled example for the answer decision: a question and what a curator said
+    about it. ``faq refit`` learns from these (interact/faq/learning.py)."""
+
+    __tablename__ = "faq_curator_examples"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=_utcnow, index=True)
+    actor_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    #: The question as logged (normalised, personal data masked).
+    question: Mapped[str] = mapped_column(sa.String(200))
+    kind: Mapped[ExampleKind] = mapped_column(str_enum(ExampleKind, 16))
+    #: The entry that answers the question; NULL for ``no_answer``.
+    entry_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("faq_entries.id", ondelete="SET NULL"), index=True)
+
+    @property
+    def should_answer(self) -> bool:
+        return self.kind is not ExampleKind.NO_ANSWER
+
+
+
+class DecisionModelVersion(db.Model):
+    """A decision model made by ``faq refit``. At most one is active; none active means
+    the model shipped with the code (version 0)."""
+
+    __tablename__ = "faq_decision_models"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=_utcnow)
+    #: Logistic coefficients in ``matching.DECISION_FEATURES`` order.
+    coef: Mapped[list[float]] = mapped_column(sa.JSON)
+    threshold: Mapped[float]
+    #: Curator examples it was fitted on (the held-back ones excluded).
+    examples: Mapped[int] = mapped_column(default=0)
+    #: ``{"held_back": n, "before": {...}, "after": {...}, "base": {...}}`` from the refit.
+    report: Mapped[Optional[dict[str, Any]]] = mapped_column(sa.JSON)
+    active: Mapped[bool] = mapped_column(default=False)
+    #: Why it is (not) in use: "swapped in", "worse on held-back examples", "rolled back" ...
+    note: Mapped[str] = mapped_column(sa.String(200), default="")
+
+    @property
+    def model(self) -> DecisionModel:
+        return DecisionModel(tuple(float(v) for v in self.coef), float(self.threshold), self.id)

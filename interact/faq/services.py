@@ -28,15 +28,16 @@ from sqlalchemy.orm import selectinload
 from interact.core import audit, clock
 from interact.core.errors import Conflict, InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from interact.core.permissions import has_role
-from interact.core.privacy import mask_personal_data
+from interact.core.privacy import mask_text
 from interact.core.sanitize import clean_html, text_to_html
 from interact.core.textnorm import match_text, normalize
 from interact.departments.models import Department
 from interact.extensions import db
-from interact.faq import index
-from interact.faq.matching import MAX_QUERY_CHARS
+from interact.faq import index, learning
+from interact.faq.matching import GOOD_BAND, MAX_QUERY_CHARS, band
 from interact.faq.models import (
     AskLog,
+    ExampleKind,
     FaqCategory,
     FaqEntry,
     FaqPhrasing,
@@ -45,15 +46,25 @@ from interact.faq.models import (
     SynonymGroup,
 )
 
+audit.register_actions({
+    "faq.created": "新建常见问题", "faq.updated": "修改常见问题", "faq.published": "发布常见问题",
+    "faq.withdrawn": "撤下常见问题", "faq.merged": "合并常见问题", "faq.merged_away": "常见问题被合并",
+    "faq.phrasing_added": "添加相似问法", "faq.imported": "导入常见问题", "faq.import_checked": "检查导入文件",
+    "faq.import_started": "开始导入", "faq.category_created": "新建分类", "faq.category_updated": "修改分类", "faq.category_deleted": "删除分类",
+    "faq.synonyms_created": "新建同义词组", "faq.synonyms_updated": "修改同义词组", "faq.synonyms_deleted": "删除同义词组",
+    "faq.questions_dismissed": "忽略未命中问题", "faq.questions_no_answer": "未命中问题标为不应给出答案",
+}, targets={"faq_entry": "常见问题", "faq_category": "常见问题分类", "faq_import": "常见问题导入",
+            "faq_synonym_group": "同义词组", "faq_ask_log": "未命中问题"})
+
 CURATOR_ROLES = ("curator", "office", "admin")
 MAX_QUESTION = 200
 MAX_PHRASINGS = 50
 MAX_KEYWORDS = 20
 MAX_SYNONYM_TERMS = 20
-#: Confidence is the engine's calibrated probability; its answer threshold splits it.
-#: Above the threshold, the band up to 1 is cut in three: 一般 / 较高 / 高. Answered
-#: questions in the lowest band still appear in the curation loop.
-LOW_BAND_SHARE = 1 / 3
+#: Confidence is the engine's calibrated probability that the answer is right; the bands
+#: are probability ranges (``matching.band``). Answered questions below the 较高 band still
+#: appear in the curation loop.
+BAND_LABELS = {"high": "匹配度高", "good": "匹配度较高", "fair": "匹配度一般", None: "匹配度低"}
 #: Related questions need at least this share of the answer threshold as their score;
 #: when there is no answer, entries the engine calls topical (the question mentions what
 #: they are about) are offered too.
@@ -496,6 +507,8 @@ def merge_entries(keep: FaqEntry, duplicate: FaqEntry, *, actor) -> FaqEntry:
         sa.update(AskLog).where(AskLog.best_entry_id == duplicate.id).values(best_entry_id=keep.id)
     )
     db.session.flush()
+    learning.record_examples([dup_before["question"], *dup_before["phrasings"]], ExampleKind.MERGED,
+                             entry_id=keep.id, actor=actor)
     _record(keep, "merged", actor, keep_before, f"合并条目 #{duplicate.id}，移入 {moved} 条问法")
     _record(duplicate, "merged_away", actor, dup_before, f"已合并到条目 #{keep.id}")
     if was_published or keep.status is FaqStatus.PUBLISHED:
@@ -524,6 +537,7 @@ def add_phrasings(entry: FaqEntry, texts: Iterable[str], *, actor) -> int:
             entry.phrasings.append(FaqPhrasing(text=text))
             added += 1
     mark_questions_handled(texts)
+    learning.record_examples(texts, ExampleKind.PHRASING, entry_id=entry.id, actor=actor)
     if added:
         entry.revision += 1
         db.session.flush()
@@ -534,13 +548,15 @@ def add_phrasings(entry: FaqEntry, texts: Iterable[str], *, actor) -> int:
 
 
 def create_draft_entry(
-    *, question: str, answer_html: str, department_id: int | None, source_letter_id: int | None, actor
+    *, question: str, answer_html: str, department_id: int | None, source_letter_id: int | None, actor,
+    note: str = "",
 ) -> FaqEntry:
     """Answered letter → draft FAQ entry in one step (常见问题汇编).
 
     Open to curators, office/admin and the handler of ``department_id``. Calling it again
     for the same letter returns the existing draft or entry instead of a second one.
-    Plain-text answers (no tags) are turned into paragraphs.
+    Plain-text answers (no tags) are turned into paragraphs. ``note`` is added to the
+    entry's history (e.g. what personal data was hidden on the way).
 
     :raises PermissionDenied: outside the actor's role or department.
     :raises InvalidInput: empty question or answer.
@@ -571,7 +587,8 @@ def create_draft_entry(
     _apply(entry, values)
     db.session.add(entry)
     db.session.flush()
-    _record(entry, "created", actor, None, f"由来信 #{source_letter_id} 生成" if source_letter_id else "")
+    origin = f"由来信 #{source_letter_id} 生成" if source_letter_id else ""
+    _record(entry, "created", actor, None, "；".join(part for part in (origin, note) if part))
     return entry
 
 
@@ -782,25 +799,12 @@ class Answer:
 
     @property
     def confidence_high(self) -> bool:
-        return self.confidence >= band_limits(self.threshold)[0]
-
-
-def band_limits(threshold: float) -> tuple[float, float]:
-    """Lower limits of the 较高 and 高 bands above the answer threshold."""
-    step = (1.0 - threshold) * LOW_BAND_SHARE
-    return threshold + step, threshold + 2 * step
+        return band(self.confidence, self.threshold) in ("high", "good")
 
 
 def confidence_label(confidence: float, threshold: float) -> str:
     """Confidence in plain words for citizens."""
-    fair, high = band_limits(threshold)
-    if confidence >= high:
-        return "匹配度高"
-    if confidence >= fair:
-        return "匹配度较高"
-    if confidence >= threshold:
-        return "匹配度一般"
-    return "匹配度低"
+    return BAND_LABELS[band(confidence, threshold)]
 
 
 def clean_query(text: str | None) -> str:
@@ -835,7 +839,7 @@ def ask(question: str | None, *, source: str = "web", log: bool = True) -> Answe
             (entries[m.id], m.score) for m in candidates if m.id in entries and (m.score >= floor or m.topical)
         ][:4]
     if log:
-        masked = mask_personal_data(normalize(question))[:200]
+        masked = mask_text(normalize(question))[:200]
         db.session.add(
             AskLog(
                 text=masked,
@@ -886,8 +890,9 @@ class QuestionCluster:
 
 
 def low_confidence() -> float:
-    """Answered questions below this confidence are listed with the unanswered ones."""
-    return band_limits(index.get_engine().threshold)[0]
+    """Answered questions below this confidence (the 较高 band) are listed with the
+    unanswered ones."""
+    return max(GOOD_BAND, index.get_engine().threshold)
 
 
 def _pending_logs(since: datetime):
@@ -968,11 +973,33 @@ def mark_questions_handled(texts: Iterable[str]) -> int:
     keys = list({t[:200] for t in texts if t})
     if not keys:
         return 0
-    masked = list({mask_personal_data(normalize(t))[:200] for t in keys} | set(keys))
+    masked = list({mask_text(normalize(t))[:200] for t in keys} | set(keys))
     result = db.session.execute(
         sa.update(AskLog).where(AskLog.text.in_(masked), AskLog.handled_at.is_(None)).values(handled_at=clock.now())
     )
     return result.rowcount or 0
+
+
+def create_entry_for_questions(data: EntryData, asked: Iterable[str], *, actor) -> FaqEntry:
+    """A new entry written for questions from the unanswered list: they leave the list
+    and are stored as examples the engine learns from (no entry answered them)."""
+    entry = create_entry(data, actor=actor)
+    asked = [t for t in asked if t]
+    mark_questions_handled(asked)
+    learning.record_examples(asked, ExampleKind.NEW_ENTRY, entry_id=entry.id, actor=actor)
+    return entry
+
+
+def no_answer_questions(texts: Iterable[str], *, actor) -> int:
+    """The curator says no answer should be given to these questions: they leave the
+    unanswered list and are stored as examples the engine learns from."""
+    ensure_curator(actor)
+    texts = [t for t in texts if t]
+    count = mark_questions_handled(texts)
+    learning.record_examples(texts, ExampleKind.NO_ANSWER, entry_id=None, actor=actor)
+    audit.record("faq.questions_no_answer", "faq_ask_log", None, actor=actor, note=f"不应给出答案：{count} 次提问",
+                 data={"texts": texts[:20]})
+    return count
 
 
 def dismiss_questions(texts: Iterable[str], *, actor) -> int:

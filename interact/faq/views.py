@@ -23,7 +23,8 @@ from interact.core.permissions import has_role, roles_required
 from interact.core.views import home_sections
 from interact.departments.services import active_departments, get_department
 from interact.extensions import db, limiter, public_post_limit
-from interact.faq import importexport, services
+from interact.faq import cli, importexport, learning, services
+from interact.faq import index as faq_index
 from interact.faq.forms import (
     CategoryForm,
     DismissForm,
@@ -32,6 +33,7 @@ from interact.faq.forms import (
     MergeForm,
     PhrasingsFromQuestionsForm,
     SynonymForm,
+    UseModelForm,
     VoteForm,
     WithdrawForm,
 )
@@ -39,6 +41,7 @@ from interact.faq.models import FaqCategory, FaqEntry, FaqImportJob, FaqStatus, 
 from interact.office.views import workspace_cards
 
 bp = Blueprint("faq", __name__)
+cli.register(bp)
 
 CURATORS = services.CURATOR_ROLES
 PER_PAGE = 20
@@ -238,9 +241,8 @@ def staff_new():
             form.department_id.data = str(current_user.department_id)
     if form.validate_on_submit():
         def create():
-            created = services.create_entry(_entry_data(form), actor=current_user)
-            services.mark_questions_handled(services.split_lines(form.asked.data))
-            return created
+            return services.create_entry_for_questions(_entry_data(form), services.split_lines(form.asked.data),
+                                                       actor=current_user)
 
         item, error = attempt(create, form=form)
         if error is not None:
@@ -458,7 +460,9 @@ def staff_unanswered():
     }
     return render_template("faq/staff/unanswered.html", clusters=clusters, days=days, suggested=suggested,
                            phrasing_form=PhrasingsFromQuestionsForm(formdata=None), dismiss_form=DismissForm(formdata=None),
-                           low_confidence=services.low_confidence())
+                           low_confidence=services.low_confidence(), model_version=faq_index.active_version(),
+                           example_count=learning.example_count(),
+                           citywide=services.is_citywide_curator(current_user))
 
 
 @bp.post("/staff/faq/unanswered/phrasings")
@@ -489,6 +493,38 @@ def staff_dismiss():
         db.session.commit()
         flash(f"已忽略（{count} 次提问）。", "success")
     return redirect(url_for("faq.staff_unanswered"))
+
+
+@bp.post("/staff/faq/unanswered/no-answer")
+@roles_required(*CURATORS)
+def staff_no_answer():
+    form = DismissForm()
+    if form.validate_on_submit():
+        count = services.no_answer_questions(services.split_lines(form.texts.data), actor=current_user)
+        db.session.commit()
+        flash(f"已记为“不应给出答案”（{count} 次提问），重新训练判定模型时会用到。", "success")
+    return redirect(url_for("faq.staff_unanswered"))
+
+
+@bp.get("/staff/faq/model")
+@roles_required(*CURATORS)
+def staff_model():
+    services.ensure_citywide(current_user)
+    return render_template("faq/staff/model.html", versions=learning.versions(), active=faq_index.active_version(),
+                           example_count=learning.example_count(), examples=learning.recent_examples(),
+                           use_form=UseModelForm(formdata=None))
+
+
+@bp.post("/staff/faq/model/use")
+@roles_required(*CURATORS)
+def staff_model_use():
+    services.ensure_citywide(current_user)
+    form = UseModelForm()
+    if form.validate_on_submit():
+        _, error = attempt(lambda: learning.use_version(form.version.data or 0, actor=current_user, note="管理员启用"))
+        if error is None:
+            flash(f"已启用第 {form.version.data or 0} 版判定模型。", "success")
+    return redirect(url_for("faq.staff_model"))
 
 
 # ----------------------------------------------------------------------------- curator: import / export

@@ -79,11 +79,13 @@ JOBS = [
         func=announcement_reminders,
         trigger={"trigger": "cron", "hour": "8-20", "minute": 0},
         description="访谈开始前 3 天仍未发布预告的，提醒办公室和主办部门",
+        count_labels={"reminded": "已提醒"},
     ),
     Job(
         id="interviews.live_reminders",
         func=live_reminders,
         trigger={"trigger": "interval", "minutes": 5},
         description="访谈开始时间已到，提醒主办部门开始直播",
+        count_labels={"reminded": "已提醒"},
     ),
 ]

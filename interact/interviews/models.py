@@ -8,32 +8,26 @@ from typing import Optional
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from interact.core import privacy
 from interact.core.models import StoredFile
+from interact.core.enums import LabeledEnum
 from interact.db import TimestampMixin, _utcnow, str_enum
 from interact.departments.models import Department
 from interact.extensions import db
 
 
-class InterviewStatus(enum.Enum):
+class InterviewStatus(LabeledEnum):
     #: Prepared by the department; not public.
-    DRAFT = "draft"
+    DRAFT = "draft", "草稿"
     #: Announcement published by the office (访谈预告); questions accepted.
-    ANNOUNCED = "announced"
+    ANNOUNCED = "announced", "预告"
     #: On air (直播中); questions accepted, transcript growing.
-    LIVE = "live"
+    LIVE = "live", "直播中"
     #: Over; questions may still be answered afterwards (会后答复).
-    ENDED = "ended"
+    ENDED = "ended", "已结束"
     #: Archive complete and shown as a review (回顾).
-    ARCHIVED = "archived"
+    ARCHIVED = "archived", "回顾"
 
-
-STATUS_LABELS = {
-    InterviewStatus.DRAFT: "草稿",
-    InterviewStatus.ANNOUNCED: "预告",
-    InterviewStatus.LIVE: "直播中",
-    InterviewStatus.ENDED: "已结束",
-    InterviewStatus.ARCHIVED: "回顾",
-}
 
 #: States the public can see.
 PUBLIC_STATUSES = (
@@ -102,7 +96,7 @@ class Interview(TimestampMixin, db.Model):
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
+        return self.status.label
 
     @property
     def host_label(self) -> str:
@@ -165,21 +159,13 @@ class InterviewImage(db.Model):
     file: Mapped[StoredFile] = relationship()
 
 
-class QuestionStatus(enum.Enum):
+class QuestionStatus(LabeledEnum):
     #: Waiting for moderation; never public.
-    PENDING = "pending"
-    APPROVED = "approved"
-    REJECTED = "rejected"
+    PENDING = "pending", "待审核"
+    APPROVED = "approved", "已通过"
+    REJECTED = "rejected", "未通过"
     #: A duplicate merged into another question (``merged_into_id``).
-    MERGED = "merged"
-
-
-QUESTION_STATUS_LABELS = {
-    QuestionStatus.PENDING: "待审核",
-    QuestionStatus.APPROVED: "已通过",
-    QuestionStatus.REJECTED: "未通过",
-    QuestionStatus.MERGED: "已合并",
-}
+    MERGED = "merged", "已合并"
 
 
 class InterviewQuestion(TimestampMixin, db.Model):
@@ -222,11 +208,26 @@ class InterviewQuestion(TimestampMixin, db.Model):
 
     @property
     def status_label(self) -> str:
-        return QUESTION_STATUS_LABELS[self.status]
+        return self.status.label
 
     @property
     def display_nickname(self) -> str:
         return self.nickname or "网友"
+
+    # What the public sees (core.privacy): the nickname is the asker's choice, but numbers,
+    # addresses and names written in it or in the texts are hidden.
+
+    @property
+    def public_nickname(self) -> str:
+        return privacy.mask_text(self.display_nickname)
+
+    @property
+    def public_body(self) -> str:
+        return privacy.mask_text(self.body)
+
+    @property
+    def public_after_answer(self) -> str:
+        return privacy.mask_text(self.after_answer)
 
 
 class SpeakerKind(enum.Enum):
@@ -278,6 +279,12 @@ class TranscriptEntry(TimestampMixin, db.Model):
     image: Mapped[Optional[StoredFile]] = relationship()
 
     @property
+    def public_body(self) -> str:
+        """The entry as published: a host reading out a question may repeat what the asker
+        wrote (a phone number, an address)."""
+        return privacy.mask_text(self.body)
+
+    @property
     def retracted(self) -> bool:
         return self.status is EntryStatus.RETRACTED
 
@@ -315,4 +322,4 @@ class InterviewEvent(db.Model):
 
     @property
     def to_label(self) -> str:
-        return STATUS_LABELS[self.to_status]
+        return self.to_status.label

@@ -38,6 +38,17 @@ from interact.interviews.models import (
     TranscriptEntry,
 )
 
+audit.register_actions({
+    "interview.created": "创建访谈", "interview.updated": "修改访谈", "interview.archive_updated": "编辑访谈回顾",
+    "interview.guest_added": "添加嘉宾", "interview.guest_removed": "删除嘉宾", "interview.image_added": "添加图片",
+    "interview.image_removed": "删除图片", "interview_entry.posted": "发布实录", "interview_entry.corrected": "更正实录",
+    "interview_entry.retracted": "撤回实录", "interview_entry.pinned": "置顶实录", "interview_entry.unpinned": "取消置顶实录",
+    "interview_question.submitted": "网友提问", "interview_question.approved": "问题审核通过",
+    "interview_question.rejected": "问题未通过", "interview_question.merged": "合并问题",
+    "interview_question.answered_after": "会后答复",
+} | {f"interview.{status.value}": f"访谈状态：{status.label}" for status in InterviewStatus},
+    targets={"interview": "在线访谈", "interview_entry": "访谈实录", "interview_question": "网友提问"})
+
 S = InterviewStatus
 STAFF_ROLES = ("handler", "office", "admin")
 VIDEO_MAX_BYTES = 200 * 1024 * 1024

@@ -30,7 +30,7 @@ from interact.interviews.forms import (
     ReasonForm,
     RejectForm,
 )
-from interact.interviews.models import STATUS_LABELS, InterviewStatus, QuestionStatus
+from interact.interviews.models import InterviewStatus, QuestionStatus
 from interact.office.views import workspace_cards
 
 bp = Blueprint("interviews", __name__)
@@ -138,7 +138,7 @@ def staff_list():
     interviews = db.paginate(services.staff_interviews_stmt(current_user, status), page=page, per_page=20,
                              error_out=False)
     return render_template("interviews/staff_list.html", interviews=interviews, status=status,
-                           statuses=STATUS_LABELS, unannounced=services.unannounced_upcoming()
+                           statuses=InterviewStatus.labels(), unannounced=services.unannounced_upcoming()
                            if has_role(current_user, "office", "admin") else [])
 
 
@@ -242,7 +242,7 @@ def transition(interview_id: int):
     destination = url_for("interviews.console", interview_id=interview.id) if target is InterviewStatus.LIVE \
         else url_for("interviews.manage", interview_id=interview.id)
     return _act(lambda: workflow.transition(interview, target, current_user),
-                f"访谈状态已变更为“{STATUS_LABELS[target]}”。", destination)
+                f"访谈状态已变更为“{target.label}”。", destination)
 
 
 # --------------------------------------------------------------------------- staff: questions

@@ -22,9 +22,6 @@ from wtforms.validators import (
 
 from interact.core.forms import CaptchaField, Form
 from interact.letters.models import (
-    KIND_LABELS,
-    RATING_LABELS,
-    REJECT_REASON_LABELS,
     LetterChannel,
     LetterKind,
     LetterRating,
@@ -32,7 +29,7 @@ from interact.letters.models import (
 )
 from interact.letters.services import BODY_MAX, NAME_MAX, TITLE_MAX, TITLE_MIN
 
-KIND_CHOICES = [(k.value, KIND_LABELS[k]) for k in LetterKind]
+KIND_CHOICES = [(k.value, k.label) for k in LetterKind]
 
 
 class _CitizenFields(Form):
@@ -85,7 +82,7 @@ class LookupForm(Form):
 
 
 class RatingForm(Form):
-    rating = RadioField("您对答复的评价", choices=[(r.value, RATING_LABELS[r]) for r in LetterRating],
+    rating = RadioField("您对答复的评价", choices=LetterRating.choices(),
                         validators=[InputRequired("请选择评价")])
     comment = TextAreaField("评价意见（选填）", validators=[Optional(), Length(max=500)], render_kw={"rows": 3})
 
@@ -95,7 +92,7 @@ class NoteForm(Form):
 
 
 class RejectForm(Form):
-    reason = SelectField("不予受理理由", choices=[(r.value, REJECT_REASON_LABELS[r]) for r in RejectReason],
+    reason = SelectField("不予受理理由", choices=RejectReason.choices(),
                          validators=[InputRequired("请选择理由")])
     note = TextAreaField("告知来信人的说明（选填，留空则显示理由）", validators=[Optional(), Length(max=500)],
                          render_kw={"rows": 2})

@@ -99,7 +99,8 @@ def daily_digest() -> dict[str, int]:
 
 JOBS = [
     Job("letters.deadline_sweep", deadline_sweep, {"trigger": "interval", "minutes": 30},
-        "来信期限巡检：到期前一个工作日黄牌提醒、逾期红牌提醒并报办公室、超三个月未答复标记"),
+        "来信期限巡检：到期前一个工作日黄牌提醒、逾期红牌提醒并报办公室、超三个月未答复标记",
+        {"warnings": "黄牌提醒", "overdue": "逾期提醒", "veto": "超三个月标记"}),
     Job("letters.daily_digest", daily_digest, {"trigger": "cron", "hour": 8, "minute": 30},
-        "每个工作日早上向各部门办理人发送来信待办汇总"),
+        "每个工作日早上向各部门办理人发送来信待办汇总", {"digests": "发送汇总"}),
 ]

@@ -16,43 +16,30 @@ from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from interact.accounts.models import User
-from interact.core import clock
+from interact.core import clock, privacy
 from interact.core.models import StoredFile
+from interact.core.enums import LabeledEnum
 from interact.db import TimestampMixin, _utcnow, str_enum
 from interact.departments.models import Department, Leader
 from interact.extensions import db
 from interact.letters.search import create_search_index, drop_search_index
 
 
-class LetterChannel(enum.Enum):
+class LetterChannel(LabeledEnum):
     #: 在线咨询: to a department or "not sure" (the office routes it).
-    CONSULTATION = "consultation"
+    CONSULTATION = "consultation", "在线咨询"
     #: 领导信箱: to a named leader.
-    MAILBOX = "mailbox"
+    MAILBOX = "mailbox", "领导信箱"
     #: 上级转办: forwarded from a higher level (e.g. 主席信箱), entered by the office.
-    FORWARDED = "forwarded"
+    FORWARDED = "forwarded", "上级转办"
 
 
-CHANNEL_LABELS = {
-    LetterChannel.CONSULTATION: "在线咨询",
-    LetterChannel.MAILBOX: "领导信箱",
-    LetterChannel.FORWARDED: "上级转办",
-}
+class LetterKind(LabeledEnum):
+    CONSULTATION = "consultation", "咨询"
+    SUGGESTION = "suggestion", "建议"
+    COMPLAINT = "complaint", "投诉"
+    HELP = "help", "求助"
 
-
-class LetterKind(enum.Enum):
-    CONSULTATION = "consultation"  # 咨询
-    SUGGESTION = "suggestion"  # 建议
-    COMPLAINT = "complaint"  # 投诉
-    HELP = "help"  # 求助
-
-
-KIND_LABELS = {
-    LetterKind.CONSULTATION: "咨询",
-    LetterKind.SUGGESTION: "建议",
-    LetterKind.COMPLAINT: "投诉",
-    LetterKind.HELP: "求助",
-}
 
 #: Default reply limits in working days from assignment (admin-configurable).
 DEFAULT_REPLY_LIMITS = {
@@ -63,38 +50,26 @@ DEFAULT_REPLY_LIMITS = {
 }
 
 
-class LetterStatus(enum.Enum):
+class LetterStatus(LabeledEnum):
     #: Submitted by a citizen, waiting for the office to accept it (1 working day).
-    SUBMITTED = "submitted"
+    SUBMITTED = "submitted", "待受理"
     #: Accepted (受理) by the office, not yet routed.
-    ACCEPTED = "accepted"
+    ACCEPTED = "accepted", "已受理"
     #: Not accepted (不予受理); the reason is shown to the citizen. Final.
-    REJECTED = "rejected"
+    REJECTED = "rejected", "不予受理"
     #: Routed (转办) to ``department_id``, which must answer by ``due_at``.
-    ASSIGNED = "assigned"
+    ASSIGNED = "assigned", "办理中"
     #: Returned to the office by the department as mis-routed (退回).
-    RETURNED = "returned"
+    RETURNED = "returned", "退回待转办", "办理中"
     #: Answered by the department, waiting for the office's review (审核).
-    ANSWERED = "answered"
+    ANSWERED = "answered", "已答复待审核", "办理中"
     #: The office sent the answer back with comments; the department answers again.
-    SENT_BACK = "sent_back"
+    SENT_BACK = "sent_back", "审核退回重办", "办理中"
     #: Approved and closed (办结). Publication is the separate ``published`` flag.
-    CLOSED = "closed"
+    CLOSED = "closed", "已办结"
     #: Reopened once by the office after a 不满意 rating; the department answers again.
-    REOPENED = "reopened"
+    REOPENED = "reopened", "重新办理", "重新办理中"
 
-
-STATUS_LABELS = {
-    LetterStatus.SUBMITTED: "待受理",
-    LetterStatus.ACCEPTED: "已受理",
-    LetterStatus.REJECTED: "不予受理",
-    LetterStatus.ASSIGNED: "办理中",
-    LetterStatus.RETURNED: "退回待转办",
-    LetterStatus.ANSWERED: "已答复待审核",
-    LetterStatus.SENT_BACK: "审核退回重办",
-    LetterStatus.CLOSED: "已办结",
-    LetterStatus.REOPENED: "重新办理",
-}
 
 #: Event actions (``LetterEvent.action``) as staff read them in a letter's history.
 ACTION_LABELS = {
@@ -118,18 +93,6 @@ ACTION_LABELS = {
     "to_faq": "转为常见问题",
 }
 
-#: What the citizen sees as the status (internal review steps are not exposed).
-PUBLIC_STATUS_LABELS = {
-    LetterStatus.SUBMITTED: "待受理",
-    LetterStatus.ACCEPTED: "已受理",
-    LetterStatus.REJECTED: "不予受理",
-    LetterStatus.ASSIGNED: "办理中",
-    LetterStatus.RETURNED: "办理中",
-    LetterStatus.ANSWERED: "办理中",
-    LetterStatus.SENT_BACK: "办理中",
-    LetterStatus.CLOSED: "已办结",
-    LetterStatus.REOPENED: "重新办理中",
-}
 
 #: States in which somebody still owes the citizen an answer: these can be overdue.
 OPEN_STATUSES = (
@@ -146,38 +109,20 @@ DEPARTMENT_STATUSES = (LetterStatus.ASSIGNED, LetterStatus.SENT_BACK, LetterStat
 UNANSWERED_STATUSES = OPEN_STATUSES + (LetterStatus.ANSWERED,)
 
 
-class LetterRating(enum.Enum):
-    SATISFIED = "satisfied"
-    BASIC = "basic"
-    UNSATISFIED = "unsatisfied"
+class LetterRating(LabeledEnum):
+    SATISFIED = "satisfied", "满意"
+    BASIC = "basic", "基本满意"
+    UNSATISFIED = "unsatisfied", "不满意"
 
 
-RATING_LABELS = {
-    LetterRating.SATISFIED: "满意",
-    LetterRating.BASIC: "基本满意",
-    LetterRating.UNSATISFIED: "不满意",
-}
-
-
-class RejectReason(enum.Enum):
-    DUPLICATE = "duplicate"
-    OUT_OF_SCOPE = "out_of_scope"
-    PETITION = "petition"
-    POLICE = "police"
-    COURT = "court"
-    INCOMPLETE = "incomplete"
-    IMPROPER = "improper"
-
-
-REJECT_REASON_LABELS = {
-    RejectReason.DUPLICATE: "重复来信",
-    RejectReason.OUT_OF_SCOPE: "不属于本平台受理范围",
-    RejectReason.PETITION: "属于信访事项，请通过信访渠道反映",
-    RejectReason.POLICE: "属于治安、刑事案件，请拨打110或到公安机关报案",
-    RejectReason.COURT: "属于涉法涉诉事项，请通过人民法院等司法途径解决",
-    RejectReason.INCOMPLETE: "反映内容不清楚、无法办理",
-    RejectReason.IMPROPER: "含有违法或不文明内容",
-}
+class RejectReason(LabeledEnum):
+    DUPLICATE = "duplicate", "重复来信"
+    OUT_OF_SCOPE = "out_of_scope", "不属于本平台受理范围"
+    PETITION = "petition", "属于信访事项，请通过信访渠道反映"
+    POLICE = "police", "属于治安、刑事案件，请拨打110或到公安机关报案"
+    COURT = "court", "属于涉法涉诉事项，请通过人民法院等司法途径解决"
+    INCOMPLETE = "incomplete", "反映内容不清楚、无法办理"
+    IMPROPER = "improper", "含有违法或不文明内容"
 
 
 class ExtensionStatus(enum.Enum):
@@ -296,6 +241,32 @@ class Letter(TimestampMixin, db.Model):
         back_populates="letter", cascade="all, delete-orphan", order_by="LetterExtension.id"
     )
 
+    # --- what the public sees (core.privacy: personal data hidden) -------------------
+
+    @property
+    def public_name(self) -> str:
+        """王** — the name as published."""
+        return privacy.mask_name(self.name)
+
+    @property
+    def public_title(self) -> str:
+        return privacy.mask_text(self.title, names=(self.name,))
+
+    @property
+    def public_body(self) -> str:
+        return privacy.mask_text(self.body, names=(self.name,))
+
+    def public_excerpt(self, length: int = 120) -> str:
+        """The masked body cut to ``length`` characters (masked first, so no number is cut
+        into a part that escapes the masking)."""
+        body = self.public_body
+        return body[:length] + ("…" if len(body) > length else "")
+
+    @property
+    def public_answer_html(self):
+        """The department's answer as published (sanitised, personal data hidden)."""
+        return privacy.mask_html(self.answer_html, names=(self.name,))
+
     # --- derived state ----------------------------------------------------------------
 
     @hybrid_property
@@ -338,23 +309,23 @@ class Letter(TimestampMixin, db.Model):
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
+        return self.status.label
 
     @property
     def public_status_label(self) -> str:
-        return PUBLIC_STATUS_LABELS[self.status]
+        return self.status.public_label
 
     @property
     def kind_label(self) -> str:
-        return KIND_LABELS[self.kind]
+        return self.kind.label
 
     @property
     def channel_label(self) -> str:
-        return CHANNEL_LABELS[self.channel]
+        return self.channel.label
 
     @property
     def rating_label(self) -> str:
-        return RATING_LABELS[self.rating] if self.rating else ""
+        return self.rating.label if self.rating else ""
 
     @property
     def pending_extension(self) -> Optional["LetterExtension"]:
@@ -407,7 +378,7 @@ class LetterEvent(db.Model):
 
     @property
     def to_status_label(self) -> str:
-        return STATUS_LABELS[self.to_status] if self.to_status is not None else ""
+        return self.to_status.label if self.to_status is not None else ""
 
 
 class LetterAttachment(db.Model):

@@ -28,5 +28,6 @@ def draft_last_month_summary() -> dict[str, int | str]:
 
 JOBS = [
     Job("letters.monthly_summary_draft", draft_last_month_summary, {"trigger": "cron", "hour": 7, "minute": 10},
-        "每月第一个工作日起草上月来信办理情况汇总（已有草稿则跳过）"),
+        "每月第一个工作日起草上月来信办理情况汇总（已有草稿则跳过）",
+        {"month": "月份", "drafted": "新起草", "skipped_before_first_workday": "未到首个工作日"}),
 ]

@@ -27,11 +27,10 @@ from interact.accounts.forms import ConfirmForm, MultiCheckboxField
 from interact.core.errors import InvalidInput, NotFound
 from interact.core.forms import Form, attempt, perform
 from interact.core.permissions import has_role, roles_required
-from interact.core.privacy import mask_personal_data
 from interact.departments.services import active_departments
 from interact.letters import stats, workflow
 from interact.letters import summary as summaries
-from interact.letters.models import KIND_LABELS, SummaryStatus
+from interact.letters.models import LetterKind, SummaryStatus
 from interact.office import views as office_views
 
 bp = Blueprint("letter_reports", __name__)
@@ -96,7 +95,7 @@ def stats_page():
     return render_template(
         "letters/stats.html", report=report, error=error, departments=departments,
         typed_month=(request.args.get("month") or "")[:20], department_name=_department_name(report, departments),
-        limits=workflow.reply_limits(), kind_labels=KIND_LABELS, cache_minutes=stats.cache_seconds() // 60,
+        limits=workflow.reply_limits(), kind_labels=LetterKind.labels(), cache_minutes=stats.cache_seconds() // 60,
     ), status
 
 
@@ -116,8 +115,7 @@ def summary_page(month: str):
 
 def _public_cases(item) -> list[dict]:
     return [
-        {"letter": letter, "title": mask_personal_data(letter.title),
-         "excerpt": mask_personal_data(letter.body[:120]) + ("…" if len(letter.body) > 120 else "")}
+        {"letter": letter, "title": letter.public_title, "excerpt": letter.public_excerpt(120)}
         for letter in summaries.public_cases(item)
     ]
 
@@ -192,7 +190,7 @@ def staff_summaries():
 
 
 def _case_choices(item) -> list[tuple[str, str]]:
-    return [(str(letter.id), f"{letter.number} {mask_personal_data(letter.title)}（{letter.kind_label}，"
+    return [(str(letter.id), f"{letter.number} {letter.public_title}（{letter.kind_label}，"
              f"{letter.department.name if letter.department else '—'}）")
             for letter in summaries.case_candidates(item.month)]
 

@@ -24,7 +24,7 @@ import re
 
 import sqlalchemy as sa
 
-from interact.core.privacy import mask_personal_data
+from interact.core.privacy import mask_text
 from interact.core.textnorm import normalize
 
 from interact.core.segment import ensure_jieba, jieba
@@ -94,19 +94,20 @@ def segment_grams(text: str) -> list[str]:
     return grams
 
 
-def document_texts(title: str, body: str, answer_html: str | None) -> tuple[str, str]:
-    """``(words, grams)`` for a letter; personal data is masked before indexing so that a
-    phone or ID number cannot be used to find a letter."""
-    text = mask_personal_data("\n".join([title, body, html_to_text(answer_html)]))
+def document_texts(title: str, body: str, answer_html: str | None, names: tuple[str, ...] = ()) -> tuple[str, str]:
+    """``(words, grams)`` for a letter; personal data (and the writer's ``names``) is masked
+    before indexing so that a phone number, ID number or name cannot be used to find a letter."""
+    text = mask_text("\n".join([title, body, html_to_text(answer_html)]), names=names)
     return " ".join(segment_words(text)), " ".join(segment_grams(text))
 
 
 # --- index maintenance -----------------------------------------------------------------
 
 
-def index_letter(session, letter_id: int, title: str, body: str, answer_html: str | None) -> None:
+def index_letter(session, letter_id: int, title: str, body: str, answer_html: str | None,
+                 names: tuple[str, ...] = ()) -> None:
     """(Re)index one published letter."""
-    words, grams = document_texts(title, body, answer_html)
+    words, grams = document_texts(title, body, answer_html, names)
     unindex_letter(session, letter_id)
     if session.get_bind().dialect.name == "sqlite":
         session.execute(

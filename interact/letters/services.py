@@ -26,7 +26,7 @@ from werkzeug.datastructures import FileStorage
 
 from interact.accounts.models import Role
 from interact.accounts.services import handlers_of, users_with_role
-from interact.core import audit, clock, notify, periods, sensitive, uploads
+from interact.core import audit, clock, notify, periods, privacy, sensitive, uploads
 from interact.core.errors import Conflict, InvalidInput, InvalidTransition, NotFound
 from interact.core.permissions import ensure_department_scope, ensure_role
 from interact.core.privacy import normalize_mobile
@@ -439,21 +439,48 @@ def rate_letter(letter: Letter, rating: LetterRating, comment: str = "") -> None
         _notify_office(letter, "letter.unsatisfied", f"来信人对答复不满意：{letter.number}", "unsatisfied")
 
 
-def to_faq(letter: Letter, *, actor, question: str | None = None):
-    """Turn an answered letter into a draft FAQ entry (常见问题) in one step."""
+@dataclass
+class FaqDraft:
+    """The draft made from a letter and the personal data hidden in it on the way."""
+
+    entry: Any
+    masked: list[privacy.Finding]
+
+    @property
+    def masked_summary(self) -> str:
+        """``电话 1 处、身份证号 1 处`` ('' when nothing needed hiding)."""
+        return privacy.summarize(self.masked)
+
+
+def to_faq(letter: Letter, *, actor, question: str | None = None) -> FaqDraft:
+    """Turn an answered letter into a draft FAQ entry (常见问题) in one step.
+
+    The question and answer go through the publication masking (core.privacy) with the
+    letter's name, so the entry never carries the writer's personal data; what was hidden
+    is noted in the entry's history and the letter's events for the curator.
+    """
     ensure_department_scope(actor, letter.department_id)
     if not letter.answer_html or letter.status not in (LetterStatus.ANSWERED, LetterStatus.CLOSED):
         raise InvalidTransition("只有已答复的来信才能转为常见问题。")
+    names = (letter.name,)
+    masked_question, found_in_question = privacy.scan_text((question or letter.title).strip(), names)
+    masked_answer, found_in_answer = privacy.scan_html(letter.answer_html, names)
+    masked = found_in_question + found_in_answer
+    summary = privacy.summarize(masked)
+    note = f"转入时已隐去个人信息：{summary}" if summary else ""
     entry = faq_services.create_draft_entry(
-        question=(question or letter.title).strip()[:200],
-        answer_html=letter.answer_html,
+        question=masked_question[:200],
+        answer_html=masked_answer,
         department_id=letter.department_id,
         source_letter_id=letter.id,
         actor=actor,
+        note=note,
     )
-    workflow.record_event(letter, "to_faq", actor, who="office", note="已转为常见问题草稿",
-                          data={"faq_entry_id": getattr(entry, "id", None)})
-    return entry
+    workflow.record_event(letter, "to_faq", actor, who="office",
+                          note="已转为常见问题草稿" + (f"（{note}）" if note else ""),
+                          data={"faq_entry_id": getattr(entry, "id", None),
+                                "masked": sorted({f.kind for f in masked})})
+    return FaqDraft(entry, masked)
 
 
 # --- staff lists ------------------------------------------------------------------------

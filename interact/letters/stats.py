@@ -37,13 +37,14 @@ from interact.core.periods import (  # noqa: F401 (the month helpers callers use
     previous_month,
     shift_month,
 )
+from interact.core.enums import LabeledEnum
 from interact.core.spreadsheets import Sheet, csv_bytes, xlsx_bytes
 from interact.departments.models import Department
 from interact.extensions import db
 from interact.letters.models import (
-    CHANNEL_LABELS,
-    KIND_LABELS,
     Letter,
+    LetterChannel,
+    LetterKind,
     LetterRating,
     LetterStatus,
 )
@@ -255,13 +256,13 @@ def month_rows(months: list[str], *, department_id: int | None = None) -> list[S
     return [_row(m, month_label(m), found.get(m, (0,) * len(COUNTS))) for m in months]
 
 
-def breakdown(column, labels: dict, start: datetime, end: datetime) -> list[StatsRow]:
+def breakdown(column, members: type[LabeledEnum], start: datetime, end: datetime) -> list[StatsRow]:
     """Rows by ``Letter.kind`` or ``Letter.channel`` (every label, zero rows included)."""
     found = {values[0]: values[1:] for values in _grouped(column, start, end)}
     rows = []
-    for member, label in labels.items():
+    for member in members:
         values = found.get(member, found.get(member.value, (0,) * len(COUNTS)))
-        rows.append(_row(member.value, label, values))
+        rows.append(_row(member.value, member.label, values))
     return rows
 
 
@@ -318,11 +319,11 @@ def cached_monthly_report(month: str | None = None, *, department_id: int | None
 
 
 def kind_rows(month: str) -> list[StatsRow]:
-    return breakdown(Letter.kind, KIND_LABELS, *month_bounds(month))
+    return breakdown(Letter.kind, LetterKind, *month_bounds(month))
 
 
 def channel_rows(month: str) -> list[StatsRow]:
-    return breakdown(Letter.channel, CHANNEL_LABELS, *month_bounds(month))
+    return breakdown(Letter.channel, LetterChannel, *month_bounds(month))
 
 
 # --- exports ----------------------------------------------------------------------------

@@ -31,6 +31,12 @@ from interact.letters.models import (
 )
 from interact.letters.search import html_to_text
 
+audit.register_actions({
+    "letter_summary.drafted": "生成月度汇总草稿", "letter_summary.refreshed": "重新统计月度汇总",
+    "letter_summary.edited": "编辑月度汇总", "letter_summary.published": "发布月度汇总",
+    "letter_summary.withdrawn": "撤回月度汇总",
+}, targets={"monthly_summary": "月度汇总"})
+
 TITLE_MIN, TITLE_MAX = 4, 120
 BODY_MAX = 50_000
 #: Most typical cases one summary shows.

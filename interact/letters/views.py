@@ -7,7 +7,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
 from interact.accounts import views as account_views
@@ -16,7 +16,6 @@ from interact.core import uploads
 from interact.core.errors import DomainError
 from interact.core.forms import attempt, first_error, perform
 from interact.core.permissions import has_role, roles_required
-from interact.core.privacy import mask_name, mask_personal_data
 from interact.core.views import home_sections
 from interact.departments.services import active_departments, mailbox_leaders
 from interact.extensions import db, limiter, public_post_limit
@@ -37,10 +36,7 @@ from interact.letters.forms import (
     ReviewForm,
 )
 from interact.letters.models import (
-    CHANNEL_LABELS,
     DEPARTMENT_STATUSES,
-    KIND_LABELS,
-    STATUS_LABELS,
     Letter,
     LetterChannel,
     LetterKind,
@@ -252,16 +248,13 @@ def public_list():
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     letters = services.public_letters(query, page=min(page, 10_000))
     return render_template("letters/public_list.html", letters=letters, query=query,
-                           departments=active_departments(), kinds=KIND_LABELS, channels=CHANNEL_LABELS)
+                           departments=active_departments(), kinds=LetterKind.labels(), channels=LetterChannel.labels())
 
 
 @bp.get("/letters/<int:letter_id>")
 def public_detail(letter_id: int):
     letter = services.get_published(letter_id)
-    return render_template("letters/public_detail.html", letter=letter,
-                           masked_name=mask_name(letter.name),
-                           masked_title=mask_personal_data(letter.title),
-                           masked_body=mask_personal_data(letter.body))
+    return render_template("letters/public_detail.html", letter=letter)
 
 
 def _home_section():
@@ -309,8 +302,8 @@ def staff_list():
     page = max(args.get("page", 1, type=int) or 1, 1)
     letters = services.staff_letters(filters, page=page)
     return render_template("letters/staff/list.html", letters=letters, filters=filters, args=args,
-                           departments=active_departments(), statuses=STATUS_LABELS, kinds=KIND_LABELS,
-                           channels=CHANNEL_LABELS)
+                           departments=active_departments(), statuses=LetterStatus.labels(), kinds=LetterKind.labels(),
+                           channels=LetterChannel.labels())
 
 
 def _date_arg(value):
@@ -536,8 +529,11 @@ def to_faq(letter_id: int):
     letter = services.get_letter(letter_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    failed = _act(letter, lambda: services.to_faq(letter, actor=current_user))
-    return failed or _back(letter, "已生成常见问题草稿，知识库管理员审核后发布。")
+    draft, error = attempt(lambda: services.to_faq(letter, actor=current_user))
+    if error is not None:
+        return _render_detail(services.get_letter(letter.id), error.status_code)
+    hidden = f"转入时已隐去个人信息（{draft.masked_summary}），" if draft.masked else ""
+    return _back(letter, f"已生成常见问题草稿，{hidden}知识库管理员审核后发布。")
 
 
 @bp.get("/staff/letters/<int:letter_id>/attachments/<int:attachment_id>")
@@ -547,13 +543,9 @@ def attachment(letter_id: int, attachment_id: int):
     item = next((a for a in letter.attachments if a.id == attachment_id), None)
     if item is None:
         abort(404)
-    path = uploads.path_for(item.file)
-    if not path.exists():
-        abort(404)
+    response = uploads.serve(item.file, as_attachment=True)  # 404 before the access is recorded
     services.record_attachment_access(letter, item, actor=current_user)
     db.session.commit()
-    response = send_file(path, mimetype=item.file.content_type, as_attachment=True,
-                         download_name=item.file.original_name)
     response.headers["Cache-Control"] = "no-store"
     return response
 

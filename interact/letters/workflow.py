@@ -30,12 +30,9 @@ from interact.departments.models import Department
 from interact.extensions import db
 from interact.letters import search
 from interact.letters.models import (
+    ACTION_LABELS,
     DEFAULT_REPLY_LIMITS,
     DEPARTMENT_STATUSES,
-    KIND_LABELS,
-    RATING_LABELS,
-    REJECT_REASON_LABELS,
-    STATUS_LABELS,
     ExtensionStatus,
     Letter,
     LetterEvent,
@@ -54,6 +51,12 @@ REPLY_LIMITS_SETTING = "letters.reply_limits"
 ACCEPT_WORKDAYS = 1
 #: Longest extension the office may grant at once.
 MAX_EXTENSION_WORKDAYS = 15
+
+audit.register_actions(
+    {f"letter.{action}": f"来信：{label}" for action, label in ACTION_LABELS.items()}
+    | {"letter.reply_limits_changed": "修改来信答复期限", "letter.attachment_viewed": "查看来信附件"},
+    targets={"letter": "来信", "setting": "系统设置"},
+)
 
 
 @dataclass(frozen=True)
@@ -131,7 +134,7 @@ def set_reply_limits(limits: dict[LetterKind, int], *, actor) -> None:
     ensure_role(actor, "admin")
     for kind, value in limits.items():
         if not isinstance(value, int) or not 1 <= value <= 60:
-            raise InvalidInput(f"“{KIND_LABELS[kind]}”的答复期限应为 1–60 个工作日。",
+            raise InvalidInput(f"“{kind.label}”的答复期限应为 1–60 个工作日。",
                                fields={kind.value: "应为 1–60 之间的整数"})
     before = {k.value: v for k, v in reply_limits().items()}
     after = {**before, **{k.value: v for k, v in limits.items()}}
@@ -261,7 +264,7 @@ def transition(letter: Letter, to_status: LetterStatus, actor, note: str = "", *
     step = TRANSITIONS.get((from_status, to_status))
     if step is None:
         raise InvalidTransition(
-            f"来信当前状态为“{STATUS_LABELS[from_status]}”，不能执行“{STATUS_LABELS[to_status]}”操作。"
+            f"来信当前状态为“{from_status.label}”，不能执行“{to_status.label}”操作。"
         )
     _check_actor(step, letter, actor)
     note = (note or "").strip()
@@ -280,7 +283,7 @@ def transition(letter: Letter, to_status: LetterStatus, actor, note: str = "", *
         if not isinstance(reason, RejectReason):
             raise InvalidInput("请选择不予受理的理由。", fields={"reason": "请选择理由"})
         letter.rejection_reason = reason
-        letter.rejection_note = note or REJECT_REASON_LABELS[reason]
+        letter.rejection_note = note or reason.label
         letter.closed_at = now
         _set_deadline(letter, None, None)
         public_note = f"不予受理：{letter.rejection_note}"
@@ -447,7 +450,8 @@ def set_published(letter: Letter, published: bool, actor, *, note: str = "") -> 
         letter.published = True
         letter.published_at = letter.published_at or now
         letter.withdrawn_at = None
-        search.index_letter(db.session, letter.id, letter.title, letter.body, letter.answer_html)
+        search.index_letter(db.session, letter.id, letter.title, letter.body, letter.answer_html,
+                            names=(letter.name,))
         record_event(letter, "published", actor, who="office", note=note)
     else:
         if not letter.published:
@@ -468,4 +472,4 @@ def rate(letter: Letter, rating: LetterRating, comment: str, *, actor=None) -> N
     letter.rating_comment = (comment or "").strip()[:500] or None
     letter.rated_at = clock.now()
     record_event(letter, "rated", actor, who="citizen", note=letter.rating_comment or "",
-                 public=True, public_note=f"来信人评价：{RATING_LABELS[rating]}", data={"rating": rating.value})
+                 public=True, public_note=f"来信人评价：{rating.label}", data={"rating": rating.value})

@@ -55,5 +55,6 @@ def daily_digest() -> dict[str, int]:
 
 JOBS = [
     Job("office.daily_digest", daily_digest, {"trigger": "cron", "hour": 8, "minute": 0},
-        "每个工作日早8点向办公室人员发送全平台待办摘要"),
+        "每个工作日早8点向办公室人员发送全平台待办摘要",
+        {"users": "收件人", "sent": "已发送", "skipped_non_workday": "非工作日跳过"}),
 ]

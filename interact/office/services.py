@@ -12,6 +12,10 @@ from interact.core.models import AuditEvent, CalendarDay, CalendarDayKind
 from interact.core.permissions import ensure_role
 from interact.extensions import db
 
+audit.register_actions({
+    "calendar.day_added": "新增节假日设置", "calendar.day_removed": "删除节假日设置", "job.run_manually": "手动运行任务",
+}, targets={"calendar_day": "工作日历", "job_run": "定时任务"})
+
 
 @dataclass(frozen=True)
 class CalendarCoverage:

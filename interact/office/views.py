@@ -164,6 +164,7 @@ def job_runs():
         "office/job_runs.html", jobs=jobs, last=scheduler.last_runs([job.id for job in jobs]),
         runs=scheduler.recent_runs(selected or None, page=page), selected=selected,
         describe=scheduler.describe_trigger, outbox=notify.outbox_counts(), action_form=ConfirmForm(),
+        count_labels={job.id: job.count_labels for job in jobs},
     )
 
 

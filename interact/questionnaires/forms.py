@@ -5,11 +5,11 @@ from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAr
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from interact.core.forms import Form
-from interact.questionnaires.models import KIND_LABELS, QuestionKind
+from interact.questionnaires.models import QuestionKind
 
 
 class QuestionForm(Form):
-    kind = SelectField("题型", choices=[(k.value, KIND_LABELS[k]) for k in QuestionKind],
+    kind = SelectField("题型", choices=QuestionKind.choices(),
                        default=QuestionKind.SINGLE.value)
     text = StringField("题目", validators=[DataRequired("请填写题目"), Length(max=500, message="题目不超过500字")])
     help_text = StringField("填写说明（选填）", validators=[Optional(), Length(max=500, message="不超过500字")])

@@ -1,32 +1,24 @@
 """Questionnaire definition (questions, options) and the responses citizens submit."""
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 from typing import Optional
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from interact.core.enums import LabeledEnum
 from interact.db import TimestampMixin, _utcnow, str_enum
 from interact.extensions import db
 
 
-class QuestionKind(enum.Enum):
-    SINGLE = "single"
-    MULTIPLE = "multiple"
-    SHORT_TEXT = "short_text"
-    LONG_TEXT = "long_text"
-    RATING = "rating"
+class QuestionKind(LabeledEnum):
+    SINGLE = "single", "单选题"
+    MULTIPLE = "multiple", "多选题"
+    SHORT_TEXT = "short_text", "填空题（短文本）"
+    LONG_TEXT = "long_text", "简答题（长文本）"
+    RATING = "rating", "评分题（1–5分）"
 
-
-KIND_LABELS = {
-    QuestionKind.SINGLE: "单选题",
-    QuestionKind.MULTIPLE: "多选题",
-    QuestionKind.SHORT_TEXT: "填空题（短文本）",
-    QuestionKind.LONG_TEXT: "简答题（长文本）",
-    QuestionKind.RATING: "评分题（1–5分）",
-}
 
 CHOICE_KINDS = frozenset({QuestionKind.SINGLE, QuestionKind.MULTIPLE})
 TEXT_KINDS = frozenset({QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT})
@@ -92,7 +84,7 @@ class Question(TimestampMixin, db.Model):
 
     @property
     def kind_label(self) -> str:
-        return KIND_LABELS[self.kind]
+        return self.kind.label
 
     @property
     def is_choice(self) -> bool:
@@ -137,10 +129,12 @@ class QuestionOption(db.Model):
     question: Mapped[Question] = relationship(back_populates="options")
 
 
-class ResponseChannel(enum.Enum):
-    WEB = "web"
-    API = "api"
-    IMPORT = "import"
+class ResponseChannel(LabeledEnum):
+    """How a response (or a collection's opinion) came in."""
+
+    WEB = "web", "网站"
+    API = "api", "移动端接口"
+    IMPORT = "import", "导入"
 
 
 class Response(db.Model):

@@ -37,6 +37,13 @@ from interact.questionnaires.models import (
     ResponseChannel,
 )
 
+audit.register_actions({
+    "questionnaire.created": "创建问卷", "questionnaire.info_updated": "修改问卷说明",
+    "questionnaire.question_added": "添加题目", "questionnaire.question_updated": "修改题目",
+    "questionnaire.question_deleted": "删除题目", "questionnaire.question_moved": "调整题目顺序",
+    "questionnaire.response_received": "收到问卷答卷",
+}, targets={"questionnaire": "问卷"})
+
 MAX_QUESTIONS = 60
 MAX_OPTIONS = 30
 OTHER_VALUE = "other"
@@ -602,6 +609,6 @@ def responses_for_export(questionnaire: Questionnaire) -> tuple[list[str], list[
             else:
                 text = answer.text
             by_question.setdefault(answer.question_id, []).append(text)
-        rows.append([response.id, response.submitted_at, response.channel.value]
+        rows.append([response.id, response.submitted_at, response.channel.label]
                     + ["；".join(by_question.get(q.id, [])) for q in questions])
     return header, rows

@@ -16,7 +16,7 @@ def opinions_table(collection: Collection) -> tuple[list[str], list[list]]:
         db.select(Opinion).where(Opinion.collection_id == collection.id).order_by(Opinion.submitted_at, Opinion.id)
     )
     rows = [
-        [o.id, o.submitted_at, o.channel, o.name, o.phone, o.content, o.moderation_label,
+        [o.id, o.submitted_at, o.channel_label, o.name, o.phone, o.content, o.moderation_label,
          "、".join(o.flagged_words or []), o.adoption_label, o.adoption_reason]
         for o in opinions
     ]

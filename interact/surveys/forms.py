@@ -14,8 +14,6 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from interact.core.forms import CaptchaField, Form
 from interact.surveys.models import (
-    ADOPTION_LABELS,
-    KIND_LABELS,
     Adoption,
     CollectionKind,
 )
@@ -26,7 +24,7 @@ DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 class CollectionForm(Form):
     title = StringField("征集标题", validators=[DataRequired("请填写征集标题"), Length(max=200, message="不超过200字")])
     department_id = SelectField("主办部门", coerce=int, validate_choice=False)
-    kind = SelectField("征集方式", choices=[(k.value, KIND_LABELS[k]) for k in CollectionKind],
+    kind = SelectField("征集方式", choices=CollectionKind.choices(),
                        default=CollectionKind.OPINIONS.value)
     summary = TextAreaField("摘要（列表中显示，纯文本）", validators=[Optional(), Length(max=500, message="不超过500字")],
                             render_kw={"rows": 2})
@@ -77,7 +75,7 @@ class NoteForm(Form):
 
 
 class AdoptionForm(Form):
-    adoption = RadioField("采纳情况", choices=[(a.value, ADOPTION_LABELS[a]) for a in Adoption],
+    adoption = RadioField("采纳情况", choices=Adoption.choices(),
                           validators=[InputRequired("请选择采纳情况")])
     reason = TextAreaField("理由（部分采纳、未采纳时必填）", validators=[Optional(), Length(max=1000, message="不超过1000字")],
                            render_kw={"rows": 2})

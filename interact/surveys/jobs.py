@@ -109,8 +109,10 @@ def feedback_reminders() -> dict[str, int]:
 
 JOBS = [
     Job(id="surveys.ended_notices", func=ended_notices, trigger={"trigger": "interval", "minutes": 10},
-        description="民意征集结束提醒：通知主办部门登记采纳情况、撰写结果反馈（每次征集只发一次）"),
+        description="民意征集结束提醒：通知主办部门登记采纳情况、撰写结果反馈（每次征集只发一次）",
+        count_labels={"ended": "已结束的征集"}),
     Job(id="surveys.feedback_reminders", func=feedback_reminders,
         trigger={"trigger": "cron", "hour": "8-20", "minute": 5},
-        description="结果反馈期限提醒：到期前7天、1天提醒主办部门，逾期后通知主办部门和办公室"),
+        description="结果反馈期限提醒：到期前7天、1天提醒主办部门，逾期后通知主办部门和办公室",
+        count_labels={"reminder_7d": "7天提醒", "reminder_1d": "1天提醒", "overdue": "逾期通知"}),
 ]

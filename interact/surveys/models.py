@@ -1,7 +1,6 @@
 """Opinion collections (民意征集), citizens' opinions, and the result feedback (结果反馈)."""
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from typing import Optional
 
@@ -10,44 +9,44 @@ from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from interact.core import clock
+from interact.core.enums import LabeledEnum
 from interact.core.models import StoredFile
 from interact.db import TimestampMixin, _utcnow, str_enum
 from interact.departments.models import Department
 from interact.extensions import db
-from interact.questionnaires.models import Questionnaire
+from interact.questionnaires.models import Questionnaire, ResponseChannel
 from interact.surveys.deadlines import feedback_deadline
 
 
-class CollectionStatus(enum.Enum):
+class CollectionStatus(LabeledEnum):
     #: Being prepared by the owner department.
-    DRAFT = "draft"
+    DRAFT = "draft", "草稿"
     #: Sent to the office for publication (待发布审核).
-    SUBMITTED = "submitted"
+    SUBMITTED = "submitted", "待发布审核"
     #: Public; open or closed follows from the start and end times.
-    PUBLISHED = "published"
+    PUBLISHED = "published", "已发布"
     #: Taken off the public pages by the office.
-    WITHDRAWN = "withdrawn"
+    WITHDRAWN = "withdrawn", "已撤回"
 
 
-STATUS_LABELS = {
-    CollectionStatus.DRAFT: "草稿",
-    CollectionStatus.SUBMITTED: "待发布审核",
-    CollectionStatus.PUBLISHED: "已发布",
-    CollectionStatus.WITHDRAWN: "已撤回",
-}
+class CollectionPhase(str, LabeledEnum):
+    """The phase a collection is in (derived, never stored; a ``str`` so URLs and the API
+    carry the value)."""
+
+    DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "待发布审核"
+    WITHDRAWN = "withdrawn", "已撤回"
+    UPCOMING = "upcoming", "即将开始"
+    OPEN = "open", "征集中"
+    AWAITING = "awaiting", "已结束·待反馈"
+    OVERDUE = "overdue", "反馈已逾期"
+    DONE = "done", "已反馈"
 
 
-class CollectionKind(enum.Enum):
-    OPINIONS = "opinions"
-    QUESTIONNAIRE = "questionnaire"
-    BOTH = "both"
-
-
-KIND_LABELS = {
-    CollectionKind.OPINIONS: "征集意见",
-    CollectionKind.QUESTIONNAIRE: "问卷调查",
-    CollectionKind.BOTH: "征集意见 + 问卷调查",
-}
+class CollectionKind(LabeledEnum):
+    OPINIONS = "opinions", "征集意见"
+    QUESTIONNAIRE = "questionnaire", "问卷调查"
+    BOTH = "both", "征集意见 + 问卷调查"
 
 
 class Collection(TimestampMixin, db.Model):
@@ -197,43 +196,33 @@ class Collection(TimestampMixin, db.Model):
 
     @property
     def kind_label(self) -> str:
-        return KIND_LABELS[self.kind]
+        return self.kind.label
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
+        return self.status.label
 
     @property
-    def phase(self) -> str:
-        """One word for lists: draft/submitted/withdrawn/upcoming/open/awaiting/overdue/done."""
+    def phase(self) -> CollectionPhase:
+        """Where the collection stands, derived from its status, times and feedback."""
         if self.status is not CollectionStatus.PUBLISHED:
-            return self.status.value
+            return CollectionPhase(self.status.value)
         if self.is_upcoming:
-            return "upcoming"
+            return CollectionPhase.UPCOMING
         if self.is_open:
-            return "open"
+            return CollectionPhase.OPEN
         if self.feedback_published_at is not None:
-            return "done"
-        return "overdue" if self.feedback_overdue else "awaiting"
+            return CollectionPhase.DONE
+        return CollectionPhase.OVERDUE if self.feedback_overdue else CollectionPhase.AWAITING
 
     @property
     def phase_label(self) -> str:
-        return PHASE_LABELS[self.phase]
+        return self.phase.label
 
     def __repr__(self) -> str:
         return f"<Collection {self.id} {self.title[:20]}>"
 
 
-PHASE_LABELS = {
-    "draft": "草稿",
-    "submitted": "待发布审核",
-    "withdrawn": "已撤回",
-    "upcoming": "即将开始",
-    "open": "征集中",
-    "awaiting": "已结束·待反馈",
-    "overdue": "反馈已逾期",
-    "done": "已反馈",
-}
 
 
 class CollectionAttachment(db.Model):
@@ -249,30 +238,16 @@ class CollectionAttachment(db.Model):
     file: Mapped[StoredFile] = relationship()
 
 
-class ModerationStatus(enum.Enum):
-    PENDING = "pending"
-    APPROVED = "approved"
-    REJECTED = "rejected"
+class ModerationStatus(LabeledEnum):
+    PENDING = "pending", "待审核"
+    APPROVED = "approved", "已通过"
+    REJECTED = "rejected", "不予采用（无效）"
 
 
-MODERATION_LABELS = {
-    ModerationStatus.PENDING: "待审核",
-    ModerationStatus.APPROVED: "已通过",
-    ModerationStatus.REJECTED: "不予采用（无效）",
-}
-
-
-class Adoption(enum.Enum):
-    ADOPTED = "adopted"
-    PARTLY = "partly"
-    NOT_ADOPTED = "not_adopted"
-
-
-ADOPTION_LABELS = {
-    Adoption.ADOPTED: "采纳",
-    Adoption.PARTLY: "部分采纳",
-    Adoption.NOT_ADOPTED: "未采纳",
-}
+class Adoption(LabeledEnum):
+    ADOPTED = "adopted", "采纳"
+    PARTLY = "partly", "部分采纳"
+    NOT_ADOPTED = "not_adopted", "未采纳"
 
 
 class Opinion(TimestampMixin, db.Model):
@@ -309,27 +284,26 @@ class Opinion(TimestampMixin, db.Model):
     collection: Mapped[Collection] = relationship()
 
     @property
+    def channel_label(self) -> str:
+        try:
+            return ResponseChannel(self.channel).label
+        except ValueError:
+            return "其他"
+
+    @property
     def moderation_label(self) -> str:
-        return MODERATION_LABELS[self.moderation]
+        return self.moderation.label
 
     @property
     def adoption_label(self) -> str:
-        return ADOPTION_LABELS[self.adoption] if self.adoption else "未处理"
+        return self.adoption.label if self.adoption else "未处理"
 
 
-class FeedbackStatus(enum.Enum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    RETURNED = "returned"
-    PUBLISHED = "published"
-
-
-FEEDBACK_STATUS_LABELS = {
-    FeedbackStatus.DRAFT: "草稿",
-    FeedbackStatus.SUBMITTED: "待办公室审核",
-    FeedbackStatus.RETURNED: "已退回修改",
-    FeedbackStatus.PUBLISHED: "已发布",
-}
+class FeedbackStatus(LabeledEnum):
+    DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "待办公室审核"
+    RETURNED = "returned", "已退回修改"
+    PUBLISHED = "published", "已发布"
 
 
 class Feedback(TimestampMixin, db.Model):
@@ -360,4 +334,4 @@ class Feedback(TimestampMixin, db.Model):
 
     @property
     def status_label(self) -> str:
-        return FEEDBACK_STATUS_LABELS[self.status]
+        return self.status.label

@@ -16,7 +16,7 @@ from werkzeug.datastructures import FileStorage
 from interact.core import audit, clock, periods, sensitive
 from interact.core.errors import Conflict, InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from interact.core.permissions import can_act_for_department, ensure_department_scope, ensure_role, has_role
-from interact.core.privacy import mask_name, mask_personal_data, normalize_mobile
+from interact.core.privacy import mask_name, mask_text, normalize_mobile
 from interact.core.sanitize import clean_html
 from interact.core.uploads import save_upload
 from interact.departments.models import Department
@@ -28,6 +28,7 @@ from interact.surveys.models import (
     Collection,
     CollectionAttachment,
     CollectionKind,
+    CollectionPhase,
     CollectionStatus,
     Feedback,
     FeedbackStatus,
@@ -264,20 +265,15 @@ TRANSITIONS: dict[tuple[CollectionStatus, CollectionStatus], tuple[str, ...]] = 
     (CollectionStatus.WITHDRAWN, CollectionStatus.DRAFT): ("office", "admin"),
 }
 
-#: Audit actions on a collection as staff read them in its history.
-HISTORY_LABELS = {
-    "collection.created": "创建征集",
-    "collection.updated": "修改征集",
-    "collection.submitted": "提交发布",
-    "collection.published": "发布",
-    "collection.withdrawn": "撤下",
-    "collection.returned": "退回修改",
-    "collection.attachment_added": "添加附件",
-    "collection.attachment_removed": "删除附件",
-    "collection.draft_document_set": "上传征求意见稿",
-    "collection.draft_document_removed": "删除征求意见稿",
-    "collection.exported": "导出",
-}
+audit.register_actions({
+    "collection.created": "创建征集", "collection.updated": "修改征集", "collection.submitted": "提交发布",
+    "collection.published": "发布征集", "collection.withdrawn": "撤下征集", "collection.returned": "退回修改",
+    "collection.attachment_added": "添加附件", "collection.attachment_removed": "删除附件",
+    "collection.draft_document_set": "上传征求意见稿", "collection.draft_document_removed": "删除征求意见稿",
+    "collection.exported": "导出意见", "opinion.submitted": "收到意见", "opinion.approved": "意见审核通过", "opinion.rejected": "意见不予采用",
+    "opinion.adoption_recorded": "记录采纳情况", "feedback.saved": "保存结果反馈", "feedback.submitted": "提交结果反馈",
+    "feedback.returned": "退回结果反馈", "feedback.published": "发布结果反馈",
+}, targets={"collection": "民意征集", "opinion": "意见", "feedback": "结果反馈"})
 
 _ACTIONS = {
     CollectionStatus.SUBMITTED: "collection.submitted",
@@ -574,8 +570,8 @@ def not_adopted_opinions(collection: Collection) -> list[dict]:
     )
     # Partly adopted first, then not adopted; submission order within each.
     opinions = sorted(opinions, key=lambda o: o.adoption is Adoption.NOT_ADOPTED)
-    return [{"adoption": o.adoption, "label": o.adoption_label, "content": mask_personal_data(o.content),
-             "reason": o.adoption_reason} for o in opinions]
+    return [{"adoption": o.adoption, "label": o.adoption_label, "content": mask_text(o.content, names=(o.name,)),
+             "reason": mask_text(o.adoption_reason, names=(o.name,))} for o in opinions]
 
 
 # --------------------------------------------------------------------------- result feedback
@@ -678,12 +674,9 @@ def publish_feedback(collection: Collection, *, actor) -> Feedback:
 
 # --------------------------------------------------------------------------- queries for pages
 
-PUBLIC_PHASES = {
-    "open": "征集中",
-    "upcoming": "即将开始",
-    "awaiting": "已结束待反馈",
-    "done": "已反馈",
-}
+#: The phases the public list filters by (value → label).
+PUBLIC_PHASES = {phase.value: phase.label for phase in (
+    CollectionPhase.OPEN, CollectionPhase.UPCOMING, CollectionPhase.AWAITING, CollectionPhase.DONE)}
 
 
 def public_collections_query(phase: str | None = None):
@@ -747,7 +740,7 @@ def public_opinions(collection: Collection) -> list[PublicOpinion]:
         .order_by(Opinion.submitted_at.desc(), Opinion.id.desc())
     )
     return [
-        PublicOpinion(o.id, mask_name(o.name), mask_personal_data(o.content), o.submitted_at,
+        PublicOpinion(o.id, mask_name(o.name), mask_text(o.content, names=(o.name,)), o.submitted_at,
                       o.adoption if published else None,
                       o.adoption_label if o.adoption and published else None)
         for o in opinions

@@ -261,7 +261,7 @@ def staff_detail(collection_id: int):
         "surveys/staff_detail.html", collection=collection, stats=services.adoption_stats(collection),
         transitions=services.allowed_transitions(collection, current_user), action_form=ConfirmForm(),
         note_form=NoteForm(formdata=None), document_form=DocumentForm(formdata=None),
-        history=audit.history("collection", collection.id)[-30:], history_labels=services.HISTORY_LABELS,
+        history=audit.history("collection", collection.id)[-30:],
     )
 
 

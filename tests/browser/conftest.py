@@ -104,6 +104,8 @@ def _app_env(tmp: Path, database_url: str) -> dict[str, str]:
         "INTERACT_SESSION_COOKIE_SECURE": "false",
         "INTERACT_REMEMBER_COOKIE_SECURE": "false",
         "INTERACT_UPLOAD_FOLDER": str(tmp / "uploads"),
+        # A local test server, not production (no PUBLIC_BASE_URL, per-process rate limits).
+        "INTERACT_DEMO": "true",
         "PYTHONPATH": str(ROOT),
     })
     return env
@@ -166,7 +168,7 @@ class Stored:
     def __init__(self, database_url: str, tmp: Path):
         from interact import create_app
 
-        self.app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": SECRET_KEY,
+        self.app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": SECRET_KEY, "DEMO": True,
                                "UPLOAD_FOLDER": str(tmp / "uploads")})
 
     def __call__(self, read: Callable[[Any], Any]) -> Any:

@@ -439,7 +439,7 @@ def test_curated_entry_that_is_the_only_topical_one_is_answered_at_the_floor():
     query = "公积金取出来要什么材料"
     res = MatchingEngine(FLOOR_KB).answer(query)
     assert res.answered and res.best.id == 1
-    assert res.confidence == pytest.approx(matching.CONTENT_MATCH_CONFIDENCE)
+    assert res.confidence == pytest.approx(matching.BASE_MODEL.threshold)
     # The same entries without their phrasings are not curated: no floor, no answer.
     bare = MatchingEngine([FaqDoc(d.id, d.question) for d in FLOOR_KB]).answer(query)
     assert not bare.answered

@@ -1,0 +1,96 @@
+"""State shared by every process of an installation through Redis (optional).
+
+With ``REDIS_URL`` set (``redis://127.0.0.1:6379/0``), the web workers and the scheduler
+share through Redis, using the kept ``redis`` client (``pip install '.[redis]'``):
+
+- the rate-limit counters (Flask-Limiter's storage defaults to ``REDIS_URL``);
+- the version stamps of cached structures (:mod:`interact.core.settings`): a worker asks
+  Redis instead of the database whether the FAQ index or the sensitive-word list changed.
+
+Redis holds nothing that is not also in the database or cheap to lose: when it is down or
+restarted, stamps are read from the database again and rate limits fall back to memory
+until it is back. Without ``REDIS_URL`` everything works on one machine as before.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, current_app, has_app_context
+
+log = logging.getLogger(__name__)
+
+#: Seconds a stamp copied from the database into Redis is trusted (self-healing bound).
+STAMP_TTL_SECONDS = 300
+_EXTENSION = "interact.redis"
+
+
+def init_app(app: Flask) -> None:
+    url = app.config.get("REDIS_URL")
+    if not url:
+        app.extensions[_EXTENSION] = None
+        return
+    try:
+        import redis
+    except ImportError:  # the extra is missing: say which one
+        raise RuntimeError("REDIS_URL is set but the redis client is missing: pip install '.[redis]'") from None
+    app.extensions[_EXTENSION] = redis.Redis.from_url(
+        url, socket_timeout=1.0, socket_connect_timeout=1.0, health_check_interval=30,
+    )
+
+
+def client(app: Flask | None = None) -> Any | None:
+    """The Redis client of the app, or ``None`` when ``REDIS_URL`` is not set."""
+    if app is None:
+        if not has_app_context():
+            return None
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+    return app.extensions.get(_EXTENSION)
+
+
+def errors() -> tuple[type[BaseException], ...]:
+    """Exceptions meaning "Redis is unreachable" (nothing to catch without the client)."""
+    try:
+        import redis
+    except ImportError:
+        return ()
+    return (redis.RedisError, OSError)
+
+
+def ping(app: Flask | None = None) -> bool | None:
+    """``True``/``False`` whether Redis answers; ``None`` when it is not configured."""
+    redis_client = client(app)
+    if redis_client is None:
+        return None
+    try:
+        return bool(redis_client.ping())
+    except errors():
+        return False
+
+
+def get_text(key: str) -> str | None:
+    """A value from Redis; ``None`` when missing, unconfigured or unreachable."""
+    redis_client = client()
+    if redis_client is None:
+        return None
+    try:
+        value = redis_client.get(_key(key))
+    except errors():
+        log.warning("Redis unreachable; reading %s from the database", key)
+        return None
+    return value.decode() if value is not None else None
+
+
+def set_text(key: str, value: str, *, only_if_missing: bool = False, ttl: int | None = STAMP_TTL_SECONDS) -> None:
+    """Store a value (errors logged, never raised: Redis is a shortcut, not the record)."""
+    redis_client = client()
+    if redis_client is None:
+        return
+    try:
+        redis_client.set(_key(key), value, nx=only_if_missing, ex=ttl)
+    except errors():
+        log.warning("Redis unreachable; %s not shared", key)
+
+
+def _key(key: str) -> str:
+    return f"{current_app.config.get('REDIS_PREFIX') or 'interact:'}{key}"

@@ -1,0 +1,65 @@
+"""``flask --app interact faq …``: the decision model learnt from curators.
+
+- ``faq refit``: refit the decision model on the shipped base data plus the curators'
+  labelled examples; prints before/after on held-back examples and swaps the new model
+  in only if it is not worse (interact/faq/learning.py).
+- ``faq models``: the stored versions, the one in use marked.
+- ``faq use-model N``: put version N in use again (0 = the model shipped with the code).
+"""
+from __future__ import annotations
+
+import json
+
+import click
+from flask import Blueprint
+
+from interact.core.errors import NotFound
+from interact.extensions import db
+from interact.faq import index, learning
+
+
+def register(bp: Blueprint) -> None:
+    bp.cli.add_command(refit_command)
+    bp.cli.add_command(models_command)
+    bp.cli.add_command(use_model_command)
+
+
+@click.command("refit")
+@click.option("--json", "as_json", is_flag=True, help="Print the whole report as JSON.")
+def refit_command(as_json: bool) -> None:
+    """Refit the answer decision on the base data plus curators' decisions."""
+    result = learning.refit()
+    db.session.commit()
+    click.echo(result.message)
+    if result.report:
+        before, after = result.report["before"], result.report["after"]
+        click.echo(f"  examples: {result.report['examples']} "
+                   f"(training {result.report['training_examples']}, held back {result.report['held_back']})")
+        for name, side in (("before", before), ("after", after)):
+            click.echo(f"  {name:6s} version {side['version']}: held-back right {side['right']}/{side['examples']}, "
+                       f"threshold {side['threshold']}, base data {side['base']}")
+        if as_json:
+            click.echo(json.dumps(result.report, ensure_ascii=False))
+
+
+@click.command("models")
+def models_command() -> None:
+    """List the decision model versions."""
+    active = index.active_version()
+    click.echo(f"{'*' if active is None else ' '} 0  shipped with the code")
+    for version in learning.versions():
+        mark = "*" if version.active else " "
+        click.echo(f"{mark} {version.id}  {version.created_at:%Y-%m-%d %H:%M}  examples {version.examples}  "
+                   f"threshold {version.threshold}  {version.note}")
+
+
+@click.command("use-model")
+@click.argument("version", type=int)
+def use_model_command(version: int) -> None:
+    """Put decision model VERSION in use (0 = the one shipped with the code)."""
+    try:
+        learning.use_version(version, note="命令行启用")
+    except NotFound as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"decision model version {version} in use")

@@ -1,0 +1,360 @@
+"""Learning from curators: labelled examples and refits of the answer decision.
+
+Every decision a curator takes on the unanswered list is stored as a
+:class:`~interact.faq.models.CuratorExample` (added as a phrasing of entry X, new
+entry, "no answer should be given", merged duplicate). ``flask --app interact faq
+refit`` (:func:`refit`) fits the decision model again on the shipped base data
+(``data/decision_base.npz``: the decision-model inputs of the dev split's queries,
+numbers only, written by ``bench/faq_fit.py --write-base``) plus these examples,
+compares the new model with the one in use on held-back curator examples and swaps
+it in only if it is not worse. Every refit is kept as a numbered
+:class:`~interact.faq.models.DecisionModelVersion`; :func:`use_version` switches
+back (version 0 is the model shipped with the code).
+
+An example is turned into decision-model inputs against the knowledge base *as it was
+when the question was asked*: the example's own wording is taken out of its entry's
+phrasings (otherwise it would simply be the same wording, answered by rule), and
+entries written for a question are left out entirely.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+import numpy as np
+import sqlalchemy as sa
+
+from interact.core import audit
+from interact.core.errors import NotFound
+from interact.core.privacy import mask_personal_data
+from interact.core.textnorm import match_text, normalize
+from interact.extensions import db
+from interact.faq import index
+from interact.faq.matching import BASE_MODEL, DECISION_FEATURES, DecisionModel, FaqDoc, MatchingEngine
+from interact.faq.models import CuratorExample, DecisionModelVersion, ExampleKind
+
+audit.register_actions({"faq.model_refit": "重新训练判定模型", "faq.model_used": "启用判定模型版本"},
+                       targets={"faq_decision_model": "判定模型"})
+
+BASE_DATA = Path(__file__).with_name("data") / "decision_base.npz"
+#: Kinds of the base rows (``kind`` array of the base data).
+PARAPHRASE, HARD_NEGATIVE, OUT_OF_SCOPE = 0, 1, 2
+#: Threshold rule (as bench/faq_fit.py): the lowest at which at most these shares of
+#: the base data's out-of-scope questions and hard negatives are answered, plus a margin.
+OOS_MAX = 0.05
+HN_MAX = 0.30
+THRESHOLD_MARGIN = 0.02
+#: L2 penalty of the decision model (bench/faq_fit.py ``--l2-decision``).
+L2 = 0.3
+#: Curator examples together weigh this share of the base data, each at most
+#: MAX_EXAMPLE_WEIGHT base rows: a few dozen decisions move the model, a handful
+#: cannot overturn what ten thousand labelled questions say.
+EXAMPLE_SHARE = 0.5
+MAX_EXAMPLE_WEIGHT = 10.0
+#: A refit is swapped in only if it is not worse on the held-back curator examples
+#: *and* answers at most this much less of the base data's answerable questions
+#: correctly: a few dozen examples must not undo what the base data teaches.
+BASE_TOLERANCE = 0.01
+#: One example in HOLD_BACK is held back to judge the refit (chosen by a hash of its
+#: question, so the same examples are held back on every refit).
+HOLD_BACK = 4
+MIN_EXAMPLES = 2
+#: Candidates per example that become training rows.
+CANDIDATES_PER_EXAMPLE = 3
+
+
+# ----------------------------------------------------------------------------- examples
+
+
+def record_examples(texts: Iterable[str], kind: ExampleKind, *, entry_id: int | None, actor) -> int:
+    """Store a curator's decision on asked questions as labelled examples (inside the
+    caller's transaction). Texts are stored as logged: normalised, personal data masked."""
+    seen: set[str] = set()
+    count = 0
+    for text in texts:
+        question = mask_personal_data(normalize(text or ""))[:200].strip()
+        key = match_text(question)
+        if not key or key in seen:
+            continue
+        seen.add(key)
+        db.session.add(
+            CuratorExample(
+                question=question,
+                kind=kind,
+                entry_id=entry_id if kind is not ExampleKind.NO_ANSWER else None,
+                actor_id=getattr(actor, "id", None),
+            )
+        )
+        count += 1
+    return count
+
+
+def example_count() -> int:
+    return db.session.scalar(sa.select(sa.func.count(CuratorExample.id))) or 0
+
+
+def recent_examples(limit: int = 20) -> list[CuratorExample]:
+    return list(db.session.scalars(sa.select(CuratorExample).order_by(CuratorExample.id.desc()).limit(limit)))
+
+
+# ----------------------------------------------------------------------------- model versions
+
+
+def model_of(version: DecisionModelVersion | None) -> DecisionModel:
+    return BASE_MODEL if version is None else version.model
+
+
+def versions() -> list[DecisionModelVersion]:
+    return list(db.session.scalars(sa.select(DecisionModelVersion).order_by(DecisionModelVersion.id.desc())))
+
+
+def use_version(version_id: int, *, actor=None, note: str = "") -> DecisionModel:
+    """Put a stored model version in use (0 = the model shipped with the code)."""
+    target = None
+    if version_id:
+        target = db.session.get(DecisionModelVersion, version_id)
+        if target is None:
+            raise NotFound(f"没有第 {version_id} 版判定模型。")
+    db.session.execute(sa.update(DecisionModelVersion).values(active=False))
+    if target is not None:
+        target.active = True
+        if note:
+            target.note = note[:200]
+    audit.record("faq.model_used", "faq_decision_model", version_id or None, actor=actor,
+                 note=f"启用第 {version_id} 版判定模型" if version_id else "恢复为随程序发布的判定模型")
+    db.session.flush()
+    index.changed()
+    return model_of(target)
+
+
+# ----------------------------------------------------------------------------- fitting
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, sample_weight=None, iters: int = 50) -> np.ndarray:
+    """Newton-Raphson logistic regression; column 0 is the (unpenalised) bias."""
+    n, d = x.shape
+    w = np.zeros(d)
+    sw = np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=float)
+    reg = np.full(d, l2)
+    reg[0] = 0.0
+    for _ in range(iters):
+        z = x @ w
+        p = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+        g = x.T @ (sw * (p - y)) + reg * w
+        h = (x * (sw * p * (1 - p))[:, None]).T @ x + np.diag(reg) + 1e-9 * np.eye(d)
+        step = np.linalg.solve(h, g)
+        w -= step
+        if np.max(np.abs(step)) < 1e-8:
+            break
+    return w
+
+
+def choose_threshold(conf: np.ndarray, kinds: np.ndarray) -> float:
+    """Lowest threshold at which at most OOS_MAX of the out-of-scope questions and
+    HN_MAX of the hard negatives are answered, plus THRESHOLD_MARGIN."""
+    oos, hn = conf[kinds == OUT_OF_SCOPE], conf[kinds == HARD_NEGATIVE]
+    for t in np.round(np.arange(0.05, 0.99, 0.005), 3):
+        if (not len(oos) or (oos >= t).mean() <= OOS_MAX) and (not len(hn) or (hn >= t).mean() <= HN_MAX):
+            return round(min(float(t) + THRESHOLD_MARGIN, 0.99), 3)
+    return 0.99
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+
+
+@dataclass
+class BaseData:
+    x: np.ndarray
+    y: np.ndarray
+    kind: np.ndarray
+
+
+def load_base(path: Path = BASE_DATA) -> BaseData:
+    with np.load(path) as data:
+        x = data["x"].astype(np.float64)
+        if x.shape[1] != len(DECISION_FEATURES):
+            raise ValueError(f"{path.name}: {x.shape[1]} columns, the decision model has {len(DECISION_FEATURES)}")
+        return BaseData(x, data["y"].astype(np.float64), data["kind"].astype(np.int64))
+
+
+def base_figures(base: BaseData, model: DecisionModel) -> dict[str, float]:
+    """The model on the base data (without the engine's rules for same wording and
+    content matches): correct answers among paraphrases, hard negatives and
+    out-of-scope questions answered."""
+    answered = _sigmoid(base.x @ model.array) >= model.threshold
+    para = base.kind == PARAPHRASE
+    return {
+        "correct_answered": round(float((answered & (base.y == 1) & para).sum() / max(para.sum(), 1)), 4),
+        "hard_negative_answered": round(float(answered[base.kind == HARD_NEGATIVE].mean()), 4),
+        "out_of_scope_answered": round(float(answered[base.kind == OUT_OF_SCOPE].mean()), 4),
+    }
+
+
+@dataclass
+class Example:
+    question: str
+    should_answer: bool
+    entry_id: int | None
+    kind: ExampleKind
+
+
+def _held_back(question: str) -> bool:
+    return hashlib.sha1(match_text(question).encode("utf-8")).digest()[0] % HOLD_BACK == 0
+
+
+def split_examples(examples: list[Example]) -> tuple[list[Example], list[Example]]:
+    """(training, held back); at least one of each once there are MIN_EXAMPLES."""
+    held = [e for e in examples if _held_back(e.question)]
+    train = [e for e in examples if not _held_back(e.question)]
+    if not held and len(train) >= MIN_EXAMPLES:
+        held = [train.pop()]
+    if not train and len(held) >= MIN_EXAMPLES:
+        train = [held.pop()]
+    return train, held
+
+
+def _examples() -> list[Example]:
+    """Stored examples, the latest decision per question (a curator may change their mind)."""
+    by_key: dict[str, Example] = {}
+    for row in db.session.scalars(sa.select(CuratorExample).order_by(CuratorExample.id)):
+        key = match_text(row.question)
+        if key and (row.entry_id is not None or not row.should_answer):
+            by_key[key] = Example(row.question, row.should_answer, row.entry_id, row.kind)
+    return list(by_key.values())
+
+
+def engine_before(docs: list[FaqDoc], examples: list[Example], synonyms, model: DecisionModel) -> MatchingEngine:
+    """An engine over the knowledge base as it was before the curators' decisions:
+    example wordings out of their entries, entries written for a question left out."""
+    removed_rows: dict[int, set[str]] = {}
+    new_entries: set[int] = set()
+    for ex in examples:
+        if ex.entry_id is None:
+            continue
+        if ex.kind is ExampleKind.NEW_ENTRY:
+            new_entries.add(ex.entry_id)
+        else:
+            removed_rows.setdefault(ex.entry_id, set()).add(match_text(ex.question))
+    out = []
+    for doc in docs:
+        if doc.id in new_entries:
+            continue
+        drop = removed_rows.get(doc.id)
+        if drop:
+            phrasings = tuple(p for p in doc.phrasings if match_text(p) not in drop)
+            doc = FaqDoc(doc.id, doc.question, phrasings, doc.keywords)
+        out.append(doc)
+    return MatchingEngine(out, synonyms, model=model)
+
+
+def training_rows(engine: MatchingEngine, examples: list[Example]) -> tuple[np.ndarray, np.ndarray]:
+    """Decision-model inputs and labels: the right entry among the candidates is a
+    positive, every candidate ranked above it (or the best one, when nothing should
+    be answered or the entry was not written yet) a negative."""
+    xs, ys = [], []
+    for ex in examples:
+        rows = engine.decision_inputs(ex.question, CANDIDATES_PER_EXAMPLE)
+        target = ex.entry_id if ex.should_answer and ex.kind is not ExampleKind.NEW_ENTRY else None
+        for i, (doc_id, x) in enumerate(rows):
+            if target is not None and doc_id == target:
+                xs.append(x)
+                ys.append(1.0)
+                break
+            if i == 0 or target is not None:
+                xs.append(x)
+                ys.append(0.0)
+            if target is None:
+                break
+    d = len(DECISION_FEATURES)
+    return (np.array(xs) if xs else np.zeros((0, d))), np.array(ys)
+
+
+def decision_accuracy(engine: MatchingEngine, examples: list[Example]) -> dict[str, Any]:
+    """Share of examples the engine decides as the curator did: answered with the
+    right entry, or not answered."""
+    right = 0
+    for ex in examples:
+        res = engine.answer(ex.question)
+        if ex.should_answer and ex.kind is not ExampleKind.NEW_ENTRY:
+            right += bool(res.answered and res.best is not None and res.best.id == ex.entry_id)
+        else:
+            right += not res.answered
+    return {"examples": len(examples), "right": right, "accuracy": round(right / len(examples), 4) if examples else None}
+
+
+def fit_model(base: BaseData, x_ex: np.ndarray, y_ex: np.ndarray, version: int) -> DecisionModel:
+    """Decision model on the base data plus weighted curator examples; the threshold is
+    chosen on the base data (see ``choose_threshold``)."""
+    n_ex = len(y_ex)
+    weight = min(MAX_EXAMPLE_WEIGHT, EXAMPLE_SHARE * len(base.y) / n_ex) if n_ex else 0.0
+    x = np.vstack([base.x, x_ex]) if n_ex else base.x
+    y = np.concatenate([base.y, y_ex]) if n_ex else base.y
+    sw = np.concatenate([np.ones(len(base.y)), np.full(n_ex, weight)])
+    coef = fit_logistic(x, y, l2=L2, sample_weight=sw)
+    threshold = choose_threshold(_sigmoid(base.x @ coef), base.kind)
+    return DecisionModel(tuple(round(float(v), 6) for v in coef), threshold, version)
+
+
+@dataclass
+class RefitResult:
+    version: DecisionModelVersion | None
+    swapped: bool
+    message: str
+    report: dict[str, Any] = field(default_factory=dict)
+
+
+def refit(*, actor=None, base_path: Path = BASE_DATA) -> RefitResult:
+    """Refit the decision model on the base data plus the curators' examples; swap it in
+    only if it is not worse on the held-back examples. Stores the new version either way
+    (inside the caller's transaction)."""
+    examples = _examples()
+    if len(examples) < MIN_EXAMPLES:
+        return RefitResult(None, False, f"管理员标注的问题不足 {MIN_EXAMPLES} 条（现有 {len(examples)} 条），未重新训练。")
+    train, held = split_examples(examples)
+    current_version = index.active_version()
+    current = model_of(current_version)
+    engine = engine_before(index.load_docs(), examples, index.load_synonyms(), current)
+    x_ex, y_ex = training_rows(engine, train)
+    base = load_base(base_path)
+    next_id = (db.session.scalar(sa.select(sa.func.max(DecisionModelVersion.id))) or 0) + 1
+    new = fit_model(base, x_ex, y_ex, next_id)
+
+    before = decision_accuracy(engine, held)
+    engine.set_model(new)
+    after = decision_accuracy(engine, held)
+    base_before, base_after = base_figures(base, current), base_figures(base, new)
+    held_ok = after["right"] >= before["right"]
+    base_ok = base_after["correct_answered"] >= base_before["correct_answered"] - BASE_TOLERANCE
+    swapped = held_ok and base_ok
+    report = {
+        "examples": len(examples),
+        "training_examples": len(train),
+        "training_rows": int(len(y_ex)),
+        "held_back": before["examples"],
+        "before": {"version": current.version, **before, "threshold": current.threshold, "base": base_before},
+        "after": {"version": next_id, **after, "threshold": new.threshold, "base": base_after},
+    }
+    if swapped:
+        note = "已启用"
+    elif not held_ok:
+        note = "在保留的标注上不如现用模型，未启用"
+    else:
+        note = "在基础数据上明显变差，未启用"
+    version = DecisionModelVersion(
+        id=next_id, coef=list(new.coef), threshold=new.threshold, examples=len(train), report=report,
+        active=False, note=note,
+    )
+    db.session.add(version)
+    db.session.flush()
+    if swapped:
+        use_version(next_id, actor=actor)
+    audit.record("faq.model_refit", "faq_decision_model", next_id, actor=actor,
+                 note=f"重新训练判定模型第 {next_id} 版：保留标注 {before['right']}/{before['examples']} → "
+                      f"{after['right']}/{after['examples']}，{'已启用' if swapped else '未启用'}")
+    message = (f"第 {next_id} 版判定模型：在 {before['examples']} 条保留的管理员标注上，"
+               f"现用模型（第 {current.version} 版）判对 {before['right']} 条，新模型判对 {after['right']} 条；"
+               + ("已启用新模型。" if swapped else f"{note}，继续使用现用模型。"))
+    return RefitResult(version, swapped, message, report)

@@ -1,0 +1,86 @@
+"""Labels live on the enums and on the audit registry: no raw code reaches a page."""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+import interact
+from interact.core import audit
+from interact.core.enums import LabeledEnum
+
+PACKAGE = Path(interact.__file__).parent
+
+
+def _enums():
+    import interact.accounts.models  # noqa: F401
+    import interact.departments.models  # noqa: F401
+    import interact.faq.models  # noqa: F401
+    import interact.interviews.models  # noqa: F401
+    import interact.letters.models  # noqa: F401
+    import interact.questionnaires.models  # noqa: F401
+    import interact.surveys.models  # noqa: F401
+
+    return LabeledEnum.__subclasses__()
+
+
+def _has_cjk(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def test_every_member_of_every_enum_has_a_chinese_label():
+    enums = _enums()
+    assert len(enums) >= 15
+    for enum_cls in enums:
+        for member in enum_cls:
+            assert _has_cjk(member.label), member
+            assert _has_cjk(member.public_label), member
+
+
+def _literal_actions() -> set[str]:
+    """The first argument of every ``audit.record(...)`` call that is a literal (or a
+    conditional of literals)."""
+    found = set()
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "record"
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "audit" and node.args):
+                for sub in ast.walk(node.args[0]):
+                    if (isinstance(sub, ast.Constant) and isinstance(sub.value, str) and "." in sub.value
+                            and not sub.value.endswith(".")):
+                        found.add(sub.value)
+    return found
+
+
+def test_every_audit_action_recorded_in_the_code_has_a_label(app):
+    literal = _literal_actions()
+    assert {"user.login", "opinion.adoption_recorded", "letter.reply_limits_changed"} <= literal
+    from interact.interviews.models import InterviewStatus
+    from interact.letters.models import ACTION_LABELS
+
+    computed = ({f"letter.{a}" for a in ACTION_LABELS} | {f"interview.{s.value}" for s in InterviewStatus}
+                | {f"faq.{a}" for a in ("created", "updated", "published", "withdrawn", "merged", "merged_away",
+                                        "phrasing_added")}
+                | {f"letter_summary.{a}" for a in ("drafted", "refreshed", "edited", "published", "withdrawn")})
+    missing = sorted(a for a in literal | computed if a not in audit.known_actions())
+    assert missing == []
+    assert audit.action_label("letter.assign") == "来信：转办"
+    assert audit.action_label("unknown.thing") == "其他对象相关操作"
+
+
+def test_audit_page_shows_labels_not_codes(client, auth, roles, db):
+    audit.record("user.login", "user", roles.office.id, actor=roles.office)
+    audit.record("letter.assign", "letter", 1, actor=roles.office)
+    db.session.commit()
+    auth.login(roles.office)
+    html = client.get("/staff/audit").get_data(as_text=True)
+    assert "登录" in html and "来信：转办" in html
+    assert "user.login" not in html and "letter.assign" not in html
+
+
+@pytest.mark.parametrize("enum_path", ["interact.letters.models.LetterStatus"])
+def test_citizens_see_the_public_label_of_review_steps(enum_path):
+    from interact.letters.models import LetterStatus
+
+    assert LetterStatus.SENT_BACK.public_label == "办理中" and LetterStatus.SENT_BACK.label == "审核退回重办"

@@ -1,0 +1,167 @@
+"""Curated wording always answers; calibrated bands; learning from curators' decisions
+(labelled examples, ``faq refit``, model versions)."""
+from __future__ import annotations
+
+import pytest
+
+from interact.faq import index, learning, services
+from interact.faq.matching import BASE_MODEL, HIGH_BAND
+from interact.faq.models import CuratorExample, DecisionModelVersion, ExampleKind
+
+
+def examples():
+    from interact.extensions import db
+
+    return {(e.question, e.kind, e.entry_id) for e in db.session.scalars(db.select(CuratorExample))}
+
+
+# ----------------------------------------------------------------------------- curated wording
+
+
+def test_a_standard_question_or_phrasing_word_for_word_is_answered_in_the_highest_band(db, kb):
+    for question in ("住房公积金怎么提取？", "请问住房公积金怎么提取呢", "怎样把住房公积金取出来"):
+        answer = services.ask(question, log=False)
+        assert answer.answered and answer.best.id == kb[0].id, question
+        assert answer.confidence >= HIGH_BAND and answer.confidence_label == "匹配度高", question
+
+
+def test_a_question_one_typo_away_is_answered_but_not_a_different_word(db, kb):
+    typo = services.ask("住房公积金怎么题取", log=False)
+    assert typo.answered and typo.best.id == kb[0].id
+    # 离婚 is a word of its own, not a typo of 结婚.
+    assert not services.ask("离婚登记需要带什么材料", log=False).answered
+
+
+def test_adding_a_phrasing_from_the_unanswered_list_answers_that_question_at_once(client, auth, db, roles, kb):
+    question = "社保卡被偷了到哪补"
+    assert not services.ask(question).answered
+    db.session.commit()
+    before = client.get("/faq/ask", query_string={"q": question}).get_data(as_text=True)
+    assert "先挂失，再到银行网点补卡" not in before.split("您是不是想问")[0]
+    auth.login(roles.curator)
+    unanswered = client.get("/staff/faq/unanswered").get_data(as_text=True)
+    assert question in unanswered
+    response = client.post("/staff/faq/unanswered/phrasings", data={"entry_id": kb[1].id, "texts": question})
+    assert response.status_code == 302
+    auth.logout()
+    page = client.get("/faq/ask", query_string={"q": question}).get_data(as_text=True)
+    assert "先挂失，再到银行网点补卡" in page and "匹配度高" in page
+    api = client.get("/api/v1/faq/answer", query_string={"q": question, "suggest": "1"}).get_json()
+    assert api["answered"] and api["best"]["id"] == kb[1].id and api["confidence"] >= HIGH_BAND
+
+
+# ----------------------------------------------------------------------------- labelled examples
+
+
+def test_every_curator_decision_is_stored_as_a_labelled_example(client, auth, db, roles, kb, make_entry):
+    for question in ("社保卡被偷了到哪补", "电动车上牌在哪里办", "今天天气怎么样", "随便问问"):
+        services.ask(question)
+    db.session.commit()
+    auth.login(roles.curator)
+    client.post("/staff/faq/unanswered/phrasings", data={"entry_id": kb[1].id, "texts": "社保卡被偷了到哪补"})
+    client.post("/staff/faq/new", data={
+        "question": "电动车上牌在哪里办？", "phrasings": "", "answer_html": "<p>到车管所。</p>", "category_id": "",
+        "department_id": "", "keywords": "", "review_by": "", "asked": "电动车上牌在哪里办"})
+    client.post("/staff/faq/unanswered/no-answer", data={"texts": "今天天气怎么样"})
+    client.post("/staff/faq/unanswered/dismiss", data={"texts": "随便问问"})
+    duplicate = make_entry("公积金怎么取出来？", phrasings=["公积金提现"])
+    services.merge_entries(kb[0], duplicate, actor=roles.curator)
+    db.session.commit()
+    new_entry = db.session.scalar(db.select(services.FaqEntry).where(services.FaqEntry.question == "电动车上牌在哪里办？"))
+    assert examples() == {
+        ("社保卡被偷了到哪补", ExampleKind.PHRASING, kb[1].id),
+        ("电动车上牌在哪里办", ExampleKind.NEW_ENTRY, new_entry.id),
+        ("今天天气怎么样", ExampleKind.NO_ANSWER, None),
+        ("公积金怎么取出来?", ExampleKind.MERGED, kb[0].id),  # stored normalised, as logged
+        ("公积金提现", ExampleKind.MERGED, kb[0].id),
+    }
+    # "不应给出答案" also takes the question off the list; "忽略" labels nothing.
+    assert "今天天气怎么样" not in client.get("/staff/faq/unanswered").get_data(as_text=True)
+
+
+def test_examples_keep_no_personal_data(db, roles, kb):
+    services.add_phrasings(kb[1], ["我的手机13912345678社保卡丢了怎么办"], actor=roles.curator)
+    db.session.commit()
+    (stored,) = {q for q, _, _ in examples()}
+    assert "13912345678" not in stored
+
+
+# ----------------------------------------------------------------------------- refit
+
+
+#: Questions a curator adds as phrasings of the conftest entries, and a citizen's
+#: rewording of each, none answered before.
+BATCH = [
+    (1, "社保卡被偷了到哪补", "社保卡被偷了去哪里补"),
+    (1, "社保卡让人偷走了咋整", "社保卡让人偷走了怎么整"),
+    (2, "外地来的打工人员在这边怎么落脚登记", "外地来的打工人员在这里怎么落脚登记"),
+    (3, "娃要读一年级去哪登记", "娃要读一年级到哪登记"),
+    (4, "领证要准备啥东西", "领证需要准备啥东西"),
+    (5, "剩饭剩菜扔哪个桶", "剩饭剩菜丢哪个桶"),
+    (0, "公积金里的钱咋取", "公积金里的钱怎样取"),
+    (5, "过期的药属于啥垃圾", "过期药品属于啥垃圾"),
+]
+
+
+def test_a_batch_of_curator_decisions_makes_the_engine_answer_those_questions_and_rewordings(app, db, roles, kb):
+    for _, question, rewording in BATCH:
+        assert not services.ask(question, log=False).answered, question
+        assert not services.ask(rewording, log=False).answered, rewording
+    for number, question, _ in BATCH:
+        services.add_phrasings(kb[number], [question], actor=roles.curator)
+    services.no_answer_questions(["社保卡是什么颜色的", "住房公积金利率是多少"], actor=roles.curator)
+    db.session.commit()
+
+    result = app.test_cli_runner().invoke(args=["faq", "refit", "--json"])
+    assert result.exit_code == 0, result.output
+    assert "保留的管理员标注" in result.output and "before" in result.output and "after" in result.output
+    version = db.session.scalar(db.select(DecisionModelVersion))
+    assert version.report["held_back"] >= 1
+    assert version.active == (version.report["after"]["right"] >= version.report["before"]["right"])
+    for number, question, rewording in BATCH:
+        for text in (question, rewording):
+            answer = services.ask(text, log=False)
+            assert answer.answered and answer.best.id == kb[number].id, text
+    for text in ("社保卡是什么颜色的", "住房公积金利率是多少"):
+        assert not services.ask(text, log=False).answered
+
+
+def test_refit_needs_examples_and_versions_can_be_switched_back(app, client, auth, db, roles, kb):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["faq", "refit"])
+    assert result.exit_code == 0 and "不足" in result.output
+    assert db.session.scalar(db.select(db.func.count(DecisionModelVersion.id))) == 0
+
+    for number, question, _ in BATCH:
+        services.add_phrasings(kb[number], [question], actor=roles.curator)
+    db.session.commit()
+    assert runner.invoke(args=["faq", "refit"]).exit_code == 0
+    version = db.session.scalar(db.select(DecisionModelVersion))
+    learning.use_version(version.id)
+    db.session.commit()
+    assert index.get_engine().model.version == version.id
+
+    auth.login(roles.curator)
+    page = client.get("/staff/faq/model").get_data(as_text=True)
+    assert f"第 {version.id} 版" in page and "使用中" in page
+    assert client.post("/staff/faq/model/use", data={"version": "0"}).status_code == 302
+    assert index.get_engine().model == BASE_MODEL
+    assert "第 0 版（随程序发布的基础模型）" in client.get("/staff/faq/model").get_data(as_text=True)
+    assert runner.invoke(args=["faq", "use-model", str(version.id)]).exit_code == 0
+    assert index.get_engine().model.version == version.id
+    assert runner.invoke(args=["faq", "use-model", "99"]).exit_code != 0
+
+
+def test_model_page_is_for_citywide_curators(client, auth, db, roles, dept_curator):
+    auth.login(dept_curator)
+    assert client.get("/staff/faq/model").status_code == 403
+    assert client.post("/staff/faq/model/use", data={"version": "0"}).status_code == 403
+    auth.login(roles.handler_a)
+    assert client.get("/staff/faq/model").status_code == 403
+
+
+@pytest.mark.parametrize("kind", list(ExampleKind))
+def test_example_labels(kind):
+    example = CuratorExample(question="x", kind=kind)
+    assert example.should_answer == (kind is not ExampleKind.NO_ANSWER)
+    assert example.kind.label
