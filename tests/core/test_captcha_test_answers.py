@@ -23,3 +23,11 @@ def test_operators_cannot_turn_it_on(monkeypatch):
     monkeypatch.setenv("INTERACT_CAPTCHA_TEST_ANSWERS", "true")
     with pytest.raises(RuntimeError, match="CAPTCHA_TEST_ANSWERS"):
         create_app({"SECRET_KEY": "x", "DATABASE_URL": "sqlite://"})
+
+
+def test_a_production_app_refuses_it():
+    from interact.core.production import NotReadyForProduction
+
+    with pytest.raises(NotReadyForProduction, match="CAPTCHA_TEST_ANSWERS"):
+        create_app({"SECRET_KEY": "x", "DATABASE_URL": "sqlite://", "PUBLIC_BASE_URL": "https://hd.example.gov.cn",
+                    "CAPTCHA_TEST_ANSWERS": True})
