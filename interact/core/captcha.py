@@ -20,7 +20,8 @@ import secrets
 import time
 
 from captcha.image import ImageCaptcha
-from flask import current_app, g, session
+from flask import after_this_request, current_app, g, request, session
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 # No 0/O, 1/I/L, 2/Z, 5/S: easy to read for elderly users.
 ALPHABET = "346789ACDEFGHJKMNPQRTUVWXY"
@@ -46,19 +47,57 @@ def _digest(answer: str) -> str:
 SLOT_PATTERN = re.compile(r"[a-z]{0,16}")
 
 
-def _slot_key(slot: str) -> str:
-    return f"{SESSION_KEY}:{slot}" if slot else SESSION_KEY
+def _slot_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="captcha-slot")
+
+
+def _slot_cookie(slot: str) -> str:
+    return f"captcha_{slot}"
 
 
 def new_challenge(slot: str = "") -> bytes:
-    """Create a code, remember its hash in the session (under ``slot``) and return the PNG image."""
+    """Create a code, remember its hash and return the PNG image.
+
+    The page's one captcha keeps its hash in the session. A named ``slot`` (a page with two
+    forms with a captcha) keeps it in a cookie of its own: the two images load at the same
+    time, and two responses each writing the whole session would leave only one challenge.
+    """
     code = generate_code()
-    session[_slot_key(slot)] = {"h": _digest(code), "exp": int(time.time()) + TTL_SECONDS}
+    challenge = {"h": _digest(code), "exp": int(time.time()) + TTL_SECONDS}
+    if slot:
+        signed = _slot_serializer().dumps(challenge)
+
+        @after_this_request
+        def remember(response):
+            response.set_cookie(_slot_cookie(slot), signed, max_age=TTL_SECONDS, httponly=True, samesite="Lax",
+                                secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")))
+            return response
+    else:
+        session[SESSION_KEY] = challenge
     if current_app.config.get("CAPTCHA_TEST_ANSWERS"):
         g.captcha_test_answer = code
     buffer = io.BytesIO()
     _generator.generate_image(code).save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+def _take_challenge(slot: str) -> dict | None:
+    """Remove and return the challenge of ``slot`` (consumed by the first check)."""
+    if not slot:
+        return session.pop(SESSION_KEY, None)
+    signed = request.cookies.get(_slot_cookie(slot))
+
+    @after_this_request
+    def forget(response):
+        response.delete_cookie(_slot_cookie(slot))
+        return response
+
+    if not signed:
+        return None
+    try:
+        return _slot_serializer().loads(signed, max_age=TTL_SECONDS)
+    except BadSignature:
+        return None
 
 
 def enabled() -> bool:
@@ -69,7 +108,7 @@ def verify(answer: str | None, slot: str = "") -> bool:
     """Check and consume the session's challenge (of ``slot``)."""
     if not enabled():
         return True
-    challenge = session.pop(_slot_key(slot), None)
+    challenge = _take_challenge(slot)
     if not challenge or not answer or challenge.get("exp", 0) < time.time():
         return False
     return hmac.compare_digest(challenge["h"], _digest(answer))

@@ -475,7 +475,7 @@ def archive(interview_id: int):
         if target is None:
             flash("回顾内容已保存。", "success")
         elif perform(lambda: workflow.transition(interview, target, current_user)) is None:
-            flash(f"回顾内容已保存，访谈状态已变更为“{STATUS_LABELS[target]}”。", "success")
+            flash(f"回顾内容已保存，访谈状态已变更为“{target.label}”。", "success")
         return redirect(url_for("interviews.archive", interview_id=interview.id))
     flash(first_error(form) or "提交的内容有误。", "error")
     return _render_archive(interview, form, status=422)

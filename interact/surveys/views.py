@@ -112,9 +112,15 @@ def index():
 
 
 def _detail_page(collection, *, opinion_form=None, response_form=None, values=None, errors=None, status=200):
+    answered = None
+    if collection.has_questionnaire and collection.is_open:
+        user_id = current_user.id if current_user.is_authenticated and not current_user.is_staff else None
+        answered = services.response_refusal(collection, device_token=participation.read_token(request),
+                                             user_id=user_id)
     return render_template(
         "surveys/detail.html",
         collection=collection,
+        answered_message=answered,
         opinion_form=opinion_form or OpinionForm(formdata=None),
         response_form=response_form or ResponseForm(formdata=None),
         values=values or {},

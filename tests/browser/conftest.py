@@ -94,6 +94,7 @@ class LiveServer:
         self.database_url = database_url
         self.process = process
         self.log = log
+        self.log_seen = 0  # how much of the log the tests have checked for tracebacks
 
 
 def _app_env(tmp: Path, database_url: str) -> dict[str, str]:
@@ -241,14 +242,38 @@ def prepare(context) -> None:
             except Exception:  # noqa: BLE001 - a response without a page (worker)
                 return
 
+    errors: list[str] = []
+    context._server_errors = errors  # noqa: SLF001
+
+    def on_server_error(response):
+        if response.status >= 500:
+            errors.append(f"{response.status} {response.request.method} {response.url}")
+
     context.on("response", on_response)
+    context.on("response", on_server_error)
     context.on("page", lambda page: page.on("dialog", lambda dialog: dialog.accept()))
 
 
+def assert_no_server_error(context) -> None:
+    """A journey fails on any 5xx answer it met, even if the page looked fine after it."""
+    errors = context._server_errors  # noqa: SLF001
+    assert not errors, "the server answered with an error: " + "; ".join(errors)
+
+
 @pytest.fixture
-def context(context):
+def context(context, live_server):
     prepare(context)
-    return context
+    yield context
+    assert_no_server_error(context)
+    _raise_server_tracebacks(live_server)
+
+
+def _raise_server_tracebacks(live_server) -> None:
+    log = live_server.log.read_text(errors="replace")
+    seen = live_server.log_seen
+    live_server.log_seen = len(log)
+    new = log[seen:]
+    assert "Traceback (most recent call last)" not in new, "the server logged an exception:\n" + new[-4000:]
 
 
 @pytest.fixture
@@ -264,4 +289,5 @@ def new_page(browser, base_url, width) -> Iterator[Callable[..., Any]]:
 
     yield open_page
     for context in contexts:
+        assert_no_server_error(context)
         context.close()
