@@ -16,6 +16,7 @@ asked with questions written for this project (``bench/data/faq_demo_questions.t
 
 For each set it prints how often the best entry is right, how often the engine answers
 (right or wrong), and how often the right entry is answered or offered as "您是不是想问"
+(anywhere, and first)
 (the rule of ``interact.faq.services.ask``: score at least half the threshold, or
 topical).  Then a check that needs no hand-written questions: every curated phrasing
 asked with the other phrasings of its entry indexed (should be answered with it) and
@@ -92,6 +93,8 @@ def hand_written(engine: MatchingEngine) -> dict:
             c["best_right"] += right
             c["answered_right"] += answered and right
             c["right_answered_or_offered"] += any(expected in s for s in shown)
+            c["right_answered_or_offered_first"] += bool(shown) and expected in shown[0]
+            c["answered_wrongly"] += answered and not right
         else:
             c["offered_without_answer"] += (not answered) and bool(shown)
     return {k: dict(v) for k, v in sorted(counts.items())}

@@ -151,6 +151,7 @@ def register_blueprints(app: Flask) -> None:
     from interact.interviews.views import bp as interviews_bp
     from interact.letters.views import bp as letters_bp
     from interact.letters.report_views import bp as letter_reports_bp
+    from interact.office.report_views import bp as office_reports_bp
     from interact.office.views import bp as office_bp
     from interact.questionnaires.views import bp as questionnaires_bp
     from interact.surveys.views import bp as surveys_bp
@@ -159,6 +160,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(departments_bp)
     app.register_blueprint(office_bp)
+    app.register_blueprint(office_reports_bp)
     app.register_blueprint(surveys_bp)
     app.register_blueprint(questionnaires_bp)
     app.register_blueprint(faq_bp)

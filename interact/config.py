@@ -41,8 +41,19 @@ class DefaultConfig:
     #: response header. Refused from INTERACT_* variables; never on in a deployed app.
     CAPTCHA_TEST_ANSWERS = False
 
-    # Uploads: stored outside static/, served through checked routes.
+    # Uploads: stored outside static/, served through checked routes (interact.core.storage).
+    #: ``local`` (UPLOAD_FOLDER) or ``s3`` (an S3-compatible bucket shared by every machine).
+    UPLOAD_STORE = "local"
     UPLOAD_FOLDER: str | None = None
+    S3_BUCKET: str | None = None
+    #: Key prefix inside the bucket (several installations may share one bucket).
+    S3_PREFIX = "uploads/"
+    #: Endpoint of a non-AWS store (MinIO, Ceph …), e.g. ``https://oss.example.gov.cn``.
+    S3_ENDPOINT_URL: str | None = None
+    S3_REGION: str | None = None
+    #: Unset: boto3's usual sources (AWS_* environment, instance role, ~/.aws).
+    S3_ACCESS_KEY_ID: str | None = None
+    S3_SECRET_ACCESS_KEY: str | None = None
     UPLOAD_MAX_BYTES = 10 * 1024 * 1024
     MAX_CONTENT_LENGTH = 210 * 1024 * 1024  # the largest upload (interview video) + form
 
@@ -72,9 +83,18 @@ class DefaultConfig:
 
     #: Answer/no-answer cut-off of the FAQ engine; None uses the engine's calibrated default.
     FAQ_ANSWER_THRESHOLD: float | None = None
+    #: Build the FAQ index in a background thread on a worker's first request, and how long
+    #: a question waits for that first build before a 503 (below gunicorn's 30 s timeout).
+    FAQ_INDEX_WARM = True
+    FAQ_INDEX_WAIT_SECONDS = 10
     #: Largest knowledge-base import file, and above what size it runs in the background.
     FAQ_IMPORT_MAX_BYTES = 50 * 1024 * 1024
     FAQ_IMPORT_SYNC_BYTES = 256 * 1024
+    #: Public pages rendered once per process and reused for anonymous visitors until a
+    #: public change or this many seconds (0 = off); see core/pagecache.py.
+    PUBLIC_PAGE_CACHE_SECONDS = 60
+    #: ``Cache-Control: public, max-age`` of those pages for browsers and reverse proxies.
+    PUBLIC_PAGE_MAX_AGE = 30
     #: Seconds the public letter statistics are reused per process (0 = always recompute).
     LETTER_STATS_CACHE_SECONDS = 300
 
@@ -123,3 +143,6 @@ class TestConfig(DefaultConfig):
     REMEMBER_COOKIE_SECURE = False
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     RATELIMIT_ENABLED = True
+    #: Tests that check the page cache or the background FAQ build turn them on themselves.
+    PUBLIC_PAGE_CACHE_SECONDS = 0
+    FAQ_INDEX_WARM = False

@@ -38,6 +38,7 @@ from flask.cli import with_appcontext
 
 from interact.core import clock
 from interact.core.jobs import Job
+from interact.core.tasks import TaskWorker
 from interact.core.models import JobOutcome, JobRun
 from interact.extensions import db
 
@@ -53,10 +54,17 @@ JOB_MODULES = [
     "interact.office.jobs",
 ]
 
+#: Modules whose ``TASKS`` (claim-and-run functions of durable job tables) the background
+#: worker runs (``interact.core.tasks``).
+TASK_MODULES = [
+    "interact.faq.importexport",
+]
+
 #: Defaults for every scheduled job: a job never overlaps itself and missed runs collapse.
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 600}
 
 _background: BackgroundScheduler | None = None
+_worker: TaskWorker | None = None
 
 
 def load_jobs(modules: list[str] | None = None) -> list[Job]:
@@ -79,6 +87,26 @@ def load_jobs(modules: list[str] | None = None) -> list[Job]:
             seen.add(job.id)
             jobs.append(job)
     return jobs
+
+
+def load_tasks(modules: list[str] | None = None) -> list:
+    """Collect ``TASKS`` from each module (a module that is not installed is skipped)."""
+    tasks = []
+    for name in modules or TASK_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as error:
+            if error.name and (name == error.name or name.startswith(error.name + ".")):
+                log.warning("Worker: %s is not installed; its background jobs do not run", name)
+                continue
+            raise
+        tasks.extend(getattr(module, "TASKS", []))
+    return tasks
+
+
+def start_task_worker(app: Flask) -> TaskWorker:
+    """The background worker (durable job tables) in a thread of this process."""
+    return TaskWorker(app, load_tasks()).start()
 
 
 def get_job(job_id: str) -> Job | None:
@@ -258,18 +286,23 @@ def start_background_scheduler(app: Flask) -> BackgroundScheduler | None:
         return None
     if app.debug and os.environ.get("WERKZEUG_RUN_MAIN") != "true":
         return None
+    global _worker
     _background = build_scheduler(app)
     _background.start()
+    _worker = start_task_worker(app)
     atexit.register(_shutdown_background)
     log.info("Background scheduler started with %d jobs", len(_background.get_jobs()))
     return _background
 
 
 def _shutdown_background() -> None:
-    global _background
+    global _background, _worker
     if _background is not None and _background.running:
         _background.shutdown(wait=False)
     _background = None
+    if _worker is not None:
+        _worker.stop(timeout=5)
+    _worker = None
 
 
 def create_demo_app() -> Flask:
@@ -313,11 +346,28 @@ def scheduler_command() -> None:
     scheduler = build_scheduler(app, blocking=True)
     for job in scheduler.get_jobs():
         click.echo(f"  {job.id:<32} {job.trigger}")
-    click.echo(f"Scheduler running {len(scheduler.get_jobs())} jobs (Asia/Shanghai). Ctrl+C to stop.")
+    worker = start_task_worker(app)
+    click.echo(f"Scheduler running {len(scheduler.get_jobs())} jobs (Asia/Shanghai) and the background "
+               "worker (FAQ imports). Ctrl+C to stop.")
     try:
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):
         click.echo("Scheduler stopped.")
+    finally:
+        worker.stop()
+
+
+@click.command("worker")
+@with_appcontext
+def worker_command() -> None:
+    """Run only the background worker (FAQ imports), e.g. on another machine than the scheduler."""
+    app = current_app._get_current_object()
+    worker = TaskWorker(app, load_tasks())
+    click.echo("Background worker running. Ctrl+C to stop.")
+    try:
+        worker.loop()
+    except KeyboardInterrupt:
+        click.echo("Worker stopped.")
 
 
 @click.command("run-job")
@@ -353,5 +403,6 @@ def jobs_command() -> None:
 
 def register_cli(app: Flask) -> None:
     app.cli.add_command(scheduler_command)
+    app.cli.add_command(worker_command)
     app.cli.add_command(run_job_command)
     app.cli.add_command(jobs_command)

@@ -18,7 +18,7 @@ def register_engine_hooks() -> None:
         if type(dbapi_connection).__module__.startswith("sqlite3"):
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=5000")
+            cursor.execute("PRAGMA busy_timeout=15000")
             cursor.execute("PRAGMA journal_mode")
             mode = cursor.fetchone()[0]
             if mode not in ("memory", "wal"):

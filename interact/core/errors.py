@@ -42,6 +42,12 @@ class InvalidTransition(Conflict):
     """A workflow step that the state table does not allow."""
 
 
+class Unavailable(DomainError):
+    """A part of the service is starting (e.g. the FAQ index of a new worker): try again soon."""
+
+    status_code = 503
+
+
 MESSAGES = {
     400: ("请求有误", "提交的内容无法处理，请检查后重试。"),
     401: ("需要登录", "请先登录后再访问此页面。"),

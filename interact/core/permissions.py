@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import wraps
 from typing import Callable
 
+import sqlalchemy as sa
 from flask import abort
 from flask_login import current_user
 
@@ -35,6 +36,26 @@ def can_act_for_department(user, department_id: int | None, *, roles=("handler",
     if department_id is None:
         return False
     return has_role(user, *roles) and user.department_id == department_id
+
+
+def scope(stmt, user, department_column, *, roles=("handler",), everything: bool | None = None):
+    """``stmt`` restricted to the rows ``user`` may see by department — the one meaning
+    of department scope for every staff list, count and export:
+
+    * office and admin (or ``everything=True``, e.g. a city-wide curator): every row;
+    * a user with one of ``roles`` and a department: the rows of ``department_column``
+      equal to their department;
+    * anybody else: no row (an empty list, a zero count — never an error; whether the
+      user may open the page at all is the view's role check).
+    """
+    if everything is None:
+        everything = has_role(user, *CITY_WIDE_ROLES)
+    if everything:
+        return stmt
+    department_id = getattr(user, "department_id", None)
+    if department_id is not None and has_role(user, *roles):
+        return stmt.where(department_column == department_id)
+    return stmt.where(sa.false())
 
 
 def ensure_department_scope(user, department_id: int | None, *, roles=("handler",)) -> None:

@@ -46,6 +46,21 @@ def bump_version(name: str) -> str:
     return stamp
 
 
+def bump_version_during_flush(session: Session, name: str) -> str:
+    """:func:`bump_version` from a ``before_flush`` hook: the row changes in the flush under
+    way (no flush of its own, no autoflush), Redis learns the stamp after the commit."""
+    key = f"version:{name}"
+    stamp = uuid.uuid4().hex
+    with session.no_autoflush:
+        row = session.get(Setting, key)
+        if row is None:
+            session.add(Setting(key=key, value=stamp))
+        else:
+            row.value = stamp
+    session.info.setdefault(_PENDING, {})[key] = stamp
+    return stamp
+
+
 def current_version(name: str) -> str | None:
     key = f"version:{name}"
     stamp = shared.get_text(key)

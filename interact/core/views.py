@@ -19,8 +19,9 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from interact.core import captcha, shared, uploads
+from interact.core.pagecache import public_page
 from interact.core.templating import LARGE_TEXT_COOKIE
-from interact.extensions import db
+from interact.extensions import csrf, db
 
 bp = Blueprint("site", __name__)
 
@@ -30,6 +31,7 @@ home_sections: list = []
 
 
 @bp.get("/")
+@public_page
 def home():
     sections = []
     for contribute in home_sections:
@@ -71,7 +73,10 @@ def safe_next(target: str | None, default: str) -> str:
 
 
 @bp.post("/preferences/large-text")
+@csrf.exempt
 def toggle_large_text():
+    """关怀版 on/off: a display cookie only (nothing of the visitor's changes), so the form on
+    every page carries no CSRF token and public pages stay the same for every visitor."""
     enable = request.form.get("enable") == "1"
     response = redirect(safe_next(request.form.get("next"), url_for("site.home")))
     if enable:

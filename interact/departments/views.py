@@ -5,15 +5,19 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from interact.accounts.forms import ConfirmForm
+from interact.core import pagecache
 from interact.core.errors import NotFound
 from interact.core.forms import attempt, perform
 from interact.core.permissions import roles_required
 from interact.departments import services
 from interact.departments.forms import DepartmentForm, LeaderForm
-from interact.departments.models import DepartmentKind, Leader
+from interact.departments.models import Department, DepartmentKind, Leader
 from interact.extensions import db
 
 bp = Blueprint("departments", __name__)
+
+# Department names appear on every public list and filter.
+pagecache.watch(Department, Leader)
 
 
 @bp.get("/departments")

@@ -14,12 +14,16 @@ One row per entry with the fields of :data:`FIELDS`::
 
 CSV and XLSX headers may also be the Chinese column names of :data:`HEADER_ALIASES`.
 
-An import always runs as a job (:class:`~interact.faq.models.FaqImportJob`): every row is
-parsed and checked first (new / updated / unchanged / invalid, with reasons); a dry run
-stops there; a real import writes all rows in one transaction, and writes nothing if any
-row is invalid. Small files run inside the request, large ones in a background thread
-whose progress the job page polls. :func:`run_job` owns its transactions (it commits its
-progress), like a scheduled job.
+An import always runs as a job (:class:`~interact.faq.models.FaqImportJob`): the file is
+read and every row checked first (new / updated / unchanged / invalid, with reasons); a dry
+run stops there; a real import writes nothing if any row is invalid, and otherwise writes
+the rows in batches of :data:`APPLY_BATCH`, one short transaction each, so no write
+transaction is held for long. Small files run inside the request; large ones wait in the
+table for the background worker of the scheduler process (:data:`TASKS`,
+``interact.core.tasks``), and the job page shows their progress. A job whose process died
+is resumed: checking again finds the rows already written unchanged, so only the rest is
+written. :func:`run_job` owns its transactions (it commits its progress), like a
+scheduled job.
 """
 from __future__ import annotations
 
@@ -30,18 +34,18 @@ import logging
 import os
 import secrets
 import tempfile
-import threading
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Iterator
 
-from flask import Flask, current_app
+import sqlalchemy as sa
+from flask import current_app
 from openpyxl import Workbook, load_workbook
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
 
-from interact.core import audit, clock
+from interact.core import audit, clock, tasks
 from interact.core.errors import DomainError, InvalidInput
 from interact.core.storage import get_store
 from interact.core.spreadsheets import FORMULA_START, csv_bytes, safe_cell
@@ -72,6 +76,10 @@ MEDIA_TYPES = {
 }
 #: Progress is committed every this many rows.
 PROGRESS_EVERY = 200
+#: Rows written per transaction in a real import.
+APPLY_BATCH = 200
+#: Rows read between two heartbeats while reading a large file.
+HEARTBEAT_EVERY = 2000
 #: Rows listed in a report (all counts are always complete).
 REPORT_ROWS = 1000
 MAX_ROWS = 200_000
@@ -519,8 +527,17 @@ def file_size(job: FaqImportJob) -> int:
     return get_store().size(stored_name(job)) or 0
 
 
+def _commit_progress(job: FaqImportJob) -> None:
+    """Commit what the job did so far, with a heartbeat (the job's process is alive)."""
+    job.heartbeat_at = clock.now()
+    db.session.commit()
+
+
 def run_job(job_id: int) -> FaqImportJob:
-    """Check (and for a real import, apply) a job's file, committing progress as it goes."""
+    """Check (and for a real import, apply) a job's file, committing progress as it goes.
+
+    The caller has claimed the job (:func:`claim`).
+    """
     from interact.accounts.models import User
 
     job = db.session.get(FaqImportJob, job_id)
@@ -528,7 +545,9 @@ def run_job(job_id: int) -> FaqImportJob:
         return job
     actor = db.session.get(User, job.created_by_id) if job.created_by_id else None
     job.status = ImportStatus.VALIDATING
-    db.session.commit()
+    job.processed_rows = 0
+    _commit_progress(job)
+    written = 0
     try:
         rows = []
         try:
@@ -537,17 +556,19 @@ def run_job(job_id: int) -> FaqImportJob:
                     rows.append(item)
                     if len(rows) > MAX_ROWS:
                         raise FileProblem(f"一次最多导入 {MAX_ROWS} 行，请拆分文件。")
+                    if len(rows) % HEARTBEAT_EVERY == 0:
+                        _commit_progress(job)
         except FileNotFoundError:
             raise FileProblem("上传的文件已不存在，请重新上传。") from None
         job.total_rows = len(rows)
-        db.session.commit()
+        _commit_progress(job)
         planner = Planner()
         plans = []
         for number, (line, row) in enumerate(rows, start=1):
             plans.append(planner.plan(line, row))
             if number % PROGRESS_EVERY == 0:
                 job.processed_rows = number
-                db.session.commit()
+                _commit_progress(job)
         report = summarise(plans, planner.new_categories)
         job.processed_rows = len(rows)
         if job.dry_run or report["counts"]["invalid"] or not rows:
@@ -557,16 +578,22 @@ def run_job(job_id: int) -> FaqImportJob:
             db.session.commit()
             return job
         job.status = ImportStatus.APPLYING
-        db.session.commit()
-        changed = apply_plans(plans, actor=actor, job_id=job.id)
+        job.processed_rows = 0
+        _commit_progress(job)
+        writes = [plan for plan in plans if plan.outcome in ("new", "updated")]
+        for start in range(0, len(writes), APPLY_BATCH):
+            written += apply_plans(writes[start:start + APPLY_BATCH], actor=actor, job_id=job.id)
+            job.processed_rows = min(len(rows), round(len(rows) * (start + APPLY_BATCH) / len(writes)))
+            _commit_progress(job)
         report["applied"] = True
-        report["changed"] = changed
+        report["changed"] = written
         job.report = report
         job.status = ImportStatus.DONE
+        job.processed_rows = len(rows)
         job.finished_at = clock.now()
         audit.record("faq.imported", "faq_import", job.id, actor=actor,
                      note=f"新增 {report['counts']['new']}，更新 {report['counts']['updated']}")
-        db.session.commit()  # the rows and the job's result together: all or nothing
+        db.session.commit()
         return job
     except FileProblem as problem:
         db.session.rollback()
@@ -574,6 +601,9 @@ def run_job(job_id: int) -> FaqImportJob:
     except Exception:
         log.exception("FAQ import job %s failed", job_id)
         db.session.rollback()
+        if written:
+            return _fail(job_id, f"导入时发生错误：已写入 {written} 条，其余未写入。请检查文件后重新导入，"
+                                 "已写入的行会显示为“不变”。")
         return _fail(job_id, "导入时发生错误，没有写入任何条目。请检查文件后重试。")
 
 
@@ -586,20 +616,60 @@ def _fail(job_id: int, message: str) -> FaqImportJob:
     return job
 
 
-def run_in_background(app: Flask, job_id: int) -> threading.Thread:
-    """Run a job in a thread with its own application context and session."""
-
-    def target() -> None:
-        with app.app_context():
-            run_job(job_id)
-
-    thread = threading.Thread(target=target, name=f"faq-import-{job_id}", daemon=True)
-    thread.start()
-    return thread
-
-
 def should_run_in_background(job: FaqImportJob) -> bool:
     return file_size(job) > int(current_app.config.get("FAQ_IMPORT_SYNC_BYTES", 256 * 1024))
+
+
+ABANDONED_MESSAGE = ("导入进程多次意外中断，已停止。已写入的条目会保留；请重新上传文件导入，"
+                     "已写入的行会显示为“不变”。")
+
+
+def recover_abandoned() -> None:
+    """Jobs whose process died (no heartbeat for ``tasks.STALE_SECONDS``): back to the
+    queue to be resumed, or failed with a message after ``tasks.MAX_ATTEMPTS`` runs."""
+    running = FaqImportJob.status.in_([ImportStatus.VALIDATING, ImportStatus.APPLYING])
+    abandoned = sa.and_(running, sa.or_(
+        FaqImportJob.heartbeat_at.is_(None),
+        FaqImportJob.heartbeat_at < clock.now() - timedelta(seconds=tasks.STALE_SECONDS)))
+    failed = db.session.execute(
+        sa.update(FaqImportJob).where(abandoned, FaqImportJob.attempts >= tasks.MAX_ATTEMPTS)
+        .values(status=ImportStatus.FAILED, error=ABANDONED_MESSAGE, finished_at=clock.now()))
+    requeued = db.session.execute(
+        sa.update(FaqImportJob).where(abandoned).values(status=ImportStatus.PENDING))
+    db.session.commit()
+    if failed.rowcount or requeued.rowcount:
+        log.warning("FAQ imports abandoned by a dead process: %s resumed, %s failed",
+                    requeued.rowcount, failed.rowcount)
+
+
+def claim(job_id: int | None = None) -> int | None:
+    """Take a waiting job (this one, or the oldest) for this process; ``None`` if another
+    process has it or nothing waits. A conditional update, so exactly one process wins."""
+    if job_id is None:
+        job_id = db.session.scalar(db.select(FaqImportJob.id).where(FaqImportJob.status == ImportStatus.PENDING)
+                                   .order_by(FaqImportJob.id).limit(1))
+        if job_id is None:
+            return None
+    result = db.session.execute(
+        sa.update(FaqImportJob)
+        .where(FaqImportJob.id == job_id, FaqImportJob.status == ImportStatus.PENDING)
+        .values(status=ImportStatus.VALIDATING, heartbeat_at=clock.now(), attempts=FaqImportJob.attempts + 1))
+    db.session.commit()
+    return job_id if result.rowcount == 1 else None
+
+
+def run_next() -> bool:
+    """The background worker's task: resume or fail abandoned jobs, then run one waiting job."""
+    recover_abandoned()
+    job_id = claim()
+    if job_id is None:
+        return False
+    run_job(job_id)
+    return True
+
+
+#: Claim-and-run functions for the background worker (``interact.core.tasks``).
+TASKS = [run_next]
 
 
 def job_counts_text(report: dict[str, Any] | None) -> str:

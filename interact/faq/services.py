@@ -27,7 +27,7 @@ from sqlalchemy.orm import selectinload
 
 from interact.core import audit, clock
 from interact.core.errors import Conflict, InvalidInput, InvalidTransition, NotFound, PermissionDenied
-from interact.core.permissions import has_role
+from interact.core.permissions import has_role, scope
 from interact.core.privacy import mask_text
 from interact.core.sanitize import clean_html, text_to_html
 from interact.core.textnorm import match_text, normalize
@@ -98,6 +98,12 @@ def can_curate(user, department_id: int | None) -> bool:
     if is_citywide_curator(user):
         return True
     return has_role(user, "curator") and department_id is not None and user.department_id == department_id
+
+
+def curator_scope(stmt, user):
+    """Entries a curator may see: :func:`~interact.core.permissions.scope` with the
+    curator role (a city-wide curator sees every entry)."""
+    return scope(stmt, user, FaqEntry.department_id, roles=CURATOR_ROLES, everything=is_citywide_curator(user))
 
 
 def ensure_curator(user) -> None:
@@ -603,9 +609,7 @@ def revisions(entry: FaqEntry) -> list[FaqRevision]:
 def staff_query(user, *, status: str = "", view: str = "", category_id: int | None = None,
                 department_id: int | None = None, text: str = ""):
     """Entries a curator sees in the list, newest change first."""
-    stmt = db.select(FaqEntry).options(selectinload(FaqEntry.phrasings))
-    if not is_citywide_curator(user):
-        stmt = stmt.where(FaqEntry.department_id == user.department_id)
+    stmt = curator_scope(db.select(FaqEntry).options(selectinload(FaqEntry.phrasings)), user)
     if status in {s.value for s in FaqStatus}:
         stmt = stmt.where(FaqEntry.status == FaqStatus(status))
     if view == "review":
@@ -627,9 +631,7 @@ def staff_query(user, *, status: str = "", view: str = "", category_id: int | No
 
 def staff_counts(user) -> dict[str, int]:
     """Numbers for the workspace cards."""
-    base = db.select(sa.func.count(FaqEntry.id))
-    if not is_citywide_curator(user):
-        base = base.where(FaqEntry.department_id == user.department_id)
+    base = curator_scope(db.select(sa.func.count(FaqEntry.id)), user)
     week_ago = clock.now() - timedelta(days=7)
     unanswered = db.session.scalar(
         # The same questions as the curator's unanswered list (unanswered or low confidence).
@@ -840,10 +842,14 @@ def ask(question: str | None, *, source: str = "web", log: bool = True) -> Answe
         ][:4]
     if log:
         masked = mask_text(normalize(question))[:200]
+        # The best entry (the curators' guess for "add as phrasing") is kept only when the
+        # citizen was shown it: a guess sharing nothing but 怎么申请 would mislead.
+        shown = answer.best or (answer.related[0][0] if answer.related else None)
+        guess = shown.id if shown is not None and result.best is not None and shown.id == result.best.id else None
         db.session.add(
             AskLog(
                 text=masked,
-                best_entry_id=result.best.id if result.best is not None and isinstance(result.best.id, int) else None,
+                best_entry_id=guess,
                 confidence=round(float(result.confidence), 4),
                 answered=answer.answered,
                 source=source if source in ("web", "api") else "web",
@@ -1009,3 +1015,25 @@ def dismiss_questions(texts: Iterable[str], *, actor) -> int:
     audit.record("faq.questions_dismissed", "faq_ask_log", None, actor=actor, note=f"忽略 {count} 次提问",
                  data={"texts": texts[:20]})
     return count
+
+
+# --- figures of the office's reports ----------------------------------------------------------
+
+
+def published_by_condition(moment: datetime):
+    """Knowledge-base entries counted at ``moment``: published now, first published before it."""
+    return sa.and_(FaqEntry.status == FaqStatus.PUBLISHED, FaqEntry.published_at.is_not(None),
+                   FaqEntry.published_at < moment)
+
+
+def asked_condition(start: datetime, end: datetime):
+    """Questions put to the intelligent answer in ``[start, end)`` (web and API)."""
+    return sa.and_(AskLog.asked_at >= start, AskLog.asked_at < end)
+
+
+def knowledge_base_size(moment: datetime) -> int:
+    return int(db.session.scalar(sa.select(sa.func.count(FaqEntry.id)).where(published_by_condition(moment))) or 0)
+
+
+def asked_count(start: datetime, end: datetime) -> int:
+    return int(db.session.scalar(sa.select(sa.func.count(AskLog.id)).where(asked_condition(start, end))) or 0)

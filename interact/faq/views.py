@@ -16,7 +16,8 @@ from flask import (
 from flask_login import current_user
 
 from interact.accounts.forms import ConfirmForm
-from interact.core import clock
+from interact.core import clock, metrics, pagecache
+from interact.core.pagecache import public_page
 from interact.core.errors import NotFound
 from interact.core.forms import attempt, first_error, perform
 from interact.core.permissions import has_role, roles_required
@@ -25,6 +26,7 @@ from interact.departments.services import active_departments, get_department
 from interact.extensions import db, limiter, public_post_limit
 from interact.faq import cli, importexport, learning, services
 from interact.faq import index as faq_index
+from interact.faq import metrics as faq_metrics
 from interact.faq.forms import (
     CategoryForm,
     DismissForm,
@@ -37,11 +39,19 @@ from interact.faq.forms import (
     VoteForm,
     WithdrawForm,
 )
-from interact.faq.models import FaqCategory, FaqEntry, FaqImportJob, FaqStatus, SynonymGroup
+from interact.faq.models import FaqCategory, FaqEntry, FaqImportJob, FaqPhrasing, FaqStatus, SynonymGroup
 from interact.office.views import workspace_cards
 
 bp = Blueprint("faq", __name__)
 cli.register(bp)
+
+
+@bp.before_app_request
+def _warm_index():
+    """A worker's first request starts building the FAQ index in the background."""
+    if current_app.config.get("FAQ_INDEX_WARM", True):
+        faq_index.get_index().start_background_build(current_app._get_current_object())
+
 
 CURATORS = services.CURATOR_ROLES
 PER_PAGE = 20
@@ -82,7 +92,11 @@ def _workspace_cards(user) -> list[dict]:
 
 
 home_sections.append(_home_section)
+# Hits and votes change on every visit; the public lists may show them a minute late.
+pagecache.watch(FaqEntry, unless=lambda entry: pagecache.only_changed(entry, {"hits", "helpful", "not_helpful"}))
+pagecache.watch(FaqCategory, FaqPhrasing)
 workspace_cards.append(_workspace_cards)
+metrics.contributors.append(faq_metrics.collect)
 
 
 # ----------------------------------------------------------------------------- public pages
@@ -102,6 +116,7 @@ def ask():
 
 
 @bp.get("/faq")
+@public_page
 def index():
     text = request.args.get("q", "").strip()[:100]
     return render_template(
@@ -115,6 +130,7 @@ def index():
 
 
 @bp.get("/faq/search")
+@public_page
 def search():
     text = services.clean_query(request.args.get("q"))
     entries = services.search_entries(text) if text else []
@@ -122,6 +138,7 @@ def search():
 
 
 @bp.get("/faq/category/<int:category_id>")
+@public_page
 def category(category_id: int):
     node = services.get_category(category_id)
     page = max(request.args.get("page", 1, type=int), 1)
@@ -130,6 +147,7 @@ def category(category_id: int):
 
 
 @bp.get("/faq/department/<int:department_id>")
+@public_page
 def department(department_id: int):
     dept = get_department(department_id)
     page = max(request.args.get("page", 1, type=int), 1)
@@ -567,9 +585,9 @@ def _import_page(form: ImportForm):
 
 
 def _run(job: FaqImportJob) -> None:
-    if importexport.should_run_in_background(job):
-        importexport.run_in_background(current_app._get_current_object(), job.id)
-    else:
+    """A small file is checked (or imported) now; a large one waits for the background
+    worker of the scheduler process, and its page shows the progress."""
+    if not importexport.should_run_in_background(job) and importexport.claim(job.id):
         importexport.run_job(job.id)
 
 

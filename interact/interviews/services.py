@@ -18,7 +18,7 @@ from werkzeug.datastructures import FileStorage
 
 from interact.core import audit, clock, periods, sensitive
 from interact.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from interact.core.permissions import ensure_department_scope, has_role
+from interact.core.permissions import ensure_department_scope, has_role, scope
 from interact.core.sanitize import clean_html
 from interact.core.uploads import save_upload
 from interact.departments.models import Department
@@ -390,7 +390,7 @@ def question_counts(interview: Interview) -> QuestionCounts:
             sa.func.count(Q.id),
             sa.func.coalesce(sa.func.sum(sa.case((Q.status == QuestionStatus.PENDING, 1), else_=0)), 0),
             sa.func.coalesce(sa.func.sum(sa.case((approved, 1 + Q.merged_count), else_=0)), 0),
-            sa.func.coalesce(sa.func.sum(sa.case((sa.and_(approved, Q.answered_at.is_not(None)), 1), else_=0)), 0),
+            sa.func.coalesce(sa.func.sum(sa.case((answered_question_condition(), 1), else_=0)), 0),
             sa.func.coalesce(sa.func.sum(sa.case((sa.and_(approved, Q.answered_after.is_(True)), 1), else_=0)), 0),
         ).where(Q.interview_id == interview.id)
     ).one()
@@ -751,11 +751,7 @@ def featured_interview() -> Interview | None:
 
 def staff_interviews_stmt(actor, status: InterviewStatus | None = None):
     """Interviews the actor runs: a handler's own department; office and admin all."""
-    stmt = sa.select(Interview).options(joinedload(Interview.department))
-    if not has_role(actor, "office", "admin"):
-        if not has_role(actor, "handler") or actor.department_id is None:
-            raise PermissionDenied("您的账号没有执行此操作的权限。")
-        stmt = stmt.where(Interview.department_id == actor.department_id)
+    stmt = scope(sa.select(Interview).options(joinedload(Interview.department)), actor, Interview.department_id)
     if status is not None:
         stmt = stmt.where(Interview.status == status)
     return stmt.order_by(Interview.scheduled_start.desc(), Interview.id.desc())
@@ -763,17 +759,86 @@ def staff_interviews_stmt(actor, status: InterviewStatus | None = None):
 
 # --------------------------------------------------------------------------- figures
 
+def held_condition(start: date, end_inclusive: date):
+    """Interviews counted in a period (Beijing dates, inclusive): announced or later
+    (announced, live, ended or archived) and scheduled in it.
+
+    The one rule for the yearly count (target ≥ 6), department performance and the reports.
+    """
+    low, high = periods.local_range(start, end_inclusive)
+    return sa.and_(Interview.status.in_(PUBLIC_STATUSES), Interview.scheduled_start >= low,
+                   Interview.scheduled_start < high)
+
+
+def answered_question_condition():
+    """A netizen question counted as answered: approved and answered live or afterwards."""
+    Q = InterviewQuestion
+    return sa.and_(Q.status == QuestionStatus.APPROVED, Q.answered_at.is_not(None))
+
+
 def interviews_count(year: int) -> int:
     """Interviews held or scheduled in ``year`` (Beijing time) with a published
     announcement (announced, live, ended or archived): the yearly target is six."""
-    low, high = periods.year_range(year)
     return int(db.session.scalar(
-        sa.select(sa.func.count(Interview.id)).where(
-            Interview.status.in_(PUBLIC_STATUSES),
-            Interview.scheduled_start >= low,
-            Interview.scheduled_start < high,
-        )
+        sa.select(sa.func.count(Interview.id)).where(held_condition(date(year, 1, 1), date(year, 12, 31)))
     ) or 0)
+
+
+@dataclass
+class InterviewCounts:
+    """Figures of the interviews held in a period (:func:`held_condition`)."""
+
+    interviews: int = 0
+    #: Questions netizens sent (every submission, duplicates and rejected ones included).
+    questions: int = 0
+    #: Questions answered (:func:`answered_question_condition`).
+    answered: int = 0
+
+    def add(self, other: "InterviewCounts") -> None:
+        self.interviews += other.interviews
+        self.questions += other.questions
+        self.answered += other.answered
+
+
+def interview_counts(start: date, end: date) -> dict[int, InterviewCounts]:
+    """``{department_id: InterviewCounts}`` for interviews held between ``start`` and ``end``
+    (Beijing dates, inclusive)."""
+    held = held_condition(start, end)
+    result = {department_id: InterviewCounts(int(count)) for department_id, count in db.session.execute(
+        sa.select(Interview.department_id, sa.func.count(Interview.id)).where(held).group_by(Interview.department_id)
+    )}
+    Q = InterviewQuestion
+    for department_id, questions, answered in db.session.execute(
+        sa.select(Interview.department_id, sa.func.count(Q.id),
+                  sa.func.coalesce(sa.func.sum(sa.case((answered_question_condition(), 1), else_=0)), 0))
+        .join(Interview, Interview.id == Q.interview_id).where(held).group_by(Interview.department_id)
+    ):
+        result[department_id].questions = int(questions)
+        result[department_id].answered = int(answered)
+    return result
+
+
+def announced_late(start: date, end: date) -> list[Interview]:
+    """Interviews held in the period whose announcement (访谈预告) was not published before
+    the scheduled start."""
+    return list(db.session.scalars(
+        sa.select(Interview).options(joinedload(Interview.department))
+        .where(held_condition(start, end),
+               sa.or_(Interview.announced_at.is_(None), Interview.announced_at >= Interview.scheduled_start))
+        .order_by(Interview.scheduled_start)
+    ))
+
+
+def held_questions(start: datetime, end: datetime) -> tuple[int, int]:
+    """``(flagged, still pending)``: questions sent in ``[start, end)`` that hit the
+    sensitive-word list, and how many of them still wait for moderation."""
+    Q = InterviewQuestion
+    row = db.session.execute(
+        sa.select(sa.func.count(Q.id),
+                  sa.func.coalesce(sa.func.sum(sa.case((Q.status == QuestionStatus.PENDING, 1), else_=0)), 0))
+        .where(Q.created_at >= start, Q.created_at < end, Q.flagged.is_(True))
+    ).one()
+    return int(row[0]), int(row[1])
 
 
 def unannounced_upcoming(days: int = 3) -> list[Interview]:
@@ -794,17 +859,7 @@ def unannounced_upcoming(days: int = 3) -> list[Interview]:
 def department_interviews(start: date, end: date) -> dict[int, int]:
     """Announced-or-later interviews per department scheduled between ``start`` and
     ``end`` (Beijing dates, inclusive)."""
-    low, high = periods.local_range(start, end)
-    rows = db.session.execute(
-        sa.select(Interview.department_id, sa.func.count(Interview.id))
-        .where(
-            Interview.status.in_(PUBLIC_STATUSES),
-            Interview.scheduled_start >= low,
-            Interview.scheduled_start < high,
-        )
-        .group_by(Interview.department_id)
-    ).all()
-    return {department_id: int(count) for department_id, count in rows}
+    return {department_id: counts.interviews for department_id, counts in interview_counts(start, end).items()}
 
 
 def pending_question_count(actor) -> int:
@@ -813,11 +868,7 @@ def pending_question_count(actor) -> int:
     stmt = sa.select(sa.func.count(Q.id)).join(Interview, Interview.id == Q.interview_id).where(
         Q.status == QuestionStatus.PENDING
     )
-    if not has_role(actor, "office", "admin"):
-        if not has_role(actor, "handler") or actor.department_id is None:
-            return 0
-        stmt = stmt.where(Interview.department_id == actor.department_id)
-    return int(db.session.scalar(stmt) or 0)
+    return int(db.session.scalar(scope(stmt, actor, Interview.department_id)) or 0)
 
 
 def upcoming_for(actor, days: int = 7) -> list[Interview]:
@@ -828,8 +879,4 @@ def upcoming_for(actor, days: int = 7) -> list[Interview]:
         Interview.scheduled_start >= now,
         Interview.scheduled_start <= now + timedelta(days=days),
     )
-    if not has_role(actor, "office", "admin"):
-        if not has_role(actor, "handler") or actor.department_id is None:
-            return []
-        stmt = stmt.where(Interview.department_id == actor.department_id)
-    return list(db.session.scalars(stmt.order_by(Interview.scheduled_start)))
+    return list(db.session.scalars(scope(stmt, actor, Interview.department_id).order_by(Interview.scheduled_start)))

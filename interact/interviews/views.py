@@ -9,7 +9,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from interact.accounts.forms import ConfirmForm
-from interact.core import clock
+from interact.core import clock, pagecache
 from interact.core.errors import InvalidInput
 from interact.core.forms import attempt, first_error, perform
 from interact.core.permissions import has_role, roles_required
@@ -30,7 +30,7 @@ from interact.interviews.forms import (
     ReasonForm,
     RejectForm,
 )
-from interact.interviews.models import InterviewStatus, QuestionStatus
+from interact.interviews.models import Interview, InterviewStatus, QuestionStatus
 from interact.office.views import workspace_cards
 
 bp = Blueprint("interviews", __name__)
@@ -540,3 +540,4 @@ def _home_section():
 
 workspace_cards.append(_workspace_cards)
 home_sections.append(_home_section)
+pagecache.watch(Interview)

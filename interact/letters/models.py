@@ -136,7 +136,14 @@ class Letter(TimestampMixin, db.Model):
 
     __tablename__ = "letters"
     __table_args__ = (
-        sa.Index("ix_letters_published_list", "published", "published_at"),
+        # 来信选登 and the home page: only published letters, newest first. Partial, so the
+        # list never walks past unpublished letters (PostgreSQL put the NULL published_at
+        # of every unpublished letter first in a descending scan); the query's condition is
+        # PUBLISHED_CONDITION, written the same way so both databases use the index.
+        sa.Index("ix_letters_public_list", "published_at", "id",
+                 sqlite_where=sa.text("published = 1"), postgresql_where=sa.text("published = true")),
+        sa.Index("ix_letters_public_department", "department_id", "published_at", "id",
+                 sqlite_where=sa.text("published = 1"), postgresql_where=sa.text("published = true")),
         sa.Index("ix_letters_department_status_due", "department_id", "status", "due_at"),
         sa.Index("ix_letters_status_due", "status", "due_at"),
     )
@@ -340,6 +347,18 @@ class Letter(TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Letter {self.number} {self.status.value}>"
+
+
+class LetterNumberCounter(db.Model):
+    """The last letter number issued per Beijing day: numbers are counted, never derived
+    from the letters (no ``max()`` over strings), unbounded (``-10000`` follows ``-9999``)
+    and unique under concurrency (the row is updated inside the submitting transaction)."""
+
+    __tablename__ = "letter_number_counters"
+
+    #: ``yyyymmdd`` (Beijing date of submission).
+    day: Mapped[str] = mapped_column(sa.String(8), primary_key=True)
+    last: Mapped[int] = mapped_column(default=0)
 
 
 class LetterEvent(db.Model):

@@ -25,6 +25,7 @@ from wtforms.validators import DataRequired, Length
 
 from interact.accounts.forms import ConfirmForm, MultiCheckboxField
 from interact.core.errors import InvalidInput, NotFound
+from interact.core.pagecache import public_page
 from interact.core.forms import Form, attempt, perform
 from interact.core.permissions import has_role, roles_required
 from interact.departments.services import active_departments
@@ -89,6 +90,7 @@ def _department_name(report: stats.StatsReport, departments) -> str | None:
 
 
 @bp.get("/letters/stats", endpoint="stats")
+@public_page
 def stats_page():
     report, error, status = _report_from_args(stats.cached_monthly_report)
     departments = active_departments()
@@ -100,12 +102,14 @@ def stats_page():
 
 
 @bp.get("/letters/summaries", endpoint="summaries")
+@public_page
 def summaries_page():
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     return render_template("letters/summary_list.html", summaries=summaries.public_summaries(page=min(page, 1000)))
 
 
 @bp.get("/letters/summaries/<month>", endpoint="summary")
+@public_page
 def summary_page(month: str):
     if not _MONTH_URL.fullmatch(month):
         raise NotFound("该月度汇总不存在或尚未发布。")

@@ -160,15 +160,14 @@ def fts5_expression(terms: list[str]) -> str:
     return " AND ".join(parts)
 
 
-def matching_letters(session, query: str):
-    """A subquery ``(letter_id, score)`` of indexed letters matching ``query`` (lower score
-    is better), or ``None`` when the query has no searchable term."""
-    terms = query_terms(query)
-    if not terms:
-        return None
+def matching_letters(session, terms: list[str], *, ranked: bool = True):
+    """A subquery ``(letter_id, score)`` of indexed letters matching every one of ``terms``
+    (:func:`query_terms`; lower score is better), or ``(letter_id)`` alone when not
+    ``ranked`` (counting the hits does not need the rank, which costs per hit)."""
     if session.get_bind().dialect.name == "sqlite":
+        score = ", rank AS score" if ranked else ""
         statement = sa.text(
-            f"SELECT rowid AS letter_id, rank AS score FROM {TABLE} WHERE {TABLE} MATCH :expression"
+            f"SELECT rowid AS letter_id{score} FROM {TABLE} WHERE {TABLE} MATCH :expression"
         ).bindparams(expression=fts5_expression(terms))
     else:
         params = {}
@@ -180,8 +179,11 @@ def matching_letters(session, query: str):
             else:
                 params[f"t{i}"] = " ".join(_bigrams(term)) if _CJK.match(term) else term
                 pieces.append(f"phraseto_tsquery('simple', :t{i})")
+        score = ", -ts_rank(tsv, q) AS score" if ranked else ""
         statement = sa.text(
-            f"SELECT letter_id, -ts_rank(tsv, q) AS score FROM {TABLE}, "
+            f"SELECT letter_id{score} FROM {TABLE}, "
             f"(SELECT {' && '.join(pieces)} AS q) AS query WHERE tsv @@ q"
         ).bindparams(**params)
+    if not ranked:
+        return statement.columns(letter_id=sa.Integer).subquery("letter_hits")
     return statement.columns(letter_id=sa.Integer, score=sa.Float).subquery("letter_match")

@@ -19,6 +19,7 @@ from typing import Any, Iterable
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
+from flask_sqlalchemy.pagination import SelectPagination
 from rapidfuzz import fuzz, process
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -26,9 +27,9 @@ from werkzeug.datastructures import FileStorage
 
 from interact.accounts.models import Role
 from interact.accounts.services import handlers_of, users_with_role
-from interact.core import audit, clock, notify, periods, privacy, sensitive, uploads
+from interact.core import audit, clock, notify, pagecache, periods, privacy, sensitive, uploads
 from interact.core.errors import Conflict, InvalidInput, InvalidTransition, NotFound
-from interact.core.permissions import ensure_department_scope, ensure_role
+from interact.core.permissions import ensure_department_scope, ensure_role, scope
 from interact.core.privacy import normalize_mobile
 from interact.core.sanitize import clean_html
 from interact.departments.models import Department, Leader
@@ -44,6 +45,7 @@ from interact.letters.models import (
     LetterChannel,
     LetterExtension,
     LetterKind,
+    LetterNumberCounter,
     LetterRating,
     LetterStatus,
     RejectReason,
@@ -155,18 +157,29 @@ def hash_query_code(number: str, code: str) -> str:
     return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
-def _number_prefix(moment: datetime) -> str:
-    return f"XJ{clock.to_local(moment):%Y%m%d}-"
-
-
 def next_number(moment: datetime) -> str:
-    """Next free ``XJyyyymmdd-nnnn`` of the day (a range scan on the unique index)."""
-    prefix = _number_prefix(moment)
-    last = db.session.scalar(
-        sa.select(sa.func.max(Letter.number)).where(Letter.number.between(prefix + "0000", prefix + "9999"))
+    """The day's next ``XJyyyymmdd-nnnn`` (at least four digits, unbounded), counted in
+    ``letter_number_counters``: the counter row is incremented inside the caller's
+    transaction, so a concurrent submission waits for it (and never gets the same number)."""
+    day = f"{clock.to_local(moment):%Y%m%d}"
+    increment = (
+        sa.update(LetterNumberCounter).where(LetterNumberCounter.day == day)
+        .values(last=LetterNumberCounter.last + 1).returning(LetterNumberCounter.last)
     )
-    sequence = int(last[len(prefix):]) + 1 if last else 1
-    return f"{prefix}{sequence:04d}"
+    sequence = db.session.scalar(increment, execution_options={"synchronize_session": False})
+    if sequence is None:
+        # First letter of the day: letters numbered before the counter existed are counted
+        # once (their numbers are contiguous from 1).
+        issued = db.session.scalar(
+            sa.select(sa.func.count(Letter.id)).where(Letter.number.startswith(f"XJ{day}-", autoescape=True))
+        ) or 0
+        try:
+            with db.session.begin_nested():
+                db.session.add(LetterNumberCounter(day=day, last=issued + 1))
+            sequence = issued + 1
+        except IntegrityError:  # another submission created the row first
+            sequence = db.session.scalar(increment, execution_options={"synchronize_session": False})
+    return f"XJ{day}-{sequence:04d}"
 
 
 def _insert_with_number(letter: Letter) -> str:
@@ -525,11 +538,9 @@ class LetterFilters:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def staff_letters(filters: LetterFilters, *, page: int = 1, per_page: int = 30, department_scope: int | None = None):
-    """All letters with the office's filters (a handler passes ``department_scope``)."""
-    stmt = sa.select(Letter)
-    if department_scope is not None:
-        stmt = stmt.where(Letter.department_id == department_scope)
+def staff_letters(filters: LetterFilters, *, user, page: int = 1, per_page: int = 30):
+    """The letters ``user`` may see (:func:`~interact.core.permissions.scope`), filtered."""
+    stmt = scope(sa.select(Letter), user, Letter.department_id)
     if filters.status is not None:
         stmt = stmt.where(Letter.status == filters.status)
     if filters.department_id:
@@ -645,27 +656,49 @@ class PublicQuery:
     month: str = ""
 
 
+#: The public condition, written as the partial indexes' condition (``published = true``;
+#: ``IS true`` would not let PostgreSQL use them).
+PUBLISHED = Letter.published == sa.true()
+
+
+class _CountedPagination(SelectPagination):
+    """A page of a select whose total comes from ``count_stmt`` (cheaper than counting the
+    ranked select) and is reused until a public change (``core.pagecache.remember``)."""
+
+    def _query_count(self) -> int:
+        count_stmt = self._query_args["count_stmt"]
+        return pagecache.remember(self._query_args["count_key"], lambda: db.session.scalar(count_stmt) or 0)
+
+
 def public_letters(query: PublicQuery, *, page: int = 1, per_page: int = 20):
-    """Published letters (来信选登): full-text search over the index plus filters."""
-    stmt = sa.select(Letter).where(Letter.published.is_(True))
-    match = search.matching_letters(db.session, query.q) if query.q.strip() else None
-    if match is not None:
-        stmt = stmt.join(match, match.c.letter_id == Letter.id)
+    """Published letters (来信选登): full-text search over the index plus filters.
+
+    A search ranks its hits once (for the page shown); the total counts the hits unranked.
+    """
+    conditions = [PUBLISHED]
     if query.department_id:
-        stmt = stmt.where(Letter.department_id == query.department_id)
+        conditions.append(Letter.department_id == query.department_id)
     if query.kind is not None:
-        stmt = stmt.where(Letter.kind == query.kind)
+        conditions.append(Letter.kind == query.kind)
     if query.channel is not None:
-        stmt = stmt.where(Letter.channel == query.channel)
+        conditions.append(Letter.channel == query.channel)
     month = periods.valid_month(query.month)
-    if month is not None:
-        bounds = periods.month_bounds(month)
-        stmt = stmt.where(Letter.submitted_at >= bounds[0], Letter.submitted_at < bounds[1])
-    if match is not None:
-        stmt = stmt.order_by(match.c.score, Letter.published_at.desc())
+    bounds = periods.month_bounds(month) if month is not None else None
+    if bounds is not None:
+        conditions += [Letter.submitted_at >= bounds[0], Letter.submitted_at < bounds[1]]
+    stmt = sa.select(Letter).where(*conditions)
+    count_stmt = sa.select(sa.func.count(Letter.id)).where(*conditions)
+    terms = search.query_terms(query.q) if query.q.strip() else []
+    if terms:
+        match = search.matching_letters(db.session, terms)
+        hits = search.matching_letters(db.session, terms, ranked=False)
+        stmt = stmt.join(match, match.c.letter_id == Letter.id).order_by(match.c.score, Letter.published_at.desc())
+        count_stmt = count_stmt.join(hits, hits.c.letter_id == Letter.id)
     else:
         stmt = stmt.order_by(Letter.published_at.desc(), Letter.id.desc())
-    return db.paginate(stmt, page=page, per_page=per_page, error_out=False, count=True)
+    count_key = ("letters.public_count", tuple(terms), query.department_id, query.kind, query.channel, bounds)
+    return _CountedPagination(select=stmt, session=db.session(), count_stmt=count_stmt, count_key=count_key,
+                              page=page, per_page=per_page, error_out=False)
 
 
 def get_published(letter_id: int) -> Letter:
@@ -677,7 +710,7 @@ def get_published(letter_id: int) -> Letter:
 
 def latest_published(limit: int = 6) -> list[Letter]:
     return list(db.session.scalars(
-        sa.select(Letter).where(Letter.published.is_(True))
+        sa.select(Letter).where(PUBLISHED)
         .order_by(Letter.published_at.desc(), Letter.id.desc()).limit(limit)
     ))
 
@@ -737,3 +770,36 @@ def record_attachment_access(letter: Letter, attachment: LetterAttachment, *, ac
     audit.record("letter.attachment_viewed", "letter", letter.id, actor=actor, note=attachment.file.original_name)
 
 
+
+
+# --- checks of the office's monthly inspection report -----------------------------------
+
+
+def upstream_met_condition():
+    """A forwarded letter (上级转办) answered in time for its upstream: closed (办结, the
+    answer approved) no later than the upstream deadline."""
+    return sa.and_(stats.answered_condition(), Letter.closed_at <= Letter.upstream_due_at)
+
+
+def forwarded_due_between(start: datetime, end: datetime) -> list[tuple[Letter, bool]]:
+    """Forwarded letters whose upstream deadline falls in ``[start, end)``, oldest deadline
+    first, each with whether it met that deadline (:func:`upstream_met_condition`)."""
+    met = sa.case((upstream_met_condition(), True), else_=False)
+    rows = db.session.execute(
+        sa.select(Letter, met)
+        .where(Letter.channel == LetterChannel.FORWARDED, Letter.upstream_due_at >= start,
+               Letter.upstream_due_at < end)
+        .order_by(Letter.upstream_due_at, Letter.id)
+    ).all()
+    return [(letter, bool(ok)) for letter, ok in rows]
+
+
+def held_letters(start: datetime, end: datetime) -> tuple[int, int]:
+    """``(held, still pending)``: letters submitted in ``[start, end)`` that the sensitive-word
+    scan held for review, and how many of them the office has not accepted or rejected yet."""
+    row = db.session.execute(
+        sa.select(sa.func.count(Letter.id),
+                  sa.func.coalesce(sa.func.sum(sa.case((Letter.status == LetterStatus.SUBMITTED, 1), else_=0)), 0))
+        .where(stats.submitted_between(start, end), Letter.held_for_review.is_(True))
+    ).one()
+    return int(row[0]), int(row[1])

@@ -12,7 +12,8 @@ from flask_login import current_user, login_required
 
 from interact.accounts import views as account_views
 from interact.accounts.forms import ConfirmForm
-from interact.core import uploads
+from interact.core import pagecache, uploads
+from interact.core.pagecache import public_page
 from interact.core.errors import DomainError
 from interact.core.forms import attempt, first_error, perform
 from interact.core.permissions import has_role, roles_required
@@ -42,6 +43,7 @@ from interact.letters.models import (
     LetterKind,
     LetterRating,
     LetterStatus,
+    MonthlySummary,
     RejectReason,
 )
 from interact.office import views as office_views
@@ -237,6 +239,7 @@ account_views.account_links.append(_my_letters_link)
 
 
 @bp.get("/letters/")
+@public_page
 def public_list():
     query = services.PublicQuery(
         q=(request.args.get("q") or "").strip()[:60],
@@ -252,6 +255,7 @@ def public_list():
 
 
 @bp.get("/letters/<int:letter_id>")
+@public_page
 def public_detail(letter_id: int):
     letter = services.get_published(letter_id)
     return render_template("letters/public_detail.html", letter=letter)
@@ -263,6 +267,15 @@ def _home_section():
 
 
 home_sections.append(_home_section)
+
+
+def _unpublished(letter: Letter) -> bool:
+    """A letter that is not public and was not public before this change."""
+    return not letter.published and not sa.inspect(letter).attrs.published.history.deleted
+
+
+pagecache.watch(Letter, unless=_unpublished)
+pagecache.watch(MonthlySummary)
 
 
 # --- staff workspaces -------------------------------------------------------------------
@@ -300,7 +313,7 @@ def staff_list():
         number=(args.get("number") or "")[:24],
     )
     page = max(args.get("page", 1, type=int) or 1, 1)
-    letters = services.staff_letters(filters, page=page)
+    letters = services.staff_letters(filters, user=current_user, page=page)
     return render_template("letters/staff/list.html", letters=letters, filters=filters, args=args,
                            departments=active_departments(), statuses=LetterStatus.labels(), kinds=LetterKind.labels(),
                            channels=LetterChannel.labels())

@@ -15,7 +15,7 @@ from werkzeug.datastructures import FileStorage
 
 from interact.core import audit, clock, periods, sensitive
 from interact.core.errors import Conflict, InvalidInput, InvalidTransition, NotFound, PermissionDenied
-from interact.core.permissions import can_act_for_department, ensure_department_scope, ensure_role, has_role
+from interact.core.permissions import can_act_for_department, ensure_department_scope, ensure_role, has_role, scope
 from interact.core.privacy import mask_name, mask_text, normalize_mobile
 from interact.core.sanitize import clean_html
 from interact.core.uploads import save_upload
@@ -710,9 +710,7 @@ def open_collections(limit: int = 5) -> list[Collection]:
 
 
 def staff_collections_query(user, phase: str | None = None):
-    stmt = db.select(Collection)
-    if not has_role(user, "office", "admin"):
-        stmt = stmt.where(Collection.department_id == user.department_id)
+    stmt = scope(db.select(Collection), user, Collection.department_id)
     if phase == "draft":
         stmt = stmt.where(Collection.status.in_([CollectionStatus.DRAFT, CollectionStatus.SUBMITTED]))
     elif phase == "open":
@@ -773,9 +771,7 @@ def user_opinions(user) -> list[Opinion]:
 def pending_opinion_count(user) -> int:
     stmt = (db.select(db.func.count(Opinion.id)).join(Collection)
             .where(Opinion.moderation == ModerationStatus.PENDING))
-    if not has_role(user, "office", "admin"):
-        stmt = stmt.where(Collection.department_id == user.department_id)
-    return db.session.scalar(stmt) or 0
+    return db.session.scalar(scope(stmt, user, Collection.department_id)) or 0
 
 
 # --------------------------------------------------------------------------- compliance (office dashboard)
@@ -799,34 +795,123 @@ def feedback_overdue() -> list[Collection]:
     ))
 
 
+def run_condition(start: date, end: date):
+    """Collections counted in a period (Beijing dates, inclusive): published, starting in it.
+
+    The one rule for the yearly count (target ≥ 6), department performance and the annual
+    report.
+    """
+    low, high = periods.local_range(start, end)
+    return db.and_(Collection.status == CollectionStatus.PUBLISHED, Collection.starts_at >= low,
+                   Collection.starts_at < high)
+
+
 def collections_count(year: int) -> int:
     """Published collections whose start falls in ``year`` (Beijing time); target ≥ 6."""
-    low, high = periods.year_range(year)
     return db.session.scalar(
-        db.select(db.func.count(Collection.id)).where(
-            Collection.status == CollectionStatus.PUBLISHED, Collection.starts_at >= low, Collection.starts_at < high
-        )
+        db.select(db.func.count(Collection.id)).where(run_condition(date(year, 1, 1), date(year, 12, 31)))
     ) or 0
+
+
+def results_published_condition():
+    """公布调查结果: the collection's result feedback is published."""
+    return Collection.feedback_published_at.is_not(None)
+
+
+def results_on_time_condition():
+    """… and it was published by the one-month deadline."""
+    return db.and_(results_published_condition(), Collection.feedback_on_time.is_(True))
+
+
+@dataclass
+class CollectionCounts:
+    """Figures of the collections run in a period (:func:`run_condition`)."""
+
+    collections: int = 0
+    #: Opinions submitted to them (every opinion received, whatever its moderation).
+    opinions: int = 0
+    #: Questionnaire responses to them.
+    responses: int = 0
+    #: Collections whose result feedback is published.
+    results_published: int = 0
+    #: … of which published by the one-month deadline (``feedback_on_time``).
+    results_on_time: int = 0
+
+    def add(self, other: "CollectionCounts") -> None:
+        for name in ("collections", "opinions", "responses", "results_published", "results_on_time"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+def participation_counts(collection_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
+    """``{collection_id: (opinions, questionnaire responses)}`` for the given collections."""
+    result = {collection_id: (0, 0) for collection_id in collection_ids}
+    for collection_id, count in db.session.execute(
+        db.select(Opinion.collection_id, db.func.count(Opinion.id))
+        .where(Opinion.collection_id.in_(collection_ids)).group_by(Opinion.collection_id)
+    ):
+        result[collection_id] = (int(count), 0)
+    for collection_id, count in db.session.execute(
+        db.select(Collection.id, db.func.count(Response.id))
+        .join(Collection, Collection.questionnaire_id == Response.questionnaire_id)
+        .where(Collection.id.in_(collection_ids)).group_by(Collection.id)
+    ):
+        result[collection_id] = (result[collection_id][0], int(count))
+    return result
+
+
+def collection_counts(start: date, end: date) -> dict[int, CollectionCounts]:
+    """``{department_id: CollectionCounts}`` for the collections run between ``start`` and
+    ``end`` (Beijing dates, inclusive)."""
+    run = run_condition(start, end)
+    result: dict[int, CollectionCounts] = {}
+    rows = db.session.execute(
+        db.select(Collection.department_id, db.func.count(Collection.id),
+                  db.func.coalesce(db.func.sum(db.case((results_published_condition(), 1), else_=0)), 0),
+                  db.func.coalesce(db.func.sum(db.case((results_on_time_condition(), 1), else_=0)), 0))
+        .where(run).group_by(Collection.department_id)
+    ).all()
+    for department_id, count, results, on_time in rows:
+        result[department_id] = CollectionCounts(int(count), 0, 0, int(results), int(on_time))
+    opinions = db.session.execute(
+        db.select(Collection.department_id, db.func.count(Opinion.id)).join(Collection)
+        .where(run).group_by(Collection.department_id)
+    ).all()
+    for department_id, count in opinions:
+        result[department_id].opinions = int(count)
+    responses = db.session.execute(
+        db.select(Collection.department_id, db.func.count(Response.id))
+        .join(Collection, Collection.questionnaire_id == Response.questionnaire_id)
+        .where(run).group_by(Collection.department_id)
+    ).all()
+    for department_id, count in responses:
+        result[department_id].responses = int(count)
+    return result
 
 
 def department_collections(start: date, end: date) -> dict[int, dict]:
     """Per department: collections run (published, starting in the period), feedback
     published for them, and how many of those were on time."""
-    low, high = periods.local_range(start, end)
-    rows = db.session.execute(
-        db.select(Collection.department_id, Collection.feedback_published_at, Collection.feedback_on_time)
-        .where(Collection.status == CollectionStatus.PUBLISHED, Collection.starts_at >= low,
-               Collection.starts_at < high)
-    ).all()
-    result: dict[int, dict] = {}
-    for department_id, published_at, on_time in rows:
-        entry = result.setdefault(department_id, {"run": 0, "feedback_published": 0, "feedback_on_time": 0})
-        entry["run"] += 1
-        if published_at is not None:
-            entry["feedback_published"] += 1
-            if on_time:
-                entry["feedback_on_time"] += 1
-    return result
+    return {department_id: {"run": counts.collections, "feedback_published": counts.results_published,
+                            "feedback_on_time": counts.results_on_time}
+            for department_id, counts in collection_counts(start, end).items()}
+
+
+def flagged_condition():
+    """Opinions whose text hit the sensitive-word list when submitted."""
+    words = db.func.coalesce(db.cast(Opinion.flagged_words, db.String), "null")
+    return words.not_in(("null", "[]"))
+
+
+def held_opinions(start: datetime, end: datetime) -> tuple[int, int]:
+    """``(flagged, still pending)``: opinions submitted in ``[start, end)`` that hit the
+    sensitive-word list, and how many of them still wait for moderation."""
+    row = db.session.execute(
+        db.select(db.func.count(Opinion.id),
+                  db.func.coalesce(db.func.sum(db.case(
+                      (Opinion.moderation == ModerationStatus.PENDING, 1), else_=0)), 0))
+        .where(Opinion.submitted_at >= start, Opinion.submitted_at < end, flagged_condition())
+    ).one()
+    return int(row[0]), int(row[1])
 
 
 def feedback_awaiting_review() -> list[Collection]:

@@ -19,7 +19,7 @@ from flask_login import current_user, login_required
 
 from interact.accounts.forms import ConfirmForm
 from interact.accounts.views import account_links
-from interact.core import audit, clock
+from interact.core import audit, clock, pagecache
 from interact.core.errors import DomainError, NotFound
 from interact.core.forms import attempt, first_error, perform
 from interact.core.permissions import has_role, roles_required
@@ -512,5 +512,6 @@ def _account_link(user):
 
 
 home_sections.append(_home_section)
+pagecache.watch(Collection)
 workspace_cards.append(_workspace_cards)
 account_links.append(_account_link)

@@ -113,6 +113,6 @@ def test_csrf_is_enforced_on_login(csrf_app, roles):
 
 def test_csrf_failure_on_plain_post_is_chinese_400(csrf_app):
     client = csrf_app.test_client()
-    response = client.post("/preferences/large-text", data={"enable": "1"})
+    response = client.post("/letters/lookup", data={"number": "XJ20260101-0001", "code": "ABCDEF"})
     assert response.status_code == 400
     assert "页面已过期" in response.get_data(as_text=True)

@@ -118,3 +118,17 @@ def test_json_log_line_has_level_time_ids():
     line = json.loads(logs.JsonFormatter().format(record))
     assert line["level"] == "ERROR" and line["message"] == "boom 1" and line["request_id"] == "r1"
     assert line["user_id"] == "7" and line["time"].endswith("+00:00")
+
+
+def test_metrics_show_faq_index_version_and_background_jobs(client, db, roles):
+    from interact.core.settings import current_version
+    from interact.faq import index
+    from interact.faq.models import FaqImportJob
+
+    index.changed()
+    db.session.add(FaqImportJob(filename="x.jsonl", file_format="jsonl", stored_key="k", created_by_id=roles.curator.id))
+    db.session.commit()
+    text = client.get("/metrics").get_data(as_text=True)
+    assert f'interact_faq_index_version_info{{version="{current_version("faq")}"}} 1.0' in text
+    assert 'interact_background_jobs{kind="faq_import",status="pending"} 1.0' in text
+    assert "interact_faq_published_entries 0.0" in text

@@ -44,3 +44,28 @@ def test_service_level_scope(app, roles):
     assert can_act_for_department(roles.admin, roles.department_b.id)
     with pytest.raises(PermissionDenied):
         ensure_department_scope(roles.handler_b, roles.department_a.id)
+
+
+def test_scope_has_one_meaning_for_every_list(app, db, roles, make_user):
+    """Office/admin see everything, a handler their department, anybody else nothing."""
+    import sqlalchemy as sa
+
+    from interact.core.permissions import scope
+    from interact.departments.models import Department
+
+    stmt = sa.select(sa.func.count(Department.id))
+    total = db.session.scalar(stmt)
+    assert total >= 2
+    for user in (roles.office, roles.admin):
+        assert db.session.scalar(scope(stmt, user, Department.id)) == total
+    assert db.session.scalar(scope(sa.select(Department.id), roles.handler_a, Department.id)) == roles.department_a.id
+    lost = make_user("handler")  # a handler without a department
+    for user in (roles.curator, roles.citizen, lost):
+        assert db.session.scalar(scope(stmt, user, Department.id)) == 0
+    assert db.session.scalar(scope(stmt, roles.curator, Department.id, everything=True)) == total
+
+
+def test_a_handler_without_department_gets_an_empty_interview_list(client, auth, make_user):
+    auth.login(make_user("handler"))
+    response = client.get("/staff/interviews")
+    assert response.status_code == 200

@@ -4,12 +4,15 @@ from __future__ import annotations
 import csv
 import io
 import json
-import threading
+from datetime import timedelta
 
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from interact.core import clock, tasks
+from interact.core.tasks import TaskWorker
 from interact.faq import importexport, services
+from interact.scheduler import load_tasks
 from interact.faq.models import FaqCategory, FaqEntry, FaqImportJob, FaqStatus, ImportStatus
 
 
@@ -218,9 +221,11 @@ def test_large_file_runs_in_background_with_progress(curator_client, app, db, kb
     monkeypatch.setattr(importexport.Planner, "plan", plan)
     response = upload(curator_client, jsonl(rows), "big.jsonl")
     assert response.status_code == 302
-    for thread in threading.enumerate():
-        if thread.name.startswith("faq-import-"):
-            thread.join(timeout=60)
+    # The web request only queued it; the background worker (scheduler process) runs it.
+    job = db.session.scalar(db.select(FaqImportJob))
+    assert job.status is ImportStatus.PENDING
+    assert "排队中" in curator_client.get(response.headers["Location"]).get_data(as_text=True)
+    assert TaskWorker(app, load_tasks()).run_once() == 1
     db.session.expire_all()
     job = db.session.scalar(db.select(FaqImportJob))
     assert job.status is ImportStatus.DONE and job.report["counts"]["new"] == 35
@@ -237,3 +242,106 @@ def test_progress_page_refreshes_while_running(curator_client, db, roles):
     db.session.commit()
     html = curator_client.get(f"/staff/faq/import/{job.id}").get_data(as_text=True)
     assert 'http-equiv="refresh"' in html and 'value="40"' in html and "40 / 100" in html
+
+
+def _queued_real_import(curator_client, app, db, rows) -> FaqImportJob:
+    """A checked file confirmed for the real import, waiting for the background worker."""
+    app.config["FAQ_IMPORT_SYNC_BYTES"] = 0
+    upload(curator_client, jsonl(rows), "big.jsonl")
+    assert TaskWorker(app, load_tasks()).run_once() == 1  # the dry run
+    dry = db.session.scalar(db.select(FaqImportJob))
+    curator_client.post(f"/staff/faq/import/{dry.id}/confirm")
+    return db.session.scalar(db.select(FaqImportJob).where(FaqImportJob.dry_run.is_(False)))
+
+
+BATCH_ROWS = [{"question": f"分批导入的第{n}个问题？", "answer_html": f"<p>答案{n}</p>"} for n in range(35)]
+
+
+def test_real_import_writes_in_short_batches(curator_client, app, db, kb, monkeypatch):
+    monkeypatch.setattr(importexport, "APPLY_BATCH", 10)
+    job = _queued_real_import(curator_client, app, db, BATCH_ROWS)
+    commits = []
+    original = importexport.apply_plans
+
+    def apply(plans, **kwargs):
+        commits.append((len(plans), count_entries(db)))  # entries visible before this batch
+        return original(plans, **kwargs)
+
+    monkeypatch.setattr(importexport, "apply_plans", apply)
+    assert importexport.run_next()
+    assert commits == [(10, len(kb)), (10, len(kb) + 10), (10, len(kb) + 20), (5, len(kb) + 30)]
+    db.session.expire_all()
+    assert db.session.get(FaqImportJob, job.id).status is ImportStatus.DONE
+    assert count_entries(db) == len(kb) + 35
+
+
+def test_error_in_a_later_batch_says_what_was_written(curator_client, app, db, kb, monkeypatch):
+    monkeypatch.setattr(importexport, "APPLY_BATCH", 10)
+    job = _queued_real_import(curator_client, app, db, BATCH_ROWS)
+    original = importexport.apply_plans
+    calls = []
+
+    def apply(plans, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise RuntimeError("disk full")
+        return original(plans, **kwargs)
+
+    monkeypatch.setattr(importexport, "apply_plans", apply)
+    importexport.run_next()
+    db.session.expire_all()
+    failed = db.session.get(FaqImportJob, job.id)
+    assert failed.status is ImportStatus.FAILED and "已写入 20 条" in failed.error
+    assert count_entries(db) == len(kb) + 20
+
+
+def test_job_of_a_dead_process_is_resumed_and_finishes(curator_client, app, db, kb, monkeypatch):
+    monkeypatch.setattr(importexport, "APPLY_BATCH", 10)
+    job = _queued_real_import(curator_client, app, db, BATCH_ROWS)
+    original = importexport.apply_plans
+    calls = []
+
+    def apply_then_die(plans, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise SystemExit("worker killed")  # the process dies: nothing records the failure
+        return original(plans, **kwargs)
+
+    monkeypatch.setattr(importexport, "apply_plans", apply_then_die)
+    with pytest.raises(SystemExit):
+        importexport.run_next()
+    db.session.rollback()
+    monkeypatch.setattr(importexport, "apply_plans", original)
+    stuck = db.session.get(FaqImportJob, job.id)
+    assert stuck.status is ImportStatus.APPLYING and count_entries(db) == len(kb) + 20
+    # While its heartbeat is fresh nobody touches it ...
+    assert not importexport.run_next()
+    # ... once it is stale, the worker resumes it: the 20 written rows are now unchanged.
+    clock.set_fixed(clock.now() + timedelta(seconds=tasks.STALE_SECONDS + 1))
+    assert importexport.run_next()
+    db.session.expire_all()
+    done = db.session.get(FaqImportJob, job.id)
+    assert done.status is ImportStatus.DONE and done.attempts == 2
+    assert done.report["counts"] == {"new": 15, "updated": 0, "unchanged": 20, "invalid": 0}
+    assert count_entries(db) == len(kb) + 35
+
+
+def test_job_abandoned_too_often_fails_with_a_message(curator_client, app, db, roles):
+    job = FaqImportJob(filename="x.jsonl", file_format="jsonl", stored_key="k", status=ImportStatus.VALIDATING,
+                       dry_run=False, attempts=tasks.MAX_ATTEMPTS, created_by_id=roles.curator.id,
+                       heartbeat_at=clock.now() - timedelta(seconds=tasks.STALE_SECONDS + 5))
+    db.session.add(job)
+    db.session.commit()
+    assert not importexport.run_next()
+    db.session.expire_all()
+    assert job.status is ImportStatus.FAILED and "多次意外中断" in job.error
+    auth_page = curator_client.get(f"/staff/faq/import/{job.id}").get_data(as_text=True)
+    assert "多次意外中断" in auth_page
+
+
+def test_a_job_is_claimed_by_one_process_only(db, roles):
+    job = FaqImportJob(filename="x.jsonl", file_format="jsonl", stored_key="k", created_by_id=roles.curator.id)
+    db.session.add(job)
+    db.session.commit()
+    assert importexport.claim(job.id) == job.id
+    assert importexport.claim(job.id) is None and importexport.claim() is None

@@ -165,3 +165,13 @@ def test_example_labels(kind):
     example = CuratorExample(question="x", kind=kind)
     assert example.should_answer == (kind is not ExampleKind.NO_ANSWER)
     assert example.kind.label
+
+
+def test_unanswered_list_guesses_only_an_entry_the_citizen_was_shown(db, make_entry):
+    make_entry("最低生活保障怎么申请？", phrasings=["低保怎么申请", "申请低保需要什么条件"])
+    services.ask("怎么申请护照")
+    services.ask("低保申请要什么条件呢，我家困难")
+    db.session.commit()
+    guesses = {c.text: c.suggested_entry_id for c in services.unanswered_clusters()}
+    assert guesses["怎么申请护照"] is None
+    assert guesses["低保申请要什么条件呢,我家困难"] is not None

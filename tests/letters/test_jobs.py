@@ -56,3 +56,18 @@ def test_daily_digest_once_per_working_day(assigned, roles, frozen):
 
 def test_jobs_are_listed():
     assert {job.id for job in jobs.JOBS} == {"letters.deadline_sweep", "letters.daily_digest"}
+
+
+def test_sweep_clears_a_backlog_in_one_run_in_committed_batches(assigned, roles, frozen, monkeypatch):
+    monkeypatch.setattr(jobs, "BATCH", 2)
+    frozen(2026, 3, 2, 9)
+    letters = [assigned()[0] for _ in range(5)]
+    commits = []
+    monkeypatch.setattr(db.session, "commit", lambda real=db.session.commit: (commits.append(1), real())[1])
+    frozen(2026, 3, 10, 9)  # all five overdue
+    counts = jobs.deadline_sweep()
+    assert counts["overdue"] == 5
+    assert all(letter.overdue_sent_at is not None for letter in letters)
+    assert len({n.url for n in _notices("letter.overdue")}) == 5
+    assert len(commits) >= 3  # the five in batches of two, each committed on its own
+    assert jobs.deadline_sweep() == {"warnings": 0, "overdue": 0, "veto": 0}

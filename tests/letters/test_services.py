@@ -23,7 +23,7 @@ def test_query_code_is_hashed_and_compared(submit):
     letter, code = submit()
     assert code not in letter.query_code_hash and len(letter.query_code_hash) == 64
     assert services.lookup(f" {letter.number.lower()} ", code.lower()) is letter
-    for number, guess in [(letter.number, ""), (letter.number, code[:-1] + "2"), ("XJ19990101-0001", code), ("", "")]:
+    for number, guess in [(letter.number, ""), (letter.number, code[:-1] + ("3" if code[-1] == "2" else "2")), ("XJ19990101-0001", code), ("", "")]:
         with pytest.raises(NotFound) as error:
             services.lookup(number, guess)
         assert error.value.message == services.LOOKUP_FAILED

@@ -1,0 +1,221 @@
+"""Public pages rendered once and reused, with HTTP caching headers a reverse proxy can use.
+
+A view decorated with :func:`public_page` is rendered for the first anonymous visitor and
+the bytes are reused (per process) for the next ones, until
+
+* the ``public`` version stamp moves (``core.settings``): any committed change to a model a
+  feature registered with :func:`watch` bumps it in the same transaction, this process sees
+  it at once and other workers within :data:`CHECK_SECONDS`;
+* or the entry is older than ``PUBLIC_PAGE_CACHE_SECONDS`` (pages that follow the clock,
+  such as a collection closing or the statistics of "this month").
+
+Only what is the same for every anonymous visitor is ever stored or marked public:
+
+* the request is a GET/HEAD without a session (no log-in, no flashed message, no letter
+  unlocked with its query code, no CSRF token) — anything else renders as before;
+* the response is a 200 that left the session empty (rendering no CSRF form token and no
+  flash) and sets no cookie.
+
+Such a response gets ``Cache-Control: public, max-age=PUBLIC_PAGE_MAX_AGE``,
+``Vary: Cookie`` and an ``ETag`` (a conditional request gets 304). Every other response is
+untouched (``security`` marks logged-in pages ``no-store``).
+"""
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any, Callable
+
+import sqlalchemy as sa
+from flask import Response, current_app, has_app_context, make_response, request, session
+from sqlalchemy.orm import Session
+
+from interact.core.settings import bump_version_during_flush, current_version
+
+VERSION_NAME = "public"
+#: Seconds a process trusts the stamp before reading it again (one primary-key lookup).
+CHECK_SECONDS = 2.0
+#: Most pages kept per process (least recently used are dropped).
+MAX_ENTRIES = 512
+#: The cookie that changes how every page renders (关怀版, large text).
+_VARYING_COOKIES = ("large_text",)
+
+#: ``{model class: predicate(obj) -> True when this change is invisible to the public}``.
+_watched: dict[type, Callable[[object], bool] | None] = {}
+
+
+def watch(*models: type, unless: Callable[[object], bool] | None = None) -> None:
+    """Changes to ``models`` invalidate the public pages (``unless(obj)`` says a change of
+    that row is not visible to the public, e.g. a letter that is not published)."""
+    for model in models:
+        _watched[model] = unless
+
+
+def only_changed(obj, names: set[str]) -> bool:
+    """Whether ``obj`` is a persistent row whose changed attributes are all in ``names``."""
+    state = sa.inspect(obj)
+    if not state.persistent:
+        return False
+    changed = {attr.key for attr in state.attrs if attr.history.has_changes()}
+    return changed <= names
+
+
+def _public_change(db_session: Session) -> bool:
+    for obj in (*db_session.new, *db_session.dirty, *db_session.deleted):
+        if type(obj) not in _watched:
+            continue
+        unless = _watched[type(obj)]
+        if obj in db_session.deleted:
+            return True
+        if obj in db_session.dirty and not db_session.is_modified(obj):
+            continue
+        if unless is None or not unless(obj):
+            return True
+    return False
+
+
+@sa.event.listens_for(Session, "before_flush")
+def _bump_on_public_change(db_session: Session, _context, _instances) -> None:
+    if db_session.info.get("public_bumped") or not _watched or not _public_change(db_session):
+        return
+    # The stamp changes in the same transaction as the data: committed together or not at all.
+    bump_version_during_flush(db_session, VERSION_NAME)
+    db_session.info["public_bumped"] = True
+
+
+@sa.event.listens_for(Session, "after_commit")
+def _after_commit(db_session: Session) -> None:
+    if db_session.info.pop("public_bumped", False) and has_app_context():
+        store = current_app.extensions.get("public_pages")
+        if store is not None:
+            store.mark_stale()
+
+
+@sa.event.listens_for(Session, "after_rollback")
+def _after_rollback(db_session: Session) -> None:
+    db_session.info.pop("public_bumped", None)
+
+
+@dataclass
+class _Entry:
+    body: Any
+    mimetype: str
+    etag: str
+    version: str | None
+    expires: float
+
+
+class PageStore:
+    """One process's rendered public pages (thread-safe LRU)."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self._entries: OrderedDict[tuple, _Entry] = OrderedDict()
+        self._lock = threading.Lock()
+        self._version: str | None = None
+        self._checked_at = float("-inf")
+
+    def mark_stale(self) -> None:
+        self._checked_at = float("-inf")
+
+    def version(self) -> str | None:
+        now = time.monotonic()
+        if now - self._checked_at >= CHECK_SECONDS:
+            version = current_version(VERSION_NAME)
+            with self._lock:
+                if version != self._version:
+                    self._entries.clear()
+                self._version = version
+                self._checked_at = now
+        return self._version
+
+    def get(self, key: tuple, version: str | None) -> _Entry | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            if entry.version != version or entry.expires <= time.monotonic():
+                del self._entries[key]
+                return None
+            self._entries.move_to_end(key)
+            return entry
+
+    def put(self, key: tuple, entry: _Entry) -> None:
+        with self._lock:
+            self._entries[key] = entry
+            self._entries.move_to_end(key)
+            while len(self._entries) > MAX_ENTRIES:
+                self._entries.popitem(last=False)
+
+
+def _store() -> PageStore | None:
+    seconds = float(current_app.config.get("PUBLIC_PAGE_CACHE_SECONDS") or 0)
+    if seconds <= 0:
+        return None
+    store = current_app.extensions.get("public_pages")
+    if store is None:
+        store = current_app.extensions.setdefault("public_pages", PageStore(seconds))
+    return store
+
+
+def remember(key: tuple, compute: Callable[[], object]):
+    """A public figure (such as the total of a public list) reused like the pages: until a
+    public change or ``PUBLIC_PAGE_CACHE_SECONDS``. Only for values that are the same for
+    every visitor; computed each time when the cache is off or outside an application."""
+    store = _store() if has_app_context() else None
+    if store is None:
+        return compute()
+    version = store.version()
+    key = ("value", *key)
+    entry = store.get(key, version)
+    if entry is None:
+        entry = _Entry(body=compute(), mimetype="", etag="", version=version, expires=time.monotonic() + store.seconds)
+        store.put(key, entry)
+    return entry.body
+
+
+def _anonymous_request() -> bool:
+    """A GET without any session state: the page is the same for every such visitor."""
+    return request.method in ("GET", "HEAD") and not session
+
+
+def _shareable(response: Response) -> bool:
+    return (response.status_code == 200 and not session and not session.modified
+            and "Set-Cookie" not in response.headers and not response.is_streamed)
+
+
+def _mark_public(response: Response, etag: str) -> Response:
+    response.headers["Cache-Control"] = f"public, max-age={int(current_app.config.get('PUBLIC_PAGE_MAX_AGE', 30))}"
+    response.vary.add("Cookie")
+    response.set_etag(etag)
+    return response.make_conditional(request)
+
+
+def public_page(view):
+    """Serve this public view from the page store to anonymous visitors (see the module)."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        store = _store()
+        if store is None or not _anonymous_request():
+            return view(*args, **kwargs)
+        key = (request.full_path, *(request.cookies.get(name) for name in _VARYING_COOKIES))
+        version = store.version()
+        entry = store.get(key, version)
+        if entry is None:
+            response = make_response(view(*args, **kwargs))
+            if not _shareable(response):
+                return response
+            body = response.get_data()
+            entry = _Entry(body=body, mimetype=response.mimetype, etag=hashlib.sha1(body).hexdigest()[:20],
+                           version=version, expires=time.monotonic() + store.seconds)
+            store.put(key, entry)
+            return _mark_public(response, entry.etag)
+        response = current_app.response_class(entry.body, mimetype=entry.mimetype)
+        return _mark_public(response, entry.etag)
+
+    return wrapper

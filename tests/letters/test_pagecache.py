@@ -1,0 +1,98 @@
+"""Public pages reused for anonymous visitors (core/pagecache.py): what is shared, when it
+is renewed, and that nothing of a logged-in user, a flash or a session is ever shared."""
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from interact.extensions import db
+from interact.letters import services
+
+
+@pytest.fixture
+def cached(app):
+    app.config["PUBLIC_PAGE_CACHE_SECONDS"] = 60
+    return app
+
+
+def _rename_behind_the_orm(letter_id: int, title: str) -> None:
+    """A change the page store cannot see (no ORM flush), to tell a reused page from a new one."""
+    db.session.execute(sa.text("UPDATE letters SET title = :t WHERE id = :id"), {"t": title, "id": letter_id})
+    db.session.commit()
+
+
+def test_anonymous_public_page_is_shared_and_conditional(cached, client, closed):
+    letter, _ = closed(title="公积金提取材料咨询")
+    first = client.get("/letters/")
+    assert first.status_code == 200
+    assert first.headers["Cache-Control"] == "public, max-age=30"
+    assert "Cookie" in first.headers["Vary"]
+    assert first.headers.get("ETag") and "Set-Cookie" not in first.headers
+
+    _rename_behind_the_orm(letter.id, "改过的标题")
+    second = client.get("/letters/")
+    assert "公积金提取材料咨询" in second.get_data(as_text=True)  # the stored page
+    assert second.headers["ETag"] == first.headers["ETag"]
+    again = client.get("/letters/", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and not again.data
+
+
+def test_public_change_renews_the_page(cached, client, closed, roles):
+    letter, _ = closed(title="公积金提取材料咨询")
+    assert "公积金提取材料咨询" in client.get(f"/letters/{letter.id}").get_data(as_text=True)
+    services.withdraw_letter(letter, actor=roles.office, note="撤下")
+    db.session.commit()
+    assert client.get(f"/letters/{letter.id}").status_code == 404
+    other, _ = closed(title="医保异地就医备案")
+    assert "医保异地就医备案" in client.get("/letters/").get_data(as_text=True)
+
+
+def test_citizen_submission_does_not_renew_public_pages(cached, client, closed, submit):
+    letter, _ = closed(title="公积金提取材料咨询")
+    client.get("/letters/")
+    _rename_behind_the_orm(letter.id, "改过的标题")
+    submit(title="一封新的来信", publish_consent=True)  # not public: the stored list stays valid
+    assert "公积金提取材料咨询" in client.get("/letters/").get_data(as_text=True)
+
+
+def test_logged_in_pages_are_never_shared(cached, client, auth, roles, closed):
+    closed()
+    auth.login(roles.office)
+    staff_page = client.get("/letters/")
+    assert staff_page.status_code == 200
+    assert "public" not in staff_page.headers.get("Cache-Control", "")
+    assert "工作台" in staff_page.get_data(as_text=True)
+    page = cached.test_client().get("/letters/")
+    assert "工作台" not in page.get_data(as_text=True) and "退出" not in page.get_data(as_text=True)
+    assert page.headers["Cache-Control"] == "public, max-age=30"
+
+
+def test_flash_and_session_pages_are_not_shared(cached, client, closed):
+    letter, code = closed(title="公积金提取材料咨询")
+    client.get("/letters/")  # stored for anonymous visitors
+    _rename_behind_the_orm(letter.id, "改过的标题")
+    # A visitor who unlocked a letter has a session: rendered for them, never stored or public.
+    client.post("/letters/lookup", data={"number": letter.number, "code": code})
+    page = client.get("/letters/")
+    assert "改过的标题" in page.get_data(as_text=True)
+    assert "public" not in page.headers.get("Cache-Control", "")
+    with client.session_transaction() as session:
+        session["_flashes"] = [("info", "只给这位访客的提示")]
+    flashed = client.get("/")
+    assert "只给这位访客的提示" in flashed.get_data(as_text=True)
+    assert "public" not in flashed.headers.get("Cache-Control", "")
+    assert "只给这位访客的提示" not in cached.test_client().get("/").get_data(as_text=True)
+
+
+def test_page_with_a_form_token_is_not_shared(cached, client):
+    page = client.get("/letters/new")  # CSRF token and captcha belong to this visitor's session
+    assert page.status_code == 200
+    assert "public" not in page.headers.get("Cache-Control", "")
+
+
+def test_large_text_visitors_get_their_own_page(cached, client):
+    client.get("/")
+    client.set_cookie("large_text", "1")
+    assert 'class="large-text"' in client.get("/").get_data(as_text=True)
+    client.delete_cookie("large_text")
+    assert 'class="large-text"' not in client.get("/").get_data(as_text=True)
