@@ -20,6 +20,7 @@ from interact.letters import services as letter_services
 from interact.letters import summary as summaries
 from interact.letters.models import LetterChannel, LetterKind
 from interact.surveys import services as survey_services
+from interact.surveys import workflow as survey_workflow
 from interact.surveys.models import Adoption, CollectionKind, CollectionStatus
 
 NAME = "欧阳明华"
@@ -95,7 +96,7 @@ def _publish_everything(db, roles, frozen):
         kind=CollectionKind.OPINIONS, starts_at=datetime(2026, 3, 1, 9, tzinfo=clock.LOCAL_TZ),
         ends_at=datetime(2026, 3, 31, 18, tzinfo=clock.LOCAL_TZ), department_id=roles.department_a.id,
     ), actor=roles.office)
-    survey_services.transition(collection, CollectionStatus.PUBLISHED, actor=roles.office)
+    survey_workflow.transition(collection, CollectionStatus.PUBLISHED, actor=roles.office)
     frozen(2026, 3, 10)
     opinion = survey_services.submit_opinion(collection, survey_services.OpinionData(
         content=OPINION, name=NAME, phone=PHONE))

@@ -15,7 +15,7 @@ from werkzeug.datastructures import FileStorage
 from interact.core import clock
 from interact.questionnaires import services as qs
 from interact.questionnaires.models import QuestionKind
-from interact.surveys import services
+from interact.surveys import services, workflow
 from interact.surveys.models import Adoption, CollectionKind, CollectionStatus
 
 
@@ -135,8 +135,8 @@ def seed(context: dict) -> None:
             (QuestionKind.LONG_TEXT, "您对课后服务还有哪些建议", [], {"required": False}),
         ])
         open_one.questionnaire.intro = "问卷约需3分钟，匿名填写，每人限填一次。"
-        services.transition(open_one, CollectionStatus.SUBMITTED, actor=jyj)
-        services.transition(open_one, CollectionStatus.PUBLISHED, actor=office)
+        workflow.transition(open_one, CollectionStatus.SUBMITTED, actor=jyj)
+        workflow.transition(open_one, CollectionStatus.PUBLISHED, actor=office)
     with _at(real_now - timedelta(days=3)):
         for content, name in [
             ("建议课后服务结束时间延长到18:30，双职工家庭实在来不及接孩子。", "陈女士"),
@@ -163,7 +163,7 @@ def seed(context: dict) -> None:
             department_id=departments["RSJ"].id, contact_email="rsj-ylbx@example.gov.cn",
             contact_address="人民路200号 市人力资源社会保障局养老保险处", phone_required=False,
         ), actor=rsj)
-        services.transition(closing, CollectionStatus.PUBLISHED, actor=office)
+        workflow.transition(closing, CollectionStatus.PUBLISHED, actor=office)
     with _at(ended - timedelta(days=10)):
         texts = [
             ("支持增设60%档次，对收入不稳定的外卖骑手很有帮助。", "王师傅", Adoption.ADOPTED, ""),
@@ -203,7 +203,7 @@ def seed(context: dict) -> None:
             (QuestionKind.RATING, "您对公积金中心服务的总体满意度", [], {}),
             (QuestionKind.LONG_TEXT, "其他意见建议", [], {"required": False}),
         ])
-        services.transition(done, CollectionStatus.PUBLISHED, actor=office)
+        workflow.transition(done, CollectionStatus.PUBLISHED, actor=office)
     with _at(end3 - timedelta(days=10)):
         for number in range(48):
             services.submit_response(

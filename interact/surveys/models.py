@@ -335,3 +335,19 @@ class Feedback(TimestampMixin, db.Model):
     @property
     def status_label(self) -> str:
         return self.status.label
+
+
+class CollectionEvent(db.Model):
+    """One lifecycle step of a collection (who moved it from which state to which)."""
+
+    __tablename__ = "collection_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    collection_id: Mapped[int] = mapped_column(sa.ForeignKey("collections.id", ondelete="CASCADE"), index=True)
+    from_status: Mapped[CollectionStatus] = mapped_column(str_enum(CollectionStatus, 16))
+    to_status: Mapped[CollectionStatus] = mapped_column(str_enum(CollectionStatus, 16))
+    actor_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    actor_label: Mapped[str] = mapped_column(sa.String(80), default="")
+    #: The reason or comment given with the step (a withdrawal's reason, the office's note).
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    occurred_at: Mapped[datetime] = mapped_column(default=_utcnow)

@@ -23,6 +23,7 @@ from interact.departments.models import Department
 from interact.extensions import db
 from interact.questionnaires import services as questionnaires
 from interact.questionnaires.models import Response, ResponseChannel
+from interact.surveys import workflow
 from interact.surveys.models import (
     Adoption,
     Collection,
@@ -73,10 +74,9 @@ def _collection_owner(collection_id: int) -> questionnaires.OwnerInfo | None:
     if collection is None:
         return None
     locked = None
-    if collection.has_ended:
-        locked = "征集已结束，问卷不能再修改。"
-    elif collection.status is CollectionStatus.WITHDRAWN:
-        locked = "征集已撤回，问卷不能再修改。"
+    if not workflow.editable(collection):
+        locked = ("征集已撤回，问卷不能再修改。" if collection.status is CollectionStatus.WITHDRAWN
+                  else "征集已结束，问卷不能再修改。")
     return questionnaires.OwnerInfo(
         department_id=collection.department_id,
         label=f"民意征集：{collection.title}",
@@ -174,10 +174,9 @@ def ensure_staff_scope(collection: Collection, actor) -> None:
 
 def update_collection(collection: Collection, data: CollectionData, *, actor) -> Collection:
     ensure_staff_scope(collection, actor)
-    if collection.status is CollectionStatus.WITHDRAWN:
-        raise Conflict("征集已撤回，不能再修改。")
-    if collection.status is CollectionStatus.PUBLISHED and collection.has_ended:
-        raise Conflict("征集已结束，不能再修改征集信息。")
+    if not workflow.editable(collection):
+        raise Conflict("征集已撤回，不能再修改。" if collection.status is CollectionStatus.WITHDRAWN
+                       else "征集已结束，不能再修改征集信息。")
     if data.department_id != collection.department_id and not has_role(actor, "office", "admin"):
         raise PermissionDenied("只有办公室可以更改征集的主办部门。")
     data = _check_collection_data(data, actor)
@@ -204,7 +203,7 @@ def _opinion_count(collection: Collection) -> int:
 
 def _ensure_documents_editable(collection: Collection, actor) -> None:
     ensure_staff_scope(collection, actor)
-    if collection.status is CollectionStatus.WITHDRAWN or collection.has_ended:
+    if not workflow.editable(collection):
         raise Conflict("征集已结束或已撤回，不能再更改文件。")
 
 
@@ -253,17 +252,7 @@ def remove_attachment(collection: Collection, attachment_id: int, *, actor) -> N
     db.session.flush()
 
 
-# ---- lifecycle (state table) ----------------------------------------------------------------
-
-#: (from, to) → roles allowed; handlers additionally need the department scope.
-TRANSITIONS: dict[tuple[CollectionStatus, CollectionStatus], tuple[str, ...]] = {
-    (CollectionStatus.DRAFT, CollectionStatus.SUBMITTED): ("handler", "office", "admin"),
-    (CollectionStatus.SUBMITTED, CollectionStatus.DRAFT): ("handler", "office", "admin"),
-    (CollectionStatus.DRAFT, CollectionStatus.PUBLISHED): ("office", "admin"),
-    (CollectionStatus.SUBMITTED, CollectionStatus.PUBLISHED): ("office", "admin"),
-    (CollectionStatus.PUBLISHED, CollectionStatus.WITHDRAWN): ("office", "admin"),
-    (CollectionStatus.WITHDRAWN, CollectionStatus.DRAFT): ("office", "admin"),
-}
+# ---- lifecycle: see workflow.py (state table, transition(), actions()) -------------------------
 
 audit.register_actions({
     "collection.created": "创建征集", "collection.updated": "修改征集", "collection.submitted": "提交发布",
@@ -274,64 +263,6 @@ audit.register_actions({
     "opinion.adoption_recorded": "记录采纳情况", "feedback.saved": "保存结果反馈", "feedback.submitted": "提交结果反馈",
     "feedback.returned": "退回结果反馈", "feedback.published": "发布结果反馈",
 }, targets={"collection": "民意征集", "opinion": "意见", "feedback": "结果反馈"})
-
-_ACTIONS = {
-    CollectionStatus.SUBMITTED: "collection.submitted",
-    CollectionStatus.PUBLISHED: "collection.published",
-    CollectionStatus.WITHDRAWN: "collection.withdrawn",
-    CollectionStatus.DRAFT: "collection.returned",
-}
-
-
-def allowed_transitions(collection: Collection, user) -> list[CollectionStatus]:
-    if not can_act_for_department(user, collection.department_id):
-        return []
-    return [to for (frm, to), roles in TRANSITIONS.items()
-            if frm is collection.status and has_role(user, *roles)]
-
-
-def transition(collection: Collection, to: CollectionStatus, *, actor, note: str = "") -> None:
-    """Move a collection along the state table, or refuse."""
-    roles = TRANSITIONS.get((collection.status, to))
-    if roles is None:
-        raise InvalidTransition(f"征集当前为“{collection.status_label}”，不能执行此操作。")
-    ensure_role(actor, *roles)
-    ensure_department_scope(actor, collection.department_id)
-    note = (note or "").strip()
-    if len(note) > 500:
-        raise InvalidInput("说明不超过500字。", fields={"note": "不超过500字"})
-    now = clock.now()
-    if to is CollectionStatus.PUBLISHED:
-        _check_publishable(collection)
-        collection.published_at = now
-        collection.published_by_id = actor.id
-        collection.review_note = ""
-    elif to is CollectionStatus.SUBMITTED:
-        _check_publishable(collection)
-    elif to is CollectionStatus.WITHDRAWN:
-        if not note:
-            raise InvalidInput("请填写撤回原因。", fields={"note": "请填写撤回原因"})
-        collection.withdrawn_at = now
-        collection.withdraw_reason = note
-    elif to is CollectionStatus.DRAFT:
-        collection.review_note = note
-    previous = collection.status
-    collection.status = to
-    db.session.flush()
-    audit.record(_ACTIONS[to], "collection", collection.id, actor=actor, note=note or collection.title,
-                 data={"from": previous.value, "to": to.value})
-
-
-def _check_publishable(collection: Collection) -> None:
-    problems = []
-    if collection.ends_at <= clock.now():
-        problems.append("结束时间已过，请先修改征集时间")
-    if collection.has_questionnaire and (collection.questionnaire is None or not collection.questionnaire.questions):
-        problems.append("问卷还没有题目")
-    if not collection.body and not collection.summary and collection.draft_file is None:
-        problems.append("请填写征集说明或上传征求意见稿")
-    if problems:
-        raise Conflict("暂不能发布：" + "；".join(problems) + "。")
 
 
 def ensure_open(collection: Collection) -> None:
@@ -350,8 +281,20 @@ def ensure_open(collection: Collection) -> None:
     if now >= collection.ends_at:
         raise Conflict(
             f"本次征集已于 {clock.to_local(collection.ends_at):%Y年%m月%d日 %H:%M} 结束，不再接受意见和答卷。"
-            f"结果反馈将于 {collection.feedback_due_date:%Y年%m月%d日} 前公布。"
+            + feedback_sentence(collection)
         )
+
+
+def feedback_sentence(collection: Collection) -> str:
+    """What the public is told about the result feedback of an ended collection — one
+    sentence per phase, so an overdue collection never promises a date already past."""
+    due = f"{collection.feedback_due_date:%Y年%m月%d日}"
+    phase = collection.phase
+    if phase is CollectionPhase.DONE:
+        return "结果反馈已公布。"
+    if phase is CollectionPhase.OVERDUE:
+        return f"结果反馈应于 {due} 前公布，目前已逾期，正在督办。"
+    return f"结果反馈将于 {due} 前公布。"
 
 
 # --------------------------------------------------------------------------- participation
@@ -462,16 +405,11 @@ def submit_response(
 # --------------------------------------------------------------------------- moderation, adoption
 
 
-def feedback_locked(collection: Collection) -> bool:
-    feedback = collection.feedback
-    return feedback is not None and feedback.status in (FeedbackStatus.SUBMITTED, FeedbackStatus.PUBLISHED)
-
-
 def moderate_opinion(opinion: Opinion, approve: bool, note: str = "", *, actor) -> None:
     """Approve (public if the collection lists opinions) or reject an opinion as invalid."""
     collection = opinion.collection
     ensure_staff_scope(collection, actor)
-    if feedback_locked(collection):
+    if workflow.feedback_locked(collection):
         raise Conflict("结果反馈已提交审核或已发布，意见审核结果不能再更改。")
     note = (note or "").strip()
     if len(note) > 500:
@@ -491,9 +429,9 @@ def record_adoption(opinion: Opinion, adoption: Adoption, reason: str = "", *, a
     """After the end, the owner records 采纳 / 部分采纳 / 未采纳 (the last two with a reason)."""
     collection = opinion.collection
     ensure_staff_scope(collection, actor)
-    if not collection.has_ended:
+    if not workflow.ended_and_public(collection):
         raise Conflict("征集结束后才能登记意见采纳情况。")
-    if feedback_locked(collection):
+    if workflow.feedback_locked(collection):
         raise Conflict("结果反馈已提交审核或已发布，采纳情况不能再更改。")
     if opinion.moderation is not ModerationStatus.APPROVED:
         raise Conflict("请先审核通过该意见，再登记采纳情况。")
@@ -608,7 +546,7 @@ def feedback_problems(collection: Collection) -> list[str]:
 def save_feedback(collection: Collection, summary: str, not_adopted_explanation: str, *, actor) -> Feedback:
     """The owner drafts (or revises after a return) the result feedback."""
     ensure_staff_scope(collection, actor)
-    if collection.status is not CollectionStatus.PUBLISHED or not collection.has_ended:
+    if not workflow.ended_and_public(collection):
         raise Conflict("征集结束后才能撰写结果反馈。")
     feedback = collection.feedback
     if feedback is None:

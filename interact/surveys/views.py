@@ -28,7 +28,7 @@ from interact.departments.services import active_departments
 from interact.extensions import db, limiter, public_post_limit
 from interact.office.views import workspace_cards
 from interact.questionnaires import services as questionnaires
-from interact.surveys import exports, participation, services
+from interact.surveys import exports, participation, services, workflow
 from interact.surveys.forms import (
     AdoptionForm,
     CollectionForm,
@@ -265,7 +265,8 @@ def staff_detail(collection_id: int):
     collection = services.get_collection(collection_id)
     return render_template(
         "surveys/staff_detail.html", collection=collection, stats=services.adoption_stats(collection),
-        transitions=services.allowed_transitions(collection, current_user), action_form=ConfirmForm(),
+        steps=workflow.available_steps(collection, current_user),
+        actions=workflow.actions(collection, current_user), action_form=ConfirmForm(),
         note_form=NoteForm(formdata=None), document_form=DocumentForm(formdata=None),
         history=audit.history("collection", collection.id)[-30:],
     )
@@ -277,7 +278,7 @@ def change_status(collection_id: int, to: str):
     collection = services.get_collection(collection_id)
     form = NoteForm()
     if form.validate_on_submit():
-        if perform(lambda: services.transition(collection, CollectionStatus(to), actor=current_user,
+        if perform(lambda: workflow.transition(collection, CollectionStatus(to), actor=current_user,
                                                note=form.note.data or "")) is None:
             flash(f"征集状态已更新为“{collection.status_label}”。", "success")
     else:
@@ -330,7 +331,8 @@ def staff_opinions(collection_id: int):
         "surveys/staff_opinions.html", collection=collection, status=status,
         opinions=services.staff_opinions(collection, moderation), stats=services.adoption_stats(collection),
         note_form=NoteForm(formdata=None), adoption_form=AdoptionForm(formdata=None),
-        locked=services.feedback_locked(collection),
+        locked=workflow.feedback_locked(collection), actions=workflow.actions(collection, current_user),
+        opinion_actions=workflow.opinion_actions,
     )
 
 
@@ -425,6 +427,7 @@ def feedback(collection_id: int):
         "surveys/feedback.html", collection=collection, form=form, stats=services.adoption_stats(collection),
         problems=services.feedback_problems(collection), reasons=services.not_adopted_opinions(collection),
         tallies=tallies, action_form=ConfirmForm(), note_form=NoteForm(formdata=None),
+        actions=workflow.actions(collection, current_user),
     ), status
 
 
@@ -492,7 +495,7 @@ def _workspace_cards(user) -> list[dict]:
                       "hint": "年度目标：6次以上", "level": "normal"})
     else:
         awaiting = [c for c in db.session.scalars(
-            services.staff_collections_query(user, "awaiting")) if not services.feedback_locked(c)]
+            services.staff_collections_query(user, "awaiting")) if not workflow.feedback_locked(c)]
         for collection in awaiting[:5]:
             days = collection.feedback_days_left
             cards.append({

@@ -7,7 +7,7 @@ scanned backwards past every unpublished letter. Letter numbers are counted per 
 ``letter_number_counters`` (seeded from the letters already numbered).
 
 Revision ID: f945c1669405
-Revises: 05341b23c83a
+Revises: b7d41c2e9a10
 Create Date: 2026-11-30 13:17:25.192513
 
 """
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'f945c1669405'
-down_revision = '05341b23c83a'
+down_revision = 'b7d41c2e9a10'
 branch_labels = None
 depends_on = None
 

@@ -22,6 +22,7 @@ from interact.letters.models import LetterChannel, LetterKind, RejectReason
 from interact.office import inspection, jobs, reports
 from interact.office.models import InspectionReport
 from interact.surveys import services as surveys
+from interact.surveys import workflow as survey_workflow
 from interact.surveys.models import Adoption, CollectionKind, CollectionStatus
 
 from tests.surveys.conftest import add_standard_questions, answers_for
@@ -147,7 +148,7 @@ def build_collections(roles, year: Year):
             kind=CollectionKind.BOTH, starts_at=local(*start), ends_at=local(*end), department_id=department.id,
         ), actor=roles.office)
         add_standard_questions(collection.questionnaire, roles.office)
-        surveys.transition(collection, CollectionStatus.PUBLISHED, actor=roles.office)
+        survey_workflow.transition(collection, CollectionStatus.PUBLISHED, actor=roles.office)
         db.session.commit()
         at(local(*start) + timedelta(days=2))
         handler = roles.handler_a if department is a else roles.handler_b
@@ -183,7 +184,7 @@ def build_collections(roles, year: Year):
             title="不计入本年度的征集", summary="请提出意见。", body="", kind=CollectionKind.OPINIONS, starts_at=local(*start),
             ends_at=local(*start) + timedelta(days=10), department_id=a.id), actor=roles.office)
         if publish:
-            surveys.transition(collection, CollectionStatus.PUBLISHED, actor=roles.office)
+            survey_workflow.transition(collection, CollectionStatus.PUBLISHED, actor=roles.office)
         db.session.commit()
     year.expected |= totals
 

@@ -10,6 +10,7 @@ from interact.core.errors import Conflict, InvalidInput, PermissionDenied
 from interact.questionnaires import services as qs
 from interact.questionnaires.models import QuestionKind, Response
 from interact.surveys import services as surveys
+from interact.surveys import workflow as survey_workflow
 from interact.surveys.models import CollectionKind, CollectionStatus
 
 
@@ -76,7 +77,7 @@ def test_scope_and_ordering(questionnaire, roles):
 def test_editing_refused_once_responses_exist(questionnaire, roles, frozen, db):
     question = _single(questionnaire, roles.handler_a)
     collection = surveys.get_collection(questionnaire.owner_id)
-    surveys.transition(collection, CollectionStatus.PUBLISHED, actor=roles.office)
+    survey_workflow.transition(collection, CollectionStatus.PUBLISHED, actor=roles.office)
     frozen(2026, 3, 5)
     surveys.submit_response(collection, {question.field_name: [str(question.options[0].id)]}, device_token="x" * 20)
     db.session.commit()

@@ -9,7 +9,7 @@ import pytest
 from interact.core import clock
 from interact.questionnaires import services as qs
 from interact.questionnaires.models import QuestionKind
-from interact.surveys import services
+from interact.surveys import services, workflow
 from interact.surveys.models import CollectionKind, CollectionStatus
 
 BADINPUT = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "badinput"
@@ -55,7 +55,7 @@ def make_collection(db, roles, frozen):
         if questions and collection.questionnaire is not None:
             add_standard_questions(collection.questionnaire, roles.office)
         if publish:
-            services.transition(collection, CollectionStatus.PUBLISHED, actor=roles.office)
+            workflow.transition(collection, CollectionStatus.PUBLISHED, actor=roles.office)
         db.session.commit()
         return collection
 

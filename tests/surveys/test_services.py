@@ -9,7 +9,7 @@ from interact.core.errors import Conflict, InvalidInput, InvalidTransition, NotF
 from interact.core.models import SensitiveWord, SensitiveWordLevel
 from interact.questionnaires import services as qs
 from interact.questionnaires.models import Response
-from interact.surveys import services
+from interact.surveys import services, workflow
 from interact.surveys.models import Adoption, CollectionKind, CollectionStatus, FeedbackStatus, ModerationStatus
 
 from .conftest import answers_for, local
@@ -55,7 +55,7 @@ def test_draft_and_withdrawn_collections_refuse_submissions(make_collection, fro
         _opinion(draft)
     published = make_collection()
     frozen(2026, 3, 10)
-    services.transition(published, CollectionStatus.WITHDRAWN, actor=roles.office, note="内容需调整")
+    workflow.transition(published, CollectionStatus.WITHDRAWN, actor=roles.office, note="内容需调整")
     with pytest.raises(NotFound):
         _opinion(published)
 
@@ -93,30 +93,30 @@ def test_collection_data_validation(roles, frozen):
 def test_publication_workflow_and_roles(make_collection, roles, frozen):
     collection = make_collection(publish=False)
     with pytest.raises(PermissionDenied):
-        services.transition(collection, CollectionStatus.PUBLISHED, actor=roles.handler_a)
+        workflow.transition(collection, CollectionStatus.PUBLISHED, actor=roles.handler_a)
     with pytest.raises(PermissionDenied):
-        services.transition(collection, CollectionStatus.SUBMITTED, actor=roles.handler_b)
-    services.transition(collection, CollectionStatus.SUBMITTED, actor=roles.handler_a)
+        workflow.transition(collection, CollectionStatus.SUBMITTED, actor=roles.handler_b)
+    workflow.transition(collection, CollectionStatus.SUBMITTED, actor=roles.handler_a)
     assert services.collections_awaiting_publication() == [collection]
-    services.transition(collection, CollectionStatus.DRAFT, actor=roles.office, note="请补充征求意见稿")
+    workflow.transition(collection, CollectionStatus.DRAFT, actor=roles.office, note="请补充征求意见稿")
     assert collection.review_note == "请补充征求意见稿"
-    services.transition(collection, CollectionStatus.SUBMITTED, actor=roles.handler_a)
-    services.transition(collection, CollectionStatus.PUBLISHED, actor=roles.office)
+    workflow.transition(collection, CollectionStatus.SUBMITTED, actor=roles.handler_a)
+    workflow.transition(collection, CollectionStatus.PUBLISHED, actor=roles.office)
     assert collection.published_at is not None
     with pytest.raises(InvalidInput, match="撤回原因"):
-        services.transition(collection, CollectionStatus.WITHDRAWN, actor=roles.office)
+        workflow.transition(collection, CollectionStatus.WITHDRAWN, actor=roles.office)
     with pytest.raises(InvalidTransition):
-        services.transition(collection, CollectionStatus.SUBMITTED, actor=roles.office)
+        workflow.transition(collection, CollectionStatus.SUBMITTED, actor=roles.office)
 
 
 def test_publication_needs_questions_and_a_future_end(make_collection, roles, frozen):
     collection = make_collection(publish=False, questions=False, kind=CollectionKind.QUESTIONNAIRE)
     with pytest.raises(Conflict, match="问卷还没有题目"):
-        services.transition(collection, CollectionStatus.PUBLISHED, actor=roles.office)
+        workflow.transition(collection, CollectionStatus.PUBLISHED, actor=roles.office)
     other = make_collection(publish=False, kind=CollectionKind.OPINIONS)
     frozen(2026, 4, 1)
     with pytest.raises(Conflict, match="结束时间已过"):
-        services.transition(other, CollectionStatus.PUBLISHED, actor=roles.office)
+        workflow.transition(other, CollectionStatus.PUBLISHED, actor=roles.office)
 
 
 # ---- opinions and moderation ------------------------------------------------------------------
