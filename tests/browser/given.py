@@ -66,7 +66,7 @@ def ended_collection(stored, *, opinions: list[str], department: str = "市人�
     from datetime import timedelta
 
     from interact.core import clock
-    from interact.surveys import services
+    from interact.surveys import services, workflow
     from interact.surveys.models import CollectionKind, CollectionStatus
 
     title = f"关于优化社保经办服务的意见征集{next(_seq)}"
@@ -79,7 +79,7 @@ def ended_collection(stored, *, opinions: list[str], department: str = "市人�
                 kind=CollectionKind.OPINIONS, starts_at=ended - timedelta(days=10), ends_at=ended,
                 department_id=_department_id(db, department),
             ), actor=_user(db, owner))
-            services.transition(collection, CollectionStatus.PUBLISHED, actor=_user(db, "office"))
+            workflow.transition(collection, CollectionStatus.PUBLISHED, actor=_user(db, "office"))
         with clock.freeze(ended - timedelta(days=5)):
             for text in opinions:
                 services.submit_opinion(collection, services.OpinionData(content=text))
