@@ -17,7 +17,8 @@
 3. Requests each page through the Flask test client (the real routes, templates and
    queries) ``--samples`` times after a warm-up and prints p50/p95 in milliseconds:
    the public list (来信选登), two searches, a letter page, the statistics page, the
-   office's overdue list (logged in as the office), and the API equivalents.
+   office's overdue list and last year's annual report (logged in as the office), and the
+   API equivalents.
 
 The last line is one JSON object with the figures. Target: p95 <= 100 ms per page.
 """
@@ -451,6 +452,7 @@ def main(argv=None) -> dict:
         "statistics page": f"/letters/stats?month={last_month}",
         "statistics, this month": f"/letters/stats?month={month}",
         "office overdue list": "/staff/letters/all?deadline=overdue",
+        "annual report (互动交流)": f"/staff/reports/annual?year={clock.today().year - 1}",
         "API list search 公积金": "/api/v1/letters?q=公积金",
         "API statistics": f"/api/v1/stats/letters?month={last_month}",
     }

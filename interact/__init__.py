@@ -45,6 +45,8 @@ def configure(app: Flask, config: Any) -> None:
         app.config.from_object(config)
 
     load_secret_key(app)
+    # UTF-8 JSON with Chinese as characters, not \u escapes (Flask 3 ignores JSON_AS_ASCII).
+    app.json.ensure_ascii = False
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config.get("DATABASE_URL") or "sqlite:///interact.db"
     from interact.core.production import rate_limit_storage
 
@@ -143,6 +145,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from interact.accounts.views import bp as accounts_bp
+    from interact.api.spec import init_api
     from interact.api.views import bp as api_bp
     from interact.core.views import bp as site_bp
     from interact.departments.views import bp as departments_bp
@@ -170,7 +173,7 @@ def register_blueprints(app: Flask) -> None:
     # The JSON API is called by apps without a browser session; it takes no cookies'
     # authority for writes, so CSRF tokens do not apply.
     csrf.exempt(api_bp)
-    app.register_blueprint(api_bp)
+    init_api(app, api_bp)
 
 
 def register_hooks(app: Flask) -> None:

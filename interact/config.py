@@ -80,6 +80,8 @@ class DefaultConfig:
     #: The intelligent-answer page and API answer many questions per visitor.
     RATELIMIT_FAQ_ASK = "60 per minute"
     RATELIMIT_FAQ_API = "60 per minute"
+    #: Failed letter look-ups through the API (wrong number or query code) per client address.
+    RATELIMIT_LETTER_LOOKUP = "20 per minute;200 per day"
 
     #: Answer/no-answer cut-off of the FAQ engine; None uses the engine's calibrated default.
     FAQ_ANSWER_THRESHOLD: float | None = None
@@ -121,8 +123,6 @@ class DefaultConfig:
 
     #: Demo only: run the whole process as if this many days had passed.
     CLOCK_OFFSET_DAYS = 0
-
-    JSON_AS_ASCII = False
 
     # Observability (docs/deployment.md)
     #: Log level and format (``text`` or ``json``), see ``interact.core.logs``.

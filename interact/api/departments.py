@@ -1,72 +1,44 @@
-"""``GET /api/v1/departments``."""
+"""``GET /api/v1/departments``: active departments and the leaders of the leader mailbox."""
 from __future__ import annotations
 
+from marshmallow import Schema, fields
+
 from interact.api import bp
-from interact.api.openapi import document
+from interact.api.schemas import EnumValue
+from interact.departments.models import DepartmentKind
 from interact.departments.services import active_departments, mailbox_leaders
 
 
-def department_json(department) -> dict:
-    return {
-        "id": department.id,
-        "name": department.name,
-        "code": department.code,
-        "kind": department.kind.value,
-        "parent_id": department.parent_id,
-        "phone": department.phone,
-        "email": department.email,
-        "address": department.address,
-        "office_hours": department.office_hours,
-    }
+class DepartmentOut(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True, metadata={"example": "市住房公积金管理中心"})
+    code = fields.String(required=True)
+    kind = EnumValue(DepartmentKind, required=True)
+    parent_id = fields.Integer(required=True, allow_none=True)
+    phone = fields.String(required=True, metadata={"description": "办公电话（公开）"})
+    email = fields.String(required=True)
+    address = fields.String(required=True)
+    office_hours = fields.String(required=True, metadata={"example": "工作日 9:00–17:00"})
 
 
-@bp.get("/departments")
+class LeaderOut(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    title = fields.String(required=True, metadata={"example": "副市长"})
+    department_id = fields.Integer(required=True)
+
+
+class DepartmentList(Schema):
+    items = fields.List(fields.Nested(DepartmentOut), required=True)
+    leaders = fields.List(fields.Nested(LeaderOut), required=True,
+                          metadata={"description": "领导信箱可选的领导（提交来信时的 leader_id）"})
+
+
+@bp.route("/departments", tags=["departments"])
+@bp.response(200, DepartmentList, description="启用中的部门")
 def departments():
-    leaders = mailbox_leaders()
-    return {
-        "items": [department_json(d) for d in active_departments()],
-        "leaders": [
-            {"id": leader.id, "name": leader.name, "title": leader.title, "department_id": leader.department_id}
-            for leader in leaders
-        ],
-    }
+    """部门列表（及领导信箱可选的领导）
 
-
-document(
-    paths={
-        "/departments": {
-            "get": {
-                "summary": "部门列表（及领导信箱可选的领导）",
-                "tags": ["departments"],
-                "responses": {
-                    "200": {
-                        "description": "启用中的部门",
-                        "content": {"application/json": {"schema": {
-                            "type": "object",
-                            "properties": {
-                                "items": {"type": "array", "items": {"$ref": "#/components/schemas/Department"}},
-                                "leaders": {"type": "array", "items": {"$ref": "#/components/schemas/Leader"}},
-                            },
-                        }}},
-                    }
-                },
-            }
-        }
-    },
-    schemas={
-        "Department": {
-            "type": "object",
-            "properties": {
-                "id": {"type": "integer"}, "name": {"type": "string"}, "code": {"type": "string"},
-                "kind": {"type": "string", "enum": ["city", "department", "district", "office"]},
-                "parent_id": {"type": "integer", "nullable": True}, "phone": {"type": "string"},
-                "email": {"type": "string"}, "address": {"type": "string"}, "office_hours": {"type": "string"},
-            },
-        },
-        "Leader": {
-            "type": "object",
-            "properties": {"id": {"type": "integer"}, "name": {"type": "string"}, "title": {"type": "string"},
-                           "department_id": {"type": "integer"}},
-        },
-    },
-)
+    在线咨询时 department_id 取自 items，领导信箱来信的 leader_id 取自 leaders。
+    """
+    return {"items": active_departments(), "leaders": mailbox_leaders()}

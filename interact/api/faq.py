@@ -1,193 +1,128 @@
 """``GET /api/v1/faq/answer``, ``/faq/entries`` and ``/faq/entries/{id}`` (published entries only)."""
 from __future__ import annotations
 
-from flask import current_app, request, url_for
+from typing import Any
+
+from flask import current_app
+from marshmallow import Schema, fields, validate
 
 from interact.api import bp
-from interact.api.common import page_args, page_payload
-from interact.api.openapi import document, error_responses, page_schema
-from interact.core.errors import InvalidInput, NotFound
+from interact.api.schemas import PageArgs, SafeHtml, String, Url, page_of, page_payload, record_id, text
+from interact.core.errors import NotFound
 from interact.extensions import db, limiter
 from interact.faq import services
+from interact.faq.matching import MAX_QUERY_CHARS
 from interact.faq.models import FaqCategory
 
 
 def _answer_limit() -> str:
-    return current_app.config.get("RATELIMIT_FAQ_API", "60 per minute")
+    return current_app.config["RATELIMIT_FAQ_API"]
 
 
-def _url(entry_id: int) -> str:
-    return url_for("faq.entry", entry_id=entry_id, _external=True)
+class FaqEntrySummary(Schema):
+    id = fields.Integer(required=True)
+    question = fields.String(required=True, metadata={"example": "怎样提取住房公积金？"})
+    category_id = fields.Integer(required=True, allow_none=True)
+    category = fields.Function(lambda entry: entry.category.path if entry.category else None, required=True,
+                               allow_none=True, metadata={"type": "string", "example": "住房 / 公积金"})
+    department_id = fields.Integer(required=True, allow_none=True)
+    url = Url("faq.entry", entry_id="id")
 
 
-def entry_summary_json(entry) -> dict:
-    return {
-        "id": entry.id,
-        "question": entry.question,
-        "category_id": entry.category_id,
-        "category": entry.category.path if entry.category else None,
-        "department_id": entry.department_id,
-        "url": _url(entry.id),
-    }
+class FaqEntry(FaqEntrySummary):
+    answer_html = SafeHtml(required=True, metadata={"description": "已净化的 HTML"})
+    phrasings = fields.List(fields.String(), required=True, attribute="phrasing_texts",
+                            metadata={"description": "相似问法"})
+    keywords = fields.List(fields.String(), required=True, attribute="keyword_list")
+    hits = fields.Integer(required=True)
+    helpful = fields.Integer(required=True)
+    not_helpful = fields.Integer(required=True)
+    updated_at = fields.AwareDateTime(required=True, allow_none=True)
 
 
-def entry_json(entry) -> dict:
-    return {
-        **entry_summary_json(entry),
-        "answer_html": entry.answer_html,
-        "phrasings": entry.phrasing_texts,
-        "keywords": entry.keyword_list,
-        "hits": entry.hits,
-        "helpful": entry.helpful,
-        "not_helpful": entry.not_helpful,
-        "updated_at": entry.updated_at.isoformat() if entry.updated_at else None,
-    }
+class FaqBest(Schema):
+    id = fields.Integer(required=True)
+    question = fields.String(required=True)
+    answer_html = SafeHtml(required=True, metadata={"description": "已净化的 HTML"})
+    url = Url("faq.entry", entry_id="id")
 
 
-@bp.get("/faq/answer")
+class FaqRelated(Schema):
+    id = fields.Integer(required=True)
+    question = fields.String(required=True)
+    url = Url("faq.entry", entry_id="id")
+    confidence = fields.Float(required=True, validate=validate.Range(0, 1))
+
+
+class FaqAnswer(Schema):
+    answered = fields.Boolean(required=True, metadata={"description": "是否找到足够可信的答案"})
+    confidence = fields.Float(required=True, validate=validate.Range(0, 1))
+    confidence_label = fields.String(required=True, allow_none=True,
+                                     metadata={"description": "匹配度的中文描述", "example": "匹配度高"})
+    best = fields.Nested(FaqBest, required=True, allow_none=True)
+    related = fields.List(fields.Nested(FaqRelated), required=True, validate=validate.Length(max=4))
+
+
+class FaqAnswerArgs(Schema):
+    q = text(MAX_QUERY_CHARS, required=True, length_error=f"请提供问题（1–{MAX_QUERY_CHARS} 个字）",
+             description="市民的问题", example="公积金怎么提取")
+    suggest = String(load_default=None, allow_none=False, validate=validate.OneOf(["1"], error="只能是 1"),
+                     metadata={"description": "输入过程中的联想请求（suggest=1）：不记录、不计点击"})
+
+
+@bp.route("/faq/answer", endpoint="faq_answer", tags=["faq"])
 @limiter.limit(_answer_limit)
-def faq_answer():
-    question = services.clean_query(request.args.get("q"))
-    if not question:
-        raise InvalidInput("请提供问题参数 q。", fields={"q": "不能为空"})
-    # suggest=1: suggestions while typing, neither logged nor counted.
-    suggest = request.args.get("suggest") == "1"
-    answer = services.ask(question, source="api", log=not suggest)
+@bp.arguments(FaqAnswerArgs, location="query")
+@bp.response(200, FaqAnswer, description="answered 为 false 时 best 为 null，请引导市民写信咨询")
+@bp.errors(422, 429, e429="请求过于频繁（设置项 RATELIMIT_FAQ_API）")
+def faq_answer(args: dict[str, Any]):
+    """智能问答：对一个问题给出最佳答案与相关问题，或明确表示没有合适答案"""
+    suggest = args["suggest"] == "1"
+    answer = services.ask(args["q"], source="api", log=not suggest)
     if not suggest:
         db.session.commit()
-    best = answer.best
     return {
         "answered": answer.answered,
         "confidence": round(answer.confidence, 4),
         "confidence_label": answer.confidence_label if answer.answered else None,
-        "best": {"id": best.id, "question": best.question, "answer_html": best.answer_html, "url": _url(best.id)}
-        if best is not None else None,
-        "related": [
-            {"id": e.id, "question": e.question, "url": _url(e.id), "confidence": round(score, 4)}
-            for e, score in answer.related
-        ],
+        "best": answer.best,
+        "related": [{"id": e.id, "question": e.question, "confidence": round(score, 4)}
+                    for e, score in answer.related],
     }
 
 
-@bp.get("/faq/entries")
-def faq_entries():
-    page, per_page = page_args()
+class FaqEntryArgs(PageArgs):
+    category = record_id(query=True, load_default=None, description="分类编号（含下级分类）")
+    q = text(MAX_QUERY_CHARS, min_length=0, load_default="", description="检索词", example="提取")
+
+
+@bp.route("/faq/entries", endpoint="faq_entries", tags=["faq"])
+@bp.arguments(FaqEntryArgs, location="query")
+@bp.response(200, page_of(FaqEntrySummary, "FaqEntryPage"), description="分页结果")
+@bp.errors(404, 422, e404="该分类不存在")
+def faq_entries(args: dict[str, Any]):
+    """已发布的常见问题列表（可按分类、关键词筛选）"""
+    page, per_page = args["page"], args["per_page"]
     category = None
-    category_arg = request.args.get("category", "").strip()
-    if category_arg:
-        if not category_arg.isdecimal():
-            raise InvalidInput("category 必须是分类编号。", fields={"category": "必须是整数"})
-        category = db.session.get(FaqCategory, int(category_arg))
+    if args["category"] is not None:
+        category = db.session.get(FaqCategory, args["category"])
         if category is None:
             raise NotFound("该分类不存在。")
-    text = services.clean_query(request.args.get("q"))
-    if text:
-        entries = services.search_entries(text, limit=50)
+    text_query = services.clean_query(args["q"])
+    if text_query:
+        entries = services.search_entries(text_query, limit=50)
         if category is not None:
             allowed = set(services.descendant_ids(category))
             entries = [e for e in entries if e.category_id in allowed]
-        total = len(entries)
-        items = entries[(page - 1) * per_page : page * per_page]
-    else:
-        result = db.paginate(services.published_query(category=category), page=page, per_page=per_page,
-                             error_out=False)
-        items, total = list(result.items), result.total or 0
-    return page_payload([entry_summary_json(e) for e in items], page, per_page, total)
+        return page_payload(entries[(page - 1) * per_page : page * per_page], args, len(entries))
+    result = db.paginate(services.published_query(category=category), page=page, per_page=per_page,
+                         error_out=False)
+    return page_payload(list(result.items), args, result.total)
 
 
-@bp.get("/faq/entries/<int:entry_id>")
+@bp.route("/faq/entries/<int:entry_id>", endpoint="faq_entry", tags=["faq"])
+@bp.response(200, FaqEntry, description="条目")
+@bp.errors(404)
 def faq_entry(entry_id: int):
-    return entry_json(services.get_published_entry(entry_id))
-
-
-document(
-    paths={
-        "/faq/answer": {
-            "get": {
-                "summary": "智能问答：对一个问题给出最佳答案与相关问题，或明确表示没有合适答案",
-                "tags": ["faq"],
-                "parameters": [
-                    {"name": "q", "in": "query", "required": True, "schema": {"type": "string", "maxLength": 200},
-                     "description": "市民的问题（超过 200 字的部分忽略）"},
-                    {"name": "suggest", "in": "query", "required": False, "schema": {"type": "string", "enum": ["1"]},
-                     "description": "输入过程中的联想请求：不记录、不计点击"},
-                ],
-                "responses": {
-                    "200": {"description": "answered 为 false 时 best 为 null，请引导市民写信咨询",
-                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/FaqAnswer"}}}},
-                    **error_responses(422, 429),
-                },
-            }
-        },
-        "/faq/entries": {
-            "get": {
-                "summary": "已发布的常见问题列表（可按分类、关键词筛选）",
-                "tags": ["faq"],
-                "parameters": [
-                    {"name": "category", "in": "query", "schema": {"type": "integer"}, "description": "分类编号（含下级分类）"},
-                    {"name": "q", "in": "query", "schema": {"type": "string"}, "description": "检索词"},
-                    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
-                    {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 50}},
-                ],
-                "responses": {
-                    "200": {"description": "分页结果",
-                            "content": {"application/json": {"schema": page_schema("#/components/schemas/FaqEntrySummary")}}},
-                    **error_responses(404, 422),
-                },
-            }
-        },
-        "/faq/entries/{id}": {
-            "get": {
-                "summary": "一个已发布的常见问题",
-                "tags": ["faq"],
-                "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
-                "responses": {
-                    "200": {"description": "条目",
-                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/FaqEntry"}}}},
-                    **error_responses(404),
-                },
-            }
-        },
-    },
-    schemas={
-        "FaqAnswer": {
-            "type": "object",
-            "properties": {
-                "answered": {"type": "boolean", "description": "是否找到足够可信的答案"},
-                "confidence": {"type": "number", "minimum": 0, "maximum": 1},
-                "confidence_label": {"type": "string", "nullable": True, "description": "匹配度的中文描述"},
-                "best": {
-                    "type": "object", "nullable": True,
-                    "properties": {"id": {"type": "integer"}, "question": {"type": "string"},
-                                   "answer_html": {"type": "string", "description": "已净化的 HTML"},
-                                   "url": {"type": "string"}},
-                },
-                "related": {
-                    "type": "array", "maxItems": 4,
-                    "items": {"type": "object", "properties": {
-                        "id": {"type": "integer"}, "question": {"type": "string"}, "url": {"type": "string"},
-                        "confidence": {"type": "number"}}},
-                },
-            },
-            "required": ["answered", "confidence", "best", "related"],
-        },
-        "FaqEntrySummary": {
-            "type": "object",
-            "properties": {
-                "id": {"type": "integer"}, "question": {"type": "string"},
-                "category_id": {"type": "integer", "nullable": True}, "category": {"type": "string", "nullable": True},
-                "department_id": {"type": "integer", "nullable": True}, "url": {"type": "string"},
-            },
-        },
-        "FaqEntry": {
-            "allOf": [
-                {"$ref": "#/components/schemas/FaqEntrySummary"},
-                {"type": "object", "properties": {
-                    "answer_html": {"type": "string"}, "phrasings": {"type": "array", "items": {"type": "string"}},
-                    "keywords": {"type": "array", "items": {"type": "string"}}, "hits": {"type": "integer"},
-                    "helpful": {"type": "integer"}, "not_helpful": {"type": "integer"},
-                    "updated_at": {"type": "string", "format": "date-time", "nullable": True}}},
-            ]
-        },
-    },
-)
+    """一个已发布的常见问题"""
+    return services.get_published_entry(entry_id)

@@ -1,139 +1,197 @@
 """Interview API: ``GET /interviews``, ``GET /interviews/{id}``,
-``GET /interviews/{id}/transcript?after=`` (the live page's polling feed) and
+``GET /interviews/{id}/transcript`` (the live page's polling feed) and
 ``POST /interviews/{id}/questions``.
 
 Only public interviews, approved questions and published entries are returned; nicknames
-and question texts pass through ``core.privacy`` (the models' ``public_*`` texts); no staff or citizen personal data.
+and question texts pass through ``core.privacy`` (the models' ``public_*`` texts); no staff
+or citizen personal data.
 """
 from __future__ import annotations
 
+from typing import Any
+
 from flask import make_response, request, url_for
+from marshmallow import Schema, fields, post_dump, validate
 
 from interact.api import bp
-from interact.api.common import json_body, page_args, page_payload
-from interact.api.openapi import document, error_responses, page_schema
-from interact.core.errors import InvalidInput
-from interact.core.sanitize import clean_html
+from interact.api.schemas import (
+    ApiSchema,
+    DepartmentRef,
+    EnumValue,
+    FileUrl,
+    PageArgs,
+    QueryInteger,
+    SafeHtml,
+    Url,
+    choice,
+    page_of,
+    page_payload,
+    text,
+)
+from interact.core.errors import MAX_ID
 from interact.extensions import db, limiter, public_post_limit
 from interact.interviews import services
-from interact.interviews.models import Interview, TranscriptEntry
+from interact.interviews.models import InterviewStatus, SpeakerKind
 
 #: Seconds a poll response may be reused by browsers and shared caches.
 FEED_MAX_AGE = 2
 
 
-def _file_url(stored) -> str | None:
-    return url_for("site.public_file", key=stored.key) if stored is not None else None
+class Guest(Schema):
+    name = fields.String(required=True, metadata={"example": "王五"})
+    title = fields.String(required=True, metadata={"example": "市人力资源社会保障局局长"})
+    photo_url = FileUrl(required=True, attribute="photo")
 
 
-def _iso(value) -> str | None:
-    return value.isoformat() if value is not None else None
+class InterviewSummary(Schema):
+    id = fields.Integer(required=True)
+    topic = fields.String(required=True, metadata={"example": "稳就业 惠民生——2026 年就业政策解读"})
+    status = EnumValue(InterviewStatus, required=True)
+    status_label = fields.String(required=True, metadata={"description": "预告 / 直播中 / 已结束 / 回顾"})
+    department = fields.Nested(DepartmentRef, required=True)
+    host = fields.String(required=True)
+    scheduled_start = fields.AwareDateTime(required=True)
+    duration_minutes = fields.Integer(required=True)
+    guests = fields.List(fields.Nested(Guest), required=True)
+    cover_url = FileUrl(required=True, attribute="cover")
+    url = Url("interviews.detail", interview_id="id")
 
 
-def interview_summary_json(interview: Interview) -> dict:
-    return {
-        "id": interview.id,
-        "topic": interview.topic,
-        "status": interview.status.value,
-        "status_label": interview.status_label,
-        "department": {"id": interview.department_id, "name": interview.department.name},
-        "host": interview.host,
-        "scheduled_start": _iso(interview.scheduled_start),
-        "duration_minutes": interview.duration_minutes,
-        "guests": [
-            {"name": g.name, "title": g.title, "photo_url": _file_url(g.photo)} for g in interview.guests
-        ],
-        "cover_url": _file_url(interview.cover),
-        "url": url_for("interviews.detail", interview_id=interview.id, _external=True),
-    }
+class QuestionRef(Schema):
+    id = fields.Integer(required=True)
+    nickname = fields.String(required=True, attribute="public_nickname", metadata={"example": "网友"})
+    body = fields.String(required=True, attribute="public_body", metadata={"description": "个人信息已隐去"})
 
 
-def question_json(question) -> dict:
-    return {
-        "id": question.id,
-        "nickname": question.public_nickname,
-        "body": question.public_body,
-        "similar_count": question.merged_count,
-        "answered": question.answered_at is not None,
-        "answered_after": question.answered_after,
-        "after_answer": question.public_after_answer if question.answered_after else None,
-        "after_responder": question.after_responder if question.answered_after else None,
-        "asked_at": _iso(question.created_at),
-    }
+class InterviewQuestion(QuestionRef):
+    similar_count = fields.Integer(required=True, attribute="merged_count",
+                                   metadata={"description": "合并进来的同类问题数"})
+    answered = fields.Function(lambda q: q.answered_at is not None, required=True, metadata={"type": "boolean"})
+    answered_after = fields.Boolean(required=True, metadata={"description": "会后答复"})
+    after_answer = fields.Function(lambda q: q.public_after_answer if q.answered_after else None, required=True,
+                                   allow_none=True, metadata={"type": "string"})
+    after_responder = fields.Function(lambda q: q.after_responder if q.answered_after else None, required=True,
+                                      allow_none=True, metadata={"type": "string"})
+    asked_at = fields.AwareDateTime(required=True, attribute="created_at")
 
 
-def entry_json(entry: TranscriptEntry) -> dict:
-    """One transcript entry as the public sees it; a retracted entry keeps only its id."""
-    base = {"id": entry.id, "seq": entry.seq, "retracted": entry.retracted}
-    if entry.retracted:
-        return base
-    question = entry.question
-    return {
-        **base,
-        "speaker_kind": entry.speaker_kind.value,
-        "speaker": entry.speaker_name,
-        "body": entry.public_body,
-        "question": {
-            "id": question.id,
-            "nickname": question.public_nickname,
-            "body": question.public_body,
-        } if question is not None else None,
-        "image_url": _file_url(entry.image),
-        "pinned": entry.pinned,
-        "corrected": entry.revision > 0,
-        "posted_at": _iso(entry.created_at),
-    }
+class Counts(Schema):
+    received = fields.Integer(required=True)
+    approved = fields.Integer(required=True)
+    answered = fields.Integer(required=True)
 
 
-@bp.get("/interviews")
-def interviews():
-    page, per_page = page_args()
-    state = request.args.get("state", "")
-    if state and state not in ("upcoming", "live", "past"):
-        raise InvalidInput("state 只能是 upcoming、live 或 past。", fields={"state": "取值无效"})
-    result = db.paginate(services.public_list_stmt(state or None), page=page, per_page=per_page, error_out=False)
-    return page_payload([interview_summary_json(i) for i in result.items], page, per_page, result.total or 0)
+class Image(Schema):
+    url = FileUrl(required=True, attribute="file")
+    caption = fields.String(required=True)
 
 
-@bp.get("/interviews/<int:interview_id>")
+class Interview(InterviewSummary):
+    introduction_html = SafeHtml(required=True, attribute="introduction", metadata={"description": "已净化的 HTML"})
+    summary_html = SafeHtml(required=True, attribute="summary")
+    video_url = fields.String(required=True, allow_none=True)
+    images = fields.List(fields.Nested(Image), required=True)
+    takes_questions = fields.Boolean(required=True)
+    counts = fields.Nested(Counts, required=True)
+    questions = fields.List(fields.Nested(InterviewQuestion), required=True)
+    transcript_url = Url("api.interview_transcript", external=False, interview_id="id")
+
+
+class _Detail:
+    """An interview with what the detail adds (counts, public questions, video URL)."""
+
+    def __init__(self, interview):
+        self._interview = interview
+        self.counts = services.question_counts(interview)
+        self.questions = services.public_questions(interview)
+        video = interview.video
+        self.video_url = (url_for("site.public_file", key=video.key) if video is not None
+                          else interview.video_url or None)
+
+    def __getattr__(self, name: str):
+        return getattr(self._interview, name)
+
+
+class InterviewArgs(PageArgs):
+    state = choice(["upcoming", "live", "past"], load_default=None, error="只能是 upcoming、live 或 past",
+                   description="upcoming 预告；live 直播中；past 往期")
+
+
+@bp.route("/interviews", endpoint="interviews", tags=["interviews"])
+@bp.arguments(InterviewArgs, location="query")
+@bp.response(200, page_of(InterviewSummary, "InterviewPage"), description="按访谈时间倒序")
+@bp.errors(422)
+def interviews(args: dict[str, Any]):
+    """在线访谈列表（预告、直播中、往期）"""
+    result = db.paginate(services.public_list_stmt(args["state"]), page=args["page"], per_page=args["per_page"],
+                         error_out=False)
+    return page_payload(list(result.items), args, result.total)
+
+
+@bp.route("/interviews/<int:interview_id>", endpoint="interview", tags=["interviews"])
+@bp.response(200, Interview, description="访谈")
+@bp.errors(404)
 def interview(interview_id: int):
-    item = services.get_public_interview(interview_id)
-    counts = services.question_counts(item)
-    return {
-        **interview_summary_json(item),
-        "introduction_html": clean_html(item.introduction),
-        "summary_html": clean_html(item.summary),
-        "video_url": _file_url(item.video) or item.video_url or None,
-        "images": [{"url": _file_url(i.file), "caption": i.caption} for i in item.images],
-        "takes_questions": item.takes_questions,
-        "counts": {"received": counts.received, "approved": counts.approved, "answered": counts.answered},
-        "questions": [question_json(q) for q in services.public_questions(item)],
-        "transcript_url": url_for("api.interview_transcript", interview_id=item.id),
-    }
+    """访谈详情：嘉宾、简介、已公开的网友提问、回顾（摘要、视频、图片）"""
+    return _Detail(services.get_public_interview(interview_id))
 
 
-def _int_arg(name: str) -> int:
-    raw = request.args.get(name, "0").strip() or "0"
-    if not raw.isdecimal() or len(raw) > 12:
-        raise InvalidInput(f"{name} 必须是非负整数。", fields={name: "必须是非负整数"})
-    return int(raw)
+class TranscriptEntry(Schema):
+    """One transcript entry as the public sees it; a retracted entry keeps only its id."""
+
+    id = fields.Integer(required=True)
+    seq = fields.Integer(required=True)
+    retracted = fields.Boolean(required=True, metadata={"description": "为 true 时请从页面移除该记录"})
+    speaker_kind = EnumValue(SpeakerKind)
+    speaker = fields.String(attribute="speaker_name", metadata={"example": "主持人"})
+    body = fields.String(attribute="public_body", metadata={"description": "纯文本，个人信息已隐去"})
+    question = fields.Nested(QuestionRef, allow_none=True, metadata={"description": "所回答的网友提问"})
+    image_url = FileUrl(attribute="image")
+    pinned = fields.Boolean()
+    corrected = fields.Function(lambda e: e.revision > 0, metadata={"type": "boolean"})
+    posted_at = fields.AwareDateTime(attribute="created_at")
+
+    @post_dump(pass_original=True)
+    def only_id_when_retracted(self, data, original, **kwargs):
+        return {key: data[key] for key in ("id", "seq", "retracted")} if original.retracted else data
 
 
-@bp.get("/interviews/<int:interview_id>/transcript")
-def interview_transcript(interview_id: int):
-    """The transcript feed, in two forms.
+class TranscriptFeed(Schema):
+    interview_id = fields.Integer(required=True)
+    status = fields.String(required=True, metadata={"enum": [s.value for s in InterviewStatus]})
+    cursor = fields.Integer(required=True, metadata={"description": "下次请求的 after / since"})
+    more = fields.Boolean(required=True, metadata={"description": "还有更多变化，请立即再次请求"})
+    items = fields.List(fields.Nested(TranscriptEntry), required=True)
 
-    - ``?after=<entry id>``: published entries posted after that entry (0 = from the start);
-    - ``?since=<cursor>``: every change since that revision — new, corrected, retracted or
-      (un)pinned entries — which is what the live page polls, so corrections show too.
 
-    Cheap for many pollers: one primary-key lookup gives the current revision; if the
-    client is up to date the answer is a 304 without reading entries; otherwise one range
-    scan on (interview_id, id) or (interview_id, seq). Responses are cacheable for
-    ``FEED_MAX_AGE`` seconds and carry an ETag built from the revision.
+_FEED = TranscriptFeed()
+
+
+class TranscriptArgs(Schema):
+    after = QueryInteger(load_default=0, validate=validate.Range(min=0, max=MAX_ID, error=f"必须是 0–{MAX_ID} 的整数"),
+                         metadata={"description": "记录 id：返回此 id 之后发布的记录（0 = 从头开始）"})
+    since = QueryInteger(load_default=None, allow_none=False, validate=validate.Range(min=0, max=MAX_ID, error=f"必须是 0–{MAX_ID} 的整数"),
+                         metadata={"description": "修订号（上次返回的 cursor）：返回此后新增、更正、撤回或置顶变化的记录；"
+                                                  "给出 since 时忽略 after"})
+
+
+@bp.route("/interviews/<int:interview_id>/transcript", endpoint="interview_transcript", tags=["interviews"])
+@bp.arguments(TranscriptArgs, location="query")
+@bp.response(200, TranscriptFeed, description="变化的记录（按修订号）；可缓存 2 秒，带 ETag")
+@bp.alt_response(304, description="自上次请求以来没有变化（If-None-Match）")
+@bp.errors(404, 422)
+def interview_transcript(args: dict[str, Any], interview_id: int):
+    """文字实录（轮询）：after=记录 id 取其后发布的记录；since=修订号 取其后的全部变化
+
+    简单客户端：以最后一条记录的 id 作为 after 轮询，只得到新发布的记录。需要同步更正和撤回的客户端：
+    首次请求 since=0 得到全部记录和 cursor，之后每隔几秒以上次的 cursor 作为 since 再请求；
+    retracted 为 true 的记录应从页面移除。
+
+    Cheap for many pollers: one primary-key lookup gives the current revision; if the client
+    is up to date the answer is a 304 without reading entries; otherwise one range scan.
     """
-    by_revision = "since" in request.args
-    position = _int_arg("since" if by_revision else "after")
+    by_revision = args["since"] is not None
+    position = args["since"] if by_revision else args["after"]
     head = services.feed_head(interview_id)
     etag = f"{head.seq}-{'s' if by_revision else 'a'}{position}-{head.status.value}"
     if request.if_none_match.contains(etag):
@@ -143,155 +201,36 @@ def interview_transcript(interview_id: int):
             page = services.transcript_changes(interview_id, position, head_seq=head.seq)
         else:
             page = services.transcript_after_entry(interview_id, position, head_seq=head.seq)
-        response = make_response({
-            "interview_id": interview_id,
-            "status": head.status.value,
-            "cursor": page.cursor,
-            "more": page.more,
-            "items": [entry_json(e) for e in page.entries],
-        })
+        response = make_response(_FEED.dump({"interview_id": interview_id, "status": head.status.value,
+                                             "cursor": page.cursor, "more": page.more, "items": page.entries}))
     response.set_etag(etag)
     response.headers["Cache-Control"] = f"public, max-age={FEED_MAX_AGE}"
     return response
 
 
-@bp.post("/interviews/<int:interview_id>/questions")
+class QuestionIn(ApiSchema):
+    nickname = text(services.NICKNAME_MAX, min_length=0, allow_none=True, load_default="",
+                    length_error=f"昵称不超过{services.NICKNAME_MAX}个字", description="昵称（选填）", example="热心市民")
+    body = text(services.QUESTION_MAX, min_length=services.QUESTION_MIN, multiline=True, required=True,
+                length_error=f"请写下您的问题（{services.QUESTION_MIN}–{services.QUESTION_MAX} 个字）",
+                description="问题", example="今年高校毕业生的就业补贴怎么申请？")
+
+
+class QuestionSubmitted(Schema):
+    id = fields.Integer(required=True)
+    status = fields.String(required=True, metadata={"enum": ["pending"]})
+    message = fields.String(required=True, metadata={"example": "提问已提交，审核通过后将公开显示。"})
+
+
+@bp.route("/interviews/<int:interview_id>/questions", methods=["POST"], endpoint="interview_question",
+          tags=["interviews"])
 @limiter.limit(public_post_limit)
-def interview_question(interview_id: int):
+@bp.arguments(QuestionIn, example={"nickname": "热心市民", "body": "今年高校毕业生的就业补贴怎么申请？"})
+@bp.response(201, QuestionSubmitted, description="已提交，等待审核")
+@bp.errors(400, 404, 409, 413, 422, 429, e409="访谈已结束，不再接收提问")
+def interview_question(data: dict[str, Any], interview_id: int):
+    """网友提问（无需登录，审核后公开）"""
     item = services.get_public_interview(interview_id)
-    data = json_body()
-    nickname, body = data.get("nickname") or "", data.get("body")
-    fields = {}
-    if not isinstance(nickname, str):
-        fields["nickname"] = "必须是字符串"
-    if not isinstance(body, str) or not body.strip():
-        fields["body"] = "请写下您的问题"
-    if fields:
-        raise InvalidInput("提问内容有误。", fields=fields)
-    question = services.submit_question(item, nickname=nickname, body=body)
+    question = services.submit_question(item, nickname=data["nickname"] or "", body=data["body"])
     db.session.commit()
-    return {"id": question.id, "status": "pending", "message": "提问已提交，审核通过后将公开显示。"}, 201
-
-
-_INTERVIEW_PROPS = {
-    "id": {"type": "integer"},
-    "topic": {"type": "string"},
-    "status": {"type": "string", "enum": ["announced", "live", "ended", "archived"]},
-    "status_label": {"type": "string", "description": "预告 / 直播中 / 已结束 / 回顾"},
-    "department": {"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}},
-    "host": {"type": "string"},
-    "scheduled_start": {"type": "string", "format": "date-time"},
-    "duration_minutes": {"type": "integer"},
-    "guests": {"type": "array", "items": {"type": "object", "properties": {
-        "name": {"type": "string"}, "title": {"type": "string"},
-        "photo_url": {"type": "string", "nullable": True}}}},
-    "cover_url": {"type": "string", "nullable": True},
-    "url": {"type": "string", "description": "公开页面地址"},
-}
-
-document(
-    paths={
-        "/interviews": {"get": {
-            "summary": "在线访谈列表（预告、直播中、往期）",
-            "tags": ["interviews"],
-            "parameters": [
-                {"name": "state", "in": "query", "schema": {"type": "string", "enum": ["upcoming", "live", "past"]}},
-                {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
-                {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 50}},
-            ],
-            "responses": {
-                "200": {"description": "按访谈时间倒序", "content": {"application/json": {
-                    "schema": page_schema("#/components/schemas/InterviewSummary")}}},
-                **error_responses(422),
-            },
-        }},
-        "/interviews/{id}": {"get": {
-            "summary": "访谈详情：嘉宾、简介、已公开的网友提问、回顾（摘要、视频、图片）",
-            "tags": ["interviews"],
-            "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
-            "responses": {
-                "200": {"description": "访谈", "content": {"application/json": {
-                    "schema": {"$ref": "#/components/schemas/Interview"}}}},
-                **error_responses(404),
-            },
-        }},
-        "/interviews/{id}/transcript": {"get": {
-            "summary": "文字实录（轮询）：after=记录 id 取其后发布的记录；since=修订号 取其后的全部变化",
-            "description": "简单客户端：以最后一条记录的 id 作为 after 轮询，只得到新发布的记录。"
-                           "需要同步更正和撤回的客户端：首次请求 since=0 得到全部记录和 cursor，之后每隔几秒以上次的 "
-                           "cursor 作为 since 再请求；retracted 为 true 的记录应从页面移除。"
-                           "响应可缓存 2 秒并带 ETag，未变化时可返回 304。",
-            "tags": ["interviews"],
-            "parameters": [
-                {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}},
-                {"name": "after", "in": "query", "schema": {"type": "integer", "minimum": 0, "default": 0},
-                 "description": "记录 id：返回此 id 之后发布的记录（0 = 从头开始）"},
-                {"name": "since", "in": "query", "schema": {"type": "integer", "minimum": 0},
-                 "description": "修订号（上次返回的 cursor）：返回此后新增、更正、撤回或置顶变化的记录；给出 since 时忽略 after"},
-            ],
-            "responses": {
-                "200": {"description": "变化的记录（按修订号）", "content": {"application/json": {
-                    "schema": {"$ref": "#/components/schemas/TranscriptFeed"}}}},
-                "304": {"description": "自上次请求以来没有变化（If-None-Match）"},
-                **error_responses(404, 422),
-            },
-        }},
-        "/interviews/{id}/questions": {"post": {
-            "summary": "网友提问（无需登录，审核后公开）",
-            "tags": ["interviews"],
-            "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
-            "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                "type": "object", "required": ["body"],
-                "properties": {"nickname": {"type": "string", "maxLength": 20, "description": "昵称（选填）"},
-                               "body": {"type": "string", "minLength": 5, "maxLength": 500}}}}}},
-            "responses": {
-                "201": {"description": "已提交，等待审核", "content": {"application/json": {"schema": {
-                    "type": "object", "properties": {"id": {"type": "integer"}, "status": {"type": "string"},
-                                                     "message": {"type": "string"}}}}}},
-                **error_responses(400, 404, 409, 422, 429),
-            },
-        }},
-    },
-    schemas={
-        "InterviewSummary": {"type": "object", "properties": _INTERVIEW_PROPS},
-        "Interview": {"type": "object", "properties": {
-            **_INTERVIEW_PROPS,
-            "introduction_html": {"type": "string", "description": "已净化的 HTML"},
-            "summary_html": {"type": "string"},
-            "video_url": {"type": "string", "nullable": True},
-            "images": {"type": "array", "items": {"type": "object", "properties": {
-                "url": {"type": "string"}, "caption": {"type": "string"}}}},
-            "takes_questions": {"type": "boolean"},
-            "counts": {"type": "object", "properties": {
-                "received": {"type": "integer"}, "approved": {"type": "integer"}, "answered": {"type": "integer"}}},
-            "questions": {"type": "array", "items": {"$ref": "#/components/schemas/InterviewQuestion"}},
-            "transcript_url": {"type": "string"},
-        }},
-        "InterviewQuestion": {"type": "object", "properties": {
-            "id": {"type": "integer"}, "nickname": {"type": "string"}, "body": {"type": "string"},
-            "similar_count": {"type": "integer", "description": "合并进来的同类问题数"},
-            "answered": {"type": "boolean"},
-            "answered_after": {"type": "boolean", "description": "会后答复"},
-            "after_answer": {"type": "string", "nullable": True},
-            "after_responder": {"type": "string", "nullable": True},
-            "asked_at": {"type": "string", "format": "date-time"},
-        }},
-        "TranscriptEntry": {"type": "object", "required": ["id", "seq", "retracted"], "properties": {
-            "id": {"type": "integer"}, "seq": {"type": "integer"}, "retracted": {"type": "boolean"},
-            "speaker_kind": {"type": "string", "enum": ["host", "guest"]},
-            "speaker": {"type": "string"}, "body": {"type": "string", "description": "纯文本"},
-            "question": {"type": "object", "nullable": True, "properties": {
-                "id": {"type": "integer"}, "nickname": {"type": "string"}, "body": {"type": "string"}}},
-            "image_url": {"type": "string", "nullable": True},
-            "pinned": {"type": "boolean"}, "corrected": {"type": "boolean"},
-            "posted_at": {"type": "string", "format": "date-time"},
-        }},
-        "TranscriptFeed": {"type": "object", "properties": {
-            "interview_id": {"type": "integer"},
-            "status": {"type": "string"},
-            "cursor": {"type": "integer", "description": "下次请求的 after"},
-            "more": {"type": "boolean", "description": "还有更多变化，请立即再次请求"},
-            "items": {"type": "array", "items": {"$ref": "#/components/schemas/TranscriptEntry"}},
-        }},
-    },
-)
+    return {"id": question.id, "status": "pending", "message": "提问已提交，审核通过后将公开显示。"}

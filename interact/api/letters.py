@@ -2,122 +2,206 @@
 
 * ``POST /letters`` — submit a consultation or leader-mailbox letter (no account; rate
   limited; an ``Idempotency-Key`` header makes a retried request return the first letter);
-* ``GET /letters/{number}?code=`` — the citizen's look-up: status, public timeline, answer
-  and rating (the same 404 for a wrong number and a wrong code; failed look-ups are rate
-  limited);
-* ``POST /letters/{number}/rating`` — the citizen rates the answer (with the code);
-* ``GET /letters`` — published letters (来信选登) with full-text search and filters,
-  personal data masked;
-* ``GET /stats/letters?month=YYYY-MM`` — reply statistics (咨询回复统计).
+* ``GET /letters/{number}`` with the query code in the ``X-Query-Code`` header — the
+  citizen's look-up (the same 404 for a wrong number and a wrong code; failed look-ups are
+  rate limited by ``RATELIMIT_LETTER_LOOKUP``);
+* ``POST /letters/{number}/rating`` — the citizen rates the answer (code in the header too);
+* ``GET /letters`` — published letters (来信选登), personal data masked;
+* ``GET /stats/letters`` — reply statistics (咨询回复统计).
 
-Forwarded letters (上级转办) are entered by staff only and are not accepted here. All rules
-are the letters services'; this module checks JSON shapes and shapes the answers.
+Forwarded letters (上级转办) are entered by staff only. The request rules are the schemas
+below; the domain rules are the letters services'.
 """
 from __future__ import annotations
 
 from typing import Any
 
-from flask import request, url_for
+from flask import current_app
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from interact.api import bp
-from interact.api.common import json_body, page_args, page_payload
-from interact.api.openapi import document, error_responses, page_schema
-from interact.core.errors import InvalidInput
-from interact.core.sanitize import clean_html
-from interact.extensions import db, limiter, public_post_limit
-from interact.letters import services, stats
-from interact.letters.models import (
-    Letter,
-    LetterChannel,
-    LetterKind,
-    LetterRating,
-    LetterStatus,
+from interact.api.schemas import (
+    EMAIL_PATTERN,
+    MOBILE_ERROR,
+    MOBILE_PATTERN,
+    ApiSchema,
+    Boolean,
+    DepartmentRef,
+    EnumValue,
+    PageArgs,
+    Pattern,
+    SafeHtml,
+    String,
+    Url,
+    choice,
+    page_of,
+    page_payload,
+    record_id,
+    text,
 )
+from interact.api.spec import QUERY_CODE_HEADER
+from interact.extensions import db, limiter, public_post_limit
+from interact.letters import search, services, stats
+from interact.letters.models import Letter, LetterChannel, LetterKind, LetterRating, LetterStatus
 
-#: Failed look-ups (404) allowed per client address: guessing codes is not practical.
-LOOKUP_FAILURE_LIMIT = "20 per minute;200 per day"
-SUBMIT_CHANNELS = {LetterChannel.CONSULTATION.value: LetterChannel.CONSULTATION,
-                   LetterChannel.MAILBOX.value: LetterChannel.MAILBOX}
-KINDS = {kind.value: kind for kind in LetterKind}
-_MAX_ID = 2**31 - 1
-_TEXT_FIELDS = ("title", "body", "name", "phone")
-
-
-def _iso(value) -> str | None:
-    return value.isoformat() if value is not None else None
+SUBMIT_CHANNELS = [LetterChannel.CONSULTATION.value, LetterChannel.MAILBOX.value]
+KINDS = [kind.value for kind in LetterKind]
+NUMBER_PATH = {"in": "path", "name": "number", "required": True, "description": "信件编号",
+               "schema": {"type": "string", "pattern": r"^XJ[0-9]{8}-[0-9]{4}$", "example": "XJ20260105-0001"}}
+MONTH_PATTERN = r"^(?:20[0-9]{2}|2100)-(?:0[1-9]|1[0-2])$"
 
 
-def _optional_id(data: dict[str, Any], name: str, errors: dict[str, str]) -> int | None:
-    value = data.get(name)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= _MAX_ID:
-        errors[name] = "必须是有效的编号（正整数）或 null"
-        return None
-    return value
+def lookup_failure_limit() -> str:
+    """Failed look-ups (404) allowed per client address (setting ``RATELIMIT_LETTER_LOOKUP``)."""
+    return current_app.config["RATELIMIT_LETTER_LOOKUP"]
 
 
-def _submission(data: dict[str, Any]) -> services.LetterInput:
-    """The JSON body as the service's input; wrong types are 422 with Chinese field errors."""
-    errors: dict[str, str] = {}
-    channel_value = data.get("channel")
-    channel = SUBMIT_CHANNELS.get(channel_value) if isinstance(channel_value, str) else None
-    if channel is None:
-        errors["channel"] = ("上级转办来信由工作人员录入，不能通过接口提交" if channel_value == "forwarded"
-                             else "必须是 consultation（在线咨询）或 mailbox（领导信箱）")
-    kind = KINDS.get(data.get("kind")) if isinstance(data.get("kind"), str) else None
-    if kind is None:
-        errors["kind"] = "必须是 consultation、suggestion、complaint 或 help"
-    department_id = _optional_id(data, "department_id", errors)
-    leader_id = _optional_id(data, "leader_id", errors)
-    texts = {}
-    for name in _TEXT_FIELDS:
-        value = data.get(name)
-        if not isinstance(value, str):
-            errors[name] = "必填，必须是字符串"
-        texts[name] = value if isinstance(value, str) else ""
-    email = data.get("email")
-    if email is not None and not isinstance(email, str):
-        errors["email"] = "必须是字符串或 null"
-    consent = data.get("publish_consent", False)
-    if not isinstance(consent, bool):
-        errors["publish_consent"] = "必须是 true 或 false"
-    if errors:
-        raise InvalidInput("提交的内容有误：" + "；".join(f"{k} {v}" for k, v in errors.items()) + "。",
-                           fields=errors)
+# --- submission ---------------------------------------------------------------------------
+
+
+class LetterSubmission(ApiSchema):
+    channel = choice(SUBMIT_CHANNELS, required=True,
+                     error="必须是 consultation（在线咨询）或 mailbox（领导信箱）；上级转办来信由工作人员录入，不能通过接口提交",
+                     description="consultation 在线咨询；mailbox 领导信箱")
+    kind = choice(KINDS, required=True, error="必须是 consultation、suggestion、complaint 或 help",
+                  description="consultation 咨询；suggestion 建议；complaint 投诉；help 求助")
+    department_id = record_id(allow_none=True, load_default=None,
+                              description="在线咨询的部门（GET /api/v1/departments 的 items）；null 为不确定，由办公室分办")
+    leader_id = record_id(allow_none=True, load_default=None,
+                          description="领导信箱的收信领导（GET /api/v1/departments 的 leaders）；channel 为 mailbox 时必填")
+    title = text(services.TITLE_MAX, min_length=services.TITLE_MIN, required=True,
+                 length_error=f"标题应为 {services.TITLE_MIN}–{services.TITLE_MAX} 个字",
+                 description="标题", example="住房公积金提取需要哪些材料？")
+    body = text(services.BODY_MAX, min_length=services.BODY_MIN, multiline=True, required=True,
+                length_error=f"正文应为 {services.BODY_MIN}–{services.BODY_MAX} 个字",
+                description="正文", example="我想提取住房公积金用于支付房租，请问需要准备哪些材料，在哪里办理？")
+    name = text(services.NAME_MAX, required=True, length_error=f"请填写姓名（不超过 {services.NAME_MAX} 个字）",
+                description="姓名（不公开）", example="张三")
+    phone = String(required=True, validate=Pattern(MOBILE_PATTERN, error=MOBILE_ERROR),
+                   metadata={"description": "11 位手机号码（不公开）", "example": "13800138000"})
+    email = String(allow_none=True, load_default=None,
+                   validate=[validate.Length(max=100, error="电子邮箱不超过 100 个字符"),
+                             Pattern(EMAIL_PATTERN, error="电子邮箱格式不正确")],
+                   metadata={"description": "电子邮箱（选填，不公开；答复后通知）", "example": "zhangsan@example.com"})
+    publish_consent = Boolean(load_default=False, metadata={"description": "是否同意在来信选登中公开（个人信息不公开）"})
+
+    #: The one rule across fields, in the document too (JSON Schema ``if``/``then``).
+    openapi_extra = {
+        "if": {"properties": {"channel": {"const": "mailbox"}}, "required": ["channel"]},
+        "then": {"required": ["leader_id"], "properties": {"leader_id": {"type": "integer"}}},
+    }
+
+    @validates_schema
+    def leader_for_mailbox(self, data, **kwargs):
+        if data.get("channel") == LetterChannel.MAILBOX.value and data.get("leader_id") is None:
+            raise ValidationError("请选择收信领导", field_name="leader_id")
+
+
+def letter_input(data: dict[str, Any]) -> services.LetterInput:
+    """A loaded :class:`LetterSubmission` as the service's input."""
     return services.LetterInput(
-        channel=channel, kind=kind, title=texts["title"], body=texts["body"], name=texts["name"],
-        phone=texts["phone"], email=email or None, department_id=department_id, leader_id=leader_id,
-        publish_consent=consent,
+        channel=LetterChannel(data["channel"]), kind=LetterKind(data["kind"]), title=data["title"],
+        body=data["body"], name=data["name"], phone=data["phone"], email=data["email"],
+        department_id=data["department_id"], leader_id=data["leader_id"], publish_consent=data["publish_consent"],
     )
 
 
-@bp.post("/letters")
+class SubmitHeaders(Schema):
+    idempotency_key = String(
+        data_key="Idempotency-Key", load_default=None, allow_none=False,
+        validate=Pattern(r"^[!-~]{1,64}$", error="应为 1–64 个可见 ASCII 字符"),
+        metadata={"description": "选填：同一键重复提交返回第一封信（200，query_code 为 null），用于网络重试",
+                  "example": "b7f1c2d4-0a1e-4c55-9d7e-3f2a9c1e8b10"},
+    )
+
+
+class LetterReceipt(Schema):
+    number = fields.String(required=True, metadata={"example": "XJ20260105-0001"})
+    query_code = fields.String(required=True, allow_none=True,
+                               metadata={"description": "查询码，只返回这一次（重复提交时为 null），请提示用户保存",
+                                         "example": "K7M2Q9XA"})
+    status = EnumValue(LetterStatus, required=True)
+    status_label = fields.String(required=True, metadata={"example": "待受理"})
+    submitted_at = fields.AwareDateTime(required=True)
+    lookup_url = Url("api.letter_status", external=False, number="number")
+    duplicate = fields.Boolean(metadata={"description": "重复提交（同一 Idempotency-Key）时为 true"})
+
+
+@bp.route("/letters", methods=["POST"], endpoint="submit_letter", tags=["letters"])
 @limiter.limit(public_post_limit)
-def submit_letter():
-    data = _submission(json_body())
-    key = (request.headers.get("Idempotency-Key") or "").strip()[:64] or None
-    result = services.submit_letter(data, idempotency_key=f"api:{key}" if key else None)
+@bp.arguments(LetterSubmission, example={
+    "channel": "consultation", "kind": "consultation", "department_id": None, "leader_id": None,
+    "title": "住房公积金提取需要哪些材料？", "body": "我想提取住房公积金用于支付房租，请问需要准备哪些材料，在哪里办理？",
+    "name": "张三", "phone": "13800138000", "email": None, "publish_consent": False,
+})
+@bp.arguments(SubmitHeaders, location="headers")
+@bp.response(201, LetterReceipt, description="已提交：返回信件编号和查询码")
+@bp.doc(responses={201: {"links": {
+    "lookup": {"operationId": "letter_status", "description": "用返回的编号和查询码查询这封信",
+               "parameters": {"number": "$response.body#/number", "header.X-Query-Code": "$response.body#/query_code"}},
+    "rate": {"operationId": "rate_letter", "description": "办结后用编号和查询码评价答复",
+             "parameters": {"number": "$response.body#/number", "header.X-Query-Code": "$response.body#/query_code"}},
+}}})
+@bp.alt_response(200, schema=LetterReceipt, description="重复提交（同一 Idempotency-Key）：返回第一封信，query_code 为 null")
+@bp.errors(400, 404, 409, 413, 422, 429,
+           e404="所选部门或领导不存在（department_id / leader_id）")
+def submit_letter(data: dict[str, Any], headers: dict[str, Any]):
+    """提交来信（在线咨询 / 领导信箱），无需登录
+
+    成功返回信件编号和查询码（查询码只返回这一次）。含敏感词的来信先由办公室审核。
+    """
+    key = headers["idempotency_key"]
+    result = services.submit_letter(letter_input(data), idempotency_key=f"api:{key}" if key else None)
     db.session.commit()
     letter = result.letter
-    body = {
-        "number": letter.number,
-        "query_code": result.query_code,
-        "status": letter.status.value,
-        "status_label": letter.public_status_label,
-        "submitted_at": _iso(letter.submitted_at),
-        "lookup_url": url_for("api.letter_status", number=letter.number),
-    }
+    receipt = {"number": letter.number, "query_code": result.query_code, "status": letter.status,
+               "status_label": letter.public_status_label, "submitted_at": letter.submitted_at}
     if result.duplicate:
-        body["duplicate"] = True
-        return body, 200
-    return body, 201
+        return {**receipt, "duplicate": True}, 200
+    return receipt
 
 
-def _department_json(letter: Letter) -> dict | None:
-    if letter.department is None:
-        return None
-    return {"id": letter.department.id, "name": letter.department.name}
+# --- the citizen's look-up ----------------------------------------------------------------
+
+
+class TimelineStep(Schema):
+    at = fields.AwareDateTime(required=True)
+    action = fields.String(required=True, metadata={"example": "submit"})
+    by = fields.String(required=True, metadata={"example": "来信人"})
+    note = fields.String(required=True, metadata={"example": "来信已提交，等待受理。"})
+
+
+class Answer(Schema):
+    html = SafeHtml(required=True, metadata={"description": "已净化的 HTML"})
+    department = fields.Nested(DepartmentRef, required=True, allow_none=True)
+    answered_at = fields.AwareDateTime(required=True, allow_none=True)
+
+
+class Rating(Schema):
+    value = EnumValue(LetterRating, required=True)
+    label = fields.String(required=True, metadata={"example": "满意"})
+    comment = fields.String(required=True, allow_none=True)
+    rated_at = fields.AwareDateTime(required=True, allow_none=True)
+
+
+class LetterTracking(Schema):
+    number = fields.String(required=True)
+    status = EnumValue(LetterStatus, required=True)
+    status_label = fields.String(required=True, metadata={"description": "公众看到的状态", "example": "办理中"})
+    channel = EnumValue(LetterChannel, required=True)
+    channel_label = fields.String(required=True)
+    kind = EnumValue(LetterKind, required=True)
+    kind_label = fields.String(required=True)
+    title = fields.String(required=True, metadata={"description": "个人信息已隐去"})
+    body = fields.String(required=True, metadata={"description": "个人信息已隐去"})
+    submitted_at = fields.AwareDateTime(required=True)
+    department = fields.Nested(DepartmentRef, required=True, allow_none=True,
+                               metadata={"description": "承办部门（分办后）"})
+    rejection_reason = fields.String(required=True, allow_none=True)
+    timeline = fields.List(fields.Nested(TimelineStep), required=True)
+    answer = fields.Nested(Answer, required=True, allow_none=True)
+    rating = fields.Nested(Rating, required=True, allow_none=True)
+    can_rate = fields.Boolean(required=True)
 
 
 def letter_status_json(letter: Letter) -> dict[str, Any]:
@@ -127,137 +211,180 @@ def letter_status_json(letter: Letter) -> dict[str, Any]:
                                                LetterStatus.RETURNED, LetterStatus.REJECTED)
     return {
         "number": letter.number,
-        "status": letter.status.value,
+        "status": letter.status,
         "status_label": letter.public_status_label,
-        "channel": letter.channel.value,
+        "channel": letter.channel,
         "channel_label": letter.channel_label,
-        "kind": letter.kind.value,
+        "kind": letter.kind,
         "kind_label": letter.kind_label,
         "title": letter.public_title,
         "body": letter.public_body,
-        "submitted_at": _iso(letter.submitted_at),
-        "department": _department_json(letter) if held_by_department else None,
+        "submitted_at": letter.submitted_at,
+        "department": letter.department if held_by_department else None,
         "rejection_reason": letter.rejection_note if letter.status is LetterStatus.REJECTED else None,
         "timeline": [
-            {"at": _iso(event.occurred_at), "action": event.action, "by": event.public_label,
-             "note": event.public_note}
+            {"at": event.occurred_at, "action": event.action, "by": event.public_label, "note": event.public_note}
             for event in letter.public_events
         ],
-        "answer": {
-            "html": clean_html(letter.answer_html),
-            "department": _department_json(letter),
-            "answered_at": _iso(letter.answered_at),
-        } if closed else None,
-        "rating": {
-            "value": letter.rating.value,
-            "label": letter.rating_label,
-            "comment": letter.rating_comment,
-            "rated_at": _iso(letter.rated_at),
-        } if letter.rating is not None else None,
+        "answer": {"html": letter.answer_html, "department": letter.department,
+                   "answered_at": letter.answered_at} if closed else None,
+        "rating": {"value": letter.rating, "label": letter.rating_label, "comment": letter.rating_comment,
+                   "rated_at": letter.rated_at} if letter.rating is not None else None,
         "can_rate": closed and letter.rating is None,
     }
 
 
-def _code_arg(source: dict | None = None) -> str:
-    value = (source if source is not None else request.args).get("code")
-    return value if isinstance(value, str) else ""
+NO_STORE = {"Cache-Control": "no-store"}
+QUERY_CODE = Pattern(r"^[0-9A-Za-z]{1,16}$", error="查询码为 1–16 位字母和数字")
 
 
-@bp.get("/letters/<number>")
-@limiter.limit(LOOKUP_FAILURE_LIMIT, deduct_when=lambda response: response.status_code == 404)
-def letter_status(number: str):
-    letter = services.lookup(number, _code_arg())
-    response = letter_status_json(letter)
-    return response, 200, {"Cache-Control": "no-store"}
+class LookupHeaders(Schema):
+    code = String(data_key=QUERY_CODE_HEADER, required=True, validate=QUERY_CODE,
+                  metadata={"description": "查询码（提交来信时返回，不区分大小写）。它是查看这封信的凭证："
+                                           "放在请求头中，不要放进 URL，以免进入访问日志和浏览器历史。",
+                            "example": "K7M2Q9XA"})
 
 
-@bp.post("/letters/<number>/rating")
+@bp.route("/letters/<number>", endpoint="letter_status", tags=["letters"], parameters=[NUMBER_PATH])
+@limiter.limit(lookup_failure_limit, deduct_when=lambda response: response.status_code == 404)
+@bp.arguments(LookupHeaders, location="headers")
+@bp.response(200, LetterTracking, description="来信办理情况（不缓存）")
+@bp.errors(404, 422, 429, e404="编号或查询码错误（两者不区分，均为 404）", e422="缺少请求头 X-Query-Code 或格式不对",
+           e429="查询失败次数过多（按 IP 计，设置项 RATELIMIT_LETTER_LOOKUP）")
+def letter_status(headers: dict[str, str], number: str):
+    """来信查询：凭信件编号和查询码查看办理状态、办理流程、答复和评价
+
+    查询码放在请求头 X-Query-Code 中（不要放进 URL）。编号或查询码错误时统一返回 404；
+    失败次数过多时返回 429。
+    """
+    letter = services.lookup(number, headers["code"])
+    return letter_status_json(letter), 200, NO_STORE
+
+
+class RatingIn(ApiSchema):
+    rating = choice([r.value for r in LetterRating], required=True,
+                    error="必须是 satisfied（满意）、basic（基本满意）或 unsatisfied（不满意）",
+                    description="satisfied 满意；basic 基本满意；unsatisfied 不满意")
+    comment = text(500, min_length=0, multiline=True, load_default="", length_error="不超过 500 字",
+                   description="评价意见（选填）", example="答复很及时，谢谢！")
+
+
+@bp.route("/letters/<number>/rating", methods=["POST"], endpoint="rate_letter", tags=["letters"],
+          parameters=[NUMBER_PATH])
 @limiter.limit(public_post_limit)
-def rate_letter(number: str):
-    data = json_body()
-    letter = services.lookup(number, _code_arg(data))
-    rating_value = data.get("rating")
-    comment = data.get("comment") or ""
-    errors = {}
-    if not isinstance(rating_value, str) or rating_value not in {r.value for r in LetterRating}:
-        errors["rating"] = "必须是 satisfied（满意）、basic（基本满意）或 unsatisfied（不满意）"
-    if not isinstance(comment, str) or len(comment) > 500:
-        errors["comment"] = "必须是不超过 500 字的字符串"
-    if errors:
-        raise InvalidInput("评价内容有误。", fields=errors)
-    services.rate_letter(letter, LetterRating(rating_value), comment)
+@bp.arguments(LookupHeaders, location="headers")
+@bp.arguments(RatingIn, example={"rating": "satisfied", "comment": "答复很及时，谢谢！"})
+@bp.response(200, LetterTracking, description="已评价，返回最新办理情况")
+@bp.errors(400, 404, 409, 413, 422, 429, e404="编号或查询码错误", e409="尚未办结或已经评价过")
+def rate_letter(headers: dict[str, str], data: dict[str, Any], number: str):
+    """评价答复（办结后，每次答复评价一次）
+
+    与查询一样，查询码放在请求头 X-Query-Code 中。
+    """
+    letter = services.lookup(number, headers["code"])
+    services.rate_letter(letter, LetterRating(data["rating"]), data["comment"])
     db.session.commit()
-    return letter_status_json(letter), 200, {"Cache-Control": "no-store"}
+    return letter_status_json(letter), 200, NO_STORE
 
 
-# --- published letters -----------------------------------------------------------------
+# --- published letters ----------------------------------------------------------------------
 
 
-def published_letter_json(letter: Letter) -> dict[str, Any]:
+class PublishedLetter(Schema):
     """A published letter with personal data masked (name, numbers in the text)."""
-    return {
-        "id": letter.id,
-        "number": letter.number,
-        "title": letter.public_title,
-        "body": letter.public_body,
-        "name": letter.public_name,
-        "channel": letter.channel.value,
-        "channel_label": letter.channel_label,
-        "kind": letter.kind.value,
-        "kind_label": letter.kind_label,
-        "department": _department_json(letter),
-        "submitted_at": _iso(letter.submitted_at),
-        "answered_at": _iso(letter.answered_at),
-        "published_at": _iso(letter.published_at),
-        "answer_html": str(letter.public_answer_html),
-        "url": url_for("letters.public_detail", letter_id=letter.id, _external=True),
-    }
+
+    id = fields.Integer(required=True)
+    number = fields.String(required=True)
+    title = fields.String(required=True, attribute="public_title", metadata={"description": "个人信息已隐去"})
+    body = fields.String(required=True, attribute="public_body", metadata={"description": "个人信息已隐去"})
+    name = fields.String(required=True, attribute="public_name", metadata={"description": "已隐去，如 张**"})
+    channel = EnumValue(LetterChannel, required=True)
+    channel_label = fields.String(required=True, metadata={"example": "在线咨询"})
+    kind = EnumValue(LetterKind, required=True)
+    kind_label = fields.String(required=True, metadata={"example": "咨询"})
+    department = fields.Nested(DepartmentRef, required=True, allow_none=True)
+    submitted_at = fields.AwareDateTime(required=True)
+    answered_at = fields.AwareDateTime(required=True, allow_none=True)
+    published_at = fields.AwareDateTime(required=True, allow_none=True)
+    answer_html = fields.Function(lambda letter: str(letter.public_answer_html), required=True,
+                                  metadata={"type": "string", "description": "已净化的答复 HTML，个人信息已隐去"})
+    url = Url("letters.public_detail", letter_id="id")
 
 
-def _int_arg(name: str) -> int | None:
-    raw = (request.args.get(name) or "").strip()
-    if not raw:
-        return None
-    if not raw.isdecimal() or len(raw) > 9:
-        raise InvalidInput(f"{name} 必须是正整数。", fields={name: "必须是正整数"})
-    return int(raw)
+class PublishedLetterArgs(PageArgs):
+    q = text(search.MAX_QUERY_CHARS, min_length=0, load_default="",
+             description="全文检索关键词", example="公积金 提取")
+    department_id = record_id(query=True, load_default=None, description="承办部门")
+    kind = choice(KINDS, load_default=None, error="可选：" + "、".join(KINDS), description="来信类别")
+    channel = choice([c.value for c in LetterChannel], load_default=None,
+                     error="可选：" + "、".join(c.value for c in LetterChannel), description="来信渠道")
+    month = String(load_default=None, allow_none=False,
+                   validate=Pattern(MONTH_PATTERN, error="格式应为 YYYY-MM（2000–2100 年）"),
+                   metadata={"description": "来信月份 YYYY-MM", "example": "2026-01"})
 
 
-def _enum_arg(name: str, enum_cls, allowed: str):
-    raw = (request.args.get(name) or "").strip()
-    if not raw:
-        return None
-    try:
-        return enum_cls(raw)
-    except ValueError:
-        raise InvalidInput(f"{name} 取值无效，可选：{allowed}。", fields={name: f"可选：{allowed}"}) from None
-
-
-@bp.get("/letters")
-def published_letters():
-    page, per_page = page_args()
-    month = (request.args.get("month") or "").strip()
-    if month:
-        stats.parse_month(month)
+@bp.route("/letters", endpoint="published_letters", tags=["letters"])
+@bp.arguments(PublishedLetterArgs, location="query")
+@bp.response(200, page_of(PublishedLetter, "PublishedLetterPage"),
+             description="按相关度（有关键词时）或公开时间倒序")
+@bp.errors(422)
+def published_letters(args: dict[str, Any]):
+    """来信选登：已公开的来信及答复（个人信息已隐去）"""
     query = services.PublicQuery(
-        q=(request.args.get("q") or "").strip()[:60],
-        department_id=_int_arg("department_id"),
-        kind=_enum_arg("kind", LetterKind, "consultation, suggestion, complaint, help"),
-        channel=_enum_arg("channel", LetterChannel, "consultation, mailbox, forwarded"),
-        month=month,
+        q=args["q"], department_id=args["department_id"],
+        kind=LetterKind(args["kind"]) if args["kind"] else None,
+        channel=LetterChannel(args["channel"]) if args["channel"] else None,
+        month=args["month"] or "",
     )
-    result = services.public_letters(query, page=min(page, 10_000), per_page=per_page)
-    return page_payload([published_letter_json(letter) for letter in result.items], page, per_page,
-                        result.total or 0)
+    result = services.public_letters(query, page=args["page"], per_page=args["per_page"])
+    return page_payload(list(result.items), args, result.total)
 
 
-# --- statistics -------------------------------------------------------------------------
+# --- statistics -------------------------------------------------------------------------------
 
 
-@bp.get("/stats/letters")
-def letter_stats():
-    month = stats.parse_month(request.args.get("month"))
-    department_id = _int_arg("department_id")
+class LetterStatsRow(Schema):
+    key = fields.String(required=True, metadata={"description": "部门编号、月份或类别"})
+    label = fields.String(required=True, metadata={"example": "市住房公积金管理中心"})
+    department_id = fields.Integer(required=True, allow_none=True)
+    received = fields.Integer(required=True)
+    rejected = fields.Integer(required=True)
+    answered = fields.Integer(required=True, metadata={"description": "已审核办结的答复"})
+    on_time = fields.Integer(required=True)
+    on_time_rate = fields.Float(required=True, allow_none=True, metadata={"description": "0–1"})
+    avg_workdays = fields.Float(required=True, allow_none=True, metadata={"description": "平均答复用时（工作日）"})
+    overdue = fields.Integer(required=True, metadata={"description": "仍在办理且已逾期"})
+    rated = fields.Integer(required=True)
+    satisfied = fields.Integer(required=True, metadata={"description": "满意 + 基本满意"})
+    satisfaction_rate = fields.Float(required=True, allow_none=True, metadata={"description": "0–1"})
+
+
+class LetterStats(Schema):
+    month = fields.String(required=True, metadata={"example": "2026-01"})
+    month_label = fields.String(required=True, metadata={"example": "2026年1月"})
+    department_id = fields.Integer(required=True, allow_none=True)
+    total = fields.Nested(LetterStatsRow, required=True)
+    departments = fields.List(fields.Nested(LetterStatsRow), required=True)
+    trend = fields.List(fields.Nested(LetterStatsRow), required=True, metadata={"description": "截至该月的近 12 个月"})
+    by_kind = fields.List(fields.Nested(LetterStatsRow), required=True)
+    by_channel = fields.List(fields.Nested(LetterStatsRow), required=True)
+
+
+class LetterStatsArgs(Schema):
+    month = String(load_default=None, allow_none=False,
+                   validate=Pattern(MONTH_PATTERN, error="格式应为 YYYY-MM（2000–2100 年）"),
+                   metadata={"description": "统计月份 YYYY-MM，默认本月", "example": "2026-01"})
+    department_id = record_id(query=True, load_default=None, description="只统计这个部门")
+
+
+@bp.route("/stats/letters", endpoint="letter_stats", tags=["letters"])
+@bp.arguments(LetterStatsArgs, location="query")
+@bp.response(200, LetterStats, description="统计（同一进程内缓存几分钟）")
+@bp.errors(422)
+def letter_stats(args: dict[str, Any]):
+    """咨询回复统计：某月各部门收到、答复、按期答复率、平均用时、满意率，及近12个月趋势"""
+    month = args["month"] or stats.current_month()
+    department_id = args["department_id"]
 
     def build() -> dict:
         report = stats.monthly_report(month, department_id=department_id)
@@ -270,193 +397,3 @@ def letter_stats():
 
     return stats.cached(("api", month, department_id), build)
 
-
-# --- OpenAPI ----------------------------------------------------------------------------
-
-_STATUS_ENUM = [s.value for s in LetterStatus]
-_KIND_ENUM = [k.value for k in LetterKind]
-_DEPARTMENT_REF = {"type": "object", "nullable": True,
-                   "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}}
-
-document(
-    paths={
-        "/letters": {
-            "post": {
-                "summary": "提交来信（在线咨询 / 领导信箱），无需登录",
-                "description": "成功返回信件编号和查询码（查询码只返回这一次，请提示用户保存）。"
-                               "请求头 Idempotency-Key 可选：同一键重复提交返回第一封信（200，query_code 为 null）。"
-                               "上级转办来信由工作人员录入，不能通过接口提交。",
-                "tags": ["letters"],
-                "parameters": [{"name": "Idempotency-Key", "in": "header", "required": False,
-                                "schema": {"type": "string", "maxLength": 64}}],
-                "requestBody": {"required": True, "content": {"application/json": {
-                    "schema": {"$ref": "#/components/schemas/LetterSubmission"}}}},
-                "responses": {
-                    "201": {"description": "已提交", "content": {"application/json": {
-                        "schema": {"$ref": "#/components/schemas/LetterReceipt"}}}},
-                    "200": {"description": "重复提交（同一 Idempotency-Key），返回第一封信", "content": {
-                        "application/json": {"schema": {"$ref": "#/components/schemas/LetterReceipt"}}}},
-                    **error_responses(400, 409, 422, 429),
-                },
-            },
-            "get": {
-                "summary": "来信选登：已公开的来信及答复（个人信息已隐去）",
-                "tags": ["letters"],
-                "parameters": [
-                    {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 60},
-                     "description": "全文检索关键词，如 公积金 提取"},
-                    {"name": "department_id", "in": "query", "schema": {"type": "integer"}},
-                    {"name": "kind", "in": "query", "schema": {"type": "string", "enum": _KIND_ENUM}},
-                    {"name": "channel", "in": "query",
-                     "schema": {"type": "string", "enum": [c.value for c in LetterChannel]}},
-                    {"name": "month", "in": "query", "schema": {"type": "string", "pattern": r"^\d{4}-\d{2}$"},
-                     "description": "来信月份 YYYY-MM"},
-                    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
-                    {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 50}},
-                ],
-                "responses": {
-                    "200": {"description": "按相关度（有关键词时）或公开时间倒序", "content": {"application/json": {
-                        "schema": page_schema("#/components/schemas/PublishedLetter")}}},
-                    **error_responses(422),
-                },
-            },
-        },
-        "/letters/{number}": {"get": {
-            "summary": "来信查询：凭信件编号和查询码查看办理状态、办理流程、答复和评价",
-            "description": "编号或查询码错误时统一返回 404；查询失败次数过多时返回 429。",
-            "tags": ["letters"],
-            "parameters": [
-                {"name": "number", "in": "path", "required": True, "schema": {"type": "string"},
-                 "example": "XJ20260105-0001"},
-                {"name": "code", "in": "query", "required": True, "schema": {"type": "string"}},
-            ],
-            "responses": {
-                "200": {"description": "来信办理情况", "content": {"application/json": {
-                    "schema": {"$ref": "#/components/schemas/LetterTracking"}}}},
-                **error_responses(404, 429),
-            },
-        }},
-        "/letters/{number}/rating": {"post": {
-            "summary": "评价答复（办结后，每次答复评价一次）",
-            "tags": ["letters"],
-            "parameters": [{"name": "number", "in": "path", "required": True, "schema": {"type": "string"}}],
-            "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                "type": "object", "required": ["code", "rating"],
-                "properties": {
-                    "code": {"type": "string", "description": "查询码"},
-                    "rating": {"type": "string", "enum": [r.value for r in LetterRating],
-                               "description": "满意 / 基本满意 / 不满意"},
-                    "comment": {"type": "string", "maxLength": 500},
-                }}}}},
-            "responses": {
-                "200": {"description": "已评价，返回最新办理情况", "content": {"application/json": {
-                    "schema": {"$ref": "#/components/schemas/LetterTracking"}}}},
-                **error_responses(400, 404, 409, 422, 429),
-            },
-        }},
-        "/stats/letters": {"get": {
-            "summary": "咨询回复统计：某月各部门收到、答复、按期答复率、平均用时、满意率，及近12个月趋势",
-            "tags": ["letters"],
-            "parameters": [
-                {"name": "month", "in": "query", "schema": {"type": "string", "pattern": r"^\d{4}-\d{2}$"},
-                 "description": "统计月份 YYYY-MM，默认本月"},
-                {"name": "department_id", "in": "query", "schema": {"type": "integer"}},
-            ],
-            "responses": {
-                "200": {"description": "统计", "content": {"application/json": {
-                    "schema": {"$ref": "#/components/schemas/LetterStats"}}}},
-                **error_responses(422),
-            },
-        }},
-    },
-    schemas={
-        "LetterSubmission": {
-            "type": "object",
-            "required": ["channel", "kind", "title", "body", "name", "phone"],
-            "properties": {
-                "channel": {"type": "string", "enum": ["consultation", "mailbox"],
-                            "description": "consultation 在线咨询；mailbox 领导信箱"},
-                "kind": {"type": "string", "enum": _KIND_ENUM, "description": "咨询 / 建议 / 投诉 / 求助"},
-                "department_id": {"type": "integer", "nullable": True,
-                                  "description": "在线咨询的部门（GET /departments）；null 为不确定"},
-                "leader_id": {"type": "integer", "nullable": True, "description": "领导信箱必填"},
-                "title": {"type": "string", "minLength": services.TITLE_MIN, "maxLength": services.TITLE_MAX},
-                "body": {"type": "string", "minLength": services.BODY_MIN, "maxLength": services.BODY_MAX},
-                "name": {"type": "string", "maxLength": services.NAME_MAX},
-                "phone": {"type": "string", "description": "11 位手机号码（不公开）"},
-                "email": {"type": "string", "nullable": True, "format": "email"},
-                "publish_consent": {"type": "boolean", "default": False,
-                                    "description": "是否同意在来信选登中公开（个人信息不公开）"},
-            },
-        },
-        "LetterReceipt": {"type": "object", "properties": {
-            "number": {"type": "string"},
-            "query_code": {"type": "string", "nullable": True, "description": "只返回一次"},
-            "status": {"type": "string", "enum": _STATUS_ENUM},
-            "status_label": {"type": "string"},
-            "submitted_at": {"type": "string", "format": "date-time"},
-            "lookup_url": {"type": "string"},
-            "duplicate": {"type": "boolean"},
-        }},
-        "LetterTracking": {"type": "object", "properties": {
-            "number": {"type": "string"},
-            "status": {"type": "string", "enum": _STATUS_ENUM},
-            "status_label": {"type": "string", "description": "公众看到的状态"},
-            "channel": {"type": "string"}, "channel_label": {"type": "string"},
-            "kind": {"type": "string"}, "kind_label": {"type": "string"},
-            "title": {"type": "string"}, "body": {"type": "string"},
-            "submitted_at": {"type": "string", "format": "date-time"},
-            "department": _DEPARTMENT_REF,
-            "rejection_reason": {"type": "string", "nullable": True},
-            "timeline": {"type": "array", "items": {"type": "object", "properties": {
-                "at": {"type": "string", "format": "date-time"}, "action": {"type": "string"},
-                "by": {"type": "string"}, "note": {"type": "string"}}}},
-            "answer": {"type": "object", "nullable": True, "properties": {
-                "html": {"type": "string", "description": "已净化的 HTML"},
-                "department": _DEPARTMENT_REF,
-                "answered_at": {"type": "string", "format": "date-time"}}},
-            "rating": {"type": "object", "nullable": True, "properties": {
-                "value": {"type": "string", "enum": [r.value for r in LetterRating]},
-                "label": {"type": "string", "enum": [r.label for r in LetterRating]},
-                "comment": {"type": "string", "nullable": True},
-                "rated_at": {"type": "string", "format": "date-time"}}},
-            "can_rate": {"type": "boolean"},
-        }},
-        "PublishedLetter": {"type": "object", "properties": {
-            "id": {"type": "integer"}, "number": {"type": "string"},
-            "title": {"type": "string"}, "body": {"type": "string"},
-            "name": {"type": "string", "description": "已隐去，如 张**"},
-            "channel": {"type": "string"}, "channel_label": {"type": "string", "enum": [c.label for c in LetterChannel]},
-            "kind": {"type": "string"}, "kind_label": {"type": "string", "enum": [k.label for k in LetterKind]},
-            "department": _DEPARTMENT_REF,
-            "submitted_at": {"type": "string", "format": "date-time"},
-            "answered_at": {"type": "string", "format": "date-time"},
-            "published_at": {"type": "string", "format": "date-time"},
-            "answer_html": {"type": "string"},
-            "url": {"type": "string", "description": "公开页面地址"},
-        }},
-        "LetterStatsRow": {"type": "object", "properties": {
-            "key": {"type": "string", "description": "部门编号、月份或类别"},
-            "label": {"type": "string"},
-            "department_id": {"type": "integer", "nullable": True},
-            "received": {"type": "integer"}, "rejected": {"type": "integer"},
-            "answered": {"type": "integer", "description": "已审核办结的答复"},
-            "on_time": {"type": "integer"},
-            "on_time_rate": {"type": "number", "nullable": True, "description": "0–1"},
-            "avg_workdays": {"type": "number", "nullable": True},
-            "overdue": {"type": "integer", "description": "仍在办理且已逾期"},
-            "rated": {"type": "integer"}, "satisfied": {"type": "integer", "description": "满意 + 基本满意"},
-            "satisfaction_rate": {"type": "number", "nullable": True, "description": "0–1"},
-        }},
-        "LetterStats": {"type": "object", "properties": {
-            "month": {"type": "string"}, "month_label": {"type": "string"},
-            "department_id": {"type": "integer", "nullable": True},
-            "total": {"$ref": "#/components/schemas/LetterStatsRow"},
-            "departments": {"type": "array", "items": {"$ref": "#/components/schemas/LetterStatsRow"}},
-            "trend": {"type": "array", "items": {"$ref": "#/components/schemas/LetterStatsRow"},
-                      "description": "截至该月的近 12 个月"},
-            "by_kind": {"type": "array", "items": {"$ref": "#/components/schemas/LetterStatsRow"}},
-            "by_channel": {"type": "array", "items": {"$ref": "#/components/schemas/LetterStatsRow"}},
-        }},
-    },
-)

@@ -14,62 +14,184 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import request, url_for
+from marshmallow import Schema, fields, validate
 
 from interact.api import bp
-from interact.api.common import json_body, page_args, page_payload
-from interact.api.openapi import document, error_responses, page_schema
-from interact.core.errors import DomainError, InvalidInput
-from interact.core.sanitize import clean_html
+from interact.api.schemas import (
+    MOBILE_ERROR,
+    MOBILE_PATTERN,
+    ApiSchema,
+    DepartmentRef,
+    Dict,
+    EnumValue,
+    PageArgs,
+    Pattern,
+    SafeHtml,
+    String,
+    Url,
+    choice,
+    page_of,
+    page_payload,
+    text,
+)
+from interact.core.errors import DomainError
 from interact.extensions import db, limiter, public_post_limit
 from interact.questionnaires import services as questionnaires
-from interact.questionnaires.models import ResponseChannel
+from interact.questionnaires.models import QuestionKind, ResponseChannel
 from interact.surveys import services
+from interact.surveys.models import Adoption, CollectionKind, CollectionPhase
 
-_DEVICE_ID = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
-
-
-def _iso(value) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def collection_summary_json(collection) -> dict[str, Any]:
-    return {
-        "id": collection.id,
-        "title": collection.title,
-        "summary": collection.summary,
-        "department": {"id": collection.department_id, "name": collection.department.name},
-        "kind": collection.kind.value,
-        "accepts_opinions": collection.accepts_opinions,
-        "has_questionnaire": collection.has_questionnaire,
-        "phase": collection.phase.value,
-        "phase_label": collection.phase_label,
-        "is_open": collection.is_open,
-        "starts_at": _iso(collection.starts_at),
-        "ends_at": _iso(collection.ends_at),
-        "feedback_due_date": collection.feedback_due_date.isoformat(),
-        "feedback_published_at": _iso(collection.feedback_published_at),
-        "feedback_on_time": collection.feedback_on_time,
-        "url": url_for("surveys.detail", collection_id=collection.id, _external=True),
-    }
+QUESTION_KEY = r"^[1-9][0-9]{0,9}$"
+#: The phases a published collection can be in (drafts and withdrawn ones are never listed).
+SHOWN_PHASES = (CollectionPhase.UPCOMING, CollectionPhase.OPEN, CollectionPhase.AWAITING, CollectionPhase.OVERDUE,
+                CollectionPhase.DONE)
 
 
-def _file_json(stored, label: str | None = None) -> dict[str, Any]:
-    return {"name": label or stored.original_name, "url": url_for("site.public_file", key=stored.key, _external=True),
-            "content_type": stored.content_type, "size": stored.size}
+class CollectionSummary(Schema):
+    id = fields.Integer(required=True)
+    title = fields.String(required=True, metadata={"example": "《示范市养老服务条例（草案）》公开征求意见"})
+    summary = fields.String(required=True)
+    department = fields.Nested(DepartmentRef, required=True)
+    kind = EnumValue(CollectionKind, required=True, metadata={"description": "opinions 征集意见；questionnaire 问卷；both 两者"})
+    accepts_opinions = fields.Boolean(required=True)
+    has_questionnaire = fields.Boolean(required=True)
+    phase = EnumValue(CollectionPhase, required=True, validate=validate.OneOf([p.value for p in SHOWN_PHASES]), metadata={
+                                                   "description": "upcoming 即将开始；open 征集中；awaiting 待反馈；overdue 反馈逾期；done 已反馈"})
+    phase_label = fields.String(required=True, metadata={"example": "征集中"})
+    is_open = fields.Boolean(required=True)
+    starts_at = fields.AwareDateTime(required=True)
+    ends_at = fields.AwareDateTime(required=True)
+    feedback_due_date = fields.Date(required=True, metadata={"description": "结果反馈的期限（结束后一个月内）"})
+    feedback_published_at = fields.AwareDateTime(required=True, allow_none=True)
+    feedback_on_time = fields.Boolean(required=True, allow_none=True)
+    url = Url("surveys.detail", collection_id="id")
 
 
-def feedback_json(collection) -> dict[str, Any] | None:
+class FileOut(Schema):
+    """A stored public file (draft document)."""
+
+    name = fields.String(required=True, attribute="original_name")
+    url = Url("site.public_file", key="key")
+    content_type = fields.String(required=True)
+    size = fields.Integer(required=True)
+
+
+class AttachmentOut(Schema):
+    name = fields.Function(lambda a: a.label or a.file.original_name, required=True, metadata={"type": "string"})
+    url = Url("site.public_file", key="file.key")
+    content_type = fields.String(required=True, attribute="file.content_type")
+    size = fields.Integer(required=True, attribute="file.size")
+
+
+class QuestionOption(Schema):
+    id = fields.Integer(required=True)
+    label = fields.String(required=True)
+
+
+class Question(Schema):
+    id = fields.Integer(required=True)
+    position = fields.Integer(required=True)
+    kind = EnumValue(QuestionKind, required=True)
+    text = fields.String(required=True)
+    help_text = fields.String(required=True)
+    required = fields.Boolean(required=True)
+    min_choices = fields.Integer(required=True, allow_none=True)
+    max_choices = fields.Integer(required=True, allow_none=True)
+    allow_other = fields.Boolean(required=True)
+    other_label = fields.String(required=True, allow_none=True)
+    options = fields.List(fields.Nested(QuestionOption), required=True)
+    rating_scale = fields.List(fields.Integer(), required=True, allow_none=True,
+                               metadata={"description": "评分题的最低分和最高分，如 [1, 5]"})
+    max_length = fields.Integer(required=True, allow_none=True, metadata={"description": "文字题的最大字数"})
+
+
+class Questionnaire(Schema):
+    id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    intro = fields.String(required=True)
+    questions = fields.List(fields.Nested(Question), required=True)
+
+
+class PublicOpinion(Schema):
+    id = fields.Integer(required=True)
+    author = fields.String(required=True, metadata={"description": "已隐去，如 张*"})
+    content = fields.String(required=True, metadata={"description": "个人信息已隐去"})
+    submitted_at = fields.AwareDateTime(required=True)
+    adoption = EnumValue(Adoption, required=True, allow_none=True)
+
+
+class AdoptionStatistics(Schema):
+    opinions_received = fields.Integer(required=True)
+    opinions_valid = fields.Integer(required=True)
+    adopted = fields.Integer(required=True)
+    partly_adopted = fields.Integer(required=True)
+    not_adopted = fields.Integer(required=True)
+    adopted_rate = fields.Float(required=True, metadata={"description": "百分比（0–100）"})
+    partly_adopted_rate = fields.Float(required=True)
+    not_adopted_rate = fields.Float(required=True)
+    adoption_rate = fields.Float(required=True, metadata={"description": "采纳和部分采纳占有效意见的百分比"})
+    respondents = fields.Integer(required=True)
+
+
+class NotAdoptedReason(Schema):
+    adoption = EnumValue(Adoption, required=True)
+    opinion = fields.String(required=True, metadata={"description": "个人信息已隐去"})
+    reason = fields.String(required=True)
+
+
+class OptionTally(Schema):
+    label = fields.String(required=True)
+    count = fields.Integer(required=True)
+    percent = fields.Float(required=True)
+    is_other = fields.Boolean(required=True)
+
+
+class QuestionTally(Schema):
+    question_id = fields.Integer(required=True)
+    text = fields.String(required=True)
+    kind = EnumValue(QuestionKind, required=True)
+    answered = fields.Integer(required=True)
+    average = fields.Float(required=True, allow_none=True)
+    options = fields.List(fields.Nested(OptionTally), required=True)
+
+
+class Feedback(Schema):
+    published_at = fields.AwareDateTime(required=True)
+    due_date = fields.Date(required=True)
+    on_time = fields.Boolean(required=True, allow_none=True)
+    summary_html = SafeHtml(required=True)
+    not_adopted_explanation_html = SafeHtml(required=True)
+    statistics = fields.Nested(AdoptionStatistics, required=True)
+    not_adopted_reasons = fields.List(fields.Nested(NotAdoptedReason), required=True)
+    tallies = fields.List(fields.Nested(QuestionTally), required=True,
+                          metadata={"description": "问卷统计；文字题只给作答人数，不公开文字内容"})
+
+
+class Collection(CollectionSummary):
+    body_html = SafeHtml(required=True, attribute="body")
+    contact_email = fields.String(required=True)
+    contact_address = fields.String(required=True)
+    name_required = fields.Boolean(required=True, metadata={"description": "提交意见时必须填写姓名"})
+    phone_required = fields.Boolean(required=True, metadata={"description": "提交意见时必须填写手机号"})
+    draft_document = fields.Nested(FileOut, required=True, allow_none=True, attribute="draft_file")
+    attachments = fields.List(fields.Nested(AttachmentOut), required=True)
+    questionnaire = fields.Nested(Questionnaire, required=True, allow_none=True)
+    opinions = fields.List(fields.Nested(PublicOpinion), required=True, metadata={"description": "审核公开的意见"})
+    feedback = fields.Nested(Feedback, required=True, allow_none=True,
+                             metadata={"description": "结果反馈（发布后）：统计、综述、未采纳理由、问卷统计"})
+
+
+def _feedback(collection) -> dict[str, Any] | None:
     if collection.feedback_published_at is None or collection.feedback is None:
         return None
     stats = services.adoption_stats(collection)
     tallies = questionnaires.tallies(collection.questionnaire) if collection.questionnaire else []
     return {
-        "published_at": _iso(collection.feedback_published_at),
-        "due_date": collection.feedback_due_date.isoformat(),
+        "published_at": collection.feedback_published_at,
+        "due_date": collection.feedback_due_date,
         "on_time": collection.feedback_on_time,
-        "summary_html": clean_html(collection.feedback.summary),
-        "not_adopted_explanation_html": clean_html(collection.feedback.not_adopted_explanation),
+        "summary_html": collection.feedback.summary,
+        "not_adopted_explanation_html": collection.feedback.not_adopted_explanation,
         "statistics": {
             "opinions_received": stats.received, "opinions_valid": stats.valid,
             "adopted": stats.adopted, "partly_adopted": stats.partly, "not_adopted": stats.not_adopted,
@@ -78,130 +200,138 @@ def feedback_json(collection) -> dict[str, Any] | None:
             "respondents": stats.respondents,
         },
         "not_adopted_reasons": [
-            {"adoption": r["adoption"].value, "opinion": r["content"], "reason": r["reason"]}
+            {"adoption": r["adoption"], "opinion": r["content"], "reason": r["reason"]}
             for r in services.not_adopted_opinions(collection)
         ],
         # Free-text answers are never published: text questions carry only their count.
         "tallies": [
-            {
-                "question_id": t.question.id, "text": t.question.text, "kind": t.question.kind.value,
-                "answered": t.answered, "average": t.average,
-                "options": [{"label": o.label, "count": o.count, "percent": o.percent, "is_other": o.is_other}
-                            for o in t.options],
-            }
+            {"question_id": t.question.id, "text": t.question.text, "kind": t.question.kind,
+             "answered": t.answered, "average": t.average, "options": t.options}
             for t in tallies
         ],
     }
 
 
-def collection_json(collection) -> dict[str, Any]:
-    return {
-        **collection_summary_json(collection),
-        "body_html": clean_html(collection.body),
-        "contact_email": collection.contact_email,
-        "contact_address": collection.contact_address,
-        "name_required": collection.name_required,
-        "phone_required": collection.phone_required,
-        "draft_document": _file_json(collection.draft_file) if collection.draft_file else None,
-        "attachments": [_file_json(a.file, a.label) for a in collection.attachments],
-        "questionnaire": (questionnaires.definition(collection.questionnaire)
-                          if collection.has_questionnaire and collection.questionnaire else None),
-        "opinions": [
-            {"id": o.id, "author": o.author, "content": o.content, "submitted_at": _iso(o.submitted_at),
-             "adoption": o.adoption.value if o.adoption else None}
-            for o in services.public_opinions(collection)
-        ],
-        "feedback": feedback_json(collection),
-    }
+class _Detail:
+    """A collection with the parts the detail adds (questionnaire, opinions, feedback)."""
+
+    def __init__(self, collection):
+        self._collection = collection
+        self.questionnaire = (questionnaires.definition(collection.questionnaire)
+                              if collection.has_questionnaire and collection.questionnaire else None)
+        self.opinions = services.public_opinions(collection)
+        self.feedback = _feedback(collection)
+
+    def __getattr__(self, name: str):
+        return getattr(self._collection, name)
 
 
-@bp.get("/collections")
-def collections():
-    phase = request.args.get("phase") or None
-    if phase is not None and phase not in services.PUBLIC_PHASES:
-        allowed = "、".join(services.PUBLIC_PHASES)
-        raise InvalidInput(f"phase 取值无效，可选：{allowed}。", fields={"phase": f"可选：{allowed}"})
-    page, per_page = page_args()
-    pagination = db.paginate(services.public_collections_query(phase), page=page, per_page=per_page,
-                             error_out=False)
-    return page_payload([collection_summary_json(c) for c in pagination.items], page, per_page, pagination.total)
+class CollectionArgs(PageArgs):
+    phase = choice(list(services.PUBLIC_PHASES), load_default=None, error="可选：" + "、".join(services.PUBLIC_PHASES),
+                   description="open 征集中；upcoming 即将开始；awaiting 已结束待反馈；done 已反馈")
 
 
-@bp.get("/collections/<int:collection_id>")
+@bp.route("/collections", endpoint="collections", tags=["collections"])
+@bp.arguments(CollectionArgs, location="query")
+@bp.response(200, page_of(CollectionSummary, "CollectionPage"), description="已发布的征集")
+@bp.errors(422)
+def collections(args: dict[str, Any]):
+    """民意征集列表"""
+    pagination = db.paginate(services.public_collections_query(args["phase"]), page=args["page"],
+                             per_page=args["per_page"], error_out=False)
+    return page_payload(list(pagination.items), args, pagination.total)
+
+
+@bp.route("/collections/<int:collection_id>", endpoint="collection", tags=["collections"])
+@bp.response(200, Collection, description="征集详情")
+@bp.errors(404)
 def collection(collection_id: int):
-    return collection_json(services.get_public_collection(collection_id))
+    """征集详情（含问卷定义；结果反馈发布后含反馈与统计）"""
+    return _Detail(services.get_public_collection(collection_id))
 
 
-def _text(data: dict[str, Any], name: str, errors: dict[str, str]) -> str:
-    value = data.get(name, "")
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        errors[name] = "必须是字符串"
-        return ""
-    return value
+class OpinionIn(ApiSchema):
+    content = text(services.OPINION_MAX, multiline=True, required=True,
+                   length_error=f"请填写您的意见或建议（不超过{services.OPINION_MAX}字）",
+                   description="意见或建议", example="建议在社区增设老年食堂，方便高龄老人就餐。")
+    name = text(40, min_length=0, allow_none=True, load_default="", length_error="姓名不超过40字",
+                description="姓名（不公开）；征集要求（name_required）时必填", example="李四")
+    phone = String(allow_none=True, load_default="", validate=Pattern(MOBILE_PATTERN, error=MOBILE_ERROR),
+                   metadata={"description": "11 位手机号（不公开）；征集要求（phone_required）时必填",
+                             "example": "13900139000"})
 
 
-@bp.post("/collections/<int:collection_id>/opinions")
+class Submitted(Schema):
+    id = fields.Integer(required=True)
+    status = fields.String(required=True, metadata={"enum": ["pending"], "description": "pending 待审核"})
+    message = fields.String(required=True, metadata={"example": "意见已提交，经审核后公开（不公开姓名和联系方式）。感谢您的参与！"})
+
+
+@bp.route("/collections/<int:collection_id>/opinions", methods=["POST"], endpoint="submit_opinion",
+          tags=["collections"])
 @limiter.limit(public_post_limit)
-def submit_opinion(collection_id: int):
-    collection = services.get_public_collection(collection_id)
-    data = json_body()
-    errors: dict[str, str] = {}
-    opinion_data = services.OpinionData(
-        content=_text(data, "content", errors), name=_text(data, "name", errors),
-        phone=_text(data, "phone", errors), channel="api",
-    )
-    if errors:
-        raise InvalidInput("提交内容有误。", fields=errors)
-    opinion = services.submit_opinion(collection, opinion_data)
+@bp.arguments(OpinionIn, example={"content": "建议在社区增设老年食堂，方便高龄老人就餐。", "name": "李四", "phone": ""})
+@bp.response(201, Submitted, description="已提交，待审核")
+@bp.errors(400, 403, 404, 409, 413, 422, 429, e403="征集尚未开始", e409="征集已结束，或本次征集不接受文字意见",
+           e422="字段校验失败；或本次征集要求填写姓名/手机号（见 GET /collections/{id} 的 name_required、phone_required）")
+def submit_opinion(data: dict[str, Any], collection_id: int):
+    """提交意见（审核后公开，不公开个人信息）"""
+    target = services.get_public_collection(collection_id)
+    opinion = services.submit_opinion(target, services.OpinionData(
+        content=data["content"], name=data["name"] or "", phone=data["phone"] or "", channel="api"))
     db.session.commit()
     return {"id": opinion.id, "status": "pending",
-            "message": "意见已提交，经审核后公开（不公开姓名和联系方式）。感谢您的参与！"}, 201
+            "message": "意见已提交，经审核后公开（不公开姓名和联系方式）。感谢您的参与！"}
+
+
+class AnswerValue(fields.Field):
+    """One answer: an option id, a rating, a text, or (multiple choice) an array of option ids."""
+
+    default_error_messages = {"invalid": "答案必须是字符串、整数或其数组", "required": "必填", "null": "不能为 null"}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        values = value if isinstance(value, list) else [value]
+        if not all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in values):
+            raise self.make_error("invalid")
+        return [str(v) for v in values]
+
+
+AnswerValue_doc = {"anyOf": [
+    {"type": "string", "maxLength": 2000}, {"type": "integer"},
+    {"type": "array", "items": {"anyOf": [{"type": "string", "maxLength": 2000}, {"type": "integer"}]}},
+]}
+
+
+class ResponseIn(ApiSchema):
+    phone = String(required=True, validate=Pattern(MOBILE_PATTERN, error=MOBILE_ERROR),
+                   metadata={"description": "11 位手机号：每个手机号限答一次（只保存不可逆的校验值）",
+                             "example": "13900139000"})
+    answers = Dict(keys=String(validate=Pattern(QUESTION_KEY, error="键必须是题目编号")),
+                   values=AnswerValue(metadata=AnswerValue_doc), required=True,
+                   metadata={"description": "以题目编号为键：单选为选项编号，多选为选项编号数组，评分为 1–5，文字题为字符串；"
+                                            "选择“其他”时值为 \"other\"",
+                             "example": {"12": 31, "13": [35, 36], "14": 5, "15": "希望增加夜间门诊"}})
+    other = Dict(keys=String(validate=Pattern(QUESTION_KEY, error="键必须是题目编号")),
+                 values=text(2000, min_length=0, multiline=True, description="“其他”的内容"),
+                 load_default=dict, metadata={"description": "选择“其他”的题目：题目编号 → 填写的内容"})
+
+
+class DeviceHeaders(Schema):
+    device_id = String(data_key="X-Device-Id", load_default=None, allow_none=False,
+                       validate=Pattern(r"^[A-Za-z0-9_.:-]{8,64}$", error="格式无效（8–64 位字母、数字或 _ . : -）"),
+                       metadata={"description": "选填：应用安装标识，同一标识限答一次"})
+
+
+class ResponseSubmitted(Schema):
+    id = fields.Integer(required=True)
+    message = fields.String(required=True, metadata={"example": "问卷已提交，感谢您的参与！"})
 
 
 def _raw_answers(data: dict[str, Any]) -> dict[str, list[str]]:
-    """``{"answers": {"<question id>": value, …}, "other": {"<question id>": text}}`` → form shape."""
-    answers = data.get("answers")
-    other = data.get("other") or {}
-    if not isinstance(answers, dict) or not isinstance(other, dict):
-        raise InvalidInput("answers 必须是以题目编号为键的对象。", fields={"answers": "必须是对象"})
-    raw: dict[str, list[str]] = {}
-    for key, value in answers.items():
-        values = value if isinstance(value, list) else [value]
-        if any(isinstance(v, (dict, list)) for v in values):
-            raise InvalidInput("答案格式有误。", fields={f"answers.{key}": "答案必须是字符串、数字或其数组"})
-        raw[f"q{key}"] = [str(v) for v in values if v is not None]
-    for key, value in other.items():
-        if not isinstance(value, str):
-            raise InvalidInput("答案格式有误。", fields={f"other.{key}": "必须是字符串"})
-        raw[f"q{key}_other"] = [value]
+    """``answers``/``other`` as the questionnaire form's fields (``q12``, ``q12_other``)."""
+    raw = {f"q{key}": values for key, values in data["answers"].items()}
+    raw.update({f"q{key}_other": [value] for key, value in data["other"].items()})
     return raw
-
-
-@bp.post("/collections/<int:collection_id>/responses")
-@limiter.limit(public_post_limit)
-def submit_response(collection_id: int):
-    collection = services.get_public_collection(collection_id)
-    data = json_body()
-    device_id = request.headers.get("X-Device-Id", "").strip() or None
-    if device_id is not None and not _DEVICE_ID.match(device_id):
-        raise InvalidInput("X-Device-Id 格式无效（8–64 位字母、数字或 _ . : -）。",
-                           fields={"X-Device-Id": "格式无效"})
-    errors: dict[str, str] = {}
-    phone = _text(data, "phone", errors)
-    if errors:
-        raise InvalidInput("提交内容有误。", fields=errors)
-    try:
-        response = services.submit_response(
-            collection, _raw_answers(data), device_token=f"api:{device_id}" if device_id else None, phone=phone,
-            channel=ResponseChannel.API, require_phone=True,
-        )
-    except DomainError as error:
-        error.fields = {_api_field(k): v for k, v in error.fields.items()}
-        raise
-    db.session.commit()
-    return {"id": response.id, "message": "问卷已提交，感谢您的参与！"}, 201
 
 
 def _api_field(name: str) -> str:
@@ -212,140 +342,32 @@ def _api_field(name: str) -> str:
     return f"{'other' if match.group(2) else 'answers'}.{match.group(1)}"
 
 
-_WINDOW = "征集时间外提交：尚未开始为 403，已经结束为 409。"
+@bp.route("/collections/<int:collection_id>/responses", methods=["POST"], endpoint="submit_response",
+          tags=["collections"])
+@limiter.limit(public_post_limit)
+@bp.arguments(ResponseIn, example={"phone": "13900139000", "answers": {"12": 31, "13": [35, 36], "14": 5},
+                                   "other": {}})
+@bp.arguments(DeviceHeaders, location="headers")
+@bp.response(201, ResponseSubmitted, description="已提交")
+@bp.errors(400, 403, 404, 409, 413, 422, 429, e403="征集尚未开始",
+           e409="征集已结束、没有问卷，或该手机号/设备已经答过",
+           e422="字段校验失败；或答案与问卷不符（必答题未答、选项不属于该题等），fields 以 answers.<题目编号> 指出")
+def submit_response(data: dict[str, Any], headers: dict[str, Any], collection_id: int):
+    """提交问卷答卷（每人一次）
 
-document(
-    paths={
-        "/collections": {
-            "get": {
-                "summary": "民意征集列表", "tags": ["collections"],
-                "parameters": [
-                    {"name": "phase", "in": "query", "schema": {"type": "string",
-                                                               "enum": list(services.PUBLIC_PHASES)},
-                     "description": "open 征集中；upcoming 即将开始；awaiting 已结束待反馈；done 已反馈"},
-                    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
-                    {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 50}},
-                ],
-                "responses": {
-                    "200": {"description": "已发布的征集",
-                            "content": {"application/json": {"schema": page_schema("#/components/schemas/CollectionSummary")}}},
-                    **error_responses(422),
-                },
-            }
-        },
-        "/collections/{id}": {
-            "get": {
-                "summary": "征集详情（含问卷定义；结果反馈发布后含反馈与统计）", "tags": ["collections"],
-                "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
-                "responses": {
-                    "200": {"description": "征集详情",
-                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Collection"}}}},
-                    **error_responses(404),
-                },
-            }
-        },
-        "/collections/{id}/opinions": {
-            "post": {
-                "summary": "提交意见（审核后公开，不公开个人信息）", "tags": ["collections"],
-                "description": _WINDOW,
-                "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
-                "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                    "type": "object", "required": ["content"],
-                    "properties": {
-                        "content": {"type": "string", "maxLength": 2000},
-                        "name": {"type": "string", "maxLength": 40, "description": "征集要求时必填"},
-                        "phone": {"type": "string", "description": "11 位手机号；征集要求时必填"},
-                    },
-                }}}},
-                "responses": {
-                    "201": {"description": "已提交，待审核", "content": {"application/json": {"schema": {
-                        "type": "object", "properties": {"id": {"type": "integer"}, "status": {"type": "string"},
-                                                         "message": {"type": "string"}}}}}},
-                    **error_responses(400, 403, 404, 409, 422, 429),
-                },
-            }
-        },
-        "/collections/{id}/responses": {
-            "post": {
-                "summary": "提交问卷答卷（每人一次）", "tags": ["collections"],
-                "description": (
-                    "每人限答一次：接口没有浏览器 Cookie，因此必须提供手机号 phone（只保存不可逆的校验值，"
-                    "同一手机号第二次提交返回 409）；可选请求头 X-Device-Id（应用安装标识）同样限答一次；"
-                    "另按 IP 限制频率（429）。" + _WINDOW
-                    + " answers 以题目编号为键：单选为选项编号，多选为选项编号数组，评分为 1–5，文字题为字符串；"
-                    "选择“其他”时值为 \"other\"，并在 other 中以题目编号为键填写内容。"
-                ),
-                "parameters": [
-                    {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}},
-                    {"name": "X-Device-Id", "in": "header", "required": False,
-                     "schema": {"type": "string", "pattern": "^[A-Za-z0-9_.:-]{8,64}$"}},
-                ],
-                "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                    "type": "object", "required": ["phone", "answers"],
-                    "properties": {
-                        "phone": {"type": "string"},
-                        "answers": {"type": "object", "additionalProperties": {}},
-                        "other": {"type": "object", "additionalProperties": {"type": "string"}},
-                    },
-                }}}},
-                "responses": {
-                    "201": {"description": "已提交", "content": {"application/json": {"schema": {
-                        "type": "object", "properties": {"id": {"type": "integer"}, "message": {"type": "string"}}}}}},
-                    **error_responses(400, 403, 404, 409, 422, 429),
-                },
-            }
-        },
-    },
-    schemas={
-        "CollectionSummary": {
-            "type": "object",
-            "properties": {
-                "id": {"type": "integer"}, "title": {"type": "string"}, "summary": {"type": "string"},
-                "department": {"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}},
-                "kind": {"type": "string", "enum": ["opinions", "questionnaire", "both"]},
-                "accepts_opinions": {"type": "boolean"}, "has_questionnaire": {"type": "boolean"},
-                "phase": {"type": "string", "enum": ["upcoming", "open", "awaiting", "overdue", "done"]},
-                "phase_label": {"type": "string"}, "is_open": {"type": "boolean"},
-                "starts_at": {"type": "string", "format": "date-time"},
-                "ends_at": {"type": "string", "format": "date-time"},
-                "feedback_due_date": {"type": "string", "format": "date"},
-                "feedback_published_at": {"type": "string", "format": "date-time", "nullable": True},
-                "feedback_on_time": {"type": "boolean", "nullable": True},
-                "url": {"type": "string"},
-            },
-        },
-        "Collection": {
-            "allOf": [
-                {"$ref": "#/components/schemas/CollectionSummary"},
-                {"type": "object", "properties": {
-                    "body_html": {"type": "string"}, "contact_email": {"type": "string"},
-                    "contact_address": {"type": "string"}, "name_required": {"type": "boolean"},
-                    "phone_required": {"type": "boolean"},
-                    "draft_document": {"type": "object", "nullable": True},
-                    "attachments": {"type": "array", "items": {"type": "object"}},
-                    "questionnaire": {"$ref": "#/components/schemas/Questionnaire"},
-                    "opinions": {"type": "array", "items": {"type": "object"}},
-                    "feedback": {"type": "object", "nullable": True,
-                                 "description": "结果反馈（发布后）：统计、综述、未采纳理由、问卷统计（不含文字作答）"},
-                }},
-            ],
-        },
-        "Questionnaire": {
-            "type": "object", "nullable": True,
-            "properties": {
-                "id": {"type": "integer"}, "title": {"type": "string"}, "intro": {"type": "string"},
-                "questions": {"type": "array", "items": {"type": "object", "properties": {
-                    "id": {"type": "integer"}, "position": {"type": "integer"},
-                    "kind": {"type": "string", "enum": ["single", "multiple", "short_text", "long_text", "rating"]},
-                    "text": {"type": "string"}, "help_text": {"type": "string"}, "required": {"type": "boolean"},
-                    "min_choices": {"type": "integer", "nullable": True},
-                    "max_choices": {"type": "integer", "nullable": True},
-                    "allow_other": {"type": "boolean"}, "other_label": {"type": "string", "nullable": True},
-                    "options": {"type": "array", "items": {"type": "object", "properties": {
-                        "id": {"type": "integer"}, "label": {"type": "string"}}}},
-                    "max_length": {"type": "integer", "nullable": True},
-                }}},
-            },
-        },
-    },
-)
+    每人限答一次：接口没有浏览器 Cookie，因此必须提供手机号 phone（同一手机号第二次提交返回 409）；
+    可选请求头 X-Device-Id 同样限答一次；另按 IP 限制频率（429）。征集尚未开始为 403，已经结束为 409。
+    """
+    target = services.get_public_collection(collection_id)
+    device_id = headers["device_id"]
+    try:
+        response = services.submit_response(
+            target, _raw_answers(data), device_token=f"api:{device_id}" if device_id else None,
+            phone=data["phone"], channel=ResponseChannel.API, require_phone=True,
+        )
+    except DomainError as error:
+        error.fields = {_api_field(k): v for k, v in error.fields.items()}
+        raise
+    db.session.commit()
+    return {"id": response.id, "message": "问卷已提交，感谢您的参与！"}
+

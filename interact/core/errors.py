@@ -77,15 +77,16 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def error_response(status: int, message: str | None = None, fields: dict[str, str] | None = None):
+def error_response(status: int, message: str | None = None, fields: dict[str, str] | None = None,
+                   headers: dict[str, str] | None = None):
     title, default_message = MESSAGES.get(status, MESSAGES[400 if status < 500 else 500])
     message = message or default_message
     if wants_json():
         body = {"error": {"status": status, "title": title, "message": message}}
         if fields:
             body["error"]["fields"] = fields
-        return jsonify(body), status
-    return render_template("errors/error.html", status=status, title=title, message=message), status
+        return jsonify(body), status, headers or {}
+    return render_template("errors/error.html", status=status, title=title, message=message), status, headers or {}
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -100,7 +101,9 @@ def register_error_handlers(app: Flask) -> None:
         message = None
         if status == 400 and getattr(error, "description", "").startswith("The CSRF"):
             message = "页面已过期或表单校验失败，请刷新页面后重新提交。"
-        return error_response(status, message)
+        # Keep the exception's own headers (405 Allow, 429 Retry-After, 401 WWW-Authenticate).
+        headers = {name: value for name, value in error.get_headers() if name.lower() != "content-type"}
+        return error_response(status, message, headers=headers)
 
     @app.errorhandler(OverflowError)
     @app.errorhandler(StatementError)

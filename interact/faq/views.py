@@ -502,26 +502,28 @@ def staff_add_phrasings():
     return redirect(url_for("faq.staff_unanswered"))
 
 
+def _take_off_list(action, message: str):
+    """Apply ``action(texts, actor=…) -> count`` to the questions of one group of the
+    unanswered list and go back to it."""
+    form = DismissForm()
+    if form.validate_on_submit():
+        count = action(services.split_lines(form.texts.data), actor=current_user)
+        db.session.commit()
+        flash(message.format(count=count), "success")
+    return redirect(url_for("faq.staff_unanswered"))
+
+
 @bp.post("/staff/faq/unanswered/dismiss")
 @roles_required(*CURATORS)
 def staff_dismiss():
-    form = DismissForm()
-    if form.validate_on_submit():
-        count = services.dismiss_questions(services.split_lines(form.texts.data), actor=current_user)
-        db.session.commit()
-        flash(f"已忽略（{count} 次提问）。", "success")
-    return redirect(url_for("faq.staff_unanswered"))
+    return _take_off_list(services.dismiss_questions, "已忽略（{count} 次提问）。")
 
 
 @bp.post("/staff/faq/unanswered/no-answer")
 @roles_required(*CURATORS)
 def staff_no_answer():
-    form = DismissForm()
-    if form.validate_on_submit():
-        count = services.no_answer_questions(services.split_lines(form.texts.data), actor=current_user)
-        db.session.commit()
-        flash(f"已记为“不应给出答案”（{count} 次提问），重新训练判定模型时会用到。", "success")
-    return redirect(url_for("faq.staff_unanswered"))
+    return _take_off_list(services.no_answer_questions,
+                          "已记为“不应给出答案”（{count} 次提问），重新训练判定模型时会用到。")
 
 
 @bp.get("/staff/faq/model")

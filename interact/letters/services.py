@@ -128,19 +128,27 @@ def validate_input(data: LetterInput) -> LetterInput:
         errors["kind"] = "请选择来信类别"
     department_id = data.department_id or None
     leader_id = data.leader_id or None
+    #: A leader or department that does not exist (or is not open to letters) is a 404 on its
+    #: own, so an API client can tell a stale id from a malformed letter.
+    missing: dict[str, str] = {}
     if data.channel is LetterChannel.MAILBOX:
         leader = db.session.get(Leader, leader_id) if leader_id else None
-        if leader is None or not leader.active or not leader.in_mailbox:
+        if leader_id is None:
             errors["leader_id"] = "请选择收信领导"
+        elif leader is None or not leader.active or not leader.in_mailbox:
+            missing["leader_id"] = "所选领导不存在或不接收来信"
         department_id = None
     elif data.channel is LetterChannel.CONSULTATION:
         leader_id = None
         if department_id is not None:
             department = db.session.get(Department, department_id)
             if department is None or not department.active:
-                errors["department_id"] = "所选部门不存在"
+                missing["department_id"] = "所选部门不存在"
     if errors:
+        errors.update(missing)
         raise InvalidInput("提交的内容有误：" + "；".join(errors.values()) + "。", fields=errors)
+    if missing:
+        raise NotFound("；".join(missing.values()) + "。", fields=missing)
     return LetterInput(channel=data.channel, kind=data.kind, title=title, body=body, name=name, phone=phone,
                        email=email, department_id=department_id, leader_id=leader_id,
                        publish_consent=bool(data.publish_consent))

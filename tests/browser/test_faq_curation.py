@@ -37,6 +37,11 @@ def test_curator_adds_a_phrasing_from_the_unanswered_list_and_the_question_is_an
     page.get_by_text(f"已为条目 #{entry_id} 加入 1 条相似问法").wait_for()
     assert page.get_by_role("heading", name=question).count() == 0
     assert_accessible(page, context="unanswered list")
+    # The decision is now a labelled example, listed on the decision-model page.
+    page.get_by_role("link", name="查看各版本").click()
+    page.get_by_role("heading", name="判定模型", level=1).wait_for()
+    assert f"{question} — 加入为相似问法" in page.locator("main").inner_text()
+    assert_accessible(page, context="decision model page")
 
     citizen.goto("/faq/ask")
     ask(citizen, question)

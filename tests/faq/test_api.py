@@ -102,5 +102,5 @@ def test_entry_detail_published_only(client, db, roles, kb, make_entry):
 
 def test_openapi_documents_faq(client):
     spec = client.get("/api/v1/openapi.json").get_json()
-    assert {"/faq/answer", "/faq/entries", "/faq/entries/{id}"} <= set(spec["paths"])
+    assert {"/api/v1/faq/answer", "/api/v1/faq/entries", "/api/v1/faq/entries/{entry_id}"} <= set(spec["paths"])
     assert "FaqAnswer" in spec["components"]["schemas"]

@@ -81,7 +81,8 @@ def test_post_question_rate_limited(app, db, client, make_interview):
 
 def test_openapi_documents_the_interview_paths(client):
     spec = client.get("/api/v1/openapi.json").get_json()
-    for path in ("/interviews", "/interviews/{id}", "/interviews/{id}/transcript", "/interviews/{id}/questions"):
-        assert path in spec["paths"]
-    assert "429" in spec["paths"]["/interviews/{id}/questions"]["post"]["responses"]
+    for path in ("/interviews", "/interviews/{interview_id}", "/interviews/{interview_id}/transcript",
+                 "/interviews/{interview_id}/questions"):
+        assert "/api/v1" + path in spec["paths"]
+    assert "429" in spec["paths"]["/api/v1/interviews/{interview_id}/questions"]["post"]["responses"]
     assert "TranscriptFeed" in spec["components"]["schemas"]

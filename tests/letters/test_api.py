@@ -4,6 +4,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 import pytest
+from marshmallow import ValidationError
 
 from interact.api import letters as api_letters
 from interact.core.errors import InvalidInput
@@ -28,6 +29,10 @@ VALID = {
 
 def _post(client, **overrides):
     return client.post("/api/v1/letters", json={**VALID, **overrides})
+
+
+def _lookup(client, number, code):
+    return client.get(f"/api/v1/letters/{number}", headers={"X-Query-Code": code})
 
 
 @pytest.fixture
@@ -95,12 +100,22 @@ def test_forwarded_letters_are_staff_only(app, client):
 
 @pytest.mark.parametrize("field,value,expected", [
     ("title", "短", "标题"), ("title", "题" * 51, "标题"), ("body", "太短", "正文"), ("phone", "12345", "手机"),
-    ("email", "not-an-email", "邮箱"), ("name", "", "姓名"), ("department_id", 99999, "部门"),
+    ("email", "not-an-email", "邮箱"), ("name", "", "姓名"),
 ])
 def test_service_rules_are_422(app, client, field, value, expected):
     response = _post(client, **{field: value})
     assert response.status_code == 422
     assert expected in response.get_json()["error"]["fields"][field]
+
+
+def test_unknown_department_or_leader_is_404(app, client, roles):
+    response = _post(client, department_id=99999)
+    assert response.status_code == 404
+    assert "部门" in response.get_json()["error"]["fields"]["department_id"]
+    response = _post(client, channel="mailbox", leader_id=99999)
+    assert response.status_code == 404
+    assert "领导" in response.get_json()["error"]["fields"]["leader_id"]
+    assert db.session.scalar(db.select(db.func.count(Letter.id))) == 0
 
 
 def test_missing_fields_are_listed(app, client):
@@ -149,7 +164,7 @@ def test_bad_input_strings_never_cause_a_server_error(app, client):
         created += response.status_code == 201
         if index % 20 == 0:
             assert client.get("/api/v1/letters", query_string={"q": value[:200]}).status_code in (200, 422)
-            lookup = client.get(f"/api/v1/letters/{quote(value[:40], safe='')}", query_string={"code": value[:20]})
+            lookup = client.get(f"/api/v1/letters/{quote(value[:40], safe='')}", headers={"X-Query-Code": "AAAA"})
             assert lookup.status_code in (308, 404, 405, 429), (value, lookup.status_code)
     assert created > 100  # the text fields' strings really were stored
 
@@ -160,10 +175,16 @@ def test_bad_input_strings_in_every_field_are_refused_or_accepted_cleanly(app):
     strings = badinput_strings()
     if not strings:
         pytest.skip("../shared/data/badinput is not present")
+    schema = api_letters.LetterSubmission()
     for value in strings:
         for field in FIELDS:
             try:
-                services.validate_input(api_letters._submission({**VALID, field: value}))
+                data = schema.load({**VALID, field: value})
+            except ValidationError as error:
+                assert error.messages_dict and all(isinstance(m, list) and m for m in error.messages_dict.values())
+                continue
+            try:
+                services.validate_input(api_letters.letter_input(data))
             except InvalidInput as error:
                 assert error.fields and all(isinstance(m, str) and m for m in error.fields.values())
 
@@ -174,7 +195,7 @@ def test_bad_input_strings_in_every_field_are_refused_or_accepted_cleanly(app):
 def test_lookup_with_code(app, client, roles, frozen):
     frozen(2026, 3, 2, 9)
     receipt = _post(client).get_json()
-    response = client.get(f"/api/v1/letters/{receipt['number']}?code={receipt['query_code'].lower()}")
+    response = _lookup(client, receipt["number"], receipt["query_code"].lower())
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
     data = response.get_json()
@@ -187,22 +208,31 @@ def test_lookup_with_code(app, client, roles, frozen):
 
 def test_wrong_number_and_wrong_code_answer_alike(app, client):
     receipt = _post(client).get_json()
-    wrong_code = client.get(f"/api/v1/letters/{receipt['number']}?code=ZZZZZZZZ")
-    wrong_number = client.get(f"/api/v1/letters/XJ20990101-0001?code={receipt['query_code']}")
+    wrong_code = _lookup(client, receipt["number"], "ZZZZZZZZ")
+    wrong_number = _lookup(client, "XJ20990101-0001", receipt["query_code"])
     no_code = client.get(f"/api/v1/letters/{receipt['number']}")
-    assert wrong_code.status_code == wrong_number.status_code == no_code.status_code == 404
-    assert wrong_code.get_json() == wrong_number.get_json() == no_code.get_json()
+    assert wrong_code.status_code == wrong_number.status_code == 404
+    assert wrong_code.get_json() == wrong_number.get_json()
+    assert no_code.status_code == 422 and "X-Query-Code" in no_code.get_json()["error"]["fields"]
     assert wrong_code.get_json()["error"]["message"] == services.LOOKUP_FAILED
+
+
+def test_the_query_code_never_travels_in_the_url(app, client):
+    receipt = _post(client).get_json()
+    assert receipt["lookup_url"] == f"/api/v1/letters/{receipt['number']}"
+    in_url = client.get(f"/api/v1/letters/{receipt['number']}?code={receipt['query_code']}")
+    assert in_url.status_code == 422
+    assert _lookup(client, receipt["number"], receipt["query_code"]).status_code == 200
 
 
 def test_failed_lookups_are_rate_limited(app, client):
     receipt = _post(client).get_json()
-    good = f"/api/v1/letters/{receipt['number']}?code={receipt['query_code']}"
+    app.config["RATELIMIT_LETTER_LOOKUP"] = "20 per minute"
     for _ in range(25):  # successful look-ups do not count
-        assert client.get(good).status_code == 200
+        assert _lookup(client, receipt["number"], receipt["query_code"]).status_code == 200
     for _ in range(20):
-        assert client.get("/api/v1/letters/XJ20990101-0001?code=AAAA").status_code == 404
-    assert client.get("/api/v1/letters/XJ20990101-0001?code=AAAA").status_code == 429
+        assert _lookup(client, "XJ20990101-0001", "AAAA").status_code == 404
+    assert _lookup(client, "XJ20990101-0001", "AAAA").status_code == 429
 
 
 def test_lookup_shows_answer_and_rating(app, client, roles, frozen):
@@ -212,26 +242,28 @@ def test_lookup_shows_answer_and_rating(app, client, roles, frozen):
     services.assign_letter(letter, roles.department_a.id, actor=roles.office)
     services.answer_letter(letter, actor=roles.handler_a, answer_html="<p>请到服务大厅办理。</p><script>x()</script>")
     db.session.commit()
-    url = f"/api/v1/letters/{receipt['number']}?code={receipt['query_code']}"
-    data = client.get(url).get_json()
+    data = _lookup(client, receipt["number"], receipt["query_code"]).get_json()
     assert data["status"] == "answered" and data["status_label"] == "办理中"
     assert data["answer"] is None  # not before the office's review
     assert data["department"]["name"] == roles.department_a.name
     services.approve_answer(letter, actor=roles.office, publish=False)
     db.session.commit()
-    data = client.get(url).get_json()
+    data = _lookup(client, receipt["number"], receipt["query_code"]).get_json()
     assert data["status"] == "closed" and "请到服务大厅办理" in data["answer"]["html"]
     assert "<script" not in data["answer"]["html"] and data["can_rate"] is True
 
+    app.config["RATELIMIT_PUBLIC_POST"] = "100 per minute"
     rating_url = f"/api/v1/letters/{receipt['number']}/rating"
-    assert client.post(rating_url, json={"code": "WRONG", "rating": "satisfied"}).status_code == 404
-    assert client.post(rating_url, json={"code": receipt["query_code"], "rating": "great"}).status_code == 422
-    assert client.post(rating_url, data="x").status_code == 400
-    response = client.post(rating_url, json={"code": receipt["query_code"], "rating": "basic", "comment": "还行"})
+    code = {"X-Query-Code": receipt["query_code"]}
+    assert client.post(rating_url, json={"rating": "satisfied"}, headers={"X-Query-Code": "WRONG"}).status_code == 404
+    assert client.post(rating_url, json={"rating": "great"}, headers=code).status_code == 422
+    assert client.post(rating_url, json={"rating": "satisfied"}).status_code == 422  # no code
+    assert client.post(rating_url, data="x", headers=code).status_code == 400
+    response = client.post(rating_url, json={"rating": "basic", "comment": "还行"}, headers=code)
     assert response.status_code == 200
     assert response.get_json()["rating"]["label"] == "基本满意" and response.get_json()["can_rate"] is False
     assert services.find_by_number(receipt["number"]).rating is LetterRating.BASIC
-    again = client.post(rating_url, json={"code": receipt["query_code"], "rating": "satisfied"})
+    again = client.post(rating_url, json={"rating": "satisfied"}, headers=code)
     assert again.status_code == 409
 
 
@@ -242,7 +274,7 @@ def test_lookup_of_a_rejected_letter(app, client, roles):
     letter = services.find_by_number(receipt["number"])
     services.reject_letter(letter, actor=roles.office, reason=RejectReason.COURT)
     db.session.commit()
-    data = client.get(f"/api/v1/letters/{receipt['number']}?code={receipt['query_code']}").get_json()
+    data = _lookup(client, receipt["number"], receipt["query_code"]).get_json()
     assert data["status"] == "rejected" and "司法" in data["rejection_reason"]
     assert data["timeline"][-1]["note"].startswith("不予受理")
 
@@ -327,13 +359,17 @@ def test_stats_defaults_to_this_month_and_checks_the_month(app, client, frozen):
 def test_openapi_documents_the_paths(app, client):
     spec = client.get("/api/v1/openapi.json").get_json()
     paths = spec["paths"]
-    assert {"post", "get"} <= set(paths["/letters"])
-    assert "get" in paths["/letters/{number}"]
-    assert "get" in paths["/stats/letters"]
-    assert "/departments" in paths
+    assert spec["openapi"].startswith("3.1")
+    assert {"post", "get"} <= set(paths["/api/v1/letters"])
+    lookup_parameters = paths["/api/v1/letters/{number}"]["get"]["parameters"]
+    code = next(p for p in lookup_parameters if p["name"] == "X-Query-Code")
+    assert code["in"] == "header" and code["required"] is True and "URL" in code["description"]
+    assert all(p["in"] != "query" for p in lookup_parameters)
+    assert "get" in paths["/api/v1/stats/letters"]
+    assert "/api/v1/departments" in paths
     assert set(spec["components"]["schemas"]["LetterSubmission"]["required"]) == {
         "channel", "kind", "title", "body", "name", "phone"}
-    assert "429" in paths["/letters"]["post"]["responses"]
+    assert "429" in paths["/api/v1/letters"]["post"]["responses"]
 
 
 def test_submitted_letter_reaches_the_office_queue(app, client, roles):

@@ -48,13 +48,24 @@ def test_idempotency_key_returns_the_first_letter(app):
         ({"email": "not-an-email"}, "email"),
         ({"channel": LetterChannel.MAILBOX}, "leader_id"),
         ({"channel": LetterChannel.FORWARDED}, "channel"),
-        ({"department_id": 99999}, "department_id"),
     ],
 )
 def test_submission_checks(app, overrides, field):
     with pytest.raises(InvalidInput) as error:
         services.submit_letter(letter_input(**overrides))
     assert field in error.value.fields
+
+
+def test_unknown_department_or_leader_is_not_found(app):
+    with pytest.raises(NotFound) as error:
+        services.submit_letter(letter_input(department_id=99999))
+    assert "department_id" in error.value.fields
+    with pytest.raises(NotFound) as error:
+        services.submit_letter(letter_input(channel=LetterChannel.MAILBOX, leader_id=99999))
+    assert "leader_id" in error.value.fields
+    with pytest.raises(InvalidInput) as error:  # a malformed letter is still a 422, naming every field
+        services.submit_letter(letter_input(department_id=99999, title="短"))
+    assert {"title", "department_id"} <= set(error.value.fields)
 
 
 def test_control_characters_removed_and_phone_normalised(app):

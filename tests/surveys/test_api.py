@@ -39,7 +39,7 @@ def test_post_opinion_codes(client, make_collection, frozen):
     assert early.status_code == 403 and "尚未开始" in early.get_json()["error"]["message"]
     frozen(2026, 3, 10)
     assert client.post(f"/api/v1/collections/{collection.id}/opinions", data="x").status_code == 400
-    invalid = client.post(f"/api/v1/collections/{collection.id}/opinions", json={"content": "", "name": 5})
+    invalid = client.post(f"/api/v1/collections/{collection.id}/opinions", json={"content": "有效的意见", "name": 5})
     assert invalid.status_code == 422
     assert invalid.get_json()["error"]["fields"] == {"name": "必须是字符串"}
     missing = client.post(f"/api/v1/collections/{collection.id}/opinions", json={"content": "意见"})
@@ -131,9 +131,10 @@ def test_detail_includes_published_feedback_without_texts_or_personal_data(clien
 
 def test_openapi_documents_the_collection_paths(client):
     spec = client.get("/api/v1/openapi.json").get_json()
-    for path in ("/collections", "/collections/{id}", "/collections/{id}/opinions", "/collections/{id}/responses"):
-        assert path in spec["paths"]
-    assert "409" in spec["paths"]["/collections/{id}/responses"]["post"]["responses"]
+    for path in ("/collections", "/collections/{collection_id}", "/collections/{collection_id}/opinions",
+                 "/collections/{collection_id}/responses"):
+        assert "/api/v1" + path in spec["paths"]
+    assert "409" in spec["paths"]["/api/v1/collections/{collection_id}/responses"]["post"]["responses"]
 
 
 def test_sqli_and_blns_strings_are_plain_data(client, make_collection, frozen, db):

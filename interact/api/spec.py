@@ -1,0 +1,170 @@
+"""The API's flask-smorest set-up: the blueprint class, the request parser (Chinese errors in
+the ``{"error": …}`` shape), documented error responses and the OpenAPI 3.1 document.
+"""
+from __future__ import annotations
+
+import json
+from copy import deepcopy
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import flask_smorest
+from apispec import BasePlugin
+from flask import Flask
+from webargs.flaskparser import FlaskParser
+
+from interact.api.schemas import Error
+from interact.core.errors import MESSAGES, DomainError, InvalidInput
+
+API_VERSION = "1.0.0"
+QUERY_CODE_HEADER = "X-Query-Code"
+NOT_JSON = "请求体必须是 JSON 对象（Content-Type: application/json）。"
+
+
+class BadRequest(DomainError):
+    status_code = 400
+
+
+def _flatten(messages: Any, prefix: str = "") -> dict[str, str]:
+    """webargs/marshmallow messages (nested dicts of lists) → ``{"a.b": "第一条说明"}``."""
+    if isinstance(messages, Mapping):
+        flat: dict[str, str] = {}
+        for key, value in messages.items():
+            name = str(key) if key != "_schema" else ""
+            path = f"{prefix}.{name}" if prefix and name else (prefix or name)
+            flat.update(_flatten(value, path))
+        return flat
+    if isinstance(messages, (list, tuple)):
+        if messages and all(isinstance(m, str) for m in messages):
+            return {prefix or "body": messages[0]}
+        flat = {}
+        for value in messages:
+            flat.update(_flatten(value, prefix))
+        return flat
+    return {prefix or "body": str(messages)}
+
+
+class Parser(FlaskParser):
+    """Request parsing for the API: a body that is not a JSON object is a 400; field errors
+    are a 422 with every field's Chinese message (``error.fields``)."""
+
+    DEFAULT_VALIDATION_STATUS = 422
+
+    def load_json(self, req, schema):
+        if not req.is_json:
+            raise BadRequest(NOT_JSON)
+        try:
+            data = json.loads(req.get_data(cache=True, as_text=False).decode("utf-8"))
+        except (ValueError, UnicodeDecodeError):
+            raise BadRequest(NOT_JSON) from None
+        if not isinstance(data, dict):
+            raise BadRequest(NOT_JSON)
+        return data
+
+    def handle_error(self, error, req, schema, *, error_status_code, error_headers):
+        # Drop the location level ({"json": {...}}): field names are unique per operation.
+        messages = error.messages
+        if isinstance(messages, Mapping) and len(messages) == 1:
+            (location, inner), = messages.items()
+            if location in ("json", "query", "headers", "path") and isinstance(inner, Mapping):
+                messages = inner
+        fields = _flatten(messages)
+        summary = "；".join(f"{name} {text}" for name, text in fields.items())
+        raise InvalidInput(f"提交的内容有误：{summary}。", fields=fields)
+
+
+_ERROR_EXAMPLES = {
+    400: ("请求格式错误（请求体不是 JSON 对象，或数字超出范围）", NOT_JSON, None),
+    403: ("不允许（如征集尚未开始）", "征集尚未开始，请在征集开始后再提交。", None),
+    404: ("不存在", "您访问的页面不存在或已被撤下。", None),
+    409: ("当前状态下不能执行（如重复提交、征集已结束）", "当前状态下不能执行此操作，请刷新页面后重试。", None),
+    413: ("请求体过大", MESSAGES[413][1], None),
+    422: ("字段校验失败，fields 中为各字段的中文说明", "提交的内容有误：title 长度应为 4–50 个字。",
+          {"title": "长度应为 4–50 个字"}),
+    429: ("请求过于频繁（响应头 Retry-After 给出等待秒数）", MESSAGES[429][1], None),
+}
+
+
+class Blueprint(flask_smorest.Blueprint):
+    ARGUMENTS_PARSER = Parser()
+
+    def route(self, rule, *, parameters=None, tags=None, **options):
+        """As flask-smorest's, and the endpoint name is the operation's ``operationId``
+        (the method name a generated client gets; the target of response links)."""
+        register = super().route(rule, parameters=parameters, tags=tags, **options)
+
+        def decorator(func):
+            apidoc = deepcopy(getattr(func, "_apidoc", {}))
+            apidoc.setdefault("manual_doc", {})["operationId"] = options.get("endpoint", func.__name__)
+            func._apidoc = apidoc
+            return register(func)
+        return decorator
+
+    def errors(self, *codes: int, **descriptions: str) -> Callable:
+        """Document error responses of an operation (all in the :class:`~interact.api.schemas.Error`
+        shape, with a Chinese example). ``descriptions`` (``e404="…"``) replace the generic text."""
+        def decorator(func):
+            for code in codes:
+                generic, message, fields = _ERROR_EXAMPLES[code]
+                body: dict[str, Any] = {"status": code, "title": MESSAGES[code][0], "message": message}
+                if fields:
+                    body["fields"] = fields
+                func = self.alt_response(code, schema=Error, description=descriptions.get(f"e{code}", generic),
+                                         example={"error": body})(func)
+            return func
+        return decorator
+
+
+class SchemaExtras(BasePlugin):
+    """Adds a schema class's ``openapi_extra`` (e.g. an ``if``/``then`` rule across fields that
+    the class's ``@validates_schema`` enforces) to its component in the document."""
+
+    def schema_helper(self, name, definition, **kwargs):
+        schema = kwargs.get("schema")
+        cls = schema if isinstance(schema, type) else type(schema)
+        return dict(getattr(cls, "openapi_extra", None) or {}) or None
+
+
+class Api(flask_smorest.Api):
+    """flask-smorest's Api without its own error handlers: the site's handlers in
+    :mod:`interact.core.errors` already answer JSON under ``/api/``."""
+
+    ERROR_SCHEMA = Error
+    DEFAULT_ERROR_RESPONSE_NAME = None
+
+    def _register_error_handlers(self):
+        return None
+
+
+DESCRIPTION = """面向政务新媒体（微信小程序、App）的公开接口，版本 v1（路径前缀 /api/v1；不兼容的变更将使用新的前缀）。
+
+- 请求体为 JSON（UTF-8），响应为 UTF-8 JSON，中文不转义。
+- 错误统一为 {"error": {"status", "title", "message", "fields"}}：message 为面向用户的中文说明，
+  fields 为各字段的中文说明。字段规则（长度、格式、取值范围、分页上限）均写在本文档的 schema 中，
+  超出范围的 page/per_page 返回 422，不会被悄悄改小。
+- 提交类接口按 IP 限制频率，超出返回 429（响应头 Retry-After）。
+- 公开接口不返回任何个人信息：姓名、手机号、身份证号等均已隐去。
+- 来信查询码是凭证：查询和评价时只放在请求头 X-Query-Code 中，不要放进 URL，
+  以免进入访问日志和浏览器历史。"""
+
+
+def init_api(app: Flask, blueprint: Blueprint) -> Api:
+    """Register ``blueprint`` through flask-smorest and serve its document at ``/api/v1/openapi.json``."""
+    app.config.setdefault("API_TITLE", "政民互动平台 API")
+    app.config.setdefault("API_VERSION", API_VERSION)
+    app.config.setdefault("OPENAPI_VERSION", "3.1.0")
+    app.config.setdefault("API_SPEC_OPTIONS", {
+        "info": {"description": DESCRIPTION, "contact": {"name": "市政务服务管理办公室"}},
+        "servers": [{"url": "/", "description": "本站"}],
+    })
+    app.config.setdefault("OPENAPI_URL_PREFIX", None)  # the document is served by the route below
+    api = Api(app, spec_kwargs={"extra_plugins": [SchemaExtras()]})
+    api.register_blueprint(blueprint)
+
+    def openapi():
+        return api.spec.to_dict()
+
+    # A plain route (not documented as an operation), so the endpoint stays ``api.openapi``.
+    app.add_url_rule(f"{blueprint.url_prefix}/openapi.json", "api.openapi", openapi, methods=["GET"])
+    app.extensions["interact_api"] = api
+    return api
