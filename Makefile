@@ -12,7 +12,7 @@ FLASK := $(BIN)/flask --app interact
 RUN_ENV := INTERACT_SECRET_KEY_FILE=instance/secret_key INTERACT_SESSION_COOKIE_SECURE=false INTERACT_REMEMBER_COOKIE_SECURE=false \
 	INTERACT_DEMO=true INTERACT_PUBLIC_BASE_URL=http://127.0.0.1:$(PORT)
 
-.PHONY: run test test-sqlite test-browser test-postgres install clean bench bench-load
+.PHONY: run test test-sqlite test-browser test-deployment test-postgres install clean bench bench-load
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ run: install instance/secret_key
 test: install
 	$(BIN)/python -m pytest
 	.ci/with-chromium.sh $(BIN)/python -m pytest tests/browser
+	@if [ -n "$$CI" ] || [ "$$INTERACT_TEST_DEPLOYMENT" = "1" ]; then \
+		echo "== the deployment test (PostgreSQL, Redis, S3, two gunicorn machines, a scheduler) =="; \
+		.ci/deployment-test.sh $(BIN)/python -m pytest tests/deployment; \
+	fi
 	@if [ -n "$$CI" ] || [ "$$INTERACT_TEST_POSTGRES" = "1" ]; then \
 		echo "== running the suite again on PostgreSQL =="; \
 		.ci/with-postgres.sh $(BIN)/python -m pytest; \
@@ -46,6 +50,11 @@ test: install
 # The browser journeys alone (real app + Debian's Chromium); see docs/testing.md.
 test-browser: install
 	.ci/with-chromium.sh $(BIN)/python -m pytest tests/browser
+
+# The deployment test alone (PostgreSQL, Redis, S3, two gunicorn machines, a scheduler);
+# installs redis-server and PostgreSQL from Debian's packages when missing.
+test-deployment: install
+	.ci/deployment-test.sh $(BIN)/python -m pytest tests/deployment
 
 test-postgres: install
 	.ci/with-postgres.sh $(BIN)/python -m pytest

@@ -28,17 +28,21 @@ from interact.extensions import limiter
 
 TEST_DATABASE_URL = os.environ.get("INTERACT_TEST_DATABASE_URL") or "sqlite://"
 BROWSER_TESTS = Path(__file__).resolve().parent / "browser"
+DEPLOYMENT_TESTS = Path(__file__).resolve().parent / "deployment"
 
 
 def pytest_ignore_collect(collection_path, config):
-    """The browser suite (``tests/browser``) runs only when named: ``pytest tests/browser``
-    (``make test`` and ``make test-browser`` do). A plain ``pytest`` is the unit suite."""
-    if collection_path.resolve() != BROWSER_TESTS:
+    """The browser suite (``tests/browser``) and the deployment suite (``tests/deployment``)
+    run only when named: ``pytest tests/browser`` (``make test`` and ``make test-browser``
+    do; ``make test`` under CI runs the deployment suite once). A plain ``pytest`` is the
+    unit suite."""
+    suite = collection_path.resolve()
+    if suite not in (BROWSER_TESTS, DEPLOYMENT_TESTS):
         return None
     base = Path(config.invocation_params.dir)
     for arg in config.args:
         named = (base / arg.split("::")[0]).resolve()
-        if named == BROWSER_TESTS or BROWSER_TESTS in named.parents:
+        if named == suite or suite in named.parents:
             return None
     return True
 

@@ -286,12 +286,20 @@ def _name_spans(text: str, names: Iterable[str]) -> list[_Span]:
     return spans
 
 
+# Han or Latin letters with the separators names are written with (张三, 欧阳明华,
+# 阿依古丽·买买提, John Smith), at most as long as the name fields allow.
+_NAME_LIKE = re.compile(r"[\u4e00-\u9fffA-Za-z·•.]{2,20}")
+
+
 def _known_names(names: Iterable[str]) -> list[str]:
     result = []
     for name in names:
         name = re.sub(r"\s+", "", name or "")
-        # A one-character "name" (or 匿名/网友) would mask ordinary words.
-        if len(name) >= 2 and name not in ("匿名", "网友", "市民", "群众"):
+        # A one-character "name" (or 匿名/网友) would mask ordinary words, and what is not
+        # written like a name (markup, a sentence pasted into the field) would mask the
+        # text itself rather than a person.
+        if (len(name) >= 2 and name not in ("匿名", "网友", "市民", "群众")
+                and _NAME_LIKE.fullmatch(name)):
             result.append(name)
     return sorted(set(result), key=len, reverse=True)
 

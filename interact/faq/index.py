@@ -90,7 +90,14 @@ def active_version() -> DecisionModelVersion | None:
 def load_model() -> DecisionModel:
     """The decision model in use: the active refit version, else the one shipped."""
     version = active_version()
-    return BASE_MODEL if version is None else version.model
+    if version is None:
+        return BASE_MODEL
+    try:
+        return version.model
+    except ValueError:  # stored before the decision features changed: refit needed
+        log.warning("FAQ decision model version %s does not fit this code's features; using the shipped one",
+                    version.id)
+        return BASE_MODEL
 
 
 def _published_revisions() -> dict[int, int]:

@@ -246,9 +246,9 @@ DEFAULT_THRESHOLD = 0.28
 #: (a typo, a dropped or extra character) from a row of a *curated* entry (one
 #: with similar phrasings) is answered with at least the threshold, unless the
 #: edit makes a different word (a known multi-character word the entry does not
-#: have: 结婚登记 / 离婚登记).  On dev (no phrasings) the same one-character rule
-#: would answer 258 hard negatives for 401 right answers, which is why it is kept
-#: to curated entries.
+#: have: 结婚登记 / 离婚登记).  Applied to every entry, the one-character rule
+#: raised dev hard negatives answered from 0.30 to 0.36 for +0.1 point of correct
+#: answers, which is why it is kept to curated entries.
 EXACT_CONFIDENCE = 0.99
 NEAR_MIN_CHARS = 6
 

@@ -9,9 +9,10 @@ from interact.accounts.forms import ConfirmForm
 from interact.core import clock, periods
 from interact.core.errors import DomainError
 from interact.core.forms import perform
-from interact.core.permissions import roles_required
+from interact.core.permissions import has_role, roles_required
 from interact.extensions import db
 from interact.office import inspection, report_records, reports
+from interact.office import views as office_views
 
 bp = Blueprint("office_reports", __name__, url_prefix="/staff/reports")
 
@@ -133,3 +134,19 @@ def draft_monthly(month: str):
 def monthly_xlsx(month: str):
     report = inspection.get_report(month[:7])
     return _download(inspection.to_xlsx(report), f"inspection-{report.month}.xlsx")
+
+
+def _workspace_cards(user) -> list[dict]:
+    """Last month's inspection report on the office's workspace (and so in its daily digest)
+    while any item fails."""
+    if not has_role(user, "office", "admin"):
+        return []
+    month = periods.previous_month()
+    report = inspection.report_for_month(month)
+    failed = len(report.failed) if report is not None else 0
+    return [{"title": f"{periods.month_label(month)}监测报告不通过项", "count": failed,
+             "url": url_for("office_reports.monthly_report", month=month),
+             "hint": "已生成" if report is not None else "尚未生成", "level": "danger" if failed else None}]
+
+
+office_views.workspace_cards.append(_workspace_cards)

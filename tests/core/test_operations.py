@@ -132,3 +132,10 @@ def test_metrics_show_faq_index_version_and_background_jobs(client, db, roles):
     assert f'interact_faq_index_version_info{{version="{current_version("faq")}"}} 1.0' in text
     assert 'interact_background_jobs{kind="faq_import",status="pending"} 1.0' in text
     assert "interact_faq_published_entries 0.0" in text
+
+
+def test_nginx_413_page_is_shipped_in_chinese(client):
+    with client.get("/static/errors/413.html") as response:
+        assert response.status_code == 200
+        page = response.get_data(as_text=True)
+    assert 'lang="zh-CN"' in page and "文件过大" in page and "<script" not in page

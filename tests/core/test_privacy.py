@@ -112,3 +112,11 @@ def test_mask_name():
     assert mask_name("张三") == "张*"
     assert mask_name("欧阳修文") == "欧阳**"
     assert mask_name(" ") == "匿名"
+
+
+def test_a_name_field_that_holds_no_name_does_not_mask_the_text():
+    # Someone pasting a sentence or markup into the name field must not make the
+    # published text disappear; a real name in the same field is still masked.
+    text = "<b>请尽快答复</b>，谢谢"
+    assert mask_text(text, names=["<b>请尽快答复</b>"]) == text
+    assert "欧阳明华" not in mask_text("我是欧阳明华，请答复", names=["欧阳明华"])

@@ -175,3 +175,12 @@ def test_unanswered_list_guesses_only_an_entry_the_citizen_was_shown(db, make_en
     guesses = {c.text: c.suggested_entry_id for c in services.unanswered_clusters()}
     assert guesses["怎么申请护照"] is None
     assert guesses["低保申请要什么条件呢,我家困难"] is not None
+
+
+def test_a_stored_model_from_other_decision_features_falls_back_to_the_shipped_one(db, kb):
+    db.session.add(DecisionModelVersion(coef=[0.5, 1.0], threshold=0.3, examples=0, active=True))
+    db.session.commit()
+    assert index.load_model() == BASE_MODEL
+    index.changed()
+    db.session.commit()
+    assert services.ask("住房公积金怎么提取", log=False).best.id == kb[0].id

@@ -517,3 +517,17 @@ def test_monthly_page_refresh_and_export(december, roles, client, auth):
     assert {item["key"]: item["status"] for item in report.items}["veto"] == "ok"
     future = client.post("/staff/reports/monthly/2030-01/draft", follow_redirects=True)
     assert "尚未开始" in future.get_data(as_text=True)
+
+
+def test_workspace_card_shows_last_months_failed_items_to_the_office(december, roles, client, auth):
+    at(local(YEAR + 1, 1, 6, 9))
+    auth.login(roles.office)
+    html = client.get("/staff/").get_data(as_text=True)
+    assert f"{YEAR}年12月监测报告不通过项" in html and "尚未生成" in html
+    inspection.draft_report(f"{YEAR}-12", actor=roles.office)
+    db.session.commit()
+    html = client.get("/staff/").get_data(as_text=True)
+    card = html[html.index(f"{YEAR}年12月监测报告不通过项") - 400:html.index(f"{YEAR}年12月监测报告不通过项") + 400]
+    assert "card-danger" in card and ">4<" in card.replace(" ", "")
+    auth.login(roles.handler_a)
+    assert "监测报告不通过项" not in client.get("/staff/").get_data(as_text=True)
