@@ -129,6 +129,7 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
         process = subprocess.Popen([sys.executable, str(Path(__file__).with_name("server.py"))], cwd=ROOT,
                                    env=env, stdout=subprocess.PIPE, stderr=log_file, text=True)
     url = _wait_ready(process, log)
+    _warm_up(url)
     yield LiveServer(url, database_url, process, log)
     process.terminate()
     try:
@@ -155,6 +156,17 @@ def _wait_ready(process: subprocess.Popen, log: Path, timeout: float = 60) -> st
         process.kill()
         raise RuntimeError(f"the test server did not start:\n{log.read_text()[-3000:]}")
     return found[0]
+
+
+def _warm_up(url: str) -> None:
+    """Load what the server builds on first use (word segmentation dictionary, FAQ index,
+    letter search), so the first journey is not the one that waits for it."""
+    from urllib.parse import quote
+    from urllib.request import urlopen
+
+    for path in ("/", "/faq/ask?q=" + quote("公积金怎么提取"), "/letters/?q=" + quote("社保")):
+        with urlopen(url + path, timeout=120) as response:
+            response.read()
 
 
 @pytest.fixture(scope="session")
