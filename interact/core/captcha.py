@@ -1,7 +1,8 @@
 """A self-hosted image captcha (no third-party service).
 
-The answer is kept in the signed session as a salted hash with an expiry and is consumed by
-the first check, right or wrong, so an image cannot be replayed. Disabled with
+The answer is kept in the server-side session (:mod:`interact.core.sessions`) as a keyed
+hash with an expiry and is consumed by the first check, right or wrong: the cookie holds
+only the session's id, so replaying an older copy of it does not bring the answer back. Disabled with
 ``CAPTCHA_ENABLED = False`` (tests that do not test the captcha itself).
 
 Browser tests keep the captcha on and solve it as a person reads the image: an app built by

@@ -66,6 +66,10 @@ class CaptchaField(StringField):
     def _value(self) -> str:
         return ""  # a used answer is worthless: the re-shown form asks for the new image's
 
+    def _value(self):
+        # Never shown again: every failed check brings a new image and an empty field.
+        return ""
+
     def pre_validate(self, form):
         if not captcha.enabled():
             return

@@ -21,7 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from interact.core import captcha, shared, uploads
 from interact.core.pagecache import public_page
 from interact.core.templating import LARGE_TEXT_COOKIE
-from interact.extensions import csrf, db
+from interact.extensions import db
 
 bp = Blueprint("site", __name__)
 
@@ -63,22 +63,27 @@ def captcha_image():
 
 
 def safe_next(target: str | None, default: str) -> str:
-    """Only same-site relative paths are followed after a POST (no open redirect)."""
+    """Only same-site relative paths are followed (no open redirect). Browsers drop tabs and
+    line breaks from a URL and read ``\\`` as ``/``, so ``/\t/evil.example`` would leave the
+    site: any control character, whitespace or backslash refuses the target."""
     if not target:
         return default
+    if any(ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in target) or "\\" in target:
+        return default
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return default
     return target
 
 
-@bp.post("/preferences/large-text")
-@csrf.exempt
+@bp.get("/preferences/large-text")
 def toggle_large_text():
-    """关怀版 on/off: a display cookie only (nothing of the visitor's changes), so the form on
-    every page carries no CSRF token and public pages stay the same for every visitor."""
-    enable = request.form.get("enable") == "1"
-    response = redirect(safe_next(request.form.get("next"), url_for("site.home")))
+    """关怀版 on/off: a plain link that sets a display cookie only and goes back to the page
+    (a safe local path). Nothing of the visitor's account changes, so it needs no form or
+    CSRF token, and the public pages that show the link stay the same for every visitor."""
+    enable = request.args.get("on") == "1"
+    response = redirect(safe_next(request.args.get("next"), url_for("site.home")), code=303)
+    response.headers["Cache-Control"] = "no-store"
     if enable:
         response.set_cookie(LARGE_TEXT_COOKIE, "1", max_age=365 * 24 * 3600, httponly=True, samesite="Lax")
     else:

@@ -540,7 +540,9 @@ def staff_model():
 def staff_model_use():
     services.ensure_citywide(current_user)
     form = UseModelForm()
-    if form.validate_on_submit():
+    if not form.validate_on_submit():
+        flash("版本号无效。", "error")
+    else:
         _, error = attempt(lambda: learning.use_version(form.version.data or 0, actor=current_user, note="管理员启用"))
         if error is None:
             flash(f"已启用第 {form.version.data or 0} 版判定模型。", "success")

@@ -150,6 +150,11 @@ def test_refit_needs_examples_and_versions_can_be_switched_back(app, client, aut
     assert runner.invoke(args=["faq", "use-model", str(version.id)]).exit_code == 0
     assert index.get_engine().model.version == version.id
     assert runner.invoke(args=["faq", "use-model", "99"]).exit_code != 0
+    for bad in ("99", "abc", "-1"):
+        response = client.post("/staff/faq/model/use", data={"version": bad}, follow_redirects=True)
+        assert response.status_code == 200 and ("没有第 99 版判定模型" in response.get_data(as_text=True)
+                                                 or "版本号无效" in response.get_data(as_text=True)), bad
+    assert index.get_engine().model.version == version.id
 
 
 def test_model_page_is_for_citywide_curators(client, auth, db, roles, dept_curator):
