@@ -86,6 +86,7 @@ def _publish_everything(db, roles, frozen):
     summary, _created = summaries.draft_summary("2026-03", actor=roles.office)
     summaries.update_summary(summary, title="2026年3月来信办理情况汇总", body_html=summary.body_html,
                              case_ids=[letter.id for letter in letters], actor=roles.office)
+    frozen(2026, 4, 1, 9)  # a month's summary is published once the month is over
     summaries.publish_summary(summary, actor=roles.office)
     db.session.commit()
 
@@ -157,7 +158,7 @@ def _public(url: str) -> str | None:
     if parts.netloc not in ("", "localhost"):
         return None
     path = parts.path
-    if path.startswith(("/staff", "/static/", "/files/", "/captcha.png", "/logout", "/test/", "/account")):
+    if path.startswith(("/staff", "/static/", "/files/", "/captcha.png", "/favicon.ico", "/logout", "/test/", "/account")):
         return None
     return path + (f"?{parts.query}" if parts.query else "")
 

@@ -44,6 +44,9 @@ from interact.extensions import db, limiter, public_post_limit
 from interact.letters import search, services, stats
 from interact.letters.models import Letter, LetterChannel, LetterKind, LetterRating, LetterStatus
 
+#: The statuses a citizen can be told (the office's review steps read as ``assigned``).
+PUBLIC_STATUS_VALUES = sorted({status.public.value for status in LetterStatus})
+
 SUBMIT_CHANNELS = [LetterChannel.CONSULTATION.value, LetterChannel.MAILBOX.value]
 KINDS = [kind.value for kind in LetterKind]
 NUMBER_PATH = {"in": "path", "name": "number", "required": True, "description": "信件编号",
@@ -120,7 +123,7 @@ class LetterReceipt(Schema):
     query_code = fields.String(required=True, allow_none=True,
                                metadata={"description": "查询码，只返回这一次（重复提交时为 null），请提示用户保存",
                                          "example": "K7M2Q9XA"})
-    status = EnumValue(LetterStatus, required=True)
+    status = EnumValue(LetterStatus, required=True, validate=validate.OneOf(PUBLIC_STATUS_VALUES))
     status_label = fields.String(required=True, metadata={"example": "待受理"})
     submitted_at = fields.AwareDateTime(required=True)
     lookup_url = Url("api.letter_status", external=False, number="number")
@@ -144,7 +147,9 @@ class LetterReceipt(Schema):
 }}})
 @bp.alt_response(200, schema=LetterReceipt, description="重复提交（同一 Idempotency-Key）：返回第一封信，query_code 为 null")
 @bp.errors(400, 404, 409, 413, 422, 429,
-           e404="所选部门或领导不存在（department_id / leader_id）")
+           e404=("所选部门或领导不存在（department_id / leader_id）", "所选部门不存在。", {"department_id": "所选部门不存在"}),
+           e422=("字段校验失败，fields 中为各字段的中文说明", "提交的内容有误：phone " + MOBILE_ERROR + "。",
+                 {"phone": MOBILE_ERROR}))
 def submit_letter(data: dict[str, Any], headers: dict[str, Any]):
     """提交来信（在线咨询 / 领导信箱），无需登录
 
@@ -154,7 +159,7 @@ def submit_letter(data: dict[str, Any], headers: dict[str, Any]):
     result = services.submit_letter(letter_input(data), idempotency_key=f"api:{key}" if key else None)
     db.session.commit()
     letter = result.letter
-    receipt = {"number": letter.number, "query_code": result.query_code, "status": letter.status,
+    receipt = {"number": letter.number, "query_code": result.query_code, "status": letter.public_status,
                "status_label": letter.public_status_label, "submitted_at": letter.submitted_at}
     if result.duplicate:
         return {**receipt, "duplicate": True}, 200
@@ -186,7 +191,7 @@ class Rating(Schema):
 
 class LetterTracking(Schema):
     number = fields.String(required=True)
-    status = EnumValue(LetterStatus, required=True)
+    status = EnumValue(LetterStatus, required=True, validate=validate.OneOf(PUBLIC_STATUS_VALUES))
     status_label = fields.String(required=True, metadata={"description": "公众看到的状态", "example": "办理中"})
     channel = EnumValue(LetterChannel, required=True)
     channel_label = fields.String(required=True)
@@ -206,12 +211,10 @@ class LetterTracking(Schema):
 
 def letter_status_json(letter: Letter) -> dict[str, Any]:
     """What the citizen sees with number + code (as on the web's tracking page)."""
-    closed = letter.status is LetterStatus.CLOSED and bool(letter.answer_html)
-    held_by_department = letter.status not in (LetterStatus.SUBMITTED, LetterStatus.ACCEPTED,
-                                               LetterStatus.RETURNED, LetterStatus.REJECTED)
+    closed = letter.has_final_answer
     return {
         "number": letter.number,
-        "status": letter.status,
+        "status": letter.public_status,
         "status_label": letter.public_status_label,
         "channel": letter.channel,
         "channel_label": letter.channel_label,
@@ -220,7 +223,7 @@ def letter_status_json(letter: Letter) -> dict[str, Any]:
         "title": letter.public_title,
         "body": letter.public_body,
         "submitted_at": letter.submitted_at,
-        "department": letter.department if held_by_department else None,
+        "department": letter.public_department,
         "rejection_reason": letter.rejection_note if letter.status is LetterStatus.REJECTED else None,
         "timeline": [
             {"at": event.occurred_at, "action": event.action, "by": event.public_label, "note": event.public_note}
@@ -249,7 +252,8 @@ class LookupHeaders(Schema):
 @limiter.limit(lookup_failure_limit, deduct_when=lambda response: response.status_code == 404)
 @bp.arguments(LookupHeaders, location="headers")
 @bp.response(200, LetterTracking, description="来信办理情况（不缓存）")
-@bp.errors(404, 422, 429, e404="编号或查询码错误（两者不区分，均为 404）", e422="缺少请求头 X-Query-Code 或格式不对",
+@bp.errors(404, 422, 429, e404=("编号或查询码错误（两者不区分，均为 404）", services.LOOKUP_FAILED),
+           e422=("缺少请求头 X-Query-Code 或格式不对", "提交的内容有误：X-Query-Code 必填。", {"X-Query-Code": "必填"}),
            e429="查询失败次数过多（按 IP 计，设置项 RATELIMIT_LETTER_LOOKUP）")
 def letter_status(headers: dict[str, str], number: str):
     """来信查询：凭信件编号和查询码查看办理状态、办理流程、答复和评价
@@ -275,7 +279,8 @@ class RatingIn(ApiSchema):
 @bp.arguments(LookupHeaders, location="headers")
 @bp.arguments(RatingIn, example={"rating": "satisfied", "comment": "答复很及时，谢谢！"})
 @bp.response(200, LetterTracking, description="已评价，返回最新办理情况")
-@bp.errors(400, 404, 409, 413, 422, 429, e404="编号或查询码错误", e409="尚未办结或已经评价过")
+@bp.errors(400, 404, 409, 413, 422, 429, e404=("编号或查询码错误", services.LOOKUP_FAILED),
+           e409="尚未办结或已经评价过")
 def rate_letter(headers: dict[str, str], data: dict[str, Any], number: str):
     """评价答复（办结后，每次答复评价一次）
 

@@ -70,6 +70,12 @@ class LetterStatus(LabeledEnum):
     #: Reopened once by the office after a 不满意 rating; the department answers again.
     REOPENED = "reopened", "重新办理", "重新办理中"
 
+    @property
+    def public(self) -> "LetterStatus":
+        """The status a citizen is told: the office's review steps (returned, answered,
+        sent back) read as 办理中 (``assigned``), so they never reach a public page or the API."""
+        return LetterStatus.ASSIGNED if self in REVIEW_STATUSES else self
+
 
 #: Event actions (``LetterEvent.action``) as staff read them in a letter's history.
 ACTION_LABELS = {
@@ -94,6 +100,10 @@ ACTION_LABELS = {
 }
 
 
+#: Internal review steps, shown to citizens as 办理中 (:attr:`LetterStatus.public`).
+REVIEW_STATUSES = (LetterStatus.RETURNED, LetterStatus.ANSWERED, LetterStatus.SENT_BACK)
+#: States in which the office holds the letter (to accept it, or to route it again).
+OFFICE_STATUSES = (LetterStatus.SUBMITTED, LetterStatus.ACCEPTED, LetterStatus.RETURNED)
 #: States in which somebody still owes the citizen an answer: these can be overdue.
 OPEN_STATUSES = (
     LetterStatus.SUBMITTED,
@@ -327,6 +337,33 @@ class Letter(TimestampMixin, db.Model):
         return self.status.public_label
 
     @property
+    def has_final_answer(self) -> bool:
+        """Closed with an answer the citizen can read (and rate)."""
+        return self.status is LetterStatus.CLOSED and bool(self.answer_html)
+
+    @property
+    def public_status(self) -> LetterStatus:
+        return self.status.public
+
+    @hybrid_property
+    def held_by_office(self) -> bool:
+        """The office holds the letter (to accept it, or to route it again)."""
+        return self.status in OFFICE_STATUSES
+
+    @held_by_office.inplace.expression
+    @classmethod
+    def _held_by_office_expression(cls):
+        return cls.status.in_(OFFICE_STATUSES)
+
+    @property
+    def public_department(self) -> Department | None:
+        """The department a citizen is told handles the letter (none while the office holds
+        it or after it was not accepted)."""
+        if self.held_by_office or self.status is LetterStatus.REJECTED:
+            return None
+        return self.department
+
+    @property
     def kind_label(self) -> str:
         return self.kind.label
 
@@ -442,9 +479,9 @@ class LetterExtension(db.Model):
     requested_by: Mapped[Optional[User]] = relationship(foreign_keys=[requested_by_id])
 
 
-class SummaryStatus(enum.Enum):
-    DRAFT = "draft"
-    PUBLISHED = "published"
+class SummaryStatus(LabeledEnum):
+    DRAFT = "draft", "草稿"
+    PUBLISHED = "published", "已发布"
 
 
 #: Typical cases (典型案例) of a monthly summary: published letters, in order.

@@ -214,7 +214,7 @@ def _render_edit(item, form: SummaryEditForm | None = None, status: int = 200):
         form.cases.data = [str(letter.id) for letter in item.cases]
     form.cases.choices = _case_choices(item)
     return render_template("letters/summary_edit.html", summary=item, form=form, action_form=ConfirmForm(),
-                           published=item.status is SummaryStatus.PUBLISHED), status
+                           actions=summaries.actions(item, current_user)), status
 
 
 @bp.route("/staff/letters/summaries/<int:summary_id>", methods=["GET", "POST"])

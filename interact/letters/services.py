@@ -481,7 +481,7 @@ def to_faq(letter: Letter, *, actor, question: str | None = None) -> FaqDraft:
     is noted in the entry's history and the letter's events for the curator.
     """
     ensure_department_scope(actor, letter.department_id)
-    if not letter.answer_html or letter.status not in (LetterStatus.ANSWERED, LetterStatus.CLOSED):
+    if not workflow.can_turn_into_faq(letter):
         raise InvalidTransition("只有已答复的来信才能转为常见问题。")
     names = (letter.name,)
     masked_question, found_in_question = privacy.scan_text((question or letter.title).strip(), names)
@@ -511,7 +511,7 @@ def office_queue() -> list[Letter]:
     """New, accepted-but-not-routed and returned letters, most urgent first."""
     return list(db.session.scalars(
         sa.select(Letter)
-        .where(Letter.status.in_((LetterStatus.SUBMITTED, LetterStatus.ACCEPTED, LetterStatus.RETURNED)))
+        .where(Letter.held_by_office)
         .order_by(Letter.due_at, Letter.id)
         .limit(500)
     ))

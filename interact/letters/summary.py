@@ -16,9 +16,9 @@ from typing import Any, Iterable
 import sqlalchemy as sa
 from markupsafe import Markup
 
-from interact.core import audit, clock
+from interact.core import audit, clock, periods
 from interact.core.errors import InvalidInput, InvalidTransition, NotFound
-from interact.core.permissions import ensure_role
+from interact.core.permissions import ensure_role, has_role
 from interact.core.sanitize import clean_html
 from interact.extensions import db
 from interact.letters import stats
@@ -253,14 +253,30 @@ def update_summary(summary: MonthlySummary, *, title: str, body_html: str, case_
     return summary
 
 
+def actions(summary: MonthlySummary, user) -> set[str]:
+    """What ``user`` may do to ``summary`` now: ``edit``, ``refresh`` and ``publish``
+    (a draft; publishing only once its month is over, when the figures are final),
+    ``withdraw`` and ``view_public`` (a published one)."""
+    if not has_role(user, "office", "admin"):
+        return set()
+    if summary.status is SummaryStatus.PUBLISHED:
+        return {"edit", "withdraw", "view_public"}
+    allowed = {"edit", "refresh"}
+    if periods.month_is_over(summary.month):
+        allowed.add("publish")
+    return allowed
+
+
 def publish_summary(summary: MonthlySummary, *, actor) -> MonthlySummary:
     """Publish a draft on the public list.
 
-    :raises InvalidTransition: already published, or the text is empty.
+    :raises InvalidTransition: already published, the month is not over yet, or the text is empty.
     """
     ensure_role(actor, "office", "admin")
     if summary.status is SummaryStatus.PUBLISHED:
         raise InvalidTransition("该汇总已发布。")
+    if not periods.month_is_over(summary.month):
+        raise InvalidTransition(f"{stats.month_label(summary.month)}尚未结束，月度汇总须在月末之后发布（届时数字才是全月的）。")
     if not html_to_text(summary.body_html).strip():
         raise InvalidTransition("汇总正文为空，不能发布。")
     summary.status = SummaryStatus.PUBLISHED

@@ -362,15 +362,11 @@ def _detail_forms(letter, **overrides):
 
 
 def _render_detail(letter, status: int = 200, **overrides):
-    suggestion = None
-    is_office = has_role(current_user, "office", "admin")
-    if is_office and letter.status in (LetterStatus.SUBMITTED, LetterStatus.ACCEPTED, LetterStatus.RETURNED):
-        suggestion = services.suggest_department(letter.title, letter.body)
-    steps = {to: step for to, step in workflow.allowed_steps(letter).items()
-             if workflow.can_transition(letter, to, current_user)}
+    actions = workflow.actions(letter, current_user)
+    suggestion = services.suggest_department(letter.title, letter.body) if "assign" in actions else None
     return render_template(
-        "letters/staff/detail.html", letter=letter, suggestion=suggestion, steps=steps, S=LetterStatus,
-        is_office=is_office, reply_limit=workflow.reply_limit(letter.kind), **_detail_forms(letter, **overrides),
+        "letters/staff/detail.html", letter=letter, suggestion=suggestion, actions=actions,
+        reply_limit=workflow.reply_limit(letter.kind), **_detail_forms(letter, **overrides),
     ), status
 
 
@@ -611,8 +607,7 @@ def settings():
 def _workspace_cards(user) -> list[dict]:
     cards = []
     if has_role(user, "office", "admin"):
-        new_count = services.counts(Letter.status.in_((LetterStatus.SUBMITTED, LetterStatus.ACCEPTED,
-                                                        LetterStatus.RETURNED)))
+        new_count = services.counts(Letter.held_by_office)
         review_count = services.counts(Letter.status == LetterStatus.ANSWERED) + len(services.pending_extensions())
         overdue_count = services.counts(Letter.overdue)
         veto_count = services.counts(services.veto_condition())

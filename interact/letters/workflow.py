@@ -24,7 +24,7 @@ from typing import Any
 
 from interact.core import audit, clock, workdays
 from interact.core.errors import InvalidInput, InvalidTransition, PermissionDenied
-from interact.core.permissions import ensure_department_scope, ensure_role
+from interact.core.permissions import can_act_for_department, ensure_department_scope, ensure_role, has_role
 from interact.core.settings import get_setting, set_setting
 from interact.departments.models import Department
 from interact.extensions import db
@@ -109,6 +109,47 @@ def can_transition(letter: Letter, to_status: LetterStatus, actor) -> bool:
     except PermissionDenied:
         return False
     return True
+
+
+def _reopen_problem(letter: Letter) -> str | None:
+    """Why a closed letter cannot be reopened (``None`` when it can): only after a 不满意
+    rating, only once, and only with a department to hand it back to."""
+    if letter.rating is not LetterRating.UNSATISFIED:
+        return "只有来信人评价为“不满意”的来信才能重新办理。"
+    if letter.reopen_count >= 1:
+        return "该来信已重新办理过一次，不能再次重新办理。"
+    if letter.department_id is None:
+        return "该来信没有办理部门，无法重新办理。"
+    return None
+
+
+def can_turn_into_faq(letter: Letter) -> bool:
+    """An answered letter (answered or closed, with its answer) can become an FAQ draft."""
+    return bool(letter.answer_html) and letter.status in (LetterStatus.ANSWERED, LetterStatus.CLOSED)
+
+
+def actions(letter: Letter, user) -> set[str]:
+    """What ``user`` may do to ``letter`` now — the one answer for views, templates, the
+    API and workspace cards. The lifecycle steps by their action (``accept``, ``reject``,
+    ``assign``, ``transfer``, ``return``, ``answer``, ``send_back``, ``close``,
+    ``reopen``) and ``request_extension``, ``decide_extension``, ``publish``,
+    ``withdraw`` (publication), ``to_faq``."""
+    allowed = {step.action for to, step in allowed_steps(letter).items() if can_transition(letter, to, user)}
+    if "reopen" in allowed and _reopen_problem(letter) is not None:
+        allowed.discard("reopen")
+    office = has_role(user, "office", "admin")
+    if "answer" in allowed and letter.pending_extension is None:
+        allowed.add("request_extension")
+    if letter.pending_extension is not None and office:
+        allowed.add("decide_extension")
+    if office and letter.status is LetterStatus.CLOSED and letter.answer_html:
+        if letter.published:
+            allowed.add("withdraw")
+        elif letter.publish_consent:
+            allowed.add("publish")
+    if can_turn_into_faq(letter) and can_act_for_department(user, letter.department_id):
+        allowed.add("to_faq")
+    return allowed
 
 
 # --- deadlines --------------------------------------------------------------------------
@@ -344,12 +385,9 @@ def transition(letter: Letter, to_status: LetterStatus, actor, note: str = "", *
         public_note = "答复已审核，办理完毕。"
 
     elif step.action == "reopen":
-        if letter.rating is not LetterRating.UNSATISFIED:
-            raise InvalidInput("只有来信人评价为“不满意”的来信才能重新办理。")
-        if letter.reopen_count >= 1:
-            raise InvalidInput("该来信已重新办理过一次，不能再次重新办理。")
-        if letter.department_id is None:
-            raise InvalidInput("该来信没有办理部门，无法重新办理。")
+        problem = _reopen_problem(letter)
+        if problem is not None:
+            raise InvalidInput(problem)
         letter.reopen_count += 1
         event_data["previous_rating"] = letter.rating.value
         letter.rating = None
@@ -464,7 +502,7 @@ def set_published(letter: Letter, published: bool, actor, *, note: str = "") -> 
 
 def rate(letter: Letter, rating: LetterRating, comment: str, *, actor=None) -> None:
     """The citizen rates the answer of a closed letter (once per answer)."""
-    if letter.status is not LetterStatus.CLOSED or not letter.answer_html:
+    if not letter.has_final_answer:
         raise InvalidTransition("答复办结后才能评价。")
     if letter.rating is not None:
         raise InvalidTransition("您已评价过此答复。")

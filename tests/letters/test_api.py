@@ -243,7 +243,7 @@ def test_lookup_shows_answer_and_rating(app, client, roles, frozen):
     services.answer_letter(letter, actor=roles.handler_a, answer_html="<p>请到服务大厅办理。</p><script>x()</script>")
     db.session.commit()
     data = _lookup(client, receipt["number"], receipt["query_code"]).get_json()
-    assert data["status"] == "answered" and data["status_label"] == "办理中"
+    assert data["status"] == "assigned" and data["status_label"] == "办理中"  # review steps are not shown
     assert data["answer"] is None  # not before the office's review
     assert data["department"]["name"] == roles.department_a.name
     services.approve_answer(letter, actor=roles.office, publish=False)
@@ -354,6 +354,14 @@ def test_stats_defaults_to_this_month_and_checks_the_month(app, client, frozen):
     assert client.get("/api/v1/stats/letters").get_json()["month"] == "2026-07"
     response = client.get("/api/v1/stats/letters?month=July")
     assert response.status_code == 422 and "YYYY-MM" in response.get_json()["error"]["message"]
+
+
+def test_stats_of_the_first_accepted_month(app, client):
+    """The trend reaches back a year, before the first month one may ask for."""
+    response = client.get("/api/v1/stats/letters?month=2000-10")
+    assert response.status_code == 200
+    assert response.get_json()["trend"][0]["key"] == "1999-11"
+    assert client.get("/api/v1/stats/letters?month=1999-12").status_code == 422
 
 
 def test_openapi_documents_the_paths(app, client):
