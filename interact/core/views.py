@@ -3,7 +3,18 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, g, make_response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -30,9 +41,19 @@ def home():
     return render_template("site/home.html", sections=sections)
 
 
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask every site for /favicon.ico; answer with the site's icon, not a 404."""
+    return send_from_directory(current_app.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon",
+                               max_age=7 * 24 * 3600)
+
+
 @bp.get("/captcha.png")
 def captcha_image():
-    response = make_response(captcha.new_challenge())
+    slot = request.args.get("slot", "")
+    if not captcha.SLOT_PATTERN.fullmatch(slot):
+        abort(404)
+    response = make_response(captcha.new_challenge(slot))
     response.headers["Content-Type"] = "image/png"
     response.headers["Cache-Control"] = "no-store"
     test_answer = g.pop("captcha_test_answer", None)
