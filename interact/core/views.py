@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, g, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, g, make_response, redirect, render_template, request, url_for
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -59,7 +59,8 @@ def toggle_large_text():
     enable = request.form.get("enable") == "1"
     response = redirect(safe_next(request.form.get("next"), url_for("site.home")))
     if enable:
-        response.set_cookie(LARGE_TEXT_COOKIE, "1", max_age=365 * 24 * 3600, httponly=True, samesite="Lax")
+        response.set_cookie(LARGE_TEXT_COOKIE, "1", max_age=365 * 24 * 3600, httponly=True, samesite="Lax",
+                            secure=bool(current_app.config["SESSION_COOKIE_SECURE"]))
     else:
         response.delete_cookie(LARGE_TEXT_COOKIE)
     return response
