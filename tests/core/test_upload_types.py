@@ -68,7 +68,7 @@ def test_name_and_content_must_agree(app, db, data, name):
 
 def test_large_text_cookie_is_secure_when_cookies_are(app, client):
     app.config["SESSION_COOKIE_SECURE"] = True
-    header = client.post("/preferences/large-text", data={"enable": "1"}).headers["Set-Cookie"]
+    header = client.get("/preferences/large-text?on=1").headers["Set-Cookie"]
     assert "large_text=1" in header and "Secure" in header and "HttpOnly" in header
     app.config["SESSION_COOKIE_SECURE"] = False
-    assert "Secure" not in client.post("/preferences/large-text", data={"enable": "1"}).headers["Set-Cookie"]
+    assert "Secure" not in client.get("/preferences/large-text?on=1").headers["Set-Cookie"]
