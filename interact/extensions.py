@@ -13,7 +13,18 @@ from interact.db import Base
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
-login_manager = LoginManager()
+
+
+class SessionOnlyLoginManager(LoginManager):
+    """Sign-in lives only in the server-side session. A remember-me cookie (issued by
+    earlier versions of this service) is never honoured: logging out could not take it
+    back, so a copy of it would outlive the log-out."""
+
+    def _load_user_from_remember_cookie(self, cookie):
+        return None
+
+
+login_manager = SessionOnlyLoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 

@@ -199,3 +199,15 @@ def test_a_request_running_across_logout_does_not_bring_the_session_back(app, cl
     _save(app, slow)
     assert user_sessions(db, roles.admin) == 0
     assert copied.get("/staff/users").status_code == 302
+
+
+def test_a_remember_me_cookie_from_before_server_sessions_opens_nothing(client, roles):
+    # Earlier versions issued Flask-Login's remember-me cookie; one copied before a log-out
+    # must not sign anybody in now that sign-in lives only in the server-side session.
+    from flask_login.utils import encode_cookie
+
+    with client.application.test_request_context():
+        token = encode_cookie(roles.admin.get_id())
+    stranger = client.application.test_client()
+    stranger.set_cookie("remember_token", token)
+    assert stranger.get("/staff/users").status_code == 302
