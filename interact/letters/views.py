@@ -95,7 +95,12 @@ def new():
     if request.method == "GET":
         form.token.data = secrets.token_hex(16)
         form.department_id.data = request.args.get("department", "")
-        form.title.data = (request.args.get("title") or "")[:50]
+        # The FAQ hand-off (写信咨询这个问题) brings the citizen's question as ``q``: a short
+        # one becomes the title, a long one the letter's text with its start as the title.
+        question = (request.args.get("title") or request.args.get("q") or "").strip()
+        form.title.data = question[:services.TITLE_MAX]
+        if len(question) > services.TITLE_MAX:
+            form.body.data = question[:services.BODY_MAX]
         if current_user.is_authenticated and not current_user.is_staff:
             form.name.data = current_user.display_name
             form.phone.data = current_user.phone or ""
