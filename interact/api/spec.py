@@ -75,9 +75,10 @@ _ERROR_EXAMPLES = {
     404: ("不存在", "您访问的页面不存在或已被撤下。", None),
     409: ("当前状态下不能执行（如重复提交、征集已结束）", "当前状态下不能执行此操作，请刷新页面后重试。", None),
     413: ("请求体过大", MESSAGES[413][1], None),
-    422: ("字段校验失败，fields 中为各字段的中文说明", "提交的内容有误：title 长度应为 4–50 个字。",
-          {"title": "长度应为 4–50 个字"}),
+    422: ("字段校验失败，fields 中为各字段的中文说明", "提交的内容有误：title 标题应为 4–50 个字。",
+          {"title": "标题应为 4–50 个字"}),
     429: ("请求过于频繁（响应头 Retry-After 给出等待秒数）", MESSAGES[429][1], None),
+    503: ("智能问答正在启动（新进程正在建立索引），请稍后重试", "智能问答正在启动，请稍后再试。", None),
 }
 
 
@@ -109,7 +110,8 @@ class Blueprint(flask_smorest.Blueprint):
                 elif override:
                     description, message, *rest = override
                     fields = rest[0] if rest else None
-                body: dict[str, Any] = {"status": code, "title": MESSAGES[code][0], "message": message}
+                title = MESSAGES.get(code, MESSAGES[500])[0]  # as core.errors.error_response answers
+                body: dict[str, Any] = {"status": code, "title": title, "message": message}
                 if fields:
                     body["fields"] = fields
                 func = self.alt_response(code, schema=Error, description=description, example={"error": body})(func)
