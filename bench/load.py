@@ -83,8 +83,11 @@ def uptime() -> str:
 
 
 def schema_stamp() -> str:
-    names = sorted(p.name for p in (ROOT / "migrations" / "versions").glob("*.py"))
-    return hashlib.sha1("\n".join(names).encode()).hexdigest()[:8]
+    """Changes with the migrations (a cached database of an older schema is not reused)."""
+    digest = hashlib.sha1()
+    for path in sorted((ROOT / "migrations" / "versions").glob("*.py")):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:8]
 
 
 def bench_config(url: str, workdir: Path):
@@ -105,7 +108,7 @@ def fill_faq(entries: int) -> int:
     from interact.faq.models import FaqEntry, FaqStatus
     from interact.core.textnorm import normalize
 
-    path = shared_data() / "faqbench" / "dev" / "kb.jsonl"
+    path = shared_data() / "faqbench" / ("scale" if entries > 13_000 else "dev") / "kb.jsonl"
     rows = []
     now = clock.now()
     with open(path, encoding="utf-8") as fh:
@@ -248,6 +251,15 @@ class Server:
                 self.process.kill()
                 self.process.wait(timeout=10)
 
+    def worker_rss_mb(self) -> list[float]:
+        """Resident memory of each gunicorn worker (children of the master), MB."""
+        try:
+            out = subprocess.run(["ps", "-o", "rss=", "--ppid", str(self.process.pid)], capture_output=True,
+                                 text=True, timeout=10).stdout
+        except (OSError, subprocess.SubprocessError):
+            return []
+        return [round(int(v) / 1024, 1) for v in out.split()]
+
     def worker_kills(self) -> int:
         text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
         return text.count("WORKER TIMEOUT") + text.count("was sent SIGKILL")
@@ -284,6 +296,23 @@ def start_server(name: str, app_spec: str, env: dict, args, workdir: Path, chdir
         time.sleep(0.3)
     server.stop()
     raise SystemExit(f"{name} did not start within 120 s")
+
+
+def warm_up(server: Server, args) -> float:
+    """Wait until the workers answer FAQ questions (each builds its index in the background
+    after its first request), so the first operation measured is not the build."""
+    started = time.perf_counter()
+    in_a_row = 0
+    while in_a_row < 4 * args.workers and time.perf_counter() - started < 300:
+        try:
+            status, _ = asyncio.run(request_once(server.port, "GET", "/api/v1/faq/answer?q=公积金怎么提取", None,
+                                                 args.timeout))
+        except (OSError, asyncio.TimeoutError):
+            status = 0
+        in_a_row = in_a_row + 1 if status == 200 else 0
+        if status != 200:
+            time.sleep(0.5)
+    return time.perf_counter() - started
 
 
 # --- the client -------------------------------------------------------------------------
@@ -370,6 +399,10 @@ def percentile(values: list[float], p: float) -> float:
 
 # --- operations -------------------------------------------------------------------------
 
+#: Words of the generated letters: random pairs make searches a page cache has not seen.
+VOCABULARY = ["公积金", "提取", "社保", "转移", "医保", "异地", "户口", "迁移", "噪音", "投诉", "公交", "线路", "物业", "电梯",
+              "低保", "申请", "失业", "保险", "营业执照", "办理", "居住证", "小学", "入学", "培训", "退费", "出租车", "食品",
+              "过期", "河道", "污染", "老旧小区", "改造", "养老", "补贴", "贷款", "额度", "材料", "流程", "政策", "咨询"]
 SEARCHES = ["公积金 提取", "社保 转移", "医保 异地", "户口 迁移", "噪音 投诉", "公交 线路", "物业 电梯", "低保 申请",
             "失业 保险", "营业执照 办理"]
 
@@ -396,6 +429,7 @@ def operations(ids: dict, run_marker: str) -> dict[str, Callable[[], tuple[str, 
         "list page 50": lambda: ("GET", "/letters/?page=50", None),
         "list by department": lambda: ("GET", f"/letters/?department={rng.choice(ids['departments'])}", None),
         "search (two words)": lambda: ("GET", f"/letters/?q={rng.choice(SEARCHES)}", None),
+        "search (random pairs)": lambda: ("GET", f"/letters/?q={' '.join(rng.sample(VOCABULARY, 2))}", None),
         "letter page": lambda: ("GET", f"/letters/{rng.choice(letters)}", None),
         "stats /letters/stats": lambda: ("GET", "/letters/stats", None),
         "faq /faq": lambda: ("GET", "/faq", None),
@@ -498,7 +532,7 @@ def run_integrity(args, project: Server, db_url: str, project_env: dict, marker:
     started = time.perf_counter()
     asyncio.run(all_clients())
     seconds = time.perf_counter() - started
-    job_results = finish_jobs(jobs)
+    job_results = finish_jobs(jobs, args.job_wait)
 
     import sqlalchemy as sa
 
@@ -540,16 +574,24 @@ def start_jobs(args, db_url: str, env: dict) -> list[tuple[str, subprocess.Popen
     return jobs
 
 
-def finish_jobs(jobs) -> dict:
+def finish_jobs(jobs, wait: float) -> dict:
+    """Wait up to ``wait`` seconds for each job; one still running is stopped (and reported)."""
     results = {}
     for name, process, started in jobs:
+        finished = True
         try:
-            output, _ = process.communicate(timeout=1800)
+            output, _ = process.communicate(timeout=wait)
         except subprocess.TimeoutExpired:
-            process.kill()
-            output, _ = process.communicate()
-        results[name] = {"returncode": process.returncode, "seconds": round(time.perf_counter() - started, 1),
-                         "tail": (output or "").strip().splitlines()[-1:] }
+            finished = False
+            process.terminate()
+            try:
+                output, _ = process.communicate(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                output, _ = process.communicate()
+        results[name] = {"finished": finished, "returncode": process.returncode,
+                         "seconds": round(time.perf_counter() - started, 1),
+                         "last_line": ((output or "").strip().splitlines() or [""])[-1][:300]}
     return results
 
 
@@ -559,7 +601,8 @@ def finish_jobs(jobs) -> dict:
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--letters", type=int, default=100_000)
-    parser.add_argument("--faq-entries", type=int, default=10_000)
+    parser.add_argument("--faq-entries", type=int, default=10_000,
+                        help="published FAQ entries (above 13,000 from the 135k scale knowledge base)")
     parser.add_argument("--database-url", help="PostgreSQL server URL (default: SQLite under bench/out/)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (both apps)")
     parser.add_argument("--timeout", type=int, default=30, help="gunicorn worker timeout and client timeout, s")
@@ -569,9 +612,12 @@ def main(argv=None) -> dict:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--only", help="comma-separated parts of operation names, e.g. list,search")
     parser.add_argument("--quick", action="store_true", help="20,000 letters, 3 s per operation, one round")
+    parser.add_argument("--no-page-cache", action="store_true",
+                        help="measure every page rendered (PUBLIC_PAGE_CACHE_SECONDS=0)")
     parser.add_argument("--submissions", type=int, help="integrity mode: this many POSTs, then count what is stored")
     parser.add_argument("--clients", type=int, default=32, help="integrity mode: concurrent clients")
     parser.add_argument("--with-jobs", action="store_true", help="integrity mode: run the sweep and a FAQ import meanwhile")
+    parser.add_argument("--job-wait", type=float, default=120, help="integrity mode: seconds to let the jobs finish after the submissions")
     args = parser.parse_args(argv)
     if args.quick:
         args.letters = min(args.letters, 20_000) if "--letters" not in (argv or sys.argv) else args.letters
@@ -591,13 +637,18 @@ def main(argv=None) -> dict:
             "INTERACT_RATELIMIT_ENABLED": "false", "INTERACT_CAPTCHA_ENABLED": "false",
             "INTERACT_SESSION_COOKIE_SECURE": "false", "INTERACT_UPLOAD_FOLDER": str(workdir / "uploads"),
             "INTERACT_DEMO": "true",  # a benchmark, not production (no production start-up checks)
-            "PYTHONPATH": str(ROOT),
+            "INTERACT_PUBLIC_BASE_URL": "http://127.0.0.1", "PYTHONPATH": str(ROOT),
         }
+        if args.no_page_cache:
+            env["INTERACT_PUBLIC_PAGE_CACHE_SECONDS"] = "0"
         project = start_server("project", "interact:create_app()", env, args, workdir, ROOT)
         servers.append(project)
+        ready = warm_up(project, args)
+        log(f"FAQ index ready in every worker after {ready:.1f} s")
         result: dict = {"letters": args.letters, "faq_entries": args.faq_entries,
                         "database": "postgresql" if args.database_url else "sqlite", "workers": args.workers,
-                        "cpus": os.cpu_count(), "uptime_before": started_uptime}
+                        "cpus": os.cpu_count(), "uptime_before": started_uptime, "faq_ready_s": round(ready, 1),
+                        "page_cache": not args.no_page_cache}
         if args.submissions:
             result["integrity"] = run_integrity(args, project, database.url, env, marker)
             log(json.dumps(result["integrity"], ensure_ascii=False, indent=1))
@@ -610,6 +661,7 @@ def main(argv=None) -> dict:
             result.update(connections=args.connections, duration=args.duration, rounds=args.rounds,
                           operations=summary)
         result["worker_kills"] = project.worker_kills()
+        result["worker_rss_mb"] = project.worker_rss_mb()
         result["uptime_after"] = uptime()
     finally:
         for server in servers:

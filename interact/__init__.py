@@ -57,8 +57,9 @@ def configure(app: Flask, config: Any) -> None:
     app.config.setdefault("UPLOAD_FOLDER", None)
     if not app.config["UPLOAD_FOLDER"]:
         app.config["UPLOAD_FOLDER"] = str(Path(app.instance_path) / "uploads")
-    if isinstance(app.config.get("PERMANENT_SESSION_LIFETIME"), (int, float)):
-        app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(seconds=app.config["PERMANENT_SESSION_LIFETIME"])
+    for name in ("PERMANENT_SESSION_LIFETIME", "SESSION_TRANSIENT_LIFETIME"):
+        if isinstance(app.config.get(name), (int, float)):
+            app.config[name] = timedelta(seconds=app.config[name])
 
     proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
     if proxies:
@@ -119,7 +120,7 @@ def check_production(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from interact.core import shared
+    from interact.core import sessions, shared
     from interact.core.dbsetup import include_object, register_engine_hooks, render_item
     from interact.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -132,6 +133,7 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     shared.init_app(app)
     login_manager.init_app(app)
+    sessions.init_app(app)
     register_engine_hooks()
 
     from interact.accounts.services import load_user

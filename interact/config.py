@@ -27,7 +27,14 @@ class DefaultConfig:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = True
+    #: Sessions live on the server (core.sessions); this names the store: "database" (the
+    #: web_sessions table) or another registered with core.sessions.register_store.
+    SESSION_STORE = "database"
+    #: "Remember me" (citizens): the session lasts this long after the last visit.
     PERMANENT_SESSION_LIFETIME = timedelta(days=7)
+    #: Otherwise the cookie ends with the browser and the server forgets the session after
+    #: this long without a visit.
+    SESSION_TRANSIENT_LIFETIME = timedelta(hours=12)
     #: Staff are logged out after this many idle minutes.
     STAFF_IDLE_MINUTES = 30
     PASSWORD_HASH_METHOD = "scrypt"

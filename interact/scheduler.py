@@ -47,6 +47,8 @@ log = logging.getLogger(__name__)
 #: Modules whose ``JOBS`` the scheduler runs, in this order.
 JOB_MODULES = [
     "interact.core.notify",
+    "interact.core.sessions",
+    "interact.accounts.throttle",
     "interact.letters.jobs",
     "interact.letters.report_jobs",
     "interact.surveys.jobs",

@@ -158,7 +158,7 @@ def _public(url: str) -> str | None:
     if parts.netloc not in ("", "localhost"):
         return None
     path = parts.path
-    if path.startswith(("/staff", "/static/", "/files/", "/captcha.png", "/logout", "/test/", "/account")):
+    if path.startswith(("/staff", "/static/", "/files/", "/captcha.png", "/favicon.ico", "/logout", "/test/", "/account")):
         return None
     return path + (f"?{parts.query}" if parts.query else "")
 

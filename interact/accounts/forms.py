@@ -22,6 +22,8 @@ class LoginForm(Form):
     password = PasswordField("密码", validators=[DataRequired("请输入密码"), Length(max=128)],
                              render_kw={"autocomplete": "current-password"})
     remember = BooleanField("在此设备上保持登录（公共电脑请勿勾选）")
+    #: Asked for after failed log-ins (accounts.throttle); removed from the form otherwise.
+    captcha = CaptchaField()
     next = HiddenField()
 
 

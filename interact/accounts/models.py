@@ -97,3 +97,25 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.username or self.phone or self.email}>"
+
+
+class LoginFailure(db.Model):
+    """One failed log-in, for throttling (:mod:`interact.accounts.throttle`).
+
+    Kept for the throttling window only (the ``accounts.purge_login_failures`` job). The
+    account is stored as a keyed hash of what was typed, so unknown and known accounts are
+    counted alike and no phone number or e-mail address is kept.
+    """
+
+    __tablename__ = "login_failures"
+    __table_args__ = (
+        sa.Index("ix_login_failures_account_at", "account_key", "at"),
+        sa.Index("ix_login_failures_address_at", "address", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=clock.now)
+    #: HMAC-SHA256 of the normalised identifier typed in the log-in form.
+    account_key: Mapped[str] = mapped_column(sa.String(64))
+    #: The client's address (after the trusted proxies).
+    address: Mapped[str] = mapped_column(sa.String(45))

@@ -11,7 +11,8 @@ from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from interact.accounts.models import Role, User
-from interact.core import audit, clock
+from interact.accounts import throttle
+from interact.core import audit, clock, notify, sessions
 from interact.core.errors import Conflict, DomainError, InvalidInput, NotFound
 from interact.core.permissions import ensure_role
 from interact.core.privacy import normalize_mobile
@@ -24,8 +25,6 @@ audit.register_actions({
     "user.unlocked": "解除锁定", "user.password_changed": "修改密码", "user.password_reset": "重置密码",
 }, targets={"user": "用户"})
 
-MAX_FAILED_LOGINS = 5
-LOCKOUT = timedelta(minutes=15)
 _USERNAME = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{2,39}$")
 
 
@@ -63,40 +62,62 @@ def sa_lower(column):
     return db.func.lower(column)
 
 
-def authenticate(identifier: str, password: str) -> User:
-    """Check credentials, counting failures and locking the account after too many.
+#: The one answer to a wrong password, an unknown account and a locked account whose
+#: password was wrong: log-in tells nobody which accounts exist.
+LOGIN_FAILED = "账号或密码错误。"
 
-    The same message is given for an unknown account and a wrong password, so log-in
-    cannot be used to find out which accounts exist.
+
+def authenticate(identifier: str, password: str, *, address: str) -> User:
+    """Check credentials; a failure is counted for throttling and may lock the account.
+
+    Unknown accounts cost the same password hashing and the same writes as known ones and
+    get the same message. Only someone who typed the right password learns that the
+    account is locked or deactivated. An account is locked only by a distributed attack
+    (:func:`interact.accounts.throttle.distributed_attack`), never by one stranger.
+
+    :param address: the client's address, for throttling.
+    :raises LoginFailed: with a message that reveals nothing to a stranger.
     """
     user = find_login(identifier)
-    now = clock.now()
-    if user is None:
-        # Spend the same time as a real check so timing does not reveal unknown accounts.
-        check_password_hash(_dummy_hash(), password or "")
-        raise LoginFailed("账号或密码错误。")
-    if user.is_locked:
-        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
-        raise LoginFailed(f"登录失败次数过多，账号已临时锁定，请 {minutes} 分钟后再试。")
-    if not check_password_hash(user.password_hash, password or ""):
-        user.failed_logins += 1
-        if user.failed_logins >= MAX_FAILED_LOGINS:
-            user.locked_until = now + LOCKOUT
-            user.failed_logins = 0
-            audit.record("user.locked", "user", user.id, note="连续登录失败")
-            db.session.flush()
-            raise LoginFailed("登录失败次数过多，账号已临时锁定 15 分钟。")
-        audit.record("user.login_failed", "user", user.id)
+    password_ok = check_password_hash(user.password_hash if user is not None else _dummy_hash(), password or "")
+    if user is not None and password_ok:
+        if user.is_locked:
+            raise LoginFailed("该账号因多次登录失败已被临时锁定，请稍后再试或联系管理员解锁。")
+        if not user.active:
+            raise LoginFailed("该账号已停用，请联系管理员。")
+        user.failed_logins = 0
+        user.locked_until = None
+        user.last_login_at = clock.now()
+        throttle.clear_account(identifier)
+        audit.record("user.login", "user", user.id, actor=user)
         db.session.flush()
-        raise LoginFailed(f"账号或密码错误，还可尝试 {MAX_FAILED_LOGINS - user.failed_logins} 次。")
-    if not user.active:
-        raise LoginFailed("该账号已停用，请联系管理员。")
-    user.failed_logins = 0
-    user.locked_until = None
-    user.last_login_at = now
-    audit.record("user.login", "user", user.id, actor=user)
+        return user
+    throttle.record_failure(identifier, address)
+    if user is not None:
+        user.failed_logins += 1
+        audit.record("user.login_failed", "user", user.id)
+        if not user.is_locked and throttle.distributed_attack(identifier):
+            _lock(user)
     db.session.flush()
-    return user
+    raise LoginFailed(LOGIN_FAILED)
+
+
+def _lock(user: User) -> None:
+    """Lock an account under a distributed attack; the office and administrators are told."""
+    user.locked_until = clock.now() + throttle.LOCK_DURATION
+    minutes = int(throttle.LOCK_DURATION.total_seconds() // 60)
+    audit.record("user.locked", "user", user.id,
+                 note=f"一小时内来自多个地址的登录失败过多，锁定 {minutes} 分钟")
+    # Named by log-in name or number, never by a citizen's phone or e-mail address.
+    who = f"“{user.username}”" if user.username else f"市民账号 #{user.id}"
+    recipients = users_with_role(Role.OFFICE) + users_with_role(Role.ADMIN)
+    notify.notify(
+        recipients, kind="user.locked", title=f"账号{who}因多次登录失败已被临时锁定",
+        body=(f"一小时内有来自 {throttle.LOCK_ADDRESSES} 个以上地址的登录失败，账号已锁定 {minutes} 分钟。"
+              "如确认是本人，可在“用户管理”中解锁。"),
+        url="/staff/users" if user.is_staff else None,
+        dedup_key=f"user.locked:{user.id}:{user.locked_until.isoformat()}",
+    )
 
 
 _dummy_hash_cache: list[str] = []
@@ -121,7 +142,15 @@ def change_password(user: User, old_password: str, new_password: str) -> None:
 def _set_password(user: User, password: str) -> None:
     user.password_hash = hash_password(password)
     user.password_changed_at = clock.now()
+    _end_sessions(user)
+
+
+def _end_sessions(user: User) -> None:
+    """Log the account out everywhere: its stored sessions go, and a new session token
+    makes any session still holding the old one unusable."""
     user.session_token = secrets.token_hex(8)
+    if user.id is not None:
+        sessions.end_user_sessions(user.id)
     db.session.flush()
 
 
@@ -224,8 +253,7 @@ def set_user_active(user: User, active: bool, *, actor) -> None:
     if user.id == actor.id and not active:
         raise InvalidInput("不能停用自己的账号。")
     user.active = active
-    user.session_token = secrets.token_hex(8)
-    db.session.flush()
+    _end_sessions(user)
     audit.record("user.activated" if active else "user.deactivated", "user", user.id, actor=actor)
 
 

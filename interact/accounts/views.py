@@ -1,10 +1,10 @@
 """Log-in, log-out, citizen registration, password change and staff-user administration."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from interact.accounts import services
+from interact.accounts import services, throttle
 from interact.accounts.forms import (
     ChangePasswordForm,
     LoginForm,
@@ -13,6 +13,7 @@ from interact.accounts.forms import (
     StaffUserForm,
 )
 from interact.accounts.models import Role
+from interact.core import sessions
 from interact.core.errors import DomainError
 from interact.core.forms import ConfirmForm, attempt, first_error, perform
 from interact.core.permissions import roles_required
@@ -36,22 +37,51 @@ def _login_limit() -> str:
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 def login():
+    address = request.remote_addr or ""
     form = LoginForm()
+    # After failed log-ins (of what is typed now, or from this address) a captcha is asked.
+    if not throttle.captcha_required(request.form.get("identifier") if request.method == "POST" else None,
+                                     address):
+        del form.captcha
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
-    if form.validate_on_submit():
-        try:
-            user = services.authenticate(form.identifier.data, form.password.data)
-        except DomainError as error:
-            db.session.commit()  # keep the failure count and lock-out
-            form.password.errors = [error.message]
-            return render_template("accounts/login.html", form=form), 401
-        db.session.commit()
-        login_user(user, remember=form.remember.data and not user.is_staff)
-        flash(f"欢迎，{user.label}。", "success")
-        default = url_for("office.workspace") if user.is_staff else url_for("accounts.account")
-        return redirect(safe_next(form.next.data, default))
-    return render_template("accounts/login.html", form=form)
+        return render_template("accounts/login.html", form=form)
+    wait = throttle.wait_seconds(address)
+    if wait:
+        form.password.errors = [f"登录尝试过于频繁，请 {wait} 秒后再试。"]
+        return _login_page(form, 429)
+    if not form.validate_on_submit():
+        return _login_page(form, 422 if form.is_submitted() else 400)
+    try:
+        user = services.authenticate(form.identifier.data, form.password.data, address=address)
+    except DomainError as error:
+        db.session.commit()  # keep the failure for throttling (and a lock)
+        form.password.errors = [error.message]
+        return _login_page(form, 401)
+    db.session.commit()
+    # A new session id at log-in: an id the visitor had before (or was given) is not adopted.
+    sessions.renew()
+    login_user(user)
+    # "Stay logged in" keeps the server-side session for PERMANENT_SESSION_LIFETIME; there
+    # is no separate remember-me cookie that logging out could not take back.
+    session.permanent = bool(form.remember.data) and not user.is_staff
+    flash(f"欢迎，{user.label}。", "success")
+    default = url_for("office.workspace") if user.is_staff else url_for("accounts.account")
+    return redirect(safe_next(form.next.data, default))
+
+
+def _login_page(form: LoginForm, status: int):
+    if "captcha" not in form and throttle.captcha_required(form.identifier.data, request.remote_addr or ""):
+        # This failure made the captcha necessary: show it now.
+        form = _with_captcha(form)
+    return render_template("accounts/login.html", form=form), status
+
+
+def _with_captcha(form: LoginForm) -> LoginForm:
+    fresh = LoginForm(formdata=None, identifier=form.identifier.data, remember=form.remember.data,
+                      next=form.next.data)
+    fresh.password.errors = list(form.password.errors)
+    return fresh
 
 
 @bp.post("/logout")
@@ -59,6 +89,8 @@ def logout():
     form = ConfirmForm()
     if form.validate_on_submit():
         logout_user()
+        # The session ends on the server: a copy of the cookie opens nothing any more.
+        sessions.end_current()
         flash("您已安全退出。", "info")
     return redirect(url_for("site.home"))
 
@@ -99,8 +131,10 @@ def change_password():
                         form=form, flash_error=False)
         if error is not None:
             return render_template("accounts/password.html", form=form), error.status_code
-        # The session token changed; log this session in again so only the others end.
-        login_user(current_user._get_current_object())
+        # Every session of the account ended; this one continues under a new id.
+        user = current_user._get_current_object()
+        sessions.renew()
+        login_user(user)
         flash("密码已修改，其他设备上的登录已失效。", "success")
         return redirect(url_for("accounts.account"))
     return render_template("accounts/password.html", form=form)

@@ -74,7 +74,7 @@ class FaqAnswerArgs(Schema):
 @limiter.limit(_answer_limit)
 @bp.arguments(FaqAnswerArgs, location="query")
 @bp.response(200, FaqAnswer, description="answered 为 false 时 best 为 null，请引导市民写信咨询")
-@bp.errors(422, 429, e429="请求过于频繁（设置项 RATELIMIT_FAQ_API）")
+@bp.errors(422, 429, 503, e429="请求过于频繁（设置项 RATELIMIT_FAQ_API）")
 def faq_answer(args: dict[str, Any]):
     """智能问答：对一个问题给出最佳答案与相关问题，或明确表示没有合适答案"""
     suggest = args["suggest"] == "1"
@@ -99,7 +99,7 @@ class FaqEntryArgs(PageArgs):
 @bp.route("/faq/entries", endpoint="faq_entries", tags=["faq"])
 @bp.arguments(FaqEntryArgs, location="query")
 @bp.response(200, page_of(FaqEntrySummary, "FaqEntryPage"), description="分页结果")
-@bp.errors(404, 422, e404="该分类不存在")
+@bp.errors(404, 422, 503, e404="该分类不存在")
 def faq_entries(args: dict[str, Any]):
     """已发布的常见问题列表（可按分类、关键词筛选）"""
     page, per_page = args["page"], args["per_page"]

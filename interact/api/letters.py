@@ -147,7 +147,9 @@ class LetterReceipt(Schema):
 }}})
 @bp.alt_response(200, schema=LetterReceipt, description="重复提交（同一 Idempotency-Key）：返回第一封信，query_code 为 null")
 @bp.errors(400, 404, 409, 413, 422, 429,
-           e404="所选部门或领导不存在（department_id / leader_id）")
+           e404=("所选部门或领导不存在（department_id / leader_id）", "所选部门不存在。", {"department_id": "所选部门不存在"}),
+           e422=("字段校验失败，fields 中为各字段的中文说明", "提交的内容有误：phone " + MOBILE_ERROR + "。",
+                 {"phone": MOBILE_ERROR}))
 def submit_letter(data: dict[str, Any], headers: dict[str, Any]):
     """提交来信（在线咨询 / 领导信箱），无需登录
 
@@ -250,7 +252,8 @@ class LookupHeaders(Schema):
 @limiter.limit(lookup_failure_limit, deduct_when=lambda response: response.status_code == 404)
 @bp.arguments(LookupHeaders, location="headers")
 @bp.response(200, LetterTracking, description="来信办理情况（不缓存）")
-@bp.errors(404, 422, 429, e404="编号或查询码错误（两者不区分，均为 404）", e422="缺少请求头 X-Query-Code 或格式不对",
+@bp.errors(404, 422, 429, e404=("编号或查询码错误（两者不区分，均为 404）", services.LOOKUP_FAILED),
+           e422=("缺少请求头 X-Query-Code 或格式不对", "提交的内容有误：X-Query-Code 必填。", {"X-Query-Code": "必填"}),
            e429="查询失败次数过多（按 IP 计，设置项 RATELIMIT_LETTER_LOOKUP）")
 def letter_status(headers: dict[str, str], number: str):
     """来信查询：凭信件编号和查询码查看办理状态、办理流程、答复和评价
@@ -276,7 +279,8 @@ class RatingIn(ApiSchema):
 @bp.arguments(LookupHeaders, location="headers")
 @bp.arguments(RatingIn, example={"rating": "satisfied", "comment": "答复很及时，谢谢！"})
 @bp.response(200, LetterTracking, description="已评价，返回最新办理情况")
-@bp.errors(400, 404, 409, 413, 422, 429, e404="编号或查询码错误", e409="尚未办结或已经评价过")
+@bp.errors(400, 404, 409, 413, 422, 429, e404=("编号或查询码错误", services.LOOKUP_FAILED),
+           e409="尚未办结或已经评价过")
 def rate_letter(headers: dict[str, str], data: dict[str, Any], number: str):
     """评价答复（办结后，每次答复评价一次）
 

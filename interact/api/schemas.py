@@ -245,7 +245,7 @@ class ErrorBody(Schema):
     status = fields.Integer(required=True, metadata={"example": 422})
     title = fields.String(required=True, metadata={"example": "内容有误"})
     message = fields.String(required=True, metadata={"description": "面向用户的中文说明",
-                                                     "example": "提交的内容有误：title 长度应为 4–50 个字。"})
+                                                     "example": "提交的内容有误：title 标题应为 4–50 个字。"})
     fields_ = fields.Dict(keys=fields.String(), values=fields.String(), data_key="fields",
                           metadata={"description": "字段名 → 中文错误说明（嵌套字段以 . 连接，如 answers.12）",
                                     "example": {"title": "标题应为 4–50 个字"}})

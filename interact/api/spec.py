@@ -21,10 +21,6 @@ QUERY_CODE_HEADER = "X-Query-Code"
 NOT_JSON = "请求体必须是 JSON 对象（Content-Type: application/json）。"
 
 
-class BadRequest(DomainError):
-    status_code = 400
-
-
 def _flatten(messages: Any, prefix: str = "") -> dict[str, str]:
     """webargs/marshmallow messages (nested dicts of lists) → ``{"a.b": "第一条说明"}``."""
     if isinstance(messages, Mapping):
@@ -52,13 +48,13 @@ class Parser(FlaskParser):
 
     def load_json(self, req, schema):
         if not req.is_json:
-            raise BadRequest(NOT_JSON)
+            raise DomainError(NOT_JSON)
         try:
             data = json.loads(req.get_data(cache=True, as_text=False).decode("utf-8"))
         except (ValueError, UnicodeDecodeError):
-            raise BadRequest(NOT_JSON) from None
+            raise DomainError(NOT_JSON) from None
         if not isinstance(data, dict):
-            raise BadRequest(NOT_JSON)
+            raise DomainError(NOT_JSON)
         return data
 
     def handle_error(self, error, req, schema, *, error_status_code, error_headers):
@@ -79,9 +75,10 @@ _ERROR_EXAMPLES = {
     404: ("不存在", "您访问的页面不存在或已被撤下。", None),
     409: ("当前状态下不能执行（如重复提交、征集已结束）", "当前状态下不能执行此操作，请刷新页面后重试。", None),
     413: ("请求体过大", MESSAGES[413][1], None),
-    422: ("字段校验失败，fields 中为各字段的中文说明", "提交的内容有误：title 长度应为 4–50 个字。",
-          {"title": "长度应为 4–50 个字"}),
+    422: ("字段校验失败，fields 中为各字段的中文说明", "提交的内容有误：title 标题应为 4–50 个字。",
+          {"title": "标题应为 4–50 个字"}),
     429: ("请求过于频繁（响应头 Retry-After 给出等待秒数）", MESSAGES[429][1], None),
+    503: ("智能问答正在启动（新进程正在建立索引），请稍后重试", "智能问答正在启动，请稍后再试。", None),
 }
 
 
@@ -100,17 +97,24 @@ class Blueprint(flask_smorest.Blueprint):
             return register(func)
         return decorator
 
-    def errors(self, *codes: int, **descriptions: str) -> Callable:
+    def errors(self, *codes: int, **overrides: str | tuple) -> Callable:
         """Document error responses of an operation (all in the :class:`~interact.api.schemas.Error`
-        shape, with a Chinese example). ``descriptions`` (``e404="…"``) replace the generic text."""
+        shape, with a Chinese example). ``e404="…"`` replaces the generic description of a status;
+        ``e404=("description", "message", {fields})`` also the example's message (and fields)."""
         def decorator(func):
             for code in codes:
-                generic, message, fields = _ERROR_EXAMPLES[code]
-                body: dict[str, Any] = {"status": code, "title": MESSAGES[code][0], "message": message}
+                description, message, fields = _ERROR_EXAMPLES[code]
+                override = overrides.get(f"e{code}")
+                if isinstance(override, str):
+                    description = override
+                elif override:
+                    description, message, *rest = override
+                    fields = rest[0] if rest else None
+                title = MESSAGES.get(code, MESSAGES[500])[0]  # as core.errors.error_response answers
+                body: dict[str, Any] = {"status": code, "title": title, "message": message}
                 if fields:
                     body["fields"] = fields
-                func = self.alt_response(code, schema=Error, description=descriptions.get(f"e{code}", generic),
-                                         example={"error": body})(func)
+                func = self.alt_response(code, schema=Error, description=description, example={"error": body})(func)
             return func
         return decorator
 
@@ -156,6 +160,13 @@ def init_api(app: Flask, blueprint: Blueprint) -> Api:
     app.config.setdefault("API_SPEC_OPTIONS", {
         "info": {"description": DESCRIPTION, "contact": {"name": "市政务服务管理办公室"}},
         "servers": [{"url": "/", "description": "本站"}],
+        "tags": [
+            {"name": "letters", "description": "来信：在线咨询、领导信箱的提交、查询、评价，来信选登和回复统计"},
+            {"name": "collections", "description": "民意征集：征集意见和问卷调查，结果反馈"},
+            {"name": "interviews", "description": "在线访谈：预告、文字实录、网友提问"},
+            {"name": "faq", "description": "常见问题和智能问答"},
+            {"name": "departments", "description": "部门和领导信箱的领导"},
+        ],
     })
     app.config.setdefault("OPENAPI_URL_PREFIX", None)  # the document is served by the route below
     api = Api(app, spec_kwargs={"extra_plugins": [SchemaExtras()]})

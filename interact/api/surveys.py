@@ -296,7 +296,7 @@ class AnswerValue(fields.Field):
         return [str(v) for v in values]
 
 
-AnswerValue_doc = {"anyOf": [
+ANSWER_VALUE_DOC = {"anyOf": [
     {"type": "string", "maxLength": 2000}, {"type": "integer"},
     {"type": "array", "items": {"anyOf": [{"type": "string", "maxLength": 2000}, {"type": "integer"}]}},
 ]}
@@ -307,7 +307,7 @@ class ResponseIn(ApiSchema):
                    metadata={"description": "11 位手机号：每个手机号限答一次（只保存不可逆的校验值）",
                              "example": "13900139000"})
     answers = Dict(keys=String(validate=Pattern(QUESTION_KEY, error="键必须是题目编号")),
-                   values=AnswerValue(metadata=AnswerValue_doc), required=True,
+                   values=AnswerValue(metadata=ANSWER_VALUE_DOC), required=True,
                    metadata={"description": "以题目编号为键：单选为选项编号，多选为选项编号数组，评分为 1–5，文字题为字符串；"
                                             "选择“其他”时值为 \"other\"",
                              "example": {"12": 31, "13": [35, 36], "14": 5, "15": "希望增加夜间门诊"}})

@@ -1,7 +1,8 @@
 """A self-hosted image captcha (no third-party service).
 
-The answer is kept in the signed session as a salted hash with an expiry and is consumed by
-the first check, right or wrong, so an image cannot be replayed. Disabled with
+The answer is kept in the server-side session (:mod:`interact.core.sessions`) as a keyed
+hash with an expiry and is consumed by the first check, right or wrong: the cookie holds
+only the session's id, so replaying an older copy of it does not bring the answer back. Disabled with
 ``CAPTCHA_ENABLED = False`` (tests that do not test the captcha itself).
 
 Browser tests keep the captcha on and solve it as a person reads the image: an app built by
@@ -15,11 +16,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import io
+import re
 import secrets
 import time
 
 from captcha.image import ImageCaptcha
-from flask import current_app, g, session
+from flask import after_this_request, current_app, g, request, session
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 # No 0/O, 1/I/L, 2/Z, 5/S: easy to read for elderly users.
 ALPHABET = "346789ACDEFGHJKMNPQRTUVWXY"
@@ -41,10 +44,37 @@ def _digest(answer: str) -> str:
     return hmac.new(key, answer.strip().upper().encode(), hashlib.sha256).hexdigest()
 
 
-def new_challenge() -> bytes:
-    """Create a code, remember its hash in the session and return the PNG image."""
+#: Challenge slots: one per form with a captcha on the same page (``CaptchaField(slot=…)``).
+SLOT_PATTERN = re.compile(r"[a-z]{0,16}")
+
+
+def _slot_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="captcha-slot")
+
+
+def _slot_cookie(slot: str) -> str:
+    return f"captcha_{slot}"
+
+
+def new_challenge(slot: str = "") -> bytes:
+    """Create a code, remember its hash and return the PNG image.
+
+    The page's one captcha keeps its hash in the session. A named ``slot`` (a page with two
+    forms with a captcha) keeps it in a cookie of its own: the two images load at the same
+    time, and two responses each writing the whole session would leave only one challenge.
+    """
     code = generate_code()
-    session[SESSION_KEY] = {"h": _digest(code), "exp": int(time.time()) + TTL_SECONDS}
+    challenge = {"h": _digest(code), "exp": int(time.time()) + TTL_SECONDS}
+    if slot:
+        signed = _slot_serializer().dumps(challenge)
+
+        @after_this_request
+        def remember(response):
+            response.set_cookie(_slot_cookie(slot), signed, max_age=TTL_SECONDS, httponly=True, samesite="Lax",
+                                secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")))
+            return response
+    else:
+        session[SESSION_KEY] = challenge
     if current_app.config.get("CAPTCHA_TEST_ANSWERS"):
         g.captcha_test_answer = code
     buffer = io.BytesIO()
@@ -52,15 +82,34 @@ def new_challenge() -> bytes:
     return buffer.getvalue()
 
 
+def _take_challenge(slot: str) -> dict | None:
+    """Remove and return the challenge of ``slot`` (consumed by the first check)."""
+    if not slot:
+        return session.pop(SESSION_KEY, None)
+    signed = request.cookies.get(_slot_cookie(slot))
+
+    @after_this_request
+    def forget(response):
+        response.delete_cookie(_slot_cookie(slot))
+        return response
+
+    if not signed:
+        return None
+    try:
+        return _slot_serializer().loads(signed, max_age=TTL_SECONDS)
+    except BadSignature:
+        return None
+
+
 def enabled() -> bool:
     return bool(current_app.config.get("CAPTCHA_ENABLED", True))
 
 
-def verify(answer: str | None) -> bool:
-    """Check and consume the session's challenge."""
+def verify(answer: str | None, slot: str = "") -> bool:
+    """Check and consume the session's challenge (of ``slot``)."""
     if not enabled():
         return True
-    challenge = session.pop(SESSION_KEY, None)
+    challenge = _take_challenge(slot)
     if not challenge or not answer or challenge.get("exp", 0) < time.time():
         return False
     return hmac.compare_digest(challenge["h"], _digest(answer))

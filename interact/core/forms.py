@@ -6,7 +6,9 @@ from typing import Any, NamedTuple
 
 from flask import flash
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import StringField
+from wtforms.widgets import HiddenInput
 from wtforms.validators import ValidationError
 
 from interact.core import captcha
@@ -26,22 +28,56 @@ class Form(FlaskForm):
     class Meta:
         locales = ("zh",)
 
+    def hidden_tag(self, *fields) -> Markup:
+        """The hidden fields (CSRF token…) without ids: pages repeat forms (one per row, a
+        log-out button beside a form), and a hidden input is never a label's target."""
+        chosen = [getattr(self, f, None) if isinstance(f, str) else f for f in (fields or self)]
+        return Markup("\n".join(str(f(id=False)) for f in chosen
+                                 if f is not None and isinstance(f.widget, HiddenInput)))
+
+    def for_item(self, key) -> Form:
+        """This form with ids unique to one item of a page that shows it once per item
+        (``{% set f = decision_form.for_item(ext.id) %}``): every field id, and so the ids
+        of a radio field's options and the labels' ``for``, end in ``-<key>``. Names stay
+        the same, so what is posted does not change. Without it, the label of the last
+        item's radio switches the first item's (the same ids on every item)."""
+        for field in self:
+            base = field.__dict__.setdefault("_id_without_item", field.id)
+            field.id = f"{base}-{key}"
+        return self
+
 
 class ConfirmForm(Form):
     """An empty form: a POST button with its CSRF token."""
 
 
 class CaptchaField(StringField):
-    """Answer to the image at ``/captcha.png``; checked (and consumed) on validation."""
+    """Answer to the image at ``/captcha.png``; checked (and consumed) on validation.
 
-    def __init__(self, label="验证码", **kwargs):
+    ``slot`` names the challenge when a page has two forms with a captcha (a collection's
+    opinion form and questionnaire): each form's image and check use their own slot, and the
+    field's id is ``<slot>-captcha``. The typed answer is never shown again: after any error
+    the page shows a new image and an empty field.
+    """
+
+    def __init__(self, label="验证码", slot: str = "", **kwargs):
         kwargs.setdefault("render_kw", {"autocomplete": "off", "inputmode": "text", "maxlength": 8})
+        if slot:
+            kwargs.setdefault("id", f"{slot}-captcha")
         super().__init__(label, **kwargs)
+        self.slot = slot
+
+    def _value(self) -> str:
+        return ""  # a used answer is worthless: the re-shown form asks for the new image's
+
+    def _value(self):
+        # Never shown again: every failed check brings a new image and an empty field.
+        return ""
 
     def pre_validate(self, form):
         if not captcha.enabled():
             return
-        if not captcha.verify(self.data):
+        if not captcha.verify(self.data, slot=self.slot):
             raise ValidationError("验证码不正确或已过期，请看新图片重新输入。")
 
 

@@ -207,3 +207,20 @@ class JobRun(db.Model):
         if self.trigger.startswith("web:"):
             return f"手动运行（{self.trigger[4:]}）"
         return {"scheduler": "定时调度", "cli": "命令行"}.get(self.trigger, "其他")
+
+
+class WebSession(db.Model):
+    """A browser session kept on the server (:mod:`interact.core.sessions`); the cookie holds
+    only a random id."""
+
+    __tablename__ = "web_sessions"
+
+    #: SHA-256 (hex) of the id in the cookie; the id itself is never stored.
+    key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    #: The session's contents (Flask's tagged JSON).
+    data: Mapped[str] = mapped_column(sa.Text)
+    #: The logged-in account, so its sessions can all be ended (no foreign key: a session
+    #: row is disposable and never blocks deleting a user).
+    user_id: Mapped[Optional[int]] = mapped_column(index=True)
+    #: After this the session no longer opens; the ``sessions.purge`` job removes it.
+    expires_at: Mapped[datetime] = mapped_column(index=True)

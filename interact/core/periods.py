@@ -77,9 +77,15 @@ def previous_month(month: str | None = None) -> str:
 def month_bounds(month: str) -> tuple[datetime, datetime]:
     """UTC ``[start, end)`` of a Beijing calendar month.
 
+    Any well-formed month: the 2000–2100 range is a rule for what people ask for
+    (:func:`parse_month`), not for months derived from it (a trend reaching back a year).
+
     :raises InvalidInput: a malformed month.
     """
-    start = first_day(parse_month(month))
+    match = _MONTH.fullmatch(month or "")
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise InvalidInput("月份格式应为 YYYY-MM，例如 2026-01。", fields={"month": "格式应为 YYYY-MM"})
+    start = first_day(month)
     return local_range(start, add_months(start, 1) - timedelta(days=1))
 
 

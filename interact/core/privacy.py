@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import html as html_lib
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable
@@ -109,7 +110,8 @@ _COMMON_WORDS = (
     "申请|申报|查询|查看|包括|车辆|车位|房屋|房产|房租|公司|公积金|公告|单位|程序|项目|管理|任何|任务|严格|"
     "江苏|湖南|湖北|广东|广西|黄河|长江|宁夏|吉林|云南|贵州|海南|福建|山东|山西|陕西|甘肃|青海|新疆|西藏"
 )
-_NAME = rf"(?!(?:{_COMMON_WORDS})){_SURNAME_RE}{_GIVEN}"
+# A name may be written with a space after the surname (王 小明, 王\u3000小明).
+_NAME = rf"(?!(?:{_COMMON_WORDS})){_SURNAME_RE}[ \u3000]?{_GIVEN}"
 _BOUNDARY = r"(?:^|(?<=[\s，,。.！!？?；;：:、“”\"'（(）)>】]))"
 _NAME_PATTERNS = [
     # 王小明您好 / 王小明先生：您好 / 尊敬的王小明同志，你好
@@ -152,6 +154,7 @@ _ADDRESS = re.compile(
     rf"(?:{_PLACE}{{1,8}}?{_DIVISION})*"
     rf"(?:{_PLACE}{{1,8}}?{_ROAD}\s*{_NUM}\s*(?:号|弄|巷)(?:\s*(?:院|{_PLACE}{{0,8}}?{_ESTATE}))?(?:\s*{_UNIT})*{_TAIL}"
     rf"|{_PLACE}{{1,10}}?{_ESTATE}\s*(?:{_UNIT}\s*)+{_TAIL}"
+    rf"|{_PLACE}{{1,8}}?(?:村|屯|嘎查)\s*{_NUM}\s*(?:组|社|队)(?:\s*{_NUM}\s*号)?"
     rf"|{_NUM}\s*(?:号楼|栋|幢)\s*(?:{_UNIT}\s*)+{_TAIL})"
 )
 
@@ -271,10 +274,27 @@ def _plausible_birth(ymd: str) -> bool:
     return 1900 <= year <= 2100 and 1 <= month <= 12 and 1 <= day <= 31
 
 
+# What people (or a paste) put inside a written name: spaces, ideographic space, zero-width.
+_INSIDE_NAME = "[\\s\u200b-\u200d\u2060\ufeff]*"
+
+
+def _written_as(name: str) -> re.Pattern:
+    """``name`` however it is written in a text: with spaces or zero-width characters
+    between its characters, Latin letters in full width or another case (ＺＨＡＮＧ ｓａｎ)."""
+    parts = []
+    for char in name:
+        if char.isascii() and char.isalpha():
+            wide = chr(ord(char.lower()) + 0xFEE0) + chr(ord(char.upper()) + 0xFEE0)
+            parts.append(f"[{re.escape(char.lower())}{re.escape(char.upper())}{wide}]")
+        else:
+            parts.append(re.escape(char))
+    return re.compile(_INSIDE_NAME.join(parts))
+
+
 def _name_spans(text: str, names: Iterable[str]) -> list[_Span]:
     spans = []
     for name in _known_names(names):
-        for match in re.finditer(re.escape(name), text):
+        for match in _written_as(name).finditer(text):
             spans.append(_Span(match.start(), match.end(), "name"))
         surname = _surname_of(name)
         if surname:
@@ -294,7 +314,7 @@ _NAME_LIKE = re.compile(r"[\u4e00-\u9fffA-Za-z·•.]{2,20}")
 def _known_names(names: Iterable[str]) -> list[str]:
     result = []
     for name in names:
-        name = re.sub(r"\s+", "", name or "")
+        name = re.sub(r"[\s\u200b-\u200d\u2060\ufeff]+", "", unicodedata.normalize("NFKC", name or ""))
         # A one-character "name" (or 匿名/网友) would mask ordinary words, and what is not
         # written like a name (markup, a sentence pasted into the field) would mask the
         # text itself rather than a person.

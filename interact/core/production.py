@@ -8,6 +8,7 @@ production mode unless told otherwise.
 In production mode the app refuses to start when
 
 - ``PUBLIC_BASE_URL`` is not set (links in e-mails would point at nobody's machine), or
+- ``CAPTCHA_TEST_ANSWERS`` is on (browser tests only; it cannot come from the environment), or
 - rate limits are kept in process memory (``memory://``) while several web workers run
   (``WEB_WORKERS``, set by ``interact.gunicorn_conf`` from gunicorn's ``-w``): every limit
   would be multiplied by the number of workers. ``ALLOW_MEMORY_RATELIMIT=true`` accepts it.
@@ -41,6 +42,9 @@ def problems(config: Mapping[str, Any]) -> list[str]:
     if not config.get("PUBLIC_BASE_URL"):
         found.append("INTERACT_PUBLIC_BASE_URL is not set (the https:// address citizens use; "
                      "links in e-mails are built from it).")
+    if config.get("CAPTCHA_TEST_ANSWERS"):
+        found.append("CAPTCHA_TEST_ANSWERS is on: it exists for the browser tests only and would "
+                     "hand every captcha's answer to any visitor.")
     storage = rate_limit_storage(config)
     workers = int(config.get("WEB_WORKERS") or 1)
     limits_on = config.get("RATELIMIT_ENABLED", True) is not False

@@ -7,7 +7,7 @@ from flask import Flask, current_app, request, url_for
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
-from interact.core import audit, clock
+from interact.core import audit, clock, periods
 from interact.core.permissions import has_role
 from interact.core.privacy import mask_html, mask_name, mask_text
 from interact.core.sanitize import safe_html, text_to_html
@@ -62,6 +62,20 @@ def page_url(page: int) -> str:
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
+#: How many months a month selector offers (the current one and those before it).
+MONTH_CHOICES = 36
+
+
+def month_choices(selected: str | None = None) -> list[tuple[str, str]]:
+    """``(YYYY-MM, "2026年11月")`` for a month selector, newest first; ``selected`` is kept
+    when it is older (a link to an old month). A browser's own month picker speaks the
+    browser's language (``November 2026``); this one is always Chinese."""
+    months = periods.months_ending(periods.current_month(), MONTH_CHOICES)[::-1]
+    if selected and periods.valid_month(selected) and selected not in months:
+        months.append(selected)
+    return [(month, periods.month_label(month)) for month in months]
+
+
 def register(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters.update(
@@ -77,7 +91,8 @@ def register(app: Flask) -> None:
         action_label=audit.action_label,
         target_label=audit.target_label,
     )
-    app.jinja_env.globals.update(nav_url=nav_url, staff_nav_url=staff_nav_url, page_url=page_url)
+    app.jinja_env.globals.update(nav_url=nav_url, staff_nav_url=staff_nav_url, page_url=page_url,
+                                 month_choices=month_choices)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

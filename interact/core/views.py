@@ -3,14 +3,25 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, g, make_response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from interact.core import captcha, shared, uploads
 from interact.core.pagecache import public_page
 from interact.core.templating import LARGE_TEXT_COOKIE
-from interact.extensions import csrf, db
+from interact.extensions import db
 
 bp = Blueprint("site", __name__)
 
@@ -30,9 +41,19 @@ def home():
     return render_template("site/home.html", sections=sections)
 
 
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask every site for /favicon.ico; answer with the site's icon, not a 404."""
+    return send_from_directory(current_app.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon",
+                               max_age=7 * 24 * 3600)
+
+
 @bp.get("/captcha.png")
 def captcha_image():
-    response = make_response(captcha.new_challenge())
+    slot = request.args.get("slot", "")
+    if not captcha.SLOT_PATTERN.fullmatch(slot):
+        abort(404)
+    response = make_response(captcha.new_challenge(slot))
     response.headers["Content-Type"] = "image/png"
     response.headers["Cache-Control"] = "no-store"
     test_answer = g.pop("captcha_test_answer", None)
@@ -42,22 +63,27 @@ def captcha_image():
 
 
 def safe_next(target: str | None, default: str) -> str:
-    """Only same-site relative paths are followed after a POST (no open redirect)."""
+    """Only same-site relative paths are followed (no open redirect). Browsers drop tabs and
+    line breaks from a URL and read ``\\`` as ``/``, so ``/\t/evil.example`` would leave the
+    site: any control character, whitespace or backslash refuses the target."""
     if not target:
         return default
+    if any(ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in target) or "\\" in target:
+        return default
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return default
     return target
 
 
-@bp.post("/preferences/large-text")
-@csrf.exempt
+@bp.get("/preferences/large-text")
 def toggle_large_text():
-    """关怀版 on/off: a display cookie only (nothing of the visitor's changes), so the form on
-    every page carries no CSRF token and public pages stay the same for every visitor."""
-    enable = request.form.get("enable") == "1"
-    response = redirect(safe_next(request.form.get("next"), url_for("site.home")))
+    """关怀版 on/off: a plain link that sets a display cookie only and goes back to the page
+    (a safe local path). Nothing of the visitor's account changes, so it needs no form or
+    CSRF token, and the public pages that show the link stay the same for every visitor."""
+    enable = request.args.get("on") == "1"
+    response = redirect(safe_next(request.args.get("next"), url_for("site.home")), code=303)
+    response.headers["Cache-Control"] = "no-store"
     if enable:
         response.set_cookie(LARGE_TEXT_COOKIE, "1", max_age=365 * 24 * 3600, httponly=True, samesite="Lax")
     else:

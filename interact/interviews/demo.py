@@ -52,7 +52,7 @@ def seed(context: dict) -> None:
         past = services.create_interview(services.InterviewData(
             topic="2026年高校毕业生就业创业政策解读",
             department_id=departments["RSJ"].id,
-            host="主持人 林晓",
+            host="林晓",
             scheduled_start=start,
             duration_minutes=90,
             introduction=(
@@ -136,7 +136,7 @@ def seed(context: dict) -> None:
     upcoming = services.create_interview(services.InterviewData(
         topic="住房公积金租房提取和异地贷款新政解读",
         department_id=departments["GJJ"].id,
-        host="主持人 林晓",
+        host="林晓",
         scheduled_start=upcoming_start,
         duration_minutes=60,
         introduction=(
@@ -163,7 +163,7 @@ def seed(context: dict) -> None:
     draft = services.create_interview(services.InterviewData(
         topic="2026年义务教育阶段招生入学政策解读",
         department_id=departments["JYJ"].id,
-        host="主持人 林晓",
+        host="林晓",
         scheduled_start=soon,
         duration_minutes=60,
         introduction="<p>解读今年小学一年级和初中一年级招生入学的时间安排、材料要求和学区划分。</p>",

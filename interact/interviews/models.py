@@ -99,6 +99,11 @@ class Interview(TimestampMixin, db.Model):
         return self.status.label
 
     @property
+    def host_label(self) -> str:
+        """The host in the console's speaker list: 主持人 林晓 (the field may already say 主持人)."""
+        return self.host if self.host.startswith("主持人") else f"主持人 {self.host}"
+
+    @property
     def planned_end(self) -> datetime:
         return self.scheduled_start + timedelta(minutes=self.duration_minutes)
 

@@ -331,7 +331,7 @@ def answer_question(interview_id: int, question_id: int):
 
 def _entry_form(interview, form: EntryForm | None = None) -> EntryForm:
     form = form or EntryForm(formdata=None)
-    form.speaker.choices = [("host", f"主持人 {interview.host}")] + [
+    form.speaker.choices = [("host", interview.host_label)] + [
         (f"guest:{g.id}", f"嘉宾 {g.name}（{g.title}）" if g.title else f"嘉宾 {g.name}") for g in interview.guests
     ]
     form.question_id.choices = [("", "（不是答复网友提问）")] + [
@@ -469,7 +469,12 @@ def archive(interview_id: int):
         ), form=form)
         if error is not None:
             return _render_archive(interview, form, status=error.status_code)
-        flash("回顾内容已保存。", "success")
+        # The step buttons (发布回顾 …) are in the same form: what was typed is saved first.
+        target = next((s for s in InterviewStatus if s.value == request.form.get("to")), None)
+        if target is None:
+            flash("回顾内容已保存。", "success")
+        elif perform(lambda: workflow.transition(interview, target, current_user)) is None:
+            flash(f"回顾内容已保存，访谈状态已变更为“{target.label}”。", "success")
         return redirect(url_for("interviews.archive", interview_id=interview.id))
     flash(first_error(form) or "提交的内容有误。", "error")
     return _render_archive(interview, form, status=422)

@@ -154,6 +154,10 @@ class Letter(TimestampMixin, db.Model):
                  sqlite_where=sa.text("published = 1"), postgresql_where=sa.text("published = true")),
         sa.Index("ix_letters_public_department", "department_id", "published_at", "id",
                  sqlite_where=sa.text("published = 1"), postgresql_where=sa.text("published = true")),
+        # The statistics (month table and 12-month trend) aggregate by submission month: a
+        # covering index, so they read index pages only, never the letters' text.
+        sa.Index("ix_letters_statistics", "submitted_at", "department_id", "status", "answered_at",
+                 "answered_on_time", "answered_workdays", "rating", "due_at"),
         sa.Index("ix_letters_department_status_due", "department_id", "status", "due_at"),
         sa.Index("ix_letters_status_due", "status", "due_at"),
     )

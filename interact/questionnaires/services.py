@@ -426,6 +426,14 @@ def _existing(questionnaire_id: int, **where) -> str | None:
     return None
 
 
+def answered_message(questionnaire: Questionnaire, *, device_hash: str | None = None,
+                     user_id: int | None = None) -> str | None:
+    """Why this browser or account may not answer again (the page shows it instead of the
+    form), or ``None`` while it may answer."""
+    duplicate = _existing(questionnaire.id, device=device_hash, user=user_id)
+    return DUPLICATE_MESSAGES[duplicate] if duplicate else None
+
+
 def record_response(
     questionnaire: Questionnaire,
     answers: list[AnswerValue],

@@ -56,15 +56,17 @@ class OpinionForm(Form):
                        render_kw={"autocomplete": "name"})
     phone = StringField("手机号码", validators=[Optional(), Length(max=20)],
                         render_kw={"autocomplete": "tel", "inputmode": "tel"})
-    captcha = CaptchaField()
+    captcha = CaptchaField(slot="opinion")
 
 
 class ResponseForm(Form):
-    """Phone and captcha; the answers are read from the request by the questionnaire fields."""
+    """Phone and captcha; the answers are read from the request by the questionnaire fields.
 
-    phone = StringField("手机号码", validators=[Optional(), Length(max=20)],
+    Shown on the same page as :class:`OpinionForm`: its own ids and captcha slot."""
+
+    phone = StringField("手机号码", validators=[Optional(), Length(max=20)], id="response-phone",
                         render_kw={"autocomplete": "tel", "inputmode": "tel"})
-    captcha = CaptchaField()
+    captcha = CaptchaField(slot="questionnaire")
 
 
 class NoteForm(Form):

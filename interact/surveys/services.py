@@ -350,6 +350,16 @@ def submit_opinion(collection: Collection, data: OpinionData) -> Opinion:
     return opinion
 
 
+def response_refusal(collection: Collection, *, device_token: str | None, user_id: int | None) -> str | None:
+    """The message for a visitor who already answered this collection's questionnaire
+    (from this browser or account), so the page says so instead of showing the form."""
+    questionnaire = collection.questionnaire
+    if questionnaire is None:
+        return None
+    device_hash = questionnaires.respondent_hash(questionnaire.id, "device", device_token) if device_token else None
+    return questionnaires.answered_message(questionnaire, device_hash=device_hash, user_id=user_id)
+
+
 def submit_response(
     collection: Collection,
     raw_answers: Mapping[str, Sequence[str] | str],

@@ -111,9 +111,15 @@ def index():
 
 
 def _detail_page(collection, *, opinion_form=None, response_form=None, values=None, errors=None, status=200):
+    answered = None
+    if collection.has_questionnaire and collection.is_open:
+        user_id = current_user.id if current_user.is_authenticated and not current_user.is_staff else None
+        answered = services.response_refusal(collection, device_token=participation.read_token(request),
+                                             user_id=user_id)
     return render_template(
         "surveys/detail.html",
         collection=collection,
+        answered_message=answered,
         opinion_form=opinion_form or OpinionForm(formdata=None),
         response_form=response_form or ResponseForm(formdata=None),
         values=values or {},
@@ -402,7 +408,14 @@ def feedback(collection_id: int):
                                                        form.not_adopted_explanation.data or "", actor=current_user),
                         form=form)
         if error is None:
-            flash("结果反馈草稿已保存。", "success")
+            # 提交办公室审核 is a button of the same form: the text is saved first, so a
+            # refused submission still keeps what was typed.
+            if request.form.get("step") != "submit":
+                flash("结果反馈草稿已保存。", "success")
+            elif perform(lambda: services.submit_feedback(collection, actor=current_user)) is None:
+                flash("已保存并提交办公室审核。", "success")
+            else:
+                flash("草稿已保存。", "info")
             return redirect(url_for("surveys.feedback", collection_id=collection_id))
         status = error.status_code
         collection = services.get_collection(collection_id)

@@ -76,3 +76,18 @@ def test_lookup_failure_limit_is_a_setting(app, client):
         assert client.get("/api/v1/letters/XJ20260101-0001", headers={"X-Query-Code": "AAAA"}).status_code == 404
     limited = client.get("/api/v1/letters/XJ20260101-0001", headers={"X-Query-Code": "AAAA"})
     assert limited.status_code == 429 and limited.get_json()["error"]["message"]
+
+
+def test_faq_starting_up_is_a_documented_503(app, client, monkeypatch):
+    from interact.core.errors import Unavailable
+    from interact.faq import services
+
+    def starting(*args, **kwargs):
+        raise Unavailable("智能问答正在启动，请稍后再试。")
+
+    monkeypatch.setattr(services, "ask", starting)
+    response = client.get("/api/v1/faq/answer", query_string={"q": "公积金"})
+    assert response.status_code == 503
+    assert response.get_json()["error"]["message"] == "智能问答正在启动，请稍后再试。"
+    document = client.get("/api/v1/openapi.json").get_json()
+    assert "503" in document["paths"]["/api/v1/faq/answer"]["get"]["responses"]

@@ -34,6 +34,7 @@ import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -93,6 +94,7 @@ class LiveServer:
         self.database_url = database_url
         self.process = process
         self.log = log
+        self.log_seen = 0  # how much of the log the tests have checked for tracebacks
 
 
 def _app_env(tmp: Path, database_url: str) -> dict[str, str]:
@@ -127,6 +129,7 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
         process = subprocess.Popen([sys.executable, str(Path(__file__).with_name("server.py"))], cwd=ROOT,
                                    env=env, stdout=subprocess.PIPE, stderr=log_file, text=True)
     url = _wait_ready(process, log)
+    _warm_up(url)
     yield LiveServer(url, database_url, process, log)
     process.terminate()
     try:
@@ -155,6 +158,17 @@ def _wait_ready(process: subprocess.Popen, log: Path, timeout: float = 60) -> st
     return found[0]
 
 
+def _warm_up(url: str) -> None:
+    """Load what the server builds on first use (word segmentation dictionary, FAQ index,
+    letter search), so the first journey is not the one that waits for it."""
+    from urllib.parse import quote
+    from urllib.request import urlopen
+
+    for path in ("/", "/faq/ask?q=" + quote("公积金怎么提取"), "/letters/?q=" + quote("社保")):
+        with urlopen(url + path, timeout=120) as response:
+            response.read()
+
+
 @pytest.fixture(scope="session")
 def base_url(live_server) -> str:
     """pytest-base-url's fixture: ``page.goto("/letters/new")`` goes to the live server."""
@@ -179,6 +193,11 @@ class Stored:
                 return read(db)
             finally:
                 db.session.remove()
+
+    def write(self, change: Callable[[Any], Any]) -> Any:
+        """Prepare a scene through the services (``tests/browser/given.py``); ``change``
+        commits, anything left uncommitted is rolled back."""
+        return self(change)
 
 
 @pytest.fixture(scope="session")
@@ -230,18 +249,43 @@ def prepare(context) -> None:
         answer = response.headers.get(CAPTCHA_HEADER)
         if answer:
             try:
-                answers[response.frame.page] = answer
+                slot = parse_qs(urlsplit(response.url).query).get("slot", [""])[0]
+                answers[(response.frame.page, slot)] = answer
             except Exception:  # noqa: BLE001 - a response without a page (worker)
                 return
 
+    errors: list[str] = []
+    context._server_errors = errors  # noqa: SLF001
+
+    def on_server_error(response):
+        if response.status >= 500:
+            errors.append(f"{response.status} {response.request.method} {response.url}")
+
     context.on("response", on_response)
+    context.on("response", on_server_error)
     context.on("page", lambda page: page.on("dialog", lambda dialog: dialog.accept()))
 
 
+def assert_no_server_error(context) -> None:
+    """A journey fails on any 5xx answer it met, even if the page looked fine after it."""
+    errors = context._server_errors  # noqa: SLF001
+    assert not errors, "the server answered with an error: " + "; ".join(errors)
+
+
 @pytest.fixture
-def context(context):
+def context(context, live_server):
     prepare(context)
-    return context
+    yield context
+    assert_no_server_error(context)
+    _raise_server_tracebacks(live_server)
+
+
+def _raise_server_tracebacks(live_server) -> None:
+    log = live_server.log.read_text(errors="replace")
+    seen = live_server.log_seen
+    live_server.log_seen = len(log)
+    new = log[seen:]
+    assert "Traceback (most recent call last)" not in new, "the server logged an exception:\n" + new[-4000:]
 
 
 @pytest.fixture
@@ -257,4 +301,5 @@ def new_page(browser, base_url, width) -> Iterator[Callable[..., Any]]:
 
     yield open_page
     for context in contexts:
+        assert_no_server_error(context)
         context.close()

@@ -27,17 +27,30 @@ def login(page, account: str, password: str = DEMO_PASSWORD) -> None:
     assert "欢迎" in page.locator(".flashes, main").first.inner_text(), page.url
 
 
-def solve_captcha(page, field=None) -> str:
-    """Type the answer of the captcha image shown on the page (the last one it loaded)."""
+def solve_captcha(page, field=None, *, slot: str = "") -> str:
+    """Type the answer of the captcha image the page shows (of ``slot`` on a page with two
+    forms with a captcha: ``field`` is then that form's captcha box)."""
     page.wait_for_load_state("load")  # the image has arrived, with its answer
-    answer = page.context._captcha_answers.get(page)  # noqa: SLF001
+    answer = page.context._captcha_answers.get((page, slot))  # noqa: SLF001
     assert answer, "no captcha image was loaded on this page"
     (field or page.get_by_role("textbox", name="验证码", exact=True)).fill(answer)
     return answer
 
 
+def duplicate_ids(page) -> list[str]:
+    """Ids used by more than one element (a label or radio then points at the wrong one)."""
+    return page.evaluate(
+        "() => { const seen = new Map();"
+        " for (const el of document.querySelectorAll('[id]')) seen.set(el.id, (seen.get(el.id) || 0) + 1);"
+        " return [...seen].filter(([, n]) => n > 1).map(([id]) => id); }"
+    )
+
+
 def assert_accessible(page, *, context: str = "") -> None:
-    """axe-core on the page as it is now: no serious or critical violation."""
+    """axe-core on the page as it is now: no serious or critical violation, and no id
+    used twice (axe no longer reports that; it makes labels switch another form's radio)."""
+    duplicated = duplicate_ids(page)
+    assert not duplicated, f"duplicate ids on {context or page.url}: {duplicated}"
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(AXE_JS.read_text(encoding="utf-8"))
     results = page.evaluate(

@@ -55,3 +55,24 @@ def test_wrong_query_code_shows_a_message(page):
     page.get_by_role("textbox", name="查询码", exact=True).fill("WRONG1")
     page.get_by_role("button", name="查询").click()
     assert page.locator("main").get_by_text(re.compile("不正确|未找到|有误")).first.is_visible()
+
+
+def test_after_a_mistake_the_captcha_asks_for_the_new_image(page, stored):
+    """Defect #12.6: the used code stayed in the box beside a new image, so fixing only the
+    phone number failed again with 验证码不正确."""
+    page.goto("/letters/new")
+    page.get_by_role("textbox", name="标题", exact=True).fill("公积金提取到账时间咨询")
+    page.get_by_role("textbox", name="内容", exact=True).fill("提交提取申请后多久到账？")
+    page.get_by_role("textbox", name="姓名", exact=True).fill("李四")
+    page.get_by_role("textbox", name="手机号码", exact=True).fill("1391234")  # too short
+    solve_captcha(page)
+    page.get_by_role("button", name="提交来信").click()
+    page.get_by_text("手机").first.wait_for()
+    assert page.get_by_role("textbox", name="标题", exact=True).input_value() == "公积金提取到账时间咨询"
+    captcha_box = page.get_by_role("textbox", name="验证码", exact=True)
+    assert captcha_box.input_value() == "", "the used captcha answer is still in the box"
+
+    page.get_by_role("textbox", name="手机号码", exact=True).fill("13912345678")
+    solve_captcha(page)
+    page.get_by_role("button", name="提交来信").click()
+    page.get_by_role("heading", name="来信已提交").wait_for()

@@ -23,3 +23,24 @@ def test_operators_cannot_turn_it_on(monkeypatch):
     monkeypatch.setenv("INTERACT_CAPTCHA_TEST_ANSWERS", "true")
     with pytest.raises(RuntimeError, match="CAPTCHA_TEST_ANSWERS"):
         create_app({"SECRET_KEY": "x", "DATABASE_URL": "sqlite://"})
+
+
+def test_a_production_app_refuses_it():
+    from interact.core.production import NotReadyForProduction
+
+    with pytest.raises(NotReadyForProduction, match="CAPTCHA_TEST_ANSWERS"):
+        create_app({"SECRET_KEY": "x", "DATABASE_URL": "sqlite://", "PUBLIC_BASE_URL": "https://hd.example.gov.cn",
+                    "CAPTCHA_TEST_ANSWERS": True})
+
+
+def test_two_captchas_on_one_page_keep_their_own_answers(app, client, monkeypatch):
+    """A collection page loads the opinion and questionnaire images at the same time."""
+    app.config.update(CAPTCHA_ENABLED=True, CAPTCHA_TEST_ANSWERS=True)
+    first = client.get("/captcha.png?slot=opinion").headers[captcha.TEST_ANSWER_HEADER]
+    second = client.get("/captcha.png?slot=questionnaire").headers[captcha.TEST_ANSWER_HEADER]
+    with client:
+        client.get("/")
+        assert captcha.verify(first, slot="opinion")
+    with client:
+        client.get("/")
+        assert captcha.verify(second, slot="questionnaire")

@@ -1,5 +1,7 @@
 import io
 
+import pytest
+
 from interact.core import captcha, uploads
 from interact.core.forms import CaptchaField
 
@@ -18,15 +20,29 @@ def test_unexpected_errors_become_chinese_500(app, client):
 
 
 def test_large_text_mode_persists(client):
-    response = client.post("/preferences/large-text", data={"enable": "1", "next": "/departments"})
-    assert response.status_code == 302 and response.headers["Location"].endswith("/departments")
+    page = client.get("/departments").get_data(as_text=True)
+    assert "/preferences/large-text?on=1&amp;next=/departments" in page
+    response = client.get("/preferences/large-text?on=1&next=/departments")
+    assert response.status_code == 303 and response.headers["Location"].endswith("/departments")
+    assert response.headers["Cache-Control"] == "no-store"
     assert 'class="large-text"' in client.get("/").get_data(as_text=True)
-    client.post("/preferences/large-text", data={"enable": "0"})
+    client.get("/preferences/large-text?on=0")
     assert 'class="large-text"' not in client.get("/").get_data(as_text=True)
 
 
-def test_large_text_redirect_stays_on_site(client):
-    response = client.post("/preferences/large-text", data={"enable": "1", "next": "//evil.example.com"})
+def test_large_text_is_not_a_cross_site_post(client):
+    """The toggle is a link (display cookie only); no form on every page posts without a token."""
+    page = client.get("/").get_data(as_text=True)
+    assert 'action="/preferences/large-text"' not in page
+    assert client.post("/preferences/large-text", data={"enable": "1"}).status_code == 405
+
+
+@pytest.mark.parametrize("target", [
+    "//evil.example.com", "/\\evil.example.com", "/\t/evil.example.com", "/\n/evil.example.com",
+    "/ /evil.example.com", "https://evil.example.com/", "javascript:alert(1)",
+])
+def test_large_text_redirect_stays_on_site(client, target):
+    response = client.get("/preferences/large-text", query_string={"on": "1", "next": target})
     assert response.headers["Location"] == "/"
 
 

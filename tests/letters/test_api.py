@@ -356,6 +356,14 @@ def test_stats_defaults_to_this_month_and_checks_the_month(app, client, frozen):
     assert response.status_code == 422 and "YYYY-MM" in response.get_json()["error"]["message"]
 
 
+def test_stats_of_the_first_accepted_month(app, client):
+    """The trend reaches back a year, before the first month one may ask for."""
+    response = client.get("/api/v1/stats/letters?month=2000-10")
+    assert response.status_code == 200
+    assert response.get_json()["trend"][0]["key"] == "1999-11"
+    assert client.get("/api/v1/stats/letters?month=1999-12").status_code == 422
+
+
 def test_openapi_documents_the_paths(app, client):
     spec = client.get("/api/v1/openapi.json").get_json()
     paths = spec["paths"]

@@ -155,9 +155,13 @@ def test_public_page_bad_arguments_are_422(app, client, query):
     assert_inert_html(html, allow_page_chrome=True)
 
 
-def test_public_page_reshows_the_typed_month(app, client):
+def test_public_page_marks_a_bad_month_and_offers_chinese_months(app, client, frozen):
+    frozen(2026, 11, 30)
     html = client.get("/letters/stats?month=2026-99").get_data(as_text=True)
-    assert 'value="2026-99"' in html and 'aria-invalid="true"' in html
+    assert 'aria-invalid="true"' in html and "月份格式" in html
+    # The selector offers months by their Chinese names, the current one chosen.
+    assert '<option value="2026-11" selected>2026年11月</option>' in html
+    assert '<option value="2023-12" >2023年12月</option>' in html
 
 
 def test_public_page_without_letters(app, client):

@@ -1,0 +1,283 @@
+"""Server-side sessions: the cookie carries only a random id, the data lives in a store.
+
+Logging out deletes the session's record, so a copied cookie opens nothing afterwards; a
+password change, a password reset and deactivating an account delete every record of that
+user (:func:`end_user_sessions`). The captcha answer and the FAQ votes of a visitor live in
+the session too, so replaying an older cookie cannot bring back a consumed captcha or
+count a vote again.
+
+One setting chooses the store: ``SESSION_STORE`` names an entry of :data:`STORES`
+(``"database"``: the ``web_sessions`` table). Another store (e.g. Redis) is a class with the
+five methods of :class:`SessionStore`, registered with :func:`register_store`.
+
+The id is 256 random bits; the store is keyed by its SHA-256, so reading the table does
+not give anybody a usable cookie. An unknown or expired id is never adopted: the visitor
+gets a new id (no session fixation). Sessions that hold nothing are not stored.
+"""
+from __future__ import annotations
+
+import copy
+import hashlib
+import re
+import secrets
+from datetime import datetime, timedelta
+from typing import Callable, Protocol
+
+import sqlalchemy as sa
+from flask import Flask, Request, Response, current_app, request, session
+from flask.json.tag import TaggedJSONSerializer
+from flask.sessions import SessionInterface, SessionMixin
+from werkzeug.datastructures import CallbackDict
+
+from interact.core import clock
+from interact.core.jobs import Job
+from interact.core.models import WebSession
+from interact.extensions import db
+
+_SID = re.compile(r"^[A-Za-z0-9_-]{43}$")
+
+
+class SessionStore(Protocol):
+    """Where session data lives. Keys are SHA-256 hex digests of the cookie's id."""
+
+    def load(self, key: str) -> tuple[str, datetime] | None:
+        """The serialised data and expiry of a live session, or ``None``."""
+
+    def save(self, key: str, data: str, expires_at: datetime, user_id: int | None) -> None:
+        """Create or replace a session."""
+
+    def delete(self, key: str) -> None:
+        """End one session."""
+
+    def delete_user(self, user_id: int) -> None:
+        """End every session of a user (inside the caller's transaction where there is one)."""
+
+    def purge_expired(self) -> int:
+        """Remove expired sessions; returns how many."""
+
+
+class DatabaseStore:
+    """Sessions in the ``web_sessions`` table, through ``db.session``.
+
+    A session is saved after the view, which has committed its work by then (views commit
+    at their boundary; error handlers roll back), so saving commits only the session's row.
+    :meth:`delete_user` runs inside the caller's transaction and commits with the password
+    change or deactivation that caused it.
+    """
+
+    def load(self, key: str) -> tuple[str, datetime] | None:
+        row = db.session.execute(
+            sa.select(WebSession.data, WebSession.expires_at).where(WebSession.key == key)
+        ).first()
+        if row is None or row.expires_at <= clock.now():
+            return None
+        return row.data, row.expires_at
+
+    def save(self, key: str, data: str, expires_at: datetime, user_id: int | None) -> None:
+        updated = db.session.execute(
+            sa.update(WebSession).where(WebSession.key == key)
+            .values(data=data, expires_at=expires_at, user_id=user_id)
+        ).rowcount
+        if not updated:
+            db.session.execute(sa.insert(WebSession).values(key=key, data=data, expires_at=expires_at,
+                                                            user_id=user_id))
+        db.session.commit()
+
+    def delete(self, key: str) -> None:
+        db.session.execute(sa.delete(WebSession).where(WebSession.key == key))
+        db.session.commit()
+
+    def delete_user(self, user_id: int) -> None:
+        db.session.execute(sa.delete(WebSession).where(WebSession.user_id == user_id))
+
+    def purge_expired(self) -> int:
+        result = db.session.execute(sa.delete(WebSession).where(WebSession.expires_at < clock.now()))
+        return result.rowcount or 0
+
+
+#: Session stores by the name ``SESSION_STORE`` gives.
+STORES: dict[str, Callable[[Flask], SessionStore]] = {"database": lambda app: DatabaseStore()}
+
+
+def register_store(name: str, factory: Callable[[Flask], SessionStore]) -> None:
+    """Make another store available under ``SESSION_STORE = name``."""
+    STORES[name] = factory
+
+
+class ServerSession(CallbackDict, SessionMixin):
+    def __init__(self, initial=None, sid: str | None = None, new: bool = False,
+                 expires_at: datetime | None = None):
+        def on_update(this):
+            this.modified = True
+            this.accessed = True
+
+        super().__init__(initial, on_update)
+        #: What was loaded, to save only this request's changes (see ``merge``).
+        self.original = copy.deepcopy(dict(initial or {}))
+        self.sid = sid or new_sid()
+        self.new = new
+        self.expires_at = expires_at
+        #: The store key this session was loaded under, deleted when the id changes.
+        self.loaded_key = None if new else key_for(self.sid)
+        self.modified = False
+        self.accessed = False
+
+    # Reading marks the session accessed, so responses that depend on it vary by cookie.
+    def __getitem__(self, key):
+        self.accessed = True
+        return super().__getitem__(key)
+
+    def get(self, key, default=None):
+        self.accessed = True
+        return super().get(key, default)
+
+    def setdefault(self, key, default=None):
+        self.accessed = True
+        return super().setdefault(key, default)
+
+
+def new_sid() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def key_for(sid: str) -> str:
+    return hashlib.sha256(sid.encode()).hexdigest()
+
+
+class ServerSessionInterface(SessionInterface):
+    serializer = TaggedJSONSerializer()
+
+    def __init__(self, store: SessionStore):
+        self.store = store
+
+    def open_session(self, app: Flask, request: Request) -> ServerSession:
+        sid = request.cookies.get(self.get_cookie_name(app), "")
+        if _SID.match(sid):
+            loaded = self.store.load(key_for(sid))
+            if loaded is not None:
+                data, expires_at = loaded
+                try:
+                    return ServerSession(self.serializer.loads(data), sid=sid, expires_at=expires_at)
+                except ValueError:
+                    pass
+        return ServerSession(new=True)
+
+    def lifetime(self, app: Flask, session: ServerSession) -> timedelta:
+        if session.permanent:
+            return app.permanent_session_lifetime
+        return app.config["SESSION_TRANSIENT_LIFETIME"]
+
+    def save_session(self, app: Flask, session: ServerSession, response: Response) -> None:
+        if session.accessed:
+            response.vary.add("Cookie")
+        if request.endpoint == "static":
+            return  # files change no session (and must not write a stale copy back)
+        _release_pending_writes()
+        key = key_for(session.sid)
+        data = dict(session)
+        if session.loaded_key == key:
+            # The same session as loaded: other requests of this browser may have changed
+            # it meanwhile, so only this request's own changes are written over theirs.
+            lifetime = self.lifetime(app, session)
+            stale = session.expires_at is None or session.expires_at - clock.now() < lifetime / 2
+            if not (session.modified or stale):
+                return
+            current = self.store.load(key)
+            if current is None:
+                return  # ended meanwhile (log-out, password change): it stays ended
+            data = merge(self.serializer.loads(current[0]), session.original, data)
+        elif session.loaded_key is not None:
+            self.store.delete(session.loaded_key)  # a renewed id: the old one stops working
+        if not data:
+            if session.loaded_key == key:
+                self.store.delete(key)
+            if self.get_cookie_name(app) in request.cookies:
+                response.delete_cookie(self.get_cookie_name(app), domain=self.get_cookie_domain(app),
+                                       path=self.get_cookie_path(app), secure=self.get_cookie_secure(app),
+                                       httponly=self.get_cookie_httponly(app),
+                                       samesite=self.get_cookie_samesite(app))
+            return
+        expires_at = clock.now() + self.lifetime(app, session)
+        self.store.save(key, self.serializer.dumps(data), expires_at, _user_id(data))
+        session.loaded_key, session.expires_at, session.original = key, expires_at, copy.deepcopy(data)
+        response.set_cookie(
+            self.get_cookie_name(app), session.sid, expires=self.get_expiration_time(app, session),
+            httponly=self.get_cookie_httponly(app), domain=self.get_cookie_domain(app),
+            path=self.get_cookie_path(app), secure=self.get_cookie_secure(app),
+            samesite=self.get_cookie_samesite(app),
+        )
+        response.vary.add("Cookie")
+
+
+def merge(stored: dict, loaded: dict, now: dict) -> dict:
+    """Apply one request's changes (``loaded`` → ``now``) to what is ``stored`` now."""
+    result = dict(stored)
+    for key in loaded.keys() - now.keys():
+        result.pop(key, None)
+    for key, value in now.items():
+        if key not in loaded or loaded[key] != value:
+            result[key] = value
+    return result
+
+
+def _user_id(data: dict) -> int | None:
+    user_id, _, _token = str(data.get("_user_id") or "").partition(":")
+    return int(user_id) if user_id.isdecimal() else None
+
+
+def _release_pending_writes() -> None:
+    """Roll back writes a view flushed but never committed (the request's teardown would
+    discard them anyway), so saving the session commits nothing else."""
+    if db.session.info.get("unsaved_writes"):
+        db.session.rollback()
+
+
+@sa.event.listens_for(sa.orm.Session, "after_flush")
+def _mark_writes(session_, _context) -> None:
+    session_.info["unsaved_writes"] = True
+
+
+@sa.event.listens_for(sa.orm.Session, "after_commit")
+@sa.event.listens_for(sa.orm.Session, "after_rollback")
+def _clear_writes(session_) -> None:
+    session_.info.pop("unsaved_writes", None)
+
+
+def init_app(app: Flask) -> None:
+    name = app.config.get("SESSION_STORE", "database")
+    if name not in STORES:
+        raise RuntimeError(f"Unknown SESSION_STORE {name!r}; known: {', '.join(sorted(STORES))}")
+    app.session_interface = ServerSessionInterface(STORES[name](app))
+
+
+# --- used by views and services ---------------------------------------------------------
+
+
+def renew() -> None:
+    """Give the current session a new id (at log-in and log-out): the old id stops working
+    at the end of this request, whatever copy of the cookie exists."""
+    if isinstance(session, ServerSession):
+        session.sid = new_sid()
+        session.modified = True
+
+
+def end_current() -> None:
+    """Log-out: forget everything of this session and stop its id working."""
+    session.clear()
+    renew()
+
+
+def end_user_sessions(user_id: int) -> None:
+    """End every session of a user (password change or reset, deactivation)."""
+    current_app.session_interface.store.delete_user(user_id)
+
+
+def purge_expired() -> dict[str, int]:
+    """Scheduled job: remove expired sessions."""
+    return {"purged": current_app.session_interface.store.purge_expired()}
+
+
+JOBS = [
+    Job("sessions.purge", purge_expired, {"trigger": "cron", "hour": 3, "minute": 40},
+        "清理已过期的登录会话", {"purged": "已清理"}),
+]

@@ -1,0 +1,201 @@
+"""Server-side sessions: logging out, a password change or reset and deactivation end a
+session everywhere; a copied cookie replayed afterwards opens nothing; a captcha answers
+once and an FAQ vote counts once, whatever copy of the cookie is sent."""
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from interact.accounts import services
+from interact.core import captcha, clock, sessions
+from interact.core.models import WebSession
+from interact.faq import services as faq_services
+
+COOKIE = "session"
+
+
+def login(client, identifier, password="secret123", **extra):
+    return client.post("/login", data={"identifier": identifier, "password": password, **extra})
+
+
+def copy_of(client):
+    """Another browser holding a copy of ``client``'s session cookie."""
+    other = client.application.test_client()
+    other.set_cookie(COOKIE, client.get_cookie(COOKIE).value)
+    return other
+
+
+def user_sessions(db, user) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(WebSession).where(WebSession.user_id == user.id))
+
+
+def test_cookie_holds_only_an_opaque_id(client, roles, db):
+    login(client, roles.admin.username)
+    value = client.get_cookie(COOKIE).value
+    assert re.fullmatch(r"[A-Za-z0-9_-]{43}", value)
+    assert user_sessions(db, roles.admin) == 1
+    row = db.session.scalar(sa.select(WebSession))
+    assert row.key != value and value not in row.data  # the store keeps a hash, not the id
+
+
+def test_logout_ends_the_session_for_every_copy_of_the_cookie(client, roles, db):
+    assert login(client, roles.admin.username).status_code == 302
+    copied = copy_of(client)
+    assert copied.get("/staff/users").status_code == 200  # the copy works while logged in
+    client.post("/logout")
+    assert copied.get("/staff/users").status_code == 302  # … and opens nothing afterwards
+    assert client.get("/staff/users").status_code == 302
+    assert user_sessions(db, roles.admin) == 0
+
+
+def test_citizen_logout_ends_the_copied_session(client, roles):
+    citizen = roles.citizen
+    citizen.phone = "13900002222"
+    services.reset_password(citizen, "secret123", actor=roles.admin)
+    client.application.extensions["sqlalchemy"].session.commit()
+    assert login(client, "13900002222", remember="y").status_code == 302
+    copied = copy_of(client)
+    assert copied.get("/account/letters").status_code == 200
+    client.post("/logout")
+    assert copied.get("/account/letters").status_code == 302
+
+
+def test_login_gives_a_new_session_id(client, roles):
+    client.get("/captcha.png")  # a visitor's session exists before the log-in
+    before = client.get_cookie(COOKIE).value
+    login(client, roles.office.username)
+    assert client.get_cookie(COOKIE).value != before
+    # The id from before the log-in is not a logged-in session.
+    stale = client.application.test_client()
+    stale.set_cookie(COOKIE, before)
+    assert stale.get("/staff/").status_code == 302
+
+
+def test_an_id_the_client_chose_is_not_adopted(client):
+    chosen = "A" * 43
+    client.set_cookie(COOKIE, chosen)
+    client.get("/captcha.png")
+    assert client.get_cookie(COOKIE).value != chosen
+
+
+def test_password_change_ends_the_other_sessions_and_keeps_this_one(app, client, roles, db):
+    other = app.test_client()
+    login(other, roles.office.username)
+    login(client, roles.office.username)
+    response = client.post("/account/password", data={"old_password": "secret123", "new_password": "newpass123",
+                                                       "confirm": "newpass123"})
+    assert response.status_code == 302
+    assert client.get("/staff/").status_code == 200
+    assert other.get("/staff/").status_code == 302
+    assert user_sessions(db, roles.office) == 1
+
+
+def test_admin_deactivation_and_reset_end_the_users_sessions(app, client, roles, db):
+    handler = app.test_client()
+    login(handler, roles.handler_a.username)
+    assert handler.get("/staff/").status_code == 200
+    login(client, roles.admin.username)
+    client.post(f"/staff/users/{roles.handler_a.id}/active", data={"active": "0"})
+    assert user_sessions(db, roles.handler_a) == 0
+    assert handler.get("/staff/").status_code == 302
+
+    login(handler, roles.office.username)
+    client.post(f"/staff/users/{roles.office.id}/password", data={"new_password": "other1234"})
+    assert handler.get("/staff/").status_code == 302
+
+
+def test_captcha_answers_once_even_for_a_replayed_cookie(app, client, db):
+    app.config.update(CAPTCHA_ENABLED=True, CAPTCHA_TEST_ANSWERS=True)
+    answer = client.get("/captcha.png").headers[captcha.TEST_ANSWER_HEADER]
+    replay = copy_of(client)  # the cookie as it was before submitting
+    form = {"password": "abc12345", "confirm": "abc12345", "captcha": answer}
+    assert client.post("/register", data={"phone": "13900003333", **form}).status_code == 302
+    response = replay.post("/register", data={"phone": "13900004444", **form})
+    assert response.status_code != 302 and "验证码不正确" in response.get_data(as_text=True)
+    # A wrong answer consumes the image too.
+    answer = replay.get("/captcha.png").headers[captcha.TEST_ANSWER_HEADER]
+    replay.post("/register", data={"phone": "13900004444", **form, "captcha": "WRONG"})
+    response = replay.post("/register", data={"phone": "13900004444", **form, "captcha": answer})
+    assert response.status_code != 302 and "验证码不正确" in response.get_data(as_text=True)
+    assert services.find_login("13900004444") is None
+
+
+def test_failed_captcha_field_is_shown_empty(app, client):
+    app.config.update(CAPTCHA_ENABLED=True)
+    client.get("/captcha.png")
+    response = client.post("/register", data={"phone": "13900003333", "password": "abc12345",
+                                              "confirm": "abc12345", "captcha": "QQQQ"})
+    html = response.get_data(as_text=True)
+    assert "验证码不正确" in html and 'value="QQQQ"' not in html
+
+
+def test_faq_vote_counts_once_per_session_for_a_replayed_cookie(client, db, roles):
+    entry = faq_services.create_entry(faq_services.EntryData(question="公积金怎么提取", answer_html="<p>答。</p>"),
+                                      actor=roles.curator)
+    faq_services.publish_entry(entry, actor=roles.curator)
+    db.session.commit()
+    client.get(f"/faq/{entry.id}")
+    client.get("/captcha.png")  # the browser has a session (the page's forms give one)
+    replay = copy_of(client)
+    client.post(f"/faq/{entry.id}/vote", data={"helpful": "1"})
+    replay.post(f"/faq/{entry.id}/vote", data={"helpful": "1"})
+    replay.post(f"/faq/{entry.id}/vote", data={"helpful": "1"})
+    db.session.refresh(entry)
+    assert entry.helpful == 1
+
+
+def test_expired_sessions_do_not_open_and_are_purged(app, client, roles, db):
+    login(client, roles.office.username)
+    clock.set_fixed(clock.now() + app.config["SESSION_TRANSIENT_LIFETIME"] + timedelta(minutes=1))
+    assert client.get("/staff/").status_code == 302
+    assert sessions.purge_expired() == {"purged": 1}
+
+
+def _open(app, client):
+    """The session as a request carrying ``client``'s cookie would open it."""
+    with app.test_request_context(headers={"Cookie": f"{COOKIE}={client.get_cookie(COOKIE).value}"}):
+        return app.session_interface.open_session(app, flask_request())
+
+
+def _save(app, session):
+    with app.test_request_context("/"):
+        response = app.response_class()
+        app.session_interface.save_session(app, session, response)
+        return response
+
+
+def flask_request():
+    from flask import request
+
+    return request._get_current_object()
+
+
+def test_concurrent_requests_keep_each_others_changes(app, client):
+    client.get("/captcha.png")  # a session exists
+    first, second = _open(app, client), _open(app, client)
+    first["_captcha"] = {"h": "x", "exp": 1}
+    second["faq_votes"] = [7]
+    _save(app, first)
+    _save(app, second)  # saved last, loaded before the captcha was stored
+    stored = _open(app, client)
+    assert stored["_captcha"] == {"h": "x", "exp": 1} and stored["faq_votes"] == [7]
+    # A consumed captcha stays consumed even if a slower request saves afterwards.
+    third, fourth = _open(app, client), _open(app, client)
+    third.pop("_captcha")
+    fourth["x"] = 1
+    _save(app, third)
+    _save(app, fourth)
+    assert "_captcha" not in _open(app, client)
+
+
+def test_a_request_running_across_logout_does_not_bring_the_session_back(app, client, roles, db):
+    login(client, roles.admin.username)
+    slow = _open(app, client)  # loaded while still logged in
+    copied = copy_of(client)
+    client.post("/logout")
+    slow["_flashes"] = [("info", "late")]
+    _save(app, slow)
+    assert user_sessions(db, roles.admin) == 0
+    assert copied.get("/staff/users").status_code == 302

@@ -1,0 +1,141 @@
+"""Data a journey starts from, made through the services (as the pages' own actions would).
+
+Each helper takes the ``stored`` fixture and returns plain values (ids, numbers), so a test
+never holds a model object outside its session. What a journey is *about* is done in the
+browser; these only prepare the scene (e.g. "two extension requests are pending").
+"""
+from __future__ import annotations
+
+import itertools
+
+_seq = itertools.count(1)
+
+
+def _user(db, username: str):
+    from interact.accounts.models import User
+
+    return db.session.scalar(db.select(User).where(User.username == username))
+
+
+def _department_id(db, name: str) -> int:
+    from interact.departments.models import Department
+
+    return db.session.scalar(db.select(Department.id).where(Department.name == name))
+
+
+def routed_letter(stored, *, title: str | None = None, body: str = "请问办理流程是什么？需要准备哪些材料？",
+                  department: str = "市人力资源社会保障局", publish_consent: bool = True) -> dict:
+    """A citizen's letter, accepted and routed by the office to ``department``."""
+    from interact.letters import services
+    from interact.letters.models import LetterChannel, LetterKind
+
+    title = title or f"关于社保转移接续的咨询{next(_seq)}"
+
+    def make(db):
+        office = _user(db, "office")
+        data = services.LetterInput(channel=LetterChannel.CONSULTATION, kind=LetterKind.CONSULTATION,
+                                    title=title, body=body, name="张三", phone="13911112222",
+                                    department_id=_department_id(db, department), publish_consent=publish_consent)
+        result = services.submit_letter(data)
+        letter = result.letter
+        services.accept_letter(letter, actor=office)
+        services.assign_letter(letter, _department_id(db, department), actor=office)
+        db.session.commit()
+        return {"id": letter.id, "number": letter.number, "code": result.query_code, "title": title}
+
+    return stored.write(make)
+
+
+def pending_extension(stored, letter: dict, *, handler: str = "rsj", days: int = 5, reason: str = "需要跨部门核实") -> int:
+    """The department asks for more time on ``letter``; returns the extension's id."""
+    from interact.letters import services
+
+    def make(db):
+        extension = services.request_extension(services.get_letter(letter["id"]), actor=_user(db, handler),
+                                               extra_workdays=days, reason=reason)
+        db.session.commit()
+        return extension.id
+
+    return stored.write(make)
+
+
+def ended_collection(stored, *, opinions: list[str], department: str = "市人力资源社会保障局",
+                     owner: str = "rsj") -> dict:
+    """A collection of ``department`` that ended yesterday, with ``opinions`` sent by
+    citizens while it was open (waiting for moderation)."""
+    from datetime import timedelta
+
+    from interact.core import clock
+    from interact.surveys import services, workflow
+    from interact.surveys.models import CollectionKind, CollectionStatus
+
+    title = f"关于优化社保经办服务的意见征集{next(_seq)}"
+
+    def make(db):
+        ended = clock.now() - timedelta(days=1)
+        with clock.freeze(ended - timedelta(days=12)):
+            collection = services.create_collection(services.CollectionData(
+                title=title, summary="征求对社保经办服务的意见。", body="<p>欢迎提出意见建议。</p>",
+                kind=CollectionKind.OPINIONS, starts_at=ended - timedelta(days=10), ends_at=ended,
+                department_id=_department_id(db, department),
+            ), actor=_user(db, owner))
+            workflow.transition(collection, CollectionStatus.PUBLISHED, actor=_user(db, "office"))
+        with clock.freeze(ended - timedelta(days=5)):
+            for text in opinions:
+                services.submit_opinion(collection, services.OpinionData(content=text))
+        db.session.commit()
+        return {"id": collection.id, "title": title}
+
+    return stored.write(make)
+
+
+def ended_interview(stored, *, department: str = "市人力资源社会保障局", owner: str = "rsj") -> dict:
+    """An interview of ``department`` held yesterday (announced, live, ended)."""
+    from datetime import timedelta
+
+    from interact.core import clock
+    from interact.interviews import services, workflow
+    from interact.interviews.models import InterviewStatus
+
+    topic = f"就业补贴政策在线解读{next(_seq)}"
+
+    def make(db):
+        start = clock.now() - timedelta(days=1)
+        office, handler = _user(db, "office"), _user(db, owner)
+        with clock.freeze(start - timedelta(days=7)):
+            interview = services.create_interview(services.InterviewData(
+                topic=topic, department_id=_department_id(db, department), host="林晓",
+                scheduled_start=start, duration_minutes=60, introduction="<p>解读就业补贴政策。</p>",
+            ), actor=handler)
+            workflow.transition(interview, InterviewStatus.ANNOUNCED, office)
+        with clock.freeze(start):
+            workflow.transition(interview, InterviewStatus.LIVE, handler)
+        with clock.freeze(start + timedelta(hours=1)):
+            workflow.transition(interview, InterviewStatus.ENDED, handler)
+        db.session.commit()
+        return {"id": interview.id, "topic": topic}
+
+    return stored.write(make)
+
+
+def announced_interview(stored, *, department: str = "市人力资源社会保障局", owner: str = "rsj") -> dict:
+    """An interview of ``department`` announced for in an hour (the host can go live)."""
+    from datetime import timedelta
+
+    from interact.core import clock
+    from interact.interviews import services, workflow
+    from interact.interviews.models import InterviewStatus
+
+    topic = f"养老保险政策在线访谈{next(_seq)}"
+
+    def make(db):
+        interview = services.create_interview(services.InterviewData(
+            topic=topic, department_id=_department_id(db, department), host="林晓",
+            scheduled_start=clock.now() + timedelta(hours=1), duration_minutes=60,
+            introduction="<p>解读养老保险政策。</p>",
+        ), actor=_user(db, owner))
+        workflow.transition(interview, InterviewStatus.ANNOUNCED, _user(db, "office"))
+        db.session.commit()
+        return {"id": interview.id, "topic": topic}
+
+    return stored.write(make)
