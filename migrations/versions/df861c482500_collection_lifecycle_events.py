@@ -1,7 +1,7 @@
 """collection lifecycle events
 
 Revision ID: df861c482500
-Revises: 7d3f1c2a9b10
+Revises: f945c1669405
 Create Date: 2026-11-30 13:45:17.830085
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'df861c482500'
-down_revision = '7d3f1c2a9b10'
+down_revision = 'f945c1669405'
 branch_labels = None
 depends_on = None
 
