@@ -17,7 +17,7 @@ _CHROME_PREFIX = "/static/"
 
 class _Collector(HTMLParser):
     """Collects active content; with ``allow_chrome`` the page's own ``<script src="/static/…">``
-    (empty), style sheets from ``/static/``, plain ``<meta>`` and ``<form>`` tags are not findings."""
+    (empty), same-origin style sheets and icons, plain ``<meta>`` and ``<form>`` tags are not findings."""
 
     def __init__(self, *, allow_chrome: bool):
         super().__init__(convert_charrefs=True)
@@ -31,7 +31,8 @@ class _Collector(HTMLParser):
         if tag == "script":
             return (attrs.get("src") or "").startswith(_CHROME_PREFIX)
         if tag == "link":
-            return (attrs.get("href") or "").startswith(_CHROME_PREFIX) and \
+            href = attrs.get("href") or ""
+            return href.startswith("/") and not href.startswith("//") and \
                 (attrs.get("rel") or "").lower() in {"stylesheet", "icon", "manifest", "preload"}
         if tag == "meta":
             return "http-equiv" not in attrs
@@ -63,8 +64,8 @@ def assert_inert_html(html: str, *, allow_page_chrome: bool = False) -> None:
     """Fail if ``html`` contains active content: script-like tags, event handlers, js: URLs.
 
     With ``allow_page_chrome`` (whole pages rendered by our templates) only the page's own
-    chrome is tolerated: ``<script src="/static/…">`` without inline code, style sheets
-    from ``/static/``, ``<meta>`` without ``http-equiv`` and ``<form>``. Any other script,
+    chrome is tolerated: ``<script src="/static/…">`` without inline code, same-origin
+    style sheets and icons, ``<meta>`` without ``http-equiv`` and ``<form>``. Any other script,
     any handler and any ``javascript:`` URL is still reported.
     """
     collector = _Collector(allow_chrome=allow_page_chrome)
