@@ -2,7 +2,9 @@
 store (:mod:`interact.core.storage`: a local folder or an S3-compatible bucket).
 
 Files are named by a random key; the original name is kept only for downloads. The type
-is detected from the first bytes, so a script renamed to ``.jpg`` is refused.
+is detected from the content, and the name's extension must be one of that type's: a script
+renamed to ``.jpg`` and ``page.html`` starting with a PNG signature are both refused. Office
+documents are opened as such: a ZIP renamed ``.docx`` is not a Word document.
 """
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import hashlib
 import os
 import secrets
 import tempfile
+import zipfile
 from pathlib import Path
 
 from flask import Response, current_app
@@ -30,26 +33,55 @@ _SIGNATURES: list[tuple[bytes, str, str]] = [
     (b"PK\x03\x04", "application/zip", "office"),  # docx / xlsx are zip containers
 ]
 
-KIND_LABELS = {"image": "图片（JPG/PNG/GIF）", "pdf": "PDF 文档", "office": "Word/Excel 文档", "video": "MP4 视频"}
-_OFFICE_SUFFIXES = {".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+KIND_LABELS = {"image": "图片（JPG/PNG/GIF）", "pdf": "PDF 文档", "office": "Word/Excel/PowerPoint 文档",
+               "video": "MP4 视频"}
+#: Office Open XML documents: extension → (MIME type, the part every such document has).
+_OFFICE = {
+    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "word/document.xml"),
+    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xl/workbook.xml"),
+    ".pptx": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", "ppt/presentation.xml"),
+}
+#: The extensions a detected type may be uploaded under.
+_EXTENSIONS = {
+    "image/png": {".png"},
+    "image/jpeg": {".jpg", ".jpeg", ".jpe"},
+    "image/gif": {".gif"},
+    "image/webp": {".webp"},
+    "application/pdf": {".pdf"},
+    "video/mp4": {".mp4", ".m4v"},
+}
 
 
 def detect_type(head: bytes, filename: str) -> tuple[str, str] | None:
-    """Return ``(mime, kind)`` from the file's first bytes, or ``None`` if unknown."""
+    """Return ``(mime, kind)`` from the file's first bytes if the file name's extension is
+    one of that type's, else ``None``. (Office documents are checked in full by
+    :func:`save_upload`.)"""
+    suffix = Path(filename or "").suffix.lower()
+    mime = kind = None
     if len(head) >= 12 and head[4:8] == b"ftyp":
-        return "video/mp4", "video"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp", "image"
-    for magic, mime, kind in _SIGNATURES:
-        if head.startswith(magic):
-            if kind == "office":
-                suffix = Path(filename or "").suffix.lower()
-                if suffix not in _OFFICE_SUFFIXES:
-                    return None
-                return _OFFICE_SUFFIXES[suffix], kind
-            return mime, kind
-    return None
+        mime, kind = "video/mp4", "video"
+    elif head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        mime, kind = "image/webp", "image"
+    else:
+        for magic, signature_mime, signature_kind in _SIGNATURES:
+            if head.startswith(magic):
+                mime, kind = signature_mime, signature_kind
+                break
+    if kind == "office":
+        return (_OFFICE[suffix][0], kind) if suffix in _OFFICE else None
+    if mime is None or suffix not in _EXTENSIONS.get(mime, ()):
+        return None
+    return mime, kind
+
+
+def _is_office_document(path: Path, suffix: str) -> bool:
+    """An Office Open XML package of the kind its extension says (not any ZIP)."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            names = set(package.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+    return "[Content_Types].xml" in names and _OFFICE[suffix][1] in names
 
 
 def serve(stored: StoredFile, *, as_attachment: bool, max_age: int | None = None) -> Response:
@@ -75,7 +107,7 @@ def save_upload(
     detected = detect_type(head, upload.filename)
     if detected is None or detected[1] not in kinds:
         allowed = "、".join(KIND_LABELS[k] for k in sorted(kinds))
-        raise InvalidInput(f"文件“{_display_name(upload.filename)}”的类型不支持，只能上传：{allowed}。")
+        raise InvalidInput(f"文件“{_display_name(upload.filename)}”的类型不支持或扩展名与内容不符，只能上传：{allowed}。")
     mime, _kind = detected
     key = secrets.token_hex(16)
     digest = hashlib.sha256(head)
@@ -94,6 +126,8 @@ def save_upload(
                     )
                 digest.update(chunk)
                 out.write(chunk)
+        if _kind == "office" and not _is_office_document(tmp, Path(upload.filename).suffix.lower()):
+            raise InvalidInput(f"文件“{_display_name(upload.filename)}”不是有效的 Office 文档，请检查后重新上传。")
         get_store().put(key, tmp)
     finally:
         tmp.unlink(missing_ok=True)

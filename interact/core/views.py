@@ -85,7 +85,8 @@ def toggle_large_text():
     response = redirect(safe_next(request.args.get("next"), url_for("site.home")), code=303)
     response.headers["Cache-Control"] = "no-store"
     if enable:
-        response.set_cookie(LARGE_TEXT_COOKIE, "1", max_age=365 * 24 * 3600, httponly=True, samesite="Lax")
+        response.set_cookie(LARGE_TEXT_COOKIE, "1", max_age=365 * 24 * 3600, httponly=True, samesite="Lax",
+                            secure=bool(current_app.config["SESSION_COOKIE_SECURE"]))
     else:
         response.delete_cookie(LARGE_TEXT_COOKIE)
     return response

@@ -11,11 +11,10 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 
 from interact.accounts import views as account_views
-from interact.accounts.forms import ConfirmForm
 from interact.core import pagecache, uploads
 from interact.core.pagecache import public_page
 from interact.core.errors import DomainError
-from interact.core.forms import attempt, first_error, perform
+from interact.core.forms import ConfirmForm, attempt, first_error, perform
 from interact.core.permissions import has_role, roles_required
 from interact.core.views import home_sections
 from interact.departments.services import active_departments, mailbox_leaders

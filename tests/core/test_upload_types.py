@@ -1,0 +1,74 @@
+"""Uploads: the name's extension must match the detected content, and Office documents are
+opened as such (a ZIP renamed .docx is refused). Also the 关怀版 cookie's Secure flag."""
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from werkzeug.datastructures import FileStorage
+
+from interact.core import uploads
+from interact.core.errors import InvalidInput
+from interact.core.spreadsheets import Sheet, xlsx_bytes
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+PDF = b"%PDF-1.4\n" + b"\x00" * 64
+ALL = {"image", "pdf", "office", "video"}
+
+
+def package(parts: dict[str, str]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
+DOCX = package({"[Content_Types].xml": "<Types/>", "word/document.xml": "<w:document/>"})
+PPTX = package({"[Content_Types].xml": "<Types/>", "ppt/presentation.xml": "<p:presentation/>"})
+PLAIN_ZIP = package({"notes.txt": "not a document"})
+
+
+def save(data: bytes, name: str, kinds=ALL):
+    return uploads.save_upload(FileStorage(stream=io.BytesIO(data), filename=name), kinds=kinds)
+
+
+@pytest.mark.parametrize(("data", "name", "mime"), [
+    (PNG, "photo.png", "image/png"),
+    (JPEG, "photo.JPG", "image/jpeg"),
+    (PDF, "draft.pdf", "application/pdf"),
+    (DOCX, "意见稿.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    (PPTX, "slides.pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
+], ids=lambda value: value if isinstance(value, str) and "." in value and "/" not in value else "")
+def test_real_files_are_accepted(app, db, data, name, mime):
+    assert save(data, name).content_type == mime
+
+
+def test_real_xlsx_is_accepted(app, db):
+    data = xlsx_bytes([Sheet("表", [["a", 1]])])
+    assert save(data, "统计.xlsx").content_type.endswith("spreadsheetml.sheet")
+
+
+@pytest.mark.parametrize(("data", "name"), [
+    (PNG, "page.html"),        # a PNG signature does not make an HTML page an image
+    (PNG, "photo.jpg"),        # nor a JPEG
+    (PNG, "photo"),            # no extension
+    (PDF, "draft.docx"),
+    (JPEG, "script.js"),
+    (PLAIN_ZIP, "意见稿.docx"),  # any ZIP is not a Word document
+    (DOCX, "workbook.xlsx"),   # a Word document is not a workbook
+    (PLAIN_ZIP, "archive.zip"),
+], ids=lambda value: value if isinstance(value, str) else "")
+def test_name_and_content_must_agree(app, db, data, name):
+    with pytest.raises(InvalidInput):
+        save(data, name)
+
+
+def test_large_text_cookie_is_secure_when_cookies_are(app, client):
+    app.config["SESSION_COOKIE_SECURE"] = True
+    header = client.get("/preferences/large-text?on=1").headers["Set-Cookie"]
+    assert "large_text=1" in header and "Secure" in header and "HttpOnly" in header
+    app.config["SESSION_COOKIE_SECURE"] = False
+    assert "Secure" not in client.get("/preferences/large-text?on=1").headers["Set-Cookie"]
