@@ -28,7 +28,8 @@ class DefaultConfig:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = True
     #: Sessions live on the server (core.sessions); this names the store: "database" (the
-    #: web_sessions table) or another registered with core.sessions.register_store.
+    #: web_sessions table), "redis" (core.shared, needs REDIS_URL) or another registered with
+    #: core.sessions.register_store.
     SESSION_STORE = "database"
     #: "Remember me" (citizens): the session lasts this long after the last visit.
     PERMANENT_SESSION_LIFETIME = timedelta(days=7)

@@ -5,18 +5,25 @@ share through Redis, using the kept ``redis`` client (``pip install '.[redis]'``
 
 - the rate-limit counters (Flask-Limiter's storage defaults to ``REDIS_URL``);
 - the version stamps of cached structures (:mod:`interact.core.settings`): a worker asks
-  Redis instead of the database whether the FAQ index or the sensitive-word list changed.
+  Redis instead of the database whether the FAQ index or the sensitive-word list changed;
+- with ``SESSION_STORE = "redis"``, the server-side sessions (:class:`RedisSessionStore`,
+  Redis 7 or later).
 
-Redis holds nothing that is not also in the database or cheap to lose: when it is down or
-restarted, stamps are read from the database again and rate limits fall back to memory
-until it is back. Without ``REDIS_URL`` everything works on one machine as before.
+Counters and stamps are cheap to lose: when Redis is down or restarted, stamps are read
+from the database again and rate limits fall back to memory until it is back (sessions in
+Redis are lost with it: keep its persistence on then). Without ``REDIS_URL`` everything
+works on one machine as before.
 """
 from __future__ import annotations
 
+import json
 import logging
+from datetime import datetime
 from typing import Any
 
 from flask import Flask, current_app, has_app_context
+
+from interact.core import clock, sessions
 
 log = logging.getLogger(__name__)
 
@@ -94,3 +101,63 @@ def set_text(key: str, value: str, *, only_if_missing: bool = False, ttl: int | 
 
 def _key(key: str) -> str:
     return f"{current_app.config.get('REDIS_PREFIX') or 'interact:'}{key}"
+
+
+class RedisSessionStore:
+    """Server-side sessions (``interact.core.sessions``) in Redis: ``SESSION_STORE = "redis"``.
+
+    Each session is a key with Redis's own expiry; each user's session keys are kept in a
+    set, so a password change or deactivation ends all of them. Unlike the database store,
+    ending a user's sessions takes effect at once, not at the caller's commit (a rolled-back
+    password change still logged the user out everywhere: the safe direction).
+    """
+
+    def __init__(self, app: Flask):
+        if client(app) is None:
+            raise RuntimeError("SESSION_STORE=redis needs INTERACT_REDIS_URL")
+        self.app = app
+
+    @property
+    def redis(self):
+        return client(self.app)
+
+    def _session(self, key: str) -> str:
+        return _key(f"session:{key}")
+
+    def _user(self, user_id: int) -> str:
+        return _key(f"user-sessions:{user_id}")
+
+    def load(self, key: str):
+        value = self.redis.get(self._session(key))
+        if value is None:
+            return None
+        record = json.loads(value)
+        return record["data"], datetime.fromisoformat(record["expires_at"])
+
+    def save(self, key: str, data: str, expires_at, user_id: int | None) -> None:
+        seconds = max(1, int((expires_at - clock.now()).total_seconds()))
+        record = json.dumps({"data": data, "expires_at": expires_at.isoformat(), "user_id": user_id})
+        with self.redis.pipeline() as pipe:
+            pipe.set(self._session(key), record, ex=seconds)
+            if user_id is not None:
+                pipe.sadd(self._user(user_id), key)
+                pipe.expire(self._user(user_id), seconds, gt=True)
+                pipe.expire(self._user(user_id), seconds, nx=True)
+            pipe.execute()
+
+    def delete(self, key: str) -> None:
+        self.redis.delete(self._session(key))
+
+    def delete_user(self, user_id: int) -> None:
+        keys = self.redis.smembers(self._user(user_id))
+        with self.redis.pipeline() as pipe:
+            for key in keys:
+                pipe.delete(self._session(key.decode()))
+            pipe.delete(self._user(user_id))
+            pipe.execute()
+
+    def purge_expired(self) -> int:
+        return 0  # Redis expires sessions itself
+
+
+sessions.register_store("redis", RedisSessionStore)

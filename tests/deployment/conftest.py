@@ -41,6 +41,8 @@ class Deployment:
     env: dict[str, str]
     logs: Path
     _addresses: list[int] = field(default_factory=lambda: [10])
+    #: Client sessions closed at the end (no socket left open).
+    closing: list = field(default_factory=list)
 
     @property
     def a(self) -> str:
@@ -111,14 +113,17 @@ def _wait_ready(url: str, process: subprocess.Popen, log: Path, timeout: float =
     raise RuntimeError(f"{url} did not become ready:\n{log.read_text(errors='replace')[-4000:]}")
 
 
-def _reset_database(url: str) -> None:
+def _fresh_database(url: str) -> str:
+    """A new database ``interact_deployment`` on the server of ``url`` (the unit tests keep
+    theirs); returns its URL."""
     import sqlalchemy as sa
 
-    engine = sa.create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(sa.text("DROP SCHEMA public CASCADE"))
-        connection.execute(sa.text("CREATE SCHEMA public"))
+    engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(sa.text("DROP DATABASE IF EXISTS interact_deployment WITH (FORCE)"))
+        connection.execute(sa.text("CREATE DATABASE interact_deployment"))
     engine.dispose()
+    return sa.engine.make_url(url).set(database="interact_deployment").render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")
@@ -130,7 +135,7 @@ def deployment(tmp_path_factory) -> Iterator[Deployment]:
     tmp = tmp_path_factory.mktemp("deployment")
     logs = tmp / "logs"
     logs.mkdir()
-    _reset_database(database_url)
+    database_url = _fresh_database(database_url)
     with ExitStack() as stack:
         redis_url = stack.enter_context(redis_server(tmp))
         s3_url = stack.enter_context(moto_s3(tmp))
@@ -142,6 +147,7 @@ def deployment(tmp_path_factory) -> Iterator[Deployment]:
             "INTERACT_SECRET_KEY": SECRET_KEY,
             "INTERACT_DATABASE_URL": database_url,
             "INTERACT_REDIS_URL": redis_url,
+            "INTERACT_SESSION_STORE": "redis",
             "INTERACT_PUBLIC_BASE_URL": "https://hd.example.gov.cn",
             "INTERACT_TRUSTED_PROXIES": "1",
             "INTERACT_UPLOAD_STORE": "s3",
@@ -186,6 +192,8 @@ def deployment(tmp_path_factory) -> Iterator[Deployment]:
             _wait_ready(url, masters[name], logs / f"gunicorn-{name}.log")
         deployment = Deployment(machines, masters, database_url, env, logs)
         yield deployment
+        for session in deployment.closing:
+            session.close()
         if os.environ.get("INTERACT_DEPLOYMENT_LOGS"):
             for log in sorted(logs.iterdir()):
                 print(f"==== {log.name}\n{log.read_text(errors='replace')[-5000:]}")

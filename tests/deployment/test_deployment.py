@@ -66,6 +66,23 @@ def test_rate_limit_is_shared_by_all_workers_of_both_machines(deployment):
     assert other.status_code == 200
 
 
+def test_session_ended_on_one_machine_is_ended_on_the_other(deployment):
+    address = deployment.client_address()
+    headers = {"X-Forwarded-For": address}
+    office = requests.Session()
+    deployment.closing.append(office)
+    login(office, deployment.a, "office", address)
+    assert office.get(f"{deployment.b}/staff/", headers=headers, allow_redirects=False).status_code == 200
+    copied = dict(office.cookies)  # a copy of the cookie, as an attacker or a second tab keeps it
+    page = office.get(f"{deployment.a}/staff/", headers=headers)
+    logout = office.post(f"{deployment.a}/logout", headers=headers, allow_redirects=False,
+                         data={"csrf_token": csrf_token(page.text)})
+    assert logout.status_code == 302
+    replay = requests.get(f"{deployment.b}/staff/", cookies=copied, headers=headers, allow_redirects=False,
+                          timeout=30)
+    assert replay.status_code == 302 and "/login" in replay.headers["Location"]
+
+
 def test_faq_edit_on_one_machine_is_answered_by_the_other_within_seconds(deployment):
     address = deployment.client_address()
     question = "部署测试：无人机在市区飞行需要向哪里报备？"
@@ -76,6 +93,7 @@ def test_faq_edit_on_one_machine_is_answered_by_the_other_within_seconds(deploym
 
     assert (ask_b()["best"] or {}).get("question") != question  # b's index is built and lacks it
     curator = requests.Session()
+    deployment.closing.append(curator)
     login(curator, deployment.a, "curator", address)
     headers = {"X-Forwarded-For": address}
     page = curator.get(f"{deployment.a}/staff/faq/import", headers=headers, timeout=30)
@@ -102,6 +120,7 @@ def test_upload_stored_through_one_machine_is_served_by_the_other(deployment):
     address = deployment.client_address()
     headers = {"X-Forwarded-For": address}
     citizen = requests.Session()
+    deployment.closing.append(citizen)
     form = citizen.get(f"{deployment.a}/letters/new", headers=headers, timeout=30).text
     token = __import__("re").search(r'name="token"[^>]*value="([^"]+)"', form).group(1)
     title = f"部署测试附件{uuid.uuid4().hex[:6]}"
@@ -113,6 +132,7 @@ def test_upload_stored_through_one_machine_is_served_by_the_other(deployment):
     [(letter_id, attachment_id)] = deployment.sql(
         "SELECT l.id, a.id FROM letters l JOIN letter_attachments a ON a.letter_id = l.id WHERE l.title = :t", t=title)
     office = requests.Session()
+    deployment.closing.append(office)
     login(office, deployment.b, "office", address)
     response = office.get(f"{deployment.b}/staff/letters/{letter_id}/attachments/{attachment_id}", headers=headers,
                           timeout=30)
