@@ -11,16 +11,39 @@ _DANGEROUS_TAGS = {"script", "iframe", "object", "embed", "frame", "frameset", "
 _URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "background", "poster"}
 
 
+#: The page's own chrome: scripts and style sheets served from our static folder.
+_CHROME_PREFIX = "/static/"
+
+
 class _Collector(HTMLParser):
-    def __init__(self):
+    """Collects active content; with ``allow_chrome`` the page's own ``<script src="/static/…">``
+    (empty), same-origin style sheets and icons, plain ``<meta>`` and ``<form>`` tags are not findings."""
+
+    def __init__(self, *, allow_chrome: bool):
         super().__init__(convert_charrefs=True)
+        self.allow_chrome = allow_chrome
         self.problems: list[str] = []
+        self._in_chrome_script = False
+
+    def _is_chrome(self, tag: str, attrs: dict[str, str]) -> bool:
+        if not self.allow_chrome:
+            return False
+        if tag == "script":
+            return (attrs.get("src") or "").startswith(_CHROME_PREFIX)
+        if tag == "link":
+            href = attrs.get("href") or ""
+            return href.startswith("/") and not href.startswith("//") and \
+                (attrs.get("rel") or "").lower() in {"stylesheet", "icon", "manifest", "preload"}
+        if tag == "meta":
+            return "http-equiv" not in attrs
+        return tag == "form"
 
     def handle_starttag(self, tag, attrs):
-        if tag in _DANGEROUS_TAGS:
+        values = {(name or "").lower(): value or "" for name, value in attrs}
+        if tag in _DANGEROUS_TAGS and not self._is_chrome(tag, values):
             self.problems.append(f"<{tag}>")
-        for name, value in attrs:
-            name = (name or "").lower()
+        self._in_chrome_script = tag == "script" and self._is_chrome(tag, values)
+        for name, value in values.items():
             if name.startswith("on"):
                 self.problems.append(f"{tag}[{name}]")
             if name in _URL_ATTRIBUTES and value and value.strip().lower().replace("\x00", "").startswith(
@@ -28,18 +51,26 @@ class _Collector(HTMLParser):
             ):
                 self.problems.append(f"{tag}[{name}={value[:30]}]")
 
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._in_chrome_script = False
+
+    def handle_data(self, data):
+        if self._in_chrome_script and data.strip():
+            self.problems.append("<script> with inline code")
+
 
 def assert_inert_html(html: str, *, allow_page_chrome: bool = False) -> None:
     """Fail if ``html`` contains active content: script-like tags, event handlers, js: URLs.
 
-    With ``allow_page_chrome`` the page's own ``<script src>``, ``<link>``, ``<meta>`` and
-    ``<form>`` tags are tolerated (whole pages rendered by our templates).
+    With ``allow_page_chrome`` (whole pages rendered by our templates) only the page's own
+    chrome is tolerated: ``<script src="/static/…">`` without inline code, same-origin
+    style sheets and icons, ``<meta>`` without ``http-equiv`` and ``<form>``. Any other script,
+    any handler and any ``javascript:`` URL is still reported.
     """
-    collector = _Collector()
+    collector = _Collector(allow_chrome=allow_page_chrome)
     collector.feed(html)
     problems = collector.problems
-    if allow_page_chrome:
-        problems = [p for p in problems if p not in {"<script>", "<link>", "<meta>", "<form>"}]
     assert not problems, f"active content survived: {problems[:5]}"
 
 

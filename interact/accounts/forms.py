@@ -70,7 +70,3 @@ class StaffUserForm(Form):
 class ResetPasswordForm(Form):
     new_password = PasswordField("新密码", validators=[DataRequired("请输入新密码")],
                                  render_kw={"autocomplete": "new-password"})
-
-
-class ConfirmForm(Form):
-    """An empty form: a POST button with its CSRF token."""

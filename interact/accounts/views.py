@@ -7,7 +7,6 @@ from flask_login import current_user, login_required, login_user, logout_user
 from interact.accounts import services, throttle
 from interact.accounts.forms import (
     ChangePasswordForm,
-    ConfirmForm,
     LoginForm,
     RegisterForm,
     ResetPasswordForm,
@@ -16,7 +15,7 @@ from interact.accounts.forms import (
 from interact.accounts.models import Role
 from interact.core import sessions
 from interact.core.errors import DomainError
-from interact.core.forms import attempt, first_error, perform
+from interact.core.forms import ConfirmForm, attempt, first_error, perform
 from interact.core.permissions import roles_required
 from interact.core.views import safe_next
 from interact.departments.services import active_departments

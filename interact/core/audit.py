@@ -39,6 +39,13 @@ def known_actions() -> dict[str, str]:
     return dict(_ACTION_LABELS)
 
 
+def actor_id(actor) -> int | None:
+    """The id of a logged-in user, ``None`` for the public, the scheduler or ``None``."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return None
+    return actor.id
+
+
 def actor_label(actor) -> str:
     if actor is None or not getattr(actor, "is_authenticated", False):
         return "公众" if has_request_context() else "系统"
@@ -59,7 +66,7 @@ def record(
         action=action,
         target_type=target_type,
         target_id=target_id,
-        actor_id=actor.id if actor is not None and getattr(actor, "is_authenticated", False) else None,
+        actor_id=actor_id(actor),
         actor_label=actor_label(actor),
         note=note,
         data=data,

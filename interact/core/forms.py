@@ -47,6 +47,10 @@ class Form(FlaskForm):
         return self
 
 
+class ConfirmForm(Form):
+    """An empty form: a POST button with its CSRF token."""
+
+
 class CaptchaField(StringField):
     """Answer to the image at ``/captcha.png``; checked (and consumed) on validation.
 

@@ -1,6 +1,8 @@
 """The one place staff rich text is cleaned (bleach with a fixed allow-list)."""
 from __future__ import annotations
 
+import re
+
 import bleach
 from markupsafe import Markup
 
@@ -65,3 +67,15 @@ def text_to_html(text: str | None) -> Markup:
     return Markup("").join(
         Markup("<p>{}</p>").format(Markup("<br>").join(p.split("\n"))) for p in paragraphs if p.strip()
     )
+
+
+_TAG = re.compile(r"<[A-Za-z!/]")
+
+
+def clean_rich_text(value: str | None) -> str:
+    """Staff rich text as typed in a plain text box: HTML is cleaned to the allow-list;
+    text without any tag is plain text, whose lines and paragraphs are kept (a numbered
+    answer typed line by line must not become one paragraph)."""
+    if not value or not value.strip():
+        return ""
+    return clean_html(value if _TAG.search(value) else str(text_to_html(value)))

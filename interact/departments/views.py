@@ -4,10 +4,9 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from interact.accounts.forms import ConfirmForm
 from interact.core import pagecache
 from interact.core.errors import NotFound
-from interact.core.forms import attempt, perform
+from interact.core.forms import ConfirmForm, attempt, perform
 from interact.core.permissions import roles_required
 from interact.departments import services
 from interact.departments.forms import DepartmentForm, LeaderForm

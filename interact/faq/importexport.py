@@ -440,7 +440,7 @@ def apply_plans(plans: list[RowPlan], *, actor, job_id: int) -> int:
         if plan.category_path:
             values["category_id"] = _ensure_category(plan.category_path, categories)
         if plan.entry_id is None:
-            entry = FaqEntry(status=plan.status, created_by_id=getattr(actor, "id", None), revision=1)
+            entry = FaqEntry(status=plan.status, created_by_id=audit.actor_id(actor), revision=1)
             before = None
             db.session.add(entry)
         else:

@@ -84,7 +84,7 @@ def record_examples(texts: Iterable[str], kind: ExampleKind, *, entry_id: int | 
                 question=question,
                 kind=kind,
                 entry_id=entry_id if kind is not ExampleKind.NO_ANSWER else None,
-                actor_id=getattr(actor, "id", None),
+                actor_id=audit.actor_id(actor),
             )
         )
         count += 1

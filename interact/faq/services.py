@@ -369,7 +369,7 @@ def _record(entry: FaqEntry, action: str, actor, before: dict[str, Any] | None, 
     db.session.add(
         FaqRevision(
             entry_id=entry.id,
-            actor_id=actor.id if actor is not None and getattr(actor, "is_authenticated", False) else None,
+            actor_id=audit.actor_id(actor),
             actor_label=audit.actor_label(actor),
             action=action,
             note=note[:300],
@@ -406,7 +406,7 @@ def create_entry(data: EntryData, *, actor, note: str = "") -> FaqEntry:
     if not can_curate(actor, data.department_id):
         raise PermissionDenied("您只能为本部门创建知识库条目。", fields={"department_id": "只能选择本部门"})
     values = _validated(data, None)
-    entry = FaqEntry(status=FaqStatus.DRAFT, created_by_id=getattr(actor, "id", None), revision=1)
+    entry = FaqEntry(status=FaqStatus.DRAFT, created_by_id=audit.actor_id(actor), revision=1)
     _apply(entry, values)
     db.session.add(entry)
     db.session.flush()
@@ -588,7 +588,7 @@ def create_draft_entry(
         suffix = f"（来信{source_letter_id}）" if source_letter_id else "（来信）"
         question = question[: MAX_QUESTION - len(suffix)] + suffix
     values = _validated(EntryData(question=question, answer_html=answer_html or "", department_id=department_id), None)
-    entry = FaqEntry(status=FaqStatus.DRAFT, created_by_id=getattr(actor, "id", None),
+    entry = FaqEntry(status=FaqStatus.DRAFT, created_by_id=audit.actor_id(actor),
                      source_letter_id=source_letter_id, revision=1)
     _apply(entry, values)
     db.session.add(entry)

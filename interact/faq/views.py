@@ -15,11 +15,10 @@ from flask import (
 )
 from flask_login import current_user
 
-from interact.accounts.forms import ConfirmForm
 from interact.core import clock, metrics, pagecache
 from interact.core.pagecache import public_page
 from interact.core.errors import NotFound
-from interact.core.forms import attempt, first_error, perform
+from interact.core.forms import ConfirmForm, attempt, first_error, perform
 from interact.core.permissions import has_role, roles_required
 from interact.core.views import home_sections
 from interact.departments.services import active_departments, get_department

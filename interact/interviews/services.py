@@ -150,7 +150,7 @@ def create_interview(data: InterviewData, *, actor, cover: FileStorage | None = 
         duration_minutes=data.duration_minutes,
         introduction=clean_html(data.introduction),
         status=S.DRAFT,
-        created_by_id=getattr(actor, "id", None),
+        created_by_id=audit.actor_id(actor),
     )
     db.session.add(interview)
     db.session.flush()

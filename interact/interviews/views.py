@@ -8,10 +8,9 @@ from typing import Callable
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from interact.accounts.forms import ConfirmForm
 from interact.core import clock, pagecache
 from interact.core.errors import InvalidInput
-from interact.core.forms import attempt, first_error, perform
+from interact.core.forms import ConfirmForm, attempt, first_error, perform
 from interact.core.permissions import has_role, roles_required
 from interact.core.views import home_sections
 from interact.departments.services import active_departments

@@ -83,7 +83,7 @@ def transition(interview: Interview, to: InterviewStatus, actor, note: str = "")
         interview_id=interview.id,
         from_status=before,
         to_status=to,
-        actor_id=getattr(actor, "id", None),
+        actor_id=audit.actor_id(actor),
         actor_label=audit.actor_label(actor),
         note=note,
     )

@@ -232,7 +232,9 @@ class Letter(TimestampMixin, db.Model):
 
     #: Shown in 来信选登 (only with consent and the office's approval).
     published: Mapped[bool] = mapped_column(default=False)
-    published_at: Mapped[Optional[datetime]] = mapped_column(index=True)
+    #: Indexed only with ``published`` (ix_letters_public_*): a plain index on it made
+    #: PostgreSQL walk backwards past every unpublished letter (NULLs first).
+    published_at: Mapped[Optional[datetime]]
     withdrawn_at: Mapped[Optional[datetime]]
 
     rating: Mapped[Optional[LetterRating]] = mapped_column(str_enum(LetterRating, 16), index=True)

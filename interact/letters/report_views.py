@@ -23,10 +23,10 @@ from flask_login import current_user
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from interact.accounts.forms import ConfirmForm, MultiCheckboxField
+from interact.accounts.forms import MultiCheckboxField
 from interact.core.errors import InvalidInput, NotFound
 from interact.core.pagecache import public_page
-from interact.core.forms import Form, attempt, perform
+from interact.core.forms import ConfirmForm, Form, attempt, perform
 from interact.core.permissions import has_role, roles_required
 from interact.departments.services import active_departments
 from interact.letters import stats, workflow

@@ -31,7 +31,7 @@ from interact.core import audit, clock, notify, pagecache, periods, privacy, sen
 from interact.core.errors import Conflict, InvalidInput, InvalidTransition, NotFound
 from interact.core.permissions import ensure_department_scope, ensure_role, scope
 from interact.core.privacy import normalize_mobile
-from interact.core.sanitize import clean_html
+from interact.core.sanitize import clean_rich_text
 from interact.departments.models import Department, Leader
 from interact.extensions import db
 from interact.faq import services as faq_services
@@ -387,7 +387,7 @@ def return_letter(letter: Letter, *, actor, reason: str) -> None:
 
 def answer_letter(letter: Letter, *, actor, answer_html: str) -> None:
     """The department answers (rich text, sanitised here); the office reviews next."""
-    cleaned = clean_html(answer_html or "")
+    cleaned = clean_rich_text(answer_html)
     if len(cleaned) > ANSWER_MAX:
         raise InvalidInput("答复内容过长。", fields={"answer_html": f"不超过 {ANSWER_MAX} 个字符"})
     if not search.html_to_text(cleaned).strip():

@@ -183,7 +183,7 @@ def draft_summary(month: str, *, actor) -> tuple[MonthlySummary, bool]:
     figures = compute_stats(month)
     summary = MonthlySummary(
         month=month, status=SummaryStatus.DRAFT, title=default_title(month), body_html=default_body(figures),
-        stats=figures, created_by_id=getattr(actor, "id", None),
+        stats=figures, created_by_id=audit.actor_id(actor),
     )
     db.session.add(summary)
     db.session.flush()
@@ -281,7 +281,7 @@ def publish_summary(summary: MonthlySummary, *, actor) -> MonthlySummary:
         raise InvalidTransition("汇总正文为空，不能发布。")
     summary.status = SummaryStatus.PUBLISHED
     summary.published_at = clock.now()
-    summary.published_by_id = getattr(actor, "id", None)
+    summary.published_by_id = audit.actor_id(actor)
     db.session.flush()
     _audit("published", summary, actor, "发布月度汇总")
     return summary

@@ -11,11 +11,10 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 
 from interact.accounts import views as account_views
-from interact.accounts.forms import ConfirmForm
 from interact.core import pagecache, uploads
 from interact.core.pagecache import public_page
 from interact.core.errors import DomainError
-from interact.core.forms import attempt, first_error, perform
+from interact.core.forms import ConfirmForm, attempt, first_error, perform
 from interact.core.permissions import has_role, roles_required
 from interact.core.views import home_sections
 from interact.departments.services import active_departments, mailbox_leaders
@@ -95,7 +94,12 @@ def new():
     if request.method == "GET":
         form.token.data = secrets.token_hex(16)
         form.department_id.data = request.args.get("department", "")
-        form.title.data = (request.args.get("title") or "")[:50]
+        # The FAQ hand-off (写信咨询这个问题) brings the citizen's question as ``q``: a short
+        # one becomes the title, a long one the letter's text with its start as the title.
+        question = (request.args.get("title") or request.args.get("q") or "").strip()
+        form.title.data = question[:services.TITLE_MAX]
+        if len(question) > services.TITLE_MAX:
+            form.body.data = question[:services.BODY_MAX]
         if current_user.is_authenticated and not current_user.is_staff:
             form.name.data = current_user.display_name
             form.phone.data = current_user.phone or ""

@@ -260,7 +260,7 @@ def record_event(
         action=action,
         from_status=from_status,
         to_status=to_status,
-        actor_id=actor.id if actor is not None and getattr(actor, "is_authenticated", False) else None,
+        actor_id=audit.actor_id(actor),
         actor_label=_actor_label(actor),
         public_label=_public_label(actor, who, letter),
         note=note,
@@ -360,7 +360,7 @@ def transition(letter: Letter, to_status: LetterStatus, actor, note: str = "", *
             raise InvalidInput("请填写答复内容。", fields={"answer_html": "请填写答复内容"})
         letter.answer_html = answer_html
         letter.answered_at = now
-        letter.answered_by_id = getattr(actor, "id", None)
+        letter.answered_by_id = audit.actor_id(actor)
         start = letter.assigned_at or letter.accepted_at or letter.submitted_at
         letter.answered_workdays = max(workdays.workdays_between(local_date(start), local_date(now)), 0)
         letter.answered_on_time = letter.due_at is None or now <= letter.due_at
@@ -380,7 +380,7 @@ def transition(letter: Letter, to_status: LetterStatus, actor, note: str = "", *
 
     elif step.action == "close":
         letter.reviewed_at = now
-        letter.reviewed_by_id = getattr(actor, "id", None)
+        letter.reviewed_by_id = audit.actor_id(actor)
         letter.closed_at = now
         public_note = "答复已审核，办理完毕。"
 
@@ -436,7 +436,7 @@ def request_extension(letter: Letter, actor, *, extra_workdays: int, reason: str
         raise InvalidInput(f"延期天数应为 1–{MAX_EXTENSION_WORKDAYS} 个工作日。",
                            fields={"extra_workdays": f"应为 1–{MAX_EXTENSION_WORKDAYS}"})
     extension = LetterExtension(extra_workdays=extra_workdays, reason=reason,
-                                requested_by_id=getattr(actor, "id", None), requested_at=clock.now(),
+                                requested_by_id=audit.actor_id(actor), requested_at=clock.now(),
                                 old_due_at=letter.due_at)
     letter.extensions.append(extension)
     record_event(letter, "extension_requested", actor, who="department", note=reason,
@@ -451,7 +451,7 @@ def decide_extension(extension: LetterExtension, actor, *, approve: bool, note: 
         raise InvalidTransition("该延期申请已处理。")
     letter = extension.letter
     now = clock.now()
-    extension.decided_by_id = getattr(actor, "id", None)
+    extension.decided_by_id = audit.actor_id(actor)
     extension.decided_at = now
     extension.decision_note = (note or "").strip()
     if approve and letter.status not in DEPARTMENT_STATUSES:

@@ -169,7 +169,7 @@ def draft_report(month: str, *, actor) -> tuple[InspectionReport, bool]:
     if existing is not None:
         return existing, False
     report = InspectionReport(month=month, items=compute_items(month), computed_at=clock.now(),
-                              computed_by_id=getattr(actor, "id", None))
+                              computed_by_id=audit.actor_id(actor))
     db.session.add(report)
     db.session.flush()
     audit.record("inspection.drafted", "inspection_report", report.id, actor=actor, note=f"{month} 生成监测报告")
@@ -186,7 +186,7 @@ def refresh_report(month: str, *, actor) -> InspectionReport:
     if not created:
         report.items = compute_items(report.month)
         report.computed_at = clock.now()
-        report.computed_by_id = getattr(actor, "id", None)
+        report.computed_by_id = audit.actor_id(actor)
         db.session.flush()
         audit.record("inspection.refreshed", "inspection_report", report.id, actor=actor,
                      note=f"{report.month} 重新统计")

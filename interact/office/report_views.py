@@ -5,10 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from interact.accounts.forms import ConfirmForm
 from interact.core import clock, periods
 from interact.core.errors import DomainError
-from interact.core.forms import perform
+from interact.core.forms import ConfirmForm, perform
 from interact.core.permissions import has_role, roles_required
 from interact.extensions import db
 from interact.office import inspection, report_records, reports

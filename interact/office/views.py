@@ -5,10 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from interact.accounts.forms import ConfirmForm
 from interact.core import audit, clock, notify, sensitive
 from interact.core.errors import DomainError
-from interact.core.forms import perform
+from interact.core.forms import ConfirmForm, perform
 from interact.core.models import CalendarDayKind, SensitiveWord, SensitiveWordLevel
 from interact.core.permissions import has_role, roles_required, staff_required
 from interact.core.templating import context_contributors

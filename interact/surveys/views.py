@@ -17,11 +17,10 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from interact.accounts.forms import ConfirmForm
 from interact.accounts.views import account_links
 from interact.core import audit, clock, pagecache
 from interact.core.errors import DomainError, NotFound
-from interact.core.forms import attempt, first_error, perform
+from interact.core.forms import ConfirmForm, attempt, first_error, perform
 from interact.core.permissions import has_role, roles_required
 from interact.core.views import home_sections
 from interact.departments.services import active_departments

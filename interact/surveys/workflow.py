@@ -204,7 +204,7 @@ def transition(collection: Collection, to: CollectionStatus, *, actor, note: str
     previous = collection.status
     collection.status = to
     event = CollectionEvent(collection_id=collection.id, from_status=previous, to_status=to,
-                            actor_id=getattr(actor, "id", None), actor_label=audit.actor_label(actor), note=note)
+                            actor_id=audit.actor_id(actor), actor_label=audit.actor_label(actor), note=note)
     db.session.add(event)
     db.session.flush()
     audit.record(step.audit_action, "collection", collection.id, actor=actor, note=note or collection.title,

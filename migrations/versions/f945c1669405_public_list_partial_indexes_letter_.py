@@ -39,6 +39,7 @@ def upgrade():
     )
     with op.batch_alter_table('letters', schema=None) as batch_op:
         batch_op.drop_index('ix_letters_published_list')
+        batch_op.drop_index('ix_letters_published_at')
         batch_op.create_index('ix_letters_public_list', ['published_at', 'id'], unique=False, **_PUBLISHED)
         batch_op.create_index('ix_letters_public_department', ['department_id', 'published_at', 'id'],
                               unique=False, **_PUBLISHED)
@@ -53,5 +54,6 @@ def downgrade():
         batch_op.drop_index('ix_letters_public_department')
         batch_op.drop_index('ix_letters_public_list')
         batch_op.create_index('ix_letters_published_list', ['published', 'published_at'], unique=False)
+        batch_op.create_index('ix_letters_published_at', ['published_at'], unique=False)
 
     op.drop_table('letter_number_counters')

@@ -58,3 +58,13 @@ def test_masking_survives_naughty_strings():
     for value in json.loads((BADINPUT / "blns.json").read_text(encoding="utf-8")):
         assert isinstance(mask_personal_data(value), str)
         assert isinstance(mask_name(value), str)
+
+
+def test_plain_text_rich_text_keeps_its_lines():
+    from interact.core.sanitize import clean_rich_text
+
+    assert clean_rich_text("材料：\n1. 身份证；\n2. 社保卡。\n\n谢谢") == \
+        "<p>材料：<br>1. 身份证；<br>2. 社保卡。</p><p>谢谢</p>"
+    assert clean_rich_text("<p>已是 <b>HTML</b></p>\n<p>不变</p>") == "<p>已是 <b>HTML</b></p>\n<p>不变</p>"
+    assert clean_rich_text("a < b\n<script>x</script>") == "a &lt; b\nx"
+    assert clean_rich_text("  ") == ""

@@ -449,3 +449,12 @@ def test_staff_history_and_letter_form_speak_chinese(client, auth, closed, roles
     assert "assign" not in history and "→ closed" not in history
     workflow.set_reply_limits({LetterKind.CONSULTATION: 7}, actor=roles.admin)
     assert "一般在 7 个工作日内答复" in client.get("/letters/new").get_data(as_text=True)
+
+
+def test_faq_hand_off_prefills_the_letter_form(client):
+    short = client.get("/letters/new", query_string={"q": "路灯坏了找谁修"}).get_data(as_text=True)
+    assert 'value="路灯坏了找谁修"' in short
+    long_question = "我想咨询" + "公积金贷款" * 12
+    page = client.get("/letters/new", query_string={"q": long_question}).get_data(as_text=True)
+    assert f'value="{long_question[:50]}"' in page  # the start as the title …
+    assert f"{long_question}</textarea>" in page  # … and the whole question as the text
