@@ -19,10 +19,13 @@ import io
 import re
 import secrets
 import time
+from datetime import timedelta
 
 from captcha.image import ImageCaptcha
 from flask import after_this_request, current_app, g, request, session
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from interact.core import clock
 
 # No 0/O, 1/I/L, 2/Z, 5/S: easy to read for elderly users.
 ALPHABET = "346789ACDEFGHJKMNPQRTUVWXY"
@@ -60,12 +63,14 @@ def new_challenge(slot: str = "") -> bytes:
     """Create a code, remember its hash and return the PNG image.
 
     The page's one captcha keeps its hash in the session. A named ``slot`` (a page with two
-    forms with a captcha) keeps it in a cookie of its own: the two images load at the same
-    time, and two responses each writing the whole session would leave only one challenge.
+    forms with a captcha) keeps it in a signed cookie of its own, since the two images load
+    at the same time and two responses writing one session could lose a challenge; the
+    server-side store records its first check, so it too answers once.
     """
     code = generate_code()
     challenge = {"h": _digest(code), "exp": int(time.time()) + TTL_SECONDS}
     if slot:
+        challenge["id"] = secrets.token_urlsafe(16)  # checked once, see _first_check
         signed = _slot_serializer().dumps(challenge)
 
         @after_this_request
@@ -96,9 +101,23 @@ def _take_challenge(slot: str) -> dict | None:
     if not signed:
         return None
     try:
-        return _slot_serializer().loads(signed, max_age=TTL_SECONDS)
+        challenge = _slot_serializer().loads(signed, max_age=TTL_SECONDS)
     except BadSignature:
         return None
+    return challenge if _first_check(str(challenge.get("id") or "")) else None
+
+
+def _first_check(challenge_id: str) -> bool:
+    """Record in the server-side store that a slot's challenge was checked; ``False`` when
+    it had been already, so a copy of the cookie replayed later is refused."""
+    if not challenge_id:
+        return False
+    store = current_app.session_interface.store
+    key = hashlib.sha256(f"captcha-checked:{challenge_id}".encode()).hexdigest()
+    if store.load(key) is not None:
+        return False
+    store.save(key, "{}", clock.now() + timedelta(seconds=TTL_SECONDS), None)
+    return True
 
 
 def enabled() -> bool:

@@ -322,3 +322,26 @@ def test_citizen_my_opinions(client, auth, make_collection, frozen, roles):
     assert "我的一条意见" in page and "待审核" in page
     auth.logout()
     assert client.get("/surveys/mine").status_code == 302
+
+
+def test_a_collection_pages_opinion_captcha_answers_once_even_for_replayed_cookies(app, client, make_collection,
+                                                                                   frozen):
+    # The page has two captchas (opinion, questionnaire), each with its own challenge; a
+    # copy of every cookie taken before submitting must not let the same answer in again.
+    from interact.core import captcha
+
+    collection = make_collection()
+    frozen(2026, 3, 10)
+    app.config.update(CAPTCHA_ENABLED=True, CAPTCHA_TEST_ANSWERS=True)
+    assert client.get(f"/surveys/{collection.id}").status_code == 200
+    answer = client.get("/captcha.png?slot=opinion").headers[captcha.TEST_ANSWER_HEADER]
+    client.get("/captcha.png?slot=questionnaire")  # loads beside it and must not replace it
+    replay = app.test_client()
+    for name in ("session", "captcha_opinion", "captcha_questionnaire"):
+        cookie = client.get_cookie(name)
+        if cookie is not None:
+            replay.set_cookie(name, cookie.value)
+    form = {"content": "建议增设夜间优惠时段", "captcha": answer}
+    assert client.post(f"/surveys/{collection.id}/opinions", data=form).status_code == 302
+    response = replay.post(f"/surveys/{collection.id}/opinions", data=form)
+    assert response.status_code != 302 and "验证码不正确" in _html(response)
