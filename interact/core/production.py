@@ -56,7 +56,7 @@ def problems(config: Mapping[str, Any]) -> list[str]:
 
 
 class NotReadyForProduction(RuntimeError):
-    pass
+    """The settings would run a production process wrongly; the message says what to set."""
 
 
 def check(config: Mapping[str, Any], *, strict: bool) -> None:

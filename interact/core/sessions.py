@@ -159,7 +159,7 @@ class ServerSessionInterface(SessionInterface):
                 try:
                     return ServerSession(self.serializer.loads(data), sid=sid, expires_at=expires_at)
                 except ValueError:
-                    pass
+                    return ServerSession(new=True)  # unreadable stored data: start afresh
         return ServerSession(new=True)
 
     def lifetime(self, app: Flask, session: ServerSession) -> timedelta:
