@@ -200,7 +200,7 @@ def build_file(directory: Path, force: bool = False) -> Path | None:
     try:
         if not lock.acquire():
             return None
-        version = current_version(VERSION_NAME) or ""
+        version = current_version(VERSION_NAME)
         fingerprint = code_fingerprint()
         newest = newest_file(directory)
         if newest is not None and not force:
@@ -225,7 +225,7 @@ def build_file(directory: Path, force: bool = False) -> Path | None:
         arrays["revision.values"] = np.fromiter(revisions.values(), dtype=np.int64, count=len(revisions))[order]
         meta.update(version=version, code=fingerprint, built_at=time.time(),
                     build_seconds=round(time.perf_counter() - started, 2))
-        path = directory / f"{FILE_PREFIX}{int(time.time() * 1000)}-{version[:12] or 'none'}{FILE_SUFFIX}"
+        path = directory / f"{FILE_PREFIX}{int(time.time() * 1000)}-{(version or 'none')[:12]}{FILE_SUFFIX}"
         indexfile.write(path, meta, arrays)
         os.utime(path)  # newest by modification time, whatever the file system's rename does
         old = sorted((p for p in directory.glob(f"{FILE_PREFIX}*{FILE_SUFFIX}") if p != path),

@@ -391,6 +391,14 @@ def _external_idf() -> dict[str, float]:
     return _ext_idf
 
 
+def load_tables() -> None:
+    """Load what every engine shares (jieba's dictionary, the general IDF table) now:
+    ``interact.gunicorn_conf`` does it once in the master, so every worker, and every
+    worker started later, inherits them instead of spending seconds of its first question."""
+    ensure_jieba()
+    _external_idf()
+
+
 _NUM_RE = re.compile(r"\d+(?:\.\d+)?|[零一二两三四五六七八九十百千万亿]+")
 # "X不X" / "X没X" questions (是不是, 能不能, 有没有) are not negations.
 _AXA_RE = re.compile(r"(.)[不没]\1")
