@@ -48,7 +48,7 @@ from interact import create_app  # noqa: E402
 from interact.config import TestConfig  # noqa: E402
 from interact.core import clock, workdays  # noqa: E402
 from interact.extensions import db  # noqa: E402
-from interact.letters import search, workflow  # noqa: E402
+from interact.letters import monthcounts, search, workflow  # noqa: E402
 from interact.letters.models import (  # noqa: E402
     Letter,
     LetterChannel,
@@ -210,6 +210,9 @@ def fill(n_letters: int, seed: int, now: datetime, log) -> dict:
             if key != "departments":
                 counts[key] = counts[key] * n_letters // base  # approximately: whole copies of the base
         log(f"copied the {base} generated letters {copies} times set-based in {time.perf_counter() - t0:.0f} s")
+    # The rows were inserted without the ORM: count the statistics' running totals once.
+    monthcounts.rebuild(db.session.connection())
+    db.session.commit()
     return counts
 
 

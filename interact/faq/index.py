@@ -417,17 +417,19 @@ class FaqIndex:
             if self._loaded is None:
                 return
         loaded = self._loaded
-        revisions = _published_revisions()
-        synonyms = [list(group) for group in load_synonyms()]
-        file_revisions = loaded.revisions()
-        changed = [i for i, rev in revisions.items() if file_revisions.get(i) != rev]
-        removed = [i for i in file_revisions if i not in revisions]
-        applied = changed if len(changed) <= self.file_delta else []
         engine = MatchingEngine.from_arrays(loaded.meta, loaded.arrays, threshold=self.threshold, model=load_model())
-        if applied or removed:
-            engine.update_many(load_docs(applied), removed)
-        self.pending = len(changed) - len(applied)
-        if loaded.meta.get("version") != version or synonyms != loaded.meta.get("synonyms"):
+        self.pending = 0
+        if version is None or loaded.meta.get("version") != version:
+            # Every change bumps the stamp: only a file of another stamp can differ from
+            # the database (a new worker of a current file reads no entry at all).
+            revisions = _published_revisions()
+            file_revisions = loaded.revisions()
+            changed = [i for i, rev in revisions.items() if file_revisions.get(i) != rev]
+            removed = [i for i in file_revisions if i not in revisions]
+            applied = changed if len(changed) <= self.file_delta else []
+            if applied or removed:
+                engine.update_many(load_docs(applied), removed)
+            self.pending = len(changed) - len(applied)
             self._request_build()
         self._engine = engine
         self._version = version
