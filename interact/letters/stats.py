@@ -278,10 +278,11 @@ def _counted(months: list[str], department_id: int | None) -> list[tuple]:
         sa.select(table.month, table.department_id, *(getattr(table, c) for c in monthcounts.COLUMNS))
         .where(*where)
     ).all()
-    start, end = month_bounds(months[0])[0], month_bounds(months[-1])[1]
+    # All overdue letters, whatever their month: a range on submitted_at would lead the
+    # planner to the statistics index (a year of letters) instead of ix_letters_status_due.
     month = monthcounts.month_sql(Letter.submitted_at, db.engine.dialect.name)
     department = sa.func.coalesce(Letter.department_id, 0)
-    overdue_where = [Letter.overdue, submitted_between(start, end)]
+    overdue_where = [Letter.overdue]
     if department_id:
         overdue_where.append(Letter.department_id == department_id)
     overdue = {(m, d): n for m, d, n in db.session.execute(

@@ -1,5 +1,6 @@
 """Running totals of the letter statistics per month and department (letter_month_counts),
-filled from the letters already there
+filled from the letters already there; ix_letters_status_due also covers submitted_at and
+department_id (the live overdue count of the statistics)
 
 Revision ID: b7e2c4d9a611
 Revises: 7d3f1c2a9b10
@@ -49,7 +50,14 @@ def upgrade():
     else:
         month = "strftime('%Y-%m', submitted_at, '+8 hours')"
     op.execute(_FILL.format(month=month))
+    with op.batch_alter_table('letters', schema=None) as batch_op:
+        batch_op.drop_index('ix_letters_status_due')
+        batch_op.create_index('ix_letters_status_due', ['status', 'due_at', 'submitted_at', 'department_id'],
+                              unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('letters', schema=None) as batch_op:
+        batch_op.drop_index('ix_letters_status_due')
+        batch_op.create_index('ix_letters_status_due', ['status', 'due_at'], unique=False)
     op.drop_table('letter_month_counts')
