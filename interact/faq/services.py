@@ -837,8 +837,11 @@ def ask(question: str | None, *, source: str = "web", log: bool = True) -> Answe
             if m.id in entries and m.score >= floor and m.id != answer.best.id
         ][:4]
     else:
+        # Offered under 您是不是想问 most probable first: with the semantic feature an entry
+        # closest in meaning may rank below a lexically closer one but score higher.
         answer.related = [
-            (entries[m.id], m.score) for m in candidates if m.id in entries and (m.score >= floor or m.topical)
+            (entries[m.id], m.score) for m in sorted(candidates, key=lambda m: -m.score)
+            if m.id in entries and (m.score >= floor or m.topical)
         ][:4]
     if log:
         masked = mask_text(normalize(question))[:200]
