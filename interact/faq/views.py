@@ -15,7 +15,7 @@ from flask import (
 )
 from flask_login import current_user
 
-from interact.core import clock, metrics, pagecache
+from interact.core import clock, metrics, pagecache, sessions
 from interact.core.pagecache import public_page
 from interact.core.errors import NotFound
 from interact.core.forms import ConfirmForm, attempt, first_error, perform
@@ -179,7 +179,10 @@ def vote(entry_id: int):
         flash("提交失败，请刷新页面后重试。", "error")
         return redirect(url_for("faq.entry", entry_id=item.id), 303)
     voted = list(session.get(VOTES_KEY, []))
-    if item.id in voted:
+    # The list shows the browser what it voted on; the claim in the session store decides,
+    # atomically, so copies of one cookie sent at the same instant count once.
+    if item.id in voted or not sessions.claim_once(f"faq-vote:{sessions.key_for(session.sid)}:{item.id}",
+                                                   current_app.permanent_session_lifetime):
         flash("您已经评价过这个回答，谢谢。", "info")
     else:
         services.vote(item, helpful=form.helpful.data == "1")
