@@ -82,8 +82,6 @@ from _shared import FAQBENCH as DATA, load_jsonl  # noqa: E402
 # The threshold rule and the logistic fit are the ones ``flask faq refit`` uses.
 from interact.faq.learning import (  # noqa: E402
     HARD_NEGATIVE,
-    HN_MAX,
-    OOS_MAX,
     OUT_OF_SCOPE,
     PARAPHRASE,
     THRESHOLD_MARGIN,

