@@ -17,6 +17,7 @@ import cProfile
 import io
 import pstats
 import random
+import re
 import shutil
 import sys
 import tempfile
@@ -60,13 +61,14 @@ def run(args, url: str, workdir: Path) -> None:
     import json
 
     from interact import create_app
+    from interact.config import DefaultConfig
     from interact.extensions import db
 
     config = bench_config(url, workdir)
     # As served (bench/load.py runs the default settings): deferred writes on.
-    overrides = {"CAPTCHA_ENABLED": False, "FAQ_INDEX_WARM": False, "DEFERRED_WRITE_SECONDS": 2.0}
-    if args.no_page_cache:
-        overrides["PUBLIC_PAGE_CACHE_SECONDS"] = 0
+    overrides = {"CAPTCHA_ENABLED": False, "FAQ_INDEX_WARM": False, "DEFERRED_WRITE_SECONDS": 2.0,
+                 "WTF_CSRF_ENABLED": True}
+    overrides["PUBLIC_PAGE_CACHE_SECONDS"] = 0 if args.no_page_cache else DefaultConfig.PUBLIC_PAGE_CACHE_SECONDS
     app = create_app(type("ProfileConfig", (config,), overrides))
     rng = random.Random(5)
     with app.app_context():
@@ -82,8 +84,8 @@ def run(args, url: str, workdir: Path) -> None:
         # A fresh visitor: GET the form (session + CSRF token), then POST it.
         visitor = app.test_client()
         page = visitor.get("/letters/new").get_data(as_text=True)
-        token = page.split('name="csrf_token" type="hidden" value="', 1)[1].split('"', 1)[0]
-        form_token = page.split('name="token" type="hidden" value="', 1)[1].split('"', 1)[0]
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        form_token = re.search(r'name="token" type="hidden" value="([^"]+)"', page).group(1)
         return visitor.post("/letters/new", data={
             "csrf_token": token, "token": form_token, "channel": "consultation", "kind": "consultation",
             "title": f"压测表单来信-{next(counter)}", "body": "请问住房公积金提取需要哪些材料？",

@@ -80,16 +80,19 @@ def faq_answer(args: dict[str, Any]):
     """智能问答：对一个问题给出最佳答案与相关问题，或明确表示没有合适答案"""
     suggest = args["suggest"] == "1"
     answer = services.ask(args["q"], source="api", log=not suggest)
-    if not suggest:
-        db.session.commit()
-    return {
+    # Read before the commit, which would expire the entries and load each one again.
+    best = answer.best
+    payload = {
         "answered": answer.answered,
         "confidence": round(answer.confidence, 4),
         "confidence_label": answer.confidence_label if answer.answered else None,
-        "best": answer.best,
+        "best": {"id": best.id, "question": best.question, "answer_html": best.answer_html} if best else None,
         "related": [{"id": e.id, "question": e.question, "confidence": round(score, 4)}
                     for e, score in answer.related],
     }
+    if not suggest:
+        db.session.commit()
+    return payload
 
 
 class FaqEntryArgs(PageArgs):

@@ -158,10 +158,11 @@ def submit_letter(data: dict[str, Any], headers: dict[str, Any]):
     """
     key = headers["idempotency_key"]
     result = services.submit_letter(letter_input(data), idempotency_key=f"api:{key}" if key else None)
-    db.session.commit()
     letter = result.letter
+    # Read before the commit, which would expire the letter and load it again.
     receipt = {"number": letter.number, "query_code": result.query_code, "status": letter.public_status,
                "status_label": letter.public_status_label, "submitted_at": letter.submitted_at}
+    db.session.commit()
     if result.duplicate:
         return {**receipt, "duplicate": True}, 200
     return receipt

@@ -91,6 +91,13 @@ class SubmitResult:
     #: The query code, shown once; ``None`` when a double submit found the first letter.
     query_code: str | None
     duplicate: bool = False
+    #: The letter's number and id, read before the commit (which expires ``letter``), so a
+    #: view can redirect to the receipt without loading the letter again.
+    number: str = field(init=False)
+    letter_id: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.number, self.letter_id = self.letter.number, self.letter.id
 
 
 def _clean_text(value: str | None) -> str:
@@ -193,6 +200,9 @@ def next_number(moment: datetime) -> str:
 def _insert_with_number(letter: Letter) -> str:
     """Give ``letter`` a number and insert it; retries if a concurrent submit took it."""
     code = new_query_code()
+    # A new letter has no events: its collection starts empty here, so recording the first
+    # event after the insert does not load it from the database.
+    letter.events = []
     for _attempt in range(5):
         letter.number = next_number(letter.submitted_at)
         letter.query_code_hash = hash_query_code(letter.number, code)
