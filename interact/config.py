@@ -107,6 +107,9 @@ class DefaultConfig:
     FAQ_INDEX_BUILDER = "process"
     #: Changed entries applied in memory on top of the file until the next file is there.
     FAQ_INDEX_FILE_DELTA = 500
+    #: Score the sentence-embedding feature of the FAQ engine when the ``semantic`` extra is
+    #: installed (~130 MB per process; docs/faq-matching.md). Off: lexical features only.
+    FAQ_SEMANTIC = True
     #: Largest knowledge-base import file, and above what size it runs in the background.
     FAQ_IMPORT_MAX_BYTES = 50 * 1024 * 1024
     FAQ_IMPORT_SYNC_BYTES = 256 * 1024
@@ -115,6 +118,10 @@ class DefaultConfig:
     PUBLIC_PAGE_CACHE_SECONDS = 60
     #: ``Cache-Control: public, max-age`` of those pages for browsers and reverse proxies.
     PUBLIC_PAGE_MAX_AGE = 30
+    #: Hits of FAQ entries and the log of questions asked are gathered per process and
+    #: written together this often instead of in every request (0 = in the request); see
+    #: core/deferred.py.
+    DEFERRED_WRITE_SECONDS = 2.0
     #: Seconds the public letter statistics are reused per process (0 = always recompute).
     LETTER_STATS_CACHE_SECONDS = 300
 
@@ -167,3 +174,4 @@ class TestConfig(DefaultConfig):
     #: Each test's in-memory database: the index is built in memory (file mode has its
     #: own tests in tests/faq/test_index_file.py).
     FAQ_INDEX_IN_MEMORY = True
+    DEFERRED_WRITE_SECONDS = 0

@@ -21,6 +21,10 @@ A process builds its first engine in a background thread started by its first re
 (:func:`start_background_build`, unless ``FAQ_INDEX_WARM`` is off), never inside a request
 that gunicorn's timeout could kill: a question arriving before the engine exists waits at
 most ``FAQ_INDEX_WAIT_SECONDS`` and is then answered 503 (``Unavailable``) in Chinese.
+
+With ``FAQ_SEMANTIC`` on (the default) and the ``semantic`` extra installed, the engine
+also scores the sentence-embedding feature (interact/faq/semantic.py): entry texts are
+embedded when they are indexed, each question once per request.
 """
 from __future__ import annotations
 
@@ -44,8 +48,8 @@ from sqlalchemy.orm import selectinload
 from interact.core.errors import Unavailable
 from interact.core.settings import bump_version, current_version
 from interact.extensions import db
-from interact.faq import indexfile
-from interact.faq.matching import BASE_MODEL, DecisionModel, FaqDoc, MatchingEngine
+from interact.faq import indexfile, semantic
+from interact.faq.matching import DecisionModel, FaqDoc, MatchingEngine, base_model
 from interact.faq.models import DecisionModelVersion, FaqEntry, FaqStatus, SynonymGroup
 
 #: Seconds a process trusts its index before looking at the version stamp again.
@@ -101,17 +105,28 @@ def active_version() -> DecisionModelVersion | None:
     )
 
 
-def load_model() -> DecisionModel:
-    """The decision model in use: the active refit version, else the one shipped."""
-    version = active_version()
+def model_of(version: DecisionModelVersion | None, semantic_features: bool | None = None) -> DecisionModel:
+    """The model of a stored version, or the shipped one for None or a version that does not
+    fit the engine (of the web index's kind -- with or without the semantic feature --
+    unless given)."""
+    if semantic_features is None:
+        semantic_features = semantic_enabled()
     if version is None:
-        return BASE_MODEL
+        return base_model(semantic_features)
     try:
-        return version.model
+        model = version.model
     except ValueError:  # stored before the decision features changed: refit needed
-        log.warning("FAQ decision model version %s does not fit this code's features; using the shipped one",
+        model = None
+    if model is None or model.semantic != semantic_features:
+        log.warning("FAQ decision model version %s does not fit this engine's features; using the shipped one",
                     version.id)
-        return BASE_MODEL
+        return base_model(semantic_features)
+    return model
+
+
+def load_model(semantic_features: bool | None = None) -> DecisionModel:
+    """The decision model in use: the active refit version, else the one shipped."""
+    return model_of(active_version(), semantic_features)
 
 
 def _published_revisions() -> dict[int, int]:
@@ -137,7 +152,7 @@ def code_fingerprint() -> str:
     from interact.faq import indexfile, matching
 
     digest = hashlib.sha1()
-    for module in (matching, textnorm, segment, indexfile):
+    for module in (matching, textnorm, segment, indexfile, semantic):
         digest.update(Path(module.__file__).read_bytes())
     digest.update(str(getattr(segment.jieba, "__version__", "")).encode())
     return digest.hexdigest()[:16]
@@ -216,7 +231,7 @@ def build_file(directory: Path, force: bool = False) -> Path | None:
         revisions = _published_revisions()
         synonyms = load_synonyms()
         docs = load_docs()
-        engine = MatchingEngine(docs, synonyms)
+        engine = MatchingEngine(docs, synonyms, embedder=get_index().embedder)
         del docs
         meta, arrays = engine.arrays()
         ids = np.fromiter(revisions, dtype=np.int64, count=len(revisions))
@@ -258,9 +273,14 @@ class FaqIndex:
     database, synced entry by entry), or mapped from an index file in ``directory``
     (file mode: see the module docstring)."""
 
-    def __init__(self, threshold: float | None = None, wait_seconds: float = 10.0, directory: Path | None = None,
-                 builder: str = "process", file_delta: int = 500, app: Flask | None = None):
+    def __init__(self, threshold: float | None = None, wait_seconds: float = 10.0, use_semantic: bool = True,
+                 cache_dir: str | None = None, directory: Path | None = None, builder: str = "process",
+                 file_delta: int = 500, app: Flask | None = None):
         self.threshold = threshold
+        #: Whether to score the semantic feature when the model's package is installed.
+        self.use_semantic = use_semantic
+        #: Where the sentence model keeps its memory-mapped token table (semantic.UseEmbedder).
+        self.cache_dir = cache_dir
         #: How long a request waits for a first build running in the background.
         self.wait_seconds = wait_seconds
         self.directory = directory
@@ -286,6 +306,12 @@ class FaqIndex:
         #: File mode: entries changed since the file that are not applied yet (a new file
         #: is on its way), and when the newest file was last looked for.
         self.pending = 0
+
+    @property
+    def embedder(self) -> semantic.Embedder | None:
+        """The sentence embedder of this process's engines (None: lexical features only).
+        Loaded on first use (~2 s, in the background build of the first engine)."""
+        return semantic.default_embedder(self.cache_dir) if self.use_semantic else None
 
     def mark_stale(self) -> None:
         """Look at the version stamp on the next use (this process made a change)."""
@@ -353,9 +379,10 @@ class FaqIndex:
         # the next check sync once more, never miss it.
         synonyms = tuple(tuple(group) for group in load_synonyms())
         revisions = _published_revisions()
-        model = load_model()
+        embedder = self.embedder
+        model = load_model(embedder is not None)
         engine = self._engine
-        if engine is None or synonyms != self._synonyms:
+        if engine is None or synonyms != self._synonyms or engine.semantic != (embedder is not None):
             self._rebuild(revisions, synonyms, model)
         else:
             if engine.model != model:
@@ -372,7 +399,8 @@ class FaqIndex:
 
     def _rebuild(self, revisions: dict[int, int], synonyms: tuple[tuple[str, ...], ...],
                  model: DecisionModel) -> None:
-        engine = MatchingEngine(load_docs(), synonyms, threshold=self.threshold, model=model)
+        engine = MatchingEngine(load_docs(), synonyms, threshold=self.threshold, model=model,
+                                embedder=self.embedder)
         # Swap the references only once the new engine is complete.
         self._engine = engine
         self._revisions = revisions
@@ -397,8 +425,9 @@ class FaqIndex:
         except (OSError, indexfile.IndexFileError) as exc:
             log.warning("FAQ index file %s unreadable: %s", newest, exc)
             return
-        if meta.get("code") != code_fingerprint():
-            return  # written by other code: a build of this code replaces it
+        embedder = self.embedder
+        if meta.get("code") != code_fingerprint() or meta.get("embedder") != (embedder and embedder.name):
+            return  # written by other code or for another embedder: a build of this code replaces it
         self._loaded = _Loaded(newest, meta, arrays)
         self.loads += 1
 
@@ -417,7 +446,9 @@ class FaqIndex:
             if self._loaded is None:
                 return
         loaded = self._loaded
-        engine = MatchingEngine.from_arrays(loaded.meta, loaded.arrays, threshold=self.threshold, model=load_model())
+        embedder = self.embedder
+        engine = MatchingEngine.from_arrays(loaded.meta, loaded.arrays, threshold=self.threshold,
+                                            model=load_model(embedder is not None), embedder=embedder)
         self.pending = 0
         if version is None or loaded.meta.get("version") != version:
             # Every change bumps the stamp: only a file of another stamp can differ from
@@ -480,10 +511,17 @@ def get_index(app: Flask | None = None) -> FaqIndex:
             if holder is None:
                 holder = FaqIndex(threshold=app.config.get("FAQ_ANSWER_THRESHOLD"),
                                   wait_seconds=float(app.config.get("FAQ_INDEX_WAIT_SECONDS", 10)),
+                                  use_semantic=bool(app.config.get("FAQ_SEMANTIC", True)),
+                                  cache_dir=os.path.join(app.instance_path, "cache"),
                                   directory=index_dir(app), builder=app.config.get("FAQ_INDEX_BUILDER", "process"),
                                   file_delta=int(app.config.get("FAQ_INDEX_FILE_DELTA", 500)), app=app)
                 app.extensions["faq_index"] = holder
     return holder
+
+
+def semantic_enabled() -> bool:
+    """Whether this application's engine scores the semantic feature."""
+    return get_index().embedder is not None
 
 
 def get_engine() -> MatchingEngine:

@@ -22,13 +22,13 @@ from flask import current_app
 from flask_sqlalchemy.pagination import SelectPagination
 from rapidfuzz import fuzz, process
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.datastructures import FileStorage
 
 from interact.accounts.models import Role
 from interact.accounts.services import handlers_of, users_with_role
 from interact.core import audit, clock, notify, pagecache, periods, privacy, sensitive, uploads
-from interact.core.errors import Conflict, InvalidInput, InvalidTransition, NotFound
+from interact.core.errors import Conflict, InvalidInput, InvalidTransition, NotFound, Unavailable
 from interact.core.permissions import ensure_department_scope, ensure_role, scope
 from interact.core.privacy import normalize_mobile
 from interact.core.sanitize import clean_rich_text
@@ -91,6 +91,13 @@ class SubmitResult:
     #: The query code, shown once; ``None`` when a double submit found the first letter.
     query_code: str | None
     duplicate: bool = False
+    #: The letter's number and id, read before the commit (which expires ``letter``), so a
+    #: view can redirect to the receipt without loading the letter again.
+    number: str = field(init=False)
+    letter_id: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.number, self.letter_id = self.letter.number, self.letter.id
 
 
 def _clean_text(value: str | None) -> str:
@@ -193,6 +200,9 @@ def next_number(moment: datetime) -> str:
 def _insert_with_number(letter: Letter) -> str:
     """Give ``letter`` a number and insert it; retries if a concurrent submit took it."""
     code = new_query_code()
+    # A new letter has no events: its collection starts empty here, so recording the first
+    # event after the insert does not load it from the database.
+    letter.events = []
     for _attempt in range(5):
         letter.number = next_number(letter.submitted_at)
         letter.query_code_hash = hash_query_code(letter.number, code)
@@ -694,7 +704,8 @@ def public_letters(query: PublicQuery, *, page: int = 1, per_page: int = 20):
     bounds = periods.month_bounds(month) if month is not None else None
     if bounds is not None:
         conditions += [Letter.submitted_at >= bounds[0], Letter.submitted_at < bounds[1]]
-    stmt = sa.select(Letter).where(*conditions)
+    # Every row shows its department: one query for the page instead of one per department.
+    stmt = sa.select(Letter).where(*conditions).options(selectinload(Letter.department))
     count_stmt = sa.select(sa.func.count(Letter.id)).where(*conditions)
     terms = search.query_terms(query.q) if query.q.strip() else []
     if terms:
@@ -710,7 +721,7 @@ def public_letters(query: PublicQuery, *, page: int = 1, per_page: int = 20):
 
 
 def get_published(letter_id: int) -> Letter:
-    letter = db.session.get(Letter, letter_id)
+    letter = db.session.get(Letter, letter_id, options=[joinedload(Letter.department)])
     if letter is None or not letter.published:
         raise NotFound("该来信不存在或未公开。")
     return letter
@@ -718,9 +729,59 @@ def get_published(letter_id: int) -> Letter:
 
 def latest_published(limit: int = 6) -> list[Letter]:
     return list(db.session.scalars(
-        sa.select(Letter).where(PUBLISHED)
+        sa.select(Letter).where(PUBLISHED).options(selectinload(Letter.department))
         .order_by(Letter.published_at.desc(), Letter.id.desc()).limit(limit)
     ))
+
+
+# --- suggestions while writing ----------------------------------------------------------
+
+#: At most this many published letters are suggested beside a letter being written (the FAQ
+#: engine offers at most five entries: its best and four related).
+SUGGESTED_LETTERS = 3
+#: Fewer characters typed than this (title and text together) suggest nothing yet.
+SUGGEST_MIN_CHARS = 4
+
+
+@dataclass
+class WritingSuggestions:
+    """FAQ entries and published letters similar to a letter being written."""
+
+    faq: list = field(default_factory=list)
+    letters: list[Letter] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.faq) + len(self.letters)
+
+
+def writing_suggestions(title: str | None, body: str | None = "") -> WritingSuggestions:
+    """What the letter form suggests for the title and text typed so far.
+
+    FAQ entries come from the intelligent-answer engine as the home page's question box
+    gets them (its best entry and related ones; not logged, not counted as hits), published
+    letters from the letter search, matching at least two of the text's content terms
+    (:func:`search.content_terms`), best first. A FAQ index still being built after a
+    start suggests letters only: the citizen is writing and must not wait for it.
+    """
+    text = " ".join(f"{title or ''} {body or ''}".split())
+    if len(text) < SUGGEST_MIN_CHARS:
+        return WritingSuggestions()
+    suggestions = WritingSuggestions()
+    try:
+        answer = faq_services.ask(text, log=False)
+    except Unavailable:
+        answer = None
+    if answer is not None:
+        suggestions.faq = ([answer.best] if answer.best is not None else []) + [e for e, _ in answer.related]
+    terms = search.content_terms(text)
+    if terms:
+        match = search.matching_letters(db.session, terms, any_two=True)
+        suggestions.letters = list(db.session.scalars(
+            sa.select(Letter).join(match, match.c.letter_id == Letter.id).where(PUBLISHED)
+            .order_by(match.c.score, Letter.published_at.desc()).limit(SUGGESTED_LETTERS)
+        ))
+    return suggestions
 
 
 # --- figures for the office dashboard and statistics ------------------------------------

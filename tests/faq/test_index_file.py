@@ -11,7 +11,7 @@ import pytest
 
 from interact.accounts.models import Role, User
 from interact.extensions import db
-from interact.faq import index, indexfile, services
+from interact.faq import index, indexfile, semantic, services
 from interact.faq.matching import FaqDoc, MatchingEngine
 from tests.conftest import make_test_app
 from tests.faq.conftest import KB
@@ -37,17 +37,23 @@ def answers(engine: MatchingEngine, questions) -> list:
     return [(engine.answer(q), engine.search(q, 5)) for q in questions]
 
 
-@pytest.mark.parametrize("string_ids", [False, True])
-def test_a_mapped_file_answers_exactly_like_the_engine_it_was_written_from(tmp_path, string_ids):
-    docs = kb_docs()
+@pytest.mark.parametrize("string_ids, semantic_feature", [(False, False), (True, False), (False, True)])
+def test_a_mapped_file_answers_exactly_like_the_engine_it_was_written_from(tmp_path, string_ids, semantic_feature):
+    embedder = None
+    if semantic_feature:
+        if not semantic.available():
+            pytest.skip("the semantic extra is not installed")
+        embedder = semantic.default_embedder(str(tmp_path / "cache"))
+    docs = kb_docs(120 if semantic_feature else 300)
     if string_ids:
         docs = [FaqDoc(f"E-{d.id}", d.question, d.phrasings, d.keywords) for d in docs]
-    built = MatchingEngine(docs, synonyms=[["公积金", "住房公积金"], ["社保卡", "社会保障卡"]])
+    built = MatchingEngine(docs, synonyms=[["公积金", "住房公积金"], ["社保卡", "社会保障卡"]], embedder=embedder)
     meta, arrays = built.arrays()
+    assert ("main.vecs" in arrays) == semantic_feature  # the embeddings are stored with the rows
     indexfile.write(tmp_path / "i.bin", meta, arrays)
     meta, mapped = indexfile.read(tmp_path / "i.bin")
     assert all(not a.flags.writeable for a in mapped.values() if a.size)  # views of the read-only mapping
-    loaded = MatchingEngine.from_arrays(meta, mapped)
+    loaded = MatchingEngine.from_arrays(meta, mapped, embedder=embedder)
     questions = QUESTIONS + [d.question for d in docs[::7]] + [p for d in docs for p in d.phrasings]
     assert answers(loaded, questions) == answers(built, questions)
     assert len(loaded) == len(built) and all(d.id in loaded for d in docs)
