@@ -55,8 +55,8 @@ def on_starting(server) -> None:
 
 def _load_shared_tables(server) -> None:
     """The application's code (imported by building an app once, then dropped), jieba's
-    dictionary and the general IDF table of the FAQ engine, loaded once here in the
-    master: workers are forked from it and share these pages (copy-on-write) instead of
+    dictionary, the general IDF table and the sentence model of the FAQ engine, loaded
+    once here in the master: workers are forked from it and share these pages (copy-on-write) instead of
     loading ~250 MB each, and a worker started later (``max_requests``, a crash) answers
     its first question without seconds of imports and loading. ``gc.freeze()`` keeps the
     collector from touching (and so copying) them in every worker."""
@@ -70,6 +70,9 @@ def _load_shared_tables(server) -> None:
 
         app = create_app()
         with app.app_context():
+            from interact.faq import index
+
+            index.get_index(app).embedder  # the sentence model, when the semantic feature is on
             for engine in db.engines.values():
                 engine.dispose()  # no connection is inherited by the workers
         del app
