@@ -17,7 +17,6 @@ from flask_login import current_user
 
 from interact.core import clock, metrics, pagecache, sessions
 from interact.core.pagecache import public_page
-from interact.core.errors import NotFound
 from interact.core.forms import ConfirmForm, attempt, first_error, perform
 from interact.core.permissions import has_role, roles_required
 from interact.core.views import home_sections
@@ -38,7 +37,7 @@ from interact.faq.forms import (
     VoteForm,
     WithdrawForm,
 )
-from interact.faq.models import FaqCategory, FaqEntry, FaqImportJob, FaqPhrasing, FaqStatus, SynonymGroup
+from interact.faq.models import FaqCategory, FaqEntry, FaqImportJob, FaqPhrasing, SynonymGroup
 from interact.office.views import workspace_cards
 
 bp = Blueprint("faq", __name__)
@@ -158,11 +157,10 @@ def department(department_id: int):
 
 @bp.get("/faq/<int:entry_id>")
 def entry(entry_id: int):
-    item = db.session.get(FaqEntry, entry_id)
-    if item is not None and item.status is FaqStatus.WITHDRAWN and item.merged_into_id:
-        return redirect(url_for("faq.entry", entry_id=item.merged_into_id), 301)
-    if item is None or item.status is not FaqStatus.PUBLISHED:
-        raise NotFound("该问题不存在或已撤下。")
+    merged_into = services.merged_into(entry_id)
+    if merged_into is not None:
+        return redirect(url_for("faq.entry", entry_id=merged_into), 301)
+    item = services.get_published_entry(entry_id)
     if request.args.get("voted") != "1":  # back from a vote: already counted
         services.count_hit(item)
         db.session.commit()
