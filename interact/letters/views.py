@@ -36,7 +36,6 @@ from interact.letters.forms import (
     ReviewForm,
 )
 from interact.letters.models import (
-    DEPARTMENT_STATUSES,
     Letter,
     LetterChannel,
     LetterKind,
@@ -611,8 +610,8 @@ def settings():
 def _workspace_cards(user) -> list[dict]:
     cards = []
     if has_role(user, "office", "admin"):
-        new_count = services.counts(Letter.held_by_office)
-        review_count = services.counts(Letter.status == LetterStatus.ANSWERED) + len(services.pending_extensions())
+        new_count = services.counts(workflow.awaiting("assign"))
+        review_count = services.counts(workflow.awaiting("close")) + services.pending_extension_count()
         overdue_count = services.counts(Letter.overdue)
         veto_count = services.counts(services.veto_condition())
         cards += [
@@ -628,9 +627,10 @@ def _workspace_cards(user) -> list[dict]:
                           "url": url_for("letters.staff_list", deadline="veto"), "hint": None, "level": "danger"})
     if has_role(user, "handler") and user.department_id is not None:
         department_id = user.department_id
-        open_count = services.counts(Letter.status.in_(DEPARTMENT_STATUSES), department_id)
-        warning_count = services.counts(sa.and_(Letter.status.in_(DEPARTMENT_STATUSES), Letter.warning), department_id)
-        overdue_count = services.counts(sa.and_(Letter.status.in_(DEPARTMENT_STATUSES), Letter.overdue), department_id)
+        waiting = workflow.awaiting("answer")
+        open_count = services.counts(waiting, department_id)
+        warning_count = services.counts(sa.and_(waiting, Letter.warning), department_id)
+        overdue_count = services.counts(sa.and_(waiting, Letter.overdue), department_id)
         url = url_for("letters.handler_queue")
         cards += [
             {"title": "本部门来信待答复", "count": open_count, "url": url, "hint": None, "level": None},
