@@ -15,7 +15,7 @@ from flask import (
 )
 from flask_login import current_user
 
-from interact.core import clock, metrics, pagecache, sessions
+from interact.core import clock, contributions, metrics, pagecache, sessions
 from interact.core.pagecache import public_page
 from interact.core.forms import ConfirmForm, attempt, first_error, perform
 from interact.core.permissions import has_role, roles_required
@@ -38,7 +38,6 @@ from interact.faq.forms import (
     WithdrawForm,
 )
 from interact.faq.models import FaqCategory, FaqEntry, FaqImportJob, FaqPhrasing, SynonymGroup
-from interact.office.views import workspace_cards
 
 bp = Blueprint("faq", __name__)
 cli.register(bp)
@@ -93,7 +92,7 @@ home_sections.append(_home_section)
 # Hits and votes change on every visit; the public lists may show them a minute late.
 pagecache.watch(FaqEntry, unless=lambda entry: pagecache.only_changed(entry, {"hits", "helpful", "not_helpful"}))
 pagecache.watch(FaqCategory, FaqPhrasing)
-workspace_cards.append(_workspace_cards)
+contributions.workspace_cards.append(_workspace_cards)
 metrics.contributors.append(faq_metrics.collect)
 
 

@@ -11,7 +11,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 
 from interact.accounts import views as account_views
-from interact.core import pagecache, uploads
+from interact.core import contributions, pagecache, uploads
 from interact.core.pagecache import public_page
 from interact.core.errors import DomainError
 from interact.core.forms import ConfirmForm, attempt, first_error, perform
@@ -44,7 +44,6 @@ from interact.letters.models import (
     MonthlySummary,
     RejectReason,
 )
-from interact.office import views as office_views
 
 bp = Blueprint("letters", __name__)
 
@@ -642,4 +641,8 @@ def _workspace_cards(user) -> list[dict]:
     return cards
 
 
-office_views.workspace_cards.append(_workspace_cards)
+contributions.workspace_cards.append(_workspace_cards)
+contributions.contribute_to_office(
+    veto_letters=services.veto_letters, overdue_counts_by_department=services.overdue_counts_by_department,
+    last_reply_at=services.last_reply_at, department_performance=services.department_performance,
+)
