@@ -22,7 +22,7 @@ from flask import current_app
 from flask_sqlalchemy.pagination import SelectPagination
 from rapidfuzz import fuzz, process
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.datastructures import FileStorage
 
 from interact.accounts.models import Role
@@ -91,6 +91,13 @@ class SubmitResult:
     #: The query code, shown once; ``None`` when a double submit found the first letter.
     query_code: str | None
     duplicate: bool = False
+    #: The letter's number and id, read before the commit (which expires ``letter``), so a
+    #: view can redirect to the receipt without loading the letter again.
+    number: str = field(init=False)
+    letter_id: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.number, self.letter_id = self.letter.number, self.letter.id
 
 
 def _clean_text(value: str | None) -> str:
@@ -193,6 +200,9 @@ def next_number(moment: datetime) -> str:
 def _insert_with_number(letter: Letter) -> str:
     """Give ``letter`` a number and insert it; retries if a concurrent submit took it."""
     code = new_query_code()
+    # A new letter has no events: its collection starts empty here, so recording the first
+    # event after the insert does not load it from the database.
+    letter.events = []
     for _attempt in range(5):
         letter.number = next_number(letter.submitted_at)
         letter.query_code_hash = hash_query_code(letter.number, code)
@@ -694,7 +704,8 @@ def public_letters(query: PublicQuery, *, page: int = 1, per_page: int = 20):
     bounds = periods.month_bounds(month) if month is not None else None
     if bounds is not None:
         conditions += [Letter.submitted_at >= bounds[0], Letter.submitted_at < bounds[1]]
-    stmt = sa.select(Letter).where(*conditions)
+    # Every row shows its department: one query for the page instead of one per department.
+    stmt = sa.select(Letter).where(*conditions).options(selectinload(Letter.department))
     count_stmt = sa.select(sa.func.count(Letter.id)).where(*conditions)
     terms = search.query_terms(query.q) if query.q.strip() else []
     if terms:
@@ -710,7 +721,7 @@ def public_letters(query: PublicQuery, *, page: int = 1, per_page: int = 20):
 
 
 def get_published(letter_id: int) -> Letter:
-    letter = db.session.get(Letter, letter_id)
+    letter = db.session.get(Letter, letter_id, options=[joinedload(Letter.department)])
     if letter is None or not letter.published:
         raise NotFound("该来信不存在或未公开。")
     return letter
@@ -718,7 +729,7 @@ def get_published(letter_id: int) -> Letter:
 
 def latest_published(limit: int = 6) -> list[Letter]:
     return list(db.session.scalars(
-        sa.select(Letter).where(PUBLISHED)
+        sa.select(Letter).where(PUBLISHED).options(selectinload(Letter.department))
         .order_by(Letter.published_at.desc(), Letter.id.desc()).limit(limit)
     ))
 

@@ -58,7 +58,13 @@ STAFF_ROLES = ("office", "admin", "handler")
 
 
 def _department_choices(blank: str) -> list[tuple[str, str]]:
-    return [("", blank)] + [(str(d.id), d.name) for d in active_departments()]
+    return [("", blank)] + pagecache.remember(
+        ("letters.department_choices",), lambda: [(str(d.id), d.name) for d in active_departments()])
+
+
+def _leader_choices() -> list[tuple[str, str]]:
+    return [("", "请选择")] + pagecache.remember(
+        ("letters.leader_choices",), lambda: [(str(l.id), l.label) for l in mailbox_leaders()])
 
 
 def _int_or_none(value) -> int | None:
@@ -81,7 +87,7 @@ def _enum_or_none(enum_cls, value):
 def _letter_form() -> LetterForm:
     form = LetterForm()
     form.department_id.choices = _department_choices("不确定（由办公室转交）")
-    form.leader_id.choices = [("", "请选择")] + [(str(l.id), l.label) for l in mailbox_leaders()]
+    form.leader_id.choices = _leader_choices()
     if current_user.is_authenticated:
         del form.captcha
     return form
@@ -120,9 +126,9 @@ def new():
         if error is not None:
             return _new_page(form, error.status_code)
         if result.query_code is not None:
-            session[RECEIPT_KEY] = {"number": result.letter.number, "code": result.query_code}
-            _grant_access(result.letter.id)
-        return redirect(url_for("letters.receipt", number=result.letter.number))
+            session[RECEIPT_KEY] = {"number": result.number, "code": result.query_code}
+            _grant_access(result.letter_id)
+        return redirect(url_for("letters.receipt", number=result.number))
     elif request.method == "POST":
         flash(first_error(form) or "提交的内容有误，请检查后重试。", "error")
         return _new_page(form, 422)
