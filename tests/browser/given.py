@@ -109,21 +109,44 @@ def ended_collection(stored, *, opinions: list[str], department: str = "市人�
     from datetime import timedelta
 
     from interact.core import clock
+
+    return _collection(stored, opinions=opinions, ends_at=clock.now() - timedelta(days=1),
+                       department=department, owner=owner)
+
+
+def open_collection(stored, *, opinions: list[str], department: str = "市人力资源社会保障局",
+                    owner: str = "rsj") -> dict:
+    """A collection of ``department`` open since five days and for five more (its approved
+    opinions are shown on its public page), with ``opinions`` waiting for moderation."""
+    from datetime import timedelta
+
+    from interact.core import clock
+
+    return _collection(stored, opinions=opinions, ends_at=clock.now() + timedelta(days=5),
+                       department=department, owner=owner)
+
+
+def _collection(stored, *, opinions: list[str], ends_at, department: str, owner: str) -> dict:
+    """A published opinion collection running ten days before ``ends_at``, with
+    ``opinions`` sent five days before that end (or now, if sooner)."""
+    from datetime import timedelta
+
+    from interact.core import clock
     from interact.surveys import services, workflow
     from interact.surveys.models import CollectionKind, CollectionStatus
 
-    title = f"关于优化社保经办服务的意见征集{next(_seq)}"
+    title = unique("关于优化社保经办服务的意见征集")
+    starts_at = ends_at - timedelta(days=10)
 
     def make(db):
-        ended = clock.now() - timedelta(days=1)
-        with clock.freeze(ended - timedelta(days=12)):
+        with clock.freeze(starts_at - timedelta(days=2)):
             collection = services.create_collection(services.CollectionData(
                 title=title, summary="征求对社保经办服务的意见。", body="<p>欢迎提出意见建议。</p>",
-                kind=CollectionKind.OPINIONS, starts_at=ended - timedelta(days=10), ends_at=ended,
+                kind=CollectionKind.OPINIONS, starts_at=starts_at, ends_at=ends_at,
                 department_id=_department_id(db, department),
             ), actor=_user(db, owner))
             workflow.transition(collection, CollectionStatus.PUBLISHED, actor=_user(db, "office"))
-        with clock.freeze(ended - timedelta(days=5)):
+        with clock.freeze(min(ends_at - timedelta(days=5), clock.now())):
             for text in opinions:
                 services.submit_opinion(collection, services.OpinionData(content=text))
         db.session.commit()

@@ -38,6 +38,18 @@ def solve_captcha(page, field=None, *, slot: str = "") -> str:
     return answer
 
 
+def shows(page, text: str) -> None:
+    """Wait until the page shows ``text`` (a flash message, an outcome); when it does not,
+    fail with what the page says instead (an error message, a refusal)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.get_by_text(text).first.wait_for()
+    except PlaywrightTimeout:
+        said = page.locator("main").inner_text() if page.locator("main").count() else page.content()
+        raise AssertionError(f"{text!r} is not shown on {page.url}; the page says:\n{said[:2000]}") from None
+
+
 def look_up(page, number: str, code: str) -> None:
     """The citizen's look-up form (信件编号 + 查询码); lands on the letter's tracking page."""
     page.goto("/letters/lookup")

@@ -8,7 +8,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.browser import given
-from tests.browser.helpers import assert_accessible, login, look_up
+from tests.browser.helpers import assert_accessible, login, shows, look_up
 
 RSJ = "市人力资源社会保障局"
 
@@ -41,14 +41,14 @@ def test_office_accepts_routes_reviews_publishes_and_withdraws(page, stored, new
     assert_accessible(page, context="new letter, office")
 
     _form(page, "受理").get_by_role("button", name="受理").click()
-    page.get_by_text("已受理。").wait_for()
+    shows(page, "已受理。")
     assert _letter(stored, letter["id"])["status"] == "accepted"
 
     route = _form(page, "转办")
     route.get_by_role("combobox", name="办理部门").select_option(label=RSJ)
     route.get_by_role("textbox", name="转办意见（选填）").fill("请按失业保险政策答复。")
     route.get_by_role("button", name="转交办理").click()
-    page.get_by_text(f"已转交{RSJ}办理。").wait_for()
+    shows(page, f"已转交{RSJ}办理。")
     routed = _letter(stored, letter["id"])
     assert (routed["status"], routed["department"]) == ("assigned", RSJ)
     assert ("assign", "请按失业保险政策答复。") in routed["notes"]
@@ -62,7 +62,7 @@ def test_office_accepts_routes_reviews_publishes_and_withdraws(page, stored, new
     draft = "您好，失业保险金须缴费满一年。"
     handler.get_by_role("textbox", name="答复内容").fill(draft)
     handler.get_by_role("button", name="提交答复（送办公室审核）").click()
-    handler.get_by_text("答复已提交，等待办公室审核。").wait_for()
+    shows(handler, "答复已提交，等待办公室审核。")
     assert _letter(stored, letter["id"])["status"] == "answered"
 
     # The office sends it back with a note, with the keyboard only.
@@ -82,7 +82,7 @@ def test_office_accepts_routes_reviews_publishes_and_withdraws(page, stored, new
     page.keyboard.press("Tab")
     expect(review.get_by_role("button", name="提交审核")).to_be_focused()
     page.keyboard.press("Enter")
-    page.get_by_text("已退回办理部门修改。").wait_for()
+    shows(page, "已退回办理部门修改。")
     sent_back = _letter(stored, letter["id"])
     assert sent_back["status"] == "sent_back" and ("send_back", note) in sent_back["notes"]
 
@@ -94,7 +94,7 @@ def test_office_accepts_routes_reviews_publishes_and_withdraws(page, stored, new
     revised = "您好，失业保险金须缴费满一年。\n可在人社局网上服务大厅申领，需身份证和离职证明。"
     answer_box.fill(revised)
     handler.get_by_role("button", name="提交答复（送办公室审核）").click()
-    handler.get_by_text("答复已提交，等待办公室审核。").wait_for()
+    shows(handler, "答复已提交，等待办公室审核。")
 
     # The office approves without publishing yet.
     page.reload()
@@ -103,7 +103,7 @@ def test_office_accepts_routes_reviews_publishes_and_withdraws(page, stored, new
     review.get_by_text("在“来信选登”中公开（需来信人同意）").click()  # the label clears the box
     expect(review.get_by_role("checkbox")).not_to_be_checked()
     review.get_by_role("button", name="提交审核").click()
-    page.get_by_text("审核通过，已办结。").wait_for()
+    shows(page, "审核通过，已办结。")
     closed = _letter(stored, letter["id"])
     assert (closed["status"], closed["published"]) == ("closed", False)
     assert "网上服务大厅" in closed["answer"]
@@ -118,7 +118,7 @@ def test_office_accepts_routes_reviews_publishes_and_withdraws(page, stored, new
 
     # Published with the citizen's consent, it is listed in 来信选登 …
     _form(page, "公开").get_by_role("button", name="在来信选登中公开").click()
-    page.get_by_text("已公开。").wait_for()
+    shows(page, "已公开。")
     assert _letter(stored, letter["id"])["published"] is True
     citizen.goto("/letters/")
     citizen.get_by_role("link", name=letter["title"]).click()
@@ -129,7 +129,7 @@ def test_office_accepts_routes_reviews_publishes_and_withdraws(page, stored, new
     withdraw = _form(page, "撤下公开内容")
     withdraw.get_by_role("textbox", name="备注").fill("来信人要求不再公开。")
     withdraw.get_by_role("button", name="撤下").click()
-    page.get_by_text("已撤下，公众不再可见。").wait_for()
+    shows(page, "已撤下，公众不再可见。")
     withdrawn = _letter(stored, letter["id"])
     assert withdrawn["published"] is False and ("withdrawn", "来信人要求不再公开。") in withdrawn["notes"]
     citizen.goto("/letters/")

@@ -9,7 +9,7 @@ from datetime import timedelta
 from playwright.sync_api import expect
 
 from tests.browser import given
-from tests.browser.helpers import assert_accessible, login
+from tests.browser.helpers import assert_accessible, login, shows
 
 
 def _month_ago(months: int) -> tuple[str, str, object]:
@@ -40,7 +40,7 @@ def test_office_drafts_and_publishes_the_summary_of_an_ended_month(page, stored,
     page.get_by_role("navigation", name="工作台导航").get_by_role("link", name="月度汇总").click()
     page.get_by_role("combobox", name="月份").select_option(label=label)
     page.get_by_role("button", name="生成草稿").click()
-    page.get_by_text("已生成汇总草稿，请编辑后发布。").wait_for()
+    shows(page, "已生成汇总草稿，请编辑后发布。")
     page.get_by_role("heading", name=f"{month} 月度汇总").wait_for()
     assert _summary(stored, month)[0] == "draft"
     assert_accessible(page, context="summary editor")
@@ -49,9 +49,9 @@ def test_office_drafts_and_publishes_the_summary_of_an_ended_month(page, stored,
     body = page.get_by_role("textbox", name="正文")
     body.fill(body.input_value() + "<p>本月典型案例见下。</p>")
     page.get_by_role("button", name="保存").click()
-    page.get_by_text("已保存。").wait_for()
+    shows(page, "已保存。")
     page.get_by_role("button", name="发布").click()  # confirms in a dialog, accepted
-    page.get_by_text("已发布。").wait_for()
+    shows(page, "已发布。")
     status, cases, stored_body = _summary(stored, month)
     assert (status, cases) == ("published", [case["id"]])
     assert "本月典型案例见下。" in stored_body
