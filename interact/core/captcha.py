@@ -1,8 +1,10 @@
 """A self-hosted image captcha (no third-party service).
 
 The answer is kept in the server-side session (:mod:`interact.core.sessions`) as a keyed
-hash with an expiry and is consumed by the first check, right or wrong: the cookie holds
-only the session's id, so replaying an older copy of it does not bring the answer back. Disabled with
+hash with an expiry and a random id, and is consumed by the first check, right or wrong:
+the check claims the challenge's id in the session store (:func:`sessions.claim_once`, one
+atomic step), so neither an older copy of the cookie replayed later nor two requests sent
+at the same instant with one cookie get a second check. Disabled with
 ``CAPTCHA_ENABLED = False`` (tests that do not test the captcha itself).
 
 Browser tests keep the captcha on and solve it as a person reads the image: an app built by
@@ -25,7 +27,7 @@ from captcha.image import ImageCaptcha
 from flask import after_this_request, current_app, g, request, session
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from interact.core import clock
+from interact.core import sessions
 
 # No 0/O, 1/I/L, 2/Z, 5/S: easy to read for elderly users.
 ALPHABET = "346789ACDEFGHJKMNPQRTUVWXY"
@@ -68,9 +70,9 @@ def new_challenge(slot: str = "") -> bytes:
     server-side store records its first check, so it too answers once.
     """
     code = generate_code()
-    challenge = {"h": _digest(code), "exp": int(time.time()) + TTL_SECONDS}
+    # The id is claimed by the first check (see _take_challenge).
+    challenge = {"h": _digest(code), "exp": int(time.time()) + TTL_SECONDS, "id": secrets.token_urlsafe(16)}
     if slot:
-        challenge["id"] = secrets.token_urlsafe(16)  # checked once, see _first_check
         signed = _slot_serializer().dumps(challenge)
 
         @after_this_request
@@ -88,9 +90,18 @@ def new_challenge(slot: str = "") -> bytes:
 
 
 def _take_challenge(slot: str) -> dict | None:
-    """Remove and return the challenge of ``slot`` (consumed by the first check)."""
+    """Remove and return the challenge of ``slot``, or ``None`` when there is none or it
+    was checked before (by this request's copy of the cookie or any other)."""
     if not slot:
-        return session.pop(SESSION_KEY, None)
+        challenge = session.pop(SESSION_KEY, None)
+    else:
+        challenge = _slot_challenge(slot)
+    if not challenge or not challenge.get("id"):
+        return None
+    return challenge if sessions.claim_once(f"captcha:{challenge['id']}", timedelta(seconds=TTL_SECONDS)) else None
+
+
+def _slot_challenge(slot: str) -> dict | None:
     signed = request.cookies.get(_slot_cookie(slot))
 
     @after_this_request
@@ -101,23 +112,9 @@ def _take_challenge(slot: str) -> dict | None:
     if not signed:
         return None
     try:
-        challenge = _slot_serializer().loads(signed, max_age=TTL_SECONDS)
+        return _slot_serializer().loads(signed, max_age=TTL_SECONDS)
     except BadSignature:
         return None
-    return challenge if _first_check(str(challenge.get("id") or "")) else None
-
-
-def _first_check(challenge_id: str) -> bool:
-    """Record in the server-side store that a slot's challenge was checked; ``False`` when
-    it had been already, so a copy of the cookie replayed later is refused."""
-    if not challenge_id:
-        return False
-    store = current_app.session_interface.store
-    key = hashlib.sha256(f"captcha-checked:{challenge_id}".encode()).hexdigest()
-    if store.load(key) is not None:
-        return False
-    store.save(key, "{}", clock.now() + timedelta(seconds=TTL_SECONDS), None)
-    return True
 
 
 def enabled() -> bool:

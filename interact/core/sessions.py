@@ -49,6 +49,10 @@ class SessionStore(Protocol):
     def delete(self, key: str) -> None:
         """End one session."""
 
+    def add(self, key: str, data: str, expires_at: datetime) -> bool:
+        """Create a record only if no live one exists, in one atomic step; ``True`` when
+        this call created it. Of requests racing with the same key exactly one wins."""
+
     def delete_user(self, user_id: int) -> None:
         """End every session of a user (inside the caller's transaction where there is one)."""
 
@@ -87,12 +91,36 @@ class DatabaseStore:
         db.session.execute(sa.delete(WebSession).where(WebSession.key == key))
         db.session.commit()
 
+    def add(self, key: str, data: str, expires_at: datetime) -> bool:
+        # One statement decides: an INSERT that does nothing when a live row has the key
+        # (an expired one is taken over). The database serialises the racing statements.
+        now = clock.now()
+        statement = _dialect_insert().values(key=key, data=data, expires_at=expires_at, user_id=None)
+        statement = statement.on_conflict_do_update(
+            index_elements=[WebSession.key],
+            set_={"data": data, "expires_at": expires_at, "user_id": None},
+            where=WebSession.expires_at <= now,
+        )
+        # RETURNING gives a row only when this statement created (or took over) the row.
+        created = db.session.connection().execute(statement.returning(WebSession.key)).first() is not None
+        db.session.commit()
+        return created
+
     def delete_user(self, user_id: int) -> None:
         db.session.execute(sa.delete(WebSession).where(WebSession.user_id == user_id))
 
     def purge_expired(self) -> int:
         result = db.session.execute(sa.delete(WebSession).where(WebSession.expires_at < clock.now()))
         return result.rowcount or 0
+
+
+def _dialect_insert():
+    """``INSERT … ON CONFLICT`` of the database in use (SQLite and PostgreSQL have it)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(WebSession)
 
 
 #: Session stores by the name ``SESSION_STORE`` gives.
@@ -265,6 +293,16 @@ def end_current() -> None:
     """Log-out: forget everything of this session and stop its id working."""
     session.clear()
     renew()
+
+
+def claim_once(name: str, ttl: timedelta) -> bool:
+    """Record that ``name`` happened (a captcha checked, a vote counted); ``True`` only for
+    the first claim while the record lives, across requests, workers and machines.
+
+    Checking and recording are one atomic step in the store, so two requests sent at the
+    same instant with copies of one cookie cannot both pass."""
+    key = hashlib.sha256(f"claim:{name}".encode()).hexdigest()
+    return current_app.session_interface.store.add(key, "{}", clock.now() + ttl)
 
 
 def end_user_sessions(user_id: int) -> None:

@@ -148,6 +148,12 @@ class RedisSessionStore:
     def delete(self, key: str) -> None:
         self.redis.delete(self._session(key))
 
+    def add(self, key: str, data: str, expires_at) -> bool:
+        seconds = max(1, int((expires_at - clock.now()).total_seconds()))
+        record = json.dumps({"data": data, "expires_at": expires_at.isoformat(), "user_id": None})
+        # SET … NX: Redis creates the key only if it is missing, in one command.
+        return bool(self.redis.set(self._session(key), record, ex=seconds, nx=True))
+
     def delete_user(self, user_id: int) -> None:
         keys = self.redis.smembers(self._user(user_id))
         with self.redis.pipeline() as pipe:

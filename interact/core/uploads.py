@@ -12,8 +12,10 @@ import hashlib
 import os
 import secrets
 import tempfile
+import unicodedata
 import zipfile
 from pathlib import Path
+from xml.etree import ElementTree
 
 from flask import Response, current_app
 from werkzeug.datastructures import FileStorage
@@ -35,12 +37,16 @@ _SIGNATURES: list[tuple[bytes, str, str]] = [
 
 KIND_LABELS = {"image": "图片（JPG/PNG/GIF）", "pdf": "PDF 文档", "office": "Word/Excel/PowerPoint 文档",
                "video": "MP4 视频"}
-#: Office Open XML documents: extension → (MIME type, the part every such document has).
+#: Office Open XML documents: extension → (MIME type, the main part every such document has).
+#: The package's ``[Content_Types].xml`` must declare that part with ``<MIME type>.main+xml``
+#: (a macro-enabled document renamed ``.docx`` declares another type and is refused).
 _OFFICE = {
     ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "word/document.xml"),
     ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xl/workbook.xml"),
     ".pptx": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", "ppt/presentation.xml"),
 }
+_CONTENT_TYPES_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+_CONTENT_TYPES_MAX_BYTES = 256 * 1024
 #: The extensions a detected type may be uploaded under.
 _EXTENSIONS = {
     "image/png": {".png"},
@@ -75,13 +81,32 @@ def detect_type(head: bytes, filename: str) -> tuple[str, str] | None:
 
 
 def _is_office_document(path: Path, suffix: str) -> bool:
-    """An Office Open XML package of the kind its extension says (not any ZIP)."""
+    """An Office Open XML package of the kind its extension says (not any ZIP, and not a ZIP
+    that merely holds files of the expected names): its content-type list declares the main
+    part as that kind's main document, and the part is there."""
+    mime, main_part = _OFFICE[suffix]
     try:
         with zipfile.ZipFile(path) as package:
             names = set(package.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError):
+            if "[Content_Types].xml" not in names or main_part not in names:
+                return False
+            info = package.getinfo("[Content_Types].xml")
+            if info.file_size > _CONTENT_TYPES_MAX_BYTES:
+                return False
+            declared = package.read(info)
+    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError):
         return False
-    return "[Content_Types].xml" in names and _OFFICE[suffix][1] in names
+    if b"<!DOCTYPE" in declared or b"<!ENTITY" in declared:
+        return False  # no document type in an OPC content-type list: refuse entity tricks
+    try:
+        types = ElementTree.fromstring(declared)
+    except ElementTree.ParseError:
+        return False
+    return any(
+        override.get("PartName", "").lstrip("/") == main_part
+        and override.get("ContentType", "").strip().lower() == f"{mime}.main+xml"
+        for override in types.iter(f"{_CONTENT_TYPES_NS}Override")
+    )
 
 
 def serve(stored: StoredFile, *, as_attachment: bool, max_age: int | None = None) -> Response:
@@ -102,12 +127,13 @@ def save_upload(
     """Validate and store an upload; raises :class:`InvalidInput` with a Chinese message."""
     if upload is None or not upload.filename:
         raise InvalidInput("请选择要上传的文件。")
+    name = _display_name(upload.filename)
     max_bytes = max_bytes or current_app.config["UPLOAD_MAX_BYTES"]
     head = upload.stream.read(16)
-    detected = detect_type(head, upload.filename)
+    detected = detect_type(head, name)
     if detected is None or detected[1] not in kinds:
         allowed = "、".join(KIND_LABELS[k] for k in sorted(kinds))
-        raise InvalidInput(f"文件“{_display_name(upload.filename)}”的类型不支持或扩展名与内容不符，只能上传：{allowed}。")
+        raise InvalidInput(f"文件“{name}”的类型不支持或扩展名与内容不符，只能上传：{allowed}。")
     mime, _kind = detected
     key = secrets.token_hex(16)
     digest = hashlib.sha256(head)
@@ -122,18 +148,18 @@ def save_upload(
                 size += len(chunk)
                 if size > max_bytes:
                     raise InvalidInput(
-                        f"文件“{_display_name(upload.filename)}”超过 {max_bytes // (1024 * 1024)} MB 的大小限制。"
+                        f"文件“{name}”超过 {max_bytes // (1024 * 1024)} MB 的大小限制。"
                     )
                 digest.update(chunk)
                 out.write(chunk)
-        if _kind == "office" and not _is_office_document(tmp, Path(upload.filename).suffix.lower()):
-            raise InvalidInput(f"文件“{_display_name(upload.filename)}”不是有效的 Office 文档，请检查后重新上传。")
+        if _kind == "office" and not _is_office_document(tmp, Path(name).suffix.lower()):
+            raise InvalidInput(f"文件“{name}”不是有效的 Office 文档，请检查后重新上传。")
         get_store().put(key, tmp)
     finally:
         tmp.unlink(missing_ok=True)
     stored = StoredFile(
         key=key,
-        original_name=_display_name(upload.filename),
+        original_name=name,
         content_type=mime,
         size=size,
         sha256=digest.hexdigest(),
@@ -146,8 +172,13 @@ def save_upload(
 
 
 def _display_name(filename: str) -> str:
-    name = os.path.basename((filename or "").replace("\\", "/")).strip()
-    return name[:200] or "file"
+    """The name shown to staff and offered on download: the base name without control and
+    invisible formatting characters (a right-to-left override would show ``gnp\u202eexe.png``
+    to a clerk as ``gnpgnp.exe``; zero-width characters hide what a name says)."""
+    name = os.path.basename((filename or "").replace("\\", "/"))
+    name = unicodedata.normalize("NFC", name)
+    name = "".join(char for char in name if unicodedata.category(char) not in {"Cc", "Cf", "Zl", "Zp"})
+    return name.strip()[:200] or "file"
 
 
 def get_by_key(key: str) -> StoredFile | None:

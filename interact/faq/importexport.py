@@ -52,7 +52,7 @@ from interact.core.spreadsheets import FORMULA_START, csv_bytes, safe_cell
 from interact.core.textnorm import match_text
 from interact.departments.models import Department
 from interact.extensions import db
-from interact.faq import index, services
+from interact.faq import index, services, workflow
 from interact.faq.models import FaqCategory, FaqEntry, FaqImportJob, FaqStatus, ImportStatus
 
 log = logging.getLogger(__name__)
@@ -333,7 +333,7 @@ class Planner:
             reasons.append("分类名称不能超过 40 个字")
         key = match_text(plan.question)
         if entry is None and key and not raw_id:
-            entry = services._entry_with_question(key)
+            entry = workflow.entry_with_question(key)
         live = status is not FaqStatus.WITHDRAWN
         if live and key in self.seen_keys:
             reasons.append(f"与第 {self.seen_keys[key]} 行的标准问题重复")
@@ -455,7 +455,7 @@ def apply_plans(plans: list[RowPlan], *, actor, job_id: int) -> int:
             elif plan.status is FaqStatus.WITHDRAWN:
                 entry.withdrawn_at = now
         db.session.flush()
-        services._record(entry, "imported", actor, before, f"导入任务 #{job_id} 第 {plan.line} 行")
+        workflow.record(entry, "imported", actor, before, f"导入任务 #{job_id} 第 {plan.line} 行")
         changed += 1
     if changed:
         index.changed()

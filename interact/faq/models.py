@@ -2,7 +2,6 @@
 the ask log (未命中问题 come from it) and import jobs."""
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from typing import Any, Optional
 
@@ -22,6 +21,30 @@ class FaqStatus(LabeledEnum):
     DRAFT = "draft", "草稿"
     PUBLISHED = "published", "已发布"
     WITHDRAWN = "withdrawn", "已撤下"
+
+
+#: Colour of the status tag on the staff pages (``tag-<tone>``).
+STATUS_TONES = {FaqStatus.DRAFT: "amber", FaqStatus.PUBLISHED: "green", FaqStatus.WITHDRAWN: "muted"}
+
+
+class RevisionAction(LabeledEnum):
+    """What a revision of an entry records (``FaqRevision.action``)."""
+
+    CREATED = "created", "创建"
+    UPDATED = "updated", "修改"
+    PUBLISHED = "published", "发布"
+    WITHDRAWN = "withdrawn", "撤下"
+    MERGED = "merged", "合并"
+    MERGED_AWAY = "merged_away", "被合并"
+    PHRASING_ADDED = "phrasing_added", "加入相似问法"
+    IMPORTED = "imported", "导入"
+
+
+#: The fields of an entry's content (revision snapshots) and their names.
+FIELD_LABELS = {
+    "question": "标准问题", "answer_html": "答案", "phrasings": "相似问法", "category_id": "分类",
+    "department_id": "部门", "keywords": "关键词", "status": "状态", "review_by": "复核日期",
+}
 
 
 class FaqCategory(TimestampMixin, db.Model):
@@ -102,6 +125,10 @@ class FaqEntry(TimestampMixin, db.Model):
         return self.status.label
 
     @property
+    def status_tone(self) -> str:
+        return STATUS_TONES[self.status]
+
+    @property
     def keyword_list(self) -> list[str]:
         return [k for k in self.keywords.split() if k]
 
@@ -154,6 +181,29 @@ class FaqRevision(db.Model):
     #: Snapshot of the entry's content before and after (``{"before": …, "after": …}``).
     data: Mapped[Optional[dict[str, Any]]] = mapped_column(sa.JSON)
 
+    @property
+    def action_label(self) -> str:
+        try:
+            return RevisionAction(self.action).label
+        except ValueError:
+            return "修改"
+
+    @property
+    def changed_fields(self) -> list[str]:
+        """Names of the fields this revision changed (empty for a new entry)."""
+        before, after = (self.data or {}).get("before"), (self.data or {}).get("after") or {}
+        if not before:
+            return []
+        return [FIELD_LABELS.get(key, "其他") for key, value in after.items() if before.get(key) != value]
+
+    @property
+    def previous_question(self) -> str | None:
+        """The standard question before this revision, when it changed."""
+        before, after = (self.data or {}).get("before"), (self.data or {}).get("after") or {}
+        if before and before.get("question") != after.get("question"):
+            return before.get("question")
+        return None
+
 
 class SynonymGroup(TimestampMixin, db.Model):
     """Words that mean the same for matching (公积金 = 住房公积金)."""
@@ -190,12 +240,12 @@ class AskLog(db.Model):
     handled_at: Mapped[Optional[datetime]]
 
 
-class ImportStatus(enum.Enum):
-    PENDING = "pending"
-    VALIDATING = "validating"
-    APPLYING = "applying"
-    DONE = "done"
-    FAILED = "failed"
+class ImportStatus(LabeledEnum):
+    PENDING = "pending", "排队中"
+    VALIDATING = "validating", "正在检查"
+    APPLYING = "applying", "正在分批写入（中断后自动续写）"
+    DONE = "done", "完成"
+    FAILED = "failed", "失败"
 
 
 class FaqImportJob(db.Model):
@@ -230,6 +280,10 @@ class FaqImportJob(db.Model):
     @property
     def finished(self) -> bool:
         return self.status in (ImportStatus.DONE, ImportStatus.FAILED)
+
+    @property
+    def failed(self) -> bool:
+        return self.status is ImportStatus.FAILED
 
     @property
     def percent(self) -> int:

@@ -33,7 +33,7 @@ from interact.core.sanitize import clean_html, text_to_html
 from interact.core.textnorm import match_text, normalize
 from interact.departments.models import Department
 from interact.extensions import db
-from interact.faq import index, learning
+from interact.faq import index, learning, workflow
 from interact.faq.matching import GOOD_BAND, MAX_QUERY_CHARS, band
 from interact.faq.models import (
     AskLog,
@@ -44,6 +44,15 @@ from interact.faq.models import (
     FaqRevision,
     FaqStatus,
     SynonymGroup,
+)
+from interact.faq.workflow import (  # noqa: F401  (the curation rules live in the workflow)
+    CURATOR_ROLES,
+    can_curate,
+    curator_scope,
+    ensure_curator,
+    ensure_entry_scope,
+    is_citywide_curator,
+    snapshot,
 )
 
 audit.register_actions({
@@ -56,7 +65,6 @@ audit.register_actions({
 }, targets={"faq_entry": "常见问题", "faq_category": "常见问题分类", "faq_import": "常见问题导入",
             "faq_synonym_group": "同义词组", "faq_ask_log": "未命中问题"})
 
-CURATOR_ROLES = ("curator", "office", "admin")
 MAX_QUESTION = 200
 MAX_PHRASINGS = 50
 MAX_KEYWORDS = 20
@@ -87,39 +95,9 @@ _SYNONYM_SPLIT = re.compile(r"[\s,，、;；=＝|]+")
 # ----------------------------------------------------------------------------- access
 
 
-def is_citywide_curator(user) -> bool:
-    """Curates every entry and the shared tables (categories, synonyms, import)."""
-    if has_role(user, "office", "admin"):
-        return True
-    return has_role(user, "curator") and user.department_id is None
-
-
-def can_curate(user, department_id: int | None) -> bool:
-    if is_citywide_curator(user):
-        return True
-    return has_role(user, "curator") and department_id is not None and user.department_id == department_id
-
-
-def curator_scope(stmt, user):
-    """Entries a curator may see: :func:`~interact.core.permissions.scope` with the
-    curator role (a city-wide curator sees every entry)."""
-    return scope(stmt, user, FaqEntry.department_id, roles=CURATOR_ROLES, everything=is_citywide_curator(user))
-
-
-def ensure_curator(user) -> None:
-    if not has_role(user, *CURATOR_ROLES):
-        raise PermissionDenied("您的账号没有管理知识库的权限。")
-
-
 def ensure_citywide(user) -> None:
     if not is_citywide_curator(user):
         raise PermissionDenied("只有市级知识库管理员或办公室可以执行此操作。")
-
-
-def ensure_entry_scope(user, entry: FaqEntry) -> None:
-    ensure_curator(user)
-    if not can_curate(user, entry.department_id):
-        raise PermissionDenied("您只能管理本部门的知识库条目。")
 
 
 # ----------------------------------------------------------------------------- lookups
@@ -276,10 +254,6 @@ def split_terms(text: str | None) -> list[str]:
     return [t for t in _SPLIT.split(text or "") if t]
 
 
-def _plain_text(html: str) -> str:
-    return re.sub(r"<[^>]*>|&nbsp;|\s", "", html or "")
-
-
 def _clean_question(question: str, field_name: str = "question") -> str:
     question = " ".join((question or "").split())
     if len(question) < 2:
@@ -294,7 +268,7 @@ def _clean_question(question: str, field_name: str = "question") -> str:
 def _validated(data: EntryData, entry: FaqEntry | None, *, check_duplicate: bool = True) -> dict[str, Any]:
     question = _clean_question(data.question)
     answer_html = clean_html(data.answer_html)
-    if not _plain_text(answer_html) and "<img" not in answer_html:
+    if not workflow.plain_text(answer_html) and "<img" not in answer_html:
         raise InvalidInput("请填写答案。", fields={"answer_html": "请填写答案"})
     if len(answer_html) > 50_000:
         raise InvalidInput("答案过长（不超过 5 万字符）。", fields={"answer_html": "答案过长"})
@@ -322,7 +296,7 @@ def _validated(data: EntryData, entry: FaqEntry | None, *, check_duplicate: bool
         raise InvalidInput("所选分类不存在。", fields={"category_id": "分类不存在"})
     if data.department_id is not None and db.session.get(Department, data.department_id) is None:
         raise InvalidInput("所选部门不存在。", fields={"department_id": "部门不存在"})
-    clash = _entry_with_question(key, exclude=entry) if check_duplicate else None
+    clash = workflow.entry_with_question(key, exclude=entry) if check_duplicate else None
     if clash is not None:
         raise Conflict(
             f"已有相同的标准问题（条目 #{clash.id}：{clash.question}），请编辑该条目或将本问题作为其相似问法。",
@@ -337,47 +311,6 @@ def _validated(data: EntryData, entry: FaqEntry | None, *, check_duplicate: bool
         "keywords": " ".join(keywords),
         "review_by": data.review_by,
     }
-
-
-def _entry_with_question(key: str, *, exclude: FaqEntry | None = None) -> FaqEntry | None:
-    """A draft or published entry whose standard question normalises to ``key``."""
-    if not key:
-        return None
-    stmt = db.select(FaqEntry).where(FaqEntry.question_key == key[:200], FaqEntry.status != FaqStatus.WITHDRAWN)
-    if exclude is not None and exclude.id is not None:
-        stmt = stmt.where(FaqEntry.id != exclude.id)
-    return db.session.scalar(stmt.order_by(FaqEntry.id).limit(1))
-
-
-def snapshot(entry: FaqEntry) -> dict[str, Any]:
-    """The entry's content as stored in revisions and exports."""
-    return {
-        "question": entry.question,
-        "answer_html": entry.answer_html,
-        "phrasings": entry.phrasing_texts,
-        "category_id": entry.category_id,
-        "department_id": entry.department_id,
-        "keywords": entry.keywords,
-        "status": entry.status.value,
-        "review_by": entry.review_by.isoformat() if entry.review_by else None,
-    }
-
-
-def _record(entry: FaqEntry, action: str, actor, before: dict[str, Any] | None, note: str = "") -> None:
-    after = snapshot(entry)
-    changes = sorted(k for k in after if before is None or before.get(k) != after[k])
-    db.session.add(
-        FaqRevision(
-            entry_id=entry.id,
-            actor_id=audit.actor_id(actor),
-            actor_label=audit.actor_label(actor),
-            action=action,
-            note=note[:300],
-            data={"before": before, "after": after},
-        )
-    )
-    audit.record(f"faq.{action}", "faq_entry", entry.id, actor=actor, note=note or entry.question[:80],
-                 data={"changed": changes})
 
 
 def _apply(entry: FaqEntry, values: dict[str, Any]) -> None:
@@ -410,7 +343,7 @@ def create_entry(data: EntryData, *, actor, note: str = "") -> FaqEntry:
     _apply(entry, values)
     db.session.add(entry)
     db.session.flush()
-    _record(entry, "created", actor, None, note)
+    workflow.record(entry, "created", actor, None, note)
     return entry
 
 
@@ -428,49 +361,19 @@ def update_entry(entry: FaqEntry, data: EntryData, *, actor) -> FaqEntry:
         return entry
     entry.revision += 1
     db.session.flush()
-    _record(entry, "updated", actor, before)
+    workflow.record(entry, "updated", actor, before)
     if entry.status is FaqStatus.PUBLISHED:
         index.changed()
     return entry
 
 
 def publish_entry(entry: FaqEntry, *, actor) -> FaqEntry:
-    ensure_entry_scope(actor, entry)
-    if entry.status is FaqStatus.PUBLISHED:
-        raise InvalidTransition("该条目已经发布。")
-    if entry.merged_into_id:
-        raise InvalidTransition("该条目已合并到其他条目，不能再发布。")
-    if not _plain_text(entry.answer_html) and "<img" not in entry.answer_html:
-        raise InvalidInput("答案为空，不能发布。")
-    clash = _entry_with_question(match_text(entry.question), exclude=entry)
-    if clash is not None and clash.status is FaqStatus.PUBLISHED:
-        raise Conflict(f"已发布的条目 #{clash.id} 的标准问题与本条相同，请合并。")
-    before = snapshot(entry)
-    entry.status = FaqStatus.PUBLISHED
-    entry.published_at = clock.now()
-    entry.withdrawn_at = None
-    entry.revision += 1
-    db.session.flush()
-    _record(entry, "published", actor, before)
-    index.changed()
-    return entry
+    return workflow.transition(entry, FaqStatus.PUBLISHED, actor=actor)
 
 
 def withdraw_entry(entry: FaqEntry, *, actor, note: str = "") -> FaqEntry:
     """Take an entry off the public pages and out of matching (drafts are discarded)."""
-    ensure_entry_scope(actor, entry)
-    if entry.status is FaqStatus.WITHDRAWN:
-        raise InvalidTransition("该条目已经撤下。")
-    was_published = entry.status is FaqStatus.PUBLISHED
-    before = snapshot(entry)
-    entry.status = FaqStatus.WITHDRAWN
-    entry.withdrawn_at = clock.now()
-    entry.revision += 1
-    db.session.flush()
-    _record(entry, "withdrawn", actor, before, note.strip()[:300])
-    if was_published:
-        index.changed()
-    return entry
+    return workflow.transition(entry, FaqStatus.WITHDRAWN, actor=actor, note=note)
 
 
 def merge_entries(keep: FaqEntry, duplicate: FaqEntry, *, actor) -> FaqEntry:
@@ -515,8 +418,8 @@ def merge_entries(keep: FaqEntry, duplicate: FaqEntry, *, actor) -> FaqEntry:
     db.session.flush()
     learning.record_examples([dup_before["question"], *dup_before["phrasings"]], ExampleKind.MERGED,
                              entry_id=keep.id, actor=actor)
-    _record(keep, "merged", actor, keep_before, f"合并条目 #{duplicate.id}，移入 {moved} 条问法")
-    _record(duplicate, "merged_away", actor, dup_before, f"已合并到条目 #{keep.id}")
+    workflow.record(keep, "merged", actor, keep_before, f"合并条目 #{duplicate.id}，移入 {moved} 条问法")
+    workflow.record(duplicate, "merged_away", actor, dup_before, f"已合并到条目 #{keep.id}")
     if was_published or keep.status is FaqStatus.PUBLISHED:
         index.changed()
     return keep
@@ -547,7 +450,7 @@ def add_phrasings(entry: FaqEntry, texts: Iterable[str], *, actor) -> int:
     if added:
         entry.revision += 1
         db.session.flush()
-        _record(entry, "phrasing_added", actor, before, f"从未命中问题加入 {added} 条相似问法")
+        workflow.record(entry, "phrasing_added", actor, before, f"从未命中问题加入 {added} 条相似问法")
         if entry.status is FaqStatus.PUBLISHED:
             index.changed()
     return added
@@ -582,7 +485,7 @@ def create_draft_entry(
     question = " ".join((question or "").split())[:MAX_QUESTION]
     if answer_html and "<" not in answer_html:
         answer_html = str(text_to_html(answer_html))
-    if _entry_with_question(match_text(question)) is not None:
+    if workflow.entry_with_question(match_text(question)) is not None:
         # Same standard question as an existing entry: keep the draft under a marked
         # question so the curator merges it rather than publishing a duplicate.
         suffix = f"（来信{source_letter_id}）" if source_letter_id else "（来信）"
@@ -594,7 +497,7 @@ def create_draft_entry(
     db.session.add(entry)
     db.session.flush()
     origin = f"由来信 #{source_letter_id} 生成" if source_letter_id else ""
-    _record(entry, "created", actor, None, "；".join(part for part in (origin, note) if part))
+    workflow.record(entry, "created", actor, None, "；".join(part for part in (origin, note) if part))
     return entry
 
 

@@ -15,7 +15,7 @@ from flask import (
 )
 from flask_login import current_user
 
-from interact.core import clock, metrics, pagecache
+from interact.core import clock, metrics, pagecache, sessions
 from interact.core.pagecache import public_page
 from interact.core.errors import NotFound
 from interact.core.forms import ConfirmForm, attempt, first_error, perform
@@ -23,7 +23,7 @@ from interact.core.permissions import has_role, roles_required
 from interact.core.views import home_sections
 from interact.departments.services import active_departments, get_department
 from interact.extensions import db, limiter, public_post_limit
-from interact.faq import cli, importexport, learning, services
+from interact.faq import cli, importexport, learning, services, workflow
 from interact.faq import index as faq_index
 from interact.faq import metrics as faq_metrics
 from interact.faq.forms import (
@@ -179,7 +179,10 @@ def vote(entry_id: int):
         flash("提交失败，请刷新页面后重试。", "error")
         return redirect(url_for("faq.entry", entry_id=item.id), 303)
     voted = list(session.get(VOTES_KEY, []))
-    if item.id in voted:
+    # The list shows the browser what it voted on; the claim in the session store decides,
+    # atomically, so copies of one cookie sent at the same instant count once.
+    if item.id in voted or not sessions.claim_once(f"faq-vote:{sessions.key_for(session.sid)}:{item.id}",
+                                                   current_app.permanent_session_lifetime):
         flash("您已经评价过这个回答，谢谢。", "info")
     else:
         services.vote(item, helpful=form.helpful.data == "1")
@@ -278,6 +281,7 @@ def staff_entry(entry_id: int):
     item = _require_entry(entry_id)
     return render_template(
         "faq/staff/entry.html", entry=item, revisions=services.revisions(item), action_form=ConfirmForm(),
+        actions=workflow.actions(item, current_user),
         withdraw_form=WithdrawForm(formdata=None), merge_form=MergeForm(formdata=None),
         today=clock.today(),
     )
@@ -297,13 +301,13 @@ def staff_edit(entry_id: int):
     if form.validate_on_submit():
         error = perform(lambda: services.update_entry(item, _entry_data(form), actor=current_user), form=form)
         if error is not None:
-            return render_template("faq/staff/form.html", form=form, entry=item), error.status_code
-        flash("已保存。" + ("已发布的答案立即生效。" if item.status is FaqStatus.PUBLISHED else ""), "success")
+            return render_template("faq/staff/form.html", form=form, entry=item, actions=workflow.actions(item, current_user)), error.status_code
+        flash("已保存。" + ("已发布的答案立即生效。" if "view_public" in workflow.actions(item, current_user) else ""), "success")
         return redirect(url_for("faq.staff_entry", entry_id=item.id))
     if request.method == "POST":
         flash(first_error(form) or "请检查填写的内容。", "error")
-        return render_template("faq/staff/form.html", form=form, entry=item), 422
-    return render_template("faq/staff/form.html", form=form, entry=item)
+        return render_template("faq/staff/form.html", form=form, entry=item, actions=workflow.actions(item, current_user)), 422
+    return render_template("faq/staff/form.html", form=form, entry=item, actions=workflow.actions(item, current_user))
 
 
 def _entry_action(entry_id: int, action, success: str):

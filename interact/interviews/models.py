@@ -38,6 +38,14 @@ PUBLIC_STATUSES = (
 )
 #: States in which citizens may send questions.
 QUESTION_STATUSES = (InterviewStatus.ANNOUNCED, InterviewStatus.LIVE)
+#: Colour of the status tag on every page (``tag-<tone>``).
+STATUS_TONES = {
+    InterviewStatus.DRAFT: "muted",
+    InterviewStatus.ANNOUNCED: "amber",
+    InterviewStatus.LIVE: "red",
+    InterviewStatus.ENDED: "",
+    InterviewStatus.ARCHIVED: "green",
+}
 
 
 class Interview(TimestampMixin, db.Model):
@@ -97,6 +105,14 @@ class Interview(TimestampMixin, db.Model):
     @property
     def status_label(self) -> str:
         return self.status.label
+
+    @property
+    def status_tone(self) -> str:
+        return STATUS_TONES[self.status]
+
+    @property
+    def is_live(self) -> bool:
+        return self.status is InterviewStatus.LIVE
 
     @property
     def host_label(self) -> str:

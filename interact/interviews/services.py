@@ -23,6 +23,7 @@ from interact.core.sanitize import clean_html
 from interact.core.uploads import save_upload
 from interact.departments.models import Department
 from interact.extensions import db
+from interact.interviews import workflow
 from interact.interviews.models import (
     PUBLIC_STATUSES,
     EntryRevision,
@@ -164,14 +165,9 @@ def create_interview(data: InterviewData, *, actor, cover: FileStorage | None = 
     return interview
 
 
-def guests_editable(interview: Interview) -> bool:
-    """Guests are part of the published record once the archive is out."""
-    return interview.status is not S.ARCHIVED
-
-
 def update_interview(interview: Interview, data: InterviewData, *, actor, cover: FileStorage | None = None) -> Interview:
     ensure_runs(actor, interview)
-    if interview.status is S.ARCHIVED:
+    if not workflow.editable(interview):
         raise Conflict("访谈回顾已发布，基本信息不能再修改。")
     if data.department_id != interview.department_id:
         if not has_role(actor, "office", "admin"):
@@ -199,7 +195,7 @@ def update_interview(interview: Interview, data: InterviewData, *, actor, cover:
 def add_guest(interview: Interview, *, name: str, title: str, photo: FileStorage | None = None,
               actor) -> InterviewGuest:
     ensure_runs(actor, interview)
-    if not guests_editable(interview):
+    if not workflow.editable(interview):
         raise Conflict("访谈回顾已发布，嘉宾不能再修改。")
     name, title = (name or "").strip(), (title or "").strip()
     if not name or len(name) > 40:
@@ -217,7 +213,7 @@ def add_guest(interview: Interview, *, name: str, title: str, photo: FileStorage
 
 def remove_guest(interview: Interview, guest_id: int, *, actor) -> None:
     ensure_runs(actor, interview)
-    if not guests_editable(interview):
+    if not workflow.editable(interview):
         raise Conflict("访谈回顾已发布，嘉宾不能再修改。")
     guest = interview.guest(guest_id)
     if guest is None:
@@ -281,7 +277,7 @@ def _moderate(question: InterviewQuestion, actor) -> None:
 
 
 def approve_question(question: InterviewQuestion, *, actor) -> InterviewQuestion:
-    if question.status not in (QuestionStatus.PENDING, QuestionStatus.REJECTED):
+    if "approve" not in workflow.question_steps(question):
         raise Conflict(f"该问题当前为“{question.status_label}”，不能通过。")
     _moderate(question, actor)
     question.status = QuestionStatus.APPROVED
@@ -292,10 +288,10 @@ def approve_question(question: InterviewQuestion, *, actor) -> InterviewQuestion
 
 
 def reject_question(question: InterviewQuestion, *, reason: str, actor) -> InterviewQuestion:
-    if question.status not in (QuestionStatus.PENDING, QuestionStatus.APPROVED):
+    if "reject" not in workflow.question_steps(question):
+        if question.answered_at is not None:
+            raise Conflict("该问题已答复，不能再设为不通过。")
         raise Conflict(f"该问题当前为“{question.status_label}”，不能设为不通过。")
-    if question.answered_at is not None:
-        raise Conflict("该问题已答复，不能再设为不通过。")
     _moderate(question, actor)
     question.status = QuestionStatus.REJECTED
     question.reject_reason = (reason or "").strip()[:200]
@@ -313,9 +309,9 @@ def merge_question(question: InterviewQuestion, into: InterviewQuestion, *, acto
     """
     if into.id == question.id or into.interview_id != question.interview_id:
         raise InvalidInput("请选择同一访谈中的另一个问题。", fields={"into": "请选择另一个问题"})
-    if question.status not in (QuestionStatus.PENDING, QuestionStatus.APPROVED) or question.answered_at:
+    if "merge" not in workflow.question_steps(question):
         raise Conflict(f"该问题当前为“{question.status_label}”，不能合并。")
-    if into.status not in (QuestionStatus.PENDING, QuestionStatus.APPROVED):
+    if into.status not in workflow.OPEN_QUESTION_STATUSES:
         raise Conflict("只能合并到待审核或已通过的问题。")
     _moderate(question, actor)
     # Earlier duplicates of this question follow it to the new target.
@@ -335,12 +331,12 @@ def answer_after(question: InterviewQuestion, *, body: str, responder: str, acto
     """Answer an approved question after the interview (会后答复)."""
     interview = question.interview
     ensure_runs(actor, interview)
-    if not interview.is_past:
-        raise Conflict("访谈进行中请在直播控制台中答复。")
-    if question.status is not QuestionStatus.APPROVED:
+    if "answer_after" not in workflow.question_steps(question):
+        if not interview.is_past:
+            raise Conflict("访谈进行中请在直播控制台中答复。")
+        if question.answered_at is not None:
+            raise Conflict("该问题已经答复。")
         raise Conflict("只能答复已通过审核的问题。")
-    if question.answered_at is not None:
-        raise Conflict("该问题已经答复。")
     body = (body or "").strip()
     responder = (responder or "").strip() or interview.department.name
     if not body or len(body) > ENTRY_MAX:
@@ -413,7 +409,7 @@ def _bump_seq(interview: Interview) -> int:
 
 
 def _ensure_editable(interview: Interview) -> None:
-    if interview.status not in (S.LIVE, S.ENDED, S.ARCHIVED):
+    if interview.status not in workflow.TRANSCRIPT_STATUSES:
         raise Conflict("访谈开始直播后才能编辑文字实录。")
 
 
@@ -432,7 +428,7 @@ def post_entry(
     :param question_id: an approved, unanswered question this entry answers (guests only).
     """
     ensure_runs(actor, interview)
-    if interview.status not in (S.LIVE, S.ENDED):
+    if interview.status not in workflow.TRANSCRIPT_OPEN:
         raise Conflict("只有直播中或刚结束的访谈可以发布文字实录。")
     body = (body or "").strip()
     if len(body) > ENTRY_MAX:
@@ -675,7 +671,7 @@ def update_archive(interview: Interview, *, summary: str, video_url: str, actor,
 
 def add_image(interview: Interview, upload: FileStorage | None, *, caption: str, actor) -> InterviewImage:
     ensure_runs(actor, interview)
-    if interview.status is S.DRAFT:
+    if not workflow.takes_images(interview):
         raise Conflict("请先发布访谈预告。")
     stored = _store_image(upload, actor)
     if stored is None:

@@ -35,9 +35,7 @@ from interact.office.views import workspace_cards
 bp = Blueprint("interviews", __name__)
 
 
-STAFF_ROLES = ("handler", "office", "admin")
-
-
+STAFF_ROLES = workflow.STAFF_ROLES
 
 
 def _interview_department(interview_id: int, **_kwargs) -> int | None:
@@ -66,10 +64,11 @@ def index():
 def _render_detail(interview, form: QuestionForm | None = None):
     if form is None and interview.takes_questions:
         form = QuestionForm(formdata=None)
-    entries = services.transcript(interview) if interview.status is not InterviewStatus.ANNOUNCED else []
+    entries = services.transcript(interview) if "read_transcript" in workflow.actions(interview, None) else []
     return render_template(
         "interviews/detail.html",
         interview=interview,
+        actions=workflow.actions(interview, current_user),
         form=form if interview.takes_questions else None,
         entries=entries,
         pinned=next((e for e in entries if e.pinned), None),
@@ -137,6 +136,7 @@ def staff_list():
     interviews = db.paginate(services.staff_interviews_stmt(current_user, status), page=page, per_page=20,
                              error_out=False)
     return render_template("interviews/staff_list.html", interviews=interviews, status=status,
+                           actions_of=lambda interview: workflow.actions(interview, current_user),
                            statuses=InterviewStatus.labels(), unannounced=services.unannounced_upcoming()
                            if has_role(current_user, "office", "admin") else [])
 
@@ -181,7 +181,7 @@ def _render_manage(interview, guest_form: GuestForm | None = None, status: int =
     return render_template(
         "interviews/manage.html",
         interview=interview,
-        guests_editable=services.guests_editable(interview),
+        actions=workflow.actions(interview, current_user),
         guest_form=guest_form or GuestForm(formdata=None),
         steps=workflow.available_steps(interview, current_user),
         events=services.events_of(interview),
@@ -253,10 +253,11 @@ def questions(interview_id: int):
     status_arg = request.args.get("status", QuestionStatus.PENDING.value)
     status = next((s for s in QuestionStatus if s.value == status_arg), None)
     items = services.questions_of(interview, status)
-    merge_targets = [q for q in services.questions_of(interview)
-                     if q.status in (QuestionStatus.PENDING, QuestionStatus.APPROVED)]
+    merge_targets = [q for q in services.questions_of(interview) if q.status in workflow.OPEN_QUESTION_STATUSES]
     return render_template(
         "interviews/questions.html", interview=interview, items=items, status=status,
+        actions=workflow.actions(interview, current_user), question_actions=workflow.question_actions,
+        statuses=QuestionStatus.labels(), back=(status or QuestionStatus.PENDING).value,
         merge_targets=merge_targets, counts=services.question_counts(interview),
         action_form=ConfirmForm(), reject_form=RejectForm(formdata=None),
     )
@@ -350,6 +351,7 @@ def _render_console(interview, form: EntryForm | None = None, status: int = 200)
         pending=services.questions_of(interview, QuestionStatus.PENDING),
         unanswered=services.unanswered_questions(interview),
         steps=workflow.available_steps(interview, current_user),
+        actions=workflow.actions(interview, current_user), question_actions=workflow.question_actions,
         action_form=ConfirmForm(),
     ), status
 
@@ -451,7 +453,7 @@ def _render_archive(interview, form: ArchiveForm | None = None, image_form: Imag
     return render_template(
         "interviews/archive_edit.html", interview=interview, form=form,
         image_form=image_form or ImageForm(formdata=None), action_form=ConfirmForm(),
-        steps=workflow.available_steps(interview, current_user),
+        steps=workflow.available_steps(interview, current_user), actions=workflow.actions(interview, current_user),
     ), status
 
 
@@ -534,7 +536,7 @@ def _home_section():
     interview = services.featured_interview()
     if interview is None:
         return None
-    return "interviews/_home_section.html", {"interview": interview}
+    return "interviews/_home_section.html", {"interview": interview, "actions": workflow.actions(interview, None)}
 
 
 workspace_cards.append(_workspace_cards)

@@ -130,6 +130,23 @@ class Check:
     link: tuple[str, dict[str, Any]] | None = None
     rows: list[Any] = field(default_factory=list)
 
+    @property
+    def is_missing(self) -> bool:
+        return self.status == "missing"
+
+    @property
+    def status_label(self) -> str:
+        return CHECK_STATUS_LABELS[self.status]
+
+    @property
+    def tone(self) -> str:
+        return CHECK_TONES[self.status]
+
+
+#: The verdicts of a check, their names and tag colours.
+CHECK_STATUS_LABELS = {"ok": "通过", "warn": "需关注", "fail": "不通过", "missing": "模块未安装"}
+CHECK_TONES = {"ok": "green", "warn": "amber", "fail": "red", "missing": "muted"}
+
 
 @dataclass
 class Dashboard:
@@ -142,7 +159,7 @@ class Dashboard:
 
     @property
     def missing(self) -> list[Check]:
-        return [check for check in self.checks if check.status == "missing"]
+        return [check for check in self.checks if check.is_missing]
 
     def get(self, key: str) -> Check:
         return next(check for check in self.checks if check.key == key)

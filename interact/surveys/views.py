@@ -261,14 +261,18 @@ def edit(collection_id: int):
 @bp.get("/staff/surveys/<int:collection_id>")
 @roles_required(*STAFF_ROLES, department=_department)
 def staff_detail(collection_id: int):
-    collection = services.get_collection(collection_id)
+    return _staff_detail_page(services.get_collection(collection_id))
+
+
+def _staff_detail_page(collection, *, document_form: DocumentForm | None = None, upload_as: str = "draft",
+                       status: int = 200):
     return render_template(
         "surveys/staff_detail.html", collection=collection, stats=services.adoption_stats(collection),
         steps=workflow.available_steps(collection, current_user),
         actions=workflow.actions(collection, current_user), action_form=ConfirmForm(),
-        note_form=NoteForm(formdata=None), document_form=DocumentForm(formdata=None),
-        history=audit.history("collection", collection.id)[-30:],
-    )
+        note_form=NoteForm(formdata=None), document_form=document_form or DocumentForm(formdata=None),
+        upload_as=upload_as, history=audit.history("collection", collection.id)[-30:],
+    ), status
 
 
 @bp.post("/staff/surveys/<int:collection_id>/transition/<any(submitted, draft, published, withdrawn):to>")
@@ -290,15 +294,21 @@ def change_status(collection_id: int, to: str):
 def upload_document(collection_id: int):
     collection = services.get_collection(collection_id)
     form = DocumentForm()
-    which = request.form.get("which", "attachment")
-    if form.validate_on_submit():
-        if which == "draft":
-            error = perform(lambda: services.set_draft_document(collection, form.file.data, actor=current_user))
-        else:
-            error = perform(lambda: services.add_attachment(collection, form.file.data, form.label.data or "",
-                                                            actor=current_user))
-        if error is None:
-            flash("文件已上传。", "success")
+    which = "attachment" if request.form.get("which") == "attachment" else "draft"
+    if not form.validate_on_submit():
+        return _staff_detail_page(collection, document_form=form, upload_as=which, status=422)
+    if which == "draft":
+        error = perform(lambda: services.set_draft_document(collection, form.file.data, actor=current_user),
+                        form=form, flash_error=False)
+    else:
+        error = perform(lambda: services.add_attachment(collection, form.file.data, form.label.data or "",
+                                                        actor=current_user), form=form, flash_error=False)
+    if error is not None:
+        # Shown at the file field, with the chosen kind and the typed name kept.
+        form.file.errors = [*form.file.errors, error.message]
+        return _staff_detail_page(services.get_collection(collection_id), document_form=form, upload_as=which,
+                                  status=error.status_code)
+    flash("文件已上传。", "success")
     return redirect(url_for("surveys.staff_detail", collection_id=collection_id) + "#documents")
 
 

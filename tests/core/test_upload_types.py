@@ -26,8 +26,30 @@ def package(parts: dict[str, str]) -> bytes:
     return buffer.getvalue()
 
 
-DOCX = package({"[Content_Types].xml": "<Types/>", "word/document.xml": "<w:document/>"})
-PPTX = package({"[Content_Types].xml": "<Types/>", "ppt/presentation.xml": "<p:presentation/>"})
+OOXML = "application/vnd.openxmlformats-officedocument"
+
+
+def content_types(part: str, content_type: str) -> str:
+    return ('<?xml version="1.0" encoding="UTF-8"?>'
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            f'<Override PartName="/{part}" ContentType="{content_type}"/></Types>')
+
+
+DOCX = package({"[Content_Types].xml": content_types("word/document.xml", f"{OOXML}.wordprocessingml.document.main+xml"),
+                "word/document.xml": "<w:document/>"})
+PPTX = package({"[Content_Types].xml": content_types("ppt/presentation.xml",
+                                                     f"{OOXML}.presentationml.presentation.main+xml"),
+                "ppt/presentation.xml": "<p:presentation/>"})
+# A ZIP holding files of the expected names but declaring nothing (it carries a web page).
+NAMES_ONLY = package({"[Content_Types].xml": "nonsense", "word/document.xml": "x",
+                      "evil.html": "<script>alert(1)</script>"})
+# A macro-enabled Word document renamed .docx declares another main type.
+DOCM = package({"[Content_Types].xml": content_types("word/document.xml",
+                                                     "application/vnd.ms-word.document.macroEnabled.main+xml"),
+                "word/document.xml": "<w:document/>"})
+ENTITIES = package({"[Content_Types].xml": '<!DOCTYPE t [<!ENTITY a "aaaa">]><Types>&a;</Types>',
+                    "word/document.xml": "<w:document/>"})
 PLAIN_ZIP = package({"notes.txt": "not a document"})
 
 
@@ -60,10 +82,23 @@ def test_real_xlsx_is_accepted(app, db):
     (PLAIN_ZIP, "意见稿.docx"),  # any ZIP is not a Word document
     (DOCX, "workbook.xlsx"),   # a Word document is not a workbook
     (PLAIN_ZIP, "archive.zip"),
+    (NAMES_ONLY, "fakeword.docx"),  # the expected names alone do not make a Word document
+    (DOCM, "macros.docx"),
+    (ENTITIES, "entities.docx"),
+    (PPTX, "slides.docx"),
 ], ids=lambda value: value if isinstance(value, str) else "")
 def test_name_and_content_must_agree(app, db, data, name):
     with pytest.raises(InvalidInput):
         save(data, name)
+
+
+@pytest.mark.parametrize("name", ["gnp\u202eexe.png", "photo\u200b.png", "pho\u0000to.png", "\u2066photo.png\u2069"])
+def test_invisible_and_control_characters_are_dropped_from_the_stored_name(app, db, name):
+    """A right-to-left override would show ``gnp\u202eexe.png`` to a clerk as "gnpgnp.exe"."""
+    stored = save(PNG, name)
+    assert stored.original_name.isprintable()
+    assert stored.original_name.endswith(".png")
+    assert stored.original_name in {"gnpexe.png", "photo.png"}
 
 
 def test_large_text_cookie_is_secure_when_cookies_are(app, client):

@@ -11,7 +11,7 @@ from openpyxl import Workbook, load_workbook
 
 from interact.core import clock, tasks
 from interact.core.tasks import TaskWorker
-from interact.faq import importexport, services
+from interact.faq import importexport, services, workflow
 from interact.scheduler import load_tasks
 from interact.faq.models import FaqCategory, FaqEntry, FaqImportJob, FaqStatus, ImportStatus
 
@@ -114,7 +114,7 @@ def test_failure_during_apply_rolls_back_everything(curator_client, db, kb, role
     upload(curator_client, jsonl(GOOD_ROWS), "kb.jsonl")
     dry = db.session.scalar(db.select(FaqImportJob))
     calls = []
-    original = services._record
+    original = workflow.record
 
     def failing_record(entry, action, actor, before, note=""):
         calls.append(entry)
@@ -122,7 +122,7 @@ def test_failure_during_apply_rolls_back_everything(curator_client, db, kb, role
             raise RuntimeError("disk full")
         return original(entry, action, actor, before, note)
 
-    monkeypatch.setattr(services, "_record", failing_record)
+    monkeypatch.setattr(workflow, "record", failing_record)
     curator_client.post(f"/staff/faq/import/{dry.id}/confirm")
     real = db.session.get(FaqImportJob, dry.id + 1)
     assert real.status is ImportStatus.FAILED and "没有写入任何条目" in real.error

@@ -231,9 +231,13 @@ def test_upload_draft_document(client, auth, make_collection, frozen, roles, db)
     stored = db.session.get(services.Collection, collection.id).draft_file
     assert stored is not None and stored.public and stored.content_type == "application/pdf"
     bad = client.post(f"/staff/surveys/{collection.id}/document",
-                      data={"which": "attachment", "file": (io.BytesIO(b"<script>"), "x.pdf")},
-                      content_type="multipart/form-data", follow_redirects=True)
-    assert "类型不支持" in _html(bad)
+                      data={"which": "attachment", "label": "听证会纪要", "file": (io.BytesIO(b"<script>"), "x.pdf")},
+                      content_type="multipart/form-data")
+    # Refused with a 4xx at the file field; the chosen kind and the typed name are kept.
+    assert bad.status_code == 422
+    page = _html(bad)
+    assert "类型不支持" in page and 'value="听证会纪要"' in page
+    assert 'value="attachment" checked' in page
     download = client.get(f"/files/{stored.key}")
     assert download.status_code == 200 and download.get_data() == pdf
     download.close()

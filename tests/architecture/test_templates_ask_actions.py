@@ -1,0 +1,38 @@
+"""Templates ask the workflow (``{% if 'publish' in actions %}``); they never re-derive a
+rule by comparing a status code."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+
+#: ``x.status.value == 'draft'``, ``x.status.value in (...)``, ``x.status == 'missing'``,
+#: ``{...}[x.status.value]`` (a second table of the states beside the enum).
+STATUS_RULE = re.compile(
+    r"\.status(?:\.value)?\s*(?:==|!=|\bin\b|\bnot in\b)"
+    r"|\[\s*[\w.]*\.status\.value\s*\]"
+)
+
+
+def _findings() -> list[str]:
+    found = []
+    for path in sorted(TEMPLATES.rglob("*.html")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if STATUS_RULE.search(line):
+                found.append(f"{path.relative_to(TEMPLATES)}:{number}: {line.strip()[:120]}")
+    return found
+
+
+def test_the_pattern_catches_the_shapes_it_is_meant_for():
+    for line in ("{% if interview.status.value in ('live', 'ended') %}", "{% if e.status.value != 'x' %}",
+                 "{% if check.status == 'missing' %}", "{{ {'a': 'b'}[entry.status.value] }}"):
+        assert STATUS_RULE.search(line), line
+    for line in ("{% if 'publish' in actions %}", "{{ entry.status_label }}", "tag-{{ entry.status_tone }}"):
+        assert not STATUS_RULE.search(line), line
+
+
+def test_no_template_compares_a_status():
+    # A filter form comparing the chosen filter with an option is not a rule.
+    findings = [f for f in _findings() if "filters.status == s" not in f]
+    assert findings == []
