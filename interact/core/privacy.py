@@ -9,13 +9,17 @@ What is hidden:
 
 - the given names, in full and as surname + 先生/女士/同志 …;
 - Chinese personal names in salutation and signature positions (``王小明您好``,
-  ``尊敬的李华女士``, ``此致 敬礼 张三``, ``来信人：张三``, ``我叫张三``);
-- addresses down to road, number, building and room (with the province/city/district
-  words written before them);
+  ``尊敬的李华女士``, ``此致 敬礼 张三``, ``来信人：张三``, ``我叫张三``, ``联系人李建国电话…``),
+  before forms of address (``感谢刘桂英阿姨``, ``请转告陈志强先生``, ``隔壁李大爷``);
+- addresses down to road, number, building, unit and room (with the province/city/district
+  words written before them; ``B座1203``, ``3-2-401``, ``十八栋二单元六零三``, villages' 组);
 - telephone numbers in any common writing: full-width digits, Chinese numerals
-  (一三七…, 幺), separators (spaces, dots, dashes, brackets), ``+86``; landlines;
-- resident ID numbers (15/18 digits, any spacing, final X), bank card numbers;
-- e-mail addresses (also ``＠``, ``(at)``, spaces around the parts).
+  (一三七…, 幺), both mixed (1三7一2…), separators (spaces, dots, dashes, brackets, line
+  breaks), ``+86``/``0086``; landlines with area code;
+- resident ID numbers (15/18 digits, any spacing or line break, final X or Ｘ), bank cards;
+- e-mail addresses (also ``＠``, full-width letters, ``(at)``, ``at``/``dot``, ``#``, 艾特/点,
+  and whatever follows an e-mail label even without a domain);
+- WeChat ids and QQ numbers after 微信/vx/QQ, licence plates (粤B12345, 蒙A·D12345).
 
 Digit runs are read after mapping every digit-like character to ASCII, so one rule covers
 every writing. Short service numbers (12345, 12333), dates, amounts, document numbers such
@@ -45,6 +49,8 @@ LABELS = {
     "id_number": "身份证号",
     "bank_card": "银行卡号",
     "email": "电子邮箱",
+    "account": "微信/QQ号",
+    "plate": "车牌号",
     "address": "地址",
 }
 
@@ -60,7 +66,7 @@ _DIGIT_CLASS = "0-9０-９〇零一二三四五六七八九壹贰叁肆伍陆柒
 # Characters people put between digit groups.
 _SEP_CLASS = r"\s\u3000\u00a0\-－—–‐.．·・_/、()（）\[\]【】"
 _DIGIT_RUN = re.compile(
-    rf"(?:[+＋]\s*)?[{_DIGIT_CLASS}](?:[{_SEP_CLASS}]{{0,3}}[{_DIGIT_CLASS}])*(?:[{_SEP_CLASS}]{{0,2}}[Xx×])?"
+    rf"(?:[+＋]\s*)?[{_DIGIT_CLASS}](?:[{_SEP_CLASS}]{{0,3}}[{_DIGIT_CLASS}])*(?:[{_SEP_CLASS}]{{0,2}}[XxＸｘ×])?"
 )
 _ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")
 _PHONE_CONTEXT = re.compile(r"(?:电话|手机|座机|号码|联系|致电|拨打|微信|QQ|qq|tel|Tel|TEL|call)[^。；;\n]{0,6}$")
@@ -71,10 +77,36 @@ _HOTLINE_CONTEXT = re.compile(
 
 # --- e-mail ----------------------------------------------------------------------------
 
+# Latin letters and digits in half and full width; the words people write for "@" and "."
+# to get past filters (zhangsan (at) 163 dot com, zhangsan#163.com, zhangsan艾特163点com).
+_AL = "A-Za-z0-9Ａ-Ｚａ-ｚ０-９"
+_AT = r"(?:@|＠|[(（\[【]\s*at\s*[)）\]】]|\s+at\s+|#|＃|艾特|爱特)"
+_DOT = r"(?:[.．。]|[(（\[【]\s*dot\s*[)）\]】]|\s+dot\s+|点)"
 _EMAIL = re.compile(
-    r"[A-Za-z0-9][A-Za-z0-9._%+\-]*\s*(?:@|＠|\(at\)|（at）|\[at\]|\s+at\s+)\s*"
-    r"[A-Za-z0-9\-]+(?:\s*[.．。]\s*[A-Za-z0-9\-]+)*\s*[.．。]\s*[A-Za-z]{2,}",
+    rf"[{_AL}][{_AL}._%+\-]*\s*{_AT}\s*"
+    rf"[{_AL}\-]+(?:\s*{_DOT}\s*[{_AL}\-]+)*\s*{_DOT}\s*[A-Za-zＡ-Ｚａ-ｚ]{{2,}}(?![{_AL}])",
     re.IGNORECASE,
+)
+# What follows an e-mail label, even when it is not a whole address (邮箱：wanghong1988@163).
+_LABELLED_EMAIL = re.compile(
+    rf"(?:邮箱|邮件|电邮|e-?mail)(?:地址|号)?\s*(?:是|为|[：:])?\s*(?:发|到)?\s*"
+    rf"(?P<value>[{_AL}][{_AL}._%+\-]{{2,}}(?:\s*{_AT}\s*[{_AL}\-]+(?:\s*{_DOT}\s*[{_AL}\-]+)*)?)",
+    re.IGNORECASE,
+)
+
+# --- chat accounts and licence plates ---------------------------------------------------
+
+# A WeChat id (a letter, then 5–19 letters, digits, _ or -) after 微信/vx/QQ…; numeric QQ
+# numbers are found with the digits (see _classify).
+_ACCOUNT = re.compile(
+    r"(?:微信|威信|vx|VX|Vx|wx|WX|v信|V信|weixin|wechat|WeChat|QQ|qq|企鹅号)(?:号|账号|号码|id|ID)?\s*"
+    r"(?:是|为|[：:])?\s*(?P<value>[A-Za-z][A-Za-z0-9_\-]{5,19})(?![A-Za-z0-9_\-])"
+)
+# 粤B12345, 蒙A·D12345 (new energy), 京N 8A8B8: a province, a letter, five or six letters
+# and digits with at least one digit.
+_PLATE = re.compile(
+    r"(?<![A-Za-z0-9])[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼]\s*"
+    r"[A-HJ-NP-Za-hj-np-z]\s*[·•・.\-]?\s*(?=[A-Za-z]*[0-9])[A-HJ-NP-Za-hj-np-z0-9]{5,6}(?![A-Za-z0-9])"
 )
 
 # --- names -----------------------------------------------------------------------------
@@ -108,11 +140,23 @@ _COMMON_WORDS = (
     "敬礼|谢谢|感谢|祝好|祝愿|顺祝|商祺|关心|关注|关于|高兴|方便|方面|方式|方法|方案|平时|平安|常见|明确|明白|"
     "明天|明年|安全|安排|全面|全部|万一|于是|和谐|向来|成为|时候|时间|应该|齐心|文明|金额|许多|余下|尚未|连续|"
     "申请|申报|查询|查看|包括|车辆|车位|房屋|房产|房租|公司|公积金|公告|单位|程序|项目|管理|任何|任务|严格|"
+    "全体|那位|那些|那个|单位|"
     "江苏|湖南|湖北|广东|广西|黄河|长江|宁夏|吉林|云南|贵州|海南|福建|山东|山西|陕西|甘肃|青海|新疆|西藏"
 )
 # A name may be written with a space after the surname (王 小明, 王\u3000小明).
 _NAME = rf"(?!(?:{_COMMON_WORDS})){_SURNAME_RE}[ \u3000]?{_GIVEN}"
 _BOUNDARY = r"(?:^|(?<=[\s，,。.！!？?；;：:、“”\"'（(）)>】]))"
+# Forms of address after a full name (王秀英阿姨), and words after which one comes.
+_ADDRESS_FORM = "(?:先生|女士|同志|阿姨|大爷|大妈|大娘|奶奶|爷爷|师傅|老人)"
+_BEFORE_NAME = (
+    "(?:的|感谢|谢谢|多谢|转告|告诉|通知|联系|委托|找|叫|是|和|与|跟|同|给|向|请|让|被|把|对|由|"
+    "隔壁|邻居|楼上|楼下|对门|对面)"
+)
+# What follows a name after a label (联系人李建国电话…, 我叫刘德华今年65岁).
+_AFTER_NAME = (
+    "(?:电话|手机|联系|身份证|证件|住址|家住|住在|地址|反映|来信|今年|现年|性别|男|女|先生|女士|同志|"
+    "年龄|岁|工作|系|在)"
+)
 _NAME_PATTERNS = [
     # 王小明您好 / 王小明先生：您好 / 尊敬的王小明同志，你好
     re.compile(rf"{_BOUNDARY}(?:尊敬的|亲爱的)?\s*(?P<name>{_NAME})(?={_HONORIFIC}?\s*[，,：:！!\s]?\s*(?:您好|你好))"),
@@ -123,6 +167,15 @@ _NAME_PATTERNS = [
         rf"(?:来信人|写信人|反映人|投诉人|举报人|咨询人|申请人|当事人|署名|落款|签名|联系人|姓名|我叫|我是|本人)"
         rf"\s*[：:]?\s*(?P<name>{_NAME})(?!{_HAN}{{2}})"
     ),
+    # 联系人李建国电话… / 我叫刘德华今年65岁: a name followed by what is said of a person.
+    re.compile(
+        rf"(?:来信人|写信人|反映人|投诉人|举报人|咨询人|申请人|当事人|署名|落款|签名|联系人|姓名|我叫|我是|本人)"
+        rf"\s*[：:]?\s*(?P<name>{_NAME})(?={_AFTER_NAME})"
+    ),
+    # 感谢楼下的刘桂英阿姨 / 请转告陈志强先生 / 谢谢黄丽女士: a full name before a form of address.
+    re.compile(rf"(?:{_BOUNDARY}|{_BEFORE_NAME})(?P<name>{_NAME})(?={_ADDRESS_FORM})"),
+    # 隔壁李大爷 / 楼下王阿姨: a surname before a form of address used for elderly neighbours.
+    re.compile(rf"(?:(?<![\u4e00-\u9fff])|{_BEFORE_NAME})(?P<name>{_SURNAME_RE})(?=阿姨|大爷|大妈|大娘|奶奶|爷爷)"),
     # 网友欧阳明华的问题 / 市民张三反映
     re.compile(
         rf"(?:网友|市民|群众|居民|业主|村民|患者|家长|职工|老人|同学)\s*(?P<name>{_NAME})"
@@ -144,16 +197,23 @@ _NAME_PATTERNS = [
 _NUM = r"[0-9０-９一二三四五六七八九十百零〇两]+"
 # A character of a place name: not a digit, not punctuation, not a verb or pronoun that
 # comes before an address (我家住在…, 地址是…).
-_PLACE = r"[^\W\d_a-zA-Z我你他她住在于是的了与及向从到为址]"
+_PLACE = r"[^\W\d_a-zA-Z我你他她们这那住在于是的了与及向从到为址]"
 _DIVISION = r"(?:省|自治区|市|州|盟|地区|区|县|旗|镇|乡|街道|苏木|开发区|新区)"
 _ROAD = r"(?:路|街|大街|大道|道|巷|弄|胡同|里|村|组|屯)"
 _ESTATE = r"(?:小区|花园|家园|公寓|大厦|广场|苑|园|城|庭|府|湾|社区|新村|宿舍|家属院|大院)"
-_UNIT = rf"(?:(?:{_NUM}\s*(?:号楼|栋|幢|座|楼|期|区))|(?:{_NUM}\s*单元)|(?:{_NUM}\s*(?:室|户|号|层|楼)))"
-_TAIL = r"(?:\s*[-－]?\s*[0-9０-９]{1,5}(?:室|号|户)?)?"
+_UNIT = (
+    rf"(?:(?:{_NUM}\s*(?:号楼|栋|幢|座|楼|期|区))|(?:[A-Za-zＡ-Ｚ]\s*(?:座|栋|幢|区))|(?:{_NUM}\s*(?:单元|门))"
+    rf"|(?:{_NUM}\s*(?:室|户|号|层|楼)))"
+)
+# The flat after the building, in any digits (401, 六零三, 1203室).
+_TAIL = r"(?:\s*[-－]?\s*(?:[0-9０-９]{1,5}|[零〇一二三四五六七八九]{2,5})(?:室|号|户)?)?"
+# Building-unit-flat written with dashes after an estate's name (幸福小区3-2-401).
+_DASHED = r"[0-9０-９]{1,3}\s*[-－—]\s*(?:[0-9０-９]{1,2}\s*[-－—]\s*)?[0-9０-９]{3,4}"
 _ADDRESS = re.compile(
     rf"(?:{_PLACE}{{1,8}}?{_DIVISION})*"
     rf"(?:{_PLACE}{{1,8}}?{_ROAD}\s*{_NUM}\s*(?:号|弄|巷)(?:\s*(?:院|{_PLACE}{{0,8}}?{_ESTATE}))?(?:\s*{_UNIT})*{_TAIL}"
     rf"|{_PLACE}{{1,10}}?{_ESTATE}\s*(?:{_UNIT}\s*)+{_TAIL}"
+    rf"|{_PLACE}{{1,10}}?{_ESTATE}\s*{_DASHED}(?![0-9０-９])"
     rf"|{_PLACE}{{1,8}}?(?:村|屯|嘎查)\s*{_NUM}\s*(?:组|社|队)(?:\s*{_NUM}\s*号)?"
     rf"|{_NUM}\s*(?:号楼|栋|幢)\s*(?:{_UNIT}\s*)+{_TAIL})"
 )
@@ -188,7 +248,7 @@ def _mask_for(kind: str, original: str) -> str:
     return f"[{LABELS[kind]}]"
 
 
-_DIGIT_GROUP = re.compile(rf"[{_DIGIT_CLASS}]+(?:[Xx×](?![A-Za-z]))?")
+_DIGIT_GROUP = re.compile(rf"[{_DIGIT_CLASS}]+(?:[XxＸｘ×](?![A-Za-z]))?")
 
 
 def _digit_spans(text: str) -> list[_Span]:
@@ -221,21 +281,23 @@ def _digit_spans(text: str) -> list[_Span]:
 
 def _classify_run(text: str, start: int, end: int, chars: str) -> str | None:
     # A plus sign just before (+86 …) belongs to the number.
-    has_x = chars[-1:] in ("X", "x", "×")
+    has_x = chars[-1:] in ("X", "x", "Ｘ", "ｘ", "×")
     digits = "".join(_DIGIT_MAP.get(c, "") for c in chars)
     chinese = sum(1 for c in chars if c in _CHINESE_DIGITS)
-    # Chinese numerals count only in a number written mostly in them (一三七…), so that a
-    # word such as 一 next to digits does not change the count.
-    if chinese and chinese < len(digits) - chinese:
-        digits = "".join(_DIGIT_MAP.get(c, "") for c in chars if c not in _CHINESE_DIGITS)
-    elif chinese and len(digits) < 7:
+    if chinese and len(digits) < 7:
         return None
     before = text[max(0, start - 1):start]
     after = text[end:end + 1]
     # Letter numbers (XJ20260105-0001) and codes glued to Latin letters are not personal.
     if (before and _ASCII_ALNUM.match(before)) or (after and _ASCII_ALNUM.match(after)):
         return None
-    return _classify(digits, has_x, text[max(0, start - 12):start])
+    context = text[max(0, start - 12):start]
+    kind = _classify(digits, has_x, context)
+    if kind is None and chinese and chinese < len(digits) - chinese:
+        # Mostly digits with a numeral beside them (第一 13712345678): the digits alone;
+        # a number mixing both writings (1三7一2…) was read whole above.
+        kind = _classify("".join(_DIGIT_MAP.get(c, "") for c in chars if c not in _CHINESE_DIGITS), has_x, context)
+    return kind
 
 
 #: A number classified as published on purpose: its groups are consumed, not masked.
@@ -246,6 +308,8 @@ def _classify(digits: str, has_x: bool, before: str) -> str | None:
     n = len(digits)
     if has_x:
         return "id_number" if n in (14, 17) else None
+    if digits.startswith("0086") and 13 <= n <= 15:  # 0086 137…, 0086 755 8888 6666
+        return "phone"
     if n == 13 and digits.startswith("86") and digits[2] == "1" and digits[3] in "3456789":
         return "phone"
     if n == 11 and digits[0] == "1" and digits[1] in "3456789":
@@ -260,10 +324,10 @@ def _classify(digits: str, has_x: bool, before: str) -> str | None:
     if 10 <= n <= 12 and digits[0] == "0":
         # An office's published number (咨询电话：0471-6601234) stays, as one piece.
         return _KEEP if hotline else "phone"
+    if 5 <= n <= 11 and _QQ_CONTEXT.search(before):
+        return "account"
     if 7 <= n <= 8 and (hotline or _PHONE_CONTEXT.search(before)):
         return _KEEP if hotline else "phone"
-    if 5 <= n <= 11 and _QQ_CONTEXT.search(before):
-        return "phone"
     return None
 
 
@@ -338,17 +402,26 @@ def _address_spans(text: str) -> list[_Span]:
 
 
 def _email_spans(text: str) -> list[_Span]:
-    return [_Span(m.start(), m.end(), "email") for m in _EMAIL.finditer(text)]
+    spans = [_Span(m.start(), m.end(), "email") for m in _EMAIL.finditer(text)]
+    spans += [_Span(m.start("value"), m.end("value"), "email") for m in _LABELLED_EMAIL.finditer(text)]
+    spans += [_Span(m.start("value"), m.end("value"), "account") for m in _ACCOUNT.finditer(text)]
+    spans += [_Span(m.start(), m.end(), "plate") for m in _PLATE.finditer(text)]
+    return spans
 
 
 def _find(text: str, names: Iterable[str]) -> list[_Span]:
     """All spans to hide, overlapping ones merged (the earlier, longer one wins)."""
-    spans = _email_spans(text)
-    taken = [(s.start, s.end) for s in spans]
+    spans: list[_Span] = []
+    taken: list[tuple[int, int]] = []
 
     def free(span: _Span) -> bool:
         return all(span.end <= a or span.start >= b for a, b in taken)
 
+    # Addresses and accounts first, the longest of overlapping ones.
+    for span in sorted(_email_spans(text), key=lambda s: (s.start, s.start - s.end)):
+        if free(span):
+            spans.append(span)
+            taken.append((span.start, span.end))
     for span in _digit_spans(text) + _address_spans(text) + _name_spans(text, names):
         if span.end > span.start and free(span):
             spans.append(span)

@@ -41,10 +41,10 @@ def nav_url(endpoint: str, **values) -> str | None:
         return None
 
 
-def staff_nav_url(endpoint: str) -> str | None:
-    """URL of a staff page for the menu, or ``None`` when the current user may not open
-    it: the roles come from the view itself (``roles_required`` records them), so the
-    menu and the permission check cannot disagree."""
+def staff_nav_url(endpoint: str, **values) -> str | None:
+    """URL of a staff page for the menu (or a link on a staff page), or ``None`` when the
+    current user may not open it: the roles come from the view itself (``roles_required``
+    records them), so the link and the permission check cannot disagree."""
     view = current_app.view_functions.get(endpoint)
     if view is None:
         return None
@@ -52,7 +52,7 @@ def staff_nav_url(endpoint: str) -> str | None:
     if roles is not None and not (current_user.is_authenticated and current_user.is_staff
                                   and has_role(current_user, *roles)):
         return None
-    return nav_url(endpoint)
+    return nav_url(endpoint, **values)
 
 
 def page_url(page: int) -> str:

@@ -52,6 +52,7 @@ from rapidfuzz.distance import Indel, Levenshtein
 
 from interact.core.textnorm import match_text
 
+from interact.core.segment import FUNCTION_WORDS as _FUNCTION_WORDS
 from interact.core.segment import ensure_jieba, jieba
 
 __all__ = [
@@ -443,21 +444,6 @@ _QWORD_PATTERNS = (
 
 def _qword_kinds(compact: str) -> frozenset[str]:
     return frozenset(kind for kind, pat in _QWORD_PATTERNS if pat.search(compact))
-
-
-#: Words that ask or hedge rather than say *what* is asked about: question
-#: words, particles, pronouns and the generic verbs of "how do I get X done"
-#: questions.  Every other token is a content word for the ``*_content*``
-#: features.  A general list of Chinese function words, not tied to any
-#: knowledge base.
-_FUNCTION_WORDS = frozenset(
-    """
-    怎么 怎么办 怎样 如何 咋 咋办 什么 啥 哪些 哪里 哪儿 哪个 哪 为什么 为啥 何 吗 呢 吧 啊 呀 么 嘛
-    了 的 地 得 着 过 是 有 没有 要 需要 想 想要 可以 能 能否 能不能 可不可以 会 请问 请 我 我们 你 您
-    他 她 它 咱 这 那 这个 那个 一下 一个 该 应该 还 也 都 就 和 与 及 或 或者 在 去 到 给 把 被 从 对
-    办 办理 弄 搞 做 多少 几 时候 后 前 以后 之后 上 下 里 中 带 用 需 得到 应 必须 具体 一般 现在
-    """.split()
-)
 
 
 #: Fillers that never change what is asked (politeness, sentence particles);

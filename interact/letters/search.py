@@ -27,7 +27,7 @@ import sqlalchemy as sa
 from interact.core.privacy import mask_text
 from interact.core.textnorm import normalize
 
-from interact.core.segment import ensure_jieba, jieba
+from interact.core.segment import FUNCTION_WORDS, ensure_jieba, jieba
 
 TABLE = "letter_search"
 #: Longest query considered (characters) and most terms combined.
@@ -129,46 +129,67 @@ def unindex_letter(session, letter_id: int) -> None:
 # --- queries ---------------------------------------------------------------------------
 
 
-def query_terms(query: str) -> list[str]:
-    """Terms of a citizen's query (jieba precise mode), at most ``MAX_TERMS``."""
+def _distinct_terms(text: str) -> list[str]:
     ensure_jieba()
-    text = normalize((query or "")[:MAX_QUERY_CHARS])
     terms: list[str] = []
-    for token in jieba.cut(text):
+    for token in jieba.cut(normalize((text or "")[:MAX_QUERY_CHARS])):
         for run in _CJK_RUN.findall(token):
             if run not in terms:
                 terms.append(run)
-    return terms[:MAX_TERMS]
+    return terms
+
+
+def query_terms(query: str) -> list[str]:
+    """Terms of a citizen's query (jieba precise mode), at most ``MAX_TERMS``."""
+    return _distinct_terms(query)[:MAX_TERMS]
+
+
+def content_terms(text: str) -> list[str]:
+    """The terms of ``text`` that say what it is about — without function words such as
+    怎么 需要 可以, single characters or bare numbers — at most ``MAX_TERMS``: for finding
+    letters *similar* to a text being written rather than letters containing a query."""
+    return [t for t in _distinct_terms(text)
+            if len(t) > 1 and t not in FUNCTION_WORDS and not t.isdigit()][:MAX_TERMS]
 
 
 def _fts5_quote(value: str) -> str:
     return '"' + value.replace('"', '""') + '"'
 
 
-def fts5_expression(terms: list[str]) -> str:
-    """An FTS5 MATCH expression: every term must match (as a word or a bigram phrase)."""
-    parts = []
-    for term in terms:
-        if _CJK.match(term) and len(term) == 1:
-            # One character: any bigram (or word) starting with it.
-            parts.append(f"(grams : {_fts5_quote(term)} * OR words : {_fts5_quote(term)} *)")
-        elif _CJK.match(term):
-            phrase = " ".join(_bigrams(term))
-            parts.append(f"(words : {_fts5_quote(term)} OR grams : {_fts5_quote(phrase)})")
-        else:
-            parts.append(f"(words : {_fts5_quote(term)} OR grams : {_fts5_quote(term)} *)")
-    return " AND ".join(parts)
+def _fts5_term(term: str) -> str:
+    """One term as an FTS5 expression: a word or its bigram phrase."""
+    if _CJK.match(term) and len(term) == 1:
+        # One character: any bigram (or word) starting with it.
+        return f"(grams : {_fts5_quote(term)} * OR words : {_fts5_quote(term)} *)"
+    if _CJK.match(term):
+        phrase = " ".join(_bigrams(term))
+        return f"(words : {_fts5_quote(term)} OR grams : {_fts5_quote(phrase)})"
+    return f"(words : {_fts5_quote(term)} OR grams : {_fts5_quote(term)} *)"
 
 
-def matching_letters(session, terms: list[str], *, ranked: bool = True):
+def _combine(pieces: list[str], both: str, either: str, any_two: bool) -> str:
+    """Every piece, or with ``any_two`` any two of them (all when there are at most two)."""
+    if not any_two or len(pieces) <= 2:
+        return f" {both} ".join(pieces)
+    return f" {either} ".join(f"({a} {both} {b})" for i, a in enumerate(pieces) for b in pieces[i + 1:])
+
+
+def fts5_expression(terms: list[str], *, any_two: bool = False) -> str:
+    """An FTS5 MATCH expression: every term must match (as a word or a bigram phrase), or
+    with ``any_two`` at least two of them (all when there are at most two)."""
+    return _combine([_fts5_term(t) for t in terms], "AND", "OR", any_two)
+
+
+def matching_letters(session, terms: list[str], *, ranked: bool = True, any_two: bool = False):
     """A subquery ``(letter_id, score)`` of indexed letters matching every one of ``terms``
     (:func:`query_terms`; lower score is better), or ``(letter_id)`` alone when not
-    ``ranked`` (counting the hits does not need the rank, which costs per hit)."""
+    ``ranked`` (counting the hits does not need the rank, which costs per hit). With
+    ``any_two``, letters matching at least two of the terms (see :func:`content_terms`)."""
     if session.get_bind().dialect.name == "sqlite":
         score = ", rank AS score" if ranked else ""
         statement = sa.text(
             f"SELECT rowid AS letter_id{score} FROM {TABLE} WHERE {TABLE} MATCH :expression"
-        ).bindparams(expression=fts5_expression(terms))
+        ).bindparams(expression=fts5_expression(terms, any_two=any_two))
     else:
         params = {}
         pieces = []
@@ -182,7 +203,7 @@ def matching_letters(session, terms: list[str], *, ranked: bool = True):
         score = ", -ts_rank(tsv, q) AS score" if ranked else ""
         statement = sa.text(
             f"SELECT letter_id{score} FROM {TABLE}, "
-            f"(SELECT {' && '.join(pieces)} AS q) AS query WHERE tsv @@ q"
+            f"(SELECT {_combine(pieces, '&&', '||', any_two)} AS q) AS query WHERE tsv @@ q"
         ).bindparams(**params)
     if not ranked:
         return statement.columns(letter_id=sa.Integer).subquery("letter_hits")

@@ -28,7 +28,7 @@ from werkzeug.datastructures import FileStorage
 from interact.accounts.models import Role
 from interact.accounts.services import handlers_of, users_with_role
 from interact.core import audit, clock, notify, pagecache, periods, privacy, sensitive, uploads
-from interact.core.errors import Conflict, InvalidInput, InvalidTransition, NotFound
+from interact.core.errors import Conflict, InvalidInput, InvalidTransition, NotFound, Unavailable
 from interact.core.permissions import ensure_department_scope, ensure_role, scope
 from interact.core.privacy import normalize_mobile
 from interact.core.sanitize import clean_rich_text
@@ -721,6 +721,56 @@ def latest_published(limit: int = 6) -> list[Letter]:
         sa.select(Letter).where(PUBLISHED)
         .order_by(Letter.published_at.desc(), Letter.id.desc()).limit(limit)
     ))
+
+
+# --- suggestions while writing ----------------------------------------------------------
+
+#: At most this many published letters are suggested beside a letter being written (the FAQ
+#: engine offers at most five entries: its best and four related).
+SUGGESTED_LETTERS = 3
+#: Fewer characters typed than this (title and text together) suggest nothing yet.
+SUGGEST_MIN_CHARS = 4
+
+
+@dataclass
+class WritingSuggestions:
+    """FAQ entries and published letters similar to a letter being written."""
+
+    faq: list = field(default_factory=list)
+    letters: list[Letter] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.faq) + len(self.letters)
+
+
+def writing_suggestions(title: str | None, body: str | None = "") -> WritingSuggestions:
+    """What the letter form suggests for the title and text typed so far.
+
+    FAQ entries come from the intelligent-answer engine as the home page's question box
+    gets them (its best entry and related ones; not logged, not counted as hits), published
+    letters from the letter search, matching at least two of the text's content terms
+    (:func:`search.content_terms`), best first. A FAQ index still being built after a
+    start suggests letters only: the citizen is writing and must not wait for it.
+    """
+    text = " ".join(f"{title or ''} {body or ''}".split())
+    if len(text) < SUGGEST_MIN_CHARS:
+        return WritingSuggestions()
+    suggestions = WritingSuggestions()
+    try:
+        answer = faq_services.ask(text, log=False)
+    except Unavailable:
+        answer = None
+    if answer is not None:
+        suggestions.faq = ([answer.best] if answer.best is not None else []) + [e for e, _ in answer.related]
+    terms = search.content_terms(text)
+    if terms:
+        match = search.matching_letters(db.session, terms, any_two=True)
+        suggestions.letters = list(db.session.scalars(
+            sa.select(Letter).join(match, match.c.letter_id == Letter.id).where(PUBLISHED)
+            .order_by(match.c.score, Letter.published_at.desc()).limit(SUGGESTED_LETTERS)
+        ))
+    return suggestions
 
 
 # --- figures for the office dashboard and statistics ------------------------------------

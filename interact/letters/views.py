@@ -7,7 +7,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, get_template_attribute, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
 from interact.accounts import views as account_views
@@ -104,6 +104,8 @@ def new():
             form.name.data = current_user.display_name
             form.phone.data = current_user.phone or ""
             form.email.data = current_user.email or ""
+    elif "preview" in request.form:
+        return _preview(form)
     elif form.validate_on_submit():
         data = services.LetterInput(
             channel=LetterChannel(form.channel.data), kind=LetterKind(form.kind.data),
@@ -127,10 +129,36 @@ def new():
     return _new_page(form)
 
 
-def _new_page(form, status: int = 200):
+def _preview(form):
+    """预览: the letter as it will be sent, with the FAQ entries and published letters
+    like it (the list the form shows while typing when JavaScript runs). Nothing is stored
+    and nothing checked (CSRFProtect has checked the token; the fields are checked when the
+    letter is sent, and the captcha is not used up); every field keeps what was typed except
+    the attachments, which a browser cannot be handed back."""
+    attached = [f for f in (form.attachments.data or []) if getattr(f, "filename", "")]
+    return _new_page(form, preview={
+        "attachments_dropped": len(attached),
+        "suggestions": services.writing_suggestions(form.title.data, form.body.data),
+    })
+
+
+def _new_page(form, status: int = 200, *, preview: dict | None = None):
     """The letter form; it states the current reply limit for consultations."""
-    return render_template("letters/new.html", form=form,
+    return render_template("letters/new.html", form=form, preview=preview,
                            consultation_days=workflow.reply_limit(LetterKind.CONSULTATION)), status
+
+
+@bp.get("/letters/suggestions")
+@limiter.limit(lambda: current_app.config["RATELIMIT_FAQ_API"])
+def suggestions():
+    """FAQ entries and published letters like the letter being written (the letter form's
+    script asks while the citizen types; without it, 预览 shows the same list)."""
+    found = services.writing_suggestions((request.args.get("title") or "")[:services.TITLE_MAX],
+                                         (request.args.get("body") or "")[:services.BODY_MAX])
+    status, items = (get_template_attribute("letters/_suggestions.html", name) for name in ("status", "items"))
+    response = jsonify(count=found.count, status=str(status(found)), html=str(items(found)))
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/letters/receipt")
