@@ -120,7 +120,7 @@ def check_production(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from interact.core import sessions, shared
+    from interact.core import deferred, sessions, shared
     from interact.core.dbsetup import include_object, register_engine_hooks, render_item
     from interact.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -134,6 +134,7 @@ def register_extensions(app: Flask) -> None:
     shared.init_app(app)
     login_manager.init_app(app)
     sessions.init_app(app)
+    deferred.init_app(app)
     register_engine_hooks()
 
     from interact.accounts.services import load_user
@@ -179,7 +180,8 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_hooks(app: Flask) -> None:
-    from interact.core import cli, errors, logs, metrics, security, templating
+    from interact import cli
+    from interact.core import errors, logs, metrics, security, templating
 
     logs.register(app)
     metrics.register(app)

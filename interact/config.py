@@ -97,6 +97,9 @@ class DefaultConfig:
     #: a question waits for that first build before a 503 (below gunicorn's 30 s timeout).
     FAQ_INDEX_WARM = True
     FAQ_INDEX_WAIT_SECONDS = 10
+    #: Score the sentence-embedding feature of the FAQ engine when the ``semantic`` extra is
+    #: installed (~130 MB per process; docs/faq-matching.md). Off: lexical features only.
+    FAQ_SEMANTIC = True
     #: Largest knowledge-base import file, and above what size it runs in the background.
     FAQ_IMPORT_MAX_BYTES = 50 * 1024 * 1024
     FAQ_IMPORT_SYNC_BYTES = 256 * 1024
@@ -105,6 +108,10 @@ class DefaultConfig:
     PUBLIC_PAGE_CACHE_SECONDS = 60
     #: ``Cache-Control: public, max-age`` of those pages for browsers and reverse proxies.
     PUBLIC_PAGE_MAX_AGE = 30
+    #: Hits of FAQ entries and the log of questions asked are gathered per process and
+    #: written together this often instead of in every request (0 = in the request); see
+    #: core/deferred.py.
+    DEFERRED_WRITE_SECONDS = 2.0
     #: Seconds the public letter statistics are reused per process (0 = always recompute).
     LETTER_STATS_CACHE_SECONDS = 300
 
@@ -154,3 +161,4 @@ class TestConfig(DefaultConfig):
     #: Tests that check the page cache or the background FAQ build turn them on themselves.
     PUBLIC_PAGE_CACHE_SECONDS = 0
     FAQ_INDEX_WARM = False
+    DEFERRED_WRITE_SECONDS = 0

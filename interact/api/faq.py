@@ -9,6 +9,7 @@ from marshmallow import Schema, fields, validate
 from interact.api import bp
 from interact.api.schemas import PageArgs, SafeHtml, String, Url, page_of, page_payload, record_id, text
 from interact.core.errors import NotFound
+from interact.core.pagecache import public_page
 from interact.extensions import db, limiter
 from interact.faq import services
 from interact.faq.matching import MAX_QUERY_CHARS
@@ -79,16 +80,19 @@ def faq_answer(args: dict[str, Any]):
     """智能问答：对一个问题给出最佳答案与相关问题，或明确表示没有合适答案"""
     suggest = args["suggest"] == "1"
     answer = services.ask(args["q"], source="api", log=not suggest)
-    if not suggest:
-        db.session.commit()
-    return {
+    # Read before the commit, which would expire the entries and load each one again.
+    best = answer.best
+    payload = {
         "answered": answer.answered,
         "confidence": round(answer.confidence, 4),
         "confidence_label": answer.confidence_label if answer.answered else None,
-        "best": answer.best,
+        "best": {"id": best.id, "question": best.question, "answer_html": best.answer_html} if best else None,
         "related": [{"id": e.id, "question": e.question, "confidence": round(score, 4)}
                     for e, score in answer.related],
     }
+    if not suggest:
+        db.session.commit()
+    return payload
 
 
 class FaqEntryArgs(PageArgs):
@@ -97,6 +101,7 @@ class FaqEntryArgs(PageArgs):
 
 
 @bp.route("/faq/entries", endpoint="faq_entries", tags=["faq"])
+@public_page
 @bp.arguments(FaqEntryArgs, location="query")
 @bp.response(200, page_of(FaqEntrySummary, "FaqEntryPage"), description="分页结果")
 @bp.errors(404, 422, 503, e404="该分类不存在")
@@ -121,6 +126,7 @@ def faq_entries(args: dict[str, Any]):
 
 
 @bp.route("/faq/entries/<int:entry_id>", endpoint="faq_entry", tags=["faq"])
+@public_page
 @bp.response(200, FaqEntry, description="条目")
 @bp.errors(404)
 def faq_entry(entry_id: int):

@@ -40,6 +40,7 @@ from interact.api.schemas import (
     text,
 )
 from interact.api.spec import QUERY_CODE_HEADER
+from interact.core.pagecache import public_page
 from interact.extensions import db, limiter, public_post_limit
 from interact.letters import search, services, stats
 from interact.letters.models import Letter, LetterChannel, LetterKind, LetterRating, LetterStatus
@@ -157,10 +158,11 @@ def submit_letter(data: dict[str, Any], headers: dict[str, Any]):
     """
     key = headers["idempotency_key"]
     result = services.submit_letter(letter_input(data), idempotency_key=f"api:{key}" if key else None)
-    db.session.commit()
     letter = result.letter
+    # Read before the commit, which would expire the letter and load it again.
     receipt = {"number": letter.number, "query_code": result.query_code, "status": letter.public_status,
                "status_label": letter.public_status_label, "submitted_at": letter.submitted_at}
+    db.session.commit()
     if result.duplicate:
         return {**receipt, "duplicate": True}, 200
     return receipt
@@ -224,7 +226,7 @@ def letter_status_json(letter: Letter) -> dict[str, Any]:
         "body": letter.public_body,
         "submitted_at": letter.submitted_at,
         "department": letter.public_department,
-        "rejection_reason": letter.rejection_note if letter.status is LetterStatus.REJECTED else None,
+        "rejection_reason": letter.rejection_note or None,
         "timeline": [
             {"at": event.occurred_at, "action": event.action, "by": event.public_label, "note": event.public_note}
             for event in letter.public_events
@@ -329,6 +331,7 @@ class PublishedLetterArgs(PageArgs):
 
 
 @bp.route("/letters", endpoint="published_letters", tags=["letters"])
+@public_page
 @bp.arguments(PublishedLetterArgs, location="query")
 @bp.response(200, page_of(PublishedLetter, "PublishedLetterPage"),
              description="按相关度（有关键词时）或公开时间倒序")
@@ -383,6 +386,7 @@ class LetterStatsArgs(Schema):
 
 
 @bp.route("/stats/letters", endpoint="letter_stats", tags=["letters"])
+@public_page
 @bp.arguments(LetterStatsArgs, location="query")
 @bp.response(200, LetterStats, description="统计（同一进程内缓存几分钟）")
 @bp.errors(422)

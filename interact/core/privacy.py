@@ -32,6 +32,7 @@ so nothing of a number can be pieced together from several pages.
 """
 from __future__ import annotations
 
+import functools
 import html as html_lib
 import re
 import unicodedata
@@ -456,6 +457,23 @@ def scan_text(text: str | None, names: Iterable[str] = ()) -> tuple[str, list[Fi
 
 def mask_text(text: str | None, names: Iterable[str] = ()) -> str:
     """Plain citizen text for a public page or the API, personal data hidden."""
+    if not text:
+        return ""
+    names = tuple(names)
+    if len(text) > MEMO_MAX_CHARS:
+        return scan_text(text, names)[0]
+    return _masked_text(text, names)
+
+
+#: Masking is a pure function of the text and the names, and the public pages and the API
+#: show the same letters again and again: the results for the last :data:`MEMO_SIZE` texts
+#: (each at most :data:`MEMO_MAX_CHARS` long) are kept per process.
+MEMO_SIZE = 2048
+MEMO_MAX_CHARS = 10_000
+
+
+@functools.lru_cache(maxsize=MEMO_SIZE)
+def _masked_text(text: str, names: tuple[str, ...]) -> str:
     return scan_text(text, names)[0]
 
 
@@ -540,6 +558,16 @@ def _mask_attribute(match: re.Match, names: tuple[str, ...], findings: list[Find
 
 def mask_html(html: str | None, names: Iterable[str] = ()) -> Markup:
     """Staff rich text for a public page: sanitised, personal data hidden in its text."""
+    if not html:
+        return Markup("")
+    names = tuple(names)
+    if len(html) > MEMO_MAX_CHARS:
+        return Markup(scan_html(html, names)[0])
+    return _masked_html(html, names)
+
+
+@functools.lru_cache(maxsize=MEMO_SIZE)
+def _masked_html(html: str, names: tuple[str, ...]) -> Markup:
     return Markup(scan_html(html, names)[0])
 
 

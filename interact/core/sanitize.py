@@ -1,6 +1,7 @@
 """The one place staff rich text is cleaned (bleach with a fixed allow-list)."""
 from __future__ import annotations
 
+import functools
 import re
 
 import bleach
@@ -39,8 +40,24 @@ def clean_html(html: str | None, *, linkify: bool = True) -> str:
     """
     if not html:
         return ""
+    if len(html) > MEMO_MAX_CHARS:
+        return _clean(html, linkify)
+    return _clean_memo(html, linkify)
+
+
+#: Cleaning is a pure function of the html; the same answers are shown again and again, so
+#: the results for the last :data:`MEMO_SIZE` texts (each at most :data:`MEMO_MAX_CHARS`
+#: long) are kept per process.
+MEMO_SIZE = 2048
+MEMO_MAX_CHARS = 20_000
+
+
+def _clean(html: str, linkify: bool) -> str:
     cleaned = _cleaner.clean(html)
     return linkify_html(cleaned) if linkify else cleaned
+
+
+_clean_memo = functools.lru_cache(maxsize=MEMO_SIZE)(_clean)
 
 
 def linkify_html(cleaned: str) -> str:

@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from rapidfuzz import fuzz, process
 from sqlalchemy.orm import selectinload
 
-from interact.core import audit, clock
+from interact.core import audit, clock, deferred
 from interact.core.errors import Conflict, InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from interact.core.permissions import has_role, scope
 from interact.core.privacy import mask_text
@@ -115,6 +115,12 @@ def get_published_entry(entry_id: int) -> FaqEntry:
     if entry is None or entry.status is not FaqStatus.PUBLISHED:
         raise NotFound("该问题不存在或已撤下。")
     return entry
+
+
+def merged_into(entry_id: int) -> int | None:
+    """Where a merged entry's page now lives (``None`` when it was not merged)."""
+    entry = db.session.get(FaqEntry, entry_id)
+    return entry.merged_into_id if entry is not None and workflow.merged(entry) else None
 
 
 def get_category(category_id: int) -> FaqCategory:
@@ -740,8 +746,11 @@ def ask(question: str | None, *, source: str = "web", log: bool = True) -> Answe
             if m.id in entries and m.score >= floor and m.id != answer.best.id
         ][:4]
     else:
+        # Offered under 您是不是想问 most probable first: with the semantic feature an entry
+        # closest in meaning may rank below a lexically closer one but score higher.
         answer.related = [
-            (entries[m.id], m.score) for m in candidates if m.id in entries and (m.score >= floor or m.topical)
+            (entries[m.id], m.score) for m in sorted(candidates, key=lambda m: -m.score)
+            if m.id in entries and (m.score >= floor or m.topical)
         ][:4]
     if log:
         masked = mask_text(normalize(question))[:200]
@@ -749,15 +758,12 @@ def ask(question: str | None, *, source: str = "web", log: bool = True) -> Answe
         # citizen was shown it: a guess sharing nothing but 怎么申请 would mislead.
         shown = answer.best or (answer.related[0][0] if answer.related else None)
         guess = shown.id if shown is not None and result.best is not None and shown.id == result.best.id else None
-        db.session.add(
-            AskLog(
-                text=masked,
-                best_entry_id=guess,
-                confidence=round(float(result.confidence), 4),
-                answered=answer.answered,
-                source=source if source in ("web", "api") else "web",
-            )
-        )
+        # Written with other questions a moment later, not in this request (core.deferred).
+        deferred.insert(AskLog, {
+            "asked_at": clock.now(), "text": masked, "best_entry_id": guess,
+            "confidence": round(float(result.confidence), 4), "answered": answer.answered,
+            "source": source if source in ("web", "api") else "web", "handled_at": None,
+        })
         if answer.best is not None:
             count_hit(answer.best)
         db.session.flush()
@@ -765,7 +771,9 @@ def ask(question: str | None, *, source: str = "web", log: bool = True) -> Answe
 
 
 def count_hit(entry: FaqEntry) -> None:
-    db.session.execute(sa.update(FaqEntry).where(FaqEntry.id == entry.id).values(hits=FaqEntry.hits + 1))
+    """One more view of ``entry`` (added up with others and written a moment later; a hit
+    is not an edit, so "更新于" stays)."""
+    deferred.increment(FaqEntry, "hits", entry.id, keep=("updated_at",))
 
 
 def vote(entry: FaqEntry, *, helpful: bool) -> None:

@@ -22,7 +22,7 @@ from flask import current_app
 from flask_sqlalchemy.pagination import SelectPagination
 from rapidfuzz import fuzz, process
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.datastructures import FileStorage
 
 from interact.accounts.models import Role
@@ -37,7 +37,6 @@ from interact.extensions import db
 from interact.faq import services as faq_services
 from interact.letters import search, stats, workflow
 from interact.letters.models import (
-    DEPARTMENT_STATUSES,
     UNANSWERED_STATUSES,
     ExtensionStatus,
     Letter,
@@ -91,6 +90,13 @@ class SubmitResult:
     #: The query code, shown once; ``None`` when a double submit found the first letter.
     query_code: str | None
     duplicate: bool = False
+    #: The letter's number and id, read before the commit (which expires ``letter``), so a
+    #: view can redirect to the receipt without loading the letter again.
+    number: str = field(init=False)
+    letter_id: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.number, self.letter_id = self.letter.number, self.letter.id
 
 
 def _clean_text(value: str | None) -> str:
@@ -193,6 +199,9 @@ def next_number(moment: datetime) -> str:
 def _insert_with_number(letter: Letter) -> str:
     """Give ``letter`` a number and insert it; retries if a concurrent submit took it."""
     code = new_query_code()
+    # A new letter has no events: its collection starts empty here, so recording the first
+    # event after the insert does not load it from the database.
+    letter.events = []
     for _attempt in range(5):
         letter.number = next_number(letter.submitted_at)
         letter.query_code_hash = hash_query_code(letter.number, code)
@@ -511,7 +520,7 @@ def office_queue() -> list[Letter]:
     """New, accepted-but-not-routed and returned letters, most urgent first."""
     return list(db.session.scalars(
         sa.select(Letter)
-        .where(Letter.held_by_office)
+        .where(workflow.awaiting("assign"))
         .order_by(Letter.due_at, Letter.id)
         .limit(500)
     ))
@@ -519,8 +528,14 @@ def office_queue() -> list[Letter]:
 
 def review_queue() -> list[Letter]:
     return list(db.session.scalars(
-        sa.select(Letter).where(Letter.status == LetterStatus.ANSWERED).order_by(Letter.answered_at, Letter.id)
+        sa.select(Letter).where(workflow.awaiting("close")).order_by(Letter.answered_at, Letter.id)
     ))
+
+
+def pending_extension_count() -> int:
+    """Extension requests waiting for the office's decision (``decide_extension``)."""
+    return db.session.scalar(
+        sa.select(sa.func.count(LetterExtension.id)).where(LetterExtension.status == ExtensionStatus.PENDING)) or 0
 
 
 def pending_extensions() -> list[LetterExtension]:
@@ -580,7 +595,7 @@ def handler_letters(department_id: int) -> list[Letter]:
     """The department's open letters, nearest deadline first."""
     return list(db.session.scalars(
         sa.select(Letter)
-        .where(Letter.department_id == department_id, Letter.status.in_(DEPARTMENT_STATUSES))
+        .where(Letter.department_id == department_id, workflow.awaiting("answer"))
         .order_by(Letter.due_at, Letter.id)
     ))
 
@@ -694,7 +709,8 @@ def public_letters(query: PublicQuery, *, page: int = 1, per_page: int = 20):
     bounds = periods.month_bounds(month) if month is not None else None
     if bounds is not None:
         conditions += [Letter.submitted_at >= bounds[0], Letter.submitted_at < bounds[1]]
-    stmt = sa.select(Letter).where(*conditions)
+    # Every row shows its department: one query for the page instead of one per department.
+    stmt = sa.select(Letter).where(*conditions).options(selectinload(Letter.department))
     count_stmt = sa.select(sa.func.count(Letter.id)).where(*conditions)
     terms = search.query_terms(query.q) if query.q.strip() else []
     if terms:
@@ -710,7 +726,7 @@ def public_letters(query: PublicQuery, *, page: int = 1, per_page: int = 20):
 
 
 def get_published(letter_id: int) -> Letter:
-    letter = db.session.get(Letter, letter_id)
+    letter = db.session.get(Letter, letter_id, options=[joinedload(Letter.department)])
     if letter is None or not letter.published:
         raise NotFound("该来信不存在或未公开。")
     return letter
@@ -718,7 +734,7 @@ def get_published(letter_id: int) -> Letter:
 
 def latest_published(limit: int = 6) -> list[Letter]:
     return list(db.session.scalars(
-        sa.select(Letter).where(PUBLISHED)
+        sa.select(Letter).where(PUBLISHED).options(selectinload(Letter.department))
         .order_by(Letter.published_at.desc(), Letter.id.desc()).limit(limit)
     ))
 

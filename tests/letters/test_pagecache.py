@@ -96,3 +96,24 @@ def test_large_text_visitors_get_their_own_page(cached, client):
     assert 'class="large-text"' in client.get("/").get_data(as_text=True)
     client.delete_cookie("large_text")
     assert 'class="large-text"' not in client.get("/").get_data(as_text=True)
+
+
+def test_public_api_answers_are_shared_and_renewed(cached, client, closed, roles):
+    letter, _ = closed(title="公积金提取材料咨询")
+    first = client.get("/api/v1/letters")
+    assert first.status_code == 200 and first.json["items"][0]["title"] == "公积金提取材料咨询"
+    assert first.headers["Cache-Control"] == "public, max-age=30" and first.headers.get("ETag")
+    _rename_behind_the_orm(letter.id, "改过的标题")
+    assert client.get("/api/v1/letters").json["items"][0]["title"] == "公积金提取材料咨询"
+    assert client.get("/api/v1/letters", headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    services.withdraw_letter(letter, actor=roles.office, note="撤下")
+    db.session.commit()
+    assert client.get("/api/v1/letters").json["items"] == []
+
+
+def test_citizen_look_up_through_the_api_is_never_shared(cached, client, closed):
+    letter, code = closed(title="公积金提取材料咨询")
+    response = client.get(f"/api/v1/letters/{letter.number}", headers={"X-Query-Code": code})
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    # The same address without the code is not answered from anything stored.
+    assert client.get(f"/api/v1/letters/{letter.number}", headers={"X-Query-Code": "000000"}).status_code == 404

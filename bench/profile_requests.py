@@ -1,0 +1,143 @@
+"""Where one request's time goes: cProfile over N requests of one operation, in process.
+
+    .venv/bin/python bench/profile_requests.py --database bench/out/letters-20000-….db --op letter
+    .venv/bin/python bench/profile_requests.py --database … --op api-list --no-page-cache --top 40
+
+Builds the app the way ``bench/load.py`` serves it (rate limits and captcha off, page cache
+as configured), against a copy of a benchmark database, sends ``--warm`` requests first
+(FAQ index built, caches filled), then ``--requests`` more under cProfile, and prints the
+mean wall time per request, the SQL statements per request and the top functions by
+cumulative and by own time. Operations: ``letter``, ``faq-entry``, ``api-list``,
+``api-entry``, ``faq-answer``, ``post-api``, ``post-form``, ``home``, ``list``, ``search``.
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import pstats
+import random
+import re
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+for path in (ROOT, ROOT / "bench"):
+    if str(path) not in sys.path:
+        sys.path.insert(0, str(path))
+
+import sqlalchemy as sa  # noqa: E402
+
+from load import SEARCHES, VOCABULARY, bench_config, shared_data  # noqa: E402
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database", required=True, help="a SQLite benchmark database (copied) or a PostgreSQL URL")
+    parser.add_argument("--op", required=True)
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--warm", type=int, default=30)
+    parser.add_argument("--top", type=int, default=30)
+    parser.add_argument("--no-page-cache", action="store_true")
+    parser.add_argument("--no-profile", action="store_true", help="time only")
+    args = parser.parse_args(argv)
+
+    workdir = Path(tempfile.mkdtemp(prefix="interact-profile-"))
+    try:
+        if args.database.startswith("postgresql"):
+            url = args.database
+        else:
+            shutil.copyfile(args.database, workdir / "run.db")
+            url = f"sqlite:///{workdir / 'run.db'}"
+        run(args, url, workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def run(args, url: str, workdir: Path) -> None:
+    import json
+
+    from interact import create_app
+    from interact.config import DefaultConfig
+    from interact.extensions import db
+
+    config = bench_config(url, workdir)
+    # As served (bench/load.py runs the default settings): deferred writes on.
+    overrides = {"CAPTCHA_ENABLED": False, "FAQ_INDEX_WARM": False, "DEFERRED_WRITE_SECONDS": 2.0,
+                 "WTF_CSRF_ENABLED": True}
+    overrides["PUBLIC_PAGE_CACHE_SECONDS"] = 0 if args.no_page_cache else DefaultConfig.PUBLIC_PAGE_CACHE_SECONDS
+    app = create_app(type("ProfileConfig", (config,), overrides))
+    rng = random.Random(5)
+    with app.app_context():
+        letters = [r[0] for r in db.session.execute(sa.text("SELECT id FROM letters WHERE published = :t"), {"t": True})]
+        faq = [r[0] for r in db.session.execute(sa.text("SELECT id FROM faq_entries WHERE status = 'published' LIMIT 5000"))]
+        db.session.remove()
+    with open(shared_data() / "faqbench" / "dev" / "queries.jsonl", encoding="utf-8") as fh:
+        questions = [json.loads(line)["query"] for line in fh if line.strip()]
+    counter = iter(range(10**9))
+    client = app.test_client()
+
+    def post_form():
+        # A fresh visitor: GET the form (session + CSRF token), then POST it.
+        visitor = app.test_client()
+        page = visitor.get("/letters/new").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        form_token = re.search(r'name="token" type="hidden" value="([^"]+)"', page).group(1)
+        return visitor.post("/letters/new", data={
+            "csrf_token": token, "token": form_token, "channel": "consultation", "kind": "consultation",
+            "title": f"压测表单来信-{next(counter)}", "body": "请问住房公积金提取需要哪些材料？",
+            "name": "张三", "phone": "13800000000", "email": "", "department_id": "", "leader_id": ""})
+
+    ops = {
+        "letter": lambda: client.get(f"/letters/{rng.choice(letters)}"),
+        "faq-entry": lambda: client.get(f"/faq/{rng.choice(faq)}"),
+        "api-list": lambda: client.get("/api/v1/letters"),
+        "api-entry": lambda: client.get(f"/api/v1/faq/entries/{rng.choice(faq)}"),
+        "faq-answer": lambda: client.get("/api/v1/faq/answer", query_string={"q": rng.choice(questions)}),
+        "post-api": lambda: client.post("/api/v1/letters", json={
+            "channel": "consultation", "kind": "consultation", "title": f"压测来信-{next(counter)}",
+            "body": "请问住房公积金提取需要哪些材料？每年可以提取几次？", "name": "张三", "phone": "13800000000",
+            "publish_consent": False}),
+        "post-form": post_form,
+        "home": lambda: client.get("/"),
+        "list": lambda: client.get("/letters/"),
+        "search": lambda: client.get("/letters/", query_string={"q": " ".join(rng.sample(VOCABULARY, 2))}),
+        "search-fixed": lambda: client.get("/letters/", query_string={"q": rng.choice(SEARCHES)}),
+    }
+    op = ops[args.op]
+    statuses: dict[int, int] = {}
+    for _ in range(args.warm):
+        op()
+    statements = [0]
+
+    def count(*_args):
+        statements[0] += 1
+
+    with app.app_context():
+        sa.event.listen(db.engine, "before_cursor_execute", count)
+    profiler = cProfile.Profile()
+    started, cpu_started = time.perf_counter(), time.process_time()
+    for _ in range(args.requests):
+        if not args.no_profile:
+            profiler.enable()
+        response = op()
+        if not args.no_profile:
+            profiler.disable()
+        statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    print(f"{args.op}: {cpu / args.requests * 1000:.2f} ms CPU, {seconds / args.requests * 1000:.2f} ms wall per request "
+          f"(profiler {'off' if args.no_profile else 'on'}), "
+          f"{statements[0] / args.requests:.1f} SQL statements per request, statuses {statuses}")
+    if args.no_profile:
+        return
+    for sort in ("cumulative", "tottime"):
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).strip_dirs().sort_stats(sort).print_stats(args.top)
+        print(out.getvalue())
+
+
+if __name__ == "__main__":
+    main()

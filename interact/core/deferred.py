@@ -1,0 +1,126 @@
+"""Writes caused by public reads, gathered per process and written together.
+
+Reading an FAQ entry counts a hit and asking the intelligent answer logs the question.
+Written in the request, each of these is a write transaction per page view: on SQLite the
+writers queue behind each other (and behind a citizen's submission), on PostgreSQL it is a
+commit per view. With ``DEFERRED_WRITE_SECONDS`` > 0 they are kept in memory instead and
+written in one short transaction of their own — counters added up per row, log rows in one
+multi-row insert — by the first request that ends at least that many seconds after the
+last write, and when the process exits.
+
+What it costs: the counters and logs of the last few seconds are lost if a worker is
+killed (not on a normal stop), and curators see a question or a hit a few seconds late.
+Nothing here decides anything a citizen is told. With ``DEFERRED_WRITE_SECONDS = 0``
+(the tests' setting) every write goes into the request's own transaction as before.
+"""
+from __future__ import annotations
+
+import atexit
+import logging
+import threading
+import time
+from collections import Counter, defaultdict
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask, current_app
+from sqlalchemy.exc import SQLAlchemyError
+
+from interact.extensions import db
+
+log = logging.getLogger(__name__)
+
+_lock = threading.Lock()
+#: ``{(table, counter column, keep-unchanged columns): Counter({row id: increment})}``
+_counts: dict[tuple[sa.Table, str, tuple[str, ...]], Counter] = defaultdict(Counter)
+#: ``{table: [row values]}``
+_rows: dict[sa.Table, list[dict[str, Any]]] = defaultdict(list)
+_state = {"last": time.monotonic()}
+
+
+def _seconds() -> float:
+    return float(current_app.config.get("DEFERRED_WRITE_SECONDS") or 0)
+
+
+def increment(model: type, column: str, row_id: int, *, keep: tuple[str, ...] = ()) -> None:
+    """Add one to ``model.column`` of row ``row_id`` (``keep``: columns such as
+    ``updated_at`` that the count must not touch through their ``onupdate``)."""
+    table = model.__table__
+    if _seconds() <= 0:
+        db.session.execute(_increment_statement(table, column, keep).values({column: table.c[column] + 1})
+                           .where(table.c.id == row_id))
+        return
+    with _lock:
+        _counts[(table, column, keep)][row_id] += 1
+
+
+def insert(model: type, values: dict[str, Any]) -> None:
+    """Add a row of ``model`` (give every value that a default would fill in at write time,
+    such as the moment it happened)."""
+    if _seconds() <= 0:
+        db.session.add(model(**values))
+        return
+    with _lock:
+        _rows[model.__table__].append(values)
+
+
+def _increment_statement(table: sa.Table, column: str, keep: tuple[str, ...]):
+    return sa.update(table).values({name: table.c[name] for name in keep})
+
+
+def pending() -> int:
+    with _lock:
+        return sum(len(c) for c in _counts.values()) + sum(len(r) for r in _rows.values())
+
+
+def flush(engine: sa.Engine | None = None) -> int:
+    """Write everything gathered, in one transaction of its own; returns the rows written.
+    What cannot be written now (the database busy or down) is kept for the next time."""
+    with _lock:
+        counts = {key: counter for key, counter in _counts.items() if counter}
+        rows = {table: values for table, values in _rows.items() if values}
+        _counts.clear()
+        _rows.clear()
+        _state["last"] = time.monotonic()
+    if not counts and not rows:
+        return 0
+    written = 0
+    try:
+        with (engine or db.engine).begin() as connection:
+            for (table, column, keep), counter in counts.items():
+                statement = (_increment_statement(table, column, keep)
+                             .values({column: table.c[column] + sa.bindparam("by")})
+                             .where(table.c.id == sa.bindparam("row_id")))
+                connection.execute(statement, [{"row_id": i, "by": n} for i, n in counter.items()])
+                written += len(counter)
+            for table, values in rows.items():
+                connection.execute(table.insert(), values)
+                written += len(values)
+    except SQLAlchemyError:
+        log.warning("deferred writes failed; kept for the next attempt", exc_info=True)
+        with _lock:
+            for key, counter in counts.items():
+                _counts[key].update(counter)
+            for table, values in rows.items():
+                _rows[table][:0] = values
+        return 0
+    return written
+
+
+def init_app(app: Flask) -> None:
+    @app.teardown_request
+    def _write_when_due(_error=None) -> None:
+        seconds = float(app.config.get("DEFERRED_WRITE_SECONDS") or 0)
+        if seconds > 0 and time.monotonic() - _state["last"] >= seconds and pending():
+            flush()
+
+    # One exit hook per process, writing with the application created last.
+    if "app" not in _state:
+        atexit.register(_write_at_exit)
+    _state["app"] = app
+
+
+def _write_at_exit() -> None:
+    if pending():
+        with _state["app"].app_context():
+            flush()

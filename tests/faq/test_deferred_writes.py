@@ -1,0 +1,59 @@
+"""Hits and question logs gathered in memory and written together (core/deferred.py)."""
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from interact.core import deferred
+from interact.faq.models import AskLog
+
+
+@pytest.fixture
+def deferring(app):
+    app.config["DEFERRED_WRITE_SECONDS"] = 3600  # only an explicit flush writes
+    yield app
+    deferred.flush()
+
+
+def _count_logs(db) -> int:
+    return db.session.scalar(sa.select(sa.func.count(AskLog.id)))
+
+
+def test_views_and_questions_are_written_together_later(deferring, client, db, kb):
+    entry = kb[1]
+    stamp = entry.updated_at
+    assert client.get(f"/faq/{entry.id}").status_code == 200
+    assert client.get(f"/faq/{entry.id}").status_code == 200
+    answer = client.get("/api/v1/faq/answer", query_string={"q": kb[2].question})
+    assert answer.status_code == 200 and answer.json["answered"]
+    db.session.refresh(entry)
+    assert entry.hits == 0 and _count_logs(db) == 0  # nothing written in the requests
+
+    assert deferred.flush() == 3  # two counters and one log row, in one transaction
+    db.session.refresh(entry)
+    db.session.refresh(kb[2])
+    assert (entry.hits, kb[2].hits) == (2, 1)
+    assert entry.updated_at == stamp  # a view is not an edit
+    log = db.session.scalar(sa.select(AskLog))
+    assert log.source == "api" and log.answered and log.best_entry_id == kb[2].id and log.asked_at is not None
+
+
+def test_a_failed_write_keeps_what_was_gathered(deferring, client, db, kb):
+    client.get(f"/faq/{kb[0].id}")
+    assert deferred.flush(sa.create_engine("sqlite://")) == 0  # no tables there: fails, kept
+    assert deferred.pending() == 1
+    assert deferred.flush() == 1
+    db.session.refresh(kb[0])
+    assert kb[0].hits == 1
+
+
+def test_a_request_after_the_interval_writes(app, client, db, kb, monkeypatch):
+    app.config["DEFERRED_WRITE_SECONDS"] = 0.5
+    deferred.flush()
+    client.get(f"/faq/{kb[0].id}")
+    db.session.refresh(kb[0])
+    assert kb[0].hits == 0
+    monkeypatch.setitem(deferred._state, "last", deferred._state["last"] - 1)
+    client.get("/faq")
+    db.session.refresh(kb[0])
+    assert kb[0].hits == 1 and deferred.pending() == 0
