@@ -35,7 +35,7 @@ def new_letter(stored, *, title: str | None = None, body: str = "请问办理流
     from interact.letters import services
     from interact.letters.models import LetterChannel, LetterKind
 
-    title = title or f"关于社保转移接续的咨询{next(_seq)}"
+    title = title or unique("关于社保转移接续的咨询")
 
     def make(db):
         data = services.LetterInput(channel=LetterChannel.CONSULTATION, kind=LetterKind.CONSULTATION,
@@ -163,7 +163,7 @@ def ended_interview(stored, *, department: str = "市人力资源社会保障局
     from interact.interviews import services, workflow
     from interact.interviews.models import InterviewStatus
 
-    topic = f"就业补贴政策在线解读{next(_seq)}"
+    topic = unique("就业补贴政策在线解读")
 
     def make(db):
         start = clock.now() - timedelta(days=1)
@@ -192,7 +192,7 @@ def announced_interview(stored, *, department: str = "市人力资源社会保�
     from interact.interviews import services, workflow
     from interact.interviews.models import InterviewStatus
 
-    topic = f"养老保险政策在线访谈{next(_seq)}"
+    topic = unique("养老保险政策在线访谈")
 
     def make(db):
         interview = services.create_interview(services.InterviewData(

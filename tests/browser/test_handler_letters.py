@@ -96,7 +96,7 @@ def test_handler_returns_a_letter_and_the_office_routes_it_elsewhere(page, store
     route.get_by_role("combobox", name="办理部门").select_option(label="市教育局")
     route.get_by_role("button", name="转交办理").click()
     shows(office, "已转交市教育局办理。")
-    assert _letter(stored, letter["id"])[("department")] == "市教育局"
+    assert _letter(stored, letter["id"])["department"] == "市教育局"
 
     education = new_page()
     login(education, "jyj")
