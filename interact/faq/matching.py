@@ -87,6 +87,8 @@ CANDIDATES = 16
 #: Query terms whose document frequency exceeds this share of the rows are
 #: skipped during retrieval when the query has enough rarer terms.
 FREQUENT_TERM_SHARE = 0.2
+#: Entry texts embedded per call of the embedder while indexing.
+EMBED_CHUNK = 1024
 #: Pending incremental additions are merged into the main index beyond this.
 DELTA_MERGE_MIN = 512
 DELTA_MERGE_SHARE = 0.05
@@ -1095,10 +1097,14 @@ class MatchingEngine:
         return rows
 
     def _embedded(self, rows: list) -> list:
-        """*rows* with the embedding of each text (float16), when the engine has an embedder."""
+        """*rows* with the embedding of each text (float16), when the engine has an embedder.
+        Embedded in chunks into one float16 array, so a large build holds no float32 copy."""
         if self.embedder is None or not rows:
             return rows
-        vecs = self.embedder.encode([r[2] for r in rows]).astype(np.float16)
+        vecs = np.empty((len(rows), self.embedder.dim), dtype=np.float16)
+        for start in range(0, len(rows), EMBED_CHUNK):
+            chunk = rows[start:start + EMBED_CHUNK]
+            vecs[start:start + len(chunk)] = self.embedder.encode([r[2] for r in chunk])
         return [(*r[:4], v) for r, v in zip(rows, vecs)]
 
     # --------------------------------------------------------------- build
