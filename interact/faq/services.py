@@ -117,6 +117,12 @@ def get_published_entry(entry_id: int) -> FaqEntry:
     return entry
 
 
+def merged_into(entry_id: int) -> int | None:
+    """Where a merged entry's page now lives (``None`` when it was not merged)."""
+    entry = db.session.get(FaqEntry, entry_id)
+    return entry.merged_into_id if entry is not None and workflow.merged(entry) else None
+
+
 def get_category(category_id: int) -> FaqCategory:
     category = db.session.get(FaqCategory, category_id)
     if category is None:

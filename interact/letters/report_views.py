@@ -24,6 +24,7 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from interact.accounts.forms import MultiCheckboxField
+from interact.core import contributions
 from interact.core.errors import InvalidInput, NotFound
 from interact.core.pagecache import public_page
 from interact.core.forms import ConfirmForm, Form, attempt, perform
@@ -32,7 +33,6 @@ from interact.departments.services import active_departments
 from interact.letters import stats, workflow
 from interact.letters import summary as summaries
 from interact.letters.models import LetterKind, SummaryStatus
-from interact.office import views as office_views
 
 bp = Blueprint("letter_reports", __name__)
 
@@ -277,4 +277,4 @@ def _workspace_cards(user) -> list[dict]:
              "hint": "领导信箱每月汇总", "level": "warning" if drafts else None}]
 
 
-office_views.workspace_cards.append(_workspace_cards)
+contributions.workspace_cards.append(_workspace_cards)

@@ -37,7 +37,6 @@ from interact.extensions import db
 from interact.faq import services as faq_services
 from interact.letters import search, stats, workflow
 from interact.letters.models import (
-    DEPARTMENT_STATUSES,
     UNANSWERED_STATUSES,
     ExtensionStatus,
     Letter,
@@ -521,7 +520,7 @@ def office_queue() -> list[Letter]:
     """New, accepted-but-not-routed and returned letters, most urgent first."""
     return list(db.session.scalars(
         sa.select(Letter)
-        .where(Letter.held_by_office)
+        .where(workflow.awaiting("assign"))
         .order_by(Letter.due_at, Letter.id)
         .limit(500)
     ))
@@ -529,8 +528,14 @@ def office_queue() -> list[Letter]:
 
 def review_queue() -> list[Letter]:
     return list(db.session.scalars(
-        sa.select(Letter).where(Letter.status == LetterStatus.ANSWERED).order_by(Letter.answered_at, Letter.id)
+        sa.select(Letter).where(workflow.awaiting("close")).order_by(Letter.answered_at, Letter.id)
     ))
+
+
+def pending_extension_count() -> int:
+    """Extension requests waiting for the office's decision (``decide_extension``)."""
+    return db.session.scalar(
+        sa.select(sa.func.count(LetterExtension.id)).where(LetterExtension.status == ExtensionStatus.PENDING)) or 0
 
 
 def pending_extensions() -> list[LetterExtension]:
@@ -590,7 +595,7 @@ def handler_letters(department_id: int) -> list[Letter]:
     """The department's open letters, nearest deadline first."""
     return list(db.session.scalars(
         sa.select(Letter)
-        .where(Letter.department_id == department_id, Letter.status.in_(DEPARTMENT_STATUSES))
+        .where(Letter.department_id == department_id, workflow.awaiting("answer"))
         .order_by(Letter.due_at, Letter.id)
     ))
 

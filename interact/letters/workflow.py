@@ -95,6 +95,17 @@ TRANSITIONS: dict[tuple[LetterStatus, LetterStatus], Step] = {
 }
 
 
+def states_for(action: str) -> tuple[LetterStatus, ...]:
+    """The states from which the step named ``action`` may be taken (from the table)."""
+    return tuple(dict.fromkeys(frm for (frm, _), step in TRANSITIONS.items() if step.action == action))
+
+
+def awaiting(action: str):
+    """SQL condition: letters waiting for the step ``action`` — what the workspace cards
+    count and the queues list (the same states :func:`actions` offers the step in)."""
+    return Letter.status.in_(states_for(action))
+
+
 def allowed_steps(letter: Letter) -> dict[LetterStatus, Step]:
     """Targets reachable from the letter's state (for buttons; permission still applies)."""
     return {to: step for (frm, to), step in TRANSITIONS.items() if frm is letter.status}
