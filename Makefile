@@ -19,7 +19,7 @@ $(BIN)/python:
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,browser,postgres,redis,s3,server]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,browser,postgres,redis,s3,server,semantic]'
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -18,17 +18,24 @@ For each set it prints how often the best entry is right, how often the engine a
 (right or wrong), and how often the right entry is answered or offered as "您是不是想问"
 (anywhere, and first)
 (the rule of ``interact.faq.services.ask``: score at least half the threshold, or
-topical).  Then a check that needs no hand-written questions: every curated phrasing
+topical; most probable first).  Then a check that needs no hand-written questions: every curated phrasing
 asked with the other phrasings of its entry indexed (should be answered with it) and
 with its whole entry removed (a near-topic question without an answer: should not be
 answered).  The last line is one JSON object with all the figures.
 
 ``--baseline`` gives the figures without the two additions for curated knowledge bases
 (no curated-entry floor, nothing offered for being topical): the "before" column of
-docs/faq-matching.md.
+docs/faq-matching.md.  The engine scores the semantic feature when the ``semantic``
+extra is installed (as the web layer does); ``--lexical`` runs it without.
 """
 
 from __future__ import annotations
+
+import os
+
+# One BLAS thread, as in a web worker (the sentence embedder's matrix products).
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 
 import argparse
 import json
@@ -42,6 +49,7 @@ if str(ROOT) not in sys.path:
 
 from interact.faq import demo, matching  # noqa: E402
 from interact.faq.matching import FaqDoc, MatchingEngine  # noqa: E402
+from interact.faq.semantic import default_embedder  # noqa: E402
 
 QUESTIONS = ROOT / "bench" / "data" / "faq_demo_questions.tsv"
 #: services.RELATED_SHARE: related questions need this share of the threshold as score.
@@ -76,6 +84,8 @@ def offered(engine: MatchingEngine, question: str) -> tuple[bool, object, list]:
     if result.answered:
         return True, result.best.id, [result.best.id]
     candidates = ([result.best] if result.best else []) + result.related
+    if USE_TOPICAL:  # the ask page offers the most probable first (services.ask)
+        candidates.sort(key=lambda m: -m.score)
     shown = [m.id for m in candidates
              if m.score >= engine.threshold * RELATED_SHARE or (USE_TOPICAL and m.topical)][:4]
     return False, result.best.id if result.best else None, shown
@@ -100,19 +110,20 @@ def hand_written(engine: MatchingEngine) -> dict:
     return {k: dict(v) for k, v in sorted(counts.items())}
 
 
-def leave_out(docs: list[FaqDoc], synonyms) -> dict:
+def leave_out(docs: list[FaqDoc], synonyms, embedder=None) -> dict:
     """Curated phrasings as questions: with their entry's other rows (positives) and
     with their entry removed (near-topic negatives)."""
     pos = pos_right = neg = neg_answered = 0
     for doc in docs:
         others = [d for d in docs if d.id != doc.id]
-        without = MatchingEngine(others, synonyms)
+        without = MatchingEngine(others, synonyms, embedder=embedder)
         for text in (doc.question, *doc.phrasings):
             neg += 1
             neg_answered += without.answer(text).answered
         for i, text in enumerate(doc.phrasings):
             rest = tuple(p for j, p in enumerate(doc.phrasings) if j != i)
-            engine = MatchingEngine([*others, FaqDoc(doc.id, doc.question, rest, doc.keywords)], synonyms)
+            engine = MatchingEngine([*others, FaqDoc(doc.id, doc.question, rest, doc.keywords)], synonyms,
+                                    embedder=embedder)
             result = engine.answer(text)
             pos += 1
             pos_right += result.answered and result.best.id == doc.id
@@ -124,13 +135,16 @@ def main(argv=None) -> int:
     global USE_TOPICAL
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--baseline", action="store_true", help="without the curated-entry floor and topical offers")
+    ap.add_argument("--lexical", action="store_true", help="without the semantic feature")
     args = ap.parse_args(argv)
+    embedder = None if args.lexical else default_embedder()
     if args.baseline:
         matching.CURATED_TOPICAL_FLOOR = False
         USE_TOPICAL = False
     docs, synonyms = demo_docs(), demo_synonyms()
-    engine = MatchingEngine(docs, synonyms)
-    report = {"hand_written": hand_written(engine), "leave_out": leave_out(docs, synonyms)}
+    engine = MatchingEngine(docs, synonyms, embedder=embedder)
+    report = {"hand_written": hand_written(engine), "leave_out": leave_out(docs, synonyms, embedder),
+              "semantic": engine.semantic}
     for name, c in report["hand_written"].items():
         print(f"{name:22s} {c}", file=sys.stderr)
     print(json.dumps(report, ensure_ascii=False))

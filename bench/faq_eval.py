@@ -20,10 +20,19 @@ web layer uses.  The last line printed is one JSON object:
   questions of ``bench/faq_demo_eval.py`` (an answer to a near-topic or unrelated
   question is wrong);
 - ``latency_ms`` p50/p95/p99 of ``answer``, ``build_s`` (index build),
-  ``peak_rss_mb`` (ru_maxrss of the process), ``entries``, ``queries``.
+  ``peak_rss_mb`` (ru_maxrss of the process), ``entries``, ``queries``, ``semantic``.
+
+The engine scores the semantic feature (interact/faq/semantic.py) when the ``semantic``
+extra is installed, as the web layer does; ``--lexical`` measures it without.
 """
 
 from __future__ import annotations
+
+import os
+
+# One BLAS thread, as in a web worker (the sentence embedder's matrix products).
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 
 import argparse
 import json
@@ -39,6 +48,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from interact.faq.matching import BANDS, FaqDoc, MatchingEngine, band  # noqa: E402
+from interact.faq.semantic import default_embedder  # noqa: E402
 
 from _shared import FAQBENCH as DATA, load_jsonl  # noqa: E402
 
@@ -75,11 +85,12 @@ class BandTally:
                 for name in BANDS}
 
 
-def demo_bands(threshold: float | None = None) -> dict:
+def demo_bands(threshold: float | None = None, embedder=None) -> dict:
     """Per-band share of right answers on the demo knowledge base (faq_demo_eval.py)."""
     import faq_demo_eval as demo_eval
 
-    engine = MatchingEngine(demo_eval.demo_docs(), demo_eval.demo_synonyms(), threshold=threshold)
+    engine = MatchingEngine(demo_eval.demo_docs(), demo_eval.demo_synonyms(), threshold=threshold,
+                            embedder=embedder)
     tally = BandTally()
     for _set, kind, expected, question in demo_eval.load_questions():
         res = engine.answer(question)
@@ -88,13 +99,13 @@ def demo_bands(threshold: float | None = None) -> dict:
     return tally.report()
 
 
-def run(kb_path: Path, queries_path: Path, threshold: float | None = None) -> dict:
+def run(kb_path: Path, queries_path: Path, threshold: float | None = None, embedder=None) -> dict:
     kb = load_jsonl(kb_path)
     queries = load_jsonl(queries_path)
     docs = [FaqDoc(e["id"], e["question"]) for e in kb]
 
     t0 = time.perf_counter()
-    engine = MatchingEngine(docs, threshold=threshold)
+    engine = MatchingEngine(docs, threshold=threshold, embedder=embedder)
     build_s = time.perf_counter() - t0
     engine.answer("预热")  # first-call costs (lazy tables) are not query latency
 
@@ -129,12 +140,13 @@ def run(kb_path: Path, queries_path: Path, threshold: float | None = None) -> di
         "citizen_out_of_scope_answered": share("citizen_out_of_scope"),
         "threshold": engine.threshold,
         "bands": tally.report(),
-        "demo_bands": demo_bands(threshold),
+        "demo_bands": demo_bands(threshold, embedder),
         "latency_ms": percentiles(latencies),
         "build_s": round(build_s, 3),
         "peak_rss_mb": round(peak_rss_mb(), 1),
         "entries": len(kb),
         "queries": len(queries),
+        "semantic": engine.semantic,
     }
 
 
@@ -143,8 +155,12 @@ def main(argv=None) -> int:
     ap.add_argument("--kb", type=Path, default=DATA / "dev" / "kb.jsonl")
     ap.add_argument("--queries", type=Path, default=DATA / "dev" / "queries.jsonl")
     ap.add_argument("--threshold", type=float, default=None, help="override the engine's default threshold")
+    ap.add_argument("--lexical", action="store_true", help="without the semantic feature")
     args = ap.parse_args(argv)
-    print(json.dumps(run(args.kb, args.queries, args.threshold), ensure_ascii=False))
+    embedder = None if args.lexical else default_embedder()
+    if embedder is not None:
+        embedder.encode(["预热"])  # the model's load is not the index build
+    print(json.dumps(run(args.kb, args.queries, args.threshold, embedder), ensure_ascii=False))
     return 0
 
 

@@ -44,11 +44,21 @@ interact/faq/matching.py from the dev split of the FAQ benchmark:
    full and sub-sampled data (the threshold stays fitted on the full dev
    queries).
 
+``--semantic`` fits the semantic models instead (SEM_PAIR_COEF, SEM_DECISION_COEF,
+SEM_THRESHOLD): the engine embeds every entry text and query with the sentence
+embedder of interact/faq/semantic.py (the ``semantic`` extra; BLAS on one thread).
+
 The script prints the constants to paste into matching.py and the in-sample
 and held-half figures as JSON.
 """
 
 from __future__ import annotations
+
+import os
+
+# One BLAS thread, as in a web worker (the sentence embedder's matrix products).
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 
 import argparse
 import hashlib
@@ -72,13 +82,12 @@ from _shared import FAQBENCH as DATA, load_jsonl  # noqa: E402
 # The threshold rule and the logistic fit are the ones ``flask faq refit`` uses.
 from interact.faq.learning import (  # noqa: E402
     HARD_NEGATIVE,
-    HN_MAX,
-    OOS_MAX,
     OUT_OF_SCOPE,
     PARAPHRASE,
     THRESHOLD_MARGIN,
     fit_logistic,
 )
+from interact.faq.learning import choose_threshold as learning_threshold  # noqa: E402
 
 KIND_CODES = {"paraphrase": PARAPHRASE, "hard_negative": HARD_NEGATIVE, "citizen_out_of_scope": OUT_OF_SCOPE}
 
@@ -99,7 +108,7 @@ class QueryData:
 
 def collect(engine: MatchingEngine, queries: list[dict]) -> list[QueryData]:
     out = []
-    d = len(matching.PAIR_FEATURES)
+    d = len(matching.SEM_PAIR_FEATURES if engine.semantic else matching.PAIR_FEATURES)
     for q in queries:
         rows = engine._scored_rows(q["query"])
         gold = set(q["gold"])
@@ -143,7 +152,11 @@ def decision_rows(data: list[QueryData], pair_coef: np.ndarray, with_floor: bool
             continue
         doc, z1, row = r[0]
         z2 = r[1][1] if len(r) > 1 else z1 - matching.MARGIN_CAP
-        feats.append(matching.decision_features(qd.feats[row], z1, z2))
+        # Semantic models: the best other entry's cosine, as MatchingEngine does.
+        rival_sem = None
+        if qd.feats.shape[1] == len(matching.SEM_PAIR_FEATURES):
+            rival_sem = max((float(qd.feats[o][-1]) for _, _, o in r[1:]), default=0.0)
+        feats.append(matching.decision_features(qd.feats[row], z1, z2, rival_sem))
         labels.append(1.0 if doc in qd.gold else 0.0)
         tops.append([d for d, _, _ in r[:3]])
         content = {d for d, f in zip(qd.doc_ids, qd.feats) if matching.content_match(f)}
@@ -170,14 +183,11 @@ def confidences(feats, coef: np.ndarray, floor: float | None = None, floors=None
     return out
 
 
-def choose_threshold(data: list[QueryData], conf: np.ndarray) -> float:
-    """Lowest threshold meeting the OOS and HN limits."""
-    oos = np.array([c for qd, c in zip(data, conf) if qd.kind == "citizen_out_of_scope"])
-    hn = np.array([c for qd, c in zip(data, conf) if qd.kind == "hard_negative"])
-    for t in np.round(np.arange(0.05, 0.99, 0.005), 3):
-        if (oos >= t).mean() <= OOS_MAX and (hn >= t).mean() <= HN_MAX:
-            return float(t)
-    return 0.99
+def choose_threshold(data: list[QueryData], conf: np.ndarray, floors=None) -> float:
+    """Lowest threshold meeting the OOS and HN limits; queries flagged in *floors*
+    (the content-match floor) count as answered at any threshold, as in the engine."""
+    kinds = np.array([KIND_CODES[qd.kind] for qd in data])
+    return learning_threshold(conf, kinds, None if floors is None else np.asarray(floors, dtype=bool), margin=0.0)
 
 
 def evaluate(data: list[QueryData], pair_coef, dec_coef, threshold: float) -> dict:
@@ -202,15 +212,16 @@ def fit_all(data: list[QueryData], l2_pair: float, l2_dec: float, extra: list[Qu
     (sub-sampled knowledge bases) with at least *min_chars* characters;
     threshold on all of *data*."""
     pair = fit_pair(data, l2_pair)
-    feats, labels, _ = decision_rows(data, pair)
+    feats, labels, _, floors = decision_rows(data, pair, with_floor=True)
     train = [qd for qd in (*data, *extra) if qd.n_chars >= min_chars]
     tf, tl, _ = decision_rows(train, pair)
     dec = fit_decision(tf, tl, l2_dec)
-    thr = choose_threshold(data, confidences(feats, dec))
+    thr = choose_threshold(data, confidences(feats, dec), floors)
     return pair, dec, thr
 
 
-def subset_data(kb: list[dict], data: list[QueryData], queries: list[dict], size: int, reps: int, seed: int):
+def subset_data(kb: list[dict], data: list[QueryData], queries: list[dict], size: int, reps: int, seed: int,
+                embedder=None):
     """Query data of engines built on sub-sampled knowledge bases of *size*
     entries (see the module docstring, step 6)."""
     rng = np.random.default_rng(seed + size)
@@ -232,7 +243,7 @@ def subset_data(kb: list[dict], data: list[QueryData], queries: list[dict], size
             ids.update(list(dict.fromkeys(data[i].doc_ids))[:2])
         fill = [x for x in rng.permutation(len(all_ids)).tolist() if all_ids[x] not in ids]
         ids.update(all_ids[x] for x in fill[: max(size - len(ids), 0)])
-        engine = MatchingEngine(FaqDoc(i, by_id[i]["question"]) for i in ids)
+        engine = MatchingEngine((FaqDoc(i, by_id[i]["question"]) for i in ids), embedder=embedder)
         sel = [queries[i] for k in ("paraphrase", "hard_negative", "citizen_out_of_scope") for i in picked.get(k, [])]
         out.extend(collect(engine, sel))
     return out
@@ -242,13 +253,14 @@ def write_base(path: Path, data: list[QueryData], pair_coef: np.ndarray) -> None
     """The base data of ``flask faq refit`` (interact/faq/learning.py): the decision-model
     input of every query's best entry, its label and the query's kind -- numbers only,
     no text of the benchmark."""
-    feats, labels, _ = decision_rows(data, pair_coef)
+    feats, labels, _, floors = decision_rows(data, pair_coef, with_floor=True)
     keep = [i for i, f in enumerate(feats) if f is not None]
     np.savez_compressed(
         path,
         x=np.array([feats[i] for i in keep], dtype=np.float32),
         y=labels[keep].astype(np.uint8),
         kind=np.array([KIND_CODES[data[i].kind] for i in keep], dtype=np.uint8),
+        floor=np.array([floors[i] for i in keep], dtype=np.uint8),
     )
     print(f"wrote {len(keep)} base rows to {path}", file=sys.stderr)
 
@@ -280,13 +292,22 @@ def main(argv=None) -> int:
         help="fit the decision model on queries of at least this many characters (see step 3)",
     )
     ap.add_argument("--write-base", type=Path, default=None,
-                    help="write the base data of `flask faq refit` (interact/faq/data/decision_base.npz)")
+                    help="write the base data of `flask faq refit` (interact/faq/data/decision_base.npz, "
+                         "decision_base_semantic.npz with --semantic)")
+    ap.add_argument("--semantic", action="store_true", help="fit the semantic models (sentence embedder)")
     args = ap.parse_args(argv)
 
+    embedder = None
+    if args.semantic:
+        from interact.faq.semantic import default_embedder
+
+        embedder = default_embedder()
+        if embedder is None:
+            raise SystemExit("--semantic needs the semantic extra (pip install -e '.[semantic]')")
     kb = load_jsonl(args.kb)
     queries = load_jsonl(args.queries)
     t0 = time.perf_counter()
-    engine = MatchingEngine(FaqDoc(e["id"], e["question"]) for e in kb)
+    engine = MatchingEngine((FaqDoc(e["id"], e["question"]) for e in kb), embedder=embedder)
     print(f"built index of {len(kb)} entries in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
     t0 = time.perf_counter()
     data = collect(engine, queries)
@@ -296,7 +317,8 @@ def main(argv=None) -> int:
     subsets: dict[int, list[QueryData]] = {}
     t0 = time.perf_counter()
     for size in sizes:
-        subsets[size] = subset_data(kb, data, queries, size, reps=max(1, 4000 // size), seed=args.seed)
+        subsets[size] = subset_data(kb, data, queries, size, reps=max(1, 4000 // size), seed=args.seed,
+                                    embedder=embedder)
     if sizes:
         print(f"sub-sampled knowledge bases in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
     extra = [qd for size in sizes for qd in subsets[size]] if args.fit_on_subsets else []
@@ -320,10 +342,12 @@ def main(argv=None) -> int:
     if args.write_base:
         write_base(args.write_base, data, pair)
 
+    prefix = "SEM_" if args.semantic else ""
     print("# paste into interact/faq/matching.py")
-    print(fmt("PAIR_COEF", pair, matching.PAIR_FEATURES))
-    print(fmt("DECISION_COEF", dec, matching.DECISION_FEATURES))
-    print(f"DEFAULT_THRESHOLD = {thr_final}")
+    print(fmt(f"{prefix}PAIR_COEF", pair, matching.SEM_PAIR_FEATURES if args.semantic else matching.PAIR_FEATURES))
+    print(fmt(f"{prefix}DECISION_COEF", dec,
+              matching.SEM_DECISION_FEATURES if args.semantic else matching.DECISION_FEATURES))
+    print(f"{'SEM_THRESHOLD' if args.semantic else 'DEFAULT_THRESHOLD'} = {thr_final}")
     print(json.dumps(report, ensure_ascii=False))
     return 0
 

@@ -12,9 +12,20 @@ JSON object: ``build_s`` (``build_cpu_s``: its process CPU time), ``latency_ms``
 ``cpu_ms`` p50/p95/p99 (process CPU time per query), ``peak_rss_mb``
 (ru_maxrss), ``rss_before_build_mb``, ``add_ms``, ``remove_ms``,
 ``rebuild_100_s``, ``entries``, ``queries``.
+
+``--semantic`` adds the sentence-embedding feature (interact/faq/semantic.py): the build
+then embeds every entry text (in ``build_s``), the embeddings stay in memory as
+float16 (``vectors_mb``), and ``rss_model_mb`` is the resident size once the model is
+loaded, before the build.  BLAS runs on one thread, as in a web worker.
 """
 
 from __future__ import annotations
+
+import os
+
+# One BLAS thread, as in a web worker (set before numpy is imported).
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 
 import argparse
 import json
@@ -40,12 +51,20 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
+def current_rss_mb() -> float:
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description="FAQ matching latency/memory at scale.")
     ap.add_argument("--kb", type=Path, default=DATA / "scale" / "kb.jsonl")
     ap.add_argument("--queries", type=Path, default=DATA / "dev" / "queries.jsonl")
     ap.add_argument("--sample", type=int, default=3000, help="number of queries timed (0 = all)")
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--semantic", action="store_true", help="with the sentence-embedding feature")
+    ap.add_argument("--table-dir", type=Path, default=ROOT / "instance" / "cache",
+                    help="where the sentence model's token table is memory-mapped from")
     args = ap.parse_args(argv)
 
     queries = [q["query"] for q in load_jsonl(args.queries)]
@@ -58,10 +77,17 @@ def main(argv=None) -> int:
     # so that build_s measures the index build itself.
     MatchingEngine([FaqDoc(0, "预热")]).answer("预热")
     rss_before = rss_mb()
+    embedder = None
+    if args.semantic:
+        from interact.faq.semantic import default_embedder
+
+        embedder = default_embedder(args.table_dir)
+        embedder.encode(["预热"])
+    rss_model = current_rss_mb()
 
     t0 = time.perf_counter()
     c0 = time.process_time()
-    engine = MatchingEngine(docs)
+    engine = MatchingEngine(docs, embedder=embedder)
     build_cpu_s = time.process_time() - c0
     build_s = time.perf_counter() - t0
 
@@ -89,7 +115,7 @@ def main(argv=None) -> int:
         engine.remove(f"bench-new-{i}")
     remove_ms = (time.perf_counter() - t) / 20 * 1000.0
 
-    small = MatchingEngine()
+    small = MatchingEngine(embedder=embedder)
     t = time.perf_counter()
     small.rebuild(docs[:100])
     rebuild_100_s = time.perf_counter() - t
@@ -107,7 +133,11 @@ def main(argv=None) -> int:
         # machine, which inflates the wall-clock figures above.
         "cpu_ms": {p: round(float(np.percentile(cpu_ms, int(p[1:]))), 3) for p in ("p50", "p95", "p99")},
         "peak_rss_mb": round(rss_mb(), 1),
+        "rss_now_mb": round(current_rss_mb(), 1),
         "rss_before_build_mb": round(rss_before, 1),
+        "rss_model_mb": round(rss_model, 1),
+        "semantic": engine.semantic,
+        "vectors_mb": round(engine._state.main.vecs.nbytes / 2**20, 1) if engine.semantic else 0.0,
         "add_ms": round(add_ms, 2),
         "update_ms": round(update_ms, 2),
         "remove_ms": round(remove_ms, 2),

@@ -180,7 +180,8 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_hooks(app: Flask) -> None:
-    from interact.core import cli, errors, logs, metrics, security, templating
+    from interact import cli
+    from interact.core import errors, logs, metrics, security, templating
 
     logs.register(app)
     metrics.register(app)

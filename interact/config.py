@@ -97,6 +97,9 @@ class DefaultConfig:
     #: a question waits for that first build before a 503 (below gunicorn's 30 s timeout).
     FAQ_INDEX_WARM = True
     FAQ_INDEX_WAIT_SECONDS = 10
+    #: Score the sentence-embedding feature of the FAQ engine when the ``semantic`` extra is
+    #: installed (~130 MB per process; docs/faq-matching.md). Off: lexical features only.
+    FAQ_SEMANTIC = True
     #: Largest knowledge-base import file, and above what size it runs in the background.
     FAQ_IMPORT_MAX_BYTES = 50 * 1024 * 1024
     FAQ_IMPORT_SYNC_BYTES = 256 * 1024

@@ -23,6 +23,7 @@ import hashlib
 import importlib
 import logging
 import os
+import sys
 import traceback
 from contextlib import ExitStack, nullcontext
 from datetime import datetime, timezone
@@ -36,7 +37,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask, current_app, has_app_context
 from flask.cli import with_appcontext
 
-from interact.core import clock
+from interact.core import clock, contributions
 from interact.core.jobs import Job
 from interact.core.tasks import TaskWorker
 from interact.core.models import JobOutcome, JobRun
@@ -404,6 +405,8 @@ def jobs_command() -> None:
 
 
 def register_cli(app: Flask) -> None:
+    # The office's jobs page runs and lists jobs through this module (core.contributions).
+    contributions.job_runner = sys.modules[__name__]
     app.cli.add_command(scheduler_command)
     app.cli.add_command(worker_command)
     app.cli.add_command(run_job_command)

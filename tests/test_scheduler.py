@@ -220,7 +220,7 @@ def test_cli_jobs_and_run_job(app, db, roles, frozen):
 
 
 def test_daily_digest_once_per_day(app, db, roles, frozen, monkeypatch):
-    from interact.office import views
+    from interact.core import contributions
 
     def cards(user):
         if user.has_role("office"):
@@ -228,7 +228,7 @@ def test_daily_digest_once_per_day(app, db, roles, frozen, monkeypatch):
                     {"title": "空的", "count": 0, "url": "/staff/y"}]
         return []
 
-    monkeypatch.setattr(views, "workspace_cards", [cards])
+    monkeypatch.setattr(contributions, "workspace_cards", [cards])
     frozen(2026, 3, 2, 8)  # Monday, a working day
     assert office_jobs.daily_digest() == {"users": 1, "sent": 1}
     assert office_jobs.daily_digest() == {"users": 1, "sent": 0}

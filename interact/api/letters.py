@@ -226,7 +226,7 @@ def letter_status_json(letter: Letter) -> dict[str, Any]:
         "body": letter.public_body,
         "submitted_at": letter.submitted_at,
         "department": letter.public_department,
-        "rejection_reason": letter.rejection_note if letter.status is LetterStatus.REJECTED else None,
+        "rejection_reason": letter.rejection_note or None,
         "timeline": [
             {"at": event.occurred_at, "action": event.action, "by": event.public_label, "note": event.public_note}
             for event in letter.public_events

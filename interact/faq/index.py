@@ -21,10 +21,15 @@ A process builds its first engine in a background thread started by its first re
 (:func:`start_background_build`, unless ``FAQ_INDEX_WARM`` is off), never inside a request
 that gunicorn's timeout could kill: a question arriving before the engine exists waits at
 most ``FAQ_INDEX_WAIT_SECONDS`` and is then answered 503 (``Unavailable``) in Chinese.
+
+With ``FAQ_SEMANTIC`` on (the default) and the ``semantic`` extra installed, the engine
+also scores the sentence-embedding feature (interact/faq/semantic.py): entry texts are
+embedded when they are indexed, each question once per request.
 """
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from typing import Iterable
@@ -35,7 +40,8 @@ from sqlalchemy.orm import selectinload
 from interact.core.errors import Unavailable
 from interact.core.settings import bump_version, current_version
 from interact.extensions import db
-from interact.faq.matching import BASE_MODEL, DecisionModel, FaqDoc, MatchingEngine
+from interact.faq import semantic
+from interact.faq.matching import DecisionModel, FaqDoc, MatchingEngine, base_model
 from interact.faq.models import DecisionModelVersion, FaqEntry, FaqStatus, SynonymGroup
 
 #: Seconds a process trusts its index before looking at the version stamp again.
@@ -87,17 +93,28 @@ def active_version() -> DecisionModelVersion | None:
     )
 
 
-def load_model() -> DecisionModel:
-    """The decision model in use: the active refit version, else the one shipped."""
-    version = active_version()
+def model_of(version: DecisionModelVersion | None, semantic_features: bool | None = None) -> DecisionModel:
+    """The model of a stored version, or the shipped one for None or a version that does not
+    fit the engine (of the web index's kind -- with or without the semantic feature --
+    unless given)."""
+    if semantic_features is None:
+        semantic_features = semantic_enabled()
     if version is None:
-        return BASE_MODEL
+        return base_model(semantic_features)
     try:
-        return version.model
+        model = version.model
     except ValueError:  # stored before the decision features changed: refit needed
-        log.warning("FAQ decision model version %s does not fit this code's features; using the shipped one",
+        model = None
+    if model is None or model.semantic != semantic_features:
+        log.warning("FAQ decision model version %s does not fit this engine's features; using the shipped one",
                     version.id)
-        return BASE_MODEL
+        return base_model(semantic_features)
+    return model
+
+
+def load_model(semantic_features: bool | None = None) -> DecisionModel:
+    """The decision model in use: the active refit version, else the one shipped."""
+    return model_of(active_version(), semantic_features)
 
 
 def _published_revisions() -> dict[int, int]:
@@ -110,8 +127,13 @@ def _published_revisions() -> dict[int, int]:
 class FaqIndex:
     """Holder of one application's matching engine. Thread-safe."""
 
-    def __init__(self, threshold: float | None = None, wait_seconds: float = 10.0):
+    def __init__(self, threshold: float | None = None, wait_seconds: float = 10.0, use_semantic: bool = True,
+                 cache_dir: str | None = None):
         self.threshold = threshold
+        #: Whether to score the semantic feature when the model's package is installed.
+        self.use_semantic = use_semantic
+        #: Where the sentence model keeps its memory-mapped token table (semantic.UseEmbedder).
+        self.cache_dir = cache_dir
         #: How long a request waits for a first build running in the background.
         self.wait_seconds = wait_seconds
         self._background: threading.Thread | None = None
@@ -124,6 +146,12 @@ class FaqIndex:
         #: Counters for tests and the docs: full builds and incremental syncs done.
         self.builds = 0
         self.syncs = 0
+
+    @property
+    def embedder(self) -> semantic.Embedder | None:
+        """The sentence embedder of this process's engines (None: lexical features only).
+        Loaded on first use (~2 s, in the background build of the first engine)."""
+        return semantic.default_embedder(self.cache_dir) if self.use_semantic else None
 
     def mark_stale(self) -> None:
         """Look at the version stamp on the next use (this process made a change)."""
@@ -186,9 +214,10 @@ class FaqIndex:
         # the next check sync once more, never miss it.
         synonyms = tuple(tuple(group) for group in load_synonyms())
         revisions = _published_revisions()
-        model = load_model()
+        embedder = self.embedder
+        model = load_model(embedder is not None)
         engine = self._engine
-        if engine is None or synonyms != self._synonyms:
+        if engine is None or synonyms != self._synonyms or engine.semantic != (embedder is not None):
             self._rebuild(revisions, synonyms, model)
         else:
             if engine.model != model:
@@ -208,7 +237,8 @@ class FaqIndex:
 
     def _rebuild(self, revisions: dict[int, int], synonyms: tuple[tuple[str, ...], ...],
                  model: DecisionModel) -> None:
-        engine = MatchingEngine(load_docs(), synonyms, threshold=self.threshold, model=model)
+        engine = MatchingEngine(load_docs(), synonyms, threshold=self.threshold, model=model,
+                                embedder=self.embedder)
         # Swap the references only once the new engine is complete.
         self._engine = engine
         self._revisions = revisions
@@ -225,9 +255,16 @@ def get_index(app: Flask | None = None) -> FaqIndex:
             holder = app.extensions.get("faq_index")
             if holder is None:
                 holder = FaqIndex(threshold=app.config.get("FAQ_ANSWER_THRESHOLD"),
-                                  wait_seconds=float(app.config.get("FAQ_INDEX_WAIT_SECONDS", 10)))
+                                  wait_seconds=float(app.config.get("FAQ_INDEX_WAIT_SECONDS", 10)),
+                                  use_semantic=bool(app.config.get("FAQ_SEMANTIC", True)),
+                                  cache_dir=os.path.join(app.instance_path, "cache"))
                 app.extensions["faq_index"] = holder
     return holder
+
+
+def semantic_enabled() -> bool:
+    """Whether this application's engine scores the semantic feature."""
+    return get_index().embedder is not None
 
 
 def get_engine() -> MatchingEngine:

@@ -4,12 +4,14 @@ Every decision a curator takes on the unanswered list is stored as a
 :class:`~interact.faq.models.CuratorExample` (added as a phrasing of entry X, new
 entry, "no answer should be given", merged duplicate). ``flask --app interact faq
 refit`` (:func:`refit`) fits the decision model again on the shipped base data
-(``data/decision_base.npz``: the decision-model inputs of the dev split's queries,
-numbers only, written by ``bench/faq_fit.py --write-base``) plus these examples,
+(``data/decision_base.npz``, or ``data/decision_base_semantic.npz`` when the engine
+has the semantic feature: the decision-model inputs of the dev split's queries, numbers
+only, written by ``bench/faq_fit.py --write-base``) plus these examples,
 compares the new model with the one in use on held-back curator examples and swaps
 it in only if it is not worse. Every refit is kept as a numbered
 :class:`~interact.faq.models.DecisionModelVersion`; :func:`use_version` switches
-back (version 0 is the model shipped with the code).
+back (version 0 is the model shipped with the code).  A version fits the engine it was
+fitted for (lexical or semantic); a version of the other kind is not used.
 
 An example is turned into decision-model inputs against the knowledge base *as it was
 when the question was asked*: the example's own wording is taken out of its entry's
@@ -32,13 +34,20 @@ from interact.core.privacy import mask_text
 from interact.core.textnorm import match_text, normalize
 from interact.extensions import db
 from interact.faq import index
-from interact.faq.matching import BASE_MODEL, DECISION_FEATURES, DecisionModel, FaqDoc, MatchingEngine
+from interact.faq.matching import (
+    DECISION_FEATURES,
+    SEM_DECISION_FEATURES,
+    DecisionModel,
+    FaqDoc,
+    MatchingEngine,
+)
 from interact.faq.models import CuratorExample, DecisionModelVersion, ExampleKind
 
 audit.register_actions({"faq.model_refit": "重新训练判定模型", "faq.model_used": "启用判定模型版本"},
                        targets={"faq_decision_model": "判定模型"})
 
 BASE_DATA = Path(__file__).with_name("data") / "decision_base.npz"
+SEM_BASE_DATA = Path(__file__).with_name("data") / "decision_base_semantic.npz"
 #: Kinds of the base rows (``kind`` array of the base data).
 PARAPHRASE, HARD_NEGATIVE, OUT_OF_SCOPE = 0, 1, 2
 #: Threshold rule (as bench/faq_fit.py): the lowest at which at most these shares of
@@ -102,10 +111,6 @@ def recent_examples(limit: int = 20) -> list[CuratorExample]:
 # ----------------------------------------------------------------------------- model versions
 
 
-def model_of(version: DecisionModelVersion | None) -> DecisionModel:
-    return BASE_MODEL if version is None else version.model
-
-
 def versions() -> list[DecisionModelVersion]:
     return list(db.session.scalars(sa.select(DecisionModelVersion).order_by(DecisionModelVersion.id.desc())))
 
@@ -126,7 +131,7 @@ def use_version(version_id: int, *, actor=None, note: str = "") -> DecisionModel
                  note=f"启用第 {version_id} 版判定模型" if version_id else "恢复为随程序发布的判定模型")
     db.session.flush()
     index.changed()
-    return model_of(target)
+    return index.model_of(target)
 
 
 # ----------------------------------------------------------------------------- fitting
@@ -151,13 +156,17 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, sample_weight=No
     return w
 
 
-def choose_threshold(conf: np.ndarray, kinds: np.ndarray) -> float:
+def choose_threshold(conf: np.ndarray, kinds: np.ndarray, floors: np.ndarray | None = None,
+                     margin: float = THRESHOLD_MARGIN) -> float:
     """Lowest threshold at which at most OOS_MAX of the out-of-scope questions and
-    HN_MAX of the hard negatives are answered, plus THRESHOLD_MARGIN."""
-    oos, hn = conf[kinds == OUT_OF_SCOPE], conf[kinds == HARD_NEGATIVE]
+    HN_MAX of the hard negatives are answered, plus *margin*. Rows flagged in *floors*
+    (the engine's content-match floor answers them at any threshold) count as answered."""
+    floors = np.zeros(len(conf), dtype=bool) if floors is None else floors.astype(bool)
+    oos, hn = kinds == OUT_OF_SCOPE, kinds == HARD_NEGATIVE
     for t in np.round(np.arange(0.05, 0.99, 0.005), 3):
-        if (not len(oos) or (oos >= t).mean() <= OOS_MAX) and (not len(hn) or (hn >= t).mean() <= HN_MAX):
-            return round(min(float(t) + THRESHOLD_MARGIN, 0.99), 3)
+        answered = floors | (conf >= t)
+        if (not oos.any() or answered[oos].mean() <= OOS_MAX) and (not hn.any() or answered[hn].mean() <= HN_MAX):
+            return round(min(float(t) + margin, 0.99), 3)
     return 0.99
 
 
@@ -170,21 +179,27 @@ class BaseData:
     x: np.ndarray
     y: np.ndarray
     kind: np.ndarray
+    #: Rows the engine's content-match floor answers (all False in base data without them).
+    floor: np.ndarray
 
 
-def load_base(path: Path = BASE_DATA) -> BaseData:
+def load_base(path: Path | None = None, semantic: bool = False) -> BaseData:
+    """The base data of the lexical (or *semantic*) decision model."""
+    path = path or (SEM_BASE_DATA if semantic else BASE_DATA)
+    columns = len(SEM_DECISION_FEATURES if semantic else DECISION_FEATURES)
     with np.load(path) as data:
         x = data["x"].astype(np.float64)
-        if x.shape[1] != len(DECISION_FEATURES):
-            raise ValueError(f"{path.name}: {x.shape[1]} columns, the decision model has {len(DECISION_FEATURES)}")
-        return BaseData(x, data["y"].astype(np.float64), data["kind"].astype(np.int64))
+        if x.shape[1] != columns:
+            raise ValueError(f"{path.name}: {x.shape[1]} columns, the decision model has {columns}")
+        floor = data["floor"].astype(bool) if "floor" in data.files else np.zeros(len(x), dtype=bool)
+        return BaseData(x, data["y"].astype(np.float64), data["kind"].astype(np.int64), floor)
 
 
 def base_figures(base: BaseData, model: DecisionModel) -> dict[str, float]:
-    """The model on the base data (without the engine's rules for same wording and
-    content matches): correct answers among paraphrases, hard negatives and
-    out-of-scope questions answered."""
-    answered = _sigmoid(base.x @ model.array) >= model.threshold
+    """The model on the base data (with the content-match floor where the base data
+    flags it, without the rule for same wording): correct answers among paraphrases,
+    hard negatives and out-of-scope questions answered."""
+    answered = base.floor | (_sigmoid(base.x @ model.array) >= model.threshold)
     para = base.kind == PARAPHRASE
     return {
         "correct_answered": round(float((answered & (base.y == 1) & para).sum() / max(para.sum(), 1)), 4),
@@ -226,7 +241,8 @@ def _examples() -> list[Example]:
     return list(by_key.values())
 
 
-def engine_before(docs: list[FaqDoc], examples: list[Example], synonyms, model: DecisionModel) -> MatchingEngine:
+def engine_before(docs: list[FaqDoc], examples: list[Example], synonyms, model: DecisionModel,
+                  embedder=None) -> MatchingEngine:
     """An engine over the knowledge base as it was before the curators' decisions:
     example wordings out of their entries, entries written for a question left out."""
     removed_rows: dict[int, set[str]] = {}
@@ -247,7 +263,7 @@ def engine_before(docs: list[FaqDoc], examples: list[Example], synonyms, model: 
             phrasings = tuple(p for p in doc.phrasings if match_text(p) not in drop)
             doc = FaqDoc(doc.id, doc.question, phrasings, doc.keywords)
         out.append(doc)
-    return MatchingEngine(out, synonyms, model=model)
+    return MatchingEngine(out, synonyms, model=model, embedder=embedder)
 
 
 def training_rows(engine: MatchingEngine, examples: list[Example]) -> tuple[np.ndarray, np.ndarray]:
@@ -268,7 +284,7 @@ def training_rows(engine: MatchingEngine, examples: list[Example]) -> tuple[np.n
                 ys.append(0.0)
             if target is None:
                 break
-    d = len(DECISION_FEATURES)
+    d = len(SEM_DECISION_FEATURES if engine.semantic else DECISION_FEATURES)
     return (np.array(xs) if xs else np.zeros((0, d))), np.array(ys)
 
 
@@ -294,7 +310,7 @@ def fit_model(base: BaseData, x_ex: np.ndarray, y_ex: np.ndarray, version: int) 
     y = np.concatenate([base.y, y_ex]) if n_ex else base.y
     sw = np.concatenate([np.ones(len(base.y)), np.full(n_ex, weight)])
     coef = fit_logistic(x, y, l2=L2, sample_weight=sw)
-    threshold = choose_threshold(_sigmoid(base.x @ coef), base.kind)
+    threshold = choose_threshold(_sigmoid(base.x @ coef), base.kind, base.floor)
     return DecisionModel(tuple(round(float(v), 6) for v in coef), threshold, version)
 
 
@@ -306,7 +322,7 @@ class RefitResult:
     report: dict[str, Any] = field(default_factory=dict)
 
 
-def refit(*, actor=None, base_path: Path = BASE_DATA) -> RefitResult:
+def refit(*, actor=None, base_path: Path | None = None) -> RefitResult:
     """Refit the decision model on the base data plus the curators' examples; swap it in
     only if it is not worse on the held-back examples. Stores the new version either way
     (inside the caller's transaction)."""
@@ -314,11 +330,11 @@ def refit(*, actor=None, base_path: Path = BASE_DATA) -> RefitResult:
     if len(examples) < MIN_EXAMPLES:
         return RefitResult(None, False, f"管理员标注的问题不足 {MIN_EXAMPLES} 条（现有 {len(examples)} 条），未重新训练。")
     train, held = split_examples(examples)
-    current_version = index.active_version()
-    current = model_of(current_version)
-    engine = engine_before(index.load_docs(), examples, index.load_synonyms(), current)
+    embedder = index.get_index().embedder
+    current = index.model_of(index.active_version(), embedder is not None)
+    engine = engine_before(index.load_docs(), examples, index.load_synonyms(), current, embedder)
     x_ex, y_ex = training_rows(engine, train)
-    base = load_base(base_path)
+    base = load_base(base_path, engine.semantic)
     next_id = (db.session.scalar(sa.select(sa.func.max(DecisionModelVersion.id))) or 0) + 1
     new = fit_model(base, x_ex, y_ex, next_id)
 

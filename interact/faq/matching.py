@@ -54,6 +54,7 @@ from interact.core.textnorm import match_text
 
 from interact.core.segment import FUNCTION_WORDS as _FUNCTION_WORDS
 from interact.core.segment import ensure_jieba, jieba
+from interact.faq.semantic import Embedder
 
 __all__ = [
     "FaqDoc",
@@ -62,6 +63,8 @@ __all__ = [
     "MatchingEngine",
     "DecisionModel",
     "BASE_MODEL",
+    "SEM_BASE_MODEL",
+    "base_model",
     "DEFAULT_THRESHOLD",
     "MAX_QUERY_CHARS",
     "band",
@@ -195,6 +198,84 @@ DECISION_COEF = np.array(
     ]
 )
 
+# --------------------------------------------------------------------------
+# Semantic models: used when the engine has a sentence embedder
+# (interact/faq/semantic.py).  The pair features plus ``semantic``: the cosine
+# between the question's embedding and the entry's texts' (standard question and
+# similar phrasings, the best of them); the decision features plus
+# ``semantic_margin``: the best entry's cosine minus the best other candidate's.
+# Fitted like the lexical ones: bench/faq_fit.py --semantic (the threshold: the
+# lowest at which <= 5 % of the out-of-scope and <= 30 % of the hard-negative dev
+# queries are answered, the content-match floor included, plus 0.02).
+# --------------------------------------------------------------------------
+
+SEM_PAIR_FEATURES = PAIR_FEATURES + ("semantic",)
+SEM_PAIR_COEF = np.array(
+    [
+        -23.4214,  # bias
+        2.9334,  # bm25n
+        2.9020,  # ratio
+        -1.5767,  # partial_ratio
+        -0.0142,  # token_set_ratio
+        2.4137,  # token_sort_ratio
+        -2.7683,  # bigram_dice
+        3.1168,  # len_ratio
+        3.6348,  # q_cover
+        3.5843,  # c_cover
+        0.4131,  # q_diff_max
+        0.3830,  # c_diff_max
+        0.0472,  # num_mismatch
+        0.4091,  # neg_mismatch
+        -2.1182,  # exact
+        -0.9836,  # token_indel
+        3.2150,  # q_len
+        0.6576,  # q_diff_sum
+        0.8362,  # c_diff_sum
+        -0.1157,  # sub_diff
+        -0.2903,  # qword_diff
+        1.2574,  # token_jaccard
+        0.2806,  # q_content_entry
+        1.2209,  # c_content
+        7.9112,  # semantic
+    ]
+)
+SEM_DECISION_FEATURES = (
+    ("bias", "logit", "margin") + tuple("top_" + f for f in SEM_PAIR_FEATURES[1:]) + ("semantic_margin",)
+)
+SEM_DECISION_COEF = np.array(
+    [
+        7.9789,  # bias
+        1.2632,  # logit
+        -0.0768,  # margin
+        1.2522,  # top_bm25n
+        -3.5834,  # top_ratio
+        1.9181,  # top_partial_ratio
+        -4.4375,  # top_token_set_ratio
+        -1.4106,  # top_token_sort_ratio
+        -0.8956,  # top_bigram_dice
+        -3.4722,  # top_len_ratio
+        -2.6048,  # top_q_cover
+        -2.1144,  # top_c_cover
+        0.0950,  # top_q_diff_max
+        -0.2572,  # top_c_diff_max
+        -0.1486,  # top_num_mismatch
+        -1.1747,  # top_neg_mismatch
+        2.6934,  # top_exact
+        1.9700,  # top_token_indel
+        10.7678,  # top_q_len
+        -0.9572,  # top_q_diff_sum
+        -0.5013,  # top_c_diff_sum
+        -0.3911,  # top_sub_diff
+        0.4520,  # top_qword_diff
+        -0.4446,  # top_token_jaccard
+        -1.3395,  # top_q_content_entry
+        -1.2645,  # top_c_content
+        2.1399,  # top_semantic
+        2.8322,  # semantic_margin
+    ]
+)
+SEM_THRESHOLD = 0.285
+
 #: A candidate is *topical* when the query mentions what it is about: at least
 #: TOPICAL_ENTRY_SHARE of its matched phrasing's content words (general-IDF
 #: weighted) occur in the query, at least TOPICAL_QUERY_SHARE of the query's
@@ -219,6 +300,19 @@ TOPICAL_LOGIT_GAP = 2.0
 #: (bench/faq_demo_eval.py, all four sets), so those are no blind test of it.
 OFFER_SHARE = 0.3
 OFFER_SUM = 0.8
+#: Semantic offer (engines with an embedder): a candidate whose cosine with the
+#: question is at least OFFER_SEMANTIC, within OFFER_SEMANTIC_GAP of the highest
+#: cosine among the candidates, whose entry has at least OFFER_SHARE of the
+#: question's content words and whose two content shares add up to OFFER_SUM
+#: (without ``shares_content``'s OFFER_SHARE on the entry's side) is offered too.  Citizens' rewordings that share few
+#: words with the entry (我想把公积金里的钱拿出来要怎么办 / 住房公积金怎么提取) are
+#: closest in meaning to the right entry even when the lexical ranking puts another
+#: first.  The content shares keep out questions of the same form that the
+#: model finds similar (护照怎么办理 / 营业执照怎么办理: 0.68; 怎么申请护照 /
+#: 低保怎么申请: 0.60, shares 0.38 + 0.37).  Chosen on the demo
+#: questions with bench/faq_demo_eval.py (docs/faq-matching.md).
+OFFER_SEMANTIC = 0.6
+OFFER_SEMANTIC_GAP = 0.03
 #: Curated-entry floor: when the best candidate is an entry with similar
 #: phrasings (curated), topical, without a number or negation mismatch, and no
 #: other candidate is topical, it gets the threshold as confidence (answered, in
@@ -325,17 +419,26 @@ class Result:
 @dataclass(frozen=True)
 class DecisionModel:
     """The answer / no-answer model: logistic coefficients in DECISION_FEATURES
-    order, the answer threshold on its probability, and a version label.  The
-    shipped one is :data:`BASE_MODEL`; ``flask faq refit`` makes new versions from
-    curators' decisions (interact/faq/learning.py)."""
+    order (SEM_DECISION_FEATURES for a semantic model), the answer threshold on its
+    probability, and a version label.  The shipped ones are :data:`BASE_MODEL` and
+    :data:`SEM_BASE_MODEL`; ``flask faq refit`` makes new versions from curators'
+    decisions (interact/faq/learning.py)."""
 
     coef: tuple[float, ...]
     threshold: float = DEFAULT_THRESHOLD
     version: int = 0
 
     def __post_init__(self):
-        if len(self.coef) != len(DECISION_FEATURES):
-            raise ValueError(f"a decision model needs {len(DECISION_FEATURES)} coefficients")
+        if len(self.coef) not in (len(DECISION_FEATURES), len(SEM_DECISION_FEATURES)):
+            raise ValueError(
+                f"a decision model needs {len(DECISION_FEATURES)} coefficients "
+                f"({len(SEM_DECISION_FEATURES)} with the semantic feature)"
+            )
+
+    @property
+    def semantic(self) -> bool:
+        """Whether it uses the semantic features (an engine with an embedder)."""
+        return len(self.coef) == len(SEM_DECISION_FEATURES)
 
     @property
     def array(self) -> np.ndarray:
@@ -349,8 +452,14 @@ def _coef_array(coef: tuple[float, ...]) -> np.ndarray:
     return arr
 
 
-#: The decision model fitted on the dev split (bench/faq_fit.py).
+#: The decision models fitted on the dev split (bench/faq_fit.py, --semantic).
 BASE_MODEL = DecisionModel(tuple(float(v) for v in DECISION_COEF), DEFAULT_THRESHOLD, 0)
+SEM_BASE_MODEL = DecisionModel(tuple(float(v) for v in SEM_DECISION_COEF), SEM_THRESHOLD, 0)
+
+
+def base_model(semantic: bool) -> DecisionModel:
+    """The shipped decision model of an engine with (or without) an embedder."""
+    return SEM_BASE_MODEL if semantic else BASE_MODEL
 
 
 # --------------------------------------------------------------------------
@@ -653,9 +762,14 @@ class _Segment:
     array, which takes a fraction of the memory of a dict of strings.
     Postings are CSR arrays: for term number ``t`` the rows are
     ``rows[indptr[t]:indptr[t+1]]`` with BM25 term-frequency weights ``w``.
+
+    ``vecs`` (engines with an embedder): the embedding of each row's text, an
+    ``(n, dim)`` float16 array aligned with the rows (row ``r`` is ``texts[r]``),
+    or None.  Only the rows of retrieved candidates are read, so an index kept in a
+    file can hand in a memory-mapped array.
     """
 
-    __slots__ = ("keys", "indptr", "rows", "w", "doc_ids", "segs", "texts", "n", "avgdl", "extra")
+    __slots__ = ("keys", "indptr", "rows", "w", "doc_ids", "segs", "texts", "n", "avgdl", "extra", "vecs")
 
     def __init__(
         self,
@@ -664,12 +778,16 @@ class _Segment:
         texts: list[str],
         extra: list[tuple[str, ...]],
         avgdl: float | None = None,
+        vecs: np.ndarray | None = None,
     ):
         self.doc_ids = doc_ids
         self.segs = segs  # space-joined tokens per row
         self.texts = texts  # original text per row (for Match.matched_text)
         self.extra = extra  # keyword terms per row (retrieval only)
         self.n = len(segs)
+        if vecs is not None and len(vecs) != self.n:
+            raise ValueError(f"{len(vecs)} embeddings for {self.n} rows")
+        self.vecs = vecs
         # array() rather than lists: 8 + 4 + 4 bytes per posting while building.
         keys = array("q")
         row_ids = array("i")
@@ -775,16 +893,17 @@ class _State:
     # doc id -> ("main"|"delta", row indices)
     locations: dict[DocId, tuple[str, tuple[int, ...]]]
     docs: dict[DocId, FaqDoc]
-    # Pending rows of the delta segment, kept to rebuild it cheaply.
-    delta_rows: tuple[tuple[DocId, str, str, tuple[str, ...]], ...]
+    # Pending rows of the delta segment, kept to rebuild it cheaply:
+    # (doc id, segmented text, text, keyword terms, embedding or None).
+    delta_rows: tuple[tuple[DocId, str, str, tuple[str, ...], np.ndarray | None], ...]
 
     @property
     def n_rows(self) -> int:
         return self.main.n + self.delta.n
 
 
-def _empty_segment(avgdl: float | None = None) -> _Segment:
-    return _Segment([], [], [], [], avgdl)
+def _empty_segment(avgdl: float | None = None, dim: int | None = None) -> _Segment:
+    return _Segment([], [], [], [], avgdl, None if dim is None else np.zeros((0, dim), dtype=np.float16))
 
 
 # --------------------------------------------------------------------------
@@ -828,6 +947,16 @@ def shares_content(pair_features: np.ndarray) -> bool:
     return bool(q >= OFFER_SHARE and c >= OFFER_SHARE and q + c >= OFFER_SUM)
 
 
+def semantic_offer(pair_features: np.ndarray, best_semantic: float) -> bool:
+    """Whether a candidate of a semantic engine is offered for its meaning (see OFFER_SEMANTIC)."""
+    f = pair_features
+    cos = float(f[-1])
+    q, c = f[_I_Q_CONTENT], f[_I_C_CONTENT]
+    return bool(
+        cos >= OFFER_SEMANTIC and cos >= best_semantic - OFFER_SEMANTIC_GAP and q >= OFFER_SHARE and q + c >= OFFER_SUM
+    )
+
+
 def content_match(pair_features: np.ndarray) -> bool:
     """Whether a candidate is a content match (see the comment above ``_I_Q_CONTENT``)."""
     f = pair_features
@@ -846,22 +975,31 @@ def _sole_curated_topical(cands: list[_Candidate]) -> bool:
     return not any(topical(o.features, o.logit, best.logit) for o in cands[1:])
 
 
-def decision_features(pair_features: np.ndarray, logit: float, rival_logit: float) -> np.ndarray:
-    """Decision-model input for a candidate (DECISION_FEATURES order)."""
+def decision_features(
+    pair_features: np.ndarray, logit: float, rival_logit: float, rival_semantic: float | None = None
+) -> np.ndarray:
+    """Decision-model input for a candidate (DECISION_FEATURES order; with
+    *rival_semantic*, the best other candidate's cosine, SEM_DECISION_FEATURES)."""
     margin = max(min(logit - rival_logit, MARGIN_CAP), -MARGIN_CAP)
-    return np.concatenate(([1.0, logit, margin], pair_features[1:]))
+    tail = () if rival_semantic is None else (pair_features[-1] - rival_semantic,)
+    return np.concatenate(([1.0, logit, margin], pair_features[1:], tail))
 
 
-def _decision_inputs(cands: list[_Candidate], n: int) -> list[np.ndarray]:
+def _decision_inputs(cands: list[_Candidate], n: int, semantic: bool = False) -> list[np.ndarray]:
     """Decision-model input of each of the first *n* candidates: its margin is
-    taken over the best other candidate (the runner-up for the best one)."""
+    taken over the best other candidate (the runner-up for the best one); with
+    *semantic*, its cosine margin over the highest cosine of the others (0 for
+    them when it is the only candidate)."""
     out = []
     for i, c in enumerate(cands[:n]):
         if len(cands) == 1:
             rival = c.logit - MARGIN_CAP
         else:
             rival = cands[1].logit if i == 0 else cands[0].logit
-        out.append(decision_features(c.features, c.logit, rival))
+        rival_sem = None
+        if semantic:
+            rival_sem = max((float(o.features[-1]) for o in cands if o is not c), default=0.0)
+        out.append(decision_features(c.features, c.logit, rival, rival_sem))
     return out
 
 
@@ -893,11 +1031,18 @@ class MatchingEngine:
         synonyms: Iterable[Iterable[str]] = (),
         threshold: float | None = None,
         model: DecisionModel | None = None,
+        embedder: Embedder | None = None,
     ):
         ensure_jieba()
         _external_idf()
+        #: The sentence embedder of the semantic feature (None: lexical features only).
+        self.embedder = embedder
+        self.semantic = embedder is not None
+        self._pair_coef = SEM_PAIR_COEF if self.semantic else PAIR_COEF
         #: The decision model (swap it with :meth:`set_model`).
-        self.model = model or BASE_MODEL
+        self.model = base_model(self.semantic)
+        if model is not None:
+            self.set_model(model)
         self._threshold = None if threshold is None else float(threshold)
         self._synonyms = _Synonyms((*BUILTIN_SYNONYMS, *synonyms))
         self._lock = threading.Lock()
@@ -909,7 +1054,11 @@ class MatchingEngine:
         return self.model.threshold if self._threshold is None else self._threshold
 
     def set_model(self, model: DecisionModel) -> None:
-        """Use another decision model from the next query on (one reference swap)."""
+        """Use another decision model from the next query on (one reference swap).
+        It must be of the engine's kind (``model.semantic == engine.semantic``)."""
+        if model.semantic != self.semantic:
+            kind = "semantic" if self.semantic else "lexical"
+            raise ValueError(f"a {kind} engine needs a {kind} decision model")
         self.model = model
 
     # ---------------------------------------------------------------- text
@@ -936,15 +1085,26 @@ class MatchingEngine:
             if not an.tokens or an.compact in seen:
                 continue
             seen.add(an.compact)
-            rows.append((doc.id, an.seg, text, extra))
+            rows.append((doc.id, an.seg, text, extra, None))
         return rows
+
+    def _embedded(self, rows: list) -> list:
+        """*rows* with the embedding of each text (float16), when the engine has an embedder."""
+        if self.embedder is None or not rows:
+            return rows
+        vecs = self.embedder.encode([r[2] for r in rows]).astype(np.float16)
+        return [(*r[:4], v) for r, v in zip(rows, vecs)]
 
     # --------------------------------------------------------------- build
 
-    @staticmethod
-    def _segment_from_rows(rows, avgdl: float | None = None) -> _Segment:
+    def _segment_from_rows(self, rows, avgdl: float | None = None) -> _Segment:
+        vecs = None
+        if self.embedder is not None:
+            vecs = np.zeros((len(rows), self.embedder.dim), dtype=np.float16)
+            for i, r in enumerate(rows):
+                vecs[i] = r[4]
         return _Segment(
-            [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows], [r[3] for r in rows], avgdl
+            [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows], [r[3] for r in rows], avgdl, vecs
         )
 
     def _state_from_rows(self, docs: dict[DocId, FaqDoc], rows: list) -> _State:
@@ -954,7 +1114,7 @@ class MatchingEngine:
             locations.setdefault(r[0], []).append(i)
         return _State(
             main=main,
-            delta=_empty_segment(main.avgdl),
+            delta=_empty_segment(main.avgdl, None if self.embedder is None else self.embedder.dim),
             main_alive=np.ones(main.n, dtype=bool),
             locations={k: ("main", tuple(v)) for k, v in locations.items()},
             docs=docs,
@@ -968,7 +1128,7 @@ class MatchingEngine:
         rows = []
         for d in by_id.values():
             rows.extend(self._doc_rows(d))
-        return self._state_from_rows(by_id, rows)
+        return self._state_from_rows(by_id, self._embedded(rows))
 
     def rebuild(self, docs: Iterable[FaqDoc], synonyms: Iterable[Iterable[str]] | None = None) -> None:
         """Replace the whole index (and optionally the synonym table).
@@ -1006,7 +1166,9 @@ class MatchingEngine:
         dead = int(main.n - np.count_nonzero(alive))
         if len(delta_rows) > limit or dead > max(DELTA_MERGE_MIN, main.n // 4):
             rows = [
-                (main.doc_ids[i], main.segs[i], main.texts[i], main.extra[i]) for i in np.flatnonzero(alive).tolist()
+                (main.doc_ids[i], main.segs[i], main.texts[i], main.extra[i],
+                 None if main.vecs is None else main.vecs[i])
+                for i in np.flatnonzero(alive).tolist()
             ]
             rows.extend(delta_rows)
             return self._state_from_rows(docs, rows)
@@ -1022,7 +1184,7 @@ class MatchingEngine:
 
     def add(self, doc: FaqDoc) -> None:
         """Add an entry, or replace the entry with the same id (update)."""
-        rows = tuple(self._doc_rows(doc))
+        rows = tuple(self._embedded(self._doc_rows(doc)))
         with self._lock:
             state = self._state
             alive, delta_rows, _ = self._without(state, doc.id)
@@ -1152,9 +1314,22 @@ class MatchingEngine:
         seg = state.main if loc[0] == "main" else state.delta
         return _vocab_of(tuple(seg.segs[i] for i in loc[1]))
 
+    @staticmethod
+    def _entry_semantic(state: _State, doc_id: DocId, qvec: np.ndarray) -> float:
+        """The best cosine between the query and the rows of entry *doc_id*."""
+        loc = state.locations.get(doc_id)
+        if loc is None:
+            return 0.0
+        seg = state.main if loc[0] == "main" else state.delta
+        rows = loc[1]
+        vecs = seg.vecs[rows[0]] if len(rows) == 1 else seg.vecs[list(rows)]
+        return float(np.max(vecs.astype(np.float32) @ qvec))
+
     def _scored_rows(self, query: str, state: _State | None = None) -> list[tuple[DocId, str, np.ndarray, int]]:
         """Retrieved rows with their pair features: (doc id, row text, features,
-        wording: 2 same wording, 1 one character apart, 0 otherwise)."""
+        wording: 2 same wording, 1 one character apart, 0 otherwise).  With an
+        embedder the features end with the entry's cosine (SEM_PAIR_FEATURES):
+        the query is embedded once, after retrieval found candidates."""
         if not isinstance(query, str) or not query:
             return []
         if state is None:
@@ -1168,12 +1343,20 @@ class MatchingEngine:
             return []
         self_score = self._self_bm25(state, qt) or 1.0
         qside = _side_of(q.seg)
+        qvec = None
+        if self.embedder is not None:
+            qvec = self.embedder.encode([query[:MAX_QUERY_CHARS]])[0]
+        semantic: dict[DocId, float] = {}
         out = []
         for name, row, score in hits:
             seg = state.main if name == "main" else state.delta
             doc_id = seg.doc_ids[row]
             cside = _side_of(seg.segs[row])
             feats = self._pair_features(qside, cside, score / self_score, self._entry_vocab(state, doc_id))
+            if qvec is not None:
+                if doc_id not in semantic:
+                    semantic[doc_id] = self._entry_semantic(state, doc_id, qvec)
+                feats = np.append(feats, semantic[doc_id])
             out.append((doc_id, seg.texts[row], feats, _wording(qside, cside)))
         return out
 
@@ -1182,7 +1365,7 @@ class MatchingEngine:
         state = self._state
         best: dict[DocId, _Candidate] = {}
         for doc_id, text, feats, wording in self._scored_rows(query, state):
-            logit = float(feats @ PAIR_COEF)
+            logit = float(feats @ self._pair_coef)
             prev = best.get(doc_id)
             content = content_match(feats) or (prev is not None and prev.content)
             wording = max(wording, prev.wording if prev is not None else 0)
@@ -1213,14 +1396,22 @@ class MatchingEngine:
         n = min(max(int(k), 0), len(cands))
         if not n:
             return []
-        best_logit = cands[0].logit
-        return [self._match(c, s, best_logit) for c, s in zip(cands, self._confidences(cands, n))]
+        best_logit, best_sem = cands[0].logit, self._best_semantic(cands)
+        return [self._match(c, s, best_logit, best_sem) for c, s in zip(cands, self._confidences(cands, n))]
+
+    def _best_semantic(self, cands: list[_Candidate]) -> float | None:
+        """The highest cosine among the candidates (None without an embedder)."""
+        if not self.semantic:
+            return None
+        return max(float(c.features[-1]) for c in cands)
 
     @staticmethod
-    def _match(cand: _Candidate, score: float, best_logit: float) -> Match:
+    def _match(cand: _Candidate, score: float, best_logit: float, best_sem: float | None = None) -> Match:
         on_topic = topical(cand.features, cand.logit, best_logit)
         if cand.logit == best_logit and not on_topic:
             on_topic = shares_content(cand.features)
+        if best_sem is not None and not on_topic:
+            on_topic = semantic_offer(cand.features, best_sem)
         return Match(cand.doc_id, score, cand.text, on_topic)
 
     def _confidences(self, cands: list[_Candidate], n: int) -> list[float]:
@@ -1236,7 +1427,7 @@ class MatchingEngine:
         # floors from answering.
         floor = self.model.threshold
         out = []
-        for i, (c, x) in enumerate(zip(cands, _decision_inputs(cands, n))):
+        for i, (c, x) in enumerate(zip(cands, _decision_inputs(cands, n, self.semantic))):
             conf = _sigmoid(float(x @ coef))
             if i == 0:
                 if c.sure == 2:
@@ -1252,7 +1443,7 @@ class MatchingEngine:
         """(entry id, decision-model input) of the first *n* candidates, best first,
         exactly as :meth:`answer` scores them (for fitting the decision model)."""
         cands = self._candidates(query)
-        return [(c.doc_id, x) for c, x in zip(cands, _decision_inputs(cands, n))]
+        return [(c.doc_id, x) for c, x in zip(cands, _decision_inputs(cands, n, self.semantic))]
 
     def answer(self, query: str) -> Result:
         """The answer / no-answer decision (used by the web layer and the
@@ -1261,6 +1452,7 @@ class MatchingEngine:
         if not cands:
             return Result(False, 0.0, None, [])
         scores = self._confidences(cands, 5)
-        matches = [self._match(c, s, cands[0].logit) for c, s in zip(cands, scores)]
+        best_sem = self._best_semantic(cands)
+        matches = [self._match(c, s, cands[0].logit, best_sem) for c, s in zip(cands, scores)]
         conf = scores[0]
         return Result(conf >= self.threshold, conf, matches[0], matches[1:])

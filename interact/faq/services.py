@@ -117,6 +117,12 @@ def get_published_entry(entry_id: int) -> FaqEntry:
     return entry
 
 
+def merged_into(entry_id: int) -> int | None:
+    """Where a merged entry's page now lives (``None`` when it was not merged)."""
+    entry = db.session.get(FaqEntry, entry_id)
+    return entry.merged_into_id if entry is not None and workflow.merged(entry) else None
+
+
 def get_category(category_id: int) -> FaqCategory:
     category = db.session.get(FaqCategory, category_id)
     if category is None:
@@ -456,6 +462,16 @@ def add_phrasings(entry: FaqEntry, texts: Iterable[str], *, actor) -> int:
     return added
 
 
+def entry_from_letter(letter_id: int) -> FaqEntry | None:
+    """The draft or entry made from a letter (a withdrawn one does not count)."""
+    return db.session.scalar(
+        db.select(FaqEntry)
+        .where(FaqEntry.source_letter_id == letter_id, FaqEntry.status != FaqStatus.WITHDRAWN)
+        .order_by(FaqEntry.id)
+        .limit(1)
+    )
+
+
 def create_draft_entry(
     *, question: str, answer_html: str, department_id: int | None, source_letter_id: int | None, actor,
     note: str = "",
@@ -474,12 +490,7 @@ def create_draft_entry(
         if not (has_role(actor, "handler") and department_id is not None and actor.department_id == department_id):
             raise PermissionDenied("您无权把此来信转为知识库条目。")
     if source_letter_id is not None:
-        existing = db.session.scalar(
-            db.select(FaqEntry)
-            .where(FaqEntry.source_letter_id == source_letter_id, FaqEntry.status != FaqStatus.WITHDRAWN)
-            .order_by(FaqEntry.id)
-            .limit(1)
-        )
+        existing = entry_from_letter(source_letter_id)
         if existing is not None:
             return existing
     question = " ".join((question or "").split())[:MAX_QUESTION]
@@ -740,8 +751,11 @@ def ask(question: str | None, *, source: str = "web", log: bool = True) -> Answe
             if m.id in entries and m.score >= floor and m.id != answer.best.id
         ][:4]
     else:
+        # Offered under 您是不是想问 most probable first: with the semantic feature an entry
+        # closest in meaning may rank below a lexically closer one but score higher.
         answer.related = [
-            (entries[m.id], m.score) for m in candidates if m.id in entries and (m.score >= floor or m.topical)
+            (entries[m.id], m.score) for m in sorted(candidates, key=lambda m: -m.score)
+            if m.id in entries and (m.score >= floor or m.topical)
         ][:4]
     if log:
         masked = mask_text(normalize(question))[:200]

@@ -15,9 +15,8 @@ from flask import (
 )
 from flask_login import current_user
 
-from interact.core import clock, metrics, pagecache, sessions
+from interact.core import clock, contributions, metrics, pagecache, sessions
 from interact.core.pagecache import public_page
-from interact.core.errors import NotFound
 from interact.core.forms import ConfirmForm, attempt, first_error, perform
 from interact.core.permissions import has_role, roles_required
 from interact.core.views import home_sections
@@ -38,8 +37,7 @@ from interact.faq.forms import (
     VoteForm,
     WithdrawForm,
 )
-from interact.faq.models import FaqCategory, FaqEntry, FaqImportJob, FaqPhrasing, FaqStatus, SynonymGroup
-from interact.office.views import workspace_cards
+from interact.faq.models import FaqCategory, FaqEntry, FaqImportJob, FaqPhrasing, SynonymGroup
 
 bp = Blueprint("faq", __name__)
 cli.register(bp)
@@ -94,7 +92,7 @@ home_sections.append(_home_section)
 # Hits and votes change on every visit; the public lists may show them a minute late.
 pagecache.watch(FaqEntry, unless=lambda entry: pagecache.only_changed(entry, {"hits", "helpful", "not_helpful"}))
 pagecache.watch(FaqCategory, FaqPhrasing)
-workspace_cards.append(_workspace_cards)
+contributions.workspace_cards.append(_workspace_cards)
 metrics.contributors.append(faq_metrics.collect)
 
 
@@ -158,11 +156,10 @@ def department(department_id: int):
 
 @bp.get("/faq/<int:entry_id>")
 def entry(entry_id: int):
-    item = db.session.get(FaqEntry, entry_id)
-    if item is not None and item.status is FaqStatus.WITHDRAWN and item.merged_into_id:
-        return redirect(url_for("faq.entry", entry_id=item.merged_into_id), 301)
-    if item is None or item.status is not FaqStatus.PUBLISHED:
-        raise NotFound("该问题不存在或已撤下。")
+    merged_into = services.merged_into(entry_id)
+    if merged_into is not None:
+        return redirect(url_for("faq.entry", entry_id=merged_into), 301)
+    item = services.get_published_entry(entry_id)
     if request.args.get("voted") != "1":  # back from a vote: already counted
         services.count_hit(item)
         db.session.commit()

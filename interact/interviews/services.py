@@ -844,7 +844,7 @@ def unannounced_upcoming(days: int = 3) -> list[Interview]:
         sa.select(Interview)
         .options(joinedload(Interview.department))
         .where(
-            Interview.status == S.DRAFT,
+            Interview.status.in_(workflow.states_for("announce")),
             Interview.scheduled_start >= now,
             Interview.scheduled_start <= now + timedelta(days=days),
         )

@@ -8,7 +8,7 @@ from typing import Callable
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from interact.core import clock, pagecache
+from interact.core import clock, contributions, pagecache
 from interact.core.errors import InvalidInput
 from interact.core.forms import ConfirmForm, attempt, first_error, perform
 from interact.core.permissions import has_role, roles_required
@@ -30,7 +30,6 @@ from interact.interviews.forms import (
     RejectForm,
 )
 from interact.interviews.models import Interview, InterviewStatus, QuestionStatus
-from interact.office.views import workspace_cards
 
 bp = Blueprint("interviews", __name__)
 
@@ -539,6 +538,10 @@ def _home_section():
     return "interviews/_home_section.html", {"interview": interview, "actions": workflow.actions(interview, None)}
 
 
-workspace_cards.append(_workspace_cards)
+contributions.workspace_cards.append(_workspace_cards)
+contributions.contribute_to_office(
+    unannounced_upcoming=services.unannounced_upcoming, interviews_count=services.interviews_count,
+    department_interviews=services.department_interviews,
+)
 home_sections.append(_home_section)
 pagecache.watch(Interview)

@@ -106,6 +106,11 @@ def available_steps(interview: Interview, actor) -> list[tuple[InterviewStatus, 
     ]
 
 
+def states_for(action: str) -> tuple[InterviewStatus, ...]:
+    """The states from which the step named ``action`` may be taken (from the table)."""
+    return tuple(dict.fromkeys(frm for (frm, _), step in TRANSITIONS.items() if step.action == action))
+
+
 def runs(interview: Interview, user) -> bool:
     """``user`` runs this interview: a handler of its department, or the office/admin."""
     return has_role(user, *STAFF_ROLES) and can_act_for_department(user, interview.department_id)

@@ -24,6 +24,7 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from interact.accounts.forms import MultiCheckboxField
+from interact.core import contributions
 from interact.core.errors import InvalidInput, NotFound
 from interact.core.pagecache import public_page
 from interact.core.forms import ConfirmForm, Form, attempt, perform
@@ -32,7 +33,6 @@ from interact.departments.services import active_departments
 from interact.letters import stats, workflow
 from interact.letters import summary as summaries
 from interact.letters.models import LetterKind, SummaryStatus
-from interact.office import views as office_views
 
 bp = Blueprint("letter_reports", __name__)
 
@@ -226,12 +226,20 @@ def staff_summary(summary_id: int):
     form = SummaryEditForm()
     if not form.validate_on_submit():
         return _render_edit(item, form, 422)
-    error = perform(lambda: summaries.update_summary(item, title=form.title.data, body_html=form.body_html.data or "",
-                                                     case_ids=_case_ids(form.cases.data), actor=current_user),
-                    form=form)
+    publish = request.form.get("then") == "publish"
+
+    def save():
+        # 保存并发布: the text as typed is saved and published in one step (a separate
+        # publish button would publish the text saved before and drop what was typed).
+        summaries.update_summary(item, title=form.title.data, body_html=form.body_html.data or "",
+                                 case_ids=_case_ids(form.cases.data), actor=current_user)
+        if publish:
+            summaries.publish_summary(item, actor=current_user)
+
+    error = perform(save, form=form)
     if error is not None:
         return _render_edit(summaries.get_summary(summary_id), form, error.status_code)
-    flash("已保存。", "success")
+    flash("已保存并发布。" if publish else "已保存。", "success")
     return redirect(url_for("letter_reports.staff_summary", summary_id=item.id))
 
 
@@ -277,4 +285,4 @@ def _workspace_cards(user) -> list[dict]:
              "hint": "领导信箱每月汇总", "level": "warning" if drafts else None}]
 
 
-office_views.workspace_cards.append(_workspace_cards)
+contributions.workspace_cards.append(_workspace_cards)

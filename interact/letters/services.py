@@ -37,7 +37,6 @@ from interact.extensions import db
 from interact.faq import services as faq_services
 from interact.letters import search, stats, workflow
 from interact.letters.models import (
-    DEPARTMENT_STATUSES,
     UNANSWERED_STATUSES,
     ExtensionStatus,
     Letter,
@@ -491,8 +490,11 @@ def to_faq(letter: Letter, *, actor, question: str | None = None) -> FaqDraft:
     is noted in the entry's history and the letter's events for the curator.
     """
     ensure_department_scope(actor, letter.department_id)
+    existing = faq_services.entry_from_letter(letter.id)
+    if existing is not None:  # a second click from a stale page: the draft made the first time
+        return FaqDraft(existing, [])
     if not workflow.can_turn_into_faq(letter):
-        raise InvalidTransition("只有已答复的来信才能转为常见问题。")
+        raise InvalidTransition("答复经办公室审核通过（已办结）后才能转为常见问题。")
     names = (letter.name,)
     masked_question, found_in_question = privacy.scan_text((question or letter.title).strip(), names)
     masked_answer, found_in_answer = privacy.scan_html(letter.answer_html, names)
@@ -521,7 +523,7 @@ def office_queue() -> list[Letter]:
     """New, accepted-but-not-routed and returned letters, most urgent first."""
     return list(db.session.scalars(
         sa.select(Letter)
-        .where(Letter.held_by_office)
+        .where(workflow.awaiting("assign"))
         .order_by(Letter.due_at, Letter.id)
         .limit(500)
     ))
@@ -529,8 +531,14 @@ def office_queue() -> list[Letter]:
 
 def review_queue() -> list[Letter]:
     return list(db.session.scalars(
-        sa.select(Letter).where(Letter.status == LetterStatus.ANSWERED).order_by(Letter.answered_at, Letter.id)
+        sa.select(Letter).where(workflow.awaiting("close")).order_by(Letter.answered_at, Letter.id)
     ))
+
+
+def pending_extension_count() -> int:
+    """Extension requests waiting for the office's decision (``decide_extension``)."""
+    return db.session.scalar(
+        sa.select(sa.func.count(LetterExtension.id)).where(LetterExtension.status == ExtensionStatus.PENDING)) or 0
 
 
 def pending_extensions() -> list[LetterExtension]:
@@ -590,7 +598,7 @@ def handler_letters(department_id: int) -> list[Letter]:
     """The department's open letters, nearest deadline first."""
     return list(db.session.scalars(
         sa.select(Letter)
-        .where(Letter.department_id == department_id, Letter.status.in_(DEPARTMENT_STATUSES))
+        .where(Letter.department_id == department_id, workflow.awaiting("answer"))
         .order_by(Letter.due_at, Letter.id)
     ))
 

@@ -12,7 +12,7 @@ from flask import Blueprint, abort, current_app, flash, get_template_attribute, 
 from flask_login import current_user, login_required
 
 from interact.accounts import views as account_views
-from interact.core import pagecache, uploads
+from interact.core import contributions, pagecache, uploads
 from interact.core.pagecache import public_page
 from interact.core.errors import DomainError
 from interact.core.forms import ConfirmForm, attempt, first_error, perform
@@ -37,7 +37,6 @@ from interact.letters.forms import (
     ReviewForm,
 )
 from interact.letters.models import (
-    DEPARTMENT_STATUSES,
     Letter,
     LetterChannel,
     LetterKind,
@@ -46,7 +45,6 @@ from interact.letters.models import (
     MonthlySummary,
     RejectReason,
 )
-from interact.office import views as office_views
 
 bp = Blueprint("letters", __name__)
 
@@ -657,8 +655,8 @@ def settings():
 def _workspace_cards(user) -> list[dict]:
     cards = []
     if has_role(user, "office", "admin"):
-        new_count = services.counts(Letter.held_by_office)
-        review_count = services.counts(Letter.status == LetterStatus.ANSWERED) + len(services.pending_extensions())
+        new_count = services.counts(workflow.awaiting("assign"))
+        review_count = services.counts(workflow.awaiting("close")) + services.pending_extension_count()
         overdue_count = services.counts(Letter.overdue)
         veto_count = services.counts(services.veto_condition())
         cards += [
@@ -674,9 +672,10 @@ def _workspace_cards(user) -> list[dict]:
                           "url": url_for("letters.staff_list", deadline="veto"), "hint": None, "level": "danger"})
     if has_role(user, "handler") and user.department_id is not None:
         department_id = user.department_id
-        open_count = services.counts(Letter.status.in_(DEPARTMENT_STATUSES), department_id)
-        warning_count = services.counts(sa.and_(Letter.status.in_(DEPARTMENT_STATUSES), Letter.warning), department_id)
-        overdue_count = services.counts(sa.and_(Letter.status.in_(DEPARTMENT_STATUSES), Letter.overdue), department_id)
+        waiting = workflow.awaiting("answer")
+        open_count = services.counts(waiting, department_id)
+        warning_count = services.counts(sa.and_(waiting, Letter.warning), department_id)
+        overdue_count = services.counts(sa.and_(waiting, Letter.overdue), department_id)
         url = url_for("letters.handler_queue")
         cards += [
             {"title": "本部门来信待答复", "count": open_count, "url": url, "hint": None, "level": None},
@@ -688,4 +687,8 @@ def _workspace_cards(user) -> list[dict]:
     return cards
 
 
-office_views.workspace_cards.append(_workspace_cards)
+contributions.workspace_cards.append(_workspace_cards)
+contributions.contribute_to_office(
+    veto_letters=services.veto_letters, overdue_counts_by_department=services.overdue_counts_by_department,
+    last_reply_at=services.last_reply_at, department_performance=services.department_performance,
+)

@@ -7,7 +7,7 @@ from flask import current_app
 
 from interact.accounts.models import Role
 from interact.accounts.services import users_with_role
-from interact.core import clock, notify, periods, workdays
+from interact.core import clock, contributions, notify, periods, workdays
 from interact.core.jobs import Job
 from interact.letters.report_jobs import first_workday_of_month
 from interact.office import inspection
@@ -15,10 +15,8 @@ from interact.office import inspection
 
 def digest_items(user) -> list[dict[str, Any]]:
     """The workspace cards with something in them for ``user`` (needs a request context)."""
-    from interact.office.views import workspace_cards
-
     items = []
-    for contribute in workspace_cards:
+    for contribute in contributions.workspace_cards:
         for card in contribute(user):
             if card.get("count"):
                 items.append(card)

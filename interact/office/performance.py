@@ -9,7 +9,7 @@ from interact.core.spreadsheets import Sheet, csv_bytes, xlsx_bytes
 from interact.extensions import db
 from interact.letters import stats
 from interact.letters.stats import StatsRow
-from interact.office.services import feature
+from interact.core import contributions
 
 # The period selector is core's (month, quarter, year, custom), shared by every report.
 Period = periods.Period
@@ -67,9 +67,9 @@ def department_report(period: Period, *, department_id: int | None = None) -> Re
     from interact.departments.models import Department
 
     missing = []
-    letters_fn = feature("letters", "department_performance")
-    collections_fn = feature("surveys", "department_collections")
-    interviews_fn = feature("interviews", "department_interviews")
+    letters_fn = contributions.office.department_performance
+    collections_fn = contributions.office.department_collections
+    interviews_fn = contributions.office.department_interviews
     letters = letters_fn(period.start, period.end) if letters_fn else {}
     collections = collections_fn(period.start, period.end) if collections_fn else {}
     interviews = interviews_fn(period.start, period.end) if interviews_fn else {}

@@ -5,13 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from interact.core import clock, periods
+from interact.core import clock, contributions, periods
 from interact.core.errors import DomainError
 from interact.core.forms import ConfirmForm, perform
 from interact.core.permissions import has_role, roles_required
 from interact.extensions import db
 from interact.office import inspection, report_records, reports
-from interact.office import views as office_views
 
 bp = Blueprint("office_reports", __name__, url_prefix="/staff/reports")
 
@@ -148,4 +147,4 @@ def _workspace_cards(user) -> list[dict]:
              "hint": "已生成" if report is not None else "尚未生成", "level": "danger" if failed else None}]
 
 
-office_views.workspace_cards.append(_workspace_cards)
+contributions.workspace_cards.append(_workspace_cards)

@@ -1,12 +1,11 @@
 """Office services: working-day calendar, the compliance dashboard and department performance."""
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from interact.core import audit, clock, periods, workdays
+from interact.core import audit, clock, contributions, periods, workdays
 from interact.core.errors import Conflict, InvalidInput, NotFound
 from interact.core.models import AuditEvent, CalendarDay, CalendarDayKind
 from interact.core.permissions import ensure_role
@@ -102,18 +101,6 @@ OFFICE_HOLDER = "办公室（待受理、待转办或退回）"
 SILENT_MONTHS = 2
 
 
-def feature(module: str, function: str):
-    """``interact.<module>.services.<function>``, or ``None`` while that part is not installed."""
-    name = f"interact.{module}.services"
-    try:
-        services_module = importlib.import_module(name)
-    except ModuleNotFoundError as error:
-        if error.name and (name == error.name or name.startswith(error.name + ".")):
-            return None
-        raise
-    return getattr(services_module, function, None)
-
-
 @dataclass
 class Check:
     """One line of the dashboard: a number, whether it passes, and the list behind it."""
@@ -178,15 +165,14 @@ def department_names() -> dict[int, str]:
 def dashboard_items(kind: str) -> list[Any] | None:
     """The objects behind a dashboard number (``None`` if that module is not installed)."""
     sources = {
-        "veto": ("letters", "veto_letters", {}),
-        "feedback_due": ("surveys", "feedback_due_soon", {"days": 7}),
-        "feedback_overdue": ("surveys", "feedback_overdue", {}),
-        "unannounced": ("interviews", "unannounced_upcoming", {"days": 3}),
+        "veto": (contributions.office.veto_letters, {}),
+        "feedback_due": (contributions.office.feedback_due_soon, {"days": 7}),
+        "feedback_overdue": (contributions.office.feedback_overdue, {}),
+        "unannounced": (contributions.office.unannounced_upcoming, {"days": 3}),
     }
     if kind not in sources:
         raise NotFound("没有这一项。")
-    module, function, kwargs = sources[kind]
-    source = feature(module, function)
+    source, kwargs = sources[kind]
     return None if source is None else list(source(**kwargs))
 
 
@@ -203,7 +189,7 @@ def compliance_dashboard() -> Dashboard:
                             len(veto), "必须立即答复" if veto else "无",
                             ("office.dashboard_list", {"kind": "veto"}), veto))
 
-    overdue_counts = feature("letters", "overdue_counts_by_department")
+    overdue_counts = contributions.office.overdue_counts_by_department
     if overdue_counts is None:
         checks.append(_missing("overdue", "超期未答复来信"))
     else:
@@ -228,11 +214,10 @@ def compliance_dashboard() -> Dashboard:
                             "已超过一个月期限" if overdue else "无",
                             ("office.dashboard_list", {"kind": "feedback_overdue"}), overdue))
 
-    for key, module, function, label, endpoint in (
-        ("collections", "surveys", "collections_count", "本年度民意征集", "surveys.staff_list"),
-        ("interviews", "interviews", "interviews_count", "本年度在线访谈", "interviews.staff_list"),
+    for key, count_of, label, endpoint in (
+        ("collections", contributions.office.collections_count, "本年度民意征集", "surveys.staff_list"),
+        ("interviews", contributions.office.interviews_count, "本年度在线访谈", "interviews.staff_list"),
     ):
-        count_of = feature(module, function)
         if count_of is None:
             checks.append(_missing(key, f"{label}（目标 {YEARLY_TARGET} 次）"))
             continue
@@ -251,7 +236,7 @@ def compliance_dashboard() -> Dashboard:
                             len(unannounced), "访谈前须发布预告",
                             ("office.dashboard_list", {"kind": "unannounced"}), unannounced))
 
-    last_reply_at = feature("letters", "last_reply_at")
+    last_reply_at = contributions.office.last_reply_at
     if last_reply_at is None:
         checks.append(_missing("last_reply", "在线咨询栏目最近一次答复"))
     else:

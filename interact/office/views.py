@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from interact.core import audit, clock, notify, sensitive
+from interact.core import audit, clock, contributions, notify, sensitive
 from interact.core.errors import DomainError
 from interact.core.forms import ConfirmForm, perform
-from interact.core.models import CalendarDayKind, SensitiveWord, SensitiveWordLevel
+from interact.core.models import CalendarDayKind, JobOutcome, SensitiveWord, SensitiveWordLevel
 from interact.core.permissions import has_role, roles_required, staff_required
 from interact.core.templating import context_contributors
 from interact.core.views import safe_next
@@ -18,11 +18,6 @@ from interact.office import services
 from interact.office.forms import CalendarDayForm, SensitiveWordForm
 
 bp = Blueprint("office", __name__, url_prefix="/staff")
-
-#: Workspace cards contributed by feature modules: callables taking the user and returning
-#: a list of ``{"title", "count", "url", "hint", "level"}`` dicts (empty when not relevant).
-workspace_cards: list = []
-
 
 def _calendar_warning(user) -> dict:
     if has_role(user, "admin", "office"):
@@ -37,7 +32,7 @@ context_contributors.append(notify.header_counts)
 @bp.get("/")
 @staff_required
 def workspace():
-    cards = [card for contribute in workspace_cards for card in contribute(current_user)]
+    cards = [card for contribute in contributions.workspace_cards for card in contribute(current_user)]
     return render_template("office/workspace.html", cards=cards)
 
 
@@ -150,12 +145,20 @@ def read_all_notifications():
 
 # --- scheduled jobs (admin) ------------------------------------------------------------------
 
+#: What the admin is told after running a job by hand.
+RUN_OUTCOMES = {JobOutcome.OK: "已完成", JobOutcome.ERROR: "运行出错", JobOutcome.SKIPPED: "已跳过（另一进程正在运行）"}
+
+
+def _job_runner() -> contributions.JobRunner:
+    if contributions.job_runner is None:  # an application without the scheduler
+        abort(404)
+    return contributions.job_runner
+
 
 @bp.get("/jobs")
 @roles_required("admin")
 def job_runs():
-    from interact import scheduler
-
+    scheduler = _job_runner()
     jobs = scheduler.load_jobs()
     selected = request.args.get("job", "").strip()[:64]
     page = max(request.args.get("page", 1, type=int), 1)
@@ -170,8 +173,7 @@ def job_runs():
 @bp.post("/jobs/<job_id>/run")
 @roles_required("admin")
 def run_job_now(job_id: str):
-    from interact import scheduler
-
+    scheduler = _job_runner()
     if not ConfirmForm().validate_on_submit():
         abort(400)
     job = scheduler.get_job(job_id)
@@ -181,9 +183,8 @@ def run_job_now(job_id: str):
     run = scheduler.run_job(current_app._get_current_object(), job, trigger=f"web:{current_user.username}")
     audit.record("job.run_manually", "job_run", run.id, actor=current_user, note=job.id)
     db.session.commit()
-    labels = {"ok": "已完成", "error": "运行出错", "skipped": "已跳过（另一进程正在运行）"}
-    flash(f"任务 {job.id}：{labels.get(run.outcome.value, run.outcome.value)}。",
-          "success" if run.outcome.value == "ok" else "error")
+    flash(f"任务 {job.id}：{RUN_OUTCOMES.get(run.outcome, run.outcome.label)}。",
+          "success" if run.outcome is JobOutcome.OK else "error")
     return redirect(url_for("office.job_runs", job=job.id))
 
 

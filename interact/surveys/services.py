@@ -658,7 +658,7 @@ def staff_collections_query(user, phase: str | None = None):
     elif phase == "overdue":
         stmt = stmt.where(Collection.feedback_overdue)
     elif phase == "review":
-        stmt = stmt.join(Feedback).where(Feedback.status == FeedbackStatus.SUBMITTED)
+        stmt = stmt.where(workflow.awaiting("review_feedback"))
     return stmt.order_by(Collection.created_at.desc(), Collection.id.desc())
 
 
@@ -854,12 +854,12 @@ def held_opinions(start: datetime, end: datetime) -> tuple[int, int]:
 
 def feedback_awaiting_review() -> list[Collection]:
     return list(db.session.scalars(
-        db.select(Collection).join(Feedback).where(Feedback.status == FeedbackStatus.SUBMITTED)
+        db.select(Collection).where(workflow.awaiting("review_feedback"))
         .order_by(Collection.feedback_due_at)
     ))
 
 
 def collections_awaiting_publication() -> list[Collection]:
     return list(db.session.scalars(
-        db.select(Collection).where(Collection.status == CollectionStatus.SUBMITTED).order_by(Collection.starts_at)
+        db.select(Collection).where(workflow.awaiting("return")).order_by(Collection.starts_at)
     ))

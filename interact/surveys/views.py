@@ -18,14 +18,13 @@ from flask import (
 from flask_login import current_user, login_required
 
 from interact.accounts.views import account_links
-from interact.core import audit, clock, pagecache
+from interact.core import audit, clock, contributions, pagecache
 from interact.core.errors import DomainError, NotFound
 from interact.core.forms import ConfirmForm, attempt, first_error, perform
 from interact.core.permissions import has_role, roles_required
 from interact.core.views import home_sections
 from interact.departments.services import active_departments
 from interact.extensions import db, limiter, public_post_limit
-from interact.office.views import workspace_cards
 from interact.questionnaires import services as questionnaires
 from interact.surveys import exports, participation, services, workflow
 from interact.surveys.forms import (
@@ -525,5 +524,9 @@ def _account_link(user):
 
 home_sections.append(_home_section)
 pagecache.watch(Collection)
-workspace_cards.append(_workspace_cards)
+contributions.workspace_cards.append(_workspace_cards)
+contributions.contribute_to_office(
+    feedback_due_soon=services.feedback_due_soon, feedback_overdue=services.feedback_overdue,
+    collections_count=services.collections_count, department_collections=services.department_collections,
+)
 account_links.append(_account_link)

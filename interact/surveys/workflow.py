@@ -19,6 +19,7 @@ from interact.surveys.models import (
     Collection,
     CollectionEvent,
     CollectionStatus,
+    Feedback,
     FeedbackStatus,
     ModerationStatus,
     Opinion,
@@ -128,6 +129,24 @@ EFFECTS: dict[CollectionStatus, Callable[[Collection, object, str], None]] = {
 
 
 # --- the one transition and the one answer to "what may this user do" -----------------------
+
+
+def states_for(action: str) -> tuple[CollectionStatus, ...]:
+    """The states from which the step named ``action`` may be taken (from the table)."""
+    return tuple(dict.fromkeys(frm for (frm, _), step in TRANSITIONS.items() if step.action == action))
+
+
+def awaiting(action: str):
+    """SQL condition: collections waiting for ``action`` — what the workspace cards count
+    and the staff lists show, under the same conditions :func:`actions` offers it:
+
+    * a step (``return``: submitted to the office, which publishes it or sends it back);
+    * ``review_feedback``: published and ended, its result feedback submitted for review.
+    """
+    if action == "review_feedback":
+        return db.and_(Collection.status == S.PUBLISHED, Collection.ends_at <= clock.now(),
+                       Collection.feedback.has(Feedback.status == FeedbackStatus.SUBMITTED))
+    return Collection.status.in_(states_for(action))
 
 
 def available_steps(collection: Collection, user) -> list[tuple[CollectionStatus, Step]]:

@@ -19,7 +19,7 @@ RAISED_LIMIT = "100000 per minute"
 def demo_app(folder: Path):
     """The application with the demo content (departments, leaders, letters, collections,
     interviews, FAQ), so generated requests also reach existing records."""
-    from interact.core import cli
+    from interact import cli
     from interact.extensions import db
 
     config = type("ContractConfig", (TestConfig,), {

@@ -14,7 +14,7 @@ from flask import Flask
 
 from interact import load_secret_key
 from interact.core import notify
-from interact.core.cli import port_problem
+from interact.cli import port_problem
 from interact.core.models import OutboundEmail
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from interact.core import demo as core_demo
+from interact import demo as app_demo
 from interact.faq import demo, index, services
 from interact.faq.models import AskLog, FaqEntry, FaqStatus, SynonymGroup
 
@@ -28,7 +28,7 @@ UNRELATED = ["今天天气怎么样", "推荐一部好看的电影", "明天股�
 @pytest.fixture
 def seeded(app, db):
     context: dict = {}
-    core_demo.seed(context)
+    app_demo.seed_foundation(context)
     db.session.commit()
     demo.seed(context)
     db.session.commit()

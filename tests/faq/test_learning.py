@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from interact.faq import index, learning, services
-from interact.faq.matching import BASE_MODEL, HIGH_BAND
+from interact.faq.matching import HIGH_BAND, base_model
 from interact.faq.models import CuratorExample, DecisionModelVersion, ExampleKind
 
 
@@ -145,7 +145,7 @@ def test_refit_needs_examples_and_versions_can_be_switched_back(app, client, aut
     page = client.get("/staff/faq/model").get_data(as_text=True)
     assert f"第 {version.id} 版" in page and "使用中" in page
     assert client.post("/staff/faq/model/use", data={"version": "0"}).status_code == 302
-    assert index.get_engine().model == BASE_MODEL
+    assert index.get_engine().model == base_model(index.get_engine().semantic)
     assert "第 0 版（随程序发布的基础模型）" in client.get("/staff/faq/model").get_data(as_text=True)
     assert runner.invoke(args=["faq", "use-model", str(version.id)]).exit_code == 0
     assert index.get_engine().model.version == version.id
@@ -185,7 +185,7 @@ def test_unanswered_list_guesses_only_an_entry_the_citizen_was_shown(db, make_en
 def test_a_stored_model_from_other_decision_features_falls_back_to_the_shipped_one(db, kb):
     db.session.add(DecisionModelVersion(coef=[0.5, 1.0], threshold=0.3, examples=0, active=True))
     db.session.commit()
-    assert index.load_model() == BASE_MODEL
+    assert index.load_model() == base_model(index.semantic_enabled())
     index.changed()
     db.session.commit()
     assert services.ask("住房公积金怎么提取", log=False).best.id == kb[0].id

@@ -100,3 +100,22 @@ def test_public_page_shows_the_transcript_only_from_the_start(db, client, make_i
     assert "文字实录" not in client.get(f"/interviews/{announced.id}").get_data(as_text=True)
     live = make_interview(S.LIVE)
     assert "文字直播" in client.get(f"/interviews/{live.id}").get_data(as_text=True)
+
+
+def test_unannounced_card_counts_the_interviews_actions_offer_to_announce(app, db, roles, make_interview):
+    from datetime import timedelta
+
+    from interact.core import clock
+    from interact.interviews.models import Interview
+    from tests.cards import card_counts
+
+    soon = clock.now() + timedelta(days=2)
+    make_interview(S.DRAFT, start=soon, topic="三天内开始的草稿")
+    make_interview(S.DRAFT, start=soon + timedelta(hours=3), topic="另一场草稿")
+    make_interview(S.ANNOUNCED, start=soon, topic="已发布预告")
+    make_interview(S.DRAFT, topic="五天后的草稿")
+    within = [i for i in db.session.scalars(db.select(Interview))
+              if "announce" in workflow.actions(i, roles.office) and i.scheduled_start <= clock.now() + timedelta(days=3)]
+    assert card_counts(app, roles.office)["访谈预告未发布（3 天内开始）"] == len(within) == 2
+    # A handler may not announce: the card is the office's.
+    assert "访谈预告未发布（3 天内开始）" not in card_counts(app, roles.handler_a)

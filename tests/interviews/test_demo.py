@@ -1,14 +1,14 @@
 """The demo seeder produces the announced, archived and draft interviews."""
 from __future__ import annotations
 
-from interact.core import demo as core_demo
+from interact import demo as app_demo
 from interact.interviews import demo, services
 from interact.interviews.models import InterviewStatus, QuestionStatus
 
 
 def test_demo_seed(db, client):
     context: dict = {}
-    core_demo.seed(context)
+    app_demo.seed_foundation(context)
     demo.seed(context)
     db.session.commit()
     archived, announced, draft = (context["interviews"][k] for k in ("archived", "announced", "draft"))

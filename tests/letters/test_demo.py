@@ -1,7 +1,7 @@
 """The demo seeder fills every state so each workspace and public page has content."""
 from __future__ import annotations
 
-from interact.core import demo as core_demo
+from interact import demo as app_demo
 from interact.extensions import db
 from interact.letters import demo, services
 from interact.letters.models import Letter, LetterStatus
@@ -9,7 +9,7 @@ from interact.letters.models import Letter, LetterStatus
 
 def test_demo_letters_in_every_state(app, client):
     context: dict = {}
-    core_demo.seed(context)
+    app_demo.seed_foundation(context)
     demo.seed(context)
     db.session.commit()
     letters = list(db.session.scalars(db.select(Letter)))

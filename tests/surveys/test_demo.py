@@ -1,7 +1,7 @@
 """The demo seeder builds the three advertised collections in a consistent state."""
 from __future__ import annotations
 
-from interact.core import demo as core_demo
+from interact import demo as app_demo
 from interact.core.models import StoredFile
 from interact.questionnaires import services as qs
 from interact.surveys import demo, services
@@ -10,7 +10,7 @@ from interact.surveys.models import FeedbackStatus
 
 def test_demo_seed(app, db, client):
     context: dict = {}
-    core_demo.seed(context)
+    app_demo.seed_foundation(context)
     demo.seed(context)
     db.session.commit()
     collections = context["collections"]

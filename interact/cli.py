@@ -1,30 +1,27 @@
-"""Command-line tools: ``flask --app interact seed-demo``, ``create-admin``, ``demo-logins``."""
+"""Application-level command-line tools: ``flask --app interact seed-demo``,
+``create-admin``, ``demo-logins``, ``serve-demo`` (and the scheduler's commands)."""
 from __future__ import annotations
 
-import importlib
 import socket
 
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from interact import demo, scheduler
+from interact.accounts.models import Role, User
+from interact.accounts.services import _set_password, check_password_strength
+from interact.core import audit
+from interact.core.errors import DomainError
+from interact.departments.models import Department
 from interact.extensions import db
-
-#: Demo seeders, in dependency order; each module exposes ``seed(context) -> None``.
-DEMO_SEEDERS = [
-    "interact.core.demo",
-    "interact.surveys.demo",
-    "interact.letters.demo",
-    "interact.faq.demo",
-    "interact.interviews.demo",
-]
 
 
 def register(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_admin)
     app.cli.add_command(demo_logins)
-    importlib.import_module("interact.scheduler").register_cli(app)
+    scheduler.register_cli(app)
     app.cli.add_command(serve_demo)
 
 
@@ -32,8 +29,6 @@ def register(app: Flask) -> None:
 @click.option("--force", is_flag=True, help="Seed even if the database already has departments.")
 def seed_demo(force: bool) -> None:
     """Load demo departments, users and content into an empty database."""
-    from interact.departments.models import Department
-
     if not force and db.session.scalar(db.select(db.func.count(Department.id))):
         click.echo("Database already has data; demo not loaded (use --force to add it anyway).")
         return
@@ -43,9 +38,7 @@ def seed_demo(force: bool) -> None:
     config = current_app.config
     mail_server, config["MAIL_SERVER"] = config.get("MAIL_SERVER"), None
     try:
-        for name in DEMO_SEEDERS:
-            importlib.import_module(name).seed(context)
-            db.session.commit()
+        demo.seed(context)
     finally:
         config["MAIL_SERVER"] = mail_server
     click.echo("Demo data loaded.")
@@ -55,7 +48,7 @@ def seed_demo(force: bool) -> None:
 @click.option("--port", default=5000, show_default=True, type=int, help="The port the demo is served on.")
 def demo_logins(port: int) -> None:
     """Print the demo log-ins."""
-    from interact.core.demo import DEMO_LOGINS
+    from interact.accounts.demo import DEMO_LOGINS
 
     click.echo(f"Demo log-ins (http://127.0.0.1:{port}/login):")
     for username, password, role in DEMO_LOGINS:
@@ -67,11 +60,6 @@ def demo_logins(port: int) -> None:
 @click.password_option()
 def create_admin(username: str, password: str) -> None:
     """Create the first administrator (production set-up)."""
-    from interact.accounts.models import Role, User
-    from interact.accounts.services import _set_password, check_password_strength
-    from interact.core import audit
-    from interact.core.errors import DomainError
-
     if db.session.scalar(db.select(User).where(User.username == username)):
         raise click.ClickException("该用户名已存在。")
     try:
@@ -100,7 +88,6 @@ def serve_demo(host: str, port: int) -> None:
     from werkzeug.serving import run_simple
 
     from interact import NO_SECRET_KEY
-    from interact.scheduler import start_background_scheduler
 
     app = current_app._get_current_object()
     if not app.config.get("SECRET_KEY"):
@@ -108,7 +95,7 @@ def serve_demo(host: str, port: int) -> None:
     problem = port_problem(host, port)
     if problem:
         raise click.ClickException(problem)
-    start_background_scheduler(app)
+    scheduler.start_background_scheduler(app)
     click.echo(f"Serving on http://{host}:{port}  (Ctrl+C to stop)")
     # app.run() refuses to start inside a ``flask`` command; run Werkzeug's server directly.
     run_simple(host, port, app, use_reloader=False, use_debugger=False, threaded=True)
