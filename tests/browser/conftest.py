@@ -129,7 +129,13 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
         process = subprocess.Popen([sys.executable, str(Path(__file__).with_name("server.py"))], cwd=ROOT,
                                    env=env, stdout=subprocess.PIPE, stderr=log_file, text=True)
     url = _wait_ready(process, log)
-    _warm_up(url)
+    try:
+        _warm_up(url)
+    except BaseException:
+        process.kill()  # a page failing at warm-up must not leave the server running
+        process.wait(timeout=10)
+        process.stdout.close()
+        raise
     yield LiveServer(url, database_url, process, log)
     process.terminate()
     try:
