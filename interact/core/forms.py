@@ -68,10 +68,8 @@ class CaptchaField(StringField):
         self.slot = slot
 
     def _value(self) -> str:
-        return ""  # a used answer is worthless: the re-shown form asks for the new image's
-
-    def _value(self):
-        # Never shown again: every failed check brings a new image and an empty field.
+        # Never shown again: a used answer is worthless, and every failed check brings a new
+        # image and an empty field.
         return ""
 
     def pre_validate(self, form):
