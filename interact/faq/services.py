@@ -454,6 +454,16 @@ def add_phrasings(entry: FaqEntry, texts: Iterable[str], *, actor) -> int:
     return added
 
 
+def entry_from_letter(letter_id: int) -> FaqEntry | None:
+    """The draft or entry made from a letter (a withdrawn one does not count)."""
+    return db.session.scalar(
+        db.select(FaqEntry)
+        .where(FaqEntry.source_letter_id == letter_id, FaqEntry.status != FaqStatus.WITHDRAWN)
+        .order_by(FaqEntry.id)
+        .limit(1)
+    )
+
+
 def create_draft_entry(
     *, question: str, answer_html: str, department_id: int | None, source_letter_id: int | None, actor,
     note: str = "",
@@ -472,12 +482,7 @@ def create_draft_entry(
         if not (has_role(actor, "handler") and department_id is not None and actor.department_id == department_id):
             raise PermissionDenied("您无权把此来信转为知识库条目。")
     if source_letter_id is not None:
-        existing = db.session.scalar(
-            db.select(FaqEntry)
-            .where(FaqEntry.source_letter_id == source_letter_id, FaqEntry.status != FaqStatus.WITHDRAWN)
-            .order_by(FaqEntry.id)
-            .limit(1)
-        )
+        existing = entry_from_letter(source_letter_id)
         if existing is not None:
             return existing
     question = " ".join((question or "").split())[:MAX_QUESTION]

@@ -226,12 +226,20 @@ def staff_summary(summary_id: int):
     form = SummaryEditForm()
     if not form.validate_on_submit():
         return _render_edit(item, form, 422)
-    error = perform(lambda: summaries.update_summary(item, title=form.title.data, body_html=form.body_html.data or "",
-                                                     case_ids=_case_ids(form.cases.data), actor=current_user),
-                    form=form)
+    publish = request.form.get("then") == "publish"
+
+    def save():
+        # 保存并发布: the text as typed is saved and published in one step (a separate
+        # publish button would publish the text saved before and drop what was typed).
+        summaries.update_summary(item, title=form.title.data, body_html=form.body_html.data or "",
+                                 case_ids=_case_ids(form.cases.data), actor=current_user)
+        if publish:
+            summaries.publish_summary(item, actor=current_user)
+
+    error = perform(save, form=form)
     if error is not None:
         return _render_edit(summaries.get_summary(summary_id), form, error.status_code)
-    flash("已保存。", "success")
+    flash("已保存并发布。" if publish else "已保存。", "success")
     return redirect(url_for("letter_reports.staff_summary", summary_id=item.id))
 
 

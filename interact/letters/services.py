@@ -485,8 +485,11 @@ def to_faq(letter: Letter, *, actor, question: str | None = None) -> FaqDraft:
     is noted in the entry's history and the letter's events for the curator.
     """
     ensure_department_scope(actor, letter.department_id)
+    existing = faq_services.entry_from_letter(letter.id)
+    if existing is not None:  # a second click from a stale page: the draft made the first time
+        return FaqDraft(existing, [])
     if not workflow.can_turn_into_faq(letter):
-        raise InvalidTransition("只有已答复的来信才能转为常见问题。")
+        raise InvalidTransition("答复经办公室审核通过（已办结）后才能转为常见问题。")
     names = (letter.name,)
     masked_question, found_in_question = privacy.scan_text((question or letter.title).strip(), names)
     masked_answer, found_in_answer = privacy.scan_html(letter.answer_html, names)

@@ -28,6 +28,7 @@ from interact.core.permissions import can_act_for_department, ensure_department_
 from interact.core.settings import get_setting, set_setting
 from interact.departments.models import Department
 from interact.extensions import db
+from interact.faq.services import entry_from_letter
 from interact.letters import search
 from interact.letters.models import (
     ACTION_LABELS,
@@ -135,8 +136,11 @@ def _reopen_problem(letter: Letter) -> str | None:
 
 
 def can_turn_into_faq(letter: Letter) -> bool:
-    """An answered letter (answered or closed, with its answer) can become an FAQ draft."""
-    return bool(letter.answer_html) and letter.status in (LetterStatus.ANSWERED, LetterStatus.CLOSED)
+    """A letter whose answer the office approved (closed, with its answer) can become an FAQ
+    draft once: not while the answer may still be sent back, and not again while the draft
+    or entry made from it is there (a withdrawn one can be made again)."""
+    return (bool(letter.answer_html) and letter.status is LetterStatus.CLOSED
+            and entry_from_letter(letter.id) is None)
 
 
 def actions(letter: Letter, user) -> set[str]:

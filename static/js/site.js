@@ -28,7 +28,11 @@
         .catch(function () { window.location.href = url.href; });
     });
   }
-  // Print buttons (receipts).
+  // Print buttons (receipts): hidden in the page, since without JavaScript they could not
+  // print; shown here, where they work.
+  Array.prototype.forEach.call(document.querySelectorAll("[data-print][hidden]"), function (button) {
+    button.hidden = false;
+  });
   document.addEventListener("click", function (event) {
     var target = event.target.closest("[data-print]");
     if (target) {

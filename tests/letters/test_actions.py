@@ -18,8 +18,24 @@ def test_actions_follow_the_state_and_the_user(assigned, submit, roles):
     assert workflow.actions(letter, roles.handler_b) == set()
     assert "transfer" in workflow.actions(letter, roles.office) and "transfer" not in workflow.actions(letter, roles.handler_a)
     services.answer_letter(letter, actor=roles.handler_a, answer_html=ANSWER)
-    assert {"close", "send_back", "to_faq"} <= workflow.actions(letter, roles.office)
-    assert "to_faq" in workflow.actions(letter, roles.handler_a) and "close" not in workflow.actions(letter, roles.handler_a)
+    assert {"close", "send_back"} <= workflow.actions(letter, roles.office)
+    assert "close" not in workflow.actions(letter, roles.handler_a)
+
+
+def test_to_faq_is_offered_once_after_the_answer_is_approved(assigned, roles, db):
+    letter, _ = assigned()
+    services.answer_letter(letter, actor=roles.handler_a, answer_html=ANSWER)
+    # The answer may still be sent back: not yet material for the knowledge base.
+    assert "to_faq" not in workflow.actions(letter, roles.office)
+    services.approve_answer(letter, actor=roles.office, publish=False)
+    assert "to_faq" in workflow.actions(letter, roles.office)
+    assert "to_faq" in workflow.actions(letter, roles.handler_a)
+    assert "to_faq" not in workflow.actions(letter, roles.handler_b)
+    draft = services.to_faq(letter, actor=roles.office)
+    db.session.commit()
+    assert "to_faq" not in workflow.actions(letter, roles.office)
+    # A second conversion (a stale page) gives back the same draft, not a second one.
+    assert services.to_faq(letter, actor=roles.office).entry.id == draft.entry.id
 
 
 def test_reopen_only_after_an_unsatisfied_rating_and_once(closed, roles):

@@ -85,3 +85,15 @@ def test_preview_keeps_the_letter_stores_nothing_and_leaves_the_captcha(client, 
     with client.session_transaction() as s:
         assert {k: v for k, v in s.items() if k.startswith(captcha.SESSION_KEY)} == \
                {k: v for k, v in before.items() if k.startswith(captcha.SESSION_KEY)}
+
+
+def test_hostile_text_gets_an_answer_never_an_error(client, scene, app):
+    from tests.helpers import assert_inert_html, badinput_strings
+
+    app.config["RATELIMIT_FAQ_API"] = "10000 per minute"
+
+    strings = badinput_strings(limit=300) + ['社保卡 "OR" 补办', "社保卡 NEAR( 补办 ((", "公积金\x00提取"]
+    for value in strings:
+        response = client.get("/letters/suggestions", query_string={"title": value, "body": value})
+        assert response.status_code == 200, value
+        assert_inert_html(response.get_json()["html"])
