@@ -55,7 +55,8 @@ from urllib.parse import quote, urlsplit
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
-OUT = ROOT / "bench" / "out"
+#: Where built SQLite databases are cached (``INTERACT_BENCH_CACHE``, e.g. /tmp for 1M letters).
+OUT = Path(os.environ.get("INTERACT_BENCH_CACHE") or ROOT / "bench" / "out")
 
 
 def shared_data() -> Path:
@@ -179,6 +180,8 @@ def prepare_database(args, workdir: Path) -> Database:
             building.unlink(missing_ok=True)
             build_database(f"sqlite:///{building}", args.letters, args.faq_entries, workdir)
             building.rename(cached)
+        if args.build_only:
+            return Database(f"sqlite:///{cached}", lambda: None)
         run = workdir / "run.db"
         shutil.copyfile(cached, run)
         return Database(f"sqlite:///{run}", lambda: None)
@@ -197,6 +200,9 @@ def prepare_database(args, workdir: Path) -> Database:
         build_database(_with_db(args.database_url, f"{cached}_building"), args.letters, args.faq_entries, workdir)
         with admin.connect() as connection:
             connection.exec_driver_sql(f"ALTER DATABASE {cached}_building RENAME TO {cached}")
+    if args.build_only:
+        admin.dispose()
+        return Database(_with_db(args.database_url, cached), lambda: None)
     run = f"bench_run_{os.getpid()}"
     with admin.connect() as connection:
         connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {run}")
@@ -618,6 +624,8 @@ def main(argv=None) -> dict:
     parser.add_argument("--clients", type=int, default=32, help="integrity mode: concurrent clients")
     parser.add_argument("--with-jobs", action="store_true", help="integrity mode: run the sweep and a FAQ import meanwhile")
     parser.add_argument("--job-wait", type=float, default=120, help="integrity mode: seconds to let the jobs finish after the submissions")
+    parser.add_argument("--build-only", action="store_true",
+                        help="build (or find) the cached database and stop (no servers)")
     args = parser.parse_args(argv)
     if args.quick:
         args.letters = min(args.letters, 20_000) if "--letters" not in (argv or sys.argv) else args.letters
@@ -630,6 +638,9 @@ def main(argv=None) -> dict:
     database = None
     try:
         database = prepare_database(args, workdir)
+        if args.build_only:
+            log(f"database ready: {database.url}")
+            return {}
         ids = sample_ids(database.url, workdir)
         marker = uuid.uuid4().hex[:8]
         env = {

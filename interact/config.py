@@ -97,6 +97,16 @@ class DefaultConfig:
     #: a question waits for that first build before a 503 (below gunicorn's 30 s timeout).
     FAQ_INDEX_WARM = True
     FAQ_INDEX_WAIT_SECONDS = 10
+    #: The index is built once per machine into a file in this folder (default
+    #: ``instance/faq-index``) and memory-mapped by every worker (interact/faq/index.py).
+    FAQ_INDEX_DIR: str | None = None
+    #: True: every process builds its own index in memory instead (tests, tiny installs).
+    FAQ_INDEX_IN_MEMORY = False
+    #: Who writes a new file when the knowledge base changed: "process" (a ``flask faq
+    #: build-index`` child of the worker that noticed) or "thread" (inside that worker).
+    FAQ_INDEX_BUILDER = "process"
+    #: Changed entries applied in memory on top of the file until the next file is there.
+    FAQ_INDEX_FILE_DELTA = 500
     #: Score the sentence-embedding feature of the FAQ engine when the ``semantic`` extra is
     #: installed (~130 MB per process; docs/faq-matching.md). Off: lexical features only.
     FAQ_SEMANTIC = True
@@ -161,4 +171,7 @@ class TestConfig(DefaultConfig):
     #: Tests that check the page cache or the background FAQ build turn them on themselves.
     PUBLIC_PAGE_CACHE_SECONDS = 0
     FAQ_INDEX_WARM = False
+    #: Each test's in-memory database: the index is built in memory (file mode has its
+    #: own tests in tests/faq/test_index_file.py).
+    FAQ_INDEX_IN_MEMORY = True
     DEFERRED_WRITE_SECONDS = 0

@@ -67,9 +67,6 @@ class CaptchaField(StringField):
         super().__init__(label, **kwargs)
         self.slot = slot
 
-    def _value(self) -> str:
-        return ""  # a used answer is worthless: the re-shown form asks for the new image's
-
     def _value(self):
         # Never shown again: every failed check brings a new image and an empty field.
         return ""
@@ -78,7 +75,7 @@ class CaptchaField(StringField):
         if not captcha.enabled():
             return
         if not captcha.verify(self.data, slot=self.slot):
-            raise ValidationError("验证码不正确或已过期，请看新图片重新输入。")
+            raise ValidationError("验证码不正确、已使用过或已过期（每张图片只能用一次），请看新图片重新输入。")
 
 
 def first_error(form) -> str | None:

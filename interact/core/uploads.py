@@ -47,6 +47,9 @@ _OFFICE = {
 }
 _CONTENT_TYPES_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 _CONTENT_TYPES_MAX_BYTES = 256 * 1024
+#: Major brands of MP4 video files (the ``ftyp`` box of the ISO base media format).
+_MP4_BRANDS = {b"isom", b"iso2", b"iso4", b"iso5", b"iso6", b"mp41", b"mp42", b"avc1", b"M4V ", b"M4VH", b"M4VP",
+               b"dash", b"mmp4", b"MSNV"}
 #: The extensions a detected type may be uploaded under.
 _EXTENSIONS = {
     "image/png": {".png"},
@@ -65,7 +68,9 @@ def detect_type(head: bytes, filename: str) -> tuple[str, str] | None:
     suffix = Path(filename or "").suffix.lower()
     mime = kind = None
     if len(head) >= 12 and head[4:8] == b"ftyp":
-        mime, kind = "video/mp4", "video"
+        # An ISO media file is an MP4 video only with an MP4 brand (not HEIC, QuickTime, 3GP).
+        if head[8:12] in _MP4_BRANDS:
+            mime, kind = "video/mp4", "video"
     elif head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         mime, kind = "image/webp", "image"
     else:

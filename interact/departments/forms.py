@@ -11,7 +11,9 @@ class DepartmentForm(Form):
     name = StringField("部门名称", validators=[DataRequired("请输入部门名称"), Length(max=80)])
     code = StringField("部门代码", validators=[DataRequired("请输入部门代码"), Length(max=20)],
                        description="英文字母或数字，如 RSJ，用于编号和导出")
-    kind = SelectField("类型", choices=DepartmentKind.choices())
+    #: A new department is a 市直部门 unless chosen otherwise (the first choice, 市政府, is
+    #: the city itself, which the public directory leaves out).
+    kind = SelectField("类型", choices=DepartmentKind.choices(), default=DepartmentKind.DEPARTMENT.value)
     parent_id = SelectField("上级部门", coerce=str)
     phone = StringField("咨询电话", validators=[Optional(), Length(max=40)])
     email = StringField("电子邮箱", validators=[Optional(), Email("邮箱格式不正确"), Length(max=120)])

@@ -5,7 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from interact.core import pagecache
-from interact.core.forms import ConfirmForm, attempt, perform
+from interact.core.forms import ConfirmForm, attempt, first_error, perform
 from interact.core.permissions import roles_required
 from interact.core.lookup import get_or_404
 from interact.departments import services
@@ -64,20 +64,27 @@ def new():
 @roles_required("admin")
 def edit(department_id: int):
     department = services.get_department(department_id)
-    form = DepartmentForm(obj=department if request.method == "GET" else None)
-    form.parent_id.choices = _parent_choices(department.id)
     if request.method == "GET":
+        return _edit_page(department)
+    form = DepartmentForm()
+    form.parent_id.choices = _parent_choices(department.id)
+    if not form.validate_on_submit() or perform(
+            lambda: services.update_department(department, _form_data(form), actor=current_user), form=form) is not None:
+        return _edit_page(department, form=form, status=422)
+    flash("部门信息已保存。", "success")
+    return redirect(url_for("departments.edit", department_id=department.id))
+
+
+def _edit_page(department, *, form: DepartmentForm | None = None, leader_form: LeaderForm | None = None,
+               status: int = 200):
+    """A department's page: its form and its leaders; a form that failed keeps what was typed."""
+    if form is None:
+        form = DepartmentForm(formdata=None, obj=department)
         form.kind.data = department.kind.value
         form.parent_id.data = str(department.parent_id or "")
-    if form.validate_on_submit():
-        if perform(lambda: services.update_department(department, _form_data(form), actor=current_user),
-                   form=form) is not None:
-            return render_template("departments/form.html", form=form, department=department,
-                                   leader_form=LeaderForm(formdata=None), action_form=ConfirmForm()), 422
-        flash("部门信息已保存。", "success")
-        return redirect(url_for("departments.edit", department_id=department.id))
+    form.parent_id.choices = _parent_choices(department.id)
     return render_template("departments/form.html", form=form, department=department,
-                           leader_form=LeaderForm(formdata=None), action_form=ConfirmForm())
+                           leader_form=leader_form or LeaderForm(formdata=None), action_form=ConfirmForm()), status
 
 
 @bp.post("/staff/departments/<int:department_id>/active")
@@ -96,14 +103,15 @@ def set_active(department_id: int):
 def add_leader(department_id: int):
     department = services.get_department(department_id)
     form = LeaderForm()
-    if form.validate_on_submit():
-        if perform(lambda: services.save_leader(
-            department, name=form.name.data, title=form.title.data, duties=form.duties.data or "",
-            in_mailbox=form.in_mailbox.data, sort_order=form.sort_order.data or 100, actor=current_user,
-        )) is None:
-            flash("已添加领导。", "success")
-    else:
-        flash("请填写领导姓名和职务。", "error")
+    if not form.validate_on_submit():
+        flash(first_error(form) or "请填写领导姓名和职务。", "error")
+        return _edit_page(department, leader_form=form, status=422)
+    if perform(lambda: services.save_leader(
+        department, name=form.name.data, title=form.title.data, duties=form.duties.data or "",
+        in_mailbox=form.in_mailbox.data, sort_order=form.sort_order.data or 100, actor=current_user,
+    ), form=form) is not None:
+        return _edit_page(services.get_department(department_id), leader_form=form, status=422)
+    flash("已添加领导。", "success")
     return redirect(url_for("departments.edit", department_id=department.id))
 
 

@@ -5,13 +5,16 @@
   in only if it is not worse (interact/faq/learning.py).
 - ``faq models``: the stored versions, the one in use marked.
 - ``faq use-model N``: put version N in use again (0 = the model shipped with the code).
+- ``faq build-index``: write this machine's index file (interact/faq/index.py); web
+  workers start it themselves when the knowledge base changed, a deployment may run it
+  after ``db upgrade`` so the first workers find the file.
 """
 from __future__ import annotations
 
 import json
 
 import click
-from flask import Blueprint
+from flask import Blueprint, current_app
 
 from interact.core.errors import NotFound
 from interact.extensions import db
@@ -22,6 +25,7 @@ def register(bp: Blueprint) -> None:
     bp.cli.add_command(refit_command)
     bp.cli.add_command(models_command)
     bp.cli.add_command(use_model_command)
+    bp.cli.add_command(build_index_command)
 
 
 @click.command("refit")
@@ -63,3 +67,17 @@ def use_model_command(version: int) -> None:
         raise click.ClickException(str(exc)) from exc
     db.session.commit()
     click.echo(f"decision model version {version} in use")
+
+
+@click.command("build-index")
+@click.option("--force", is_flag=True, help="Build even when the newest file is of the current version.")
+def build_index_command(force: bool) -> None:
+    """Build the FAQ index file of this machine (memory-mapped by the web workers)."""
+    directory = index.index_dir(current_app)
+    if directory is None:
+        raise click.ClickException("FAQ_INDEX_IN_MEMORY is set: there is no index file")
+    path = index.build_file(directory, force=force)
+    if path is None:
+        click.echo("another process is building the index file")
+    else:
+        click.echo(str(path))

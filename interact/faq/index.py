@@ -28,11 +28,19 @@ embedded when they are indexed, each question once per request.
 """
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import logging
 import os
+import subprocess
+import sys
 import threading
 import time
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Iterable
+
+import numpy as np
 
 from flask import Flask, current_app
 from sqlalchemy.orm import selectinload
@@ -40,7 +48,7 @@ from sqlalchemy.orm import selectinload
 from interact.core.errors import Unavailable
 from interact.core.settings import bump_version, current_version
 from interact.extensions import db
-from interact.faq import semantic
+from interact.faq import indexfile, semantic
 from interact.faq.matching import DecisionModel, FaqDoc, MatchingEngine, base_model
 from interact.faq.models import DecisionModelVersion, FaqEntry, FaqStatus, SynonymGroup
 
@@ -48,6 +56,10 @@ from interact.faq.models import DecisionModelVersion, FaqEntry, FaqStatus, Synon
 CHECK_SECONDS = 2.0
 #: Share of changed entries above which a sync rebuilds instead of patching.
 REBUILD_SHARE = 0.2
+#: File mode: a process asks for a new file at most this often.
+REQUEST_SECONDS = 30.0
+#: File mode: how long a new process's background start waits for a first file.
+FIRST_FILE_WAIT_SECONDS = 600.0
 VERSION_NAME = "faq"
 
 _NEVER = object()
@@ -124,11 +136,146 @@ def _published_revisions() -> dict[int, int]:
     return {entry_id: revision for entry_id, revision in rows}
 
 
+# --- the index file -----------------------------------------------------------------------
+
+FILE_PREFIX = "faq-index-"
+FILE_SUFFIX = ".bin"
+LOCK_NAME = "build.lock"
+#: Files kept besides the newest (a worker may still map an older one; deleting it is safe).
+KEEP_FILES = 1
+
+
+def code_fingerprint() -> str:
+    """Changes with the code that decides what an index holds (text normalisation,
+    segmentation, terms, the file layout): a file of other code is never used."""
+    from interact.core import segment, textnorm
+    from interact.faq import indexfile, matching
+
+    digest = hashlib.sha1()
+    for module in (matching, textnorm, segment, indexfile, semantic):
+        digest.update(Path(module.__file__).read_bytes())
+    digest.update(str(getattr(segment.jieba, "__version__", "")).encode())
+    return digest.hexdigest()[:16]
+
+
+def index_dir(app: Flask) -> Path | None:
+    """Where ``app`` keeps its index file (``FAQ_INDEX_DIR``, default
+    ``instance/faq-index``); None with ``FAQ_INDEX_IN_MEMORY`` (each process builds its
+    own index in memory: tests, small knowledge bases)."""
+    if app.config.get("FAQ_INDEX_IN_MEMORY"):
+        return None
+    return Path(app.config.get("FAQ_INDEX_DIR") or Path(app.instance_path) / "faq-index")
+
+
+def newest_file(directory: Path) -> Path | None:
+    """The most recently written index file in *directory*."""
+    try:
+        files = [e for e in os.scandir(directory) if e.name.startswith(FILE_PREFIX) and e.name.endswith(FILE_SUFFIX)]
+    except FileNotFoundError:
+        return None
+    if not files:
+        return None
+    return Path(max(files, key=lambda e: (e.stat().st_mtime_ns, e.name)).path)
+
+
+class _BuildLock:
+    """An exclusive ``flock`` on ``build.lock`` in the index folder: one build per
+    machine at a time (held by the building process for its whole build)."""
+
+    def __init__(self, directory: Path):
+        directory.mkdir(parents=True, exist_ok=True)
+        self._fd = os.open(directory / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+
+    def acquire(self) -> bool:
+        try:
+            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            return False
+
+    def close(self) -> None:
+        os.close(self._fd)  # releases the lock
+
+
+def building(directory: Path) -> bool:
+    """Whether a process of this machine is building an index file now."""
+    lock = _BuildLock(directory)
+    try:
+        return not lock.acquire()
+    finally:
+        lock.close()
+
+
+def build_file(directory: Path, force: bool = False) -> Path | None:
+    """Build the index of the published entries and write it to *directory* (needs an
+    application context). Returns the file, or None when another process is building.
+    Skipped (the newest file returned) when that file already is of the current version
+    stamp and code, unless *force*."""
+    lock = _BuildLock(directory)
+    try:
+        if not lock.acquire():
+            return None
+        version = current_version(VERSION_NAME)
+        fingerprint = code_fingerprint()
+        newest = newest_file(directory)
+        if newest is not None and not force:
+            try:
+                meta = indexfile.read_meta(newest)
+            except (OSError, indexfile.IndexFileError):
+                meta = {}
+            if meta.get("version") == version and meta.get("code") == fingerprint:
+                return newest
+        started = time.perf_counter()
+        # The stamp was read before the data: a change committed meanwhile only makes the
+        # workers apply it on top of this file (or ask for the next one).
+        revisions = _published_revisions()
+        synonyms = load_synonyms()
+        docs = load_docs()
+        engine = MatchingEngine(docs, synonyms, embedder=get_index().embedder)
+        del docs
+        meta, arrays = engine.arrays()
+        ids = np.fromiter(revisions, dtype=np.int64, count=len(revisions))
+        order = np.argsort(ids)
+        arrays["revision.ids"] = ids[order]
+        arrays["revision.values"] = np.fromiter(revisions.values(), dtype=np.int64, count=len(revisions))[order]
+        meta.update(version=version, code=fingerprint, built_at=time.time(),
+                    build_seconds=round(time.perf_counter() - started, 2))
+        path = directory / f"{FILE_PREFIX}{int(time.time() * 1000)}-{(version or 'none')[:12]}{FILE_SUFFIX}"
+        indexfile.write(path, meta, arrays)
+        os.utime(path)  # newest by modification time, whatever the file system's rename does
+        old = sorted((p for p in directory.glob(f"{FILE_PREFIX}*{FILE_SUFFIX}") if p != path),
+                     key=lambda p: p.stat().st_mtime_ns)
+        for stale in old[: max(len(old) - KEEP_FILES, 0)]:
+            stale.unlink(missing_ok=True)
+        log.info("FAQ index file %s: %d entries, %d rows in %.1f s", path.name, meta["entries"], meta["rows"],
+                 meta["build_seconds"])
+        return path
+    finally:
+        lock.close()
+
+
+@dataclass
+class _Loaded:
+    """An index file mapped by this process."""
+
+    path: Path
+    meta: dict
+    arrays: dict[str, np.ndarray]
+
+    def revisions(self) -> dict[int, int]:
+        return dict(zip(self.arrays["revision.ids"].tolist(), self.arrays["revision.values"].tolist()))
+
+
 class FaqIndex:
-    """Holder of one application's matching engine. Thread-safe."""
+    """Holder of one application's matching engine. Thread-safe.
+
+    Two ways to hold it: in this process's memory (``directory`` None: built from the
+    database, synced entry by entry), or mapped from an index file in ``directory``
+    (file mode: see the module docstring)."""
 
     def __init__(self, threshold: float | None = None, wait_seconds: float = 10.0, use_semantic: bool = True,
-                 cache_dir: str | None = None):
+                 cache_dir: str | None = None, directory: Path | None = None, builder: str = "process",
+                 file_delta: int = 500, app: Flask | None = None):
         self.threshold = threshold
         #: Whether to score the semantic feature when the model's package is installed.
         self.use_semantic = use_semantic
@@ -136,16 +283,29 @@ class FaqIndex:
         self.cache_dir = cache_dir
         #: How long a request waits for a first build running in the background.
         self.wait_seconds = wait_seconds
+        self.directory = directory
+        #: File mode: "process" builds a new file in a child process (``flask faq
+        #: build-index``), "thread" in a thread of this process.
+        self.builder = builder
+        #: File mode: at most this many changed entries are applied on top of the file.
+        self.file_delta = file_delta
+        self._app = app
         self._background: threading.Thread | None = None
         self._engine: MatchingEngine | None = None
         self._version: object = _NEVER
         self._revisions: dict[int, int] = {}
         self._synonyms: tuple[tuple[str, ...], ...] | None = None
+        self._loaded: _Loaded | None = None
+        self._build_requested = float("-inf")
         self._checked_at = float("-inf")
         self._build_lock = threading.Lock()
-        #: Counters for tests and the docs: full builds and incremental syncs done.
+        #: Counters for tests and the docs: full builds, incremental syncs, files mapped.
         self.builds = 0
         self.syncs = 0
+        self.loads = 0
+        #: File mode: entries changed since the file that are not applied yet (a new file
+        #: is on its way), and when the newest file was last looked for.
+        self.pending = 0
 
     @property
     def embedder(self) -> semantic.Embedder | None:
@@ -166,26 +326,28 @@ class FaqIndex:
             return engine
         version = current_version(VERSION_NAME)
         self._checked_at = now
-        if engine is not None and version == self._version:
+        if engine is not None and version == self._version and not self._newer_file():
             return engine
         # Only one thread builds; the others keep answering with the engine they have.
         if engine is None:
-            building = self._background is not None and self._background.is_alive()
-            if not self._build_lock.acquire(timeout=self.wait_seconds if building else -1):
+            building_now = self._background is not None and self._background.is_alive()
+            if not self._build_lock.acquire(timeout=self.wait_seconds if building_now else -1):
                 raise Unavailable("智能问答正在启动，请稍后再试。")
         elif not self._build_lock.acquire(blocking=False):
             return engine
         try:
-            if self._engine is None or self._version != version:
+            if self._engine is None or self._version != version or self._newer_file():
                 self._sync(version)
-            return self._engine  # type: ignore[return-value]
+            if self._engine is None:
+                raise Unavailable("智能问答正在启动，请稍后再试。")
+            return self._engine
         finally:
             self._build_lock.release()
 
     def start_background_build(self, app: Flask) -> None:
-        """Build the first engine in a daemon thread (once per process). The build lock is
-        taken before the thread starts, so a question arriving at once waits for this build
-        instead of starting its own."""
+        """Build (or map) the first engine in a daemon thread (once per process). The build
+        lock is taken before the thread starts, so a question arriving at once waits for
+        this build instead of starting its own."""
         if self._background is not None or self._engine is not None:
             return
         with _holders_lock:
@@ -198,7 +360,7 @@ class FaqIndex:
                         try:
                             version = current_version(VERSION_NAME)
                             self._checked_at = time.monotonic()
-                            self._sync(version)
+                            self._sync(version, wait=FIRST_FILE_WAIT_SECONDS)
                         except Exception:  # the next question builds (or reports) it again
                             log.exception("FAQ index: background build failed")
                         finally:
@@ -209,7 +371,10 @@ class FaqIndex:
             self._background = threading.Thread(target=build, name="faq-index-build", daemon=True)
             self._background.start()
 
-    def _sync(self, version: object) -> None:
+    def _sync(self, version: object, wait: float | None = None) -> None:
+        if self.directory is not None:
+            self._sync_file(version, self.wait_seconds if wait is None else wait)
+            return
         # The stamp was read before the data: a change committed in between only makes
         # the next check sync once more, never miss it.
         synonyms = tuple(tuple(group) for group in load_synonyms())
@@ -227,10 +392,7 @@ class FaqIndex:
             if len(changed) + len(removed) > max(50, REBUILD_SHARE * len(revisions)):
                 self._rebuild(revisions, synonyms, model)
             else:
-                for entry_id in removed:
-                    engine.remove(entry_id)
-                for doc in load_docs(changed):
-                    engine.add(doc)
+                engine.update_many(load_docs(changed), removed)
                 self._revisions = revisions
                 self.syncs += 1
         self._version = version
@@ -245,6 +407,99 @@ class FaqIndex:
         self._synonyms = synonyms
         self.builds += 1
 
+    # --- file mode ---------------------------------------------------------------------
+
+    def _newer_file(self) -> bool:
+        if self.directory is None:
+            return False
+        newest = newest_file(self.directory)
+        return newest is not None and (self._loaded is None or newest != self._loaded.path)
+
+    def _load_newest(self) -> None:
+        """Map the newest usable file (one of this code) if it is not mapped yet."""
+        newest = newest_file(self.directory)
+        if newest is None or (self._loaded is not None and newest == self._loaded.path):
+            return
+        try:
+            meta, arrays = indexfile.read(newest)
+        except (OSError, indexfile.IndexFileError) as exc:
+            log.warning("FAQ index file %s unreadable: %s", newest, exc)
+            return
+        embedder = self.embedder
+        if meta.get("code") != code_fingerprint() or meta.get("embedder") != (embedder and embedder.name):
+            return  # written by other code or for another embedder: a build of this code replaces it
+        self._loaded = _Loaded(newest, meta, arrays)
+        self.loads += 1
+
+    def _sync_file(self, version: object, wait: float) -> None:
+        """The engine of the newest index file plus the changes made since it was written
+        (at most ``file_delta`` entries; removals always). A file of another version,
+        other synonyms or too many changes asks this machine for a new file, and answers
+        from the one it has meanwhile."""
+        self._load_newest()
+        if self._loaded is None:  # no file yet on this machine: build one, wait a little
+            self._request_build()
+            deadline = time.monotonic() + wait
+            while self._loaded is None and time.monotonic() < deadline:
+                time.sleep(0.1)
+                self._load_newest()
+            if self._loaded is None:
+                return
+        loaded = self._loaded
+        embedder = self.embedder
+        engine = MatchingEngine.from_arrays(loaded.meta, loaded.arrays, threshold=self.threshold,
+                                            model=load_model(embedder is not None), embedder=embedder)
+        self.pending = 0
+        if version is None or loaded.meta.get("version") != version:
+            # Every change bumps the stamp: only a file of another stamp can differ from
+            # the database (a new worker of a current file reads no entry at all).
+            revisions = _published_revisions()
+            file_revisions = loaded.revisions()
+            changed = [i for i, rev in revisions.items() if file_revisions.get(i) != rev]
+            removed = [i for i in file_revisions if i not in revisions]
+            applied = changed if len(changed) <= self.file_delta else []
+            if applied or removed:
+                engine.update_many(load_docs(applied), removed)
+            self.pending = len(changed) - len(applied)
+            self._request_build()
+        self._engine = engine
+        self._version = version
+        self.syncs += 1
+
+    def _request_build(self) -> None:
+        """Start building a new file on this machine unless one is being built (or was
+        asked for by this process less than ``REQUEST_SECONDS`` ago)."""
+        now = time.monotonic()
+        if now - self._build_requested < REQUEST_SECONDS or building(self.directory):
+            return
+        self._build_requested = now
+        app = self._app or current_app._get_current_object()  # type: ignore[attr-defined]
+        if self.builder == "thread":
+            def run() -> None:
+                with app.app_context():
+                    try:
+                        build_file(self.directory)
+                    except Exception:
+                        log.exception("FAQ index: building the file failed")
+                    finally:
+                        db.session.remove()
+
+            threading.Thread(target=run, name="faq-index-file", daemon=True).start()
+            return
+        env = {**os.environ, "INTERACT_FAQ_INDEX_DIR": str(self.directory)}
+        if app.config.get("DATABASE_URL"):
+            env["INTERACT_DATABASE_URL"] = app.config["DATABASE_URL"]
+        package_parent = str(Path(__file__).resolve().parents[2])
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (package_parent, env.get("PYTHONPATH")) if p)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "flask", "--app", "interact", "faq", "build-index"],
+            env=env, cwd=package_parent, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            start_new_session=True,  # a worker's restart does not stop the build
+        )
+        # Reap it when it ends (no zombie); nobody waits on this thread.
+        threading.Thread(target=process.wait, name="faq-index-builder", daemon=True).start()
+        log.info("FAQ index: building a new file in process %s", process.pid)
+
 
 def get_index(app: Flask | None = None) -> FaqIndex:
     """The index of ``app`` (default: the current application), created on first use."""
@@ -257,7 +512,9 @@ def get_index(app: Flask | None = None) -> FaqIndex:
                 holder = FaqIndex(threshold=app.config.get("FAQ_ANSWER_THRESHOLD"),
                                   wait_seconds=float(app.config.get("FAQ_INDEX_WAIT_SECONDS", 10)),
                                   use_semantic=bool(app.config.get("FAQ_SEMANTIC", True)),
-                                  cache_dir=os.path.join(app.instance_path, "cache"))
+                                  cache_dir=os.path.join(app.instance_path, "cache"),
+                                  directory=index_dir(app), builder=app.config.get("FAQ_INDEX_BUILDER", "process"),
+                                  file_delta=int(app.config.get("FAQ_INDEX_FILE_DELTA", 500)), app=app)
                 app.extensions["faq_index"] = holder
     return holder
 

@@ -24,8 +24,13 @@ Two floors lift the best entry to the threshold: a *content match* (see
 ``content_match``) and, for curated entries (with similar phrasings), being the
 only *topical* candidate (see ``CURATED_TOPICAL_FLOOR``).
 
-Both models were fitted on the dev split of the FAQ benchmark with
-``bench/faq_fit.py``; see docs/faq-matching.md for the figures.
+With a sentence embedder (interact/faq/semantic.py) the pair features end with
+the cosine between the query's embedding and the entry's texts' (computed once
+per entry text when indexed, once per query), and the semantic models
+(SEM_PAIR_COEF, SEM_DECISION_COEF) are used instead of the lexical ones.
+
+The models were fitted on the dev split of the FAQ benchmark with
+``bench/faq_fit.py`` (``--semantic``); see docs/faq-matching.md for the figures.
 
 Thread-safety: searches never lock.  Every mutation (add/remove/rebuild)
 builds a new immutable snapshot under a lock and swaps one reference, so a
@@ -34,6 +39,7 @@ concurrent search sees either the old or the new index, never a mix.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import os
 import re
@@ -82,6 +88,8 @@ CANDIDATES = 16
 #: Query terms whose document frequency exceeds this share of the rows are
 #: skipped during retrieval when the query has enough rarer terms.
 FREQUENT_TERM_SHARE = 0.2
+#: Entry texts embedded per call of the embedder while indexing.
+EMBED_CHUNK = 1024
 #: Pending incremental additions are merged into the main index beyond this.
 DELTA_MERGE_MIN = 512
 DELTA_MERGE_SHARE = 0.05
@@ -304,13 +312,14 @@ OFFER_SUM = 0.8
 #: question is at least OFFER_SEMANTIC, within OFFER_SEMANTIC_GAP of the highest
 #: cosine among the candidates, whose entry has at least OFFER_SHARE of the
 #: question's content words and whose two content shares add up to OFFER_SUM
-#: (without ``shares_content``'s OFFER_SHARE on the entry's side) is offered too.  Citizens' rewordings that share few
-#: words with the entry (我想把公积金里的钱拿出来要怎么办 / 住房公积金怎么提取) are
-#: closest in meaning to the right entry even when the lexical ranking puts another
-#: first.  The content shares keep out questions of the same form that the
-#: model finds similar (护照怎么办理 / 营业执照怎么办理: 0.68; 怎么申请护照 /
-#: 低保怎么申请: 0.60, shares 0.38 + 0.37).  Chosen on the demo
-#: questions with bench/faq_demo_eval.py (docs/faq-matching.md).
+#: (``shares_content`` without its OFFER_SHARE on the entry's side) is offered
+#: too.  Citizens' rewordings that share few words with the entry
+#: (我想把公积金里的钱拿出来要怎么办 / 住房公积金怎么提取) are closest in meaning to
+#: the right entry even when the lexical ranking puts another first.  The content
+#: shares keep out questions of the same form that the model finds similar
+#: (护照怎么办理 / 营业执照怎么办理: 0.68; 怎么申请护照 / 低保怎么申请: 0.60, shares
+#: 0.38 + 0.37).  Chosen on the demo questions with bench/faq_demo_eval.py
+#: (docs/faq-matching.md).
 OFFER_SEMANTIC = 0.6
 OFFER_SEMANTIC_GAP = 0.03
 #: Curated-entry floor: when the best candidate is an entry with similar
@@ -466,13 +475,63 @@ def base_model(semantic: bool) -> DecisionModel:
 # Tokenisation helpers
 # --------------------------------------------------------------------------
 
+class _IdfTable:
+    """Word -> general IDF as two sorted numpy arrays (word hash, value): about 3 MB
+    instead of a 40 MB dict in every process. ``get`` and ``in`` like the dict it replaces."""
+
+    __slots__ = ("keys", "values")
+
+    def __init__(self, keys: np.ndarray, values: np.ndarray):
+        # A word listed twice keeps its last value (as a dict would): unique over the
+        # reversed arrays picks each key's last occurrence.
+        keys, first = np.unique(keys[::-1], return_index=True)
+        self.keys = keys
+        self.values = values[::-1][first]
+
+    @classmethod
+    def from_file(cls, path: str) -> "_IdfTable":
+        """``word value`` lines (jieba's ``analyse/idf.txt``); unreadable lines are skipped."""
+        keys = array("q")
+        values = array("d")
+        try:
+            with open(path, encoding="utf-8") as fh:
+                for line in fh:
+                    word, _, value = line.rstrip("\n").rpartition(" ")
+                    if word:
+                        try:
+                            number = float(value)
+                        except ValueError:
+                            continue
+                        keys.append(_term_hash(word))
+                        values.append(number)
+        except OSError:
+            pass
+        return cls(np.frombuffer(keys, dtype=np.int64) if keys else np.zeros(0, np.int64),
+                   np.frombuffer(values, dtype=np.float64) if values else np.zeros(0, np.float64))
+
+    def _find(self, word: str) -> int:
+        key = _term_hash(word)
+        i = int(np.searchsorted(self.keys, key))
+        return i if i < len(self.keys) and self.keys[i] == key else -1
+
+    def get(self, word: str, default: float | None = None) -> float | None:
+        i = self._find(word)
+        return float(self.values[i]) if i >= 0 else default
+
+    def __contains__(self, word: object) -> bool:
+        return isinstance(word, str) and self._find(word) >= 0
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+
 _idf_lock = threading.Lock()
-_ext_idf: dict[str, float] | None = None
+_ext_idf: _IdfTable | None = None
 _EXT_IDF_DEFAULT = 12.0  # about jieba's median IDF; used for unknown tokens
 _EXT_IDF_SCALE = 12.0
 
 
-def _external_idf() -> dict[str, float]:
+def _external_idf() -> _IdfTable:
     """General-corpus IDF of words from jieba's ``analyse/idf.txt``.
 
     Used for the difference features so that a token's importance does not
@@ -483,21 +542,16 @@ def _external_idf() -> dict[str, float]:
         return _ext_idf
     with _idf_lock:
         if _ext_idf is None:
-            path = os.path.join(os.path.dirname(jieba.__file__), "analyse", "idf.txt")
-            table: dict[str, float] = {}
-            try:
-                with open(path, encoding="utf-8") as fh:
-                    for line in fh:
-                        word, _, value = line.rstrip("\n").rpartition(" ")
-                        if word:
-                            try:
-                                table[word] = float(value)
-                            except ValueError:
-                                continue
-            except OSError:
-                table = {}
-            _ext_idf = table
+            _ext_idf = _IdfTable.from_file(os.path.join(os.path.dirname(jieba.__file__), "analyse", "idf.txt"))
     return _ext_idf
+
+
+def load_tables() -> None:
+    """Load what every engine shares (jieba's dictionary, the general IDF table) now:
+    ``interact.gunicorn_conf`` does it once in the master, so every worker, and every
+    worker started later, inherits them instead of spending seconds of its first question."""
+    ensure_jieba()
+    _external_idf()
 
 
 _NUM_RE = re.compile(r"\d+(?:\.\d+)?|[零一二两三四五六七八九十百千万亿]+")
@@ -753,69 +807,247 @@ def _terms(tokens: Sequence[str], compact: str) -> list[str]:
 # --------------------------------------------------------------------------
 
 
+def _term_hash(term: str) -> int:
+    """A term's 64-bit key: stable across processes (unlike ``hash()``), so an index
+    written by one process can be memory-mapped by every other (``faq/index.py``)."""
+    return int.from_bytes(hashlib.blake2b(term.encode("utf-8"), digest_size=8).digest(), "little", signed=True)
+
+
+class _Strings:
+    """A read-only list of strings kept as one UTF-8 blob and offsets (two numpy arrays
+    instead of one Python object per string; the arrays can live in a mapped file)."""
+
+    __slots__ = ("blob", "offsets")
+
+    def __init__(self, blob: np.ndarray, offsets: np.ndarray):
+        self.blob = blob
+        self.offsets = offsets
+
+    @classmethod
+    def of(cls, items: Iterable[str]) -> "_Strings":
+        encoded = [s.encode("utf-8") for s in items]
+        offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+        if encoded:
+            np.cumsum([len(b) for b in encoded], out=offsets[1:])
+        return cls(np.frombuffer(b"".join(encoded), dtype=np.uint8), offsets)
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def __getitem__(self, i: int) -> str:
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        a, b = self.offsets[i : i + 2].tolist()
+        return self.blob[a:b].tobytes().decode("utf-8")
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
+
+
+class _Entries:
+    """The entries of a segment in row order: entry ``e`` has id ``ids[e]`` and the rows
+    ``starts[e]:starts[e + 1]`` (an entry whose texts are all empty has none). Found by id
+    through ``order`` (ids sorted) -- numpy arrays for int or str ids, a dict otherwise."""
+
+    __slots__ = ("ids", "starts", "order", "_sorted", "_map")
+
+    def __init__(self, ids: np.ndarray, starts: np.ndarray, order: np.ndarray | None = None):
+        self.ids = ids
+        self.starts = starts
+        self._map: dict[DocId, int] | None = None
+        if ids.dtype == object:
+            self._map = {v: i for i, v in enumerate(ids.tolist())}
+            order = np.arange(len(ids), dtype=np.int64)
+        elif order is None:
+            order = np.argsort(ids, kind="stable")
+        self.order = order
+        self._sorted = ids[order] if self._map is None else ids
+
+    @classmethod
+    def of(cls, ids: list[DocId], counts: list[int]) -> "_Entries":
+        starts = np.zeros(len(ids) + 1, dtype=np.int64)
+        if ids:
+            np.cumsum(counts, out=starts[1:])
+        if all(type(i) is int for i in ids):
+            arr = np.array(ids, dtype=np.int64)
+        elif all(type(i) is str for i in ids):
+            arr = np.array(ids, dtype=str)
+        else:
+            arr = np.empty(len(ids), dtype=object)
+            arr[:] = ids
+        return cls(arr, starts)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def find(self, doc_id: DocId) -> int:
+        """The entry number of *doc_id*, -1 if absent."""
+        if self._map is not None:
+            return self._map.get(doc_id, -1)
+        kind = self.ids.dtype.kind
+        if not len(self.ids) or (kind == "i" and type(doc_id) is not int) or (kind == "U" and type(doc_id) is not str):
+            return -1
+        pos = int(np.searchsorted(self._sorted, doc_id))
+        if pos < len(self._sorted) and self._sorted[pos] == doc_id:
+            return int(self.order[pos])
+        return -1
+
+    def id(self, e: int) -> DocId:
+        return self.ids[e].item() if self._map is None else self.ids[e]
+
+    def rows(self, e: int) -> range:
+        a, b = self.starts[e : e + 2].tolist()
+        return range(a, b)
+
+    def row_entry(self) -> np.ndarray:
+        """Entry number of every row."""
+        return np.repeat(np.arange(len(self.ids), dtype=np.int32), np.diff(self.starts))
+
+
+#: One indexed text: (segmented text, original text, keyword terms, embedding or None).
+_Row = tuple[str, str, tuple[str, ...], "np.ndarray | None"]
+#: An entry's rows.
+_Group = tuple[DocId, tuple[_Row, ...]]
+_EXTRA_SEP = "\x1f"
+
+
 class _Segment:
     """An immutable BM25 inverted index over rows (one row per question or
-    similar phrasing).
+    similar phrasing), grouped by entry.
 
-    Terms are identified by their 64-bit ``hash()`` (the index lives in one
-    process, so the per-process hash seed does not matter) kept in a sorted
-    array, which takes a fraction of the memory of a dict of strings.
+    Terms are identified by a stable 64-bit hash (``_term_hash``) kept in a
+    sorted array, which takes a fraction of the memory of a dict of strings.
     Postings are CSR arrays: for term number ``t`` the rows are
     ``rows[indptr[t]:indptr[t+1]]`` with BM25 term-frequency weights ``w``.
+    Every part is a numpy array (:meth:`arrays`), so a segment can be written to a
+    file and mapped back read-only by other processes (:meth:`from_arrays`).
 
     ``vecs`` (engines with an embedder): the embedding of each row's text, an
     ``(n, dim)`` float16 array aligned with the rows (row ``r`` is ``texts[r]``),
-    or None.  Only the rows of retrieved candidates are read, so an index kept in a
-    file can hand in a memory-mapped array.
+    or None.  Only the rows of retrieved candidates are read, so a mapped file's
+    array stays mostly on disk.
     """
 
-    __slots__ = ("keys", "indptr", "rows", "w", "doc_ids", "segs", "texts", "n", "avgdl", "extra", "vecs")
+    __slots__ = ("keys", "indptr", "rows", "w", "entries", "row_entry", "segs", "texts", "extra", "n", "avgdl",
+                 "vecs")
 
-    def __init__(
-        self,
-        doc_ids: list[DocId],
-        segs: list[str],
-        texts: list[str],
-        extra: list[tuple[str, ...]],
-        avgdl: float | None = None,
-        vecs: np.ndarray | None = None,
-    ):
-        self.doc_ids = doc_ids
-        self.segs = segs  # space-joined tokens per row
-        self.texts = texts  # original text per row (for Match.matched_text)
-        self.extra = extra  # keyword terms per row (retrieval only)
-        self.n = len(segs)
-        if vecs is not None and len(vecs) != self.n:
-            raise ValueError(f"{len(vecs)} embeddings for {self.n} rows")
-        self.vecs = vecs
+    #: The arrays that make a segment (see :meth:`arrays`).
+    ARRAYS = ("keys", "indptr", "rows", "w", "entry_ids", "entry_starts", "entry_order", "segs_blob",
+              "segs_offsets", "texts_blob", "texts_offsets", "extra_blob", "extra_offsets")
+
+    @classmethod
+    def build(cls, groups: Sequence[_Group], avgdl: float | None = None, dim: int | None = None) -> "_Segment":
+        """The segment of *groups* (one per entry, ids distinct); with *dim*, every row
+        carries its embedding (``_Row``'s last item)."""
+        rows = [row for _, entry_rows in groups for row in entry_rows]
+        n = len(rows)
+        vecs = None
+        if dim is not None:
+            vecs = np.zeros((n, dim), dtype=np.float16)
+            for i, row in enumerate(rows):
+                vecs[i] = row[3]
         # array() rather than lists: 8 + 4 + 4 bytes per posting while building.
         keys = array("q")
         row_ids = array("i")
         tfs = array("i")
-        lengths = np.zeros(self.n, dtype=np.float32)
-        for r, seg in enumerate(segs):
+        lengths = np.zeros(n, dtype=np.float32)
+        hashes: dict[str, int] = {}  # terms repeat across rows: hash each once
+        for r, (seg, _, extra, _vec) in enumerate(rows):
             tokens = seg.split(" ") if seg else []
             counts = Counter(_terms(tokens, seg.replace(" ", "")))
-            counts.update(extra[r])
+            counts.update(extra)
             lengths[r] = sum(counts.values())
             for term, tf in counts.items():
-                keys.append(hash(term))
+                key = hashes.get(term)
+                if key is None:
+                    key = hashes[term] = _term_hash(term)
+                keys.append(key)
                 row_ids.append(r)
                 tfs.append(tf)
+        del hashes
         if avgdl is None:
-            avgdl = float(lengths.mean()) if self.n else 1.0
-        self.avgdl = max(avgdl, 1.0)
+            avgdl = float(lengths.mean()) if n else 1.0
+        avgdl = max(avgdl, 1.0)
         k = np.frombuffer(keys, dtype=np.int64) if keys else np.zeros(0, np.int64)
         order = np.argsort(k, kind="stable")
         k = k[order]
-        self.rows = (np.frombuffer(row_ids, dtype=np.int32) if row_ids else np.zeros(0, np.int32))[order]
+        posting_rows = (np.frombuffer(row_ids, dtype=np.int32) if row_ids else np.zeros(0, np.int32))[order]
         tf = (np.frombuffer(tfs, dtype=np.int32) if tfs else np.zeros(0, np.int32))[order].astype(np.float32)
         del keys, row_ids, tfs, order
-        norm = BM25_K1 * (1.0 - BM25_B + BM25_B * lengths[self.rows] / self.avgdl)
-        self.w = (tf * (BM25_K1 + 1.0) / (tf + norm)).astype(np.float32)
+        norm = BM25_K1 * (1.0 - BM25_B + BM25_B * lengths[posting_rows] / avgdl)
+        w = (tf * (BM25_K1 + 1.0) / (tf + norm)).astype(np.float32)
         starts = np.flatnonzero(np.diff(k)) + 1 if len(k) else np.zeros(0, np.int64)
-        self.indptr = np.concatenate(([0], starts, [len(k)])).astype(np.int64) if len(k) else np.zeros(1, np.int64)
-        self.keys = k[self.indptr[:-1]] if len(k) else np.zeros(0, np.int64)
+        indptr = np.concatenate(([0], starts, [len(k)])).astype(np.int64) if len(k) else np.zeros(1, np.int64)
+        entries = _Entries.of([doc_id for doc_id, _ in groups], [len(r) for _, r in groups])
+        return cls(
+            keys=k[indptr[:-1]] if len(k) else np.zeros(0, np.int64),
+            indptr=indptr,
+            rows=posting_rows,
+            w=w,
+            entries=entries,
+            segs=_Strings.of(r[0] for r in rows),
+            texts=_Strings.of(r[1] for r in rows),
+            extra=_Strings.of(_EXTRA_SEP.join(r[2]) for r in rows),
+            avgdl=avgdl,
+            vecs=vecs,
+        )
+
+    def __init__(self, *, keys, indptr, rows, w, entries: _Entries, segs: _Strings, texts: _Strings,
+                 extra: _Strings, avgdl: float, vecs: np.ndarray | None = None):
+        self.keys = keys
+        self.indptr = indptr
+        self.rows = rows
+        self.w = w
+        self.entries = entries
+        self.row_entry = entries.row_entry()
+        self.segs = segs  # space-joined tokens per row
+        self.texts = texts  # original text per row (for Match.matched_text)
+        self.extra = extra  # keyword terms per row (retrieval only)
+        self.n = len(segs)
+        self.avgdl = avgdl
+        if vecs is not None and len(vecs) != self.n:
+            raise ValueError(f"{len(vecs)} embeddings for {self.n} rows")
+        self.vecs = vecs
+
+    @property
+    def dim(self) -> int | None:
+        return None if self.vecs is None else int(self.vecs.shape[1])
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """Everything but ``avgdl`` as numpy arrays (names: :attr:`ARRAYS`)."""
+        if self.entries.ids.dtype == object:
+            raise ValueError("only an index of int or of str entry ids can be written")
+        return {
+            "keys": self.keys, "indptr": self.indptr, "rows": self.rows, "w": self.w,
+            "entry_ids": self.entries.ids, "entry_starts": self.entries.starts, "entry_order": self.entries.order,
+            "segs_blob": self.segs.blob, "segs_offsets": self.segs.offsets,
+            "texts_blob": self.texts.blob, "texts_offsets": self.texts.offsets,
+            "extra_blob": self.extra.blob, "extra_offsets": self.extra.offsets,
+            **({} if self.vecs is None else {"vecs": self.vecs}),
+        }
+
+    @classmethod
+    def from_arrays(cls, a: dict[str, np.ndarray], avgdl: float) -> "_Segment":
+        return cls(
+            keys=a["keys"], indptr=a["indptr"], rows=a["rows"], w=a["w"],
+            entries=_Entries(a["entry_ids"], a["entry_starts"], a["entry_order"]),
+            segs=_Strings(a["segs_blob"], a["segs_offsets"]), texts=_Strings(a["texts_blob"], a["texts_offsets"]),
+            extra=_Strings(a["extra_blob"], a["extra_offsets"]), avgdl=avgdl, vecs=a.get("vecs"),
+        )
+
+    def doc_id(self, row: int) -> DocId:
+        return self.entries.id(int(self.row_entry[row]))
+
+    def group(self, e: int) -> _Group:
+        """Entry number *e* as it was given to :meth:`build`."""
+        rows = tuple(
+            (self.segs[i], self.texts[i], tuple(t for t in self.extra[i].split(_EXTRA_SEP) if t),
+             None if self.vecs is None else self.vecs[i])
+            for i in self.entries.rows(e)
+        )
+        return self.entries.id(e), rows
 
     def lookup(self, hashes: np.ndarray) -> np.ndarray:
         """Term numbers of the given term hashes (-1 where absent)."""
@@ -885,25 +1117,48 @@ class _QueryTerms:
 
 @dataclass(frozen=True)
 class _State:
-    """One immutable snapshot of the index."""
+    """One immutable snapshot of the index: the main segment (built in one go, possibly
+    mapped from a file) with entries masked out by ``main_alive``, plus a small delta
+    segment of entries added or replaced since."""
 
     main: _Segment
     delta: _Segment
     main_alive: np.ndarray  # bool per main row
-    # doc id -> ("main"|"delta", row indices)
-    locations: dict[DocId, tuple[str, tuple[int, ...]]]
-    docs: dict[DocId, FaqDoc]
-    # Pending rows of the delta segment, kept to rebuild it cheaply:
-    # (doc id, segmented text, text, keyword terms, embedding or None).
-    delta_rows: tuple[tuple[DocId, str, str, tuple[str, ...], np.ndarray | None], ...]
+    main_entry_alive: np.ndarray  # bool per main entry
+    # The delta segment's entries as given (rebuilt cheaply on each change).
+    delta_groups: tuple[_Group, ...]
 
     @property
     def n_rows(self) -> int:
         return self.main.n + self.delta.n
 
+    @property
+    def n_docs(self) -> int:
+        return int(np.count_nonzero(self.main_entry_alive)) + len(self.delta_groups)
+
+    def locate(self, doc_id: DocId) -> tuple[_Segment, range] | None:
+        """The segment and rows of entry *doc_id*, None if it is not indexed."""
+        e = self.delta.entries.find(doc_id)
+        if e >= 0:
+            return self.delta, self.delta.entries.rows(e)
+        e = self.main.entries.find(doc_id)
+        if e >= 0 and self.main_entry_alive[e]:
+            return self.main, self.main.entries.rows(e)
+        return None
+
 
 def _empty_segment(avgdl: float | None = None, dim: int | None = None) -> _Segment:
-    return _Segment([], [], [], [], avgdl, None if dim is None else np.zeros((0, dim), dtype=np.float16))
+    return _Segment.build((), avgdl, dim)
+
+
+def _state_of(main: _Segment) -> _State:
+    return _State(
+        main=main,
+        delta=_empty_segment(main.avgdl, main.dim),
+        main_alive=np.ones(main.n, dtype=bool),
+        main_entry_alive=np.ones(len(main.entries), dtype=bool),
+        delta_groups=(),
+    )
 
 
 # --------------------------------------------------------------------------
@@ -1044,7 +1299,9 @@ class MatchingEngine:
         if model is not None:
             self.set_model(model)
         self._threshold = None if threshold is None else float(threshold)
-        self._synonyms = _Synonyms((*BUILTIN_SYNONYMS, *synonyms))
+        self._set_synonyms(synonyms)
+        #: Merge the delta segment into the main one when it grows (see ``DELTA_MERGE_MIN``).
+        self.merge_delta = True
         self._lock = threading.Lock()
         self._state = self._build_state(list(docs))
 
@@ -1052,6 +1309,11 @@ class MatchingEngine:
     def threshold(self) -> float:
         """The answer threshold: the one given to the constructor, else the model's."""
         return self.model.threshold if self._threshold is None else self._threshold
+
+    def _set_synonyms(self, synonyms: Iterable[Iterable[str]]) -> None:
+        #: The synonym groups given (without the built-in ones), as written to an index file.
+        self.synonym_groups = tuple(tuple(str(t) for t in group) for group in synonyms)
+        self._synonyms = _Synonyms((*BUILTIN_SYNONYMS, *self.synonym_groups))
 
     def set_model(self, model: DecisionModel) -> None:
         """Use another decision model from the next query on (one reference swap).
@@ -1089,46 +1351,35 @@ class MatchingEngine:
         return rows
 
     def _embedded(self, rows: list) -> list:
-        """*rows* with the embedding of each text (float16), when the engine has an embedder."""
+        """*rows* with the embedding of each text (float16), when the engine has an embedder.
+        Embedded in chunks into one float16 array, so a large build holds no float32 copy."""
         if self.embedder is None or not rows:
             return rows
-        vecs = self.embedder.encode([r[2] for r in rows]).astype(np.float16)
+        vecs = np.empty((len(rows), self.embedder.dim), dtype=np.float16)
+        for start in range(0, len(rows), EMBED_CHUNK):
+            chunk = rows[start:start + EMBED_CHUNK]
+            vecs[start:start + len(chunk)] = self.embedder.encode([r[2] for r in chunk])
         return [(*r[:4], v) for r, v in zip(rows, vecs)]
 
     # --------------------------------------------------------------- build
 
-    def _segment_from_rows(self, rows, avgdl: float | None = None) -> _Segment:
-        vecs = None
-        if self.embedder is not None:
-            vecs = np.zeros((len(rows), self.embedder.dim), dtype=np.float16)
-            for i, r in enumerate(rows):
-                vecs[i] = r[4]
-        return _Segment(
-            [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows], [r[3] for r in rows], avgdl, vecs
-        )
+    @property
+    def _dim(self) -> int | None:
+        return None if self.embedder is None else self.embedder.dim
 
-    def _state_from_rows(self, docs: dict[DocId, FaqDoc], rows: list) -> _State:
-        main = self._segment_from_rows(rows)
-        locations: dict[DocId, list[int]] = {}
-        for i, r in enumerate(rows):
-            locations.setdefault(r[0], []).append(i)
-        return _State(
-            main=main,
-            delta=_empty_segment(main.avgdl, None if self.embedder is None else self.embedder.dim),
-            main_alive=np.ones(main.n, dtype=bool),
-            locations={k: ("main", tuple(v)) for k, v in locations.items()},
-            docs=docs,
-            delta_rows=(),
-        )
-
-    def _build_state(self, docs: list[FaqDoc]) -> _State:
+    def _groups(self, docs: Iterable[FaqDoc]) -> dict[DocId, _Group]:
+        """Each entry's rows (embedded in one batch when the engine has an embedder)."""
         by_id: dict[DocId, FaqDoc] = {}
         for d in docs:
             by_id[d.id] = d  # last one wins, like an update
-        rows = []
-        for d in by_id.values():
-            rows.extend(self._doc_rows(d))
-        return self._state_from_rows(by_id, self._embedded(rows))
+        rows = self._embedded([r for d in by_id.values() for r in self._doc_rows(d)])
+        groups: dict[DocId, list[_Row]] = {doc_id: [] for doc_id in by_id}
+        for doc_id, seg, text, extra, vec in rows:
+            groups[doc_id].append((seg, text, extra, vec))
+        return {doc_id: (doc_id, tuple(entry_rows)) for doc_id, entry_rows in groups.items()}
+
+    def _build_state(self, docs: list[FaqDoc]) -> _State:
+        return _state_of(_Segment.build(list(self._groups(docs).values()), dim=self._dim))
 
     def rebuild(self, docs: Iterable[FaqDoc], synonyms: Iterable[Iterable[str]] | None = None) -> None:
         """Replace the whole index (and optionally the synonym table).
@@ -1139,85 +1390,103 @@ class MatchingEngine:
         docs = list(docs)
         with self._lock:
             if synonyms is not None:
-                self._synonyms = _Synonyms((*BUILTIN_SYNONYMS, *synonyms))
+                self._set_synonyms(synonyms)
             self._state = self._build_state(docs)
 
-    def _without(self, state: _State, doc_id: DocId) -> tuple[np.ndarray, tuple, bool]:
-        """Alive mask and delta rows of *state* with *doc_id* removed."""
-        loc = state.locations.get(doc_id)
-        alive = state.main_alive
-        delta_rows = state.delta_rows
-        if loc is None:
-            return alive, delta_rows, False
-        where, _ = loc
-        if where == "main":
-            alive = alive.copy()
-            alive[list(loc[1])] = False
-        else:
-            delta_rows = tuple(r for r in delta_rows if r[0] != doc_id)
-        return alive, delta_rows, True
-
-    def _state_with(self, state: _State, docs: dict, alive: np.ndarray, delta_rows: tuple, changed: DocId) -> _State:
-        """*state* with a new alive mask and delta rows after *changed* was
-        removed, added or replaced; merges the delta into the main index
-        when it has grown (or the main index has too many dead rows)."""
+    def _state_with(self, state: _State, main_alive: np.ndarray, entry_alive: np.ndarray,
+                    delta_groups: list[_Group]) -> _State:
+        """*state* with new alive masks and delta entries; merges the delta into the main
+        index when it has grown (or the main index has too many dead rows), unless
+        :attr:`merge_delta` is off."""
         main = state.main
         limit = max(DELTA_MERGE_MIN, int(DELTA_MERGE_SHARE * main.n))
-        dead = int(main.n - np.count_nonzero(alive))
-        if len(delta_rows) > limit or dead > max(DELTA_MERGE_MIN, main.n // 4):
-            rows = [
-                (main.doc_ids[i], main.segs[i], main.texts[i], main.extra[i],
-                 None if main.vecs is None else main.vecs[i])
-                for i in np.flatnonzero(alive).tolist()
-            ]
-            rows.extend(delta_rows)
-            return self._state_from_rows(docs, rows)
-        delta = self._segment_from_rows(list(delta_rows), main.avgdl)
-        locations = dict(state.locations)
-        locations.pop(changed, None)
-        dloc: dict[DocId, list[int]] = {}
-        for i, r in enumerate(delta_rows):
-            dloc.setdefault(r[0], []).append(i)
-        for k, v in dloc.items():
-            locations[k] = ("delta", tuple(v))
-        return _State(main, delta, alive, locations, docs, delta_rows)
+        delta_rows = sum(len(rows) for _, rows in delta_groups)
+        dead = int(main.n - np.count_nonzero(main_alive))
+        if self.merge_delta and (delta_rows > limit or dead > max(DELTA_MERGE_MIN, main.n // 4)):
+            groups = [main.group(e) for e in np.flatnonzero(entry_alive).tolist()]
+            groups.extend(delta_groups)
+            return _state_of(_Segment.build(groups, dim=self._dim))
+        delta = _Segment.build(delta_groups, main.avgdl, self._dim)
+        return _State(main, delta, main_alive, entry_alive, tuple(delta_groups))
+
+    def update_many(self, docs: Iterable[FaqDoc] = (), removed: Iterable[DocId] = ()) -> None:
+        """Add or replace *docs* and remove the entries *removed*, in one step (the delta
+        segment is rebuilt once, not once per entry)."""
+        groups = self._groups(docs)
+        with self._lock:
+            state = self._state
+            main = state.main
+            drop = set(groups) | set(removed)
+            main_alive, entry_alive = state.main_alive, state.main_entry_alive
+            copied = False
+            for doc_id in drop:
+                e = main.entries.find(doc_id)
+                if e >= 0 and entry_alive[e]:
+                    if not copied:
+                        main_alive, entry_alive, copied = main_alive.copy(), entry_alive.copy(), True
+                    entry_alive[e] = False
+                    rows = main.entries.rows(e)
+                    main_alive[rows.start : rows.stop] = False
+            delta_groups = [g for g in state.delta_groups if g[0] not in drop]
+            delta_groups.extend(groups.values())
+            self._state = self._state_with(state, main_alive, entry_alive, delta_groups)
 
     def add(self, doc: FaqDoc) -> None:
         """Add an entry, or replace the entry with the same id (update)."""
-        rows = tuple(self._embedded(self._doc_rows(doc)))
-        with self._lock:
-            state = self._state
-            alive, delta_rows, _ = self._without(state, doc.id)
-            docs = dict(state.docs)
-            docs[doc.id] = doc
-            self._state = self._state_with(state, docs, alive, delta_rows + rows, doc.id)
+        self.update_many([doc])
 
     update = add
 
     def remove(self, doc_id: DocId) -> bool:
         """Remove an entry; returns False if it was not indexed."""
-        with self._lock:
-            state = self._state
-            alive, delta_rows, found = self._without(state, doc_id)
-            if not found and doc_id not in state.docs:
-                return False
-            docs = dict(state.docs)
-            docs.pop(doc_id, None)
-            self._state = self._state_with(state, docs, alive, delta_rows, doc_id)
-            return True
+        if self._state.locate(doc_id) is None:
+            return False
+        self.update_many(removed=[doc_id])
+        return True
 
     def __len__(self) -> int:
-        return len(self._state.docs)
+        return self._state.n_docs
 
     def __contains__(self, doc_id: object) -> bool:
-        return doc_id in self._state.docs
+        return self._state.locate(doc_id) is not None  # type: ignore[arg-type]
+
+    # ------------------------------------------------------------ storage
+
+    def arrays(self) -> tuple[dict, dict[str, np.ndarray]]:
+        """The index as ``(meta, arrays)`` for :mod:`interact.faq.indexfile` (pending
+        changes merged first): what :meth:`from_arrays` needs to answer exactly like this
+        engine. Array names: ``main.<name>`` for :attr:`_Segment.ARRAYS`."""
+        state = self._state
+        main = state.main
+        if state.delta_groups or not state.main_entry_alive.all():
+            groups = [main.group(e) for e in np.flatnonzero(state.main_entry_alive).tolist()]
+            main = _Segment.build(groups + list(state.delta_groups), dim=self._dim)
+        meta = {"avgdl": main.avgdl, "synonyms": [list(g) for g in self.synonym_groups],
+                "entries": len(main.entries), "rows": main.n,
+                "embedder": None if self.embedder is None else self.embedder.name}
+        return meta, {f"main.{name}": value for name, value in main.arrays().items()}
+
+    @classmethod
+    def from_arrays(cls, meta: dict, arrays: dict[str, np.ndarray], threshold: float | None = None,
+                    model: DecisionModel | None = None, embedder: Embedder | None = None) -> "MatchingEngine":
+        """An engine over an index written by :meth:`arrays` (the arrays may be read-only
+        views of a mapped file: nothing is copied), with the embedder it was written with
+        (``meta["embedder"]`` names it). Its changes stay in a delta segment
+        (``merge_delta`` is off): a new file replaces it when they grow."""
+        if meta.get("embedder") != (None if embedder is None else embedder.name):
+            raise ValueError(f"an index of embedder {meta.get('embedder')} needs that embedder")
+        engine = cls((), meta.get("synonyms", ()), threshold=threshold, model=model, embedder=embedder)
+        main = {name[5:]: value for name, value in arrays.items() if name.startswith("main.")}
+        engine._state = _state_of(_Segment.from_arrays(main, float(meta["avgdl"])))
+        engine.merge_delta = False
+        return engine
 
     # -------------------------------------------------------------- search
 
     @staticmethod
     def _query_terms(state: _State, q: _Text) -> _QueryTerms:
         counts = Counter(_terms(q.tokens, q.compact))
-        hashes = np.fromiter((hash(t) for t in counts), dtype=np.int64, count=len(counts))
+        hashes = np.fromiter((_term_hash(t) for t in counts), dtype=np.int64, count=len(counts))
         qtf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
         main_tids = state.main.lookup(hashes)
         delta_tids = state.delta.lookup(hashes)
@@ -1308,21 +1577,20 @@ class MatchingEngine:
 
     @staticmethod
     def _entry_vocab(state: _State, doc_id: DocId) -> _Vocab | None:
-        loc = state.locations.get(doc_id)
+        loc = state.locate(doc_id)
         if loc is None:
             return None
-        seg = state.main if loc[0] == "main" else state.delta
-        return _vocab_of(tuple(seg.segs[i] for i in loc[1]))
+        seg, rows = loc
+        return _vocab_of(tuple(seg.segs[i] for i in rows))
 
     @staticmethod
     def _entry_semantic(state: _State, doc_id: DocId, qvec: np.ndarray) -> float:
         """The best cosine between the query and the rows of entry *doc_id*."""
-        loc = state.locations.get(doc_id)
-        if loc is None:
+        loc = state.locate(doc_id)
+        if loc is None or not len(loc[1]):
             return 0.0
-        seg = state.main if loc[0] == "main" else state.delta
-        rows = loc[1]
-        vecs = seg.vecs[rows[0]] if len(rows) == 1 else seg.vecs[list(rows)]
+        seg, rows = loc
+        vecs = seg.vecs[rows.start] if len(rows) == 1 else seg.vecs[rows.start : rows.stop]
         return float(np.max(vecs.astype(np.float32) @ qvec))
 
     def _scored_rows(self, query: str, state: _State | None = None) -> list[tuple[DocId, str, np.ndarray, int]]:
@@ -1350,7 +1618,7 @@ class MatchingEngine:
         out = []
         for name, row, score in hits:
             seg = state.main if name == "main" else state.delta
-            doc_id = seg.doc_ids[row]
+            doc_id = seg.doc_id(row)
             cside = _side_of(seg.segs[row])
             feats = self._pair_features(qside, cside, score / self_score, self._entry_vocab(state, doc_id))
             if qvec is not None:
@@ -1375,7 +1643,7 @@ class MatchingEngine:
                 prev.content = content
                 prev.wording = wording
         for cand in best.values():
-            loc = state.locations.get(cand.doc_id)
+            loc = state.locate(cand.doc_id)
             cand.curated = loc is not None and len(loc[1]) >= 2
         ranked = sorted(best.values(), key=lambda c: -c.logit)
         # Curated wording wins: the only entry with the same wording (or, for

@@ -159,7 +159,9 @@ class Letter(TimestampMixin, db.Model):
         sa.Index("ix_letters_statistics", "submitted_at", "department_id", "status", "answered_at",
                  "answered_on_time", "answered_workdays", "rating", "due_at"),
         sa.Index("ix_letters_department_status_due", "department_id", "status", "due_at"),
-        sa.Index("ix_letters_status_due", "status", "due_at"),
+        # The sweep's and the overdue counts' index; submitted_at and department_id make the
+        # statistics' live overdue count (by month and department) an index-only scan.
+        sa.Index("ix_letters_status_due", "status", "due_at", "submitted_at", "department_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -167,8 +169,10 @@ class Letter(TimestampMixin, db.Model):
     number: Mapped[str] = mapped_column(sa.String(24), unique=True)
     channel: Mapped[LetterChannel] = mapped_column(str_enum(LetterChannel, 16), index=True)
     kind: Mapped[LetterKind] = mapped_column(str_enum(LetterKind, 16), index=True)
+    # active_history on the columns the statistics' running totals count
+    # (letters/monthcounts.py): a change loads the value it replaces.
     status: Mapped[LetterStatus] = mapped_column(
-        str_enum(LetterStatus, 16), default=LetterStatus.SUBMITTED, index=True
+        str_enum(LetterStatus, 16), default=LetterStatus.SUBMITTED, index=True, active_history=True
     )
 
     #: Department the citizen chose (NULL = 不确定); the office may route elsewhere.
@@ -176,7 +180,7 @@ class Letter(TimestampMixin, db.Model):
     #: Leader addressed through the leader mailbox.
     leader_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("leaders.id"), index=True)
     #: Department currently responsible (set when routed; kept after answering).
-    department_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("departments.id"), index=True)
+    department_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("departments.id"), index=True, active_history=True)
 
     title: Mapped[str] = mapped_column(sa.String(60))
     body: Mapped[str] = mapped_column(sa.Text)
@@ -204,7 +208,7 @@ class Letter(TimestampMixin, db.Model):
     upstream_number: Mapped[Optional[str]] = mapped_column(sa.String(60))
     upstream_due_at: Mapped[Optional[datetime]]
 
-    submitted_at: Mapped[datetime] = mapped_column(default=_utcnow, index=True)
+    submitted_at: Mapped[datetime] = mapped_column(default=_utcnow, index=True, active_history=True)
     accepted_at: Mapped[Optional[datetime]]
     #: Latest routing to ``department_id`` (the answer deadline counts from here).
     assigned_at: Mapped[Optional[datetime]]
@@ -219,12 +223,12 @@ class Letter(TimestampMixin, db.Model):
 
     #: Sanitised rich text (``core.sanitize.clean_html``).
     answer_html: Mapped[Optional[str]] = mapped_column(sa.Text)
-    answered_at: Mapped[Optional[datetime]] = mapped_column(index=True)
+    answered_at: Mapped[Optional[datetime]] = mapped_column(index=True, active_history=True)
     answered_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     #: Working days from assignment (or acceptance) to the answer.
-    answered_workdays: Mapped[Optional[int]]
+    answered_workdays: Mapped[Optional[int]] = mapped_column(active_history=True)
     #: Answered by ``due_at``.
-    answered_on_time: Mapped[Optional[bool]]
+    answered_on_time: Mapped[Optional[bool]] = mapped_column(active_history=True)
     #: Office review of the answer.
     reviewed_at: Mapped[Optional[datetime]]
     reviewed_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
@@ -237,7 +241,7 @@ class Letter(TimestampMixin, db.Model):
     published_at: Mapped[Optional[datetime]]
     withdrawn_at: Mapped[Optional[datetime]]
 
-    rating: Mapped[Optional[LetterRating]] = mapped_column(str_enum(LetterRating, 16), index=True)
+    rating: Mapped[Optional[LetterRating]] = mapped_column(str_enum(LetterRating, 16), index=True, active_history=True)
     rating_comment: Mapped[Optional[str]] = mapped_column(sa.Text)
     rated_at: Mapped[Optional[datetime]]
     #: A 不满意 rating lets the office reopen a letter once.
@@ -404,6 +408,26 @@ class LetterNumberCounter(db.Model):
     last: Mapped[int] = mapped_column(default=0)
 
 
+class LetterMonthCount(db.Model):
+    """Running totals of the letter statistics per Beijing month of submission and holding
+    department (``0``: none), kept in step by a flush hook (``letters/monthcounts.py``),
+    so the statistics read a few hundred rows instead of aggregating a year of letters.
+    Overdue is not here: it depends on the clock and is counted live (few letters)."""
+
+    __tablename__ = "letter_month_counts"
+
+    #: ``YYYY-MM`` (Beijing month of ``Letter.submitted_at``).
+    month: Mapped[str] = mapped_column(sa.String(7), primary_key=True)
+    department_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    received: Mapped[int] = mapped_column(default=0)
+    rejected: Mapped[int] = mapped_column(default=0)
+    answered: Mapped[int] = mapped_column(default=0)
+    on_time: Mapped[int] = mapped_column(default=0)
+    workdays_total: Mapped[int] = mapped_column(default=0)
+    rated: Mapped[int] = mapped_column(default=0)
+    satisfied: Mapped[int] = mapped_column(default=0)
+
+
 class LetterEvent(db.Model):
     """One step of a letter's handling (办理流程): who, when, from/to, note."""
 
@@ -532,3 +556,6 @@ def _drop_search_index(target, connection, **kw) -> None:
 # ``db.create_all()`` builds the full-text index right after the letters table.
 sa.event.listen(Letter.__table__, "after_create", _create_search_index)
 sa.event.listen(Letter.__table__, "before_drop", _drop_search_index)
+
+# The statistics' running totals follow every flush of letters (registers the hook).
+from interact.letters import monthcounts as _monthcounts  # noqa: E402,F401

@@ -20,7 +20,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from wtforms import StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from interact.accounts.forms import MultiCheckboxField
@@ -29,6 +29,7 @@ from interact.core.errors import InvalidInput, NotFound
 from interact.core.pagecache import public_page
 from interact.core.forms import ConfirmForm, Form, attempt, perform
 from interact.core.permissions import has_role, roles_required
+from interact.core.templating import month_choices
 from interact.departments.services import active_departments
 from interact.letters import stats, workflow
 from interact.letters import summary as summaries
@@ -40,9 +41,11 @@ _MONTH_URL = re.compile(r"\d{4}-\d{2}")
 
 
 class SummaryGenerateForm(Form):
-    month = StringField("月份", validators=[DataRequired("请选择月份")],
-                        description="格式 YYYY-MM；已有汇总的月份直接打开已有的汇总",
-                        render_kw={"type": "month", "maxlength": 7})
+    #: A list of months in Chinese (a browser's own month picker speaks the browser's
+    #: language); choices from :func:`interact.core.templating.month_choices`. What is
+    #: posted is checked by ``summary.draft_summary`` (its messages), not by the list.
+    month = SelectField("月份", validators=[DataRequired("请选择月份")], validate_choice=False,
+                        description="已有汇总的月份直接打开已有的汇总")
 
 
 class SummaryEditForm(Form):
@@ -175,6 +178,7 @@ def export_xlsx():
 @roles_required("office", "admin")
 def staff_summaries():
     form = SummaryGenerateForm()
+    form.month.choices = month_choices()
     if not form.is_submitted():
         form.month.data = stats.previous_month()
     status = 200

@@ -819,11 +819,12 @@ def last_reply_at(channel: str = "consultation") -> datetime | None:
     )
 
 
-def department_performance(start: date, end: date) -> dict[int, stats.StatsRow]:
+def department_performance(start: date, end: date) -> dict[int | None, stats.StatsRow]:
     """Per department, the statistics row (counts) of the letters submitted between
     ``start`` and ``end`` (inclusive, Beijing dates) — the same rows as the public
-    statistics, so the figures agree everywhere."""
-    return stats.department_counts(*periods.local_range(start, end))
+    statistics, so the figures agree everywhere. The key ``None`` holds the letters no
+    department holds (未转办, including those not accepted), as the statistics' own row."""
+    return {row.department_id: row for row in stats.department_rows(*periods.local_range(start, end))}
 
 
 # --- reply limits (admin) ---------------------------------------------------------------

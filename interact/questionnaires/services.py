@@ -99,7 +99,7 @@ def create_questionnaire(owner_type: str, owner_id: int, *, title: str = "", int
     db.session.add(questionnaire)
     db.session.flush()
     audit.record("questionnaire.created", "questionnaire", questionnaire.id, actor=actor,
-                 note=f"{owner_type}:{owner_id}")
+                 note=f"{audit.target_label(owner_type)} #{owner_id}")  # read in 操作记录: no raw code
     return questionnaire
 
 

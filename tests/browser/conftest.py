@@ -158,15 +158,32 @@ def _wait_ready(process: subprocess.Popen, log: Path, timeout: float = 60) -> st
     return found[0]
 
 
+#: Longest wait for the server's first FAQ index (built in a background thread; with the
+#: sentence-embedding feature that takes minutes on a loaded machine).
+WARM_UP_SECONDS = 300
+
+
 def _warm_up(url: str) -> None:
     """Load what the server builds on first use (word segmentation dictionary, FAQ index,
-    letter search), so the first journey is not the one that waits for it."""
+    letter search), so the first journey is not the one that waits for it. A question
+    asked before the FAQ index exists is answered 503 (智能问答正在启动): asked again
+    until the index is there, for at most ``WARM_UP_SECONDS``."""
+    import time
+    from urllib.error import HTTPError
     from urllib.parse import quote
     from urllib.request import urlopen
 
+    deadline = time.monotonic() + WARM_UP_SECONDS
     for path in ("/", "/faq/ask?q=" + quote("公积金怎么提取"), "/letters/?q=" + quote("社保")):
-        with urlopen(url + path, timeout=120) as response:
-            response.read()
+        while True:
+            try:
+                with urlopen(url + path, timeout=120) as response:
+                    response.read()
+                break
+            except HTTPError as error:
+                if error.code != 503 or time.monotonic() > deadline:
+                    raise
+                time.sleep(1)
 
 
 @pytest.fixture(scope="session")

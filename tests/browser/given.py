@@ -11,6 +11,11 @@ import itertools
 _seq = itertools.count(1)
 
 
+def unique(text: str) -> str:
+    """``text`` with a number no other journey of this run uses (titles are searched for)."""
+    return f"{text}{next(_seq)}"
+
+
 def _user(db, username: str):
     from interact.accounts.models import User
 
@@ -23,27 +28,65 @@ def _department_id(db, name: str) -> int:
     return db.session.scalar(db.select(Department.id).where(Department.name == name))
 
 
-def routed_letter(stored, *, title: str | None = None, body: str = "请问办理流程是什么？需要准备哪些材料？",
-                  department: str = "市人力资源社会保障局", publish_consent: bool = True) -> dict:
-    """A citizen's letter, accepted and routed by the office to ``department``."""
+def new_letter(stored, *, title: str | None = None, body: str = "请问办理流程是什么？需要准备哪些材料？",
+               department: str | None = "市人力资源社会保障局", publish_consent: bool = True) -> dict:
+    """A citizen's letter as it arrives (the office has not accepted it yet); the citizen
+    chose ``department`` (``None``: 不确定). Returns id, number, query code and title."""
     from interact.letters import services
     from interact.letters.models import LetterChannel, LetterKind
 
-    title = title or f"关于社保转移接续的咨询{next(_seq)}"
+    title = title or unique("关于社保转移接续的咨询")
 
     def make(db):
-        office = _user(db, "office")
         data = services.LetterInput(channel=LetterChannel.CONSULTATION, kind=LetterKind.CONSULTATION,
                                     title=title, body=body, name="张三", phone="13911112222",
-                                    department_id=_department_id(db, department), publish_consent=publish_consent)
+                                    department_id=_department_id(db, department) if department else None,
+                                    publish_consent=publish_consent)
         result = services.submit_letter(data)
-        letter = result.letter
-        services.accept_letter(letter, actor=office)
-        services.assign_letter(letter, _department_id(db, department), actor=office)
         db.session.commit()
+        letter = result.letter
         return {"id": letter.id, "number": letter.number, "code": result.query_code, "title": title}
 
     return stored.write(make)
+
+
+def routed_letter(stored, *, department: str = "市人力资源社会保障局", **letter) -> dict:
+    """A citizen's letter, accepted and routed by the office to ``department``."""
+    from interact.letters import services
+
+    made = new_letter(stored, department=department, **letter)
+
+    def route(db):
+        office, target = _user(db, "office"), services.get_letter(made["id"])
+        services.accept_letter(target, actor=office)
+        services.assign_letter(target, _department_id(db, department), actor=office)
+        db.session.commit()
+
+    stored.write(route)
+    return made
+
+
+def answered_letter(stored, *, answer: str = "<p>您好，请携带身份证到社保经办窗口办理。</p>", handler: str = "rsj",
+                    publish: bool = True, at=None, **letter) -> dict:
+    """A letter answered by ``handler``'s department and approved by the office (办结),
+    published when ``publish`` (and the citizen agreed). ``at``: the moment it all
+    happened (the clock is frozen there), e.g. in a month that has ended."""
+    from contextlib import nullcontext
+
+    from interact.core import clock
+    from interact.letters import services
+
+    with clock.freeze(at) if at else nullcontext():
+        made = routed_letter(stored, **letter)
+
+        def close(db):
+            target = services.get_letter(made["id"])
+            services.answer_letter(target, actor=_user(db, handler), answer_html=answer)
+            services.approve_answer(target, actor=_user(db, "office"), publish=publish)
+            db.session.commit()
+
+        stored.write(close)
+    return made
 
 
 def pending_extension(stored, letter: dict, *, handler: str = "rsj", days: int = 5, reason: str = "需要跨部门核实") -> int:
@@ -66,21 +109,44 @@ def ended_collection(stored, *, opinions: list[str], department: str = "市人�
     from datetime import timedelta
 
     from interact.core import clock
+
+    return _collection(stored, opinions=opinions, ends_at=clock.now() - timedelta(days=1),
+                       department=department, owner=owner)
+
+
+def open_collection(stored, *, opinions: list[str], department: str = "市人力资源社会保障局",
+                    owner: str = "rsj") -> dict:
+    """A collection of ``department`` open since five days and for five more (its approved
+    opinions are shown on its public page), with ``opinions`` waiting for moderation."""
+    from datetime import timedelta
+
+    from interact.core import clock
+
+    return _collection(stored, opinions=opinions, ends_at=clock.now() + timedelta(days=5),
+                       department=department, owner=owner)
+
+
+def _collection(stored, *, opinions: list[str], ends_at, department: str, owner: str) -> dict:
+    """A published opinion collection running ten days before ``ends_at``, with
+    ``opinions`` sent five days before that end (or now, if sooner)."""
+    from datetime import timedelta
+
+    from interact.core import clock
     from interact.surveys import services, workflow
     from interact.surveys.models import CollectionKind, CollectionStatus
 
-    title = f"关于优化社保经办服务的意见征集{next(_seq)}"
+    title = unique("关于优化社保经办服务的意见征集")
+    starts_at = ends_at - timedelta(days=10)
 
     def make(db):
-        ended = clock.now() - timedelta(days=1)
-        with clock.freeze(ended - timedelta(days=12)):
+        with clock.freeze(starts_at - timedelta(days=2)):
             collection = services.create_collection(services.CollectionData(
                 title=title, summary="征求对社保经办服务的意见。", body="<p>欢迎提出意见建议。</p>",
-                kind=CollectionKind.OPINIONS, starts_at=ended - timedelta(days=10), ends_at=ended,
+                kind=CollectionKind.OPINIONS, starts_at=starts_at, ends_at=ends_at,
                 department_id=_department_id(db, department),
             ), actor=_user(db, owner))
             workflow.transition(collection, CollectionStatus.PUBLISHED, actor=_user(db, "office"))
-        with clock.freeze(ended - timedelta(days=5)):
+        with clock.freeze(min(ends_at - timedelta(days=5), clock.now())):
             for text in opinions:
                 services.submit_opinion(collection, services.OpinionData(content=text))
         db.session.commit()
@@ -97,7 +163,7 @@ def ended_interview(stored, *, department: str = "市人力资源社会保障局
     from interact.interviews import services, workflow
     from interact.interviews.models import InterviewStatus
 
-    topic = f"就业补贴政策在线解读{next(_seq)}"
+    topic = unique("就业补贴政策在线解读")
 
     def make(db):
         start = clock.now() - timedelta(days=1)
@@ -126,7 +192,7 @@ def announced_interview(stored, *, department: str = "市人力资源社会保�
     from interact.interviews import services, workflow
     from interact.interviews.models import InterviewStatus
 
-    topic = f"养老保险政策在线访谈{next(_seq)}"
+    topic = unique("养老保险政策在线访谈")
 
     def make(db):
         interview = services.create_interview(services.InterviewData(
@@ -137,5 +203,20 @@ def announced_interview(stored, *, department: str = "市人力资源社会保�
         workflow.transition(interview, InterviewStatus.ANNOUNCED, _user(db, "office"))
         db.session.commit()
         return {"id": interview.id, "topic": topic}
+
+    return stored.write(make)
+
+
+def asked_questions(stored, interview: dict, questions: list[str]) -> list[int]:
+    """Citizens ask ``questions`` on ``interview``'s public page (waiting for moderation);
+    returns their ids."""
+    from interact.interviews import services
+
+    def make(db):
+        target = services.get_interview(interview["id"])
+        ids = [services.submit_question(target, nickname=f"网友{n}", body=body).id
+               for n, body in enumerate(questions, 1)]
+        db.session.commit()
+        return ids
 
     return stored.write(make)

@@ -17,8 +17,9 @@ DEMO_ACCOUNTS = ("admin", "office", "rsj", "gjj", "jyj", "curator", "13800000000
 
 
 def login(page, account: str, password: str = DEMO_PASSWORD) -> None:
-    """Log in through the log-in form with a demo account; lands on the account's home."""
-    assert account in DEMO_ACCOUNTS, account
+    """Log in through the log-in form (a demo account of the README unless another
+    ``password`` is given); lands on the account's home."""
+    assert account in DEMO_ACCOUNTS or password != DEMO_PASSWORD, account
     page.goto("/login")
     page.get_by_role("textbox", name="账号", exact=True).fill(account)
     page.get_by_role("textbox", name="密码", exact=True).fill(password)
@@ -37,6 +38,38 @@ def solve_captcha(page, field=None, *, slot: str = "") -> str:
     return answer
 
 
+def shows(page, text: str) -> None:
+    """Wait until the page shows ``text`` (a flash message, an outcome); when it does not,
+    fail with what the page says instead (an error message, a refusal)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.get_by_text(text).first.wait_for()
+    except PlaywrightTimeout:
+        said = page.locator("main").inner_text() if page.locator("main").count() else page.content()
+        raise AssertionError(f"{text!r} is not shown on {page.url}; the page says:\n{said[:2000]}") from None
+
+
+def look_up(page, number: str, code: str) -> None:
+    """The citizen's look-up form (信件编号 + 查询码); lands on the letter's tracking page."""
+    page.goto("/letters/lookup")
+    page.get_by_role("textbox", name="信件编号", exact=True).fill(number)
+    page.get_by_role("textbox", name="查询码", exact=True).fill(code)
+    page.get_by_role("button", name="查询").click()
+    page.get_by_role("heading", name="办理流程").wait_for()
+
+
+def misdirected_labels(page) -> list[str]:
+    """Labels that switch or focus nothing, or a control of another form (a click on the
+    label then changes a field the person is not looking at)."""
+    return page.evaluate(
+        "() => [...document.querySelectorAll('label[for]')].filter(label => {"
+        " const control = label.control; if (!control) return true;"
+        " const form = label.closest('form'); return form !== null && control.form !== form;"
+        " }).map(label => `${label.htmlFor}: ${label.textContent.trim()}`)"
+    )
+
+
 def duplicate_ids(page) -> list[str]:
     """Ids used by more than one element (a label or radio then points at the wrong one)."""
     return page.evaluate(
@@ -47,10 +80,13 @@ def duplicate_ids(page) -> list[str]:
 
 
 def assert_accessible(page, *, context: str = "") -> None:
-    """axe-core on the page as it is now: no serious or critical violation, and no id
-    used twice (axe no longer reports that; it makes labels switch another form's radio)."""
+    """axe-core on the page as it is now: no serious or critical violation, no id used
+    twice (axe no longer reports that; it makes labels switch another form's radio) and
+    no label whose control is missing or in another form."""
     duplicated = duplicate_ids(page)
     assert not duplicated, f"duplicate ids on {context or page.url}: {duplicated}"
+    misdirected = misdirected_labels(page)
+    assert not misdirected, f"labels pointing outside their form on {context or page.url}: {misdirected}"
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(AXE_JS.read_text(encoding="utf-8"))
     results = page.evaluate(

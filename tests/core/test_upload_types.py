@@ -15,6 +15,9 @@ from interact.core.spreadsheets import Sheet, xlsx_bytes
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
 PDF = b"%PDF-1.4\n" + b"\x00" * 64
+MP4 = b"\x00\x00\x00\x20ftypisom\x00\x00\x02\x00" + b"\x00" * 64
+HEIC = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00" + b"\x00" * 64  # a phone's photo
+QUICKTIME = b"\x00\x00\x00\x14ftypqt  \x00\x00\x02\x00" + b"\x00" * 64
 ALL = {"image", "pdf", "office", "video"}
 
 
@@ -61,6 +64,7 @@ def save(data: bytes, name: str, kinds=ALL):
     (PNG, "photo.png", "image/png"),
     (JPEG, "photo.JPG", "image/jpeg"),
     (PDF, "draft.pdf", "application/pdf"),
+    (MP4, "访谈.mp4", "video/mp4"),
     (DOCX, "意见稿.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
     (PPTX, "slides.pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
 ], ids=lambda value: value if isinstance(value, str) and "." in value and "/" not in value else "")
@@ -86,6 +90,8 @@ def test_real_xlsx_is_accepted(app, db):
     (DOCM, "macros.docx"),
     (ENTITIES, "entities.docx"),
     (PPTX, "slides.docx"),
+    (HEIC, "photo.mp4"),       # an ISO media file is not an MP4 video by its box alone
+    (QUICKTIME, "clip.mp4"),
 ], ids=lambda value: value if isinstance(value, str) else "")
 def test_name_and_content_must_agree(app, db, data, name):
     with pytest.raises(InvalidInput):

@@ -64,3 +64,31 @@ def test_one_captcha_answer_sent_twice_at_once_passes_once_with_redis_sessions(r
     created = in_app(redis_sessions, lambda: _db.session.scalar(
         sa.select(sa.func.count()).select_from(User).where(User.phone.like("1390000666%"))))
     assert created == 1
+
+
+def test_deactivating_an_account_ends_its_sessions_in_redis_on_every_device(redis_sessions):
+    from interact.accounts.models import Role
+    from interact.accounts.services import hash_password
+
+    def users():
+        for name, role in (("admin", Role.ADMIN), ("clerk", Role.OFFICE)):
+            user = User(username=name, display_name=name, is_staff=True, password_hash=hash_password("secret123"))
+            user.set_roles({role})
+            _db.session.add(user)
+        _db.session.commit()
+        return _db.session.scalar(sa.select(User.id).where(User.username == "clerk"))
+
+    clerk_id = in_app(redis_sessions, users)
+    devices = [FlaskClient(redis_sessions, redis_sessions.response_class, use_cookies=True) for _ in range(2)]
+    for device in devices:
+        assert device.post("/login", data={"identifier": "clerk", "password": "secret123"}).status_code == 302
+        assert device.get("/staff/").status_code == 200
+    admin = FlaskClient(redis_sessions, redis_sessions.response_class, use_cookies=True)
+    assert admin.post("/login", data={"identifier": "admin", "password": "secret123"}).status_code == 302
+    assert admin.post(f"/staff/users/{clerk_id}/active", data={"active": "0"}).status_code == 302
+    for device in devices:
+        assert device.get("/staff/").status_code == 302
+    redis = shared.client(redis_sessions)
+    assert not redis.exists(f"interact:user-sessions:{clerk_id}")
+    # Not only refused as inactive: the clerk's stored sessions are gone.
+    assert not [key for key in redis.keys("interact:session:*") if f'"{clerk_id}:'.encode() in redis.get(key)]

@@ -222,7 +222,8 @@ def test_staff_pages_permissions(april, client, auth, roles):
 def test_office_generates_edits_and_publishes(april, client, auth, roles):
     auth.login(roles.office)
     page = client.get("/staff/letters/summaries")
-    assert page.status_code == 200 and 'value="2026-04"' in page.get_data(as_text=True)
+    # A list of months in Chinese, last month chosen (not the browser's English month picker).
+    assert page.status_code == 200 and '<option selected value="2026-04">2026年4月</option>' in page.get_data(as_text=True)
     response = client.post("/staff/letters/summaries", data={"month": "2026-04"})
     assert response.status_code == 302
     item = summary.summary_for_month("2026-04")
@@ -250,7 +251,7 @@ def test_bad_input_reshows_the_form(april, client, auth, roles):
     response = client.post("/staff/letters/summaries", data={"month": "2026-13"})
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    assert "月份格式" in html and 'value="2026-13"' in html
+    assert "月份格式" in html and '<option value="2026-04">2026年4月</option>' in html
     item, _ = _draft("2026-04", roles.office)
     response = client.post(f"/staff/letters/summaries/{item.id}", data={
         "title": "我的新标题很好", "body_html": "<p>正文</p>", "cases": [str(april["private"].id)]})

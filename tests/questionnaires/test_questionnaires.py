@@ -38,6 +38,14 @@ def _single(q, actor, text="您多久去一次公园", options=("每天", "每�
 # ---- building ----------------------------------------------------------------------------------
 
 
+def test_operation_log_names_the_owner_in_chinese(questionnaire, client, auth, roles):
+    """The 操作记录 page showed the questionnaire's owner as a raw code (collection:1)."""
+    auth.login(roles.office)
+    page = client.get("/staff/audit").get_data(as_text=True)
+    assert f"民意征集 #{questionnaire.owner_id}" in page
+    assert f"collection:{questionnaire.owner_id}" not in page
+
+
 def test_question_validation(questionnaire, roles):
     with pytest.raises(InvalidInput) as error:
         qs.add_question(questionnaire, qs.QuestionData(kind=QuestionKind.SINGLE, text="", options=["一"]),

@@ -1,0 +1,112 @@
+"""The FAQ index file: named numpy arrays in one file, memory-mapped read-only.
+
+Layout (little-endian)::
+
+    b"IFAQIDX1"                      8 bytes, the format
+    header length                    8 bytes, unsigned
+    header                           JSON, UTF-8: {"meta": {...}, "arrays": {name: {"dtype", "shape", "offset"}}}
+    arrays                           each at a 64-byte aligned offset from the file's start
+
+Every process that reads a file maps it (``mmap``, read-only) and gets numpy arrays that
+are views of the mapping: nothing is copied, the pages are the kernel's page cache, shared
+by every worker on the machine and loaded only where a query touches them.
+
+The writer (:func:`write`) writes a temporary file next to the target, fsyncs it and
+renames it into place, so a reader sees a complete file or none; a reader keeps its
+mapping of a file that has been replaced or deleted meanwhile.
+
+Names are free: the matching engine reads ``main.<array>`` (``MatchingEngine.arrays``)
+and ignores names it does not know, so a per-entry feature (e.g. an embedding, one row
+per entry in ``main.entry_ids`` order: ``main.entry.<name>`` of shape ``(entries, d)``)
+can be added without a new format.
+"""
+from __future__ import annotations
+
+import json
+import mmap
+import os
+import struct
+from pathlib import Path
+
+import numpy as np
+
+MAGIC = b"IFAQIDX1"
+_ALIGN = 64
+
+
+class IndexFileError(ValueError):
+    """Not a readable index file (truncated, another format)."""
+
+
+def _aligned(n: int) -> int:
+    return -(-n // _ALIGN) * _ALIGN
+
+
+def write(path: str | os.PathLike, meta: dict, arrays: dict[str, np.ndarray]) -> None:
+    """Write *meta* (JSON-serialisable) and *arrays* to *path* atomically."""
+    path = Path(path)
+    arrays = {name: np.ascontiguousarray(value) for name, value in arrays.items()}
+    layout: dict[str, dict] = {}
+    # The header's size depends on the offsets and the offsets on the header's size:
+    # reserve room by measuring the header with offsets as large as they can get.
+    probe = {name: {"dtype": a.dtype.str, "shape": list(a.shape), "offset": 2**62} for name, a in arrays.items()}
+    header_room = _aligned(len(MAGIC) + 8 + len(json.dumps({"meta": meta, "arrays": probe}).encode()))
+    offset = header_room
+    for name, a in arrays.items():
+        layout[name] = {"dtype": a.dtype.str, "shape": list(a.shape), "offset": offset}
+        offset = _aligned(offset + a.nbytes)
+    header = json.dumps({"meta": meta, "arrays": layout}).encode()
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(MAGIC + struct.pack("<Q", len(header)) + header)
+            for name, a in arrays.items():
+                fh.seek(layout[name]["offset"])
+                fh.write(memoryview(a).cast("B") if a.nbytes else b"")
+            fh.truncate(max(offset, header_room))
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def read_meta(path: str | os.PathLike) -> dict:
+    """The header's ``meta`` alone (no mapping)."""
+    with open(path, "rb") as fh:
+        return _header(fh.read(len(MAGIC) + 8), fh)["meta"]
+
+
+def read(path: str | os.PathLike) -> tuple[dict, dict[str, np.ndarray]]:
+    """``(meta, arrays)`` of the file at *path*; the arrays are read-only views of a
+    private read-only mapping of the file."""
+    with open(path, "rb") as fh:
+        header = _header(fh.read(len(MAGIC) + 8), fh)
+        size = os.fstat(fh.fileno()).st_size
+        mapping = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) if size else None
+    arrays: dict[str, np.ndarray] = {}
+    for name, spec in header["arrays"].items():
+        dtype = np.dtype(spec["dtype"])
+        shape = tuple(spec["shape"])
+        count = int(np.prod(shape)) if shape else 1
+        end = spec["offset"] + count * dtype.itemsize
+        if end > size:
+            raise IndexFileError(f"{path}: array {name} runs past the end of the file")
+        if count == 0:
+            arrays[name] = np.zeros(shape, dtype=dtype)
+            continue
+        arrays[name] = np.frombuffer(mapping, dtype=dtype, count=count, offset=spec["offset"]).reshape(shape)
+    return header["meta"], arrays
+
+
+def _header(start: bytes, fh) -> dict:
+    if len(start) < len(MAGIC) + 8 or not start.startswith(MAGIC):
+        raise IndexFileError(f"{fh.name}: not an FAQ index file")
+    (length,) = struct.unpack("<Q", start[len(MAGIC):])
+    raw = fh.read(length)
+    if len(raw) != length:
+        raise IndexFileError(f"{fh.name}: truncated header")
+    try:
+        return json.loads(raw)
+    except ValueError as exc:
+        raise IndexFileError(f"{fh.name}: unreadable header") from exc

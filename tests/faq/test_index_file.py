@@ -1,0 +1,226 @@
+"""The FAQ index written once to a file and memory-mapped by every worker (file mode)."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+from interact.accounts.models import Role, User
+from interact.extensions import db
+from interact.faq import index, indexfile, semantic, services
+from interact.faq.matching import FaqDoc, MatchingEngine
+from tests.conftest import make_test_app
+from tests.faq.conftest import KB
+
+#: Questions to both engines: the entries' own wordings, reworded ones, unrelated ones.
+QUESTIONS = [
+    "公积金怎么取出来", "住房公积金提取要带什么", "社保卡掉了怎么办", "外地人办居住证要什么材料",
+    "孩子上小学在哪报名", "领结婚证要带户口本吗", "厨余垃圾是什么", "护照怎么办理", "今天天气怎么样",
+    "公积金贷款额度是多少", "居住证", "垃圾", "", "？？？", "社保卡补办需要多久？",
+]
+
+
+def kb_docs(extra: int = 300) -> list[FaqDoc]:
+    docs = [FaqDoc(i + 1, q, tuple(p), ("公积金",) if i == 0 else ()) for i, (q, p, _) in enumerate(KB)]
+    topics = ["公积金", "社保", "医保", "户口", "居住证", "驾驶证", "营业执照", "护照", "低保", "养老金"]
+    verbs = ["怎么办理", "需要什么材料", "在哪里申请", "多久能办好", "可以网上办吗", "收费吗"]
+    for n in range(extra):
+        docs.append(FaqDoc(100 + n, f"{topics[n % 10]}{verbs[n // 10 % 6]}（第{n}问）"))
+    return docs
+
+
+def answers(engine: MatchingEngine, questions) -> list:
+    return [(engine.answer(q), engine.search(q, 5)) for q in questions]
+
+
+@pytest.mark.parametrize("string_ids, semantic_feature", [(False, False), (True, False), (False, True)])
+def test_a_mapped_file_answers_exactly_like_the_engine_it_was_written_from(tmp_path, string_ids, semantic_feature):
+    embedder = None
+    if semantic_feature:
+        if not semantic.available():
+            pytest.skip("the semantic extra is not installed")
+        embedder = semantic.default_embedder(str(tmp_path / "cache"))
+    docs = kb_docs(120 if semantic_feature else 300)
+    if string_ids:
+        docs = [FaqDoc(f"E-{d.id}", d.question, d.phrasings, d.keywords) for d in docs]
+    built = MatchingEngine(docs, synonyms=[["公积金", "住房公积金"], ["社保卡", "社会保障卡"]], embedder=embedder)
+    meta, arrays = built.arrays()
+    assert ("main.vecs" in arrays) == semantic_feature  # the embeddings are stored with the rows
+    indexfile.write(tmp_path / "i.bin", meta, arrays)
+    meta, mapped = indexfile.read(tmp_path / "i.bin")
+    assert all(not a.flags.writeable for a in mapped.values() if a.size)  # views of the read-only mapping
+    loaded = MatchingEngine.from_arrays(meta, mapped, embedder=embedder)
+    questions = QUESTIONS + [d.question for d in docs[::7]] + [p for d in docs for p in d.phrasings]
+    assert answers(loaded, questions) == answers(built, questions)
+    assert len(loaded) == len(built) and all(d.id in loaded for d in docs)
+
+    # Changes on top of the file give what the same changes give in memory.
+    first, second = docs[0].id, docs[1].id
+    for engine in (built, loaded):
+        engine.update_many([FaqDoc(second, "社保卡挂失以后多久能拿到新卡？")], removed=[first])
+    assert first not in loaded and len(loaded) == len(built)
+    assert answers(loaded, questions) == answers(built, questions)
+
+
+def test_index_file_rejects_what_is_not_one(tmp_path):
+    bad = tmp_path / "bad.bin"
+    bad.write_bytes(b"not an index")
+    with pytest.raises(indexfile.IndexFileError):
+        indexfile.read(bad)
+    good = tmp_path / "good.bin"
+    indexfile.write(good, {"k": 1}, {"a": np.arange(10), "empty": np.zeros(0, np.int32)})
+    good.write_bytes(good.read_bytes()[:-40])  # truncated
+    with pytest.raises(indexfile.IndexFileError):
+        indexfile.read(good)
+
+
+# --- file mode in an application ----------------------------------------------------------
+
+
+@pytest.fixture
+def file_app(tmp_path):
+    app = make_test_app(f"sqlite:///{tmp_path / 'faq.db'}", FAQ_INDEX_IN_MEMORY=False,
+                        FAQ_INDEX_DIR=str(tmp_path / "index"), FAQ_INDEX_BUILDER="thread")
+    context = app.app_context()
+    context.push()
+    db.create_all()
+    curator = User(username="curator", display_name="编辑", is_staff=True, password_hash="x")
+    curator.set_roles({Role.CURATOR})
+    db.session.add(curator)
+    db.session.commit()
+    app.curator = curator
+    entries = []
+    for question, phrasings, answer in KB:
+        entry = services.create_entry(services.EntryData(question=question, answer_html=answer,
+                                                         phrasings=list(phrasings)), actor=curator)
+        services.publish_entry(entry, actor=curator)
+        entries.append(entry)
+    db.session.commit()
+    app.entries = entries
+    yield app
+    db.session.remove()
+    db.engine.dispose()
+    context.pop()
+
+
+def wait_for_file(directory, other_than=None, seconds=60):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        newest = index.newest_file(directory)
+        if newest is not None and newest != other_than and not index.building(directory):
+            return newest
+        time.sleep(0.05)
+    raise AssertionError("no new index file")
+
+
+def fresh_worker(app) -> index.FaqIndex:
+    """Another process's holder over the same database and folder."""
+    return index.FaqIndex(directory=index.index_dir(app), builder="thread", app=app)
+
+
+def top_id(holder, text):
+    matches = holder.engine().search(text, 1)
+    return matches[0].id if matches else None
+
+
+def test_workers_map_the_file_and_build_nothing_themselves(file_app):
+    directory = index.index_dir(file_app)
+    path = index.build_file(directory)
+    assert path is not None and path.parent == directory
+    assert index.build_file(directory) == path  # same version: not built again
+    holder = fresh_worker(file_app)
+    assert top_id(holder, "怎样把公积金取出来") == file_app.entries[0].id
+    assert (holder.loads, holder.builds) == (1, 0)
+    assert len(holder.engine()) == len(KB)
+
+
+def test_a_new_machine_builds_its_file_and_the_first_question_waits_for_it(file_app):
+    holder = fresh_worker(file_app)
+    assert index.newest_file(index.index_dir(file_app)) is None
+    assert top_id(holder, "居住证怎么办") == file_app.entries[2].id  # built in a thread, waited for
+    assert holder.loads == 1 and holder.builds == 0
+
+
+def test_changes_apply_at_once_on_top_of_the_file_and_a_new_file_follows(file_app):
+    directory = index.index_dir(file_app)
+    first = index.build_file(directory)
+    holder = fresh_worker(file_app)
+    holder.engine()
+    question = "火箭发射场参观怎么预约？"
+    services.update_entry(file_app.entries[5], services.EntryData(question=question, answer_html="<p>预约</p>"),
+                          actor=file_app.curator)
+    services.withdraw_entry(file_app.entries[4], actor=file_app.curator)
+    db.session.commit()
+    holder.mark_stale()
+    assert top_id(holder, question) == file_app.entries[5].id  # at once, from the delta
+    assert file_app.entries[4].id not in holder.engine()
+    # The worker asked for a new file; once written every worker maps it.
+    second = wait_for_file(directory, other_than=first)
+    holder.mark_stale()
+    assert top_id(holder, question) == file_app.entries[5].id
+    assert holder.loads == 2 and holder.pending == 0
+    assert len(holder.engine()) == len(KB) - 1
+    assert indexfile.read_meta(second)["entries"] == len(KB) - 1
+    assert not first.exists() or len(list(directory.glob("faq-index-*.bin"))) <= 1 + index.KEEP_FILES
+
+
+def test_too_many_changes_answer_from_the_previous_file_until_the_new_one(file_app):
+    directory = index.index_dir(file_app)
+    first = index.build_file(directory)
+    holder = fresh_worker(file_app)
+    holder.file_delta = 0
+    holder.engine()
+    question = "火箭发射场参观怎么预约？"
+    services.update_entry(file_app.entries[5], services.EntryData(question=question, answer_html="<p>预约</p>"),
+                          actor=file_app.curator)
+    db.session.commit()
+    holder._build_requested = time.monotonic()  # this worker asked a moment ago: no build now
+    holder.mark_stale()
+    assert top_id(holder, question) != file_app.entries[5].id  # the previous version meanwhile
+    assert holder.pending == 1
+    index.build_file(directory)
+    holder.mark_stale()
+    assert top_id(holder, question) == file_app.entries[5].id
+    assert holder.pending == 0 and index.newest_file(directory) != first
+
+
+def test_a_file_of_other_code_is_never_used(file_app):
+    directory = index.index_dir(file_app)
+    path = index.build_file(directory)
+    meta, arrays = indexfile.read(path)
+    indexfile.write(path, {**meta, "code": "older-code"}, arrays)
+    holder = fresh_worker(file_app)
+    holder.engine()  # maps the rebuilt file (the thread builder replaced it)
+    assert indexfile.read_meta(holder._loaded.path)["code"] == index.code_fingerprint()
+
+
+def test_cli_builds_the_file(file_app):
+    runner = file_app.test_cli_runner()
+    result = runner.invoke(args=["faq", "build-index"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == str(index.newest_file(index.index_dir(file_app)))
+    assert runner.invoke(args=["faq", "build-index"]).output == result.output  # current: kept
+
+
+def test_a_worker_builds_the_file_in_a_child_process(file_app, monkeypatch):
+    """What a gunicorn worker does: ``flask faq build-index`` in a child process, configured
+    by the same INTERACT_* environment (the database URL and folder passed explicitly)."""
+    monkeypatch.setenv("INTERACT_SECRET_KEY", "test-secret-key-not-for-production")
+    monkeypatch.setenv("INTERACT_DEMO", "true")
+    spawned = []
+    real_popen = subprocess.Popen
+
+    def popen(*args, **kwargs):
+        spawned.append(real_popen(*args, **kwargs))
+        return spawned[-1]
+
+    monkeypatch.setattr(subprocess, "Popen", popen)
+    holder = index.FaqIndex(directory=index.index_dir(file_app), builder="process", app=file_app, wait_seconds=120)
+    assert top_id(holder, "垃圾怎么分类") == file_app.entries[5].id
+    assert len(spawned) == 1 and spawned[0].args[:3] == [sys.executable, "-m", "flask"]
+    assert spawned[0].wait(60) == 0
+    assert os.path.dirname(holder._loaded.path) == str(index.index_dir(file_app))
