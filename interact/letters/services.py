@@ -695,6 +695,10 @@ def public_letters(query: PublicQuery, *, page: int = 1, per_page: int = 20):
     """Published letters (来信选登): full-text search over the index plus filters.
 
     A search ranks its hits once (for the page shown); the total counts the hits unranked.
+    Without other filters, only the index is read for the total (it holds exactly the
+    published letters: ``workflow`` indexes on publication and unindexes on withdrawal),
+    and on PostgreSQL only the best-ranked hits up to this page (with their ties) are
+    joined to the letters instead of every hit.
     """
     conditions = [PUBLISHED]
     if query.department_id:
@@ -712,10 +716,14 @@ def public_letters(query: PublicQuery, *, page: int = 1, per_page: int = 20):
     count_stmt = sa.select(sa.func.count(Letter.id)).where(*conditions)
     terms = search.query_terms(query.q) if query.q.strip() else []
     if terms:
-        match = search.matching_letters(db.session, terms)
+        unfiltered = len(conditions) == 1
+        match = search.matching_letters(db.session, terms, best=page * per_page if unfiltered else None)
         hits = search.matching_letters(db.session, terms, ranked=False)
         stmt = stmt.join(match, match.c.letter_id == Letter.id).order_by(match.c.score, Letter.published_at.desc())
-        count_stmt = count_stmt.join(hits, hits.c.letter_id == Letter.id)
+        if unfiltered:
+            count_stmt = sa.select(sa.func.count()).select_from(hits)
+        else:
+            count_stmt = count_stmt.join(hits, hits.c.letter_id == Letter.id)
     else:
         stmt = stmt.order_by(Letter.published_at.desc(), Letter.id.desc())
     count_key = ("letters.public_count", tuple(terms), query.department_id, query.kind, query.channel, bounds)
