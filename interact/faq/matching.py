@@ -24,8 +24,13 @@ Two floors lift the best entry to the threshold: a *content match* (see
 ``content_match``) and, for curated entries (with similar phrasings), being the
 only *topical* candidate (see ``CURATED_TOPICAL_FLOOR``).
 
-Both models were fitted on the dev split of the FAQ benchmark with
-``bench/faq_fit.py``; see docs/faq-matching.md for the figures.
+With a sentence embedder (interact/faq/semantic.py) the pair features end with
+the cosine between the query's embedding and the entry's texts' (computed once
+per entry text when indexed, once per query), and the semantic models
+(SEM_PAIR_COEF, SEM_DECISION_COEF) are used instead of the lexical ones.
+
+The models were fitted on the dev split of the FAQ benchmark with
+``bench/faq_fit.py`` (``--semantic``); see docs/faq-matching.md for the figures.
 
 Thread-safety: searches never lock.  Every mutation (add/remove/rebuild)
 builds a new immutable snapshot under a lock and swaps one reference, so a
@@ -83,6 +88,8 @@ CANDIDATES = 16
 #: Query terms whose document frequency exceeds this share of the rows are
 #: skipped during retrieval when the query has enough rarer terms.
 FREQUENT_TERM_SHARE = 0.2
+#: Entry texts embedded per call of the embedder while indexing.
+EMBED_CHUNK = 1024
 #: Pending incremental additions are merged into the main index beyond this.
 DELTA_MERGE_MIN = 512
 DELTA_MERGE_SHARE = 0.05
@@ -305,13 +312,14 @@ OFFER_SUM = 0.8
 #: question is at least OFFER_SEMANTIC, within OFFER_SEMANTIC_GAP of the highest
 #: cosine among the candidates, whose entry has at least OFFER_SHARE of the
 #: question's content words and whose two content shares add up to OFFER_SUM
-#: (without ``shares_content``'s OFFER_SHARE on the entry's side) is offered too.  Citizens' rewordings that share few
-#: words with the entry (我想把公积金里的钱拿出来要怎么办 / 住房公积金怎么提取) are
-#: closest in meaning to the right entry even when the lexical ranking puts another
-#: first.  The content shares keep out questions of the same form that the
-#: model finds similar (护照怎么办理 / 营业执照怎么办理: 0.68; 怎么申请护照 /
-#: 低保怎么申请: 0.60, shares 0.38 + 0.37).  Chosen on the demo
-#: questions with bench/faq_demo_eval.py (docs/faq-matching.md).
+#: (``shares_content`` without its OFFER_SHARE on the entry's side) is offered
+#: too.  Citizens' rewordings that share few words with the entry
+#: (我想把公积金里的钱拿出来要怎么办 / 住房公积金怎么提取) are closest in meaning to
+#: the right entry even when the lexical ranking puts another first.  The content
+#: shares keep out questions of the same form that the model finds similar
+#: (护照怎么办理 / 营业执照怎么办理: 0.68; 怎么申请护照 / 低保怎么申请: 0.60, shares
+#: 0.38 + 0.37).  Chosen on the demo questions with bench/faq_demo_eval.py
+#: (docs/faq-matching.md).
 OFFER_SEMANTIC = 0.6
 OFFER_SEMANTIC_GAP = 0.03
 #: Curated-entry floor: when the best candidate is an entry with similar
@@ -1343,10 +1351,14 @@ class MatchingEngine:
         return rows
 
     def _embedded(self, rows: list) -> list:
-        """*rows* with the embedding of each text (float16), when the engine has an embedder."""
+        """*rows* with the embedding of each text (float16), when the engine has an embedder.
+        Embedded in chunks into one float16 array, so a large build holds no float32 copy."""
         if self.embedder is None or not rows:
             return rows
-        vecs = self.embedder.encode([r[2] for r in rows]).astype(np.float16)
+        vecs = np.empty((len(rows), self.embedder.dim), dtype=np.float16)
+        for start in range(0, len(rows), EMBED_CHUNK):
+            chunk = rows[start:start + EMBED_CHUNK]
+            vecs[start:start + len(chunk)] = self.embedder.encode([r[2] for r in chunk])
         return [(*r[:4], v) for r, v in zip(rows, vecs)]
 
     # --------------------------------------------------------------- build

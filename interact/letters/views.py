@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import date
+from typing import NamedTuple
 
 import sqlalchemy as sa
 
@@ -70,6 +71,17 @@ STAFF_ROLES = ("office", "admin", "handler")
 def _department_choices(blank: str) -> list[tuple[str, str]]:
     return [("", blank)] + pagecache.remember(
         ("letters.department_choices",), lambda: [(str(d.id), d.name) for d in active_departments()])
+
+
+class _DepartmentOption(NamedTuple):
+    id: int
+    name: str
+
+
+def _public_departments() -> list[_DepartmentOption]:
+    """The departments of the public list's filter, reused until a public change."""
+    return pagecache.remember(
+        ("letters.public_departments",), lambda: [_DepartmentOption(d.id, d.name) for d in active_departments()])
 
 
 def _leader_choices() -> list[tuple[str, str]]:
@@ -310,7 +322,7 @@ def public_list():
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     letters = services.public_letters(query, page=min(page, 10_000))
     return render_template("letters/public_list.html", letters=letters, query=query,
-                           departments=active_departments(), kinds=LetterKind.labels(), channels=LetterChannel.labels())
+                           departments=_public_departments(), kinds=LetterKind.labels(), channels=LetterChannel.labels())
 
 
 @bp.get("/letters/<int:letter_id>")

@@ -154,3 +154,20 @@ def test_the_model_token_table_is_memory_mapped_from_the_cache_folder(tmp_path):
     assert list(tmp_path.glob("*.npy"))
     texts = ["住房公积金怎么提取", "社保卡丢了怎么补办"]
     assert np.allclose(mapped.encode(texts), semantic.default_embedder().encode(texts), atol=1e-3)
+
+
+@pytest.mark.parametrize("semantic_on", [True, False])
+def test_refit_fits_the_decision_model_of_the_engine_kind(app, db, roles, kb, semantic_on):
+    from interact.faq import learning
+
+    app.config["FAQ_SEMANTIC"] = semantic_on
+    app.extensions.pop("faq_index", None)
+    for number, question in ((1, "社保卡被偷了到哪补"), (5, "剩饭剩菜扔哪个桶"), (0, "公积金里的钱咋取"),
+                             (4, "领证要准备啥东西")):
+        services.add_phrasings(kb[number], [question], actor=roles.curator)
+    db.session.commit()
+    result = learning.refit()
+    db.session.commit()
+    assert result.version is not None and result.version.model.semantic == semantic_on
+    assert index.get_engine().semantic == semantic_on
+    assert index.get_engine().model.semantic == semantic_on
