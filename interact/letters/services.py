@@ -29,6 +29,7 @@ from interact.accounts.models import Role
 from interact.accounts.services import handlers_of, users_with_role
 from interact.core import audit, clock, notify, pagecache, periods, privacy, sensitive, uploads
 from interact.core.errors import Conflict, InvalidInput, InvalidTransition, NotFound, Unavailable
+from interact.core.lookup import get_or_404
 from interact.core.permissions import ensure_department_scope, ensure_role, scope
 from interact.core.privacy import normalize_mobile
 from interact.core.sanitize import clean_rich_text
@@ -312,10 +313,7 @@ def enter_forwarded_letter(
 
 
 def get_letter(letter_id: int) -> Letter:
-    letter = db.session.get(Letter, letter_id)
-    if letter is None:
-        raise NotFound("来信不存在。")
-    return letter
+    return get_or_404(Letter, letter_id, "来信不存在。")
 
 
 def letter_department_id(letter_id: int, **_other_url_values) -> int | None:
@@ -449,10 +447,7 @@ def request_extension(letter: Letter, *, actor, extra_workdays: int, reason: str
 
 
 def get_extension(extension_id: int) -> LetterExtension:
-    extension = db.session.get(LetterExtension, extension_id)
-    if extension is None:
-        raise NotFound("延期申请不存在。")
-    return extension
+    return get_or_404(LetterExtension, extension_id, "延期申请不存在。")
 
 
 def decide_extension(extension: LetterExtension, *, actor, approve: bool, note: str = "") -> None:

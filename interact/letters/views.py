@@ -8,7 +8,19 @@ from typing import NamedTuple
 
 import sqlalchemy as sa
 
-from flask import Blueprint, abort, current_app, flash, get_template_attribute, jsonify, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    get_template_attribute,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required
 
 from interact.accounts import views as account_views
@@ -103,8 +115,19 @@ def _letter_form() -> LetterForm:
     return form
 
 
+def _previewing() -> bool:
+    return "preview" in request.form
+
+
+def _suggestion_limit() -> str:
+    return current_app.config["RATELIMIT_FAQ_API"]
+
+
 @bp.route("/letters/new", methods=["GET", "POST"])
-@limiter.limit(public_post_limit, methods=["POST"])
+# Sending a letter counts as a public post; 预览 only reads (as the suggestions do while
+# typing), so looking at it a few times does not use up the letter's allowance.
+@limiter.limit(public_post_limit, methods=["POST"], exempt_when=_previewing)
+@limiter.limit(_suggestion_limit, methods=["POST"], exempt_when=lambda: not _previewing())
 def new():
     form = _letter_form()
     if request.method == "GET":
@@ -120,7 +143,7 @@ def new():
             form.name.data = current_user.display_name
             form.phone.data = current_user.phone or ""
             form.email.data = current_user.email or ""
-    elif "preview" in request.form:
+    elif _previewing():
         return _preview(form)
     elif form.validate_on_submit():
         data = services.LetterInput(
@@ -165,7 +188,7 @@ def _new_page(form, status: int = 200, *, preview: dict | None = None):
 
 
 @bp.get("/letters/suggestions")
-@limiter.limit(lambda: current_app.config["RATELIMIT_FAQ_API"])
+@limiter.limit(_suggestion_limit)
 def suggestions():
     """FAQ entries and published letters like the letter being written (the letter form's
     script asks while the citizen types; without it, 预览 shows the same list)."""

@@ -17,9 +17,9 @@ LAYERS = {
     "office": 3,
     "api": 4,
     # The application: wires everything together.
-    # gunicorn_conf: the web server's entry point; its master loads the application's code
-    # and the FAQ engine's shared tables before forking the workers.
-    "__init__": 5, "cli": 5, "demo": 5, "scheduler": 5, "gunicorn_conf": 5,
+    "__init__": 5, "cli": 5, "demo": 5, "scheduler": 5,
+    # gunicorn's configuration: builds the application and warms it in the master.
+    "gunicorn_conf": 5,
 }
 LAYER_NAMES = {0: "core", 1: "accounts/departments", 2: "features", 3: "office", 4: "api", 5: "application"}
 
