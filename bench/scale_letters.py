@@ -27,6 +27,7 @@ last line is one JSON object.
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import os
 import random
@@ -71,6 +72,7 @@ def app_for(url: str, **settings):
     from interact import create_app
 
     workdir = tempfile.mkdtemp(prefix="interact-scale-")
+    atexit.register(shutil.rmtree, workdir, True)
     config = load.bench_config(url, Path(workdir))
     for key, value in {"PUBLIC_PAGE_CACHE_SECONDS": 0, "FAQ_INDEX_WARM": False, **settings}.items():
         setattr(config, key, value)
