@@ -50,6 +50,11 @@ def on_starting(server) -> None:
     config.from_object(DefaultConfig)
     config.from_prefixed_env("INTERACT")
     production.check(config, strict=True)
+
+
+def when_ready(server) -> None:
+    """Once the master listens (connections wait in the backlog), before it forks the
+    workers: load what they will share."""
     _load_shared_tables(server)
 
 

@@ -140,17 +140,20 @@ def _links(base: str, response) -> set[str]:
         for href in re.findall(r'(?:href|src|action)="([^"#]+)', text):
             found.add(urljoin(base, html.unescape(href)))
     elif response.is_json:
-        def walk(value):
-            if isinstance(value, dict):
-                for item in value.values():
-                    walk(item)
-            elif isinstance(value, list):
-                for item in value:
-                    walk(item)
-            elif isinstance(value, str) and (value.startswith("/") or value.startswith("http://localhost")):
-                found.add(urljoin(base, value))
-        walk(response.get_json(silent=True))
+        found.update(urljoin(base, value) for value in json_strings(response.get_json(silent=True))
+                     if value.startswith("/") or value.startswith("http://localhost"))
     return found
+
+
+def json_strings(value):
+    """Every string inside a decoded JSON document (links among them)."""
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list):
+        for item in value:
+            yield from json_strings(item)
+    elif isinstance(value, str):
+        yield value
 
 
 def _public(url: str) -> str | None:

@@ -13,7 +13,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from interact.accounts.models import Role, User
 from interact.accounts import throttle
 from interact.core import audit, clock, notify, sessions
-from interact.core.errors import Conflict, DomainError, InvalidInput, NotFound
+from interact.core.errors import Conflict, DomainError, InvalidInput
+from interact.core.lookup import get_or_404
 from interact.core.permissions import ensure_role
 from interact.core.privacy import normalize_mobile
 from interact.departments.models import Department
@@ -313,10 +314,7 @@ def load_user(session_id: str) -> User | None:
 
 
 def get_user(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        raise NotFound("用户不存在。")
-    return user
+    return get_or_404(User, user_id, "用户不存在。")
 
 
 def staff_users() -> list[User]:

@@ -8,9 +8,9 @@ from marshmallow import Schema, fields, validate
 
 from interact.api import bp
 from interact.api.schemas import PageArgs, SafeHtml, String, Url, page_of, page_payload, record_id, text
-from interact.core.errors import NotFound
 from interact.core.pagecache import public_page
 from interact.extensions import db, limiter
+from interact.core.lookup import get_or_404
 from interact.faq import services
 from interact.faq.matching import MAX_QUERY_CHARS
 from interact.faq.models import FaqCategory
@@ -110,9 +110,7 @@ def faq_entries(args: dict[str, Any]):
     page, per_page = args["page"], args["per_page"]
     category = None
     if args["category"] is not None:
-        category = db.session.get(FaqCategory, args["category"])
-        if category is None:
-            raise NotFound("该分类不存在。")
+        category = get_or_404(FaqCategory, args["category"], "该分类不存在。")
     text_query = services.clean_query(args["q"])
     if text_query:
         entries = services.search_entries(text_query, limit=50)

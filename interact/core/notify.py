@@ -42,10 +42,10 @@ from jinja2 import TemplateError
 from sqlalchemy.exc import IntegrityError
 
 from interact.core import clock
-from interact.core.errors import NotFound
 from interact.core.jobs import Job
 from interact.core.models import EmailStatus, Notification, OutboundEmail
 from interact.extensions import db
+from interact.core.lookup import get_or_404
 
 log = logging.getLogger(__name__)
 
@@ -352,9 +352,7 @@ def send_mail_job() -> dict[str, int]:
 
 def retry_failed(mail_id: int) -> OutboundEmail:
     """Put a failed mail back in the queue (admin action)."""
-    mail = db.session.get(OutboundEmail, mail_id)
-    if mail is None:
-        raise NotFound("该邮件不存在。")
+    mail = get_or_404(OutboundEmail, mail_id, "该邮件不存在。")
     mail.status = EmailStatus.PENDING
     mail.attempts = 0
     mail.next_attempt_at = clock.now()
@@ -399,9 +397,8 @@ def mark_read(user, notification_id: int) -> Notification:
     Reading one's own inbox is not a business state change, so it is not audited; the
     ``read_at`` time is the record.
     """
-    notification = db.session.get(Notification, notification_id)
-    if notification is None or notification.user_id != user.id:
-        raise NotFound("该通知不存在。")
+    notification = get_or_404(Notification, notification_id, "该通知不存在。",
+                              where=lambda notification: notification.user_id == user.id)
     if notification.read_at is None:
         notification.read_at = clock.now()
         db.session.flush()

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from interact.core import audit
 from interact.core.errors import Conflict, InvalidInput, NotFound
+from interact.core.lookup import get_or_404
 from interact.core.permissions import ensure_role
 from interact.departments.models import Department, DepartmentKind, Leader
 from interact.extensions import db
@@ -41,10 +42,7 @@ def all_departments() -> list[Department]:
 
 
 def get_department(department_id: int) -> Department:
-    department = db.session.get(Department, department_id)
-    if department is None:
-        raise NotFound("部门不存在。")
-    return department
+    return get_or_404(Department, department_id, "部门不存在。")
 
 
 def mailbox_leaders() -> list[Leader]:

@@ -5,9 +5,9 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from interact.core import pagecache
-from interact.core.errors import NotFound
 from interact.core.forms import ConfirmForm, attempt, first_error, perform
 from interact.core.permissions import roles_required
+from interact.core.lookup import get_or_404
 from interact.departments import services
 from interact.departments.forms import DepartmentForm, LeaderForm
 from interact.departments.models import Department, DepartmentKind, Leader
@@ -118,9 +118,7 @@ def add_leader(department_id: int):
 @bp.post("/staff/leaders/<int:leader_id>/active")
 @roles_required("admin")
 def set_leader_active(leader_id: int):
-    leader = db.session.get(Leader, leader_id)
-    if leader is None:
-        raise NotFound("该领导不存在。")
+    leader = get_or_404(Leader, leader_id, "该领导不存在。")
     if ConfirmForm().validate_on_submit():
         services.set_leader_active(leader, request.form.get("active") == "1", actor=current_user)
         db.session.commit()

@@ -450,9 +450,10 @@ class FaqIndex:
         engine = MatchingEngine.from_arrays(loaded.meta, loaded.arrays, threshold=self.threshold,
                                             model=load_model(embedder is not None), embedder=embedder)
         self.pending = 0
-        if version is None or loaded.meta.get("version") != version:
+        if loaded.meta.get("version") != version:
             # Every change bumps the stamp: only a file of another stamp can differ from
-            # the database (a new worker of a current file reads no entry at all).
+            # the database (a new worker of a current file reads no entry at all; a
+            # database that never recorded a change has no stamp, nor has its file).
             revisions = _published_revisions()
             file_revisions = loaded.revisions()
             changed = [i for i, rev in revisions.items() if file_revisions.get(i) != rev]

@@ -29,10 +29,10 @@ import numpy as np
 import sqlalchemy as sa
 
 from interact.core import audit
-from interact.core.errors import NotFound
 from interact.core.privacy import mask_text
 from interact.core.textnorm import match_text, normalize
 from interact.extensions import db
+from interact.core.lookup import get_or_404
 from interact.faq import index
 from interact.faq.matching import (
     DECISION_FEATURES,
@@ -119,9 +119,7 @@ def use_version(version_id: int, *, actor=None, note: str = "") -> DecisionModel
     """Put a stored model version in use (0 = the model shipped with the code)."""
     target = None
     if version_id:
-        target = db.session.get(DecisionModelVersion, version_id)
-        if target is None:
-            raise NotFound(f"没有第 {version_id} 版判定模型。")
+        target = get_or_404(DecisionModelVersion, version_id, f"没有第 {version_id} 版判定模型。")
     db.session.execute(sa.update(DecisionModelVersion).values(active=False))
     if target is not None:
         target.active = True

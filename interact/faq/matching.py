@@ -494,18 +494,19 @@ class _IdfTable:
         keys = array("q")
         values = array("d")
         try:
-            with open(path, encoding="utf-8") as fh:
-                for line in fh:
-                    word, _, value = line.rstrip("\n").rpartition(" ")
-                    if word:
-                        try:
-                            number = float(value)
-                        except ValueError:
-                            continue
-                        keys.append(_term_hash(word))
-                        values.append(number)
-        except OSError:
-            pass
+            fh = open(path, encoding="utf-8")
+        except OSError:  # no table: every word gets the default IDF
+            return cls(np.zeros(0, np.int64), np.zeros(0, np.float64))
+        with fh:
+            for line in fh:
+                word, _, value = line.rstrip("\n").rpartition(" ")
+                if word:
+                    try:
+                        number = float(value)
+                    except ValueError:
+                        continue
+                    keys.append(_term_hash(word))
+                    values.append(number)
         return cls(np.frombuffer(keys, dtype=np.int64) if keys else np.zeros(0, np.int64),
                    np.frombuffer(values, dtype=np.float64) if values else np.zeros(0, np.float64))
 

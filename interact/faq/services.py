@@ -27,6 +27,7 @@ from sqlalchemy.orm import selectinload
 
 from interact.core import audit, clock, deferred
 from interact.core.errors import Conflict, InvalidInput, InvalidTransition, NotFound, PermissionDenied
+from interact.core.lookup import get_or_404
 from interact.core.permissions import has_role, scope
 from interact.core.privacy import mask_text
 from interact.core.sanitize import clean_html, text_to_html
@@ -104,17 +105,11 @@ def ensure_citywide(user) -> None:
 
 
 def get_entry(entry_id: int) -> FaqEntry:
-    entry = db.session.get(FaqEntry, entry_id)
-    if entry is None:
-        raise NotFound("该知识库条目不存在。")
-    return entry
+    return get_or_404(FaqEntry, entry_id, "该知识库条目不存在。")
 
 
 def get_published_entry(entry_id: int) -> FaqEntry:
-    entry = db.session.get(FaqEntry, entry_id)
-    if entry is None or entry.status is not FaqStatus.PUBLISHED:
-        raise NotFound("该问题不存在或已撤下。")
-    return entry
+    return get_or_404(FaqEntry, entry_id, "该问题不存在或已撤下。", where=lambda entry: entry.status is FaqStatus.PUBLISHED)
 
 
 def merged_into(entry_id: int) -> int | None:
@@ -124,10 +119,7 @@ def merged_into(entry_id: int) -> int | None:
 
 
 def get_category(category_id: int) -> FaqCategory:
-    category = db.session.get(FaqCategory, category_id)
-    if category is None:
-        raise NotFound("该分类不存在。")
-    return category
+    return get_or_404(FaqCategory, category_id, "该分类不存在。")
 
 
 def all_categories() -> list[FaqCategory]:

@@ -22,6 +22,7 @@ from interact.core.permissions import has_role, roles_required
 from interact.core.views import home_sections
 from interact.departments.services import active_departments, get_department
 from interact.extensions import db, limiter, public_post_limit
+from interact.core.lookup import get_or_404
 from interact.faq import cli, importexport, learning, services, workflow
 from interact.faq import index as faq_index
 from interact.faq import metrics as faq_metrics
@@ -392,7 +393,7 @@ def staff_synonyms():
 @roles_required(*CURATORS)
 def staff_synonym_edit(group_id: int):
     services.ensure_citywide(current_user)
-    group = db.session.get(SynonymGroup, group_id) or abort(404)
+    group = get_or_404(SynonymGroup, group_id, "该同义词组不存在。")
     form = SynonymForm(data={"terms": " = ".join(group.term_list)} if request.method == "GET" else None)
     done, status = _save_shared(
         form, lambda: services.save_synonym_group(form.terms.data, actor=current_user, group=group),
@@ -405,7 +406,7 @@ def staff_synonym_edit(group_id: int):
 @bp.post("/staff/faq/synonyms/<int:group_id>/delete")
 @roles_required(*CURATORS)
 def staff_synonym_delete(group_id: int):
-    group = db.session.get(SynonymGroup, group_id) or abort(404)
+    group = get_or_404(SynonymGroup, group_id, "该同义词组不存在。")
     if ConfirmForm().validate_on_submit() and perform(lambda: services.delete_synonym_group(group, actor=current_user)) is None:
         flash("已删除。", "success")
     return redirect(url_for("faq.staff_synonyms"))
@@ -599,7 +600,7 @@ def _run(job: FaqImportJob) -> None:
 @roles_required(*CURATORS)
 def staff_import_job(job_id: int):
     services.ensure_citywide(current_user)
-    job = db.session.get(FaqImportJob, job_id) or abort(404)
+    job = get_or_404(FaqImportJob, job_id, "该导入任务不存在。")
     return render_template("faq/staff/import_job.html", job=job, action_form=ConfirmForm(),
                            summary=importexport.job_counts_text(job.report))
 
@@ -608,7 +609,7 @@ def staff_import_job(job_id: int):
 @roles_required(*CURATORS)
 def staff_import_status(job_id: int):
     services.ensure_citywide(current_user)
-    job = db.session.get(FaqImportJob, job_id) or abort(404)
+    job = get_or_404(FaqImportJob, job_id, "该导入任务不存在。")
     return {"status": job.status.value, "processed": job.processed_rows, "total": job.total_rows,
             "percent": job.percent, "finished": job.finished}
 
@@ -616,7 +617,7 @@ def staff_import_status(job_id: int):
 @bp.post("/staff/faq/import/<int:job_id>/confirm")
 @roles_required(*CURATORS)
 def staff_import_confirm(job_id: int):
-    dry = db.session.get(FaqImportJob, job_id) or abort(404)
+    dry = get_or_404(FaqImportJob, job_id, "该导入任务不存在。")
     if not ConfirmForm().validate_on_submit():
         flash("页面已过期，请刷新后重试。", "error")
         return redirect(url_for("faq.staff_import_job", job_id=dry.id))

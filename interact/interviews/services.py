@@ -18,6 +18,7 @@ from werkzeug.datastructures import FileStorage
 
 from interact.core import audit, clock, periods, sensitive
 from interact.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from interact.core.lookup import get_or_404
 from interact.core.permissions import ensure_department_scope, has_role, scope
 from interact.core.sanitize import clean_html
 from interact.core.uploads import save_upload
@@ -63,18 +64,12 @@ FEED_LIMIT = 200
 # --------------------------------------------------------------------------- loading
 
 def get_interview(interview_id: int) -> Interview:
-    interview = db.session.get(Interview, interview_id)
-    if interview is None:
-        raise NotFound("该访谈不存在。")
-    return interview
+    return get_or_404(Interview, interview_id, "该访谈不存在。")
 
 
 def get_public_interview(interview_id: int) -> Interview:
     """An interview the public may see (drafts are 404)."""
-    interview = db.session.get(Interview, interview_id)
-    if interview is None or not interview.is_public:
-        raise NotFound("该访谈不存在或尚未发布。")
-    return interview
+    return get_or_404(Interview, interview_id, "该访谈不存在或尚未发布。", where=lambda interview: interview.is_public)
 
 
 def department_of(interview_id: int) -> int | None:
@@ -88,17 +83,13 @@ def ensure_runs(actor, interview: Interview) -> None:
 
 
 def get_question(interview: Interview, question_id: int) -> InterviewQuestion:
-    question = db.session.get(InterviewQuestion, question_id)
-    if question is None or question.interview_id != interview.id:
-        raise NotFound("该问题不存在。")
-    return question
+    return get_or_404(InterviewQuestion, question_id, "该问题不存在。",
+                      where=lambda question: question.interview_id == interview.id)
 
 
 def get_entry(interview: Interview, entry_id: int) -> TranscriptEntry:
-    entry = db.session.get(TranscriptEntry, entry_id)
-    if entry is None or entry.interview_id != interview.id:
-        raise NotFound("该条记录不存在。")
-    return entry
+    return get_or_404(TranscriptEntry, entry_id, "该条记录不存在。",
+                      where=lambda entry: entry.interview_id == interview.id)
 
 
 # --------------------------------------------------------------------------- records

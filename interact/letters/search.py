@@ -162,8 +162,10 @@ def _fts5_term(term: str) -> str:
         # One character: any bigram (or word) starting with it.
         return f"(grams : {_fts5_quote(term)} * OR words : {_fts5_quote(term)} *)"
     if _CJK.match(term):
-        phrase = " ".join(_bigrams(term))
-        return f"(words : {_fts5_quote(term)} OR grams : {_fts5_quote(phrase)})"
+        # The bigram phrase finds every letter in which jieba cut the term as a word too
+        # (both come from the same text), so the word column adds nothing but the cost of
+        # reading its lists: a two-word query matched on both took 2.4 ms, on grams 0.4 ms.
+        return f"grams : {_fts5_quote(' '.join(_bigrams(term)))}"
     return f"(words : {_fts5_quote(term)} OR grams : {_fts5_quote(term)} *)"
 
 
@@ -180,11 +182,15 @@ def fts5_expression(terms: list[str], *, any_two: bool = False) -> str:
     return _combine([_fts5_term(t) for t in terms], "AND", "OR", any_two)
 
 
-def matching_letters(session, terms: list[str], *, ranked: bool = True, any_two: bool = False):
+def matching_letters(session, terms: list[str], *, ranked: bool = True, any_two: bool = False,
+                     best: int | None = None):
     """A subquery ``(letter_id, score)`` of indexed letters matching every one of ``terms``
     (:func:`query_terms`; lower score is better), or ``(letter_id)`` alone when not
     ``ranked`` (counting the hits does not need the rank, which costs per hit). With
-    ``any_two``, letters matching at least two of the terms (see :func:`content_terms`)."""
+    ``any_two``, letters matching at least two of the terms (see :func:`content_terms`).
+    ``best``: on PostgreSQL only the ``best`` best-scored hits and those tied with the last
+    of them (``FETCH FIRST … WITH TIES``: ordering the result by score and anything else
+    gives the same first ``best`` rows as ordering every hit); ignored on SQLite."""
     if session.get_bind().dialect.name == "sqlite":
         score = ", rank AS score" if ranked else ""
         statement = sa.text(
@@ -201,9 +207,12 @@ def matching_letters(session, terms: list[str], *, ranked: bool = True, any_two:
                 params[f"t{i}"] = " ".join(_bigrams(term)) if _CJK.match(term) else term
                 pieces.append(f"phraseto_tsquery('simple', :t{i})")
         score = ", -ts_rank(tsv, q) AS score" if ranked else ""
+        top = ""
+        if ranked and best:
+            top = f" ORDER BY score FETCH FIRST {int(best)} ROWS WITH TIES"
         statement = sa.text(
             f"SELECT letter_id{score} FROM {TABLE}, "
-            f"(SELECT {_combine(pieces, '&&', '||', any_two)} AS q) AS query WHERE tsv @@ q"
+            f"(SELECT {_combine(pieces, '&&', '||', any_two)} AS q) AS query WHERE tsv @@ q{top}"
         ).bindparams(**params)
     if not ranked:
         return statement.columns(letter_id=sa.Integer).subquery("letter_hits")

@@ -29,6 +29,7 @@ from interact.accounts.models import Role
 from interact.accounts.services import handlers_of, users_with_role
 from interact.core import audit, clock, notify, pagecache, periods, privacy, sensitive, uploads
 from interact.core.errors import Conflict, InvalidInput, InvalidTransition, NotFound, Unavailable
+from interact.core.lookup import get_or_404
 from interact.core.permissions import ensure_department_scope, ensure_role, scope
 from interact.core.privacy import normalize_mobile
 from interact.core.sanitize import clean_rich_text
@@ -312,10 +313,7 @@ def enter_forwarded_letter(
 
 
 def get_letter(letter_id: int) -> Letter:
-    letter = db.session.get(Letter, letter_id)
-    if letter is None:
-        raise NotFound("来信不存在。")
-    return letter
+    return get_or_404(Letter, letter_id, "来信不存在。")
 
 
 def letter_department_id(letter_id: int, **_other_url_values) -> int | None:
@@ -449,10 +447,7 @@ def request_extension(letter: Letter, *, actor, extra_workdays: int, reason: str
 
 
 def get_extension(extension_id: int) -> LetterExtension:
-    extension = db.session.get(LetterExtension, extension_id)
-    if extension is None:
-        raise NotFound("延期申请不存在。")
-    return extension
+    return get_or_404(LetterExtension, extension_id, "延期申请不存在。")
 
 
 def decide_extension(extension: LetterExtension, *, actor, approve: bool, note: str = "") -> None:
@@ -700,6 +695,10 @@ def public_letters(query: PublicQuery, *, page: int = 1, per_page: int = 20):
     """Published letters (来信选登): full-text search over the index plus filters.
 
     A search ranks its hits once (for the page shown); the total counts the hits unranked.
+    Without other filters, only the index is read for the total (it holds exactly the
+    published letters: ``workflow`` indexes on publication and unindexes on withdrawal),
+    and on PostgreSQL only the best-ranked hits up to this page (with their ties) are
+    joined to the letters instead of every hit.
     """
     conditions = [PUBLISHED]
     if query.department_id:
@@ -717,10 +716,14 @@ def public_letters(query: PublicQuery, *, page: int = 1, per_page: int = 20):
     count_stmt = sa.select(sa.func.count(Letter.id)).where(*conditions)
     terms = search.query_terms(query.q) if query.q.strip() else []
     if terms:
-        match = search.matching_letters(db.session, terms)
+        unfiltered = len(conditions) == 1
+        match = search.matching_letters(db.session, terms, best=page * per_page if unfiltered else None)
         hits = search.matching_letters(db.session, terms, ranked=False)
         stmt = stmt.join(match, match.c.letter_id == Letter.id).order_by(match.c.score, Letter.published_at.desc())
-        count_stmt = count_stmt.join(hits, hits.c.letter_id == Letter.id)
+        if unfiltered:
+            count_stmt = sa.select(sa.func.count()).select_from(hits)
+        else:
+            count_stmt = count_stmt.join(hits, hits.c.letter_id == Letter.id)
     else:
         stmt = stmt.order_by(Letter.published_at.desc(), Letter.id.desc())
     count_key = ("letters.public_count", tuple(terms), query.department_id, query.kind, query.channel, bounds)
@@ -824,11 +827,12 @@ def last_reply_at(channel: str = "consultation") -> datetime | None:
     )
 
 
-def department_performance(start: date, end: date) -> dict[int, stats.StatsRow]:
+def department_performance(start: date, end: date) -> dict[int | None, stats.StatsRow]:
     """Per department, the statistics row (counts) of the letters submitted between
     ``start`` and ``end`` (inclusive, Beijing dates) — the same rows as the public
-    statistics, so the figures agree everywhere."""
-    return stats.department_counts(*periods.local_range(start, end))
+    statistics, so the figures agree everywhere. The key ``None`` holds the letters no
+    department holds (未转办, including those not accepted), as the statistics' own row."""
+    return {row.department_id: row for row in stats.department_rows(*periods.local_range(start, end))}
 
 
 # --- reply limits (admin) ---------------------------------------------------------------

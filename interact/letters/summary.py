@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from interact.core import audit, clock, periods
 from interact.core.errors import InvalidInput, InvalidTransition, NotFound
+from interact.core.lookup import get_or_404
 from interact.core.permissions import ensure_role, has_role
 from interact.core.sanitize import clean_html
 from interact.extensions import db
@@ -110,10 +111,7 @@ def default_body(figures: dict[str, Any]) -> str:
 
 
 def get_summary(summary_id: int) -> MonthlySummary:
-    summary = db.session.get(MonthlySummary, summary_id)
-    if summary is None:
-        raise NotFound("月度汇总不存在。")
-    return summary
+    return get_or_404(MonthlySummary, summary_id, "月度汇总不存在。")
 
 
 def summary_for_month(month: str) -> MonthlySummary | None:

@@ -4,10 +4,23 @@ from __future__ import annotations
 
 import secrets
 from datetime import date
+from typing import NamedTuple
 
 import sqlalchemy as sa
 
-from flask import Blueprint, abort, current_app, flash, get_template_attribute, jsonify, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    get_template_attribute,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required
 
 from interact.accounts import views as account_views
@@ -60,6 +73,17 @@ def _department_choices(blank: str) -> list[tuple[str, str]]:
         ("letters.department_choices",), lambda: [(str(d.id), d.name) for d in active_departments()])
 
 
+class _DepartmentOption(NamedTuple):
+    id: int
+    name: str
+
+
+def _public_departments() -> list[_DepartmentOption]:
+    """The departments of the public list's filter, reused until a public change."""
+    return pagecache.remember(
+        ("letters.public_departments",), lambda: [_DepartmentOption(d.id, d.name) for d in active_departments()])
+
+
 def _leader_choices() -> list[tuple[str, str]]:
     return [("", "请选择")] + pagecache.remember(
         ("letters.leader_choices",), lambda: [(str(l.id), l.label) for l in mailbox_leaders()])
@@ -91,8 +115,19 @@ def _letter_form() -> LetterForm:
     return form
 
 
+def _previewing() -> bool:
+    return "preview" in request.form
+
+
+def _suggestion_limit() -> str:
+    return current_app.config["RATELIMIT_FAQ_API"]
+
+
 @bp.route("/letters/new", methods=["GET", "POST"])
-@limiter.limit(public_post_limit, methods=["POST"])
+# Sending a letter counts as a public post; 预览 only reads (as the suggestions do while
+# typing), so looking at it a few times does not use up the letter's allowance.
+@limiter.limit(public_post_limit, methods=["POST"], exempt_when=_previewing)
+@limiter.limit(_suggestion_limit, methods=["POST"], exempt_when=lambda: not _previewing())
 def new():
     form = _letter_form()
     if request.method == "GET":
@@ -108,7 +143,7 @@ def new():
             form.name.data = current_user.display_name
             form.phone.data = current_user.phone or ""
             form.email.data = current_user.email or ""
-    elif "preview" in request.form:
+    elif _previewing():
         return _preview(form)
     elif form.validate_on_submit():
         data = services.LetterInput(
@@ -153,7 +188,7 @@ def _new_page(form, status: int = 200, *, preview: dict | None = None):
 
 
 @bp.get("/letters/suggestions")
-@limiter.limit(lambda: current_app.config["RATELIMIT_FAQ_API"])
+@limiter.limit(_suggestion_limit)
 def suggestions():
     """FAQ entries and published letters like the letter being written (the letter form's
     script asks while the citizen types; without it, 预览 shows the same list)."""
@@ -287,7 +322,7 @@ def public_list():
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     letters = services.public_letters(query, page=min(page, 10_000))
     return render_template("letters/public_list.html", letters=letters, query=query,
-                           departments=active_departments(), kinds=LetterKind.labels(), channels=LetterChannel.labels())
+                           departments=_public_departments(), kinds=LetterKind.labels(), channels=LetterChannel.labels())
 
 
 @bp.get("/letters/<int:letter_id>")

@@ -97,6 +97,11 @@ def department_report(period: Period, *, department_id: int | None = None) -> Re
             feedback_on_time=int(survey.get("feedback_on_time", 0)),
             interviews=int(interviews.get(department.id, 0)),
         ))
+    unrouted = letters.get(None)
+    if department_id is None and unrouted is not None and unrouted.received:
+        # Letters no department holds (未转办, including those not accepted): without this
+        # row the 合计 would count fewer letters than the statistics pages and reports.
+        rows.append(Row(None, unrouted.label, letters=unrouted))
     return Report(period, rows, total_row(rows), missing)
 
 

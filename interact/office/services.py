@@ -10,6 +10,7 @@ from interact.core.errors import Conflict, InvalidInput, NotFound
 from interact.core.models import AuditEvent, CalendarDay, CalendarDayKind
 from interact.core.permissions import ensure_role
 from interact.extensions import db
+from interact.core.lookup import get_or_404
 
 audit.register_actions({
     "calendar.day_added": "新增节假日设置", "calendar.day_removed": "删除节假日设置", "job.run_manually": "手动运行任务",
@@ -71,9 +72,7 @@ def add_calendar_day(day: date, kind: CalendarDayKind, name: str, *, actor) -> C
 
 def remove_calendar_day(day_id: int, *, actor) -> None:
     ensure_role(actor, "admin")
-    row = db.session.get(CalendarDay, day_id)
-    if row is None:
-        raise NotFound("该日期设置不存在。")
+    row = get_or_404(CalendarDay, day_id, "该日期设置不存在。")
     audit.record("calendar.day_removed", "calendar_day", row.id, actor=actor, note=f"{row.day:%Y-%m-%d} {row.name}")
     db.session.delete(row)
     db.session.flush()

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from interact.core import audit
 from interact.core.errors import Conflict, InvalidInput, NotFound
+from interact.core.lookup import get_or_404
 from interact.core.permissions import ensure_department_scope
 from interact.extensions import db
 from interact.questionnaires.models import (
@@ -103,10 +104,7 @@ def create_questionnaire(owner_type: str, owner_id: int, *, title: str = "", int
 
 
 def get_questionnaire(questionnaire_id: int) -> Questionnaire:
-    questionnaire = db.session.get(Questionnaire, questionnaire_id)
-    if questionnaire is None:
-        raise NotFound("该问卷不存在。")
-    return questionnaire
+    return get_or_404(Questionnaire, questionnaire_id, "该问卷不存在。")
 
 
 def response_count(questionnaire: Questionnaire) -> int:

@@ -8,6 +8,7 @@ from interact.core.errors import DomainError, NotFound
 from interact.core.forms import perform
 from interact.core.permissions import roles_required
 from interact.extensions import db
+from interact.core.lookup import get_or_404
 from interact.questionnaires import services
 from interact.questionnaires.forms import InfoForm, MoveForm, QuestionForm
 from interact.questionnaires.models import Question, QuestionKind
@@ -26,10 +27,8 @@ def _department(questionnaire_id: int, **_kwargs) -> int | None:
 
 
 def _question(questionnaire_id: int, question_id: int) -> Question:
-    question = db.session.get(Question, question_id)
-    if question is None or question.questionnaire_id != questionnaire_id:
-        abort(404)
-    return question
+    return get_or_404(Question, question_id, "该题目不存在。",
+                      where=lambda question: question.questionnaire_id == questionnaire_id)
 
 
 def _question_data(form: QuestionForm) -> services.QuestionData:

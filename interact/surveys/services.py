@@ -15,6 +15,7 @@ from werkzeug.datastructures import FileStorage
 
 from interact.core import audit, clock, periods, sensitive
 from interact.core.errors import Conflict, InvalidInput, InvalidTransition, NotFound, PermissionDenied
+from interact.core.lookup import get_or_404
 from interact.core.permissions import can_act_for_department, ensure_department_scope, ensure_role, has_role, scope
 from interact.core.privacy import mask_name, mask_text, normalize_mobile
 from interact.core.sanitize import clean_html
@@ -48,25 +49,17 @@ STAFF_ROLES = ("handler", "office", "admin")
 
 
 def get_collection(collection_id: int) -> Collection:
-    collection = db.session.get(Collection, collection_id)
-    if collection is None:
-        raise NotFound("该征集不存在。")
-    return collection
+    return get_or_404(Collection, collection_id, "该征集不存在。")
 
 
 def get_public_collection(collection_id: int) -> Collection:
     """A collection the public may see (published); drafts and withdrawn ones are 404."""
-    collection = db.session.get(Collection, collection_id)
-    if collection is None or collection.status is not CollectionStatus.PUBLISHED:
-        raise NotFound("该征集不存在或已撤下。")
-    return collection
+    return get_or_404(Collection, collection_id, "该征集不存在或已撤下。",
+                      where=lambda collection: collection.status is CollectionStatus.PUBLISHED)
 
 
 def get_opinion(collection: Collection, opinion_id: int) -> Opinion:
-    opinion = db.session.get(Opinion, opinion_id)
-    if opinion is None or opinion.collection_id != collection.id:
-        raise NotFound("该意见不存在。")
-    return opinion
+    return get_or_404(Opinion, opinion_id, "该意见不存在。", where=lambda opinion: opinion.collection_id == collection.id)
 
 
 def _collection_owner(collection_id: int) -> questionnaires.OwnerInfo | None:

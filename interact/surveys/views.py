@@ -6,7 +6,6 @@ from datetime import datetime
 from flask import (
     Blueprint,
     Response,
-    abort,
     after_this_request,
     flash,
     g,
@@ -69,10 +68,7 @@ def _local(value: datetime | None) -> datetime | None:
 
 
 def _department(collection_id: int, **_kwargs) -> int:
-    collection = db.session.get(Collection, collection_id)
-    if collection is None:
-        abort(404)
-    return collection.department_id
+    return services.get_collection(collection_id).department_id
 
 
 def _collection_data(form: CollectionForm, default_department: int | None) -> services.CollectionData:

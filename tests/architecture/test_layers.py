@@ -11,13 +11,15 @@ PACKAGE = Path(__file__).resolve().parents[2] / "interact"
 
 #: Layer of each top-level part of ``interact`` (higher numbers may import lower ones).
 LAYERS = {
-    "core": 0, "db": 0, "extensions": 0, "config": 0, "gunicorn_conf": 0,
+    "core": 0, "db": 0, "extensions": 0, "config": 0,
     "accounts": 1, "departments": 1,
     "letters": 2, "surveys": 2, "interviews": 2, "faq": 2, "questionnaires": 2,
     "office": 3,
     "api": 4,
     # The application: wires everything together.
     "__init__": 5, "cli": 5, "demo": 5, "scheduler": 5,
+    # gunicorn's configuration: builds the application and warms it in the master.
+    "gunicorn_conf": 5,
 }
 LAYER_NAMES = {0: "core", 1: "accounts/departments", 2: "features", 3: "office", 4: "api", 5: "application"}
 

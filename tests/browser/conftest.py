@@ -128,16 +128,18 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
     with log.open("w") as log_file:
         process = subprocess.Popen([sys.executable, str(Path(__file__).with_name("server.py"))], cwd=ROOT,
                                    env=env, stdout=subprocess.PIPE, stderr=log_file, text=True)
-    url = _wait_ready(process, log)
-    _warm_up(url)
-    yield LiveServer(url, database_url, process, log)
-    process.terminate()
     try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=10)
-    process.stdout.close()
+        url = _wait_ready(process, log)
+        _warm_up(url)
+        yield LiveServer(url, database_url, process, log)
+    finally:  # also when the start or the warm-up failed: never leave the server running
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+        process.stdout.close()
 
 
 def _wait_ready(process: subprocess.Popen, log: Path, timeout: float = 60) -> str:

@@ -48,10 +48,8 @@ def test_office_drafts_and_publishes_the_summary_of_an_ended_month(page, stored,
     page.get_by_role("checkbox", name=re.compile(case["number"])).check()
     body = page.get_by_role("textbox", name="正文")
     body.fill(body.input_value() + "<p>本月典型案例见下。</p>")
-    page.get_by_role("button", name="保存").click()
-    shows(page, "已保存。")
-    page.get_by_role("button", name="发布").click()  # confirms in a dialog, accepted
-    shows(page, "已发布。")
+    page.get_by_role("button", name="保存并发布").click()  # confirms in a dialog, accepted
+    shows(page, "已保存并发布。")
     status, cases, stored_body = _summary(stored, month)
     assert (status, cases) == ("published", [case["id"]])
     assert "本月典型案例见下。" in stored_body

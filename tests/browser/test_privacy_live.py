@@ -122,19 +122,13 @@ def _links(base: str, response: requests.Response) -> set[str]:
         for href in re.findall(r'(?:href|src|action)="([^"#]+)', response.text):
             found.add(urljoin(base, html.unescape(href)))
     elif "json" in kind:
-        def walk(value):
-            if isinstance(value, dict):
-                for item in value.values():
-                    walk(item)
-            elif isinstance(value, list):
-                for item in value:
-                    walk(item)
-            elif isinstance(value, str) and (value.startswith("/") or value.startswith(base.split("/", 3)[0] + "//")):
-                found.add(urljoin(base, value))
+        origin = base.split("/", 3)[0] + "//" + urlsplit(base).netloc
         try:
-            walk(response.json())
+            document = response.json()
         except ValueError:
-            pass
+            return found
+        found.update(urljoin(base, value) for value in scene.json_strings(document)
+                     if value.startswith("/") or value.startswith(origin))
     return found
 
 

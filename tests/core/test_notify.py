@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 
+from interact.core.errors import NotFound
 from interact.core import clock, notify
 from interact.core.models import EmailStatus, Notification, OutboundEmail
 from tests.helpers import assert_inert_html
@@ -266,7 +267,7 @@ def test_inbox_mark_read_and_scope(roles, db):
     page = notify.inbox(roles.handler_a)
     assert [n.title for n in page.items] == ["二", "一"]
     first = page.items[0]
-    with pytest.raises(notify.NotFound):
+    with pytest.raises(NotFound):
         notify.mark_read(roles.handler_b, first.id)
     notify.mark_read(roles.handler_a, first.id)
     assert notify.unread_count(roles.handler_a) == 1

@@ -5,6 +5,7 @@ import pytest
 import sqlalchemy as sa
 
 from interact.core import deferred
+from interact.faq import index
 from interact.faq.models import AskLog
 
 
@@ -20,6 +21,7 @@ def _count_logs(db) -> int:
 
 
 def test_views_and_questions_are_written_together_later(deferring, client, db, kb):
+    index.get_engine()  # built here, not inside the request (which would wait at most a few seconds)
     entry = kb[1]
     stamp = entry.updated_at
     assert client.get(f"/faq/{entry.id}").status_code == 200

@@ -114,6 +114,23 @@ def test_search_ranks_and_filters(published, roles):
     assert _titles("", month="2001-01") == []
 
 
+def test_search_pages_follow_one_order_and_count_every_hit(closed, roles):
+    """Equal ranks (the same text) are ordered newest first across pages, although only the
+    best hits up to the page asked for are joined to the letters on PostgreSQL."""
+    for n in range(5):
+        closed(title=f"公积金贷款额度问题{n}", body="公积金贷款额度怎么计算？")
+    closed(title="公积金贷款不公开", publish_consent=False)
+
+    def page(number, per_page):
+        result = services.public_letters(services.PublicQuery(q="贷款 额度"), page=number, per_page=per_page)
+        return [letter.title for letter in result.items], result.total
+
+    everything, total = page(1, 10)
+    assert total == 5 and len(everything) == 5
+    assert page(1, 2)[0] + page(2, 2)[0] + page(3, 2)[0] == everything
+    assert page(3, 2)[1] == 5
+
+
 def test_withdrawn_letter_leaves_the_index(closed, roles):
     letter, _ = closed(title="公积金贷款额度怎么计算")
     assert _titles("贷款") == ["公积金贷款额度怎么计算"]

@@ -97,3 +97,15 @@ def test_hostile_text_gets_an_answer_never_an_error(client, scene, app):
         response = client.get("/letters/suggestions", query_string={"title": value, "body": value})
         assert response.status_code == 200, value
         assert_inert_html(response.get_json()["html"])
+
+
+def test_previews_do_not_use_up_the_letter_allowance(client, scene, app):
+    app.config["RATELIMIT_PUBLIC_POST"] = "2 per minute"
+    data = {"preview": "1", "channel": "consultation", "kind": "consultation", "title": "社保卡丢了怎么补办",
+            "body": "上周丢了社保卡，去哪里补办？", "name": "王五", "phone": "13912345678"}
+    for _ in range(4):
+        assert client.post("/letters/new", data=data).status_code == 200
+    sent = {k: v for k, v in data.items() if k != "preview"}
+    assert client.post("/letters/new", data=sent).status_code == 302
+    assert client.post("/letters/new", data=sent).status_code != 429  # the second allowed post
+    assert client.post("/letters/new", data=sent).status_code == 429

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from interact.extensions import db
 from interact.letters import services, stats, summary
-from interact.letters.models import LetterRating
+from interact.letters.models import LetterRating, RejectReason
 from interact.office import performance as perf
 from tests.letters.conftest import letter_input
 
@@ -36,6 +36,10 @@ def example(roles, frozen):
             services.approve_answer(letter, actor=roles.office, publish=False)
             if rating is not None:
                 services.rate_letter(letter, rating)
+    # Two letters no department holds: one waiting to be routed, one not accepted.
+    services.submit_letter(letter_input())
+    refused = services.submit_letter(letter_input()).letter
+    services.reject_letter(refused, actor=roles.office, reason=RejectReason.OUT_OF_SCOPE)
     db.session.commit()
     frozen(2026, 3, 20, 10)
     return roles
@@ -96,7 +100,14 @@ def test_every_page_and_export_shows_the_same_figures(example, client, auth):
 
     report = perf.department_report(perf.make_period("month", year=2026, month=3))
     assert report.total.letters.satisfaction_rate == pytest.approx(1 / 3)
-    assert report.total.letters.counts == stats.StatsRow.sum(stats.department_counts(*stats.month_bounds(month)).values()).counts
+    # The 合计 counts every letter of the month, as the statistics do (7 letters, 2 of them
+    # held by no department), not only the routed ones.
+    statistics = stats.monthly_report(month, trend_months=0).total
+    assert report.total.letters.counts == statistics.counts
+    assert (statistics.received, api["total"]["received"]) == (7, 7)
+    assert _row(perf_rows, "合计")[1:width] == _row(stats_rows, "合计")[1:width]
+    assert _row(perf_rows, stats.UNROUTED_LABEL)[1] == "2"
+    assert stats.UNROUTED_LABEL in performance
 
 
 def test_figures_of_a_quarter_are_the_sum_of_its_months(example, roles, frozen):
