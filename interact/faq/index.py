@@ -25,6 +25,16 @@ most ``FAQ_INDEX_WAIT_SECONDS`` and is then answered 503 (``Unavailable``) in Ch
 With ``FAQ_SEMANTIC`` on (the default) and the ``semantic`` extra installed, the engine
 also scores the sentence-embedding feature (interact/faq/semantic.py): entry texts are
 embedded when they are indexed, each question once per request.
+
+**File mode** (the default outside tests; ``FAQ_INDEX_IN_MEMORY`` turns it off): the engine
+is built once per machine by :func:`build_file` (``flask faq build-index``, started as a
+child process by the worker that finds no current file; one build per machine under an
+``flock``) into a file of ``FAQ_INDEX_DIR`` (:mod:`interact.faq.indexfile`), and every
+worker maps the newest file read-only (``MatchingEngine.from_arrays``). On a new stamp a
+worker applies the entries changed since its file (at most ``FAQ_INDEX_FILE_DELTA``;
+removals always) on top of it and asks for a new file; until that file is there it answers
+from the one it has. Each machine builds its own file from the shared database: nothing
+but the database is shared. docs/deployment.md, "The FAQ index file".
 """
 from __future__ import annotations
 
