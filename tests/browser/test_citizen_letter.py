@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import expect
+
 from tests.browser.helpers import assert_accessible, solve_captcha
 
 
@@ -26,7 +28,7 @@ def test_citizen_writes_a_letter_and_looks_it_up(page, stored):
     number, code = write_letter(page, title=title, body="我是自由职业者，想咨询如何以灵活就业人员身份缴纳养老保险。\n谢谢！")
     assert re.fullmatch(r"[A-Z]{2}\d{8}-\d{4}", number), number
     assert code
-    assert page.get_by_role("button", name="打印回执").is_visible()
+    expect(page.get_by_role("button", name="打印回执")).to_be_visible()  # shown by the script
     assert_accessible(page, context="receipt")
 
     from interact.letters.models import Letter

@@ -30,8 +30,13 @@ def test_curator_adds_a_phrasing_from_the_unanswered_list_and_the_question_is_an
 
     entry_id = stored(lambda db: db.session.scalar(db.select(FaqEntry.id).where(FaqEntry.question == answer_heading)))
     login(page, "curator")
-    page.goto("/staff/faq/unanswered")
     group = page.locator("li.panel").filter(has=page.get_by_role("heading", name=question))
+    # The question log is written by the worker a moment after the answer (DEFERRED_WRITE_SECONDS).
+    for _ in range(20):
+        page.goto("/staff/faq/unanswered")
+        if group.count():
+            break
+        page.wait_for_timeout(500)
     group.get_by_role("spinbutton", name="加入条目编号").fill(str(entry_id))
     group.get_by_role("button", name="作为相似问法加入").click()
     page.get_by_text(f"已为条目 #{entry_id} 加入 1 条相似问法").wait_for()

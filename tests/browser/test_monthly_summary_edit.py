@@ -12,7 +12,7 @@ def test_office_edits_and_publishes_a_month_summary(page, width):
     login(page, "office")
     page.goto("/staff/letters/summaries")
     # A long-finished month: its summary can be published at once.
-    page.get_by_label("月份").fill(month)
+    page.get_by_label("月份").select_option(month)
     page.get_by_role("button", name="生成草稿").click()
     page.get_by_role("button", name="保存并发布").wait_for()
     assert_accessible(page, context="summary edit")
