@@ -79,11 +79,13 @@ def test_deactivating_an_account_ends_its_sessions_in_redis_on_every_device(redi
         return _db.session.scalar(sa.select(User.id).where(User.username == "clerk"))
 
     clerk_id = in_app(redis_sessions, users)
-    devices = [FlaskClient(redis_sessions, redis_sessions.response_class, use_cookies=True) for _ in range(2)]
+    # test_client(): a client that starts each request with fresh globals (the PostgreSQL
+    # run shares one pushed app context, whose g would otherwise keep the last user).
+    devices = [redis_sessions.test_client() for _ in range(2)]
     for device in devices:
         assert device.post("/login", data={"identifier": "clerk", "password": "secret123"}).status_code == 302
         assert device.get("/staff/").status_code == 200
-    admin = FlaskClient(redis_sessions, redis_sessions.response_class, use_cookies=True)
+    admin = redis_sessions.test_client()
     assert admin.post("/login", data={"identifier": "admin", "password": "secret123"}).status_code == 302
     assert admin.post(f"/staff/users/{clerk_id}/active", data={"active": "0"}).status_code == 302
     for device in devices:
