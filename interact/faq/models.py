@@ -137,17 +137,27 @@ class FaqEntry(TimestampMixin, db.Model):
         return [p.text for p in self.phrasings]
 
     @hybrid_property
+    def is_published(self) -> bool:
+        """Public: shown to citizens, matched by the intelligent answer, counted as published."""
+        return self.status is FaqStatus.PUBLISHED
+
+    @is_published.inplace.expression
+    @classmethod
+    def _is_published_expression(cls):
+        return cls.status == FaqStatus.PUBLISHED
+
+    @hybrid_property
     def review_due(self) -> bool:
         """Published and past its review date (listed for curators)."""
         return (
-            self.status is FaqStatus.PUBLISHED and self.review_by is not None and self.review_by < clock.today()
+            self.is_published and self.review_by is not None and self.review_by < clock.today()
         )
 
     @review_due.inplace.expression
     @classmethod
     def _review_due_expression(cls):
         # Built when the query is built, so "today" is the clock's today at that moment.
-        return sa.and_(cls.status == FaqStatus.PUBLISHED, cls.review_by.is_not(None), cls.review_by < clock.today())
+        return sa.and_(cls.is_published, cls.review_by.is_not(None), cls.review_by < clock.today())
 
     def __repr__(self) -> str:
         return f"<FaqEntry {self.id} {self.question[:20]}>"
