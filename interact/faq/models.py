@@ -34,6 +34,7 @@ class RevisionAction(LabeledEnum):
     UPDATED = "updated", "修改"
     PUBLISHED = "published", "发布"
     WITHDRAWN = "withdrawn", "撤下"
+    DISCARDED = "discarded", "放弃草稿"
     MERGED = "merged", "合并"
     MERGED_AWAY = "merged_away", "被合并"
     PHRASING_ADDED = "phrasing_added", "加入相似问法"
@@ -185,7 +186,7 @@ class FaqRevision(db.Model):
     occurred_at: Mapped[datetime] = mapped_column(default=_utcnow)
     actor_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     actor_label: Mapped[str] = mapped_column(sa.String(80), default="系统")
-    #: created / updated / published / withdrawn / merged / phrasing_added / imported.
+    #: created / updated / published / withdrawn / discarded / merged / phrasing_added / imported.
     action: Mapped[str] = mapped_column(sa.String(32))
     note: Mapped[str] = mapped_column(sa.String(300), default="")
     #: Snapshot of the entry's content before and after (``{"before": …, "after": …}``).

@@ -58,7 +58,7 @@ from interact.faq.workflow import (  # noqa: F401  (the curation rules live in t
 
 audit.register_actions({
     "faq.created": "新建常见问题", "faq.updated": "修改常见问题", "faq.published": "发布常见问题",
-    "faq.withdrawn": "撤下常见问题", "faq.merged": "合并常见问题", "faq.merged_away": "常见问题被合并",
+    "faq.withdrawn": "撤下常见问题", "faq.discarded": "放弃常见问题草稿", "faq.merged": "合并常见问题", "faq.merged_away": "常见问题被合并",
     "faq.phrasing_added": "添加相似问法", "faq.imported": "导入常见问题", "faq.import_checked": "检查导入文件",
     "faq.import_started": "开始导入", "faq.category_created": "新建分类", "faq.category_updated": "修改分类", "faq.category_deleted": "删除分类",
     "faq.synonyms_created": "新建同义词组", "faq.synonyms_updated": "修改同义词组", "faq.synonyms_deleted": "删除同义词组",
@@ -370,7 +370,8 @@ def publish_entry(entry: FaqEntry, *, actor) -> FaqEntry:
 
 
 def withdraw_entry(entry: FaqEntry, *, actor, note: str = "") -> FaqEntry:
-    """Take an entry off the public pages and out of matching (drafts are discarded)."""
+    """Take a published entry off the public pages and out of matching, or give up a draft
+    (the workflow's ``withdraw`` or ``discard`` step, by the entry's state)."""
     return workflow.transition(entry, FaqStatus.WITHDRAWN, actor=actor, note=note)
 
 
