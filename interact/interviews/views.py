@@ -255,12 +255,11 @@ def questions(interview_id: int):
     status_arg = request.args.get("status", QuestionStatus.PENDING.value)
     status = next((s for s in QuestionStatus if s.value == status_arg), None)
     items = services.questions_of(interview, status)
-    merge_targets = [q for q in services.questions_of(interview) if q.status in workflow.OPEN_QUESTION_STATUSES]
     return render_template(
         "interviews/questions.html", interview=interview, items=items, status=status,
         actions=workflow.actions(interview, current_user), question_actions=workflow.question_actions,
         statuses=QuestionStatus.labels(), back=(status or QuestionStatus.PENDING).value,
-        merge_targets=merge_targets, counts=services.question_counts(interview),
+        merge_targets=services.merge_targets(interview), counts=services.question_counts(interview),
         action_form=ConfirmForm(), reject_form=RejectForm(formdata=None),
     )
 

@@ -369,10 +369,9 @@ def office_queue():
     suggestions = {}
     pool = services.suggestion_pool()
     for letter in letters:
-        if letter.status is not LetterStatus.SUBMITTED or letter.requested_department_id is None:
-            suggestion = services.suggest_department(letter.title, letter.body, pool=pool)
-            if suggestion is not None:
-                suggestions[letter.id] = suggestion
+        suggestion = services.routing_suggestion(letter, pool=pool)
+        if suggestion is not None:
+            suggestions[letter.id] = suggestion
     return render_template("letters/staff/queue.html", letters=letters, suggestions=suggestions)
 
 
@@ -444,7 +443,7 @@ def _detail_forms(letter, **overrides):
 
 def _render_detail(letter, status: int = 200, **overrides):
     actions = workflow.actions(letter, current_user)
-    suggestion = services.suggest_department(letter.title, letter.body) if "assign" in actions else None
+    suggestion = services.routing_suggestion(letter) if "assign" in actions else None
     return render_template(
         "letters/staff/detail.html", letter=letter, suggestion=suggestion, actions=actions,
         reply_limit=workflow.reply_limit(letter.kind), **_detail_forms(letter, **overrides),
