@@ -762,15 +762,15 @@ def ask(question: str | None, *, source: str = "web", log: bool = True) -> Answe
             "source": source if source in ("web", "api") else "web", "handled_at": None,
         })
         if answer.best is not None:
-            count_hit(answer.best)
+            count_hit(answer.best.id)
         db.session.flush()
     return answer
 
 
-def count_hit(entry: FaqEntry) -> None:
-    """One more view of ``entry`` (added up with others and written a moment later; a hit
-    is not an edit, so "更新于" stays)."""
-    deferred.increment(FaqEntry, "hits", entry.id, keep=("updated_at",))
+def count_hit(entry_id: int) -> None:
+    """One more view of entry ``entry_id`` (added up with others and written a moment later;
+    a hit is not an edit, so "更新于" stays)."""
+    deferred.increment(FaqEntry, "hits", entry_id, keep=("updated_at",))
 
 
 def vote(entry: FaqEntry, *, helpful: bool) -> None:
