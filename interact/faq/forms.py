@@ -47,7 +47,7 @@ class SynonymForm(Form):
 
 
 class WithdrawForm(Form):
-    note = StringField("撤下原因", validators=[Optional(), Length(max=300)])
+    note = StringField("原因（选填）", validators=[Optional(), Length(max=300)])
 
 
 class MergeForm(Form):

@@ -39,7 +39,7 @@ from interact.faq.forms import (
     VoteForm,
     WithdrawForm,
 )
-from interact.faq.models import FaqCategory, FaqEntry, FaqImportJob, FaqPhrasing, SynonymGroup
+from interact.faq.models import FaqCategory, FaqEntry, FaqImportJob, FaqPhrasing, FaqStatus, SynonymGroup
 
 bp = Blueprint("faq", __name__)
 cli.register(bp)
@@ -298,7 +298,7 @@ def staff_entry(entry_id: int):
         "faq/staff/entry.html", entry=item, revisions=services.revisions(item), action_form=ConfirmForm(),
         actions=workflow.actions(item, current_user),
         withdraw_form=WithdrawForm(formdata=None), merge_form=MergeForm(formdata=None),
-        today=clock.today(),
+        withdraw_step=workflow.step_to(item, FaqStatus.WITHDRAWN), today=clock.today(),
     )
 
 
@@ -347,8 +347,9 @@ def staff_withdraw(entry_id: int):
     item = _require_entry(entry_id)
     form = WithdrawForm()
     if form.validate_on_submit():
+        step = workflow.step_to(item, FaqStatus.WITHDRAWN)
         if perform(lambda: services.withdraw_entry(item, actor=current_user, note=form.note.data or "")) is None:
-            flash("已撤下。", "success")
+            flash(f"已{step.label}。", "success")
     else:
         flash(first_error(form) or "页面已过期，请刷新后重试。", "error")
     return redirect(url_for("faq.staff_entry", entry_id=item.id))

@@ -638,6 +638,15 @@ def suggestion_pool() -> SuggestionPool:
                           [row.department_id for row in rows])
 
 
+def routing_suggestion(letter: Letter, *, pool: SuggestionPool | None = None) -> tuple[Department, int] | None:
+    """The department suggested to the office for routing ``letter`` (staff queue and letter
+    page alike): none while the department the citizen chose stands — a letter never routed
+    yet goes there first — otherwise :func:`suggest_department` of its text."""
+    if letter.requested_department_id is not None and letter.assigned_at is None:
+        return None
+    return suggest_department(letter.title, letter.body, pool=pool)
+
+
 def suggest_department(title: str, body: str = "", *, pool: SuggestionPool | None = None) -> tuple[Department, int] | None:
     """The department that answered the most similar recent letters, with a 0–100 score.
 
