@@ -48,7 +48,7 @@ audit.register_actions({
     "interview_question.submitted": "网友提问", "interview_question.approved": "问题审核通过",
     "interview_question.rejected": "问题未通过", "interview_question.merged": "合并问题",
     "interview_question.answered_after": "会后答复",
-} | {f"interview.{status.value}": f"访谈状态：{status.label}" for status in InterviewStatus},
+} | {f"interview.{to.value}": step.label for (_, to), step in workflow.TRANSITIONS.items()},
     targets={"interview": "在线访谈", "interview_entry": "访谈实录", "interview_question": "网友提问"})
 
 S = InterviewStatus
