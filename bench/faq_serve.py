@@ -78,7 +78,45 @@ def memory(pid: int) -> dict:
         return {}
     return {"rss_mb": round(out.get("Rss", 0), 1), "pss_mb": round(out.get("Pss", 0), 1),
             "uss_mb": round(out.get("Private_Clean", 0) + out.get("Private_Dirty", 0), 1),
-            "peak_rss_mb": round(out.get("peak_rss", 0), 1)}
+            "peak_rss_mb": round(out.get("peak_rss", 0), 1), "by_mapping": by_mapping(pid)}
+
+
+def _kind(name: str) -> str:
+    """What a mapping of ``/proc/<pid>/smaps`` holds, for the breakdown of RSS."""
+    base = os.path.basename(name)
+    if base.startswith("faq-index-"):
+        return "index file"
+    if base.startswith("use-m3-"):
+        return "sentence model token table (file)"
+    if not name or name.startswith("[heap]") or name.startswith("[anon"):
+        return "anonymous (heap, arrays)"
+    if name.startswith("["):
+        return "other"
+    if ".so" in base:
+        return "shared libraries"
+    return "other files"
+
+
+def by_mapping(pid: int) -> dict:
+    """RSS / PSS / USS in MB per kind of mapping (``/proc/<pid>/smaps``): where a worker's
+    resident memory is, and how much of it is shared."""
+    totals: dict[str, list[float]] = {}
+    kind = "other"
+    try:
+        lines = Path(f"/proc/{pid}/smaps").read_text().splitlines()
+    except OSError:
+        return {}
+    for line in lines:
+        head = line.split(None, 5)
+        if head and "-" in head[0] and len(head) >= 5 and ":" not in head[0]:
+            kind = _kind(head[5] if len(head) > 5 else "")
+            continue
+        if head and head[0] in ("Rss:", "Pss:", "Private_Clean:", "Private_Dirty:"):
+            row = totals.setdefault(kind, [0.0, 0.0, 0.0])
+            value = int(head[1]) / 1024
+            row[{"Rss:": 0, "Pss:": 1}.get(head[0], 2)] += value
+    return {k: {"rss": round(v[0], 1), "pss": round(v[1], 1), "uss": round(v[2], 1)}
+            for k, v in sorted(totals.items(), key=lambda kv: -kv[1][0])}
 
 
 def children(pid: int) -> list[int]:
@@ -165,9 +203,14 @@ def main(argv=None) -> dict:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--duration", type=float, default=30.0)
     parser.add_argument("--max-requests", type=int, default=20_000)
+    parser.add_argument("--index-dir", type=Path,
+                        help="keep the index file in this folder between runs (a current file is not rebuilt)")
+    parser.add_argument("--semantic", choices=("on", "off"), default="on",
+                        help="INTERACT_FAQ_SEMANTIC (on: the default, with the semantic extra installed)")
     args = parser.parse_args(argv)
 
-    result: dict = {"entries": args.entries, "uptime_before": load.uptime(), "cpus": os.cpu_count()}
+    result: dict = {"entries": args.entries, "semantic": args.semantic, "uptime_before": load.uptime(),
+                    "cpus": os.cpu_count()}
     workdir = Path(tempfile.mkdtemp(prefix="interact-faq-serve-"))
     processes: list[subprocess.Popen] = []
     try:
@@ -180,7 +223,8 @@ def main(argv=None) -> dict:
         env = {**os.environ, "INTERACT_SECRET_KEY": "bench-secret-key-not-for-production",
                "INTERACT_DATABASE_URL": f"sqlite:///{run_db}", "INTERACT_RATELIMIT_ENABLED": "false",
                "INTERACT_CAPTCHA_ENABLED": "false", "INTERACT_DEMO": "true",
-               "INTERACT_UPLOAD_FOLDER": str(workdir / "uploads"), "INTERACT_FAQ_INDEX_DIR": str(workdir / "index"),
+               "INTERACT_UPLOAD_FOLDER": str(workdir / "uploads"), "INTERACT_FAQ_INDEX_DIR": str(args.index_dir or workdir / "index"),
+               "INTERACT_FAQ_SEMANTIC": "true" if args.semantic == "on" else "false",
                "PROMETHEUS_MULTIPROC_DIR": str(workdir / "metrics"), "PYTHONPATH": str(ROOT)}
 
         started = time.perf_counter()

@@ -9,14 +9,20 @@ What is hidden:
 
 - the given names, in full and as surname + 先生/女士/同志 …;
 - Chinese personal names in salutation and signature positions (``王小明您好``,
-  ``尊敬的李华女士``, ``此致 敬礼 张三``, ``来信人：张三``, ``我叫张三``, ``联系人李建国电话…``),
-  before forms of address (``感谢刘桂英阿姨``, ``请转告陈志强先生``, ``隔壁李大爷``);
+  ``尊敬的李华女士``, ``此致 敬礼 张三``, ``来信人：张三``, ``我叫张三``, ``我的名字是赵敏``,
+  ``联系人李建国电话…``, ``回复王五：``), before forms of address (``感谢刘桂英阿姨``,
+  ``请转告陈志强先生``, ``隔壁李大爷``), of the people around the writer (``我丈夫司马青``,
+  ``孩子叫上官小飞``, ``班主任钱多多老师``, ``我是王小明的母亲``) and alone before a phone
+  number (``孙悟空，电话…``); names held up as examples (``向雷锋同志学习``) stay;
 - addresses down to road, number, building, unit and room (with the province/city/district
   words written before them; ``B座1203``, ``3-2-401``, ``十八栋二单元六零三``, villages' 组);
 - telephone numbers in any common writing: full-width digits, Chinese numerals
   (一三七…, 幺), both mixed (1三7一2…), separators (spaces, dots, dashes, brackets, line
   breaks), ``+86``/``0086``; landlines with area code;
-- resident ID numbers (15/18 digits, any spacing or line break, final X or Ｘ), bank cards;
+- resident ID numbers (15/18 digits, any spacing or line break, final X or Ｘ), bank cards,
+  account numbers of 12 digits and more after their label (公积金账号 1234 5678 9012,
+  社保卡号…), the last digits of such a number written alone (身份证尾号2214), passport
+  and travel-permit numbers (护照号 E12345678);
 - e-mail addresses (also ``＠``, full-width letters, ``(at)``, ``at``/``dot``, ``#``, 艾特/点,
   and whatever follows an e-mail label even without a domain);
 - WeChat ids and QQ numbers after 微信/vx/QQ, licence plates (粤B12345, 蒙A·D12345).
@@ -49,6 +55,9 @@ LABELS = {
     "phone": "电话",
     "id_number": "身份证号",
     "bank_card": "银行卡号",
+    "account_number": "账号",
+    "card_number": "社保卡号",
+    "passport": "证件号",
     "email": "电子邮箱",
     "account": "微信/QQ号",
     "plate": "车牌号",
@@ -72,6 +81,13 @@ _DIGIT_RUN = re.compile(
 _ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")
 _PHONE_CONTEXT = re.compile(r"(?:电话|手机|座机|号码|联系|致电|拨打|微信|QQ|qq|tel|Tel|TEL|call)[^。；;\n]{0,6}$")
 _QQ_CONTEXT = re.compile(r"(?:QQ|qq|微信|企鹅号)[^。；;\n]{0,4}$")
+# A label before a bank, social-security or housing-fund account number (公积金账号 1234 …).
+_ACCOUNT_NUMBER_CONTEXT = re.compile(
+    r"(?P<label>账号|帐号|账户|帐户|卡号|社保卡|医保卡|银行卡|存折|公积金号|社保号|医保号)"
+    r"(?:号码?)?\s*(?:是|为|[：:])?\s*$"
+)
+_ACCOUNT_KINDS = {"社保卡": "card_number", "医保卡": "card_number", "社保号": "card_number", "医保号": "card_number",
+                  "卡号": "bank_card", "银行卡": "bank_card", "存折": "bank_card"}
 _HOTLINE_CONTEXT = re.compile(
     r"(?:咨询|服务|办公|监督|投诉|举报|值班|受理|热线|客服|窗口|中心)(?:电话|热线|号码)?\s*[：:为是]?\s*$"
 )
@@ -110,6 +126,23 @@ _PLATE = re.compile(
     r"[A-HJ-NP-Za-hj-np-z]\s*[·•・.\-]?\s*(?=[A-Za-z]*[0-9])[A-HJ-NP-Za-hj-np-z0-9]{5,6}(?![A-Za-z0-9])"
 )
 
+# --- the tail of a number, passports ----------------------------------------------------
+
+# The last digits of an ID, card or account number written on their own
+# (身份证号尾号2214, 卡号尾号是 8899): the number's label decides the mask.
+_TAIL_DIGITS = re.compile(
+    rf"(?P<label>身份证|证件|银行卡|卡|账号|帐号|账户|帐户|手机|电话)[^，,。；;\n\d]{{0,4}}?"
+    rf"(?:尾号|尾数|后[四4]位|末[四4]位|最后[四4]位)\s*(?:是|为|[：:])?\s*"
+    rf"(?P<value>[{_DIGIT_CLASS}]{{3,6}}[XxＸｘ]?)(?![{_DIGIT_CLASS}])"
+)
+_TAIL_KINDS = {"身份证": "id_number", "证件": "id_number", "银行卡": "bank_card", "卡": "bank_card",
+               "手机": "phone", "电话": "phone"}
+# 护照号 E12345678, 港澳通行证 C12345678.
+_PASSPORT = re.compile(
+    r"(?:护照|通行证|旅行证)(?:号码?|编号)?\s*(?:是|为|[：:])?\s*"
+    r"(?P<value>[A-Za-zＡ-Ｚａ-ｚ]{1,2}\s*[0-9０-９]{6,9})(?![A-Za-z0-9０-９])"
+)
+
 # --- names -----------------------------------------------------------------------------
 
 _COMPOUND_SURNAMES = (
@@ -141,7 +174,7 @@ _COMMON_WORDS = (
     "敬礼|谢谢|感谢|祝好|祝愿|顺祝|商祺|关心|关注|关于|高兴|方便|方面|方式|方法|方案|平时|平安|常见|明确|明白|"
     "明天|明年|安全|安排|全面|全部|万一|于是|和谐|向来|成为|时候|时间|应该|齐心|文明|金额|许多|余下|尚未|连续|"
     "申请|申报|查询|查看|包括|车辆|车位|房屋|房产|房租|公司|公积金|公告|单位|程序|项目|管理|任何|任务|严格|"
-    "全体|那位|那些|那个|单位|"
+    "全体|那位|那些|那个|单位|高考|中考|成绩|周末|周岁|毕业|路上|车祸|文化|常年|全家|童年|钱款|"
     "江苏|湖南|湖北|广东|广西|黄河|长江|宁夏|吉林|云南|贵州|海南|福建|山东|山西|陕西|甘肃|青海|新疆|西藏"
 )
 # A name may be written with a space after the surname (王 小明, 王\u3000小明).
@@ -158,19 +191,52 @@ _AFTER_NAME = (
     "(?:电话|手机|联系|身份证|证件|住址|家住|住在|地址|反映|来信|今年|现年|性别|男|女|先生|女士|同志|"
     "年龄|岁|工作|系|在)"
 )
+# A name after words for the people around the writer (我丈夫司马青, 孩子叫上官小飞, 我同事
+# 赵子龙也想问, 班主任钱多多老师): surnames that are also everyday words (和, 向, 于 …) are
+# left out there, and the name must be followed by what follows a person in a sentence.
+_RELATION = (
+    "(?:丈夫|妻子|爱人|老公|老婆|前夫|前妻|儿子|女儿|孩子|小孩|闺女|儿媳|女婿|孙子|孙女|外孙|外孙女|"
+    "父亲|母亲|爸爸|妈妈|公公|婆婆|岳父|岳母|哥哥|姐姐|弟弟|妹妹|亲戚|舅舅|叔叔|姑姑|侄子|侄女|"
+    "同事|同学|朋友|室友|邻居|房东|租客|老乡|工友|班主任|老师|校长|医生|领导|经理|主任|老板|师傅)"
+)
+_FUNCTION_SURNAMES = set("和向于都由但时应连那来相信展阴智幸奉富闭位满盘敬初计门云容")
+_PLAIN_SURNAME_RE = (
+    "(?:" + "|".join(_COMPOUND_SURNAMES) + "|[" + "".join(sorted(_SURNAMES - _FUNCTION_SURNAMES)) + "])"
+)
+_PLAIN_NAME = rf"(?!(?:{_COMMON_WORDS})){_PLAIN_SURNAME_RE}[ \u3000]?{_GIVEN}"
+_AFTER_PERSON = (
+    rf"(?:{_HONORIFIC}|{_ADDRESS_FORM}|[，,。.！!？?；;：:、\s）)”\"]|$|也|说|的|在|今年|现年|反映|打|骂|被|是|因|已|"
+    "和|与|带|去|来|从|到|都|还|又|就|才|不|没|曾|于|出生|工作|上学|读|患|住|生病|失业|现在|目前|经常|一直|"
+    "对|让|把|给|向|跟|要|想|需要|办|申请|去世|受)"
+)
+_LABEL_BEFORE_NAME = (
+    "来信人|写信人|致信人|反映人|投诉人|举报人|咨询人|申请人|当事人|署名|落款|签名|联系人|姓名|"
+    "我的名字是|我的名字叫|名字是|名字叫|我叫|我是|本人"
+)
 _NAME_PATTERNS = [
+    # 我丈夫司马青先生 / 孩子叫上官小飞 / 老师吴建国打了孩子 / 我同事赵子龙也想问
+    re.compile(rf"{_RELATION}\s*(?:的名字|名字)?(?:叫做|叫|名叫|是|为|[：:])?\s*(?P<name>{_PLAIN_NAME})(?={_AFTER_PERSON})"),
+    # 我是王小明的母亲
+    re.compile(rf"(?:我是|本人是|本人系|我系)\s*(?P<name>{_NAME})(?=的{_RELATION[:-1]}|家长|监护人|家属|亲属|代理人))"),
+    # 回复王五：您的来信收悉 / 致李华：
+    re.compile(rf"(?:回复|答复|致)\s*(?P<name>{_PLAIN_NAME})(?=\s*{_HONORIFIC}?\s*[：:，,])"),
+    # 孙悟空，电话… / 诸葛亮13512345678: a name alone at the start, then a phone number.
+    re.compile(
+        rf"(?:^|(?<=[\n，,。；;]))\s*(?P<name>{_PLAIN_NAME})"
+        rf"(?=[\s：:，,]*(?:(?:联系)?电话|手机|联系方式|身份证|(?:\+?86)?1[3-9][0-9]{{9}}(?![0-9])))"
+    ),
     # 王小明您好 / 王小明先生：您好 / 尊敬的王小明同志，你好
     re.compile(rf"{_BOUNDARY}(?:尊敬的|亲爱的)?\s*(?P<name>{_NAME})(?={_HONORIFIC}?\s*[，,：:！!\s]?\s*(?:您好|你好))"),
     # 尊敬的李华女士： / 尊敬的李华：
     re.compile(rf"(?:尊敬的|亲爱的)\s*(?P<name>{_NAME})(?={_HONORIFIC}?\s*[，,：:！!])"),
     # 来信人：张三 / 署名：张三 / 联系人 张三 / 我叫张三 / 本人张三
     re.compile(
-        rf"(?:来信人|写信人|反映人|投诉人|举报人|咨询人|申请人|当事人|署名|落款|签名|联系人|姓名|我叫|我是|本人)"
+        rf"(?:{_LABEL_BEFORE_NAME})"
         rf"\s*[：:]?\s*(?P<name>{_NAME})(?!{_HAN}{{2}})"
     ),
     # 联系人李建国电话… / 我叫刘德华今年65岁: a name followed by what is said of a person.
     re.compile(
-        rf"(?:来信人|写信人|反映人|投诉人|举报人|咨询人|申请人|当事人|署名|落款|签名|联系人|姓名|我叫|我是|本人)"
+        rf"(?:{_LABEL_BEFORE_NAME})"
         rf"\s*[：:]?\s*(?P<name>{_NAME})(?={_AFTER_NAME})"
     ),
     # 感谢楼下的刘桂英阿姨 / 请转告陈志强先生 / 谢谢黄丽女士: a full name before a form of address.
@@ -275,9 +341,29 @@ def _digit_spans(text: str) -> list[_Span]:
                 i += 1
                 continue
             if found[1].kind != _KEEP:
-                spans.append(found[1])
+                spans.append(_with_prefix(text, found[1]))
             i = found[0] + 1
     return spans
+
+
+_OPENING = {"(": ")", "（": "）", "[": "]", "【": "】"}
+
+
+def _with_prefix(text: str, span: _Span) -> _Span:
+    """The span with what belongs to the number before its first digit: a dialling
+    ``+``/``＋`` (+86 137…) and an opening bracket closed inside it ((137)1234 5678), so
+    the mask does not leave ``+[电话]`` or ``([电话]`` behind."""
+    start = span.start
+    while True:
+        before = start
+        while before > 0 and text[before - 1] in " \u3000":
+            before -= 1
+        if before > 0 and text[before - 1] in "+＋":
+            start = before - 1
+        elif start > 0 and text[start - 1] in _OPENING and _OPENING[text[start - 1]] in text[start:span.end]:
+            start -= 1
+        else:
+            return _Span(start, span.end, span.kind)
 
 
 def _classify_run(text: str, start: int, end: int, chars: str) -> str | None:
@@ -319,6 +405,9 @@ def _classify(digits: str, has_x: bool, before: str) -> str | None:
         return "id_number"
     if n == 15 and _plausible_birth("19" + digits[6:12]):
         return "id_number"
+    account = _ACCOUNT_NUMBER_CONTEXT.search(before)
+    if account and 12 <= n <= 30:
+        return _ACCOUNT_KINDS.get(account.group("label"), "account_number")
     if 16 <= n <= 19:
         return "bank_card"
     hotline = _HOTLINE_CONTEXT.search(before)
@@ -356,6 +445,15 @@ def _written_as(name: str) -> re.Pattern:
     return re.compile(_INSIDE_NAME.join(parts))
 
 
+# Names of people held up as examples (向雷锋同志学习, 学习焦裕禄同志的精神) are public
+# figures, not a writer's personal data.
+_EXEMPLARY = re.compile(
+    rf"向\s*{_NAME}\s*{_HONORIFIC}?\s*学习"
+    rf"|学习\s*{_NAME}\s*{_HONORIFIC}?\s*的?\s*(?:精神|事迹|先进事迹|榜样|好榜样)"
+    rf"|{_NAME}\s*{_HONORIFIC}?\s*(?:精神|式的?(?:好干部|英雄|好人|人物|榜样))"
+)
+
+
 def _name_spans(text: str, names: Iterable[str]) -> list[_Span]:
     spans = []
     for name in _known_names(names):
@@ -365,9 +463,11 @@ def _name_spans(text: str, names: Iterable[str]) -> list[_Span]:
         if surname:
             for match in re.finditer(rf"{re.escape(surname)}(?={_HONORIFIC})", text):
                 spans.append(_Span(match.start(), match.end(), "name"))
+    exemplary = [m.span() for m in _EXEMPLARY.finditer(text)]
     for pattern in _NAME_PATTERNS:
         for match in pattern.finditer(text):
-            spans.append(_Span(match.start("name"), match.end("name"), "name"))
+            if not any(a <= match.start("name") < b for a, b in exemplary):
+                spans.append(_Span(match.start("name"), match.end("name"), "name"))
     return spans
 
 
@@ -407,6 +507,9 @@ def _email_spans(text: str) -> list[_Span]:
     spans += [_Span(m.start("value"), m.end("value"), "email") for m in _LABELLED_EMAIL.finditer(text)]
     spans += [_Span(m.start("value"), m.end("value"), "account") for m in _ACCOUNT.finditer(text)]
     spans += [_Span(m.start(), m.end(), "plate") for m in _PLATE.finditer(text)]
+    spans += [_Span(m.start("value"), m.end("value"), _TAIL_KINDS.get(m.group("label"), "account_number"))
+              for m in _TAIL_DIGITS.finditer(text)]
+    spans += [_Span(m.start("value"), m.end("value"), "passport") for m in _PASSPORT.finditer(text)]
     return spans
 
 

@@ -235,7 +235,8 @@ class Letter(TimestampMixin, db.Model):
     closed_at: Mapped[Optional[datetime]]
 
     #: Shown in 来信选登 (only with consent and the office's approval).
-    published: Mapped[bool] = mapped_column(default=False)
+    #: active_history: the running totals count published letters too (the public list's total).
+    published: Mapped[bool] = mapped_column(default=False, active_history=True)
     #: Indexed only with ``published`` (ix_letters_public_*): a plain index on it made
     #: PostgreSQL walk backwards past every unpublished letter (NULLs first).
     published_at: Mapped[Optional[datetime]]
@@ -411,7 +412,8 @@ class LetterNumberCounter(db.Model):
 class LetterMonthCount(db.Model):
     """Running totals of the letter statistics per Beijing month of submission and holding
     department (``0``: none), kept in step by a flush hook (``letters/monthcounts.py``),
-    so the statistics read a few hundred rows instead of aggregating a year of letters.
+    so the statistics read a few hundred rows instead of aggregating a year of letters,
+    and the public list (来信选登) its total of published letters instead of counting them.
     Overdue is not here: it depends on the clock and is counted live (few letters)."""
 
     __tablename__ = "letter_month_counts"
@@ -426,6 +428,8 @@ class LetterMonthCount(db.Model):
     workdays_total: Mapped[int] = mapped_column(default=0)
     rated: Mapped[int] = mapped_column(default=0)
     satisfied: Mapped[int] = mapped_column(default=0)
+    #: Published letters (来信选登) of the month and department.
+    published: Mapped[int] = mapped_column(default=0)
 
 
 class LetterEvent(db.Model):

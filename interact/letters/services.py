@@ -36,7 +36,7 @@ from interact.core.sanitize import clean_rich_text
 from interact.departments.models import Department, Leader
 from interact.extensions import db
 from interact.faq import services as faq_services
-from interact.letters import search, stats, workflow
+from interact.letters import monthcounts, search, stats, workflow
 from interact.letters.models import (
     UNANSWERED_STATUSES,
     ExtensionStatus,
@@ -695,7 +695,9 @@ def public_letters(query: PublicQuery, *, page: int = 1, per_page: int = 20):
     """Published letters (来信选登): full-text search over the index plus filters.
 
     A search ranks its hits once (for the page shown); the total counts the hits unranked.
-    Without other filters, only the index is read for the total (it holds exactly the
+    A list filtered by department and month at most takes its total from the running
+    totals (``monthcounts.published_total``: no count over the published letters). A search
+    without other filters, only the index is read for the total (it holds exactly the
     published letters: ``workflow`` indexes on publication and unindexes on withdrawal),
     and on PostgreSQL only the best-ranked hits up to this page (with their ties) are
     joined to the letters instead of every hit.
@@ -726,6 +728,9 @@ def public_letters(query: PublicQuery, *, page: int = 1, per_page: int = 20):
             count_stmt = count_stmt.join(hits, hits.c.letter_id == Letter.id)
     else:
         stmt = stmt.order_by(Letter.published_at.desc(), Letter.id.desc())
+        if query.kind is None and query.channel is None:
+            # By department and month only: the running totals hold the number.
+            count_stmt = monthcounts.published_total(query.department_id or None, month)
     count_key = ("letters.public_count", tuple(terms), query.department_id, query.kind, query.channel, bounds)
     return _CountedPagination(select=stmt, session=db.session(), count_stmt=count_stmt, count_key=count_key,
                               page=page, per_page=per_page, error_out=False)

@@ -187,13 +187,15 @@ def _new_page(form, status: int = 200, *, preview: dict | None = None):
                            consultation_days=workflow.reply_limit(LetterKind.CONSULTATION)), status
 
 
-@bp.get("/letters/suggestions")
+@bp.post("/letters/suggestions")
 @limiter.limit(_suggestion_limit)
 def suggestions():
     """FAQ entries and published letters like the letter being written (the letter form's
-    script asks while the citizen types; without it, 预览 shows the same list)."""
-    found = services.writing_suggestions((request.args.get("title") or "")[:services.TITLE_MAX],
-                                         (request.args.get("body") or "")[:services.BODY_MAX])
+    script asks while the citizen types; without it, 预览 shows the same list). A POST with
+    the form's CSRF token (header ``X-CSRFToken``): the typed letter never travels in a URL,
+    so it stays out of access logs, proxies and the browser's history."""
+    found = services.writing_suggestions((request.form.get("title") or "")[:services.TITLE_MAX],
+                                         (request.form.get("body") or "")[:services.BODY_MAX])
     status, items = (get_template_attribute("letters/_suggestions.html", name) for name in ("status", "items"))
     response = jsonify(count=found.count, status=str(status(found)), html=str(items(found)))
     response.headers["Cache-Control"] = "no-store"

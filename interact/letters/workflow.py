@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+import sqlalchemy as sa
+
 from interact.core import audit, clock, workdays
 from interact.core.errors import InvalidInput, InvalidTransition, PermissionDenied
 from interact.core.permissions import can_act_for_department, ensure_department_scope, ensure_role, has_role
@@ -519,10 +521,21 @@ def rate(letter: Letter, rating: LetterRating, comment: str, *, actor=None) -> N
     """The citizen rates the answer of a closed letter (once per answer)."""
     if not letter.has_final_answer:
         raise InvalidTransition("答复办结后才能评价。")
-    if letter.rating is not None:
+    if letter.rating is not None or not _claim_rating(letter, rating):
         raise InvalidTransition("您已评价过此答复。")
     letter.rating = rating
     letter.rating_comment = (comment or "").strip()[:500] or None
     letter.rated_at = clock.now()
     record_event(letter, "rated", actor, who="citizen", note=letter.rating_comment or "",
                  public=True, public_note=f"来信人评价：{rating.label}", data={"rating": rating.value})
+
+
+def _claim_rating(letter: Letter, rating: LetterRating) -> bool:
+    """Store the rating only if the stored letter has none yet: one conditional UPDATE, so
+    of several ratings sent at the same instant (each request loaded the letter unrated)
+    the database lets exactly one through."""
+    claimed = db.session.execute(
+        sa.update(Letter).where(Letter.id == letter.id, Letter.rating.is_(None))
+        .values(rating=rating).execution_options(synchronize_session=False)
+    ).rowcount
+    return claimed == 1

@@ -12,6 +12,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_login import current_user, login_required
@@ -105,9 +106,15 @@ def index():
     return render_template("surveys/index.html", pagination=pagination, phase=phase, phases=services.PUBLIC_PHASES)
 
 
-def _detail_page(collection, *, opinion_form=None, response_form=None, values=None, errors=None, status=200):
+#: Session key: the collection whose questionnaire this browser has just answered (the page
+#: then says 已提交 once, in place of the "already answered" notice of later visits).
+JUST_ANSWERED_KEY = "questionnaire_just_answered"
+
+
+def _detail_page(collection, *, opinion_form=None, response_form=None, values=None, errors=None, status=200,
+                 just_answered=False):
     answered = None
-    if collection.has_questionnaire and collection.is_open:
+    if collection.has_questionnaire and collection.is_open and not just_answered:
         user_id = current_user.id if current_user.is_authenticated and not current_user.is_staff else None
         answered = services.response_refusal(collection, device_token=participation.read_token(request),
                                              user_id=user_id)
@@ -115,6 +122,7 @@ def _detail_page(collection, *, opinion_form=None, response_form=None, values=No
         "surveys/detail.html",
         collection=collection,
         answered_message=answered,
+        just_answered=just_answered,
         opinion_form=opinion_form or OpinionForm(formdata=None),
         response_form=response_form or ResponseForm(formdata=None),
         values=values or {},
@@ -137,7 +145,10 @@ def detail(collection_id: int):
     collection = services.get_public_collection(collection_id)
     if collection.is_open:
         _participant_token()
-    return _detail_page(collection)
+    just_answered = session.get(JUST_ANSWERED_KEY) == collection.id
+    if just_answered:
+        session.pop(JUST_ANSWERED_KEY)
+    return _detail_page(collection, just_answered=just_answered)
 
 
 @bp.post("/surveys/<int:collection_id>/opinions")
@@ -174,7 +185,7 @@ def submit_response(collection_id: int):
     if error is not None:
         return _detail_page(collection, response_form=form, values=values, errors=error.fields,
                             status=error.status_code)
-    flash("问卷已提交，感谢您的参与！结果将在征集结束后一个月内公布。", "success")
+    session[JUST_ANSWERED_KEY] = collection.id  # the questionnaire's section says so, once
     return redirect(url_for("surveys.detail", collection_id=collection.id) + "#questionnaire")
 
 

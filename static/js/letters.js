@@ -26,7 +26,7 @@
   "use strict";
   var region = document.getElementById("letter-suggest");
   var form = document.querySelector(".letter-form");
-  if (!region || !form || !window.fetch || !window.DOMParser) { return; }
+  if (!region || !form || !window.fetch || !window.DOMParser || !window.URLSearchParams) { return; }
   var DELAY = 600;          // ms after the last keystroke
   var MIN_CHARS = 4;        // as the server (letters.services.SUGGEST_MIN_CHARS)
   var BODY_CHARS = 300;     // the server looks at the start of the text only
@@ -35,6 +35,8 @@
   var list = document.getElementById("letter-suggest-list");
   var title = form.elements.namedItem("title");
   var body = form.elements.namedItem("body");
+  var tokenField = form.elements.namedItem("csrf_token");
+  var token = tokenField ? tokenField.value : "";
   var timer = null;
   var last = null;
   var controller = null;
@@ -62,8 +64,14 @@
     last = key;
     if (controller) { controller.abort(); }
     controller = window.AbortController ? new AbortController() : null;
-    fetch(url + "?title=" + encodeURIComponent(typed[0]) + "&body=" + encodeURIComponent(typed[1]), {
-      headers: { "Accept": "application/json" },
+    // POST, so the typed letter never appears in a URL (access logs, history).
+    var data = new URLSearchParams();
+    data.set("title", typed[0]);
+    data.set("body", typed[1]);
+    fetch(url, {
+      method: "POST",
+      body: data,
+      headers: { "Accept": "application/json", "X-CSRFToken": token },
       credentials: "same-origin",
       signal: controller ? controller.signal : undefined
     }).then(function (response) {

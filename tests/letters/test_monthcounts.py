@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from interact.extensions import db
 from interact.letters import monthcounts, services, stats
-from interact.letters.models import LetterMonthCount, LetterRating, RejectReason
+from interact.letters.models import Letter, LetterMonthCount, LetterRating, RejectReason
 from tests.letters.conftest import letter_input
 
 ANSWER = "<p>请携带身份证到服务大厅办理。</p>"
@@ -71,3 +71,45 @@ def test_whole_months_read_from_the_totals_give_the_live_figures(roles, frozen):
     assert [(r.key, r.received, r.answered, r.rated, r.satisfied) for r in trend] == [
         ("2026-02", 2, 1, 1, 1), ("2026-03", 3, 1, 0, 0)]  # reopening clears the rating
     assert stats.month_rows(["2026-03"], department_id=roles.department_b.id)[0].overdue == 2
+
+
+def _public_totals(roles) -> list[int]:
+    """The public list's totals: all, each department, each month, one department's month."""
+    queries = [services.PublicQuery(), services.PublicQuery(department_id=roles.department_a.id),
+               services.PublicQuery(department_id=roles.department_b.id), services.PublicQuery(month="2026-02"),
+               services.PublicQuery(month="2026-03"),
+               services.PublicQuery(department_id=roles.department_a.id, month="2026-03")]
+    return [services.public_letters(query).total for query in queries]
+
+
+def _counted_public_totals(roles) -> list[int]:
+    """The same totals counted over the letters."""
+    published = list(db.session.scalars(sa.select(Letter).where(Letter.published == sa.true())))
+
+    def n(department=None, month=None):
+        return len([letter for letter in published
+                    if (department is None or letter.department_id == department.id)
+                    and (month is None or monthcounts.month_of(letter.submitted_at) == month)])
+
+    return [n(), n(roles.department_a), n(roles.department_b), n(month="2026-02"), n(month="2026-03"),
+            n(roles.department_a, "2026-03")]
+
+
+def test_public_list_totals_come_from_the_running_totals_and_follow_publication(roles, frozen):
+    letters = handle_letters(roles, frozen)
+    _, b, c, d, *_ = letters
+    assert _public_totals(roles) == _counted_public_totals(roles) == [0, 0, 0, 0, 0, 0]
+    services.publish_letter(b, actor=roles.office)  # February, department A
+    services.publish_letter(d, actor=roles.office)  # March, department A
+    db.session.commit()
+    assert _public_totals(roles) == _counted_public_totals(roles) == [2, 2, 0, 1, 1, 1]
+    services.withdraw_letter(b, actor=roles.office, note="含个人信息")
+    d.department_id = roles.department_b.id  # a published letter moved to another department
+    db.session.commit()
+    assert _public_totals(roles) == _counted_public_totals(roles) == [1, 0, 1, 0, 1, 0]
+    db.session.delete(d)
+    db.session.commit()
+    assert _public_totals(roles) == _counted_public_totals(roles) == [0, 0, 0, 0, 0, 0]
+    kept = table()
+    monthcounts.rebuild(db.session.connection())
+    assert [row for row in table() if row[2]] == [row for row in kept if row[2]]

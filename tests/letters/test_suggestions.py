@@ -3,6 +3,8 @@ and published letters (the letter search, any two content terms); the JSON the f
 script reads; the 预览 step that shows them without JavaScript."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from interact.core import captcha
@@ -56,15 +58,29 @@ def test_too_little_text_suggests_nothing(scene):
 
 
 def test_suggestions_endpoint(client, scene):
-    response = client.get("/letters/suggestions", query_string={"title": "社保卡丢了怎么补办", "body": "怎么办"})
+    response = client.post("/letters/suggestions", data={"title": "社保卡丢了怎么补办", "body": "怎么办"})
     assert response.status_code == 200
     data = response.get_json()
     assert data["count"] == 2 and "找到 2 条" in data["status"]
     assert f'href="/faq/{scene.id}"' in data["html"] and 'target="_blank"' in data["html"]
     assert "不公开的" not in data["html"]
     assert response.headers["Cache-Control"] == "no-store"
-    empty = client.get("/letters/suggestions").get_json()
+    empty = client.post("/letters/suggestions").get_json()
     assert empty["count"] == 0 and empty["html"] == ""
+
+
+def test_typed_letter_text_never_travels_in_a_url(client, scene, csrf_app):
+    """The suggestions are asked by POST with the form's CSRF token: a GET (the letter in a
+    query string, hence in access logs and history) is refused, and so is a POST from
+    another site without the token."""
+    assert client.get("/letters/suggestions", query_string={"title": "社保卡丢了怎么补办"}).status_code == 405
+    browser = csrf_app.test_client()
+    assert browser.post("/letters/suggestions", data={"title": "社保卡丢了怎么补办"}).status_code == 400
+    page = browser.get("/letters/new").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = browser.post("/letters/suggestions", data={"title": "社保卡丢了怎么补办", "body": "怎么办"},
+                            headers={"X-CSRFToken": token})
+    assert response.status_code == 200 and response.get_json()["count"] == 2
 
 
 def test_preview_keeps_the_letter_stores_nothing_and_leaves_the_captcha(client, scene, app):
@@ -94,7 +110,7 @@ def test_hostile_text_gets_an_answer_never_an_error(client, scene, app):
 
     strings = badinput_strings(limit=300) + ['社保卡 "OR" 补办', "社保卡 NEAR( 补办 ((", "公积金\x00提取"]
     for value in strings:
-        response = client.get("/letters/suggestions", query_string={"title": value, "body": value})
+        response = client.post("/letters/suggestions", data={"title": value, "body": value})
         assert response.status_code == 200, value
         assert_inert_html(response.get_json()["html"])
 

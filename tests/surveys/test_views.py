@@ -88,6 +88,20 @@ def test_one_response_per_browser(app, make_collection, frozen, db):
     assert db.session.scalar(db.select(db.func.count(Response.id))) == 2
 
 
+def test_after_answering_the_page_says_submitted_once_not_already_answered(client, make_collection, frozen):
+    """Right after a questionnaire is sent, its section says 已提交 with the thanks only; the
+    "already answered on this device" notice (a refusal) is for later visits."""
+    collection = make_collection()
+    frozen(2026, 3, 10)
+    url = f"/surveys/{collection.id}"
+    client.get(url)
+    page = _html(client.post(f"{url}/responses", data=answers_for(collection.questionnaire), follow_redirects=True))
+    assert "已提交" in page and "问卷已提交，感谢您的参与" in page
+    assert "已经在本设备上提交过" not in page and "提交问卷</button>" not in page
+    later = _html(client.get(url))
+    assert "已经在本设备上提交过" in later and "问卷已提交" not in later and "提交问卷</button>" not in later
+
+
 def test_participation_cookie_is_signed(app):
     from interact.surveys import participation
 
