@@ -12,6 +12,7 @@ from interact.core import clock, contributions, pagecache
 from interact.core.errors import InvalidInput
 from interact.core.forms import ConfirmForm, attempt, first_error, perform
 from interact.core.permissions import has_role, roles_required
+from interact.core.templating import switching_large_text
 from interact.core.views import home_sections
 from interact.departments.services import departments_for
 from interact.extensions import db, limiter, public_post_limit
@@ -82,10 +83,12 @@ def detail(interview_id: int):
 
 
 @bp.post("/interviews/<int:interview_id>/questions")
-@limiter.limit(public_post_limit)
+@limiter.limit(public_post_limit, exempt_when=switching_large_text)
 def ask(interview_id: int):
     interview = services.get_public_interview(interview_id)
     form = QuestionForm()
+    if switching_large_text():  # the 关怀版 button: the page again, with the question typed
+        return _render_detail(interview, form)
     if not interview.takes_questions:
         flash("该访谈已结束，不再接收提问。", "error")
         return _render_detail(interview), 409
