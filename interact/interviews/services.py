@@ -19,7 +19,7 @@ from werkzeug.datastructures import FileStorage
 from interact.core import audit, clock, periods, sensitive
 from interact.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from interact.core.lookup import get_or_404
-from interact.core.permissions import ensure_department_scope, has_role, scope
+from interact.core.permissions import acts_for_every_department, ensure_department_scope, has_role, scope
 from interact.core.sanitize import clean_html
 from interact.core.uploads import save_upload
 from interact.departments.models import Department
@@ -48,7 +48,7 @@ audit.register_actions({
     "interview_question.submitted": "网友提问", "interview_question.approved": "问题审核通过",
     "interview_question.rejected": "问题未通过", "interview_question.merged": "合并问题",
     "interview_question.answered_after": "会后答复",
-} | {f"interview.{status.value}": f"访谈状态：{status.label}" for status in InterviewStatus},
+} | {f"interview.{to.value}": step.label for (_, to), step in workflow.TRANSITIONS.items()},
     targets={"interview": "在线访谈", "interview_entry": "访谈实录", "interview_question": "网友提问"})
 
 S = InterviewStatus
@@ -161,7 +161,7 @@ def update_interview(interview: Interview, data: InterviewData, *, actor, cover:
     if not workflow.editable(interview):
         raise Conflict("访谈回顾已发布，基本信息不能再修改。")
     if data.department_id != interview.department_id:
-        if not has_role(actor, "office", "admin"):
+        if not acts_for_every_department(actor):
             raise PermissionDenied("只有办公室可以更改访谈的主办部门。")
     _check_data(data)
     before = {"topic": interview.topic, "start": interview.scheduled_start.isoformat()}
@@ -302,7 +302,7 @@ def merge_question(question: InterviewQuestion, into: InterviewQuestion, *, acto
         raise InvalidInput("请选择同一访谈中的另一个问题。", fields={"into": "请选择另一个问题"})
     if "merge" not in workflow.question_steps(question):
         raise Conflict(f"该问题当前为“{question.status_label}”，不能合并。")
-    if into.status not in workflow.OPEN_QUESTION_STATUSES:
+    if not workflow.takes_merges(into):
         raise Conflict("只能合并到待审核或已通过的问题。")
     _moderate(question, actor)
     # Earlier duplicates of this question follow it to the new target.
@@ -347,6 +347,11 @@ def questions_of(interview: Interview, status: QuestionStatus | None = None) -> 
     if status is not None:
         stmt = stmt.where(InterviewQuestion.status == status)
     return list(db.session.scalars(stmt.order_by(InterviewQuestion.id)))
+
+
+def merge_targets(interview: Interview) -> list[InterviewQuestion]:
+    """The questions of ``interview`` others may be merged into (:func:`workflow.takes_merges`)."""
+    return [question for question in questions_of(interview) if workflow.takes_merges(question)]
 
 
 def public_questions(interview: Interview) -> list[InterviewQuestion]:

@@ -6,8 +6,6 @@ Closing needs no job: open/closed is derived from the end time. The job only sen
 """
 from __future__ import annotations
 
-from datetime import timedelta
-
 import sqlalchemy as sa
 
 from interact.accounts.models import Role
@@ -15,7 +13,8 @@ from interact.accounts.services import handlers_of, users_with_role
 from interact.core import clock, notify
 from interact.core.jobs import Job
 from interact.extensions import db
-from interact.surveys.models import Collection, CollectionStatus, FeedbackStatus
+from interact.surveys import services, workflow
+from interact.surveys.models import Collection
 
 BATCH = 500
 
@@ -26,8 +25,7 @@ def _feedback_url(collection: Collection) -> str:
 
 def _owner_or_office(collection: Collection) -> list:
     """Who owes the next step: the office once the feedback waits for its review."""
-    feedback = collection.feedback
-    if feedback is not None and feedback.status is FeedbackStatus.SUBMITTED:
+    if workflow.feedback_in_review(collection):
         return users_with_role(Role.OFFICE)
     return handlers_of(collection.department_id)
 
@@ -37,8 +35,7 @@ def ended_notices() -> dict[str, int]:
     now = clock.now()
     collections = db.session.scalars(
         sa.select(Collection)
-        .where(Collection.status == CollectionStatus.PUBLISHED, Collection.ends_at <= now,
-               Collection.ended_notice_sent_at.is_(None))
+        .where(Collection.awaiting_feedback, Collection.ended_notice_sent_at.is_(None))
         .order_by(Collection.ends_at).limit(BATCH)
     ).all()
     for collection in collections:
@@ -52,10 +49,6 @@ def ended_notices() -> dict[str, int]:
         collection.ended_notice_sent_at = now
     db.session.flush()
     return {"ended": len(collections)}
-
-
-def _due_by(days: int):
-    return clock.end_of_local_day(clock.today() + timedelta(days=days))
 
 
 def feedback_reminders() -> dict[str, int]:
@@ -86,8 +79,7 @@ def feedback_reminders() -> dict[str, int]:
                               (7, Collection.reminder_7d_sent_at, "reminder_7d")):
         due = db.session.scalars(
             sa.select(Collection)
-            .where(Collection.awaiting_feedback, Collection.feedback_due_at >= now,
-                   Collection.feedback_due_at <= _due_by(days), column.is_(None))
+            .where(services.feedback_due_within(days), column.is_(None))
             .order_by(Collection.feedback_due_at).limit(BATCH)
         ).all()
         for collection in due:
