@@ -500,7 +500,7 @@ def _workspace_cards(user) -> list[dict]:
         if review:
             cards.append({"title": "结果反馈待审核", "count": len(review), "url": url_for("surveys.staff_list", phase="review"),
                           "hint": "最近截止：" + review[0].feedback_due_date.strftime("%Y-%m-%d"), "level": "warning"})
-        soon = services.feedback_due_soon(7)
+        soon = services.feedback_due_soon()
         if soon:
             cards.append({"title": "结果反馈7日内到期", "count": len(soon), "url": url_for("surveys.staff_list", phase="awaiting"),
                           "hint": "最近截止：" + soon[0].feedback_due_date.strftime("%Y-%m-%d"), "level": "warning"})
