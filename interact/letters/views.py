@@ -29,7 +29,7 @@ from interact.core.pagecache import public_page
 from interact.core.templating import switching_large_text
 from interact.core.errors import DomainError
 from interact.core.forms import ConfirmForm, attempt, first_error, perform
-from interact.core.permissions import has_role, roles_required
+from interact.core.permissions import can_act_for_department, has_role, roles_required
 from interact.core.views import home_sections
 from interact.departments.services import active_departments, mailbox_leaders
 from interact.extensions import db, limiter, public_post_limit
@@ -473,7 +473,7 @@ def _invalid(letter, form_name, form):
 
 def _back(letter, message: str):
     flash(message, "success")
-    if has_role(current_user, "office", "admin") or letter.department_id == current_user.department_id:
+    if can_act_for_department(current_user, letter.department_id):
         return redirect(url_for("letters.staff_detail", letter_id=letter.id))
     return redirect(url_for("letters.handler_queue"))
 
