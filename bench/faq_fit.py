@@ -32,7 +32,9 @@ interact/faq/matching.py from the dev split of the FAQ benchmark:
    (``matching.content_match``: such best entries get the threshold as
    confidence), which the limits must also survive.
 5. Two-fold cross-validation by qid (fit on one half, evaluate on the other)
-   for an honest estimate of generalisation.
+   for an honest estimate of generalisation; ``calibration_cross_validated``: how
+   often the best entry was right at each confidence and in each band shown to
+   citizens, over the held halves.
 6. Knowledge-base size check (``--sizes``, default 50,500,5000): engines are
    built on random sub-sampled knowledge bases of those sizes that contain the
    gold entries of a sample of paraphrase queries and the two best BM25
@@ -44,9 +46,12 @@ interact/faq/matching.py from the dev split of the FAQ benchmark:
    full and sub-sampled data (the threshold stays fitted on the full dev
    queries).
 
-``--semantic`` fits the semantic models instead (SEM_PAIR_COEF, SEM_DECISION_COEF,
-SEM_THRESHOLD): the engine embeds every entry text and query with the sentence
-embedder of interact/faq/semantic.py (the ``semantic`` extra; BLAS on one thread).
+``--semantic`` fits the semantic models instead (SEM_PAIR_COEF; the decision model is a
+boosted tree model over SEM_DECISION_FEATURES, written with its threshold to
+``interact/faq/data/decision_semantic.json``; its threshold is chosen on out-of-fold
+probabilities, ``learning.out_of_fold``): the engine embeds every entry text and query
+with the sentence embedder of interact/faq/semantic.py (the ``semantic`` extra; BLAS on
+one thread).
 
 The script prints the constants to paste into matching.py and the in-sample
 and held-half figures as JSON.
@@ -201,9 +206,13 @@ def choose_threshold(data: list[QueryData], conf: np.ndarray, floors=None) -> fl
     return learning_threshold(conf, kinds, None if floors is None else np.asarray(floors, dtype=bool), margin=0.0)
 
 
-def evaluate(data: list[QueryData], pair_coef, dec_coef, threshold: float) -> dict:
+def evaluate(data: list[QueryData], pair_coef, dec_coef, threshold: float, calibration: list | None = None) -> dict:
+    """Figures of the models on *data*; with *calibration*, appends (confidence, right) of
+    every query with a candidate (right: its best entry is gold)."""
     feats, labels, tops, floors = decision_rows(data, pair_coef, with_floor=True)
     conf = confidences(feats, dec_coef, floor=threshold, floors=floors)
+    if calibration is not None:
+        calibration.extend((float(conf[i]), bool(labels[i])) for i, f in enumerate(feats) if f is not None)
     answered = conf >= threshold
     gold_idx = [i for i, qd in enumerate(data) if qd.gold]
     res = {
@@ -216,6 +225,23 @@ def evaluate(data: list[QueryData], pair_coef, dec_coef, threshold: float) -> di
         res[f"{kind}_answered"] = float(np.mean(answered[idx])) if idx else 0.0
     res["threshold"] = threshold
     return res
+
+
+def calibration_table(pairs: list[tuple[float, bool]], threshold: float) -> dict:
+    """How often the best entry was right at each confidence (tenths) and in each band shown
+    to citizens (``matching.band`` at *threshold*): queries, mean confidence, right share."""
+    conf = np.array([c for c, _ in pairs])
+    right = np.array([r for _, r in pairs], dtype=float)
+
+    def row(mask) -> dict:
+        n = int(mask.sum())
+        return {"queries": n, "mean_confidence": round(float(conf[mask].mean()), 3) if n else None,
+                "right": round(float(right[mask].mean()), 3) if n else None}
+
+    tenths = {f"{lo / 10:.1f}-{(lo + 1) / 10:.1f}": row((conf >= lo / 10) & (conf < (lo + 1) / 10 + (lo == 9)))
+              for lo in range(10)}
+    bands = {name: row(np.array([matching.band(c, threshold) == name for c in conf])) for name in matching.BANDS}
+    return {"by_tenth": tenths, "by_band": bands}
 
 
 def fit_all(data: list[QueryData], l2_pair: float, l2_dec: float, extra: list[QueryData] = (), min_chars: int = 0):
@@ -351,13 +377,15 @@ def main(argv=None) -> int:
     halves = [[qd for qd in data if half_of(qd.qid) == h] for h in (0, 1)]
     xhalves = [[qd for qd in extra if half_of(qd.qid) == h] for h in (0, 1)]
     cv = []
+    held: list[tuple[float, bool]] = []
     for h in (0, 1):
         p, d, t = fit_all(halves[h], args.l2_pair, args.l2_decision, xhalves[h], args.min_decision_chars)
-        cv.append(evaluate(halves[1 - h], p, d, round(min(t + THRESHOLD_MARGIN, 0.99), 3)))
+        cv.append(evaluate(halves[1 - h], p, d, round(min(t + THRESHOLD_MARGIN, 0.99), 3), held))
     report["cross_validated"] = {
         k: float(np.mean([c[k] for c in cv])) for k in cv[0]
     }
     report["cross_validated_folds"] = cv
+    report["calibration_cross_validated"] = calibration_table(held, thr_final)
 
     if args.write_base:
         write_base(args.write_base, data, pair)

@@ -262,7 +262,7 @@ CONTEXT_FEATURES = (
     "rival_ratio",  # the rival's character ratio with the question
     "n_candidates",
     "logit_x_semantic",
-    "order_swap",  # share of the shared words that appear in the other order (北京到成都 / 成都到北京)
+    "order_swap",  # share of the pairs of shared words in the other order (北京到成都 / 成都到北京)
     "diff_replaced",  # replaced stretches of characters (difflib opcodes of the two texts)
     "diff_indels",  # inserted or deleted stretches
     "q_diff_chars",  # share of the question's characters outside the common stretches
@@ -1297,21 +1297,21 @@ def _decision_inputs(cands: list[_Candidate], n: int, semantic: bool = False) ->
     """Decision-model input of each of the first *n* candidates: its margin is
     taken over the best other candidate (the runner-up for the best one); with
     *semantic*, its cosine margin over the highest cosine of the others (0 for
-    them when it is the only candidate)."""
+    them when it is the only candidate) and its CONTEXT_FEATURES."""
     out = []
     for i, c in enumerate(cands[:n]):
         if len(cands) == 1:
             rival = c.logit - MARGIN_CAP
         else:
             rival = cands[1].logit if i == 0 else cands[0].logit
-        x = decision_features(c.features, c.logit, rival, None)
         if semantic:
             others = [o for o in cands if o is not c]
             rival_sem = max((float(o.features[-1]) for o in others), default=0.0)
             rival_cand = (cands[1] if i == 0 else cands[0]) if others else None
-            x = np.concatenate((decision_features(c.features, c.logit, rival, rival_sem),
-                                _context_features(c, others, rival_cand)))
-        out.append(x)
+            out.append(np.concatenate((decision_features(c.features, c.logit, rival, rival_sem),
+                                       _context_features(c, others, rival_cand))))
+        else:
+            out.append(decision_features(c.features, c.logit, rival))
     return out
 
 

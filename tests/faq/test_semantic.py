@@ -46,8 +46,8 @@ def shown_first(result) -> object:
     (services.ask)."""
     if result.answered:
         return result.best.id
-    offered = [m for m in [result.best, *result.related] if m is not None and m.topical]
-    return max(offered, key=lambda m: m.score).id if offered else None
+    offered = matching.offer_order(m for m in [result.best, *result.related] if m is not None and m.topical)
+    return offered[0].id if offered else None
 
 
 def test_entry_texts_are_embedded_when_indexed_and_the_question_once_per_request():
@@ -88,6 +88,18 @@ def test_a_rewording_sharing_few_words_is_offered_first_with_the_semantic_featur
     assert shown_first(with_meaning) == "住房公积金怎么提取？"
     # An unrelated question of the same form is offered nothing for its form alone.
     unrelated = MatchingEngine(docs, synonyms, embedder=semantic.default_embedder()).answer("护照怎么办理")
+    assert not unrelated.answered and shown_first(unrelated) is None
+
+
+def test_the_best_entry_is_offered_when_both_rankings_put_it_first():
+    """Few shared words, but the entry first by pair score and by meaning (agreed offer); offers
+    are listed closest in meaning first. A question of the same form about something else
+    (a driving licence, not a residence permit) is offered nothing."""
+    engine = MatchingEngine(demo_docs(), demo_synonyms(), embedder=semantic.default_embedder())
+    assert shown_first(engine.answer("家里的旧床垫怎么扔")) == "大件垃圾和装修垃圾怎么处理？"
+    assert shown_first(engine.answer("医保几个月没交了会怎样")) == "医保断缴了有什么影响？"
+    assert shown_first(engine.answer("社会保障卡弄丢了去哪补")) == "社保卡丢了怎么补办？"
+    unrelated = engine.answer("驾驶证到期了怎么换证")
     assert not unrelated.answered and shown_first(unrelated) is None
 
 
