@@ -31,7 +31,7 @@ for path in (ROOT, ROOT / "bench"):
 
 import sqlalchemy as sa  # noqa: E402
 
-from load import SEARCHES, VOCABULARY, bench_config, shared_data  # noqa: E402
+from load import SEARCHES, bench_config, search_vocabulary, shared_data  # noqa: E402
 
 
 def main(argv=None) -> None:
@@ -78,6 +78,7 @@ def run(args, url: str, workdir: Path) -> None:
     with open(shared_data() / "faqbench" / "dev" / "queries.jsonl", encoding="utf-8") as fh:
         questions = [json.loads(line)["query"] for line in fh if line.strip()]
     counter = iter(range(10**9))
+    vocabulary = search_vocabulary()
     client = app.test_client()
 
     def post_form():
@@ -104,7 +105,7 @@ def run(args, url: str, workdir: Path) -> None:
         "post-form": post_form,
         "home": lambda: client.get("/"),
         "list": lambda: client.get("/letters/"),
-        "search": lambda: client.get("/letters/", query_string={"q": " ".join(rng.sample(VOCABULARY, 2))}),
+        "search": lambda: client.get("/letters/", query_string={"q": vocabulary.pair(rng)}),
         "search-fixed": lambda: client.get("/letters/", query_string={"q": rng.choice(SEARCHES)}),
     }
     op = ops[args.op]

@@ -109,12 +109,13 @@ def part_pages(url: str, samples: int) -> dict:
     with app.app_context():
         departments = list(db.session.scalars(sa.text("SELECT id FROM departments ORDER BY id")))
     rng = random.Random(3)
+    vocabulary = load.search_vocabulary()
     pages = {
         "list": lambda: "/letters/",
         "list page 50": lambda: "/letters/?page=50",
         "list by department": lambda: f"/letters/?department={rng.choice(departments[:10])}",
         "search (two words)": lambda: f"/letters/?q={rng.choice(load.SEARCHES)}",
-        "search (random pairs)": lambda: f"/letters/?q={' '.join(rng.sample(load.VOCABULARY, 2))}",
+        "search (random pairs)": lambda: f"/letters/?q={vocabulary.pair(rng)}",
         "API list": lambda: "/api/v1/letters",
     }
     out = {}

@@ -18,7 +18,10 @@ class DefaultConfig:
     #: SQLAlchemy URL; defaults to ``instance/interact.db`` (SQLite). PostgreSQL:
     #: ``postgresql+psycopg://user:pass@host/dbname``.
     DATABASE_URL: str | None = None
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    #: ``hide_parameters``: a failed statement's error (and so the log of a 500) names the
+    #: statement and the constraint but never the values it carried (phone numbers,
+    #: e-mails, password hashes, session tokens).
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
 
     # Cookies and sessions
     SESSION_COOKIE_HTTPONLY = True

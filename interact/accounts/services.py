@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from interact.accounts.models import Role, User
@@ -22,7 +23,7 @@ from interact.extensions import db
 
 audit.register_actions({
     "user.login": "登录", "user.login_failed": "登录失败", "user.created": "创建用户", "user.updated": "修改用户",
-    "user.registered": "市民注册", "user.activated": "启用用户", "user.deactivated": "停用用户", "user.locked": "锁定账号",
+    "user.registered": "市民注册", "user.registered_again": "以已注册的手机号或邮箱再次注册", "user.activated": "启用用户", "user.deactivated": "停用用户", "user.locked": "锁定账号",
     "user.unlocked": "解除锁定", "user.password_changed": "修改密码", "user.password_reset": "重置密码",
 }, targets={"user": "用户"})
 
@@ -141,7 +142,11 @@ def change_password(user: User, old_password: str, new_password: str) -> None:
 
 
 def _set_password(user: User, password: str) -> None:
-    user.password_hash = hash_password(password)
+    _set_password_hash(user, hash_password(password))
+
+
+def _set_password_hash(user: User, password_hash: str) -> None:
+    user.password_hash = password_hash
     user.password_changed_at = clock.now()
     _end_sessions(user)
 
@@ -266,22 +271,49 @@ def unlock_user(user: User, *, actor) -> None:
     audit.record("user.unlocked", "user", user.id, actor=actor)
 
 
-def register_citizen(*, phone: str | None, email: str | None, password: str, display_name: str = "") -> User:
-    """Optional citizen account; registration is never required to read, ask or submit."""
+def register_citizen(*, phone: str | None, email: str | None, password: str, display_name: str = "") -> User | None:
+    """Optional citizen account; registration is never required to read, ask or submit.
+
+    Registration tells nobody whether a phone number or e-mail address has an account: when
+    one of them is taken, nothing is created (and nobody is logged in to that account) and
+    ``None`` is returned, after the same password hashing and the same kind of writes (an
+    audit event on the existing account, for the office) as a new account costs. The caller
+    answers both alike (:data:`REGISTERED`).
+
+    :raises InvalidInput: for what is wrong whatever accounts exist (format, weak password).
+    """
     phone = _clean_phone(phone)
     email = _clean_email(email)
     if not phone and not email:
         raise InvalidInput("请填写手机号或电子邮箱。", fields={"phone": "手机号和邮箱至少填写一项"})
     check_password_strength(password)
-    if phone and db.session.scalar(db.select(User.id).where(User.phone == phone)):
-        raise Conflict("该手机号已注册，请直接登录。", fields={"phone": "已注册"})
-    if email and db.session.scalar(db.select(User.id).where(sa_lower(User.email) == email.lower())):
-        raise Conflict("该邮箱已注册，请直接登录。", fields={"email": "已注册"})
-    user = User(phone=phone, email=email, display_name=display_name.strip()[:40], is_staff=False, password_hash="")
-    db.session.add(user)
-    _set_password(user, password)
-    audit.record("user.registered", "user", user.id, actor=None)
-    return user
+    password_hash = hash_password(password)
+    taken = [User.phone == phone] if phone else []
+    taken += [sa_lower(User.email) == email.lower()] if email else []
+    existing = db.session.scalar(db.select(User).where(db.or_(*taken)).limit(1))
+    if existing is None:
+        user = User(phone=phone, email=email, display_name=display_name.strip()[:40], is_staff=False,
+                    password_hash="")
+        _set_password_hash(user, password_hash)
+        try:
+            with db.session.begin_nested():  # a registration of the same number at the same instant
+                db.session.add(user)
+                db.session.flush()
+        except IntegrityError:
+            existing = db.session.scalar(db.select(User).where(db.or_(*taken)).limit(1))
+        else:
+            audit.record("user.registered", "user", user.id, actor=None)
+            return user
+    if existing is not None:
+        audit.record("user.registered_again", "user", existing.id, actor=None)
+        db.session.flush()
+    return None
+
+
+#: The one answer to a registration, whether an account was created or the phone number or
+#: e-mail address already had one.
+REGISTERED = ("如该手机号或邮箱此前未注册，账号已经建立，请用刚才设置的密码登录；"
+              "如此前已注册，原账号保持不变，请直接用原密码登录。")
 
 
 def _clean_phone(phone: str | None) -> str | None:

@@ -100,16 +100,21 @@ def logout():
 def register():
     form = RegisterForm()
     if form.validate_on_submit():
-        user, error = attempt(lambda: services.register_citizen(
+        error = perform(lambda: services.register_citizen(
             phone=form.phone.data, email=form.email.data, password=form.password.data,
             display_name=form.display_name.data or "",
         ), form=form)
         if error is not None:
             return render_template("accounts/register.html", form=form), error.status_code
-        login_user(user)
-        flash("注册成功。以后提交来信、意见时将自动填写您的联系方式。", "success")
-        return redirect(url_for("accounts.account"))
+        # The same answer whether an account was created or the number or address had one:
+        # nobody is logged in here, so registering tells nobody which accounts exist.
+        return redirect(url_for("accounts.registered"))
     return render_template("accounts/register.html", form=form)
+
+
+@bp.get("/register/done")
+def registered():
+    return render_template("accounts/registered.html", message=services.REGISTERED)
 
 
 @bp.get("/account")

@@ -22,6 +22,7 @@ from marshmallow import RAISE, Schema, fields, validate
 
 from interact.core.errors import MAX_ID
 from interact.core.sanitize import clean_html
+from interact.core.textnorm import strip_invisible
 
 #: Characters ``str.strip()`` removes (Unicode whitespace) and C0 controls: never at either end.
 _EDGE = r"[^\x00-\x20\x7f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
@@ -68,7 +69,13 @@ _BASE_MESSAGES = {"required": "必填", "null": "不能为 null", "validator_fai
 
 
 class String(fields.String):
+    """A JSON string; invisible format characters (zero-width spaces, bidirectional
+    overrides…) are dropped before any rule is checked, as the web forms do."""
+
     default_error_messages = {**_BASE_MESSAGES, "invalid": "必须是字符串", "invalid_utf8": "不是有效的 UTF-8 文本"}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return strip_invisible(super()._deserialize(value, attr, data, **kwargs))
 
 
 class Integer(fields.Integer):

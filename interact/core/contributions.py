@@ -23,8 +23,9 @@ class Card(TypedDict, total=False):
     """One card of the staff workspace."""
 
     title: str
-    #: A number, or a short text such as ``"3天"``.
-    count: int | str
+    #: A number, a short text such as ``"3天"``, or ``None`` when there is no figure (the
+    #: card then shows only its title; the digest leaves it out).
+    count: int | str | None
     url: str
     hint: Optional[str]
     #: ``normal``, ``warning``, ``danger`` or ``None``.

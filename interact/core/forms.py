@@ -7,11 +7,12 @@ from typing import Any, NamedTuple
 from flask import flash
 from flask_wtf import FlaskForm
 from markupsafe import Markup
-from wtforms import StringField
+from wtforms import PasswordField, StringField
 from wtforms.widgets import HiddenInput
 from wtforms.validators import ValidationError
 
 from interact.core import captcha
+from interact.core.textnorm import strip_invisible
 from interact.core.errors import DomainError
 from interact.extensions import db
 
@@ -27,6 +28,17 @@ class Form(FlaskForm):
 
     class Meta:
         locales = ("zh",)
+
+        def bind_field(self, form, unbound_field, options):
+            """Every text field (``StringField``, ``TextAreaField`` and their kin, not
+            passwords) drops invisible format characters first (:func:`strip_invisible`):
+            what is stored and published is what a reader sees, and masking finds a number
+            or a name however it was split."""
+            field_class = unbound_field.field_class
+            if (issubclass(field_class, StringField) and not issubclass(field_class, PasswordField)
+                    and len(unbound_field.args) < 3):  # filters not given positionally
+                options = {**options, "filters": (strip_invisible, *unbound_field.kwargs.get("filters", ()))}
+            return super().bind_field(form, unbound_field, options)
 
     def hidden_tag(self, *fields) -> Markup:
         """The hidden fields (CSRF token…) without ids: pages repeat forms (one per row, a

@@ -195,19 +195,30 @@ def _mark_public(response: Response, etag: str) -> Response:
     return response.make_conditional(request)
 
 
-def public_page(view):
-    """Serve this public view from the page store to anonymous visitors (see the module)."""
+def public_page(view=None, *, served: Callable[..., None] | None = None):
+    """Serve this public view from the page store to anonymous visitors (see the module).
+
+    ``served(**view_args)``: called for every 200 the view answers, whether rendered or
+    taken from the store (what a page view counts, such as an FAQ entry's hits); the view
+    itself runs only when the page is rendered."""
+    if view is None:
+        return lambda real_view: public_page(real_view, served=served)
+
+    def counted(response: Response, kwargs: dict) -> Response:
+        if served is not None and response.status_code == 200:
+            served(**kwargs)
+        return response
 
     @wraps(view)
     def wrapper(*args, **kwargs):
         store = _store()
         if store is None or not _anonymous_request():
-            return view(*args, **kwargs)
+            return counted(make_response(view(*args, **kwargs)), kwargs)
         key = (request.full_path, *(request.cookies.get(name) for name in _VARYING_COOKIES))
         version = store.version()
         entry = store.get(key, version)
         if entry is None:
-            response = make_response(view(*args, **kwargs))
+            response = counted(make_response(view(*args, **kwargs)), kwargs)
             if not _shareable(response):
                 return response
             body = response.get_data()
@@ -215,7 +226,7 @@ def public_page(view):
                            version=version, expires=time.monotonic() + store.seconds)
             store.put(key, entry)
             return _mark_public(response, entry.etag)
-        response = current_app.response_class(entry.body, mimetype=entry.mimetype)
+        response = counted(current_app.response_class(entry.body, mimetype=entry.mimetype), kwargs)
         return _mark_public(response, entry.etag)
 
     return wrapper

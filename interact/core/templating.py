@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, g, request, url_for
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
@@ -13,6 +13,22 @@ from interact.core.privacy import mask_html, mask_name, mask_text
 from interact.core.sanitize import safe_html, text_to_html
 
 LARGE_TEXT_COOKIE = "large_text"
+#: The name of the 关怀版（大字） button of a form page (``base.html``). Without JavaScript it
+#: submits the page's form with ``large_text=1``/``0``: the view shows the same form again
+#: with what was typed (nothing checked or stored) and the switch is remembered.
+LARGE_TEXT_FIELD = "large_text"
+
+
+def switching_large_text() -> bool:
+    """Whether this POST is the 关怀版 button of a form rather than the form's own submit:
+    the view then re-shows the form with the posted values, without checking or storing."""
+    return request.method == "POST" and request.form.get(LARGE_TEXT_FIELD) in ("0", "1")
+
+
+def large_text_on() -> bool:
+    """Whether this page is shown in large text: the switch just pressed, else the cookie."""
+    switched = g.get("large_text_switched")
+    return switched if switched is not None else request.cookies.get(LARGE_TEXT_COOKIE) == "1"
 
 #: Extra header counters (e.g. unread notifications) contributed by feature modules:
 #: callables taking the user and returning a dict merged into the template context.
@@ -101,7 +117,7 @@ def register(app: Flask) -> None:
         context = {
             "site_name": current_app.config["SITE_NAME"],
             "city_name": current_app.config["CITY_NAME"],
-            "large_text": request.cookies.get(LARGE_TEXT_COOKIE) == "1",
+            "large_text": large_text_on(),
             "now_local": clock.local_now(),
         }
         if current_user.is_authenticated and current_user.is_staff:

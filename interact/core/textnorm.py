@@ -33,6 +33,7 @@ __all__ = [
     "to_simplified",
     "is_cjk",
     "char_ngrams",
+    "strip_invisible",
 ]
 
 _LOCALE = "zh-cn"
@@ -187,3 +188,33 @@ def char_ngrams(text: str, n: int = 2) -> list[str]:
     if len(s) < n:
         return [s] if s else []
     return [s[i : i + n] for i in range(len(s) - n + 1)]
+
+
+# --- invisible characters ---------------------------------------------------------------
+
+_ZWJ = "\u200d"
+
+
+def _emoji_like(char: str) -> bool:
+    return ord(char) >= 0x1F000 or unicodedata.category(char) == "So"
+
+
+def strip_invisible(text: str | None) -> str | None:
+    """``text`` without Unicode format characters (category Cf): zero-width spaces and
+    joiners, word joiners, soft hyphens, byte-order marks, bidirectional overrides, tag
+    characters. They show nothing (or reorder what is shown: ``gnp\\u202eexe.png``) and only
+    serve to split a phone number, an ID number or a name so that it is no longer found
+    (``138\\u200b0013\\u200b8000``). A zero-width joiner between two emoji (👨‍👩‍👧) is kept.
+    Anything but a string (a form field's list or ``None``) is returned as it is."""
+    if not text or not isinstance(text, str):
+        return text
+    if text.isascii():
+        return text
+    out = []
+    for index, char in enumerate(text):
+        if unicodedata.category(char) != "Cf":
+            out.append(char)
+        elif (char == _ZWJ and out and _emoji_like(out[-1])
+              and index + 1 < len(text) and _emoji_like(text[index + 1])):
+            out.append(char)
+    return "".join(out)

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 from flask import (
     Blueprint,
     abort,
+    after_this_request,
     current_app,
     g,
     make_response,
@@ -20,7 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from interact.core import captcha, shared, uploads
 from interact.core.pagecache import public_page
-from interact.core.templating import LARGE_TEXT_COOKIE
+from interact.core.templating import LARGE_TEXT_COOKIE, LARGE_TEXT_FIELD, switching_large_text
 from interact.extensions import db
 
 bp = Blueprint("site", __name__)
@@ -81,15 +82,30 @@ def toggle_large_text():
     """关怀版 on/off: a plain link that sets a display cookie only and goes back to the page
     (a safe local path). Nothing of the visitor's account changes, so it needs no form or
     CSRF token, and the public pages that show the link stay the same for every visitor."""
-    enable = request.args.get("on") == "1"
     response = redirect(safe_next(request.args.get("next"), url_for("site.home")), code=303)
     response.headers["Cache-Control"] = "no-store"
+    return _remember_large_text(response, request.args.get("on") == "1")
+
+
+def _remember_large_text(response, enable: bool):
     if enable:
         response.set_cookie(LARGE_TEXT_COOKIE, "1", max_age=365 * 24 * 3600, httponly=True, samesite="Lax",
                             secure=bool(current_app.config["SESSION_COOKIE_SECURE"]))
     else:
         response.delete_cookie(LARGE_TEXT_COOKIE)
     return response
+
+
+@bp.before_app_request
+def _large_text_button():
+    """关怀版 pressed on a form page without JavaScript (the button submits the page's form):
+    this response already shows large (or standard) text and remembers the choice; the form's
+    view re-shows the form with what was typed (``templating.switching_large_text``)."""
+    if not switching_large_text():
+        return
+    enable = request.form.get(LARGE_TEXT_FIELD) == "1"
+    g.large_text_switched = enable
+    after_this_request(lambda response: _remember_large_text(response, enable))
 
 
 @bp.get("/files/<key>")

@@ -47,7 +47,7 @@ class SynonymForm(Form):
 
 
 class WithdrawForm(Form):
-    note = StringField("撤下原因", validators=[Optional(), Length(max=300)])
+    note = StringField("原因（选填）", validators=[Optional(), Length(max=300)])
 
 
 class MergeForm(Form):
@@ -73,4 +73,9 @@ class ImportForm(Form):
 
 
 class VoteForm(Form):
+    """"Was this helpful?" on an entry's page; without a CSRF token (see ``views.vote``)."""
+
+    class Meta:
+        csrf = False
+
     helpful = HiddenField()

@@ -60,7 +60,7 @@ from interact.core.settings import bump_version, current_version
 from interact.extensions import db
 from interact.faq import indexfile, semantic
 from interact.faq.matching import DecisionModel, FaqDoc, MatchingEngine, base_model
-from interact.faq.models import DecisionModelVersion, FaqEntry, FaqStatus, SynonymGroup
+from interact.faq.models import DecisionModelVersion, FaqEntry, SynonymGroup
 
 #: Seconds a process trusts its index before looking at the version stamp again.
 CHECK_SECONDS = 2.0
@@ -90,7 +90,7 @@ def doc_for(entry: FaqEntry) -> FaqDoc:
 def load_docs(ids: Iterable[int] | None = None) -> list[FaqDoc]:
     stmt = (
         db.select(FaqEntry)
-        .where(FaqEntry.status == FaqStatus.PUBLISHED)
+        .where(FaqEntry.is_published)
         .options(selectinload(FaqEntry.phrasings))
         .order_by(FaqEntry.id)
     )
@@ -141,7 +141,7 @@ def load_model(semantic_features: bool | None = None) -> DecisionModel:
 
 def _published_revisions() -> dict[int, int]:
     rows = db.session.execute(
-        db.select(FaqEntry.id, FaqEntry.revision).where(FaqEntry.status == FaqStatus.PUBLISHED)
+        db.select(FaqEntry.id, FaqEntry.revision).where(FaqEntry.is_published)
     )
     return {entry_id: revision for entry_id, revision in rows}
 

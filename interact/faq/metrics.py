@@ -5,13 +5,13 @@ from interact.core.metrics import gauge
 from interact.core.settings import current_version
 from interact.extensions import db
 from interact.faq.index import VERSION_NAME
-from interact.faq.models import FaqEntry, FaqImportJob, FaqStatus
+from interact.faq.models import FaqEntry, FaqImportJob
 
 
 def collect():
     published = gauge("interact_faq_published_entries", "Published FAQ entries (what the index holds).")
     published.add_metric([], db.session.scalar(
-        db.select(db.func.count(FaqEntry.id)).where(FaqEntry.status == FaqStatus.PUBLISHED)) or 0)
+        db.select(db.func.count(FaqEntry.id)).where(FaqEntry.is_published)) or 0)
     yield published
     version = gauge("interact_faq_index_version_info",
                     "The FAQ index version stamp every worker syncs to (changes on every edit).", ["version"])

@@ -34,6 +34,7 @@ class RevisionAction(LabeledEnum):
     UPDATED = "updated", "修改"
     PUBLISHED = "published", "发布"
     WITHDRAWN = "withdrawn", "撤下"
+    DISCARDED = "discarded", "放弃草稿"
     MERGED = "merged", "合并"
     MERGED_AWAY = "merged_away", "被合并"
     PHRASING_ADDED = "phrasing_added", "加入相似问法"
@@ -137,17 +138,27 @@ class FaqEntry(TimestampMixin, db.Model):
         return [p.text for p in self.phrasings]
 
     @hybrid_property
+    def is_published(self) -> bool:
+        """Public: shown to citizens, matched by the intelligent answer, counted as published."""
+        return self.status is FaqStatus.PUBLISHED
+
+    @is_published.inplace.expression
+    @classmethod
+    def _is_published_expression(cls):
+        return cls.status == FaqStatus.PUBLISHED
+
+    @hybrid_property
     def review_due(self) -> bool:
         """Published and past its review date (listed for curators)."""
         return (
-            self.status is FaqStatus.PUBLISHED and self.review_by is not None and self.review_by < clock.today()
+            self.is_published and self.review_by is not None and self.review_by < clock.today()
         )
 
     @review_due.inplace.expression
     @classmethod
     def _review_due_expression(cls):
         # Built when the query is built, so "today" is the clock's today at that moment.
-        return sa.and_(cls.status == FaqStatus.PUBLISHED, cls.review_by.is_not(None), cls.review_by < clock.today())
+        return sa.and_(cls.is_published, cls.review_by.is_not(None), cls.review_by < clock.today())
 
     def __repr__(self) -> str:
         return f"<FaqEntry {self.id} {self.question[:20]}>"
@@ -175,7 +186,7 @@ class FaqRevision(db.Model):
     occurred_at: Mapped[datetime] = mapped_column(default=_utcnow)
     actor_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     actor_label: Mapped[str] = mapped_column(sa.String(80), default="系统")
-    #: created / updated / published / withdrawn / merged / phrasing_added / imported.
+    #: created / updated / published / withdrawn / discarded / merged / phrasing_added / imported.
     action: Mapped[str] = mapped_column(sa.String(32))
     note: Mapped[str] = mapped_column(sa.String(300), default="")
     #: Snapshot of the entry's content before and after (``{"before": …, "after": …}``).

@@ -58,7 +58,7 @@ from interact.faq.workflow import (  # noqa: F401  (the curation rules live in t
 
 audit.register_actions({
     "faq.created": "新建常见问题", "faq.updated": "修改常见问题", "faq.published": "发布常见问题",
-    "faq.withdrawn": "撤下常见问题", "faq.merged": "合并常见问题", "faq.merged_away": "常见问题被合并",
+    "faq.withdrawn": "撤下常见问题", "faq.discarded": "放弃常见问题草稿", "faq.merged": "合并常见问题", "faq.merged_away": "常见问题被合并",
     "faq.phrasing_added": "添加相似问法", "faq.imported": "导入常见问题", "faq.import_checked": "检查导入文件",
     "faq.import_started": "开始导入", "faq.category_created": "新建分类", "faq.category_updated": "修改分类", "faq.category_deleted": "删除分类",
     "faq.synonyms_created": "新建同义词组", "faq.synonyms_updated": "修改同义词组", "faq.synonyms_deleted": "删除同义词组",
@@ -109,7 +109,7 @@ def get_entry(entry_id: int) -> FaqEntry:
 
 
 def get_published_entry(entry_id: int) -> FaqEntry:
-    return get_or_404(FaqEntry, entry_id, "该问题不存在或已撤下。", where=lambda entry: entry.status is FaqStatus.PUBLISHED)
+    return get_or_404(FaqEntry, entry_id, "该问题不存在或已撤下。", where=lambda entry: entry.is_published)
 
 
 def merged_into(entry_id: int) -> int | None:
@@ -158,7 +158,7 @@ def descendant_ids(category: FaqCategory) -> list[int]:
 def published_count_by_category() -> dict[int, int]:
     rows = db.session.execute(
         db.select(FaqEntry.category_id, sa.func.count(FaqEntry.id))
-        .where(FaqEntry.status == FaqStatus.PUBLISHED)
+        .where(FaqEntry.is_published)
         .group_by(FaqEntry.category_id)
     )
     return {category_id: count for category_id, count in rows if category_id is not None}
@@ -168,7 +168,7 @@ def departments_with_entries() -> list[tuple[Department, int]]:
     rows = db.session.execute(
         db.select(Department, sa.func.count(FaqEntry.id))
         .join(FaqEntry, FaqEntry.department_id == Department.id)
-        .where(FaqEntry.status == FaqStatus.PUBLISHED)
+        .where(FaqEntry.is_published)
         .group_by(Department.id)
         .order_by(Department.sort_order, Department.id)
     )
@@ -177,7 +177,7 @@ def departments_with_entries() -> list[tuple[Department, int]]:
 
 def published_query(*, category: FaqCategory | None = None, department_id: int | None = None, text: str = ""):
     """Published entries, most useful first (filters optional)."""
-    stmt = db.select(FaqEntry).where(FaqEntry.status == FaqStatus.PUBLISHED)
+    stmt = db.select(FaqEntry).where(FaqEntry.is_published)
     if category is not None:
         stmt = stmt.where(FaqEntry.category_id.in_(descendant_ids(category)))
     if department_id is not None:
@@ -223,7 +223,7 @@ def _published_by_ids(ids: Iterable[int]) -> dict[int, FaqEntry]:
     if not ids:
         return {}
     rows = db.session.scalars(
-        db.select(FaqEntry).where(FaqEntry.id.in_(ids), FaqEntry.status == FaqStatus.PUBLISHED)
+        db.select(FaqEntry).where(FaqEntry.id.in_(ids), FaqEntry.is_published)
     )
     return {entry.id: entry for entry in rows}
 
@@ -360,7 +360,7 @@ def update_entry(entry: FaqEntry, data: EntryData, *, actor) -> FaqEntry:
     entry.revision += 1
     db.session.flush()
     workflow.record(entry, "updated", actor, before)
-    if entry.status is FaqStatus.PUBLISHED:
+    if entry.is_published:
         index.changed()
     return entry
 
@@ -370,7 +370,8 @@ def publish_entry(entry: FaqEntry, *, actor) -> FaqEntry:
 
 
 def withdraw_entry(entry: FaqEntry, *, actor, note: str = "") -> FaqEntry:
-    """Take an entry off the public pages and out of matching (drafts are discarded)."""
+    """Take a published entry off the public pages and out of matching, or give up a draft
+    (the workflow's ``withdraw`` or ``discard`` step, by the entry's state)."""
     return workflow.transition(entry, FaqStatus.WITHDRAWN, actor=actor, note=note)
 
 
@@ -449,7 +450,7 @@ def add_phrasings(entry: FaqEntry, texts: Iterable[str], *, actor) -> int:
         entry.revision += 1
         db.session.flush()
         workflow.record(entry, "phrasing_added", actor, before, f"从未命中问题加入 {added} 条相似问法")
-        if entry.status is FaqStatus.PUBLISHED:
+        if entry.is_published:
             index.changed()
     return added
 
@@ -762,20 +763,20 @@ def ask(question: str | None, *, source: str = "web", log: bool = True) -> Answe
             "source": source if source in ("web", "api") else "web", "handled_at": None,
         })
         if answer.best is not None:
-            count_hit(answer.best)
+            count_hit(answer.best.id)
         db.session.flush()
     return answer
 
 
-def count_hit(entry: FaqEntry) -> None:
-    """One more view of ``entry`` (added up with others and written a moment later; a hit
-    is not an edit, so "更新于" stays)."""
-    deferred.increment(FaqEntry, "hits", entry.id, keep=("updated_at",))
+def count_hit(entry_id: int) -> None:
+    """One more view of entry ``entry_id`` (added up with others and written a moment later;
+    a hit is not an edit, so "更新于" stays)."""
+    deferred.increment(FaqEntry, "hits", entry_id, keep=("updated_at",))
 
 
 def vote(entry: FaqEntry, *, helpful: bool) -> None:
     """Count a "was this helpful?" vote (the view allows one per browser)."""
-    if entry.status is not FaqStatus.PUBLISHED:
+    if not entry.is_published:
         raise NotFound("该问题不存在或已撤下。")
     column = FaqEntry.helpful if helpful else FaqEntry.not_helpful
     db.session.execute(sa.update(FaqEntry).where(FaqEntry.id == entry.id).values({column: column + 1}))
@@ -930,7 +931,7 @@ def dismiss_questions(texts: Iterable[str], *, actor) -> int:
 
 def published_by_condition(moment: datetime):
     """Knowledge-base entries counted at ``moment``: published now, first published before it."""
-    return sa.and_(FaqEntry.status == FaqStatus.PUBLISHED, FaqEntry.published_at.is_not(None),
+    return sa.and_(FaqEntry.is_published, FaqEntry.published_at.is_not(None),
                    FaqEntry.published_at < moment)
 
 

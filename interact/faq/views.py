@@ -15,13 +15,14 @@ from flask import (
 )
 from flask_login import current_user
 
-from interact.core import clock, contributions, metrics, pagecache, sessions
+from interact.core import clock, contributions, metrics, pagecache, security, sessions
+from interact.core.errors import PermissionDenied
 from interact.core.pagecache import public_page
 from interact.core.forms import ConfirmForm, attempt, first_error, perform
 from interact.core.permissions import has_role, roles_required
 from interact.core.views import home_sections
 from interact.departments.services import active_departments, get_department
-from interact.extensions import db, limiter, public_post_limit
+from interact.extensions import csrf, db, limiter, public_post_limit
 from interact.core.lookup import get_or_404
 from interact.faq import cli, importexport, learning, services, workflow
 from interact.faq import index as faq_index
@@ -38,7 +39,7 @@ from interact.faq.forms import (
     VoteForm,
     WithdrawForm,
 )
-from interact.faq.models import FaqCategory, FaqEntry, FaqImportJob, FaqPhrasing, SynonymGroup
+from interact.faq.models import FaqCategory, FaqEntry, FaqImportJob, FaqPhrasing, FaqStatus, SynonymGroup
 
 bp = Blueprint("faq", __name__)
 cli.register(bp)
@@ -155,22 +156,38 @@ def department(department_id: int):
                            department=dept)
 
 
+def _count_view(entry_id: int) -> None:
+    if request.args.get("voted") != "1":  # back from a vote: already counted
+        services.count_hit(entry_id)
+        db.session.commit()
+
+
 @bp.get("/faq/<int:entry_id>")
+@public_page(served=_count_view)
 def entry(entry_id: int):
+    # The page is the same for every anonymous reader (its vote form carries no session
+    # token, see ``vote``), so it is served from the page cache; the view is counted for
+    # each reader all the same.
     merged_into = services.merged_into(entry_id)
     if merged_into is not None:
         return redirect(url_for("faq.entry", entry_id=merged_into), 301)
     item = services.get_published_entry(entry_id)
-    if request.args.get("voted") != "1":  # back from a vote: already counted
-        services.count_hit(item)
-        db.session.commit()
     voted = item.id in session.get(VOTES_KEY, [])
-    return render_template("faq/entry.html", entry=item, form=VoteForm(), voted=voted)
+    return render_template("faq/entry.html", entry=item, voted=voted)
 
 
 @bp.post("/faq/<int:entry_id>/vote")
+@csrf.exempt
 @limiter.limit(public_post_limit)
 def vote(entry_id: int):
+    """An anonymous "was this helpful?" vote. It carries no session-bound CSRF token: the
+    token would give every reader of the entry page a session and keep the page out of the
+    page cache. What the token guards against — another site making a visitor's browser
+    post — is refused by the browser's own headers instead (``security.from_this_site``),
+    and such a post could gain nothing anyway: a vote is anonymous, counts once per
+    browser session and is rate-limited per address, and anybody can vote directly."""
+    if not security.from_this_site():
+        raise PermissionDenied("请在本站页面上评价。")
     item = services.get_published_entry(entry_id)
     form = VoteForm()
     if not form.validate_on_submit() or form.helpful.data not in ("1", "0"):
@@ -281,7 +298,7 @@ def staff_entry(entry_id: int):
         "faq/staff/entry.html", entry=item, revisions=services.revisions(item), action_form=ConfirmForm(),
         actions=workflow.actions(item, current_user),
         withdraw_form=WithdrawForm(formdata=None), merge_form=MergeForm(formdata=None),
-        today=clock.today(),
+        withdraw_step=workflow.step_to(item, FaqStatus.WITHDRAWN), today=clock.today(),
     )
 
 
@@ -330,8 +347,9 @@ def staff_withdraw(entry_id: int):
     item = _require_entry(entry_id)
     form = WithdrawForm()
     if form.validate_on_submit():
+        step = workflow.step_to(item, FaqStatus.WITHDRAWN)
         if perform(lambda: services.withdraw_entry(item, actor=current_user, note=form.note.data or "")) is None:
-            flash("已撤下。", "success")
+            flash(f"已{step.label}。", "success")
     else:
         flash(first_error(form) or "页面已过期，请刷新后重试。", "error")
     return redirect(url_for("faq.staff_entry", entry_id=item.id))

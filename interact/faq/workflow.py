@@ -1,5 +1,5 @@
 """The knowledge-base entry lifecycle: draft → published ⇄ withdrawn (撤下); a draft may be
-withdrawn (discarded) too. A merged entry is a withdrawn entry with ``merged_into_id``: it
+given up (放弃草稿, ``discard``: it ends withdrawn without ever having been public). A merged entry is a withdrawn entry with ``merged_into_id``: it
 redirects to the entry it went into and takes no step any more.
 
 Who may curate which entry is said here once (:func:`can_curate`); one table says which
@@ -43,7 +43,8 @@ class Step:
 TRANSITIONS: dict[tuple[FaqStatus, FaqStatus], Step] = {
     (S.DRAFT, S.PUBLISHED): Step("publish", "发布", "published", "该条目已经发布。"),
     (S.WITHDRAWN, S.PUBLISHED): Step("publish", "重新发布", "published", "该条目已经发布。"),
-    (S.DRAFT, S.WITHDRAWN): Step("withdraw", "撤下", "withdrawn", "该条目已经撤下。"),
+    # A draft was never public: it is not taken down but given up (放弃草稿).
+    (S.DRAFT, S.WITHDRAWN): Step("discard", "放弃草稿", "discarded", "该条目已经撤下或放弃。"),
     (S.PUBLISHED, S.WITHDRAWN): Step("withdraw", "撤下", "withdrawn", "该条目已经撤下。"),
 }
 
@@ -172,8 +173,15 @@ def available_steps(entry: FaqEntry, user) -> list[tuple[FaqStatus, Step]]:
     return [(to, step) for (frm, to), step in TRANSITIONS.items() if frm is entry.status]
 
 
+def step_to(entry: FaqEntry, to: FaqStatus) -> Step | None:
+    """The step that takes ``entry`` from its state to ``to`` (its label for buttons and
+    messages), ``None`` when the table has none."""
+    return TRANSITIONS.get((entry.status, to))
+
+
 def actions(entry: FaqEntry, user) -> set[str]:
-    """What ``user`` may do to ``entry`` now: the steps (``publish``, ``withdraw``),
+    """What ``user`` may do to ``entry`` now: the steps (``publish``, ``withdraw`` a public
+    entry, ``discard`` a draft),
     ``edit``, ``merge`` (into another entry), ``add_phrasings``, and ``view_public``
     (published; anybody)."""
     allowed = {"view_public"} if entry.status is S.PUBLISHED else set()
@@ -199,7 +207,7 @@ def transition(entry: FaqEntry, to: FaqStatus, *, actor, note: str = "") -> FaqE
     ensure_entry_scope(actor, entry)
     if merged(entry):
         raise InvalidTransition("该条目已合并到其他条目，不能再发布或撤下。")
-    step = TRANSITIONS.get((entry.status, to))
+    step = step_to(entry, to)
     if step is None:
         refused = next((s.refused for (_, target), s in TRANSITIONS.items() if target is to), "")
         raise InvalidTransition(refused or f"该条目当前为“{entry.status_label}”，不能执行此操作。")

@@ -11,8 +11,8 @@ from interact.accounts.services import handlers_of, users_with_role
 from interact.core import clock, notify
 from interact.core.jobs import Job
 from interact.extensions import db
-from interact.interviews import services
-from interact.interviews.models import Interview, InterviewStatus
+from interact.interviews import services, workflow
+from interact.interviews.models import Interview
 
 #: An announcement must be published this many days before the interview.
 ANNOUNCE_DAYS = 3
@@ -53,7 +53,7 @@ def live_reminders() -> dict[str, int]:
     now = clock.now()
     due = db.session.scalars(
         sa.select(Interview).where(
-            Interview.status == InterviewStatus.ANNOUNCED,
+            workflow.awaiting("start"),
             Interview.live_reminder_sent_at.is_(None),
             Interview.scheduled_start <= now,
             Interview.scheduled_start > now - LIVE_REMINDER_WINDOW,

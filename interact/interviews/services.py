@@ -302,7 +302,7 @@ def merge_question(question: InterviewQuestion, into: InterviewQuestion, *, acto
         raise InvalidInput("请选择同一访谈中的另一个问题。", fields={"into": "请选择另一个问题"})
     if "merge" not in workflow.question_steps(question):
         raise Conflict(f"该问题当前为“{question.status_label}”，不能合并。")
-    if into.status not in workflow.OPEN_QUESTION_STATUSES:
+    if not workflow.takes_merges(into):
         raise Conflict("只能合并到待审核或已通过的问题。")
     _moderate(question, actor)
     # Earlier duplicates of this question follow it to the new target.
@@ -347,6 +347,11 @@ def questions_of(interview: Interview, status: QuestionStatus | None = None) -> 
     if status is not None:
         stmt = stmt.where(InterviewQuestion.status == status)
     return list(db.session.scalars(stmt.order_by(InterviewQuestion.id)))
+
+
+def merge_targets(interview: Interview) -> list[InterviewQuestion]:
+    """The questions of ``interview`` others may be merged into (:func:`workflow.takes_merges`)."""
+    return [question for question in questions_of(interview) if workflow.takes_merges(question)]
 
 
 def public_questions(interview: Interview) -> list[InterviewQuestion]:

@@ -12,6 +12,7 @@ from interact.core import clock, contributions, pagecache
 from interact.core.errors import InvalidInput
 from interact.core.forms import ConfirmForm, attempt, first_error, perform
 from interact.core.permissions import has_role, roles_required
+from interact.core.templating import switching_large_text
 from interact.core.views import home_sections
 from interact.departments.services import active_departments
 from interact.extensions import db, limiter, public_post_limit
@@ -82,10 +83,12 @@ def detail(interview_id: int):
 
 
 @bp.post("/interviews/<int:interview_id>/questions")
-@limiter.limit(public_post_limit)
+@limiter.limit(public_post_limit, exempt_when=switching_large_text)
 def ask(interview_id: int):
     interview = services.get_public_interview(interview_id)
     form = QuestionForm()
+    if switching_large_text():  # the 关怀版 button: the page again, with the question typed
+        return _render_detail(interview, form)
     if not interview.takes_questions:
         flash("该访谈已结束，不再接收提问。", "error")
         return _render_detail(interview), 409
@@ -252,12 +255,11 @@ def questions(interview_id: int):
     status_arg = request.args.get("status", QuestionStatus.PENDING.value)
     status = next((s for s in QuestionStatus if s.value == status_arg), None)
     items = services.questions_of(interview, status)
-    merge_targets = [q for q in services.questions_of(interview) if q.status in workflow.OPEN_QUESTION_STATUSES]
     return render_template(
         "interviews/questions.html", interview=interview, items=items, status=status,
         actions=workflow.actions(interview, current_user), question_actions=workflow.question_actions,
         statuses=QuestionStatus.labels(), back=(status or QuestionStatus.PENDING).value,
-        merge_targets=merge_targets, counts=services.question_counts(interview),
+        merge_targets=services.merge_targets(interview), counts=services.question_counts(interview),
         action_form=ConfirmForm(), reject_form=RejectForm(formdata=None),
     )
 

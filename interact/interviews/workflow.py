@@ -111,6 +111,16 @@ def states_for(action: str) -> tuple[InterviewStatus, ...]:
     return tuple(dict.fromkeys(frm for (frm, _), step in TRANSITIONS.items() if step.action == action))
 
 
+def awaiting(action: str):
+    """SQL condition: interviews waiting for the step ``action`` (the states of the table)."""
+    return Interview.status.in_(states_for(action))
+
+
+def takes_merges(question: InterviewQuestion) -> bool:
+    """Other questions may be merged into this one (it is still pending or approved)."""
+    return question.status in OPEN_QUESTION_STATUSES
+
+
 def runs(interview: Interview, user) -> bool:
     """``user`` runs this interview: a handler of its department, or the office/admin."""
     return has_role(user, *STAFF_ROLES) and can_act_for_department(user, interview.department_id)

@@ -12,7 +12,7 @@ from interact.core import clock, notify, workdays
 from interact.core.jobs import Job
 from interact.extensions import db
 from interact.letters import services
-from interact.letters.models import DEPARTMENT_STATUSES, Letter
+from interact.letters.models import Letter
 
 #: Letters handled per committed batch: a run goes through every batch (any backlog is
 #: cleared in one run) and each batch is its own short write transaction, so citizens'
@@ -33,7 +33,7 @@ class _Recipients:
 
     def holders(self, letter: Letter) -> list:
         """Who owes the next step: the department's handlers, or the office."""
-        if letter.department_id is not None and letter.status in DEPARTMENT_STATUSES:
+        if letter.department_id is not None and letter.held_by_department:
             if letter.department_id not in self._handlers:
                 self._handlers[letter.department_id] = handlers_of(letter.department_id)
             return self._handlers[letter.department_id]
@@ -107,7 +107,7 @@ def daily_digest() -> dict[str, int]:
             sa.func.sum(sa.case((Letter.warning, 1), else_=0)),
             sa.func.sum(sa.case((Letter.overdue, 1), else_=0)),
         )
-        .where(Letter.status.in_(DEPARTMENT_STATUSES), Letter.department_id.is_not(None))
+        .where(Letter.held_by_department, Letter.department_id.is_not(None))
         .group_by(Letter.department_id)
     ).all()
     sent = 0

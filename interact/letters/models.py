@@ -343,10 +343,26 @@ class Letter(TimestampMixin, db.Model):
     def public_status_label(self) -> str:
         return self.status.public_label
 
-    @property
+    @hybrid_property
     def has_final_answer(self) -> bool:
-        """Closed with an answer the citizen can read (and rate)."""
-        return self.status is LetterStatus.CLOSED and bool(self.answer_html)
+        """答复/办结: answered and approved by the office, so the citizen has the answer (may
+        rate it) — the one rule of "answered" for the statistics, the reports and the API."""
+        return self.status is LetterStatus.CLOSED and self.answered_at is not None
+
+    @has_final_answer.inplace.expression
+    @classmethod
+    def _has_final_answer_expression(cls):
+        return sa.and_(cls.status == LetterStatus.CLOSED, cls.answered_at.is_not(None))
+
+    @hybrid_property
+    def not_accepted(self) -> bool:
+        """不予受理: the office refused the letter."""
+        return self.status is LetterStatus.REJECTED
+
+    @not_accepted.inplace.expression
+    @classmethod
+    def _not_accepted_expression(cls):
+        return cls.status == LetterStatus.REJECTED
 
     @property
     def public_status(self) -> LetterStatus:
@@ -362,11 +378,21 @@ class Letter(TimestampMixin, db.Model):
     def _held_by_office_expression(cls):
         return cls.status.in_(OFFICE_STATUSES)
 
+    @hybrid_property
+    def held_by_department(self) -> bool:
+        """The department holds the letter (to answer it, ask for more time or return it)."""
+        return self.status in DEPARTMENT_STATUSES
+
+    @held_by_department.inplace.expression
+    @classmethod
+    def _held_by_department_expression(cls):
+        return cls.status.in_(DEPARTMENT_STATUSES)
+
     @property
     def public_department(self) -> Department | None:
         """The department a citizen is told handles the letter (none while the office holds
         it or after it was not accepted)."""
-        if self.held_by_office or self.status is LetterStatus.REJECTED:
+        if self.held_by_office or self.not_accepted:
             return None
         return self.department
 

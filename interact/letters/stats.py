@@ -182,7 +182,7 @@ def answered_condition():
 
     The one rule of "answered" for the statistics, the annual report and their lists.
     """
-    return sa.and_(Letter.status == LetterStatus.CLOSED, Letter.answered_at.is_not(None))
+    return Letter.has_final_answer
 
 
 def submitted_between(start: datetime, end: datetime):
@@ -194,7 +194,7 @@ def _flags():
     """Per-letter 0/1 expressions and the answered working days, for aggregation."""
     answered = answered_condition()
     return {
-        "rejected": sa.case((Letter.status == LetterStatus.REJECTED, 1), else_=0),
+        "rejected": sa.case((Letter.not_accepted, 1), else_=0),
         "answered": sa.case((answered, 1), else_=0),
         "on_time": sa.case((sa.and_(answered, Letter.answered_on_time.is_(True)), 1), else_=0),
         "overdue": sa.case((Letter.overdue, 1), else_=0),

@@ -26,6 +26,7 @@ from flask_login import current_user, login_required
 from interact.accounts import views as account_views
 from interact.core import contributions, pagecache, uploads
 from interact.core.pagecache import public_page
+from interact.core.templating import switching_large_text
 from interact.core.errors import DomainError
 from interact.core.forms import ConfirmForm, attempt, first_error, perform
 from interact.core.permissions import has_role, roles_required
@@ -119,15 +120,20 @@ def _previewing() -> bool:
     return "preview" in request.form
 
 
+def _displaying() -> bool:
+    """预览 or the 关怀版 button: the form is shown again as typed, nothing checked or stored."""
+    return _previewing() or switching_large_text()
+
+
 def _suggestion_limit() -> str:
     return current_app.config["RATELIMIT_FAQ_API"]
 
 
 @bp.route("/letters/new", methods=["GET", "POST"])
-# Sending a letter counts as a public post; 预览 only reads (as the suggestions do while
-# typing), so looking at it a few times does not use up the letter's allowance.
-@limiter.limit(public_post_limit, methods=["POST"], exempt_when=_previewing)
-@limiter.limit(_suggestion_limit, methods=["POST"], exempt_when=lambda: not _previewing())
+# Sending a letter counts as a public post; 预览 and the 关怀版 button only read (as the
+# suggestions do while typing), so using them does not use up the letter's allowance.
+@limiter.limit(public_post_limit, methods=["POST"], exempt_when=_displaying)
+@limiter.limit(_suggestion_limit, methods=["POST"], exempt_when=lambda: not _displaying())
 def new():
     form = _letter_form()
     if request.method == "GET":
@@ -145,6 +151,8 @@ def new():
             form.email.data = current_user.email or ""
     elif _previewing():
         return _preview(form)
+    elif switching_large_text():
+        return _new_page(form)
     elif form.validate_on_submit():
         data = services.LetterInput(
             channel=LetterChannel(form.channel.data), kind=LetterKind(form.kind.data),
@@ -361,10 +369,9 @@ def office_queue():
     suggestions = {}
     pool = services.suggestion_pool()
     for letter in letters:
-        if letter.status is not LetterStatus.SUBMITTED or letter.requested_department_id is None:
-            suggestion = services.suggest_department(letter.title, letter.body, pool=pool)
-            if suggestion is not None:
-                suggestions[letter.id] = suggestion
+        suggestion = services.routing_suggestion(letter, pool=pool)
+        if suggestion is not None:
+            suggestions[letter.id] = suggestion
     return render_template("letters/staff/queue.html", letters=letters, suggestions=suggestions)
 
 
@@ -436,7 +443,7 @@ def _detail_forms(letter, **overrides):
 
 def _render_detail(letter, status: int = 200, **overrides):
     actions = workflow.actions(letter, current_user)
-    suggestion = services.suggest_department(letter.title, letter.body) if "assign" in actions else None
+    suggestion = services.routing_suggestion(letter) if "assign" in actions else None
     return render_template(
         "letters/staff/detail.html", letter=letter, suggestion=suggestion, actions=actions,
         reply_limit=workflow.reply_limit(letter.kind), **_detail_forms(letter, **overrides),

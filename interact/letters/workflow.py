@@ -35,7 +35,6 @@ from interact.letters import search
 from interact.letters.models import (
     ACTION_LABELS,
     DEFAULT_REPLY_LIMITS,
-    DEPARTMENT_STATUSES,
     ExtensionStatus,
     Letter,
     LetterEvent,
@@ -141,8 +140,7 @@ def can_turn_into_faq(letter: Letter) -> bool:
     """A letter whose answer the office approved (closed, with its answer) can become an FAQ
     draft once: not while the answer may still be sent back, and not again while the draft
     or entry made from it is there (a withdrawn one can be made again)."""
-    return (bool(letter.answer_html) and letter.status is LetterStatus.CLOSED
-            and entry_from_letter(letter.id) is None)
+    return letter.has_final_answer and entry_from_letter(letter.id) is None
 
 
 def actions(letter: Letter, user) -> set[str]:
@@ -159,7 +157,7 @@ def actions(letter: Letter, user) -> set[str]:
         allowed.add("request_extension")
     if letter.pending_extension is not None and office:
         allowed.add("decide_extension")
-    if office and letter.status is LetterStatus.CLOSED and letter.answer_html:
+    if office and letter.has_final_answer:
         if letter.published:
             allowed.add("withdraw")
         elif letter.publish_consent:
@@ -442,7 +440,7 @@ def _target_department(department_id: Any) -> Department:
 def request_extension(letter: Letter, actor, *, extra_workdays: int, reason: str) -> LetterExtension:
     """The department asks for more time (延期); the office decides."""
     ensure_department_scope(actor, letter.department_id)
-    if letter.status not in DEPARTMENT_STATUSES:
+    if not letter.held_by_department:
         raise InvalidTransition("只有正在办理中的来信才能申请延期。")
     if letter.pending_extension is not None:
         raise InvalidTransition("已有一项延期申请等待审批。")
@@ -471,7 +469,7 @@ def decide_extension(extension: LetterExtension, actor, *, approve: bool, note: 
     extension.decided_by_id = audit.actor_id(actor)
     extension.decided_at = now
     extension.decision_note = (note or "").strip()
-    if approve and letter.status not in DEPARTMENT_STATUSES:
+    if approve and not letter.held_by_department:
         raise InvalidTransition("该来信已不在办理中，不能延期。")
     if approve:
         base = letter.due_at or now

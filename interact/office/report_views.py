@@ -141,10 +141,14 @@ def _workspace_cards(user) -> list[dict]:
         return []
     month = periods.previous_month()
     report = inspection.report_for_month(month)
-    failed = len(report.failed) if report is not None else 0
-    return [{"title": f"{periods.month_label(month)}监测报告不通过项", "count": failed,
-             "url": url_for("office_reports.monthly_report", month=month),
-             "hint": "已生成" if report is not None else "尚未生成", "level": "danger" if failed else None}]
+    url = url_for("office_reports.monthly_report", month=month)
+    if report is None:
+        # No report, no figure: a 0 would read as "nothing failed".
+        return [{"title": f"{periods.month_label(month)}监测报告尚未生成", "count": None, "url": url,
+                 "hint": "进入后可按当前数据生成", "level": None}]
+    failed = len(report.failed)
+    return [{"title": f"{periods.month_label(month)}监测报告不通过项", "count": failed, "url": url,
+             "hint": "已生成", "level": "danger" if failed else None}]
 
 
 contributions.workspace_cards.append(_workspace_cards)

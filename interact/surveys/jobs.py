@@ -15,7 +15,8 @@ from interact.accounts.services import handlers_of, users_with_role
 from interact.core import clock, notify
 from interact.core.jobs import Job
 from interact.extensions import db
-from interact.surveys.models import Collection, CollectionStatus, FeedbackStatus
+from interact.surveys import workflow
+from interact.surveys.models import Collection
 
 BATCH = 500
 
@@ -26,8 +27,7 @@ def _feedback_url(collection: Collection) -> str:
 
 def _owner_or_office(collection: Collection) -> list:
     """Who owes the next step: the office once the feedback waits for its review."""
-    feedback = collection.feedback
-    if feedback is not None and feedback.status is FeedbackStatus.SUBMITTED:
+    if workflow.feedback_in_review(collection):
         return users_with_role(Role.OFFICE)
     return handlers_of(collection.department_id)
 
@@ -37,8 +37,7 @@ def ended_notices() -> dict[str, int]:
     now = clock.now()
     collections = db.session.scalars(
         sa.select(Collection)
-        .where(Collection.status == CollectionStatus.PUBLISHED, Collection.ends_at <= now,
-               Collection.ended_notice_sent_at.is_(None))
+        .where(Collection.awaiting_feedback, Collection.ended_notice_sent_at.is_(None))
         .order_by(Collection.ends_at).limit(BATCH)
     ).all()
     for collection in collections:

@@ -22,6 +22,7 @@ from interact.core import audit, clock, contributions, pagecache
 from interact.core.errors import DomainError, NotFound
 from interact.core.forms import ConfirmForm, attempt, first_error, perform
 from interact.core.permissions import has_role, roles_required
+from interact.core.templating import switching_large_text
 from interact.core.views import home_sections
 from interact.departments.services import active_departments
 from interact.extensions import db, limiter, public_post_limit
@@ -152,10 +153,12 @@ def detail(collection_id: int):
 
 
 @bp.post("/surveys/<int:collection_id>/opinions")
-@limiter.limit(public_post_limit, methods=["POST"])
+@limiter.limit(public_post_limit, methods=["POST"], exempt_when=switching_large_text)
 def submit_opinion(collection_id: int):
     collection = services.get_public_collection(collection_id)
     form = OpinionForm()
+    if switching_large_text():  # the 关怀版 button: the page again, with what was typed
+        return _detail_page(collection, opinion_form=form)
     if not form.validate_on_submit():
         flash(first_error(form) or "提交内容有误，请检查后重试。", "error")
         return _detail_page(collection, opinion_form=form, status=422)
@@ -171,11 +174,13 @@ def submit_opinion(collection_id: int):
 
 
 @bp.post("/surveys/<int:collection_id>/responses")
-@limiter.limit(public_post_limit, methods=["POST"])
+@limiter.limit(public_post_limit, methods=["POST"], exempt_when=switching_large_text)
 def submit_response(collection_id: int):
     collection = services.get_public_collection(collection_id)
     form = ResponseForm()
     values = request.form.to_dict(flat=False)
+    if switching_large_text():  # the 关怀版 button: the page again, with what was answered
+        return _detail_page(collection, response_form=form, values=values)
     if not form.validate_on_submit():
         flash(first_error(form) or "提交内容有误，请检查后重试。", "error")
         return _detail_page(collection, response_form=form, values=values, status=422)

@@ -85,6 +85,12 @@ def feedback_locked(collection: Collection) -> bool:
     return feedback is not None and feedback.status in (FeedbackStatus.SUBMITTED, FeedbackStatus.PUBLISHED)
 
 
+def feedback_in_review(collection: Collection) -> bool:
+    """The result feedback waits for the office's review (the office owes the next step)."""
+    feedback = collection.feedback
+    return feedback is not None and feedback.status is FeedbackStatus.SUBMITTED
+
+
 # --- effects (one per step) -----------------------------------------------------------------
 
 
@@ -179,7 +185,7 @@ def actions(collection: Collection, user) -> set[str]:
             allowed.add("write_feedback")
             if feedback is not None:
                 allowed.add("submit_feedback")
-        elif feedback.status is FeedbackStatus.SUBMITTED and has_role(user, *_OFFICE):
+        elif feedback_in_review(collection) and has_role(user, *_OFFICE):
             allowed.add("review_feedback")
         if collection.accepts_opinions and not feedback_locked(collection):
             allowed.add("record_adoption")

@@ -10,24 +10,38 @@
     }
   });
   // 关怀版（大字）/ 标准版: switch in place, so a form being filled in (a letter in
-  // progress) keeps what was typed. Without JavaScript the link reloads the page.
-  var largeText = document.querySelector("a[data-large-text]");
+  // progress) keeps what was typed. Without JavaScript the link reloads the page, and the
+  // button of a form page (data-large-text holds the link) re-shows its form as typed.
+  var largeText = document.querySelector("[data-large-text]");
   if (largeText && window.fetch && window.URL) {
     largeText.addEventListener("click", function (event) {
       event.preventDefault();
-      var url = new URL(largeText.href);
-      fetch(url.href, { credentials: "same-origin" })
+      var url = new URL(largeText.getAttribute("data-large-text") || largeText.href, window.location.href);
+      // The answer is a redirect back to the page (for a browser without JavaScript); the
+      // cookie it sets is all that matters here, so it is not followed (a page shown after
+      // a POST has no GET address to go back to).
+      fetch(url.href, { credentials: "same-origin", redirect: "manual" })
         .then(function (response) {
-          if (!response.ok) { throw new Error(String(response.status)); }
+          if (!response.ok && response.type !== "opaqueredirect") { throw new Error(String(response.status)); }
           var on = url.searchParams.get("on") === "1";
           document.documentElement.classList.toggle("large-text", on);
           url.searchParams.set("on", on ? "0" : "1");
-          largeText.href = url.href;
+          if (largeText.tagName === "A") {
+            largeText.href = url.href;
+          } else {
+            largeText.setAttribute("data-large-text", url.href);
+            largeText.value = on ? "0" : "1";
+          }
           largeText.textContent = on ? "标准版" : "关怀版（大字）";
         })
         .catch(function () { window.location.href = url.href; });
     });
   }
+  // A second form's own switch (see _macros.html: large_text_switch) is for pages without
+  // JavaScript; here the header's switch works in place for every form of the page.
+  Array.prototype.forEach.call(document.querySelectorAll("[data-large-text-extra]"), function (switcher) {
+    switcher.hidden = true;
+  });
   // Print buttons (receipts): hidden in the page, since without JavaScript they could not
   // print; shown here, where they work.
   Array.prototype.forEach.call(document.querySelectorAll("[data-print][hidden]"), function (button) {

@@ -58,3 +58,122 @@ def test_after_answering_the_questionnaire_only_the_success_is_shown(page, store
     assert "已经在本设备上提交过" not in page.locator("main").inner_text()
     assert page.get_by_text("问卷已提交").count() == 1  # one notice, not a flash and a second one
     assert section.get_by_role("button", name="提交问卷").count() == 0
+
+
+# --- 关怀版（大字） without JavaScript keeps what was typed ---------------------------------------
+
+
+@pytest.fixture
+def page_without_js(new_page):
+    return new_page(java_script_enabled=False)
+
+
+def _no_errors(page) -> bool:
+    """Nothing was checked: no error message at the top or beside a field."""
+    return page.locator(".flash-error, main .has-error, main [aria-invalid=true]").count() == 0
+
+
+def _switch_to_large_text(page) -> None:
+    page.get_by_role("button", name="关怀版（大字）", exact=True).click()
+    page.get_by_role("button", name="标准版", exact=True).wait_for()
+    assert _large(page)
+
+
+@pytest.mark.parametrize("width", [375], indirect=True)
+def test_without_javascript_large_text_keeps_a_letter_in_progress(page_without_js, stored):
+    page = page_without_js
+    title, body = "养老金调整后什么时候到账", "今年养老金调整后，补发的部分什么时候到账？"
+    page.goto("/letters/new")
+    page.get_by_role("combobox", name="咨询部门").select_option(label="市人力资源社会保障局")
+    _box(page, "标题").fill(title)
+    _box(page, "内容").fill(body)
+    _box(page, "姓名").fill("赵大爷")
+    _switch_to_large_text(page)
+    assert _box(page, "标题").input_value() == title
+    assert _box(page, "内容").input_value() == body
+    assert _box(page, "姓名").input_value() == "赵大爷"
+    assert page.get_by_role("combobox", name="咨询部门").input_value() != ""
+    assert _no_errors(page) and "来信已提交" not in page.locator("main").inner_text()
+
+    from interact.letters.models import Letter
+
+    def count(db):
+        return db.session.scalar(db.select(db.func.count(Letter.id)).where(Letter.title == title))
+
+    assert stored(count) == 0
+    # The letter is then sent in large text as usual, and the choice is remembered.
+    _box(page, "手机号码").fill("13912345670")
+    solve_captcha(page)
+    page.get_by_role("button", name="提交来信").click()
+    page.get_by_role("heading", name="来信已提交").wait_for()
+    assert _large(page) and stored(count) == 1
+    # And back to standard text on the receipt (no form there: a plain link).
+    page.get_by_role("link", name="标准版").click()
+    page.get_by_role("link", name="关怀版（大字）").wait_for()
+    assert not _large(page)
+
+
+@pytest.mark.parametrize("width", [375], indirect=True)
+def test_without_javascript_large_text_keeps_an_opinion_and_questionnaire_answers(page_without_js, stored):
+    page = page_without_js
+    page.goto("/surveys/")
+    page.get_by_role("link", name=OPEN_COLLECTION).first.click()
+    opinion_text = "建议课后服务增加书法课，老年志愿者可以来教。"
+    opinion = page.locator("#opinion-form")
+    opinion.get_by_role("textbox", name="意见建议").fill(opinion_text)
+    _switch_to_large_text(page)  # the header's switch: the opinion form comes back as typed
+    assert page.locator("#opinion-form").get_by_role("textbox", name="意见建议").input_value() == opinion_text
+    assert _no_errors(page)
+
+    # The questionnaire has its own switch on the same page.
+    questionnaire = page.locator("#questionnaire")
+    first_choice = questionnaire.locator("fieldset").first.locator("input").first
+    questionnaire.locator("fieldset").first.locator("label.check").first.click()
+    questionnaire.get_by_role("textbox", name="您对课后服务还有哪些建议").fill("希望增加书法课。")
+    questionnaire.get_by_role("button", name=re.compile("切换到标准版")).click()
+    page.get_by_role("button", name="关怀版（大字）", exact=True).wait_for()
+    assert not _large(page)
+    questionnaire = page.locator("#questionnaire")
+    assert questionnaire.get_by_role("textbox", name="您对课后服务还有哪些建议").input_value() == "希望增加书法课。"
+    assert first_choice.is_checked()
+    assert _no_errors(page)
+
+    from interact.surveys.models import Opinion
+
+    assert stored(lambda db: db.session.scalar(
+        db.select(db.func.count(Opinion.id)).where(Opinion.content == opinion_text))) == 0
+
+
+@pytest.mark.parametrize("width", [375], indirect=True)
+def test_without_javascript_large_text_keeps_an_interview_question(page_without_js, stored):
+    from tests.browser.given import announced_interview
+
+    interview = announced_interview(stored)
+    page = page_without_js
+    page.goto(f"/interviews/{interview['id']}")
+    question = "退休后异地居住，养老金资格认证怎么办？"
+    page.get_by_role("textbox", name="您的问题").fill(question)
+    _switch_to_large_text(page)
+    assert page.get_by_role("textbox", name="您的问题").input_value() == question
+    assert "提问已提交" not in page.locator("main").inner_text()
+
+
+@pytest.mark.parametrize("width", [375], indirect=True)
+def test_large_text_on_a_page_shown_after_a_refused_opinion_keeps_the_text(page):
+    """With JavaScript: a collection page shown after a refused opinion (the answer to a POST)
+    has no address to go back to; the switch still works in place and keeps the text (it
+    used to follow the switch's redirect to the POST-only address: 405, text gone)."""
+    page.goto("/surveys/")
+    page.get_by_role("link", name=OPEN_COLLECTION).first.click()
+    opinion = page.locator("#opinion-form")
+    opinion.get_by_role("textbox", name="意见建议").fill("建议课后服务增加书法课。")
+    opinion.get_by_role("button", name="提交意见").click()  # no captcha typed: refused
+    shows(page, "验证码")
+    opinion = page.locator("#opinion-form")
+    opinion.get_by_role("textbox", name="意见建议").fill("建议课后服务增加书法课和围棋课。")
+    page.locator("header").get_by_text("关怀版（大字）", exact=True).click()
+    page.locator("header").get_by_text("标准版", exact=True).wait_for()
+    assert _large(page)
+    assert opinion.get_by_role("textbox", name="意见建议").input_value() == "建议课后服务增加书法课和围棋课。"
+    page.reload()
+    assert _large(page)

@@ -41,8 +41,9 @@ def test_large_text_toggle_keeps_a_letter_in_progress(page):
     page.goto("/letters/new")
     page.get_by_role("textbox", name="标题", exact=True).fill("养老金调整什么时候发放")
     page.get_by_role("textbox", name="内容", exact=True).fill("今年养老金调整后什么时候补发到账？")
-    page.get_by_role("link", name="关怀版（大字）").click()
-    page.get_by_role("link", name="标准版").wait_for()
+    # On a form page the switch is a button of the form (it keeps the text without JavaScript too).
+    page.get_by_role("button", name="关怀版（大字）").click()
+    page.get_by_role("button", name="标准版").wait_for()
     assert "large-text" in (page.locator("html").get_attribute("class") or "")
     assert page.get_by_role("textbox", name="标题", exact=True).input_value() == "养老金调整什么时候发放"
     assert page.get_by_role("textbox", name="内容", exact=True).input_value() == "今年养老金调整后什么时候补发到账？"

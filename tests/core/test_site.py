@@ -136,3 +136,24 @@ def test_trusted_proxy_setting_uses_forwarded_address():
 
     response = app.test_client().get("/whoami", headers={"X-Forwarded-For": "203.0.113.9"})
     assert response.get_data(as_text=True) == "203.0.113.9"
+
+
+def test_large_text_button_of_a_form_page_keeps_the_typed_form(client, app):
+    """Without JavaScript the 关怀版 button submits the page's form: the same form comes back
+    in large text with what was typed, no error shown, nothing stored, the choice remembered."""
+    from interact.extensions import db
+    from interact.letters.models import Letter
+
+    page = client.get("/letters/new").get_data(as_text=True)
+    assert 'form="letter-form" name="large_text" value="1"' in page and 'id="letter-form"' in page
+    response = client.post("/letters/new", data={"large_text": "1", "channel": "consultation", "kind": "consultation",
+                                                 "title": "养老金什么时候到账", "body": "补发的部分什么时候到账？"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'class="large-text"' in html
+    assert 'value="养老金什么时候到账"' in html and "补发的部分什么时候到账？</textarea>" in html
+    assert "has-error" not in html and "flash-error" not in html
+    assert "large_text=1" in response.headers["Set-Cookie"]
+    assert db.session.scalar(db.select(db.func.count(Letter.id))) == 0
+    assert 'class="large-text"' in client.get("/").get_data(as_text=True)
+    back = client.post("/letters/new", data={"large_text": "0", "title": "养老金什么时候到账"}).get_data(as_text=True)
+    assert 'class="large-text"' not in back and 'value="养老金什么时候到账"' in back

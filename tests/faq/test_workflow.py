@@ -10,7 +10,7 @@ from interact.faq.models import FaqRevision, FaqStatus
 
 def test_actions_follow_the_state(db, roles, make_entry):
     draft = make_entry("居住证怎么办理？", publish=False)
-    assert workflow.actions(draft, roles.curator) == {"publish", "withdraw", "edit", "merge", "add_phrasings"}
+    assert workflow.actions(draft, roles.curator) == {"publish", "discard", "edit", "merge", "add_phrasings"}
     services.publish_entry(draft, actor=roles.curator)
     assert workflow.actions(draft, roles.curator) == {"withdraw", "edit", "merge", "add_phrasings", "view_public"}
     services.withdraw_entry(draft, actor=roles.curator)

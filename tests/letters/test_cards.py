@@ -54,3 +54,11 @@ def test_handler_card_counts_the_letters_actions_offer(app, submit, assigned, cl
     assert cards["本部门来信待答复"] == _with_action(roles.handler_a, "answer") == 3
     assert len(services.handler_letters(roles.department_a.id)) == cards["本部门来信待答复"]
     assert card_counts(app, roles.handler_b)["本部门来信待答复"] == _with_action(roles.handler_b, "answer") == 1
+
+
+def test_the_department_holds_a_letter_in_the_states_it_may_answer_from(app):
+    # Deadline digests and reminders (jobs) ask Letter.held_by_department; the handler's
+    # card asks workflow.awaiting("answer"): the same letters.
+    from interact.letters.models import DEPARTMENT_STATUSES
+
+    assert set(DEPARTMENT_STATUSES) == set(workflow.states_for("answer"))

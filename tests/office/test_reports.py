@@ -523,7 +523,10 @@ def test_workspace_card_shows_last_months_failed_items_to_the_office(december, r
     at(local(YEAR + 1, 1, 6, 9))
     auth.login(roles.office)
     html = client.get("/staff/").get_data(as_text=True)
-    assert f"{YEAR}年12月监测报告不通过项" in html and "尚未生成" in html
+    # Not generated yet: the card says so and shows no count (a 0 would read as "passed").
+    assert f"{YEAR}年12月监测报告尚未生成" in html and "监测报告不通过项" not in html
+    card = html[html.index(f"{YEAR}年12月监测报告尚未生成") - 200:html.index(f"{YEAR}年12月监测报告尚未生成")]
+    assert "card-count" not in card.split("<li")[-1]
     inspection.draft_report(f"{YEAR}-12", actor=roles.office)
     db.session.commit()
     html = client.get("/staff/").get_data(as_text=True)
