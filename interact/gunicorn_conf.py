@@ -11,7 +11,8 @@ this file adds to plain gunicorn:
 - the checks run once in the master, so a bad setting stops gunicorn with one clear
   message instead of workers failing to boot again and again;
 - the application's code (ORM mappers configured), jieba's dictionary, the FAQ engine's
-  IDF table and sentence model are loaded once in the master and shared by every worker (the FAQ index itself is a memory-mapped file: interact/faq/index.py).
+  IDF table and sentence model are loaded once in the master and shared by every worker
+  (the FAQ index itself is a memory-mapped file: interact/faq/index.py).
 """
 from __future__ import annotations
 
@@ -60,8 +61,8 @@ def when_ready(server) -> None:
 
 def _load_shared_tables(server) -> None:
     """The application's code (imported by building an app once, then dropped) with its
-    ORM mappers configured, jieba's dictionary, the general IDF table and the sentence model of the FAQ engine, loaded
-    once here in the master: workers are forked from it and share these pages (copy-on-write) instead of
+    ORM mappers configured, jieba's dictionary, the general IDF table and the sentence
+    model of the FAQ engine, loaded once here in the master: workers are forked from it and share these pages (copy-on-write) instead of
     loading ~250 MB each, and a worker started later (``max_requests``, a crash) answers
     its first question without seconds of imports and loading. ``gc.freeze()`` keeps the
     collector from touching (and so copying) them in every worker."""
