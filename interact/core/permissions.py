@@ -98,6 +98,7 @@ def roles_required(*roles: str, department: Callable[..., int | None] | None = N
             return view(*args, **kwargs)
 
         wrapped.required_roles = roles
+        wrapped.required_department = department
         return wrapped
 
     return decorator

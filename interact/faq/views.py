@@ -162,8 +162,13 @@ def _count_view(entry_id: int) -> None:
         db.session.commit()
 
 
+#: An entry's page shows nothing that follows the clock but its "helpful" count, which a
+#: vote does not renew (like the hits on the lists): that count may lag this long.
+ENTRY_PAGE_SECONDS = 600
+
+
 @bp.get("/faq/<int:entry_id>")
-@public_page(served=_count_view)
+@public_page(served=_count_view, seconds=ENTRY_PAGE_SECONDS)
 def entry(entry_id: int):
     # The page is the same for every anonymous reader (its vote form carries no session
     # token, see ``vote``), so it is served from the page cache; the view is counted for

@@ -335,8 +335,12 @@ def public_list():
                            departments=_public_departments(), kinds=LetterKind.labels(), channels=LetterChannel.labels())
 
 
+#: A letter's public page shows nothing that follows the clock: kept until a public change.
+LETTER_PAGE_SECONDS = 3600
+
+
 @bp.get("/letters/<int:letter_id>")
-@public_page
+@public_page(seconds=LETTER_PAGE_SECONDS)
 def public_detail(letter_id: int):
     letter = services.get_published(letter_id)
     return render_template("letters/public_detail.html", letter=letter)

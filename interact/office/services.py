@@ -166,7 +166,7 @@ def dashboard_items(kind: str) -> list[Any] | None:
     """The objects behind a dashboard number (``None`` if that module is not installed)."""
     sources = {
         "veto": (contributions.office.veto_letters, {}),
-        "feedback_due": (contributions.office.feedback_due_soon, {"days": 7}),
+        "feedback_due": (contributions.office.feedback_due_soon, {}),
         "feedback_overdue": (contributions.office.feedback_overdue, {}),
         "unannounced": (contributions.office.unannounced_upcoming, {"days": 3}),
     }

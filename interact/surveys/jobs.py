@@ -14,6 +14,7 @@ from interact.core import clock, notify
 from interact.core.jobs import Job
 from interact.extensions import db
 from interact.surveys import services, workflow
+from interact.surveys.deadlines import DUE_SOON_DAYS
 from interact.surveys.models import Collection
 
 BATCH = 500
@@ -76,7 +77,7 @@ def feedback_reminders() -> dict[str, int]:
         counts["overdue"] += 1
 
     for days, column, key in ((1, Collection.reminder_1d_sent_at, "reminder_1d"),
-                              (7, Collection.reminder_7d_sent_at, "reminder_7d")):
+                              (DUE_SOON_DAYS, Collection.reminder_7d_sent_at, "reminder_7d")):
         due = db.session.scalars(
             sa.select(Collection)
             .where(services.feedback_due_within(days), column.is_(None))

@@ -25,6 +25,7 @@ from interact.extensions import db
 from interact.questionnaires import services as questionnaires
 from interact.questionnaires.models import Response, ResponseChannel
 from interact.surveys import workflow
+from interact.surveys.deadlines import DUE_SOON_DAYS
 from interact.surveys.models import (
     Adoption,
     Collection,
@@ -717,7 +718,7 @@ def feedback_due_within(days: int):
                    Collection.feedback_due_at <= limit)
 
 
-def feedback_due_soon(days: int = 7) -> list[Collection]:
+def feedback_due_soon(days: int = DUE_SOON_DAYS) -> list[Collection]:
     """Ended collections whose feedback is due within ``days`` days and not yet published."""
     return list(db.session.scalars(
         db.select(Collection).where(feedback_due_within(days)).order_by(Collection.feedback_due_at)

@@ -28,6 +28,7 @@ from interact.departments.services import departments_for
 from interact.extensions import db, limiter, public_post_limit
 from interact.questionnaires import services as questionnaires
 from interact.surveys import exports, participation, services, workflow
+from interact.surveys.deadlines import DUE_SOON_DAYS
 from interact.surveys.forms import (
     AdoptionForm,
     CollectionForm,
@@ -500,9 +501,9 @@ def _workspace_cards(user) -> list[dict]:
         if review:
             cards.append({"title": "结果反馈待审核", "count": len(review), "url": url_for("surveys.staff_list", phase="review"),
                           "hint": "最近截止：" + review[0].feedback_due_date.strftime("%Y-%m-%d"), "level": "warning"})
-        soon = services.feedback_due_soon(7)
+        soon = services.feedback_due_soon()
         if soon:
-            cards.append({"title": "结果反馈7日内到期", "count": len(soon), "url": url_for("surveys.staff_list", phase="awaiting"),
+            cards.append({"title": f"结果反馈{DUE_SOON_DAYS}日内到期", "count": len(soon), "url": url_for("surveys.staff_list", phase="awaiting"),
                           "hint": "最近截止：" + soon[0].feedback_due_date.strftime("%Y-%m-%d"), "level": "warning"})
         overdue = services.feedback_overdue()
         if overdue:
