@@ -90,6 +90,7 @@ from interact.faq.learning import (  # noqa: E402
     HARD_NEGATIVE,
     OUT_OF_SCOPE,
     PARAPHRASE,
+    BOOSTED_THRESHOLD_MARGIN,
     THRESHOLD_MARGIN,
     fit_logistic,
 )
@@ -370,7 +371,8 @@ def main(argv=None) -> int:
     extra = [qd for size in sizes for qd in subsets[size]] if args.fit_on_subsets else []
 
     pair, dec, thr = fit_all(data, args.l2_pair, args.l2_decision, extra, args.min_decision_chars)
-    thr_final = round(min(thr + THRESHOLD_MARGIN, 0.99), 3)
+    margin = BOOSTED_THRESHOLD_MARGIN if dec.boosted is not None else THRESHOLD_MARGIN
+    thr_final = round(min(thr + margin, 0.99), 3)
     report = {"in_sample": evaluate(data, pair, dec, thr_final), "cross_validated": {}}
     report["by_kb_size"] = {str(size): evaluate(subsets[size], pair, dec, thr_final) for size in sizes}
 
@@ -380,7 +382,7 @@ def main(argv=None) -> int:
     held: list[tuple[float, bool]] = []
     for h in (0, 1):
         p, d, t = fit_all(halves[h], args.l2_pair, args.l2_decision, xhalves[h], args.min_decision_chars)
-        cv.append(evaluate(halves[1 - h], p, d, round(min(t + THRESHOLD_MARGIN, 0.99), 3), held))
+        cv.append(evaluate(halves[1 - h], p, d, round(min(t + margin, 0.99), 3), held))
     report["cross_validated"] = {
         k: float(np.mean([c[k] for c in cv])) for k in cv[0]
     }

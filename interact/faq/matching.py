@@ -216,9 +216,7 @@ DECISION_COEF = np.array(
 # between the question's embedding and the entry's texts' (standard question and
 # similar phrasings, the best of them); the decision features plus
 # ``semantic_margin``: the best entry's cosine minus the best other candidate's.
-# Fitted like the lexical ones: bench/faq_fit.py --semantic (the threshold: the
-# lowest at which <= 5 % of the out-of-scope and <= 30 % of the hard-negative dev
-# queries are answered, the content-match floor included, plus 0.02).
+# Fitted with bench/faq_fit.py --semantic; the decision model is boosted (below).
 # --------------------------------------------------------------------------
 
 SEM_PAIR_FEATURES = PAIR_FEATURES + ("semantic",)
@@ -280,7 +278,8 @@ SEM_DECISION_FEATURES = (
 #: The semantic decision model is a boosted tree model (interact/faq/boosting.py) fitted by
 #: ``bench/faq_fit.py --semantic`` on the dev split, shipped as JSON with its threshold
 #: (the lowest at which <= 5 % of the out-of-scope and <= 30 % of the hard-negative dev
-#: queries are answered, the content-match floor included, plus 0.02).
+#: queries are answered by its out-of-fold probabilities, the content-match floor
+#: included, plus learning.BOOSTED_THRESHOLD_MARGIN).
 SEM_MODEL_FILE = os.path.join(os.path.dirname(__file__), "data", "decision_semantic.json")
 
 #: A candidate is *topical* when the query mentions what it is about: at least
