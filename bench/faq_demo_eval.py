@@ -84,8 +84,8 @@ def offered(engine: MatchingEngine, question: str) -> tuple[bool, object, list]:
     if result.answered:
         return True, result.best.id, [result.best.id]
     candidates = ([result.best] if result.best else []) + result.related
-    if USE_TOPICAL:  # the ask page offers the most probable first (services.ask)
-        candidates.sort(key=lambda m: -m.score)
+    if USE_TOPICAL:  # the ask page's order (services.ask)
+        candidates = matching.offer_order(candidates)
     shown = [m.id for m in candidates
              if m.score >= engine.threshold * RELATED_SHARE or (USE_TOPICAL and m.topical)][:4]
     return False, result.best.id if result.best else None, shown

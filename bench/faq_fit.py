@@ -32,7 +32,9 @@ interact/faq/matching.py from the dev split of the FAQ benchmark:
    (``matching.content_match``: such best entries get the threshold as
    confidence), which the limits must also survive.
 5. Two-fold cross-validation by qid (fit on one half, evaluate on the other)
-   for an honest estimate of generalisation.
+   for an honest estimate of generalisation; ``calibration_cross_validated``: how
+   often the best entry was right at each confidence and in each band shown to
+   citizens, over the held halves.
 6. Knowledge-base size check (``--sizes``, default 50,500,5000): engines are
    built on random sub-sampled knowledge bases of those sizes that contain the
    gold entries of a sample of paraphrase queries and the two best BM25
@@ -44,9 +46,12 @@ interact/faq/matching.py from the dev split of the FAQ benchmark:
    full and sub-sampled data (the threshold stays fitted on the full dev
    queries).
 
-``--semantic`` fits the semantic models instead (SEM_PAIR_COEF, SEM_DECISION_COEF,
-SEM_THRESHOLD): the engine embeds every entry text and query with the sentence
-embedder of interact/faq/semantic.py (the ``semantic`` extra; BLAS on one thread).
+``--semantic`` fits the semantic models instead (SEM_PAIR_COEF; the decision model is a
+boosted tree model over SEM_DECISION_FEATURES, written with its threshold to
+``interact/faq/data/decision_semantic.json``; its threshold is chosen on out-of-fold
+probabilities, ``learning.out_of_fold``): the engine embeds every entry text and query
+with the sentence embedder of interact/faq/semantic.py (the ``semantic`` extra; BLAS on
+one thread).
 
 The script prints the constants to paste into matching.py and the in-sample
 and held-half figures as JSON.
@@ -74,8 +79,9 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from interact.faq import matching  # noqa: E402
-from interact.faq.matching import FaqDoc, MatchingEngine  # noqa: E402
+from interact.faq import boosting, matching  # noqa: E402
+from interact.faq.learning import BOOSTING, out_of_fold  # noqa: E402
+from interact.faq.matching import DecisionModel, FaqDoc, MatchingEngine  # noqa: E402
 
 from _shared import FAQBENCH as DATA, load_jsonl  # noqa: E402
 
@@ -84,6 +90,7 @@ from interact.faq.learning import (  # noqa: E402
     HARD_NEGATIVE,
     OUT_OF_SCOPE,
     PARAPHRASE,
+    BOOSTED_THRESHOLD_MARGIN,
     THRESHOLD_MARGIN,
     fit_logistic,
 )
@@ -104,6 +111,9 @@ class QueryData:
     feats: np.ndarray
     labels: np.ndarray
     n_chars: int
+    #: Per row: (text, row side, query side, embedding) -- what the semantic decision
+    #: model's context features need (``matching._context_features``).
+    extra: list = None
 
 
 def collect(engine: MatchingEngine, queries: list[dict]) -> list[QueryData]:
@@ -115,7 +125,8 @@ def collect(engine: MatchingEngine, queries: list[dict]) -> list[QueryData]:
         doc_ids = [r[0] for r in rows]
         feats = np.array([r[2] for r in rows]) if rows else np.zeros((0, d))
         labels = np.array([1.0 if i in gold else 0.0 for i in doc_ids])
-        out.append(QueryData(q["qid"], q["kind"], gold, doc_ids, feats, labels, len(q["query"])))
+        extra = [(r[1], r[4], r[5], r[6]) for r in rows] if engine.semantic else None
+        out.append(QueryData(q["qid"], q["kind"], gold, doc_ids, feats, labels, len(q["query"]), extra))
     return out
 
 
@@ -151,12 +162,14 @@ def decision_rows(data: list[QueryData], pair_coef: np.ndarray, with_floor: bool
             floors.append(False)
             continue
         doc, z1, row = r[0]
-        z2 = r[1][1] if len(r) > 1 else z1 - matching.MARGIN_CAP
-        # Semantic models: the best other entry's cosine, as MatchingEngine does.
-        rival_sem = None
-        if qd.feats.shape[1] == len(matching.SEM_PAIR_FEATURES):
-            rival_sem = max((float(qd.feats[o][-1]) for _, _, o in r[1:]), default=0.0)
-        feats.append(matching.decision_features(qd.feats[row], z1, z2, rival_sem))
+        if qd.extra is not None:
+            # Semantic models: the engine's own inputs (cosine margin, context features).
+            cands = [matching._Candidate(d, qd.extra[o][0], z, qd.feats[o], side=qd.extra[o][1],
+                                         query=qd.extra[o][2], vec=qd.extra[o][3]) for d, z, o in r]
+            feats.append(matching._decision_inputs(cands, 1, semantic=True)[0])
+        else:
+            z2 = r[1][1] if len(r) > 1 else z1 - matching.MARGIN_CAP
+            feats.append(matching.decision_features(qd.feats[row], z1, z2))
         labels.append(1.0 if doc in qd.gold else 0.0)
         tops.append([d for d, _, _ in r[:3]])
         content = {d for d, f in zip(qd.doc_ids, qd.feats) if matching.content_match(f)}
@@ -166,20 +179,24 @@ def decision_rows(data: list[QueryData], pair_coef: np.ndarray, with_floor: bool
     return feats, np.array(labels), tops
 
 
-def fit_decision(feats, labels, l2: float) -> np.ndarray:
+def fit_decision(feats, labels, l2: float) -> DecisionModel:
+    """The logistic decision model (lexical), or the boosted one (semantic inputs)."""
     idx = [i for i, f in enumerate(feats) if f is not None]
-    return fit_logistic(np.array([feats[i] for i in idx]), labels[idx], l2=l2)
+    x, y = np.array([feats[i] for i in idx]), labels[idx]
+    if x.shape[1] == len(matching.SEM_DECISION_FEATURES):
+        return DecisionModel((), 0.5, 0, boosting.fit(x, y, **BOOSTING))
+    return DecisionModel(tuple(fit_logistic(x, y, l2=l2)), 0.5, 0)
 
 
-def confidences(feats, coef: np.ndarray, floor: float | None = None, floors=None) -> np.ndarray:
+def confidences(feats, model: DecisionModel, floor: float | None = None, floors=None) -> np.ndarray:
     """Decision-model probabilities; with *floor*, the queries flagged in
     *floors* get at least *floor*, as in ``MatchingEngine._confidences``."""
     out = np.zeros(len(feats))
-    for i, f in enumerate(feats):
-        if f is not None:
-            out[i] = 1.0 / (1.0 + np.exp(-float(f @ coef)))
-            if floor is not None and floors[i]:
-                out[i] = max(out[i], floor)
+    idx = [i for i, f in enumerate(feats) if f is not None]
+    if idx:
+        out[idx] = model.probabilities(np.array([feats[i] for i in idx]))
+    if floor is not None:
+        out = np.where(np.asarray(floors, dtype=bool) & (out < floor), floor, out)
     return out
 
 
@@ -190,9 +207,13 @@ def choose_threshold(data: list[QueryData], conf: np.ndarray, floors=None) -> fl
     return learning_threshold(conf, kinds, None if floors is None else np.asarray(floors, dtype=bool), margin=0.0)
 
 
-def evaluate(data: list[QueryData], pair_coef, dec_coef, threshold: float) -> dict:
+def evaluate(data: list[QueryData], pair_coef, dec_coef, threshold: float, calibration: list | None = None) -> dict:
+    """Figures of the models on *data*; with *calibration*, appends (confidence, right) of
+    every query with a candidate (right: its best entry is gold)."""
     feats, labels, tops, floors = decision_rows(data, pair_coef, with_floor=True)
     conf = confidences(feats, dec_coef, floor=threshold, floors=floors)
+    if calibration is not None:
+        calibration.extend((float(conf[i]), bool(labels[i])) for i, f in enumerate(feats) if f is not None)
     answered = conf >= threshold
     gold_idx = [i for i, qd in enumerate(data) if qd.gold]
     res = {
@@ -207,6 +228,23 @@ def evaluate(data: list[QueryData], pair_coef, dec_coef, threshold: float) -> di
     return res
 
 
+def calibration_table(pairs: list[tuple[float, bool]], threshold: float) -> dict:
+    """How often the best entry was right at each confidence (tenths) and in each band shown
+    to citizens (``matching.band`` at *threshold*): queries, mean confidence, right share."""
+    conf = np.array([c for c, _ in pairs])
+    right = np.array([r for _, r in pairs], dtype=float)
+
+    def row(mask) -> dict:
+        n = int(mask.sum())
+        return {"queries": n, "mean_confidence": round(float(conf[mask].mean()), 3) if n else None,
+                "right": round(float(right[mask].mean()), 3) if n else None}
+
+    tenths = {f"{lo / 10:.1f}-{(lo + 1) / 10:.1f}": row((conf >= lo / 10) & (conf < (lo + 1) / 10 + (lo == 9)))
+              for lo in range(10)}
+    bands = {name: row(np.array([matching.band(c, threshold) == name for c in conf])) for name in matching.BANDS}
+    return {"by_tenth": tenths, "by_band": bands}
+
+
 def fit_all(data: list[QueryData], l2_pair: float, l2_dec: float, extra: list[QueryData] = (), min_chars: int = 0):
     """Pair model on *data*; decision model on the queries of *data* + *extra*
     (sub-sampled knowledge bases) with at least *min_chars* characters;
@@ -216,7 +254,13 @@ def fit_all(data: list[QueryData], l2_pair: float, l2_dec: float, extra: list[Qu
     train = [qd for qd in (*data, *extra) if qd.n_chars >= min_chars]
     tf, tl, _ = decision_rows(train, pair)
     dec = fit_decision(tf, tl, l2_dec)
-    thr = choose_threshold(data, confidences(feats, dec), floors)
+    conf = confidences(feats, dec)
+    if dec.boosted is not None:
+        # A tree model is too sure of its own training rows: choose on out-of-fold ones.
+        idx = [i for i, f in enumerate(feats) if f is not None]
+        conf = np.zeros(len(feats))
+        conf[idx] = out_of_fold(np.array([feats[i] for i in idx]), labels[idx])
+    thr = choose_threshold(data, conf, floors)
     return pair, dec, thr
 
 
@@ -295,6 +339,9 @@ def main(argv=None) -> int:
                     help="write the base data of `flask faq refit` (interact/faq/data/decision_base.npz, "
                          "decision_base_semantic.npz with --semantic)")
     ap.add_argument("--semantic", action="store_true", help="fit the semantic models (sentence embedder)")
+    ap.add_argument("--write-model", type=Path, default=None,
+                    help="with --semantic: where to write the boosted decision model "
+                         "(default interact/faq/data/decision_semantic.json, what the engine ships)")
     args = ap.parse_args(argv)
 
     embedder = None
@@ -324,20 +371,23 @@ def main(argv=None) -> int:
     extra = [qd for size in sizes for qd in subsets[size]] if args.fit_on_subsets else []
 
     pair, dec, thr = fit_all(data, args.l2_pair, args.l2_decision, extra, args.min_decision_chars)
-    thr_final = round(min(thr + THRESHOLD_MARGIN, 0.99), 3)
+    margin = BOOSTED_THRESHOLD_MARGIN if dec.boosted is not None else THRESHOLD_MARGIN
+    thr_final = round(min(thr + margin, 0.99), 3)
     report = {"in_sample": evaluate(data, pair, dec, thr_final), "cross_validated": {}}
     report["by_kb_size"] = {str(size): evaluate(subsets[size], pair, dec, thr_final) for size in sizes}
 
     halves = [[qd for qd in data if half_of(qd.qid) == h] for h in (0, 1)]
     xhalves = [[qd for qd in extra if half_of(qd.qid) == h] for h in (0, 1)]
     cv = []
+    held: list[tuple[float, bool]] = []
     for h in (0, 1):
         p, d, t = fit_all(halves[h], args.l2_pair, args.l2_decision, xhalves[h], args.min_decision_chars)
-        cv.append(evaluate(halves[1 - h], p, d, round(min(t + THRESHOLD_MARGIN, 0.99), 3)))
+        cv.append(evaluate(halves[1 - h], p, d, round(min(t + margin, 0.99), 3), held))
     report["cross_validated"] = {
         k: float(np.mean([c[k] for c in cv])) for k in cv[0]
     }
     report["cross_validated_folds"] = cv
+    report["calibration_cross_validated"] = calibration_table(held, thr_final)
 
     if args.write_base:
         write_base(args.write_base, data, pair)
@@ -345,9 +395,14 @@ def main(argv=None) -> int:
     prefix = "SEM_" if args.semantic else ""
     print("# paste into interact/faq/matching.py")
     print(fmt(f"{prefix}PAIR_COEF", pair, matching.SEM_PAIR_FEATURES if args.semantic else matching.PAIR_FEATURES))
-    print(fmt(f"{prefix}DECISION_COEF", dec,
-              matching.SEM_DECISION_FEATURES if args.semantic else matching.DECISION_FEATURES))
-    print(f"{'SEM_THRESHOLD' if args.semantic else 'DEFAULT_THRESHOLD'} = {thr_final}")
+    if args.semantic:
+        path = args.write_model or Path(matching.SEM_MODEL_FILE)
+        path.write_text(json.dumps({"features": list(matching.SEM_DECISION_FEATURES), "threshold": thr_final,
+                                    "model": dec.stored()}) + "\n", encoding="utf-8")
+        print(f"# wrote the boosted decision model (threshold {thr_final}) to {path}")
+    else:
+        print(fmt("DECISION_COEF", np.array(dec.coef), matching.DECISION_FEATURES))
+        print(f"DEFAULT_THRESHOLD = {thr_final}")
     print(json.dumps(report, ensure_ascii=False))
     return 0
 

@@ -119,6 +119,8 @@ class DefaultConfig:
     #: Public pages rendered once per process and reused for anonymous visitors until a
     #: public change or this many seconds (0 = off); see core/pagecache.py.
     PUBLIC_PAGE_CACHE_SECONDS = 60
+    #: Most memory those pages take per process, MB (least recently used are dropped).
+    PUBLIC_PAGE_CACHE_MB = 32
     #: ``Cache-Control: public, max-age`` of those pages for browsers and reverse proxies.
     PUBLIC_PAGE_MAX_AGE = 30
     #: Hits of FAQ entries and the log of questions asked are gathered per process and

@@ -64,6 +64,8 @@ TASK_MODULES = [
 ]
 
 #: Defaults for every scheduled job: a job never overlaps itself and missed runs collapse.
+#: Why a run was skipped (shown to the admin on the jobs page).
+SKIPPED_LOCKED = "另一进程正在运行此任务"
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 600}
 
 _background: BackgroundScheduler | None = None
@@ -182,7 +184,7 @@ def run_job(app: Flask, job: Job, *, trigger: str = "scheduler", at: datetime | 
         lock = _AdvisoryLock(job.id)
         if not lock.acquire():
             run = JobRun(job_id=job.id, started_at=clock.now(), finished_at=clock.now(),
-                         outcome=JobOutcome.SKIPPED, error="skipped: locked", trigger=trigger[:64])
+                         outcome=JobOutcome.SKIPPED, error=SKIPPED_LOCKED, trigger=trigger[:64])
             db.session.add(run)
             db.session.commit()
             log.info("Job %s skipped: another scheduler holds its lock", job.id)

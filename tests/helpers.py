@@ -1,6 +1,7 @@
 """Assertions shared by tests of several modules."""
 from __future__ import annotations
 
+import base64
 import json
 from html.parser import HTMLParser
 from pathlib import Path
@@ -84,3 +85,31 @@ def badinput_strings(limit: int | None = None) -> list[str]:
         if path.exists():
             values += [line for line in path.read_text(encoding="utf-8", errors="replace").splitlines() if line]
     return values[:limit] if limit else values
+
+
+#: Well-formed captcha headers for the public API's writes. Unit tests run with the captcha
+#: off (``TestConfig.CAPTCHA_ENABLED``), so any id and answer of the documented shape pass;
+#: ``tests/api/test_captcha.py`` tests the captcha itself.
+API_CAPTCHA = {"X-Captcha-Id": "captcha-off-in-these-tests", "X-Captcha-Answer": "TEST"}
+
+
+def send_api_captcha(client) -> None:
+    """Make ``client`` send :data:`API_CAPTCHA` with every request."""
+    for name, value in API_CAPTCHA.items():
+        client.environ_base["HTTP_" + name.upper().replace("-", "_")] = value
+
+
+def api_challenge(client) -> tuple[str, str]:
+    """``GET /api/v1/captcha`` on an app with ``CAPTCHA_TEST_ANSWERS``: ``(id, answer)``."""
+    from interact.core import captcha
+
+    response = client.get("/api/v1/captcha")
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    data = response.get_json()
+    assert data["expires_in"] == captcha.TTL_SECONDS
+    assert base64.b64decode(data["image"].removeprefix("data:image/png;base64,"))[:8] == b"\x89PNG\r\n\x1a\n"
+    return data["id"], response.headers[captcha.TEST_ANSWER_HEADER]
+
+
+def api_captcha_headers(captcha_id: str, answer: str, **more: str) -> dict[str, str]:
+    return {"X-Captcha-Id": captcha_id, "X-Captcha-Answer": answer, **more}

@@ -11,6 +11,7 @@ from interact.core.textnorm import strip_invisible
 from interact.extensions import db
 from interact.letters import services as letter_services
 from interact.letters.models import Letter
+from tests.helpers import API_CAPTCHA
 from tests.letters.test_views import FORM
 
 ZW = "\u200b"
@@ -48,7 +49,7 @@ def test_api_letter_split_by_zero_width_characters_is_masked_when_published(clie
 
     response = client.post("/api/v1/letters", json={
         **VALID, "title": f"公积金{ZW}提取咨询", "body": f"我的手机是138{ZW}0013{ZW}8000，请尽快回复，谢谢。",
-    })
+    }, headers=API_CAPTCHA)
     assert response.status_code == 201, response.get_json()
     letter = _newest()
     assert letter.title == "公积金提取咨询" and ZW not in letter.body

@@ -126,7 +126,7 @@ def test_advisory_lock_skips_when_held(app, db):
         assert other.scalar(sa.select(sa.func.pg_try_advisory_lock(key)))
         other.commit()
         run = scheduler.run_job(app, Job("test.audit", _audit_job))
-        assert run.outcome is JobOutcome.SKIPPED and run.error == "skipped: locked"
+        assert run.outcome is JobOutcome.SKIPPED and run.error == scheduler.SKIPPED_LOCKED
         assert db.session.scalar(db.select(db.func.count(AuditEvent.id)).where(AuditEvent.action == "test.job")) == 0
         other.scalar(sa.select(sa.func.pg_advisory_unlock(key)))
         other.commit()

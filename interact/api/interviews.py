@@ -14,6 +14,7 @@ from flask import make_response, request, url_for
 from marshmallow import Schema, fields, post_dump, validate
 
 from interact.api import bp
+from interact.api.captcha import CaptchaHeaders, require_captcha
 from interact.api.schemas import (
     ApiSchema,
     DepartmentRef,
@@ -226,11 +227,16 @@ class QuestionSubmitted(Schema):
           tags=["interviews"])
 @limiter.limit(public_post_limit)
 @bp.arguments(QuestionIn, example={"nickname": "热心市民", "body": "今年高校毕业生的就业补贴怎么申请？"})
+@bp.arguments(CaptchaHeaders, location="headers")
 @bp.response(201, QuestionSubmitted, description="已提交，等待审核")
 @bp.errors(400, 404, 409, 413, 422, 429, e409="访谈已结束，不再接收提问")
-def interview_question(data: dict[str, Any], interview_id: int):
-    """网友提问（无需登录，审核后公开）"""
+def interview_question(data: dict[str, Any], headers: dict[str, Any], interview_id: int):
+    """网友提问（无需登录，审核后公开）
+
+    需要验证码（GET /api/v1/captcha，请求头 X-Captcha-Id、X-Captcha-Answer）。
+    """
     item = services.get_public_interview(interview_id)
+    require_captcha(headers)
     question = services.submit_question(item, nickname=data["nickname"] or "", body=data["body"])
     db.session.commit()
     return {"id": question.id, "status": "pending", "message": "提问已提交，审核通过后将公开显示。"}

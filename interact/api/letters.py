@@ -20,6 +20,7 @@ from flask import current_app
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from interact.api import bp
+from interact.api.captcha import CaptchaHeaders, require_captcha
 from interact.api.schemas import (
     EMAIL_PATTERN,
     MOBILE_ERROR,
@@ -110,7 +111,7 @@ def letter_input(data: dict[str, Any]) -> services.LetterInput:
     )
 
 
-class SubmitHeaders(Schema):
+class SubmitHeaders(CaptchaHeaders):
     idempotency_key = String(
         data_key="Idempotency-Key", load_default=None, allow_none=False,
         validate=Pattern(r"^[!-~]{1,64}$", error="应为 1–64 个可见 ASCII 字符"),
@@ -155,9 +156,13 @@ def submit_letter(data: dict[str, Any], headers: dict[str, Any]):
     """提交来信（在线咨询 / 领导信箱），无需登录
 
     成功返回信件编号和查询码（查询码只返回这一次）。含敏感词的来信先由办公室审核。
+    需要验证码（GET /api/v1/captcha，请求头 X-Captcha-Id、X-Captcha-Answer）；
+    带 Idempotency-Key 重试已成功提交的来信时不再检查验证码。
     """
-    key = headers["idempotency_key"]
-    result = services.submit_letter(letter_input(data), idempotency_key=f"api:{key}" if key else None)
+    key = f"api:{headers['idempotency_key']}" if headers["idempotency_key"] else None
+    if services.find_by_idempotency_key(key) is None:  # a retry of a stored letter needs no new image
+        require_captcha(headers)
+    result = services.submit_letter(letter_input(data), idempotency_key=key)
     letter = result.letter
     # Read before the commit, which would expire the letter and load it again.
     receipt = {"number": letter.number, "query_code": result.query_code, "status": letter.public_status,

@@ -147,6 +147,9 @@ DESCRIPTION = """面向政务新媒体（微信小程序、App）的公开接口
   fields 为各字段的中文说明。字段规则（长度、格式、取值范围、分页上限）均写在本文档的 schema 中，
   超出范围的 page/per_page 返回 422，不会被悄悄改小。
 - 提交类接口按 IP 限制频率，超出返回 429（响应头 Retry-After）。
+- 提交来信、意见、问卷答卷和访谈提问需要验证码：先 GET /api/v1/captcha 取得编号和图片，
+  提交时在请求头 X-Captcha-Id、X-Captcha-Answer 中带上编号和用户输入的字符；
+  每个编号只能使用一次（答对答错都作废），答错返回 422（fields 中为 X-Captcha-Answer）。
 - 公开接口不返回任何个人信息：姓名、手机号、身份证号等均已隐去。
 - 来信查询码是凭证：查询和评价时只放在请求头 X-Query-Code 中，不要放进 URL，
   以免进入访问日志和浏览器历史。"""
@@ -166,6 +169,7 @@ def init_api(app: Flask, blueprint: Blueprint) -> Api:
             {"name": "interviews", "description": "在线访谈：预告、文字实录、网友提问"},
             {"name": "faq", "description": "常见问题和智能问答"},
             {"name": "departments", "description": "部门和领导信箱的领导"},
+            {"name": "captcha", "description": "验证码：提交来信、意见、问卷和访谈提问都需要"},
         ],
     })
     app.config.setdefault("OPENAPI_URL_PREFIX", None)  # the document is served by the route below

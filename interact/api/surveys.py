@@ -17,6 +17,7 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from interact.api import bp
+from interact.api.captcha import CaptchaHeaders, require_captcha
 from interact.api.schemas import (
     MOBILE_ERROR,
     MOBILE_PATTERN,
@@ -271,12 +272,17 @@ class Submitted(Schema):
           tags=["collections"])
 @limiter.limit(public_post_limit)
 @bp.arguments(OpinionIn, example={"content": "建议在社区增设老年食堂，方便高龄老人就餐。", "name": "李四", "phone": ""})
+@bp.arguments(CaptchaHeaders, location="headers")
 @bp.response(201, Submitted, description="已提交，待审核")
 @bp.errors(400, 403, 404, 409, 413, 422, 429, e403="征集尚未开始", e409="征集已结束，或本次征集不接受文字意见",
            e422="字段校验失败；或本次征集要求填写姓名/手机号（见 GET /collections/{id} 的 name_required、phone_required）")
-def submit_opinion(data: dict[str, Any], collection_id: int):
-    """提交意见（审核后公开，不公开个人信息）"""
+def submit_opinion(data: dict[str, Any], headers: dict[str, Any], collection_id: int):
+    """提交意见（审核后公开，不公开个人信息）
+
+    需要验证码（GET /api/v1/captcha，请求头 X-Captcha-Id、X-Captcha-Answer）。
+    """
     target = services.get_public_collection(collection_id)
+    require_captcha(headers)
     opinion = services.submit_opinion(target, services.OpinionData(
         content=data["content"], name=data["name"] or "", phone=data["phone"] or "", channel="api"))
     db.session.commit()
@@ -316,7 +322,7 @@ class ResponseIn(ApiSchema):
                  load_default=dict, metadata={"description": "选择“其他”的题目：题目编号 → 填写的内容"})
 
 
-class DeviceHeaders(Schema):
+class DeviceHeaders(CaptchaHeaders):
     device_id = String(data_key="X-Device-Id", load_default=None, allow_none=False,
                        validate=Pattern(r"^[A-Za-z0-9_.:-]{8,64}$", error="格式无效（8–64 位字母、数字或 _ . : -）"),
                        metadata={"description": "选填：应用安装标识，同一标识限答一次"})
@@ -357,8 +363,10 @@ def submit_response(data: dict[str, Any], headers: dict[str, Any], collection_id
 
     每人限答一次：接口没有浏览器 Cookie，因此必须提供手机号 phone（同一手机号第二次提交返回 409）；
     可选请求头 X-Device-Id 同样限答一次；另按 IP 限制频率（429）。征集尚未开始为 403，已经结束为 409。
+    需要验证码（GET /api/v1/captcha，请求头 X-Captcha-Id、X-Captcha-Answer）。
     """
     target = services.get_public_collection(collection_id)
+    require_captcha(headers)
     device_id = headers["device_id"]
     try:
         response = services.submit_response(

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from interact.api import bp
+from interact.api import captcha  # noqa: F401
 from interact.api import departments  # noqa: F401
 from interact.api import faq  # noqa: F401
 from interact.api import interviews  # noqa: F401

@@ -13,13 +13,46 @@ from interact.extensions import db
 _ACTION_LABELS: dict[str, str] = {}
 #: ``{target_type: 中文}`` registered by each feature.
 _TARGET_LABELS: dict[str, str] = {}
+#: ``{action: 中文 group}``: the kind of object an action is about (the audit filter's groups).
+_ACTION_GROUPS: dict[str, str] = {}
 
 
 def register_actions(labels: dict[str, str], *, targets: dict[str, str] | None = None) -> None:
-    """Register how staff read a feature's audit actions (``"letter.assign": "转办来信"``)
-    and target types (``"letter": "来信"``); called once at import by the feature."""
+    """Register how staff read a feature's audit actions (``"letter.assign": "转办"``: the
+    label names the act; the page names the object beside it) and target types
+    (``"letter": "来信"``); called once at import by the feature."""
+    targets = targets or {}
     _ACTION_LABELS.update(labels)
-    _TARGET_LABELS.update(targets or {})
+    _TARGET_LABELS.update(targets)
+    for action in labels:
+        _ACTION_GROUPS[action] = _group(action.partition(".")[0], targets)
+
+
+def _group(prefix: str, targets: dict[str, str]) -> str:
+    """The object kind of the actions ``<prefix>.*``: the target of that name, one whose
+    name starts with it (``faq`` → ``faq_entry``), or the only target registered with them."""
+    if prefix in targets or prefix in _TARGET_LABELS:
+        return targets.get(prefix) or _TARGET_LABELS[prefix]
+    starting = [label for name, label in targets.items() if name.startswith(f"{prefix}_")]
+    if starting:
+        return starting[0]
+    if len(targets) == 1:
+        return next(iter(targets.values()))
+    return "其他"
+
+
+def action_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """``[(object kind, [(action, label), …]), …]`` of every registered action, for a
+    select of labelled actions grouped by what they are about."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for action, label in _ACTION_LABELS.items():
+        groups.setdefault(_ACTION_GROUPS.get(action, "其他"), []).append((action, label))
+    return [(group, sorted(items, key=lambda item: item[0])) for group, items in sorted(groups.items())]
+
+
+def target_choices() -> list[tuple[str, str]]:
+    """``[(target type, label), …]`` of every registered object type."""
+    return sorted(_TARGET_LABELS.items(), key=lambda item: item[1])
 
 
 def action_label(action: str) -> str:

@@ -7,6 +7,11 @@ atomic step), so neither an older copy of the cookie replayed later nor two requ
 at the same instant with one cookie get a second check. Disabled with
 ``CAPTCHA_ENABLED = False`` (tests that do not test the captcha itself).
 
+API clients (a mini-program has no cookie) get a challenge as a token instead
+(:func:`new_token_challenge`): a signed, expiring id that carries a keyed hash of the answer
+bound to a random nonce, checked by :func:`verify_token`, which claims the nonce in the same
+store before comparing — so a token answers once too, right or wrong.
+
 Browser tests keep the captcha on and solve it as a person reads the image: an app built by
 the test harness with ``CAPTCHA_TEST_ANSWERS = True`` (passed to ``create_app``; refused from
 the environment, see :func:`interact.configure`) sends each image's answer in the response
@@ -82,11 +87,45 @@ def new_challenge(slot: str = "") -> bytes:
             return response
     else:
         session[SESSION_KEY] = challenge
+    return _image(code)
+
+
+def _image(code: str) -> bytes:
     if current_app.config.get("CAPTCHA_TEST_ANSWERS"):
         g.captcha_test_answer = code
     buffer = io.BytesIO()
     _generator.generate_image(code).save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+def _token_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="captcha-token")
+
+
+def new_token_challenge() -> tuple[str, bytes]:
+    """A challenge for a client without a session: ``(token, PNG image)``. The token holds
+    a nonce and ``HMAC(key, nonce:answer)`` (a hash seen before says nothing of a new one),
+    signed and valid for :data:`TTL_SECONDS`."""
+    code = generate_code()
+    nonce = secrets.token_urlsafe(16)
+    token = _token_serializer().dumps({"n": nonce, "h": _digest(f"{nonce}:{code}")})
+    return token, _image(code)
+
+
+def verify_token(token: str | None, answer: str | None) -> bool:
+    """Check and consume a token challenge: the first check of a token claims it (one atomic
+    step in the session store), so a second check, or one at the same instant, fails."""
+    if not enabled():
+        return True
+    try:
+        challenge = _token_serializer().loads(token or "", max_age=TTL_SECONDS)
+    except BadSignature:
+        return False
+    if not isinstance(challenge, dict) or not isinstance(challenge.get("n"), str):
+        return False
+    if not sessions.claim_once(f"captcha:{challenge['n']}", timedelta(seconds=TTL_SECONDS)):
+        return False
+    return bool(answer) and hmac.compare_digest(str(challenge.get("h")), _digest(f"{challenge['n']}:{answer.strip()}"))
 
 
 def _take_challenge(slot: str) -> dict | None:

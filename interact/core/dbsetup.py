@@ -24,6 +24,13 @@ def register_engine_hooks() -> None:
             if mode not in ("memory", "wal"):
                 # WAL lets readers continue while the scheduler or a worker writes.
                 cursor.execute("PRAGMA journal_mode=WAL")
+                mode = cursor.fetchone()[0]
+            if mode == "wal":
+                # Per connection (the journal mode is kept in the file, this is not): in WAL,
+                # NORMAL syncs at checkpoints instead of at every commit. A commit survives
+                # the process being killed; only a power cut or OS crash may undo the last
+                # few (the database stays consistent). With the default FULL every
+                # submission waited for an fsync (12 ms of a 30 ms POST on this machine).
                 cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
 

@@ -39,8 +39,8 @@ from interact.core.settings import bump_version_during_flush, current_version
 VERSION_NAME = "public"
 #: Seconds a process trusts the stamp before reading it again (one primary-key lookup).
 CHECK_SECONDS = 2.0
-#: Most pages kept per process (least recently used are dropped).
-MAX_ENTRIES = 512
+#: What a remembered value (a total, a list of choices) counts for in the byte budget.
+VALUE_BYTES = 512
 #: The cookie that changes how every page renders (关怀版, large text).
 _VARYING_COOKIES = ("large_text",)
 
@@ -108,12 +108,18 @@ class _Entry:
     version: str | None
     expires: float
 
+    @property
+    def size(self) -> int:
+        return len(self.body) if isinstance(self.body, bytes) else VALUE_BYTES
+
 
 class PageStore:
-    """One process's rendered public pages (thread-safe LRU)."""
+    """One process's rendered public pages (thread-safe LRU of at most ``max_bytes``)."""
 
-    def __init__(self, seconds: float):
+    def __init__(self, seconds: float, max_bytes: int = 32 * 1024 * 1024):
         self.seconds = seconds
+        self.max_bytes = max_bytes
+        self._bytes = 0
         self._entries: OrderedDict[tuple, _Entry] = OrderedDict()
         self._lock = threading.Lock()
         self._version: str | None = None
@@ -129,6 +135,7 @@ class PageStore:
             with self._lock:
                 if version != self._version:
                     self._entries.clear()
+                    self._bytes = 0
                 self._version = version
                 self._checked_at = now
         return self._version
@@ -140,16 +147,21 @@ class PageStore:
                 return None
             if entry.version != version or entry.expires <= time.monotonic():
                 del self._entries[key]
+                self._bytes -= entry.size
                 return None
             self._entries.move_to_end(key)
             return entry
 
     def put(self, key: tuple, entry: _Entry) -> None:
         with self._lock:
+            previous = self._entries.pop(key, None)
+            if previous is not None:
+                self._bytes -= previous.size
             self._entries[key] = entry
-            self._entries.move_to_end(key)
-            while len(self._entries) > MAX_ENTRIES:
-                self._entries.popitem(last=False)
+            self._bytes += entry.size
+            while self._bytes > self.max_bytes and len(self._entries) > 1:
+                _, dropped = self._entries.popitem(last=False)
+                self._bytes -= dropped.size
 
 
 def _store() -> PageStore | None:
@@ -158,7 +170,8 @@ def _store() -> PageStore | None:
         return None
     store = current_app.extensions.get("public_pages")
     if store is None:
-        store = current_app.extensions.setdefault("public_pages", PageStore(seconds))
+        megabytes = float(current_app.config.get("PUBLIC_PAGE_CACHE_MB", 32))
+        store = current_app.extensions.setdefault("public_pages", PageStore(seconds, int(megabytes * 1024 * 1024)))
     return store
 
 
@@ -195,27 +208,40 @@ def _mark_public(response: Response, etag: str) -> Response:
     return response.make_conditional(request)
 
 
-def public_page(view):
-    """Serve this public view from the page store to anonymous visitors (see the module)."""
+def public_page(view=None, *, served: Callable[..., None] | None = None, seconds: float | None = None):
+    """Serve this public view from the page store to anonymous visitors (see the module).
+
+    ``served(**view_args)``: called for every 200 the view answers, whether rendered or
+    taken from the store (what a page view counts, such as an FAQ entry's hits); the view
+    itself runs only when the page is rendered. ``seconds``: how long a stored page is
+    reused at most, for a page that shows nothing depending on the clock (default
+    ``PUBLIC_PAGE_CACHE_SECONDS``); a public change renews it in any case."""
+    if view is None:
+        return lambda real_view: public_page(real_view, served=served, seconds=seconds)
+
+    def counted(response: Response, kwargs: dict) -> Response:
+        if served is not None and response.status_code == 200:
+            served(**kwargs)
+        return response
 
     @wraps(view)
     def wrapper(*args, **kwargs):
         store = _store()
         if store is None or not _anonymous_request():
-            return view(*args, **kwargs)
+            return counted(make_response(view(*args, **kwargs)), kwargs)
         key = (request.full_path, *(request.cookies.get(name) for name in _VARYING_COOKIES))
         version = store.version()
         entry = store.get(key, version)
         if entry is None:
-            response = make_response(view(*args, **kwargs))
+            response = counted(make_response(view(*args, **kwargs)), kwargs)
             if not _shareable(response):
                 return response
             body = response.get_data()
             entry = _Entry(body=body, mimetype=response.mimetype, etag=hashlib.sha1(body).hexdigest()[:20],
-                           version=version, expires=time.monotonic() + store.seconds)
+                           version=version, expires=time.monotonic() + (seconds or store.seconds))
             store.put(key, entry)
             return _mark_public(response, entry.etag)
-        response = current_app.response_class(entry.body, mimetype=entry.mimetype)
+        response = counted(current_app.response_class(entry.body, mimetype=entry.mimetype), kwargs)
         return _mark_public(response, entry.etag)
 
     return wrapper

@@ -26,12 +26,18 @@ def has_role(user, *roles: str) -> bool:
     return any(user.has_role(role) for role in roles)
 
 
+def acts_for_every_department(user) -> bool:
+    """Office and admin act for every department (choose any host department, move an
+    object to another one); everybody else at most for their own."""
+    return has_role(user, *CITY_WIDE_ROLES)
+
+
 def can_act_for_department(user, department_id: int | None, *, roles=("handler",)) -> bool:
     """Whether ``user`` may act on objects of ``department_id``.
 
     Office and admin act for all departments; users with one of ``roles`` only for their own.
     """
-    if has_role(user, *CITY_WIDE_ROLES):
+    if acts_for_every_department(user):
         return True
     if department_id is None:
         return False
@@ -92,6 +98,7 @@ def roles_required(*roles: str, department: Callable[..., int | None] | None = N
             return view(*args, **kwargs)
 
         wrapped.required_roles = roles
+        wrapped.required_department = department
         return wrapped
 
     return decorator

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import time
+from urllib.parse import urlsplit
 
 from flask import Flask, flash, redirect, request, session, url_for
 from flask_login import current_user, logout_user
@@ -21,6 +22,29 @@ CSP = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+
+
+def from_this_site() -> bool:
+    """Whether a form post comes from a page of this site, by what browsers say about it.
+
+    The guard of the few anonymous forms that carry no session-bound CSRF token (so that
+    the page holding them can be served to everybody from the page cache; see
+    ``docs/performance.md``). A browser sends ``Sec-Fetch-Site`` with every request
+    (same-origin / same-site / cross-site / none) and ``Origin`` with every cross-origin
+    POST; a page elsewhere cannot forge either. So: trust ``Sec-Fetch-Site`` when present
+    (only ``same-origin``, or ``none`` for what the user did themselves), else refuse an
+    ``Origin`` of another host; a request with neither header is not a browser's cross-site
+    request (curl, a script, a very old browser) — such a client can send the form from
+    anywhere anyway, which is why only forms whose post gives nobody anything of another
+    person's (an anonymous vote) may rely on this instead of the token.
+    """
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None:
+        return fetch_site in ("same-origin", "none")
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return True
+    return urlsplit(origin).netloc == request.host
 
 
 def register(app: Flask) -> None:

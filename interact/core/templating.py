@@ -8,7 +8,7 @@ from flask_login import current_user
 from werkzeug.routing import BuildError
 
 from interact.core import audit, clock, periods
-from interact.core.permissions import has_role
+from interact.core.permissions import can_act_for_department, has_role
 from interact.core.privacy import mask_html, mask_name, mask_text
 from interact.core.sanitize import safe_html, text_to_html
 
@@ -59,14 +59,18 @@ def nav_url(endpoint: str, **values) -> str | None:
 
 def staff_nav_url(endpoint: str, **values) -> str | None:
     """URL of a staff page for the menu (or a link on a staff page), or ``None`` when the
-    current user may not open it: the roles come from the view itself (``roles_required``
-    records them), so the link and the permission check cannot disagree."""
+    current user may not open it: the roles and the department scope come from the view
+    itself (``roles_required`` records them), so the link and the permission check cannot
+    disagree."""
     view = current_app.view_functions.get(endpoint)
     if view is None:
         return None
     roles = getattr(view, "required_roles", None)
     if roles is not None and not (current_user.is_authenticated and current_user.is_staff
                                   and has_role(current_user, *roles)):
+        return None
+    department = getattr(view, "required_department", None)
+    if department is not None and values and not can_act_for_department(current_user, department(**values)):
         return None
     return nav_url(endpoint, **values)
 

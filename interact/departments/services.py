@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from interact.core import audit
 from interact.core.errors import Conflict, InvalidInput, NotFound
 from interact.core.lookup import get_or_404
-from interact.core.permissions import ensure_role
+from interact.core.permissions import acts_for_every_department, ensure_role
 from interact.departments.models import Department, DepartmentKind, Leader
 from interact.extensions import db
 
@@ -35,6 +35,16 @@ def active_departments(*, include_city: bool = True) -> list[Department]:
     if not include_city:
         stmt = stmt.where(Department.kind != DepartmentKind.CITY)
     return list(db.session.scalars(stmt.order_by(Department.sort_order, Department.id)))
+
+
+def departments_for(user) -> list[Department]:
+    """The departments ``user`` may host a collection or an interview for: every active
+    one for the office (:func:`~interact.core.permissions.acts_for_every_department`),
+    otherwise their own (none without a department)."""
+    if acts_for_every_department(user):
+        return active_departments()
+    department = user.department
+    return [department] if department is not None else []
 
 
 def all_departments() -> list[Department]:

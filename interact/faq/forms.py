@@ -73,4 +73,9 @@ class ImportForm(Form):
 
 
 class VoteForm(Form):
+    """"Was this helpful?" on an entry's page; without a CSRF token (see ``views.vote``)."""
+
+    class Meta:
+        csrf = False
+
     helpful = HiddenField()

@@ -27,7 +27,7 @@ only *topical* candidate (see ``CURATED_TOPICAL_FLOOR``).
 With a sentence embedder (interact/faq/semantic.py) the pair features end with
 the cosine between the query's embedding and the entry's texts' (computed once
 per entry text when indexed, once per query), and the semantic models
-(SEM_PAIR_COEF, SEM_DECISION_COEF) are used instead of the lexical ones.
+(SEM_PAIR_COEF and the boosted SEM_BASE_MODEL) are used instead of the lexical ones.
 
 The models were fitted on the dev split of the FAQ benchmark with
 ``bench/faq_fit.py`` (``--semantic``); see docs/faq-matching.md for the figures.
@@ -40,6 +40,7 @@ concurrent search sees either the old or the new index, never a mix.
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import os
 import re
@@ -47,6 +48,7 @@ import threading
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from difflib import SequenceMatcher
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Union
@@ -60,6 +62,7 @@ from interact.core.textnorm import match_text
 
 from interact.core.segment import FUNCTION_WORDS as _FUNCTION_WORDS
 from interact.core.segment import ensure_jieba, jieba
+from interact.faq.boosting import Boosted
 from interact.faq.semantic import Embedder
 
 __all__ = [
@@ -74,6 +77,7 @@ __all__ = [
     "DEFAULT_THRESHOLD",
     "MAX_QUERY_CHARS",
     "band",
+    "offer_order",
 ]
 
 DocId = Union[int, str]
@@ -212,9 +216,7 @@ DECISION_COEF = np.array(
 # between the question's embedding and the entry's texts' (standard question and
 # similar phrasings, the best of them); the decision features plus
 # ``semantic_margin``: the best entry's cosine minus the best other candidate's.
-# Fitted like the lexical ones: bench/faq_fit.py --semantic (the threshold: the
-# lowest at which <= 5 % of the out-of-scope and <= 30 % of the hard-negative dev
-# queries are answered, the content-match floor included, plus 0.02).
+# Fitted with bench/faq_fit.py --semantic; the decision model is boosted (below).
 # --------------------------------------------------------------------------
 
 SEM_PAIR_FEATURES = PAIR_FEATURES + ("semantic",)
@@ -247,42 +249,38 @@ SEM_PAIR_COEF = np.array(
         7.9112,  # semantic
     ]
 )
+#: Context features of the semantic decision model (each candidate against the others and
+#: against the question's wording); see ``_context_features``.
+CONTEXT_FEATURES = (
+    "semantic_best",  # 1 when no other candidate has a higher cosine
+    "semantic_above",  # how many other candidates have a higher cosine
+    "semantic_lead_mean",  # its cosine minus the mean cosine of the others
+    "near_rivals",  # other candidates less than one logit below it (or above it)
+    "rival_semantic",  # the rival's cosine (the runner-up; for the others, the best)
+    "rival_ratio",  # the rival's character ratio with the question
+    "n_candidates",
+    "logit_x_semantic",
+    "order_swap",  # share of the pairs of shared words in the other order (北京到成都 / 成都到北京)
+    "diff_replaced",  # replaced stretches of characters (difflib opcodes of the two texts)
+    "diff_indels",  # inserted or deleted stretches
+    "q_diff_chars",  # share of the question's characters outside the common stretches
+    "c_diff_chars",  # the same for the candidate's text
+    "num_substituted",  # a replaced stretch has a number on both sides (第六 / 第3)
+    "rival_entry_cosine",  # cosine between its matched text and the rival's: duplicates are no rivals
+    "rival_entry_ratio",  # character ratio between the two
+    "q_chars",
+    "c_chars",
+)
 SEM_DECISION_FEATURES = (
     ("bias", "logit", "margin") + tuple("top_" + f for f in SEM_PAIR_FEATURES[1:]) + ("semantic_margin",)
+    + CONTEXT_FEATURES
 )
-SEM_DECISION_COEF = np.array(
-    [
-        7.9789,  # bias
-        1.2632,  # logit
-        -0.0768,  # margin
-        1.2522,  # top_bm25n
-        -3.5834,  # top_ratio
-        1.9181,  # top_partial_ratio
-        -4.4375,  # top_token_set_ratio
-        -1.4106,  # top_token_sort_ratio
-        -0.8956,  # top_bigram_dice
-        -3.4722,  # top_len_ratio
-        -2.6048,  # top_q_cover
-        -2.1144,  # top_c_cover
-        0.0950,  # top_q_diff_max
-        -0.2572,  # top_c_diff_max
-        -0.1486,  # top_num_mismatch
-        -1.1747,  # top_neg_mismatch
-        2.6934,  # top_exact
-        1.9700,  # top_token_indel
-        10.7678,  # top_q_len
-        -0.9572,  # top_q_diff_sum
-        -0.5013,  # top_c_diff_sum
-        -0.3911,  # top_sub_diff
-        0.4520,  # top_qword_diff
-        -0.4446,  # top_token_jaccard
-        -1.3395,  # top_q_content_entry
-        -1.2645,  # top_c_content
-        2.1399,  # top_semantic
-        2.8322,  # semantic_margin
-    ]
-)
-SEM_THRESHOLD = 0.285
+#: The semantic decision model is a boosted tree model (interact/faq/boosting.py) fitted by
+#: ``bench/faq_fit.py --semantic`` on the dev split, shipped as JSON with its threshold
+#: (the lowest at which <= 5 % of the out-of-scope and <= 30 % of the hard-negative dev
+#: queries are answered by its out-of-fold probabilities, the content-match floor
+#: included, plus learning.BOOSTED_THRESHOLD_MARGIN).
+SEM_MODEL_FILE = os.path.join(os.path.dirname(__file__), "data", "decision_semantic.json")
 
 #: A candidate is *topical* when the query mentions what it is about: at least
 #: TOPICAL_ENTRY_SHARE of its matched phrasing's content words (general-IDF
@@ -322,6 +320,16 @@ OFFER_SUM = 0.8
 #: (docs/faq-matching.md).
 OFFER_SEMANTIC = 0.6
 OFFER_SEMANTIC_GAP = 0.03
+#: Agreed offer (engines with an embedder): the best candidate is also offered when it has
+#: the highest cosine among the candidates too (both rankings put it first), a cosine of at
+#: least OFFER_AGREED, and at least OFFER_AGREED_SHARE of the question's content words:
+#: 家里的旧床垫怎么扔 / 旧家具怎么扔 (0.77), 医保几个月没交了会怎样 / 医保断缴了有什么影响
+#: (0.74, 30 % of the content words) share too few words for the content shares.  Questions
+#: of the same form about something else (驾驶证到期了怎么换证 / 居住证到期了怎么续签: 0.70)
+#: stay out.  Chosen on the demo questions (bench/faq_demo_eval.py), so they are no blind
+#: test of it.
+OFFER_AGREED = 0.72
+OFFER_AGREED_SHARE = 0.25
 #: Curated-entry floor: when the best candidate is an entry with similar
 #: phrasings (curated), topical, without a number or negation mismatch, and no
 #: other candidate is topical, it gets the threshold as confidence (answered, in
@@ -407,6 +415,8 @@ class Match:
     score: float
     matched_text: str
     topical: bool = False
+    #: The cosine between the question and the entry (engines with an embedder), else None.
+    semantic: float | None = None
 
 
 @dataclass(frozen=True)
@@ -427,31 +437,51 @@ class Result:
 
 @dataclass(frozen=True)
 class DecisionModel:
-    """The answer / no-answer model: logistic coefficients in DECISION_FEATURES
-    order (SEM_DECISION_FEATURES for a semantic model), the answer threshold on its
-    probability, and a version label.  The shipped ones are :data:`BASE_MODEL` and
-    :data:`SEM_BASE_MODEL`; ``flask faq refit`` makes new versions from curators'
-    decisions (interact/faq/learning.py)."""
+    """The answer / no-answer model and its answer threshold on its probability, with a
+    version label: either logistic coefficients (``coef``) or a boosted tree model
+    (``boosted``, interact/faq/boosting.py; ``coef`` is then empty), over the inputs in
+    DECISION_FEATURES order (SEM_DECISION_FEATURES for a semantic model).  The shipped
+    ones are :data:`BASE_MODEL` (logistic, lexical) and :data:`SEM_BASE_MODEL` (boosted,
+    semantic); ``flask faq refit`` makes new versions from curators' decisions
+    (interact/faq/learning.py)."""
 
     coef: tuple[float, ...]
     threshold: float = DEFAULT_THRESHOLD
     version: int = 0
+    boosted: Boosted | None = None
 
     def __post_init__(self):
-        if len(self.coef) not in (len(DECISION_FEATURES), len(SEM_DECISION_FEATURES)):
+        if self.n_inputs not in (len(DECISION_FEATURES), len(SEM_DECISION_FEATURES)):
             raise ValueError(
-                f"a decision model needs {len(DECISION_FEATURES)} coefficients "
+                f"a decision model needs {len(DECISION_FEATURES)} inputs "
                 f"({len(SEM_DECISION_FEATURES)} with the semantic feature)"
             )
 
     @property
-    def semantic(self) -> bool:
-        """Whether it uses the semantic features (an engine with an embedder)."""
-        return len(self.coef) == len(SEM_DECISION_FEATURES)
+    def n_inputs(self) -> int:
+        return self.boosted.n_features if self.boosted is not None else len(self.coef)
 
     @property
-    def array(self) -> np.ndarray:
-        return _coef_array(self.coef)
+    def semantic(self) -> bool:
+        """Whether it uses the semantic features (an engine with an embedder)."""
+        return self.n_inputs == len(SEM_DECISION_FEATURES)
+
+    def probabilities(self, x: np.ndarray) -> np.ndarray:
+        """The probability that the candidate answers the question, for each row of *x*."""
+        x = np.atleast_2d(x)
+        if self.boosted is not None:
+            return self.boosted.probability(x)
+        return 1.0 / (1.0 + np.exp(-np.clip(x @ _coef_array(self.coef), -30.0, 30.0)))
+
+    def stored(self) -> list[float] | dict:
+        """The model as stored in a version's JSON column (:meth:`from_stored` reads it)."""
+        return self.boosted.to_dict() if self.boosted is not None else list(self.coef)
+
+    @classmethod
+    def from_stored(cls, data: list | dict, threshold: float, version: int) -> "DecisionModel":
+        if isinstance(data, dict):
+            return cls((), threshold, version, Boosted.from_dict(data))
+        return cls(tuple(float(v) for v in data), threshold, version)
 
 
 @lru_cache(maxsize=16)
@@ -461,9 +491,15 @@ def _coef_array(coef: tuple[float, ...]) -> np.ndarray:
     return arr
 
 
+def _load_shipped(path: str) -> DecisionModel:
+    with open(path, encoding="utf-8") as fh:
+        data = json.load(fh)
+    return DecisionModel.from_stored(data["model"], float(data["threshold"]), 0)
+
+
 #: The decision models fitted on the dev split (bench/faq_fit.py, --semantic).
 BASE_MODEL = DecisionModel(tuple(float(v) for v in DECISION_COEF), DEFAULT_THRESHOLD, 0)
-SEM_BASE_MODEL = DecisionModel(tuple(float(v) for v in SEM_DECISION_COEF), SEM_THRESHOLD, 0)
+SEM_BASE_MODEL = _load_shipped(SEM_MODEL_FILE)
 
 
 def base_model(semantic: bool) -> DecisionModel:
@@ -1184,6 +1220,7 @@ _I_Q_CONTENT = PAIR_FEATURES.index("q_content_entry")
 _I_C_CONTENT = PAIR_FEATURES.index("c_content")
 _I_NUM = PAIR_FEATURES.index("num_mismatch")
 _I_NEG = PAIR_FEATURES.index("neg_mismatch")
+_I_RATIO = PAIR_FEATURES.index("ratio")
 
 
 def topical(pair_features: np.ndarray, logit: float, best_logit: float) -> bool:
@@ -1211,6 +1248,20 @@ def semantic_offer(pair_features: np.ndarray, best_semantic: float) -> bool:
     return bool(
         cos >= OFFER_SEMANTIC and cos >= best_semantic - OFFER_SEMANTIC_GAP and q >= OFFER_SHARE and q + c >= OFFER_SUM
     )
+
+
+def agreed_offer(pair_features: np.ndarray, best_semantic: float) -> bool:
+    """Whether the best candidate of a semantic engine is offered because both rankings put
+    it first (see OFFER_AGREED)."""
+    cos = float(pair_features[-1])
+    return bool(cos >= OFFER_AGREED and cos >= best_semantic and pair_features[_I_Q_CONTENT] >= OFFER_AGREED_SHARE)
+
+
+def offer_order(matches: Iterable[Match]) -> list[Match]:
+    """Entries to offer under 您是不是想问, in the order to show them: closest in meaning
+    first for a semantic engine (the decision model's probabilities of entries it would not
+    answer are all small and order them poorly), most probable first otherwise."""
+    return sorted(matches, key=lambda m: -(m.semantic if m.semantic is not None else m.score))
 
 
 def content_match(pair_features: np.ndarray) -> bool:
@@ -1245,25 +1296,96 @@ def _decision_inputs(cands: list[_Candidate], n: int, semantic: bool = False) ->
     """Decision-model input of each of the first *n* candidates: its margin is
     taken over the best other candidate (the runner-up for the best one); with
     *semantic*, its cosine margin over the highest cosine of the others (0 for
-    them when it is the only candidate)."""
+    them when it is the only candidate) and its CONTEXT_FEATURES."""
     out = []
     for i, c in enumerate(cands[:n]):
         if len(cands) == 1:
             rival = c.logit - MARGIN_CAP
         else:
             rival = cands[1].logit if i == 0 else cands[0].logit
-        rival_sem = None
         if semantic:
-            rival_sem = max((float(o.features[-1]) for o in cands if o is not c), default=0.0)
-        out.append(decision_features(c.features, c.logit, rival, rival_sem))
+            others = [o for o in cands if o is not c]
+            rival_sem = max((float(o.features[-1]) for o in others), default=0.0)
+            rival_cand = (cands[1] if i == 0 else cands[0]) if others else None
+            out.append(np.concatenate((decision_features(c.features, c.logit, rival, rival_sem),
+                                       _context_features(c, others, rival_cand))))
+        else:
+            out.append(decision_features(c.features, c.logit, rival))
     return out
 
 
-def _sigmoid(z: float) -> float:
-    if z >= 0:
-        return 1.0 / (1.0 + math.exp(-z))
-    e = math.exp(z)
-    return e / (1.0 + e)
+_NUM_CHARS = frozenset("0123456789零一二两三四五六七八九十")
+
+
+def _order_swap(a: tuple[str, ...], b: tuple[str, ...]) -> float:
+    """Share of the pairs of words both texts have that appear in the other order."""
+    pos_b = {}
+    for i, t in enumerate(b):
+        pos_b.setdefault(t, i)
+    pairs = []
+    seen = set()
+    for i, t in enumerate(a):
+        if t in pos_b and t not in seen:
+            seen.add(t)
+            pairs.append(pos_b[t])
+    n = len(pairs)
+    if n < 2:
+        return 0.0
+    swapped = sum(1 for i in range(n) for j in range(i + 1, n) if pairs[i] > pairs[j])
+    return swapped / (n * (n - 1) / 2)
+
+
+def _diff_features(q: str, c: str) -> list[float]:
+    """difflib's view of two compact texts: replaced stretches, inserted or deleted ones,
+    the share of each text's characters outside the common stretches, and whether a
+    replaced stretch has a number on both sides."""
+    replaced = indels = q_chars = c_chars = 0
+    num = 0.0
+    for op, a1, a2, b1, b2 in SequenceMatcher(None, q, c, autojunk=False).get_opcodes():
+        if op == "equal":
+            continue
+        q_chars += a2 - a1
+        c_chars += b2 - b1
+        if op == "replace":
+            replaced += 1
+            if _NUM_CHARS.intersection(q[a1:a2]) and _NUM_CHARS.intersection(c[b1:b2]):
+                num = 1.0
+        else:
+            indels += 1
+    return [replaced, indels, q_chars / max(len(q), 1), c_chars / max(len(c), 1), num]
+
+
+def _context_features(c: _Candidate, others: list[_Candidate], rival: _Candidate | None) -> np.ndarray:
+    """CONTEXT_FEATURES of candidate *c* among the *others* (its *rival*: the runner-up
+    for the best candidate, the best one for the others)."""
+    cos = float(c.features[-1])
+    other_cos = [float(o.features[-1]) for o in others]
+    q, t = c.query, c.side
+    if rival is not None:
+        rival_cos, rival_ratio = float(rival.features[-1]), float(rival.features[_I_RATIO])
+        entry_cos = float(c.vec.astype(np.float32) @ rival.vec.astype(np.float32)) \
+            if c.vec is not None and rival.vec is not None else 0.0
+        entry_ratio = fuzz.ratio(c.text, rival.text) / 100.0
+    else:
+        rival_cos = rival_ratio = entry_cos = entry_ratio = 0.0
+    return np.array(
+        [
+            1.0 if all(cos >= o for o in other_cos) else 0.0,
+            float(sum(1 for o in other_cos if o > cos)),
+            cos - (sum(other_cos) / len(other_cos) if other_cos else 0.0),
+            float(sum(1 for o in others if c.logit - o.logit < 1.0)),
+            rival_cos,
+            rival_ratio,
+            float(len(others) + 1),
+            c.logit * cos,
+            _order_swap(q.tokens, t.tokens),
+            *_diff_features(q.compact, t.compact),
+            entry_cos,
+            entry_ratio,
+            float(len(q.compact)),
+            float(len(t.compact)),
+        ]
+    )
 
 
 @dataclass
@@ -1276,6 +1398,10 @@ class _Candidate:
     curated: bool = False  # the entry has similar phrasings besides its question
     wording: int = 0  # best ``_wording`` of its rows
     sure: int = 0  # 2: the only same wording, 1: the only curated row one edit away
+    side: _Side | None = None  # the matched row's text
+    query: _Side | None = None  # the question's
+    vec: np.ndarray | None = None  # the matched row's embedding (semantic engines)
+    c_content: float = 0.0  # the highest ``c_content`` of its retrieved rows
 
 
 class MatchingEngine:
@@ -1594,9 +1720,10 @@ class MatchingEngine:
         vecs = seg.vecs[rows.start] if len(rows) == 1 else seg.vecs[rows.start : rows.stop]
         return float(np.max(vecs.astype(np.float32) @ qvec))
 
-    def _scored_rows(self, query: str, state: _State | None = None) -> list[tuple[DocId, str, np.ndarray, int]]:
+    def _scored_rows(self, query: str, state: _State | None = None) -> list[tuple]:
         """Retrieved rows with their pair features: (doc id, row text, features,
-        wording: 2 same wording, 1 one character apart, 0 otherwise).  With an
+        wording: 2 same wording, 1 one character apart, 0 otherwise, the row's
+        ``_Side``, the query's ``_Side``, the row's embedding or None).  With an
         embedder the features end with the entry's cosine (SEM_PAIR_FEATURES):
         the query is embedded once, after retrieval found candidates."""
         if not isinstance(query, str) or not query:
@@ -1626,23 +1753,27 @@ class MatchingEngine:
                 if doc_id not in semantic:
                     semantic[doc_id] = self._entry_semantic(state, doc_id, qvec)
                 feats = np.append(feats, semantic[doc_id])
-            out.append((doc_id, seg.texts[row], feats, _wording(qside, cside)))
+            vec = None if seg.vecs is None else seg.vecs[row]
+            out.append((doc_id, seg.texts[row], feats, _wording(qside, cside), cside, qside, vec))
         return out
 
     def _candidates(self, query: str) -> list[_Candidate]:
         """Re-ranked candidates, one per entry (its best row), best first."""
         state = self._state
         best: dict[DocId, _Candidate] = {}
-        for doc_id, text, feats, wording in self._scored_rows(query, state):
+        for doc_id, text, feats, wording, cside, qside, vec in self._scored_rows(query, state):
             logit = float(feats @ self._pair_coef)
             prev = best.get(doc_id)
             content = content_match(feats) or (prev is not None and prev.content)
             wording = max(wording, prev.wording if prev is not None else 0)
+            c_content = max(float(feats[_I_C_CONTENT]), prev.c_content if prev is not None else 0.0)
             if prev is None or logit > prev.logit:
-                best[doc_id] = _Candidate(doc_id, text, logit, feats, content, wording=wording)
+                best[doc_id] = _Candidate(doc_id, text, logit, feats, content, wording=wording, side=cside,
+                                          query=qside, vec=vec, c_content=c_content)
             else:
                 prev.content = content
                 prev.wording = wording
+                prev.c_content = c_content
         for cand in best.values():
             loc = state.locate(cand.doc_id)
             cand.curated = loc is not None and len(loc[1]) >= 2
@@ -1678,10 +1809,17 @@ class MatchingEngine:
     def _match(cand: _Candidate, score: float, best_logit: float, best_sem: float | None = None) -> Match:
         on_topic = topical(cand.features, cand.logit, best_logit)
         if cand.logit == best_logit and not on_topic:
-            on_topic = shares_content(cand.features)
-        if best_sem is not None and not on_topic:
-            on_topic = semantic_offer(cand.features, best_sem)
-        return Match(cand.doc_id, score, cand.text, on_topic)
+            # Any retrieved phrasing of the entry may show what it shares with the question.
+            shared = cand.features
+            if cand.c_content > shared[_I_C_CONTENT]:
+                shared = shared.copy()
+                shared[_I_C_CONTENT] = cand.c_content
+            on_topic = shares_content(shared)
+        cos = None if best_sem is None else float(cand.features[-1])
+        if cos is not None and not on_topic:
+            on_topic = semantic_offer(cand.features, best_sem) or (
+                cand.logit == best_logit and agreed_offer(cand.features, best_sem))
+        return Match(cand.doc_id, score, cand.text, on_topic, cos)
 
     def _confidences(self, cands: list[_Candidate], n: int) -> list[float]:
         """Decision-model probability for each of the first *n* candidates:
@@ -1691,13 +1829,14 @@ class MatchingEngine:
         at least the model's threshold (answered, lowest band) when it is the only
         curated entry one character away, the only content match among all, or a
         curated entry and the only topical candidate (see CURATED_TOPICAL_FLOOR)."""
-        coef = self.model.array
+        model = self.model
         # The model's own threshold: a stricter one set by the caller also stops the
         # floors from answering.
-        floor = self.model.threshold
+        floor = model.threshold
+        inputs = _decision_inputs(cands, n, self.semantic)
+        probs = model.probabilities(np.array(inputs)).tolist() if inputs else []
         out = []
-        for i, (c, x) in enumerate(zip(cands, _decision_inputs(cands, n, self.semantic))):
-            conf = _sigmoid(float(x @ coef))
+        for i, (c, conf) in enumerate(zip(cands, probs)):
             if i == 0:
                 if c.sure == 2:
                     conf = max(conf, EXACT_CONFIDENCE)

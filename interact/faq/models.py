@@ -341,8 +341,9 @@ class DecisionModelVersion(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(default=_utcnow)
-    #: Logistic coefficients in ``matching.DECISION_FEATURES`` order.
-    coef: Mapped[list[float]] = mapped_column(sa.JSON)
+    #: The model (``DecisionModel.stored``): logistic coefficients in ``matching.DECISION_FEATURES``
+    #: order, or a boosted tree model as a dict (semantic features).
+    coef: Mapped[Any] = mapped_column(sa.JSON)
     threshold: Mapped[float]
     #: Curator examples it was fitted on (the held-back ones excluded).
     examples: Mapped[int] = mapped_column(default=0)
@@ -354,4 +355,4 @@ class DecisionModelVersion(db.Model):
 
     @property
     def model(self) -> DecisionModel:
-        return DecisionModel(tuple(float(v) for v in self.coef), float(self.threshold), self.id)
+        return DecisionModel.from_stored(self.coef, float(self.threshold), self.id)

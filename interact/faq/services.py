@@ -35,7 +35,7 @@ from interact.core.textnorm import match_text, normalize
 from interact.departments.models import Department
 from interact.extensions import db
 from interact.faq import index, learning, workflow
-from interact.faq.matching import GOOD_BAND, MAX_QUERY_CHARS, band
+from interact.faq.matching import GOOD_BAND, MAX_QUERY_CHARS, band, offer_order
 from interact.faq.models import (
     AskLog,
     ExampleKind,
@@ -744,10 +744,10 @@ def ask(question: str | None, *, source: str = "web", log: bool = True) -> Answe
             if m.id in entries and m.score >= floor and m.id != answer.best.id
         ][:4]
     else:
-        # Offered under 您是不是想问 most probable first: with the semantic feature an entry
-        # closest in meaning may rank below a lexically closer one but score higher.
+        # Offered under 您是不是想问 closest in meaning (or most probable) first: with the
+        # semantic feature an entry closest in meaning may rank below a lexically closer one.
         answer.related = [
-            (entries[m.id], m.score) for m in sorted(candidates, key=lambda m: -m.score)
+            (entries[m.id], m.score) for m in offer_order(candidates)
             if m.id in entries and (m.score >= floor or m.topical)
         ][:4]
     if log:
@@ -763,15 +763,15 @@ def ask(question: str | None, *, source: str = "web", log: bool = True) -> Answe
             "source": source if source in ("web", "api") else "web", "handled_at": None,
         })
         if answer.best is not None:
-            count_hit(answer.best)
+            count_hit(answer.best.id)
         db.session.flush()
     return answer
 
 
-def count_hit(entry: FaqEntry) -> None:
-    """One more view of ``entry`` (added up with others and written a moment later; a hit
-    is not an edit, so "更新于" stays)."""
-    deferred.increment(FaqEntry, "hits", entry.id, keep=("updated_at",))
+def count_hit(entry_id: int) -> None:
+    """One more view of entry ``entry_id`` (added up with others and written a moment later;
+    a hit is not an edit, so "更新于" stays)."""
+    deferred.increment(FaqEntry, "hits", entry_id, keep=("updated_at",))
 
 
 def vote(entry: FaqEntry, *, helpful: bool) -> None:

@@ -15,13 +15,14 @@ from flask import (
 )
 from flask_login import current_user
 
-from interact.core import clock, contributions, metrics, pagecache, sessions
+from interact.core import clock, contributions, metrics, pagecache, security, sessions
+from interact.core.errors import PermissionDenied
 from interact.core.pagecache import public_page
 from interact.core.forms import ConfirmForm, attempt, first_error, perform
 from interact.core.permissions import has_role, roles_required
 from interact.core.views import home_sections
 from interact.departments.services import active_departments, get_department
-from interact.extensions import db, limiter, public_post_limit
+from interact.extensions import csrf, db, limiter, public_post_limit
 from interact.core.lookup import get_or_404
 from interact.faq import cli, importexport, learning, services, workflow
 from interact.faq import index as faq_index
@@ -155,22 +156,43 @@ def department(department_id: int):
                            department=dept)
 
 
+def _count_view(entry_id: int) -> None:
+    if request.args.get("voted") != "1":  # back from a vote: already counted
+        services.count_hit(entry_id)
+        db.session.commit()
+
+
+#: An entry's page shows nothing that follows the clock but its "helpful" count, which a
+#: vote does not renew (like the hits on the lists): that count may lag this long.
+ENTRY_PAGE_SECONDS = 600
+
+
 @bp.get("/faq/<int:entry_id>")
+@public_page(served=_count_view, seconds=ENTRY_PAGE_SECONDS)
 def entry(entry_id: int):
+    # The page is the same for every anonymous reader (its vote form carries no session
+    # token, see ``vote``), so it is served from the page cache; the view is counted for
+    # each reader all the same.
     merged_into = services.merged_into(entry_id)
     if merged_into is not None:
         return redirect(url_for("faq.entry", entry_id=merged_into), 301)
     item = services.get_published_entry(entry_id)
-    if request.args.get("voted") != "1":  # back from a vote: already counted
-        services.count_hit(item)
-        db.session.commit()
     voted = item.id in session.get(VOTES_KEY, [])
-    return render_template("faq/entry.html", entry=item, form=VoteForm(), voted=voted)
+    return render_template("faq/entry.html", entry=item, voted=voted)
 
 
 @bp.post("/faq/<int:entry_id>/vote")
+@csrf.exempt
 @limiter.limit(public_post_limit)
 def vote(entry_id: int):
+    """An anonymous "was this helpful?" vote. It carries no session-bound CSRF token: the
+    token would give every reader of the entry page a session and keep the page out of the
+    page cache. What the token guards against — another site making a visitor's browser
+    post — is refused by the browser's own headers instead (``security.from_this_site``),
+    and such a post could gain nothing anyway: a vote is anonymous, counts once per
+    browser session and is rate-limited per address, and anybody can vote directly."""
+    if not security.from_this_site():
+        raise PermissionDenied("请在本站页面上评价。")
     item = services.get_published_entry(entry_id)
     form = VoteForm()
     if not form.validate_on_submit() or form.helpful.data not in ("1", "0"):

@@ -19,7 +19,7 @@ from werkzeug.datastructures import FileStorage
 from interact.core import audit, clock, periods, sensitive
 from interact.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from interact.core.lookup import get_or_404
-from interact.core.permissions import ensure_department_scope, has_role, scope
+from interact.core.permissions import acts_for_every_department, ensure_department_scope, has_role, scope
 from interact.core.sanitize import clean_html
 from interact.core.uploads import save_upload
 from interact.departments.models import Department
@@ -48,7 +48,7 @@ audit.register_actions({
     "interview_question.submitted": "网友提问", "interview_question.approved": "问题审核通过",
     "interview_question.rejected": "问题未通过", "interview_question.merged": "合并问题",
     "interview_question.answered_after": "会后答复",
-} | {f"interview.{status.value}": f"访谈状态：{status.label}" for status in InterviewStatus},
+} | {f"interview.{to.value}": step.label for (_, to), step in workflow.TRANSITIONS.items()},
     targets={"interview": "在线访谈", "interview_entry": "访谈实录", "interview_question": "网友提问"})
 
 S = InterviewStatus
@@ -161,7 +161,7 @@ def update_interview(interview: Interview, data: InterviewData, *, actor, cover:
     if not workflow.editable(interview):
         raise Conflict("访谈回顾已发布，基本信息不能再修改。")
     if data.department_id != interview.department_id:
-        if not has_role(actor, "office", "admin"):
+        if not acts_for_every_department(actor):
             raise PermissionDenied("只有办公室可以更改访谈的主办部门。")
     _check_data(data)
     before = {"topic": interview.topic, "start": interview.scheduled_start.isoformat()}

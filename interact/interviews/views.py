@@ -14,7 +14,7 @@ from interact.core.forms import ConfirmForm, attempt, first_error, perform
 from interact.core.permissions import has_role, roles_required
 from interact.core.templating import switching_large_text
 from interact.core.views import home_sections
-from interact.departments.services import active_departments
+from interact.departments.services import departments_for
 from interact.extensions import db, limiter, public_post_limit
 from interact.interviews import services, workflow
 from interact.interviews.forms import (
@@ -106,11 +106,7 @@ def ask(interview_id: int):
 # --------------------------------------------------------------------------- staff: records
 
 def _department_choices(form: InterviewForm) -> None:
-    if has_role(current_user, "office", "admin"):
-        form.department_id.choices = [(str(d.id), d.name) for d in active_departments()]
-    else:
-        department = current_user.department
-        form.department_id.choices = [(str(department.id), department.name)] if department else []
+    form.department_id.choices = [(str(d.id), d.name) for d in departments_for(current_user)]
 
 
 def _form_data(form: InterviewForm) -> services.InterviewData:

@@ -746,16 +746,36 @@ class _CountedPagination(SelectPagination):
         return pagecache.remember(self._query_args["count_key"], lambda: db.session.scalar(count_stmt) or 0)
 
 
+class _SearchPagination(_CountedPagination):
+    """A page of a search over every published letter: the page's ids in the order of
+    ``search.ranked_page`` (bounded ranking), then those letters."""
+
+    def _query_count(self) -> int:
+        if not hasattr(self, "_hits"):  # asked by _query_items, then by the pagination
+            self._hits = super()._query_count()
+        return self._hits
+
+    def _query_items(self) -> list[Letter]:
+        # The total first (remembered per query, needed for the page anyway): a search with
+        # at most one window of hits is ranked in one statement.
+        ids = search.ranked_page(db.session, self._query_args["terms"], offset=self._query_offset,
+                                 limit=self.per_page, hits=self._query_count())
+        if not ids:
+            return []
+        letters = {letter.id: letter for letter in db.session.scalars(
+            sa.select(Letter).where(PUBLISHED, Letter.id.in_(ids)).options(selectinload(Letter.department)))}
+        return [letters[i] for i in ids if i in letters]
+
+
 def public_letters(query: PublicQuery, *, page: int = 1, per_page: int = 20):
     """Published letters (来信选登): full-text search over the index plus filters.
 
-    A search ranks its hits once (for the page shown); the total counts the hits unranked.
-    A list filtered by department and month at most takes its total from the running
-    totals (``monthcounts.published_total``: no count over the published letters). A search
-    without other filters, only the index is read for the total (it holds exactly the
-    published letters: ``workflow`` indexes on publication and unindexes on withdrawal),
-    and on PostgreSQL only the best-ranked hits up to this page (with their ties) are
-    joined to the letters instead of every hit.
+    A search without other filters reads only the index for its total (it holds exactly
+    the published letters: ``workflow`` indexes on publication and unindexes on withdrawal)
+    and ranks at most ``search.RANK_WINDOW`` hits for a page (``search.ranked_page``); with
+    filters, the hits are joined to the letters, ranked once for the page shown and counted
+    unranked. A list filtered by department and month at most takes its total from the
+    running totals (``monthcounts.published_total``: no count over the published letters).
     """
     conditions = [PUBLISHED]
     if query.department_id:
@@ -772,21 +792,22 @@ def public_letters(query: PublicQuery, *, page: int = 1, per_page: int = 20):
     stmt = sa.select(Letter).where(*conditions).options(selectinload(Letter.department))
     count_stmt = sa.select(sa.func.count(Letter.id)).where(*conditions)
     terms = search.query_terms(query.q) if query.q.strip() else []
+    count_key = ("letters.public_count", tuple(terms), query.department_id, query.kind, query.channel, bounds)
+    if terms and len(conditions) == 1:
+        hits = search.matching_letters(db.session, terms, ranked=False)
+        return _SearchPagination(select=stmt, session=db.session(), terms=terms, count_key=count_key,
+                                 count_stmt=sa.select(sa.func.count()).select_from(hits),
+                                 page=page, per_page=per_page, error_out=False)
     if terms:
-        unfiltered = len(conditions) == 1
-        match = search.matching_letters(db.session, terms, best=page * per_page if unfiltered else None)
+        match = search.matching_letters(db.session, terms)
         hits = search.matching_letters(db.session, terms, ranked=False)
         stmt = stmt.join(match, match.c.letter_id == Letter.id).order_by(match.c.score, Letter.published_at.desc())
-        if unfiltered:
-            count_stmt = sa.select(sa.func.count()).select_from(hits)
-        else:
-            count_stmt = count_stmt.join(hits, hits.c.letter_id == Letter.id)
+        count_stmt = count_stmt.join(hits, hits.c.letter_id == Letter.id)
     else:
         stmt = stmt.order_by(Letter.published_at.desc(), Letter.id.desc())
         if query.kind is None and query.channel is None:
             # By department and month only: the running totals hold the number.
             count_stmt = monthcounts.published_total(query.department_id or None, month)
-    count_key = ("letters.public_count", tuple(terms), query.department_id, query.kind, query.channel, bounds)
     return _CountedPagination(select=stmt, session=db.session(), count_stmt=count_stmt, count_key=count_key,
                               page=page, per_page=per_page, error_out=False)
 

@@ -15,6 +15,7 @@ from typing import Any, Iterable
 
 import sqlalchemy as sa
 from markupsafe import Markup
+from sqlalchemy.exc import IntegrityError
 
 from interact.core import audit, clock, periods
 from interact.core.errors import InvalidInput, InvalidTransition, NotFound
@@ -183,8 +184,14 @@ def draft_summary(month: str, *, actor) -> tuple[MonthlySummary, bool]:
         month=month, status=SummaryStatus.DRAFT, title=default_title(month), body_html=default_body(figures),
         stats=figures, created_by_id=audit.actor_id(actor),
     )
-    db.session.add(summary)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(summary)
+    except IntegrityError:  # drafted by another request (a double click, the job) meanwhile
+        existing = summary_for_month(month)
+        if existing is None:
+            raise
+        return existing, False
     _audit("drafted", summary, actor, "生成月度汇总草稿")
     return summary, True
 

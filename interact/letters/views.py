@@ -30,7 +30,7 @@ from interact.core.pagecache import public_page
 from interact.core.templating import switching_large_text
 from interact.core.errors import DomainError
 from interact.core.forms import ConfirmForm, attempt, first_error, perform
-from interact.core.permissions import has_role, roles_required
+from interact.core.permissions import can_act_for_department, has_role, roles_required
 from interact.core.views import home_sections
 from interact.departments.services import active_departments, mailbox_leaders
 from interact.extensions import db, limiter, public_post_limit
@@ -394,8 +394,12 @@ def public_list():
                            departments=_public_departments(), kinds=LetterKind.labels(), channels=LetterChannel.labels())
 
 
+#: A letter's public page shows nothing that follows the clock: kept until a public change.
+LETTER_PAGE_SECONDS = 3600
+
+
 @bp.get("/letters/<int:letter_id>")
-@public_page
+@public_page(seconds=LETTER_PAGE_SECONDS)
 def public_detail(letter_id: int):
     letter = services.get_published(letter_id)
     return render_template("letters/public_detail.html", letter=letter)
@@ -532,7 +536,7 @@ def _invalid(letter, form_name, form):
 
 def _back(letter, message: str):
     flash(message, "success")
-    if has_role(current_user, "office", "admin") or letter.department_id == current_user.department_id:
+    if can_act_for_department(current_user, letter.department_id):
         return redirect(url_for("letters.staff_detail", letter_id=letter.id))
     return redirect(url_for("letters.handler_queue"))
 

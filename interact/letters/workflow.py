@@ -55,7 +55,7 @@ ACCEPT_WORKDAYS = 1
 MAX_EXTENSION_WORKDAYS = 15
 
 audit.register_actions(
-    {f"letter.{action}": f"来信：{label}" for action, label in ACTION_LABELS.items()}
+    {f"letter.{action}": label for action, label in ACTION_LABELS.items()}
     | {"letter.reply_limits_changed": "修改来信答复期限", "letter.attachment_viewed": "查看来信附件"},
     targets={"letter": "来信", "setting": "系统设置"},
 )

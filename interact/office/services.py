@@ -79,10 +79,11 @@ def remove_calendar_day(day_id: int, *, actor) -> None:
     workdays.invalidate()
 
 
-def recent_audit_events(*, action_prefix: str = "", target_type: str = "", page: int = 1, per_page: int = 50):
+def recent_audit_events(*, action: str = "", target_type: str = "", page: int = 1, per_page: int = 50):
+    """The audit trail, newest first, of one action and/or one object type (empty: all)."""
     stmt = db.select(AuditEvent).order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
-    if action_prefix:
-        stmt = stmt.where(AuditEvent.action.startswith(action_prefix))
+    if action:
+        stmt = stmt.where(AuditEvent.action == action)
     if target_type:
         stmt = stmt.where(AuditEvent.target_type == target_type)
     return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
@@ -165,7 +166,7 @@ def dashboard_items(kind: str) -> list[Any] | None:
     """The objects behind a dashboard number (``None`` if that module is not installed)."""
     sources = {
         "veto": (contributions.office.veto_letters, {}),
-        "feedback_due": (contributions.office.feedback_due_soon, {"days": 7}),
+        "feedback_due": (contributions.office.feedback_due_soon, {}),
         "feedback_overdue": (contributions.office.feedback_overdue, {}),
         "unannounced": (contributions.office.unannounced_upcoming, {"days": 3}),
     }

@@ -93,8 +93,9 @@ def audit_log():
     page = max(request.args.get("page", 1, type=int), 1)
     action = request.args.get("action", "").strip()[:64]
     target_type = request.args.get("type", "").strip()[:32]
-    events = services.recent_audit_events(action_prefix=action, target_type=target_type, page=page)
-    return render_template("office/audit.html", events=events, action=action, target_type=target_type)
+    events = services.recent_audit_events(action=action, target_type=target_type, page=page)
+    return render_template("office/audit.html", events=events, action=action, target_type=target_type,
+                           actions=audit.action_choices(), targets=audit.target_choices())
 
 
 
@@ -145,10 +146,6 @@ def read_all_notifications():
 
 # --- scheduled jobs (admin) ------------------------------------------------------------------
 
-#: What the admin is told after running a job by hand.
-RUN_OUTCOMES = {JobOutcome.OK: "已完成", JobOutcome.ERROR: "运行出错", JobOutcome.SKIPPED: "已跳过（另一进程正在运行）"}
-
-
 def _job_runner() -> contributions.JobRunner:
     if contributions.job_runner is None:  # an application without the scheduler
         abort(404)
@@ -166,7 +163,7 @@ def job_runs():
         "office/job_runs.html", jobs=jobs, last=scheduler.last_runs([job.id for job in jobs]),
         runs=scheduler.recent_runs(selected or None, page=page), selected=selected,
         describe=scheduler.describe_trigger, outbox=notify.outbox_counts(), action_form=ConfirmForm(),
-        count_labels={job.id: job.count_labels for job in jobs},
+        count_labels={job.id: job.count_labels for job in jobs}, names={job.id: job.description for job in jobs},
     )
 
 
@@ -181,10 +178,10 @@ def run_job_now(job_id: str):
         abort(404)
     db.session.commit()
     run = scheduler.run_job(current_app._get_current_object(), job, trigger=f"web:{current_user.username}")
-    audit.record("job.run_manually", "job_run", run.id, actor=current_user, note=job.id)
+    audit.record("job.run_manually", "job_run", run.id, actor=current_user, note=job.description)
     db.session.commit()
-    flash(f"任务 {job.id}：{RUN_OUTCOMES.get(run.outcome, run.outcome.label)}。",
-          "success" if run.outcome is JobOutcome.OK else "error")
+    reason = f"（{run.error}）" if run.outcome is JobOutcome.SKIPPED and run.error else ""
+    flash(f"任务“{job.description}”：{run.outcome.label}{reason}。", "success" if run.outcome is JobOutcome.OK else "error")
     return redirect(url_for("office.job_runs", job=job.id))
 
 

@@ -10,6 +10,9 @@ from datetime import date, datetime
 
 from interact.core import clock, periods
 
+#: The feedback is "due soon" (reminder, amber tag, the dashboard's list) this many days before.
+DUE_SOON_DAYS = 7
+
 
 def add_one_month(day: date) -> date:
     """The same day of the next month, or that month's last day when it is shorter."""

@@ -6,8 +6,6 @@ Closing needs no job: open/closed is derived from the end time. The job only sen
 """
 from __future__ import annotations
 
-from datetime import timedelta
-
 import sqlalchemy as sa
 
 from interact.accounts.models import Role
@@ -15,7 +13,8 @@ from interact.accounts.services import handlers_of, users_with_role
 from interact.core import clock, notify
 from interact.core.jobs import Job
 from interact.extensions import db
-from interact.surveys import workflow
+from interact.surveys import services, workflow
+from interact.surveys.deadlines import DUE_SOON_DAYS
 from interact.surveys.models import Collection
 
 BATCH = 500
@@ -53,10 +52,6 @@ def ended_notices() -> dict[str, int]:
     return {"ended": len(collections)}
 
 
-def _due_by(days: int):
-    return clock.end_of_local_day(clock.today() + timedelta(days=days))
-
-
 def feedback_reminders() -> dict[str, int]:
     """Reminders 7 days and 1 day before the feedback deadline; overdue notice after it
     (to the owner department and to the office)."""
@@ -82,11 +77,10 @@ def feedback_reminders() -> dict[str, int]:
         counts["overdue"] += 1
 
     for days, column, key in ((1, Collection.reminder_1d_sent_at, "reminder_1d"),
-                              (7, Collection.reminder_7d_sent_at, "reminder_7d")):
+                              (DUE_SOON_DAYS, Collection.reminder_7d_sent_at, "reminder_7d")):
         due = db.session.scalars(
             sa.select(Collection)
-            .where(Collection.awaiting_feedback, Collection.feedback_due_at >= now,
-                   Collection.feedback_due_at <= _due_by(days), column.is_(None))
+            .where(services.feedback_due_within(days), column.is_(None))
             .order_by(Collection.feedback_due_at).limit(BATCH)
         ).all()
         for collection in due:

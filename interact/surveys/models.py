@@ -15,7 +15,7 @@ from interact.db import TimestampMixin, _utcnow, str_enum
 from interact.departments.models import Department
 from interact.extensions import db
 from interact.questionnaires.models import Questionnaire, ResponseChannel
-from interact.surveys.deadlines import feedback_deadline
+from interact.surveys.deadlines import DUE_SOON_DAYS, feedback_deadline
 
 
 class CollectionStatus(LabeledEnum):
@@ -185,6 +185,12 @@ class Collection(TimestampMixin, db.Model):
     def feedback_days_left(self) -> int:
         """Days from today (Beijing) to the deadline; negative when overdue."""
         return (self.feedback_due_date - clock.today()).days
+
+    @property
+    def feedback_due_soon(self) -> bool:
+        """Awaiting its feedback, due within :data:`~interact.surveys.deadlines.DUE_SOON_DAYS`
+        days and not overdue (as ``services.feedback_due_within`` selects)."""
+        return self.awaiting_feedback and 0 <= self.feedback_days_left <= DUE_SOON_DAYS
 
     @property
     def accepts_opinions(self) -> bool:

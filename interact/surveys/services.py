@@ -16,7 +16,7 @@ from werkzeug.datastructures import FileStorage
 from interact.core import audit, clock, periods, sensitive
 from interact.core.errors import Conflict, InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from interact.core.lookup import get_or_404
-from interact.core.permissions import can_act_for_department, ensure_department_scope, ensure_role, has_role, scope
+from interact.core.permissions import acts_for_every_department, ensure_department_scope, ensure_role, scope
 from interact.core.privacy import mask_name, mask_text, normalize_mobile
 from interact.core.sanitize import clean_html
 from interact.core.uploads import save_upload
@@ -25,6 +25,7 @@ from interact.extensions import db
 from interact.questionnaires import services as questionnaires
 from interact.questionnaires.models import Response, ResponseChannel
 from interact.surveys import workflow
+from interact.surveys.deadlines import DUE_SOON_DAYS
 from interact.surveys.models import (
     Adoption,
     Collection,
@@ -170,7 +171,7 @@ def update_collection(collection: Collection, data: CollectionData, *, actor) ->
     if not workflow.editable(collection):
         raise Conflict("征集已撤回，不能再修改。" if collection.status is CollectionStatus.WITHDRAWN
                        else "征集已结束，不能再修改征集信息。")
-    if data.department_id != collection.department_id and not has_role(actor, "office", "admin"):
+    if data.department_id != collection.department_id and not acts_for_every_department(actor):
         raise PermissionDenied("只有办公室可以更改征集的主办部门。")
     data = _check_collection_data(data, actor)
     if collection.has_questionnaire and data.kind is CollectionKind.OPINIONS and collection.questionnaire \
@@ -708,14 +709,19 @@ def pending_opinion_count(user) -> int:
 # --------------------------------------------------------------------------- compliance (office dashboard)
 
 
-def feedback_due_soon(days: int = 7) -> list[Collection]:
-    """Ended collections whose feedback is due within ``days`` days and not yet published."""
+def feedback_due_within(days: int):
+    """SQL condition: the feedback is not published yet and falls due between now and the
+    end of the day ``days`` days from today (Beijing) — the dashboard's list and the
+    owner's reminders alike."""
     limit = clock.end_of_local_day(clock.today() + timedelta(days=days))
+    return db.and_(Collection.awaiting_feedback, Collection.feedback_due_at >= clock.now(),
+                   Collection.feedback_due_at <= limit)
+
+
+def feedback_due_soon(days: int = DUE_SOON_DAYS) -> list[Collection]:
+    """Ended collections whose feedback is due within ``days`` days and not yet published."""
     return list(db.session.scalars(
-        db.select(Collection)
-        .where(Collection.awaiting_feedback, Collection.feedback_due_at >= clock.now(),
-               Collection.feedback_due_at <= limit)
-        .order_by(Collection.feedback_due_at)
+        db.select(Collection).where(feedback_due_within(days)).order_by(Collection.feedback_due_at)
     ))
 
 

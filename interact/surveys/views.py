@@ -21,13 +21,14 @@ from interact.accounts.views import account_links
 from interact.core import audit, clock, contributions, pagecache
 from interact.core.errors import DomainError, NotFound
 from interact.core.forms import ConfirmForm, attempt, first_error, perform
-from interact.core.permissions import has_role, roles_required
+from interact.core.permissions import acts_for_every_department, has_role, roles_required
 from interact.core.templating import switching_large_text
 from interact.core.views import home_sections
-from interact.departments.services import active_departments
+from interact.departments.services import departments_for
 from interact.extensions import db, limiter, public_post_limit
 from interact.questionnaires import services as questionnaires
 from interact.surveys import exports, participation, services, workflow
+from interact.surveys.deadlines import DUE_SOON_DAYS
 from interact.surveys.forms import (
     AdoptionForm,
     CollectionForm,
@@ -77,7 +78,7 @@ def _collection_data(form: CollectionForm, default_department: int | None) -> se
     return services.CollectionData(
         title=form.title.data or "", summary=form.summary.data or "", body=form.body.data or "",
         kind=CollectionKind(form.kind.data), starts_at=_local(form.starts_at.data), ends_at=_local(form.ends_at.data),
-        department_id=form.department_id.data if has_role(current_user, "office", "admin") else default_department,
+        department_id=form.department_id.data if acts_for_every_department(current_user) else default_department,
         contact_email=form.contact_email.data or "", contact_address=form.contact_address.data or "",
         name_required=bool(form.name_required.data), phone_required=bool(form.phone_required.data),
         show_opinions=bool(form.show_opinions.data),
@@ -85,12 +86,10 @@ def _collection_data(form: CollectionForm, default_department: int | None) -> se
 
 
 def _department_choices(form: CollectionForm) -> None:
-    if has_role(current_user, "office", "admin"):
-        form.department_id.choices = [(d.id, d.name) for d in active_departments()]
-    else:
-        department = current_user.department
-        form.department_id.choices = [(department.id, department.name)] if department else []
+    form.department_id.choices = [(d.id, d.name) for d in departments_for(current_user)]
+    if not acts_for_every_department(current_user):
         form.department_id.render_kw = {"disabled": True}
+        form.department_id.description = "部门办理人只能为本部门创建征集"
 
 
 # --------------------------------------------------------------------------- public pages
@@ -502,9 +501,9 @@ def _workspace_cards(user) -> list[dict]:
         if review:
             cards.append({"title": "结果反馈待审核", "count": len(review), "url": url_for("surveys.staff_list", phase="review"),
                           "hint": "最近截止：" + review[0].feedback_due_date.strftime("%Y-%m-%d"), "level": "warning"})
-        soon = services.feedback_due_soon(7)
+        soon = services.feedback_due_soon()
         if soon:
-            cards.append({"title": "结果反馈7日内到期", "count": len(soon), "url": url_for("surveys.staff_list", phase="awaiting"),
+            cards.append({"title": f"结果反馈{DUE_SOON_DAYS}日内到期", "count": len(soon), "url": url_for("surveys.staff_list", phase="awaiting"),
                           "hint": "最近截止：" + soon[0].feedback_due_date.strftime("%Y-%m-%d"), "level": "warning"})
         overdue = services.feedback_overdue()
         if overdue:

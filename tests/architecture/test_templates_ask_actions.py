@@ -36,3 +36,13 @@ def test_no_template_compares_a_status():
     # A filter form comparing the chosen filter with an option is not a rule.
     findings = [f for f in _findings() if "filters.status == s" not in f]
     assert findings == []
+
+
+def test_no_template_checks_a_role():
+    # Who may open a page is said by its view (roles_required): a link asks
+    # staff_nav_url(endpoint); what may happen to an object is asked from actions.
+    findings = [f"{path.relative_to(TEMPLATES)}:{number}: {line.strip()[:120]}"
+                for path in sorted(TEMPLATES.rglob("*.html"))
+                for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+                if "has_role(" in line]
+    assert findings == []

@@ -21,7 +21,10 @@ def client_example() -> str:
 def test_the_documented_client_runs_against_the_server(live_api, tmp_path):
     script = tmp_path / "client.py"
     script.write_text(client_example(), encoding="utf-8")
+    # The citizen types the captcha's characters (the contract server runs with the captcha
+    # off, as the unit tests do: tests/api/test_captcha.py checks it on).
     result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120,
+                            input="K7M2\n", cwd=tmp_path,
                             env={**os.environ, "INTERACT_API": live_api, "PYTHONIOENCODING": "utf-8"})
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()

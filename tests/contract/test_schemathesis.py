@@ -27,4 +27,4 @@ def test_every_operation_keeps_to_the_document(live_api, tmp_path):
                             text=True, timeout=900)
     report = result.stdout[-25000:] + result.stderr[-5000:]
     assert result.returncode == 0, report
-    assert "17 selected / 17 total" in report and "failures" not in report.split("SUMMARY")[-1].lower(), report
+    assert "18 selected / 18 total" in report and "failures" not in report.split("SUMMARY")[-1].lower(), report

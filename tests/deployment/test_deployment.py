@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 import requests
 
 from tests.deployment.conftest import FAQ_API_LIMIT, csrf_token, login
+from tests.helpers import API_CAPTCHA
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8
 
@@ -25,7 +26,7 @@ def letter(marker: str, n: int) -> dict:
 
 def submit(base: str, marker: str, n: int, key: str, address: str, timeout: float = 30) -> requests.Response:
     return requests.post(f"{base}/api/v1/letters", json=letter(marker, n), timeout=timeout,
-                         headers={"Idempotency-Key": key, "X-Forwarded-For": address})
+                         headers={"Idempotency-Key": key, "X-Forwarded-For": address, **API_CAPTCHA})
 
 
 def stored_letters(deployment, marker: str) -> list[tuple[str, str]]:

@@ -175,11 +175,11 @@ def test_example_labels(kind):
 def test_unanswered_list_guesses_only_an_entry_the_citizen_was_shown(db, make_entry):
     make_entry("最低生活保障怎么申请？", phrasings=["低保怎么申请", "申请低保需要什么条件"])
     services.ask("怎么申请护照")
-    services.ask("低保申请要什么条件呢，我家困难")
+    services.ask("家里困难想吃低保，要什么条件，找谁")
     db.session.commit()
     guesses = {c.text: c.suggested_entry_id for c in services.unanswered_clusters()}
     assert guesses["怎么申请护照"] is None
-    assert guesses["低保申请要什么条件呢,我家困难"] is not None
+    assert guesses["家里困难想吃低保,要什么条件,找谁"] is not None
 
 
 def test_a_stored_model_from_other_decision_features_falls_back_to_the_shipped_one(db, kb):

@@ -46,8 +46,8 @@ def shown_first(result) -> object:
     (services.ask)."""
     if result.answered:
         return result.best.id
-    offered = [m for m in [result.best, *result.related] if m is not None and m.topical]
-    return max(offered, key=lambda m: m.score).id if offered else None
+    offered = matching.offer_order(m for m in [result.best, *result.related] if m is not None and m.topical)
+    return offered[0].id if offered else None
 
 
 def test_entry_texts_are_embedded_when_indexed_and_the_question_once_per_request():
@@ -76,7 +76,7 @@ def test_the_feature_is_the_best_cosine_over_the_entry_question_and_phrasings():
     inputs = dict(engine.decision_inputs(question, 4))
     top_semantic = matching.SEM_DECISION_FEATURES.index("top_semantic")
     assert inputs[4][top_semantic] == pytest.approx(expected, abs=2e-3)
-    assert len(inputs[4]) == len(matching.SEM_DECISION_FEATURES) == len(SEM_BASE_MODEL.coef)
+    assert len(inputs[4]) == len(matching.SEM_DECISION_FEATURES) == SEM_BASE_MODEL.n_inputs
 
 
 def test_a_rewording_sharing_few_words_is_offered_first_with_the_semantic_feature():
@@ -91,6 +91,23 @@ def test_a_rewording_sharing_few_words_is_offered_first_with_the_semantic_featur
     assert not unrelated.answered and shown_first(unrelated) is None
 
 
+def test_the_best_entry_is_offered_when_both_rankings_put_it_first():
+    """Few shared words, but the entry first by pair score and by meaning (agreed offer); offers
+    are listed closest in meaning first. A question of the same form about something else
+    (a driving licence, not a residence permit) is offered nothing."""
+    engine = MatchingEngine(demo_docs(), demo_synonyms(), embedder=semantic.default_embedder())
+    assert shown_first(engine.answer("家里的旧床垫怎么扔")) == "大件垃圾和装修垃圾怎么处理？"
+    assert shown_first(engine.answer("医保几个月没交了会怎样")) == "医保断缴了有什么影响？"
+    assert shown_first(engine.answer("社会保障卡弄丢了去哪补")) == "社保卡丢了怎么补办？"
+    unrelated = engine.answer("驾驶证到期了怎么换证")
+    assert not unrelated.answered and shown_first(unrelated) is None
+
+
+#: The decision inputs that come from the embeddings only (no BM25 statistics).
+SEMANTIC_INPUTS = [matching.SEM_DECISION_FEATURES.index(name) for name in
+                   ("top_semantic", "semantic_margin", "rival_semantic", "rival_entry_cosine")]
+
+
 def test_added_updated_and_removed_entries_keep_their_embeddings_in_step(monkeypatch):
     embedder = semantic.default_embedder()
     fresh_kb = [*KB[:3], FaqDoc(4, "旧家具怎么扔？", ("旧床垫放哪里",)), FaqDoc(5, "居住证怎么办理？", ("外地人怎么办居住证",))]
@@ -101,8 +118,8 @@ def test_added_updated_and_removed_entries_keep_their_embeddings_in_step(monkeyp
     for question in ("家里的旧床垫怎么扔", "外地人在这里怎么办居住证", "公积金怎么取"):
         # The semantic features (cosine, cosine margin) match a fresh build's; BM25
         # statistics of a side index differ a little by design.
-        changed = {i: x[-2:].round(3).tolist() for i, x in engine.decision_inputs(question)}
-        built = {i: x[-2:].round(3).tolist() for i, x in fresh.decision_inputs(question)}
+        changed = {i: x[SEMANTIC_INPUTS].round(3).tolist() for i, x in engine.decision_inputs(question)}
+        built = {i: x[SEMANTIC_INPUTS].round(3).tolist() for i, x in fresh.decision_inputs(question)}
         assert changed == built, question
     assert engine.answer("家里的旧床垫怎么扔").best.id == 4
     # Merging the side index into the main one carries the embeddings along.

@@ -247,12 +247,12 @@ def test_ask_exact_question_answers_and_counts_hit(db, kb):
 
 
 def test_ask_offers_topical_entries_when_not_answered(db, kb, monkeypatch):
-    """在这边住了半年，外地人居住证怎么办 is not answered, but it is about the 居住证 entry:
+    """租房住了半年想办居住证需要啥 is not answered, but it is about the 居住证 entry:
     offered even with no score floor for related questions. An entry withdrawn by another
     worker a moment ago (still in this worker's index: the status is changed without
     bumping the index stamp) is not."""
     monkeypatch.setattr(services, "RELATED_SHARE", 1.0)
-    question = "在这边住了半年，外地人居住证怎么办"
+    question = "租房住了半年想办居住证需要啥"
     answer = services.ask(question, log=False)
     assert not answer.answered and answer.best is None
     assert [entry.id for entry, _ in answer.related][:1] == [kb[2].id]

@@ -221,7 +221,7 @@ def test_ask_page_without_answer_offers_letter_form(client, db, kb):
 def test_ask_page_offers_topical_entry_when_it_cannot_answer(client, db, kb):
     """Context words keep the confidence below the threshold; the entry the
     question is about is still offered, next to the letter button."""
-    html = client.get("/faq/ask", query_string={"q": "在这边住了半年，外地人居住证怎么办"}).get_data(as_text=True)
+    html = client.get("/faq/ask", query_string={"q": "租房住了半年想办居住证需要啥"}).get_data(as_text=True)
     assert "没有找到确定的答案" in html and "写信咨询这个问题" in html
     related = html.split("您是不是想问", 1)[1]
     assert f'href="/faq/{kb[2].id}"' in related
@@ -288,10 +288,24 @@ def test_votes_are_rate_limited(client, app, db, kb):
     assert codes[-1] == 429
 
 
-def test_csrf_required_on_vote_and_curator_forms(csrf_app, client, auth, db, roles, kb):
-    response = client.post(f"/faq/{kb[0].id}/vote", data={"helpful": "1"})
+def test_a_vote_posted_from_another_site_is_refused(csrf_app, client, db, kb):
+    # The vote form has no session token (the entry page is shared by every reader); the
+    # browser's own headers tell a post from another site apart.
+    for headers in ({"Sec-Fetch-Site": "cross-site"}, {"Sec-Fetch-Site": "same-site"},
+                    {"Origin": "https://evil.example"}, {"Origin": "null"}):
+        response = client.post(f"/faq/{kb[0].id}/vote", data={"helpful": "1"}, headers=headers)
+        assert response.status_code == 403 and "请在本站页面上评价" in response.get_data(as_text=True)
     db.session.refresh(kb[0])
-    assert kb[0].helpful == 0 and response.status_code in (303, 400)
+    assert kb[0].helpful == 0
+    # From the entry page itself (as a browser sends it), with CSRF protection on: counted.
+    response = client.post(f"/faq/{kb[0].id}/vote", data={"helpful": "1"},
+                           headers={"Sec-Fetch-Site": "same-origin", "Origin": "http://localhost"})
+    assert response.status_code == 303
+    db.session.refresh(kb[0])
+    assert kb[0].helpful == 1
+
+
+def test_csrf_required_on_curator_forms(csrf_app, client, auth, db, roles, kb):
     auth.login(roles.curator)
     response = client.post(f"/staff/faq/{kb[0].id}/withdraw", data={"note": "x"})
     db.session.refresh(kb[0])
@@ -366,3 +380,27 @@ def test_shared_table_edit_pages_are_citywide_and_say_what_is_wrong(client, auth
     assert response.status_code == 422
     response = client.post(f"/staff/faq/categories/{category.id}", data={"name": "", "sort_order": "abc"})
     assert response.status_code == 422 and "不是有效的整数" in response.get_data(as_text=True)
+
+
+def test_entry_page_is_shared_by_anonymous_readers_and_counts_every_view(app, csrf_app, client, db, kb):
+    """The entry page gives a reader no session (its vote form has no token), so it is
+    rendered once and served from the page cache; each reader's view still counts."""
+    app.config["PUBLIC_PAGE_CACHE_SECONDS"] = 60
+    entry = kb[0]
+    first = client.get(f"/faq/{entry.id}")
+    assert first.status_code == 200 and "Set-Cookie" not in first.headers
+    assert first.headers["Cache-Control"] == "public, max-age=30"
+    assert 'name="helpful"' in first.get_data(as_text=True)
+    assert 'name="csrf_token"' not in first.get_data(as_text=True)
+    db.session.execute(db.update(FaqEntry).where(FaqEntry.id == entry.id).values(question="改过的问题"))
+    db.session.commit()
+    second = app.test_client().get(f"/faq/{entry.id}")
+    assert second.get_data() == first.get_data()  # the stored page
+    db.session.refresh(entry)
+    assert entry.hits == 2
+    # A reader who voted has a session: their page is rendered for them, never shared.
+    client.post(f"/faq/{entry.id}/vote", data={"helpful": "1"})
+    mine = client.get(f"/faq/{entry.id}")
+    assert "感谢您的评价" in mine.get_data(as_text=True)
+    assert "public" not in mine.headers.get("Cache-Control", "")
+    assert "感谢您的评价" not in app.test_client().get(f"/faq/{entry.id}").get_data(as_text=True)

@@ -3,9 +3,18 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from interact.extensions import limiter
 from interact.interviews import services
 from interact.interviews.models import InterviewQuestion, InterviewStatus, QuestionStatus
+from tests.helpers import send_api_captcha
+
+
+@pytest.fixture(autouse=True)
+def _api_captcha(client):
+    """The API's writes need captcha headers (the captcha itself is off in unit tests)."""
+    send_api_captcha(client)
 
 S = InterviewStatus
 
@@ -86,3 +95,17 @@ def test_openapi_documents_the_interview_paths(client):
         assert "/api/v1" + path in spec["paths"]
     assert "429" in spec["paths"]["/api/v1/interviews/{interview_id}/questions"]["post"]["responses"]
     assert "TranscriptFeed" in spec["components"]["schemas"]
+
+
+def test_a_question_needs_a_solved_captcha(app, db, make_interview):
+    from tests.helpers import api_captcha_headers as headers, api_challenge as challenge
+
+    app.config.update(CAPTCHA_ENABLED=True, CAPTCHA_TEST_ANSWERS=True)
+    visitor = app.test_client()
+    url = f"/api/v1/interviews/{make_interview(S.LIVE).id}/questions"
+    captcha_id, answer = challenge(visitor)
+    wrong = visitor.post(url, json={"body": "养老保险最低缴费多少年？"}, headers=headers(captcha_id, "0000"))
+    assert wrong.status_code == 422 and "X-Captcha-Answer" in wrong.get_json()["error"]["fields"]
+    assert db.session.query(InterviewQuestion).count() == 0
+    captcha_id, answer = challenge(visitor)
+    assert visitor.post(url, json={"body": "养老保险最低缴费多少年？"}, headers=headers(captcha_id, answer)).status_code == 201

@@ -11,7 +11,13 @@ from interact.core.errors import InvalidInput
 from interact.extensions import db
 from interact.letters import services
 from interact.letters.models import Letter, LetterRating, LetterStatus
-from tests.helpers import badinput_strings
+from tests.helpers import badinput_strings, send_api_captcha
+
+
+@pytest.fixture(autouse=True)
+def _api_captcha(client):
+    """The API's writes need captcha headers (the captcha itself is off in unit tests)."""
+    send_api_captcha(client)
 
 VALID = {
     "channel": "consultation",

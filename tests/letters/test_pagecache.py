@@ -117,3 +117,37 @@ def test_citizen_look_up_through_the_api_is_never_shared(cached, client, closed)
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
     # The same address without the code is not answered from anything stored.
     assert client.get(f"/api/v1/letters/{letter.number}", headers={"X-Query-Code": "000000"}).status_code == 404
+
+
+def test_the_store_keeps_pages_up_to_its_byte_budget_least_recently_used_first():
+    from interact.core.pagecache import PageStore, _Entry
+
+    store = PageStore(60, max_bytes=10_000)
+
+    def page(n):
+        return _Entry(body=b"x" * 4_000, mimetype="text/html", etag=str(n), version="v", expires=float("inf"))
+
+    store.put(("a",), page(1))
+    store.put(("b",), page(2))
+    assert store.get(("a",), "v") is not None  # a is now the most recently used
+    store.put(("c",), page(3))  # 12,000 bytes: b goes
+    assert store.get(("b",), "v") is None
+    assert store.get(("a",), "v").etag == "1" and store.get(("c",), "v").etag == "3"
+    store.put(("c",), page(4))  # replacing a page does not count it twice
+    assert store.get(("a",), "v") is not None
+
+
+def test_a_letter_page_is_kept_past_the_general_lifetime(cached, client, closed, monkeypatch):
+    """A letter's page follows no clock: reused until a public change, not for 60 s only."""
+    import time
+
+    from interact.core import pagecache
+
+    letter, _ = closed(title="公积金提取材料咨询")
+    client.get(f"/letters/{letter.id}")
+    client.get("/letters/")
+    _rename_behind_the_orm(letter.id, "改过的标题")
+    later = time.monotonic() + 120
+    monkeypatch.setattr(pagecache.time, "monotonic", lambda: later)
+    assert "公积金提取材料咨询" in client.get(f"/letters/{letter.id}").get_data(as_text=True)
+    assert "改过的标题" in client.get("/letters/").get_data(as_text=True)  # the list follows the clock

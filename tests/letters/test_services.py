@@ -143,8 +143,7 @@ def test_search_ranks_and_filters(published, roles):
 
 
 def test_search_pages_follow_one_order_and_count_every_hit(closed, roles):
-    """Equal ranks (the same text) are ordered newest first across pages, although only the
-    best hits up to the page asked for are joined to the letters on PostgreSQL."""
+    """Equal ranks (the same text) are ordered newest first across pages."""
     for n in range(5):
         closed(title=f"公积金贷款额度问题{n}", body="公积金贷款额度怎么计算？")
     closed(title="公积金贷款不公开", publish_consent=False)
@@ -157,6 +156,32 @@ def test_search_pages_follow_one_order_and_count_every_hit(closed, roles):
     assert total == 5 and len(everything) == 5
     assert page(1, 2)[0] + page(2, 2)[0] + page(3, 2)[0] == everything
     assert page(3, 2)[1] == 5
+
+
+def test_a_broad_search_ranks_its_newest_hits_first_window_by_window(closed, roles, monkeypatch):
+    """Only ``RANK_WINDOW`` hits are ranked at a time: the newest window first, by relevance
+    inside it; the pages still go through every hit once and the total counts them all."""
+    monkeypatch.setattr(search, "RANK_WINDOW", 3)
+    strong = "公积金贷款额度怎么计算？公积金贷款额度和公积金贷款年限有什么关系？"
+    titles = []
+    for n, body in enumerate(["公积金贷款额度怎么计算？", strong, "公积金贷款额度怎么计算？",
+                              "公积金贷款额度怎么计算？", strong, "公积金贷款额度怎么计算？", "公积金贷款额度怎么计算？"]):
+        titles.append(f"市民来信{n}")
+        closed(title=titles[-1], body=body)
+
+    def page(number, per_page):
+        result = services.public_letters(services.PublicQuery(q="贷款 额度"), page=number, per_page=per_page)
+        return [letter.title for letter in result.items], result.total
+
+    everything, total = page(1, 10)
+    assert total == 7
+    # Newest window (来信6, 5, 4): the stronger match 来信4 first; then 来信3, 2, 1 with 来信1
+    # first; then the oldest, 来信0 — each window newest first among equal ranks.
+    assert everything == ["市民来信4", "市民来信6", "市民来信5", "市民来信1", "市民来信3", "市民来信2", "市民来信0"]
+    assert page(1, 2)[0] + page(2, 2)[0] + page(3, 2)[0] + page(4, 2)[0] == everything
+    assert page(5, 2) == ([], 7)
+    monkeypatch.setattr(search, "RANK_WINDOW", 1000)  # few hits: ranked as a whole, as before
+    assert page(1, 10)[0][:2] == ["市民来信4", "市民来信1"]
 
 
 def test_withdrawn_letter_leaves_the_index(closed, roles):

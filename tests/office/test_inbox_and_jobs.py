@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from interact import scheduler
 from interact.core import notify
 from interact.core.models import AuditEvent, JobOutcome, JobRun, Notification
 from tests.helpers import assert_inert_html
@@ -111,12 +112,16 @@ def test_inbox_shows_bad_input_inert(client, auth, roles, db):
 def test_job_runs_page_and_run_now(client, auth, roles, db):
     auth.login(roles.admin)
     html = client.get("/staff/jobs").get_data(as_text=True)
-    assert "notify.send_mail" in html and "office.daily_digest" in html and "尚未运行" in html
+    mail = scheduler.get_job("notify.send_mail").description
+    assert mail in html and scheduler.get_job("office.daily_digest").description in html and "尚未运行" in html
     response = client.post("/staff/jobs/notify.send_mail/run", follow_redirects=True)
-    assert response.status_code == 200 and "任务 notify.send_mail：已完成" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    # The job is named by its description, the outcome by JobOutcome.label; no job id is read.
+    assert response.status_code == 200 and f"任务“{mail}”：{JobOutcome.OK.label}。" in page
+    assert ">notify.send_mail<" not in page and "任务 notify.send_mail" not in page
     run = db.session.scalar(db.select(JobRun))
     assert run.outcome is JobOutcome.OK and run.trigger == "web:admin"
-    assert db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "job.run_manually")).note == "notify.send_mail"
+    assert db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "job.run_manually")).note == mail
     assert client.post("/staff/jobs/no.such/run").status_code == 404
 
 

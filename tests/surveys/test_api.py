@@ -1,10 +1,19 @@
 """JSON API: list, detail with questionnaire and feedback, opinions and responses with error codes."""
 from __future__ import annotations
 
+import pytest
+
 from interact.surveys import services
 from interact.surveys.models import Adoption, CollectionKind
 
 from .conftest import badinput_lines
+from tests.helpers import send_api_captcha
+
+
+@pytest.fixture(autouse=True)
+def _api_captcha(client):
+    """The API's writes need captcha headers (the captcha itself is off in unit tests)."""
+    send_api_captcha(client)
 
 
 def _answers(questionnaire, **override):
@@ -149,3 +158,25 @@ def test_sqli_and_blns_strings_are_plain_data(client, make_collection, frozen, d
     assert client.get("/api/v1/collections").get_json()["total"] == 1
     stored = {o.content for o in db.session.scalars(db.select(services.Opinion))}
     assert {s.strip() for s in samples if s.strip()} <= stored | {""}
+
+
+def test_opinions_and_answers_need_a_solved_captcha(app, db, make_collection, frozen):
+    from interact.surveys.models import Opinion
+    from tests.helpers import api_captcha_headers as headers, api_challenge as challenge
+
+    collection = make_collection()
+    frozen(2026, 3, 10)
+    app.config.update(CAPTCHA_ENABLED=True, CAPTCHA_TEST_ANSWERS=True, RATELIMIT_PUBLIC_POST="100 per minute")
+    visitor = app.test_client()
+    opinions, responses = (f"/api/v1/collections/{collection.id}/{part}" for part in ("opinions", "responses"))
+    answered = {"phone": "13900004444", "answers": _answers(collection.questionnaire)}
+    for url, body in ((opinions, {"content": "建议增设夜间优惠时段"}), (responses, answered)):
+        captcha_id, answer = challenge(visitor)
+        wrong = visitor.post(url, json=body, headers=headers(captcha_id, "0000"))
+        assert wrong.status_code == 422 and "X-Captcha-Answer" in wrong.get_json()["error"]["fields"], url
+        again = visitor.post(url, json=body, headers=headers(captcha_id, answer))  # used by the wrong answer
+        assert again.status_code == 422, url
+    assert db.session.query(Opinion).count() == 0
+    for url, body in ((opinions, {"content": "建议增设夜间优惠时段"}), (responses, answered)):
+        captcha_id, answer = challenge(visitor)
+        assert visitor.post(url, json=body, headers=headers(captcha_id, answer)).status_code == 201, url
