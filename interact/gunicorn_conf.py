@@ -10,8 +10,9 @@ this file adds to plain gunicorn:
   starts, emptied at start, and a dead worker's live gauges are dropped;
 - the checks run once in the master, so a bad setting stops gunicorn with one clear
   message instead of workers failing to boot again and again;
-- jieba's dictionary and the FAQ engine's IDF table are loaded once in the master and
-  shared by every worker (the FAQ index itself is a memory-mapped file: interact/faq/index.py).
+- the application's code (ORM mappers configured), jieba's dictionary, the FAQ engine's
+  IDF table and sentence model are loaded once in the master and shared by every worker
+  (the FAQ index itself is a memory-mapped file: interact/faq/index.py).
 """
 from __future__ import annotations
 
@@ -59,9 +60,9 @@ def when_ready(server) -> None:
 
 
 def _load_shared_tables(server) -> None:
-    """The application's code (imported by building an app once, then dropped), jieba's
-    dictionary, the general IDF table and the sentence model of the FAQ engine, loaded
-    once here in the master: workers are forked from it and share these pages (copy-on-write) instead of
+    """The application's code (imported by building an app once, then dropped) with its
+    ORM mappers configured, jieba's dictionary, the general IDF table and the sentence
+    model of the FAQ engine, loaded once here in the master: workers are forked from it and share these pages (copy-on-write) instead of
     loading ~250 MB each, and a worker started later (``max_requests``, a crash) answers
     its first question without seconds of imports and loading. ``gc.freeze()`` keeps the
     collector from touching (and so copying) them in every worker."""
@@ -74,6 +75,11 @@ def _load_shared_tables(server) -> None:
         from interact.extensions import db
 
         app = create_app()
+        # The ORM's mappers, configured on the first query of a process (~50 ms of CPU
+        # that every new worker's first request paid, whatever the page).
+        import sqlalchemy.orm
+
+        sqlalchemy.orm.configure_mappers()
         with app.app_context():
             from interact.faq import index
 
