@@ -259,3 +259,17 @@ def test_a_second_copy_of_the_letter_form_shows_the_first_ones_receipt(page_with
     page.context.clear_cookies()
     look_up(page, number, code)
     assert title in page.locator("main").inner_text()
+
+
+def test_the_letters_month_filter_is_a_chinese_month_list(page):
+    """来信选登's month filter reads as Chinese (2026年11月), whatever the browser's language;
+    a browser's own month picker showed "--------- ----" / "November 2026"."""
+    page.goto("/letters/")
+    month = page.get_by_role("combobox", name="来信月份")
+    labels = month.locator("option").all_inner_texts()
+    assert labels[0] == "全部月份" and all(re.fullmatch(r"\d{4}年\d{1,2}月", label) for label in labels[1:]), labels
+    month.select_option(index=1)
+    page.get_by_role("button", name=re.compile("筛选|搜索|查询")).first.click()
+    page.wait_for_load_state()
+    assert re.search(r"month=\d{4}-\d{2}", page.url), page.url
+    assert page.get_by_role("combobox", name="来信月份").input_value() != ""
