@@ -23,7 +23,8 @@ from interact.extensions import db
 
 audit.register_actions({
     "user.login": "登录", "user.login_failed": "登录失败", "user.created": "创建用户", "user.updated": "修改用户",
-    "user.registered": "市民注册", "user.registered_again": "以已注册的手机号或邮箱再次注册", "user.activated": "启用用户", "user.deactivated": "停用用户", "user.locked": "锁定账号",
+    "user.registered": "市民注册", "user.registered_again": "以已注册的手机号或邮箱再次注册",
+    "user.activated": "启用用户", "user.deactivated": "停用用户", "user.locked": "锁定账号",
     "user.unlocked": "解除锁定", "user.password_changed": "修改密码", "user.password_reset": "重置密码",
 }, targets={"user": "用户"})
 

@@ -174,7 +174,7 @@ _COMMON_WORDS = (
     "敬礼|谢谢|感谢|祝好|祝愿|顺祝|商祺|关心|关注|关于|高兴|方便|方面|方式|方法|方案|平时|平安|常见|明确|明白|"
     "明天|明年|安全|安排|全面|全部|万一|于是|和谐|向来|成为|时候|时间|应该|齐心|文明|金额|许多|余下|尚未|连续|"
     "申请|申报|查询|查看|包括|车辆|车位|房屋|房产|房租|公司|公积金|公告|单位|程序|项目|管理|任何|任务|严格|"
-    "全体|那位|那些|那个|单位|高考|中考|成绩|周末|周岁|毕业|路上|车祸|文化|常年|全家|童年|钱款|"
+    "全体|那位|那些|那个|单位|高考|中考|成绩|周末|周岁|毕业|路上|车祸|文化|常年|全家|童年|钱款|干部|关系|班子|安置|"
     "江苏|湖南|湖北|广东|广西|黄河|长江|宁夏|吉林|云南|贵州|海南|福建|山东|山西|陕西|甘肃|青海|新疆|西藏"
 )
 # A name may be written with a space after the surname (王 小明, 王\u3000小明).
@@ -194,11 +194,12 @@ _AFTER_NAME = (
 # A name after words for the people around the writer (我丈夫司马青, 孩子叫上官小飞, 我同事
 # 赵子龙也想问, 班主任钱多多老师): surnames that are also everyday words (和, 向, 于 …) are
 # left out there, and the name must be followed by what follows a person in a sentence.
-_RELATION = (
-    "(?:丈夫|妻子|爱人|老公|老婆|前夫|前妻|儿子|女儿|孩子|小孩|闺女|儿媳|女婿|孙子|孙女|外孙|外孙女|"
+_RELATION_WORDS = (
+    "丈夫|妻子|爱人|老公|老婆|前夫|前妻|儿子|女儿|孩子|小孩|闺女|儿媳|女婿|孙子|孙女|外孙|外孙女|"
     "父亲|母亲|爸爸|妈妈|公公|婆婆|岳父|岳母|哥哥|姐姐|弟弟|妹妹|亲戚|舅舅|叔叔|姑姑|侄子|侄女|"
-    "同事|同学|朋友|室友|邻居|房东|租客|老乡|工友|班主任|老师|校长|医生|领导|经理|主任|老板|师傅)"
+    "同事|同学|朋友|室友|邻居|房东|租客|老乡|工友|班主任|老师(?!傅)|校长|医生|领导|经理|主任|老板|师傅"
 )
+_RELATION = f"(?:{_RELATION_WORDS})"
 _FUNCTION_SURNAMES = set("和向于都由但时应连那来相信展阴智幸奉富闭位满盘敬初计门云容")
 _PLAIN_SURNAME_RE = (
     "(?:" + "|".join(_COMPOUND_SURNAMES) + "|[" + "".join(sorted(_SURNAMES - _FUNCTION_SURNAMES)) + "])"
@@ -217,7 +218,7 @@ _NAME_PATTERNS = [
     # 我丈夫司马青先生 / 孩子叫上官小飞 / 老师吴建国打了孩子 / 我同事赵子龙也想问
     re.compile(rf"{_RELATION}\s*(?:的名字|名字)?(?:叫做|叫|名叫|是|为|[：:])?\s*(?P<name>{_PLAIN_NAME})(?={_AFTER_PERSON})"),
     # 我是王小明的母亲
-    re.compile(rf"(?:我是|本人是|本人系|我系)\s*(?P<name>{_NAME})(?=的{_RELATION[:-1]}|家长|监护人|家属|亲属|代理人))"),
+    re.compile(rf"(?:我是|本人是|本人系|我系)\s*(?P<name>{_NAME})(?=的(?:{_RELATION_WORDS}|家长|监护人|家属|亲属|代理人))"),
     # 回复王五：您的来信收悉 / 致李华：
     re.compile(rf"(?:回复|答复|致)\s*(?P<name>{_PLAIN_NAME})(?=\s*{_HONORIFIC}?\s*[：:，,])"),
     # 孙悟空，电话… / 诸葛亮13512345678: a name alone at the start, then a phone number.

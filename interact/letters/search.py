@@ -227,12 +227,14 @@ def matching_letters(session, terms: list[str], *, ranked: bool = True, any_two:
 RANK_WINDOW = 1000
 
 
-def ranked_page(session, terms: list[str], *, offset: int, limit: int) -> list[int]:
+def ranked_page(session, terms: list[str], *, offset: int, limit: int, hits: int | None = None) -> list[int]:
     """Letter ids of one page of a search over every published letter (``offset`` hits
     skipped), in the order of :data:`RANK_WINDOW`: by window (newest first), then by
     relevance, then newest first among equal ranks. Per window touched (one, unless a page
     straddles two): the id where the window ends, walking the hits down from the newest
-    unranked, then the ranked part of the page inside that window."""
+    unranked, then the ranked part of the page inside that window. ``hits``: the number
+    of hits when known — at most one window's worth are ranked in one statement (on
+    PostgreSQL the walk reads every hit, as much as ranking them)."""
     window = RANK_WINDOW
     if session.get_bind().dialect.name == "sqlite":
         params = {"e": fts5_expression(terms)}
@@ -242,6 +244,10 @@ def ranked_page(session, terms: list[str], *, offset: int, limit: int) -> list[i
         tsquery, params = _tsquery(terms, any_two=False)
         matching = f"FROM {TABLE}, (SELECT {tsquery} AS q) AS query WHERE tsv @@ q"
         key, rank = "letter_id", "-ts_rank(tsv, q)"
+    ranked = f"SELECT {key} {matching}{{inside}} ORDER BY {rank}, {key} DESC LIMIT :limit OFFSET :within"
+    if hits is not None and hits <= window:
+        return [row[0] for row in session.execute(
+            sa.text(ranked.format(inside="")), {**params, "limit": limit, "within": max(offset, 0)})]
     bound = sa.text(f"SELECT {key} {matching} ORDER BY {key} DESC LIMIT 1 OFFSET :skip")
     ids: list[int] = []
     number, within = divmod(max(offset, 0), window)
@@ -259,8 +265,7 @@ def ranked_page(session, terms: list[str], *, offset: int, limit: int) -> list[i
         if below is not None:
             inside += f" AND {key} < :below"
             values["below"] = below
-        ids += [row[0] for row in session.execute(sa.text(
-            f"SELECT {key} {matching}{inside} ORDER BY {rank}, {key} DESC LIMIT :limit OFFSET :within"), values)]
+        ids += [row[0] for row in session.execute(sa.text(ranked.format(inside=inside)), values)]
         if lowest is None:
             break
         number, within, below = number + 1, 0, lowest

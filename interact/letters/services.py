@@ -704,9 +704,16 @@ class _SearchPagination(_CountedPagination):
     """A page of a search over every published letter: the page's ids in the order of
     ``search.ranked_page`` (bounded ranking), then those letters."""
 
+    def _query_count(self) -> int:
+        if not hasattr(self, "_hits"):  # asked by _query_items, then by the pagination
+            self._hits = super()._query_count()
+        return self._hits
+
     def _query_items(self) -> list[Letter]:
+        # The total first (remembered per query, needed for the page anyway): a search with
+        # at most one window of hits is ranked in one statement.
         ids = search.ranked_page(db.session, self._query_args["terms"], offset=self._query_offset,
-                                 limit=self.per_page)
+                                 limit=self.per_page, hits=self._query_count())
         if not ids:
             return []
         letters = {letter.id: letter for letter in db.session.scalars(

@@ -83,3 +83,21 @@ def test_what_is_wrong_whatever_accounts_exist_is_still_said(client, roles):
     response = client.post("/register", data={"phone": roles.citizen.phone, "password": "abcdefgh",
                                               "confirm": "abcdefgh"})
     assert response.status_code == 422 and "字母和数字" in response.get_data(as_text=True)
+
+
+def test_a_number_registered_by_another_request_meanwhile_gets_the_same_answer(db, roles, monkeypatch):
+    # The look-up misses the account (another request inserts it between the look-up and
+    # the insert): the unique constraint decides, and the answer is the taken number's.
+    scalar, calls = _db.session.scalar, []
+
+    def first_look_misses(*args, **kwargs):
+        calls.append(args)
+        return None if len(calls) == 1 else scalar(*args, **kwargs)
+
+    monkeypatch.setattr(_db.session, "scalar", first_look_misses)
+    assert services.register_citizen(phone=roles.citizen.phone, email=None, password="abc12345") is None
+    monkeypatch.undo()
+    db.session.commit()
+    assert _accounts(phone=roles.citizen.phone) == 1
+    actions = db.session.scalars(sa.select(AuditEvent.action).where(AuditEvent.action.like("user.registered%"))).all()
+    assert actions == ["user.registered_again"]
