@@ -301,8 +301,17 @@ def claim_once(name: str, ttl: timedelta) -> bool:
 
     Checking and recording are one atomic step in the store, so two requests sent at the
     same instant with copies of one cookie cannot both pass."""
-    key = hashlib.sha256(f"claim:{name}".encode()).hexdigest()
-    return current_app.session_interface.store.add(key, "{}", clock.now() + ttl)
+    return current_app.session_interface.store.add(_claim_key(name), "{}", clock.now() + ttl)
+
+
+def release_claim(name: str) -> None:
+    """Forget a claim of :func:`claim_once` whose work did not happen after all (a form
+    that was refused), so that the next claim of ``name`` wins again."""
+    current_app.session_interface.store.delete(_claim_key(name))
+
+
+def _claim_key(name: str) -> str:
+    return hashlib.sha256(f"claim:{name}".encode()).hexdigest()
 
 
 def end_user_sessions(user_id: int) -> None:

@@ -165,6 +165,34 @@ def new_query_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
+#: A repeat of a submission (a double click, a second tab) shows the query code again only
+#: this long after the letter was stored; later the receipt says the code was shown once.
+REPEAT_RECEIPT_WINDOW = timedelta(minutes=10)
+
+
+def derived_query_code(*parts: str) -> str:
+    """A query code computed from ``parts`` with the application's secret. The web form
+    gives its letter the code of (browser session, form token): a repeat of the same
+    submission from the same browser can then show the code again although only its hash
+    is stored, and nobody without the session and the secret can compute it."""
+    key = current_app.config["SECRET_KEY"].encode()
+    digest = hmac.new(key, "\x00".join(("letter-query-code", *parts)).encode(), hashlib.sha256).digest()
+    number, chars = int.from_bytes(digest, "big"), []
+    for _ in range(CODE_LENGTH):
+        number, index = divmod(number, len(CODE_ALPHABET))
+        chars.append(CODE_ALPHABET[index])
+    return "".join(chars)
+
+
+def repeated_receipt_code(letter: Letter, code: str) -> str | None:
+    """``code`` if it is ``letter``'s query code and the letter was stored moments ago
+    (:data:`REPEAT_RECEIPT_WINDOW`): a repeat of the submission that stored it then shows
+    the receipt with the code, as the first answer did."""
+    if letter.submitted_at < clock.now() - REPEAT_RECEIPT_WINDOW:
+        return None
+    return code if hmac.compare_digest(letter.query_code_hash, hash_query_code(letter.number, code)) else None
+
+
 def hash_query_code(number: str, code: str) -> str:
     """HMAC-SHA256 of the code, keyed with the app secret and bound to the number."""
     key = current_app.config["SECRET_KEY"].encode()
@@ -197,9 +225,15 @@ def next_number(moment: datetime) -> str:
     return f"XJ{day}-{sequence:04d}"
 
 
-def _insert_with_number(letter: Letter) -> str:
-    """Give ``letter`` a number and insert it; retries if a concurrent submit took it."""
-    code = new_query_code()
+class _SubmittedMeanwhile(Exception):
+    """A concurrent copy of the submission (same idempotency key) stored its letter first."""
+
+
+def _insert_with_number(letter: Letter, code: str | None = None) -> str:
+    """Give ``letter`` a number and insert it; retries if a concurrent submit took it.
+    Raises :class:`_SubmittedMeanwhile` when a concurrent copy of the same submission (same
+    idempotency key) was stored first."""
+    code = code or new_query_code()
     # A new letter has no events: its collection starts empty here, so recording the first
     # event after the insert does not load it from the database.
     letter.events = []
@@ -211,6 +245,8 @@ def _insert_with_number(letter: Letter) -> str:
                 db.session.add(letter)
             return code
         except IntegrityError:
+            if letter.idempotency_key and find_by_idempotency_key(letter.idempotency_key) is not None:
+                raise _SubmittedMeanwhile from None
             continue
     raise Conflict("系统繁忙，请稍后重新提交。")
 
@@ -227,10 +263,14 @@ def submit_letter(
     user=None,
     idempotency_key: str | None = None,
     attachments: Iterable[FileStorage] = (),
+    query_code: str | None = None,
 ) -> SubmitResult:
     """A citizen's letter (web or API). No account needed; ``user`` only links "my letters".
 
-    A repeated ``idempotency_key`` returns the first letter (no second letter, no code).
+    A repeated ``idempotency_key`` returns the first letter (no second letter, no code),
+    also when the first copy was stored while this one was being checked.
+    ``query_code``: the letter's code (the web form's :func:`derived_query_code`); a random
+    one when ``None``.
     Text hitting a BLOCK word is refused; a REVIEW word holds the letter for the office.
     """
     existing = find_by_idempotency_key(idempotency_key)
@@ -255,10 +295,16 @@ def submit_letter(
         submitted_at=now,
     )
     workflow.set_acceptance_deadline(letter)
+    if query_code is not None and (len(query_code) != CODE_LENGTH or set(query_code) - set(CODE_ALPHABET)):
+        raise ValueError("query_code is not a query code")
+    try:
+        code = _insert_with_number(letter, query_code)
+    except _SubmittedMeanwhile:
+        return SubmitResult(find_by_idempotency_key(idempotency_key), None, duplicate=True)
+    # Stored after the letter, so a copy that lost the race above stores no files.
     for upload in files:
         stored = uploads.save_upload(upload, kinds=ATTACHMENT_KINDS, max_bytes=ATTACHMENT_MAX_BYTES, public=False)
         letter.attachments.append(LetterAttachment(file=stored))
-    code = _insert_with_number(letter)
     workflow.record_event(
         letter, "submit", None, who="citizen", public=True, to_status=LetterStatus.SUBMITTED,
         public_note="来信已提交，等待受理。",

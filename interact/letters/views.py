@@ -3,7 +3,8 @@ the staff workspaces (office queue, all letters, review, handler queue, letter p
 from __future__ import annotations
 
 import secrets
-from datetime import date
+import time
+from datetime import date, timedelta
 from typing import NamedTuple
 
 import sqlalchemy as sa
@@ -24,7 +25,7 @@ from flask import (
 from flask_login import current_user, login_required
 
 from interact.accounts import views as account_views
-from interact.core import contributions, pagecache, uploads
+from interact.core import contributions, pagecache, sessions, uploads
 from interact.core.pagecache import public_page
 from interact.core.templating import switching_large_text
 from interact.core.errors import DomainError
@@ -149,11 +150,16 @@ def new():
             form.name.data = current_user.display_name
             form.phone.data = current_user.phone or ""
             form.email.data = current_user.email or ""
-    elif _previewing():
+        return _new_page(form)
+    if _previewing():
         return _preview(form)
     elif switching_large_text():
         return _new_page(form)
-    elif form.validate_on_submit():
+    token = (form.token.data or "")[:64]
+    earlier = _earlier_copy(token)
+    if earlier is not None:  # a double click, a second tab: the receipt of the first copy
+        return _receipt_again(earlier, token)
+    if form.validate_on_submit():
         data = services.LetterInput(
             channel=LetterChannel(form.channel.data), kind=LetterKind(form.kind.data),
             title=form.title.data, body=form.body.data, name=form.name.data, phone=form.phone.data,
@@ -162,18 +168,71 @@ def new():
         )
         result, error = attempt(lambda: services.submit_letter(
             data, user=current_user if current_user.is_authenticated else None,
-            idempotency_key=form.token.data or None, attachments=form.attachments.data or [],
+            idempotency_key=token or None, attachments=form.attachments.data or [],
+            query_code=_query_code(token) if token else None,
         ), form=form)
         if error is not None:
+            _release(token)
             return _new_page(form, error.status_code)
-        if result.query_code is not None:
-            session[RECEIPT_KEY] = {"number": result.number, "code": result.query_code}
-            _grant_access(result.letter_id)
+        if result.duplicate:
+            return _receipt_again(result.letter, token)
+        _show_receipt(result.number, result.letter_id, result.query_code)
         return redirect(url_for("letters.receipt", number=result.number))
-    elif request.method == "POST":
-        flash(first_error(form) or "提交的内容有误，请检查后重试。", "error")
-        return _new_page(form, 422)
-    return _new_page(form)
+    _release(token)
+    flash(first_error(form) or "提交的内容有误，请检查后重试。", "error")
+    return _new_page(form, 422)
+
+
+#: A copy of a letter being sent (a double click on a slow server) waits this long for the
+#: first copy to be stored, then shows its receipt.
+COPY_WAIT_SECONDS = 15
+SENDING_CLAIM_TTL = timedelta(minutes=2)
+
+
+def _sending_claim(token: str) -> str:
+    return f"letter-form:{token}"
+
+
+def _earlier_copy(token: str):
+    """The letter an earlier copy of this submission (same form token) stored — waiting
+    while such a copy is still being sent — or ``None`` when this request is the one that
+    sends it (it then holds the token's claim until it has stored the letter or is refused)."""
+    if not token:
+        return None
+    deadline = time.monotonic() + COPY_WAIT_SECONDS
+    while True:
+        letter = services.find_by_idempotency_key(token)
+        if letter is not None or sessions.claim_once(_sending_claim(token), SENDING_CLAIM_TTL):
+            return letter
+        if time.monotonic() > deadline:
+            return None  # the database's unique key still keeps the letter single
+        db.session.rollback()  # end the read, so the next one sees the other copy's commit
+        time.sleep(0.2)
+
+
+def _release(token: str) -> None:
+    """This copy was refused (a wrong captcha, a bad phone number): a corrected one may go."""
+    if token:
+        sessions.release_claim(_sending_claim(token))
+
+
+def _query_code(token: str) -> str:
+    """The code of the letter this browser sends with ``token`` (see ``_receipt_again``)."""
+    return services.derived_query_code(getattr(session, "sid", ""), token)
+
+
+def _show_receipt(number: str, letter_id: int, code: str) -> None:
+    session[RECEIPT_KEY] = {"number": number, "code": code}
+    _grant_access(letter_id)
+
+
+def _receipt_again(letter, token: str):
+    """The receipt of a letter a copy of this submission stored: with its query code when
+    this browser sent it moments ago, so a double click never hides the code."""
+    code = services.repeated_receipt_code(letter, _query_code(token))
+    if code is not None:
+        _show_receipt(letter.number, letter.id, code)
+    return redirect(url_for("letters.receipt", number=letter.number))
 
 
 def _preview(form):

@@ -9,6 +9,34 @@
       event.preventDefault();
     }
   });
+  // Forms sent once (data-submit-once: a letter, an opinion…): once sent, their buttons
+  // stop taking clicks, so an impatient second click does not send the form again (the
+  // server also answers a second copy with the first one's receipt). Disabled only after
+  // the browser has read the form (a disabled button is not sent, and 预览 is told apart by
+  // its button); enabled again when the page comes back from the history.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (event.defaultPrevented || !form.hasAttribute("data-submit-once")) { return; }
+    var submitter = event.submitter;
+    window.setTimeout(function () {
+      Array.prototype.forEach.call(form.querySelectorAll("button[type=submit], input[type=submit]"), function (button) {
+        if (button.disabled) { return; }
+        button.disabled = true;
+        button.setAttribute("data-sent", button.tagName === "BUTTON" ? button.textContent : "");
+        if (button === submitter && button.hasAttribute("data-sending")) {
+          button.textContent = button.getAttribute("data-sending");
+        }
+      });
+    }, 0);
+  });
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) { return; }
+    Array.prototype.forEach.call(document.querySelectorAll("form[data-submit-once] [data-sent]"), function (button) {
+      button.disabled = false;
+      if (button.tagName === "BUTTON") { button.textContent = button.getAttribute("data-sent"); }
+      button.removeAttribute("data-sent");
+    });
+  });
   // 关怀版（大字）/ 标准版: switch in place, so a form being filled in (a letter in
   // progress) keeps what was typed. Without JavaScript the link reloads the page, and the
   // button of a form page (data-large-text holds the link) re-shows its form as typed.

@@ -14,7 +14,8 @@ import re
 
 import pytest
 
-from tests.browser.helpers import shows, solve_captcha
+from tests.browser.given import unique
+from tests.browser.helpers import look_up, shows, solve_captcha
 
 OPEN_COLLECTION = "课后服务管理办法"
 
@@ -177,3 +178,84 @@ def test_large_text_on_a_page_shown_after_a_refused_opinion_keeps_the_text(page)
     assert opinion.get_by_role("textbox", name="意见建议").input_value() == "建议课后服务增加书法课和围棋课。"
     page.reload()
     assert _large(page)
+
+
+# --- a double submission still shows the receipt -----------------------------------------------
+
+
+def _fill_letter(page, title: str) -> None:
+    page.goto("/letters/new")
+    page.get_by_role("combobox", name="咨询部门").select_option(label="市人力资源社会保障局")
+    _box(page, "标题").fill(title)
+    _box(page, "内容").fill("小区门口的路灯坏了一个多月，晚上老人出门很不方便，请帮忙联系修理。")
+    _box(page, "姓名").fill("钱阿姨")
+    _box(page, "手机号码").fill("13912345671")
+    solve_captcha(page)
+
+
+def _receipt(page) -> tuple[str, str]:
+    page.get_by_role("heading", name="来信已提交").wait_for()
+    codes = page.locator(".receipt-codes strong.code")
+    assert codes.count() == 2, page.locator("main").inner_text()  # number and query code
+    return codes.nth(0).inner_text().strip(), codes.nth(1).inner_text().strip()
+
+
+def _letters_titled(stored, title: str) -> int:
+    from interact.letters.models import Letter
+
+    return stored(lambda db: db.session.scalar(db.select(db.func.count(Letter.id)).where(Letter.title == title)))
+
+
+def test_a_second_click_while_the_letter_is_being_sent_sends_nothing(page, stored):
+    """On a slow server a person clicks 提交来信 again while the letter is on its way: the
+    button no longer takes the click, one copy is sent, the receipt shows number and code."""
+    title = unique("路灯坏了一个多月没人修理")
+    held = []  # the letter's POST, held back as a slow server would
+
+    def slow_server(route):
+        if route.request.method == "POST":
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route("**/letters/new", slow_server)
+    _fill_letter(page, title)
+    button = page.get_by_role("button", name="提交来信").element_handle()  # the same button, whatever it says
+    button.scroll_into_view_if_needed()
+    box = button.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.click(x, y)
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert len(held) == 1
+    page.mouse.click(x, y)  # the impatient second click
+    page.wait_for_timeout(500)
+    # (The page cannot be read while its navigation waits: Playwright's evaluation hangs.)
+    assert len(held) == 1, "the form was sent a second time"
+    held[0].continue_()  # the server answers at last
+    page.unroute("**/letters/new")
+    number, code = _receipt(page)
+    assert _letters_titled(stored, title) == 1 and code
+
+
+@pytest.mark.parametrize("width", [375], indirect=True)
+def test_a_second_copy_of_the_letter_form_shows_the_first_ones_receipt(page_without_js, stored):
+    """Without JavaScript nothing stops a second click: the first copy reaches the server
+    (stored, its captcha used) and the browser shows the answer to the second copy only.
+    That answer is the receipt of the one letter, with its number and query code."""
+    page = page_without_js
+    title = unique("楼道灯坏了请物业修理")
+    _fill_letter(page, title)
+    fields = {name: page.locator(f"#letter-form [name={name}]").input_value()
+              for name in ("csrf_token", "token", "department_id", "title", "body", "name", "phone", "captcha")}
+    fields.update(channel="consultation", kind="consultation")
+    first_copy = page.context.request.post("/letters/new", form=fields, max_redirects=0)
+    assert first_copy.status == 302  # stored; the browser never shows this answer
+    page.get_by_role("button", name="提交来信").click()  # the second click
+    number, code = _receipt(page)
+    assert _letters_titled(stored, title) == 1
+    page.context.clear_cookies()
+    look_up(page, number, code)
+    assert title in page.locator("main").inner_text()

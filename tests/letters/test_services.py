@@ -36,6 +36,34 @@ def test_idempotency_key_returns_the_first_letter(app):
     assert db.session.scalar(db.select(db.func.count(Letter.id))) == 1
 
 
+def test_a_copy_stored_while_this_one_was_checked_is_returned_not_an_error(app, monkeypatch):
+    """Two copies of one submission checked at the same time: the one that inserts second
+    hits the idempotency key's unique index and gets the first letter (it used to retry
+    with new numbers and end in 系统繁忙, while the letter was stored)."""
+    first = services.submit_letter(letter_input(), idempotency_key="k2", query_code="ABCDEFGH")
+    db.session.commit()
+    looked = []
+    real = services.find_by_idempotency_key
+
+    def not_yet_stored_at_the_first_look(key):
+        looked.append(key)
+        return None if len(looked) == 1 else real(key)
+
+    monkeypatch.setattr(services, "find_by_idempotency_key", not_yet_stored_at_the_first_look)
+    second = services.submit_letter(letter_input(), idempotency_key="k2")
+    assert second.duplicate and second.letter.id == first.letter.id and second.query_code is None
+    assert db.session.scalar(db.select(db.func.count(Letter.id))) == 1
+    assert services.lookup(first.number, "ABCDEFGH").id == first.letter.id
+
+
+def test_derived_query_codes_are_codes_and_differ_per_browser_and_form(app):
+    code = services.derived_query_code("session-a", "token-1")
+    assert len(code) == services.CODE_LENGTH and set(code) <= set(services.CODE_ALPHABET)
+    assert code == services.derived_query_code("session-a", "token-1")
+    assert code != services.derived_query_code("session-b", "token-1")
+    assert code != services.derived_query_code("session-a", "token-2")
+
+
 @pytest.mark.parametrize(
     ("overrides", "field"),
     [

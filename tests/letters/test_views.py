@@ -50,6 +50,88 @@ def test_double_submit_creates_one_letter(client):
     assert db.session.scalar(db.select(db.func.count(Letter.id))) == 1
 
 
+def _code_on(receipt_page: str) -> str | None:
+    found = re.search(r'<strong class="code">([A-Z0-9]{8})</strong>', receipt_page)
+    return found.group(1) if found else None
+
+
+def test_a_repeat_of_a_stored_submission_shows_its_receipt_with_the_code(app, client, monkeypatch):
+    """A second copy of the letter form (a double click: same form token, same browser, the
+    first copy already stored and its captcha used) shows the first letter's receipt with
+    number and query code — not an error, not a receipt without the code."""
+    from interact.core import captcha
+
+    app.config["CAPTCHA_ENABLED"] = True
+    monkeypatch.setattr(captcha, "generate_code", lambda: "AB3K")
+    client.get("/letters/new")
+    client.get("/captcha.png")
+    data = dict(FORM, token="dbl-1", captcha="AB3K")
+    first = client.post("/letters/new", data=data)
+    second = client.post("/letters/new", data=data)  # the browser shows this answer only
+    assert first.status_code == second.status_code == 302
+    assert db.session.scalar(db.select(db.func.count(Letter.id))) == 1
+    letter = _letter()
+    code = _code_on(client.get(second.headers["Location"]).get_data(as_text=True))
+    assert code is not None and services.lookup(letter.number, code) is letter
+    # Another browser with a copy of the form's token gets no code.
+    other = app.test_client()
+    repeat = other.post("/letters/new", data=dict(FORM, token="dbl-1"))
+    assert repeat.status_code == 302
+    assert _code_on(other.get(repeat.headers["Location"]).get_data(as_text=True)) is None
+
+
+def test_a_late_repeat_no_longer_shows_the_code(client, frozen):
+    frozen(2026, 3, 10, 9)
+    client.post("/letters/new", data=dict(FORM, token="dbl-2"))
+    client.get(f"/letters/receipt?number={_letter().number}")  # the code was shown
+    frozen(2026, 3, 10, 10)
+    repeat = client.post("/letters/new", data=dict(FORM, token="dbl-2"))
+    page = client.get(repeat.headers["Location"]).get_data(as_text=True)
+    assert _code_on(page) is None and "仅在首次提交后显示一次" in page
+
+
+def test_a_copy_sent_while_the_first_is_in_flight_waits_and_shows_its_receipt(app, client, monkeypatch):
+    """The first copy holds the form token's claim while it is being sent; the second waits
+    for its letter (instead of failing on the used captcha or the unique key) and shows
+    the same receipt with the code."""
+    from interact.core import sessions
+    from interact.letters import views
+
+    with client.session_transaction() as browser_session:  # the browser's session (a form token lives there)
+        browser_session["csrf_token"] = "x"
+        sid = browser_session.sid
+    with app.test_request_context():
+        assert sessions.claim_once("letter-form:dbl-3", views.SENDING_CLAIM_TTL)  # the first copy, in flight
+    naps = []
+
+    def first_copy_finishes(seconds):  # the first copy stores its letter while the second waits
+        naps.append(seconds)
+        if len(naps) == 1:
+            result = services.submit_letter(services.LetterInput(
+                channel=services.LetterChannel.CONSULTATION, kind=services.LetterKind.CONSULTATION,
+                title=FORM["title"], body=FORM["body"], name="李四", phone="13712345678"),
+                idempotency_key="dbl-3", query_code=services.derived_query_code(sid, "dbl-3"))
+            db.session.commit()
+            assert result.query_code
+
+    monkeypatch.setattr(views.time, "sleep", first_copy_finishes)
+    second = client.post("/letters/new", data=dict(FORM, token="dbl-3"))
+    assert second.status_code == 302 and naps
+    assert db.session.scalar(db.select(db.func.count(Letter.id))) == 1
+    letter = _letter()
+    code = _code_on(client.get(second.headers["Location"]).get_data(as_text=True))
+    assert code is not None and services.lookup(letter.number, code) is letter
+
+
+def test_a_refused_copy_lets_the_corrected_one_go_at_once(client, monkeypatch):
+    from interact.letters import views
+
+    monkeypatch.setattr(views.time, "sleep", lambda seconds: pytest.fail("the corrected letter waited"))
+    assert client.post("/letters/new", data=dict(FORM, token="dbl-4", phone="123")).status_code == 422
+    assert client.post("/letters/new", data=dict(FORM, token="dbl-4")).status_code == 302
+    assert db.session.scalar(db.select(db.func.count(Letter.id))) == 1
+
+
 def test_bad_input_reshows_form_with_typed_values(client):
     data = dict(FORM, phone="12345", title="短", token="tok-2")
     response = client.post("/letters/new", data=data)
