@@ -36,20 +36,21 @@ BODY = (
     f"我是{NAME}，身份证 440301 19900101 1234，手机１３７１２３４５６７８，"
     f"也可打一三七一二三四五六七八或137.1234.5678，邮箱 {EMAIL}，"
     f"家住内蒙古自治区呼和浩特市新城区{STREET}88号3栋2单元401室，工资卡 6222 0212 3456 7890 123。"
+    "署名歐陽明華。我母亲柏秀兰身体不好，扣扣 987654321，备用手机139，0013，9001。"
 )
 ANSWER = (
     f"<p>{NAME}您好：</p><p>经核实，您（身份证号 {ID_NUMBER}，电话 137<b>1234</b>5678）的申请已受理，"
     f"材料请寄至{STREET}88号，回执发送至 ouyang.mh＠example．com。欧阳女士如有疑问请拨打12345。</p>"
-    "<p>此致</p><p>敬礼</p>"
+    "<p>请您母亲柏秀兰携带材料到窗口办理。</p><p>此致</p><p>敬礼</p>"
 )
 OPINION = f"建议夜间免费。联系我：{PHONE}，{EMAIL}，住{STREET}88号。——{NAME}"
 QUESTION = f"我叫{NAME}，电话 137-1234-5678，身份证 4403 0119 9001 0112 34，想问创业补贴。"
 
 #: Fragments none of which may appear in any public response (after entities are decoded
 #: and separators removed).
-FORBIDDEN_TEXT = [NAME, "明华", "欧阳女士", STREET, "ouyang", "一三七一二三四五六七八"]
-FORBIDDEN_DIGITS = [PHONE, ID_NUMBER, CARD, "19900101", "6222021234"]
-_SEPARATORS = re.compile(r"[\s\-.．·_/、()（）]")
+FORBIDDEN_TEXT = [NAME, "明华", "明華", "欧阳女士", STREET, "ouyang", "一三七一二三四五六七八", "柏秀兰", "秀兰"]
+FORBIDDEN_DIGITS = [PHONE, ID_NUMBER, CARD, "19900101", "6222021234", "987654321", "13900139001"]
+_SEPARATORS = re.compile(r"[\s\-.．·_/、()（），,*~]")
 _FULL_WIDTH = {ord("０") + d: str(d) for d in range(10)}
 
 

@@ -49,6 +49,7 @@ from typing import Iterable
 from markupsafe import Markup, escape
 
 from interact.core.sanitize import clean_html, linkify_html
+from interact.core.textnorm import to_simplified
 
 LABELS = {
     "name": "姓名",
@@ -78,9 +79,15 @@ _SEP_CLASS = r"\s\u3000\u00a0\-－—–‐.．·・_/、()（）\[\]【】"
 _DIGIT_RUN = re.compile(
     rf"(?:[+＋]\s*)?[{_DIGIT_CLASS}](?:[{_SEP_CLASS}]{{0,3}}[{_DIGIT_CLASS}])*(?:[{_SEP_CLASS}]{{0,2}}[XxＸｘ×])?"
 )
+# Groups of three or more digits joined by a comma, an asterisk or a tilde
+# (138，0013，8000 / 138*0013*8003 / 440301，19850315，2214): read as one number only when
+# every group is that long, so an ordinary list (1，2，3) stays a list.
+_LOOSE_RUN = re.compile(
+    rf"(?<![{_DIGIT_CLASS}])[{_DIGIT_CLASS}]{{3,}}(?:\s*[，,*＊~～]\s*[{_DIGIT_CLASS}]{{3,}}){{1,3}}(?:[XxＸｘ×](?![A-Za-z]))?"
+)
 _ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")
 _PHONE_CONTEXT = re.compile(r"(?:电话|手机|座机|号码|联系|致电|拨打|微信|QQ|qq|tel|Tel|TEL|call)[^。；;\n]{0,6}$")
-_QQ_CONTEXT = re.compile(r"(?:QQ|qq|微信|企鹅号)[^。；;\n]{0,4}$")
+_QQ_CONTEXT = re.compile(r"(?:QQ|qq|Q号|扣扣|微信|企鹅号|抖音|快手|微博)[^。；;\n]{0,4}$")
 # A label before a bank, social-security or housing-fund account number (公积金账号 1234 …).
 _ACCOUNT_NUMBER_CONTEXT = re.compile(
     r"(?P<label>账号|帐号|账户|帐户|卡号|社保卡|医保卡|银行卡|存折|公积金号|社保号|医保号)"
@@ -116,7 +123,7 @@ _LABELLED_EMAIL = re.compile(
 # A WeChat id (a letter, then 5–19 letters, digits, _ or -) after 微信/vx/QQ…; numeric QQ
 # numbers are found with the digits (see _classify).
 _ACCOUNT = re.compile(
-    r"(?:微信|威信|vx|VX|Vx|wx|WX|v信|V信|weixin|wechat|WeChat|QQ|qq|企鹅号)(?:号|账号|号码|id|ID)?\s*"
+    r"(?:微信|威信|vx|VX|Vx|wx|WX|v信|V信|加[vV微]|weixin|wechat|WeChat|QQ|qq|扣扣|企鹅号|抖音|快手|微博)(?:号|账号|号码|id|ID)?\s*"
     r"(?:是|为|[：:])?\s*(?P<value>[A-Za-z][A-Za-z0-9_\-]{5,19})(?![A-Za-z0-9_\-])"
 )
 # 粤B12345, 蒙A·D12345 (new energy), 京N 8A8B8: a province, a letter, five or six letters
@@ -208,7 +215,7 @@ _PLAIN_NAME = rf"(?!(?:{_COMMON_WORDS})){_PLAIN_SURNAME_RE}[ \u3000]?{_GIVEN}"
 _AFTER_PERSON = (
     rf"(?:{_HONORIFIC}|{_ADDRESS_FORM}|[，,。.！!？?；;：:、\s）)”\"]|$|也|说|的|在|今年|现年|反映|打|骂|被|是|因|已|"
     "和|与|带|去|来|从|到|都|还|又|就|才|不|没|曾|于|出生|工作|上学|读|患|住|生病|失业|现在|目前|经常|一直|"
-    "对|让|把|给|向|跟|要|想|需要|办|申请|去世|受)"
+    "对|让|把|给|向|跟|要|想|需要|办|申请|去世|受|身体|携带|拖欠|欠|克扣|拒|多次|今天|昨天|去年|前年)"
 )
 _LABEL_BEFORE_NAME = (
     "来信人|写信人|致信人|反映人|投诉人|举报人|咨询人|申请人|当事人|署名|落款|签名|联系人|姓名|"
@@ -247,7 +254,7 @@ _NAME_PATTERNS = [
     # 网友欧阳明华的问题 / 市民张三反映
     re.compile(
         rf"(?:网友|市民|群众|居民|业主|村民|患者|家长|职工|老人|同学)\s*(?P<name>{_NAME})"
-        rf"(?=的|说|问|提|反映|来信|留言|[：:，,。\s])"
+        rf"(?=的|说|问|提|反映|来信|留言|[：:，,。\s（(])"
     ),
     # 此致 敬礼！ 张三
     re.compile(rf"此致\s*[,，]?\s*敬礼\s*[!！。]?\s*(?P<name>{_NAME})"),
@@ -279,11 +286,11 @@ _TAIL = r"(?:\s*[-－]?\s*(?:[0-9０-９]{1,5}|[零〇一二三四五六七八�
 _DASHED = r"[0-9０-９]{1,3}\s*[-－—]\s*(?:[0-9０-９]{1,2}\s*[-－—]\s*)?[0-9０-９]{3,4}"
 _ADDRESS = re.compile(
     rf"(?:{_PLACE}{{1,8}}?{_DIVISION})*"
-    rf"(?:{_PLACE}{{1,8}}?{_ROAD}\s*{_NUM}\s*(?:号|弄|巷)(?:\s*(?:院|{_PLACE}{{0,8}}?{_ESTATE}))?(?:\s*{_UNIT})*{_TAIL}"
+    rf"(?:{_PLACE}{{1,8}}?{_ROAD}\s*[甲乙丙丁]?\s*{_NUM}\s*(?:号|弄|巷)(?:\s*(?:院|{_PLACE}{{0,8}}?{_ESTATE}))?(?:\s*{_UNIT})*{_TAIL}"
     rf"|{_PLACE}{{1,10}}?{_ESTATE}\s*(?:{_UNIT}\s*)+{_TAIL}"
     rf"|{_PLACE}{{1,10}}?{_ESTATE}\s*{_DASHED}(?![0-9０-９])"
     rf"|{_PLACE}{{1,8}}?(?:村|屯|嘎查)\s*{_NUM}\s*(?:组|社|队)(?:\s*{_NUM}\s*号)?"
-    rf"|{_NUM}\s*(?:号楼|栋|幢)\s*(?:{_UNIT}\s*)+{_TAIL})"
+    rf"|{_NUM}\s*(?:号楼|栋|幢)\s*(?:(?:{_UNIT}\s*)+{_TAIL}|[0-9０-９]{{3,4}}(?:室|号)?(?![0-9０-９户])))"
 )
 
 
@@ -326,7 +333,8 @@ def _digit_spans(text: str) -> list[_Span]:
     group, the longest sequence of following groups that reads as a number is taken.
     """
     spans = []
-    for run in _DIGIT_RUN.finditer(text):
+    runs = list(_DIGIT_RUN.finditer(text)) + list(_LOOSE_RUN.finditer(text))
+    for run in runs:
         groups = [(run.start() + g.start(), run.start() + g.end(), g.group(0))
                   for g in _DIGIT_GROUP.finditer(run.group(0))][:40]
         i = 0
@@ -457,8 +465,14 @@ _EXEMPLARY = re.compile(
 
 def _name_spans(text: str, names: Iterable[str]) -> list[_Span]:
     spans = []
-    for name in _known_names(names):
-        for match in _written_as(name).finditer(text):
+    known = _known_names(names)
+    # The name written in traditional characters (歐陽娜娜 for 欧阳娜娜): searched in the
+    # simplified text, whose characters stand where the original's do.
+    simplified = to_simplified(text) if known else text
+    if len(simplified) != len(text):
+        simplified = text
+    for name in known:
+        for match in _written_as(name).finditer(simplified):
             spans.append(_Span(match.start(), match.end(), "name"))
         surname = _surname_of(name)
         if surname:
@@ -583,6 +597,23 @@ def _masked_text(text: str, names: tuple[str, ...]) -> str:
 
 #: Kept name: templates and older call sites use it.
 mask_personal_data = mask_text
+
+
+def names_in(texts: Iterable[str | None], names: Iterable[str] = (), html: Iterable[str | None] = ()) -> tuple[str, ...]:
+    """``names`` plus every person's name the masking finds in one of a record's texts
+    (plain ``texts`` and ``html``), so a person named in one field is hidden in all of them:
+    我母亲柏秀兰 in a letter makes 请您母亲柏秀兰携带材料 in the department's answer masked
+    too. Pass the result as the ``names`` of every field's masking."""
+    return _names_in(tuple(t or "" for t in texts), tuple(names), tuple(h or "" for h in html))
+
+
+@functools.lru_cache(maxsize=MEMO_SIZE)
+def _names_in(texts: tuple[str, ...], names: tuple[str, ...], html: tuple[str, ...]) -> tuple[str, ...]:
+    found = list(names)
+    findings = [f for text in texts if text for f in scan_text(text, names)[1]]
+    findings += [f for text in html if text for f in scan_html(text, names)[1]]
+    found += [f.original for f in findings if f.kind == "name"]
+    return tuple(sorted(set(_known_names(found)) | set(n for n in names if n)))
 
 _TAG_SPLIT = re.compile(r"(<[^>]*>)")
 _INLINE_TAGS = re.compile(r"^</?(?:a|b|strong|i|em|u|span|sub|sup|code|small|mark|abbr|s)\b", re.IGNORECASE)

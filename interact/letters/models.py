@@ -277,12 +277,18 @@ class Letter(TimestampMixin, db.Model):
         return privacy.mask_name(self.name)
 
     @property
+    def public_names(self) -> tuple[str, ...]:
+        """The writer's name and every name found in the title, body or answer: each is
+        hidden wherever it appears in the letter."""
+        return privacy.names_in((self.title, self.body), (self.name,), html=(self.answer_html,))
+
+    @property
     def public_title(self) -> str:
-        return privacy.mask_text(self.title, names=(self.name,))
+        return privacy.mask_text(self.title, names=self.public_names)
 
     @property
     def public_body(self) -> str:
-        return privacy.mask_text(self.body, names=(self.name,))
+        return privacy.mask_text(self.body, names=self.public_names)
 
     def public_excerpt(self, length: int = 120) -> str:
         """The masked body cut to ``length`` characters (masked first, so no number is cut
@@ -293,7 +299,7 @@ class Letter(TimestampMixin, db.Model):
     @property
     def public_answer_html(self):
         """The department's answer as published (sanitised, personal data hidden)."""
-        return privacy.mask_html(self.answer_html, names=(self.name,))
+        return privacy.mask_html(self.answer_html, names=self.public_names)
 
     # --- derived state ----------------------------------------------------------------
 

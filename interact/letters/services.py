@@ -536,7 +536,7 @@ def to_faq(letter: Letter, *, actor, question: str | None = None) -> FaqDraft:
         return FaqDraft(existing, [])
     if not workflow.can_turn_into_faq(letter):
         raise InvalidTransition("答复经办公室审核通过（已办结）后才能转为常见问题。")
-    names = (letter.name,)
+    names = letter.public_names
     masked_question, found_in_question = privacy.scan_text((question or letter.title).strip(), names)
     masked_answer, found_in_answer = privacy.scan_html(letter.answer_html, names)
     masked = found_in_question + found_in_answer
