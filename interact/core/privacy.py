@@ -604,7 +604,10 @@ def names_in(texts: Iterable[str | None], names: Iterable[str] = (), html: Itera
     (plain ``texts`` and ``html``), so a person named in one field is hidden in all of them:
     我母亲柏秀兰 in a letter makes 请您母亲柏秀兰携带材料 in the department's answer masked
     too. Pass the result as the ``names`` of every field's masking."""
-    return _names_in(tuple(t or "" for t in texts), tuple(names), tuple(h or "" for h in html))
+    texts, names, html = tuple(t or "" for t in texts), tuple(names), tuple(h or "" for h in html)
+    if sum(map(len, texts + html)) > MEMO_MAX_CHARS:
+        return _names_in.__wrapped__(texts, names, html)
+    return _names_in(texts, names, html)
 
 
 @functools.lru_cache(maxsize=MEMO_SIZE)

@@ -24,7 +24,7 @@ import re
 
 import sqlalchemy as sa
 
-from interact.core.privacy import mask_text, names_in
+from interact.core.privacy import mask_text
 from interact.core.textnorm import normalize
 
 from interact.core.segment import FUNCTION_WORDS, ensure_jieba, jieba
@@ -97,7 +97,6 @@ def segment_grams(text: str) -> list[str]:
 def document_texts(title: str, body: str, answer_html: str | None, names: tuple[str, ...] = ()) -> tuple[str, str]:
     """``(words, grams)`` for a letter; personal data (and the writer's ``names``) is masked
     before indexing so that a phone number, ID number or name cannot be used to find a letter."""
-    names = names_in((title, body), names, html=(answer_html,))
     text = mask_text("\n".join([title, body, html_to_text(answer_html)]), names=names)
     return " ".join(segment_words(text)), " ".join(segment_grams(text))
 

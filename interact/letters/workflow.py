@@ -503,8 +503,10 @@ def set_published(letter: Letter, published: bool, actor, *, note: str = "") -> 
         letter.published = True
         letter.published_at = letter.published_at or now
         letter.withdrawn_at = None
+        # The names the public pages hide (Letter.public_names) are left out of the index too,
+        # so searching a name mentioned in the letter does not find it.
         search.index_letter(db.session, letter.id, letter.title, letter.body, letter.answer_html,
-                            names=(letter.name,))
+                            names=letter.public_names)
         record_event(letter, "published", actor, who="office", note=note)
     else:
         if not letter.published:

@@ -316,6 +316,14 @@ def test_public_search(client, closed):
     assert "共 0 封" in client.get("/letters/?q=13812345678").get_data(as_text=True)
 
 
+def test_a_person_named_in_a_letter_is_no_search_key(client, closed):
+    """A name the public page hides (a third person in the body) does not find the letter."""
+    letter, _ = closed(title="关于柏秀兰的公积金提取", body="我母亲柏秀兰身体不好，想咨询公积金提取。")
+    assert "柏秀兰" not in client.get(f"/letters/{letter.id}").get_data(as_text=True)
+    assert "共 0 封" in client.get("/letters/?q=柏秀兰").get_data(as_text=True)
+    assert letter.public_title in client.get("/letters/?q=公积金").get_data(as_text=True)
+
+
 def test_public_list_bad_filters_do_not_fail(client, closed):
     closed()
     for query in ("?kind=xx&channel=yy&department=abc&month=2026-13&page=-5",
