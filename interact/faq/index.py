@@ -140,6 +140,13 @@ def load_model(semantic_features: bool | None = None) -> DecisionModel:
     return model_of(active_version(), semantic_features)
 
 
+def load_declined() -> list[str]:
+    """The questions curators marked 不应给出答案 (their latest decision)."""
+    from interact.faq import learning  # learning builds engines through this module
+
+    return learning.declined_questions()
+
+
 def _published_revisions() -> dict[int, int]:
     rows = db.session.execute(
         db.select(FaqEntry.id, FaqEntry.revision).where(FaqEntry.is_published)
@@ -425,16 +432,18 @@ class FaqIndex:
         revisions = _published_revisions()
         embedder = self.embedder
         model = load_model(embedder is not None)
+        declined = load_declined()
         engine = self._engine
         if engine is None or synonyms != self._synonyms or engine.semantic != (embedder is not None):
-            self._rebuild(revisions, synonyms, model)
+            self._rebuild(revisions, synonyms, model, declined)
         else:
             if engine.model != model:
                 engine.set_model(model)
+            engine.set_declined(declined)
             changed = [i for i, rev in revisions.items() if self._revisions.get(i) != rev]
             removed = [i for i in self._revisions if i not in revisions]
             if len(changed) + len(removed) > max(50, REBUILD_SHARE * len(revisions)):
-                self._rebuild(revisions, synonyms, model)
+                self._rebuild(revisions, synonyms, model, declined)
             else:
                 engine.update_many(load_docs(changed), removed)
                 self._revisions = revisions
@@ -442,9 +451,10 @@ class FaqIndex:
         self._version = version
 
     def _rebuild(self, revisions: dict[int, int], synonyms: tuple[tuple[str, ...], ...],
-                 model: DecisionModel) -> None:
+                 model: DecisionModel, declined: list[str]) -> None:
         engine = MatchingEngine(load_docs(), synonyms, threshold=self.threshold, model=model,
                                 embedder=self.embedder)
+        engine.set_declined(declined)
         # Swap the references only once the new engine is complete.
         self._engine = engine
         self._revisions = revisions
@@ -507,6 +517,7 @@ class FaqIndex:
                 engine.update_many(load_docs(applied), removed)
             self.pending = len(changed) - len(applied)
             self._request_build()
+        engine.set_declined(load_declined())
         self._engine = engine
         self._version = version
         self.syncs += 1

@@ -732,8 +732,9 @@ def ask(question: str | None, *, source: str = "web", log: bool = True) -> Answe
     engine, result = index.get_index().answer(question)
     candidates = ([result.best] if result.best else []) + list(result.related)
     entries = _published_by_ids(m.id for m in candidates)
-    answer = Answer(question=question, confidence=result.confidence, threshold=engine.threshold)
-    floor = engine.threshold * RELATED_SHARE
+    # The threshold of the model that took this decision (a refit may swap models meanwhile).
+    answer = Answer(question=question, confidence=result.confidence, threshold=result.threshold)
+    floor = result.threshold * RELATED_SHARE
     # An entry withdrawn in another worker a moment ago may still be indexed here.
     if result.answered and result.best is not None and result.best.id in entries:
         answer.answered = True

@@ -20,6 +20,7 @@ from interact.core.errors import PermissionDenied
 from interact.core.pagecache import public_page
 from interact.core.forms import ConfirmForm, attempt, first_error, perform
 from interact.core.permissions import has_role, roles_required
+from interact.core.templating import switching_large_text
 from interact.core.views import home_sections
 from interact.departments.services import active_departments, get_department
 from interact.extensions import csrf, db, limiter, public_post_limit
@@ -105,8 +106,10 @@ metrics.contributors.append(faq_metrics.collect)
 @limiter.limit(_ask_limit)
 def ask():
     question = services.clean_query(request.args.get("q"))
-    # Back from a vote: the question was logged and counted when first asked.
-    log = request.args.get("voted") != "1"
+    # Back from a vote, the question was logged and counted when first asked; the 关怀版
+    # button without JavaScript shows the page again for what is in the box, which the
+    # citizen did not ask (again): neither logged nor counted.
+    log = request.args.get("voted") != "1" and not switching_large_text()
     answer = services.ask(question, source="web", log=log) if question else None
     if question and log:
         db.session.commit()
