@@ -13,10 +13,11 @@ from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
+from markupsafe import Markup
 from sqlalchemy.orm import attributes, joinedload, selectinload
 from werkzeug.datastructures import FileStorage
 
-from interact.core import audit, clock, periods, sensitive
+from interact.core import audit, clock, periods, privacy, sensitive
 from interact.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from interact.core.lookup import get_or_404
 from interact.core.permissions import acts_for_every_department, ensure_department_scope, has_role, scope
@@ -645,6 +646,13 @@ def _check_video_url(url: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.netloc or len(url) > 500:
         raise InvalidInput("视频链接须以 http:// 或 https:// 开头。", fields={"video_url": "链接格式不正确"})
     return url
+
+
+def public_summary_html(interview: Interview) -> Markup:
+    """The archive's summary (访谈摘要) as published: sanitised, with the names the
+    interview's public questions hide (the askers' and those they name) hidden too."""
+    names = privacy.names_in((), privacy.names_of(public_questions(interview)), html=(interview.summary,))
+    return privacy.mask_html(interview.summary, names=names)
 
 
 def update_archive(interview: Interview, *, summary: str, video_url: str, actor,

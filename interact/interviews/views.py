@@ -74,6 +74,7 @@ def _render_detail(interview, form: QuestionForm | None = None):
         pinned=next((e for e in entries if e.pinned), None),
         questions=services.public_questions(interview),
         counts=services.question_counts(interview),
+        summary_html=services.public_summary_html(interview) if interview.summary else "",
     )
 
 
