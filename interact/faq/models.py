@@ -389,3 +389,7 @@ class FaqRefitJob(db.Model):
     def finished(self) -> bool:
         return self.status in (RefitStatus.DONE, RefitStatus.FAILED)
 
+    @property
+    def failed(self) -> bool:
+        return self.status is RefitStatus.FAILED
+
