@@ -152,9 +152,14 @@ _PASSPORT = re.compile(
 
 # --- names -----------------------------------------------------------------------------
 
+# The compound surnames of the 百家姓 and a few in use since, but not those that are
+# ordinary words or place names first (东门, 第五, 濮阳, 微生).
 _COMPOUND_SURNAMES = (
     "欧阳 司马 诸葛 上官 东方 皇甫 慕容 令狐 夏侯 公孙 长孙 尉迟 宇文 司徒 端木 独孤 南宫 "
-    "西门 百里 呼延 轩辕 澹台 公冶 太史 申屠 闻人 万俟 钟离 拓跋 完颜"
+    "西门 百里 呼延 轩辕 澹台 公冶 太史 申屠 闻人 万俟 钟离 拓跋 完颜 司空 司寇 赫连 公羊 "
+    "宗政 淳于 单于 太叔 仲孙 鲜于 闾丘 亓官 颛孙 巫马 公西 漆雕 乐正 壤驷 公良 夹谷 宰父 "
+    "谷梁 段干 东郭 羊舌 梁丘 左丘 归海 有琴 商牟 伯赏 墨哈 谯笪 阳佟 纳兰 爱新觉罗 "
+    "叶赫那拉 钮祜禄"
 ).split()
 _SURNAMES = set(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖萧田董袁潘于蒋蔡余杜叶程苏"
@@ -222,6 +227,11 @@ _LABEL_BEFORE_NAME = (
     "来信人|写信人|致信人|反映人|投诉人|举报人|咨询人|申请人|当事人|署名|落款|签名|联系人|姓名|"
     "我的名字是|我的名字叫|名字是|名字叫|我叫|我是|本人"
 )
+# Labels after which only a name can follow (not 我是/本人: 我是单位职工).
+_NAME_ONLY_LABEL = (
+    "来信人|写信人|致信人|反映人|投诉人|举报人|咨询人|申请人|署名|落款|签名|联系人|姓名|"
+    "我的名字是|我的名字叫|名字是|名字叫|我叫"
+)
 _NAME_PATTERNS = [
     # 我丈夫司马青先生 / 孩子叫上官小飞 / 老师吴建国打了孩子 / 我同事赵子龙也想问
     re.compile(rf"{_RELATION}\s*(?:的名字|名字)?(?:叫做|叫|名叫|是|为|[：:])?\s*(?P<name>{_PLAIN_NAME})(?={_AFTER_PERSON})"),
@@ -241,12 +251,18 @@ _NAME_PATTERNS = [
     # 来信人：张三 / 署名：张三 / 联系人 张三 / 我叫张三 / 本人张三
     re.compile(
         rf"(?:{_LABEL_BEFORE_NAME})"
-        rf"\s*[：:]?\s*(?P<name>{_NAME})(?!{_HAN}{{2}})"
+        rf"\s*[：:]?\s*(?P<name>{_NAME})(?!{_HAN})"
     ),
     # 联系人李建国电话… / 我叫刘德华今年65岁: a name followed by what is said of a person.
     re.compile(
         rf"(?:{_LABEL_BEFORE_NAME})"
         rf"\s*[：:]?\s*(?P<name>{_NAME})(?={_AFTER_NAME})"
+    ),
+    # 我叫司空摘星，… / 姓名：第五小明 / 署名 欧阳娜娜娜: a longer name (a compound surname
+    # not in the list, a three-character given name) after a label that only names a name.
+    re.compile(
+        rf"(?:{_NAME_ONLY_LABEL})"
+        rf"\s*[：:]?\s*(?P<name>(?!(?:{_COMMON_WORDS})){_HAN}{{4}})(?=[，,。.！!？?；;、\s（(]|$|{_AFTER_NAME})"
     ),
     # 感谢楼下的刘桂英阿姨 / 请转告陈志强先生 / 谢谢黄丽女士: a full name before a form of address.
     re.compile(rf"(?:{_BOUNDARY}|{_BEFORE_NAME})(?P<name>{_NAME})(?={_ADDRESS_FORM})"),
