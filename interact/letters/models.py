@@ -139,6 +139,8 @@ class ExtensionStatus(enum.Enum):
     PENDING = "pending"
     APPROVED = "approved"
     REJECTED = "rejected"
+    #: Ended undecided: the letter was answered or returned while the request waited.
+    CLOSED = "closed"
 
 
 class Letter(TimestampMixin, db.Model):
@@ -521,6 +523,12 @@ class LetterExtension(db.Model):
     """A department's request for more time (延期), decided by the office."""
 
     __tablename__ = "letter_extensions"
+    __table_args__ = (
+        # At most one request waits for the office per letter (a copy sent at the same
+        # instant breaks this index; workflow.request_extension turns that into its 409).
+        sa.Index("uq_letter_extensions_pending", "letter_id", unique=True,
+                 sqlite_where=sa.text("status = 'pending'"), postgresql_where=sa.text("status = 'pending'")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     letter_id: Mapped[int] = mapped_column(sa.ForeignKey("letters.id", ondelete="CASCADE"), index=True)
