@@ -46,6 +46,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -59,7 +60,7 @@ from interact.core.errors import Unavailable
 from interact.core.settings import bump_version, current_version
 from interact.extensions import db
 from interact.faq import indexfile, semantic
-from interact.faq.matching import DecisionModel, FaqDoc, MatchingEngine, base_model
+from interact.faq.matching import DecisionModel, FaqDoc, MatchingEngine, Result, base_model
 from interact.faq.models import DecisionModelVersion, FaqEntry, SynonymGroup
 
 #: Seconds a process trusts its index before looking at the version stamp again.
@@ -292,8 +293,13 @@ class FaqIndex:
 
     def __init__(self, threshold: float | None = None, wait_seconds: float = 10.0, use_semantic: bool = True,
                  cache_dir: str | None = None, directory: Path | None = None, builder: str = "process",
-                 file_delta: int = 500, app: Flask | None = None):
+                 file_delta: int = 500, app: Flask | None = None, answer_memo: int = 0):
         self.threshold = threshold
+        #: How many answers :meth:`answer` remembers (0: none).
+        self.answer_memo = answer_memo
+        self._answers: OrderedDict[str, Result] = OrderedDict()
+        self._answers_generation: tuple[int, int] | None = None
+        self._answers_lock = threading.Lock()
         #: Whether to score the semantic feature when the model's package is installed.
         self.use_semantic = use_semantic
         #: Where the sentence model keeps its memory-mapped token table (semantic.UseEmbedder).
@@ -360,6 +366,34 @@ class FaqIndex:
             return self._engine
         finally:
             self._build_lock.release()
+
+    def answer(self, question: str) -> tuple[MatchingEngine, Result]:
+        """The current engine and its answer to ``question``, remembered per question text
+        until the engine changes: a question asked again (most are: 公积金怎么提取) is not
+        scored again. Every change of the engine — a build, a sync applying changed
+        entries, another file mapped — moves ``(builds, syncs)`` once it is complete; an
+        answer is looked up and kept only when that pair is the same before and after
+        the engine was taken (a change under way is answered without the memo)."""
+        before = (self.builds, self.syncs)
+        engine = self.engine()
+        generation = (self.builds, self.syncs)
+        if self.answer_memo <= 0 or generation != before:
+            return engine, engine.answer(question)
+        with self._answers_lock:
+            if self._answers_generation != generation:
+                self._answers.clear()
+                self._answers_generation = generation
+            result = self._answers.get(question)
+            if result is not None:
+                self._answers.move_to_end(question)
+                return engine, result
+        result = engine.answer(question)
+        with self._answers_lock:
+            if self._answers_generation == generation:
+                self._answers[question] = result
+                while len(self._answers) > self.answer_memo:
+                    self._answers.popitem(last=False)
+        return engine, result
 
     def start_background_build(self, app: Flask) -> None:
         """Build (or map) the first engine in a daemon thread (once per process). The build
@@ -536,7 +570,8 @@ def get_index(app: Flask | None = None) -> FaqIndex:
                                   use_semantic=bool(app.config.get("FAQ_SEMANTIC", True)),
                                   cache_dir=os.path.join(app.instance_path, "cache"),
                                   directory=index_dir(app), builder=app.config.get("FAQ_INDEX_BUILDER", "process"),
-                                  file_delta=int(app.config.get("FAQ_INDEX_FILE_DELTA", 500)), app=app)
+                                  file_delta=int(app.config.get("FAQ_INDEX_FILE_DELTA", 500)), app=app,
+                                  answer_memo=int(app.config.get("FAQ_ANSWER_MEMO", 0)))
                 app.extensions["faq_index"] = holder
     return holder
 
