@@ -1,7 +1,7 @@
 """FAQ: refit jobs (the decision-model page's 重新训练 button, run by the background worker)
 
 Revision ID: e4f1a9c27b30
-Revises: e4d2b6a8c1f3
+Revises: f2c9e1b7d4a6
 Create Date: 2026-12-01 00:40:00
 """
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "e4f1a9c27b30"
-down_revision = "e4d2b6a8c1f3"
+down_revision = "f2c9e1b7d4a6"
 branch_labels = None
 depends_on = None
 
