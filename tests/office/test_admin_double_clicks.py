@@ -6,26 +6,14 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from interact.accounts.models import Role, User
 from interact.core.models import SensitiveWord
 from interact.departments.models import Department
-from interact.extensions import db as _db
-from tests.accounts.test_session_races import in_app, racing_app  # noqa: F401 - fixture
+from tests.accounts.test_session_races import racing_app  # noqa: F401 - fixture
 from tests.staff_races import count, hold_together, post_copies
 
 
-def _admin(app) -> int:
-    def build():
-        admin = User(username="admin", display_name="管理员", is_staff=True, password_hash="x")
-        admin.set_roles({Role.ADMIN})
-        _db.session.add(admin)
-        _db.session.commit()
-        return admin.id
-    return in_app(app, build)
-
-
-def test_a_department_created_twice_at_once_is_created_once(racing_app, monkeypatch):
-    admin_id = _admin(racing_app)
+def test_a_department_created_twice_at_once_is_created_once(racing_app, racing_admin, monkeypatch):
+    admin_id = racing_admin
     hold_together(monkeypatch, Department, "__init__", 2)  # both copies checked the code first
     texts: list[str] = []
     statuses = post_copies(racing_app, admin_id, "/staff/departments/new",
@@ -36,8 +24,8 @@ def test_a_department_created_twice_at_once_is_created_once(racing_app, monkeypa
     assert count(racing_app, sa.select(Department).where(Department.code == "SJJ")) == 1
 
 
-def test_a_sensitive_word_added_twice_at_once_is_added_once(racing_app, monkeypatch):
-    admin_id = _admin(racing_app)
+def test_a_sensitive_word_added_twice_at_once_is_added_once(racing_app, racing_admin, monkeypatch):
+    admin_id = racing_admin
     hold_together(monkeypatch, SensitiveWord, "__init__", 2)
     texts: list[str] = []
     statuses = post_copies(racing_app, admin_id, "/staff/sensitive-words",
