@@ -215,7 +215,8 @@ _PLAIN_NAME = rf"(?!(?:{_COMMON_WORDS})){_PLAIN_SURNAME_RE}[ \u3000]?{_GIVEN}"
 _AFTER_PERSON = (
     rf"(?:{_HONORIFIC}|{_ADDRESS_FORM}|[，,。.！!？?；;：:、\s）)”\"]|$|也|说|的|在|今年|现年|反映|打|骂|被|是|因|已|"
     "和|与|带|去|来|从|到|都|还|又|就|才|不|没|曾|于|出生|工作|上学|读|患|住|生病|失业|现在|目前|经常|一直|"
-    "对|让|把|给|向|跟|要|想|需要|办|申请|去世|受|身体|携带|拖欠|欠|克扣|拒|多次|今天|昨天|去年|前年)"
+    "对|让|把|给|向|跟|要|想|需要|办|申请|去世|受|身体|携带|拖欠|欠|克扣|拒|多次|今天|昨天|去年|前年|"
+    "行动|年迈|年纪|腿脚|患有|瘫痪|残疾|退休|下岗|卧床|住院|过世|名下)"
 )
 _LABEL_BEFORE_NAME = (
     "来信人|写信人|致信人|反映人|投诉人|举报人|咨询人|申请人|当事人|署名|落款|签名|联系人|姓名|"
@@ -316,9 +317,10 @@ class _Span:
 def _mask_for(kind: str, original: str) -> str:
     if kind == "name":
         stripped = original.strip()
+        simplified = to_simplified(stripped)  # 歐陽娜娜 → 歐陽**, as 欧阳娜娜 → 欧阳**
         for surname in _COMPOUND_SURNAMES:
-            if stripped.startswith(surname):
-                return surname + "*" * max(1, len(stripped) - len(surname)) if len(stripped) > len(surname) else "*"
+            if simplified.startswith(surname):
+                return stripped[:len(surname)] + "*" * (len(stripped) - len(surname)) if len(stripped) > len(surname) else "*"
         return stripped[0] + "*" * (len(stripped) - 1) if len(stripped) > 1 else "*"
     return f"[{LABELS[kind]}]"
 
@@ -504,6 +506,19 @@ def _known_names(names: Iterable[str]) -> list[str]:
     return sorted(set(result), key=len, reverse=True)
 
 
+_NAME_ONLY = re.compile(_NAME)
+
+
+def as_name(value: str | None) -> str | None:
+    """The Chinese personal name a nickname or signature consists of (诸葛亮, 王小明,
+    王小明13512345678 → 王小明), or ``None`` when it is not one (热心市民, 网友, 高兴): a
+    nickname that is someone's name is hidden like a name field."""
+    han = "".join(re.findall(_HAN, unicodedata.normalize("NFKC", value or "")))
+    if 2 <= len(han) <= 4 and _NAME_ONLY.fullmatch(han):
+        return han
+    return None
+
+
 def _surname_of(name: str) -> str:
     for surname in _COMPOUND_SURNAMES:
         if name.startswith(surname) and len(name) > len(surname):
@@ -617,6 +632,15 @@ def _names_in(texts: tuple[str, ...], names: tuple[str, ...], html: tuple[str, .
     findings += [f for text in html if text for f in scan_html(text, names)[1]]
     found += [f.original for f in findings if f.kind == "name"]
     return tuple(sorted(set(_known_names(found)) | set(n for n in names if n)))
+
+
+def names_of(records: Iterable) -> tuple[str, ...]:
+    """The names hidden in any of ``records`` (each with ``public_names``: letters,
+    opinions, interview questions), for staff text that quotes them: a monthly summary
+    with its typical cases, an opinion collection's result feedback, an interview's
+    summary. Pass the result as ``names`` of :func:`names_in` for the quoting text."""
+    return tuple(sorted({name for record in records for name in record.public_names}))
+
 
 _TAG_SPLIT = re.compile(r"(<[^>]*>)")
 _INLINE_TAGS = re.compile(r"^</?(?:a|b|strong|i|em|u|span|sub|sup|code|small|mark|abbr|s)\b", re.IGNORECASE)

@@ -104,6 +104,10 @@ def record_examples(texts: Iterable[str], kind: ExampleKind, *, entry_id: int | 
             )
         )
         count += 1
+    if count:
+        # A "no answer" decision (or a later one undoing it) changes what the engine
+        # answers at once (MatchingEngine.set_declined).
+        index.changed()
     return count
 
 
@@ -240,6 +244,12 @@ def _examples() -> list[Example]:
         if key and (row.entry_id is not None or not row.should_answer):
             by_key[key] = Example(row.question, row.should_answer, row.entry_id, row.kind)
     return list(by_key.values())
+
+
+def declined_questions() -> list[str]:
+    """The questions whose latest curator decision is "no answer should be given"
+    (``MatchingEngine.set_declined``: no answer and nothing offered for them)."""
+    return [ex.question for ex in _examples() if ex.kind is ExampleKind.NO_ANSWER]
 
 
 def engine_before(docs: list[FaqDoc], examples: list[Example], synonyms, model: DecisionModel,
