@@ -297,6 +297,9 @@ class TranscriptEntry(TimestampMixin, db.Model):
     #: Value of the interview's ``transcript_seq`` at this entry's last change.
     seq: Mapped[int] = mapped_column(default=0)
     created_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    #: The one-time token of the console form that posted the entry: a copy of the form
+    #: (a double click) carries the same token and publishes nothing.
+    form_token: Mapped[Optional[str]] = mapped_column(sa.String(64), unique=True)
 
     question: Mapped[Optional[InterviewQuestion]] = relationship()
     image: Mapped[Optional[StoredFile]] = relationship()

@@ -2,6 +2,7 @@
 moderation, live console, archive)."""
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from typing import Callable
 
@@ -329,7 +330,9 @@ def answer_question(interview_id: int, question_id: int):
 # --------------------------------------------------------------------------- staff: live console
 
 def _entry_form(interview, form: EntryForm | None = None) -> EntryForm:
-    form = form or EntryForm(formdata=None)
+    if form is None:
+        form = EntryForm(formdata=None)
+        form.token.data = secrets.token_hex(16)
     form.speaker.choices = [("host", interview.host_label)] + [
         (f"guest:{g.id}", f"嘉宾 {g.name}（{g.title}）" if g.title else f"嘉宾 {g.name}") for g in interview.guests
     ]
@@ -370,8 +373,12 @@ def post_entry(interview_id: int):
         error = perform(lambda: services.post_entry(
             interview, speaker=form.speaker.data, body=form.body.data or "", actor=current_user,
             question_id=int(raw_question) if raw_question.isdecimal() else None, image=form.image.data,
-        ), form=form)
+            form_token=(form.token.data or "")[:64] or None,
+        ), form=form, flash_error=False)
+        if isinstance(error, services.PostedAlready):  # the first copy of this form said 已发布
+            return redirect(url_for("interviews.console", interview_id=interview.id, _anchor="entry-form"))
         if error is not None:
+            flash(error.message, "error")
             return _render_console(interview, form, error.status_code)
         flash("已发布。", "success")
         return redirect(url_for("interviews.console", interview_id=interview.id, _anchor="entry-form"))

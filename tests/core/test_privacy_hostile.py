@@ -28,6 +28,12 @@ HIDDEN = [
     ("Q号:123456789", [], ["123456789"]),
     ("抖音号 nana_ouyang88", [], ["nana_ouyang88"]),
     ("加v: zhangwei_88", [], ["zhangwei_88"]),
+    # --- compound surnames outside the common few, longer names after a name label (N15)
+    ("我叫司空摘星手机138,0013,9999怎么提取公积金", [], ["空摘星", "摘星", "9999"]),
+    ("我叫司空摘星，想问公积金", [], ["空摘星", "摘星"]),
+    ("司空摘星您好，您的来信收悉", [], ["摘星"]),
+    ("来信人：赫连铁树", [], ["铁树"]),
+    ("我母亲柏秀兰行动不便", [], ["柏秀兰"]),
     # --- e-mail addresses written to dodge filters
     ("有结果请发我邮箱 zhangsan @ 163 dot com，谢谢", [], ["zhangsan"]),
     ("我的邮箱zhangsan（at）163.com", [], ["zhangsan"]),
