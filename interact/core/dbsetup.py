@@ -118,28 +118,20 @@ def register_engine_hooks() -> None:
                 and cursor.connection.isolation_level is not None):  # not autocommit
             lock.acquire()
 
-    @sa.event.listens_for(Engine, "commit")
-    def _commit(conn):
-        # Just before the COMMIT itself: a writer let in now waits for it in SQLite's busy
+    def _transaction_ends(conn):
+        # Before the COMMIT itself: a writer let in now waits for it in SQLite's busy
         # handler for a millisecond at most (a WAL commit appends to the log).
         _release(conn.info)
 
-    @sa.event.listens_for(Engine, "rollback")
-    def _rollback(conn):
-        _release(conn.info)
+    for name in ("commit", "rollback"):
+        sa.event.listen(Engine, name, _transaction_ends)
 
-    @sa.event.listens_for(Pool, "reset")
-    def _reset(_dbapi_connection, record, _state):
-        _release(record.info)
-
-    @sa.event.listens_for(Pool, "checkin")
-    def _checkin(_dbapi_connection, record):
+    def _back_in_pool(_dbapi_connection, record, *_details):
         if record is not None:
             _release(record.info)
 
-    @sa.event.listens_for(Pool, "invalidate")
-    def _invalidate(_dbapi_connection, record, _exception):
-        _release(record.info)
+    for name in ("reset", "checkin", "invalidate"):
+        sa.event.listen(Pool, name, _back_in_pool)
 
     @sa.event.listens_for(Pool, "close")
     def _close(_dbapi_connection, record):
