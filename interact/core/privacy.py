@@ -511,7 +511,10 @@ def _name_spans(text: str, names: Iterable[str]) -> list[_Span]:
     exemplary = [m.span() for m in _EXEMPLARY.finditer(text)]
     for pattern in _NAME_PATTERNS:
         for match in pattern.finditer(text):
-            if not any(a <= match.start("name") < b for a, b in exemplary):
+            # (A name masked before, 司空**, is not masked again as 司*: masking a masked
+            # text changes nothing, so stored masked copies can be masked again.)
+            if (not any(a <= match.start("name") < b for a, b in exemplary)
+                    and text[match.end("name"):match.end("name") + 1] != "*"):
                 spans.append(_Span(match.start("name"), match.end("name"), "name"))
     return spans
 
