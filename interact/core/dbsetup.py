@@ -126,12 +126,13 @@ def register_engine_hooks() -> None:
     for name in ("commit", "rollback"):
         sa.event.listen(Engine, name, _transaction_ends)
 
-    def _back_in_pool(_dbapi_connection, record, *_details):
+    def _back_in_pool(record) -> None:
         if record is not None:
             _release(record.info)
 
-    for name in ("reset", "checkin", "invalidate"):
-        sa.event.listen(Pool, name, _back_in_pool)
+    sa.event.listen(Pool, "reset", lambda _dbapi_connection, record, _state: _back_in_pool(record))
+    sa.event.listen(Pool, "checkin", lambda _dbapi_connection, record: _back_in_pool(record))
+    sa.event.listen(Pool, "invalidate", lambda _dbapi_connection, record, _exception: _back_in_pool(record))
 
     @sa.event.listens_for(Pool, "close")
     def _close(_dbapi_connection, record):
