@@ -562,7 +562,29 @@ def staff_model():
     services.ensure_citywide(current_user)
     return render_template("faq/staff/model.html", versions=learning.versions(), active=faq_index.active_version(),
                            example_count=learning.example_count(), examples=learning.recent_examples(),
-                           use_form=UseModelForm(formdata=None))
+                           use_form=UseModelForm(formdata=None), refit_job=learning.last_refit_job(),
+                           action_form=ConfirmForm())
+
+
+@bp.get("/staff/faq/model/refit/status")
+@roles_required(*CURATORS)
+def staff_model_refit_status():
+    services.ensure_citywide(current_user)
+    job = learning.last_refit_job()
+    return {"status": job.status.value if job else None, "finished": job is None or job.finished}
+
+
+@bp.post("/staff/faq/model/refit")
+@roles_required(*CURATORS)
+def staff_model_refit():
+    """重新训练: the refit is queued for the background worker; the page shows its progress
+    and result."""
+    services.ensure_citywide(current_user)
+    if not ConfirmForm().validate_on_submit():
+        flash("页面已过期，请刷新后重试。", "error")
+    elif perform(lambda: learning.request_refit(actor=current_user)) is None:
+        flash("已开始重新训练判定模型，完成后结果显示在本页。", "success")
+    return redirect(url_for("faq.staff_model"))
 
 
 @bp.post("/staff/faq/model/use")
