@@ -455,9 +455,9 @@ def _claim_refit() -> int | None:
     return job_id if result.rowcount == 1 else None
 
 
-def _finish_refit(job_id: int, status: RefitStatus, message: str, version_id: int | None = None) -> None:
+def _fail_refit(job_id: int, message: str) -> None:
     db.session.execute(sa.update(FaqRefitJob).where(FaqRefitJob.id == job_id).values(
-        status=status, message=message[:500], version_id=version_id, finished_at=clock.now()))
+        status=RefitStatus.FAILED, message=message[:500], finished_at=clock.now()))
     db.session.commit()
 
 
@@ -490,7 +490,7 @@ def run_refit_job(job_id: int) -> None:
     except Exception:
         log.exception("FAQ refit job %s failed", job_id)
         db.session.rollback()
-        _finish_refit(job_id, RefitStatus.FAILED, "重新训练时发生错误，判定模型没有改变。请稍后再试，或联系系统管理员。")
+        _fail_refit(job_id, "重新训练时发生错误，判定模型没有改变。请稍后再试，或联系系统管理员。")
 
 
 #: A refit whose heartbeat is older than this was abandoned by a dead process.
