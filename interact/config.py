@@ -110,6 +110,9 @@ class DefaultConfig:
     FAQ_INDEX_BUILDER = "process"
     #: Changed entries applied in memory on top of the file until the next file is there.
     FAQ_INDEX_FILE_DELTA = 500
+    #: Answers of the engine remembered per process, per question text, until the engine
+    #: changes (the same question asked again is not scored again); 0 turns it off.
+    FAQ_ANSWER_MEMO = 4096
     #: Score the sentence-embedding feature of the FAQ engine when the ``semantic`` extra is
     #: installed (~130 MB per process; docs/faq-matching.md). Off: lexical features only.
     FAQ_SEMANTIC = True

@@ -92,6 +92,16 @@ def _register_test_routes(app) -> None:
     def boom():
         raise RuntimeError("boom")
 
+    @bp.post("/insert-twice")
+    def insert_twice():
+        # A failed INSERT (two accounts with one number): the request's transaction breaks.
+        from interact.accounts.models import User
+
+        for email in ("first@example.org", "second@example.org"):
+            _db.session.add(User(phone="13711110000", email=email, password_hash="x"))
+            _db.session.flush()
+        return "unreachable"
+
     app.register_blueprint(bp)
 
 

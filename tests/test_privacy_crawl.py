@@ -85,7 +85,9 @@ def _publish_everything(db, roles, frozen):
 
     # The month's summary with the letters as typical cases.
     summary, _created = summaries.draft_summary("2026-03", actor=roles.office)
-    summaries.update_summary(summary, title="2026年3月来信办理情况汇总", body_html=summary.body_html,
+    # The office retells a case in its own words, naming its people where no pattern looks.
+    summaries.update_summary(summary, title="2026年3月来信办理情况汇总",
+                             body_html=summary.body_html + "<p>典型案例：柏秀兰的公积金提取已办结。</p>",
                              case_ids=[letter.id for letter in letters], actor=roles.office)
     frozen(2026, 4, 1, 9)  # a month's summary is published once the month is over
     summaries.publish_summary(summary, actor=roles.office)
@@ -106,7 +108,7 @@ def _publish_everything(db, roles, frozen):
     frozen(2026, 4, 2)
     survey_services.record_adoption(opinion, Adoption.NOT_ADOPTED,
                                     f"{NAME}的建议与上位法不符。", actor=roles.handler_a)
-    survey_services.save_feedback(collection, "<p>共收到意见1条。</p>", "<p>理由见下。</p>",
+    survey_services.save_feedback(collection, "<p>共收到意见1条，欧阳明华所提暂不采纳。</p>", "<p>理由见下。</p>",
                                   actor=roles.handler_a)
     survey_services.submit_feedback(collection, actor=roles.handler_a)
     survey_services.publish_feedback(collection, actor=roles.office)
@@ -130,6 +132,8 @@ def _publish_everything(db, roles, frozen):
     interview_workflow.transition(interview, InterviewStatus.ENDED, roles.office)
     interview_services.answer_after(asked[1], body=f"{NAME}您好，请到{STREET}88号办理。", responder="市人社局",
                                     actor=roles.office)
+    interview_services.update_archive(interview, summary=f"<p>{NAME}关心的创业补贴问题已答复。</p>", video_url="",
+                                      actor=roles.office)
     db.session.commit()
     return letters, draft.entry, collection, interview
 

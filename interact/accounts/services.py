@@ -13,7 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from interact.accounts.models import Role, User
 from interact.accounts import throttle
-from interact.core import audit, clock, notify, sessions
+from interact.core import atomic, audit, clock, notify, sessions
 from interact.core.errors import Conflict, DomainError, InvalidInput
 from interact.core.lookup import get_or_404
 from interact.core.permissions import ensure_role
@@ -218,8 +218,12 @@ def create_staff_user(data: StaffData, password: str, *, actor) -> User:
         password_hash="",
     )
     user.set_roles(data.roles)
-    db.session.add(user)
     _set_password(user, password)
+    # The same form sent twice at once (a double click on 创建): the unique username (or
+    # e-mail, phone) stops the copy, which gets the message the check above gives.
+    with atomic.unique_or_conflict("该用户名已被使用。", fields={"username": "已被使用"},
+                                   recheck=lambda: _check_staff_data(data, None)):
+        db.session.add(user)
     audit.record("user.created", "user", user.id, actor=actor, note=user.label,
                  data={"roles": sorted(r.value for r in data.roles)})
     return user

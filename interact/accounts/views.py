@@ -178,7 +178,7 @@ def new_user():
         user, error = attempt(lambda: services.create_staff_user(
             _staff_data(form), form.password.data or "", actor=current_user), form=form)
         if error is not None:
-            return _user_form_page(form, None, 422)
+            return _user_form_page(form, None, error.status_code)
         flash(f"已创建账号“{user.label}”。", "success")
         return redirect(url_for("accounts.users"))
     return _user_form_page(form, None, 422 if form.is_submitted() else 200)

@@ -89,7 +89,7 @@ class Image(Schema):
 
 class Interview(InterviewSummary):
     introduction_html = SafeHtml(required=True, attribute="introduction", metadata={"description": "已净化的 HTML"})
-    summary_html = SafeHtml(required=True, attribute="summary")
+    summary_html = SafeHtml(required=True, attribute="public_summary_html", metadata={"description": "个人信息已隐去"})
     video_url = fields.String(required=True, allow_none=True)
     images = fields.List(fields.Nested(Image), required=True)
     takes_questions = fields.Boolean(required=True)
@@ -105,6 +105,7 @@ class _Detail:
         self._interview = interview
         self.counts = services.question_counts(interview)
         self.questions = services.public_questions(interview)
+        self.public_summary_html = str(services.public_summary_html(interview))
         video = interview.video
         self.video_url = (url_for("site.public_file", key=video.key) if video is not None
                           else interview.video_url or None)

@@ -187,12 +187,13 @@ def _feedback(collection) -> dict[str, Any] | None:
         return None
     stats = services.adoption_stats(collection)
     tallies = questionnaires.tallies(collection.questionnaire) if collection.questionnaire else []
+    text = services.public_feedback_text(collection)
     return {
         "published_at": collection.feedback_published_at,
         "due_date": collection.feedback_due_date,
         "on_time": collection.feedback_on_time,
-        "summary_html": collection.feedback.summary,
-        "not_adopted_explanation_html": collection.feedback.not_adopted_explanation,
+        "summary_html": str(text.summary_html),
+        "not_adopted_explanation_html": str(text.not_adopted_explanation_html),
         "statistics": {
             "opinions_received": stats.received, "opinions_valid": stats.valid,
             "adopted": stats.adopted, "partly_adopted": stats.partly, "not_adopted": stats.not_adopted,

@@ -18,6 +18,7 @@ import secrets
 import sys
 from datetime import datetime, timezone
 
+import sqlalchemy as sa
 from flask import Flask, g, has_request_context, request
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -38,8 +39,14 @@ class ContextFilter(logging.Filter):
 
 
 def _user_id() -> str:
-    # Flask-Login caches the user on g; never load it from here (no queries in logging).
+    # Flask-Login caches the user on g; never load it from here (no queries in logging):
+    # the id comes from the identity map, which also answers when the request's transaction
+    # has failed (reading an expired ``user.id`` would then raise inside the error handler).
     user = g.get("_login_user")
+    state = sa.inspect(user, raiseerr=False) if user is not None else None
+    if state is not None:
+        identity = state.identity
+        return str(identity[0]) if identity else "-"
     user_id = getattr(user, "id", None)
     return str(user_id) if user_id is not None else "-"
 

@@ -95,6 +95,16 @@ class Setting(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=_utcnow, onupdate=_utcnow)
 
 
+class WriteLock(db.Model):
+    """A named lock a transaction takes before a check-then-write rule
+    (:func:`interact.core.atomic.serialize`); ``taken`` only counts how often."""
+
+    __tablename__ = "write_locks"
+
+    name: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    taken: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+
+
 class StoredFile(db.Model):
     """An uploaded file kept outside ``static/`` under ``UPLOAD_FOLDER``."""
 

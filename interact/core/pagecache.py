@@ -35,6 +35,7 @@ from flask import Response, current_app, has_app_context, make_response, request
 from sqlalchemy.orm import Session
 
 from interact.core.settings import bump_version_during_flush, current_version
+from interact.core.templating import switching_large_text
 
 VERSION_NAME = "public"
 #: Seconds a process trusts the stamp before reading it again (one primary-key lookup).
@@ -192,8 +193,10 @@ def remember(key: tuple, compute: Callable[[], object]):
 
 
 def _anonymous_request() -> bool:
-    """A GET without any session state: the page is the same for every such visitor."""
-    return request.method in ("GET", "HEAD") and not session
+    """A GET without any session state: the page is the same for every such visitor. The
+    关怀版 button of a search box (``templating.switching_large_text``) is not: its answer
+    remembers the visitor's choice in a cookie."""
+    return request.method in ("GET", "HEAD") and not session and not switching_large_text()
 
 
 def _shareable(response: Response) -> bool:

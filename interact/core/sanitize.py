@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import functools
+import html as html_lib
 import re
 
 import bleach
 from markupsafe import Markup
+
+from interact.core.textnorm import strip_invisible
 
 ALLOWED_TAGS = frozenset(
     {
@@ -53,8 +56,26 @@ MEMO_MAX_CHARS = 20_000
 
 
 def _clean(html: str, linkify: bool) -> str:
-    cleaned = _cleaner.clean(html)
+    cleaned = _without_invisible(_cleaner.clean(html))
     return linkify_html(cleaned) if linkify else cleaned
+
+
+_CHARACTER_REFERENCE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def _without_invisible(cleaned: str) -> str:
+    """``cleaned`` without invisible format characters, also when written as character
+    references (``&#8203;``, ``&shy;``, ``&zwnj;``): forms drop the characters themselves
+    (:func:`interact.core.textnorm.strip_invisible`), but in rich text the reference
+    survives and would split a phone number or a name so that the masking misses it."""
+    def reference(match: re.Match) -> str:
+        char = html_lib.unescape(match.group(0))
+        return char if len(char) == 1 and not strip_invisible(char) else match.group(0)
+
+    if "&" in cleaned:
+        cleaned = _CHARACTER_REFERENCE.sub(reference, cleaned)
+    # An emoji sequence keeps its joiners (strip_invisible decides).
+    return strip_invisible(cleaned)
 
 
 _clean_memo = functools.lru_cache(maxsize=MEMO_SIZE)(_clean)

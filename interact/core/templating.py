@@ -15,14 +15,28 @@ from interact.core.sanitize import safe_html, text_to_html
 LARGE_TEXT_COOKIE = "large_text"
 #: The name of the 关怀版（大字） button of a form page (``base.html``). Without JavaScript it
 #: submits the page's form with ``large_text=1``/``0``: the view shows the same form again
-#: with what was typed (nothing checked or stored) and the switch is remembered.
+#: with what was typed (nothing checked or stored) and the switch is remembered. A search
+#: box (a GET form: the intelligent-answer box) is submitted to the page itself, with the
+#: switch among its query arguments.
 LARGE_TEXT_FIELD = "large_text"
 
 
+def large_text_switch() -> bool | None:
+    """The 关怀版 button of a form pressed in this request: ``True`` (large text) or
+    ``False`` (standard), ``None`` when the request is the form's own submit or no form."""
+    if request.method == "POST":
+        value = request.form.get(LARGE_TEXT_FIELD)
+    elif request.method in ("GET", "HEAD"):
+        value = request.args.get(LARGE_TEXT_FIELD)
+    else:
+        return None
+    return {"1": True, "0": False}.get(value or "")
+
+
 def switching_large_text() -> bool:
-    """Whether this POST is the 关怀版 button of a form rather than the form's own submit:
-    the view then re-shows the form with the posted values, without checking or storing."""
-    return request.method == "POST" and request.form.get(LARGE_TEXT_FIELD) in ("0", "1")
+    """Whether this request is the 关怀版 button of a form rather than the form's own submit:
+    the view then re-shows the form with the values sent, without checking or storing."""
+    return large_text_switch() is not None
 
 
 def large_text_on() -> bool:

@@ -4,7 +4,8 @@ store (:mod:`interact.core.storage`: a local folder or an S3-compatible bucket).
 Files are named by a random key; the original name is kept only for downloads. The type
 is detected from the content, and the name's extension must be one of that type's: a script
 renamed to ``.jpg`` and ``page.html`` starting with a PNG signature are both refused. Office
-documents are opened as such: a ZIP renamed ``.docx`` is not a Word document.
+documents are opened as such: a ZIP renamed ``.docx`` is not a Word document. A public
+file loses its metadata (a photo's GPS position and owner, :mod:`interact.core.filemeta`).
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from flask import Response, current_app
 from werkzeug.datastructures import FileStorage
 
 from interact.core.errors import InvalidInput
+from interact.core.filemeta import strip_metadata
 from interact.core.models import StoredFile
 from interact.core.storage import get_store
 from interact.extensions import db
@@ -159,6 +161,10 @@ def save_upload(
                 out.write(chunk)
         if _kind == "office" and not _is_office_document(tmp, Path(name).suffix.lower()):
             raise InvalidInput(f"文件“{name}”不是有效的 Office 文档，请检查后重新上传。")
+        if public:
+            # What anyone can download carries no location, owner or device of the photo.
+            strip_metadata(tmp, mime)
+            size, digest = tmp.stat().st_size, _sha256(tmp)
         get_store().put(key, tmp)
     finally:
         tmp.unlink(missing_ok=True)
@@ -174,6 +180,14 @@ def save_upload(
     db.session.add(stored)
     db.session.flush()
     return stored
+
+
+def _sha256(path: Path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(64 * 1024):
+            digest.update(chunk)
+    return digest
 
 
 def _display_name(filename: str) -> str:

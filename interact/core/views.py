@@ -21,7 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from interact.core import captcha, shared, uploads
 from interact.core.pagecache import public_page
-from interact.core.templating import LARGE_TEXT_COOKIE, LARGE_TEXT_FIELD, switching_large_text
+from interact.core.templating import LARGE_TEXT_COOKIE, large_text_switch, switching_large_text
 from interact.extensions import db
 
 bp = Blueprint("site", __name__)
@@ -39,7 +39,9 @@ def home():
         section = contribute()
         if section is not None:
             sections.append(section)
-    return render_template("site/home.html", sections=sections)
+    # 关怀版 pressed without JavaScript with a question typed in the box: it stays there.
+    question = request.args.get("q", "")[:200] if switching_large_text() else ""
+    return render_template("site/home.html", sections=sections, question=question)
 
 
 @bp.get("/favicon.ico")
@@ -101,9 +103,9 @@ def _large_text_button():
     """关怀版 pressed on a form page without JavaScript (the button submits the page's form):
     this response already shows large (or standard) text and remembers the choice; the form's
     view re-shows the form with what was typed (``templating.switching_large_text``)."""
-    if not switching_large_text():
+    enable = large_text_switch()
+    if enable is None:
         return
-    enable = request.form.get(LARGE_TEXT_FIELD) == "1"
     g.large_text_switched = enable
     after_this_request(lambda response: _remember_large_text(response, enable))
 

@@ -46,6 +46,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -59,7 +60,7 @@ from interact.core.errors import Unavailable
 from interact.core.settings import bump_version, current_version
 from interact.extensions import db
 from interact.faq import indexfile, semantic
-from interact.faq.matching import DecisionModel, FaqDoc, MatchingEngine, base_model
+from interact.faq.matching import DecisionModel, FaqDoc, MatchingEngine, Result, base_model
 from interact.faq.models import DecisionModelVersion, FaqEntry, SynonymGroup
 
 #: Seconds a process trusts its index before looking at the version stamp again.
@@ -137,6 +138,13 @@ def model_of(version: DecisionModelVersion | None, semantic_features: bool | Non
 def load_model(semantic_features: bool | None = None) -> DecisionModel:
     """The decision model in use: the active refit version, else the one shipped."""
     return model_of(active_version(), semantic_features)
+
+
+def load_declined() -> list[str]:
+    """The questions curators marked 不应给出答案 (their latest decision)."""
+    from interact.faq import learning  # learning builds engines through this module
+
+    return learning.declined_questions()
 
 
 def _published_revisions() -> dict[int, int]:
@@ -289,8 +297,13 @@ class FaqIndex:
 
     def __init__(self, threshold: float | None = None, wait_seconds: float = 10.0, use_semantic: bool = True,
                  cache_dir: str | None = None, directory: Path | None = None, builder: str = "process",
-                 file_delta: int = 500, app: Flask | None = None):
+                 file_delta: int = 500, app: Flask | None = None, answer_memo: int = 0):
         self.threshold = threshold
+        #: How many answers :meth:`answer` remembers (0: none).
+        self.answer_memo = answer_memo
+        self._answers: OrderedDict[str, Result] = OrderedDict()
+        self._answers_generation: tuple[int, int] | None = None
+        self._answers_lock = threading.Lock()
         #: Whether to score the semantic feature when the model's package is installed.
         self.use_semantic = use_semantic
         #: Where the sentence model keeps its memory-mapped token table (semantic.UseEmbedder).
@@ -358,6 +371,34 @@ class FaqIndex:
         finally:
             self._build_lock.release()
 
+    def answer(self, question: str) -> tuple[MatchingEngine, Result]:
+        """The current engine and its answer to ``question``, remembered per question text
+        until the engine changes: a question asked again (most are: 公积金怎么提取) is not
+        scored again. Every change of the engine — a build, a sync applying changed
+        entries, another file mapped — moves ``(builds, syncs)`` once it is complete; an
+        answer is looked up and kept only when that pair is the same before and after
+        the engine was taken (a change under way is answered without the memo)."""
+        before = (self.builds, self.syncs)
+        engine = self.engine()
+        generation = (self.builds, self.syncs)
+        if self.answer_memo <= 0 or generation != before:
+            return engine, engine.answer(question)
+        with self._answers_lock:
+            if self._answers_generation != generation:
+                self._answers.clear()
+                self._answers_generation = generation
+            result = self._answers.get(question)
+            if result is not None:
+                self._answers.move_to_end(question)
+                return engine, result
+        result = engine.answer(question)
+        with self._answers_lock:
+            if self._answers_generation == generation:
+                self._answers[question] = result
+                while len(self._answers) > self.answer_memo:
+                    self._answers.popitem(last=False)
+        return engine, result
+
     def start_background_build(self, app: Flask) -> None:
         """Build (or map) the first engine in a daemon thread (once per process). The build
         lock is taken before the thread starts, so a question arriving at once waits for
@@ -395,16 +436,18 @@ class FaqIndex:
         revisions = _published_revisions()
         embedder = self.embedder
         model = load_model(embedder is not None)
+        declined = load_declined()
         engine = self._engine
         if engine is None or synonyms != self._synonyms or engine.semantic != (embedder is not None):
-            self._rebuild(revisions, synonyms, model)
+            self._rebuild(revisions, synonyms, model, declined)
         else:
             if engine.model != model:
                 engine.set_model(model)
+            engine.set_declined(declined)
             changed = [i for i, rev in revisions.items() if self._revisions.get(i) != rev]
             removed = [i for i in self._revisions if i not in revisions]
             if len(changed) + len(removed) > max(50, REBUILD_SHARE * len(revisions)):
-                self._rebuild(revisions, synonyms, model)
+                self._rebuild(revisions, synonyms, model, declined)
             else:
                 engine.update_many(load_docs(changed), removed)
                 self._revisions = revisions
@@ -412,9 +455,10 @@ class FaqIndex:
         self._version = version
 
     def _rebuild(self, revisions: dict[int, int], synonyms: tuple[tuple[str, ...], ...],
-                 model: DecisionModel) -> None:
+                 model: DecisionModel, declined: list[str]) -> None:
         engine = MatchingEngine(load_docs(), synonyms, threshold=self.threshold, model=model,
                                 embedder=self.embedder)
+        engine.set_declined(declined)
         # Swap the references only once the new engine is complete.
         self._engine = engine
         self._revisions = revisions
@@ -477,6 +521,7 @@ class FaqIndex:
                 engine.update_many(load_docs(applied), removed)
             self.pending = len(changed) - len(applied)
             self._request_build()
+        engine.set_declined(load_declined())
         self._engine = engine
         self._version = version
         self.syncs += 1
@@ -529,7 +574,8 @@ def get_index(app: Flask | None = None) -> FaqIndex:
                                   use_semantic=bool(app.config.get("FAQ_SEMANTIC", True)),
                                   cache_dir=os.path.join(app.instance_path, "cache"),
                                   directory=index_dir(app), builder=app.config.get("FAQ_INDEX_BUILDER", "process"),
-                                  file_delta=int(app.config.get("FAQ_INDEX_FILE_DELTA", 500)), app=app)
+                                  file_delta=int(app.config.get("FAQ_INDEX_FILE_DELTA", 500)), app=app,
+                                  answer_memo=int(app.config.get("FAQ_ANSWER_MEMO", 0)))
                 app.extensions["faq_index"] = holder
     return holder
 

@@ -55,7 +55,7 @@ from typing import Union
 
 import ahocorasick
 import numpy as np
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel, Levenshtein
 
 from interact.core.textnorm import match_text
@@ -363,6 +363,8 @@ DEFAULT_THRESHOLD = 0.28
 #: answers, which is why it is kept to curated entries.
 EXACT_CONFIDENCE = 0.99
 NEAR_MIN_CHARS = 6
+#: Small edits: (shortest of the two wordings in characters, edits allowed).
+NEAR_EDITS = ((NEAR_MIN_CHARS, 1),)
 
 #: Confidence bands shown to citizens.  The confidence is the decision model's
 #: probability that the answer is right, and the model is calibrated on the dev
@@ -433,6 +435,9 @@ class Result:
     confidence: float
     best: Match | None
     related: list[Match] = field(default_factory=list)
+    #: The threshold this decision was taken at (the one of the model that scored it: a
+    #: model swapped in meanwhile never mixes its threshold with another's probabilities).
+    threshold: float = DEFAULT_THRESHOLD
 
 
 @dataclass(frozen=True)
@@ -597,6 +602,18 @@ _AXA_RE = re.compile(r"(.)[不没]\1")
 _NEG_CHARS = frozenset("不没未无非别莫勿")
 
 
+#: Whitespace between two CJK characters (or CJK punctuation): citizens type 住房 公积金 怎么 提取
+#: with spaces between words; Chinese has none, so it is removed before anything else.
+_CJK_SPACE_RE = re.compile(r"(?<=[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef])\s+"
+                           r"(?=[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef])")
+
+
+def join_cjk(text: str) -> str:
+    """*text* without the whitespace between CJK characters (住房 公积金 -> 住房公积金); spaces
+    between Latin words or digits stay."""
+    return _CJK_SPACE_RE.sub("", text)
+
+
 def _neg_count(compact: str) -> int:
     s = _AXA_RE.sub("", compact)
     return sum(1 for ch in s if ch in _NEG_CHARS)
@@ -657,20 +674,38 @@ def _core(compact: str) -> str:
     return _FILLER_RE.sub("", compact) or compact
 
 
-def _wording(q: _Side, c: _Side) -> int:
+@lru_cache(maxsize=8192)
+def _raw_core(text: str) -> str:
+    """The wording of a text before synonyms: normalised (``match_text``, CJK spaces
+    removed), compact, without fillers. A typo in a synonym (住房公积今) keeps the synonym
+    from being recognised, so one character becomes several after synonyms; the edit is
+    also measured on this form."""
+    return _core(join_cjk(match_text(text[: MAX_QUERY_CHARS * 2]))[:MAX_DOC_CHARS].replace(" ", ""))
+
+
+def _near(a: str, b: str) -> bool:
+    """Whether two wordings are a small edit apart (see NEAR_EDITS)."""
+    n = min(len(a), len(b))
+    allowed = max((edits for chars, edits in NEAR_EDITS if n >= chars), default=0)
+    return bool(allowed) and Levenshtein.distance(a, b, score_cutoff=allowed) <= allowed
+
+
+def _wording(q: _Side, c: _Side, q_raw: str = "", c_raw: str = "") -> int:
     """2 when the two texts are the same wording (equal without fillers), 1 when
-    they are one character apart without making a different word (see
-    EXACT_CONFIDENCE), else 0."""
+    they are a small edit apart (NEAR_EDITS; after synonyms or before, *q_raw* and
+    *c_raw* being ``_raw_core`` of the texts) without making a different word or
+    number (see EXACT_CONFIDENCE), else 0."""
     qc, cc = _core(q.compact), _core(c.compact)
-    if qc == cc:
+    if qc == cc or (q_raw and q_raw == c_raw):
         return 2
-    if min(len(qc), len(cc)) < NEAR_MIN_CHARS or Levenshtein.distance(qc, cc, score_cutoff=1) > 1:
+    if not (_near(qc, cc) or (q_raw and c_raw and _near(q_raw, c_raw))):
         return 0
     if q.numbers != c.numbers or q.negations != c.negations:
         return 0
     ext = _external_idf()
+    c_chars = c.chars | frozenset(c_raw)
     for tok in q.token_set:
-        if len(tok) >= 2 and tok in ext and tok not in c.token_set and not all(ch in c.chars for ch in tok):
+        if len(tok) >= 2 and tok in ext and tok not in c.token_set and not all(ch in c_chars for ch in tok):
             return 0
     return 1
 
@@ -790,6 +825,10 @@ class _Synonyms:
         self._automaton = None
         if canon:
             auto = ahocorasick.Automaton()
+            # The canonical terms map to themselves, so the longest match keeps them whole:
+            # 取 -> 提取 must not turn 提取 into 提提取.
+            for term in set(canon.values()) - set(canon):
+                auto.add_word(term, (len(term), term))
             for term, target in canon.items():
                 auto.add_word(term, (len(term), target))
             auto.make_automaton()
@@ -1402,6 +1441,18 @@ class _Candidate:
     query: _Side | None = None  # the question's
     vec: np.ndarray | None = None  # the matched row's embedding (semantic engines)
     c_content: float = 0.0  # the highest ``c_content`` of its retrieved rows
+    wording_text: str = ""  # the text of its row with the best ``wording``
+
+
+@dataclass(frozen=True)
+class _Declined:
+    """Questions curators declined (``MatchingEngine.set_declined``): their wordings
+    (after synonyms and before), and for the small-edit check each one's core, side and
+    wording before synonyms."""
+
+    exact: frozenset[str]
+    cores: tuple[str, ...]
+    sides: tuple[tuple[_Side, str], ...]
 
 
 class MatchingEngine:
@@ -1426,6 +1477,7 @@ class MatchingEngine:
         if model is not None:
             self.set_model(model)
         self._threshold = None if threshold is None else float(threshold)
+        self._declined = _Declined(frozenset(), (), ())
         self._set_synonyms(synonyms)
         #: Merge the delta segment into the main one when it grows (see ``DELTA_MERGE_MIN``).
         self.merge_delta = True
@@ -1442,6 +1494,39 @@ class MatchingEngine:
         self.synonym_groups = tuple(tuple(str(t) for t in group) for group in synonyms)
         self._synonyms = _Synonyms((*BUILTIN_SYNONYMS, *self.synonym_groups))
 
+    def set_declined(self, questions: Iterable[str]) -> None:
+        """The questions curators said no answer should be given to (``不应给出答案``): the
+        same wording, or a small edit of it that makes no other word (as for curated
+        wording, ``_wording``), gets no answer and no entry offered -- unless an entry has
+        that very wording. Replaces the previous set (one reference swap)."""
+        exact: set[str] = set()
+        sides: dict[str, tuple[_Side, str]] = {}
+        for text in questions:
+            if not isinstance(text, str):
+                continue
+            an = self._analyse(text, MAX_QUERY_CHARS)
+            if not an.tokens:
+                continue
+            core, raw = _core(an.compact), _raw_core(text)
+            exact.update((core, raw))
+            sides[core] = (_side_of(an.seg), raw)
+        self._declined = _Declined(frozenset(exact), tuple(sides), tuple(sides.values()))
+
+    def _is_declined(self, query: str, qside: _Side | None) -> bool:
+        declined = self._declined
+        if not declined.exact or qside is None:
+            return False
+        q_core, q_raw = _core(qside.compact), _raw_core(query)
+        if q_core in declined.exact or q_raw in declined.exact:
+            return True
+        allowed = max((edits for _chars, edits in NEAR_EDITS), default=0)
+        for _core_text, _score, i in process.extract_iter(q_core, declined.cores, scorer=Levenshtein.distance,
+                                                          score_cutoff=allowed):
+            side, raw = declined.sides[i]
+            if _wording(qside, side, q_raw, raw):
+                return True
+        return False
+
     def set_model(self, model: DecisionModel) -> None:
         """Use another decision model from the next query on (one reference swap).
         It must be of the engine's kind (``model.semantic == engine.semantic``)."""
@@ -1453,7 +1538,7 @@ class MatchingEngine:
     # ---------------------------------------------------------------- text
 
     def _analyse(self, text: str, limit: int) -> _Text:
-        t = match_text(text[: limit * 2])[:limit]
+        t = join_cjk(match_text(text[: limit * 2]))[:limit]
         t = self._synonyms.apply(t)
         if not t:
             return _Text((), "")
@@ -1739,6 +1824,7 @@ class MatchingEngine:
             return []
         self_score = self._self_bm25(state, qt) or 1.0
         qside = _side_of(q.seg)
+        q_raw = _raw_core(query)
         qvec = None
         if self.embedder is not None:
             qvec = self.embedder.encode([query[:MAX_QUERY_CHARS]])[0]
@@ -1754,7 +1840,8 @@ class MatchingEngine:
                     semantic[doc_id] = self._entry_semantic(state, doc_id, qvec)
                 feats = np.append(feats, semantic[doc_id])
             vec = None if seg.vecs is None else seg.vecs[row]
-            out.append((doc_id, seg.texts[row], feats, _wording(qside, cside), cside, qside, vec))
+            text = seg.texts[row]
+            out.append((doc_id, text, feats, _wording(qside, cside, q_raw, _raw_core(text)), cside, qside, vec))
         return out
 
     def _candidates(self, query: str) -> list[_Candidate]:
@@ -1765,14 +1852,17 @@ class MatchingEngine:
             logit = float(feats @ self._pair_coef)
             prev = best.get(doc_id)
             content = content_match(feats) or (prev is not None and prev.content)
+            # The row with the closest wording is the one shown when the wording decides.
+            wording_text = text if prev is None or wording > prev.wording else prev.wording_text
             wording = max(wording, prev.wording if prev is not None else 0)
             c_content = max(float(feats[_I_C_CONTENT]), prev.c_content if prev is not None else 0.0)
             if prev is None or logit > prev.logit:
                 best[doc_id] = _Candidate(doc_id, text, logit, feats, content, wording=wording, side=cside,
-                                          query=qside, vec=vec, c_content=c_content)
+                                          query=qside, vec=vec, c_content=c_content, wording_text=wording_text)
             else:
                 prev.content = content
                 prev.wording = wording
+                prev.wording_text = wording_text
                 prev.c_content = c_content
         for cand in best.values():
             loc = state.locate(cand.doc_id)
@@ -1819,17 +1909,19 @@ class MatchingEngine:
         if cos is not None and not on_topic:
             on_topic = semantic_offer(cand.features, best_sem) or (
                 cand.logit == best_logit and agreed_offer(cand.features, best_sem))
-        return Match(cand.doc_id, score, cand.text, on_topic, cos)
+        return Match(cand.doc_id, score, cand.wording_text if cand.sure else cand.text, on_topic, cos)
 
-    def _confidences(self, cands: list[_Candidate], n: int) -> list[float]:
+    def _confidences(self, cands: list[_Candidate], n: int, model: DecisionModel | None = None) -> list[float]:
         """Decision-model probability for each of the first *n* candidates:
         the probability that this entry answers the query, given its features
         and its margin over the best other candidate.  The best one gets
         EXACT_CONFIDENCE when it is the only entry with the query's wording, and
         at least the model's threshold (answered, lowest band) when it is the only
         curated entry one character away, the only content match among all, or a
-        curated entry and the only topical candidate (see CURATED_TOPICAL_FLOOR)."""
-        model = self.model
+        curated entry and the only topical candidate (see CURATED_TOPICAL_FLOOR).
+        *model* is the decision model to use (default: the engine's, read once)."""
+        if model is None:
+            model = self.model
         # The model's own threshold: a stricter one set by the caller also stops the
         # floors from answering.
         floor = model.threshold
@@ -1853,14 +1945,23 @@ class MatchingEngine:
         cands = self._candidates(query)
         return [(c.doc_id, x) for c, x in zip(cands, _decision_inputs(cands, n, self.semantic))]
 
+    def _threshold_of(self, model: DecisionModel) -> float:
+        return model.threshold if self._threshold is None else self._threshold
+
     def answer(self, query: str) -> Result:
         """The answer / no-answer decision (used by the web layer and the
-        benchmark alike).  ``confidence`` equals ``best.score``."""
+        benchmark alike).  ``confidence`` equals ``best.score``.  The decision model
+        and its threshold are read once: a model swapped in meanwhile
+        (:meth:`set_model`) is used from the next question on, never half-way.  A
+        question the curators declined (:meth:`set_declined`) gets no answer and
+        nothing offered."""
+        model = self.model
+        threshold = self._threshold_of(model)
         cands = self._candidates(query)
-        if not cands:
-            return Result(False, 0.0, None, [])
-        scores = self._confidences(cands, 5)
+        if not cands or (cands[0].sure != 2 and self._is_declined(query, cands[0].query)):
+            return Result(False, 0.0, None, [], threshold)
+        scores = self._confidences(cands, 5, model)
         best_sem = self._best_semantic(cands)
         matches = [self._match(c, s, cands[0].logit, best_sem) for c, s in zip(cands, scores)]
         conf = scores[0]
-        return Result(conf >= self.threshold, conf, matches[0], matches[1:])
+        return Result(conf >= threshold, conf, matches[0], matches[1:], threshold)

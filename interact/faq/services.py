@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from rapidfuzz import fuzz, process
 from sqlalchemy.orm import selectinload
 
-from interact.core import audit, clock, deferred
+from interact.core import atomic, audit, clock, deferred
 from interact.core.errors import Conflict, InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from interact.core.lookup import get_or_404
 from interact.core.permissions import has_role, scope
@@ -328,7 +328,8 @@ def _apply(entry: FaqEntry, values: dict[str, Any]) -> None:
             phrasing.text = wanted[key]
     for key, text in wanted.items():
         if key not in current:
-            entry.phrasings.append(FaqPhrasing(text=text))
+            # A logged question was masked when asked; masked again with today's rules.
+            entry.phrasings.append(FaqPhrasing(text=mask_text(text)))
 
 
 def create_entry(data: EntryData, *, actor, note: str = "") -> FaqEntry:
@@ -336,6 +337,7 @@ def create_entry(data: EntryData, *, actor, note: str = "") -> FaqEntry:
     ensure_curator(actor)
     if not can_curate(actor, data.department_id):
         raise PermissionDenied("您只能为本部门创建知识库条目。", fields={"department_id": "只能选择本部门"})
+    atomic.serialize(workflow.QUESTIONS_LOCK)  # a copy of the form sent at once checks after this one
     values = _validated(data, None)
     entry = FaqEntry(status=FaqStatus.DRAFT, created_by_id=audit.actor_id(actor), revision=1)
     _apply(entry, values)
@@ -352,6 +354,7 @@ def update_entry(entry: FaqEntry, data: EntryData, *, actor) -> FaqEntry:
         raise PermissionDenied("不能把条目转给其他部门。", fields={"department_id": "只能选择本部门"})
     if entry.status is FaqStatus.WITHDRAWN and entry.merged_into_id:
         raise InvalidTransition("该条目已合并到其他条目，不能再编辑。")
+    atomic.serialize(workflow.QUESTIONS_LOCK)
     values = _validated(data, entry)
     before = snapshot(entry)
     _apply(entry, values)
@@ -437,12 +440,14 @@ def add_phrasings(entry: FaqEntry, texts: Iterable[str], *, actor) -> int:
     have = {match_text(entry.question)} | {match_text(t) for t in entry.phrasing_texts}
     added = 0
     for text in texts:
-        key = match_text(text)
+        # A logged question was masked when asked; masked again with today's rules.
+        phrasing = mask_text(text)
+        key = match_text(phrasing)
         if key and key not in have:
             if len(entry.phrasings) >= MAX_PHRASINGS:
                 raise InvalidInput(f"相似问法最多 {MAX_PHRASINGS} 条。")
             have.add(key)
-            entry.phrasings.append(FaqPhrasing(text=text))
+            entry.phrasings.append(FaqPhrasing(text=phrasing))
             added += 1
     mark_questions_handled(texts)
     learning.record_examples(texts, ExampleKind.PHRASING, entry_id=entry.id, actor=actor)
@@ -487,6 +492,7 @@ def create_draft_entry(
         if existing is not None:
             return existing
     question = " ".join((question or "").split())[:MAX_QUESTION]
+    atomic.serialize(workflow.QUESTIONS_LOCK)
     if answer_html and "<" not in answer_html:
         answer_html = str(text_to_html(answer_html))
     if workflow.entry_with_question(match_text(question)) is not None:
@@ -580,6 +586,7 @@ def save_category(*, name: str, parent_id: int | None, sort_order: int = 100, de
     if not name or len(name) > 40 or "/" in name:
         raise InvalidInput("分类名称为 1–40 个字，且不能包含“/”。", fields={"name": "1–40 个字，不含“/”"})
     _check_category_parent(category, parent_id)
+    atomic.serialize("faq.categories")  # a copy of the form sent at once checks after this one
     clash = db.session.scalar(
         db.select(FaqCategory).where(
             FaqCategory.name == name,
@@ -658,6 +665,7 @@ def save_synonym_group(terms_text: str, *, actor, group: SynonymGroup | None = N
     if len(terms) > MAX_SYNONYM_TERMS or any(len(t) > 20 for t in terms):
         raise InvalidInput(f"一组最多 {MAX_SYNONYM_TERMS} 个词，每个词不超过 20 个字。", fields={"terms": "词过多或过长"})
     keys = {match_text(t) for t in terms}
+    atomic.serialize("faq.synonyms")  # a copy of the form sent at once checks after this one
     for other in all_synonym_groups():
         if other is group:
             continue
@@ -729,12 +737,12 @@ def ask(question: str | None, *, source: str = "web", log: bool = True) -> Answe
     question = clean_query(question)
     if not question:
         return Answer(question="")
-    engine = index.get_engine()
-    result = engine.answer(question)
+    engine, result = index.get_index().answer(question)
     candidates = ([result.best] if result.best else []) + list(result.related)
     entries = _published_by_ids(m.id for m in candidates)
-    answer = Answer(question=question, confidence=result.confidence, threshold=engine.threshold)
-    floor = engine.threshold * RELATED_SHARE
+    # The threshold of the model that took this decision (a refit may swap models meanwhile).
+    answer = Answer(question=question, confidence=result.confidence, threshold=result.threshold)
+    floor = result.threshold * RELATED_SHARE
     # An entry withdrawn in another worker a moment ago may still be indexed here.
     if result.answered and result.best is not None and result.best.id in entries:
         answer.answered = True

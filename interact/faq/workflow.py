@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from interact.core import audit, clock
+from interact.core import atomic, audit, clock
 from interact.core.errors import Conflict, InvalidInput, InvalidTransition, PermissionDenied
 from interact.core.permissions import has_role, scope
 from interact.core.textnorm import match_text
@@ -132,6 +132,11 @@ def record(entry: FaqEntry, action: str, actor, before: dict[str, Any] | None, n
 # --- effects (one per step) -----------------------------------------------------------------
 
 
+#: The lock a check of "no other entry has this standard question" is made under
+#: (:func:`interact.core.atomic.serialize`): copies of one form check one after the other.
+QUESTIONS_LOCK = "faq.questions"
+
+
 def entry_with_question(key: str, *, exclude: FaqEntry | None = None) -> FaqEntry | None:
     """A draft or published entry whose standard question normalises to ``key``."""
     if not key:
@@ -149,6 +154,7 @@ def plain_text(html: str) -> str:
 def _publish(entry: FaqEntry) -> None:
     if not plain_text(entry.answer_html) and "<img" not in entry.answer_html:
         raise InvalidInput("答案为空，不能发布。")
+    atomic.serialize(QUESTIONS_LOCK)
     clash = entry_with_question(match_text(entry.question), exclude=entry)
     if clash is not None and clash.status is FaqStatus.PUBLISHED:
         raise Conflict(f"已发布的条目 #{clash.id} 的标准问题与本条相同，请合并。")
@@ -211,9 +217,14 @@ def transition(entry: FaqEntry, to: FaqStatus, *, actor, note: str = "") -> FaqE
     if step is None:
         refused = next((s.refused for (_, target), s in TRANSITIONS.items() if target is to), "")
         raise InvalidTransition(refused or f"该条目当前为“{entry.status_label}”，不能执行此操作。")
-    was_published = entry.status is S.PUBLISHED
+    from_status = entry.status
+    was_published = from_status is S.PUBLISHED
     before = snapshot(entry)
     EFFECTS[to](entry)
+    # A copy of the click sent at the same instant (发布 twice) finds the state changed.
+    if not atomic.compare_and_set(FaqEntry, entry.id, {"status": from_status}, {"status": to}):
+        db.session.expire(entry)
+        raise InvalidTransition(f"该条目刚刚已被处理（现为“{entry.status_label}”），本次“{step.label}”未执行，请刷新页面后查看。")
     entry.status = to
     entry.revision += 1
     db.session.flush()

@@ -5,6 +5,7 @@ from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
+    HiddenField,
     IntegerField,
     SelectField,
     StringField,
@@ -48,6 +49,8 @@ class QuestionForm(Form):
 
 
 class EntryForm(Form):
+    #: One-time token of this copy of the form (a double click sends it twice, publishes once).
+    token = HiddenField()
     speaker = SelectField("发言人", coerce=str)
     question_id = SelectField("答复网友提问（选填）", coerce=str, validators=[Optional()])
     body = TextAreaField("内容", validators=[Optional(), Length(max=5000)], render_kw={"rows": 4})

@@ -234,16 +234,23 @@ class InterviewQuestion(TimestampMixin, db.Model):
     # addresses and names written in it or in the texts are hidden.
 
     @property
+    def public_names(self) -> tuple[str, ...]:
+        """The nickname when it is a person's name (诸葛亮) and every name found in the
+        question or in the answer given afterwards: each is hidden in all three."""
+        nickname = privacy.as_name(self.nickname)
+        return privacy.names_in((self.nickname, self.body, self.after_answer), (nickname,) if nickname else ())
+
+    @property
     def public_nickname(self) -> str:
-        return privacy.mask_text(self.display_nickname)
+        return privacy.mask_text(self.display_nickname, names=self.public_names)
 
     @property
     def public_body(self) -> str:
-        return privacy.mask_text(self.body)
+        return privacy.mask_text(self.body, names=self.public_names)
 
     @property
     def public_after_answer(self) -> str:
-        return privacy.mask_text(self.after_answer)
+        return privacy.mask_text(self.after_answer, names=self.public_names)
 
 
 class SpeakerKind(enum.Enum):
@@ -290,6 +297,9 @@ class TranscriptEntry(TimestampMixin, db.Model):
     #: Value of the interview's ``transcript_seq`` at this entry's last change.
     seq: Mapped[int] = mapped_column(default=0)
     created_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    #: The one-time token of the console form that posted the entry: a copy of the form
+    #: (a double click) carries the same token and publishes nothing.
+    form_token: Mapped[Optional[str]] = mapped_column(sa.String(64), unique=True)
 
     question: Mapped[Optional[InterviewQuestion]] = relationship()
     image: Mapped[Optional[StoredFile]] = relationship()
@@ -297,8 +307,8 @@ class TranscriptEntry(TimestampMixin, db.Model):
     @property
     def public_body(self) -> str:
         """The entry as published: a host reading out a question may repeat what the asker
-        wrote (a phone number, an address)."""
-        return privacy.mask_text(self.body)
+        wrote (a phone number, an address, the names the question's page hides)."""
+        return privacy.mask_text(self.body, names=self.question.public_names if self.question else ())
 
     @property
     def retracted(self) -> bool:

@@ -13,10 +13,11 @@ from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
+from markupsafe import Markup
 from sqlalchemy.orm import attributes, joinedload, selectinload
 from werkzeug.datastructures import FileStorage
 
-from interact.core import audit, clock, periods, sensitive
+from interact.core import audit, clock, periods, privacy, sensitive
 from interact.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from interact.core.lookup import get_or_404
 from interact.core.permissions import acts_for_every_department, ensure_department_scope, has_role, scope
@@ -409,6 +410,13 @@ def _ensure_editable(interview: Interview) -> None:
         raise Conflict("访谈开始直播后才能编辑文字实录。")
 
 
+class PostedAlready(Conflict):
+    """A copy of a console form whose entry is published already (a double click)."""
+
+    def __init__(self) -> None:
+        super().__init__("这条内容已经发布，重复提交的内容未再发布。")
+
+
 def post_entry(
     interview: Interview,
     *,
@@ -417,11 +425,14 @@ def post_entry(
     actor,
     question_id: int | None = None,
     image: FileStorage | None = None,
+    form_token: str | None = None,
 ) -> TranscriptEntry:
     """Publish a transcript entry.
 
     :param speaker: ``"host"`` or ``"guest:<guest id>"``.
     :param question_id: an approved, unanswered question this entry answers (guests only).
+    :param form_token: the console form's one-time token; an entry is published once per token.
+    :raises PostedAlready: a copy of the same form published its entry first.
     """
     ensure_runs(actor, interview)
     if interview.status not in workflow.TRANSCRIPT_OPEN:
@@ -451,9 +462,13 @@ def post_entry(
             raise Conflict("该问题已经答复。")
         if not body:
             raise InvalidInput("请填写答复内容。", fields={"body": "请填写答复"})
+    seq = _bump_seq(interview)  # copies of one form queue here, one after the other
+    if form_token and db.session.scalar(sa.select(TranscriptEntry.id).where(TranscriptEntry.form_token == form_token)):
+        raise PostedAlready()
     stored = save_upload(image, kinds={"image"}, public=True, uploaded_by=actor) if has_image else None
     entry = TranscriptEntry(
         interview_id=interview.id,
+        form_token=form_token or None,
         speaker_kind=kind,
         guest_id=guest.id if guest else None,
         speaker_name=name,
@@ -461,7 +476,7 @@ def post_entry(
         question_id=question.id if question else None,
         image_id=stored.id if stored else None,
         created_by_id=actor.id,
-        seq=_bump_seq(interview),
+        seq=seq,
     )
     db.session.add(entry)
     if question is not None:
@@ -645,6 +660,13 @@ def _check_video_url(url: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.netloc or len(url) > 500:
         raise InvalidInput("视频链接须以 http:// 或 https:// 开头。", fields={"video_url": "链接格式不正确"})
     return url
+
+
+def public_summary_html(interview: Interview) -> Markup:
+    """The archive's summary (访谈摘要) as published: sanitised, with the names the
+    interview's public questions hide (the askers' and those they name) hidden too."""
+    names = privacy.names_in((), privacy.names_of(public_questions(interview)), html=(interview.summary,))
+    return privacy.mask_html(interview.summary, names=names)
 
 
 def update_archive(interview: Interview, *, summary: str, video_url: str, actor,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from interact.core import audit, clock
+from interact.core import atomic, audit, clock
 from interact.core.errors import InvalidTransition, PermissionDenied
 from interact.core.permissions import can_act_for_department, has_role
 from interact.extensions import db
@@ -183,6 +183,13 @@ def transition(interview: Interview, to: InterviewStatus, actor, note: str = "")
             raise PermissionDenied("访谈预告须由办公室发布或撤回。")
         raise PermissionDenied("您无权处理其他部门的访谈。")
     before = interview.status
+    # A copy of the same click sent at the same instant (开始直播 twice) finds the state
+    # already changed: one conditional UPDATE lets exactly one of them take the step.
+    if not atomic.compare_and_set(Interview, interview.id, {"status": before}, {"status": to}):
+        db.session.expire(interview)
+        raise InvalidTransition(
+            f"该访谈刚刚已被处理（现为“{interview.status_label}”），本次“{step.label}”未执行，请刷新页面后查看。"
+        )
     interview.status = to
     stamp = _TIMESTAMPS.get(to)
     if stamp is not None:

@@ -139,6 +139,8 @@ class ExtensionStatus(enum.Enum):
     PENDING = "pending"
     APPROVED = "approved"
     REJECTED = "rejected"
+    #: Ended undecided: the letter was answered or returned while the request waited.
+    CLOSED = "closed"
 
 
 class Letter(TimestampMixin, db.Model):
@@ -295,10 +297,11 @@ class Letter(TimestampMixin, db.Model):
     def public_body(self) -> str:
         return privacy.mask_text(self.body, names=self.public_names)
 
-    def public_excerpt(self, length: int = 120) -> str:
+    def public_excerpt(self, length: int = 120, names: tuple[str, ...] | None = None) -> str:
         """The masked body cut to ``length`` characters (masked first, so no number is cut
-        into a part that escapes the masking)."""
-        body = self.public_body
+        into a part that escapes the masking). ``names``: the names hidden in a text that
+        quotes this letter with others (a monthly summary), which include this letter's."""
+        body = self.public_body if names is None else privacy.mask_text(self.body, names=names)
         return body[:length] + ("…" if len(body) > length else "")
 
     @property
@@ -525,6 +528,12 @@ class LetterExtension(db.Model):
     """A department's request for more time (延期), decided by the office."""
 
     __tablename__ = "letter_extensions"
+    __table_args__ = (
+        # At most one request waits for the office per letter (a copy sent at the same
+        # instant breaks this index; workflow.request_extension turns that into its 409).
+        sa.Index("uq_letter_extensions_pending", "letter_id", unique=True,
+                 sqlite_where=sa.text("status = 'pending'"), postgresql_where=sa.text("status = 'pending'")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     letter_id: Mapped[int] = mapped_column(sa.ForeignKey("letters.id", ondelete="CASCADE"), index=True)
@@ -584,6 +593,23 @@ class MonthlySummary(TimestampMixin, db.Model):
     cases: Mapped[list[Letter]] = relationship(
         secondary=letter_summary_cases, order_by=letter_summary_cases.c.position
     )
+
+    # --- what the public sees (core.privacy: personal data hidden) -------------------
+
+    @property
+    def public_names(self) -> tuple[str, ...]:
+        """The names hidden in its typical cases (the letters it quotes, withdrawn ones
+        too) and those found in its own title and text: the office's text retelling a
+        case (市民柏秀兰反映……) hides the people the letter page hides."""
+        return privacy.names_in((self.title,), privacy.names_of(self.cases), html=(self.body_html,))
+
+    @property
+    def public_title(self) -> str:
+        return privacy.mask_text(self.title, names=self.public_names)
+
+    @property
+    def public_body_html(self):
+        return privacy.mask_html(self.body_html, names=self.public_names)
 
 
 def _create_search_index(target, connection, **kw) -> None:

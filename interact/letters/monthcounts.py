@@ -94,18 +94,29 @@ def _count_letters(session: Session, _context) -> None:
         _upsert(session.connection(), rows)
 
 
+#: The upsert statement per dialect, built once: building ``excluded``'s columns took
+#: ~1 ms of every submission.
+_UPSERTS: dict[str, sa.Insert] = {}
+
+
+def _upsert_statement(dialect: str) -> sa.Insert:
+    stmt = _UPSERTS.get(dialect)
+    if stmt is None:
+        table = LetterMonthCount.__table__
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        stmt = insert(table)
+        stmt = _UPSERTS[dialect] = stmt.on_conflict_do_update(
+            index_elements=[table.c.month, table.c.department_id],
+            set_={name: table.c[name] + stmt.excluded[name] for name in KEPT},
+        )
+    return stmt
+
+
 def _upsert(connection, rows: list[dict]) -> None:
-    table = LetterMonthCount.__table__
-    if connection.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    stmt = insert(table)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[table.c.month, table.c.department_id],
-        set_={name: table.c[name] + stmt.excluded[name] for name in KEPT},
-    )
-    connection.execute(stmt, rows)
+    connection.execute(_upsert_statement(connection.dialect.name), rows)
 
 
 def rebuild(connection) -> int:

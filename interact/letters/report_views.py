@@ -117,14 +117,7 @@ def summary_page(month: str):
     if not _MONTH_URL.fullmatch(month):
         raise NotFound("该月度汇总不存在或尚未发布。")
     item = summaries.get_public_summary(month)
-    return render_template("letters/summary_detail.html", summary=item, cases=_public_cases(item))
-
-
-def _public_cases(item) -> list[dict]:
-    return [
-        {"letter": letter, "title": letter.public_title, "excerpt": letter.public_excerpt(120)}
-        for letter in summaries.public_cases(item)
-    ]
+    return render_template("letters/summary_detail.html", summary=item, cases=summaries.public_case_texts(item))
 
 
 # --- staff: statistics and exports ------------------------------------------------------
@@ -218,7 +211,8 @@ def _render_edit(item, form: SummaryEditForm | None = None, status: int = 200):
         form.cases.data = [str(letter.id) for letter in item.cases]
     form.cases.choices = _case_choices(item)
     return render_template("letters/summary_edit.html", summary=item, form=form, action_form=ConfirmForm(),
-                           actions=summaries.actions(item, current_user)), status
+                           actions=summaries.actions(item, current_user),
+                           hidden=summaries.hidden_on_publication(item)), status
 
 
 @bp.route("/staff/letters/summaries/<int:summary_id>", methods=["GET", "POST"])

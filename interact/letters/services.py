@@ -27,7 +27,7 @@ from werkzeug.datastructures import FileStorage
 
 from interact.accounts.models import Role
 from interact.accounts.services import handlers_of, users_with_role
-from interact.core import audit, clock, notify, pagecache, periods, privacy, sensitive, uploads
+from interact.core import atomic, audit, clock, notify, pagecache, periods, privacy, sensitive, uploads
 from interact.core.errors import Conflict, InvalidInput, InvalidTransition, NotFound, Unavailable
 from interact.core.lookup import get_or_404
 from interact.core.permissions import ensure_department_scope, ensure_role, scope
@@ -531,6 +531,8 @@ def to_faq(letter: Letter, *, actor, question: str | None = None) -> FaqDraft:
     is noted in the entry's history and the letter's events for the curator.
     """
     ensure_department_scope(actor, letter.department_id)
+    # A copy sent at the same instant waits here, then finds the draft the first one made.
+    atomic.serialize("letters.to_faq")
     existing = faq_services.entry_from_letter(letter.id)
     if existing is not None:  # a second click from a stale page: the draft made the first time
         return FaqDraft(existing, [])

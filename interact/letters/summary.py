@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
 
-from interact.core import audit, clock, periods
+from interact.core import audit, clock, periods, privacy
 from interact.core.errors import InvalidInput, InvalidTransition, NotFound
 from interact.core.lookup import get_or_404
 from interact.core.permissions import ensure_role, has_role
@@ -146,6 +146,23 @@ def get_public_summary(month: str) -> MonthlySummary:
 def public_cases(summary: MonthlySummary) -> list[Letter]:
     """Typical cases still published (a withdrawn letter disappears from the summary)."""
     return [letter for letter in summary.cases if letter.published]
+
+
+def public_case_texts(summary: MonthlySummary) -> list[dict[str, Any]]:
+    """The typical cases as the public page shows them: title and excerpt masked with the
+    names of the whole summary (a person of one case retold in another is hidden too)."""
+    names = summary.public_names
+    return [{"letter": letter, "title": privacy.mask_text(letter.title, names=names),
+             "excerpt": letter.public_excerpt(120, names=names)}
+            for letter in public_cases(summary)]
+
+
+def hidden_on_publication(summary: MonthlySummary) -> str:
+    """What the public page hides of the office's own title and text (``姓名 2 处、电话 1
+    处``; '' when nothing), so the office knows its text is not published as typed."""
+    names = summary.public_names
+    found = privacy.scan_text(summary.title, names)[1] + privacy.scan_html(summary.body_html, names)[1]
+    return privacy.summarize(found)
 
 
 def case_candidates(month: str) -> list[Letter]:

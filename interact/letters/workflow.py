@@ -24,7 +24,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from interact.core import audit, clock, workdays
+from interact.core import atomic, audit, clock, workdays
 from interact.core.errors import InvalidInput, InvalidTransition, PermissionDenied
 from interact.core.permissions import can_act_for_department, ensure_department_scope, ensure_role, has_role
 from interact.core.settings import get_setting, set_setting
@@ -319,11 +319,41 @@ def transition(letter: Letter, to_status: LetterStatus, actor, note: str = "", *
     from_status = letter.status
     step = TRANSITIONS.get((from_status, to_status))
     if step is None:
-        raise InvalidTransition(
-            f"来信当前状态为“{from_status.label}”，不能执行“{to_status.label}”操作。"
-        )
+        raise InvalidTransition(f"来信当前状态为“{from_status.label}”，不能{step_name(to_status)}。")
     _check_actor(step, letter, actor)
-    note = (note or "").strip()
+    # What this request saw: the step happens only if the stored letter still says so.
+    seen = {"status": from_status, "department_id": letter.department_id}
+    with db.session.no_autoflush:  # nothing is written before the claim below
+        event_department_id, public_note, event_data = _apply_step(step, letter, actor, (note or "").strip(), data)
+    if not atomic.compare_and_set(Letter, letter.id, seen, {"status": to_status}):
+        _refuse_stale(letter, step)
+    letter.status = to_status
+    return record_event(
+        letter, step.action, actor, who=step.who, note=(note or "").strip(), public=step.public,
+        public_note=public_note, from_status=from_status, to_status=to_status,
+        department_id=event_department_id, data=event_data or None,
+    )
+
+
+def step_name(to_status: LetterStatus) -> str:
+    """What a request to move a letter to ``to_status`` asks for, in the words of the
+    table: the action of the first step to that state (受理, 转办, 答复, 审核办结 …)."""
+    action = next(step.action for (_, to), step in TRANSITIONS.items() if to is to_status)
+    return ACTION_LABELS[action]
+
+
+def _refuse_stale(letter: Letter, step: Step) -> None:
+    """Another request (a second click, or a colleague) changed the letter after this one
+    loaded it: drop this request's changes and say what the letter is now."""
+    db.session.expire(letter)
+    raise InvalidTransition(
+        f"该来信刚刚已被处理（现为“{letter.status.label}”），本次“{step.label}”未执行，请刷新页面后查看。"
+    )
+
+
+def _apply_step(step: Step, letter: Letter, actor, note: str, data: dict[str, Any]):
+    """The effect of ``step`` on ``letter`` (timestamps, deadlines, fields); returns the
+    event's department, public note and data."""
     now = clock.now()
     public_note = ""
     event_department_id = letter.department_id
@@ -365,6 +395,7 @@ def transition(letter: Letter, to_status: LetterStatus, actor, note: str = "", *
         if not note:
             raise InvalidInput("请说明退回的理由（如不属于本部门职责）。", fields={"note": "请填写退回理由"})
         event_data["department"] = letter.department.name if letter.department else None
+        _close_pending_extension(letter, now, event_data)
         letter.department = None
         letter.department_id = None
         _set_deadline(letter, *deadline_after(now, ACCEPT_WORKDAYS))
@@ -379,6 +410,7 @@ def transition(letter: Letter, to_status: LetterStatus, actor, note: str = "", *
         start = letter.assigned_at or letter.accepted_at or letter.submitted_at
         letter.answered_workdays = max(workdays.workdays_between(local_date(start), local_date(now)), 0)
         letter.answered_on_time = letter.due_at is None or now <= letter.due_at
+        _close_pending_extension(letter, now, event_data)
 
     elif step.action == "send_back":
         if not note:
@@ -417,12 +449,17 @@ def transition(letter: Letter, to_status: LetterStatus, actor, note: str = "", *
         _set_deadline(letter, *deadline_after(now, reply_limit(letter.kind)))
         public_note = f"根据您的评价，已交{letter.department.name}重新办理。"
 
-    letter.status = to_status
-    return record_event(
-        letter, step.action, actor, who=step.who, note=note, public=step.public,
-        public_note=public_note, from_status=from_status, to_status=to_status,
-        department_id=event_department_id, data=event_data or None,
-    )
+    return event_department_id, public_note, event_data
+
+
+def _close_pending_extension(letter: Letter, now: datetime, event_data: dict[str, Any]) -> None:
+    """A letter answered or returned no longer needs more time: its pending extension
+    request ends with the step (it leaves the office's queue undecided)."""
+    extension = letter.pending_extension
+    if extension is not None:
+        extension.status = ExtensionStatus.CLOSED
+        extension.decided_at = now
+        event_data["extension_closed"] = extension.id
 
 
 def _target_department(department_id: Any) -> Department:
@@ -437,13 +474,16 @@ def _target_department(department_id: Any) -> Department:
 # --- steps that keep the state ----------------------------------------------------------
 
 
+PENDING_EXTENSION_MESSAGE = "已有一项延期申请等待审批。"
+
+
 def request_extension(letter: Letter, actor, *, extra_workdays: int, reason: str) -> LetterExtension:
     """The department asks for more time (延期); the office decides."""
     ensure_department_scope(actor, letter.department_id)
     if not letter.held_by_department:
         raise InvalidTransition("只有正在办理中的来信才能申请延期。")
     if letter.pending_extension is not None:
-        raise InvalidTransition("已有一项延期申请等待审批。")
+        raise InvalidTransition(PENDING_EXTENSION_MESSAGE)
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput("请填写延期理由。", fields={"reason": "请填写延期理由"})
@@ -453,7 +493,9 @@ def request_extension(letter: Letter, actor, *, extra_workdays: int, reason: str
     extension = LetterExtension(extra_workdays=extra_workdays, reason=reason,
                                 requested_by_id=audit.actor_id(actor), requested_at=clock.now(),
                                 old_due_at=letter.due_at)
-    letter.extensions.append(extension)
+    # One pending request per letter (a unique index): a copy sent at the same instant loses.
+    with atomic.unique_or_conflict(PENDING_EXTENSION_MESSAGE):
+        letter.extensions.append(extension)
     record_event(letter, "extension_requested", actor, who="department", note=reason,
                  department_id=letter.department_id, data={"extra_workdays": extra_workdays})
     return extension
@@ -466,11 +508,16 @@ def decide_extension(extension: LetterExtension, actor, *, approve: bool, note: 
         raise InvalidTransition("该延期申请已处理。")
     letter = extension.letter
     now = clock.now()
+    if approve and not letter.held_by_department:
+        raise InvalidTransition("该来信已不在办理中，不能延期。")
+    decided = ExtensionStatus.APPROVED if approve else ExtensionStatus.REJECTED
+    if not atomic.compare_and_set(LetterExtension, extension.id, {"status": ExtensionStatus.PENDING},
+                                  {"status": decided}):
+        db.session.expire(extension)
+        raise InvalidTransition("该延期申请刚刚已被处理，请刷新页面后查看。")
     extension.decided_by_id = audit.actor_id(actor)
     extension.decided_at = now
     extension.decision_note = (note or "").strip()
-    if approve and not letter.held_by_department:
-        raise InvalidTransition("该来信已不在办理中，不能延期。")
     if approve:
         base = letter.due_at or now
         base_day = max(local_date(base), local_date(now))

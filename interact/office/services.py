@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from interact.core import audit, clock, contributions, periods, workdays
+from interact.core.atomic import unique_or_conflict
 from interact.core.errors import Conflict, InvalidInput, NotFound
 from interact.core.models import AuditEvent, CalendarDay, CalendarDayKind
 from interact.core.permissions import ensure_role
@@ -59,11 +60,12 @@ def add_calendar_day(day: date, kind: CalendarDayKind, name: str, *, actor) -> C
     ensure_role(actor, "admin")
     if kind is CalendarDayKind.HOLIDAY and not name.strip():
         raise InvalidInput("请填写节假日名称。", fields={"name": "请填写名称"})
+    taken = f"{day:%Y-%m-%d} 已有设置，请先删除再添加。"
     if db.session.scalar(db.select(CalendarDay).where(CalendarDay.day == day)):
-        raise Conflict(f"{day:%Y-%m-%d} 已有设置，请先删除再添加。")
+        raise Conflict(taken)
     row = CalendarDay(day=day, kind=kind, name=name.strip())
-    db.session.add(row)
-    db.session.flush()
+    with unique_or_conflict(taken):  # the same form sent twice at once: one row, one 409
+        db.session.add(row)
     workdays.invalidate()
     audit.record("calendar.day_added", "calendar_day", row.id, actor=actor,
                  note=f"{day:%Y-%m-%d} {'放假' if kind is CalendarDayKind.HOLIDAY else '调休上班'} {name}")

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from interact.core import clock
+from interact.core import clock, privacy
 from interact.core.enums import LabeledEnum
 from interact.core.models import StoredFile
 from interact.db import TimestampMixin, _utcnow, str_enum
@@ -303,6 +303,20 @@ class Opinion(TimestampMixin, db.Model):
     @property
     def adoption_label(self) -> str:
         return self.adoption.label if self.adoption else "未处理"
+
+    @property
+    def public_names(self) -> tuple[str, ...]:
+        """The writer's name and every name found in the opinion or in the department's
+        reason for not adopting it: each is hidden wherever it appears (core.privacy)."""
+        return privacy.names_in((self.content, self.adoption_reason), (self.name,))
+
+    @property
+    def public_content(self) -> str:
+        return privacy.mask_text(self.content, names=self.public_names)
+
+    @property
+    def public_reason(self) -> str:
+        return privacy.mask_text(self.adoption_reason, names=self.public_names)
 
 
 class FeedbackStatus(LabeledEnum):

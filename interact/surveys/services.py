@@ -11,13 +11,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from markupsafe import Markup
 from werkzeug.datastructures import FileStorage
 
-from interact.core import audit, clock, periods, sensitive
+from interact.core import audit, clock, periods, privacy, sensitive
 from interact.core.errors import Conflict, InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from interact.core.lookup import get_or_404
 from interact.core.permissions import acts_for_every_department, ensure_department_scope, ensure_role, scope
-from interact.core.privacy import mask_name, mask_text, normalize_mobile
+from interact.core.privacy import mask_name, normalize_mobile
 from interact.core.sanitize import clean_html
 from interact.core.uploads import save_upload
 from interact.departments.models import Department
@@ -512,8 +513,27 @@ def not_adopted_opinions(collection: Collection) -> list[dict]:
     )
     # Partly adopted first, then not adopted; submission order within each.
     opinions = sorted(opinions, key=lambda o: o.adoption is Adoption.NOT_ADOPTED)
-    return [{"adoption": o.adoption, "label": o.adoption_label, "content": mask_text(o.content, names=(o.name,)),
-             "reason": mask_text(o.adoption_reason, names=(o.name,))} for o in opinions]
+    return [{"adoption": o.adoption, "label": o.adoption_label, "content": o.public_content,
+             "reason": o.public_reason} for o in opinions]
+
+
+@dataclass(frozen=True)
+class PublicFeedbackText:
+    summary_html: Markup
+    not_adopted_explanation_html: Markup
+
+
+def public_feedback_text(collection: Collection) -> PublicFeedbackText:
+    """The department's texts of the result feedback as published: sanitised, with the
+    names of the collection's approved opinions hidden as well as what the patterns find
+    (a summary quoting 市民柏秀兰建议…… hides her as the opinion list does)."""
+    feedback = collection.feedback
+    opinions = db.session.scalars(db.select(Opinion).where(
+        Opinion.collection_id == collection.id, Opinion.moderation == ModerationStatus.APPROVED))
+    names = privacy.names_in((), privacy.names_of(opinions),
+                             html=(feedback.summary, feedback.not_adopted_explanation))
+    return PublicFeedbackText(privacy.mask_html(feedback.summary, names=names),
+                              privacy.mask_html(feedback.not_adopted_explanation, names=names))
 
 
 # --------------------------------------------------------------------------- result feedback
@@ -680,7 +700,7 @@ def public_opinions(collection: Collection) -> list[PublicOpinion]:
         .order_by(Opinion.submitted_at.desc(), Opinion.id.desc())
     )
     return [
-        PublicOpinion(o.id, mask_name(o.name), mask_text(o.content, names=(o.name,)), o.submitted_at,
+        PublicOpinion(o.id, mask_name(o.name), o.public_content, o.submitted_at,
                       o.adoption if published else None,
                       o.adoption_label if o.adoption and published else None)
         for o in opinions

@@ -200,6 +200,7 @@ def results(collection_id: int):
         raise NotFound("该征集的结果反馈尚未发布。")
     tallies = questionnaires.tallies(collection.questionnaire) if collection.questionnaire else []
     return render_template("surveys/results.html", collection=collection, feedback=collection.feedback,
+                           text=services.public_feedback_text(collection),
                            stats=services.adoption_stats(collection), tallies=tallies,
                            reasons=services.not_adopted_opinions(collection))
 

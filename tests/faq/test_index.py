@@ -98,3 +98,33 @@ def test_each_app_has_its_own_index(app, kb):
 
     assert index.get_index(app) is index.get_index()
     assert index.get_index(create_app(TestConfig)) is not index.get_index(app)
+
+
+def test_a_question_asked_again_is_not_scored_again(app, kb, client, monkeypatch):
+    scored = []
+    real_answer = index.MatchingEngine.answer
+
+    def counting(engine, query):
+        scored.append(query)
+        return real_answer(engine, query)
+
+    monkeypatch.setattr(index.MatchingEngine, "answer", counting)
+    index.get_engine()  # built (an answer given while the engine changes is not kept)
+    first = client.get("/api/v1/faq/answer", query_string={"q": "住房公积金怎么提取？"}).get_json()
+    again = client.get("/api/v1/faq/answer", query_string={"q": "住房公积金怎么提取？"}).get_json()
+    assert first == again and first["best"]["id"] == kb[0].id
+    assert scored == ["住房公积金怎么提取？"]
+    client.get("/api/v1/faq/answer", query_string={"q": "居住证怎么办理？"})
+    assert len(scored) == 2
+
+
+def test_remembered_answers_follow_another_workers_change(app, db, roles, kb):
+    other = index.FaqIndex(answer_memo=10)  # another process's holder over the same database
+    _engine, before = other.answer(NEW_QUESTION)
+    assert before.best is None or before.best.id != kb[3].id
+    services.update_entry(kb[3], services.EntryData(question=NEW_QUESTION, answer_html="<p>预约</p>"),
+                          actor=roles.curator)
+    db.session.commit()
+    other._checked_at -= index.CHECK_SECONDS + 0.1
+    _engine, after = other.answer(NEW_QUESTION)
+    assert after.answered and after.best.id == kb[3].id

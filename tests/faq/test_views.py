@@ -277,6 +277,41 @@ def test_vote_from_the_ask_page_neither_logs_nor_counts_again(client, db, kb):
     assert entry.hits == 1
 
 
+def test_large_text_button_of_the_ask_box_keeps_the_question_and_asks_nothing(client, db, kb):
+    """Without JavaScript the header's 关怀版 button sends the box to the page itself: the
+    page comes back large, with the question in the box and its answer, neither logged nor
+    counted (the citizen did not ask again), and the choice is remembered."""
+    from interact.faq.models import AskLog
+
+    entry = kb[4]
+    page = client.get("/faq/ask").get_data(as_text=True)
+    assert 'form="faq-ask" name="large_text" value="1"' in page and 'formaction="/faq/ask"' in page
+    response = client.get("/faq/ask", query_string={"q": entry.question, "large_text": "1"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'class="large-text"' in html
+    assert f'value="{entry.question}"' in html and "双方带身份证和户口簿" in html
+    assert "large_text=1" in response.headers["Set-Cookie"]
+    assert db.session.scalar(db.select(db.func.count(AskLog.id))) == 0
+    db.session.refresh(entry)
+    assert entry.hits == 0
+
+
+def test_large_text_button_of_a_search_box_is_not_a_shared_public_page(app, client, db, kb):
+    """The home page's box sent with the switch comes back with the question, and that
+    answer (it sets the visitor's cookie) is never stored or marked public for others."""
+    app.config["PUBLIC_PAGE_CACHE_SECONDS"] = 60
+    switched = {"q": "结婚登记要带什么", "large_text": "1"}
+    for visitor in (client, app.test_client()):
+        response = visitor.get("/", query_string=switched)
+        html = response.get_data(as_text=True)
+        assert 'value="结婚登记要带什么"' in html and 'class="large-text"' in html
+        assert "large_text=1" in response.headers["Set-Cookie"]
+        assert "public" not in response.headers.get("Cache-Control", "")
+    home = app.test_client().get("/")
+    assert 'value="结婚登记要带什么"' not in home.get_data(as_text=True)
+    assert home.headers["Cache-Control"].startswith("public")
+
+
 def test_vote_on_unpublished_is_404(client, db, make_entry, roles):
     draft = make_entry("草稿问题？", publish=False)
     assert client.post(f"/faq/{draft.id}/vote", data={"helpful": "1"}).status_code == 404

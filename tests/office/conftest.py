@@ -60,3 +60,21 @@ def rows(db):
 def without_features(monkeypatch):
     """An application in which no feature contributed to the office (none installed)."""
     monkeypatch.setattr(contributions, "office", contributions.OfficeSources())
+
+
+@pytest.fixture
+def racing_admin(racing_app) -> int:
+    """The id of an administrator in ``racing_app`` (tests/accounts/test_session_races.py),
+    for the double-click tests of the administrator's forms."""
+    from interact.accounts.models import Role, User
+    from interact.extensions import db as _db
+    from tests.accounts.test_session_races import in_app
+
+    def build():
+        admin = User(username="admin", display_name="管理员", is_staff=True, password_hash="x")
+        admin.set_roles({Role.ADMIN})
+        _db.session.add(admin)
+        _db.session.commit()
+        return admin.id
+
+    return in_app(racing_app, build)

@@ -1,0 +1,197 @@
+"""Metadata removed from files the public can download.
+
+A photo from a phone carries where it was taken (GPS), the owner's name and the device in
+its EXIF/XMP data, a PNG carries text chunks, a phone's MP4 carries its location in the
+``udta``/``meta`` boxes. A clerk uploading such a file as an interview image, a cover, a
+video or a consultation document would publish all of it. Only the picture, the sound and
+what is needed to show them (JPEG's JFIF, colour profile and Adobe segments, the
+orientation of an EXIF photo) are kept; the file is rewritten byte for byte otherwise, never
+re-encoded.
+"""
+from __future__ import annotations
+
+import struct
+from pathlib import Path
+
+# --- JPEG ---------------------------------------------------------------------------------
+
+_APP0, _APP1, _APP2, _APP14 = 0xE0, 0xE1, 0xE2, 0xEE
+_SOS, _EOI = 0xDA, 0xD9
+_STANDALONE = {0x01, *range(0xD0, 0xD8)}  # markers without a length
+_ORIENTATION = 0x0112
+
+
+def _jpeg_orientation(exif: bytes) -> int | None:
+    """The Orientation tag of IFD0 in an APP1 ``Exif\\0\\0`` payload, if there is one."""
+    tiff = exif[6:]
+    if len(tiff) < 8 or tiff[:2] not in (b"II", b"MM"):
+        return None
+    order = "<" if tiff[:2] == b"II" else ">"
+    (ifd,) = struct.unpack_from(order + "I", tiff, 4)
+    if ifd + 2 > len(tiff):
+        return None
+    (count,) = struct.unpack_from(order + "H", tiff, ifd)
+    for i in range(min(count, 512)):
+        at = ifd + 2 + 12 * i
+        if at + 12 > len(tiff):
+            return None
+        tag, kind = struct.unpack_from(order + "HH", tiff, at)
+        if tag == _ORIENTATION and kind == 3:
+            (value,) = struct.unpack_from(order + "H", tiff, at + 8)
+            return value if 1 <= value <= 8 else None
+    return None
+
+
+def _orientation_segment(orientation: int) -> bytes:
+    """An APP1 segment holding only the Orientation tag."""
+    tiff = b"MM\x00\x2a" + struct.pack(">I", 8) + struct.pack(">H", 1)
+    tiff += struct.pack(">HHIHH", _ORIENTATION, 3, 1, orientation, 0) + struct.pack(">I", 0)
+    payload = b"Exif\x00\x00" + tiff
+    return b"\xff" + bytes([_APP1]) + struct.pack(">H", len(payload) + 2) + payload
+
+
+def strip_jpeg(data: bytes) -> bytes:
+    """``data`` without EXIF, XMP, IPTC, comments and vendor segments; the orientation of
+    the photo is kept so it is not shown turned. Data that is not a well-formed JPEG header
+    is returned as it is (the upload checks have accepted it; nothing is lost)."""
+    if data[:2] != b"\xff\xd8":
+        return data
+    out, pos, orientation = [b"\xff\xd8"], 2, None
+    while pos + 4 <= len(data):
+        if data[pos] != 0xFF:
+            return data
+        marker = data[pos + 1]
+        if marker == 0xFF:  # fill byte
+            pos += 1
+            continue
+        if marker in _STANDALONE:
+            out.append(data[pos:pos + 2])
+            pos += 2
+            continue
+        if marker in (_SOS, _EOI):
+            if orientation and orientation != 1:
+                out.insert(1, _orientation_segment(orientation))
+            out.append(data[pos:])
+            return b"".join(out)
+        (length,) = struct.unpack_from(">H", data, pos + 2)
+        end = pos + 2 + length
+        if length < 2 or end > len(data):
+            return data
+        payload = data[pos + 4:end]
+        if marker == _APP1 and payload.startswith(b"Exif\x00\x00"):
+            orientation = orientation or _jpeg_orientation(payload)
+        elif not (0xE0 <= marker <= 0xEF or marker == 0xFE) or marker in (_APP0, _APP2, _APP14):
+            out.append(data[pos:end])
+        pos = end
+    return data
+
+
+# --- PNG ----------------------------------------------------------------------------------
+
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_PNG_METADATA = {b"tEXt", b"zTXt", b"iTXt", b"eXIf", b"tIME"}
+
+
+def strip_png(data: bytes) -> bytes:
+    """``data`` without text, EXIF and time chunks."""
+    if not data.startswith(_PNG_SIGNATURE):
+        return data
+    out, pos = [_PNG_SIGNATURE], len(_PNG_SIGNATURE)
+    while pos + 12 <= len(data):
+        (length,) = struct.unpack_from(">I", data, pos)
+        kind = data[pos + 4:pos + 8]
+        end = pos + 12 + length
+        if end > len(data):
+            return data
+        if kind not in _PNG_METADATA:
+            out.append(data[pos:end])
+        pos = end
+        if kind == b"IEND":
+            return b"".join(out)
+    return data
+
+
+# --- WebP ---------------------------------------------------------------------------------
+
+def strip_webp(data: bytes) -> bytes:
+    """``data`` without its EXIF and XMP chunks (the VP8X flags for them are cleared)."""
+    if data[:4] != b"RIFF" or data[8:12] != b"WEBP":
+        return data
+    out, pos = [], 12
+    while pos + 8 <= len(data):
+        kind = data[pos:pos + 4]
+        (length,) = struct.unpack_from("<I", data, pos + 4)
+        end = pos + 8 + length + (length & 1)
+        if end > len(data):
+            return data
+        chunk = data[pos:end]
+        if kind == b"VP8X" and length >= 1:
+            chunk = chunk[:8] + bytes([chunk[8] & ~0x0C]) + chunk[9:]  # EXIF (0x08) and XMP (0x04) flags
+        if kind not in (b"EXIF", b"XMP "):
+            out.append(chunk)
+        pos = end
+    body = b"WEBP" + b"".join(out)
+    return b"RIFF" + struct.pack("<I", len(body)) + body
+
+
+# --- MP4 ----------------------------------------------------------------------------------
+
+_CONTAINERS = {b"moov", b"trak", b"mdia", b"minf", b"stbl", b"edts", b"dinf"}
+_MP4_METADATA = {b"udta", b"meta"}
+_XMP_UUID = bytes.fromhex("BE7ACFCB97A942E89C71999491E3AFAC")
+
+
+def strip_mp4_in_place(path: Path) -> None:
+    """Turn the user-data boxes of the movie and its tracks (``udta``: ``©xyz`` location,
+    owner, device; ``meta``: Apple's location keys; an XMP ``uuid``) into ``free`` boxes of the
+    same size, zeroed. Sizes and sample offsets stay valid: nothing moves."""
+    with open(path, "r+b") as handle:
+        size = handle.seek(0, 2)
+
+        def _read(at: int, count: int) -> bytes:
+            handle.seek(at)
+            return handle.read(count)
+
+        def walk(start: int, end: int, depth: int) -> None:
+            pos = start
+            while pos + 8 <= end and depth < 8:
+                handle.seek(pos)
+                header = handle.read(16)
+                length, kind = struct.unpack(">I4s", header[:8])
+                head = 8
+                if length == 1 and len(header) == 16:
+                    (length,) = struct.unpack(">Q", header[8:16])
+                    head = 16
+                elif length == 0:
+                    length = end - pos
+                if length < head or pos + length > end:
+                    return
+                xmp = kind == b"uuid" and length >= head + 16 and _read(pos + head, 16) == _XMP_UUID
+                if kind in _MP4_METADATA or xmp:
+                    handle.seek(pos + 4)
+                    handle.write(b"free")
+                    handle.seek(pos + head)
+                    remaining = length - head
+                    while remaining:
+                        step = min(remaining, 1 << 16)
+                        handle.write(b"\x00" * step)
+                        remaining -= step
+                elif kind in _CONTAINERS:
+                    walk(pos + head, pos + length, depth + 1)
+                pos += length
+
+        walk(0, size, 0)
+
+
+def strip_metadata(path: Path, mime: str) -> None:
+    """Remove the metadata of the file at ``path`` (of type ``mime``) in place."""
+    if mime == "video/mp4":
+        strip_mp4_in_place(path)
+        return
+    strip = {"image/jpeg": strip_jpeg, "image/png": strip_png, "image/webp": strip_webp}.get(mime)
+    if strip is None:
+        return
+    data = path.read_bytes()
+    stripped = strip(data)
+    if stripped != data:
+        path.write_bytes(stripped)

@@ -1,0 +1,74 @@
+"""Metadata removal from public files, kind by kind (the route-level check is in
+tests/interviews/test_public_image_metadata.py)."""
+from __future__ import annotations
+
+import io
+import struct
+
+from PIL import Image
+from PIL.PngImagePlugin import PngInfo
+
+from interact.core import filemeta
+
+SECRET = "王小明 13800138000"
+
+
+def test_png_text_chunks_are_removed_and_the_picture_kept():
+    info = PngInfo()
+    info.add_text("Author", "wang")
+    info.add_itxt("Comment", SECRET)
+    buffer = io.BytesIO()
+    Image.new("RGB", (5, 3), (1, 2, 3)).save(buffer, format="PNG", pnginfo=info)
+    data = buffer.getvalue()
+    assert b"Author" in data
+    stripped = filemeta.strip_png(data)
+    assert b"Author" not in stripped and b"Comment" not in stripped
+    image = Image.open(io.BytesIO(stripped))
+    assert image.size == (5, 3) and image.getpixel((0, 0)) == (1, 2, 3)
+
+
+def test_jpeg_without_orientation_loses_the_whole_exif_and_comments():
+    exif = Image.Exif()
+    exif[0x013B] = "owner"
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(buffer, format="JPEG", exif=exif.tobytes(), comment=b"note by owner")
+    data = buffer.getvalue()
+    stripped = filemeta.strip_jpeg(data)
+    assert b"Exif" not in stripped and b"owner" not in stripped
+    assert Image.open(io.BytesIO(stripped)).size == (8, 8)
+
+
+def test_what_is_not_a_well_formed_file_is_left_alone():
+    for strip in (filemeta.strip_jpeg, filemeta.strip_png, filemeta.strip_webp):
+        for data in (b"", b"\xff\xd8\xff\xe0\x00", b"\x89PNG\r\n\x1a\n\x00\x00\xff\xff", b"RIFF\x00\x00\x00\x00WEBP"):
+            assert strip(data) in (data, b"RIFF\x04\x00\x00\x00WEBP")
+
+
+def box(kind: bytes, payload: bytes) -> bytes:
+    return struct.pack(">I", 8 + len(payload)) + kind + payload
+
+
+def test_mp4_location_boxes_become_free_space_of_the_same_size(tmp_path):
+    location = box(b"\xa9xyz", b"\x00\x12\x15\xc7+39.9042+116.4074/")
+    movie = box(b"moov", box(b"mvhd", b"\x00" * 100) + box(b"trak", box(b"udta", box(b"name", b"track by owner")))
+                + box(b"udta", location) + box(b"meta", b"\x00" * 4 + box(b"keys", b"com.apple.location")))
+    data = box(b"ftyp", b"isom\x00\x00\x02\x00") + movie + box(b"mdat", b"frames")
+    path = tmp_path / "clip.mp4"
+    path.write_bytes(data)
+    filemeta.strip_metadata(path, "video/mp4")
+    stripped = path.read_bytes()
+    assert len(stripped) == len(data)
+    assert b"39.9042" not in stripped and b"owner" not in stripped and b"com.apple" not in stripped
+    assert stripped.count(b"free") == 3 and b"mvhd" in stripped and stripped.endswith(box(b"mdat", b"frames"))
+
+
+def test_webp_exif_chunk_is_removed():
+    vp8x = b"VP8X" + struct.pack("<I", 10) + bytes([0x08]) + b"\x00" * 9  # flags: has EXIF
+    exif = b"EXIF" + struct.pack("<I", 6) + b"secret"
+    image = b"VP8L" + struct.pack("<I", 2) + b"\x00\x00"
+    body = b"WEBP" + vp8x + exif + image
+    data = b"RIFF" + struct.pack("<I", len(body)) + body
+    stripped = filemeta.strip_webp(data)
+    assert b"secret" not in stripped and b"EXIF" not in stripped
+    assert struct.unpack_from("<I", stripped, 4)[0] == len(stripped) - 8
+    assert stripped[20] & 0x08 == 0 and b"VP8L" in stripped

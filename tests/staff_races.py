@@ -1,0 +1,63 @@
+"""A staff member's double (or triple) click on a slow server: the same form posted several
+times at the same instant from one browser.
+
+``race`` (tests/accounts/test_session_races.py) sends the copies in threads with one session
+cookie against a database other connections can write to (``racing_app``: a file SQLite
+database, or the PostgreSQL of the suite's re-run). :func:`hold_together` makes every copy
+wait, once its view has loaded the object and checked the form, until all of them have —
+the moment a check-then-write race happens in — so the test fails whenever the rule is a
+check in Python followed by a write.
+"""
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+
+from interact.extensions import db as _db
+from tests.accounts.test_session_races import COOKIE, in_app, race
+
+
+def hold_together(monkeypatch, module, name: str, copies: int) -> None:
+    """Every call of ``module.name`` waits at a barrier until ``copies`` calls arrived."""
+    barrier = threading.Barrier(copies, timeout=20)
+    original = getattr(module, name)
+
+    def together(*args, **kwargs):
+        barrier.wait()
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, together)
+
+
+def logged_in_cookie(app, user_id: int) -> str:
+    """The session cookie of a browser in which ``user_id`` has logged in."""
+    from interact.accounts.models import User
+
+    browser = FlaskClient(app, app.response_class, use_cookies=True)
+    identity = in_app(app, lambda: _db.session.get(User, user_id).get_id())
+    with browser.session_transaction() as session:
+        session["_user_id"] = identity
+        session["_fresh"] = True
+    return browser.get_cookie(COOKIE).value
+
+
+def post_copies(app, user_id: int, url: str, data: dict | Callable[[int], dict], copies: int,
+                texts: list[str] | None = None) -> list[int]:
+    """POST ``data`` to ``url`` ``copies`` times at once as ``user_id``; the statuses.
+    ``texts`` (if given) receives each response's text, in the same order."""
+    bodies = texts if texts is not None else []
+    bodies[:] = [""] * copies
+
+    def send(client, n):
+        response = client.post(url, data=data(n) if callable(data) else data)
+        bodies[n] = response.get_data(as_text=True)
+        return response.status_code
+
+    return race(app, logged_in_cookie(app, user_id), send, copies=copies)
+
+
+def count(app, statement) -> int:
+    return in_app(app, lambda: _db.session.scalar(sa.select(sa.func.count()).select_from(statement.subquery())))
