@@ -3,7 +3,7 @@ holds warn_at and the warning/overdue flags; ix_letters_status (status) becomes
 ix_letters_status_submitted (status, submitted_at, veto_flagged_at) for the veto look-up
 
 Revision ID: d5e1a7c3b9f2
-Revises: c3a8f1d2e5b7
+Revises: e4f1a9c27b30
 Create Date: 2026-12-01 00:20:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'd5e1a7c3b9f2'
-down_revision = 'c3a8f1d2e5b7'
+down_revision = 'e4f1a9c27b30'
 branch_labels = None
 depends_on = None
 
