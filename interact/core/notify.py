@@ -15,7 +15,8 @@ Both only add rows (``flush``, never ``commit``) and never raise because of mail
   with a ``dedup_key`` it creates at most one per (user, key) — the unique constraint
   skips a pair already there (``ON CONFLICT DO NOTHING``), also one written a moment ago
   by another process — so a job that runs twice notifies once. :func:`notify_all` writes
-  many notices in one statement (jobs that notify per letter, in batches). When ``MAIL_SERVER`` is configured it also queues an
+  many notices in one statement (jobs that notify per letter, in batches). When
+  ``MAIL_SERVER`` is configured it also queues an
   :class:`~interact.core.models.OutboundEmail` copy for users with an e-mail address.
 - :func:`email_citizen` queues a mail to a citizen rendered from
   ``templates/email/<template>.txt`` and ``.html``.
