@@ -6,28 +6,16 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from interact.accounts.models import Role, User
 from interact.core.models import CalendarDay
-from interact.extensions import db as _db
 from interact.office import services
-from tests.accounts.test_session_races import in_app, racing_app  # noqa: F401 - fixture
-from tests.staff_races import count, hold_together, post_copies
+from tests.accounts.test_session_races import racing_app  # noqa: F401 - fixture
+from tests.staff_races import count, hold_together, make_staff, post_copies
 
 FORM = {"day": "2099-01-01", "kind": "holiday", "name": "元旦"}
 
 
-def _admin(app) -> int:
-    def build():
-        admin = User(username="admin", display_name="管理员", is_staff=True, password_hash="x")
-        admin.set_roles({Role.ADMIN})
-        _db.session.add(admin)
-        _db.session.commit()
-        return admin.id
-    return in_app(app, build)
-
-
 def test_a_day_added_twice_at_once_is_added_once(racing_app, monkeypatch):
-    admin_id = _admin(racing_app)
+    admin_id = make_staff(racing_app, "admin", "admin")
     # Both copies have checked that the day is free before either writes it.
     hold_together(monkeypatch, CalendarDay, "__init__", 2)
     texts: list[str] = []
