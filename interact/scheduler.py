@@ -61,6 +61,7 @@ JOB_MODULES = [
 #: worker runs (``interact.core.tasks``).
 TASK_MODULES = [
     "interact.faq.importexport",
+    "interact.faq.learning",
 ]
 
 #: Defaults for every scheduled job: a job never overlaps itself and missed runs collapse.

@@ -87,7 +87,8 @@ _LOOSE_RUN = re.compile(
 )
 _ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")
 _PHONE_CONTEXT = re.compile(r"(?:电话|手机|座机|号码|联系|致电|拨打|微信|QQ|qq|tel|Tel|TEL|call)[^。；;\n]{0,6}$")
-_QQ_CONTEXT = re.compile(r"(?:QQ|qq|Q号|扣扣|微信|企鹅号|抖音|快手|微博)[^。；;\n]{0,4}$")
+# (微信公众号、12345政务服务热线: a hotline after an official account is not a QQ number.)
+_QQ_CONTEXT = re.compile(r"(?:QQ|qq|Q号|扣扣|微信|企鹅号|抖音|快手|微博)(?!公众号|群|平台)[^。；;、\n]{0,4}$")
 # A label before a bank, social-security or housing-fund account number (公积金账号 1234 …).
 _ACCOUNT_NUMBER_CONTEXT = re.compile(
     r"(?P<label>账号|帐号|账户|帐户|卡号|社保卡|医保卡|银行卡|存折|公积金号|社保号|医保号)"
@@ -152,9 +153,14 @@ _PASSPORT = re.compile(
 
 # --- names -----------------------------------------------------------------------------
 
+# The compound surnames of the 百家姓 and a few in use since, but not those that are
+# ordinary words or place names first (东门, 第五, 濮阳, 微生).
 _COMPOUND_SURNAMES = (
     "欧阳 司马 诸葛 上官 东方 皇甫 慕容 令狐 夏侯 公孙 长孙 尉迟 宇文 司徒 端木 独孤 南宫 "
-    "西门 百里 呼延 轩辕 澹台 公冶 太史 申屠 闻人 万俟 钟离 拓跋 完颜"
+    "西门 百里 呼延 轩辕 澹台 公冶 太史 申屠 闻人 万俟 钟离 拓跋 完颜 司空 司寇 赫连 公羊 "
+    "宗政 淳于 单于 太叔 仲孙 鲜于 闾丘 亓官 颛孙 巫马 公西 漆雕 乐正 壤驷 公良 夹谷 宰父 "
+    "谷梁 段干 东郭 羊舌 梁丘 左丘 归海 有琴 商牟 伯赏 墨哈 谯笪 阳佟 纳兰 爱新觉罗 "
+    "叶赫那拉 钮祜禄"
 ).split()
 _SURNAMES = set(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖萧田董袁潘于蒋蔡余杜叶程苏"
@@ -175,14 +181,16 @@ _TITLE_WORDS = (
     "老师|师傅|同志|先生|女士|小姐|阿姨|大爷|大姐|大哥|总|工|律师|医生|警官"
 )
 _HONORIFIC = "(?:先生|女士|同志|小姐|老师|同学|阿姨|大爷)"
-_GIVEN = rf"(?!(?:{_TITLE_WORDS}|您|你|们))[\u4e00-\u9fff]{{1,2}}"
+_GIVEN = rf"(?!(?:{_TITLE_WORDS}|您|你|们|[等的了和与及或各]))[\u4e00-\u9fff]{{1,2}}(?<![吧吗呢啊了的么呀哦])"
 # Ordinary words that begin with a surname character and stand where a name could.
 _COMMON_WORDS = (
     "敬礼|谢谢|感谢|祝好|祝愿|顺祝|商祺|关心|关注|关于|高兴|方便|方面|方式|方法|方案|平时|平安|常见|明确|明白|"
     "明天|明年|安全|安排|全面|全部|万一|于是|和谐|向来|成为|时候|时间|应该|齐心|文明|金额|许多|余下|尚未|连续|"
     "申请|申报|查询|查看|包括|车辆|车位|房屋|房产|房租|公司|公积金|公告|单位|程序|项目|管理|任何|任务|严格|"
     "全体|那位|那些|那个|单位|高考|中考|成绩|周末|周岁|毕业|路上|车祸|文化|常年|全家|童年|钱款|干部|关系|班子|安置|"
-    "江苏|湖南|湖北|广东|广西|黄河|长江|宁夏|吉林|云南|贵州|海南|福建|山东|山西|陕西|甘肃|青海|新疆|西藏"
+    "江苏|湖南|湖北|广东|广西|黄河|长江|宁夏|吉林|云南|贵州|海南|福建|山东|山西|陕西|甘肃|青海|新疆|西藏|"
+    # seen masked in ordinary government texts and citizens' questions (tests/core/test_privacy_ordinary_text.py)
+    "信息|关切|呼声|利用|使用|单身|国产|全集|全本|高龄|来访|部门|华为|苏宁|安卓"
 )
 # A name may be written with a space after the surname (王 小明, 王\u3000小明).
 _NAME = rf"(?!(?:{_COMMON_WORDS})){_SURNAME_RE}[ \u3000]?{_GIVEN}"
@@ -207,7 +215,7 @@ _RELATION_WORDS = (
     "同事|同学|朋友|室友|邻居|房东|租客|老乡|工友|班主任|老师(?!傅)|校长|医生|领导|经理|主任|老板|师傅"
 )
 _RELATION = f"(?:{_RELATION_WORDS})"
-_FUNCTION_SURNAMES = set("和向于都由但时应连那来相信展阴智幸奉富闭位满盘敬初计门云容")
+_FUNCTION_SURNAMES = set("和向于都由但时应连那来相信展阴智幸奉富闭位满盘敬初计门云容区")
 _PLAIN_SURNAME_RE = (
     "(?:" + "|".join(_COMPOUND_SURNAMES) + "|[" + "".join(sorted(_SURNAMES - _FUNCTION_SURNAMES)) + "])"
 )
@@ -222,6 +230,11 @@ _LABEL_BEFORE_NAME = (
     "来信人|写信人|致信人|反映人|投诉人|举报人|咨询人|申请人|当事人|署名|落款|签名|联系人|姓名|"
     "我的名字是|我的名字叫|名字是|名字叫|我叫|我是|本人"
 )
+# Labels after which only a name can follow (not 我是/本人: 我是单位职工).
+_NAME_ONLY_LABEL = (
+    "来信人|写信人|致信人|反映人|投诉人|举报人|咨询人|申请人|署名|落款|签名|联系人|姓名|"
+    "我的名字是|我的名字叫|名字是|名字叫|我叫"
+)
 _NAME_PATTERNS = [
     # 我丈夫司马青先生 / 孩子叫上官小飞 / 老师吴建国打了孩子 / 我同事赵子龙也想问
     re.compile(rf"{_RELATION}\s*(?:的名字|名字)?(?:叫做|叫|名叫|是|为|[：:])?\s*(?P<name>{_PLAIN_NAME})(?={_AFTER_PERSON})"),
@@ -232,7 +245,8 @@ _NAME_PATTERNS = [
     # 孙悟空，电话… / 诸葛亮13512345678: a name alone at the start, then a phone number.
     re.compile(
         rf"(?:^|(?<=[\n，,。；;]))\s*(?P<name>{_PLAIN_NAME})"
-        rf"(?=[\s：:，,]*(?:(?:联系)?电话|手机|联系方式|身份证|(?:\+?86)?1[3-9][0-9]{{9}}(?![0-9])))"
+        # (a word glued to 手机 is rather a brand: 华为手机, 安卓手机)
+        rf"(?=[\s：:，,]+(?:(?:联系)?电话|手机|联系方式|身份证)|[\s：:，,]*(?:\+?86)?1[3-9][0-9]{{9}}(?![0-9]))"
     ),
     # 王小明您好 / 王小明先生：您好 / 尊敬的王小明同志，你好
     re.compile(rf"{_BOUNDARY}(?:尊敬的|亲爱的)?\s*(?P<name>{_NAME})(?={_HONORIFIC}?\s*[，,：:！!\s]?\s*(?:您好|你好))"),
@@ -241,12 +255,19 @@ _NAME_PATTERNS = [
     # 来信人：张三 / 署名：张三 / 联系人 张三 / 我叫张三 / 本人张三
     re.compile(
         rf"(?:{_LABEL_BEFORE_NAME})"
-        rf"\s*[：:]?\s*(?P<name>{_NAME})(?!{_HAN}{{2}})"
+        rf"\s*[：:]?\s*(?P<name>{_NAME})(?!{_HAN})"
     ),
     # 联系人李建国电话… / 我叫刘德华今年65岁: a name followed by what is said of a person.
     re.compile(
         rf"(?:{_LABEL_BEFORE_NAME})"
         rf"\s*[：:]?\s*(?P<name>{_NAME})(?={_AFTER_NAME})"
+    ),
+    # 我叫司空摘星，… / 署名 欧阳娜娜娜: a longer name (a compound surname
+    # not in the list, a three-character given name) after a label that only names a name.
+    re.compile(
+        rf"(?:{_NAME_ONLY_LABEL})"
+        rf"\s*[：:]?\s*(?P<name>(?!(?:{_COMMON_WORDS})|{_HAN}{{0,3}}[的了么吗呢啊着过们])"
+        rf"[{''.join(sorted(_SURNAMES))}]{_HAN}{{3}})(?=[，,。.！!？?；;、\s（(]|$|{_AFTER_NAME})"
     ),
     # 感谢楼下的刘桂英阿姨 / 请转告陈志强先生 / 谢谢黄丽女士: a full name before a form of address.
     re.compile(rf"(?:{_BOUNDARY}|{_BEFORE_NAME})(?P<name>{_NAME})(?={_ADDRESS_FORM})"),
@@ -254,14 +275,15 @@ _NAME_PATTERNS = [
     re.compile(rf"(?:(?<![\u4e00-\u9fff])|{_BEFORE_NAME})(?P<name>{_SURNAME_RE})(?=阿姨|大爷|大妈|大娘|奶奶|爷爷)"),
     # 网友欧阳明华的问题 / 市民张三反映
     re.compile(
-        rf"(?:网友|市民|群众|居民|业主|村民|患者|家长|职工|老人|同学)\s*(?P<name>{_NAME})"
+        rf"(?:网友|市民|群众|居民|(?<!行)业主|村民|患者|家长|职工|老人|同学)\s*(?P<name>{_PLAIN_NAME})"
         rf"(?=的|说|问|提|反映|来信|留言|[：:，,。\s（(])"
     ),
     # 此致 敬礼！ 张三
     re.compile(rf"此致\s*[,，]?\s*敬礼\s*[!！。]?\s*(?P<name>{_NAME})"),
-    # A signature line: a name alone on the last lines, maybe with 敬上 or a date.
+    # A signature line: a name alone on a line after the text (not a text that is one
+    # word: 杭州, 平稳), maybe with 敬上 or a date.
     re.compile(
-        rf"(?:^|\n)\s*(?P<name>{_NAME})\s*(?:敬上|拜上|谨上|上)?\s*"
+        rf"\n\s*(?P<name>{_NAME})\s*(?:敬上|拜上|谨上|上)?\s*"
         rf"(?:[0-9０-９〇零一二三四五六七八九十]{{2,4}}\s*年[^\n]{{0,12}})?\s*(?=\n|$)"
     ),
     # Surname + honorific anywhere: 王先生 / 欧阳女士
@@ -277,18 +299,24 @@ _PLACE = r"[^\W\d_a-zA-Z我你他她们这那住在于是的了与及向从到�
 _DIVISION = r"(?:省|自治区|市|州|盟|地区|区|县|旗|镇|乡|街道|苏木|开发区|新区)"
 _ROAD = r"(?:路|街|大街|大道|道|巷|弄|胡同|里|村|组|屯)"
 _ESTATE = r"(?:小区|花园|家园|公寓|大厦|广场|苑|园|城|庭|府|湾|社区|新村|宿舍|家属院|大院)"
-_UNIT = (
-    rf"(?:(?:{_NUM}\s*(?:号楼|栋|幢|座|楼|期|区))|(?:[A-Za-zＡ-Ｚ]\s*(?:座|栋|幢|区))|(?:{_NUM}\s*(?:单元|门))"
-    rf"|(?:{_NUM}\s*(?:室|户|号|层|楼)))"
+# A phase or a zone of an estate (二期, B区) says where an estate is, not where a person
+# lives: an estate's name with nothing more than these is no address (兴汝金城二期).
+_WEAK_UNIT = rf"(?:{_NUM}\s*(?:期|区)|[A-Za-zＡ-Ｚ]\s*区)"
+# (户 only after a building, in _TAIL: 社区8504户 counts households.)
+_STRONG_UNIT = (
+    rf"(?:(?:{_NUM}\s*(?:号楼|栋|幢|座|楼))|(?:[A-Za-zＡ-Ｚ]\s*(?:座|栋|幢))|(?:{_NUM}\s*(?:单元|门))"
+    rf"|(?:{_NUM}\s*(?:室|号|层|楼)(?!线)))"
 )
+_UNIT = rf"(?:{_STRONG_UNIT}|{_WEAK_UNIT})"
 # The flat after the building, in any digits (401, 六零三, 1203室).
-_TAIL = r"(?:\s*[-－]?\s*(?:[0-9０-９]{1,5}|[零〇一二三四五六七八九]{2,5})(?:室|号|户)?)?"
+# (Not a year or a date written right after: 10栋2单元2018年10月.)
+_TAIL = r"(?:\s*[-－]?\s*(?:[0-9０-９]{1,5}(?![0-9０-９年月日])|[零〇一二三四五六七八九]{2,5})(?:室|号|户)?)?"
 # Building-unit-flat written with dashes after an estate's name (幸福小区3-2-401).
 _DASHED = r"[0-9０-９]{1,3}\s*[-－—]\s*(?:[0-9０-９]{1,2}\s*[-－—]\s*)?[0-9０-９]{3,4}"
 _ADDRESS = re.compile(
     rf"(?:{_PLACE}{{1,8}}?{_DIVISION})*"
-    rf"(?:{_PLACE}{{1,8}}?{_ROAD}\s*[甲乙丙丁]?\s*{_NUM}\s*(?:号|弄|巷)(?:\s*(?:院|{_PLACE}{{0,8}}?{_ESTATE}))?(?:\s*{_UNIT})*{_TAIL}"
-    rf"|{_PLACE}{{1,10}}?{_ESTATE}\s*(?:{_UNIT}\s*)+{_TAIL}"
+    rf"(?:{_PLACE}{{1,8}}?{_ROAD}\s*[甲乙丙丁]?\s*{_NUM}\s*(?:号(?!线)|弄|巷)(?:\s*(?:院|{_PLACE}{{0,8}}?{_ESTATE}))?(?:\s*{_UNIT})*{_TAIL}"
+    rf"|{_PLACE}{{1,10}}?{_ESTATE}\s*(?:{_WEAK_UNIT}\s*)*{_STRONG_UNIT}\s*(?:{_UNIT}\s*)*{_TAIL}"
     rf"|{_PLACE}{{1,10}}?{_ESTATE}\s*{_DASHED}(?![0-9０-９])"
     rf"|{_PLACE}{{1,8}}?(?:村|屯|嘎查)\s*{_NUM}\s*(?:组|社|队)(?:\s*{_NUM}\s*号)?"
     rf"|{_NUM}\s*(?:号楼|栋|幢)\s*(?:(?:{_UNIT}\s*)+{_TAIL}|[0-9０-９]{{3,4}}(?:室|号)?(?![0-9０-９户])))"
@@ -425,7 +453,7 @@ def _classify(digits: str, has_x: bool, before: str) -> str | None:
     if 10 <= n <= 12 and digits[0] == "0":
         # An office's published number (咨询电话：0471-6601234) stays, as one piece.
         return _KEEP if hotline else "phone"
-    if 5 <= n <= 11 and _QQ_CONTEXT.search(before):
+    if 6 <= n <= 11 and _QQ_CONTEXT.search(before):
         return "account"
     if 7 <= n <= 8 and (hotline or _PHONE_CONTEXT.search(before)):
         return _KEEP if hotline else "phone"
@@ -483,7 +511,10 @@ def _name_spans(text: str, names: Iterable[str]) -> list[_Span]:
     exemplary = [m.span() for m in _EXEMPLARY.finditer(text)]
     for pattern in _NAME_PATTERNS:
         for match in pattern.finditer(text):
-            if not any(a <= match.start("name") < b for a, b in exemplary):
+            # (A name masked before, 司空**, is not masked again as 司*: masking a masked
+            # text changes nothing, so stored masked copies can be masked again.)
+            if (not any(a <= match.start("name") < b for a, b in exemplary)
+                    and text[match.end("name"):match.end("name") + 1] != "*"):
                 spans.append(_Span(match.start("name"), match.end("name"), "name"))
     return spans
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import ahocorasick
 
 from interact.core import audit
+from interact.core.atomic import unique_or_conflict
 from interact.core.errors import Conflict, InvalidInput
 from interact.core.models import SensitiveWord, SensitiveWordLevel
 from interact.core.settings import bump_version, current_version
@@ -97,11 +98,12 @@ def add_word(word: str, level: SensitiveWordLevel, category: str, *, actor) -> S
     word = (word or "").strip()
     if not word or len(word) > 64:
         raise InvalidInput("敏感词不能为空，且不超过64个字符。")
+    taken = f"敏感词“{word}”已存在。"
     if db.session.scalar(db.select(SensitiveWord).where(SensitiveWord.word == word)):
-        raise Conflict(f"敏感词“{word}”已存在。")
+        raise Conflict(taken)
     row = SensitiveWord(word=word, level=level, category=category.strip())
-    db.session.add(row)
-    db.session.flush()
+    with unique_or_conflict(taken):  # the same word added twice at once: one row, one 409
+        db.session.add(row)
     bump_version(VERSION_KEY)
     audit.record("sensitive_word.added", "sensitive_word", row.id, actor=actor, note=word)
     return row

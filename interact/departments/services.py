@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from interact.core import audit
+from interact.core.atomic import unique_or_conflict
 from interact.core.errors import Conflict, InvalidInput, NotFound
 from interact.core.lookup import get_or_404
 from interact.core.permissions import acts_for_every_department, ensure_role
@@ -91,8 +92,10 @@ def create_department(data: DepartmentData, *, actor) -> Department:
     _validate(data, None)
     department = Department()
     _apply(department, data)
-    db.session.add(department)
-    db.session.flush()
+    # The same form sent twice at once: the copy whose check ran before the other's insert
+    # gets the check's own 409, not a 500 from the unique code.
+    with unique_or_conflict("部门代码已被使用。", fields={"code": "代码已被使用"}, recheck=lambda: _validate(data, None)):
+        db.session.add(department)
     audit.record("department.created", "department", department.id, actor=actor, note=department.name)
     return department
 

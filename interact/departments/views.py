@@ -54,7 +54,7 @@ def new():
     if form.validate_on_submit():
         department, error = attempt(lambda: services.create_department(_form_data(form), actor=current_user), form=form)
         if error is not None:
-            return render_template("departments/form.html", form=form, department=None), 422
+            return render_template("departments/form.html", form=form, department=None), error.status_code
         flash(f"已创建部门“{department.name}”。", "success")
         return redirect(url_for("departments.edit", department_id=department.id))
     return render_template("departments/form.html", form=form, department=None)

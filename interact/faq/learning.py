@@ -21,14 +21,17 @@ entries written for a question are left out entirely.
 from __future__ import annotations
 
 import hashlib
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Iterable
 
 import numpy as np
 import sqlalchemy as sa
 
-from interact.core import audit
+from interact.core import audit, clock, tasks
 from interact.core.privacy import mask_text
 from interact.core.textnorm import match_text, normalize
 from interact.extensions import db
@@ -41,7 +44,9 @@ from interact.faq.matching import (
     FaqDoc,
     MatchingEngine,
 )
-from interact.faq.models import CuratorExample, DecisionModelVersion, ExampleKind
+from interact.faq.models import CuratorExample, DecisionModelVersion, ExampleKind, FaqRefitJob, RefitStatus
+
+log = logging.getLogger(__name__)
 
 audit.register_actions({"faq.model_refit": "重新训练判定模型", "faq.model_used": "启用判定模型版本"},
                        targets={"faq_decision_model": "判定模型"})
@@ -355,10 +360,12 @@ class RefitResult:
     report: dict[str, Any] = field(default_factory=dict)
 
 
-def refit(*, actor=None, base_path: Path | None = None) -> RefitResult:
+def refit(*, actor=None, base_path: Path | None = None, alive: Callable[[], None] | None = None) -> RefitResult:
     """Refit the decision model on the base data plus the curators' examples; swap it in
     only if it is not worse on the held-back examples. Stores the new version either way
-    (inside the caller's transaction)."""
+    (inside the caller's transaction). *alive* is called between the steps, before
+    anything is written (a background job's heartbeat)."""
+    alive = alive or (lambda: None)
     examples = _examples()
     if len(examples) < MIN_EXAMPLES:
         return RefitResult(None, False, f"管理员标注的问题不足 {MIN_EXAMPLES} 条（现有 {len(examples)} 条），未重新训练。")
@@ -366,10 +373,12 @@ def refit(*, actor=None, base_path: Path | None = None) -> RefitResult:
     embedder = index.get_index().embedder
     current = index.model_of(index.active_version(), embedder is not None)
     engine = engine_before(index.load_docs(), examples, index.load_synonyms(), current, embedder)
+    alive()
     x_ex, y_ex = training_rows(engine, train)
     base = load_base(base_path, engine.semantic)
     next_id = (db.session.scalar(sa.select(sa.func.max(DecisionModelVersion.id))) or 0) + 1
     new = fit_model(base, x_ex, y_ex, next_id)
+    alive()
 
     before = decision_accuracy(engine, held)
     engine.set_model(new)
@@ -407,3 +416,112 @@ def refit(*, actor=None, base_path: Path | None = None) -> RefitResult:
                f"现用模型（第 {current.version} 版）判对 {before['right']} 条，新模型判对 {after['right']} 条；"
                + ("已启用新模型。" if swapped else f"{note}，继续使用现用模型。"))
     return RefitResult(version, swapped, message, report)
+
+
+# ----------------------------------------------------------------------------- refits from the page
+
+
+def current_refit_job() -> FaqRefitJob | None:
+    """The refit waiting or running, if any."""
+    return db.session.scalar(sa.select(FaqRefitJob).where(
+        FaqRefitJob.status.in_([RefitStatus.PENDING, RefitStatus.RUNNING])).order_by(FaqRefitJob.id).limit(1))
+
+
+def last_refit_job() -> FaqRefitJob | None:
+    return db.session.scalar(sa.select(FaqRefitJob).order_by(FaqRefitJob.id.desc()).limit(1))
+
+
+def request_refit(*, actor) -> FaqRefitJob:
+    """Ask the background worker for a refit (the decision-model page's button). A refit
+    already waiting or running is the one returned: a second click starts none."""
+    job = current_refit_job()
+    if job is None:
+        job = FaqRefitJob(created_by_id=audit.actor_id(actor))
+        db.session.add(job)
+        db.session.flush()
+    return job
+
+
+def _claim_refit() -> int | None:
+    """Take the oldest waiting refit for this process (a conditional update: one process wins)."""
+    job_id = db.session.scalar(sa.select(FaqRefitJob.id).where(FaqRefitJob.status == RefitStatus.PENDING)
+                               .order_by(FaqRefitJob.id).limit(1))
+    if job_id is None:
+        return None
+    result = db.session.execute(
+        sa.update(FaqRefitJob).where(FaqRefitJob.id == job_id, FaqRefitJob.status == RefitStatus.PENDING)
+        .values(status=RefitStatus.RUNNING, heartbeat_at=clock.now(), attempts=FaqRefitJob.attempts + 1))
+    db.session.commit()
+    return job_id if result.rowcount == 1 else None
+
+
+def _finish_refit(job_id: int, status: RefitStatus, message: str, version_id: int | None = None) -> None:
+    db.session.execute(sa.update(FaqRefitJob).where(FaqRefitJob.id == job_id).values(
+        status=status, message=message[:500], version_id=version_id, finished_at=clock.now()))
+    db.session.commit()
+
+
+def run_refit_job(job_id: int) -> None:
+    """Run a claimed refit job: the refit and the job's outcome are committed together."""
+    job = db.session.get(FaqRefitJob, job_id)
+    actor = None
+    if job.created_by_id is not None:
+        from interact.accounts.models import User
+
+        actor = db.session.get(User, job.created_by_id)
+
+    def alive() -> None:
+        # Nothing of the refit is written before its end: the heartbeat can be committed.
+        db.session.execute(sa.update(FaqRefitJob).where(FaqRefitJob.id == job_id)
+                           .values(heartbeat_at=clock.now()))
+        db.session.commit()
+
+    started = clock.now()
+    try:
+        result = refit(actor=actor, alive=alive)
+        version_id = result.version.id if result.version is not None else None
+        # Refits asked for while this one waited (a double click, two curators) got it too.
+        db.session.execute(sa.update(FaqRefitJob).where(
+            sa.or_(FaqRefitJob.id == job_id,
+                   sa.and_(FaqRefitJob.status == RefitStatus.PENDING, FaqRefitJob.created_at <= started)))
+            .values(status=RefitStatus.DONE, message=result.message[:500], version_id=version_id,
+                    finished_at=clock.now()))
+        db.session.commit()
+    except Exception:
+        log.exception("FAQ refit job %s failed", job_id)
+        db.session.rollback()
+        _finish_refit(job_id, RefitStatus.FAILED, "重新训练时发生错误，判定模型没有改变。请稍后再试，或联系系统管理员。")
+
+
+#: A refit whose heartbeat is older than this was abandoned by a dead process.
+REFIT_STALE_SECONDS = tasks.STALE_SECONDS
+ABANDONED_REFIT = "训练进程意外中断，判定模型没有改变。请重新点击“重新训练”。"
+
+
+def _recover_abandoned_refits() -> None:
+    """A refit whose process died is failed with a message (it wrote nothing: the curator
+    asks again)."""
+    stale = clock.now() - timedelta(seconds=REFIT_STALE_SECONDS)
+    result = db.session.execute(
+        sa.update(FaqRefitJob).where(FaqRefitJob.status == RefitStatus.RUNNING, sa.or_(
+            FaqRefitJob.heartbeat_at.is_(None), FaqRefitJob.heartbeat_at < stale))
+        .values(status=RefitStatus.FAILED, message=ABANDONED_REFIT, finished_at=clock.now()))
+    db.session.commit()
+    if result.rowcount:
+        log.warning("FAQ refits abandoned by a dead process: %s", result.rowcount)
+
+
+def run_next_refit() -> bool:
+    """The background worker's task (``interact.core.tasks``): fail abandoned refits, then
+    run one waiting refit."""
+    _recover_abandoned_refits()
+    job_id = _claim_refit()
+    if job_id is None:
+        return False
+    run_refit_job(job_id)
+    return True
+
+
+#: Claim-and-run functions for the background worker (``interact.core.tasks``).
+TASKS = [run_next_refit]
+

@@ -356,3 +356,40 @@ class DecisionModelVersion(db.Model):
     @property
     def model(self) -> DecisionModel:
         return DecisionModel.from_stored(self.coef, float(self.threshold), self.id)
+
+
+class RefitStatus(LabeledEnum):
+    PENDING = "pending", "排队中"
+    RUNNING = "running", "正在训练"
+    DONE = "done", "完成"
+    FAILED = "failed", "失败"
+
+
+class FaqRefitJob(db.Model):
+    """A refit of the decision model asked for on the decision-model page, run by the
+    background worker (``learning.run_next_refit``), never inside the request."""
+
+    __tablename__ = "faq_refit_jobs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=_utcnow)
+    created_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    status: Mapped[RefitStatus] = mapped_column(str_enum(RefitStatus, 16), default=RefitStatus.PENDING, index=True)
+    #: The version the refit stored (in use or not, see its note); NULL when there were too
+    #: few examples or the job failed.
+    version_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("faq_decision_models.id", ondelete="SET NULL"))
+    #: The refit's outcome in Chinese (``RefitResult.message``) or why it failed.
+    message: Mapped[str] = mapped_column(sa.String(500), default="")
+    finished_at: Mapped[Optional[datetime]]
+    #: Last sign of life of the process running it; an old one means that process died.
+    heartbeat_at: Mapped[Optional[datetime]]
+    attempts: Mapped[int] = mapped_column(default=0)
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (RefitStatus.DONE, RefitStatus.FAILED)
+
+    @property
+    def failed(self) -> bool:
+        return self.status is RefitStatus.FAILED
+

@@ -328,7 +328,8 @@ def _apply(entry: FaqEntry, values: dict[str, Any]) -> None:
             phrasing.text = wanted[key]
     for key, text in wanted.items():
         if key not in current:
-            entry.phrasings.append(FaqPhrasing(text=text))
+            # A logged question was masked when asked; masked again with today's rules.
+            entry.phrasings.append(FaqPhrasing(text=mask_text(text)))
 
 
 def create_entry(data: EntryData, *, actor, note: str = "") -> FaqEntry:
@@ -439,12 +440,14 @@ def add_phrasings(entry: FaqEntry, texts: Iterable[str], *, actor) -> int:
     have = {match_text(entry.question)} | {match_text(t) for t in entry.phrasing_texts}
     added = 0
     for text in texts:
-        key = match_text(text)
+        # A logged question was masked when asked; masked again with today's rules.
+        phrasing = mask_text(text)
+        key = match_text(phrasing)
         if key and key not in have:
             if len(entry.phrasings) >= MAX_PHRASINGS:
                 raise InvalidInput(f"相似问法最多 {MAX_PHRASINGS} 条。")
             have.add(key)
-            entry.phrasings.append(FaqPhrasing(text=text))
+            entry.phrasings.append(FaqPhrasing(text=phrasing))
             added += 1
     mark_questions_handled(texts)
     learning.record_examples(texts, ExampleKind.PHRASING, entry_id=entry.id, actor=actor)

@@ -25,6 +25,7 @@ from interact.core.views import home_sections
 from interact.departments.services import active_departments, get_department
 from interact.extensions import csrf, db, limiter, public_post_limit
 from interact.core.lookup import get_or_404
+from interact.core.privacy import mask_text
 from interact.faq import cli, importexport, learning, services, workflow
 from interact.faq import index as faq_index
 from interact.faq import metrics as faq_metrics
@@ -274,11 +275,13 @@ def staff_new():
     form = EntryForm()
     _form_choices(form)
     if request.method == "GET":
-        # Prefilled from the unanswered-question list.
+        # Prefilled from the unanswered-question list: what goes into the entry is masked
+        # with the rules of today (a question logged before them may hold a phone number);
+        # ``asked`` keeps the logged texts, to take them off the list.
         asked = [t for t in request.args.getlist("asked") if t.strip()][:50]
         if asked:
-            form.question.data = asked[0][:200]
-            form.phrasings.data = "\n".join(asked[1:])
+            form.question.data = mask_text(asked[0])[:200]
+            form.phrasings.data = "\n".join(mask_text(t) for t in asked[1:])
             form.asked.data = "\n".join(asked)
         if not services.is_citywide_curator(current_user) and current_user.department_id:
             form.department_id.data = str(current_user.department_id)
@@ -559,7 +562,29 @@ def staff_model():
     services.ensure_citywide(current_user)
     return render_template("faq/staff/model.html", versions=learning.versions(), active=faq_index.active_version(),
                            example_count=learning.example_count(), examples=learning.recent_examples(),
-                           use_form=UseModelForm(formdata=None))
+                           use_form=UseModelForm(formdata=None), refit_job=learning.last_refit_job(),
+                           action_form=ConfirmForm())
+
+
+@bp.get("/staff/faq/model/refit/status")
+@roles_required(*CURATORS)
+def staff_model_refit_status():
+    services.ensure_citywide(current_user)
+    job = learning.last_refit_job()
+    return {"status": job.status.value if job else None, "finished": job is None or job.finished}
+
+
+@bp.post("/staff/faq/model/refit")
+@roles_required(*CURATORS)
+def staff_model_refit():
+    """重新训练: the refit is queued for the background worker; the page shows its progress
+    and result."""
+    services.ensure_citywide(current_user)
+    if not ConfirmForm().validate_on_submit():
+        flash("页面已过期，请刷新后重试。", "error")
+    elif perform(lambda: learning.request_refit(actor=current_user)) is None:
+        flash("已开始重新训练判定模型，完成后结果显示在本页。", "success")
+    return redirect(url_for("faq.staff_model"))
 
 
 @bp.post("/staff/faq/model/use")

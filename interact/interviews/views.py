@@ -62,7 +62,9 @@ def index():
     )
 
 
-def _render_detail(interview, form: QuestionForm | None = None):
+def _render_detail(interview, form: QuestionForm | None = None, *, seen: int | None = None):
+    """The public page; ``seen``: the transcript revision of the reader's previous copy
+    (刷新实录 without JavaScript), whose later entries are marked 新."""
     if form is None and interview.takes_questions:
         form = QuestionForm(formdata=None)
     entries = services.transcript(interview) if "read_transcript" in workflow.actions(interview, None) else []
@@ -76,6 +78,8 @@ def _render_detail(interview, form: QuestionForm | None = None):
         questions=services.public_questions(interview),
         counts=services.question_counts(interview),
         summary_html=services.public_summary_html(interview) if interview.summary else "",
+        seen=seen,
+        as_of=clock.now(),
     )
 
 
@@ -84,13 +88,35 @@ def detail(interview_id: int):
     return _render_detail(services.get_public_interview(interview_id))
 
 
+#: The 刷新实录 button of the live page (no JavaScript): a button of the question form, as
+#: the 关怀版 switch is, whose value is the transcript revision the reader's copy showed.
+REFRESH_FIELD = "refresh"
+
+
+def _refreshing() -> int | None:
+    """The revision sent by 刷新实录, or ``None`` when the question form was sent to ask."""
+    value = request.form.get(REFRESH_FIELD, "") if request.method == "POST" else ""
+    return int(value) if value.isdecimal() and len(value) < 12 else None
+
+
+def _showing_again() -> bool:
+    """关怀版 or 刷新实录: the page again with the question as typed (no limit, no check)."""
+    return switching_large_text() or _refreshing() is not None
+
+
 @bp.post("/interviews/<int:interview_id>/questions")
-@limiter.limit(public_post_limit, exempt_when=switching_large_text)
+@limiter.limit(public_post_limit, exempt_when=_showing_again)
 def ask(interview_id: int):
+    """A question sent; or the form's 关怀版 / 刷新实录 button (no JavaScript): the page again
+    with the question as typed, nothing checked or stored. 刷新实录 is how a reader without
+    JavaScript sees new entries (the page never reloads itself, which would wipe what is
+    being typed and lose a screen reader's place): the button's address ends in
+    ``#transcript-new``, which the page puts at the first entry posted or corrected since
+    the reader's copy (each marked 新), or at the end of the transcript."""
     interview = services.get_public_interview(interview_id)
     form = QuestionForm()
-    if switching_large_text():  # the 关怀版 button: the page again, with the question typed
-        return _render_detail(interview, form)
+    if _showing_again():
+        return _render_detail(interview, form, seen=_refreshing())
     if not interview.takes_questions:
         flash("该访谈已结束，不再接收提问。", "error")
         return _render_detail(interview), 409

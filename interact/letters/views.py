@@ -34,7 +34,7 @@ from interact.core.permissions import can_act_for_department, has_role, roles_re
 from interact.core.views import home_sections
 from interact.departments.services import active_departments, mailbox_leaders
 from interact.extensions import db, limiter, public_post_limit
-from interact.letters import services, workflow
+from interact.letters import cli, services, workflow
 from interact.letters.forms import (
     AnswerForm,
     AssignForm,
@@ -61,6 +61,7 @@ from interact.letters.models import (
 )
 
 bp = Blueprint("letters", __name__)
+cli.register(bp)
 
 #: Session key: letters the visitor unlocked with number + query code in this session.
 ACCESS_KEY = "letter_access"

@@ -73,14 +73,18 @@ def delete_calendar_day(day_id: int):
 @roles_required("office", "admin")
 def sensitive_words():
     form = SensitiveWordForm()
+    status = 200
     if form.validate_on_submit():
         error = perform(lambda: sensitive.add_word(
             form.word.data, SensitiveWordLevel(form.level.data), form.category.data or "", actor=current_user), form=form)
         if error is None:
             flash("已添加。", "success")
             return redirect(url_for("office.sensitive_words"))
+        status = error.status_code
+    elif form.is_submitted():
+        status = 422
     words = db.session.scalars(db.select(SensitiveWord).order_by(SensitiveWord.category, SensitiveWord.word)).all()
-    return render_template("office/sensitive_words.html", form=form, words=words, action_form=ConfirmForm())
+    return render_template("office/sensitive_words.html", form=form, words=words, action_form=ConfirmForm()), status
 
 
 @bp.post("/sensitive-words/<int:word_id>/delete")

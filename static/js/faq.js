@@ -94,8 +94,10 @@
     });
   }
 
+  // A background job's page (an import, a refit of the decision model) reloads itself when
+  // the job is done; without JavaScript a <noscript> meta refresh does it.
   function pollImport(el) {
-    var url = el.getAttribute("data-import-status");
+    var url = el.getAttribute("data-import-status") || el.getAttribute("data-job-status");
     var count = el.querySelector("[data-import-count]");
     var bar = document.querySelector("progress");
     function tick() {
@@ -113,7 +115,7 @@
 
   function init() {
     Array.prototype.forEach.call(document.querySelectorAll("input[data-suggest], textarea[data-suggest]"), attach);
-    var status = document.querySelector("[data-import-status]");
+    var status = document.querySelector("[data-import-status], [data-job-status]");
     if (status && window.fetch) { pollImport(status); }
   }
 

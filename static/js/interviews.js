@@ -1,6 +1,6 @@
 // Live interview page: poll the transcript feed and apply new entries, corrections,
-// retractions and pins without reloading. Without JavaScript the page refreshes itself
-// (<noscript> meta refresh) and has a manual refresh link.
+// retractions and pins without reloading. Without JavaScript the page never reloads
+// itself; its 刷新实录 links load it again at what is new (interviews.latest).
 (function () {
   "use strict";
   var list = document.querySelector("[data-transcript-feed]");
@@ -12,6 +12,10 @@
   var statusNote = document.querySelector("[data-feed-status]");
   var pinnedBox = document.querySelector("[data-pinned-box]");
   var pinnedList = document.querySelector("[data-pinned-list]");
+  if (statusNote) { statusNote.textContent = "正在直播，新内容会自动显示。"; }
+  Array.prototype.forEach.call(document.querySelectorAll("[data-refresh-note]"), function (note) {
+    note.hidden = true;
+  });
   var INTERVAL = 4000;
   var MAX_INTERVAL = 60000;
   var delay = INTERVAL;

@@ -19,6 +19,8 @@ OWN_LIFECYCLES = {
     # The import job's own lifecycle (pending → validating → applying → done / failed) and
     # the status a row of an import file asks an entry to take.
     "faq/importexport.py",
+    # The decision-model refit job's own lifecycle (pending → running → done / failed).
+    "faq/learning.py",
     # The e-mail outbox (pending → sent / failed).
     "core/notify.py",
 }

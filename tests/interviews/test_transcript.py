@@ -183,7 +183,8 @@ def test_live_page_has_feed_hooks_and_no_inline_script(db, client, roles, live_i
     html = client.get(f"/interviews/{live_interview.id}").get_data(as_text=True)
     assert f'data-transcript-feed="/api/v1/interviews/{live_interview.id}/transcript"' in html
     assert 'data-cursor="1"' in html
-    assert '<noscript><meta http-equiv="refresh"' in html
+    assert 'http-equiv="refresh"' not in html  # a question being typed is never wiped
+    assert 'form="question-form" name="refresh" value="1"' in html  # 刷新实录 instead
     assert "js/interviews.js" in html
     assert "<script>" not in html and "style=" not in html
     assert "开场白" in html
@@ -203,3 +204,47 @@ def test_feed_after_entry_id_returns_later_published_entries(db, client, roles, 
     assert later["cursor"] == live_interview.transcript_seq
     assert client.get(f"{url}?after={second.id}").get_json()["items"] == []
     assert client.get(f"{url}?after=abc").status_code == 422
+
+
+def test_refresh_without_javascript_keeps_the_question_and_opens_at_what_is_new(db, client, roles, live_interview):
+    """刷新实录 (no JavaScript) is a button of the question form: the page again with the
+    question as typed (nothing checked or stored), #transcript-new at the first entry posted
+    or corrected since the reader's copy (each marked 新), or at the end when nothing is new."""
+    from interact.interviews.models import InterviewQuestion
+
+    first = services.post_entry(live_interview, speaker="host", body="第一条", actor=roles.handler_a)
+    second = services.post_entry(live_interview, speaker="host", body="第二条", actor=roles.handler_a)
+    db.session.commit()
+    seen = live_interview.transcript_seq
+    url = f"/interviews/{live_interview.id}/questions"
+    page = client.get(f"/interviews/{live_interview.id}").get_data(as_text=True)
+    assert f'form="question-form" name="refresh" value="{seen}"' in page
+    assert f'formaction="{url}#transcript-new"' in page
+
+    def refresh(**typed):
+        response = client.post(url, data={"refresh": str(seen), **typed})
+        assert response.status_code == 200
+        return response.get_data(as_text=True)
+
+    html = refresh(body="灵活就业可以补缴吗", nickname="老王")
+    assert "灵活就业可以补缴吗</textarea>" in html and 'value="老王"' in html
+    assert "has-error" not in html and "flash" not in html
+    assert 'class="iv-refresh" id="transcript-new"' in html and "新</span>" not in html
+
+    third = services.post_entry(live_interview, speaker="host", body="第三条", actor=roles.handler_a)
+    services.retract_entry(second, reason="发错了", actor=roles.handler_a)
+    db.session.commit()
+    html = refresh()
+    assert html.index('id="transcript-new"') > html.index(f'id="entry-{third.id}"')
+    assert html.index('id="transcript-new"') < html.index("第三条")
+    services.correct_entry(first, body="第一条（更正）", reason="错字", actor=roles.handler_a)
+    db.session.commit()
+    html = refresh()
+    assert html.index(f'id="entry-{first.id}"') < html.index('id="transcript-new"') < html.index("第一条（更正）")
+    marked = [chunk.split('"', 1)[0] for chunk in html.split('id="entry-')[1:] if "新</span>" in chunk.split("</li>")[0]]
+    assert marked == [str(first.id), str(third.id)]
+    assert db.session.scalar(db.select(db.func.count(InterviewQuestion.id))) == 0
+    # Not limited like questions (a reader may refresh often); a bad value is a question sent.
+    for _ in range(8):
+        refresh()
+    assert client.post(url, data={"refresh": "x", "body": ""}).status_code == 422

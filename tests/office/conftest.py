@@ -60,3 +60,12 @@ def rows(db):
 def without_features(monkeypatch):
     """An application in which no feature contributed to the office (none installed)."""
     monkeypatch.setattr(contributions, "office", contributions.OfficeSources())
+
+
+@pytest.fixture
+def racing_admin(racing_app) -> int:
+    """The id of an administrator in ``racing_app`` (tests/accounts/test_session_races.py),
+    for the double-click tests of the administrator's forms."""
+    from tests.staff_races import make_staff
+
+    return make_staff(racing_app, "admin", "admin")

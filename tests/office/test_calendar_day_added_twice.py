@@ -9,13 +9,13 @@ import sqlalchemy as sa
 from interact.core.models import CalendarDay
 from interact.office import services
 from tests.accounts.test_session_races import racing_app  # noqa: F401 - fixture
-from tests.staff_races import count, hold_together, make_staff, post_copies
+from tests.staff_races import count, hold_together, post_copies
 
 FORM = {"day": "2099-01-01", "kind": "holiday", "name": "元旦"}
 
 
-def test_a_day_added_twice_at_once_is_added_once(racing_app, monkeypatch):
-    admin_id = make_staff(racing_app, "admin", "admin")
+def test_a_day_added_twice_at_once_is_added_once(racing_app, racing_admin, monkeypatch):
+    admin_id = racing_admin
     # Both copies have checked that the day is free before either writes it.
     hold_together(monkeypatch, CalendarDay, "__init__", 2)
     texts: list[str] = []

@@ -1,0 +1,41 @@
+"""``flask --app interact letters …``.
+
+- ``letters reindex``: after the masking rules change (a new release of
+  ``interact/core/privacy.py``), mask again what was stored masked — the public search
+  index, FAQ entries turned from letters, the logged questions (interact/letters/reindex.py).
+  Safe to run while the site serves and to run twice.
+"""
+from __future__ import annotations
+
+import click
+from flask import Blueprint
+
+from interact.extensions import db
+from interact.faq.remask import remask_logged_questions
+from interact.letters import reindex
+
+
+def register(bp: Blueprint) -> None:
+    bp.cli.add_command(reindex_command)
+
+
+@click.command("reindex")
+def reindex_command() -> None:
+    """Mask again the search index, FAQ entries from letters and logged questions."""
+    report = reindex.ReindexReport()
+    steps = (
+        (reindex.reindex_letters, "letters_indexed", "检索索引"),
+        (reindex.unindex_unpublished, "letters_unindexed", "移除未公开来信"),
+        (reindex.remask_faq_entries, "faq_entries_remasked", "知识库条目"),
+    )
+    for step, field, label in steps:
+        after: int | None = 0
+        while after is not None:
+            count, after = step(after)
+            db.session.commit()  # one batch per transaction
+            setattr(report, field, getattr(report, field) + count)
+        click.echo(f"  {label}：{getattr(report, field)}")
+    report.questions_remasked = remask_logged_questions()
+    reindex.record_run(report)
+    db.session.commit()
+    click.echo(report.message)

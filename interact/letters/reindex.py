@@ -1,0 +1,124 @@
+"""After the masking rules change (core.privacy), what was stored masked is masked again:
+``flask --app interact letters reindex``.
+
+Public pages mask at every rendering, so they follow new rules at once; three things were
+masked once and stored:
+
+* the public search index (``letter_search``): built from each published letter's masked
+  title, body and answer when it was published — a phone number written in a way the
+  rules learnt later could still find the letter;
+* FAQ entries turned from letters (常见问题汇编): their question, answer and phrasings were
+  masked at conversion with the letter's names; they are masked again with the letter's
+  names of today (an entry's curated wording is otherwise kept: only what the rules hide
+  changes, and the change is in the entry's history);
+* the knowledge base's logged questions and labelled examples (:mod:`interact.faq.remask`).
+
+Each step works in batches (the command commits after each), is idempotent, and may run
+while the site serves.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from interact.core import audit, privacy
+from interact.extensions import db
+from interact.faq import index as faq_index
+from interact.faq import workflow as faq_workflow
+from interact.faq.models import FaqEntry
+from interact.faq.remask import remask_logged_questions
+from interact.letters import search
+from interact.letters.models import Letter
+
+audit.register_actions({"privacy.remasked": "按新规则重新隐去个人信息"}, targets={"privacy": "个人信息隐去"})
+
+#: Letters (or entries) handled per batch.
+BATCH = 200
+
+
+@dataclass
+class ReindexReport:
+    letters_indexed: int = 0
+    letters_unindexed: int = 0
+    faq_entries_remasked: int = 0
+    questions_remasked: int = 0
+
+    @property
+    def message(self) -> str:
+        return (f"已重建公开来信检索索引 {self.letters_indexed} 件（移除未公开 {self.letters_unindexed} 件），"
+                f"重新隐去来信转化的知识库条目 {self.faq_entries_remasked} 条、提问记录 {self.questions_remasked} 条。")
+
+
+def _indexed_ids(after: int, limit: int) -> list[int]:
+    key = "rowid" if db.session.get_bind().dialect.name == "sqlite" else "letter_id"
+    return [row[0] for row in db.session.execute(
+        sa.text(f"SELECT {key} FROM {search.TABLE} WHERE {key} > :after ORDER BY {key} LIMIT :limit"),
+        {"after": after, "limit": limit})]
+
+
+def reindex_letters(after: int = 0, limit: int = BATCH) -> tuple[int, int | None]:
+    """Index again the published letters with an id above ``after`` (at most ``limit``),
+    with today's masking and their names: ``(letters indexed, last id or None when done)``."""
+    letters = list(db.session.scalars(
+        sa.select(Letter).where(Letter.published.is_(True), Letter.id > after).order_by(Letter.id).limit(limit)))
+    for letter in letters:
+        search.index_letter(db.session, letter.id, letter.title, letter.body, letter.answer_html,
+                            names=letter.public_names)
+    db.session.flush()
+    return len(letters), (letters[-1].id if len(letters) == limit else None)
+
+
+def unindex_unpublished(after: int = 0, limit: int = BATCH) -> tuple[int, int | None]:
+    """Take out of the index rows of letters that are not published (any left behind):
+    ``(rows removed, last id looked at or None when done)``."""
+    ids = _indexed_ids(after, limit)
+    if not ids:
+        return 0, None
+    published = set(db.session.scalars(sa.select(Letter.id).where(Letter.id.in_(ids), Letter.published.is_(True))))
+    stale = [i for i in ids if i not in published]
+    for letter_id in stale:
+        search.unindex_letter(db.session, letter_id)
+    return len(stale), (ids[-1] if len(ids) == limit else None)
+
+
+def remask_faq_entries(after: int = 0, limit: int = BATCH) -> tuple[int, int | None]:
+    """Mask again the entries turned from letters (question, answer, phrasings) with their
+    letter's names: ``(entries changed, last entry id or None when done)``."""
+    entries = list(db.session.scalars(
+        sa.select(FaqEntry).where(FaqEntry.source_letter_id.is_not(None), FaqEntry.id > after)
+        .order_by(FaqEntry.id).limit(limit)))
+    letters = {letter.id: letter for letter in db.session.scalars(
+        sa.select(Letter).where(Letter.id.in_({e.source_letter_id for e in entries})))}
+    changed = 0
+    for entry in entries:
+        letter = letters.get(entry.source_letter_id)
+        names = letter.public_names if letter is not None else ()
+        question, found = privacy.scan_text(entry.question, names)
+        answer, found_in_answer = privacy.scan_html(entry.answer_html, names)
+        phrasings = [(phrasing, *privacy.scan_text(phrasing.text, names)) for phrasing in entry.phrasings]
+        hidden = found + found_in_answer + [f for _p, _t, more in phrasings for f in more]
+        if not hidden:
+            continue
+        before = faq_workflow.snapshot(entry)
+        if found:
+            entry.question = question
+        if found_in_answer:
+            entry.answer_html = answer
+        for phrasing, text, more in phrasings:
+            if more:
+                phrasing.text = text
+        entry.revision += 1
+        db.session.flush()
+        faq_workflow.record(entry, "updated", None, before,
+                            f"按新的个人信息隐去规则重新隐去：{privacy.summarize(hidden)}")
+        if entry.is_published:
+            faq_index.changed()
+        changed += 1
+    return changed, (entries[-1].id if len(entries) == limit else None)
+
+
+def record_run(report: ReindexReport) -> None:
+    audit.record("privacy.remasked", "privacy", None, note=report.message,
+                 data={"letters_indexed": report.letters_indexed, "letters_unindexed": report.letters_unindexed,
+                       "faq_entries": report.faq_entries_remasked, "questions": report.questions_remasked})
