@@ -68,7 +68,6 @@ def unique_or_conflict(message: str, fields: dict[str, str] | None = None, *,
     :param recheck: the sequential check, run again after the clash so that it raises its
         own precise message (it now sees the row the other request committed).
     """
-    _write_first_on_sqlite()
     try:
         with db.session.begin_nested():
             yield
@@ -77,16 +76,6 @@ def unique_or_conflict(message: str, fields: dict[str, str] | None = None, *,
         if recheck is not None:
             recheck()
         raise Conflict(message, fields=fields) from error
-
-
-def _write_first_on_sqlite() -> None:
-    """On SQLite, start the transaction as a writer (``BEGIN IMMEDIATE``, waiting for the
-    lock) unless it is one already. A savepoint would otherwise open it as a reader: a read
-    in the savepoint (a flush hook's look-up) fixes its snapshot, and once another writer
-    commits the first write fails at once with "database is locked" instead of waiting."""
-    connection = db.session.connection()
-    if connection.dialect.name == "sqlite" and not connection.connection.dbapi_connection.in_transaction:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def serialize(name: str) -> None:
