@@ -284,7 +284,8 @@ def gunicorn_bin() -> str:
 def start_server(name: str, app_spec: str, env: dict, args, workdir: Path, chdir: Path) -> Server:
     port = free_port()
     log_path = workdir / f"{name}.log"
-    command = [gunicorn_bin(), "-w", str(args.workers), "-b", f"127.0.0.1:{port}", "--timeout", str(args.timeout),
+    conf = ["-c", "python:interact.gunicorn_conf"] if name == "project" and args.gunicorn_conf else []
+    command = [gunicorn_bin(), *conf, "-w", str(args.workers), "-b", f"127.0.0.1:{port}", "--timeout", str(args.timeout),
                "--chdir", str(chdir), "--error-logfile", str(log_path), app_spec]
     process = subprocess.Popen(command, env={**os.environ, **env}, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL, start_new_session=True)
@@ -670,6 +671,12 @@ def main(argv=None) -> dict:
     parser.add_argument("--quick", action="store_true", help="20,000 letters, 3 s per operation, one round")
     parser.add_argument("--no-page-cache", action="store_true",
                         help="measure every page rendered (PUBLIC_PAGE_CACHE_SECONDS=0)")
+    parser.add_argument("--gunicorn-conf", action=argparse.BooleanOptionalAction, default=True,
+                        help="serve the project with the documented -c python:interact.gunicorn_conf "
+                             "(shared tables loaded in the master, gc.freeze, metrics of all workers); "
+                             "-w, -b and --timeout are given to both apps alike")
+    parser.add_argument("--no-answer-memo", action="store_true",
+                        help="score every FAQ question, also one asked before (FAQ_ANSWER_MEMO=0)")
     parser.add_argument("--submissions", type=int, help="integrity mode: this many POSTs, then count what is stored")
     parser.add_argument("--clients", type=int, default=32, help="integrity mode: concurrent clients")
     parser.add_argument("--with-jobs", action="store_true", help="integrity mode: run the sweep and a FAQ import meanwhile")
@@ -702,6 +709,8 @@ def main(argv=None) -> dict:
         }
         if args.no_page_cache:
             env["INTERACT_PUBLIC_PAGE_CACHE_SECONDS"] = "0"
+        if args.no_answer_memo:
+            env["INTERACT_FAQ_ANSWER_MEMO"] = "0"
         project = start_server("project", "interact:create_app()", env, args, workdir, ROOT)
         servers.append(project)
         ready = warm_up(project, args)
@@ -709,7 +718,7 @@ def main(argv=None) -> dict:
         result: dict = {"letters": args.letters, "faq_entries": args.faq_entries,
                         "database": "postgresql" if args.database_url else "sqlite", "workers": args.workers,
                         "cpus": os.cpu_count(), "uptime_before": started_uptime, "faq_ready_s": round(ready, 1),
-                        "page_cache": not args.no_page_cache}
+                        "page_cache": not args.no_page_cache, "answer_memo": not args.no_answer_memo}
         if args.submissions:
             result["integrity"] = run_integrity(args, project, database.url, env, marker)
             log(json.dumps(result["integrity"], ensure_ascii=False, indent=1))

@@ -1,10 +1,84 @@
-"""Engine-level settings: SQLite pragmas for integrity and concurrency."""
+"""Engine-level settings: SQLite pragmas for integrity and concurrency, and one writer at a
+time per SQLite file, queued in the kernel.
+
+SQLite lets one connection write at a time; another that wants to write gets ``SQLITE_BUSY``
+and its busy handler sleeps and retries (1, 2, 5, 10, 15, 20, 25 … 100 ms) until the
+lock is free or ``busy_timeout`` passes. With two web workers submitting letters the
+writes mostly wait in those sleeps, not behind the work itself. So every connection to a
+SQLite file takes an exclusive ``flock`` on ``<file>-writer.lock`` before the first writing
+statement of its transaction (``INSERT``/``UPDATE``/``DELETE``/``REPLACE``) and gives it
+back when the transaction ends (commit, rollback, or the connection going back to the
+pool or closing): waiting writers of every process (web workers, the scheduler's jobs, an
+import) then take turns as soon as the previous one is done. Readers never take it (WAL).
+A writer that waited :data:`WRITER_WAIT_SECONDS` goes on without it and SQLite's own
+busy handling applies, as before.
+"""
 from __future__ import annotations
+
+import fcntl
+import os
+import time
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
+from sqlalchemy.pool import Pool
 
 _registered = False
+#: Longest wait for the writer lock (SQLite's ``busy_timeout`` then still applies).
+WRITER_WAIT_SECONDS = 15.0
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+_LOCK = "interact_writer_lock"
+
+
+class WriterLock:
+    """An exclusive ``flock`` on one file, held by one connection (its own open file, so
+    two connections of one process exclude each other too)."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self._fd: int | None = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        self.held = False
+
+    def acquire(self, timeout: float = WRITER_WAIT_SECONDS) -> bool:
+        if self.held or self._fd is None:
+            return self.held
+        deadline = time.monotonic() + timeout
+        delay = 0.0002
+        while True:
+            try:
+                fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                self.held = True
+                return True
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    return False
+                time.sleep(delay)
+                delay = min(delay * 2, 0.001)
+
+    def release(self) -> None:
+        if self.held and self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+        self.held = False
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)  # releases the lock too
+            self._fd = None
+        self.held = False
+
+
+def _database_file(dbapi_connection) -> str:
+    """The main database's file ('' for an in-memory or temporary database)."""
+    for _seq, name, path in dbapi_connection.execute("PRAGMA database_list").fetchall():
+        if name == "main":
+            return path or ""
+    return ""
+
+
+def _release(info: dict) -> None:
+    lock = info.get(_LOCK)
+    if lock is not None:
+        lock.release()
 
 
 def register_engine_hooks() -> None:
@@ -14,7 +88,7 @@ def register_engine_hooks() -> None:
     _registered = True
 
     @sa.event.listens_for(Engine, "connect")
-    def _sqlite_pragmas(dbapi_connection, _record):
+    def _sqlite_pragmas(dbapi_connection, record):
         if type(dbapi_connection).__module__.startswith("sqlite3"):
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
@@ -33,6 +107,38 @@ def register_engine_hooks() -> None:
                 # submission waited for an fsync (12 ms of a 30 ms POST on this machine).
                 cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
+            path = _database_file(dbapi_connection)
+            if path:
+                record.info[_LOCK] = WriterLock(f"{path}-writer.lock")
+
+    @sa.event.listens_for(Engine, "before_cursor_execute")
+    def _take_writer_lock(conn, cursor, statement, _parameters, _context, _executemany):
+        lock = conn.info.get(_LOCK)
+        if (lock is not None and not lock.held and statement.lstrip()[:7].upper().startswith(_WRITES)
+                and cursor.connection.isolation_level is not None):  # not autocommit
+            lock.acquire()
+
+    def _transaction_ends(conn):
+        # Before the COMMIT itself: a writer let in now waits for it in SQLite's busy
+        # handler for a millisecond at most (a WAL commit appends to the log).
+        _release(conn.info)
+
+    for name in ("commit", "rollback"):
+        sa.event.listen(Engine, name, _transaction_ends)
+
+    def _back_in_pool(record) -> None:
+        if record is not None:
+            _release(record.info)
+
+    sa.event.listen(Pool, "reset", lambda _dbapi_connection, record, _state: _back_in_pool(record))
+    sa.event.listen(Pool, "checkin", lambda _dbapi_connection, record: _back_in_pool(record))
+    sa.event.listen(Pool, "invalidate", lambda _dbapi_connection, record, _exception: _back_in_pool(record))
+
+    @sa.event.listens_for(Pool, "close")
+    def _close(_dbapi_connection, record):
+        lock = record.info.pop(_LOCK, None)
+        if lock is not None:
+            lock.close()
 
 
 def include_object(obj, name, type_, reflected, compare_to):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from interact.core import audit
-from interact.core.atomic import unique_or_conflict
+from interact.core.atomic import serialize
 from interact.core.errors import Conflict, InvalidInput, NotFound
 from interact.core.lookup import get_or_404
 from interact.core.permissions import acts_for_every_department, ensure_role
@@ -89,13 +89,14 @@ def _validate(data: DepartmentData, department: Department | None) -> None:
 
 def create_department(data: DepartmentData, *, actor) -> Department:
     ensure_role(actor, "admin")
+    # The same form sent twice at once: the copies check and insert one after the other, so
+    # the second gets the check's own 409, not a 500 from the unique code.
+    serialize("departments")
     _validate(data, None)
     department = Department()
     _apply(department, data)
-    # The same form sent twice at once: the copy whose check ran before the other's insert
-    # gets the check's own 409, not a 500 from the unique code.
-    with unique_or_conflict("部门代码已被使用。", fields={"code": "代码已被使用"}, recheck=lambda: _validate(data, None)):
-        db.session.add(department)
+    db.session.add(department)
+    db.session.flush()
     audit.record("department.created", "department", department.id, actor=actor, note=department.name)
     return department
 
@@ -152,6 +153,15 @@ def save_leader(
     if not name.strip() or not title.strip():
         raise InvalidInput("领导姓名和职务不能为空。")
     created = leader is None
+    # One row per person and post in a department (a double click on 添加 must not list the
+    # same leader twice in the letter form); copies sent at once check one after the other.
+    serialize(f"department-leaders:{department.id}")
+    same = db.select(Leader).where(Leader.department_id == department.id, Leader.name == name.strip(),
+                                   Leader.title == title.strip())
+    if leader is not None:
+        same = same.where(Leader.id != leader.id)
+    if db.session.scalar(same) is not None:
+        raise Conflict(f"本部门已有领导“{title.strip()} {name.strip()}”。", fields={"name": "已有同名同职务的领导"})
     if leader is None:
         leader = Leader(department=department)
         db.session.add(leader)

@@ -106,11 +106,12 @@ def add_leader(department_id: int):
     if not form.validate_on_submit():
         flash(first_error(form) or "请填写领导姓名和职务。", "error")
         return _edit_page(department, leader_form=form, status=422)
-    if perform(lambda: services.save_leader(
+    error = perform(lambda: services.save_leader(
         department, name=form.name.data, title=form.title.data, duties=form.duties.data or "",
         in_mailbox=form.in_mailbox.data, sort_order=form.sort_order.data or 100, actor=current_user,
-    ), form=form) is not None:
-        return _edit_page(services.get_department(department_id), leader_form=form, status=422)
+    ), form=form)
+    if error is not None:
+        return _edit_page(services.get_department(department_id), leader_form=form, status=error.status_code)
     flash("已添加领导。", "success")
     return redirect(url_for("departments.edit", department_id=department.id))
 

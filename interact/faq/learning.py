@@ -502,9 +502,13 @@ def _recover_abandoned_refits() -> None:
     """A refit whose process died is failed with a message (it wrote nothing: the curator
     asks again)."""
     stale = clock.now() - timedelta(seconds=REFIT_STALE_SECONDS)
+    abandoned = sa.and_(FaqRefitJob.status == RefitStatus.RUNNING,
+                        sa.or_(FaqRefitJob.heartbeat_at.is_(None), FaqRefitJob.heartbeat_at < stale))
+    # Looked for first: the worker asks every few seconds, and an idle poll writes nothing.
+    if db.session.scalar(sa.select(FaqRefitJob.id).where(abandoned).limit(1)) is None:
+        return
     result = db.session.execute(
-        sa.update(FaqRefitJob).where(FaqRefitJob.status == RefitStatus.RUNNING, sa.or_(
-            FaqRefitJob.heartbeat_at.is_(None), FaqRefitJob.heartbeat_at < stale))
+        sa.update(FaqRefitJob).where(abandoned)
         .values(status=RefitStatus.FAILED, message=ABANDONED_REFIT, finished_at=clock.now()))
     db.session.commit()
     if result.rowcount:

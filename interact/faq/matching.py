@@ -1487,7 +1487,7 @@ class MatchingEngine:
     @property
     def threshold(self) -> float:
         """The answer threshold: the one given to the constructor, else the model's."""
-        return self.model.threshold if self._threshold is None else self._threshold
+        return self._threshold_of(self.model)
 
     def _set_synonyms(self, synonyms: Iterable[Iterable[str]]) -> None:
         #: The synonym groups given (without the built-in ones), as written to an index file.
@@ -1946,6 +1946,7 @@ class MatchingEngine:
         return [(c.doc_id, x) for c, x in zip(cands, _decision_inputs(cands, n, self.semantic))]
 
     def _threshold_of(self, model: DecisionModel) -> float:
+        """The threshold of decisions taken with *model*: the constructor's, else the model's."""
         return model.threshold if self._threshold is None else self._threshold
 
     def answer(self, query: str) -> Result:

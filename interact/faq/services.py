@@ -737,7 +737,7 @@ def ask(question: str | None, *, source: str = "web", log: bool = True) -> Answe
     question = clean_query(question)
     if not question:
         return Answer(question="")
-    engine, result = index.get_index().answer(question)
+    _engine, result = index.get_index().answer(question)
     candidates = ([result.best] if result.best else []) + list(result.related)
     entries = _published_by_ids(m.id for m in candidates)
     # The threshold of the model that took this decision (a refit may swap models meanwhile).

@@ -5,7 +5,9 @@ SQLite database with the demo data) gets letters with answers, FAQ entries conve
 letters, a monthly summary with typical cases, opinions with a published result and
 interview questions and transcript, all full of personal data written in many ways (the
 scene of ``tests/test_privacy_crawl.py`` plus a letter written the hostile ways of
-``tests/core/test_privacy_hostile.py``). A visitor then follows every same-origin link from
+``tests/core/test_privacy_hostile.py``, and a February letter written the ways found after
+that — traditional-character name, split phones, 扣扣, 甲8号, people after 母亲/老板/同事
+named again in the answer — with February's summary retelling it as 典型案例). A visitor then follows every same-origin link from
 the home page (pagination included), searches the letters and the FAQ with the personal
 values as queries, asks the FAQ, opens the receipt page, the feeds if there are any and
 every public API response; no response — body, attributes, URL-encoded links or headers —
@@ -41,12 +43,36 @@ HOSTILE_ANSWER = "<p>刘桂英阿姨您好：</p><p>已联系您的手机 139 12
 HOSTILE_TEXT = [HOSTILE_NAME, "桂英", "粤B67890", "B67890", "guiying", "碧桂园", "刘家村", "陈大爷"]
 HOSTILE_DIGITS = ["13912345678", "07558866", "88667799", "7766554433", "44030519680315", "672Ｘ"]
 
+#: A letter of February written the ways attack found after the first crawl (N1, N15): the
+#: writer's name in traditional characters in the title, phones split by commas, asterisks
+#: and tildes or in Chinese numerals with commas, 扣扣 / Q号, a 甲 house number, a flat
+#: without an estate, people after 母亲/老板/同事 (one with a compound surname not in the
+#: common few) named again in the department's answer where no pattern looks; and the
+#: month's summary with it as 典型案例, the office retelling it in its own words.
+NEW_NAME = "欧阳娜娜"
+NEW_TITLE = "歐陽娜娜咨询公积金提取"
+NEW_BODY = (
+    "手机137，0013，7000，备用137*0013*7003，家里137~0013~7006，扣扣 987654322，Q号:123456780。"
+    "住复兴门外大街甲8号，12栋602。我母亲柏秀兰身体不好，老板陈富贵拖欠工资，同事司空摘星也想问。"
+)
+NEW_ANSWER = (
+    "<p>欧阳娜娜您好：</p><p>请您母亲柏秀兰携带材料办理；陈富贵拖欠工资一事请向劳动监察大队反映，"
+    "司空摘星的问题另行答复。</p>"
+)
+NEW_SUMMARY = (
+    "<p>典型案例：歐陽娜娜反映的公积金提取问题，经协调柏秀兰已办结；陈富贵与职工协商后补发工资。"
+    "来信人（一三九，零零一三，八零零二）住复兴门外大街甲8号。</p>"
+)
+NEW_TEXT = ["欧阳娜娜", "歐陽娜娜", "娜娜", "陈富贵", "富贵", "司空摘星", "摘星", "甲8号", "12栋602",
+            "一三九零零一三八零零二"]
+NEW_DIGITS = ["13700137000", "13700137003", "13700137006", "987654322", "123456780"]
+
 
 #: The unit crawl's fragments; its 明华 (a part of the writer's given name) becomes a
 #: pattern that spares the demo data's mayor 李明华, whose name is public on purpose.
-TEXT = [value for value in scene.FORBIDDEN_TEXT if value != "明华"] + HOSTILE_TEXT
+TEXT = [value for value in scene.FORBIDDEN_TEXT if value != "明华"] + HOSTILE_TEXT + NEW_TEXT
 PATTERNS = [re.compile("(?<!李)明华")]
-DIGITS = scene.FORBIDDEN_DIGITS + HOSTILE_DIGITS
+DIGITS = scene.FORBIDDEN_DIGITS + HOSTILE_DIGITS + NEW_DIGITS
 
 
 def _leaks(text: str) -> list[str]:
@@ -63,7 +89,7 @@ def _leaks(text: str) -> list[str]:
 
 
 PERSONAL_QUERIES = [scene.NAME, scene.PHONE, scene.ID_NUMBER, scene.EMAIL, scene.STREET, HOSTILE_NAME, "粤B67890",
-                    "guiying_1968"]
+                    "guiying_1968", "歐陽娜娜", "陈富贵", "司空摘星", "987654322"]
 
 
 class _Roles:
@@ -107,12 +133,36 @@ def _publish(stored) -> dict:
 
             faq_services.publish_entry(converted.entry, actor=roles.curator)
             db.session.commit()
+            february = _publish_february(db, roles, freeze)
         finally:
             clock.set_fixed(None)
-        return {"letters": [letter.id for letter in letters] + [hostile.id], "faq": [entry.id, converted.entry.id],
-                "collection": collection.id, "interview": interview.id}
+        return {"letters": [letter.id for letter in letters] + [hostile.id, february],
+                "faq": [entry.id, converted.entry.id], "collection": collection.id, "interview": interview.id}
 
     return stored.write(make)
+
+
+def _publish_february(db, roles, freeze) -> int:
+    """The February letter written the new ways, and February's summary retelling it."""
+    from interact.letters import services as letter_services
+    from interact.letters import summary as summaries
+    from interact.letters.models import LetterChannel, LetterKind
+
+    freeze(2026, 2, 10, 10)
+    letter = letter_services.submit_letter(letter_services.LetterInput(
+        channel=LetterChannel.CONSULTATION, kind=LetterKind.CONSULTATION, title=NEW_TITLE, body=NEW_BODY,
+        name=NEW_NAME, phone="13700137000", publish_consent=True,
+    )).letter
+    letter_services.assign_letter(letter, roles.department_a.id, actor=roles.office)
+    letter_services.answer_letter(letter, actor=roles.handler_a, answer_html=NEW_ANSWER)
+    letter_services.approve_answer(letter, actor=roles.office, publish=True)
+    summary, _created = summaries.draft_summary("2026-02", actor=roles.office)
+    summaries.update_summary(summary, title="2026年2月来信办理情况", body_html=summary.body_html + NEW_SUMMARY,
+                             case_ids=[letter.id], actor=roles.office)
+    freeze(2026, 3, 1, 9)
+    summaries.publish_summary(summary, actor=roles.office)
+    db.session.commit()
+    return letter.id
 
 
 def _links(base: str, response: requests.Response) -> set[str]:
@@ -218,7 +268,7 @@ def test_no_personal_data_in_any_public_response_of_the_live_server(live_server,
     assert not leaks, leaks
     for must in [f"/letters/{i}" for i in published["letters"]] + [f"/faq/{i}" for i in published["faq"]] + [
             f"/surveys/{published['collection']}/results", f"/interviews/{published['interview']}",
-            "/letters/summaries/2026-03", "/api/v1/letters", "/api/v1/faq/entries"]:
+            "/letters/summaries/2026-03", "/letters/summaries/2026-02", "/api/v1/letters", "/api/v1/faq/entries"]:
         assert must in seen, must
     assert len(seen) > 80, len(seen)
 
@@ -254,7 +304,10 @@ def test_the_detector_sees_the_values_where_staff_read_them(live_server, publish
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
     clerk.post(live_server.url + "/login", data={"identifier": "office", "password": "demo2026", "csrf_token": token},
                timeout=60)
-    staff_page = clerk.get(f"{live_server.url}/staff/letters/{published['letters'][-1]}", timeout=60)
+    staff_page = clerk.get(f"{live_server.url}/staff/letters/{published['letters'][-2]}", timeout=60)
     assert staff_page.status_code == 200
     found = _leaks(staff_page.text)
     assert HOSTILE_NAME in found and "13912345678" in found, found
+    staff_page = clerk.get(f"{live_server.url}/staff/letters/{published['letters'][-1]}", timeout=60)
+    found = _leaks(staff_page.text)
+    assert {"歐陽娜娜", "陈富贵", "司空摘星", "甲8号", "13700137003"} <= set(found), found
