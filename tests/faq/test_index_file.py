@@ -51,8 +51,10 @@ def test_a_mapped_file_answers_exactly_like_the_engine_it_was_written_from(tmp_p
     meta, arrays = built.arrays()
     assert ("main.vecs" in arrays) == semantic_feature  # the embeddings are stored with the rows
     indexfile.write(tmp_path / "i.bin", meta, arrays)
-    meta, mapped = indexfile.read(tmp_path / "i.bin")
-    assert all(not a.flags.writeable for a in mapped.values() if a.size)  # views of the read-only mapping
+    meta, mapped = indexfile.read(tmp_path / "i.bin", unmapped=index.UNMAPPED)  # as a worker reads it
+    assert all(not a.flags.writeable for a in mapped.values() if isinstance(a, np.ndarray) and a.size)  # views of the read-only mapping
+    # The embeddings are read row by row when asked for, never mapped (a worker's RSS).
+    assert isinstance(mapped.get("main.vecs"), indexfile.FileRows) == semantic_feature
     loaded = MatchingEngine.from_arrays(meta, mapped, embedder=embedder)
     questions = QUESTIONS + [d.question for d in docs[::7]] + [p for d in docs for p in d.phrasings]
     assert answers(loaded, questions) == answers(built, questions)
@@ -64,6 +66,20 @@ def test_a_mapped_file_answers_exactly_like_the_engine_it_was_written_from(tmp_p
         engine.update_many([FaqDoc(second, "社保卡挂失以后多久能拿到新卡？")], removed=[first])
     assert first not in loaded and len(loaded) == len(built)
     assert answers(loaded, questions) == answers(built, questions)
+
+
+def test_unmapped_rows_read_back_what_was_written(tmp_path):
+    vecs = np.arange(7 * 4, dtype=np.float16).reshape(7, 4)
+    indexfile.write(tmp_path / "v.bin", {}, {"a": np.arange(3), "vecs": vecs, "empty": np.zeros((0, 4), np.float16)})
+    _, arrays = indexfile.read(tmp_path / "v.bin", unmapped=("vecs", "empty"))
+    rows = arrays["vecs"]
+    assert isinstance(rows, indexfile.FileRows) and len(rows) == 7 and rows.shape == (7, 4)
+    for key in (0, 6, -1, np.int64(3), slice(2, 5), slice(5, 5), slice(None), slice(0, 7, 2), [4, 1]):
+        assert np.array_equal(rows[key], vecs[key]), key
+    assert np.array_equal(np.asarray(rows), vecs)
+    with pytest.raises(IndexError):
+        rows[7]
+    assert arrays["empty"].shape == (0, 4)  # nothing to read: an ordinary empty array
 
 
 def test_index_file_rejects_what_is_not_one(tmp_path):
