@@ -32,6 +32,21 @@ def hold_together(monkeypatch, module, name: str, copies: int) -> None:
     monkeypatch.setattr(module, name, together)
 
 
+def make_staff(app, username: str, *roles, department_id: int | None = None) -> int:
+    """A staff account with ``roles`` (role names) committed in ``app``'s database; its id."""
+    from interact.accounts.models import Role, User
+
+    def build():
+        user = User(username=username, display_name=username, is_staff=True, password_hash="x",
+                    department_id=department_id)
+        user.set_roles({Role(name) for name in roles})
+        _db.session.add(user)
+        _db.session.commit()
+        return user.id
+
+    return in_app(app, build)
+
+
 def logged_in_cookie(app, user_id: int) -> str:
     """The session cookie of a browser in which ``user_id`` has logged in."""
     from interact.accounts.models import User

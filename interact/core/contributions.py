@@ -50,6 +50,9 @@ class OfficeSources:
     department_performance: Optional[Callable[[date, date], dict]] = None
     #: surveys: collections whose feedback is due within ``days`` days.
     feedback_due_soon: Optional[Callable[..., list]] = None
+    #: surveys: how many days ahead ``feedback_due_soon`` looks by default (the dashboard's
+    #: label says it: "7日内到期…").
+    feedback_due_soon_days: Optional[int] = None
     #: surveys: collections whose feedback is overdue.
     feedback_overdue: Optional[Callable[[], list]] = None
     #: surveys: collections run in a year.

@@ -7,11 +7,11 @@ from typing import Any, NamedTuple
 from flask import flash
 from flask_wtf import FlaskForm
 from markupsafe import Markup
-from wtforms import PasswordField, StringField
-from wtforms.widgets import HiddenInput
-from wtforms.validators import ValidationError
+from wtforms import Field, PasswordField, StringField
+from wtforms.widgets import HiddenInput, TextInput
+from wtforms.validators import StopValidation, ValidationError
 
-from interact.core import captcha
+from interact.core import captcha, datetext
 from interact.core.textnorm import strip_invisible
 from interact.core.errors import DomainError
 from interact.extensions import db
@@ -88,6 +88,57 @@ class CaptchaField(StringField):
             return
         if not captcha.verify(self.data, slot=self.slot):
             raise ValidationError("验证码不正确、已使用过或已过期（每张图片只能用一次），请看新图片重新输入。")
+
+
+class ChineseDateField(Field):
+    """A date typed as text and shown as ``2026-12-01`` (``core.datetext``): a browser's date
+    picker speaks the browser's language (``mm/dd/yyyy`` in an English-language browser).
+    ``data`` is a ``date`` (``None`` when left empty); a date that cannot be read keeps the
+    typed text in the field with a Chinese message beside it."""
+
+    widget = TextInput()
+    example = datetext.DATE_EXAMPLE
+    display = datetext.DATE_FORMAT
+    placeholder = "2026-12-01"
+
+    def __init__(self, label=None, validators=None, description: str = "", **kwargs):
+        hint = f"写法：{self.example}"
+        kwargs["render_kw"] = {"autocomplete": "off", "placeholder": self.placeholder, "spellcheck": "false",
+                               **(kwargs.get("render_kw") or {})}
+        super().__init__(label, validators, description=f"{description}（{hint}）" if description else hint,
+                         **kwargs)
+
+    @staticmethod
+    def parse(text: str):
+        return datetext.parse_day(text)
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]  # as typed, also when it could not be read
+        return self.data.strftime(self.display) if self.data else ""
+
+    def process_formdata(self, valuelist) -> None:
+        text = (valuelist[0] if valuelist else "") or ""
+        self.data = None
+        if text.strip():
+            self.data = self.parse(text)  # a ValueError is the message shown beside the field
+
+    def pre_validate(self, form) -> None:
+        if self.process_errors:  # unreadable: that message alone, not also "请填写…"
+            raise StopValidation()
+
+
+class ChineseDateTimeField(ChineseDateField):
+    """A date and time of day typed as text, shown as ``2026-12-01 09:30``; ``data`` is a
+    naive ``datetime`` (the form's label says it is Beijing time)."""
+
+    example = datetext.DATETIME_EXAMPLE
+    display = datetext.DATETIME_FORMAT
+    placeholder = "2026-12-01 09:30"
+
+    @staticmethod
+    def parse(text: str):
+        return datetext.parse_moment(text)
 
 
 def first_error(form) -> str | None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
-from interact.core import clock
+from interact.core import clock, datetext
 from interact.core.errors import InvalidInput
 
 #: A letter unanswered this many calendar months is a veto item of a portal inspection.
@@ -167,10 +167,12 @@ class Period:
 
 
 def _parse_date(text: str | None, label: str) -> date:
+    if not (text or "").strip():
+        raise InvalidInput(f"请填写{label}（{datetext.DATE_EXAMPLE}）。")
     try:
-        return date.fromisoformat((text or "").strip())
-    except ValueError:
-        raise InvalidInput(f"{label}格式不正确，应为 YYYY-MM-DD。") from None
+        return datetext.parse_day(text)
+    except ValueError as error:
+        raise InvalidInput(f"{label}：{error}") from None
 
 
 def make_period(kind: str | None = None, *, year: int | None = None, month: int | None = None,

@@ -7,7 +7,7 @@ from flask import Flask, current_app, g, request, url_for
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
-from interact.core import audit, clock, periods
+from interact.core import audit, clock, datetext, periods
 from interact.core.permissions import can_act_for_department, has_role
 from interact.core.privacy import mask_html, mask_name, mask_text
 from interact.core.sanitize import safe_html, text_to_html
@@ -126,7 +126,7 @@ def register(app: Flask) -> None:
         target_label=audit.target_label,
     )
     app.jinja_env.globals.update(nav_url=nav_url, staff_nav_url=staff_nav_url, page_url=page_url,
-                                 month_choices=month_choices)
+                                 month_choices=month_choices, date_example=datetext.DATE_EXAMPLE)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from flask_wtf.file import FileField
 from wtforms import (
-    DateField,
     HiddenField,
     IntegerField,
     SelectField,
@@ -12,7 +11,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from interact.core.forms import Form
+from interact.core.forms import ChineseDateField, Form
 
 
 class EntryForm(Form):
@@ -29,7 +28,7 @@ class EntryForm(Form):
     department_id = SelectField("责任部门", coerce=str, validators=[Optional()])
     keywords = StringField("关键词", validators=[Optional(), Length(max=300)],
                            description="用空格或逗号分隔，帮助检索，如“提取 销户 离职”")
-    review_by = DateField("复核日期", validators=[Optional()], description="到期后列入“待复核”提醒管理员核对答案是否仍然正确")
+    review_by = ChineseDateField("复核日期", validators=[Optional()], description="到期后列入“待复核”提醒管理员核对答案是否仍然正确")
     #: Questions from the unanswered list this entry answers (marked handled on save).
     asked = HiddenField()
 

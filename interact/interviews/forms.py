@@ -4,25 +4,22 @@ from __future__ import annotations
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
-    DateTimeLocalField,
     HiddenField,
     IntegerField,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from interact.core.forms import CaptchaField, Form
+from interact.core.forms import CaptchaField, ChineseDateTimeField, Form
 
 
 class InterviewForm(Form):
     topic = StringField("访谈主题", validators=[DataRequired("请填写访谈主题"), Length(max=200)])
     department_id = SelectField("主办部门", coerce=str, validators=[DataRequired("请选择主办部门")])
     host = StringField("主持人", validators=[DataRequired("请填写主持人"), Length(max=40)], default="主持人")
-    scheduled_start = DateTimeLocalField("访谈时间", format="%Y-%m-%dT%H:%M",
-                                         validators=[DataRequired("请填写访谈时间（北京时间）")],
-                                         description="北京时间")
+    scheduled_start = ChineseDateTimeField("访谈时间（北京时间）", validators=[InputRequired("请填写访谈时间（北京时间）")])
     duration_minutes = IntegerField("计划时长（分钟）", default=60,
                                     validators=[NumberRange(10, 600, "计划时长应为 10–600 分钟")])
     introduction = TextAreaField("访谈简介", validators=[Optional(), Length(max=20000)],

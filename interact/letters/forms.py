@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask_wtf.file import MultipleFileField
 from wtforms import (
     BooleanField,
-    DateField,
     HiddenField,
     IntegerField,
     RadioField,
@@ -20,7 +19,7 @@ from wtforms.validators import (
     Optional,
 )
 
-from interact.core.forms import CaptchaField, Form
+from interact.core.forms import CaptchaField, ChineseDateField, Form
 from interact.letters.models import (
     LetterChannel,
     LetterKind,
@@ -69,7 +68,7 @@ class ForwardedLetterForm(_CitizenFields):
     upstream_source = StringField("来源", validators=[DataRequired("请填写来源"), Length(max=60)],
                                   default="主席信箱", description="如：主席信箱、省长信箱、12345 热线")
     upstream_number = StringField("上级来信编号", validators=[DataRequired("请填写上级来信编号"), Length(max=60)])
-    upstream_due = DateField("上级规定办理期限", validators=[Optional()],
+    upstream_due = ChineseDateField("上级规定办理期限", validators=[Optional()],
                              description="留空则按来信类别的答复期限计算")
     department_id = SelectField("转办部门（可稍后转办）", coerce=str, validate_choice=False)
 

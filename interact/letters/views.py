@@ -25,7 +25,7 @@ from flask import (
 from flask_login import current_user, login_required
 
 from interact.accounts import views as account_views
-from interact.core import contributions, pagecache, sessions, uploads
+from interact.core import contributions, datetext, pagecache, sessions, uploads
 from interact.core.pagecache import public_page
 from interact.core.templating import switching_large_text
 from interact.core.errors import DomainError
@@ -443,6 +443,7 @@ def office_queue():
 @roles_required("office", "admin")
 def staff_list():
     args = request.args
+    errors: list[str] = []
     filters = services.LetterFilters(
         status=_enum_or_none(LetterStatus, args.get("status")),
         department_id=_int_or_none(args.get("department")),
@@ -452,21 +453,26 @@ def staff_list():
         warning=args.get("deadline") == "warning",
         veto=args.get("deadline") == "veto",
         held=args.get("held") == "1",
-        date_from=_date_arg(args.get("from")),
-        date_to=_date_arg(args.get("to")),
+        date_from=_date_arg(args.get("from"), "来信日期从", errors),
+        date_to=_date_arg(args.get("to"), "来信日期至", errors),
         number=(args.get("number") or "")[:24],
     )
     page = max(args.get("page", 1, type=int) or 1, 1)
     letters = services.staff_letters(filters, user=current_user, page=page)
     return render_template("letters/staff/list.html", letters=letters, filters=filters, args=args,
                            departments=active_departments(), statuses=LetterStatus.labels(), kinds=LetterKind.labels(),
-                           channels=LetterChannel.labels())
+                           channels=LetterChannel.labels(), errors=errors), 422 if errors else 200
 
 
-def _date_arg(value):
+def _date_arg(value: str | None, label: str, errors: list[str]) -> date | None:
+    """A date filter as typed (``core.datetext``); one that cannot be read is left out and
+    its message shown above the list (the field keeps the text)."""
+    if not (value or "").strip():
+        return None
     try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
+        return datetext.parse_day(value)
+    except ValueError as error:
+        errors.append(f"{label}：{error}")
         return None
 
 

@@ -321,6 +321,8 @@ def transition(letter: Letter, to_status: LetterStatus, actor, note: str = "", *
     if step is None:
         raise InvalidTransition(f"来信当前状态为“{from_status.label}”，不能{step_name(to_status)}。")
     _check_actor(step, letter, actor)
+    if db.session.is_modified(letter):
+        db.session.flush()  # the caller's own changes first: the stored letter is what it sees
     # What this request saw: the step happens only if the stored letter still says so.
     seen = {"status": from_status, "department_id": letter.department_id}
     with db.session.no_autoflush:  # nothing is written before the claim below

@@ -1,14 +1,14 @@
 from __future__ import annotations
 
-from wtforms import DateField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from interact.core.forms import Form
+from interact.core.forms import ChineseDateField, Form
 from interact.core.models import CalendarDayKind, SensitiveWordLevel
 
 
 class CalendarDayForm(Form):
-    day = DateField("日期", validators=[DataRequired("请选择日期")])
+    day = ChineseDateField("日期", validators=[InputRequired("请填写日期")])
     kind = SelectField("类型", choices=[(CalendarDayKind.HOLIDAY.value, "放假（节假日）"),
                                       (CalendarDayKind.WORKDAY.value, "上班（调休补班）")])
     name = StringField("名称", validators=[Optional(), Length(max=32)], description="如 春节、国庆节")

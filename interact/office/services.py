@@ -97,6 +97,28 @@ def recent_audit_events(*, action: str = "", target_type: str = "", page: int = 
 YEARLY_TARGET = 6
 #: The dashboard line (and list title) of the veto rule.
 VETO_LABEL = f"超过{periods.VETO_MONTHS}个月未答复的来信（一票否决）"
+#: Interviews starting within this many days should be announced by now (dashboard line).
+UNANNOUNCED_DAYS = 3
+UNANNOUNCED_LABEL = f"{UNANNOUNCED_DAYS}日内开始但未发布预告的访谈"
+FEEDBACK_OVERDUE_LABEL = "逾期未反馈的征集"
+
+
+def feedback_due_label() -> str:
+    """The dashboard line of result feedback falling due, with the surveys' own window
+    (``surveys.deadlines.DUE_SOON_DAYS``, contributed), never a copy of it."""
+    days = contributions.office.feedback_due_soon_days
+    return f"{days}日内到期的征集结果反馈" if days else "即将到期的征集结果反馈"
+
+
+def dashboard_title(kind: str) -> str:
+    """The title of a dashboard line and of the list behind it."""
+    titles = {"veto": VETO_LABEL, "feedback_due": feedback_due_label(), "feedback_overdue": FEEDBACK_OVERDUE_LABEL,
+              "unannounced": UNANNOUNCED_LABEL}
+    if kind not in titles:
+        raise NotFound("没有这一项。")
+    return titles[kind]
+
+
 #: Who holds a letter that no department holds yet (dashboard rows).
 OFFICE_HOLDER = "办公室（待受理、待转办或退回）"
 #: The consultation channel is flagged when nothing was answered for this many months.
@@ -170,7 +192,7 @@ def dashboard_items(kind: str) -> list[Any] | None:
         "veto": (contributions.office.veto_letters, {}),
         "feedback_due": (contributions.office.feedback_due_soon, {}),
         "feedback_overdue": (contributions.office.feedback_overdue, {}),
-        "unannounced": (contributions.office.unannounced_upcoming, {"days": 3}),
+        "unannounced": (contributions.office.unannounced_upcoming, {"days": UNANNOUNCED_DAYS}),
     }
     if kind not in sources:
         raise NotFound("没有这一项。")
@@ -207,12 +229,12 @@ def compliance_dashboard() -> Dashboard:
     due = dashboard_items("feedback_due")
     overdue = dashboard_items("feedback_overdue")
     if due is None or overdue is None:
-        checks.append(_missing("feedback_due", "7日内到期的征集结果反馈"))
-        checks.append(_missing("feedback_overdue", "逾期未反馈的征集"))
+        checks.append(_missing("feedback_due", feedback_due_label()))
+        checks.append(_missing("feedback_overdue", FEEDBACK_OVERDUE_LABEL))
     else:
-        checks.append(Check("feedback_due", "7日内到期的征集结果反馈", "warn" if due else "ok", len(due),
+        checks.append(Check("feedback_due", feedback_due_label(), "warn" if due else "ok", len(due),
                             "征集结束后一个月内须公布反馈", ("office.dashboard_list", {"kind": "feedback_due"}), due))
-        checks.append(Check("feedback_overdue", "逾期未反馈的征集", "fail" if overdue else "ok", len(overdue),
+        checks.append(Check("feedback_overdue", FEEDBACK_OVERDUE_LABEL, "fail" if overdue else "ok", len(overdue),
                             "已超过一个月期限" if overdue else "无",
                             ("office.dashboard_list", {"kind": "feedback_overdue"}), overdue))
 
@@ -232,9 +254,9 @@ def compliance_dashboard() -> Dashboard:
 
     unannounced = dashboard_items("unannounced")
     if unannounced is None:
-        checks.append(_missing("unannounced", "3日内开始但未发布预告的访谈"))
+        checks.append(_missing("unannounced", UNANNOUNCED_LABEL))
     else:
-        checks.append(Check("unannounced", "3日内开始但未发布预告的访谈", "warn" if unannounced else "ok",
+        checks.append(Check("unannounced", UNANNOUNCED_LABEL, "warn" if unannounced else "ok",
                             len(unannounced), "访谈前须发布预告",
                             ("office.dashboard_list", {"kind": "unannounced"}), unannounced))
 

@@ -202,21 +202,12 @@ def dashboard():
     return render_template("office/dashboard.html", board=services.compliance_dashboard())
 
 
-DASHBOARD_LISTS = {
-    "veto": services.VETO_LABEL,
-    "feedback_due": "7日内到期的征集结果反馈",
-    "feedback_overdue": "逾期未反馈的征集",
-    "unannounced": "3日内开始但未发布预告的访谈",
-}
-
-
 @bp.get("/dashboard/<kind>")
 @roles_required("office", "admin")
 def dashboard_list(kind: str):
-    if kind not in DASHBOARD_LISTS:
-        abort(404)
+    title = services.dashboard_title(kind)  # 404 for an unknown kind
     items = services.dashboard_items(kind)
-    return render_template("office/dashboard_list.html", kind=kind, title=DASHBOARD_LISTS[kind],
+    return render_template("office/dashboard_list.html", kind=kind, title=title,
                            items=[services.describe_item(item) for item in items or []],
                            installed=items is not None)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
-    DateTimeLocalField,
     RadioField,
     SelectField,
     StringField,
@@ -12,13 +11,11 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from interact.core.forms import CaptchaField, Form
+from interact.core.forms import CaptchaField, ChineseDateTimeField, Form
 from interact.surveys.models import (
     Adoption,
     CollectionKind,
 )
-
-DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 
 class CollectionForm(Form):
@@ -31,11 +28,9 @@ class CollectionForm(Form):
     body = TextAreaField("征集说明", validators=[Optional(), Length(max=50000, message="内容过长")],
                          description="可使用简单的 HTML 格式（段落、加粗、列表、链接），其他标记将被清除",
                          render_kw={"rows": 10})
-    starts_at = DateTimeLocalField("开始时间（北京时间）", format=DATETIME_FORMAT,
-                                   validators=[InputRequired("请填写开始时间")])
-    ends_at = DateTimeLocalField("结束时间（北京时间）", format=DATETIME_FORMAT,
-                                 validators=[InputRequired("请填写结束时间")],
-                                 description="结果反馈须在结束后一个月内发布")
+    starts_at = ChineseDateTimeField("开始时间（北京时间）", validators=[InputRequired("请填写开始时间")])
+    ends_at = ChineseDateTimeField("结束时间（北京时间）", validators=[InputRequired("请填写结束时间")],
+                                   description="结果反馈须在结束后一个月内发布")
     contact_email = StringField("意见反馈邮箱（公开）", validators=[Optional(), Length(max=120)])
     contact_address = StringField("通信地址（公开）", validators=[Optional(), Length(max=200)])
     name_required = BooleanField("提交意见须填写姓名")

@@ -538,7 +538,8 @@ home_sections.append(_home_section)
 pagecache.watch(Collection)
 contributions.workspace_cards.append(_workspace_cards)
 contributions.contribute_to_office(
-    feedback_due_soon=services.feedback_due_soon, feedback_overdue=services.feedback_overdue,
+    feedback_due_soon=services.feedback_due_soon, feedback_due_soon_days=DUE_SOON_DAYS,
+    feedback_overdue=services.feedback_overdue,
     collections_count=services.collections_count, department_collections=services.department_collections,
 )
 account_links.append(_account_link)

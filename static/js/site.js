@@ -9,7 +9,7 @@
       event.preventDefault();
     }
   });
-  // Forms sent once (data-submit-once: a letter, an opinion…): once sent, their buttons
+  // Forms sent once (data-submit-once: a letter, an opinion, a staff step…): once sent, their buttons
   // stop taking clicks, so an impatient second click does not send the form again (the
   // server also answers a second copy with the first one's receipt). Disabled only after
   // the browser has read the form (a disabled button is not sent, and 预览 is told apart by

@@ -5,27 +5,15 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from interact.accounts import services
-from interact.accounts.models import Role, User
-from interact.extensions import db as _db
-from tests.accounts.test_session_races import in_app, racing_app  # noqa: F401 - fixture
-from tests.staff_races import count, hold_together, post_copies
+from interact.accounts.models import User
+from tests.accounts.test_session_races import racing_app  # noqa: F401 - fixture
+from tests.staff_races import count, hold_together, make_staff, post_copies
 
 FORM = {"username": "racer01", "display_name": "并发测试", "roles": "office", "department_id": "", "password": "Abcd1234!x"}
 
 
-def _admin(app) -> int:
-    def build():
-        admin = User(username="admin", display_name="管理员", is_staff=True, password_hash="x")
-        admin.set_roles({Role.ADMIN})
-        _db.session.add(admin)
-        _db.session.commit()
-        return admin.id
-
-    return in_app(app, build)
-
-
 def test_a_user_created_four_times_at_once_is_created_once(racing_app, monkeypatch):
-    admin_id = _admin(racing_app)
+    admin_id = make_staff(racing_app, "admin", "admin")
     # Every copy waits after the checks, before its insert: all of them found the name free.
     hold_together(monkeypatch, services, "hash_password", 4)
     texts: list[str] = []
@@ -36,6 +24,6 @@ def test_a_user_created_four_times_at_once_is_created_once(racing_app, monkeypat
 
 
 def test_the_same_user_created_again_later_gets_the_same_answer(racing_app):
-    admin_id = _admin(racing_app)
+    admin_id = make_staff(racing_app, "admin", "admin")
     first, second = (post_copies(racing_app, admin_id, "/staff/users/new", FORM, 1)[0] for _ in range(2))
     assert (first, second) == (302, 409)

@@ -96,3 +96,41 @@ def assert_accessible(page, *, context: str = "") -> None:
     )
     bad = [v for v in results if v["impact"] in ("serious", "critical")]
     assert not bad, f"axe on {context or page.url}:\n" + json.dumps(bad, ensure_ascii=False, indent=1)
+
+
+def click_twice_on_a_slow_server(page, button, url_glob: str) -> int:
+    """An impatient person on a slow server: click ``button`` (a locator), hold its form's
+    POST (to ``url_glob``) back, click the same spot again, then let the server answer.
+    Returns how many POSTs the two clicks sent (1 when the second click was not taken)."""
+    held = []
+
+    def slow_server(route):
+        if route.request.method == "POST":
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route(url_glob, slow_server)
+    handle = button.element_handle()  # the same button, whatever it says once clicked
+    handle.scroll_into_view_if_needed()
+    box = handle.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.click(x, y)
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held, "the first click sent nothing"
+    page.mouse.click(x, y)  # the impatient second click
+    page.wait_for_timeout(500)
+    # (The page cannot be read while its navigation waits: Playwright's evaluation hangs.)
+    from playwright.sync_api import Error as PlaywrightError
+
+    sent = len(held)
+    for route in held:
+        try:
+            route.continue_()  # the server answers at last
+        except PlaywrightError:  # a copy the browser gave up when the next one was sent
+            pass
+    page.unroute(url_glob)
+    return sent

@@ -15,7 +15,7 @@ import re
 import pytest
 
 from tests.browser.given import unique
-from tests.browser.helpers import look_up, shows, solve_captcha
+from tests.browser.helpers import click_twice_on_a_slow_server, look_up, shows, solve_captcha
 
 OPEN_COLLECTION = "课后服务管理办法"
 
@@ -210,32 +210,9 @@ def test_a_second_click_while_the_letter_is_being_sent_sends_nothing(page, store
     """On a slow server a person clicks 提交来信 again while the letter is on its way: the
     button no longer takes the click, one copy is sent, the receipt shows number and code."""
     title = unique("路灯坏了一个多月没人修理")
-    held = []  # the letter's POST, held back as a slow server would
-
-    def slow_server(route):
-        if route.request.method == "POST":
-            held.append(route)
-        else:
-            route.continue_()
-
-    page.route("**/letters/new", slow_server)
     _fill_letter(page, title)
-    button = page.get_by_role("button", name="提交来信").element_handle()  # the same button, whatever it says
-    button.scroll_into_view_if_needed()
-    box = button.bounding_box()
-    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    page.mouse.click(x, y)
-    for _ in range(100):
-        if held:
-            break
-        page.wait_for_timeout(50)
-    assert len(held) == 1
-    page.mouse.click(x, y)  # the impatient second click
-    page.wait_for_timeout(500)
-    # (The page cannot be read while its navigation waits: Playwright's evaluation hangs.)
-    assert len(held) == 1, "the form was sent a second time"
-    held[0].continue_()  # the server answers at last
-    page.unroute("**/letters/new")
+    sent = click_twice_on_a_slow_server(page, page.get_by_role("button", name="提交来信"), "**/letters/new")
+    assert sent == 1, "the form was sent a second time"
     number, code = _receipt(page)
     assert _letters_titled(stored, title) == 1 and code
 

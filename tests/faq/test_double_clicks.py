@@ -5,26 +5,15 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from interact.accounts.models import Role, User
+from interact.accounts.models import User
 from interact.core.models import AuditEvent
 from interact.extensions import db as _db
 from interact.faq import services
 from interact.faq.models import FaqCategory, FaqEntry, FaqRevision, SynonymGroup
 from tests.accounts.test_session_races import in_app, racing_app  # noqa: F401 - fixture
-from tests.staff_races import count, hold_together, post_copies
+from tests.staff_races import count, hold_together, make_staff, post_copies
 
 COPIES = 4
-
-
-def _curator(app) -> int:
-    def build():
-        curator = User(username="curator", display_name="知识库管理员", is_staff=True, password_hash="x")
-        curator.set_roles({Role.CURATOR})
-        _db.session.add(curator)
-        _db.session.commit()
-        return curator.id
-
-    return in_app(app, build)
 
 
 def _refused(statuses: list[int], texts: list[str], message: str) -> bool:
@@ -32,7 +21,7 @@ def _refused(statuses: list[int], texts: list[str], message: str) -> bool:
 
 
 def test_a_category_added_four_times_at_once_is_added_once(racing_app, monkeypatch):
-    curator_id = _curator(racing_app)
+    curator_id = make_staff(racing_app, "curator", "curator")
     hold_together(monkeypatch, services, "save_category", COPIES)
     texts: list[str] = []
     statuses = post_copies(racing_app, curator_id, "/staff/faq/categories",
@@ -43,7 +32,7 @@ def test_a_category_added_four_times_at_once_is_added_once(racing_app, monkeypat
 
 
 def test_an_entry_created_four_times_at_once_is_created_once(racing_app, monkeypatch):
-    curator_id = _curator(racing_app)
+    curator_id = make_staff(racing_app, "curator", "curator")
     hold_together(monkeypatch, services, "create_entry_for_questions", COPIES)
     texts: list[str] = []
     statuses = post_copies(racing_app, curator_id, "/staff/faq/new",
@@ -54,7 +43,7 @@ def test_an_entry_created_four_times_at_once_is_created_once(racing_app, monkeyp
 
 
 def test_a_synonym_group_saved_four_times_at_once_is_saved_once(racing_app, monkeypatch):
-    curator_id = _curator(racing_app)
+    curator_id = make_staff(racing_app, "curator", "curator")
     hold_together(monkeypatch, services, "save_synonym_group", COPIES)
     texts: list[str] = []
     statuses = post_copies(racing_app, curator_id, "/staff/faq/synonyms", {"terms": "并发词甲 并发词乙"}, COPIES, texts)
@@ -64,7 +53,7 @@ def test_a_synonym_group_saved_four_times_at_once_is_saved_once(racing_app, monk
 
 
 def test_a_draft_published_four_times_at_once_is_published_once(racing_app, monkeypatch):
-    curator_id = _curator(racing_app)
+    curator_id = make_staff(racing_app, "curator", "curator")
 
     def draft():
         entry = services.create_entry(services.EntryData(question="并发发布怎么办理", answer_html="<p>答。</p>"),

@@ -494,7 +494,14 @@ def test_office_list_filters(client, auth, roles, assigned, frozen):
     assert letter.number in client.get(f"/staff/letters/all?department={roles.department_a.id}&kind=consultation"
                                        f"&channel=consultation&status=assigned&from=2026-03-01&to=2026-03-02").get_data(as_text=True)
     assert letter.number not in client.get(f"/staff/letters/all?department={roles.department_b.id}").get_data(as_text=True)
-    assert client.get("/staff/letters/all?status=zzz&from=bad&page=x").status_code == 200
+    assert client.get("/staff/letters/all?status=zzz&page=x").status_code == 200
+    # A date typed the Chinese way filters; one that cannot be read is said, in Chinese, and kept in its box.
+    assert letter.number in client.get("/staff/letters/all?from=2026年3月1日&to=2026/3/2").get_data(as_text=True)
+    bad = client.get("/staff/letters/all?from=3月1日&to=2026-02-30")
+    html = bad.get_data(as_text=True)
+    assert bad.status_code == 422 and letter.number in html  # the other filters still apply
+    assert "来信日期从：日期写法不对，请写成 2026-12-01 或 2026年12月1日。" in html
+    assert "来信日期至：没有 2026年2月30日 这一天" in html and 'value="3月1日"' in html
 
 
 def test_suggested_department_on_office_queue(client, auth, roles, closed, submit):

@@ -66,15 +66,6 @@ def without_features(monkeypatch):
 def racing_admin(racing_app) -> int:
     """The id of an administrator in ``racing_app`` (tests/accounts/test_session_races.py),
     for the double-click tests of the administrator's forms."""
-    from interact.accounts.models import Role, User
-    from interact.extensions import db as _db
-    from tests.accounts.test_session_races import in_app
+    from tests.staff_races import make_staff
 
-    def build():
-        admin = User(username="admin", display_name="管理员", is_staff=True, password_hash="x")
-        admin.set_roles({Role.ADMIN})
-        _db.session.add(admin)
-        _db.session.commit()
-        return admin.id
-
-    return in_app(racing_app, build)
+    return make_staff(racing_app, "admin", "admin")
