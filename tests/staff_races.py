@@ -47,6 +47,23 @@ def make_staff(app, username: str, *roles, department_id: int | None = None) -> 
     return in_app(app, build)
 
 
+def gjj_office_and_handler():
+    """In the current session: the 公积金 department, an office account "office" and the
+    department's handler "gjj" (flushed, not committed); returns (department, office, handler)."""
+    from interact.accounts.models import Role, User
+    from interact.departments.models import Department, DepartmentKind
+
+    department = Department(name="市住房公积金管理中心", code="GJJ", kind=DepartmentKind.DEPARTMENT)
+    _db.session.add(department)
+    office = User(username="office", display_name="办公室", is_staff=True, password_hash="x")
+    office.set_roles({Role.OFFICE})
+    handler = User(username="gjj", display_name="公积金", is_staff=True, password_hash="x", department=department)
+    handler.set_roles({Role.HANDLER})
+    _db.session.add_all([office, handler])
+    _db.session.flush()
+    return department, office, handler
+
+
 def logged_in_cookie(app, user_id: int) -> str:
     """The session cookie of a browser in which ``user_id`` has logged in."""
     from interact.accounts.models import User

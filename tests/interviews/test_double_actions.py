@@ -7,27 +7,18 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from interact.accounts.models import Role, User
 from interact.core import clock
-from interact.departments.models import Department, DepartmentKind
 from interact.extensions import db as _db
 from interact.interviews import services, workflow
 from interact.interviews.models import InterviewEvent, InterviewStatus, TranscriptEntry
 from tests.accounts.test_session_races import in_app, racing_app  # noqa: F401 - fixture
-from tests.staff_races import count, hold_together, logged_in_cookie, post_copies
+from tests.staff_races import count, gjj_office_and_handler, hold_together, logged_in_cookie, post_copies
 
 
 def _interview(app, status: InterviewStatus) -> tuple[int, int]:
     """An interview of the 公积金 department in ``status``; (interview id, its handler's id)."""
     def build():
-        department = Department(name="市住房公积金管理中心", code="GJJ", kind=DepartmentKind.DEPARTMENT)
-        _db.session.add(department)
-        office = User(username="office", display_name="办公室", is_staff=True, password_hash="x")
-        office.set_roles({Role.OFFICE})
-        handler = User(username="gjj", display_name="公积金", is_staff=True, password_hash="x", department=department)
-        handler.set_roles({Role.HANDLER})
-        _db.session.add_all([office, handler])
-        _db.session.flush()
+        department, office, handler = gjj_office_and_handler()
         interview = services.create_interview(services.InterviewData(
             topic="住房公积金新政解读", department_id=department.id, host="主持人小林",
             scheduled_start=clock.now().replace(microsecond=0) + timedelta(hours=1), duration_minutes=60,

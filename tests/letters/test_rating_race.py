@@ -15,26 +15,18 @@ import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 
-from interact.accounts.models import Role, User
 from interact.core import captcha
-from interact.departments.models import Department, DepartmentKind
 from interact.extensions import db as _db
 from interact.letters import services, workflow
 from interact.letters.models import Letter, LetterChannel, LetterEvent, LetterKind, LetterRating
 from tests.accounts.test_session_races import COOKIE, in_app, race, racing_app  # noqa: F401 - fixture
+from tests.staff_races import gjj_office_and_handler
 
 COPIES = 6
 
 
 def _closed_letter() -> tuple[str, str]:
-    department = Department(name="市住房公积金管理中心", code="GJJ", kind=DepartmentKind.DEPARTMENT)
-    _db.session.add(department)
-    office = User(username="office", display_name="办公室", is_staff=True, password_hash="x")
-    office.set_roles({Role.OFFICE})
-    handler = User(username="gjj", display_name="公积金", is_staff=True, password_hash="x", department=department)
-    handler.set_roles({Role.HANDLER})
-    _db.session.add_all([office, handler])
-    _db.session.flush()
+    department, office, handler = gjj_office_and_handler()
     result = services.submit_letter(services.LetterInput(
         channel=LetterChannel.CONSULTATION, kind=LetterKind.CONSULTATION, title="公积金提取需要什么材料",
         body="我想提取住房公积金支付房租，请问需要哪些材料？", name="张三", phone="13812345678",
