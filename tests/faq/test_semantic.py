@@ -165,12 +165,16 @@ def test_without_the_semantic_feature_the_lexical_models_answer(app, db, kb, mon
     assert answer.answered and answer.best.id == kb[0].id
 
 
-def test_the_model_token_table_is_memory_mapped_from_the_cache_folder(tmp_path):
-    mapped = semantic.UseEmbedder(table_dir=tmp_path)
-    assert isinstance(mapped._model._model.table, np.memmap)
+def test_the_model_token_table_is_read_from_the_cache_folder_not_kept_in_memory(tmp_path):
+    from interact.faq.indexfile import FileRows
+
+    from_file = semantic.UseEmbedder(table_dir=tmp_path)
+    assert isinstance(from_file._model._model.table, FileRows)  # neither in the heap nor mapped
     assert list(tmp_path.glob("*.npy"))
-    texts = ["住房公积金怎么提取", "社保卡丢了怎么补办"]
-    assert np.allclose(mapped.encode(texts), semantic.default_embedder().encode(texts), atol=1e-3)
+    texts = ["住房公积金怎么提取", "社保卡丢了怎么补办", "公积金公积金 提取提取"]
+    in_memory = semantic.UseEmbedder()
+    assert isinstance(in_memory._model._model.table, np.ndarray)
+    assert np.array_equal(from_file.encode(texts), in_memory.encode(texts))
 
 
 @pytest.mark.parametrize("semantic_on", [True, False])
