@@ -81,15 +81,16 @@ _DIGIT_MAP.update({"幺": "1", "两": "2", "洞": "0"})
 _CHINESE_DIGITS = set("〇零一二三四五六七八九壹贰叁肆伍陆柒捌玖幺两洞")
 _DIGIT_CLASS = "0-9０-９〇零一二三四五六七八九壹贰叁肆伍陆柒捌玖幺两洞"
 # Characters people put between digit groups.
-_SEP_CLASS = r"\s\u3000\u00a0\-－—–‐.．·・_/、()（）\[\]【】"
+_SEP_CLASS = r"\s\u3000\u00a0\-－—–‐.．·・_/、()（）\[\]【】杠"
 _DIGIT_RUN = re.compile(
     rf"(?:[+＋]\s*)?[{_DIGIT_CLASS}](?:[{_SEP_CLASS}]{{0,3}}[{_DIGIT_CLASS}])*(?:[{_SEP_CLASS}]{{0,2}}[XxＸｘ×])?"
 )
-# Groups of three or more digits joined by a comma, an asterisk or a tilde
-# (138，0013，8000 / 138*0013*8003 / 440301，19850315，2214): read as one number only when
-# every group is that long, so an ordinary list (1，2，3) stays a list.
+# Groups of three or more digits joined by a comma, an asterisk, a tilde, a full stop, a
+# bar, a colon or a plus (138，0013，8000 / 138*0013*8003 / 138。0013。8000 /
+# 440301|19850315|2214): read as one number only when every group is that long, so an
+# ordinary list (1，2，3) stays a list and a time (9:00) stays a time.
 _LOOSE_RUN = re.compile(
-    rf"(?<![{_DIGIT_CLASS}])[{_DIGIT_CLASS}]{{3,}}(?:\s*[，,*＊~～]\s*[{_DIGIT_CLASS}]{{3,}}){{1,3}}(?:[XxＸｘ×](?![A-Za-z]))?"
+    rf"(?<![{_DIGIT_CLASS}])[{_DIGIT_CLASS}]{{3,}}(?:\s*[，,*＊~～。|｜:：+＋]\s*[{_DIGIT_CLASS}]{{3,}}){{1,5}}(?:[XxＸｘ×](?![A-Za-z]))?"
 )
 _ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")
 _PHONE_CONTEXT = re.compile(r"(?:电话|手机|座机|号码|联系|致电|拨打|微信|QQ|qq|tel|Tel|TEL|call)[^。；;\n]{0,6}$")
@@ -580,7 +581,66 @@ def _email_spans(text: str) -> list[_Span]:
     return spans
 
 
+# --- one reading of every writing ------------------------------------------------------
+
+# Characters that show nothing (zero-width spaces and joiners, soft hyphen, word joiner,
+# byte-order mark): a number or a name with them inside reads as one.
+_INVISIBLE = frozenset("\u00ad\u034f\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff")
+
+
+@functools.lru_cache(maxsize=8192)
+def _fold_char(char: str) -> str:
+    """How the rules read one character: invisible ones are dropped; every digit and Latin
+    letter in another writing (full width, circled ①, superscript ¹, mathematical 𝟏,
+    Arabic-Indic ١, ＠) becomes its ASCII form (NFKC, then the Unicode decimal value).
+    Chinese punctuation and Chinese numerals are kept: the rules know them."""
+    if char.isascii():
+        return char
+    if char in _INVISIBLE:
+        return ""
+    digit = unicodedata.decimal(char, None)
+    if digit is not None:
+        return str(digit)
+    compat = unicodedata.normalize("NFKC", char)
+    if compat != char and compat.isascii() and (compat.isalnum() or compat == "@"):
+        return compat
+    return char
+
+
+# Latin O/o and l/I among digits (138OO138OOO, l38OOl38OOO): read as 0 and 1 when the
+# run has digits and nothing Latin around it.
+_LOOKALIKE_RUN = re.compile(r"(?<![A-Za-z])(?=(?:[OoIl]*[0-9]){3})[0-9OoIl]{7,}(?![A-Za-z])")
+_LOOKALIKE = str.maketrans("OoIl", "0011")
+
+
+def _folded(text: str) -> tuple[str, list[int]]:
+    """``text`` as the rules read it and, for each of its characters, the position in
+    ``text`` it comes from (so what is found is hidden in the original writing)."""
+    chars: list[str] = []
+    origin: list[int] = []
+    for position, char in enumerate(text):
+        for piece in _fold_char(char):
+            chars.append(piece)
+            origin.append(position)
+    folded = "".join(chars)
+    if "O" in folded or "o" in folded or "l" in folded or "I" in folded:
+        folded = _LOOKALIKE_RUN.sub(lambda m: m.group(0).translate(_LOOKALIKE)
+                                    if re.search(r"[OoIl]", m.group(0)) else m.group(0), folded)
+    return folded, origin
+
+
 def _find(text: str, names: Iterable[str]) -> list[_Span]:
+    """All spans of ``text`` to hide. The rules read the text folded (:func:`_folded`:
+    one writing of digits and letters, invisible characters gone); a span found there
+    covers the characters of the original it was read from."""
+    folded, origin = _folded(text)
+    if folded == text:
+        return _find_folded(text, names)
+    return [_Span(origin[s.start], origin[s.end - 1] + 1, s.kind)
+            for s in _find_folded(folded, names) if s.end > s.start]
+
+
+def _find_folded(text: str, names: Iterable[str]) -> list[_Span]:
     """All spans to hide, overlapping ones merged (the earlier, longer one wins)."""
     spans: list[_Span] = []
     taken: list[tuple[int, int]] = []
