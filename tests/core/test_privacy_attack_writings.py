@@ -55,7 +55,38 @@ MUST_HIDE = {
     # more separators between digit groups (。 | : + 杠), five groups of a card number
     "phone 。 separated", "phone ｜", "phone +", "phone colon", "phone 'dash' words", "id |", "id 。",
     "bank , separated",
+    # people by their role or their relation, before their sex or age, in couples, after a
+    # dash, in brackets, in pinyin, after 名叫/叫做/网名
+    "户主", "租户", "投诉对象", "法定代表人", "网格员", "村支书", "保安", "driver", "patient", "students",
+    "grandpa", "wife 媳妇", "ex 前男友", "name 氏", "老大叫", "third 邻居", "third 被告",
+    "name + （女，45岁）", "name，女，", "name+和 pair", "dash signature", "name in brackets",
+    "为 name 申请", "由 name 代办", "我姓王叫", "third 名叫", "third 姓名为", "third 叫做",
+    "name in nickname", "name mixed latin", "third latin",
+    # the name field's name split by dots, dashes or a letter
+    "name split by punct", "name with x", "name dot-separated", "name hyphen",
+    # accounts and e-mails with other words for 微信 and @
+    "wechat 薇信", "wechat 绿泡泡", "wechat chinese v", "email (a)", "email star", "email 圈", "email 小老鼠",
+    # where a person is and when they were born
+    "coords", "coords2", "ip", "birth", "birthday",
+    # addresses: 东单元, 西段, 1234-5号, 阳光100小区3号楼, 十二栋六零二, B塔3908, 5号楼3单元
+    "address 东单元", "address 段", "address 大道 dash", "address 小区 name + 号楼", "address 栋 chinese",
+    "address B塔", "address 号 no road",
 }
+
+# Written in the live run of batch 6 (G1) beside the probes above.
+LIVE = [
+    ("此致敬礼 ——Huangfu Xiaowen", [], ["Huangfu", "Xiaowen"]),
+    ("来信人李·小·芳反映", ["李小芳"], ["小·芳"]),
+    ("户主王大力、租户钱小美的纠纷", [], ["大力", "小美"]),
+    ("手机138OO138OOO", [], ["OO138", "OOO"]),
+    ("体育西路103号维多利广场B塔3908", [], ["3908"]),
+    ("银行卡号6222，0202，0001，2345，678", [], ["0202", "678"]),
+]
+
+
+@pytest.mark.parametrize("text,names,fragments", LIVE)
+def test_live_writing_is_hidden(text, names, fragments):
+    assert leaked_plain(text, names, fragments) == [], mask_text(text, names)
 
 
 @pytest.mark.parametrize("label", sorted(MUST_HIDE))
@@ -75,4 +106,5 @@ def test_rich_text_writing_is_hidden(html, fragments):
 
 
 def test_most_writings_are_hidden():
-    assert hidden_count() >= 0
+    # 117 of 228 before batch 6's rules, 191 after (bench/masking.py lists the rest).
+    assert hidden_count() >= 191
