@@ -1,7 +1,9 @@
 """Letters: the sweep's sent flags leave the indexes and pages keep room (fillfactor 90
 on PostgreSQL), so setting a flag is a HOT update that writes no index entry; indexes
 that repeated the first column of another are dropped, and those of columns most letters
-leave empty (leader, user, answer time, rating) hold only the letters that set them
+leave empty (leader, user, answer time, rating) hold only the letters that set them;
+notifications lose the index on created_at (a user's notices are read through
+ix_notifications_user_read)
 
 Revision ID: b7d2e4f6a8c1
 Revises: d5e1a7c3b9f2
@@ -37,6 +39,8 @@ def upgrade():
         for column in PARTIAL:
             batch_op.drop_index(f'ix_letters_{column}')
             batch_op.create_index(f'ix_letters_{column}', [column], unique=False, **_not_null(column))
+    with op.batch_alter_table('notifications', schema=None) as batch_op:
+        batch_op.drop_index('ix_notifications_created_at')
     if op.get_bind().dialect.name == 'postgresql':
         # Applies to pages written from now on; `VACUUM FULL letters` rewrites the existing ones.
         op.execute('ALTER TABLE letters SET (fillfactor = 90)')
@@ -45,6 +49,8 @@ def upgrade():
 def downgrade():
     if op.get_bind().dialect.name == 'postgresql':
         op.execute('ALTER TABLE letters RESET (fillfactor)')
+    with op.batch_alter_table('notifications', schema=None) as batch_op:
+        batch_op.create_index('ix_notifications_created_at', ['created_at'], unique=False)
     with op.batch_alter_table('letters', schema=None) as batch_op:
         for column in PARTIAL:
             batch_op.drop_index(f'ix_letters_{column}')
