@@ -300,9 +300,9 @@ _NAME_PATTERNS = [
     re.compile(rf"(?:回复|答复|致)\s*(?P<name>{_PLAIN_NAME})(?=\s*{_HONORIFIC}?\s*[：:，,])"),
     # 孙悟空，电话… / 诸葛亮13512345678: a name alone at the start, then a phone number.
     re.compile(
-        rf"(?:^|(?<=[\n，,。；;]))\s*(?P<name>{_PLAIN_NAME})"
+        rf"(?:^|(?<=[\n，,。；;])|(?<=联系))\s*(?P<name>{_PLAIN_NAME})"
         # (a word glued to 手机 is rather a brand: 华为手机, 安卓手机)
-        rf"(?=[\s：:，,]+(?:(?:联系)?电话|手机|联系方式|身份证)|[\s：:，,]*(?:\+?86)?1[3-9][0-9]{{9}}(?![0-9]))"
+        rf"(?=[\s：:，,（(]+(?:(?:联系)?电话|手机|联系方式|身份证)|[\s：:，,]*(?:\+?86)?1[3-9][0-9]{{9}}(?![0-9]))"
     ),
     # 王小明您好 / 王小明先生：您好 / 尊敬的王小明同志，你好
     re.compile(rf"{_BOUNDARY}(?:尊敬的|亲爱的)?\s*(?P<name>{_NAME})(?={_HONORIFIC}?\s*[，,：:！!\s]?\s*(?:您好|你好))"),
