@@ -26,7 +26,7 @@ from interact.core import audit, privacy
 from interact.extensions import db
 from interact.faq import index as faq_index
 from interact.faq import workflow as faq_workflow
-from interact.faq.models import FaqEntry, FaqStatus
+from interact.faq.models import FaqEntry
 from interact.faq.remask import remask_logged_questions
 from interact.letters import search
 from interact.letters.models import Letter
@@ -88,7 +88,7 @@ def remask_faq_entries(after: int = 0, limit: int = BATCH) -> tuple[int, int | N
     None when done)``."""
     entries = list(db.session.scalars(
         sa.select(FaqEntry).where(sa.or_(FaqEntry.source_letter_id.is_not(None),
-                                         FaqEntry.status == FaqStatus.PUBLISHED), FaqEntry.id > after)
+                                         FaqEntry.is_published), FaqEntry.id > after)
         .order_by(FaqEntry.id).limit(limit)))
     letters = {letter.id: letter for letter in db.session.scalars(
         sa.select(Letter).where(Letter.id.in_({e.source_letter_id for e in entries})))}
