@@ -367,11 +367,13 @@ def update_entry(entry: FaqEntry, data: EntryData, *, actor) -> FaqEntry:
     values = _validated(data, entry)
     before = snapshot(entry)
     _apply(entry, values)
+    # What the public reads of a published entry passes the publication masking at once.
+    hidden = workflow.mask_for_publication(entry) if entry.is_published else []
     if snapshot(entry) == before:
         return entry
     entry.revision += 1
     db.session.flush()
-    workflow.record(entry, "updated", actor, before)
+    workflow.record(entry, "updated", actor, before, workflow.hidden_note(hidden, "保存时"))
     if entry.is_published:
         index.changed()
     return entry
@@ -414,6 +416,7 @@ def merge_entries(keep: FaqEntry, duplicate: FaqEntry, *, actor) -> FaqEntry:
     for phrasing in list(duplicate.phrasings):
         duplicate.phrasings.remove(phrasing)
     was_published = duplicate.status is FaqStatus.PUBLISHED
+    hidden = workflow.mask_for_publication(keep) if keep.status is FaqStatus.PUBLISHED else []
     duplicate.status = FaqStatus.WITHDRAWN
     duplicate.withdrawn_at = clock.now()
     duplicate.merged_into_id = keep.id
@@ -429,7 +432,8 @@ def merge_entries(keep: FaqEntry, duplicate: FaqEntry, *, actor) -> FaqEntry:
     db.session.flush()
     learning.record_examples([dup_before["question"], *dup_before["phrasings"]], ExampleKind.MERGED,
                              entry_id=keep.id, actor=actor)
-    workflow.record(keep, "merged", actor, keep_before, f"合并条目 #{duplicate.id}，移入 {moved} 条问法")
+    workflow.record(keep, "merged", actor, keep_before, "；".join(
+        n for n in (f"合并条目 #{duplicate.id}，移入 {moved} 条问法", workflow.hidden_note(hidden, "合并时")) if n))
     workflow.record(duplicate, "merged_away", actor, dup_before, f"已合并到条目 #{keep.id}")
     if was_published or keep.status is FaqStatus.PUBLISHED:
         index.changed()
