@@ -26,7 +26,7 @@ from interact.letters.models import (
     LetterRating,
     RejectReason,
 )
-from interact.letters.services import BODY_MAX, NAME_MAX, TITLE_MAX, TITLE_MIN
+from interact.letters.services import BODY_MAX, BODY_MIN, NAME_MAX, TITLE_MAX, TITLE_MIN
 
 KIND_CHOICES = [(k.value, k.label) for k in LetterKind]
 
@@ -38,7 +38,7 @@ class _CitizenFields(Form):
                         description=f"{TITLE_MIN}–{TITLE_MAX} 个字，简要概括您的问题",
                         render_kw={"maxlength": TITLE_MAX, "autocomplete": "off"})
     body = TextAreaField("内容", validators=[DataRequired("请填写来信内容"), Length(max=BODY_MAX, message=f"内容不超过 {BODY_MAX} 个字")],
-                         description=f"不超过 {BODY_MAX} 个字。请勿在正文中填写身份证号、银行卡号等个人信息。",
+                         description=f"{BODY_MIN}–{BODY_MAX} 个字。请勿在正文中填写身份证号、银行卡号等个人信息。",
                          render_kw={"rows": 10, "maxlength": BODY_MAX})
     name = StringField("姓名", validators=[DataRequired("请填写姓名"), Length(max=NAME_MAX)],
                        render_kw={"autocomplete": "name", "maxlength": NAME_MAX})
