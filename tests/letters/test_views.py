@@ -507,6 +507,10 @@ def test_withdraw_and_publish_again(client, auth, roles, closed):
 
 def test_forwarded_letter_entry(client, auth, roles):
     auth.login(roles.office)
+    # The office types in someone else's letter: the hints speak of 来信人, not "您".
+    page = client.get("/staff/letters/forwarded/new").get_data(as_text=True)
+    assert "来信人的手机号码，不会公开" in page and "来信人同意在“来信选登”中公开来信和答复" in page
+    assert "您的问题" not in page and "通知您" not in page and "我的来信" not in page
     response = client.post("/staff/letters/forwarded/new", data={
         "upstream_source": "主席信箱", "upstream_number": "ZX-2026-001", "upstream_due": "2099-01-09",
         "department_id": str(roles.department_a.id), "kind": "help", "title": "退役军人就业帮扶",
