@@ -71,7 +71,7 @@ class InterviewQuestion(QuestionRef):
     answered_after = fields.Boolean(required=True, metadata={"description": "会后答复"})
     after_answer = fields.Function(lambda q: q.public_after_answer if q.answered_after else None, required=True,
                                    allow_none=True, metadata={"type": "string"})
-    after_responder = fields.Function(lambda q: q.after_responder if q.answered_after else None, required=True,
+    after_responder = fields.Function(lambda q: q.public_after_responder if q.answered_after else None, required=True,
                                       allow_none=True, metadata={"type": "string"})
     asked_at = fields.AwareDateTime(required=True, attribute="created_at")
 

@@ -59,6 +59,8 @@ from interact.core.textnorm import to_simplified
 
 LABELS = {
     "name": "姓名",
+    "birth_date": "出生日期",
+    "location": "位置",
     "phone": "电话",
     "id_number": "身份证号",
     "bank_card": "银行卡号",
@@ -81,15 +83,16 @@ _DIGIT_MAP.update({"幺": "1", "两": "2", "洞": "0"})
 _CHINESE_DIGITS = set("〇零一二三四五六七八九壹贰叁肆伍陆柒捌玖幺两洞")
 _DIGIT_CLASS = "0-9０-９〇零一二三四五六七八九壹贰叁肆伍陆柒捌玖幺两洞"
 # Characters people put between digit groups.
-_SEP_CLASS = r"\s\u3000\u00a0\-－—–‐.．·・_/、()（）\[\]【】"
+_SEP_CLASS = r"\s\u3000\u00a0\-－—–‐.．·・_/、()（）\[\]【】杠"
 _DIGIT_RUN = re.compile(
     rf"(?:[+＋]\s*)?[{_DIGIT_CLASS}](?:[{_SEP_CLASS}]{{0,3}}[{_DIGIT_CLASS}])*(?:[{_SEP_CLASS}]{{0,2}}[XxＸｘ×])?"
 )
-# Groups of three or more digits joined by a comma, an asterisk or a tilde
-# (138，0013，8000 / 138*0013*8003 / 440301，19850315，2214): read as one number only when
-# every group is that long, so an ordinary list (1，2，3) stays a list.
+# Groups of three or more digits joined by a comma, an asterisk, a tilde, a full stop, a
+# bar, a colon or a plus (138，0013，8000 / 138*0013*8003 / 138。0013。8000 /
+# 440301|19850315|2214): read as one number only when every group is that long, so an
+# ordinary list (1，2，3) stays a list and a time (9:00) stays a time.
 _LOOSE_RUN = re.compile(
-    rf"(?<![{_DIGIT_CLASS}])[{_DIGIT_CLASS}]{{3,}}(?:\s*[，,*＊~～]\s*[{_DIGIT_CLASS}]{{3,}}){{1,3}}(?:[XxＸｘ×](?![A-Za-z]))?"
+    rf"(?<![{_DIGIT_CLASS}])[{_DIGIT_CLASS}]{{3,}}(?:\s*[，,*＊~～。|｜:：+＋]\s*[{_DIGIT_CLASS}]{{3,}}){{1,5}}(?:[XxＸｘ×](?![A-Za-z]))?"
 )
 _ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")
 _PHONE_CONTEXT = re.compile(r"(?:电话|手机|座机|号码|联系|致电|拨打|微信|QQ|qq|tel|Tel|TEL|call)[^。；;\n]{0,6}$")
@@ -111,7 +114,7 @@ _HOTLINE_CONTEXT = re.compile(
 # Latin letters and digits in half and full width; the words people write for "@" and "."
 # to get past filters (zhangsan (at) 163 dot com, zhangsan#163.com, zhangsan艾特163点com).
 _AL = "A-Za-z0-9Ａ-Ｚａ-ｚ０-９"
-_AT = r"(?:@|＠|[(（\[【]\s*at\s*[)）\]】]|\s+at\s+|#|＃|艾特|爱特)"
+_AT = r"(?:@|＠|[(（\[【]\s*(?:at|a)\s*[)）\]】]|\s+at\s+|#|＃|★|☆|艾特|爱特|圈|小老鼠|老鼠)"
 _DOT = r"(?:[.．。]|[(（\[【]\s*dot\s*[)）\]】]|\s+dot\s+|点)"
 _EMAIL = re.compile(
     rf"[{_AL}][{_AL}._%+\-]*\s*{_AT}\s*"
@@ -130,7 +133,8 @@ _LABELLED_EMAIL = re.compile(
 # A WeChat id (a letter, then 5–19 letters, digits, _ or -) after 微信/vx/QQ…; numeric QQ
 # numbers are found with the digits (see _classify).
 _ACCOUNT = re.compile(
-    r"(?:微信|威信|vx|VX|Vx|wx|WX|v信|V信|加[vV微]|weixin|wechat|WeChat|QQ|qq|扣扣|企鹅号|抖音|快手|微博)(?:号|账号|号码|id|ID)?\s*"
+    r"(?:微信|威信|薇信|威心|维信|微心|绿泡泡|vx|VX|Vx|wx|WX|v信|V信|加[vV微]|weixin|wechat|WeChat|QQ|qq|扣扣|企鹅号|抖音|快手|微博)"
+    r"(?:号|账号|号码|id|ID)?\s*"
     r"(?:是|为|[：:])?\s*(?P<value>[A-Za-z][A-Za-z0-9_\-]{5,19})(?![A-Za-z0-9_\-])"
 )
 # 粤B12345, 蒙A·D12345 (new energy), 京N 8A8B8: a province, a letter, five or six letters
@@ -155,6 +159,25 @@ _TAIL_KINDS = {"身份证": "id_number", "证件": "id_number", "银行卡": "ba
 _PASSPORT = re.compile(
     r"(?:护照|通行证|旅行证)(?:号码?|编号)?\s*(?:是|为|[：:])?\s*"
     r"(?P<value>[A-Za-zＡ-Ｚａ-ｚ]{1,2}\s*[0-9０-９]{6,9})(?![A-Za-z0-9０-９])"
+)
+
+# --- where a person is, when a person was born -----------------------------------------
+
+# A position in degrees (北纬39.9042，东经116.4074 / 39.904211,116.407395): two numbers
+# with four or more decimals, or one after 北纬/东经 ….
+_COORDINATES = re.compile(
+    r"(?:(?:北纬|南纬|纬度)\s*[：:]?\s*[0-9]{1,2}\.[0-9]{2,}°?|(?<![0-9.])-?[0-9]{1,2}\.[0-9]{4,}°?)"
+    r"\s*[,，、;；\s]\s*"
+    r"(?:(?:东经|西经|经度)\s*[：:]?\s*[0-9]{1,3}\.[0-9]{2,}°?|-?[0-9]{1,3}\.[0-9]{4,}°?)(?![0-9])"
+)
+# An internet address after its label (我家IP是 116.23.45.67).
+_IP_ADDRESS = re.compile(
+    r"(?:IP|ip|Ip)(?:地址)?\s*(?:是|为|[：:])?\s*(?P<value>(?:[0-9]{1,3}\.){3}[0-9]{1,3})(?![0-9])"
+)
+# A date after a birth label (出生日期：1985年3月15日, 生日 1985-03-15).
+_BIRTH_DATE = re.compile(
+    rf"(?:出生日期|出生年月日?|生日|出生于|生于)\s*(?:是|为|[：:])?\s*"
+    rf"(?P<value>[{_DIGIT_CLASS}]{{4}}\s*[年./\-]\s*[{_DIGIT_CLASS}十]{{1,2}}\s*[月./\-]\s*[{_DIGIT_CLASS}十]{{1,3}}\s*[日号]?)"
 )
 
 # --- names -----------------------------------------------------------------------------
@@ -200,11 +223,15 @@ _COMMON_WORDS = (
 )
 # A name may be written with a space after the surname (王 小明, 王\u3000小明).
 _NAME = rf"(?!(?:{_COMMON_WORDS})){_SURNAME_RE}[ \u3000]?{_GIVEN}"
+# After a label, with a space between every character (张 三 丰).
+_SPACED_NAME = rf"{_SURNAME_RE}(?:[ \u3000][\u4e00-\u9fff]){{1,2}}(?![\u4e00-\u9fff])"
+# A name in pinyin, each part capitalised (Zhang Wei, Huangfu Xiaowen, Li Lei).
+_LATIN_NAME = r"[A-Z][a-z]{1,7}(?:[ ·][A-Z][a-z]{1,9}){1,2}"
 _BOUNDARY = r"(?:^|(?<=[\s，,。.！!？?；;：:、“”\"'（(）)>】]))"
 # Forms of address after a full name (王秀英阿姨), and words after which one comes.
 _ADDRESS_FORM = "(?:先生|女士|同志|阿姨|大爷|大妈|大娘|奶奶|爷爷|师傅|老人)"
 _BEFORE_NAME = (
-    "(?:的|感谢|谢谢|多谢|转告|告诉|通知|联系|委托|找|叫|是|和|与|跟|同|给|向|请|让|被|把|对|由|"
+    "(?:的|为|帮|替|感谢|谢谢|多谢|转告|告诉|通知|联系|委托|找|叫|是|和|与|跟|同|给|向|请|让|被|把|对|由|"
     "隔壁|邻居|楼上|楼下|对门|对面)"
 )
 # What follows a name after a label (联系人李建国电话…, 我叫刘德华今年65岁).
@@ -220,7 +247,23 @@ _RELATION_WORDS = (
     "父亲|母亲|爸爸|妈妈|公公|婆婆|岳父|岳母|哥哥|姐姐|弟弟|妹妹|亲戚|舅舅|叔叔|姑姑|侄子|侄女|"
     "同事|同学|朋友|室友|邻居|房东|租客|老乡|工友|班主任|老师(?!傅)|校长|医生|领导|经理|主任|老板|师傅"
 )
+# More people around the writer and the people a complaint or a case is about, by their
+# role (attack batch 6, G1: 户主王大力, 投诉对象：刘大强, 网格员陈晓梅). These words also
+# stand before ordinary words (学生宿舍, 患者居住所在区, 确保安全出行), so the name after
+# them must begin with one of the hundred commonest surnames.
+_ROLE_WORDS = (
+    "爷爷|奶奶|外公|外婆|姥姥|姥爷|媳妇|男朋友|女朋友|男友|女友|前男友|前女友|未婚夫|未婚妻|老大|老二|老三|"
+    "户主|租户|承租人|出租人|投诉对象|被投诉人|被举报人|被申请人|被告|原告|法定代表人|法人代表|负责人|"
+    "网格员|村支书|支书|村主任|保安|保姆|司机|学生|病人|患者|包工头|监护人|代理人|委托人"
+)
 _RELATION = f"(?:{_RELATION_WORDS})"
+_ROLE = f"(?:{_ROLE_WORDS})"
+_COMMON_SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖萧田董袁潘蒋蔡余杜叶程苏魏吕丁任"
+    "沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫阎段雷侯龙史陶黎贺顾毛郝龚邵钱严覃武戴莫孔汤"
+)
+_COMMON_NAME = rf"(?!(?:{_COMMON_WORDS}))(?:{'|'.join(_COMPOUND_SURNAMES)}|[{_COMMON_SURNAMES}])[ \u3000]?{_GIVEN}"
+_NUM = r"[0-9０-９一二三四五六七八九十百零〇两]+"
 _FUNCTION_SURNAMES = set("和向于都由但时应连那来相信展阴智幸奉富闭位满盘敬初计门云容区")
 _PLAIN_SURNAME_RE = (
     "(?:" + "|".join(_COMPOUND_SURNAMES) + "|[" + "".join(sorted(_SURNAMES - _FUNCTION_SURNAMES)) + "])"
@@ -230,18 +273,21 @@ _AFTER_PERSON = (
     rf"(?:{_HONORIFIC}|{_ADDRESS_FORM}|[，,。.！!？?；;：:、\s）)”\"]|$|也|说|的|在|今年|现年|反映|打|骂|被|是|因|已|"
     "和|与|带|去|来|从|到|都|还|又|就|才|不|没|曾|于|出生|工作|上学|读|患|住|生病|失业|现在|目前|经常|一直|"
     "对|让|把|给|向|跟|要|想|需要|办|申请|去世|受|身体|携带|拖欠|欠|克扣|拒|多次|今天|昨天|去年|前年|"
-    "行动|年迈|年纪|腿脚|患有|瘫痪|残疾|退休|下岗|卧床|住院|过世|名下)"
+    "行动|年迈|年纪|腿脚|患有|瘫痪|残疾|退休|下岗|卧床|住院|过世|名下|天天|总是|骚扰|开车|上门|贪污|怀孕|"
+    rf"霸占|侵占|挪用|威胁|殴打|辱骂|私自|强行|违规|{_NUM}岁)"
 )
 _LABEL_BEFORE_NAME = (
     "来信人|写信人|致信人|反映人|投诉人|举报人|咨询人|申请人|当事人|署名|落款|签名|联系人|姓名|"
-    "我的名字是|我的名字叫|名字是|名字叫|我叫|我是|本人"
+    "我的名字是|我的名字叫|名字是|名字叫|名字叫做|我叫|名叫|叫做|姓名为|姓名是|网名|昵称|微信名|我是|本人"
 )
 # Labels after which only a name can follow (not 我是/本人: 我是单位职工).
 _NAME_ONLY_LABEL = (
     "来信人|写信人|致信人|反映人|投诉人|举报人|咨询人|申请人|署名|落款|签名|联系人|姓名|"
-    "我的名字是|我的名字叫|名字是|名字叫|我叫"
+    "我的名字是|我的名字叫|名字是|名字叫|名字叫做|我叫|名叫|叫做|姓名为|姓名是|网名|昵称|微信名"
 )
 _NAME_PATTERNS = [
+    # 户主王大力名下 / 投诉对象：刘大强，/ 我奶奶张李氏今年九十岁
+    re.compile(rf"{_ROLE}\s*(?:的名字|名字)?(?:叫做|叫|名叫|是|为|[：:])?\s*(?P<name>{_COMMON_NAME})(?={_AFTER_PERSON})"),
     # 我丈夫司马青先生 / 孩子叫上官小飞 / 老师吴建国打了孩子 / 我同事赵子龙也想问
     re.compile(rf"{_RELATION}\s*(?:的名字|名字)?(?:叫做|叫|名叫|是|为|[：:])?\s*(?P<name>{_PLAIN_NAME})(?={_AFTER_PERSON})"),
     # 我是王小明的母亲
@@ -261,8 +307,23 @@ _NAME_PATTERNS = [
     # 来信人：张三 / 署名：张三 / 联系人 张三 / 我叫张三 / 本人张三
     re.compile(
         rf"(?:{_LABEL_BEFORE_NAME})"
-        rf"\s*[：:]?\s*(?P<name>{_NAME})(?!{_HAN})"
+        rf"\s*[：:（(]?\s*(?P<name>{_NAME}|{_SPACED_NAME})(?!{_HAN})"
     ),
+    # 一个名叫周杰的人: after a label that is followed by a name, what is said of the person.
+    re.compile(rf"(?:名叫|叫做|名字叫|名字是|我叫|姓名为|网名)\s*[：:]?\s*(?P<name>{_NAME})(?=的|{_AFTER_PERSON})"),
+    # 我姓王，叫王大力
+    re.compile(rf"我姓{_SURNAME_RE}[，,\s]*(?:名叫|叫做|叫|名字是)\s*(?P<name>{_NAME})"),
+    # 王秀芬（女，45岁） / 赵丽颖，女，1985年生: a name before its sex.
+    re.compile(rf"{_BOUNDARY}(?P<name>{_PLAIN_NAME})(?=\s*[（(，,]\s*[男女]\s*[，,、）)])"),
+    # 张建国和李秀梅夫妇: both of a couple.
+    re.compile(rf"(?P<name>{_PLAIN_NAME})(?=[和与及、]{_PLAIN_NAME}(?:夫妇|夫妻|两口子))"),
+    re.compile(rf"(?<=[和与及、])(?P<name>{_PLAIN_NAME})(?=夫妇|夫妻|两口子)"),
+    # 由王晓东代为办理
+    re.compile(rf"由\s*(?P<name>{_PLAIN_NAME})(?=代为|代办|代理|代签|代交)"),
+    # ——韩梅梅 / —— Huangfu Xiaowen: a signature after a dash, at the end of a line.
+    re.compile(rf"(?:——|—|--|－－)\s*(?P<name>{_NAME}|{_LATIN_NAME})\s*(?=$|\n|[。.！!])"),
+    # 我叫 Zhang Wei / 我是Li Lei: a name in pinyin after a label.
+    re.compile(rf"(?:{_LABEL_BEFORE_NAME})\s*[：:]?\s*(?P<name>{_LATIN_NAME})(?![A-Za-z])"),
     # 联系人李建国电话… / 我叫刘德华今年65岁: a name followed by what is said of a person.
     re.compile(
         rf"(?:{_LABEL_BEFORE_NAME})"
@@ -298,7 +359,6 @@ _NAME_PATTERNS = [
 
 # --- addresses -------------------------------------------------------------------------
 
-_NUM = r"[0-9０-９一二三四五六七八九十百零〇两]+"
 # A character of a place name: not a digit, not punctuation, not a verb or pronoun that
 # comes before an address (我家住在…, 地址是…).
 _PLACE = r"[^\W\d_a-zA-Z我你他她们这那住在于是的了与及向从到为址]"
@@ -307,10 +367,10 @@ _ROAD = r"(?:路|街|大街|大道|道|巷|弄|胡同|里|村|组|屯)"
 _ESTATE = r"(?:小区|花园|家园|公寓|大厦|广场|苑|园|城|庭|府|湾|社区|新村|宿舍|家属院|大院)"
 # A phase or a zone of an estate (二期, B区) says where an estate is, not where a person
 # lives: an estate's name with nothing more than these is no address (兴汝金城二期).
-_WEAK_UNIT = rf"(?:{_NUM}\s*(?:期|区)|[A-Za-zＡ-Ｚ]\s*区)"
+_WEAK_UNIT = rf"(?:{_NUM}\s*(?:期|区)|[A-Za-zＡ-Ｚ东南西北中]\s*区)"
 # (户 only after a building, in _TAIL: 社区8504户 counts households.)
 _STRONG_UNIT = (
-    rf"(?:(?:{_NUM}\s*(?:号楼|栋|幢|座|楼))|(?:[A-Za-zＡ-Ｚ]\s*(?:座|栋|幢))|(?:{_NUM}\s*(?:单元|门))"
+    rf"(?:(?:{_NUM}\s*(?:号楼|栋|幢|座|楼))|(?:[A-Za-zＡ-Ｚ]\s*(?:座|栋|幢|塔))|(?:{_NUM}\s*(?:单元|门))|(?:[东南西北中]\s*单元)"
     rf"|(?:{_NUM}\s*(?:室|号|层|楼)(?!线)))"
 )
 _UNIT = rf"(?:{_STRONG_UNIT}|{_WEAK_UNIT})"
@@ -321,11 +381,13 @@ _TAIL = r"(?:\s*[-－]?\s*(?:[0-9０-９]{1,5}(?![0-9０-９年月日])|[零〇�
 _DASHED = r"[0-9０-９]{1,3}\s*[-－—]\s*(?:[0-9０-９]{1,2}\s*[-－—]\s*)?[0-9０-９]{3,4}"
 _ADDRESS = re.compile(
     rf"(?:{_PLACE}{{1,8}}?{_DIVISION})*"
-    rf"(?:{_PLACE}{{1,8}}?{_ROAD}\s*[甲乙丙丁]?\s*{_NUM}\s*(?:号(?!线)|弄|巷)(?:\s*(?:院|{_PLACE}{{0,8}}?{_ESTATE}))?(?:\s*{_UNIT})*{_TAIL}"
-    rf"|{_PLACE}{{1,10}}?{_ESTATE}\s*(?:{_WEAK_UNIT}\s*)*{_STRONG_UNIT}\s*(?:{_UNIT}\s*)*{_TAIL}"
+    rf"(?:{_PLACE}{{1,8}}?{_ROAD}(?:[东南西北中]段)?\s*[甲乙丙丁]?\s*{_NUM}(?:\s*[-－]\s*{_NUM})?\s*(?:号楼|号(?!线)|弄|巷)"
+    rf"(?:\s*(?:院|{_PLACE}{{0,8}}?{_ESTATE}))?(?:\s*{_UNIT})*{_TAIL}"
+    # (an estate's name may hold digits after its first character: 阳光100小区)
+    rf"|{_PLACE}(?:{_PLACE}|[0-9]){{0,9}}?{_ESTATE}\s*(?:{_WEAK_UNIT}\s*)*{_STRONG_UNIT}\s*(?:{_UNIT}\s*)*{_TAIL}"
     rf"|{_PLACE}{{1,10}}?{_ESTATE}\s*{_DASHED}(?![0-9０-９])"
     rf"|{_PLACE}{{1,8}}?(?:村|屯|嘎查)\s*{_NUM}\s*(?:组|社|队)(?:\s*{_NUM}\s*号)?"
-    rf"|{_NUM}\s*(?:号楼|栋|幢)\s*(?:(?:{_UNIT}\s*)+{_TAIL}|[0-9０-９]{{3,4}}(?:室|号)?(?![0-9０-９户])))"
+    rf"|{_NUM}\s*(?:号楼|栋|幢)\s*(?:(?:{_UNIT}\s*)+{_TAIL}|(?:[0-9０-９]{{3,4}}|[零〇一二三四五六七八九]{{3,4}})(?:室|号)?(?![0-9０-９户])))"
 )
 
 
@@ -473,8 +535,9 @@ def _plausible_birth(ymd: str) -> bool:
     return 1900 <= year <= 2100 and 1 <= month <= 12 and 1 <= day <= 31
 
 
-# What people (or a paste) put inside a written name: spaces, ideographic space, zero-width.
-_INSIDE_NAME = "[\\s\u200b-\u200d\u2060\ufeff]*"
+# What people (or a paste) put inside a written name: spaces, ideographic space, zero-width,
+# and the dots, dashes, bars and stars that split it past a filter (李·小·芳, 李-小芳, 欧阳x娜娜).
+_INSIDE_NAME = "[\\s\u200b-\u200d\u2060\ufeff·•・．.\\-－_/|｜*＊xX]{0,3}"
 
 
 def _written_as(name: str) -> re.Pattern:
@@ -571,6 +634,9 @@ def _address_spans(text: str) -> list[_Span]:
 
 def _email_spans(text: str) -> list[_Span]:
     spans = [_Span(m.start(), m.end(), "email") for m in _EMAIL.finditer(text)]
+    spans += [_Span(m.start(), m.end(), "location") for m in _COORDINATES.finditer(text)]
+    spans += [_Span(m.start("value"), m.end("value"), "location") for m in _IP_ADDRESS.finditer(text)]
+    spans += [_Span(m.start("value"), m.end("value"), "birth_date") for m in _BIRTH_DATE.finditer(text)]
     spans += [_Span(m.start("value"), m.end("value"), "email") for m in _LABELLED_EMAIL.finditer(text)]
     spans += [_Span(m.start("value"), m.end("value"), "account") for m in _ACCOUNT.finditer(text)]
     spans += [_Span(m.start(), m.end(), "plate") for m in _PLATE.finditer(text)]
@@ -580,7 +646,66 @@ def _email_spans(text: str) -> list[_Span]:
     return spans
 
 
+# --- one reading of every writing ------------------------------------------------------
+
+# Characters that show nothing (zero-width spaces and joiners, soft hyphen, word joiner,
+# byte-order mark): a number or a name with them inside reads as one.
+_INVISIBLE = frozenset("\u00ad\u034f\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff")
+
+
+@functools.lru_cache(maxsize=8192)
+def _fold_char(char: str) -> str:
+    """How the rules read one character: invisible ones are dropped; every digit and Latin
+    letter in another writing (full width, circled ①, superscript ¹, mathematical 𝟏,
+    Arabic-Indic ١, ＠) becomes its ASCII form (NFKC, then the Unicode decimal value).
+    Chinese punctuation and Chinese numerals are kept: the rules know them."""
+    if char.isascii():
+        return char
+    if char in _INVISIBLE:
+        return ""
+    digit = unicodedata.decimal(char, None)
+    if digit is not None:
+        return str(digit)
+    compat = unicodedata.normalize("NFKC", char)
+    if compat != char and compat.isascii() and (compat.isalnum() or compat == "@"):
+        return compat
+    return char
+
+
+# Latin O/o and l/I among digits (138OO138OOO, l38OOl38OOO): read as 0 and 1 when the
+# run has digits and nothing Latin around it.
+_LOOKALIKE_RUN = re.compile(r"(?<![A-Za-z])(?=(?:[OoIl]*[0-9]){3})[0-9OoIl]{7,}(?![A-Za-z])")
+_LOOKALIKE = str.maketrans("OoIl", "0011")
+
+
+def _folded(text: str) -> tuple[str, list[int]]:
+    """``text`` as the rules read it and, for each of its characters, the position in
+    ``text`` it comes from (so what is found is hidden in the original writing)."""
+    chars: list[str] = []
+    origin: list[int] = []
+    for position, char in enumerate(text):
+        for piece in _fold_char(char):
+            chars.append(piece)
+            origin.append(position)
+    folded = "".join(chars)
+    if "O" in folded or "o" in folded or "l" in folded or "I" in folded:
+        folded = _LOOKALIKE_RUN.sub(lambda m: m.group(0).translate(_LOOKALIKE)
+                                    if re.search(r"[OoIl]", m.group(0)) else m.group(0), folded)
+    return folded, origin
+
+
 def _find(text: str, names: Iterable[str]) -> list[_Span]:
+    """All spans of ``text`` to hide. The rules read the text folded (:func:`_folded`:
+    one writing of digits and letters, invisible characters gone); a span found there
+    covers the characters of the original it was read from."""
+    folded, origin = _folded(text)
+    if folded == text:
+        return _find_folded(text, names)
+    return [_Span(origin[s.start], origin[s.end - 1] + 1, s.kind)
+            for s in _find_folded(folded, names) if s.end > s.start]
+
+
+def _find_folded(text: str, names: Iterable[str]) -> list[_Span]:
     """All spans to hide, overlapping ones merged (the earlier, longer one wins)."""
     spans: list[_Span] = []
     taken: list[tuple[int, int]] = []

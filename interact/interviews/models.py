@@ -252,6 +252,12 @@ class InterviewQuestion(TimestampMixin, db.Model):
     def public_after_answer(self) -> str:
         return privacy.mask_text(self.after_answer, names=self.public_names)
 
+    @property
+    def public_after_responder(self) -> str:
+        """Who answered afterwards, as typed by staff (a department, a guest's post and name):
+        a number or an asker's name written there is hidden like in the answer itself."""
+        return privacy.mask_text(self.after_responder, names=self.public_names)
+
 
 class SpeakerKind(enum.Enum):
     HOST = "host"

@@ -315,11 +315,13 @@ def _tracked_letter(number: str):
 
 
 @bp.route("/letters/lookup", methods=["GET", "POST"])
-@limiter.limit(public_post_limit, methods=["POST"])
+@limiter.limit(public_post_limit, methods=["POST"], exempt_when=switching_large_text)
 def lookup():
     form = LookupForm()
     if request.method == "GET" and request.args.get("number"):
         form.number.data = request.args["number"][:24]
+    if switching_large_text():  # the 关怀版 button: the form again, as typed, nothing looked up
+        return render_template("letters/lookup.html", form=form)
     if form.validate_on_submit():
         try:
             letter = services.lookup(form.number.data, form.code.data)
@@ -345,12 +347,14 @@ def track(number: str):
 
 
 @bp.post("/letters/track/<number>/rate")
-@limiter.limit(public_post_limit)
+@limiter.limit(public_post_limit, exempt_when=switching_large_text)
 def rate(number: str):
     letter = _tracked_letter(number)
     if letter is None:
         return redirect(url_for("letters.lookup", number=number))
     form = RatingForm()
+    if switching_large_text():  # the 关怀版 button: the page again, with the rating as chosen
+        return render_template("letters/track.html", letter=letter, rating_form=form)
     if not form.validate_on_submit():
         flash(first_error(form) or "请选择评价。", "error")
         return render_template("letters/track.html", letter=letter, rating_form=form), 422

@@ -24,7 +24,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from interact.core import audit, clock, periods
+from interact.core import atomic, audit, clock, periods
 from interact.core.errors import InvalidInput, NotFound
 from interact.core.permissions import ensure_role
 from interact.core.spreadsheets import Sheet, xlsx_bytes
@@ -165,6 +165,10 @@ def draft_report(month: str, *, actor) -> tuple[InspectionReport, bool]:
     """
     _ensure_office(actor)
     month = _check_month(month)
+    # 按当前数据统计 clicked twice at once (or with the daily job): the copies look for the
+    # month's report one after the other, so the later one finds it instead of a 500 from
+    # the unique month.
+    atomic.serialize(f"inspection_report:{month}")
     existing = report_for_month(month)
     if existing is not None:
         return existing, False

@@ -270,6 +270,39 @@ def test_lookup_is_rate_limited(app, client):
     assert client.post("/letters/lookup", data={"number": "XJ1", "code": "X"}).status_code == 429
 
 
+def test_large_text_button_of_the_lookup_keeps_number_and_code(app, client, submit):
+    """Without JavaScript the 关怀版 button submits the look-up form: it comes back in large
+    text with the number and code as typed, nothing looked up (no failed attempt, no error,
+    no allowance of the rate limit used)."""
+    app.config["RATELIMIT_PUBLIC_POST"] = "1 per minute"
+    letter, code = submit()
+    page = client.get("/letters/lookup").get_data(as_text=True)
+    assert 'form="lookup-form" name="large_text" value="1"' in page and 'id="lookup-form"' in page
+    for _ in range(2):
+        response = client.post("/letters/lookup", data={"large_text": "1", "number": letter.number, "code": "WRONG1"})
+        html = response.get_data(as_text=True)
+        assert response.status_code == 200 and 'class="large-text"' in html
+        assert f'value="{letter.number}"' in html and 'value="WRONG1"' in html
+        assert "has-error" not in html and services.LOOKUP_FAILED not in html
+    assert client.get(f"/letters/track/{letter.number}").status_code == 302  # not looked up
+    found = client.post("/letters/lookup", data={"number": letter.number, "code": code})
+    assert found.status_code == 302 and "/letters/track/" in found.headers["Location"]
+
+
+def test_large_text_button_of_the_rating_keeps_the_choice_and_comment(client, closed):
+    letter, code = closed()
+    client.post("/letters/lookup", data={"number": letter.number, "code": code})
+    page = client.get(f"/letters/track/{letter.number}").get_data(as_text=True)
+    assert 'form="rating-form" name="large_text" value="1"' in page and 'id="rating-form"' in page
+    response = client.post(f"/letters/track/{letter.number}/rate",
+                           data={"large_text": "1", "rating": "unsatisfied", "comment": "材料清单没说清楚"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'class="large-text"' in html
+    assert re.search(r'<input[^>]*checked[^>]*value="unsatisfied"|<input[^>]*value="unsatisfied"[^>]*checked', html)
+    assert "材料清单没说清楚</textarea>" in html and "has-error" not in html
+    assert db.session.get(Letter, letter.id).rating is None
+
+
 def test_my_letters_for_citizen_accounts(client, auth, roles):
     auth.login(roles.citizen)
     form = client.get("/letters/new").get_data(as_text=True)

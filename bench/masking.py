@@ -1,0 +1,64 @@
+"""Publication masking, measured (docs/privacy.md):
+
+    .venv/bin/python bench/masking.py
+
+- how many of the 228 writings of personal data of the attack's batches 5 and 6
+  (tests/core/attack_writings.py) come out hidden, and which do not;
+- over-masking on real ordinary text read from ../shared/data/faqbench (the government Q&A
+  pairs, ordinary questions, citizens' titles): the share of texts in which the pipeline
+  hides something, by kind, with the words it took.
+"""
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench._shared import FAQBENCH, load_jsonl  # noqa: E402
+from interact.core.privacy import scan_text  # noqa: E402
+from tests.core.attack_writings import PLAIN, RICH  # noqa: E402
+from tests.core.test_privacy_attack_writings import leaked_plain, leaked_rich  # noqa: E402
+
+
+def writings() -> None:
+    left = [(label, leaked) for label, text, names, fragments in PLAIN
+            if (leaked := leaked_plain(text, names, fragments))]
+    left += [(html[:40], leaked) for html, fragments in RICH if (leaked := leaked_rich(html, fragments))]
+    total = len(PLAIN) + len(RICH)
+    print(f"attack writings hidden: {total - len(left)}/{total}")
+    for label, leaked in left:
+        print(f"  still shown: {label}: {leaked}")
+
+
+def ordinary() -> None:
+    dev = FAQBENCH / "dev"
+    if not (dev / "kb.jsonl").exists():
+        print(f"no {dev}: over-masking not measured")
+        return
+    government, questions, titles = [], [], []
+    for entry in load_jsonl(dev / "kb.jsonl"):
+        if entry["answer"]:
+            government += [entry["question"], entry["answer"]]
+        else:
+            questions.append(entry["question"])
+    titles = [q["query"] for q in load_jsonl(dev / "queries.jsonl") if q["kind"] == "citizen_out_of_scope"]
+    for name, texts in (("government Q&A", government), ("ordinary questions", questions),
+                        ("citizens' titles", titles)):
+        kinds: Counter = Counter()
+        touched = 0
+        for text in texts:
+            found = scan_text(text)[1]
+            if found:
+                touched += 1
+                kinds.update({f.kind for f in found})
+        detail = ", ".join(f"{kind} {count}" for kind, count in kinds.most_common())
+        print(f"{name}: something hidden in {touched}/{len(texts)} texts ({touched / len(texts):.2%}): {detail}")
+
+
+if __name__ == "__main__":
+    writings()
+    ordinary()
