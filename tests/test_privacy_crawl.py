@@ -6,10 +6,13 @@ of the OpenAPI document, their items and the links they give) and find none of i
 from __future__ import annotations
 
 import html
+import io
 import json
 import re
 from datetime import datetime, timedelta
 from urllib.parse import urljoin, urlsplit
+
+from werkzeug.datastructures import FileStorage
 
 from interact.core import clock
 from interact.faq import services as faq_services
@@ -81,6 +84,11 @@ def _publish_everything(db, roles, frozen):
     db.session.commit()
     draft = letter_services.to_faq(letters[0], actor=roles.office)
     faq_services.publish_entry(draft.entry, actor=roles.curator)
+    # An entry the curator writes (新建条目), naming a citizen as a careless curator would.
+    written = faq_services.create_entry(faq_services.EntryData(
+        question="公积金提取进度找谁问？", answer_html=f"<p>请联系{NAME}（手机{PHONE}，邮箱 {EMAIL}）。</p>"),
+        actor=roles.curator)
+    faq_services.publish_entry(written, actor=roles.curator)
     db.session.commit()
 
     # The month's summary with the letters as typical cases.
@@ -100,6 +108,12 @@ def _publish_everything(db, roles, frozen):
         kind=CollectionKind.OPINIONS, starts_at=datetime(2026, 3, 1, 9, tzinfo=clock.LOCAL_TZ),
         ends_at=datetime(2026, 3, 31, 18, tzinfo=clock.LOCAL_TZ), department_id=roles.department_a.id,
     ), actor=roles.office)
+    # Its documents under the names a clerk typed.
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    survey_services.set_draft_document(collection, FileStorage(io.BytesIO(pdf), f"征求意见稿（起草人{NAME}{PHONE}）.pdf"),
+                                       actor=roles.office)
+    survey_services.add_attachment(collection, FileStorage(io.BytesIO(pdf), "a.pdf"), f"联系人{NAME}，电话{PHONE}",
+                                   actor=roles.office)
     survey_workflow.transition(collection, CollectionStatus.PUBLISHED, actor=roles.office)
     frozen(2026, 3, 10)
     opinion = survey_services.submit_opinion(collection, survey_services.OpinionData(
@@ -135,7 +149,7 @@ def _publish_everything(db, roles, frozen):
     interview_services.update_archive(interview, summary=f"<p>{NAME}关心的创业补贴问题已答复。</p>", video_url="",
                                       actor=roles.office)
     db.session.commit()
-    return letters, draft.entry, collection, interview
+    return letters, written, collection, interview
 
 
 def _links(base: str, response) -> set[str]:

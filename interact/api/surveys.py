@@ -71,14 +71,14 @@ class CollectionSummary(Schema):
 class FileOut(Schema):
     """A stored public file (draft document)."""
 
-    name = fields.String(required=True, attribute="original_name")
+    name = fields.String(required=True, attribute="public_name")
     url = Url("site.public_file", key="key")
     content_type = fields.String(required=True)
     size = fields.Integer(required=True)
 
 
 class AttachmentOut(Schema):
-    name = fields.Function(lambda a: a.label or a.file.original_name, required=True, metadata={"type": "string"})
+    name = fields.String(required=True, attribute="public_label")
     url = Url("site.public_file", key="file.key")
     content_type = fields.String(required=True, attribute="file.content_type")
     size = fields.Integer(required=True, attribute="file.size")

@@ -9,6 +9,7 @@ from typing import Any, Optional
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from interact.core import privacy
 from interact.core.enums import LabeledEnum
 from interact.db import TimestampMixin, _utcnow, str_enum
 from interact.extensions import db
@@ -124,6 +125,13 @@ class StoredFile(db.Model):
     public: Mapped[bool] = mapped_column(default=False)
     uploaded_at: Mapped[datetime] = mapped_column(default=_utcnow)
     uploaded_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    @property
+    def public_name(self) -> str:
+        """The file name as the public sees it (a page's link, the API, the download name):
+        what a clerk typed into it passes the publication masking (起草人王小明13800138000
+        → 起草人王**[电话])."""
+        return privacy.mask_text(self.original_name)
 
 
 class Notification(db.Model):

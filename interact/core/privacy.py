@@ -105,6 +105,8 @@ _ACCOUNT_NUMBER_CONTEXT = re.compile(
 )
 _ACCOUNT_KINDS = {"社保卡": "card_number", "医保卡": "card_number", "社保号": "card_number", "医保号": "card_number",
                   "卡号": "bank_card", "银行卡": "bank_card", "存折": "bank_card"}
+# What follows an office's number, never a citizen's: 0755-12345678咨询 / …热线.
+_OFFICE_AFTER = re.compile(r"\s*(?:咨询|查询|热线|服务热线|进行咨询|了解详情)")
 _HOTLINE_CONTEXT = re.compile(
     r"(?:咨询|服务|办公|监督|投诉|举报|值班|受理|热线|客服|窗口|中心)(?:电话|热线|号码)?\s*[：:为是]?\s*$"
 )
@@ -278,12 +280,14 @@ _AFTER_PERSON = (
 )
 _LABEL_BEFORE_NAME = (
     "来信人|写信人|致信人|反映人|投诉人|举报人|咨询人|申请人|当事人|署名|落款|签名|联系人|姓名|"
-    "我的名字是|我的名字叫|名字是|名字叫|名字叫做|我叫|名叫|叫做|姓名为|姓名是|网名|昵称|微信名|我是|本人"
+    "我的名字是|我的名字叫|名字是|名字叫|名字叫做|我叫|名叫|叫做|姓名为|姓名是|网名|昵称|微信名|"
+    "起草人|拟稿人|撰稿人|填表人|制表人|我是|本人"
 )
 # Labels after which only a name can follow (not 我是/本人: 我是单位职工).
 _NAME_ONLY_LABEL = (
     "来信人|写信人|致信人|反映人|投诉人|举报人|咨询人|申请人|署名|落款|签名|联系人|姓名|"
-    "我的名字是|我的名字叫|名字是|名字叫|名字叫做|我叫|名叫|叫做|姓名为|姓名是|网名|昵称|微信名"
+    "我的名字是|我的名字叫|名字是|名字叫|名字叫做|我叫|名叫|叫做|姓名为|姓名是|网名|昵称|微信名|"
+    "起草人|拟稿人|撰稿人|填表人|制表人"
 )
 _NAME_PATTERNS = [
     # 户主王大力名下 / 投诉对象：刘大强，/ 我奶奶张李氏今年九十岁
@@ -296,9 +300,9 @@ _NAME_PATTERNS = [
     re.compile(rf"(?:回复|答复|致)\s*(?P<name>{_PLAIN_NAME})(?=\s*{_HONORIFIC}?\s*[：:，,])"),
     # 孙悟空，电话… / 诸葛亮13512345678: a name alone at the start, then a phone number.
     re.compile(
-        rf"(?:^|(?<=[\n，,。；;]))\s*(?P<name>{_PLAIN_NAME})"
+        rf"(?:^|(?<=[\n，,。；;])|(?<=联系))\s*(?P<name>{_PLAIN_NAME})"
         # (a word glued to 手机 is rather a brand: 华为手机, 安卓手机)
-        rf"(?=[\s：:，,]+(?:(?:联系)?电话|手机|联系方式|身份证)|[\s：:，,]*(?:\+?86)?1[3-9][0-9]{{9}}(?![0-9]))"
+        rf"(?=[\s：:，,（(]+(?:(?:联系)?电话|手机|联系方式|身份证)|[\s：:，,]*(?:\+?86)?1[3-9][0-9]{{9}}(?![0-9]))"
     ),
     # 王小明您好 / 王小明先生：您好 / 尊敬的王小明同志，你好
     re.compile(rf"{_BOUNDARY}(?:尊敬的|亲爱的)?\s*(?P<name>{_NAME})(?={_HONORIFIC}?\s*[，,：:！!\s]?\s*(?:您好|你好))"),
@@ -349,8 +353,9 @@ _NAME_PATTERNS = [
     re.compile(rf"此致\s*[,，]?\s*敬礼\s*[!！。]?\s*(?P<name>{_NAME})"),
     # A signature line: a name alone on a line after the text (not a text that is one
     # word: 杭州, 平稳), maybe with 敬上 or a date.
+    # (Not an office signing: 公安局, 司法局, 常州市 alone on a line.)
     re.compile(
-        rf"\n\s*(?P<name>{_NAME})\s*(?:敬上|拜上|谨上|上)?\s*"
+        rf"\n\s*(?P<name>{_NAME})(?<![局厅委办院所站部处科队会司馆社府市县区省镇乡村街组室])\s*(?:敬上|拜上|谨上|上)?\s*"
         rf"(?:[0-9０-９〇零一二三四五六七八九十]{{2,4}}\s*年[^\n]{{0,12}})?\s*(?=\n|$)"
     ),
     # Surname + honorific anywhere: 王先生 / 欧阳女士
@@ -486,6 +491,12 @@ def _classify_run(text: str, start: int, end: int, chars: str) -> str | None:
     if (before and _ASCII_ALNUM.match(before)) or (after and _ASCII_ALNUM.match(after)):
         return None
     context = text[max(0, start - 12):start]
+    # A document's or a batch's number (第13800138000号文件, 第138期) is no one's.
+    if before == "第" and text[end:end + 1] in ("号", "期", "批", "条", "届", "次"):
+        return None
+    # An office's number told to call for advice (或0755-12345678咨询) is published on purpose.
+    if 7 <= len(digits) <= 12 and not (len(digits) == 11 and digits[0] == "1") and _OFFICE_AFTER.match(text, end):
+        return _KEEP
     kind = _classify(digits, has_x, context)
     if kind is None and chinese and chinese < len(digits) - chinese:
         # Mostly digits with a numeral beside them (第一 13712345678): the digits alone;
@@ -628,8 +639,13 @@ def _surname_of(name: str) -> str:
     return ""
 
 
+# Rooms of a public building, not a home (3号楼502会议室).
+_PUBLIC_ROOM = re.compile(r"[0-9０-９]*\s*(?:会议室|办公室|教室|报告厅|多功能厅|大厅|窗口|展厅|阅览室|服务厅)")
+
+
 def _address_spans(text: str) -> list[_Span]:
-    return [_Span(m.start(), m.end(), "address") for m in _ADDRESS.finditer(text)]
+    return [_Span(m.start(), m.end(), "address") for m in _ADDRESS.finditer(text)
+            if not _PUBLIC_ROOM.match(text, m.end())]
 
 
 def _email_spans(text: str) -> list[_Span]:

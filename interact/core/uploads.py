@@ -116,11 +116,13 @@ def _is_office_document(path: Path, suffix: str) -> bool:
     )
 
 
-def serve(stored: StoredFile, *, as_attachment: bool, max_age: int | None = None) -> Response:
-    """The stored bytes as a response (Range requests, ETag), whichever store holds them.
+def serve(stored: StoredFile, *, as_attachment: bool, max_age: int | None = None,
+          download_name: str | None = None) -> Response:
+    """The stored bytes as a response (Range requests, ETag), whichever store holds them,
+    downloaded as ``download_name`` (the uploaded name by default: staff routes).
     The caller has checked that the user may see the file; 404 if its bytes are gone."""
     return get_store().response(stored.key, mimetype=stored.content_type, as_attachment=as_attachment,
-                                download_name=stored.original_name, max_age=max_age)
+                                download_name=download_name or stored.original_name, max_age=max_age)
 
 
 def save_upload(

@@ -117,7 +117,7 @@ def public_file(key: str):
         abort(404)
     inline = stored.content_type.startswith(("image/", "video/")) or stored.content_type == "application/pdf"
     # ETag and Range requests (video seeking) in every store.
-    return uploads.serve(stored, as_attachment=not inline, max_age=3600)
+    return uploads.serve(stored, as_attachment=not inline, max_age=3600, download_name=stored.public_name)
 
 
 @bp.get("/healthz")

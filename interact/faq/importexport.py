@@ -454,8 +454,10 @@ def apply_plans(plans: list[RowPlan], *, actor, job_id: int) -> int:
                 entry.published_at, entry.withdrawn_at = now, None
             elif plan.status is FaqStatus.WITHDRAWN:
                 entry.withdrawn_at = now
+        hidden = workflow.mask_for_publication(entry) if entry.status is FaqStatus.PUBLISHED else []
         db.session.flush()
-        workflow.record(entry, "imported", actor, before, f"导入任务 #{job_id} 第 {plan.line} 行")
+        workflow.record(entry, "imported", actor, before, "；".join(
+            n for n in (f"导入任务 #{job_id} 第 {plan.line} 行", workflow.hidden_note(hidden, "导入时")) if n))
         changed += 1
     if changed:
         index.changed()

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from interact.core import atomic, audit, clock
+from interact.core import atomic, audit, clock, privacy
 from interact.core.errors import Conflict, InvalidInput, InvalidTransition, PermissionDenied
 from interact.core.permissions import has_role, scope
 from interact.core.textnorm import match_text
@@ -151,22 +151,54 @@ def plain_text(html: str) -> str:
     return re.sub(r"<[^>]*>|&nbsp;|\s", "", html or "")
 
 
-def _publish(entry: FaqEntry) -> None:
+def mask_for_publication(entry: FaqEntry, names: tuple[str, ...] = ()) -> list[privacy.Finding]:
+    """Hide personal data in what the public reads of ``entry`` (its question, answer and
+    phrasings) with the one publication masking (core.privacy), whoever wrote it: a curator
+    (新建条目), an import, a letter (with the letter's ``names``). A name found in one of
+    them is hidden in all. Returns what was hidden, for the entry's history."""
+    names = privacy.names_in((entry.question, *entry.phrasing_texts), names, html=(entry.answer_html,))
+    question, hidden = privacy.scan_text(entry.question, names)
+    answer, in_answer = privacy.scan_html(entry.answer_html, names)
+    if hidden:
+        entry.question = question[:200]
+        entry.question_key = match_text(entry.question)[:200]
+    if in_answer:
+        entry.answer_html = answer
+    hidden += in_answer
+    for phrasing in entry.phrasings:
+        text, found = privacy.scan_text(phrasing.text, names)
+        if found:
+            phrasing.text = text[:200]
+            hidden += found
+    return hidden
+
+
+def hidden_note(hidden: list[privacy.Finding], when: str) -> str:
+    """``发布时已隐去个人信息：电话 1 处`` for an entry's history ('' when nothing was hidden)."""
+    summary = privacy.summarize(hidden)
+    return f"{when}已隐去个人信息：{summary}" if summary else ""
+
+
+def _publish(entry: FaqEntry) -> str:
     if not plain_text(entry.answer_html) and "<img" not in entry.answer_html:
         raise InvalidInput("答案为空，不能发布。")
+    note = hidden_note(mask_for_publication(entry), "发布时")
     atomic.serialize(QUESTIONS_LOCK)
     clash = entry_with_question(match_text(entry.question), exclude=entry)
     if clash is not None and clash.status is FaqStatus.PUBLISHED:
         raise Conflict(f"已发布的条目 #{clash.id} 的标准问题与本条相同，请合并。")
     entry.published_at = clock.now()
     entry.withdrawn_at = None
+    return note
 
 
-def _withdraw(entry: FaqEntry) -> None:
+def _withdraw(entry: FaqEntry) -> str:
     entry.withdrawn_at = clock.now()
+    return ""
 
 
-EFFECTS: dict[FaqStatus, Callable[[FaqEntry], None]] = {S.PUBLISHED: _publish, S.WITHDRAWN: _withdraw}
+#: What a step does to the entry; returns a note for the entry's history ('' for none).
+EFFECTS: dict[FaqStatus, Callable[[FaqEntry], str]] = {S.PUBLISHED: _publish, S.WITHDRAWN: _withdraw}
 
 
 # --- the one transition and the one answer to "what may this user do" -----------------------
@@ -220,7 +252,7 @@ def transition(entry: FaqEntry, to: FaqStatus, *, actor, note: str = "") -> FaqE
     from_status = entry.status
     was_published = from_status is S.PUBLISHED
     before = snapshot(entry)
-    EFFECTS[to](entry)
+    effect_note = EFFECTS[to](entry)
     # A copy of the click sent at the same instant (发布 twice) finds the state changed.
     if not atomic.compare_and_set(FaqEntry, entry.id, {"status": from_status}, {"status": to}):
         db.session.expire(entry)
@@ -228,7 +260,7 @@ def transition(entry: FaqEntry, to: FaqStatus, *, actor, note: str = "") -> FaqE
     entry.status = to
     entry.revision += 1
     db.session.flush()
-    record(entry, step.revision_action, actor, before, (note or "").strip()[:300])
+    record(entry, step.revision_action, actor, before, "；".join(n for n in ((note or "").strip(), effect_note) if n)[:300])
     if was_published or to is S.PUBLISHED:
         index.changed()
     return entry

@@ -71,6 +71,8 @@ class ForwardedLetterForm(_CitizenFields):
     upstream_due = ChineseDateField("上级规定办理期限", validators=[Optional()],
                              description="留空则按来信类别的答复期限计算")
     department_id = SelectField("转办部门（可稍后转办）", coerce=str, validate_choice=False)
+    #: One-time token of this copy of the form: a double click registers one letter.
+    token = HiddenField()
 
 
 class LookupForm(Form):

@@ -93,10 +93,12 @@ def unindex_unpublished(after: int = 0, limit: int = BATCH) -> tuple[int, int | 
 
 
 def remask_faq_entries(after: int = 0, limit: int = BATCH) -> tuple[int, int | None]:
-    """Mask again the entries turned from letters (question, answer, phrasings) with their
-    letter's names: ``(entries changed, last entry id or None when done)``."""
+    """Mask again the entries turned from letters (with their letter's names) and every
+    published entry (question, answer, phrasings): ``(entries changed, last entry id or
+    None when done)``."""
     entries = list(db.session.scalars(
-        sa.select(FaqEntry).where(FaqEntry.source_letter_id.is_not(None), FaqEntry.id > after)
+        sa.select(FaqEntry).where(sa.or_(FaqEntry.source_letter_id.is_not(None),
+                                         FaqEntry.is_published), FaqEntry.id > after)
         .order_by(FaqEntry.id).limit(limit)))
     letters = {letter.id: letter for letter in db.session.scalars(
         sa.select(Letter).where(Letter.id.in_({e.source_letter_id for e in entries})))}
@@ -104,20 +106,10 @@ def remask_faq_entries(after: int = 0, limit: int = BATCH) -> tuple[int, int | N
     for entry in entries:
         letter = letters.get(entry.source_letter_id)
         names = letter.public_names if letter is not None else ()
-        question, found = privacy.scan_text(entry.question, names)
-        answer, found_in_answer = privacy.scan_html(entry.answer_html, names)
-        phrasings = [(phrasing, *privacy.scan_text(phrasing.text, names)) for phrasing in entry.phrasings]
-        hidden = found + found_in_answer + [f for _p, _t, more in phrasings for f in more]
+        before = faq_workflow.snapshot(entry)
+        hidden = faq_workflow.mask_for_publication(entry, names)
         if not hidden:
             continue
-        before = faq_workflow.snapshot(entry)
-        if found:
-            entry.question = question
-        if found_in_answer:
-            entry.answer_html = answer
-        for phrasing, text, more in phrasings:
-            if more:
-                phrasing.text = text
         entry.revision += 1
         db.session.flush()
         faq_workflow.record(entry, "updated", None, before,

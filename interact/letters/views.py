@@ -718,21 +718,28 @@ def attachment(letter_id: int, attachment_id: int):
 def new_forwarded():
     form = ForwardedLetterForm()
     form.department_id.choices = _department_choices("暂不转办")
+    if request.method == "GET":
+        form.token.data = secrets.token_hex(16)
     if form.validate_on_submit():
         data = services.LetterInput(
             channel=LetterChannel.CONSULTATION, kind=LetterKind(form.kind.data), title=form.title.data,
             body=form.body.data, name=form.name.data, phone=form.phone.data, email=form.email.data,
             publish_consent=form.publish_consent.data,
         )
+        token = (form.token.data or "")[:32]
+        code = services.derived_query_code(getattr(session, "sid", ""), "forwarded", token) if token else None
         result, error = attempt(lambda: services.enter_forwarded_letter(
             data, upstream_source=form.upstream_source.data, upstream_number=form.upstream_number.data,
             upstream_due=form.upstream_due.data, department_id=_int_or_none(form.department_id.data),
-            actor=current_user,
+            actor=current_user, form_token=token or None, query_code=code,
         ), form=form)
         if error is not None:
             return render_template("letters/staff/forwarded.html", form=form), error.status_code
-        flash(f"已登记上级转办来信 {result.letter.number}，查询码 {result.query_code}（仅显示一次，可告知上级或来信人）。",
-              "success")
+        # A second copy of the form (a double click) lands on the letter the first registered,
+        # with the same code while it is fresh: the browser shows the last answer it got.
+        shown = result.query_code or (code and services.repeated_receipt_code(result.letter, code))
+        flash(f"已登记上级转办来信 {result.letter.number}，查询码 {shown}（仅显示一次，可告知上级或来信人）。" if shown
+              else f"上级转办来信已登记为 {result.letter.number}（同一表单只登记一次）。", "success")
         return redirect(url_for("letters.staff_detail", letter_id=result.letter.id))
     if request.method == "POST":
         return render_template("letters/staff/forwarded.html", form=form), 422

@@ -243,6 +243,11 @@ class CollectionAttachment(db.Model):
     collection: Mapped[Collection] = relationship(back_populates="attachments")
     file: Mapped[StoredFile] = relationship()
 
+    @property
+    def public_label(self) -> str:
+        """The label (or the file name) as the public sees it, through the publication masking."""
+        return privacy.mask_text(self.label or self.file.original_name)
+
 
 class ModerationStatus(LabeledEnum):
     PENDING = "pending", "待审核"
