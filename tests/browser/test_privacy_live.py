@@ -122,10 +122,28 @@ class _Roles:
         self.department_a = db.session.get(Department, self.handler_a.department_id)
 
 
-def _publish(stored) -> dict:
-    from interact.core import clock
+def _published_as_faq(db, roles, *, title: str, body: str, name: str, phone: str, answer: str) -> tuple[int, int]:
+    """A letter answered, published and turned into a published FAQ entry: their ids."""
+    from interact.faq import services as faq_services
     from interact.letters import services as letter_services
     from interact.letters.models import LetterChannel, LetterKind
+
+    letter = letter_services.submit_letter(letter_services.LetterInput(
+        channel=LetterChannel.CONSULTATION, kind=LetterKind.CONSULTATION, title=title, body=body, name=name,
+        phone=phone, publish_consent=True,
+    )).letter
+    letter_services.assign_letter(letter, roles.department_a.id, actor=roles.office)
+    letter_services.answer_letter(letter, actor=roles.handler_a, answer_html=answer)
+    letter_services.approve_answer(letter, actor=roles.office, publish=True)
+    db.session.commit()
+    entry = letter_services.to_faq(letter, actor=roles.office).entry
+    faq_services.publish_entry(entry, actor=roles.curator)
+    db.session.commit()
+    return letter.id, entry.id
+
+
+def _publish(stored) -> dict:
+    from interact.core import clock
 
     def freeze(year, month, day, hour=9, minute=0):
         moment = datetime(year, month, day, hour, minute, tzinfo=clock.LOCAL_TZ).astimezone(timezone.utc)
@@ -136,35 +154,15 @@ def _publish(stored) -> dict:
         try:
             letters, entry, collection, interview = scene._publish_everything(db, roles, freeze)  # noqa: SLF001
             clock.set_fixed(None)
-            hostile = letter_services.submit_letter(letter_services.LetterInput(
-                channel=LetterChannel.CONSULTATION, kind=LetterKind.CONSULTATION, title=HOSTILE_TITLE,
-                body=HOSTILE_BODY, name=HOSTILE_NAME, phone="13912345678", publish_consent=True,
-            )).letter
-            letter_services.assign_letter(hostile, roles.department_a.id, actor=roles.office)
-            letter_services.answer_letter(hostile, actor=roles.handler_a, answer_html=HOSTILE_ANSWER)
-            letter_services.approve_answer(hostile, actor=roles.office, publish=True)
-            db.session.commit()
-            converted = letter_services.to_faq(hostile, actor=roles.office)
-            from interact.faq import services as faq_services
-
-            faq_services.publish_entry(converted.entry, actor=roles.curator)
-            db.session.commit()
-            g1 = letter_services.submit_letter(letter_services.LetterInput(
-                channel=LetterChannel.CONSULTATION, kind=LetterKind.CONSULTATION, title=G1_TITLE,
-                body=G1_BODY, name=G1_NAME, phone="13800138100", publish_consent=True,
-            )).letter
-            letter_services.assign_letter(g1, roles.department_a.id, actor=roles.office)
-            letter_services.answer_letter(g1, actor=roles.handler_a, answer_html=G1_ANSWER)
-            letter_services.approve_answer(g1, actor=roles.office, publish=True)
-            db.session.commit()
-            g1_entry = letter_services.to_faq(g1, actor=roles.office).entry
-            faq_services.publish_entry(g1_entry, actor=roles.curator)
-            db.session.commit()
+            hostile = _published_as_faq(db, roles, title=HOSTILE_TITLE, body=HOSTILE_BODY, name=HOSTILE_NAME,
+                                        phone="13912345678", answer=HOSTILE_ANSWER)
+            g1 = _published_as_faq(db, roles, title=G1_TITLE, body=G1_BODY, name=G1_NAME, phone="13800138100",
+                                   answer=G1_ANSWER)
             february = _publish_february(db, roles, freeze)
         finally:
             clock.set_fixed(None)
-        return {"letters": [letter.id for letter in letters] + [hostile.id, g1.id, february],
-                "faq": [entry.id, converted.entry.id, g1_entry.id], "collection": collection.id, "interview": interview.id}
+        return {"letters": [letter.id for letter in letters] + [hostile[0], g1[0], february],
+                "faq": [entry.id, hostile[1], g1[1]], "collection": collection.id, "interview": interview.id}
 
     return stored.write(make)
 
