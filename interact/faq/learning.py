@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
@@ -75,9 +76,18 @@ BOOSTING = {"n_trees": 150, "depth": 3, "lr": 0.1, "bins": 32, "lam": 1.0, "min_
 EXAMPLE_SHARE = 0.5
 MAX_EXAMPLE_WEIGHT = 10.0
 #: A refit is swapped in only if it is not worse on the held-back curator examples
-#: *and* answers at most this much less of the base data's answerable questions
-#: correctly: a few dozen examples must not undo what the base data teaches.
+#: *and*, on the base data, answers at most this much less of the answerable questions
+#: correctly and at most this much more of the hard negatives and out-of-scope questions:
+#: a few dozen examples must not undo what the base data teaches (attack G10: a refit
+#: accepted while its base-data correct answers fell answered similar-but-different
+#: questions).
 BASE_TOLERANCE = 0.01
+#: ... and only when at least this many curator examples were held back to judge it: six
+#: examples, one right with either model, cannot show that the new model is not worse
+#: (attack G28), so below this the new version is stored and *not* used. With one example
+#: in HOLD_BACK held back, that takes about 80 curator decisions. The report gives the
+#: held-back difference with its 95 % confidence interval (``paired_difference``).
+MIN_HELD_BACK = 20
 #: One example in HOLD_BACK is held back to judge the refit (chosen by a hash of its
 #: question, so the same examples are held back on every refit).
 HOLD_BACK = 4
@@ -304,17 +314,49 @@ def training_rows(engine: MatchingEngine, examples: list[Example]) -> tuple[np.n
     return (np.array(xs) if xs else np.zeros((0, d))), np.array(ys)
 
 
-def decision_accuracy(engine: MatchingEngine, examples: list[Example]) -> dict[str, Any]:
-    """Share of examples the engine decides as the curator did: answered with the
+def decided_right(engine: MatchingEngine, examples: list[Example]) -> list[bool]:
+    """For each example, whether the engine decides as the curator did: answered with the
     right entry, or not answered."""
-    right = 0
+    out = []
     for ex in examples:
         res = engine.answer(ex.question)
         if ex.should_answer and ex.kind is not ExampleKind.NEW_ENTRY:
-            right += bool(res.answered and res.best is not None and res.best.id == ex.entry_id)
+            out.append(bool(res.answered and res.best is not None and res.best.id == ex.entry_id))
         else:
-            right += not res.answered
-    return {"examples": len(examples), "right": right, "accuracy": round(right / len(examples), 4) if examples else None}
+            out.append(not res.answered)
+    return out
+
+
+def paired_difference(before: list[bool], after: list[bool]) -> dict[str, float]:
+    """The new model's accuracy minus the old one's on the same held-back examples, with a
+    95 % confidence interval (normal approximation of the paired difference: only the
+    examples the two models decide differently count)."""
+    n = len(before)
+    if not n:
+        return {"difference": 0.0, "low": -1.0, "high": 1.0}
+    gained = sum(a and not b for b, a in zip(before, after))
+    lost = sum(b and not a for b, a in zip(before, after))
+    diff = (gained - lost) / n
+    se = math.sqrt(max(gained + lost - (gained - lost) ** 2 / n, 0.0)) / n
+    return {"difference": round(diff, 4), "low": round(max(diff - 1.96 * se, -1.0), 4),
+            "high": round(min(diff + 1.96 * se, 1.0), 4)}
+
+
+def acceptance(held: int, held_difference: float, base_before: dict[str, float],
+               base_after: dict[str, float]) -> str | None:
+    """Why a refit must not be used (a note in Chinese for the curator page), or None when
+    it may replace the model in use: enough held-back examples, not worse on them, and not
+    worse on the base data (BASE_TOLERANCE)."""
+    if held < MIN_HELD_BACK:
+        return f"保留的管理员标注只有 {held} 条，至少需要 {MIN_HELD_BACK} 条才能判断新模型是否不比现用模型差，未启用"
+    if held_difference < 0:
+        return "在保留的标注上不如现用模型，未启用"
+    if base_after["correct_answered"] < base_before["correct_answered"] - BASE_TOLERANCE:
+        return "在基础数据上答对的问题明显减少，未启用"
+    for key in ("hard_negative_answered", "out_of_scope_answered"):
+        if base_after[key] > base_before[key] + BASE_TOLERANCE:
+            return "在基础数据上回答了明显更多不该回答的问题，未启用"
+    return None
 
 
 def fit_model(base: BaseData, x_ex: np.ndarray, y_ex: np.ndarray, version: int) -> DecisionModel:
@@ -380,27 +422,26 @@ def refit(*, actor=None, base_path: Path | None = None, alive: Callable[[], None
     new = fit_model(base, x_ex, y_ex, next_id)
     alive()
 
-    before = decision_accuracy(engine, held)
+    right_before = decided_right(engine, held)
     engine.set_model(new)
-    after = decision_accuracy(engine, held)
+    right_after = decided_right(engine, held)
+    before = {"examples": len(held), "right": sum(right_before)}
+    after = {"examples": len(held), "right": sum(right_after)}
     base_before, base_after = base_figures(base, current), base_figures(base, new)
-    held_ok = after["right"] >= before["right"]
-    base_ok = base_after["correct_answered"] >= base_before["correct_answered"] - BASE_TOLERANCE
-    swapped = held_ok and base_ok
+    difference = paired_difference(right_before, right_after)
+    refused = acceptance(len(held), difference["difference"], base_before, base_after)
+    swapped = refused is None
     report = {
         "examples": len(examples),
         "training_examples": len(train),
         "training_rows": int(len(y_ex)),
-        "held_back": before["examples"],
+        "held_back": len(held),
+        "min_held_back": MIN_HELD_BACK,
+        "held_difference": difference,
         "before": {"version": current.version, **before, "threshold": current.threshold, "base": base_before},
         "after": {"version": next_id, **after, "threshold": new.threshold, "base": base_after},
     }
-    if swapped:
-        note = "已启用"
-    elif not held_ok:
-        note = "在保留的标注上不如现用模型，未启用"
-    else:
-        note = "在基础数据上明显变差，未启用"
+    note = "已启用" if swapped else refused
     version = DecisionModelVersion(
         id=next_id, coef=new.stored(), threshold=new.threshold, examples=len(train), report=report,
         active=False, note=note,
@@ -413,7 +454,8 @@ def refit(*, actor=None, base_path: Path | None = None, alive: Callable[[], None
                  note=f"重新训练判定模型第 {next_id} 版：保留标注 {before['right']}/{before['examples']} → "
                       f"{after['right']}/{after['examples']}，{'已启用' if swapped else '未启用'}")
     message = (f"第 {next_id} 版判定模型：在 {before['examples']} 条保留的管理员标注上，"
-               f"现用模型（第 {current.version} 版）判对 {before['right']} 条，新模型判对 {after['right']} 条；"
+               f"现用模型（第 {current.version} 版）判对 {before['right']} 条，新模型判对 {after['right']} 条"
+               f"（差 {difference['difference']:+.0%}，95% 置信区间 {difference['low']:+.0%} 至 {difference['high']:+.0%}）；"
                + ("已启用新模型。" if swapped else f"{note}，继续使用现用模型。"))
     return RefitResult(version, swapped, message, report)
 

@@ -345,6 +345,29 @@ OFFER_AGREED_SHARE = 0.25
 CURATED_TOPICAL_FLOOR = True
 CURATED_QUERY_SHARE = 0.75
 
+#: A question about a different procedure must not get a confident answer.  A *key term*
+#: is a content word (not a question word, particle or generic verb, see ``_content``) of at
+#: least two characters that general Chinese uses rarely (jieba's IDF at least
+#: KEY_TERM_IDF: 离婚 7.4, 结婚 6.6, 丢失 8.4, 利率 5.8 are; 需要, 办理 are function words).
+#: A best entry that is *curated* (it has similar phrasings, so its rows together say what it
+#: is about) is *in conflict* with the question (``_key_term_conflict``) when the matched row
+#: has a key term the question lacks (neither the word nor all its characters) and
+#:
+#: - the question has a key term no row of the entry has, and the two share a character
+#:   (离婚登记 / 结婚登记) or another retrieved entry has the question's term as a word (the
+#:   knowledge base treats it as a topic of its own) -- a substitution of what is asked about; or
+#: - the question has no such term and the row's term is in every row of the entry: the
+#:   question is more general than the entry (房产证怎么办 / 不动产证丢失了怎么办).
+#:
+#: A conflicting best entry is not answered (its confidence is kept below the threshold and
+#: no floor lifts it) unless the question has its very wording or a typo of it; it can still
+#: be offered.  Dev entries have no phrasings, so the rule never applies there; applied to
+#: them anyway (LCQMC: right paraphrases often substitute a word, 价格 / 多少钱) it refused 193
+#: right answers for 84 hard negatives (docs/faq-matching.md, "Key terms").
+KEY_TERM_IDF = 6.5
+#: The confidence of a best entry in conflict is at most this share of the threshold.
+CONFLICT_CAP = 0.9
+
 #: Default answer threshold on the confidence.
 DEFAULT_THRESHOLD = 0.28
 
@@ -723,6 +746,14 @@ def _content_cover(content: tuple[tuple[str, float], ...], tokens: frozenset[str
         if tok in tokens or all(ch in chars for ch in tok):
             covered += w
     return covered / total if total else 0.0
+
+
+def _missing_key_terms(content: tuple[tuple[str, float], ...], tokens: frozenset[str],
+                       chars: frozenset[str]) -> list[str]:
+    """Key terms (KEY_TERM_IDF) of *content* found neither in *tokens* nor with all their
+    characters in *chars*."""
+    return [t for t, w in content
+            if w >= KEY_TERM_IDF and len(t) >= 2 and t not in tokens and not all(ch in chars for ch in t)]
 
 
 @dataclass(frozen=True)
@@ -1437,6 +1468,7 @@ class _Candidate:
     curated: bool = False  # the entry has similar phrasings besides its question
     wording: int = 0  # best ``_wording`` of its rows
     sure: int = 0  # 2: the only same wording, 1: the only curated row one edit away
+    conflict: bool = False  # the best candidate asks about another procedure (KEY_TERM_IDF)
     side: _Side | None = None  # the matched row's text
     query: _Side | None = None  # the question's
     vec: np.ndarray | None = None  # the matched row's embedding (semantic engines)
@@ -1882,7 +1914,35 @@ class MatchingEngine:
                 ranked.remove(group[0])
                 ranked.insert(0, group[0])
                 break
+        # A typo (``sure`` 1) was checked for making another word already (``_wording``).
+        if ranked and not ranked[0].sure:
+            ranked[0].conflict = self._key_term_conflict(state, ranked[0], ranked[1:])
         return ranked
+
+    def _key_term_conflict(self, state: _State, best: _Candidate, others: list[_Candidate]) -> bool:
+        """Whether the best candidate's entry is about another procedure than the question
+        (see KEY_TERM_IDF)."""
+        loc = state.locate(best.doc_id)
+        if not best.curated or loc is None or best.side is None or best.query is None:
+            return False
+        q, row = best.query, best.side
+        lacking = _missing_key_terms(row.content, q.token_set, q.chars)
+        if not lacking:
+            return False
+        seg, rows = loc
+        segs = tuple(seg.segs[i] for i in rows)
+        entry = _vocab_of(segs)
+        asked = _missing_key_terms(q.content, entry.tokens, entry.chars)
+        if asked:
+            # A substitution: of words sharing a character (离婚 / 结婚), or of a word another
+            # retrieved entry is about.
+            if any(set(a) & set(b) for a in asked for b in lacking):
+                return True
+            return any(any(t in vocab.tokens for t in asked) for vocab in
+                       (self._entry_vocab(state, other.doc_id) for other in others) if vocab is not None)
+        # The question asks nothing the entry lacks: is it as specific as the entry?
+        sides = [_side_of(s) for s in segs]
+        return any(all(t in s.token_set or all(ch in s.chars for ch in t) for s in sides) for t in lacking)
 
     def search(self, query: str, k: int = 5) -> list[Match]:
         """Entries ranked best first (at most *k*), scored like :meth:`answer`."""
@@ -1936,6 +1996,8 @@ class MatchingEngine:
             if i == 0:
                 if c.sure == 2:
                     conf = max(conf, EXACT_CONFIDENCE)
+                elif c.conflict:
+                    conf = min(conf, floor * CONFLICT_CAP)
                 elif c.sure == 1 or (c.content and not any(o.content for o in cands[1:])):
                     conf = max(conf, floor)
                 elif CURATED_TOPICAL_FLOOR and _sole_curated_topical(cands):

@@ -562,6 +562,7 @@ def staff_model():
     services.ensure_citywide(current_user)
     return render_template("faq/staff/model.html", versions=learning.versions(), active=faq_index.active_version(),
                            example_count=learning.example_count(), examples=learning.recent_examples(),
+                           min_held_back=learning.MIN_HELD_BACK,
                            use_form=UseModelForm(formdata=None), refit_job=learning.last_refit_job(),
                            action_form=ConfirmForm())
 

@@ -17,7 +17,7 @@ from markupsafe import Markup
 from sqlalchemy.orm import attributes, joinedload, selectinload
 from werkzeug.datastructures import FileStorage
 
-from interact.core import audit, clock, periods, privacy, sensitive
+from interact.core import atomic, audit, clock, periods, privacy, sensitive
 from interact.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from interact.core.lookup import get_or_404
 from interact.core.permissions import acts_for_every_department, ensure_department_scope, has_role, scope
@@ -194,6 +194,13 @@ def add_guest(interview: Interview, *, name: str, title: str, photo: FileStorage
         raise InvalidInput("请填写嘉宾姓名（不超过40字）。", fields={"name": "请填写姓名"})
     if len(title) > 80:
         raise InvalidInput("嘉宾职务不超过80字。", fields={"title": "不超过80字"})
+    # One guest per person and post (a double click on 添加嘉宾 must not list the same guest
+    # twice on the public page); copies sent at once check one after the other.
+    atomic.serialize(f"interview-guests:{interview.id}")
+    same = sa.select(InterviewGuest.id).where(InterviewGuest.interview_id == interview.id,
+                                              InterviewGuest.name == name, InterviewGuest.title == title)
+    if db.session.scalar(same) is not None:
+        raise Conflict(f"本场访谈已有嘉宾“{f'{title} {name}'.strip()}”。", fields={"name": "已有同名同职务的嘉宾"})
     stored = _store_image(photo, actor)
     guest = InterviewGuest(interview_id=interview.id, name=name, title=title,
                            photo_id=stored.id if stored else None, sort_order=(len(interview.guests) + 1) * 10)

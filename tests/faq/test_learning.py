@@ -116,8 +116,10 @@ def test_a_batch_of_curator_decisions_makes_the_engine_answer_those_questions_an
     assert result.exit_code == 0, result.output
     assert "保留的管理员标注" in result.output and "before" in result.output and "after" in result.output
     version = db.session.scalar(db.select(DecisionModelVersion))
-    assert version.report["held_back"] >= 1
-    assert version.active == (version.report["after"]["right"] >= version.report["before"]["right"])
+    assert 1 <= version.report["held_back"] < learning.MIN_HELD_BACK
+    # Too few held-back examples to judge it: stored, not used, and the output says why.
+    assert not version.active and index.get_engine().model.version == 0
+    assert f"至少需要 {learning.MIN_HELD_BACK} 条" in result.output
     for number, question, rewording in BATCH:
         for text in (question, rewording):
             answer = services.ask(text, log=False)
@@ -189,3 +191,51 @@ def test_a_stored_model_from_other_decision_features_falls_back_to_the_shipped_o
     index.changed()
     db.session.commit()
     assert services.ask("住房公积金怎么提取", log=False).best.id == kb[0].id
+
+
+# ----------------------------------------------------------------------------- acceptance of a refit
+
+
+BASE = {"correct_answered": 0.76, "hard_negative_answered": 0.27, "out_of_scope_answered": 0.0}
+
+
+def test_a_refit_judged_on_a_handful_of_held_back_examples_is_not_used():
+    # Attack G28: "1/6 -> 1/6" was taken for "not worse".
+    note = learning.acceptance(6, 0.0, BASE, BASE)
+    assert note is not None and f"只有 6 条，至少需要 {learning.MIN_HELD_BACK} 条" in note
+    assert learning.acceptance(learning.MIN_HELD_BACK, 0.0, BASE, BASE) is None
+
+
+def test_a_refit_worse_on_held_back_examples_or_on_the_base_data_is_not_used():
+    n = learning.MIN_HELD_BACK
+    assert "不如现用模型" in learning.acceptance(n, -0.05, BASE, BASE)
+    # Attack G10: fewer right answers on the base data, or more hard negatives answered.
+    assert "答对的问题明显减少" in learning.acceptance(n, 0.1, BASE, {**BASE, "correct_answered": 0.74})
+    assert "不该回答" in learning.acceptance(n, 0.1, BASE, {**BASE, "hard_negative_answered": 0.29})
+    assert "不该回答" in learning.acceptance(n, 0.1, BASE, {**BASE, "out_of_scope_answered": 0.02})
+    assert learning.acceptance(n, 0.1, BASE, {**BASE, "hard_negative_answered": 0.26}) is None
+
+
+def test_the_held_back_difference_has_a_confidence_interval_that_narrows_with_more_examples():
+    few = learning.paired_difference([True, False, False], [False, True, False])
+    assert few["difference"] == 0.0 and few["low"] < -0.5 and few["high"] > 0.5
+    before = [True] * 60 + [False] * 40
+    after = [True] * 60 + [True] * 10 + [False] * 30
+    many = learning.paired_difference(before, after)
+    assert many["difference"] == 0.1 and 0.0 < many["low"] < 0.1 < many["high"] < 0.2
+
+
+def test_a_refit_with_enough_held_back_examples_that_is_not_worse_is_used(app, db, roles, kb, monkeypatch):
+    monkeypatch.setattr(learning, "MIN_HELD_BACK", 1)
+    for number, question, _ in BATCH:
+        services.add_phrasings(kb[number], [question], actor=roles.curator)
+    db.session.commit()
+    result = learning.refit()
+    db.session.commit()
+    report = result.report
+    assert report["held_difference"]["low"] <= report["held_difference"]["difference"] <= report["held_difference"]["high"]
+    assert "95% 置信区间" in result.message
+    expected = (report["after"]["right"] >= report["before"]["right"]
+                and learning.acceptance(report["held_back"], report["held_difference"]["difference"],
+                                        report["before"]["base"], report["after"]["base"]) is None)
+    assert result.swapped == expected == result.version.active

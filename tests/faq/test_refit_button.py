@@ -50,8 +50,10 @@ def test_the_refit_button_queues_a_job_the_background_worker_runs_and_the_page_s
     assert client.get("/staff/faq/model/refit/status").get_json()["finished"] is True
     done = client.get("/staff/faq/model").get_data(as_text=True)
     assert f"第 {version.id} 版判定模型：在" in done and 'http-equiv="refresh"' not in done
-    if version.active:
-        assert index.get_engine().model.version == version.id
+    # The button's refit is judged like `flask faq refit` (attack G10, G28): a few decisions
+    # hold back too few examples to show it is not worse, so it is stored and not used.
+    assert not version.active and index.get_engine().model.version == 0
+    assert f"至少需要 {learning.MIN_HELD_BACK} 条" in done and "95% 置信区间" in done
 
 
 def test_refits_asked_for_while_one_waited_get_its_result(db, roles, kb):
