@@ -6,7 +6,7 @@ notifications lose the index on created_at (a user's notices are read through
 ix_notifications_user_read)
 
 Revision ID: b7d2e4f6a8c1
-Revises: d5e1a7c3b9f2
+Revises: 83e32ac271c2
 Create Date: 2026-12-01 03:30:00
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b7d2e4f6a8c1'
-down_revision = 'd5e1a7c3b9f2'
+down_revision = '83e32ac271c2'
 branch_labels = None
 depends_on = None
 
