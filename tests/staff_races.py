@@ -32,6 +32,47 @@ def hold_together(monkeypatch, module, name: str, copies: int) -> None:
     monkeypatch.setattr(module, name, together)
 
 
+def meet(monkeypatch, owner, name: str, copies: int, wait: float = 2.0) -> None:
+    """Every call of ``owner.name`` waits until ``copies`` calls arrived, or at most ``wait``
+    seconds: copies that the rule lets through together race there; copies the rule makes
+    wait one for the other (a lock taken before the check) pass one after the other, and a
+    fixed rule that no longer calls ``owner.name`` does not wait at all."""
+    barrier = threading.Barrier(copies)
+    original = getattr(owner, name)
+
+    def together(*args, **kwargs):
+        try:
+            barrier.wait(timeout=wait)
+        except threading.BrokenBarrierError:
+            pass
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, together)
+
+
+def in_threads(app, work: Callable[[int], object], copies: int = 2) -> list[object]:
+    """Run ``work(n)`` for n in 0..copies-1 at once, each in its own thread with its own
+    application context (its own database session); the results (or raised exceptions)."""
+    results: list[object] = [None] * copies
+
+    def run(n: int) -> None:
+        with app.app_context():
+            try:
+                results[n] = work(n)
+            except BaseException as error:  # noqa: BLE001 - returned to the test
+                _db.session.rollback()
+                results[n] = error
+            finally:
+                _db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(copies)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
 def make_staff(app, username: str, *roles, department_id: int | None = None) -> int:
     """A staff account with ``roles`` (role names) committed in ``app``'s database; its id."""
     from interact.accounts.models import Role, User

@@ -12,9 +12,12 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from interact.core import shared
+from interact.core.atomic import dialect_insert
 from interact.core.models import Setting
+from interact.db import _utcnow
 from interact.extensions import db
 
 _PENDING = "interact.pending_stamps"
@@ -26,12 +29,23 @@ def get_setting(key: str, default: Any = None) -> Any:
 
 
 def set_setting(key: str, value: Any) -> None:
-    row = db.session.get(Setting, key)
-    if row is None:
-        db.session.add(Setting(key=key, value=value))
-    else:
-        row.value = value
-    db.session.flush()
+    """Store ``value`` under ``key`` in the caller's transaction, as one ``INSERT … ON
+    CONFLICT DO UPDATE``: two requests setting a key that is not there yet (the first bump
+    of a version stamp on a fresh database, two admins saving at once) both succeed, the
+    later one's value stays — a check-then-insert gave the loser a unique-key error."""
+    _upsert(db.session, key, value)
+
+
+def _upsert(session: Session, key: str, value: Any) -> None:
+    statement = dialect_insert(Setting).values(key=key, value=value, updated_at=_utcnow())
+    statement = statement.on_conflict_do_update(
+        index_elements=[Setting.key],
+        set_={"value": statement.excluded.value, "updated_at": statement.excluded.updated_at})
+    with session.no_autoflush:
+        session.execute(statement)
+    loaded = session.identity_map.get(identity_key(Setting, key))
+    if loaded is not None:  # read earlier in this session: show the stored value next time
+        session.expire(loaded)
 
 
 def bump_version(name: str) -> str:
@@ -51,12 +65,7 @@ def bump_version_during_flush(session: Session, name: str) -> str:
     way (no flush of its own, no autoflush), Redis learns the stamp after the commit."""
     key = f"version:{name}"
     stamp = uuid.uuid4().hex
-    with session.no_autoflush:
-        row = session.get(Setting, key)
-        if row is None:
-            session.add(Setting(key=key, value=stamp))
-        else:
-            row.value = stamp
+    _upsert(session, key, stamp)
     session.info.setdefault(_PENDING, {})[key] = stamp
     return stamp
 

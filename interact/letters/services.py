@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import re
 import secrets
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -313,6 +314,27 @@ def submit_letter(
     return SubmitResult(letter, code)
 
 
+def upstream_reference(source: str | None, number: str | None) -> tuple[str, str]:
+    """A forwarded letter's source and upstream number as stored and compared: compatibility
+    forms folded (full-width ＺＸ－２０２６ is ZX-2026), runs of spaces in the source made one,
+    the number without spaces and in capitals — so the same upstream letter typed twice in
+    slightly different ways is still recognised."""
+    source = " ".join(unicodedata.normalize("NFKC", _clean_text(source)).split())[:60]
+    number = "".join(unicodedata.normalize("NFKC", _clean_text(number)).split()).upper()[:60]
+    return source, number
+
+
+def forwarded_letter_with(source: str, number: str) -> Letter | None:
+    """The letter already registered for the upstream letter ``number`` of ``source``."""
+    return db.session.scalar(
+        sa.select(Letter).where(Letter.channel == LetterChannel.FORWARDED, Letter.upstream_source == source,
+                                Letter.upstream_number == number).order_by(Letter.id).limit(1))
+
+
+#: The named lock of :func:`enter_forwarded_letter`: registrations check and insert one at a time.
+FORWARDED_LOCK = "letters.forwarded"
+
+
 def enter_forwarded_letter(
     data: LetterInput,
     *,
@@ -321,11 +343,25 @@ def enter_forwarded_letter(
     upstream_due: date | None,
     department_id: int | None,
     actor,
+    form_token: str | None = None,
+    query_code: str | None = None,
 ) -> SubmitResult:
-    """The office enters a letter forwarded from a higher level (上级转办, e.g. 主席信箱)."""
+    """The office enters a letter forwarded from a higher level (上级转办, e.g. 主席信箱).
+
+    One upstream letter is one letter here: a source and upstream number registered before
+    is refused (409) with the letter it was registered as. ``form_token`` (the form's
+    one-time token) makes a second copy of the same form — a double click — return the
+    letter the first copy registered (``duplicate=True``, no code) instead of a refusal.
+    Copies sent at the same instant check one after the other (:data:`FORWARDED_LOCK`).
+    ``query_code``: the letter's code (the form's :func:`derived_query_code`); random when ``None``.
+    """
     ensure_role(actor, "office", "admin")
-    source = _clean_text(upstream_source)[:60]
-    number = _clean_text(upstream_number)[:60]
+    source, number = upstream_reference(upstream_source, upstream_number)
+    key = f"forwarded:{form_token[:53]}" if form_token else None
+    atomic.serialize(FORWARDED_LOCK)
+    existing = find_by_idempotency_key(key)
+    if existing is not None:
+        return SubmitResult(existing, None, duplicate=True)
     errors = {}
     if not source:
         errors["upstream_source"] = "请填写来源（如 主席信箱）"
@@ -335,6 +371,12 @@ def enter_forwarded_letter(
         errors["upstream_due"] = "上级办理期限不能早于今天"
     if errors:
         raise InvalidInput("提交的内容有误：" + "；".join(errors.values()) + "。", fields=errors)
+    registered = forwarded_letter_with(source, number)
+    if registered is not None:
+        raise Conflict(
+            f"{source}来信编号“{number}”已于 {clock.to_local(registered.submitted_at):%Y-%m-%d %H:%M} 登记为来信 "
+            f"{registered.number}（{registered.status.label}），不能重复登记，请在该来信中继续办理。",
+            fields={"upstream_number": f"已登记为 {registered.number}"})
     citizen_data = LetterInput(**{**data.__dict__, "channel": LetterChannel.CONSULTATION, "leader_id": None})
     cleaned = validate_input(citizen_data)
     now = clock.now()
@@ -343,10 +385,13 @@ def enter_forwarded_letter(
         title=cleaned.title, body=cleaned.body, name=cleaned.name, phone=cleaned.phone, email=cleaned.email,
         publish_consent=cleaned.publish_consent, upstream_source=source, upstream_number=number,
         upstream_due_at=clock.end_of_local_day(upstream_due) if upstream_due else None,
-        submitted_at=now, accepted_at=now,
+        idempotency_key=key, submitted_at=now, accepted_at=now,
     )
     workflow.set_acceptance_deadline(letter)
-    code = _insert_with_number(letter)
+    try:
+        code = _insert_with_number(letter, query_code)
+    except _SubmittedMeanwhile:  # only without the lock's protection (it is taken above)
+        return SubmitResult(find_by_idempotency_key(key), None, duplicate=True)
     workflow.record_event(letter, "forwarded", actor, who="office", public=True,
                           to_status=LetterStatus.ACCEPTED, note=f"{source} {number}",
                           public_note=f"上级转办来信（{source}）已登记受理。")

@@ -330,6 +330,8 @@ def transition(letter: Letter, to_status: LetterStatus, actor, note: str = "", *
     if not atomic.compare_and_set(Letter, letter.id, seen, {"status": to_status}):
         _refuse_stale(letter, step)
     letter.status = to_status
+    if step.action in ENDS_EXTENSION_REQUEST:  # after the letter's claim: locks in one order
+        _close_pending_extension(letter, clock.now(), event_data)
     return record_event(
         letter, step.action, actor, who=step.who, note=(note or "").strip(), public=step.public,
         public_note=public_note, from_status=from_status, to_status=to_status,
@@ -397,7 +399,6 @@ def _apply_step(step: Step, letter: Letter, actor, note: str, data: dict[str, An
         if not note:
             raise InvalidInput("请说明退回的理由（如不属于本部门职责）。", fields={"note": "请填写退回理由"})
         event_data["department"] = letter.department.name if letter.department else None
-        _close_pending_extension(letter, now, event_data)
         letter.department = None
         letter.department_id = None
         _set_deadline(letter, *deadline_after(now, ACCEPT_WORKDAYS))
@@ -412,7 +413,6 @@ def _apply_step(step: Step, letter: Letter, actor, note: str, data: dict[str, An
         start = letter.assigned_at or letter.accepted_at or letter.submitted_at
         letter.answered_workdays = max(workdays.workdays_between(local_date(start), local_date(now)), 0)
         letter.answered_on_time = letter.due_at is None or now <= letter.due_at
-        _close_pending_extension(letter, now, event_data)
 
     elif step.action == "send_back":
         if not note:
@@ -454,14 +454,28 @@ def _apply_step(step: Step, letter: Letter, actor, note: str, data: dict[str, An
     return event_department_id, public_note, event_data
 
 
+#: Steps after which the department no longer needs more time (answered, returned).
+ENDS_EXTENSION_REQUEST = frozenset({"return", "answer"})
+
+
 def _close_pending_extension(letter: Letter, now: datetime, event_data: dict[str, Any]) -> None:
     """A letter answered or returned no longer needs more time: its pending extension
-    request ends with the step (it leaves the office's queue undecided)."""
-    extension = letter.pending_extension
-    if extension is not None:
+    request ends with the step (it leaves the office's queue undecided).
+
+    Conditional, as the office's decision is: a request the office approved or refused
+    after this request loaded it keeps that decision (the step goes on — sequentially too,
+    an approved extension is no obstacle to answering or returning the letter)."""
+    with db.session.no_autoflush:
+        extension = letter.pending_extension
+    if extension is None:
+        return
+    if atomic.compare_and_set(LetterExtension, extension.id, {"status": ExtensionStatus.PENDING},
+                              {"status": ExtensionStatus.CLOSED, "decided_at": now}):
         extension.status = ExtensionStatus.CLOSED
         extension.decided_at = now
         event_data["extension_closed"] = extension.id
+    else:
+        db.session.expire(extension)
 
 
 def _target_department(department_id: Any) -> Department:
@@ -513,6 +527,16 @@ def decide_extension(extension: LetterExtension, actor, *, approve: bool, note: 
     if approve and not letter.held_by_department:
         raise InvalidTransition("该来信已不在办理中，不能延期。")
     decided = ExtensionStatus.APPROVED if approve else ExtensionStatus.REJECTED
+    if approve:
+        # The new deadline is for the department that holds the letter now: claim the
+        # letter in the state this request saw (returned, answered or transferred meanwhile:
+        # no approval). The letter first, then the request — the order answering and
+        # returning take them in, so two such requests wait for each other, never deadlock.
+        seen = {"status": letter.status, "department_id": letter.department_id}
+        if not atomic.compare_and_set(Letter, letter.id, seen, {"status": letter.status}):
+            db.session.expire(letter)
+            raise InvalidTransition(f"该来信刚刚已被处理（现为“{letter.status.label}”），"
+                                    "本次“批准延期”未执行，请刷新页面后查看。")
     if not atomic.compare_and_set(LetterExtension, extension.id, {"status": ExtensionStatus.PENDING},
                                   {"status": decided}):
         db.session.expire(extension)

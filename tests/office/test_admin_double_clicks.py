@@ -5,8 +5,6 @@ as a later click. Tried from outside: four copies gave one department or word an
 leaders, all listed to citizens in the letter form."""
 from __future__ import annotations
 
-import threading
-
 import sqlalchemy as sa
 
 from interact.core.models import SensitiveWord
@@ -14,24 +12,7 @@ from interact.departments import services as department_services
 from interact.departments.models import Department, Leader
 from interact.extensions import db as _db
 from tests.accounts.test_session_races import in_app, racing_app  # noqa: F401 - fixture
-from tests.staff_races import count, hold_together, post_copies
-
-
-def meet(monkeypatch, owner, name: str, copies: int, wait: float = 2.0) -> None:
-    """Every call of ``owner.name`` waits until ``copies`` calls arrived, or at most ``wait``
-    seconds: copies that the rule lets through together race there; copies the rule makes
-    wait one for the other (a lock taken before the check) pass one after the other."""
-    barrier = threading.Barrier(copies)
-    original = getattr(owner, name)
-
-    def together(*args, **kwargs):
-        try:
-            barrier.wait(timeout=wait)
-        except threading.BrokenBarrierError:
-            pass
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(owner, name, together)
+from tests.staff_races import count, hold_together, meet, post_copies
 
 
 def test_a_department_created_twice_at_once_is_created_once(racing_app, racing_admin, monkeypatch):
