@@ -192,3 +192,18 @@ def test_refit_fits_the_decision_model_of_the_engine_kind(app, db, roles, kb, se
     assert result.version is not None and result.version.model.semantic == semantic_on
     assert index.get_engine().semantic == semantic_on
     assert index.get_engine().model.semantic == semantic_on
+
+
+def test_a_rewording_of_a_question_marked_no_answer_is_not_answered():
+    # Attack G28: after 公积金贷款利率是多少 was declined, its rewording 公积金贷款利息是多少 got an
+    # answer. A question meaning a declined one more than its best entry gets none (offers stay).
+    engine = MatchingEngine(demo_docs(), demo_synonyms(), embedder=semantic.default_embedder())
+    rewordings = ("医保断缴以后怎么补缴", "医保停缴了要怎么补缴")
+    assert all(engine.answer(q).answered for q in rewordings)
+    engine.set_declined(["医保断缴了怎么补缴"])
+    for question in rewordings:
+        result = engine.answer(question)
+        assert not result.answered and result.best.id == "医保断缴了有什么影响？", question
+    # Questions closer to the entry than to the declined one are still answered.
+    for question in ("医保断缴了有什么影响", "医保断缴了怎么办"):
+        assert engine.answer(question).answered, question
