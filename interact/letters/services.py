@@ -505,7 +505,7 @@ def approve_answer(letter: Letter, *, actor, publish: bool, note: str = "") -> N
     if publish and not letter.publish_consent:
         raise InvalidInput("来信人不同意公开，不能选择公开。", fields={"publish": "来信人不同意公开"})
     workflow.transition(letter, LetterStatus.CLOSED, actor, note)
-    if publish:
+    if publish and not letter.published:  # a published letter answered again stays published
         workflow.set_published(letter, True, actor)
     if letter.email:
         notify.email_citizen(

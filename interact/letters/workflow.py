@@ -575,6 +575,9 @@ def set_published(letter: Letter, published: bool, actor, *, note: str = "") -> 
             raise InvalidTransition("来信人不同意公开，不能公开此来信。")
         if not letter.answer_html:
             raise InvalidTransition("该来信没有答复内容，不能公开。")
+        if letter.published:
+            raise InvalidTransition("该来信已公开。")
+        _claim_publication(letter, published=True)
         letter.published = True
         letter.published_at = letter.published_at or now
         letter.withdrawn_at = None
@@ -583,10 +586,24 @@ def set_published(letter: Letter, published: bool, actor, *, note: str = "") -> 
     else:
         if not letter.published:
             raise InvalidTransition("该来信未公开。")
+        _claim_publication(letter, published=False)
         letter.published = False
         letter.withdrawn_at = now
         search.unindex_letter(db.session, letter.id)
         record_event(letter, "withdrawn", actor, who="office", note=note)
+
+
+def _claim_publication(letter: Letter, *, published: bool) -> None:
+    """Change the stored letter's ``published`` only if it still says what this request
+    saw: of 公开 (or 撤下) clicked several times at once, one is carried out and the others
+    are refused, so the letter gets one event and the public list's running totals
+    (``letter_month_counts.published``, counted by the flush hook) change once."""
+    if db.session.is_modified(letter):
+        db.session.flush()  # the caller's own changes first (e.g. 办结 just before 公开)
+    if not atomic.compare_and_set(Letter, letter.id, {"published": not published}, {"published": published}):
+        db.session.expire(letter)
+        done = "公开" if published else "撤下"
+        raise InvalidTransition(f"该来信刚刚已被{done}，本次操作未执行，请刷新页面后查看。")
 
 
 def store_public_texts(letter: Letter) -> None:
