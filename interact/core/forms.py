@@ -148,6 +148,16 @@ def first_error(form) -> str | None:
     return None
 
 
+def refusal_message(form, *, more: int = 0, default: str = "提交的内容有误，请检查后重试。") -> str:
+    """The message above a refused form: its one problem, or how many there are to fix when
+    there are several (``more``: problems shown beside the form's fields, such as a
+    questionnaire's unanswered questions), so nobody stops at the first and sends again."""
+    count = sum(1 for errors in form.errors.values() if errors) + more
+    if count > 1:
+        return f"有 {count} 处需要修改，请按下方红字提示修改后再提交。"
+    return first_error(form) or default
+
+
 def apply_field_errors(form, fields: dict[str, str]) -> None:
     """Show a service's field errors next to the matching form fields."""
     for name, message in fields.items():

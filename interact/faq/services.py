@@ -219,6 +219,8 @@ def search_entries(text: str, limit: int = 20) -> list[FaqEntry]:
     ranked_ids = [m.id for m in engine.search(text, limit) if m.score >= floor]
     found = _published_by_ids(ranked_ids)
     ordered = [found[i] for i in ranked_ids if i in found]
+    if len(ordered) >= limit:
+        return ordered  # the page is full: no need to scan every entry for the text
     seen = {entry.id for entry in ordered}
     for entry in db.session.scalars(published_query(text=text).limit(limit)):
         if entry.id not in seen and len(ordered) < limit:

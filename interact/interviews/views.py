@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from interact.core import clock, contributions, pagecache
 from interact.core.errors import InvalidInput
-from interact.core.forms import ConfirmForm, attempt, first_error, perform
+from interact.core.forms import ConfirmForm, attempt, first_error, perform, refusal_message
 from interact.core.permissions import has_role, roles_required
 from interact.core.templating import switching_large_text
 from interact.core.views import home_sections
@@ -127,7 +127,7 @@ def ask(interview_id: int):
             return _render_detail(interview, form), error.status_code
         flash("提问已提交，审核通过后将公开显示。感谢您的参与！", "success")
         return redirect(url_for("interviews.detail", interview_id=interview.id, _anchor="ask"))
-    flash(first_error(form) or "提交的内容有误，请检查后重试。", "error")
+    flash(refusal_message(form), "error")
     return _render_detail(interview, form), 422
 
 

@@ -26,7 +26,7 @@ from interact.letters.models import (
     LetterRating,
     RejectReason,
 )
-from interact.letters.services import BODY_MAX, NAME_MAX, TITLE_MAX, TITLE_MIN
+from interact.letters.services import BODY_MAX, BODY_MIN, NAME_MAX, TITLE_MAX, TITLE_MIN
 
 KIND_CHOICES = [(k.value, k.label) for k in LetterKind]
 
@@ -38,7 +38,7 @@ class _CitizenFields(Form):
                         description=f"{TITLE_MIN}–{TITLE_MAX} 个字，简要概括您的问题",
                         render_kw={"maxlength": TITLE_MAX, "autocomplete": "off"})
     body = TextAreaField("内容", validators=[DataRequired("请填写来信内容"), Length(max=BODY_MAX, message=f"内容不超过 {BODY_MAX} 个字")],
-                         description=f"不超过 {BODY_MAX} 个字。请勿在正文中填写身份证号、银行卡号等个人信息。",
+                         description=f"{BODY_MIN}–{BODY_MAX} 个字。请勿在正文中填写身份证号、银行卡号等个人信息。",
                          render_kw={"rows": 10, "maxlength": BODY_MAX})
     name = StringField("姓名", validators=[DataRequired("请填写姓名"), Length(max=NAME_MAX)],
                        render_kw={"autocomplete": "name", "maxlength": NAME_MAX})
@@ -73,6 +73,19 @@ class ForwardedLetterForm(_CitizenFields):
     department_id = SelectField("转办部门（可稍后转办）", coerce=str, validate_choice=False)
     #: One-time token of this copy of the form: a double click registers one letter.
     token = HiddenField()
+
+    #: The citizen's fields as the office reads them: it types in someone else's letter.
+    STAFF_WORDING = {
+        "title": f"{TITLE_MIN}–{TITLE_MAX} 个字，概括来信反映的问题",
+        "phone": "来信人的手机号码，不会公开",
+        "email": "填写后，答复办结时会发邮件通知来信人",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, text in self.STAFF_WORDING.items():
+            self[name].description = text
+        self.publish_consent.label.text = "来信人同意在“来信选登”中公开来信和答复（个人信息不会公开）"
 
 
 class LookupForm(Form):
@@ -112,7 +125,7 @@ class ReturnForm(Form):
 
 class AnswerForm(Form):
     answer_html = TextAreaField("答复内容", validators=[DataRequired("请填写答复内容"), Length(max=20000)],
-                                description="可使用段落、加粗、列表、链接等格式（HTML），不安全的内容会被自动清除",
+                                description="直接输入文字即可，分段和换行会保留；也可使用加粗、列表、链接等格式（HTML），不安全的内容会被自动清除",
                                 render_kw={"rows": 12})
 
 
@@ -125,7 +138,8 @@ class ReviewForm(Form):
 
 class ExtensionRequestForm(Form):
     extra_workdays = IntegerField("延期工作日数", default=5,
-                                  validators=[InputRequired("请填写延期天数"), NumberRange(1, 15, "应为 1–15 个工作日")])
+                                  validators=[InputRequired("请填写延期天数"), NumberRange(1, 15, "应为 1–15 个工作日")],
+                                  description="1–15 个工作日；办公室批准后，答复期限按工作日顺延（节假日不计）")
     reason = TextAreaField("延期理由", validators=[DataRequired("请填写延期理由"), Length(max=500)], render_kw={"rows": 2})
 
 

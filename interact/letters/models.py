@@ -12,11 +12,13 @@ from datetime import datetime
 from typing import Any, Optional
 
 import sqlalchemy as sa
+from markupsafe import Markup
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from interact.accounts.models import User
 from interact.core import clock, privacy
+from interact.core.maskversion import VERSION as MASK_RULES
 from interact.core.models import StoredFile
 from interact.core.enums import LabeledEnum
 from interact.db import TimestampMixin, _utcnow, str_enum
@@ -261,6 +263,17 @@ class Letter(TimestampMixin, db.Model):
     #: Three months without an answer: a veto-level violation on the office dashboard.
     veto_flagged_at: Mapped[Optional[datetime]]
 
+    #: The public copy — the title, body and answer as published (personal data hidden) and
+    #: the names hidden in them — stored when the letter is published and by ``letters
+    #: reindex`` (:meth:`store_public_copy`), so the public pages and the API never mask it
+    #: again. Used only while ``masked_rules`` is the version of today's masking rules
+    #: (``core.maskversion``) and none of the texts changed since (a change empties it).
+    masked_rules: Mapped[Optional[str]] = mapped_column(sa.String(16))
+    masked_names: Mapped[Optional[list[str]]] = mapped_column(sa.JSON)
+    masked_title: Mapped[Optional[str]] = mapped_column(sa.Text)
+    masked_body: Mapped[Optional[str]] = mapped_column(sa.Text)
+    masked_answer_html: Mapped[Optional[str]] = mapped_column(sa.Text)
+
     department: Mapped[Optional[Department]] = relationship(foreign_keys=[department_id])
     requested_department: Mapped[Optional[Department]] = relationship(foreign_keys=[requested_department_id])
     leader: Mapped[Optional[Leader]] = relationship()
@@ -284,17 +297,38 @@ class Letter(TimestampMixin, db.Model):
         return privacy.mask_name(self.name)
 
     @property
+    def public_copy_current(self) -> bool:
+        """The stored public copy was made by today's masking rules from today's texts."""
+        return self.masked_rules == MASK_RULES
+
+    def store_public_copy(self) -> None:
+        """Mask the title, body and answer with today's rules and keep the result (at
+        publication, and again by ``letters reindex`` after the rules change)."""
+        names = privacy.names_in((self.title, self.body), (self.name,), html=(self.answer_html,))
+        self.masked_names = list(names)
+        self.masked_title = privacy.mask_text(self.title, names=names)
+        self.masked_body = privacy.mask_text(self.body, names=names)
+        self.masked_answer_html = str(privacy.mask_html(self.answer_html, names=names))
+        self.masked_rules = MASK_RULES
+
+    @property
     def public_names(self) -> tuple[str, ...]:
         """The writer's name and every name found in the title, body or answer: each is
         hidden wherever it appears in the letter."""
+        if self.public_copy_current:
+            return tuple(self.masked_names or ())
         return privacy.names_in((self.title, self.body), (self.name,), html=(self.answer_html,))
 
     @property
     def public_title(self) -> str:
+        if self.public_copy_current:
+            return self.masked_title or ""
         return privacy.mask_text(self.title, names=self.public_names)
 
     @property
     def public_body(self) -> str:
+        if self.public_copy_current:
+            return self.masked_body or ""
         return privacy.mask_text(self.body, names=self.public_names)
 
     def public_excerpt(self, length: int = 120, names: tuple[str, ...] | None = None) -> str:
@@ -307,6 +341,8 @@ class Letter(TimestampMixin, db.Model):
     @property
     def public_answer_html(self):
         """The department's answer as published (sanitised, personal data hidden)."""
+        if self.public_copy_current:
+            return Markup(self.masked_answer_html or "")
         return privacy.mask_html(self.answer_html, names=self.public_names)
 
     # --- derived state ----------------------------------------------------------------
@@ -618,6 +654,17 @@ def _create_search_index(target, connection, **kw) -> None:
 
 def _drop_search_index(target, connection, **kw) -> None:
     drop_search_index(connection)
+
+
+@sa.event.listens_for(Letter.title, "set")
+@sa.event.listens_for(Letter.body, "set")
+@sa.event.listens_for(Letter.name, "set")
+@sa.event.listens_for(Letter.answer_html, "set")
+def _texts_changed(target: Letter, value, old, _initiator) -> None:
+    """A text of the letter changed: its stored public copy no longer shows it (the pages
+    mask the letter at every view until the copy is stored again)."""
+    if value != old:
+        target.masked_rules = None
 
 
 # ``db.create_all()`` builds the full-text index right after the letters table.

@@ -29,7 +29,7 @@ from interact.core import contributions, datetext, pagecache, sessions, uploads
 from interact.core.pagecache import public_page
 from interact.core.templating import switching_large_text
 from interact.core.errors import DomainError
-from interact.core.forms import ConfirmForm, attempt, first_error, perform
+from interact.core.forms import ConfirmForm, attempt, first_error, perform, refusal_message
 from interact.core.permissions import can_act_for_department, has_role, roles_required
 from interact.core.views import home_sections
 from interact.departments.services import active_departments, mailbox_leaders
@@ -161,12 +161,7 @@ def new():
     if earlier is not None:  # a double click, a second tab: the receipt of the first copy
         return _receipt_again(earlier, token)
     if form.validate_on_submit():
-        data = services.LetterInput(
-            channel=LetterChannel(form.channel.data), kind=LetterKind(form.kind.data),
-            title=form.title.data, body=form.body.data, name=form.name.data, phone=form.phone.data,
-            email=form.email.data, department_id=_int_or_none(form.department_id.data),
-            leader_id=_int_or_none(form.leader_id.data), publish_consent=form.publish_consent.data,
-        )
+        data = _letter_input(form)
         result, error = attempt(lambda: services.submit_letter(
             data, user=current_user if current_user.is_authenticated else None,
             idempotency_key=token or None, attachments=form.attachments.data or [],
@@ -174,14 +169,51 @@ def new():
         ), form=form)
         if error is not None:
             _release(token)
+            _attachments_not_kept(form)
             return _new_page(form, error.status_code)
         if result.duplicate:
             return _receipt_again(result.letter, token)
         _show_receipt(result.number, result.letter_id, result.query_code)
         return redirect(url_for("letters.receipt", number=result.number))
     _release(token)
-    flash(first_error(form) or "提交的内容有误，请检查后重试。", "error")
+    _letter_rule_errors(form)
+    _attachments_not_kept(form)
+    flash(refusal_message(form), "error")
     return _new_page(form, 422)
+
+
+def _letter_input(form: LetterForm) -> services.LetterInput:
+    return services.LetterInput(
+        channel=LetterChannel(form.channel.data), kind=LetterKind(form.kind.data),
+        title=form.title.data, body=form.body.data, name=form.name.data, phone=form.phone.data,
+        email=form.email.data, department_id=_int_or_none(form.department_id.data),
+        leader_id=_int_or_none(form.leader_id.data), publish_consent=form.publish_consent.data,
+    )
+
+
+def _letter_rule_errors(form: LetterForm) -> None:
+    """The letter's own rules (``services.validate_input``) on what was sent, beside the
+    form's checks: a citizen whose captcha was wrong also learns now that the phone number
+    is short or the text too brief, instead of after the next captcha."""
+    try:
+        services.validate_input(_letter_input(form))
+    except ValueError:  # no channel or kind chosen: the form already says so
+        return
+    except DomainError as error:
+        for name, message in error.fields.items():
+            field = getattr(form, name, None)
+            if field is not None and not field.errors:
+                field.errors = [message]
+
+
+def _attachments_not_kept(form: LetterForm) -> None:
+    """A refused letter comes back with everything typed, but a browser cannot be handed
+    files back: say beside the box that the chosen attachments must be chosen again."""
+    attached = [f for f in (form.attachments.data or []) if getattr(f, "filename", "")]
+    if attached:
+        form.attachments.errors = list(form.attachments.errors) + [
+            f"所选的 {len(attached)} 个附件没有保存，请重新选择后再提交。"]
+
 
 
 #: A copy of a letter being sent (a double click on a slow server) waits this long for the
@@ -286,7 +318,8 @@ def receipt():
         _grant_access(letter.id)
     elif not _may_track(letter):
         abort(404)
-    response = current_app.make_response(render_template("letters/receipt.html", letter=letter, code=code))
+    response = current_app.make_response(render_template("letters/receipt.html", letter=letter, code=code,
+                                                                  reply_limit=workflow.reply_limit(letter.kind)))
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -358,10 +391,13 @@ def rate(number: str):
     if not form.validate_on_submit():
         flash(first_error(form) or "请选择评价。", "error")
         return render_template("letters/track.html", letter=letter, rating_form=form), 422
-    error = perform(lambda: services.rate_letter(letter, LetterRating(form.rating.data), form.comment.data or ""))
+    rating = LetterRating(form.rating.data)
+    error = perform(lambda: services.rate_letter(letter, rating, form.comment.data or ""))
     if error is not None:
         return render_template("letters/track.html", letter=letter, rating_form=form), error.status_code
-    flash("感谢您的评价。", "success")
+    # What happens next (services.rate_letter tells the office of a 不满意 rating).
+    flash("感谢您的评价。" + ("办公室会看到您的不满意评价，可安排有关部门重新办理一次，有进展时本页会显示。"
+                             if rating is LetterRating.UNSATISFIED else ""), "success")
     return redirect(url_for("letters.track", number=letter.number))
 
 

@@ -21,7 +21,7 @@ from flask_login import current_user, login_required
 from interact.accounts.views import account_links
 from interact.core import audit, clock, contributions, pagecache
 from interact.core.errors import DomainError, NotFound
-from interact.core.forms import ConfirmForm, attempt, first_error, perform
+from interact.core.forms import ConfirmForm, attempt, first_error, perform, refusal_message
 from interact.core.permissions import acts_for_every_department, has_role, roles_required
 from interact.core.templating import switching_large_text
 from interact.core.views import home_sections
@@ -97,6 +97,7 @@ def _department_choices(form: CollectionForm) -> None:
 
 
 @bp.get("/surveys/")
+@pagecache.public_page
 def index():
     phase = request.args.get("phase", "")
     if phase not in services.PUBLIC_PHASES:
@@ -160,7 +161,7 @@ def submit_opinion(collection_id: int):
     if switching_large_text():  # the 关怀版 button: the page again, with what was typed
         return _detail_page(collection, opinion_form=form)
     if not form.validate_on_submit():
-        flash(first_error(form) or "提交内容有误，请检查后重试。", "error")
+        flash(refusal_message(form), "error")
         return _detail_page(collection, opinion_form=form, status=422)
     user_id = current_user.id if current_user.is_authenticated and not current_user.is_staff else None
     error = perform(lambda: services.submit_opinion(collection, services.OpinionData(
@@ -182,8 +183,11 @@ def submit_response(collection_id: int):
     if switching_large_text():  # the 关怀版 button: the page again, with what was answered
         return _detail_page(collection, response_form=form, values=values)
     if not form.validate_on_submit():
-        flash(first_error(form) or "提交内容有误，请检查后重试。", "error")
-        return _detail_page(collection, response_form=form, values=values, status=422)
+        # The answers are checked too (nothing stored), so a wrong captcha does not hide an
+        # unanswered question until the next captcha.
+        answers = _answer_errors(collection, values)
+        flash(refusal_message(form, more=len(answers)), "error")
+        return _detail_page(collection, response_form=form, values=values, errors=answers, status=422)
     user_id = current_user.id if current_user.is_authenticated and not current_user.is_staff else None
     error = perform(lambda: services.submit_response(collection, values, device_token=_participant_token(),
                                                      phone=form.phone.data, user_id=user_id), form=form)
@@ -192,6 +196,17 @@ def submit_response(collection_id: int):
                             status=error.status_code)
     session[JUST_ANSWERED_KEY] = collection.id  # the questionnaire's section says so, once
     return redirect(url_for("surveys.detail", collection_id=collection.id) + "#questionnaire")
+
+
+def _answer_errors(collection, values) -> dict[str, str]:
+    """What is wrong with the questionnaire's answers (``questionnaires.validate_answers``)."""
+    if collection.questionnaire is None:
+        return {}
+    try:
+        questionnaires.validate_answers(collection.questionnaire, values)
+    except DomainError as error:
+        return error.fields
+    return {}
 
 
 @bp.get("/surveys/<int:collection_id>/results")

@@ -35,12 +35,34 @@ def test_submit_shows_receipt_with_code_once(client):
     letter = _letter()
     assert letter.phone == "13712345678" and letter.status is LetterStatus.SUBMITTED
     receipt = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert letter.number in receipt
+    assert letter.number in receipt and "咨询类来信在 5 个工作日内答复" in receipt
     code = re.search(r'<strong class="code">([A-Z0-9]{8})</strong>', receipt).group(1)
     assert services.lookup(letter.number, code) is letter
     # Shown once: a reload no longer has it.
     again = client.get(response.headers["Location"]).get_data(as_text=True)
     assert code not in again and "仅在首次提交后显示一次" in again
+
+
+def test_a_refused_letter_names_every_problem_at_once(app, client):
+    """A wrong captcha does not hide the letter's own problems (a short phone number, a too
+    brief text): an older citizen fixes them all in one round instead of finding the next
+    one after each new captcha."""
+    app.config["CAPTCHA_ENABLED"] = True
+    response = client.post("/letters/new", data=dict(FORM, phone="1391234", body="路灯坏了", captcha="XXXX"))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "请填写正确的 11 位手机号码" in html and "正文应为 10–2000 个字" in html and "验证码不正确" in html
+    assert "有 3 处需要修改" in html
+    assert 'value="1391234"' in html and "路灯坏了</textarea>" in html
+    assert db.session.scalar(db.select(db.func.count(Letter.id))) == 0
+
+
+def test_a_refused_letter_says_its_attachments_must_be_chosen_again(client):
+    data = dict(FORM, phone="1391234", attachments=[(io.BytesIO(b"%PDF-1.4 test"), "证明.pdf")])
+    response = client.post("/letters/new", data=data, content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "所选的 1 个附件没有保存，请重新选择后再提交。" in html and "请填写正确的 11 位手机号码" in html
 
 
 def test_double_submit_creates_one_letter(client):
@@ -251,6 +273,8 @@ def test_lookup_shows_status_timeline_answer_and_rating(client, closed, roles):
     assert "办理流程" in html and f"<dd>{roles.department_a.name}</dd>" in html
     response = client.post(f"/letters/track/{letter.number}/rate", data={"rating": "unsatisfied", "comment": "没说清楚"})
     assert response.status_code == 302
+    # The citizen is told what a 不满意 rating leads to.
+    assert "可安排有关部门重新办理一次" in client.get(response.headers["Location"]).get_data(as_text=True)
     assert db.session.get(Letter, letter.id).rating is LetterRating.UNSATISFIED
     again = client.post(f"/letters/track/{letter.number}/rate", data={"rating": "satisfied"})
     assert again.status_code == 409
@@ -483,6 +507,10 @@ def test_withdraw_and_publish_again(client, auth, roles, closed):
 
 def test_forwarded_letter_entry(client, auth, roles):
     auth.login(roles.office)
+    # The office types in someone else's letter: the hints speak of 来信人, not "您".
+    page = client.get("/staff/letters/forwarded/new").get_data(as_text=True)
+    assert "来信人的手机号码，不会公开" in page and "来信人同意在“来信选登”中公开来信和答复" in page
+    assert "您的问题" not in page and "通知您" not in page and "我的来信" not in page
     response = client.post("/staff/letters/forwarded/new", data={
         "upstream_source": "主席信箱", "upstream_number": "ZX-2026-001", "upstream_due": "2099-01-09",
         "department_id": str(roles.department_a.id), "kind": "help", "title": "退役军人就业帮扶",

@@ -131,6 +131,20 @@ def test_response_field_errors_keep_answers(client, make_collection, frozen):
     assert re.search(r'value="%d" checked' % collection.questionnaire.questions[1].options[2].id, page)
 
 
+def test_a_wrong_captcha_does_not_hide_unanswered_questions(app, client, make_collection, frozen, db):
+    """Nothing answered and the captcha wrong: the page names the unanswered questions too
+    (and how many things to fix), so they are fixed in the same round as the captcha."""
+    app.config["CAPTCHA_ENABLED"] = True
+    collection = make_collection()
+    frozen(2026, 3, 10)
+    response = client.post(f"/surveys/{collection.id}/responses", data={"captcha": "XXXX"})
+    assert response.status_code == 422
+    page = _html(response)
+    assert "验证码不正确" in page and "此题为必答题" in page
+    assert re.search(r"有 \d+ 处需要修改", page)
+    assert db.session.scalar(db.select(db.func.count(Response.id))) == 0
+
+
 def test_rate_limit_on_public_posts(app, client, make_collection, frozen):
     app.config["RATELIMIT_PUBLIC_POST"] = "2 per minute"
     collection = make_collection()
