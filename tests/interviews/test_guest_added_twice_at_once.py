@@ -11,8 +11,7 @@ from interact.interviews import services
 from interact.interviews.models import InterviewGuest, InterviewStatus
 from tests.accounts.test_session_races import racing_app  # noqa: F401 - fixture
 from tests.interviews.test_double_actions import _interview
-from tests.office.test_admin_double_clicks import meet
-from tests.staff_races import count, post_copies
+from tests.staff_races import count, meet, post_copies
 
 
 def test_a_guest_added_three_times_at_once_is_listed_once(racing_app, monkeypatch):

@@ -11,8 +11,7 @@ from interact.core import periods
 from interact.office import inspection
 from interact.office.models import InspectionReport
 from tests.accounts.test_session_races import racing_app  # noqa: F401 - fixture
-from tests.office.test_admin_double_clicks import meet
-from tests.staff_races import count, make_staff, post_copies
+from tests.staff_races import count, make_staff, meet, post_copies
 
 
 def test_the_report_drafted_twice_at_once_is_drafted_once(racing_app, monkeypatch):
