@@ -10,8 +10,9 @@
    — deadlines from :func:`interact.letters.workflow.deadline_after` on the working-day
    calendar, ``answered_workdays`` from ``workdays_between``, ``answered_on_time``
    against the deadline, hashed query codes — plus the public events of each step, and
-   every published letter is indexed with :func:`interact.letters.search.index_letter`'s
-   own text preparation (``document_texts``: masked, jieba words + bigrams).
+   every published letter gets its public copy (``Letter.store_public_copy``) and is
+   indexed with :func:`interact.letters.search.index_letter`'s own text preparation
+   (``document_texts``: masked with the letter's names, jieba words + bigrams).
 2. Runs ``ANALYZE`` unless ``--no-analyze`` (what ``PRAGMA optimize`` on a production
    database does; the figures without it are printed with ``--no-analyze``).
 3. Requests each page through the Flask test client (the real routes, templates and
@@ -188,9 +189,17 @@ CHUNK = 20_000
 
 
 def _segment(item):
-    letter_id, title, body, answer = item
-    words, grams = search.document_texts(title, body, answer)
-    return letter_id, words, grams
+    """A published letter's public copy (``Letter.store_public_copy``) and its search index
+    texts, as publication stores them."""
+    letter_id, title, body, name, answer = item
+    letter = Letter(title=title, body=body, name=name, answer_html=answer)
+    letter.store_public_copy()
+    copy = {column: getattr(letter, column) for column in PUBLIC_COPY_COLUMNS}
+    words, grams = search.document_texts(title, body, answer, letter.public_names)
+    return letter_id, words, grams, copy
+
+
+PUBLIC_COPY_COLUMNS = ("masked_rules", "masked_names", "masked_title", "masked_body", "masked_answer_html")
 
 
 #: Above this many letters the generator writes this many in Python and copies them with
@@ -300,16 +309,18 @@ def _generate(n_letters: int, seed: int, now: datetime, log) -> dict:
     def flush() -> None:
         """Insert what was generated so far (bulk executemany, one commit per chunk), so
         memory stays bounded whatever the number of letters."""
+        rows = pool.map(_segment, to_index, chunksize=500) if to_index else []
+        copies = {i: copy for i, _w, _g, copy in rows}
         for chunk in range(0, len(letters), 5000):
-            batch = [{k: row.get(k) for k in columns} for row in letters[chunk:chunk + 5000]]
+            batch = [{k: copies.get(row["id"], row).get(k) if k in PUBLIC_COPY_COLUMNS else row.get(k)
+                      for k in columns} for row in letters[chunk:chunk + 5000]]
             db.session.execute(Letter.__table__.insert(), batch)
         for chunk in range(0, len(events), 20000):
             db.session.execute(LetterEvent.__table__.insert(), events[chunk:chunk + 20000])
-        if to_index:
-            rows = pool.map(_segment, to_index, chunksize=500)
+        if rows:
             db.session.execute(
                 sa.text(f"INSERT INTO {search.TABLE} ({search_key}, words, grams) VALUES (:id, :words, :grams)"),
-                [{"id": i, "words": w, "grams": g} for i, w, g in rows])
+                [{"id": i, "words": w, "grams": g} for i, w, g, _copy in rows])
         db.session.commit()
         totals["letters"] += len(letters)
         totals["events"] += len(events)
@@ -397,7 +408,7 @@ def _generate(n_letters: int, seed: int, now: datetime, log) -> dict:
                     if consent and rng.random() < 0.6:
                         row.update(published=True, published_at=closed)
                         steps.append(("published", closed, None, None, "办公室", "", False))
-                        to_index.append((letter_id, title, body, answer_html))
+                        to_index.append((letter_id, title, body, name, answer_html))
                         counts["published"] += 1
                     if rng.random() < 0.5:
                         rating = rng.choices(list(LetterRating), weights=[70, 20, 10])[0]

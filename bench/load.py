@@ -84,8 +84,11 @@ def uptime() -> str:
 
 
 def schema_stamp() -> str:
-    """Changes with the migrations (a cached database of an older schema is not reused)."""
-    digest = hashlib.sha1()
+    """Changes with the migrations and the masking rules (a cached database of an older
+    schema, or whose letters' public copies older rules made, is not reused)."""
+    from interact.core.maskversion import VERSION
+
+    digest = hashlib.sha1(VERSION.encode())
     for path in sorted((ROOT / "migrations" / "versions").glob("*.py")):
         digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()[:8]
@@ -498,8 +501,23 @@ def operations(ids: dict, run_marker: str) -> dict[str, Callable[[], tuple[str, 
         "faq entry page": lambda: ("GET", f"/faq/{rng.choice(ids['faq'])}", None),
         "API faq answer": lambda: ("GET", f"/api/v1/faq/answer?q={rng.choice(questions)}", None),
         "API list": lambda: ("GET", "/api/v1/letters", None),
+        # Pages a cache rarely holds: a deep API page, a department's letters of one kind
+        # by page, and the pages a citizen's question or form visit renders (attack's
+        # G19/G20/G24/G25).
+        "API list pages 2-200": lambda: ("GET", f"/api/v1/letters?page={rng.randint(2, 200)}", None),
+        "list filtered pages": lambda: (
+            "GET", f"/letters/?department={rng.choice(ids['departments'])}&kind={rng.choice(KINDS)}"
+                   f"&page={rng.randint(1, 5)}", None),
+        "letter form /letters/new": lambda: ("GET", "/letters/new", None),
+        "faq ask page /faq/ask": lambda: ("GET", f"/faq/ask?q={rng.choice(questions)}", None),
+        "faq search page /faq/search": lambda: ("GET", f"/faq/search?q={rng.choice(questions)[:20]}", None),
+        "surveys /surveys/": lambda: ("GET", "/surveys/", None),
+        "departments /departments": lambda: ("GET", "/departments", None),
         "POST /api/v1/letters": submission,
     }
+
+
+KINDS = ["consultation", "suggestion", "complaint", "help"]
 
 
 def short_name(label: str) -> str:

@@ -8,7 +8,9 @@ as configured), against a copy of a benchmark database, sends ``--warm`` request
 (FAQ index built, caches filled), then ``--requests`` more under cProfile, and prints the
 mean wall time per request, the SQL statements per request and the top functions by
 cumulative and by own time. Operations: ``letter``, ``faq-entry``, ``api-list``,
-``api-entry``, ``faq-answer``, ``post-api``, ``post-form``, ``home``, ``list``, ``search``.
+``api-entry``, ``faq-answer``, ``post-api``, ``post-form``, ``home``, ``list``, ``search``,
+``search-fixed``, ``api-list-pages``, ``list-filtered``, ``letter-form``, ``faq-ask``,
+``faq-search``, ``surveys``, ``departments``.
 """
 from __future__ import annotations
 
@@ -31,7 +33,7 @@ for path in (ROOT, ROOT / "bench"):
 
 import sqlalchemy as sa  # noqa: E402
 
-from load import SEARCHES, bench_config, search_vocabulary, shared_data  # noqa: E402
+from load import KINDS, SEARCHES, bench_config, search_vocabulary, shared_data  # noqa: E402
 
 
 def main(argv=None) -> None:
@@ -74,6 +76,7 @@ def run(args, url: str, workdir: Path) -> None:
     with app.app_context():
         letters = [r[0] for r in db.session.execute(sa.text("SELECT id FROM letters WHERE published = :t"), {"t": True})]
         faq = [r[0] for r in db.session.execute(sa.text("SELECT id FROM faq_entries WHERE status = 'published' LIMIT 5000"))]
+        departments = [r[0] for r in db.session.execute(sa.text("SELECT id FROM departments"))]
         db.session.remove()
     with open(shared_data() / "faqbench" / "dev" / "queries.jsonl", encoding="utf-8") as fh:
         questions = [json.loads(line)["query"] for line in fh if line.strip()]
@@ -107,6 +110,15 @@ def run(args, url: str, workdir: Path) -> None:
         "list": lambda: client.get("/letters/"),
         "search": lambda: client.get("/letters/", query_string={"q": vocabulary.pair(rng)}),
         "search-fixed": lambda: client.get("/letters/", query_string={"q": rng.choice(SEARCHES)}),
+        "api-list-pages": lambda: client.get("/api/v1/letters", query_string={"page": rng.randint(2, 200)}),
+        "list-filtered": lambda: client.get("/letters/", query_string={
+            "department": rng.choice(departments), "kind": rng.choice(KINDS), "page": rng.randint(1, 5)}),
+        # A cookie-less visitor each time (a crawler, a citizen's first visit).
+        "letter-form": lambda: app.test_client().get("/letters/new"),
+        "faq-ask": lambda: client.get("/faq/ask", query_string={"q": rng.choice(questions)}),
+        "faq-search": lambda: client.get("/faq/search", query_string={"q": rng.choice(questions)[:20]}),
+        "surveys": lambda: client.get("/surveys/"),
+        "departments": lambda: client.get("/departments"),
     }
     op = ops[args.op]
     statuses: dict[int, int] = {}

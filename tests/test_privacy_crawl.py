@@ -53,7 +53,7 @@ QUESTION = f"我叫{NAME}，电话 137-1234-5678，身份证 4403 0119 9001 0112
 #: and separators removed).
 FORBIDDEN_TEXT = [NAME, "明华", "明華", "欧阳女士", STREET, "ouyang", "一三七一二三四五六七八", "柏秀兰", "秀兰"]
 FORBIDDEN_DIGITS = [PHONE, ID_NUMBER, CARD, "19900101", "6222021234", "987654321", "13900139001"]
-_SEPARATORS = re.compile(r"[\s\-.．·_/、()（），,*~]")
+_SEPARATORS = re.compile(r"[\s\-.．·_/、()（），,*~|｜。:：+]")
 _FULL_WIDTH = {ord("０") + d: str(d) for d in range(10)}
 
 

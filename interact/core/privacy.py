@@ -27,10 +27,18 @@ What is hidden:
   and travel-permit numbers (护照号 E12345678);
 - e-mail addresses (also ``＠``, full-width letters, ``(at)``, ``at``/``dot``, ``#``, 艾特/点,
   and whatever follows an e-mail label even without a domain);
-- WeChat ids and QQ numbers after 微信/vx/QQ, licence plates (粤B12345, 蒙A·D12345).
+- WeChat ids and QQ numbers after 微信/vx/QQ (and 薇信/绿泡泡/威心), licence plates
+  (粤B12345, 蒙A·D12345);
+- other personal documents' numbers after their label (香港身份证, 军官证, 社保卡, 病历号,
+  不动产权证号, 车架号 …), positions (北纬…东经…, two coordinates), an IP address after its
+  label, a date of birth after its label;
+- people by their role (户主王大力, 投诉对象：刘大强, 网格员陈晓梅: one of the hundred
+  commonest surnames after these words), before their sex or age (王秀芬（女，45岁）),
+  couples, signatures after a dash (——韩梅梅, ——Huangfu Xiaowen), a pinyin name after a label.
 
-Digit runs are read after mapping every digit-like character to ASCII, so one rule covers
-every writing. Short service numbers (12345, 12333), dates, amounts, document numbers such
+Every rule reads the text folded to one writing (:func:`_folded`: invisible characters
+dropped, digits and Latin letters of every script as ASCII) and what it finds is hidden in
+the original, so one rule covers every writing of a digit (docs/privacy.md has the figures). Short service numbers (12345, 12333), dates, amounts, document numbers such
 as 〔2024〕5号 and letter numbers (XJ20260105-0001) are left alone; a landline directly
 after a hotline label (咨询电话：0471-6601234) is kept, because offices publish those on
 purpose.
@@ -182,6 +190,18 @@ _BIRTH_DATE = re.compile(
     rf"(?P<value>[{_DIGIT_CLASS}]{{4}}\s*[年./\-]\s*[{_DIGIT_CLASS}十]{{1,2}}\s*[月./\-]\s*[{_DIGIT_CLASS}十]{{1,3}}\s*[日号]?)"
 )
 
+# Any other personal document's number after its label, whatever its letters around the
+# digits (香港身份证A123456(7), 军官证号南字第123456号, 社保卡号A12345678, 住院号/病历号,
+# 不动产权证号粤(2020)深圳市不动产权第0123456号, 车架号 LSVAU2180N2183294): up to the first
+# run of five digits and what is glued to it.
+_LABELLED_DOCUMENT = re.compile(
+    r"(?:香港身份证|澳门身份证|台胞证|回乡证|军官证|士兵证|警官证|社保卡|医保卡|就诊卡|住院|病历|"
+    r"不动产权证|不动产证|房产证|车架|发动机|驾驶证|行驶证|学生证|学籍|工作证|档案)"
+    # (a word after the bare label is not a number's: 档案管理中心, 住院业务预约电话)
+    r"(?:(?:号码?|编号)\s*(?:是|为|[：:])?\s*|\s*(?:是|为|[：:])\s*|(?=[A-Za-z0-9０-９]))"
+    r"(?P<value>[^\s，,。；;、！!？?]{0,16}?[0-9０-９]{5,}[A-Za-z0-9０-９()（）]*号?)"
+)
+
 # --- names -----------------------------------------------------------------------------
 
 # The compound surnames of the 百家姓 and a few in use since, but not those that are
@@ -205,6 +225,9 @@ _SURNAMES = set(
     "茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由"
 )
 _SURNAME_RE = "(?:" + "|".join(_COMPOUND_SURNAMES) + "|[" + "".join(sorted(_SURNAMES)) + "])"
+# The first character of any surname: checked first, so the rules skip every other position
+# at once instead of trying the list of ordinary words there.
+_AT_SURNAME = "(?=[" + "".join(sorted(_SURNAMES | {s[0] for s in _COMPOUND_SURNAMES})) + "])"
 _HAN = "[\u4e00-\u9fff]"
 # Words that follow a surname in greetings but are not given names (王局长您好).
 _TITLE_WORDS = (
@@ -224,7 +247,7 @@ _COMMON_WORDS = (
     "信息|关切|呼声|利用|使用|单身|国产|全集|全本|高龄|来访|部门|华为|苏宁|安卓"
 )
 # A name may be written with a space after the surname (王 小明, 王\u3000小明).
-_NAME = rf"(?!(?:{_COMMON_WORDS})){_SURNAME_RE}[ \u3000]?{_GIVEN}"
+_NAME = rf"{_AT_SURNAME}(?!(?:{_COMMON_WORDS})){_SURNAME_RE}[ \u3000]?{_GIVEN}"
 # After a label, with a space between every character (张 三 丰).
 _SPACED_NAME = rf"{_SURNAME_RE}(?:[ \u3000][\u4e00-\u9fff]){{1,2}}(?![\u4e00-\u9fff])"
 # A name in pinyin, each part capitalised (Zhang Wei, Huangfu Xiaowen, Li Lei).
@@ -264,13 +287,13 @@ _COMMON_SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖萧田董袁潘蒋蔡余杜叶程苏魏吕丁任"
     "沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫阎段雷侯龙史陶黎贺顾毛郝龚邵钱严覃武戴莫孔汤"
 )
-_COMMON_NAME = rf"(?!(?:{_COMMON_WORDS}))(?:{'|'.join(_COMPOUND_SURNAMES)}|[{_COMMON_SURNAMES}])[ \u3000]?{_GIVEN}"
+_COMMON_NAME = rf"{_AT_SURNAME}(?!(?:{_COMMON_WORDS}))(?:{'|'.join(_COMPOUND_SURNAMES)}|[{_COMMON_SURNAMES}])[ \u3000]?{_GIVEN}"
 _NUM = r"[0-9０-９一二三四五六七八九十百零〇两]+"
 _FUNCTION_SURNAMES = set("和向于都由但时应连那来相信展阴智幸奉富闭位满盘敬初计门云容区")
 _PLAIN_SURNAME_RE = (
     "(?:" + "|".join(_COMPOUND_SURNAMES) + "|[" + "".join(sorted(_SURNAMES - _FUNCTION_SURNAMES)) + "])"
 )
-_PLAIN_NAME = rf"(?!(?:{_COMMON_WORDS})){_PLAIN_SURNAME_RE}[ \u3000]?{_GIVEN}"
+_PLAIN_NAME = rf"{_AT_SURNAME}(?!(?:{_COMMON_WORDS})){_PLAIN_SURNAME_RE}[ \u3000]?{_GIVEN}"
 _AFTER_PERSON = (
     rf"(?:{_HONORIFIC}|{_ADDRESS_FORM}|[，,。.！!？?；;：:、\s）)”\"]|$|也|说|的|在|今年|现年|反映|打|骂|被|是|因|已|"
     "和|与|带|去|来|从|到|都|还|又|就|才|不|没|曾|于|出生|工作|上学|读|患|住|生病|失业|现在|目前|经常|一直|"
@@ -659,6 +682,7 @@ def _email_spans(text: str) -> list[_Span]:
     spans += [_Span(m.start("value"), m.end("value"), _TAIL_KINDS.get(m.group("label"), "account_number"))
               for m in _TAIL_DIGITS.finditer(text)]
     spans += [_Span(m.start("value"), m.end("value"), "passport") for m in _PASSPORT.finditer(text)]
+    spans += [_Span(m.start("value"), m.end("value"), "passport") for m in _LABELLED_DOCUMENT.finditer(text)]
     return spans
 
 
@@ -694,16 +718,25 @@ _LOOKALIKE_RUN = re.compile(r"(?<![A-Za-z])(?=(?:[OoIl]*[0-9]){3})[0-9OoIl]{7,}(
 _LOOKALIKE = str.maketrans("OoIl", "0011")
 
 
-def _folded(text: str) -> tuple[str, list[int]]:
+# Characters read as they are (ASCII, Chinese characters, the common Chinese punctuation):
+# a text of only these is not folded character by character.
+_AS_WRITTEN = re.compile(r"[\x00-\x7f\u4e00-\u9fff\u3000-\u303f\uff01-\uff0f\uff1a-\uff1f\u2014\u2018-\u201d\u2026\u00b7]*")
+
+
+def _folded(text: str) -> tuple[str, list[int] | None]:
     """``text`` as the rules read it and, for each of its characters, the position in
-    ``text`` it comes from (so what is found is hidden in the original writing)."""
-    chars: list[str] = []
-    origin: list[int] = []
-    for position, char in enumerate(text):
-        for piece in _fold_char(char):
-            chars.append(piece)
-            origin.append(position)
-    folded = "".join(chars)
+    ``text`` it comes from (so what is found is hidden in the original writing); ``None``
+    for the positions when they are the text's own."""
+    if _AS_WRITTEN.fullmatch(text):
+        folded, origin = text, None
+    else:
+        chars: list[str] = []
+        origin = []
+        for position, char in enumerate(text):
+            for piece in _fold_char(char):
+                chars.append(piece)
+                origin.append(position)
+        folded = "".join(chars)
     if "O" in folded or "o" in folded or "l" in folded or "I" in folded:
         folded = _LOOKALIKE_RUN.sub(lambda m: m.group(0).translate(_LOOKALIKE)
                                     if re.search(r"[OoIl]", m.group(0)) else m.group(0), folded)
@@ -715,8 +748,8 @@ def _find(text: str, names: Iterable[str]) -> list[_Span]:
     one writing of digits and letters, invisible characters gone); a span found there
     covers the characters of the original it was read from."""
     folded, origin = _folded(text)
-    if folded == text:
-        return _find_folded(text, names)
+    if origin is None:
+        return _find_folded(folded, names)
     return [_Span(origin[s.start], origin[s.end - 1] + 1, s.kind)
             for s in _find_folded(folded, names) if s.end > s.start]
 

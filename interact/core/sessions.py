@@ -13,6 +13,17 @@ five methods of :class:`SessionStore`, registered with :func:`register_store`.
 The id is 256 random bits; the store is keyed by its SHA-256, so reading the table does
 not give anybody a usable cookie. An unknown or expired id is never adopted: the visitor
 gets a new id (no session fixation). Sessions that hold nothing are not stored.
+
+A visitor who only reads a page with a form (the letter form, the look-up, log-in) gets a
+CSRF token and maybe a captcha, and nothing else, in the session: such a session
+(:data:`COOKIE_KEYS` only, never stored before) travels in the cookie itself, signed with
+the application's secret and expiring like a stored one, instead of a record per visitor
+(a crawler fetching ``/letters/new`` wrote a row per request). It carries its id too: the
+first request that puts anything else in it (a form posted: the receipt, a vote, a log-in)
+stores it under that id, so copies of one submission sent at once share the id (the query
+code of a double click, ``letters.views._query_code``) and store one record. The captcha's
+answer is an HMAC under the secret (nothing to read in the cookie), and its challenge is
+still claimed once in the store when checked, so a replayed cookie does not answer twice.
 """
 from __future__ import annotations
 
@@ -20,13 +31,14 @@ import copy
 import hashlib
 import re
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Callable, Protocol
 
 import sqlalchemy as sa
 from flask import Flask, Request, Response, current_app, request, session
 from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SessionInterface, SessionMixin
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.datastructures import CallbackDict
 
 from interact.core import clock
@@ -132,9 +144,15 @@ def register_store(name: str, factory: Callable[[Flask], SessionStore]) -> None:
     STORES[name] = factory
 
 
+#: What a session may hold while it travels in the signed cookie instead of the store:
+#: Flask-WTF's CSRF token, the captcha's challenge (``core.captcha``) and Flask-Login's
+#: freshness mark for a visitor who is not logged in.
+COOKIE_KEYS = frozenset({"csrf_token", "_captcha", "_fresh"})
+
+
 class ServerSession(CallbackDict, SessionMixin):
     def __init__(self, initial=None, sid: str | None = None, new: bool = False,
-                 expires_at: datetime | None = None):
+                 expires_at: datetime | None = None, in_cookie: bool = False):
         def on_update(this):
             this.modified = True
             this.accessed = True
@@ -146,7 +164,10 @@ class ServerSession(CallbackDict, SessionMixin):
         self.new = new
         self.expires_at = expires_at
         #: The store key this session was loaded under, deleted when the id changes.
-        self.loaded_key = None if new else key_for(self.sid)
+        self.loaded_key = None if new or in_cookie else key_for(self.sid)
+        #: Opened from a cookie that carries the session (``COOKIE_KEYS`` only): the id it
+        #: came with, so its first stored record is keyed by it.
+        self.cookie_sid = self.sid if in_cookie else None
         self.modified = False
         self.accessed = False
 
@@ -188,7 +209,47 @@ class ServerSessionInterface(SessionInterface):
                     return ServerSession(self.serializer.loads(data), sid=sid, expires_at=expires_at)
                 except ValueError:
                     return ServerSession(new=True)  # unreadable stored data: start afresh
+        elif sid:
+            carried = self._from_cookie(app, sid)
+            if carried is not None:
+                return carried
         return ServerSession(new=True)
+
+    def _cookie_serializer(self, app: Flask) -> URLSafeTimedSerializer:
+        return URLSafeTimedSerializer(app.secret_key, salt="interact-session-in-cookie")
+
+    def _from_cookie(self, app: Flask, value: str) -> ServerSession | None:
+        """The session a signed cookie carries (see the module docstring), or ``None`` for a
+        cookie that is not one, was not signed by this secret or has expired."""
+        lifetime = app.config["SESSION_TRANSIENT_LIFETIME"]
+        try:
+            (sid, serialized), signed_at = self._cookie_serializer(app).loads(
+                value, max_age=int(lifetime.total_seconds()), return_timestamp=True)
+            data = self.serializer.loads(serialized)
+        except (BadSignature, ValueError, TypeError):
+            return None
+        if not isinstance(sid, str) or not _SID.match(sid) or not isinstance(data, dict) or not data.keys() <= COOKIE_KEYS:
+            return None
+        return ServerSession(data, sid=sid, new=True, expires_at=signed_at + lifetime, in_cookie=True)
+
+    def _save_in_cookie(self, app: Flask, session: ServerSession, data: dict, response: Response) -> None:
+        """Send the session in the cookie when it changed or half its life is gone."""
+        lifetime = app.config["SESSION_TRANSIENT_LIFETIME"]
+        # (Real time, as the signature's timestamp: a test's clock does not age a cookie.)
+        if session.cookie_sid == session.sid and data == session.original and session.expires_at is not None \
+                and session.expires_at - datetime.now(timezone.utc) >= lifetime / 2:
+            return
+        value = self._cookie_serializer(app).dumps([session.sid, self.serializer.dumps(data)])
+        self._set_cookie(app, session, value, response)
+
+    def _set_cookie(self, app: Flask, session: ServerSession, value: str, response: Response) -> None:
+        response.set_cookie(
+            self.get_cookie_name(app), value, expires=self.get_expiration_time(app, session),
+            httponly=self.get_cookie_httponly(app), domain=self.get_cookie_domain(app),
+            path=self.get_cookie_path(app), secure=self.get_cookie_secure(app),
+            samesite=self.get_cookie_samesite(app),
+        )
+        response.vary.add("Cookie")
 
     def lifetime(self, app: Flask, session: ServerSession) -> timedelta:
         if session.permanent:
@@ -225,16 +286,26 @@ class ServerSessionInterface(SessionInterface):
                                        httponly=self.get_cookie_httponly(app),
                                        samesite=self.get_cookie_samesite(app))
             return
+        if session.loaded_key is None and data.keys() <= COOKIE_KEYS and not session.permanent:
+            self._save_in_cookie(app, session, data, response)
+            return
         expires_at = clock.now() + self.lifetime(app, session)
-        self.store.save(key, self.serializer.dumps(data), expires_at, _user_id(data))
+        if session.cookie_sid is not None and session.cookie_sid == session.sid:
+            # The first record of a session the cookie carried: a copy of this request sent
+            # with the same cookie (a double click) may have stored it a moment ago, so it
+            # is added once and otherwise merged with what that copy stored.
+            if not self.store.add(key, self.serializer.dumps(data), expires_at):
+                current = self.store.load(key)
+                if current is not None:
+                    data = merge(self.serializer.loads(current[0]), session.original, data)
+                self.store.save(key, self.serializer.dumps(data), expires_at, _user_id(data))
+            elif _user_id(data) is not None:
+                self.store.save(key, self.serializer.dumps(data), expires_at, _user_id(data))
+        else:
+            self.store.save(key, self.serializer.dumps(data), expires_at, _user_id(data))
         session.loaded_key, session.expires_at, session.original = key, expires_at, copy.deepcopy(data)
-        response.set_cookie(
-            self.get_cookie_name(app), session.sid, expires=self.get_expiration_time(app, session),
-            httponly=self.get_cookie_httponly(app), domain=self.get_cookie_domain(app),
-            path=self.get_cookie_path(app), secure=self.get_cookie_secure(app),
-            samesite=self.get_cookie_samesite(app),
-        )
-        response.vary.add("Cookie")
+        session.cookie_sid = None
+        self._set_cookie(app, session, session.sid, response)
 
 
 def merge(stored: dict, loaded: dict, now: dict) -> dict:

@@ -20,6 +20,7 @@ pagecache.watch(Department, Leader)
 
 
 @bp.get("/departments")
+@pagecache.public_page
 def directory():
     return render_template("departments/directory.html", departments=services.active_departments(include_city=False))
 

@@ -1,11 +1,14 @@
 """``flask --app interact letters …``.
 
 - ``letters reindex``: after the masking rules change (a new release of
-  ``interact/core/privacy.py``), mask again what was stored masked — the public search
-  index, FAQ entries turned from letters, the logged questions (interact/letters/reindex.py).
+  ``interact/core/privacy.py``), mask again what was stored masked — the published
+  letters' public copies and search index, FAQ entries turned from letters, the logged
+  questions (interact/letters/reindex.py).
   Safe to run while the site serves and to run twice.
 """
 from __future__ import annotations
+
+import functools
 
 import click
 from flask import Blueprint
@@ -20,11 +23,15 @@ def register(bp: Blueprint) -> None:
 
 
 @click.command("reindex")
-def reindex_command() -> None:
-    """Mask again the search index, FAQ entries from letters and logged questions."""
+@click.option("--all", "everything", is_flag=True,
+              help="Store every published letter's public copy and index row again, not only "
+                   "those other masking rules made.")
+def reindex_command(everything: bool) -> None:
+    """Mask again the letters' public copies and search index, FAQ entries from letters and
+    logged questions."""
     report = reindex.ReindexReport()
     steps = (
-        (reindex.reindex_letters, "letters_indexed", "检索索引"),
+        (functools.partial(reindex.reindex_letters, everything=everything), "letters_indexed", "检索索引"),
         (reindex.unindex_unpublished, "letters_unindexed", "移除未公开来信"),
         (reindex.remask_faq_entries, "faq_entries_remasked", "知识库条目"),
     )

@@ -1,12 +1,16 @@
 """After the masking rules change (core.privacy), what was stored masked is masked again:
 ``flask --app interact letters reindex``.
 
-Public pages mask at every rendering, so they follow new rules at once; three things were
-masked once and stored:
+Three things were masked once and stored:
 
-* the public search index (``letter_search``): built from each published letter's masked
-  title, body and answer when it was published — a phone number written in a way the
-  rules learnt later could still find the letter;
+* each published letter's public copy (``Letter.masked_*``: what its page, the lists, the
+  search results and the API show) and its row in the public search index
+  (``letter_search``), made when it was published. The copy names the rules that made it
+  (``core.maskversion``); the pages show a copy of other rules as they did before it was
+  stored — masked at every view — so they follow new rules at once, and this command
+  stores the copy and the index row anew (only for letters whose copy other rules made;
+  ``--all`` for every one). Until then a phone number written in a way the rules learnt
+  later could still find the letter in search;
 * FAQ entries turned from letters (常见问题汇编): their question, answer and phrasings were
   masked at conversion with the letter's names; they are masked again with the letter's
   names of today (an entry's curated wording is otherwise kept: only what the rules hide
@@ -23,12 +27,13 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from interact.core import audit, privacy
+from interact.core.maskversion import VERSION as MASK_RULES
 from interact.extensions import db
 from interact.faq import index as faq_index
 from interact.faq import workflow as faq_workflow
 from interact.faq.models import FaqEntry
 from interact.faq.remask import remask_logged_questions
-from interact.letters import search
+from interact.letters import search, workflow
 from interact.letters.models import Letter
 
 audit.register_actions({"privacy.remasked": "按新规则重新隐去个人信息"}, targets={"privacy": "个人信息隐去"})
@@ -57,16 +62,21 @@ def _indexed_ids(after: int, limit: int) -> list[int]:
         {"after": after, "limit": limit})]
 
 
-def reindex_letters(after: int = 0, limit: int = BATCH) -> tuple[int, int | None]:
-    """Index again the published letters with an id above ``after`` (at most ``limit``),
-    with today's masking and their names: ``(letters indexed, last id or None when done)``."""
-    letters = list(db.session.scalars(
-        sa.select(Letter).where(Letter.published.is_(True), Letter.id > after).order_by(Letter.id).limit(limit)))
+def reindex_letters(after: int = 0, limit: int = BATCH, *, everything: bool = False) -> tuple[int, int | None]:
+    """Mask again, with today's rules, the published letters with an id above ``after``
+    whose public copy other rules made (or none was stored; every one with
+    ``everything``): their public copy and search index row (``workflow.store_public_texts``).
+    ``(letters indexed, last id looked at or None when done)``; at most ``limit`` letters
+    are looked at."""
+    ids = list(db.session.execute(
+        sa.select(Letter.id, Letter.masked_rules).where(Letter.published.is_(True), Letter.id > after)
+        .order_by(Letter.id).limit(limit)))
+    stale = [row.id for row in ids if everything or row.masked_rules != MASK_RULES]
+    letters = db.session.scalars(sa.select(Letter).where(Letter.id.in_(stale)).order_by(Letter.id)) if stale else []
     for letter in letters:
-        search.index_letter(db.session, letter.id, letter.title, letter.body, letter.answer_html,
-                            names=letter.public_names)
+        workflow.store_public_texts(letter)
     db.session.flush()
-    return len(letters), (letters[-1].id if len(letters) == limit else None)
+    return len(stale), (ids[-1].id if len(ids) == limit else None)
 
 
 def unindex_unpublished(after: int = 0, limit: int = BATCH) -> tuple[int, int | None]:

@@ -332,6 +332,8 @@ def transition(letter: Letter, to_status: LetterStatus, actor, note: str = "", *
     letter.status = to_status
     if step.action in ENDS_EXTENSION_REQUEST:  # after the letter's claim: locks in one order
         _close_pending_extension(letter, clock.now(), event_data)
+    if letter.published and not letter.public_copy_current:
+        store_public_texts(letter)  # a published letter answered again (reopened)
     return record_event(
         letter, step.action, actor, who=step.who, note=(note or "").strip(), public=step.public,
         public_note=public_note, from_status=from_status, to_status=to_status,
@@ -576,10 +578,7 @@ def set_published(letter: Letter, published: bool, actor, *, note: str = "") -> 
         letter.published = True
         letter.published_at = letter.published_at or now
         letter.withdrawn_at = None
-        # The names the public pages hide (Letter.public_names) are left out of the index too,
-        # so searching a name mentioned in the letter does not find it.
-        search.index_letter(db.session, letter.id, letter.title, letter.body, letter.answer_html,
-                            names=letter.public_names)
+        store_public_texts(letter)
         record_event(letter, "published", actor, who="office", note=note)
     else:
         if not letter.published:
@@ -588,6 +587,17 @@ def set_published(letter: Letter, published: bool, actor, *, note: str = "") -> 
         letter.withdrawn_at = now
         search.unindex_letter(db.session, letter.id)
         record_event(letter, "withdrawn", actor, who="office", note=note)
+
+
+def store_public_texts(letter: Letter) -> None:
+    """What the public reads of a published letter, masked once with today's rules: its
+    public copy (``Letter.store_public_copy``: the pages and the API show it without
+    masking again) and its search index row. The names the public pages hide
+    (``Letter.public_names``) are left out of the index too, so searching a name
+    mentioned in the letter does not find it."""
+    letter.store_public_copy()
+    search.index_letter(db.session, letter.id, letter.title, letter.body, letter.answer_html,
+                        names=letter.public_names)
 
 
 def rate(letter: Letter, rating: LetterRating, comment: str, *, actor=None) -> None:

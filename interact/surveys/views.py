@@ -96,6 +96,7 @@ def _department_choices(form: CollectionForm) -> None:
 
 
 @bp.get("/surveys/")
+@pagecache.public_page
 def index():
     phase = request.args.get("phase", "")
     if phase not in services.PUBLIC_PHASES:

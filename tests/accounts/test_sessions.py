@@ -172,8 +172,16 @@ def flask_request():
     return request._get_current_object()
 
 
+def _stored_session(app, client) -> None:
+    """A session in the store (it holds more than a form's token), its id in ``client``'s cookie."""
+    session = sessions.ServerSession(new=True)
+    session["x"] = 0
+    _save(app, session)
+    client.set_cookie(COOKIE, session.sid)
+
+
 def test_concurrent_requests_keep_each_others_changes(app, client):
-    client.get("/captcha.png")  # a session exists
+    _stored_session(app, client)
     first, second = _open(app, client), _open(app, client)
     first["_captcha"] = {"h": "x", "exp": 1}
     second["faq_votes"] = [7]

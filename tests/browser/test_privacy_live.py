@@ -68,11 +68,27 @@ NEW_TEXT = ["欧阳娜娜", "歐陽娜娜", "娜娜", "陈富贵", "富贵", "�
 NEW_DIGITS = ["13700137000", "13700137003", "13700137006", "987654322", "123456780"]
 
 
+#: A letter written the ways of attack batch 6 (G1/G26): people by their role (户主, 租户,
+#: 投诉对象, 网格员), phones and ID numbers split by 。 | : or in circled digits, addresses
+#: with 东单元, 西段 and Chinese numerals, a position, a dash signature in pinyin; the
+#: department answers naming them again. Turned into an FAQ entry and published.
+G1_NAME = "皇甫晓雯"
+G1_TITLE = "户主王大力与租户钱小美的纠纷（138。0013。8100）"
+G1_BODY = (
+    "投诉对象：刘大强，网格员陈晓梅上门也没用。手机138|0013|8101，备用①③⑧⓪⓪①③⑧①⓪②，"
+    "身份证440301|19850315|2214。住幸福家园北区12号楼东单元501，店在新华路西段28号，老房子十二栋六零二。"
+    "位置：北纬39.9042，东经116.4074。\n——Huangfu Xiaowen"
+)
+G1_ANSWER = "<p>皇甫晓雯您好：</p><p>已约户主王大力、租户钱小美和网格员陈晓梅面谈，刘大强已道歉。</p>"
+G1_TEXT = ["皇甫晓雯", "晓雯", "Huangfu", "Xiaowen", "大力", "小美", "大强", "晓梅", "东单元501", "西段28号",
+           "十二栋六零二", "39.9042", "116.4074", "①③⑧"]
+G1_DIGITS = ["13800138100", "13800138101", "13800138102", "440301198503152214"]
+
 #: The unit crawl's fragments; its 明华 (a part of the writer's given name) becomes a
 #: pattern that spares the demo data's mayor 李明华, whose name is public on purpose.
-TEXT = [value for value in scene.FORBIDDEN_TEXT if value != "明华"] + HOSTILE_TEXT + NEW_TEXT
+TEXT = [value for value in scene.FORBIDDEN_TEXT if value != "明华"] + HOSTILE_TEXT + NEW_TEXT + G1_TEXT
 PATTERNS = [re.compile("(?<!李)明华")]
-DIGITS = scene.FORBIDDEN_DIGITS + HOSTILE_DIGITS + NEW_DIGITS
+DIGITS = scene.FORBIDDEN_DIGITS + HOSTILE_DIGITS + NEW_DIGITS + G1_DIGITS
 
 
 def _leaks(text: str) -> list[str]:
@@ -89,7 +105,7 @@ def _leaks(text: str) -> list[str]:
 
 
 PERSONAL_QUERIES = [scene.NAME, scene.PHONE, scene.ID_NUMBER, scene.EMAIL, scene.STREET, HOSTILE_NAME, "粤B67890",
-                    "guiying_1968", "歐陽娜娜", "陈富贵", "司空摘星", "987654322"]
+                    "guiying_1968", "歐陽娜娜", "陈富贵", "司空摘星", "987654322", "王大力", "13800138101"]
 
 
 class _Roles:
@@ -106,10 +122,28 @@ class _Roles:
         self.department_a = db.session.get(Department, self.handler_a.department_id)
 
 
-def _publish(stored) -> dict:
-    from interact.core import clock
+def _published_as_faq(db, roles, *, title: str, body: str, name: str, phone: str, answer: str) -> tuple[int, int]:
+    """A letter answered, published and turned into a published FAQ entry: their ids."""
+    from interact.faq import services as faq_services
     from interact.letters import services as letter_services
     from interact.letters.models import LetterChannel, LetterKind
+
+    letter = letter_services.submit_letter(letter_services.LetterInput(
+        channel=LetterChannel.CONSULTATION, kind=LetterKind.CONSULTATION, title=title, body=body, name=name,
+        phone=phone, publish_consent=True,
+    )).letter
+    letter_services.assign_letter(letter, roles.department_a.id, actor=roles.office)
+    letter_services.answer_letter(letter, actor=roles.handler_a, answer_html=answer)
+    letter_services.approve_answer(letter, actor=roles.office, publish=True)
+    db.session.commit()
+    entry = letter_services.to_faq(letter, actor=roles.office).entry
+    faq_services.publish_entry(entry, actor=roles.curator)
+    db.session.commit()
+    return letter.id, entry.id
+
+
+def _publish(stored) -> dict:
+    from interact.core import clock
 
     def freeze(year, month, day, hour=9, minute=0):
         moment = datetime(year, month, day, hour, minute, tzinfo=clock.LOCAL_TZ).astimezone(timezone.utc)
@@ -120,24 +154,15 @@ def _publish(stored) -> dict:
         try:
             letters, entry, collection, interview = scene._publish_everything(db, roles, freeze)  # noqa: SLF001
             clock.set_fixed(None)
-            hostile = letter_services.submit_letter(letter_services.LetterInput(
-                channel=LetterChannel.CONSULTATION, kind=LetterKind.CONSULTATION, title=HOSTILE_TITLE,
-                body=HOSTILE_BODY, name=HOSTILE_NAME, phone="13912345678", publish_consent=True,
-            )).letter
-            letter_services.assign_letter(hostile, roles.department_a.id, actor=roles.office)
-            letter_services.answer_letter(hostile, actor=roles.handler_a, answer_html=HOSTILE_ANSWER)
-            letter_services.approve_answer(hostile, actor=roles.office, publish=True)
-            db.session.commit()
-            converted = letter_services.to_faq(hostile, actor=roles.office)
-            from interact.faq import services as faq_services
-
-            faq_services.publish_entry(converted.entry, actor=roles.curator)
-            db.session.commit()
+            hostile = _published_as_faq(db, roles, title=HOSTILE_TITLE, body=HOSTILE_BODY, name=HOSTILE_NAME,
+                                        phone="13912345678", answer=HOSTILE_ANSWER)
+            g1 = _published_as_faq(db, roles, title=G1_TITLE, body=G1_BODY, name=G1_NAME, phone="13800138100",
+                                   answer=G1_ANSWER)
             february = _publish_february(db, roles, freeze)
         finally:
             clock.set_fixed(None)
-        return {"letters": [letter.id for letter in letters] + [hostile.id, february],
-                "faq": [entry.id, converted.entry.id], "collection": collection.id, "interview": interview.id}
+        return {"letters": [letter.id for letter in letters] + [hostile[0], g1[0], february],
+                "faq": [entry.id, hostile[1], g1[1]], "collection": collection.id, "interview": interview.id}
 
     return stored.write(make)
 
@@ -304,10 +329,13 @@ def test_the_detector_sees_the_values_where_staff_read_them(live_server, publish
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
     clerk.post(live_server.url + "/login", data={"identifier": "office", "password": "demo2026", "csrf_token": token},
                timeout=60)
-    staff_page = clerk.get(f"{live_server.url}/staff/letters/{published['letters'][-2]}", timeout=60)
+    staff_page = clerk.get(f"{live_server.url}/staff/letters/{published['letters'][-3]}", timeout=60)
     assert staff_page.status_code == 200
     found = _leaks(staff_page.text)
     assert HOSTILE_NAME in found and "13912345678" in found, found
+    staff_page = clerk.get(f"{live_server.url}/staff/letters/{published['letters'][-2]}", timeout=60)
+    found = _leaks(staff_page.text)
+    assert {"大力", "大强", "东单元501", "Huangfu", "①③⑧", "13800138101", "440301198503152214"} <= set(found), found
     staff_page = clerk.get(f"{live_server.url}/staff/letters/{published['letters'][-1]}", timeout=60)
     found = _leaks(staff_page.text)
     assert {"歐陽娜娜", "陈富贵", "司空摘星", "甲8号", "13700137003"} <= set(found), found

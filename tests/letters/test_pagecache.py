@@ -16,8 +16,10 @@ def cached(app):
 
 
 def _rename_behind_the_orm(letter_id: int, title: str) -> None:
-    """A change the page store cannot see (no ORM flush), to tell a reused page from a new one."""
-    db.session.execute(sa.text("UPDATE letters SET title = :t WHERE id = :id"), {"t": title, "id": letter_id})
+    """A change the page store cannot see (no ORM flush), to tell a reused page from a new one
+    (the stored public copy is emptied, as the ORM does when a text changes)."""
+    db.session.execute(sa.text("UPDATE letters SET title = :t, masked_rules = NULL WHERE id = :id"),
+                       {"t": title, "id": letter_id})
     db.session.commit()
 
 

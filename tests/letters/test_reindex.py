@@ -16,7 +16,10 @@ OLD_WRITING = "我叫司空摘星手机138，0013，9999"
 
 
 def _stale_index(letter_id: int, text: str) -> None:
-    """The index row as the old rules left it: the text indexed in clear."""
+    """The index row and the public copy as the old rules left them: the text indexed and
+    kept in clear, under another version of the rules."""
+    db.session.execute(sa.text("UPDATE letters SET masked_rules = 'older-rules', masked_body = body WHERE id = :id"),
+                       {"id": letter_id})
     search.unindex_letter(db.session, letter_id)
     words, grams = " ".join(search.segment_words(text)), " ".join(search.segment_grams(text))
     if db.session.get_bind().dialect.name == "sqlite":
