@@ -5,14 +5,51 @@ This module imports nothing of ours so that any module can import it without cyc
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
 from interact.db import Base
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate()
+
+
+class LazyMigrate:
+    """Flask-Migrate, imported when migrations are used rather than in every process.
+
+    ``flask_migrate`` imports Alembic (~11 MB resident, and startup time) that a web
+    worker never uses. In a ``flask`` command (a click context is active: ``flask db
+    upgrade`` must be registered) Flask-Migrate is set up at once; otherwise
+    ``app.extensions["migrate"]`` is a stand-in that sets it up on first use (tests and
+    benchmarks calling ``flask_migrate.upgrade()``, ``migrations/env.py``)."""
+
+    def init_app(self, app, db, **options) -> None:
+        import click
+
+        if click.get_current_context(silent=True) is not None:
+            _setup_migrate(app, db, options)
+        else:
+            app.extensions["migrate"] = _MigrateOnFirstUse(app, db, options)
+
+
+def _setup_migrate(app, db, options):
+    from flask_migrate import Migrate
+
+    Migrate().init_app(app, db, **options)
+    return app.extensions["migrate"]
+
+
+class _MigrateOnFirstUse:
+    def __init__(self, app, db, options):
+        self._args = (app, db, options)
+        self._real = None
+
+    def __getattr__(self, name):
+        if self._real is None:
+            self._real = _setup_migrate(*self._args)
+        return getattr(self._real, name)
+
+
+migrate = LazyMigrate()
 
 
 class SessionOnlyLoginManager(LoginManager):

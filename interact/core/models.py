@@ -154,7 +154,9 @@ class Notification(db.Model):
     url: Mapped[Optional[str]] = mapped_column(sa.String(500))
     #: Idempotency key chosen by the caller (``letter:12:overdue``); NULL = always new.
     dedup_key: Mapped[Optional[str]] = mapped_column(sa.String(160))
-    created_at: Mapped[datetime] = mapped_column(default=_utcnow, index=True)
+    #: Not indexed: a user's notices are found by ix_notifications_user_read (and the
+    #: deadline sweep writes tens of thousands of them at once over a backlog).
+    created_at: Mapped[datetime] = mapped_column(default=_utcnow)
     #: When the user opened or dismissed it; NULL = unread.
     read_at: Mapped[Optional[datetime]]
 

@@ -27,10 +27,18 @@ What is hidden:
   and travel-permit numbers (护照号 E12345678);
 - e-mail addresses (also ``＠``, full-width letters, ``(at)``, ``at``/``dot``, ``#``, 艾特/点,
   and whatever follows an e-mail label even without a domain);
-- WeChat ids and QQ numbers after 微信/vx/QQ, licence plates (粤B12345, 蒙A·D12345).
+- WeChat ids and QQ numbers after 微信/vx/QQ (and 薇信/绿泡泡/威心), licence plates
+  (粤B12345, 蒙A·D12345);
+- other personal documents' numbers after their label (香港身份证, 军官证, 社保卡, 病历号,
+  不动产权证号, 车架号 …), positions (北纬…东经…, two coordinates), an IP address after its
+  label, a date of birth after its label;
+- people by their role (户主王大力, 投诉对象：刘大强, 网格员陈晓梅: one of the hundred
+  commonest surnames after these words), before their sex or age (王秀芬（女，45岁）),
+  couples, signatures after a dash (——韩梅梅, ——Huangfu Xiaowen), a pinyin name after a label.
 
-Digit runs are read after mapping every digit-like character to ASCII, so one rule covers
-every writing. Short service numbers (12345, 12333), dates, amounts, document numbers such
+Every rule reads the text folded to one writing (:func:`_folded`: invisible characters
+dropped, digits and Latin letters of every script as ASCII) and what it finds is hidden in
+the original, so one rule covers every writing of a digit (docs/privacy.md has the figures). Short service numbers (12345, 12333), dates, amounts, document numbers such
 as 〔2024〕5号 and letter numbers (XJ20260105-0001) are left alone; a landline directly
 after a hotline label (咨询电话：0471-6601234) is kept, because offices publish those on
 purpose.
@@ -180,6 +188,18 @@ _IP_ADDRESS = re.compile(
 _BIRTH_DATE = re.compile(
     rf"(?:出生日期|出生年月日?|生日|出生于|生于)\s*(?:是|为|[：:])?\s*"
     rf"(?P<value>[{_DIGIT_CLASS}]{{4}}\s*[年./\-]\s*[{_DIGIT_CLASS}十]{{1,2}}\s*[月./\-]\s*[{_DIGIT_CLASS}十]{{1,3}}\s*[日号]?)"
+)
+
+# Any other personal document's number after its label, whatever its letters around the
+# digits (香港身份证A123456(7), 军官证号南字第123456号, 社保卡号A12345678, 住院号/病历号,
+# 不动产权证号粤(2020)深圳市不动产权第0123456号, 车架号 LSVAU2180N2183294): up to the first
+# run of five digits and what is glued to it.
+_LABELLED_DOCUMENT = re.compile(
+    r"(?:香港身份证|澳门身份证|台胞证|回乡证|军官证|士兵证|警官证|社保卡|医保卡|就诊卡|住院|病历|"
+    r"不动产权证|不动产证|房产证|车架|发动机|驾驶证|行驶证|学生证|学籍|工作证|档案)"
+    # (a word after the bare label is not a number's: 档案管理中心, 住院业务预约电话)
+    r"(?:(?:号码?|编号)\s*(?:是|为|[：:])?\s*|\s*(?:是|为|[：:])\s*|(?=[A-Za-z0-9０-９]))"
+    r"(?P<value>[^\s，,。；;、！!？?]{0,16}?[0-9０-９]{5,}[A-Za-z0-9０-９()（）]*号?)"
 )
 
 # --- names -----------------------------------------------------------------------------
@@ -662,6 +682,7 @@ def _email_spans(text: str) -> list[_Span]:
     spans += [_Span(m.start("value"), m.end("value"), _TAIL_KINDS.get(m.group("label"), "account_number"))
               for m in _TAIL_DIGITS.finditer(text)]
     spans += [_Span(m.start("value"), m.end("value"), "passport") for m in _PASSPORT.finditer(text)]
+    spans += [_Span(m.start("value"), m.end("value"), "passport") for m in _LABELLED_DOCUMENT.finditer(text)]
     return spans
 
 

@@ -4,24 +4,26 @@ Every cell passes through :func:`safe_cell`: text that a spreadsheet would run a
 formula (starting with ``=``, ``+``, ``-``, ``@`` or a control character) gets a leading
 apostrophe, characters XLSX cannot store are dropped, and times are shown in Beijing time.
 CSV files are UTF-8 with a byte-order mark so that Excel reads Chinese text correctly.
+
+``openpyxl`` (~8 MB resident) is imported by :func:`xlsx_bytes` when a file is made, not
+with this module: a web worker that never exports does not carry it.
 """
 from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Iterable, Sequence
-
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from interact.core import clock
 
 #: What a spreadsheet treats as the start of a formula (CSV/XLSX injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+#: Control characters XML 1.0 cannot hold (all below U+0020 but tab, line feed and
+#: carriage return): openpyxl refuses a cell containing one.
+XML_ILLEGAL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def safe_cell(value: Any) -> Any:
@@ -34,7 +36,7 @@ def safe_cell(value: Any) -> Any:
         return clock.to_local(value).strftime("%Y-%m-%d %H:%M:%S")
     if isinstance(value, (int, float)):
         return value
-    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
+    text = XML_ILLEGAL_RE.sub("", str(value))
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
@@ -59,6 +61,10 @@ class Sheet:
 
 
 def xlsx_bytes(sheets: Iterable[Sheet], *, title: str = "") -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook()
     workbook.remove(workbook.active)
     for spec in sheets:

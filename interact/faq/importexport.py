@@ -41,7 +41,6 @@ from typing import Any, Iterator
 
 import sqlalchemy as sa
 from flask import current_app
-from openpyxl import Workbook, load_workbook
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
 
@@ -140,6 +139,8 @@ def export_bytes(file_format: str, *, include_all: bool = False) -> bytes:
     if file_format == "csv":
         return csv_bytes([FIELDS, *(_flat(record) for record in records)])
     if file_format == "xlsx":
+        from openpyxl import Workbook  # here, not at import: ~8 MB a web worker need not carry
+
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet("常见问题")
         sheet.append(list(FIELDS))
@@ -209,6 +210,8 @@ def read_rows(path: Path, file_format: str) -> Iterator[tuple[int, dict[str, Any
         except csv.Error as error:
             raise FileProblem(f"CSV 格式有误：{error}") from None
     elif file_format == "xlsx":
+        from openpyxl import load_workbook
+
         handle = open(path, "rb")  # a file object: openpyxl would judge a path by its suffix
         try:
             workbook = load_workbook(handle, read_only=True, data_only=True)

@@ -161,8 +161,11 @@ FILE_SUFFIX = ".bin"
 LOCK_NAME = "build.lock"
 #: Arrays of the file read with ``pread`` instead of mapped (indexfile.FileRows): the rows'
 #: embeddings (138 MB at 135k entries), of which a question reads its candidates' rows
-#: only — mapped, under load nearly all of it ended up in every worker's RSS.
-UNMAPPED = ("main.vecs",)
+#: only, the postings (a question reads the slices of its terms) and the texts and
+#: segmentations (its candidates') — mapped, under load nearly all of them ended up in every
+#: worker's RSS (the embeddings 138 MB; the rest 31 MB at 135k entries). What stays mapped
+#: is what every question searches: the terms and the small per-entry offset arrays.
+UNMAPPED = ("main.vecs", "main.rows", "main.w", "main.segs_blob", "main.texts_blob", "main.extra_blob")
 #: Files kept besides the newest (a worker may still map an older one; deleting it is safe).
 KEEP_FILES = 1
 

@@ -122,8 +122,24 @@ class FileRows:
             if step == 1:
                 return self._rows(start, stop)
             key = range(start, stop, step)
-        rows = [self[i] for i in np.asarray(key).reshape(-1).tolist()]
-        return np.stack(rows) if rows else np.zeros((0, *self._row_shape), dtype=self.dtype)
+        wanted = np.asarray(key).reshape(-1)
+        if not wanted.size:
+            return np.zeros((0, *self._row_shape), dtype=self.dtype)
+        # Each row read once, however often it is asked for (a text's repeated tokens).
+        unique, where = np.unique(wanted, return_inverse=True)
+        rows = np.empty((len(unique), *self._row_shape), dtype=self.dtype)
+        for n, i in enumerate(unique.tolist()):
+            rows[n] = self[i]
+        return rows[where.reshape(-1)]
+
+    @classmethod
+    def of_file(cls, path: str | os.PathLike, offset: int, dtype: np.dtype, shape: tuple[int, ...]) -> "FileRows":
+        """Rows of the array at *offset* of the file at *path*, which stays open while
+        the returned object lives."""
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        rows = cls(fd, offset, np.dtype(dtype), tuple(shape))
+        rows._closer = _Closer(fd)
+        return rows
 
     def __array__(self, dtype=None, copy=None):
         whole = self._rows(0, len(self))

@@ -36,7 +36,7 @@ from interact.core.textnorm import match_text, normalize
 from interact.departments.models import Department
 from interact.extensions import db
 from interact.faq import index, learning, workflow
-from interact.faq.matching import GOOD_BAND, MAX_QUERY_CHARS, band, offer_order
+from interact.faq.matching import GOOD_BAND, MAX_QUERY_CHARS, SAME_MEANING_COSINE, band, offer_order
 from interact.faq.models import (
     AskLog,
     ExampleKind,
@@ -88,7 +88,7 @@ RELATED_SHARE = 0.5
 #: the earlier rule (similarity 65) grouped 78 % of the same-meaning pairs and 59 % of the
 #: different ones; cosine 0.85 groups 85 % and 40 %, similarity 80 groups 53 % and 34 %
 #: (attack G11: 不动产登记收费标准 / 办理不动产登记要准备什么 had similarity 75, cosine 0.44).
-CLUSTER_SEMANTIC = 0.85
+CLUSTER_SEMANTIC = SAME_MEANING_COSINE
 CLUSTER_SIMILARITY = 80.0
 #: Question and function words that say nothing about the topic; removed before grouping
 #: so that 身份证丢了怎么补办 and 社保卡丢了怎么补办 stay apart.

@@ -788,25 +788,40 @@ class _CountedPagination(SelectPagination):
     """A page of a select whose total comes from ``count_stmt`` (cheaper than counting the
     ranked select) and is reused until a public change (``core.pagecache.remember``)."""
 
+    #: Whether there are more than ``total`` (a search's count stops at a limit).
+    more_than_total = False
+
     def _query_count(self) -> int:
-        count_stmt = self._query_args["count_stmt"]
-        return pagecache.remember(self._query_args["count_key"], lambda: db.session.scalar(count_stmt) or 0)
+        count = self._query_args.get("counter")
+        if count is None:
+            count_stmt = self._query_args["count_stmt"]
+            count = lambda: db.session.scalar(count_stmt) or 0  # noqa: E731
+        return pagecache.remember(self._query_args["count_key"], count)
 
 
 class _SearchPagination(_CountedPagination):
     """A page of a search over every published letter: the page's ids in the order of
-    ``search.ranked_page`` (bounded ranking), then those letters."""
+    ``search.ranked_page`` (bounded ranking), then those letters. Hits are counted up to
+    ``search.COUNT_LIMIT``: a broader search has that ``total`` (its pages) and
+    ``more_than_total``."""
+
+    def _hits(self) -> int:
+        if not hasattr(self, "_counted"):  # asked by _query_items, then by the pagination
+            self._counted = super()._query_count()
+        return self._counted
 
     def _query_count(self) -> int:
-        if not hasattr(self, "_hits"):  # asked by _query_items, then by the pagination
-            self._hits = super()._query_count()
-        return self._hits
+        return min(self._hits(), search.COUNT_LIMIT)
+
+    @property
+    def more_than_total(self) -> bool:  # type: ignore[override]
+        return self._hits() > search.COUNT_LIMIT
 
     def _query_items(self) -> list[Letter]:
         # The total first (remembered per query, needed for the page anyway): a search with
         # at most one window of hits is ranked in one statement.
         ids = search.ranked_page(db.session, self._query_args["terms"], offset=self._query_offset,
-                                 limit=self.per_page, hits=self._query_count())
+                                 limit=self.per_page, hits=self._hits())
         if not ids:
             return []
         letters = {letter.id: letter for letter in db.session.scalars(
@@ -841,9 +856,8 @@ def public_letters(query: PublicQuery, *, page: int = 1, per_page: int = 20):
     terms = search.query_terms(query.q) if query.q.strip() else []
     count_key = ("letters.public_count", tuple(terms), query.department_id, query.kind, query.channel, bounds)
     if terms and len(conditions) == 1:
-        hits = search.matching_letters(db.session, terms, ranked=False)
         return _SearchPagination(select=stmt, session=db.session(), terms=terms, count_key=count_key,
-                                 count_stmt=sa.select(sa.func.count()).select_from(hits),
+                                 counter=lambda: search.count_hits(db.session, terms),
                                  page=page, per_page=per_page, error_out=False)
     if terms:
         match = search.matching_letters(db.session, terms)

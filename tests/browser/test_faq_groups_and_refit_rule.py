@@ -10,7 +10,7 @@ import sys
 
 from tests.browser.conftest import ROOT, _app_env
 from tests.browser.helpers import assert_accessible, login, shows
-from tests.browser.test_faq_learning_loop import ask, unanswered_group
+from tests.browser.test_faq_learning_loop import answered_quietly, ask, unanswered_group
 
 #: Per width (the journeys share one server): two questions the attack saw in one group.
 PAIRS = {
@@ -54,3 +54,27 @@ def test_different_questions_are_separate_groups_and_a_small_refit_is_not_used(p
     assert "至少需要 20 条" in row.inner_text() and "使用中" not in row.inner_text()
     shows(page, "当前使用")
     assert_accessible(page, context="decision model page after a refit on a few examples")
+
+
+def result_heading(page) -> str:
+    return page.locator(".faq-result").get_by_role("heading", level=2).inner_text().strip()
+
+
+def test_a_citizen_gets_no_answer_about_another_procedure_nor_for_a_declined_question_reworded(
+        page, new_page, width):
+    citizen = new_page()
+    # 离婚 is not 结婚: the marriage entry is not given as the answer (it was, at 0.335).
+    ask(citizen, "离婚登记需要带什么材料")
+    assert result_heading(citizen) != "结婚登记需要带什么材料？"
+    assert_accessible(citizen, context="ask page, a question about another procedure")
+    if width != 375:
+        return  # the curator's decision below is made once (the journeys share one server)
+    # Asked without logging (the API's suggestions), so it stays off the unanswered list.
+    assert answered_quietly(citizen, "医保断缴以后怎么补缴")
+    ask(citizen, "医保断缴了怎么补缴")
+    login(page, "curator")
+    unanswered_group(page, "医保断缴了怎么补缴").get_by_role("button", name="不应给出答案").click()
+    shows(page, "已记为“不应给出答案”")
+    # Its rewording is no longer answered with the entry; the entry can still be offered.
+    ask(citizen, "医保断缴以后怎么补缴")
+    assert "没有找到" in result_heading(citizen)

@@ -66,6 +66,8 @@ MUST_HIDE = {
     "name split by punct", "name with x", "name dot-separated", "name hyphen",
     # accounts and e-mails with other words for 微信 and @
     "wechat 薇信", "wechat 绿泡泡", "wechat chinese v", "email (a)", "email star", "email 圈", "email 小老鼠",
+    # other personal documents' numbers after their label
+    "hk id", "military", "social 9", "medical", "property", "vin",
     # where a person is and when they were born
     "coords", "coords2", "ip", "birth", "birthday",
     # addresses: 东单元, 西段, 1234-5号, 阳光100小区3号楼, 十二栋六零二, B塔3908, 5号楼3单元
@@ -106,5 +108,5 @@ def test_rich_text_writing_is_hidden(html, fragments):
 
 
 def test_most_writings_are_hidden():
-    # 117 of 228 before batch 6's rules, 191 after (bench/masking.py lists the rest).
-    assert hidden_count() >= 191
+    # 117 of 228 before batch 6's rules, 197 after (bench/masking.py lists the rest).
+    assert hidden_count() >= 197

@@ -74,7 +74,8 @@ def test_unmapped_rows_read_back_what_was_written(tmp_path):
     _, arrays = indexfile.read(tmp_path / "v.bin", unmapped=("vecs", "empty"))
     rows = arrays["vecs"]
     assert isinstance(rows, indexfile.FileRows) and len(rows) == 7 and rows.shape == (7, 4)
-    for key in (0, 6, -1, np.int64(3), slice(2, 5), slice(5, 5), slice(None), slice(0, 7, 2), [4, 1]):
+    for key in (0, 6, -1, np.int64(3), slice(2, 5), slice(5, 5), slice(None), slice(0, 7, 2), [4, 1],
+                np.array([3, 3, 0, -1, 3]), []):
         assert np.array_equal(rows[key], vecs[key]), key
     assert np.array_equal(np.asarray(rows), vecs)
     with pytest.raises(IndexError):

@@ -165,12 +165,16 @@ def test_without_the_semantic_feature_the_lexical_models_answer(app, db, kb, mon
     assert answer.answered and answer.best.id == kb[0].id
 
 
-def test_the_model_token_table_is_memory_mapped_from_the_cache_folder(tmp_path):
-    mapped = semantic.UseEmbedder(table_dir=tmp_path)
-    assert isinstance(mapped._model._model.table, np.memmap)
+def test_the_model_token_table_is_read_from_the_cache_folder_not_kept_in_memory(tmp_path):
+    from interact.faq.indexfile import FileRows
+
+    from_file = semantic.UseEmbedder(table_dir=tmp_path)
+    assert isinstance(from_file._model._model.table, FileRows)  # neither in the heap nor mapped
     assert list(tmp_path.glob("*.npy"))
-    texts = ["住房公积金怎么提取", "社保卡丢了怎么补办"]
-    assert np.allclose(mapped.encode(texts), semantic.default_embedder().encode(texts), atol=1e-3)
+    texts = ["住房公积金怎么提取", "社保卡丢了怎么补办", "公积金公积金 提取提取"]
+    in_memory = semantic.UseEmbedder()
+    assert isinstance(in_memory._model._model.table, np.ndarray)
+    assert np.array_equal(from_file.encode(texts), in_memory.encode(texts))
 
 
 @pytest.mark.parametrize("semantic_on", [True, False])
@@ -188,3 +192,18 @@ def test_refit_fits_the_decision_model_of_the_engine_kind(app, db, roles, kb, se
     assert result.version is not None and result.version.model.semantic == semantic_on
     assert index.get_engine().semantic == semantic_on
     assert index.get_engine().model.semantic == semantic_on
+
+
+def test_a_rewording_of_a_question_marked_no_answer_is_not_answered():
+    # Attack G28: after 公积金贷款利率是多少 was declined, its rewording 公积金贷款利息是多少 got an
+    # answer. A question meaning a declined one more than its best entry gets none (offers stay).
+    engine = MatchingEngine(demo_docs(), demo_synonyms(), embedder=semantic.default_embedder())
+    rewordings = ("医保断缴以后怎么补缴", "医保停缴了要怎么补缴")
+    assert all(engine.answer(q).answered for q in rewordings)
+    engine.set_declined(["医保断缴了怎么补缴"])
+    for question in rewordings:
+        result = engine.answer(question)
+        assert not result.answered and result.best.id == "医保断缴了有什么影响？", question
+    # Questions closer to the entry than to the declined one are still answered.
+    for question in ("医保断缴了有什么影响", "医保断缴了怎么办"):
+        assert engine.answer(question).answered, question

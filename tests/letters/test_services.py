@@ -184,6 +184,27 @@ def test_a_broad_search_ranks_its_newest_hits_first_window_by_window(closed, rol
     assert page(1, 10)[0][:2] == ["市民来信4", "市民来信1"]
 
 
+def test_a_search_counts_its_hits_up_to_a_limit_and_says_there_are_more(closed, roles, client, monkeypatch):
+    """Counting every hit of a very broad query costs a visit per hit on PostgreSQL: the
+    count stops at ``COUNT_LIMIT``; the page says 超过 N 封 and pages go up to it."""
+    monkeypatch.setattr(search, "RANK_WINDOW", 3)
+    for n in range(7):
+        closed(title=f"市民来信{n}", body="公积金贷款额度怎么计算？")
+    everything = [letter.title for letter in services.public_letters(
+        services.PublicQuery(q="贷款 额度"), per_page=10).items]
+    monkeypatch.setattr(search, "COUNT_LIMIT", 4)
+
+    def page(number):
+        result = services.public_letters(services.PublicQuery(q="贷款 额度"), page=number, per_page=2)
+        return [letter.title for letter in result.items], result.total, result.more_than_total, result.pages
+
+    assert page(1) == (everything[:2], 4, True, 2)
+    assert page(2)[0] == everything[2:4]
+    assert "超过 4 封来信与“贷款 额度”相关" in client.get("/letters/?q=贷款 额度").get_data(as_text=True)
+    monkeypatch.setattr(search, "COUNT_LIMIT", 7)  # exactly the limit: counted, nothing more
+    assert page(1)[1:3] == (7, False)
+
+
 def test_withdrawn_letter_leaves_the_index(closed, roles):
     letter, _ = closed(title="公积金贷款额度怎么计算")
     assert _titles("贷款") == ["公积金贷款额度怎么计算"]
