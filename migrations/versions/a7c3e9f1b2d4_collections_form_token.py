@@ -2,7 +2,7 @@
 one draft
 
 Revision ID: a7c3e9f1b2d4
-Revises: 83e32ac271c2
+Revises: b7d2e4f6a8c1
 Create Date: 2026-12-01 04:20:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a7c3e9f1b2d4'
-down_revision = '83e32ac271c2'
+down_revision = 'b7d2e4f6a8c1'
 branch_labels = None
 depends_on = None
 
