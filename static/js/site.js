@@ -70,6 +70,21 @@
   Array.prototype.forEach.call(document.querySelectorAll("[data-large-text-extra]"), function (switcher) {
     switcher.hidden = true;
   });
+  // 换一张: a new captcha picture in place, the answer box emptied and focused (without
+  // JavaScript a wrong answer brings a new picture with the form as typed).
+  Array.prototype.forEach.call(document.querySelectorAll("[data-new-captcha][hidden]"), function (button) {
+    var row = button.parentNode;
+    var image = row.querySelector("img.captcha-img");
+    var input = row.querySelector("input");
+    if (!image || !window.URL) { return; }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var url = new URL(image.getAttribute("src"), window.location.href);
+      url.searchParams.set("t", String(Date.now()));
+      image.src = url.href;
+      if (input) { input.value = ""; input.focus(); }
+    });
+  });
   // Print buttons (receipts): hidden in the page, since without JavaScript they could not
   // print; shown here, where they work.
   Array.prototype.forEach.call(document.querySelectorAll("[data-print][hidden]"), function (button) {

@@ -73,3 +73,33 @@ def test_a_questionnaire_sent_empty_names_the_unanswered_questions(new_page, jav
     text = questionnaire.inner_text()
     assert "此题为必答题" in text and "验证码不正确" in text
     assert questionnaire.get_by_role("textbox", name="您对课后服务还有哪些建议").input_value() == "希望增加书法课。"
+
+
+def test_a_captcha_picture_that_cannot_be_read(new_page, stored, javascript):
+    """换一张 brings a new picture in place with JavaScript (the question typed stays); the
+    hint never tells anyone to reload the page, which can lose what was typed."""
+    from interact.interviews.models import InterviewQuestion
+    from tests.browser.given import announced_interview
+
+    interview = announced_interview(stored)
+    page = new_page(java_script_enabled=javascript)
+    page.goto(f"/interviews/{interview['id']}")
+    question = unique("异地就医备案以后，回老家看病还要再备案吗？")
+    page.get_by_role("textbox", name="您的问题").fill(question)
+    assert "刷新页面" not in page.locator("main").inner_text()
+    again = page.get_by_role("button", name="换一张")
+    if not javascript:
+        assert again.count() == 0 or not again.is_visible()
+        return
+    solve_captcha(page)
+    with page.expect_response("**/captcha.png*"):
+        again.click()
+    assert page.get_by_role("textbox", name="验证码").input_value() == ""  # emptied for the new one
+    solve_captcha(page)  # the new picture's code: the old one no longer counts
+    page.get_by_role("button", name="提交问题").click()
+    shows(page, "提问已提交")
+
+    def asked(db):
+        return db.session.scalar(db.select(db.func.count(InterviewQuestion.id)).where(InterviewQuestion.body == question))
+
+    assert stored(asked) == 1

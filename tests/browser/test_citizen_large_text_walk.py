@@ -95,6 +95,24 @@ LAYOUT_PROBLEMS = """(minTarget) => {
     }
   }
   problems.push(...[...overlaps].slice(0, 5));
+  // A date or time split across two lines ("2026-11-" / "12").
+  const dateWalker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = dateWalker.nextNode(); node; node = dateWalker.nextNode()) {
+    if (hidden(node.parentElement)) continue;
+    for (const match of node.textContent.matchAll(/\\d{4}-\\d{1,2}-\\d{1,2}( \\d{1,2}:\\d{2})?/g)) {
+      const range = document.createRange();
+      range.setStart(node, match.index);
+      range.setEnd(node, match.index + match[0].length);
+      const tops = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top / 4)));
+      if (tops.size > 1) problems.push(`date split across lines: "${match[0]}" in ${describe(node.parentElement)}`);
+    }
+  }
+  // Chart labels drawn smaller than the page's small print (an SVG scaled down to the screen).
+  for (const text of document.querySelectorAll('svg text')) {
+    if (hidden(text)) continue;
+    const height = text.getBoundingClientRect().height;
+    if (height > 0 && height < 16) problems.push(`chart text ${height.toFixed(1)} px high: "${text.textContent.trim().slice(0, 16)}"`);
+  }
   // Tap targets. A check box or radio button is tapped through its label.
   function inSentence(el) {
     if (el.tagName !== 'A' || getComputedStyle(el).display !== 'inline') return false;
