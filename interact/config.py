@@ -130,6 +130,9 @@ class DefaultConfig:
     #: written together this often instead of in every request (0 = in the request); see
     #: core/deferred.py.
     DEFERRED_WRITE_SECONDS = 2.0
+    #: Also write them from a timer thread of the process, so a worker that gets no more
+    #: requests does not keep them in memory (the tests that defer writes flush themselves).
+    DEFERRED_WRITE_TIMER = True
     #: Seconds the public letter statistics are reused per process (0 = always recompute).
     LETTER_STATS_CACHE_SECONDS = 300
 
@@ -183,3 +186,4 @@ class TestConfig(DefaultConfig):
     #: own tests in tests/faq/test_index_file.py).
     FAQ_INDEX_IN_MEMORY = True
     DEFERRED_WRITE_SECONDS = 0
+    DEFERRED_WRITE_TIMER = False

@@ -8,6 +8,7 @@ this file adds to plain gunicorn:
 - metrics of all workers in one ``/metrics``: ``PROMETHEUS_MULTIPROC_DIR`` (default a
   fresh folder under ``/tmp``; systemd: ``RuntimeDirectory``) is set before any worker
   starts, emptied at start, and a dead worker's live gauges are dropped;
+- a stopping worker writes the FAQ hits and questions it gathered (``worker_exit``);
 - the checks run once in the master, so a bad setting stops gunicorn with one clear
   message instead of workers failing to boot again and again;
 - the application's code (ORM mappers configured), jieba's dictionary, the FAQ engine's
@@ -95,6 +96,15 @@ def _load_shared_tables(server) -> None:
     gc.collect()
     gc.freeze()
     server.log.info("Application code and shared tables loaded in %.1f s", time.perf_counter() - started)
+
+
+def worker_exit(server, worker) -> None:
+    """In the worker that stops: write the FAQ hits and logged questions it still keeps
+    (``interact.core.deferred``; ``atexit`` does too, this does not depend on how the
+    worker's interpreter ends)."""
+    from interact.core import deferred
+
+    deferred.write_at_exit()
 
 
 def child_exit(server, worker) -> None:

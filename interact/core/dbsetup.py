@@ -8,8 +8,10 @@ writes mostly wait in those sleeps, not behind the work itself. So every connect
 SQLite file takes an exclusive ``flock`` on ``<file>-writer.lock`` before the first writing
 statement of its transaction (``INSERT``/``UPDATE``/``DELETE``/``REPLACE``) and gives it
 back when the transaction ends (commit, rollback, or the connection going back to the
-pool or closing): waiting writers of every process (web workers, the scheduler's jobs, an
-import) then take turns as soon as the previous one is done. Readers never take it (WAL).
+pool or closing); a transaction that opens with a ``SAVEPOINT`` takes it then and begins
+as SQLite's ``BEGIN IMMEDIATE`` (see ``_take_writer_lock``). Waiting writers of every
+process (web workers, the scheduler's jobs, an import) then take turns as soon as the
+previous one is done. Readers never take it (WAL).
 A writer that waited :data:`WRITER_WAIT_SECONDS` goes on without it and SQLite's own
 busy handling applies, as before.
 """
@@ -27,6 +29,7 @@ _registered = False
 #: Longest wait for the writer lock (SQLite's ``busy_timeout`` then still applies).
 WRITER_WAIT_SECONDS = 15.0
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+_SAVEPOINT = "SAVEPOINT"
 _LOCK = "interact_writer_lock"
 
 
@@ -114,9 +117,20 @@ def register_engine_hooks() -> None:
     @sa.event.listens_for(Engine, "before_cursor_execute")
     def _take_writer_lock(conn, cursor, statement, _parameters, _context, _executemany):
         lock = conn.info.get(_LOCK)
-        if (lock is not None and not lock.held and statement.lstrip()[:7].upper().startswith(_WRITES)
-                and cursor.connection.isolation_level is not None):  # not autocommit
+        if lock is None or cursor.connection.isolation_level is None:  # not a SQLite file; autocommit
+            return
+        head = statement.lstrip()[:9].upper()
+        if head.startswith(_WRITES):
             lock.acquire()
+        elif head.startswith(_SAVEPOINT) and not cursor.connection.in_transaction:
+            # A savepoint opening the transaction (unique_or_conflict, a letter's number) is
+            # there to write. Begun as SQLite's default deferred transaction, a read inside
+            # it would fix a snapshot, and a writer committing before this one's first write
+            # would make that write fail at once with "database is locked" (a read snapshot
+            # cannot become a write; the busy timeout does not apply). So it begins as a
+            # write transaction, after the writer lock: the other writer waits instead.
+            lock.acquire()
+            cursor.connection.execute("BEGIN IMMEDIATE")
 
     def _transaction_ends(conn):
         # Before the COMMIT itself: a writer let in now waits for it in SQLite's busy

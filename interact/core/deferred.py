@@ -6,7 +6,9 @@ writers queue behind each other (and behind a citizen's submission), on PostgreS
 commit per view. With ``DEFERRED_WRITE_SECONDS`` > 0 they are kept in memory instead and
 written in one short transaction of their own — counters added up per row, log rows in one
 multi-row insert — by the first request that ends at least that many seconds after the
-last write, and when the process exits.
+last write; by a timer thread of the process (``DEFERRED_WRITE_TIMER``), so a worker that
+gets no more requests writes them too; and when the process exits (``atexit``, and
+gunicorn's ``worker_exit`` hook in ``interact.gunicorn_conf``).
 
 What it costs: the counters and logs of the last few seconds are lost if a worker is
 killed (not on a normal stop), and curators see a question or a hit a few seconds late.
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import atexit
 import logging
+import os
 import threading
 import time
 from collections import Counter, defaultdict
@@ -35,11 +38,45 @@ _lock = threading.Lock()
 _counts: dict[tuple[sa.Table, str, tuple[str, ...]], Counter] = defaultdict(Counter)
 #: ``{table: [row values]}``
 _rows: dict[sa.Table, list[dict[str, Any]]] = defaultdict(list)
-_state = {"last": time.monotonic()}
+_state: dict[str, Any] = {"last": time.monotonic()}
+#: The timer thread of this process (a forked worker starts its own: threads are not inherited).
+_timer: dict[str, Any] = {"pid": None, "stop": threading.Event()}
 
 
 def _seconds() -> float:
     return float(current_app.config.get("DEFERRED_WRITE_SECONDS") or 0)
+
+
+def _gathered() -> None:
+    """Something was kept for later: write it with this application, and make sure this
+    process has a timer that writes it when no request comes."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    _state["app"] = app
+    if app.config.get("DEFERRED_WRITE_TIMER") and _timer["pid"] != os.getpid():
+        with _lock:
+            if _timer["pid"] == os.getpid():
+                return
+            _timer["pid"] = os.getpid()
+            _timer["stop"] = stop = threading.Event()
+        threading.Thread(target=_write_on_time, args=(_seconds(), stop), name="interact-deferred-writes",
+                         daemon=True).start()
+
+
+def _write_on_time(seconds: float, stop: threading.Event) -> None:
+    """The timer: every ``seconds``, write what is pending if the last write is that old."""
+    while not stop.wait(seconds):
+        if pending() and time.monotonic() - _state["last"] >= seconds:
+            try:
+                with _state["app"].app_context():
+                    flush()
+            except Exception:  # noqa: BLE001 - the timer must outlive a bad moment; kept for next time
+                log.exception("deferred writes: the timer's write failed")
+
+
+def stop_timer() -> None:
+    """Stop this process's timer (tests; a process that exits needs nothing: it is a daemon)."""
+    _timer["stop"].set()
+    _timer["pid"] = None
 
 
 def increment(model: type, column: str, row_id: int, *, keep: tuple[str, ...] = ()) -> None:
@@ -52,6 +89,7 @@ def increment(model: type, column: str, row_id: int, *, keep: tuple[str, ...] = 
         return
     with _lock:
         _counts[(table, column, keep)][row_id] += 1
+    _gathered()
 
 
 def insert(model: type, values: dict[str, Any]) -> None:
@@ -62,6 +100,7 @@ def insert(model: type, values: dict[str, Any]) -> None:
         return
     with _lock:
         _rows[model.__table__].append(values)
+    _gathered()
 
 
 def _increment_statement(table: sa.Table, column: str, keep: tuple[str, ...]):
@@ -114,13 +153,14 @@ def init_app(app: Flask) -> None:
         if seconds > 0 and time.monotonic() - _state["last"] >= seconds and pending():
             flush()
 
-    # One exit hook per process, writing with the application created last.
+    # One exit hook per process, writing with the application that gathered last.
     if "app" not in _state:
-        atexit.register(_write_at_exit)
+        atexit.register(write_at_exit)
     _state["app"] = app
 
 
-def _write_at_exit() -> None:
+def write_at_exit() -> None:
+    """Write what is pending now (the process is stopping: ``atexit``, gunicorn's ``worker_exit``)."""
     if pending():
         with _state["app"].app_context():
             flush()

@@ -35,7 +35,7 @@ import os
 import secrets
 import tempfile
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -629,38 +629,23 @@ ABANDONED_MESSAGE = ("导入进程多次意外中断，已停止。已写入的�
                      "已写入的行会显示为“不变”。")
 
 
+#: The import jobs for the background worker (claim and recovery: ``interact.core.tasks``).
+QUEUE = tasks.JobQueue(
+    FaqImportJob, waiting=ImportStatus.PENDING, claimed=ImportStatus.VALIDATING,
+    running=(ImportStatus.VALIDATING, ImportStatus.APPLYING), failed=ImportStatus.FAILED,
+    message_column="error", abandoned_message=ABANDONED_MESSAGE)
+
+
 def recover_abandoned() -> None:
     """Jobs whose process died (no heartbeat for ``tasks.STALE_SECONDS``): back to the
     queue to be resumed, or failed with a message after ``tasks.MAX_ATTEMPTS`` runs."""
-    running = FaqImportJob.status.in_([ImportStatus.VALIDATING, ImportStatus.APPLYING])
-    abandoned = sa.and_(running, sa.or_(
-        FaqImportJob.heartbeat_at.is_(None),
-        FaqImportJob.heartbeat_at < clock.now() - timedelta(seconds=tasks.STALE_SECONDS)))
-    failed = db.session.execute(
-        sa.update(FaqImportJob).where(abandoned, FaqImportJob.attempts >= tasks.MAX_ATTEMPTS)
-        .values(status=ImportStatus.FAILED, error=ABANDONED_MESSAGE, finished_at=clock.now()))
-    requeued = db.session.execute(
-        sa.update(FaqImportJob).where(abandoned).values(status=ImportStatus.PENDING))
-    db.session.commit()
-    if failed.rowcount or requeued.rowcount:
-        log.warning("FAQ imports abandoned by a dead process: %s resumed, %s failed",
-                    requeued.rowcount, failed.rowcount)
+    tasks.recover_abandoned(QUEUE)
 
 
 def claim(job_id: int | None = None) -> int | None:
     """Take a waiting job (this one, or the oldest) for this process; ``None`` if another
     process has it or nothing waits. A conditional update, so exactly one process wins."""
-    if job_id is None:
-        job_id = db.session.scalar(db.select(FaqImportJob.id).where(FaqImportJob.status == ImportStatus.PENDING)
-                                   .order_by(FaqImportJob.id).limit(1))
-        if job_id is None:
-            return None
-    result = db.session.execute(
-        sa.update(FaqImportJob)
-        .where(FaqImportJob.id == job_id, FaqImportJob.status == ImportStatus.PENDING)
-        .values(status=ImportStatus.VALIDATING, heartbeat_at=clock.now(), attempts=FaqImportJob.attempts + 1))
-    db.session.commit()
-    return job_id if result.rowcount == 1 else None
+    return tasks.claim(QUEUE, job_id)
 
 
 def run_next() -> bool:

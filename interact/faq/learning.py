@@ -25,7 +25,6 @@ import logging
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -484,19 +483,6 @@ def request_refit(*, actor) -> FaqRefitJob:
     return job
 
 
-def _claim_refit() -> int | None:
-    """Take the oldest waiting refit for this process (a conditional update: one process wins)."""
-    job_id = db.session.scalar(sa.select(FaqRefitJob.id).where(FaqRefitJob.status == RefitStatus.PENDING)
-                               .order_by(FaqRefitJob.id).limit(1))
-    if job_id is None:
-        return None
-    result = db.session.execute(
-        sa.update(FaqRefitJob).where(FaqRefitJob.id == job_id, FaqRefitJob.status == RefitStatus.PENDING)
-        .values(status=RefitStatus.RUNNING, heartbeat_at=clock.now(), attempts=FaqRefitJob.attempts + 1))
-    db.session.commit()
-    return job_id if result.rowcount == 1 else None
-
-
 def _fail_refit(job_id: int, message: str) -> None:
     db.session.execute(sa.update(FaqRefitJob).where(FaqRefitJob.id == job_id).values(
         status=RefitStatus.FAILED, message=message[:500], finished_at=clock.now()))
@@ -538,30 +524,18 @@ def run_refit_job(job_id: int) -> None:
 #: A refit whose heartbeat is older than this was abandoned by a dead process.
 REFIT_STALE_SECONDS = tasks.STALE_SECONDS
 ABANDONED_REFIT = "训练进程意外中断，判定模型没有改变。请重新点击“重新训练”。"
-
-
-def _recover_abandoned_refits() -> None:
-    """A refit whose process died is failed with a message (it wrote nothing: the curator
-    asks again)."""
-    stale = clock.now() - timedelta(seconds=REFIT_STALE_SECONDS)
-    abandoned = sa.and_(FaqRefitJob.status == RefitStatus.RUNNING,
-                        sa.or_(FaqRefitJob.heartbeat_at.is_(None), FaqRefitJob.heartbeat_at < stale))
-    # Looked for first: the worker asks every few seconds, and an idle poll writes nothing.
-    if db.session.scalar(sa.select(FaqRefitJob.id).where(abandoned).limit(1)) is None:
-        return
-    result = db.session.execute(
-        sa.update(FaqRefitJob).where(abandoned)
-        .values(status=RefitStatus.FAILED, message=ABANDONED_REFIT, finished_at=clock.now()))
-    db.session.commit()
-    if result.rowcount:
-        log.warning("FAQ refits abandoned by a dead process: %s", result.rowcount)
+#: The refit jobs for the background worker (claim and recovery: ``interact.core.tasks``).
+#: An abandoned refit wrote nothing, so it is failed at once (the curator asks again).
+REFIT_QUEUE = tasks.JobQueue(
+    FaqRefitJob, waiting=RefitStatus.PENDING, claimed=RefitStatus.RUNNING, running=(RefitStatus.RUNNING,),
+    failed=RefitStatus.FAILED, message_column="message", abandoned_message=ABANDONED_REFIT, max_attempts=0)
 
 
 def run_next_refit() -> bool:
     """The background worker's task (``interact.core.tasks``): fail abandoned refits, then
     run one waiting refit."""
-    _recover_abandoned_refits()
-    job_id = _claim_refit()
+    tasks.recover_abandoned(REFIT_QUEUE)
+    job_id = tasks.claim(REFIT_QUEUE)
     if job_id is None:
         return False
     run_refit_job(job_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
+    HiddenField,
     RadioField,
     SelectField,
     StringField,
@@ -36,6 +37,8 @@ class CollectionForm(Form):
     name_required = BooleanField("提交意见须填写姓名")
     phone_required = BooleanField("提交意见和问卷须填写手机号（每个手机号限答一次问卷）")
     show_opinions = BooleanField("审核通过的意见在征集页面公开展示（隐去个人信息）", default=True)
+    #: One-time token of a 新建征集 form (unused when editing): a double click creates one draft.
+    token = HiddenField()
 
 
 class DocumentForm(Form):

@@ -89,6 +89,8 @@ class Collection(TimestampMixin, db.Model):
     status: Mapped[CollectionStatus] = mapped_column(str_enum(CollectionStatus, 16),
                                                      default=CollectionStatus.DRAFT, index=True)
     created_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    #: The one-time token of the 新建征集 form that created it: a double click creates one draft.
+    form_token: Mapped[Optional[str]] = mapped_column(sa.String(64), unique=True)
     published_at: Mapped[Optional[datetime]]
     published_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     withdrawn_at: Mapped[Optional[datetime]]

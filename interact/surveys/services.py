@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from markupsafe import Markup
+from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import FileStorage
 
 from interact.core import audit, clock, periods, privacy, sensitive
@@ -137,21 +138,47 @@ def _check_collection_data(data: CollectionData, actor) -> CollectionData:
     return data
 
 
-def create_collection(data: CollectionData, *, actor) -> Collection:
-    """A handler creates a draft for their own department; the office for any department."""
+def create_collection(data: CollectionData, *, actor, form_token: str | None = None) -> Collection:
+    """A handler creates a draft for their own department; the office for any department.
+
+    :param form_token: the one-time token of the 新建征集 form. One form sent several times
+        (a double click, also at the same instant) is one draft: the copies get the draft
+        the first one created (a unique key, so copies that checked together still do).
+    """
     ensure_role(actor, *STAFF_ROLES)
+    token = (form_token or "")[:64] or None
+    earlier = _created_with(token, actor)
+    if earlier is not None:
+        return earlier
     data = _check_collection_data(data, actor)
     collection = Collection(
         department_id=data.department_id, title=data.title, summary=data.summary, body=data.body, kind=data.kind,
         starts_at=data.starts_at, ends_at=data.ends_at, contact_email=data.contact_email,
         contact_address=data.contact_address, name_required=data.name_required,
         phone_required=data.phone_required, show_opinions=data.show_opinions, created_by_id=actor.id,
+        form_token=token,
     )
-    db.session.add(collection)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(collection)
+    except IntegrityError:
+        earlier = _created_with(token, actor)  # a copy of this form inserted its draft first
+        if earlier is None:
+            raise
+        return earlier
     _ensure_questionnaire(collection, actor)
     audit.record("collection.created", "collection", collection.id, actor=actor, note=collection.title)
     return collection
+
+
+def _created_with(token: str | None, actor) -> Collection | None:
+    """The draft an earlier copy of the 新建征集 form with ``token`` created."""
+    if token is None:
+        return None
+    earlier = db.session.scalar(db.select(Collection).where(Collection.form_token == token))
+    if earlier is not None and earlier.created_by_id != actor.id:
+        raise Conflict("该表单已被他人使用，请刷新页面后重新填写。")
+    return earlier
 
 
 def _ensure_questionnaire(collection: Collection, actor) -> None:

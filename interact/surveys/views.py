@@ -1,6 +1,7 @@
 """Public collection pages and the owner/office workspace pages. Routes stay thin."""
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from flask import (
@@ -246,9 +247,12 @@ def new():
     form = CollectionForm()
     _department_choices(form)
     status = 200
+    if request.method == "GET":
+        form.token.data = secrets.token_hex(16)
     if form.validate_on_submit():
         collection, error = attempt(lambda: services.create_collection(
-            _collection_data(form, current_user.department_id), actor=current_user), form=form)
+            _collection_data(form, current_user.department_id), actor=current_user,
+            form_token=form.token.data or None), form=form)
         if error is None:
             flash("征集草稿已创建。请补充文件和问卷，然后提交办公室发布。", "success")
             return redirect(url_for("surveys.staff_detail", collection_id=collection.id))

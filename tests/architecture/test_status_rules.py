@@ -23,6 +23,9 @@ OWN_LIFECYCLES = {
     "faq/learning.py",
     # The e-mail outbox (pending → sent / failed).
     "core/notify.py",
+    # The background jobs' shared claim and recovery (waiting → claimed; running with a stale
+    # heartbeat → waiting again or failed), for the statuses a feature's JobQueue names.
+    "core/tasks.py",
 }
 
 

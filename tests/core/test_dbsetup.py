@@ -86,3 +86,37 @@ def test_a_connection_given_back_without_commit_lets_the_next_writer_in(tmp_path
     finally:
         engine.dispose()
         other.dispose()
+
+
+def test_a_savepoint_that_reads_before_it_writes_is_not_refused_by_a_commit_meanwhile(tmp_path):
+    """A transaction whose first statement is a SAVEPOINT (``unique_or_conflict``, a letter's
+    number) and that reads before it writes: SQLite began it as a read, and another writer
+    committing in between used to make its write fail at once with "database is locked"
+    (the read's snapshot cannot become a write) — a 500 for a double click under load.
+    The savepoint now starts a write transaction: the other writer waits for it instead."""
+    import threading
+
+    engine = _engine_with_table(tmp_path)
+    other = sa.create_engine(f"sqlite:///{tmp_path / 'interact.db'}")  # another worker's engine
+
+    def other_writer():
+        with other.begin() as connection:
+            connection.exec_driver_sql("INSERT INTO letters (title) VALUES ('other')")
+
+    try:
+        with engine.connect() as connection:
+            with connection.begin():
+                with connection.begin_nested():
+                    assert connection.exec_driver_sql("SELECT count(*) FROM letters").scalar() == 0
+                    thread = threading.Thread(target=other_writer)
+                    thread.start()
+                    thread.join(timeout=1.0)  # it commits now, or waits for this transaction
+                    connection.exec_driver_sql("INSERT INTO letters (title) VALUES ('this')")
+        thread.join(timeout=20)
+        assert not thread.is_alive()
+        with engine.connect() as connection:
+            titles = sorted(connection.exec_driver_sql("SELECT title FROM letters").scalars())
+        assert titles == ["other", "this"]
+    finally:
+        other.dispose()
+        engine.dispose()
