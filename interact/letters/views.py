@@ -209,10 +209,15 @@ def _letter_rule_errors(form: LetterForm) -> None:
 def _attachments_not_kept(form: LetterForm) -> None:
     """A refused letter comes back with everything typed, but a browser cannot be handed
     files back: say beside the box that the chosen attachments must be chosen again."""
-    attached = [f for f in (form.attachments.data or []) if getattr(f, "filename", "")]
+    attached = _chosen_files(form)
     if attached:
         form.attachments.errors = list(form.attachments.errors) + [
             f"所选的 {len(attached)} 个附件没有保存，请重新选择后再提交。"]
+
+
+def _chosen_files(form: LetterForm) -> list:
+    """The files chosen in the form's attachment box (a browser cannot be handed them back)."""
+    return [f for f in (form.attachments.data or []) if getattr(f, "filename", "")]
 
 
 
@@ -274,9 +279,8 @@ def _preview(form):
     and nothing checked (CSRFProtect has checked the token; the fields are checked when the
     letter is sent, and the captcha is not used up); every field keeps what was typed except
     the attachments, which a browser cannot be handed back."""
-    attached = [f for f in (form.attachments.data or []) if getattr(f, "filename", "")]
     return _new_page(form, preview={
-        "attachments_dropped": len(attached),
+        "attachments_dropped": len(_chosen_files(form)),
         "suggestions": services.writing_suggestions(form.title.data, form.body.data),
     })
 
