@@ -31,7 +31,7 @@ from typing import Any, Iterable
 import numpy as np
 import sqlalchemy as sa
 
-from interact.core import audit, clock, tasks
+from interact.core import atomic, audit, clock, tasks
 from interact.core.privacy import mask_text
 from interact.core.textnorm import match_text, normalize
 from interact.extensions import db
@@ -98,22 +98,40 @@ CANDIDATES_PER_EXAMPLE = 3
 # ----------------------------------------------------------------------------- examples
 
 
+#: The lock under which a curator decision is checked against the stored ones.
+EXAMPLES_LOCK = "faq.curator_examples"
+
+
 def record_examples(texts: Iterable[str], kind: ExampleKind, *, entry_id: int | None, actor) -> int:
     """Store a curator's decision on asked questions as labelled examples (inside the
-    caller's transaction). Texts are stored as logged: normalised, personal data masked."""
-    seen: set[str] = set()
-    count = 0
+    caller's transaction). Texts are stored as logged: normalised, personal data masked.
+
+    A decision already stored (the same question, kind and entry) is not stored again: a
+    double click, or the same group handled twice, is one decision and must not weigh
+    twice in a refit. Copies sent at once check one after the other (a named lock)."""
+    questions: dict[str, str] = {}
     for text in texts:
         question = mask_text(normalize(text or ""))[:200].strip()
         key = match_text(question)
-        if not key or key in seen:
+        if key and key not in questions:
+            questions[key] = question
+    if not questions:
+        return 0
+    entry_id = entry_id if kind is not ExampleKind.NO_ANSWER else None
+    atomic.serialize(EXAMPLES_LOCK)
+    stored = set(db.session.scalars(
+        sa.select(CuratorExample.question).where(
+            CuratorExample.question.in_(list(questions.values())), CuratorExample.kind == kind,
+            CuratorExample.entry_id.is_(None) if entry_id is None else CuratorExample.entry_id == entry_id)))
+    count = 0
+    for question in questions.values():
+        if question in stored:
             continue
-        seen.add(key)
         db.session.add(
             CuratorExample(
                 question=question,
                 kind=kind,
-                entry_id=entry_id if kind is not ExampleKind.NO_ANSWER else None,
+                entry_id=entry_id,
                 actor_id=audit.actor_id(actor),
             )
         )

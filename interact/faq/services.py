@@ -451,6 +451,10 @@ def add_phrasings(entry: FaqEntry, texts: Iterable[str], *, actor) -> int:
     texts = [" ".join(t.split())[:MAX_QUESTION] for t in texts if t and t.strip()]
     if not texts:
         raise InvalidInput("请至少选择一个问题。")
+    # Copies of the form sent at once (a double click) check one after the other, each
+    # against the phrasings the one before stored.
+    atomic.serialize(workflow.QUESTIONS_LOCK)
+    db.session.refresh(entry, ["phrasings"])
     before = snapshot(entry)
     have = {match_text(entry.question)} | {match_text(t) for t in entry.phrasing_texts}
     added = 0
