@@ -845,9 +845,10 @@ def _pending_logs(since: datetime):
     )
 
 
-def unanswered_clusters(*, days: int = 30, limit: int = 50, max_texts: int = 3000) -> list[QuestionCluster]:
-    """The most frequent unanswered and low-confidence questions of the last ``days``,
-    grouped by similarity (greedy clustering with rapidfuzz, most frequent text first)."""
+def unanswered_clusters(*, days: int = 30, limit: int | None = None, max_texts: int = 3000) -> list[QuestionCluster]:
+    """The unanswered and low-confidence questions of the last ``days``, grouped by
+    similarity (greedy clustering, most frequent text first): the most asked groups first,
+    and among groups asked as often the most recently asked (what citizens ask now)."""
     since = clock.now() - timedelta(days=max(1, min(days, 366)))
     rows = db.session.execute(
         db.select(
@@ -900,8 +901,8 @@ def unanswered_clusters(*, days: int = 30, limit: int = 50, max_texts: int = 300
                 suggested_entry_id=best.most_common(1)[0][0] if best else None,
             )
         )
-    clusters.sort(key=lambda c: (-c.count, c.text))
-    return clusters[:limit]
+    clusters.sort(key=lambda c: (-c.count, -c.last_asked.timestamp(), c.text))
+    return clusters if limit is None else clusters[:limit]
 
 
 def _group_of(texts: list[str]) -> list[int | None]:

@@ -25,6 +25,7 @@ from interact.core.views import home_sections
 from interact.departments.services import active_departments, get_department
 from interact.extensions import csrf, db, limiter, public_post_limit
 from interact.core.lookup import get_or_404
+from interact.core.paging import ListPage
 from interact.core.privacy import mask_text
 from interact.faq import cli, importexport, learning, services, workflow
 from interact.faq import index as faq_index
@@ -495,15 +496,21 @@ def staff_category_delete(category_id: int):
 # ----------------------------------------------------------------------------- curator: curation loop
 
 
+#: Groups of questions per page of the unanswered list.
+UNANSWERED_PER_PAGE = 50
+
+
 @bp.get("/staff/faq/unanswered")
 @roles_required(*CURATORS)
 def staff_unanswered():
     days = request.args.get("days", 30, type=int)
     days = days if days in (7, 30, 90) else 30
-    clusters = services.unanswered_clusters(days=days)
+    clusters = ListPage.of(services.unanswered_clusters(days=days), request.args.get("page", 1, type=int),
+                           UNANSWERED_PER_PAGE)
     suggested = {
         e.id: e for e in db.session.scalars(
-            db.select(FaqEntry).where(FaqEntry.id.in_({c.suggested_entry_id for c in clusters if c.suggested_entry_id}))
+            db.select(FaqEntry).where(FaqEntry.id.in_({c.suggested_entry_id for c in clusters.items
+                                                       if c.suggested_entry_id}))
         )
     }
     return render_template("faq/staff/unanswered.html", clusters=clusters, days=days, suggested=suggested,
