@@ -16,7 +16,7 @@ import json
 import click
 from flask import Blueprint, current_app
 
-from interact.core.errors import NotFound
+from interact.core.errors import InvalidTransition, NotFound
 from interact.extensions import db
 from interact.faq import index, learning
 
@@ -59,12 +59,16 @@ def models_command() -> None:
 
 @click.command("use-model")
 @click.argument("version", type=int)
-def use_model_command(version: int) -> None:
+@click.option("--force", is_flag=True,
+              help="Use it even though its refit did not pass the acceptance check (audited).")
+def use_model_command(version: int, force: bool) -> None:
     """Put decision model VERSION in use (0 = the one shipped with the code)."""
     try:
-        learning.use_version(version, note="命令行启用")
+        learning.use_version(version, note="命令行强制启用" if force else "命令行启用", override=force)
     except NotFound as exc:
         raise click.ClickException(str(exc)) from exc
+    except InvalidTransition as exc:
+        raise click.ClickException(f"{exc} (--force puts it in use anyway)") from exc
     db.session.commit()
     click.echo(f"decision model version {version} in use")
 

@@ -32,6 +32,7 @@ import numpy as np
 import sqlalchemy as sa
 
 from interact.core import atomic, audit, clock, tasks
+from interact.core.errors import InvalidTransition
 from interact.core.privacy import mask_text
 from interact.core.textnorm import match_text, normalize
 from interact.extensions import db
@@ -158,18 +159,38 @@ def versions() -> list[DecisionModelVersion]:
     return list(db.session.scalars(sa.select(DecisionModelVersion).order_by(DecisionModelVersion.id.desc())))
 
 
-def use_version(version_id: int, *, actor=None, note: str = "") -> DecisionModel:
-    """Put a stored model version in use (0 = the model shipped with the code)."""
+def refusal(version: DecisionModelVersion) -> str | None:
+    """Why ``version`` may not be put in use: the acceptance rule its refit failed (too few
+    held-back examples to judge it, worse on them or on the base data), or ``None``. A
+    version stored before the rule's figures were reported is not refused."""
+    report = version.report or {}
+    try:
+        return acceptance(report["held_back"], report["held_difference"]["difference"],
+                          report["before"]["base"], report["after"]["base"])
+    except (KeyError, TypeError):
+        return None
+
+
+def use_version(version_id: int, *, actor=None, note: str = "", override: bool = False) -> DecisionModel:
+    """Put a stored model version in use (0 = the model shipped with the code).
+
+    A version whose refit did not pass :func:`acceptance` is refused (attack H7: a refit
+    judged on two held-back examples, switched on by hand, answered questions about other
+    procedures); ``override`` is the operator's ``faq use-model --force``, audited."""
     target = None
     if version_id:
         target = get_or_404(DecisionModelVersion, version_id, f"没有第 {version_id} 版判定模型。")
+        reason = refusal(target)
+        if reason is not None and not override:
+            raise InvalidTransition(f"第 {version_id} 版未通过启用检查（{reason.removesuffix('，未启用')}），不能启用。")
     db.session.execute(sa.update(DecisionModelVersion).values(active=False))
     if target is not None:
         target.active = True
         if note:
             target.note = note[:200]
     audit.record("faq.model_used", "faq_decision_model", version_id or None, actor=actor,
-                 note=f"启用第 {version_id} 版判定模型" if version_id else "恢复为随程序发布的判定模型")
+                 note=(f"启用第 {version_id} 版判定模型" + ("（未通过启用检查，强制启用）" if override else ""))
+                 if version_id else "恢复为随程序发布的判定模型")
     db.session.flush()
     index.changed()
     return index.model_of(target)

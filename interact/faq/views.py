@@ -567,7 +567,9 @@ def staff_no_answer():
 @roles_required(*CURATORS)
 def staff_model():
     services.ensure_citywide(current_user)
-    return render_template("faq/staff/model.html", versions=learning.versions(), active=faq_index.active_version(),
+    versions = learning.versions()
+    return render_template("faq/staff/model.html", versions=versions, active=faq_index.active_version(),
+                           usable={v.id for v in versions if learning.refusal(v) is None},
                            example_count=learning.example_count(), examples=learning.recent_examples(),
                            min_held_back=learning.MIN_HELD_BACK,
                            use_form=UseModelForm(formdata=None), refit_job=learning.last_refit_job(),

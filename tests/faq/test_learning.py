@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from interact.core.errors import InvalidTransition
 from interact.faq import index, learning, services
 from interact.faq.matching import HIGH_BAND, base_model
 from interact.faq.models import CuratorExample, DecisionModelVersion, ExampleKind
@@ -139,17 +140,29 @@ def test_refit_needs_examples_and_versions_can_be_switched_back(app, client, aut
     db.session.commit()
     assert runner.invoke(args=["faq", "refit"]).exit_code == 0
     version = db.session.scalar(db.select(DecisionModelVersion))
-    learning.use_version(version.id)
-    db.session.commit()
-    assert index.get_engine().model.version == version.id
-
+    # Judged on too few held-back examples: not used, and not put in use by hand either (H7).
+    with pytest.raises(InvalidTransition, match=f"第 {version.id} 版未通过启用检查"):
+        learning.use_version(version.id)
     auth.login(roles.curator)
+    page = client.get("/staff/faq/model").get_data(as_text=True)
+    assert f"第 {version.id} 版" in page and "至少需要" in page and "启用此版本" not in page
+    refused = client.post("/staff/faq/model/use", data={"version": str(version.id)}, follow_redirects=True)
+    assert "未通过启用检查" in refused.get_data(as_text=True)
+    assert index.get_engine().model == base_model(index.get_engine().semantic)
+    refused = runner.invoke(args=["faq", "use-model", str(version.id)])
+    assert refused.exit_code != 0 and "--force" in refused.output
+    assert index.get_engine().model.version == 0
+
+    # The operator's override, then back to the shipped model from the page.
+    assert runner.invoke(args=["faq", "use-model", "--force", str(version.id)]).exit_code == 0
+    assert index.get_engine().model.version == version.id
     page = client.get("/staff/faq/model").get_data(as_text=True)
     assert f"第 {version.id} 版" in page and "使用中" in page
     assert client.post("/staff/faq/model/use", data={"version": "0"}).status_code == 302
     assert index.get_engine().model == base_model(index.get_engine().semantic)
     assert "第 0 版（随程序发布的基础模型）" in client.get("/staff/faq/model").get_data(as_text=True)
-    assert runner.invoke(args=["faq", "use-model", str(version.id)]).exit_code == 0
+    learning.use_version(version.id, override=True)
+    db.session.commit()
     assert index.get_engine().model.version == version.id
     assert runner.invoke(args=["faq", "use-model", "99"]).exit_code != 0
     for bad in ("99", "abc", "-1"):
