@@ -4,9 +4,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from flask import flash
+from flask import flash, request, session
 from flask_wtf import FlaskForm
 from markupsafe import Markup
+from werkzeug.datastructures import MultiDict
 from wtforms import Field, PasswordField, StringField
 from wtforms.widgets import HiddenInput, TextInput
 from wtforms.validators import StopValidation, ValidationError
@@ -102,10 +103,10 @@ class ChineseDateField(Field):
     placeholder = "2026-12-01"
 
     def __init__(self, label=None, validators=None, description: str = "", **kwargs):
-        hint = f"写法：{self.example}"
+        hint = datetext.example_html(self.example)
         kwargs["render_kw"] = {"autocomplete": "off", "placeholder": self.placeholder, "spellcheck": "false",
                                **(kwargs.get("render_kw") or {})}
-        super().__init__(label, validators, description=f"{description}（{hint}）" if description else hint,
+        super().__init__(label, validators, description=Markup("{}（{}）").format(description, hint) if description else hint,
                          **kwargs)
 
     @staticmethod
