@@ -32,13 +32,22 @@ What is hidden:
 - other personal documents' numbers after their label (香港身份证, 军官证, 社保卡, 病历号,
   不动产权证号, 车架号 …), positions (北纬…东经…, two coordinates), an IP address after its
   label, a date of birth after its label;
-- people by their role (户主王大力, 投诉对象：刘大强, 网格员陈晓梅: one of the hundred
-  commonest surnames after these words), before their sex or age (王秀芬（女，45岁）),
-  couples, signatures after a dash (——韩梅梅, ——Huangfu Xiaowen), a pinyin name after a label.
+- people by their role (户主王大力, 投诉对象：刘大强, 网格员陈晓梅, and any …人/…者 such as
+  收件人/受害人/肇事者: one of the hundred commonest surnames after these words; after the
+  roles of a case — 当事人, 嫌疑人, 患者, 家长, 代理律师, 房东, 民警 … — any surname, and
+  after 嫌疑人/受害人 … any name followed by 在逃/受伤/骗 …), before their sex or age
+  (王秀芬（女，45岁）), couples, signatures after a dash (——韩梅梅, ——Huangfu Xiaowen), a
+  pinyin name after a label, @-mentions (@令狐冲), names in quotes before a form of address
+  or a relation (“任盈盈”同学, 『岳灵珊』是我女儿), a name a sentence tells of (佘太君反映,
+  据胡一刀称, 陈近南这个人, 我和田伯光是邻居), a name before the document it owns
+  (张三丰身份证);
+- accounts on other apps (钉钉, 小红书, TG @…, 支付宝 …), e-mails with a Chinese domain,
+  basements and office rooms (地下室B7-23, 华润大厦2907), English addresses, a date
+  followed by 出生.
 
 Every rule reads the text folded to one writing (:func:`_folded`: invisible characters
-dropped, digits and Latin letters of every script as ASCII) and what it finds is hidden in
-the original, so one rule covers every writing of a digit (docs/privacy.md has the figures). Short service numbers (12345, 12333), dates, amounts, document numbers such
+and combining marks dropped, digits and Latin letters of every script as ASCII, traditional
+characters as simplified) and what it finds is hidden in the original, so one rule covers every writing of a digit (docs/privacy.md has the figures). Short service numbers (12345, 12333), dates, amounts, document numbers such
 as 〔2024〕5号 and letter numbers (XJ20260105-0001) are left alone; a landline directly
 after a hotline label (咨询电话：0471-6601234) is kept, because offices publish those on
 purpose.
@@ -481,18 +490,22 @@ _ADDRESS = re.compile(
     rf"|{_PLACE}{{1,10}}?{_ESTATE}\s*{_DASHED}(?![0-9０-９])"
     rf"|{_PLACE}{{1,8}}?(?:村|屯|嘎查)\s*{_NUM}\s*(?:组|社|队)(?:\s*{_NUM}\s*号)?"
     rf"|{_NUM}\s*(?:号楼|栋|幢)\s*(?:(?:{_UNIT}\s*)+{_TAIL}|(?:[0-9０-９]{{3,4}}|[零〇一二三四五六七八九]{{3,4}})(?:室|号)?(?![0-9０-９户])))"
-    # an office block and a room (华润大厦2907), not an amount or a year (广场3000平方米)
-    rf"|{_PLACE}{{1,10}}?(?:大厦|大楼|写字楼|公寓|中心|广场|花园|小区|苑)\s*[0-9]{{3,4}}(?:室|房|号(?!线))?"
+)
+# An office block and a room (华润大厦2907), not an amount or a year (广场3000平方米); a
+# basement or a store room (地下室B7-23, 车库 2-15). Tried only where the hint is found.
+_ROOM_HINT = re.compile(r"(?:大厦|大楼|写字楼|公寓|中心|广场|花园|小区|苑)\s*[0-9]{3,4}|地下室|车库|地库|储藏室|杂物间")
+_ROOM_ADDRESS = re.compile(
+    rf"{_PLACE}{{1,10}}?(?:大厦|大楼|写字楼|公寓|中心|广场|花园|小区|苑)\s*[0-9]{{3,4}}(?:室|房|号(?!线))?"
     r"(?![0-9]|\s*(?:[年月日米元平户人万千百多余个名辆套间期届次线位家所条项份亩吨]|号线))"
-    # a basement or a store room (地下室B7-23, 车库 2-15)
     r"|(?:地下室|地下车库|车库|地库|储藏室|杂物间)\s*[A-Za-z]?\s*[0-9]{1,4}\s*[-－—]\s*[0-9]{1,4}(?:号|室)?"
 )
 # An address in English (Flat 17C, 66 Queen's Road / Room 1502, No.123 Jianshe Road / No.8
 # Lane 1088, Yuyuan Road): flat and number words, then capitalised words and a road word.
+_ENGLISH_ROAD_WORDS = "Road|Rd|Street|St|Avenue|Ave|Lane|Ln|Drive|Dr|Boulevard|Blvd|Way|Court|Terrace|Place"
+_ENGLISH_ROAD = re.compile(rf"\b(?:{_ENGLISH_ROAD_WORDS})\b")
 _ENGLISH_ADDRESS = re.compile(
     r"(?:(?:Flat|Room|Rm|Unit|Apt|Suite|Block|Floor|Lane|No)\.?\s*[A-Za-z0-9\-]{0,6}\s*,?\s*)*"
-    r"(?:[0-9]{1,5}[A-Za-z]?\s*,?\s+)?(?:[A-Z][A-Za-z']*\s+){1,3}"
-    r"(?:Road|Rd|Street|St|Avenue|Ave|Lane|Ln|Drive|Dr|Boulevard|Blvd|Way|Court|Terrace|Place)\b\.?"
+    rf"(?:[0-9]{{1,5}}[A-Za-z]?\s*,?\s+)?(?:[A-Z][A-Za-z']*\s+){{1,3}}(?:{_ENGLISH_ROAD_WORDS})\b\.?"
 )
 
 
@@ -741,16 +754,22 @@ _PUBLIC_ROOM = re.compile(r"[0-9０-９]*\s*(?:会议室|办公室|教室|报告
 def _address_spans(text: str) -> list[_Span]:
     spans = [_Span(m.start(), m.end(), "address") for m in _ADDRESS.finditer(text)
              if not _PUBLIC_ROOM.match(text, m.end())]
-    spans += [_Span(m.start(), m.end(), "address") for m in _ENGLISH_ADDRESS.finditer(text)
-              if re.search(r"[0-9]", m.group(0))]
+    if _ROOM_HINT.search(text):
+        spans += [_Span(m.start(), m.end(), "address") for m in _ROOM_ADDRESS.finditer(text)
+                  if not _PUBLIC_ROOM.match(text, m.end())]
+    if _ENGLISH_ROAD.search(text):
+        spans += [_Span(m.start(), m.end(), "address") for m in _ENGLISH_ADDRESS.finditer(text)
+                  if re.search(r"[0-9]", m.group(0))]
     return spans
 
 
 def _email_spans(text: str) -> list[_Span]:
     spans = [_Span(m.start(), m.end(), "email") for m in _EMAIL.finditer(text)]
-    spans += [_Span(m.start(), m.end(), "email") for m in _IDN_EMAIL.finditer(text)]
+    if "@" in text or "＠" in text:
+        spans += [_Span(m.start(), m.end(), "email") for m in _IDN_EMAIL.finditer(text)]
+        spans += [_Span(m.start(), m.end(), "name" if m.group("name") else "account")
+                  for m in _MENTION.finditer(text)]
     spans += [_Span(m.start("value"), m.end("value"), "birth_date") for m in _BORN_ON.finditer(text)]
-    spans += [_Span(m.start(), m.end(), "name" if m.group("name") else "account") for m in _MENTION.finditer(text)]
     spans += [_Span(m.start(), m.end(), "location") for m in _COORDINATES.finditer(text)]
     spans += [_Span(m.start("value"), m.end("value"), "location") for m in _IP_ADDRESS.finditer(text)]
     spans += [_Span(m.start("value"), m.end("value"), "birth_date") for m in _BIRTH_DATE.finditer(text)]
