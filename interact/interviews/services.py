@@ -22,7 +22,7 @@ from interact.core.errors import Conflict, InvalidInput, NotFound, PermissionDen
 from interact.core.lookup import get_or_404
 from interact.core.permissions import acts_for_every_department, ensure_department_scope, has_role, scope
 from interact.core.sanitize import clean_html
-from interact.core.uploads import save_upload
+from interact.core.uploads import discard, save_upload, save_upload_once
 from interact.departments.models import Department
 from interact.extensions import db
 from interact.interviews import workflow
@@ -129,24 +129,35 @@ def _store_image(upload: FileStorage | None, actor):
     return save_upload(upload, kinds={"image"}, public=True, uploaded_by=actor)
 
 
-def create_interview(data: InterviewData, *, actor, cover: FileStorage | None = None) -> Interview:
-    """A new draft; a handler only for their own department."""
+def create_interview(data: InterviewData, *, actor, cover: FileStorage | None = None,
+                     form_token: str | None = None) -> Interview:
+    """A new draft; a handler only for their own department.
+
+    :param form_token: the 新建访谈 form's one-time token: the form sent several times (a
+        double click, also at the same instant) is one draft, and its cover is stored once
+        (:func:`interact.core.atomic.create_once`).
+    """
     if not has_role(actor, *STAFF_ROLES):
         raise PermissionDenied("您的账号没有执行此操作的权限。")
     ensure_department_scope(actor, data.department_id)
-    _check_data(data)
-    interview = Interview(
-        topic=data.topic.strip(),
-        department_id=data.department_id,
-        host=(data.host or "").strip() or "主持人",
-        scheduled_start=data.scheduled_start,
-        duration_minutes=data.duration_minutes,
-        introduction=clean_html(data.introduction),
-        status=S.DRAFT,
-        created_by_id=audit.actor_id(actor),
-    )
-    db.session.add(interview)
-    db.session.flush()
+
+    def make(token: str | None) -> Interview:
+        _check_data(data)
+        return Interview(
+            topic=data.topic.strip(),
+            department_id=data.department_id,
+            host=(data.host or "").strip() or "主持人",
+            scheduled_start=data.scheduled_start,
+            duration_minutes=data.duration_minutes,
+            introduction=clean_html(data.introduction),
+            status=S.DRAFT,
+            created_by_id=audit.actor_id(actor),
+            form_token=token,
+        )
+
+    interview, created = atomic.create_once(Interview, atomic.form_token(form_token), actor, make)
+    if not created:
+        return interview
     stored = _store_image(cover, actor)
     if stored is not None:
         interview.cover_id = stored.id
@@ -694,13 +705,22 @@ def update_archive(interview: Interview, *, summary: str, video_url: str, actor,
     return interview
 
 
-def add_image(interview: Interview, upload: FileStorage | None, *, caption: str, actor) -> InterviewImage:
+def add_image(interview: Interview, upload: FileStorage | None, *, caption: str, actor,
+              form_token: str | None = None) -> InterviewImage | None:
+    """Add a picture to the interview's gallery.
+
+    :param form_token: the upload form's one-time token: the form sent several times (a
+        double click, also at the same instant) adds the picture once; a copy returns the
+        picture the first copy added (``None`` if it was removed since).
+    """
     ensure_runs(actor, interview)
     if not workflow.takes_images(interview):
         raise Conflict("请先发布访谈预告。")
-    stored = _store_image(upload, actor)
-    if stored is None:
+    if upload is None or not getattr(upload, "filename", ""):
         raise InvalidInput("请选择图片。", fields={"image": "请选择图片"})
+    stored, new = save_upload_once(upload, form_token=form_token, kinds={"image"}, public=True, uploaded_by=actor)
+    if not new:
+        return db.session.scalar(sa.select(InterviewImage).where(InterviewImage.file_id == stored.id))
     image = InterviewImage(interview_id=interview.id, file_id=stored.id, caption=(caption or "").strip()[:200],
                            sort_order=(len(interview.images) + 1) * 10)
     interview.images.append(image)
