@@ -146,3 +146,13 @@ def create_once(model: type[T], token: str | None, actor, make: Callable[[str | 
             raise
         return earlier, False
     return row, True
+
+
+def lock(row) -> None:
+    """Take ``row``'s lock (:func:`serialize`, named by its table and id) and read it again
+    before changing it: an edit sent several times at once (a double click on 保存) then
+    sees what the first copy saved, so a copy that changes nothing can tell — ``not
+    db.session.is_modified(row)`` after the change — and record no event.
+    Call it before changing ``row`` (reading it again drops unsaved changes)."""
+    serialize(f"{row.__tablename__}:{sa.inspect(row).identity[0]}")
+    db.session.refresh(row)

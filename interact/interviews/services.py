@@ -169,7 +169,10 @@ def create_interview(data: InterviewData, *, actor, cover: FileStorage | None = 
 
 
 def update_interview(interview: Interview, data: InterviewData, *, actor, cover: FileStorage | None = None) -> Interview:
+    """Save the edit form; the form saved again unchanged (a double click on 保存, also at
+    the same instant) records no second event. A new cover replaces the old one's file."""
     ensure_runs(actor, interview)
+    atomic.lock(interview)
     if not workflow.editable(interview):
         raise Conflict("访谈回顾已发布，基本信息不能再修改。")
     if data.department_id != interview.department_id:
@@ -187,11 +190,16 @@ def update_interview(interview: Interview, data: InterviewData, *, actor, cover:
         interview.live_reminder_sent_at = None
     interview.duration_minutes = data.duration_minutes
     interview.introduction = clean_html(data.introduction)
+    previous_cover = interview.cover
     stored = _store_image(cover, actor)
     if stored is not None:
-        interview.cover_id = stored.id
-    audit.record("interview.updated", "interview", interview.id, actor=actor, note=interview.topic, data=before)
+        interview.cover = stored
+    if not db.session.is_modified(interview):
+        return interview
     db.session.flush()
+    if stored is not None:
+        discard(previous_cover)
+    audit.record("interview.updated", "interview", interview.id, actor=actor, note=interview.topic, data=before)
     return interview
 
 

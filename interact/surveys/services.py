@@ -179,7 +179,10 @@ def ensure_staff_scope(collection: Collection, actor) -> None:
 
 
 def update_collection(collection: Collection, data: CollectionData, *, actor) -> Collection:
+    """Save the edit form; the form saved again unchanged (a double click on 保存, also at
+    the same instant) records no second event."""
     ensure_staff_scope(collection, actor)
+    atomic.lock(collection)
     if not workflow.editable(collection):
         raise Conflict("征集已撤回，不能再修改。" if collection.status is CollectionStatus.WITHDRAWN
                        else "征集已结束，不能再修改征集信息。")
@@ -196,6 +199,8 @@ def update_collection(collection: Collection, data: CollectionData, *, actor) ->
     for name in ("title", "summary", "body", "kind", "starts_at", "ends_at", "contact_email", "contact_address",
                  "name_required", "phone_required", "show_opinions", "department_id"):
         setattr(collection, name, getattr(data, name))
+    if not db.session.is_modified(collection):
+        return collection
     db.session.flush()
     _ensure_questionnaire(collection, actor)
     audit.record("collection.updated", "collection", collection.id, actor=actor, note=collection.title,
