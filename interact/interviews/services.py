@@ -239,9 +239,14 @@ def remove_guest(interview: Interview, guest_id: int, *, actor) -> None:
     spoke = db.session.scalar(sa.select(sa.func.count(TranscriptEntry.id)).where(TranscriptEntry.guest_id == guest.id))
     if spoke:
         raise Conflict("该嘉宾已在文字实录中发言，不能删除。")
+    atomic.serialize(f"interview-guests:{interview.id}")  # 删除 clicked twice at once: removed once
+    if db.session.scalar(sa.select(InterviewGuest.id).where(InterviewGuest.id == guest.id)) is None:
+        raise Conflict("该嘉宾刚刚已被删除。")
+    photo = guest.photo
     interview.guests.remove(guest)
     audit.record("interview.guest_removed", "interview", interview.id, actor=actor, note=guest.name)
     db.session.flush()
+    discard(photo)
 
 
 # --------------------------------------------------------------------------- questions
@@ -697,19 +702,27 @@ def public_summary_html(interview: Interview) -> Markup:
 
 def update_archive(interview: Interview, *, summary: str, video_url: str, actor,
                    video: FileStorage | None = None, remove_video: bool = False) -> Interview:
-    """Summary, video (upload or link) of an ended or archived interview."""
+    """Summary, video (upload or link) of an ended or archived interview. Saved again
+    unchanged (a double click, also at the same instant), it records no second event; a
+    replaced or removed video takes its file along."""
     ensure_runs(actor, interview)
+    atomic.lock(interview)
     if not interview.is_past:
         raise Conflict("访谈结束后才能编辑回顾内容。")
     interview.summary = clean_html(summary)
     interview.video_url = _check_video_url(video_url)
+    previous_video = interview.video
     if video is not None and getattr(video, "filename", ""):
-        stored = save_upload(video, kinds={"video"}, max_bytes=VIDEO_MAX_BYTES, public=True, uploaded_by=actor)
-        interview.video_id = stored.id
+        interview.video = save_upload(video, kinds={"video"}, max_bytes=VIDEO_MAX_BYTES, public=True,
+                                      uploaded_by=actor)
     elif remove_video:
-        interview.video_id = None
-    audit.record("interview.archive_updated", "interview", interview.id, actor=actor)
+        interview.video = None
+    if not db.session.is_modified(interview):
+        return interview
     db.session.flush()
+    if interview.video is not previous_video:
+        discard(previous_video)
+    audit.record("interview.archive_updated", "interview", interview.id, actor=actor)
     return interview
 
 
@@ -742,9 +755,14 @@ def remove_image(interview: Interview, image_id: int, *, actor) -> None:
     image = next((i for i in interview.images if i.id == image_id), None)
     if image is None:
         raise NotFound("该图片不存在。")
+    atomic.serialize(f"interview-images:{interview.id}")  # 删除 clicked twice at once: removed once
+    if db.session.scalar(sa.select(InterviewImage.id).where(InterviewImage.id == image.id)) is None:
+        raise Conflict("该图片刚刚已被删除。")
+    file = image.file
     interview.images.remove(image)
     audit.record("interview.image_removed", "interview", interview.id, actor=actor, note=image.caption)
     db.session.flush()
+    discard(file)
 
 
 def events_of(interview: Interview) -> list[InterviewEvent]:

@@ -90,3 +90,24 @@ def test_a_picture_form_sent_twice_adds_one_picture(db, client, auth, roles, mak
     db.session.expire_all()
     assert [image.caption for image in interview.images] == ["访谈现场"]
     assert _files_on_disk(app) == db.session.scalar(sa.select(sa.func.count(StoredFile.id)))
+
+
+def test_removed_or_replaced_files_go_with_their_rows(db, roles, make_interview, app):
+    from tests.interviews.conftest import mp4_bytes, upload
+
+    interview = make_interview(status=InterviewStatus.ENDED, guests=0)
+    guest = services.add_guest(interview, name="郑文涛", title="副局长", photo=upload(png_bytes(), "guest.png"),
+                               actor=roles.office)
+    image = services.add_image(interview, upload(png_bytes((0, 90, 0)), "scene.png"), caption="访谈现场",
+                               actor=roles.office)
+    for name in ("first.mp4", "second.mp4"):  # the second video replaces the first
+        services.update_archive(interview, summary="", video_url="", video=upload(mp4_bytes(), name),
+                                actor=roles.office)
+    db.session.commit()
+    assert _files_on_disk(app) == 3  # photo, picture, the video in use
+    services.remove_image(interview, image.id, actor=roles.office)
+    services.remove_guest(interview, guest.id, actor=roles.office)
+    services.update_archive(interview, summary="", video_url="", remove_video=True, actor=roles.office)
+    db.session.commit()
+    assert _files_on_disk(app) == 0
+    assert db.session.scalar(sa.select(sa.func.count(StoredFile.id))) == 0
