@@ -133,3 +133,14 @@ def test_faq_edit_saved_three_times_at_once_makes_one_revision(racing_app):
     assert statuses == [302] * 3, statuses
     assert count(racing_app, sa.select(FaqRevision.id).where(FaqRevision.entry_id == entry_id,
                                                              FaqRevision.action == "updated")) == 1
+
+
+def test_refit_clicked_three_times_at_once_queues_one(racing_app, monkeypatch):
+    from interact.faq.models import FaqRefitJob
+    from tests.staff_races import meet
+
+    curator_id = make_staff(racing_app, "curator", "curator")
+    meet(monkeypatch, FaqRefitJob, "__init__", 3)  # copies that all saw no refit waiting would insert here
+    statuses = post_copies(racing_app, curator_id, "/staff/faq/model/refit", {}, 3)
+    assert statuses == [302] * 3, statuses
+    assert count(racing_app, sa.select(FaqRefitJob.id)) == 1
