@@ -364,10 +364,15 @@ def answer_after(question: InterviewQuestion, *, body: str, responder: str, acto
     responder = (responder or "").strip() or interview.department.name
     if not body or len(body) > ENTRY_MAX:
         raise InvalidInput(f"请填写答复内容（不超过{ENTRY_MAX}字）。", fields={"body": "请填写答复"})
+    # 发布答复 clicked twice at once: the question is answered once, the copy is refused.
+    answered_at = clock.now()
+    if not atomic.compare_and_set(InterviewQuestion, question.id, {"answered_at": None}, {"answered_at": answered_at}):
+        db.session.expire(question)
+        raise Conflict("该问题已经答复。")
     question.after_answer = body
     question.after_responder = responder[:80]
     question.answered_after = True
-    question.answered_at = clock.now()
+    question.answered_at = answered_at
     audit.record("interview_question.answered_after", "interview_question", question.id, actor=actor,
                  note=responder)
     db.session.flush()
