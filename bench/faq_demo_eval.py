@@ -52,6 +52,8 @@ from interact.faq.matching import FaqDoc, MatchingEngine  # noqa: E402
 from interact.faq.semantic import default_embedder  # noqa: E402
 
 QUESTIONS = ROOT / "bench" / "data" / "faq_demo_questions.tsv"
+#: The attack engineer's citizen questions of #16 (batch 7): entry number, question.
+ATTACK_QUESTIONS = ROOT / "bench" / "data" / "faq_attack_questions.tsv"
 #: services.RELATED_SHARE: related questions need this share of the threshold as score.
 RELATED_SHARE = 0.5
 
@@ -110,6 +112,30 @@ def hand_written(engine: MatchingEngine) -> dict:
     return {k: dict(v) for k, v in sorted(counts.items())}
 
 
+def attack_set(engine: MatchingEngine, docs: list[FaqDoc], path: Path = ATTACK_QUESTIONS,
+               verbose: bool = False) -> dict:
+    """The attack's question set: for each question with an entry, answered right / offered
+    first under 您是不是想问 / answered wrongly / missed; for the others, answered or not."""
+    counts: dict[str, int] = defaultdict(int)
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        number, question = line.split("\t", 1)
+        answered, best, shown = offered(engine, question)
+        if number == "-":
+            outcome = "other_answered" if answered else "other_unanswered"
+        else:
+            expected = docs[int(number) - 1].id
+            if answered:
+                outcome = "right" if best == expected else "wrong"
+            else:
+                outcome = "offered_first" if shown and shown[0] == expected else "missed"
+        counts[outcome] += 1
+        if verbose:
+            print(f"{outcome:16s} {number:>2s} {question[:40]} -> {best} {shown}", file=sys.stderr)
+    return dict(sorted(counts.items()))
+
+
 def leave_out(docs: list[FaqDoc], synonyms, embedder=None) -> dict:
     """Curated phrasings as questions: with their entry's other rows (positives) and
     with their entry removed (near-topic negatives)."""
@@ -136,6 +162,8 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--baseline", action="store_true", help="without the curated-entry floor and topical offers")
     ap.add_argument("--lexical", action="store_true", help="without the semantic feature")
+    ap.add_argument("--attack", action="store_true",
+                    help="only the attack's question set (bench/data/faq_attack_questions.tsv), one line each")
     args = ap.parse_args(argv)
     embedder = None if args.lexical else default_embedder()
     if args.baseline:
@@ -143,7 +171,10 @@ def main(argv=None) -> int:
         USE_TOPICAL = False
     docs, synonyms = demo_docs(), demo_synonyms()
     engine = MatchingEngine(docs, synonyms, embedder=embedder)
-    report = {"hand_written": hand_written(engine), "leave_out": leave_out(docs, synonyms, embedder),
+    if args.attack:
+        print(json.dumps(attack_set(engine, docs, verbose=True), ensure_ascii=False))
+        return 0
+    report = {"hand_written": hand_written(engine), "attack": attack_set(engine, docs), "leave_out": leave_out(docs, synonyms, embedder),
               "semantic": engine.semantic}
     for name, c in report["hand_written"].items():
         print(f"{name:22s} {c}", file=sys.stderr)

@@ -472,6 +472,8 @@ SEARCHES = ["公积金 提取", "社保 转移", "医保 异地", "户口 迁移
 
 
 def operations(ids: dict, run_marker: str) -> dict[str, Callable[[], tuple[str, str, bytes | None]]]:
+    from interact.core import periods
+
     rng = random.Random(11)
     queries_path = shared_data() / "faqbench" / "dev" / "queries.jsonl"
     with open(queries_path, encoding="utf-8") as fh:
@@ -480,6 +482,7 @@ def operations(ids: dict, run_marker: str) -> dict[str, Callable[[], tuple[str, 
     letters = ids["letters"] or [1]
     vocabulary = search_vocabulary()
     counter = iter(range(10**9))
+    months = periods.months_ending(periods.current_month(), 24)
 
     def submission():
         n = next(counter)
@@ -511,7 +514,15 @@ def operations(ids: dict, run_marker: str) -> dict[str, Callable[[], tuple[str, 
         "letter form /letters/new": lambda: ("GET", "/letters/new", None),
         "faq ask page /faq/ask": lambda: ("GET", f"/faq/ask?q={rng.choice(questions)}", None),
         "faq search page /faq/search": lambda: ("GET", f"/faq/search?q={rng.choice(questions)[:20]}", None),
+        # A month filter multiplies the URLs beyond what the page store holds for long
+        # (attack's H10): a search or a department within one of the last 24 months, and
+        # the statistics API of such a month.
+        "search + month": lambda: ("GET", f"/letters/?q={rng.choice(SEARCHES)}&month={rng.choice(months)}", None),
+        "list month + department": lambda: (
+            "GET", f"/letters/?month={rng.choice(months)}&department={rng.choice(ids['departments'])}", None),
+        "API stats month": lambda: ("GET", f"/api/v1/stats/letters?month={rng.choice(months)}", None),
         "surveys /surveys/": lambda: ("GET", "/surveys/", None),
+        "interviews /interviews": lambda: ("GET", "/interviews", None),
         "departments /departments": lambda: ("GET", "/departments", None),
         "POST /api/v1/letters": submission,
     }

@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/masking.py
 
-- how many of the 228 writings of personal data of the attack's batches 5 and 6
-  (tests/core/attack_writings.py) come out hidden, and which do not;
+- how many of the 228 writings of personal data of the attack's batches 5 and 6 and of the
+  112 of batch 7 (tests/core/attack_writings.py) come out hidden, and which do not;
 - over-masking on real ordinary text read from ../shared/data/faqbench (the government Q&A
   pairs, ordinary questions, citizens' titles): the share of texts in which the pipeline
   hides something, by kind, with the words it took.
@@ -20,7 +20,7 @@ if str(ROOT) not in sys.path:
 
 from bench._shared import FAQBENCH, load_jsonl  # noqa: E402
 from interact.core.privacy import scan_text  # noqa: E402
-from tests.core.attack_writings import PLAIN, RICH  # noqa: E402
+from tests.core.attack_writings import BATCH7, PLAIN, RICH  # noqa: E402
 from tests.core.test_privacy_attack_writings import leaked_plain, leaked_rich  # noqa: E402
 
 
@@ -29,7 +29,12 @@ def writings() -> None:
             if (leaked := leaked_plain(text, names, fragments))]
     left += [(html[:40], leaked) for html, fragments in RICH if (leaked := leaked_rich(html, fragments))]
     total = len(PLAIN) + len(RICH)
-    print(f"attack writings hidden: {total - len(left)}/{total}")
+    print(f"attack writings hidden (batches 5-6): {total - len(left)}/{total}")
+    for label, leaked in left:
+        print(f"  still shown: {label}: {leaked}")
+    left = [(label, leaked) for label, text, names, fragments in BATCH7
+            if (leaked := leaked_plain(text, names, fragments))]
+    print(f"attack writings hidden (batch 7): {len(BATCH7) - len(left)}/{len(BATCH7)}")
     for label, leaked in left:
         print(f"  still shown: {label}: {leaked}")
 

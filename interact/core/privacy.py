@@ -32,13 +32,22 @@ What is hidden:
 - other personal documents' numbers after their label (香港身份证, 军官证, 社保卡, 病历号,
   不动产权证号, 车架号 …), positions (北纬…东经…, two coordinates), an IP address after its
   label, a date of birth after its label;
-- people by their role (户主王大力, 投诉对象：刘大强, 网格员陈晓梅: one of the hundred
-  commonest surnames after these words), before their sex or age (王秀芬（女，45岁）),
-  couples, signatures after a dash (——韩梅梅, ——Huangfu Xiaowen), a pinyin name after a label.
+- people by their role (户主王大力, 投诉对象：刘大强, 网格员陈晓梅, and any …人/…者 such as
+  收件人/受害人/肇事者: one of the hundred commonest surnames after these words; after the
+  roles of a case — 当事人, 嫌疑人, 患者, 家长, 代理律师, 房东, 民警 … — any surname, and
+  after 嫌疑人/受害人 … any name followed by 在逃/受伤/骗 …), before their sex or age
+  (王秀芬（女，45岁）), couples, signatures after a dash (——韩梅梅, ——Huangfu Xiaowen), a
+  pinyin name after a label, @-mentions (@令狐冲), names in quotes before a form of address
+  or a relation (“任盈盈”同学, 『岳灵珊』是我女儿), a name a sentence tells of (佘太君反映,
+  据胡一刀称, 陈近南这个人, 我和田伯光是邻居), a name before the document it owns
+  (张三丰身份证);
+- accounts on other apps (钉钉, 小红书, TG @…, 支付宝 …), e-mails with a Chinese domain,
+  basements and office rooms (地下室B7-23, 华润大厦2907), English addresses, a date
+  followed by 出生.
 
 Every rule reads the text folded to one writing (:func:`_folded`: invisible characters
-dropped, digits and Latin letters of every script as ASCII) and what it finds is hidden in
-the original, so one rule covers every writing of a digit (docs/privacy.md has the figures). Short service numbers (12345, 12333), dates, amounts, document numbers such
+and combining marks dropped, digits and Latin letters of every script as ASCII, traditional
+characters as simplified) and what it finds is hidden in the original, so one rule covers every writing of a digit (docs/privacy.md has the figures). Short service numbers (12345, 12333), dates, amounts, document numbers such
 as 〔2024〕5号 and letter numbers (XJ20260105-0001) are left alone; a landline directly
 after a hotline label (咨询电话：0471-6601234) is kept, because offices publish those on
 purpose.
@@ -105,7 +114,14 @@ _LOOSE_RUN = re.compile(
 _ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")
 _PHONE_CONTEXT = re.compile(r"(?:电话|手机|座机|号码|联系|致电|拨打|微信|QQ|qq|tel|Tel|TEL|call)[^。；;\n]{0,6}$")
 # (微信公众号、12345政务服务热线: a hotline after an official account is not a QQ number.)
-_QQ_CONTEXT = re.compile(r"(?:QQ|qq|Q号|扣扣|微信|企鹅号|抖音|快手|微博)(?!公众号|群|平台)[^。；;、\n]{0,4}$")
+# The apps a person has an account on (钉钉号 xuanzp88, 小红书号 987650321, TG @xuanzp1985).
+_APPS = (
+    "微信|威信|薇信|威心|维信|微心|绿泡泡|vx|VX|Vx|wx|WX|v信|V信|加[vV微]|weixin|wechat|WeChat|QQ|qq|扣扣|企鹅号|"
+    "抖音|快手|微博|钉钉|飞书|小红书|B站|b站|哔哩哔哩|知乎|豆瓣|陌陌|探探|支付宝|淘宝|闲鱼|"
+    "TG|Telegram|telegram|电报|推特|Twitter|twitter|Instagram|instagram|Facebook|facebook|脸书|"
+    "Skype|skype|WhatsApp|whatsapp"
+)
+_QQ_CONTEXT = re.compile(rf"(?:{_APPS}|Q号)(?!公众号|群|平台|小程序)[^。；;、\n]{{0,4}}$")
 # A label before a bank, social-security or housing-fund account number (公积金账号 1234 …).
 _ACCOUNT_NUMBER_CONTEXT = re.compile(
     r"(?P<label>账号|帐号|账户|帐户|卡号|社保卡|医保卡|银行卡|存折|公积金号|社保号|医保号)"
@@ -131,6 +147,11 @@ _EMAIL = re.compile(
     rf"[{_AL}\-]+(?:\s*{_DOT}\s*[{_AL}\-]+)*\s*{_DOT}\s*[A-Za-zＡ-Ｚａ-ｚ]{{2,}}(?![{_AL}])",
     re.IGNORECASE,
 )
+# An address whose name or domain is Chinese (禤展鹏@邮件.中国, zw@公司.网络).
+_IDN_EMAIL = re.compile(
+    rf"[{_AL}\u4e00-\u9fff._%+\-]{{1,30}}\s*[@＠]\s*[{_AL}\u4e00-\u9fff\-]+(?:\s*[.．]\s*[{_AL}\u4e00-\u9fff\-]+)*"
+    rf"\s*[.．]\s*(?:[A-Za-z]{{2,}}|[\u4e00-\u9fff]{{2,4}})(?![{_AL}])"
+)
 # What follows an e-mail label, even when it is not a whole address (邮箱：wanghong1988@163).
 _LABELLED_EMAIL = re.compile(
     rf"(?:邮箱|邮件|电邮|e-?mail)(?:地址|号)?\s*(?:是|为|[：:])?\s*(?:发|到)?\s*"
@@ -143,9 +164,9 @@ _LABELLED_EMAIL = re.compile(
 # A WeChat id (a letter, then 5–19 letters, digits, _ or -) after 微信/vx/QQ…; numeric QQ
 # numbers are found with the digits (see _classify).
 _ACCOUNT = re.compile(
-    r"(?:微信|威信|薇信|威心|维信|微心|绿泡泡|vx|VX|Vx|wx|WX|v信|V信|加[vV微]|weixin|wechat|WeChat|QQ|qq|扣扣|企鹅号|抖音|快手|微博)"
-    r"(?:号|账号|号码|id|ID)?\s*"
-    r"(?:是|为|[：:])?\s*(?P<value>[A-Za-z][A-Za-z0-9_\-]{5,19})(?![A-Za-z0-9_\-])"
+    rf"(?<![A-Za-z])(?:{_APPS})(?!公众号|群|平台|小程序)"
+    r"(?:号|账号|帐号|号码|id|ID|UID|uid)?\s*"
+    r"(?:是|为|[：:])?\s*(?P<value>[@＠]?\s*[A-Za-z][A-Za-z0-9_\-]{5,19})(?![A-Za-z0-9_\-])"
 )
 # 粤B12345, 蒙A·D12345 (new energy), 京N 8A8B8: a province, a letter, five or six letters
 # and digits with at least one digit.
@@ -195,11 +216,17 @@ _BIRTH_DATE = re.compile(
 # 不动产权证号粤(2020)深圳市不动产权第0123456号, 车架号 LSVAU2180N2183294): up to the first
 # run of five digits and what is glued to it.
 _LABELLED_DOCUMENT = re.compile(
-    r"(?:香港身份证|澳门身份证|台胞证|回乡证|军官证|士兵证|警官证|社保卡|医保卡|就诊卡|住院|病历|"
+    r"(?:香港身份证|澳门身份证|台胞证|回乡证|永居证|永久居留|居留许可|军官证|士兵证|警官证|社保卡|医保卡|就诊卡|住院|病历|"
     r"不动产权证|不动产证|房产证|车架|发动机|驾驶证|行驶证|学生证|学籍|工作证|档案)"
     # (a word after the bare label is not a number's: 档案管理中心, 住院业务预约电话)
     r"(?:(?:号码?|编号)\s*(?:是|为|[：:])?\s*|\s*(?:是|为|[：:])\s*|(?=[A-Za-z0-9０-９]))"
     r"(?P<value>[^\s，,。；;、！!？?]{0,16}?[0-9０-９]{5,}[A-Za-z0-9０-９()（）]*号?)"
+)
+
+# A date and then 出生 (我83年7月19号出生, 1985年3月15日生人).
+_BORN_ON = re.compile(
+    rf"(?P<value>(?:[{_DIGIT_CLASS}]{{4}}|[{_DIGIT_CLASS}]{{2}})\s*年\s*[{_DIGIT_CLASS}十]{{1,2}}\s*月\s*[{_DIGIT_CLASS}十]{{1,3}}\s*[日号]?)"
+    r"\s*(?:出生|出世|生人|降生)"
 )
 
 # --- names -----------------------------------------------------------------------------
@@ -223,6 +250,8 @@ _SURNAMES = set(
     "奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容"
     "敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾"
     "茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由"
+    # rarer surnames of the 百家姓 that are no everyday word (attack batch 7: 禤展鹏)
+    "禤笪缑仉蒯隗郄訾逄郗邴郦雎芈琚宓禚庹洪"
 )
 _SURNAME_RE = "(?:" + "|".join(_COMPOUND_SURNAMES) + "|[" + "".join(sorted(_SURNAMES)) + "])"
 # The first character of any surname: checked first, so the rules skip every other position
@@ -235,7 +264,10 @@ _TITLE_WORDS = (
     "老师|师傅|同志|先生|女士|小姐|阿姨|大爷|大姐|大哥|总|工|律师|医生|警官"
 )
 _HONORIFIC = "(?:先生|女士|同志|小姐|老师|同学|阿姨|大爷)"
-_GIVEN = rf"(?!(?:{_TITLE_WORDS}|您|你|们|[等的了和与及或各]))[\u4e00-\u9fff]{{1,2}}(?<![吧吗呢啊了的么呀哦])"
+# A character of a given name: not a verb of going or getting (我叫车去机场, 我叫车回家: 车 is
+# a surname, 叫车 calls a taxi).
+_GIVEN_CHAR = r"(?![去回到走吃喝买卖坐找])[\u4e00-\u9fff]"
+_GIVEN = rf"(?!(?:{_TITLE_WORDS}|您|你|们|[等的了和与及或各])){_GIVEN_CHAR}{{1,2}}(?<![吧吗呢啊了的么呀哦])"
 # Ordinary words that begin with a surname character and stand where a name could.
 _COMMON_WORDS = (
     "敬礼|谢谢|感谢|祝好|祝愿|顺祝|商祺|关心|关注|关于|高兴|方便|方面|方式|方法|方案|平时|平安|常见|明确|明白|"
@@ -244,7 +276,9 @@ _COMMON_WORDS = (
     "全体|那位|那些|那个|单位|高考|中考|成绩|周末|周岁|毕业|路上|车祸|文化|常年|全家|童年|钱款|干部|关系|班子|安置|"
     "江苏|湖南|湖北|广东|广西|黄河|长江|宁夏|吉林|云南|贵州|海南|福建|山东|山西|陕西|甘肃|青海|新疆|西藏|"
     # seen masked in ordinary government texts and citizens' questions (tests/core/test_privacy_ordinary_text.py)
-    "信息|关切|呼声|利用|使用|单身|国产|全集|全本|高龄|来访|部门|华为|苏宁|安卓"
+    "信息|关切|呼声|利用|使用|单身|国产|全集|全本|高龄|来访|部门|华为|苏宁|安卓|"
+    # an app before an account (支付宝 13800138000), schools before 同学
+    "支付|高中|全班|权益|居住|居民|查验|查阅|查找|查收|戴眼镜|戴口罩|高品质|高质量|高效"
 )
 # A name may be written with a space after the surname (王 小明, 王\u3000小明).
 _NAME = rf"{_AT_SURNAME}(?!(?:{_COMMON_WORDS})){_SURNAME_RE}[ \u3000]?{_GIVEN}"
@@ -254,9 +288,9 @@ _SPACED_NAME = rf"{_SURNAME_RE}(?:[ \u3000][\u4e00-\u9fff]){{1,2}}(?![\u4e00-\u9
 _LATIN_NAME = r"[A-Z][a-z]{1,7}(?:[ ·][A-Z][a-z]{1,9}){1,2}"
 _BOUNDARY = r"(?:^|(?<=[\s，,。.！!？?；;：:、“”\"'（(）)>】]))"
 # Forms of address after a full name (王秀英阿姨), and words after which one comes.
-_ADDRESS_FORM = "(?:先生|女士|同志|阿姨|大爷|大妈|大娘|奶奶|爷爷|师傅|老人)"
+_ADDRESS_FORM = "(?:先生|女士|同志|同学|阿姨|大爷|大妈|大娘|奶奶|爷爷|师傅|老人)"
 _BEFORE_NAME = (
-    "(?:的|为|帮|替|感谢|谢谢|多谢|转告|告诉|通知|联系|委托|找|叫|是|和|与|跟|同|给|向|请|让|被|把|对|由|"
+    "(?:的|为|帮|替|感谢|谢谢|多谢|转告|告诉|通知|联系|委托|找|叫|是|和|与|跟|同|给|向|请|让|被|把|对|由|关于|据|"
     "隔壁|邻居|楼上|楼下|对门|对面)"
 )
 # What follows a name after a label (联系人李建国电话…, 我叫刘德华今年65岁).
@@ -279,27 +313,39 @@ _RELATION_WORDS = (
 _ROLE_WORDS = (
     "爷爷|奶奶|外公|外婆|姥姥|姥爷|媳妇|男朋友|女朋友|男友|女友|前男友|前女友|未婚夫|未婚妻|老大|老二|老三|"
     "户主|租户|承租人|出租人|投诉对象|被投诉人|被举报人|被申请人|被告|原告|法定代表人|法人代表|负责人|"
-    "网格员|村支书|支书|村主任|保安|保姆|司机|学生|病人|患者|包工头|监护人|代理人|委托人"
+    "网格员|村支书|支书|村主任|保安|保姆|司机|学生|包工头|"
+    # any person named by what they are or do: …人 / …者 (当事人, 受害人, 收件人, 犯罪嫌疑人,
+    # 被执行人, 肇事者 …), but not 个人, 他人, 老人, 名人, 或者, 记者 … (no one in particular)
+    "(?<=[\u4e00-\u9fff])(?<![个本他别每众老诗名达猎主女男无没有工军路商成夫的等之人一二两三四五多些文家])人"
+    "|(?<![或再前后两三笔作读学记])者"
+)
+# The roles of the people a case is about, after which any surname begins a name (患者茅十八,
+# 房东裘千尺签字, 家长：穆念慈, 派出所民警赵敏).
+_CASE_ROLE_WORDS = (
+    "当事人|受害人|被害人|嫌疑人|委托人|收件人|寄件人|收货人|承租人|出租人|患者|病人|证人|监护人|代理人|"
+    "家长|律师|房东|民警|辅警|交警|警察|(?<!行)业主|车主|店主|雇主|医生|护士|大夫"
 )
 _RELATION = f"(?:{_RELATION_WORDS})"
 _ROLE = f"(?:{_ROLE_WORDS})"
+_CASE_ROLE = f"(?:{_CASE_ROLE_WORDS})"
 _COMMON_SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖萧田董袁潘蒋蔡余杜叶程苏魏吕丁任"
     "沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫阎段雷侯龙史陶黎贺顾毛郝龚邵钱严覃武戴莫孔汤"
 )
 _COMMON_NAME = rf"{_AT_SURNAME}(?!(?:{_COMMON_WORDS}))(?:{'|'.join(_COMPOUND_SURNAMES)}|[{_COMMON_SURNAMES}])[ \u3000]?{_GIVEN}"
 _NUM = r"[0-9０-９一二三四五六七八九十百零〇两]+"
-_FUNCTION_SURNAMES = set("和向于都由但时应连那来相信展阴智幸奉富闭位满盘敬初计门云容区")
+_FUNCTION_SURNAMES = set("和向于都由但时应连那来相信展阴智幸奉富闭位满盘敬初计门云容区修")
 _PLAIN_SURNAME_RE = (
     "(?:" + "|".join(_COMPOUND_SURNAMES) + "|[" + "".join(sorted(_SURNAMES - _FUNCTION_SURNAMES)) + "])"
 )
 _PLAIN_NAME = rf"{_AT_SURNAME}(?!(?:{_COMMON_WORDS})){_PLAIN_SURNAME_RE}[ \u3000]?{_GIVEN}"
 _AFTER_PERSON = (
-    rf"(?:{_HONORIFIC}|{_ADDRESS_FORM}|[，,。.！!？?；;：:、\s）)”\"]|$|也|说|的|在|今年|现年|反映|打|骂|被|是|因|已|"
+    rf"(?:{_HONORIFIC}|{_ADDRESS_FORM}|[，,。.！!？?；;：:、\s（(）)”\"]|$|也|说|的|在|今年|现年|反映|打|骂|被|是|因|已|"
     "和|与|带|去|来|从|到|都|还|又|就|才|不|没|曾|于|出生|工作|上学|读|患|住|生病|失业|现在|目前|经常|一直|"
     "对|让|把|给|向|跟|要|想|需要|办|申请|去世|受|身体|携带|拖欠|欠|克扣|拒|多次|今天|昨天|去年|前年|"
     "行动|年迈|年纪|腿脚|患有|瘫痪|残疾|退休|下岗|卧床|住院|过世|名下|天天|总是|骚扰|开车|上门|贪污|怀孕|"
-    rf"霸占|侵占|挪用|威胁|殴打|辱骂|私自|强行|违规|{_NUM}岁)"
+    rf"霸占|侵占|挪用|威胁|殴打|辱骂|私自|强行|违规|{_NUM}岁|"
+    "称|问|委托|签字|签名|同意|受伤|在逃|骗|偷|报案|建议|提出|要求|认为|这个人|这人|此人)"
 )
 _LABEL_BEFORE_NAME = (
     "来信人|写信人|致信人|反映人|投诉人|举报人|咨询人|申请人|当事人|署名|落款|签名|联系人|姓名|"
@@ -315,6 +361,8 @@ _NAME_ONLY_LABEL = (
 _NAME_PATTERNS = [
     # 户主王大力名下 / 投诉对象：刘大强，/ 我奶奶张李氏今年九十岁
     re.compile(rf"{_ROLE}\s*(?:的名字|名字)?(?:叫做|叫|名叫|是|为|[：:])?\s*(?P<name>{_COMMON_NAME})(?={_AFTER_PERSON})"),
+    # 承租人樊一翁问 / 房东裘千尺签字 / 家长：东郭敬之
+    re.compile(rf"{_CASE_ROLE}\s*(?:的名字|名字)?(?:叫做|叫|名叫|是|为|[：:])?\s*(?P<name>{_PLAIN_NAME})(?={_AFTER_PERSON})"),
     # 我丈夫司马青先生 / 孩子叫上官小飞 / 老师吴建国打了孩子 / 我同事赵子龙也想问
     re.compile(rf"{_RELATION}\s*(?:的名字|名字)?(?:叫做|叫|名叫|是|为|[：:])?\s*(?P<name>{_PLAIN_NAME})(?={_AFTER_PERSON})"),
     # 我是王小明的母亲
@@ -361,12 +409,12 @@ _NAME_PATTERNS = [
     re.compile(
         rf"(?:{_NAME_ONLY_LABEL})"
         rf"\s*[：:]?\s*(?P<name>(?!(?:{_COMMON_WORDS})|{_HAN}{{0,3}}[的了么吗呢啊着过们])"
-        rf"[{''.join(sorted(_SURNAMES))}]{_HAN}{{3}})(?=[，,。.！!？?；;、\s（(]|$|{_AFTER_NAME})"
+        rf"[{''.join(sorted(_SURNAMES))}]{_GIVEN_CHAR}{{3}})(?=[，,。.！!？?；;、\s（(]|$|{_AFTER_NAME})"
     ),
     # 感谢楼下的刘桂英阿姨 / 请转告陈志强先生 / 谢谢黄丽女士: a full name before a form of address.
     re.compile(rf"(?:{_BOUNDARY}|{_BEFORE_NAME})(?P<name>{_NAME})(?={_ADDRESS_FORM})"),
     # 隔壁李大爷 / 楼下王阿姨: a surname before a form of address used for elderly neighbours.
-    re.compile(rf"(?:(?<![\u4e00-\u9fff])|{_BEFORE_NAME})(?P<name>{_SURNAME_RE})(?=阿姨|大爷|大妈|大娘|奶奶|爷爷)"),
+    re.compile(rf"(?:(?<![\u4e00-\u9fff])|{_BEFORE_NAME})(?P<name>{_SURNAME_RE})(?=阿姨|大爷|大妈|大娘|奶奶|爷爷|大姐|大哥|大叔|大婶)"),
     # 网友欧阳明华的问题 / 市民张三反映
     re.compile(
         rf"(?:网友|市民|群众|居民|(?<!行)业主|村民|患者|家长|职工|老人|同学)\s*(?P<name>{_PLAIN_NAME})"
@@ -381,9 +429,35 @@ _NAME_PATTERNS = [
         rf"\n\s*(?P<name>{_NAME})(?<![局厅委办院所站部处科队会司馆社府市县区省镇乡村街组室])\s*(?:敬上|拜上|谨上|上)?\s*"
         rf"(?:[0-9０-９〇零一二三四五六七八九十]{{2,4}}\s*年[^\n]{{0,12}})?\s*(?=\n|$)"
     ),
+    # 嫌疑人鳌拜在逃 / 嫌疑人鳌拜的下落: after the role of a case, a name of any first
+    # character when what follows is said of a person (a suspect's flight, a victim's state).
+    re.compile(rf"(?:嫌疑人|受害人|被害人|当事人|肇事者|死者|伤者|证人)\s*[：:]?\s*"
+               rf"(?P<name>(?![家本亲一该双各其此某等及与和均们的在已对是为将可如若要也都所之无未不没称说被因于由向从到"
+               rf"后前情身信姓名住地电手联签员方]){_GIVEN_CHAR}{{2,3}}?)"
+               rf"(?=在逃|潜逃|逃跑|落网|被捕|骗|偷|抢|打人|伤人|作案|受伤|身亡|死亡|"
+               rf"的(?:下落|电话|手机|住址))"),
+    # 附件：张三丰身份证 / 王小明的户口本: whose document a file or an image is.
+    re.compile(rf"{_BOUNDARY}(?P<name>{_PLAIN_NAME})(?=的?(?:身份证|户口本|户口簿|户籍|护照|驾驶证|驾照|结婚证|离婚证|"
+               rf"出生证|毕业证|学位证|房产证|不动产证|社保卡|医保卡|银行卡|病历|诊断书|照片|签名|签字))"),
+    # 佘太君反映 / 陈近南这个人欠钱不还 / 据胡一刀称: a name that a sentence tells of.
+    re.compile(rf"{_BOUNDARY}(?P<name>{_PLAIN_NAME})(?=反映|表示|这个人|这人|此人)"),
+    re.compile(rf"据\s*(?P<name>{_PLAIN_NAME})\s*(?=称|说|讲|反映|介绍|交代|透露)"),
+    # 我和田伯光是邻居 / 我跟王明一起
+    re.compile(rf"(?:我|我们|我家)(?:和|与|跟|同)\s*(?P<name>{_PLAIN_NAME})(?=是|都是|一起|之间|发生|{_AFTER_PERSON})"),
+    # “任盈盈”同学 / 『岳灵珊』是我女儿: a name in quotes, then a form of address or a relation.
+    re.compile(rf"[“\"『「‘'《]\s*(?P<name>{_NAME})\s*[”\"』」’'》]"
+               rf"(?=\s*(?:{_ADDRESS_FORM}|{_HONORIFIC}|是我|是我的|是(?:{_RELATION_WORDS})|的(?:{_RELATION_WORDS})))"),
+    # 杨 过 先生: a name spaced out before a form of address.
+    re.compile(rf"(?:{_BOUNDARY}|{_BEFORE_NAME})(?P<name>{_SPACED_NAME})(?=\s*{_ADDRESS_FORM})"),
     # Surname + honorific anywhere: 王先生 / 欧阳女士
     re.compile(rf"(?<![\u4e00-\u9fff])(?P<name>{_SURNAME_RE})(?=先生|女士)"),
 ]
+
+# An @-mention (@令狐冲 你看看, TG @xuanzp1985): a handle is someone's name or account (not
+# an e-mail: those are found first).
+_MENTION = re.compile(
+    rf"(?<![A-Za-z0-9._%+\-])[@＠]\s*(?:(?P<name>{_NAME})|(?P<value>[A-Za-z][A-Za-z0-9_\-]{{3,29}}))(?![A-Za-z0-9_\-])"
+)
 
 # --- addresses -------------------------------------------------------------------------
 
@@ -416,6 +490,22 @@ _ADDRESS = re.compile(
     rf"|{_PLACE}{{1,10}}?{_ESTATE}\s*{_DASHED}(?![0-9０-９])"
     rf"|{_PLACE}{{1,8}}?(?:村|屯|嘎查)\s*{_NUM}\s*(?:组|社|队)(?:\s*{_NUM}\s*号)?"
     rf"|{_NUM}\s*(?:号楼|栋|幢)\s*(?:(?:{_UNIT}\s*)+{_TAIL}|(?:[0-9０-９]{{3,4}}|[零〇一二三四五六七八九]{{3,4}})(?:室|号)?(?![0-9０-９户])))"
+)
+# An office block and a room (华润大厦2907), not an amount or a year (广场3000平方米); a
+# basement or a store room (地下室B7-23, 车库 2-15). Tried only where the hint is found.
+_ROOM_HINT = re.compile(r"(?:大厦|大楼|写字楼|公寓|中心|广场|花园|小区|苑)\s*[0-9]{3,4}|地下室|车库|地库|储藏室|杂物间")
+_ROOM_ADDRESS = re.compile(
+    rf"{_PLACE}{{1,10}}?(?:大厦|大楼|写字楼|公寓|中心|广场|花园|小区|苑)\s*[0-9]{{3,4}}(?:室|房|号(?!线))?"
+    r"(?![0-9]|\s*(?:[年月日米元平户人万千百多余个名辆套间期届次线位家所条项份亩吨]|号线))"
+    r"|(?:地下室|地下车库|车库|地库|储藏室|杂物间)\s*[A-Za-z]?\s*[0-9]{1,4}\s*[-－—]\s*[0-9]{1,4}(?:号|室)?"
+)
+# An address in English (Flat 17C, 66 Queen's Road / Room 1502, No.123 Jianshe Road / No.8
+# Lane 1088, Yuyuan Road): flat and number words, then capitalised words and a road word.
+_ENGLISH_ROAD_WORDS = "Road|Rd|Street|St|Avenue|Ave|Lane|Ln|Drive|Dr|Boulevard|Blvd|Way|Court|Terrace|Place"
+_ENGLISH_ROAD = re.compile(rf"\b(?:{_ENGLISH_ROAD_WORDS})\b")
+_ENGLISH_ADDRESS = re.compile(
+    r"(?:(?:Flat|Room|Rm|Unit|Apt|Suite|Block|Floor|Lane|No)\.?\s*[A-Za-z0-9\-]{0,6}\s*,?\s*)*"
+    rf"(?:[0-9]{{1,5}}[A-Za-z]?\s*,?\s+)?(?:[A-Z][A-Za-z']*\s+){{1,3}}(?:{_ENGLISH_ROAD_WORDS})\b\.?"
 )
 
 
@@ -598,14 +688,9 @@ _EXEMPLARY = re.compile(
 
 def _name_spans(text: str, names: Iterable[str]) -> list[_Span]:
     spans = []
-    known = _known_names(names)
-    # The name written in traditional characters (歐陽娜娜 for 欧阳娜娜): searched in the
-    # simplified text, whose characters stand where the original's do.
-    simplified = to_simplified(text) if known else text
-    if len(simplified) != len(text):
-        simplified = text
-    for name in known:
-        for match in _written_as(name).finditer(simplified):
+    # (The text is read simplified (:func:`_folded`), so 歐陽娜娜 is found for 欧阳娜娜.)
+    for name in _known_names(names):
+        for match in _written_as(to_simplified(name)).finditer(text):
             spans.append(_Span(match.start(), match.end(), "name"))
         surname = _surname_of(name)
         if surname:
@@ -667,12 +752,24 @@ _PUBLIC_ROOM = re.compile(r"[0-9０-９]*\s*(?:会议室|办公室|教室|报告
 
 
 def _address_spans(text: str) -> list[_Span]:
-    return [_Span(m.start(), m.end(), "address") for m in _ADDRESS.finditer(text)
-            if not _PUBLIC_ROOM.match(text, m.end())]
+    spans = [_Span(m.start(), m.end(), "address") for m in _ADDRESS.finditer(text)
+             if not _PUBLIC_ROOM.match(text, m.end())]
+    if _ROOM_HINT.search(text):
+        spans += [_Span(m.start(), m.end(), "address") for m in _ROOM_ADDRESS.finditer(text)
+                  if not _PUBLIC_ROOM.match(text, m.end())]
+    if _ENGLISH_ROAD.search(text):
+        spans += [_Span(m.start(), m.end(), "address") for m in _ENGLISH_ADDRESS.finditer(text)
+                  if re.search(r"[0-9]", m.group(0))]
+    return spans
 
 
 def _email_spans(text: str) -> list[_Span]:
     spans = [_Span(m.start(), m.end(), "email") for m in _EMAIL.finditer(text)]
+    if "@" in text or "＠" in text:
+        spans += [_Span(m.start(), m.end(), "email") for m in _IDN_EMAIL.finditer(text)]
+        spans += [_Span(m.start(), m.end(), "name" if m.group("name") else "account")
+                  for m in _MENTION.finditer(text)]
+    spans += [_Span(m.start("value"), m.end("value"), "birth_date") for m in _BORN_ON.finditer(text)]
     spans += [_Span(m.start(), m.end(), "location") for m in _COORDINATES.finditer(text)]
     spans += [_Span(m.start("value"), m.end("value"), "location") for m in _IP_ADDRESS.finditer(text)]
     spans += [_Span(m.start("value"), m.end("value"), "birth_date") for m in _BIRTH_DATE.finditer(text)]
@@ -695,15 +792,17 @@ _INVISIBLE = frozenset("\u00ad\u034f\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u
 
 @functools.lru_cache(maxsize=8192)
 def _fold_char(char: str) -> str:
-    """How the rules read one character: invisible ones are dropped; every digit and Latin
-    letter in another writing (full width, circled ①, superscript ¹, mathematical 𝟏,
-    Arabic-Indic ١, ＠) becomes its ASCII form (NFKC, then the Unicode decimal value).
-    Chinese punctuation and Chinese numerals are kept: the rules know them."""
+    """How the rules read one character: invisible ones are dropped, and so are combining
+    marks (the keycap of 1️⃣ is a 1, a variation selector and a combining keycap); every
+    digit and Latin letter in another writing (full width, circled ① and ❶ ⓿, bracketed
+    ⑴, superscript ¹, mathematical 𝟏, Arabic-Indic ١, ＠) becomes its ASCII form (the
+    Unicode digit value, then NFKC). Chinese punctuation and Chinese numerals are kept:
+    the rules know them."""
     if char.isascii():
         return char
-    if char in _INVISIBLE:
+    if char in _INVISIBLE or unicodedata.category(char) in ("Mn", "Me", "Cf"):
         return ""
-    digit = unicodedata.decimal(char, None)
+    digit = unicodedata.digit(char, None)
     if digit is not None:
         return str(digit)
     compat = unicodedata.normalize("NFKC", char)
@@ -726,7 +825,9 @@ _AS_WRITTEN = re.compile(r"[\x00-\x7f\u4e00-\u9fff\u3000-\u303f\uff01-\uff0f\uff
 def _folded(text: str) -> tuple[str, list[int] | None]:
     """``text`` as the rules read it and, for each of its characters, the position in
     ``text`` it comes from (so what is found is hidden in the original writing); ``None``
-    for the positions when they are the text's own."""
+    for the positions when they are the text's own. Traditional characters are read as
+    simplified (我丈夫張國榮 as 我丈夫张国荣), character for character, so every rule and
+    surname knows both writings."""
     if _AS_WRITTEN.fullmatch(text):
         folded, origin = text, None
     else:
@@ -740,6 +841,9 @@ def _folded(text: str) -> tuple[str, list[int] | None]:
     if "O" in folded or "o" in folded or "l" in folded or "I" in folded:
         folded = _LOOKALIKE_RUN.sub(lambda m: m.group(0).translate(_LOOKALIKE)
                                     if re.search(r"[OoIl]", m.group(0)) else m.group(0), folded)
+    simplified = to_simplified(folded)
+    if len(simplified) == len(folded):  # (a phrase conversion that changes the length is not used)
+        folded = simplified
     return folded, origin
 
 
@@ -750,8 +854,14 @@ def _find(text: str, names: Iterable[str]) -> list[_Span]:
     folded, origin = _folded(text)
     if origin is None:
         return _find_folded(folded, names)
-    return [_Span(origin[s.start], origin[s.end - 1] + 1, s.kind)
-            for s in _find_folded(folded, names) if s.end > s.start]
+    spans = []
+    for s in _find_folded(folded, names):
+        if s.end > s.start:
+            end = origin[s.end - 1] + 1
+            while end < len(text) and not _fold_char(text[end]):  # (the keycap after a 1 of 1️⃣)
+                end += 1
+            spans.append(_Span(origin[s.start], end, s.kind))
+    return spans
 
 
 def _find_folded(text: str, names: Iterable[str]) -> list[_Span]:

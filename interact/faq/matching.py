@@ -62,6 +62,7 @@ from interact.core.textnorm import match_text
 
 from interact.core.segment import FUNCTION_WORDS as _FUNCTION_WORDS
 from interact.core.segment import ensure_jieba, jieba
+from interact.faq import spelling
 from interact.faq.boosting import Boosted
 from interact.faq.semantic import Embedder
 
@@ -330,6 +331,18 @@ OFFER_SEMANTIC_GAP = 0.03
 #: test of it.
 OFFER_AGREED = 0.72
 OFFER_AGREED_SHARE = 0.25
+#: A long question is a citizen's story (我是去年从外省过来打工的……孩子今年七岁该上小学了……
+#: 我想问问到底需要满足什么条件才能在这边读公办学校): its question is a small part of it, so
+#: the shares of its content words an entry covers stay low and nothing was offered (the two
+#: 150-字 stories of the attack's set). The best candidate of a question of at least
+#: LONG_QUESTION_CHARS characters (after normalisation) is offered when the story mentions
+#: STORY_ENTRY_SHARE of the matched phrasing's content words (general-IDF weighted) and, on a
+#: semantic engine, no other candidate is closer in meaning (``story_offer``). Offered only:
+#: the decision model, fitted on short questions, still decides whether to answer. Dev and
+#: held-out queries are all shorter than that but a handful, and ``topical`` changes no figure
+#: of them (offers are not answers).
+LONG_QUESTION_CHARS = 40
+STORY_ENTRY_SHARE = 0.75
 #: Curated-entry floor: when the best candidate is an entry with similar
 #: phrasings (curated), topical, without a number or negation mismatch, and no
 #: other candidate is topical, it gets the threshold as confidence (answered, in
@@ -623,6 +636,7 @@ def load_tables() -> None:
     worker started later, inherits them instead of spending seconds of its first question."""
     ensure_jieba()
     _external_idf()
+    spelling.load()
 
 
 _NUM_RE = re.compile(r"\d+(?:\.\d+)?|[零一二两三四五六七八九十百千万亿]+")
@@ -760,6 +774,50 @@ def _missing_key_terms(content: tuple[tuple[str, float], ...], tokens: frozenset
     characters in *chars*."""
     return [t for t, w in content
             if w >= KEY_TERM_IDF and len(t) >= 2 and t not in tokens and not all(ch in chars for ch in t)]
+
+
+#: Length of the stretches of a question read as possible typos of a key term (within
+#: ``_unknown_runs``).
+MISSPELT_LENGTHS = (2, 3)
+
+
+def _misspelt_key_terms(q: "_Side", entry: "_Vocab") -> list[str]:
+    """Key terms (KEY_TERM_IDF) of jieba's dictionary that a stretch of the question is a
+    sound-alike typo of (``spelling.dictionary_alike``: 离昏 -> 离婚) and the entry lacks.
+    The engine corrects typos of the knowledge base's own words before it reads the
+    question; this finds those of a procedure the knowledge base has no entry for."""
+    ext = _external_idf()
+    found: list[str] = []
+    for text in _unknown_runs(q.tokens):
+        for n in MISSPELT_LENGTHS:
+            for i in range(len(text) - n + 1):
+                stretch = text[i:i + n]
+                # Words the entry has, or made of its characters only, are no typos (断缴).
+                if stretch in entry.tokens or all(ch in entry.chars for ch in stretch):
+                    continue
+                for word in spelling.dictionary_alike(stretch):
+                    if (ext.get(word, 0.0) >= KEY_TERM_IDF and word not in _FUNCTION_WORDS
+                            and word not in entry.tokens and not all(ch in entry.chars for ch in word)):
+                        found.append(word)
+    return found
+
+
+def _unknown_runs(tokens: tuple[str, ...]) -> list[str]:
+    """Runs of consecutive tokens that are single characters or no word of jieba's
+    dictionary (离昏, 离/昏): where a typo broke a word. A dictionary word is no typo, and a
+    stretch across one (公积金取 -> 金取) is none either."""
+    runs: list[str] = []
+    current = ""
+    for tok in tokens:
+        if len(tok) == 1 or not jieba.dt.FREQ.get(tok):
+            current += tok
+        else:
+            if len(current) >= 2:
+                runs.append(current)
+            current = ""
+    if len(current) >= 2:
+        runs.append(current)
+    return runs
 
 
 @dataclass(frozen=True)
@@ -1333,6 +1391,14 @@ def agreed_offer(pair_features: np.ndarray, best_semantic: float) -> bool:
     return bool(cos >= OFFER_AGREED and cos >= best_semantic and pair_features[_I_Q_CONTENT] >= OFFER_AGREED_SHARE)
 
 
+def story_offer(pair_features: np.ndarray, query_chars: int, best_semantic: float | None) -> bool:
+    """Whether the best candidate of a long question (a citizen's story) is offered because
+    the story mentions what its entry is about (see LONG_QUESTION_CHARS)."""
+    if query_chars < LONG_QUESTION_CHARS or pair_features[_I_C_CONTENT] < STORY_ENTRY_SHARE:
+        return False
+    return best_semantic is None or float(pair_features[-1]) >= best_semantic
+
+
 def offer_order(matches: Iterable[Match]) -> list[Match]:
     """Entries to offer under 您是不是想问, in the order to show them: closest in meaning
     first for a semantic engine (the decision model's probabilities of entries it would not
@@ -1518,6 +1584,8 @@ class MatchingEngine:
             self.set_model(model)
         self._threshold = None if threshold is None else float(threshold)
         self._declined = _Declined(frozenset(), (), ())
+        #: (state, its spelling.SoundIndex or None), built on the first question after a change.
+        self._sound: tuple[_State, spelling.SoundIndex | None] | None = None
         self._set_synonyms(synonyms)
         #: Merge the delta segment into the main one when it grows (see ``DELTA_MERGE_MIN``).
         self.merge_delta = True
@@ -1600,6 +1668,37 @@ class MatchingEngine:
             return _Text((), "")
         tokens = tuple(tok for tok in jieba.lcut(t) if tok.strip())
         return _Text(tokens, "".join(tokens))
+
+    def _sound_index(self, state: _State) -> spelling.SoundIndex | None:
+        """The vocabulary of the curated entries (two or more rows) and the synonym groups,
+        by sound (``spelling.SoundIndex``); None without any or without pypinyin."""
+        cached = self._sound
+        if cached is not None and cached[0] is state:
+            return cached[1]
+        terms = [t for group in (*BUILTIN_SYNONYMS, *self.synonym_groups) for t in group]
+        words: list[str] = []
+        for seg, alive in ((state.main, state.main_entry_alive), (state.delta, None)):
+            curated = np.diff(seg.entries.starts) >= 2
+            if alive is not None:
+                curated &= alive
+            for e in np.flatnonzero(curated).tolist():
+                for r in seg.entries.rows(e):
+                    words.extend(seg.segs[r].split(" "))
+        index = spelling.SoundIndex(words, terms) if words and spelling.available() else None
+        self._sound = (state, index if index else None)
+        return self._sound[1]
+
+    def _rewrite(self, query: str) -> str:
+        """The question as the engine reads it (``interact.faq.spelling``): dialect forms in
+        standard Mandarin; against the curated vocabulary, a question typed in pinyin
+        written in characters, or sound-alike typos of its words corrected."""
+        if not isinstance(query, str) or not query:
+            return query
+        query = spelling.standardise(query[: MAX_QUERY_CHARS * 2])
+        sound = self._sound_index(self._state)
+        if sound is None:
+            return query
+        return sound.from_pinyin(match_text(query)) or sound.correct(query)
 
     def _doc_rows(self, doc: FaqDoc) -> list[tuple[DocId, str, str, tuple[str, ...]]]:
         keywords: list[str] = []
@@ -1956,7 +2055,7 @@ class MatchingEngine:
         seg, rows = loc
         segs = tuple(seg.segs[i] for i in rows)
         entry = _vocab_of(segs)
-        asked = _missing_key_terms(q.content, entry.tokens, entry.chars)
+        asked = _missing_key_terms(q.content, entry.tokens, entry.chars) + _misspelt_key_terms(q, entry)
         if asked:
             # A substitution: of words sharing a character (离婚 / 结婚), or of a word another
             # retrieved entry is about.
@@ -1970,7 +2069,7 @@ class MatchingEngine:
 
     def search(self, query: str, k: int = 5) -> list[Match]:
         """Entries ranked best first (at most *k*), scored like :meth:`answer`."""
-        cands = self._candidates(query)
+        cands = self._candidates(self._rewrite(query))
         n = min(max(int(k), 0), len(cands))
         if not n:
             return []
@@ -1997,6 +2096,12 @@ class MatchingEngine:
         if cos is not None and not on_topic:
             on_topic = semantic_offer(cand.features, best_sem) or (
                 cand.logit == best_logit and agreed_offer(cand.features, best_sem))
+        if not on_topic and cand.logit == best_logit and cand.query is not None:
+            shared = cand.features
+            if cand.c_content > shared[_I_C_CONTENT]:
+                shared = shared.copy()
+                shared[_I_C_CONTENT] = cand.c_content
+            on_topic = story_offer(shared, len(cand.query.compact), best_sem)
         return Match(cand.doc_id, score, cand.wording_text if cand.sure else cand.text, on_topic, cos)
 
     def _confidences(self, cands: list[_Candidate], n: int, model: DecisionModel | None = None) -> list[float]:
@@ -2032,7 +2137,7 @@ class MatchingEngine:
     def decision_inputs(self, query: str, n: int = 5) -> list[tuple[DocId, np.ndarray]]:
         """(entry id, decision-model input) of the first *n* candidates, best first,
         exactly as :meth:`answer` scores them (for fitting the decision model)."""
-        cands = self._candidates(query)
+        cands = self._candidates(self._rewrite(query))
         return [(c.doc_id, x) for c, x in zip(cands, _decision_inputs(cands, n, self.semantic))]
 
     def _threshold_of(self, model: DecisionModel) -> float:
@@ -2048,6 +2153,7 @@ class MatchingEngine:
         nothing offered."""
         model = self.model
         threshold = self._threshold_of(model)
+        query = self._rewrite(query)
         cands = self._candidates(query)
         if not cands or (cands[0].sure != 2 and self._is_declined(query, cands[0].query)):
             return Result(False, 0.0, None, [], threshold)

@@ -211,22 +211,36 @@ def _tsquery(terms: list[str], any_two: bool) -> tuple[str, dict[str, str]]:
     return _combine(pieces, "&&", "||", any_two), params
 
 
-def matching_letters(session, terms: list[str], *, ranked: bool = True, any_two: bool = False):
+def matching_letters(session, terms: list[str], *, ranked: bool = True, any_two: bool = False,
+                     ids: tuple[int | None, int | None] | None = None):
     """A subquery ``(letter_id, score)`` of indexed letters matching every one of ``terms``
     (:func:`query_terms`; lower score is better), or ``(letter_id)`` alone when not
     ``ranked`` (counting the hits does not need the rank, which costs per hit). With
-    ``any_two``, letters matching at least two of the terms (see :func:`content_terms`)."""
+    ``any_two``, letters matching at least two of the terms (see :func:`content_terms`).
+
+    ``ids``: only letters whose id lies in this inclusive range (``None`` bounds: none at
+    all). A search within one month passes the ids of the letters submitted in it: the index
+    then reads and ranks only the hits in that range instead of every hit of the words
+    (公积金 within a month at 100,000 letters: 0.3 ms instead of 6 ms; 办理: 3 ms instead of
+    42 ms), and the caller's own conditions keep exactly the letters wanted."""
+    within = ""
+    if ids is not None:
+        key = "rowid" if session.get_bind().dialect.name == "sqlite" else "letter_id"
+        within = f" AND {key} BETWEEN :low AND :high"
     if session.get_bind().dialect.name == "sqlite":
         score = ", rank AS score" if ranked else ""
         statement = sa.text(
-            f"SELECT rowid AS letter_id{score} FROM {TABLE} WHERE {TABLE} MATCH :expression"
+            f"SELECT rowid AS letter_id{score} FROM {TABLE} WHERE {TABLE} MATCH :expression{within}"
         ).bindparams(expression=fts5_expression(terms, any_two=any_two))
     else:
         tsquery, params = _tsquery(terms, any_two)
         score = ", -ts_rank(tsv, q) AS score" if ranked else ""
         statement = sa.text(
-            f"SELECT letter_id{score} FROM {TABLE}, (SELECT {tsquery} AS q) AS query WHERE tsv @@ q"
+            f"SELECT letter_id{score} FROM {TABLE}, (SELECT {tsquery} AS q) AS query WHERE tsv @@ q{within}"
         ).bindparams(**params)
+    if ids is not None:
+        statement = statement.bindparams(sa.bindparam("low", ids[0], type_=sa.Integer),
+                                         sa.bindparam("high", ids[1], type_=sa.Integer))
     if not ranked:
         return statement.columns(letter_id=sa.Integer).subquery("letter_hits")
     return statement.columns(letter_id=sa.Integer, score=sa.Float).subquery("letter_match")

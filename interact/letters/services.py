@@ -829,6 +829,18 @@ class _SearchPagination(_CountedPagination):
         return [letters[i] for i in ids if i in letters]
 
 
+def _submitted_ids(start: datetime, end: datetime) -> tuple[int | None, int | None]:
+    """The lowest and highest id of the letters submitted in ``[start, end)`` (read from the
+    index on ``submitted_at`` alone; ``(None, None)`` when there are none). Letters are
+    numbered as they arrive, so a month's ids lie close together; the range always holds
+    every letter of the month, whatever order they were stored in."""
+    low, high = db.session.execute(
+        sa.select(sa.func.min(Letter.id), sa.func.max(Letter.id))
+        .where(Letter.submitted_at >= start, Letter.submitted_at < end)
+    ).one()
+    return low, high
+
+
 def public_letters(query: PublicQuery, *, page: int = 1, per_page: int = 20):
     """Published letters (来信选登): full-text search over the index plus filters.
 
@@ -860,8 +872,10 @@ def public_letters(query: PublicQuery, *, page: int = 1, per_page: int = 20):
                                  counter=lambda: search.count_hits(db.session, terms),
                                  page=page, per_page=per_page, error_out=False)
     if terms:
-        match = search.matching_letters(db.session, terms)
-        hits = search.matching_letters(db.session, terms, ranked=False)
+        # Within a month, only the index entries of the ids submitted in it are read and ranked.
+        ids = _submitted_ids(*bounds) if bounds is not None else None
+        match = search.matching_letters(db.session, terms, ids=ids)
+        hits = search.matching_letters(db.session, terms, ranked=False, ids=ids)
         stmt = stmt.join(match, match.c.letter_id == Letter.id).order_by(match.c.score, Letter.published_at.desc())
         count_stmt = count_stmt.join(hits, hits.c.letter_id == Letter.id)
     else:

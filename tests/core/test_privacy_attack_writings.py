@@ -1,15 +1,16 @@
-"""The publication masking against the 228 writings of personal data a hostile tester
-published through the real pages (tests/core/attack_writings.py). Every writing listed in
-MUST_HIDE is one a rule of the pipeline was written or widened for; the count of all
-writings hidden is bounded below so a change that loses some shows at once (the figure is
-printed by ``bench/masking.py`` and recorded in docs/privacy.md)."""
+"""The publication masking against the writings of personal data a hostile tester
+published through the real pages (tests/core/attack_writings.py: 228 of batches 5–6, 112
+of batch 7). Every writing listed in MUST_HIDE / MUST_HIDE_7 is one a rule of the pipeline
+was written or widened for; the count of all writings hidden is bounded below so a change
+that loses some shows at once (the figures are printed by ``bench/masking.py`` and
+recorded in docs/privacy.md)."""
 from __future__ import annotations
 
 import re
 import unicodedata
 
 import pytest
-from tests.core.attack_writings import PLAIN, RICH
+from tests.core.attack_writings import BATCH7, KEPT_7, PLAIN, RICH
 
 from interact.core.privacy import mask_html, mask_text
 
@@ -17,11 +18,13 @@ _INVISIBLE = re.compile(r"[\s\u00ad\u200b-\u200f\u2060\ufeff]+")
 
 
 def _as_read(text: str) -> str:
-    """What a reader sees, compared without spaces and with every digit in ASCII (written
-    here independently of the pipeline's own folding)."""
+    """What a reader sees, compared without spaces and with every digit in ASCII (❶, ⑴ and
+    the 1 of a keycap 1️⃣ too: written here independently of the pipeline's own folding)."""
     chars = []
     for char in unicodedata.normalize("NFKC", str(text)):
-        digit = unicodedata.decimal(char, None)
+        if unicodedata.category(char) in ("Mn", "Me", "Cf"):
+            continue
+        digit = unicodedata.digit(char, None)
         chars.append(str(digit) if digit is not None else char)
     return _INVISIBLE.sub("", "".join(chars)).lower()
 
@@ -39,6 +42,10 @@ def leaked_rich(html: str, fragments: list[str]) -> list[str]:
 def hidden_count() -> int:
     return (sum(not leaked_plain(text, names, fragments) for _, text, names, fragments in PLAIN)
             + sum(not leaked_rich(html, fragments) for html, fragments in RICH))
+
+
+def hidden_count_7() -> int:
+    return sum(not leaked_plain(text, names, fragments) for _, text, names, fragments in BATCH7)
 
 
 def test_the_writings_are_counted_as_the_findings_say():
@@ -97,16 +104,59 @@ def test_writing_is_hidden(label):
     assert leaked_plain(text, names, fragments) == [], mask_text(text, names)
 
 
-# A name glued to what it names in an image's alt text (王小明身份证): read alone, 居民身份证
-# would be a name too; left in the count of what is not hidden.
-RICH_NOT_HIDDEN = {'<p><img alt="王小明身份证" src="/x.png"></p>'}
-
-
-@pytest.mark.parametrize("html,fragments", [row for row in RICH if row[0] not in RICH_NOT_HIDDEN])
+@pytest.mark.parametrize("html,fragments", RICH)
 def test_rich_text_writing_is_hidden(html, fragments):
     assert leaked_rich(html, fragments) == [], str(mask_html(html))
 
 
 def test_most_writings_are_hidden():
-    # 117 of 228 before batch 6's rules, 197 after (bench/masking.py lists the rest).
-    assert hidden_count() >= 197
+    # 117 of 228 before batch 6's rules, 197 after, 201 after batch 7's (bench/masking.py
+    # lists the rest).
+    assert hidden_count() >= 201
+
+
+# Hidden since the rules were widened for batch 7 (each was published before; H1, H9).
+MUST_HIDE_7 = {
+    # a person named by a role: any …人/…者, the people of a case, a lease, a ward
+    "7 家长", "7 委托人", "7 代理律师", "7 收件人", "7 承租人", "7 当事人", "7 患者", "7 业主", "7 嫌疑人",
+    # @-mentions, names in quotes, before 同学 / 大姐 / 先生 spaced, told of (反映, 据…称, 这个人),
+    # 我和X是…, traditional characters, a rare surname
+    "7 @mention", "7 quoted name", "7 book-quoted name", "7 title 同学的", "7 name 同学", "7 赵大姐",
+    "7 spaced name 先生", "7 rare surname 佘", "7 X这个人", "7 据X称", "7 我和X是邻居",
+    "7 traditional third person", "7 rare surname 禤",
+    # every digit (❶ ⓿ ⑴, keycaps), more apps' accounts, documents, e-mail in Chinese
+    "7 phone keycap", "7 phone dingbat", "7 phone parenthesized", "7 钉钉", "7 小红书", "7 telegram",
+    "7 永居证", "7 e-mail IDN", "7 支付宝 phone",
+    # addresses (basement, office block and room, English), a date of birth without a label
+    "7 地下室", "7 大厦 room", "7 English address", "7 birth 85年",
+    # the live run's texts
+    "7 live title", "7 live body 1", "7 live body 4", "7 live body 5", "7 live opinion",
+    "7 live questionnaire", "7 live interview question", "7 live ask 1", "7 live ask 2", "7 live ask 4",
+    "7 live ask 5", "7 live ask 6",
+}
+
+
+@pytest.mark.parametrize("label", sorted(MUST_HIDE_7))
+def test_batch_7_writing_is_hidden(label):
+    _, text, names, fragments = next(row for row in BATCH7 if row[0] == label)
+    assert leaked_plain(text, names, fragments) == [], mask_text(text, names)
+
+
+def test_most_batch_7_writings_are_hidden():
+    # 62 of 112 before batch 7's rules (bench/masking.py lists the rest).
+    assert len(BATCH7) == 112
+    assert hidden_count_7() >= 102
+
+
+# Over-masking seen in batch 7 (G3, H1) and what stays readable on purpose.
+@pytest.mark.parametrize("text,masked", [
+    ("我叫车去机场", "我叫车去机场"),
+    ("我叫车回家", "我叫车回家"),
+    ("支付宝 13800138000", "支付宝 [电话]"),
+    ("办理居民身份证需要查验身份证件", "办理居民身份证需要查验身份证件"),
+    ("成轴对称的两个图形", "成轴对称的两个图形"),
+    ("请关注 ure.tradeinservices.mofcom.gov.cn", "请关注 ure.tradeinservices.mofcom.gov.cn"),
+    *[(text, text) for _, text in KEPT_7],
+])
+def test_ordinary_writing_stays(text, masked):
+    assert mask_text(text) == masked

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 from html.parser import HTMLParser
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
-from interact.core import clock
+from interact.core import clock, periods
 from interact.core.errors import InvalidInput, NotFound, PermissionDenied
 from interact.extensions import db
 from interact.letters import search, services
@@ -140,6 +140,28 @@ def test_search_ranks_and_filters(published, roles):
     assert _titles("公积金", department_id=roles.department_b.id) == []
     assert len(_titles("", month=clock.local_now().strftime("%Y-%m"))) == 4
     assert _titles("", month="2001-01") == []
+
+
+def test_a_search_within_a_month_finds_exactly_that_months_letters(closed):
+    """A month's search reads only the index entries of the ids submitted in it; a letter
+    stored later with an earlier date (an imported one) is still found in its own month,
+    and the letters of other months stored in between are not."""
+    this_month = clock.local_now().strftime("%Y-%m")
+    earlier = periods.shift_month(this_month, -1)
+    start = periods.month_bounds(earlier)[0]
+    letters = [closed(title=f"公积金提取问题{n}")[0] for n in range(4)]
+    letters[1].submitted_at = start  # the first instant of the earlier month
+    letters[3].submitted_at = start + timedelta(days=3)
+    closed(title="社保卡补办", body="社保卡丢了怎么补办？")
+    db.session.commit()
+
+    def found(month):
+        page = services.public_letters(services.PublicQuery(q="公积金", month=month))
+        return sorted(letter.title for letter in page.items), page.total
+
+    assert found(earlier) == (["公积金提取问题1", "公积金提取问题3"], 2)
+    assert found(this_month) == (["公积金提取问题0", "公积金提取问题2"], 2)
+    assert found(periods.shift_month(earlier, -1)) == ([], 0)
 
 
 def test_search_pages_follow_one_order_and_count_every_hit(closed, roles):

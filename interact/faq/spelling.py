@@ -1,0 +1,337 @@
+"""How citizens spell a question: sound-alike typos, pinyin, dialect words (#16).
+
+The matching engine (:mod:`interact.faq.matching`) rewrites a question with these before
+it analyses it; the knowledge base itself is never rewritten.
+
+- **Sound-alike typos** (``SoundIndex.correct``): a pinyin input method makes typos that
+  sound like the intended word: 离昏 for 离婚, 失叶 for 失业, 居主证 for 居住证, 营业只照 for
+  营业执照, 住房公基金 for 住房公积金. A stretch of two to six characters of the question that
+  is no word (neither of the knowledge base nor of jieba's dictionary) and differs in one
+  character from exactly one word of the knowledge base's vocabulary *with the same
+  toneless pinyin* is replaced by that word. Words that sound different are never
+  exchanged: 结婚 (jiehun) is no typo of 离婚 (lihun), so the key-term rule still tells the
+  two procedures apart.
+- **Pinyin** (``SoundIndex.from_pinyin``): a question typed in toneless pinyin
+  (gongjijin zenme tiqu) is split into syllables and written with the vocabulary's words
+  of the same sound (公积金 怎么 提取), preferring long words, then frequent ones.
+- **Dialect** (``DIALECT``, ``standardise``): Cantonese, Sichuanese, northern and Shanghai
+  forms of question words and a few everyday words (点样 / 咋个 / 哪能办 → 怎么 / 怎么办,
+  啥子 → 什么, 咗 → 了, 唔使钱 → 免费 …), rewritten to standard Mandarin by longest match.
+  Only forms that standard written Mandarin does not use otherwise are listed: 哪能 alone is
+  Mandarin (在哪能下载), so only 哪能办 is; 娃娃 is also a doll, so it is not listed.
+
+The vocabulary is the knowledge base's *curated* entries (those with similar phrasings)
+and the synonym groups: the words a curator chose. The dev and held-out splits of the
+benchmark have no curated entries, so their figures do not change; a knowledge base of
+single-text entries gets the dialect rewriting only.
+
+Readings come from pypinyin's per-character table (``pinyin_dict.json``, MIT), read
+directly: importing pypinyin itself loads its phrase dictionary, ~56 MB per process, and
+only the characters' readings are needed here (~6 MB, loaded on first use).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import itertools
+import json
+import os
+import re
+import threading
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from functools import lru_cache
+
+from interact.core.segment import ensure_jieba, jieba
+
+__all__ = ["DIALECT", "SoundIndex", "readings", "standardise", "available", "dictionary_alike", "load"]
+
+#: Dialect forms -> standard Mandarin, applied to questions by longest match.
+DIALECT = {
+    # how / what / when
+    "咋个": "怎么", "咋样": "怎样", "咋整": "怎么办", "咋弄": "怎么办", "咋办": "怎么办",
+    "哪能办": "怎么办", "点样": "怎么", "点办": "怎么办", "点算": "怎么办",
+    "啥子": "什么", "么子": "什么", "乜嘢": "什么", "咩嘢": "什么",
+    "几时": "什么时候", "几多钱": "多少钱", "几多": "多少",
+    # Cantonese function words and verbs
+    "咗": "了", "嘅": "的", "唔使钱": "免费", "唔使": "不用", "唔该": "请问", "唔": "不", "冇": "没有",
+    "攞": "领", "揾": "找", "係": "是", "佢": "他",
+    # people and places
+    "老豆": "父亲", "老窦": "父亲", "屋头": "家里", "屋里头": "家里", "屋企": "家里",
+    "阿拉": "我", "侬": "你", "俺": "我", "伢儿": "孩子", "娃儿": "孩子", "细路仔": "孩子", "细路": "孩子",
+    # lost, not found
+    "寻不着": "找不到", "寻唔到": "找不到", "揾唔到": "找不到", "找不着": "找不到",
+}
+
+_DIALECT_RE = re.compile("|".join(sorted(map(re.escape, DIALECT), key=len, reverse=True)))
+
+
+def standardise(text: str) -> str:
+    """*text* with the dialect forms of DIALECT in standard Mandarin."""
+    return _DIALECT_RE.sub(lambda m: DIALECT[m.group(0)], text)
+
+
+# ------------------------------------------------------------------ readings
+
+_TABLE_LOCK = threading.Lock()
+_TABLE: dict[str, tuple[str, ...]] | None = None
+
+
+def _toneless(reading: str) -> str:
+    """hūn -> hun, lǘ -> lv."""
+    base = unicodedata.normalize("NFD", reading.lower()).replace("u\u0308", "v")
+    return "".join(ch for ch in base if not unicodedata.combining(ch))
+
+
+def _table_path() -> str | None:
+    spec = importlib.util.find_spec("pypinyin")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = os.path.join(list(spec.submodule_search_locations)[0], "pinyin_dict.json")
+    return path if os.path.exists(path) else None
+
+
+def available() -> bool:
+    """Whether pypinyin's reading table is installed."""
+    return _table_path() is not None
+
+
+def _table() -> dict[str, tuple[str, ...]]:
+    global _TABLE
+    if _TABLE is None:
+        with _TABLE_LOCK:
+            if _TABLE is None:
+                path = _table_path()
+                table: dict[str, tuple[str, ...]] = {}
+                if path is not None:
+                    ensure_jieba()
+                    freq = jieba.dt.FREQ
+                    with open(path, encoding="utf-8") as fh:
+                        raw = json.load(fh)
+                    shared: dict[tuple[str, ...], tuple[str, ...]] = {}
+                    for code, value in raw.items():
+                        ch = chr(int(code))
+                        # Characters jieba's dictionary knows (~12k): rare ones make no typos.
+                        if freq.get(ch) is not None:
+                            rs = tuple(dict.fromkeys(_toneless(r) for r in value.split(",")))
+                            table[ch] = shared.setdefault(rs, rs)
+                    del raw
+                _TABLE = table
+    return _TABLE
+
+
+def load() -> None:
+    """Read the reading table now (``matching.load_tables``: once in a server's master)."""
+    _homophones()
+
+
+def readings(ch: str) -> tuple[str, ...]:
+    """The toneless pinyin readings of one character (empty for a non-Chinese one)."""
+    return _table().get(ch, ())
+
+
+@lru_cache(maxsize=1)
+def _syllables() -> frozenset[str]:
+    """Every toneless syllable with a vowel (嗯's n, m, ng are left out)."""
+    return frozenset(s for rs in _table().values() for s in rs if re.search("[aeiouv]", s))
+
+
+@lru_cache(maxsize=1)
+def _homophones() -> dict[str, tuple[str, ...]]:
+    """Usual (first) reading -> the characters jieba's dictionary has as words of their own."""
+    ensure_jieba()
+    out: dict[str, list[str]] = {}
+    freq = jieba.dt.FREQ
+    for ch, rs in _table().items():
+        if freq.get(ch):
+            out.setdefault(rs[0], []).append(ch)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+@lru_cache(maxsize=4096)
+def dictionary_alike(stretch: str) -> tuple[str, ...]:
+    """Words of jieba's dictionary one sound-alike character away from *stretch* (离昏 ->
+    离婚), for a stretch that is no word itself; empty otherwise."""
+    ensure_jieba()
+    freq = jieba.dt.FREQ
+    if len(stretch) < 2 or freq.get(stretch) or not all(_is_cjk(ch) for ch in stretch):
+        return ()
+    homophones = _homophones()
+    found = []
+    for i, ch in enumerate(stretch):
+        rs = readings(ch)
+        if not rs:
+            continue
+        for alt in homophones.get(rs[0], ()):
+            if alt != ch:
+                word = stretch[:i] + alt + stretch[i + 1:]
+                if freq.get(word):
+                    found.append(word)
+    return tuple(found)
+
+
+#: Keys of a word: the products of its characters' readings, at most this many.
+MAX_KEYS = 16
+#: Length of the stretches of a question checked for sound-alike typos.
+TYPO_LENGTHS = (6, 5, 4, 3, 2)
+
+
+def _keys(word: str) -> list[str]:
+    per_char = [readings(ch) for ch in word]
+    if not all(per_char):
+        return []
+    return [" ".join(p) for p in itertools.islice(itertools.product(*per_char), MAX_KEYS)]
+
+
+def _sounds_alike(a: str, b: str) -> bool:
+    """Whether one character's usual (first) reading is a reading of the other: 昏 / 婚,
+    叶 / 业. A rare reading shared by both is not enough (哪 and 掉 can both be read nuo)."""
+    ra, rb = readings(a), readings(b)
+    return bool(ra and rb) and (ra[0] in rb or rb[0] in ra)
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+
+
+_PINYIN_RE = re.compile(r"[a-z]+(?:['\s]+[a-z]+)*")
+
+
+class SoundIndex:
+    """The words of a vocabulary by their toneless pinyin (see the module docstring)."""
+
+    def __init__(self, words: Iterable[str], terms: Iterable[str] = ()):
+        """*words*: the vocabulary's words as segmented (with repeats: the more often, the
+        likelier in pinyin); *terms*: words a curator wrote as such (synonym groups)."""
+        ensure_jieba()
+        terms = [t for t in terms if t and all(_is_cjk(ch) for ch in t)]
+        counts = Counter(w for w in words if w and all(_is_cjk(ch) for ch in w))
+        counts.update(terms)
+        self.words = frozenset(counts)
+        #: What a typo is corrected to: words of jieba's dictionary or a curator's terms,
+        #: not the odd pieces a segmentation makes (能补 of 不回老家能补身份证吗).
+        self._targets = frozenset(w for w in counts if len(w) >= 2 and jieba.dt.FREQ.get(w)) | frozenset(terms)
+        #: Each target with one character masked (``\x00``), for ``_alike``.
+        self._masked: dict[str, list[str]] = {}
+        for word in self._targets:
+            for j in range(len(word)):
+                self._masked.setdefault(word[:j] + "\x00" + word[j + 1:], []).append(word)
+        self._target_chars = frozenset("".join(self._targets))
+        self._target_lengths = frozenset(len(w) for w in self._targets)
+        self._by_key: dict[str, list[str]] = {}
+        # Most likely first: common in Chinese (jieba's frequency), then in the vocabulary.
+        for word in sorted(counts, key=lambda w: (-(jieba.dt.FREQ.get(w) or 0), -counts[w], w)):
+            for key in _keys(word):
+                self._by_key.setdefault(key, []).append(word)
+        self._counts = counts
+
+    def __bool__(self) -> bool:
+        return bool(self.words)
+
+    # -------------------------------------------------------------- typos
+
+    def _alike(self, stretch: str) -> str | None:
+        """The only typo target sounding like *stretch* and one character away."""
+        found: set[str] = set()
+        for j, ch in enumerate(stretch):
+            for word in self._masked.get(stretch[:j] + "\x00" + stretch[j + 1:], ()):
+                if word[j] != ch and _sounds_alike(word[j], ch):
+                    found.add(word)
+        return found.pop() if len(found) == 1 else None
+
+    def correct(self, text: str) -> str:
+        """*text* with its sound-alike typos of vocabulary words corrected (module docstring)."""
+        if not self._targets or not any(_is_cjk(ch) for ch in text):
+            return text
+        # A stretch can only be one character away from a target if all its other characters
+        # are characters of some target: count them once (prefix sums), look up only there.
+        known = [0]
+        for ch in text:
+            known.append(known[-1] + (ch in self._target_chars))
+        chars = list(text)
+        fixed = [False] * len(chars)
+        spans: list[tuple[int, int]] | None = None
+        for n in TYPO_LENGTHS:
+            if n not in self._target_lengths:
+                continue
+            for i in range(len(chars) - n + 1):
+                if known[i + n] - known[i] < n - 1 or any(fixed[i:i + n]):
+                    continue
+                stretch = text[i:i + n]
+                if (stretch in self.words or not all(_is_cjk(ch) for ch in stretch)
+                        or jieba.dt.FREQ.get(stretch)):
+                    continue
+                word = self._alike(stretch)
+                if word is None:
+                    continue
+                if spans is None:
+                    ensure_jieba()
+                    # Part of a longer word of jieba's dictionary is no typo (能不 of 能不能).
+                    spans = [(a, b) for w, a, b in jieba.tokenize(text) if len(w) > 2 and jieba.dt.FREQ.get(w)]
+                    # Characters of a vocabulary word spelt right are left alone.
+                    for m in TYPO_LENGTHS:
+                        for k in range(len(chars) - m + 1):
+                            if text[k:k + m] in self.words:
+                                fixed[k:k + m] = [True] * m
+                    if any(fixed[i:i + n]):
+                        continue
+                if any(a <= i and i + n <= b and n < b - a for a, b in spans):
+                    continue
+                chars[i:i + n] = list(word)
+                fixed[i:i + n] = [True] * n
+        return "".join(chars)
+
+    # ------------------------------------------------------------- pinyin
+
+    def from_pinyin(self, text: str) -> str | None:
+        """A question typed in toneless pinyin written in the vocabulary's words, or None
+        when *text* is not pinyin (every letter must belong to a syllable, at least two
+        syllables) or no word of the vocabulary sounds like it."""
+        text = text.strip().lower().replace("ü", "v").replace("u:", "v")
+        if not self.words or not _PINYIN_RE.fullmatch(text):
+            return None
+        syllables: list[str] = []
+        for chunk in re.split(r"['\s]+", text):
+            split = _split_syllables(chunk)
+            if split is None:
+                return None
+            syllables.extend(split)
+        if len(syllables) < 2:
+            return None
+        # Cover the syllables with words: fewest pieces, then the words most frequent in the
+        # vocabulary (each key's likeliest word); a syllable no word sounds like is left out.
+        n = len(syllables)
+        best: list[tuple[int, int, list[str]] | None] = [None] * (n + 1)
+        best[0] = (0, 0, [])
+        for i in range(n):
+            if best[i] is None:
+                continue
+            pieces, freq, words = best[i]
+            step = [(i + 1, None)]
+            for j in range(i + 1, min(n, i + 6) + 1):
+                cands = self._by_key.get(" ".join(syllables[i:j]))
+                if cands:
+                    step.append((j, cands[0]))
+            for j, word in step:
+                cand = (pieces + 1, freq - (self._counts[word] if word else 0), words + ([word] if word else []))
+                if best[j] is None or cand[:2] < best[j][:2]:
+                    best[j] = cand
+        words = best[n][2] if best[n] else []
+        return "".join(words) or None
+
+
+@lru_cache(maxsize=1024)
+def _split_syllables(chunk: str) -> tuple[str, ...] | None:
+    """*chunk* split into the fewest pinyin syllables, or None."""
+    syl = _syllables()
+    n = len(chunk)
+    best: list[tuple[str, ...] | None] = [None] * (n + 1)
+    best[0] = ()
+    for i in range(n):
+        if best[i] is None:
+            continue
+        for j in range(i + 1, min(n, i + 6) + 1):
+            if chunk[i:j] in syl and (best[j] is None or len(best[i]) + 1 < len(best[j])):
+                best[j] = best[i] + (chunk[i:j],)
+    return best[n]
