@@ -126,7 +126,8 @@ def register(app: Flask) -> None:
         target_label=audit.target_label,
     )
     app.jinja_env.globals.update(nav_url=nav_url, staff_nav_url=staff_nav_url, page_url=page_url,
-                                 month_choices=month_choices, date_example=datetext.DATE_EXAMPLE)
+                                 month_choices=month_choices,
+                                 date_hint=datetext.example_html(datetext.DATE_EXAMPLE))
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

@@ -29,7 +29,16 @@ from interact.core import contributions, datetext, pagecache, sessions, uploads
 from interact.core.pagecache import public_page
 from interact.core.templating import switching_large_text
 from interact.core.errors import DomainError
-from interact.core.forms import ConfirmForm, attempt, first_error, perform, refusal_message
+from interact.core.forms import (
+    ConfirmForm,
+    attempt,
+    first_error,
+    forget_kept_form,
+    keep_for_page,
+    kept_form,
+    perform,
+    refusal_message,
+)
 from interact.core.permissions import can_act_for_department, has_role, roles_required
 from interact.core.views import home_sections
 from interact.departments.services import active_departments, mailbox_leaders
@@ -376,11 +385,16 @@ def track(number: str):
     letter = _tracked_letter(number)
     if letter is None:
         return redirect(url_for("letters.lookup", number=number))
+    rating_form = kept_form(RatingForm, _rating_place(letter)) or RatingForm()
     response = current_app.make_response(
-        render_template("letters/track.html", letter=letter, rating_form=RatingForm())
+        render_template("letters/track.html", letter=letter, rating_form=rating_form)
     )
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _rating_place(letter: Letter) -> str:
+    return f"rating:{letter.number}"
 
 
 @bp.post("/letters/track/<number>/rate")
@@ -389,16 +403,22 @@ def rate(number: str):
     letter = _tracked_letter(number)
     if letter is None:
         return redirect(url_for("letters.lookup", number=number))
-    form = RatingForm()
-    if switching_large_text():  # the 关怀版 button: the page again, with the rating as chosen
-        return render_template("letters/track.html", letter=letter, rating_form=form)
+    form, place = RatingForm(), _rating_place(letter)
+    # Every answer is a redirect to the tracking page (post/redirect/get), which shows the
+    # rating as chosen and typed: after the 关怀版 button, or a refusal with its message, a
+    # reload neither sends the rating again nor meets this POST-only address.
+    if switching_large_text():  # the 关怀版 button: nothing checked or stored
+        keep_for_page(form, place)
+        return redirect(url_for("letters.track", number=letter.number, _anchor="rate-title"), code=303)
     if not form.validate_on_submit():
         flash(first_error(form) or "请选择评价。", "error")
-        return render_template("letters/track.html", letter=letter, rating_form=form), 422
+        keep_for_page(form, place)
+        return redirect(url_for("letters.track", number=letter.number), code=303)
     rating = LetterRating(form.rating.data)
-    error = perform(lambda: services.rate_letter(letter, rating, form.comment.data or ""))
-    if error is not None:
-        return render_template("letters/track.html", letter=letter, rating_form=form), error.status_code
+    if perform(lambda: services.rate_letter(letter, rating, form.comment.data or ""), form=form) is not None:
+        keep_for_page(form, place)
+        return redirect(url_for("letters.track", number=letter.number), code=303)
+    forget_kept_form(place)
     # What happens next (services.rate_letter tells the office of a 不满意 rating).
     flash("感谢您的评价。" + ("办公室会看到您的不满意评价，可安排有关部门重新办理一次，有进展时本页会显示。"
                              if rating is LetterRating.UNSATISFIED else ""), "success")
