@@ -28,7 +28,7 @@ from interact.accounts import views as account_views
 from interact.core import contributions, datetext, pagecache, sessions, uploads
 from interact.core.pagecache import public_page
 from interact.core.templating import switching_large_text
-from interact.core.errors import DomainError
+from interact.core.errors import MAX_ID, DomainError
 from interact.core.forms import (
     ConfirmForm,
     attempt,
@@ -106,6 +106,12 @@ def _int_or_none(value) -> int | None:
         return int(value) if value not in (None, "") else None
     except (TypeError, ValueError):
         return None
+
+
+def _letter_id_or_none(value) -> int | None:
+    """A letter id from a query string; anything else (a broken or edited link) is none."""
+    number = _int_or_none(value)
+    return number if number is not None and 0 < number <= MAX_ID else None
 
 
 def _enum_or_none(enum_cls, value):
@@ -495,7 +501,10 @@ def public_list():
         month=(request.args.get("month") or "")[:7],
     )
     page = max(request.args.get("page", 1, type=int) or 1, 1)
-    letters = services.public_letters(query, page=min(page, 10_000))
+    # The pager's links say where their page starts (keyset, see services._ListPagination).
+    letters = services.public_letters(query, page=min(page, 1_000_000),
+                                      after=_letter_id_or_none(request.args.get("after")),
+                                      before=_letter_id_or_none(request.args.get("before")))
     return render_template("letters/public_list.html", letters=letters, query=query,
                            departments=_public_departments(), kinds=LetterKind.labels(), channels=LetterChannel.labels())
 
