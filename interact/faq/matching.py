@@ -3,6 +3,10 @@
 Usable without Flask or a database: build a :class:`MatchingEngine` from
 :class:`FaqDoc` objects and call :meth:`MatchingEngine.answer`.
 
+A question is first read as the citizen spelt it (:mod:`interact.faq.spelling`,
+``MatchingEngine._rewrite``): dialect forms in standard Mandarin and, against the curated
+entries' vocabulary, pinyin in characters and sound-alike typos corrected (离昏 -> 离婚).
+
 Pipeline for every text (knowledge-base question, similar phrasing, query):
 
 1. :func:`interact.core.textnorm.match_text` (NFKC, traditional -> simplified,

@@ -27,7 +27,8 @@ single-text entries gets the dialect rewriting only.
 
 Readings come from pypinyin's per-character table (``pinyin_dict.json``, MIT), read
 directly: importing pypinyin itself loads its phrase dictionary, ~56 MB per process, and
-only the characters' readings are needed here (~6 MB, loaded on first use).
+only the readings of the characters jieba knows are needed here (3.6 MB, read on first
+use or by ``load``).
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from interact.core.segment import ensure_jieba, jieba
+from interact.core.textnorm import is_cjk as _is_cjk
 
 __all__ = ["DIALECT", "SoundIndex", "readings", "standardise", "available", "dictionary_alike", "load"]
 
@@ -189,10 +191,6 @@ def _sounds_alike(a: str, b: str) -> bool:
     叶 / 业. A rare reading shared by both is not enough (哪 and 掉 can both be read nuo)."""
     ra, rb = readings(a), readings(b)
     return bool(ra and rb) and (ra[0] in rb or rb[0] in ra)
-
-
-def _is_cjk(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
 
 
 _PINYIN_RE = re.compile(r"[a-z]+(?:['\s]+[a-z]+)*")
