@@ -130,6 +130,20 @@ def collect(engine: MatchingEngine, queries: list[dict]) -> list[QueryData]:
     return out
 
 
+def build_and_collect(kb_path: Path, queries_path: Path, embedder=None):
+    """The dev knowledge base and queries, an engine over the entries, and the features of
+    every query (``collect``), with the time of each step on stderr."""
+    kb = load_jsonl(kb_path)
+    queries = load_jsonl(queries_path)
+    t0 = time.perf_counter()
+    engine = MatchingEngine((FaqDoc(e["id"], e["question"]) for e in kb), embedder=embedder)
+    print(f"built index of {len(kb)} entries in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
+    t0 = time.perf_counter()
+    data = collect(engine, queries)
+    print(f"features of {len(data)} queries in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
+    return kb, queries, engine, data
+
+
 def fit_pair(data: list[QueryData], l2: float) -> np.ndarray:
     xs = [qd.feats for qd in data if qd.gold and len(qd.doc_ids)]
     ys = [qd.labels for qd in data if qd.gold and len(qd.doc_ids)]
@@ -385,14 +399,7 @@ def main(argv=None) -> int:
         embedder = default_embedder()
         if embedder is None:
             raise SystemExit("--semantic needs the semantic extra (pip install -e '.[semantic]')")
-    kb = load_jsonl(args.kb)
-    queries = load_jsonl(args.queries)
-    t0 = time.perf_counter()
-    engine = MatchingEngine((FaqDoc(e["id"], e["question"]) for e in kb), embedder=embedder)
-    print(f"built index of {len(kb)} entries in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
-    t0 = time.perf_counter()
-    data = collect(engine, queries)
-    print(f"features of {len(data)} queries in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
+    kb, queries, engine, data = build_and_collect(args.kb, args.queries, embedder)
 
     sizes = [int(x) for x in args.sizes.split(",") if x.strip()]
     subsets: dict[int, list[QueryData]] = {}

@@ -58,10 +58,9 @@ for p in (ROOT, ROOT / "bench"):
         sys.path.insert(0, str(p))
 
 import faq_fit  # noqa: E402
-from _shared import FAQBENCH as DATA, load_jsonl  # noqa: E402
+from _shared import FAQBENCH as DATA  # noqa: E402
 from interact.faq import boosting, matching  # noqa: E402
 from interact.faq.learning import BOOSTED_THRESHOLD_MARGIN, BOOSTING, out_of_fold  # noqa: E402
-from interact.faq.matching import FaqDoc, MatchingEngine  # noqa: E402
 
 DEFAULT_CACHE = Path(os.environ.get("TMPDIR", "/tmp")) / "faq_ideas.pkl"
 
@@ -72,14 +71,7 @@ def collect(args) -> None:
     embedder = default_embedder()
     if embedder is None:
         raise SystemExit("needs the semantic extra")
-    kb = load_jsonl(args.kb)
-    queries = load_jsonl(args.queries)
-    t0 = time.perf_counter()
-    engine = MatchingEngine((FaqDoc(e["id"], e["question"]) for e in kb), embedder=embedder)
-    print(f"built index of {len(kb)} entries in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
-    t0 = time.perf_counter()
-    data = faq_fit.collect(engine, queries)
-    print(f"features of {len(data)} queries in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
+    kb, queries, engine, data = faq_fit.build_and_collect(args.kb, args.queries, embedder)
     segs = {}
     for q in queries:
         segs[q["qid"]] = engine._analyse(q["query"], matching.MAX_QUERY_CHARS).seg
@@ -115,10 +107,10 @@ class Bm25:
         self.indptr = np.cumsum(self.indptr)
         self.vocab = vocab
         self.n = len(docs)
-        avgdl = float(lengths.mean()) if len(docs) else 1.0
+        avgdl = max(float(lengths.mean()) if len(docs) else 1.0, 1e-9)  # every document empty: no answers
         df = np.diff(self.indptr)
         self.idf = np.log(1.0 + (self.n - df + 0.5) / (df + 0.5))
-        norm = 1.2 * (1 - 0.75 + 0.75 * lengths[self.term_doc] / max(avgdl, 1e-9))
+        norm = 1.2 * (1 - 0.75 + 0.75 * lengths[self.term_doc] / avgdl)
         self.w = tf * 2.2 / (tf + norm)
         self.avgdl = avgdl
 
