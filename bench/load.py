@@ -237,7 +237,8 @@ def sample_ids(url: str, workdir: Path) -> dict:
             "SELECT id FROM faq_entries WHERE status = 'published' ORDER BY id LIMIT 2000"))]
     engine.dispose()
     rng = random.Random(7)
-    return {"letters": rng.sample(ids, min(len(ids), 2000)), "departments": departments, "faq": faq or [1]}
+    return {"letters": rng.sample(ids, min(len(ids), 2000)), "departments": departments, "faq": faq or [1],
+            "published": len(ids)}
 
 
 # --- servers ----------------------------------------------------------------------------
@@ -472,14 +473,18 @@ SEARCHES = ["公积金 提取", "社保 转移", "医保 异地", "户口 迁移
 
 
 def operations(ids: dict, run_marker: str) -> dict[str, Callable[[], tuple[str, str, bytes | None]]]:
+    from interact.core import periods
+
     rng = random.Random(11)
     queries_path = shared_data() / "faqbench" / "dev" / "queries.jsonl"
     with open(queries_path, encoding="utf-8") as fh:
         questions = [json.loads(line)["query"] for line in fh if line.strip()]
     questions = rng.sample(questions, min(300, len(questions)))
     letters = ids["letters"] or [1]
+    last_page = -(-ids.get("published", len(letters)) // 20)
     vocabulary = search_vocabulary()
     counter = iter(range(10**9))
+    months = periods.months_ending(periods.current_month(), 24)
 
     def submission():
         n = next(counter)
@@ -505,13 +510,28 @@ def operations(ids: dict, run_marker: str) -> dict[str, Callable[[], tuple[str, 
         # by page, and the pages a citizen's question or form visit renders (attack's
         # G19/G20/G24/G25).
         "API list pages 2-200": lambda: ("GET", f"/api/v1/letters?page={rng.randint(2, 200)}", None),
+        # Deep pages of 来信选登 (attack's H10): by number (a typed or old link: OFFSET over
+        # the public index, up to page 10,000) and as the pager links them (下一页 after a
+        # letter anywhere in the list: keyset).
+        "list deep pages by number": lambda: (
+            "GET", f"/letters/?page={rng.randint(max(1, last_page // 4), max(1, min(last_page, 10_000)))}", None),
+        "list deep pages by link": lambda: (
+            "GET", f"/letters/?page={rng.randint(2, max(2, last_page))}&after={rng.choice(letters)}", None),
         "list filtered pages": lambda: (
             "GET", f"/letters/?department={rng.choice(ids['departments'])}&kind={rng.choice(KINDS)}"
                    f"&page={rng.randint(1, 5)}", None),
         "letter form /letters/new": lambda: ("GET", "/letters/new", None),
         "faq ask page /faq/ask": lambda: ("GET", f"/faq/ask?q={rng.choice(questions)}", None),
         "faq search page /faq/search": lambda: ("GET", f"/faq/search?q={rng.choice(questions)[:20]}", None),
+        # A month filter multiplies the URLs beyond what the page store holds for long
+        # (attack's H10): a search or a department within one of the last 24 months, and
+        # the statistics API of such a month.
+        "search + month": lambda: ("GET", f"/letters/?q={rng.choice(SEARCHES)}&month={rng.choice(months)}", None),
+        "list month + department": lambda: (
+            "GET", f"/letters/?month={rng.choice(months)}&department={rng.choice(ids['departments'])}", None),
+        "API stats month": lambda: ("GET", f"/api/v1/stats/letters?month={rng.choice(months)}", None),
         "surveys /surveys/": lambda: ("GET", "/surveys/", None),
+        "interviews /interviews": lambda: ("GET", "/interviews", None),
         "departments /departments": lambda: ("GET", "/departments", None),
         "POST /api/v1/letters": submission,
     }

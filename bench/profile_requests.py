@@ -10,7 +10,9 @@ mean wall time per request, the SQL statements per request and the top functions
 cumulative and by own time. Operations: ``letter``, ``faq-entry``, ``api-list``,
 ``api-entry``, ``faq-answer``, ``post-api``, ``post-form``, ``home``, ``list``, ``search``,
 ``search-fixed``, ``api-list-pages``, ``list-filtered``, ``letter-form``, ``faq-ask``,
-``faq-search``, ``surveys``, ``departments``.
+``faq-search``, ``surveys``, ``departments``, ``interviews``, and with one of the last 24
+months: ``search-month``, ``list-month`` (by department too), ``stats-month`` (the
+statistics API; ``--no-page-cache`` also turns off the statistics' own cache).
 """
 from __future__ import annotations
 
@@ -64,6 +66,7 @@ def run(args, url: str, workdir: Path) -> None:
 
     from interact import create_app
     from interact.config import DefaultConfig
+    from interact.core import periods
     from interact.extensions import db
 
     config = bench_config(url, workdir)
@@ -71,6 +74,8 @@ def run(args, url: str, workdir: Path) -> None:
     overrides = {"CAPTCHA_ENABLED": False, "FAQ_INDEX_WARM": False, "DEFERRED_WRITE_SECONDS": 2.0,
                  "WTF_CSRF_ENABLED": True}
     overrides["PUBLIC_PAGE_CACHE_SECONDS"] = 0 if args.no_page_cache else DefaultConfig.PUBLIC_PAGE_CACHE_SECONDS
+    if args.no_page_cache:
+        overrides["LETTER_STATS_CACHE_SECONDS"] = 0
     app = create_app(type("ProfileConfig", (config,), overrides))
     rng = random.Random(5)
     with app.app_context():
@@ -81,6 +86,7 @@ def run(args, url: str, workdir: Path) -> None:
     with open(shared_data() / "faqbench" / "dev" / "queries.jsonl", encoding="utf-8") as fh:
         questions = [json.loads(line)["query"] for line in fh if line.strip()]
     counter = iter(range(10**9))
+    months = periods.months_ending(periods.current_month(), 24)
     vocabulary = search_vocabulary()
     client = app.test_client()
 
@@ -119,6 +125,12 @@ def run(args, url: str, workdir: Path) -> None:
         "faq-search": lambda: client.get("/faq/search", query_string={"q": rng.choice(questions)[:20]}),
         "surveys": lambda: client.get("/surveys/"),
         "departments": lambda: client.get("/departments"),
+        "interviews": lambda: client.get("/interviews"),
+        "search-month": lambda: client.get("/letters/", query_string={
+            "q": rng.choice(SEARCHES), "month": rng.choice(months)}),
+        "list-month": lambda: client.get("/letters/", query_string={
+            "month": rng.choice(months), "department": rng.choice(departments)}),
+        "stats-month": lambda: client.get("/api/v1/stats/letters", query_string={"month": rng.choice(months)}),
     }
     op = ops[args.op]
     statuses: dict[int, int] = {}

@@ -17,6 +17,7 @@ from interact.core import sessions
 from interact.core.errors import DomainError
 from interact.core.forms import ConfirmForm, attempt, first_error, perform
 from interact.core.permissions import roles_required
+from interact.core.templating import switching_large_text
 from interact.core.views import safe_next
 from interact.departments.services import active_departments
 from interact.extensions import db, limiter, public_post_limit
@@ -34,8 +35,17 @@ def _login_limit() -> str:
 
 
 
+def _switched_page(template: str, form, *password_fields: str):
+    """The 关怀版 button of a log-in or registration form without JavaScript (the button
+    submits the form, as on /letters/lookup): the same form again, as typed, nothing checked,
+    counted or stored. A password is never written back into a page; the page says that one
+    was typed and needs typing again."""
+    retype = any(request.form.get(name) for name in password_fields)
+    return render_template(template, form=form, retype_password=retype)
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], exempt_when=switching_large_text)
 def login():
     address = request.remote_addr or ""
     form = LoginForm()
@@ -46,6 +56,8 @@ def login():
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
         return render_template("accounts/login.html", form=form)
+    if switching_large_text():
+        return _switched_page("accounts/login.html", form, "password")
     wait = throttle.wait_seconds(address)
     if wait:
         form.password.errors = [f"登录尝试过于频繁，请 {wait} 秒后再试。"]
@@ -96,9 +108,11 @@ def logout():
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit(public_post_limit, methods=["POST"])
+@limiter.limit(public_post_limit, methods=["POST"], exempt_when=switching_large_text)
 def register():
     form = RegisterForm()
+    if switching_large_text():
+        return _switched_page("accounts/register.html", form, "password", "confirm")
     if form.validate_on_submit():
         error = perform(lambda: services.register_citizen(
             phone=form.phone.data, email=form.email.data, password=form.password.data,

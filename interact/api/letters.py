@@ -402,11 +402,12 @@ def letter_stats(args: dict[str, Any]):
 
     def build() -> dict:
         report = stats.monthly_report(month, department_id=department_id)
+        kinds, channels = stats.kind_and_channel_rows(month)
         return {
             **report.as_dict(),
             "month_label": report.month_label,
-            "by_kind": [row.as_dict() for row in stats.kind_rows(month)],
-            "by_channel": [row.as_dict() for row in stats.channel_rows(month)],
+            "by_kind": [row.as_dict() for row in kinds],
+            "by_channel": [row.as_dict() for row in channels],
         }
 
     return stats.cached(("api", month, department_id), build)

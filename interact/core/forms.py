@@ -4,9 +4,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from flask import flash
+from flask import flash, request, session
 from flask_wtf import FlaskForm
 from markupsafe import Markup
+from werkzeug.datastructures import MultiDict
 from wtforms import Field, PasswordField, StringField
 from wtforms.widgets import HiddenInput, TextInput
 from wtforms.validators import StopValidation, ValidationError
@@ -87,6 +88,11 @@ class CaptchaField(StringField):
         if not captcha.enabled():
             return
         if not captcha.verify(self.data, slot=self.slot):
+            if not (self.data or "").strip():
+                # Nothing typed — often because the page asked no captcha yet (a log-in page
+                # opened before this account's failures made one necessary): say what to do,
+                # not that an answer was wrong.
+                raise ValidationError("请输入图片中的验证码。")
             raise ValidationError("验证码不正确、已使用过或已过期（每张图片只能用一次），请看新图片重新输入。")
 
 
@@ -102,10 +108,10 @@ class ChineseDateField(Field):
     placeholder = "2026-12-01"
 
     def __init__(self, label=None, validators=None, description: str = "", **kwargs):
-        hint = f"写法：{self.example}"
+        hint = datetext.example_html(self.example)
         kwargs["render_kw"] = {"autocomplete": "off", "placeholder": self.placeholder, "spellcheck": "false",
                                **(kwargs.get("render_kw") or {})}
-        super().__init__(label, validators, description=f"{description}（{hint}）" if description else hint,
+        super().__init__(label, validators, description=Markup("{}（{}）").format(description, hint) if description else hint,
                          **kwargs)
 
     @staticmethod
@@ -164,6 +170,48 @@ def apply_field_errors(form, fields: dict[str, str]) -> None:
         field = getattr(form, name, None)
         if field is not None:
             field.errors = list(field.errors) + [message]
+
+
+#: Session key of a form kept for the page it is shown on (:func:`keep_for_page`).
+KEPT_FORM_KEY = "kept_form"
+
+
+def keep_for_page(form, place: str) -> None:
+    """Keep what was sent with ``form`` and its field messages for the page that shows it,
+    so a form posted to an address of its own (``/letters/track/<number>/rate``) can answer
+    with a redirect to that page (post/redirect/get) even when it is refused: a reload then
+    neither sends the form again nor meets an address that only takes POST, and what was
+    typed is still there. ``place`` names the form and its object (``rating:<number>``);
+    one form is kept per visitor. Never kept: the CSRF token, passwords, a captcha answer."""
+    secret = {field.name for field in form if isinstance(field, (PasswordField, CaptchaField))}
+    secret.add("csrf_token")
+    session[KEPT_FORM_KEY] = {
+        "place": place,
+        "data": [(name, value) for name, values in request.form.lists() if name not in secret for value in values],
+        "errors": {name: [str(e) for e in errors] for name, errors in form.errors.items() if isinstance(errors, list)},
+    }
+
+
+def kept_form(form_class, place: str):
+    """The form kept by :func:`keep_for_page` for ``place``, as typed, or ``None``. Its field
+    messages are shown once; what was typed stays until :func:`forget_kept_form` (the form
+    sent successfully), so reloading the page does not empty the form."""
+    kept = session.get(KEPT_FORM_KEY)
+    if not kept or kept.get("place") != place:
+        return None
+    form = form_class(formdata=MultiDict(kept["data"]))
+    if kept["errors"]:
+        for name, errors in kept["errors"].items():
+            if name in form:
+                form[name].errors = list(errors)
+        session[KEPT_FORM_KEY] = {**kept, "errors": {}}
+    return form
+
+
+def forget_kept_form(place: str) -> None:
+    kept = session.get(KEPT_FORM_KEY)
+    if kept and kept.get("place") == place:
+        session.pop(KEPT_FORM_KEY)
 
 
 class Outcome(NamedTuple):

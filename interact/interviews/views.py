@@ -31,7 +31,7 @@ from interact.interviews.forms import (
     ReasonForm,
     RejectForm,
 )
-from interact.interviews.models import Interview, InterviewStatus, QuestionStatus
+from interact.interviews.models import Interview, InterviewGuest, InterviewStatus, QuestionStatus
 
 bp = Blueprint("interviews", __name__)
 
@@ -51,6 +51,7 @@ def runs_interview(view):
 # --------------------------------------------------------------------------- public
 
 @bp.get("/interviews")
+@pagecache.public_page
 def index():
     page = max(request.args.get("page", 1, type=int), 1)
     past = db.paginate(services.past_interviews_stmt(), page=page, per_page=10, error_out=False)
@@ -576,4 +577,5 @@ contributions.contribute_to_office(
     department_interviews=services.department_interviews,
 )
 home_sections.append(_home_section)
-pagecache.watch(Interview)
+# The public list shows each interview's guests on its card: a guest row changed on its own renews it too.
+pagecache.watch(Interview, InterviewGuest)

@@ -128,10 +128,11 @@ def summary_page(month: str):
 def staff_stats():
     report, error, status = _report_from_args()
     departments = active_departments()
+    kinds, channels = stats.kind_and_channel_rows(report.month)
     return render_template(
         "letters/stats_staff.html", report=report, error=error, departments=departments,
         typed_month=(request.args.get("month") or "")[:20], department_name=_department_name(report, departments),
-        kinds=stats.kind_rows(report.month), channels=stats.channel_rows(report.month),
+        kinds=kinds, channels=channels,
     ), status
 
 

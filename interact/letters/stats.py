@@ -235,14 +235,17 @@ def _row(key: str, label: str, values, department_id: int | None = None) -> Stat
     return StatsRow(key=key, label=label, department_id=department_id, **counts)
 
 
-def _grouped(group_expr, start: datetime, end: datetime, *, where=()) -> list[tuple]:
-    """``(group value, count, sums…)`` rows for letters submitted in ``[start, end)``."""
+def _grouped(group_expr, start: datetime, end: datetime, *, where=(), also=None) -> list[tuple]:
+    """``(group value, count, sums…)`` rows for letters submitted in ``[start, end)``;
+    with ``also`` a second column, ``(group value, also's value, count, sums…)``."""
+    groups = [group_expr.label("grp")] + ([also.label("grp2")] if also is not None else [])
     inner = (
-        sa.select(group_expr.label("grp"), *(expr.label(name) for name, expr in _flags().items()))
+        sa.select(*groups, *(expr.label(name) for name, expr in _flags().items()))
         .where(submitted_between(start, end), *where)
         .subquery("flags")
     )
-    stmt = sa.select(inner.c.grp, *_aggregates(inner)).group_by(inner.c.grp)
+    keys = [inner.c.grp] + ([inner.c.grp2] if also is not None else [])
+    stmt = sa.select(*keys, *_aggregates(inner)).group_by(*keys)
     return [tuple(row) for row in db.session.execute(stmt)]
 
 
@@ -295,23 +298,30 @@ def _counted(months: list[str], department_id: int | None) -> list[tuple]:
     return rows
 
 
+def _by_department(counted: list[tuple]) -> list[tuple]:
+    """``(department, counts…)`` summed over the months of :func:`_counted`'s rows."""
+    per_department: dict[int | None, list[int]] = {}
+    for _month, dept, *values in counted:
+        key = dept or None
+        if key in per_department:
+            per_department[key] = [a + b for a, b in zip(per_department[key], values)]
+        else:
+            per_department[key] = list(values)
+    return [(dept, *values) for dept, values in per_department.items()]
+
+
 def department_rows(start: datetime, end: datetime, *, department_id: int | None = None) -> list[StatsRow]:
     """Per department (plus the 未转办 row) for letters submitted in ``[start, end)``
     (from the running totals when the period is whole months)."""
-    names = _department_names()
     months = whole_months(start, end)
     if months is not None:
-        per_department: dict[int | None, list[int]] = {}
-        for _month, dept, *values in _counted(months, department_id):
-            key = dept or None
-            if key in per_department:
-                per_department[key] = [a + b for a, b in zip(per_department[key], values)]
-            else:
-                per_department[key] = list(values)
-        grouped = [(dept, *values) for dept, values in per_department.items()]
-    else:
-        where = (Letter.department_id == department_id,) if department_id else ()
-        grouped = _grouped(Letter.department_id, start, end, where=where)
+        return _department_rows(_by_department(_counted(months, department_id)))
+    where = (Letter.department_id == department_id,) if department_id else ()
+    return _department_rows(_grouped(Letter.department_id, start, end, where=where))
+
+
+def _department_rows(grouped: list[tuple]) -> list[StatsRow]:
+    names = _department_names()
     rows = []
     for values in grouped:
         dept_id = values[0]
@@ -326,20 +336,33 @@ def month_rows(months: list[str], *, department_id: int | None = None) -> list[S
     (``letter_month_counts``: a year is a few hundred rows, not a year of letters)."""
     if not months:
         return []
+    return _month_rows(months, _counted(sorted(months), department_id))
+
+
+def _month_rows(months: list[str], counted: list[tuple]) -> list[StatsRow]:
     found: dict[str, list[int]] = {}
-    for month, _dept, *values in _counted(sorted(months), department_id):
+    for month, _dept, *values in counted:
         found[month] = [a + b for a, b in zip(found[month], values)] if month in found else list(values)
     return [_row(m, month_label(m), found.get(m, (0,) * len(COUNTS))) for m in months]
 
 
-def breakdown(column, members: type[LabeledEnum], start: datetime, end: datetime) -> list[StatsRow]:
-    """Rows by ``Letter.kind`` or ``Letter.channel`` (every label, zero rows included)."""
-    found = {values[0]: values[1:] for values in _grouped(column, start, end)}
+def _member_rows(members: type[LabeledEnum], found: dict) -> list[StatsRow]:
     rows = []
     for member in members:
         values = found.get(member, found.get(member.value, (0,) * len(COUNTS)))
         rows.append(_row(member.value, member.label, values))
     return rows
+
+
+def kind_and_channel_rows(month: str) -> tuple[list[StatsRow], list[StatsRow]]:
+    """Rows by ``Letter.kind`` and by ``Letter.channel`` (every label, zero rows included) of
+    the letters submitted in ``month``, from one pass over them grouped by both."""
+    by_kind: dict = {}
+    by_channel: dict = {}
+    for kind, channel, *values in _grouped(Letter.kind, *month_bounds(month), also=Letter.channel):
+        for found, key in ((by_kind, kind), (by_channel, channel)):
+            found[key] = [a + b for a, b in zip(found[key], values)] if key in found else list(values)
+    return _member_rows(LetterKind, by_kind), _member_rows(LetterChannel, by_channel)
 
 
 def total_of(rows: list[StatsRow], label: str = "合计") -> StatsRow:
@@ -356,9 +379,11 @@ def monthly_report(month: str | None = None, *, department_id: int | None = None
                    trend_months: int = TREND_MONTHS) -> StatsReport:
     """The statistics page: the month's table by department, its total, and the trend."""
     month = parse_month(month)
-    start, end = month_bounds(month)
-    departments = department_rows(start, end, department_id=department_id)
-    trend = month_rows(months_ending(month, trend_months), department_id=department_id) if trend_months else []
+    # One read of the running totals (and of the overdue letters) for the month and its trend.
+    months = months_ending(month, trend_months) if trend_months else [month]
+    counted = _counted(months, department_id)
+    departments = _department_rows(_by_department([row for row in counted if row[0] == month]))
+    trend = _month_rows(months, counted) if trend_months else []
     return StatsReport(month=month, department_id=department_id, departments=departments,
                        total=total_of(departments), trend=trend)
 
@@ -392,14 +417,6 @@ def cached_monthly_report(month: str | None = None, *, department_id: int | None
     """:func:`monthly_report` for the public page and the API (see :func:`cached`)."""
     month = parse_month(month)
     return cached(("report", month, department_id), lambda: monthly_report(month, department_id=department_id))
-
-
-def kind_rows(month: str) -> list[StatsRow]:
-    return breakdown(Letter.kind, LetterKind, *month_bounds(month))
-
-
-def channel_rows(month: str) -> list[StatsRow]:
-    return breakdown(Letter.channel, LetterChannel, *month_bounds(month))
 
 
 # --- exports ----------------------------------------------------------------------------

@@ -63,14 +63,15 @@ def _audit(action: str, summary: MonthlySummary, actor, note: str = "", data: di
 def compute_stats(month: str) -> dict[str, Any]:
     """The month's figures as stored in ``MonthlySummary.stats`` (JSON)."""
     report = stats.monthly_report(month, trend_months=0)
-    mailbox = next(row for row in stats.channel_rows(month) if row.key == LetterChannel.MAILBOX.value)
+    kinds, channels = stats.kind_and_channel_rows(month)
+    mailbox = next(row for row in channels if row.key == LetterChannel.MAILBOX.value)
     return {
         "month": month,
         "computed_at": clock.local_now().strftime("%Y-%m-%d %H:%M"),
         "total": report.total.as_dict(),
         "mailbox": mailbox.as_dict(),
-        "by_kind": [row.as_dict() for row in stats.kind_rows(month)],
-        "by_channel": [row.as_dict() for row in stats.channel_rows(month)],
+        "by_kind": [row.as_dict() for row in kinds],
+        "by_channel": [row.as_dict() for row in channels],
         "by_department": [row.as_dict() for row in report.departments],
     }
 

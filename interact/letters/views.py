@@ -28,8 +28,17 @@ from interact.accounts import views as account_views
 from interact.core import contributions, datetext, pagecache, sessions, uploads
 from interact.core.pagecache import public_page
 from interact.core.templating import switching_large_text
-from interact.core.errors import DomainError
-from interact.core.forms import ConfirmForm, attempt, first_error, perform, refusal_message
+from interact.core.errors import MAX_ID, DomainError
+from interact.core.forms import (
+    ConfirmForm,
+    attempt,
+    first_error,
+    forget_kept_form,
+    keep_for_page,
+    kept_form,
+    perform,
+    refusal_message,
+)
 from interact.core.permissions import can_act_for_department, has_role, roles_required
 from interact.core.views import home_sections
 from interact.departments.services import active_departments, mailbox_leaders
@@ -99,6 +108,12 @@ def _int_or_none(value) -> int | None:
         return None
 
 
+def _letter_id_or_none(value) -> int | None:
+    """A letter id from a query string; anything else (a broken or edited link) is none."""
+    number = _int_or_none(value)
+    return number if number is not None and 0 < number <= MAX_ID else None
+
+
 def _enum_or_none(enum_cls, value):
     try:
         return enum_cls(value) if value else None
@@ -151,6 +166,8 @@ def new():
             form.name.data = current_user.display_name
             form.phone.data = current_user.phone or ""
             form.email.data = current_user.email or ""
+        if _blank_for_anyone(form):
+            return _blank_form_page(form)
         return _new_page(form)
     if _previewing():
         return _preview(form)
@@ -285,6 +302,45 @@ def _preview(form):
     })
 
 
+#: Where a visitor's own tokens go in the stored copy of the blank letter form (random per
+#: process, so no typed text can contain them).
+_CSRF_MARK = f"csrf-{secrets.token_hex(12)}"
+_TOKEN_MARK = f"token-{secrets.token_hex(12)}"
+
+
+def _blank_for_anyone(form) -> bool:
+    """The form is the blank one every visitor who is not logged in gets (nothing taken from
+    the address or the session but the two tokens)."""
+    return (not current_user.is_authenticated and not request.args and "_flashes" not in session
+            and not form.errors)
+
+
+def _blank_form_page(form):
+    """The blank letter form from a copy rendered once per process (until a public change,
+    a new reply limit or ``PUBLIC_PAGE_CACHE_SECONDS``), with this visitor's CSRF token and
+    form token put in: rendering the form's fields took most of the page's 5 ms of CPU, and
+    crawlers and citizens fetch this page far more often than they send it."""
+    csrf = getattr(form, "csrf_token", None)
+    token = form.token.data
+    consultation_days = workflow.reply_limit(LetterKind.CONSULTATION)
+
+    def render() -> str:
+        if csrf is not None:
+            real, csrf.current_token = csrf.current_token, _CSRF_MARK
+        form.token.data = _TOKEN_MARK
+        try:
+            return render_template("letters/new.html", form=form, preview=None, consultation_days=consultation_days)
+        finally:
+            if csrf is not None:
+                csrf.current_token = real
+            form.token.data = token
+
+    page = pagecache.remember(("letters.blank_form", request.cookies.get("large_text"), consultation_days), render)
+    if csrf is not None:
+        page = page.replace(_CSRF_MARK, csrf.current_token)
+    return page.replace(_TOKEN_MARK, token)
+
+
 def _new_page(form, status: int = 200, *, preview: dict | None = None):
     """The letter form; it states the current reply limit for consultations."""
     return render_template("letters/new.html", form=form, preview=preview,
@@ -376,11 +432,16 @@ def track(number: str):
     letter = _tracked_letter(number)
     if letter is None:
         return redirect(url_for("letters.lookup", number=number))
+    rating_form = kept_form(RatingForm, _rating_place(letter)) or RatingForm()
     response = current_app.make_response(
-        render_template("letters/track.html", letter=letter, rating_form=RatingForm())
+        render_template("letters/track.html", letter=letter, rating_form=rating_form)
     )
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _rating_place(letter: Letter) -> str:
+    return f"rating:{letter.number}"
 
 
 @bp.post("/letters/track/<number>/rate")
@@ -389,16 +450,22 @@ def rate(number: str):
     letter = _tracked_letter(number)
     if letter is None:
         return redirect(url_for("letters.lookup", number=number))
-    form = RatingForm()
-    if switching_large_text():  # the 关怀版 button: the page again, with the rating as chosen
-        return render_template("letters/track.html", letter=letter, rating_form=form)
+    form, place = RatingForm(), _rating_place(letter)
+    # Every answer is a redirect to the tracking page (post/redirect/get), which shows the
+    # rating as chosen and typed: after the 关怀版 button, or a refusal with its message, a
+    # reload neither sends the rating again nor meets this POST-only address.
+    if switching_large_text():  # the 关怀版 button: nothing checked or stored
+        keep_for_page(form, place)
+        return redirect(url_for("letters.track", number=letter.number, _anchor="rate-title"), code=303)
     if not form.validate_on_submit():
         flash(first_error(form) or "请选择评价。", "error")
-        return render_template("letters/track.html", letter=letter, rating_form=form), 422
+        keep_for_page(form, place)
+        return redirect(url_for("letters.track", number=letter.number), code=303)
     rating = LetterRating(form.rating.data)
-    error = perform(lambda: services.rate_letter(letter, rating, form.comment.data or ""))
-    if error is not None:
-        return render_template("letters/track.html", letter=letter, rating_form=form), error.status_code
+    if perform(lambda: services.rate_letter(letter, rating, form.comment.data or ""), form=form) is not None:
+        keep_for_page(form, place)
+        return redirect(url_for("letters.track", number=letter.number), code=303)
+    forget_kept_form(place)
     # What happens next (services.rate_letter tells the office of a 不满意 rating).
     flash("感谢您的评价。" + ("办公室会看到您的不满意评价，可安排有关部门重新办理一次，有进展时本页会显示。"
                              if rating is LetterRating.UNSATISFIED else ""), "success")
@@ -434,7 +501,10 @@ def public_list():
         month=(request.args.get("month") or "")[:7],
     )
     page = max(request.args.get("page", 1, type=int) or 1, 1)
-    letters = services.public_letters(query, page=min(page, 10_000))
+    # The pager's links say where their page starts (keyset, see services._ListPagination).
+    letters = services.public_letters(query, page=min(page, 1_000_000),
+                                      after=_letter_id_or_none(request.args.get("after")),
+                                      before=_letter_id_or_none(request.args.get("before")))
     return render_template("letters/public_list.html", letters=letters, query=query,
                            departments=_public_departments(), kinds=LetterKind.labels(), channels=LetterChannel.labels())
 

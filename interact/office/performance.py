@@ -138,7 +138,7 @@ def letters_chart(rows: list[Row], *, width: int = 720) -> Chart:
     """Grouped horizontal bars per department (received, answered, overdue), as geometry for
     an inline SVG drawn with presentation attributes only."""
     shown = [row for row in rows if row.letters.received or row.letters.answered or row.letters.overdue]
-    label_width, right, bar_h, gap, top = 170, 40, 10, 14, 34
+    label_width, right, bar_h, gap, top = 170, 40, 13, 14, 34
     group_h = bar_h * len(SERIES) + gap
     height = top + max(len(shown), 1) * group_h + 28
     plot_w = width - label_width - right

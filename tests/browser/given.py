@@ -89,6 +89,21 @@ def answered_letter(stored, *, answer: str = "<p>您好，请携带身份证到�
     return made
 
 
+def letter_in_review(stored, *, answer: str = "<p>您好，请携带身份证到社保经办窗口办理。</p>", handler: str = "rsj",
+                     **letter) -> dict:
+    """A letter answered by ``handler``'s department, waiting for the office's review (审核)."""
+    from interact.letters import services
+
+    made = routed_letter(stored, **letter)
+
+    def answer_it(db):
+        services.answer_letter(services.get_letter(made["id"]), actor=_user(db, handler), answer_html=answer)
+        db.session.commit()
+
+    stored.write(answer_it)
+    return made
+
+
 def pending_extension(stored, letter: dict, *, handler: str = "rsj", days: int = 5, reason: str = "需要跨部门核实") -> int:
     """The department asks for more time on ``letter``; returns the extension's id."""
     from interact.letters import services
@@ -220,3 +235,47 @@ def asked_questions(stored, interview: dict, questions: list[str]) -> list[int]:
         return ids
 
     return stored.write(make)
+
+
+def _public_ids(stored) -> dict:
+    from interact.departments.models import Department
+    from interact.faq.models import FaqCategory, FaqEntry, FaqStatus
+    from interact.letters.models import Letter, MonthlySummary
+    from interact.surveys.models import Collection
+
+    def read(db):
+        first = lambda stmt: db.session.scalar(stmt.limit(1))  # noqa: E731
+        return {
+            "letter": first(db.select(Letter.id).where(Letter.published_at.is_not(None)).order_by(Letter.id)),
+            "summary": first(db.select(MonthlySummary.month).where(MonthlySummary.published_at.is_not(None))),
+            "results": first(db.select(Collection.id).where(Collection.feedback_published_at.is_not(None))),
+            "open": first(db.select(Collection.id).where(Collection.title.contains("课后服务管理办法"))),
+            "entry": first(db.select(FaqEntry.id).where(FaqEntry.status == FaqStatus.PUBLISHED).order_by(FaqEntry.id)),
+            "category": first(db.select(FaqCategory.id).order_by(FaqCategory.id)),
+            "department": first(db.select(Department.id).where(Department.name == "市人力资源社会保障局")),
+        }
+
+    found = stored(read)
+    assert None not in found.values(), found
+    return found
+
+
+def public_pages(stored) -> list[str]:
+    """Every public GET page of the URL map, with real ids, except those that are not pages
+    (``/captcha.png``, ``/favicon.ico``, ``/files/…``, ``/static/…``, ``/healthz``,
+    ``/readyz``, ``/metrics``) and ``/preferences/large-text`` (a redirect); an interview in
+    its archived and announced states (the live page has the same layout with the
+    transcript), and a letter number that does not exist (the 404 page)."""
+    from urllib.parse import quote
+
+    ids = _public_ids(stored)
+    archived, announced = ended_interview(stored), announced_interview(stored)
+    return [
+        "/", "/letters/new", "/letters/lookup", "/letters/", "/letters/?q=" + quote("公积金"),
+        f"/letters/{ids['letter']}", "/letters/stats", "/letters/summaries", f"/letters/summaries/{ids['summary']}",
+        "/surveys/", f"/surveys/{ids['open']}", f"/surveys/{ids['results']}/results",
+        "/interviews", f"/interviews/{archived['id']}", f"/interviews/{announced['id']}",
+        "/faq", "/faq/ask?q=" + quote("公积金怎么提取"), "/faq/ask?q=" + quote("我家楼下的排水沟堵了好几天没人管"),
+        "/faq/search?q=" + quote("社保"), f"/faq/{ids['entry']}", f"/faq/category/{ids['category']}",
+        f"/faq/department/{ids['department']}", "/departments", "/login", "/register", "/letters/999999999",
+    ]

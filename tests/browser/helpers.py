@@ -134,3 +134,160 @@ def click_twice_on_a_slow_server(page, button, url_glob: str) -> int:
             pass
     page.unroute(url_glob)
     return sent
+
+
+#: The smallest tap target a finger hits reliably (WCAG 2.5.5), in CSS px.
+MIN_TARGET = 44
+
+#: What a person at 375 px would find wrong with the page as laid out now: sideways
+#: scrolling, text cut off or over other text, a date split across lines, chart labels drawn
+#: too small, and every control a finger taps (links outside a sentence, buttons, fields,
+#: choices with their labels, summaries) smaller than ``minTarget`` px either way; a list of
+#: readable findings, empty when the page is fine.
+LAYOUT_PROBLEMS = """(minTarget) => {
+  const problems = [];
+  const vw = window.innerWidth;
+  if (document.documentElement.scrollWidth > vw + 1) {
+    const wide = [...document.querySelectorAll('body *')].filter(el => {
+      const r = el.getBoundingClientRect();
+      return r.width > 0 && r.right > vw + 1 && !scrolls(el.parentElement);
+    }).slice(0, 3).map(describe);
+    problems.push(`scrolls sideways (${document.documentElement.scrollWidth} px): ${wide.join(', ')}`);
+  }
+  function scrolls(el) {  // inside a box that scrolls by itself (a table, a chart)
+    for (; el && el !== document.body; el = el.parentElement) {
+      const o = getComputedStyle(el).overflowX;
+      if (o === 'auto' || o === 'scroll') return true;
+    }
+    return false;
+  }
+  function hidden(el) {  // not shown: a closed <details>, display: none, hidden visually
+    if (!el.checkVisibility({visibilityProperty: true})) return true;
+    for (; el && el !== document.body; el = el.parentElement) {
+      const s = getComputedStyle(el);
+      if (s.display === 'none' || s.visibility === 'hidden') return true;
+      if (el.classList.contains('visually-hidden') || el.classList.contains('skip-link')) return true;
+    }
+    return false;
+  }
+  function describe(el) {
+    const text = (el.innerText || el.value || el.getAttribute('aria-label') || '').trim().replace(/\\s+/g, ' ');
+    return `<${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}${el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : ''}> "${text.slice(0, 24)}"`;
+  }
+  // Text cut off: a box that hides what does not fit, with more text than room.
+  for (const el of document.querySelectorAll('main *, header *, footer *')) {
+    if (hidden(el) || !el.innerText || !el.innerText.trim()) continue;
+    const s = getComputedStyle(el);
+    const clipsX = ['hidden', 'clip'].includes(s.overflowX) || s.textOverflow === 'ellipsis';
+    const clipsY = ['hidden', 'clip'].includes(s.overflowY);
+    if ((clipsX && el.scrollWidth > el.clientWidth + 1) || (clipsY && el.scrollHeight > el.clientHeight + 1)) {
+      problems.push(`text cut off: ${describe(el)}`);
+    }
+  }
+  // Text over text: the boxes of the lines of two different text nodes intersect.
+  const lines = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (!node.textContent.trim() || hidden(node.parentElement)) continue;
+    if (node.parentElement.closest('script, style, select, option, svg')) continue;
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    for (const r of range.getClientRects()) {
+      if (r.width > 1 && r.height > 1) lines.push({node, r});
+    }
+  }
+  const overlaps = new Set();
+  for (let i = 0; i < lines.length; i++) {
+    for (let j = i + 1; j < lines.length; j++) {
+      const a = lines[i], b = lines[j];
+      if (a.node === b.node) continue;
+      const x = Math.min(a.r.right, b.r.right) - Math.max(a.r.left, b.r.left);
+      const y = Math.min(a.r.bottom, b.r.bottom) - Math.max(a.r.top, b.r.top);
+      if (x > 2 && y > Math.min(a.r.height, b.r.height) / 3) {
+        overlaps.add(`text over text: "${a.node.textContent.trim().slice(0, 16)}" / "${b.node.textContent.trim().slice(0, 16)}"`);
+      }
+    }
+  }
+  problems.push(...[...overlaps].slice(0, 5));
+  // A date or time split across two lines ("2026-11-" / "12").
+  const dateWalker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = dateWalker.nextNode(); node; node = dateWalker.nextNode()) {
+    if (hidden(node.parentElement)) continue;
+    for (const match of node.textContent.matchAll(/\\d{4}-\\d{1,2}-\\d{1,2}( \\d{1,2}:\\d{2})?/g)) {
+      const range = document.createRange();
+      range.setStart(node, match.index);
+      range.setEnd(node, match.index + match[0].length);
+      const tops = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top / 4)));
+      if (tops.size > 1) problems.push(`date split across lines: "${match[0]}" in ${describe(node.parentElement)}`);
+    }
+  }
+  // Chart labels drawn smaller than the page's small print (an SVG scaled down to the screen):
+  // lower than 0.8 rem (16 px in 关怀版, 12.8 px in the standard version).
+  const smallPrint = 0.8 * parseFloat(getComputedStyle(document.documentElement).fontSize);
+  for (const text of document.querySelectorAll('svg text')) {
+    if (hidden(text)) continue;
+    const height = text.getBoundingClientRect().height;
+    if (height > 0 && height < smallPrint) problems.push(`chart text ${height.toFixed(1)} px high: "${text.textContent.trim().slice(0, 16)}"`);
+  }
+  // Tap targets. A check box or radio button is tapped through its label.
+  function inSentence(el) {
+    if (el.tagName !== 'A' || getComputedStyle(el).display !== 'inline') return false;
+    let block = el.parentElement;
+    while (block && getComputedStyle(block).display.startsWith('inline')) block = block.parentElement;
+    const own = el.innerText.trim().length;
+    return block && block.innerText.trim().length > own + 1;
+  }
+  const seen = new Set();
+  for (const el of document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary')) {
+    if (hidden(el)) continue;
+    if (seen.has(el) || inSentence(el)) continue;
+    seen.add(el);
+    let r = el.getBoundingClientRect();
+    if (['checkbox', 'radio'].includes(el.type)) {  // the box and its label(s) take the tap
+      for (const label of el.labels || []) {
+        seen.add(label);
+        const l = label.getBoundingClientRect();
+        const left = Math.min(r.left, l.left), top = Math.min(r.top, l.top);
+        r = {left, top, width: Math.max(r.right, l.right) - left, height: Math.max(r.bottom, l.bottom) - top,
+             right: Math.max(r.right, l.right), bottom: Math.max(r.bottom, l.bottom)};
+      }
+    }
+    if (r.width === 0 && r.height === 0) continue;
+    if (r.height < minTarget - 0.5 || r.width < minTarget - 0.5) {
+      problems.push(`tap target ${Math.round(r.width)}×${Math.round(r.height)} px: ${describe(el)}`);
+    }
+  }
+  return problems;
+}"""
+
+#: The element that has focus now, and whether it shows it (outline or box shadow).
+FOCUSED = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const s = getComputedStyle(el);
+  const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0;
+  return {text: (el.innerText || el.value || el.name || el.tagName).trim().slice(0, 24),
+          shown: outline || s.boxShadow !== 'none'};
+}"""
+
+
+def focus_problems(page, stops: int = 40) -> list[str]:
+    """Tab through the page from the top: every stop must show the focus."""
+    page.locator("body").focus()
+    problems = []
+    for _ in range(stops):
+        page.keyboard.press("Tab")
+        info = page.evaluate(FOCUSED)
+        if info is None:
+            break
+        if not info["shown"]:
+            problems.append(f"focus not shown on {info['text']!r}")
+    return problems
+
+
+def layout_problems(page) -> list[str]:
+    """What a person on this page at its width would find wrong (``LAYOUT_PROBLEMS``) and
+    the Tab stops that do not show the focus, as readable findings (once the page and its
+    style sheets have loaded: a page measured before would be judged unstyled)."""
+    page.wait_for_load_state("load")
+    return page.evaluate(LAYOUT_PROBLEMS, MIN_TARGET) + focus_problems(page)

@@ -75,7 +75,8 @@ def test_the_fields_show_chinese_dates_and_keep_what_was_typed(app):
         shown = Dated(data={"day": date(2026, 12, 1), "at": datetime(2026, 12, 1, 9, 5)})
         assert 'value="2026-12-01"' in str(shown.day) and 'type="text"' in str(shown.day)
         assert 'value="2026-12-01 09:05"' in str(shown.at)
-        assert shown.day.description == "写法：2026-12-01 或 2026年12月1日"
+        assert shown.day.description.striptags() == "写法：2026-12-01 或 2026年12月1日"
+        assert "<time>2026-12-01 09:30</time>" in shown.at.description  # kept on one line
         typed = Dated(formdata=MultiDict({"day": "2026年12月1日", "at": "12/01/2026 9:30 AM"}))
         assert not typed.validate()
         assert typed.day.data == date(2026, 12, 1) and not typed.day.errors

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from interact.core.errors import InvalidInput
 from interact.extensions import db
 from interact.letters import services, stats
-from interact.letters.models import LetterRating, RejectReason
+from interact.letters.models import LetterChannel, LetterKind, LetterRating, RejectReason
 from tests.helpers import assert_inert_html, badinput_strings
 
 ANSWER = "<p>请携带身份证到服务大厅办理。</p>"
@@ -104,10 +104,20 @@ def test_department_filter(march, roles):
 
 
 def test_kind_and_channel_breakdown(march):
-    kinds = {row.key: row.received for row in stats.kind_rows("2026-03")}
-    assert kinds == {"consultation": 6, "suggestion": 0, "complaint": 0, "help": 0}
-    channels = {row.key: row.received for row in stats.channel_rows("2026-03")}
-    assert channels["consultation"] == 6 and channels["mailbox"] == 0
+    """Both breakdowns come from one pass grouped by kind and channel: each sums over the other."""
+    march["late"].kind = LetterKind.COMPLAINT
+    march["rejected"].kind = LetterKind.COMPLAINT
+    march["rejected"].channel = LetterChannel.MAILBOX
+    march["february"].kind = LetterKind.HELP  # another month: not counted
+    db.session.commit()
+    kinds, channels = stats.kind_and_channel_rows("2026-03")
+    assert {row.key: row.received for row in kinds} == {"consultation": 4, "suggestion": 0, "complaint": 2, "help": 0}
+    complaint = _by_label(kinds)["投诉"]
+    assert (complaint.rejected, complaint.answered, complaint.on_time, complaint.rated) == (1, 1, 0, 1)
+    received = {row.key: row.received for row in channels}
+    assert received["consultation"] == 5 and received["mailbox"] == 1 and sum(received.values()) == 6
+    consultation = _by_label(kinds)["咨询"]
+    assert (consultation.answered, consultation.on_time, consultation.satisfied) == (1, 1, 1)
 
 
 @pytest.mark.parametrize("value", ["2026-13", "26-01", "2026/01", "abcd-ef", "1999-12", "2026-1"])

@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from interact.core.forms import KEPT_FORM_KEY
 from interact.extensions import db
 from interact.letters import services
 from interact.letters.models import Letter, LetterRating, LetterStatus
@@ -277,7 +278,9 @@ def test_lookup_shows_status_timeline_answer_and_rating(client, closed, roles):
     assert "可安排有关部门重新办理一次" in client.get(response.headers["Location"]).get_data(as_text=True)
     assert db.session.get(Letter, letter.id).rating is LetterRating.UNSATISFIED
     again = client.post(f"/letters/track/{letter.number}/rate", data={"rating": "satisfied"})
-    assert again.status_code == 409
+    assert again.status_code == 303
+    assert "您已评价过此答复" in client.get(again.headers["Location"]).get_data(as_text=True)
+    assert db.session.get(Letter, letter.id).rating is LetterRating.UNSATISFIED
 
 
 def test_rating_requires_lookup(client, closed):
@@ -320,11 +323,34 @@ def test_large_text_button_of_the_rating_keeps_the_choice_and_comment(client, cl
     assert 'form="rating-form" name="large_text" value="1"' in page and 'id="rating-form"' in page
     response = client.post(f"/letters/track/{letter.number}/rate",
                            data={"large_text": "1", "rating": "unsatisfied", "comment": "材料清单没说清楚"})
-    html = response.get_data(as_text=True)
-    assert response.status_code == 200 and 'class="large-text"' in html
+    assert response.status_code == 303 and response.headers["Location"].endswith(
+        f"/letters/track/{letter.number}#rate-title")
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert 'class="large-text"' in html
     assert re.search(r'<input[^>]*checked[^>]*value="unsatisfied"|<input[^>]*value="unsatisfied"[^>]*checked', html)
     assert "材料清单没说清楚</textarea>" in html and "has-error" not in html
     assert db.session.get(Letter, letter.id).rating is None
+
+
+def test_a_refused_rating_goes_back_to_the_page_with_the_message_and_the_text(client, closed):
+    """Post/redirect/get: a refused rating answers with a redirect to the tracking page, which
+    says why and shows the comment as typed; reloading that page sends nothing again and
+    still has the comment (the message is said once)."""
+    letter, code = closed()
+    client.post("/letters/lookup", data={"number": letter.number, "code": code})
+    response = client.post(f"/letters/track/{letter.number}/rate", data={"comment": "为什么要等这么久才答复？"})
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"/letters/track/{letter.number}")
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "请选择评价" in html and "has-error" in html
+    assert "为什么要等这么久才答复？</textarea>" in html
+    reloaded = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "为什么要等这么久才答复？</textarea>" in reloaded and "has-error" not in reloaded
+    assert db.session.get(Letter, letter.id).rating is None
+    rated = client.post(f"/letters/track/{letter.number}/rate", data={"rating": "basic", "comment": "好的"})
+    assert rated.status_code == 302 and db.session.get(Letter, letter.id).rating is LetterRating.BASIC
+    with client.session_transaction() as kept:  # the typed comment is not kept any longer
+        assert KEPT_FORM_KEY not in kept
 
 
 def test_my_letters_for_citizen_accounts(client, auth, roles):
