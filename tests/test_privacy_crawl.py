@@ -104,7 +104,8 @@ def _publish_everything(db, roles, frozen):
     # An opinion collection with an approved opinion and a published result feedback.
     frozen(2026, 2, 20)
     collection = survey_services.create_collection(survey_services.CollectionData(
-        title="关于公共停车场收费管理办法公开征求意见", summary="请提出意见。", body="<p>见附件。</p>",
+        title="关于公共停车场收费管理办法公开征求意见", summary=f"网友{NAME}（{PHONE}）等反映停车难，请提出意见。",
+        body=f"<p>见附件。起草中收件人：{NAME}，邮箱 {EMAIL}，住{STREET}88号。</p>",
         kind=CollectionKind.OPINIONS, starts_at=datetime(2026, 3, 1, 9, tzinfo=clock.LOCAL_TZ),
         ends_at=datetime(2026, 3, 31, 18, tzinfo=clock.LOCAL_TZ), department_id=roles.department_a.id,
     ), actor=roles.office)
@@ -131,10 +132,15 @@ def _publish_everything(db, roles, frozen):
     # An interview: a question answered live (the host repeats it) and one afterwards.
     interview = interview_services.create_interview(interview_services.InterviewData(
         topic="就业创业政策解读", department_id=roles.department_a.id, host="主持人",
-        scheduled_start=clock.now() + timedelta(days=1), duration_minutes=60, introduction="<p>介绍</p>",
+        scheduled_start=clock.now() + timedelta(days=1), duration_minutes=60,
+        introduction=f"<p>上期网友{NAME}（手机{PHONE}）反映的问题本期答复。</p>",
     ), actor=roles.office)
+    png = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4"
+           b"\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
     guest = interview_services.add_guest(interview, name="嘉宾", title="局长", actor=roles.office)
     interview_workflow.transition(interview, InterviewStatus.ANNOUNCED, roles.office)
+    interview_services.add_image(interview, FileStorage(io.BytesIO(png), "现场.png"),
+                                 caption=f"市民{NAME}（{PHONE}）在现场", actor=roles.office)
     asked = [interview_services.submit_question(interview, nickname=f"{PHONE}", body=QUESTION) for _ in range(2)]
     for question in asked:
         interview_services.approve_question(question, actor=roles.office)

@@ -84,11 +84,12 @@ class Counts(Schema):
 
 class Image(Schema):
     url = FileUrl(required=True, attribute="file")
-    caption = fields.String(required=True)
+    caption = fields.String(required=True, attribute="public_caption", metadata={"description": "个人信息已隐去"})
 
 
 class Interview(InterviewSummary):
-    introduction_html = SafeHtml(required=True, attribute="introduction", metadata={"description": "已净化的 HTML"})
+    introduction_html = SafeHtml(required=True, attribute="public_introduction_html",
+                                 metadata={"description": "已净化的 HTML，个人信息已隐去"})
     summary_html = SafeHtml(required=True, attribute="public_summary_html", metadata={"description": "个人信息已隐去"})
     video_url = fields.String(required=True, allow_none=True)
     images = fields.List(fields.Nested(Image), required=True)

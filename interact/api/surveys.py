@@ -51,7 +51,7 @@ SHOWN_PHASES = (CollectionPhase.UPCOMING, CollectionPhase.OPEN, CollectionPhase.
 class CollectionSummary(Schema):
     id = fields.Integer(required=True)
     title = fields.String(required=True, metadata={"example": "《示范市养老服务条例（草案）》公开征求意见"})
-    summary = fields.String(required=True)
+    summary = fields.String(required=True, attribute="public_summary", metadata={"description": "个人信息已隐去"})
     department = fields.Nested(DepartmentRef, required=True)
     kind = EnumValue(CollectionKind, required=True, metadata={"description": "opinions 征集意见；questionnaire 问卷；both 两者"})
     accepts_opinions = fields.Boolean(required=True)
@@ -169,7 +169,7 @@ class Feedback(Schema):
 
 
 class Collection(CollectionSummary):
-    body_html = SafeHtml(required=True, attribute="body")
+    body_html = SafeHtml(required=True, attribute="public_body_html", metadata={"description": "个人信息已隐去"})
     contact_email = fields.String(required=True)
     contact_address = fields.String(required=True)
     name_required = fields.Boolean(required=True, metadata={"description": "提交意见时必须填写姓名"})

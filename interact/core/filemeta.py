@@ -2,16 +2,24 @@
 
 A photo from a phone carries where it was taken (GPS), the owner's name and the device in
 its EXIF/XMP data, a PNG carries text chunks, a phone's MP4 carries its location in the
-``udta``/``meta`` boxes. A clerk uploading such a file as an interview image, a cover, a
-video or a consultation document would publish all of it. Only the picture, the sound and
-what is needed to show them (JPEG's JFIF, colour profile and Adobe segments, the
-orientation of an EXIF photo) are kept; the file is rewritten byte for byte otherwise, never
-re-encoded.
+``udta``/``meta`` boxes, a PDF names its author (``/Author``, XMP ``dc:creator``). A clerk
+uploading such a file as an interview image, a cover, a video or a consultation document
+would publish all of it. Only the picture, the sound and what is needed to show them
+(JPEG's JFIF, colour profile and Adobe segments, the orientation of an EXIF photo) are kept;
+the file is rewritten byte for byte otherwise, never re-encoded. A PDF whose author is
+written inside a compressed stream, where it cannot be blanked without rewriting the file,
+is refused (:class:`MetadataKept`) with a message that says how to save it without.
 """
 from __future__ import annotations
 
+import re
 import struct
+import zlib
 from pathlib import Path
+
+
+class MetadataKept(ValueError):
+    """A public file whose personal metadata cannot be removed in place."""
 
 # --- JPEG ---------------------------------------------------------------------------------
 
@@ -183,12 +191,88 @@ def strip_mp4_in_place(path: Path) -> None:
         walk(0, size, 0)
 
 
+# --- PDF ----------------------------------------------------------------------------------
+
+# The document-information entries that name people or say what a document is about.
+_PDF_INFO_KEYS = rb"Author|Creator|Producer|Title|Subject|Keywords|Company|Manager|LastModifiedBy"
+_PDF_INFO_ENTRY = re.compile(rb"/(?:" + _PDF_INFO_KEYS + rb")\s*(?=[(<])")
+# (In a compressed stream only who wrote it counts: the software's name is no one's.)
+_PERSONAL_INFO_ENTRY = re.compile(rb"/(?:Author|Company|Manager|LastModifiedBy)\s*(?=[(<])")
+_XMP_PERSONAL = re.compile(rb"<(?:dc:creator|pdf:Author|photoshop:AuthorsPosition)\b")
+_PDF_STREAM = re.compile(rb"stream\r?\n")
+_MAX_INFLATED = 64 * 1024 * 1024
+
+
+def _pdf_string_end(data: bytes, start: int) -> int:
+    """The end (exclusive) of the literal ``(…)`` or hex ``<…>`` string at ``start``, or -1."""
+    if data[start:start + 1] == b"<":
+        end = data.find(b">", start)
+        return end + 1 if end != -1 and data[start + 1:start + 2] != b"<" else -1
+    depth, pos = 0, start
+    while pos < len(data):
+        char = data[pos]
+        if char == 0x5C:  # backslash: the next byte is escaped
+            pos += 2
+            continue
+        if char == 0x28:
+            depth += 1
+        elif char == 0x29:
+            depth -= 1
+            if depth == 0:
+                return pos + 1
+        pos += 1
+    return -1
+
+
+def _inflated(data: bytes) -> bytes:
+    try:
+        return zlib.decompressobj().decompress(data, _MAX_INFLATED)
+    except zlib.error:
+        return b""
+
+
+def strip_pdf(data: bytes) -> bytes:
+    """``data`` with the document information (author, creator, title …) emptied and the XMP
+    packet blanked, in place: each value becomes ``()`` and spaces of the same length, so
+    every byte offset of the file's cross-reference table stays right. Raises
+    :class:`MetadataKept` when such data sits in a compressed object or metadata stream."""
+    if not data.startswith(b"%PDF-"):
+        return data
+    out = bytearray(data)
+    for match in _PDF_INFO_ENTRY.finditer(data):
+        start = match.end()
+        end = _pdf_string_end(data, start)
+        if end > start + 2:
+            out[start:end] = b"()" + b" " * (end - start - 2)
+    # An XMP packet written as it is: everything between its begin and end markers.
+    for begin in re.finditer(rb"<\?xpacket begin=[^>]*\?>", data):
+        end = data.find(b"<?xpacket end=", begin.end())
+        if end != -1:
+            out[begin.end():end] = re.sub(rb"[^\r\n]", b" ", data[begin.end():end])
+    # What cannot be blanked in place: an information dictionary inside a compressed object
+    # stream, a compressed XMP packet.
+    for match in _PDF_STREAM.finditer(data):
+        head = data[max(0, match.start() - 400):match.start()]
+        head = head[head.rfind(b"obj") + 3:] if b"obj" in head else head
+        if b"/FlateDecode" not in head or not (b"/ObjStm" in head or b"/Metadata" in head or b"/XML" in head):
+            continue
+        end = data.find(b"endstream", match.end())
+        inflated = _inflated(data[match.end():end if end != -1 else len(data)])
+        personal = [m for m in _PERSONAL_INFO_ENTRY.finditer(inflated)
+                    if _pdf_string_end(inflated, m.end()) > m.end() + 2]
+        if personal or _XMP_PERSONAL.search(inflated):
+            raise MetadataKept("PDF")
+    return bytes(out)
+
+
 def strip_metadata(path: Path, mime: str) -> None:
-    """Remove the metadata of the file at ``path`` (of type ``mime``) in place."""
+    """Remove the metadata of the file at ``path`` (of type ``mime``) in place; raises
+    :class:`MetadataKept` for a file whose personal metadata cannot be removed so."""
     if mime == "video/mp4":
         strip_mp4_in_place(path)
         return
-    strip = {"image/jpeg": strip_jpeg, "image/png": strip_png, "image/webp": strip_webp}.get(mime)
+    strip = {"image/jpeg": strip_jpeg, "image/png": strip_png, "image/webp": strip_webp,
+             "application/pdf": strip_pdf}.get(mime)
     if strip is None:
         return
     data = path.read_bytes()

@@ -5,7 +5,7 @@ Files are named by a random key; the original name is kept only for downloads. T
 is detected from the content, and the name's extension must be one of that type's: a script
 renamed to ``.jpg`` and ``page.html`` starting with a PNG signature are both refused. Office
 documents are opened as such: a ZIP renamed ``.docx`` is not a Word document. A public
-file loses its metadata (a photo's GPS position and owner, :mod:`interact.core.filemeta`).
+file loses its metadata (a photo's GPS position and owner, a PDF's author: :mod:`interact.core.filemeta`).
 """
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from flask import Response, current_app
 from werkzeug.datastructures import FileStorage
 
 from interact.core.errors import InvalidInput
-from interact.core.filemeta import strip_metadata
+from interact.core.filemeta import MetadataKept, strip_metadata
 from interact.core.models import StoredFile
 from interact.core.storage import get_store
 from interact.extensions import db
@@ -164,8 +164,15 @@ def save_upload(
         if _kind == "office" and not _is_office_document(tmp, Path(name).suffix.lower()):
             raise InvalidInput(f"文件“{name}”不是有效的 Office 文档，请检查后重新上传。")
         if public:
-            # What anyone can download carries no location, owner or device of the photo.
-            strip_metadata(tmp, mime)
+            # What anyone can download carries no location, owner or device of the photo, no
+            # author of the document.
+            try:
+                strip_metadata(tmp, mime)
+            except MetadataKept:
+                raise InvalidInput(
+                    f"文件“{name}”的文档属性中有作者等信息，无法自动清除，公开后任何人都能看到。"
+                    "请在另存为 PDF 时取消“文档属性/个人信息”（或清除作者）后重新上传。"
+                ) from None
             size, digest = tmp.stat().st_size, _sha256(tmp)
         get_store().put(key, tmp)
     finally:

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from typing import Optional
 
 import sqlalchemy as sa
+from markupsafe import Markup
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from interact.core import privacy
@@ -111,6 +112,19 @@ class Interview(TimestampMixin, db.Model):
         return STATUS_TONES[self.status]
 
     @property
+    def public_names(self) -> tuple[str, ...]:
+        """The names the publication masking finds in the department's own public text of
+        the interview (its introduction and its images' captions), to be hidden wherever
+        they are repeated there."""
+        return privacy.names_in(tuple(image.caption for image in self.images), html=(self.introduction,))
+
+    @property
+    def public_introduction_html(self) -> Markup:
+        """The introduction (访谈简介) as the public reads it: sanitised, personal data hidden
+        (attack H9: it was published as typed)."""
+        return privacy.mask_html(self.introduction, names=self.public_names)
+
+    @property
     def is_live(self) -> bool:
         return self.status is InterviewStatus.LIVE
 
@@ -173,6 +187,11 @@ class InterviewImage(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=_utcnow)
 
     file: Mapped[StoredFile] = relationship()
+
+    @property
+    def public_caption(self) -> str:
+        """The caption (and alternative text) as the public reads it, personal data hidden."""
+        return privacy.mask_text(self.caption)
 
 
 class QuestionStatus(LabeledEnum):

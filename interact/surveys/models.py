@@ -5,6 +5,7 @@ from datetime import date, datetime
 from typing import Optional
 
 import sqlalchemy as sa
+from markupsafe import Markup
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
@@ -226,6 +227,24 @@ class Collection(TimestampMixin, db.Model):
     @property
     def phase_label(self) -> str:
         return self.phase.label
+
+    @property
+    def public_names(self) -> tuple[str, ...]:
+        """The names the publication masking finds in the department's own public text (the
+        summary and the 征集说明), hidden wherever they are repeated there."""
+        return privacy.names_in((self.summary,), html=(self.body,))
+
+    @property
+    def public_summary(self) -> str:
+        """The summary as lists and the API show it, personal data hidden."""
+        return privacy.mask_text(self.summary, names=self.public_names)
+
+    @property
+    def public_body_html(self) -> Markup:
+        """The 征集说明 as the public reads it: sanitised, personal data hidden (attack H9: it
+        was published as typed). The contact e-mail and address are the office's, shown as
+        they are."""
+        return privacy.mask_html(self.body, names=self.public_names)
 
     def __repr__(self) -> str:
         return f"<Collection {self.id} {self.title[:20]}>"

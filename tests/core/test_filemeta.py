@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import io
 import struct
+import zlib
+
+import pytest
 
 from PIL import Image
 from PIL.PngImagePlugin import PngInfo
@@ -72,3 +75,58 @@ def test_webp_exif_chunk_is_removed():
     assert b"secret" not in stripped and b"EXIF" not in stripped
     assert struct.unpack_from("<I", stripped, 4)[0] == len(stripped) - 8
     assert stripped[20] & 0x08 == 0 and b"VP8L" in stripped
+
+
+# --- PDF (attack batch 7, G5: a consultation's PDF was served with its /Author) ------------
+
+def _pillow_pdf(**info) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), (1, 2, 3)).save(buffer, format="PDF", **info)
+    return buffer.getvalue()
+
+
+def _offsets_still_point_at_objects(data: bytes) -> bool:
+    start = int(data.rsplit(b"startxref", 1)[1].split()[0])
+    assert data[start:start + 4] == b"xref"
+    rows = data[start:].split(b"trailer")[0].splitlines()[2:]
+    for number, row in enumerate(rows):
+        offset, _, kind = row.split()[:3]
+        if kind == b"n" and not data[int(offset):].startswith(f"{number} 0 obj".encode()):
+            return False
+    return True
+
+
+def test_a_pdf_loses_its_author_and_title_in_place():
+    data = _pillow_pdf(author="Wang Xiaoming 13800138000", title="起草人王小明", creator="a (b) c\\d")
+    stripped = filemeta.strip_pdf(data)
+    assert len(stripped) == len(data)
+    readable = stripped.replace(b"\x00", b"")
+    assert b"Wang" not in readable and b"13800138000" not in readable and "王小明".encode("utf-16-be") not in stripped
+    assert b"/Author ()" in stripped and b"/Title ()" in stripped and b"/Creator ()" in stripped
+    assert b"/CreationDate (D:" in stripped  # what names no one stays
+    assert _offsets_still_point_at_objects(stripped)
+
+
+def test_an_xmp_packet_written_plainly_is_blanked():
+    xmp = (b"<?xpacket begin='' id='W5M0MpCehiHzreSzNTczkc9d'?><x:xmpmeta xmlns:x='adobe:ns:meta/'>"
+           b"<dc:creator><rdf:Seq><rdf:li>Wang Xiaoming</rdf:li></rdf:Seq></dc:creator></x:xmpmeta>"
+           b"<?xpacket end='w'?>")
+    data = b"%PDF-1.4\n1 0 obj<</Type/Metadata/Subtype/XML/Length " + str(len(xmp)).encode() + b">>stream\n" + xmp + b"\nendstream\nendobj\n%%EOF\n"
+    stripped = filemeta.strip_pdf(data)
+    assert len(stripped) == len(data) and b"Wang" not in stripped and b"<?xpacket end='w'?>" in stripped
+
+
+def _object_stream(compressed: bytes) -> bytes:
+    return (b"%PDF-1.5\n8 0 obj<</Type/ObjStm/N 1/First 4/Filter/FlateDecode/Length " + str(len(compressed)).encode()
+            + b">>stream\n" + compressed + b"\nendstream\nendobj\n%%EOF\n")
+
+
+def test_an_author_inside_a_compressed_object_stream_is_refused():
+    objects = zlib.compress(b"7 0 << /Author (Wang Xiaoming) /Producer (Word) >>")
+    data = _object_stream(objects)
+    with pytest.raises(filemeta.MetadataKept):
+        filemeta.strip_pdf(data)
+    # A compressed stream naming only the software is fine.
+    software = zlib.compress(b"7 0 << /Producer (Word) /Creator (Microsoft Word) >>")
+    plain = _object_stream(software)
+    assert filemeta.strip_pdf(plain) == plain
