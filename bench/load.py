@@ -237,7 +237,8 @@ def sample_ids(url: str, workdir: Path) -> dict:
             "SELECT id FROM faq_entries WHERE status = 'published' ORDER BY id LIMIT 2000"))]
     engine.dispose()
     rng = random.Random(7)
-    return {"letters": rng.sample(ids, min(len(ids), 2000)), "departments": departments, "faq": faq or [1]}
+    return {"letters": rng.sample(ids, min(len(ids), 2000)), "departments": departments, "faq": faq or [1],
+            "published": len(ids)}
 
 
 # --- servers ----------------------------------------------------------------------------
@@ -480,6 +481,7 @@ def operations(ids: dict, run_marker: str) -> dict[str, Callable[[], tuple[str, 
         questions = [json.loads(line)["query"] for line in fh if line.strip()]
     questions = rng.sample(questions, min(300, len(questions)))
     letters = ids["letters"] or [1]
+    last_page = -(-ids.get("published", len(letters)) // 20)
     vocabulary = search_vocabulary()
     counter = iter(range(10**9))
     months = periods.months_ending(periods.current_month(), 24)
@@ -508,6 +510,13 @@ def operations(ids: dict, run_marker: str) -> dict[str, Callable[[], tuple[str, 
         # by page, and the pages a citizen's question or form visit renders (attack's
         # G19/G20/G24/G25).
         "API list pages 2-200": lambda: ("GET", f"/api/v1/letters?page={rng.randint(2, 200)}", None),
+        # Deep pages of 来信选登 (attack's H10): by number (a typed or old link: OFFSET over
+        # the public index, up to page 10,000) and as the pager links them (下一页 after a
+        # letter anywhere in the list: keyset).
+        "list deep pages by number": lambda: (
+            "GET", f"/letters/?page={rng.randint(max(1, last_page // 4), max(1, min(last_page, 10_000)))}", None),
+        "list deep pages by link": lambda: (
+            "GET", f"/letters/?page={rng.randint(2, max(2, last_page))}&after={rng.choice(letters)}", None),
         "list filtered pages": lambda: (
             "GET", f"/letters/?department={rng.choice(ids['departments'])}&kind={rng.choice(KINDS)}"
                    f"&page={rng.randint(1, 5)}", None),

@@ -1,7 +1,8 @@
 """Metadata removed from files the public can download.
 
 A photo from a phone carries where it was taken (GPS), the owner's name and the device in
-its EXIF/XMP data, a PNG carries text chunks, a phone's MP4 carries its location in the
+its EXIF/XMP data (again in the second picture a phone appends after the first), a PNG
+carries text chunks, a GIF comments and XMP, a phone's MP4 carries its location in the
 ``udta``/``meta`` boxes, a PDF names its author (``/Author``, XMP ``dc:creator``). A clerk
 uploading such a file as an interview image, a cover, a video or a consultation document
 would publish all of it. Only the picture, the sound and what is needed to show them
@@ -59,13 +60,17 @@ def _orientation_segment(orientation: int) -> bytes:
 
 
 def strip_jpeg(data: bytes) -> bytes:
-    """``data`` without EXIF, XMP, IPTC, comments and vendor segments; the orientation of
-    the photo is kept so it is not shown turned. Data that is not a well-formed JPEG header
-    is returned as it is (the upload checks have accepted it; nothing is lost)."""
+    """``data`` without EXIF, XMP, IPTC, comments and vendor segments (also those between the
+    scans of a progressive picture), and without anything after the picture's end: a phone's
+    portrait or "live" photo appends a second picture (a depth map, a preview; announced by
+    an APP2 ``MPF`` segment) that carries the same EXIF — GPS position, owner — again. The
+    orientation of the photo is kept so it is not shown turned. Data that is not a
+    well-formed JPEG header is returned as it is (the upload checks have accepted it;
+    nothing is lost)."""
     if data[:2] != b"\xff\xd8":
         return data
-    out, pos, orientation = [b"\xff\xd8"], 2, None
-    while pos + 4 <= len(data):
+    out, pos, orientation, size = [b"\xff\xd8"], 2, None, len(data)
+    while pos + 2 <= size:
         if data[pos] != 0xFF:
             return data
         marker = data[pos + 1]
@@ -76,22 +81,108 @@ def strip_jpeg(data: bytes) -> bytes:
             out.append(data[pos:pos + 2])
             pos += 2
             continue
-        if marker in (_SOS, _EOI):
-            if orientation and orientation != 1:
-                out.insert(1, _orientation_segment(orientation))
-            out.append(data[pos:])
-            return b"".join(out)
+        if marker == _EOI:
+            out.append(b"\xff\xd9")
+            break  # what follows the picture (a second picture, a vendor trailer) is dropped
+        if pos + 4 > size:
+            return data
         (length,) = struct.unpack_from(">H", data, pos + 2)
         end = pos + 2 + length
-        if length < 2 or end > len(data):
+        if length < 2 or end > size:
             return data
         payload = data[pos + 4:end]
         if marker == _APP1 and payload.startswith(b"Exif\x00\x00"):
             orientation = orientation or _jpeg_orientation(payload)
-        elif not (0xE0 <= marker <= 0xEF or marker == 0xFE) or marker in (_APP0, _APP2, _APP14):
+        elif _kept_segment(marker, payload):
             out.append(data[pos:end])
         pos = end
-    return data
+        if marker == _SOS:
+            scan_end = _scan_end(data, pos)
+            out.append(data[pos:scan_end])
+            pos = scan_end
+    if orientation and orientation != 1:
+        out.insert(1, _orientation_segment(orientation))
+    return b"".join(out)
+
+
+def _kept_segment(marker: int, payload: bytes) -> bool:
+    """Segments needed to show the picture: every non-application segment (tables, frame,
+    scan headers), JFIF, Adobe's colour transform and an ICC colour profile — not EXIF, XMP,
+    IPTC, MPF (the index of the appended pictures, dropped with them), comments or vendors'."""
+    if marker in (_APP0, _APP14):
+        return True
+    if marker == _APP2:
+        return payload.startswith(b"ICC_PROFILE\x00")
+    return not (0xE0 <= marker <= 0xEF or marker == 0xFE)
+
+
+def _scan_end(data: bytes, pos: int) -> int:
+    """Where the entropy-coded data of a scan starting at ``pos`` ends: at the first marker
+    that is not a stuffed 0xFF byte, a fill byte or a restart marker (or at the end of a
+    truncated file)."""
+    while True:
+        at = data.find(b"\xff", pos)
+        if at < 0 or at + 1 >= len(data):
+            return len(data)
+        following = data[at + 1]
+        if following == 0x00 or 0xD0 <= following <= 0xD7:
+            pos = at + 2
+        elif following == 0xFF:
+            pos = at + 1
+        else:
+            return at
+
+
+# --- GIF ----------------------------------------------------------------------------------
+
+#: Application extensions a GIF needs to be shown as made: the animation's loop count.
+_GIF_KEPT_APPLICATIONS = (b"NETSCAPE2.0", b"ANIMEXTS1.0")
+
+
+def _gif_sub_blocks_end(data: bytes, pos: int) -> int | None:
+    """The position after the data sub-blocks starting at ``pos`` (``None`` if truncated)."""
+    while pos < len(data):
+        length = data[pos]
+        pos += 1 + length
+        if length == 0:
+            return pos if pos <= len(data) else None
+    return None
+
+
+def strip_gif(data: bytes) -> bytes:
+    """``data`` without comment extensions and application extensions other than the
+    animation's loop count (XMP with the author and the editing history, vendors' data), and
+    without anything after the trailer."""
+    if data[:6] not in (b"GIF87a", b"GIF89a") or len(data) < 13:
+        return data
+    flags = data[10]
+    pos = 13 + (3 * (2 << (flags & 7)) if flags & 0x80 else 0)
+    out = [data[:pos]]
+    while pos < len(data):
+        kind = data[pos]
+        if kind == 0x3B:  # trailer
+            out.append(b"\x3b")
+            return b"".join(out)
+        if kind == 0x21 and pos + 2 <= len(data):
+            label = data[pos + 1]
+            end = _gif_sub_blocks_end(data, pos + 2)
+            if end is None:
+                return data
+            application = data[pos + 3:pos + 14] if label == 0xFF and data[pos + 2] == 11 else b""
+            if label != 0xFE and (label != 0xFF or application in _GIF_KEPT_APPLICATIONS):
+                out.append(data[pos:end])
+            pos = end
+        elif kind == 0x2C and pos + 10 <= len(data):
+            image_flags = data[pos + 9]
+            start = pos + 10 + (3 * (2 << (image_flags & 7)) if image_flags & 0x80 else 0)
+            end = _gif_sub_blocks_end(data, start + 1)  # after the LZW minimum code size
+            if end is None:
+                return data
+            out.append(data[pos:end])
+            pos = end
+        else:
+            return data
+    return b"".join(out)
 
 
 # --- PNG ----------------------------------------------------------------------------------
@@ -272,7 +363,7 @@ def strip_metadata(path: Path, mime: str) -> None:
         strip_mp4_in_place(path)
         return
     strip = {"image/jpeg": strip_jpeg, "image/png": strip_png, "image/webp": strip_webp,
-             "application/pdf": strip_pdf}.get(mime)
+             "image/gif": strip_gif, "application/pdf": strip_pdf}.get(mime)
     if strip is None:
         return
     data = path.read_bytes()

@@ -88,6 +88,11 @@ class CaptchaField(StringField):
         if not captcha.enabled():
             return
         if not captcha.verify(self.data, slot=self.slot):
+            if not (self.data or "").strip():
+                # Nothing typed — often because the page asked no captcha yet (a log-in page
+                # opened before this account's failures made one necessary): say what to do,
+                # not that an answer was wrong.
+                raise ValidationError("请输入图片中的验证码。")
             raise ValidationError("验证码不正确、已使用过或已过期（每张图片只能用一次），请看新图片重新输入。")
 
 

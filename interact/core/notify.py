@@ -40,6 +40,7 @@ from email.utils import format_datetime, make_msgid, parseaddr
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
+import sqlalchemy as sa
 from flask import current_app
 from jinja2 import TemplateError
 from sqlalchemy.exc import IntegrityError
@@ -134,18 +135,37 @@ def notify(
     return notify_all([Notice(tuple(users), kind, title, body, url, dedup_key)])
 
 
-def _insert_new_notifications():
+#: The columns a notice is written with (:func:`notify_all`).
+_COLUMNS = ("user_id", "kind", "title", "body", "url", "dedup_key", "created_at")
+_INSERTS: dict[str, Any] = {}
+
+
+def _insert_new_notifications(dialect: str):
     """``INSERT … ON CONFLICT (user_id, dedup_key) DO NOTHING RETURNING …``: a (user, key)
     pair already notified — by an earlier run or by another process a moment ago — is
     skipped by the database itself, without failing the caller's transaction. (A NULL key
-    never conflicts: every call without one is a new notice.)"""
-    if db.session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    table = Notification.__table__
-    return (insert(table).on_conflict_do_nothing(index_elements=["user_id", "dedup_key"])
-            .returning(table.c.id, table.c.user_id, table.c.title, table.c.body, table.c.url))
+    never conflicts: every call without one is a new notice.)
+
+    PostgreSQL takes the rows as one array per column (``INSERT … SELECT * FROM
+    unnest(…)``): one short statement whatever the number of rows, where a multi-row
+    ``VALUES`` has seven parameters per row for the server to parse and plan — the deadline
+    sweep's 36,000 notices over a backlog took 6.0 s that way at 1,000,000 letters. SQLite
+    takes the rows as an ``executemany`` (a multi-row ``VALUES``). Built once per dialect."""
+    if dialect not in _INSERTS:
+        table = Notification.__table__
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import ARRAY, insert
+
+            arrays = sa.func.unnest(*[sa.bindparam(name, type_=ARRAY(table.c[name].type)) for name in _COLUMNS])
+            rows = arrays.table_valued(*_COLUMNS).render_derived()
+            statement = insert(table).from_select(list(_COLUMNS), sa.select(*[rows.c[name] for name in _COLUMNS]))
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+
+            statement = insert(table)
+        _INSERTS[dialect] = (statement.on_conflict_do_nothing(index_elements=["user_id", "dedup_key"])
+                             .returning(table.c.id, table.c.user_id, table.c.title, table.c.body, table.c.url))
+    return _INSERTS[dialect]
 
 
 def notify_all(notices: Iterable[Notice]) -> int:
@@ -170,7 +190,12 @@ def notify_all(notices: Iterable[Notice]) -> int:
     if not rows:
         return 0
     db.session.flush()  # pending ORM rows first (a user created in this transaction)
-    created = db.session.execute(_insert_new_notifications(), rows).all()
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        created = db.session.execute(_insert_new_notifications(dialect),
+                                     {name: [row[name] for row in rows] for name in _COLUMNS}).all()
+    else:
+        created = db.session.execute(_insert_new_notifications(dialect), rows).all()
     if mail_enabled():
         for notification_id, user_id, title, body, url in created:
             if users[user_id].email:

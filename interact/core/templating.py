@@ -89,11 +89,17 @@ def staff_nav_url(endpoint: str, **values) -> str | None:
     return nav_url(endpoint, **values)
 
 
-def page_url(page: int) -> str:
-    """The current page's URL with another ``page`` argument (filters kept)."""
-    args = request.args.to_dict()
+#: URL arguments that say where a page starts (keyset pagination): never carried over to
+#: another page's link, which gets its own.
+CURSOR_ARGS = ("after", "before")
+
+
+def page_url(page: int, **cursor) -> str:
+    """The current page's URL with another ``page`` argument (filters kept), and the
+    ``cursor`` of that page when the list gives one (``after=…`` / ``before=…``)."""
+    args = {key: value for key, value in request.args.items() if key not in CURSOR_ARGS}
     args["page"] = page
-    return url_for(request.endpoint, **(request.view_args or {}), **args)
+    return url_for(request.endpoint, **(request.view_args or {}), **args, **cursor)
 
 
 #: How many months a month selector offers (the current one and those before it).

@@ -271,14 +271,17 @@ def count_hits(session, terms: list[str]) -> int:
         sa.select(hits.c.letter_id).limit(COUNT_LIMIT + 1).subquery())) or 0
 
 
-def ranked_page(session, terms: list[str], *, offset: int, limit: int, hits: int | None = None) -> list[int]:
+def ranked_page(session, terms: list[str], *, offset: int, limit: int, hits: int | None = None,
+                remember=None) -> list[int]:
     """Letter ids of one page of a search over every published letter (``offset`` hits
     skipped), in the order of :data:`RANK_WINDOW`: by window (newest first), then by
     relevance, then newest first among equal ranks. Per window touched (one, unless a page
     straddles two): the id where the window ends, walking the hits down from the newest
     unranked, then the ranked part of the page inside that window. ``hits``: the number
     of hits when known (:func:`count_hits`) — at most one window's worth are ranked in one statement (on
-    PostgreSQL the walk reads every hit, as much as ranking them)."""
+    PostgreSQL the walk reads every hit, as much as ranking them). ``remember(key, compute)``:
+    where the windows end is kept with it (``core.pagecache.remember``: until a public
+    change), so the next pages of a search only rank."""
     window = RANK_WINDOW
     if session.get_bind().dialect.name == "sqlite":
         params = {"e": fts5_expression(terms)}
@@ -292,7 +295,7 @@ def ranked_page(session, terms: list[str], *, offset: int, limit: int, hits: int
     if hits is not None and hits <= window:
         return [row[0] for row in session.execute(
             sa.text(ranked.format(inside="")), {**params, "limit": limit, "within": max(offset, 0)})]
-    bound = sa.text(f"SELECT {key} {matching} ORDER BY {key} DESC LIMIT 1 OFFSET :skip")
+    bound = f"SELECT {key} {matching}{{inside}} ORDER BY {key} DESC LIMIT 1 OFFSET :skip"
     if key == "letter_id" and hits is not None and hits <= COUNT_LIMIT:
         # PostgreSQL: a search with a few thousand hits takes them from the index, then
         # sorts their ids. Left to itself the planner, which guesses how many letters hold
@@ -300,17 +303,31 @@ def ranked_page(session, terms: list[str], *, offset: int, limit: int, hits: int
         # down and check each one: 1.1–1.8 s at 1,000,000 letters for 事宜 问题 (1,030 hits,
         # all old), 18 ms this way. A broader search keeps the walk, which soon finds
         # its thousand newest hits.
-        bound = sa.text(f"WITH hit AS MATERIALIZED (SELECT {key} {matching}) "
-                        f"SELECT {key} FROM hit ORDER BY {key} DESC LIMIT 1 OFFSET :skip")
+        bound = (f"WITH hit AS MATERIALIZED (SELECT {key} {matching}) "
+                 f"SELECT {key} FROM hit WHERE true{{inside}} ORDER BY {key} DESC LIMIT 1 OFFSET :skip")
+    memo = remember or (lambda _key, compute: compute())
+
+    def window_end(number: int, above: int | None) -> int | None:
+        """The lowest id of window ``number`` (None: it is the last), found a window's worth
+        of hits below ``above`` (the end of the window before, when known) — a walk from the
+        newest hit again would read every window above it once more."""
+        if above is None:
+            found = lambda: session.scalar(  # noqa: E731
+                sa.text(bound.format(inside="")), {**params, "skip": (number + 1) * window - 1})
+        else:
+            found = lambda: session.scalar(  # noqa: E731
+                sa.text(bound.format(inside=f" AND {key} < :below")), {**params, "skip": window - 1, "below": above})
+        return memo(("letters.search_window_end", tuple(terms), window, number), found)
+
     ids: list[int] = []
     number, within = divmod(max(offset, 0), window)
     below = None  # this window's ids are below this one (the last id of the window before)
     if number:
-        below = session.scalar(bound, {**params, "skip": number * window - 1})
+        below = window_end(number - 1, None)
         if below is None:
             return ids
     while len(ids) < limit:
-        lowest = session.scalar(bound, {**params, "skip": (number + 1) * window - 1})  # None: the last window
+        lowest = window_end(number, below)  # None: the last window
         inside, values = "", {**params, "limit": limit - len(ids), "within": within}
         if lowest is not None:
             inside += f" AND {key} >= :lowest"

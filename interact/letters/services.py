@@ -819,14 +819,98 @@ class _SearchPagination(_CountedPagination):
 
     def _query_items(self) -> list[Letter]:
         # The total first (remembered per query, needed for the page anyway): a search with
-        # at most one window of hits is ranked in one statement.
+        # at most one window of hits is ranked in one statement, and a page past the last
+        # (past COUNT_LIMIT for a broad search) is the last — never a walk through the hits
+        # of a very broad query to page 9,000 (2 s at 1,000,000 letters on PostgreSQL).
+        self.page = min(self.page, max(1, -(-self._query_count() // self.per_page)))
         ids = search.ranked_page(db.session, self._query_args["terms"], offset=self._query_offset,
-                                 limit=self.per_page, hits=self._hits())
+                                 limit=self.per_page, hits=self._hits(), remember=pagecache.remember)
         if not ids:
             return []
         letters = {letter.id: letter for letter in db.session.scalars(
             sa.select(Letter).where(PUBLISHED, Letter.id.in_(ids)).options(selectinload(Letter.department)))}
         return [letters[i] for i in ids if i in letters]
+
+
+#: A page of 来信选登 found by its number alone skips the letters before it (``OFFSET``); the
+#: pages linked from the list (上一页 / 下一页) say where they start instead (keyset), which
+#: costs the same on page 10,000 as on page 2. Numbers beyond this are read as this one.
+OFFSET_PAGES = 10_000
+
+
+class _ListPagination(_CountedPagination):
+    """A page of published letters without a search, newest publication first.
+
+    Linked pages start at a letter: ``after`` (the page holds the letters published just
+    before it, 下一页) or ``before`` (just after it, 上一页) — one range read of the public
+    index, however deep the page (at 1,000,000 letters ``OFFSET`` past 350,000 published
+    letters took seconds on PostgreSQL). A link stays valid while the list grows: it shows
+    the same letters. A page asked for by number alone (a typed or an old link, the API)
+    skips the letters before it, reading ids from the index alone (no letter rows), then
+    loads the page's letters. A starting letter that is no longer in the list (withdrawn,
+    or not matching the filters) falls back to the page number.
+
+    ``next_cursor`` / ``prev_cursor``: the URL arguments of the links to the neighbouring
+    pages (none to page 1, which has its own address)."""
+
+    def _query_items(self) -> list[Letter]:
+        conditions = self._query_args["conditions"]
+        order = (Letter.published_at.desc(), Letter.id.desc())
+        anchor_id = self._query_args.get("after") or self._query_args.get("before")
+        anchor = None
+        if anchor_id:
+            anchor = db.session.execute(
+                sa.select(Letter.published_at, Letter.id).where(Letter.id == anchor_id, *conditions)).first()
+        self._keyset = None
+        if anchor is None or anchor.published_at is None:
+            self.page = min(self.page, OFFSET_PAGES)
+            ids = list(db.session.scalars(sa.select(Letter.id).where(*conditions).order_by(*order)
+                                          .offset(self._query_offset).limit(self.per_page)))
+        else:
+            key = sa.tuple_(Letter.published_at, Letter.id)
+            at = sa.tuple_(sa.bindparam("at", anchor.published_at, type_=Letter.published_at.type),
+                           sa.bindparam("at_id", anchor.id, type_=Letter.id.type))
+            older = self._query_args.get("after") is not None
+            stmt = (sa.select(Letter.id).where(*conditions, key < at).order_by(*order) if older else
+                    sa.select(Letter.id).where(*conditions, key > at)
+                    .order_by(Letter.published_at.asc(), Letter.id.asc()))
+            ids = list(db.session.scalars(stmt.limit(self.per_page + 1)))
+            more = len(ids) > self.per_page
+            ids = ids[:self.per_page]
+            if not older:
+                ids.reverse()
+            # Past the anchor there is the anchor itself: a page on that side for sure.
+            self._keyset = {"prev": more or older, "next": more or not older}
+            if not self._keyset["prev"]:
+                self.page = 1
+            else:
+                self.page = max(self.page, 2)
+        if not ids:
+            return []
+        letters = {letter.id: letter for letter in db.session.scalars(
+            sa.select(Letter).where(Letter.id.in_(ids)).options(selectinload(Letter.department)))}
+        return [letters[i] for i in ids if i in letters]
+
+    @property
+    def pages(self) -> int:  # type: ignore[override]
+        # A linked page's number is the one its link carried: the last is never before it.
+        return max(super().pages, self.page) if self._keyset else super().pages
+
+    @property
+    def has_prev(self) -> bool:  # type: ignore[override]
+        return self._keyset["prev"] if self._keyset else super().has_prev
+
+    @property
+    def has_next(self) -> bool:  # type: ignore[override]
+        return self._keyset["next"] if self._keyset else super().has_next
+
+    @property
+    def next_cursor(self) -> dict[str, int]:
+        return {"after": self.items[-1].id} if self.items else {}
+
+    @property
+    def prev_cursor(self) -> dict[str, int]:
+        return {"before": self.items[0].id} if self.items and self.prev_num > 1 else {}
 
 
 def _submitted_ids(start: datetime, end: datetime) -> tuple[int | None, int | None]:
@@ -841,7 +925,8 @@ def _submitted_ids(start: datetime, end: datetime) -> tuple[int | None, int | No
     return low, high
 
 
-def public_letters(query: PublicQuery, *, page: int = 1, per_page: int = 20):
+def public_letters(query: PublicQuery, *, page: int = 1, per_page: int = 20,
+                   after: int | None = None, before: int | None = None):
     """Published letters (来信选登): full-text search over the index plus filters.
 
     A search without other filters reads only the index for its total (it holds exactly
@@ -850,6 +935,8 @@ def public_letters(query: PublicQuery, *, page: int = 1, per_page: int = 20):
     filters, the hits are joined to the letters, ranked once for the page shown and counted
     unranked. A list filtered by department and month at most takes its total from the
     running totals (``monthcounts.published_total``: no count over the published letters).
+    A list without a search starts ``after`` or ``before`` a letter when given (the links of
+    its pager, :class:`_ListPagination`), else at ``page``.
     """
     conditions = [PUBLISHED]
     if query.department_id:
@@ -860,8 +947,15 @@ def public_letters(query: PublicQuery, *, page: int = 1, per_page: int = 20):
         conditions.append(Letter.channel == query.channel)
     month = periods.valid_month(query.month)
     bounds = periods.month_bounds(month) if month is not None else None
+    ids = None
     if bounds is not None:
-        conditions += [Letter.submitted_at >= bounds[0], Letter.submitted_at < bounds[1]]
+        # The month's ids as well (exact by the dates): the list indexes hold the id, so a
+        # page of an old month skips the newer letters without reading them (1.5 -> 0.1 ms
+        # for a department's month two years back at 100,000 letters), and a search reads
+        # only the index entries of that range.
+        ids = _submitted_ids(*bounds)
+        conditions += [Letter.submitted_at >= bounds[0], Letter.submitted_at < bounds[1],
+                       Letter.id.between(*ids)]
     # Every row shows its department: one query for the page instead of one per department.
     stmt = sa.select(Letter).where(*conditions).options(selectinload(Letter.department))
     count_stmt = sa.select(sa.func.count(Letter.id)).where(*conditions)
@@ -872,17 +966,17 @@ def public_letters(query: PublicQuery, *, page: int = 1, per_page: int = 20):
                                  counter=lambda: search.count_hits(db.session, terms),
                                  page=page, per_page=per_page, error_out=False)
     if terms:
-        # Within a month, only the index entries of the ids submitted in it are read and ranked.
-        ids = _submitted_ids(*bounds) if bounds is not None else None
         match = search.matching_letters(db.session, terms, ids=ids)
         hits = search.matching_letters(db.session, terms, ranked=False, ids=ids)
         stmt = stmt.join(match, match.c.letter_id == Letter.id).order_by(match.c.score, Letter.published_at.desc())
         count_stmt = count_stmt.join(hits, hits.c.letter_id == Letter.id)
     else:
-        stmt = stmt.order_by(Letter.published_at.desc(), Letter.id.desc())
         if query.kind is None and query.channel is None:
             # By department and month only: the running totals hold the number.
             count_stmt = monthcounts.published_total(query.department_id or None, month)
+        return _ListPagination(conditions=conditions, count_stmt=count_stmt, count_key=count_key,
+                               after=after, before=None if after else before,
+                               page=page, per_page=per_page, error_out=False)
     return _CountedPagination(select=stmt, session=db.session(), count_stmt=count_stmt, count_key=count_key,
                               page=page, per_page=per_page, error_out=False)
 

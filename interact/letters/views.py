@@ -28,7 +28,7 @@ from interact.accounts import views as account_views
 from interact.core import contributions, datetext, pagecache, sessions, uploads
 from interact.core.pagecache import public_page
 from interact.core.templating import switching_large_text
-from interact.core.errors import DomainError
+from interact.core.errors import MAX_ID, DomainError
 from interact.core.forms import (
     ConfirmForm,
     attempt,
@@ -108,6 +108,12 @@ def _int_or_none(value) -> int | None:
         return None
 
 
+def _letter_id_or_none(value) -> int | None:
+    """A letter id from a query string; anything else (a broken or edited link) is none."""
+    number = _int_or_none(value)
+    return number if number is not None and 0 < number <= MAX_ID else None
+
+
 def _enum_or_none(enum_cls, value):
     try:
         return enum_cls(value) if value else None
@@ -160,6 +166,8 @@ def new():
             form.name.data = current_user.display_name
             form.phone.data = current_user.phone or ""
             form.email.data = current_user.email or ""
+        if _blank_for_anyone(form):
+            return _blank_form_page(form)
         return _new_page(form)
     if _previewing():
         return _preview(form)
@@ -292,6 +300,45 @@ def _preview(form):
         "attachments_dropped": len(_chosen_files(form)),
         "suggestions": services.writing_suggestions(form.title.data, form.body.data),
     })
+
+
+#: Where a visitor's own tokens go in the stored copy of the blank letter form (random per
+#: process, so no typed text can contain them).
+_CSRF_MARK = f"csrf-{secrets.token_hex(12)}"
+_TOKEN_MARK = f"token-{secrets.token_hex(12)}"
+
+
+def _blank_for_anyone(form) -> bool:
+    """The form is the blank one every visitor who is not logged in gets (nothing taken from
+    the address or the session but the two tokens)."""
+    return (not current_user.is_authenticated and not request.args and "_flashes" not in session
+            and not form.errors)
+
+
+def _blank_form_page(form):
+    """The blank letter form from a copy rendered once per process (until a public change,
+    a new reply limit or ``PUBLIC_PAGE_CACHE_SECONDS``), with this visitor's CSRF token and
+    form token put in: rendering the form's fields took most of the page's 5 ms of CPU, and
+    crawlers and citizens fetch this page far more often than they send it."""
+    csrf = getattr(form, "csrf_token", None)
+    token = form.token.data
+    consultation_days = workflow.reply_limit(LetterKind.CONSULTATION)
+
+    def render() -> str:
+        if csrf is not None:
+            real, csrf.current_token = csrf.current_token, _CSRF_MARK
+        form.token.data = _TOKEN_MARK
+        try:
+            return render_template("letters/new.html", form=form, preview=None, consultation_days=consultation_days)
+        finally:
+            if csrf is not None:
+                csrf.current_token = real
+            form.token.data = token
+
+    page = pagecache.remember(("letters.blank_form", request.cookies.get("large_text"), consultation_days), render)
+    if csrf is not None:
+        page = page.replace(_CSRF_MARK, csrf.current_token)
+    return page.replace(_TOKEN_MARK, token)
 
 
 def _new_page(form, status: int = 200, *, preview: dict | None = None):
@@ -462,7 +509,10 @@ def public_list():
         month=(request.args.get("month") or "")[:7],
     )
     page = max(request.args.get("page", 1, type=int) or 1, 1)
-    letters = services.public_letters(query, page=min(page, 10_000))
+    # The pager's links say where their page starts (keyset, see services._ListPagination).
+    letters = services.public_letters(query, page=min(page, 1_000_000),
+                                      after=_letter_id_or_none(request.args.get("after")),
+                                      before=_letter_id_or_none(request.args.get("before")))
     return render_template("letters/public_list.html", letters=letters, query=query,
                            departments=_public_departments(), kinds=LetterKind.labels(), channels=LetterChannel.labels())
 

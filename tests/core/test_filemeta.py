@@ -42,8 +42,9 @@ def test_jpeg_without_orientation_loses_the_whole_exif_and_comments():
 
 
 def test_what_is_not_a_well_formed_file_is_left_alone():
-    for strip in (filemeta.strip_jpeg, filemeta.strip_png, filemeta.strip_webp):
-        for data in (b"", b"\xff\xd8\xff\xe0\x00", b"\x89PNG\r\n\x1a\n\x00\x00\xff\xff", b"RIFF\x00\x00\x00\x00WEBP"):
+    for strip in (filemeta.strip_jpeg, filemeta.strip_png, filemeta.strip_webp, filemeta.strip_gif):
+        for data in (b"", b"\xff\xd8\xff\xe0\x00", b"\x89PNG\r\n\x1a\n\x00\x00\xff\xff", b"RIFF\x00\x00\x00\x00WEBP",
+                     b"GIF89a\x01\x00\x01\x00\x80\x00\x00", b"GIF89a\x01\x00\x01\x00\x00\x00\x00\x21\xfe\x05ab"):
             assert strip(data) in (data, b"RIFF\x04\x00\x00\x00WEBP")
 
 
@@ -75,6 +76,59 @@ def test_webp_exif_chunk_is_removed():
     assert b"secret" not in stripped and b"EXIF" not in stripped
     assert struct.unpack_from("<I", stripped, 4)[0] == len(stripped) - 8
     assert stripped[20] & 0x08 == 0 and b"VP8L" in stripped
+
+
+def _photo(owner: str, colour, **save) -> bytes:
+    exif = Image.Exif()
+    exif[0x013B] = owner
+    exif[0x8825] = {1: "N", 2: (22.0, 32.0, 35.5), 3: "E", 4: (114.0, 3.0, 28.0)}  # GPS
+    buffer = io.BytesIO()
+    Image.new("RGB", (16, 12), colour).save(buffer, format="JPEG", exif=exif, comment=b"note by owner", **save)
+    return buffer.getvalue()
+
+
+def test_a_second_picture_after_the_first_loses_its_exif_too():
+    """A phone's portrait photo appends a depth map or preview after the picture, with the
+    same EXIF (owner, GPS): attack I5 found it on a public interview image."""
+    first = _photo("owner 13800138000", (200, 10, 10))
+    data = first + _photo("owner 13800138001", (10, 10, 200))
+    stripped = filemeta.strip_jpeg(data)
+    assert b"13800138001" not in stripped and b"Exif" not in stripped and b"owner" not in stripped
+    shown = Image.open(io.BytesIO(stripped))
+    assert shown.size == (16, 12)
+    assert shown.tobytes() == Image.open(io.BytesIO(first)).tobytes()
+
+
+def test_a_comment_between_the_scans_of_a_progressive_photo_is_removed():
+    data = _photo("owner", (30, 120, 60), progressive=True)
+    second_scan = data.index(b"\xff\xda", data.index(b"\xff\xda") + 2)
+    comment = b"\xff\xfe" + struct.pack(">H", 2 + len(SECRET.encode())) + SECRET.encode()
+    data = data[:second_scan] + comment + data[second_scan:]
+    stripped = filemeta.strip_jpeg(data)
+    assert SECRET.encode() not in stripped and b"owner" not in stripped
+    assert Image.open(io.BytesIO(stripped)).tobytes() == Image.open(io.BytesIO(data)).tobytes()
+
+
+def test_gif_comments_and_xmp_are_removed_and_the_animation_kept(tmp_path):
+    frames = [Image.new("RGB", (6, 4), colour) for colour in ((255, 0, 0), (0, 255, 0), (0, 0, 255))]
+    buffer = io.BytesIO()
+    frames[0].save(buffer, format="GIF", save_all=True, append_images=frames[1:], loop=0, duration=100,
+                   comment=SECRET.encode())
+    data = buffer.getvalue()
+    xmp = b"\x21\xff\x0bXMP DataXMP" + bytes([len(b"<x:creator>owner</x:creator>")]) + b"<x:creator>owner</x:creator>\x00"
+    data = data[:-1] + xmp + data[-1:]  # before the trailer, as editors write it
+    path = tmp_path / "anim.gif"
+    path.write_bytes(data)
+    filemeta.strip_metadata(path, "image/gif")
+    stripped = path.read_bytes()
+    assert SECRET.encode() not in stripped and b"owner" not in stripped and b"XMP" not in stripped
+    assert b"NETSCAPE2.0" in stripped and stripped.endswith(b"\x3b")
+    before, after = Image.open(io.BytesIO(data)), Image.open(io.BytesIO(stripped))
+    assert after.n_frames == before.n_frames == 3
+    for n in range(3):
+        before.seek(n)
+        after.seek(n)
+        assert after.tobytes() == before.tobytes()
 
 
 # --- PDF (attack batch 7, G5: a consultation's PDF was served with its /Author) ------------

@@ -73,6 +73,43 @@ def test_notify_creates_inbox_rows_and_dedups(roles, db, frozen):
     assert notify.unread_count(roles.office) == 2
 
 
+def test_many_notices_are_written_in_one_statement_each_pair_once_with_its_mail(roles, db, smtp, frozen):
+    """``notify_all`` (the deadline sweep's batches): one INSERT for every notice, whatever
+    their number; a (user, key) pair already there, or twice in the batch, is written once,
+    inactive users get nothing, and only the notices created get an e-mail copy."""
+    import sqlalchemy as sa
+
+    frozen(2026, 3, 2, 9)
+    roles.handler_a.email, roles.handler_b.email = "a@example.com", "b@example.com"
+    roles.handler_b.active = False
+    db.session.commit()
+    notify.notify([roles.handler_a], kind="letter.overdue", title="早先的提醒", dedup_key="letter:0:overdue")
+    notices = [notify.Notice([roles.handler_a, roles.handler_b, roles.office], kind="letter.overdue",
+                             title=f"来信已逾期（红牌）：第{n}封\n", body="来信标题", url=f"/staff/letters/{n}",
+                             dedup_key=f"letter:{n}:overdue")
+               for n in [*range(300), 0, 5]]
+    inserts: list[str] = []
+    sa.event.listen(db.engine, "before_cursor_execute",
+                    record := lambda conn, cursor, statement, *args: inserts.append(statement)
+                    if statement.lstrip().upper().startswith("INSERT INTO NOTIFICATIONS") else None)
+    try:
+        created = notify.notify_all(notices)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+    db.session.commit()
+    assert created == 300 + 299  # handler_a's letter:0 existed; handler_b is inactive; repeats once
+    assert len(inserts) == 1
+    rows = db.session.execute(sa.select(Notification.user_id, Notification.dedup_key, Notification.title,
+                                        Notification.created_at)).all()
+    assert len(rows) == len({(user, key) for user, key, *_ in rows}) == 600
+    assert {user for user, *_ in rows} == {roles.handler_a.id, roles.office.id}
+    by_key = {(user, key): (title, at) for user, key, title, at in rows}
+    assert by_key[(roles.office.id, "letter:7:overdue")] == ("来信已逾期（红牌）：第7封", clock.now())
+    assert by_key[(roles.handler_a.id, "letter:0:overdue")][0] == "早先的提醒"
+    mails = db.session.scalars(sa.select(OutboundEmail.to_address)).all()
+    assert mails.count("a@example.com") == 1 + 299 and "b@example.com" not in mails
+
+
 def test_notify_skips_inactive_users(roles, db):
     roles.handler_b.active = False
     db.session.commit()

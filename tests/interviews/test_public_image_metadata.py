@@ -49,6 +49,28 @@ def test_an_interview_photo_is_published_without_its_exif_but_keeps_its_orientat
     assert 0x8825 not in exif and 0x013B not in exif
 
 
+
+def test_a_portrait_photo_with_a_second_picture_is_published_without_either_exif(db, client, auth, roles,
+                                                                                  make_interview):
+    """A phone's portrait photo: a depth map with the same EXIF follows the picture (attack I5:
+    its owner and GPS were served at /files/<key>)."""
+    interview = make_interview(S.ANNOUNCED)
+    auth.login(roles.handler_a)
+    photo = phone_photo() + phone_photo(orientation=1)
+    response = client.post(f"/staff/interviews/{interview.id}/images", data={
+        "image": (io.BytesIO(photo), "人像.jpg"), "caption": "访谈现场",
+    }, content_type="multipart/form-data")
+    assert response.status_code == 302
+    auth.logout()
+    served = client.get(f"/files/{interview.images[0].file.key}")
+    try:
+        data = served.data
+    finally:
+        served.close()
+    assert served.status_code == 200
+    assert OWNER.encode() not in data and b"Phone X" not in data and data.endswith(b"\xff\xd9")
+    assert Image.open(io.BytesIO(data)).size == (40, 20)
+
 def test_a_citizens_letter_attachment_is_kept_as_sent(db, roles):
     """Staff see a citizen's evidence as it was sent (it is never public)."""
     from werkzeug.datastructures import FileStorage

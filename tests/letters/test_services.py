@@ -201,9 +201,42 @@ def test_a_broad_search_ranks_its_newest_hits_first_window_by_window(closed, rol
     # first; then the oldest, 来信0 — each window newest first among equal ranks.
     assert everything == ["市民来信4", "市民来信6", "市民来信5", "市民来信1", "市民来信3", "市民来信2", "市民来信0"]
     assert page(1, 2)[0] + page(2, 2)[0] + page(3, 2)[0] + page(4, 2)[0] == everything
-    assert page(5, 2) == ([], 7)
+    assert page(5, 2) == (everything[6:], 7)  # past the last page: the last page
     monkeypatch.setattr(search, "RANK_WINDOW", 1000)  # few hits: ranked as a whole, as before
     assert page(1, 10)[0][:2] == ["市民来信4", "市民来信1"]
+
+
+def test_a_search_s_next_pages_reuse_where_its_windows_end_until_a_publication(closed, app, monkeypatch):
+    """Where each window of hits ends is found once per search (and again after a public
+    change, which moves it); a deep page finds it a window below the one before."""
+    import sqlalchemy as sa
+
+    monkeypatch.setattr(search, "RANK_WINDOW", 3)
+    for n in range(8):
+        closed(title=f"市民来信{n}", body="公积金贷款额度怎么计算？")
+    walks: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        if "DESC LIMIT 1 OFFSET" in " ".join(statement.split()):
+            walks.append(statement)
+
+    def page(number):
+        result = services.public_letters(services.PublicQuery(q="贷款 额度"), page=number, per_page=2)
+        return [letter.title for letter in result.items]
+
+    uncached = [page(n) for n in range(1, 5)]
+    app.config["PUBLIC_PAGE_CACHE_SECONDS"] = 60
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        assert page(3) == uncached[2]  # window 1: the end of window 0, then its own
+        assert len(walks) == 2
+        assert [page(n) for n in range(1, 5)] == uncached  # window 2 ends a window below window 1
+        assert len(walks) == 3
+        closed(title="市民来信新", body="公积金贷款额度怎么计算？")
+        walks.clear()
+        assert page(1)[0] == "市民来信新" and len(walks) == 1
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
 
 
 def test_a_search_counts_its_hits_up_to_a_limit_and_says_there_are_more(closed, roles, client, monkeypatch):
@@ -222,6 +255,8 @@ def test_a_search_counts_its_hits_up_to_a_limit_and_says_there_are_more(closed, 
 
     assert page(1) == (everything[:2], 4, True, 2)
     assert page(2)[0] == everything[2:4]
+    # A page past the limit is the last one (not a walk through every hit to get there).
+    assert page(9) == (everything[2:4], 4, True, 2)
     assert "超过 4 封来信与“贷款 额度”相关" in client.get("/letters/?q=贷款 额度").get_data(as_text=True)
     monkeypatch.setattr(search, "COUNT_LIMIT", 7)  # exactly the limit: counted, nothing more
     assert page(1)[1:3] == (7, False)
