@@ -164,6 +164,8 @@ def main(argv=None) -> int:
     ap.add_argument("--lexical", action="store_true", help="without the semantic feature")
     ap.add_argument("--attack", action="store_true",
                     help="only the attack's question set (bench/data/faq_attack_questions.tsv), one line each")
+    ap.add_argument("--attack-file", type=Path, default=ATTACK_QUESTIONS,
+                    help="another file of that form (bench/data/faq_attack_questions_b.tsv)")
     args = ap.parse_args(argv)
     embedder = None if args.lexical else default_embedder()
     if args.baseline:
@@ -172,7 +174,7 @@ def main(argv=None) -> int:
     docs, synonyms = demo_docs(), demo_synonyms()
     engine = MatchingEngine(docs, synonyms, embedder=embedder)
     if args.attack:
-        print(json.dumps(attack_set(engine, docs, verbose=True), ensure_ascii=False))
+        print(json.dumps(attack_set(engine, docs, args.attack_file, verbose=True), ensure_ascii=False))
         return 0
     report = {"hand_written": hand_written(engine), "attack": attack_set(engine, docs), "leave_out": leave_out(docs, synonyms, embedder),
               "semantic": engine.semantic}

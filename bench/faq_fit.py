@@ -130,10 +130,54 @@ def collect(engine: MatchingEngine, queries: list[dict]) -> list[QueryData]:
     return out
 
 
+def build_and_collect(kb_path: Path, queries_path: Path, embedder=None):
+    """The dev knowledge base and queries, an engine over the entries, and the features of
+    every query (``collect``), with the time of each step on stderr."""
+    kb = load_jsonl(kb_path)
+    queries = load_jsonl(queries_path)
+    t0 = time.perf_counter()
+    engine = MatchingEngine((FaqDoc(e["id"], e["question"]) for e in kb), embedder=embedder)
+    print(f"built index of {len(kb)} entries in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
+    t0 = time.perf_counter()
+    data = collect(engine, queries)
+    print(f"features of {len(data)} queries in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
+    return kb, queries, engine, data
+
+
 def fit_pair(data: list[QueryData], l2: float) -> np.ndarray:
     xs = [qd.feats for qd in data if qd.gold and len(qd.doc_ids)]
     ys = [qd.labels for qd in data if qd.gold and len(qd.doc_ids)]
     return fit_logistic(np.vstack(xs), np.concatenate(ys), l2=l2)
+
+
+def fit_pair_pairwise(data: list[QueryData], l2: float) -> np.ndarray:
+    """Pair (ranking) model fitted pairwise (RankNet-style): logistic regression on the
+    difference between the gold row's features and each other retrieved row's, both orders,
+    then scaled to the pointwise log-odds (the ranking stays the pairwise one).
+    Measured with bench/faq_ideas.py (docs/faq-matching.md, #16 sixth session)."""
+    xs, ys = [], []
+    for qd in data:
+        if not qd.gold or not len(qd.doc_ids):
+            continue
+        pos, neg = qd.feats[qd.labels == 1.0], qd.feats[qd.labels == 0.0]
+        if not len(pos) or not len(neg):
+            continue
+        diff = pos[0][None, :] - neg
+        xs.extend((diff, -diff))
+        ys.extend((np.ones(len(diff)), np.zeros(len(diff))))
+    x = np.vstack(xs)
+    x[:, 0] = 0.0
+    coef = fit_logistic(x, np.concatenate(ys), l2=l2)
+    # Pointwise scale: a pairwise score only ranks. Scale and shift it (a 1-D logistic fit on
+    # the rows' labels) so that it is a log-odds like the pointwise model's: the engine's logit
+    # gaps (TOPICAL_LOGIT_GAP, near_rivals) keep their meaning.
+    rows = [qd for qd in data if qd.gold and len(qd.doc_ids)]
+    score = np.concatenate([qd.feats @ coef for qd in rows])
+    a, b = fit_logistic(np.column_stack([np.ones_like(score), score]), np.concatenate([qd.labels for qd in rows]),
+                        l2=0.0)
+    coef = coef * b
+    coef[0] += a
+    return coef
 
 
 def ranked(qd: QueryData, pair_coef: np.ndarray) -> list[tuple[object, float, int]]:
@@ -245,11 +289,12 @@ def calibration_table(pairs: list[tuple[float, bool]], threshold: float) -> dict
     return {"by_tenth": tenths, "by_band": bands}
 
 
-def fit_all(data: list[QueryData], l2_pair: float, l2_dec: float, extra: list[QueryData] = (), min_chars: int = 0):
-    """Pair model on *data*; decision model on the queries of *data* + *extra*
-    (sub-sampled knowledge bases) with at least *min_chars* characters;
+def fit_all(data: list[QueryData], l2_pair: float, l2_dec: float, extra: list[QueryData] = (), min_chars: int = 0,
+            pairwise: bool = False):
+    """Pair model on *data* (pointwise, or *pairwise*); decision model on the queries of
+    *data* + *extra* (sub-sampled knowledge bases) with at least *min_chars* characters;
     threshold on all of *data*."""
-    pair = fit_pair(data, l2_pair)
+    pair = fit_pair_pairwise(data, l2_pair) if pairwise else fit_pair(data, l2_pair)
     feats, labels, _, floors = decision_rows(data, pair, with_floor=True)
     train = [qd for qd in (*data, *extra) if qd.n_chars >= min_chars]
     tf, tl, _ = decision_rows(train, pair)
@@ -339,6 +384,9 @@ def main(argv=None) -> int:
                     help="write the base data of `flask faq refit` (interact/faq/data/decision_base.npz, "
                          "decision_base_semantic.npz with --semantic)")
     ap.add_argument("--semantic", action="store_true", help="fit the semantic models (sentence embedder)")
+    ap.add_argument("--pairwise", action="store_true",
+                    help="fit the pair model pairwise (measured in #16's sixth session, not shipped: "
+                         "docs/faq-matching.md)")
     ap.add_argument("--write-model", type=Path, default=None,
                     help="with --semantic: where to write the boosted decision model "
                          "(default interact/faq/data/decision_semantic.json, what the engine ships)")
@@ -351,14 +399,7 @@ def main(argv=None) -> int:
         embedder = default_embedder()
         if embedder is None:
             raise SystemExit("--semantic needs the semantic extra (pip install -e '.[semantic]')")
-    kb = load_jsonl(args.kb)
-    queries = load_jsonl(args.queries)
-    t0 = time.perf_counter()
-    engine = MatchingEngine((FaqDoc(e["id"], e["question"]) for e in kb), embedder=embedder)
-    print(f"built index of {len(kb)} entries in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
-    t0 = time.perf_counter()
-    data = collect(engine, queries)
-    print(f"features of {len(data)} queries in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
+    kb, queries, engine, data = build_and_collect(args.kb, args.queries, embedder)
 
     sizes = [int(x) for x in args.sizes.split(",") if x.strip()]
     subsets: dict[int, list[QueryData]] = {}
@@ -370,7 +411,7 @@ def main(argv=None) -> int:
         print(f"sub-sampled knowledge bases in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
     extra = [qd for size in sizes for qd in subsets[size]] if args.fit_on_subsets else []
 
-    pair, dec, thr = fit_all(data, args.l2_pair, args.l2_decision, extra, args.min_decision_chars)
+    pair, dec, thr = fit_all(data, args.l2_pair, args.l2_decision, extra, args.min_decision_chars, args.pairwise)
     margin = BOOSTED_THRESHOLD_MARGIN if dec.boosted is not None else THRESHOLD_MARGIN
     thr_final = round(min(thr + margin, 0.99), 3)
     report = {"in_sample": evaluate(data, pair, dec, thr_final), "cross_validated": {}}
@@ -381,7 +422,8 @@ def main(argv=None) -> int:
     cv = []
     held: list[tuple[float, bool]] = []
     for h in (0, 1):
-        p, d, t = fit_all(halves[h], args.l2_pair, args.l2_decision, xhalves[h], args.min_decision_chars)
+        p, d, t = fit_all(halves[h], args.l2_pair, args.l2_decision, xhalves[h], args.min_decision_chars,
+                          args.pairwise)
         cv.append(evaluate(halves[1 - h], p, d, round(min(t + margin, 0.99), 3), held))
     report["cross_validated"] = {
         k: float(np.mean([c[k] for c in cv])) for k in cv[0]

@@ -3,6 +3,10 @@
 Usable without Flask or a database: build a :class:`MatchingEngine` from
 :class:`FaqDoc` objects and call :meth:`MatchingEngine.answer`.
 
+A question is first read as the citizen spelt it (:mod:`interact.faq.spelling`,
+``MatchingEngine._rewrite``): dialect forms in standard Mandarin and, against the curated
+entries' vocabulary, pinyin in characters and sound-alike typos corrected (离昏 -> 离婚).
+
 Pipeline for every text (knowledge-base question, similar phrasing, query):
 
 1. :func:`interact.core.textnorm.match_text` (NFKC, traditional -> simplified,
@@ -1684,21 +1688,48 @@ class MatchingEngine:
             for e in np.flatnonzero(curated).tolist():
                 for r in seg.entries.rows(e):
                     words.extend(seg.segs[r].split(" "))
-        index = spelling.SoundIndex(words, terms) if words and spelling.available() else None
+        index = (spelling.SoundIndex(words, terms, _external_idf().get)
+                 if words and spelling.available() else None)
         self._sound = (state, index if index else None)
         return self._sound[1]
 
-    def _rewrite(self, query: str) -> str:
+    def _rewrite(self, query: str) -> tuple[str, str]:
         """The question as the engine reads it (``interact.faq.spelling``): dialect forms in
-        standard Mandarin; against the curated vocabulary, a question typed in pinyin
-        written in characters, or sound-alike typos of its words corrected."""
+        standard Mandarin and, against the curated vocabulary, a question typed in pinyin
+        written in characters; and that text with its sound-alike typos corrected (the same
+        text when there is none)."""
         if not isinstance(query, str) or not query:
-            return query
+            return query, query
         query = spelling.standardise(query[: MAX_QUERY_CHARS * 2])
         sound = self._sound_index(self._state)
         if sound is None:
-            return query
-        return sound.from_pinyin(match_text(query)) or sound.correct(query)
+            return query, query
+        query = sound.from_pinyin(match_text(query)) or query
+        return query, sound.correct(query[:MAX_QUERY_CHARS])
+
+    def _read(self, query: str, model: DecisionModel | None = None) -> tuple[str, list[_Candidate]]:
+        """The question as read (``_rewrite``) and its candidates. A typo correction never
+        takes an answer away and gives one only to a question that had none (with *model*,
+        default the engine's): a homophone of a word the curated entries use is not always a
+        typo (place names: 金塘村 / 现金, 辅道 / 辅导 were proposed on dev questions). When
+        neither reading is answered, the one matching an entry better (higher best pair
+        logit) decides what is offered."""
+        plain, corrected = self._rewrite(query)
+        cands = self._candidates(plain)
+        if corrected == plain:
+            return plain, cands
+        alt = self._candidates(corrected)
+        if not alt:
+            return plain, cands
+        if not cands:
+            return corrected, alt
+        model = model or self.model
+        threshold = self._threshold_of(model)
+        if self._confidences(cands, 1, model)[0] >= threshold:
+            return plain, cands
+        if self._confidences(alt, 1, model)[0] >= threshold or alt[0].logit > cands[0].logit:
+            return corrected, alt
+        return plain, cands
 
     def _doc_rows(self, doc: FaqDoc) -> list[tuple[DocId, str, str, tuple[str, ...]]]:
         keywords: list[str] = []
@@ -2069,7 +2100,7 @@ class MatchingEngine:
 
     def search(self, query: str, k: int = 5) -> list[Match]:
         """Entries ranked best first (at most *k*), scored like :meth:`answer`."""
-        cands = self._candidates(self._rewrite(query))
+        cands = self._read(query)[1]
         n = min(max(int(k), 0), len(cands))
         if not n:
             return []
@@ -2137,7 +2168,7 @@ class MatchingEngine:
     def decision_inputs(self, query: str, n: int = 5) -> list[tuple[DocId, np.ndarray]]:
         """(entry id, decision-model input) of the first *n* candidates, best first,
         exactly as :meth:`answer` scores them (for fitting the decision model)."""
-        cands = self._candidates(self._rewrite(query))
+        cands = self._read(query)[1]
         return [(c.doc_id, x) for c, x in zip(cands, _decision_inputs(cands, n, self.semantic))]
 
     def _threshold_of(self, model: DecisionModel) -> float:
@@ -2153,8 +2184,7 @@ class MatchingEngine:
         nothing offered."""
         model = self.model
         threshold = self._threshold_of(model)
-        query = self._rewrite(query)
-        cands = self._candidates(query)
+        query, cands = self._read(query, model)
         if not cands or (cands[0].sure != 2 and self._is_declined(query, cands[0].query)):
             return Result(False, 0.0, None, [], threshold)
         if cands[0].sure != 2 and self._means_declined(query, cands[0]):

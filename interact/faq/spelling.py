@@ -27,7 +27,8 @@ single-text entries gets the dialect rewriting only.
 
 Readings come from pypinyin's per-character table (``pinyin_dict.json``, MIT), read
 directly: importing pypinyin itself loads its phrase dictionary, ~56 MB per process, and
-only the characters' readings are needed here (~6 MB, loaded on first use).
+only the readings of the characters jieba knows are needed here (3.6 MB, read on first
+use or by ``load``).
 """
 
 from __future__ import annotations
@@ -40,10 +41,11 @@ import re
 import threading
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from interact.core.segment import ensure_jieba, jieba
+from interact.core.textnorm import is_cjk as _is_cjk
 
 __all__ = ["DIALECT", "SoundIndex", "readings", "standardise", "available", "dictionary_alike", "load"]
 
@@ -173,6 +175,10 @@ def dictionary_alike(stretch: str) -> tuple[str, ...]:
 
 #: Keys of a word: the products of its characters' readings, at most this many.
 MAX_KEYS = 16
+#: A typo is only corrected to a word with at least this general-Chinese IDF (jieba's
+#: table, as matching.KEY_TERM_IDF): content words (离婚 7.4, 失业 7.6, 补办 11.1, 办理 6.6),
+#: not the common words a stray homophone makes out of fine Chinese (的话 4.9, 真的 5.6).
+TARGET_IDF = 6.5
 #: Length of the stretches of a question checked for sound-alike typos.
 TYPO_LENGTHS = (6, 5, 4, 3, 2)
 
@@ -185,14 +191,10 @@ def _keys(word: str) -> list[str]:
 
 
 def _sounds_alike(a: str, b: str) -> bool:
-    """Whether one character's usual (first) reading is a reading of the other: 昏 / 婚,
-    叶 / 业. A rare reading shared by both is not enough (哪 and 掉 can both be read nuo)."""
+    """Whether two characters have the same usual (first) reading: 昏 / 婚, 叶 / 业. Another
+    reading shared is not enough (哪 na and 内 nei, 和 he and 货 huo)."""
     ra, rb = readings(a), readings(b)
-    return bool(ra and rb) and (ra[0] in rb or rb[0] in ra)
-
-
-def _is_cjk(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+    return bool(ra and rb) and ra[0] == rb[0]
 
 
 _PINYIN_RE = re.compile(r"[a-z]+(?:['\s]+[a-z]+)*")
@@ -201,17 +203,26 @@ _PINYIN_RE = re.compile(r"[a-z]+(?:['\s]+[a-z]+)*")
 class SoundIndex:
     """The words of a vocabulary by their toneless pinyin (see the module docstring)."""
 
-    def __init__(self, words: Iterable[str], terms: Iterable[str] = ()):
+    def __init__(self, words: Iterable[str], terms: Iterable[str] = (),
+                 weight: Callable[[str], float | None] | None = None):
         """*words*: the vocabulary's words as segmented (with repeats: the more often, the
-        likelier in pinyin); *terms*: words a curator wrote as such (synonym groups)."""
+        likelier in pinyin); *terms*: words a curator wrote as such (synonym groups);
+        *weight*: a word's general-Chinese IDF (None when unknown), see TARGET_IDF."""
         ensure_jieba()
         terms = [t for t in terms if t and all(_is_cjk(ch) for ch in t)]
         counts = Counter(w for w in words if w and all(_is_cjk(ch) for ch in w))
         counts.update(terms)
         self.words = frozenset(counts)
+
+        def rare(word: str) -> bool:
+            w = None if weight is None else weight(word)
+            return w is None or w >= TARGET_IDF
+
         #: What a typo is corrected to: words of jieba's dictionary or a curator's terms,
-        #: not the odd pieces a segmentation makes (能补 of 不回老家能补身份证吗).
-        self._targets = frozenset(w for w in counts if len(w) >= 2 and jieba.dt.FREQ.get(w)) | frozenset(terms)
+        #: not the odd pieces a segmentation makes (能补 of 不回老家能补身份证吗), and only
+        #: words general Chinese uses rarely (not 的话, 真的, 在内: 的花 is no typo of 的话).
+        self._targets = frozenset(w for w in (*(w for w in counts if jieba.dt.FREQ.get(w)), *terms)
+                                  if len(w) >= 2 and rare(w))
         #: Each target with one character masked (``\x00``), for ``_alike``.
         self._masked: dict[str, list[str]] = {}
         for word in self._targets:
@@ -231,13 +242,14 @@ class SoundIndex:
 
     # -------------------------------------------------------------- typos
 
-    def _alike(self, stretch: str) -> str | None:
-        """The only typo target sounding like *stretch* and one character away."""
-        found: set[str] = set()
+    def _alike(self, stretch: str) -> tuple[str, int] | None:
+        """The only typo target sounding like *stretch* and one character away, and the
+        position of that character."""
+        found: set[tuple[str, int]] = set()
         for j, ch in enumerate(stretch):
             for word in self._masked.get(stretch[:j] + "\x00" + stretch[j + 1:], ()):
                 if word[j] != ch and _sounds_alike(word[j], ch):
-                    found.add(word)
+                    found.add((word, j))
         return found.pop() if len(found) == 1 else None
 
     def correct(self, text: str) -> str:
@@ -262,13 +274,14 @@ class SoundIndex:
                 if (stretch in self.words or not all(_is_cjk(ch) for ch in stretch)
                         or jieba.dt.FREQ.get(stretch)):
                     continue
-                word = self._alike(stretch)
-                if word is None:
+                alike = self._alike(stretch)
+                if alike is None:
                     continue
+                word, j = alike
                 if spans is None:
                     ensure_jieba()
-                    # Part of a longer word of jieba's dictionary is no typo (能不 of 能不能).
-                    spans = [(a, b) for w, a, b in jieba.tokenize(text) if len(w) > 2 and jieba.dt.FREQ.get(w)]
+                    # The question as jieba reads it: (start, end, a word of its dictionary).
+                    spans = [(a, b, bool(jieba.dt.FREQ.get(w))) for w, a, b in jieba.tokenize(text)]
                     # Characters of a vocabulary word spelt right are left alone.
                     for m in TYPO_LENGTHS:
                         for k in range(len(chars) - m + 1):
@@ -276,7 +289,7 @@ class SoundIndex:
                                 fixed[k:k + m] = [True] * m
                     if any(fixed[i:i + n]):
                         continue
-                if any(a <= i and i + n <= b and n < b - a for a, b in spans):
+                if not _broken(spans, i, n, i + j):
                     continue
                 chars[i:i + n] = list(word)
                 fixed[i:i + n] = [True] * n
@@ -319,6 +332,21 @@ class SoundIndex:
                     best[j] = cand
         words = best[n][2] if best[n] else []
         return "".join(words) or None
+
+
+def _broken(spans: list[tuple[int, int, bool]], start: int, n: int, pos: int) -> bool:
+    """Whether the stretch ``[start, start + n)`` reads as a word broken by a typo at *pos*:
+    jieba makes an unknown word of the typo's character and its neighbours (离昏, 失叶, 只照,
+    居主证, 补半), or, for three characters or more, the stretch is whole pieces of the
+    dictionary that only the corrected word joins (公 / 基金 for 公积金, 身份 / 正 for 身份证).
+    A character inside a word of the dictionary, or a single character among such words, is
+    fine Chinese (最大 / 的 / 花 is no typo of 的话, 能不能 none of 能补)."""
+    for a, b, known in spans:
+        if a <= pos < b:
+            if not known and b - a >= 2:
+                return True
+            break
+    return n >= 3 and all(b <= start or a >= start + n or (start <= a and b <= start + n) for a, b, _ in spans)
 
 
 @lru_cache(maxsize=1024)
