@@ -8,7 +8,7 @@ count, reading every letter of the kind to test ``published``; the staff lists f
 department and state first).
 
 Revision ID: 28b2866127e2
-Revises: c4e8a2d6f1b3
+Revises: e7b3d9f2a6c1
 Create Date: 2026-12-01 07:22:01.433666
 
 """
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '28b2866127e2'
-down_revision = 'c4e8a2d6f1b3'
+down_revision = 'e7b3d9f2a6c1'
 branch_labels = None
 depends_on = None
 
