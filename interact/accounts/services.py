@@ -238,42 +238,76 @@ def update_staff_user(user: User, data: StaffData, *, actor) -> User:
     _check_staff_data(data, user)
     if user.id == actor.id and Role.ADMIN not in data.roles:
         raise InvalidInput("不能取消自己的管理员角色。")
+    atomic.lock(user)  # saved twice at once: the second copy sees the first's changes
     before = sorted(r.value for r in user.roles)
     user.username = data.username
     user.display_name = data.display_name.strip() or data.username
     user.department_id = data.department_id
     user.email, user.phone = data.email, data.phone
     user.set_roles(data.roles)
+    if not db.session.is_modified(user):
+        return user  # saved again unchanged: no second event
     db.session.flush()
     audit.record("user.updated", "user", user.id, actor=actor, note=user.label,
                  data={"roles_before": before, "roles": sorted(r.value for r in data.roles)})
     return user
 
 
-def reset_password(user: User, new_password: str, *, actor) -> None:
+def reset_password(user: User, new_password: str, *, actor) -> bool:
+    """The admin sets a new password (and unlocks the account); ``False`` when that changes
+    nothing — the account has this password and is not locked: the same form sent again,
+    or a copy sent at the same instant, records no second event and ends no more sessions.
+
+    :raises Conflict: someone else set another password since this request loaded the account.
+    """
     ensure_role(actor, "admin")
     check_password_strength(new_password)
-    _set_password(user, new_password)
+    seen = user.password_hash
+    if not user.locked_until and not user.failed_logins and check_password_hash(seen, new_password):
+        return False
+    password_hash = hash_password(new_password)
+    if not atomic.compare_and_set(User, user.id, {"password_hash": seen}, {"password_hash": password_hash}):
+        db.session.expire(user)
+        if check_password_hash(user.password_hash, new_password):
+            return False  # a copy of this form set it first
+        raise Conflict("该账号的密码刚刚已被修改，请刷新页面后查看。")
+    _set_password_hash(user, password_hash)
     user.locked_until = None
     user.failed_logins = 0
     audit.record("user.password_reset", "user", user.id, actor=actor)
+    return True
 
 
-def set_user_active(user: User, active: bool, *, actor) -> None:
+def set_user_active(user: User, active: bool, *, actor) -> bool:
+    """Activate or deactivate an account; ``False`` when it already is (a second click, or a
+    copy sent at the same instant): no event, no sessions ended again."""
     ensure_role(actor, "admin")
     if user.id == actor.id and not active:
         raise InvalidInput("不能停用自己的账号。")
+    if not atomic.compare_and_set(User, user.id, {"active": not active}, {"active": active}):
+        db.session.expire(user)
+        return False
     user.active = active
     _end_sessions(user)
     audit.record("user.activated" if active else "user.deactivated", "user", user.id, actor=actor)
+    return True
 
 
-def unlock_user(user: User, *, actor) -> None:
+def unlock_user(user: User, *, actor) -> bool:
+    """Lift a lock and the count of failed log-ins; ``False`` when there was none (a second
+    click, or a copy sent at the same instant): no event."""
     ensure_role(actor, "admin")
+    seen = {"locked_until": user.locked_until, "failed_logins": user.failed_logins}
+    if seen["locked_until"] is None and not seen["failed_logins"]:
+        return False
+    if not atomic.compare_and_set(User, user.id, seen, {"locked_until": None, "failed_logins": 0}):
+        db.session.expire(user)
+        return False  # unlocked meanwhile, or a failed log-in counted meanwhile: the page shows which
     user.locked_until = None
     user.failed_logins = 0
     db.session.flush()
     audit.record("user.unlocked", "user", user.id, actor=actor)
+    return True
 
 
 def register_citizen(*, phone: str | None, email: str | None, password: str, display_name: str = "") -> User | None:

@@ -231,7 +231,8 @@ def reset_user_password(user_id: int):
     form = ResetPasswordForm()
     if not form.validate_on_submit():
         flash(first_error(form) or "请输入新密码。", "error")
-    elif perform(lambda: services.reset_password(user, form.new_password.data, actor=current_user)) is None:
+    elif attempt(lambda: services.reset_password(user, form.new_password.data, actor=current_user)).error is None:
+        # A second copy of the form changed nothing: the password is what the first set.
         flash("密码已重置，请通过安全渠道告知本人。", "success")
     return redirect(url_for("accounts.edit_user", user_id=user.id))
 
@@ -240,9 +241,12 @@ def reset_user_password(user_id: int):
 @roles_required("admin")
 def set_user_active(user_id: int):
     user = services.get_user(user_id)
-    if ConfirmForm().validate_on_submit() and perform(
-            lambda: services.set_user_active(user, request.form.get("active") == "1", actor=current_user)) is None:
-        flash("账号状态已更新。", "success")
+    active = request.form.get("active") == "1"
+    if ConfirmForm().validate_on_submit():
+        changed, error = attempt(lambda: services.set_user_active(user, active, actor=current_user))
+        if error is None:
+            flash("账号状态已更新。" if changed else f"该账号已是{'启用' if active else '停用'}状态。",
+                  "success" if changed else "info")
     return redirect(url_for("accounts.users"))
 
 
@@ -251,7 +255,7 @@ def set_user_active(user_id: int):
 def unlock_user(user_id: int):
     user = services.get_user(user_id)
     if ConfirmForm().validate_on_submit():
-        services.unlock_user(user, actor=current_user)
-        db.session.commit()
-        flash("账号已解锁。", "success")
+        changed, error = attempt(lambda: services.unlock_user(user, actor=current_user))
+        if error is None:
+            flash("账号已解锁。" if changed else "该账号未被锁定。", "success" if changed else "info")
     return redirect(url_for("accounts.users"))

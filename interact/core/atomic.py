@@ -17,12 +17,16 @@ itself the check, in one statement the database serialises:
   in no other synonym group): the transaction first takes a named lock (one row of
   ``write_locks``, written with ``INSERT … ON CONFLICT``), then checks and writes; a copy
   waits for the lock and its check sees what the first one committed.
+* :func:`create_once` — a create form (新建征集, 新建访谈, an upload) carries a one-time
+  token that the row it creates keeps in its unique ``form_token`` column: a second copy
+  of the same form, sent later or at the same instant, gets the row the first one made
+  instead of making another.
 """
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -30,6 +34,10 @@ from sqlalchemy.exc import IntegrityError
 from interact.core.errors import Conflict
 from interact.core.models import WriteLock
 from interact.extensions import db
+
+T = TypeVar("T")
+#: Longest form token a row keeps (its ``form_token`` column is ``String(64)``).
+FORM_TOKEN_MAX = 64
 
 
 def dialect_insert(model):
@@ -91,3 +99,60 @@ def serialize(name: str) -> None:
                                                 set_={"taken": WriteLock.taken + 1})
     with db.session.no_autoflush:
         db.session.execute(statement)
+
+
+def form_token(raw: str | None) -> str | None:
+    """A create form's one-time token as its row keeps it; ``None`` for a form without one."""
+    return (raw or "").strip()[:FORM_TOKEN_MAX] or None
+
+
+def made_with(model: type[T], token: str | None, actor, *, creator: str | None = "created_by_id") -> T | None:
+    """The row an earlier copy of a create form with ``token`` made, or ``None``.
+
+    :param creator: the row's column naming who made it; a token is one user's form, so a
+        row another user made with it is refused (``None``: rows that do not say who).
+    :raises Conflict: the token belongs to another user's form.
+    """
+    if token is None:
+        return None
+    earlier = db.session.scalar(sa.select(model).where(model.form_token == token))
+    if earlier is not None and creator is not None and getattr(earlier, creator) != getattr(actor, "id", None):
+        raise Conflict("该表单已被他人使用，请刷新页面后重新填写。")
+    return earlier
+
+
+def create_once(model: type[T], token: str | None, actor, make: Callable[[str | None], T], *,
+                creator: str | None = "created_by_id") -> tuple[T, bool]:
+    """Create the row of a create form once per form token.
+
+    ``make(token)`` checks the input and returns the new row (not yet added) holding
+    ``form_token=token``; it is inserted in a savepoint. A copy of the same form — sent
+    again, or at the same instant so that both passed the look-up — finds the earlier row,
+    or clashes with it on the unique token and then finds it. Returns ``(row, True)`` for a
+    new row and ``(the earlier copy's row, False)`` for a copy: the caller does the rest of
+    the creation (events, audit, files) only for a new row, and answers a copy as the first
+    one was answered (its page), so a double click shows one clear result.
+    """
+    earlier = made_with(model, token, actor, creator=creator)
+    if earlier is not None:
+        return earlier, False
+    row = make(token)
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+    except IntegrityError:
+        earlier = made_with(model, token, actor, creator=creator)
+        if earlier is None:
+            raise
+        return earlier, False
+    return row, True
+
+
+def lock(row) -> None:
+    """Take ``row``'s lock (:func:`serialize`, named by its table and id) and read it again
+    before changing it: an edit sent several times at once (a double click on 保存) then
+    sees what the first copy saved, so a copy that changes nothing can tell — ``not
+    db.session.is_modified(row)`` after the change — and record no event.
+    Call it before changing ``row`` (reading it again drops unsaved changes)."""
+    serialize(f"{row.__tablename__}:{sa.inspect(row).identity[0]}")
+    db.session.refresh(row)

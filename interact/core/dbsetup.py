@@ -31,6 +31,7 @@ WRITER_WAIT_SECONDS = 15.0
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 _SAVEPOINT = "SAVEPOINT"
 _LOCK = "interact_writer_lock"
+_IN_MEMORY = "interact_in_memory"
 
 
 class WriterLock:
@@ -84,6 +85,17 @@ def _release(info: dict) -> None:
         lock.release()
 
 
+def _begin_before_savepoint(cursor, statement: str) -> None:
+    """An in-memory database (the tests') has no writer lock, but a ``SAVEPOINT`` opening
+    its transaction must not be a transaction of its own either: Python's sqlite3 begins
+    none before it, and releasing that outermost savepoint would commit it — what the
+    request later rolls back would stay. So the transaction begins first, as on a file."""
+    connection = cursor.connection
+    if (connection.isolation_level is not None and not connection.in_transaction
+            and statement.lstrip()[:9].upper().startswith(_SAVEPOINT)):
+        connection.execute("BEGIN")
+
+
 def register_engine_hooks() -> None:
     global _registered
     if _registered:
@@ -113,11 +125,17 @@ def register_engine_hooks() -> None:
             path = _database_file(dbapi_connection)
             if path:
                 record.info[_LOCK] = WriterLock(f"{path}-writer.lock")
+            else:
+                record.info[_IN_MEMORY] = True
 
     @sa.event.listens_for(Engine, "before_cursor_execute")
     def _take_writer_lock(conn, cursor, statement, _parameters, _context, _executemany):
         lock = conn.info.get(_LOCK)
-        if lock is None or cursor.connection.isolation_level is None:  # not a SQLite file; autocommit
+        if lock is None:
+            if _IN_MEMORY in conn.info:
+                _begin_before_savepoint(cursor, statement)
+            return
+        if cursor.connection.isolation_level is None:  # autocommit
             return
         head = statement.lstrip()[:9].upper()
         if head.startswith(_WRITES):

@@ -125,6 +125,9 @@ class StoredFile(db.Model):
     public: Mapped[bool] = mapped_column(default=False)
     uploaded_at: Mapped[datetime] = mapped_column(default=_utcnow)
     uploaded_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    #: One-time token of the upload form that stored it (``uploads.save_upload_once``): the
+    #: form sent twice stores one file.
+    form_token: Mapped[Optional[str]] = mapped_column(sa.String(64), unique=True)
 
     @property
     def public_name(self) -> str:

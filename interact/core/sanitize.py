@@ -4,6 +4,7 @@ from __future__ import annotations
 import functools
 import html as html_lib
 import re
+import threading
 
 import bleach
 from markupsafe import Markup
@@ -26,13 +27,24 @@ ALLOWED_ATTRIBUTES = {
 }
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto", "tel"})
 
-_cleaner = bleach.sanitizer.Cleaner(
-    tags=ALLOWED_TAGS,
-    attributes=ALLOWED_ATTRIBUTES,
-    protocols=ALLOWED_PROTOCOLS,
-    strip=True,
-    strip_comments=True,
-)
+#: One bleach ``Cleaner`` per thread: its html parser keeps state while it cleans, so one
+#: cleaner shared by the threads of a process (the threaded demo server, the task worker,
+#: gthread workers) mixes up texts cleaned at the same instant — an answer came out empty
+#: (refused as 请填写答复内容) or with pieces of another answer in it.
+_cleaners = threading.local()
+
+
+def _cleaner() -> bleach.sanitizer.Cleaner:
+    cleaner = getattr(_cleaners, "cleaner", None)
+    if cleaner is None:
+        cleaner = _cleaners.cleaner = bleach.sanitizer.Cleaner(
+            tags=ALLOWED_TAGS,
+            attributes=ALLOWED_ATTRIBUTES,
+            protocols=ALLOWED_PROTOCOLS,
+            strip=True,
+            strip_comments=True,
+        )
+    return cleaner
 
 
 def clean_html(html: str | None, *, linkify: bool = True) -> str:
@@ -56,7 +68,7 @@ MEMO_MAX_CHARS = 20_000
 
 
 def _clean(html: str, linkify: bool) -> str:
-    cleaned = _without_invisible(_cleaner.clean(html))
+    cleaned = _without_invisible(_cleaner().clean(html))
     return linkify_html(cleaned) if linkify else cleaned
 
 

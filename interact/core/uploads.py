@@ -6,6 +6,14 @@ is detected from the content, and the name's extension must be one of that type'
 renamed to ``.jpg`` and ``page.html`` starting with a PNG signature are both refused. Office
 documents are opened as such: a ZIP renamed ``.docx`` is not a Word document. A public
 file loses its metadata (a photo's GPS position and owner, a PDF's author: :mod:`interact.core.filemeta`).
+
+No file outlives its row. The bytes are put in the store before the ``stored_files`` row
+is written, so the session remembers what this transaction stored: when the transaction
+does not commit (a refusal after the upload, a failed insert, a copy of the form that lost
+the race) or the row was undone with a savepoint, the bytes are deleted; a file given up
+with :func:`discard` (a draft document replaced or removed) loses its row at once and its
+bytes once that is committed. An upload form carries a one-time token
+(:func:`save_upload_once`): the form sent twice stores one file.
 """
 from __future__ import annotations
 
@@ -18,9 +26,12 @@ import zipfile
 from pathlib import Path
 from xml.etree import ElementTree
 
+import sqlalchemy as sa
 from flask import Response, current_app
+from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage
 
+from interact.core import atomic
 from interact.core.errors import InvalidInput
 from interact.core.filemeta import MetadataKept, strip_metadata
 from interact.core.models import StoredFile
@@ -134,6 +145,45 @@ def save_upload(
     uploaded_by=None,
 ) -> StoredFile:
     """Validate and store an upload; raises :class:`InvalidInput` with a Chinese message."""
+    stored = _store(upload, kinds=kinds, max_bytes=max_bytes, public=public, uploaded_by=uploaded_by)
+    db.session.add(stored)
+    db.session.flush()
+    return stored
+
+
+def save_upload_once(
+    upload: FileStorage,
+    *,
+    form_token: str | None,
+    kinds: set[str],
+    max_bytes: int | None = None,
+    public: bool = False,
+    uploaded_by,
+) -> tuple[StoredFile, bool]:
+    """:func:`save_upload` for an upload form with a one-time token: the form sent several
+    times (a double click, also at the same instant) stores one file. Returns ``(file,
+    True)`` for a new file and ``(the file the first copy stored, False)`` for a copy,
+    whose bytes are not kept (:func:`interact.core.atomic.create_once`)."""
+    return atomic.create_once(
+        StoredFile, atomic.form_token(form_token), uploaded_by,
+        lambda token: _store(upload, kinds=kinds, max_bytes=max_bytes, public=public, uploaded_by=uploaded_by,
+                             form_token=token),
+        creator="uploaded_by_id")
+
+
+def discard(stored: StoredFile | None) -> None:
+    """Give up a stored file nothing refers to any more (a replaced or removed document):
+    its row is deleted now, its bytes when the transaction commits."""
+    if stored is None:
+        return
+    db.session.delete(stored)
+    db.session.info.setdefault(_DROPPED, []).append((stored, stored.key, get_store()))
+    db.session.flush()
+
+
+def _store(upload: FileStorage, *, kinds: set[str], max_bytes: int | None, public: bool, uploaded_by,
+           form_token: str | None = None) -> StoredFile:
+    """Check the upload, put its bytes in the store and return its row (not yet added)."""
     if upload is None or not upload.filename:
         raise InvalidInput("请选择要上传的文件。")
     name = _display_name(upload.filename)
@@ -147,6 +197,7 @@ def save_upload(
     key = secrets.token_hex(16)
     digest = hashlib.sha256(head)
     size = len(head)
+    store = get_store()
     # Checked in full on local disk first; only a complete, accepted file reaches the store.
     handle, tmp_name = tempfile.mkstemp(prefix="interact-upload-")
     tmp = Path(tmp_name)
@@ -174,7 +225,7 @@ def save_upload(
                     "请在另存为 PDF 时取消“文档属性/个人信息”（或清除作者）后重新上传。"
                 ) from None
             size, digest = tmp.stat().st_size, _sha256(tmp)
-        get_store().put(key, tmp)
+        store.put(key, tmp)
     finally:
         tmp.unlink(missing_ok=True)
     stored = StoredFile(
@@ -185,10 +236,39 @@ def save_upload(
         sha256=digest.hexdigest(),
         public=public,
         uploaded_by_id=getattr(uploaded_by, "id", None),
+        form_token=form_token,
     )
-    db.session.add(stored)
-    db.session.flush()
+    # Until the row is committed, these bytes belong to this transaction (see the module).
+    db.session.info.setdefault(_STORED, []).append((stored, key, store))
     return stored
+
+
+#: ``session.info`` keys: the files whose bytes this transaction stored, and the files it
+#: gave up (:func:`discard`); each as ``(row, key, store)``.
+_STORED = "interact.uploads.stored"
+_DROPPED = "interact.uploads.dropped"
+
+
+@sa.event.listens_for(Session, "after_commit")
+def _files_after_commit(db_session: Session) -> None:
+    if db_session.in_nested_transaction():  # a savepoint released: the transaction goes on
+        return
+    # Bytes whose row is not in the database now: never inserted (undone with a savepoint)
+    # or deleted (given up). A discard undone with a savepoint left its row: kept.
+    for stored, key, store in (*db_session.info.pop(_STORED, ()), *db_session.info.pop(_DROPPED, ())):
+        if not sa.inspect(stored).persistent:
+            store.delete(key)
+
+
+@sa.event.listens_for(Session, "after_transaction_end")
+def _files_after_rollback(db_session: Session, transaction) -> None:
+    if transaction.parent is not None:  # a savepoint or a flush's inner transaction
+        return
+    # Ended without a commit (after_commit has taken the lists otherwise): the files this
+    # transaction stored have no row; the files it gave up keep theirs.
+    db_session.info.pop(_DROPPED, None)
+    for _stored, key, store in db_session.info.pop(_STORED, ()):
+        store.delete(key)
 
 
 def _sha256(path: Path):

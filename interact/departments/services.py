@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from interact.core import audit
+from interact.core import atomic, audit
 from interact.core.atomic import serialize
 from interact.core.errors import Conflict, InvalidInput, NotFound
 from interact.core.lookup import get_or_404
@@ -102,9 +102,14 @@ def create_department(data: DepartmentData, *, actor) -> Department:
 
 
 def update_department(department: Department, data: DepartmentData, *, actor) -> Department:
+    """Save the edit form; saved again unchanged (a double click, also at the same instant),
+    it records no second event."""
     ensure_role(actor, "admin")
+    atomic.lock(department)
     _validate(data, department)
     _apply(department, data)
+    if not db.session.is_modified(department):
+        return department
     db.session.flush()
     audit.record("department.updated", "department", department.id, actor=actor, note=department.name)
     return department
@@ -112,7 +117,9 @@ def update_department(department: Department, data: DepartmentData, *, actor) ->
 
 def set_department_active(department: Department, active: bool, *, actor) -> None:
     ensure_role(actor, "admin")
-    if department.active == active:
+    # Clicked again, or twice at once: the stored flag changes once, with one event.
+    if not atomic.compare_and_set(Department, department.id, {"active": not active}, {"active": active}):
+        db.session.expire(department)
         return
     department.active = active
     db.session.flush()
@@ -176,6 +183,9 @@ def save_leader(
 
 def set_leader_active(leader: Leader, active: bool, *, actor) -> None:
     ensure_role(actor, "admin")
+    if not atomic.compare_and_set(Leader, leader.id, {"active": not active}, {"active": active}):
+        db.session.expire(leader)  # already so: clicked again, or twice at once
+        return
     leader.active = active
     db.session.flush()
     audit.record("leader.activated" if active else "leader.deactivated", "leader", leader.id, actor=actor, note=leader.label)

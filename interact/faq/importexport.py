@@ -44,7 +44,7 @@ from flask import current_app
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
 
-from interact.core import audit, clock, tasks
+from interact.core import atomic, audit, clock, tasks
 from interact.core.errors import DomainError, InvalidInput
 from interact.core.storage import get_store
 from interact.core.spreadsheets import FORMULA_START, csv_bytes, safe_cell
@@ -520,6 +520,15 @@ def confirm_job(dry_job: FaqImportJob, *, actor) -> FaqImportJob:
         raise InvalidInput("文件中有无效的行，请修改后重新上传。")
     if not get_store().exists(stored_name(dry_job)):
         raise InvalidInput("上传的文件已不存在，请重新上传。")
+    # 确认导入 clicked again, or twice at once: the copies look one after the other and
+    # land on the import the first one started (one import of a checked file; one that
+    # failed may be started again).
+    atomic.serialize("faq.import.confirm")
+    started = db.session.scalar(sa.select(FaqImportJob).where(
+        FaqImportJob.stored_key == dry_job.stored_key, FaqImportJob.dry_run.is_(False),
+        FaqImportJob.status != ImportStatus.FAILED).order_by(FaqImportJob.id).limit(1))
+    if started is not None:
+        return started
     job = FaqImportJob(filename=dry_job.filename, file_format=dry_job.file_format, stored_key=dry_job.stored_key,
                        dry_run=False, created_by_id=actor.id)
     db.session.add(job)

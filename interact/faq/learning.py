@@ -513,7 +513,9 @@ def last_refit_job() -> FaqRefitJob | None:
 
 def request_refit(*, actor) -> FaqRefitJob:
     """Ask the background worker for a refit (the decision-model page's button). A refit
-    already waiting or running is the one returned: a second click starts none."""
+    already waiting or running is the one returned: a second click starts none, also when
+    the copies arrive at the same instant (they look one after the other)."""
+    atomic.serialize("faq.refit.request")
     job = current_refit_job()
     if job is None:
         job = FaqRefitJob(created_by_id=audit.actor_id(actor))

@@ -366,6 +366,7 @@ def update_entry(entry: FaqEntry, data: EntryData, *, actor) -> FaqEntry:
     if entry.status is FaqStatus.WITHDRAWN and entry.merged_into_id:
         raise InvalidTransition("该条目已合并到其他条目，不能再编辑。")
     atomic.serialize(workflow.QUESTIONS_LOCK)
+    db.session.refresh(entry)  # an edit sent twice at once: compared with what the first copy saved
     values = _validated(data, entry)
     before = snapshot(entry)
     _apply(entry, values)

@@ -26,6 +26,8 @@ class InterviewForm(Form):
                                  description="可使用简单的 HTML（段落、加粗、列表、链接）；脚本和样式会被去除",
                                  render_kw={"rows": 8})
     cover = FileField("封面图片", description="JPG/PNG/GIF，10 MB 以内；不更换请留空")
+    #: One-time token of a 新建访谈 form (unused when editing): a double click creates one draft.
+    token = HiddenField()
 
 
 class GuestForm(Form):
@@ -91,3 +93,5 @@ class ArchiveForm(Form):
 class ImageForm(Form):
     image = FileField("图片")
     caption = StringField("图片说明", validators=[Optional(), Length(max=200)])
+    #: One-time token of the upload form: a double click adds the picture once.
+    token = HiddenField()

@@ -91,6 +91,8 @@ class Interview(TimestampMixin, db.Model):
     #: When the "start time reached" reminder went out (idempotent job).
     live_reminder_sent_at: Mapped[Optional[datetime]]
     created_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    #: One-time token of the 新建访谈 form that created it: a double click creates one draft.
+    form_token: Mapped[Optional[str]] = mapped_column(sa.String(64), unique=True)
 
     department: Mapped[Department] = relationship()
     cover: Mapped[Optional[StoredFile]] = relationship(foreign_keys=[cover_id])

@@ -22,7 +22,7 @@ from interact.core.errors import Conflict, InvalidInput, NotFound, PermissionDen
 from interact.core.lookup import get_or_404
 from interact.core.permissions import acts_for_every_department, ensure_department_scope, has_role, scope
 from interact.core.sanitize import clean_html
-from interact.core.uploads import save_upload
+from interact.core.uploads import discard, save_upload, save_upload_once
 from interact.departments.models import Department
 from interact.extensions import db
 from interact.interviews import workflow
@@ -129,24 +129,35 @@ def _store_image(upload: FileStorage | None, actor):
     return save_upload(upload, kinds={"image"}, public=True, uploaded_by=actor)
 
 
-def create_interview(data: InterviewData, *, actor, cover: FileStorage | None = None) -> Interview:
-    """A new draft; a handler only for their own department."""
+def create_interview(data: InterviewData, *, actor, cover: FileStorage | None = None,
+                     form_token: str | None = None) -> Interview:
+    """A new draft; a handler only for their own department.
+
+    :param form_token: the 新建访谈 form's one-time token: the form sent several times (a
+        double click, also at the same instant) is one draft, and its cover is stored once
+        (:func:`interact.core.atomic.create_once`).
+    """
     if not has_role(actor, *STAFF_ROLES):
         raise PermissionDenied("您的账号没有执行此操作的权限。")
     ensure_department_scope(actor, data.department_id)
-    _check_data(data)
-    interview = Interview(
-        topic=data.topic.strip(),
-        department_id=data.department_id,
-        host=(data.host or "").strip() or "主持人",
-        scheduled_start=data.scheduled_start,
-        duration_minutes=data.duration_minutes,
-        introduction=clean_html(data.introduction),
-        status=S.DRAFT,
-        created_by_id=audit.actor_id(actor),
-    )
-    db.session.add(interview)
-    db.session.flush()
+
+    def make(token: str | None) -> Interview:
+        _check_data(data)
+        return Interview(
+            topic=data.topic.strip(),
+            department_id=data.department_id,
+            host=(data.host or "").strip() or "主持人",
+            scheduled_start=data.scheduled_start,
+            duration_minutes=data.duration_minutes,
+            introduction=clean_html(data.introduction),
+            status=S.DRAFT,
+            created_by_id=audit.actor_id(actor),
+            form_token=token,
+        )
+
+    interview, created = atomic.create_once(Interview, atomic.form_token(form_token), actor, make)
+    if not created:
+        return interview
     stored = _store_image(cover, actor)
     if stored is not None:
         interview.cover_id = stored.id
@@ -158,7 +169,10 @@ def create_interview(data: InterviewData, *, actor, cover: FileStorage | None = 
 
 
 def update_interview(interview: Interview, data: InterviewData, *, actor, cover: FileStorage | None = None) -> Interview:
+    """Save the edit form; the form saved again unchanged (a double click on 保存, also at
+    the same instant) records no second event. A new cover replaces the old one's file."""
     ensure_runs(actor, interview)
+    atomic.lock(interview)
     if not workflow.editable(interview):
         raise Conflict("访谈回顾已发布，基本信息不能再修改。")
     if data.department_id != interview.department_id:
@@ -176,11 +190,16 @@ def update_interview(interview: Interview, data: InterviewData, *, actor, cover:
         interview.live_reminder_sent_at = None
     interview.duration_minutes = data.duration_minutes
     interview.introduction = clean_html(data.introduction)
+    previous_cover = interview.cover
     stored = _store_image(cover, actor)
     if stored is not None:
-        interview.cover_id = stored.id
-    audit.record("interview.updated", "interview", interview.id, actor=actor, note=interview.topic, data=before)
+        interview.cover = stored
+    if not db.session.is_modified(interview):
+        return interview
     db.session.flush()
+    if stored is not None:
+        discard(previous_cover)
+    audit.record("interview.updated", "interview", interview.id, actor=actor, note=interview.topic, data=before)
     return interview
 
 
@@ -220,9 +239,14 @@ def remove_guest(interview: Interview, guest_id: int, *, actor) -> None:
     spoke = db.session.scalar(sa.select(sa.func.count(TranscriptEntry.id)).where(TranscriptEntry.guest_id == guest.id))
     if spoke:
         raise Conflict("该嘉宾已在文字实录中发言，不能删除。")
+    atomic.serialize(f"interview-guests:{interview.id}")  # 删除 clicked twice at once: removed once
+    if db.session.scalar(sa.select(InterviewGuest.id).where(InterviewGuest.id == guest.id)) is None:
+        raise Conflict("该嘉宾刚刚已被删除。")
+    photo = guest.photo
     interview.guests.remove(guest)
     audit.record("interview.guest_removed", "interview", interview.id, actor=actor, note=guest.name)
     db.session.flush()
+    discard(photo)
 
 
 # --------------------------------------------------------------------------- questions
@@ -340,10 +364,15 @@ def answer_after(question: InterviewQuestion, *, body: str, responder: str, acto
     responder = (responder or "").strip() or interview.department.name
     if not body or len(body) > ENTRY_MAX:
         raise InvalidInput(f"请填写答复内容（不超过{ENTRY_MAX}字）。", fields={"body": "请填写答复"})
+    # 发布答复 clicked twice at once: the question is answered once, the copy is refused.
+    answered_at = clock.now()
+    if not atomic.compare_and_set(InterviewQuestion, question.id, {"answered_at": None}, {"answered_at": answered_at}):
+        db.session.expire(question)
+        raise Conflict("该问题已经答复。")
     question.after_answer = body
     question.after_responder = responder[:80]
     question.answered_after = True
-    question.answered_at = clock.now()
+    question.answered_at = answered_at
     audit.record("interview_question.answered_after", "interview_question", question.id, actor=actor,
                  note=responder)
     db.session.flush()
@@ -678,29 +707,46 @@ def public_summary_html(interview: Interview) -> Markup:
 
 def update_archive(interview: Interview, *, summary: str, video_url: str, actor,
                    video: FileStorage | None = None, remove_video: bool = False) -> Interview:
-    """Summary, video (upload or link) of an ended or archived interview."""
+    """Summary, video (upload or link) of an ended or archived interview. Saved again
+    unchanged (a double click, also at the same instant), it records no second event; a
+    replaced or removed video takes its file along."""
     ensure_runs(actor, interview)
+    atomic.lock(interview)
     if not interview.is_past:
         raise Conflict("访谈结束后才能编辑回顾内容。")
     interview.summary = clean_html(summary)
     interview.video_url = _check_video_url(video_url)
+    previous_video = interview.video
     if video is not None and getattr(video, "filename", ""):
-        stored = save_upload(video, kinds={"video"}, max_bytes=VIDEO_MAX_BYTES, public=True, uploaded_by=actor)
-        interview.video_id = stored.id
+        interview.video = save_upload(video, kinds={"video"}, max_bytes=VIDEO_MAX_BYTES, public=True,
+                                      uploaded_by=actor)
     elif remove_video:
-        interview.video_id = None
-    audit.record("interview.archive_updated", "interview", interview.id, actor=actor)
+        interview.video = None
+    if not db.session.is_modified(interview):
+        return interview
     db.session.flush()
+    if interview.video is not previous_video:
+        discard(previous_video)
+    audit.record("interview.archive_updated", "interview", interview.id, actor=actor)
     return interview
 
 
-def add_image(interview: Interview, upload: FileStorage | None, *, caption: str, actor) -> InterviewImage:
+def add_image(interview: Interview, upload: FileStorage | None, *, caption: str, actor,
+              form_token: str | None = None) -> InterviewImage | None:
+    """Add a picture to the interview's gallery.
+
+    :param form_token: the upload form's one-time token: the form sent several times (a
+        double click, also at the same instant) adds the picture once; a copy returns the
+        picture the first copy added (``None`` if it was removed since).
+    """
     ensure_runs(actor, interview)
     if not workflow.takes_images(interview):
         raise Conflict("请先发布访谈预告。")
-    stored = _store_image(upload, actor)
-    if stored is None:
+    if upload is None or not getattr(upload, "filename", ""):
         raise InvalidInput("请选择图片。", fields={"image": "请选择图片"})
+    stored, new = save_upload_once(upload, form_token=form_token, kinds={"image"}, public=True, uploaded_by=actor)
+    if not new:
+        return db.session.scalar(sa.select(InterviewImage).where(InterviewImage.file_id == stored.id))
     image = InterviewImage(interview_id=interview.id, file_id=stored.id, caption=(caption or "").strip()[:200],
                            sort_order=(len(interview.images) + 1) * 10)
     interview.images.append(image)
@@ -714,9 +760,14 @@ def remove_image(interview: Interview, image_id: int, *, actor) -> None:
     image = next((i for i in interview.images if i.id == image_id), None)
     if image is None:
         raise NotFound("该图片不存在。")
+    atomic.serialize(f"interview-images:{interview.id}")  # 删除 clicked twice at once: removed once
+    if db.session.scalar(sa.select(InterviewImage.id).where(InterviewImage.id == image.id)) is None:
+        raise Conflict("该图片刚刚已被删除。")
+    file = image.file
     interview.images.remove(image)
     audit.record("interview.image_removed", "interview", interview.id, actor=actor, note=image.caption)
     db.session.flush()
+    discard(file)
 
 
 def events_of(interview: Interview) -> list[InterviewEvent]:

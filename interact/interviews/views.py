@@ -173,9 +173,12 @@ def staff_list():
 def new():
     form = InterviewForm()
     _department_choices(form)
+    if request.method == "GET":
+        form.token.data = secrets.token_hex(16)
     if form.validate_on_submit():
-        interview, error = attempt(lambda: services.create_interview(_form_data(form), actor=current_user,
-                                                                     cover=form.cover.data), form=form)
+        # A copy of the form (a double click) lands on the draft the first copy created.
+        interview, error = attempt(lambda: services.create_interview(
+            _form_data(form), actor=current_user, cover=form.cover.data, form_token=form.token.data), form=form)
         if error is not None:
             return render_template("interviews/form.html", form=form, interview=None), error.status_code
         flash("访谈已创建（草稿）。请添加嘉宾，再请办公室发布预告。", "success")
@@ -380,8 +383,14 @@ def _render_console(interview, form: EntryForm | None = None, status: int = 200)
         unanswered=services.unanswered_questions(interview),
         steps=workflow.available_steps(interview, current_user),
         actions=workflow.actions(interview, current_user), question_actions=workflow.question_actions,
-        action_form=ConfirmForm(),
+        action_form=ConfirmForm(), image_form=_new_image_form(),
     ), status
+
+
+def _new_image_form() -> ImageForm:
+    form = ImageForm(formdata=None)
+    form.token.data = secrets.token_hex(16)
+    return form
 
 
 @bp.get("/staff/interviews/<int:interview_id>/console")
@@ -484,7 +493,7 @@ def _render_archive(interview, form: ArchiveForm | None = None, image_form: Imag
         form.video_url.data = interview.video_url
     return render_template(
         "interviews/archive_edit.html", interview=interview, form=form,
-        image_form=image_form or ImageForm(formdata=None), action_form=ConfirmForm(),
+        image_form=image_form or _new_image_form(), action_form=ConfirmForm(),
         steps=workflow.available_steps(interview, current_user), actions=workflow.actions(interview, current_user),
     ), status
 
@@ -521,8 +530,9 @@ def add_image(interview_id: int):
     form = ImageForm()
     back = request.form.get("back") == "console"
     if form.validate_on_submit():
+        # A copy of the form (a double click) adds nothing more and is told the same.
         error = perform(lambda: services.add_image(interview, form.image.data, caption=form.caption.data or "",
-                                                   actor=current_user), form=form)
+                                                   actor=current_user, form_token=form.token.data), form=form)
         if error is not None:
             return _render_archive(interview, image_form=form, status=error.status_code)
         flash("图片已添加。", "success")

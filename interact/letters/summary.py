@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
 
-from interact.core import audit, clock, periods, privacy
+from interact.core import atomic, audit, clock, periods, privacy
 from interact.core.errors import InvalidInput, InvalidTransition, NotFound
 from interact.core.lookup import get_or_404
 from interact.core.permissions import ensure_role, has_role
@@ -297,12 +297,12 @@ def publish_summary(summary: MonthlySummary, *, actor) -> MonthlySummary:
     """
     ensure_role(actor, "office", "admin")
     if summary.status is SummaryStatus.PUBLISHED:
-        raise InvalidTransition("该汇总已发布。")
+        raise InvalidTransition(_ALREADY_PUBLISHED)
     if not periods.month_is_over(summary.month):
         raise InvalidTransition(f"{stats.month_label(summary.month)}尚未结束，月度汇总须在月末之后发布（届时数字才是全月的）。")
     if not html_to_text(summary.body_html).strip():
         raise InvalidTransition("汇总正文为空，不能发布。")
-    summary.status = SummaryStatus.PUBLISHED
+    _claim(summary, SummaryStatus.DRAFT, SummaryStatus.PUBLISHED, _ALREADY_PUBLISHED)
     summary.published_at = clock.now()
     summary.published_by_id = audit.actor_id(actor)
     db.session.flush()
@@ -314,9 +314,24 @@ def withdraw_summary(summary: MonthlySummary, *, actor, note: str = "") -> Month
     """Take a published summary off the public pages (back to a draft)."""
     ensure_role(actor, "office", "admin")
     if summary.status is not SummaryStatus.PUBLISHED:
-        raise InvalidTransition("该汇总尚未发布。")
-    summary.status = SummaryStatus.DRAFT
+        raise InvalidTransition(_NOT_PUBLISHED)
+    _claim(summary, SummaryStatus.PUBLISHED, SummaryStatus.DRAFT, _NOT_PUBLISHED)
     summary.published_at = None
     db.session.flush()
     _audit("withdrawn", summary, actor, (note or "").strip()[:200] or "撤回月度汇总")
     return summary
+
+
+#: The refusals of 发布 / 撤回 clicked again — later, or at the same instant as the first.
+_ALREADY_PUBLISHED = "该汇总已发布。"
+_NOT_PUBLISHED = "该汇总当前未公开，无需撤回。"
+
+
+def _claim(summary: MonthlySummary, seen: SummaryStatus, to: SummaryStatus, refusal: str) -> None:
+    """Move the stored summary from ``seen`` to ``to`` only if it still is ``seen``: of a
+    step clicked several times at once, one copy goes through and records its event; the
+    others are refused (409) as a later click is."""
+    if not atomic.compare_and_set(MonthlySummary, summary.id, {"status": seen}, {"status": to}):
+        db.session.expire(summary)
+        raise InvalidTransition(refusal)
+    summary.status = to

@@ -44,6 +44,8 @@ class CollectionForm(Form):
 class DocumentForm(Form):
     file = FileField("选择文件（PDF、Word/Excel 或图片，不超过10MB）")
     label = StringField("附件名称（选填）", validators=[Optional(), Length(max=200)])
+    #: One-time token of the upload form: a double click stores the file once.
+    token = HiddenField()
 
 
 class OpinionForm(Form):

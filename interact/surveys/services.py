@@ -11,17 +11,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+import sqlalchemy as sa
 from markupsafe import Markup
-from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import FileStorage
 
-from interact.core import audit, clock, periods, privacy, sensitive
+from interact.core import atomic, audit, clock, periods, privacy, sensitive
 from interact.core.errors import Conflict, InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from interact.core.lookup import get_or_404
+from interact.core.models import StoredFile
 from interact.core.permissions import acts_for_every_department, ensure_department_scope, ensure_role, scope
 from interact.core.privacy import mask_name, normalize_mobile
 from interact.core.sanitize import clean_html
-from interact.core.uploads import save_upload
+from interact.core.uploads import discard, save_upload_once
 from interact.departments.models import Department
 from interact.extensions import db
 from interact.questionnaires import services as questionnaires
@@ -143,42 +144,25 @@ def create_collection(data: CollectionData, *, actor, form_token: str | None = N
 
     :param form_token: the one-time token of the 新建征集 form. One form sent several times
         (a double click, also at the same instant) is one draft: the copies get the draft
-        the first one created (a unique key, so copies that checked together still do).
+        the first one created (:func:`interact.core.atomic.create_once`).
     """
     ensure_role(actor, *STAFF_ROLES)
-    token = (form_token or "")[:64] or None
-    earlier = _created_with(token, actor)
-    if earlier is not None:
-        return earlier
-    data = _check_collection_data(data, actor)
-    collection = Collection(
-        department_id=data.department_id, title=data.title, summary=data.summary, body=data.body, kind=data.kind,
-        starts_at=data.starts_at, ends_at=data.ends_at, contact_email=data.contact_email,
-        contact_address=data.contact_address, name_required=data.name_required,
-        phone_required=data.phone_required, show_opinions=data.show_opinions, created_by_id=actor.id,
-        form_token=token,
-    )
-    try:
-        with db.session.begin_nested():
-            db.session.add(collection)
-    except IntegrityError:
-        earlier = _created_with(token, actor)  # a copy of this form inserted its draft first
-        if earlier is None:
-            raise
-        return earlier
-    _ensure_questionnaire(collection, actor)
-    audit.record("collection.created", "collection", collection.id, actor=actor, note=collection.title)
+
+    def make(token: str | None) -> Collection:
+        checked = _check_collection_data(data, actor)
+        return Collection(
+            department_id=checked.department_id, title=checked.title, summary=checked.summary, body=checked.body,
+            kind=checked.kind, starts_at=checked.starts_at, ends_at=checked.ends_at,
+            contact_email=checked.contact_email, contact_address=checked.contact_address,
+            name_required=checked.name_required, phone_required=checked.phone_required,
+            show_opinions=checked.show_opinions, created_by_id=actor.id, form_token=token,
+        )
+
+    collection, created = atomic.create_once(Collection, atomic.form_token(form_token), actor, make)
+    if created:
+        _ensure_questionnaire(collection, actor)
+        audit.record("collection.created", "collection", collection.id, actor=actor, note=collection.title)
     return collection
-
-
-def _created_with(token: str | None, actor) -> Collection | None:
-    """The draft an earlier copy of the 新建征集 form with ``token`` created."""
-    if token is None:
-        return None
-    earlier = db.session.scalar(db.select(Collection).where(Collection.form_token == token))
-    if earlier is not None and earlier.created_by_id != actor.id:
-        raise Conflict("该表单已被他人使用，请刷新页面后重新填写。")
-    return earlier
 
 
 def _ensure_questionnaire(collection: Collection, actor) -> None:
@@ -195,7 +179,10 @@ def ensure_staff_scope(collection: Collection, actor) -> None:
 
 
 def update_collection(collection: Collection, data: CollectionData, *, actor) -> Collection:
+    """Save the edit form; the form saved again unchanged (a double click on 保存, also at
+    the same instant) records no second event."""
     ensure_staff_scope(collection, actor)
+    atomic.lock(collection)
     if not workflow.editable(collection):
         raise Conflict("征集已撤回，不能再修改。" if collection.status is CollectionStatus.WITHDRAWN
                        else "征集已结束，不能再修改征集信息。")
@@ -212,6 +199,8 @@ def update_collection(collection: Collection, data: CollectionData, *, actor) ->
     for name in ("title", "summary", "body", "kind", "starts_at", "ends_at", "contact_email", "contact_address",
                  "name_required", "phone_required", "show_opinions", "department_id"):
         setattr(collection, name, getattr(data, name))
+    if not db.session.is_modified(collection):
+        return collection
     db.session.flush()
     _ensure_questionnaire(collection, actor)
     audit.record("collection.updated", "collection", collection.id, actor=actor, note=collection.title,
@@ -229,34 +218,69 @@ def _ensure_documents_editable(collection: Collection, actor) -> None:
         raise Conflict("征集已结束或已撤回，不能再更改文件。")
 
 
-def set_draft_document(collection: Collection, upload: FileStorage, *, actor) -> None:
-    """Attach the draft document (征求意见稿), replacing an earlier one."""
+def _documents_lock(collection: Collection) -> str:
+    """The named lock under which a collection's documents are replaced, added or removed."""
+    return f"collection.documents:{collection.id}"
+
+
+def set_draft_document(collection: Collection, upload: FileStorage, *, actor, form_token: str | None = None) -> bool:
+    """Attach the draft document (征求意见稿), replacing an earlier one, whose file is
+    deleted with it.
+
+    :param form_token: the upload form's one-time token: the form sent several times (a
+        double click, also at the same instant) stores the file once and records one event.
+    :returns: ``False`` for a copy of a form already carried out (nothing changed).
+    """
     _ensure_documents_editable(collection, actor)
-    stored = save_upload(upload, kinds=DOCUMENT_KINDS, public=True, uploaded_by=actor)
+    stored, new = save_upload_once(upload, form_token=form_token, kinds=DOCUMENT_KINDS, public=True,
+                                   uploaded_by=actor)
+    if not new:
+        return False
+    atomic.serialize(_documents_lock(collection))  # two forms at once: each replaces what the other stored
+    previous_id = db.session.scalar(sa.select(Collection.draft_file_id).where(Collection.id == collection.id))
     collection.draft_file = stored
     db.session.flush()
+    if previous_id is not None:
+        discard(db.session.get(StoredFile, previous_id))
     audit.record("collection.draft_document_set", "collection", collection.id, actor=actor,
                  note=stored.original_name)
+    return True
 
 
 def remove_draft_document(collection: Collection, *, actor) -> None:
     _ensure_documents_editable(collection, actor)
-    if collection.draft_file is None:
+    previous = collection.draft_file
+    if previous is None:
         raise NotFound("没有可删除的征求意见稿。")
+    if not atomic.compare_and_set(Collection, collection.id, {"draft_file_id": previous.id}, {"draft_file_id": None}):
+        raise Conflict("征求意见稿刚刚已被更改，请刷新页面后查看。")
     audit.record("collection.draft_document_removed", "collection", collection.id, actor=actor,
-                 note=collection.draft_file.original_name)
+                 note=previous.original_name)
     collection.draft_file = None
     db.session.flush()
+    discard(previous)
 
 
-def add_attachment(collection: Collection, upload: FileStorage, label: str = "", *, actor) -> CollectionAttachment:
+def add_attachment(collection: Collection, upload: FileStorage, label: str = "", *, actor,
+                   form_token: str | None = None) -> CollectionAttachment | None:
+    """Add an attachment. ``form_token``: as for :func:`set_draft_document`; a copy of a
+    form already carried out returns the attachment the first copy added (``None`` if it
+    was removed since)."""
     _ensure_documents_editable(collection, actor)
-    if len(collection.attachments) >= MAX_ATTACHMENTS:
-        raise Conflict(f"附件最多{MAX_ATTACHMENTS}个。")
     label = (label or "").strip()
     if len(label) > 200:
         raise InvalidInput("附件名称不超过200字。", fields={"label": "不超过200字"})
-    stored = save_upload(upload, kinds=DOCUMENT_KINDS, public=True, uploaded_by=actor)
+    if len(collection.attachments) >= MAX_ATTACHMENTS:
+        raise Conflict(f"附件最多{MAX_ATTACHMENTS}个。")
+    stored, new = save_upload_once(upload, form_token=form_token, kinds=DOCUMENT_KINDS, public=True,
+                                   uploaded_by=actor)
+    if not new:
+        return db.session.scalar(sa.select(CollectionAttachment).where(CollectionAttachment.file_id == stored.id))
+    atomic.serialize(_documents_lock(collection))
+    count = db.session.scalar(sa.select(sa.func.count(CollectionAttachment.id))
+                              .where(CollectionAttachment.collection_id == collection.id))
+    if count >= MAX_ATTACHMENTS:  # other forms added theirs meanwhile
+        raise Conflict(f"附件最多{MAX_ATTACHMENTS}个。")
     attachment = CollectionAttachment(file=stored, label=label or stored.original_name)
     collection.attachments.append(attachment)
     db.session.flush()
@@ -269,9 +293,14 @@ def remove_attachment(collection: Collection, attachment_id: int, *, actor) -> N
     attachment = next((a for a in collection.attachments if a.id == attachment_id), None)
     if attachment is None:
         raise NotFound("该附件不存在。")
+    atomic.serialize(_documents_lock(collection))
+    if db.session.scalar(sa.select(CollectionAttachment.id).where(CollectionAttachment.id == attachment.id)) is None:
+        raise Conflict("该附件刚刚已被删除。")  # a second click of 删除, sent at the same instant
     audit.record("collection.attachment_removed", "collection", collection.id, actor=actor, note=attachment.label)
+    file = attachment.file
     collection.attachments.remove(attachment)
     db.session.flush()
+    discard(file)
 
 
 # ---- lifecycle: see workflow.py (state table, transition(), actions()) -------------------------

@@ -294,13 +294,19 @@ def staff_detail(collection_id: int):
     return _staff_detail_page(services.get_collection(collection_id))
 
 
+def _new_document_form() -> DocumentForm:
+    form = DocumentForm(formdata=None)
+    form.token.data = secrets.token_hex(16)
+    return form
+
+
 def _staff_detail_page(collection, *, document_form: DocumentForm | None = None, upload_as: str = "draft",
                        status: int = 200):
     return render_template(
         "surveys/staff_detail.html", collection=collection, stats=services.adoption_stats(collection),
         steps=workflow.available_steps(collection, current_user),
         actions=workflow.actions(collection, current_user), action_form=ConfirmForm(),
-        note_form=NoteForm(formdata=None), document_form=document_form or DocumentForm(formdata=None),
+        note_form=NoteForm(formdata=None), document_form=document_form or _new_document_form(),
         upload_as=upload_as, history=audit.history("collection", collection.id)[-30:],
     ), status
 
@@ -327,12 +333,14 @@ def upload_document(collection_id: int):
     which = "attachment" if request.form.get("which") == "attachment" else "draft"
     if not form.validate_on_submit():
         return _staff_detail_page(collection, document_form=form, upload_as=which, status=422)
+    # A copy of the form (a double click) stores nothing more and is told the same.
     if which == "draft":
-        error = perform(lambda: services.set_draft_document(collection, form.file.data, actor=current_user),
-                        form=form, flash_error=False)
+        error = perform(lambda: services.set_draft_document(collection, form.file.data, actor=current_user,
+                                                            form_token=form.token.data), form=form, flash_error=False)
     else:
         error = perform(lambda: services.add_attachment(collection, form.file.data, form.label.data or "",
-                                                        actor=current_user), form=form, flash_error=False)
+                                                        actor=current_user, form_token=form.token.data),
+                        form=form, flash_error=False)
     if error is not None:
         # Shown at the file field, with the chosen kind and the typed name kept.
         form.file.errors = [*form.file.errors, error.message]

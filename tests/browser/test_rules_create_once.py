@@ -1,7 +1,8 @@
-"""A clerk on a slow server clicks 登记 (上级转办) or 保存 (新建征集) twice: the second click is
-not taken, and the page says once what was created (attack G17, G18). Copies sent anyway
-(no JavaScript, a script) are tested in tests/letters/test_forwarded_once.py and
-tests/surveys/test_new_collection_once.py."""
+"""A clerk on a slow server clicks 登记 (上级转办), 保存 (新建征集, 新建访谈) or 上传 (征求意见稿)
+twice: the second click is not taken, and the page says once what was created (attack G17,
+G18, H8). Copies sent anyway (no JavaScript, a script) are tested in
+tests/letters/test_forwarded_once.py, tests/surveys/test_new_collection_once.py,
+tests/interviews/test_new_interview_once.py and tests/surveys/test_document_upload_once.py."""
 from __future__ import annotations
 
 from tests.browser.given import unique
@@ -48,3 +49,44 @@ def test_a_collection_saved_with_two_clicks_is_one_draft(page, stored):
 
     assert stored(lambda db: db.session.scalar(db.select(db.func.count()).select_from(Collection)
                                                .where(Collection.title == title))) == 1
+
+
+def test_an_interview_saved_with_two_clicks_is_one_draft(page, stored):
+    login(page, "rsj")
+    topic = unique("退役军人就业创业政策解读")
+    page.goto("/staff/interviews/new")
+    _box(page, "访谈主题").fill(topic)
+    _box(page, "访谈时间（北京时间）").fill("2027-03-18 15:00")
+    sent = click_twice_on_a_slow_server(page, page.locator("main form").get_by_role("button", name="保存"),
+                                        "**/staff/interviews/new")
+    assert sent == 1, "the form was sent a second time"
+    shows(page, "访谈已创建（草稿）")
+
+    from interact.interviews.models import Interview
+
+    assert stored(lambda db: db.session.scalar(db.select(db.func.count()).select_from(Interview)
+                                               .where(Interview.topic == topic))) == 1
+
+
+def test_a_document_uploaded_with_two_clicks_is_stored_once(page, stored, tmp_path):
+    login(page, "rsj")
+    title = unique("公共自行车运营时间调整意见征集")
+    page.goto("/staff/surveys/new")
+    _box(page, "征集标题").fill(title)
+    _box(page, "开始时间（北京时间）").fill("2027-02-01 09:00")
+    _box(page, "结束时间（北京时间）").fill("2027-02-28 18:00")
+    page.locator("main form").get_by_role("button", name="保存").click()
+    shows(page, "征集草稿已创建")
+    name = unique("征求意见稿") + ".pdf"
+    document = tmp_path / name
+    document.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    page.get_by_label("选择文件（PDF、Word/Excel 或图片，不超过10MB）").set_input_files(str(document))
+    upload = page.locator("form", has=page.get_by_label("选择文件（PDF、Word/Excel 或图片，不超过10MB）"))
+    sent = click_twice_on_a_slow_server(page, upload.get_by_role("button", name="上传"), "**/document")
+    assert sent == 1, "the form was sent a second time"
+    shows(page, "文件已上传")
+
+    from interact.core.models import StoredFile
+
+    assert stored(lambda db: db.session.scalar(db.select(db.func.count()).select_from(StoredFile)
+                                               .where(StoredFile.original_name == name))) == 1

@@ -345,3 +345,13 @@ def test_a_job_is_claimed_by_one_process_only(db, roles):
     db.session.commit()
     assert importexport.claim(job.id) == job.id
     assert importexport.claim(job.id) is None and importexport.claim() is None
+
+
+def test_confirm_clicked_again_starts_no_second_import(curator_client, db, kb):
+    upload(curator_client, jsonl(GOOD_ROWS), "kb.jsonl")
+    dry = db.session.scalar(db.select(FaqImportJob))
+    first = curator_client.post(f"/staff/faq/import/{dry.id}/confirm")
+    again = curator_client.post(f"/staff/faq/import/{dry.id}/confirm")  # a double click, or the page kept open
+    assert first.headers["Location"] == again.headers["Location"]
+    assert db.session.scalar(db.select(db.func.count(FaqImportJob.id)).where(FaqImportJob.dry_run.is_(False))) == 1
+    assert count_entries(db) == len(kb) + 2

@@ -1,6 +1,7 @@
 """Double clicks in an interview's staff pages (attack N13): 开始直播 sent four times at
 once starts the interview once; a console line whose form is sent three times at once
-is published once (the form carries a one-time token, as the letter form does)."""
+is published once (the form carries a one-time token, as the letter form does); a 会后答复
+sent twice at once is published once, the copy is told 该问题已经答复."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -65,3 +66,29 @@ def test_the_console_form_carries_a_new_token_each_time(racing_app):
         assert browser.post(f"/staff/interviews/{interview_id}/entries",
                             data={"token": token, "speaker": "host", "body": "请继续提问。"}).status_code == 302
     assert count(racing_app, sa.select(TranscriptEntry.id).where(TranscriptEntry.interview_id == interview_id)) == 2
+
+
+
+def test_an_answer_after_sent_twice_at_once_is_published_once(racing_app, monkeypatch):
+    from interact.accounts.models import User
+    from interact.core.models import AuditEvent
+
+    interview_id, handler_id = _interview(racing_app, InterviewStatus.LIVE)
+
+    def ended_with_question():
+        interview = services.get_interview(interview_id)
+        office = _db.session.scalar(sa.select(User).where(User.username == "office"))
+        question = services.submit_question(interview, nickname="网友", body="灵活就业人员怎么缴纳公积金？")
+        services.approve_question(question, actor=office)
+        workflow.transition(interview, InterviewStatus.ENDED, office)
+        _db.session.commit()
+        return question.id
+
+    question_id = in_app(racing_app, ended_with_question)
+    hold_together(monkeypatch, services, "answer_after", 2)
+    texts: list[str] = []
+    statuses = post_copies(racing_app, handler_id, f"/staff/interviews/{interview_id}/questions/{question_id}/answer",
+                           lambda n: {"responder": "嘉宾", "body": f"第{n}稿：可以按月缴存。"}, 2, texts)
+    assert sorted(statuses) == [302, 409], statuses
+    assert "该问题已经答复" in texts[statuses.index(409)]
+    assert count(racing_app, sa.select(AuditEvent.id).where(AuditEvent.action == "interview_question.answered_after")) == 1
