@@ -3,7 +3,8 @@
     .venv/bin/python bench/explain.py --database-url postgresql+psycopg://…/bench_…   # EXPLAIN ANALYZE
     .venv/bin/python bench/explain.py --database-url sqlite:///bench/out/letters-….db  # EXPLAIN QUERY PLAN
 
-Runs the services behind the public list (page 1, page 50, one department), a two-word
+Runs the services behind the public list (page 1, page 50, one department, one kind, a kind
+and a channel), a two-word
 search, the home page's latest letters and the statistics (month table and 12-month trend),
 records every SQL statement they send, and prints the plan of each (PostgreSQL:
 ``EXPLAIN (ANALYZE, BUFFERS)``, timings included; SQLite: ``EXPLAIN QUERY PLAN``).
@@ -32,6 +33,7 @@ def main(argv=None) -> None:
     config = type("ExplainConfig", (TestConfig,), {"DATABASE_URL": args.database_url, "LETTER_STATS_CACHE_SECONDS": 0})
     app = create_app(config)
     from interact.letters import services, stats
+    from interact.letters.models import LetterChannel, LetterKind
 
     with app.app_context():
         department = db.session.scalar(sa.text(
@@ -51,6 +53,10 @@ def main(argv=None) -> None:
             ("public list, page 50", lambda: services.public_letters(services.PublicQuery(), page=50).items),
             ("public list, one department", lambda: services.public_letters(
                 services.PublicQuery(department_id=department), page=1).items),
+            ("public list, one kind, page 300", lambda: (lambda p: (p.items, p.total))(services.public_letters(
+                services.PublicQuery(kind=LetterKind.HELP), page=300))),
+            ("public list, kind and channel", lambda: (lambda p: (p.items, p.total))(services.public_letters(
+                services.PublicQuery(kind=LetterKind.COMPLAINT, channel=LetterChannel.MAILBOX), page=40))),
             ("search 公积金 提取", lambda: (lambda p: (p.items, p.total))(
                 services.public_letters(services.PublicQuery(q="公积金 提取"), page=1))),
             ("home: latest published", lambda: services.latest_published(6)),

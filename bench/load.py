@@ -530,6 +530,12 @@ def operations(ids: dict, run_marker: str) -> dict[str, Callable[[], tuple[str, 
         "list month + department": lambda: (
             "GET", f"/letters/?month={rng.choice(months)}&department={rng.choice(ids['departments'])}", None),
         "API stats month": lambda: ("GET", f"/api/v1/stats/letters?month={rng.choice(months)}", None),
+        # 类别 / 渠道 filters on any page (attack's I7): a crawler follows all of them.
+        "list by kind, any page": lambda: (
+            "GET", f"/letters/?kind={rng.choice(KINDS)}&page={rng.randint(1, 400)}", None),
+        "API kind + channel pages": lambda: (
+            "GET", f"/api/v1/letters?kind={rng.choice(KINDS)}&channel={rng.choice(CHANNELS)}"
+                   f"&page={rng.randint(1, 50)}", None),
         "surveys /surveys/": lambda: ("GET", "/surveys/", None),
         "interviews /interviews": lambda: ("GET", "/interviews", None),
         "departments /departments": lambda: ("GET", "/departments", None),
@@ -538,6 +544,7 @@ def operations(ids: dict, run_marker: str) -> dict[str, Callable[[], tuple[str, 
 
 
 KINDS = ["consultation", "suggestion", "complaint", "help"]
+CHANNELS = ["consultation", "mailbox", "forwarded"]
 
 
 def short_name(label: str) -> str:

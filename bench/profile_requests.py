@@ -12,7 +12,8 @@ cumulative and by own time. Operations: ``letter``, ``faq-entry``, ``api-list``,
 ``search-fixed``, ``api-list-pages``, ``list-filtered``, ``letter-form``, ``faq-ask``,
 ``faq-search``, ``surveys``, ``departments``, ``interviews``, and with one of the last 24
 months: ``search-month``, ``list-month`` (by department too), ``stats-month`` (the
-statistics API; ``--no-page-cache`` also turns off the statistics' own cache).
+statistics API; ``--no-page-cache`` also turns off the statistics' own cache); by 类别 on
+pages 1–400: ``list-kind``, and the API by 类别 and 渠道 on pages 1–50: ``api-kind``.
 """
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ for path in (ROOT, ROOT / "bench"):
 
 import sqlalchemy as sa  # noqa: E402
 
-from load import KINDS, SEARCHES, bench_config, search_vocabulary, shared_data  # noqa: E402
+from load import CHANNELS, KINDS, SEARCHES, bench_config, search_vocabulary, shared_data  # noqa: E402
 
 
 def main(argv=None) -> None:
@@ -131,6 +132,10 @@ def run(args, url: str, workdir: Path) -> None:
         "list-month": lambda: client.get("/letters/", query_string={
             "month": rng.choice(months), "department": rng.choice(departments)}),
         "stats-month": lambda: client.get("/api/v1/stats/letters", query_string={"month": rng.choice(months)}),
+        "list-kind": lambda: client.get("/letters/", query_string={
+            "kind": rng.choice(KINDS), "page": rng.randint(1, 400)}),
+        "api-kind": lambda: client.get("/api/v1/letters", query_string={
+            "kind": rng.choice(KINDS), "channel": rng.choice(CHANNELS), "page": rng.randint(1, 50)}),
     }
     op = ops[args.op]
     statuses: dict[int, int] = {}

@@ -3,7 +3,8 @@
 A photo from a phone carries where it was taken (GPS), the owner's name and the device in
 its EXIF/XMP data (again in the second picture a phone appends after the first), a PNG
 carries text chunks, a GIF comments and XMP, a phone's MP4 carries its location in the
-``udta``/``meta`` boxes, a PDF names its author (``/Author``, XMP ``dc:creator``). A clerk
+``udta``/``meta`` boxes, a PDF names its author (``/Author``, XMP ``dc:creator``), a Word,
+Excel or PowerPoint file its author and last editor (``docProps/core.xml``). A clerk
 uploading such a file as an interview image, a cover, a video or a consultation document
 would publish all of it. Only the picture, the sound and what is needed to show them
 (JPEG's JFIF, colour profile and Adobe segments, the orientation of an EXIF photo) are kept;
@@ -13,8 +14,11 @@ is refused (:class:`MetadataKept`) with a message that says how to save it witho
 """
 from __future__ import annotations
 
+import os
 import re
 import struct
+import tempfile
+import zipfile
 import zlib
 from pathlib import Path
 
@@ -356,11 +360,54 @@ def strip_pdf(data: bytes) -> bytes:
     return bytes(out)
 
 
+# --- Office Open XML -----------------------------------------------------------------------
+
+# The properties that name people: in docProps/core.xml (author, last editor) and
+# docProps/app.xml (company, manager).
+_OFFICE_PEOPLE = {
+    "docProps/core.xml": re.compile(rb"(<(dc:creator|cp:lastModifiedBy)\b[^>]*>)[^<]*(</\2>)"),
+    "docProps/app.xml": re.compile(rb"(<(Company|Manager)\b[^>]*>)[^<]*(</\2>)"),
+}
+
+
+def strip_office_in_place(path: Path) -> None:
+    """Empty the author, last editor, company and manager of an Office Open XML package
+    (the document, sheets and slides are copied as they are, in the same order and with
+    the same compression); a package without them is left untouched."""
+    with zipfile.ZipFile(path) as package:
+        changed = {}
+        for name, pattern in _OFFICE_PEOPLE.items():
+            if name in package.namelist():
+                data = package.read(name)
+                emptied = pattern.sub(rb"\1\3", data)
+                if emptied != data:
+                    changed[name] = emptied
+        if not changed:
+            return
+        handle, tmp_name = tempfile.mkstemp(prefix="interact-office-", dir=path.parent)
+        os.close(handle)
+        try:
+            with zipfile.ZipFile(tmp_name, "w") as out:
+                for info in package.infolist():
+                    out.writestr(info, changed.get(info.filename, package.read(info)))
+            os.replace(tmp_name, path)
+        finally:
+            Path(tmp_name).unlink(missing_ok=True)
+
+
+_OFFICE_TYPES = {"application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                 "application/vnd.openxmlformats-officedocument.presentationml.presentation"}
+
+
 def strip_metadata(path: Path, mime: str) -> None:
     """Remove the metadata of the file at ``path`` (of type ``mime``) in place; raises
     :class:`MetadataKept` for a file whose personal metadata cannot be removed so."""
     if mime == "video/mp4":
         strip_mp4_in_place(path)
+        return
+    if mime in _OFFICE_TYPES:
+        strip_office_in_place(path)
         return
     strip = {"image/jpeg": strip_jpeg, "image/png": strip_png, "image/webp": strip_webp,
              "image/gif": strip_gif, "application/pdf": strip_pdf}.get(mime)

@@ -176,41 +176,56 @@ def apply_field_errors(form, fields: dict[str, str]) -> None:
 KEPT_FORM_KEY = "kept_form"
 
 
-def keep_for_page(form, place: str) -> None:
+def keep_for_page(form, place: str, *, errors: dict[str, str] | None = None) -> None:
     """Keep what was sent with ``form`` and its field messages for the page that shows it,
     so a form posted to an address of its own (``/letters/track/<number>/rate``) can answer
     with a redirect to that page (post/redirect/get) even when it is refused: a reload then
     neither sends the form again nor meets an address that only takes POST, and what was
     typed is still there. ``place`` names the form and its object (``rating:<number>``);
-    one form is kept per visitor. Never kept: the CSRF token, passwords, a captcha answer."""
+    ``errors``: messages of fields the form class does not declare (a questionnaire's
+    answers). One form is kept per visitor. Never kept: the CSRF token, passwords, a captcha
+    answer."""
     secret = {field.name for field in form if isinstance(field, (PasswordField, CaptchaField))}
     secret.add("csrf_token")
+    messages = {name: [str(e) for e in found] for name, found in form.errors.items() if isinstance(found, list)}
+    messages.update({name: [message] for name, message in (errors or {}).items()})
     session[KEPT_FORM_KEY] = {
         "place": place,
         "data": [(name, value) for name, values in request.form.lists() if name not in secret for value in values],
-        "errors": {name: [str(e) for e in errors] for name, errors in form.errors.items() if isinstance(errors, list)},
+        "errors": messages,
     }
 
 
-def kept_form(form_class, place: str):
-    """The form kept by :func:`keep_for_page` for ``place``, as typed, or ``None``. Its field
-    messages are shown once; what was typed stays until :func:`forget_kept_form` (the form
-    sent successfully), so reloading the page does not empty the form."""
-    kept = session.get(KEPT_FORM_KEY)
-    if not kept or kept.get("place") != place:
-        return None
-    form = form_class(formdata=MultiDict(kept["data"]))
-    if kept["errors"]:
-        for name, errors in kept["errors"].items():
+class Kept(NamedTuple):
+    """A form kept by :func:`keep_for_page`: what was sent, and the messages by field name."""
+
+    data: MultiDict
+    errors: dict[str, list[str]]
+
+    def form(self, form_class):
+        """``form_class`` filled with what was sent, its fields' messages shown."""
+        form = form_class(formdata=self.data)
+        for name, messages in self.errors.items():
             if name in form:
-                form[name].errors = list(errors)
-        session[KEPT_FORM_KEY] = {**kept, "errors": {}}
-    return form
+                form[name].errors = list(messages)
+        return form
+
+
+def kept(place: str) -> Kept | None:
+    """The form kept for ``place``, or ``None``. Its messages are shown once; what was typed
+    stays until :func:`forget_kept_form` (the form sent successfully), so reloading the page
+    does not empty the form."""
+    stored = session.get(KEPT_FORM_KEY)
+    if not stored or stored.get("place") != place:
+        return None
+    if stored["errors"]:
+        session[KEPT_FORM_KEY] = {**stored, "errors": {}}
+    return Kept(MultiDict(stored["data"]), stored["errors"])
 
 
 def forget_kept_form(place: str) -> None:
-    kept = session.get(KEPT_FORM_KEY)
-    if kept and kept.get("place") == place:
+    stored = session.get(KEPT_FORM_KEY)
+    if stored and stored.get("place") == place:
         session.pop(KEPT_FORM_KEY)
 
 

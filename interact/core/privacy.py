@@ -266,7 +266,7 @@ _TITLE_WORDS = (
 _HONORIFIC = "(?:先生|女士|同志|小姐|老师|同学|阿姨|大爷)"
 # A character of a given name: not a verb of going or getting (我叫车去机场, 我叫车回家: 车 is
 # a surname, 叫车 calls a taxi).
-_GIVEN_CHAR = r"(?![去回到走吃喝买卖坐找])[\u4e00-\u9fff]"
+_GIVEN_CHAR = r"(?:(?![去回到走吃喝买卖坐找说])[\u4e00-\u9fff])"
 _GIVEN = rf"(?!(?:{_TITLE_WORDS}|您|你|们|[等的了和与及或各])){_GIVEN_CHAR}{{1,2}}(?<![吧吗呢啊了的么呀哦])"
 # Ordinary words that begin with a surname character and stand where a name could.
 _COMMON_WORDS = (

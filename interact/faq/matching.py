@@ -1705,7 +1705,9 @@ class MatchingEngine:
         if sound is None:
             return query, query
         query = sound.from_pinyin(match_text(query)) or query
-        return query, sound.correct(query[:MAX_QUERY_CHARS])
+        head = query[:MAX_QUERY_CHARS]  # what the engine reads of it
+        fixed = sound.correct(head)
+        return query, (query if fixed == head else fixed)
 
     def _read(self, query: str, model: DecisionModel | None = None) -> tuple[str, list[_Candidate]]:
         """The question as read (``_rewrite``) and its candidates. A typo correction never

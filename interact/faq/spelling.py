@@ -263,7 +263,7 @@ class SoundIndex:
             known.append(known[-1] + (ch in self._target_chars))
         chars = list(text)
         fixed = [False] * len(chars)
-        spans: list[tuple[int, int]] | None = None
+        spans: list[tuple[int, int, bool]] | None = None
         for n in TYPO_LENGTHS:
             if n not in self._target_lengths:
                 continue
@@ -301,7 +301,7 @@ class SoundIndex:
         """A question typed in toneless pinyin written in the vocabulary's words, or None
         when *text* is not pinyin (every letter must belong to a syllable, at least two
         syllables) or no word of the vocabulary sounds like it."""
-        text = text.strip().lower().replace("ü", "v").replace("u:", "v")
+        text = text.strip().lower().replace("ü", "v")
         if not self.words or not _PINYIN_RE.fullmatch(text):
             return None
         syllables: list[str] = []

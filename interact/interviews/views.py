@@ -105,6 +105,13 @@ def _showing_again() -> bool:
     return switching_large_text() or _refreshing() is not None
 
 
+@bp.get("/interviews/<int:interview_id>/questions")
+def question_address(interview_id: int):
+    """The address a refused question (or 刷新实录 without JavaScript) was shown at, opened
+    again (Enter in the address bar, a shared link, the history): the interview, not 405."""
+    return redirect(url_for("interviews.detail", interview_id=interview_id, _anchor="ask"), code=303)
+
+
 @bp.post("/interviews/<int:interview_id>/questions")
 @limiter.limit(public_post_limit, exempt_when=_showing_again)
 def ask(interview_id: int):

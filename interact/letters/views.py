@@ -35,7 +35,7 @@ from interact.core.forms import (
     first_error,
     forget_kept_form,
     keep_for_page,
-    kept_form,
+    kept,
     perform,
     refusal_message,
 )
@@ -432,7 +432,8 @@ def track(number: str):
     letter = _tracked_letter(number)
     if letter is None:
         return redirect(url_for("letters.lookup", number=number))
-    rating_form = kept_form(RatingForm, _rating_place(letter)) or RatingForm()
+    typed = kept(_rating_place(letter))
+    rating_form = typed.form(RatingForm) if typed else RatingForm()
     response = current_app.make_response(
         render_template("letters/track.html", letter=letter, rating_form=rating_form)
     )
@@ -442,6 +443,13 @@ def track(number: str):
 
 def _rating_place(letter: Letter) -> str:
     return f"rating:{letter.number}"
+
+
+@bp.get("/letters/track/<number>/rate")
+def rating_address(number: str):
+    """The rating form's address opened (an old history entry, a shared link): the tracking
+    page (which asks for the look-up again where this browser may not see it), not 405."""
+    return redirect(url_for("letters.track", number=number, _anchor="rate-title"), code=303)
 
 
 @bp.post("/letters/track/<number>/rate")

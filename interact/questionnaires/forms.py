@@ -1,7 +1,7 @@
 """Builder forms (staff). The respondents' form is rendered from the model, not WTForms."""
 from __future__ import annotations
 
-from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from interact.core.forms import Form
@@ -23,6 +23,8 @@ class QuestionForm(Form):
     allow_other = BooleanField("增加“其他（请注明）”选项")
     other_label = StringField("“其他”选项的文字", default="其他（请注明）",
                               validators=[Optional(), Length(max=40, message="不超过40字")])
+    #: One-time token of a 添加题目 form (unused when editing): a double click adds one question.
+    token = HiddenField()
 
 
 class InfoForm(Form):

@@ -77,6 +77,9 @@ class Question(TimestampMixin, db.Model):
     #: Label of the "other" option.
     other_label: Mapped[str] = mapped_column(sa.String(40), default="其他（请注明）")
 
+    #: One-time token of the 添加题目 form that added it: a double click adds one question.
+    form_token: Mapped[Optional[str]] = mapped_column(sa.String(64), unique=True)
+
     questionnaire: Mapped[Questionnaire] = relationship(back_populates="questions")
     options: Mapped[list["QuestionOption"]] = relationship(
         back_populates="question", order_by="QuestionOption.position", cascade="all, delete-orphan"

@@ -16,7 +16,7 @@ from typing import Callable
 from flask import current_app, url_for
 from sqlalchemy.exc import IntegrityError
 
-from interact.core import audit
+from interact.core import atomic, audit
 from interact.core.errors import Conflict, InvalidInput, NotFound
 from interact.core.lookup import get_or_404
 from interact.core.permissions import ensure_department_scope
@@ -200,17 +200,30 @@ def _set_options(question: Question, labels: list[str]) -> None:
         question.options.append(QuestionOption(position=position, label=label))
 
 
-def add_question(questionnaire: Questionnaire, data: QuestionData, *, actor) -> Question:
+def add_question(questionnaire: Questionnaire, data: QuestionData, *, actor,
+                 form_token: str | None = None) -> Question:
+    """Add a question at the end.
+
+    :param form_token: the 添加题目 form's one-time token: the form sent several times (a
+        double click, also at the same instant) adds the question once; a copy returns it.
+    """
     ensure_editable(questionnaire, actor)
     data = _check_question(data)
-    if len(questionnaire.questions) >= MAX_QUESTIONS:
-        raise Conflict(f"一份问卷最多{MAX_QUESTIONS}道题。")
-    question = Question(
-        position=len(questionnaire.questions) + 1, kind=data.kind, text=data.text, help_text=data.help_text,
-        required=data.required, min_choices=data.min_choices, max_choices=data.max_choices,
-        allow_other=data.allow_other, other_label=data.other_label,
-    )
-    questionnaire.questions.append(question)
+
+    def make(token: str | None) -> Question:
+        if len(questionnaire.questions) >= MAX_QUESTIONS:
+            raise Conflict(f"一份问卷最多{MAX_QUESTIONS}道题。")
+        return Question(
+            questionnaire_id=questionnaire.id, position=len(questionnaire.questions) + 1, kind=data.kind,
+            text=data.text, help_text=data.help_text, required=data.required, min_choices=data.min_choices,
+            max_choices=data.max_choices, allow_other=data.allow_other, other_label=data.other_label,
+            form_token=token,
+        )
+
+    question, created = atomic.create_once(Question, atomic.form_token(form_token), actor, make, creator=None)
+    if not created:
+        return question
+    db.session.expire(questionnaire, ["questions"])
     _set_options(question, data.options)
     db.session.flush()
     audit.record("questionnaire.question_added", "questionnaire", questionnaire.id, actor=actor,

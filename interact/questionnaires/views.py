@@ -1,6 +1,8 @@
 """Questionnaire builder pages (staff): questions, ordering without JavaScript, preview."""
 from __future__ import annotations
 
+import secrets
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -45,6 +47,12 @@ def _question_data(form: QuestionForm) -> services.QuestionData:
     )
 
 
+def _new_question_form() -> QuestionForm:
+    form = QuestionForm(formdata=None)
+    form.token.data = secrets.token_hex(16)
+    return form
+
+
 def _builder_page(questionnaire, form=None, info_form=None, status=200):
     info = services.owner_info(questionnaire)
     if info_form is None:
@@ -53,7 +61,7 @@ def _builder_page(questionnaire, form=None, info_form=None, status=200):
         "questionnaires/builder.html",
         questionnaire=questionnaire,
         owner=info,
-        form=form or QuestionForm(formdata=None),
+        form=form or _new_question_form(),
         info_form=info_form,
         refusal=services.edit_refusal(questionnaire),
         responses=services.response_count(questionnaire),
@@ -89,7 +97,9 @@ def add_question(questionnaire_id: int):
     form = QuestionForm()
     if not form.validate_on_submit():
         return _builder_page(questionnaire, form=form, status=422)
-    error = perform(lambda: services.add_question(questionnaire, _question_data(form), actor=current_user), form=form)
+    # A copy of the form (a double click) adds nothing more and is told the same.
+    error = perform(lambda: services.add_question(questionnaire, _question_data(form), actor=current_user,
+                                                  form_token=form.token.data), form=form)
     if error is not None:
         return _builder_page(services.get_questionnaire(questionnaire_id), form=form, status=error.status_code)
     flash("题目已添加。", "success")

@@ -236,7 +236,7 @@ def set_draft_document(collection: Collection, upload: FileStorage, *, actor, fo
                                    uploaded_by=actor)
     if not new:
         return False
-    atomic.serialize(_documents_lock(collection))  # two forms at once: each replaces what the other stored
+    atomic.serialize(_documents_lock(collection))  # two forms at once: the later replaces the earlier's file
     previous_id = db.session.scalar(sa.select(Collection.draft_file_id).where(Collection.id == collection.id))
     collection.draft_file = stored
     db.session.flush()

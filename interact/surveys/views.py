@@ -153,6 +153,15 @@ def detail(collection_id: int):
     return _detail_page(collection, just_answered=just_answered)
 
 
+@bp.get("/surveys/<int:collection_id>/opinions")
+@bp.get("/surveys/<int:collection_id>/responses")
+def form_address(collection_id: int):
+    """The address a refused opinion or questionnaire was shown at, opened again (Enter in
+    the address bar, a shared link, the history): the collection's page, not 405."""
+    section = "questionnaire" if request.path.endswith("/responses") else "opinion-form"
+    return redirect(url_for("surveys.detail", collection_id=collection_id, _anchor=section), code=303)
+
+
 @bp.post("/surveys/<int:collection_id>/opinions")
 @limiter.limit(public_post_limit, methods=["POST"], exempt_when=switching_large_text)
 def submit_opinion(collection_id: int):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import struct
+import zipfile
 import zlib
 
 import pytest
@@ -184,3 +185,23 @@ def test_an_author_inside_a_compressed_object_stream_is_refused():
     software = zlib.compress(b"7 0 << /Producer (Word) /Creator (Microsoft Word) >>")
     plain = _object_stream(software)
     assert filemeta.strip_pdf(plain) == plain
+
+
+def test_an_office_document_loses_its_author_and_stays_a_document(tmp_path):
+    from openpyxl import Workbook, load_workbook
+
+    book = Workbook()
+    book.active["A1"] = "征求意见汇总"
+    book.properties.creator = "Wang Xiaoming 13800138000"
+    book.properties.lastModifiedBy = "王小明"
+    path = tmp_path / "汇总.xlsx"
+    book.save(path)
+    filemeta.strip_metadata(path, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    data = path.read_bytes()
+    reopened = load_workbook(path)
+    assert reopened.active["A1"].value == "征求意见汇总"
+    assert not reopened.properties.creator and not reopened.properties.lastModifiedBy
+    with zipfile.ZipFile(path) as package:
+        core = package.read("docProps/core.xml").decode()
+    assert "Wang" not in core and "王小明" not in core and "13800138000" not in core
+    assert data[:2] == b"PK"

@@ -51,6 +51,12 @@ def test_bad_question_is_shown_again_with_the_text(db, client, make_interview):
     assert db.session.scalar(db.select(db.func.count(InterviewQuestion.id))) == 0
 
 
+def test_the_question_forms_address_opened_again_leads_to_the_interview(db, client, make_interview):
+    interview = make_interview()
+    response = client.get(f"/interviews/{interview.id}/questions")
+    assert response.status_code == 303 and response.headers["Location"].endswith(f"/interviews/{interview.id}#ask")
+
+
 def test_question_to_ended_interview_is_refused(db, client, make_interview):
     interview = make_interview(S.ENDED)
     response = client.post(f"/interviews/{interview.id}/questions", data={"body": "结束后还能提问吗？"})

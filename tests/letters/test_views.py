@@ -353,6 +353,13 @@ def test_a_refused_rating_goes_back_to_the_page_with_the_message_and_the_text(cl
         assert KEPT_FORM_KEY not in kept
 
 
+def test_the_rating_address_opened_leads_to_the_tracking_page(client, closed):
+    letter, _ = closed()
+    response = client.get(f"/letters/track/{letter.number}/rate")
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"/letters/track/{letter.number}#rate-title")
+
+
 def test_my_letters_for_citizen_accounts(client, auth, roles):
     auth.login(roles.citizen)
     form = client.get("/letters/new").get_data(as_text=True)

@@ -74,6 +74,18 @@ def test_opinion_submission_and_error_reshown(client, make_collection, frozen, d
     assert "建议增设夜间优惠时段" not in _html(client.get(f"/surveys/{collection.id}"))
 
 
+def test_the_forms_addresses_opened_again_lead_to_the_collection(client, make_collection, frozen):
+    """A refused opinion or questionnaire is shown at the form's own address; opening that
+    address again (Enter in the address bar, the history, a shared link) shows the
+    collection's page at the form, not 405."""
+    collection = make_collection()
+    frozen(2026, 3, 10)
+    for path, section in (("opinions", "opinion-form"), ("responses", "questionnaire")):
+        response = client.get(f"/surveys/{collection.id}/{path}")
+        assert response.status_code == 303
+        assert response.headers["Location"].endswith(f"/surveys/{collection.id}#{section}")
+
+
 def test_one_response_per_browser(app, make_collection, frozen, db):
     collection = make_collection()
     frozen(2026, 3, 10)
