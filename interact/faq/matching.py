@@ -710,9 +710,9 @@ def _qword_kinds(compact: str) -> frozenset[str]:
     return frozenset(kind for kind, pat in _QWORD_PATTERNS if pat.search(compact))
 
 
-#: Fillers that never change what is asked (politeness, sentence particles);
+#: Fillers that never change what is asked (greetings, politeness, sentence particles);
 #: removed before comparing wordings for EXACT_CONFIDENCE.
-_FILLER_RE = re.compile("请问|我想问一下|我想问|想问一下|想问|一下|谢谢|麻烦|[吗呢啊呀吧哦嘛的了]")
+_FILLER_RE = re.compile("您好|你好|领导好|老师好|打扰一下|打扰了|请问|我想问一下|我想问|想问一下|想问|一下|谢谢|麻烦|[吗呢啊呀吧哦嘛的了]")
 
 
 @lru_cache(maxsize=8192)

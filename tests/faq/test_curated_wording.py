@@ -103,3 +103,16 @@ def test_a_model_swapped_in_during_a_question_never_mixes_thresholds():
     assert engine.model is strict
     again = engine.answer("居住证怎么申请办理呢")
     assert again.threshold == 0.9 and not again.answered
+
+
+def test_a_greeting_before_a_standard_question_is_only_politeness(db, kb, roles):
+    # Attack I4: 您好，… is what citizens most often put before a question; it must not
+    # take the curated wording's answer away (请问/谢谢 never did).
+    _synonyms(roles)
+    db.session.commit()
+    for question in ("您好，住房公积金怎么提取？", "你好，住房公积金怎么提取？谢谢",
+                     "领导好，打扰一下，社保卡丢了怎么补办？"):
+        answer = services.ask(question, log=False)
+        entry = kb[1] if "社保卡" in question else kb[0]
+        assert answer.answered and answer.best.id == entry.id, question
+        assert answer.confidence >= HIGH_BAND, question
