@@ -145,6 +145,21 @@ class RedisSessionStore:
                 pipe.expire(self._user(user_id), seconds, nx=True)
             pipe.execute()
 
+    def replace(self, key: str, data: str, expires_at, user_id: int | None) -> bool:
+        seconds = max(1, int((expires_at - clock.now()).total_seconds()))
+        record = json.dumps({"data": data, "expires_at": expires_at.isoformat(), "user_id": user_id})
+        # SET … XX: Redis writes only over a key that still exists, in one command, so a
+        # log-out's DEL that lands after this request read the session is not undone.
+        if not self.redis.set(self._session(key), record, ex=seconds, xx=True):
+            return False
+        if user_id is not None:
+            with self.redis.pipeline() as pipe:
+                pipe.sadd(self._user(user_id), key)
+                pipe.expire(self._user(user_id), seconds, gt=True)
+                pipe.expire(self._user(user_id), seconds, nx=True)
+                pipe.execute()
+        return True
+
     def delete(self, key: str) -> None:
         self.redis.delete(self._session(key))
 
