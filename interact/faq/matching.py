@@ -710,15 +710,18 @@ def _qword_kinds(compact: str) -> frozenset[str]:
     return frozenset(kind for kind, pat in _QWORD_PATTERNS if pat.search(compact))
 
 
-#: Fillers that never change what is asked (greetings, politeness, sentence particles);
-#: removed before comparing wordings for EXACT_CONFIDENCE.
-_FILLER_RE = re.compile("您好|你好|领导好|老师好|打扰一下|打扰了|请问|我想问一下|我想问|想问一下|想问|一下|谢谢|麻烦|[吗呢啊呀吧哦嘛的了]")
+#: Fillers that never change what is asked (politeness, sentence particles); removed
+#: before comparing wordings for EXACT_CONFIDENCE.
+_FILLER_RE = re.compile("请问|我想问一下|我想问|想问一下|想问|一下|谢谢|麻烦|[吗呢啊呀吧哦嘛的了]")
+#: Greetings are fillers only before the question (您好，… / 领导好，打扰一下，…): inside it
+#: the same characters are words of the question (对你好好说, 当老师好不好, 被电话打扰了).
+_GREETING_RE = re.compile("^(?:您好|你好|大家好|领导好|老师好|打扰一下|打扰了|打扰您了)+")
 
 
 @lru_cache(maxsize=8192)
 def _core(compact: str) -> str:
-    """A compact text without fillers (see ``_FILLER_RE``)."""
-    return _FILLER_RE.sub("", compact) or compact
+    """A compact text without fillers (see ``_FILLER_RE``, ``_GREETING_RE``)."""
+    return _FILLER_RE.sub("", _GREETING_RE.sub("", compact)) or compact
 
 
 @lru_cache(maxsize=8192)
