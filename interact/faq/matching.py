@@ -740,24 +740,51 @@ def _near(a: str, b: str) -> bool:
     return bool(allowed) and Levenshtein.distance(a, b, score_cutoff=allowed) <= allowed
 
 
+#: Resultative and directional complements: a verb with one of them is the same action
+#: (扔 / 扔掉, 取 / 取出, 办 / 办好), not another word (离婚 / 结婚).
+_COMPLEMENTS = frozenset("掉完好到出走起来去过成住下上")
+
+
+@lru_cache(maxsize=4096)
+def _raw_tokens(raw: str) -> frozenset[str]:
+    """jieba's tokens of a wording before synonyms (``_raw_core``)."""
+    return frozenset(jieba.lcut(raw)) if raw else frozenset()
+
+
+def _new_word(tokens: Iterable[str], c_tokens: frozenset[str], c_chars: frozenset[str]) -> bool:
+    """Whether *tokens* (of the question) hold a known word of two or more characters the
+    candidate lacks, neither as a word, nor with all its characters, nor as one of its
+    words with a complement (扔掉 for 扔)."""
+    ext = _external_idf()
+    for tok in tokens:
+        if len(tok) < 2 or tok not in ext or tok in c_tokens or all(ch in c_chars for ch in tok):
+            continue
+        if tok[-1] in _COMPLEMENTS and tok[:-1] in c_tokens:
+            continue
+        return True
+    return False
+
+
 def _wording(q: _Side, c: _Side, q_raw: str = "", c_raw: str = "") -> int:
     """2 when the two texts are the same wording (equal without fillers), 1 when
     they are a small edit apart (NEAR_EDITS; after synonyms or before, *q_raw* and
     *c_raw* being ``_raw_core`` of the texts) without making a different word or
-    number (see EXACT_CONFIDENCE), else 0."""
+    number (see EXACT_CONFIDENCE), else 0. The words are read in the form in which the
+    edit is small: a synonym may turn a one-character edit into a longer one (丢 -> 丢失
+    in 旧沙发怎么丢 / 旧沙发怎么扔; 掉 -> 丢失 in 扔掉), so an edit seen only before synonyms is
+    judged by the words before synonyms."""
     qc, cc = _core(q.compact), _core(c.compact)
     if qc == cc or (q_raw and q_raw == c_raw):
         return 2
-    if not (_near(qc, cc) or (q_raw and c_raw and _near(q_raw, c_raw))):
-        return 0
     if q.numbers != c.numbers or q.negations != c.negations:
         return 0
-    ext = _external_idf()
     c_chars = c.chars | frozenset(c_raw)
-    for tok in q.token_set:
-        if len(tok) >= 2 and tok in ext and tok not in c.token_set and not all(ch in c_chars for ch in tok):
-            return 0
-    return 1
+    if _near(qc, cc):
+        return 0 if _new_word(q.token_set, c.token_set, c_chars) else 1
+    if q_raw and c_raw and _near(q_raw, c_raw):
+        c_tokens = c.token_set | _raw_tokens(c_raw)
+        return 0 if _new_word(_raw_tokens(q_raw), c_tokens, c_chars) else 1
+    return 0
 
 
 def _content(weights: tuple[tuple[str, float], ...]) -> tuple[tuple[str, float], ...]:
