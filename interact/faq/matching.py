@@ -68,6 +68,7 @@ from interact.core.segment import FUNCTION_WORDS as _FUNCTION_WORDS
 from interact.core.segment import ensure_jieba, jieba
 from interact.faq import spelling
 from interact.faq.boosting import Boosted
+from interact.faq.introduction import without_introduction
 from interact.faq.semantic import Embedder
 
 __all__ = [
@@ -712,7 +713,7 @@ def _qword_kinds(compact: str) -> frozenset[str]:
 
 #: Fillers that never change what is asked (politeness, sentence particles); removed
 #: before comparing wordings for EXACT_CONFIDENCE.
-_FILLER_RE = re.compile("请问|我想问一下|我想问|想问一下|想问|一下|谢谢|麻烦|[吗呢啊呀吧哦嘛的了]")
+_FILLER_RE = re.compile("请问|我想问问|想问问|我想问一下|我想问|想问一下|想问|我想咨询一下|想咨询一下|咨询一下|请教一下|一下|谢谢|麻烦|[吗呢啊呀吧哦嘛的了]")
 #: Greetings are fillers only before the question (您好，… / 领导好，打扰一下，…): inside it
 #: the same characters are words of the question (对你好好说, 当老师好不好, 被电话打扰了).
 _GREETING_RE = re.compile("^(?:您好|你好|大家好|领导好|老师好|打扰一下|打扰了|打扰您了)+")
@@ -1724,13 +1725,14 @@ class MatchingEngine:
         return self._sound[1]
 
     def _rewrite(self, query: str) -> tuple[str, str]:
-        """The question as the engine reads it (``interact.faq.spelling``): dialect forms in
-        standard Mandarin and, against the curated vocabulary, a question typed in pinyin
+        """The question as the engine reads it: without the clauses that only greet or say
+        who the citizen is (``interact.faq.introduction``), dialect forms in standard
+        Mandarin (``interact.faq.spelling``) and, against the curated vocabulary, a question typed in pinyin
         written in characters; and that text with its sound-alike typos corrected (the same
         text when there is none)."""
         if not isinstance(query, str) or not query:
             return query, query
-        query = spelling.standardise(query[: MAX_QUERY_CHARS * 2])
+        query = spelling.standardise(without_introduction(query[: MAX_QUERY_CHARS * 2]))
         sound = self._sound_index(self._state)
         if sound is None:
             return query, query
@@ -1773,7 +1775,7 @@ class MatchingEngine:
         for text in (doc.question, *doc.phrasings):
             if not isinstance(text, str):
                 continue
-            an = self._analyse(text, MAX_DOC_CHARS)
+            an = self._analyse(without_introduction(text), MAX_DOC_CHARS)
             if not an.tokens or an.compact in seen:
                 continue
             seen.add(an.compact)
