@@ -787,7 +787,10 @@ def ask(question: str | None, *, source: str = "web", log: bool = True) -> Answe
         # Written with other questions a moment later, not in this request (core.deferred).
         deferred.insert(AskLog, {
             "asked_at": clock.now(), "text": masked, "best_entry_id": guess,
-            "confidence": round(float(result.confidence), 4), "answered": answer.answered,
+            # The confidence the decision was taken with: an answer a rule gave at the
+            # threshold stays on the curators' list of low-confidence answers.
+            "confidence": round(float(result.decided if result.decided is not None else result.confidence), 4),
+            "answered": answer.answered,
             "source": source if source in ("web", "api") else "web", "handled_at": None,
         })
         if answer.best is not None:
