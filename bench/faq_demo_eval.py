@@ -23,6 +23,11 @@ asked with the other phrasings of its entry indexed (should be answered with it)
 with its whole entry removed (a near-topic question without an answer: should not be
 answered).  The last line is one JSON object with all the figures.
 
+``--attack`` prints one line per question of an attack file (``--attack-file``: the batch 7,
+batch 7b and batch 8 sets ``bench/data/faq_attack_questions*.tsv``); ``--calibration`` the
+right share of answers with a curated entry by how they were chosen, the figures of
+``matching.CURATED_CALIBRATION``.
+
 ``--baseline`` gives the figures without the two additions for curated knowledge bases
 (no curated-entry floor, nothing offered for being topical): the "before" column of
 docs/faq-matching.md.  The engine scores the semantic feature when the ``semantic``
@@ -214,7 +219,7 @@ def main(argv=None) -> int:
     ap.add_argument("--attack", action="store_true",
                     help="only the attack's question set (bench/data/faq_attack_questions.tsv), one line each")
     ap.add_argument("--attack-file", type=Path, default=ATTACK_QUESTIONS,
-                    help="another file of that form (bench/data/faq_attack_questions_b.tsv)")
+                    help="another file of that form (bench/data/faq_attack_questions_b.tsv, _c.tsv)")
     ap.add_argument("--calibration", action="store_true",
                     help="only the right share of answers with a curated entry, by rule (CURATED_CALIBRATION)")
     args = ap.parse_args(argv)
