@@ -489,15 +489,6 @@ _NAME_PATTERNS = [
     # Chinese label for one.
     re.compile(rf"(?:Contact|Name|Attn\.?|From|Signed|Sincerely|Regards|英文名字?|拼音名?|English [Nn]ame)"
                rf"\s*[：:,，]?\s*(?P<name>{_LATIN_NAME})(?![A-Za-z])"),
-    # Wang Jianguo（王建国） / 王建国（Wang Jianguo）: a name and its pinyin in brackets.
-    re.compile(rf"(?P<name>{_LATIN_NAME})\s*[（(]\s*{_NAME}\s*[）)]"),
-    re.compile(rf"{_LATIN_NAME}\s*[（(]\s*(?P<name>{_NAME})\s*[）)]"),
-    re.compile(rf"(?P<name>{_NAME})\s*[（(]\s*{_LATIN_NAME}\s*[）)]"),
-    re.compile(rf"{_NAME}\s*[（(]\s*(?P<name>{_LATIN_NAME})\s*[）)]"),
-    # 邻居阿卜杜拉·买买提 / 我叫阿依古丽·吐尔逊: a name written with · after a relation, a
-    # role or a label.
-    re.compile(rf"(?:{_RELATION}|{_ROLE}|{_CASE_ROLE}|{_LABEL_BEFORE_NAME})\s*[：:]?\s*"
-               rf"(?P<name>{_HAN}{{2,5}}[·•・]{_HAN}{{2,5}})"),
     # 附件：张三丰身份证 / 王小明的户口本: whose document a file or an image is.
     re.compile(rf"{_BOUNDARY}(?P<name>{_PLAIN_NAME})(?=的?(?:身份证|户口本|户口簿|户籍|护照|驾驶证|驾照|结婚证|离婚证|"
                rf"出生证|毕业证|学位证|房产证|不动产证|社保卡|医保卡|银行卡|病历|诊断书|照片|签名|签字))"),
@@ -513,6 +504,24 @@ _NAME_PATTERNS = [
     re.compile(rf"(?:{_BOUNDARY}|{_BEFORE_NAME})(?P<name>{_SPACED_NAME})(?=\s*{_ADDRESS_FORM})"),
     # Surname + honorific anywhere: 王先生 / 欧阳女士
     re.compile(rf"(?<![\u4e00-\u9fff])(?P<name>{_SURNAME_RE})(?=先生|女士)"),
+]
+
+# Patterns tried only when a text holds what they need (each would cost a scan of every
+# text otherwise).
+_GUARDED_NAME_PATTERNS = [
+    # Wang Jianguo（王建国） / 王建国（Wang Jianguo）: a name and its pinyin in brackets.
+    (re.compile(r"[A-Z][a-z].{0,30}[（(]|[（(]\s*[A-Z][a-z]"), [
+        re.compile(rf"(?P<name>{_LATIN_NAME})\s*[（(]\s*{_NAME}\s*[）)]"),
+        re.compile(rf"{_LATIN_NAME}\s*[（(]\s*(?P<name>{_NAME})\s*[）)]"),
+        re.compile(rf"(?P<name>{_NAME})\s*[（(]\s*{_LATIN_NAME}\s*[）)]"),
+        re.compile(rf"{_NAME}\s*[（(]\s*(?P<name>{_LATIN_NAME})\s*[）)]"),
+    ]),
+    # 邻居阿卜杜拉·买买提 / 我叫阿依古丽·吐尔逊: a name written with · after a relation, a
+    # role or a label.
+    (re.compile(rf"{_HAN}[·•・]{_HAN}"), [
+        re.compile(rf"(?:{_RELATION}|{_ROLE}|{_CASE_ROLE}|{_LABEL_BEFORE_NAME})\s*[：:]?\s*"
+                   rf"(?P<name>{_HAN}{{2,5}}[·•・]{_HAN}{{2,5}})"),
+    ]),
 ]
 
 # An @-mention (@令狐冲 你看看, TG @xuanzp1985): a handle is someone's name or account (not
@@ -870,7 +879,11 @@ def _name_spans(text: str, names: Iterable[str]) -> list[_Span]:
     if "抄" in text or "人员" in text:
         spans += _listed_name_spans(text)
     exemplary = [m.span() for m in _EXEMPLARY.finditer(text)]
-    for pattern in _NAME_PATTERNS:
+    patterns = list(_NAME_PATTERNS)
+    for guard, guarded in _GUARDED_NAME_PATTERNS:
+        if guard.search(text):
+            patterns += guarded
+    for pattern in patterns:
         for match in pattern.finditer(text):
             # (A name masked before, 司空**, is not masked again as 司*: masking a masked
             # text changes nothing, so stored masked copies can be masked again.)
