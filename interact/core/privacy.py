@@ -506,6 +506,24 @@ _NAME_PATTERNS = [
     re.compile(rf"(?<![\u4e00-\u9fff])(?P<name>{_SURNAME_RE})(?=先生|女士)"),
 ]
 
+# A word no dictionary knows before a person's relatives (仪琳的妈妈来问, 阿紫的爸爸): a name
+# without a known surname, told by jieba's dictionary (a word with a frequency there, 孩子的
+# 妈妈, 居民的孩子, is an ordinary word).
+_BEFORE_KIN = re.compile(
+    rf"{_BOUNDARY}(?P<name>(?![我你他她它这那该本此其各每某全])(?:(?![家父母哥姐弟妹爷奶叔姨舅婶师])[\u4e00-\u9fff]){{2,3}})"
+    r"(?=的(?:妈妈|爸爸|母亲|父亲|丈夫|妻子|老公|老婆|儿子|女儿|孩子|家长|爷爷|奶奶|外婆|外公|哥哥|姐姐|弟弟|妹妹|监护人))"
+)
+#: Below this count in jieba's dictionary a word is read as unknown (鳌拜 3, 任盈盈 3).
+_RARE_WORD = 5
+
+
+def _unknown_word(word: str) -> bool:
+    from interact.core.segment import ensure_jieba, jieba
+
+    ensure_jieba()
+    return (jieba.dt.FREQ.get(word) or 0) < _RARE_WORD
+
+
 # Patterns tried only when a text holds what they need (each would cost a scan of every
 # text otherwise).
 _GUARDED_NAME_PATTERNS = [
@@ -879,6 +897,9 @@ def _name_spans(text: str, names: Iterable[str]) -> list[_Span]:
     if "抄" in text or "人员" in text:
         spans += _listed_name_spans(text)
     exemplary = [m.span() for m in _EXEMPLARY.finditer(text)]
+    if "的" in text:
+        spans += [_Span(m.start("name"), m.end("name"), "name") for m in _BEFORE_KIN.finditer(text)
+                  if _unknown_word(m.group("name"))]
     patterns = list(_NAME_PATTERNS)
     for guard, guarded in _GUARDED_NAME_PATTERNS:
         if guard.search(text):
