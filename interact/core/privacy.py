@@ -877,7 +877,8 @@ def _known_name_spans(text: str, name: str) -> list[_Span]:
         spans.append(_Span(match.start(), match.end(), "name"))
     given = simplified[len(surname):]
     if len(given) >= 2:
-        for match in re.finditer(rf"{_BOUNDARY}{re.escape(given)}(?={_AFTER_GIVEN}|{_AFTER_PERSON})", text):
+        for match in re.finditer(rf"{re.escape(given)}(?={_AFTER_GIVEN})|{_BOUNDARY}{re.escape(given)}(?={_AFTER_PERSON})",
+                                 text):
             spans.append(_Span(match.start(), match.end(), "name"))
     if re.search("[A-Za-z]", text):
         latin = privacy_pinyin.name_pattern(simplified, len(surname))
