@@ -48,7 +48,8 @@ What is hidden:
   or as an account made of it (wangjianguo1985, wjg1985sz: :mod:`privacy_pinyin`), its
   given name before 哥/姐 or what is said of a person (建国哥说); a nickname in pinyin is
   a name (Zhou Botong); names after more roles (维修工, 保姆, 外卖小哥, 租客, 证人, 继父 …,
-  with no known surname when a strong verb follows: 保姆晴雯偷了), in a 抄送 list, after
+  with no known surname when a strong verb follows: 保姆晴雯偷了; a word jieba's
+  dictionary does not know before 的妈妈/的孩子 …: 仪琳的妈妈), in a 抄送 list, after
   我姓…名, …之妻, 叫作, 昵称是, Contact:/英文名：, a name and its pinyin in brackets, names
   written with ·; radio numerals (幺三拐洞洞…勾: 拐 7, 勾 9), Latin o for 零 among
   Chinese numerals, a mobile begun in spoken numerals (一百三十八…) or told in parts
@@ -518,6 +519,8 @@ _RARE_WORD = 5
 
 
 def _unknown_word(word: str) -> bool:
+    # (jieba is imported here, not with this module: its dictionary is loaded only by a
+    # process that meets such a text — the web workers have it loaded for the FAQ anyway.)
     from interact.core.segment import ensure_jieba, jieba
 
     ensure_jieba()
