@@ -182,8 +182,6 @@ def _count_view(entry_id: int) -> None:
         db.session.commit()
 
 
-
-
 @bp.get("/faq/<int:entry_id>")
 @public_page(served=_count_view, seconds=ENTRY_PAGE_SECONDS)
 def entry(entry_id: int):
