@@ -2,8 +2,9 @@
 
     .venv/bin/python bench/masking.py
 
-- how many of the 228 writings of personal data of the attack's batches 5 and 6 and of the
-  112 of batch 7 (tests/core/attack_writings.py) come out hidden, and which do not;
+- how many of the 228 writings of personal data of the attack's batches 5 and 6, of the
+  112 of batch 7 and of the 100 of batch 8 (tests/core/attack_writings.py) come out
+  hidden, and which do not; how many of batch 8's 26 ordinary phrases are changed;
 - over-masking on real ordinary text read from ../shared/data/faqbench (the government Q&A
   pairs, ordinary questions, citizens' titles): the share of texts in which the pipeline
   hides something, by kind, with the words it took.
@@ -20,7 +21,8 @@ if str(ROOT) not in sys.path:
 
 from bench._shared import FAQBENCH, load_jsonl  # noqa: E402
 from interact.core.privacy import scan_text  # noqa: E402
-from tests.core.attack_writings import BATCH7, PLAIN, RICH  # noqa: E402
+from interact.core.privacy import mask_text  # noqa: E402
+from tests.core.attack_writings import BATCH7, BATCH8, KEPT_8, PLAIN, RICH  # noqa: E402
 from tests.core.test_privacy_attack_writings import leaked_plain, leaked_rich  # noqa: E402
 
 
@@ -32,11 +34,16 @@ def writings() -> None:
     print(f"attack writings hidden (batches 5-6): {total - len(left)}/{total}")
     for label, leaked in left:
         print(f"  still shown: {label}: {leaked}")
-    left = [(label, leaked) for label, text, names, fragments in BATCH7
-            if (leaked := leaked_plain(text, names, fragments))]
-    print(f"attack writings hidden (batch 7): {len(BATCH7) - len(left)}/{len(BATCH7)}")
-    for label, leaked in left:
-        print(f"  still shown: {label}: {leaked}")
+    for batch, rows in (("batch 7", BATCH7), ("batch 8", BATCH8)):
+        left = [(label, leaked) for label, text, names, fragments in rows
+                if (leaked := leaked_plain(text, names, fragments))]
+        print(f"attack writings hidden ({batch}): {len(rows) - len(left)}/{len(rows)}")
+        for label, leaked in left:
+            print(f"  still shown: {label}: {leaked}")
+    changed = [(label, mask_text(text)) for label, text in KEPT_8 if mask_text(text) != text]
+    print(f"ordinary phrases of batch 8 changed: {len(changed)}/{len(KEPT_8)}")
+    for label, masked in changed:
+        print(f"  changed: {label}: {masked}")
 
 
 def ordinary() -> None:

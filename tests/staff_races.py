@@ -10,6 +10,7 @@ check in Python followed by a write.
 """
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 
@@ -134,3 +135,40 @@ def post_copies(app, user_id: int, url: str, data: dict | Callable[[int], dict],
 
 def count(app, statement) -> int:
     return in_app(app, lambda: _db.session.scalar(sa.select(sa.func.count()).select_from(statement.subquery())))
+
+
+# --- create forms with a one-time token (core.atomic.create_once) ------------------------------
+
+_FORM_TOKEN = re.compile(r'name="token" type="hidden" value="([0-9a-f]+)"')
+
+
+def form_token(client: FlaskClient, page: str) -> str:
+    """The one-time token of the first form with one on the page at ``page``."""
+    found = _FORM_TOKEN.search(client.get(page).get_data(as_text=True))
+    assert found is not None, f"no one-time form token on {page}"
+    return found.group(1)
+
+
+def sent_twice(client: FlaskClient, url: str, form: Callable[[str], dict], *, page: str | None = None):
+    """A create form opened on ``page`` (default: ``url``) and sent twice to ``url`` — a
+    double click without JavaScript, or 发送 again after the answer. Both copies are
+    answered with a redirect to the same page (what the first one made); the first answer.
+
+    :param form: the form's fields for a token (called once per copy: a file is read once).
+    """
+    token = form_token(client, page or url)
+    first, again = (client.post(url, data=form(token)) for _ in range(2))
+    assert first.status_code == again.status_code == 302, (first.status_code, again.status_code)
+    assert again.headers["Location"] == first.headers["Location"], "the copy landed elsewhere"
+    return first
+
+
+def clicks_at_once(app, monkeypatch, user_id: int, url: str, form: Callable[[int], dict] | dict, model,
+                   copies: int = 3) -> None:
+    """``copies`` copies of one create form sent at the same instant as ``user_id``; each
+    waits before making its ``model`` row (after its look for an earlier copy) until all
+    arrive, so a rule that only looks lets all of them through. Each copy is answered with
+    a redirect (the page of what the first one made)."""
+    meet(monkeypatch, model, "__init__", copies)
+    statuses = post_copies(app, user_id, url, form, copies)
+    assert statuses == [302] * copies, statuses

@@ -1,7 +1,7 @@
 """A self-hosted image captcha (no third-party service).
 
 The answer is kept in the server-side session (:mod:`interact.core.sessions`) as a keyed
-hash with an expiry and a random id, and is consumed by the first check, right or wrong:
+hash bound to a random id (:func:`_digest`), with an expiry, and is consumed by the first check, right or wrong:
 the check claims the challenge's id in the session store (:func:`sessions.claim_once`, one
 atomic step), so neither an older copy of the cookie replayed later nor two requests sent
 at the same instant with one cookie get a second check. Disabled with
@@ -49,9 +49,12 @@ def generate_code() -> str:
     return "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
 
 
-def _digest(answer: str) -> str:
+def _digest(challenge_id: str, answer: str) -> str:
+    """The keyed hash of ``answer`` bound to its challenge's id (or a token's nonce): two
+    challenges with the same code keep different hashes, so a hash seen with one answer
+    tells nothing of another challenge's."""
     key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, answer.strip().upper().encode(), hashlib.sha256).hexdigest()
+    return hmac.new(key, f"{challenge_id}:{answer.strip()}".upper().encode(), hashlib.sha256).hexdigest()
 
 
 #: Challenge slots: one per form with a captcha on the same page (``CaptchaField(slot=…)``).
@@ -76,7 +79,8 @@ def new_challenge(slot: str = "") -> bytes:
     """
     code = generate_code()
     # The id is claimed by the first check (see _take_challenge).
-    challenge = {"h": _digest(code), "exp": int(time.time()) + TTL_SECONDS, "id": secrets.token_urlsafe(16)}
+    challenge_id = secrets.token_urlsafe(16)
+    challenge = {"h": _digest(challenge_id, code), "exp": int(time.time()) + TTL_SECONDS, "id": challenge_id}
     if slot:
         signed = _slot_serializer().dumps(challenge)
 
@@ -108,7 +112,7 @@ def new_token_challenge() -> tuple[str, bytes]:
     signed and valid for :data:`TTL_SECONDS`."""
     code = generate_code()
     nonce = secrets.token_urlsafe(16)
-    token = _token_serializer().dumps({"n": nonce, "h": _digest(f"{nonce}:{code}")})
+    token = _token_serializer().dumps({"n": nonce, "h": _digest(nonce, code)})
     return token, _image(code)
 
 
@@ -125,7 +129,7 @@ def verify_token(token: str | None, answer: str | None) -> bool:
         return False
     if not sessions.claim_once(f"captcha:{challenge['n']}", timedelta(seconds=TTL_SECONDS)):
         return False
-    return bool(answer) and hmac.compare_digest(str(challenge.get("h")), _digest(f"{challenge['n']}:{answer.strip()}"))
+    return bool(answer) and hmac.compare_digest(str(challenge.get("h")), _digest(challenge["n"], answer))
 
 
 def _take_challenge(slot: str) -> dict | None:
@@ -167,4 +171,4 @@ def verify(answer: str | None, slot: str = "") -> bool:
     challenge = _take_challenge(slot)
     if not challenge or not answer or challenge.get("exp", 0) < time.time():
         return False
-    return hmac.compare_digest(challenge["h"], _digest(answer))
+    return hmac.compare_digest(str(challenge.get("h")), _digest(challenge["id"], answer))

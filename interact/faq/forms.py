@@ -69,6 +69,8 @@ class UseModelForm(Form):
 
 class ImportForm(Form):
     file = FileField("文件", description="支持 JSONL（.jsonl）、CSV（.csv，UTF-8）和 Excel（.xlsx）；先预检，确认后再导入")
+    #: One-time token of this copy of the form: a double click on 上传并预检 makes one dry run.
+    token = HiddenField()
 
 
 class VoteForm(Form):

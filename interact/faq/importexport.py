@@ -475,14 +475,18 @@ def stored_name(job: FaqImportJob) -> str:
     return f"faq_imports/{job.stored_key}"
 
 
-def start_job(upload: FileStorage | None, *, actor) -> FaqImportJob:
-    """Store an uploaded file and create its dry-run job (the caller commits and runs it)."""
+def start_job(upload: FileStorage | None, *, actor, form_token: str | None = None) -> FaqImportJob:
+    """Store an uploaded file and create its dry-run job (the caller commits and runs it).
+
+    :param form_token: the 上传并预检 form's one-time token: the form sent several times (a
+        double click, also at the same instant) makes one dry run, and a copy gets the job
+        the first one made (:func:`interact.core.atomic.create_once`); its file is not kept.
+    """
     services.ensure_citywide(actor)
     if upload is None or not upload.filename:
         raise InvalidInput("请选择要导入的文件。", fields={"file": "请选择文件"})
     file_format = detect_format(upload.filename)
     max_bytes = int(current_app.config.get("FAQ_IMPORT_MAX_BYTES", 50 * 1024 * 1024))
-    key = secrets.token_hex(16)
     handle, tmp_name = tempfile.mkstemp(prefix="interact-import-")
     tmp = Path(tmp_name)
     try:
@@ -495,18 +499,21 @@ def start_job(upload: FileStorage | None, *, actor) -> FaqImportJob:
                 out.write(chunk)
         if size == 0:
             raise InvalidInput("文件是空的。", fields={"file": "文件是空的"})
-        get_store().put(f"faq_imports/{key}", tmp)
+        key = secrets.token_hex(16)
+        get_store().put(f"faq_imports/{key}", tmp)  # before the insert: no write waits on the copy
     finally:
         tmp.unlink(missing_ok=True)
-    job = FaqImportJob(
+    job, created = atomic.create_once(FaqImportJob, atomic.form_token(form_token), actor, lambda token: FaqImportJob(
         filename=Path(upload.filename.replace("\\", "/")).name[:200] or "import",
         file_format=file_format,
         stored_key=key,
         dry_run=True,
         created_by_id=actor.id,
-    )
-    db.session.add(job)
-    db.session.flush()
+        form_token=token,
+    ))
+    if not created:  # a copy of the form: its file is not kept
+        get_store().delete(f"faq_imports/{key}")
+        return job
     audit.record("faq.import_checked", "faq_import", job.id, actor=actor, note=job.filename)
     return job
 

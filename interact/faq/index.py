@@ -174,10 +174,10 @@ def code_fingerprint() -> str:
     """Changes with the code that decides what an index holds (text normalisation,
     segmentation, terms, the file layout): a file of other code is never used."""
     from interact.core import segment, textnorm
-    from interact.faq import indexfile, matching
+    from interact.faq import indexfile, introduction, matching
 
     digest = hashlib.sha1()
-    for module in (matching, textnorm, segment, indexfile, semantic):
+    for module in (matching, introduction, textnorm, segment, indexfile, semantic):
         digest.update(Path(module.__file__).read_bytes())
     digest.update(str(getattr(segment.jieba, "__version__", "")).encode())
     return digest.hexdigest()[:16]

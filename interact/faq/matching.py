@@ -68,6 +68,7 @@ from interact.core.segment import FUNCTION_WORDS as _FUNCTION_WORDS
 from interact.core.segment import ensure_jieba, jieba
 from interact.faq import spelling
 from interact.faq.boosting import Boosted
+from interact.faq.introduction import without_introduction
 from interact.faq.semantic import Embedder
 
 __all__ = [
@@ -710,15 +711,18 @@ def _qword_kinds(compact: str) -> frozenset[str]:
     return frozenset(kind for kind, pat in _QWORD_PATTERNS if pat.search(compact))
 
 
-#: Fillers that never change what is asked (greetings, politeness, sentence particles);
-#: removed before comparing wordings for EXACT_CONFIDENCE.
-_FILLER_RE = re.compile("您好|你好|领导好|老师好|打扰一下|打扰了|请问|我想问一下|我想问|想问一下|想问|一下|谢谢|麻烦|[吗呢啊呀吧哦嘛的了]")
+#: Fillers that never change what is asked (politeness, sentence particles); removed
+#: before comparing wordings for EXACT_CONFIDENCE.
+_FILLER_RE = re.compile("请问|我想问问|想问问|我想问一下|我想问|想问一下|想问|我想咨询一下|想咨询一下|咨询一下|请教一下|一下|谢谢|麻烦|[吗呢啊呀吧哦嘛的了]")
+#: Greetings are fillers only before the question (您好，… / 领导好，打扰一下，…): inside it
+#: the same characters are words of the question (对你好好说, 当老师好不好, 被电话打扰了).
+_GREETING_RE = re.compile("^(?:您好|你好|大家好|领导好|老师好|打扰一下|打扰了|打扰您了)+")
 
 
 @lru_cache(maxsize=8192)
 def _core(compact: str) -> str:
-    """A compact text without fillers (see ``_FILLER_RE``)."""
-    return _FILLER_RE.sub("", compact) or compact
+    """A compact text without fillers (see ``_FILLER_RE``, ``_GREETING_RE``)."""
+    return _FILLER_RE.sub("", _GREETING_RE.sub("", compact)) or compact
 
 
 @lru_cache(maxsize=8192)
@@ -737,24 +741,51 @@ def _near(a: str, b: str) -> bool:
     return bool(allowed) and Levenshtein.distance(a, b, score_cutoff=allowed) <= allowed
 
 
+#: Resultative and directional complements: a verb with one of them is the same action
+#: (扔 / 扔掉, 取 / 取出, 办 / 办好), not another word (离婚 / 结婚).
+_COMPLEMENTS = frozenset("掉完好到出走起来去过成住下上")
+
+
+@lru_cache(maxsize=4096)
+def _raw_tokens(raw: str) -> frozenset[str]:
+    """jieba's tokens of a wording before synonyms (``_raw_core``)."""
+    return frozenset(jieba.lcut(raw)) if raw else frozenset()
+
+
+def _new_word(tokens: Iterable[str], c_tokens: frozenset[str], c_chars: frozenset[str]) -> bool:
+    """Whether *tokens* (of the question) hold a known word of two or more characters the
+    candidate lacks, neither as a word, nor with all its characters, nor as one of its
+    words with a complement (扔掉 for 扔)."""
+    ext = _external_idf()
+    for tok in tokens:
+        if len(tok) < 2 or tok not in ext or tok in c_tokens or all(ch in c_chars for ch in tok):
+            continue
+        if tok[-1] in _COMPLEMENTS and tok[:-1] in c_tokens:
+            continue
+        return True
+    return False
+
+
 def _wording(q: _Side, c: _Side, q_raw: str = "", c_raw: str = "") -> int:
     """2 when the two texts are the same wording (equal without fillers), 1 when
     they are a small edit apart (NEAR_EDITS; after synonyms or before, *q_raw* and
     *c_raw* being ``_raw_core`` of the texts) without making a different word or
-    number (see EXACT_CONFIDENCE), else 0."""
+    number (see EXACT_CONFIDENCE), else 0. The words are read in the form in which the
+    edit is small: a synonym may turn a one-character edit into a longer one (丢 -> 丢失
+    in 旧沙发怎么丢 / 旧沙发怎么扔; 掉 -> 丢失 in 扔掉), so an edit seen only before synonyms is
+    judged by the words before synonyms."""
     qc, cc = _core(q.compact), _core(c.compact)
     if qc == cc or (q_raw and q_raw == c_raw):
         return 2
-    if not (_near(qc, cc) or (q_raw and c_raw and _near(q_raw, c_raw))):
-        return 0
     if q.numbers != c.numbers or q.negations != c.negations:
         return 0
-    ext = _external_idf()
     c_chars = c.chars | frozenset(c_raw)
-    for tok in q.token_set:
-        if len(tok) >= 2 and tok in ext and tok not in c.token_set and not all(ch in c_chars for ch in tok):
-            return 0
-    return 1
+    if _near(qc, cc):
+        return 0 if _new_word(q.token_set, c.token_set, c_chars) else 1
+    if q_raw and c_raw and _near(q_raw, c_raw):
+        c_tokens = c.token_set | _raw_tokens(c_raw)
+        return 0 if _new_word(_raw_tokens(q_raw), c_tokens, c_chars) else 1
+    return 0
 
 
 def _content(weights: tuple[tuple[str, float], ...]) -> tuple[tuple[str, float], ...]:
@@ -1694,13 +1725,14 @@ class MatchingEngine:
         return self._sound[1]
 
     def _rewrite(self, query: str) -> tuple[str, str]:
-        """The question as the engine reads it (``interact.faq.spelling``): dialect forms in
-        standard Mandarin and, against the curated vocabulary, a question typed in pinyin
+        """The question as the engine reads it: without the clauses that only greet or say
+        who the citizen is (``interact.faq.introduction``), dialect forms in standard
+        Mandarin (``interact.faq.spelling``) and, against the curated vocabulary, a question typed in pinyin
         written in characters; and that text with its sound-alike typos corrected (the same
         text when there is none)."""
         if not isinstance(query, str) or not query:
             return query, query
-        query = spelling.standardise(query[: MAX_QUERY_CHARS * 2])
+        query = spelling.standardise(without_introduction(query[: MAX_QUERY_CHARS * 2]))
         sound = self._sound_index(self._state)
         if sound is None:
             return query, query
@@ -1743,7 +1775,7 @@ class MatchingEngine:
         for text in (doc.question, *doc.phrasings):
             if not isinstance(text, str):
                 continue
-            an = self._analyse(text, MAX_DOC_CHARS)
+            an = self._analyse(without_introduction(text), MAX_DOC_CHARS)
             if not an.tokens or an.compact in seen:
                 continue
             seen.add(an.compact)

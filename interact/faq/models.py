@@ -287,6 +287,9 @@ class FaqImportJob(db.Model):
     heartbeat_at: Mapped[Optional[datetime]]
     #: Runs started (the first and each resumption after a dead process).
     attempts: Mapped[int] = mapped_column(default=0)
+    #: One-time token of the 上传并预检 form that made this dry run: the form sent again (a
+    #: double click, also at the same instant) gets this job (``core.atomic.create_once``).
+    form_token: Mapped[Optional[str]] = mapped_column(sa.String(64), unique=True)
 
     @property
     def finished(self) -> bool:

@@ -1,6 +1,8 @@
 """Public FAQ pages and the intelligent answer; the curators' knowledge-base pages."""
 from __future__ import annotations
 
+import secrets
+
 from flask import (
     Blueprint,
     Response,
@@ -633,8 +635,12 @@ def staff_export():
 def staff_import():
     services.ensure_citywide(current_user)
     form = ImportForm()
+    if request.method == "GET":
+        form.token.data = secrets.token_hex(16)
     if form.validate_on_submit():
-        job, error = attempt(lambda: importexport.start_job(form.file.data, actor=current_user), form=form)
+        # A copy of the form (a double click) lands on the dry run the first copy made.
+        job, error = attempt(lambda: importexport.start_job(form.file.data, actor=current_user,
+                                                            form_token=form.token.data), form=form)
         if error is not None:
             return _import_page(form), error.status_code
         _run(job)

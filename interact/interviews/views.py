@@ -11,7 +11,16 @@ from flask_login import current_user
 
 from interact.core import clock, contributions, pagecache
 from interact.core.errors import InvalidInput
-from interact.core.forms import ConfirmForm, attempt, first_error, perform, refusal_message
+from interact.core.forms import (
+    ConfirmForm,
+    attempt,
+    first_error,
+    forget_kept_form,
+    keep_for_page,
+    kept,
+    perform,
+    refusal_message,
+)
 from interact.core.permissions import has_role, roles_required
 from interact.core.templating import switching_large_text
 from interact.core.views import home_sections
@@ -86,7 +95,18 @@ def _render_detail(interview, form: QuestionForm | None = None, *, seen: int | N
 
 @bp.get("/interviews/<int:interview_id>")
 def detail(interview_id: int):
-    return _render_detail(services.get_public_interview(interview_id))
+    """The public page; with the question as typed when the question form was just sent and
+    refused, or its 关怀版 / 刷新实录 button pressed (``?seen=``: the transcript revision of
+    the reader's copy before 刷新实录)."""
+    interview = services.get_public_interview(interview_id)
+    typed = kept(_question_place(interview))
+    seen = request.args.get("seen", "")
+    return _render_detail(interview, typed.form(QuestionForm) if typed and interview.takes_questions else None,
+                          seen=int(seen) if seen.isdecimal() and len(seen) < 12 else None)
+
+
+def _question_place(interview) -> str:
+    return f"question:{interview.id}"
 
 
 #: The 刷新实录 button of the live page (no JavaScript): a button of the question form, as
@@ -107,8 +127,8 @@ def _showing_again() -> bool:
 
 @bp.get("/interviews/<int:interview_id>/questions")
 def question_address(interview_id: int):
-    """The address a refused question (or 刷新实录 without JavaScript) was shown at, opened
-    again (Enter in the address bar, a shared link, the history): the interview, not 405."""
+    """The question form's address opened with GET (a shared link, a history entry of a page
+    shown there before every answer became a redirect): the interview, not 405."""
     return redirect(url_for("interviews.detail", interview_id=interview_id, _anchor="ask"), code=303)
 
 
@@ -118,25 +138,34 @@ def ask(interview_id: int):
     """A question sent; or the form's 关怀版 / 刷新实录 button (no JavaScript): the page again
     with the question as typed, nothing checked or stored. 刷新实录 is how a reader without
     JavaScript sees new entries (the page never reloads itself, which would wipe what is
-    being typed and lose a screen reader's place): the button's address ends in
-    ``#transcript-new``, which the page puts at the first entry posted or corrected since
-    the reader's copy (each marked 新), or at the end of the transcript."""
+    being typed and lose a screen reader's place): the page opens at ``#transcript-new``,
+    which it puts at the first entry posted or corrected since the reader's copy (each
+    marked 新), or at the end of the transcript.
+
+    Every answer is a redirect to the interview's page (post/redirect/get), which shows the
+    question as typed after a refusal or either button: a reload neither sends it again nor
+    meets this POST-only address."""
     interview = services.get_public_interview(interview_id)
-    form = QuestionForm()
+    form, place = QuestionForm(), _question_place(interview)
     if _showing_again():
-        return _render_detail(interview, form, seen=_refreshing())
+        keep_for_page(form, place)
+        seen = _refreshing()
+        if seen is None:
+            return redirect(url_for("interviews.detail", interview_id=interview.id, _anchor="ask"), code=303)
+        return redirect(url_for("interviews.detail", interview_id=interview.id, seen=seen,
+                                _anchor="transcript-new"), code=303)
     if not interview.takes_questions:
         flash("该访谈已结束，不再接收提问。", "error")
-        return _render_detail(interview), 409
-    if form.validate_on_submit():
-        error = perform(lambda: services.submit_question(interview, nickname=form.nickname.data or "",
-                                                         body=form.body.data or ""), form=form)
-        if error is not None:
-            return _render_detail(interview, form), error.status_code
+        return redirect(url_for("interviews.detail", interview_id=interview.id), code=303)
+    if not form.validate_on_submit():
+        flash(refusal_message(form), "error")
+    elif perform(lambda: services.submit_question(interview, nickname=form.nickname.data or "",
+                                                  body=form.body.data or ""), form=form) is None:
+        forget_kept_form(place)
         flash("提问已提交，审核通过后将公开显示。感谢您的参与！", "success")
         return redirect(url_for("interviews.detail", interview_id=interview.id, _anchor="ask"))
-    flash(refusal_message(form), "error")
-    return _render_detail(interview, form), 422
+    keep_for_page(form, place)
+    return redirect(url_for("interviews.detail", interview_id=interview.id, _anchor="ask"), code=303)
 
 
 # --------------------------------------------------------------------------- staff: records

@@ -21,7 +21,16 @@ from flask_login import current_user, login_required
 from interact.accounts.views import account_links
 from interact.core import audit, clock, contributions, pagecache
 from interact.core.errors import DomainError, NotFound
-from interact.core.forms import ConfirmForm, attempt, first_error, perform, refusal_message
+from interact.core.forms import (
+    ConfirmForm,
+    attempt,
+    first_error,
+    forget_kept_form,
+    keep_for_page,
+    kept,
+    perform,
+    refusal_message,
+)
 from interact.core.permissions import acts_for_every_department, has_role, roles_required
 from interact.core.templating import switching_large_text
 from interact.core.views import home_sections
@@ -113,7 +122,7 @@ def index():
 JUST_ANSWERED_KEY = "questionnaire_just_answered"
 
 
-def _detail_page(collection, *, opinion_form=None, response_form=None, values=None, errors=None, status=200,
+def _detail_page(collection, *, opinion_form=None, response_form=None, values=None, errors=None,
                  just_answered=False):
     answered = None
     if collection.has_questionnaire and collection.is_open and not just_answered:
@@ -131,7 +140,7 @@ def _detail_page(collection, *, opinion_form=None, response_form=None, values=No
         errors=errors or {},
         opinions=services.public_opinions(collection),
         window_message=_window_message(collection),
-    ), status
+    )
 
 
 def _window_message(collection) -> str | None:
@@ -150,14 +159,38 @@ def detail(collection_id: int):
     just_answered = session.get(JUST_ANSWERED_KEY) == collection.id
     if just_answered:
         session.pop(JUST_ANSWERED_KEY)
-    return _detail_page(collection, just_answered=just_answered)
+    # A form sent from this page and refused (or its 关怀版 button) comes back as typed.
+    opinion, response = kept(_opinion_place(collection)), kept(_response_place(collection))
+    response_form = response.form(ResponseForm) if response else None
+    return _detail_page(
+        collection, just_answered=just_answered, opinion_form=opinion.form(OpinionForm) if opinion else None,
+        response_form=response_form, values=response.data.to_dict(flat=False) if response else None,
+        # The answers' messages (the questions are not fields of the form class).
+        errors={name: found[0] for name, found in response.errors.items() if name not in response_form}
+        if response else None)
+
+
+def _opinion_place(collection) -> str:
+    return f"opinion:{collection.id}"
+
+
+def _response_place(collection) -> str:
+    return f"questionnaire:{collection.id}"
+
+
+def _back_to_form(form, place: str, collection, section: str, *, errors: dict[str, str] | None = None):
+    """Every answer of a public form but its success: the form kept as sent for the
+    collection's page, and a redirect there (post/redirect/get), so a reload neither sends
+    it again nor shows a page of the POST-only address."""
+    keep_for_page(form, place, errors=errors)
+    return redirect(url_for("surveys.detail", collection_id=collection.id, _anchor=section), code=303)
 
 
 @bp.get("/surveys/<int:collection_id>/opinions")
 @bp.get("/surveys/<int:collection_id>/responses")
 def form_address(collection_id: int):
-    """The address a refused opinion or questionnaire was shown at, opened again (Enter in
-    the address bar, a shared link, the history): the collection's page, not 405."""
+    """A form's address opened with GET (a shared link, a history entry of a page shown
+    there before every answer became a redirect): the collection's page, not 405."""
     section = "questionnaire" if request.path.endswith("/responses") else "opinion-form"
     return redirect(url_for("surveys.detail", collection_id=collection_id, _anchor=section), code=303)
 
@@ -166,18 +199,19 @@ def form_address(collection_id: int):
 @limiter.limit(public_post_limit, methods=["POST"], exempt_when=switching_large_text)
 def submit_opinion(collection_id: int):
     collection = services.get_public_collection(collection_id)
-    form = OpinionForm()
+    form, place = OpinionForm(), _opinion_place(collection)
     if switching_large_text():  # the 关怀版 button: the page again, with what was typed
-        return _detail_page(collection, opinion_form=form)
+        return _back_to_form(form, place, collection, "opinion-form")
     if not form.validate_on_submit():
         flash(refusal_message(form), "error")
-        return _detail_page(collection, opinion_form=form, status=422)
+        return _back_to_form(form, place, collection, "opinion-form")
     user_id = current_user.id if current_user.is_authenticated and not current_user.is_staff else None
     error = perform(lambda: services.submit_opinion(collection, services.OpinionData(
         content=form.content.data, name=form.name.data or "", phone=form.phone.data or "", user_id=user_id,
     )), form=form)
     if error is not None:
-        return _detail_page(collection, opinion_form=form, status=error.status_code)
+        return _back_to_form(form, place, collection, "opinion-form")
+    forget_kept_form(place)
     flash("您的意见已提交，经审核后{}。感谢您的参与！".format(
         "将在本页公开展示（隐去个人信息）" if collection.show_opinions else "将由主办部门研究办理"), "success")
     return redirect(url_for("surveys.detail", collection_id=collection.id) + "#opinions")
@@ -187,22 +221,22 @@ def submit_opinion(collection_id: int):
 @limiter.limit(public_post_limit, methods=["POST"], exempt_when=switching_large_text)
 def submit_response(collection_id: int):
     collection = services.get_public_collection(collection_id)
-    form = ResponseForm()
+    form, place = ResponseForm(), _response_place(collection)
     values = request.form.to_dict(flat=False)
     if switching_large_text():  # the 关怀版 button: the page again, with what was answered
-        return _detail_page(collection, response_form=form, values=values)
+        return _back_to_form(form, place, collection, "questionnaire")
     if not form.validate_on_submit():
         # The answers are checked too (nothing stored), so a wrong captcha does not hide an
         # unanswered question until the next captcha.
         answers = _answer_errors(collection, values)
         flash(refusal_message(form, more=len(answers)), "error")
-        return _detail_page(collection, response_form=form, values=values, errors=answers, status=422)
+        return _back_to_form(form, place, collection, "questionnaire", errors=answers)
     user_id = current_user.id if current_user.is_authenticated and not current_user.is_staff else None
     error = perform(lambda: services.submit_response(collection, values, device_token=_participant_token(),
                                                      phone=form.phone.data, user_id=user_id), form=form)
     if error is not None:
-        return _detail_page(collection, response_form=form, values=values, errors=error.fields,
-                            status=error.status_code)
+        return _back_to_form(form, place, collection, "questionnaire", errors=error.fields)
+    forget_kept_form(place)
     session[JUST_ANSWERED_KEY] = collection.id  # the questionnaire's section says so, once
     return redirect(url_for("surveys.detail", collection_id=collection.id) + "#questionnaire")
 

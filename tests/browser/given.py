@@ -237,6 +237,28 @@ def asked_questions(stored, interview: dict, questions: list[str]) -> list[int]:
     return stored.write(make)
 
 
+def curated_entry(stored, *, curator: str = "curator") -> dict:
+    """A published FAQ entry of ``curator``'s with the curator's decisions on two asked
+    questions: one added to it as a similar phrasing, one marked 不应给出答案 (both listed
+    as labelled examples on the decision-model page). Returns the entry's id and question."""
+    from interact.faq import services
+
+    question = unique("中小学暑期托管服务怎么报名？（第") + "期）"
+
+    def make(db):
+        actor = _user(db, curator)
+        entry = services.create_entry(services.EntryData(
+            question=question, answer_html="<p>暑期托管由学校组织，7 月初在学校公众号报名，额满为止。</p>",
+            department_id=_department_id(db, "市教育局")), actor=actor)
+        services.publish_entry(entry, actor=actor)
+        services.add_phrasings(entry, [unique("暑假托管班在哪报名")], actor=actor)
+        services.no_answer_questions([unique("帮我写一首关于秋天的诗")], actor=actor)
+        db.session.commit()
+        return {"id": entry.id, "question": question}
+
+    return stored.write(make)
+
+
 def _public_ids(stored) -> dict:
     from interact.departments.models import Department
     from interact.faq.models import FaqCategory, FaqEntry, FaqStatus

@@ -136,6 +136,13 @@ def click_twice_on_a_slow_server(page, button, url_glob: str) -> int:
     return sent
 
 
+def sent_once(page, button, url_glob: str, message: str) -> None:
+    """Two clicks on ``button`` on a slow server (:func:`click_twice_on_a_slow_server`): the
+    form is sent once, and the page then says ``message``."""
+    assert click_twice_on_a_slow_server(page, button, url_glob) == 1, "the form was sent a second time"
+    shows(page, message)
+
+
 #: The smallest tap target a finger hits reliably (WCAG 2.5.5), in CSS px.
 MIN_TARGET = 44
 

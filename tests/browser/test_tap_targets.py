@@ -10,6 +10,9 @@ scrolling, cut-off or overlapping text, split dates, focus not shown).
 Public pages: every public GET page (``given.public_pages``) and a citizen's own pages.
 Staff pages: every page of each role's menu, the forms and detail pages linked from them
 (the first item of each kind), and a letter at each desk (to accept, to answer, to review).
+Each role's scene is made here, not left by other journeys: the letters at the desks, and
+for the curator a published entry of their own with decisions on asked questions (the
+decision-model page then lists labelled examples, the entry's page links its public page).
 """
 from __future__ import annotations
 
@@ -17,7 +20,14 @@ import re
 
 import pytest
 
-from tests.browser.given import answered_letter, letter_in_review, new_letter, public_pages, routed_letter
+from tests.browser.given import (
+    answered_letter,
+    curated_entry,
+    letter_in_review,
+    new_letter,
+    public_pages,
+    routed_letter,
+)
 from tests.browser.helpers import layout_problems, login, look_up
 
 pytestmark = pytest.mark.parametrize("width", [375], indirect=True)
@@ -74,13 +84,14 @@ def _staff_paths(page) -> list[str]:
 
 @pytest.mark.parametrize("account", ["office", "rsj", "curator", "admin"])
 def test_staff_work_pages_at_phone_width(page, stored, account):
+    scene = []
     if account == "office":
-        scene = [new_letter(stored), letter_in_review(stored)]
+        scene = [f"/staff/letters/{letter['id']}" for letter in (new_letter(stored), letter_in_review(stored))]
     elif account == "rsj":
-        scene = [routed_letter(stored)]
-    else:
-        scene = []
+        scene = [f"/staff/letters/{routed_letter(stored)['id']}"]
+    elif account == "curator":
+        scene = [f"/staff/faq/{curated_entry(stored)['id']}"]
     login(page, account)
-    paths = _staff_paths(page) + [f"/staff/letters/{letter['id']}" for letter in scene]
+    paths = _staff_paths(page) + scene
     problems = _walk(page, paths)
     assert not problems, f"{account}:\n" + "\n".join(problems)

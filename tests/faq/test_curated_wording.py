@@ -7,7 +7,7 @@ from dataclasses import replace
 import numpy as np
 
 from interact.faq import services
-from interact.faq.matching import HIGH_BAND, DecisionModel, FaqDoc, MatchingEngine, base_model
+from interact.faq.matching import EXACT_CONFIDENCE, HIGH_BAND, DecisionModel, FaqDoc, MatchingEngine, base_model
 
 
 def _synonyms(roles):
@@ -116,3 +116,13 @@ def test_a_greeting_before_a_standard_question_is_only_politeness(db, kb, roles)
         entry = kb[1] if "社保卡" in question else kb[0]
         assert answer.answered and answer.best.id == entry.id, question
         assert answer.confidence >= HIGH_BAND, question
+
+
+def test_a_greeting_is_politeness_only_before_the_question(db, kb, roles):
+    # Inside a question the characters of a greeting belong to its words (对你好好说,
+    # 当老师好不好): the question is no longer the curated wording once they are read.
+    _synonyms(roles)
+    db.session.commit()
+    assert services.ask("您好住房公积金怎么提取", log=False).confidence == EXACT_CONFIDENCE
+    for question in ("住房公积金你好怎么提取", "住房公积金怎么提取老师好"):
+        assert services.ask(question, log=False).confidence < EXACT_CONFIDENCE, question

@@ -17,7 +17,7 @@ from interact.interviews import services
 from interact.interviews.models import Interview, InterviewEvent, InterviewStatus
 from tests.accounts.test_session_races import in_app, racing_app  # noqa: F401 - fixture
 from tests.interviews.conftest import png_bytes
-from tests.staff_races import count, gjj_office_and_handler, meet, post_copies
+from tests.staff_races import clicks_at_once, count, gjj_office_and_handler, sent_twice
 
 URL = "/staff/interviews/new"
 
@@ -37,12 +37,7 @@ def _files_on_disk(app) -> int:
 
 def test_the_same_form_sent_twice_makes_one_interview(client, auth, roles, db, app):
     auth.login(roles.handler_a)
-    token = re.search(r'name="token" type="hidden" value="([0-9a-f]+)"', client.get(URL).get_data(as_text=True))
-    assert token is not None
-    first = client.post(URL, data=_form(token.group(1), roles.department_a.id, cover=True))
-    again = client.post(URL, data=_form(token.group(1), roles.department_a.id, cover=True))
-    assert first.status_code == again.status_code == 302
-    assert again.headers["Location"] == first.headers["Location"]  # the same draft's page
+    sent_twice(client, URL, lambda token: _form(token, roles.department_a.id, cover=True))
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Interview)) == 1
     assert db.session.scalar(sa.select(sa.func.count()).select_from(InterviewEvent)) == 1  # one 创建
     assert db.session.scalar(sa.select(sa.func.count()).select_from(StoredFile)) == 1  # one cover
@@ -67,9 +62,8 @@ def test_three_clicks_at_once_make_one_interview(racing_app, monkeypatch):
         return handler.id, department.id
 
     handler_id, department_id = in_app(racing_app, build)
-    meet(monkeypatch, Interview, "__init__", 3)  # after the look for an earlier copy, before the insert
-    statuses = post_copies(racing_app, handler_id, URL, lambda n: _form("c" * 32, department_id, cover=True), 3)
-    assert statuses == [302] * 3, statuses
+    clicks_at_once(racing_app, monkeypatch, handler_id, URL, lambda n: _form("c" * 32, department_id, cover=True),
+                   Interview)
     assert count(racing_app, sa.select(Interview.id)) == 1
     assert count(racing_app, sa.select(InterviewEvent.id)) == 1
     assert count(racing_app, sa.select(StoredFile.id)) == 1

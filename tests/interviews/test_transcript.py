@@ -222,9 +222,11 @@ def test_refresh_without_javascript_keeps_the_question_and_opens_at_what_is_new(
     assert f'formaction="{url}#transcript-new"' in page
 
     def refresh(**typed):
+        # A redirect to the page (a reload then posts nothing again), opened at what is new.
         response = client.post(url, data={"refresh": str(seen), **typed})
-        assert response.status_code == 200
-        return response.get_data(as_text=True)
+        assert response.status_code == 303
+        assert response.headers["Location"].endswith(f"/interviews/{live_interview.id}?seen={seen}#transcript-new")
+        return client.get(response.headers["Location"]).get_data(as_text=True)
 
     html = refresh(body="灵活就业可以补缴吗", nickname="老王")
     assert "灵活就业可以补缴吗</textarea>" in html and 'value="老王"' in html
@@ -247,4 +249,6 @@ def test_refresh_without_javascript_keeps_the_question_and_opens_at_what_is_new(
     # Not limited like questions (a reader may refresh often); a bad value is a question sent.
     for _ in range(8):
         refresh()
-    assert client.post(url, data={"refresh": "x", "body": ""}).status_code == 422
+    sent = client.post(url, data={"refresh": "x", "body": ""})
+    assert sent.status_code == 303 and sent.headers["Location"].endswith("#ask")
+    assert "请写下您的问题" in client.get(sent.headers["Location"]).get_data(as_text=True)

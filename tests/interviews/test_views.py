@@ -42,13 +42,26 @@ def test_ask_a_question_on_the_web(db, client, make_interview):
     assert "审核通过后将公开显示" in html and "请问社保断缴有影响吗？" not in html
 
 
+def _sent_back(client, response, interview, anchor: str = "#ask") -> str:
+    """A refused question: a redirect to the interview's page (never a page of the
+    POST-only address, which a reload would post again); that page's HTML."""
+    assert response.status_code == 303, response.status_code
+    assert response.headers["Location"].endswith(f"/interviews/{interview.id}{anchor}")
+    return client.get(response.headers["Location"]).get_data(as_text=True)
+
+
 def test_bad_question_is_shown_again_with_the_text(db, client, make_interview):
     interview = make_interview(S.ANNOUNCED)
     response = client.post(f"/interviews/{interview.id}/questions", data={"nickname": "小张", "body": "短"})
-    assert response.status_code == 422
-    html = response.get_data(as_text=True)
-    assert "问题应为 5–500 个字" in html and 'value="小张"' in html
+    html = _sent_back(client, response, interview)
+    assert "问题应为 5–500 个字" in html and 'value="小张"' in html and "短</textarea>" in html
+    # A reload: what was typed is still there, the message was said once.
+    again = client.get(f"/interviews/{interview.id}").get_data(as_text=True)
+    assert 'value="小张"' in again and "问题应为 5–500 个字" not in again
     assert db.session.scalar(db.select(db.func.count(InterviewQuestion.id))) == 0
+    # Sent right, the form is empty again.
+    client.post(f"/interviews/{interview.id}/questions", data={"nickname": "小张", "body": "社保断缴有影响吗？"})
+    assert 'value="小张"' not in client.get(f"/interviews/{interview.id}").get_data(as_text=True)
 
 
 def test_the_question_forms_address_opened_again_leads_to_the_interview(db, client, make_interview):
@@ -60,15 +73,14 @@ def test_the_question_forms_address_opened_again_leads_to_the_interview(db, clie
 def test_question_to_ended_interview_is_refused(db, client, make_interview):
     interview = make_interview(S.ENDED)
     response = client.post(f"/interviews/{interview.id}/questions", data={"body": "结束后还能提问吗？"})
-    assert response.status_code == 409
-    assert "不再接收提问" in response.get_data(as_text=True)
+    assert "不再接收提问" in _sent_back(client, response, interview, anchor="")
 
 
 def test_captcha_is_checked(app, db, client, make_interview):
     app.config["CAPTCHA_ENABLED"] = True
     interview = make_interview(S.ANNOUNCED)
     response = client.post(f"/interviews/{interview.id}/questions", data={"body": "没有验证码的提问", "captcha": "XXXX"})
-    assert response.status_code == 422 and "验证码不正确" in response.get_data(as_text=True)
+    assert "验证码不正确" in _sent_back(client, response, interview)
     assert db.session.scalar(db.select(db.func.count(InterviewQuestion.id))) == 0
 
 

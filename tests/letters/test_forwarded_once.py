@@ -15,7 +15,7 @@ from interact.letters import services
 from interact.letters.models import Letter, LetterChannel
 from tests.accounts.test_session_races import in_app, racing_app  # noqa: F401 - fixture
 from tests.letters.conftest import letter_input
-from tests.staff_races import count, make_staff, meet, post_copies
+from tests.staff_races import count, form_token, make_staff, meet, post_copies
 
 URL = "/staff/letters/forwarded/new"
 
@@ -56,15 +56,14 @@ def test_the_same_form_sent_again_returns_the_letter_it_registered(db, roles):
 
 def test_registering_twice_from_the_page_says_which_letter_it_is(client, auth, roles, db):
     auth.login(roles.office)
-    token = re.search(r'name="token" type="hidden" value="([0-9a-f]+)"', client.get(URL).get_data(as_text=True))
-    assert token is not None
-    first = client.post(URL, data=_form(token.group(1)))
+    token = form_token(client, URL)
+    first = client.post(URL, data=_form(token))
     assert first.status_code == 302
     shown = client.get(first.headers["Location"]).get_data(as_text=True)
     code = re.search(r"查询码 ([A-Z0-9]+)", shown).group(1)
     # The same form again (a double click the browser sent after the first): the same letter,
     # and the code the first answer showed, since the browser shows the last answer.
-    again = client.post(URL, data=_form(token.group(1)))
+    again = client.post(URL, data=_form(token))
     assert again.status_code == 302 and again.headers["Location"] == first.headers["Location"]
     assert f"查询码 {code}" in client.get(again.headers["Location"]).get_data(as_text=True)
     # A new form for the same upstream letter: refused, with what was typed kept.

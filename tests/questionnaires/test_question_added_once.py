@@ -3,7 +3,6 @@ same instant) adds the question once: the form carries a one-time token, as 新�
 A new form (a new token) adds another question."""
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -15,7 +14,7 @@ from interact.surveys import services as surveys
 from interact.surveys.models import CollectionKind
 from tests.accounts.test_session_races import in_app, racing_app  # noqa: F401 - fixture
 from tests.questionnaires.test_questionnaires import questionnaire  # noqa: F401 - fixture
-from tests.staff_races import count, gjj_office_and_handler, meet, post_copies
+from tests.staff_races import clicks_at_once, count, gjj_office_and_handler, sent_twice
 
 
 def _form(token: str, text: str = "您多久去一次公园") -> dict[str, str]:
@@ -25,10 +24,7 @@ def _form(token: str, text: str = "您多久去一次公园") -> dict[str, str]:
 def test_the_same_form_sent_twice_adds_one_question(client, auth, questionnaire, roles, db):
     auth.login(roles.handler_a)
     url = f"/staff/questionnaires/{questionnaire.id}"
-    token = re.search(r'name="token" type="hidden" value="([0-9a-f]+)"', client.get(url).get_data(as_text=True))
-    assert token is not None
-    for _ in range(2):
-        assert client.post(f"{url}/questions", data=_form(token.group(1))).status_code == 302
+    sent_twice(client, f"{url}/questions", _form, page=url)
     db.session.expire_all()
     assert [q.text for q in questionnaire.questions] == ["您多久去一次公园"]
     assert db.session.scalar(sa.select(sa.func.count(QuestionOption.id))) == 3
@@ -48,9 +44,7 @@ def test_three_clicks_at_once_add_one_question(racing_app, monkeypatch):
         return handler.id, collection.questionnaire.id
 
     handler_id, questionnaire_id = in_app(racing_app, build)
-    meet(monkeypatch, Question, "__init__", 3)  # after the look for an earlier copy, before the insert
-    statuses = post_copies(racing_app, handler_id, f"/staff/questionnaires/{questionnaire_id}/questions",
-                           _form("c" * 32), 3)
-    assert statuses == [302] * 3, statuses
+    clicks_at_once(racing_app, monkeypatch, handler_id, f"/staff/questionnaires/{questionnaire_id}/questions",
+                   _form("c" * 32), Question)
     assert count(racing_app, sa.select(Question.id)) == 1
     assert count(racing_app, sa.select(QuestionOption.id)) == 3

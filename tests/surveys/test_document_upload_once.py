@@ -15,7 +15,7 @@ from interact.core.models import AuditEvent, StoredFile
 from interact.surveys import services
 from interact.surveys.models import Collection, CollectionAttachment, CollectionKind
 from tests.accounts.test_session_races import in_app, racing_app  # noqa: F401 - fixture
-from tests.staff_races import count, gjj_office_and_handler, meet, post_copies
+from tests.staff_races import clicks_at_once, count, gjj_office_and_handler
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -44,10 +44,10 @@ def test_three_uploads_of_one_form_at_once_store_one_file(racing_app, monkeypatc
         return handler.id, collection.id
 
     handler_id, collection_id = in_app(racing_app, build)
-    meet(monkeypatch, StoredFile, "__init__", 3)  # each copy has stored its bytes; none has inserted
     url, _ = _upload(collection_id, "d" * 32)
-    statuses = post_copies(racing_app, handler_id, url, lambda n: _upload(collection_id, "d" * 32)[1], 3)
-    assert statuses == [302] * 3, statuses  # each copy goes back to the page: 文件已上传
+    # Each copy has stored its bytes and none has inserted; each goes back to the page: 文件已上传.
+    clicks_at_once(racing_app, monkeypatch, handler_id, url, lambda n: _upload(collection_id, "d" * 32)[1],
+                   StoredFile)
     assert count(racing_app, sa.select(StoredFile.id)) == 1
     assert count(racing_app, sa.select(AuditEvent.id).where(AuditEvent.action == "collection.draft_document_set")) == 1
     keys = in_app(racing_app, lambda: _stored_keys(services.db))

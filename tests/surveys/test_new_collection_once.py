@@ -3,14 +3,12 @@ one form is one draft — a later copy of the same form and copies that arrive a
 instant land on the draft the first created. A new form (a new token) is a new draft."""
 from __future__ import annotations
 
-import re
-
 import sqlalchemy as sa
 
 from interact.surveys import services
 from interact.surveys.models import Collection
 from tests.accounts.test_session_races import in_app, racing_app  # noqa: F401 - fixture
-from tests.staff_races import count, gjj_office_and_handler, meet, post_copies
+from tests.staff_races import clicks_at_once, count, gjj_office_and_handler, sent_twice
 
 URL = "/staff/surveys/new"
 
@@ -24,12 +22,7 @@ def _form(token: str, department_id: int) -> dict[str, str]:
 def test_the_same_form_sent_twice_makes_one_draft(client, auth, roles, db, frozen):
     frozen(2026, 2, 20)
     auth.login(roles.handler_a)
-    token = re.search(r'name="token" type="hidden" value="([0-9a-f]+)"', client.get(URL).get_data(as_text=True))
-    assert token is not None
-    first = client.post(URL, data=_form(token.group(1), roles.department_a.id))
-    again = client.post(URL, data=_form(token.group(1), roles.department_a.id))
-    assert first.status_code == again.status_code == 302
-    assert again.headers["Location"] == first.headers["Location"]  # the same draft's page
+    sent_twice(client, URL, lambda token: _form(token, roles.department_a.id))
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Collection)) == 1
     # Another form (its own token) is another collection.
     assert client.post(URL, data=_form("f" * 32, roles.department_a.id)).status_code == 302
@@ -60,7 +53,5 @@ def test_three_clicks_at_once_make_one_draft(racing_app, monkeypatch, frozen):
         return handler.id, department.id
 
     handler_id, department_id = in_app(racing_app, build)
-    meet(monkeypatch, Collection, "__init__", 3)  # after the look for an earlier copy, before the insert
-    statuses = post_copies(racing_app, handler_id, URL, _form("c" * 32, department_id), 3)
-    assert statuses == [302] * 3, statuses
+    clicks_at_once(racing_app, monkeypatch, handler_id, URL, _form("c" * 32, department_id), Collection)
     assert count(racing_app, sa.select(Collection.id)) == 1

@@ -18,6 +18,14 @@ def _html(response) -> str:
     return response.get_data(as_text=True)
 
 
+def _sent_back(client, response, collection, section: str) -> str:
+    """A public form's refusal: a redirect to the collection's page at the form (never a
+    page of the POST-only address, which a reload would post again); that page's HTML."""
+    assert response.status_code == 303, response.status_code
+    assert response.headers["Location"].endswith(f"/surveys/{collection.id}#{section}")
+    return _html(client.get(response.headers["Location"]))
+
+
 # ---- public pages -----------------------------------------------------------------------------------
 
 
@@ -52,19 +60,22 @@ def test_messages_before_start_and_after_end(client, make_collection, frozen):
     page = _html(client.get(f"/surveys/{collection.id}"))
     assert "尚未开始" in page and "提交问卷</button>" not in page
     refused = client.post(f"/surveys/{collection.id}/opinions", data={"content": "提前提交"})
-    assert refused.status_code == 403 and "尚未开始" in _html(refused)
+    assert "尚未开始" in _sent_back(client, refused, collection, "opinion-form")
     frozen(2026, 4, 1)
     refused = client.post(f"/surveys/{collection.id}/responses", data=answers_for(collection.questionnaire))
-    assert refused.status_code == 409 and "已于" in _html(refused)
+    assert "已于" in _sent_back(client, refused, collection, "questionnaire")
 
 
 def test_opinion_submission_and_error_reshown(client, make_collection, frozen, db):
     collection = make_collection(phone_required=True)
     frozen(2026, 3, 10)
     response = client.post(f"/surveys/{collection.id}/opinions", data={"content": "建议增设夜间优惠时段", "phone": "12"})
-    assert response.status_code == 422
-    page = _html(response)
+    page = _sent_back(client, response, collection, "opinion-form")
     assert "建议增设夜间优惠时段" in page and "请填写11位手机号码" in page
+    # A reload: what was typed is still there, the message was said once.
+    again = _html(client.get(f"/surveys/{collection.id}"))
+    assert "建议增设夜间优惠时段" in again and "请填写11位手机号码" not in again
+    assert db.session.scalar(db.select(db.func.count(Opinion.id))) == 0
     response = client.post(f"/surveys/{collection.id}/opinions",
                            data={"content": "建议增设夜间优惠时段", "phone": "13900002222"})
     assert response.status_code == 302
@@ -75,9 +86,8 @@ def test_opinion_submission_and_error_reshown(client, make_collection, frozen, d
 
 
 def test_the_forms_addresses_opened_again_lead_to_the_collection(client, make_collection, frozen):
-    """A refused opinion or questionnaire is shown at the form's own address; opening that
-    address again (Enter in the address bar, the history, a shared link) shows the
-    collection's page at the form, not 405."""
+    """A form's POST address opened with GET (a shared link, an old history entry) shows
+    the collection's page at the form, not 405."""
     collection = make_collection()
     frozen(2026, 3, 10)
     for path, section in (("opinions", "opinion-form"), ("responses", "questionnaire")):
@@ -96,7 +106,7 @@ def test_one_response_per_browser(app, make_collection, frozen, db):
         browser.get(url)
         assert browser.post(f"{url}/responses", data=raw).status_code == 302
     again = first_browser.post(f"{url}/responses", data=raw)
-    assert again.status_code == 409 and "只能提交一次" in _html(again)
+    assert "只能提交一次" in _sent_back(first_browser, again, collection, "questionnaire")
     assert db.session.scalar(db.select(db.func.count(Response.id))) == 2
 
 
@@ -137,8 +147,7 @@ def test_response_field_errors_keep_answers(client, make_collection, frozen):
     frozen(2026, 3, 10)
     raw = answers_for(collection.questionnaire, multiple=(0, 1, 2), text="我的文字建议")
     response = client.post(f"/surveys/{collection.id}/responses", data=raw)
-    assert response.status_code == 422
-    page = _html(response)
+    page = _sent_back(client, response, collection, "questionnaire")
     assert "此题最多选择 2 项" in page and "我的文字建议" in page
     assert re.search(r'value="%d" checked' % collection.questionnaire.questions[1].options[2].id, page)
 
@@ -150,8 +159,7 @@ def test_a_wrong_captcha_does_not_hide_unanswered_questions(app, client, make_co
     collection = make_collection()
     frozen(2026, 3, 10)
     response = client.post(f"/surveys/{collection.id}/responses", data={"captcha": "XXXX"})
-    assert response.status_code == 422
-    page = _html(response)
+    page = _sent_back(client, response, collection, "questionnaire")
     assert "验证码不正确" in page and "此题为必答题" in page
     assert re.search(r"有 \d+ 处需要修改", page)
     assert db.session.scalar(db.select(db.func.count(Response.id))) == 0
@@ -388,4 +396,4 @@ def test_a_collection_pages_opinion_captcha_answers_once_even_for_replayed_cooki
     form = {"content": "建议增设夜间优惠时段", "captcha": answer}
     assert client.post(f"/surveys/{collection.id}/opinions", data=form).status_code == 302
     response = replay.post(f"/surveys/{collection.id}/opinions", data=form)
-    assert response.status_code != 302 and "验证码不正确" in _html(response)
+    assert "验证码不正确" in _sent_back(replay, response, collection, "opinion-form")
