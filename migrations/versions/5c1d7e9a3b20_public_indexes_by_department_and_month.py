@@ -9,7 +9,7 @@ and highest id of the month's published letters: ``ix_letters_public_submitted``
 PostgreSQL the look-up walked the primary key, 130–250 ms at 100,000 letters).
 
 Revision ID: 5c1d7e9a3b20
-Revises: 28b2866127e2
+Revises: b8d1f4a7c2e9
 Create Date: 2026-12-01 10:00:00
 
 """
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5c1d7e9a3b20'
-down_revision = '28b2866127e2'
+down_revision = 'b8d1f4a7c2e9'
 branch_labels = None
 depends_on = None
 
