@@ -48,7 +48,8 @@ What is hidden:
   or as an account made of it (wangjianguo1985, wjg1985sz: :mod:`privacy_pinyin`), its
   given name before 哥/姐 or what is said of a person (建国哥说); a nickname in pinyin is
   a name (Zhou Botong); names after more roles (维修工, 保姆, 外卖小哥, 租客, 证人, 继父 …,
-  with no known surname when a strong verb follows: 保姆晴雯偷了), in a 抄送 list, after
+  with no known surname when a strong verb follows: 保姆晴雯偷了; a word jieba's
+  dictionary does not know before 的妈妈/的孩子 …: 仪琳的妈妈), in a 抄送 list, after
   我姓…名, …之妻, 叫作, 昵称是, Contact:/英文名：, a name and its pinyin in brackets, names
   written with ·; radio numerals (幺三拐洞洞…勾: 拐 7, 勾 9), Latin o for 零 among
   Chinese numerals, a mobile begun in spoken numerals (一百三十八…) or told in parts
@@ -489,15 +490,6 @@ _NAME_PATTERNS = [
     # Chinese label for one.
     re.compile(rf"(?:Contact|Name|Attn\.?|From|Signed|Sincerely|Regards|英文名字?|拼音名?|English [Nn]ame)"
                rf"\s*[：:,，]?\s*(?P<name>{_LATIN_NAME})(?![A-Za-z])"),
-    # Wang Jianguo（王建国） / 王建国（Wang Jianguo）: a name and its pinyin in brackets.
-    re.compile(rf"(?P<name>{_LATIN_NAME})\s*[（(]\s*{_NAME}\s*[）)]"),
-    re.compile(rf"{_LATIN_NAME}\s*[（(]\s*(?P<name>{_NAME})\s*[）)]"),
-    re.compile(rf"(?P<name>{_NAME})\s*[（(]\s*{_LATIN_NAME}\s*[）)]"),
-    re.compile(rf"{_NAME}\s*[（(]\s*(?P<name>{_LATIN_NAME})\s*[）)]"),
-    # 邻居阿卜杜拉·买买提 / 我叫阿依古丽·吐尔逊: a name written with · after a relation, a
-    # role or a label.
-    re.compile(rf"(?:{_RELATION}|{_ROLE}|{_CASE_ROLE}|{_LABEL_BEFORE_NAME})\s*[：:]?\s*"
-               rf"(?P<name>{_HAN}{{2,5}}[·•・]{_HAN}{{2,5}})"),
     # 附件：张三丰身份证 / 王小明的户口本: whose document a file or an image is.
     re.compile(rf"{_BOUNDARY}(?P<name>{_PLAIN_NAME})(?=的?(?:身份证|户口本|户口簿|户籍|护照|驾驶证|驾照|结婚证|离婚证|"
                rf"出生证|毕业证|学位证|房产证|不动产证|社保卡|医保卡|银行卡|病历|诊断书|照片|签名|签字))"),
@@ -513,6 +505,44 @@ _NAME_PATTERNS = [
     re.compile(rf"(?:{_BOUNDARY}|{_BEFORE_NAME})(?P<name>{_SPACED_NAME})(?=\s*{_ADDRESS_FORM})"),
     # Surname + honorific anywhere: 王先生 / 欧阳女士
     re.compile(rf"(?<![\u4e00-\u9fff])(?P<name>{_SURNAME_RE})(?=先生|女士)"),
+]
+
+# A word no dictionary knows before a person's relatives (仪琳的妈妈来问, 阿紫的爸爸): a name
+# without a known surname, told by jieba's dictionary (a word with a frequency there, 孩子的
+# 妈妈, 居民的孩子, is an ordinary word).
+_BEFORE_KIN = re.compile(
+    rf"{_BOUNDARY}(?P<name>(?![我你他她它这那该本此其各每某全])(?:(?![家父母哥姐弟妹爷奶叔姨舅婶师])[\u4e00-\u9fff]){{2,3}})"
+    r"(?=的(?:妈妈|爸爸|母亲|父亲|丈夫|妻子|老公|老婆|儿子|女儿|孩子|家长|爷爷|奶奶|外婆|外公|哥哥|姐姐|弟弟|妹妹|监护人))"
+)
+#: Below this count in jieba's dictionary a word is read as unknown (鳌拜 3, 任盈盈 3).
+_RARE_WORD = 5
+
+
+def _unknown_word(word: str) -> bool:
+    # (jieba is imported here, not with this module: its dictionary is loaded only by a
+    # process that meets such a text — the web workers have it loaded for the FAQ anyway.)
+    from interact.core.segment import ensure_jieba, jieba
+
+    ensure_jieba()
+    return (jieba.dt.FREQ.get(word) or 0) < _RARE_WORD
+
+
+# Patterns tried only when a text holds what they need (each would cost a scan of every
+# text otherwise).
+_GUARDED_NAME_PATTERNS = [
+    # Wang Jianguo（王建国） / 王建国（Wang Jianguo）: a name and its pinyin in brackets.
+    (re.compile(r"[A-Z][a-z].{0,30}[（(]|[（(]\s*[A-Z][a-z]"), [
+        re.compile(rf"(?P<name>{_LATIN_NAME})\s*[（(]\s*{_NAME}\s*[）)]"),
+        re.compile(rf"{_LATIN_NAME}\s*[（(]\s*(?P<name>{_NAME})\s*[）)]"),
+        re.compile(rf"(?P<name>{_NAME})\s*[（(]\s*{_LATIN_NAME}\s*[）)]"),
+        re.compile(rf"{_NAME}\s*[（(]\s*(?P<name>{_LATIN_NAME})\s*[）)]"),
+    ]),
+    # 邻居阿卜杜拉·买买提 / 我叫阿依古丽·吐尔逊: a name written with · after a relation, a
+    # role or a label.
+    (re.compile(rf"{_HAN}[·•・]{_HAN}"), [
+        re.compile(rf"(?:{_RELATION}|{_ROLE}|{_CASE_ROLE}|{_LABEL_BEFORE_NAME})\s*[：:]?\s*"
+                   rf"(?P<name>{_HAN}{{2,5}}[·•・]{_HAN}{{2,5}})"),
+    ]),
 ]
 
 # An @-mention (@令狐冲 你看看, TG @xuanzp1985): a handle is someone's name or account (not
@@ -850,7 +880,8 @@ def _known_name_spans(text: str, name: str) -> list[_Span]:
         spans.append(_Span(match.start(), match.end(), "name"))
     given = simplified[len(surname):]
     if len(given) >= 2:
-        for match in re.finditer(rf"{_BOUNDARY}{re.escape(given)}(?={_AFTER_GIVEN}|{_AFTER_PERSON})", text):
+        for match in re.finditer(rf"{re.escape(given)}(?={_AFTER_GIVEN})|{_BOUNDARY}{re.escape(given)}(?={_AFTER_PERSON})",
+                                 text):
             spans.append(_Span(match.start(), match.end(), "name"))
     if re.search("[A-Za-z]", text):
         latin = privacy_pinyin.name_pattern(simplified, len(surname))
@@ -870,7 +901,14 @@ def _name_spans(text: str, names: Iterable[str]) -> list[_Span]:
     if "抄" in text or "人员" in text:
         spans += _listed_name_spans(text)
     exemplary = [m.span() for m in _EXEMPLARY.finditer(text)]
-    for pattern in _NAME_PATTERNS:
+    if "的" in text:
+        spans += [_Span(m.start("name"), m.end("name"), "name") for m in _BEFORE_KIN.finditer(text)
+                  if _unknown_word(m.group("name"))]
+    patterns = list(_NAME_PATTERNS)
+    for guard, guarded in _GUARDED_NAME_PATTERNS:
+        if guard.search(text):
+            patterns += guarded
+    for pattern in patterns:
         for match in pattern.finditer(text):
             # (A name masked before, 司空**, is not masked again as 司*: masking a masked
             # text changes nothing, so stored masked copies can be masked again.)

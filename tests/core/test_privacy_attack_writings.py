@@ -110,9 +110,9 @@ def test_rich_text_writing_is_hidden(html, fragments):
 
 
 def test_most_writings_are_hidden():
-    # 117 of 228 before batch 6's rules, 197 after, 201 after batch 7's, 212 after batch
+    # 117 of 228 before batch 6's rules, 197 after, 201 after batch 7's, 213 after batch
     # 8's (bench/masking.py lists the rest).
-    assert hidden_count() >= 212
+    assert hidden_count() >= 213
 
 
 # Hidden since the rules were widened for batch 7 (each was published before; H1, H9).
@@ -143,10 +143,10 @@ def test_batch_7_writing_is_hidden(label):
 
 
 def test_most_batch_7_writings_are_hidden():
-    # 62 of 112 before batch 7's rules, 102 after, 106 after batch 8's (bench/masking.py
+    # 62 of 112 before batch 7's rules, 102 after, 108 after batch 8's (bench/masking.py
     # lists the rest).
     assert len(BATCH7) == 112
-    assert hidden_count_7() >= 106
+    assert hidden_count_7() >= 108
 
 
 # Over-masking seen in batch 7 (G3, H1) and what stays readable on purpose.
@@ -177,6 +177,18 @@ def test_a_name_without_a_known_surname_or_given_alone_shows_none_of_it():
     assert mask_text("保姆晴雯偷了东西") == "保姆**偷了东西"
     assert mask_text("建国哥说", ["王建国"]) == "**哥说"
     assert mask_text("Contact: Zhou Jielun") == "Contact: ***********"
+
+
+@pytest.mark.parametrize("text,masked", [
+    ("仪琳的妈妈来问", "**的妈妈来问"),  # no surname, no dictionary knows the word
+    ("受害人双儿受伤", "受害人**受伤"),
+    ("嫌疑人鳌拜的意见不予采纳", "嫌疑人**的意见不予采纳"),
+    ("孩子的妈妈来问", "孩子的妈妈来问"),  # ordinary words before 的妈妈 stay
+    ("居民的孩子上学难", "居民的孩子上学难"),
+    ("姐姐家的孩子是我什么", "姐姐家的孩子是我什么"),
+])
+def test_a_name_without_a_known_surname_is_found_by_what_is_said_of_the_person(text, masked):
+    assert mask_text(text) == masked
 
 
 def test_an_ip_address_is_labelled_as_one():
