@@ -442,6 +442,12 @@ _NAME_PATTERNS = [
     re.compile(rf"(?:——|—|--|－－)\s*(?P<name>{_NAME}|{_LATIN_NAME})\s*(?=$|\n|[。.！!])"),
     # 我叫 Zhang Wei / 我是Li Lei: a name in pinyin after a label.
     re.compile(rf"(?:{_LABEL_BEFORE_NAME})\s*[：:]?\s*(?P<name>{_LATIN_NAME})(?![A-Za-z])"),
+    # 我是李Lei / 联系人ZWL: a surname with a given name in pinyin, or initials, after a
+    # label that names a name (not an app's name: 联系人QQ).
+    re.compile(rf"(?:{_LABEL_BEFORE_NAME})\s*[：:]?\s*(?P<name>{_SURNAME_RE}\s?[A-Z][a-z]{{1,10}})(?![A-Za-z])"),
+    re.compile(rf"(?:{_NAME_ONLY_LABEL})\s*[：:]?\s*(?P<name>(?!QQ|VX|WX|ID|TG|IP|QR)[A-Z]{{2,4}})(?![A-Za-z0-9])"),
+    # 李建军说他不知道: a full name at the start of a line, then what a person says.
+    re.compile(rf"(?:^|(?<=\n))\s*(?P<name>{_PLAIN_SURNAME_RE}(?!{_TITLE_WORDS}){_GIVEN_CHAR}{{2}})(?<![地得着了们的])(?=说|表示|反映)"),
     # 联系人李建国电话… / 我叫刘德华今年65岁: a name followed by what is said of a person.
     re.compile(
         rf"(?:{_LABEL_BEFORE_NAME})"
