@@ -740,6 +740,10 @@ class Answer:
     #: The entry shown first when it is also the engine's best (the curators' guess for
     #: "add as phrasing"; a guess sharing nothing but 怎么申请 would mislead).
     guess_id: int | None = None
+    #: The confidence the decision was taken with (``Result.decided``), what the ask log
+    #: keeps: an answer a rule gave at the threshold stays on the curators' list of
+    #: low-confidence answers although citizens see the calibrated ``confidence``.
+    decided: float = 0.0
 
     @property
     def confidence_label(self) -> str:
@@ -772,7 +776,8 @@ def ask(question: str | None, *, source: str = "web", log: bool = True) -> Answe
     candidates = ([result.best] if result.best else []) + list(result.related)
     entries = _published_by_ids(m.id for m in candidates)
     # The threshold of the model that took this decision (a refit may swap models meanwhile).
-    answer = Answer(question=question, confidence=result.confidence, threshold=result.threshold)
+    answer = Answer(question=question, confidence=result.confidence, threshold=result.threshold,
+                    decided=result.decided if result.decided is not None else result.confidence)
     floor = result.threshold * RELATED_SHARE
     # An entry withdrawn in another worker a moment ago may still be indexed here.
     if result.answered and result.best is not None and result.best.id in entries:
@@ -793,7 +798,7 @@ def ask(question: str | None, *, source: str = "web", log: bool = True) -> Answe
     if shown is not None and result.best is not None and shown.id == result.best.id:
         answer.guess_id = shown.id
     if log:
-        _log_question(question, answered=answer.answered, confidence=result.confidence,
+        _log_question(question, answered=answer.answered, confidence=answer.decided,
                       best_id=answer.best.id if answer.best is not None else None, guess_id=answer.guess_id,
                       source=source)
     return answer
@@ -827,6 +832,7 @@ class AnswerCard:
     #: ``(id, question, score)``, at most four.
     related: tuple[tuple[int, str, float], ...]
     guess_id: int | None
+    decided: float  # ``Answer.decided``: what the ask log keeps
 
     @property
     def confidence_label(self) -> str:
@@ -858,14 +864,15 @@ def answer_card(question: str | None, *, source: str = "api", log: bool = True) 
         return AnswerCard(
             answered=answer.answered, confidence=answer.confidence, threshold=answer.threshold,
             best=(answer.best.id, answer.best.question, answer.best.answer_html) if answer.best else None,
-            related=tuple((e.id, e.question, score) for e, score in answer.related), guess_id=answer.guess_id)
+            related=tuple((e.id, e.question, score) for e, score in answer.related), guess_id=answer.guess_id,
+            decided=answer.decided)
 
     if not question:
         return compute()
     card = pagecache.remember(("faq-answer", engine_generation(), question), compute,
                               weigh=AnswerCard.weight)
     if log:
-        _log_question(question, answered=card.answered, confidence=card.confidence,
+        _log_question(question, answered=card.answered, confidence=card.decided,
                       best_id=card.best[0] if card.best else None, guess_id=card.guess_id, source=source)
     return card
 
