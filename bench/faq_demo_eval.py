@@ -23,6 +23,11 @@ asked with the other phrasings of its entry indexed (should be answered with it)
 with its whole entry removed (a near-topic question without an answer: should not be
 answered).  The last line is one JSON object with all the figures.
 
+``--attack`` prints one line per question of an attack file (``--attack-file``: the batch 7,
+batch 7b and batch 8 sets ``bench/data/faq_attack_questions*.tsv``); ``--calibration`` the
+right share of answers with a curated entry by how they were chosen, the figures of
+``matching.CURATED_CALIBRATION``.
+
 ``--baseline`` gives the figures without the two additions for curated knowledge bases
 (no curated-entry floor, nothing offered for being topical): the "before" column of
 docs/faq-matching.md.  The engine scores the semantic feature when the ``semantic``
@@ -136,6 +141,55 @@ def attack_set(engine: MatchingEngine, docs: list[FaqDoc], path: Path = ATTACK_Q
     return dict(sorted(counts.items()))
 
 
+ATTACK_FILES = (ATTACK_QUESTIONS, ROOT / "bench" / "data" / "faq_attack_questions_b.tsv",
+                ROOT / "bench" / "data" / "faq_attack_questions_c.tsv")
+
+
+def calibration(docs: list[FaqDoc], synonyms, embedder=None) -> dict:
+    """Answers with a curated entry and the share of them that were right, by how the
+    engine chose them (``matching.curated_key``: the rule, or the decision model's
+    confidence below / above ``CURATED_MODEL_SPLIT``), over every labelled question of
+    the demo knowledge base: the hand-written sets, the attack's files, and each curated
+    phrasing asked with its phrasing left out (right: its entry) and with its whole entry
+    removed (every answer wrong). Measured without ``CURATED_CALIBRATION``; ``smoothed``
+    is (right + 1) / (answers + 2), the value that table holds."""
+    saved = dict(matching.CURATED_CALIBRATION)
+    matching.CURATED_CALIBRATION.clear()
+    tally: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+
+    def ask(engine: MatchingEngine, question: str, right_id=None, right_part: str | None = None) -> None:
+        result = engine.answer(question)
+        if not result.answered or result.best.rule == "wording":
+            return
+        right = result.best.id == right_id or (right_part is not None and right_part in str(result.best.id))
+        cell = tally[matching.curated_key(result.confidence, result.best.rule)]
+        cell[0] += 1
+        cell[1] += right
+
+    try:
+        engine = MatchingEngine(docs, synonyms, embedder=embedder)
+        for _set, kind, expected, question in load_questions():
+            ask(engine, question, right_part=expected if kind == "reworded" else None)
+        for path in ATTACK_FILES:
+            for line in path.read_text(encoding="utf-8").splitlines():
+                if line.strip() and not line.startswith("#"):
+                    number, question = line.split("\t", 1)
+                    ask(engine, question, None if number == "-" else docs[int(number) - 1].id)
+        for doc in docs:
+            others = [d for d in docs if d.id != doc.id]
+            without = MatchingEngine(others, synonyms, embedder=embedder)
+            for text in (doc.question, *doc.phrasings):
+                ask(without, text)
+            for i, text in enumerate(doc.phrasings):
+                rest = tuple(p for j, p in enumerate(doc.phrasings) if j != i)
+                ask(MatchingEngine([*others, FaqDoc(doc.id, doc.question, rest, doc.keywords)], synonyms,
+                                   embedder=embedder), text, doc.id)
+    finally:
+        matching.CURATED_CALIBRATION.update(saved)
+    return {key: {"answers": n, "right": r, "smoothed": round((r + 1) / (n + 2), 3)}
+            for key, (n, r) in sorted(tally.items())}
+
+
 def leave_out(docs: list[FaqDoc], synonyms, embedder=None) -> dict:
     """Curated phrasings as questions: with their entry's other rows (positives) and
     with their entry removed (near-topic negatives)."""
@@ -165,7 +219,9 @@ def main(argv=None) -> int:
     ap.add_argument("--attack", action="store_true",
                     help="only the attack's question set (bench/data/faq_attack_questions.tsv), one line each")
     ap.add_argument("--attack-file", type=Path, default=ATTACK_QUESTIONS,
-                    help="another file of that form (bench/data/faq_attack_questions_b.tsv)")
+                    help="another file of that form (bench/data/faq_attack_questions_b.tsv, _c.tsv)")
+    ap.add_argument("--calibration", action="store_true",
+                    help="only the right share of answers with a curated entry, by rule (CURATED_CALIBRATION)")
     args = ap.parse_args(argv)
     embedder = None if args.lexical else default_embedder()
     if args.baseline:
@@ -175,6 +231,9 @@ def main(argv=None) -> int:
     engine = MatchingEngine(docs, synonyms, embedder=embedder)
     if args.attack:
         print(json.dumps(attack_set(engine, docs, args.attack_file, verbose=True), ensure_ascii=False))
+        return 0
+    if args.calibration:
+        print(json.dumps(calibration(docs, synonyms, embedder), ensure_ascii=False))
         return 0
     report = {"hand_written": hand_written(engine), "attack": attack_set(engine, docs), "leave_out": leave_out(docs, synonyms, embedder),
               "semantic": engine.semantic}

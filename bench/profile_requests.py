@@ -8,7 +8,8 @@ as configured), against a copy of a benchmark database, sends ``--warm`` request
 (FAQ index built, caches filled), then ``--requests`` more under cProfile, and prints the
 mean wall time per request, the SQL statements per request and the top functions by
 cumulative and by own time. Operations: ``letter``, ``faq-entry``, ``api-list``,
-``api-entry``, ``faq-answer``, ``post-api``, ``post-form``, ``home``, ``list``, ``search``,
+``api-entry``, ``faq-answer`` (any dev question), ``faq-answer-again`` (bench/load.py's 300,
+mostly asked before), ``faq-suggest`` (their first 2–8 characters, ``suggest=1``), ``post-api``, ``post-form``, ``home``, ``list``, ``search``,
 ``search-fixed``, ``api-list-pages``, ``list-filtered``, ``letter-form``, ``faq-ask``,
 ``faq-search``, ``surveys``, ``departments``, ``interviews``, and with one of the last 24
 months: ``search-month``, ``list-month`` (by department too), ``stats-month`` (the
@@ -48,6 +49,7 @@ def main(argv=None) -> None:
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--no-page-cache", action="store_true")
     parser.add_argument("--no-profile", action="store_true", help="time only")
+    parser.add_argument("--save", help="also write the profile to this file (pstats format: callers, callees)")
     args = parser.parse_args(argv)
 
     workdir = Path(tempfile.mkdtemp(prefix="interact-profile-"))
@@ -86,6 +88,7 @@ def run(args, url: str, workdir: Path) -> None:
         db.session.remove()
     with open(shared_data() / "faqbench" / "dev" / "queries.jsonl", encoding="utf-8") as fh:
         questions = [json.loads(line)["query"] for line in fh if line.strip()]
+    asked = random.Random(11).sample(questions, min(300, len(questions)))
     counter = iter(range(10**9))
     months = periods.months_ending(periods.current_month(), 24)
     vocabulary = search_vocabulary()
@@ -108,6 +111,11 @@ def run(args, url: str, workdir: Path) -> None:
         "api-list": lambda: client.get("/api/v1/letters"),
         "api-entry": lambda: client.get(f"/api/v1/faq/entries/{rng.choice(faq)}"),
         "faq-answer": lambda: client.get("/api/v1/faq/answer", query_string={"q": rng.choice(questions)}),
+        # bench/load.py's 300 questions: after the warm-up mostly asked before (the engine's memo).
+        "faq-answer-again": lambda: client.get("/api/v1/faq/answer", query_string={"q": rng.choice(asked)}),
+        # The type-ahead: the first 2-8 characters of those questions, one request per keystroke.
+        "faq-suggest": lambda: client.get("/api/v1/faq/answer", query_string={
+            "q": rng.choice(asked)[:rng.randint(2, 8)], "suggest": "1"}),
         "post-api": lambda: client.post("/api/v1/letters", json={
             "channel": "consultation", "kind": "consultation", "title": f"压测来信-{next(counter)}",
             "body": "请问住房公积金提取需要哪些材料？每年可以提取几次？", "name": "张三", "phone": "13800000000",
@@ -163,6 +171,8 @@ def run(args, url: str, workdir: Path) -> None:
           f"{statements[0] / args.requests:.1f} SQL statements per request, statuses {statuses}")
     if args.no_profile:
         return
+    if args.save:
+        profiler.dump_stats(args.save)
     for sort in ("cumulative", "tottime"):
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).strip_dirs().sort_stats(sort).print_stats(args.top)

@@ -1,5 +1,6 @@
 """Application-level command-line tools: ``flask --app interact seed-demo``,
-``create-admin``, ``demo-logins``, ``serve-demo`` (and the scheduler's commands)."""
+``create-admin``, ``demo-logins``, ``serve-demo``, ``files strip-metadata`` (and the
+scheduler's commands)."""
 from __future__ import annotations
 
 import socket
@@ -11,7 +12,7 @@ from flask.cli import with_appcontext
 from interact import demo, scheduler
 from interact.accounts.models import Role, User
 from interact.accounts.services import _set_password, check_password_strength
-from interact.core import audit
+from interact.core import audit, restrip
 from interact.core.errors import DomainError
 from interact.departments.models import Department
 from interact.extensions import db
@@ -23,6 +24,30 @@ def register(app: Flask) -> None:
     app.cli.add_command(demo_logins)
     scheduler.register_cli(app)
     app.cli.add_command(serve_demo)
+    app.cli.add_command(files_group)
+
+
+@click.group("files")
+def files_group() -> None:
+    """Uploaded files."""
+
+
+@files_group.command("strip-metadata")
+def strip_metadata_command() -> None:
+    """Remove, with today's rules, the metadata of public files uploaded before (a photo's
+    GPS position and owner, a document's author); safe to run twice."""
+    report = restrip.StripReport()
+    after: int | None = 0
+    while after is not None:
+        after = restrip.strip_public_files(report, after)
+        db.session.commit()  # one batch per transaction
+    for file_id, name in report.kept:
+        click.echo(f"  无法自动清除（请替换或撤下）：#{file_id} {name}")
+    for file_id in report.missing:
+        click.echo(f"  存储中找不到：#{file_id}")
+    restrip.record_run(report)
+    db.session.commit()
+    click.echo(report.message)
 
 
 @click.command("seed-demo")

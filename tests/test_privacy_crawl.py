@@ -40,6 +40,8 @@ BODY = (
     f"也可打一三七一二三四五六七八或137.1234.5678，邮箱 {EMAIL}，"
     f"家住内蒙古自治区呼和浩特市新城区{STREET}88号3栋2单元401室，工资卡 6222 0212 3456 7890 123。"
     "署名歐陽明華。我母亲柏秀兰身体不好，扣扣 987654321，备用手机139，0013，9001。"
+    # the name in pinyin, as an account and as a nickname of the neighbours; radio numerals
+    "英文名 Ouyang Minghua，账号 ouyangminghua1990，街坊都叫我明华姐。对讲机报号幺三拐幺二三四五六拐八。"
 )
 ANSWER = (
     f"<p>{NAME}您好：</p><p>经核实，您（身份证号 {ID_NUMBER}，电话 137<b>1234</b>5678）的申请已受理，"
@@ -51,7 +53,8 @@ QUESTION = f"我叫{NAME}，电话 137-1234-5678，身份证 4403 0119 9001 0112
 
 #: Fragments none of which may appear in any public response (after entities are decoded
 #: and separators removed).
-FORBIDDEN_TEXT = [NAME, "明华", "明華", "欧阳女士", STREET, "ouyang", "一三七一二三四五六七八", "柏秀兰", "秀兰"]
+FORBIDDEN_TEXT = [NAME, "明华", "明華", "欧阳女士", STREET, "ouyang", "Ouyang", "Minghua", "一三七一二三四五六七八",
+                  "幺三拐幺二三四五六拐八", "柏秀兰", "秀兰"]
 FORBIDDEN_DIGITS = [PHONE, ID_NUMBER, CARD, "19900101", "6222021234", "987654321", "13900139001"]
 _SEPARATORS = re.compile(r"[\s\-.．·_/、()（），,*~|｜。:：+]")
 _FULL_WIDTH = {ord("０") + d: str(d) for d in range(10)}
@@ -141,7 +144,8 @@ def _publish_everything(db, roles, frozen):
     interview_workflow.transition(interview, InterviewStatus.ANNOUNCED, roles.office)
     interview_services.add_image(interview, FileStorage(io.BytesIO(png), "现场.png"),
                                  caption=f"市民{NAME}（{PHONE}）在现场", actor=roles.office)
-    asked = [interview_services.submit_question(interview, nickname=f"{PHONE}", body=QUESTION) for _ in range(2)]
+    asked = [interview_services.submit_question(interview, nickname=nickname, body=QUESTION)
+             for nickname in (PHONE, "Ouyang Minghua")]
     for question in asked:
         interview_services.approve_question(question, actor=roles.office)
     interview_workflow.transition(interview, InterviewStatus.LIVE, roles.office)

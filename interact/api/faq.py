@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
+from flask import current_app, request
 from marshmallow import Schema, fields, validate
 
 from interact.api import bp
@@ -71,24 +71,29 @@ class FaqAnswerArgs(Schema):
                      metadata={"description": "输入过程中的联想请求（suggest=1）：不记录、不计点击"})
 
 
+def _suggestion() -> bool:
+    """A suggestion while typing (``suggest=1``): neither logged nor counted, the same for
+    every visitor — served from the page store and cacheable by browsers and proxies."""
+    return request.args.get("suggest") == "1"
+
+
 @bp.route("/faq/answer", endpoint="faq_answer", tags=["faq"])
 @limiter.limit(_answer_limit)
+@public_page(when=_suggestion, vary=services.engine_generation)
 @bp.arguments(FaqAnswerArgs, location="query")
 @bp.response(200, FaqAnswer, description="answered 为 false 时 best 为 null，请引导市民写信咨询")
 @bp.errors(422, 429, 503, e429="请求过于频繁（设置项 RATELIMIT_FAQ_API）")
 def faq_answer(args: dict[str, Any]):
     """智能问答：对一个问题给出最佳答案与相关问题，或明确表示没有合适答案"""
     suggest = args["suggest"] == "1"
-    answer = services.ask(args["q"], source="api", log=not suggest)
-    # Read before the commit, which would expire the entries and load each one again.
-    best = answer.best
+    card = services.answer_card(args["q"], source="api", log=not suggest)
     payload = {
-        "answered": answer.answered,
-        "confidence": round(answer.confidence, 4),
-        "confidence_label": answer.confidence_label if answer.answered else None,
-        "best": {"id": best.id, "question": best.question, "answer_html": best.answer_html} if best else None,
-        "related": [{"id": e.id, "question": e.question, "confidence": round(score, 4)}
-                    for e, score in answer.related],
+        "answered": card.answered,
+        "confidence": round(card.confidence, 4),
+        "confidence_label": card.confidence_label if card.answered else None,
+        "best": dict(zip(("id", "question", "answer_html"), card.best)) if card.best else None,
+        "related": [{"id": id_, "question": question, "confidence": round(score, 4)}
+                    for id_, question, score in card.related],
     }
     if not suggest:
         db.session.commit()

@@ -1,11 +1,12 @@
 """A self-hosted image captcha (no third-party service).
 
 The answer is kept in the server-side session (:mod:`interact.core.sessions`) as a keyed
-hash bound to a random id (:func:`_digest`), with an expiry, and is consumed by the first check, right or wrong:
-the check claims the challenge's id in the session store (:func:`sessions.claim_once`, one
-atomic step), so neither an older copy of the cookie replayed later nor two requests sent
-at the same instant with one cookie get a second check. Disabled with
-``CAPTCHA_ENABLED = False`` (tests that do not test the captcha itself).
+hash bound to a random id (:func:`_digest`), with an expiry, and is consumed by the first
+check, right or wrong: the check claims the challenge's id in the session store
+(:func:`sessions.claim_once`, one atomic step), so neither an older copy of the cookie
+replayed later nor two requests sent at the same instant with one cookie get a second
+check. Disabled with ``CAPTCHA_ENABLED = False`` (tests that do not test the captcha
+itself).
 
 API clients (a mini-program has no cookie) get a challenge as a token instead
 (:func:`new_token_challenge`): a signed, expiring id that carries a keyed hash of the answer

@@ -3,8 +3,8 @@
 What is masked once and stored (a published letter's public copy, ``Letter.masked_*``) is
 valid only under the rules that masked it. :data:`VERSION` names those rules: a digest of
 the source of the modules whose code decides what a masked text looks like
-(:mod:`interact.core.privacy`, the sanitiser it runs staff HTML through and the character
-normalisation it reads names with). Any release that changes one of them — a new rule, a
+(:mod:`interact.core.privacy`, the pinyin spellings of names it looks for, the sanitiser
+it runs staff HTML through and the character normalisation it reads names with). Any release that changes one of them — a new rule, a
 fixed pattern — changes the version, so the stored copies stop being used at once (the
 public pages mask those letters again at every view until ``flask --app interact letters
 reindex`` has stored them anew); nobody has to remember to bump a number.
@@ -17,10 +17,10 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from interact.core import privacy, sanitize, textnorm
+from interact.core import privacy, privacy_pinyin, sanitize, textnorm
 
-#: The modules whose source makes the version (privacy imports the other two).
-RULE_MODULES = (privacy, sanitize, textnorm)
+#: The modules whose source makes the version (privacy imports the other three).
+RULE_MODULES = (privacy, privacy_pinyin, sanitize, textnorm)
 
 
 def rules_version(modules=RULE_MODULES) -> str:

@@ -108,10 +108,12 @@ class _Entry:
     etag: str
     version: str | None
     expires: float
+    #: What a remembered value counts for in the byte budget (0: :data:`VALUE_BYTES`).
+    weight: int = 0
 
     @property
     def size(self) -> int:
-        return len(self.body) if isinstance(self.body, bytes) else VALUE_BYTES
+        return len(self.body) if isinstance(self.body, bytes) else (self.weight or VALUE_BYTES)
 
 
 class PageStore:
@@ -176,10 +178,11 @@ def _store() -> PageStore | None:
     return store
 
 
-def remember(key: tuple, compute: Callable[[], object]):
+def remember(key: tuple, compute: Callable[[], object], weigh: Callable[[Any], int] | None = None):
     """A public figure (such as the total of a public list) reused like the pages: until a
     public change or ``PUBLIC_PAGE_CACHE_SECONDS``. Only for values that are the same for
-    every visitor; computed each time when the cache is off or outside an application."""
+    every visitor; computed each time when the cache is off or outside an application.
+    ``weigh(value)``: its size in bytes for the store's budget (default :data:`VALUE_BYTES`)."""
     store = _store() if has_app_context() else None
     if store is None:
         return compute()
@@ -187,7 +190,9 @@ def remember(key: tuple, compute: Callable[[], object]):
     key = ("value", *key)
     entry = store.get(key, version)
     if entry is None:
-        entry = _Entry(body=compute(), mimetype="", etag="", version=version, expires=time.monotonic() + store.seconds)
+        value = compute()
+        entry = _Entry(body=value, mimetype="", etag="", version=version, expires=time.monotonic() + store.seconds,
+                       weight=weigh(value) if weigh is not None else 0)
         store.put(key, entry)
     return entry.body
 
@@ -211,16 +216,21 @@ def _mark_public(response: Response, etag: str) -> Response:
     return response.make_conditional(request)
 
 
-def public_page(view=None, *, served: Callable[..., None] | None = None, seconds: float | None = None):
+def public_page(view=None, *, served: Callable[..., None] | None = None, seconds: float | None = None,
+                when: Callable[[], bool] | None = None, vary: Callable[[], object] | None = None):
     """Serve this public view from the page store to anonymous visitors (see the module).
 
     ``served(**view_args)``: called for every 200 the view answers, whether rendered or
     taken from the store (what a page view counts, such as an FAQ entry's hits); the view
     itself runs only when the page is rendered. ``seconds``: how long a stored page is
     reused at most, for a page that shows nothing depending on the clock (default
-    ``PUBLIC_PAGE_CACHE_SECONDS``); a public change renews it in any case."""
+    ``PUBLIC_PAGE_CACHE_SECONDS``); a public change renews it in any case. ``when()``: only
+    requests for which it is true are served from the store (e.g. the FAQ answer's
+    suggestions while typing, which are neither logged nor counted); others run the view.
+    ``vary()``: what the page depends on besides its address and the public stamp (part of
+    the key, e.g. the generation of the FAQ engine that scored it)."""
     if view is None:
-        return lambda real_view: public_page(real_view, served=served, seconds=seconds)
+        return lambda real_view: public_page(real_view, served=served, seconds=seconds, when=when, vary=vary)
 
     def counted(response: Response, kwargs: dict) -> Response:
         if served is not None and response.status_code == 200:
@@ -230,9 +240,10 @@ def public_page(view=None, *, served: Callable[..., None] | None = None, seconds
     @wraps(view)
     def wrapper(*args, **kwargs):
         store = _store()
-        if store is None or not _anonymous_request():
+        if store is None or not _anonymous_request() or (when is not None and not when()):
             return counted(make_response(view(*args, **kwargs)), kwargs)
-        key = (request.full_path, *(request.cookies.get(name) for name in _VARYING_COOKIES))
+        key = (request.full_path, *(request.cookies.get(name) for name in _VARYING_COOKIES),
+               vary() if vary is not None else None)
         version = store.version()
         entry = store.get(key, version)
         if entry is None:

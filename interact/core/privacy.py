@@ -43,7 +43,22 @@ What is hidden:
   (张三丰身份证);
 - accounts on other apps (钉钉, 小红书, TG @…, 支付宝 …), e-mails with a Chinese domain,
   basements and office rooms (地下室B7-23, 华润大厦2907), English addresses, a date
-  followed by 出生.
+  followed by 出生;
+- (attack batch 8) the name field in pinyin, in capitals, reversed, as initials (W.J.G.)
+  or as an account made of it (wangjianguo1985, wjg1985sz: :mod:`privacy_pinyin`), its
+  given name before 哥/姐 or what is said of a person (建国哥说); a nickname in pinyin is
+  a name (Zhou Botong); names after more roles (维修工, 保姆, 外卖小哥, 租客, 证人, 继父 …,
+  with no known surname when a strong verb follows: 保姆晴雯偷了; a word jieba's
+  dictionary does not know before 的妈妈/的孩子 …: 仪琳的妈妈), in a 抄送 list, after
+  我姓…名, …之妻, 叫作, 昵称是, Contact:/英文名：, a name and its pinyin in brackets, names
+  written with ·; radio numerals (幺三拐洞洞…勾: 拐 7, 勾 9), Latin o for 零 among
+  Chinese numerals, a mobile begun in spoken numerals (一百三十八…) or told in parts
+  (前面是138，中间0013…), the first or last digits of an ID (身份证后六位), an ID with
+  digits after it (残疾证号), welfare and disability documents (低保证号 LB2026-00123),
+  Passport No., 卫星号/V❤ for WeChat, market stalls (12号摊位), addresses in pinyin
+  (Jianshe Lu 15 Hao), a compact date of birth (出生19850315). A name with no known
+  surname, a given name alone or a pinyin name is hidden whole (保姆**偷了东西); an IP
+  address is labelled [IP地址].
 
 Every rule reads the text folded to one writing (:func:`_folded`: invisible characters
 and combining marks dropped, digits and Latin letters of every script as ASCII, traditional
@@ -71,6 +86,7 @@ from typing import Iterable
 
 from markupsafe import Markup, escape
 
+from interact.core import privacy_pinyin
 from interact.core.sanitize import clean_html, linkify_html
 from interact.core.textnorm import to_simplified
 
@@ -78,6 +94,7 @@ LABELS = {
     "name": "姓名",
     "birth_date": "出生日期",
     "location": "位置",
+    "ip_address": "IP地址",
     "phone": "电话",
     "id_number": "身份证号",
     "bank_card": "银行卡号",
@@ -96,9 +113,10 @@ _DIGIT_MAP: dict[str, str] = {str(d): str(d) for d in range(10)}
 _DIGIT_MAP.update({chr(0xFF10 + d): str(d) for d in range(10)})  # full-width ０-９
 _DIGIT_MAP.update(dict(zip("〇零一二三四五六七八九", "00123456789")))
 _DIGIT_MAP.update(dict(zip("壹贰叁肆伍陆柒捌玖", "123456789")))
-_DIGIT_MAP.update({"幺": "1", "两": "2", "洞": "0"})
-_CHINESE_DIGITS = set("〇零一二三四五六七八九壹贰叁肆伍陆柒捌玖幺两洞")
-_DIGIT_CLASS = "0-9０-９〇零一二三四五六七八九壹贰叁肆伍陆柒捌玖幺两洞"
+# The numerals of radio and military speech: 幺 1, 两 2, 拐 7, 勾 9, 洞 0 (幺三拐洞洞…).
+_DIGIT_MAP.update({"幺": "1", "两": "2", "拐": "7", "勾": "9", "洞": "0"})
+_CHINESE_DIGITS = set("〇零一二三四五六七八九壹贰叁肆伍陆柒捌玖幺两拐勾洞")
+_DIGIT_CLASS = "0-9０-９〇零一二三四五六七八九壹贰叁肆伍陆柒捌玖幺两拐勾洞"
 # Characters people put between digit groups.
 _SEP_CLASS = r"\s\u3000\u00a0\-－—–‐.．·・_/、()（）\[\]【】杠"
 _DIGIT_RUN = re.compile(
@@ -116,7 +134,8 @@ _PHONE_CONTEXT = re.compile(r"(?:电话|手机|座机|号码|联系|致电|拨�
 # (微信公众号、12345政务服务热线: a hotline after an official account is not a QQ number.)
 # The apps a person has an account on (钉钉号 xuanzp88, 小红书号 987650321, TG @xuanzp1985).
 _APPS = (
-    "微信|威信|薇信|威心|维信|微心|绿泡泡|vx|VX|Vx|wx|WX|v信|V信|加[vV微]|weixin|wechat|WeChat|QQ|qq|扣扣|企鹅号|"
+    "微信|威信|薇信|威心|维信|微心|卫星|绿泡泡|vx|VX|Vx|wx|WX|v信|V信|加[vV微]|[vV] ?[❤♥♡💗💕💓💖💚]|"
+    "weixin|wechat|WeChat|QQ|qq|扣扣|企鹅号|"
     "抖音|快手|微博|钉钉|飞书|小红书|B站|b站|哔哩哔哩|知乎|豆瓣|陌陌|探探|支付宝|淘宝|闲鱼|"
     "TG|Telegram|telegram|电报|推特|Twitter|twitter|Instagram|instagram|Facebook|facebook|脸书|"
     "Skype|skype|WhatsApp|whatsapp"
@@ -181,14 +200,20 @@ _PLATE = re.compile(
 # (身份证号尾号2214, 卡号尾号是 8899): the number's label decides the mask.
 _TAIL_DIGITS = re.compile(
     rf"(?P<label>身份证|证件|银行卡|卡|账号|帐号|账户|帐户|手机|电话)[^，,。；;\n\d]{{0,4}}?"
-    rf"(?:尾号|尾数|后[四4]位|末[四4]位|最后[四4]位)\s*(?:是|为|[：:])?\s*"
-    rf"(?P<value>[{_DIGIT_CLASS}]{{3,6}}[XxＸｘ]?)(?![{_DIGIT_CLASS}])"
+    rf"(?:尾号|尾数|(?:前|后|末|最后)[三四五六七八3-8]位)\s*(?:是|为|[：:])?\s*"
+    rf"(?P<value>[{_DIGIT_CLASS}]{{3,8}}[XxＸｘ]?)(?![{_DIGIT_CLASS}])"
 )
+# The same written later in the sentence (身份证前六位440301，出生…，后四位2214).
+_TAIL_LATER = re.compile(
+    rf"(?:尾号|尾数|(?:前|后|末|最后)[三四五六七八3-8]位)\s*(?:是|为|[：:])?\s*"
+    rf"(?P<value>[{_DIGIT_CLASS}]{{3,8}}[XxＸｘ]?)(?![{_DIGIT_CLASS}])"
+)
+_TAIL_LABEL = re.compile(r"(身份证|证件|银行卡|卡|账号|帐号|账户|帐户|手机|电话)[^。；;\n]{0,30}$")
 _TAIL_KINDS = {"身份证": "id_number", "证件": "id_number", "银行卡": "bank_card", "卡": "bank_card",
                "手机": "phone", "电话": "phone"}
 # 护照号 E12345678, 港澳通行证 C12345678.
 _PASSPORT = re.compile(
-    r"(?:护照|通行证|旅行证)(?:号码?|编号)?\s*(?:是|为|[：:])?\s*"
+    r"(?:护照|通行证|旅行证|(?i:passport)(?:\s*(?:No\.?|Number|#))?)(?:号码?|编号)?\s*(?:是|为|[：:])?\s*"
     r"(?P<value>[A-Za-zＡ-Ｚａ-ｚ]{1,2}\s*[0-9０-９]{6,9})(?![A-Za-z0-9０-９])"
 )
 
@@ -217,11 +242,15 @@ _BIRTH_DATE = re.compile(
 # run of five digits and what is glued to it.
 _LABELLED_DOCUMENT = re.compile(
     r"(?:香港身份证|澳门身份证|台胞证|回乡证|永居证|永久居留|居留许可|军官证|士兵证|警官证|社保卡|医保卡|就诊卡|住院|病历|"
-    r"不动产权证|不动产证|房产证|车架|发动机|驾驶证|行驶证|学生证|学籍|工作证|档案)"
+    r"不动产权证|不动产证|房产证|车架|发动机|驾驶证|行驶证|学生证|学籍|工作证|档案|"
+    r"残疾人证|残疾证|低保证|低保|特困供养证|特困证|优待证|优抚证|老年证|退役军人证|救助证)"
     # (a word after the bare label is not a number's: 档案管理中心, 住院业务预约电话)
     r"(?:(?:号码?|编号)\s*(?:是|为|[：:])?\s*|\s*(?:是|为|[：:])\s*|(?=[A-Za-z0-9０-９]))"
     r"(?P<value>[^\s，,。；;、！!？?]{0,16}?[0-9０-９]{5,}[A-Za-z0-9０-９()（）]*号?)"
 )
+
+# A date of birth written as eight digits after its label (出生19850315).
+_BIRTH_COMPACT = re.compile(r"(?:出生日期|出生年月日?|出生|生日)\s*(?:是|为|[：:])?\s*(?P<value>(?:19|20)[0-9]{6})(?![0-9])")
 
 # A date and then 出生 (我83年7月19号出生, 1985年3月15日生人).
 _BORN_ON = re.compile(
@@ -278,7 +307,9 @@ _COMMON_WORDS = (
     # seen masked in ordinary government texts and citizens' questions (tests/core/test_privacy_ordinary_text.py)
     "信息|关切|呼声|利用|使用|单身|国产|全集|全本|高龄|来访|部门|华为|苏宁|安卓|"
     # an app before an account (支付宝 13800138000), schools before 同学
-    "支付|高中|全班|权益|居住|居民|查验|查阅|查找|查收|戴眼镜|戴口罩|高品质|高质量|高效"
+    "支付|高中|全班|权益|居住|居民|查验|查阅|查找|查收|戴眼镜|戴口罩|高品质|高质量|高效|"
+    # a thing called by its name before 先生 (石头先生这部电影)
+    "石头"
 )
 # A name may be written with a space after the surname (王 小明, 王\u3000小明).
 _NAME = rf"{_AT_SURNAME}(?!(?:{_COMMON_WORDS})){_SURNAME_RE}[ \u3000]?{_GIVEN}"
@@ -304,6 +335,8 @@ _AFTER_NAME = (
 _RELATION_WORDS = (
     "丈夫|妻子|爱人|老公|老婆|前夫|前妻|儿子|女儿|孩子|小孩|闺女|儿媳|女婿|孙子|孙女|外孙|外孙女|"
     "父亲|母亲|爸爸|妈妈|公公|婆婆|岳父|岳母|哥哥|姐姐|弟弟|妹妹|亲戚|舅舅|叔叔|姑姑|侄子|侄女|"
+    "继父|继母|养父|养母|生父|生母|后妈|后爸|干爹|干妈|舅妈|姨妈|姑父|姨父|嫂子|弟媳|外甥女|外甥|"
+    "堂哥|堂姐|堂弟|堂妹|表哥|表姐|表弟|表妹|伯父|伯母|叔父|婶婶|"
     "同事|同学|朋友|室友|邻居|房东|租客|老乡|工友|班主任|老师(?!傅)|校长|医生|领导|经理|主任|老板|师傅"
 )
 # More people around the writer and the people a complaint or a case is about, by their
@@ -323,7 +356,10 @@ _ROLE_WORDS = (
 # 房东裘千尺签字, 家长：穆念慈, 派出所民警赵敏).
 _CASE_ROLE_WORDS = (
     "当事人|受害人|被害人|嫌疑人|委托人|收件人|寄件人|收货人|承租人|出租人|患者|病人|证人|监护人|代理人|"
-    "家长|律师|房东|民警|辅警|交警|警察|(?<!行)业主|车主|店主|雇主|医生|护士|大夫"
+    "家长|律师|房东|民警|辅警|交警|警察|(?<!行)业主|车主|店主|雇主|医生|护士|大夫|"
+    # the people who work in a home or bring things to it (维修工赵铁柱师傅, 外卖小哥李逵)
+    "维修工|修理工|水电工|电工|装修工|清洁工|保洁员|保洁|钟点工|护工|月嫂|保姆|外卖小哥|外卖员|"
+    "快递小哥|快递员|骑手|租客"
 )
 _RELATION = f"(?:{_RELATION_WORDS})"
 _ROLE = f"(?:{_ROLE_WORDS})"
@@ -345,29 +381,35 @@ _AFTER_PERSON = (
     "对|让|把|给|向|跟|要|想|需要|办|申请|去世|受|身体|携带|拖欠|欠|克扣|拒|多次|今天|昨天|去年|前年|"
     "行动|年迈|年纪|腿脚|患有|瘫痪|残疾|退休|下岗|卧床|住院|过世|名下|天天|总是|骚扰|开车|上门|贪污|怀孕|"
     rf"霸占|侵占|挪用|威胁|殴打|辱骂|私自|强行|违规|{_NUM}岁|"
-    "称|问|委托|签字|签名|同意|受伤|在逃|骗|偷|报案|建议|提出|要求|认为|这个人|这人|此人|"
+    "称|问|委托|签字|签名|同意|受伤|在逃|骗|偷|报案|建议|提出|要求|认为|这个人|这人|此人|可以|常|请|"
+    rf"{_NUM}个多?月|"
     "等(?:人|反映|[0-9一二三四五六七八九十两几多]+(?:人|名|户)))"
 )
 _LABEL_BEFORE_NAME = (
     "来信人|写信人|致信人|反映人|投诉人|举报人|咨询人|申请人|当事人|署名|落款|签名|联系人|姓名|"
-    "我的名字是|我的名字叫|名字是|名字叫|名字叫做|我叫|名叫|叫做|姓名为|姓名是|网名|昵称|微信名|"
+    "我的名字是|我的名字叫|名字是|名字叫|名字叫做|名字叫作|我叫|名叫|叫做|叫作|姓名为|姓名是|"
+    "网名是|网名叫|网名|昵称是|昵称叫|昵称|微信名是|微信名|抄送人|"
     "起草人|拟稿人|撰稿人|填表人|制表人|我是|本人"
 )
 # Labels after which only a name can follow (not 我是/本人: 我是单位职工).
 _NAME_ONLY_LABEL = (
     "来信人|写信人|致信人|反映人|投诉人|举报人|咨询人|申请人|署名|落款|签名|联系人|姓名|"
-    "我的名字是|我的名字叫|名字是|名字叫|名字叫做|我叫|名叫|叫做|姓名为|姓名是|网名|昵称|微信名|"
+    "我的名字是|我的名字叫|名字是|名字叫|名字叫做|名字叫作|我叫|名叫|叫做|叫作|姓名为|姓名是|"
+    "网名是|网名叫|网名|昵称是|昵称叫|昵称|微信名是|微信名|抄送人|"
     "起草人|拟稿人|撰稿人|填表人|制表人"
 )
 _NAME_PATTERNS = [
     # 户主王大力名下 / 投诉对象：刘大强，/ 我奶奶张李氏今年九十岁
-    re.compile(rf"{_ROLE}\s*(?:的名字|名字)?(?:叫做|叫|名叫|是|为|[：:])?\s*(?P<name>{_COMMON_NAME})(?={_AFTER_PERSON})"),
+    re.compile(rf"{_ROLE}\s*(?:的名字|名字)?(?:叫做|叫作|叫|名叫|是|为|[：:])?\s*(?P<name>{_COMMON_NAME})(?={_AFTER_PERSON})"),
     # 承租人樊一翁问 / 房东裘千尺签字 / 家长：东郭敬之
-    re.compile(rf"{_CASE_ROLE}\s*(?:的名字|名字)?(?:叫做|叫|名叫|是|为|[：:])?\s*(?P<name>{_PLAIN_NAME})(?={_AFTER_PERSON})"),
+    re.compile(rf"{_CASE_ROLE}\s*(?:的名字|名字)?(?:叫做|叫作|叫|名叫|是|为|[：:])?\s*(?P<name>{_PLAIN_NAME})(?={_AFTER_PERSON})"),
     # 我丈夫司马青先生 / 孩子叫上官小飞 / 老师吴建国打了孩子 / 我同事赵子龙也想问
-    re.compile(rf"{_RELATION}\s*(?:的名字|名字)?(?:叫做|叫|名叫|是|为|[：:])?\s*(?P<name>{_PLAIN_NAME})(?={_AFTER_PERSON})"),
+    re.compile(rf"{_RELATION}\s*(?:的名字|名字)?(?:叫做|叫作|叫|名叫|是|为|[：:])?\s*(?P<name>{_PLAIN_NAME})(?={_AFTER_PERSON})"),
     # 我是王小明的母亲
-    re.compile(rf"(?:我是|本人是|本人系|我系)\s*(?P<name>{_NAME})(?=的(?:{_RELATION_WORDS}|家长|监护人|家属|亲属|代理人))"),
+    re.compile(rf"(?:我是|本人是|本人系|我系)\s*(?P<name>{_NAME})(?=的(?:{_RELATION_WORDS}|家长|监护人|家属|亲属|代理人)"
+               rf"|之(?:妻|夫|子|女|母|父|孙|孙女|兄|弟|姐|妹|媳|婿))"),
+    # 我姓诸葛名亮: the given name after 我姓 … 名.
+    re.compile(rf"我姓\s*{_SURNAME_RE}\s*[，,]?\s*名(?:叫|字叫|字是)?\s*(?P<name>{_GIVEN_CHAR}{{1,2}})(?={_AFTER_PERSON})"),
     # 回复王五：您的来信收悉 / 致李华：
     re.compile(rf"(?:回复|答复|致)\s*(?P<name>{_PLAIN_NAME})(?=\s*{_HONORIFIC}?\s*[：:，,])"),
     # 孙悟空，电话… / 诸葛亮13512345678: a name alone at the start, then a phone number.
@@ -383,7 +425,7 @@ _NAME_PATTERNS = [
     # 来信人：张三 / 署名：张三 / 联系人 张三 / 我叫张三 / 本人张三
     re.compile(
         rf"(?:{_LABEL_BEFORE_NAME})"
-        rf"\s*[：:（(]?\s*(?P<name>{_NAME}|{_SPACED_NAME})(?!{_HAN})"
+        rf"\s*[：:（(]?\s*(?P<name>{_SPACED_NAME}|{_NAME})(?!{_HAN})"
     ),
     # 一个名叫周杰的人: after a label that is followed by a name, what is said of the person.
     re.compile(rf"(?:名叫|叫做|名字叫|名字是|我叫|姓名为|网名)\s*[：:]?\s*(?P<name>{_NAME})(?=的|{_AFTER_PERSON})"),
@@ -432,11 +474,22 @@ _NAME_PATTERNS = [
     ),
     # 嫌疑人鳌拜在逃 / 嫌疑人鳌拜的下落: after the role of a case, a name of any first
     # character when what follows is said of a person (a suspect's flight, a victim's state).
-    re.compile(rf"(?:嫌疑人|受害人|被害人|当事人|肇事者|死者|伤者|证人)\s*[：:]?\s*"
-               rf"(?P<name>(?![家本亲一该双各其此某等及与和均们的在已对是为将可如若要也都所之无未不没称说被因于由向从到"
-               rf"后前情身信姓名住地电手联签员方]){_GIVEN_CHAR}{{2,3}}?)"
-               rf"(?=在逃|潜逃|逃跑|落网|被捕|骗|偷|抢|打人|伤人|作案|受伤|身亡|死亡|"
-               rf"的(?:下落|电话|手机|住址))"),
+    # (also after the people who work in a home: 保姆晴雯偷了东西, 证人刘姥姥可以作证)
+    re.compile(rf"(?:嫌疑人|受害人|被害人|当事人|肇事者|死者|伤者|证人|保姆|租客|外卖小哥|快递小哥|维修工|护工|月嫂|钟点工)"
+               rf"\s*[：:]?\s*"
+               rf"(?P<name>(?!双方)(?![家本亲一该各其此某等及与和均们的在已对是为将可如若要也都所之无未不没称说被因于由向从到"
+               rf"后前情身信姓名住地电手联签员方把证费工资合协房]){_GIVEN_CHAR}{{2,3}}?)"
+               rf"(?=在逃|潜逃|逃跑|落网|被捕|骗|偷|抢|打人|伤人|作案|受伤|身亡|死亡|可以作证|作证|不同意|"
+               rf"把|打我|打了|骂|的(?:下落|电话|手机|住址|情况|意见|问题|案子|案件|行为))"),
+    # 监护人向问天不同意: after the role of a case, a surname that is also a function word
+    # (向, 于, 时 …) when what follows is said of a person and the rest is no office.
+    re.compile(rf"{_CASE_ROLE}\s*[：:]?\s*(?P<name>[{''.join(sorted(_FUNCTION_SURNAMES))}]"
+               rf"(?!法院|法庭|公安|政府|单位|学校|医院|社区|村委|居委|街道|派出所|有关|相关|部门|领导|我|你|他|她)"
+               rf"{_GIVEN_CHAR}{{2}})(?=不同意|同意|在逃|受伤|签字|签名|说|称|反映|是|的(?:电话|手机|住址))"),
+    # 英文名：Jianguo Wang / Contact: Zhou Jielun: a pinyin name after an English or a
+    # Chinese label for one.
+    re.compile(rf"(?:Contact|Name|Attn\.?|From|Signed|Sincerely|Regards|英文名字?|拼音名?|English [Nn]ame)"
+               rf"\s*[：:,，]?\s*(?P<name>{_LATIN_NAME})(?![A-Za-z])"),
     # 附件：张三丰身份证 / 王小明的户口本: whose document a file or an image is.
     re.compile(rf"{_BOUNDARY}(?P<name>{_PLAIN_NAME})(?=的?(?:身份证|户口本|户口簿|户籍|护照|驾驶证|驾照|结婚证|离婚证|"
                rf"出生证|毕业证|学位证|房产证|不动产证|社保卡|医保卡|银行卡|病历|诊断书|照片|签名|签字))"),
@@ -452,6 +505,44 @@ _NAME_PATTERNS = [
     re.compile(rf"(?:{_BOUNDARY}|{_BEFORE_NAME})(?P<name>{_SPACED_NAME})(?=\s*{_ADDRESS_FORM})"),
     # Surname + honorific anywhere: 王先生 / 欧阳女士
     re.compile(rf"(?<![\u4e00-\u9fff])(?P<name>{_SURNAME_RE})(?=先生|女士)"),
+]
+
+# A word no dictionary knows before a person's relatives (仪琳的妈妈来问, 阿紫的爸爸): a name
+# without a known surname, told by jieba's dictionary (a word with a frequency there, 孩子的
+# 妈妈, 居民的孩子, is an ordinary word).
+_BEFORE_KIN = re.compile(
+    rf"{_BOUNDARY}(?P<name>(?![我你他她它这那该本此其各每某全])(?:(?![家父母哥姐弟妹爷奶叔姨舅婶师])[\u4e00-\u9fff]){{2,3}})"
+    r"(?=的(?:妈妈|爸爸|母亲|父亲|丈夫|妻子|老公|老婆|儿子|女儿|孩子|家长|爷爷|奶奶|外婆|外公|哥哥|姐姐|弟弟|妹妹|监护人))"
+)
+#: Below this count in jieba's dictionary a word is read as unknown (鳌拜 3, 任盈盈 3).
+_RARE_WORD = 5
+
+
+def _unknown_word(word: str) -> bool:
+    # (jieba is imported here, not with this module: its dictionary is loaded only by a
+    # process that meets such a text — the web workers have it loaded for the FAQ anyway.)
+    from interact.core.segment import ensure_jieba, jieba
+
+    ensure_jieba()
+    return (jieba.dt.FREQ.get(word) or 0) < _RARE_WORD
+
+
+# Patterns tried only when a text holds what they need (each would cost a scan of every
+# text otherwise).
+_GUARDED_NAME_PATTERNS = [
+    # Wang Jianguo（王建国） / 王建国（Wang Jianguo）: a name and its pinyin in brackets.
+    (re.compile(r"[A-Z][a-z].{0,30}[（(]|[（(]\s*[A-Z][a-z]"), [
+        re.compile(rf"(?P<name>{_LATIN_NAME})\s*[（(]\s*{_NAME}\s*[）)]"),
+        re.compile(rf"{_LATIN_NAME}\s*[（(]\s*(?P<name>{_NAME})\s*[）)]"),
+        re.compile(rf"(?P<name>{_NAME})\s*[（(]\s*{_LATIN_NAME}\s*[）)]"),
+        re.compile(rf"{_NAME}\s*[（(]\s*(?P<name>{_LATIN_NAME})\s*[）)]"),
+    ]),
+    # 邻居阿卜杜拉·买买提 / 我叫阿依古丽·吐尔逊: a name written with · after a relation, a
+    # role or a label.
+    (re.compile(rf"{_HAN}[·•・]{_HAN}"), [
+        re.compile(rf"(?:{_RELATION}|{_ROLE}|{_CASE_ROLE}|{_LABEL_BEFORE_NAME})\s*[：:]?\s*"
+                   rf"(?P<name>{_HAN}{{2,5}}[·•・]{_HAN}{{2,5}})"),
+    ]),
 ]
 
 # An @-mention (@令狐冲 你看看, TG @xuanzp1985): a handle is someone's name or account (not
@@ -500,6 +591,17 @@ _ROOM_ADDRESS = re.compile(
     r"(?![0-9]|\s*(?:[年月日米元平户人万千百多余个名辆套间期届次线位家所条项份亩吨]|号线))"
     r"|(?:地下室|地下车库|车库|地库|储藏室|杂物间)\s*[A-Za-z]?\s*[0-9]{1,4}\s*[-－—]\s*[0-9]{1,4}(?:号|室)?"
 )
+# A market stall someone works at (农贸市场B区12号摊位).
+_STALL = re.compile(
+    rf"{_PLACE}{{0,10}}?(?:市场|商场|集市|夜市|商城)?\s*(?:[A-Za-zＡ-Ｚ0-9０-９一二三四五六七八九十]{{1,3}}\s*区\s*)?"
+    rf"[A-Za-z]?{_NUM}\s*号\s*(?:摊位|档口|铺位|商铺|摊)"
+)
+# An address in pinyin (Jianshe Lu 15 Hao 3 Dong 502).
+_PINYIN_ROAD = re.compile(r"\b(?:Lu|Jie|Dajie|Dadao|Xiang|Hutong|Nong|Cun)\b")
+_PINYIN_ADDRESS = re.compile(
+    r"(?<![A-Za-z])(?:[A-Z][a-z]+\s*){1,3}(?:Lu|Jie|Dajie|Dadao|Xiang|Hutong|Nong|Cun)\s*(?:No\.?\s*)?[0-9]+\s*[Hh]ao"
+    r"(?:\s*[0-9]+\s*(?:Hao\s*Lou|Haolou|Dong|Zhuang|Lou|Danyuan|Shi|Ceng|Hao)\b)*(?:\s*[0-9]{2,5}\b)?"
+)
 # An address in English (Flat 17C, 66 Queen's Road / Room 1502, No.123 Jianshe Road / No.8
 # Lane 1088, Yuyuan Road): flat and number words, then capitalised words and a road word.
 _ENGLISH_ROAD_WORDS = "Road|Rd|Street|St|Avenue|Ave|Lane|Ln|Drive|Dr|Boulevard|Blvd|Way|Court|Terrace|Place"
@@ -536,6 +638,10 @@ def _mask_for(kind: str, original: str) -> str:
         for surname in _COMPOUND_SURNAMES:
             if simplified.startswith(surname):
                 return stripped[:len(surname)] + "*" * (len(stripped) - len(surname)) if len(stripped) > len(surname) else "*"
+        if simplified[:1] not in _SURNAMES:
+            # A given name alone (建国哥), a name without a known surname (晴雯) or in
+            # pinyin (Wang Jianguo): nothing of it is shown.
+            return "*" * len(stripped)
         return stripped[0] + "*" * (len(stripped) - 1) if len(stripped) > 1 else "*"
     return f"[{LABELS[kind]}]"
 
@@ -569,6 +675,52 @@ def _digit_spans(text: str) -> list[_Span]:
             if found[1].kind != _KEEP:
                 spans.append(_with_prefix(text, found[1]))
             i = found[0] + 1
+    if "百" in text:
+        spans += _spoken_phone_spans(text)
+    return spans + _phone_part_spans(text)
+
+
+# A mobile number begun in spoken numerals (一百三十八零零一三八零零零: 138, then the rest).
+_SPOKEN_HUNDREDS = re.compile(
+    rf"(?P<h>[一二三四五六七八九])百(?:(?P<t>[一二三四五六七八九])十|零)?(?P<u>[一二三四五六七八九])?"
+    rf"(?P<rest>[{_SEP_CLASS}]{{0,2}}[{_DIGIT_CLASS}](?:[{_SEP_CLASS}]{{0,2}}[{_DIGIT_CLASS}])*)"
+)
+
+
+def _spoken_phone_spans(text: str) -> list[_Span]:
+    spans = []
+    for m in _SPOKEN_HUNDREDS.finditer(text):
+        head = _DIGIT_MAP[m.group("h")] + _DIGIT_MAP.get(m.group("t") or "零") + _DIGIT_MAP.get(m.group("u") or "零")
+        digits = head + "".join(_DIGIT_MAP.get(c, "") for c in m.group("rest"))
+        if len(digits) == 11 and digits[1] in "3456789" and head[0] == "1":
+            spans.append(_Span(m.start(), m.end(), "phone"))
+    return spans
+
+
+# A mobile number told in parts after its label (手机前面是138，中间0013，最后8000 /
+# 手机前三位138，后八位00138000): groups of three or more digits within the sentence
+# that together make one.
+_PHONE_PARTS_LABEL = re.compile(r"(?:手机|电话|号码)")
+_DIGIT_GROUP_3 = re.compile(rf"[{_DIGIT_CLASS}]{{3,}}")
+
+
+def _phone_part_spans(text: str) -> list[_Span]:
+    spans = []
+    for label in _PHONE_PARTS_LABEL.finditer(text):
+        window_end = label.end() + 40
+        stop = re.search(r"[。；;\n]", text[label.end():window_end])
+        if stop:
+            window_end = label.end() + stop.start()
+        groups = list(_DIGIT_GROUP_3.finditer(text, label.end(), window_end))
+        if len(groups) < 2:
+            continue
+        digits = ""
+        for count, group in enumerate(groups, 1):
+            digits += "".join(_DIGIT_MAP.get(c, "") for c in group.group(0))
+            if len(digits) >= 11:
+                if len(digits) == 11 and digits[0] == "1" and digits[1] in "3456789" and count > 1:
+                    spans += [_Span(g.start(), g.end(), "phone") for g in groups[:count]]
+                break
     return spans
 
 
@@ -637,6 +789,10 @@ def _classify(digits: str, has_x: bool, before: str) -> str | None:
         return "id_number"
     if n == 15 and _plausible_birth("19" + digits[6:12]):
         return "id_number"
+    # An ID number with a few digits after it (a disability certificate's number is the ID
+    # and two more: 44030119850315221443).
+    if 19 <= n <= 22 and digits[0] in "12345678" and _plausible_birth(digits[6:14]):
+        return "id_number"
     account = _ACCOUNT_NUMBER_CONTEXT.search(before)
     if account and 12 <= n <= 30:
         return _ACCOUNT_KINDS.get(account.group("label"), "account_number")
@@ -687,25 +843,80 @@ _EXEMPLARY = re.compile(
 )
 
 
+# A list of people after 抄送 (抄送：刘备、关羽、张飞): each item a whole name, not an office.
+_LIST_LABEL = re.compile(r"(?:抄送|抄报|参会人员|在场人员|出席人员|参加人员)\s*[：:]\s*")
+_LIST_NAME = re.compile(rf"(?P<name>{_NAME})(?<![局厅委办院所站部处科队会司馆社府市县区省镇乡村街组室])(?=[、，,；;。\s）)」”]|$)")
+_LIST_SEPARATOR = re.compile(r"\s*[、，,]\s*")
+# What follows a given name used alone as a person's (建国哥说, 娜娜想问一下).
+_AFTER_GIVEN = r"(?:哥|姐|叔|姨|伯|嫂|弟|妹|爷|奶|婶|仔)"
+
+
+def _listed_name_spans(text: str) -> list[_Span]:
+    spans = []
+    for label in _LIST_LABEL.finditer(text):
+        position = label.end()
+        while (item := _LIST_NAME.match(text, position)) is not None:
+            spans.append(_Span(item.start("name"), item.end("name"), "name"))
+            separator = _LIST_SEPARATOR.match(text, item.end())
+            if separator is None:
+                break
+            position = separator.end()
+    return spans
+
+
+def _known_name_spans(text: str, name: str) -> list[_Span]:
+    """Where a name known from a record's fields is written: as typed (with spaces, dots
+    or full-width letters inside), its surname + 先生/女士, its given name alone before 哥/姐
+    or what is said of a person (建国哥说, 娜娜想问一下), and in pinyin (Wang Jianguo,
+    WANG JIANGUO, W.J.G.; an account made of it, wangjianguo1985, is hidden whole)."""
+    spans = []
+    simplified = to_simplified(name)
+    for match in _written_as(simplified).finditer(text):
+        spans.append(_Span(match.start(), match.end(), "name"))
+    surname = _surname_of(name)
+    if not surname:
+        return spans
+    for match in re.finditer(rf"{re.escape(surname)}(?={_HONORIFIC})", text):
+        spans.append(_Span(match.start(), match.end(), "name"))
+    given = simplified[len(surname):]
+    if len(given) >= 2:
+        for match in re.finditer(rf"{re.escape(given)}(?={_AFTER_GIVEN})|{_BOUNDARY}{re.escape(given)}(?={_AFTER_PERSON})",
+                                 text):
+            spans.append(_Span(match.start(), match.end(), "name"))
+    if re.search("[A-Za-z]", text):
+        latin = privacy_pinyin.name_pattern(simplified, len(surname))
+        for match in latin.finditer(text) if latin else ():
+            end = match.end()
+            while end < len(text) and (text[end].isascii() and (text[end].isalnum() or text[end] in "_-")):
+                end += 1
+            spans.append(_Span(match.start(), end, "account" if end > match.end() else "name"))
+    return spans
+
+
 def _name_spans(text: str, names: Iterable[str]) -> list[_Span]:
     spans = []
     # (The text is read simplified (:func:`_folded`), so 歐陽娜娜 is found for 欧阳娜娜.)
     for name in _known_names(names):
-        for match in _written_as(to_simplified(name)).finditer(text):
-            spans.append(_Span(match.start(), match.end(), "name"))
-        surname = _surname_of(name)
-        if surname:
-            for match in re.finditer(rf"{re.escape(surname)}(?={_HONORIFIC})", text):
-                spans.append(_Span(match.start(), match.end(), "name"))
+        spans += _known_name_spans(text, name)
+    if "抄" in text or "人员" in text:
+        spans += _listed_name_spans(text)
     exemplary = [m.span() for m in _EXEMPLARY.finditer(text)]
-    for pattern in _NAME_PATTERNS:
+    if "的" in text:
+        spans += [_Span(m.start("name"), m.end("name"), "name") for m in _BEFORE_KIN.finditer(text)
+                  if _unknown_word(m.group("name"))]
+    patterns = list(_NAME_PATTERNS)
+    for guard, guarded in _GUARDED_NAME_PATTERNS:
+        if guard.search(text):
+            patterns += guarded
+    for pattern in patterns:
         for match in pattern.finditer(text):
             # (A name masked before, 司空**, is not masked again as 司*: masking a masked
             # text changes nothing, so stored masked copies can be masked again.)
             if (not any(a <= match.start("name") < b for a, b in exemplary)
                     and text[match.end("name"):match.end("name") + 1] != "*"):
                 spans.append(_Span(match.start("name"), match.end("name"), "name"))
-    return spans
+    # (Of two names found at one place the longer is hidden: 申请人：周 树 人, not 周 树.)
+    return sorted(spans, key=lambda s: (s.start, s.start - s.end))
 
 
 # Han or Latin letters with the separators names are written with (张三, 欧阳明华,
@@ -730,13 +941,29 @@ _NAME_ONLY = re.compile(_NAME)
 
 
 def as_name(value: str | None) -> str | None:
-    """The Chinese personal name a nickname or signature consists of (诸葛亮, 王小明,
-    王小明13512345678 → 王小明), or ``None`` when it is not one (热心市民, 网友, 高兴): a
-    nickname that is someone's name is hidden like a name field."""
-    han = "".join(re.findall(_HAN, unicodedata.normalize("NFKC", value or "")))
+    """The personal name a nickname or signature consists of (诸葛亮, 王小明,
+    王小明13512345678 → 王小明, a name in pinyin: Zhou Botong), or ``None`` when it is not
+    one (热心市民, 网友, 高兴, Happy Day): a nickname that is someone's name is hidden like a
+    name field."""
+    value = unicodedata.normalize("NFKC", value or "")
+    han = "".join(re.findall(_HAN, value))
     if 2 <= len(han) <= 4 and _NAME_ONLY.fullmatch(han):
         return han
+    if not han and privacy_pinyin.is_pinyin_name(value, _surname_readings()):
+        return value.strip()
     return None
+
+
+@functools.lru_cache(maxsize=1)
+def _surname_readings() -> frozenset[str]:
+    """The pinyin of every surname (wang, ouyang, zhuge …)."""
+    found = set()
+    for surname in list(_SURNAMES) + _COMPOUND_SURNAMES:
+        spellings = [""]
+        for char in surname:
+            spellings = [s + r for s in spellings for r in privacy_pinyin.readings(char)[:3]]
+        found.update(spellings)
+    return frozenset(found)
 
 
 def _surname_of(name: str) -> str:
@@ -758,6 +985,10 @@ def _address_spans(text: str) -> list[_Span]:
     if _ROOM_HINT.search(text):
         spans += [_Span(m.start(), m.end(), "address") for m in _ROOM_ADDRESS.finditer(text)
                   if not _PUBLIC_ROOM.match(text, m.end())]
+    if "摊" in text or "档口" in text or "铺位" in text:
+        spans += [_Span(m.start(), m.end(), "address") for m in _STALL.finditer(text)]
+    if _PINYIN_ROAD.search(text):
+        spans += [_Span(m.start(), m.end(), "address") for m in _PINYIN_ADDRESS.finditer(text)]
     if _ENGLISH_ROAD.search(text):
         spans += [_Span(m.start(), m.end(), "address") for m in _ENGLISH_ADDRESS.finditer(text)
                   if re.search(r"[0-9]", m.group(0))]
@@ -772,13 +1003,19 @@ def _email_spans(text: str) -> list[_Span]:
                   for m in _MENTION.finditer(text)]
     spans += [_Span(m.start("value"), m.end("value"), "birth_date") for m in _BORN_ON.finditer(text)]
     spans += [_Span(m.start(), m.end(), "location") for m in _COORDINATES.finditer(text)]
-    spans += [_Span(m.start("value"), m.end("value"), "location") for m in _IP_ADDRESS.finditer(text)]
+    spans += [_Span(m.start("value"), m.end("value"), "ip_address") for m in _IP_ADDRESS.finditer(text)]
     spans += [_Span(m.start("value"), m.end("value"), "birth_date") for m in _BIRTH_DATE.finditer(text)]
+    spans += [_Span(m.start("value"), m.end("value"), "birth_date") for m in _BIRTH_COMPACT.finditer(text)
+              if _plausible_birth(m.group("value"))]
     spans += [_Span(m.start("value"), m.end("value"), "email") for m in _LABELLED_EMAIL.finditer(text)]
     spans += [_Span(m.start("value"), m.end("value"), "account") for m in _ACCOUNT.finditer(text)]
     spans += [_Span(m.start(), m.end(), "plate") for m in _PLATE.finditer(text)]
     spans += [_Span(m.start("value"), m.end("value"), _TAIL_KINDS.get(m.group("label"), "account_number"))
               for m in _TAIL_DIGITS.finditer(text)]
+    for m in _TAIL_LATER.finditer(text):
+        label = _TAIL_LABEL.search(text, max(0, m.start() - 30), m.start())
+        if label:
+            spans.append(_Span(m.start("value"), m.end("value"), _TAIL_KINDS.get(label.group(1), "account_number")))
     spans += [_Span(m.start("value"), m.end("value"), "passport") for m in _PASSPORT.finditer(text)]
     spans += [_Span(m.start("value"), m.end("value"), "passport") for m in _LABELLED_DOCUMENT.finditer(text)]
     return spans
@@ -816,6 +1053,10 @@ def _fold_char(char: str) -> str:
 # run has digits and nothing Latin around it.
 _LOOKALIKE_RUN = re.compile(r"(?<![A-Za-z])(?=(?:[OoIl]*[0-9]){3})[0-9OoIl]{7,}(?![A-Za-z])")
 _LOOKALIKE = str.maketrans("OoIl", "0011")
+# Latin O/o for 零 among Chinese numerals (一三八oo一三八ooo): read as 〇.
+_LOOKALIKE_CN_RUN = re.compile(
+    r"(?<![A-Za-z])(?=(?:[Oo]*[〇零一二三四五六七八九幺两拐勾洞]){3})[〇零一二三四五六七八九幺两拐勾洞Oo]{7,}(?![A-Za-z])"
+)
 
 
 # Characters read as they are (ASCII, Chinese characters, the common Chinese punctuation):
@@ -842,6 +1083,8 @@ def _folded(text: str) -> tuple[str, list[int] | None]:
     if "O" in folded or "o" in folded or "l" in folded or "I" in folded:
         folded = _LOOKALIKE_RUN.sub(lambda m: m.group(0).translate(_LOOKALIKE)
                                     if re.search(r"[OoIl]", m.group(0)) else m.group(0), folded)
+        if "o" in folded or "O" in folded:
+            folded = _LOOKALIKE_CN_RUN.sub(lambda m: re.sub("[Oo]", "〇", m.group(0)), folded)
     simplified = to_simplified(folded)
     if len(simplified) == len(folded):  # (a phrase conversion that changes the length is not used)
         folded = simplified

@@ -58,6 +58,10 @@ class SessionStore(Protocol):
     def save(self, key: str, data: str, expires_at: datetime, user_id: int | None) -> None:
         """Create or replace a session."""
 
+    def replace(self, key: str, data: str, expires_at: datetime, user_id: int | None) -> bool:
+        """Replace a live session's record in one atomic step; ``False`` (and nothing
+        written) when there is none: a session ended meanwhile stays ended."""
+
     def delete(self, key: str) -> None:
         """End one session."""
 
@@ -98,6 +102,16 @@ class DatabaseStore:
             db.session.execute(sa.insert(WebSession).values(key=key, data=data, expires_at=expires_at,
                                                             user_id=user_id))
         db.session.commit()
+
+    def replace(self, key: str, data: str, expires_at: datetime, user_id: int | None) -> bool:
+        # One UPDATE: a row deleted by a log-out committed before it is not there to update
+        # (and one being deleted is waited for, then found gone).
+        updated = db.session.execute(
+            sa.update(WebSession).where(WebSession.key == key, WebSession.expires_at > clock.now())
+            .values(data=data, expires_at=expires_at, user_id=user_id)
+        ).rowcount
+        db.session.commit()
+        return bool(updated)
 
     def delete(self, key: str) -> None:
         db.session.execute(sa.delete(WebSession).where(WebSession.key == key))
@@ -275,6 +289,15 @@ class ServerSessionInterface(SessionInterface):
             if current is None:
                 return  # ended meanwhile (log-out, password change): it stays ended
             data = merge(self.serializer.loads(current[0]), session.original, data)
+            if data:
+                # Written back only over the record just read: a log-out landing between the
+                # read and this write must not be undone by it (``replace`` never creates).
+                expires_at = clock.now() + lifetime
+                if not self.store.replace(key, self.serializer.dumps(data), expires_at, _user_id(data)):
+                    return
+                session.expires_at, session.original = expires_at, copy.deepcopy(data)
+                self._set_cookie(app, session, session.sid, response)
+                return
         elif session.loaded_key is not None:
             self.store.delete(session.loaded_key)  # a renewed id: the old one stops working
         if not data:

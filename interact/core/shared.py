@@ -139,11 +139,28 @@ class RedisSessionStore:
         record = json.dumps({"data": data, "expires_at": expires_at.isoformat(), "user_id": user_id})
         with self.redis.pipeline() as pipe:
             pipe.set(self._session(key), record, ex=seconds)
-            if user_id is not None:
-                pipe.sadd(self._user(user_id), key)
-                pipe.expire(self._user(user_id), seconds, gt=True)
-                pipe.expire(self._user(user_id), seconds, nx=True)
+            self._list_under_user(pipe, key, user_id, seconds)
             pipe.execute()
+
+    def _list_under_user(self, pipe, key: str, user_id: int | None, seconds: int) -> None:
+        """Queue on *pipe*: list the session under its user (for :meth:`delete_user`), the
+        user's list living as long as the longest of its sessions."""
+        if user_id is not None:
+            pipe.sadd(self._user(user_id), key)
+            pipe.expire(self._user(user_id), seconds, gt=True)
+            pipe.expire(self._user(user_id), seconds, nx=True)
+
+    def replace(self, key: str, data: str, expires_at, user_id: int | None) -> bool:
+        seconds = max(1, int((expires_at - clock.now()).total_seconds()))
+        record = json.dumps({"data": data, "expires_at": expires_at.isoformat(), "user_id": user_id})
+        # SET … XX: Redis writes only over a key that still exists, in one command, so a
+        # log-out's DEL that lands after this request read the session is not undone.
+        if not self.redis.set(self._session(key), record, ex=seconds, xx=True):
+            return False
+        with self.redis.pipeline() as pipe:
+            self._list_under_user(pipe, key, user_id, seconds)
+            pipe.execute()
+        return True
 
     def delete(self, key: str) -> None:
         self.redis.delete(self._session(key))

@@ -9,7 +9,8 @@
   object storage) at ``S3_ENDPOINT_URL``; credentials from ``S3_ACCESS_KEY_ID`` /
   ``S3_SECRET_ACCESS_KEY`` or boto3's usual sources (environment, instance role).
 
-Files are written once under a random key and never changed. The app serves them itself
+Files are written once under a random key and never changed (but for a public file's
+metadata removed afterwards, :mod:`interact.core.restrip`, which replaces it whole). The app serves them itself
 through its checked routes (:func:`serve`), with Range requests in both backends (video
 seeking), so permissions are checked the same way whichever backend holds the bytes.
 """

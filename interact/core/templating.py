@@ -25,6 +25,9 @@ def large_text_switch() -> bool | None:
     """The 关怀版 button of a form pressed in this request: ``True`` (large text) or
     ``False`` (standard), ``None`` when the request is the form's own submit or no form."""
     if request.method == "POST":
+        # Only a form's body can carry the button (a JSON body is not parsed as a form).
+        if request.mimetype not in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            return None
         value = request.form.get(LARGE_TEXT_FIELD)
     elif request.method in ("GET", "HEAD"):
         value = request.args.get(LARGE_TEXT_FIELD)

@@ -503,16 +503,20 @@ def start_job(upload: FileStorage | None, *, actor, form_token: str | None = Non
         get_store().put(f"faq_imports/{key}", tmp)  # before the insert: no write waits on the copy
     finally:
         tmp.unlink(missing_ok=True)
-    job, created = atomic.create_once(FaqImportJob, atomic.form_token(form_token), actor, lambda token: FaqImportJob(
-        filename=Path(upload.filename.replace("\\", "/")).name[:200] or "import",
-        file_format=file_format,
-        stored_key=key,
-        dry_run=True,
-        created_by_id=actor.id,
-        form_token=token,
-    ))
-    if not created:  # a copy of the form: its file is not kept
-        get_store().delete(f"faq_imports/{key}")
+    created = False
+    try:
+        job, created = atomic.create_once(FaqImportJob, atomic.form_token(form_token), actor, lambda token: FaqImportJob(
+            filename=Path(upload.filename.replace("\\", "/")).name[:200] or "import",
+            file_format=file_format,
+            stored_key=key,
+            dry_run=True,
+            created_by_id=actor.id,
+            form_token=token,
+        ))
+    finally:
+        if not created:  # a copy of the form (or another user's token): its file is not kept
+            get_store().delete(f"faq_imports/{key}")
+    if not created:
         return job
     audit.record("faq.import_checked", "faq_import", job.id, actor=actor, note=job.filename)
     return job

@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from rapidfuzz import fuzz, process
 from sqlalchemy.orm import selectinload
 
-from interact.core import atomic, audit, clock, deferred
+from interact.core import atomic, audit, clock, deferred, pagecache
 from interact.core.errors import Conflict, InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from interact.core.lookup import get_or_404
 from interact.core.permissions import has_role, scope
@@ -194,11 +194,19 @@ def published_query(*, category: FaqCategory | None = None, department_id: int |
     text = (text or "").strip()[:50]
     if text:
         pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+        def contains(column):
+            # SQLite's LIKE ignores ASCII case already (and its lower() folds nothing else):
+            # ILIKE's lower() of every row on both sides there only doubled the scan's cost.
+            if db.session.get_bind().dialect.name == "sqlite":
+                return column.like(pattern, escape="\\")
+            return column.ilike(pattern, escape="\\")
+
         stmt = stmt.where(
             sa.or_(
-                FaqEntry.question.ilike(pattern, escape="\\"),
-                FaqEntry.keywords.ilike(pattern, escape="\\"),
-                FaqEntry.id.in_(db.select(FaqPhrasing.entry_id).where(FaqPhrasing.text.ilike(pattern, escape="\\"))),
+                contains(FaqEntry.question),
+                contains(FaqEntry.keywords),
+                FaqEntry.id.in_(db.select(FaqPhrasing.entry_id).where(contains(FaqPhrasing.text))),
             )
         )
     return stmt.order_by(FaqEntry.hits.desc(), FaqEntry.id)
@@ -729,6 +737,13 @@ class Answer:
     related: list[tuple[FaqEntry, float]] = field(default_factory=list)
     #: The engine's answer threshold when the question was asked.
     threshold: float = 0.5
+    #: The entry shown first when it is also the engine's best (the curators' guess for
+    #: "add as phrasing"; a guess sharing nothing but 怎么申请 would mislead).
+    guess_id: int | None = None
+    #: The confidence the decision was taken with (``Result.decided``), what the ask log
+    #: keeps: an answer a rule gave at the threshold stays on the curators' list of
+    #: low-confidence answers although citizens see the calibrated ``confidence``.
+    decided: float = 0.0
 
     @property
     def confidence_label(self) -> str:
@@ -761,7 +776,8 @@ def ask(question: str | None, *, source: str = "web", log: bool = True) -> Answe
     candidates = ([result.best] if result.best else []) + list(result.related)
     entries = _published_by_ids(m.id for m in candidates)
     # The threshold of the model that took this decision (a refit may swap models meanwhile).
-    answer = Answer(question=question, confidence=result.confidence, threshold=result.threshold)
+    answer = Answer(question=question, confidence=result.confidence, threshold=result.threshold,
+                    decided=result.decided if result.decided is not None else result.confidence)
     floor = result.threshold * RELATED_SHARE
     # An entry withdrawn in another worker a moment ago may still be indexed here.
     if result.answered and result.best is not None and result.best.id in entries:
@@ -778,22 +794,87 @@ def ask(question: str | None, *, source: str = "web", log: bool = True) -> Answe
             (entries[m.id], m.score) for m in offer_order(candidates)
             if m.id in entries and (m.score >= floor or m.topical)
         ][:4]
+    shown = answer.best or (answer.related[0][0] if answer.related else None)
+    if shown is not None and result.best is not None and shown.id == result.best.id:
+        answer.guess_id = shown.id
     if log:
-        masked = mask_text(normalize(question))[:200]
-        # The best entry (the curators' guess for "add as phrasing") is kept only when the
-        # citizen was shown it: a guess sharing nothing but 怎么申请 would mislead.
-        shown = answer.best or (answer.related[0][0] if answer.related else None)
-        guess = shown.id if shown is not None and result.best is not None and shown.id == result.best.id else None
-        # Written with other questions a moment later, not in this request (core.deferred).
-        deferred.insert(AskLog, {
-            "asked_at": clock.now(), "text": masked, "best_entry_id": guess,
-            "confidence": round(float(result.confidence), 4), "answered": answer.answered,
-            "source": source if source in ("web", "api") else "web", "handled_at": None,
-        })
-        if answer.best is not None:
-            count_hit(answer.best.id)
-        db.session.flush()
+        _log_question(question, answered=answer.answered, confidence=answer.decided,
+                      best_id=answer.best.id if answer.best is not None else None, guess_id=answer.guess_id,
+                      source=source)
     return answer
+
+
+def _log_question(question: str, *, answered: bool, confidence: float, best_id: int | None,
+                  guess_id: int | None, source: str) -> None:
+    """Log an asked question for the curators (masked) and count the answer's hit."""
+    # Written with other questions a moment later, not in this request (core.deferred).
+    deferred.insert(AskLog, {
+        "asked_at": clock.now(), "text": mask_text(normalize(question))[:200], "best_entry_id": guess_id,
+        "confidence": round(float(confidence), 4), "answered": answered,
+        "source": source if source in ("web", "api") else "web", "handled_at": None,
+    })
+    if best_id is not None:
+        count_hit(best_id)
+    db.session.flush()
+
+
+@dataclass(frozen=True)
+class AnswerCard:
+    """One question's answer as plain data — what the API returns. It is the same for every
+    asker until the published entries (the page store's stamp) or the engine change, so a
+    process keeps it for a question asked again (:func:`answer_card`)."""
+
+    answered: bool
+    confidence: float
+    threshold: float
+    #: ``(id, question, answer_html)`` of the answer, when answered.
+    best: tuple[int, str, str] | None
+    #: ``(id, question, score)``, at most four.
+    related: tuple[tuple[int, str, float], ...]
+    guess_id: int | None
+    decided: float  # ``Answer.decided``: what the ask log keeps
+
+    @property
+    def confidence_label(self) -> str:
+        return confidence_label(self.confidence, self.threshold)
+
+    def weight(self) -> int:
+        """About its size in bytes (the page store's budget)."""
+        texts = [*(self.best[1:] if self.best else ()), *(r[1] for r in self.related)]
+        return 300 + sum(3 * len(t) for t in texts)
+
+
+def engine_generation() -> tuple[int, int]:
+    """Moves with every change of this process's matching engine — a build, entries synced,
+    synonyms, the decision model, declined wordings — once the engine's stamp is looked at
+    (at most every ``index.CHECK_SECONDS``, at once in the process that made the change)."""
+    holder = index.get_index()
+    holder.engine()
+    return holder.builds, holder.syncs
+
+
+def answer_card(question: str | None, *, source: str = "api", log: bool = True) -> AnswerCard:
+    """:func:`ask` for the API: the answer to a question asked before in this process is
+    reused (no scoring, no reading of entries) until the published entries or the engine
+    change; the question is still logged and the hit counted at every ask (``log``)."""
+    question = clean_query(question)
+
+    def compute() -> AnswerCard:
+        answer = ask(question, log=False)
+        return AnswerCard(
+            answered=answer.answered, confidence=answer.confidence, threshold=answer.threshold,
+            best=(answer.best.id, answer.best.question, answer.best.answer_html) if answer.best else None,
+            related=tuple((e.id, e.question, score) for e, score in answer.related), guess_id=answer.guess_id,
+            decided=answer.decided)
+
+    if not question:
+        return compute()
+    card = pagecache.remember(("faq-answer", engine_generation(), question), compute,
+                              weigh=AnswerCard.weight)
+    if log:
+        _log_question(question, answered=card.answered, confidence=card.decided,
+                      best_id=card.best[0] if card.best else None, guess_id=card.guess_id, source=source)
+    return card
 
 
 def count_hit(entry_id: int) -> None:

@@ -26,8 +26,12 @@ class InterviewForm(Form):
                                  description="可使用简单的 HTML（段落、加粗、列表、链接）；脚本和样式会被去除",
                                  render_kw={"rows": 8})
     cover = FileField("封面图片", description="JPG/PNG/GIF，10 MB 以内；不更换请留空")
-    #: One-time token of a 新建访谈 form (unused when editing): a double click creates one draft.
+    #: One-time token of this copy of the form: a double click creates one draft (新建) or
+    #: stores a new cover once (编辑).
     token = HiddenField()
+    #: Editing: the cover (stored file id, empty for none) the form showed when it was opened;
+    #: a new cover replaces only that one (``services.update_interview``).
+    cover_shown = HiddenField()
 
 
 class GuestForm(Form):

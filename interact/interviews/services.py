@@ -168,9 +168,18 @@ def create_interview(data: InterviewData, *, actor, cover: FileStorage | None = 
     return interview
 
 
-def update_interview(interview: Interview, data: InterviewData, *, actor, cover: FileStorage | None = None) -> Interview:
+def update_interview(interview: Interview, data: InterviewData, *, actor, cover: FileStorage | None = None,
+                     cover_shown: int | None = None, form_token: str | None = None) -> Interview:
     """Save the edit form; the form saved again unchanged (a double click on 保存, also at
-    the same instant) records no second event. A new cover replaces the old one's file."""
+    the same instant) records no second event. A new cover replaces the old one's file.
+
+    :param cover_shown: the cover (stored file id) the form showed when it was opened. A new
+        cover replaces only that one: a form opened before another tab put up a new cover is
+        refused rather than throw that cover away unseen.
+    :param form_token: the form's one-time token: the form sent several times stores its new
+        cover once (:func:`interact.core.uploads.save_upload_once`).
+    :raises Conflict: the cover was replaced since the form was opened.
+    """
     ensure_runs(actor, interview)
     atomic.lock(interview)
     if not workflow.editable(interview):
@@ -191,9 +200,16 @@ def update_interview(interview: Interview, data: InterviewData, *, actor, cover:
     interview.duration_minutes = data.duration_minutes
     interview.introduction = clean_html(data.introduction)
     previous_cover = interview.cover
-    stored = _store_image(cover, actor)
-    if stored is not None:
-        interview.cover = stored
+    stored = None
+    if cover is not None and getattr(cover, "filename", ""):
+        stored, new = save_upload_once(cover, form_token=form_token, kinds={"image"}, public=True, uploaded_by=actor)
+        if not new:  # a copy of a form already saved: its cover is up (or replaced since)
+            stored = None
+        elif interview.cover_id != cover_shown:
+            raise Conflict("封面刚刚已在另一个页面更换。请看一下现在的封面，如仍要更换，请重新选择图片后保存。",
+                           fields={"cover": "封面刚刚已被更换，请重新选择"})
+        else:
+            interview.cover = stored
     if not db.session.is_modified(interview):
         return interview
     db.session.flush()

@@ -239,10 +239,16 @@ def edit(interview_id: int):
     if request.method == "GET":
         form.department_id.data = str(interview.department_id)
         form.scheduled_start.data = clock.to_local(interview.scheduled_start).replace(tzinfo=None)
+        form.token.data = secrets.token_hex(16)
+        form.cover_shown.data = str(interview.cover_id or "")
     if form.validate_on_submit():
-        error = perform(lambda: services.update_interview(interview, _form_data(form), actor=current_user,
-                                                          cover=form.cover.data), form=form)
+        shown = form.cover_shown.data or ""
+        error = perform(lambda: services.update_interview(
+            interview, _form_data(form), actor=current_user, cover=form.cover.data,
+            cover_shown=int(shown) if shown.isdigit() else None, form_token=form.token.data), form=form)
         if error is not None:
+            # The page shows the cover as it is now; the form sent again replaces that one.
+            form.cover_shown.data = str(interview.cover_id or "")
             return render_template("interviews/form.html", form=form, interview=interview), error.status_code
         flash("已保存。", "success")
         return redirect(url_for("interviews.manage", interview_id=interview.id))

@@ -291,7 +291,8 @@ def record_event(
         audit_data["from"] = from_status.value
     if to_status is not None:
         audit_data["to"] = to_status.value
-    db.session.flush()
+    if letter.id is None:  # a new letter: its number and id are the audit record's target
+        db.session.flush()
     audit.record(f"letter.{action}", "letter", letter.id, actor=actor,
                  note=f"{letter.number} {note}".strip(), data=audit_data or None)
     return event

@@ -79,7 +79,9 @@
       var sep = url.indexOf("?") === -1 ? "?" : "&";
       fetch(url + sep + "suggest=1&q=" + encodeURIComponent(q), {
         headers: { "Accept": "application/json" },
-        credentials: "same-origin",
+        // No cookie: a suggestion is the same for everyone, so the browser, a proxy and
+        // the server's page store can reuse it (a request with a session is never shared).
+        credentials: "omit",
         signal: controller ? controller.signal : undefined
       }).then(function (response) {
         return response.ok ? response.json() : null;

@@ -209,6 +209,34 @@ def test_a_request_running_across_logout_does_not_bring_the_session_back(app, cl
     assert copied.get("/staff/users").status_code == 302
 
 
+def test_a_log_out_landing_while_a_request_saves_its_session_keeps_it_ended(app, client, roles, db):
+    # A stolen cookie in use while its owner logs out: a request of that cookie has read the
+    # stored session to merge its own change (the staff idle mark) when the log-out deletes
+    # it. Writing the merged copy back would recreate the session the log-out just ended
+    # (attack J1: 3 of 20 log-outs on the deployed app left the cookie working).
+    login(client, roles.admin.username)
+    copied = copy_of(client)
+    store = app.session_interface.store
+    load, calls = store.load, []
+
+    def load_then_log_out_elsewhere(key):
+        loaded = load(key)
+        calls.append(key)
+        if len(calls) == 2:  # the request's save reads the record: the log-out lands now
+            store.delete(key)
+            db.session.commit()
+        return loaded
+
+    store.load = load_then_log_out_elsewhere
+    try:
+        assert copied.get("/staff/users").status_code == 200
+    finally:
+        del store.load
+    assert len(calls) == 2
+    assert user_sessions(db, roles.admin) == 0
+    assert copied.get("/staff/users").status_code == 302
+
+
 def test_a_remember_me_cookie_from_before_server_sessions_opens_nothing(client, roles):
     # Earlier versions issued Flask-Login's remember-me cookie; one copied before a log-out
     # must not sign anybody in now that sign-in lives only in the server-side session.

@@ -1,6 +1,6 @@
 """The publication masking against the writings of personal data a hostile tester
 published through the real pages (tests/core/attack_writings.py: 228 of batches 5–6, 112
-of batch 7). Every writing listed in MUST_HIDE / MUST_HIDE_7 is one a rule of the pipeline
+of batch 7, 100 of batch 8). Every writing listed in MUST_HIDE / MUST_HIDE_7 is one a rule of the pipeline
 was written or widened for; the count of all writings hidden is bounded below so a change
 that loses some shows at once (the figures are printed by ``bench/masking.py`` and
 recorded in docs/privacy.md)."""
@@ -10,9 +10,9 @@ import re
 import unicodedata
 
 import pytest
-from tests.core.attack_writings import BATCH7, KEPT_7, PLAIN, RICH
+from tests.core.attack_writings import BATCH7, BATCH8, KEPT_7, KEPT_8, PLAIN, RICH
 
-from interact.core.privacy import mask_html, mask_text
+from interact.core.privacy import as_name, mask_html, mask_text, scan_text
 
 _INVISIBLE = re.compile(r"[\s\u00ad\u200b-\u200f\u2060\ufeff]+")
 
@@ -110,9 +110,9 @@ def test_rich_text_writing_is_hidden(html, fragments):
 
 
 def test_most_writings_are_hidden():
-    # 117 of 228 before batch 6's rules, 197 after, 201 after batch 7's (bench/masking.py
-    # lists the rest).
-    assert hidden_count() >= 201
+    # 117 of 228 before batch 6's rules, 197 after, 201 after batch 7's, 213 after batch
+    # 8's (bench/masking.py lists the rest).
+    assert hidden_count() >= 213
 
 
 # Hidden since the rules were widened for batch 7 (each was published before; H1, H9).
@@ -143,9 +143,10 @@ def test_batch_7_writing_is_hidden(label):
 
 
 def test_most_batch_7_writings_are_hidden():
-    # 62 of 112 before batch 7's rules (bench/masking.py lists the rest).
+    # 62 of 112 before batch 7's rules, 102 after, 108 after batch 8's (bench/masking.py
+    # lists the rest).
     assert len(BATCH7) == 112
-    assert hidden_count_7() >= 102
+    assert hidden_count_7() >= 108
 
 
 # Over-masking seen in batch 7 (G3, H1) and what stays readable on purpose.
@@ -158,6 +159,56 @@ def test_most_batch_7_writings_are_hidden():
     ("成轴对称的两个图形", "成轴对称的两个图形"),
     ("请关注 ure.tradeinservices.mofcom.gov.cn", "请关注 ure.tradeinservices.mofcom.gov.cn"),
     *[(text, text) for _, text in KEPT_7],
+    *[(text, text) for _, text in KEPT_8],
 ])
 def test_ordinary_writing_stays(text, masked):
     assert mask_text(text) == masked
+
+
+# Batch 8 (I1, I2): each of its writings was published as typed before (31 of the probe's,
+# and the live run's texts); every one is hidden now.
+@pytest.mark.parametrize("label", [row[0] for row in BATCH8])
+def test_batch_8_writing_is_hidden(label):
+    _, text, names, fragments = next(row for row in BATCH8 if row[0] == label)
+    assert leaked_plain(text, names, fragments) == [], mask_text(text, names)
+
+
+def test_a_name_without_a_known_surname_or_given_alone_shows_none_of_it():
+    assert mask_text("保姆晴雯偷了东西") == "保姆**偷了东西"
+    assert mask_text("建国哥说", ["王建国"]) == "**哥说"
+    assert mask_text("Contact: Zhou Jielun") == "Contact: ***********"
+
+
+@pytest.mark.parametrize("text,masked", [
+    ("仪琳的妈妈来问", "**的妈妈来问"),  # no surname, no dictionary knows the word
+    ("受害人双儿受伤", "受害人**受伤"),
+    ("嫌疑人鳌拜的意见不予采纳", "嫌疑人**的意见不予采纳"),
+    ("孩子的妈妈来问", "孩子的妈妈来问"),  # ordinary words before 的妈妈 stay
+    ("居民的孩子上学难", "居民的孩子上学难"),
+    ("姐姐家的孩子是我什么", "姐姐家的孩子是我什么"),
+])
+def test_a_name_without_a_known_surname_is_found_by_what_is_said_of_the_person(text, masked):
+    assert mask_text(text) == masked
+
+
+def test_an_ip_address_is_labelled_as_one():
+    assert mask_text("我家宽带IP是113.88.12.34") == "我家宽带IP是[IP地址]"
+
+
+@pytest.mark.parametrize("nickname,name", [
+    ("Zhou Botong", "Zhou Botong"), ("ZHOU BOTONG", "ZHOU BOTONG"), ("Ouyang Nana", "Ouyang Nana"),
+    ("诸葛亮", "诸葛亮"), ("Happy Day", None), ("Good Luck", None), ("热心市民", None),
+])
+def test_a_nickname_in_pinyin_is_a_name(nickname, name):
+    assert as_name(nickname) == name
+
+
+def test_a_pinyin_nickname_is_hidden_wherever_it_is_written():
+    names = (as_name("Zhou Botong"),)
+    masked = mask_text("我是zhou botong，也叫ZhouBotong", names)
+    assert "botong" not in masked.lower(), masked
+
+
+def test_the_name_field_in_pinyin_and_initials_is_found_as_a_name_or_an_account():
+    found = {f.original: f.kind for f in scan_text("Wang Jianguo, wjg1985sz, W.J.G.", ["王建国"])[1]}
+    assert found == {"Wang Jianguo": "name", "wjg1985sz": "account", "W.J.G.": "name"}

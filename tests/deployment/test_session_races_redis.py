@@ -94,3 +94,41 @@ def test_deactivating_an_account_ends_its_sessions_in_redis_on_every_device(redi
     assert not redis.exists(f"interact:user-sessions:{clerk_id}")
     # Not only refused as inactive: the clerk's stored sessions are gone.
     assert not [key for key in redis.keys("interact:session:*") if f'"{clerk_id}:'.encode() in redis.get(key)]
+
+
+def test_a_log_out_landing_while_a_request_saves_its_session_keeps_it_ended_in_redis(redis_sessions):
+    # A request of a copied cookie has read the stored session to merge its own change when
+    # the owner's log-out deletes it: writing back must not recreate it (attack J1, seen on
+    # the deployed app with Redis sessions: 3 of 20 log-outs left the cookie working).
+    from interact.accounts.models import Role
+    from interact.accounts.services import hash_password
+
+    def clerk():
+        user = User(username="clerk", display_name="clerk", is_staff=True, password_hash=hash_password("secret123"))
+        user.set_roles({Role.OFFICE})
+        _db.session.add(user)
+        _db.session.commit()
+
+    in_app(redis_sessions, clerk)
+    owner = redis_sessions.test_client()
+    assert owner.post("/login", data={"identifier": "clerk", "password": "secret123"}).status_code == 302
+    thief = redis_sessions.test_client()
+    thief.set_cookie(COOKIE, owner.get_cookie(COOKIE).value)
+    store = redis_sessions.session_interface.store
+    load, calls = store.load, []
+
+    def load_then_log_out_elsewhere(key):
+        loaded = load(key)
+        calls.append(key)
+        if len(calls) == 2:  # the request's save reads the record: the log-out lands now
+            store.delete(key)
+        return loaded
+
+    store.load = load_then_log_out_elsewhere
+    try:
+        assert thief.get("/staff/").status_code == 200
+    finally:
+        del store.load
+    assert len(calls) == 2
+    assert not shared.client(redis_sessions).keys("interact:session:*")
+    assert thief.get("/staff/").status_code == 302

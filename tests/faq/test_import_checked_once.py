@@ -44,3 +44,15 @@ def test_three_clicks_at_once_make_one_dry_run(racing_app, monkeypatch):
     clicks_at_once(racing_app, monkeypatch, curator_id, URL, lambda n: _form("c" * 32), FaqImportJob)
     assert count(racing_app, sa.select(FaqImportJob.id)) == 1
     assert _import_files(racing_app) == 1
+
+
+def test_another_users_form_token_is_refused_and_its_file_not_kept(client, auth, roles, db, app, make_user):
+    from interact.accounts.models import Role
+
+    auth.login(roles.curator)
+    assert client.post(URL, data=_form("d" * 32)).status_code == 302
+    auth.login(make_user(Role.CURATOR))
+    refused = client.post(URL, data=_form("d" * 32))
+    assert refused.status_code == 409 and "该表单已被他人使用" in refused.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(FaqImportJob.id))) == 1
+    assert _import_files(app) == 1

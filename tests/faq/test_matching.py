@@ -440,11 +440,16 @@ FLOOR_KB = [
 ]
 
 
-def test_curated_entry_that_is_the_only_topical_one_is_answered_at_the_floor():
+def test_curated_entry_that_is_the_only_topical_one_is_answered_at_the_floor(monkeypatch):
     query = "公积金取出来要什么材料"
     res = MatchingEngine(FLOOR_KB).answer(query)
-    assert res.answered and res.best.id == 1
-    assert res.confidence == pytest.approx(matching.BASE_MODEL.threshold)
+    assert res.answered and res.best.id == 1 and res.best.rule == "topical"
+    # Shown with the share of such answers that were right on a curated base, not the
+    # threshold the floor lifted it to (lexical engine).
+    assert res.confidence == matching.CURATED_CALIBRATION["topical"][1] == res.best.score
+    assert matching.band(res.confidence, res.threshold) == "high"
+    monkeypatch.delitem(matching.CURATED_CALIBRATION, "topical")
+    assert MatchingEngine(FLOOR_KB).answer(query).confidence == pytest.approx(matching.BASE_MODEL.threshold)
     # The same entries without their phrasings are not curated: no floor, no answer.
     bare = MatchingEngine([FaqDoc(d.id, d.question) for d in FLOOR_KB]).answer(query)
     assert not bare.answered

@@ -54,3 +54,18 @@ def test_a_nickname_that_is_not_a_name_stays():
 
     assert [as_name(n) for n in ("诸葛亮", "王小明13512345678", "热心市民", "网友", "高兴", "小明")] == [
         "诸葛亮", "王小明", None, None, None, None]
+
+
+def test_a_nickname_in_pinyin_is_hidden_on_the_page_and_in_the_api(client, make_interview, roles):
+    # Attack I2: the nickname "Zhou Botong" was shown on /interviews/2 and in its API.
+    interview = make_interview(InterviewStatus.ANNOUNCED)
+    question = services.submit_question(interview, nickname="Zhou Botong",
+                                        body="我是zhoubotong，租房提取公积金要房东签字吗？")
+    services.approve_question(question, actor=roles.office)
+    db.session.commit()
+
+    page = _visible(client.get(f"/interviews/{interview.id}").get_data(as_text=True))
+    body = json.dumps(client.get(f"/api/v1/interviews/{interview.id}").get_json(), ensure_ascii=False)
+    for text in (page, body):
+        assert "botong" not in text.lower()
+    assert "租房提取公积金要房东签字吗" in page
