@@ -14,7 +14,8 @@ mostly asked before), ``faq-suggest`` (their first 2–8 characters, ``suggest=1
 ``faq-search``, ``surveys``, ``departments``, ``interviews``, and with one of the last 24
 months: ``search-month``, ``list-month`` (by department too), ``stats-month`` (the
 statistics API; ``--no-page-cache`` also turns off the statistics' own cache); by 类别 on
-pages 1–400: ``list-kind``, and the API by 类别 and 渠道 on pages 1–50: ``api-kind``.
+pages 1–400: ``list-kind``, and the API by 类别 and 渠道 on pages 1–50: ``api-kind``; deep
+pages of the list by number (``list-deep``) and by the pager's link (``list-link``).
 """
 from __future__ import annotations
 
@@ -88,6 +89,7 @@ def run(args, url: str, workdir: Path) -> None:
         db.session.remove()
     with open(shared_data() / "faqbench" / "dev" / "queries.jsonl", encoding="utf-8") as fh:
         questions = [json.loads(line)["query"] for line in fh if line.strip()]
+    last_page = -(-len(letters) // 20)
     asked = random.Random(11).sample(questions, min(300, len(questions)))
     counter = iter(range(10**9))
     months = periods.months_ending(periods.current_month(), 24)
@@ -140,6 +142,12 @@ def run(args, url: str, workdir: Path) -> None:
         "list-month": lambda: client.get("/letters/", query_string={
             "month": rng.choice(months), "department": rng.choice(departments)}),
         "stats-month": lambda: client.get("/api/v1/stats/letters", query_string={"month": rng.choice(months)}),
+        # Deep pages of 来信选登, as bench/load.py asks for them: by number (from a quarter of
+        # the list to page 10,000) and as the pager links them (下一页 after any letter).
+        "list-deep": lambda: client.get("/letters/", query_string={
+            "page": rng.randint(max(1, last_page // 4), max(1, min(last_page, 10_000)))}),
+        "list-link": lambda: client.get("/letters/", query_string={
+            "page": rng.randint(2, max(2, last_page)), "after": rng.choice(letters)}),
         "list-kind": lambda: client.get("/letters/", query_string={
             "kind": rng.choice(KINDS), "page": rng.randint(1, 400)}),
         "api-kind": lambda: client.get("/api/v1/letters", query_string={

@@ -156,7 +156,14 @@ class Letter(TimestampMixin, db.Model):
         # PUBLISHED_CONDITION, written the same way so both databases use the index.
         sa.Index("ix_letters_public_list", "published_at", "id",
                  sqlite_where=sa.text("published = 1"), postgresql_where=sa.text("published = true")),
-        sa.Index("ix_letters_public_department", "department_id", "published_at", "id",
+        # One department's letters, newest first; the trailing columns let 类别, 渠道 and a
+        # month be tested in the index (a department's help letters read the department's
+        # entries, not every help letter's, nor each letter's row).
+        sa.Index("ix_letters_public_department", "department_id", "published_at", "id", "kind", "channel",
+                 "submitted_at", sqlite_where=sa.text("published = 1"), postgresql_where=sa.text("published = true")),
+        # A month's published letters (来信选登 and its search within a month start from their
+        # lowest and highest id, letters.services._submitted_ids): an index-only range read.
+        sa.Index("ix_letters_public_submitted", "submitted_at", "id",
                  sqlite_where=sa.text("published = 1"), postgresql_where=sa.text("published = true")),
         # 来信选登 and the API filtered by 类别 or 渠道 (any page, with or without the other
         # filters): without these the list read every published letter's row, newest first,

@@ -914,14 +914,20 @@ class _ListPagination(_CountedPagination):
 
 
 def _submitted_ids(start: datetime, end: datetime) -> tuple[int | None, int | None]:
-    """The lowest and highest id of the letters submitted in ``[start, end)`` (read from the
-    index on ``submitted_at`` alone; ``(None, None)`` when there are none). Letters are
-    numbered as they arrive, so a month's ids lie close together; the range always holds
-    every letter of the month, whatever order they were stored in."""
-    low, high = db.session.execute(
-        sa.select(sa.func.min(Letter.id), sa.func.max(Letter.id))
-        .where(Letter.submitted_at >= start, Letter.submitted_at < end)
-    ).one()
+    """The lowest and highest id of the published letters submitted in ``[start, end)``
+    (``(None, None)`` when there are none). Letters are numbered as they arrive, so a
+    month's ids lie close together; the range always holds every published letter of the
+    month, whatever order they were stored in.
+
+    Read from ``ix_letters_public_submitted`` alone (an index-only range scan). PostgreSQL
+    would otherwise answer ``min(id)`` / ``max(id)`` by walking the primary key from either
+    end and testing each letter's date — it guesses the month's letters are spread evenly
+    over the ids, but they lie together, so a recent month's minimum read 83,000 letters
+    first (130–250 ms at 100,000 letters, against 0.4 ms): the month's ids are taken as a
+    materialized set first there (attack I9)."""
+    month = (sa.select(Letter.id).where(PUBLISHED, Letter.submitted_at >= start, Letter.submitted_at < end)
+             .cte("month_letters").prefix_with("MATERIALIZED", dialect="postgresql"))
+    low, high = db.session.execute(sa.select(sa.func.min(month.c.id), sa.func.max(month.c.id))).one()
     return low, high
 
 
