@@ -12,7 +12,7 @@ from wtforms import Field, PasswordField, StringField
 from wtforms.widgets import HiddenInput, TextInput
 from wtforms.validators import StopValidation, ValidationError
 
-from interact.core import captcha, datetext
+from interact.core import captcha, datetext, sessions
 from interact.core.textnorm import strip_invisible
 from interact.core.errors import DomainError
 from interact.extensions import db
@@ -189,6 +189,7 @@ def keep_for_page(form, place: str, *, errors: dict[str, str] | None = None) -> 
     secret.add("csrf_token")
     messages = {name: [str(e) for e in found] for name, found in form.errors.items() if isinstance(found, list)}
     messages.update({name: [message] for name, message in (errors or {}).items()})
+    sessions.promote()  # the visitor's name and phone: not for whoever read the cookie before
     session[KEPT_FORM_KEY] = {
         "place": place,
         "data": [(name, value) for name, values in request.form.lists() if name not in secret for value in values],

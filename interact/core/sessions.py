@@ -20,15 +20,20 @@ CSRF token and maybe a captcha, and nothing else, in the session: such a session
 the application's secret and expiring like a stored one, instead of a record per visitor
 (a crawler fetching ``/letters/new`` wrote a row per request). It carries its id too: the
 first request that puts anything else in it (a form posted: the receipt, a vote, a log-in)
-stores it under that id, so copies of one submission sent at once share the id (the query
-code of a double click, ``letters.views._query_code``) and store one record. The captcha's
+stores it under an id derived from that one with the secret (:func:`promoted_sid`): copies
+of one submission sent at once share the id (the query code of a double click,
+``letters.views._query_code``) and store one record, and whoever read the cookie (signed,
+not encrypted) cannot use what the next visitor of that browser stores. A stored session
+that gains access to a letter is promoted the same way (:func:`promote`). The captcha's
 answer is an HMAC under the secret (nothing to read in the cookie), and its challenge is
 still claimed once in the store when checked, so a replayed cookie does not answer twice.
 """
 from __future__ import annotations
 
+import base64
 import copy
 import hashlib
+import hmac
 import re
 import secrets
 from datetime import datetime, timedelta, timezone
@@ -182,6 +187,8 @@ class ServerSession(CallbackDict, SessionMixin):
         #: Opened from a cookie that carries the session (``COOKIE_KEYS`` only): the id it
         #: came with, so its first stored record is keyed by it.
         self.cookie_sid = self.sid if in_cookie else None
+        #: The id this session went by before :func:`promote` gave it a derived one.
+        self.promoted_from: str | None = None
         self.modified = False
         self.accessed = False
 
@@ -205,6 +212,24 @@ def new_sid() -> str:
 
 def key_for(sid: str) -> str:
     return hashlib.sha256(sid.encode()).hexdigest()
+
+
+#: A request sent with a session's old cookie may join the record a promotion made (see
+#: :func:`promote`) for this long after it was made: the copies of a double click arrive
+#: within seconds; whoever replays the old cookie later starts a session of their own.
+JOIN_SECONDS = 60
+#: Where a promoted record keeps the end of its joining window (epoch seconds).
+_JOINABLE_UNTIL = "_joinable_until"
+#: Marks the record of the id a session went by before it was promoted: it ends with the
+#: joining window, however often that old id is used meanwhile.
+_SUPERSEDED = "_superseded"
+
+
+def promoted_sid(app: Flask, sid: str) -> str:
+    """The id a session with id ``sid`` goes by once promoted: an HMAC under the secret, so
+    copies of one request derive the same id and nobody who only read the old one can."""
+    digest = hmac.new(app.secret_key.encode(), b"session-promoted\x00" + sid.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
 class ServerSessionInterface(SessionInterface):
@@ -292,14 +317,19 @@ class ServerSessionInterface(SessionInterface):
             if data:
                 # Written back only over the record just read: a log-out landing between the
                 # read and this write must not be undone by it (``replace`` never creates).
-                expires_at = clock.now() + lifetime
+                expires_at = current[1] if data.get(_SUPERSEDED) else clock.now() + lifetime
                 if not self.store.replace(key, self.serializer.dumps(data), expires_at, _user_id(data)):
                     return
                 session.expires_at, session.original = expires_at, copy.deepcopy(data)
                 self._set_cookie(app, session, session.sid, response)
                 return
-        elif session.loaded_key is not None:
+        elif session.loaded_key is not None and session.promoted_from is None:
             self.store.delete(session.loaded_key)  # a renewed id: the old one stops working
+        elif session.loaded_key is not None:
+            # Promoted: the old id keeps only what it held (nothing this request added), and
+            # only while a copy of this request sent with it may still arrive.
+            self.store.replace(session.loaded_key, self.serializer.dumps(dict(session.original, **{_SUPERSEDED: True})),
+                               clock.now() + timedelta(seconds=JOIN_SECONDS), None)
         if not data:
             if session.loaded_key == key:
                 self.store.delete(key)
@@ -312,23 +342,43 @@ class ServerSessionInterface(SessionInterface):
         if session.loaded_key is None and data.keys() <= COOKIE_KEYS and not session.permanent:
             self._save_in_cookie(app, session, data, response)
             return
-        expires_at = clock.now() + self.lifetime(app, session)
         if session.cookie_sid is not None and session.cookie_sid == session.sid:
-            # The first record of a session the cookie carried: a copy of this request sent
-            # with the same cookie (a double click) may have stored it a moment ago, so it
-            # is added once and otherwise merged with what that copy stored.
-            if not self.store.add(key, self.serializer.dumps(data), expires_at):
-                current = self.store.load(key)
-                if current is not None:
-                    data = merge(self.serializer.loads(current[0]), session.original, data)
-                self.store.save(key, self.serializer.dumps(data), expires_at, _user_id(data))
-            elif _user_id(data) is not None:
-                self.store.save(key, self.serializer.dumps(data), expires_at, _user_id(data))
+            # The first record of a session the cookie carried: whoever read that cookie
+            # (signed, not encrypted) knows its id, so the record goes by a derived one.
+            session.promoted_from, session.sid = session.sid, promoted_sid(app, session.sid)
+        expires_at = clock.now() + self.lifetime(app, session)
+        if session.promoted_from is not None:
+            data = self._store_promoted(app, session, data, expires_at)
         else:
-            self.store.save(key, self.serializer.dumps(data), expires_at, _user_id(data))
-        session.loaded_key, session.expires_at, session.original = key, expires_at, copy.deepcopy(data)
-        session.cookie_sid = None
+            self.store.save(key_for(session.sid), self.serializer.dumps(data), expires_at, _user_id(data))
+        session.loaded_key, session.expires_at, session.original = key_for(session.sid), expires_at, copy.deepcopy(data)
+        session.cookie_sid = session.promoted_from = None
         self._set_cookie(app, session, session.sid, response)
+
+    def _store_promoted(self, app: Flask, session: ServerSession, data: dict, expires_at: datetime) -> dict:
+        """Store a promoted session under its derived id. A copy of this request sent with
+        the same old cookie (a double click) may have stored it a moment ago: it is then
+        merged with what that copy stored. A record made longer ago than
+        :data:`JOIN_SECONDS` was not made by a copy of this request (an old cookie replayed,
+        or the other way round): this session then starts under a new random id."""
+        data = {name: value for name, value in data.items() if name != _SUPERSEDED}
+        key = key_for(session.sid)
+        now = clock.now()
+        marked = dict(data, **{_JOINABLE_UNTIL: (now + timedelta(seconds=JOIN_SECONDS)).timestamp()})
+        if self.store.add(key, self.serializer.dumps(marked), expires_at):
+            if _user_id(marked) is not None:
+                self.store.save(key, self.serializer.dumps(marked), expires_at, _user_id(marked))
+            return marked
+        current = self.store.load(key)
+        if current is not None:
+            stored = self.serializer.loads(current[0])
+            if stored.get(_JOINABLE_UNTIL, 0) >= now.timestamp():
+                joined = merge(stored, session.original, data)
+                self.store.save(key, self.serializer.dumps(joined), expires_at, _user_id(joined))
+                return joined
+        session.sid = new_sid()
+        self.store.save(key_for(session.sid), self.serializer.dumps(data), expires_at, _user_id(data))
+        return data
 
 
 def merge(stored: dict, loaded: dict, now: dict) -> dict:
@@ -380,6 +430,18 @@ def renew() -> None:
     at the end of this request, whatever copy of the cookie exists."""
     if isinstance(session, ServerSession):
         session.sid = new_sid()
+        session.modified = True
+
+
+def promote() -> None:
+    """The session gains a privilege without a log-in (access to a letter, the visitor's
+    own details kept for a form): from the end of this request it goes by an id derived
+    from the old one with the secret (:func:`promoted_sid`), so whoever read the old cookie
+    (a shared computer in a library or a service hall) does not gain it. A logged-in
+    session is left alone: its id was renewed at log-in and it is the account already."""
+    if isinstance(session, ServerSession) and session.promoted_from is None and _user_id(session) is None:
+        session.promoted_from = session.sid
+        session.sid = promoted_sid(current_app, session.sid)
         session.modified = True
 
 
