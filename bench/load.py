@@ -505,6 +505,10 @@ def operations(ids: dict, run_marker: str) -> dict[str, Callable[[], tuple[str, 
         "faq /faq": lambda: ("GET", "/faq", None),
         "faq entry page": lambda: ("GET", f"/faq/{rng.choice(ids['faq'])}", None),
         "API faq answer": lambda: ("GET", f"/api/v1/faq/answer?q={rng.choice(questions)}", None),
+        # The type-ahead of the answer box: one request per pause in typing, the first 2–8
+        # characters of a question (attack's I8 load run; never logged, shared like a page).
+        "API faq suggest": lambda: (
+            "GET", f"/api/v1/faq/answer?suggest=1&q={quote(rng.choice(questions)[:rng.randint(2, 8)])}", None),
         "API list": lambda: ("GET", "/api/v1/letters", None),
         # Pages a cache rarely holds: a deep API page, a department's letters of one kind
         # by page, and the pages a citizen's question or form visit renders (attack's

@@ -107,6 +107,20 @@ def logout():
     return redirect(url_for("site.home"))
 
 
+@bp.get("/staff/still-here")
+@login_required
+def still_here():
+    """Sent by ``site.js`` while a staff member types on a page (an answer being written):
+    typing is not idle, so the request itself keeps the session from the idle log-out
+    (``core.security``). 204 while logged in; after the idle log-out the usual redirect to
+    the log-in page, which the page then reports before anything is sent."""
+    if not current_user.is_staff:
+        abort(403)
+    response = current_app.response_class(status=204)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit(public_post_limit, methods=["POST"], exempt_when=switching_large_text)
 def register():

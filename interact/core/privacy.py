@@ -198,17 +198,13 @@ _PLATE = re.compile(
 
 # The last digits of an ID, card or account number written on their own
 # (身份证号尾号2214, 卡号尾号是 8899): the number's label decides the mask.
-_TAIL_DIGITS = re.compile(
-    rf"(?P<label>身份证|证件|银行卡|卡|账号|帐号|账户|帐户|手机|电话)[^，,。；;\n\d]{{0,4}}?"
-    rf"(?:尾号|尾数|(?:前|后|末|最后)[三四五六七八3-8]位)\s*(?:是|为|[：:])?\s*"
-    rf"(?P<value>[{_DIGIT_CLASS}]{{3,8}}[XxＸｘ]?)(?![{_DIGIT_CLASS}])"
-)
+_TAIL_LABELS = "身份证|证件|银行卡|卡|账号|帐号|账户|帐户|手机|电话"
+_TAIL_PART = (rf"(?:尾号|尾数|(?:前|后|末|最后)[三四五六七八3-8]位)\s*(?:是|为|[：:])?\s*"
+              rf"(?P<value>[{_DIGIT_CLASS}]{{3,8}}[XxＸｘ]?)(?![{_DIGIT_CLASS}])")
+_TAIL_DIGITS = re.compile(rf"(?P<label>{_TAIL_LABELS})[^，,。；;\n\d]{{0,4}}?{_TAIL_PART}")
 # The same written later in the sentence (身份证前六位440301，出生…，后四位2214).
-_TAIL_LATER = re.compile(
-    rf"(?:尾号|尾数|(?:前|后|末|最后)[三四五六七八3-8]位)\s*(?:是|为|[：:])?\s*"
-    rf"(?P<value>[{_DIGIT_CLASS}]{{3,8}}[XxＸｘ]?)(?![{_DIGIT_CLASS}])"
-)
-_TAIL_LABEL = re.compile(r"(身份证|证件|银行卡|卡|账号|帐号|账户|帐户|手机|电话)[^。；;\n]{0,30}$")
+_TAIL_LATER = re.compile(_TAIL_PART)
+_TAIL_LABEL = re.compile(rf"({_TAIL_LABELS})[^。；;\n]{{0,30}}$")
 _TAIL_KINDS = {"身份证": "id_number", "证件": "id_number", "银行卡": "bank_card", "卡": "bank_card",
                "手机": "phone", "电话": "phone"}
 # 护照号 E12345678, 港澳通行证 C12345678.
@@ -442,6 +438,12 @@ _NAME_PATTERNS = [
     re.compile(rf"(?:——|—|--|－－)\s*(?P<name>{_NAME}|{_LATIN_NAME})\s*(?=$|\n|[。.！!])"),
     # 我叫 Zhang Wei / 我是Li Lei: a name in pinyin after a label.
     re.compile(rf"(?:{_LABEL_BEFORE_NAME})\s*[：:]?\s*(?P<name>{_LATIN_NAME})(?![A-Za-z])"),
+    # 我是李Lei / 联系人ZWL: a surname with a given name in pinyin, or initials, after a
+    # label that names a name (not an app's name: 联系人QQ).
+    re.compile(rf"(?:{_LABEL_BEFORE_NAME})\s*[：:]?\s*(?P<name>{_SURNAME_RE}\s?[A-Z][a-z]{{1,10}})(?![A-Za-z])"),
+    re.compile(rf"(?:{_NAME_ONLY_LABEL})\s*[：:]?\s*(?P<name>(?!QQ|VX|WX|ID|TG|IP|QR)[A-Z]{{2,4}})(?![A-Za-z0-9])"),
+    # 李建军说他不知道: a full name at the start of a line, then what a person says.
+    re.compile(rf"(?:^|(?<=\n))\s*(?P<name>{_PLAIN_SURNAME_RE}(?!{_TITLE_WORDS}){_GIVEN_CHAR}{{2}})(?<![地得着了们的])(?=说|表示|反映)"),
     # 联系人李建国电话… / 我叫刘德华今年65岁: a name followed by what is said of a person.
     re.compile(
         rf"(?:{_LABEL_BEFORE_NAME})"
@@ -692,7 +694,7 @@ def _spoken_phone_spans(text: str) -> list[_Span]:
     for m in _SPOKEN_HUNDREDS.finditer(text):
         head = _DIGIT_MAP[m.group("h")] + _DIGIT_MAP.get(m.group("t") or "零") + _DIGIT_MAP.get(m.group("u") or "零")
         digits = head + "".join(_DIGIT_MAP.get(c, "") for c in m.group("rest"))
-        if len(digits) == 11 and digits[1] in "3456789" and head[0] == "1":
+        if _is_mobile(digits):
             spans.append(_Span(m.start(), m.end(), "phone"))
     return spans
 
@@ -718,7 +720,7 @@ def _phone_part_spans(text: str) -> list[_Span]:
         for count, group in enumerate(groups, 1):
             digits += "".join(_DIGIT_MAP.get(c, "") for c in group.group(0))
             if len(digits) >= 11:
-                if len(digits) == 11 and digits[0] == "1" and digits[1] in "3456789" and count > 1:
+                if _is_mobile(digits) and count > 1:
                     spans += [_Span(g.start(), g.end(), "phone") for g in groups[:count]]
                 break
     return spans
@@ -781,9 +783,9 @@ def _classify(digits: str, has_x: bool, before: str) -> str | None:
         return "id_number" if n in (14, 17) else None
     if digits.startswith("0086") and 13 <= n <= 15:  # 0086 137…, 0086 755 8888 6666
         return "phone"
-    if n == 13 and digits.startswith("86") and digits[2] == "1" and digits[3] in "3456789":
+    if n == 13 and digits.startswith("86") and _is_mobile(digits[2:]):
         return "phone"
-    if n == 11 and digits[0] == "1" and digits[1] in "3456789":
+    if _is_mobile(digits):
         return "phone"
     if n == 18 and _plausible_birth(digits[6:14]):
         return "id_number"
@@ -807,6 +809,11 @@ def _classify(digits: str, has_x: bool, before: str) -> str | None:
     if 7 <= n <= 8 and (hotline or _PHONE_CONTEXT.search(before)):
         return _KEEP if hotline else "phone"
     return None
+
+
+def _is_mobile(digits: str) -> bool:
+    """A mainland mobile number's eleven digits (13x … 19x)."""
+    return len(digits) == 11 and digits[0] == "1" and digits[1] in "3456789"
 
 
 def _plausible_birth(ymd: str) -> bool:

@@ -98,10 +98,10 @@ def name_pattern(name: str, surname_length: int) -> re.Pattern | None:
     glued = "".join("[" + "".join(sorted(i)) + "]" for i in initials)
     full = (rf"(?<![A-Za-z]){surname}{_SEP}{given}(?![a-z])"
             rf"|(?<![A-Za-z]){given}{_SEP}[,，]?\s?{surname}(?![a-z])")
-    short = rf"(?<![A-Za-z.]){dotted}(?![A-Za-z])" if len(name) >= 2 else ""
-    account = rf"(?<![A-Za-z]){glued}(?=[0-9_\-])" if len(name) >= 3 else ""
-    pattern = "|".join(p for p in (full, short, account) if p)
-    return re.compile(pattern, re.IGNORECASE)
+    short = rf"(?<![A-Za-z.]){dotted}(?![A-Za-z])"
+    # (Two initials glued to digits, zs1985, are too common to be read as this person.)
+    account = rf"|(?<![A-Za-z]){glued}(?=[0-9_\-])" if len(name) >= 3 else ""
+    return re.compile(f"{full}|{short}{account}", re.IGNORECASE)
 
 
 # Every toneless syllable of the table, for telling pinyin from other Latin words.

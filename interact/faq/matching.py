@@ -1692,6 +1692,7 @@ class MatchingEngine:
         for text in questions:
             if not isinstance(text, str):
                 continue
+            text = without_introduction(text)  # read as questions are (a logged 我是王**，…)
             an = self._analyse(text, MAX_QUERY_CHARS)
             if not an.tokens:
                 continue

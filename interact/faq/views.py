@@ -106,6 +106,12 @@ metrics.contributors.append(faq_metrics.collect)
 # ----------------------------------------------------------------------------- public pages
 
 
+#: An entry's page shows nothing that follows the clock but its "helpful" count, which a
+#: vote does not renew (like the hits on the lists): that count may lag this long. The
+#: search page's order of the entries it finds by their text (most viewed first) too.
+ENTRY_PAGE_SECONDS = 600
+
+
 @bp.get("/faq/ask")
 @limiter.limit(_ask_limit)
 def ask():
@@ -135,8 +141,15 @@ def index():
     )
 
 
+def _search_engine_generation() -> tuple[int, int] | None:
+    """The engine behind a search page (none for the empty page, which asks it nothing)."""
+    return services.engine_generation() if services.clean_query(request.args.get("q")) else None
+
+
 @bp.get("/faq/search")
-@public_page
+# The engine's ranking and the published entries decide the page: kept until either
+# changes (the engine's generation is part of the key), at most as long as an entry's page.
+@public_page(seconds=ENTRY_PAGE_SECONDS, vary=_search_engine_generation)
 def search():
     text = services.clean_query(request.args.get("q"))
     entries = services.search_entries(text) if text else []
@@ -167,11 +180,6 @@ def _count_view(entry_id: int) -> None:
     if request.args.get("voted") != "1":  # back from a vote: already counted
         services.count_hit(entry_id)
         db.session.commit()
-
-
-#: An entry's page shows nothing that follows the clock but its "helpful" count, which a
-#: vote does not renew (like the hits on the lists): that count may lag this long.
-ENTRY_PAGE_SECONDS = 600
 
 
 @bp.get("/faq/<int:entry_id>")

@@ -72,9 +72,11 @@ def index():
     )
 
 
-def _render_detail(interview, form: QuestionForm | None = None, *, seen: int | None = None):
+def _render_detail(interview, form: QuestionForm | None = None, *, seen: int | None = None, unsent: str = ""):
     """The public page; ``seen``: the transcript revision of the reader's previous copy
-    (刷新实录 without JavaScript), whose later entries are marked 新."""
+    (刷新实录 without JavaScript), whose later entries are marked 新; ``unsent``: this
+    visitor's question sent after the interview stopped taking questions (shown with a
+    link that takes it to the letter form)."""
     if form is None and interview.takes_questions:
         form = QuestionForm(formdata=None)
     entries = services.transcript(interview) if "read_transcript" in workflow.actions(interview, None) else []
@@ -90,6 +92,7 @@ def _render_detail(interview, form: QuestionForm | None = None, *, seen: int | N
         summary_html=services.public_summary_html(interview) if interview.summary else "",
         seen=seen,
         as_of=clock.now(),
+        unsent=unsent,
     )
 
 
@@ -101,7 +104,10 @@ def detail(interview_id: int):
     interview = services.get_public_interview(interview_id)
     typed = kept(_question_place(interview))
     seen = request.args.get("seen", "")
-    return _render_detail(interview, typed.form(QuestionForm) if typed and interview.takes_questions else None,
+    if typed and not interview.takes_questions:
+        # Sent as the interview ended: no form any more, but the question is not lost.
+        return _render_detail(interview, unsent=(typed.data.get("body") or "").strip())
+    return _render_detail(interview, typed.form(QuestionForm) if typed else None,
                           seen=int(seen) if seen.isdecimal() and len(seen) < 12 else None)
 
 
@@ -156,7 +162,8 @@ def ask(interview_id: int):
                                 _anchor="transcript-new"), code=303)
     if not interview.takes_questions:
         flash("该访谈已结束，不再接收提问。", "error")
-        return redirect(url_for("interviews.detail", interview_id=interview.id), code=303)
+        keep_for_page(form, place)  # the page shows the question, to be sent as a letter
+        return redirect(url_for("interviews.detail", interview_id=interview.id, _anchor="unsent"), code=303)
     if not form.validate_on_submit():
         flash(refusal_message(form), "error")
     elif perform(lambda: services.submit_question(interview, nickname=form.nickname.data or "",

@@ -85,6 +85,33 @@
       if (input) { input.value = ""; input.focus(); }
     });
   });
+  // Staff are logged out after STAFF_IDLE_MINUTES without a request, but a clerk writing an
+  // answer is not idle: while they type, the page tells the server so (at most every third
+  // of the idle time), and an answer taking an hour to write is not lost to the log-out. If
+  // the session has ended all the same (the computer slept), the page says so at once, so
+  // the text can be copied before anything is sent.
+  var stillHere = document.body.getAttribute("data-still-here");
+  if (stillHere && window.fetch) {
+    var every = Number(document.body.getAttribute("data-still-here-every") || "600") * 1000;
+    var told = Date.now();
+    var warned = false;
+    document.addEventListener("input", function () {
+      if (warned || Date.now() - told < every) { return; }
+      told = Date.now();
+      fetch(stillHere, { credentials: "same-origin", redirect: "manual", cache: "no-store" })
+        .then(function (response) {
+          if (response.status === 204 || warned) { return; }
+          warned = true;
+          var notice = document.createElement("p");
+          notice.className = "flash flash-error";
+          notice.setAttribute("role", "alert");
+          notice.textContent = "您已长时间未操作，已自动退出登录，现在提交不会保存。请先复制本页填写的内容，再重新登录。";
+          var main = document.getElementById("main") || document.body;
+          main.insertBefore(notice, main.firstChild);
+        })
+        .catch(function () { told = 0; });
+    });
+  }
   // Print buttons (receipts): hidden in the page, since without JavaScript they could not
   // print; shown here, where they work.
   Array.prototype.forEach.call(document.querySelectorAll("[data-print][hidden]"), function (button) {

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.given import announced_interview, open_collection, unique
-from tests.browser.helpers import shows, solve_captcha
+from tests.browser.helpers import assert_accessible, shows, solve_captcha
 
 #: The demo collection with a questionnaire (and an opinion form beside it).
 QUESTIONNAIRE_COLLECTION = "课后服务管理办法"
@@ -118,3 +118,47 @@ def test_a_refused_interview_question_keeps_the_text_across_a_reload(new_page, s
     shows(page, "提问已提交")
     assert _count(stored, InterviewQuestion, interview_id=interview["id"]) == 1
     assert page.get_by_role("textbox", name="您的问题").input_value() == ""
+
+
+def _end(stored, interview: dict) -> None:
+    """The host goes live and ends the interview (as the console's buttons do)."""
+    from interact.interviews import services, workflow
+    from interact.interviews.models import InterviewStatus
+
+    def change(db):
+        from interact.accounts.models import User
+
+        handler = db.session.scalar(db.select(User).where(User.username == "rsj"))
+        for status in (InterviewStatus.LIVE, InterviewStatus.ENDED):
+            workflow.transition(services.get_interview(interview["id"]), status, handler)
+        db.session.commit()
+
+    stored.write(change)
+
+
+def test_a_question_sent_as_the_interview_ends_is_not_lost(new_page, stored, live_server, javascript):
+    """The interview ends while the question is being typed: the page says so, shows the
+    question (also after a reload) and takes it to the letter form addressed to the
+    interview's department."""
+    interview = announced_interview(stored)
+    url = f"{live_server.url}/interviews/{interview['id']}"
+    question = "退休后异地居住，养老金资格认证怎么办理？"
+    page = new_page(java_script_enabled=javascript)
+    page.goto(url)
+    page.get_by_role("textbox", name="您的问题").fill(question)
+    solve_captcha(page)
+    _end(stored, interview)
+    page.get_by_role("button", name="提交问题").click()
+    shows(page, "不再接收提问")
+    unsent = page.get_by_role("region", name="您的问题未能提交")
+    assert unsent.locator("blockquote").inner_text() == question
+    assert page.url.split("#")[0] == url
+
+    _reloaded_without_posting(page, url)
+    unsent = page.get_by_role("region", name="您的问题未能提交")
+    assert unsent.locator("blockquote").inner_text() == question
+    if javascript:  # axe runs as a script in the page
+        assert_accessible(page, context="question not sent")
+    unsent.get_by_role("link", name="写信咨询这个问题").click()
+    assert page.get_by_role("textbox", name="标题").input_value() == question
+    assert page.get_by_role("combobox", name="咨询部门").locator("option:checked").inner_text() == "市人力资源社会保障局"

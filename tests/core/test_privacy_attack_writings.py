@@ -98,7 +98,16 @@ def test_live_writing_is_hidden(text, names, fragments):
     assert leaked_plain(text, names, fragments) == [], mask_text(text, names)
 
 
-@pytest.mark.parametrize("label", sorted(MUST_HIDE))
+# Hidden since batch 8's rules (a name in pinyin, initials, a given name alone, phones told
+# in parts or in spoken numerals, the digits of an ID spread over a sentence).
+MUST_HIDE_SINCE_8 = {
+    "phone in two halves", "phone 3 halves", "id 前六位", "name pinyin", "name given only", "name field given-only",
+    "name in pinyin field", "third minority", "third minority2", "third 的", "name Han+pinyin", "initials",
+    "name at line start then 说",
+}
+
+
+@pytest.mark.parametrize("label", sorted(MUST_HIDE | MUST_HIDE_SINCE_8))
 def test_writing_is_hidden(label):
     _, text, names, fragments = next(row for row in PLAIN if row[0] == label)
     assert leaked_plain(text, names, fragments) == [], mask_text(text, names)
@@ -110,9 +119,9 @@ def test_rich_text_writing_is_hidden(html, fragments):
 
 
 def test_most_writings_are_hidden():
-    # 117 of 228 before batch 6's rules, 197 after, 201 after batch 7's, 213 after batch
+    # 117 of 228 before batch 6's rules, 197 after, 201 after batch 7's, 216 after batch
     # 8's (bench/masking.py lists the rest).
-    assert hidden_count() >= 213
+    assert hidden_count() >= 216
 
 
 # Hidden since the rules were widened for batch 7 (each was published before; H1, H9).

@@ -63,3 +63,24 @@ def test_a_suggestion_is_shared_and_follows_a_new_synonym_at_once(cached, client
     after = _ask(client, query, suggest="1").get_json()
     assert after["answered"] is True and after["best"]["id"] == entry.id
     assert after["confidence"] > before.get_json()["confidence"]
+
+
+def test_the_search_page_is_kept_and_renewed_by_a_change_of_the_engine(cached, client, db, kb, monkeypatch):
+    from interact.core import pagecache
+    from interact.faq import index
+
+    searches = []
+    real = services.search_entries
+    monkeypatch.setattr(services, "search_entries", lambda *a, **k: searches.append(1) or real(*a, **k))
+    first = client.get("/faq/search", query_string={"q": "居住证"})
+    assert first.headers["Cache-Control"].startswith("public") and "居住证怎么办理" in first.get_data(as_text=True)
+    # Kept past the general lifetime of a page (nothing on it follows the clock).
+    now = [pagecache.time.monotonic() + 120]
+    monkeypatch.setattr(pagecache.time, "monotonic", lambda: now[0])
+    assert client.get("/faq/search", query_string={"q": "居住证"}).get_data() == first.get_data()
+    assert len(searches) == 1
+    # A change of the engine alone (synonyms, the model, declined wordings) renews it.
+    index.changed()
+    db.session.commit()
+    client.get("/faq/search", query_string={"q": "居住证"})
+    assert len(searches) == 2

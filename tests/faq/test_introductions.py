@@ -40,3 +40,18 @@ def test_what_a_citizen_says_about_the_matter_is_kept():
     # Only an introduction: nothing else to read, so the text stays as it was.
     assert without_introduction("你好，我是王某某") == "你好，我是王某某"
     assert without_introduction("您好，我是王某某，社保卡丢了怎么补办") == "社保卡丢了怎么补办"
+
+
+
+def test_a_logged_introduction_marked_no_answer_declines_the_next_citizens_same_question(db, kb, client, auth, roles):
+    question = "公积金怎么提取密码忘了怎么办"
+    assert services.ask(question, log=False).related  # the 公积金 entry would be offered
+    services.ask(f"我是李建华，电话13712345678，{question}")
+    db.session.commit()
+    logged = db.session.scalars(db.select(AskLog.text)).one()
+    auth.login(roles.curator)
+    assert client.post("/staff/faq/unanswered/no-answer", data={"texts": logged}).status_code == 302
+    auth.logout()
+    for asked in (question, f"您好，我叫张丽，手机13900002222，{question}"):
+        answer = services.ask(asked, log=False)
+        assert not answer.answered and answer.related == [], asked

@@ -73,7 +73,17 @@ def test_the_question_forms_address_opened_again_leads_to_the_interview(db, clie
 def test_question_to_ended_interview_is_refused(db, client, make_interview):
     interview = make_interview(S.ENDED)
     response = client.post(f"/interviews/{interview.id}/questions", data={"body": "结束后还能提问吗？"})
-    assert "不再接收提问" in _sent_back(client, response, interview, anchor="")
+    html = _sent_back(client, response, interview, anchor="#unsent")
+    assert "不再接收提问" in html and "您的问题未能提交" in html
+    # The question is not lost: shown, with a link that takes it to the letter form.
+    assert "结束后还能提问吗？</blockquote>" in html
+    link = re.search(r'href="(/letters/new\?[^"]+)"[^>]*>写信咨询这个问题', html).group(1).replace("&amp;", "&")
+    letter_form = client.get(link).get_data(as_text=True)
+    assert 'value="结束后还能提问吗？"' in letter_form
+    assert f'<option selected value="{interview.department_id}">' in letter_form
+    assert db.session.scalar(db.select(db.func.count(InterviewQuestion.id))) == 0
+    # Another visitor's page says nothing of it.
+    assert "您的问题未能提交" not in client.application.test_client().get(f"/interviews/{interview.id}").get_data(as_text=True)
 
 
 def test_captcha_is_checked(app, db, client, make_interview):
