@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from flask import flash, request, session
+from flask import flash, g, request, session
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
@@ -12,7 +12,7 @@ from wtforms import Field, PasswordField, StringField
 from wtforms.widgets import HiddenInput, TextInput
 from wtforms.validators import StopValidation, ValidationError
 
-from interact.core import captcha, datetext, sessions
+from interact.core import captcha, datetext, security, sessions
 from interact.core.textnorm import strip_invisible
 from interact.core.errors import DomainError
 from interact.extensions import db
@@ -221,6 +221,7 @@ def kept(place: str) -> Kept | None:
         return None
     if stored["errors"]:
         session[KEPT_FORM_KEY] = {**stored, "errors": {}}
+    setattr(g, security.PERSONAL_PAGE, True)  # the visitor's name and phone: kept by no cache
     return Kept(MultiDict(stored["data"]), stored["errors"])
 
 

@@ -4,8 +4,12 @@ from __future__ import annotations
 import time
 from urllib.parse import urlsplit
 
-from flask import Flask, flash, redirect, request, session, url_for
+from flask import Flask, flash, g, redirect, request, session, url_for
 from flask_login import current_user, logout_user
+
+#: Set on ``flask.g`` by a view whose page shows what a visitor typed (their name, their
+#: phone): the answer is then ``no-store`` even for a visitor who is not logged in.
+PERSONAL_PAGE = "personal_page"
 
 CSP = "; ".join(
     [
@@ -59,7 +63,7 @@ def register(app: Flask) -> None:
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if request.is_secure:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if current_user.is_authenticated and "Cache-Control" not in headers:
+        if (current_user.is_authenticated or g.get(PERSONAL_PAGE)) and "Cache-Control" not in headers:
             # Pages with personal data or staff work must not stay in shared caches.
             headers["Cache-Control"] = "no-store"
         return response

@@ -85,6 +85,18 @@ def test_opinion_submission_and_error_reshown(client, make_collection, frozen, d
     assert "建议增设夜间优惠时段" not in _html(client.get(f"/surveys/{collection.id}"))
 
 
+def test_the_page_showing_a_refused_opinion_with_the_phone_is_kept_by_no_cache(client, make_collection, frozen):
+    """Attack J5: the page that shows the visitor's name and phone again is ``no-store``
+    (as the letter's receipt is), so no shared cache or back button of the next visitor of
+    that computer keeps it; the same page without a kept form stays cacheable."""
+    collection = make_collection(phone_required=True)
+    frozen(2026, 3, 10)
+    assert "no-store" not in client.get(f"/surveys/{collection.id}").headers.get("Cache-Control", "")
+    refused = client.post(f"/surveys/{collection.id}/opinions", data={"content": "建议增设夜间优惠时段", "phone": "1390000222"})
+    page = client.get(refused.headers["Location"])
+    assert "1390000222" in _html(page) and page.headers["Cache-Control"] == "no-store"
+
+
 def test_the_forms_addresses_opened_again_lead_to_the_collection(client, make_collection, frozen):
     """A form's POST address opened with GET (a shared link, an old history entry) shows
     the collection's page at the form, not 405."""
