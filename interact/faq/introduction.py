@@ -26,7 +26,16 @@ from interact.core.privacy import scan_text
 #: Where a question is split into clauses.
 _CLAUSE_SPLIT = re.compile(r"([，,。；;！!？?\n]+)")
 #: A text can hold an introduction only if it says one of these (checked before masking).
-_GREETING = r"(?:您好|你好|大家好|领导好|老师好|打扰一下|打扰了|打扰您了|喂)"
+#: Whom a citizen greets before the question.
+_ADDRESSEE = r"(?:领导|老师|同志|工作人员|师傅|主任|书记|市长|局长|处长|科长|客服|管理员)们?"
+#: A greeting before the question: 您好 / 你好 / 大家好, said to someone (领导您好, 各位领导好,
+#: 尊敬的领导, 老师们好; attack J6) or an apology for disturbing. An addressee alone counts
+#: only after 尊敬的 / 各位 (领导干部… is a question). ``faq.matching`` removes the same
+#: greetings at the start of a question.
+GREETING = (rf"(?:(?:尊敬的|敬爱的|亲爱的)?(?:各位)?{_ADDRESSEE}(?:您好|你好|你们好|好)"
+            rf"|(?:尊敬的|敬爱的|亲爱的)(?:各位)?{_ADDRESSEE}|各位{_ADDRESSEE}"
+            r"|您好|你好|你们好|大家好|打扰一下|打扰了|打扰您了)")
+_GREETING = rf"(?:{GREETING}|喂)"
 _MARKERS = re.compile(rf"我是|我叫|我姓|本人|姓名|名字|手机|电话|身份证|证件|联系方式|微信|邮箱|\*|\[|{_GREETING}")
 #: 我是 / 我叫 / 本人 … and a name as the masking writes it (王**, 欧阳*): a name is dropped
 #: only where the masking recognised one.
@@ -40,7 +49,7 @@ _CONTACT_INTRO = re.compile(
     r"证件号码|证件号|微信号|微信|邮箱)(?:是|为)?[:：]?\s*"
     r"(?:\[[^\]]+\]|[0-9０-９零〇一二三四五六七八九幺两拐洞勾oOxX\s\-—]+)$"
 )
-_GREETING_ONLY = re.compile(rf"^{_GREETING}+$")
+_GREETING_ONLY = re.compile(rf"^{_GREETING}+[:：]?$")
 
 
 def _is_introduction(clause: str, masked: str) -> bool:

@@ -68,7 +68,7 @@ from interact.core.segment import FUNCTION_WORDS as _FUNCTION_WORDS
 from interact.core.segment import ensure_jieba, jieba
 from interact.faq import spelling
 from interact.faq.boosting import Boosted
-from interact.faq.introduction import without_introduction
+from interact.faq.introduction import GREETING, without_introduction
 from interact.faq.semantic import Embedder
 
 __all__ = [
@@ -759,7 +759,7 @@ def _qword_kinds(compact: str) -> frozenset[str]:
 _FILLER_RE = re.compile("请问|我想问问|想问问|我想问一下|我想问|想问一下|想问|我想咨询一下|想咨询一下|咨询一下|请教一下|一下|谢谢|麻烦|[吗呢啊呀吧哦嘛的了]")
 #: Greetings are fillers only before the question (您好，… / 领导好，打扰一下，…): inside it
 #: the same characters are words of the question (对你好好说, 当老师好不好, 被电话打扰了).
-_GREETING_RE = re.compile("^(?:您好|你好|大家好|领导好|老师好|打扰一下|打扰了|打扰您了)+")
+_GREETING_RE = re.compile(rf"^{GREETING}+")
 
 
 @lru_cache(maxsize=8192)

@@ -118,13 +118,24 @@ def test_a_greeting_before_a_standard_question_is_only_politeness(db, kb, roles)
         assert answer.confidence >= HIGH_BAND, question
 
 
+def test_a_greeting_said_to_someone_before_a_standard_question_is_only_politeness(db, kb, roles):
+    # Attack J6: 领导您好，/老师您好，/尊敬的领导：/各位领导好， before a standard question
+    # left 14-23 of 36 unanswered while a plain 您好， answered all.
+    _synonyms(roles)
+    db.session.commit()
+    for greeting in ("领导您好，", "老师您好，", "尊敬的领导：", "各位领导好，", "尊敬的各位领导，您好！", "工作人员你好，"):
+        answer = services.ask(greeting + "住房公积金怎么提取？", log=False)
+        assert answer.answered and answer.best.id == kb[0].id, greeting
+        assert answer.confidence >= HIGH_BAND, greeting
+
+
 def test_a_greeting_is_politeness_only_before_the_question(db, kb, roles):
     # Inside a question the characters of a greeting belong to its words (对你好好说,
     # 当老师好不好): the question is no longer the curated wording once they are read.
     _synonyms(roles)
     db.session.commit()
     assert services.ask("您好住房公积金怎么提取", log=False).confidence == EXACT_CONFIDENCE
-    for question in ("住房公积金你好怎么提取", "住房公积金怎么提取老师好"):
+    for question in ("住房公积金你好怎么提取", "住房公积金怎么提取老师好", "领导住房公积金怎么提取"):
         assert services.ask(question, log=False).confidence < EXACT_CONFIDENCE, question
 
 
