@@ -348,14 +348,14 @@ class ServerSessionInterface(SessionInterface):
             session.promoted_from, session.sid = session.sid, promoted_sid(app, session.sid)
         expires_at = clock.now() + self.lifetime(app, session)
         if session.promoted_from is not None:
-            data = self._store_promoted(app, session, data, expires_at)
+            data = self._store_promoted(session, data, expires_at)
         else:
             self.store.save(key_for(session.sid), self.serializer.dumps(data), expires_at, _user_id(data))
         session.loaded_key, session.expires_at, session.original = key_for(session.sid), expires_at, copy.deepcopy(data)
         session.cookie_sid = session.promoted_from = None
         self._set_cookie(app, session, session.sid, response)
 
-    def _store_promoted(self, app: Flask, session: ServerSession, data: dict, expires_at: datetime) -> dict:
+    def _store_promoted(self, session: ServerSession, data: dict, expires_at: datetime) -> dict:
         """Store a promoted session under its derived id. A copy of this request sent with
         the same old cookie (a double click) may have stored it a moment ago: it is then
         merged with what that copy stored. A record made longer ago than
