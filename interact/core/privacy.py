@@ -58,7 +58,13 @@ What is hidden:
   Passport No., 卫星号/V❤ for WeChat, market stalls (12号摊位), addresses in pinyin
   (Jianshe Lu 15 Hao), a compact date of birth (出生19850315). A name with no known
   surname, a given name alone or a pinyin name is hidden whole (保姆**偷了东西); an IP
-  address is labelled [IP地址].
+  address is labelled [IP地址];
+- (attack batch 9) a name in brackets after or before who the person is (我爱人（刘晓燕）,
+  周芷若（联系人）), after 房主/家属/退伍军人, before 家漏水 …, after 我是…，叫, before 收 (an
+  addressee), each name of a list after a plural role (工友们：赵四、刘能…), a plain-text
+  table's column under 姓名, English introductions (My name is Li Lei); the name field with
+  an emoji inside; Kangxi radicals read as characters; 准考证号, handles with dots, map
+  links' coordinates, Room 1203, Tower B, 第12户, 3层东305, a phone in English words.
 
 Every rule reads the text folded to one writing (:func:`_folded`: invisible characters
 and combining marks dropped, digits and Latin letters of every script as ASCII, traditional
