@@ -313,7 +313,11 @@ class ServerSessionInterface(SessionInterface):
             current = self.store.load(key)
             if current is None:
                 return  # ended meanwhile (log-out, password change): it stays ended
-            data = merge(self.serializer.loads(current[0]), session.original, data)
+            stored = self.serializer.loads(current[0])
+            if stored.get(_SUPERSEDED) and not session.original.get(_SUPERSEDED) \
+                    and self._follow_promotion(app, session, data, response):
+                return
+            data = merge(stored, session.original, data)
             if data:
                 # Written back only over the record just read: a log-out landing between the
                 # read and this write must not be undone by it (``replace`` never creates).
@@ -326,9 +330,17 @@ class ServerSessionInterface(SessionInterface):
         elif session.loaded_key is not None and session.promoted_from is None:
             self.store.delete(session.loaded_key)  # a renewed id: the old one stops working
         elif session.loaded_key is not None:
-            # Promoted: the old id keeps only what it held (nothing this request added), and
-            # only while a copy of this request sent with it may still arrive.
-            self.store.replace(session.loaded_key, self.serializer.dumps(dict(session.original, **{_SUPERSEDED: True})),
+            # Promoted. Other requests of this browser may have changed the old record since
+            # this one loaded it (a vote, a captcha used): the promoted record gets what the
+            # old one holds now with this request's changes on top. The old id keeps only
+            # what it held (nothing this request added), and only while a copy of this
+            # request sent with it may still arrive.
+            current = self.store.load(session.loaded_key)
+            held = session.original
+            if current is not None:
+                held = self.serializer.loads(current[0])
+                data = merge(held, session.original, data)
+            self.store.replace(session.loaded_key, self.serializer.dumps(dict(held, **{_SUPERSEDED: True})),
                                clock.now() + timedelta(seconds=JOIN_SECONDS), None)
         if not data:
             if session.loaded_key == key:
@@ -354,6 +366,31 @@ class ServerSessionInterface(SessionInterface):
         session.loaded_key, session.expires_at, session.original = key_for(session.sid), expires_at, copy.deepcopy(data)
         session.cookie_sid = session.promoted_from = None
         self._set_cookie(app, session, session.sid, response)
+
+    def _follow_promotion(self, app: Flask, session: ServerSession, data: dict, response: Response) -> bool:
+        """Another request of this browser promoted the session while this one ran (it
+        loaded the record before the promotion superseded it; a request that loads the
+        superseded record later is a replay of the old cookie, and is not followed):
+        this request's changes go to the promoted record, and its answer gives the browser
+        the promoted id (were it to arrive last with the old id, the browser would lose
+        what the promotion gave it when the old record ends) — while a copy of the
+        promoting request could still join that record (:data:`JOIN_SECONDS`). ``False``
+        when there is no such record to follow."""
+        sid = promoted_sid(app, session.sid)
+        key = key_for(sid)
+        current = self.store.load(key)
+        if current is None:
+            return False
+        stored = self.serializer.loads(current[0])
+        if stored.get(_JOINABLE_UNTIL, 0) < clock.now().timestamp():
+            return False
+        joined = merge(stored, session.original, data)
+        expires_at = clock.now() + self.lifetime(app, session)
+        if not self.store.replace(key, self.serializer.dumps(joined), expires_at, _user_id(joined)):
+            return False
+        session.sid, session.loaded_key, session.expires_at, session.original = sid, key, expires_at, copy.deepcopy(joined)
+        self._set_cookie(app, session, sid, response)
+        return True
 
     def _store_promoted(self, session: ServerSession, data: dict, expires_at: datetime) -> dict:
         """Store a promoted session under its derived id. A copy of this request sent with

@@ -198,6 +198,66 @@ def test_concurrent_requests_keep_each_others_changes(app, client):
     assert "_captcha" not in _open(app, client)
 
 
+def _promoting(app, client, change):
+    """A request carrying ``client``'s cookie that promotes its session (as gaining access
+    to a letter does) and makes ``change`` to it; returned before it is saved."""
+    from flask import session
+
+    with app.test_request_context(headers={"Cookie": f"{COOKIE}={client.get_cookie(COOKIE).value}"}):
+        sessions.promote()
+        change(session)
+        return session._get_current_object()
+
+
+def _cookie_set_by(response) -> str:
+    return re.search(rf"{COOKIE}=([^;]+)", response.headers["Set-Cookie"]).group(1)
+
+
+def test_a_promotion_keeps_what_another_request_stored_while_it_ran(app, client):
+    # Two requests of one browser at once: one gains access to a letter (its session is
+    # promoted to a new id), the other consumes the captcha and records a vote on the old
+    # record first. The promoted session must hold the vote (the vote's claim is keyed by
+    # the session's id: without the list the browser could count again under the new id)
+    # and not bring the consumed captcha back.
+    session = sessions.ServerSession(new=True)
+    session.update(x=0, _captcha={"h": "x", "exp": 1})
+    _save(app, session)
+    client.set_cookie(COOKIE, session.sid)
+    promoting = _promoting(app, client, lambda s: s.update(letters_access=[41]))
+    other = _open(app, client)
+    other.pop("_captcha")
+    other["faq_votes"] = [7]
+    _save(app, other)
+    client.set_cookie(COOKIE, _cookie_set_by(_save(app, promoting)))
+    promoted = _open(app, client)
+    assert promoted["letters_access"] == [41] and promoted["faq_votes"] == [7] and promoted["x"] == 0
+    assert "_captcha" not in promoted
+
+
+def test_a_request_that_ran_across_a_promotion_follows_the_promoted_session(app, client):
+    # The other order: the promotion is saved first, the other request (loaded before it)
+    # last. Its change goes to the promoted session, and its answer — the browser's last
+    # cookie — carries the promoted id, or the browser would lose the letter's access when
+    # the old id ends a minute later.
+    _stored_session(app, client)
+    old_sid = client.get_cookie(COOKIE).value
+    promoting = _promoting(app, client, lambda s: s.update(letters_access=[41]))
+    other = _open(app, client)
+    promoted_sid = _cookie_set_by(_save(app, promoting))
+    other["faq_votes"] = [7]
+    assert _cookie_set_by(_save(app, other)) == promoted_sid != old_sid
+    client.set_cookie(COOKIE, promoted_sid)
+    promoted = _open(app, client)
+    assert promoted["letters_access"] == [41] and promoted["faq_votes"] == [7]
+    # A replay of the old cookie after the promotion is not taken into the promoted session.
+    client.set_cookie(COOKIE, old_sid)
+    replay = _open(app, client)
+    replay["faq_votes"] = [8]
+    assert _cookie_set_by(_save(app, replay)) == old_sid
+    client.set_cookie(COOKIE, promoted_sid)
+    assert _open(app, client)["faq_votes"] == [7]
+
+
 def test_a_request_running_across_logout_does_not_bring_the_session_back(app, client, roles, db):
     login(client, roles.admin.username)
     slow = _open(app, client)  # loaded while still logged in
