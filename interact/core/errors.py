@@ -4,9 +4,12 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, StatementError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
+
+from interact.core import resend
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +96,11 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def handle_domain_error(error: DomainError):
         return error_response(error.status_code, error.message, error.fields)
+
+    @app.errorhandler(CSRFError)
+    def handle_refused_token(error: CSRFError):
+        # A form of our own page whose token no longer holds: sent again with one click.
+        return resend.page(error) or handle_http_exception(error)
 
     @app.errorhandler(HTTPException)
     def handle_http_exception(error: HTTPException):
