@@ -1,7 +1,7 @@
 """A letter typed on a page whose form token no longer holds is not lost (the token lasts
 8 hours; a session that ended since, here the browser's cookies cleared, does the same):
-the page says why and offers 继续提交, which sends what was typed; the captcha, never kept,
-is then asked again on the letter form with the text still in it."""
+the page says why and offers 继续提交, which sends what was typed; the captcha answer, never
+carried, is then asked for on the letter form with the text still in it."""
 from __future__ import annotations
 
 import pytest
@@ -41,8 +41,8 @@ def test_a_letter_sent_after_the_session_ended_is_sent_again_with_what_was_typed
 
     assert stored(letters) == []
     page.get_by_role("button", name="继续提交").click()
-    # The captcha belonged to the ended session: the form is shown with the text in it.
-    shows(page, "验证码不正确")
+    # The captcha answer is never carried: the form asks for it, with the text in it.
+    shows(page, "请输入图片中的验证码")
     assert _box(page, "标题").input_value() == title
     assert _box(page, "内容").input_value() == body
     assert _box(page, "姓名").input_value() == "钱多多"
