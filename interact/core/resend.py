@@ -64,9 +64,9 @@ def page(error):
         return None
     secret = secret_names()
     fields = [(name, value) for name, values in request.form.lists() if name not in secret for value in values]
-    left_out = sorted({name for name in request.form if name in secret} - {"csrf_token"})
+    left_out = any(name in secret for name in request.form if name != "csrf_token")
     files = any(storage.filename for storage in request.files.values())
     hours = round((current_app.config.get("WTF_CSRF_TIME_LIMIT") or 0) / 3600)
     setattr(g, security.PERSONAL_PAGE, True)  # what the visitor typed: kept by no cache
     return render_template("errors/resend.html", message=reason.format(hours=hours), fields=fields,
-                           action=request.full_path.rstrip("?"), files=files, left_out=bool(left_out)), 400
+                           action=request.full_path.rstrip("?"), files=files, left_out=left_out), 400
