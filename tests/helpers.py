@@ -113,3 +113,55 @@ def api_challenge(client) -> tuple[str, str]:
 
 def api_captcha_headers(captcha_id: str, answer: str, **more: str) -> dict[str, str]:
     return {"X-Captcha-Id": captcha_id, "X-Captcha-Answer": answer, **more}
+
+
+class _FormFields(HTMLParser):
+    """The fields of each ``<form>`` of a page as a browser would send them (text boxes,
+    text areas, checked boxes, selected options; no files or buttons)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.forms: list[dict[str, str]] = []
+        self._textarea: str | None = None
+        self._select: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        values = {name: value or "" for name, value in attrs}
+        if tag == "form":
+            self.forms.append({})
+        elif tag == "option" and self._select and self.forms:
+            if "selected" in values or self._select not in self.forms[-1]:
+                self.forms[-1][self._select] = values.get("value", "")
+        elif not self.forms or "name" not in values:
+            return
+        elif tag == "input" and values.get("type", "text") not in ("file", "submit", "button", "checkbox", "radio"):
+            self.forms[-1][values["name"]] = values.get("value", "")
+        elif tag == "input" and values.get("type") in ("checkbox", "radio") and "checked" in values:
+            self.forms[-1][values["name"]] = values.get("value", "on")
+        elif tag == "textarea":
+            self._textarea = values["name"]
+            self.forms[-1][self._textarea] = ""
+        elif tag == "select":
+            self._select = values["name"]
+
+    def handle_endtag(self, tag):
+        if tag == "textarea" and self._textarea and self.forms:
+            # A text area's first line break belongs to the markup, not to the text.
+            text = self.forms[-1][self._textarea]
+            self.forms[-1][self._textarea] = text[2:] if text.startswith("\r\n") else text.removeprefix("\n")
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+
+    def handle_data(self, data):
+        if self._textarea and self.forms:
+            self.forms[-1][self._textarea] += data
+
+
+def form_fields(html: str, having: str) -> dict[str, str]:
+    """What the page's form with a field named ``having`` sends as it stands (a tab opened
+    now and saved unchanged)."""
+    parser = _FormFields()
+    parser.feed(html)
+    [form] = [form for form in parser.forms if having in form]
+    return form
