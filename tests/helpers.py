@@ -165,3 +165,25 @@ def form_fields(html: str, having: str) -> dict[str, str]:
     parser.feed(html)
     [form] = [form for form in parser.forms if having in form]
     return form
+
+
+def saved_in_two_tabs(client, url: str, first: dict[str, str], second: dict[str, str]) -> str:
+    """An edit form at ``url`` opened in two tabs; ``first`` changed and saved in one, then
+    ``second`` in the other, which is refused (409) saying so, with what was typed kept and
+    what the first tab saved shown (``core.edits``). Returns that refused page."""
+    tabs = [form_fields(client.get(url).get_data(as_text=True), "shown_version") for _ in range(2)]
+    assert client.post(url, data={**tabs[0], **first}).status_code == 302
+    refused = client.post(url, data={**tabs[1], **second})
+    assert refused.status_code == 409
+    page = refused.get_data(as_text=True)
+    assert "在您打开本页之后已在另一个页面修改并保存" in page and "现在保存的内容" in page
+    import html
+
+    assert all(value in html.unescape(page) for value in [*first.values(), *second.values()])
+    return page
+
+
+def saved_twice_at_a_double_click(client, url: str, change: dict[str, str]) -> None:
+    """The edit form at ``url`` saved twice as sent (a double click): never refused."""
+    sent = {**form_fields(client.get(url).get_data(as_text=True), "shown_version"), **change}
+    assert [client.post(url, data=sent).status_code for _ in range(2)] == [302, 302]

@@ -3,25 +3,14 @@ does not throw the earlier change away unseen (refused with what was typed kept 
 saved now shown; saved again from that page, it is saved). A double click is never refused."""
 from __future__ import annotations
 
-from tests.helpers import form_fields
-
-
-def _open(client, department) -> dict[str, str]:
-    return form_fields(client.get(f"/staff/departments/{department.id}").get_data(as_text=True), "shown_version")
+from tests.helpers import form_fields, saved_in_two_tabs, saved_twice_at_a_double_click
 
 
 def test_a_save_from_a_tab_opened_before_another_save_is_refused_with_the_text_kept(client, auth, db, roles):
     department = roles.department_a
     auth.login(roles.admin)
-    first, second = _open(client, department), _open(client, department)
     url = f"/staff/departments/{department.id}"
-
-    assert client.post(url, data={**first, "phone": "0755-12345"}).status_code == 302
-    refused = client.post(url, data={**second, "office_hours": "工作日 9:00–17:00"})
-    assert refused.status_code == 409
-    page = refused.get_data(as_text=True)
-    assert "在您打开本页之后已在另一个页面修改并保存" in page
-    assert "工作日 9:00–17:00" in page and "现在保存的内容" in page and "0755-12345" in page
+    page = saved_in_two_tabs(client, url, {"phone": "0755-12345"}, {"office_hours": "工作日 9:00–17:00"})
     db.session.refresh(department)
     assert department.phone == "0755-12345" and department.office_hours != "工作日 9:00–17:00"
 
@@ -33,8 +22,6 @@ def test_a_save_from_a_tab_opened_before_another_save_is_refused_with_the_text_k
 def test_a_double_click_on_save_is_not_a_second_tab(client, auth, db, roles):
     department = roles.department_b
     auth.login(roles.admin)
-    opened = {**_open(client, department), "phone": "0755-67890"}
-    url = f"/staff/departments/{department.id}"
-    assert [client.post(url, data=opened).status_code for _ in range(2)] == [302, 302]
+    saved_twice_at_a_double_click(client, f"/staff/departments/{department.id}", {"phone": "0755-67890"})
     db.session.refresh(department)
     assert department.phone == "0755-67890"

@@ -4,26 +4,15 @@ shown; saved again from that page, it is saved). A double click is never refused
 cover has its own check: test_cover_two_tabs.py.)"""
 from __future__ import annotations
 
-from tests.helpers import form_fields
-
-
-def _open(client, interview) -> dict[str, str]:
-    return form_fields(client.get(f"/staff/interviews/{interview.id}/edit").get_data(as_text=True), "shown_version")
+from tests.helpers import form_fields, saved_in_two_tabs, saved_twice_at_a_double_click
 
 
 def test_a_save_from_a_tab_opened_before_another_save_is_refused_with_the_text_kept(client, auth, db, roles,
                                                                                       make_interview):
     interview = make_interview()
     auth.login(roles.handler_a)
-    first, second = _open(client, interview), _open(client, interview)
     url = f"/staff/interviews/{interview.id}/edit"
-
-    assert client.post(url, data={**first, "host": "主持人小王"}).status_code == 302
-    refused = client.post(url, data={**second, "introduction": "<p>第二个标签页写的简介。</p>"})
-    assert refused.status_code == 409
-    page = refused.get_data(as_text=True)
-    assert "在您打开本页之后已在另一个页面修改并保存" in page
-    assert "第二个标签页写的简介" in page and "现在保存的内容" in page and "主持人小王" in page
+    page = saved_in_two_tabs(client, url, {"host": "主持人小王"}, {"introduction": "<p>第二个标签页写的简介。</p>"})
     db.session.refresh(interview)
     assert interview.host == "主持人小王" and "第二个标签页" not in interview.introduction
 
@@ -35,8 +24,6 @@ def test_a_save_from_a_tab_opened_before_another_save_is_refused_with_the_text_k
 def test_a_double_click_on_save_is_not_a_second_tab(client, auth, db, roles, make_interview):
     interview = make_interview()
     auth.login(roles.handler_a)
-    opened = {**_open(client, interview), "host": "双击"}
-    url = f"/staff/interviews/{interview.id}/edit"
-    assert [client.post(url, data=opened).status_code for _ in range(2)] == [302, 302]
+    saved_twice_at_a_double_click(client, f"/staff/interviews/{interview.id}/edit", {"host": "双击"})
     db.session.refresh(interview)
     assert interview.host == "双击"
