@@ -64,7 +64,11 @@ What is hidden:
   addressee), each name of a list after a plural role (工友们：赵四、刘能…), a plain-text
   table's column under 姓名, English introductions (My name is Li Lei); the name field with
   an emoji inside; Kangxi radicals read as characters; 准考证号, handles with dots, map
-  links' coordinates, Room 1203, Tower B, 第12户, 3层东305, a phone in English words.
+  links' coordinates, Room 1203, Tower B, 第12户, 3层东305, a phone in English words;
+  and what batch 8 had left: a name repeated (every repeat of a name found once), after
+  兄弟/外号“…”的, alone after the last sentence, Guo, Jing, the name field reversed or as
+  李某某; e-mails with 圈a, spaced out or "at gmail"; 一百三十八…八千; social profile URLs;
+  dorm rooms, T3 1502, a flat told from a crossroads.
 
 Every rule reads the text folded to one writing (:func:`_folded`: invisible characters
 and combining marks dropped, digits and Latin letters of every script as ASCII, traditional
