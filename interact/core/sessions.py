@@ -222,6 +222,8 @@ def key_for(sid: str) -> str:
 JOIN_SECONDS = 60
 #: Where a promoted record keeps the end of its joining window (epoch seconds).
 _JOINABLE_UNTIL = "_joinable_until"
+#: Where a session keeps its idle limit in seconds (:func:`limit_idle`).
+_IDLE_LIMIT = "_idle_limit"
 #: Marks the record of the id a session went by before it was promoted: it ends with the
 #: joining window, however often that old id is used meanwhile.
 _SUPERSEDED = "_superseded"
@@ -321,7 +323,11 @@ class ServerSessionInterface(SessionInterface):
     def lifetime(self, app: Flask, session: ServerSession) -> timedelta:
         if session.permanent:
             return app.permanent_session_lifetime
-        return app.config["SESSION_TRANSIENT_LIFETIME"]
+        transient = app.config["SESSION_TRANSIENT_LIFETIME"]
+        idle_limit = dict.get(session, _IDLE_LIMIT)
+        if isinstance(idle_limit, int) and _user_id(session) is None:
+            return min(transient, timedelta(seconds=idle_limit))
+        return transient
 
     def save_session(self, app: Flask, session: ServerSession, response: Response) -> None:
         if session.accessed:
@@ -471,6 +477,16 @@ def promote() -> None:
         session.promoted_from = session.sid
         session.sid = promoted_sid(current_app, session.sid, request_binding(request))
         session.modified = True
+
+
+def limit_idle(limit: timedelta) -> None:
+    """The server forgets this anonymous session after ``limit`` without a request (instead
+    of :data:`SESSION_TRANSIENT_LIFETIME`): what it holds should not wait long for the next
+    visitor of a shared computer. A log-in lifts the limit (the account's rules apply)."""
+    seconds = int(limit.total_seconds())
+    current = session.get(_IDLE_LIMIT)
+    if not isinstance(current, int) or seconds < current:
+        session[_IDLE_LIMIT] = seconds
 
 
 def end_current() -> None:
