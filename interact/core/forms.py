@@ -259,7 +259,7 @@ class Outcome(NamedTuple):
     error: DomainError | None
 
 
-def attempt(action: Callable[[], Any], *, form=None, flash_error: bool = True) -> Outcome:
+def attempt(action: Callable[[], Any], *, form=None, flash_error: bool = True, commit: bool = True) -> Outcome:
     """Run one service call for a posted form at the transaction boundary and keep its result.
 
     Routes need the call's return value (the created record, a count) and sometimes show
@@ -278,17 +278,28 @@ def attempt(action: Callable[[], Any], *, form=None, flash_error: bool = True) -
     user in) belongs after a successful ``attempt``, not inside ``action``. Other
     exceptions are not caught: they are bugs, and the request's teardown discards the
     session.
+
+    ``commit=False`` (a view whose work commits with its session's record,
+    ``sessions.commit_with_session``): the action runs in a savepoint and nothing is
+    committed; a :class:`DomainError` undoes only the action's changes, so what the request
+    wrote before it (a captcha's claim) stays for the request's one commit.
     """
     try:
-        value = action()
+        if commit:
+            value = action()
+        else:
+            with db.session.begin_nested():
+                value = action()
     except DomainError as error:
-        db.session.rollback()
+        if commit:
+            db.session.rollback()
         if form is not None:
             apply_field_errors(form, error.fields)
         if flash_error:
             flash(error.message, "error")
         return Outcome(None, error)
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return Outcome(value, None)
 
 

@@ -251,7 +251,8 @@ _LABELLED_DOCUMENT = re.compile(
     # (a number after a space is one: 台胞证 01234567, 军官证 南字第123456号)
     r"(?:(?:号码?|编号)\s*(?:是|为|[：:])?\s*|\s*(?:是|为|[：:])\s*|(?=[A-Za-z0-9０-９])"
     r"|\s+(?=[^\s，,。；;、！!？?]{0,6}[0-9０-９]{5,}))"
-    r"(?P<value>[^\s，,。；;、！!？?]{0,16}?[0-9０-９]{5,}[A-Za-z0-9０-９()（）]*号?)"
+    # (a check digit in brackets is the number's, A123456(7); a closing bracket alone is not)
+    r"(?P<value>[^\s，,。；;、！!？?]{0,16}?[0-9０-９]{5,}[A-Za-z0-9０-９]*(?:[(（][0-9A-Za-z][)）])?号?)"
 )
 
 # A date of birth written as eight digits after its label (出生19850315).

@@ -16,6 +16,7 @@ when matching is affected.
 from __future__ import annotations
 
 import re
+from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -29,6 +30,7 @@ from sqlalchemy.orm import selectinload
 from interact.core import atomic, audit, clock, deferred, pagecache
 from interact.core.errors import Conflict, InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from interact.core.lookup import get_or_404
+from interact.core.paging import ListPage
 from interact.core.permissions import has_role, scope
 from interact.core.privacy import mask_text
 from interact.core.sanitize import clean_html, text_to_html
@@ -210,6 +212,26 @@ def published_query(*, category: FaqCategory | None = None, department_id: int |
             )
         )
     return stmt.order_by(FaqEntry.hits.desc(), FaqEntry.id)
+
+
+def published_page(*, page: int, per_page: int, category: FaqCategory | None = None,
+                   department_id: int | None = None) -> ListPage[FaqEntry]:
+    """Page ``page`` of :func:`published_query` (no text), as ``db.paginate`` gives it (a
+    page past the last is empty). The ids of every published entry in that order are kept
+    like a public page — until a public change (an entry published, edited or withdrawn) or
+    ``PUBLIC_PAGE_CACHE_SECONDS``; a hit does not reorder them sooner, as for the cached
+    pages — so a page reads its entries by id instead of sorting all published entries and
+    counting them again (attack J8: a client walking the API's pages of 50)."""
+    def ordered_ids() -> array:
+        stmt = published_query(category=category, department_id=department_id).with_only_columns(FaqEntry.id)
+        return array("q", db.session.scalars(stmt))
+
+    ids = pagecache.remember(("faq.published_ids", category.id if category is not None else None, department_id),
+                             ordered_ids, weigh=lambda kept: kept.itemsize * len(kept))
+    chosen = list(ids[(page - 1) * per_page:page * per_page])
+    found = {entry.id: entry for entry in db.session.scalars(
+        db.select(FaqEntry).where(FaqEntry.id.in_(chosen), FaqEntry.is_published))} if chosen else {}
+    return ListPage([found[id_] for id_ in chosen if id_ in found], page, per_page, len(ids))
 
 
 def popular_entries(limit: int = 8) -> list[FaqEntry]:

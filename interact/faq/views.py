@@ -161,7 +161,7 @@ def search():
 def category(category_id: int):
     node = services.get_category(category_id)
     page = max(request.args.get("page", 1, type=int), 1)
-    entries = db.paginate(services.published_query(category=node), page=page, per_page=PER_PAGE, error_out=False)
+    entries = services.published_page(category=node, page=page, per_page=PER_PAGE)
     return render_template("faq/list.html", title=node.name, heading=node.path, entries=entries, category=node)
 
 
@@ -170,8 +170,7 @@ def category(category_id: int):
 def department(department_id: int):
     dept = get_department(department_id)
     page = max(request.args.get("page", 1, type=int), 1)
-    entries = db.paginate(services.published_query(department_id=dept.id), page=page, per_page=PER_PAGE,
-                          error_out=False)
+    entries = services.published_page(department_id=dept.id, page=page, per_page=PER_PAGE)
     return render_template("faq/list.html", title=dept.name, heading=f"{dept.name} · 常见问题", entries=entries,
                            department=dept)
 
