@@ -8,7 +8,7 @@ from flask import flash, g, request, session
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
-from wtforms import Field, PasswordField, StringField
+from wtforms import BooleanField, Field, FileField, HiddenField, PasswordField, SelectFieldBase, StringField
 from wtforms.widgets import HiddenInput, TextInput
 from wtforms.validators import StopValidation, ValidationError
 
@@ -145,6 +145,46 @@ class ChineseDateTimeField(ChineseDateField):
     @staticmethod
     def parse(text: str):
         return datetext.parse_moment(text)
+
+
+class VersionField(HiddenField):
+    """The version of the record an edit form showed (``core.edits.version_of``): a save
+    from a form opened before another save changed the record is refused, not lost."""
+
+
+def saved_elsewhere(form, version_now: str, opened: Callable[[], Any]) -> list[tuple[str, str]]:
+    """After a refused save of an edit form: when another page saved the record since the
+    form was opened (``core.edits.ensure_unchanged_since``), the form takes the record's
+    version now — saved again, it is saved — and the result lists what is saved now where
+    it differs from what was typed (:func:`saved_differences`; ``opened()``: the form as
+    it opens now). Otherwise (another refusal) nothing changes and the list is empty."""
+    shown = form.shown_version.data
+    if not shown or shown == version_now:
+        return []
+    form.shown_version.data = version_now
+    return saved_differences(form, opened())
+
+
+def saved_differences(typed, saved) -> list[tuple[str, str]]:
+    """Where a form sent back differs from the record as saved now: ``(label, the saved
+    value as the form shows it)`` of each visible field whose value is not what was typed.
+    ``saved``: the same form filled from the record as its page shows it when opened."""
+    found = []
+    for field in typed:
+        if isinstance(field, (HiddenField, FileField)) or isinstance(field.widget, HiddenInput):
+            continue
+        now = _as_shown(saved[field.name])
+        if _as_shown(field) != now:
+            found.append((str(field.label.text), now))
+    return found
+
+
+def _as_shown(field) -> str:
+    if isinstance(field, BooleanField):
+        return "是" if field.data else "否"
+    if isinstance(field, SelectFieldBase):
+        return "、".join(str(label) for _value, label, selected, *_ in field.iter_choices() if selected)
+    return str(field._value() or "").replace("\r\n", "\n").strip()
 
 
 def first_error(form) -> str | None:

@@ -27,7 +27,7 @@ import sqlalchemy as sa
 from rapidfuzz import fuzz, process
 from sqlalchemy.orm import selectinload
 
-from interact.core import atomic, audit, clock, deferred, pagecache
+from interact.core import atomic, audit, clock, deferred, edits, pagecache
 from interact.core.errors import Conflict, InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from interact.core.lookup import get_or_404
 from interact.core.paging import ListPage
@@ -388,8 +388,22 @@ def create_entry(data: EntryData, *, actor, note: str = "") -> FaqEntry:
     return entry
 
 
-def update_entry(entry: FaqEntry, data: EntryData, *, actor) -> FaqEntry:
-    """Save a curator's edit; a published entry's new content answers at once."""
+def edit_version(entry: FaqEntry) -> str:
+    """The version of what the edit form edits (``core.edits``): the entry's content, not
+    its state (publishing it in another tab does not make an open form stale)."""
+    return edits.version_of(_edited(entry))
+
+
+def _edited(entry: FaqEntry) -> dict[str, Any]:
+    return {name: value for name, value in snapshot(entry).items() if name != "status"}
+
+
+def update_entry(entry: FaqEntry, data: EntryData, *, actor, shown_version: str | None = None) -> FaqEntry:
+    """Save a curator's edit; a published entry's new content answers at once.
+
+    :param shown_version: :func:`edit_version` of the entry when the form was opened.
+    :raises Conflict: the entry was changed since (another tab, a phrasing added from the
+        unanswered questions) and this save would change it again."""
     ensure_entry_scope(actor, entry)
     if not can_curate(actor, data.department_id):
         raise PermissionDenied("不能把条目转给其他部门。", fields={"department_id": "只能选择本部门"})
@@ -399,9 +413,11 @@ def update_entry(entry: FaqEntry, data: EntryData, *, actor) -> FaqEntry:
     db.session.refresh(entry)  # an edit sent twice at once: compared with what the first copy saved
     values = _validated(data, entry)
     before = snapshot(entry)
+    edited_before = _edited(entry)
     _apply(entry, values)
     # What the public reads of a published entry passes the publication masking at once.
     hidden = workflow.mask_for_publication(entry) if entry.is_published else []
+    edits.ensure_unchanged_since(shown_version, edited_before, _edited(entry), what="该条目")
     if snapshot(entry) == before:
         return entry
     entry.revision += 1
