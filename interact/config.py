@@ -41,10 +41,6 @@ class DefaultConfig:
     SESSION_TRANSIENT_LIFETIME = timedelta(hours=12)
     #: Staff are logged out after this many idle minutes.
     STAFF_IDLE_MINUTES = 30
-    #: A browser that follows letters by number and query code (no account) forgets them
-    #: after this many idle minutes: on a shared computer the next visitor must not open
-    #: them from the history.
-    LETTER_ACCESS_IDLE_MINUTES = 30
     PASSWORD_HASH_METHOD = "scrypt"
 
     # Forms

@@ -30,7 +30,6 @@ from interact.core.pagecache import public_page
 from interact.core.templating import switching_large_text
 from interact.core.errors import MAX_ID, DomainError
 from interact.core.forms import (
-    KEPT_FORM_KEY,
     ConfirmForm,
     attempt,
     first_error,
@@ -399,25 +398,6 @@ def _grant_access(letter_id: int) -> None:
         sessions.promote()
     allowed = [i for i in session.get(ACCESS_KEY, []) if i != letter_id][-19:]
     session[ACCESS_KEY] = allowed + [letter_id]
-    sessions.limit_idle(timedelta(minutes=current_app.config["LETTER_ACCESS_IDLE_MINUTES"]))
-
-
-@bp.post("/letters/forget")
-@limiter.limit(public_post_limit)
-def forget():
-    """结束查看: this browser stops following the letters it wrote or looked up (the receipt,
-    the tracking pages, a form kept with the visitor's details) — the button for a shared
-    computer. Without an account the whole session ends and its id stops working, so the
-    history and a copy of the cookie open nothing; an account stays logged in (its letters
-    are its own: 退出登录 ends that)."""
-    if current_user.is_authenticated:
-        for key in (ACCESS_KEY, RECEIPT_KEY, KEPT_FORM_KEY):
-            session.pop(key, None)
-    else:
-        sessions.end_current()
-    flash("已结束查看：这个浏览器不能再打开刚才的来信（需重新输入信件编号和查询码）。在公共电脑上，建议再关闭浏览器。",
-          "success")
-    return redirect(url_for("letters.lookup"), code=303)
 
 
 def _may_track(letter) -> bool:
