@@ -862,12 +862,11 @@ class _ListPagination(_CountedPagination):
             anchor = db.session.execute(
                 sa.select(Letter.published_at, Letter.id).where(Letter.id == anchor_id, *conditions)).first()
         self._keyset = None
+        key = sa.tuple_(Letter.published_at, Letter.id)
         if anchor is None or anchor.published_at is None:
             self.page = min(self.page, OFFSET_PAGES)
-            ids = list(db.session.scalars(sa.select(Letter.id).where(*conditions).order_by(*order)
-                                          .offset(self._query_offset).limit(self.per_page)))
+            ids = self._ids_by_number(conditions, order, key)
         else:
-            key = sa.tuple_(Letter.published_at, Letter.id)
             at = sa.tuple_(sa.bindparam("at", anchor.published_at, type_=Letter.published_at.type),
                            sa.bindparam("at_id", anchor.id, type_=Letter.id.type))
             older = self._query_args.get("after") is not None
@@ -891,6 +890,22 @@ class _ListPagination(_CountedPagination):
             sa.select(Letter).where(Letter.id.in_(ids)).options(selectinload(Letter.department)))}
         return [letters[i] for i in ids if i in letters]
 
+    def _ids_by_number(self, conditions: list, order: tuple, key) -> list[int]:
+        """The ids of a page asked for by its number: past the nearest remembered mark
+        (:func:`_list_marks`) at most ``MARK_EVERY`` letters are skipped, not every letter
+        before the page."""
+        select = sa.select(Letter.id).where(*conditions).order_by(*order).limit(self.per_page)
+        number, skip = divmod(self._query_offset, MARK_EVERY)
+        if number:
+            marks = _list_marks(conditions, order, self._query_args["count_key"], number)
+            if len(marks) < number:
+                return []  # fewer letters than the page skips: past the last page
+            published_at, letter_id = marks[number - 1]
+            select = select.where(key < sa.tuple_(
+                sa.bindparam("mark", published_at, type_=Letter.published_at.type),
+                sa.bindparam("mark_id", letter_id, type_=Letter.id.type)))
+        return list(db.session.scalars(select.offset(skip)))
+
     @property
     def pages(self) -> int:  # type: ignore[override]
         # A linked page's number is the one its link carried: the last is never before it.
@@ -911,6 +926,32 @@ class _ListPagination(_CountedPagination):
     @property
     def prev_cursor(self) -> dict[str, int]:
         return {"before": self.items[0].id} if self.items and self.prev_num > 1 else {}
+
+
+#: A page by number past this many letters starts from a remembered mark: the key of every
+#: ``MARK_EVERY``-th letter of the list (:func:`_list_marks`).
+MARK_EVERY = 2000
+
+
+def _list_marks(conditions: list, order: tuple, list_key: tuple, wanted: int) -> list[tuple[datetime, int]]:
+    """``(published_at, id)`` of the ``MARK_EVERY``-th, ``2 × MARK_EVERY``-th … letter of a
+    public list (``conditions`` in ``order``), at least the first ``wanted`` of them when the
+    list is that long. Read in one pass of the list's index (numbering its entries, no
+    letter rows) and remembered until a public change (``core.pagecache.remember``), so a
+    page by number skips at most ``MARK_EVERY`` letters past its mark: at 1,000,000 letters
+    an ``OFFSET`` past 171,000 published letters took 107 ms on PostgreSQL. The pass reads
+    to the next power of two of marks: a deeper page reads once more (at most twice as
+    deep as it needs), a shallow one never reads the whole list."""
+    count = 1 << (wanted - 1).bit_length()
+
+    def read() -> list[tuple[datetime, int]]:
+        numbered = (sa.select(Letter.published_at, Letter.id, sa.func.row_number().over(order_by=order).label("n"))
+                    .where(*conditions).order_by(*order).limit(count * MARK_EVERY).subquery())
+        return [(row.published_at, row.id) for row in db.session.execute(
+            sa.select(numbered.c.published_at, numbered.c.id)
+            .where(numbered.c.n % MARK_EVERY == 0).order_by(numbered.c.n))]
+
+    return pagecache.remember(("letters.list_marks", *list_key[1:], count), read)
 
 
 def _submitted_ids(start: datetime, end: datetime) -> tuple[int | None, int | None]:
