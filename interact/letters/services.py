@@ -828,7 +828,7 @@ class _SearchPagination(_CountedPagination):
         if not ids:
             return []
         letters = {letter.id: letter for letter in db.session.scalars(
-            sa.select(Letter).where(PUBLISHED, Letter.id.in_(ids)).options(selectinload(Letter.department)))}
+            sa.select(Letter).where(PUBLISHED, Letter.id.in_(ids)).options(joinedload(Letter.department)))}
         return [letters[i] for i in ids if i in letters]
 
 
@@ -887,15 +887,17 @@ class _ListPagination(_CountedPagination):
         if not ids:
             return []
         letters = {letter.id: letter for letter in db.session.scalars(
-            sa.select(Letter).where(Letter.id.in_(ids)).options(selectinload(Letter.department)))}
+            sa.select(Letter).where(Letter.id.in_(ids)).options(joinedload(Letter.department)))}
         return [letters[i] for i in ids if i in letters]
 
     def _ids_by_number(self, conditions: list, order: tuple, key) -> list[int]:
         """The ids of a page asked for by its number: past the nearest remembered mark
         (:func:`_list_marks`) at most ``MARK_EVERY`` letters are skipped, not every letter
-        before the page."""
+        before the page (with the page cache off, every letter before it)."""
         select = sa.select(Letter.id).where(*conditions).order_by(*order).limit(self.per_page)
         number, skip = divmod(self._query_offset, MARK_EVERY)
+        if not pagecache.remembering():  # marks read for every page would cost more than the OFFSET
+            number, skip = 0, self._query_offset
         if number:
             marks = _list_marks(conditions, order, self._query_args["count_key"], number)
             if len(marks) < number:
@@ -1004,7 +1006,7 @@ def public_letters(query: PublicQuery, *, page: int = 1, per_page: int = 20,
         conditions += [Letter.submitted_at >= bounds[0], Letter.submitted_at < bounds[1],
                        Letter.id.between(*ids)]
     # Every row shows its department: one query for the page instead of one per department.
-    stmt = sa.select(Letter).where(*conditions).options(selectinload(Letter.department))
+    stmt = sa.select(Letter).where(*conditions).options(joinedload(Letter.department))
     count_stmt = sa.select(sa.func.count(Letter.id)).where(*conditions)
     terms = search.query_terms(query.q) if query.q.strip() else []
     count_key = ("letters.public_count", tuple(terms), query.department_id, query.kind, query.channel, bounds)
@@ -1037,7 +1039,7 @@ def get_published(letter_id: int) -> Letter:
 
 def latest_published(limit: int = 6) -> list[Letter]:
     return list(db.session.scalars(
-        sa.select(Letter).where(PUBLISHED).options(selectinload(Letter.department))
+        sa.select(Letter).where(PUBLISHED).options(joinedload(Letter.department))
         .order_by(Letter.published_at.desc(), Letter.id.desc()).limit(limit)
     ))
 

@@ -167,3 +167,7 @@ def test_a_deep_page_by_number_starts_from_a_remembered_mark_until_a_publication
     assert [s for s in _statements(lambda: _ids(_page(page=3))) if "row_number()" in s]
     assert _ids(_page(page=2)) == expected[2:5] and _ids(_page(page=3)) == expected[5:]
     assert _ids(_page(page=1))[0] == newest.id
+    # Nothing remembered (page cache off): a plain OFFSET, never a numbered pass per page.
+    app.config["PUBLIC_PAGE_CACHE_SECONDS"] = 0
+    assert not [s for s in _statements(lambda: _ids(_page(page=3))) if "row_number()" in s]
+    assert _ids(_page(page=3)) == expected[5:]
