@@ -24,9 +24,12 @@ with its whole entry removed (a near-topic question without an answer: should no
 answered).  The last line is one JSON object with all the figures.
 
 ``--attack`` prints one line per question of an attack file (``--attack-file``: the batch 7,
-batch 7b and batch 8 sets ``bench/data/faq_attack_questions*.tsv``); ``--calibration`` the
+batch 7b, batch 8 and batch 9 sets ``bench/data/faq_attack_questions*.tsv``; with ``--curated``
+after the batch-9 curator session ``bench/data/faq_attack_curation_9.tsv``: its added phrasings
+and declined questions; ``_d`` is asked before and after it, ``_e`` after); ``--calibration`` the
 right share of answers with a curated entry by how they were chosen, the figures of
-``matching.CURATED_CALIBRATION``.
+``matching.CURATED_CALIBRATION``; ``--bands`` the answers in each band shown to citizens and
+how many of them were right, over the same questions.
 
 ``--baseline`` gives the figures without the two additions for curated knowledge bases
 (no curated-entry floor, nothing offered for being topical): the "before" column of
@@ -142,52 +145,111 @@ def attack_set(engine: MatchingEngine, docs: list[FaqDoc], path: Path = ATTACK_Q
 
 
 ATTACK_FILES = (ATTACK_QUESTIONS, ROOT / "bench" / "data" / "faq_attack_questions_b.tsv",
-                ROOT / "bench" / "data" / "faq_attack_questions_c.tsv")
+                ROOT / "bench" / "data" / "faq_attack_questions_c.tsv",
+                ROOT / "bench" / "data" / "faq_attack_questions_d.tsv")
+#: The attack's curator session of batch 9 (phrasings added, questions declined) and the
+#: question files asked after it.
+CURATION = ROOT / "bench" / "data" / "faq_attack_curation_9.tsv"
+CURATED_FILES = (ROOT / "bench" / "data" / "faq_attack_questions_d.tsv",
+                 ROOT / "bench" / "data" / "faq_attack_questions_e.tsv")
+
+
+def curated(docs: list[FaqDoc], path: Path = CURATION) -> tuple[list[FaqDoc], list[str]]:
+    """The knowledge base after a curator session (lines ``add<TAB>entry number<TAB>question``
+    and ``decline<TAB>question``): the docs with the added phrasings, and the declined
+    questions (``MatchingEngine.set_declined``)."""
+    docs = list(docs)
+    declined: list[str] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        action, *rest = line.split("\t")
+        if action == "add":
+            i = int(rest[0]) - 1
+            doc = docs[i]
+            docs[i] = FaqDoc(doc.id, doc.question, (*doc.phrasings, rest[1]), doc.keywords)
+        elif action == "decline":
+            declined.append(rest[0])
+        else:
+            raise ValueError(f"unknown curator action {action!r} in {path}")
+    return docs, declined
+
+
+def curated_engine(docs: list[FaqDoc], synonyms, embedder=None, path: Path = CURATION):
+    """(engine after the curator session, its docs)."""
+    after, declined = curated(docs, path)
+    engine = MatchingEngine(after, synonyms, embedder=embedder)
+    engine.set_declined(declined)
+    return engine, after
+
+
+def labelled_asks(docs: list[FaqDoc], synonyms, embedder=None):
+    """Every labelled question of the demo knowledge base with the engine to ask it and
+    its right entry: (engine, question, right id or None, part of the right id or None).
+    The hand-written sets, the attack's files (those of the batch-9 curator session asked
+    after it too), and each curated phrasing asked with its phrasing left out (right: its
+    entry) and with its whole entry removed (no right entry)."""
+    engine = MatchingEngine(docs, synonyms, embedder=embedder)
+    for _set, kind, expected, question in load_questions():
+        yield engine, question, None, expected if kind == "reworded" else None
+    after, _docs = curated_engine(docs, synonyms, embedder)
+    for asked, paths in ((engine, ATTACK_FILES), (after, CURATED_FILES)):
+        for path in paths:
+            for line in path.read_text(encoding="utf-8").splitlines():
+                if line.strip() and not line.startswith("#"):
+                    number, question = line.split("\t", 1)
+                    yield asked, question, None if number == "-" else docs[int(number) - 1].id, None
+    for doc in docs:
+        others = [d for d in docs if d.id != doc.id]
+        without = MatchingEngine(others, synonyms, embedder=embedder)
+        for text in (doc.question, *doc.phrasings):
+            yield without, text, None, None
+        for i, text in enumerate(doc.phrasings):
+            rest = tuple(p for j, p in enumerate(doc.phrasings) if j != i)
+            yield (MatchingEngine([*others, FaqDoc(doc.id, doc.question, rest, doc.keywords)], synonyms,
+                                  embedder=embedder), text, doc.id, None)
+
+
+def _right(result, right_id, right_part) -> bool:
+    return result.best.id == right_id or (right_part is not None and right_part in str(result.best.id))
 
 
 def calibration(docs: list[FaqDoc], synonyms, embedder=None) -> dict:
     """Answers with a curated entry and the share of them that were right, by how the
     engine chose them (``matching.curated_key``: the rule, or the decision model's
     confidence below / above ``CURATED_MODEL_SPLIT``), over every labelled question of
-    the demo knowledge base: the hand-written sets, the attack's files, and each curated
-    phrasing asked with its phrasing left out (right: its entry) and with its whole entry
-    removed (every answer wrong). Measured without ``CURATED_CALIBRATION``; ``smoothed``
-    is (right + 1) / (answers + 2), the value that table holds."""
+    the demo knowledge base (``labelled_asks``; every answer to a question without a right
+    entry is wrong). Measured without ``CURATED_CALIBRATION``; ``smoothed`` is
+    (right + 1) / (answers + 2), the value that table holds."""
     saved = dict(matching.CURATED_CALIBRATION)
     matching.CURATED_CALIBRATION.clear()
     tally: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-
-    def ask(engine: MatchingEngine, question: str, right_id=None, right_part: str | None = None) -> None:
-        result = engine.answer(question)
-        if not result.answered or result.best.rule == "wording":
-            return
-        right = result.best.id == right_id or (right_part is not None and right_part in str(result.best.id))
-        cell = tally[matching.curated_key(result.confidence, result.best.rule)]
-        cell[0] += 1
-        cell[1] += right
-
     try:
-        engine = MatchingEngine(docs, synonyms, embedder=embedder)
-        for _set, kind, expected, question in load_questions():
-            ask(engine, question, right_part=expected if kind == "reworded" else None)
-        for path in ATTACK_FILES:
-            for line in path.read_text(encoding="utf-8").splitlines():
-                if line.strip() and not line.startswith("#"):
-                    number, question = line.split("\t", 1)
-                    ask(engine, question, None if number == "-" else docs[int(number) - 1].id)
-        for doc in docs:
-            others = [d for d in docs if d.id != doc.id]
-            without = MatchingEngine(others, synonyms, embedder=embedder)
-            for text in (doc.question, *doc.phrasings):
-                ask(without, text)
-            for i, text in enumerate(doc.phrasings):
-                rest = tuple(p for j, p in enumerate(doc.phrasings) if j != i)
-                ask(MatchingEngine([*others, FaqDoc(doc.id, doc.question, rest, doc.keywords)], synonyms,
-                                   embedder=embedder), text, doc.id)
+        for engine, question, right_id, right_part in labelled_asks(docs, synonyms, embedder):
+            result = engine.answer(question)
+            if not result.answered or result.best.rule == "wording":
+                continue
+            cell = tally[matching.curated_key(result.confidence, result.best.rule)]
+            cell[0] += 1
+            cell[1] += _right(result, right_id, right_part)
     finally:
         matching.CURATED_CALIBRATION.update(saved)
     return {key: {"answers": n, "right": r, "smoothed": round((r + 1) / (n + 2), 3)}
             for key, (n, r) in sorted(tally.items())}
+
+
+def bands(docs: list[FaqDoc], synonyms, embedder=None) -> dict:
+    """Answers in each band shown to citizens (``matching.band``) and how many were right,
+    over every labelled question of the demo knowledge base (``labelled_asks``; curated
+    wordings asked word for word included)."""
+    tally: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for engine, question, right_id, right_part in labelled_asks(docs, synonyms, embedder):
+        result = engine.answer(question)
+        if result.answered:
+            cell = tally[matching.band(result.confidence, result.threshold)]
+            cell[0] += 1
+            cell[1] += _right(result, right_id, right_part)
+    return {key: {"answers": n, "right": r} for key, (n, r) in sorted(tally.items())}
 
 
 def leave_out(docs: list[FaqDoc], synonyms, embedder=None) -> dict:
@@ -220,6 +282,10 @@ def main(argv=None) -> int:
                     help="only the attack's question set (bench/data/faq_attack_questions.tsv), one line each")
     ap.add_argument("--attack-file", type=Path, default=ATTACK_QUESTIONS,
                     help="another file of that form (bench/data/faq_attack_questions_b.tsv, _c.tsv)")
+    ap.add_argument("--curated", action="store_true",
+                    help="with --attack: ask after the curator session of bench/data/faq_attack_curation_9.tsv")
+    ap.add_argument("--bands", action="store_true",
+                    help="only the answers in each band shown to citizens and how many were right")
     ap.add_argument("--calibration", action="store_true",
                     help="only the right share of answers with a curated entry, by rule (CURATED_CALIBRATION)")
     args = ap.parse_args(argv)
@@ -230,13 +296,22 @@ def main(argv=None) -> int:
     docs, synonyms = demo_docs(), demo_synonyms()
     engine = MatchingEngine(docs, synonyms, embedder=embedder)
     if args.attack:
+        if args.curated:
+            engine, docs = curated_engine(docs, synonyms, embedder)
         print(json.dumps(attack_set(engine, docs, args.attack_file, verbose=True), ensure_ascii=False))
         return 0
     if args.calibration:
         print(json.dumps(calibration(docs, synonyms, embedder), ensure_ascii=False))
         return 0
-    report = {"hand_written": hand_written(engine), "attack": attack_set(engine, docs), "leave_out": leave_out(docs, synonyms, embedder),
-              "semantic": engine.semantic}
+    if args.bands:
+        print(json.dumps(bands(docs, synonyms, embedder), ensure_ascii=False))
+        return 0
+    after, after_docs = curated_engine(docs, synonyms, embedder)
+    report = {"hand_written": hand_written(engine), "attack": attack_set(engine, docs),
+              "attack_d": attack_set(engine, docs, CURATED_FILES[0]),
+              "attack_d_curated": attack_set(after, after_docs, CURATED_FILES[0]),
+              "attack_e_curated": attack_set(after, after_docs, CURATED_FILES[1]),
+              "leave_out": leave_out(docs, synonyms, embedder), "semantic": engine.semantic}
     for name, c in report["hand_written"].items():
         print(f"{name:22s} {c}", file=sys.stderr)
     print(json.dumps(report, ensure_ascii=False))

@@ -3,8 +3,9 @@
     .venv/bin/python bench/masking.py
 
 - how many of the 228 writings of personal data of the attack's batches 5 and 6, of the
-  112 of batch 7 and of the 100 of batch 8 (tests/core/attack_writings.py) come out
-  hidden, and which do not; how many of batch 8's 26 ordinary phrases are changed;
+  112 of batch 7, of the 100 of batch 8 and of the 100 of batch 9 (91 of its probe and 9
+  texts of its live run; tests/core/attack_writings.py) come out hidden, and which do not;
+  how many of batch 8's 26 and batch 9's 25 ordinary phrases are changed;
 - over-masking on real ordinary text read from ../shared/data/faqbench (the government Q&A
   pairs, ordinary questions, citizens' titles): the share of texts in which the pipeline
   hides something, by kind, with the words it took;
@@ -26,7 +27,18 @@ if str(ROOT) not in sys.path:
 from bench._shared import FAQBENCH, load_jsonl  # noqa: E402
 from interact.core.privacy import scan_text  # noqa: E402
 from interact.core.privacy import mask_text  # noqa: E402
-from tests.core.attack_writings import BATCH7, BATCH8, KEPT_8, PLAIN, RICH  # noqa: E402
+from tests.core.attack_writings import (  # noqa: E402
+    BATCH7,
+    BATCH8,
+    BATCH9,
+    BATCH9_LIVE,
+    BATCH9_LIVE_RICH,
+    BATCH9_RICH,
+    KEPT_8,
+    KEPT_9,
+    PLAIN,
+    RICH,
+)
 from tests.core.test_privacy_attack_writings import leaked_plain, leaked_rich  # noqa: E402
 
 
@@ -44,10 +56,19 @@ def writings() -> None:
         print(f"attack writings hidden ({batch}): {len(rows) - len(left)}/{len(rows)}")
         for label, leaked in left:
             print(f"  still shown: {label}: {leaked}")
-    changed = [(label, mask_text(text)) for label, text in KEPT_8 if mask_text(text) != text]
-    print(f"ordinary phrases of batch 8 changed: {len(changed)}/{len(KEPT_8)}")
-    for label, masked in changed:
-        print(f"  changed: {label}: {masked}")
+    left = [(label, leaked) for label, text, names, fragments in BATCH9 + BATCH9_LIVE
+            if (leaked := leaked_plain(text, names, fragments))]
+    left += [(label, leaked) for label, html, names, fragments in BATCH9_RICH + BATCH9_LIVE_RICH
+             if (leaked := leaked_rich(html, fragments, names))]
+    total = len(BATCH9) + len(BATCH9_LIVE) + len(BATCH9_RICH) + len(BATCH9_LIVE_RICH)
+    print(f"attack writings hidden (batch 9): {total - len(left)}/{total}")
+    for label, leaked in left:
+        print(f"  still shown: {label}: {leaked}")
+    for batch, kept in (("batch 8", KEPT_8), ("batch 9", KEPT_9)):
+        changed = [(label, mask_text(text)) for label, text in kept if mask_text(text) != text]
+        print(f"ordinary phrases of {batch} changed: {len(changed)}/{len(kept)}")
+        for label, masked in changed:
+            print(f"  changed: {label}: {masked}")
 
 
 def ordinary() -> None:

@@ -181,11 +181,12 @@ def register_blueprints(app: Flask) -> None:
 
 def register_hooks(app: Flask) -> None:
     from interact import cli
-    from interact.core import errors, logs, metrics, security, templating
+    from interact.core import errors, forms, logs, metrics, security, templating
 
     logs.register(app)
     metrics.register(app)
     errors.register_error_handlers(app)
     security.register(app)
+    forms.register(app)
     templating.register(app)
     cli.register(app)

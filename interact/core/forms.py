@@ -212,17 +212,38 @@ class Kept(NamedTuple):
         return form
 
 
+#: Set on ``flask.g`` when the page of this request shows the kept form.
+_KEPT_SHOWN = "kept_form_shown"
+
+
 def kept(place: str) -> Kept | None:
     """The form kept for ``place``, or ``None``. Its messages are shown once; what was typed
-    stays until :func:`forget_kept_form` (the form sent successfully), so reloading the page
-    does not empty the form."""
+    stays while the visitor stays on its page, so reloading the page does not empty the
+    form, until :func:`forget_kept_form` (the form sent successfully) or until the visitor
+    opens another page (:func:`register`)."""
     stored = session.get(KEPT_FORM_KEY)
     if not stored or stored.get("place") != place:
         return None
     if stored["errors"]:
         session[KEPT_FORM_KEY] = {**stored, "errors": {}}
     setattr(g, security.PERSONAL_PAGE, True)  # the visitor's name and phone: kept by no cache
+    setattr(g, _KEPT_SHOWN, True)
     return Kept(MultiDict(stored["data"]), stored["errors"])
+
+
+def register(app) -> None:
+    """A kept form lasts while its visitor stays on its page: the first other page they open
+    forgets it. On a shared computer (a library, a service hall) the visitor who walks away
+    from a refused opinion leaves neither their name and phone nor their text to the next
+    one, who would otherwise find them on Back or by opening that page again (attack J5);
+    the page itself is ``no-store``, so Back asks the server again."""
+
+    @app.after_request
+    def forget_a_form_left(response):
+        if request.method == "GET" and response.status_code == 200 and response.mimetype == "text/html" \
+                and not g.get(_KEPT_SHOWN) and KEPT_FORM_KEY in session:
+            session.pop(KEPT_FORM_KEY)
+        return response
 
 
 def forget_kept_form(place: str) -> None:

@@ -58,7 +58,13 @@ What is hidden:
   Passport No., 卫星号/V❤ for WeChat, market stalls (12号摊位), addresses in pinyin
   (Jianshe Lu 15 Hao), a compact date of birth (出生19850315). A name with no known
   surname, a given name alone or a pinyin name is hidden whole (保姆**偷了东西); an IP
-  address is labelled [IP地址].
+  address is labelled [IP地址];
+- (attack batch 9) a name in brackets after or before who the person is (我爱人（刘晓燕）,
+  周芷若（联系人）), after 房主/家属/退伍军人, before 家漏水 …, after 我是…，叫, before 收 (an
+  addressee), each name of a list after a plural role (工友们：赵四、刘能…), a plain-text
+  table's column under 姓名, English introductions (My name is Li Lei); the name field with
+  an emoji inside; Kangxi radicals read as characters; 准考证号, handles with dots, map
+  links' coordinates, Room 1203, Tower B, 第12户, 3层东305, a phone in English words.
 
 Every rule reads the text folded to one writing (:func:`_folded`: invisible characters
 and combining marks dropped, digits and Latin letters of every script as ASCII, traditional
@@ -185,7 +191,7 @@ _LABELLED_EMAIL = re.compile(
 _ACCOUNT = re.compile(
     rf"(?<![A-Za-z])(?:{_APPS})(?!公众号|群|平台|小程序)"
     r"(?:号|账号|帐号|号码|id|ID|UID|uid)?\s*"
-    r"(?:是|为|[：:])?\s*(?P<value>[@＠]?\s*[A-Za-z][A-Za-z0-9_\-]{5,19})(?![A-Za-z0-9_\-])"
+    r"(?:是|为|[：:])?\s*(?P<value>[@＠]?\s*[A-Za-z](?:[A-Za-z0-9_\-]|\.(?=[A-Za-z0-9_])){5,29})(?![A-Za-z0-9_\-])"
 )
 # 粤B12345, 蒙A·D12345 (new energy), 京N 8A8B8: a province, a letter, five or six letters
 # and digits with at least one digit.
@@ -218,8 +224,8 @@ _PASSPORT = re.compile(
 # A position in degrees (北纬39.9042，东经116.4074 / 39.904211,116.407395): two numbers
 # with four or more decimals, or one after 北纬/东经 ….
 _COORDINATES = re.compile(
-    r"(?:(?:北纬|南纬|纬度)\s*[：:]?\s*[0-9]{1,2}\.[0-9]{2,}°?|(?<![0-9.])-?[0-9]{1,2}\.[0-9]{4,}°?)"
-    r"\s*[,，、;；\s]\s*"
+    r"(?:(?:北纬|南纬|纬度)\s*[：:]?\s*[0-9]{1,2}\.[0-9]{2,}°?|(?<![0-9.])-?[0-9]{1,3}\.[0-9]{4,}°?)"
+    r"\s*(?:[,，、;；\s]|%2[Cc]|&(?:amp;)?(?:lng|lon|long|longitude|lat|latitude)=)\s*"
     r"(?:(?:东经|西经|经度)\s*[：:]?\s*[0-9]{1,3}\.[0-9]{2,}°?|-?[0-9]{1,3}\.[0-9]{4,}°?)(?![0-9])"
 )
 # An internet address after its label (我家IP是 116.23.45.67).
@@ -239,9 +245,12 @@ _BIRTH_DATE = re.compile(
 _LABELLED_DOCUMENT = re.compile(
     r"(?:香港身份证|澳门身份证|台胞证|回乡证|永居证|永久居留|居留许可|军官证|士兵证|警官证|社保卡|医保卡|就诊卡|住院|病历|"
     r"不动产权证|不动产证|房产证|车架|发动机|驾驶证|行驶证|学生证|学籍|工作证|档案|"
-    r"残疾人证|残疾证|低保证|低保|特困供养证|特困证|优待证|优抚证|老年证|退役军人证|救助证)"
+    r"残疾人证|残疾证|低保证|低保|特困供养证|特困证|优待证|优抚证|老年证|退役军人证|救助证|"
+    r"准考证|考生号|报名号|准考号)"
     # (a word after the bare label is not a number's: 档案管理中心, 住院业务预约电话)
-    r"(?:(?:号码?|编号)\s*(?:是|为|[：:])?\s*|\s*(?:是|为|[：:])\s*|(?=[A-Za-z0-9０-９]))"
+    # (a number after a space is one: 台胞证 01234567, 军官证 南字第123456号)
+    r"(?:(?:号码?|编号)\s*(?:是|为|[：:])?\s*|\s*(?:是|为|[：:])\s*|(?=[A-Za-z0-9０-９])"
+    r"|\s+(?=[^\s，,。；;、！!？?]{0,6}[0-9０-９]{5,}))"
     r"(?P<value>[^\s，,。；;、！!？?]{0,16}?[0-9０-９]{5,}[A-Za-z0-9０-９()（）]*号?)"
 )
 
@@ -292,7 +301,8 @@ _HONORIFIC = "(?:先生|女士|同志|小姐|老师|同学|阿姨|大爷)"
 # A character of a given name: not a verb of going or getting (我叫车去机场, 我叫车回家: 车 is
 # a surname, 叫车 calls a taxi).
 _GIVEN_CHAR = r"(?:(?![去回到走吃喝买卖坐找说])[\u4e00-\u9fff])"
-_GIVEN = rf"(?!(?:{_TITLE_WORDS}|您|你|们|[等的了和与及或各])){_GIVEN_CHAR}{{1,2}}(?<![吧吗呢啊了的么呀哦])"
+# (Not a particle or a negation at its end: 房主：欧阳锋不给开证明 names 欧阳锋.)
+_GIVEN = rf"(?!(?:{_TITLE_WORDS}|您|你|们|[等的了和与及或各])){_GIVEN_CHAR}{{1,2}}(?<![吧吗呢啊了的么呀哦不没])"
 # Ordinary words that begin with a surname character and stand where a name could.
 _COMMON_WORDS = (
     "敬礼|谢谢|感谢|祝好|祝愿|顺祝|商祺|关心|关注|关于|高兴|方便|方面|方式|方法|方案|平时|平安|常见|明确|明白|"
@@ -303,7 +313,7 @@ _COMMON_WORDS = (
     # seen masked in ordinary government texts and citizens' questions (tests/core/test_privacy_ordinary_text.py)
     "信息|关切|呼声|利用|使用|单身|国产|全集|全本|高龄|来访|部门|华为|苏宁|安卓|"
     # an app before an account (支付宝 13800138000), schools before 同学
-    "支付|高中|全班|权益|居住|居民|查验|查阅|查找|查收|戴眼镜|戴口罩|高品质|高质量|高效|"
+    "支付|高中|全班|权益|居住|居民|查验|查阅|查找|查收|戴眼镜|戴口罩|高品质|高质量|高效|马上|"
     # a thing called by its name before 先生 (石头先生这部电影)
     "石头"
 )
@@ -342,7 +352,7 @@ _RELATION_WORDS = (
 _ROLE_WORDS = (
     "爷爷|奶奶|外公|外婆|姥姥|姥爷|媳妇|男朋友|女朋友|男友|女友|前男友|前女友|未婚夫|未婚妻|老大|老二|老三|"
     "户主|租户|承租人|出租人|投诉对象|被投诉人|被举报人|被申请人|被告|原告|法定代表人|法人代表|负责人|"
-    "网格员|村支书|支书|村主任|保安|保姆|司机|学生|包工头|"
+    "网格员|村支书|支书|村主任|保安|保姆|司机|学生|包工头|家属|"
     # any person named by what they are or do: …人 / …者 (当事人, 受害人, 收件人, 犯罪嫌疑人,
     # 被执行人, 肇事者 …), but not 个人, 他人, 老人, 名人, 或者, 记者 … (no one in particular)
     "(?<=[\u4e00-\u9fff])(?<![个本他别每众老诗名达猎主女男无没有工军路商成夫的等之人一二两三四五多些文家])人"
@@ -352,10 +362,12 @@ _ROLE_WORDS = (
 # 房东裘千尺签字, 家长：穆念慈, 派出所民警赵敏).
 _CASE_ROLE_WORDS = (
     "当事人|受害人|被害人|嫌疑人|委托人|收件人|寄件人|收货人|承租人|出租人|患者|病人|证人|监护人|代理人|"
-    "家长|律师|房东|民警|辅警|交警|警察|(?<!行)业主|车主|店主|雇主|医生|护士|大夫|"
+    "家长|律师|房东|(?<!住)房主(?![任管])|民警|辅警|交警|警察|(?<!行)业主|车主|店主|雇主|医生|护士|大夫|"
     # the people who work in a home or bring things to it (维修工赵铁柱师傅, 外卖小哥李逵)
     "维修工|修理工|水电工|电工|装修工|清洁工|保洁员|保洁|钟点工|护工|月嫂|保姆|外卖小哥|外卖员|"
-    "快递小哥|快递员|骑手|租客"
+    "快递小哥|快递员|骑手|租客|"
+    # (军人 alone is no one in particular; 退伍军人岳不群 is someone)
+    "退伍军人|退役军人|复员军人|转业军人|现役军人"
 )
 _RELATION = f"(?:{_RELATION_WORDS})"
 _ROLE = f"(?:{_ROLE_WORDS})"
@@ -377,6 +389,7 @@ _AFTER_PERSON = (
     "对|让|把|给|向|跟|要|想|需要|办|申请|去世|受|身体|携带|拖欠|欠|克扣|拒|多次|今天|昨天|去年|前年|"
     "行动|年迈|年纪|腿脚|患有|瘫痪|残疾|退休|下岗|卧床|住院|过世|名下|天天|总是|骚扰|开车|上门|贪污|怀孕|"
     rf"霸占|侵占|挪用|威胁|殴打|辱骂|私自|强行|违规|{_NUM}岁|"
+    "家(?:漏水|渗水|装修|的|里|门口|养|占|堆|噪音|太吵|吵|人|孩子|老人)|"
     "称|问|委托|签字|签名|同意|受伤|在逃|骗|偷|报案|建议|提出|要求|认为|这个人|这人|此人|可以|常|请|"
     rf"{_NUM}个多?月|"
     "等(?:人|反映|[0-9一二三四五六七八九十两几多]+(?:人|名|户)))"
@@ -505,6 +518,17 @@ _NAME_PATTERNS = [
                rf"(?=\s*(?:{_ADDRESS_FORM}|{_HONORIFIC}|是我|是我的|是(?:{_RELATION_WORDS})|的(?:{_RELATION_WORDS})))"),
     # 杨 过 先生: a name spaced out before a form of address.
     re.compile(rf"(?:{_BOUNDARY}|{_BEFORE_NAME})(?P<name>{_SPACED_NAME})(?=\s*{_ADDRESS_FORM})"),
+    # 我爱人（刘晓燕） / 我和对象（马春花）: a name in brackets after who the person is.
+    # (not another word for the same person: 业主（房东）)
+    re.compile(rf"(?:{_RELATION}|{_ROLE}|{_CASE_ROLE}|对象)\s*[（(]\s*"
+               rf"(?!(?:{_RELATION_WORDS}|{_CASE_ROLE_WORDS}|{_ROLE_WORDS})\s*[）)])(?P<name>{_PLAIN_NAME})\s*[）)]"),
+    # 周芷若（联系人） / 段誉（儿子）: a name, then who the person is in brackets.
+    re.compile(rf"{_BOUNDARY}(?P<name>{_PLAIN_NAME})\s*[（(]\s*(?:{_NAME_ONLY_LABEL}|{_RELATION_WORDS}|{_CASE_ROLE_WORDS}|"
+               rf"本人|家属|对象|户主|租户|投诉对象|被投诉人|被举报人|法定代表人|负责人)\s*[）)]"),
+    # 我是一名环卫工人，叫宁中则: the name told after the writer says who they are.
+    re.compile(rf"(?:我是|本人是|本人)[^。！？!?\n]{{0,20}}?[，,]\s*(?:名叫|叫做|叫作|名字叫|名字是|叫)\s*(?P<name>{_NAME})"),
+    # 福中三路1号，赵灵儿收: the addressee after an address.
+    re.compile(rf"(?:{_BOUNDARY}|(?<=[号室户]))(?P<name>{_PLAIN_NAME})\s*{_HONORIFIC}?\s*收(?=$|[，,。.！!；;\s）)])"),
     # Surname + honorific anywhere: 王先生 / 欧阳女士
     re.compile(rf"(?<![\u4e00-\u9fff])(?P<name>{_SURNAME_RE})(?=先生|女士)"),
 ]
@@ -572,7 +596,8 @@ _STRONG_UNIT = (
 _UNIT = rf"(?:{_STRONG_UNIT}|{_WEAK_UNIT})"
 # The flat after the building, in any digits (401, 六零三, 1203室).
 # (Not a year or a date written right after: 10栋2单元2018年10月.)
-_TAIL = r"(?:\s*[-－]?\s*(?:[0-9０-９]{1,5}(?![0-9０-９年月日])|[零〇一二三四五六七八九]{2,5})(?:室|号|户)?)?"
+# (A side of the floor may come first: 3层东305.)
+_TAIL = r"(?:\s*[-－]?\s*[东南西北]?\s*(?:[0-9０-９]{1,5}(?![0-9０-９年月日])|[零〇一二三四五六七八九]{2,5})(?:室|号|户)?)?"
 # Building-unit-flat written with dashes after an estate's name (幸福小区3-2-401).
 _DASHED = r"[0-9０-９]{1,3}\s*[-－—]\s*(?:[0-9０-９]{1,2}\s*[-－—]\s*)?[0-9０-９]{3,4}"
 _ADDRESS = re.compile(
@@ -582,7 +607,7 @@ _ADDRESS = re.compile(
     # (an estate's name may hold digits after its first character: 阳光100小区)
     rf"|{_PLACE}(?:{_PLACE}|[0-9]){{0,9}}?{_ESTATE}\s*(?:{_WEAK_UNIT}\s*)*{_STRONG_UNIT}\s*(?:{_UNIT}\s*)*{_TAIL}"
     rf"|{_PLACE}{{1,10}}?{_ESTATE}\s*{_DASHED}(?![0-9０-９])"
-    rf"|{_PLACE}{{1,8}}?(?:村|屯|嘎查)\s*{_NUM}\s*(?:组|社|队)(?:\s*{_NUM}\s*号)?"
+    rf"|{_PLACE}{{1,8}}?(?:村|屯|嘎查)\s*第?{_NUM}\s*(?:村民小组|组|社|队)(?:\s*第?{_NUM}\s*(?:号|户))?"
     rf"|{_NUM}\s*(?:号楼|栋|幢)\s*(?:(?:{_UNIT}\s*)+{_TAIL}|(?:[0-9０-９]{{3,4}}|[零〇一二三四五六七八九]{{3,4}})(?:室|号)?(?![0-9０-９户])))"
 )
 # An office block and a room (华润大厦2907), not an amount or a year (广场3000平方米); a
@@ -611,6 +636,13 @@ _ENGLISH_ROAD = re.compile(rf"\b(?:{_ENGLISH_ROAD_WORDS})\b")
 _ENGLISH_ADDRESS = re.compile(
     r"(?:(?:Flat|Room|Rm|Unit|Apt|Suite|Block|Floor|Lane|No)\.?\s*[A-Za-z0-9\-]{0,6}\s*,?\s*)*"
     rf"(?:[0-9]{{1,5}}[A-Za-z]?\s*,?\s+)?(?:[A-Z][A-Za-z']*\s+){{1,3}}(?:{_ENGLISH_ROAD_WORDS})\b\.?"
+)
+
+# A flat or a room and its tower or block, in English, without a road (Room 1203, Tower B).
+_ENGLISH_FLAT_HINT = re.compile(r"\b(?:Room|Rm|Flat|Apt|Apartment|Unit|Suite)\b")
+_ENGLISH_FLAT = re.compile(
+    r"\b(?:Room|Rm|Flat|Apt|Apartment|Unit|Suite)\.?\s*#?\s*[0-9]{2,5}[A-Za-z]?\b"
+    r"(?:\s*,?\s*(?:Tower|Block|Building|Bldg|Floor)\.?\s*[A-Za-z0-9]{1,3}\b)*"
 )
 
 
@@ -679,7 +711,31 @@ def _digit_spans(text: str) -> list[_Span]:
             i = found[0] + 1
     if "百" in text:
         spans += _spoken_phone_spans(text)
+    if _ENGLISH_DIGIT_HINT.search(text):
+        spans += _english_phone_spans(text)
     return spans + _phone_part_spans(text)
+
+
+# A number spelled partly or wholly in English words (手机 one three eight 0013 8000).
+_ENGLISH_DIGITS = {"zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5",
+                   "six": "6", "seven": "7", "eight": "8", "nine": "9"}
+_ENGLISH_DIGIT_WORD = "(?:" + "|".join(_ENGLISH_DIGITS) + ")"
+_ENGLISH_DIGIT_HINT = re.compile(rf"(?i:\b{_ENGLISH_DIGIT_WORD}\b)")
+_ENGLISH_DIGIT_RUN = re.compile(
+    rf"(?i:(?<![A-Za-z0-9])(?:{_ENGLISH_DIGIT_WORD}|[0-9]+)(?:[\s\-,.]{{1,2}}(?:{_ENGLISH_DIGIT_WORD}|[0-9]+)){{2,}}(?![A-Za-z0-9]))"
+)
+
+
+def _english_phone_spans(text: str) -> list[_Span]:
+    spans = []
+    for m in _ENGLISH_DIGIT_RUN.finditer(text):
+        tokens = re.findall(rf"(?i:{_ENGLISH_DIGIT_WORD}|[0-9]+)", m.group(0))
+        if all(t.isdigit() for t in tokens):
+            continue  # (digits alone are read by the rules above)
+        digits = "".join(t if t.isdigit() else _ENGLISH_DIGITS[t.lower()] for t in tokens)
+        if _is_mobile(digits) or (7 <= len(digits) <= 12 and _PHONE_CONTEXT.search(text[max(0, m.start() - 12):m.start()])):
+            spans.append(_Span(m.start(), m.end(), "phone"))
+    return spans
 
 
 # A mobile number begun in spoken numerals (一百三十八零零一三八零零零: 138, then the rest).
@@ -825,7 +881,9 @@ def _plausible_birth(ymd: str) -> bool:
 
 # What people (or a paste) put inside a written name: spaces, ideographic space, zero-width,
 # and the dots, dashes, bars and stars that split it past a filter (李·小·芳, 李-小芳, 欧阳x娜娜).
-_INSIDE_NAME = "[\\s\u200b-\u200d\u2060\ufeff·•・．.\\-－_/|｜*＊xX]{0,3}"
+# An emoji or a symbol put inside a name (王🌟建国) splits it the same way.
+_INSIDE_NAME = ("[\\s\u200b-\u200d\u2060\ufeff·•・．.\\-－_/|｜*＊xX"
+                "\u2190-\u2bff\u3200-\u33ff\U0001f000-\U0001faff]{0,3}")
 
 
 def _written_as(name: str) -> re.Pattern:
@@ -850,9 +908,13 @@ _EXEMPLARY = re.compile(
 )
 
 
-# A list of people after 抄送 (抄送：刘备、关羽、张飞): each item a whole name, not an office.
-_LIST_LABEL = re.compile(r"(?:抄送|抄报|参会人员|在场人员|出席人员|参加人员)\s*[：:]\s*")
-_LIST_NAME = re.compile(rf"(?P<name>{_NAME})(?<![局厅委办院所站部处科队会司馆社府市县区省镇乡村街组室])(?=[、，,；;。\s）)」”]|$)")
+# A list of people after 抄送 (抄送：刘备、关羽、张飞) or after people named by their role
+# in the plural (工友们：赵四、刘能、谢广坤都没拿到钱): each item a whole name, not an office;
+# the last one may be followed by what is said of them all.
+_LIST_LABEL = re.compile(r"(?:抄送|抄报|参会人员|在场人员|出席人员|参加人员|"
+                         rf"(?:{_RELATION_WORDS}|工友|家人|亲属|家属|村民|居民|业主|租户|住户|员工|职工|工人)们)\s*[：:]\s*")
+_LIST_NAME = re.compile(rf"(?P<name>{_NAME})(?<![局厅委办院所站部处科队会司馆社府市县区省镇乡村街组室])"
+                        r"(?=[、，,；;。\s）)」”]|$|都|等|也|还|均|他们|几[个位]|[两三四五六七八九十]+[个位人])")
 _LIST_SEPARATOR = re.compile(r"\s*[、，,]\s*")
 # What follows a given name used alone as a person's (建国哥说, 娜娜想问一下).
 _AFTER_GIVEN = r"(?:哥|姐|叔|姨|伯|嫂|弟|妹|爷|奶|婶|仔)"
@@ -869,6 +931,57 @@ def _listed_name_spans(text: str) -> list[_Span]:
                 break
             position = separator.end()
     return spans
+
+
+# A plain-text table (cells split by | or tabs) whose header names a column of people
+# (姓名 | 电话 / 郭靖 | 13800138000): that column's cells below are names.
+_TABLE_SPLIT = re.compile(r"[|｜\t]")
+_TABLE_NAME_HEADER = re.compile(r"\s*(?:姓名|名字|联系人|申请人|当事人|户主|家属|学生姓名|患者姓名)\s*")
+_CLAUSE_END = re.compile(r"[。！？!?；;：:，,]")
+_TABLE_CELL_NAME = re.compile(rf"(?:{_NAME}|{_HAN}{{2,4}}|{_LATIN_NAME})")
+
+
+def _table_name_spans(text: str) -> list[_Span]:
+    spans: list[_Span] = []
+    column = None
+    position = 0
+    for line in text.split("\n"):
+        cells, start = [], position
+        for piece in _TABLE_SPLIT.split(line):
+            cells.append((start, piece))
+            start += len(piece) + 1
+        position += len(line) + 1
+        if len(cells) < 2:
+            column = None
+            continue
+        # (the first header may end a sentence: …，赵灵儿收。姓名 | 电话)
+        headers = [i for i, (_, cell) in enumerate(cells)
+                   if _TABLE_NAME_HEADER.fullmatch(_CLAUSE_END.split(cell)[-1] if i == 0 else cell)]
+        if headers:
+            column = headers[0]
+            continue
+        if column is None or column >= len(cells):
+            continue
+        offset, cell = cells[column]
+        stripped = cell.strip()
+        if stripped and _TABLE_CELL_NAME.fullmatch(stripped):
+            begin = offset + cell.index(stripped)
+            spans.append(_Span(begin, begin + len(stripped), "name"))
+    return spans
+
+
+# A name told in English (My name is Li Lei, Hello, I am Han Meimei from Nanshan): after
+# "my name is" any capitalised name; after "I am"/"this is" only a name in pinyin (not "I
+# am Very Happy").
+_ENGLISH_INTRODUCTION_HINT = re.compile(r"(?i:name is|name's|\bI am\b|\bI'm\b|\bthis is\b|call me)")
+_ENGLISH_INTRODUCTION = re.compile(
+    rf"(?:(?P<named>(?i:my name is|my name's|call me))|(?i:\bI am|\bI'm|\bthis is))\s+(?P<name>{_LATIN_NAME})(?![A-Za-z])"
+)
+
+
+def _english_name_spans(text: str) -> list[_Span]:
+    return [_Span(m.start("name"), m.end("name"), "name") for m in _ENGLISH_INTRODUCTION.finditer(text)
+            if m.group("named") or privacy_pinyin.is_pinyin_name(m.group("name"), _surname_readings())]
 
 
 def _known_name_spans(text: str, name: str) -> list[_Span]:
@@ -905,8 +1018,12 @@ def _name_spans(text: str, names: Iterable[str]) -> list[_Span]:
     # (The text is read simplified (:func:`_folded`), so 歐陽娜娜 is found for 欧阳娜娜.)
     for name in _known_names(names):
         spans += _known_name_spans(text, name)
-    if "抄" in text or "人员" in text:
+    if "抄" in text or "人员" in text or "们" in text:
         spans += _listed_name_spans(text)
+    if "|" in text or "｜" in text or "\t" in text:
+        spans += _table_name_spans(text)
+    if _ENGLISH_INTRODUCTION_HINT.search(text):
+        spans += _english_name_spans(text)
     exemplary = [m.span() for m in _EXEMPLARY.finditer(text)]
     if "的" in text:
         spans += [_Span(m.start("name"), m.end("name"), "name") for m in _BEFORE_KIN.finditer(text)
@@ -996,6 +1113,8 @@ def _address_spans(text: str) -> list[_Span]:
         spans += [_Span(m.start(), m.end(), "address") for m in _STALL.finditer(text)]
     if _PINYIN_ROAD.search(text):
         spans += [_Span(m.start(), m.end(), "address") for m in _PINYIN_ADDRESS.finditer(text)]
+    if _ENGLISH_FLAT_HINT.search(text):
+        spans += [_Span(m.start(), m.end(), "address") for m in _ENGLISH_FLAT.finditer(text)]
     if _ENGLISH_ROAD.search(text):
         spans += [_Span(m.start(), m.end(), "address") for m in _ENGLISH_ADDRESS.finditer(text)
                   if re.search(r"[0-9]", m.group(0))]
@@ -1052,6 +1171,10 @@ def _fold_char(char: str) -> str:
         return str(digit)
     compat = unicodedata.normalize("NFKC", char)
     if compat != char and compat.isascii() and (compat.isalnum() or compat == "@"):
+        return compat
+    if compat != char and len(compat) == 1 and "\u4e00" <= compat <= "\u9fff":
+        # A Kangxi radical or a compatibility ideograph that stands for a character
+        # (⽥⼤⼒ is 田大力 to a reader).
         return compat
     return char
 

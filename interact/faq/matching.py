@@ -51,7 +51,7 @@ import re
 import threading
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from difflib import SequenceMatcher
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -436,12 +436,18 @@ BANDS = ("high", "good", "fair")
 #: than its probability says (attack batch 8: 18 of 19 answers at 0.29-0.59 were right).
 #: An answer keeps the higher of its own confidence and this one; what is answered does not
 #: change. (semantic engine, lexical engine) per rule; docs/faq-matching.md, "Calibration".
+#: ``topical_kind``: the only topical curated entry, but the question asks a specific kind its
+#: matched row does not (``_asks_other_kind``: 厨余垃圾几点收 -> 生活垃圾怎么分类, wrong; 公司年报什么时候报
+#: -> 企业年报怎么填报, right) -- right two times in three, so never shown as 匹配度高 (attack
+#: J10: such answers were shown at 0.857). Measured with the batch-9 sets and curator session
+#: (bench/data/faq_attack_questions_d.tsv, _e.tsv, faq_attack_curation_9.tsv) added.
 CURATED_CALIBRATION: dict[str, tuple[float, float]] = {
-    "near": (0.909, 0.9),  # semantic: 9 of 9 right; lexical: 8 of 8
-    "content": (0.944, 0.938),  # 16 of 16; 14 of 14
-    "topical": (0.857, 0.857),  # 35 of 40; 41 of 47
-    "model_low": (0.692, 0.875),  # 8 of 11; 13 of 14
-    "model_high": (0.972, 0.938),  # 34 of 34; 14 of 14
+    "near": (0.952, 0.947),  # semantic: 19 of 19 right; lexical: 17 of 17
+    "content": (0.958, 0.955),  # 22 of 22; 20 of 20
+    "topical": (0.911, 0.922),  # 40 of 43; 46 of 49
+    "topical_kind": (0.667, 0.625),  # 9 of 13; 9 of 14
+    "model_low": (0.765, 0.909),  # 12 of 15; 19 of 20
+    "model_high": (0.985, 0.976),  # 64 of 64; 40 of 40
 }
 #: Decision-model answers on curated entries below this confidence were right less often.
 CURATED_MODEL_SPLIT = 0.4
@@ -503,7 +509,8 @@ class Match:
     semantic: float | None = None
     #: How the best entry's confidence was set: "model" (the decision model), "wording"
     #: (the curated wording), "near" (a small edit of it), "content" (the only content
-    #: match), "topical" (the only topical curated entry); see ``CURATED_CALIBRATION``.
+    #: match), "topical" (the only topical curated entry), "topical_kind" (the same, the
+    #: question asking a kind of thing its matched row does not); see ``CURATED_CALIBRATION``.
     rule: str = "model"
 
 
@@ -809,26 +816,66 @@ def _new_word(tokens: Iterable[str], c_tokens: frozenset[str], c_chars: frozense
     return False
 
 
-def _wording(q: _Side, c: _Side, q_raw: str = "", c_raw: str = "") -> int:
+@lru_cache(maxsize=4096)
+def _one_char_words(text: str) -> frozenset[int]:
+    """Positions of the one-character words of *text* (jieba's segmentation)."""
+    return frozenset(start for word, start, end in jieba.tokenize(text) if end - start == 1) if text else frozenset()
+
+
+def _replaced_word(a: str, b: str) -> tuple[str, str] | None:
+    """When *a* and *b* differ in one replaced character that is a word of its own in
+    both (旧沙发怎么卖 / 旧沙发怎么扔: 卖, 扔), the two words; else None (an inserted or
+    dropped character, or a character inside a longer word: 以保 / 医保)."""
+    if len(a) != len(b):
+        return None
+    diff = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
+    if len(diff) != 1 or diff[0] not in _one_char_words(a) or diff[0] not in _one_char_words(b):
+        return None
+    return a[diff[0]], b[diff[0]]
+
+
+#: Replaced one-character words: the same action (扔 / 丢 0.62, 办 / 弄 0.75, 交 / 缴 0.76 as
+#: USE cosines of the two characters) or another one (扔 / 卖 0.36, 修 0.38, 洗 0.47, 买
+#: 0.48, 换 0.49). Attack J7: after a curator's 旧沙发怎么扔, 旧沙发怎么卖 / 修 / 洗 / 搬 / 租 / 买 /
+#: 换 were answered with the disposal entry as one-character edits of it.
+SAME_WORD_COSINE = 0.6
+
+
+def _wording(q: _Side, c: _Side, q_raw: str = "", c_raw: str = "",
+             same_word: Callable[[str, str], bool] | None = None) -> int:
     """2 when the two texts are the same wording (equal without fillers), 1 when
     they are a small edit apart (NEAR_EDITS; after synonyms or before, *q_raw* and
     *c_raw* being ``_raw_core`` of the texts) without making a different word or
     number (see EXACT_CONFIDENCE), else 0. The words are read in the form in which the
     edit is small: a synonym may turn a one-character edit into a longer one (丢 -> 丢失
     in 旧沙发怎么丢 / 旧沙发怎么扔; 掉 -> 丢失 in 扔掉), so an edit seen only before synonyms is
-    judged by the words before synonyms."""
+    judged by the words before synonyms. A one-character word replaced by another is a
+    small edit only when *same_word* says the two mean the same (``MatchingEngine._same_word``:
+    a sound-alike typo, or close in meaning; without *same_word*, only a sound-alike)."""
     qc, cc = _core(q.compact), _core(c.compact)
     if qc == cc or (q_raw and q_raw == c_raw):
         return 2
     if q.numbers != c.numbers or q.negations != c.negations:
         return 0
+    same_word = same_word or _same_sound
     c_chars = c.chars | frozenset(c_raw)
     if _near(qc, cc):
+        replaced = _replaced_word(qc, cc)
+        if replaced is not None and not same_word(*replaced):
+            return 0
         return 0 if _new_word(q.token_set, c.token_set, c_chars) else 1
     if q_raw and c_raw and _near(q_raw, c_raw):
+        replaced = _replaced_word(q_raw, c_raw)
+        if replaced is not None and not same_word(*replaced):
+            return 0
         c_tokens = c.token_set | _raw_tokens(c_raw)
         return 0 if _new_word(_raw_tokens(q_raw), c_tokens, c_chars) else 1
     return 0
+
+
+def _same_sound(a: str, b: str) -> bool:
+    """Whether two characters share a toneless reading (a typo of the sound)."""
+    return bool(set(spelling.readings(a)) & set(spelling.readings(b)))
 
 
 def _content(weights: tuple[tuple[str, float], ...]) -> tuple[tuple[str, float], ...]:
@@ -1490,6 +1537,19 @@ def content_match(pair_features: np.ndarray) -> bool:
     return bool(f[_I_Q_CONTENT] > 0.999 and f[_I_C_CONTENT] > 0.999 and f[_I_NUM] == 0.0 and f[_I_NEG] == 0.0)
 
 
+#: Kinds of question (``_QWORD_PATTERNS``) that only say "how" or "what" in general.
+_GENERAL_KINDS = frozenset(("how", "what", "howis"))
+
+
+def _asks_other_kind(cand: _Candidate) -> bool:
+    """Whether the question asks a specific kind (when, how much, where, which, who, why,
+    yes-no) that the candidate's matched row does not ask: 厨余垃圾几点收 / 厨余垃圾和其他垃圾怎么分,
+    一年级新生入学要考试吗 / 一年级新生入学在哪报名 (see CURATED_CALIBRATION's ``topical_kind``)."""
+    if cand.query is None or cand.side is None:
+        return False
+    return bool(cand.query.kinds - _GENERAL_KINDS - cand.side.kinds)
+
+
 def _sole_curated_topical(cands: list[_Candidate]) -> bool:
     """The best candidate is a curated entry, topical, without a number or
     negation mismatch, and no other candidate is topical."""
@@ -1663,6 +1723,8 @@ class MatchingEngine:
             self.set_model(model)
         self._threshold = None if threshold is None else float(threshold)
         self._declined = _Declined(frozenset(), (), ())
+        #: Pairs of one-character words already judged by ``_same_word``.
+        self._same_words: dict[tuple[str, str], bool] = {}
         #: (state, its spelling.SoundIndex or None), built on the first question after a change.
         self._sound: tuple[_State, spelling.SoundIndex | None] | None = None
         self._set_synonyms(synonyms)
@@ -1727,9 +1789,26 @@ class MatchingEngine:
         for _core_text, _score, i in process.extract_iter(q_core, declined.cores, scorer=Levenshtein.distance,
                                                           score_cutoff=allowed):
             side, raw = declined.sides[i]
-            if _wording(qside, side, q_raw, raw):
+            if _wording(qside, side, q_raw, raw, self._same_word):
                 return True
         return False
+
+    def _same_word(self, a: str, b: str) -> bool:
+        """Whether two one-character words replacing each other mean the same: a sound-alike
+        typo, or (with an embedder) a cosine of at least SAME_WORD_COSINE (see ``_wording``)."""
+        if _same_sound(a, b):
+            return True
+        if self.embedder is None:
+            return False
+        key = (a, b) if a < b else (b, a)
+        same = self._same_words.get(key)
+        if same is None:
+            va, vb = np.asarray(self.embedder.encode(list(key)), dtype=np.float32)
+            same = float(va @ vb) >= SAME_WORD_COSINE
+            if len(self._same_words) >= 4096:
+                self._same_words.clear()
+            self._same_words[key] = same
+        return same
 
     def set_model(self, model: DecisionModel) -> None:
         """Use another decision model from the next query on (one reference swap).
@@ -2109,7 +2188,7 @@ class MatchingEngine:
                 feats = np.append(feats, semantic[doc_id])
             vec = None if seg.vecs is None else seg.vecs[row]
             text = seg.texts[row]
-            out.append((doc_id, text, feats, _wording(qside, cside, q_raw, _raw_core(text) if raw else ""), cside,
+            out.append((doc_id, text, feats, _wording(qside, cside, q_raw, _raw_core(text) if raw else "", self._same_word), cside,
                         qside, vec))
         return out
 
@@ -2244,7 +2323,7 @@ class MatchingEngine:
                     elif c.content and not any(o.content for o in cands[1:]):
                         conf, c.rule = floor, "content"
                     elif CURATED_TOPICAL_FLOOR and _sole_curated_topical(cands):
-                        conf, c.rule = floor, "topical"
+                        conf, c.rule = floor, "topical_kind" if _asks_other_kind(c) else "topical"
             out.append(conf)
         return out
 

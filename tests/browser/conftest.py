@@ -315,6 +315,7 @@ def new_page(browser, base_url, width) -> Iterator[Callable[..., Any]]:
     def open_page(**overrides):
         context = browser.new_context(base_url=base_url, **{**_context_args(width), **overrides})
         prepare(context)
+        context._java_script_enabled = overrides.get("java_script_enabled", True)  # noqa: SLF001 - helpers.scripts_run
         contexts.append(context)
         return context.new_page()
 

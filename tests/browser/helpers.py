@@ -5,6 +5,7 @@ See ``conftest.py`` for the fixtures (live server, pages at two widths, other co
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -79,21 +80,77 @@ def duplicate_ids(page) -> list[str]:
     )
 
 
+#: Longest an axe run may take before the check fails (instead of waiting for ever).
+AXE_SECONDS = 60
+
+
+def scripts_run(page) -> bool:
+    """Whether ``page`` runs JavaScript (``new_page(java_script_enabled=False)`` opens one
+    that does not). In such a page an evaluation that awaits anything (a timer, a promise)
+    never ends, and Playwright's ``evaluate`` has no timeout: the test would hang."""
+    return getattr(page.context, "_java_script_enabled", True)
+
+
+def _axe_violations(page) -> list[dict]:
+    """axe-core's violations on ``page`` (a page that runs scripts), failing after
+    ``AXE_SECONDS`` rather than waiting for ever."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(AXE_JS.read_text(encoding="utf-8"))
+    return page.evaluate(
+        "async (limit) => { const r = await Promise.race([axe.run(document, {resultTypes: ['violations']}),"
+        " new Promise((_, fail) => setTimeout(() => fail(new Error(`axe did not finish in ${limit} ms`)), limit))]);"
+        " return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
+        " nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))})); }",
+        AXE_SECONDS * 1000,
+    )
+
+
+@contextmanager
+def _copy_that_runs_scripts(page):
+    """``page``'s document as it is now (its DOM, not the address loaded again), in a page
+    of its own that runs scripts — for axe, which cannot run in a page without JavaScript
+    (see :func:`scripts_run`). The document's own scripts are not run in the copy, so what
+    is checked is what a browser without JavaScript shows; style sheets and images come
+    from the server as usual, at the same width."""
+    url = page.url.split("#")[0]
+    html = page.content()
+    context = page.context.browser.new_context(viewport=page.viewport_size, locale="zh-CN",
+                                               timezone_id="Asia/Shanghai")
+    try:
+        context.set_default_timeout(20_000)
+        context.set_default_navigation_timeout(30_000)
+
+        def serve(route):
+            request = route.request
+            if request.resource_type == "document" and request.url.split("#")[0] == url:
+                route.fulfill(status=200, content_type="text/html; charset=utf-8", body=html)
+            elif request.resource_type == "script":
+                route.abort()
+            else:
+                route.continue_()
+
+        context.route("**/*", serve)
+        copy = context.new_page()
+        copy.goto(url, wait_until="load")
+        yield copy
+    finally:
+        context.close()
+
+
 def assert_accessible(page, *, context: str = "") -> None:
     """axe-core on the page as it is now: no serious or critical violation, no id used
     twice (axe no longer reports that; it makes labels switch another form's radio) and
-    no label whose control is missing or in another form."""
+    no label whose control is missing or in another form. In a page without JavaScript
+    axe runs on a copy of the page that runs scripts (:func:`_copy_that_runs_scripts`)."""
     duplicated = duplicate_ids(page)
     assert not duplicated, f"duplicate ids on {context or page.url}: {duplicated}"
     misdirected = misdirected_labels(page)
     assert not misdirected, f"labels pointing outside their form on {context or page.url}: {misdirected}"
-    if not page.evaluate("() => typeof window.axe === 'object'"):
-        page.evaluate(AXE_JS.read_text(encoding="utf-8"))
-    results = page.evaluate(
-        "async () => { const r = await axe.run(document, {resultTypes: ['violations']});"
-        " return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
-        " nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))})); }"
-    )
+    if scripts_run(page):
+        results = _axe_violations(page)
+    else:
+        with _copy_that_runs_scripts(page) as copy:
+            results = _axe_violations(copy)
     bad = [v for v in results if v["impact"] in ("serious", "critical")]
     assert not bad, f"axe on {context or page.url}:\n" + json.dumps(bad, ensure_ascii=False, indent=1)
 

@@ -15,6 +15,7 @@ from aiosmtpd.controller import Controller
 from interact.core.errors import NotFound
 from interact.core import clock, notify
 from interact.core.models import EmailStatus, Notification, OutboundEmail
+from tests import sql
 from tests.helpers import assert_inert_html
 
 BADINPUT = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "badinput"
@@ -88,14 +89,8 @@ def test_many_notices_are_written_in_one_statement_each_pair_once_with_its_mail(
                              title=f"来信已逾期（红牌）：第{n}封\n", body="来信标题", url=f"/staff/letters/{n}",
                              dedup_key=f"letter:{n}:overdue")
                for n in [*range(300), 0, 5]]
-    inserts: list[str] = []
-    sa.event.listen(db.engine, "before_cursor_execute",
-                    record := lambda conn, cursor, statement, *args: inserts.append(statement)
-                    if statement.lstrip().upper().startswith("INSERT INTO NOTIFICATIONS") else None)
-    try:
+    with sql.captured(lambda text: text.lstrip().upper().startswith("INSERT INTO NOTIFICATIONS")) as inserts:
         created = notify.notify_all(notices)
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", record)
     db.session.commit()
     assert created == 300 + 299  # handler_a's letter:0 existed; handler_b is inactive; repeats once
     assert len(inserts) == 1

@@ -10,7 +10,19 @@ import re
 import unicodedata
 
 import pytest
-from tests.core.attack_writings import BATCH7, BATCH8, KEPT_7, KEPT_8, PLAIN, RICH
+from tests.core.attack_writings import (
+    BATCH7,
+    BATCH8,
+    BATCH9,
+    BATCH9_LIVE,
+    BATCH9_LIVE_RICH,
+    BATCH9_RICH,
+    KEPT_7,
+    KEPT_8,
+    KEPT_9,
+    PLAIN,
+    RICH,
+)
 
 from interact.core.privacy import as_name, mask_html, mask_text, scan_text
 
@@ -34,8 +46,8 @@ def leaked_plain(text: str, names: list[str], fragments: list[str]) -> list[str]
     return [f for f in fragments if _as_read(f) in seen]
 
 
-def leaked_rich(html: str, fragments: list[str]) -> list[str]:
-    seen = str(mask_html(html))
+def leaked_rich(html: str, fragments: list[str], names: list[str] = ()) -> list[str]:
+    seen = str(mask_html(html, names))
     return [f for f in fragments if f in seen or _as_read(f) in _as_read(re.sub(r"<[^>]+>", "", seen))]
 
 
@@ -169,6 +181,7 @@ def test_most_batch_7_writings_are_hidden():
     ("请关注 ure.tradeinservices.mofcom.gov.cn", "请关注 ure.tradeinservices.mofcom.gov.cn"),
     *[(text, text) for _, text in KEPT_7],
     *[(text, text) for _, text in KEPT_8],
+    *[(text, text) for _, text in KEPT_9],
 ])
 def test_ordinary_writing_stays(text, masked):
     assert mask_text(text) == masked
@@ -221,3 +234,39 @@ def test_a_pinyin_nickname_is_hidden_wherever_it_is_written():
 def test_the_name_field_in_pinyin_and_initials_is_found_as_a_name_or_an_account():
     found = {f.original: f.kind for f in scan_text("Wang Jianguo, wjg1985sz, W.J.G.", ["王建国"])[1]}
     assert found == {"Wang Jianguo": "name", "wjg1985sz": "account", "W.J.G.": "name"}
+
+
+# Batch 9 (J2): 24 of the probe's 91 writings and the live run's texts were published as
+# typed before; every one is hidden now.
+@pytest.mark.parametrize("label", [row[0] for row in BATCH9 + BATCH9_LIVE])
+def test_batch_9_writing_is_hidden(label):
+    _, text, names, fragments = next(row for row in BATCH9 + BATCH9_LIVE if row[0] == label)
+    assert leaked_plain(text, names, fragments) == [], mask_text(text, names)
+
+
+@pytest.mark.parametrize("label", [row[0] for row in BATCH9_RICH + BATCH9_LIVE_RICH])
+def test_batch_9_rich_text_writing_is_hidden(label):
+    _, html, names, fragments = next(row for row in BATCH9_RICH + BATCH9_LIVE_RICH if row[0] == label)
+    assert leaked_rich(html, fragments, names) == [], str(mask_html(html, names))
+
+
+@pytest.mark.parametrize("text,masked", [
+    # who the person is, in brackets, is no name (业主（房东）), nor is an office
+    ("鼓励业主（房东）为租户减免租金", "鼓励业主（房东）为租户减免租金"),
+    ("住房主管部门的意见", "住房主管部门的意见"),
+    ("房主不退押金怎么办", "房主不退押金怎么办"),
+    # a negation after a name is not part of it
+    ("房主：欧阳锋不给开证明", "房主：欧阳*不给开证明"),
+    # English: after "I am" only a name in pinyin; digits spelled in English only when
+    # they make a phone number
+    ("I am Very Happy with the service", "I am Very Happy with the service"),
+    ("one, two, three, four", "one, two, three, four"),
+    ("call one eight zero zero", "call one eight zero zero"),
+    # a plural role without a list of names
+    ("工友们：大家辛苦了", "工友们：大家辛苦了"),
+    # a plain-text table: only the name column, and only below its header
+    ("姓名 | 事项\n郭靖 | 公积金提取\n黄蓉 | 社保转移", "姓名 | 事项\n郭* | 公积金提取\n黄* | 社保转移"),
+    ("事项 | 办理时限\n公积金提取 | 3个工作日", "事项 | 办理时限\n公积金提取 | 3个工作日"),
+])
+def test_batch_9_rules_keep_ordinary_text(text, masked):
+    assert mask_text(text) == masked

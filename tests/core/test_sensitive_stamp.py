@@ -1,29 +1,14 @@
 """The word list's stamp is read at most every CHECK_SECONDS per process (one query fewer in
 every submission); a word added by another worker applies within that time."""
-import sqlalchemy as sa
-
 from interact.core import sensitive
 from interact.core.models import SensitiveWord, SensitiveWordLevel
 from interact.core.settings import bump_version
-
-
-def _statements(db, action) -> int:
-    seen = []
-
-    def count(*_args):
-        seen.append(1)
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        action()
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
-    return len(seen)
+from tests import sql
 
 
 def test_scans_between_checks_read_nothing(app, db):
     sensitive.scan("第一次")
-    assert _statements(db, lambda: sensitive.scan("再来一封信")) == 0
+    assert sql.statements(lambda: sensitive.scan("再来一封信")) == []
 
 
 def test_a_word_added_by_another_worker_applies_within_the_check_interval(app, db, monkeypatch):

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import sqlalchemy as sa
-
 from interact.core import clock, tasks
 from interact.faq import importexport, learning
 from interact.faq.models import FaqImportJob, FaqRefitJob, ImportStatus, RefitStatus
+from tests import sql
 
 
 def _import_job(db, **values) -> FaqImportJob:
@@ -49,17 +48,7 @@ def test_abandoned_jobs_are_resumed_or_failed_as_their_queue_says(db, roles):
 
 def test_an_idle_poll_writes_nothing(db):
     _import_job(db, status=ImportStatus.APPLYING, attempts=1, heartbeat_at=clock.now())
-    writes: list[str] = []
-
-    def seen(_conn, _cursor, statement, *_args):
-        if statement.lstrip().upper().startswith(("UPDATE", "INSERT", "DELETE")):
-            writes.append(statement)
-
-    engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", seen)
-    try:
+    with sql.captured(sql.writes()) as writes:
         assert tasks.recover_abandoned(importexport.QUEUE) == (0, 0)
         assert tasks.recover_abandoned(learning.REFIT_QUEUE) == (0, 0)
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", seen)
     assert writes == []  # the worker polls every few seconds

@@ -1,6 +1,7 @@
 """A question one small edit away from a curated wording is answered even when the edit
 makes another word of the same meaning (attack I6: 旧沙发怎么扔掉 / 旧沙发怎么丢 after the
-curator added 旧沙发怎么扔; 居住证怎么弄), and still not when it names another procedure."""
+curator added 旧沙发怎么扔; 居住证怎么弄), and still not when it names another procedure or
+another action (attack J7: 旧沙发怎么卖 / 修 / 洗 … were answered with the disposal entry)."""
 from __future__ import annotations
 
 from interact.faq import services
@@ -25,6 +26,11 @@ def test_a_verb_complement_or_a_synonym_after_the_curators_phrasing_is_answered(
     for question in ("旧沙发怎么扔掉", "旧沙发怎么丢", "请问旧沙发怎么扔掉呢"):
         answer = services.ask(question, log=False)
         assert answer.answered and answer.best.id == bulky.id, question
+    # One-character words that name another action are not a small edit of 扔 (attack J7):
+    # selling, washing, moving, renting, buying or exchanging a sofa is not disposing of it.
+    for question in ("旧沙发怎么卖", "旧沙发怎么洗", "旧沙发怎么搬", "旧沙发怎么租", "旧沙发怎么买", "旧沙发怎么换"):
+        answer = services.ask(question, log=False)
+        assert not answer.answered, question
 
 
 def test_a_colloquial_how_do_i_is_the_generic_verb_of_the_standard_question(seeded, db):

@@ -14,22 +14,12 @@ from interact.core import dbsetup, periods
 from interact.extensions import db
 from interact.letters import services
 from interact.letters.models import Letter, LetterChannel, LetterKind
+from tests import sql
 
 
-def _statements(run) -> list[tuple[str, object]]:
+def _statements(run) -> list[sql.Statement]:
     """The SELECTs on ``letters`` that ``run`` sends, with their parameters."""
-    statements: list[tuple[str, object]] = []
-
-    def capture(_conn, _cursor, statement, parameters, _context, _executemany):
-        if statement.lstrip().upper().startswith(("SELECT", "WITH")) and "FROM letters" in statement:
-            statements.append((statement, parameters))
-
-    sa.event.listen(db.engine, "before_cursor_execute", capture)
-    try:
-        run()
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", capture)
-    return statements
+    return sql.statements(run, sql.selects_from("letters"))
 
 
 def _columns_missing_from_its_index(statement: str, parameters) -> set[str]:
@@ -37,10 +27,10 @@ def _columns_missing_from_its_index(statement: str, parameters) -> set[str]:
     use for it does not hold (each of them would be read from every candidate letter's row);
     ``published`` is every public index's condition, the id is in every index."""
     wanted = set(re.findall(r"letters\.(\w+)", statement)) - {"published", "id"}
+    plan = sql.query_plan(sql.Statement(statement, parameters))
+    indexes = re.findall(r"USING (?:COVERING )?INDEX (\w+)", plan)
+    assert indexes, plan
     with db.engine.connect() as connection:
-        plan = " ".join(row[-1] for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters))
-        indexes = re.findall(r"USING (?:COVERING )?INDEX (\w+)", plan)
-        assert indexes, plan
         held = {row[2] for name in indexes for row in connection.exec_driver_sql(f"PRAGMA index_info({name})")}
     return wanted - held
 
@@ -113,16 +103,13 @@ def test_a_month_s_first_and_last_letter_are_read_from_the_month_s_index(app, cl
     captured = [s for s in _statements(lambda: services.public_letters(
         services.PublicQuery(month=month)).items) if "max(" in s[0]]
     assert len(captured) == 1
-    statement, parameters = captured[0]
+    plan = sql.query_plan(captured[0])
+    if db.engine.dialect.name == "postgresql":
+        assert "Index Only Scan using ix_letters_public_submitted" in plan and "pk_letters" not in plan, plan
+    else:
+        assert "ix_letters_public_submitted" in plan, plan
     with db.engine.connect() as connection:
-        if db.engine.dialect.name == "postgresql":
-            plan = " ".join(row[0] for row in connection.exec_driver_sql("EXPLAIN " + statement, parameters))
-            assert "Index Only Scan using ix_letters_public_submitted" in plan and "pk_letters" not in plan, plan
-        else:
-            plan = " ".join(row[-1] for row in connection.exec_driver_sql(
-                "EXPLAIN QUERY PLAN " + statement, parameters))
-            assert "ix_letters_public_submitted" in plan, plan
-        assert tuple(connection.exec_driver_sql(statement, parameters).one())[:2] == tuple(expected)[:2]
+        assert tuple(connection.exec_driver_sql(*captured[0]).one())[:2] == tuple(expected)[:2]
     assert services._month_range(*bounds) == tuple(expected)
 
 
@@ -165,8 +152,7 @@ def test_a_month_s_pages_read_the_list_index_within_the_month_s_publication_span
     paged = [(s, p) for s, p in statements if "LIMIT" in s and "month_letters" not in s]
     assert paged, statements
     if db.engine.dialect.name == "sqlite":
-        with db.engine.connect() as connection:
-            plan = " ".join(row[-1] for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + paged[0][0], paged[0][1]))
+        plan = sql.query_plan(sql.Statement(*paged[0]))
         assert "ix_letters_public_list (published_at>? AND published_at<?)" in plan, plan
         assert "TEMP B-TREE" not in plan and "SCAN" not in plan, plan
     shown = page_two()

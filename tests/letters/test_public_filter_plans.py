@@ -5,29 +5,16 @@ and a crawler follows every one of those pages)."""
 from __future__ import annotations
 
 import pytest
-import sqlalchemy as sa
 
 from interact.extensions import db
 from interact.letters import services
 from interact.letters.models import LetterChannel, LetterKind
+from tests import sql
 
 
 def _plans(run) -> list[str]:
     """``EXPLAIN QUERY PLAN`` of each statement on ``letters`` that ``run`` sends."""
-    statements: list[tuple[str, object]] = []
-
-    def capture(_conn, _cursor, statement, parameters, _context, _executemany):
-        if statement.lstrip().upper().startswith("SELECT") and "FROM letters" in statement:
-            statements.append((statement, parameters))
-
-    sa.event.listen(db.engine, "before_cursor_execute", capture)
-    try:
-        run()
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", capture)
-    with db.engine.connect() as connection:
-        return [" / ".join(row[-1] for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + s, p))
-                for s, p in statements]
+    return [sql.query_plan(statement) for statement in sql.statements(run, sql.selects_from("letters"))]
 
 
 KIND, CHANNEL = "ix_letters_public_kind", "ix_letters_public_channel"

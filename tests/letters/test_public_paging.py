@@ -7,12 +7,12 @@ import re
 from datetime import timedelta
 
 import pytest
-import sqlalchemy as sa
 
 from interact.core import clock
 from interact.extensions import db
 from interact.letters import services
 from interact.letters.models import Letter
+from tests import sql
 
 
 @pytest.fixture
@@ -80,17 +80,7 @@ def test_a_start_no_longer_in_the_list_falls_back_to_the_page_number(listed, rol
 
 
 def _statements(call) -> list[str]:
-    seen: list[str] = []
-
-    def record(conn, cursor, statement, *args):
-        seen.append(" ".join(statement.split()))
-
-    sa.event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        call()
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", record)
-    return seen
+    return [statement.flat for statement in sql.statements(call)]
 
 
 def test_pages_read_ids_from_the_index_then_only_the_page_s_letters(listed):
@@ -131,21 +121,12 @@ def test_a_broken_start_in_the_address_shows_the_page_by_number(closed, client, 
 
 
 def _skips(call) -> list[int]:
-    """The ``OFFSET`` of each page-of-ids statement ``call`` sends (bound parameters)."""
+    """The ``OFFSET`` of each page-of-ids statement ``call`` sends (a bound parameter)."""
     skips: list[int] = []
-
-    def record(conn, cursor, statement, parameters, *args):
-        statement = " ".join(statement.split())
-        if not statement.startswith("SELECT letters.id FROM letters") or " OFFSET " not in statement:
-            return
-        named = re.search(r"OFFSET %\((\w+)\)s", statement)
-        skips.append(parameters[named.group(1)] if named else parameters[-1])
-
-    sa.event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        call()
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", record)
+    for statement in sql.statements(call):
+        if statement.flat.startswith("SELECT letters.id FROM letters") and " OFFSET " in statement.flat:
+            named = re.search(r"OFFSET %\((\w+)\)s", statement.flat)
+            skips.append(statement.parameters[named.group(1)] if named else statement.parameters[-1])
     return skips
 
 

@@ -14,6 +14,7 @@ from interact.core.errors import InvalidInput, NotFound, PermissionDenied
 from interact.extensions import db
 from interact.letters import search, services
 from interact.letters.models import Letter, LetterChannel, LetterKind, LetterRating, LetterStatus
+from tests import sql
 from tests.letters.conftest import letter_input
 
 BADINPUT = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "badinput"
@@ -214,20 +215,13 @@ def test_a_search_s_next_pages_reuse_where_its_windows_end_until_a_publication(c
     monkeypatch.setattr(search, "RANK_WINDOW", 3)
     for n in range(8):
         closed(title=f"市民来信{n}", body="公积金贷款额度怎么计算？")
-    walks: list[str] = []
-
-    def record(conn, cursor, statement, *args):
-        if "DESC LIMIT 1 OFFSET" in " ".join(statement.split()):
-            walks.append(statement)
-
     def page(number):
         result = services.public_letters(services.PublicQuery(q="贷款 额度"), page=number, per_page=2)
         return [letter.title for letter in result.items]
 
     uncached = [page(n) for n in range(1, 5)]
     app.config["PUBLIC_PAGE_CACHE_SECONDS"] = 60
-    sa.event.listen(db.engine, "before_cursor_execute", record)
-    try:
+    with sql.captured(lambda text: "DESC LIMIT 1 OFFSET" in " ".join(text.split())) as walks:
         assert page(3) == uncached[2]  # window 1: the end of window 0, then its own
         assert len(walks) == 2
         assert [page(n) for n in range(1, 5)] == uncached  # window 2 ends a window below window 1
@@ -235,8 +229,6 @@ def test_a_search_s_next_pages_reuse_where_its_windows_end_until_a_publication(c
         closed(title="市民来信新", body="公积金贷款额度怎么计算？")
         walks.clear()
         assert page(1)[0] == "市民来信新" and len(walks) == 1
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", record)
 
 
 def test_a_search_counts_its_hits_up_to_a_limit_and_says_there_are_more(closed, roles, client, monkeypatch):

@@ -97,6 +97,22 @@ def test_the_page_showing_a_refused_opinion_with_the_phone_is_kept_by_no_cache(c
     assert "1390000222" in _html(page) and page.headers["Cache-Control"] == "no-store"
 
 
+def test_a_refused_opinion_is_forgotten_once_its_visitor_opens_another_page(client, make_collection, frozen):
+    """Attack J5 on a shared computer: the visitor walks away from a refused opinion; the
+    next one, opening that collection again (or going Back, which asks again: no-store),
+    finds neither the phone nor the text. The visitor's own reload keeps both."""
+    collection = make_collection(phone_required=True)
+    frozen(2026, 3, 10)
+    refused = client.post(f"/surveys/{collection.id}/opinions", data={"content": "建议增设夜间优惠时段", "phone": "1390000222"})
+    client.get(refused.headers["Location"])
+    assert "1390000222" in _html(client.get(f"/surveys/{collection.id}"))  # a reload
+    assert client.get("/captcha.png?slot=opinion").status_code == 200  # its picture is part of the page
+    assert "1390000222" in _html(client.get(f"/surveys/{collection.id}"))
+    assert client.get("/surveys/").status_code == 200  # another page
+    again = _html(client.get(f"/surveys/{collection.id}"))
+    assert "1390000222" not in again and "建议增设夜间优惠时段" not in again
+
+
 def test_the_forms_addresses_opened_again_lead_to_the_collection(client, make_collection, frozen):
     """A form's POST address opened with GET (a shared link, an old history entry) shows
     the collection's page at the form, not 405."""
