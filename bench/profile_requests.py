@@ -16,7 +16,9 @@ months: ``search-month``, ``list-month`` (by department too), ``list-month-pages
 2–40 of a month), ``stats-month`` (the
 statistics API; ``--no-page-cache`` also turns off the statistics' own cache); by 类别 on
 pages 1–400: ``list-kind``, and the API by 类别 and 渠道 on pages 1–50: ``api-kind``; deep
-pages of the list by number (``list-deep``) and by the pager's link (``list-link``).
+pages of the list by number (``list-deep``) and by the pager's link (``list-link``); the
+FAQ entries API by page of 50 (``api-faq-pages``) and a question of four dev questions run
+together (``faq-answer-long``).
 """
 from __future__ import annotations
 
@@ -156,6 +158,12 @@ def run(args, url: str, workdir: Path) -> None:
             "kind": rng.choice(KINDS), "page": rng.randint(1, 400)}),
         "api-kind": lambda: client.get("/api/v1/letters", query_string={
             "kind": rng.choice(KINDS), "channel": rng.choice(CHANNELS), "page": rng.randint(1, 50)}),
+        # The FAQ entries API by page, 50 a page (attack's J8: a client walking the list).
+        "api-faq-pages": lambda: client.get("/api/v1/faq/entries", query_string={
+            "page": rng.randint(1, 200), "per_page": 50}),
+        # A citizen's story as the question: four dev questions run together (attack's J8).
+        "faq-answer-long": lambda: client.get("/api/v1/faq/answer", query_string={
+            "q": "，".join(rng.sample(questions, 4))[:300]}),
     }
     op = ops[args.op]
     statuses: dict[int, int] = {}

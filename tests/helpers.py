@@ -113,3 +113,77 @@ def api_challenge(client) -> tuple[str, str]:
 
 def api_captcha_headers(captcha_id: str, answer: str, **more: str) -> dict[str, str]:
     return {"X-Captcha-Id": captcha_id, "X-Captcha-Answer": answer, **more}
+
+
+class _FormFields(HTMLParser):
+    """The fields of each ``<form>`` of a page as a browser would send them (text boxes,
+    text areas, checked boxes, selected options; no files or buttons)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.forms: list[dict[str, str]] = []
+        self._textarea: str | None = None
+        self._select: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        values = {name: value or "" for name, value in attrs}
+        if tag == "form":
+            self.forms.append({})
+        elif tag == "option" and self._select and self.forms:
+            if "selected" in values or self._select not in self.forms[-1]:
+                self.forms[-1][self._select] = values.get("value", "")
+        elif not self.forms or "name" not in values:
+            return
+        elif tag == "input" and values.get("type", "text") not in ("file", "submit", "button", "checkbox", "radio"):
+            self.forms[-1][values["name"]] = values.get("value", "")
+        elif tag == "input" and values.get("type") in ("checkbox", "radio") and "checked" in values:
+            self.forms[-1][values["name"]] = values.get("value", "on")
+        elif tag == "textarea":
+            self._textarea = values["name"]
+            self.forms[-1][self._textarea] = ""
+        elif tag == "select":
+            self._select = values["name"]
+
+    def handle_endtag(self, tag):
+        if tag == "textarea" and self._textarea and self.forms:
+            # A text area's first line break belongs to the markup, not to the text.
+            text = self.forms[-1][self._textarea]
+            self.forms[-1][self._textarea] = text[2:] if text.startswith("\r\n") else text.removeprefix("\n")
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+
+    def handle_data(self, data):
+        if self._textarea and self.forms:
+            self.forms[-1][self._textarea] += data
+
+
+def form_fields(html: str, having: str) -> dict[str, str]:
+    """What the page's form with a field named ``having`` sends as it stands (a tab opened
+    now and saved unchanged)."""
+    parser = _FormFields()
+    parser.feed(html)
+    [form] = [form for form in parser.forms if having in form]
+    return form
+
+
+def saved_in_two_tabs(client, url: str, first: dict[str, str], second: dict[str, str]) -> str:
+    """An edit form at ``url`` opened in two tabs; ``first`` changed and saved in one, then
+    ``second`` in the other, which is refused (409) saying so, with what was typed kept and
+    what the first tab saved shown (``core.edits``). Returns that refused page."""
+    tabs = [form_fields(client.get(url).get_data(as_text=True), "shown_version") for _ in range(2)]
+    assert client.post(url, data={**tabs[0], **first}).status_code == 302
+    refused = client.post(url, data={**tabs[1], **second})
+    assert refused.status_code == 409
+    page = refused.get_data(as_text=True)
+    assert "在您打开本页之后已在另一个页面修改并保存" in page and "现在保存的内容" in page
+    import html
+
+    assert all(value in html.unescape(page) for value in [*first.values(), *second.values()])
+    return page
+
+
+def saved_twice_at_a_double_click(client, url: str, change: dict[str, str]) -> None:
+    """The edit form at ``url`` saved twice as sent (a double click): never refused."""
+    sent = {**form_fields(client.get(url).get_data(as_text=True), "shown_version"), **change}
+    assert [client.post(url, data=sent).status_code for _ in range(2)] == [302, 302]

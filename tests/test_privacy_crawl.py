@@ -107,7 +107,9 @@ def _publish_everything(db, roles, frozen):
     # An opinion collection with an approved opinion and a published result feedback.
     frozen(2026, 2, 20)
     collection = survey_services.create_collection(survey_services.CollectionData(
-        title="关于公共停车场收费管理办法公开征求意见", summary=f"网友{NAME}（{PHONE}）等反映停车难，请提出意见。",
+        # (the titles staff write are published too: attack batch 9)
+        title=f"关于公共停车场收费管理办法公开征求意见（联系人：{NAME}，{PHONE}）",
+        summary=f"网友{NAME}（{PHONE}）等反映停车难，请提出意见。",
         body=f"<p>见附件。起草中收件人：{NAME}，邮箱 {EMAIL}，住{STREET}88号。</p>",
         kind=CollectionKind.OPINIONS, starts_at=datetime(2026, 3, 1, 9, tzinfo=clock.LOCAL_TZ),
         ends_at=datetime(2026, 3, 31, 18, tzinfo=clock.LOCAL_TZ), department_id=roles.department_a.id,
@@ -134,7 +136,7 @@ def _publish_everything(db, roles, frozen):
 
     # An interview: a question answered live (the host repeats it) and one afterwards.
     interview = interview_services.create_interview(interview_services.InterviewData(
-        topic="就业创业政策解读", department_id=roles.department_a.id, host="主持人",
+        topic=f"就业创业政策解读——房主：{NAME}（身份证 {ID_NUMBER}）的问题", department_id=roles.department_a.id, host="主持人",
         scheduled_start=clock.now() + timedelta(days=1), duration_minutes=60,
         introduction=f"<p>上期网友{NAME}（手机{PHONE}）反映的问题本期答复。</p>",
     ), actor=roles.office)

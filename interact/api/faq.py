@@ -123,9 +123,8 @@ def faq_entries(args: dict[str, Any]):
             allowed = set(services.descendant_ids(category))
             entries = [e for e in entries if e.category_id in allowed]
         return page_payload(entries[(page - 1) * per_page : page * per_page], args, len(entries))
-    result = db.paginate(services.published_query(category=category), page=page, per_page=per_page,
-                         error_out=False)
-    return page_payload(list(result.items), args, result.total)
+    result = services.published_page(category=category, page=page, per_page=per_page)
+    return page_payload(result.items, args, result.total)
 
 
 @bp.route("/faq/entries/<int:entry_id>", endpoint="faq_entry", tags=["faq"])

@@ -46,7 +46,7 @@ class Guest(Schema):
 
 class InterviewSummary(Schema):
     id = fields.Integer(required=True)
-    topic = fields.String(required=True, metadata={"example": "稳就业 惠民生——2026 年就业政策解读"})
+    topic = fields.String(required=True, attribute="public_topic", metadata={"example": "稳就业 惠民生——2026 年就业政策解读"})
     status = EnumValue(InterviewStatus, required=True)
     status_label = fields.String(required=True, metadata={"description": "预告 / 直播中 / 已结束 / 回顾"})
     department = fields.Nested(DepartmentRef, required=True)

@@ -50,7 +50,7 @@ SHOWN_PHASES = (CollectionPhase.UPCOMING, CollectionPhase.OPEN, CollectionPhase.
 
 class CollectionSummary(Schema):
     id = fields.Integer(required=True)
-    title = fields.String(required=True, metadata={"example": "《示范市养老服务条例（草案）》公开征求意见"})
+    title = fields.String(required=True, attribute="public_title", metadata={"example": "《示范市养老服务条例（草案）》公开征求意见"})
     summary = fields.String(required=True, attribute="public_summary", metadata={"description": "个人信息已隐去"})
     department = fields.Nested(DepartmentRef, required=True)
     kind = EnumValue(CollectionKind, required=True, metadata={"description": "opinions 征集意见；questionnaire 问卷；both 两者"})

@@ -8,7 +8,7 @@ from flask import flash, g, request, session
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
-from wtforms import Field, PasswordField, StringField
+from wtforms import BooleanField, Field, FileField, HiddenField, PasswordField, SelectFieldBase, StringField
 from wtforms.widgets import HiddenInput, TextInput
 from wtforms.validators import StopValidation, ValidationError
 
@@ -147,6 +147,46 @@ class ChineseDateTimeField(ChineseDateField):
         return datetext.parse_moment(text)
 
 
+class VersionField(HiddenField):
+    """The version of the record an edit form showed (``core.edits.version_of``): a save
+    from a form opened before another save changed the record is refused, not lost."""
+
+
+def saved_elsewhere(form, version_now: str, opened: Callable[[], Any]) -> list[tuple[str, str]]:
+    """After a refused save of an edit form: when another page saved the record since the
+    form was opened (``core.edits.ensure_unchanged_since``), the form takes the record's
+    version now — saved again, it is saved — and the result lists what is saved now where
+    it differs from what was typed (:func:`saved_differences`; ``opened()``: the form as
+    it opens now). Otherwise (another refusal) nothing changes and the list is empty."""
+    shown = form.shown_version.data
+    if not shown or shown == version_now:
+        return []
+    form.shown_version.data = version_now
+    return saved_differences(form, opened())
+
+
+def saved_differences(typed, saved) -> list[tuple[str, str]]:
+    """Where a form sent back differs from the record as saved now: ``(label, the saved
+    value as the form shows it)`` of each visible field whose value is not what was typed.
+    ``saved``: the same form filled from the record as its page shows it when opened."""
+    found = []
+    for field in typed:
+        if isinstance(field, (HiddenField, FileField)) or isinstance(field.widget, HiddenInput):
+            continue
+        now = _as_shown(saved[field.name])
+        if _as_shown(field) != now:
+            found.append((str(field.label.text), now))
+    return found
+
+
+def _as_shown(field) -> str:
+    if isinstance(field, BooleanField):
+        return "是" if field.data else "否"
+    if isinstance(field, SelectFieldBase):
+        return "、".join(str(label) for _value, label, selected, *_ in field.iter_choices() if selected)
+    return str(field._value() or "").replace("\r\n", "\n").strip()
+
+
 def first_error(form) -> str | None:
     for errors in form.errors.values():
         if errors:
@@ -259,7 +299,7 @@ class Outcome(NamedTuple):
     error: DomainError | None
 
 
-def attempt(action: Callable[[], Any], *, form=None, flash_error: bool = True) -> Outcome:
+def attempt(action: Callable[[], Any], *, form=None, flash_error: bool = True, commit: bool = True) -> Outcome:
     """Run one service call for a posted form at the transaction boundary and keep its result.
 
     Routes need the call's return value (the created record, a count) and sometimes show
@@ -278,17 +318,28 @@ def attempt(action: Callable[[], Any], *, form=None, flash_error: bool = True) -
     user in) belongs after a successful ``attempt``, not inside ``action``. Other
     exceptions are not caught: they are bugs, and the request's teardown discards the
     session.
+
+    ``commit=False`` (a view whose work commits with its session's record,
+    ``sessions.commit_with_session``): the action runs in a savepoint and nothing is
+    committed; a :class:`DomainError` undoes only the action's changes, so what the request
+    wrote before it (a captcha's claim) stays for the request's one commit.
     """
     try:
-        value = action()
+        if commit:
+            value = action()
+        else:
+            with db.session.begin_nested():
+                value = action()
     except DomainError as error:
-        db.session.rollback()
+        if commit:
+            db.session.rollback()
         if form is not None:
             apply_field_errors(form, error.fields)
         if flash_error:
             flash(error.message, "error")
         return Outcome(None, error)
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return Outcome(value, None)
 
 

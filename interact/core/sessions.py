@@ -40,7 +40,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Callable, Protocol
 
 import sqlalchemy as sa
-from flask import Flask, Request, Response, current_app, request, session
+from flask import Flask, Request, Response, current_app, has_request_context, request, session
 from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SessionInterface, SessionMixin
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -87,8 +87,13 @@ class DatabaseStore:
     A session is saved after the view, which has committed its work by then (views commit
     at their boundary; error handlers roll back), so saving commits only the session's row.
     :meth:`delete_user` runs inside the caller's transaction and commits with the password
-    change or deactivation that caused it.
+    change or deactivation that caused it. In a request that called
+    :func:`commit_with_session`, claims (:meth:`add`, :meth:`delete`) join the request's
+    transaction, and the session's record commits it.
     """
+
+    #: Writes go through ``db.session``, so they can share the request's transaction.
+    in_database = True
 
     def load(self, key: str) -> tuple[str, datetime] | None:
         row = db.session.execute(
@@ -120,7 +125,7 @@ class DatabaseStore:
 
     def delete(self, key: str) -> None:
         db.session.execute(sa.delete(WebSession).where(WebSession.key == key))
-        db.session.commit()
+        _commit_unless_joined()
 
     def add(self, key: str, data: str, expires_at: datetime) -> bool:
         # One statement decides: an INSERT that does nothing when a live row has the key
@@ -134,7 +139,7 @@ class DatabaseStore:
         )
         # RETURNING gives a row only when this statement created (or took over) the row.
         created = db.session.connection().execute(statement.returning(WebSession.key)).first() is not None
-        db.session.commit()
+        _commit_unless_joined()
         return created
 
     def delete_user(self, user_id: int) -> None:
@@ -143,6 +148,13 @@ class DatabaseStore:
     def purge_expired(self) -> int:
         result = db.session.execute(sa.delete(WebSession).where(WebSession.expires_at < clock.now()))
         return result.rowcount or 0
+
+
+def _commit_unless_joined() -> None:
+    """Commit a claim's write, unless this request writes its work, its claims and its
+    session's record in one transaction (:func:`commit_with_session`)."""
+    if not (has_request_context() and getattr(session, "commit_with_record", False)):
+        db.session.commit()
 
 
 def _dialect_insert():
@@ -189,6 +201,8 @@ class ServerSession(CallbackDict, SessionMixin):
         self.cookie_sid = self.sid if in_cookie else None
         #: The id this session went by before :func:`promote` gave it a derived one.
         self.promoted_from: str | None = None
+        #: Set by :func:`commit_with_session`: this request's writes commit with the record.
+        self.commit_with_record = False
         self.modified = False
         self.accessed = False
 
@@ -300,7 +314,22 @@ class ServerSessionInterface(SessionInterface):
             response.vary.add("Cookie")
         if request.endpoint == "static":
             return  # files change no session (and must not write a stale copy back)
+        if session.commit_with_record:
+            # The view left its work for this save to commit (see ``commit_with_session``):
+            # the store's first write commits it with the record; a store outside the
+            # database gets the record only once the work is committed.
+            session.commit_with_record = False
+            if response.status_code >= 500:
+                db.session.rollback()  # a failed request stores nothing of its work
+            elif not getattr(self.store, "in_database", False):
+                db.session.commit()
+            self._save(app, session, response)
+            db.session.commit()  # the work, when this request stored no record after all
+            return
         _release_pending_writes()
+        self._save(app, session, response)
+
+    def _save(self, app: Flask, session: ServerSession, response: Response) -> None:
         key = key_for(session.sid)
         data = dict(session)
         if session.loaded_key == key:
@@ -443,6 +472,19 @@ def promote() -> None:
         session.promoted_from = session.sid
         session.sid = promoted_sid(current_app, session.sid)
         session.modified = True
+
+
+def commit_with_session() -> None:
+    """This request's database work (a letter), its claims (:func:`claim_once`,
+    :func:`release_claim`: a form token, a captcha) and its session's record are written in
+    one transaction, committed when the session is saved after the view, instead of one
+    commit each: a citizen's letter is one write transaction, not four, so it waits once
+    for the database's writer (behind a job's batch) instead of four times. The view commits
+    nothing itself; an error page's rollback undoes the lot (nothing half stored).
+    With a store outside the database (Redis) the claims are written at once, as always, and
+    the work is committed just before the record is saved."""
+    if isinstance(session, ServerSession):
+        session.commit_with_record = True
 
 
 def end_current() -> None:

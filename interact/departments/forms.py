@@ -3,7 +3,7 @@ from __future__ import annotations
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
-from interact.core.forms import Form
+from interact.core.forms import Form, VersionField
 from interact.departments.models import DepartmentKind
 
 
@@ -21,6 +21,8 @@ class DepartmentForm(Form):
     office_hours = StringField("办公时间", validators=[Optional(), Length(max=120)])
     description = TextAreaField("职能简介", validators=[Optional(), Length(max=2000)])
     sort_order = IntegerField("排序", default=100, validators=[NumberRange(0, 100000, "排序应为 0–100000 的整数")])
+    #: Editing: the version of the department the form showed (``services.edit_version``).
+    shown_version = VersionField()
 
 
 class LeaderForm(Form):

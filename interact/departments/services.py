@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from interact.core import atomic, audit
+from interact.core import atomic, audit, edits
 from interact.core.atomic import serialize
 from interact.core.errors import Conflict, InvalidInput, NotFound
 from interact.core.lookup import get_or_404
@@ -101,13 +101,34 @@ def create_department(data: DepartmentData, *, actor) -> Department:
     return department
 
 
-def update_department(department: Department, data: DepartmentData, *, actor) -> Department:
+#: What the edit form of a department edits.
+EDITED = ("name", "code", "kind", "parent_id", "phone", "email", "address", "office_hours", "description",
+          "sort_order")
+
+
+def _edited(department: Department) -> dict:
+    return {name: getattr(department, name) for name in EDITED}
+
+
+def edit_version(department: Department) -> str:
+    """The version of what the edit form edits (``core.edits``)."""
+    return edits.version_of(_edited(department))
+
+
+def update_department(department: Department, data: DepartmentData, *, actor,
+                      shown_version: str | None = None) -> Department:
     """Save the edit form; saved again unchanged (a double click, also at the same instant),
-    it records no second event."""
+    it records no second event.
+
+    :param shown_version: :func:`edit_version` of the department when the form was opened.
+    :raises Conflict: the department was changed since (another tab) and this save would
+        change it again."""
     ensure_role(actor, "admin")
     atomic.lock(department)
     _validate(data, department)
+    edited_before = _edited(department)
     _apply(department, data)
+    edits.ensure_unchanged_since(shown_version, edited_before, _edited(department), what="该部门的信息")
     if not db.session.is_modified(department):
         return department
     db.session.flush()

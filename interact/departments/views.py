@@ -5,7 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from interact.core import pagecache
-from interact.core.forms import ConfirmForm, attempt, first_error, perform
+from interact.core.forms import ConfirmForm, attempt, first_error, perform, saved_elsewhere
 from interact.core.permissions import roles_required
 from interact.core.lookup import get_or_404
 from interact.departments import services
@@ -69,23 +69,35 @@ def edit(department_id: int):
         return _edit_page(department)
     form = DepartmentForm()
     form.parent_id.choices = _parent_choices(department.id)
-    if not form.validate_on_submit() or perform(
-            lambda: services.update_department(department, _form_data(form), actor=current_user), form=form) is not None:
+    if not form.validate_on_submit():
         return _edit_page(department, form=form, status=422)
+    error = perform(lambda: services.update_department(department, _form_data(form), actor=current_user,
+                                                       shown_version=form.shown_version.data), form=form)
+    if error is not None:
+        differences = saved_elsewhere(form, services.edit_version(department), lambda: _filled_form(department))
+        return _edit_page(department, form=form, status=error.status_code, differences=differences)
     flash("部门信息已保存。", "success")
     return redirect(url_for("departments.edit", department_id=department.id))
 
 
 def _edit_page(department, *, form: DepartmentForm | None = None, leader_form: LeaderForm | None = None,
-               status: int = 200):
-    """A department's page: its form and its leaders; a form that failed keeps what was typed."""
-    if form is None:
-        form = DepartmentForm(formdata=None, obj=department)
-        form.kind.data = department.kind.value
-        form.parent_id.data = str(department.parent_id or "")
+               status: int = 200, differences: list | None = None):
+    """A department's page: its form and its leaders; a form that failed keeps what was typed
+    (``differences``: what is saved now where it differs, after another page saved first)."""
+    form = form or _filled_form(department)
     form.parent_id.choices = _parent_choices(department.id)
-    return render_template("departments/form.html", form=form, department=department,
+    return render_template("departments/form.html", form=form, department=department, differences=differences or [],
                            leader_form=leader_form or LeaderForm(formdata=None), action_form=ConfirmForm()), status
+
+
+def _filled_form(department) -> DepartmentForm:
+    """The edit form as it opens: the department as saved, and its version."""
+    form = DepartmentForm(formdata=None, obj=department)
+    form.parent_id.choices = _parent_choices(department.id)
+    form.kind.data = department.kind.value
+    form.parent_id.data = str(department.parent_id or "")
+    form.shown_version.data = services.edit_version(department)
+    return form
 
 
 @bp.post("/staff/departments/<int:department_id>/active")

@@ -11,7 +11,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from interact.core.forms import ChineseDateField, Form
+from interact.core.forms import ChineseDateField, Form, VersionField
 
 
 class EntryForm(Form):
@@ -31,6 +31,8 @@ class EntryForm(Form):
     review_by = ChineseDateField("复核日期", validators=[Optional()], description="到期后列入“待复核”提醒管理员核对答案是否仍然正确")
     #: Questions from the unanswered list this entry answers (marked handled on save).
     asked = HiddenField()
+    #: Editing: the version of the entry the form showed (``services.edit_version``).
+    shown_version = VersionField()
 
 
 class CategoryForm(Form):

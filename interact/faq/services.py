@@ -16,6 +16,7 @@ when matching is affected.
 from __future__ import annotations
 
 import re
+from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -26,9 +27,10 @@ import sqlalchemy as sa
 from rapidfuzz import fuzz, process
 from sqlalchemy.orm import selectinload
 
-from interact.core import atomic, audit, clock, deferred, pagecache
+from interact.core import atomic, audit, clock, deferred, edits, pagecache
 from interact.core.errors import Conflict, InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from interact.core.lookup import get_or_404
+from interact.core.paging import ListPage
 from interact.core.permissions import has_role, scope
 from interact.core.privacy import mask_text
 from interact.core.sanitize import clean_html, text_to_html
@@ -212,6 +214,26 @@ def published_query(*, category: FaqCategory | None = None, department_id: int |
     return stmt.order_by(FaqEntry.hits.desc(), FaqEntry.id)
 
 
+def published_page(*, page: int, per_page: int, category: FaqCategory | None = None,
+                   department_id: int | None = None) -> ListPage[FaqEntry]:
+    """Page ``page`` of :func:`published_query` (no text), as ``db.paginate`` gives it (a
+    page past the last is empty). The ids of every published entry in that order are kept
+    like a public page — until a public change (an entry published, edited or withdrawn) or
+    ``PUBLIC_PAGE_CACHE_SECONDS``; a hit does not reorder them sooner, as for the cached
+    pages — so a page reads its entries by id instead of sorting all published entries and
+    counting them again (attack J8: a client walking the API's pages of 50)."""
+    def ordered_ids() -> array:
+        stmt = published_query(category=category, department_id=department_id).with_only_columns(FaqEntry.id)
+        return array("q", db.session.scalars(stmt))
+
+    ids = pagecache.remember(("faq.published_ids", category.id if category is not None else None, department_id),
+                             ordered_ids, weigh=lambda kept: kept.itemsize * len(kept))
+    chosen = list(ids[(page - 1) * per_page:page * per_page])
+    found = {entry.id: entry for entry in db.session.scalars(
+        db.select(FaqEntry).where(FaqEntry.id.in_(chosen), FaqEntry.is_published))} if chosen else {}
+    return ListPage([found[id_] for id_ in chosen if id_ in found], page, per_page, len(ids))
+
+
 def popular_entries(limit: int = 8) -> list[FaqEntry]:
     return list(db.session.scalars(published_query().limit(limit)))
 
@@ -366,8 +388,22 @@ def create_entry(data: EntryData, *, actor, note: str = "") -> FaqEntry:
     return entry
 
 
-def update_entry(entry: FaqEntry, data: EntryData, *, actor) -> FaqEntry:
-    """Save a curator's edit; a published entry's new content answers at once."""
+def edit_version(entry: FaqEntry) -> str:
+    """The version of what the edit form edits (``core.edits``): the entry's content, not
+    its state (publishing it in another tab does not make an open form stale)."""
+    return edits.version_of(_edited(entry))
+
+
+def _edited(entry: FaqEntry) -> dict[str, Any]:
+    return {name: value for name, value in snapshot(entry).items() if name != "status"}
+
+
+def update_entry(entry: FaqEntry, data: EntryData, *, actor, shown_version: str | None = None) -> FaqEntry:
+    """Save a curator's edit; a published entry's new content answers at once.
+
+    :param shown_version: :func:`edit_version` of the entry when the form was opened.
+    :raises Conflict: the entry was changed since (another tab, a phrasing added from the
+        unanswered questions) and this save would change it again."""
     ensure_entry_scope(actor, entry)
     if not can_curate(actor, data.department_id):
         raise PermissionDenied("不能把条目转给其他部门。", fields={"department_id": "只能选择本部门"})
@@ -377,9 +413,11 @@ def update_entry(entry: FaqEntry, data: EntryData, *, actor) -> FaqEntry:
     db.session.refresh(entry)  # an edit sent twice at once: compared with what the first copy saved
     values = _validated(data, entry)
     before = snapshot(entry)
+    edited_before = _edited(entry)
     _apply(entry, values)
     # What the public reads of a published entry passes the publication masking at once.
     hidden = workflow.mask_for_publication(entry) if entry.is_published else []
+    edits.ensure_unchanged_since(shown_version, edited_before, _edited(entry), what="该条目")
     if snapshot(entry) == before:
         return entry
     entry.revision += 1

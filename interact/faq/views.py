@@ -20,7 +20,7 @@ from flask_login import current_user
 from interact.core import clock, contributions, metrics, pagecache, security, sessions
 from interact.core.errors import PermissionDenied
 from interact.core.pagecache import public_page
-from interact.core.forms import ConfirmForm, attempt, first_error, perform
+from interact.core.forms import ConfirmForm, attempt, first_error, perform, saved_elsewhere
 from interact.core.permissions import has_role, roles_required
 from interact.core.templating import switching_large_text
 from interact.core.views import home_sections
@@ -161,7 +161,7 @@ def search():
 def category(category_id: int):
     node = services.get_category(category_id)
     page = max(request.args.get("page", 1, type=int), 1)
-    entries = db.paginate(services.published_query(category=node), page=page, per_page=PER_PAGE, error_out=False)
+    entries = services.published_page(category=node, page=page, per_page=PER_PAGE)
     return render_template("faq/list.html", title=node.name, heading=node.path, entries=entries, category=node)
 
 
@@ -170,8 +170,7 @@ def category(category_id: int):
 def department(department_id: int):
     dept = get_department(department_id)
     page = max(request.args.get("page", 1, type=int), 1)
-    entries = db.paginate(services.published_query(department_id=dept.id), page=page, per_page=PER_PAGE,
-                          error_out=False)
+    entries = services.published_page(department_id=dept.id, page=page, per_page=PER_PAGE)
     return render_template("faq/list.html", title=dept.name, heading=f"{dept.name} · 常见问题", entries=entries,
                            department=dept)
 
@@ -328,23 +327,33 @@ def staff_entry(entry_id: int):
 @roles_required(*CURATORS)
 def staff_edit(entry_id: int):
     item = _require_entry(entry_id)
-    form = EntryForm(obj=item if request.method == "GET" else None)
+    form = _filled_entry_form(item) if request.method == "GET" else EntryForm()
     _form_choices(form)
-    if request.method == "GET":
-        form.phrasings.data = "\n".join(item.phrasing_texts)
-        form.keywords.data = item.keywords
-        form.category_id.data = str(item.category_id or "")
-        form.department_id.data = str(item.department_id or "")
     if form.validate_on_submit():
-        error = perform(lambda: services.update_entry(item, _entry_data(form), actor=current_user), form=form)
+        error = perform(lambda: services.update_entry(item, _entry_data(form), actor=current_user,
+                                                      shown_version=form.shown_version.data), form=form)
         if error is not None:
-            return render_template("faq/staff/form.html", form=form, entry=item, actions=workflow.actions(item, current_user)), error.status_code
+            differences = saved_elsewhere(form, services.edit_version(item), lambda: _filled_entry_form(item))
+            return render_template("faq/staff/form.html", form=form, entry=item, actions=workflow.actions(item, current_user),
+                                   differences=differences), error.status_code
         flash("已保存。" + ("已发布的答案立即生效。" if "view_public" in workflow.actions(item, current_user) else ""), "success")
         return redirect(url_for("faq.staff_entry", entry_id=item.id))
     if request.method == "POST":
         flash(first_error(form) or "请检查填写的内容。", "error")
         return render_template("faq/staff/form.html", form=form, entry=item, actions=workflow.actions(item, current_user)), 422
     return render_template("faq/staff/form.html", form=form, entry=item, actions=workflow.actions(item, current_user))
+
+
+def _filled_entry_form(item) -> EntryForm:
+    """The edit form as it opens: the entry as saved, and its version."""
+    form = EntryForm(formdata=None, obj=item)
+    _form_choices(form)
+    form.phrasings.data = "\n".join(item.phrasing_texts)
+    form.keywords.data = item.keywords
+    form.category_id.data = str(item.category_id or "")
+    form.department_id.data = str(item.department_id or "")
+    form.shown_version.data = services.edit_version(item)
+    return form
 
 
 def _entry_action(entry_id: int, action, success: str):

@@ -12,7 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from interact.core.forms import CaptchaField, ChineseDateTimeField, Form
+from interact.core.forms import CaptchaField, ChineseDateTimeField, Form, VersionField
 
 
 class InterviewForm(Form):
@@ -32,6 +32,8 @@ class InterviewForm(Form):
     #: Editing: the cover (stored file id, empty for none) the form showed when it was opened;
     #: a new cover replaces only that one (``services.update_interview``).
     cover_shown = HiddenField()
+    #: Editing: the version of the rest the form showed (``services.edit_version``).
+    shown_version = VersionField()
 
 
 class GuestForm(Form):

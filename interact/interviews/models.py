@@ -116,9 +116,15 @@ class Interview(TimestampMixin, db.Model):
     @property
     def public_names(self) -> tuple[str, ...]:
         """The names the publication masking finds in the department's own public text of
-        the interview (its introduction and its images' captions), to be hidden wherever
+        the interview (its topic, introduction and images' captions), to be hidden wherever
         they are repeated there."""
-        return privacy.names_in(tuple(image.caption for image in self.images), html=(self.introduction,))
+        return privacy.names_in((self.topic, *(image.caption for image in self.images)), html=(self.introduction,))
+
+    @property
+    def public_topic(self) -> str:
+        """The topic (the interview's title) as lists, the page and the API show it,
+        personal data hidden (the office's pages keep what was typed)."""
+        return privacy.mask_text(self.topic, names=self.public_names)
 
     @property
     def public_introduction_html(self) -> Markup:

@@ -17,7 +17,7 @@ from markupsafe import Markup
 from sqlalchemy.orm import attributes, joinedload, selectinload
 from werkzeug.datastructures import FileStorage
 
-from interact.core import atomic, audit, clock, periods, privacy, sensitive
+from interact.core import atomic, audit, clock, edits, periods, privacy, sensitive
 from interact.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from interact.core.lookup import get_or_404
 from interact.core.permissions import acts_for_every_department, ensure_department_scope, has_role, scope
@@ -168,8 +168,22 @@ def create_interview(data: InterviewData, *, actor, cover: FileStorage | None = 
     return interview
 
 
+#: What the edit form of an interview edits (its cover has a check of its own).
+EDITED = ("topic", "department_id", "host", "scheduled_start", "duration_minutes", "introduction")
+
+
+def _edited(interview: Interview) -> dict:
+    return {name: getattr(interview, name) for name in EDITED}
+
+
+def edit_version(interview: Interview) -> str:
+    """The version of what the edit form edits (``core.edits``)."""
+    return edits.version_of(_edited(interview))
+
+
 def update_interview(interview: Interview, data: InterviewData, *, actor, cover: FileStorage | None = None,
-                     cover_shown: int | None = None, form_token: str | None = None) -> Interview:
+                     cover_shown: int | None = None, form_token: str | None = None,
+                     shown_version: str | None = None) -> Interview:
     """Save the edit form; the form saved again unchanged (a double click on 保存, also at
     the same instant) records no second event. A new cover replaces the old one's file.
 
@@ -178,7 +192,9 @@ def update_interview(interview: Interview, data: InterviewData, *, actor, cover:
         refused rather than throw that cover away unseen.
     :param form_token: the form's one-time token: the form sent several times stores its new
         cover once (:func:`interact.core.uploads.save_upload_once`).
-    :raises Conflict: the cover was replaced since the form was opened.
+    :param shown_version: :func:`edit_version` of the interview when the form was opened.
+    :raises Conflict: the cover was replaced since the form was opened, or what the form
+        edits was changed since and this save would change it again.
     """
     ensure_runs(actor, interview)
     atomic.lock(interview)
@@ -189,6 +205,7 @@ def update_interview(interview: Interview, data: InterviewData, *, actor, cover:
             raise PermissionDenied("只有办公室可以更改访谈的主办部门。")
     _check_data(data)
     before = {"topic": interview.topic, "start": interview.scheduled_start.isoformat()}
+    edited_before = _edited(interview)
     interview.topic = data.topic.strip()
     interview.department_id = data.department_id
     interview.host = (data.host or "").strip() or "主持人"
@@ -199,6 +216,7 @@ def update_interview(interview: Interview, data: InterviewData, *, actor, cover:
         interview.live_reminder_sent_at = None
     interview.duration_minutes = data.duration_minutes
     interview.introduction = clean_html(data.introduction)
+    edits.ensure_unchanged_since(shown_version, edited_before, _edited(interview), what="该访谈")
     previous_cover = interview.cover
     stored = None
     if cover is not None and getattr(cover, "filename", ""):

@@ -20,6 +20,7 @@ from interact.core.forms import (
     kept,
     perform,
     refusal_message,
+    saved_elsewhere,
 )
 from interact.core.permissions import has_role, roles_required
 from interact.core.templating import switching_large_text
@@ -234,26 +235,37 @@ def new():
 @runs_interview
 def edit(interview_id: int):
     interview = services.get_interview(interview_id)
-    form = InterviewForm(obj=interview if request.method == "GET" else None)
+    form = _filled_interview_form(interview) if request.method == "GET" else InterviewForm()
     _department_choices(form)
     if request.method == "GET":
-        form.department_id.data = str(interview.department_id)
-        form.scheduled_start.data = clock.to_local(interview.scheduled_start).replace(tzinfo=None)
         form.token.data = secrets.token_hex(16)
-        form.cover_shown.data = str(interview.cover_id or "")
     if form.validate_on_submit():
         shown = form.cover_shown.data or ""
         error = perform(lambda: services.update_interview(
             interview, _form_data(form), actor=current_user, cover=form.cover.data,
-            cover_shown=int(shown) if shown.isdigit() else None, form_token=form.token.data), form=form)
+            cover_shown=int(shown) if shown.isdigit() else None, form_token=form.token.data,
+            shown_version=form.shown_version.data), form=form)
         if error is not None:
             # The page shows the cover as it is now; the form sent again replaces that one.
             form.cover_shown.data = str(interview.cover_id or "")
-            return render_template("interviews/form.html", form=form, interview=interview), error.status_code
+            differences = saved_elsewhere(form, services.edit_version(interview), lambda: _filled_interview_form(interview))
+            return render_template("interviews/form.html", form=form, interview=interview,
+                                   differences=differences), error.status_code
         flash("已保存。", "success")
         return redirect(url_for("interviews.manage", interview_id=interview.id))
     status = 422 if request.method == "POST" else 200
     return render_template("interviews/form.html", form=form, interview=interview), status
+
+
+def _filled_interview_form(interview) -> InterviewForm:
+    """The edit form as it opens: the interview as saved, its cover and its version."""
+    form = InterviewForm(formdata=None, obj=interview)
+    _department_choices(form)
+    form.department_id.data = str(interview.department_id)
+    form.scheduled_start.data = clock.to_local(interview.scheduled_start).replace(tzinfo=None)
+    form.cover_shown.data = str(interview.cover_id or "")
+    form.shown_version.data = services.edit_version(interview)
+    return form
 
 
 def _render_manage(interview, guest_form: GuestForm | None = None, status: int = 200):

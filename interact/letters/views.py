@@ -174,6 +174,9 @@ def new():
     elif switching_large_text():
         return _new_page(form)
     token = (form.token.data or "")[:64]
+    # The form token's and the captcha's claims, the letter and the session that shows its
+    # receipt: one write transaction, committed when the session is saved.
+    sessions.commit_with_session()
     earlier = _earlier_copy(token)
     if earlier is not None:  # a double click, a second tab: the receipt of the first copy
         return _receipt_again(earlier, token)
@@ -183,7 +186,7 @@ def new():
             data, user=current_user if current_user.is_authenticated else None,
             idempotency_key=token or None, attachments=form.attachments.data or [],
             query_code=_query_code(token) if token else None,
-        ), form=form)
+        ), form=form, commit=False)
         if error is not None:
             _release(token)
             _attachments_not_kept(form)

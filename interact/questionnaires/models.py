@@ -7,6 +7,7 @@ from typing import Optional
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from interact.core import privacy
 from interact.core.enums import LabeledEnum
 from interact.db import TimestampMixin, _utcnow, str_enum
 from interact.extensions import db
@@ -52,6 +53,22 @@ class Questionnaire(TimestampMixin, db.Model):
         back_populates="questionnaire", order_by="Question.position", cascade="all, delete-orphan"
     )
 
+    @property
+    def public_names(self) -> tuple[str, ...]:
+        """The names the publication masking finds in the office's own text of the
+        questionnaire (title, introduction, questions), hidden wherever they repeat there."""
+        return privacy.names_in((self.title, self.intro, *(t for q in self.questions for t in (q.text, q.help_text))))
+
+    @property
+    def public_title(self) -> str:
+        """The title as the public reads it, personal data hidden (the office's page keeps
+        what was typed)."""
+        return privacy.mask_text(self.title, names=self.public_names)
+
+    @property
+    def public_intro(self) -> str:
+        return privacy.mask_text(self.intro, names=self.public_names)
+
     def __repr__(self) -> str:
         return f"<Questionnaire {self.id} {self.owner_type}:{self.owner_id}>"
 
@@ -88,6 +105,16 @@ class Question(TimestampMixin, db.Model):
     @property
     def kind_label(self) -> str:
         return self.kind.label
+
+    @property
+    def public_text(self) -> str:
+        """The question as the public reads it, personal data hidden. (The options are left
+        as typed: the choices of a public vote may name people on purpose.)"""
+        return privacy.mask_text(self.text, names=self.questionnaire.public_names)
+
+    @property
+    def public_help_text(self) -> str:
+        return privacy.mask_text(self.help_text, names=self.questionnaire.public_names)
 
     @property
     def is_choice(self) -> bool:

@@ -580,18 +580,19 @@ def tallies(questionnaire: Questionnaire, *, include_text: bool = False) -> list
 
 
 def definition(questionnaire: Questionnaire) -> dict:
-    """The questionnaire as JSON for API clients (what to ask and how to answer)."""
+    """The questionnaire as JSON for API clients (what to ask and how to answer), its
+    text with personal data hidden as on the page (the options as typed)."""
     return {
         "id": questionnaire.id,
-        "title": questionnaire.title,
-        "intro": questionnaire.intro,
+        "title": questionnaire.public_title,
+        "intro": questionnaire.public_intro,
         "questions": [
             {
                 "id": q.id,
                 "position": q.position,
                 "kind": q.kind.value,
-                "text": q.text,
-                "help_text": q.help_text,
+                "text": q.public_text,
+                "help_text": q.public_help_text,
                 "required": q.required,
                 "min_choices": q.min_choices,
                 "max_choices": q.max_choices,

@@ -12,7 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from interact.core.forms import CaptchaField, ChineseDateTimeField, Form
+from interact.core.forms import CaptchaField, ChineseDateTimeField, Form, VersionField
 from interact.surveys.models import (
     Adoption,
     CollectionKind,
@@ -39,6 +39,8 @@ class CollectionForm(Form):
     show_opinions = BooleanField("审核通过的意见在征集页面公开展示（隐去个人信息）", default=True)
     #: One-time token of a 新建征集 form (unused when editing): a double click creates one draft.
     token = HiddenField()
+    #: Editing: the version of the collection the form showed (``services.edit_version``).
+    shown_version = VersionField()
 
 
 class DocumentForm(Form):

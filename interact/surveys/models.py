@@ -231,8 +231,14 @@ class Collection(TimestampMixin, db.Model):
     @property
     def public_names(self) -> tuple[str, ...]:
         """The names the publication masking finds in the department's own public text (the
-        summary and the 征集说明), hidden wherever they are repeated there."""
-        return privacy.names_in((self.summary,), html=(self.body,))
+        title, the summary and the 征集说明), hidden wherever they are repeated there."""
+        return privacy.names_in((self.title, self.summary), html=(self.body,))
+
+    @property
+    def public_title(self) -> str:
+        """The title as lists, the page and the API show it, personal data hidden (the
+        office's pages keep what was typed)."""
+        return privacy.mask_text(self.title, names=self.public_names)
 
     @property
     def public_summary(self) -> str:

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from markupsafe import Markup
 from werkzeug.datastructures import FileStorage
 
-from interact.core import atomic, audit, clock, periods, privacy, sensitive
+from interact.core import atomic, audit, clock, edits, periods, privacy, sensitive
 from interact.core.errors import Conflict, InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from interact.core.lookup import get_or_404
 from interact.core.models import StoredFile
@@ -178,9 +178,28 @@ def ensure_staff_scope(collection: Collection, actor) -> None:
     ensure_department_scope(actor, collection.department_id)
 
 
-def update_collection(collection: Collection, data: CollectionData, *, actor) -> Collection:
+#: What the edit form of a collection edits.
+EDITED = ("title", "summary", "body", "kind", "starts_at", "ends_at", "contact_email", "contact_address",
+          "name_required", "phone_required", "show_opinions", "department_id")
+
+
+def _edited(collection: Collection) -> dict:
+    return {name: getattr(collection, name) for name in EDITED}
+
+
+def edit_version(collection: Collection) -> str:
+    """The version of what the edit form edits (``core.edits``)."""
+    return edits.version_of(_edited(collection))
+
+
+def update_collection(collection: Collection, data: CollectionData, *, actor,
+                      shown_version: str | None = None) -> Collection:
     """Save the edit form; the form saved again unchanged (a double click on 保存, also at
-    the same instant) records no second event."""
+    the same instant) records no second event.
+
+    :param shown_version: :func:`edit_version` of the collection when the form was opened.
+    :raises Conflict: the collection was changed since (another tab) and this save would
+        change it again."""
     ensure_staff_scope(collection, actor)
     atomic.lock(collection)
     if not workflow.editable(collection):
@@ -196,9 +215,10 @@ def update_collection(collection: Collection, data: CollectionData, *, actor) ->
         raise Conflict("已收到意见，不能取消意见征集。", fields={"kind": "已有意见"})
     before = {"starts_at": clock.to_local(collection.starts_at).isoformat(),
               "ends_at": clock.to_local(collection.ends_at).isoformat()}
-    for name in ("title", "summary", "body", "kind", "starts_at", "ends_at", "contact_email", "contact_address",
-                 "name_required", "phone_required", "show_opinions", "department_id"):
+    edited_before = _edited(collection)
+    for name in EDITED:
         setattr(collection, name, getattr(data, name))
+    edits.ensure_unchanged_since(shown_version, edited_before, _edited(collection), what="该征集")
     if not db.session.is_modified(collection):
         return collection
     db.session.flush()

@@ -30,6 +30,7 @@ from interact.core.forms import (
     kept,
     perform,
     refusal_message,
+    saved_elsewhere,
 )
 from interact.core.permissions import acts_for_every_department, has_role, roles_required
 from interact.core.templating import switching_large_text
@@ -309,26 +310,33 @@ def new():
 @roles_required(*STAFF_ROLES, department=_department)
 def edit(collection_id: int):
     collection = services.get_collection(collection_id)
-    if request.method == "GET":
-        form = CollectionForm(obj=collection, formdata=None)
-        form.kind.data = collection.kind.value
-        form.starts_at.data = clock.to_local(collection.starts_at).replace(tzinfo=None)
-        form.ends_at.data = clock.to_local(collection.ends_at).replace(tzinfo=None)
-    else:
-        form = CollectionForm()
+    form = _filled_collection_form(collection) if request.method == "GET" else CollectionForm()
     _department_choices(form)
-    status = 200
+    status, differences = 200, []
     if form.validate_on_submit():
         error = perform(lambda: services.update_collection(collection, _collection_data(form, collection.department_id),
-                                                           actor=current_user), form=form)
+                                                           actor=current_user, shown_version=form.shown_version.data),
+                        form=form)
         if error is None:
             flash("已保存。", "success")
             return redirect(url_for("surveys.staff_detail", collection_id=collection.id))
         status = error.status_code
         collection = services.get_collection(collection_id)
+        differences = saved_elsewhere(form, services.edit_version(collection), lambda: _filled_collection_form(collection))
     elif request.method == "POST":
         status = 422
-    return render_template("surveys/form.html", form=form, collection=collection), status
+    return render_template("surveys/form.html", form=form, collection=collection, differences=differences), status
+
+
+def _filled_collection_form(collection) -> CollectionForm:
+    """The edit form as it opens: the collection as saved, and its version."""
+    form = CollectionForm(obj=collection, formdata=None)
+    _department_choices(form)
+    form.kind.data = collection.kind.value
+    form.starts_at.data = clock.to_local(collection.starts_at).replace(tzinfo=None)
+    form.ends_at.data = clock.to_local(collection.ends_at).replace(tzinfo=None)
+    form.shown_version.data = services.edit_version(collection)
+    return form
 
 
 @bp.get("/staff/surveys/<int:collection_id>")

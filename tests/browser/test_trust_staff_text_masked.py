@@ -26,3 +26,23 @@ def test_an_introduction_typed_by_a_clerk_is_published_masked(page, stored, new_
 
     page.goto(f"/staff/interviews/{interview['id']}/edit")
     assert "家长：穆念慈" in page.get_by_role("textbox", name="访谈简介").input_value()
+
+
+def test_a_topic_typed_by_a_clerk_is_published_masked(page, stored, new_page):
+    # (attack batch 9: the titles staff write reach the page's heading, its <title> and
+    # every list; they pass the same masking as the rest of the staff's text)
+    interview = given.announced_interview(stored)
+    login(page, "rsj")
+    page.goto(f"/staff/interviews/{interview['id']}/edit")
+    page.get_by_role("textbox", name="访谈主题").fill("退伍军人岳不群（准考证号 202644030112）反映的就业问题")
+    page.get_by_role("button", name="保存").click()
+    page.get_by_text("已保存").first.wait_for()
+
+    public = new_page()
+    public.goto(f"/interviews/{interview['id']}")
+    heading = public.get_by_role("heading", level=1)
+    heading.get_by_text("退伍军人岳**（准考证号 [证件号]）反映的就业问题").wait_for()
+    assert "不群" not in public.title() and "202644030112" not in public.content()
+
+    page.goto(f"/staff/interviews/{interview['id']}/edit")
+    assert "岳不群" in page.get_by_role("textbox", name="访谈主题").input_value()

@@ -70,3 +70,50 @@ def test_staff_see_the_text_as_typed(client, auth, make_collection, roles):
     auth.login(roles.office)
     page = html.unescape(client.get(f"/staff/surveys/{collection.id}/edit").get_data(as_text=True))
     assert "代理律师：洪七公" in page and "承租人吴六奇" in page
+
+
+TITLE = "关于承租人吴六奇（手机13800138305）反映停车难的意见征集"
+Q_TITLE = "房主：欧阳锋不退押金问题问卷"
+Q_INTRO = "联系人：周芷若，电话 13800138000。"
+Q_TEXT = "您是否同意业主（郭襄）提出的方案？"
+TITLE_SECRETS = ["六奇", "13800138305", "欧阳锋", "芷若", "13800138000", "郭襄"]
+
+
+def _titled(make_collection, roles):
+    from interact.questionnaires import services as questionnaires
+
+    collection = make_collection(kind=CollectionKind.BOTH, publish=False, title=TITLE)
+    questionnaires.update_info(collection.questionnaire, Q_TITLE, Q_INTRO, actor=roles.office)
+    collection.questionnaire.questions[0].text = Q_TEXT
+    workflow.transition(collection, CollectionStatus.PUBLISHED, actor=roles.office)
+    db.session.commit()
+    return collection
+
+
+def test_the_title_and_the_questionnaire_the_department_typed_are_masked(client, make_collection, roles, frozen):
+    # (attack batch 9: what staff write as a title reaches every list, the page's <title>
+    # and the API; it passes the same masking as the rest of their text)
+    collection = _titled(make_collection, roles)
+    frozen(2026, 3, 10)  # open: the questionnaire is shown
+    page = html.unescape(client.get(f"/surveys/{collection.id}").get_data(as_text=True))
+    assert [s for s in TITLE_SECRETS if s in page] == []
+    assert "<title>关于承租人吴**（手机[电话]）反映停车难的意见征集 - 民意征集" in page
+    assert "房主：欧阳*不退押金问题问卷" in page and "联系人：周**，电话 [电话]。" in page
+    assert "您是否同意业主（郭*）提出的方案？" in page
+    for url in ("/surveys/", "/"):
+        listing = html.unescape(client.get(url).get_data(as_text=True))
+        assert "吴**" in listing and [s for s in TITLE_SECRETS if s in listing] == [], url
+    for url in (f"/api/v1/collections/{collection.id}", "/api/v1/collections"):
+        assert [s for s in TITLE_SECRETS if s in _api(client, url)] == [], url
+    body = client.get(f"/api/v1/collections/{collection.id}").get_json()
+    assert body["title"] == "关于承租人吴**（手机[电话]）反映停车难的意见征集"
+    assert body["questionnaire"]["questions"][0]["text"] == "您是否同意业主（郭*）提出的方案？"
+
+
+def test_staff_see_the_title_and_questionnaire_as_typed(client, auth, make_collection, roles):
+    collection = _titled(make_collection, roles)
+    auth.login(roles.office)
+    page = html.unescape(client.get(f"/staff/surveys/{collection.id}/edit").get_data(as_text=True))
+    assert TITLE in page
+    builder = html.unescape(client.get(f"/staff/questionnaires/{collection.questionnaire.id}").get_data(as_text=True))
+    assert Q_TITLE in builder and Q_TEXT in builder

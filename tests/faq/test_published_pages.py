@@ -1,0 +1,77 @@
+"""Pages of the published entries (``/api/v1/faq/entries``, ``/faq/department/<id>``,
+``/faq/category/<id>``) read their entries by id from the kept order of all published
+entries, instead of sorting every published entry and counting them again per page
+(attack J8)."""
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from interact.extensions import db
+from interact.faq import services
+from interact.faq.models import FaqEntry
+
+
+@pytest.fixture
+def cached(app):
+    app.config["PUBLIC_PAGE_CACHE_SECONDS"] = 60
+
+
+@pytest.fixture
+def entries(make_entry, roles):
+    made = [make_entry(f"第{n}个常见问题怎么办理？", department=roles.department_b if n % 2 else None)
+            for n in range(1, 8)]
+    for hits, entry in zip((5, 0, 9, 0, 2, 0, 7), made):
+        entry.hits = hits
+    db.session.commit()
+    return made
+
+
+def _ids(response) -> list[int]:
+    return [item["id"] for item in response.get_json()["items"]]
+
+
+def _statements(app, action) -> list[str]:
+    seen = []
+
+    def record(_conn, _cursor, statement, *_args):
+        seen.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        action()
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+    return seen
+
+
+def test_api_pages_follow_the_order_and_total_of_the_published_entries(client, entries, cached):
+    by_use = [e.id for e in sorted(entries, key=lambda e: (-e.hits, e.id))]
+    first = client.get("/api/v1/faq/entries?per_page=3")
+    body = first.get_json()
+    assert _ids(first) == by_use[:3] and body["total"] == 7
+    assert _ids(client.get("/api/v1/faq/entries?per_page=3&page=3")) == by_use[6:]
+    assert _ids(client.get("/api/v1/faq/entries?per_page=3&page=4")) == []  # past the last page
+
+
+def test_a_page_reads_its_entries_only_not_the_whole_list_again(app, client, entries, cached):
+    client.get("/api/v1/faq/entries?per_page=2")
+    statements = _statements(app, lambda: client.get("/api/v1/faq/entries?per_page=2&page=2"))
+    entry_reads = [s for s in statements if "faq_entries" in s]
+    assert len(entry_reads) == 1 and "ORDER BY" not in entry_reads[0] and "count(" not in entry_reads[0].lower()
+
+
+def test_a_withdrawn_entry_leaves_every_page_at_once(client, entries, roles, cached):
+    client.get("/api/v1/faq/entries?per_page=3&page=2")
+    services.withdraw_entry(entries[0], actor=roles.curator)
+    db.session.commit()
+    body = client.get("/api/v1/faq/entries?per_page=3").get_json()
+    assert entries[0].id not in _ids(client.get("/api/v1/faq/entries?per_page=3&page=2")) + [i["id"] for i in body["items"]]
+    assert body["total"] == 6
+
+
+def test_department_pages_list_their_published_entries(client, entries, roles, cached):
+    html = client.get(f"/faq/department/{roles.department_b.id}").get_data(as_text=True)
+    assert all(e.question in html for e in entries if e.department_id == roles.department_b.id)
+    assert not any(e.question in html for e in entries if e.department_id != roles.department_b.id)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(FaqEntry)) == 7
