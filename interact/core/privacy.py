@@ -64,7 +64,11 @@ What is hidden:
   addressee), each name of a list after a plural role (工友们：赵四、刘能…), a plain-text
   table's column under 姓名, English introductions (My name is Li Lei); the name field with
   an emoji inside; Kangxi radicals read as characters; 准考证号, handles with dots, map
-  links' coordinates, Room 1203, Tower B, 第12户, 3层东305, a phone in English words.
+  links' coordinates, Room 1203, Tower B, 第12户, 3层东305, a phone in English words;
+  and what batch 8 had left: a name repeated (every repeat of a name found once), after
+  兄弟/外号“…”的, alone after the last sentence, Guo, Jing, the name field reversed or as
+  李某某; e-mails with 圈a, spaced out or "at gmail"; 一百三十八…八千; social profile URLs;
+  dorm rooms, T3 1502, a flat told from a crossroads.
 
 Every rule reads the text folded to one writing (:func:`_folded`: invisible characters
 and combining marks dropped, digits and Latin letters of every script as ASCII, traditional
@@ -165,7 +169,7 @@ _HOTLINE_CONTEXT = re.compile(
 # Latin letters and digits in half and full width; the words people write for "@" and "."
 # to get past filters (zhangsan (at) 163 dot com, zhangsan#163.com, zhangsan艾特163点com).
 _AL = "A-Za-z0-9Ａ-Ｚａ-ｚ０-９"
-_AT = r"(?:@|＠|[(（\[【]\s*(?:at|a)\s*[)）\]】]|\s+at\s+|#|＃|★|☆|艾特|爱特|圈|小老鼠|老鼠)"
+_AT = r"(?:@|＠|[(（\[【]\s*(?:at|a)\s*[)）\]】]|\s+at\s+|#|＃|★|☆|艾特|爱特|圈[aA](?![A-Za-z])|圈|小老鼠|老鼠)"
 _DOT = r"(?:[.．。]|[(（\[【]\s*dot\s*[)）\]】]|\s+dot\s+|点)"
 _EMAIL = re.compile(
     rf"[{_AL}][{_AL}._%+\-]*\s*{_AT}\s*"
@@ -176,6 +180,26 @@ _EMAIL = re.compile(
 _IDN_EMAIL = re.compile(
     rf"[{_AL}\u4e00-\u9fff._%+\-]{{1,30}}\s*[@＠]\s*[{_AL}\u4e00-\u9fff\-]+(?:\s*[.．]\s*[{_AL}\u4e00-\u9fff\-]+)*"
     rf"\s*[.．]\s*(?:[A-Za-z]{{2,}}|[\u4e00-\u9fff]{{2,4}})(?![{_AL}])"
+)
+# An address spelled out with a space between every character (z h a n g w e i @ q q . c o m).
+_SPACED_EMAIL = re.compile(
+    r"(?<![A-Za-z0-9])[A-Za-z0-9](?:\s[A-Za-z0-9._\-]){2,40}\s*[@＠]\s*[A-Za-z0-9](?:\s?[A-Za-z0-9\-]){0,30}"
+    r"(?:\s?[.．]\s?[A-Za-z](?:\s?[A-Za-z]){1,5})+(?![A-Za-z0-9])"
+)
+# An account "at" a mail provider without the domain (zhangwei1988 at gmail, 我的 zhangwei
+# at qq): an account with a digit or a dot in it, or one after Chinese text (not English
+# words: meet at QQ).
+_AT_PROVIDER = re.compile(
+    r"(?<![A-Za-z0-9._%+\-])(?:[A-Za-z][A-Za-z]*[0-9._%+\-][A-Za-z0-9._%+\-]*|(?<=[\u4e00-\u9fff：:\s])(?<![A-Za-z]\s)[A-Za-z]{3,})"
+    r"\s+(?i:at)\s+"
+    r"(?i:gmail|qq|163|126|139|yeah|sina|sohu|yahoo|hotmail|outlook|live|foxmail|aliyun|icloud|protonmail)(?![A-Za-z0-9])"
+)
+# A person's page on a social site (我的微博 https://weibo.com/u/1234567890): hidden whole
+# as an account.
+_PROFILE_URL = re.compile(
+    r"(?:https?://)?(?:www\.|m\.)?(?:weibo\.com|weibo\.cn|douyin\.com/user|xiaohongshu\.com/user|zhihu\.com/people|"
+    r"space\.bilibili\.com|instagram\.com|facebook\.com|twitter\.com|x\.com|tiktok\.com/@|kuaishou\.com/profile)"
+    r"/?[^\s，,。；;、）)\]】\"'<>]+"
 )
 # What follows an e-mail label, even when it is not a whole address (邮箱：wanghong1988@163).
 _LABELLED_EMAIL = re.compile(
@@ -343,7 +367,7 @@ _RELATION_WORDS = (
     "丈夫|妻子|爱人|老公|老婆|前夫|前妻|儿子|女儿|孩子|小孩|闺女|儿媳|女婿|孙子|孙女|外孙|外孙女|"
     "父亲|母亲|爸爸|妈妈|公公|婆婆|岳父|岳母|哥哥|姐姐|弟弟|妹妹|亲戚|舅舅|叔叔|姑姑|侄子|侄女|"
     "继父|继母|养父|养母|生父|生母|后妈|后爸|干爹|干妈|舅妈|姨妈|姑父|姨父|嫂子|弟媳|外甥女|外甥|"
-    "堂哥|堂姐|堂弟|堂妹|表哥|表姐|表弟|表妹|伯父|伯母|叔父|婶婶|"
+    "堂哥|堂姐|堂弟|堂妹|表哥|表姐|表弟|表妹|伯父|伯母|叔父|婶婶|兄弟|姐妹|兄妹|姐弟|"
     "同事|同学|朋友|室友|邻居|房东|租客|老乡|工友|班主任|老师(?!傅)|校长|医生|领导|经理|主任|老板|师傅"
 )
 # More people around the writer and the people a complaint or a case is about, by their
@@ -519,17 +543,21 @@ _NAME_PATTERNS = [
                rf"(?=\s*(?:{_ADDRESS_FORM}|{_HONORIFIC}|是我|是我的|是(?:{_RELATION_WORDS})|的(?:{_RELATION_WORDS})))"),
     # 杨 过 先生: a name spaced out before a form of address.
     re.compile(rf"(?:{_BOUNDARY}|{_BEFORE_NAME})(?P<name>{_SPACED_NAME})(?=\s*{_ADDRESS_FORM})"),
-    # 我爱人（刘晓燕） / 我和对象（马春花）: a name in brackets after who the person is.
-    # (not another word for the same person: 业主（房东）)
-    re.compile(rf"(?:{_RELATION}|{_ROLE}|{_CASE_ROLE}|对象)\s*[（(]\s*"
-               rf"(?!(?:{_RELATION_WORDS}|{_CASE_ROLE_WORDS}|{_ROLE_WORDS})\s*[）)])(?P<name>{_PLAIN_NAME})\s*[）)]"),
-    # 周芷若（联系人） / 段誉（儿子）: a name, then who the person is in brackets.
-    re.compile(rf"{_BOUNDARY}(?P<name>{_PLAIN_NAME})\s*[（(]\s*(?:{_NAME_ONLY_LABEL}|{_RELATION_WORDS}|{_CASE_ROLE_WORDS}|"
-               rf"本人|家属|对象|户主|租户|投诉对象|被投诉人|被举报人|法定代表人|负责人)\s*[）)]"),
     # 我是一名环卫工人，叫宁中则: the name told after the writer says who they are.
     re.compile(rf"(?:我是|本人是|本人)[^。！？!?\n]{{0,20}}?[，,]\s*(?:名叫|叫做|叫作|名字叫|名字是|叫)\s*(?P<name>{_NAME})"),
     # 福中三路1号，赵灵儿收: the addressee after an address.
     re.compile(rf"(?:{_BOUNDARY}|(?<=[号室户]))(?P<name>{_PLAIN_NAME})\s*{_HONORIFIC}?\s*收(?=$|[，,。.！!；;\s）)])"),
+    # 外号“小宝”的韦小宝: the person a nickname belongs to.
+    re.compile(rf"(?:外号|绰号|小名|乳名|诨名)[^，,。；;\n]{{0,8}}?的\s*(?P<name>{_NAME})"),
+    # ……望回复。李四光: a full name (three characters, or a compound surname and more)
+    # alone after the last sentence, as a signature (not 。谢谢, 。严禁).
+    # (on the same line: a name alone on the next is a signature line, below; not an office: 。司法局)
+    re.compile(rf"(?<=[。！!])[ \u3000]*(?P<name>(?!(?:{_COMMON_WORDS}))(?:{'|'.join(_COMPOUND_SURNAMES)}){_GIVEN_CHAR}{{1,2}}"
+               rf"|(?!(?:{_COMMON_WORDS}))[{''.join(sorted(_SURNAMES - _FUNCTION_SURNAMES))}](?!{_TITLE_WORDS}){_GIVEN_CHAR}{{2}})"
+               rf"(?<![局厅委办院所站部处科队会司馆社府市县区省镇乡村街组室])[ \u3000]*$"),
+    # 赵半山赵半山: a name written again and again.
+    re.compile(rf"(?P<name>{_AT_SURNAME}(?!(?:{_COMMON_WORDS}))(?P<first>{_PLAIN_SURNAME_RE})(?!(?P=first)(?P=first))"
+               rf"(?!{_TITLE_WORDS}){_GIVEN_CHAR}{{2}}(?<![吧吗呢啊了的么呀哦不没们]))(?=(?P=name))"),
     # Surname + honorific anywhere: 王先生 / 欧阳女士
     re.compile(rf"(?<![\u4e00-\u9fff])(?P<name>{_SURNAME_RE})(?=先生|女士)"),
 ]
@@ -557,6 +585,16 @@ def _unknown_word(word: str) -> bool:
 # Patterns tried only when a text holds what they need (each would cost a scan of every
 # text otherwise).
 _GUARDED_NAME_PATTERNS = [
+    # (a few Han characters in brackets)
+    (re.compile(rf"[（(]\s*{_HAN}{{2,4}}\s*[）)]"), [
+        # 我爱人（刘晓燕） / 我和对象（马春花）: a name in brackets after who the person is
+        # (not another word for the same person: 业主（房东）).
+        re.compile(rf"(?:{_RELATION}|{_ROLE}|{_CASE_ROLE}|对象)\s*[（(]\s*"
+                   rf"(?!(?:{_RELATION_WORDS}|{_CASE_ROLE_WORDS}|{_ROLE_WORDS})\s*[）)])(?P<name>{_PLAIN_NAME})\s*[）)]"),
+        # 周芷若（联系人） / 段誉（儿子）: a name, then who the person is in brackets.
+        re.compile(rf"{_BOUNDARY}(?P<name>{_PLAIN_NAME})\s*[（(]\s*(?:{_NAME_ONLY_LABEL}|{_RELATION_WORDS}|"
+                   rf"{_CASE_ROLE_WORDS}|本人|家属|对象|户主|租户|投诉对象|被投诉人|被举报人|法定代表人|负责人)\s*[）)]"),
+    ]),
     # Wang Jianguo（王建国） / 王建国（Wang Jianguo）: a name and its pinyin in brackets.
     (re.compile(r"[A-Z][a-z].{0,30}[（(]|[（(]\s*[A-Z][a-z]"), [
         re.compile(rf"(?P<name>{_LATIN_NAME})\s*[（(]\s*{_NAME}\s*[）)]"),
@@ -618,6 +656,20 @@ _ROOM_ADDRESS = re.compile(
     rf"{_PLACE}{{1,10}}?(?:大厦|大楼|写字楼|公寓|中心|广场|花园|小区|苑)\s*[0-9]{{3,4}}(?:室|房|号(?!线))?"
     r"(?![0-9]|\s*(?:[年月日米元平户人万千百多余个名辆套间期届次线位家所条项份亩吨]|号线))"
     r"|(?:地下室|地下车库|车库|地库|储藏室|杂物间)\s*[A-Za-z]?\s*[0-9]{1,4}\s*[-－—]\s*[0-9]{1,4}(?:号|室)?"
+)
+# A dormitory room (宿舍楼B区304寝室), a flat in a tower written the developers' way (望京SOHO
+# T3 1502), a flat told from a crossroads (建设路与人民路交叉口东北角的那栋楼2单元).
+_DORM = re.compile(
+    rf"{_PLACE}{{0,8}}?(?:宿舍楼|宿舍|公寓楼|寝室楼)\s*(?:[A-Za-z0-9]{{1,3}}\s*(?:区|栋|座|号楼)\s*)?[0-9]{{3,4}}\s*(?:寝室|宿舍|室|房|号)?"
+    r"(?![0-9]|\s*(?:[年月日米元平户人万千百多余个名辆套间期届次线位家所条项份亩吨]))"
+)
+_TOWER_FLAT = re.compile(
+    r"(?<![A-Za-z0-9])(?:T|Tower\s?)[0-9]{1,2}\s*(?:座|栋)?\s*[-－]?\s*[0-9]{3,4}"
+    r"(?![0-9]|\s*(?:[年月日米元平户人万千百多余个名辆套间期届次位]|号线))"
+)
+_CROSSROADS = re.compile(
+    rf"{_PLACE}{{1,8}}?{_ROAD}\s*(?:与|和|跟)\s*{_PLACE}{{1,8}}?{_ROAD}\s*(?:交叉口|交汇处|交界处|路口|十字路口)"
+    rf"[^，,。；;\n]{{0,12}}?(?:栋|楼|幢|座)\s*(?:{_NUM}\s*(?:单元|层|室|号)|[0-9]{{3,4}})(?:\s*{_UNIT})*{_TAIL}"
 )
 # A market stall someone works at (农贸市场B区12号摊位).
 _STALL = re.compile(
@@ -739,10 +791,11 @@ def _english_phone_spans(text: str) -> list[_Span]:
     return spans
 
 
-# A mobile number begun in spoken numerals (一百三十八零零一三八零零零: 138, then the rest).
+# A mobile number begun in spoken numerals (一百三十八零零一三八零零零: 138, then the rest; a
+# last 八千 is 8000).
 _SPOKEN_HUNDREDS = re.compile(
     rf"(?P<h>[一二三四五六七八九])百(?:(?P<t>[一二三四五六七八九])十|零)?(?P<u>[一二三四五六七八九])?"
-    rf"(?P<rest>[{_SEP_CLASS}]{{0,2}}[{_DIGIT_CLASS}](?:[{_SEP_CLASS}]{{0,2}}[{_DIGIT_CLASS}])*)"
+    rf"(?P<rest>[{_SEP_CLASS}]{{0,2}}[{_DIGIT_CLASS}](?:[{_SEP_CLASS}]{{0,2}}[{_DIGIT_CLASS}])*)(?P<k>千)?"
 )
 
 
@@ -750,7 +803,7 @@ def _spoken_phone_spans(text: str) -> list[_Span]:
     spans = []
     for m in _SPOKEN_HUNDREDS.finditer(text):
         head = _DIGIT_MAP[m.group("h")] + _DIGIT_MAP.get(m.group("t") or "零") + _DIGIT_MAP.get(m.group("u") or "零")
-        digits = head + "".join(_DIGIT_MAP.get(c, "") for c in m.group("rest"))
+        digits = head + "".join(_DIGIT_MAP.get(c, "") for c in m.group("rest")) + ("000" if m.group("k") else "")
         if _is_mobile(digits):
             spans.append(_Span(m.start(), m.end(), "phone"))
     return spans
@@ -980,24 +1033,43 @@ _ENGLISH_INTRODUCTION = re.compile(
 )
 
 
+# A name in pinyin written surname, comma, given name, as forms ask for it (Guo, Jing).
+_COMMA_NAME = re.compile(r"(?<![A-Za-z,])(?P<name>[A-Z][a-z]{1,6},\s?[A-Z][a-z]{1,12})(?![A-Za-z]|,?\s?[A-Z])")
+
+
 def _english_name_spans(text: str) -> list[_Span]:
     return [_Span(m.start("name"), m.end("name"), "name") for m in _ENGLISH_INTRODUCTION.finditer(text)
             if m.group("named") or privacy_pinyin.is_pinyin_name(m.group("name"), _surname_readings())]
 
 
+def _comma_name_spans(text: str) -> list[_Span]:
+    spans = []
+    for m in _COMMA_NAME.finditer(text):
+        surname, given = (part.strip() for part in m.group("name").split(","))
+        if (surname.lower() in _surname_readings()
+                and privacy_pinyin.is_pinyin_name(f"{surname} {given}", _surname_readings())):
+            spans.append(_Span(m.start("name"), m.end("name"), "name"))
+    return spans
+
+
 def _known_name_spans(text: str, name: str) -> list[_Span]:
     """Where a name known from a record's fields is written: as typed (with spaces, dots
     or full-width letters inside), its surname + 先生/女士, its given name alone before 哥/姐
-    or what is said of a person (建国哥说, 娜娜想问一下), and in pinyin (Wang Jianguo,
-    WANG JIANGUO, W.J.G.; an account made of it, wangjianguo1985, is hidden whole)."""
+    or what is said of a person (建国哥说, 娜娜想问一下), in pinyin (Wang Jianguo,
+    WANG JIANGUO, W.J.G.; an account made of it, wangjianguo1985, is hidden whole),
+    reversed (芳小李 for 李小芳) and as its surname + 某某 (李某某: the writer half-hiding it)."""
     spans = []
     simplified = to_simplified(name)
-    for match in _written_as(simplified).finditer(text):
-        spans.append(_Span(match.start(), match.end(), "name"))
+    written = [simplified]
+    if re.fullmatch(rf"{_HAN}{{3,4}}", simplified):
+        written.append(simplified[::-1])
+    for form in written:
+        for match in _written_as(form).finditer(text):
+            spans.append(_Span(match.start(), match.end(), "name"))
     surname = _surname_of(name)
     if not surname:
         return spans
-    for match in re.finditer(rf"{re.escape(surname)}(?={_HONORIFIC})", text):
+    for match in re.finditer(rf"{re.escape(surname)}(?={_HONORIFIC})|{re.escape(surname)}某{{1,2}}", text):
         spans.append(_Span(match.start(), match.end(), "name"))
     given = simplified[len(surname):]
     if len(given) >= 2:
@@ -1025,6 +1097,8 @@ def _name_spans(text: str, names: Iterable[str]) -> list[_Span]:
         spans += _table_name_spans(text)
     if _ENGLISH_INTRODUCTION_HINT.search(text):
         spans += _english_name_spans(text)
+    if re.search(r"[a-z],\s?[A-Z]", text):
+        spans += _comma_name_spans(text)
     exemplary = [m.span() for m in _EXEMPLARY.finditer(text)]
     if "的" in text:
         spans += [_Span(m.start("name"), m.end("name"), "name") for m in _BEFORE_KIN.finditer(text)
@@ -1040,6 +1114,11 @@ def _name_spans(text: str, names: Iterable[str]) -> list[_Span]:
             if (not any(a <= match.start("name") < b for a, b in exemplary)
                     and text[match.end("name"):match.end("name") + 1] != "*"):
                 spans.append(_Span(match.start("name"), match.end("name"), "name"))
+    # A name found once is hidden wherever the text repeats it (赵半山赵半山赵半山).
+    found = {text[s.start:s.end] for s in spans if s.kind == "name" and s.end - s.start >= 2}
+    for name in found:
+        if re.fullmatch(rf"{_HAN}{{2,5}}", name):
+            spans += [_Span(m.start(), m.end(), "name") for m in re.finditer(re.escape(name), text)]
     # (Of two names found at one place the longer is hidden: 申请人：周 树 人, not 周 树.)
     return sorted(spans, key=lambda s: (s.start, s.start - s.end))
 
@@ -1110,6 +1189,12 @@ def _address_spans(text: str) -> list[_Span]:
     if _ROOM_HINT.search(text):
         spans += [_Span(m.start(), m.end(), "address") for m in _ROOM_ADDRESS.finditer(text)
                   if not _PUBLIC_ROOM.match(text, m.end())]
+    if "宿舍" in text or "寝室" in text or "公寓楼" in text:
+        spans += [_Span(m.start(), m.end(), "address") for m in _DORM.finditer(text)]
+    if "T" in text:
+        spans += [_Span(m.start(), m.end(), "address") for m in _TOWER_FLAT.finditer(text)]
+    if "交叉口" in text or "交汇处" in text or "交界处" in text or "路口" in text:
+        spans += [_Span(m.start(), m.end(), "address") for m in _CROSSROADS.finditer(text)]
     if "摊" in text or "档口" in text or "铺位" in text:
         spans += [_Span(m.start(), m.end(), "address") for m in _STALL.finditer(text)]
     if _PINYIN_ROAD.search(text):
@@ -1124,7 +1209,12 @@ def _address_spans(text: str) -> list[_Span]:
 
 def _email_spans(text: str) -> list[_Span]:
     spans = [_Span(m.start(), m.end(), "email") for m in _EMAIL.finditer(text)]
+    if " at " in text or " AT " in text or " At " in text:
+        spans += [_Span(m.start(), m.end(), "email") for m in _AT_PROVIDER.finditer(text)]
+    if ".com" in text or ".cn" in text:
+        spans += [_Span(m.start(), m.end(), "account") for m in _PROFILE_URL.finditer(text)]
     if "@" in text or "＠" in text:
+        spans += [_Span(m.start(), m.end(), "email") for m in _SPACED_EMAIL.finditer(text)]
         spans += [_Span(m.start(), m.end(), "email") for m in _IDN_EMAIL.finditer(text)]
         spans += [_Span(m.start(), m.end(), "name" if m.group("name") else "account")
                   for m in _MENTION.finditer(text)]
