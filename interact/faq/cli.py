@@ -37,10 +37,10 @@ def refit_command(as_json: bool) -> None:
     click.echo(result.message)
     if result.report:
         before, after = result.report["before"], result.report["after"]
-        click.echo(f"  examples: {result.report['examples']} "
-                   f"(training {result.report['training_examples']}, held back {result.report['held_back']})")
+        click.echo(f"  examples: {result.report['examples']} (each judged by a model fitted without it, "
+                   f"{result.report.get('folds', 1)} groups)")
         for name, side in (("before", before), ("after", after)):
-            click.echo(f"  {name:6s} version {side['version']}: held-back right {side['right']}/{side['examples']}, "
+            click.echo(f"  {name:6s} version {side['version']}: right {side['right']}/{side['examples']}, "
                        f"threshold {side['threshold']}, base data {side['base']}")
         if as_json:
             click.echo(json.dumps(result.report, ensure_ascii=False))

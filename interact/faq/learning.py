@@ -7,8 +7,9 @@ refit`` (:func:`refit`) fits the decision model again on the shipped base data
 (``data/decision_base.npz``, or ``data/decision_base_semantic.npz`` when the engine
 has the semantic feature: the decision-model inputs of the dev split's queries, numbers
 only, written by ``bench/faq_fit.py --write-base``) plus these examples,
-compares the new model with the one in use on held-back curator examples and swaps
-it in only if it is not worse. Every refit is kept as a numbered
+compares the new model with the one in use on the curator examples (cross-fitted: each
+example is decided by a model fitted without it, ``FOLDS``) and swaps it in only if it is
+not worse. Every refit is kept as a numbered
 :class:`~interact.faq.models.DecisionModelVersion`; :func:`use_version` switches
 back (version 0 is the model shipped with the code).  A version fits the engine it was
 fitted for (lexical or semantic); a version of the other kind is not used.
@@ -75,22 +76,26 @@ BOOSTING = {"n_trees": 150, "depth": 3, "lr": 0.1, "bins": 32, "lam": 1.0, "min_
 #: cannot overturn what ten thousand labelled questions say.
 EXAMPLE_SHARE = 0.5
 MAX_EXAMPLE_WEIGHT = 10.0
-#: A refit is swapped in only if it is not worse on the held-back curator examples
+#: A refit is swapped in only if it is not worse on the curator examples (cross-fitted)
 #: *and*, on the base data, answers at most this much less of the answerable questions
 #: correctly and at most this much more of the hard negatives and out-of-scope questions:
 #: a few dozen examples must not undo what the base data teaches (attack G10: a refit
 #: accepted while its base-data correct answers fell answered similar-but-different
 #: questions).
 BASE_TOLERANCE = 0.01
-#: ... and only when at least this many curator examples were held back to judge it: six
-#: examples, one right with either model, cannot show that the new model is not worse
-#: (attack G28), so below this the new version is stored and *not* used. With one example
-#: in HOLD_BACK held back, that takes about 80 curator decisions. The report gives the
-#: held-back difference with its 95 % confidence interval (``paired_difference``).
+#: ... and only when at least this many curator examples judged it: six examples, one right
+#: with either model, cannot show that the new model is not worse (attack G28), so below
+#: this the new version is stored and *not* used. The report gives the difference on them
+#: with its 95 % confidence interval (``paired_difference``).
 MIN_HELD_BACK = 20
-#: One example in HOLD_BACK is held back to judge the refit (chosen by a hash of its
-#: question, so the same examples are held back on every refit).
-HOLD_BACK = 4
+#: Every curator example judges the refit (cross-fitting): the examples are split in FOLDS
+#: groups (by a hash of the question, so an example stays in its group on every refit), and
+#: each group is decided by a model fitted on the base data and the other groups' examples,
+#: at the new model's threshold. Until the eighth session of #16 one example in four was held
+#: back and only those judged, so a refit needed about 80 curator decisions before it could
+#: ever be used (attack H7, batch 9: "6 条保留 … 至少需要 20 条" after 29 decisions); now 20
+#: decisions are enough to judge one. The model put in use is the one fitted on all of them.
+FOLDS = 4
 MIN_EXAMPLES = 2
 #: Candidates per example that become training rows.
 CANDIDATES_PER_EXAMPLE = 3
@@ -161,12 +166,13 @@ def versions() -> list[DecisionModelVersion]:
 
 def refusal(version: DecisionModelVersion) -> str | None:
     """Why ``version`` may not be put in use: the acceptance rule its refit failed (too few
-    held-back examples to judge it, worse on them or on the base data), or ``None``. A
+    examples that judged it, worse on them or on the base data), or ``None``. A
     version stored before the rule's figures were reported is not refused."""
     report = version.report or {}
     try:
         return acceptance(report["held_back"], report["held_difference"]["difference"],
-                          report["before"]["base"], report["after"]["base"])
+                          report["before"]["base"], report["after"]["base"],
+                          report["before"].get("wrong", 0), report["after"].get("wrong", 0))
     except (KeyError, TypeError):
         return None
 
@@ -274,19 +280,13 @@ class Example:
     kind: ExampleKind
 
 
-def _held_back(question: str) -> bool:
-    return hashlib.sha1(match_text(question).encode("utf-8")).digest()[0] % HOLD_BACK == 0
-
-
-def split_examples(examples: list[Example]) -> tuple[list[Example], list[Example]]:
-    """(training, held back); at least one of each once there are MIN_EXAMPLES."""
-    held = [e for e in examples if _held_back(e.question)]
-    train = [e for e in examples if not _held_back(e.question)]
-    if not held and len(train) >= MIN_EXAMPLES:
-        held = [train.pop()]
-    if not train and len(held) >= MIN_EXAMPLES:
-        train = [held.pop()]
-    return train, held
+def folds_of(examples: list[Example]) -> list[int]:
+    """The cross-fitting group of each example (FOLDS, by a hash of its question); when
+    the hash puts them all in one group, they are dealt out in turn instead."""
+    folds = [hashlib.sha1(match_text(e.question).encode("utf-8")).digest()[0] % FOLDS for e in examples]
+    if len(set(folds)) < 2:
+        folds = [i % FOLDS for i in range(len(examples))]
+    return folds
 
 
 def _examples() -> list[Example]:
@@ -330,43 +330,80 @@ def engine_before(docs: list[FaqDoc], examples: list[Example], synonyms, model: 
     return MatchingEngine(out, synonyms, model=model, embedder=embedder)
 
 
-def training_rows(engine: MatchingEngine, examples: list[Example]) -> tuple[np.ndarray, np.ndarray]:
-    """Decision-model inputs and labels: the right entry among the candidates is a
-    positive, every candidate ranked above it (or the best one, when nothing should
-    be answered or the entry was not written yet) a negative."""
-    xs, ys = [], []
-    for ex in examples:
+def _target(ex: Example) -> int | None:
+    """The entry that answers the example's question (None: no answer, or a new entry)."""
+    return ex.entry_id if ex.should_answer and ex.kind is not ExampleKind.NEW_ENTRY else None
+
+
+def training_rows(engine: MatchingEngine, examples: list[Example]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Decision-model inputs, labels and the example (its index) of each row: the right
+    entry among the candidates is a positive, every candidate ranked above it (or the best
+    one, when nothing should be answered or the entry was not written yet) a negative; and
+    for an example with a right entry, the best candidate with that entry left out is a
+    negative too (its *near-topic negative*: the same kind of question, another entry).
+    Curators mostly add phrasings, so without these the examples are nearly all positives
+    and a refit learnt to answer near-topic questions: on the demo knowledge base, a refit
+    on the attack's batch-9 session of 30 decisions answered 27 of the 45 near-topic
+    questions of bench/faq_demo_eval.py (bench/faq_refit_eval.py)."""
+    xs, ys, owners = [], [], []
+    for n, ex in enumerate(examples):
         rows = engine.decision_inputs(ex.question, CANDIDATES_PER_EXAMPLE)
-        target = ex.entry_id if ex.should_answer and ex.kind is not ExampleKind.NEW_ENTRY else None
+        target = _target(ex)
+        if target is not None:
+            for _doc_id, x in engine.decision_inputs(ex.question, 1, without=target):
+                xs.append(x)
+                ys.append(0.0)
+                owners.append(n)
         for i, (doc_id, x) in enumerate(rows):
             if target is not None and doc_id == target:
                 xs.append(x)
                 ys.append(1.0)
+                owners.append(n)
                 break
             if i == 0 or target is not None:
                 xs.append(x)
                 ys.append(0.0)
+                owners.append(n)
             if target is None:
                 break
     d = len(SEM_DECISION_FEATURES if engine.semantic else DECISION_FEATURES)
-    return (np.array(xs) if xs else np.zeros((0, d))), np.array(ys)
+    return (np.array(xs) if xs else np.zeros((0, d))), np.array(ys), np.array(owners, dtype=int)
+
+
+def decisions(engine: MatchingEngine, ex: Example) -> list[bool]:
+    """Whether the engine decides the example as the curator did: answered with the right
+    entry (and then, too, not answered with another entry when that one is left out: its
+    near-topic negative, see ``training_rows``; judged by the decision model alone), or not
+    answered."""
+    res = engine.answer(ex.question)
+    target = _target(ex)
+    if target is None:
+        return [not res.answered]
+    right = bool(res.answered and res.best is not None and res.best.id == target)
+    rows = engine.decision_inputs(ex.question, 1, without=target)
+    model = engine.model
+    refused = not rows or float(model.probabilities(np.array([rows[0][1]]))[0]) < engine.threshold
+    return [right, refused]
 
 
 def decided_right(engine: MatchingEngine, examples: list[Example]) -> list[bool]:
-    """For each example, whether the engine decides as the curator did: answered with the
-    right entry, or not answered."""
-    out = []
-    for ex in examples:
-        res = engine.answer(ex.question)
-        if ex.should_answer and ex.kind is not ExampleKind.NEW_ENTRY:
-            out.append(bool(res.answered and res.best is not None and res.best.id == ex.entry_id))
-        else:
-            out.append(not res.answered)
-    return out
+    """``decisions`` of every example, one after the other."""
+    return [ok for ex in examples for ok in decisions(engine, ex)]
+
+
+def refusals_judged(examples: list[Example]) -> list[bool]:
+    """For each decision of ``decided_right``, whether it is one where nothing should be
+    answered (a declined question, or a near-topic negative)."""
+    return [flag for ex in examples for flag in ((True,) if _target(ex) is None else (False, True))]
+
+
+def wrongly_answered(right: list[bool], refusals: list[bool]) -> int:
+    """How many of the decisions where nothing should be answered were answered."""
+    return sum(1 for ok, refusal in zip(right, refusals) if refusal and not ok)
 
 
 def paired_difference(before: list[bool], after: list[bool]) -> dict[str, float]:
-    """The new model's accuracy minus the old one's on the same held-back examples, with a
+    """The new model's accuracy minus the old one's on the same examples, with a
     95 % confidence interval (normal approximation of the paired difference: only the
     examples the two models decide differently count)."""
     n = len(before)
@@ -381,14 +418,22 @@ def paired_difference(before: list[bool], after: list[bool]) -> dict[str, float]
 
 
 def acceptance(held: int, held_difference: float, base_before: dict[str, float],
-               base_after: dict[str, float]) -> str | None:
+               base_after: dict[str, float], wrong_before: int = 0, wrong_after: int = 0) -> str | None:
     """Why a refit must not be used (a note in Chinese for the curator page), or None when
-    it may replace the model in use: enough held-back examples, not worse on them, and not
-    worse on the base data (BASE_TOLERANCE)."""
+    it may replace the model in use: enough examples judged it, not worse on them, and not
+    worse on the base data (BASE_TOLERANCE); and it answers no more of the curators' questions
+    that should get no answer (*wrong_before* / *wrong_after*: declined questions and near-topic
+    negatives, ``refusals_judged``) than the model in use. A right answer gained does not pay for
+    a wrong one: on the demo knowledge base the refit of the attack's batch-9 session of 30
+    decisions was right on 10 more of them but answered 5 of their near-topic negatives and
+    15 of the 45 near-topic questions of bench/faq_demo_eval.py (bench/faq_refit_eval.py)."""
     if held < MIN_HELD_BACK:
-        return f"保留的管理员标注只有 {held} 条，至少需要 {MIN_HELD_BACK} 条才能判断新模型是否不比现用模型差，未启用"
+        return f"用于检验的管理员标注只有 {held} 条，至少需要 {MIN_HELD_BACK} 条才能判断新模型是否不比现用模型差，未启用"
     if held_difference < 0:
-        return "在保留的标注上不如现用模型，未启用"
+        return "在管理员标注上不如现用模型，未启用"
+    if wrong_after > wrong_before:
+        return (f"在管理员标注上回答了 {wrong_after} 个不该回答的问题（现用模型 {wrong_before} 个），"
+                f"可能答错相近而不同的问题，未启用")
     if base_after["correct_answered"] < base_before["correct_answered"] - BASE_TOLERANCE:
         return "在基础数据上答对的问题明显减少，未启用"
     for key in ("hard_negative_answered", "out_of_scope_answered"):
@@ -397,10 +442,12 @@ def acceptance(held: int, held_difference: float, base_before: dict[str, float],
     return None
 
 
-def fit_model(base: BaseData, x_ex: np.ndarray, y_ex: np.ndarray, version: int) -> DecisionModel:
+def fit_model(base: BaseData, x_ex: np.ndarray, y_ex: np.ndarray, version: int,
+              threshold: float | None = None) -> DecisionModel:
     """Decision model on the base data plus weighted curator examples -- boosted trees
     for the semantic features, logistic for the lexical ones, as shipped; the threshold is
-    chosen on the base data (see ``choose_threshold``)."""
+    chosen on the base data (see ``choose_threshold``), or *threshold* (the cross-fitted
+    models of ``refit`` take the new model's)."""
     n_ex = len(y_ex)
     weight = min(MAX_EXAMPLE_WEIGHT, EXAMPLE_SHARE * len(base.y) / n_ex) if n_ex else 0.0
     x = np.vstack([base.x, x_ex]) if n_ex else base.x
@@ -408,11 +455,15 @@ def fit_model(base: BaseData, x_ex: np.ndarray, y_ex: np.ndarray, version: int) 
     sw = np.concatenate([np.ones(len(base.y)), np.full(n_ex, weight)])
     if base.x.shape[1] == len(SEM_DECISION_FEATURES):
         model = DecisionModel((), 0.5, version, boosting.fit(x, y, sw, **BOOSTING))
+        if threshold is not None:
+            return replace(model, threshold=threshold)
         conf = out_of_fold(x, y, sw)[: len(base.y)]
         margin = BOOSTED_THRESHOLD_MARGIN
     else:
         coef = fit_logistic(x, y, l2=L2, sample_weight=sw)
         model = DecisionModel(tuple(round(float(v), 6) for v in coef), 0.5, version)
+        if threshold is not None:
+            return replace(model, threshold=threshold)
         conf = model.probabilities(base.x)
         margin = THRESHOLD_MARGIN
     return replace(model, threshold=choose_threshold(conf, base.kind, base.floor, margin))
@@ -440,40 +491,66 @@ class RefitResult:
     report: dict[str, Any] = field(default_factory=dict)
 
 
+def cross_fitted_right(engine: MatchingEngine, base: BaseData, examples: list[Example], x_ex: np.ndarray,
+                       y_ex: np.ndarray, owners: np.ndarray, new: DecisionModel,
+                       alive: Callable[[], None]) -> list[bool]:
+    """For each example, whether the refit decides it as the curator did (``decisions``, in
+    the order of ``decided_right``), judged by a model fitted on the base data and the
+    examples of the other groups (``folds_of``) at *new*'s threshold: what the refit does
+    with a question it did not learn from."""
+    folds = folds_of(examples)
+    row_folds = np.array([folds[i] for i in owners], dtype=int)
+    right: list[list[bool]] = [[] for _ in examples]
+    for fold in sorted(set(folds)):
+        keep = row_folds != fold
+        engine.set_model(fit_model(base, x_ex[keep], y_ex[keep], new.version, threshold=new.threshold))
+        for i, f in enumerate(folds):
+            if f == fold:
+                right[i] = decisions(engine, examples[i])
+        alive()
+    return [ok for oks in right for ok in oks]
+
+
 def refit(*, actor=None, base_path: Path | None = None, alive: Callable[[], None] | None = None) -> RefitResult:
     """Refit the decision model on the base data plus the curators' examples; swap it in
-    only if it is not worse on the held-back examples. Stores the new version either way
-    (inside the caller's transaction). *alive* is called between the steps, before
-    anything is written (a background job's heartbeat)."""
+    only if it is not worse on them (each judged by a model fitted without it,
+    ``cross_fitted_right``). Stores the new version either way (inside the caller's
+    transaction). *alive* is called between the steps, before anything is written (a
+    background job's heartbeat)."""
     alive = alive or (lambda: None)
     examples = _examples()
     if len(examples) < MIN_EXAMPLES:
         return RefitResult(None, False, f"管理员标注的问题不足 {MIN_EXAMPLES} 条（现有 {len(examples)} 条），未重新训练。")
-    train, held = split_examples(examples)
     embedder = index.get_index().embedder
     current = index.model_of(index.active_version(), embedder is not None)
     engine = engine_before(index.load_docs(), examples, index.load_synonyms(), current, embedder)
     alive()
-    x_ex, y_ex = training_rows(engine, train)
+    x_ex, y_ex, owners = training_rows(engine, examples)
     base = load_base(base_path, engine.semantic)
     next_id = (db.session.scalar(sa.select(sa.func.max(DecisionModelVersion.id))) or 0) + 1
     new = fit_model(base, x_ex, y_ex, next_id)
     alive()
 
-    right_before = decided_right(engine, held)
-    engine.set_model(new)
-    right_after = decided_right(engine, held)
-    before = {"examples": len(held), "right": sum(right_before)}
-    after = {"examples": len(held), "right": sum(right_after)}
+    right_before = decided_right(engine, examples)
+    right_after = cross_fitted_right(engine, base, examples, x_ex, y_ex, owners, new, alive)
+    # Decisions judged: one per example, two for one with a right entry (its near-topic negative).
+    refusals = refusals_judged(examples)
+    before = {"examples": len(right_before), "right": sum(right_before),
+              "wrong": wrongly_answered(right_before, refusals)}
+    after = {"examples": len(right_after), "right": sum(right_after),
+             "wrong": wrongly_answered(right_after, refusals)}
     base_before, base_after = base_figures(base, current), base_figures(base, new)
     difference = paired_difference(right_before, right_after)
-    refused = acceptance(len(held), difference["difference"], base_before, base_after)
+    refused = acceptance(len(examples), difference["difference"], base_before, base_after,
+                         before["wrong"], after["wrong"])
     swapped = refused is None
     report = {
         "examples": len(examples),
-        "training_examples": len(train),
+        "training_examples": len(examples),
         "training_rows": int(len(y_ex)),
-        "held_back": len(held),
+        # Every example judged the refit (cross-fitted, ``folds``); the key keeps its name.
+        "held_back": len(examples),
+        "folds": len(set(folds_of(examples))),
         "min_held_back": MIN_HELD_BACK,
         "held_difference": difference,
         "before": {"version": current.version, **before, "threshold": current.threshold, "base": base_before},
@@ -481,7 +558,7 @@ def refit(*, actor=None, base_path: Path | None = None, alive: Callable[[], None
     }
     note = "已启用" if swapped else refused
     version = DecisionModelVersion(
-        id=next_id, coef=new.stored(), threshold=new.threshold, examples=len(train), report=report,
+        id=next_id, coef=new.stored(), threshold=new.threshold, examples=len(examples), report=report,
         active=False, note=note,
     )
     db.session.add(version)
@@ -489,9 +566,9 @@ def refit(*, actor=None, base_path: Path | None = None, alive: Callable[[], None
     if swapped:
         use_version(next_id, actor=actor)
     audit.record("faq.model_refit", "faq_decision_model", next_id, actor=actor,
-                 note=f"重新训练判定模型第 {next_id} 版：保留标注 {before['right']}/{before['examples']} → "
+                 note=f"重新训练判定模型第 {next_id} 版：管理员标注 {before['right']}/{before['examples']} → "
                       f"{after['right']}/{after['examples']}，{'已启用' if swapped else '未启用'}")
-    message = (f"第 {next_id} 版判定模型：在 {before['examples']} 条保留的管理员标注上，"
+    message = (f"第 {next_id} 版判定模型：在 {before['examples']} 条管理员标注上（轮流留出检验：每条由没有用它训练的模型判断），"
                f"现用模型（第 {current.version} 版）判对 {before['right']} 条，新模型判对 {after['right']} 条"
                f"（差 {difference['difference']:+.0%}，95% 置信区间 {difference['low']:+.0%} 至 {difference['high']:+.0%}）；"
                + ("已启用新模型。" if swapped else f"{note}，继续使用现用模型。"))

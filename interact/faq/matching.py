@@ -2327,10 +2327,14 @@ class MatchingEngine:
             out.append(conf)
         return out
 
-    def decision_inputs(self, query: str, n: int = 5) -> list[tuple[DocId, np.ndarray]]:
+    def decision_inputs(self, query: str, n: int = 5, without: DocId | None = None) -> list[tuple[DocId, np.ndarray]]:
         """(entry id, decision-model input) of the first *n* candidates, best first,
-        exactly as :meth:`answer` scores them (for fitting the decision model)."""
+        exactly as :meth:`answer` scores them (for fitting the decision model); *without*:
+        as if that entry were not in the knowledge base (its candidate left out before the
+        margins are taken: the question's near-topic negative, ``learning.training_rows``)."""
         cands = self._read(query)[1]
+        if without is not None:
+            cands = [c for c in cands if c.doc_id != without]
         return [(c.doc_id, x) for c, x in zip(cands, _decision_inputs(cands, n, self.semantic))]
 
     def _threshold_of(self, model: DecisionModel) -> float:

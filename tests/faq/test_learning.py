@@ -115,7 +115,7 @@ def test_a_batch_of_curator_decisions_makes_the_engine_answer_those_questions_an
 
     result = app.test_cli_runner().invoke(args=["faq", "refit", "--json"])
     assert result.exit_code == 0, result.output
-    assert "保留的管理员标注" in result.output and "before" in result.output and "after" in result.output
+    assert "条管理员标注上（轮流留出检验" in result.output and "before" in result.output and "after" in result.output
     version = db.session.scalar(db.select(DecisionModelVersion))
     assert 1 <= version.report["held_back"] < learning.MIN_HELD_BACK
     # Too few held-back examples to judge it: stored, not used, and the output says why.
@@ -227,6 +227,11 @@ def test_a_refit_worse_on_held_back_examples_or_on_the_base_data_is_not_used():
     assert "不该回答" in learning.acceptance(n, 0.1, BASE, {**BASE, "hard_negative_answered": 0.29})
     assert "不该回答" in learning.acceptance(n, 0.1, BASE, {**BASE, "out_of_scope_answered": 0.02})
     assert learning.acceptance(n, 0.1, BASE, {**BASE, "hard_negative_answered": 0.26}) is None
+    # More right answers do not pay for a question answered that should get none (#16 eighth
+    # session: the refit of the attack's batch-9 session was right on 10 more of its 30
+    # decisions and answered 5 near-topic negatives).
+    assert "5 个不该回答的问题（现用模型 0 个）" in learning.acceptance(n, 0.2, BASE, BASE, 0, 5)
+    assert learning.acceptance(n, 0.2, BASE, BASE, 2, 2) is None
 
 
 def test_the_held_back_difference_has_a_confidence_interval_that_narrows_with_more_examples():
@@ -250,5 +255,53 @@ def test_a_refit_with_enough_held_back_examples_that_is_not_worse_is_used(app, d
     assert "95% 置信区间" in result.message
     expected = (report["after"]["right"] >= report["before"]["right"]
                 and learning.acceptance(report["held_back"], report["held_difference"]["difference"],
-                                        report["before"]["base"], report["after"]["base"]) is None)
+                                        report["before"]["base"], report["after"]["base"],
+                                        report["before"]["wrong"], report["after"]["wrong"]) is None)
     assert result.swapped == expected == result.version.active
+
+
+def test_a_curator_session_of_a_few_dozen_decisions_judges_the_refit_on_every_one(app, db):
+    """Attack H7 / batch 9: after 29 curator decisions a refit was judged on the 6 held back
+    and could never be used before ~80 decisions; now every decision judges it, each by a
+    model fitted without it, so the acceptance rule decides on all 29."""
+    from pathlib import Path
+
+    from interact import demo as app_demo
+    from interact.faq import demo
+    from interact.faq.models import FaqEntry
+
+    context: dict = {}
+    app_demo.seed_foundation(context)
+    demo.seed(context)
+    db.session.commit()
+    curator = context["users"]["curator"]
+    entries = {entry.question: entry for entry in db.session.scalars(db.select(FaqEntry))}
+    numbered = [entries[question] for _path, _code, question, *_rest in demo.ENTRIES]
+    session = Path(__file__).resolve().parents[2] / "bench" / "data" / "faq_attack_curation_9.tsv"
+    decisions = 0
+    for line in session.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        action, *rest = line.split("\t")
+        if action == "add":
+            services.add_phrasings(numbered[int(rest[0]) - 1], [rest[1]], actor=curator)
+        else:
+            services.no_answer_questions([rest[0]], actor=curator)
+        decisions += 1
+    db.session.commit()
+    assert learning.MIN_HELD_BACK <= decisions < 4 * learning.MIN_HELD_BACK
+
+    result = learning.refit()
+    db.session.commit()
+    report = result.report
+    assert report["held_back"] == report["examples"] == decisions and report["folds"] == learning.FOLDS
+    assert "至少需要" not in result.version.note
+    # Each phrasing added also judges the refit by its near-topic negative (the question with
+    # its entry left out must not be answered with another one).
+    assert report["before"]["examples"] == report["after"]["examples"] == 4 + 2 * (decisions - 4)
+    refused = learning.acceptance(report["held_back"], report["held_difference"]["difference"],
+                                  report["before"]["base"], report["after"]["base"],
+                                  report["before"]["wrong"], report["after"]["wrong"])
+    assert result.swapped == (refused is None) == result.version.active
+    if not result.swapped:
+        assert result.version.note in result.message
