@@ -38,6 +38,7 @@ import hashlib
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import socket
@@ -50,7 +51,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -342,9 +343,16 @@ API_CAPTCHA_HEADERS = {"X-Captcha-Id": "captcha-off-in-the-benchmark", "X-Captch
 async def request_once(port: int, method: str, path: str, body: bytes | None, timeout: float,
                        headers: dict | None = None) -> tuple[int, bytes]:
     """One HTTP/1.1 request on a new connection (gunicorn's sync workers close it)."""
+    status, _head, payload = await exchange(port, method, path, body, timeout, headers)
+    return status, payload
+
+
+async def exchange(port: int, method: str, path: str, body: bytes | None, timeout: float,
+                   headers: dict | None = None, content_type: str = "application/json") -> tuple[int, str, bytes]:
+    """:func:`request_once` with the response's header lines too."""
     if method == "POST" and path.startswith("/api/v1/"):
         headers = {**API_CAPTCHA_HEADERS, **(headers or {})}
-    async def run() -> tuple[int, bytes]:
+    async def run() -> tuple[int, str, bytes]:
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
         try:
             lines = [f"{method} {quote(path, safe='/?=&%:+,')} HTTP/1.1", f"Host: 127.0.0.1:{port}",
@@ -352,15 +360,16 @@ async def request_once(port: int, method: str, path: str, body: bytes | None, ti
             for name, value in (headers or {}).items():
                 lines.append(f"{name}: {value}")
             if body is not None:
-                lines += ["Content-Type: application/json", f"Content-Length: {len(body)}"]
+                lines += [f"Content-Type: {content_type}", f"Content-Length: {len(body)}"]
             writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + (body or b""))
             await writer.drain()
             data = await reader.read()
         finally:
             writer.close()
-        status_line = data.split(b"\r\n", 1)[0].split()
+        head, _, payload = data.partition(b"\r\n\r\n")
+        status_line = head.split(b"\r\n", 1)[0].split()
         status = int(status_line[1]) if len(status_line) > 1 else 0
-        return status, data.split(b"\r\n\r\n", 1)[1] if b"\r\n\r\n" in data else b""
+        return status, head.decode("latin-1"), payload
 
     return await asyncio.wait_for(run(), timeout)
 
@@ -533,6 +542,8 @@ def operations(ids: dict, run_marker: str) -> dict[str, Callable[[], tuple[str, 
         "search + month": lambda: ("GET", f"/letters/?q={rng.choice(SEARCHES)}&month={rng.choice(months)}", None),
         "list month + department": lambda: (
             "GET", f"/letters/?month={rng.choice(months)}&department={rng.choice(ids['departments'])}", None),
+        # A month's list beyond its first page (attack J8).
+        "list month pages 2-40": lambda: ("GET", f"/letters/?month={rng.choice(months)}&page={rng.randint(2, 40)}", None),
         "API stats month": lambda: ("GET", f"/api/v1/stats/letters?month={rng.choice(months)}", None),
         # 类别 / 渠道 filters on any page (attack's I7): a crawler follows all of them.
         "list by kind, any page": lambda: (
@@ -610,25 +621,49 @@ def print_table(summary: dict) -> None:
 
 
 def run_integrity(args, project: Server, db_url: str, project_env: dict, marker: str) -> dict:
-    """``--submissions`` POSTs from ``--clients`` clients; then every 201 must be stored once."""
+    """``--submissions`` POSTs from ``--clients`` clients (the API's, or ``--web-form``: the
+    letter form's page and its POST); then every acknowledged letter must be stored once."""
     acknowledged: list[str] = []
     statuses: dict[str, int] = {}
     latencies: list[float] = []
     queue = list(range(args.submissions))
 
+    async def by_api(n: int) -> str:
+        body = json.dumps({"channel": "consultation", "kind": "consultation", "title": f"并发来信{marker}-{n}",
+                           "body": "请问社保关系转移接续需要办理哪些手续？", "name": "李四",
+                           "phone": "13900000000", "publish_consent": False}, ensure_ascii=False).encode()
+        status, payload = await request_once(project.port, "POST", "/api/v1/letters", body, args.timeout,
+                                             headers={"Idempotency-Key": f"{marker}-{n}"})
+        if status == 201:
+            acknowledged.append(json.loads(payload)["number"])
+        return str(status)
+
+    async def by_web_form(n: int) -> str:
+        # What a browser does (attack's I8): the form page (its cookie, CSRF token and form
+        # token), then the form posted with that cookie; the receipt's address names the letter.
+        status, head, page = await exchange(project.port, "GET", "/letters/new", None, args.timeout)
+        if status != 200:
+            return f"form {status}"
+        cookie = re.search(r"^Set-Cookie: (session=[^;]*)", head, re.M | re.I)
+        tokens = dict(re.findall(rb'name="(csrf_token|token)"[^>]*value="([^"]+)"', page))
+        body = urlencode({"csrf_token": tokens.get(b"csrf_token", b"").decode(), "token": tokens.get(b"token", b"").decode(),
+                          "channel": "consultation", "kind": "consultation", "title": f"并发来信{marker}-{n}",
+                          "body": "请问社保关系转移接续需要办理哪些手续？", "name": "李四", "phone": "13900000000",
+                          "email": "", "department_id": "", "leader_id": ""}).encode()
+        status, head, _ = await exchange(project.port, "POST", "/letters/new", body, args.timeout,
+                                         headers={"Cookie": cookie.group(1)} if cookie else {},
+                                         content_type="application/x-www-form-urlencoded")
+        number = re.search(r"^Location: \S*number=([A-Z0-9-]+)", head, re.M | re.I)
+        if status in (302, 303) and number:
+            acknowledged.append(number.group(1))
+        return str(status)
+
     async def client() -> None:
         while queue:
             n = queue.pop()
-            body = json.dumps({"channel": "consultation", "kind": "consultation", "title": f"并发来信{marker}-{n}",
-                               "body": "请问社保关系转移接续需要办理哪些手续？", "name": "李四",
-                               "phone": "13900000000", "publish_consent": False}, ensure_ascii=False).encode()
             t0 = time.perf_counter()
             try:
-                status, payload = await request_once(project.port, "POST", "/api/v1/letters", body, args.timeout,
-                                                     headers={"Idempotency-Key": f"{marker}-{n}"})
-                key = str(status)
-                if status == 201:
-                    acknowledged.append(json.loads(payload)["number"])
+                key = await (by_web_form(n) if args.web_form else by_api(n))
             except asyncio.TimeoutError:
                 key = "timeout"
             except (OSError, ValueError):
@@ -657,9 +692,10 @@ def run_integrity(args, project: Server, db_url: str, project_env: dict, marker:
     engine.dispose()
     stored_set = set(stored)
     lost = [n for n in acknowledged if n not in stored_set]
-    five_hundreds = sum(v for k, v in statuses.items() if k.isdigit() and int(k) >= 500)
+    five_hundreds = sum(v for k, v in statuses.items() if k.split()[-1].isdigit() and int(k.split()[-1]) >= 500)
     return {
-        "submissions": args.submissions, "clients": args.clients, "seconds": round(seconds, 1),
+        "submissions": args.submissions, "by": "web form" if args.web_form else "API", "clients": args.clients,
+        "seconds": round(seconds, 1),
         "rps": round(len(latencies) / seconds, 1), "p50_ms": round(percentile(latencies, 50), 1),
         "p99_ms": round(percentile(latencies, 99), 1), "statuses": statuses, "acknowledged": len(acknowledged),
         "stored": len(stored), "lost": len(lost), "stored_twice": titles_twice,
@@ -734,6 +770,9 @@ def main(argv=None) -> dict:
     parser.add_argument("--submissions", type=int, help="integrity mode: this many POSTs, then count what is stored")
     parser.add_argument("--clients", type=int, default=32, help="integrity mode: concurrent clients")
     parser.add_argument("--with-jobs", action="store_true", help="integrity mode: run the sweep and a FAQ import meanwhile")
+    parser.add_argument("--web-form", action="store_true",
+                        help="integrity mode: each submission is the letter form as a browser sends it "
+                             "(GET /letters/new, then POST it with its cookie and tokens) instead of the API")
     parser.add_argument("--job-wait", type=float, default=120, help="integrity mode: seconds to let the jobs finish after the submissions")
     parser.add_argument("--build-only", action="store_true",
                         help="build (or find) the cached database and stop (no servers)")

@@ -435,6 +435,25 @@ def lookup():
     return render_template("letters/lookup.html", form=form), status
 
 
+@bp.post("/letters/end-viewing")
+def end_viewing():
+    """结束查看: a citizen on a shared computer (a library, a service hall) ends what this
+    browser may see of their letters. An anonymous session ends as at log-out — the letters
+    it follows, a receipt, a form kept for it are forgotten and its id stops working — so
+    the next visitor of that browser reopens neither the receipt nor the letter from the
+    history. An account keeps its own letters (its log-out ends that)."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if current_user.is_authenticated:
+        session.pop(ACCESS_KEY, None)
+        session.pop(RECEIPT_KEY, None)
+        flash("已结束查看。您登录了账号，离开公共电脑前请点“退出登录”。", "info")
+    else:
+        sessions.end_current()
+        flash("已结束查看：这台电脑的浏览器不能再打开您的来信。以后请凭信件编号和查询码查询。", "success")
+    return redirect(url_for("site.home"), 303)
+
+
 @bp.get("/letters/track/<number>")
 def track(number: str):
     letter = _tracked_letter(number)

@@ -355,3 +355,40 @@ def test_confirm_clicked_again_starts_no_second_import(curator_client, db, kb):
     assert first.headers["Location"] == again.headers["Location"]
     assert db.session.scalar(db.select(db.func.count(FaqImportJob.id)).where(FaqImportJob.dry_run.is_(False))) == 1
     assert count_entries(db) == len(kb) + 2
+
+
+def test_a_batch_masks_its_rows_before_its_first_write(curator_client, app, db, kb, monkeypatch):
+    """The masking of a batch's rows (CPU-heavy) happens before the batch's first write: on
+    SQLite a write holds the one writer lock until the commit, and a citizen's letter sent
+    meanwhile should wait for the writes only (attack I8)."""
+    import sqlalchemy as sa
+
+    monkeypatch.setattr(importexport, "APPLY_BATCH", 10)
+    rows = [dict(row, status="published") for row in BATCH_ROWS[:20]]
+    _queued_real_import(curator_client, app, db, rows)
+    batches: list[list[str]] = []
+    original_apply, original_mask = importexport.apply_plans, workflow.mask_for_publication
+
+    def apply(plans, **kwargs):
+        batches.append([])
+        return original_apply(plans, **kwargs)
+
+    def mask(entry, *args, **kwargs):
+        batches[-1].append("mask")
+        return original_mask(entry, *args, **kwargs)
+
+    def statement(_conn, _cursor, text, *_args):
+        if batches and text.lstrip()[:6].upper() in ("INSERT", "UPDATE", "DELETE"):
+            batches[-1].append("write")
+
+    monkeypatch.setattr(importexport, "apply_plans", apply)
+    monkeypatch.setattr(workflow, "mask_for_publication", mask)
+    sa.event.listen(db.engine, "before_cursor_execute", statement)
+    try:
+        assert importexport.run_next()
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", statement)
+    assert len(batches) == 2
+    for events in batches:
+        assert events.count("mask") == 10
+        assert "write" not in events[:events.index("mask") + 10]  # every mask before the first write
