@@ -234,30 +234,6 @@ def test_a_promotion_keeps_what_another_request_stored_while_it_ran(app, client)
     assert "_captcha" not in promoted
 
 
-def test_a_request_that_ran_across_a_promotion_follows_the_promoted_session(app, client):
-    # The other order: the promotion is saved first, the other request (loaded before it)
-    # last. Its change goes to the promoted session, and its answer — the browser's last
-    # cookie — carries the promoted id, or the browser would lose the letter's access when
-    # the old id ends a minute later.
-    _stored_session(app, client)
-    old_sid = client.get_cookie(COOKIE).value
-    promoting = _promoting(app, client, lambda s: s.update(letters_access=[41]))
-    other = _open(app, client)
-    promoted_sid = _cookie_set_by(_save(app, promoting))
-    other["faq_votes"] = [7]
-    assert _cookie_set_by(_save(app, other)) == promoted_sid != old_sid
-    client.set_cookie(COOKIE, promoted_sid)
-    promoted = _open(app, client)
-    assert promoted["letters_access"] == [41] and promoted["faq_votes"] == [7]
-    # A replay of the old cookie after the promotion is not taken into the promoted session.
-    client.set_cookie(COOKIE, old_sid)
-    replay = _open(app, client)
-    replay["faq_votes"] = [8]
-    assert _cookie_set_by(_save(app, replay)) == old_sid
-    client.set_cookie(COOKIE, promoted_sid)
-    assert _open(app, client)["faq_votes"] == [7]
-
-
 def test_a_request_running_across_logout_does_not_bring_the_session_back(app, client, roles, db):
     login(client, roles.admin.username)
     slow = _open(app, client)  # loaded while still logged in
