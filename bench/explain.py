@@ -4,7 +4,7 @@
     .venv/bin/python bench/explain.py --database-url sqlite:///bench/out/letters-….db  # EXPLAIN QUERY PLAN
 
 Runs the services behind the public list (page 1, page 50, one department, one kind, a kind
-and a channel, a department and a kind, a department and a month), a two-word search, a
+and a channel, a department and a kind, a department and a month, page 5 of a month two years back), a two-word search, a
 search within a month, the home page's latest letters and the statistics (month table and 12-month trend),
 records every SQL statement they send, and prints the plan of each (PostgreSQL:
 ``EXPLAIN (ANALYZE, BUFFERS)``, timings included; SQLite: ``EXPLAIN QUERY PLAN``).
@@ -65,6 +65,8 @@ def main(argv=None) -> None:
                 services.public_letters(services.PublicQuery(department_id=department, kind=LetterKind.HELP), page=2))),
             ("public list, one department and month", lambda: (lambda p: (p.items, p.total))(
                 services.public_letters(services.PublicQuery(department_id=department, month=month), page=1))),
+            ("public list, a month two years back, page 5", lambda: (lambda p: (p.items, p.total))(
+                services.public_letters(services.PublicQuery(month=periods.months_ending(month, 24)[0]), page=5))),
             ("search 公积金 提取", lambda: (lambda p: (p.items, p.total))(
                 services.public_letters(services.PublicQuery(q="公积金 提取"), page=1))),
             ("search 公积金 within a month", lambda: (lambda p: (p.items, p.total))(

@@ -542,6 +542,8 @@ def operations(ids: dict, run_marker: str) -> dict[str, Callable[[], tuple[str, 
         "search + month": lambda: ("GET", f"/letters/?q={rng.choice(SEARCHES)}&month={rng.choice(months)}", None),
         "list month + department": lambda: (
             "GET", f"/letters/?month={rng.choice(months)}&department={rng.choice(ids['departments'])}", None),
+        # A month's list beyond its first page (attack J8).
+        "list month pages 2-40": lambda: ("GET", f"/letters/?month={rng.choice(months)}&page={rng.randint(2, 40)}", None),
         "API stats month": lambda: ("GET", f"/api/v1/stats/letters?month={rng.choice(months)}", None),
         # 类别 / 渠道 filters on any page (attack's I7): a crawler follows all of them.
         "list by kind, any page": lambda: (

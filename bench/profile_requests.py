@@ -12,7 +12,8 @@ cumulative and by own time. Operations: ``letter``, ``faq-entry``, ``api-list``,
 mostly asked before), ``faq-suggest`` (their first 2–8 characters, ``suggest=1``), ``post-api``, ``post-form``, ``home``, ``list``, ``search``,
 ``search-fixed``, ``api-list-pages``, ``list-filtered``, ``letter-form``, ``faq-ask``,
 ``faq-search``, ``surveys``, ``departments``, ``interviews``, and with one of the last 24
-months: ``search-month``, ``list-month`` (by department too), ``stats-month`` (the
+months: ``search-month``, ``list-month`` (by department too), ``list-month-pages`` (pages
+2–40 of a month), ``stats-month`` (the
 statistics API; ``--no-page-cache`` also turns off the statistics' own cache); by 类别 on
 pages 1–400: ``list-kind``, and the API by 类别 and 渠道 on pages 1–50: ``api-kind``; deep
 pages of the list by number (``list-deep``) and by the pager's link (``list-link``); the
@@ -143,6 +144,9 @@ def run(args, url: str, workdir: Path) -> None:
             "q": rng.choice(SEARCHES), "month": rng.choice(months)}),
         "list-month": lambda: client.get("/letters/", query_string={
             "month": rng.choice(months), "department": rng.choice(departments)}),
+        # A month's list beyond its first page (attack J8: 0.064 of hello-world under load).
+        "list-month-pages": lambda: client.get("/letters/", query_string={
+            "month": rng.choice(months), "page": rng.randint(2, 40)}),
         "stats-month": lambda: client.get("/api/v1/stats/letters", query_string={"month": rng.choice(months)}),
         # Deep pages of 来信选登, as bench/load.py asks for them: by number (from a quarter of
         # the list to page 10,000) and as the pager links them (下一页 after any letter).

@@ -47,6 +47,7 @@ log = logging.getLogger(__name__)
 
 #: Modules whose ``JOBS`` the scheduler runs, in this order.
 JOB_MODULES = [
+    "interact.core.dbsetup",
     "interact.core.notify",
     "interact.core.sessions",
     "interact.accounts.throttle",

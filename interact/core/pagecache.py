@@ -185,6 +185,11 @@ def _store() -> PageStore | None:
     return store
 
 
+def remembering() -> bool:
+    """Whether :func:`remember` keeps values (off: each call computes)."""
+    return has_app_context() and _store() is not None
+
+
 def remember(key: tuple, compute: Callable[[], object], weigh: Callable[[Any], int] | None = None):
     """A public figure (such as the total of a public list) reused like the pages: until a
     public change or ``PUBLIC_PAGE_CACHE_SECONDS``. Only for values that are the same for

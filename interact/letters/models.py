@@ -162,8 +162,9 @@ class Letter(TimestampMixin, db.Model):
         sa.Index("ix_letters_public_department", "department_id", "published_at", "id", "kind", "channel",
                  "submitted_at", sqlite_where=sa.text("published = 1"), postgresql_where=sa.text("published = true")),
         # A month's published letters (来信选登 and its search within a month start from their
-        # lowest and highest id, letters.services._submitted_ids): an index-only range read.
-        sa.Index("ix_letters_public_submitted", "submitted_at", "id",
+        # lowest and highest id and publication time, letters.services._month_range): an
+        # index-only range read.
+        sa.Index("ix_letters_public_submitted", "submitted_at", "id", "published_at",
                  sqlite_where=sa.text("published = 1"), postgresql_where=sa.text("published = true")),
         # 来信选登 and the API filtered by 类别 or 渠道 (any page, with or without the other
         # filters): without these the list read every published letter's row, newest first,

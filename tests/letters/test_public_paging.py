@@ -117,3 +117,38 @@ def test_a_broken_start_in_the_address_shows_the_page_by_number(closed, client, 
     response = client.get(f"/letters/?page=1&{cursor}")
     assert response.status_code == 200
     assert "公开来信一封" in response.get_data(as_text=True)
+
+
+
+def _skips(call) -> list[int]:
+    """The ``OFFSET`` of each page-of-ids statement ``call`` sends (a bound parameter)."""
+    skips: list[int] = []
+    for statement in sql.statements(call):
+        if statement.flat.startswith("SELECT letters.id FROM letters") and " OFFSET " in statement.flat:
+            named = re.search(r"OFFSET %\((\w+)\)s", statement.flat)
+            skips.append(statement.parameters[named.group(1)] if named else statement.parameters[-1])
+    return skips
+
+
+def test_a_deep_page_by_number_starts_from_a_remembered_mark_until_a_publication(listed, closed, app, monkeypatch):
+    """A page by number skips at most ``MARK_EVERY`` letters past the nearest mark (the key
+    of every ``MARK_EVERY``-th letter, read in one pass and remembered until a public
+    change), never every letter before it; it shows the same letters as an ``OFFSET``."""
+    monkeypatch.setattr(services, "MARK_EVERY", 2)
+    expected = [letter.id for letter in listed]
+    app.config["PUBLIC_PAGE_CACHE_SECONDS"] = 60
+    pages: list[list[int]] = []
+    seen = _statements(lambda: pages.extend(_ids(_page(page=n)) for n in (1, 2, 3, 4)))
+    assert pages == [expected[:3], expected[3:6], expected[6:], []]
+    assert len([s for s in seen if "row_number()" in s]) == 2  # page 2 needs one mark, page 3 two
+    assert max(_skips(lambda: [_ids(_page(page=n)) for n in (1, 2, 3, 4)])) < 2
+    assert not [s for s in _statements(lambda: _ids(_page(page=3))) if "row_number()" in s]  # remembered
+    # A publication moves every page: the marks are read again and the pages follow.
+    newest = closed(title="刚刚公开的来信")[0]
+    assert [s for s in _statements(lambda: _ids(_page(page=3))) if "row_number()" in s]
+    assert _ids(_page(page=2)) == expected[2:5] and _ids(_page(page=3)) == expected[5:]
+    assert _ids(_page(page=1))[0] == newest.id
+    # Nothing remembered (page cache off): a plain OFFSET, never a numbered pass per page.
+    app.config["PUBLIC_PAGE_CACHE_SECONDS"] = 0
+    assert not [s for s in _statements(lambda: _ids(_page(page=3))) if "row_number()" in s]
+    assert _ids(_page(page=3)) == expected[5:]
