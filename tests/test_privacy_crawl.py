@@ -25,6 +25,7 @@ from interact.letters.models import LetterChannel, LetterKind
 from interact.surveys import services as survey_services
 from interact.surveys import workflow as survey_workflow
 from interact.surveys.models import Adoption, CollectionKind, CollectionStatus
+from tests.core.attack_writings import BATCH9_LIVE, BATCH9_LIVE_RICH
 
 NAME = "欧阳明华"
 PHONE = "13712345678"
@@ -56,6 +57,14 @@ QUESTION = f"我叫{NAME}，电话 137-1234-5678，身份证 4403 0119 9001 0112
 FORBIDDEN_TEXT = [NAME, "明华", "明華", "欧阳女士", STREET, "ouyang", "Ouyang", "Minghua", "一三七一二三四五六七八",
                   "幺三拐幺二三四五六拐八", "柏秀兰", "秀兰"]
 FORBIDDEN_DIGITS = [PHONE, ID_NUMBER, CARD, "19900101", "6222021234", "987654321", "13900139001"]
+# Attack batch 9's live run (J2): a letter, its answer and FAQ entry, an opinion, an
+# interview question and curator's phrasings, each written the ways batch 9 tried.
+BATCH9 = {label: (text, names) for label, text, names, _ in BATCH9_LIVE + BATCH9_LIVE_RICH}
+FORBIDDEN_TEXT += ["欧阳锋", "芷若", "万仇", "晓燕", "春花", "段誉", "中则", "刘能", "广坤", "Li Lei", "Han Meimei",
+                   "zhang.wei85", "linghu", "南字第123456号", "202644030112", "22.543096", "第12户", "东305", "灵儿",
+                   "郭靖", "黄蓉", "不群", "平之", "盈盈", "令狐冲", "Room 1203"]
+# (13800138000, also in the batch-9 texts, is the API document's example number)
+FORBIDDEN_DIGITS += ["01234567", "07654321", "13800138901", "13800138902"]
 _SEPARATORS = re.compile(r"[\s\-.．·_/、()（），,*~|｜。:：+]")
 _FULL_WIDTH = {ord("０") + d: str(d) for d in range(10)}
 
@@ -84,9 +93,21 @@ def _publish_everything(db, roles, frozen):
         letter_services.answer_letter(letter, actor=roles.handler_a, answer_html=ANSWER)
         letter_services.approve_answer(letter, actor=roles.office, publish=True)
         letters.append(letter)
+    title, names = BATCH9["9 live title"]
+    letter = letter_services.submit_letter(letter_services.LetterInput(
+        channel=LetterChannel.CONSULTATION, kind=LetterKind.CONSULTATION, title=title,
+        body=BATCH9["9 live body"][0], name=names[0], phone="13800138901", email="zwc@example.org",
+        publish_consent=True,
+    )).letter
+    letter_services.assign_letter(letter, roles.department_a.id, actor=roles.office)
+    letter_services.answer_letter(letter, actor=roles.handler_a, answer_html=BATCH9["9 live answer"][0])
+    letter_services.approve_answer(letter, actor=roles.office, publish=True)
+    letters.append(letter)
     db.session.commit()
-    draft = letter_services.to_faq(letters[0], actor=roles.office)
-    faq_services.publish_entry(draft.entry, actor=roles.curator)
+    for converted in (letters[0], letters[2]):
+        draft = letter_services.to_faq(converted, actor=roles.office)
+        faq_services.publish_entry(draft.entry, actor=roles.curator)
+    faq_services.add_phrasings(draft.entry, [BATCH9[f"9 live ask {n}"][0] for n in range(1, 5)], actor=roles.curator)
     # An entry the curator writes (新建条目), naming a citizen as a careless curator would.
     written = faq_services.create_entry(faq_services.EntryData(
         question="公积金提取进度找谁问？", answer_html=f"<p>请联系{NAME}（手机{PHONE}，邮箱 {EMAIL}）。</p>"),
@@ -125,9 +146,14 @@ def _publish_everything(db, roles, frozen):
     opinion = survey_services.submit_opinion(collection, survey_services.OpinionData(
         content=OPINION, name=NAME, phone=PHONE))
     survey_services.moderate_opinion(opinion, True, actor=roles.handler_a)
+    content, names = BATCH9["9 live opinion"]
+    second = survey_services.submit_opinion(collection, survey_services.OpinionData(
+        content=content, name=names[0], phone="13800138902"))
+    survey_services.moderate_opinion(second, True, actor=roles.handler_a)
     frozen(2026, 4, 2)
     survey_services.record_adoption(opinion, Adoption.NOT_ADOPTED,
                                     f"{NAME}的建议与上位法不符。", actor=roles.handler_a)
+    survey_services.record_adoption(second, Adoption.ADOPTED, actor=roles.handler_a)
     survey_services.save_feedback(collection, "<p>共收到意见1条，欧阳明华所提暂不采纳。</p>", "<p>理由见下。</p>",
                                   actor=roles.handler_a)
     survey_services.submit_feedback(collection, actor=roles.handler_a)
@@ -148,6 +174,7 @@ def _publish_everything(db, roles, frozen):
                                  caption=f"市民{NAME}（{PHONE}）在现场", actor=roles.office)
     asked = [interview_services.submit_question(interview, nickname=nickname, body=QUESTION)
              for nickname in (PHONE, "Ouyang Minghua")]
+    asked.append(interview_services.submit_question(interview, nickname="Li Lei", body=BATCH9["9 live question"][0]))
     for question in asked:
         interview_services.approve_question(question, actor=roles.office)
     interview_workflow.transition(interview, InterviewStatus.LIVE, roles.office)
@@ -203,7 +230,7 @@ def test_no_personal_data_on_any_public_page_or_api_response(client, db, roles, 
 
     start = ["/", "/letters/?q=公积金", "/faq/search?q=公积金", "/faq/ask?q=公积金提取"]
     spec = client.get("/api/v1/openapi.json").get_json()
-    ids = {letters[0].id, letters[1].id, entry.id, collection.id, interview.id}
+    ids = {letters[0].id, letters[1].id, letters[2].id, entry.id, collection.id, interview.id}
     base = urlsplit(spec["servers"][0]["url"]).path.rstrip("/")
     for path, operations in spec["paths"].items():
         path = base + path
@@ -238,7 +265,7 @@ def test_no_personal_data_on_any_public_page_or_api_response(client, db, roles, 
 
     assert not leaks, leaks
     # The crawl reached every kind of published item.
-    for must in (f"/letters/{letters[0].id}", f"/faq/{entry.id}", f"/surveys/{collection.id}",
+    for must in (f"/letters/{letters[0].id}", f"/letters/{letters[2].id}", f"/faq/{entry.id}", f"/surveys/{collection.id}",
                  f"/surveys/{collection.id}/results", f"/interviews/{interview.id}", "/letters/summaries/2026-03",
                  "/api/v1/letters", "/api/v1/faq/entries", f"/api/v1/interviews/{interview.id}/transcript"):
         assert must in seen, must

@@ -13,7 +13,7 @@ from interact.accounts.forms import (
     StaffUserForm,
 )
 from interact.accounts.models import Role
-from interact.core import sessions
+from interact.core import security, sessions
 from interact.core.errors import DomainError
 from interact.core.forms import ConfirmForm, attempt, first_error, perform
 from interact.core.permissions import roles_required
@@ -119,6 +119,32 @@ def still_here():
     response = current_app.response_class(status=204)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.get("/staff/unsent")
+@login_required
+def unsent_post():
+    """What a staff page sent just after the idle log-out (``core.security``): shown to the
+    same user once logged in again, with a button that sends it again where it was going
+    (the page's own checks then run as for any save). Anyone else: nothing."""
+    unsent = session.get(security.UNSENT_POST_KEY)
+    if not unsent or unsent.get("user") != current_user.get_id():
+        session.pop(security.UNSENT_POST_KEY, None)
+        return redirect(url_for("office.workspace") if current_user.is_staff else url_for("accounts.account"))
+    typed = [value.strip() for _name, value in unsent["fields"] if value.strip() and not value.isascii()]
+    response = current_app.make_response(render_template(
+        "accounts/unsent.html", unsent=unsent, typed=typed))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/staff/unsent/discard")
+@login_required
+def discard_unsent_post():
+    if ConfirmForm().validate_on_submit():
+        session.pop(security.UNSENT_POST_KEY, None)
+        flash("已放弃未提交的内容。", "info")
+    return redirect(url_for("office.workspace") if current_user.is_staff else url_for("accounts.account"))
 
 
 @bp.route("/register", methods=["GET", "POST"])

@@ -197,7 +197,7 @@ _AT_PROVIDER = re.compile(
 # A person's page on a social site (我的微博 https://weibo.com/u/1234567890): hidden whole
 # as an account.
 _PROFILE_URL = re.compile(
-    r"(?:https?://)?(?:www\.|m\.)?(?:weibo\.com|weibo\.cn|douyin\.com/user|xiaohongshu\.com/user|zhihu\.com/people|"
+    r"(?<![A-Za-z0-9.\-])(?:https?://)?(?:www\.|m\.)?(?:weibo\.com|weibo\.cn|douyin\.com/user|xiaohongshu\.com/user|zhihu\.com/people|"
     r"space\.bilibili\.com|instagram\.com|facebook\.com|twitter\.com|x\.com|tiktok\.com/@|kuaishou\.com/profile)"
     r"/?[^\s，,。；;、）)\]】\"'<>]+"
 )
@@ -339,6 +339,7 @@ _COMMON_WORDS = (
     "信息|关切|呼声|利用|使用|单身|国产|全集|全本|高龄|来访|部门|华为|苏宁|安卓|"
     # an app before an account (支付宝 13800138000), schools before 同学
     "支付|高中|全班|权益|居住|居民|查验|查阅|查找|查收|戴眼镜|戴口罩|高品质|高质量|高效|马上|"
+    "公安|公园|公交|公共|公众|公开|公示|"
     # a thing called by its name before 先生 (石头先生这部电影)
     "石头"
 )
@@ -555,9 +556,6 @@ _NAME_PATTERNS = [
     re.compile(rf"(?<=[。！!])[ \u3000]*(?P<name>(?!(?:{_COMMON_WORDS}))(?:{'|'.join(_COMPOUND_SURNAMES)}){_GIVEN_CHAR}{{1,2}}"
                rf"|(?!(?:{_COMMON_WORDS}))[{''.join(sorted(_SURNAMES - _FUNCTION_SURNAMES))}](?!{_TITLE_WORDS}){_GIVEN_CHAR}{{2}})"
                rf"(?<![局厅委办院所站部处科队会司馆社府市县区省镇乡村街组室])[ \u3000]*$"),
-    # 赵半山赵半山: a name written again and again.
-    re.compile(rf"(?P<name>{_AT_SURNAME}(?!(?:{_COMMON_WORDS}))(?P<first>{_PLAIN_SURNAME_RE})(?!(?P=first)(?P=first))"
-               rf"(?!{_TITLE_WORDS}){_GIVEN_CHAR}{{2}}(?<![吧吗呢啊了的么呀哦不没们]))(?=(?P=name))"),
     # Surname + honorific anywhere: 王先生 / 欧阳女士
     re.compile(rf"(?<![\u4e00-\u9fff])(?P<name>{_SURNAME_RE})(?=先生|女士)"),
 ]
@@ -586,14 +584,19 @@ def _unknown_word(word: str) -> bool:
 # text otherwise).
 _GUARDED_NAME_PATTERNS = [
     # (a few Han characters in brackets)
-    (re.compile(rf"[（(]\s*{_HAN}{{2,4}}\s*[）)]"), [
+    (re.compile(rf"[（(【\[〔]\s*{_HAN}{{2,4}}\s*[）)】\]〕]"), [
         # 我爱人（刘晓燕） / 我和对象（马春花）: a name in brackets after who the person is
         # (not another word for the same person: 业主（房东）).
-        re.compile(rf"(?:{_RELATION}|{_ROLE}|{_CASE_ROLE}|对象)\s*[（(]\s*"
-                   rf"(?!(?:{_RELATION_WORDS}|{_CASE_ROLE_WORDS}|{_ROLE_WORDS})\s*[）)])(?P<name>{_PLAIN_NAME})\s*[）)]"),
+        re.compile(rf"(?:{_RELATION}|{_ROLE}|{_CASE_ROLE}|对象)\s*[（(【\[〔]\s*"
+                   rf"(?!(?:{_RELATION_WORDS}|{_CASE_ROLE_WORDS}|{_ROLE_WORDS})\s*[）)】\]〕])(?P<name>{_PLAIN_NAME})\s*[）)】\]〕]"),
         # 周芷若（联系人） / 段誉（儿子）: a name, then who the person is in brackets.
-        re.compile(rf"{_BOUNDARY}(?P<name>{_PLAIN_NAME})\s*[（(]\s*(?:{_NAME_ONLY_LABEL}|{_RELATION_WORDS}|"
-                   rf"{_CASE_ROLE_WORDS}|本人|家属|对象|户主|租户|投诉对象|被投诉人|被举报人|法定代表人|负责人)\s*[）)]"),
+        re.compile(rf"{_BOUNDARY}(?P<name>{_PLAIN_NAME})\s*[（(【\[〔]\s*(?:{_NAME_ONLY_LABEL}|{_RELATION_WORDS}|"
+                   rf"{_CASE_ROLE_WORDS}|本人|家属|对象|户主|租户|投诉对象|被投诉人|被举报人|法定代表人|负责人)\s*[）)】\]〕]"),
+    ]),
+    # 赵半山赵半山: a name written again and again (three characters written twice in a row).
+    (re.compile(rf"({_HAN}{{3}})\1"), [
+        re.compile(rf"(?P<name>{_AT_SURNAME}(?!(?:{_COMMON_WORDS}))(?P<first>{_PLAIN_SURNAME_RE})(?!(?P=first)(?P=first))"
+                   rf"(?!{_TITLE_WORDS}){_GIVEN_CHAR}{{2}}(?<![吧吗呢啊了的么呀哦不没们]))(?=(?P=name))"),
     ]),
     # Wang Jianguo（王建国） / 王建国（Wang Jianguo）: a name and its pinyin in brackets.
     (re.compile(r"[A-Z][a-z].{0,30}[（(]|[（(]\s*[A-Z][a-z]"), [
@@ -965,8 +968,10 @@ _EXEMPLARY = re.compile(
 # A list of people after 抄送 (抄送：刘备、关羽、张飞) or after people named by their role
 # in the plural (工友们：赵四、刘能、谢广坤都没拿到钱): each item a whole name, not an office;
 # the last one may be followed by what is said of them all.
+# (The label is looked for before each colon: the text has few.)
 _LIST_LABEL = re.compile(r"(?:抄送|抄报|参会人员|在场人员|出席人员|参加人员|"
-                         rf"(?:{_RELATION_WORDS}|工友|家人|亲属|家属|村民|居民|业主|租户|住户|员工|职工|工人)们)\s*[：:]\s*")
+                         rf"(?:{_RELATION_WORDS}|工友|家人|亲属|家属|村民|居民|业主|租户|住户|员工|职工|工人)们?)\s*$")
+_COLON = re.compile(r"[：:]\s*")
 _LIST_NAME = re.compile(rf"(?P<name>{_NAME})(?<![局厅委办院所站部处科队会司馆社府市县区省镇乡村街组室])"
                         r"(?=[、，,；;。\s）)」”]|$|都|等|也|还|均|他们|几[个位]|[两三四五六七八九十]+[个位人])")
 _LIST_SEPARATOR = re.compile(r"\s*[、，,]\s*")
@@ -976,8 +981,10 @@ _AFTER_GIVEN = r"(?:哥|姐|叔|姨|伯|嫂|弟|妹|爷|奶|婶|仔)"
 
 def _listed_name_spans(text: str) -> list[_Span]:
     spans = []
-    for label in _LIST_LABEL.finditer(text):
-        position = label.end()
+    for colon in _COLON.finditer(text):
+        if not _LIST_LABEL.search(text, max(0, colon.start() - 8), colon.start()):
+            continue
+        position = colon.end()
         while (item := _LIST_NAME.match(text, position)) is not None:
             spans.append(_Span(item.start("name"), item.end("name"), "name"))
             separator = _LIST_SEPARATOR.match(text, item.end())
@@ -1091,7 +1098,7 @@ def _name_spans(text: str, names: Iterable[str]) -> list[_Span]:
     # (The text is read simplified (:func:`_folded`), so 歐陽娜娜 is found for 欧阳娜娜.)
     for name in _known_names(names):
         spans += _known_name_spans(text, name)
-    if "抄" in text or "人员" in text or "们" in text:
+    if "抄" in text or "人员" in text or "：" in text or ":" in text:
         spans += _listed_name_spans(text)
     if "|" in text or "｜" in text or "\t" in text:
         spans += _table_name_spans(text)

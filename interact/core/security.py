@@ -11,6 +11,10 @@ from flask_login import current_user, logout_user
 #: phone): the answer is then ``no-store`` even for a visitor who is not logged in.
 PERSONAL_PAGE = "personal_page"
 
+#: Session key of a staff form posted just after the idle log-out: kept for the same user
+#: to send again once logged in (``accounts.views.unsent_post``), never for another one.
+UNSENT_POST_KEY = "unsent_post"
+
 CSP = "; ".join(
     [
         "default-src 'self'",
@@ -76,11 +80,39 @@ def register(app: Flask) -> None:
         idle_limit = app.config["STAFF_IDLE_MINUTES"] * 60
         last_seen = session.get("_seen")
         if last_seen is not None and now - last_seen > idle_limit:
+            user_id = current_user.get_id()
             logout_user()
             session.pop("_seen", None)
-            flash("您已长时间未操作，为保障安全已自动退出，请重新登录。", "info")
             if request.path.startswith("/api/"):
+                flash("您已长时间未操作，为保障安全已自动退出，请重新登录。", "info")
                 return None
+            if request.method == "POST" and request.endpoint != "accounts.logout":
+                # A page open longer than the limit without JavaScript (nothing told the server
+                # the clerk was typing): what it sent is kept for this user to send again.
+                _keep_unsent_post(user_id)
+                flash("您已长时间未操作，为保障安全已自动退出。刚才提交的内容尚未保存，已为您保留：请重新登录后确认提交。", "info")
+                return redirect(url_for("accounts.login", next=url_for("accounts.unsent_post")))
+            flash("您已长时间未操作，为保障安全已自动退出，请重新登录。", "info")
             return redirect(url_for("accounts.login", next=request.full_path if request.method == "GET" else None))
         session["_seen"] = now
+        if request.method == "POST":
+            unsent = session.get(UNSENT_POST_KEY)
+            if unsent and unsent["action"] == _action():  # sent again (or anew): kept no longer
+                session.pop(UNSENT_POST_KEY)
         return None
+
+
+def _action() -> str:
+    return request.full_path.removesuffix("?")
+
+
+def _keep_unsent_post(user_id: str | None) -> None:
+    """Keep a staff form that arrived after the idle log-out: where it was sent and its
+    fields, never its CSRF token or a password; files cannot be kept (only said)."""
+    session[UNSENT_POST_KEY] = {
+        "user": user_id,
+        "action": _action(),
+        "fields": [(name, value) for name, values in request.form.lists()
+                   if name != "csrf_token" and "password" not in name for value in values],
+        "files": any(file.filename for file in request.files.values()),
+    }

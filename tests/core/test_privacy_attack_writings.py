@@ -297,3 +297,15 @@ def test_an_older_batch_7_writing_is_hidden(label):
 ])
 def test_the_older_writings_rules_keep_ordinary_text(text):
     assert mask_text(text) == text
+
+
+@pytest.mark.parametrize("text,masked", [
+    # batch 9's writings in other brackets and with a singular role before the list
+    ("我爱人【刘晓燕】也在场", "我爱人【刘**】也在场"),
+    ("周芷若【联系人】", "周**【联系人】"),
+    ("工友：赵四、刘能、谢广坤", "工友：赵*、刘*、谢**"),
+    ("邻居：公安局、派出所", "邻居：公安局、派出所"),
+    ("同事：王经理、李主任", "同事：王经理、李主任"),
+])
+def test_batch_9_writings_written_otherwise(text, masked):
+    assert mask_text(text) == masked
