@@ -41,6 +41,10 @@ class DefaultConfig:
     SESSION_TRANSIENT_LIFETIME = timedelta(hours=12)
     #: Staff are logged out after this many idle minutes.
     STAFF_IDLE_MINUTES = 30
+    #: A browser that follows letters by number and query code (no account) forgets them
+    #: after this many idle minutes: on a shared computer whoever comes next must not open
+    #: them from the history when the writer forgot 结束查看.
+    LETTER_ACCESS_IDLE_MINUTES = 30
     PASSWORD_HASH_METHOD = "scrypt"
 
     # Forms

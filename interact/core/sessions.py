@@ -20,10 +20,12 @@ CSRF token and maybe a captcha, and nothing else, in the session: such a session
 the application's secret and expiring like a stored one, instead of a record per visitor
 (a crawler fetching ``/letters/new`` wrote a row per request). It carries its id too: the
 first request that puts anything else in it (a form posted: the receipt, a vote, a log-in)
-stores it under an id derived from that one with the secret (:func:`promoted_sid`): copies
-of one submission sent at once share the id (the query code of a double click,
-``letters.views._query_code``) and store one record, and whoever read the cookie (signed,
-not encrypted) cannot use what the next visitor of that browser stores. A stored session
+stores it under an id derived from that one and from the request with the secret
+(:func:`promoted_sid`): copies of one submission sent at once share the id (the query code
+of a double click, ``letters.views._query_code``) and store one record, and whoever read the
+cookie (signed, not encrypted) cannot use what the next visitor of that browser stores —
+not with the id, and not by sending another request (a vote) with the copied cookie while
+that visitor's letter is being sent. A stored session
 that gains access to a letter is promoted the same way (:func:`promote`). The captcha's
 answer is an HMAC under the secret (nothing to read in the cookie), and its challenge is
 still claimed once in the store when checked, so a replayed cookie does not answer twice.
@@ -234,16 +236,44 @@ def key_for(sid: str) -> str:
 JOIN_SECONDS = 60
 #: Where a promoted record keeps the end of its joining window (epoch seconds).
 _JOINABLE_UNTIL = "_joinable_until"
+#: Where a session keeps its idle limit in seconds (:func:`limit_idle`).
+_IDLE_LIMIT = "_idle_limit"
 #: Marks the record of the id a session went by before it was promoted: it ends with the
 #: joining window, however often that old id is used meanwhile.
 _SUPERSEDED = "_superseded"
 
 
-def promoted_sid(app: Flask, sid: str) -> str:
-    """The id a session with id ``sid`` goes by once promoted: an HMAC under the secret, so
-    copies of one request derive the same id and nobody who only read the old one can."""
-    digest = hmac.new(app.secret_key.encode(), b"session-promoted\x00" + sid.encode(), hashlib.sha256).digest()
+def promoted_sid(app: Flask, sid: str, binding: bytes = b"") -> str:
+    """The id a session with id ``sid`` goes by once promoted by the request ``binding``
+    describes (:func:`request_binding`): an HMAC under the secret, so copies of one request
+    derive the same id, and nobody who only read the old id can, nor anybody sending another
+    request with the old cookie (a vote sent from elsewhere while the next visitor's letter
+    is being sent must not derive the id that letter's session goes by)."""
+    message = b"session-promoted\x00" + sid.encode() + b"\x00" + binding
+    digest = hmac.new(app.secret_key.encode(), message, hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def request_binding(req: Request) -> bytes:
+    """What the copies of one submission have in common and another request has not: the
+    address and the parsed form (the typed text, the captcha's answer, the names of the
+    files), not the raw body (a browser's multipart boundary differs between two clicks).
+    The typed text is what somebody who only read the cookie does not know."""
+    digest = hashlib.sha256()
+
+    def add(*parts: str) -> None:
+        for part in parts:
+            digest.update(part.encode("utf-8", "surrogatepass") + b"\x00")
+
+    add(req.method, req.full_path)
+    if req.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        for name in sorted(req.form.keys()):
+            add("field", name, *req.form.getlist(name))
+        for name in sorted(req.files.keys()):
+            add("file", name, *(upload.filename or "" for upload in req.files.getlist(name)))
+    else:
+        digest.update(req.get_data(cache=True))
+    return digest.digest()
 
 
 class ServerSessionInterface(SessionInterface):
@@ -307,7 +337,11 @@ class ServerSessionInterface(SessionInterface):
     def lifetime(self, app: Flask, session: ServerSession) -> timedelta:
         if session.permanent:
             return app.permanent_session_lifetime
-        return app.config["SESSION_TRANSIENT_LIFETIME"]
+        transient = app.config["SESSION_TRANSIENT_LIFETIME"]
+        idle_limit = dict.get(session, _IDLE_LIMIT)
+        if isinstance(idle_limit, int) and _user_id(session) is None:
+            return min(transient, timedelta(seconds=idle_limit))
+        return transient
 
     def save_session(self, app: Flask, session: ServerSession, response: Response) -> None:
         if session.accessed:
@@ -374,7 +408,7 @@ class ServerSessionInterface(SessionInterface):
         if session.cookie_sid is not None and session.cookie_sid == session.sid:
             # The first record of a session the cookie carried: whoever read that cookie
             # (signed, not encrypted) knows its id, so the record goes by a derived one.
-            session.promoted_from, session.sid = session.sid, promoted_sid(app, session.sid)
+            session.promoted_from, session.sid = session.sid, promoted_sid(app, session.sid, request_binding(request))
         expires_at = clock.now() + self.lifetime(app, session)
         if session.promoted_from is not None:
             data = self._store_promoted(session, data, expires_at)
@@ -470,8 +504,18 @@ def promote() -> None:
     session is left alone: its id was renewed at log-in and it is the account already."""
     if isinstance(session, ServerSession) and session.promoted_from is None and _user_id(session) is None:
         session.promoted_from = session.sid
-        session.sid = promoted_sid(current_app, session.sid)
+        session.sid = promoted_sid(current_app, session.sid, request_binding(request))
         session.modified = True
+
+
+def limit_idle(limit: timedelta) -> None:
+    """The server forgets this anonymous session after ``limit`` without a request (instead
+    of :data:`SESSION_TRANSIENT_LIFETIME`): what it holds should not wait long for the next
+    visitor of a shared computer. A log-in lifts the limit (the account's rules apply)."""
+    seconds = int(limit.total_seconds())
+    current = session.get(_IDLE_LIMIT)
+    if not isinstance(current, int) or seconds < current:
+        session[_IDLE_LIMIT] = seconds
 
 
 def commit_with_session() -> None:

@@ -526,6 +526,38 @@ def add_phrasings(entry: FaqEntry, texts: Iterable[str], *, actor) -> int:
     return added
 
 
+#: How many logged questions, answered before with an entry near the added phrasings, are
+#: asked again after an addition (``answers_taken_away``), the most recent first.
+TAKEN_AWAY_CHECKED = 30
+
+
+def answers_taken_away(entry_id: int, texts: Iterable[str], *, since_days: int = 90) -> list[tuple[str, int]]:
+    """Logged questions that were answered with another entry near *texts* (the phrasings
+    just added to *entry_id*) and now are not, or are answered with another entry:
+    ``(question, the entry it was answered with)``. Call it after the addition is committed
+    (the engine then has it). A curator's phrasing on one entry can take the answer away from
+    another entry's question (attack J3: 公积金里的钱怎么取出来用 added to 住房公积金怎么提取 left
+    辞职以后公积金账户里的钱能一次取完吗 unanswered), and nothing on the page said so."""
+    engine = index.get_engine()
+    near = {m.id for text in texts for m in engine.search(text, k=5)} - {entry_id}
+    if not near:
+        return []
+    since = clock.now() - timedelta(days=since_days)
+    rows = db.session.execute(
+        sa.select(AskLog.text, AskLog.best_entry_id)
+        .where(AskLog.answered.is_(True), AskLog.best_entry_id.in_(near), AskLog.asked_at >= since)
+        .group_by(AskLog.text, AskLog.best_entry_id)
+        .order_by(sa.func.max(AskLog.asked_at).desc())
+        .limit(TAKEN_AWAY_CHECKED)
+    ).all()
+    lost = []
+    for text, answered_with in rows:
+        result = engine.answer(text)
+        if not (result.answered and result.best is not None and result.best.id == answered_with):
+            lost.append((text, answered_with))
+    return lost
+
+
 def entry_from_letter(letter_id: int) -> FaqEntry | None:
     """The draft or entry made from a letter (a withdrawn one does not count)."""
     return db.session.scalar(

@@ -517,6 +517,8 @@ def staff_category_delete(category_id: int):
 
 #: Groups of questions per page of the unanswered list.
 UNANSWERED_PER_PAGE = 50
+#: Questions named in the notice of answers an added phrasing took away (the rest are counted).
+TAKEN_AWAY_SHOWN = 3
 
 
 @bp.get("/staff/faq/unanswered")
@@ -555,6 +557,13 @@ def staff_add_phrasings():
     if error is None:
         item, added = result
         flash(f"已为条目 #{item.id} 加入 {added} 条相似问法。", "success")
+        if added:
+            lost = services.answers_taken_away(item.id, services.split_lines(form.texts.data))
+            if lost:
+                shown = "；".join(f"“{text}”（原为条目 #{entry_id}）" for text, entry_id in lost[:TAKEN_AWAY_SHOWN])
+                more = f"等 {len(lost)} 个问题" if len(lost) > TAKEN_AWAY_SHOWN else ""
+                flash(f"注意：加入后，以前能直接回答的 {shown}{more}现在不再按原条目回答。"
+                      "如它们仍应由原条目回答，请把它们作为原条目的相似问法加入。", "info")
     return redirect(url_for("faq.staff_unanswered"))
 
 

@@ -393,11 +393,13 @@ def receipt():
 def _grant_access(letter_id: int) -> None:
     """Let this browser follow the letter; the session then goes by a new id, so a copy of
     its cookie read earlier (a shared computer) does not follow it too (not again for a
-    letter it follows already: the receipt after the post)."""
+    letter it follows already: the receipt after the post), and ends after
+    ``LETTER_ACCESS_IDLE_MINUTES`` without a request (the writer who forgot 结束查看)."""
     if letter_id not in session.get(ACCESS_KEY, []):
         sessions.promote()
     allowed = [i for i in session.get(ACCESS_KEY, []) if i != letter_id][-19:]
     session[ACCESS_KEY] = allowed + [letter_id]
+    sessions.limit_idle(timedelta(minutes=current_app.config["LETTER_ACCESS_IDLE_MINUTES"]))
 
 
 def _may_track(letter) -> bool:

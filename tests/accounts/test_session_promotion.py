@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 
 from interact.core import clock
+from interact.faq import services as faq_services
 
 COOKIE = "session"
 FORM = {"channel": "consultation", "kind": "consultation", "department_id": "", "title": "楼道灯不亮",
@@ -118,3 +119,40 @@ def test_a_copy_sent_with_the_old_cookie_moments_later_shares_the_new_session(cs
     number = re.search(r"number=(XJ\d{8}-\d{4})", second.headers["Location"]).group(1)
     assert re.fullmatch(r"[A-Z0-9]{8}", code)
     assert browser.get(f"/letters/track/{number}").status_code == 200
+
+
+def _vote_with(client, entry_id: int):
+    """An FAQ vote: a POST that writes the session and needs no token (attack K1)."""
+    return client.post(f"/faq/{entry_id}/vote", data={"helpful": "1"})
+
+
+@pytest.mark.parametrize("vote_first", [False, True], ids=["vote-after-the-letter", "vote-before-the-letter"])
+def test_another_request_sent_with_a_copied_form_cookie_does_not_join_the_next_visitors_session(
+        csrf_app, moment, db, roles, vote_first):
+    """K1: whoever copied the whole form-page cookie sends a vote with it from elsewhere a few
+    seconds before or after the next visitor's letter: the vote's session is not the one
+    that follows the letter (it used to derive the same id and join it for 60 s)."""
+    entry = faq_services.create_entry(
+        faq_services.EntryData(question="居住证怎么办理？", answer_html="<p>到派出所办理。</p>"), actor=roles.curator)
+    faq_services.publish_entry(entry, actor=roles.curator)
+    db.session.commit()
+    terminal = csrf_app.test_client()
+    page = terminal.get("/letters/new").get_data(as_text=True)
+    copied = terminal.get_cookie(COOKIE).value
+    elsewhere = csrf_app.test_client()
+    elsewhere.set_cookie(COOKIE, copied)
+    if vote_first:
+        assert _vote_with(elsewhere, entry.id).status_code in (302, 303)
+        clock.advance(timedelta(seconds=5))
+    sent = terminal.post("/letters/new", data=dict(FORM, csrf_token=_field(page, "csrf_token"),
+                                                  token=_field(page, "token")))
+    assert sent.status_code == 302
+    receipt = terminal.get(sent.headers["Location"]).get_data(as_text=True)
+    number = re.search(r"XJ\d{8}-\d{4}", receipt).group(0)
+    if not vote_first:
+        clock.advance(timedelta(seconds=5))
+        assert _vote_with(elsewhere, entry.id).status_code in (302, 303)
+    assert elsewhere.get_cookie(COOKIE).value != terminal.get_cookie(COOKIE).value
+    assert elsewhere.get(f"/letters/track/{number}").status_code != 200
+    assert elsewhere.get(f"/letters/receipt?number={number}").status_code == 404
+    assert terminal.get(f"/letters/track/{number}").status_code == 200

@@ -305,3 +305,30 @@ def test_a_curator_session_of_a_few_dozen_decisions_judges_the_refit_on_every_on
     assert result.swapped == (refused is None) == result.version.active
     if not result.swapped:
         assert result.version.note in result.message
+
+
+def test_the_curator_is_told_when_an_added_phrasing_takes_an_answer_away_from_another_entry(client, auth, db,
+                                                                                            roles, kb):
+    """Attack J3: a phrasing a curator adds to one entry may leave a question another entry
+    answered before unanswered (or answered with the new one); the curator's page says so."""
+    from interact.faq.models import AskLog
+
+    taken, kept = "公积金里的钱怎么取出来", "社保卡补卡流程是什么"
+    for question, entry in ((taken, kb[0]), (kept, kb[1])):
+        answer = services.ask(question, log=False)
+        assert answer.answered and answer.best.id == entry.id, question
+        db.session.add(AskLog(text=question, best_entry_id=entry.id, confidence=answer.confidence, answered=True))
+    db.session.commit()
+    auth.login(roles.curator)
+    # The curator adds the citizen's wording to the wrong entry (the 社保卡 one).
+    response = client.post("/staff/faq/unanswered/phrasings", data={"entry_id": kb[1].id, "texts": taken},
+                           follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert f"已为条目 #{kb[1].id} 加入 1 条相似问法" in page
+    assert f"“{taken}”（原为条目 #{kb[0].id}）" in page and "不再按原条目回答" in page
+    assert kept not in page
+    assert services.answers_taken_away(kb[1].id, [taken]) == [(taken, kb[0].id)]
+    # An addition that takes nothing away says nothing more.
+    response = client.post("/staff/faq/unanswered/phrasings", data={"entry_id": kb[2].id, "texts": "外来人员居住证咋办"},
+                           follow_redirects=True)
+    assert "不再按原条目回答" not in response.get_data(as_text=True)
