@@ -51,7 +51,7 @@ def session_examples(docs, path: Path = demo_eval.CURATION) -> list[learning.Exa
     return list(out.values())
 
 
-def figures(engine: MatchingEngine, docs, curated_engine: MatchingEngine, curated_docs, synonyms, embedder) -> dict:
+def figures(engine: MatchingEngine, docs, curated_engine: MatchingEngine, curated_docs) -> dict:
     return {
         "hand_written": demo_eval.hand_written(engine),
         **{f"attack_{path.stem[-1]}": demo_eval.attack_set(engine, docs, path) for path in demo_eval.ATTACK_FILES},
@@ -91,12 +91,12 @@ def main(argv=None) -> int:
              "accepted": refused is None, "refused": refused, "seconds": round(time.perf_counter() - started, 1)}
     print(json.dumps(refit, ensure_ascii=False), file=sys.stderr)
 
-    report = {"refit": refit}
+    report = {"judgement": refit}
     for name, model in (("model_in_use", current), ("refit", new)):
         plain = MatchingEngine(docs, synonyms, model=model, embedder=embedder)
         curated = MatchingEngine(after_docs, synonyms, model=model, embedder=embedder)
         curated.set_declined(declined)
-        report[name] = figures(plain, docs, curated, after_docs, synonyms, embedder)
+        report[name] = figures(plain, docs, curated, after_docs)
         print(name, json.dumps(report[name], ensure_ascii=False), file=sys.stderr)
     print(json.dumps(report, ensure_ascii=False))
     return 0

@@ -14,6 +14,7 @@ PERSONAL_PAGE = "personal_page"
 #: Session key of a staff form posted just after the idle log-out: kept for the same user
 #: to send again once logged in (``accounts.views.unsent_post``), never for another one.
 UNSENT_POST_KEY = "unsent_post"
+IDLE_MESSAGE = "您已长时间未操作，为保障安全已自动退出"
 
 CSP = "; ".join(
     [
@@ -96,15 +97,15 @@ def register(app: Flask) -> None:
             logout_user()
             session.pop("_seen", None)
             if request.path.startswith("/api/"):
-                flash("您已长时间未操作，为保障安全已自动退出，请重新登录。", "info")
+                flash(f"{IDLE_MESSAGE}，请重新登录。", "info")
                 return None
             if request.method == "POST" and request.endpoint != "accounts.logout":
                 # A page open longer than the limit without JavaScript (nothing told the server
                 # the clerk was typing): what it sent is kept for this user to send again.
                 _keep_unsent_post(user_id)
-                flash("您已长时间未操作，为保障安全已自动退出。刚才提交的内容尚未保存，已为您保留：请重新登录后确认提交。", "info")
+                flash(f"{IDLE_MESSAGE}。刚才提交的内容尚未保存，已为您保留：请重新登录后确认提交。", "info")
                 return redirect(url_for("accounts.login", next=url_for("accounts.unsent_post")))
-            flash("您已长时间未操作，为保障安全已自动退出，请重新登录。", "info")
+            flash(f"{IDLE_MESSAGE}，请重新登录。", "info")
             return redirect(url_for("accounts.login", next=request.full_path if request.method == "GET" else None))
         session["_seen"] = now
         if request.method == "POST":
