@@ -121,11 +121,16 @@ def _action() -> str:
 
 def _keep_unsent_post(user_id: str | None) -> None:
     """Keep a staff form that arrived after the idle log-out: where it was sent and its
-    fields, never its CSRF token or a password; files cannot be kept (only said)."""
+    fields, never its CSRF token, a password (whatever its field is called: the new
+    password's confirmation is ``confirm``) or a captcha answer; files cannot be kept (only
+    said)."""
+    from interact.core.resend import secret_names  # (resend imports this module)
+
+    secret = secret_names()
     session[UNSENT_POST_KEY] = {
         "user": user_id,
         "action": _action(),
         "fields": [(name, value) for name, values in request.form.lists()
-                   if name != "csrf_token" and "password" not in name for value in values],
+                   if name not in secret and "password" not in name for value in values],
         "files": any(file.filename for file in request.files.values()),
     }

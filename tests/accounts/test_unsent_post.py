@@ -73,3 +73,19 @@ def test_a_log_out_clicked_after_the_idle_time_keeps_nothing(app, client, roles)
     assert response.status_code == 302 and "next=" not in response.headers["Location"]
     _login(client, "admin")
     assert client.get("/staff/unsent").status_code == 302
+
+
+def test_a_password_change_after_the_idle_time_keeps_no_password(app, client, roles):
+    """The new password's confirmation is a password field called ``confirm``: kept neither
+    in the session nor on the page that offers the post again."""
+    _login(client, "admin")
+    client.get("/account/password")
+    _idle(client, app)
+    response = client.post("/account/password", data={
+        "old_password": "secret123", "new_password": "Neues1passwort", "confirm": "Neues1passwort"})
+    assert response.status_code == 302
+    with client.session_transaction() as session:
+        assert "Neues1passwort" not in repr(dict(session)) and "secret123" not in repr(dict(session))
+    _login(client, "admin", next="/staff/unsent")
+    page = client.get("/staff/unsent").get_data(as_text=True)
+    assert "Neues1passwort" not in page and "secret123" not in page
