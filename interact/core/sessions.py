@@ -354,11 +354,20 @@ class ServerSessionInterface(SessionInterface):
             # database gets the record only once the work is committed.
             session.commit_with_record = False
             if response.status_code >= 500:
-                db.session.rollback()  # a failed request stores nothing of its work
+                # A failed request stores nothing of its work, nor what its session was to
+                # say about it (the receipt of a letter never stored: on SQLite the next
+                # letter may get the same id and number).
+                db.session.rollback()
+                _forget_changes(session)
             elif not getattr(self.store, "in_database", False):
                 db.session.commit()
-            self._save(app, session, response)
-            db.session.commit()  # the work, when this request stored no record after all
+            try:
+                self._save(app, session, response)
+                db.session.commit()  # the work, when this request stored no record after all
+            except Exception:
+                db.session.rollback()
+                _forget_changes(session)  # the error page's save must not store them either
+                raise
             return
         _release_pending_writes()
         self._save(app, session, response)
@@ -370,7 +379,11 @@ class ServerSessionInterface(SessionInterface):
             # The same session as loaded: other requests of this browser may have changed
             # it meanwhile, so only this request's own changes are written over theirs.
             lifetime = self.lifetime(app, session)
-            stale = session.expires_at is None or session.expires_at - clock.now() < lifetime / 2
+            # Renewed once half its life is gone; a session with an idle limit after a
+            # minute, so that it really lasts that long after the last request.
+            renew_below = lifetime - timedelta(minutes=1) if lifetime < app.config["SESSION_TRANSIENT_LIFETIME"] \
+                and not session.permanent else lifetime / 2
+            stale = session.expires_at is None or session.expires_at - clock.now() < renew_below
             if not (session.modified or stale):
                 return
             current = self.store.load(key)
@@ -395,10 +408,10 @@ class ServerSessionInterface(SessionInterface):
             # what it held (nothing this request added), and only while a copy of this
             # request sent with it may still arrive.
             current = self.store.load(session.loaded_key)
-            held = session.original
-            if current is not None:
-                held = self.serializer.loads(current[0])
-                data = merge(held, session.original, data)
+            if current is None:
+                return  # ended meanwhile (结束查看, log-out in another tab): it stays ended
+            held = self.serializer.loads(current[0])
+            data = merge(held, session.original, data)
             self.store.replace(session.loaded_key, self.serializer.dumps(dict(held, **{_SUPERSEDED: True})),
                                clock.now() + timedelta(seconds=JOIN_SECONDS), None)
         if not data:
@@ -450,6 +463,15 @@ class ServerSessionInterface(SessionInterface):
         session.sid = new_sid()
         self.store.save(key_for(session.sid), self.serializer.dumps(data), expires_at, _user_id(data))
         return data
+
+
+def _forget_changes(session: ServerSession) -> None:
+    """Put the session back as the request loaded it (its id too, if it was promoted)."""
+    if session.promoted_from is not None:
+        session.sid, session.promoted_from = session.promoted_from, None
+    dict.clear(session)
+    dict.update(session, copy.deepcopy(session.original))
+    session.modified = False
 
 
 def merge(stored: dict, loaded: dict, now: dict) -> dict:

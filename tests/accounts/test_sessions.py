@@ -234,6 +234,20 @@ def test_a_promotion_keeps_what_another_request_stored_while_it_ran(app, client)
     assert "_captcha" not in promoted
 
 
+def test_a_promotion_landing_after_the_session_ended_stores_nothing(app, client):
+    # A look-up in flight in one tab while 结束查看 ends the session in another: the look-up's
+    # promotion must not store a new record with the letters the browser followed before.
+    session = sessions.ServerSession(new=True)
+    session.update(letter_access=[40])
+    _save(app, session)
+    client.set_cookie(COOKIE, session.sid)
+    promoting = _promoting(app, client, lambda s: s.update(letter_access=[40, 41]))
+    app.session_interface.store.delete(sessions.key_for(session.sid))  # 结束查看 lands now
+    response = _save(app, promoting)
+    assert "Set-Cookie" not in response.headers
+    assert app.session_interface.store.load(sessions.key_for(promoting.sid)) is None
+
+
 def test_a_request_running_across_logout_does_not_bring_the_session_back(app, client, roles, db):
     login(client, roles.admin.username)
     slow = _open(app, client)  # loaded while still logged in

@@ -86,3 +86,26 @@ def test_a_submission_that_fails_stores_nothing_and_can_be_sent_again(app, clien
     client.set_cookie("session", cookie)
     response = client.post("/letters/new", data=FORM)
     assert response.status_code == 302 and _letters() == 1
+
+
+def test_a_failure_while_saving_the_session_leaves_no_receipt_in_it(app, client, with_captcha, monkeypatch):
+    """The letter's transaction fails at the session's save: nothing is stored, and the error
+    page's save does not keep the receipt of that letter either (on SQLite the next letter
+    may get the same id and number: the browser would follow another citizen's letter)."""
+    client.get("/letters/new")
+    client.get("/captcha.png")
+    interface = app.session_interface
+    real_save, calls = interface._save, []
+
+    def fails_once(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("the database went away")
+        return real_save(*args, **kwargs)
+
+    monkeypatch.setattr(interface, "_save", fails_once)
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)  # as deployed: the error page is saved too
+    assert client.post("/letters/new", data=FORM).status_code == 500
+    assert _letters() == 0
+    with client.session_transaction() as session:
+        assert "letter_receipt" not in session and "letter_access" not in session

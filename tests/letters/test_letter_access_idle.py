@@ -52,3 +52,13 @@ def test_a_logged_in_citizen_is_not_cut_short(csrf_app, moment, db, roles):
     clock.advance(timedelta(hours=2))  # the account's own rules, not the half hour
     assert browser.get(f"/letters/track/{number}").status_code == 200
     assert browser.get("/account/letters").status_code == 200
+
+
+def test_the_half_hour_counts_from_the_last_request(csrf_app, moment):
+    """A reload at 14 minutes keeps the letter until 44 (not until the first save's 30)."""
+    terminal = csrf_app.test_client()
+    number = _send_letter(terminal)
+    clock.advance(timedelta(minutes=14))
+    assert terminal.get(f"/letters/track/{number}").status_code == 200
+    clock.advance(timedelta(minutes=17))
+    assert terminal.get(f"/letters/track/{number}").status_code == 200
