@@ -187,3 +187,24 @@ def saved_twice_at_a_double_click(client, url: str, change: dict[str, str]) -> N
     """The edit form at ``url`` saved twice as sent (a double click): never refused."""
     sent = {**form_fields(client.get(url).get_data(as_text=True), "shown_version"), **change}
     assert [client.post(url, data=sent).status_code for _ in range(2)] == [302, 302]
+
+
+#: A consultation letter with a name, phone and address, as a citizen fills the form.
+LETTER_FORM = {"channel": "consultation", "kind": "consultation", "department_id": "", "title": "楼道灯不亮",
+               "body": "我家楼道的灯坏了一个月，住在幸福路12号3单元，请问找谁修？", "name": "赵敏",
+               "phone": "13712345678", "email": "", "publish_consent": "y"}
+
+
+def send_letter_form(client, form: dict[str, str] = LETTER_FORM) -> tuple[str, str]:
+    """Open /letters/new, post it with the page's tokens, open the receipt as the browser
+    does; returns (letter number, query code)."""
+    import re  # noqa: PLC0415
+
+    page = client.get("/letters/new").get_data(as_text=True)
+    tokens = form_fields(page, "token")
+    sent = client.post("/letters/new", data=dict(form, csrf_token=tokens["csrf_token"], token=tokens["token"]))
+    assert sent.status_code == 302, sent.status_code
+    receipt = client.get(sent.headers["Location"]).get_data(as_text=True)
+    number = re.search(r"XJ\d{8}-\d{4}", receipt).group(0)
+    code = re.search(r'<strong class="code">([A-Z0-9]{8})</strong>', receipt).group(1)
+    return number, code

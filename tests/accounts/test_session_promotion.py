@@ -11,11 +11,10 @@ import pytest
 
 from interact.core import clock
 from interact.faq import services as faq_services
+from tests.helpers import LETTER_FORM, send_letter_form
 
 COOKIE = "session"
-FORM = {"channel": "consultation", "kind": "consultation", "department_id": "", "title": "楼道灯不亮",
-        "body": "我家楼道的灯坏了一个月，住在幸福路12号3单元，请问找谁修？", "name": "赵敏",
-        "phone": "13712345678", "email": "", "publish_consent": "y"}
+FORM = LETTER_FORM
 
 
 def _field(html: str, name: str) -> str:
@@ -32,16 +31,6 @@ def _sid_in(app, cookie_value: str) -> str:
     return sid
 
 
-def _send_letter(app, browser) -> tuple[str, str]:
-    page = browser.get("/letters/new").get_data(as_text=True)
-    sent = browser.post("/letters/new", data=dict(FORM, csrf_token=_field(page, "csrf_token"),
-                                                  token=_field(page, "token")))
-    assert sent.status_code == 302
-    receipt = browser.get(sent.headers["Location"]).get_data(as_text=True)
-    number = re.search(r"XJ\d{8}-\d{4}", receipt).group(0)
-    return number, _code_on(receipt)
-
-
 @pytest.fixture
 def moment(frozen):
     return frozen(2026, 12, 1, 10)
@@ -51,7 +40,7 @@ def test_the_id_read_from_the_form_pages_cookie_does_not_follow_the_next_visitor
     terminal = csrf_app.test_client()  # the shared computer
     terminal.get("/letters/new")
     read_earlier = terminal.get_cookie(COOKIE).value  # what the first visitor read off it
-    number, _code = _send_letter(csrf_app, terminal)  # the next visitor's letter
+    number, _code = send_letter_form(terminal)  # the next visitor's letter
     assert terminal.get(f"/letters/track/{number}").status_code == 200
 
     with_the_id = csrf_app.test_client()
@@ -65,7 +54,7 @@ def test_the_id_read_from_the_form_pages_cookie_does_not_follow_the_next_visitor
     assert replayed.get(f"/letters/track/{number}").status_code != 200
     # Gaining access to a letter of one's own derives the same new id from that cookie; it
     # must start a session of its own, not join the next visitor's.
-    own_number, own_code = _send_letter(csrf_app, csrf_app.test_client())
+    own_number, own_code = send_letter_form(csrf_app.test_client())
     page = replayed.get("/letters/lookup").get_data(as_text=True)
     found = replayed.post("/letters/lookup", data={"number": own_number, "code": own_code,
                                                    "csrf_token": _field(page, "csrf_token")})
@@ -75,8 +64,8 @@ def test_the_id_read_from_the_form_pages_cookie_does_not_follow_the_next_visitor
 
 
 def test_a_stored_sessions_old_id_does_not_follow_a_letter_looked_up_after_it_was_read(csrf_app, moment):
-    first_number, first_code = _send_letter(csrf_app, csrf_app.test_client())
-    second_number, second_code = _send_letter(csrf_app, csrf_app.test_client())
+    first_number, first_code = send_letter_form(csrf_app.test_client())
+    second_number, second_code = send_letter_form(csrf_app.test_client())
     terminal = csrf_app.test_client()
 
     def look_up(number: str, code: str):

@@ -3,30 +3,13 @@ after half an hour without a request — the writer on a shared computer who for
 leaves nothing for whoever opens the history an hour later. An account is not cut short."""
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 import pytest
 
 from interact.core import clock
 from tests.conftest import Auth
-
-FORM = {"channel": "consultation", "kind": "consultation", "department_id": "", "title": "家里的事想咨询",
-        "body": "我家住幸福里小区3栋502，想咨询调解的办法。", "name": "赵敏", "phone": "13712345678",
-        "email": "", "publish_consent": "y"}
-
-
-def _field(html: str, name: str) -> str:
-    return re.search(rf'name="{name}"[^>]*value="([^"]+)"', html).group(1)
-
-
-def _send_letter(browser) -> str:
-    page = browser.get("/letters/new").get_data(as_text=True)
-    sent = browser.post("/letters/new", data=dict(FORM, csrf_token=_field(page, "csrf_token"),
-                                                  token=_field(page, "token")))
-    assert sent.status_code == 302
-    receipt = browser.get(sent.headers["Location"]).get_data(as_text=True)
-    return re.search(r"XJ\d{8}-\d{4}", receipt).group(0)
+from tests.helpers import send_letter_form
 
 
 @pytest.fixture
@@ -36,7 +19,7 @@ def moment(frozen):
 
 def test_a_browser_that_follows_a_letter_forgets_it_after_half_an_hour_idle(csrf_app, moment):
     terminal = csrf_app.test_client()
-    number = _send_letter(terminal)
+    number, _code = send_letter_form(terminal)
     for _ in range(6):  # reading on and off for two hours keeps it
         clock.advance(timedelta(minutes=20))
         assert terminal.get(f"/letters/track/{number}").status_code == 200
@@ -48,7 +31,7 @@ def test_a_browser_that_follows_a_letter_forgets_it_after_half_an_hour_idle(csrf
 def test_a_logged_in_citizen_is_not_cut_short(csrf_app, moment, db, roles):
     browser = csrf_app.test_client()
     Auth(browser).login(roles.citizen)
-    number = _send_letter(browser)
+    number, _code = send_letter_form(browser)
     clock.advance(timedelta(hours=2))  # the account's own rules, not the half hour
     assert browser.get(f"/letters/track/{number}").status_code == 200
     assert browser.get("/account/letters").status_code == 200
@@ -57,7 +40,7 @@ def test_a_logged_in_citizen_is_not_cut_short(csrf_app, moment, db, roles):
 def test_the_half_hour_counts_from_the_last_request(csrf_app, moment):
     """A reload at 14 minutes keeps the letter until 44 (not until the first save's 30)."""
     terminal = csrf_app.test_client()
-    number = _send_letter(terminal)
+    number, _code = send_letter_form(terminal)
     clock.advance(timedelta(minutes=14))
     assert terminal.get(f"/letters/track/{number}").status_code == 200
     clock.advance(timedelta(minutes=17))
