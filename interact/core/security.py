@@ -7,6 +7,8 @@ from urllib.parse import urlsplit
 from flask import Flask, flash, g, redirect, request, session, url_for
 from flask_login import current_user, logout_user
 
+from interact.core import sessions
+
 #: Set on ``flask.g`` by a view whose page shows what a visitor typed (their name, their
 #: phone): the answer is then ``no-store`` even for a visitor who is not logged in.
 PERSONAL_PAGE = "personal_page"
@@ -87,7 +89,7 @@ def register(app: Flask) -> None:
 
     @app.before_request
     def expire_idle_staff_sessions():
-        if request.endpoint == "static" or not current_user.is_authenticated or not current_user.is_staff:
+        if request.endpoint in sessions.FILE_ENDPOINTS or not current_user.is_authenticated or not current_user.is_staff:
             return None
         now = time.time()
         idle_limit = app.config["STAFF_IDLE_MINUTES"] * 60

@@ -177,6 +177,13 @@ def register_store(name: str, factory: Callable[[Flask], SessionStore]) -> None:
     STORES[name] = factory
 
 
+#: Requests that are files, not pages: they neither change the session nor renew it. The
+#: browser fetches /favicon.ico by itself after a page has loaded, so a session touched by
+#: it would end or renew without the person doing anything (a clerk past the idle time was
+#: logged out by the icon, and the answer they then sent was lost, not kept).
+FILE_ENDPOINTS = frozenset({"static", "site.favicon"})
+
+
 #: What a session may hold while it travels in the signed cookie instead of the store:
 #: Flask-WTF's CSRF token, the captcha's challenge (``core.captcha``) and Flask-Login's
 #: freshness mark for a visitor who is not logged in.
@@ -346,7 +353,7 @@ class ServerSessionInterface(SessionInterface):
     def save_session(self, app: Flask, session: ServerSession, response: Response) -> None:
         if session.accessed:
             response.vary.add("Cookie")
-        if request.endpoint == "static":
+        if request.endpoint in FILE_ENDPOINTS:
             return  # files change no session (and must not write a stale copy back)
         if session.commit_with_record:
             # The view left its work for this save to commit (see ``commit_with_session``):

@@ -89,3 +89,22 @@ def test_a_password_change_after_the_idle_time_keeps_no_password(app, client, ro
     _login(client, "admin", next="/staff/unsent")
     page = client.get("/staff/unsent").get_data(as_text=True)
     assert "Neues1passwort" not in page and "secret123" not in page
+
+
+def test_the_icon_the_browser_fetches_by_itself_neither_ends_nor_renews_the_session(app, client, roles):
+    """Chromium fetches /favicon.ico after the page has loaded, on its own: when that lands
+    after the idle time it must not log the clerk out (the save they then send would be
+    lost instead of kept), nor count as the clerk being there."""
+    department = roles.department_a
+    url = f"/staff/departments/{department.id}"
+    _login(client, "admin")
+    opened = form_fields(client.get(url).get_data(as_text=True), "shown_version")
+    _idle(client, app)
+    with client.session_transaction() as session:
+        idle_since = session["_seen"]
+    with client.get("/favicon.ico") as icon:
+        assert icon.status_code == 200
+    with client.session_transaction() as session:
+        assert session["_seen"] == idle_since and "_user_id" in session
+    response = client.post(url, data={**opened, "description": "负责全市就业、社会保险和劳动关系工作。"})
+    assert response.status_code == 302 and "/login?next=/staff/unsent" in response.headers["Location"]
