@@ -404,7 +404,11 @@ class ServerSessionInterface(SessionInterface):
                 if not self.store.replace(key, self.serializer.dumps(data), expires_at, _user_id(data)):
                     return
                 session.expires_at, session.original = expires_at, copy.deepcopy(data)
-                self._set_cookie(app, session, session.sid, response)
+                if not data.get(_SUPERSEDED):
+                    self._set_cookie(app, session, session.sid, response)
+                # (Else another request of this browser promoted the session after this one
+                # loaded it: its response gives the browser the new id, which this one's must
+                # not take back — the old id works for a minute only.)
                 return
         elif session.loaded_key is not None and session.promoted_from is None:
             self.store.delete(session.loaded_key)  # a renewed id: the old one stops working

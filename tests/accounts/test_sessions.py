@@ -234,6 +234,22 @@ def test_a_promotion_keeps_what_another_request_stored_while_it_ran(app, client)
     assert "_captcha" not in promoted
 
 
+def test_a_request_loaded_before_a_promotion_and_saved_after_it_leaves_the_browser_the_new_id(app, client):
+    # A page of another tab loads the session, a letter promotes it meanwhile, then the page
+    # saves (a vote). Its response must not give the browser the old id back: that id works
+    # for a minute only, and the browser would then lose the letter it just sent.
+    _stored_session(app, client)
+    other = _open(app, client)
+    promoting = _promoting(app, client, lambda s: s.update(letters_access=[41]))
+    promoted_id = _cookie_set_by(_save(app, promoting))
+    other["faq_votes"] = [7]
+    late = _save(app, other)
+    assert "Set-Cookie" not in late.headers
+    clock.set_fixed(clock.now() + timedelta(seconds=sessions.JOIN_SECONDS + 60))
+    client.set_cookie(COOKIE, promoted_id)
+    assert _open(app, client)["letters_access"] == [41]
+
+
 def test_a_promotion_landing_after_the_session_ended_stores_nothing(app, client):
     # A look-up in flight in one tab while 结束查看 ends the session in another: the look-up's
     # promotion must not store a new record with the letters the browser followed before.
