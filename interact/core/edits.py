@@ -28,6 +28,10 @@ def version_of(values: Mapping[str, Any]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
+class EditedElsewhere(Conflict):
+    """The record changed after the form was opened (another tab, another clerk)."""
+
+
 def ensure_unchanged_since(shown: str | None, before: Mapping[str, Any], after: Mapping[str, Any], *,
                            what: str) -> None:
     """Refuse a save whose record changed after the form was opened.
@@ -37,9 +41,10 @@ def ensure_unchanged_since(shown: str | None, before: Mapping[str, Any], after: 
     :param before: the edited values as stored now, before this save.
     :param after: the same values once this save is applied.
     :param what: the record, as the message names it (``该条目``).
-    :raises Conflict: the record changed since ``shown`` and this save would change it again.
+    :raises EditedElsewhere: the record changed since ``shown`` and this save would change it
+        again.
     """
     if not shown or dict(before) == dict(after) or version_of(before) == shown:
         return
-    raise Conflict(f"{what}在您打开本页之后已在另一个页面修改并保存。您填写的内容还在下方，尚未保存；"
+    raise EditedElsewhere(f"{what}在您打开本页之后已在另一个页面修改并保存。您填写的内容还在下方，尚未保存；"
                    "请对照“现在保存的内容”核对，确认后再点“保存”。")

@@ -14,6 +14,7 @@ from wtforms.validators import StopValidation, ValidationError
 
 from interact.core import captcha, datetext, security, sessions
 from interact.core.textnorm import strip_invisible
+from interact.core.edits import EditedElsewhere
 from interact.core.errors import DomainError
 from interact.extensions import db
 
@@ -152,14 +153,16 @@ class VersionField(HiddenField):
     from a form opened before another save changed the record is refused, not lost."""
 
 
-def saved_elsewhere(form, version_now: str, opened: Callable[[], Any]) -> list[tuple[str, str]]:
-    """After a refused save of an edit form: when another page saved the record since the
-    form was opened (``core.edits.ensure_unchanged_since``), the form takes the record's
-    version now — saved again, it is saved — and the result lists what is saved now where
-    it differs from what was typed (:func:`saved_differences`; ``opened()``: the form as
-    it opens now). Otherwise (another refusal) nothing changes and the list is empty."""
-    shown = form.shown_version.data
-    if not shown or shown == version_now:
+def saved_elsewhere(error, form, version_now: str, opened: Callable[[], Any]) -> list[tuple[str, str]]:
+    """After a save refused with ``error``: when the refusal was that another page saved the
+    record since the form was opened (:class:`interact.core.edits.EditedElsewhere`), the
+    form takes the record's version now — saved again, it is saved — and the result lists
+    what is saved now where it differs from what was typed (:func:`saved_differences`;
+    ``opened()``: the form as it opens now). After another refusal (a code already used, a
+    date in the past) the form keeps the version it showed and the list is empty: once that
+    is corrected, the save is refused for the other page's change, which the clerk has not
+    been told about yet, instead of saving over it."""
+    if not isinstance(error, EditedElsewhere):
         return []
     form.shown_version.data = version_now
     return saved_differences(form, opened())

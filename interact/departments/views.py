@@ -74,7 +74,7 @@ def edit(department_id: int):
     error = perform(lambda: services.update_department(department, _form_data(form), actor=current_user,
                                                        shown_version=form.shown_version.data), form=form)
     if error is not None:
-        differences = saved_elsewhere(form, services.edit_version(department), lambda: _filled_form(department))
+        differences = saved_elsewhere(error, form, services.edit_version(department), lambda: _filled_form(department))
         return _edit_page(department, form=form, status=error.status_code, differences=differences)
     flash("部门信息已保存。", "success")
     return redirect(url_for("departments.edit", department_id=department.id))

@@ -333,7 +333,7 @@ def staff_edit(entry_id: int):
         error = perform(lambda: services.update_entry(item, _entry_data(form), actor=current_user,
                                                       shown_version=form.shown_version.data), form=form)
         if error is not None:
-            differences = saved_elsewhere(form, services.edit_version(item), lambda: _filled_entry_form(item))
+            differences = saved_elsewhere(error, form, services.edit_version(item), lambda: _filled_entry_form(item))
             return render_template("faq/staff/form.html", form=form, entry=item, actions=workflow.actions(item, current_user),
                                    differences=differences), error.status_code
         flash("已保存。" + ("已发布的答案立即生效。" if "view_public" in workflow.actions(item, current_user) else ""), "success")

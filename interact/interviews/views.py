@@ -248,7 +248,7 @@ def edit(interview_id: int):
         if error is not None:
             # The page shows the cover as it is now; the form sent again replaces that one.
             form.cover_shown.data = str(interview.cover_id or "")
-            differences = saved_elsewhere(form, services.edit_version(interview), lambda: _filled_interview_form(interview))
+            differences = saved_elsewhere(error, form, services.edit_version(interview), lambda: _filled_interview_form(interview))
             return render_template("interviews/form.html", form=form, interview=interview,
                                    differences=differences), error.status_code
         flash("已保存。", "success")

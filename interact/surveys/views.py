@@ -322,7 +322,7 @@ def edit(collection_id: int):
             return redirect(url_for("surveys.staff_detail", collection_id=collection.id))
         status = error.status_code
         collection = services.get_collection(collection_id)
-        differences = saved_elsewhere(form, services.edit_version(collection), lambda: _filled_collection_form(collection))
+        differences = saved_elsewhere(error, form, services.edit_version(collection), lambda: _filled_collection_form(collection))
     elif request.method == "POST":
         status = 422
     return render_template("surveys/form.html", form=form, collection=collection, differences=differences), status

@@ -25,3 +25,22 @@ def test_a_double_click_on_save_is_not_a_second_tab(client, auth, db, roles):
     saved_twice_at_a_double_click(client, f"/staff/departments/{department.id}", {"phone": "0755-67890"})
     db.session.refresh(department)
     assert department.phone == "0755-67890"
+
+
+def test_a_tab_refused_for_another_reason_is_not_taken_as_having_seen_the_other_save(client, auth, db, roles):
+    """The later tab is refused for its own mistake (a code another department uses): once
+    that is corrected, its save is still refused for the earlier tab's change, which it has
+    not been told about, instead of saving over it."""
+    department = roles.department_a
+    auth.login(roles.admin)
+    url = f"/staff/departments/{department.id}"
+    tabs = [form_fields(client.get(url).get_data(as_text=True), "shown_version") for _ in range(2)]
+    assert client.post(url, data={**tabs[0], "phone": "0755-12345"}).status_code == 302
+
+    clash = client.post(url, data={**tabs[1], "code": roles.department_b.code, "office_hours": "工作日 9:00–17:00"})
+    assert clash.status_code == 409 and "已被" in clash.get_data(as_text=True)
+    corrected = {**form_fields(clash.get_data(as_text=True), "shown_version"), "code": tabs[1]["code"]}
+    refused = client.post(url, data=corrected)
+    assert refused.status_code == 409 and "在您打开本页之后已在另一个页面修改并保存" in refused.get_data(as_text=True)
+    db.session.refresh(department)
+    assert department.phone == "0755-12345" and department.office_hours != "工作日 9:00–17:00"
