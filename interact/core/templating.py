@@ -1,10 +1,12 @@
 """Template filters and globals shared by every page."""
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 from flask import Flask, current_app, g, request, url_for
 from flask_login import current_user
+from markupsafe import Markup, escape
 from werkzeug.routing import BuildError
 
 from interact.core import audit, clock, datetext, periods
@@ -66,6 +68,17 @@ def localdate(value: datetime | date | None) -> str:
     return value.strftime("%Y-%m-%d")
 
 
+#: A date, or a date with its time, as the application writes them in sentences.
+_DATE_IN_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}(?: \d{2}:\d{2})?")
+
+
+def whole_dates(text: str | None) -> Markup:
+    """Plain text, escaped, with each date in it (2026-12-04, 2026-12-04 09:30) in a
+    ``<time>``, which never breaks across lines (``site.css``): a note such as
+    "答复期限：2026-12-04。" must not end a line with "2026-" on a phone."""
+    return Markup(_DATE_IN_TEXT.sub(lambda m: f"<time>{m.group(0)}</time>", str(escape(text or ""))))
+
+
 def nav_url(endpoint: str, **values) -> str | None:
     """URL for an endpoint, or ``None`` when that part of the site is not installed."""
     try:
@@ -124,6 +137,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters.update(
         localdt=localdt,
         localdate=localdate,
+        whole_dates=whole_dates,
         safe_html=safe_html,
         text_html=text_to_html,
         mask_name=mask_name,
