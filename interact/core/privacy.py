@@ -148,7 +148,9 @@ _APPS = (
     "weixin|wechat|WeChat|QQ|qq|扣扣|企鹅号|"
     "抖音|快手|微博|钉钉|飞书|小红书|B站|b站|哔哩哔哩|知乎|豆瓣|陌陌|探探|支付宝|淘宝|闲鱼|"
     "TG|Telegram|telegram|电报|推特|Twitter|twitter|Instagram|instagram|Facebook|facebook|脸书|"
-    "Skype|skype|WhatsApp|whatsapp"
+    "Skype|skype|WhatsApp|whatsapp|"
+    # where a programmer's account is (我的GitHub是 zhangwei-dev, 码云 zhaosi_dev)
+    "GitHub|Github|github|GitLab|Gitlab|gitlab|Gitee|gitee|码云|CSDN|csdn"
 )
 _QQ_CONTEXT = re.compile(rf"(?:{_APPS}|Q号)(?!公众号|群|平台|小程序)[^。；;、\n]{{0,4}}$")
 # A label before a bank, social-security or housing-fund account number (公积金账号 1234 …).
@@ -198,7 +200,7 @@ _AT_PROVIDER = re.compile(
 # as an account.
 _PROFILE_URL = re.compile(
     r"(?<![A-Za-z0-9.\-])(?:https?://)?(?:www\.|m\.)?(?:weibo\.com|weibo\.cn|douyin\.com/user|xiaohongshu\.com/user|zhihu\.com/people|"
-    r"space\.bilibili\.com|instagram\.com|facebook\.com|twitter\.com|x\.com|tiktok\.com/@|kuaishou\.com/profile)"
+    r"space\.bilibili\.com|github\.com|gitee\.com|gitlab\.com|instagram\.com|facebook\.com|twitter\.com|x\.com|tiktok\.com/@|kuaishou\.com/profile)"
     r"/?[^\s，,。；;、）)\]】\"'<>]+"
 )
 # What follows an e-mail label, even when it is not a whole address (邮箱：wanghong1988@163).
@@ -217,11 +219,52 @@ _ACCOUNT = re.compile(
     r"(?:号|账号|帐号|号码|id|ID|UID|uid)?\s*"
     r"(?:是|为|[：:])?\s*(?P<value>[@＠]?\s*[A-Za-z](?:[A-Za-z0-9_\-]|\.(?=[A-Za-z0-9_])){5,29})(?![A-Za-z0-9_\-])"
 )
+# A handle on a social app, which may be Chinese (我的微博 @小鱼儿爱吃鱼, 微博名：一只小熊猫,
+# 我抖音@阿杰的日常, 我的微博叫木子李2019): after the app and an @, after the app and a
+# label of an account (名/号/昵称/ID), or after 我的 + the app + 叫/是; it runs to the next
+# space or punctuation. Not an office's account (官方微博 @深圳发布, @平安深圳交警).
+_HANDLE_APPS = (
+    "微博|抖音|快手|小红书|B站|b站|哔哩哔哩|知乎|豆瓣|今日头条|头条号|西瓜视频|视频号|贴吧|简书|博客园|"
+    "GitHub|Github|github|GitLab|Gitlab|gitlab|Gitee|gitee|码云|CSDN|csdn|推特|Twitter|twitter|Instagram|instagram"
+)
+_HANDLE_LABEL = "(?:号|名|账号|帐号|昵称|ID|id|用户名|主页)"
+_HANDLE = re.compile(
+    rf"(?P<owner>我的|我|他的|她的|本人的?|对方的?|其)?(?P<app>{_HANDLE_APPS})\s*(?P<label>{_HANDLE_LABEL})?\s*"
+    rf"(?P<verb>叫做|叫|是|为|[：:])?\s*(?P<value>[@＠]\s*[\u4e00-\u9fffA-Za-z0-9_\-·]{{2,30}}"
+    rf"|(?<![@＠])[\u4e00-\u9fffA-Za-z0-9_\-·]{{2,30}})"
+)
+_OFFICIAL_HANDLE = re.compile(
+    r"(?:发布|政务|交警|公安|警方|官方|政府|网信|卫健委?|融媒|日报|晚报|新闻|电视台|广播|在线|热线|服务|中心|[局委办厅院署])$"
+)
+
+
+_HANDLE_HINT = re.compile(_HANDLE_APPS)
+
+
+def _handle_spans(text: str) -> list[_Span]:
+    spans = []
+    for m in _HANDLE.finditer(text):
+        value = m.group("value")
+        by_at = value[0] in "@＠"
+        # (我的微博是新注册的: after 是 without a label only an account with a letter or a digit)
+        if not (by_at or m.group("label") or (m.group("owner") and m.group("verb") and (
+                m.group("verb") != "是" or re.search(r"[A-Za-z0-9]", value)))):
+            continue
+        if not by_at and not m.group("verb") and not re.match(r"\s", text[m.end("label") if m.group("label") else m.end("app"):]):
+            continue  # (微博号码 …, 知乎上看到: no handle without @, a verb or a space)
+        if _OFFICIAL_HANDLE.search(value) or re.search(r"官方|政务|公众号|关注", text[max(0, m.start() - 6):m.start()]):
+            continue
+        spans.append(_Span(m.start("value"), m.end("value"), "account"))
+    return spans
+
+
 # 粤B12345, 蒙A·D12345 (new energy), 京N 8A8B8: a province, a letter, five or six letters
-# and digits with at least one digit.
+# and digits with at least one digit; also written with a space between them (粤 B 1 2 3 4 5,
+# 粤B 12 345).
 _PLATE = re.compile(
     r"(?<![A-Za-z0-9])[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼]\s*"
-    r"[A-HJ-NP-Za-hj-np-z]\s*[·•・.\-]?\s*(?=[A-Za-z]*[0-9])[A-HJ-NP-Za-hj-np-z0-9]{5,6}(?![A-Za-z0-9])"
+    r"[A-HJ-NP-Za-hj-np-z]\s*[·•・.\-]?\s*(?=(?:[A-Za-z][ \u3000]?)*[0-9])"
+    r"(?:[A-HJ-NP-Za-hj-np-z0-9][ \u3000]?){4,5}[A-HJ-NP-Za-hj-np-z0-9](?![A-Za-z0-9])"
 )
 
 # --- the tail of a number, passports ----------------------------------------------------
@@ -343,6 +386,21 @@ _COMMON_WORDS = (
     # a thing called by its name before 先生 (石头先生这部电影)
     "石头"
 )
+# A name written with a middle dot or a full stop between its parts (阿依古丽·吐尔逊,
+# 帕提古丽.艾买提, 阿卜杜热合曼·艾力·买买提).
+# (Its parts are of the characters names are transliterated with — Uyghur, Kazakh, Mongolian,
+# Tibetan, Western names — so the name ends where the sentence goes on: 我丈夫买买提·吐尔逊在外地.)
+_TRANSLITERATION = (
+    "阿艾爱安昂奥敖巴拜班邦宝保鲍贝本比彼毕别宾滨波伯博卜布步才查察柴昌朝彻晨成赤楚次茨达大代戴丹旦当道德登"
+    "迪狄地蒂丁东都杜敦顿多朵额俄厄恩尔法凡梵方菲费芬丰夫弗伏福甫富盖甘冈刚高戈格根更贡古谷瓜关圭贵果哈海"
+    "汗汉罕杭豪浩好禾合和赫黑亨洪侯呼胡华怀欢焕惠霍基吉加佳贾坚杰捷金锦晋京久居喀卡开凯坎康考柯科可克肯孔"
+    "库夸奎昆拉腊莱赖兰朗劳勒雷蕾黎里理力立利丽莉连列林琳玲铃刘留柳龙隆卢鲁陆路伦罗洛玛马迈麦曼芒毛茂梅美"
+    "门蒙孟米密敏明缪摩莫墨默姆木穆那纳娜乃奈南楠内尼妮宁纽努诺欧帕潘庞佩彭皮珀普朴其齐奇琪恰乔切钦琴青琼"
+    "丘曲却热仁日荣茹瑞若萨塞赛三桑色瑟森沙莎山善尚绍舍申圣施什史舒斯松苏索塔泰坦汤唐陶特提汀通同图吐托拖"
+    "瓦万旺威韦维温文翁沃乌吾伍武西希锡夏香肖谢辛欣兴休雅亚延央扬耶叶伊依音尤于玉约云扎增詹哲珍正智朱卓孜"
+    "兹宗佐买逊不甫合"
+)
+_DOTTED_NAME = rf"[{_TRANSLITERATION}]{{2,7}}(?:[·•・.．][{_TRANSLITERATION}]{{1,7}}){{1,2}}"
 # A name may be written with a space after the surname (王 小明, 王\u3000小明).
 _NAME = rf"{_AT_SURNAME}(?!(?:{_COMMON_WORDS})){_SURNAME_RE}[ \u3000]?{_GIVEN}"
 # After a label, with a space between every character (张 三 丰).
@@ -365,7 +423,7 @@ _AFTER_NAME = (
 # 赵子龙也想问, 班主任钱多多老师): surnames that are also everyday words (和, 向, 于 …) are
 # left out there, and the name must be followed by what follows a person in a sentence.
 _RELATION_WORDS = (
-    "丈夫|妻子|爱人|老公|老婆|前夫|前妻|儿子|女儿|孩子|小孩|闺女|儿媳|女婿|孙子|孙女|外孙|外孙女|"
+    "丈夫|妻子|爱人|老公|老婆|前夫|前妻|儿子|女儿|孩子|小孩|闺女|儿媳妇|孙媳妇|侄媳妇|儿媳|女婿|孙女婿|孙子|孙女|外孙|外孙女|"
     "父亲|母亲|爸爸|妈妈|公公|婆婆|岳父|岳母|哥哥|姐姐|弟弟|妹妹|亲戚|舅舅|叔叔|姑姑|侄子|侄女|"
     "继父|继母|养父|养母|生父|生母|后妈|后爸|干爹|干妈|舅妈|姨妈|姑父|姨父|嫂子|弟媳|外甥女|外甥|"
     "堂哥|堂姐|堂弟|堂妹|表哥|表姐|表弟|表妹|伯父|伯母|叔父|婶婶|兄弟|姐妹|兄妹|姐弟|"
@@ -415,23 +473,30 @@ _AFTER_PERSON = (
     "对|让|把|给|向|跟|要|想|需要|办|申请|去世|受|身体|携带|拖欠|欠|克扣|拒|多次|今天|昨天|去年|前年|"
     "行动|年迈|年纪|腿脚|患有|瘫痪|残疾|退休|下岗|卧床|住院|过世|名下|天天|总是|骚扰|开车|上门|贪污|怀孕|"
     rf"霸占|侵占|挪用|威胁|殴打|辱骂|私自|强行|违规|{_NUM}岁|"
-    "家(?:漏水|渗水|装修|的|里|门口|养|占|堆|噪音|太吵|吵|人|孩子|老人)|"
+    "家(?:漏水|渗水|装修|的|里|门口|养|占|堆|噪音|太吵|吵|人|孩子|老人)|均|皆|生(?:孩子|小孩|了|下|二胎|完)|"
     "称|问|委托|签字|签名|同意|受伤|在逃|骗|偷|报案|建议|提出|要求|认为|这个人|这人|此人|可以|常|请|"
     rf"{_NUM}个多?月|"
     "等(?:人|反映|[0-9一二三四五六七八九十两几多]+(?:人|名|户)))"
+)
+# A person's full, formal, real or former name (全名是赵德柱, 大名王铁柱, 真名叫郑大海).
+_FULL_NAME_LABEL = (
+    "(?:全名|大名|本名|真名|原名|学名|曾用名|真实姓名|实名)(?!单|册|录|称|额|鼎|字|义|[的之])(?:叫做|叫作|叫|是|为)?"
 )
 _LABEL_BEFORE_NAME = (
     "来信人|写信人|致信人|反映人|投诉人|举报人|咨询人|申请人|当事人|署名|落款|签名|联系人|姓名|"
     "我的名字是|我的名字叫|名字是|名字叫|名字叫做|名字叫作|我叫|名叫|叫做|叫作|姓名为|姓名是|"
     "网名是|网名叫|网名|昵称是|昵称叫|昵称|微信名是|微信名|抄送人|"
-    "起草人|拟稿人|撰稿人|填表人|制表人|我是|本人"
+    "起草人|拟稿人|撰稿人|填表人|制表人|我是|本人|"
+    # (not 全名单/本名册/原名称/大名鼎鼎: a list, a register, an office's old name, fame)
+    f"{_FULL_NAME_LABEL}"
 )
 # Labels after which only a name can follow (not 我是/本人: 我是单位职工).
 _NAME_ONLY_LABEL = (
     "来信人|写信人|致信人|反映人|投诉人|举报人|咨询人|申请人|署名|落款|签名|联系人|姓名|"
     "我的名字是|我的名字叫|名字是|名字叫|名字叫做|名字叫作|我叫|名叫|叫做|叫作|姓名为|姓名是|"
     "网名是|网名叫|网名|昵称是|昵称叫|昵称|微信名是|微信名|抄送人|"
-    "起草人|拟稿人|撰稿人|填表人|制表人"
+    "起草人|拟稿人|撰稿人|填表人|制表人|"
+    f"{_FULL_NAME_LABEL}"
 )
 _NAME_PATTERNS = [
     # 户主王大力名下 / 投诉对象：刘大强，/ 我奶奶张李氏今年九十岁
@@ -555,7 +620,8 @@ _NAME_PATTERNS = [
     # (on the same line: a name alone on the next is a signature line, below; not an office: 。司法局)
     re.compile(rf"(?<=[。！!])[ \u3000]*(?P<name>(?!(?:{_COMMON_WORDS}))(?:{'|'.join(_COMPOUND_SURNAMES)}){_GIVEN_CHAR}{{1,2}}"
                rf"|(?!(?:{_COMMON_WORDS}))[{''.join(sorted(_SURNAMES - _FUNCTION_SURNAMES))}](?!{_TITLE_WORDS}){_GIVEN_CHAR}{{2}})"
-               rf"(?<![局厅委办院所站部处科队会司馆社府市县区省镇乡村街组室])[ \u3000]*$"),
+               # (nor a place: 。王府井, 。张家港, 。石家庄)
+               rf"(?<![局厅委办院所站部处科队会司馆社府市县区省镇乡村街组室井港庄州湾岛浦埠屯寨坝角沱堡])[ \u3000]*$"),
     # Surname + honorific anywhere: 王先生 / 欧阳女士
     re.compile(rf"(?<![\u4e00-\u9fff])(?P<name>{_SURNAME_RE})(?=先生|女士)"),
 ]
@@ -580,6 +646,11 @@ def _unknown_word(word: str) -> bool:
     return (jieba.dt.FREQ.get(word) or 0) < _RARE_WORD
 
 
+# In quotes after who the person is and 叫, any two to four characters but a pronoun or a
+# word for a relative (孩子叫“妈妈”), a name in pinyin or with a middle dot.
+_QUOTED_ANY_NAME = (
+    rf"(?![我你他她它这那该本此其各每某])(?!(?:{_RELATION_WORDS})\s*[”\"’'」』]){_HAN}{{2,4}}|{_LATIN_NAME}|{_DOTTED_NAME}"
+)
 # Patterns tried only when a text holds what they need (each would cost a scan of every
 # text otherwise).
 _GUARDED_NAME_PATTERNS = [
@@ -605,11 +676,33 @@ _GUARDED_NAME_PATTERNS = [
         re.compile(rf"(?P<name>{_NAME})\s*[（(]\s*{_LATIN_NAME}\s*[）)]"),
         re.compile(rf"{_NAME}\s*[（(]\s*(?P<name>{_LATIN_NAME})\s*[）)]"),
     ]),
-    # 邻居阿卜杜拉·买买提 / 我叫阿依古丽·吐尔逊: a name written with · after a relation, a
-    # role or a label.
-    (re.compile(rf"{_HAN}[·•・]{_HAN}"), [
+    # 邻居阿卜杜拉·买买提 / 我叫阿依古丽·吐尔逊 / 联系人：帕提古丽.艾买提: a name written with a
+    # middle dot (or a full stop) after a relation, a role or a label, and where any name
+    # stands: before a greeting, a form of address, a phone or what a person says, after
+    # 尊敬的/感谢 …, alone on a line (艾力·买买提您好, 感谢巴特尔·朝鲁先生, …\n努尔兰·哈力木).
+    (re.compile(rf"{_HAN}[·•・.．]{_HAN}"), [
         re.compile(rf"(?:{_RELATION}|{_ROLE}|{_CASE_ROLE}|{_LABEL_BEFORE_NAME})\s*[：:]?\s*"
-                   rf"(?P<name>{_HAN}{{2,5}}[·•・]{_HAN}{{2,5}})"),
+                   rf"(?P<name>{_DOTTED_NAME})"),
+        re.compile(rf"(?:{_BOUNDARY}|{_BEFORE_NAME}|尊敬的|亲爱的|(?<=[\n，,。；;：:]))\s*"
+                   rf"(?P<name>(?!{_BEFORE_NAME}|尊敬的|亲爱的|我|你|他|她){_DOTTED_NAME})"
+                   rf"(?=\s*(?:{_HONORIFIC}|{_ADDRESS_FORM}|[，,：:！!]?\s*(?:您好|你好)|反映|表示|来信|称|说|"
+                   rf"[，,：:（(]?\s*(?:电话|手机|联系|身份证|[0-9])|[（(]\s*[男女]|\s*(?:\n|$)))"),
+    ]),
+    # 我邻居叫“王小虎” / 有个叫“阿强”的人 / 全名“赵德柱”: a name in quotes after who the person is
+    # and 叫 (any two to four characters but a word for a relative: 孩子叫“妈妈”), or after a
+    # label of a person's name; after 叫做/名叫 alone only a name with a surname (活动叫“百日攻坚”).
+    (re.compile(r"[“\"‘'「『]"), [
+        re.compile(rf"(?:(?:{_RELATION}|{_ROLE}|{_CASE_ROLE}|自称|那人|这人|那个人|此人|对方|"
+                   rf"男子|女子|男的|女的|小伙子?|姑娘|网友|他|她)\s*(?:的名字|名字)?\s*(?:也|就|都|还|又)?"
+                   rf"(?:叫做|叫作|名叫|叫|是|为)|{_NAME_ONLY_LABEL})\s*[：:]?\s*[“\"‘'「『]\s*"
+                   rf"(?P<name>{_QUOTED_ANY_NAME})\s*[”\"’'」』]"),
+        # 有个叫“阿强”的人: after 有个/一个 … what follows must say it is a person (一个叫“王者荣耀”的游戏)
+        re.compile(rf"(?:有个|有一个|一个|一名|一位)\s*(?:名叫|叫做|叫作|叫)\s*[“\"‘'「『]\s*(?P<name>{_QUOTED_ANY_NAME})\s*[”\"’'」』]"
+                   rf"(?=的(?:人|男子|女子|男人|女人|男的|女的|小伙子?|姑娘|老人|老头|老太太?|大爷|阿姨|孩子|小孩|学生|工人|"
+                   rf"司机|包工头|老板|业主|租客|网友|骗子|同学|邻居|女孩|男孩)|\s*[，,]\s*(?:他|她))"),
+        # (not after 简称/称为/名为: what things are called, 简称“安康码”; nor a place: 村叫“王家庄”)
+        re.compile(rf"(?:叫|署名)\s*[：:]?\s*[“\"‘'「『]\s*(?P<name>{_NAME})(?<![庄村镇港州井湾岛屯寨坝堡店桥河湖江路街区县市省])"
+                   rf"\s*[”\"’'」』]"),
     ]),
 ]
 
@@ -650,20 +743,27 @@ _ADDRESS = re.compile(
     rf"|{_PLACE}(?:{_PLACE}|[0-9]){{0,9}}?{_ESTATE}\s*(?:{_WEAK_UNIT}\s*)*{_STRONG_UNIT}\s*(?:{_UNIT}\s*)*{_TAIL}"
     rf"|{_PLACE}{{1,10}}?{_ESTATE}\s*{_DASHED}(?![0-9０-９])"
     rf"|{_PLACE}{{1,8}}?(?:村|屯|嘎查)\s*第?{_NUM}\s*(?:村民小组|组|社|队)(?:\s*第?{_NUM}\s*(?:号|户))?"
-    rf"|{_NUM}\s*(?:号楼|栋|幢)\s*(?:(?:{_UNIT}\s*)+{_TAIL}|(?:[0-9０-９]{{3,4}}|[零〇一二三四五六七八九]{{3,4}})(?:室|号)?(?![0-9０-９户])))"
+    # (a household of a village group without the village: 我家是第三组第5户)
+    rf"|第{_NUM}\s*(?:村民小组|组|社|队)\s*第{_NUM}\s*(?:号|户)"
+    # (a side of the floor before the flat: 7号楼西502室)
+    rf"|{_NUM}\s*(?:号楼|栋|幢)\s*(?:(?:{_UNIT}\s*)+{_TAIL}|[东南西北]?\s*(?:[0-9０-９]{{3,4}}|[零〇一二三四五六七八九]{{3,4}})(?:室|号)?(?![0-9０-９户]))"
+    # (a unit and its flat without the building: 2单元1102室)
+    rf"|{_NUM}\s*单元\s*[东南西北]?\s*(?:[0-9０-９]{{3,4}}|[零〇一二三四五六七八九]{{3,4}})\s*(?:室|号|房)?"
+    r"(?![0-9０-９]|\s*(?:[年月日米元平户人万千百多余个名辆套间期届次线位家所条项份亩吨天]|号线)))"
 )
 # An office block and a room (华润大厦2907), not an amount or a year (广场3000平方米); a
 # basement or a store room (地下室B7-23, 车库 2-15). Tried only where the hint is found.
-_ROOM_HINT = re.compile(r"(?:大厦|大楼|写字楼|公寓|中心|广场|花园|小区|苑)\s*[0-9]{3,4}|地下室|车库|地库|储藏室|杂物间")
+_ROOM_HINT = re.compile(r"(?:大厦|大楼|写字楼|公寓|中心|广场|花园|小区|苑)\s*(?:[A-Za-z]\s*[-－]?\s*)?[0-9]{3,4}|地下室|车库|地库|储藏室|杂物间")
 _ROOM_ADDRESS = re.compile(
-    rf"{_PLACE}{{1,10}}?(?:大厦|大楼|写字楼|公寓|中心|广场|花园|小区|苑)\s*[0-9]{{3,4}}(?:室|房|号(?!线))?"
+    # (a block's letter may come first: 金地公寓B-1205)
+    rf"{_PLACE}{{1,10}}?(?:大厦|大楼|写字楼|公寓|中心|广场|花园|小区|苑)\s*(?:[A-Za-z]\s*[-－]?\s*)?[0-9]{{3,4}}(?:室|房|号(?!线))?"
     r"(?![0-9]|\s*(?:[年月日米元平户人万千百多余个名辆套间期届次线位家所条项份亩吨]|号线))"
     r"|(?:地下室|地下车库|车库|地库|储藏室|杂物间)\s*[A-Za-z]?\s*[0-9]{1,4}\s*[-－—]\s*[0-9]{1,4}(?:号|室)?"
 )
 # A dormitory room (宿舍楼B区304寝室), a flat in a tower written the developers' way (望京SOHO
 # T3 1502), a flat told from a crossroads (建设路与人民路交叉口东北角的那栋楼2单元).
 _DORM = re.compile(
-    rf"{_PLACE}{{0,8}}?(?:宿舍楼|宿舍|公寓楼|寝室楼)\s*(?:[A-Za-z0-9]{{1,3}}\s*(?:区|栋|座|号楼)\s*)?[0-9]{{3,4}}\s*(?:寝室|宿舍|室|房|号)?"
+    rf"{_PLACE}{{0,8}}?(?:宿舍楼|宿舍|公寓楼|寝室楼)\s*(?:[A-Za-z0-9]{{1,3}}\s*(?:区|栋|座|号楼)\s*)?[东南西北]?\s*[0-9]{{3,4}}\s*(?:寝室|宿舍|室|房|号)?"
     r"(?![0-9]|\s*(?:[年月日米元平户人万千百多余个名辆套间期届次线位家所条项份亩吨]))"
 )
 _TOWER_FLAT = re.compile(
@@ -674,6 +774,37 @@ _CROSSROADS = re.compile(
     rf"{_PLACE}{{1,8}}?{_ROAD}\s*(?:与|和|跟)\s*{_PLACE}{{1,8}}?{_ROAD}\s*(?:交叉口|交汇处|交界处|路口|十字路口)"
     rf"[^，,。；;\n]{{0,12}}?(?:栋|楼|幢|座)\s*(?:{_NUM}\s*(?:单元|层|室|号)|[0-9]{{3,4}})(?:\s*{_UNIT})*{_TAIL}"
 )
+# A flat after its label or after where the writer lives (房号1502, 门牌号：2-1502, 我家B-1205,
+# 我住东305室), a floor written the Hong Kong way in a flat's address (Flat A, 18/F, Tower 2;
+# 海景大厦18/F: not a floor of an office, 服务大厅位于2/F).
+_FLAT_LABEL = re.compile(
+    r"(?:房号|房间号|房屋号|门牌号码|门牌号|门牌|室号)\s*(?:是|为|[：:])?\s*"
+    r"(?P<value>(?=[^，,。；;\s]{0,12}[0-9０-９])[A-Za-z0-9０-９\-－#栋座幢单元号楼室层东南西北]{2,16})"
+)
+_HOME_FLAT = re.compile(
+    r"(?:我家|我住|住在|家住|家在|居住在?|现住)\s*(?:的|是|于)?\s*"
+    r"(?P<value>[东南西北]\s*[0-9０-９]{3,4}\s*(?:室|房|号)?|(?:[A-Za-z]\s*[-－]?\s*)?[0-9０-９]{3,4}\s*(?:室|房|号)?)"
+    r"(?![0-9０-９]|\s*(?:[年月日米元平户人万千百多余个名辆套间期届次线位家所条项份亩吨天]|号线))"
+)
+_FLOOR_F = re.compile(
+    r"(?P<flat>(?:Flat|Room|Rm|Unit|Apt|Suite)\.?\s*[A-Z0-9]{1,5}\s*,?\s*)?[0-9]{1,2}\s*/\s*F(?![A-Za-z0-9])"
+    r"(?:\s*,?\s*(?:Tower|Block|Blk|Building|Bldg)\.?\s*[A-Za-z0-9]{1,3}\b)?"
+)
+_FLOOR_HOME = re.compile(r"(?:大厦|花园|苑|公寓|小区|Court|Mansion|Tower|Block|住|家)\s*$")
+
+
+def _flat_spans(text: str) -> list[_Span]:
+    spans = []
+    if "房" in text or "门牌" in text or "室号" in text:
+        spans += [_Span(m.start("value"), m.end("value"), "address") for m in _FLAT_LABEL.finditer(text)]
+    if "住" in text or "家" in text:
+        spans += [_Span(m.start("value"), m.end("value"), "address") for m in _HOME_FLAT.finditer(text)]
+    if "/F" in text or "/ F" in text:
+        spans += [_Span(m.start(), m.end(), "address") for m in _FLOOR_F.finditer(text)
+                  if m.group("flat") or _FLOOR_HOME.search(text, max(0, m.start() - 12), m.start())]
+    return spans
+
+
 # A market stall someone works at (农贸市场B区12号摊位).
 _STALL = re.compile(
     rf"{_PLACE}{{0,10}}?(?:市场|商场|集市|夜市|商城)?\s*(?:[A-Za-zＡ-Ｚ0-9０-９一二三四五六七八九十]{{1,3}}\s*区\s*)?"
@@ -724,6 +855,9 @@ class _Span:
 def _mask_for(kind: str, original: str) -> str:
     if kind == "name":
         stripped = original.strip()
+        if re.search(r"[\u4e00-\u9fff][·•・.．][\u4e00-\u9fff]", stripped):
+            # A transliterated name (艾力·买买提) has no surname to show: only its dots stay.
+            return re.sub(r"[^·•・.．]", "*", stripped)
         simplified = to_simplified(stripped)  # 歐陽娜娜 → 歐陽**, as 欧阳娜娜 → 欧阳**
         for surname in _COMPOUND_SURNAMES:
             if simplified.startswith(surname):
@@ -1044,6 +1178,31 @@ _ENGLISH_INTRODUCTION = re.compile(
 _COMMA_NAME = re.compile(r"(?<![A-Za-z,])(?P<name>[A-Z][a-z]{1,6},\s?[A-Z][a-z]{1,12})(?![A-Za-z]|,?\s?[A-Z])")
 
 
+# A name after an English title (Mr. Wang Jianguo, Ms Li, Mrs. Chen Meiling): any
+# capitalised words; after a greeting (Dear Xiaoming Li, Hi Zhang Wei) or alone on a line
+# (a signature: Thanks,\nXiaohong Liu) only a name in pinyin, surname first or last.
+_LATIN_HINT = re.compile(r"[A-Z][a-z]")
+_LATIN_TITLED = re.compile(
+    r"(?<![A-Za-z])(?:(?P<title>Mr|Mrs|Ms|Miss|Mx|Madam|Mme)\.?|(?P<greeting>Dear|Hi|Hello|Hey|Thanks|Thank you|Best|"
+    r"Cheers|Yours(?: sincerely| truly)?)[,，]?)\s+(?:(?P<title2>Mr|Mrs|Ms|Miss|Dr)\.?\s+)?"
+    r"(?P<name>[A-Z][a-z]{1,9}(?:[ \-][A-Z][a-z]{1,9}){0,2})(?![A-Za-z])"
+)
+_LATIN_LINE = re.compile(r"(?:^|(?<=\n))[ \t]*(?P<name>[A-Z][a-z]{1,9}(?:[ \-][A-Z][a-z]{1,9}){1,2})[ \t]*[.,]?[ \t]*(?=\n|$)")
+
+
+def _latin_name_spans(text: str) -> list[_Span]:
+    spans = []
+    readings = _surname_readings()
+    for m in _LATIN_TITLED.finditer(text):
+        name = m.group("name")
+        if m.group("title") or m.group("title2") or privacy_pinyin.is_pinyin_name(name, readings):
+            spans.append(_Span(m.start("name"), m.end("name"), "name"))
+    if "\n" in text or len(text) < 40:
+        spans += [_Span(m.start("name"), m.end("name"), "name") for m in _LATIN_LINE.finditer(text)
+                  if privacy_pinyin.is_pinyin_name(m.group("name"), readings)]
+    return spans
+
+
 def _english_name_spans(text: str) -> list[_Span]:
     return [_Span(m.start("name"), m.end("name"), "name") for m in _ENGLISH_INTRODUCTION.finditer(text)
             if m.group("named") or privacy_pinyin.is_pinyin_name(m.group("name"), _surname_readings())]
@@ -1106,6 +1265,8 @@ def _name_spans(text: str, names: Iterable[str]) -> list[_Span]:
         spans += _english_name_spans(text)
     if re.search(r"[a-z],\s?[A-Z]", text):
         spans += _comma_name_spans(text)
+    if _LATIN_HINT.search(text):
+        spans += _latin_name_spans(text)
     exemplary = [m.span() for m in _EXEMPLARY.finditer(text)]
     if "的" in text:
         spans += [_Span(m.start("name"), m.end("name"), "name") for m in _BEFORE_KIN.finditer(text)
@@ -1206,6 +1367,7 @@ def _address_spans(text: str) -> list[_Span]:
         spans += [_Span(m.start(), m.end(), "address") for m in _STALL.finditer(text)]
     if _PINYIN_ROAD.search(text):
         spans += [_Span(m.start(), m.end(), "address") for m in _PINYIN_ADDRESS.finditer(text)]
+    spans += _flat_spans(text)
     if _ENGLISH_FLAT_HINT.search(text):
         spans += [_Span(m.start(), m.end(), "address") for m in _ENGLISH_FLAT.finditer(text)]
     if _ENGLISH_ROAD.search(text):
@@ -1233,6 +1395,8 @@ def _email_spans(text: str) -> list[_Span]:
               if _plausible_birth(m.group("value"))]
     spans += [_Span(m.start("value"), m.end("value"), "email") for m in _LABELLED_EMAIL.finditer(text)]
     spans += [_Span(m.start("value"), m.end("value"), "account") for m in _ACCOUNT.finditer(text)]
+    if _HANDLE_HINT.search(text):
+        spans += _handle_spans(text)
     spans += [_Span(m.start(), m.end(), "plate") for m in _PLATE.finditer(text)]
     spans += [_Span(m.start("value"), m.end("value"), _TAIL_KINDS.get(m.group("label"), "account_number"))
               for m in _TAIL_DIGITS.finditer(text)]
@@ -1267,6 +1431,11 @@ def _fold_char(char: str) -> str:
     digit = unicodedata.digit(char, None)
     if digit is not None:
         return str(digit)
+    decomposed = unicodedata.normalize("NFD", char)
+    if len(decomposed) > 1 and decomposed[0].isascii() and decomposed[0].isalpha():
+        # A Latin letter with an accent or a tone mark (Wáng Jiànguó, Lǚ) is read as the
+        # letter: pinyin with tones is a name as pinyin without.
+        return decomposed[0]
     compat = unicodedata.normalize("NFKC", char)
     if compat != char and compat.isascii() and (compat.isalnum() or compat == "@"):
         return compat
@@ -1316,7 +1485,28 @@ def _folded(text: str) -> tuple[str, list[int] | None]:
     simplified = to_simplified(folded)
     if len(simplified) == len(folded):  # (a phrase conversion that changes the length is not used)
         folded = simplified
+    if _TONE_NUMBER_HINT.search(folded):
+        folded, origin = _without_tone_numbers(folded, origin)
     return folded, origin
+
+
+# Pinyin with its tones written as digits (Wang2 Jian4guo2): two or three words, each one to
+# three syllables followed by a tone digit, read without the digits.
+_TONE_NUMBER_HINT = re.compile(r"[A-Za-z][0-5]\s+[A-Za-z]")
+_TONE_NUMBERED = re.compile(r"(?<![A-Za-z0-9])(?:[A-Za-z]{1,6}[0-5]){1,3}(?:\s+(?:[A-Za-z]{1,6}[0-5]){1,3}){1,2}(?![A-Za-z0-9])")
+
+
+def _without_tone_numbers(text: str, origin: list[int] | None) -> tuple[str, list[int] | None]:
+    drop = set()
+    for m in _TONE_NUMBERED.finditer(text):
+        parts = re.findall(r"([A-Za-z]+)([0-5])", m.group(0))
+        if all(privacy_pinyin.is_syllable(syllable) for syllable, _ in parts):
+            drop.update(m.start() + d.start() for d in re.finditer(r"[0-5]", m.group(0)))
+    if not drop:
+        return text, origin
+    origin = origin if origin is not None else list(range(len(text)))
+    kept = [i for i in range(len(text)) if i not in drop]
+    return "".join(text[i] for i in kept), [origin[i] for i in kept]
 
 
 def _find(text: str, names: Iterable[str]) -> list[_Span]:
@@ -1332,6 +1522,9 @@ def _find(text: str, names: Iterable[str]) -> list[_Span]:
             end = origin[s.end - 1] + 1
             while end < len(text) and not _fold_char(text[end]):  # (the keycap after a 1 of 1️⃣)
                 end += 1
+            following = origin[s.end] if s.end < len(origin) else len(text)
+            if end < following and re.fullmatch(r"[0-5]+", text[end:following]):  # (the tone of Jian4guo2)
+                end = following
             spans.append(_Span(origin[s.start], end, s.kind))
     return spans
 

@@ -111,6 +111,11 @@ def _syllables() -> frozenset[str]:
     return frozenset(_toneless(r) for value in found for r in value.split(",") if r.strip())
 
 
+def is_syllable(word: str) -> bool:
+    """Whether ``word`` is one toneless pinyin syllable (jian, guo)."""
+    return word.lower() in _syllables()
+
+
 def _splits_into_syllables(word: str, most: int = 3) -> bool:
     word = word.lower()
     syllables = _syllables()

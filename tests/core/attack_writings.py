@@ -692,3 +692,175 @@ BATCH9_LIVE_RICH = [
      '<p><a href="tel:13800138000">点此拨打</a> <abbr title="钟万仇 13800138901">申请人</abbr>。退伍军人岳不群的情况另行答复。</p>',
      ['钟万仇'], ['黄蓉', '13800138000', '段誉', '欧阳锋', '芷若', '万仇', '13800138901', '不群']),
 ]
+
+
+# Session 9 (/work/findings-attack.md, "Open from session 8", K2): attack batch 10's writings
+# (123, 17 of them still published and 7 borderline) were lost with the machine. Rebuilt
+# here by the classes the findings list, as citizens write them: names after 叫“…”, 儿媳妇,
+# 全名/大名; names with a middle dot; lists of relatives; pinyin names after Mr./Dear, given
+# name first, with tone marks or tone digits; social handles (我的微博 @…, GitHub); plates
+# written with spaces; flats (6座2B, 房号1502, B-1205, 18/F, 第三组第5户, 东305室); and texts
+# of a live run mixing them (K2_LIVE), staff rich text (K2_RICH), and the ordinary phrases
+# the new rules must leave alone (K2_KEPT: …。王府井 and words like each rule's). Same row
+# format as PLAIN. 60 of K2 + K2_RICH were published before this session's rules.
+K2 = [
+    # names after 叫“…”
+    ('k2 叫“”', '我邻居叫“王小虎”，天天半夜装修', [], ['小虎']),
+    ('k2 叫"" ascii', '我儿子叫"张子轩"，今年上初一', [], ['子轩']),
+    ('k2 叫‘’', '有个自称叫‘刘建军’的人冒充社区工作人员', [], ['建军']),
+    ('k2 叫「」', '孩子的班主任叫「陈美玲」', [], ['美玲']),
+    ('k2 名叫“”', '一个名叫“赵德胜”的包工头拖欠工资', [], ['德胜']),
+    ('k2 叫“” 3 given', '那个房东叫“司马光明”', [], ['光明']),
+    ('k2 叫“” no surname', '有个叫“阿强”的人在小区卖假药', [], ['阿强']),
+    # 儿媳妇
+    ('k2 儿媳妇', '我儿媳妇王丽娜生孩子住院了', [], ['丽娜']),
+    ('k2 儿媳妇 不让', '儿媳妇刘晓红不让我见孙子', [], ['晓红']),
+    ('k2 儿媳妇叫', '我的儿媳妇叫陈静，在医院上班', [], ['陈静']),
+    ('k2 儿媳妇，', '我和儿媳妇孙美玲，一起去办的', [], ['美玲']),
+    ('k2 女婿', '女婿郭志强一直不给赡养费', [], ['志强']),
+    ('k2 孙媳妇', '孙媳妇林小燕怀孕了', [], ['小燕']),
+    # 全名 / 大名
+    ('k2 全名是', '他的全名是赵德柱，住在我们楼上', [], ['德柱']),
+    ('k2 全名：', '全名：孙立新', [], ['立新']),
+    ('k2 全名叫', '我全名叫欧阳晓峰', [], ['晓峰']),
+    ('k2 全名为', '业主全名为周建华，电话打不通', [], ['建华']),
+    ('k2 大名叫', '我孙子大名叫李浩然，小名豆豆', [], ['浩然']),
+    ('k2 大名', '大名王铁柱，小名狗蛋', [], ['铁柱']),
+    ('k2 大名是', '他大名是刘福贵，村里都叫他二愣子', [], ['福贵']),
+    ('k2 本名', '那个网红本名叫吴秀兰', [], ['秀兰']),
+    ('k2 真名', '他的真名叫郑大海', [], ['大海']),
+    # middle dot names
+    ('k2 dot 您好', '艾力·买买提您好，您反映的问题已转办', [], ['买买提', '艾力']),
+    ('k2 dot 反映', '热依拉·吐尔洪反映小区停水', [], ['吐尔洪', '热依拉']),
+    ('k2 dot 女士', '尊敬的迪丽娜尔·阿不都女士：', [], ['阿不都', '迪丽娜尔']),
+    ('k2 dot 电话', '古丽娜尔·吾甫尔，电话13912345678', [], ['吾甫尔', '古丽娜尔', '13912345678']),
+    ('k2 dot 我是', '我是阿卜杜热合曼·艾力，在乌鲁木齐打工', [], ['阿卜杜热合曼']),
+    ('k2 dot ascii', '联系人：帕提古丽.艾买提', [], ['艾买提', '帕提古丽']),
+    ('k2 dot •', '我丈夫买买提•吐尔逊在外地', [], ['吐尔逊']),
+    ('k2 dot signature', '望尽快处理。\n努尔兰·哈力木', [], ['哈力木', '努尔兰']),
+    ('k2 dot 先生', '感谢巴特尔·朝鲁先生的帮助', [], ['朝鲁', '巴特尔']),
+    # split by HTML tags (rich)
+    # lists 妻子…、儿子…
+    ('k2 list 妻子 儿子', '家庭成员：妻子李秀英、儿子王小明', [], ['秀英', '小明']),
+    ('k2 list plain', '妻子李秀英、儿子王小明都没有工作', [], ['秀英', '小明']),
+    ('k2 list ，', '我妻子李秀英，儿子王小明，女儿王小红', [], ['秀英', '小明', '小红']),
+    ('k2 list 和', '我妻子陈桂芳和儿子张伟都在', [], ['桂芳', '张伟']),
+    ('k2 list 父母', '父亲张德福、母亲刘桂兰均已退休', [], ['德福', '桂兰']),
+    ('k2 list ；', '丈夫：黄志刚；女儿：黄婷婷', [], ['志刚', '婷婷']),
+    # pinyin names
+    ('k2 Mr.', 'Dear Mr. Wang Jianguo, thank you', [], ['Jianguo']),
+    ('k2 Mr', 'Mr Zhang Wei called the hotline', [], ['Zhang Wei']),
+    ('k2 Ms.', '投诉人 Ms. Li Xiaohong 说', [], ['Xiaohong']),
+    ('k2 Mrs.', 'Mrs. Chen Meiling lives upstairs', [], ['Meiling']),
+    ('k2 given first', '我是Jianguo Wang，住在南山', [], ['Jianguo']),
+    ('k2 given first Dear', 'Dear Xiaoming Li, your request is processed', [], ['Xiaoming']),
+    ('k2 given first signature', 'Thanks,\nXiaohong Liu', [], ['Xiaohong']),
+    ('k2 tones', '我叫Wáng Jiànguó', [], ['Jiànguó', 'Jianguo']),
+    ('k2 tones sig', '——Lǐ Xiǎomíng', [], ['Xiǎomíng', 'Xiaoming']),
+    ('k2 tones Mr', 'Mr. Zhāng Wěi', [], ['Wěi']),
+    ('k2 tones field', '来信人：Chén Měilíng', [], ['Měilíng']),
+    ('k2 tone numbers', '我叫 Wang2 Jian4guo2', [], ['Jian4guo2']),
+    # social handles
+    ('k2 微博 @ chinese', '我的微博 @小鱼儿爱吃鱼 有全部照片', [], ['小鱼儿爱吃鱼']),
+    ('k2 微博 @ latin', '我的微博@zhangsan_1985', [], ['zhangsan_1985']),
+    ('k2 微博是@', '我的微博是@橘子汽水2024，欢迎私信', [], ['橘子汽水']),
+    ('k2 微博： handle', '微博：@深圳王师傅', [], ['深圳王师傅', '王师傅']),
+    ('k2 抖音 @', '我抖音@阿杰的日常 发了视频', [], ['阿杰的日常']),
+    ('k2 微博 no @', '我的微博叫木子李2019', [], ['木子李2019']),
+    ('k2 微博名', '微博名：一只小熊猫', [], ['一只小熊猫']),
+    ('k2 GitHub', '我的GitHub是 zhangwei-dev，代码都在上面', [], ['zhangwei-dev']),
+    ('k2 github url', '项目地址 github.com/wangjg1985/smart-city', [], ['wangjg1985']),
+    ('k2 GitHub @', 'GitHub @liuxiaoming88', [], ['liuxiaoming88']),
+    ('k2 GitHub 账号', 'GitHub账号：chen-meiling', [], ['chen-meiling']),
+    ('k2 gitee', '码云 gitee.com/zhaosi_dev', [], ['zhaosi_dev']),
+    # plates with spaces
+    ('k2 plate spaced', '车牌粤 B 1 2 3 4 5被拖走', [], ['12345']),
+    ('k2 plate spaced 2', '车牌号：粤B 12 345', [], ['12345']),
+    ('k2 plate spaced 3', '京 A 8 8 8 8 8 的车天天堵门', [], ['88888']),
+    ('k2 plate spaced ne', '粤 B D 1 2 3 4 5', [], ['D12345']),
+    ('k2 plate dash', '沪A-12345乱停车', [], ['12345']),
+    ('k2 plate fullwidth space', '粤Ｂ　１２３４５', [], ['12345']),
+    ('k2 plate no label spaced', '一辆白色轿车 浙 A 5 6 7 8 9 占用消防通道', [], ['56789']),
+    # addresses
+    ('k2 6座2B', '我住在科技园6座2B', [], ['6座2B']),
+    ('k2 座 letter', '海岸城3座15C', [], ['15C']),
+    ('k2 房号', '房号1502，一直漏水', [], ['1502']),
+    ('k2 房号：', '房号：2-1502', [], ['1502']),
+    ('k2 门牌', '门牌号1203，物业不管', [], ['1203']),
+    ('k2 B-1205', '住在金地公寓B-1205', [], ['B-1205']),
+    ('k2 B-1205 bare', '我家B-1205楼上漏水', [], ['1205']),
+    ('k2 18/F', 'Flat A, 18/F, Tower 2, Harbour View', [], ['18/F']),
+    ('k2 18/F Chinese', '住在海景大厦18/F', [], ['18/F']),
+    ('k2 第三组第5户', '幸福村第三组第5户', [], ['5户']),
+    ('k2 第三组第5户 no 村', '我家是第三组第5户，宅基地被占', [], ['5户']),
+    ('k2 三组五户', '石桥村三组五户', [], ['五户']),
+    ('k2 东305室', '教师宿舍东305室', [], ['305']),
+    ('k2 东305室 bare', '我住东305室，隔壁太吵', [], ['305']),
+    ('k2 楼 室', '7号楼西502室', [], ['502']),
+    ('k2 单元 室', '2单元1102室', [], ['1102']),
+    ('k2 栋 室', '我住12栋1803', [], ['1803']),
+]
+
+K2_LIVE = [
+    ('k2 live letter body',
+     '我叫“王小虎”，全名王小虎，家住科技园6座2B，房号1502。妻子李秀英、儿子王小明都在外地。\n'
+     '儿媳妇刘晓红的车 粤 B 1 2 3 4 5 被拖走了。邻居艾力·买买提可以作证，他的微博 @小鱼儿爱吃鱼 有照片。\n'
+     'My English name: Mr. Wang Xiaohu. 我的GitHub是 wangxiaohu-dev。\n望尽快处理。\n努尔兰·哈力木',
+     ['王小虎'],
+     ['小虎', '6座2B', '1502', '秀英', '小明', '晓红', '12345', '买买提', '小鱼儿爱吃鱼', 'Xiaohu', 'wangxiaohu-dev', '哈力木']),
+    ('k2 live opinion', '我老伴大名叫张德福，住幸福村第三组第5户，Dear Xiaoming Li 是我外孙。', [],
+     ['德福', '5户', 'Xiaoming']),
+    ('k2 live question', '来信人：Chén Měilíng，住在金地公寓B-1205，海景大厦18/F的房子也是我的', [],
+     ['Měilíng', 'B-1205', '18/F']),
+]
+
+K2_RICH = [
+    ('k2 html span name', '<p>王<span>小明</span>您好，您反映的问题已处理。</p>', [], ['小明']),
+    ('k2 html span no field', '<p>联系人：<span style="color:red">周</span><span>芷若</span></p>', [], ['芷若']),
+    ('k2 html em', '<p>尊敬的<em>李</em>华女士：</p>', [], ['李华']),
+    ('k2 html span field', '<p>欧阳<span>明华</span>先生：您好</p>', ['欧阳明华'], ['明华']),
+    ('k2 html font', '<p>来信人：张<font>三丰</font></p>', [], ['三丰']),
+    ('k2 html split phone name', '<p>我叫<span>刘</span><span>德</span><span>华</span></p>', [], ['德华']),
+    ('k2 html a in name', '<p>感谢<a href="/x">王</a>建国同志</p>', [], ['建国']),
+    ('k2 html list', '<p>妻子<b>李秀英</b>、儿子<b>王小明</b></p>', [], ['秀英', '小明']),
+    ('k2 html plate', '<p>车牌 粤<span>B</span> 1 2 3 4 5</p>', [], ['12345']),
+    ('k2 html address', '<p>住在科技园<b>6座2B</b></p>', [], ['6座2B']),
+]
+
+K2_KEPT = [
+    ('k2 keep 王府井', '周末去哪里逛比较好。王府井'),
+    ('k2 keep 王府井2', '地铁1号线可以到。王府井'),
+    ('k2 keep 张家港', '请问怎么去。张家港'),
+    ('k2 keep 石家庄', '高铁票买不到。石家庄'),
+    ('k2 keep 叫“” thing', '这个活动叫“百日攻坚”'),
+    ('k2 keep 叫“” app', '那个软件叫“粤省事”'),
+    ('k2 keep 全名 org', '单位全名是深圳市住房和建设局'),
+    ('k2 keep 大名鼎鼎', '他大名鼎鼎，谁都知道'),
+    ('k2 keep 儿媳妇 generic', '儿媳妇不赡养老人怎么办'),
+    ('k2 keep 妻子 儿子 generic', '妻子、儿子都要签字吗'),
+    ('k2 keep github generic', '可以在GitHub上下载源代码'),
+    ('k2 keep 微博 generic', '请关注我们的官方微博 @深圳发布'),
+    ('k2 keep plate-like', '粤B类号牌如何申请'),
+    ('k2 keep 2/F office', '服务大厅位于2/F'),
+    ('k2 keep 房号 generic', '房号怎么查询'),
+    ('k2 keep B-1205 model', '型号B-1205的空调'),
+    ('k2 keep 6座', '面包车6座2排'),
+    ('k2 keep 东305', '东305国道改造'),
+    ('k2 keep 306国道', 'G306国道'),
+    ('k2 keep dot title', '《哈利·波特》借阅'),
+    ('k2 keep dot 马克思', '学习卡尔·马克思的著作'),
+    ('k2 keep tone', 'Nǐ hǎo means hello'),
+    ('k2 keep tone numbers', 'ni3 hao3'),
+    ('k2 keep 叫“妈妈”', '孩子叫“妈妈”了'),
+    ('k2 keep 叫“游戏”', '一个叫“王者荣耀”的游戏'),
+    ('k2 keep 简称', '启用“安徽健康码”（简称“安康码”）'),
+    ('k2 keep 村叫', '我们村叫“王家庄”'),
+    ('k2 keep 微博是', '我的微博是新注册的'),
+    ('k2 keep @交警', '请关注@深圳交警 的通知'),
+    ('k2 keep 全名单', '全名单公示'),
+    ('k2 keep 原名称', '原名称为市工商局'),
+    ('k2 keep 哈利·波特', '《哈利·波特》借阅'),
+    ('k2 keep Dear Sir', 'Dear Sir or Madam'),
+    ('k2 keep 我家年份', '我家2019年买的房'),
+    ('k2 keep 单元 户数', '共3单元120户'),
+]
