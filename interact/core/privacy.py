@@ -68,7 +68,19 @@ What is hidden:
   and what batch 8 had left: a name repeated (every repeat of a name found once), after
   兄弟/外号“…”的, alone after the last sentence, Guo, Jing, the name field reversed or as
   李某某; e-mails with 圈a, spaced out or "at gmail"; 一百三十八…八千; social profile URLs;
-  dorm rooms, T3 1502, a flat told from a crossroads.
+  dorm rooms, T3 1502, a flat told from a crossroads;
+- (K2, session 9) names in quotes after 叫 (我邻居叫“王小虎”), after 儿媳妇/全名/大名,
+  transliterated names with a middle dot (艾力·买买提, masked whole), pinyin after Mr./Dear,
+  given name first, with tone marks or tone digits; social handles, Chinese ones too (我的微博
+  @小鱼儿爱吃鱼, GitHub); plates written with spaces (粤 B 1 2 3 4 5); flats (房号1502,
+  B-1205, 18/F, 第三组第5户, 东305室);
+- (attack batch 11, L3) a neighbour's role before a name (邻居老太太马翠花, 老住户周建军), a
+  place before one (群里的陈志强说), a hyphen inside a name (赵-铁-柱), a capitalised surname
+  (ZHAO Tiezhu), an English relative's name (My wife Lily Chen), the name field's initials in
+  capitals (ZTZ) or its given name before 他爸, what to search for on an app (抖音搜“…”),
+  building-unit-flat after an estate's zone or where the writer lives (东区12-3-401, 我家住在
+  3-1-502, B栋1502房, 8舍425), 十 for the first 1 of a mobile, a name in a link's path
+  (src=".../赵铁柱身份证.jpg") and whose account a link's title says (title="铁柱的微博").
 
 Every rule reads the text folded to one writing (:func:`_folded`: invisible characters
 and combining marks dropped, digits and Latin letters of every script as ASCII, traditional
@@ -90,6 +102,7 @@ import functools
 import html as html_lib
 import re
 import unicodedata
+import urllib.parse
 from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable
@@ -241,8 +254,15 @@ _OFFICIAL_HANDLE = re.compile(
 _HANDLE_HINT = re.compile(_HANDLE_APPS)
 
 
+# 抖音搜“铁柱的日常”就能找到我: what to search for on an app to find the writer.
+_HANDLE_SEARCH = re.compile(
+    rf"(?:{_HANDLE_APPS}|微信|视频号)\s*(?:上|里)?\s*(?:搜索?一?下?|查找|找)\s*[“\"「『‘]\s*(?P<value>[^”\"」』’\s，,。]{{2,30}})\s*[”\"」』’]"
+)
+
+
 def _handle_spans(text: str) -> list[_Span]:
-    spans = []
+    spans = [_Span(m.start("value"), m.end("value"), "account") for m in _HANDLE_SEARCH.finditer(text)
+             if not _OFFICIAL_HANDLE.search(m.group("value"))]
     for m in _HANDLE.finditer(text):
         value = m.group("value")
         by_at = value[0] in "@＠"
@@ -404,7 +424,8 @@ _DOTTED_NAME = rf"[{_TRANSLITERATION}]{{2,7}}(?:[·•・.．][{_TRANSLITERATION
 # A name may be written with a space after the surname (王 小明, 王\u3000小明).
 _NAME = rf"{_AT_SURNAME}(?!(?:{_COMMON_WORDS})){_SURNAME_RE}[ \u3000]?{_GIVEN}"
 # After a label, with a space between every character (张 三 丰).
-_SPACED_NAME = rf"{_SURNAME_RE}(?:[ \u3000][\u4e00-\u9fff]){{1,2}}(?![\u4e00-\u9fff])"
+# (or a hyphen or an underscore: 我的名字是赵-铁-柱)
+_SPACED_NAME = rf"{_SURNAME_RE}(?:[ \u3000\-－_][\u4e00-\u9fff]){{1,2}}(?![\u4e00-\u9fff])"
 # A name in pinyin, each part capitalised (Zhang Wei, Huangfu Xiaowen, Li Lei).
 _LATIN_NAME = r"[A-Z][a-z]{1,7}(?:[ ·][A-Z][a-z]{1,9}){1,2}"
 _BOUNDARY = r"(?:^|(?<=[\s，,。.！!？?；;：:、“”\"'（(）)>】]))"
@@ -437,6 +458,8 @@ _ROLE_WORDS = (
     "爷爷|奶奶|外公|外婆|姥姥|姥爷|媳妇|男朋友|女朋友|男友|女友|前男友|前女友|未婚夫|未婚妻|老大|老二|老三|"
     "户主|租户|承租人|出租人|投诉对象|被投诉人|被举报人|被申请人|被告|原告|法定代表人|法人代表|负责人|"
     "网格员|村支书|支书|村主任|保安|保姆|司机|学生|包工头|家属|"
+    # the neighbours a writer tells of (邻居老太太马翠花, 我是3栋的老住户周建军)
+    "老太太|老太|老头|老大爷|老大妈|老奶奶|老爷爷|老住户|住户|老业主|"
     # any person named by what they are or do: …人 / …者 (当事人, 受害人, 收件人, 犯罪嫌疑人,
     # 被执行人, 肇事者 …), but not 个人, 他人, 老人, 名人, 或者, 记者 … (no one in particular)
     "(?<=[\u4e00-\u9fff])(?<![个本他别每众老诗名达猎主女男无没有工军路商成夫的等之人一二两三四五多些文家])人"
@@ -473,7 +496,8 @@ _AFTER_PERSON = (
     "对|让|把|给|向|跟|要|想|需要|办|申请|去世|受|身体|携带|拖欠|欠|克扣|拒|多次|今天|昨天|去年|前年|"
     "行动|年迈|年纪|腿脚|患有|瘫痪|残疾|退休|下岗|卧床|住院|过世|名下|天天|总是|骚扰|开车|上门|贪污|怀孕|"
     rf"霸占|侵占|挪用|威胁|殴打|辱骂|私自|强行|违规|{_NUM}岁|"
-    "家(?:漏水|渗水|装修|的|里|门口|养|占|堆|噪音|太吵|吵|人|孩子|老人)|均|皆|生(?:孩子|小孩|了|下|二胎|完)|"
+    "家(?:漏水|渗水|装修|的|里|门口|养|占|堆|噪音|太吵|吵|人|孩子|老人)|均|皆|生(?:孩子|小孩|了|下|二胎|完)|或|以及|"
+    "每天|每晚|每周|每次|整天|成天|"
     "称|问|委托|签字|签名|同意|受伤|在逃|骗|偷|报案|建议|提出|要求|认为|这个人|这人|此人|可以|常|请|"
     rf"{_NUM}个多?月|"
     "等(?:人|反映|[0-9一二三四五六七八九十两几多]+(?:人|名|户)))"
@@ -545,6 +569,9 @@ _NAME_PATTERNS = [
     # 我是李Lei / 联系人ZWL: a surname with a given name in pinyin, or initials, after a
     # label that names a name (not an app's name: 联系人QQ).
     re.compile(rf"(?:{_LABEL_BEFORE_NAME})\s*[：:]?\s*(?P<name>{_SURNAME_RE}\s?[A-Z][a-z]{{1,10}})(?![A-Za-z])"),
+    # 联系人 ZHAO Tiezhu / 联系人 Tiezhu ZHAO: one part in capitals (as passports write it)
+    re.compile(rf"(?:{_LABEL_BEFORE_NAME})\s*[：:]?\s*(?P<name>[A-Z]{{2,8}}\s+[A-Z][a-z]{{1,10}}|[A-Z][a-z]{{1,10}}\s+[A-Z]{{2,8}})"
+               rf"(?![A-Za-z])"),
     re.compile(rf"(?:{_NAME_ONLY_LABEL})\s*[：:]?\s*(?P<name>(?!QQ|VX|WX|ID|TG|IP|QR)[A-Z]{{2,4}})(?![A-Za-z0-9])"),
     # 李建军说他不知道: a full name at the start of a line, then what a person says.
     re.compile(rf"(?:^|(?<=\n))\s*(?P<name>{_PLAIN_SURNAME_RE}(?!{_TITLE_WORDS}){_GIVEN_CHAR}{{2}})(?<![地得着了们的])(?=说|表示|反映)"),
@@ -602,6 +629,11 @@ _NAME_PATTERNS = [
     # 佘太君反映 / 陈近南这个人欠钱不还 / 据胡一刀称: a name that a sentence tells of.
     re.compile(rf"{_BOUNDARY}(?P<name>{_PLAIN_NAME})(?=反映|表示|这个人|这人|此人)"),
     re.compile(rf"据\s*(?P<name>{_PLAIN_NAME})\s*(?=称|说|讲|反映|介绍|交代|透露)"),
+    # 业主群里的陈志强说 / 楼里的王大妈反映: a name after where the person is (…里的), then
+    # what a person does.
+    re.compile(rf"(?:群里|群里面|小区里|楼里|楼道里|村里|单位里|公司里|班里|厂里|店里)的\s*"
+               rf"(?!{_SURNAME_RE}(?:大妈|大娘|大叔|大婶|奶奶|爷爷|大姐|大哥))(?P<name>{_COMMON_NAME})"
+               rf"(?=说|讲|称|发|骂|打|在|也|还|就|是|经常|一直|天天|每天|反映|表示|{_ADDRESS_FORM}|[，,。])"),
     # 我和田伯光是邻居 / 我跟王明一起
     re.compile(rf"(?:我|我们|我家)(?:和|与|跟|同)\s*(?P<name>{_PLAIN_NAME})(?=是|都是|一起|之间|发生|{_AFTER_PERSON})"),
     # “任盈盈”同学 / 『岳灵珊』是我女儿: a name in quotes, then a form of address or a relation.
@@ -741,12 +773,15 @@ _ADDRESS = re.compile(
     rf"(?:\s*(?:院|{_PLACE}{{0,8}}?{_ESTATE}))?(?:\s*{_UNIT})*{_TAIL}"
     # (an estate's name may hold digits after its first character: 阳光100小区)
     rf"|{_PLACE}(?:{_PLACE}|[0-9]){{0,9}}?{_ESTATE}\s*(?:{_WEAK_UNIT}\s*)*{_STRONG_UNIT}\s*(?:{_UNIT}\s*)*{_TAIL}"
-    rf"|{_PLACE}{{1,10}}?{_ESTATE}\s*{_DASHED}(?![0-9０-９])"
+    rf"|{_PLACE}{{1,10}}?{_ESTATE}\s*(?:{_WEAK_UNIT}\s*)*{_DASHED}(?![0-9０-９])"
     rf"|{_PLACE}{{1,8}}?(?:村|屯|嘎查)\s*第?{_NUM}\s*(?:村民小组|组|社|队)(?:\s*第?{_NUM}\s*(?:号|户))?"
     # (a household of a village group without the village: 我家是第三组第5户)
     rf"|第{_NUM}\s*(?:村民小组|组|社|队)\s*第{_NUM}\s*(?:号|户)"
     # (a side of the floor before the flat: 7号楼西502室)
     rf"|{_NUM}\s*(?:号楼|栋|幢)\s*(?:(?:{_UNIT}\s*)+{_TAIL}|[东南西北]?\s*(?:[0-9０-９]{{3,4}}|[零〇一二三四五六七八九]{{3,4}})(?:室|号)?(?![0-9０-９户]))"
+    # (a building named by a letter: 家住B栋1502房; a dormitory building, 8舍425)
+    rf"|(?<![A-Za-z])[A-Za-z]\s*(?:栋|幢)\s*(?:{_NUM}\s*单元\s*)?[东南西北]?\s*[0-9０-９]{{3,4}}\s*(?:室|号|房)?(?![0-9０-９户])"
+    rf"|(?<![0-9０-９])[0-9０-９一二三四五六七八九十]{{1,3}}\s*舍\s*[0-9０-９]{{3,4}}\s*(?:室|寝室|宿舍|房)?(?![0-9０-９])"
     # (a unit and its flat without the building: 2单元1102室)
     rf"|{_NUM}\s*单元\s*[东南西北]?\s*(?:[0-9０-９]{{3,4}}|[零〇一二三四五六七八九]{{3,4}})\s*(?:室|号|房)?"
     r"(?![0-9０-９]|\s*(?:[年月日米元平户人万千百多余个名辆套间期届次线位家所条项份亩吨天]|号线)))"
@@ -782,8 +817,10 @@ _FLAT_LABEL = re.compile(
     r"(?P<value>(?=[^，,。；;\s]{0,12}[0-9０-９])[A-Za-z0-9０-９\-－#栋座幢单元号楼室层东南西北]{2,16})"
 )
 _HOME_FLAT = re.compile(
-    r"(?:我家|我住|住在|家住|家在|居住在?|现住)\s*(?:的|是|于)?\s*"
-    r"(?P<value>[东南西北]\s*[0-9０-９]{3,4}\s*(?:室|房|号)?|(?:[A-Za-z]\s*[-－]?\s*)?[0-9０-９]{3,4}\s*(?:室|房|号)?)"
+    r"(?:我家|我住|住在|家住|家在|居住在?|现住|住址|地址)\s*(?:的|是|于|[：:])?\s*"
+    r"(?P<value>[东南西北]\s*[0-9０-９]{3,4}\s*(?:室|房|号)?|(?:[A-Za-z]\s*[-－]?\s*)?[0-9０-９]{3,4}\s*(?:室|房|号)?"
+    # (building-unit-flat: 我家住在 3-1-502)
+    r"|[0-9０-９]{1,3}\s*[-－—]\s*[0-9０-９]{1,2}\s*[-－—]\s*[0-9０-９]{3,4}\s*(?:室|房|号)?)"
     r"(?![0-9０-９]|\s*(?:[年月日米元平户人万千百多余个名辆套间期届次线位家所条项份亩吨天]|号线))"
 )
 _FLOOR_F = re.compile(
@@ -901,6 +938,10 @@ def _digit_spans(text: str) -> list[_Span]:
             i = found[0] + 1
     if "百" in text:
         spans += _spoken_phone_spans(text)
+    if "十" in text:
+        # 十三七一二三四五六七八: 十 for the 1 a mobile begins with
+        spans += [_Span(m.start(), m.end(), "phone") for m in _TEN_PHONE.finditer(text)
+                  if _is_mobile("1" + "".join(_DIGIT_MAP[c] for c in m.group(1)))]
     if _ENGLISH_DIGIT_HINT.search(text):
         spans += _english_phone_spans(text)
     return spans + _phone_part_spans(text)
@@ -934,6 +975,9 @@ _SPOKEN_HUNDREDS = re.compile(
     rf"(?P<h>[一二三四五六七八九])百(?:(?P<t>[一二三四五六七八九])十|零)?(?P<u>[一二三四五六七八九])?"
     rf"(?P<rest>[{_SEP_CLASS}]{{0,2}}[{_DIGIT_CLASS}](?:[{_SEP_CLASS}]{{0,2}}[{_DIGIT_CLASS}])*)(?P<k>千)?"
 )
+
+
+_TEN_PHONE = re.compile(r"十((?:[三四五六七八九])[〇零一二三四五六七八九幺两拐勾洞]{9})(?![〇零一二三四五六七八九十百千万])")
 
 
 def _spoken_phone_spans(text: str) -> list[_Span]:
@@ -1110,7 +1154,8 @@ _LIST_NAME = re.compile(rf"(?P<name>{_NAME})(?<![局厅委办院所站部处科�
                         r"(?=[、，,；;。\s）)」”]|$|都|等|也|还|均|他们|几[个位]|[两三四五六七八九十]+[个位人])")
 _LIST_SEPARATOR = re.compile(r"\s*[、，,]\s*")
 # What follows a given name used alone as a person's (建国哥说, 娜娜想问一下).
-_AFTER_GIVEN = r"(?:哥|姐|叔|姨|伯|嫂|弟|妹|爷|奶|婶|仔)"
+# (or the writer as the person's parent: 我是铁柱他爸, 铁柱的妈妈)
+_AFTER_GIVEN = r"(?:哥|姐|叔|姨|伯|嫂|弟|妹|爷|奶|婶|仔|[他她的](?:爸|妈|爹|娘|爷爷|奶奶|老婆|老公|媳妇))"
 
 
 def _listed_name_spans(text: str) -> list[_Span]:
@@ -1168,9 +1213,13 @@ def _table_name_spans(text: str) -> list[_Span]:
 # A name told in English (My name is Li Lei, Hello, I am Han Meimei from Nanshan): after
 # "my name is" any capitalised name; after "I am"/"this is" only a name in pinyin (not "I
 # am Very Happy").
-_ENGLISH_INTRODUCTION_HINT = re.compile(r"(?i:name is|name's|\bI am\b|\bI'm\b|\bthis is\b|call me)")
+# (and a person the writer names by who they are: My wife Lily Chen, our landlord Zhang Wei)
+_ENGLISH_INTRODUCTION_HINT = re.compile(r"(?i:name is|name's|\bI am\b|\bI'm\b|\bthis is\b|call me|\b(?:my|our|his|her)\s)")
 _ENGLISH_INTRODUCTION = re.compile(
-    rf"(?:(?P<named>(?i:my name is|my name's|call me))|(?i:\bI am|\bI'm|\bthis is))\s+(?P<name>{_LATIN_NAME})(?![A-Za-z])"
+    rf"(?:(?P<named>(?i:my name is|my name's|call me|(?:my|our|his|her)\s+(?:wife|husband|son|daughter|mother|father|mom|mum|"
+    rf"dad|parents?|neighbou?r|landlord|landlady|tenant|friend|colleague|boss|brother|sister|child|kid|grandma|grandpa|"
+    rf"grandmother|grandfather|partner|fianc[eé]e?|uncle|aunt|cousin|nephew|niece|teacher|classmate|roommate)))"
+    rf"|(?i:\bI am|\bI'm|\bthis is))\s+(?P<name>{_LATIN_NAME})(?![A-Za-z])"
 )
 
 
@@ -1667,7 +1716,7 @@ def scan_html(html: str | None, names: Iterable[str] = ()) -> tuple[str, list[Fi
     findings = [Finding(s.kind, text[s.start:s.end]) for s in spans]
     for index, part in enumerate(parts):
         if part.startswith("<"):
-            parts[index] = _ATTRIBUTE.sub(lambda m: _mask_attribute(m, names, findings), part)
+            parts[index] = _masked_tag(part, names, findings)
     for (index, plain), offset in zip(pieces, offsets):
         new, position = [], 0
         for span in spans:
@@ -1691,17 +1740,47 @@ def scan_html(html: str | None, names: Iterable[str] = ()) -> tuple[str, list[Fi
 _ATTRIBUTE = re.compile(r'(\s)([\w:-]+)="([^"]*)"')
 
 
-def _mask_attribute(match: re.Match, names: tuple[str, ...], findings: list[Finding]) -> str:
-    """A link to ``mailto:``/``tel:`` or a URL carrying personal data loses its target; a
-    title or alt text is masked like the text."""
-    space, name, value = match.groups()
-    masked, found = scan_text(html_lib.unescape(value), names)
+# Whose account a link is, in its title or alt text (title="铁柱的微博").
+_LINK_OWNER = re.compile(
+    r"^\s*(?P<owner>[\u4e00-\u9fff]{2,4}|[A-Za-z][A-Za-z ]{1,20})\s*的\s*"
+    rf"(?:{_HANDLE_APPS}|{_APPS}|主页|账号|帐号|博客|邮箱|空间|网页|个人)"
+)
+
+
+def _link_findings(value: str, names: tuple[str, ...]) -> list[Finding]:
+    """What a link's target carries, read as written and with its URL escapes decoded and
+    its punctuation as spaces (https://img.example.com/赵铁柱身份证.jpg names 赵铁柱)."""
+    found = scan_text(value, names)[1]
     if not found:
-        return match.group(0)
-    findings.extend(found)
-    if name in ("href", "src"):
-        return ""
-    return f'{space}{name}="{escape(masked)}"'
+        readable = re.sub(r"[/?&=#:._+%-]", " ", urllib.parse.unquote(value))
+        found = scan_text(readable, names)[1]
+    return found
+
+
+def _masked_tag(tag: str, names: tuple[str, ...], findings: list[Finding]) -> str:
+    """A link to ``mailto:``/``tel:`` or a URL carrying personal data loses its target; a
+    title or alt text is masked like the text, and when the link was someone's account, the
+    owner a title names (铁柱的微博) is hidden too."""
+    values = {m.group(2): html_lib.unescape(m.group(3)) for m in _ATTRIBUTE.finditer(tag)}
+    link = [f for key in ("href", "src") if key in values for f in _link_findings(values[key], names)]
+
+    def attribute(match: re.Match) -> str:
+        space, name, _ = match.groups()
+        if name in ("href", "src"):
+            found = _link_findings(values[name], names)
+            findings.extend(found)
+            return "" if found else match.group(0)
+        masked, found = scan_text(values[name], names)
+        owner = _LINK_OWNER.match(masked) if name in ("title", "alt") and link else None
+        if owner and not _OFFICIAL_HANDLE.search(owner.group("owner")):
+            masked = masked[:owner.start("owner")] + "*" * len(owner.group("owner")) + masked[owner.end("owner"):]
+            found = found + [Finding("name", owner.group("owner"))]
+        if not found:
+            return match.group(0)
+        findings.extend(found)
+        return f'{space}{name}="{escape(masked)}"'
+
+    return _ATTRIBUTE.sub(attribute, tag)
 
 
 def mask_html(html: str | None, names: Iterable[str] = ()) -> Markup:

@@ -101,7 +101,11 @@ def name_pattern(name: str, surname_length: int) -> re.Pattern | None:
     short = rf"(?<![A-Za-z.]){dotted}(?![A-Za-z])"
     # (Two initials glued to digits, zs1985, are too common to be read as this person.)
     account = rf"|(?<![A-Za-z]){glued}(?=[0-9_\-])" if len(name) >= 3 else ""
-    return re.compile(f"{full}|{short}{account}", re.IGNORECASE)
+    # Three or more initials in capitals without dots (ZTZ 是我的缩写); not two, nor in small
+    # letters (an ordinary word).
+    capitals = "".join("[" + "".join(sorted(i)).upper() + "]" for i in initials)
+    bare = rf"|(?-i:(?<![A-Za-z]){capitals}(?![A-Za-z]))" if len(name) >= 3 else ""
+    return re.compile(f"{full}|{short}{account}{bare}", re.IGNORECASE)
 
 
 # Every toneless syllable of the table, for telling pinyin from other Latin words.
