@@ -5,7 +5,7 @@
 - how many of the 228 writings of personal data of the attack's batches 5 and 6, of the
   112 of batch 7, of the 100 of batch 8 and of the 100 of batch 9 (91 of its probe and 9
   texts of its live run; tests/core/attack_writings.py) and of the 98 rebuilt for K2 (session
-  9) come out hidden, and which do not; how many of batch 8's 26, batch 9's 25 and K2's 35
+  9) and of batch 11's 104 come out hidden, and which do not; how many of batch 8's 26, batch 9's 25 and K2's 35
   ordinary phrases are changed;
 - over-masking on real ordinary text read from ../shared/data/faqbench (the government Q&A
   pairs, ordinary questions, citizens' titles): the share of texts in which the pipeline
@@ -35,6 +35,8 @@ from tests.core.attack_writings import (  # noqa: E402
     BATCH9_LIVE,
     BATCH9_LIVE_RICH,
     BATCH9_RICH,
+    BATCH11,
+    BATCH11_RICH,
     K2,
     K2_KEPT,
     K2_LIVE,
@@ -75,6 +77,14 @@ def writings() -> None:
              if (leaked := leaked_rich(html, fragments, names))]
     total = len(K2) + len(K2_LIVE) + len(K2_RICH)
     print(f"attack writings hidden (K2, rebuilt in session 9): {total - len(left)}/{total}")
+    for label, leaked in left:
+        print(f"  still shown: {label}: {leaked}")
+    left = [(label, leaked) for label, text, names, fragments in BATCH11
+            if (leaked := leaked_plain(text, names, fragments))]
+    left += [(label, leaked) for label, html, names, fragments in BATCH11_RICH
+             if (leaked := leaked_rich(html, fragments, names))]
+    total = len(BATCH11) + len(BATCH11_RICH)
+    print(f"attack writings hidden (batch 11): {total - len(left)}/{total}")
     for label, leaked in left:
         print(f"  still shown: {label}: {leaked}")
     for batch, kept in (("batch 8", KEPT_8), ("batch 9", KEPT_9), ("K2", K2_KEPT)):
