@@ -36,7 +36,27 @@ GREETING = (rf"(?:(?:尊敬的|敬爱的|亲爱的)?(?:各位)?{_ADDRESSEE}(?:�
             rf"|(?:尊敬的|敬爱的|亲爱的)(?:各位)?{_ADDRESSEE}|各位{_ADDRESSEE}"
             r"|您好|你好|你们好|大家好|打扰一下|打扰了|打扰您了)")
 _GREETING = rf"(?:{GREETING}|喂)"
-_MARKERS = re.compile(rf"我是|我叫|我姓|本人|姓名|名字|手机|电话|身份证|证件|联系方式|微信|邮箱|\*|\[|{_GREETING}")
+#: A clause made only of these words is politeness before the question (attack K5: 麻烦问下领导，/
+#: hi，/ 叔叔阿姨好，/ 领导辛苦了，/ 早上好，/ 想问个问题， left 8-19 of the demo's 36 standard
+#: questions unanswered): greetings in any language a citizen types them, whom they address,
+#: "may I ask", thanks. A clause with any other word (我是外地人, 领导干部…, 辛苦费怎么算) is kept.
+_POLITE_WORD = (
+    rf"(?:{_GREETING}|{_ADDRESSEE}|各位|大家|叔叔|阿姨|大哥|大姐|大叔|大爷|大妈|姐姐|哥哥|小姐姐|小哥哥|亲|朋友们?"
+    r"|hi|hello|hey|hallo|哈喽|哈啰|哈罗|嗨|嘿|早上好|上午好|中午好|下午好|晚上好|早安|晚安|早"
+    r"|在吗|在不在|在么|辛苦了|辛苦|谢谢|多谢|感谢|麻烦|请问|打扰|请教|咨询|问问|问|想|我|您|你|们|好"
+    r"|一下|下|个|一个|件|事|事情|问题|了|啊|呀|哈|哦|呢|吗|嘛|的|能|可以|请)"
+)
+_POLITE_ONLY = re.compile(rf"^{_POLITE_WORD}+[:：]?$", re.IGNORECASE)
+#: The clause must have one of these to be politeness (not only pronouns and particles: 你们好 is,
+#: 我想问 is, 你能 is not a clause of its own worth dropping … but it is dropped only with one).
+_POLITE_MARK = re.compile(
+    rf"{_GREETING}|{_ADDRESSEE}|叔叔|阿姨|大哥|大姐|大叔|大爷|大妈|姐姐|哥哥|亲|hi|hello|hey|hallo|哈喽|哈啰|哈罗|嗨|嘿"
+    r"|早上好|上午好|中午好|下午好|晚上好|在吗|在不在|在么|辛苦|谢谢|多谢|感谢|麻烦|请问|打扰|请教|咨询|问",
+    re.IGNORECASE,
+)
+_MARKERS = re.compile(rf"我是|我叫|我姓|本人|姓名|名字|手机|电话|身份证|证件|联系方式|微信|邮箱|\*|\[|{_GREETING}|{_ADDRESSEE}"
+                      r"|叔叔|阿姨|大哥|大姐|大叔|大爷|大妈|亲|hi|hello|hey|hallo|哈喽|哈啰|哈罗|嗨|嘿|早|好|在吗|在不在|在么"
+                      r"|辛苦|谢|麻烦|请问|打扰|请教|咨询|问", re.IGNORECASE)
 #: 我是 / 我叫 / 本人 … and a name as the masking writes it (王**, 欧阳*): a name is dropped
 #: only where the masking recognised one.
 _NAME_INTRO = re.compile(
@@ -60,6 +80,13 @@ def _is_introduction(clause: str, masked: str) -> bool:
     return bool(_NAME_INTRO.match(masked.strip()))
 
 
+def _is_politeness(clause: str) -> bool:
+    """Whether a clause is only politeness (``_POLITE_ONLY``); dropped before the question only:
+    thanks after it (…，谢谢) are left as they are."""
+    polite = re.sub(r"\s+", "", clause)
+    return bool(_POLITE_ONLY.match(polite) and _POLITE_MARK.search(polite))
+
+
 @lru_cache(maxsize=4096)
 def without_introduction(text: str) -> str:
     """*text* without the clauses that only greet or say who the citizen is (see the
@@ -73,7 +100,8 @@ def without_introduction(text: str) -> str:
     kept: list[str] = []
     dropped = False
     for i, clause in enumerate(clauses):
-        if clause.strip() and _is_introduction(clause, scan_text(clause)[0]):
+        leading = not any(c.strip() for c in kept)
+        if clause.strip() and ((leading and _is_politeness(clause)) or _is_introduction(clause, scan_text(clause)[0])):
             dropped = True
             continue
         kept.append(clause + (parts[2 * i + 1] if 2 * i + 1 < len(parts) else ""))

@@ -7,6 +7,7 @@ from dataclasses import replace
 import numpy as np
 
 from interact.faq import index, services
+from interact.faq.introduction import without_introduction
 from interact.faq.matching import CURATED_CALIBRATION, EXACT_CONFIDENCE, HIGH_BAND, DecisionModel, FaqDoc, MatchingEngine, base_model
 
 
@@ -127,6 +128,27 @@ def test_a_greeting_said_to_someone_before_a_standard_question_is_only_politenes
         answer = services.ask(greeting + "住房公积金怎么提取？", log=False)
         assert answer.answered and answer.best.id == kb[0].id, greeting
         assert answer.confidence >= HIGH_BAND, greeting
+
+
+def test_politeness_of_any_kind_before_a_standard_question_is_only_politeness(db, kb, roles):
+    # Attack K5: 麻烦问下领导，/ hi，/ 叔叔阿姨好， before a standard question left 10-18 of
+    # the demo's 36 unanswered (also 领导辛苦了，/ 早上好，/ 想问个问题，/ 领导，).
+    _synonyms(roles)
+    db.session.commit()
+    for politeness in ("麻烦问下领导，", "hi，", "Hello, ", "叔叔阿姨好，", "领导辛苦了，", "早上好！", "想问个问题，",
+                       "领导，", "打扰了领导，", "哈喽，麻烦咨询下，"):
+        answer = services.ask(politeness + "住房公积金怎么提取？", log=False)
+        assert answer.answered and answer.best.id == kb[0].id, politeness
+        assert answer.confidence >= HIGH_BAND, politeness
+
+
+def test_a_clause_with_more_than_politeness_is_read(db, kb, roles):
+    # Only clauses made of politeness alone go, and only before the question: 领导干部 and
+    # 辛苦费 are words of a question, and thanks after it are left as they are.
+    for text in ("领导干部，住房公积金怎么提取", "辛苦费怎么算，谢谢", "我是外地人，居住证怎么办",
+                 "住房公积金怎么提取，谢谢领导"):
+        assert without_introduction(text) == text, text
+    assert without_introduction("叔叔阿姨好，住房公积金怎么提取，谢谢") == "住房公积金怎么提取，谢谢"
 
 
 def test_a_greeting_is_politeness_only_before_the_question(db, kb, roles):
