@@ -21,7 +21,9 @@ For each set it prints how often the best entry is right, how often the engine a
 topical; most probable first).  Then a check that needs no hand-written questions: every curated phrasing
 asked with the other phrasings of its entry indexed (should be answered with it) and
 with its whole entry removed (a near-topic question without an answer: should not be
-answered).  The last line is one JSON object with all the figures.
+answered); each standard question after 24 openings of politeness (``openings``: 麻烦问下领导，
+hi， …; attack K5) and each standard topic followed by 要多少钱 / 周末可以办吗 / 收费吗
+(``follow_ups``: should be offered, not answered; attack K3).  The last line is one JSON object with all the figures.
 
 ``--attack`` prints one line per question of an attack file (``--attack-file``: the batch 7,
 batch 7b, batch 8 and batch 9 sets ``bench/data/faq_attack_questions*.tsv``; with ``--curated``
@@ -47,6 +49,7 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import argparse
 import json
+import re
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -273,6 +276,43 @@ def leave_out(docs: list[FaqDoc], synonyms, embedder=None) -> dict:
             "entry_removed": neg, "answered_anyway": neg_answered}
 
 
+#: Politeness citizens put before a question (attack J6, K5), asked before each standard question.
+OPENINGS = ("麻烦问下领导，", "hi，", "叔叔阿姨好，", "hello，", "Hi，", "哈喽，", "在吗？", "请问一下，", "麻烦问一下，",
+            "领导辛苦了，", "早上好，", "你好呀，", "您好！请问", "麻烦咨询下，", "想问个问题，", "打扰了领导，", "阿姨好，",
+            "工作人员辛苦了，", "问一下哈，", "嗨，", "亲，", "同志你好，", "你好，我想问下，", "领导，")
+#: Follow-ups on what a procedure costs or when it can be done (attack K3), after each standard topic.
+FOLLOW_UPS = ("要多少钱", "周末可以办吗", "收费吗")
+
+
+def openings(engine: MatchingEngine, docs: list[FaqDoc]) -> dict:
+    """Each standard question after each of OPENINGS: how many are answered with their entry."""
+    missed = {o: sum(1 for d in docs if not ((r := engine.answer(o + d.question)).answered and r.best.id == d.id))
+              for o in OPENINGS}
+    return {"questions": len(OPENINGS) * len(docs), "answered_right": len(OPENINGS) * len(docs) - sum(missed.values()),
+            "missed_by_opening": {o: m for o, m in missed.items() if m}}
+
+
+def standard_topic(question: str) -> str:
+    """A standard question without its question words (居住证怎么办理？ -> 居住证办理)."""
+    text = question.rstrip("？?")
+    return re.sub(r"怎么|如何|怎样|可以|吗|需要哪些材料|是多少|什么时候开始|有什么影响|最高能贷多少|多少", "", text)
+
+
+def follow_ups(engine: MatchingEngine, docs: list[FaqDoc]) -> dict:
+    """Each standard topic followed by each of FOLLOW_UPS: a how-to entry says neither, so
+    these should be offered, not answered (answered with the topic's entry, in 匹配度高)."""
+    counts: dict[str, int] = defaultdict(int)
+    for doc in docs:
+        for follow in FOLLOW_UPS:
+            answered, best, shown = offered(engine, standard_topic(doc.question) + follow)
+            result = engine.answer(standard_topic(doc.question) + follow) if answered else None
+            counts["questions"] += 1
+            counts["answered"] += answered
+            counts["answered_high"] += bool(result) and matching.band(result.confidence, result.threshold) == "high"
+            counts["offered_first"] += (not answered) and bool(shown) and shown[0] == doc.id
+    return dict(counts)
+
+
 def main(argv=None) -> int:
     global USE_TOPICAL
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -311,7 +351,8 @@ def main(argv=None) -> int:
               "attack_d": attack_set(engine, docs, CURATED_FILES[0]),
               "attack_d_curated": attack_set(after, after_docs, CURATED_FILES[0]),
               "attack_e_curated": attack_set(after, after_docs, CURATED_FILES[1]),
-              "leave_out": leave_out(docs, synonyms, embedder), "semantic": engine.semantic}
+              "leave_out": leave_out(docs, synonyms, embedder),
+              "openings": openings(engine, docs), "follow_ups": follow_ups(engine, docs), "semantic": engine.semantic}
     for name, c in report["hand_written"].items():
         print(f"{name:22s} {c}", file=sys.stderr)
     print(json.dumps(report, ensure_ascii=False))

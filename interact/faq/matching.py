@@ -385,6 +385,20 @@ CURATED_QUERY_SHARE = 0.75
 KEY_TERM_IDF = 6.5
 #: The confidence of a best entry in conflict is at most this share of the threshold.
 CONFLICT_CAP = 0.9
+#: What a procedure's how-to entry seldom says: what it costs and when the office is open.
+#: A question that asks one of these *facets* about a curated entry none of whose rows asks it
+#: (身份证丢了补办要多少钱, 居住证续签周末可以办吗 → the how-to entries) is in conflict with
+#: that entry like a key term (not answered, still offered): attack K3 found 19 of 108 such
+#: follow-ups answered with the how-to entry, 5 of them as 匹配度高. An entry whose rows ask it
+#: (公积金最多可以贷多少钱, 看病医保报销多少钱) still answers it; a curator who knows an entry's answer
+#: says it adds the question as a phrasing. An entry with a row asking how much (额度是多少,
+#: 住院医保能报多少) is about an amount, and answers cost questions. Dev entries have no
+#: phrasings: never applied there.
+FACETS: dict[str, re.Pattern[str]] = {
+    "cost": re.compile(r"多少钱|几块钱|几元|收费|收钱|要钱|花钱|付费|交钱|费用|工本费|手续费|免费|价格|价钱|贵不贵|花多少"),
+    "hours": re.compile(r"周末|周六|周日|星期[六日天]|礼拜[六日天]|双休|节假日|假日|放假|几点|上班时间|办公时间|工作时间"
+                        r"|营业时间|下班|晚上|中午|午休"),
+}
 #: Two questions whose sentence embeddings have at least this cosine are taken to mean the
 #: same: a question that means a declined one (``set_declined``) more than its best entry is
 #: not answered, and the unanswered list groups such questions (``services.CLUSTER_SEMANTIC``).
@@ -2228,8 +2242,25 @@ class MatchingEngine:
                 break
         # A typo (``sure`` 1) was checked for making another word already (``_wording``).
         if ranked and not ranked[0].sure:
-            ranked[0].conflict = self._key_term_conflict(state, ranked[0], ranked[1:])
+            ranked[0].conflict = (self._key_term_conflict(state, ranked[0], ranked[1:])
+                                  or self._facet_conflict(state, ranked[0]))
         return ranked
+
+    @staticmethod
+    def _facet_conflict(state: _State, best: _Candidate) -> bool:
+        """Whether the question asks a facet (``FACETS``: cost, opening hours) of a curated
+        entry none of whose rows asks it."""
+        if not best.curated or best.query is None:
+            return False
+        asked = [pat for pat in FACETS.values() if pat.search(best.query.compact)]
+        loc = state.locate(best.doc_id) if asked else None
+        if loc is None:
+            return False
+        seg, rows = loc
+        sides = [_side_of(seg.segs[i]) for i in rows]
+        if FACETS["cost"] in asked and any("howmuch" in side.kinds for side in sides):
+            asked.remove(FACETS["cost"])  # an entry about an amount (额度是多少, 报销比例是多少)
+        return any(not any(pat.search(side.compact) for side in sides) for pat in asked)
 
     def _key_term_conflict(self, state: _State, best: _Candidate, others: list[_Candidate]) -> bool:
         """Whether the best candidate's entry is about another procedure than the question

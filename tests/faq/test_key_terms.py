@@ -47,3 +47,27 @@ def test_a_general_question_is_not_answered_with_a_more_specific_entry(kind):
 def test_questions_about_the_entry_s_own_procedure_stay_answered(kind, question, entry):
     result = demo_engine(kind).answer(question)
     assert result.answered and result.best.id == entry, result
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    ("身份证丢了补办要多少钱", "身份证丢了怎么补办？"),
+    ("居住证到期了续签周末可以办吗", "居住证到期了怎么续签？"),
+    ("营业执照地址变更办理要多少钱", "营业执照地址变更怎么办理？"),
+    ("出生医学证明办理周末可以办吗", "出生医学证明怎么办理？"),
+    ("养老服务补贴申请收费吗", "养老服务补贴怎么申请？"),
+])
+def test_what_it_costs_or_when_it_is_open_is_not_answered_with_the_how_to_entry(kind, question, entry):
+    # Attack K3: 要多少钱 / 周末可以办吗 after a standard topic was answered with the how-to
+    # entry, which says neither (19 of 108, 5 in 匹配度高). It is still offered first.
+    result = demo_engine(kind).answer(question)
+    assert not result.answered, result
+    assert result.best is not None and result.best.id == entry and result.best.topical, result
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    ("公积金最多可以贷多少钱呢", "住房公积金贷款最高能贷多少？"),  # an entry about an amount
+    ("看病医保报销多少钱", "住院医保报销比例是多少？"),
+])
+def test_an_entry_about_an_amount_still_answers_what_it_costs(kind, question, entry):
+    result = demo_engine(kind).answer(question)
+    assert result.answered and result.best.id == entry, result
