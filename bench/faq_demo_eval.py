@@ -313,6 +313,32 @@ def follow_ups(engine: MatchingEngine, docs: list[FaqDoc]) -> dict:
     return dict(counts)
 
 
+#: The attack's follow-ups of batch 11 (findings L5, K3): topic's entry number, question.
+FOLLOW_UP_FILE = ROOT / "bench" / "data" / "faq_attack_followups_11.tsv"
+#: The attack's other questions of batch 11 (reworded, near misses, out of scope, greetings).
+ATTACK_11 = ROOT / "bench" / "data" / "faq_attack_questions_f.tsv"
+
+
+def follow_up_file(engine: MatchingEngine, docs: list[FaqDoc], path: Path = FOLLOW_UP_FILE) -> dict:
+    """The attack's follow-ups: answered with the topic's entry (in 匹配度高), answered with
+    another, offered first."""
+    counts: dict[str, int] = defaultdict(int)
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        number, question = line.split("\t", 1)
+        expected = docs[int(number) - 1].id
+        result = engine.answer(question)
+        answered, best, shown = offered(engine, question)
+        counts["questions"] += 1
+        if answered:
+            counts["answered_topic" if best == expected else "answered_other"] += 1
+            counts["answered_high"] += matching.band(result.confidence, result.threshold) == "high"
+        else:
+            counts["offered_first"] += bool(shown) and shown[0] == expected
+    return dict(sorted(counts.items()))
+
+
 def main(argv=None) -> int:
     global USE_TOPICAL
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -352,7 +378,9 @@ def main(argv=None) -> int:
               "attack_d_curated": attack_set(after, after_docs, CURATED_FILES[0]),
               "attack_e_curated": attack_set(after, after_docs, CURATED_FILES[1]),
               "leave_out": leave_out(docs, synonyms, embedder),
-              "openings": openings(engine, docs), "follow_ups": follow_ups(engine, docs), "semantic": engine.semantic}
+              "attack_11": attack_set(engine, docs, ATTACK_11), "openings": openings(engine, docs),
+              "follow_ups": follow_ups(engine, docs), "follow_ups_11": follow_up_file(engine, docs),
+              "semantic": engine.semantic}
     for name, c in report["hand_written"].items():
         print(f"{name:22s} {c}", file=sys.stderr)
     print(json.dumps(report, ensure_ascii=False))

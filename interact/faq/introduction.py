@@ -41,7 +41,7 @@ _GREETING = rf"(?:{GREETING}|喂)"
 #: questions unanswered): greetings in any language a citizen types them, whom they address,
 #: "may I ask", thanks. A clause with any other word (我是外地人, 领导干部…, 辛苦费怎么算) is kept.
 _POLITE_WORD = (
-    rf"(?:{_GREETING}|{_ADDRESSEE}|各位|大家|叔叔|阿姨|大哥|大姐|大叔|大爷|大妈|姐姐|哥哥|小姐姐|小哥哥|亲|朋友们?"
+    rf"(?:{_GREETING}|{_ADDRESSEE}|各位|大家|叔叔|阿姨|大哥|大姐|大叔|大爷|大妈|姐姐|哥哥|小姐姐|小哥哥|亲|朋友们?|小白|新手|萌新"
     r"|hi|hello|hey|hallo|哈喽|哈啰|哈罗|嗨|嘿|早上好|上午好|中午好|下午好|晚上好|早安|晚安|早"
     r"|在吗|在不在|在么|辛苦了|辛苦|谢谢|多谢|感谢|麻烦|请问|打扰|请教|咨询|问问|问|想|我|您|你|们|好"
     r"|一下|下|个|一个|件|事|事情|问题|了|啊|呀|哈|哦|呢|吗|嘛|的|能|可以|请)"
@@ -50,12 +50,12 @@ _POLITE_ONLY = re.compile(rf"^{_POLITE_WORD}+[:：]?$", re.IGNORECASE)
 #: The clause must have one of these to be politeness (not only pronouns and particles: 你们好 is,
 #: 我想问 is, 你能 is not a clause of its own worth dropping … but it is dropped only with one).
 _POLITE_MARK = re.compile(
-    rf"{_GREETING}|{_ADDRESSEE}|叔叔|阿姨|大哥|大姐|大叔|大爷|大妈|姐姐|哥哥|亲|hi|hello|hey|hallo|哈喽|哈啰|哈罗|嗨|嘿"
+    rf"{_GREETING}|{_ADDRESSEE}|叔叔|阿姨|大哥|大姐|大叔|大爷|大妈|姐姐|哥哥|亲|小白|新手|萌新|hi|hello|hey|hallo|哈喽|哈啰|哈罗|嗨|嘿"
     r"|早上好|上午好|中午好|下午好|晚上好|在吗|在不在|在么|辛苦|谢谢|多谢|感谢|麻烦|请问|打扰|请教|咨询|问",
     re.IGNORECASE,
 )
 _MARKERS = re.compile(rf"我是|我叫|我姓|本人|姓名|名字|手机|电话|身份证|证件|联系方式|微信|邮箱|\*|\[|{_GREETING}|{_ADDRESSEE}"
-                      r"|叔叔|阿姨|大哥|大姐|大叔|大爷|大妈|亲|hi|hello|hey|hallo|哈喽|哈啰|哈罗|嗨|嘿|早|好|在吗|在不在|在么"
+                      r"|叔叔|阿姨|大哥|大姐|大叔|大爷|大妈|亲|小白|新手|萌新|hi|hello|hey|hallo|哈喽|哈啰|哈罗|嗨|嘿|早|好|在吗|在不在|在么"
                       r"|辛苦|谢|麻烦|请问|打扰|请教|咨询|问", re.IGNORECASE)
 #: 我是 / 我叫 / 本人 … and a name as the masking writes it (王**, 欧阳*): a name is dropped
 #: only where the masking recognised one.

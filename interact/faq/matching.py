@@ -385,7 +385,8 @@ CURATED_QUERY_SHARE = 0.75
 KEY_TERM_IDF = 6.5
 #: The confidence of a best entry in conflict is at most this share of the threshold.
 CONFLICT_CAP = 0.9
-#: What a procedure's how-to entry seldom says: what it costs and when the office is open.
+#: What a procedure's how-to entry seldom says: what it costs, when the office is open, whether
+#: someone else may go, how long it takes.
 #: A question that asks one of these *facets* about a curated entry none of whose rows asks it
 #: (身份证丢了补办要多少钱, 居住证续签周末可以办吗 → the how-to entries) is in conflict with
 #: that entry like a key term (not answered, still offered): attack K3 found 19 of 108 such
@@ -397,8 +398,14 @@ CONFLICT_CAP = 0.9
 FACETS: dict[str, re.Pattern[str]] = {
     "cost": re.compile(r"多少钱|几块钱|几元|收费|收钱|要钱|花钱|付费|交钱|费用|工本费|手续费|免费|价格|价钱|贵不贵|花多少"),
     "hours": re.compile(r"周末|周六|周日|星期[六日天]|礼拜[六日天]|双休|节假日|假日|放假|几点|上班时间|办公时间|工作时间"
-                        r"|营业时间|下班|晚上|中午|午休"),
+                        r"|营业时间|上班吗|下班|晚上|中午|午休"),
+    "proxy": re.compile(r"代办|代领|代为|代理人|找人办|找人代|委托|别人代|家人代|家属代|本人去|本人到场|本人亲自|亲自去|本人来"
+                        r"|必须本人|需要本人|要本人|本人必须"),
+    "duration": re.compile(r"多久|多长时间|几天|多少天|几个工作日|多少个工作日|多快|什么时候能"),
 }
+#: A row asking one of these kinds (``_QWORD_PATTERNS``) covers the facet: an entry about an
+#: amount answers what it costs, one about when answers how long.
+FACET_KINDS = {"cost": "howmuch", "duration": "when"}
 #: Two questions whose sentence embeddings have at least this cosine are taken to mean the
 #: same: a question that means a declined one (``set_declined``) more than its best entry is
 #: not answered, and the unanswered list groups such questions (``services.CLUSTER_SEMANTIC``).
@@ -2252,15 +2259,14 @@ class MatchingEngine:
         entry none of whose rows asks it."""
         if not best.curated or best.query is None:
             return False
-        asked = [pat for pat in FACETS.values() if pat.search(best.query.compact)]
+        asked = [name for name, pat in FACETS.items() if pat.search(best.query.compact)]
         loc = state.locate(best.doc_id) if asked else None
         if loc is None:
             return False
         seg, rows = loc
         sides = [_side_of(seg.segs[i]) for i in rows]
-        if FACETS["cost"] in asked and any("howmuch" in side.kinds for side in sides):
-            asked.remove(FACETS["cost"])  # an entry about an amount (额度是多少, 报销比例是多少)
-        return any(not any(pat.search(side.compact) for side in sides) for pat in asked)
+        return any(not any(FACETS[name].search(side.compact) or FACET_KINDS.get(name) in side.kinds for side in sides)
+                   for name in asked)
 
     def _key_term_conflict(self, state: _State, best: _Candidate, others: list[_Candidate]) -> bool:
         """Whether the best candidate's entry is about another procedure than the question

@@ -136,7 +136,7 @@ def test_politeness_of_any_kind_before_a_standard_question_is_only_politeness(db
     _synonyms(roles)
     db.session.commit()
     for politeness in ("麻烦问下领导，", "hi，", "Hello, ", "叔叔阿姨好，", "领导辛苦了，", "早上好！", "想问个问题，",
-                       "领导，", "打扰了领导，", "哈喽，麻烦咨询下，"):
+                       "领导，", "打扰了领导，", "哈喽，麻烦咨询下，", "小白想问下，", "请问一下下哈，"):
         answer = services.ask(politeness + "住房公积金怎么提取？", log=False)
         assert answer.answered and answer.best.id == kb[0].id, politeness
         assert answer.confidence >= HIGH_BAND, politeness
