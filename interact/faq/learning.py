@@ -289,14 +289,33 @@ def folds_of(examples: list[Example]) -> list[int]:
     return folds
 
 
-def _examples() -> list[Example]:
-    """Stored examples, the latest decision per question (a curator may change their mind)."""
+def _examples(upto: int | None = None) -> list[Example]:
+    """Stored examples, the latest decision per question (a curator may change their mind);
+    with *upto*, as they were when the example of that id was the last one."""
     by_key: dict[str, Example] = {}
-    for row in db.session.scalars(sa.select(CuratorExample).order_by(CuratorExample.id)):
+    query = sa.select(CuratorExample).order_by(CuratorExample.id)
+    if upto is not None:
+        query = query.where(CuratorExample.id <= upto)
+    for row in db.session.scalars(query):
         key = match_text(row.question)
         if key and (row.entry_id is not None or not row.should_answer):
             by_key[key] = Example(row.question, row.should_answer, row.entry_id, row.kind)
     return list(by_key.values())
+
+
+def learned_by(version_id: int) -> set[str] | None:
+    """The questions (``match_text``) of the curator examples the stored version *version_id*
+    was fitted on; None for the shipped model (version 0), which learnt from none of them.
+    A version records its last example (``last_example``); one stored before that was
+    recorded counts the examples made before it."""
+    version = db.session.get(DecisionModelVersion, version_id) if version_id else None
+    if version is None or not version.examples:
+        return None
+    upto = (version.report or {}).get("last_example")
+    if upto is None:
+        upto = db.session.scalar(sa.select(sa.func.max(CuratorExample.id))
+                                 .where(CuratorExample.created_at <= version.created_at)) or 0
+    return {match_text(ex.question) for ex in _examples(upto)}
 
 
 def declined_questions() -> list[str]:
@@ -493,16 +512,22 @@ class RefitResult:
 
 def cross_fitted_right(engine: MatchingEngine, base: BaseData, examples: list[Example], x_ex: np.ndarray,
                        y_ex: np.ndarray, owners: np.ndarray, new: DecisionModel,
-                       alive: Callable[[], None]) -> list[bool]:
+                       alive: Callable[[], None], learned: set[str] | None = None) -> list[bool]:
     """For each example, whether the refit decides it as the curator did (``decisions``, in
     the order of ``decided_right``), judged by a model fitted on the base data and the
     examples of the other groups (``folds_of``) at *new*'s threshold: what the refit does
-    with a question it did not learn from."""
+    with a question it did not learn from. With *learned* (the questions a model in use was
+    fitted on, ``learned_by``), the same for that model: fitted on the base data and those of
+    its examples that are in the other groups, at its threshold."""
     folds = folds_of(examples)
     row_folds = np.array([folds[i] for i in owners], dtype=int)
+    if learned is not None:
+        known = np.array([match_text(examples[i].question) in learned for i in owners], dtype=bool)
     right: list[list[bool]] = [[] for _ in examples]
     for fold in sorted(set(folds)):
         keep = row_folds != fold
+        if learned is not None:
+            keep &= known
         engine.set_model(fit_model(base, x_ex[keep], y_ex[keep], new.version, threshold=new.threshold))
         for i, f in enumerate(folds):
             if f == fold:
@@ -531,7 +556,15 @@ def refit(*, actor=None, base_path: Path | None = None, alive: Callable[[], None
     new = fit_model(base, x_ex, y_ex, next_id)
     alive()
 
-    right_before = decided_right(engine, examples)
+    # Both models are judged the same way: each decision by a model that did not learn from
+    # it. The shipped model learnt from no curator example, so it is asked as it is; a model
+    # in use that a refit fitted on some of them is judged cross-fitted too (its own decisions
+    # on those would be in-sample, which favoured keeping it).
+    learned = learned_by(current.version)
+    if learned:
+        right_before = cross_fitted_right(engine, base, examples, x_ex, y_ex, owners, current, alive, learned)
+    else:
+        right_before = decided_right(engine, examples)
     right_after = cross_fitted_right(engine, base, examples, x_ex, y_ex, owners, new, alive)
     # Decisions judged: one per example, two for one with a right entry (its near-topic negative).
     refusals = refusals_judged(examples)
@@ -553,6 +586,10 @@ def refit(*, actor=None, base_path: Path | None = None, alive: Callable[[], None
         "folds": len(set(folds_of(examples))),
         "min_held_back": MIN_HELD_BACK,
         "held_difference": difference,
+        "last_example": db.session.scalar(sa.select(sa.func.max(CuratorExample.id))),
+        # How the model in use was judged: as it is (it learnt from none of the examples) or
+        # cross-fitted like the refit (it learnt from some of them).
+        "before_judged": "cross_fitted" if learned else "as_is",
         "before": {"version": current.version, **before, "threshold": current.threshold, "base": base_before},
         "after": {"version": next_id, **after, "threshold": new.threshold, "base": base_after},
     }

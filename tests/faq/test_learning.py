@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from interact.core.errors import InvalidTransition
+from interact.core.textnorm import match_text
 from interact.faq import index, learning, services
 from interact.faq.matching import HIGH_BAND, base_model
 from interact.faq.models import CuratorExample, DecisionModelVersion, ExampleKind
@@ -258,6 +259,34 @@ def test_a_refit_with_enough_held_back_examples_that_is_not_worse_is_used(app, d
                                         report["before"]["base"], report["after"]["base"],
                                         report["before"]["wrong"], report["after"]["wrong"]) is None)
     assert result.swapped == expected == result.version.active
+
+
+def test_a_model_in_use_fitted_on_curator_examples_is_judged_cross_fitted_like_the_refit(app, db, roles, kb,
+                                                                                          monkeypatch):
+    # Session 8: the refit was judged cross-fitted but the model in use was asked as it is, so
+    # after one refit was put in use its decisions on the examples it had learnt from were
+    # in-sample, and a second refit on the very same examples looked worse than it.
+    monkeypatch.setattr(learning, "MIN_HELD_BACK", 1)
+    monkeypatch.setitem(learning.BOOSTING, "n_trees", 30)  # the rule, not the model, is tested
+    for number, question, _ in BATCH:
+        services.add_phrasings(kb[number], [question], actor=roles.curator)
+    db.session.commit()
+    first = learning.refit()
+    db.session.commit()
+    assert first.report["before_judged"] == "as_is"  # the shipped model learnt from none of them
+    assert first.report["last_example"] == db.session.scalar(db.select(db.func.max(CuratorExample.id)))
+    learning.use_version(first.version.id, override=True)
+    db.session.commit()
+    assert learning.learned_by(first.version.id) == {match_text(q) for _, q, _ in BATCH}
+
+    second = learning.refit()
+    db.session.commit()
+    report = second.report
+    assert report["before"]["version"] == first.version.id and report["before_judged"] == "cross_fitted"
+    # The same examples and the same base data: the same model, judged the same way.
+    assert report["before"]["right"] == report["after"]["right"]
+    assert report["before"]["wrong"] == report["after"]["wrong"]
+    assert report["held_difference"]["difference"] == 0
 
 
 def test_a_curator_session_of_a_few_dozen_decisions_judges_the_refit_on_every_one(app, db):
