@@ -53,6 +53,8 @@ def main(argv=None) -> None:
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--no-page-cache", action="store_true")
     parser.add_argument("--no-profile", action="store_true", help="time only")
+    parser.add_argument("--index-dir", help="map the FAQ index file of this folder, as a served worker does "
+                                            "(default: build the engine in memory, minutes for a large base)")
     parser.add_argument("--save", help="also write the profile to this file (pstats format: callers, callees)")
     args = parser.parse_args(argv)
 
@@ -83,6 +85,8 @@ def run(args, url: str, workdir: Path) -> None:
     overrides["PUBLIC_PAGE_CACHE_SECONDS"] = 0 if args.no_page_cache else DefaultConfig.PUBLIC_PAGE_CACHE_SECONDS
     if args.no_page_cache:
         overrides["LETTER_STATS_CACHE_SECONDS"] = 0
+    if args.index_dir:
+        overrides.update(FAQ_INDEX_IN_MEMORY=False, FAQ_INDEX_DIR=args.index_dir)
     app = create_app(type("ProfileConfig", (config,), overrides))
     rng = random.Random(5)
     with app.app_context():
