@@ -251,8 +251,9 @@ def replicate(base: int, total: int) -> int:
                                    f"WHERE id <= :last ORDER BY id"), params)
         db.session.execute(sa.text(f"INSERT INTO letter_events ({', '.join(event_columns)}) SELECT {event_select} "
                                    f"FROM letter_events WHERE letter_id <= :last ORDER BY id"), params)
-        db.session.execute(sa.text(f"INSERT INTO {search.TABLE} ({key}, words, grams) SELECT {key} + :offset, "
-                                   f"words, grams FROM {search.TABLE} WHERE {key} <= :last"), params)
+        texts = "words, grams" if dialect == "sqlite" else "tsv"
+        db.session.execute(sa.text(f"INSERT INTO {search.TABLE} ({key}, {texts}) SELECT {key} + :offset, "
+                                   f"{texts} FROM {search.TABLE} WHERE {key} <= :last"), params)
         db.session.commit()
         copies += 1
     if dialect == "postgresql":
@@ -299,7 +300,6 @@ def _generate(n_letters: int, seed: int, now: datetime, log) -> dict:
     counts.update(published=0, overdue=0)
 
     columns = {c.key for c in Letter.__table__.columns}
-    search_key = "rowid" if db.engine.dialect.name == "sqlite" else "letter_id"
     search.segment_words("预热分词词典")  # load jieba's dictionary once, before the workers fork
     processes = max(1, min(os.cpu_count() or 1, 4))
     pool = multiprocessing.get_context("fork").Pool(processes)
@@ -318,9 +318,8 @@ def _generate(n_letters: int, seed: int, now: datetime, log) -> dict:
         for chunk in range(0, len(events), 20000):
             db.session.execute(LetterEvent.__table__.insert(), events[chunk:chunk + 20000])
         if rows:
-            db.session.execute(
-                sa.text(f"INSERT INTO {search.TABLE} ({search_key}, words, grams) VALUES (:id, :words, :grams)"),
-                [{"id": i, "words": w, "grams": g} for i, w, g, _copy in rows])
+            db.session.execute(search.insert_statement(db.engine.dialect.name),
+                               [{"id": i, "words": w, "grams": g} for i, w, g, _copy in rows])
         db.session.commit()
         totals["letters"] += len(letters)
         totals["events"] += len(events)

@@ -9,10 +9,12 @@ texts derived from its (masked) title, body and answer:
   query word always matches by its bigrams even where jieba cut the letter
   differently (社保 inside 社保局, 公积金 inside 住房公积金提取).
 
-SQLite: an FTS5 virtual table (``rowid`` = letter id). PostgreSQL: a table with a stored
-``tsvector`` (``to_tsvector('simple', …)``) and a GIN index. :func:`create_search_index`
-is the DDL for both; ``interact.letters.models`` runs it after ``letters`` is created, and
-the Alembic migration calls it too.
+SQLite: an FTS5 virtual table (``rowid`` = letter id). PostgreSQL: a table of the
+``tsvector`` alone (``to_tsvector('simple', words || ' ' || grams)``, made when the row is
+written: :data:`PG_VECTOR`) with a GIN index, each row kept whole in its table page (see
+:func:`create_search_index`). :func:`create_search_index` is the DDL for both;
+``interact.letters.models`` runs it after ``letters`` is created; the Alembic migrations
+write theirs out.
 
 The service keeps the index in sync: :func:`index_letter` when a letter is published,
 :func:`unindex_letter` when it is withdrawn.
@@ -51,12 +53,18 @@ def create_search_index(connection) -> None:
             "words, grams, tokenize = 'unicode61 remove_diacritics 0')"
         )
     elif dialect == "postgresql":
+        # Only the vector, and kept in the row: ranking reads the vector of every hit
+        # (ts_rank), and a vector stored out of line (TOAST) costs a look-up in the TOAST
+        # table per hit. With the two texts beside it, a row of a letter of a few hundred
+        # characters passed PostgreSQL's 2 kB limit, and the vector, which compresses too
+        # poorly to be kept compressed, went out of line — for one in five letters of the
+        # benchmark, more among the longer ones a search finds. Rows up to
+        # toast_tuple_target (the most PostgreSQL allows, a whole page) now stay in the page
+        # uncompressed; only a vector longer than that is compressed or moved out.
         connection.exec_driver_sql(
             f"CREATE TABLE IF NOT EXISTS {TABLE} ("
             "letter_id INTEGER PRIMARY KEY REFERENCES letters (id) ON DELETE CASCADE, "
-            "words TEXT NOT NULL DEFAULT '', grams TEXT NOT NULL DEFAULT '', "
-            "tsv TSVECTOR GENERATED ALWAYS AS "
-            "(to_tsvector('simple', words || ' ' || grams)) STORED)"
+            "tsv TSVECTOR NOT NULL) WITH (toast_tuple_target = 8160)"
         )
         connection.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS ix_{TABLE}_tsv ON {TABLE} USING gin (tsv)")
     else:
@@ -104,21 +112,25 @@ def document_texts(title: str, body: str, answer_html: str | None, names: tuple[
 # --- index maintenance -----------------------------------------------------------------
 
 
+#: PostgreSQL: the vector of a row, from the texts of :func:`document_texts`.
+PG_VECTOR = "to_tsvector('simple', :words || ' ' || :grams)"
+
+
+def insert_statement(dialect: str) -> sa.TextClause:
+    """The INSERT of one index row from ``:id``, ``:words`` and ``:grams`` (the texts of
+    :func:`document_texts`)."""
+    if dialect == "sqlite":
+        return sa.text(f"INSERT INTO {TABLE} (rowid, words, grams) VALUES (:id, :words, :grams)")
+    return sa.text(f"INSERT INTO {TABLE} (letter_id, tsv) VALUES (:id, {PG_VECTOR})")
+
+
 def index_letter(session, letter_id: int, title: str, body: str, answer_html: str | None,
                  names: tuple[str, ...] = ()) -> None:
     """(Re)index one published letter."""
     words, grams = document_texts(title, body, answer_html, names)
     unindex_letter(session, letter_id)
-    if session.get_bind().dialect.name == "sqlite":
-        session.execute(
-            sa.text(f"INSERT INTO {TABLE} (rowid, words, grams) VALUES (:id, :words, :grams)"),
-            {"id": letter_id, "words": words, "grams": grams},
-        )
-    else:
-        session.execute(
-            sa.text(f"INSERT INTO {TABLE} (letter_id, words, grams) VALUES (:id, :words, :grams)"),
-            {"id": letter_id, "words": words, "grams": grams},
-        )
+    session.execute(insert_statement(session.get_bind().dialect.name),
+                    {"id": letter_id, "words": words, "grams": grams})
 
 
 def unindex_letter(session, letter_id: int) -> None:

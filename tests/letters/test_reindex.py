@@ -22,11 +22,8 @@ def _stale_index(letter_id: int, text: str) -> None:
                        {"id": letter_id})
     search.unindex_letter(db.session, letter_id)
     words, grams = " ".join(search.segment_words(text)), " ".join(search.segment_grams(text))
-    if db.session.get_bind().dialect.name == "sqlite":
-        statement = f"INSERT INTO {search.TABLE} (rowid, words, grams) VALUES (:id, :w, :g)"
-    else:
-        statement = f"INSERT INTO {search.TABLE} (letter_id, words, grams) VALUES (:id, :w, :g)"
-    db.session.execute(sa.text(statement), {"id": letter_id, "w": words, "g": grams})
+    db.session.execute(search.insert_statement(db.session.get_bind().dialect.name),
+                       {"id": letter_id, "words": words, "grams": grams})
 
 
 def _found(client, query: str, title: str) -> bool:

@@ -275,6 +275,25 @@ def test_search_is_an_fts_index_not_like(app):
     assert "grams" in expression and "LIKE" not in expression
 
 
+def test_postgresql_keeps_a_letter_s_search_vector_in_its_row(closed):
+    """Ranking reads the vector of every hit (``ts_rank``): a vector stored out of line
+    (TOAST) costs a look-up per hit. A letter of a few hundred characters keeps it in the
+    row, where PostgreSQL's 2 kB limit used to move it out."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's storage of the index")
+    letter, _ = closed()
+    body = "".join(chr(0x4E00 + (n * 37) % 2000) for n in range(250))  # 250 characters, no word twice
+    search.index_letter(db.session, letter.id, letter.title, body, letter.answer_html)
+    db.session.flush()
+    size = db.session.scalar(db.text(f"SELECT pg_column_size(tsv) FROM {search.TABLE} WHERE letter_id = :id"),
+                             {"id": letter.id})
+    toast = db.session.scalar(db.text("SELECT reltoastrelid::regclass::text FROM pg_class WHERE relname = :t"),
+                              {"t": search.TABLE})
+    assert size > 2000  # what the 2 kB limit moved out of line
+    assert db.session.scalar(db.text(f"SELECT count(*) FROM {toast}")) == 0
+    assert _titles("".join(chr(0x4E00 + (n * 37) % 2000) for n in range(100, 104))) == [letter.title]
+
+
 def test_search_expression_survives_syntax_characters(published):
     for query in ['"', "'", "*", "OR", "NEAR(", "a:b", "公积金\" OR \"x", "(((", "-", "^社保"]:
         services.public_letters(services.PublicQuery(q=query)).items  # noqa: B018 - must not raise
