@@ -1041,7 +1041,10 @@ def public_letters(query: PublicQuery, *, page: int = 1, per_page: int = 20,
 
 
 def get_published(letter_id: int) -> Letter:
-    letter = db.session.get(Letter, letter_id, options=[joinedload(Letter.department)])
+    """A published letter with what its public page shows: its department and its events
+    (the public timeline) come in the same statement — on PostgreSQL each statement is a
+    round trip, more than the few event rows cost."""
+    letter = db.session.get(Letter, letter_id, options=[joinedload(Letter.department), joinedload(Letter.events)])
     if letter is None or not letter.published:
         raise NotFound("该来信不存在或未公开。")
     return letter

@@ -308,6 +308,20 @@ def test_personal_data_is_not_indexed(closed):
 # --- masking ----------------------------------------------------------------------------
 
 
+def test_a_letter_s_public_page_reads_the_letter_and_its_timeline_in_one_statement(client, closed):
+    """Each statement is a round trip on PostgreSQL: the letter, its department and its
+    events (the public timeline) come together."""
+    letter, _ = closed()
+    events = [event.public_label for event in letter.public_events]
+    db.session.expunge_all()  # as a new request finds it: not loaded yet
+    with sql.captured(lambda text: text.lstrip().upper().startswith("SELECT")) as seen:
+        html = client.get(f"/letters/{letter.id}").get_data(as_text=True)
+    assert [s for s in seen if "letters" in s.flat] == [s for s in seen if "FROM letters" in s.flat]
+    assert len([s for s in seen if "FROM letters" in s.flat]) == 1
+    assert not [s for s in seen if "FROM letter_events" in s.flat]
+    assert events and all(label in html for label in events)
+
+
 def test_public_detail_masks_ids_in_body_and_answer(client, assigned, roles):
     letter, _ = assigned(body="我的身份证号330102199001011234，电话13812345678，邮箱a@b.cn，请帮忙查询。")
     services.answer_letter(letter, actor=roles.handler_a, answer_html="<p>已联系13812345678本人核实。</p>")
