@@ -425,7 +425,9 @@ _DOTTED_NAME = rf"[{_TRANSLITERATION}]{{2,7}}(?:[·•・.．][{_TRANSLITERATION
 _NAME = rf"{_AT_SURNAME}(?!(?:{_COMMON_WORDS})){_SURNAME_RE}[ \u3000]?{_GIVEN}"
 # After a label, with a space between every character (张 三 丰).
 # (or a hyphen or an underscore: 我的名字是赵-铁-柱)
-_SPACED_NAME = rf"{_SURNAME_RE}(?:[ \u3000\-－_][\u4e00-\u9fff]){{1,2}}(?![\u4e00-\u9fff])"
+# (or the surname apart: 欧阳·娜娜, 王 小明)
+_SPACED_NAME = (rf"{_SURNAME_RE}(?:[ \u3000\-－_][\u4e00-\u9fff]){{1,2}}(?![\u4e00-\u9fff])"
+                rf"|{_SURNAME_RE}[ \u3000\-－_·•・][\u4e00-\u9fff]{{1,2}}(?![\u4e00-\u9fff])")
 # A name in pinyin, each part capitalised (Zhang Wei, Huangfu Xiaowen, Li Lei).
 _LATIN_NAME = r"[A-Z][a-z]{1,7}(?:[ ·][A-Z][a-z]{1,9}){1,2}"
 _BOUNDARY = r"(?:^|(?<=[\s，,。.！!？?；;：:、“”\"'（(）)>】]))"
@@ -498,29 +500,24 @@ _AFTER_PERSON = (
     rf"霸占|侵占|挪用|威胁|殴打|辱骂|私自|强行|违规|{_NUM}岁|"
     "家(?:漏水|渗水|装修|的|里|门口|养|占|堆|噪音|太吵|吵|人|孩子|老人)|均|皆|生(?:孩子|小孩|了|下|二胎|完)|或|以及|"
     "每天|每晚|每周|每次|整天|成天|"
+    # (the person's documents: 老住户周建军社保卡丢了)
+    "身份证|社保卡|医保卡|银行卡|户口|驾驶证|驾照|护照|房产证|结婚证|"
     "称|问|委托|签字|签名|同意|受伤|在逃|骗|偷|报案|建议|提出|要求|认为|这个人|这人|此人|可以|常|请|"
     rf"{_NUM}个多?月|"
     "等(?:人|反映|[0-9一二三四五六七八九十两几多]+(?:人|名|户)))"
-)
-# A person's full, formal, real or former name (全名是赵德柱, 大名王铁柱, 真名叫郑大海).
-_FULL_NAME_LABEL = (
-    "(?:全名|大名|本名|真名|原名|学名|曾用名|真实姓名|实名)(?!单|册|录|称|额|鼎|字|义|[的之])(?:叫做|叫作|叫|是|为)?"
 )
 _LABEL_BEFORE_NAME = (
     "来信人|写信人|致信人|反映人|投诉人|举报人|咨询人|申请人|当事人|署名|落款|签名|联系人|姓名|"
     "我的名字是|我的名字叫|名字是|名字叫|名字叫做|名字叫作|我叫|名叫|叫做|叫作|姓名为|姓名是|"
     "网名是|网名叫|网名|昵称是|昵称叫|昵称|微信名是|微信名|抄送人|"
-    "起草人|拟稿人|撰稿人|填表人|制表人|我是|本人|"
-    # (not 全名单/本名册/原名称/大名鼎鼎: a list, a register, an office's old name, fame)
-    f"{_FULL_NAME_LABEL}"
+    "起草人|拟稿人|撰稿人|填表人|制表人|我是|本人"
 )
 # Labels after which only a name can follow (not 我是/本人: 我是单位职工).
 _NAME_ONLY_LABEL = (
     "来信人|写信人|致信人|反映人|投诉人|举报人|咨询人|申请人|署名|落款|签名|联系人|姓名|"
     "我的名字是|我的名字叫|名字是|名字叫|名字叫做|名字叫作|我叫|名叫|叫做|叫作|姓名为|姓名是|"
     "网名是|网名叫|网名|昵称是|昵称叫|昵称|微信名是|微信名|抄送人|"
-    "起草人|拟稿人|撰稿人|填表人|制表人|"
-    f"{_FULL_NAME_LABEL}"
+    "起草人|拟稿人|撰稿人|填表人|制表人"
 )
 _NAME_PATTERNS = [
     # 户主王大力名下 / 投诉对象：刘大强，/ 我奶奶张李氏今年九十岁
@@ -569,9 +566,6 @@ _NAME_PATTERNS = [
     # 我是李Lei / 联系人ZWL: a surname with a given name in pinyin, or initials, after a
     # label that names a name (not an app's name: 联系人QQ).
     re.compile(rf"(?:{_LABEL_BEFORE_NAME})\s*[：:]?\s*(?P<name>{_SURNAME_RE}\s?[A-Z][a-z]{{1,10}})(?![A-Za-z])"),
-    # 联系人 ZHAO Tiezhu / 联系人 Tiezhu ZHAO: one part in capitals (as passports write it)
-    re.compile(rf"(?:{_LABEL_BEFORE_NAME})\s*[：:]?\s*(?P<name>[A-Z]{{2,8}}\s+[A-Z][a-z]{{1,10}}|[A-Z][a-z]{{1,10}}\s+[A-Z]{{2,8}})"
-               rf"(?![A-Za-z])"),
     re.compile(rf"(?:{_NAME_ONLY_LABEL})\s*[：:]?\s*(?P<name>(?!QQ|VX|WX|ID|TG|IP|QR)[A-Z]{{2,4}})(?![A-Za-z0-9])"),
     # 李建军说他不知道: a full name at the start of a line, then what a person says.
     re.compile(rf"(?:^|(?<=\n))\s*(?P<name>{_PLAIN_SURNAME_RE}(?!{_TITLE_WORDS}){_GIVEN_CHAR}{{2}})(?<![地得着了们的])(?=说|表示|反映)"),
@@ -629,11 +623,6 @@ _NAME_PATTERNS = [
     # 佘太君反映 / 陈近南这个人欠钱不还 / 据胡一刀称: a name that a sentence tells of.
     re.compile(rf"{_BOUNDARY}(?P<name>{_PLAIN_NAME})(?=反映|表示|这个人|这人|此人)"),
     re.compile(rf"据\s*(?P<name>{_PLAIN_NAME})\s*(?=称|说|讲|反映|介绍|交代|透露)"),
-    # 业主群里的陈志强说 / 楼里的王大妈反映: a name after where the person is (…里的), then
-    # what a person does.
-    re.compile(rf"(?:群里|群里面|小区里|楼里|楼道里|村里|单位里|公司里|班里|厂里|店里)的\s*"
-               rf"(?!{_SURNAME_RE}(?:大妈|大娘|大叔|大婶|奶奶|爷爷|大姐|大哥))(?P<name>{_COMMON_NAME})"
-               rf"(?=说|讲|称|发|骂|打|在|也|还|就|是|经常|一直|天天|每天|反映|表示|{_ADDRESS_FORM}|[，,。])"),
     # 我和田伯光是邻居 / 我跟王明一起
     re.compile(rf"(?:我|我们|我家)(?:和|与|跟|同)\s*(?P<name>{_PLAIN_NAME})(?=是|都是|一起|之间|发生|{_AFTER_PERSON})"),
     # “任盈盈”同学 / 『岳灵珊』是我女儿: a name in quotes, then a form of address or a relation.
@@ -678,10 +667,13 @@ def _unknown_word(word: str) -> bool:
     return (jieba.dt.FREQ.get(word) or 0) < _RARE_WORD
 
 
+_FULL_NAME_LABEL = (
+    "(?:全名|大名|本名|真名|原名|学名|曾用名|真实姓名|实名)(?!单|册|录|称|额|鼎|字|义|[的之])(?:叫做|叫作|叫|是|为)?"
+)
 # In quotes after who the person is and 叫, any two to four characters but a pronoun or a
 # word for a relative (孩子叫“妈妈”), a name in pinyin or with a middle dot.
 _QUOTED_ANY_NAME = (
-    rf"(?![我你他她它这那该本此其各每某])(?!(?:{_RELATION_WORDS})\s*[”\"’'」』]){_HAN}{{2,4}}|{_LATIN_NAME}|{_DOTTED_NAME}"
+    rf"(?![我你他她它这那该本此其各每某])(?!(?:{_RELATION_WORDS})\s*[”\"’'」』】〕]){_HAN}{{2,4}}|{_LATIN_NAME}|{_DOTTED_NAME}"
 )
 # Patterns tried only when a text holds what they need (each would cost a scan of every
 # text otherwise).
@@ -720,21 +712,43 @@ _GUARDED_NAME_PATTERNS = [
                    rf"(?=\s*(?:{_HONORIFIC}|{_ADDRESS_FORM}|[，,：:！!]?\s*(?:您好|你好)|反映|表示|来信|称|说|"
                    rf"[，,：:（(]?\s*(?:电话|手机|联系|身份证|[0-9])|[（(]\s*[男女]|\s*(?:\n|$)))"),
     ]),
+    # 全名是赵德柱 / 大名王铁柱 / 真名叫郑大海: a person's full, formal, real or former name
+    # (not 全名单/本名册/原名称/大名鼎鼎: a list, a register, an office's old name, fame).
+    # (Its own patterns: in the labels' alternation it made every label pattern slower.)
+    (re.compile("(?:全|大|本|真|原|学|曾用|实)名|真实姓名"), [
+        re.compile(rf"{_FULL_NAME_LABEL}\s*[：:（(]?\s*(?P<name>{_SPACED_NAME}|{_NAME})(?!{_HAN})"),
+        re.compile(rf"{_FULL_NAME_LABEL}\s*[：:]?\s*(?P<name>{_NAME})(?=的|{_AFTER_NAME}|{_AFTER_PERSON})"),
+        re.compile(rf"{_FULL_NAME_LABEL}\s*[：:]?\s*(?P<name>(?!(?:{_COMMON_WORDS})|{_HAN}{{0,3}}[的了么吗呢啊着过们])"
+                   rf"[{''.join(sorted(_SURNAMES))}]{_GIVEN_CHAR}{{3}})(?=[，,。.！!？?；;、\s（(]|$|{_AFTER_NAME})"),
+        re.compile(rf"{_FULL_NAME_LABEL}\s*[：:]?\s*[“\"‘'「『【〔]\s*(?P<name>{_QUOTED_ANY_NAME})\s*[”\"’'」』】〕]"),
+    ]),
+    # 联系人 ZHAO Tiezhu / 联系人 Tiezhu ZHAO: one part in capitals (as passports write it)
+    (re.compile(r"[A-Z]{2,8}\s+[A-Z][a-z]|[A-Z][a-z]{1,10}\s+[A-Z]{2}"), [
+        re.compile(rf"(?:{_LABEL_BEFORE_NAME})\s*[：:]?\s*(?P<name>[A-Z]{{2,8}}\s+[A-Z][a-z]{{1,10}}|[A-Z][a-z]{{1,10}}\s+[A-Z]{{2,8}})"
+                   rf"(?![A-Za-z])"),
+    ]),
+    # 业主群里的陈志强说 / 楼里的王大妈反映: a name after where the person is (…里的), then
+    # what a person does.
+    (re.compile("里的"), [
+        re.compile(rf"(?:群里|群里面|小区里|楼里|楼道里|村里|单位里|公司里|班里|厂里|店里)的\s*"
+                   rf"(?!{_SURNAME_RE}(?:大妈|大娘|大叔|大婶|奶奶|爷爷|大姐|大哥))(?P<name>{_COMMON_NAME})"
+                   rf"(?=说|讲|称|发|骂|打|在|也|还|就|是|经常|一直|天天|每天|反映|表示|{_ADDRESS_FORM}|[，,。])"),
+    ]),
     # 我邻居叫“王小虎” / 有个叫“阿强”的人 / 全名“赵德柱”: a name in quotes after who the person is
     # and 叫 (any two to four characters but a word for a relative: 孩子叫“妈妈”), or after a
     # label of a person's name; after 叫做/名叫 alone only a name with a surname (活动叫“百日攻坚”).
-    (re.compile(r"[“\"‘'「『]"), [
+    (re.compile(r"[叫名人号称为是：:]\s*[：:]?\s*[“\"‘'「『【〔]"), [
         re.compile(rf"(?:(?:{_RELATION}|{_ROLE}|{_CASE_ROLE}|自称|那人|这人|那个人|此人|对方|"
                    rf"男子|女子|男的|女的|小伙子?|姑娘|网友|他|她)\s*(?:的名字|名字)?\s*(?:也|就|都|还|又)?"
-                   rf"(?:叫做|叫作|名叫|叫|是|为)|{_NAME_ONLY_LABEL})\s*[：:]?\s*[“\"‘'「『]\s*"
-                   rf"(?P<name>{_QUOTED_ANY_NAME})\s*[”\"’'」』]"),
+                   rf"(?:叫做|叫作|名叫|叫|是|为)|{_NAME_ONLY_LABEL})\s*[：:]?\s*[“\"‘'「『【〔]\s*"
+                   rf"(?P<name>{_QUOTED_ANY_NAME})\s*[”\"’'」』】〕]"),
         # 有个叫“阿强”的人: after 有个/一个 … what follows must say it is a person (一个叫“王者荣耀”的游戏)
-        re.compile(rf"(?:有个|有一个|一个|一名|一位)\s*(?:名叫|叫做|叫作|叫)\s*[“\"‘'「『]\s*(?P<name>{_QUOTED_ANY_NAME})\s*[”\"’'」』]"
+        re.compile(rf"(?:有个|有一个|一个|一名|一位)\s*(?:名叫|叫做|叫作|叫)\s*[“\"‘'「『【〔]\s*(?P<name>{_QUOTED_ANY_NAME})\s*[”\"’'」』】〕]"
                    rf"(?=的(?:人|男子|女子|男人|女人|男的|女的|小伙子?|姑娘|老人|老头|老太太?|大爷|阿姨|孩子|小孩|学生|工人|"
                    rf"司机|包工头|老板|业主|租客|网友|骗子|同学|邻居|女孩|男孩)|\s*[，,]\s*(?:他|她))"),
         # (not after 简称/称为/名为: what things are called, 简称“安康码”; nor a place: 村叫“王家庄”)
-        re.compile(rf"(?:叫|署名)\s*[：:]?\s*[“\"‘'「『]\s*(?P<name>{_NAME})(?<![庄村镇港州井湾岛屯寨坝堡店桥河湖江路街区县市省])"
-                   rf"\s*[”\"’'」』]"),
+        re.compile(rf"(?:叫|署名)\s*[：:]?\s*[“\"‘'「『【〔]\s*(?P<name>{_NAME})(?<![庄村镇港州井湾岛屯寨坝堡店桥河湖江路街区县市省])"
+                   rf"\s*[”\"’'」』】〕]"),
     ]),
 ]
 
@@ -764,7 +778,9 @@ _UNIT = rf"(?:{_STRONG_UNIT}|{_WEAK_UNIT})"
 # The flat after the building, in any digits (401, 六零三, 1203室).
 # (Not a year or a date written right after: 10栋2单元2018年10月.)
 # (A side of the floor may come first: 3层东305.)
-_TAIL = r"(?:\s*[-－]?\s*[东南西北]?\s*(?:[0-9０-９]{1,5}(?![0-9０-９年月日])|[零〇一二三四五六七八九]{2,5})(?:室|号|户)?)?"
+# (a flat may end in a letter: 6座2B, 15C)
+_TAIL = (r"(?:\s*[-－]?\s*[东南西北]?\s*(?:[0-9０-９]{1,5}(?:[A-Za-z](?![A-Za-z0-9]))?(?![0-9０-９年月日])"
+         r"|[零〇一二三四五六七八九]{2,5})(?:室|号|户)?)?")
 # Building-unit-flat written with dashes after an estate's name (幸福小区3-2-401).
 _DASHED = r"[0-9０-９]{1,3}\s*[-－—]\s*(?:[0-9０-９]{1,2}\s*[-－—]\s*)?[0-9０-９]{3,4}"
 _ADDRESS = re.compile(
@@ -779,6 +795,8 @@ _ADDRESS = re.compile(
     rf"|第{_NUM}\s*(?:村民小组|组|社|队)\s*第{_NUM}\s*(?:号|户)"
     # (a side of the floor before the flat: 7号楼西502室)
     rf"|{_NUM}\s*(?:号楼|栋|幢)\s*(?:(?:{_UNIT}\s*)+{_TAIL}|[东南西北]?\s*(?:[0-9０-９]{{3,4}}|[零〇一二三四五六七八九]{{3,4}})(?:室|号)?(?![0-9０-９户]))"
+    # (a flat that ends in a letter after its building: 我住6栋2B, 住在A座2B)
+    rf"|(?:{_NUM}|(?<![A-Za-z])[A-Za-z])\s*(?:号楼|栋|幢|座)\s*[0-9０-９]{{1,2}}\s*[A-Za-z](?![A-Za-z0-9])"
     # (a building named by a letter: 家住B栋1502房; a dormitory building, 8舍425)
     rf"|(?<![A-Za-z])[A-Za-z]\s*(?:栋|幢)\s*(?:{_NUM}\s*单元\s*)?[东南西北]?\s*[0-9０-９]{{3,4}}\s*(?:室|号|房)?(?![0-9０-９户])"
     rf"|(?<![0-9０-９])[0-9０-９一二三四五六七八九十]{{1,3}}\s*舍\s*[0-9０-９]{{3,4}}\s*(?:室|寝室|宿舍|房)?(?![0-9０-９])"
@@ -817,10 +835,13 @@ _FLAT_LABEL = re.compile(
     r"(?P<value>(?=[^，,。；;\s]{0,12}[0-9０-９])[A-Za-z0-9０-９\-－#栋座幢单元号楼室层东南西北]{2,16})"
 )
 _HOME_FLAT = re.compile(
-    r"(?:我家|我住|住在|家住|家在|居住在?|现住|住址|地址)\s*(?:的|是|于|[：:])?\s*"
+    r"(?:我家|(?<!居)住在?|家住|家在|居住在?|现住|住址|地址)\s*(?:的|是|于|[：:])?\s*"
     r"(?P<value>[东南西北]\s*[0-9０-９]{3,4}\s*(?:室|房|号)?|(?:[A-Za-z]\s*[-－]?\s*)?[0-9０-９]{3,4}\s*(?:室|房|号)?"
     # (building-unit-flat: 我家住在 3-1-502)
-    r"|[0-9０-９]{1,3}\s*[-－—]\s*[0-9０-９]{1,2}\s*[-－—]\s*[0-9０-９]{3,4}\s*(?:室|房|号)?)"
+    r"|[0-9０-９]{1,3}\s*[-－—]\s*[0-9０-９]{1,2}\s*[-－—]\s*[0-9０-９]{3,4}\s*(?:室|房|号)?"
+    # (a floor and its flat: 住在18楼F座, 住18F; a village household: 我家在三组五户)
+    r"|[0-9０-９]{1,2}\s*(?:楼|层)\s*[A-Za-z]\s*座?|[0-9０-９]{1,2}\s*/?\s*F(?![A-Za-z])"
+    rf"|第?{_NUM}\s*(?:村民小组|组|社|队)\s*第?{_NUM}\s*(?:户|号))"
     r"(?![0-9０-９]|\s*(?:[年月日米元平户人万千百多余个名辆套间期届次线位家所条项份亩吨天]|号线))"
 )
 _FLOOR_F = re.compile(
@@ -1230,11 +1251,11 @@ _COMMA_NAME = re.compile(r"(?<![A-Za-z,])(?P<name>[A-Z][a-z]{1,6},\s?[A-Z][a-z]{
 # A name after an English title (Mr. Wang Jianguo, Ms Li, Mrs. Chen Meiling): any
 # capitalised words; after a greeting (Dear Xiaoming Li, Hi Zhang Wei) or alone on a line
 # (a signature: Thanks,\nXiaohong Liu) only a name in pinyin, surname first or last.
-_LATIN_HINT = re.compile(r"[A-Z][a-z]")
+_LATIN_HINT = re.compile(r"(?i:M(?:r|rs|s|iss|x|adam|me)\b)|Dear|Hi\b|Hello|Hey|Thank|Best|Cheers|Yours|\n\s*[A-Z][a-z]+[ \-][A-Z]")
 _LATIN_TITLED = re.compile(
-    r"(?<![A-Za-z])(?:(?P<title>Mr|Mrs|Ms|Miss|Mx|Madam|Mme)\.?|(?P<greeting>Dear|Hi|Hello|Hey|Thanks|Thank you|Best|"
-    r"Cheers|Yours(?: sincerely| truly)?)[,，]?)\s+(?:(?P<title2>Mr|Mrs|Ms|Miss|Dr)\.?\s+)?"
-    r"(?P<name>[A-Z][a-z]{1,9}(?:[ \-][A-Z][a-z]{1,9}){0,2})(?![A-Za-z])"
+    r"(?<![A-Za-z])(?:(?P<title>(?i:Mr|Mrs|Ms|Miss|Mx|Madam|Mme))(?:\.\s*|\s+)|(?P<greeting>Dear|Hi|Hello|Hey|Thanks|Thank you|"
+    r"Best|Cheers|Yours(?: sincerely| truly)?)[,，]?\s+)(?:(?P<title2>(?i:Mr|Mrs|Ms|Miss|Dr))(?:\.\s*|\s+))?"
+    r"(?P<name>[A-Z][A-Za-z]{1,9}(?:[ \-][A-Z][A-Za-z]{1,9}){0,2})(?![A-Za-z])"
 )
 _LATIN_LINE = re.compile(r"(?:^|(?<=\n))[ \t]*(?P<name>[A-Z][a-z]{1,9}(?:[ \-][A-Z][a-z]{1,9}){1,2})[ \t]*[.,]?[ \t]*(?=\n|$)")
 
@@ -1246,7 +1267,7 @@ def _latin_name_spans(text: str) -> list[_Span]:
         name = m.group("name")
         if m.group("title") or m.group("title2") or privacy_pinyin.is_pinyin_name(name, readings):
             spans.append(_Span(m.start("name"), m.end("name"), "name"))
-    if "\n" in text or len(text) < 40:
+    if "\n" in text:
         spans += [_Span(m.start("name"), m.end("name"), "name") for m in _LATIN_LINE.finditer(text)
                   if privacy_pinyin.is_pinyin_name(m.group("name"), readings)]
     return spans
@@ -1678,7 +1699,8 @@ def names_of(records: Iterable) -> tuple[str, ...]:
 
 
 _TAG_SPLIT = re.compile(r"(<[^>]*>)")
-_INLINE_TAGS = re.compile(r"^</?(?:a|b|strong|i|em|u|span|sub|sup|code|small|mark|abbr|s)\b", re.IGNORECASE)
+# (an image inside a line is read as part of it: 王<img src=…>小明 is a name split by a picture)
+_INLINE_TAGS = re.compile(r"^</?(?:a|b|strong|i|em|u|span|sub|sup|code|small|mark|abbr|s|img)\b", re.IGNORECASE)
 
 
 def scan_html(html: str | None, names: Iterable[str] = ()) -> tuple[str, list[Finding]]:

@@ -404,3 +404,31 @@ def test_a_link_to_an_account_hides_whose_it_is_unless_an_office():
 def test_the_initials_of_the_name_field_in_capitals_are_hidden_but_not_in_small_letters():
     assert mask_text("ZTZ 是我的缩写", ["赵铁柱"]) != "ZTZ 是我的缩写"
     assert mask_text("ZT 和 ztz", ["赵铁柱"]) == "ZT 和 ztz"
+
+
+@pytest.mark.parametrize("text,fragment", [
+    # K2's and batch 11's writings written otherwise (session 9)
+    ("我邻居叫【王小虎】", "小虎"),
+    ("MR. WANG JIANGUO called", "JIANGUO"),
+    ("Mr.Wang Jianguo", "Jianguo"),
+    ("我的姓名是：欧阳·娜娜", "娜娜"),
+    ("住B1205室", "1205"),
+    ("我住6栋2B", "2B"),
+    ("住在A座2B", "2B"),
+    ("科技园6座2B", "2B"),
+    ("住在18楼F座", "18楼F"),
+    ("住18F", "18F"),
+    ("我家在三组五户", "五户"),
+    ("我是3栋的老住户周建军社保卡丢了", "建军"),  # (L3 addendum: a curator's phrasing)
+])
+def test_k2_writing_written_otherwise_is_hidden(text, fragment):
+    assert leaked_plain(text, [], [fragment]) == [], mask_text(text)
+
+
+@pytest.mark.parametrize("text", ["面包车6座2排", "我住5楼", "居住1年", "住房1502套", "住院3天", "这个活动叫【百日攻坚】"])
+def test_k2_variants_rules_keep_ordinary_text(text):
+    assert mask_text(text) == text
+
+
+def test_a_name_split_by_an_image_is_one_name():
+    assert "小明" not in str(mask_html('<p>联系人：王<img src="/files/x.png">小明</p>'))
