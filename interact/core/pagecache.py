@@ -14,7 +14,10 @@ Only what is the same for every anonymous visitor is ever stored or marked publi
 * the request is a GET/HEAD without a session (no log-in, no flashed message, no letter
   unlocked with its query code, no CSRF token) — anything else renders as before;
 * the response is a 200 that left the session empty (rendering no CSRF form token and no
-  flash) and sets no cookie.
+  flash) and sets no cookie;
+* a page is stored per scheme and host as well as per path and query: the API's absolute
+  URLs are built from the request's host, which a client chooses (``Host`` through nginx's
+  ``X-Forwarded-Host``), so one client's host never reaches another's page.
 
 Such a response gets ``Cache-Control: public, max-age=PUBLIC_PAGE_MAX_AGE``,
 ``Vary: Cookie`` and an ``ETag`` (a conditional request gets 304). Every other response is
@@ -254,7 +257,9 @@ def public_page(view=None, *, served: Callable[..., None] | None = None, seconds
         store = _store()
         if store is None or not _anonymous_request() or (when is not None and not when()):
             return counted(make_response(view(*args, **kwargs)), kwargs)
-        key = (request.full_path, *(request.cookies.get(name) for name in _VARYING_COOKIES),
+        # The scheme and host are part of the key: a page may hold absolute URLs built from
+        # them (the API's "url"), and behind nginx the host is whatever the client sent.
+        key = (request.host_url, request.full_path, *(request.cookies.get(name) for name in _VARYING_COOKIES),
                vary() if vary is not None else None)
         version = store.version()
         entry = store.get(key, version)

@@ -75,3 +75,14 @@ def test_department_pages_list_their_published_entries(client, entries, roles, c
     assert all(e.question in html for e in entries if e.department_id == roles.department_b.id)
     assert not any(e.question in html for e in entries if e.department_id != roles.department_b.id)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(FaqEntry)) == 7
+
+
+def test_a_page_stored_for_one_host_is_never_served_for_another(app, client, make_entry, cached):
+    """Behind nginx the host is the client's ``Host`` (passed on as ``X-Forwarded-Host``);
+    the API's absolute URLs are built from it, so a page stored for another host would send
+    every client there for a minute (attack L1: public page cache poisoning)."""
+    make_entry("住房公积金怎么提取？")
+    poisoned = client.get("/api/v1/faq/entries", base_url="http://evil.example")
+    assert poisoned.json["items"][0]["url"].startswith("http://evil.example/")
+    page = app.test_client().get("/api/v1/faq/entries")
+    assert page.status_code == 200 and page.json["items"][0]["url"].startswith("http://localhost/")
