@@ -2,6 +2,8 @@
 
 This module imports nothing of ours so that any module can import it without cycles.
 """
+import ipaddress
+
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -63,7 +65,27 @@ class SessionOnlyLoginManager(LoginManager):
 
 login_manager = SessionOnlyLoginManager()
 csrf = CSRFProtect()
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def client_address() -> str:
+    """The client as per-address limits and log-in throttling count it: an IPv4 address, or
+    the /64 network of an IPv6 address (``2001:db8:7:2::/64``). Every home and mobile
+    connection gets at least a /64, so counting single IPv6 addresses would give one
+    attacker 2^64 fresh addresses (attack L2). An IPv4 address written as IPv6
+    (``::ffff:198.51.100.7``) counts as that IPv4 address."""
+    address = get_remote_address() or ""
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if parsed.version == 4:
+        return address
+    if parsed.ipv4_mapped is not None:
+        return str(parsed.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+
+
+limiter = Limiter(key_func=client_address, default_limits=[])
 
 
 def public_post_limit() -> str:

@@ -14,7 +14,9 @@ or not, so the counts reveal nothing) and under the client's address. From those
   within :data:`LOCK_WINDOW` (a distributed guessing attack). The lock is audited and the
   office and administrators are notified; an administrator can unlock at once.
 
-The Flask-Limiter limit per address on the log-in route stays in front of all this.
+The Flask-Limiter limit per address on the log-in route stays in front of all this. An
+"address" is the client's IPv4 address or its IPv6 /64 network
+(:func:`interact.extensions.client_address`).
 """
 from __future__ import annotations
 

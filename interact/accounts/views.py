@@ -20,7 +20,7 @@ from interact.core.permissions import roles_required
 from interact.core.templating import switching_large_text
 from interact.core.views import safe_next
 from interact.departments.services import active_departments
-from interact.extensions import db, limiter, public_post_limit
+from interact.extensions import client_address, db, limiter, public_post_limit
 
 bp = Blueprint("accounts", __name__)
 
@@ -47,7 +47,7 @@ def _switched_page(template: str, form, *password_fields: str):
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"], exempt_when=switching_large_text)
 def login():
-    address = request.remote_addr or ""
+    address = client_address()
     form = LoginForm()
     # After failed log-ins (of what is typed now, or from this address) a captcha is asked.
     if not throttle.captcha_required(request.form.get("identifier") if request.method == "POST" else None,
@@ -83,7 +83,7 @@ def login():
 
 
 def _login_page(form: LoginForm, status: int):
-    if "captcha" not in form and throttle.captcha_required(form.identifier.data, request.remote_addr or ""):
+    if "captcha" not in form and throttle.captcha_required(form.identifier.data, client_address()):
         # This failure made the captcha necessary: show it now.
         form = _with_captcha(form)
     return render_template("accounts/login.html", form=form), status

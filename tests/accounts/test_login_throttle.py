@@ -138,3 +138,22 @@ def test_failures_keep_no_personal_data_and_are_purged(throttled, client, roles,
     assert "13900001111" not in row.account_key and len(row.account_key) == 64
     clock.advance(throttle.LOCK_WINDOW + timedelta(minutes=1))
     assert throttle.purge() == {"purged": 1}
+
+
+def test_addresses_of_one_ipv6_network_count_as_one_client(throttled, client, roles):
+    """Every connection gets a /64: a password spray moving through it is slowed as if from
+    one address (attack L2) — the captcha after five failures, then the delay."""
+    for n in range(throttle.CAPTCHA_AFTER_ADDRESS):
+        response = attempt(client, f"spray{n}@example.com", "Passw0rd2026", address=f"2001:db8:7:2::{n + 1:x}")
+        assert response.status_code == 401
+    response = attempt(client, "spray9@example.com", "Passw0rd2026", address="2001:db8:7:2:ffff::9")
+    assert 'name="captcha"' in response.get_data(as_text=True)
+    # Another /64 is another client.
+    assert attempt(client, "spray10@example.com", "Passw0rd2026", address="2001:db8:7:3::1").status_code == 401
+
+
+def test_the_per_address_limit_counts_an_ipv6_network_once(app, client, roles):
+    app.config.update(RATELIMIT_LOGIN="3 per minute")
+    statuses = [attempt(client, "ghost", "wrong-1234", address=f"2001:db8:9:1::{n + 1:x}").status_code
+                for n in range(4)]
+    assert statuses[-1] == 429
