@@ -98,6 +98,16 @@ def _load_shared_tables(server) -> None:
     server.log.info("Application code and shared tables loaded in %.1f s", time.perf_counter() - started)
 
 
+def on_reload(server) -> None:
+    """``kill -HUP`` (``systemctl reload``): the new workers are forked from this master,
+    which imported the application when it started, so they run that code whatever the
+    checkout holds now (attack L7). Importing it again here is not safe (metrics and
+    SQLAlchemy event listeners are registered globally once), so say plainly that a new
+    release needs a restart (docs/deployment.md, "Upgrades")."""
+    server.log.warning("Reload: the new workers run the application code this master started with; "
+                       "after installing a new release, restart the service instead (docs/deployment.md, Upgrades).")
+
+
 def worker_exit(server, worker) -> None:
     """In the worker that stops: write the FAQ hits and logged questions it still keeps
     (``interact.core.deferred``; ``atexit`` does too, this does not depend on how the
