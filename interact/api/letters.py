@@ -115,7 +115,8 @@ class SubmitHeaders(CaptchaHeaders):
     idempotency_key = String(
         data_key="Idempotency-Key", load_default=None, allow_none=False,
         validate=Pattern(r"^[!-~]{1,64}$", error="应为 1–64 个可见 ASCII 字符"),
-        metadata={"description": "选填：同一键重复提交返回第一封信（200，query_code 为 null），用于网络重试",
+        metadata={"description": "选填：同一键重复提交同一封信返回第一封信（200，query_code 为 null），用于网络重试；"
+                                "同一键提交内容不同的信返回 409",
                   "example": "b7f1c2d4-0a1e-4c55-9d7e-3f2a9c1e8b10"},
     )
 

@@ -276,7 +276,7 @@ def submit_letter(
     """
     existing = find_by_idempotency_key(idempotency_key)
     if existing is not None:
-        return SubmitResult(existing, None, duplicate=True)
+        return _repeated(existing, data)
     data = validate_input(data)
     scan = sensitive.scan(data.title, data.body)
     if scan.blocked:
@@ -301,7 +301,7 @@ def submit_letter(
     try:
         code = _insert_with_number(letter, query_code)
     except _SubmittedMeanwhile:
-        return SubmitResult(find_by_idempotency_key(idempotency_key), None, duplicate=True)
+        return _repeated(find_by_idempotency_key(idempotency_key), data)
     # Stored after the letter, so a copy that lost the race above stores no files.
     for upload in files:
         stored = uploads.save_upload(upload, kinds=ATTACHMENT_KINDS, max_bytes=ATTACHMENT_MAX_BYTES, public=False)
@@ -312,6 +312,25 @@ def submit_letter(
         note="含敏感词，待审核：" + "、".join(scan.words) if scan.needs_review else "",
     )
     return SubmitResult(letter, code)
+
+
+def _repeated(letter: Letter, data: LetterInput) -> SubmitResult:
+    """A submission whose idempotency key stored ``letter`` before: a retry of the same
+    letter gets that letter back. Another letter sent with the same key is refused rather
+    than dropped unseen with someone else's letter number in its receipt (attack L10: a
+    client reusing keys, or keys guessed and taken first)."""
+    if not _same_letter(letter, validate_input(data)):
+        raise Conflict("这个 Idempotency-Key 已用于另一封内容不同的来信。新的来信请使用新的 Idempotency-Key。",
+                       fields={"Idempotency-Key": "已用于另一封来信"})
+    return SubmitResult(letter, None, duplicate=True)
+
+
+def _same_letter(letter: Letter, data: LetterInput) -> bool:
+    """Whether ``data`` (validated) is the letter that was stored as ``letter``."""
+    return (letter.channel, letter.kind, letter.title, letter.body, letter.name, letter.phone, letter.email,
+            letter.requested_department_id, letter.leader_id, letter.publish_consent) == (
+        data.channel, data.kind, data.title, data.body, data.name, data.phone, data.email,
+        data.department_id, data.leader_id, data.publish_consent)
 
 
 def upstream_reference(source: str | None, number: str | None) -> tuple[str, str]:

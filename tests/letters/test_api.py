@@ -141,6 +141,20 @@ def test_idempotency_key_returns_the_first_letter(app, client):
     assert db.session.scalar(db.select(db.func.count(Letter.id))) == 1
 
 
+def test_another_letter_with_a_used_idempotency_key_is_refused_not_dropped(app, client):
+    """A client that reuses a key (or a key someone else took first) must not be told its
+    letter was stored while only the first one was (attack L10)."""
+    headers = {"Idempotency-Key": "abc-123"}
+    first = client.post("/api/v1/letters", json=VALID, headers=headers)
+    other = client.post("/api/v1/letters", json={**VALID, "title": "另一封信的标题", "name": "李四"}, headers=headers)
+    assert first.status_code == 201
+    assert other.status_code == 409 and "Idempotency-Key" in other.get_json()["error"]["fields"]
+    assert "number" not in other.get_json()
+    again = client.post("/api/v1/letters", json=VALID, headers=headers)  # the same letter: a retry
+    assert again.status_code == 200 and again.get_json()["number"] == first.get_json()["number"]
+    assert db.session.scalar(db.select(db.func.count(Letter.id))) == 1
+
+
 def test_submission_is_rate_limited(app, client):
     app.config["RATELIMIT_PUBLIC_POST"] = "2 per minute"
     assert _post(client).status_code == 201
