@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from interact.core import clock, periods
-from interact.core.errors import InvalidInput, NotFound, PermissionDenied
+from interact.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from interact.extensions import db
 from interact.letters import search, services
 from interact.letters.models import Letter, LetterChannel, LetterKind, LetterRating, LetterStatus
@@ -32,8 +32,15 @@ def test_query_code_is_hashed_and_compared(submit):
 
 def test_idempotency_key_returns_the_first_letter(app):
     first = services.submit_letter(letter_input(), idempotency_key="k1")
-    second = services.submit_letter(letter_input(title="另一个标题也可以"), idempotency_key="k1")
+    second = services.submit_letter(letter_input(), idempotency_key="k1")
     assert second.duplicate and second.letter is first.letter and second.query_code is None
+    assert db.session.scalar(db.select(db.func.count(Letter.id))) == 1
+
+
+def test_another_letter_with_the_same_key_is_refused_not_dropped(app):
+    services.submit_letter(letter_input(), idempotency_key="k1")
+    with pytest.raises(Conflict, match="Idempotency-Key"):
+        services.submit_letter(letter_input(title="另一封信的标题"), idempotency_key="k1")
     assert db.session.scalar(db.select(db.func.count(Letter.id))) == 1
 
 
