@@ -5,6 +5,8 @@ number and a name split by U+200B were published in clear on /letters/<id> and i
 and a title with U+202E showed reversed in every list."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from interact.core.textnorm import strip_invisible
@@ -28,6 +30,11 @@ def _newest() -> Letter:
     return db.session.scalars(db.select(Letter).order_by(Letter.id.desc())).first()
 
 
+#: The phone's middle digits shown beside either of its ends (read as three short numbers,
+#: the middle one left in clear). Not "0013" alone: a time on the page may hold it.
+_middle_of_the_phone = re.compile(r"138\D{0,2}0013|0013\D{0,2}8000")
+
+
 def test_web_form_letter_split_by_zero_width_characters_is_masked_when_published(client, roles):
     body = (f"我叫欧阳{ZW}娜娜，手机138{ZW}0013{ZW}8000，身份证440301\u00ad19850315\u2060221X，"
             f"住建设路{ZW}123号，请回复。")
@@ -40,8 +47,9 @@ def test_web_form_letter_split_by_zero_width_characters_is_masked_when_published
     for page in (client.get(f"/letters/{letter.id}").get_data(as_text=True),
                  client.get("/api/v1/letters").get_data(as_text=True)):
         plain = page.replace(ZW, "").replace("\u00ad", "").replace("\u2060", "")
-        for secret in ("13800138000", "0013", "19850315", "娜娜", "建设路123号"):
+        for secret in ("13800138000", "19850315", "娜娜", "建设路123号"):
             assert secret not in plain
+        assert not _middle_of_the_phone.search(plain)
 
 
 def test_api_letter_split_by_zero_width_characters_is_masked_when_published(client, roles):
@@ -54,7 +62,7 @@ def test_api_letter_split_by_zero_width_characters_is_masked_when_published(clie
     letter = _newest()
     assert letter.title == "公积金提取咨询" and ZW not in letter.body
     _publish(letter, roles)
-    assert "0013" not in client.get(f"/letters/{letter.id}").get_data(as_text=True).replace(ZW, "")
+    assert not _middle_of_the_phone.search(client.get(f"/letters/{letter.id}").get_data(as_text=True).replace(ZW, ""))
 
 
 def test_a_title_of_invisible_characters_only_is_refused(client):
