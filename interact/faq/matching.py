@@ -396,7 +396,11 @@ CONFLICT_CAP = 0.9
 #: 住院医保能报多少) is about an amount, and answers cost questions. Dev entries have no
 #: phrasings: never applied there.
 FACETS: dict[str, re.Pattern[str]] = {
-    "cost": re.compile(r"多少钱|几块钱|几元|收费|收钱|要钱|花钱|付费|交钱|费用|工本费|手续费|免费|价格|价钱|贵不贵|花多少"),
+    # 费用 / 收费 / 免费 alone are often the topic (异地就医的费用怎么报销, 社保费用怎么交): a
+    # cost question only with an amount or a yes/no beside them.
+    "cost": re.compile(r"多少钱|几块钱|几元|收钱|要钱|花钱|付费|交钱|工本费|手续费|价格|价钱|贵不贵|花多少|收费标准"
+                       r"|(?:费用|收费|免费)(?:是|要|大概|一般)?(?:多少|几|贵|吗|嘛|么|不)|收不收费|要不要(?:钱|费|交费)"
+                       r"|是否(?:收费|免费)|免不免费"),
     "hours": re.compile(r"周末|周六|周日|星期[六日天]|礼拜[六日天]|双休|节假日|假日|放假|几点|上班时间|办公时间|工作时间"
                         r"|营业时间|上班吗|下班|晚上|中午|午休"),
     "proxy": re.compile(r"代办|代领|代为|代理人|找人办|找人代|委托|别人代|家人代|家属代|本人去|本人到场|本人亲自|亲自去|本人来"
