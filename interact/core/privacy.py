@@ -260,9 +260,14 @@ _HANDLE_SEARCH = re.compile(
 )
 
 
+#: After a search on an app: it finds the writer or someone (就能找到我, 就是我, 能搜到他).
+_FINDS_A_PERSON = re.compile(r"[^。！？!?\n]{0,8}?(?:找到|搜到|看到|关注)(?:我|他|她|本人)|\s*(?:就是|是)(?:我|他|她)")
+
+
 def _handle_spans(text: str) -> list[_Span]:
+    # (only a search that finds a person: 在抖音搜“防诈骗”观看视频 names a topic)
     spans = [_Span(m.start("value"), m.end("value"), "account") for m in _HANDLE_SEARCH.finditer(text)
-             if not _OFFICIAL_HANDLE.search(m.group("value"))]
+             if not _OFFICIAL_HANDLE.search(m.group("value")) and _FINDS_A_PERSON.match(text, m.end())]
     for m in _HANDLE.finditer(text):
         value = m.group("value")
         by_at = value[0] in "@＠"
@@ -272,7 +277,10 @@ def _handle_spans(text: str) -> list[_Span]:
             continue
         if not by_at and not m.group("verb") and not re.match(r"\s", text[m.end("label") if m.group("label") else m.end("app"):]):
             continue  # (微博号码 …, 知乎上看到: no handle without @, a verb or a space)
-        if _OFFICIAL_HANDLE.search(value) or re.search(r"官方|政务|公众号|关注", text[max(0, m.start() - 6):m.start()]):
+        if not by_at and not m.group("verb") and not m.group("owner") and not re.search(r"[A-Za-z0-9]", value):
+            continue  # (我局微博账号 已开通, 本单位抖音号 每周更新: words, not an account, unless someone's)
+        if _OFFICIAL_HANDLE.search(value) or re.search(r"官方|政务|公众号|关注|本单位|我单位|本局|我局|本中心|我委|我办",
+                                                       text[max(0, m.start() - 6):m.start()]):
             continue
         spans.append(_Span(m.start("value"), m.end("value"), "account"))
     return spans
@@ -783,6 +791,11 @@ _TAIL = (r"(?:\s*[-－]?\s*[东南西北]?\s*(?:[0-9０-９]{1,5}(?:[A-Za-z](?![
          r"|[零〇一二三四五六七八九]{2,5})(?:室|号|户)?)?")
 # Building-unit-flat written with dashes after an estate's name (幸福小区3-2-401).
 _DASHED = r"[0-9０-９]{1,3}\s*[-－—]\s*(?:[0-9０-９]{1,2}\s*[-－—]\s*)?[0-9０-９]{3,4}"
+#: The last character of a public building's name (市民中心, 服务大厅, 政务服务站): a building
+#: letter, unit or dormitory number right after it is an office's room, not a home.
+_OFFICE_END = "心厅局府口处站馆"
+#: What follows an office's room in an answer (到…1203室办理, 于…102室领取材料).
+_NOT_OFFICE_USE = r"(?!\s*(?:室|号|房|寝室|宿舍)?\s*(?:办理|领取|咨询|办事|取号|递交|提交|报名|登记|窗口|办公))"
 _ADDRESS = re.compile(
     rf"(?:{_PLACE}{{1,8}}?{_DIVISION})*"
     rf"(?:{_PLACE}{{1,8}}?{_ROAD}(?:[东南西北中]段)?\s*[甲乙丙丁]?\s*{_NUM}(?:\s*[-－]\s*{_NUM})?\s*(?:号楼|号(?!线)|弄|巷)"
@@ -798,11 +811,14 @@ _ADDRESS = re.compile(
     # (a flat that ends in a letter after its building: 我住6栋2B, 住在A座2B)
     rf"|(?:{_NUM}|(?<![A-Za-z])[A-Za-z])\s*(?:号楼|栋|幢|座)\s*[0-9０-９]{{1,2}}\s*[A-Za-z](?![A-Za-z0-9])"
     # (a building named by a letter: 家住B栋1502房; a dormitory building, 8舍425)
-    rf"|(?<![A-Za-z])[A-Za-z]\s*(?:栋|幢)\s*(?:{_NUM}\s*单元\s*)?[东南西北]?\s*[0-9０-９]{{3,4}}\s*(?:室|号|房)?(?![0-9０-９户])"
-    rf"|(?<![0-9０-９])[0-9０-９一二三四五六七八九十]{{1,3}}\s*舍\s*[0-9０-９]{{3,4}}\s*(?:室|寝室|宿舍|房)?(?![0-9０-９])"
+    # Not an office's room (市民中心B栋1203室, 大厅A栋201室, 请于3单元102室领取): not after a
+    # public building's last character, nor before what one does at an office.
+    rf"|(?<![A-Za-z{_OFFICE_END}])[A-Za-z]\s*(?:栋|幢)\s*(?:{_NUM}\s*单元\s*)?[东南西北]?\s*[0-9０-９]{{3,4}}\s*(?:室|号|房)?(?![0-9０-９户]){_NOT_OFFICE_USE}"
+    rf"|(?<![0-9０-９{_OFFICE_END}])[0-9０-９一二三四五六七八九十]{{1,3}}\s*舍\s*[0-9０-９]{{3,4}}\s*(?:室|寝室|宿舍|房)?(?![0-9０-９]){_NOT_OFFICE_USE}"
     # (a unit and its flat without the building: 2单元1102室)
-    rf"|{_NUM}\s*单元\s*[东南西北]?\s*(?:[0-9０-９]{{3,4}}|[零〇一二三四五六七八九]{{3,4}})\s*(?:室|号|房)?"
-    r"(?![0-9０-９]|\s*(?:[年月日米元平户人万千百多余个名辆套间期届次线位家所条项份亩吨天]|号线)))"
+    rf"|(?<![{_OFFICE_END}]){_NUM}\s*单元\s*[东南西北]?\s*(?:[0-9０-９]{{3,4}}|[零〇一二三四五六七八九]{{3,4}})\s*(?:室|号|房)?"
+    r"(?![0-9０-９]|\s*(?:[年月日米元平户人万千百多余个名辆套间期届次线位家所条项份亩吨天]|号线))"
+    rf"{_NOT_OFFICE_USE})"
 )
 # An office block and a room (华润大厦2907), not an amount or a year (广场3000平方米); a
 # basement or a store room (地下室B7-23, 车库 2-15). Tried only where the hint is found.

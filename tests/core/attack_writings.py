@@ -828,6 +828,16 @@ K2_RICH = [
 ]
 
 K2_KEPT = [
+    # (the session-9 review: an office's room in a staff answer, a topic searched on an app,
+    # an office's own account words)
+    ('review keep office room', '请携带材料到市民中心B栋1203室办理。'),
+    ('review keep office unit', '办公地址：行政服务中心2单元301室。'),
+    ('review keep hall room', '办理地点：政务服务大厅A栋201室。'),
+    ('review keep unit to collect', '请于3单元102室领取材料。'),
+    ('review keep searched topic', '在抖音搜“防诈骗”观看视频。'),
+    ('review keep searched guide', '小红书搜“公积金提取”有攻略。'),
+    ('review keep office weibo', '我局微博账号 已开通，欢迎关注。'),
+    ('review keep office douyin', '本单位抖音号 每周更新办事指南。'),
     ('k2 keep 王府井', '周末去哪里逛比较好。王府井'),
     ('k2 keep 王府井2', '地铁1号线可以到。王府井'),
     ('k2 keep 张家港', '请问怎么去。张家港'),
