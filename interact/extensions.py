@@ -82,7 +82,20 @@ def client_address() -> str:
         return address
     if parsed.ipv4_mapped is not None:
         return str(parsed.ipv4_mapped)
+    if parsed.is_loopback:
+        return address
+    for translator in _IPV4_TRANSLATORS:
+        # An IPv4 client reaching an IPv6-only front end through NAT64 / SIIT: its own IPv4
+        # address is the last 32 bits (else every IPv4 citizen would share one key).
+        if parsed in translator:
+            return str(ipaddress.IPv4Address(int(parsed) & 0xFFFFFFFF))
     return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+
+
+#: IPv6 prefixes that carry an IPv4 address in their last 32 bits (RFC 6052's well-known
+#: and local-use NAT64 prefixes, SIIT's IPv4-translated addresses).
+_IPV4_TRANSLATORS = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"),
+                     ipaddress.ip_network("::ffff:0:0:0/96"))
 
 
 limiter = Limiter(key_func=client_address, default_limits=[])

@@ -157,3 +157,20 @@ def test_the_per_address_limit_counts_an_ipv6_network_once(app, client, roles):
     statuses = [attempt(client, "ghost", "wrong-1234", address=f"2001:db8:9:1::{n + 1:x}").status_code
                 for n in range(4)]
     assert statuses[-1] == 429
+
+
+@pytest.mark.parametrize(("address", "counted_as"), [
+    ("2001:db8:7:2::1", "2001:db8:7:2::/64"),
+    ("::ffff:198.51.100.7", "198.51.100.7"),
+    # IPv4 citizens behind an IPv6-only front end (NAT64, SIIT): each keeps its own address,
+    # not one key for all of them (review of L2).
+    ("64:ff9b::c633:6407", "198.51.100.7"),
+    ("64:ff9b::cb00:7101", "203.0.113.1"),
+    ("::ffff:0:c633:6407", "198.51.100.7"),
+    ("::1", "::1"),
+])
+def test_the_address_a_limit_counts(app, address, counted_as):
+    from interact.extensions import client_address
+
+    with app.test_request_context(environ_base={"REMOTE_ADDR": address}):
+        assert client_address() == counted_as
