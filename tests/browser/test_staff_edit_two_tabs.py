@@ -6,6 +6,8 @@ The server side (each edit form, a double click, a phrasing added meanwhile) is 
 tests/{faq,surveys,interviews,departments}/test_edit_two_tabs.py."""
 from __future__ import annotations
 
+import re
+
 from tests.browser import given
 from tests.browser.helpers import assert_accessible, login, shows
 
@@ -49,6 +51,7 @@ def test_a_department_saved_in_another_tab_is_not_overwritten_unseen(page, store
     login(page, "admin")
     page.goto("/staff/departments")
     page.get_by_role("link", name="市教育局").first.click()
+    page.wait_for_url(re.compile(r"/staff/departments/\d+$"))  # (a click does not wait for the page)
     url = page.url
     other = page.context.new_page()
     other.goto(url)
