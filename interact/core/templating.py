@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from flask import Flask, current_app, g, request, url_for
+from flask import Flask, current_app, g, has_request_context, request, url_for
 from flask_login import current_user
 from markupsafe import Markup, escape
 from werkzeug.routing import BuildError
@@ -79,10 +79,37 @@ def whole_dates(text: str | None) -> Markup:
     return Markup(_DATE_IN_TEXT.sub(lambda m: f"<time>{m.group(0)}</time>", str(escape(text or ""))))
 
 
+#: Most addresses :func:`fixed_url` keeps per application (beyond: built as usual).
+FIXED_URLS_MAX = 1024
+
+
+def fixed_url(endpoint: str, **values) -> str:
+    """``url_for`` for the templates: the address of a page without arguments or of a
+    static file (the header's and footer's links, the style sheets: ~15 per page) is the
+    same for every request under one script root, so each is built once per process and
+    application instead of walking the URL map for every page rendered. Anything else
+    (arguments, ``_external``, an endpoint relative to the blueprint, outside a request)
+    is built by Flask's ``url_for`` as before."""
+    fixed = not values or (endpoint == "static" and values.keys() == {"filename"})
+    if not fixed or endpoint.startswith(".") or not has_request_context():
+        return url_for(endpoint, **values)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    urls = app.extensions.get("fixed_urls")
+    if urls is None:
+        urls = app.extensions.setdefault("fixed_urls", {})
+    key = (request.environ.get("SCRIPT_NAME", ""), endpoint, values.get("filename"))
+    url = urls.get(key)
+    if url is None:
+        url = url_for(endpoint, **values)  # BuildError (a part not installed): not kept
+        if len(urls) < FIXED_URLS_MAX:
+            urls[key] = url
+    return url
+
+
 def nav_url(endpoint: str, **values) -> str | None:
     """URL for an endpoint, or ``None`` when that part of the site is not installed."""
     try:
-        return url_for(endpoint, **values)
+        return fixed_url(endpoint, **values)
     except BuildError:
         return None
 
@@ -148,7 +175,7 @@ def register(app: Flask) -> None:
         action_label=audit.action_label,
         target_label=audit.target_label,
     )
-    app.jinja_env.globals.update(nav_url=nav_url, staff_nav_url=staff_nav_url, page_url=page_url,
+    app.jinja_env.globals.update(url_for=fixed_url, nav_url=nav_url, staff_nav_url=staff_nav_url, page_url=page_url,
                                  month_choices=month_choices,
                                  date_hint=datetext.example_html(datetext.DATE_EXAMPLE))
     app.jinja_env.trim_blocks = True
