@@ -381,7 +381,7 @@ class ServerSessionInterface(SessionInterface):
 
     def _save(self, app: Flask, session: ServerSession, response: Response) -> None:
         key = key_for(session.sid)
-        data = dict(session)
+        data = changes_now = dict(session)
         if session.loaded_key == key:
             # The same session as loaded: other requests of this browser may have changed
             # it meanwhile, so only this request's own changes are written over theirs.
@@ -403,12 +403,17 @@ class ServerSessionInterface(SessionInterface):
                 expires_at = current[1] if data.get(_SUPERSEDED) else clock.now() + lifetime
                 if not self.store.replace(key, self.serializer.dumps(data), expires_at, _user_id(data)):
                     return
-                session.expires_at, session.original = expires_at, copy.deepcopy(data)
-                if not data.get(_SUPERSEDED):
+                successor = data.get(_SUPERSEDED)
+                if isinstance(successor, str):
+                    # Another request of this browser promoted the session after this one
+                    # loaded it: the browser goes by the new id from now on, so this
+                    # request's own change (a vote, a captcha used) goes there too, and its
+                    # response must not give the browser the old id back (it works for a
+                    # minute only).
+                    self._carry_to_successor(successor, session.original, changes_now)
+                elif not successor:
                     self._set_cookie(app, session, session.sid, response)
-                # (Else another request of this browser promoted the session after this one
-                # loaded it: its response gives the browser the new id, which this one's must
-                # not take back — the old id works for a minute only.)
+                session.expires_at, session.original = expires_at, copy.deepcopy(data)
                 return
         elif session.loaded_key is not None and session.promoted_from is None:
             self.store.delete(session.loaded_key)  # a renewed id: the old one stops working
@@ -444,11 +449,34 @@ class ServerSessionInterface(SessionInterface):
         expires_at = clock.now() + self.lifetime(app, session)
         if session.promoted_from is not None:
             data = self._store_promoted(session, data, expires_at)
+            if session.loaded_key is not None:
+                # The old record names its successor (by key, which opens nothing) for a
+                # request that loaded it before this promotion and saves after it.
+                old = self.store.load(session.loaded_key)
+                if old is not None:
+                    self.store.replace(session.loaded_key, self.serializer.dumps(
+                        dict(self.serializer.loads(old[0]), **{_SUPERSEDED: key_for(session.sid)})), old[1], None)
         else:
             self.store.save(key_for(session.sid), self.serializer.dumps(data), expires_at, _user_id(data))
         session.loaded_key, session.expires_at, session.original = key_for(session.sid), expires_at, copy.deepcopy(data)
         session.cookie_sid = session.promoted_from = None
         self._set_cookie(app, session, session.sid, response)
+
+    def _carry_to_successor(self, key: str, loaded: dict, now: dict) -> None:
+        """Apply one request's changes (``loaded`` → ``now``) to the record that superseded
+        the one it loaded, following a second promotion too."""
+        for _hop in range(3):
+            current = self.store.load(key)
+            if current is None:
+                return  # ended meanwhile: it stays ended
+            stored = self.serializer.loads(current[0])
+            merged = merge(stored, loaded, now)
+            if merged != stored:
+                self.store.replace(key, self.serializer.dumps(merged), current[1], _user_id(merged))
+            successor = stored.get(_SUPERSEDED)
+            if not isinstance(successor, str):
+                return
+            key = successor
 
     def _store_promoted(self, session: ServerSession, data: dict, expires_at: datetime) -> dict:
         """Store a promoted session under its derived id. A copy of this request sent with

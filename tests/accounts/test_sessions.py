@@ -250,6 +250,38 @@ def test_a_request_loaded_before_a_promotion_and_saved_after_it_leaves_the_brows
     assert _open(app, client)["letters_access"] == [41]
 
 
+def test_a_change_saved_after_a_promotion_by_a_request_loaded_before_it_reaches_the_new_id(app, client):
+    # Another tab loads the session, a letter promotes it meanwhile, then that tab saves: a
+    # vote and the captcha it used. The browser goes by the new id from now on, so the vote
+    # must be remembered there (else it could vote again) and the used captcha stay used.
+    session = sessions.ServerSession(new=True)
+    session.update(x=0, _captcha={"h": "x", "exp": 1})
+    _save(app, session)
+    client.set_cookie(COOKIE, session.sid)
+    other = _open(app, client)
+    promoting = _promoting(app, client, lambda s: s.update(letters_access=[41]))
+    client.set_cookie(COOKIE, _cookie_set_by(_save(app, promoting)))
+    other.pop("_captcha")
+    other["faq_votes"] = [7]
+    _save(app, other)
+    promoted = _open(app, client)
+    assert promoted["letters_access"] == [41] and promoted["faq_votes"] == [7] and promoted["x"] == 0
+    assert "_captcha" not in promoted
+
+
+def test_a_late_change_follows_two_promotions(app, client):
+    _stored_session(app, client)
+    other = _open(app, client)
+    first = _promoting(app, client, lambda s: s.update(letters_access=[41]))
+    client.set_cookie(COOKIE, _cookie_set_by(_save(app, first)))
+    second = _promoting(app, client, lambda s: s.update(letters_access=[41, 42]))
+    client.set_cookie(COOKIE, _cookie_set_by(_save(app, second)))
+    other["faq_votes"] = [7]
+    assert "Set-Cookie" not in _save(app, other).headers
+    latest = _open(app, client)
+    assert latest["letters_access"] == [41, 42] and latest["faq_votes"] == [7]
+
+
 def test_a_promotion_landing_after_the_session_ended_stores_nothing(app, client):
     # A look-up in flight in one tab while 结束查看 ends the session in another: the look-up's
     # promotion must not store a new record with the letters the browser followed before.
