@@ -109,6 +109,31 @@ def _clean_text(value: str | None) -> str:
 
 def validate_input(data: LetterInput) -> LetterInput:
     """Check and normalise a submission; all field errors at once (Chinese)."""
+    normalised, errors = _normalised(data)
+    #: A leader or department that does not exist (or is not open to letters) is a 404 on its
+    #: own, so an API client can tell a stale id from a malformed letter.
+    missing: dict[str, str] = {}
+    if data.channel is LetterChannel.MAILBOX:
+        leader = db.session.get(Leader, normalised.leader_id) if normalised.leader_id else None
+        if normalised.leader_id is None:
+            errors["leader_id"] = "请选择收信领导"
+        elif leader is None or not leader.active or not leader.in_mailbox:
+            missing["leader_id"] = "所选领导不存在或不接收来信"
+    elif data.channel is LetterChannel.CONSULTATION and normalised.department_id is not None:
+        department = db.session.get(Department, normalised.department_id)
+        if department is None or not department.active:
+            missing["department_id"] = "所选部门不存在"
+    if errors:
+        errors.update(missing)
+        raise InvalidInput("提交的内容有误：" + "；".join(errors.values()) + "。", fields=errors)
+    if missing:
+        raise NotFound("；".join(missing.values()) + "。", fields=missing)
+    return normalised
+
+
+def _normalised(data: LetterInput) -> tuple[LetterInput, dict[str, str]]:
+    """A submission's fields as they would be stored, and the errors of the fields
+    themselves (not whether the department or leader it names is open to letters)."""
     errors: dict[str, str] = {}
     title = _clean_text(data.title)
     body = _clean_text(data.body)
@@ -136,30 +161,13 @@ def validate_input(data: LetterInput) -> LetterInput:
         errors["kind"] = "请选择来信类别"
     department_id = data.department_id or None
     leader_id = data.leader_id or None
-    #: A leader or department that does not exist (or is not open to letters) is a 404 on its
-    #: own, so an API client can tell a stale id from a malformed letter.
-    missing: dict[str, str] = {}
     if data.channel is LetterChannel.MAILBOX:
-        leader = db.session.get(Leader, leader_id) if leader_id else None
-        if leader_id is None:
-            errors["leader_id"] = "请选择收信领导"
-        elif leader is None or not leader.active or not leader.in_mailbox:
-            missing["leader_id"] = "所选领导不存在或不接收来信"
         department_id = None
     elif data.channel is LetterChannel.CONSULTATION:
         leader_id = None
-        if department_id is not None:
-            department = db.session.get(Department, department_id)
-            if department is None or not department.active:
-                missing["department_id"] = "所选部门不存在"
-    if errors:
-        errors.update(missing)
-        raise InvalidInput("提交的内容有误：" + "；".join(errors.values()) + "。", fields=errors)
-    if missing:
-        raise NotFound("；".join(missing.values()) + "。", fields=missing)
     return LetterInput(channel=data.channel, kind=data.kind, title=title, body=body, name=name, phone=phone,
                        email=email, department_id=department_id, leader_id=leader_id,
-                       publish_consent=bool(data.publish_consent))
+                       publish_consent=bool(data.publish_consent)), errors
 
 
 def new_query_code() -> str:
@@ -319,7 +327,10 @@ def _repeated(letter: Letter, data: LetterInput) -> SubmitResult:
     letter gets that letter back. Another letter sent with the same key is refused rather
     than dropped unseen with someone else's letter number in its receipt (attack L10: a
     client reusing keys, or keys guessed and taken first)."""
-    if not _same_letter(letter, validate_input(data)):
+    # Compared as stored, not validated again: a retry of a letter stored before its leader
+    # left the mailbox (or its department closed) still gets its letter, not a 404.
+    normalised, errors = _normalised(data)
+    if errors or not _same_letter(letter, normalised):
         raise Conflict("这个 Idempotency-Key 已用于另一封内容不同的来信。新的来信请使用新的 Idempotency-Key。",
                        fields={"Idempotency-Key": "已用于另一封来信"})
     return SubmitResult(letter, None, duplicate=True)

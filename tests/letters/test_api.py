@@ -155,6 +155,22 @@ def test_another_letter_with_a_used_idempotency_key_is_refused_not_dropped(app, 
     assert db.session.scalar(db.select(db.func.count(Letter.id))) == 1
 
 
+def test_a_retry_after_the_leader_left_the_mailbox_still_gets_its_letter(app, client, leader):
+    """The first copy was stored; the network lost its answer; meanwhile the leader left the
+    mailbox. The client's retry must learn its letter's number, not that the leader is gone
+    (it would then send the letter again elsewhere: two letters, one lost receipt)."""
+    headers = {"Idempotency-Key": "mailbox-1"}
+    letter = {**VALID, "channel": "mailbox", "leader_id": leader.id, "kind": "suggestion"}
+    first = client.post("/api/v1/letters", json=letter, headers=headers)
+    assert first.status_code == 201
+    leader.in_mailbox = False
+    db.session.commit()
+    retry = client.post("/api/v1/letters", json=letter, headers=headers)
+    assert retry.status_code == 200 and retry.get_json()["number"] == first.get_json()["number"]
+    fresh = client.post("/api/v1/letters", json=letter, headers={"Idempotency-Key": "mailbox-2"})
+    assert fresh.status_code == 404  # a new letter to that leader is still refused
+
+
 def test_submission_is_rate_limited(app, client):
     app.config["RATELIMIT_PUBLIC_POST"] = "2 per minute"
     assert _post(client).status_code == 201
