@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from datetime import datetime
 from typing import Any
 
@@ -110,12 +111,22 @@ class RedisSessionStore:
     set, so a password change or deactivation ends all of them. Unlike the database store,
     ending a user's sessions takes effect at once, not at the caller's commit (a rolled-back
     password change still logged the user out everywhere: the safe direction).
+
+    While Redis does not answer (a restart, a failover), sessions and one-time claims go to
+    the database table instead (:attr:`fallback`, the ``database`` store), so a citizen can
+    still send a letter and staff can still log in (attack L8: both were a 500 and the
+    letter's text was gone). Sessions held in Redis are not readable meanwhile (their
+    visitors start new ones). Once Redis is back, what was written to the table is still
+    found there until it ends: a key Redis does not know is looked up in the table, a
+    claim is won only if the table has none, and ending a session ends it in both.
     """
 
     def __init__(self, app: Flask):
         if client(app) is None:
             raise RuntimeError("SESSION_STORE=redis needs INTERACT_REDIS_URL")
         self.app = app
+        #: Where sessions and claims go while Redis is unreachable.
+        self.fallback = sessions.DatabaseStore()
 
     @property
     def redis(self):
@@ -128,19 +139,27 @@ class RedisSessionStore:
         return _key(f"user-sessions:{user_id}")
 
     def load(self, key: str):
-        value = self.redis.get(self._session(key))
+        try:
+            value = self.redis.get(self._session(key))
+        except errors():
+            _unreachable()
+            return self.fallback.load(key)
         if value is None:
-            return None
+            return self.fallback.load(key)  # written while Redis was unreachable, or nowhere
         record = json.loads(value)
         return record["data"], datetime.fromisoformat(record["expires_at"])
 
     def save(self, key: str, data: str, expires_at, user_id: int | None) -> None:
         seconds = max(1, int((expires_at - clock.now()).total_seconds()))
         record = json.dumps({"data": data, "expires_at": expires_at.isoformat(), "user_id": user_id})
-        with self.redis.pipeline() as pipe:
-            pipe.set(self._session(key), record, ex=seconds)
-            self._list_under_user(pipe, key, user_id, seconds)
-            pipe.execute()
+        try:
+            with self.redis.pipeline() as pipe:
+                pipe.set(self._session(key), record, ex=seconds)
+                self._list_under_user(pipe, key, user_id, seconds)
+                pipe.execute()
+        except errors():
+            _unreachable()
+            self.fallback.save(key, data, expires_at, user_id)
 
     def _list_under_user(self, pipe, key: str, user_id: int | None, seconds: int) -> None:
         """Queue on *pipe*: list the session under its user (for :meth:`delete_user`), the
@@ -153,34 +172,65 @@ class RedisSessionStore:
     def replace(self, key: str, data: str, expires_at, user_id: int | None) -> bool:
         seconds = max(1, int((expires_at - clock.now()).total_seconds()))
         record = json.dumps({"data": data, "expires_at": expires_at.isoformat(), "user_id": user_id})
-        # SET … XX: Redis writes only over a key that still exists, in one command, so a
-        # log-out's DEL that lands after this request read the session is not undone.
-        if not self.redis.set(self._session(key), record, ex=seconds, xx=True):
-            return False
-        with self.redis.pipeline() as pipe:
-            self._list_under_user(pipe, key, user_id, seconds)
-            pipe.execute()
-        return True
+        try:
+            # SET … XX: Redis writes only over a key that still exists, in one command, so a
+            # log-out's DEL that lands after this request read the session is not undone.
+            if self.redis.set(self._session(key), record, ex=seconds, xx=True):
+                with self.redis.pipeline() as pipe:
+                    self._list_under_user(pipe, key, user_id, seconds)
+                    pipe.execute()
+                return True
+        except errors():
+            _unreachable()
+        # Not in Redis: a session stored in the table while Redis was unreachable, or none.
+        return self.fallback.replace(key, data, expires_at, user_id)
 
     def delete(self, key: str) -> None:
-        self.redis.delete(self._session(key))
+        try:
+            self.redis.delete(self._session(key))
+        except errors():
+            _unreachable()
+        self.fallback.delete(key)
 
     def add(self, key: str, data: str, expires_at) -> bool:
         seconds = max(1, int((expires_at - clock.now()).total_seconds()))
         record = json.dumps({"data": data, "expires_at": expires_at.isoformat(), "user_id": None})
-        # SET … NX: Redis creates the key only if it is missing, in one command.
-        return bool(self.redis.set(self._session(key), record, ex=seconds, nx=True))
+        try:
+            # SET … NX: Redis creates the key only if it is missing, in one command.
+            created = bool(self.redis.set(self._session(key), record, ex=seconds, nx=True))
+        except errors():
+            _unreachable()
+            return self.fallback.add(key, data, expires_at)
+        # A claim (a captcha checked) made in the table while Redis was unreachable stays made.
+        return created and self.fallback.load(key) is None
 
     def delete_user(self, user_id: int) -> None:
-        keys = self.redis.smembers(self._user(user_id))
-        with self.redis.pipeline() as pipe:
-            for key in keys:
-                pipe.delete(self._session(key.decode()))
-            pipe.delete(self._user(user_id))
-            pipe.execute()
+        try:
+            keys = self.redis.smembers(self._user(user_id))
+            with self.redis.pipeline() as pipe:
+                for key in keys:
+                    pipe.delete(self._session(key.decode()))
+                pipe.delete(self._user(user_id))
+                pipe.execute()
+        except errors():
+            # The sessions Redis holds cannot be deleted now; the account's new session
+            # token (``accounts.services``) refuses them anyway once Redis is back.
+            _unreachable()
+        self.fallback.delete_user(user_id)
 
     def purge_expired(self) -> int:
-        return 0  # Redis expires sessions itself
+        return self.fallback.purge_expired()  # Redis expires its sessions itself
+
+
+#: When :func:`_unreachable` last logged, per process (one line a minute during an outage).
+_last_warning = [0.0]
+
+
+def _unreachable() -> None:
+    now = time.monotonic()
+    if now - _last_warning[0] >= 60:
+        _last_warning[0] = now
+        log.warning("Redis unreachable; sessions and one-time claims use the database table meanwhile")
 
 
 sessions.register_store("redis", RedisSessionStore)

@@ -129,8 +129,11 @@ def health():
 
 @bp.get("/readyz")
 def ready():
-    """Readiness: the database and, when configured, Redis answer (503 otherwise), for a
-    load balancer deciding whether to send traffic to this machine."""
+    """Readiness: the database answers (503 otherwise), for a load balancer deciding whether
+    to send traffic to this machine. Redis, when configured, is reported but does not make a
+    machine unready: every machine shares it, and without it the site still works (sessions
+    and claims in the database meanwhile, ``shared.RedisSessionStore``) — a 503 would take
+    every machine out of the load balancer at once."""
     checks = {}
     try:
         db.session.execute(text("SELECT 1"))
@@ -141,6 +144,7 @@ def ready():
     redis_ok = shared.ping()
     if redis_ok is not None:
         checks["redis"] = "ok" if redis_ok else "unreachable"
-    ready = all(value == "ok" for value in checks.values())
-    body = {"status": "ok" if ready else "unavailable", "checks": checks}
+    ready = checks["database"] == "ok"
+    status = "unavailable" if not ready else "ok" if all(value == "ok" for value in checks.values()) else "degraded"
+    body = {"status": status, "checks": checks}
     return body, 200 if ready else 503, {"Cache-Control": "no-store"}

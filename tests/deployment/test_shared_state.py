@@ -45,16 +45,19 @@ def test_redis_restarted_empty_stamps_come_from_the_database(redis_app, db):
     assert r.get("interact:version:faq").decode() == stamp  # filled again for the others
 
 
-def test_redis_down_reads_the_database_and_readyz_says_so(redis_app, db, client):
+def test_redis_down_reads_the_database_and_readyz_says_so_without_taking_the_machine_out(redis_app, db, client):
     app, r, tmp, port = redis_app
     stamp = settings.bump_version("faq")
     db.session.commit()
     r.shutdown(nosave=True)
     assert settings.current_version("faq") == stamp
     response = client.get("/readyz")
-    assert response.status_code == 503 and response.get_json()["checks"]["redis"] == "unreachable"
-    with redis_server(tmp, port):  # back on the same address: ready again without a restart of the app
-        assert client.get("/readyz").status_code == 200
+    # Reported, but the machine stays in the load balancer: every machine shares Redis, and
+    # the site works without it (sessions in the database meanwhile: test_redis_down.py).
+    assert response.status_code == 200 and response.get_json()["checks"]["redis"] == "unreachable"
+    assert response.get_json()["status"] == "degraded"
+    with redis_server(tmp, port):  # back on the same address without a restart of the app
+        assert client.get("/readyz").get_json() == {"status": "ok", "checks": {"database": "ok", "redis": "ok"}}
 
 
 def test_sessions_in_redis_end_at_log_out_and_for_every_device(redis_app, db, make_user):

@@ -1,0 +1,121 @@
+"""Attack L8: while Redis (the session store, ``SESSION_STORE = "redis"``) is down or
+restarting, a citizen can still send the letter form and staff can still log in and out.
+Sessions and one-time claims go to the database table meanwhile
+(``RedisSessionStore.fallback``); what was written there is still found once Redis is back,
+and a log-out or a used captcha stays so on both sides of the outage."""
+from __future__ import annotations
+
+import re
+from contextlib import ExitStack
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from interact.core import captcha, clock, sessions, shared
+from interact.extensions import db as _db
+from interact.letters.models import Letter
+from tests.accounts.test_session_races import in_app, racing_app  # noqa: F401 - fixture
+from tests.helpers import LETTER_FORM, form_fields
+from tests.services import free_port, redis_server
+
+COOKIE = "session"
+
+
+class Redis:
+    """A Redis server the test stops and starts again on the same port."""
+
+    def __init__(self, workdir):
+        self.workdir, self.port, self.stack = workdir, free_port(), ExitStack()
+
+    def start(self) -> str:
+        return self.stack.enter_context(redis_server(self.workdir, port=self.port))
+
+    def stop(self) -> None:
+        self.stack.close()
+
+
+@pytest.fixture
+def redis(racing_app, tmp_path):  # noqa: F811 - the imported fixture
+    server = Redis(tmp_path)
+    racing_app.config["REDIS_URL"] = server.start()
+    shared.init_app(racing_app)
+    original = racing_app.session_interface
+    racing_app.session_interface = sessions.ServerSessionInterface(shared.RedisSessionStore(racing_app))
+    try:
+        yield server
+    finally:
+        server.stop()
+        racing_app.session_interface = original
+        shared.client(racing_app).close()
+        racing_app.extensions["interact.redis"] = None
+
+
+def _staff_user(app) -> None:
+    from interact.accounts.models import Role, User
+    from interact.accounts.services import hash_password
+
+    def create():
+        user = User(username="clerk", display_name="clerk", is_staff=True, password_hash=hash_password("secret123"))
+        user.set_roles({Role.OFFICE})
+        _db.session.add(user)
+        _db.session.commit()
+
+    in_app(app, create)
+
+
+def test_a_letter_sent_while_redis_is_down_is_stored_and_its_receipt_shown(racing_app, redis):  # noqa: F811
+    citizen = racing_app.test_client()
+    page = citizen.get("/letters/new").get_data(as_text=True)
+    answer = citizen.get("/captcha.png").headers[captcha.TEST_ANSWER_HEADER]
+    tokens = form_fields(page, "token")
+    redis.stop()  # Redis restarts (or fails over) while the citizen types
+
+    sent = citizen.post("/letters/new", data={**tokens, **LETTER_FORM, "captcha": answer})
+    assert sent.status_code == 302, sent.get_data(as_text=True)[:2000]
+    receipt = citizen.get(sent.headers["Location"]).get_data(as_text=True)
+    number = re.search(r"XJ\d{8}-\d{4}", receipt).group(0)
+    assert re.search(r'<strong class="code">([A-Z0-9]{8})</strong>', receipt)
+    assert in_app(racing_app, lambda: _db.session.scalar(sa.select(sa.func.count(Letter.id)))) == 1
+    # The captcha was used once, Redis or not.
+    again = citizen.post("/letters/new", data={**tokens, **LETTER_FORM, "captcha": answer, "title": "另一封信的标题"})
+    assert in_app(racing_app, lambda: _db.session.scalar(sa.select(sa.func.count(Letter.id)))) == 1
+    assert again.status_code in (302, 422)
+
+    redis.start()  # back, empty (no persistence): the session kept in the table is still found
+    assert citizen.get(f"/letters/track/{number}").status_code == 200
+
+
+def test_staff_log_in_and_out_while_redis_is_down(racing_app, redis):  # noqa: F811
+    _staff_user(racing_app)
+    before = racing_app.test_client()
+    assert before.post("/login", data={"identifier": "clerk", "password": "secret123"}).status_code == 302
+    redis.stop()
+
+    clerk = racing_app.test_client()
+    assert clerk.post("/login", data={"identifier": "clerk", "password": "secret123"}).status_code == 302
+    assert clerk.get("/staff/").status_code == 200
+    copied = clerk.get_cookie(COOKIE).value
+    assert clerk.post("/logout").status_code == 302
+    thief = racing_app.test_client()
+    thief.set_cookie(COOKIE, copied)
+    assert thief.get("/staff/").status_code == 302  # logged out is logged out
+
+    clerk = racing_app.test_client()
+    assert clerk.post("/login", data={"identifier": "clerk", "password": "secret123"}).status_code == 302
+    redis.start()
+    assert clerk.get("/staff/").status_code == 200  # the session of the outage lasts
+    assert clerk.post("/logout").status_code == 302
+    assert thief.get("/staff/").status_code == 302
+
+
+def test_a_claim_made_while_redis_is_down_is_not_won_again_when_it_is_back(racing_app, redis):  # noqa: F811
+    store = racing_app.session_interface.store
+    with racing_app.app_context():
+        redis.stop()
+        assert store.add("claim-1", "{}", clock.now() + timedelta(minutes=5))
+        assert not store.add("claim-1", "{}", clock.now() + timedelta(minutes=5))
+        redis.start()
+        assert not store.add("claim-1", "{}", clock.now() + timedelta(minutes=5))
+        assert store.add("claim-2", "{}", clock.now() + timedelta(minutes=5))
+        assert not store.add("claim-2", "{}", clock.now() + timedelta(minutes=5))
