@@ -428,8 +428,10 @@ class ServerSessionInterface(SessionInterface):
                 return  # ended meanwhile (结束查看, log-out in another tab): it stays ended
             held = self.serializer.loads(current[0])
             data = merge(held, session.original, data)
-            self.store.replace(session.loaded_key, self.serializer.dumps(dict(held, **{_SUPERSEDED: True})),
-                               clock.now() + timedelta(seconds=JOIN_SECONDS), None)
+            # (A successor named by an earlier promotion stays named, below.)
+            self.store.replace(session.loaded_key, self.serializer.dumps(
+                dict(held, **{_SUPERSEDED: held.get(_SUPERSEDED) if isinstance(held.get(_SUPERSEDED), str) else True})),
+                clock.now() + timedelta(seconds=JOIN_SECONDS), None)
         if not data:
             if session.loaded_key == key:
                 self.store.delete(key)
@@ -451,9 +453,12 @@ class ServerSessionInterface(SessionInterface):
             data = self._store_promoted(session, data, expires_at)
             if session.loaded_key is not None:
                 # The old record names its successor (by key, which opens nothing) for a
-                # request that loaded it before this promotion and saves after it.
+                # request that loaded it before this promotion and saves after it. The
+                # first successor stays named: the old id promoted again later (by whoever
+                # holds a copy of the cookie, with a request of their own) must not draw
+                # this browser's late changes into that other session.
                 old = self.store.load(session.loaded_key)
-                if old is not None:
+                if old is not None and not isinstance(self.serializer.loads(old[0]).get(_SUPERSEDED), str):
                     self.store.replace(session.loaded_key, self.serializer.dumps(
                         dict(self.serializer.loads(old[0]), **{_SUPERSEDED: key_for(session.sid)})), old[1], None)
         else:

@@ -282,6 +282,33 @@ def test_a_late_change_follows_two_promotions(app, client):
     assert latest["letters_access"] == [41, 42] and latest["faq_votes"] == [7]
 
 
+def test_a_late_save_never_goes_to_a_session_promoted_later_by_another_copy_of_the_cookie(app, client):
+    # Whoever holds a copy of the old cookie promotes it too (a look-up of their own) within
+    # the joining minute: the browser's late change must still go to the browser's session,
+    # never to theirs (it could be text kept for a form).
+    from flask import session as current
+
+    _stored_session(app, client)
+    late = _open(app, client)
+    promoted_id = _cookie_set_by(_save(app, _promoting(app, client, lambda s: s.update(letters_access=[41]))))
+    with app.test_request_context("/letters/lookup", method="POST", data={"number": "other"},
+                                  headers={"Cookie": f"{COOKIE}={client.get_cookie(COOKIE).value}"}):
+        sessions.promote()
+        current["letters_access"] = [99]
+        theirs = current._get_current_object()
+    response = app.response_class()
+    with app.test_request_context("/letters/lookup", method="POST", data={"number": "other"}):
+        app.session_interface.save_session(app, theirs, response)
+    their_id = _cookie_set_by(response)
+    assert their_id != promoted_id
+    late["faq_votes"] = [7]
+    _save(app, late)
+    client.set_cookie(COOKIE, promoted_id)
+    assert _open(app, client)["faq_votes"] == [7]
+    client.set_cookie(COOKIE, their_id)
+    assert "faq_votes" not in _open(app, client)
+
+
 def test_a_promotion_landing_after_the_session_ended_stores_nothing(app, client):
     # A look-up in flight in one tab while 结束查看 ends the session in another: the look-up's
     # promotion must not store a new record with the letters the browser followed before.
