@@ -33,6 +33,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any, Callable
+from urllib.parse import urlencode
 
 import sqlalchemy as sa
 from flask import Response, current_app, has_app_context, make_response, request, session
@@ -48,6 +49,24 @@ CHECK_SECONDS = 2.0
 VALUE_BYTES = 512
 #: The cookie that changes how every page renders (关怀版, large text).
 _VARYING_COOKIES = ("large_text",)
+
+# Parameters that share buttons and campaigns add to a page's address and no public view
+# reads (WeChat adds ``from=singlemessage&isappinstalled=0`` to every shared link; ``utm_*``):
+# left out of the store's key, so a shared link is served from the store like the page itself
+# instead of being rendered again (attack M4). A page stored for such an address may carry the
+# parameter in its large-text link (``next=``), which changes nothing.
+_TRACKING_PARAMS = frozenset({"from", "isappinstalled", "scene", "clicktime", "enterid", "wxfrom",
+                              "nsukey", "spm", "fbclid", "gclid"})
+_TRACKING_PREFIXES = ("utm_",)
+
+
+def _stored_path() -> str:
+    """The address a page is stored under: ``request.full_path`` without tracking parameters."""
+    pairs = list(request.args.items(multi=True))
+    kept = [(k, v) for k, v in pairs if k not in _TRACKING_PARAMS and not k.startswith(_TRACKING_PREFIXES)]
+    if len(kept) == len(pairs):
+        return request.full_path
+    return request.path + "?" + urlencode(kept)
 
 #: ``{model class: predicate(obj) -> True when this change is invisible to the public}``.
 _watched: dict[type, Callable[[object], bool] | None] = {}
@@ -259,7 +278,7 @@ def public_page(view=None, *, served: Callable[..., None] | None = None, seconds
             return counted(make_response(view(*args, **kwargs)), kwargs)
         # The scheme and host are part of the key: a page may hold absolute URLs built from
         # them (the API's "url"), and behind nginx the host is whatever the client sent.
-        key = (request.host_url, request.full_path, *(request.cookies.get(name) for name in _VARYING_COOKIES),
+        key = (request.host_url, _stored_path(), *(request.cookies.get(name) for name in _VARYING_COOKIES),
                vary() if vary is not None else None)
         version = store.version()
         entry = store.get(key, version)

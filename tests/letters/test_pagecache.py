@@ -153,3 +153,18 @@ def test_a_letter_page_is_kept_past_the_general_lifetime(cached, client, closed,
     monkeypatch.setattr(pagecache.time, "monotonic", lambda: later)
     assert "公积金提取材料咨询" in client.get(f"/letters/{letter.id}").get_data(as_text=True)
     assert "改过的标题" in client.get("/letters/").get_data(as_text=True)  # the list follows the clock
+
+
+def test_a_shared_link_with_tracking_parameters_is_served_from_the_store(cached, client, closed):
+    """WeChat adds ``from=singlemessage&isappinstalled=0`` to every shared link, campaigns add
+    ``utm_*``: no view reads them, so they must not make a page be rendered again (attack M4:
+    3–7× fewer pages per second with them); other parameters still make their own page."""
+    letter, _ = closed(title="公积金提取材料咨询")
+    client.get("/letters/")
+    client.get(f"/letters/{letter.id}")
+    _rename_behind_the_orm(letter.id, "改过的标题")
+    for address in ("/letters/?from=singlemessage&isappinstalled=0", "/letters/?utm_source=weibo&utm_medium=social",
+                    f"/letters/{letter.id}?from=timeline"):
+        page = client.get(address).get_data(as_text=True)
+        assert "公积金提取材料咨询" in page and "改过的标题" not in page, address  # the stored page
+    assert "改过的标题" in client.get("/letters/?page=1").get_data(as_text=True)  # read by the view: its own page
