@@ -293,6 +293,28 @@ LAYOUT_PROBLEMS = """(minTarget) => {
     const height = text.getBoundingClientRect().height;
     if (height > 0 && height < smallPrint) problems.push(`chart text ${height.toFixed(1)} px high: "${text.textContent.trim().slice(0, 16)}"`);
   }
+  // A placeholder wider than its empty one-line box: the example is cut off mid-word ("例如：公积金怎么提取？社保卡丢").
+  const measure = document.createElement('canvas').getContext('2d');
+  for (const box of document.querySelectorAll('input[placeholder]')) {
+    if (hidden(box) || box.value || !box.placeholder.trim()) continue;
+    const s = getComputedStyle(box, '::placeholder');
+    measure.font = `${s.fontStyle} ${s.fontWeight} ${s.fontSize} ${s.fontFamily}`;
+    const own = getComputedStyle(box);
+    const room = box.clientWidth - parseFloat(own.paddingLeft) - parseFloat(own.paddingRight);
+    const needed = measure.measureText(box.placeholder).width;
+    if (needed > room + 1) {
+      problems.push(`placeholder cut off (${Math.round(needed)} px in ${Math.round(room)} px): ${describe(box)} "${box.placeholder}"`);
+    }
+  }
+  // A control's own text (a field, a button, the file box's button) smaller than the page's
+  // small print: the browser's 13.33 px default where the page reads at 16 or 20 px.
+  for (const control of document.querySelectorAll('input:not([type=hidden], [type=checkbox], [type=radio]), select, textarea, button')) {
+    if (hidden(control)) continue;
+    const sizes = [parseFloat(getComputedStyle(control).fontSize)];
+    if (control.type === 'file') sizes.push(parseFloat(getComputedStyle(control, '::file-selector-button').fontSize));
+    const smallest = Math.min(...sizes);
+    if (smallest < smallPrint - 0.1) problems.push(`control text ${smallest.toFixed(1)} px high: ${describe(control)}`);
+  }
   // Tap targets. A check box or radio button is tapped through its label.
   function inSentence(el) {
     if (el.tagName !== 'A' || getComputedStyle(el).display !== 'inline') return false;
