@@ -122,6 +122,8 @@ def test_a_clerks_answer_from_a_page_opened_in_the_morning_is_sent_with_one_clic
     page.get_by_role("heading", name="页面已过期，填写的内容还在").wait_for()
     assert SAYS["eight-hours"] in page.locator("main").inner_text()
     assert stored(lambda db: db.session.get(Letter, letter["id"]).answer_html) in (None, "")
+    # The clerk is still in the workspace (its menu beside the page), not on a public page.
+    assert page.get_by_role("navigation", name="工作台导航").is_visible()
     assert_accessible(page, context="a clerk's form sent again")
     page.get_by_role("button", name="继续提交").click()
     shows(page, "答复已提交，等待办公室审核")
