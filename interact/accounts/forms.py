@@ -36,7 +36,7 @@ class RegisterForm(Form):
     password = PasswordField("密码", validators=[DataRequired("请输入密码"), Length(min=8, max=128, message="密码长度应为 8–128 位")],
                              description="至少 8 位，须同时包含字母和数字",
                              render_kw={"autocomplete": "new-password"})
-    confirm = PasswordField("确认密码", validators=[EqualTo("password", "两次输入的密码不一致")],
+    confirm = PasswordField("确认密码", validators=[DataRequired("请再次输入密码"), EqualTo("password", "两次输入的密码不一致")],
                             render_kw={"autocomplete": "new-password"})
     captcha = CaptchaField()
 
@@ -47,7 +47,7 @@ class ChangePasswordForm(Form):
     new_password = PasswordField("新密码", validators=[DataRequired("请输入新密码")],
                                  description="至少 8 位，须同时包含字母和数字",
                                  render_kw={"autocomplete": "new-password"})
-    confirm = PasswordField("确认新密码", validators=[EqualTo("new_password", "两次输入的密码不一致")],
+    confirm = PasswordField("确认新密码", validators=[DataRequired("请再次输入新密码"), EqualTo("new_password", "两次输入的密码不一致")],
                             render_kw={"autocomplete": "new-password"})
 
 

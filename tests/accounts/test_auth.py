@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from interact.accounts import services
@@ -41,6 +43,20 @@ def test_citizen_registers_with_phone_and_logs_in(client, db):
     assert response.status_code == 302
     client.post("/logout")
     assert login(client, "13900001111", "abc12345").status_code == 302
+
+
+def test_the_password_is_confirmed_as_a_required_field(client, db, auth, roles):
+    """确认密码 was shown without the required mark beside 密码 *, so a citizen could leave
+    it empty as optional (and was told 两次输入的密码不一致)."""
+    page = client.get("/register").get_data(as_text=True)
+    assert re.search(r'<label for="confirm">确认密码<span class="req"', page)
+    response = client.post("/register", data={"phone": "13900001111", "password": "abc12345", "confirm": ""})
+    assert "请再次输入密码" in response.get_data(as_text=True)
+    auth.login(roles.citizen)
+    page = client.get("/account/password").get_data(as_text=True)
+    assert re.search(r'<label for="confirm">确认新密码<span class="req"', page)
+    response = client.post("/account/password", data={"old_password": "secret123", "new_password": "newpass123", "confirm": ""})
+    assert "请再次输入新密码" in response.get_data(as_text=True)
 
 
 def test_registration_requires_phone_or_email(app, db):

@@ -306,6 +306,17 @@ LAYOUT_PROBLEMS = """(minTarget) => {
       problems.push(`placeholder cut off (${Math.round(needed)} px in ${Math.round(room)} px): ${describe(box)} "${box.placeholder}"`);
     }
   }
+  // A required mark (*) alone at the start of a line, away from the label it marks.
+  for (const mark of document.querySelectorAll('.req')) {
+    if (hidden(mark) || !mark.previousSibling) continue;
+    const before = document.createRange();
+    before.setStart(mark.parentElement, 0);
+    before.setEndBefore(mark);
+    const last = [...before.getClientRects()].filter(r => r.width > 0).pop();
+    if (last && Math.abs(mark.getBoundingClientRect().top - last.top) > last.height / 2) {
+      problems.push(`required mark alone on a line: ${describe(mark.parentElement)}`);
+    }
+  }
   // A control's own text (a field, a button, the file box's button) smaller than the page's
   // small print: the browser's 13.33 px default where the page reads at 16 or 20 px.
   for (const control of document.querySelectorAll('input:not([type=hidden], [type=checkbox], [type=radio]), select, textarea, button')) {

@@ -6,7 +6,8 @@
   both on every page the walks visit);
 - the departments' chart of 咨询回复统计 was a 640 px SVG that scrolled sideways, with the
   on-time rates past the right edge and long department names cut to 12 characters;
-- an opinion's box said its limit twice, 不超过2000字 under 已输入 0 / 2000 字.
+- an opinion's box said its limit twice, 不超过2000字 under 已输入 0 / 2000 字;
+- a long label's required mark (*) wrapped to a line of its own.
 """
 from __future__ import annotations
 
@@ -81,3 +82,23 @@ def test_an_opinions_limit_is_said_once_and_counts_what_is_typed(page, stored, l
     assert said.count("2000") == 1, said
     field.get_by_role("textbox", name="意见建议").fill("建议增加科学实验课。")
     assert "不超过 2000 字，已输入 10 字" in field.inner_text()
+    # The published opinions' author and time are spaced by the line's gap, without a dot
+    # beside the gap (刘** ·    2026-11-29 03:44).
+    metas = page.get_by_role("region", name=re.compile("网民意见")).locator(".meta").all_inner_texts()
+    assert metas and not [meta for meta in metas if "·" in meta], metas
+
+
+@MODES
+def test_required_marks_stay_beside_their_labels(page, stored, large_text):
+    """A long label's * wrapped to a line of its own (4. 您对现有课后服务的满意程度 / *)."""
+    from interact.surveys.models import Collection
+
+    collection_id = stored(lambda db: db.session.scalar(
+        db.select(Collection.id).where(Collection.title.contains("课后服务管理办法"))))
+    if large_text:
+        _large_text_on(page)
+    problems = []
+    for path in (f"/surveys/{collection_id}", "/letters/new", "/register"):
+        page.goto(path)
+        problems += [f"{path}: {found}" for found in layout_problems(page) if found.startswith("required mark")]
+    assert not problems, "\n".join(problems)

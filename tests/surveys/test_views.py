@@ -40,7 +40,10 @@ def test_public_list_and_detail(client, make_collection, frozen):
     detail = client.get(f"/surveys/{collection.id}")
     assert detail.status_code == 200
     body = _html(detail)
-    assert "提交意见" in body and "提交问卷" in body and "结果反馈期限：" in body and "2026-04-30" in body
+    assert "提交意见" in body and "提交问卷" in body
+    # The deadline is named once (结果反馈期限, not 结果反馈 then 结果反馈期限：).
+    assert re.search(r"<dt>结果反馈期限</dt><dd>\s*<span class=\"deadline\"><time[^>]*>2026-04-30</time>", body)
+    assert body.count("结果反馈期限") == 1
     assert "interact_participant" in detail.headers.get("Set-Cookie", "")
     assert client.get(f"/surveys/{draft.id}").status_code == 404
     assert client.get(f"/surveys/{collection.id}/results").status_code == 404
@@ -353,7 +356,8 @@ def test_moderation_adoption_and_feedback_through_pages(client, auth, make_colle
     page = _html(results)
     assert results.status_code == 200
     assert "按期发布" in page and re.search(r"发布于\s*<time[^>]*>2026-04-02</time>", page)
-    assert re.search(r"结果反馈期限：<time[^>]*>2026-04-30</time>", page)
+    assert re.search(r"<dt>结果反馈期限</dt><dd>\s*<span class=\"deadline\"><time[^>]*>2026-04-30</time>", page)
+    assert page.count("结果反馈期限") == 1
     assert "新能源车优惠另行制定" in page and "<svg" in page and "fill=\"#b3261e\"" in page
     assert "100.0%" in page  # every respondent answered the first option of the rating 5
     assert "部分采纳" in _html(client.get(f"/surveys/{collection.id}"))
