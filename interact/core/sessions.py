@@ -404,12 +404,15 @@ class ServerSessionInterface(SessionInterface):
                 if not self.store.replace(key, self.serializer.dumps(data), expires_at, _user_id(data)):
                     return
                 successor = data.get(_SUPERSEDED)
-                if isinstance(successor, str):
+                if isinstance(successor, str) and not session.original.get(_SUPERSEDED):
                     # Another request of this browser promoted the session after this one
                     # loaded it: the browser goes by the new id from now on, so this
                     # request's own change (a vote, a captcha used) goes there too, and its
                     # response must not give the browser the old id back (it works for a
-                    # minute only).
+                    # minute only). Only a request loaded before the promotion: one loaded
+                    # after it carries the old cookie after the browser was given the new
+                    # one — a copy of the cookie (a shared computer), whose changes must not
+                    # reach the promoted session.
                     self._carry_to_successor(successor, session.original, changes_now)
                 elif not successor:
                     self._set_cookie(app, session, session.sid, response)

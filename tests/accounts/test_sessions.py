@@ -269,6 +269,28 @@ def test_a_change_saved_after_a_promotion_by_a_request_loaded_before_it_reaches_
     assert "_captcha" not in promoted
 
 
+def test_a_copy_of_the_old_cookie_used_after_the_promotion_writes_nothing_into_the_promoted_session(app, client):
+    # Whoever copied the cookie (a shared computer) sends requests with it in the minute
+    # after the browser's session was promoted: they must not set the captcha the next
+    # visitor's letter form will be checked against, nor votes, nor remove anything.
+    session = sessions.ServerSession(new=True)
+    session.update(x=0, _captcha={"h": "mine", "exp": 1})
+    _save(app, session)
+    client.set_cookie(COOKIE, session.sid)
+    old_cookie = session.sid
+    promoted_id = _cookie_set_by(_save(app, _promoting(app, client, lambda s: s.update(letters_access=[41]))))
+    client.set_cookie(COOKIE, old_cookie)
+    copy_holder = _open(app, client)
+    copy_holder["_captcha"] = {"h": "theirs", "exp": 9}
+    copy_holder["faq_votes"] = [1, 2, 3]
+    copy_holder.pop("x")
+    _save(app, copy_holder)
+    client.set_cookie(COOKIE, promoted_id)
+    promoted = _open(app, client)
+    assert promoted["_captcha"] == {"h": "mine", "exp": 1} and promoted["x"] == 0
+    assert "faq_votes" not in promoted and promoted["letters_access"] == [41]
+
+
 def test_a_late_change_follows_two_promotions(app, client):
     _stored_session(app, client)
     other = _open(app, client)
