@@ -89,3 +89,28 @@ def test_an_entry_that_asks_the_facet_still_answers_it(kind):
     # 补办身份证要多久 is a phrasing of the entry: how long it takes is what it answers.
     result = demo_engine(kind).answer("补办身份证多久能办好")
     assert result.answered and result.best.id == "身份证丢了怎么补办？", result
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    # Issue #16 (session 10): a small edit of 社保卡丢了怎么办 that drops 丢 (0.952, 匹配度高) ...
+    ("社保卡怎么办", "社保卡丢了怎么补办？"),
+    # ... and the only topical entry of 公积金 + 多少钱, every phrasing of which is about a loan (0.911).
+    ("公积金要多少钱", "住房公积金贷款最高能贷多少？"),
+])
+def test_a_question_that_asks_less_than_its_entry_is_offered_not_answered(kind, question, entry):
+    result = demo_engine(kind).answer(question)
+    assert not result.answered, result
+    assert result.best is not None and result.best.id == entry and result.best.topical, result
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    ("社保卡怎么补办", "社保卡丢了怎么补办？"),  # 补办 names this entry among the card's two
+    ("社保卡丢了", "社保卡丢了怎么补办？"),  # a phrasing says no more than that
+    ("身份证怎么补办", "身份证丢了怎么补办？"),
+    ("公积金咋提", "住房公积金怎么提取？"),  # 提 for 提取
+    ("宝宝上户口要带什么", "新生儿怎么落户？"),  # no other entry has both 孩子 and 户口
+    ("公积金余额", "如何查询住房公积金账户余额？"),
+])
+def test_a_short_question_that_names_one_entry_stays_answered(kind, question, entry):
+    result = demo_engine(kind).answer(question)
+    assert result.answered and result.best.id == entry, result
