@@ -823,6 +823,13 @@ class Answer:
     def confidence_high(self) -> bool:
         return band(self.confidence, self.threshold) in ("high", "good")
 
+    @property
+    def check_advised(self) -> bool:
+        """An answer in the 匹配度一般 band: right less often than not (dev's held halves: 0.436,
+        docs/faq-matching.md, "Calibration"), so the ask page asks the citizen to check that the
+        entry's question is theirs before relying on it."""
+        return self.answered and band(self.confidence, self.threshold) == "fair"
+
 
 def confidence_label(confidence: float, threshold: float) -> str:
     """Confidence in plain words for citizens."""

@@ -439,3 +439,16 @@ def test_entry_page_is_shared_by_anonymous_readers_and_counts_every_view(app, cs
     assert "感谢您的评价" in mine.get_data(as_text=True)
     assert "public" not in mine.headers.get("Cache-Control", "")
     assert "感谢您的评价" not in app.test_client().get(f"/faq/{entry.id}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("confidence", "advised"), [(0.45, True), (0.65, False), (0.9, False)])
+def test_an_answer_in_the_fair_band_asks_the_citizen_to_check_it(client, db, kb, monkeypatch, confidence, advised):
+    # Issue #16: 匹配度一般 answers were right 44 % of the time on dev, shown like the others.
+    def ask(question, **_kwargs):
+        return services.Answer(question=question, answered=True, confidence=confidence, best=kb[0], threshold=0.29)
+
+    monkeypatch.setattr(services, "ask", ask)
+    html = client.get("/faq/ask", query_string={"q": "公积金的问题"}).get_data(as_text=True)
+    assert kb[0].question in html
+    assert ("不一定是您要问的" in html) is advised
+
