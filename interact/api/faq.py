@@ -9,7 +9,7 @@ from marshmallow import Schema, fields, validate
 from interact.api import bp
 from interact.api.schemas import PageArgs, SafeHtml, String, Url, page_of, page_payload, record_id, text
 from interact.core.pagecache import public_page
-from interact.extensions import db, limiter
+from interact.extensions import client_address, db, limiter
 from interact.core.lookup import get_or_404
 from interact.faq import services
 from interact.faq.matching import MAX_QUERY_CHARS
@@ -86,7 +86,7 @@ def _suggestion() -> bool:
 def faq_answer(args: dict[str, Any]):
     """智能问答：对一个问题给出最佳答案与相关问题，或明确表示没有合适答案"""
     suggest = args["suggest"] == "1"
-    card = services.answer_card(args["q"], source="api", log=not suggest)
+    card = services.answer_card(args["q"], source="api", log=not suggest, viewer=client_address())
     payload = {
         "answered": card.answered,
         "confidence": round(card.confidence, 4),

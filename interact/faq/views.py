@@ -25,7 +25,7 @@ from interact.core.permissions import has_role, roles_required
 from interact.core.templating import switching_large_text
 from interact.core.views import home_sections
 from interact.departments.services import active_departments, get_department
-from interact.extensions import csrf, db, limiter, public_post_limit
+from interact.extensions import client_address, csrf, db, limiter, public_post_limit
 from interact.core.lookup import get_or_404
 from interact.core.paging import ListPage
 from interact.core.privacy import mask_text
@@ -120,7 +120,7 @@ def ask():
     # button without JavaScript shows the page again for what is in the box, which the
     # citizen did not ask (again): neither logged nor counted.
     log = request.args.get("voted") != "1" and not switching_large_text()
-    answer = services.ask(question, source="web", log=log) if question else None
+    answer = services.ask(question, source="web", log=log, viewer=client_address()) if question else None
     if question and log:
         db.session.commit()
     return render_template("faq/ask.html", question=question, answer=answer,
@@ -177,7 +177,7 @@ def department(department_id: int):
 
 def _count_view(entry_id: int) -> None:
     if request.args.get("voted") != "1":  # back from a vote: already counted
-        services.count_hit(entry_id)
+        services.count_hit(entry_id, viewer=client_address())
         db.session.commit()
 
 

@@ -429,7 +429,7 @@ def test_entry_page_is_shared_by_anonymous_readers_and_counts_every_view(app, cs
     assert 'name="csrf_token"' not in first.get_data(as_text=True)
     db.session.execute(db.update(FaqEntry).where(FaqEntry.id == entry.id).values(question="改过的问题"))
     db.session.commit()
-    second = app.test_client().get(f"/faq/{entry.id}")
+    second = app.test_client().get(f"/faq/{entry.id}", environ_base={"REMOTE_ADDR": "198.51.100.2"})
     assert second.get_data() == first.get_data()  # the stored page
     db.session.refresh(entry)
     assert entry.hits == 2
@@ -452,3 +452,36 @@ def test_an_answer_in_the_fair_band_asks_the_citizen_to_check_it(client, db, kb,
     assert kb[0].question in html
     assert ("不一定是您要问的" in html) is advised
 
+
+def test_an_entry_s_views_count_once_a_day_per_address(client, db, kb):
+    """Attack L6: 400 scripted views of one entry put it first under 热门问题 on the home page.
+    Reading it again, or asking its question, from the same address the same day is not
+    another view."""
+    from datetime import timedelta
+
+    from interact.core import clock
+
+    entry = kb[3]
+    for _ in range(5):
+        assert client.get(f"/faq/{entry.id}").status_code == 200
+    client.get("/faq/ask", query_string={"q": entry.question})
+    client.get("/api/v1/faq/answer", query_string={"q": entry.question})
+    db.session.refresh(entry)
+    assert entry.hits == 1
+    client.application.test_client().get(f"/faq/{entry.id}", environ_base={"REMOTE_ADDR": "198.51.100.7"})
+    db.session.refresh(entry)
+    assert entry.hits == 2
+    with clock.freeze(clock.now() + timedelta(days=1)):
+        client.get(f"/faq/{entry.id}")
+    db.session.refresh(entry)
+    assert entry.hits == 3
+
+
+def test_one_address_cannot_put_an_entry_first_among_the_popular_questions(client, db, kb):
+    read, flooded = kb[0], kb[5]
+    for i in range(3):
+        client.application.test_client().get(f"/faq/{read.id}", environ_base={"REMOTE_ADDR": f"198.51.100.{i + 1}"})
+    for _ in range(50):
+        client.get(f"/faq/{flooded.id}", environ_base={"REMOTE_ADDR": "203.0.113.9"})
+    popular = [entry.id for entry in services.popular_entries(10)]
+    assert popular.index(read.id) < popular.index(flooded.id)
