@@ -1742,6 +1742,7 @@ class _Candidate:
     c_content: float = 0.0  # the highest ``c_content`` of its retrieved rows
     wording_text: str = ""  # the text of its row with the best ``wording``
     rule: str = "model"  # what set its confidence (``Match.rule``), for the best candidate
+    foreign: bool = False  # the question has a key word no row of the entry has (``_foreign_word``)
 
 
 @dataclass(frozen=True)
@@ -2287,8 +2288,10 @@ class MatchingEngine:
         # 社保卡丢了怎么办: 丢 dropped): not answered, still offered.
         if ranked and ranked[0].sure != 2 and self._asks_less(state, ranked[0], ranked[1:]):
             ranked[0].sure, ranked[0].conflict = 0, True
+        elif ranked and ranked[0].curated:
+            ranked[0].foreign = self._foreign_word(state, ranked[0])
         # A typo (``sure`` 1) was checked for making another word already (``_wording``).
-        elif ranked and not ranked[0].sure:
+        if ranked and not ranked[0].sure and not ranked[0].conflict:
             ranked[0].conflict = (self._key_term_conflict(state, ranked[0], ranked[1:])
                                   or self._facet_conflict(state, ranked[0]))
         return ranked
@@ -2307,6 +2310,21 @@ class MatchingEngine:
         sides = [_side_of(seg.segs[i]) for i in rows]
         return any(not any(FACETS[name].search(side.compact) or FACET_KINDS.get(name) in side.kinds for side in sides)
                    for name in asked)
+
+    @staticmethod
+    def _foreign_word(state: _State, best: _Candidate) -> bool:
+        """Whether the question has a key word (``_key_words``) that no row of the best
+        candidate's entry has, as a word or with all its characters in that row (新办 in
+        新办社保卡怎么办: 新 is in 换新卡, 办 in 补办, never together)."""
+        loc = state.locate(best.doc_id)
+        if loc is None or best.query is None:
+            return False
+        seg, rows = loc
+        sides = [_side_of(seg.segs[i]) for i in rows]
+        chars = frozenset().union(*(side.chars for side in sides))
+        return any(all(ch in chars for ch in t)
+                   and not any(t in side.token_set or all(ch in side.chars for ch in t) for side in sides)
+                   for t in _key_words(best.query.content))
 
     def _asks_less(self, state: _State, best: _Candidate, others: list[_Candidate]) -> bool:
         """Whether the question asks less than the best candidate's curated entry (see the
@@ -2414,7 +2432,7 @@ class MatchingEngine:
                         conf, c.rule = floor, "near"
                     elif c.content and not any(o.content for o in cands[1:]):
                         conf, c.rule = floor, "content"
-                    elif CURATED_TOPICAL_FLOOR and _sole_curated_topical(cands):
+                    elif CURATED_TOPICAL_FLOOR and not c.foreign and _sole_curated_topical(cands):
                         conf, c.rule = floor, "topical_kind" if _asks_other_kind(c) else "topical"
             out.append(conf)
         return out
