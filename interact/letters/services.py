@@ -306,14 +306,22 @@ def submit_letter(
     workflow.set_acceptance_deadline(letter)
     if query_code is not None and (len(query_code) != CODE_LENGTH or set(query_code) - set(CODE_ALPHABET)):
         raise ValueError("query_code is not a query code")
+    # The files are checked, stored and their rows written before the day's number is taken:
+    # the number's counter row (and the month's count) stay locked from then to the commit,
+    # and every other letter of the day waits for them — for milliseconds, not for someone's
+    # 15 MB of uploads on their way to the store (attack L4).
+    stored = [uploads.save_upload(upload, kinds=ATTACHMENT_KINDS, max_bytes=ATTACHMENT_MAX_BYTES, public=False)
+              for upload in files]
+    # Inserted with the letter (a new letter has none to load).
+    letter.attachments = [LetterAttachment(file=file) for file in stored]
     try:
         code = _insert_with_number(letter, query_code)
     except _SubmittedMeanwhile:
+        # A copy of this submission was stored first: its files are kept, these are not.
+        letter.attachments = []
+        for file in stored:
+            uploads.discard(file)
         return _repeated(find_by_idempotency_key(idempotency_key), data)
-    # Stored after the letter, so a copy that lost the race above stores no files.
-    for upload in files:
-        stored = uploads.save_upload(upload, kinds=ATTACHMENT_KINDS, max_bytes=ATTACHMENT_MAX_BYTES, public=False)
-        letter.attachments.append(LetterAttachment(file=stored))
     workflow.record_event(
         letter, "submit", None, who="citizen", public=True, to_status=LetterStatus.SUBMITTED,
         public_note="来信已提交，等待受理。",
