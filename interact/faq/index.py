@@ -203,13 +203,31 @@ def newest_file(directory: Path) -> Path | None:
     return Path(max(files, key=lambda e: (e.stat().st_mtime_ns, e.name)).path)
 
 
+#: The environment variable through which a worker hands the build lock it took to the
+#: ``flask faq build-index`` process it starts: the number of the lock's descriptor, which
+#: the child inherits (attack L9).
+LOCK_FD_ENV = "INTERACT_FAQ_BUILD_LOCK_FD"
+
+
 class _BuildLock:
     """An exclusive ``flock`` on ``build.lock`` in the index folder: one build per
-    machine at a time (held by the building process for its whole build)."""
+    machine at a time (held by the building process for its whole build).
 
-    def __init__(self, directory: Path):
-        directory.mkdir(parents=True, exist_ok=True)
-        self._fd = os.open(directory / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    A worker that asks for a build takes it before starting the building process and hands
+    the descriptor to it (:data:`LOCK_FD_ENV`): ``flock`` belongs to the open file, which
+    parent and child then share, so the lock is held from the moment the build is asked
+    for — not only once the child has loaded the application (10-40 s), a window in which
+    every other worker that noticed the change started a build of its own."""
+
+    def __init__(self, directory: Path, fd: int | None = None):
+        if fd is None:
+            directory.mkdir(parents=True, exist_ok=True)
+            fd = os.open(directory / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+        self._fd = fd
+
+    @property
+    def fd(self) -> int:
+        return self._fd
 
     def acquire(self) -> bool:
         try:
@@ -219,7 +237,24 @@ class _BuildLock:
             return False
 
     def close(self) -> None:
-        os.close(self._fd)  # releases the lock
+        os.close(self._fd)  # releases the lock (once no other process shares the open file)
+
+    @classmethod
+    def inherited(cls, directory: Path) -> _BuildLock | None:
+        """The lock of *directory* handed to this process by the worker that started it
+        (:data:`LOCK_FD_ENV`), or None: not started so, or the descriptor is not that
+        folder's lock file."""
+        value = os.environ.pop(LOCK_FD_ENV, None)
+        if not value:
+            return None
+        try:
+            fd = int(value)
+            held, lock_file = os.fstat(fd), os.stat(directory / LOCK_NAME)
+        except (ValueError, OSError):
+            return None
+        if (held.st_dev, held.st_ino) != (lock_file.st_dev, lock_file.st_ino):
+            return None
+        return cls(directory, fd)
 
 
 def building(directory: Path) -> bool:
@@ -231,12 +266,14 @@ def building(directory: Path) -> bool:
         lock.close()
 
 
-def build_file(directory: Path, force: bool = False) -> Path | None:
+def build_file(directory: Path, force: bool = False, lock: _BuildLock | None = None) -> Path | None:
     """Build the index of the published entries and write it to *directory* (needs an
     application context). Returns the file, or None when another process is building.
     Skipped (the newest file returned) when that file already is of the current version
-    stamp and code, unless *force*."""
-    lock = _BuildLock(directory)
+    stamp and code, unless *force*. *lock*: the build lock, already taken by whoever
+    asked for this build (closed here); by default the lock handed to this process by the
+    worker that started it, else one taken now."""
+    lock = lock or _BuildLock.inherited(directory) or _BuildLock(directory)
     try:
         if not lock.acquire():
             return None
@@ -533,7 +570,13 @@ class FaqIndex:
         """Start building a new file on this machine unless one is being built (or was
         asked for by this process less than ``REQUEST_SECONDS`` ago)."""
         now = time.monotonic()
-        if now - self._build_requested < REQUEST_SECONDS or building(self.directory):
+        if now - self._build_requested < REQUEST_SECONDS:
+            return
+        # The build lock is taken here and handed to the build: a worker that notices the
+        # change while it is being built starts none (attack L9).
+        lock = _BuildLock(self.directory)
+        if not lock.acquire():
+            lock.close()
             return
         self._build_requested = now
         app = self._app or current_app._get_current_object()  # type: ignore[attr-defined]
@@ -541,24 +584,32 @@ class FaqIndex:
             def run() -> None:
                 with app.app_context():
                     try:
-                        build_file(self.directory)
+                        build_file(self.directory, lock=lock)
                     except Exception:
                         log.exception("FAQ index: building the file failed")
                     finally:
                         db.session.remove()
 
-            threading.Thread(target=run, name="faq-index-file", daemon=True).start()
+            try:
+                threading.Thread(target=run, name="faq-index-file", daemon=True).start()
+            except BaseException:
+                lock.close()
+                raise
             return
-        env = {**os.environ, "INTERACT_FAQ_INDEX_DIR": str(self.directory)}
+        env = {**os.environ, "INTERACT_FAQ_INDEX_DIR": str(self.directory), LOCK_FD_ENV: str(lock.fd)}
         if app.config.get("DATABASE_URL"):
             env["INTERACT_DATABASE_URL"] = app.config["DATABASE_URL"]
         package_parent = str(Path(__file__).resolve().parents[2])
         env["PYTHONPATH"] = os.pathsep.join(p for p in (package_parent, env.get("PYTHONPATH")) if p)
-        process = subprocess.Popen(
-            [sys.executable, "-m", "flask", "--app", "interact", "faq", "build-index"],
-            env=env, cwd=package_parent, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            start_new_session=True,  # a worker's restart does not stop the build
-        )
+        try:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "flask", "--app", "interact", "faq", "build-index"],
+                env=env, cwd=package_parent, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                start_new_session=True,  # a worker's restart does not stop the build
+                pass_fds=(lock.fd,),  # the child holds the lock from now until its build ends
+            )
+        finally:
+            lock.close()  # this worker's copy; the child's keeps the lock
         # Reap it when it ends (no zombie); nobody waits on this thread.
         threading.Thread(target=process.wait, name="faq-index-builder", daemon=True).start()
         log.info("FAQ index: building a new file in process %s", process.pid)

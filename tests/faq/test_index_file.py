@@ -241,3 +241,59 @@ def test_a_worker_builds_the_file_in_a_child_process(file_app, monkeypatch):
     assert len(spawned) == 1 and spawned[0].args[:3] == [sys.executable, "-m", "flask"]
     assert spawned[0].wait(60) == 0
     assert os.path.dirname(holder._loaded.path) == str(index.index_dir(file_app))
+
+
+class _Child:
+    """A build process as the worker starts it, without running anything: it keeps a copy
+    of the descriptors passed to it (as an inherited one stays open in a real child)."""
+
+    def __init__(self, args, pass_fds=(), env=None, **_kwargs):
+        self.args, self.env, self.pid = args, env, 0
+        self.fds = [os.dup(fd) for fd in pass_fds]
+
+    def wait(self, timeout=None):
+        return 0
+
+    def exit(self):
+        for fd in self.fds:
+            os.close(fd)
+
+
+def test_workers_that_notice_a_change_at_once_start_one_build(file_app, monkeypatch):
+    """Attack L9: each of three workers that noticed a change started its own
+    ``faq build-index``, because the child took the build lock only after loading the
+    application. The asking worker takes it and hands it to the child."""
+    directory = index.index_dir(file_app)
+    children = []
+
+    def popen(args, **kwargs):
+        children.append(_Child(args, **kwargs))
+        return children[-1]
+
+    monkeypatch.setattr(subprocess, "Popen", popen)
+    workers = [index.FaqIndex(directory=directory, builder="process", app=file_app) for _ in range(3)]
+    try:
+        for worker in workers:
+            worker._request_build()
+        assert len(children) == 1
+        assert index.building(directory)  # held by the child alone (the worker closed its copy)
+    finally:
+        for child in children:
+            child.exit()
+    assert not index.building(directory)  # the build's end frees it for the next change
+
+
+def test_the_build_process_uses_the_lock_its_worker_handed_it(file_app, monkeypatch):
+    """``flask faq build-index`` started by a worker builds under the worker's lock (taken
+    by the worker, so another open of the lock file could not take it), not 'another
+    process is building'."""
+    directory = index.index_dir(file_app)
+    handed = index._BuildLock(directory)
+    assert handed.acquire()
+    monkeypatch.setenv(index.LOCK_FD_ENV, str(os.dup(handed.fd)))
+    handed.close()  # the worker's copy: the child's (the duplicate) keeps the lock
+    assert index.building(directory)
+    result = file_app.test_cli_runner().invoke(args=["faq", "build-index"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == str(index.newest_file(directory))
+    assert not index.building(directory)  # given back when the build ended
