@@ -20,8 +20,9 @@ class DefaultConfig:
     DATABASE_URL: str | None = None
     #: ``hide_parameters``: a failed statement's error (and so the log of a 500) names the
     #: statement and the constraint but never the values it carried (phone numbers,
-    #: e-mails, password hashes, session tokens).
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
+    #: e-mails, password hashes, session tokens). No ``pool_pre_ping``: a connection is checked
+    #: only after lying in the pool a while (``core.dbsetup.PING_IDLE_SECONDS``).
+    SQLALCHEMY_ENGINE_OPTIONS = {"hide_parameters": True}
 
     # Cookies and sessions
     SESSION_COOKIE_HTTPONLY = True

@@ -35,6 +35,15 @@ _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 _SAVEPOINT = "SAVEPOINT"
 _LOCK = "interact_writer_lock"
 _IN_MEMORY = "interact_in_memory"
+#: ``record.info`` key: when the connection was opened or last given back to the pool.
+_IDLE_SINCE = "interact_idle_since"
+#: A connection of a database server that lay in the pool longer than this is checked
+#: (``SELECT 1``) before a request uses it; one given back a moment ago is not: the check is
+#: a round trip, and on a busy machine a round trip is a wake-up of the server and of the
+#: worker (~2 ms of a PostgreSQL request; docs/performance.md). What a connection lost in
+#: that moment costs: the statement that finds it broken fails once (that request's 500),
+#: and the pool drops every connection older than it, so the next requests reconnect.
+PING_IDLE_SECONDS = 2.0
 
 
 class WriterLock:
@@ -153,7 +162,36 @@ def register_engine_hooks() -> None:
             lock.acquire()
             cursor.connection.execute("BEGIN IMMEDIATE")
 
+    @sa.event.listens_for(Engine, "engine_connect")
+    def _ping_if_idle(connection):
+        """``pool_pre_ping`` for connections that lay in the pool for a while only (the
+        recipe of SQLAlchemy's "Disconnect Handling — Pessimistic": a broken connection is
+        invalidated here, and the first statement opens a new one)."""
+        fairy = connection.connection
+        if _IN_MEMORY in fairy.info or _LOCK in fairy.info:  # SQLite: a file, nothing to lose
+            return
+        idle_since = fairy.info.get(_IDLE_SINCE)
+        if idle_since is not None and time.monotonic() - idle_since < PING_IDLE_SECONDS:
+            return
+        try:
+            alive = connection.dialect.do_ping(fairy.dbapi_connection)
+        except connection.dialect.loaded_dbapi.Error:
+            alive = False
+        if not alive:
+            connection.invalidate()
+        else:
+            fairy.info[_IDLE_SINCE] = time.monotonic()
+
+    @sa.event.listens_for(Engine, "connect")
+    def _opened(_dbapi_connection, record):
+        record.info[_IDLE_SINCE] = time.monotonic()
+
     def _transaction_ends(conn):
+        if conn.invalidated:
+            # A connection lost in the transaction (a database server restarted): its rollback
+            # must not fail here (``conn.info`` would raise); the pool's "invalidate" event
+            # gives a lock back.
+            return
         # Before the COMMIT itself: a writer let in now waits for it in SQLite's busy
         # handler for a millisecond at most (a WAL commit appends to the log).
         _release(conn.info)
@@ -164,6 +202,7 @@ def register_engine_hooks() -> None:
     def _back_in_pool(record) -> None:
         if record is not None:
             _release(record.info)
+            record.info[_IDLE_SINCE] = time.monotonic()
 
     sa.event.listen(Pool, "reset", lambda _dbapi_connection, record, _state: _back_in_pool(record))
     sa.event.listen(Pool, "checkin", lambda _dbapi_connection, record: _back_in_pool(record))

@@ -1,0 +1,75 @@
+"""A database server's connection is checked before use only after lying in the pool a
+while (``core.dbsetup.PING_IDLE_SECONDS``), not at every request as ``pool_pre_ping``
+did: the check is a round trip of every request. A connection found broken is replaced.
+PostgreSQL only (SQLite has no connection to lose): run with ``INTERACT_TEST_DATABASE_URL``."""
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from interact.core import dbsetup
+from interact.extensions import db
+from tests.conftest import TEST_DATABASE_URL
+
+pytestmark = pytest.mark.skipif(not TEST_DATABASE_URL.startswith("postgresql"),
+                                reason="a database server's connections (PostgreSQL)")
+
+
+@pytest.fixture
+def pings(app, monkeypatch):
+    seen = []
+    dialect = db.engine.dialect
+    real = dialect.do_ping
+
+    def ping(dbapi_connection):
+        seen.append(1)
+        return real(dbapi_connection)
+
+    monkeypatch.setattr(dialect, "do_ping", ping)
+    return seen
+
+
+def _backend() -> int:
+    pid = db.session.scalar(sa.text("SELECT pg_backend_pid()"))
+    db.session.remove()
+    return pid
+
+
+def test_a_connection_given_back_a_moment_ago_is_used_without_a_check(app, pings, monkeypatch):
+    first = _backend()
+    assert [_backend(), _backend()] == [first, first]  # the same connection, unchecked
+    assert pings == []
+    monkeypatch.setattr(dbsetup, "PING_IDLE_SECONDS", 0.0)  # every connection has lain "long"
+    assert _backend() == first
+    assert pings == [1]
+
+
+def _terminate(pid: int) -> None:
+    """What a restart of the server does to a connection (from a connection of its own)."""
+    other = sa.create_engine(db.engine.url, poolclass=sa.pool.NullPool)
+    try:
+        with other.connect() as connection:
+            connection.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    finally:
+        other.dispose()
+
+
+def test_a_connection_the_server_closed_while_it_lay_idle_is_replaced(app, pings, monkeypatch):
+    lost = _backend()
+    _terminate(lost)
+    monkeypatch.setattr(dbsetup, "PING_IDLE_SECONDS", 0.0)
+    assert _backend() not in (lost, None)  # checked, found closed, a new one used
+    assert pings
+
+
+def test_a_connection_lost_within_the_moment_fails_once_and_the_next_request_reconnects(app, monkeypatch):
+    """The price of not checking a connection given back a moment ago: its first statement
+    fails (that request's error page), the rollback works, and the next one reconnects."""
+    monkeypatch.setattr(dbsetup, "PING_IDLE_SECONDS", 3600.0)
+    lost = _backend()
+    _terminate(lost)
+    with pytest.raises(sa.exc.OperationalError):
+        db.session.execute(sa.text("SELECT 1"))
+    db.session.rollback()  # the writer lock's hook used to raise PendingRollbackError here
+    db.session.remove()
+    assert _backend() != lost
