@@ -14,6 +14,13 @@ the race) or the row was undone with a savepoint, the bytes are deleted; a file 
 with :func:`discard` (a draft document replaced or removed) loses its row at once and its
 bytes once that is committed. An upload form carries a one-time token
 (:func:`save_upload_once`): the form sent twice stores one file.
+
+A form whose transaction holds something every other writer waits for (SQLite's writer
+lock, taken by the request's first write; the day's letter number) stores its files
+before that: :func:`stage_upload` checks a file and puts its bytes in the store outside
+any transaction, :func:`keep_staged` writes its row in the transaction (from then on the
+rules above apply), and :func:`drop_staged` deletes the bytes of staged files that were
+not kept (a refused form) — the letter form (``letters.services.staged_attachments``).
 """
 from __future__ import annotations
 
@@ -23,7 +30,9 @@ import secrets
 import tempfile
 import unicodedata
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 from xml.etree import ElementTree
 
 import sqlalchemy as sa
@@ -171,6 +180,41 @@ def save_upload_once(
         creator="uploaded_by_id")
 
 
+@dataclass
+class StagedFile:
+    """A checked upload whose bytes are in the store and whose row is not written yet."""
+
+    row: StoredFile
+    store: object
+    kept: bool = False
+
+
+def stage_upload(upload: FileStorage, *, kinds: set[str], max_bytes: int | None = None,
+                 public: bool = False, uploaded_by=None) -> StagedFile:
+    """Check an upload and put its bytes in the store without writing anything to the
+    database; raises :class:`InvalidInput` as :func:`save_upload` does. The caller keeps it
+    (:func:`keep_staged`) or drops it (:func:`drop_staged`)."""
+    row = _store(upload, kinds=kinds, max_bytes=max_bytes, public=public, uploaded_by=uploaded_by, staged=True)
+    return StagedFile(row, get_store())
+
+
+def keep_staged(staged: StagedFile) -> StoredFile:
+    """Write a staged file's row in the current transaction: its bytes now live and die
+    with the transaction, as a :func:`save_upload`'s do."""
+    db.session.add(staged.row)
+    db.session.flush()
+    db.session.info.setdefault(_STORED, []).append((staged.row, staged.row.key, staged.store))
+    staged.kept = True
+    return staged.row
+
+
+def drop_staged(staged: Iterable[StagedFile]) -> None:
+    """Delete the bytes of the staged files that were not kept."""
+    for file in staged:
+        if not file.kept:
+            file.store.delete(file.row.key)
+
+
 def discard(stored: StoredFile | None) -> None:
     """Give up a stored file nothing refers to any more (a replaced or removed document):
     its row is deleted now, its bytes when the transaction commits."""
@@ -182,8 +226,9 @@ def discard(stored: StoredFile | None) -> None:
 
 
 def _store(upload: FileStorage, *, kinds: set[str], max_bytes: int | None, public: bool, uploaded_by,
-           form_token: str | None = None) -> StoredFile:
-    """Check the upload, put its bytes in the store and return its row (not yet added)."""
+           form_token: str | None = None, staged: bool = False) -> StoredFile:
+    """Check the upload, put its bytes in the store and return its row (not yet added).
+    ``staged``: the bytes do not belong to the current transaction yet (:func:`stage_upload`)."""
     if upload is None or not upload.filename:
         raise InvalidInput("请选择要上传的文件。")
     name = _display_name(upload.filename)
@@ -238,8 +283,9 @@ def _store(upload: FileStorage, *, kinds: set[str], max_bytes: int | None, publi
         uploaded_by_id=getattr(uploaded_by, "id", None),
         form_token=form_token,
     )
-    # Until the row is committed, these bytes belong to this transaction (see the module).
-    db.session.info.setdefault(_STORED, []).append((stored, key, store))
+    if not staged:
+        # Until the row is committed, these bytes belong to this transaction (see the module).
+        db.session.info.setdefault(_STORED, []).append((stored, key, store))
     return stored
 
 

@@ -13,9 +13,10 @@ import re
 import secrets
 import unicodedata
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
@@ -271,10 +272,13 @@ def submit_letter(
     *,
     user=None,
     idempotency_key: str | None = None,
-    attachments: Iterable[FileStorage] = (),
+    attachments: Iterable[FileStorage] | StagedAttachments = (),
     query_code: str | None = None,
 ) -> SubmitResult:
     """A citizen's letter (web or API). No account needed; ``user`` only links "my letters".
+
+    ``attachments``: the uploads, or the web form's :func:`staged_attachments` (stored
+    before the request's first write).
 
     A repeated ``idempotency_key`` returns the first letter (no second letter, no code),
     also when the first copy was stored while this one was being checked.
@@ -289,7 +293,8 @@ def submit_letter(
     scan = sensitive.scan(data.title, data.body)
     if scan.blocked:
         raise InvalidInput("您的来信含有不允许提交的内容，请修改后重新提交。", fields={"body": "含有不允许提交的内容"})
-    files = [f for f in attachments if f is not None and f.filename]
+    staged = attachments if isinstance(attachments, StagedAttachments) else None
+    files = staged.uploads if staged is not None else _chosen(attachments)
     if len(files) > MAX_ATTACHMENTS:
         raise InvalidInput(f"附件最多 {MAX_ATTACHMENTS} 个。", fields={"attachments": f"最多 {MAX_ATTACHMENTS} 个"})
     now = clock.now()
@@ -310,8 +315,13 @@ def submit_letter(
     # the number's counter row (and the month's count) stay locked from then to the commit,
     # and every other letter of the day waits for them — for milliseconds, not for someone's
     # 15 MB of uploads on their way to the store (attack L4).
-    stored = [uploads.save_upload(upload, kinds=ATTACHMENT_KINDS, max_bytes=ATTACHMENT_MAX_BYTES, public=False)
-              for upload in files]
+    if staged is not None:
+        if staged.error is not None:
+            raise staged.error
+        stored = [uploads.keep_staged(file) for file in staged.files]
+    else:
+        stored = [uploads.save_upload(upload, kinds=ATTACHMENT_KINDS, max_bytes=ATTACHMENT_MAX_BYTES, public=False)
+                  for upload in files]
     # Inserted with the letter (a new letter has none to load).
     letter.attachments = [LetterAttachment(file=file) for file in stored]
     try:
@@ -328,6 +338,44 @@ def submit_letter(
         note="含敏感词，待审核：" + "、".join(scan.words) if scan.needs_review else "",
     )
     return SubmitResult(letter, code)
+
+
+def _chosen(attachments: Iterable[FileStorage]) -> list[FileStorage]:
+    return [f for f in attachments if f is not None and f.filename]
+
+
+@dataclass
+class StagedAttachments:
+    """A letter's attachments checked and stored before its request writes anything
+    (:func:`staged_attachments`): the files, or the refusal of the first bad one."""
+
+    uploads: list[FileStorage]
+    files: list[uploads.StagedFile] = field(default_factory=list)
+    error: InvalidInput | None = None
+
+
+@contextmanager
+def staged_attachments(attachments: Iterable[FileStorage]) -> Iterator[StagedAttachments]:
+    """The web form's attachments stored before the request's first write (the form
+    token's claim), to be given to :func:`submit_letter`: with the session store in the
+    database, that write takes SQLite's writer lock, which every other submission, vote and
+    job then waits for until the commit — it used to be held while up to 15 MB were copied
+    to the store (attack L4, on SQLite). The checks' refusal is kept for
+    :func:`submit_letter` to raise where it did (after the letter's own checks); the bytes
+    of files no letter kept (a refused form) are deleted when the block ends."""
+    files = _chosen(attachments)
+    staged = StagedAttachments(files)
+    if len(files) <= MAX_ATTACHMENTS:
+        try:
+            for upload in files:
+                staged.files.append(uploads.stage_upload(upload, kinds=ATTACHMENT_KINDS,
+                                                         max_bytes=ATTACHMENT_MAX_BYTES, public=False))
+        except InvalidInput as error:
+            staged.error = error
+    try:
+        yield staged
+    finally:
+        uploads.drop_staged(staged.files)
 
 
 def _repeated(letter: Letter, data: LetterInput) -> SubmitResult:

@@ -173,6 +173,13 @@ def new():
         return _preview(form)
     elif switching_large_text():
         return _new_page(form)
+    # The attachments are stored before the first write (the token's claim below), so the
+    # transaction does not hold the database's writer while they are copied.
+    with services.staged_attachments(form.attachments.data or []) as attachments:
+        return _send(form, attachments)
+
+
+def _send(form: LetterForm, attachments: services.StagedAttachments):
     token = (form.token.data or "")[:64]
     # The form token's and the captcha's claims, the letter and the session that shows its
     # receipt: one write transaction, committed when the session is saved.
@@ -184,7 +191,7 @@ def new():
         data = _letter_input(form)
         result, error = attempt(lambda: services.submit_letter(
             data, user=current_user if current_user.is_authenticated else None,
-            idempotency_key=token or None, attachments=form.attachments.data or [],
+            idempotency_key=token or None, attachments=attachments,
             query_code=_query_code(token) if token else None,
         ), form=form, commit=False)
         if error is not None:

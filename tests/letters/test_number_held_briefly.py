@@ -83,3 +83,47 @@ def test_a_copy_stored_meanwhile_keeps_the_first_copys_files_only(app, monkeypat
     store = storage.get_store()
     assert store.exists(files[0].key)
     assert sorted(p.name for p in store.root.rglob("*") if p.is_file()) == [files[0].key]
+
+
+FORM = {
+    "channel": "consultation", "kind": "consultation", "department_id": "", "leader_id": "",
+    "title": "社保卡丢失怎么补办", "body": "我的社保卡丢了，请问去哪里补办，需要带什么材料？",
+    "name": "李四", "phone": "13712345678", "email": "", "token": "held-1",
+}
+
+
+def _stored_keys() -> list[str]:
+    root = storage.get_store().root
+    return sorted(p.name for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+def _form_with_files(**overrides):
+    return dict(FORM, attachments=[(io.BytesIO(PNG), "photo.png"), (io.BytesIO(PDF), "证明.pdf")], **overrides)
+
+
+def test_the_web_form_stores_its_attachments_before_its_first_write(client, steps):
+    """The web form's first write (the form token's claim in the session store) opens the
+    transaction that holds the database's writer (SQLite) until the commit: the files are
+    copied to the store before it, not while every other writer waits."""
+    client.get("/letters/new")
+    steps.clear()
+    response = client.post("/letters/new", data=_form_with_files(), content_type="multipart/form-data")
+    assert response.status_code == 302
+    first_write = next(i for i, step in enumerate(steps) if step.startswith(("INSERT", "UPDATE", "DELETE")))
+    assert steps.count("file stored") == 2
+    assert "file stored" not in steps[first_write:]
+    letter = db.session.scalar(sa.select(Letter).order_by(Letter.id.desc()))
+    assert sorted(a.file.key for a in letter.attachments) == _stored_keys()
+
+
+def test_a_refused_form_keeps_none_of_the_files_it_stored_first(client):
+    client.get("/letters/new")
+    refused = client.post("/letters/new", data=_form_with_files(phone="1371234"), content_type="multipart/form-data")
+    assert refused.status_code == 422 and "所选的 2 个附件没有保存" in refused.get_data(as_text=True)
+    assert _stored_keys() == [] and db.session.scalar(sa.select(sa.func.count(StoredFile.id))) == 0
+    # A file of a type the letter does not take: refused after the letter's own checks, as before.
+    bad = dict(FORM, token="held-2", attachments=[(io.BytesIO(PNG), "photo.png"),
+                                                  (io.BytesIO(b"<script>alert(1)</script>"), "x.jpg")])
+    refused = client.post("/letters/new", data=bad, content_type="multipart/form-data")
+    assert refused.status_code == 422 and "x.jpg" in refused.get_data(as_text=True)
+    assert _stored_keys() == [] and db.session.scalar(sa.select(sa.func.count(Letter.id))) == 0
