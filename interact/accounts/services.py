@@ -161,6 +161,13 @@ def _end_sessions(user: User) -> None:
     db.session.flush()
 
 
+def log_out_everywhere(user: User) -> None:
+    """A log-out whose session record the store could not delete (Redis did not answer):
+    the record may open again once the store is back, so the account's sessions end by a
+    new session token instead, this one and any other."""
+    _end_sessions(user)
+
+
 @dataclass
 class StaffData:
     username: str

@@ -100,9 +100,12 @@ def _with_captcha(form: LoginForm) -> LoginForm:
 def logout():
     form = ConfirmForm()
     if form.validate_on_submit():
+        user = current_user._get_current_object() if current_user.is_authenticated else None
         logout_user()
         # The session ends on the server: a copy of the cookie opens nothing any more.
-        sessions.end_current()
+        if not sessions.end_current() and user is not None:
+            services.log_out_everywhere(user)
+            db.session.commit()
         flash("您已安全退出。", "info")
     return redirect(url_for("site.home"))
 

@@ -56,6 +56,11 @@ from interact.extensions import db
 _SID = re.compile(r"^[A-Za-z0-9_-]{43}$")
 
 
+class StoreUnavailable(Exception):
+    """The store cannot answer now (Redis unreachable): a session it holds is neither
+    readable nor deletable meanwhile."""
+
+
 class SessionStore(Protocol):
     """Where session data lives. Keys are SHA-256 hex digests of the cookie's id."""
 
@@ -212,6 +217,10 @@ class ServerSession(CallbackDict, SessionMixin):
         self.promoted_from: str | None = None
         #: Set by :func:`commit_with_session`: this request's writes commit with the record.
         self.commit_with_record = False
+        #: The browser's session could not be read (the store did not answer): this request
+        #: runs without it, and leaves the browser's cookie alone unless it stores a session
+        #: of its own (a log-in), so one timeout does not log anybody out.
+        self.out_of_reach = False
         self.modified = False
         self.accessed = False
 
@@ -292,7 +301,12 @@ class ServerSessionInterface(SessionInterface):
     def open_session(self, app: Flask, request: Request) -> ServerSession:
         sid = request.cookies.get(self.get_cookie_name(app), "")
         if _SID.match(sid):
-            loaded = self.store.load(key_for(sid))
+            try:
+                loaded = self.store.load(key_for(sid))
+            except StoreUnavailable:
+                stand_in = ServerSession(new=True)
+                stand_in.out_of_reach = True
+                return stand_in
             if loaded is not None:
                 data, expires_at = loaded
                 try:
@@ -382,6 +396,10 @@ class ServerSessionInterface(SessionInterface):
     def _save(self, app: Flask, session: ServerSession, response: Response) -> None:
         key = key_for(session.sid)
         data = changes_now = dict(session)
+        if session.out_of_reach and data.keys() <= COOKIE_KEYS | {"_flashes"} and not session.permanent:
+            # The browser's session is out of reach for now, not ended: its cookie stays,
+            # unless this request made a session worth keeping (a log-in, a letter's receipt).
+            return
         if session.loaded_key == key:
             # The same session as loaded: other requests of this browser may have changed
             # it meanwhile, so only this request's own changes are written over theirs.
@@ -419,7 +437,7 @@ class ServerSessionInterface(SessionInterface):
                 session.expires_at, session.original = expires_at, copy.deepcopy(data)
                 return
         elif session.loaded_key is not None and session.promoted_from is None:
-            self.store.delete(session.loaded_key)  # a renewed id: the old one stops working
+            _delete_or_log(self.store, session.loaded_key)  # a renewed id: the old one stops working
         elif session.loaded_key is not None:
             # Promoted. Other requests of this browser may have changed the old record since
             # this one loaded it (a vote, a captcha used): the promoted record gets what the
@@ -437,7 +455,7 @@ class ServerSessionInterface(SessionInterface):
                 clock.now() + timedelta(seconds=JOIN_SECONDS), None)
         if not data:
             if session.loaded_key == key:
-                self.store.delete(key)
+                _delete_or_log(self.store, key)
             if self.get_cookie_name(app) in request.cookies:
                 response.delete_cookie(self.get_cookie_name(app), domain=self.get_cookie_domain(app),
                                        path=self.get_cookie_path(app), secure=self.get_cookie_secure(app),
@@ -510,6 +528,16 @@ class ServerSessionInterface(SessionInterface):
         session.sid = new_sid()
         self.store.save(key_for(session.sid), self.serializer.dumps(data), expires_at, _user_id(data))
         return data
+
+
+def _delete_or_log(store: SessionStore, key: str) -> None:
+    """Delete a record; when the store does not answer, the record lives on and is
+    refused by other means (a log-out: :func:`end_current`), or holds nothing of worth
+    (an anonymous id renewed at log-in)."""
+    try:
+        store.delete(key)
+    except StoreUnavailable:
+        current_app.logger.warning("session store unreachable: an old session id could not be deleted")
 
 
 def _forget_changes(session: ServerSession) -> None:
@@ -608,10 +636,23 @@ def commit_with_session() -> None:
         session.commit_with_record = True
 
 
-def end_current() -> None:
-    """Log-out: forget everything of this session and stop its id working."""
+def end_current() -> bool:
+    """Log-out: forget everything of this session and stop its id working. ``False`` when
+    the store could not delete its record now (Redis unreachable): a copy of the cookie
+    would then open it again once the store is back, so the caller must refuse it by other
+    means (a logged-in account: a new session token)."""
+    ended = True
+    if isinstance(session, ServerSession) and session.loaded_key is not None:
+        try:
+            current_app.session_interface.store.delete(session.loaded_key)
+        except StoreUnavailable:
+            ended = False
+    elif isinstance(session, ServerSession) and session.out_of_reach:
+        ended = False
+        session.out_of_reach = False  # the browser's cookie goes, as at any log-out
     session.clear()
     renew()
+    return ended
 
 
 def claim_once(name: str, ttl: timedelta) -> bool:
@@ -626,7 +667,10 @@ def claim_once(name: str, ttl: timedelta) -> bool:
 def release_claim(name: str) -> None:
     """Forget a claim of :func:`claim_once` whose work did not happen after all (a form
     that was refused), so that the next claim of ``name`` wins again."""
-    current_app.session_interface.store.delete(_claim_key(name))
+    try:
+        current_app.session_interface.store.delete(_claim_key(name))
+    except StoreUnavailable:
+        pass  # the claim stays made: the form is refused once more (its text is kept)
 
 
 def _claim_key(name: str) -> str:

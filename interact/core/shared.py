@@ -65,6 +65,17 @@ def errors() -> tuple[type[BaseException], ...]:
     return (redis.RedisError, OSError)
 
 
+def unreachable_errors() -> tuple[type[BaseException], ...]:
+    """Exceptions meaning Redis did not answer (connection refused or lost, a timeout), as
+    opposed to an answer refusing the command (a read-only replica): only these send the
+    session store to its fallback."""
+    try:
+        import redis
+    except ImportError:
+        return ()
+    return (redis.ConnectionError, redis.TimeoutError, OSError)
+
+
 def ping(app: Flask | None = None) -> bool | None:
     """``True``/``False`` whether Redis answers; ``None`` when it is not configured."""
     redis_client = client(app)
@@ -115,8 +126,12 @@ class RedisSessionStore:
     While Redis does not answer (a restart, a failover), sessions and one-time claims go to
     the database table instead (:attr:`fallback`, the ``database`` store), so a citizen can
     still send a letter and staff can still log in (attack L8: both were a 500 and the
-    letter's text was gone). Sessions held in Redis are not readable meanwhile (their
-    visitors start new ones). Once Redis is back, what was written to the table is still
+    letter's text was gone). Sessions held in Redis are not readable meanwhile: their
+    visitors go on without them but keep their cookie, and find them again once Redis
+    answers (one timeout logs nobody out); a log-out meanwhile cannot delete the Redis
+    copy, so it ends the account's sessions by a new session token instead. Only a
+    connection error or a timeout counts as unreachable; a refusal (a read-only replica
+    after a failover) is an error, not a reason to write elsewhere. Once Redis is back, what was written to the table is still
     found there until it ends: a key Redis does not know is looked up in the table, a
     claim is won only if the table has none, and ending a session ends it in both.
     """
@@ -141,9 +156,14 @@ class RedisSessionStore:
     def load(self, key: str):
         try:
             value = self.redis.get(self._session(key))
-        except errors():
+        except unreachable_errors():
             _unreachable()
-            return self.fallback.load(key)
+            found = self.fallback.load(key)
+            if found is None:
+                # Maybe in Redis, maybe nowhere: not known now. The request runs without
+                # it and the browser keeps its cookie (one timeout must not log out).
+                raise sessions.StoreUnavailable from None
+            return found
         if value is None:
             return self.fallback.load(key)  # written while Redis was unreachable, or nowhere
         record = json.loads(value)
@@ -157,7 +177,7 @@ class RedisSessionStore:
                 pipe.set(self._session(key), record, ex=seconds)
                 self._list_under_user(pipe, key, user_id, seconds)
                 pipe.execute()
-        except errors():
+        except unreachable_errors():
             _unreachable()
             self.fallback.save(key, data, expires_at, user_id)
 
@@ -180,7 +200,7 @@ class RedisSessionStore:
                     self._list_under_user(pipe, key, user_id, seconds)
                     pipe.execute()
                 return True
-        except errors():
+        except unreachable_errors():
             _unreachable()
         # Not in Redis: a session stored in the table while Redis was unreachable, or none.
         return self.fallback.replace(key, data, expires_at, user_id)
@@ -188,8 +208,12 @@ class RedisSessionStore:
     def delete(self, key: str) -> None:
         try:
             self.redis.delete(self._session(key))
-        except errors():
+        except unreachable_errors():
             _unreachable()
+            self.fallback.delete(key)
+            # The record may live on in Redis and open again once it is back: say so, so
+            # that a log-out refuses it by other means (``sessions.end_current``).
+            raise sessions.StoreUnavailable from None
         self.fallback.delete(key)
 
     def add(self, key: str, data: str, expires_at) -> bool:
@@ -198,7 +222,7 @@ class RedisSessionStore:
         try:
             # SET … NX: Redis creates the key only if it is missing, in one command.
             created = bool(self.redis.set(self._session(key), record, ex=seconds, nx=True))
-        except errors():
+        except unreachable_errors():
             _unreachable()
             return self.fallback.add(key, data, expires_at)
         # A claim (a captcha checked) made in the table while Redis was unreachable stays made.
@@ -212,7 +236,7 @@ class RedisSessionStore:
                     pipe.delete(self._session(key.decode()))
                 pipe.delete(self._user(user_id))
                 pipe.execute()
-        except errors():
+        except unreachable_errors():
             # The sessions Redis holds cannot be deleted now; the account's new session
             # token (``accounts.services``) refuses them anyway once Redis is back.
             _unreachable()

@@ -119,3 +119,42 @@ def test_a_claim_made_while_redis_is_down_is_not_won_again_when_it_is_back(racin
         assert not store.add("claim-1", "{}", clock.now() + timedelta(minutes=5))
         assert store.add("claim-2", "{}", clock.now() + timedelta(minutes=5))
         assert not store.add("claim-2", "{}", clock.now() + timedelta(minutes=5))
+
+
+def _failing_once(monkeypatch, redis_client, method: str) -> None:
+    """The next call of ``method`` on the Redis client times out (one lost packet)."""
+    import redis as redis_lib
+
+    real = getattr(redis_client, method)
+    calls = []
+
+    def once(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise redis_lib.exceptions.TimeoutError("Timeout reading from socket")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(redis_client, method, once)
+
+
+def test_one_redis_timeout_does_not_log_anybody_out(racing_app, redis, monkeypatch):  # noqa: F811
+    _staff_user(racing_app)
+    clerk = racing_app.test_client()
+    assert clerk.post("/login", data={"identifier": "clerk", "password": "secret123"}).status_code == 302
+    assert clerk.get("/staff/").status_code == 200
+    _failing_once(monkeypatch, shared.client(racing_app), "get")
+    blip = clerk.get("/staff/")  # runs without the session it could not read ...
+    assert not any(cookie.startswith(f"{COOKIE}=") for cookie in blip.headers.getlist("Set-Cookie"))
+    assert clerk.get("/staff/").status_code == 200  # ... which is still the browser's
+
+
+def test_a_log_out_whose_record_redis_could_not_delete_still_ends_the_session(racing_app, redis, monkeypatch):  # noqa: F811
+    _staff_user(racing_app)
+    clerk = racing_app.test_client()
+    assert clerk.post("/login", data={"identifier": "clerk", "password": "secret123"}).status_code == 302
+    copied = clerk.get_cookie(COOKIE).value
+    _failing_once(monkeypatch, shared.client(racing_app), "delete")
+    assert clerk.post("/logout").status_code == 302
+    thief = racing_app.test_client()
+    thief.set_cookie(COOKIE, copied)
+    assert thief.get("/staff/").status_code == 302  # the record lives on in Redis, but opens nothing
