@@ -242,6 +242,7 @@ def test_the_letters_month_filter_is_a_chinese_month_list(page):
     """来信选登's month filter reads as Chinese (2026年11月), whatever the browser's language;
     a browser's own month picker showed "--------- ----" / "November 2026"."""
     page.goto("/letters/")
+    page.get_by_text("更多条件", exact=False).click()  # folded under the keyword (a phone's first screen shows letters)
     month = page.get_by_role("combobox", name="来信月份")
     labels = month.locator("option").all_inner_texts()
     assert labels[0] == "全部月份" and all(re.fullmatch(r"\d{4}年\d{1,2}月", label) for label in labels[1:]), labels

@@ -7,7 +7,8 @@
 - the departments' chart of 咨询回复统计 was a 640 px SVG that scrolled sideways, with the
   on-time rates past the right edge and long department names cut to 12 characters;
 - an opinion's box said its limit twice, 不超过2000字 under 已输入 0 / 2000 字;
-- a long label's required mark (*) wrapped to a line of its own.
+- a long label's required mark (*) wrapped to a line of its own;
+- 来信选登 showed five fields before the first letter.
 """
 from __future__ import annotations
 
@@ -102,3 +103,23 @@ def test_required_marks_stay_beside_their_labels(page, stored, large_text):
         page.goto(path)
         problems += [f"{path}: {found}" for found in layout_problems(page) if found.startswith("required mark")]
     assert not problems, "\n".join(problems)
+
+
+@MODES
+def test_the_published_letters_begin_on_the_first_screen(page, large_text):
+    """来信选登 on a phone opened with five fields one under another (a whole screen in
+    关怀版) before the first letter: the conditions other than the keyword are folded under
+    更多条件, open when one of them is set."""
+    if large_text:
+        _large_text_on(page)
+    page.goto("/letters/")
+    first = page.locator("main .letter-item h2 a").first
+    assert first.bounding_box()["y"] + first.bounding_box()["height"] <= page.viewport_size["height"], first.bounding_box()
+    assert not page.get_by_role("combobox", name="类别").is_visible()
+    page.get_by_text("更多条件", exact=False).click()
+    page.get_by_role("combobox", name="类别").select_option(label="咨询")
+    page.get_by_role("button", name="按条件搜索").click()
+    page.wait_for_url("**kind=consultation**")
+    assert page.get_by_role("combobox", name="类别").is_visible()  # open while a condition is set
+    assert layout_problems(page) == []
+    assert_accessible(page, context="来信选登 with a condition")
