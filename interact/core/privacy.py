@@ -518,15 +518,60 @@ _LABEL_BEFORE_NAME = (
     "来信人|写信人|致信人|反映人|投诉人|举报人|咨询人|申请人|当事人|署名|落款|签名|联系人|姓名|"
     "我的名字是|我的名字叫|名字是|名字叫|名字叫做|名字叫作|我叫|名叫|叫做|叫作|姓名为|姓名是|"
     "网名是|网名叫|网名|昵称是|昵称叫|昵称|微信名是|微信名|抄送人|"
-    "起草人|拟稿人|撰稿人|填表人|制表人|我是|本人"
+    "起草人|拟稿人|撰稿人|填表人|制表人|我是|本人|"
+    # the writer in dialect (俺叫王翠兰, 额叫马建国, 俺是王翠兰: attack M1)
+    "俺叫|额叫|偶叫|咱叫|俺是|俺的名字是|俺的名字叫"
 )
 # Labels after which only a name can follow (not 我是/本人: 我是单位职工).
 _NAME_ONLY_LABEL = (
     "来信人|写信人|致信人|反映人|投诉人|举报人|咨询人|申请人|署名|落款|签名|联系人|姓名|"
     "我的名字是|我的名字叫|名字是|名字叫|名字叫做|名字叫作|我叫|名叫|叫做|叫作|姓名为|姓名是|"
     "网名是|网名叫|网名|昵称是|昵称叫|昵称|微信名是|微信名|抄送人|"
-    "起草人|拟稿人|撰稿人|填表人|制表人"
+    "起草人|拟稿人|撰稿人|填表人|制表人|俺叫|额叫|偶叫|咱叫|俺的名字是|俺的名字叫"
 )
+# A kinship or neighbour word the way people say it, with whose it is (attack M1: 我妈李桂香,
+# 俺娘李桂香, 孩子他爹何大山, 我老伴儿吴淑芬, 阿拉姆妈张阿娣, 我对象叫刘敏, 老人叫李桂香).
+_KIN_OWNER = "(?:我|俺|咱|额|偶|阿拉|他|她|孩子他|孩子她|孩他|孩她|娃他|娃她|孩子|我家|俺家|咱家|我们家|我屋头)的?"
+_KIN_SHORT = (
+    "(?:[大二三四五六七八九小老幺]?(?:爸|妈|爹|娘|哥|弟|姐|妹|叔|伯伯?|婶|舅|姨|姑|爷|奶)|儿|"
+    "老伴儿?|先生|太太|丈母娘|老丈人|丈人|婆娘|媳妇儿|那口子|老头子?|老婆子|对象|姆妈|房客|租客|"
+    "那个|阿嬷|阿婆|阿公|阿爸|阿妈)"
+)
+_KIN_ALONE = "(?:亡夫|亡妻|先夫|本人|阿嬷|阿婆|阿公|对门的?|楼下的?|楼上的?|隔壁的?|老人(?=叫|名叫))"
+# (Words that begin with a surname and follow a relative in a sentence: 我妈成天打麻将; more
+# are told by the dictionary, :func:`_kin_name_spans`.)
+_KIN_NOT_NAME = (
+    "成天|时常|常常|常年|向来|从来|万一|宁可|宁愿|于是|曾经|毕竟|高兴|安心|简直|居然|尤其|连忙|单独|全都|全身|"
+    "甘心|乐意|明明|明知|明白|方才|方便|齐心|平常|平日|平时|和我|跟我|与我|同我|也是|都是|还是|就是|只是"
+)
+# 我妈李桂香的退休金停了 / 俺娘叫李桂香 / 孩子他爹何大山 / 老人叫李桂香
+_KIN_NAME = re.compile(
+    rf"(?:{_KIN_OWNER}{_KIN_SHORT}|{_KIN_ALONE})\s*(?:的名字|名字|大名|真名)?(?:叫做|叫作|叫|名叫|是|为|[：:])?\s*"
+    rf"(?!{_KIN_NOT_NAME})(?P<name>{_PLAIN_NAME})(?={_AFTER_PERSON})"
+)
+#: A word this frequent in jieba's dictionary after a relative is a word, not a name (我妈高血压,
+#: 我妈江西人, 我叔严重); a full name seldom is (李娜 438, 李强 159 stay names).
+_KIN_WORD_FREQ = 500
+_KIN_PHRASE_FREQ = 50
+
+
+def _kin_name_spans(text: str) -> list["_Span"]:
+    from interact.core.segment import ensure_jieba, jieba
+
+    spans = []
+    for m in _KIN_NAME.finditer(text):
+        name = m.group("name").replace(" ", "").replace("\u3000", "")
+        if any(ord(c) < 0x4e00 for c in name):
+            continue
+        ensure_jieba()
+        freq = jieba.dt.FREQ
+        if (freq.get(name) or 0) >= (_KIN_WORD_FREQ if len(name) == 2 else _KIN_PHRASE_FREQ):
+            continue
+        if len(name) == 3 and (freq.get(name[:2]) or 0) >= _KIN_WORD_FREQ:
+            continue
+        spans.append(_Span(m.start("name"), m.end("name"), "name"))
+    return spans
+
 _NAME_PATTERNS = [
     # 户主王大力名下 / 投诉对象：刘大强，/ 我奶奶张李氏今年九十岁
     re.compile(rf"{_ROLE}\s*(?:的名字|名字)?(?:叫做|叫作|叫|名叫|是|为|[：:])?\s*(?P<name>{_COMMON_NAME})(?={_AFTER_PERSON})"),
@@ -535,7 +580,8 @@ _NAME_PATTERNS = [
     # 我丈夫司马青先生 / 孩子叫上官小飞 / 老师吴建国打了孩子 / 我同事赵子龙也想问
     re.compile(rf"{_RELATION}\s*(?:的名字|名字)?(?:叫做|叫作|叫|名叫|是|为|[：:])?\s*(?P<name>{_PLAIN_NAME})(?={_AFTER_PERSON})"),
     # 我是王小明的母亲
-    re.compile(rf"(?:我是|本人是|本人系|我系)\s*(?P<name>{_NAME})(?=的(?:{_RELATION_WORDS}|家长|监护人|家属|亲属|代理人)"
+    # (嘅 in Cantonese: 我係黃家明嘅鄰居)
+    re.compile(rf"(?:我是|本人是|本人系|我系|俺是)\s*(?P<name>{_NAME})(?=[的嘅](?:{_RELATION_WORDS}|家长|监护人|家属|亲属|代理人)"
                rf"|之(?:妻|夫|子|女|母|父|孙|孙女|兄|弟|姐|妹|媳|婿))"),
     # 我姓诸葛名亮: the given name after 我姓 … 名.
     re.compile(rf"我姓\s*{_SURNAME_RE}\s*[，,]?\s*名(?:叫|字叫|字是)?\s*(?P<name>{_GIVEN_CHAR}{{1,2}})(?={_AFTER_PERSON})"),
@@ -664,6 +710,13 @@ _BEFORE_KIN = re.compile(
 )
 #: Below this count in jieba's dictionary a word is read as unknown (鳌拜 3, 任盈盈 3).
 _RARE_WORD = 5
+
+
+def _phrase_not_name(word: str) -> bool:
+    """刚出生, 在外地, 没工作, 上大学: a character that begins no surname (an adverb, a
+    preposition, a verb) before a word the dictionary knows is a phrase, not a name (attack
+    M2: 刚出生的孩子 was published as ***的孩子, and a curator's phrasing with it)."""
+    return len(word) == 3 and word[0] not in _SURNAMES and not _unknown_word(word[1:])
 
 
 def _unknown_word(word: str) -> bool:
@@ -1325,8 +1378,9 @@ def _known_name_spans(text: str, name: str) -> list[_Span]:
         spans.append(_Span(match.start(), match.end(), "name"))
     given = simplified[len(surname):]
     if len(given) >= 2:
-        for match in re.finditer(rf"{re.escape(given)}(?={_AFTER_GIVEN})|{_BOUNDARY}{re.escape(given)}(?={_AFTER_PERSON})",
-                                 text):
+        # (大家叫我铁柱: the given name others call the writer by)
+        for match in re.finditer(rf"{re.escape(given)}(?={_AFTER_GIVEN})|{_BOUNDARY}{re.escape(given)}(?={_AFTER_PERSON})"
+                                 rf"|(?:(?<=叫我|喊我|称我)|(?<=管我叫)){re.escape(given)}", text):
             spans.append(_Span(match.start(), match.end(), "name"))
     if re.search("[A-Za-z]", text):
         latin = privacy_pinyin.name_pattern(simplified, len(surname))
@@ -1354,9 +1408,10 @@ def _name_spans(text: str, names: Iterable[str]) -> list[_Span]:
     if _LATIN_HINT.search(text):
         spans += _latin_name_spans(text)
     exemplary = [m.span() for m in _EXEMPLARY.finditer(text)]
+    spans += _kin_name_spans(text)
     if "的" in text:
         spans += [_Span(m.start("name"), m.end("name"), "name") for m in _BEFORE_KIN.finditer(text)
-                  if _unknown_word(m.group("name"))]
+                  if _unknown_word(m.group("name")) and not _phrase_not_name(m.group("name"))]
     patterns = list(_NAME_PATTERNS)
     for guard, guarded in _GUARDED_NAME_PATTERNS:
         if guard.search(text):

@@ -105,7 +105,13 @@ def name_pattern(name: str, surname_length: int) -> re.Pattern | None:
     # letters (an ordinary word).
     capitals = "".join("[" + "".join(sorted(i)).upper() + "]" for i in initials)
     bare = rf"|(?-i:(?<![A-Za-z]){capitals}(?![A-Za-z]))" if len(name) >= 3 else ""
-    return re.compile(f"{full}|{short}{account}{bare}", re.IGNORECASE)
+    # Characters and pinyin mixed (attack M1: Zhao铁柱, 赵tie柱, 赵铁zhu, 赵 Tiezhu), and the
+    # given name's initials before the surname (T.Z. Zhao).
+    mixed = _SEP.join(f"(?:{re.escape(c)}|{p})" for c, p in zip(name, parts))
+    mixed = rf"|(?<![A-Za-z]){mixed}(?![a-z])"
+    given_dotted = r"\.\s*".join("[" + "".join(sorted(i)) + "]" for i in initials[surname_length:]) + r"\."
+    given_first = rf"|(?<![A-Za-z.]){given_dotted}\s*{surname}(?![a-z])"
+    return re.compile(f"{full}|{short}{account}{bare}{mixed}{given_first}", re.IGNORECASE)
 
 
 # Every toneless syllable of the table, for telling pinyin from other Latin words.
