@@ -159,6 +159,8 @@ _PHONE_CONTEXT = re.compile(r"(?:电话|手机|座机|号码|联系|致电|拨�
 _APPS = (
     "微信|威信|薇信|威心|维信|微心|卫星|绿泡泡|vx|VX|Vx|wx|WX|v信|V信|加[vV微]|[vV] ?[❤♥♡💗💕💓💖💚]|"
     "weixin|wechat|WeChat|QQ|qq|扣扣|企鹅号|"
+    # (加我 tiezhu_1988, ➕V：tz19880808, +v …, Q：287654321: attack M1)
+    "加我|[+＋➕]\\s?[vV]|Q(?=\\s*[：:])|"
     "抖音|快手|微博|钉钉|飞书|小红书|B站|b站|哔哩哔哩|知乎|豆瓣|陌陌|探探|支付宝|淘宝|闲鱼|"
     "TG|Telegram|telegram|电报|推特|Twitter|twitter|Instagram|instagram|Facebook|facebook|脸书|"
     "Skype|skype|WhatsApp|whatsapp|"
@@ -229,15 +231,20 @@ _LABELLED_EMAIL = re.compile(
 # numbers are found with the digits (see _classify).
 _ACCOUNT = re.compile(
     rf"(?<![A-Za-z])(?:{_APPS})(?!公众号|群|平台|小程序)"
-    r"(?:号|账号|帐号|号码|id|ID|UID|uid)?\s*"
-    r"(?:是|为|[：:])?\s*(?P<value>[@＠]?\s*[A-Za-z](?:[A-Za-z0-9_\-]|\.(?=[A-Za-z0-9_])){5,29})(?![A-Za-z0-9_\-])"
+    r"(?:号|账号|帐号|号码|id|ID|UID|uid|用户名|昵称)?\s*"
+    r"(?:就是|也是|是|为|叫|[：:])?\s*(?P<value>[@＠]?\s*[A-Za-z](?:[A-Za-z0-9_\-]|\.(?=[A-Za-z0-9_])){5,29})(?![A-Za-z0-9_\-])"
+)
+# An account after ID/用户名 with no app named (ID 是 tiezhu1988): small letters first, so a
+# letter's number (XJ20260105-0001) or a code in capitals is not one.
+_BARE_ACCOUNT = re.compile(
+    r"(?<![A-Za-z])(?:ID|Id|id|用户名|账号名|帐号名)\s*(?:就是|也是|是|为|[：:])\s*(?P<value>[a-z][a-z0-9_\-.]{4,29}[a-z0-9])(?![A-Za-z0-9_\-])"
 )
 # A handle on a social app, which may be Chinese (我的微博 @小鱼儿爱吃鱼, 微博名：一只小熊猫,
 # 我抖音@阿杰的日常, 我的微博叫木子李2019): after the app and an @, after the app and a
 # label of an account (名/号/昵称/ID), or after 我的 + the app + 叫/是; it runs to the next
 # space or punctuation. Not an office's account (官方微博 @深圳发布, @平安深圳交警).
 _HANDLE_APPS = (
-    "微博|抖音|快手|小红书|B站|b站|哔哩哔哩|知乎|豆瓣|今日头条|头条号|西瓜视频|视频号|贴吧|简书|博客园|"
+    "淘宝|闲鱼|微博|抖音|快手|小红书|B站|b站|哔哩哔哩|知乎|豆瓣|今日头条|头条号|西瓜视频|视频号|贴吧|简书|博客园|"
     "GitHub|Github|github|GitLab|Gitlab|gitlab|Gitee|gitee|码云|CSDN|csdn|推特|Twitter|twitter|Instagram|instagram"
 )
 _HANDLE_LABEL = "(?:号|名|账号|帐号|昵称|ID|id|用户名|主页)"
@@ -291,8 +298,28 @@ def _handle_spans(text: str) -> list[_Span]:
 # 粤B 12 345).
 _PLATE = re.compile(
     r"(?<![A-Za-z0-9])[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼]\s*"
-    r"[A-HJ-NP-Za-hj-np-z]\s*[·•・.\-]?\s*(?=(?:[A-Za-z][ \u3000]?)*[0-9])"
-    r"(?:[A-HJ-NP-Za-hj-np-z0-9][ \u3000]?){4,5}[A-HJ-NP-Za-hj-np-z0-9](?![A-Za-z0-9])"
+    r"[A-HJ-NP-Za-hj-np-z]\s*[·•・.\-]?\s*(?=(?:[A-Za-z][ \u3000]?)*[0-9〇零一二三四五六七八九])"
+    # (the digits also in Chinese numerals: 粤B一二三四五; a trailer's 挂 last: 粤B1234挂)
+    r"(?:(?:[A-HJ-NP-Za-hj-np-z0-9〇零一二三四五六七八九][ \u3000]?){4,5}[A-HJ-NP-Za-hj-np-z0-9〇零一二三四五六七八九]"
+    r"|(?:[A-HJ-NP-Za-hj-np-z0-9][ \u3000]?){3}[A-HJ-NP-Za-hj-np-z0-9][挂学警领港澳])"
+    r"(?![A-Za-z0-9〇零一二三四五六七八九])"
+)
+# A plate with its province in pinyin (yue B12345) or without it after a plate's label
+# (车牌：B12345, 电动车牌 深圳 A12345: attack M1).
+_PINYIN_PLATE = re.compile(
+    r"(?<![A-Za-z])(?i:jing|jin|hu|yu|ji|yun|liao|hei|xiang|wan|lu|xin|su|zhe|gan|e|gui|meng|shan|min|yue|qing|zang|"
+    r"chuan|ning|qiong)\s?[A-HJ-NP-Z]\s?[·.\-]?\s?(?=[A-Z]*[0-9])[A-HJ-NP-Z0-9]{5,6}(?![A-Za-z0-9])"
+)
+# The digits of an ID after its label, however many are written (身份证 44030119900101
+# 后四位1234: the first 14 with the last four apart, attack M1).
+_LABELLED_ID_DIGITS = re.compile(
+    r"身份证(?:号码?)?\s*(?:是|为|[：:])?\s*(?P<value>[0-9]{6,17}[Xx]?)(?![0-9])"
+)
+# A Hong Kong or Macau number (+852 9123 4567, (+853) 6612 3456): eight digits in two groups.
+_HK_MACAU_PHONE = re.compile(r"[(（]?\s*(?:\+|00)\s*85[23]\s*[)）]?[\s\-]*[0-9]{4}[\s\-]?[0-9]{4}(?![0-9])")
+_LABELLED_PLATE = re.compile(
+    r"车牌(?:号码?)?\s*(?:是|为|[：:])?\s*(?:[\u4e00-\u9fff]{2,4}\s+)?"
+    r"(?P<value>[A-HJ-NP-Z]\s?[·.\-]?\s?(?=[A-Z]*[0-9])[A-HJ-NP-Z0-9]{5,6})(?![A-Za-z0-9])"
 )
 
 # --- the tail of a number, passports ----------------------------------------------------
@@ -494,7 +521,7 @@ _COMMON_SURNAMES = (
     "沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫阎段雷侯龙史陶黎贺顾毛郝龚邵钱严覃武戴莫孔汤"
 )
 _COMMON_NAME = rf"{_AT_SURNAME}(?!(?:{_COMMON_WORDS}))(?:{'|'.join(_COMPOUND_SURNAMES)}|[{_COMMON_SURNAMES}])[ \u3000]?{_GIVEN}"
-_NUM = r"[0-9０-９一二三四五六七八九十百零〇两]+"
+_NUM = r"[0-9０-９一二三四五六七八九十百零〇两廿卅]+"  # (廿三号: attack M1)
 _FUNCTION_SURNAMES = set("和向于都由但时应连那来相信展阴智幸奉富闭位满盘敬初计门云容区修")
 _PLAIN_SURNAME_RE = (
     "(?:" + "|".join(_COMPOUND_SURNAMES) + "|[" + "".join(sorted(_SURNAMES - _FUNCTION_SURNAMES)) + "])"
@@ -508,6 +535,8 @@ _AFTER_PERSON = (
     rf"霸占|侵占|挪用|威胁|殴打|辱骂|私自|强行|违规|{_NUM}岁|"
     "家(?:漏水|渗水|装修|的|里|门口|养|占|堆|噪音|太吵|吵|人|孩子|老人)|均|皆|生(?:孩子|小孩|了|下|二胎|完)|或|以及|"
     "每天|每晚|每周|每次|整天|成天|"
+    # (村支书王大海收了补偿款, 我儿子陈小宝三口人: attack M1)
+    "收了|收受|收取|拿了|拿走|[两三四五六七八九]口人|一家|全家|"
     # (the person's documents: 老住户周建军社保卡丢了)
     "身份证|社保卡|医保卡|银行卡|户口|驾驶证|驾照|护照|房产证|结婚证|"
     "称|问|委托|签字|签名|同意|受伤|在逃|骗|偷|报案|建议|提出|要求|认为|这个人|这人|此人|可以|常|请|"
@@ -520,14 +549,14 @@ _LABEL_BEFORE_NAME = (
     "网名是|网名叫|网名|昵称是|昵称叫|昵称|微信名是|微信名|抄送人|"
     "起草人|拟稿人|撰稿人|填表人|制表人|我是|本人|"
     # the writer in dialect (俺叫王翠兰, 额叫马建国, 俺是王翠兰: attack M1)
-    "俺叫|额叫|偶叫|咱叫|俺是|俺的名字是|俺的名字叫"
+    "俺叫|额叫|偶叫|咱叫|俺是|俺的名字是|俺的名字叫|中文名字?(?:叫|是)?|汉名"
 )
 # Labels after which only a name can follow (not 我是/本人: 我是单位职工).
 _NAME_ONLY_LABEL = (
     "来信人|写信人|致信人|反映人|投诉人|举报人|咨询人|申请人|署名|落款|签名|联系人|姓名|"
     "我的名字是|我的名字叫|名字是|名字叫|名字叫做|名字叫作|我叫|名叫|叫做|叫作|姓名为|姓名是|"
     "网名是|网名叫|网名|昵称是|昵称叫|昵称|微信名是|微信名|抄送人|"
-    "起草人|拟稿人|撰稿人|填表人|制表人|俺叫|额叫|偶叫|咱叫|俺的名字是|俺的名字叫"
+    "起草人|拟稿人|撰稿人|填表人|制表人|俺叫|额叫|偶叫|咱叫|俺的名字是|俺的名字叫|中文名字?(?:叫|是)?|汉名"
 )
 # A kinship or neighbour word the way people say it, with whose it is (attack M1: 我妈李桂香,
 # 俺娘李桂香, 孩子他爹何大山, 我老伴儿吴淑芬, 阿拉姆妈张阿娣, 我对象叫刘敏, 老人叫李桂香).
@@ -690,6 +719,14 @@ _NAME_PATTERNS = [
     re.compile(rf"(?:{_BOUNDARY}|(?<=[号室户]))(?P<name>{_PLAIN_NAME})\s*{_HONORIFIC}?\s*收(?=$|[，,。.！!；;\s）)])"),
     # 外号“小宝”的韦小宝: the person a nickname belongs to.
     re.compile(rf"(?:外号|绰号|小名|乳名|诨名)[^，,。；;\n]{{0,8}}?的\s*(?P<name>{_NAME})"),
+    # 刘建设，小名狗蛋: a name, then its nickname (attack M1); the nickname itself below.
+    re.compile(rf"{_BOUNDARY}(?P<name>{_PLAIN_NAME})\s*[，,（(]\s*(?:小名|乳名|外号|绰号|诨名|又名|别名|网名)"),
+    re.compile(rf"(?:小名|乳名|外号|绰号|诨名)(?:叫做|叫|是)?\s*[：:]?\s*(?P<name>(?![的叫是为])[\u4e00-\u9fff]{{2,3}}?)"
+               rf"(?=[，,。；;！!\s]|$)"),
+    # 本人老孙，孙有才: a surname after 老, then the full name with it.
+    re.compile(rf"老(?P<surname>{_SURNAME_RE})\s*[，,、（(]\s*(?P<name>(?P=surname){_GIVEN_CHAR}{{1,2}})(?![\u4e00-\u9fff])"),
+    # 落款：一个普通市民 孙丽华: a name at the end of a signature line, after who signs.
+    re.compile(rf"(?:落款|署名|签名)\s*[：:][^，,。；;\n]{{1,14}}?\s(?P<name>{_NAME})\s*$"),
     # ……望回复。李四光: a full name (three characters, or a compound surname and more)
     # alone after the last sentence, as a signature (not 。谢谢, 。严禁).
     # (on the same line: a name alone on the next is a signature line, below; not an office: 。司法局)
@@ -740,11 +777,13 @@ _QUOTED_ANY_NAME = (
 # text otherwise).
 _GUARDED_NAME_PATTERNS = [
     # (a few Han characters in brackets)
-    (re.compile(rf"[（(【\[〔]\s*{_HAN}{{2,4}}\s*[）)】\]〕]"), [
+    (re.compile(rf"[（(【\[〔]\s*{_HAN}{{2,4}}\s*[）)】\]〕，,、]"), [
         # 我爱人（刘晓燕） / 我和对象（马春花）: a name in brackets after who the person is
         # (not another word for the same person: 业主（房东）).
         re.compile(rf"(?:{_RELATION}|{_ROLE}|{_CASE_ROLE}|对象)\s*[（(【\[〔]\s*"
-                   rf"(?!(?:{_RELATION_WORDS}|{_CASE_ROLE_WORDS}|{_ROLE_WORDS})\s*[）)】\]〕])(?P<name>{_PLAIN_NAME})\s*[）)】\]〕]"),
+                   rf"(?!(?:{_RELATION_WORDS}|{_CASE_ROLE_WORDS}|{_ROLE_WORDS})\s*[）)】\]〕])(?P<name>{_PLAIN_NAME})\s*"
+                   # (or the person's age after it: 女儿（黄思琪，12岁）)
+                   rf"(?:[）)】\]〕]|[，,、]\s*(?:{_NUM}\s*[岁周]|[男女]))"),
         # 周芷若（联系人） / 段誉（儿子）: a name, then who the person is in brackets.
         re.compile(rf"{_BOUNDARY}(?P<name>{_PLAIN_NAME})\s*[（(【\[〔]\s*(?:{_NAME_ONLY_LABEL}|{_RELATION_WORDS}|"
                    rf"{_CASE_ROLE_WORDS}|本人|家属|对象|户主|租户|投诉对象|被投诉人|被举报人|法定代表人|负责人)\s*[）)】\]〕]"),
@@ -908,6 +947,10 @@ _HOME_FLAT = re.compile(
     r"(?P<value>[东南西北]\s*[0-9０-９]{3,4}\s*(?:室|房|号)?|(?:[A-Za-z]\s*[-－]?\s*)?[0-9０-９]{3,4}\s*(?:室|房|号)?"
     # (building-unit-flat: 我家住在 3-1-502)
     r"|[0-9０-９]{1,3}\s*[-－—]\s*[0-9０-９]{1,2}\s*[-－—]\s*[0-9０-９]{3,4}\s*(?:室|房|号)?"
+    # (after an estate's name, a building's letter and number: 住 富力城 C2-1803; a block, its
+    # floor and flat in words: 我住C座十五楼一号 — attack M1)
+    r"|(?:[\u4e00-\u9fff]{2,6}\s*)?[A-Za-z][0-9０-９]{1,2}\s*[-－—]\s*[0-9０-９]{3,4}\s*(?:室|房|号)?"
+    rf"|[A-Za-z]\s*(?:座|栋)\s*{_NUM}\s*(?:楼|层)\s*{_NUM}\s*(?:号|室|房)"
     # (a floor and its flat: 住在18楼F座, 住18F; a village household: 我家在三组五户)
     r"|[0-9０-９]{1,2}\s*(?:楼|层)\s*[A-Za-z]\s*座?|[0-9０-９]{1,2}\s*/?\s*F(?![A-Za-z])"
     rf"|第?{_NUM}\s*(?:村民小组|组|社|队)\s*第?{_NUM}\s*(?:户|号))"
@@ -1536,9 +1579,14 @@ def _email_spans(text: str) -> list[_Span]:
               if _plausible_birth(m.group("value"))]
     spans += [_Span(m.start("value"), m.end("value"), "email") for m in _LABELLED_EMAIL.finditer(text)]
     spans += [_Span(m.start("value"), m.end("value"), "account") for m in _ACCOUNT.finditer(text)]
+    spans += [_Span(m.start("value"), m.end("value"), "account") for m in _BARE_ACCOUNT.finditer(text)]
     if _HANDLE_HINT.search(text):
         spans += _handle_spans(text)
     spans += [_Span(m.start(), m.end(), "plate") for m in _PLATE.finditer(text)]
+    spans += [_Span(m.start(), m.end(), "plate") for m in _PINYIN_PLATE.finditer(text)]
+    spans += [_Span(m.start("value"), m.end("value"), "id_number") for m in _LABELLED_ID_DIGITS.finditer(text)]
+    spans += [_Span(m.start(), m.end(), "phone") for m in _HK_MACAU_PHONE.finditer(text)]
+    spans += [_Span(m.start("value"), m.end("value"), "plate") for m in _LABELLED_PLATE.finditer(text)]
     spans += [_Span(m.start("value"), m.end("value"), _TAIL_KINDS.get(m.group("label"), "account_number"))
               for m in _TAIL_DIGITS.finditer(text)]
     for m in _TAIL_LATER.finditer(text):

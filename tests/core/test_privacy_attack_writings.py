@@ -439,12 +439,7 @@ def test_a_name_split_by_an_image_is_one_name():
 
 
 # Attack batch 12 (M1): what is still published, each a class left open (docs/privacy.md).
-OPEN_12 = {
-    "12 n21", "12 n22", "12 n23", "12 n25", "12 n27", "12 n28", "12 n29", "12 f5",
-    "12 h1", "12 h4", "12 h5", "12 h9", "12 h12", "12 h17", "12 h18", "12 h19", "12 h20",
-    "12 p1", "12 p2", "12 p3", "12 p4", "12 p6",
-    "12 a5", "12 a8", "12 a11", "12 a13", "12 a15", "12 a19", "12 a22", "12 d6", "12 r1",
-}
+OPEN_12 = {"12 f5", "12 h20", "12 a8", "12 a13", "12 a19", "12 a22", "12 r1"}
 
 
 @pytest.mark.parametrize("label", [row[0] for row in BATCH12 + BATCH12_KIN if row[0] not in OPEN_12])
@@ -464,6 +459,9 @@ def test_batch_12_rich_text_writing_is_hidden(label):
     "我妈高血压", "我老伴儿高血压住院", "我妈江西人", "我妈毛病多", "我叔严重", "我妈成天打麻将",
     "我爸曾经在工厂上班", "我哥高中毕业", "他妈的什么东西", "我姐常说", "我爸文化程度低", "我姐江苏人",
     "孩子他爸在外地打工", "我妈和我爸", "我弟向我借钱",
+    # plates, IDs and flats of the same session's rules
+    "我在粤B一带", "粤A一级", "hu A 1号线", "GDP 12345", "B12345", "身份证有效期2026", "请携带身份证2份",
+    "住在北京 1502天", "住在地铁站 A1-2出口", "农历廿三",
 ])
 def test_batch_12_rules_keep_ordinary_text(text):
     """M2: 刚出生的孩子 was published as ***的孩子 (a demo FAQ phrasing too)."""
