@@ -461,8 +461,16 @@ def test_batch_12_rich_text_writing_is_hidden(label):
     "孩子他爸在外地打工", "我妈和我爸", "我弟向我借钱",
     # plates, IDs and flats of the same session's rules
     "我在粤B一带", "粤A一级", "hu A 1号线", "GDP 12345", "B12345", "身份证有效期2026", "请携带身份证2份",
-    "住在北京 1502天", "住在地铁站 A1-2出口", "农历廿三",
+    "住在北京 1502天", "住在地铁站 A1-2出口", "农历廿三", "户名不对", "开户名与身份证一致",
 ])
 def test_batch_12_rules_keep_ordinary_text(text):
     """M2: 刚出生的孩子 was published as ***的孩子 (a demo FAQ phrasing too)."""
     assert mask_text(text) == text
+
+
+@pytest.mark.parametrize("text,fragment", [
+    ("户名王翠兰", "翠兰"), ("收款人户名：王翠兰", "翠兰"),  # M1: whose a bank account is
+    ("我妈李桂香", "桂香"), ("俺是李富贵", "富贵"),  # M1 addendum: as an interview nickname
+])
+def test_batch_12_account_holders_and_nicknames_are_hidden(text, fragment):
+    assert leaked_plain(text, [], [fragment]) == [], mask_text(text)
