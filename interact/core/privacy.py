@@ -317,6 +317,7 @@ _LABELLED_ID_DIGITS = re.compile(
 )
 # A Hong Kong or Macau number (+852 9123 4567, (+853) 6612 3456): eight digits in two groups.
 _HK_MACAU_PHONE = re.compile(r"[(（]?\s*(?:\+|00)\s*85[23]\s*[)）]?[\s\-]*[0-9]{4}[\s\-]?[0-9]{4}(?![0-9])")
+_PLATE_LETTERS = re.compile(r"[A-HJ-NP-Z]\s?[·.\-]?\s?[A-HJ-NP-Z0-9]{5}")
 _LABELLED_PLATE = re.compile(
     r"车牌(?:号码?)?\s*(?:是|为|[：:])?\s*(?:[\u4e00-\u9fff]{2,4}\s+)?"
     r"(?P<value>[A-HJ-NP-Z]\s?[·.\-]?\s?(?=[A-Z]*[0-9])[A-HJ-NP-Z0-9]{5,6})(?![A-Za-z0-9])"
@@ -1587,7 +1588,8 @@ def _email_spans(text: str) -> list[_Span]:
     if _HANDLE_HINT.search(text):
         spans += _handle_spans(text)
     spans += [_Span(m.start(), m.end(), "plate") for m in _PLATE.finditer(text)]
-    spans += [_Span(m.start(), m.end(), "plate") for m in _PINYIN_PLATE.finditer(text)]
+    if _PLATE_LETTERS.search(text):  # (a capital, then five letters or digits: few texts have one)
+        spans += [_Span(m.start(), m.end(), "plate") for m in _PINYIN_PLATE.finditer(text)]
     spans += [_Span(m.start("value"), m.end("value"), "id_number") for m in _LABELLED_ID_DIGITS.finditer(text)]
     spans += [_Span(m.start(), m.end(), "phone") for m in _HK_MACAU_PHONE.finditer(text)]
     spans += [_Span(m.start("value"), m.end("value"), "plate") for m in _LABELLED_PLATE.finditer(text)]
