@@ -18,7 +18,8 @@ it analyses it; the knowledge base itself is never rewritten.
   forms of question words and a few everyday words (点样 / 咋个 / 哪能办 → 怎么 / 怎么办,
   啥子 → 什么, 咗 → 了, 唔使钱 → 免费 …), rewritten to standard Mandarin by longest match.
   Only forms that standard written Mandarin does not use otherwise are listed: 哪能 alone is
-  Mandarin (在哪能下载), so only 哪能办 is; 娃娃 is also a doll, so it is not listed.
+  Mandarin (在哪能下载), so only 哪能办 is; 娃娃 is also a doll, so it is kept as it is (娃 alone
+  is a child).
 
 The vocabulary is the knowledge base's *curated* entries (those with similar phrasings)
 and the synonym groups: the words a curator chose. The dev and held-out splits of the
@@ -62,6 +63,12 @@ DIALECT = {
     # people and places
     "老豆": "父亲", "老窦": "父亲", "屋头": "家里", "屋里头": "家里", "屋企": "家里",
     "阿拉": "我", "侬": "你", "俺": "我", "伢儿": "孩子", "娃儿": "孩子", "细路仔": "孩子", "细路": "孩子",
+    # 娃 alone is a child in the north-west and south-west (娃要上一年级了, 闺女生娃了: batch 12,
+    # M3); 娃娃 is also a doll and 葫芦娃 a cartoon (dev has both), so they stay as they are
+    # (longest match first).
+    "娃娃": "娃娃", "葫芦娃": "葫芦娃", "娃": "孩子",
+    # to register a marriage (northern): 扯证 / 扯结婚证
+    "扯结婚证": "领结婚证", "扯证": "领结婚证",
     # lost, not found
     "寻不着": "找不到", "寻唔到": "找不到", "揾唔到": "找不到", "找不着": "找不到",
 }

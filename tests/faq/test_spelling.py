@@ -123,3 +123,23 @@ def test_marriage_questions_and_their_typos_stay_with_marriage(kind, question):
     assert result.best is not None and result.best.id == MARRIAGE, result
     # ... and the key-term rule does not hold it back (结婚 is no typo of 离婚).
     assert not engine._read(question)[1][0].conflict
+
+
+def test_a_child_called_wa_and_a_marriage_called_chezheng_are_read_in_standard_mandarin():
+    # Batch 12 (findings M3): 娃 (a child) and 扯证 (to register a marriage) were unknown.
+    assert spelling.standardise("闺女生娃了，娃的户口咋上") == "闺女生孩子了，孩子的户口咋上"
+    assert spelling.standardise("扯证要带啥") == "领结婚证要带啥"
+    # A doll and a cartoon stay what they are.
+    assert spelling.standardise("洋娃娃和葫芦娃") == "洋娃娃和葫芦娃"
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    ("闺女生娃了，娃的户口咋上", "新生儿怎么落户？"),
+    ("娃要上一年级了在哪报名", "义务教育入学怎么报名？"),
+    ("扯证要带啥", "结婚登记需要带什么材料？"),
+])
+def test_batch_12_s_dialect_questions_get_their_entry(question, entry):
+    # Nothing was offered for them before (findings M3): now answered or offered first.
+    engine = MatchingEngine(demo_docs(), demo_synonyms())
+    result = engine.answer(question)
+    assert result.best is not None and result.best.id == entry and (result.answered or result.best.topical), result
