@@ -2322,8 +2322,11 @@ class MatchingEngine:
         seg, rows = loc
         sides = [_side_of(seg.segs[i]) for i in rows]
         chars = frozenset().union(*(side.chars for side in sides))
+        # A row's word inside the question's is the same word lengthened (补 / 补缴, 取出 / 取出来).
+        parts = frozenset(u for side in sides for u, _w in side.content)
         return any(all(ch in chars for ch in t)
                    and not any(t in side.token_set or all(ch in side.chars for ch in t) for side in sides)
+                   and not any(u in t for u in parts)
                    for t in _key_words(best.query.content))
 
     def _asks_less(self, state: _State, best: _Candidate, others: list[_Candidate]) -> bool:
