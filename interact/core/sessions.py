@@ -394,6 +394,15 @@ class ServerSessionInterface(SessionInterface):
         self._save(app, session, response)
 
     def _save(self, app: Flask, session: ServerSession, response: Response) -> None:
+        try:
+            self._write(app, session, response)
+        except StoreUnavailable:
+            # The store stopped answering after this request read its session: this
+            # request's changes to it are lost, the browser keeps its cookie, and the page
+            # (and any work already committed, such as a letter) is served, not a 500.
+            current_app.logger.warning("session store unreachable: a request's session changes were not saved")
+
+    def _write(self, app: Flask, session: ServerSession, response: Response) -> None:
         key = key_for(session.sid)
         data = changes_now = dict(session)
         if session.out_of_reach and data.keys() <= COOKIE_KEYS | {"_flashes"} and not session.permanent:

@@ -158,3 +158,26 @@ def test_a_log_out_whose_record_redis_could_not_delete_still_ends_the_session(ra
     thief = racing_app.test_client()
     thief.set_cookie(COOKIE, copied)
     assert thief.get("/staff/").status_code == 302  # the record lives on in Redis, but opens nothing
+
+
+def test_redis_lost_between_reading_and_saving_a_session_serves_the_page(racing_app, redis, monkeypatch):  # noqa: F811
+    import redis as redis_lib
+
+    _staff_user(racing_app)
+    clerk = racing_app.test_client()
+    assert clerk.post("/login", data={"identifier": "clerk", "password": "secret123"}).status_code == 302
+    redis_client = shared.client(racing_app)
+    real_get, gets = redis_client.get, []
+
+    def lost_after_the_first_read(*args, **kwargs):
+        gets.append(1)
+        if len(gets) >= 2:
+            raise redis_lib.exceptions.ConnectionError("Connection refused")
+        return real_get(*args, **kwargs)
+
+    monkeypatch.setattr(redis_client, "get", lost_after_the_first_read)
+    with clock.freeze(clock.now() + timedelta(minutes=2)):  # old enough to be renewed at save
+        page = clerk.get("/staff/")
+    assert page.status_code == 200 and len(gets) >= 2
+    monkeypatch.setattr(redis_client, "get", real_get)
+    assert clerk.get("/staff/").status_code == 200  # still logged in
