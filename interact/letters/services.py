@@ -372,6 +372,9 @@ def staged_attachments(attachments: Iterable[FileStorage]) -> Iterator[StagedAtt
                                                          max_bytes=ATTACHMENT_MAX_BYTES, public=False))
         except InvalidInput as error:
             staged.error = error
+        except BaseException:
+            uploads.drop_staged(staged.files)  # the store failed on a later file: no orphans
+            raise
     try:
         yield staged
     finally:

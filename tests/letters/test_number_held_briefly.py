@@ -127,3 +127,30 @@ def test_a_refused_form_keeps_none_of_the_files_it_stored_first(client):
     refused = client.post("/letters/new", data=bad, content_type="multipart/form-data")
     assert refused.status_code == 422 and "x.jpg" in refused.get_data(as_text=True)
     assert _stored_keys() == [] and db.session.scalar(sa.select(sa.func.count(Letter.id))) == 0
+
+
+def test_a_store_failing_on_a_later_file_leaves_none_of_the_earlier_ones(app, monkeypatch):
+    """A full disk (or an S3 error) on the second attachment: the first one, already
+    copied to the store, must not stay there with no letter pointing at it (a private
+    attachment nobody could ever delete)."""
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
+    from interact.core import storage
+
+    real_put, keys = storage.LocalStore.put, []
+
+    def put(self, key, source):
+        keys.append(key)
+        if len(keys) == 2:
+            raise OSError(28, "No space left on device")
+        return real_put(self, key, source)
+
+    monkeypatch.setattr(storage.LocalStore, "put", put)
+    png = b"\x89PNG\r\n\x1a\n" + b"0" * 100
+    files = [FileStorage(io.BytesIO(png), "a.png"), FileStorage(io.BytesIO(png), "b.png")]
+    with pytest.raises(OSError):
+        with services.staged_attachments(files):
+            pass
+    assert len(keys) == 2 and not storage.get_store().path(keys[0]).exists()
