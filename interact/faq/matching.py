@@ -951,6 +951,14 @@ def _missing_key_words(row: "_Side", q: "_Side") -> list[str]:
             if t not in q.token_set and not all(ch in q.chars for ch in t) and not any(u in t for u in shortened)]
 
 
+def _left_out_key_words(row: "_Side", q: "_Side") -> list[str]:
+    """The row's missing key words (``_missing_key_words``) the question has none of the
+    characters of: a key word it has part of is a typo of it (居住证过了怎么办 for 过期, 医保中了
+    for 中断, 在地看病 for 在外地), which is within a small edit of the wording and answered,
+    not a word the question leaves out (社保卡怎么办 without 丢)."""
+    return [t for t in _missing_key_words(row, q) if len(t) < 2 or not any(ch in q.chars for ch in t)]
+
+
 def _topic_words(q: "_Side") -> list[str]:
     """The content words of a question but those that ask what kind of thing it wants (钱 in
     多少钱: ``_QWORD_PATTERNS``, ``FACETS``)."""
@@ -2342,7 +2350,7 @@ class MatchingEngine:
         if not any(vocab is not None and all(t in vocab.tokens for t in keys) for vocab in vocabs):
             return False
         seg, rows = loc
-        return all(_missing_key_words(_side_of(seg.segs[i]), q) for i in rows)
+        return all(_left_out_key_words(_side_of(seg.segs[i]), q) for i in rows)
 
     def _key_term_conflict(self, state: _State, best: _Candidate, others: list[_Candidate]) -> bool:
         """Whether the best candidate's entry is about another procedure than the question

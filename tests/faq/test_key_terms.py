@@ -116,6 +116,19 @@ def test_a_short_question_that_names_one_entry_stays_answered(kind, question, en
     assert result.answered and result.best.id == entry, result
 
 
+@pytest.mark.parametrize(("question", "entry"), [
+    # One character dropped from a curated wording, leaving a key word incomplete (a typo),
+    # is within a small edit and answered (review of the asks-less rule, session 10).
+    ("居住证过了怎么办", "居住证到期了怎么续签？"),  # 居住证过期了怎么办, 期 dropped
+    ("在地看病医保能报销吗", "异地就医备案怎么办理？"),  # 在外地看病医保能报销吗
+    ("孩子上学怎么报名", "义务教育入学怎么报名？"),  # 孩子上小学怎么报名
+    ("医保中了怎么办", "医保断缴了有什么影响？"),  # 医保中断了怎么办
+])
+def test_a_wording_with_a_key_word_mistyped_stays_answered(kind, question, entry):
+    result = demo_engine(kind).answer(question)
+    assert result.answered and result.best.id == entry, result
+
+
 def test_a_word_made_of_characters_scattered_over_the_entry_is_not_the_entry_s(kind):
     # Batch 12 (findings M3): 新办社保卡怎么办 (a first card) -> 社保卡丢了怎么补办 at 0.911 (匹配度高),
     # the only topical entry: 新 is in 换新卡 and 办 in 补办, so 新办 counted as covered.
