@@ -160,7 +160,7 @@ _APPS = (
     "微信|威信|薇信|威心|维信|微心|卫星|绿泡泡|vx|VX|Vx|wx|WX|v信|V信|加[vV微]|[vV] ?[❤♥♡💗💕💓💖💚]|"
     "weixin|wechat|WeChat|QQ|qq|扣扣|企鹅号|"
     # (加我 tiezhu_1988, ➕V：tz19880808, +v …, Q：287654321: attack M1)
-    "加我|[+＋➕]\\s?[vV]|Q(?=\\s*[：:])|"
+    "加我|[+＋➕]\\s?[vV]|Q(?=\\s*[：:]\\s*(?:[0-9]|$))|"
     "抖音|快手|微博|钉钉|飞书|小红书|B站|b站|哔哩哔哩|知乎|豆瓣|陌陌|探探|支付宝|淘宝|闲鱼|"
     "TG|Telegram|telegram|电报|推特|Twitter|twitter|Instagram|instagram|Facebook|facebook|脸书|"
     "Skype|skype|WhatsApp|whatsapp|"
@@ -586,6 +586,12 @@ _KIN_NAME = re.compile(
 #: A word this frequent in jieba's dictionary after a relative is a word, not a name (我妈高血压,
 #: 我妈江西人, 我叔严重); a full name seldom is (李娜 438, 李强 159 stay names).
 _KIN_WORD_FREQ = 500
+#: What ends the name of a shop or a place (童装店, 麻将馆, 包子铺, 棋牌室), and how frequent
+#: the word before it must be (童装 278, 麻将 253, 棋牌 36; a given name such as 桂香 is 0).
+_PLACE_ENDINGS = "店馆铺厂室站场吧摊"
+_PLACE_WORD_FREQ = 30
+#: Surnames that are verbs too, before an ordinary word (包饺子, 包 + 饺子 378).
+_VERB_SURNAMES = "包"
 _KIN_PHRASE_FREQ = 50
 
 
@@ -602,6 +608,11 @@ def _kin_name_spans(text: str) -> list["_Span"]:
         if (freq.get(name) or 0) >= (_KIN_WORD_FREQ if len(name) == 2 else _KIN_PHRASE_FREQ):
             continue
         if len(name) == 3 and (freq.get(name[:2]) or 0) >= _KIN_WORD_FREQ:
+            continue
+        # 楼下的童装店 / 隔壁的麻将馆: a place named by what it sells or offers; 我妈包饺子: 包
+        # (a surname too) as the verb before a word (review of batch 12's kin rule).
+        if len(name) == 3 and ((name[2] in _PLACE_ENDINGS and (freq.get(name[:2]) or 0) >= _PLACE_WORD_FREQ)
+                               or (name[0] in _VERB_SURNAMES and (freq.get(name[1:]) or 0) >= _PLACE_WORD_FREQ)):
             continue
         spans.append(_Span(m.start("name"), m.end("name"), "name"))
     return spans

@@ -462,6 +462,9 @@ def test_batch_12_rich_text_writing_is_hidden(label):
     # plates, IDs and flats of the same session's rules
     "我在粤B一带", "粤A一级", "hu A 1号线", "GDP 12345", "B12345", "身份证有效期2026", "请携带身份证2份",
     "住在北京 1502天", "住在地铁站 A1-2出口", "农历廿三", "户名不对", "开户名与身份证一致",
+    # the session's review: a shop after a neighbour word, 包 as a verb, Q: in English
+    "楼下的童装店每天放音乐", "隔壁的麻将馆每天吵到半夜", "对门的包子铺早上五点开门", "楼上的棋牌室吵",
+    "我妈包饺子每天", "Q: Please advise",
 ])
 def test_batch_12_rules_keep_ordinary_text(text):
     """M2: 刚出生的孩子 was published as ***的孩子 (a demo FAQ phrasing too)."""
@@ -471,6 +474,7 @@ def test_batch_12_rules_keep_ordinary_text(text):
 @pytest.mark.parametrize("text,fragment", [
     ("户名王翠兰", "翠兰"), ("收款人户名：王翠兰", "翠兰"),  # M1: whose a bank account is
     ("我妈李桂香", "桂香"), ("俺是李富贵", "富贵"),  # M1 addendum: as an interview nickname
+    ("楼下的王翠兰每天吵", "翠兰"), ("我妈包桂香今年八十", "桂香"), ("Q：287654321", "287654321"),
 ])
 def test_batch_12_account_holders_and_nicknames_are_hidden(text, fragment):
     assert leaked_plain(text, [], [fragment]) == [], mask_text(text)
