@@ -586,13 +586,13 @@ _KIN_NAME = re.compile(
 #: A word this frequent in jieba's dictionary after a relative is a word, not a name (我妈高血压,
 #: 我妈江西人, 我叔严重); a full name seldom is (李娜 438, 李强 159 stay names).
 _KIN_WORD_FREQ = 500
+_KIN_PHRASE_FREQ = 50
 #: What ends the name of a shop or a place (童装店, 麻将馆, 包子铺, 棋牌室), and how frequent
 #: the word before it must be (童装 278, 麻将 253, 棋牌 36; a given name such as 桂香 is 0).
 _PLACE_ENDINGS = "店馆铺厂室站场吧摊"
 _PLACE_WORD_FREQ = 30
 #: Surnames that are verbs too, before an ordinary word (包饺子, 包 + 饺子 378).
 _VERB_SURNAMES = "包"
-_KIN_PHRASE_FREQ = 50
 
 
 def _kin_name_spans(text: str) -> list["_Span"]:
