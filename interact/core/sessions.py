@@ -679,7 +679,9 @@ def release_claim(name: str) -> None:
     try:
         current_app.session_interface.store.delete(_claim_key(name))
     except StoreUnavailable:
-        pass  # the claim stays made: the form is refused once more (its text is kept)
+        # The claim stays made: the same form sent again is refused once more (its text is
+        # kept for the citizen), which is safer than letting it be claimed twice.
+        current_app.logger.warning("session store unreachable: a claim could not be released")
 
 
 def _claim_key(name: str) -> str:
