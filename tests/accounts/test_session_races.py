@@ -88,6 +88,21 @@ def in_app(app, read: Callable[[], object]) -> object:
             _db.session.remove()
 
 
+def add_staff_user(app, username: str = "clerk", role=None, password: str = "secret123") -> int:
+    """Store a staff account (office role unless told) in the racing app; returns its id."""
+    from interact.accounts.models import Role
+    from interact.accounts.services import hash_password
+
+    def create() -> int:
+        user = User(username=username, display_name=username, is_staff=True, password_hash=hash_password(password))
+        user.set_roles({role or Role.OFFICE})
+        _db.session.add(user)
+        _db.session.commit()
+        return user.id
+
+    return in_app(app, create)
+
+
 def test_one_captcha_answer_sent_twice_at_once_passes_once(racing_app):
     visitor = FlaskClient(racing_app, racing_app.response_class, use_cookies=True)
     answer = visitor.get("/captcha.png").headers[captcha.TEST_ANSWER_HEADER]

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from interact.core import captcha, clock, sessions, shared
 from interact.extensions import db as _db
 from interact.letters.models import Letter
-from tests.accounts.test_session_races import in_app, racing_app  # noqa: F401 - fixture
+from tests.accounts.test_session_races import add_staff_user, in_app, racing_app  # noqa: F401 - fixture
 from tests.helpers import LETTER_FORM, form_fields
 from tests.services import free_port, redis_server
 
@@ -51,19 +51,6 @@ def redis(racing_app, tmp_path):  # noqa: F811 - the imported fixture
         racing_app.extensions["interact.redis"] = None
 
 
-def _staff_user(app) -> None:
-    from interact.accounts.models import Role, User
-    from interact.accounts.services import hash_password
-
-    def create():
-        user = User(username="clerk", display_name="clerk", is_staff=True, password_hash=hash_password("secret123"))
-        user.set_roles({Role.OFFICE})
-        _db.session.add(user)
-        _db.session.commit()
-
-    in_app(app, create)
-
-
 def test_a_letter_sent_while_redis_is_down_is_stored_and_its_receipt_shown(racing_app, redis):  # noqa: F811
     citizen = racing_app.test_client()
     page = citizen.get("/letters/new").get_data(as_text=True)
@@ -87,7 +74,7 @@ def test_a_letter_sent_while_redis_is_down_is_stored_and_its_receipt_shown(racin
 
 
 def test_staff_log_in_and_out_while_redis_is_down(racing_app, redis):  # noqa: F811
-    _staff_user(racing_app)
+    add_staff_user(racing_app)
     before = racing_app.test_client()
     assert before.post("/login", data={"identifier": "clerk", "password": "secret123"}).status_code == 302
     redis.stop()
@@ -138,7 +125,7 @@ def _failing_once(monkeypatch, redis_client, method: str) -> None:
 
 
 def test_one_redis_timeout_does_not_log_anybody_out(racing_app, redis, monkeypatch):  # noqa: F811
-    _staff_user(racing_app)
+    add_staff_user(racing_app)
     clerk = racing_app.test_client()
     assert clerk.post("/login", data={"identifier": "clerk", "password": "secret123"}).status_code == 302
     assert clerk.get("/staff/").status_code == 200
@@ -149,7 +136,7 @@ def test_one_redis_timeout_does_not_log_anybody_out(racing_app, redis, monkeypat
 
 
 def test_a_log_out_whose_record_redis_could_not_delete_still_ends_the_session(racing_app, redis, monkeypatch):  # noqa: F811
-    _staff_user(racing_app)
+    add_staff_user(racing_app)
     clerk = racing_app.test_client()
     assert clerk.post("/login", data={"identifier": "clerk", "password": "secret123"}).status_code == 302
     copied = clerk.get_cookie(COOKIE).value
@@ -163,7 +150,7 @@ def test_a_log_out_whose_record_redis_could_not_delete_still_ends_the_session(ra
 def test_redis_lost_between_reading_and_saving_a_session_serves_the_page(racing_app, redis, monkeypatch):  # noqa: F811
     import redis as redis_lib
 
-    _staff_user(racing_app)
+    add_staff_user(racing_app)
     clerk = racing_app.test_client()
     assert clerk.post("/login", data={"identifier": "clerk", "password": "secret123"}).status_code == 302
     redis_client = shared.client(racing_app)

@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from interact.accounts.models import User
 from interact.core import captcha, clock, sessions, shared
 from interact.extensions import db as _db
-from tests.accounts.test_session_races import COOKIE, in_app, race, racing_app  # noqa: F401 - fixture
+from tests.accounts.test_session_races import COOKIE, add_staff_user, in_app, race, racing_app  # noqa: F401 - fixture
 from tests.services import redis_server
 
 
@@ -68,17 +68,9 @@ def test_one_captcha_answer_sent_twice_at_once_passes_once_with_redis_sessions(r
 
 def test_deactivating_an_account_ends_its_sessions_in_redis_on_every_device(redis_sessions):
     from interact.accounts.models import Role
-    from interact.accounts.services import hash_password
 
-    def users():
-        for name, role in (("admin", Role.ADMIN), ("clerk", Role.OFFICE)):
-            user = User(username=name, display_name=name, is_staff=True, password_hash=hash_password("secret123"))
-            user.set_roles({role})
-            _db.session.add(user)
-        _db.session.commit()
-        return _db.session.scalar(sa.select(User.id).where(User.username == "clerk"))
-
-    clerk_id = in_app(redis_sessions, users)
+    add_staff_user(redis_sessions, "admin", Role.ADMIN)
+    clerk_id = add_staff_user(redis_sessions, "clerk")
     # test_client(): a client that starts each request with fresh globals (the PostgreSQL
     # run shares one pushed app context, whose g would otherwise keep the last user).
     devices = [redis_sessions.test_client() for _ in range(2)]
@@ -100,16 +92,7 @@ def test_a_log_out_landing_while_a_request_saves_its_session_keeps_it_ended_in_r
     # A request of a copied cookie has read the stored session to merge its own change when
     # the owner's log-out deletes it: writing back must not recreate it (attack J1, seen on
     # the deployed app with Redis sessions: 3 of 20 log-outs left the cookie working).
-    from interact.accounts.models import Role
-    from interact.accounts.services import hash_password
-
-    def clerk():
-        user = User(username="clerk", display_name="clerk", is_staff=True, password_hash=hash_password("secret123"))
-        user.set_roles({Role.OFFICE})
-        _db.session.add(user)
-        _db.session.commit()
-
-    in_app(redis_sessions, clerk)
+    add_staff_user(redis_sessions, "clerk")
     owner = redis_sessions.test_client()
     assert owner.post("/login", data={"identifier": "clerk", "password": "secret123"}).status_code == 302
     thief = redis_sessions.test_client()
