@@ -165,6 +165,29 @@ def enabled() -> bool:
     return bool(current_app.config.get("CAPTCHA_ENABLED", True))
 
 
+def answer_may_pass(answer: str | None, slot: str = "") -> bool:
+    """Whether ``answer`` is right for the session's challenge (of ``slot``), checked
+    without consuming it: a form with costly work before its checks (the letter form stores
+    its attachments before its first write) does that work only when :func:`verify` may
+    pass. Only :func:`verify` decides: a copy of the request sent at the same instant may
+    still consume the challenge first."""
+    if not enabled():
+        return True
+    if not slot:
+        challenge = session.get(SESSION_KEY)
+    else:
+        signed = request.cookies.get(_slot_cookie(slot))
+        try:
+            challenge = _slot_serializer().loads(signed, max_age=TTL_SECONDS) if signed else None
+        except BadSignature:
+            challenge = None
+    if not isinstance(challenge, dict) or not challenge.get("id") or not answer:
+        return False
+    if challenge.get("exp", 0) < time.time():
+        return False
+    return hmac.compare_digest(str(challenge.get("h")), _digest(challenge["id"], answer))
+
+
 def verify(answer: str | None, slot: str = "") -> bool:
     """Check and consume the session's challenge (of ``slot``)."""
     if not enabled():

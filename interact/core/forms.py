@@ -85,6 +85,11 @@ class CaptchaField(StringField):
         # Never shown again: every failed check brings a new image and an empty field.
         return ""
 
+    def may_pass(self) -> bool:
+        """Whether the typed answer is right, checked without using up the image (see
+        ``captcha.answer_may_pass``): validation still decides."""
+        return captcha.answer_may_pass(self.data, slot=self.slot)
+
     def pre_validate(self, form):
         if not captcha.enabled():
             return

@@ -174,9 +174,16 @@ def new():
     elif switching_large_text():
         return _new_page(form)
     # The attachments are stored before the first write (the token's claim below), so the
-    # transaction does not hold the database's writer while they are copied.
-    with services.staged_attachments(form.attachments.data or []) as attachments:
+    # transaction does not hold the database's writer while they are copied; and only when
+    # the captcha's answer is right: a wrong one (a robot's guesses) stores no file.
+    files = (form.attachments.data or []) if _captcha_may_pass(form) else []
+    with services.staged_attachments(files) as attachments:
         return _send(form, attachments)
+
+
+def _captcha_may_pass(form: LetterForm) -> bool:
+    field = getattr(form, "captcha", None)
+    return field is None or field.may_pass()
 
 
 def _send(form: LetterForm, attachments: services.StagedAttachments):

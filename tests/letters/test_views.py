@@ -177,6 +177,38 @@ def test_blocked_word_refused_and_review_word_held(client, db):
     assert _letter().held_for_review and _letter().sensitive_words == ["滚蛋"]
 
 
+def test_a_wrong_captcha_stores_no_attachment(app, client, monkeypatch):
+    """The form stores its attachments before its first write, but only when the captcha's
+    answer is right: a robot guessing captchas with 15 MB of files writes nothing to the
+    store (nor does a wrong answer use up more than the image)."""
+    from interact.core import captcha, storage
+    from interact.core.models import StoredFile
+
+    stored = []
+    real_put = storage.LocalStore.put
+
+    def put(self, key, source):
+        stored.append(key)
+        return real_put(self, key, source)
+
+    monkeypatch.setattr(storage.LocalStore, "put", put)
+    monkeypatch.setattr(captcha, "generate_code", lambda: "AB3K")
+    app.config["CAPTCHA_ENABLED"] = True
+    png = b"\x89PNG\r\n\x1a\n" + b"0" * 100
+    client.get("/letters/new")
+    client.get("/captcha.png")
+    wrong = client.post("/letters/new", content_type="multipart/form-data", data=dict(
+        FORM, token="cap-1", captcha="XXXX", attachments=(io.BytesIO(png), "photo.png")))
+    assert wrong.status_code == 422 and "验证码不正确" in wrong.get_data(as_text=True)
+    assert "所选的 1 个附件没有保存" in wrong.get_data(as_text=True)
+    assert stored == [] and db.session.scalar(db.select(db.func.count(StoredFile.id))) == 0
+    client.get("/captcha.png")  # a new image; the right answer stores the file with the letter
+    right = client.post("/letters/new", content_type="multipart/form-data", data=dict(
+        FORM, token="cap-2", captcha="ab3k", attachments=(io.BytesIO(png), "photo.png")))
+    assert right.status_code == 302 and len(stored) == 1
+    assert [a.file.original_name for a in _letter().attachments] == ["photo.png"]
+
+
 def test_attachment_upload_and_scoped_download(client, auth, roles):
     png = b"\x89PNG\r\n\x1a\n" + b"0" * 100
     data = dict(FORM, token="t5", attachments=(io.BytesIO(png), "photo.png"))
