@@ -113,6 +113,10 @@ class DefaultConfig:
     #: Who writes a new file when the knowledge base changed: "process" (a ``flask faq
     #: build-index`` child of the worker that noticed) or "thread" (inside that worker).
     FAQ_INDEX_BUILDER = "process"
+    #: Longest a build of the index file may take (and hold the build lock), in seconds:
+    #: ``faq build-index`` ends itself then; one still holding the lock is stopped by the
+    #: next worker that wants a build (interact/faq/index.py, ``_BuildLock.take``).
+    FAQ_INDEX_BUILD_SECONDS = 3600
     #: Changed entries applied in memory on top of the file until the next file is there.
     FAQ_INDEX_FILE_DELTA = 500
     #: Answers of the engine remembered per process, per question text, until the engine

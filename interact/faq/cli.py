@@ -12,6 +12,8 @@
 from __future__ import annotations
 
 import json
+import math
+import signal
 
 import click
 from flask import Blueprint, current_app
@@ -80,7 +82,13 @@ def build_index_command(force: bool) -> None:
     directory = index.index_dir(current_app)
     if directory is None:
         raise click.ClickException("FAQ_INDEX_IN_MEMORY is set: there is no index file")
-    path = index.build_file(directory, force=force)
+    # A build never holds the build lock past its deadline: the kernel ends this process
+    # then (SIGALRM's default action, even inside C code), and with it the lock.
+    previous = signal.alarm(max(1, math.ceil(index.build_seconds())))
+    try:
+        path = index.build_file(directory, force=force)
+    finally:
+        signal.alarm(previous)
     if path is None:
         click.echo("another process is building the index file")
     else:

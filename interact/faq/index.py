@@ -40,8 +40,10 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import json
 import logging
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -209,9 +211,39 @@ def newest_file(directory: Path) -> Path | None:
 LOCK_FD_ENV = "INTERACT_FAQ_BUILD_LOCK_FD"
 
 
+#: Longest a build may hold the build lock, in seconds (``FAQ_INDEX_BUILD_SECONDS``): a
+#: ``faq build-index`` process ends itself then, and one still holding the lock after it
+#: (stopped, stuck in the kernel) is stopped by the next worker or build that wants it —
+#: before, a hung build kept every later change of the knowledge base out of the file.
+BUILD_SECONDS = 3600.0
+#: How long a process that stopped an overdue build waits for the lock to come free.
+STOP_WAIT_SECONDS = 5.0
+
+
+def _started(pid: int) -> str | None:
+    """When process *pid* started (``/proc/<pid>/stat``, clock ticks since boot), so that a
+    process id used again by another process is never taken for the build's; None when
+    there is no such process (or no ``/proc``)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat.rsplit(")", 1)[1].split()
+    return fields[19] if len(fields) > 19 else None
+
+
+def build_seconds(app: Flask | None = None) -> float:
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    return float(app.config.get("FAQ_INDEX_BUILD_SECONDS") or BUILD_SECONDS)
+
+
 class _BuildLock:
     """An exclusive ``flock`` on ``build.lock`` in the index folder: one build per
     machine at a time (held by the building process for its whole build).
+
+    The file itself says who holds the lock and until when (:meth:`record`: the process
+    id, its start time and a deadline); :meth:`take` stops a build process that holds the
+    lock past its deadline, so a hung build never blocks the builds after it.
 
     A worker that asks for a build takes it before starting the building process and hands
     the descriptor to it (:data:`LOCK_FD_ENV`): ``flock`` belongs to the open file, which
@@ -238,6 +270,50 @@ class _BuildLock:
 
     def close(self) -> None:
         os.close(self._fd)  # releases the lock (once no other process shares the open file)
+
+    def record(self, pid: int, seconds: float, kind: str = "process") -> None:
+        """Write in the lock file (held) who builds and until when. *kind* "process": a
+        ``faq build-index`` process, stopped by :meth:`take` once overdue; "thread": a
+        worker's thread, never stopped from outside (that would stop the worker)."""
+        holder = {"pid": pid, "started": _started(pid), "deadline": time.time() + seconds, "kind": kind}
+        data = json.dumps(holder).encode()
+        os.ftruncate(self._fd, 0)
+        os.pwrite(self._fd, data, 0)
+
+    def holder(self) -> dict:
+        """What the holder of the lock recorded (:meth:`record`); {} when nothing readable."""
+        try:
+            found = json.loads(os.pread(self._fd, 4096, 0) or b"{}")
+        except (OSError, ValueError):
+            return {}
+        return found if isinstance(found, dict) else {}
+
+    def take(self) -> bool:
+        """:meth:`acquire`, or — when the lock is held by a build process past its
+        deadline — stop that process (``SIGKILL``: it ignored its own alarm) and take the
+        lock once it is free. A holder within its deadline, a worker's build thread, and a
+        process id now used by another process are left alone."""
+        if self.acquire():
+            return True
+        holder = self.holder()
+        pid, deadline = holder.get("pid"), holder.get("deadline")
+        if not isinstance(pid, int) or not isinstance(deadline, (int, float)) or time.time() < deadline:
+            return False
+        if holder.get("kind") != "process" or pid in (0, os.getpid()) or holder.get("started") is None \
+                or _started(pid) != holder["started"]:
+            log.warning("FAQ index: the build lock is held past its deadline (%s); not stopping it", holder)
+            return False
+        log.warning("FAQ index: the build in process %s held the build lock past its deadline; stopping it", pid)
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+        deadline = time.monotonic() + STOP_WAIT_SECONDS
+        while time.monotonic() < deadline:  # its descriptors close as it exits
+            if self.acquire():
+                return True
+            time.sleep(0.05)
+        return False
 
     @classmethod
     def inherited(cls, directory: Path) -> _BuildLock | None:
@@ -273,9 +349,15 @@ def build_file(directory: Path, force: bool = False, lock: _BuildLock | None = N
     stamp and code, unless *force*. *lock*: the build lock, already taken by whoever
     asked for this build (closed here); by default the lock handed to this process by the
     worker that started it, else one taken now."""
-    lock = lock or _BuildLock.inherited(directory) or _BuildLock(directory)
+    handed = lock or _BuildLock.inherited(directory)
+    lock = handed or _BuildLock(directory)
     try:
-        if not lock.acquire():
+        if handed is not None:
+            if not lock.acquire():  # (held already: taken by whoever handed it)
+                return None
+        elif lock.take():
+            lock.record(os.getpid(), build_seconds())
+        else:
             return None
         version = current_version(VERSION_NAME)
         fingerprint = code_fingerprint()
@@ -575,12 +657,14 @@ class FaqIndex:
         # The build lock is taken here and handed to the build: a worker that notices the
         # change while it is being built starts none (attack L9).
         lock = _BuildLock(self.directory)
-        if not lock.acquire():
+        if not lock.take():
             lock.close()
             return
         self._build_requested = now
         app = self._app or current_app._get_current_object()  # type: ignore[attr-defined]
+        seconds = build_seconds(app)
         if self.builder == "thread":
+            lock.record(os.getpid(), seconds, kind="thread")
             def run() -> None:
                 with app.app_context():
                     try:
@@ -608,6 +692,7 @@ class FaqIndex:
                 start_new_session=True,  # a worker's restart does not stop the build
                 pass_fds=(lock.fd,),  # the child holds the lock from now until its build ends
             )
+            lock.record(process.pid, seconds)  # (its own alarm ends it then; take() after)
         finally:
             lock.close()  # this worker's copy; the child's keeps the lock
         # Reap it when it ends (no zombie); nobody waits on this thread.

@@ -297,3 +297,61 @@ def test_the_build_process_uses_the_lock_its_worker_handed_it(file_app, monkeypa
     assert result.exit_code == 0, result.output
     assert result.output.strip() == str(index.newest_file(directory))
     assert not index.building(directory)  # given back when the build ended
+
+
+def _hung_build(directory, seconds: float) -> subprocess.Popen:
+    """A ``faq build-index`` process that hangs while it holds the build lock (stuck on a
+    lock of the database, a mount, a bug), its deadline *seconds* from now — started the
+    way a worker starts a build, with the lock handed to it."""
+    lock = index._BuildLock(directory)
+    assert lock.acquire()
+    try:
+        process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"],
+                                   pass_fds=(lock.fd,), start_new_session=True)
+        lock.record(process.pid, seconds)
+    finally:
+        lock.close()
+    return process
+
+
+def test_a_build_hung_past_its_deadline_is_stopped_and_the_next_change_is_built(file_app):
+    """A hung build held ``build.lock`` for ever: every later change of the knowledge base
+    found "another process is building" and no new file was written again."""
+    directory = index.index_dir(file_app)
+    hung = _hung_build(directory, seconds=-1)  # overdue
+    try:
+        assert index.building(directory)
+        worker = fresh_worker(file_app)
+        worker._request_build()
+        assert hung.wait(10) == -9  # stopped
+        wait_for_file(directory)  # and the worker's build ran
+    finally:
+        hung.kill()
+        hung.wait()
+
+
+def test_a_build_within_its_deadline_is_left_alone(file_app):
+    directory = index.index_dir(file_app)
+    hung = _hung_build(directory, seconds=600)
+    try:
+        fresh_worker(file_app)._request_build()
+        result = file_app.test_cli_runner().invoke(args=["faq", "build-index"])
+        assert result.output.strip() == "another process is building the index file"
+        assert hung.poll() is None and index.building(directory)
+    finally:
+        hung.kill()
+        hung.wait()
+    assert not index.building(directory)
+
+
+def test_the_build_command_ends_itself_at_its_deadline(file_app, monkeypatch):
+    """``flask faq build-index`` sets an alarm for ``FAQ_INDEX_BUILD_SECONDS`` (the kernel
+    ends the process then, even inside C code) and clears it when the build is done."""
+    import signal
+
+    alarms = []
+    monkeypatch.setattr(signal, "alarm", lambda seconds: alarms.append(seconds) or 0)
+    file_app.config["FAQ_INDEX_BUILD_SECONDS"] = 120
+    result = file_app.test_cli_runner().invoke(args=["faq", "build-index"])
+    assert result.exit_code == 0, result.output
+    assert alarms == [120, 0]
