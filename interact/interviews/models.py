@@ -154,6 +154,11 @@ class Interview(TimestampMixin, db.Model):
         return self.status in QUESTION_STATUSES
 
     @property
+    def is_upcoming(self) -> bool:
+        """Not yet on air: what is missing (the guests) may still be announced."""
+        return self.status in (InterviewStatus.DRAFT, InterviewStatus.ANNOUNCED)
+
+    @property
     def is_past(self) -> bool:
         return self.status in (InterviewStatus.ENDED, InterviewStatus.ARCHIVED)
 

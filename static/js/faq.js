@@ -9,6 +9,7 @@
 // field itself if it has no form). Optional attributes on the same field:
 //     data-suggest-target="some-id"   render into the element with that id instead
 //     data-suggest-title="..."        heading of the list (default 您可能想问)
+// A <textarea data-enter-submits> (the answer page's question box) sends its form on Enter.
 (function () {
   "use strict";
   var DELAY = 250;
@@ -96,6 +97,18 @@
     });
   }
 
+  // A question box of several lines that stands for a one-line search box
+  // (data-enter-submits): Enter asks, as it did in the one-line box; Shift+Enter still breaks
+  // the line, and the Enter that ends a Chinese input method's composition stays the IME's.
+  function enterSubmits(field) {
+    field.addEventListener("keydown", function (event) {
+      if (event.key !== "Enter" || event.shiftKey || event.isComposing || event.keyCode === 229) { return; }
+      if (!field.form) { return; }
+      event.preventDefault();
+      if (field.form.requestSubmit) { field.form.requestSubmit(); } else { field.form.submit(); }
+    });
+  }
+
   // A background job's page (an import, a refit of the decision model) reloads itself when
   // the job is done; without JavaScript a <noscript> meta refresh does it.
   function pollImport(el) {
@@ -117,6 +130,7 @@
 
   function init() {
     Array.prototype.forEach.call(document.querySelectorAll("input[data-suggest], textarea[data-suggest]"), attach);
+    Array.prototype.forEach.call(document.querySelectorAll("textarea[data-enter-submits]"), enterSubmits);
     var status = document.querySelector("[data-import-status], [data-job-status]");
     if (status && window.fetch) { pollImport(status); }
   }

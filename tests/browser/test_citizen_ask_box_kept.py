@@ -75,14 +75,14 @@ def test_without_javascript_the_question_box_keeps_the_question(page_without_js,
 
     # Back to standard text on the answer page: the answer and the question stay.
     _switch(page, "标准版")
-    assert page.get_by_role("searchbox", name="输入您的问题").input_value() == question
+    assert page.get_by_role("textbox", name="输入您的问题").input_value() == question
     assert page.locator(".faq-result").get_by_role("heading", level=2).inner_text() == answer_heading
 
     # A new question typed but not asked survives the switch too.
     second = f"{marker}可以委托别人办吗"
-    page.get_by_role("searchbox", name="输入您的问题").fill(second)
+    page.get_by_role("textbox", name="输入您的问题").fill(second)
     _switch(page, "关怀版（大字）")
-    assert page.get_by_role("searchbox", name="输入您的问题").input_value() == second
+    assert page.get_by_role("textbox", name="输入您的问题").input_value() == second
     _switch(page, "标准版")
 
     # Only the one question the citizen asked reached the question log: the switches asked nothing.
@@ -110,7 +110,7 @@ def test_without_javascript_the_faq_search_box_keeps_the_text(page_without_js):
 
 def test_with_javascript_the_switch_keeps_the_question_in_place(page):
     page.goto("/faq/ask")
-    box = page.get_by_role("searchbox", name="输入您的问题")
+    box = page.get_by_role("textbox", name="输入您的问题")
     box.fill("公积金怎么提取")
     url = page.url
     _switch(page, "关怀版（大字）")

@@ -11,7 +11,7 @@ QUESTIONS = {375: ("社保卡被小偷偷走了去哪里补办", "社保卡丢�
 
 
 def ask(page, question: str) -> None:
-    box = page.get_by_role("searchbox", name="输入您的问题")
+    box = page.get_by_role("textbox", name="输入您的问题")
     box.fill(question)
     page.locator("form.faq-ask-form").get_by_role("button", name="提问").click()
 

@@ -21,7 +21,7 @@ CASES = {
 
 def ask(page, question: str) -> None:
     page.goto("/faq/ask")
-    page.get_by_role("searchbox", name="输入您的问题").fill(question)
+    page.get_by_role("textbox", name="输入您的问题").fill(question)
     page.locator("form.faq-ask-form").get_by_role("button", name="提问").click()
     page.locator(".faq-result").wait_for()
 
