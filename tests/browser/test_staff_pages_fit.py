@@ -56,3 +56,17 @@ def test_leader_name_label_fills_the_leader_form(page):
     assert page.locator("form[action$='/leaders'] input[name='name']").input_value() == "王建国"
     assert department_name.input_value() == before
     assert_accessible(page, context="department form")
+
+
+@pytest.mark.parametrize("width", [375], indirect=True)
+def test_the_opinions_lines_carry_no_dot_beside_their_gap(page, stored):
+    """The moderation list's line of an opinion read #12 ·   2026-11-29 03:44 ·   未留姓名 ·
+    (dots beside the line's flex gap, as the public list did before b43b050)."""
+    from tests.browser import given
+
+    collection = given.ended_collection(stored, opinions=["建议延长窗口服务时间。", "建议增加自助设备。"])
+    login(page, "rsj")
+    page.goto(f"/staff/surveys/{collection['id']}/opinions")
+    metas = page.locator(".opinion-list .meta").all_inner_texts()
+    assert len(metas) == 2 and all("未留姓名" in meta for meta in metas), metas
+    assert not [meta for meta in metas if "·" in meta], metas
