@@ -188,9 +188,12 @@ _HOTLINE_CONTEXT = re.compile(
 _AL = "A-Za-z0-9Ａ-Ｚａ-ｚ０-９"
 _AT = r"(?:@|＠|[(（\[【]\s*(?:at|a)\s*[)）\]】]|\s+at\s+|#|＃|★|☆|艾特|爱特|圈[aA](?![A-Za-z])|圈|小老鼠|老鼠)"
 _DOT = r"(?:[.．。]|[(（\[【]\s*dot\s*[)）\]】]|\s+dot\s+|点)"
+# (Tried only from the first letter or digit of a run of the characters a name is made of:
+# tried from every one, a run of n letters or digits cost n² steps. A match found from a
+# later one is a part of the one found from the first.)
 _EMAIL = re.compile(
-    rf"[{_AL}][{_AL}._%+\-]*\s*{_AT}\s*"
-    rf"[{_AL}\-]+(?:\s*{_DOT}\s*[{_AL}\-]+)*\s*{_DOT}\s*[A-Za-zＡ-Ｚａ-ｚ]{{2,}}(?![{_AL}])",
+    rf"(?<![{_AL}._%+\-])[._%+\-]*(?P<email>[{_AL}][{_AL}._%+\-]*\s*{_AT}\s*"
+    rf"[{_AL}\-]+(?:\s*{_DOT}\s*[{_AL}\-]+)*\s*{_DOT}\s*[A-Za-zＡ-Ｚａ-ｚ]{{2,}}(?![{_AL}]))",
     re.IGNORECASE,
 )
 # An address whose name or domain is Chinese (禤展鹏@邮件.中国, zw@公司.网络).
@@ -1577,7 +1580,7 @@ def _address_spans(text: str) -> list[_Span]:
 
 
 def _email_spans(text: str) -> list[_Span]:
-    spans = [_Span(m.start(), m.end(), "email") for m in _EMAIL.finditer(text)]
+    spans = [_Span(m.start("email"), m.end(), "email") for m in _EMAIL.finditer(text)]
     if " at " in text or " AT " in text or " At " in text:
         spans += [_Span(m.start(), m.end(), "email") for m in _AT_PROVIDER.finditer(text)]
     if ".com" in text or ".cn" in text:
@@ -1693,7 +1696,37 @@ def _folded(text: str) -> tuple[str, list[int] | None]:
         folded = simplified
     if _TONE_NUMBER_HINT.search(folded):
         folded, origin = _without_tone_numbers(folded, origin)
+    if _LONG_RUN.search(folded):
+        folded, origin = _without_long_runs(folded, origin)
     return folded, origin
+
+
+# A long run of one kind of character (thousands of newlines or spaces, of digits, of Latin
+# letters, of Chinese numerals) is read as its first and last RUN_KEPT characters: many
+# rules begin with ``\s*`` or a run of digits or letters, and a regular expression tries them
+# again from every character of the run, so a run of n characters cost n² steps (20,000
+# newlines took about a minute). No rule reads that far into a run (the longest bounded
+# repeat is 30 characters, and nothing personal is found in the middle of a run of 33
+# characters and more), and a newline in the dropped middle is kept, so lines stay lines.
+RUN_KEPT = 32
+_LONG_RUN = re.compile(
+    rf"\s{{{2 * RUN_KEPT + 2},}}"
+    rf"|[A-Za-z0-9〇零一二三四五六七八九十百千万廿卅壹贰叁肆伍陆柒捌玖幺两拐勾洞]{{{2 * RUN_KEPT + 2},}}"
+)
+
+
+def _without_long_runs(text: str, origin: list[int] | None) -> tuple[str, list[int] | None]:
+    origin = origin if origin is not None else list(range(len(text)))
+    pieces, kept, position = [], [], 0
+    for m in _LONG_RUN.finditer(text):
+        start, end = m.start() + RUN_KEPT, m.end() - RUN_KEPT
+        middle = "\n" if "\n" in text[start:end] else text[start]
+        pieces += [text[position:start], middle]
+        kept += origin[position:start] + [origin[start + text[start:end].find(middle)]]
+        position = end
+    pieces.append(text[position:])
+    kept += origin[position:]
+    return "".join(pieces), kept
 
 
 # Pinyin with its tones written as digits (Wang2 Jian4guo2): two or three words, each one to

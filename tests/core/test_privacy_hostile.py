@@ -225,3 +225,23 @@ def test_masking_a_masked_text_changes_nothing(text, names, forbidden):
     as it was hidden (司空** does not become ***)."""
     once = mask_text(text, names)
     assert mask_text(once, names) == once
+
+
+@pytest.mark.parametrize("run", ["\n", " ", "\u3000", "\t", "1", "a", "A1", "一"])
+def test_a_long_run_is_read_as_its_ends_and_masks_as_a_short_one(run):
+    """20,000 newlines took about a minute to mask (every rule beginning with ``\\s*`` or a run
+    of digits or letters was tried again from each character of the run): the rules read a long
+    run as its first and last characters, and what they find is the same."""
+    from interact.core.privacy import RUN_KEPT, _folded
+
+    text = "王小明您好，" + run * 20_000 + "我的电话13812345678，邮箱 zhang.san@163.com"
+    folded, _ = _folded(text)
+    assert len(folded) < 2 * RUN_KEPT + 80
+    masked = mask_text(text, ["王小明"])
+    assert masked == "王**您好，" + run * 20_000 + "我的电话[电话]，邮箱 [电子邮箱]"
+
+
+def test_an_email_after_dots_or_dashes_is_found_from_its_first_letter():
+    assert "zhang" not in mask_text("--..zhang.san@163.com")
+    assert mask_text("邮箱 _zhang@163.com") == "邮箱 [电子邮箱]"
+    assert mask_text("a." * 5000 + "b@163.com") == "[电子邮箱]"
