@@ -258,6 +258,8 @@ _HANDLE = re.compile(
 )
 _OFFICIAL_HANDLE = re.compile(
     r"(?:发布|政务|交警|公安|警方|官方|政府|网信|卫健委?|融媒|日报|晚报|新闻|电视台|广播|在线|热线|服务|中心|[局委办厅院署])$"
+    # (the names offices give their accounts: 平安深圳, 健康深圳, 共青团中央, 中国消防)
+    r"|^(?:平安|健康|文明|共青团|中国|美丽|魅力|清风|廉洁|智慧|法治|诚信|人民|央视|新华)"
 )
 
 
@@ -281,8 +283,9 @@ def _handle_spans(text: str) -> list[_Span]:
     for m in _HANDLE.finditer(text):
         value = m.group("value")
         by_at = value[0] in "@＠"
-        # (我的微博是新注册的: after 是 without a label only an account with a letter or a digit)
-        if not (by_at or m.group("label") or (m.group("owner") and m.group("verb") and (
+        # (我的微博是新注册的: after 是 without a label only an account with a letter or a digit;
+        # the app and a colon, as in a list of contacts, is an account: 快手：铁柱在深圳 — attack M1)
+        if not (by_at or m.group("label") or m.group("verb") in ("：", ":") or (m.group("owner") and m.group("verb") and (
                 m.group("verb") != "是" or re.search(r"[A-Za-z0-9]", value)))):
             continue
         if not by_at and not m.group("verb") and not re.match(r"\s", text[m.end("label") if m.group("label") else m.end("app"):]):
@@ -642,7 +645,9 @@ _NAME_PATTERNS = [
         rf"(?=[\s：:，,（(]+(?:(?:联系)?电话|手机|联系方式|身份证)|[\s：:，,]*(?:\+?86)?1[3-9][0-9]{{9}}(?![0-9]))"
     ),
     # 王小明您好 / 王小明先生：您好 / 尊敬的王小明同志，你好
-    re.compile(rf"{_BOUNDARY}(?:尊敬的|亲爱的)?\s*(?P<name>{_NAME})(?={_HONORIFIC}?\s*[，,：:！!\s]?\s*(?:您好|你好))"),
+    # (a footnote mark may stand between them: 赵铁柱<sup>1</sup>您好 — attack M1)
+    re.compile(rf"{_BOUNDARY}(?:尊敬的|亲爱的)?\s*(?P<name>{_NAME})"
+               rf"(?={_HONORIFIC}?\s*(?:[0-9]{{1,2}}|[*＊†‡]|[\[［][0-9]{{1,2}}[\]］])?\s*[，,：:！!\s]?\s*(?:您好|你好))"),
     # 尊敬的李华女士： / 尊敬的李华：
     re.compile(rf"(?:尊敬的|亲爱的)\s*(?P<name>{_NAME})(?={_HONORIFIC}?\s*[，,：:！!])"),
     # 来信人：张三 / 署名：张三 / 联系人 张三 / 我叫张三 / 本人张三
@@ -898,7 +903,9 @@ _UNIT = rf"(?:{_STRONG_UNIT}|{_WEAK_UNIT})"
 # (Not a year or a date written right after: 10栋2单元2018年10月.)
 # (A side of the floor may come first: 3层东305.)
 # (a flat may end in a letter: 6座2B, 15C)
-_TAIL = (r"(?:\s*[-－]?\s*[东南西北]?\s*(?:[0-9０-９]{1,5}(?:[A-Za-z](?![A-Za-z0-9]))?(?![0-9０-９年月日])"
+# (Taiwan's flat on a floor: 5樓之3)
+_TAIL = (r"(?:\s*之\s*[0-9０-９一二三四五六七八九十]{1,3}(?![0-9０-９])"
+         r"|\s*[-－]?\s*[东南西北]?\s*(?:[0-9０-９]{1,5}(?:[A-Za-z](?![A-Za-z0-9]))?(?![0-9０-９年月日])"
          r"|[零〇一二三四五六七八九]{2,5})(?:室|号|户)?)?")
 # Building-unit-flat written with dashes after an estate's name (幸福小区3-2-401).
 _DASHED = r"[0-9０-９]{1,3}\s*[-－—]\s*(?:[0-9０-９]{1,2}\s*[-－—]\s*)?[0-9０-９]{3,4}"
@@ -909,7 +916,10 @@ _OFFICE_END = "心厅局府口处站馆"
 _NOT_OFFICE_USE = r"(?!\s*(?:室|号|房|寝室|宿舍)?\s*(?:办理|领取|咨询|办事|取号|递交|提交|报名|登记|窗口|办公))"
 _ADDRESS = re.compile(
     rf"(?:{_PLACE}{{1,8}}?{_DIVISION})*"
-    rf"(?:{_PLACE}{{1,8}}?{_ROAD}(?:[东南西北中]段)?\s*[甲乙丙丁]?\s*{_NUM}(?:\s*[-－]\s*{_NUM})?\s*(?:号楼|号(?!线)|弄|巷)"
+    # (a section in numerals, 忠孝东路四段100号; 附3号 and 之3 after the number: Chongqing's and
+    # Taiwan's forms — attack M1, N1)
+    rf"(?:{_PLACE}{{1,8}}?{_ROAD}(?:[东南西北中一二三四五六七八九十]段)?\s*[甲乙丙丁]?\s*{_NUM}(?:\s*[-－]\s*{_NUM})?\s*(?:号楼|号(?!线)|弄|巷)"
+    rf"(?:\s*(?:附|之)\s*{_NUM}\s*号?)?"
     rf"(?:\s*(?:院|{_PLACE}{{0,8}}?{_ESTATE}))?(?:\s*{_UNIT})*{_TAIL}"
     # (an estate's name may hold digits after its first character: 阳光100小区)
     rf"|{_PLACE}(?:{_PLACE}|[0-9]){{0,9}}?{_ESTATE}\s*(?:{_WEAK_UNIT}\s*)*{_STRONG_UNIT}\s*(?:{_UNIT}\s*)*{_TAIL}"
@@ -982,8 +992,23 @@ _FLOOR_F = re.compile(
 _FLOOR_HOME = re.compile(r"(?:大厦|花园|苑|公寓|小区|Court|Mansion|Tower|Block|住|家)\s*$")
 
 
+# Homes told by rows and households rather than by building and flat (attack M1, N1): a
+# courtyard's or a work area's row (3号院2排5号, 东风林场三工区8排3号 — not a seat: 电影院8排3号座),
+# a 兵团 company (农八师121团12连5号), the house of a village told from its end (王庄村东头第三家),
+# the household on a floor (职工宿舍楼三楼东户).
+_ROW_HOME = re.compile(
+    rf"(?:(?<![影剧])院|{_NUM}?\s*(?:工区|作业区|片区)|林场|农场|牧场|{_PLACE}{{1,6}}?(?:村|屯|庄|(?<![车排])队))\s*第?{_NUM}\s*排\s*第?{_NUM}\s*(?:号|户|家)"
+    rf"(?!\s*(?:座|位|坐))"
+    rf"|{_NUM}\s*团\s*{_NUM}\s*连(?:\s*{_NUM}\s*(?:排|栋|幢))?\s*{_NUM}\s*(?:号|户)"
+    rf"|{_PLACE}{{1,6}}?(?:村|屯|庄)\s*[东南西北](?:头|边|面|口)?\s*(?:数)?第{_NUM}\s*(?:家|户)"
+    rf"|(?:宿舍楼|宿舍|家属楼|家属院|楼)\s*{_NUM}\s*(?:楼|层)\s*[东南西北中](?:边|侧)?\s*(?:那一?)?(?:户|家)"
+)
+
+
 def _flat_spans(text: str) -> list[_Span]:
     spans = []
+    if "排" in text or "连" in text or "第" in text or "户" in text:
+        spans += [_Span(m.start(), m.end(), "address") for m in _ROW_HOME.finditer(text)]
     if "房" in text or "门牌" in text or "室号" in text:
         spans += [_Span(m.start("value"), m.end("value"), "address") for m in _FLAT_LABEL.finditer(text)]
     if "住" in text or "家" in text:
@@ -1443,6 +1468,13 @@ def _known_name_spans(text: str, name: str) -> list[_Span]:
         # (大家叫我铁柱: the given name others call the writer by)
         for match in re.finditer(rf"{re.escape(given)}(?={_AFTER_GIVEN})|{_BOUNDARY}{re.escape(given)}(?={_AFTER_PERSON})"
                                  rf"|(?:(?<=叫我|喊我|称我)|(?<=管我叫)){re.escape(given)}", text):
+            spans.append(_Span(match.start(), match.end(), "name"))
+    if given and re.fullmatch(rf"{_HAN}{{1,2}}", given):
+        # The pet names made of the given name's last character (柱子, 小柱, 阿柱, 柱柱 for 赵铁柱)
+        # where a person is meant: before 他妈/哥 …, after 叫我 (柱子他妈让我来问 — attack M1).
+        last = re.escape(given[-1])
+        nickname = rf"(?:{last}子|[小阿]{last}|{last}{last})"
+        for match in re.finditer(rf"{nickname}(?={_AFTER_GIVEN})|(?:(?<=叫我|喊我|称我)|(?<=管我叫)){nickname}", text):
             spans.append(_Span(match.start(), match.end(), "name"))
     if re.search("[A-Za-z]", text):
         latin = privacy_pinyin.name_pattern(simplified, len(surname))

@@ -439,7 +439,9 @@ def test_a_name_split_by_an_image_is_one_name():
 
 
 # Attack batch 12 (M1): what is still published, each a class left open (docs/privacy.md).
-OPEN_12 = {"12 f5", "12 h20", "12 a8", "12 a13", "12 a19", "12 a22", "12 r1"}
+# (Session 11 closed the last seven: 柱子他妈, 快手：铁柱在深圳, 3号院2排5号, 5樓之3,
+# 王庄村东头第三家, 三楼东户, 赵铁柱<sup>1</sup>您好.)
+OPEN_12: set[str] = set()
 
 
 @pytest.mark.parametrize("label", [row[0] for row in BATCH12 + BATCH12_KIN if row[0] not in OPEN_12])
@@ -478,3 +480,21 @@ def test_batch_12_rules_keep_ordinary_text(text):
 ])
 def test_batch_12_account_holders_and_nicknames_are_hidden(text, fragment):
     assert leaked_plain(text, [], [fragment]) == [], mask_text(text)
+
+
+@pytest.mark.parametrize("text", [
+    # session 11's rules for the last of batch 12: seats, rows and floors that are no home,
+    # an office's accounts after an app and a colon, a pillar
+    "电影院8排3号座", "在电影院8排3号", "考场第3排5号", "会场3排5号", "第二排第三个", "我们村第三家",
+    "三楼东户", "村东头第三家超市", "抖音：平安深圳", "微博：健康深圳", "官方快手：深圳交警", "微博：深圳发布",
+    "关注我们的抖音：防骗小课堂", "第一条1您好", "忠孝东路四段",
+])
+def test_session_11_rules_keep_ordinary_text(text):
+    assert mask_text(text) == text
+
+
+def test_a_pet_name_of_the_given_name_is_hidden_only_with_the_name_field_and_where_a_person_is_meant():
+    assert mask_text("柱子他妈让我来问一下。", ["赵铁柱"]) == "**他妈让我来问一下。"
+    assert mask_text("大家都叫我小柱", ["赵铁柱"]) == "大家都叫我**"
+    assert mask_text("柱子他妈让我来问一下。") == "柱子他妈让我来问一下。"
+    assert mask_text("门口的柱子倒了", ["赵铁柱"]) == "门口的柱子倒了"
