@@ -27,7 +27,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask, current_app
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 
 from interact.extensions import db
 
@@ -114,7 +114,10 @@ def pending() -> int:
 
 def flush(engine: sa.Engine | None = None) -> int:
     """Write everything gathered, in one transaction of its own; returns the rows written.
-    What cannot be written now (the database busy or down) is kept for the next time."""
+    What cannot be written now (the database busy or down) is kept for the next time. A row
+    the database refuses (a NUL in a question's text on PostgreSQL, a broken constraint) is
+    dropped, logged, and the others are written: kept, it failed the whole batch again at
+    every attempt, and the worker wrote no question and no hit any more (attack N5)."""
     with _lock:
         counts = {key: counter for key, counter in _counts.items() if counter}
         rows = {table: values for table, values in _rows.items() if values}
@@ -123,18 +126,12 @@ def flush(engine: sa.Engine | None = None) -> int:
         _state["last"] = time.monotonic()
     if not counts and not rows:
         return 0
-    written = 0
     try:
-        with (engine or db.engine).begin() as connection:
-            for (table, column, keep), counter in counts.items():
-                statement = (_increment_statement(table, column, keep)
-                             .values({column: table.c[column] + sa.bindparam("by")})
-                             .where(table.c.id == sa.bindparam("row_id")))
-                connection.execute(statement, [{"row_id": i, "by": n} for i, n in counter.items()])
-                written += len(counter)
-            for table, values in rows.items():
-                connection.execute(table.insert(), values)
-                written += len(values)
+        try:
+            return _write(engine or db.engine, counts, rows)
+        except (DataError, IntegrityError):
+            log.warning("deferred writes refused by the database; writing them one by one", exc_info=True)
+            return _write(engine or db.engine, counts, rows, one_by_one=True)
     except SQLAlchemyError:
         log.warning("deferred writes failed; kept for the next attempt", exc_info=True)
         with _lock:
@@ -143,6 +140,31 @@ def flush(engine: sa.Engine | None = None) -> int:
             for table, values in rows.items():
                 _rows[table][:0] = values
         return 0
+
+
+def _write(engine: sa.Engine, counts: dict, rows: dict, *, one_by_one: bool = False) -> int:
+    """One transaction: the counters, then the rows (``one_by_one``: each row in a savepoint,
+    and a row the database refuses is dropped)."""
+    written = 0
+    with engine.begin() as connection:
+        for (table, column, keep), counter in counts.items():
+            statement = (_increment_statement(table, column, keep)
+                         .values({column: table.c[column] + sa.bindparam("by")})
+                         .where(table.c.id == sa.bindparam("row_id")))
+            connection.execute(statement, [{"row_id": i, "by": n} for i, n in counter.items()])
+            written += len(counter)
+        for table, values in rows.items():
+            if not one_by_one:
+                connection.execute(table.insert(), values)
+                written += len(values)
+                continue
+            for value in values:
+                try:
+                    with connection.begin_nested():
+                        connection.execute(table.insert(), [value])
+                    written += 1
+                except (DataError, IntegrityError):
+                    log.warning("a deferred %s row was refused by the database and dropped", table.name)
     return written
 
 

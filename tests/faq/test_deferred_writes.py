@@ -60,3 +60,28 @@ def test_a_request_after_the_interval_writes(app, client, db, kb, monkeypatch):
     client.get("/faq")
     db.session.refresh(kb[0])
     assert kb[0].hits == 1 and deferred.pending() == 0
+
+
+def test_a_row_the_database_refuses_is_dropped_and_the_rest_written(deferring, client, db, kb):
+    """Attack N5: one question PostgreSQL refused (``/faq/ask?q=%00``: a NUL in the text) failed
+    the whole batch, which was kept and failed again at every flush: that worker wrote no
+    question and no hit any more. A row the database refuses is dropped; the others are written."""
+    from interact.core import clock
+    client.get(f"/faq/{kb[0].id}")
+    deferred.insert(AskLog, {"asked_at": clock.now(), "text": None, "best_entry_id": None,  # NOT NULL: refused
+                             "confidence": 0.0, "answered": False, "source": "web", "handled_at": None})
+    assert client.get("/api/v1/faq/answer", query_string={"q": kb[2].question}).status_code == 200
+    assert deferred.flush() == 3  # kb[0]'s and kb[2]'s hits and the good question; not the refused row
+    assert deferred.pending() == 0
+    db.session.refresh(kb[0])
+    assert kb[0].hits == 1 and _count_logs(db) == 1
+
+
+def test_a_question_with_a_nul_does_not_stop_the_logging(deferring, client, db, kb):
+    """The same on the real path (PostgreSQL refuses NUL; SQLite stores it)."""
+    index.get_engine()
+    assert client.get("/faq/ask", query_string={"q": "公积金\x00"}).status_code == 200
+    assert client.get("/api/v1/faq/answer", query_string={"q": kb[2].question}).status_code == 200
+    deferred.flush()
+    assert deferred.pending() == 0
+    assert db.session.scalar(sa.select(sa.func.count(AskLog.id)).where(AskLog.source == "api")) == 1
