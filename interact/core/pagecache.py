@@ -36,11 +36,11 @@ from typing import Any, Callable
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
-from flask import Response, current_app, has_app_context, make_response, request, session
+from flask import Response, current_app, has_app_context, make_response, redirect, request, session
 from sqlalchemy.orm import Session
 
 from interact.core.settings import bump_version_during_flush, current_version
-from interact.core.templating import switching_large_text
+from interact.core.templating import LARGE_TEXT_FIELD, switching_large_text
 
 VERSION_NAME = "public"
 #: Seconds a process trusts the stamp before reading it again (one primary-key lookup).
@@ -67,6 +67,19 @@ def _stored_path() -> str:
     if len(kept) == len(pairs):
         return request.full_path
     return request.path + "?" + urlencode(kept)
+
+
+def _clean_address(params: frozenset[str]) -> str | None:
+    """This request's address without the query parameters its view does not read
+    (``params``, the 关怀版 switch and the tracking parameters are read or kept), or ``None``
+    when it has none of them."""
+    pairs = list(request.args.items(multi=True))
+    kept = [(k, v) for k, v in pairs
+            if k in params or k == LARGE_TEXT_FIELD or k in _TRACKING_PARAMS or k.startswith(_TRACKING_PREFIXES)]
+    if len(kept) == len(pairs):
+        return None
+    return request.path + ("?" + urlencode(kept) if kept else "")
+
 
 #: ``{model class: predicate(obj) -> True when this change is invisible to the public}``.
 _watched: dict[type, Callable[[object], bool] | None] = {}
@@ -251,7 +264,8 @@ def _mark_public(response: Response, etag: str) -> Response:
 
 
 def public_page(view=None, *, served: Callable[..., None] | None = None, seconds: float | None = None,
-                when: Callable[[], bool] | None = None, vary: Callable[[], object] | None = None):
+                when: Callable[[], bool] | None = None, vary: Callable[[], object] | None = None,
+                params: tuple[str, ...] | None = None):
     """Serve this public view from the page store to anonymous visitors (see the module).
 
     ``served(**view_args)``: called for every 200 the view answers, whether rendered or
@@ -262,9 +276,15 @@ def public_page(view=None, *, served: Callable[..., None] | None = None, seconds
     requests for which it is true are served from the store (e.g. the FAQ answer's
     suggestions while typing, which are neither logged nor counted); others run the view.
     ``vary()``: what the page depends on besides its address and the public stamp (part of
-    the key, e.g. the generation of the FAQ engine that scored it)."""
+    the key, e.g. the generation of the FAQ engine that scored it). ``params``: every query
+    parameter the view (and its template) reads; a GET with any other one (``?zz=1``, junk
+    that would make a new page in the store per value, attack M4) is sent to the address
+    without it (301), which the store then serves — the tracking parameters above are kept,
+    and stored under the address without them."""
     if view is None:
-        return lambda real_view: public_page(real_view, served=served, seconds=seconds, when=when, vary=vary)
+        return lambda real_view: public_page(real_view, served=served, seconds=seconds, when=when, vary=vary,
+                                             params=params)
+    known = frozenset(params) if params is not None else None
 
     def counted(response: Response, kwargs: dict) -> Response:
         if served is not None and response.status_code == 200:
@@ -273,6 +293,10 @@ def public_page(view=None, *, served: Callable[..., None] | None = None, seconds
 
     @wraps(view)
     def wrapper(*args, **kwargs):
+        if known is not None and request.method in ("GET", "HEAD"):
+            clean = _clean_address(known)
+            if clean is not None:
+                return redirect(clean, code=301)
         store = _store()
         if store is None or not _anonymous_request() or (when is not None and not when()):
             return counted(make_response(view(*args, **kwargs)), kwargs)

@@ -32,7 +32,7 @@ home_sections: list = []
 
 
 @bp.get("/")
-@public_page
+@public_page(params=("q",))
 def home():
     sections = []
     for contribute in home_sections:

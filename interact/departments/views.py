@@ -20,7 +20,7 @@ pagecache.watch(Department, Leader)
 
 
 @bp.get("/departments")
-@pagecache.public_page
+@pagecache.public_page(params=())
 def directory():
     return render_template("departments/directory.html", departments=services.active_departments(include_city=False))
 

@@ -157,7 +157,7 @@ def search():
 
 
 @bp.get("/faq/category/<int:category_id>")
-@public_page
+@public_page(params=("page",))
 def category(category_id: int):
     node = services.get_category(category_id)
     page = max(request.args.get("page", 1, type=int), 1)
@@ -166,7 +166,7 @@ def category(category_id: int):
 
 
 @bp.get("/faq/department/<int:department_id>")
-@public_page
+@public_page(params=("page",))
 def department(department_id: int):
     dept = get_department(department_id)
     page = max(request.args.get("page", 1, type=int), 1)

@@ -61,7 +61,7 @@ def runs_interview(view):
 # --------------------------------------------------------------------------- public
 
 @bp.get("/interviews")
-@pagecache.public_page
+@pagecache.public_page(params=("page",))
 def index():
     page = max(request.args.get("page", 1, type=int), 1)
     past = db.paginate(services.past_interviews_stmt(), page=page, per_page=10, error_out=False)

@@ -93,7 +93,7 @@ def _department_name(report: stats.StatsReport, departments) -> str | None:
 
 
 @bp.get("/letters/stats", endpoint="stats")
-@public_page
+@public_page(params=("month", "department"))
 def stats_page():
     report, error, status = _report_from_args(stats.cached_monthly_report)
     departments = active_departments()
@@ -105,14 +105,14 @@ def stats_page():
 
 
 @bp.get("/letters/summaries", endpoint="summaries")
-@public_page
+@public_page(params=("page",))
 def summaries_page():
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     return render_template("letters/summary_list.html", summaries=summaries.public_summaries(page=min(page, 1000)))
 
 
 @bp.get("/letters/summaries/<month>", endpoint="summary")
-@public_page
+@public_page(params=())
 def summary_page(month: str):
     if not _MONTH_URL.fullmatch(month):
         raise NotFound("该月度汇总不存在或尚未发布。")

@@ -542,7 +542,7 @@ account_views.account_links.append(_my_letters_link)
 
 
 @bp.get("/letters/")
-@public_page
+@public_page(params=("q", "department", "kind", "channel", "month", "page", "after", "before"))
 def public_list():
     query = services.PublicQuery(
         q=(request.args.get("q") or "").strip()[:60],
@@ -565,7 +565,7 @@ LETTER_PAGE_SECONDS = 3600
 
 
 @bp.get("/letters/<int:letter_id>")
-@public_page(seconds=LETTER_PAGE_SECONDS)
+@public_page(seconds=LETTER_PAGE_SECONDS, params=())
 def public_detail(letter_id: int):
     letter = services.get_published(letter_id)
     return render_template("letters/public_detail.html", letter=letter)

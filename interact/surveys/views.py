@@ -107,7 +107,7 @@ def _department_choices(form: CollectionForm) -> None:
 
 
 @bp.get("/surveys/")
-@pagecache.public_page
+@pagecache.public_page(params=("phase", "page"))
 def index():
     phase = request.args.get("phase", "")
     if phase not in services.PUBLIC_PHASES:

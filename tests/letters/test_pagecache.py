@@ -168,3 +168,30 @@ def test_a_shared_link_with_tracking_parameters_is_served_from_the_store(cached,
         page = client.get(address).get_data(as_text=True)
         assert "公积金提取材料咨询" in page and "改过的标题" not in page, address  # the stored page
     assert "改过的标题" in client.get("/letters/?page=1").get_data(as_text=True)  # read by the view: its own page
+
+
+def test_an_unknown_parameter_is_sent_to_the_address_without_it(cached, client, closed):
+    """A parameter no view reads (``?zz=<random>``) made a new page per value, rendered and
+    stored again (attack M4): a public page answers it with a 301 to its address without it
+    — the parameters the view reads, the 关怀版 switch and the tracking parameters kept —,
+    and that address is served from the store."""
+    letter, _ = closed(title="公积金提取材料咨询")
+    client.get("/letters/")
+    _rename_behind_the_orm(letter.id, "改过的标题")
+    for address, clean in [
+        ("/letters/?zz=1", "/letters/"),
+        ("/letters/?q=%E5%85%AC%E7%A7%AF%E9%87%91&zz=1&page=2&from=timeline",
+         "/letters/?q=%E5%85%AC%E7%A7%AF%E9%87%91&page=2&from=timeline"),
+        (f"/letters/{letter.id}?a=1&b=2", f"/letters/{letter.id}"),
+        ("/?x=8f3a", "/"),
+        ("/letters/stats?month=2026-01&zz=1", "/letters/stats?month=2026-01"),
+    ]:
+        response = client.get(address)
+        assert response.status_code == 301, address
+        assert response.headers["Location"] == clean
+    page = client.get("/letters/?zz=1", follow_redirects=True).get_data(as_text=True)
+    assert "公积金提取材料咨询" in page and "改过的标题" not in page  # the stored page
+    # What the views read is unchanged: no redirect.
+    for address in ("/letters/?q=公积金&department=1&kind=consult&channel=web&month=2026-01&page=2",
+                    "/letters/?after=3", "/letters/?before=3", "/?large_text=1", "/letters/stats?department=1"):
+        assert client.get(address).status_code != 301, address
