@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 
@@ -275,6 +276,39 @@ RANK_WINDOW = 1000
 COUNT_LIMIT = 5000
 
 
+@dataclass(frozen=True)
+class FirstWindow:
+    """The newest :data:`RANK_WINDOW` hits of a search, in the order of :func:`ranked_page`
+    (by relevance, newest first among equal ranks), and whether there are older ones."""
+
+    ids: tuple[int, ...]
+    more: bool
+
+    @property
+    def size(self) -> int:
+        """Its weight in the page store's budget (bytes, roughly)."""
+        return 64 + 8 * len(self.ids)
+
+
+def first_window(session, terms: list[str]) -> FirstWindow | None:
+    """SQLite: the search's first window of hits in one statement — the newest
+    ``RANK_WINDOW + 1`` hits by id with their rank (FTS5 walks a match newest first and
+    ranks only the rows it returns), ordered here. It replaces three statements that each
+    evaluated the match again (counting the hits, walking to where the window ends, ranking
+    inside it), and a search with at most a window of hits (most two-word searches) needs
+    no count at all. ``None`` on PostgreSQL, whose GIN index returns hits in no order: a
+    walk of the hits newest first there visits letters that do not match (see
+    :func:`ranked_page`)."""
+    if session.get_bind().dialect.name != "sqlite":
+        return None
+    rows = session.execute(
+        sa.text(f"SELECT rowid, rank FROM {TABLE} WHERE {TABLE} MATCH :e ORDER BY rowid DESC LIMIT :n"),
+        {"e": fts5_expression(terms), "n": RANK_WINDOW + 1}).all()
+    window = rows[:RANK_WINDOW]
+    window.sort(key=lambda row: (row[1], -row[0]))
+    return FirstWindow(ids=tuple(row[0] for row in window), more=len(rows) > RANK_WINDOW)
+
+
 def count_hits(session, terms: list[str]) -> int:
     """The number of published letters matching every one of ``terms``, at most
     ``COUNT_LIMIT + 1`` (more than the limit)."""
@@ -284,7 +318,7 @@ def count_hits(session, terms: list[str]) -> int:
 
 
 def ranked_page(session, terms: list[str], *, offset: int, limit: int, hits: int | None = None,
-                remember=None) -> list[int]:
+                remember=None, first: FirstWindow | None = None) -> list[int]:
     """Letter ids of one page of a search over every published letter (``offset`` hits
     skipped), in the order of :data:`RANK_WINDOW`: by window (newest first), then by
     relevance, then newest first among equal ranks. Per window touched (one, unless a page
@@ -293,8 +327,11 @@ def ranked_page(session, terms: list[str], *, offset: int, limit: int, hits: int
     of hits when known (:func:`count_hits`) — at most one window's worth are ranked in one statement (on
     PostgreSQL the walk reads every hit, as much as ranking them). ``remember(key, compute)``:
     where the windows end is kept with it (``core.pagecache.remember``: until a public
-    change), so the next pages of a search only rank."""
+    change), so the next pages of a search only rank. ``first``: the search's
+    :func:`first_window` when known — a page inside it is a slice of it."""
     window = RANK_WINDOW
+    if first is not None and (not first.more or offset + limit <= window):
+        return list(first.ids[max(offset, 0):max(offset, 0) + limit])
     if session.get_bind().dialect.name == "sqlite":
         params = {"e": fts5_expression(terms)}
         matching = f"FROM {TABLE} WHERE {TABLE} MATCH :e"

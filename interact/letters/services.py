@@ -894,9 +894,23 @@ class _SearchPagination(_CountedPagination):
     ``search.COUNT_LIMIT``: a broader search has that ``total`` (its pages) and
     ``more_than_total``."""
 
+    def _first_window(self) -> search.FirstWindow | None:
+        """The newest hits, ranked (``search.first_window``; SQLite), remembered per search
+        like its total: the first pages and the total of most searches come from it."""
+        if not hasattr(self, "_window"):
+            terms = self._query_args["terms"]
+            self._window = pagecache.remember(
+                ("letters.search_first_window", tuple(terms), search.RANK_WINDOW),
+                lambda: search.first_window(db.session, terms), weigh=lambda window: window.size if window else 64)
+        return self._window
+
     def _hits(self) -> int:
         if not hasattr(self, "_counted"):  # asked by _query_items, then by the pagination
-            self._counted = super()._query_count()
+            first = self._first_window()
+            if first is not None and not first.more:
+                self._counted = len(first.ids)  # every hit is in it
+            else:
+                self._counted = super()._query_count()
         return self._counted
 
     def _query_count(self) -> int:
@@ -913,7 +927,8 @@ class _SearchPagination(_CountedPagination):
         # of a very broad query to page 9,000 (2 s at 1,000,000 letters on PostgreSQL).
         self.page = min(self.page, max(1, -(-self._query_count() // self.per_page)))
         ids = search.ranked_page(db.session, self._query_args["terms"], offset=self._query_offset,
-                                 limit=self.per_page, hits=self._hits(), remember=pagecache.remember)
+                                 limit=self.per_page, hits=self._hits(), remember=pagecache.remember,
+                                 first=self._first_window())
         if not ids:
             return []
         letters = {letter.id: letter for letter in db.session.scalars(
