@@ -293,7 +293,7 @@ class FirstWindow:
 def first_window(session, terms: list[str]) -> FirstWindow | None:
     """SQLite: the search's first window of hits in one statement — the newest
     ``RANK_WINDOW + 1`` hits by id with their rank (FTS5 walks a match newest first and
-    ranks only the rows it returns), ordered here. It replaces three statements that each
+    ranks only the rows it returns), in the window's order. It replaces three statements that each
     evaluated the match again (counting the hits, walking to where the window ends, ranking
     inside it), and a search with at most a window of hits (most two-word searches) needs
     no count at all. ``None`` on PostgreSQL, whose GIN index returns hits in no order: a
@@ -301,12 +301,13 @@ def first_window(session, terms: list[str]) -> FirstWindow | None:
     :func:`ranked_page`)."""
     if session.get_bind().dialect.name != "sqlite":
         return None
-    rows = session.execute(
-        sa.text(f"SELECT rowid, rank FROM {TABLE} WHERE {TABLE} MATCH :e ORDER BY rowid DESC LIMIT :n"),
-        {"e": fts5_expression(terms), "n": RANK_WINDOW + 1}).all()
-    window = rows[:RANK_WINDOW]
-    window.sort(key=lambda row: (row[1], -row[0]))
-    return FirstWindow(ids=tuple(row[0] for row in window), more=len(rows) > RANK_WINDOW)
+    ids = list(session.scalars(sa.text(
+        f"SELECT rowid FROM (SELECT rowid, rank AS score FROM {TABLE} WHERE {TABLE} MATCH :e "
+        "ORDER BY rowid DESC LIMIT :n) ORDER BY score, rowid DESC"), {"e": fts5_expression(terms), "n": RANK_WINDOW + 1}))
+    more = len(ids) > RANK_WINDOW
+    if more:
+        ids.remove(min(ids))  # the newest hit below the window: only says there are more
+    return FirstWindow(ids=tuple(ids), more=more)
 
 
 def count_hits(session, terms: list[str]) -> int:
