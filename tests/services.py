@@ -63,14 +63,17 @@ def redis_server_path() -> str | None:
 
 
 @contextmanager
-def redis_server(workdir: Path, port: int | None = None) -> Iterator[str]:
-    """A throw-away Redis (Debian's ``redis-server``) without persistence; yields its URL."""
+def redis_server(workdir: Path, port: int | None = None, keep_data: bool = False) -> Iterator[str]:
+    """A throw-away Redis (Debian's ``redis-server``); yields its URL. Without persistence,
+    unless ``keep_data``: then it saves its data in ``workdir`` when stopped, and one
+    started again there finds it (a restart, or a network cut, as the application sees it)."""
     binary = redis_server_path()
     if binary is None:
         raise RuntimeError("redis-server is not installed (apt-get install redis-server)")
     port = port or free_port()
     log = workdir / f"redis-{port}.log"
-    process = subprocess.Popen([binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "",
+    saving = ["--save", "3600 1"] if keep_data else ["--save", ""]
+    process = subprocess.Popen([binary, "--bind", "127.0.0.1", "--port", str(port), *saving,
                                 "--appendonly", "no", "--dir", str(workdir), "--logfile", str(log)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     try:

@@ -20,7 +20,7 @@ from interact.core.permissions import roles_required
 from interact.core.templating import switching_large_text
 from interact.core.views import safe_next
 from interact.departments.services import active_departments
-from interact.extensions import client_address, db, limiter, public_post_limit
+from interact.extensions import client_address, csrf, db, limiter, public_post_limit
 
 bp = Blueprint("accounts", __name__)
 
@@ -97,7 +97,20 @@ def _with_captcha(form: LoginForm) -> LoginForm:
 
 
 @bp.post("/logout")
+@csrf.exempt  # checked below: the token lives in the session, which may be out of reach
 def logout():
+    if sessions.out_of_reach():
+        # The session store (Redis) is unreachable, so the session and the CSRF token it
+        # holds cannot be read: the browser's own word that the post comes from a page of
+        # this site stands in for the token (a log-out gives nobody anything). The cookie
+        # goes, so this browser is not logged in again once the store is back (attack N3).
+        if not security.sent_from_this_site():
+            abort(400)
+        sessions.end_current()
+        flash("您已退出。系统暂时无法确认登录状态，如在公共电脑上使用，请关闭浏览器。", "info")
+        return redirect(url_for("site.home"))
+    if current_app.config["WTF_CSRF_ENABLED"]:
+        csrf.protect()  # what CSRFProtect does for every other form (its error page included)
     form = ConfirmForm()
     if form.validate_on_submit():
         user = current_user._get_current_object() if current_user.is_authenticated else None

@@ -39,6 +39,7 @@ import sqlalchemy as sa
 from flask import Response, current_app, has_app_context, make_response, redirect, request, session
 from sqlalchemy.orm import Session
 
+from interact.core import sessions
 from interact.core.settings import bump_version_during_flush, current_version
 from interact.core.templating import LARGE_TEXT_FIELD, switching_large_text
 
@@ -248,7 +249,8 @@ def _anonymous_request() -> bool:
     """A GET without any session state: the page is the same for every such visitor. The
     关怀版 button of a search box (``templating.switching_large_text``) is not: its answer
     remembers the visitor's choice in a cookie."""
-    return request.method in ("GET", "HEAD") and not session and not switching_large_text()
+    return (request.method in ("GET", "HEAD") and not session and not switching_large_text()
+            and not sessions.out_of_reach())  # the page then offers a log-out (base.html)
 
 
 def _shareable(response: Response) -> bool:

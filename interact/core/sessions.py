@@ -645,6 +645,14 @@ def commit_with_session() -> None:
         session.commit_with_record = True
 
 
+def out_of_reach() -> bool:
+    """Whether this request's stored session could not be read (its store, Redis, is
+    unreachable): the visitor may be logged in there, and is served as anonymous meanwhile.
+    Such a visitor is offered a log-out (``accounts.views.logout``): on a shared counter
+    computer the clerk's desk must not reopen for the next person once the store is back."""
+    return isinstance(session, ServerSession) and session.out_of_reach
+
+
 def end_current() -> bool:
     """Log-out: forget everything of this session and stop its id working. ``False`` when
     the store could not delete its record now (Redis unreachable): a copy of the cookie

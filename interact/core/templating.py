@@ -9,7 +9,7 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 from werkzeug.routing import BuildError
 
-from interact.core import audit, clock, datetext, periods
+from interact.core import audit, clock, datetext, periods, sessions
 from interact.core.permissions import can_act_for_department, has_role
 from interact.core.privacy import mask_html, mask_name, mask_text
 from interact.core.sanitize import safe_html, text_to_html
@@ -175,6 +175,7 @@ def register(app: Flask) -> None:
         action_label=audit.action_label,
         target_label=audit.target_label,
     )
+    app.jinja_env.globals.update(session_out_of_reach=sessions.out_of_reach)
     app.jinja_env.globals.update(url_for=fixed_url, nav_url=nav_url, staff_nav_url=staff_nav_url, page_url=page_url,
                                  month_choices=month_choices,
                                  date_hint=datetext.example_html(datetext.DATE_EXAMPLE))

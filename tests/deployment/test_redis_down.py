@@ -25,30 +25,42 @@ COOKIE = "session"
 class Redis:
     """A Redis server the test stops and starts again on the same port."""
 
-    def __init__(self, workdir):
+    def __init__(self, workdir, keep_data: bool = False):
         self.workdir, self.port, self.stack = workdir, free_port(), ExitStack()
+        self.keep_data = keep_data
 
     def start(self) -> str:
-        return self.stack.enter_context(redis_server(self.workdir, port=self.port))
+        return self.stack.enter_context(redis_server(self.workdir, port=self.port, keep_data=self.keep_data))
 
     def stop(self) -> None:
         self.stack.close()
 
 
-@pytest.fixture
-def redis(racing_app, tmp_path):  # noqa: F811 - the imported fixture
-    server = Redis(tmp_path)
-    racing_app.config["REDIS_URL"] = server.start()
-    shared.init_app(racing_app)
-    original = racing_app.session_interface
-    racing_app.session_interface = sessions.ServerSessionInterface(shared.RedisSessionStore(racing_app))
+def _redis_sessions(app, workdir, keep_data: bool = False):
+    server = Redis(workdir, keep_data=keep_data)
+    app.config["REDIS_URL"] = server.start()
+    shared.init_app(app)
+    original = app.session_interface
+    app.session_interface = sessions.ServerSessionInterface(shared.RedisSessionStore(app))
     try:
         yield server
     finally:
         server.stop()
-        racing_app.session_interface = original
-        shared.client(racing_app).close()
-        racing_app.extensions["interact.redis"] = None
+        app.session_interface = original
+        shared.client(app).close()
+        app.extensions["interact.redis"] = None
+
+
+@pytest.fixture
+def redis(racing_app, tmp_path):  # noqa: F811 - the imported fixture
+    """Sessions in a Redis that starts empty again after a stop."""
+    yield from _redis_sessions(racing_app, tmp_path)
+
+
+@pytest.fixture
+def redis_keeping_data(racing_app, tmp_path):  # noqa: F811 - the imported fixture
+    """Sessions in a Redis that finds its data again when started after a stop."""
+    yield from _redis_sessions(racing_app, tmp_path, keep_data=True)
 
 
 def test_a_letter_sent_while_redis_is_down_is_stored_and_its_receipt_shown(racing_app, redis):  # noqa: F811
@@ -94,6 +106,39 @@ def test_staff_log_in_and_out_while_redis_is_down(racing_app, redis):  # noqa: F
     assert clerk.get("/staff/").status_code == 200  # the session of the outage lasts
     assert clerk.post("/logout").status_code == 302
     assert thief.get("/staff/").status_code == 302
+
+
+def test_a_clerk_logged_in_before_redis_went_down_can_log_out_meanwhile(racing_app, redis_keeping_data):  # noqa: F811
+    # Attack N3: the clerk's session is in Redis, out of reach: pages showed only 登录, and
+    # a log-out was refused for want of the CSRF token kept in that session, so the desk
+    # reopened for the next person at a shared counter once Redis was back.
+    add_staff_user(racing_app)
+    clerk = racing_app.test_client()
+    assert clerk.post("/login", data={"identifier": "clerk", "password": "secret123"}).status_code == 302
+    cookie = clerk.get_cookie(COOKIE).value
+    redis_keeping_data.stop()
+
+    page = clerk.get("/").get_data(as_text=True)
+    assert "登录状态暂时无法确认" in page
+    assert re.search(r'<form method="post" action="/logout"[^>]*>\s*<button type="submit"[^>]*>退出</button>', page)
+    # Not from a page of this site: refused, and the session is kept.
+    assert clerk.post("/logout", headers={"Sec-Fetch-Site": "cross-site"}).status_code == 400
+    assert clerk.get_cookie(COOKIE).value == cookie
+    assert clerk.post("/logout", headers={"Sec-Fetch-Site": "same-origin"}).status_code == 302
+    assert "登录状态暂时无法确认" not in clerk.get("/").get_data(as_text=True)
+
+    redis_keeping_data.start()  # back with the clerk's session still in it (started on the same data)
+    assert clerk.get("/staff/").status_code == 302  # this browser is logged out
+
+
+def test_an_anonymous_page_is_not_served_from_the_page_store_to_an_unreadable_session(racing_app, redis):  # noqa: F811
+    racing_app.config["PUBLIC_PAGE_CACHE_SECONDS"] = 60
+    add_staff_user(racing_app)
+    racing_app.test_client().get("/")  # the home page stored for anonymous visitors
+    clerk = racing_app.test_client()
+    assert clerk.post("/login", data={"identifier": "clerk", "password": "secret123"}).status_code == 302
+    redis.stop()
+    assert "登录状态暂时无法确认" in clerk.get("/").get_data(as_text=True)
 
 
 def test_a_claim_made_while_redis_is_down_is_not_won_again_when_it_is_back(racing_app, redis):  # noqa: F811
