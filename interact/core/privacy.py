@@ -1554,11 +1554,47 @@ def as_name(value: str | None) -> str | None:
     name field."""
     value = unicodedata.normalize("NFKC", value or "")
     han = "".join(re.findall(_HAN, value))
+    mixed = _mixed_script_name(value)
+    if mixed:
+        return mixed
     if 2 <= len(han) <= 4 and _NAME_ONLY.fullmatch(han):
         return han
     if not han and privacy_pinyin.is_pinyin_name(value, _surname_readings()):
         return value.strip()
     return None
+
+
+def _mixed_script_name(value: str) -> str | None:
+    """A name written half in characters and half in pinyin (赵tie柱, Zhao铁柱, 赵铁zhu,
+    chen小明), 小/老/阿 and a surname in pinyin (小chen), or a surname's initial before a given
+    name (W翠兰): two to four syllables, the first a surname (or 小/老/阿 and one). Returned as
+    written, so it is hidden whole wherever it is repeated."""
+    compact = re.sub(r"[\s·.\-_]+", "", value)
+    if not (re.fullmatch(r"[\u4e00-\u9fffA-Za-z]{2,14}", compact) and re.search(_HAN, compact)
+            and re.search(r"[A-Za-z]", compact)):
+        return None
+    parts = re.findall(r"[\u4e00-\u9fff]|[A-Za-z]+", compact)
+    if (re.fullmatch(r"[A-Z]", parts[0]) and len(parts) == 3 and all(re.fullmatch(_HAN, p) for p in parts[1:])
+            and _unknown_word("".join(parts[1:]))):
+        return compact  # (W翠兰: the surname's initial; not A先生, K歌王)
+    syllables = 0
+    for part in parts:
+        if re.fullmatch(_HAN, part):
+            syllables += 1
+        elif len(part) >= 2 and privacy_pinyin._splits_into_syllables(part, 2):
+            syllables += 1 if privacy_pinyin.is_syllable(part) else 2
+        else:
+            return None
+    if not 2 <= syllables <= 4:
+        return None
+    first, rest = parts[0], parts[1:]
+    if first in "小老阿" and rest:
+        first, rest = rest[0], rest[1:]
+    readings = _surname_readings()
+    is_surname = (to_simplified(first) in _SURNAMES if re.fullmatch(_HAN, first)
+                  else first.lower() in readings or any(first.lower().startswith(r) and privacy_pinyin.is_syllable(first[len(r):])
+                                                        for r in readings if len(r) < len(first)))
+    return compact if is_surname else None
 
 
 @functools.lru_cache(maxsize=1)

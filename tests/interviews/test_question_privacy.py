@@ -69,3 +69,15 @@ def test_a_nickname_in_pinyin_is_hidden_on_the_page_and_in_the_api(client, make_
     for text in (page, body):
         assert "botong" not in text.lower()
     assert "租房提取公积金要房东签字吗" in page
+
+
+def test_a_nickname_written_half_in_pinyin_is_hidden_in_the_nickname_and_the_question():
+    """Attack M1: 网友“赵tie柱” was shown as typed (questions have no name field)."""
+    from interact.interviews.models import InterviewQuestion
+
+    for nickname, secret in (("赵tie柱", "tie"), ("Zhao铁柱", "铁柱"), ("赵铁zhu", "zhu"), ("小chen", "chen"),
+                             ("W翠兰", "翠兰")):
+        question = InterviewQuestion(nickname=nickname, body=f"我是{nickname}，想问一下就业补贴", after_answer="")
+        assert secret not in question.public_nickname + question.public_body, nickname
+    for nickname in ("租房族小吴", "热心市民", "A先生", "K歌之王", "hi你好"):
+        assert InterviewQuestion(nickname=nickname, body="想问一下").public_nickname == nickname
