@@ -498,3 +498,34 @@ def test_a_pet_name_of_the_given_name_is_hidden_only_with_the_name_field_and_whe
     assert mask_text("大家都叫我小柱", ["赵铁柱"]) == "大家都叫我**"
     assert mask_text("柱子他妈让我来问一下。") == "柱子他妈让我来问一下。"
     assert mask_text("门口的柱子倒了", ["赵铁柱"]) == "门口的柱子倒了"
+
+
+# Attack batch 13 (N1, N4: /tmp/attack/b13/writings*.py), the writings session 11's rules hide:
+# a name after its status or the accusation (五保户…, 举报…), three addresses.
+BATCH13 = [
+    ("我要举报李建军，他在小区里乱搭乱建。", "建军"), ("投诉孙德胜长期占用消防通道。", "德胜"),
+    ("我准备起诉周海涛，他借钱不还。", "海涛"), ("五保户郑老根的房子漏雨没人管。", "老根"),
+    ("低保户冯秀珍被取消了低保资格。", "秀珍"), ("村民何二牛家的猪跑到我家菜地里。", "二牛"),
+    ("农民工郭大鹏被包工头欠薪。", "大鹏"), ("患儿朱小宝今年三岁，需要做手术。", "小宝"),
+    ("产妇许丽娟在医院等了一天没人管。", "丽娟"), ("独居老人韩桂英家里断水三天了。", "桂英"),
+    ("我战友马志强退伍后没有安置。", "志强"), ("外卖小哥田立新骑车撞了我。", "立新"),
+    ("保安队长彭建华打了业主。", "建华"), ("物业经理周国强态度恶劣。", "国强"),
+    ("中介黄小明收了定金不退。", "小明"), ("我和前男友何志强有纠纷。", "志强"),
+    ("家住解放碑民权路28号附3号", "附3号"), ("农八师121团12连5号", "5号"), ("东风林场三工区8排3号", "8排3号"),
+]
+
+
+@pytest.mark.parametrize("text,fragment", BATCH13)
+def test_batch_13_writing_is_hidden(text, fragment):
+    assert leaked_plain(text, [], [fragment]) == [], mask_text(text)
+
+
+@pytest.mark.parametrize("text", [
+    # the attack's ordinary sentences next to batch 13's rules (N1 KEPT, N4)
+    "举报电话是多少？", "投诉有没有回复？", "我要起诉公司，去哪里立案？", "五保户有哪些补助？",
+    "低保户可以领取哪些补贴？", "村民小组长怎么选？", "农民工工资被拖欠怎么办？", "患儿家长可以陪护吗？",
+    "独居老人有没有上门服务？", "快递员被狗咬了算工伤吗？", "物业经理态度恶劣。", "中介收了定金不退。",
+    "我跟邻居吵了一架。", "老板不给发工资。", "李主任说这事不归他管。", "王老师家访了。",
+])
+def test_batch_13_rules_keep_ordinary_text(text):
+    assert mask_text(text) == text
