@@ -235,7 +235,9 @@ def test_a_search_s_next_pages_reuse_where_its_windows_end_until_a_publication(c
         assert len(walks) == 3
         closed(title="市民来信新", body="公积金贷款额度怎么计算？")
         walks.clear()
-        assert page(1)[0] == "市民来信新" and not walks  # the first window needs no walk
+        # SQLite: the first window is one statement, no walk (search.first_window).
+        first_page_walks = 0 if db.engine.dialect.name == "sqlite" else 1
+        assert page(1)[0] == "市民来信新" and len(walks) == first_page_walks
         assert page(3) == ["市民来信4", "市民来信3"] and len(walks) == 2  # the windows moved: found again
 
 
