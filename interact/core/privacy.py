@@ -235,7 +235,18 @@ _LABELLED_EMAIL = re.compile(
 _ACCOUNT = re.compile(
     rf"(?<![A-Za-z])(?:{_APPS})(?!公众号|群|平台|小程序)"
     r"(?:号|账号|帐号|号码|id|ID|UID|uid|用户名|昵称)?\s*"
-    r"(?:就是|也是|是|为|叫|[：:])?\s*(?P<value>[@＠]?\s*[A-Za-z](?:[A-Za-z0-9_\-]|\.(?=[A-Za-z0-9_])){5,29})(?![A-Za-z0-9_\-])"
+    # (a Skype account written as its id, live:tiezhu_sz — attack N1)
+    r"(?:就是|也是|是|为|叫|[：:])?\s*(?P<value>[@＠]?\s*(?:live:)?[A-Za-z](?:[A-Za-z0-9_\-]|\.(?=[A-Za-z0-9_])){5,29})(?![A-Za-z0-9_\-])"
+)
+# The writer's own channel (我的公众号叫“铁柱说事”) and parking space (我的车位B2-123, 车位号：B2-123 —
+# attack N1; an office's 公众号 is not 我的).
+_OWN_CHANNEL = re.compile(
+    r"(?:我的|我自己的|本人的?)(?:微信)?(?:公众号|视频号|直播间)\s*(?:叫做|叫作|名叫|名字叫|名字是|叫|是|[：:])\s*[“\"「『]?"
+    r"(?P<value>[^”\"」』，,。；;\s]{2,20})"
+)
+_PARKING = re.compile(
+    r"(?:(?:我的|我家的?|本人的?)车位号?|车位号)\s*(?:是|为|[：:])?\s*"
+    r"(?P<value>[A-Za-z]?[0-9]{0,2}\s*[-－]?\s*[0-9]{2,4}(?![0-9])号?)"
 )
 # An account after ID/用户名 with no app named (ID 是 tiezhu1988): small letters first, so a
 # letter's number (XJ20260105-0001) or a code in capitals is not one.
@@ -372,16 +383,19 @@ _BIRTH_DATE = re.compile(
 # 不动产权证号粤(2020)深圳市不动产权第0123456号, 车架号 LSVAU2180N2183294): up to the first
 # run of five digits and what is glued to it.
 _LABELLED_DOCUMENT = re.compile(
-    r"(?:香港身份证|澳门身份证|台胞证|回乡证|永居证|永久居留|居留许可|军官证|士兵证|警官证|社保卡|医保卡|就诊卡|住院|病历|"
+    # (attack N1: 社保电脑号 612345678, 结婚证字号 J440301-2010-001234, 出生医学证明编号,
+    # 外国人永久居留身份证号)
+    r"(?:香港身份证|澳门身份证|台胞证|回乡证|永居证|永久居留身份证|永久居留证|永久居留|居留许可|军官证|"
+    r"社保电脑|结婚证|离婚证|出生医学证明|出生证明|出生证|士兵证|警官证|社保卡|医保卡|就诊卡|住院|病历|"
     r"不动产权证|不动产证|房产证|车架|发动机|驾驶证|行驶证|学生证|学籍|工作证|档案|"
     r"残疾人证|残疾证|低保证|低保|特困供养证|特困证|优待证|优抚证|老年证|退役军人证|救助证|"
     r"准考证|考生号|报名号|准考号)"
     # (a word after the bare label is not a number's: 档案管理中心, 住院业务预约电话)
     # (a number after a space is one: 台胞证 01234567, 军官证 南字第123456号)
-    r"(?:(?:号码?|编号)\s*(?:是|为|[：:])?\s*|\s*(?:是|为|[：:])\s*|(?=[A-Za-z0-9０-９])"
+    r"(?:(?:号码?|编号|字号)\s*(?:是|为|[：:])?\s*|\s*(?:是|为|[：:])\s*|(?=[A-Za-z0-9０-９])"
     r"|\s+(?=[^\s，,。；;、！!？?]{0,6}[0-9０-９]{5,}))"
     # (a check digit in brackets is the number's, A123456(7); a closing bracket alone is not)
-    r"(?P<value>[^\s，,。；;、！!？?]{0,16}?[0-9０-９]{5,}[A-Za-z0-9０-９]*(?:[(（][0-9A-Za-z][)）])?号?)"
+    r"(?P<value>[^\s，,。；;、！!？?]{0,16}?[0-9０-９]{5,}[A-Za-z0-9０-９]*(?:[-－][A-Za-z0-9０-９]+)*(?:[(（][0-9A-Za-z][)）])?号?)"
 )
 
 # A date of birth written as eight digits after its label (出生19850315).
@@ -1674,6 +1688,10 @@ def _email_spans(text: str) -> list[_Span]:
     spans += [_Span(m.start("value"), m.end("value"), "account") for m in _BARE_ACCOUNT.finditer(text)]
     if _HANDLE_HINT.search(text):
         spans += _handle_spans(text)
+    if "公众号" in text or "视频号" in text or "直播间" in text:
+        spans += [_Span(m.start("value"), m.end("value"), "account") for m in _OWN_CHANNEL.finditer(text)]
+    if "车位" in text:
+        spans += [_Span(m.start("value"), m.end("value"), "address") for m in _PARKING.finditer(text)]
     spans += [_Span(m.start(), m.end(), "plate") for m in _PLATE.finditer(text)]
     if _PLATE_LETTERS.search(text):  # (a capital, then five letters or digits: few texts have one)
         spans += [_Span(m.start(), m.end(), "plate") for m in _PINYIN_PLATE.finditer(text)]
