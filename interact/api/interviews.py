@@ -95,17 +95,21 @@ class Interview(InterviewSummary):
     images = fields.List(fields.Nested(Image), required=True)
     takes_questions = fields.Boolean(required=True)
     counts = fields.Nested(Counts, required=True)
-    questions = fields.List(fields.Nested(InterviewQuestion), required=True)
+    questions = fields.List(fields.Nested(InterviewQuestion), required=True,
+                            metadata={"description": "已公开的网友提问中的第 page 页（每页 per_page 条，按提问先后）"})
+    questions_total = fields.Integer(required=True, metadata={"description": "已公开的网友提问总条数"})
     transcript_url = Url("api.interview_transcript", external=False, interview_id="id")
 
 
 class _Detail:
     """An interview with what the detail adds (counts, public questions, video URL)."""
 
-    def __init__(self, interview):
+    def __init__(self, interview, page: int, per_page: int):
         self._interview = interview
         self.counts = services.question_counts(interview)
-        self.questions = services.public_questions(interview)
+        # One page of them: a popular interview has thousands (attack N6: 13-17 s a call).
+        questions = services.public_questions_page(interview, page, per_page)
+        self.questions, self.questions_total = questions.items, questions.total
         self.public_summary_html = str(services.public_summary_html(interview))
         video = interview.video
         self.video_url = (url_for("site.public_file", key=video.key) if video is not None
@@ -132,11 +136,12 @@ def interviews(args: dict[str, Any]):
 
 
 @bp.route("/interviews/<int:interview_id>", endpoint="interview", tags=["interviews"])
+@bp.arguments(PageArgs, location="query")
 @bp.response(200, Interview, description="访谈")
-@bp.errors(404)
-def interview(interview_id: int):
-    """访谈详情：嘉宾、简介、已公开的网友提问、回顾（摘要、视频、图片）"""
-    return _Detail(services.get_public_interview(interview_id))
+@bp.errors(404, 422)
+def interview(args: dict[str, Any], interview_id: int):
+    """访谈详情：嘉宾、简介、已公开的网友提问（分页：page、per_page）、回顾（摘要、视频、图片）"""
+    return _Detail(services.get_public_interview(interview_id), args["page"], args["per_page"])
 
 
 class TranscriptEntry(Schema):

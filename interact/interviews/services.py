@@ -430,6 +430,20 @@ def public_questions(interview: Interview) -> list[InterviewQuestion]:
     return questions_of(interview, QuestionStatus.APPROVED)
 
 
+#: Approved questions per page of the public page and the API: a popular interview gets
+#: thousands, and one page of all of them cost seconds of a worker per view (attack N6).
+QUESTIONS_PER_PAGE = 30
+
+
+def public_questions_page(interview: Interview, page: int, per_page: int = QUESTIONS_PER_PAGE):
+    """Page ``page`` of the approved questions (in the order they were asked), as a
+    Flask-SQLAlchemy pagination (``items``, ``total``, ``pages``)."""
+    stmt = (sa.select(InterviewQuestion)
+            .where(InterviewQuestion.interview_id == interview.id, InterviewQuestion.status == QuestionStatus.APPROVED)
+            .order_by(InterviewQuestion.id))
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False, max_per_page=per_page)
+
+
 def unanswered_questions(interview: Interview) -> list[InterviewQuestion]:
     return [q for q in public_questions(interview) if q.answered_at is None]
 

@@ -73,6 +73,16 @@ def index():
     )
 
 
+#: Beyond any interview's questions: a larger page number is the last page's neighbour.
+_LAST_QUESTIONS_PAGE = 100_000
+
+
+def _questions_page() -> int:
+    """The page of 网友提问 asked for (``?page=``; 1 when missing or not a number)."""
+    page = request.args.get("page", 1, type=int) if request.method == "GET" else 1
+    return min(max(page, 1), _LAST_QUESTIONS_PAGE)
+
+
 def _render_detail(interview, form: QuestionForm | None = None, *, seen: int | None = None, unsent: str = ""):
     """The public page; ``seen``: the transcript revision of the reader's previous copy
     (刷新实录 without JavaScript), whose later entries are marked 新; ``unsent``: this
@@ -88,7 +98,7 @@ def _render_detail(interview, form: QuestionForm | None = None, *, seen: int | N
         form=form if interview.takes_questions else None,
         entries=entries,
         pinned=next((e for e in entries if e.pinned), None),
-        questions=services.public_questions(interview),
+        questions=services.public_questions_page(interview, _questions_page()),
         counts=services.question_counts(interview),
         summary_html=services.public_summary_html(interview) if interview.summary else "",
         seen=seen,
