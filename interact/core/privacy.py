@@ -642,6 +642,23 @@ def _kin_name_spans(text: str) -> list["_Span"]:
         spans.append(_Span(m.start("name"), m.end("name"), "name"))
     return spans
 
+# A full name of three characters with one of the hundred commonest surnames, for the
+# places below where only what follows says it is a person: the dictionary must not know it as
+# a word (孙悟空, 王府井, 张家口, 林业局 stay).
+_THREE_CHARACTER_NAME = (rf"{_AT_SURNAME}(?!(?:{_COMMON_WORDS}))[{_COMMON_SURNAMES}]"
+                         rf"(?!(?:{_TITLE_WORDS}|您|你|们|[等的了和与及或各])){_GIVEN_CHAR}{{2}}")
+_PLAIN_PLACE_NAME_PATTERNS = [
+    # A full name as the object of what the writer asks of, or suffered from, a person (你们去问问
+    # 王翠兰就知道了, 请转告李建军，, 我跟李建军吵了一架, 我被李建军打了, 必须叫李建军赔钱, 嫁给了李建军以后)
+    # or as the subject of what a person owns or owes (王翠兰家的狗, 李建军的车, 钱国栋欠我工资,
+    # 陈美玲今年七十三岁, 王翠兰和李建军都): attack N4. Only with what follows such a name.
+    re.compile(rf"(?:问问|转告|嫁给了?|跟|被|叫|让|判决|(?<=[\u4e00-\u9fff])和)(?P<name>{_THREE_CHARACTER_NAME})"
+               r"(?=就知道|出来|赔|打了|骂了|吵了|道歉|以后|都没|都不|[，,]\s*(?:明天|今天|让他|叫他|请他))"),
+    re.compile(rf"(?:^|(?<=[。！？!?\n；;，,]))\s*(?P<name>{_THREE_CHARACTER_NAME})"
+               rf"(?=家的(?:狗|猫|孩子|房子|车)|的车(?:天天|经常|一直|总是)|欠(?:了)?我|今年{_NUM}岁|和{_THREE_CHARACTER_NAME}都)"),
+]
+
+
 _NAME_PATTERNS = [
     # 户主王大力名下 / 投诉对象：刘大强，/ 我奶奶张李氏今年九十岁
     re.compile(rf"{_ROLE}\s*(?:的名字|名字)?(?:叫做|叫作|叫|名叫|是|为|[：:])?\s*(?P<name>{_COMMON_NAME})(?={_AFTER_PERSON})"),
@@ -1525,6 +1542,9 @@ def _name_spans(text: str, names: Iterable[str]) -> list[_Span]:
     if "的" in text:
         spans += [_Span(m.start("name"), m.end("name"), "name") for m in _BEFORE_KIN.finditer(text)
                   if _unknown_word(m.group("name")) and not _phrase_not_name(m.group("name"))]
+    for pattern in _PLAIN_PLACE_NAME_PATTERNS:
+        spans += [_Span(m.start("name"), m.end("name"), "name") for m in pattern.finditer(text)
+                  if _unknown_word(m.group("name"))]
     patterns = list(_NAME_PATTERNS)
     for guard, guarded in _GUARDED_NAME_PATTERNS:
         if guard.search(text):
