@@ -269,9 +269,20 @@ _HANDLE = re.compile(
 )
 _OFFICIAL_HANDLE = re.compile(
     r"(?:发布|政务|交警|公安|警方|官方|政府|网信|卫健委?|融媒|日报|晚报|新闻|电视台|广播|在线|热线|服务|中心|[局委办厅院署])$"
-    # (the names offices give their accounts: 平安深圳, 健康深圳, 共青团中央, 中国消防)
+    # (the names offices give their accounts: 平安深圳, 健康深圳, 共青团中央, 中国消防 — the word
+    # and a place or a service, nothing more: 平安喜乐2018, 美丽人生李小花, 智慧妈妈王芳 are people's
+    # nicknames — review 1 F0)
     r"|^(?:平安|健康|文明|共青团|中国|美丽|魅力|清风|廉洁|智慧|法治|诚信|人民|央视|新华)"
+    r"(?:中央|消防|交警|公安|警方|应急|气象|环保|税务|医保|社保|海关|铁路|邮政|"
+    r"北京|天津|上海|重庆|河北|河南|山东|山西|江苏|浙江|安徽|福建|江西|湖北|湖南|广东|广西|海南|四川|贵州|云南|"
+    r"陕西|甘肃|青海|宁夏|新疆|西藏|内蒙古?|辽宁|吉林|黑龙江|香港|澳门|台湾|"
+    r"深圳|广州|珠海|佛山|东莞|惠州|中山|汕头|杭州|宁波|温州|南京|苏州|无锡|武汉|长沙|成都|西安|郑州|济南|青岛|"
+    r"合肥|福州|厦门|南昌|昆明|贵阳|南宁|海口|兰州|西宁|银川|拉萨|太原|石家庄|沈阳|大连|长春|哈尔滨|呼和浩特|乌鲁木齐|"
+    r"[\u4e00-\u9fff]{1,3}[省市区县镇])"
+    r"(?:发布|政务|交警|公安|消防|在线|[市省区县])?$"
 )
+# The writer's own account (我的抖音号, 我的微博叫…): never an office's.
+_OWN = ("我的", "我", "本人", "本人的")
 
 
 _HANDLE_HINT = re.compile(_HANDLE_APPS)
@@ -289,8 +300,10 @@ _FINDS_A_PERSON = re.compile(r"[^。！？!?\n]{0,8}?(?:找到|搜到|看到|关
 
 def _handle_spans(text: str) -> list[_Span]:
     # (only a search that finds a person: 在抖音搜“防诈骗”观看视频 names a topic)
+    # (and when it finds the writer — 就能找到我 — never an office's)
     spans = [_Span(m.start("value"), m.end("value"), "account") for m in _HANDLE_SEARCH.finditer(text)
-             if not _OFFICIAL_HANDLE.search(m.group("value")) and _FINDS_A_PERSON.match(text, m.end())]
+             if (found := _FINDS_A_PERSON.match(text, m.end()))
+             and (re.search(r"我|本人", found.group(0)) or not _OFFICIAL_HANDLE.search(m.group("value")))]
     for m in _HANDLE.finditer(text):
         value = m.group("value")
         by_at = value[0] in "@＠"
@@ -303,8 +316,9 @@ def _handle_spans(text: str) -> list[_Span]:
             continue  # (微博号码 …, 知乎上看到: no handle without @, a verb or a space)
         if not by_at and not m.group("verb") and not m.group("owner") and not re.search(r"[A-Za-z0-9]", value):
             continue  # (我局微博账号 已开通, 本单位抖音号 每周更新: words, not an account, unless someone's)
-        if _OFFICIAL_HANDLE.search(value) or re.search(r"官方|政务|公众号|关注|本单位|我单位|本局|我局|本中心|我委|我办",
-                                                       text[max(0, m.start() - 6):m.start()]):
+        if m.group("owner") not in _OWN and (
+                _OFFICIAL_HANDLE.search(value)
+                or re.search(r"官方|政务|公众号|关注|本单位|我单位|本局|我局|本中心|我委|我办", text[max(0, m.start() - 6):m.start()])):
             continue
         spans.append(_Span(m.start("value"), m.end("value"), "account"))
     return spans

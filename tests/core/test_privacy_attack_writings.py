@@ -547,3 +547,24 @@ def test_batch_13_writing_is_hidden(text, fragment):
 ])
 def test_batch_13_rules_keep_ordinary_text(text):
     assert mask_text(text) == text
+
+
+# Review 1 F0: a nickname that starts with a word offices name their accounts with (平安, 健康,
+# 美丽, 智慧…) is a person's account; the office's is the word and a place or a service.
+@pytest.mark.parametrize("text,fragment", [
+    ("我的抖音号：平安喜乐2018", "喜乐2018"), ("我的微博叫健康快乐每一天", "快乐每一天"),
+    ("我的抖音号是平安是福888", "是福888"), ("我的微博名：美丽人生李小花", "美丽人生"),
+    ("我的小红书号：智慧妈妈王芳", "智慧妈妈"), ("我的快手号：中国好人张铁柱", "中国好人"),
+    ("抖音搜“平安喜乐小王”就能找到我", "喜乐小王"), ("抖音搜“平安深圳”就能找到我", "平安深圳"),
+    ("我的抖音：平安深圳", "平安深圳"), ("微博号：文明人生2020", "人生2020"),
+])
+def test_a_personal_account_starting_with_an_offices_word_is_hidden(text, fragment):
+    assert leaked_plain(text, [], [fragment]) == [], mask_text(text)
+
+
+@pytest.mark.parametrize("text", [
+    "抖音：平安深圳", "微博：健康深圳", "抖音号：中国消防", "关注微博@平安深圳交警", "请关注共青团中央的微博号：共青团中央",
+    "在抖音搜“平安深圳”观看视频", "微博：平安广东", "抖音：健康南山区",
+])
+def test_an_offices_account_named_with_a_place_stays(text):
+    assert mask_text(text) == text
