@@ -21,8 +21,12 @@ class DefaultConfig:
     #: ``hide_parameters``: a failed statement's error (and so the log of a 500) names the
     #: statement and the constraint but never the values it carried (phone numbers,
     #: e-mails, password hashes, session tokens). No ``pool_pre_ping``: a connection is checked
-    #: only after lying in the pool a while (``core.dbsetup.PING_IDLE_SECONDS``).
+    #: only after lying in the pool a while (``core.dbsetup.PING_IDLE_SECONDS``) or when its
+    #: server closed it (a restart).
     SQLALCHEMY_ENGINE_OPTIONS = {"hide_parameters": True}
+    #: Seconds a database server's connection may lie in the pool and still be used without
+    #: a ``SELECT 1`` first; None: ``core.dbsetup.PING_IDLE_SECONDS`` (2). 0 checks each use.
+    DB_PING_IDLE_SECONDS: float | None = None
 
     # Cookies and sessions
     SESSION_COOKIE_HTTPONLY = True

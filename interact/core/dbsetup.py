@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import fcntl
 import os
+import select
 import time
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
+from flask import current_app, has_app_context
 from sqlalchemy.pool import Pool
 
 from interact.core.jobs import Job
@@ -40,9 +42,13 @@ _IDLE_SINCE = "interact_idle_since"
 #: A connection of a database server that lay in the pool longer than this is checked
 #: (``SELECT 1``) before a request uses it; one given back a moment ago is not: the check is
 #: a round trip, and on a busy machine a round trip is a wake-up of the server and of the
-#: worker (~2 ms of a PostgreSQL request; docs/performance.md). What a connection lost in
-#: that moment costs: the statement that finds it broken fails once (that request's 500),
-#: and the pool drops every connection older than it, so the next requests reconnect.
+#: worker (~2 ms of a PostgreSQL request; docs/performance.md). Within that moment the
+#: connection's socket is looked at instead (:func:`_closed_by_server`, no round trip): a
+#: server that restarted or ended the connection has sent its last words and closed it, so
+#: the connection is checked and replaced before a statement fails on it. Only a connection
+#: lost without a word in that moment (the server's machine gone) fails at its statement:
+#: that request is answered 503 (``core.errors``), and the pool drops every connection
+#: older than it, so the next requests reconnect. ``DB_PING_IDLE_SECONDS`` overrides it.
 PING_IDLE_SECONDS = 2.0
 
 
@@ -81,6 +87,35 @@ class WriterLock:
             os.close(self._fd)  # releases the lock too
             self._fd = None
         self.held = False
+
+
+def _ping_idle_seconds() -> float:
+    if has_app_context():
+        value = current_app.config.get("DB_PING_IDLE_SECONDS")
+        if value is not None:
+            return float(value)
+    return PING_IDLE_SECONDS
+
+
+def _closed_by_server(dbapi_connection) -> bool:
+    """Whether an idle connection's socket has something to read (one ``poll``, no round
+    trip). Between statements a database server sends nothing unasked, except when it
+    ends the connection: a restart or ``pg_terminate_backend`` sends an error ("terminating
+    connection due to administrator command") and closes the socket. (An asynchronous
+    notice also makes it readable; the check it leads to is only a round trip.)"""
+    fileno = getattr(dbapi_connection, "fileno", None)
+    if fileno is None:
+        return False
+    try:
+        fd = fileno()
+    except Exception:  # the driver knows it is closed
+        return True
+    poller = select.poll()
+    poller.register(fd, select.POLLIN | select.POLLPRI | select.POLLERR | select.POLLHUP)
+    try:
+        return bool(poller.poll(0))
+    except OSError:
+        return True
 
 
 def _database_file(dbapi_connection) -> str:
@@ -164,14 +199,16 @@ def register_engine_hooks() -> None:
 
     @sa.event.listens_for(Engine, "engine_connect")
     def _ping_if_idle(connection):
-        """``pool_pre_ping`` for connections that lay in the pool for a while only (the
-        recipe of SQLAlchemy's "Disconnect Handling — Pessimistic": a broken connection is
-        invalidated here, and the first statement opens a new one)."""
+        """``pool_pre_ping`` for connections that lay in the pool for a while, or whose
+        server has closed them since (the recipe of SQLAlchemy's "Disconnect Handling —
+        Pessimistic": a broken connection is invalidated here, and the first statement
+        opens a new one)."""
         fairy = connection.connection
         if _IN_MEMORY in fairy.info or _LOCK in fairy.info:  # SQLite: a file, nothing to lose
             return
         idle_since = fairy.info.get(_IDLE_SINCE)
-        if idle_since is not None and time.monotonic() - idle_since < PING_IDLE_SECONDS:
+        if (idle_since is not None and time.monotonic() - idle_since < _ping_idle_seconds()
+                and not _closed_by_server(fairy.dbapi_connection)):
             return
         try:
             alive = connection.dialect.do_ping(fairy.dbapi_connection)

@@ -5,7 +5,7 @@ import logging
 
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DataError, StatementError
+from sqlalchemy.exc import DataError, OperationalError, StatementError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
@@ -65,6 +65,19 @@ MESSAGES = {
 }
 
 
+#: Seconds after which a client may try again when the database could not be reached.
+DATABASE_RETRY_SECONDS = 5
+DATABASE_UNREACHABLE = "系统正在重新连接数据库，请稍后刷新页面。"
+DATABASE_UNREACHABLE_POST = "系统正在重新连接数据库，刚才提交的内容没有保存，请稍后重新提交。"
+
+
+def database_unreachable(error: Exception) -> bool:
+    """Whether *error* says the database could not be reached — the connection was lost
+    (a server restart, a failover) or could not be opened — rather than that a statement
+    was wrong."""
+    return isinstance(error, OperationalError) and (error.connection_invalidated or error.statement is None)
+
+
 #: Largest id a URL or parameter may name (PostgreSQL INTEGER; SQLite allows more).
 MAX_ID = 2**31 - 1
 
@@ -112,6 +125,22 @@ def register_error_handlers(app: Flask) -> None:
         # Keep the exception's own headers (405 Allow, 429 Retry-After, 401 WWW-Authenticate).
         headers = {name: value for name, value in error.get_headers() if name.lower() != "content-type"}
         return error_response(status, message, headers=headers)
+
+    @app.errorhandler(OperationalError)
+    def handle_database_unreachable(error: OperationalError):
+        # The database restarted or is failing over: a 503 that says to try again (with
+        # Retry-After, which a proxy or client can act on), not the 500 of a broken page.
+        if not database_unreachable(error):
+            return handle_out_of_range(error)
+        from interact.extensions import db
+
+        log.warning("Database unreachable on %s %s: %s", request.method, request.path, error.orig)
+        try:
+            db.session.rollback()
+        except Exception:  # noqa: BLE001 — the next request starts with a fresh connection anyway
+            log.debug("rollback after a lost connection failed", exc_info=True)
+        message = DATABASE_UNREACHABLE if request.method in ("GET", "HEAD") else DATABASE_UNREACHABLE_POST
+        return error_response(503, message, headers={"Retry-After": str(DATABASE_RETRY_SECONDS)})
 
     @app.errorhandler(OverflowError)
     @app.errorhandler(StatementError)

@@ -174,3 +174,32 @@ def test_captcha_hash_is_bound_to_its_challenge(app, client, monkeypatch):
     with client:
         client.get("/")
         assert captcha.verify(" ab3k ")
+
+
+def test_a_database_that_cannot_be_reached_is_a_503_to_try_again(app, client, monkeypatch):
+    """A connection lost without a word (the database's machine gone, a failover) or one
+    that cannot be opened (the server restarting): a 503 that says to try again, with
+    Retry-After, never the 500 of a broken page. A wrong statement stays a 500."""
+    import sqlalchemy as sa
+
+    raised = []
+
+    def database_gone():
+        if raised:
+            raise raised.pop()
+
+    # (the app may have served requests already: its hooks are set by hand)
+    monkeypatch.setitem(app.before_request_funcs, None, [database_gone, *app.before_request_funcs.get(None, [])])
+
+    lost = sa.exc.OperationalError("SELECT 1", {}, Exception("server closed the connection unexpectedly"),
+                                   connection_invalidated=True)
+    not_opened = sa.exc.OperationalError(None, None, Exception("connection refused"))
+    for error, url, method, message in [(lost, "/departments", "get", "请稍后刷新页面"),
+                                        (not_opened, "/letters/new", "post", "刚才提交的内容没有保存"),
+                                        (lost, "/api/v1/letters", "get", "请稍后刷新页面")]:
+        raised.append(error)
+        response = getattr(client, method)(url)
+        assert response.status_code == 503 and response.headers["Retry-After"] == "5"
+        assert message in response.get_data(as_text=True)
+    raised.append(sa.exc.OperationalError("SELECT x", {}, Exception("no such column: x")))
+    assert client.get("/departments").status_code == 500
