@@ -10,6 +10,9 @@
 # Environment:
 #   INTERACT_PG_PORT   TCP port of the cluster on 127.0.0.1. Unset: a free port is picked,
 #                      so several clusters (several developers, a CI run) never collide.
+# Exported to the command besides INTERACT_TEST_DATABASE_URL: INTERACT_TEST_PG_BIN,
+# INTERACT_TEST_PG_DATA, INTERACT_TEST_PG_LOG, INTERACT_TEST_PG_AS (the account pg_ctl runs
+# as, empty for the current one), so a test can restart the server.
 #
 # When the server does not start, or the command fails, the server's log is printed and
 # kept (its path is shown) instead of being removed with the cluster.
@@ -53,8 +56,10 @@ if [ "$(id -u)" -eq 0 ]; then
   id postgres >/dev/null 2>&1 || useradd --system --home-dir "$WORK" postgres
   chown -R postgres "$WORK"
   AS_PG=(runuser -u postgres --)
+  PG_ACCOUNT=postgres
 else
   AS_PG=()
+  PG_ACCOUNT=""
 fi
 
 LOG="$WORK/server.log"
@@ -89,5 +94,9 @@ fi
 "${AS_PG[@]}" "$BINDIR/createdb" -h 127.0.0.1 -p "$PORT" -U postgres interact_test
 
 export INTERACT_TEST_DATABASE_URL="postgresql+psycopg://postgres@127.0.0.1:$PORT/interact_test"
+# How to restart this cluster (tests/deployment/test_restart_database.py):
+#   ${INTERACT_TEST_PG_AS:+runuser -u $INTERACT_TEST_PG_AS --} $INTERACT_TEST_PG_BIN/pg_ctl -D $INTERACT_TEST_PG_DATA -l $INTERACT_TEST_PG_LOG restart
+export INTERACT_TEST_PG_BIN="$BINDIR" INTERACT_TEST_PG_DATA="$DATA" INTERACT_TEST_PG_LOG="$LOG"
+export INTERACT_TEST_PG_AS="$PG_ACCOUNT"
 echo "PostgreSQL $("$BINDIR/postgres" --version | awk '{print $3}') running on 127.0.0.1:$PORT" >&2
 "$@"

@@ -215,6 +215,11 @@ def register_engine_hooks() -> None:
         except connection.dialect.loaded_dbapi.Error:
             alive = False
         if not alive:
+            # As SQLAlchemy's own pre-ping does: a server that dropped this connection has
+            # dropped the pool's others too (a restart), so every connection older than now
+            # is replaced at its checkout — including the one this Connection reconnects
+            # with, which is taken from the pool without passing through this check again.
+            connection.engine.pool._invalidate(fairy, None, _checkin=False)
             connection.invalidate()
         else:
             fairy.info[_IDLE_SINCE] = time.monotonic()

@@ -84,6 +84,20 @@ def test_a_connection_the_server_ended_within_the_moment_is_replaced_without_an_
     assert pings == [1]  # a live connection is not
 
 
+def test_a_restart_replaces_every_pooled_connection_not_only_the_one_checked(app, pings, monkeypatch):
+    """A worker's pool holds several connections (a request's and a background thread's).
+    The one found closed is replaced with a connection taken from the pool without this
+    check: the pool must not hand over another one the restart closed."""
+    monkeypatch.setattr(dbsetup, "PING_IDLE_SECONDS", 3600.0)
+    first, second = db.engine.connect(), db.engine.connect()
+    lost = [c.execute(sa.text("SELECT pg_backend_pid()")).scalar() for c in (first, second)]
+    first.close(), second.close()
+    for pid in lost:
+        _terminate(pid)
+    assert _backend() not in lost
+    assert _backend() not in lost
+
+
 def test_the_window_can_be_set_by_configuration(app, pings, monkeypatch):
     monkeypatch.setattr(dbsetup, "PING_IDLE_SECONDS", 3600.0)
     _backend()

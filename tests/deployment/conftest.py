@@ -102,7 +102,7 @@ def _flask(env: dict[str, str], *args: str) -> None:
                    stdout=subprocess.DEVNULL, timeout=600)
 
 
-def _wait_ready(url: str, process: subprocess.Popen, log: Path, timeout: float = 90) -> None:
+def _wait_ready(url: str, process: subprocess.Popen, log: Path, timeout: float = 240) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and process.poll() is None:
         try:
