@@ -298,6 +298,26 @@ _HANDLE_SEARCH = re.compile(
 _FINDS_A_PERSON = re.compile(r"[^。！？!?\n]{0,8}?(?:找到|搜到|看到|关注)(?:我|他|她|本人)|\s*(?:就是|是)(?:我|他|她)")
 
 
+# After an app and a colon alone, what reads as words and not a name (抖音：看到一个视频说…,
+# 微博：已删除, 快手：直播间, 我在抖音：刷到一条消息 — review 1 F1), and a source cited (来源抖音：…).
+_NOT_A_HANDLE = re.compile(
+    r"^(?:已|刚|正在|看到|刷到|看|刷|搜|直播|视频|短视频|发布|发了|有人|有个|有一|说|据|转|最近|今天|昨天|前天|上面|里面|"
+    r"一个|一条|一些|这个|这条|那个|那条|官方|网友|热门|热搜|无|没有|暂无|未|不|关于|如何|怎么|为什么|什么|哪|"
+    r"点赞|评论|私信|转发|关注|粉丝|链接|截图|同上|同名|略|无法|登录|注册|注销|封号|被封)"
+    r"|了|吗|呢|吧|说|看到|刷到|视频|消息|新闻|通知|政策|解读|规定|办理|申请"
+)
+_CITED = re.compile(r"(?:来源|来自|转自|摘自|引自|据|出处|信息源)\s*[：:]?\s*$")
+
+
+def _colon_handle(text: str, m: re.Match) -> bool:
+    """An app and a colon, as in a list of contacts (快手：铁柱在深圳 — attack M1): a short value
+    that ends the line or the item and does not read as words."""
+    value = m.group("value")
+    after = text[m.end("value"):m.end("value") + 1]
+    return (len(value) <= 12 and (not after or after in " \t\r\n\u3000，,；;、。！!？?）)")
+            and not _NOT_A_HANDLE.search(value) and not _CITED.search(text[max(0, m.start() - 6):m.start("app")]))
+
+
 def _handle_spans(text: str) -> list[_Span]:
     # (only a search that finds a person: 在抖音搜“防诈骗”观看视频 names a topic)
     # (and when it finds the writer — 就能找到我 — never an office's)
@@ -309,8 +329,8 @@ def _handle_spans(text: str) -> list[_Span]:
         by_at = value[0] in "@＠"
         # (我的微博是新注册的: after 是 without a label only an account with a letter or a digit;
         # the app and a colon, as in a list of contacts, is an account: 快手：铁柱在深圳 — attack M1)
-        if not (by_at or m.group("label") or m.group("verb") in ("：", ":") or (m.group("owner") and m.group("verb") and (
-                m.group("verb") != "是" or re.search(r"[A-Za-z0-9]", value)))):
+        owned = m.group("owner") and m.group("verb") and (m.group("verb") != "是" or re.search(r"[A-Za-z0-9]", value))
+        if not (by_at or m.group("label") or owned or m.group("verb") in ("：", ":") and _colon_handle(text, m)):
             continue
         if not by_at and not m.group("verb") and not re.match(r"\s", text[m.end("label") if m.group("label") else m.end("app"):]):
             continue  # (微博号码 …, 知乎上看到: no handle without @, a verb or a space)

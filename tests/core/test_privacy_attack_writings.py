@@ -568,3 +568,21 @@ def test_a_personal_account_starting_with_an_offices_word_is_hidden(text, fragme
 ])
 def test_an_offices_account_named_with_a_place_stays(text):
     assert mask_text(text) == text
+
+
+# Review 1 F1: an app and a colon is an account only as a short name that ends the item, not
+# words: a source cited, a status, what was seen there.
+@pytest.mark.parametrize("text", [
+    "抖音：看到一个视频说公积金可以提前取", "微博：已删除", "快手：直播间", "我在抖音：刷到一条消息",
+    "来源抖音：社保新规解读", "微博：看到有人说社保要涨了", "微博：热搜第一",
+])
+def test_an_app_and_a_colon_before_words_stays(text):
+    assert mask_text(text) == text
+
+
+@pytest.mark.parametrize("text,fragment", [
+    ("快手：铁柱在深圳", "铁柱在深圳"), ("快手：铁柱在深圳。", "铁柱在深圳"), ("抖音：阿杰的日常，微信：tiezhu88", "阿杰的日常"),
+    ("电话：13800138000 快手：铁柱在深圳", "铁柱在深圳"), ("微博：小鱼儿爱吃鱼", "小鱼儿爱吃鱼"),
+])
+def test_an_app_and_a_colon_before_a_name_is_an_account(text, fragment):
+    assert leaked_plain(text, [], [fragment]) == [], mask_text(text)
