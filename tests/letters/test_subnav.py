@@ -1,13 +1,15 @@
 """The letters pages' sub-navigation shows a link exactly when the page's own role check
-lets the user in (staff_nav_url), separated alike for every combination of roles."""
+lets the user in (staff_nav_url), separated alike for every combination of roles; the
+page's own link is marked, and a bar whose only link is the page itself is not shown."""
 from __future__ import annotations
 
 import re
 
 
-def _subnav(client, path: str) -> list[str]:
+def _subnav(client, path: str) -> tuple[list[str], str]:
     html = client.get(path).get_data(as_text=True)
-    nav = re.search(r'<p class="letters-subnav">(.*?)</p>', html, re.S).group(1)
+    found = re.search(r'<nav class="letters-subnav"[^>]*>(.*?)</nav>', html, re.S)
+    nav = found.group(1) if found else ""
     return [label for label in re.findall(r">([^<>]+)</a>", nav)], nav
 
 
@@ -23,6 +25,16 @@ def test_each_user_sees_the_letter_pages_they_may_open(client, auth, roles, make
     auth.login(both)
     labels, nav = _subnav(client, "/staff/letters/queue")
     assert labels[-2:] == ["答复期限设置", "本部门来信"]
-    assert nav.count(" · ") == len(labels) - 1
+    assert nav.count("<li>") == len(labels)
+    assert re.findall(r'<a href="([^"]+)" aria-current="page"', nav) == ["/staff/letters/queue"]
     for link in re.findall(r'href="([^"]+)"', nav):
         assert client.get(link).status_code == 200, link
+
+
+def test_a_handler_is_not_shown_a_bar_that_only_links_the_page_itself(client, auth, roles, make_user):
+    handler = make_user("handler", department=roles.department_a)
+    auth.login(handler)
+    assert _subnav(client, "/staff/letters/mine") == ([], "")
+    page = client.get("/staff/letters/mine").get_data(as_text=True)
+    assert "<h1>本部门来信</h1>" in page
+    assert page.count('href="/staff/letters/mine"') == 1  # the workspace menu's, not a second one under the heading
