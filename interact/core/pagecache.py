@@ -70,14 +70,44 @@ def _stored_path() -> str:
     return request.path + "?" + urlencode(kept)
 
 
-def _clean_address(params: frozenset[str]) -> str | None:
-    """This request's address without the query parameters its view does not read
-    (``params``, the 关怀版 switch and the tracking parameters are read or kept), or ``None``
-    when it has none of them."""
+def _page_number(value: str) -> str | None:
+    """A ``page`` as the views read it (``type=int``, at least 1): its plain digits, or
+    ``None`` when the view shows the first page anyway (``page=x``, ``page=0``)."""
+    try:
+        number = int(value)
+    except ValueError:
+        return None
+    return str(number) if number >= 1 else None
+
+
+#: How a listed parameter's value reads, when every view reads it alike: the value as the
+#: view uses it, ``None`` when the view ignores it (see :func:`public_page`'s ``values``).
+_VALUE_RULES: dict[str, Callable[[str], str | None]] = {"page": _page_number}
+
+
+def _clean_address(params: frozenset[str], values: dict[str, Callable[[str], str | None]]) -> str | None:
+    """This request's address as its view reads it, or ``None`` when it is that already:
+    without the query parameters the view does not read (``params``, the 关怀版 switch and
+    the tracking parameters are read or kept), without a second value of a parameter (the
+    view reads the first), without a 关怀版 switch other than 0/1 and with each listed value
+    as the view uses it (``values``; an empty value, as a GET form sends, is kept)."""
     pairs = list(request.args.items(multi=True))
-    kept = [(k, v) for k, v in pairs
-            if k in params or k == LARGE_TEXT_FIELD or k in _TRACKING_PARAMS or k.startswith(_TRACKING_PREFIXES)]
-    if len(kept) == len(pairs):
+    kept, seen = [], set()
+    for key, value in pairs:
+        if key in _TRACKING_PARAMS or key.startswith(_TRACKING_PREFIXES):
+            kept.append((key, value))
+            continue
+        if key in seen or not (key in params or key == LARGE_TEXT_FIELD):
+            continue
+        seen.add(key)
+        if key == LARGE_TEXT_FIELD:
+            value = value if value in ("0", "1") else None
+        elif value:
+            rule = values.get(key, _VALUE_RULES.get(key))
+            value = rule(value) if rule is not None else value
+        if value is not None:
+            kept.append((key, value))
+    if kept == pairs:
         return None
     return request.path + ("?" + urlencode(kept) if kept else "")
 
@@ -267,7 +297,8 @@ def _mark_public(response: Response, etag: str) -> Response:
 
 def public_page(view=None, *, served: Callable[..., None] | None = None, seconds: float | None = None,
                 when: Callable[[], bool] | None = None, vary: Callable[[], object] | None = None,
-                params: tuple[str, ...] | None = None):
+                params: tuple[str, ...] | None = None,
+                values: dict[str, Callable[[str], str | None]] | None = None):
     """Serve this public view from the page store to anonymous visitors (see the module).
 
     ``served(**view_args)``: called for every 200 the view answers, whether rendered or
@@ -282,11 +313,15 @@ def public_page(view=None, *, served: Callable[..., None] | None = None, seconds
     parameter the view (and its template) reads; a GET with any other one (``?zz=1``, junk
     that would make a new page in the store per value, attack M4) is sent to the address
     without it (301), which the store then serves — the tracking parameters above are kept,
-    and stored under the address without them."""
+    and stored under the address without them. The same 301 takes a listed parameter to the
+    value the view uses (``values[name](value)``: that value, ``None`` when the view ignores
+    it; ``page`` is read as a number everywhere), so ``?page=x1``, ``?page=x2``… are one
+    stored page, not one each (review 1, F2)."""
     if view is None:
         return lambda real_view: public_page(real_view, served=served, seconds=seconds, when=when, vary=vary,
-                                             params=params)
+                                             params=params, values=values)
     known = frozenset(params) if params is not None else None
+    rules = dict(values or {})
 
     def counted(response: Response, kwargs: dict) -> Response:
         if served is not None and response.status_code == 200:
@@ -296,7 +331,7 @@ def public_page(view=None, *, served: Callable[..., None] | None = None, seconds
     @wraps(view)
     def wrapper(*args, **kwargs):
         if known is not None and request.method in ("GET", "HEAD"):
-            clean = _clean_address(known)
+            clean = _clean_address(known, rules)
             if clean is not None:
                 return redirect(clean, code=301)
         store = _store()

@@ -32,7 +32,9 @@ home_sections: list = []
 
 
 @bp.get("/")
-@public_page(params=("q",))
+# The box's text is read only with the 关怀版 button (a page that is never stored): any other
+# ``?q=`` is sent to the page itself.
+@public_page(params=("q",), values={"q": lambda value: value if switching_large_text() else None})
 def home():
     sections = []
     for contribute in home_sections:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 import time
 from datetime import date, timedelta
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 import sqlalchemy as sa
 
@@ -541,8 +541,21 @@ account_views.account_links.append(_my_letters_link)
 # --- 来信选登 (public) ---------------------------------------------------------------------
 
 
+def _as_read(read) -> Callable[[str], str | None]:
+    """A filter's value as the list reads it (``str`` of what ``read`` gives), ``None`` when it
+    is ignored: the page store's key (``pagecache.public_page``'s ``values``)."""
+    def rule(value: str) -> str | None:
+        found = read(value)
+        return None if found is None else str(getattr(found, "value", found))
+    return rule
+
+
 @bp.get("/letters/")
-@public_page(params=("q", "department", "kind", "channel", "month", "page", "after", "before"))
+@public_page(params=("q", "department", "kind", "channel", "month", "page", "after", "before"),
+             values={"department": _as_read(_int_or_none), "kind": _as_read(lambda v: _enum_or_none(LetterKind, v)),
+                     "channel": _as_read(lambda v: _enum_or_none(LetterChannel, v)),
+                     "after": _as_read(_letter_id_or_none),
+                     "before": _as_read(_letter_id_or_none)})
 def public_list():
     query = services.PublicQuery(
         q=(request.args.get("q") or "").strip()[:60],

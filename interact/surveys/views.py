@@ -107,7 +107,8 @@ def _department_choices(form: CollectionForm) -> None:
 
 
 @bp.get("/surveys/")
-@pagecache.public_page(params=("phase", "page"))
+@pagecache.public_page(params=("phase", "page"),
+                       values={"phase": lambda value: value if value in services.PUBLIC_PHASES else None})
 def index():
     phase = request.args.get("phase", "")
     if phase not in services.PUBLIC_PHASES:

@@ -192,6 +192,44 @@ def test_an_unknown_parameter_is_sent_to_the_address_without_it(cached, client, 
     page = client.get("/letters/?zz=1", follow_redirects=True).get_data(as_text=True)
     assert "公积金提取材料咨询" in page and "改过的标题" not in page  # the stored page
     # What the views read is unchanged: no redirect.
-    for address in ("/letters/?q=公积金&department=1&kind=consult&channel=web&month=2026-01&page=2",
+    for address in ("/letters/?q=公积金&department=1&kind=consultation&channel=mailbox&month=2026-01&page=2",
                     "/letters/?after=3", "/letters/?before=3", "/?large_text=1", "/letters/stats?department=1"):
+        assert client.get(address).status_code != 301, address
+
+
+def _stored_pages(app) -> int:
+    return len(app.extensions["public_pages"]._entries)
+
+
+def test_values_a_view_does_not_use_are_sent_to_the_address_it_reads(cached, client, closed):
+    """A 关怀版 switch other than 0/1, a ``page`` that is not a number, a filter value the list
+    ignores, a second value of a parameter or a home-page ``q`` without the switch each made
+    a new stored page per value (review 1, F2: 15 requests, 16 pages): each is a 301 to the
+    address as the view reads it, and every such address is one stored page."""
+    closed(title="公积金提取材料咨询")
+    for address, clean in [
+        ("/departments?large_text=zz0", "/departments"),
+        ("/?q=zz0", "/"),
+        ("/interviews?page=x0", "/interviews"),
+        ("/interviews?page=0", "/interviews"),
+        ("/interviews?page=%2B02", "/interviews?page=2"),
+        ("/letters/?kind=zz&channel=zz&department=x1&after=x", "/letters/"),
+        ("/letters/?department=%2B7", "/letters/?department=7"),
+        ("/letters/?page=2&page=3", "/letters/?page=2"),
+        ("/surveys/?phase=zz", "/surveys/"),
+    ]:
+        response = client.get(address)
+        assert (response.status_code, response.headers.get("Location")) == (301, clean), address
+    client.get("/departments")
+    client.get("/")
+    client.get("/interviews")
+    stored = _stored_pages(cached)
+    for i in range(5):
+        for address in (f"/departments?large_text=zz{i}", f"/?q=zz{i}", f"/interviews?page=x{i}"):
+            client.get(address, follow_redirects=True)
+    assert _stored_pages(cached) == stored
+    # What the views use is unchanged: no redirect (an empty value is what a GET form sends).
+    for address in ("/departments?large_text=0", "/?large_text=1&q=公积金", "/interviews?page=2",
+                    "/letters/?q=&department=&kind=&channel=&month=", "/letters/?kind=complaint&department=1",
+                    "/surveys/?phase=open&page=2"):
         assert client.get(address).status_code != 301, address
