@@ -109,7 +109,7 @@ def _clean_address(params: frozenset[str], values: dict[str, Callable[[str], str
             kept.append((key, value))
     if kept == pairs:
         return None
-    return request.path + ("?" + urlencode(kept) if kept else "")
+    return request.script_root + request.path + ("?" + urlencode(kept) if kept else "")
 
 
 #: ``{model class: predicate(obj) -> True when this change is invisible to the public}``.

@@ -233,3 +233,10 @@ def test_values_a_view_does_not_use_are_sent_to_the_address_it_reads(cached, cli
                     "/letters/?q=&department=&kind=&channel=&month=", "/letters/?kind=complaint&department=1",
                     "/surveys/?phase=open&page=2"):
         assert client.get(address).status_code != 301, address
+
+
+def test_the_301_keeps_the_mount_prefix(cached, client):
+    """Under a prefix mount (``SCRIPT_NAME``) the address without the junk keeps the prefix
+    (review 1, F6): ``request.path`` alone sent the visitor out of the site."""
+    response = client.get("/letters/?zz=1", base_url="http://localhost/hudong")
+    assert (response.status_code, response.headers["Location"]) == (301, "/hudong/letters/")
