@@ -1066,11 +1066,14 @@ _FLOOR_HOME = re.compile(r"(?:大厦|花园|苑|公寓|小区|Court|Mansion|Towe
 # courtyard's or a work area's row (3号院2排5号, 东风林场三工区8排3号 — not a seat: 电影院8排3号座),
 # a 兵团 company (农八师121团12连5号), the house of a village told from its end (王庄村东头第三家),
 # the household on a floor (职工宿舍楼三楼东户).
+_NOT_A_HOME = "超市|商店|小卖部|小店|店|饭馆|饭店|餐馆|餐厅|诊所|药店|药房|门市|铺|摊|厂|教室|公司|卫生室|工厂"
 _ROW_HOME = re.compile(
-    rf"(?:(?<![影剧])院|{_NUM}?\s*(?:工区|作业区|片区)|林场|农场|牧场|{_PLACE}{{1,6}}?(?:村|屯|庄|(?<![车排])队))\s*第?{_NUM}\s*排\s*第?{_NUM}\s*(?:号|户|家)"
-    rf"(?!\s*(?:座|位|坐))"
+    # (not a seat in a hall — 电影院, 医院, 法院, 戏院 8排3号 — nor a shop or a classroom counted
+    # from the end of a village: 王庄村东头第三家超市门口, 3号院2排5号教室 — review 1 F1b)
+    rf"(?:(?<![影剧医法戏学])院|{_NUM}?\s*(?:工区|作业区|片区)|林场|农场|牧场|{_PLACE}{{1,6}}?(?:村|屯|庄|(?<![车排])队))\s*第?{_NUM}\s*排\s*第?{_NUM}\s*(?:号|户|家)"
+    rf"(?!\s*(?:座|位|坐|{_NOT_A_HOME}))"
     rf"|{_NUM}\s*团\s*{_NUM}\s*连(?:\s*{_NUM}\s*(?:排|栋|幢))?\s*{_NUM}\s*(?:号|户)"
-    rf"|{_PLACE}{{1,6}}?(?:村|屯|庄)\s*[东南西北](?:头|边|面|口)?\s*(?:数)?第{_NUM}\s*(?:家|户)"
+    rf"|{_PLACE}{{1,6}}?(?:村|屯|庄)\s*[东南西北](?:头|边|面|口)?\s*(?:数)?第{_NUM}\s*(?:家|户)(?!\s*(?:{_NOT_A_HOME}))"
     rf"|(?:宿舍楼|宿舍|家属楼|家属院|楼)\s*{_NUM}\s*(?:楼|层)\s*[东南西北中](?:边|侧)?\s*(?:那一?)?(?:户|家)"
 )
 

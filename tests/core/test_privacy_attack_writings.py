@@ -586,3 +586,11 @@ def test_an_app_and_a_colon_before_words_stays(text):
 ])
 def test_an_app_and_a_colon_before_a_name_is_an_account(text, fragment):
     assert leaked_plain(text, [], [fragment]) == [], mask_text(text)
+
+
+# Review 1 F1b: a seat in a hall and a shop counted from the end of a village are no home.
+@pytest.mark.parametrize("text", [
+    "医院第3排5号", "法院3排5号", "戏院8排3号", "王庄村东头第三家超市门口", "学校3号院2排5号教室", "李家庄西头第二家饭馆",
+])
+def test_a_row_that_is_no_home_stays(text):
+    assert mask_text(text) == text
