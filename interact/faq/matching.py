@@ -393,6 +393,28 @@ KEY_TERM_IDF = 6.5
 #: 社保卡丢了怎么办 (丢 dropped), 公积金要多少钱 0.911 with the loan entry (the only topical one);
 #: both are now offered. Unlike the typo rule it also applies to a small edit; never to the
 #: very wording. bench/faq_demo_eval.py unchanged (no labelled question is caught by it).
+#: A question that is a curated wording with a *qualifier* left out (``_drops_qualifier``) is in
+#: conflict with its entry too: 医保怎么办理 (宝宝医保怎么办理), 坐公交免费吗 (老人坐公交免费吗),
+#: 公积金上限 (公积金贷款上限) ask about more people or things than the entry answers for (attack
+#: M3, batch 12: such questions were answered in 匹配度高). A *qualifier* of a row is a word of
+#: jieba's dictionary among its content words with an IDF of at least QUALIFIER_IDF (孩子 5.2,
+#: 贷款 5.7, 老人 6.4), no verb or pronoun there (查询, 属于, 我家 ask or point, they do not
+#: restrict), that the question lacks (``_qualifiers``). The rule holds when
+#:
+#: - the question adds nothing: one row has every topic word of it;
+#: - no row says as little as the question: each row has a left-out word (verbs too) before
+#:   the last word it shares with the question, or one other rows repeat, or is another
+#:   wording altogether (流程 in 小学报名流程, after what it shares, asks an aspect: 小学报名
+#:   stays answered); and
+#: - a row with the question's words is the question with a qualifier put in before a word
+#:   they share, the question having nothing of its own in that place (``_modifies``: whose or
+#:   which kind of thing), or a qualifier of such a row comes back in half the rows (贷款 in
+#:   公积金贷款办理流程 for 公积金办理流程).
+#:
+#: A question that puts a qualifier of its own before a noun the entry has (电子 in
+#: 电子社保卡怎么领, the electronic card, for 社保卡怎么激活) is not lifted by the only-topical
+#: floor (``_added_qualifier``, like ``_foreign_word``).
+QUALIFIER_IDF = 5.0
 #: The confidence of a best entry in conflict is at most this share of the threshold.
 CONFLICT_CAP = 0.9
 #: What a procedure's how-to entry seldom says: what it costs, when the office is open, whether
@@ -720,12 +742,34 @@ def _external_idf() -> _IdfTable:
     return _ext_idf
 
 
+_verbs: frozenset[str] | None = None
+
+
+def _verb_words() -> frozenset[str]:
+    """The words jieba's dictionary tags as verbs or pronouns (``v``, ``r``: 查询, 属于, 我家),
+    which never restrict who or what a question is about (``_qualifiers``)."""
+    global _verbs
+    if _verbs is not None:
+        return _verbs
+    with _idf_lock:
+        if _verbs is None:
+            words = []
+            with open(os.path.join(os.path.dirname(jieba.__file__), "dict.txt"), encoding="utf-8") as f:
+                for line in f:
+                    parts = line.split()
+                    if len(parts) == 3 and parts[2] in ("v", "r"):
+                        words.append(parts[0])
+            _verbs = frozenset(words)
+    return _verbs
+
+
 def load_tables() -> None:
     """Load what every engine shares (jieba's dictionary, the general IDF table) now:
     ``interact.gunicorn_conf`` does it once in the master, so every worker, and every
     worker started later, inherits them instead of spending seconds of its first question."""
     ensure_jieba()
     _external_idf()
+    _verb_words()
     spelling.load()
 
 
@@ -957,6 +1001,78 @@ def _left_out_key_words(row: "_Side", q: "_Side") -> list[str]:
     for 中断, 在地看病 for 在外地), which is within a small edit of the wording and answered,
     not a word the question leaves out (社保卡怎么办 without 丢)."""
     return [t for t in _missing_key_words(row, q) if len(t) < 2 or not any(ch in q.chars for ch in t)]
+
+
+def _qualifiers(row: "_Side", q: "_Side", verbs: bool = False, strict: bool = False) -> list[str]:
+    """The row's words that may restrict what it asks and that the question leaves out: words of
+    jieba's dictionary among its content words (QUALIFIER_IDF; no verb or pronoun of the
+    dictionary, ``_verb_words``, unless *verbs*; not asking a kind: 钱 in 多少钱) the question has
+    neither as a word, nor with all their characters, nor shortened (提 for 提取), nor with a
+    character of one of its own words the row lacks (a typo: 在地 for 在外地) -- with *strict*,
+    of any of its words (养老 beside 老人 says the same)."""
+    shortened = [u for u, _w in q.content]
+    own = q.chars if strict else frozenset(ch for t in q.tokens if t not in row.token_set for ch in t)
+    excluded = frozenset() if verbs else _verb_words()
+    asking = [m.group() for _kind, pat in (*_QWORD_PATTERNS, *FACETS.items()) for m in pat.finditer(row.compact)]
+    return [t for t, w in row.content
+            if w >= QUALIFIER_IDF and t not in excluded and jieba.dt.FREQ.get(t)
+            and not any(t in a for a in asking)
+            and t not in q.token_set and not all(ch in q.chars for ch in t) and not any(u in t for u in shortened)
+            and not any(ch in own for ch in t)]
+
+
+_PARTICLES = frozenset("的了地得之")
+#: Function words that still say something of what is asked (a direction, a place, a
+#: possession): a question with one of them the row lacks is not the row with a word left out.
+_SAYING = frozenset("上 下 带 用 去 到 给 把 在 从 对 后 前 以后 之后 里 中 有 没有 过 着".split())
+
+
+def _modifies(row: "_Side", q: "_Side") -> bool:
+    """Whether the row is the question with a qualifier put in: one of its left-out qualifiers
+    (``_qualifiers``, strict: sharing no character with the question, so 养老 beside 老人 is
+    none) stands before a content word the two share, and the question has nothing of its own
+    in that place (between the shared words around it, or before the next one) nor anywhere
+    else but words that only ask. It says whose or which kind of thing the question names
+    (宝宝医保 / 医保, 老人坐公交 / 坐公交, 公积金贷款上限 / 公积金上限), unlike a word after what
+    they share (离婚登记 / 离婚) or a word in the place of one of the question's (孩子出生多久要
+    申报户口 / 孩子的户口咋上)."""
+    left = set(_qualifiers(row, q, strict=True))
+    # The question has nothing of its own but words that only ask (上 of 户口咋上 is a verb
+    # the row says otherwise, 申报).
+    if not left or any(t not in row.token_set and (t not in _FUNCTION_WORDS or t in _SAYING)
+                       for t in q.tokens):
+        return False
+    content = [t not in _FUNCTION_WORDS and not _qword_kinds(t) for t in row.tokens]
+    for i, tok in enumerate(row.tokens):
+        if tok not in left:
+            continue
+        after = next((t for t in row.tokens[i + 1:] if t in q.token_set and t not in _FUNCTION_WORDS), None)
+        if after is None:
+            continue
+        before = next((t for t, c in zip(reversed(row.tokens[:i]), reversed(content[:i]))
+                       if c and t in q.token_set), None)
+        end = q.tokens.index(after)
+        start = q.tokens.index(before) + 1 if before is not None and before in q.tokens[:end] else 0
+        if all(t in row.token_set or t in _PARTICLES for t in q.tokens[start:end]):
+            return True
+    return False
+
+
+def _added_qualifier(q: "_Side", sides: list["_Side"]) -> bool:
+    """Whether the question puts a word of its own right before a noun the entry's rows have:
+    a qualifier (QUALIFIER_IDF, no verb or pronoun) none of whose characters any row has, which
+    names another kind of the entry's thing (电子 in 电子社保卡怎么领: the electronic card, not
+    the card of 社保卡怎么激活)."""
+    tokens = frozenset(t for side in sides for t in side.token_set)
+    chars = frozenset().union(*(side.chars for side in sides))
+    verbs = _verb_words()
+    weight = dict(q.content)
+    for tok, nxt in zip(q.tokens, q.tokens[1:]):
+        if (weight.get(tok, 0.0) >= QUALIFIER_IDF and tok not in verbs and not _qword_kinds(tok)
+                and not any(ch in chars for ch in tok)
+                and nxt in tokens and nxt in weight and nxt not in verbs):
+            return True
+    return False
 
 
 def _topic_words(q: "_Side") -> list[str]:
@@ -2294,7 +2410,8 @@ class MatchingEngine:
                 break
         # A question that asks less than its best entry is no typo of it either (社保卡怎么办 /
         # 社保卡丢了怎么办: 丢 dropped): not answered, still offered.
-        if ranked and ranked[0].sure != 2 and self._asks_less(state, ranked[0], ranked[1:]):
+        if ranked and ranked[0].sure != 2 and (self._asks_less(state, ranked[0], ranked[1:])
+                                               or self._drops_qualifier(state, ranked[0])):
             ranked[0].sure, ranked[0].conflict = 0, True
         elif ranked and ranked[0].curated:
             ranked[0].foreign = self._foreign_word(state, ranked[0])
@@ -2332,10 +2449,12 @@ class MatchingEngine:
         chars = frozenset().union(*(side.chars for side in sides))
         # A row's word inside the question's is the same word lengthened (补 / 补缴, 取出 / 取出来).
         parts = frozenset(u for side in sides for u, _w in side.content)
-        return any(all(ch in chars for ch in t)
-                   and not any(t in side.token_set or all(ch in side.chars for ch in t) for side in sides)
-                   and not any(u in t for u in parts)
-                   for t in _key_words(best.query.content))
+        if any(all(ch in chars for ch in t)
+               and not any(t in side.token_set or all(ch in side.chars for ch in t) for side in sides)
+               and not any(u in t for u in parts)
+               for t in _key_words(best.query.content)):
+            return True
+        return _added_qualifier(best.query, sides)
 
     def _asks_less(self, state: _State, best: _Candidate, others: list[_Candidate]) -> bool:
         """Whether the question asks less than the best candidate's curated entry (see the
@@ -2351,6 +2470,41 @@ class MatchingEngine:
             return False
         seg, rows = loc
         return all(_left_out_key_words(_side_of(seg.segs[i]), q) for i in rows)
+
+    @staticmethod
+    def _drops_qualifier(state: _State, best: _Candidate) -> bool:
+        """Whether the question is a curated wording of the best candidate's entry with a
+        qualifier left out (see the comment above QUALIFIER_IDF)."""
+        loc = state.locate(best.doc_id)
+        if not best.curated or loc is None or best.query is None:
+            return False
+        q = best.query
+        keys = _topic_words(q)
+        if not keys:
+            return False
+        seg, rows = loc
+        sides = [_side_of(seg.segs[i]) for i in rows]
+        # The question adds nothing: a wording has every topic word of it.
+        within = [s for s in sides if all(t in s.token_set or all(ch in s.chars for ch in t) for t in keys)]
+        if not within:
+            return False
+        counts = Counter(t for side in sides for t in side.token_set)
+        # No wording says as little as the question.
+        for side in sides:
+            shared = [i for i, t in enumerate(side.tokens) if t in keys]
+            if len({side.tokens[i] for i in shared}) < len(set(keys)):
+                # Another wording: any word the question lacks (随迁 is a verb to jieba).
+                narrower = bool(_qualifiers(side, q, verbs=True))
+            else:
+                # The question's words and more: a verb it lacks is the act (查 of 怎么查公积金余额
+                # for 公积金余额), not a restriction.
+                narrower = any(counts[t] > 1 or side.tokens.index(t) < shared[-1] for t in _qualifiers(side, q))
+            if not narrower:
+                return False
+        # And what it leaves out restricts the entry: whose or which kind of thing, or a word
+        # half the wordings repeat.
+        return any(_modifies(s, q) or any(2 * counts[t] >= len(sides) for t in _qualifiers(s, q, strict=True))
+                   for s in within)
 
     def _key_term_conflict(self, state: _State, best: _Candidate, others: list[_Candidate]) -> bool:
         """Whether the best candidate's entry is about another procedure than the question
