@@ -1053,7 +1053,7 @@ def _modifies(row: "_Side", q: "_Side") -> bool:
                        if c and t in q.token_set), None)
         end = q.tokens.index(after)
         start = q.tokens.index(before) + 1 if before is not None and before in q.tokens[:end] else 0
-        if all(t in row.token_set or t in _PARTICLES for t in q.tokens[start:end]):
+        if all(t in row.token_set or t in _PARTICLES or any(t in u for u in row.tokens) for t in q.tokens[start:end]):
             return True
     return False
 
@@ -2496,9 +2496,11 @@ class MatchingEngine:
                 # Another wording: any word the question lacks (随迁 is a verb to jieba).
                 narrower = bool(_qualifiers(side, q, verbs=True))
             else:
-                # The question's words and more: a verb it lacks is the act (查 of 怎么查公积金余额
-                # for 公积金余额), not a restriction.
-                narrower = any(counts[t] > 1 or side.tokens.index(t) < shared[-1] for t in _qualifiers(side, q))
+                # The question's words and more: a one-character verb it lacks is the act (查 of
+                # 怎么查公积金余额 for 公积金余额), not a restriction as 搬家 or 出生 are.
+                verbs = _verb_words()
+                narrower = any(counts[t] > 1 or side.tokens.index(t) < shared[-1]
+                               for t in _qualifiers(side, q, verbs=True) if len(t) > 1 or t not in verbs)
             if not narrower:
                 return False
         # And what it leaves out restricts the entry: whose or which kind of thing, or a word

@@ -149,6 +149,11 @@ def test_a_word_made_of_characters_scattered_over_the_entry_is_not_the_entry_s(k
     ("住房公积金怎么申请", "住房公积金贷款怎么申请？"),
     ("公积金上限", "住房公积金贷款最高能贷多少？"),  # 公积金贷款上限
     ("去看病要备案吗", "异地就医备案怎么办理？"),  # 去外地看病要备案吗
+    # Batch 13 (findings N2): a name or scope change is no address change; a child's 户口 may be
+    # a move (公司搬家要变更执照吗, 孩子出生后怎么上户口: a two-character verb restricts).
+    ("执照怎么变更", "营业执照地址变更怎么办理？"),
+    ("执照变更", "营业执照地址变更怎么办理？"),
+    ("孩子户口怎么办", "新生儿怎么落户？"),
 ])
 def test_a_wording_without_its_qualifier_is_offered_not_answered(kind, question, entry):
     result = demo_engine(kind).answer(question)
