@@ -485,3 +485,24 @@ def test_one_address_cannot_put_an_entry_first_among_the_popular_questions(clien
         client.get(f"/faq/{flooded.id}", environ_base={"REMOTE_ADDR": "203.0.113.9"})
     popular = [entry.id for entry in services.popular_entries(10)]
     assert popular.index(read.id) < popular.index(flooded.id)
+
+
+def test_many_addresses_count_an_entry_s_views_only_up_to_a_cap_an_hour(client, db, kb, monkeypatch):
+    """Attack L6's re-check: 60 IPv6 /64s of one /48 each counted once, so a script with many
+    addresses still put any entry first under 热门问题. An entry's views count at most
+    VIEWS_PER_ENTRY_HOUR an hour (per process); the next hour counts again."""
+    from datetime import timedelta
+
+    from interact.core import clock
+
+    monkeypatch.setattr(services, "VIEWS_PER_ENTRY_HOUR", 5, raising=False)
+    entry = kb[2]
+    with clock.freeze(clock.now().replace(minute=5)):
+        for i in range(12):
+            client.get(f"/faq/{entry.id}", environ_base={"REMOTE_ADDR": f"2001:db8:7:{i:x}::7"})
+    db.session.refresh(entry)
+    assert entry.hits == 5
+    with clock.freeze(clock.now().replace(minute=5) + timedelta(hours=1)):
+        client.get(f"/faq/{entry.id}", environ_base={"REMOTE_ADDR": "2001:db8:7:b::7"})
+    db.session.refresh(entry)
+    assert entry.hits == 6
