@@ -110,7 +110,9 @@ class _Detail:
         # One page of them: a popular interview has thousands (attack N6: 13-17 s a call).
         questions = services.public_questions_page(interview, page, per_page)
         self.questions, self.questions_total = questions.items, questions.total
-        self.public_summary_html = str(services.public_summary_html(interview))
+        # Only with a summary: its masking reads every public question (a live interview polled
+        # through the API has none, and thousands of questions: review 2, F7).
+        self.public_summary_html = str(services.public_summary_html(interview)) if interview.summary else ""
         video = interview.video
         self.video_url = (url_for("site.public_file", key=video.key) if video is not None
                           else interview.video_url or None)

@@ -79,8 +79,14 @@ _LAST_QUESTIONS_PAGE = 100_000
 
 def _questions_page() -> int:
     """The page of 网友提问 asked for (``?page=``; 1 when missing or not a number)."""
-    page = request.args.get("page", 1, type=int) if request.method == "GET" else 1
+    page = request.args.get("page", 1, type=int)  # the question form's address carries it too
     return min(max(page, 1), _LAST_QUESTIONS_PAGE)
+
+
+def _on_questions_page() -> dict[str, int]:
+    """``page=N`` for the links and redirects that lead back to the page a reader is on."""
+    page = _questions_page()
+    return {"page": page} if page > 1 else {}
 
 
 def _render_detail(interview, form: QuestionForm | None = None, *, seen: int | None = None, unsent: str = ""):
@@ -102,6 +108,7 @@ def _render_detail(interview, form: QuestionForm | None = None, *, seen: int | N
         counts=services.question_counts(interview),
         summary_html=services.public_summary_html(interview) if interview.summary else "",
         seen=seen,
+        on_questions_page=_on_questions_page(),
         as_of=clock.now(),
         unsent=unsent,
     )
@@ -168,22 +175,22 @@ def ask(interview_id: int):
         keep_for_page(form, place)
         seen = _refreshing()
         if seen is None:
-            return redirect(url_for("interviews.detail", interview_id=interview.id, _anchor="ask"), code=303)
+            return redirect(url_for("interviews.detail", interview_id=interview.id, **_on_questions_page(), _anchor="ask"), code=303)
         return redirect(url_for("interviews.detail", interview_id=interview.id, seen=seen,
-                                _anchor="transcript-new"), code=303)
+                                **_on_questions_page(), _anchor="transcript-new"), code=303)
     if not interview.takes_questions:
         flash("该访谈已结束，不再接收提问。", "error")
         keep_for_page(form, place)  # the page shows the question, to be sent as a letter
-        return redirect(url_for("interviews.detail", interview_id=interview.id, _anchor="unsent"), code=303)
+        return redirect(url_for("interviews.detail", interview_id=interview.id, **_on_questions_page(), _anchor="unsent"), code=303)
     if not form.validate_on_submit():
         flash(refusal_message(form), "error")
     elif perform(lambda: services.submit_question(interview, nickname=form.nickname.data or "",
                                                   body=form.body.data or ""), form=form) is None:
         forget_kept_form(place)
         flash("提问已提交，审核通过后将公开显示。感谢您的参与！", "success")
-        return redirect(url_for("interviews.detail", interview_id=interview.id, _anchor="ask"))
+        return redirect(url_for("interviews.detail", interview_id=interview.id, **_on_questions_page(), _anchor="ask"))
     keep_for_page(form, place)
-    return redirect(url_for("interviews.detail", interview_id=interview.id, _anchor="ask"), code=303)
+    return redirect(url_for("interviews.detail", interview_id=interview.id, **_on_questions_page(), _anchor="ask"), code=303)
 
 
 # --------------------------------------------------------------------------- staff: records

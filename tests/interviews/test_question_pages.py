@@ -51,3 +51,19 @@ def test_the_api_gives_one_page_of_questions_and_their_total(db, client, roles, 
     data = client.get(f"/api/v1/interviews/{interview.id}?page=2&per_page=10").get_json()
     assert [q["id"] for q in data["questions"]] == ids[10:20]
     assert client.get(f"/api/v1/interviews/{interview.id}?per_page=500").status_code == 422
+
+
+def test_sending_a_question_or_switching_on_page_two_comes_back_to_page_two(db, client, roles, make_interview):
+    # Without JavaScript the question form, its 关怀版 and 刷新实录 buttons post and come back:
+    # to the page of questions the reader was on, not to page 1 (review 2, F9).
+    interview = make_interview(InterviewStatus.LIVE)
+    _approved(db, roles, interview, services.QUESTIONS_PER_PAGE + 1)
+    page = client.get(f"/interviews/{interview.id}?page=2").get_data(as_text=True)
+    action = re.search(r'<form method="post" action="([^"]+)" novalidate id="question-form"', page).group(1)
+    assert action == f"/interviews/{interview.id}/questions?page=2"
+    switched = client.post(action, data={"body": "半句问题", "large_text": "1"})
+    assert switched.headers["Location"].endswith(f"/interviews/{interview.id}?page=2#ask")
+    refreshed = client.post(action, data={"body": "半句问题", "refresh": "0"})
+    assert refreshed.headers["Location"].endswith(f"/interviews/{interview.id}?seen=0&page=2#transcript-new")
+    again = client.get(f"/interviews/{interview.id}?seen=0&page=2").get_data(as_text=True)
+    assert "半句问题" in again and 'start="31"' in again
