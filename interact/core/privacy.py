@@ -246,7 +246,9 @@ _OWN_CHANNEL = re.compile(
 )
 _PARKING = re.compile(
     r"(?:(?:我的|我家的?|本人的?)车位号?|车位号)\s*(?:是|为|[：:])?\s*"
-    r"(?P<value>[A-Za-z]?[0-9]{0,2}\s*[-－]?\s*[0-9]{2,4}(?![0-9])号?)"
+    # (not a price, a year, an area or a count: 我的车位300元一个月, 我家的车位2020年买的, 我的车位12平方米 —
+    # review 2 F2)
+    r"(?P<value>[A-Za-z]?[0-9]{0,2}\s*[-－]?\s*[0-9]{2,4}(?![0-9]|\s*(?:[元块年月平㎡个天万米多岁%％]|m²|平方|公里))号?)"
 )
 # An account after ID/用户名 with no app named (ID 是 tiezhu1988): small letters first, so a
 # letter's number (XJ20260105-0001) or a code in capitals is not one.
@@ -552,10 +554,11 @@ _ROLE_WORDS = (
     "网格员|村支书|支书|村主任|保安|保姆|司机|学生|包工头|家属|"
     # the neighbours a writer tells of (邻居老太太马翠花, 我是3栋的老住户周建军)
     "老太太|老太|老头|老大爷|老大妈|老奶奶|老爷爷|老住户|住户|老业主|"
-    # whom a letter is about, by their status, or whom the writer accuses (五保户郑老根,
-    # 患儿朱小宝, 我战友马志强, 我要举报李建军，… — attack N1)
-    "五保户|低保户|贫困户|困难户|特困户|村民|农民工|患儿|产妇|孕妇|独居老人|孤寡老人|空巢老人|战友|小哥|队长|"
-    "物业经理|中介|举报|投诉|起诉|控告|状告|检举|"
+    # whom a letter is about, by their status (五保户郑老根, 患儿朱小宝, 我战友马志强 — attack
+    # N1; whom the writer accuses is found by :func:`_accused_spans`; an official after 队长 is
+    # named as such, docs/privacy.md: 中队长王建国说会处理)
+    "五保户|低保户|贫困户|困难户|特困户|村民|农民工|患儿|产妇|孕妇|独居老人|孤寡老人|空巢老人|战友|小哥|保安队长|"
+    "物业经理|中介|"
     # any person named by what they are or do: …人 / …者 (当事人, 受害人, 收件人, 犯罪嫌疑人,
     # 被执行人, 肇事者 …), but not 个人, 他人, 老人, 名人, 或者, 记者 … (no one in particular)
     "(?<=[\u4e00-\u9fff])(?<![个本他别每众老诗名达猎主女男无没有工军路商成夫的等之人一二两三四五多些文家])人"
@@ -675,6 +678,66 @@ def _kin_name_spans(text: str) -> list["_Span"]:
             continue
         spans.append(_Span(m.start("name"), m.end("name"), "name"))
     return spans
+
+# Whom the writer accuses (我要举报李建军，…, 投诉孙德胜长期…, 起诉周海涛借钱不还 — attack N1):
+# the verb's object is as often a place, an office or a thing (投诉江北区的噪音, 举报林业局不作为,
+# 投诉董事会的, 投诉许可证的, 投诉何时才能处理 — review 2 F1), so only a full name the dictionary
+# does not know, not ending as a place or an organisation does, and a two-character one only before
+# what a person does.
+_ACCUSED = re.compile(
+    rf"(?:举报|投诉|起诉|控告|状告|检举)了?\s*(?P<name>{_AT_SURNAME}(?!(?:{_COMMON_WORDS}))[{_COMMON_SURNAMES}]"
+    rf"(?!(?:{_TITLE_WORDS}|您|你|们|[等的了和与及或各某])){_GIVEN_CHAR}(?![某])(?:{_GIVEN_CHAR}(?![某]))?"
+    r"(?<![吧吗呢啊了的么呀哦不没]))"
+)
+#: … and before what follows a person, or what the person did (举报李建军违建, 投诉孙德胜乱停车,
+#: 起诉周海涛借钱不还), not a brand's product (举报金龙鱼食用油, 投诉周大福金店).
+_ACCUSED_NEXT = re.compile(rf"{_AFTER_PERSON}|[违乱借占收骗打骂偷抢拿霸欺扣拖私非逃贪养放堆搭卖开]")
+#: The last character of a place, an office, a company or a thing (江北区, 林业局, 董事会, 许可证,
+#: 高压线, 卢沟桥, 谭家湾, 曹家渡, 孔雀城, 蔡家坡), and the words that follow the name of a company.
+_PLACE_ORG_ENDINGS = "区县市镇乡村庄屯寨站厂局所院园湾渡桥路街巷道店馆铺会证线港坊场房楼苑省州营室部处科委办厅司社校吧摊岛门坡城党毒"
+#: … and of a village named after a family (朱家角, 马家堡, 汪家山).
+_VILLAGE_ENDINGS = "角堡山嘴沟岭坪坝集台洼峪口湖河塘井"
+_ORG_AFTER_NAME = re.compile(r"公司|集团|有限|大学|学院|中学|小学|医院|银行|小区|花园|广场|商场|超市|酒店|宾馆|物业|地产|置业"
+                             r"|科技|实业|家园|山庄|大厦|中心|分局|工地|楼盘|餐厅|饭店|幼儿园|诊所|药店|公寓|品牌|牌|门店")
+#: What a person accused does, after a two-character name (举报李明长期占道, 起诉张伟，他…).
+_ACCUSED_DOES = re.compile(
+    r"\s*(?:[，,]\s*(?:他|她)|同志|先生|女士|等人|(?:长期|多次|经常|一直|总是|天天|私自|强行|违规)"
+    r"|(?:殴打|打人|打了|辱骂|骂人|骚扰|威胁|贪污|受贿|收受|收了|侵占|霸占|挪用|拖欠|欠我|欠钱|克扣|骗|偷|违建|占道|乱))"
+)
+
+
+def _accused_spans(text: str) -> list["_Span"]:
+    from interact.core.segment import ensure_jieba, jieba
+
+    spans = []
+    for m in _ACCUSED.finditer(text):
+        ensure_jieba()
+        freq = jieba.dt.FREQ
+        name = m.group("name")
+        start = m.start("name")
+        # (where the dictionary's words end: 投诉张亮麻辣烫 is 张亮 + 麻辣烫, 投诉林肯汽车 林肯 + 汽车)
+        ends, at = set(), start
+        for token in jieba.lcut(text[start:start + 8], HMM=False):
+            at += len(token)
+            ends.add(at)
+        for candidate in (name, name[:2]) if len(name) == 3 else (name,):
+            end = start + len(candidate)
+            after = text[end:end + 4]
+            if (candidate[-1] in _PLACE_ORG_ENDINGS or after[:1] in _PLACE_ORG_ENDINGS or _ORG_AFTER_NAME.match(after)
+                    or (candidate[1] == "家" and candidate[-1] in _VILLAGE_ENDINGS) or not _unknown_word(candidate)):
+                continue
+            if end not in ends and any(e > end and (freq.get(text[end - 1:e]) or 0) >= _RARE_WORD
+                                       for e in ends if e - end <= 3):
+                continue
+            if len(candidate) == 3 and ((freq.get(candidate[:2]) or 0) >= _KIN_WORD_FREQ
+                                        or not _ACCUSED_NEXT.match(text, end)):
+                continue
+            if len(candidate) == 2 and not _ACCUSED_DOES.match(text, end):
+                continue
+            spans.append(_Span(m.start("name"), end, "name"))
+            break
+    return spans
+
 
 # A full name of three characters with one of the hundred commonest surnames, for the
 # places below where only what follows says it is a person: the dictionary must not know it as
@@ -1576,6 +1639,8 @@ def _name_spans(text: str, names: Iterable[str]) -> list[_Span]:
         spans += _latin_name_spans(text)
     exemplary = [m.span() for m in _EXEMPLARY.finditer(text)]
     spans += _kin_name_spans(text)
+    if re.search("举报|投诉|起诉|控告|状告|检举", text):
+        spans += _accused_spans(text)
     if "的" in text:
         spans += [_Span(m.start("name"), m.end("name"), "name") for m in _BEFORE_KIN.finditer(text)
                   if _unknown_word(m.group("name")) and not _phrase_not_name(m.group("name"))]

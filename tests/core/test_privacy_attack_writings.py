@@ -594,3 +594,41 @@ def test_an_app_and_a_colon_before_a_name_is_an_account(text, fragment):
 ])
 def test_a_row_that_is_no_home_stays(text):
     assert mask_text(text) == text
+
+
+# Review 2 F1: what follows 举报/投诉/起诉 is as often a place, an office or a thing as a person;
+# F10: an official after 队长 is named as such (docs/privacy.md), an anonymised 王某 stays.
+@pytest.mark.parametrize("text", [
+    "投诉江北区的噪音问题", "投诉沈阳市的", "投诉唐山市", "我要举报高新区的违建。", "举报林业局不作为", "投诉林业局态度恶劣",
+    "投诉徐汇区的医院", "投诉陆家嘴的写字楼", "投诉卢沟桥的", "举报郑州市长期污染", "投诉高压线的", "投诉董事会的",
+    "投诉许可证的", "投诉毛坯房的", "投诉范围内的", "投诉曾经的", "投诉何时才能处理", "投诉夏季长期停电",
+    "投诉黄牛党长期倒票", "投诉黄牛长期倒票", "举报黄赌毒的", "投诉孙悟空的", "投诉高层住宅的", "投诉石材厂的噪音",
+    "投诉朱家角长期堵车", "投诉马家堡态度恶劣", "投诉潘家园的", "投诉谭家湾的", "投诉叶县的", "投诉孔雀城的",
+    "投诉张亮麻辣烫的卫生", "投诉林肯汽车", "投诉高德打车", "投诉金地物业的", "投诉史家胡同的", "投诉付款方式的",
+    "举报金龙鱼食用油", "投诉周大福金店的", "投诉何炅的节目", "投诉金融办的", "投诉夏令营的",
+    "中队长王建国说会处理", "交警大队长李明说会处理", "感谢派出所队长王建国同志", "举报王某", "投诉黄某态度差",
+    "我要举报刘某某",
+])
+def test_what_follows_an_accusation_stays_unless_a_person(text):
+    assert mask_text(text) == text
+
+
+@pytest.mark.parametrize("text,fragment", [
+    ("举报李建军违建", "建军"), ("投诉孙德胜乱停车", "德胜"), ("起诉周海涛借钱不还", "海涛"), ("我要举报李建军！", "建军"),
+    ("举报李明长期占道", "李明"), ("我举报了李建军，他天天占道", "建军"), ("保安队长王建国打人", "建国"),
+])
+def test_a_person_accused_is_hidden(text, fragment):
+    assert leaked_plain(text, [], [fragment]) == [], mask_text(text)
+
+
+# Review 2 F2: a price, a year or an area after 我的车位 is no parking space's number.
+@pytest.mark.parametrize("text", [
+    "我的车位300元一个月太贵了", "我家的车位2020年买的", "我的车位是2019年买的", "我的车位12平方米太小", "我的车位100块一个月",
+])
+def test_a_price_year_or_area_after_my_parking_space_stays(text):
+    assert mask_text(text) == text
+
+
+@pytest.mark.parametrize("text,fragment", [("我的车位是123号", "123"), ("我的车位045被占了", "045")])
+def test_a_parking_space_number_is_hidden(text, fragment):
+    assert leaked_plain(text, [], [fragment]) == [], mask_text(text)
