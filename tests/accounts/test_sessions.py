@@ -394,3 +394,19 @@ def test_a_remember_me_cookie_from_before_server_sessions_opens_nothing(client, 
     stranger = client.application.test_client()
     stranger.set_cookie("remember_token", token)
     assert stranger.get("/staff/users").status_code == 302
+
+
+def test_a_log_out_without_the_forms_token_is_refused_while_the_session_is_readable(csrf_app, roles):
+    # The log-out view checks the CSRF token itself (it takes the browser's same-site word
+    # instead only while the session store is out of reach): a page elsewhere cannot log
+    # a clerk out.
+    clerk = csrf_app.test_client()
+    token = re.search(r'name="csrf_token"[^>]* value="([^"]+)"', clerk.get("/login").get_data(as_text=True)).group(1)
+    assert clerk.post("/login", data={"csrf_token": token, "identifier": roles.office.username,
+                                      "password": "secret123"}).status_code == 302
+    home = clerk.get("/").get_data(as_text=True)
+    token = re.search(r'action="/logout"[^>]*>\s*<input type="hidden" name="csrf_token" value="([^"]+)"', home).group(1)
+    assert clerk.post("/logout", data={}, headers={"Sec-Fetch-Site": "same-origin"}).status_code == 400
+    assert 'action="/logout"' in clerk.get("/").get_data(as_text=True)  # still logged in
+    assert clerk.post("/logout", data={"csrf_token": token}).status_code == 302
+    assert 'action="/logout"' not in clerk.get("/").get_data(as_text=True)
