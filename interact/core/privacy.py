@@ -241,7 +241,11 @@ _ACCOUNT = re.compile(
 # The writer's own channel (我的公众号叫“铁柱说事”) and parking space (我的车位B2-123, 车位号：B2-123 —
 # attack N1; an office's 公众号 is not 我的).
 _OWN_CHANNEL = re.compile(
-    r"(?:我的|我自己的|本人的?)(?:微信)?(?:公众号|视频号|直播间)\s*(?:叫做|叫作|名叫|名字叫|名字是|叫|是|[：:])\s*[“\"「『]?"
+    r"(?:我的|我自己的|本人的?)(?:微信)?(?:公众号|视频号|直播间)\s*(?:叫做|叫作|名叫|名字叫|名字是|叫|是|[：:])\s*(?P<quote>[“\"「『])?"
+    # (without quotes, not a question or what the account is: 我的公众号是不是被封了, 是什么, 叫什么名字,
+    # 是新注册的, 是被谁举报了, ：还没开通 — review 2 F3)
+    r"(?(quote)|(?!不|没|还|被|新注册|新开|新申请|新建|什么|怎么|怎样|如何|哪|谁|啥|多少|几|已|刚|正在|可以|可不可以|能|要|"
+    r"在|也|都|就|很|太|否|真|假|个|一个|同一|之前|以前|原来|现在|目前))"
     r"(?P<value>[^”\"」』，,。；;\s]{2,20})"
 )
 _PARKING = re.compile(
@@ -297,7 +301,8 @@ _HANDLE_SEARCH = re.compile(
 
 
 #: After a search on an app: it finds the writer or someone (就能找到我, 就是我, 能搜到他).
-_FINDS_A_PERSON = re.compile(r"[^。！？!?\n]{0,8}?(?:找到|搜到|看到|关注)(?:我|他|她|本人)|\s*(?:就是|是)(?:我|他|她)")
+# (我们 read whole: 就能找到我们 is how an office writes it — review 2 F8)
+_FINDS_A_PERSON = re.compile(r"[^。！？!?\n]{0,8}?(?:找到|搜到|看到|关注)(?:我们?|他们?|她们?|本人)|\s*(?:就是|是)(?:我们?|他|她)")
 
 
 # After an app and a colon alone, what reads as words and not a name (抖音：看到一个视频说…,
@@ -322,10 +327,10 @@ def _colon_handle(text: str, m: re.Match) -> bool:
 
 def _handle_spans(text: str) -> list[_Span]:
     # (only a search that finds a person: 在抖音搜“防诈骗”观看视频 names a topic)
-    # (and when it finds the writer — 就能找到我 — never an office's)
+    # (and when it finds the writer — 就能找到我 — never an office's; 找到我们 may be an office's)
     spans = [_Span(m.start("value"), m.end("value"), "account") for m in _HANDLE_SEARCH.finditer(text)
              if (found := _FINDS_A_PERSON.match(text, m.end()))
-             and (re.search(r"我|本人", found.group(0)) or not _OFFICIAL_HANDLE.search(m.group("value")))]
+             and (re.search(r"我(?!们)|本人", found.group(0)) or not _OFFICIAL_HANDLE.search(m.group("value")))]
     for m in _HANDLE.finditer(text):
         value = m.group("value")
         by_at = value[0] in "@＠"
@@ -475,7 +480,9 @@ _HAN = "[\u4e00-\u9fff]"
 # Words that follow a surname in greetings but are not given names (王局长您好).
 _TITLE_WORDS = (
     "局长|处长|科长|主任|书记|市长|区长|县长|镇长|乡长|村长|所长|院长|校长|站长|队长|部长|经理|"
-    "老师|师傅|同志|先生|女士|小姐|阿姨|大爷|大姐|大哥|总|工|律师|医生|警官"
+    "老师|师傅|同志|先生|女士|小姐|阿姨|大爷|大姐|大哥|总|工|律师|医生|警官|"
+    # (问问林老板就知道了, 马老板欠我工资 — review 2 F4)
+    "老板娘|老板|老总"
 )
 _HONORIFIC = "(?:先生|女士|同志|小姐|老师|同学|阿姨|大爷)"
 # A character of a given name: not a verb of going or getting (我叫车去机场, 我叫车回家: 车 is
@@ -737,6 +744,15 @@ def _accused_spans(text: str) -> list["_Span"]:
             spans.append(_Span(m.start("name"), end, "name"))
             break
     return spans
+
+
+def _place_or_word(name: str) -> bool:
+    """高铁站, 龙华区, 余杭区, 石材厂, 曹家渡: a place or an organisation where a three-character
+    name could stand (review 2 F4); 何时能: a word and a character."""
+    from interact.core.segment import jieba
+
+    return (name[-1] in _PLACE_ORG_ENDINGS or (name[1] == "家" and name[-1] in _VILLAGE_ENDINGS)
+            or (jieba.dt.FREQ.get(name[:2]) or 0) >= _KIN_WORD_FREQ)
 
 
 # A full name of three characters with one of the hundred commonest surnames, for the
@@ -1646,7 +1662,7 @@ def _name_spans(text: str, names: Iterable[str]) -> list[_Span]:
                   if _unknown_word(m.group("name")) and not _phrase_not_name(m.group("name"))]
     for pattern in _PLAIN_PLACE_NAME_PATTERNS:
         spans += [_Span(m.start("name"), m.end("name"), "name") for m in pattern.finditer(text)
-                  if _unknown_word(m.group("name"))]
+                  if _unknown_word(m.group("name")) and not _place_or_word(m.group("name"))]
     patterns = list(_NAME_PATTERNS)
     for guard, guarded in _GUARDED_NAME_PATTERNS:
         if guard.search(text):
@@ -1655,8 +1671,13 @@ def _name_spans(text: str, names: Iterable[str]) -> list[_Span]:
         for match in pattern.finditer(text):
             # (A name masked before, 司空**, is not masked again as 司*: masking a masked
             # text changes nothing, so stored masked copies can be masked again.)
+            # (nor a province, a city, an office or a village where a name could stand: 我和江西省都没有关系,
+            # 村民郭家庄 — review 2 F4)
+            name = match.group("name")
             if (not any(a <= match.start("name") < b for a, b in exemplary)
-                    and text[match.end("name"):match.end("name") + 1] != "*"):
+                    and text[match.end("name"):match.end("name") + 1] != "*"
+                    and not (len(name) == 3 and (name[-1] in "省市县区局厂站"
+                                                 or (name[1] == "家" and name[-1] in _VILLAGE_ENDINGS + "庄村")))):
                 spans.append(_Span(match.start("name"), match.end("name"), "name"))
     # A name found once is hidden wherever the text repeats it (赵半山赵半山赵半山).
     found = {text[s.start:s.end] for s in spans if s.kind == "name" and s.end - s.start >= 2}

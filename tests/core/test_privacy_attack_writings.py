@@ -632,3 +632,43 @@ def test_a_price_year_or_area_after_my_parking_space_stays(text):
 @pytest.mark.parametrize("text,fragment", [("我的车位是123号", "123"), ("我的车位045被占了", "045")])
 def test_a_parking_space_number_is_hidden(text, fragment):
     assert leaked_plain(text, [], [fragment]) == [], mask_text(text)
+
+
+# Review 2 F8: 就能找到我们 is how an office points to its account; a person's still hidden.
+@pytest.mark.parametrize("text", [
+    "在抖音搜“平安深圳”就能找到我们", "抖音搜“平安深圳”即可找到我们的账号", "欢迎在抖音搜“健康深圳”找到我们，了解更多",
+])
+def test_an_offices_account_that_finds_us_stays(text):
+    assert mask_text(text) == text
+
+
+@pytest.mark.parametrize("text,fragment", [
+    ("抖音搜“铁柱一家”就能找到我们", "铁柱一家"), ("抖音搜“平安喜乐2018”就能找到我", "喜乐2018"),
+])
+def test_a_persons_account_that_finds_them_is_hidden(text, fragment):
+    assert leaked_plain(text, [], [fragment]) == [], mask_text(text)
+
+
+# Review 2 F3: a question about one's own channel is no channel's name.
+@pytest.mark.parametrize("text", [
+    "我的公众号是不是被封了", "我的公众号是什么", "我的公众号叫什么名字能改吗", "我的视频号是新注册的",
+    "我的直播间是被谁举报了", "我的公众号：还没开通",
+])
+def test_a_question_about_my_channel_stays(text):
+    assert mask_text(text) == text
+
+
+@pytest.mark.parametrize("text,fragment", [
+    ("我的公众号叫铁柱说事", "铁柱说事"), ("我的公众号是铁柱说事，欢迎关注", "铁柱说事"), ("我的视频号：铁柱在深圳", "铁柱在深圳"),
+])
+def test_my_channel_without_quotes_is_hidden(text, fragment):
+    assert leaked_plain(text, [], [fragment]) == [], mask_text(text)
+
+
+# Review 2 F4: a place, an office or a boss where a three-character name could stand.
+@pytest.mark.parametrize("text", [
+    "问问林老板就知道了", "马老板欠我工资", "问问高铁站就知道了", "让高铁站出来说明", "叫龙华区赔钱", "让余杭区出来道歉",
+    "石材厂欠我工资三个月", "居委会和曹家渡都没有管", "让何时能出来", "我和江西省都没有关系", "村民郭家庄",
+])
+def test_a_place_or_a_boss_where_a_name_could_stand_stays(text):
+    assert mask_text(text) == text
