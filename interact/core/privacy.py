@@ -1726,6 +1726,11 @@ def as_name(value: str | None) -> str | None:
     return None
 
 
+_MIXED_NOT_NAME_END = re.compile(
+    rf"(?:{_HONORIFIC}|{_ADDRESS_FORM}|妈妈|爸爸|大妈|大叔|大哥|大姐|叔叔|宝妈|宝爸|[妈爸哥姐弟妹叔婶姨爷奶男女总])$"
+)
+
+
 def _mixed_script_name(value: str) -> str | None:
     """A name written half in characters and half in pinyin (赵tie柱, Zhao铁柱, 赵铁zhu,
     chen小明), 小/老/阿 and a surname in pinyin (小chen), or a surname's initial before a given
@@ -1736,6 +1741,10 @@ def _mixed_script_name(value: str) -> str | None:
             and re.search(r"[A-Za-z]", compact)):
         return None
     parts = re.findall(r"[\u4e00-\u9fff]|[A-Za-z]+", compact)
+    # (a surname and a form of address, as 李先生 stays: Li先生, Wang女士, Zhang大爷, Chen同学, U盘哥 —
+    # review 2 F6)
+    if _MIXED_NOT_NAME_END.search("".join(p for p in parts if re.fullmatch(_HAN, p))):
+        return None
     if (re.fullmatch(r"[A-Z]", parts[0]) and len(parts) == 3 and all(re.fullmatch(_HAN, p) for p in parts[1:])
             and _unknown_word("".join(parts[1:]))):
         return compact  # (W翠兰: the surname's initial; not A先生, K歌王)

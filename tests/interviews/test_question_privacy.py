@@ -81,3 +81,11 @@ def test_a_nickname_written_half_in_pinyin_is_hidden_in_the_nickname_and_the_que
         assert secret not in question.public_nickname + question.public_body, nickname
     for nickname in ("租房族小吴", "热心市民", "A先生", "K歌之王", "hi你好"):
         assert InterviewQuestion(nickname=nickname, body="想问一下").public_nickname == nickname
+
+
+def test_a_surname_in_pinyin_and_a_form_of_address_stays_as_its_characters_do():
+    """Review 2 F6: Li先生 was masked where 李先生 stays (a surname and 先生 names no one)."""
+    from interact.interviews.models import InterviewQuestion
+
+    for nickname in ("Li先生", "Wang女士", "Ma女士", "Zhang大爷", "Chen同学", "Li哥"):
+        assert InterviewQuestion(nickname=nickname, body="想问一下").public_nickname == nickname
