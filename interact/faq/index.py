@@ -306,8 +306,11 @@ class _BuildLock:
         log.warning("FAQ index: the build in process %s held the build lock past its deadline; stopping it", pid)
         try:
             os.kill(pid, signal.SIGKILL)
-        except OSError:
-            pass
+        except ProcessLookupError:
+            log.info("FAQ index: process %s had ended already", pid)  # its lock is free, or soon
+        except PermissionError:
+            log.warning("FAQ index: the build in process %s cannot be stopped from here", pid)
+            return False
         deadline = time.monotonic() + STOP_WAIT_SECONDS
         while time.monotonic() < deadline:  # its descriptors close as it exits
             if self.acquire():
