@@ -464,7 +464,11 @@ def test_sqli_samples_in_filters_and_search(client, closed):
     closed()
     samples = [line for line in _badinput("sqli-sample.txt").read_text(encoding="utf-8").splitlines() if line.strip()]
     for sample in samples[:100]:
-        assert client.get("/letters/", query_string={"q": sample[:60], "department": sample, "month": sample}).status_code == 200
+        # A department that is no id is a 301 to the list without it (the page store keys on
+        # what the view reads); the search and the month are kept and answered.
+        response = client.get("/letters/", query_string={"q": sample[:60], "department": sample, "month": sample},
+                              follow_redirects=True)
+        assert response.status_code == 200 and len(response.history) <= 1
     assert db.session.scalar(db.select(db.func.count(Letter.id))) == 1
 
 
