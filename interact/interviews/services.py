@@ -413,11 +413,16 @@ def answer_after(question: InterviewQuestion, *, body: str, responder: str, acto
     return question
 
 
-def questions_of(interview: Interview, status: QuestionStatus | None = None) -> list[InterviewQuestion]:
+def _questions_stmt(interview: Interview, status: QuestionStatus | None = None) -> sa.Select:
+    """The questions of ``interview`` (of ``status`` when given), in the order they were asked."""
     stmt = sa.select(InterviewQuestion).where(InterviewQuestion.interview_id == interview.id)
     if status is not None:
         stmt = stmt.where(InterviewQuestion.status == status)
-    return list(db.session.scalars(stmt.order_by(InterviewQuestion.id)))
+    return stmt.order_by(InterviewQuestion.id)
+
+
+def questions_of(interview: Interview, status: QuestionStatus | None = None) -> list[InterviewQuestion]:
+    return list(db.session.scalars(_questions_stmt(interview, status)))
 
 
 def merge_targets(interview: Interview) -> list[InterviewQuestion]:
@@ -438,10 +443,8 @@ QUESTIONS_PER_PAGE = 30
 def public_questions_page(interview: Interview, page: int, per_page: int = QUESTIONS_PER_PAGE):
     """Page ``page`` of the approved questions (in the order they were asked), as a
     Flask-SQLAlchemy pagination (``items``, ``total``, ``pages``)."""
-    stmt = (sa.select(InterviewQuestion)
-            .where(InterviewQuestion.interview_id == interview.id, InterviewQuestion.status == QuestionStatus.APPROVED)
-            .order_by(InterviewQuestion.id))
-    return db.paginate(stmt, page=page, per_page=per_page, error_out=False, max_per_page=per_page)
+    return db.paginate(_questions_stmt(interview, QuestionStatus.APPROVED), page=page, per_page=per_page,
+                       error_out=False)
 
 
 def unanswered_questions(interview: Interview) -> list[InterviewQuestion]:
