@@ -265,6 +265,7 @@ _BARE_ACCOUNT = re.compile(
 # space or punctuation. Not an office's account (官方微博 @深圳发布, @平安深圳交警).
 _HANDLE_APPS = (
     "淘宝|闲鱼|微博|抖音|快手|小红书|B站|b站|哔哩哔哩|知乎|豆瓣|今日头条|头条号|西瓜视频|视频号|贴吧|简书|博客园|"
+    "Soul|SOUL|陌陌|探探|"
     "GitHub|Github|github|GitLab|Gitlab|gitlab|Gitee|gitee|码云|CSDN|csdn|推特|Twitter|twitter|Instagram|instagram"
 )
 _HANDLE_LABEL = "(?:号|名|账号|帐号|昵称|ID|id|用户名|主页)"
@@ -316,6 +317,14 @@ _NOT_A_HANDLE = re.compile(
 _CITED = re.compile(r"(?:来源|来自|转自|摘自|引自|据|出处|信息源)\s*[：:]?\s*$")
 
 
+# Soul上叫铁柱爱吃瓜, 抖音里的名字是…: what the writer (or someone) is called on an app (attack N1);
+# not what is called for there (在抖音上叫卖, 微信上叫外卖, 叫他过来, 叫什么).
+_CALLED_ON_APP = re.compile(
+    rf"(?:{_HANDLE_APPS}|微信)\s*(?:上|里)\s*(?:(?:的名字|的昵称|的网名|的ID|的id|名字|昵称|网名)\s*(?:叫做|叫作|叫|是)|叫做|叫作|名叫|叫)"
+    r"\s*[“\"「『]?(?P<value>(?!卖|好|车|醒|停|外卖|他|她|我|你|人|啥|什么|谁|哪|这|那|一声|了|过)[^”\"」』，,。；;！!？?\s]{2,20})"
+)
+
+
 def _colon_handle(text: str, m: re.Match) -> bool:
     """An app and a colon, as in a list of contacts (快手：铁柱在深圳 — attack M1): a short value
     that ends the line or the item and does not read as words."""
@@ -331,6 +340,8 @@ def _handle_spans(text: str) -> list[_Span]:
     spans = [_Span(m.start("value"), m.end("value"), "account") for m in _HANDLE_SEARCH.finditer(text)
              if (found := _FINDS_A_PERSON.match(text, m.end()))
              and (re.search(r"我(?!们)|本人", found.group(0)) or not _OFFICIAL_HANDLE.search(m.group("value")))]
+    spans += [_Span(m.start("value"), m.end("value"), "account") for m in _CALLED_ON_APP.finditer(text)
+              if not _OFFICIAL_HANDLE.search(m.group("value"))]
     for m in _HANDLE.finditer(text):
         value = m.group("value")
         by_at = value[0] in "@＠"
@@ -549,7 +560,9 @@ _RELATION_WORDS = (
     "父亲|母亲|爸爸|妈妈|公公|婆婆|岳父|岳母|哥哥|姐姐|弟弟|妹妹|亲戚|舅舅|叔叔|姑姑|侄子|侄女|"
     "继父|继母|养父|养母|生父|生母|后妈|后爸|干爹|干妈|舅妈|姨妈|姑父|姨父|嫂子|弟媳|外甥女|外甥|"
     "堂哥|堂姐|堂弟|堂妹|表哥|表姐|表弟|表妹|伯父|伯母|叔父|婶婶|兄弟|姐妹|兄妹|姐弟|"
-    "同事|同学|朋友|室友|邻居|房东|租客|老乡|工友|班主任|老师(?!傅)|校长|医生|领导|经理|主任|老板|师傅"
+    # (主任 alone is an official's title, and an official named with it is named as such, as after
+    # 队长 — docs/privacy.md: 主任张伟说会处理; a child's 班主任 is the writer's relation)
+    "同事|同学|朋友|室友|邻居|房东|租客|老乡|工友|班主任|老师(?!傅)|校长|医生|领导|经理|老板|师傅"
 )
 # More people around the writer and the people a complaint or a case is about, by their
 # role (attack batch 6, G1: 户主王大力, 投诉对象：刘大强, 网格员陈晓梅). These words also
@@ -557,7 +570,8 @@ _RELATION_WORDS = (
 # them must begin with one of the hundred commonest surnames.
 _ROLE_WORDS = (
     "爷爷|奶奶|外公|外婆|姥姥|姥爷|媳妇|男朋友|女朋友|男友|女友|前男友|前女友|未婚夫|未婚妻|老大|老二|老三|"
-    "户主|租户|承租人|出租人|投诉对象|被投诉人|被举报人|被申请人|被告|原告|法定代表人|法人代表|负责人|"
+    # (被告方/原告方 is a party, not a person: 被告方赔偿)
+    "户主|租户|承租人|出租人|投诉对象|被投诉人|被举报人|被申请人|被告(?!方)|原告(?!方)|法定代表人|法人代表|负责人|"
     "网格员|村支书|支书|村主任|保安|保姆|司机|学生|包工头|家属|"
     # the neighbours a writer tells of (邻居老太太马翠花, 我是3栋的老住户周建军)
     "老太太|老太|老头|老大爷|老大妈|老奶奶|老爷爷|老住户|住户|老业主|"
@@ -713,6 +727,20 @@ _ACCUSED_DOES = re.compile(
 )
 
 
+#: Shops and brands named like a person, after 投诉 (投诉周生生长期…, 投诉周黑鸭乱收费: a chain of
+#: jewellers, of duck necks; the dictionary does not know them, or as a name).
+_SURNAMED_BRANDS = frozenset(
+    "周生生 周大福 周大生 周六福 周黑鸭 谢瑞麟 钱大妈 张小泉 王老吉 陈李济 马应龙 杨国福 杨铭宇 刘一手 "
+    "王守义 张君雅 黄飞红".split()
+)
+
+
+def _known_name_accused(text: str, candidate: str, end: int) -> bool:
+    """举报王建国收受贿赂: a full name the dictionary knows, as a name (``nr``: 王建国, 刘德华), is
+    a person accused only before a person's deed — a brand's word is not (投诉周大福金店)."""
+    return len(candidate) == 3 and bool(_ACCUSED_DOES.match(text, end)) and candidate in _dictionary_names()
+
+
 def _accused_spans(text: str) -> list["_Span"]:
     from interact.core.segment import ensure_jieba, jieba
 
@@ -731,7 +759,9 @@ def _accused_spans(text: str) -> list["_Span"]:
             end = start + len(candidate)
             after = text[end:end + 4]
             if (candidate[-1] in _PLACE_ORG_ENDINGS or after[:1] in _PLACE_ORG_ENDINGS or _ORG_AFTER_NAME.match(after)
-                    or (candidate[1] == "家" and candidate[-1] in _VILLAGE_ENDINGS) or not _unknown_word(candidate)):
+                    or (candidate[1] == "家" and candidate[-1] in _VILLAGE_ENDINGS) or candidate in _SURNAMED_BRANDS):
+                continue
+            if not _unknown_word(candidate) and not _known_name_accused(text, candidate, end):
                 continue
             if end not in ends and any(e > end and (freq.get(text[end - 1:e]) or 0) >= _RARE_WORD
                                        for e in ends if e - end <= 3):
@@ -744,6 +774,40 @@ def _accused_spans(text: str) -> list["_Span"]:
             spans.append(_Span(m.start("name"), end, "name"))
             break
     return spans
+
+
+@functools.lru_cache(maxsize=1)
+def _dictionary_names() -> frozenset[str]:
+    """The words of two or three characters jieba's dictionary tags as a person's name (``nr``:
+    王建国, 刘德华, 高峰), read from its dictionary file once per process (~65,000 words, 0.3 s,
+    6 MB; jieba.posseg would load its whole tagger, 0.7 s and 54 MB)."""
+    from interact.core.segment import ensure_jieba, jieba
+
+    ensure_jieba()
+    names = set()
+    with jieba.dt.get_dict_file() as lines:
+        for line in lines:
+            parts = line.decode("utf-8").split()
+            if len(parts) == 3 and parts[2] == "nr" and len(parts[0]) <= 3:
+                names.add(parts[0])
+    return frozenset(names)
+
+
+#: How frequent in jieba's dictionary a word before 师傅 must be to be a trade (司机 1455, 安装 2382,
+#: 管道 1005), unless the dictionary tags it a name (高峰 1556 nr).
+_TRADE_FREQ = 100
+
+
+def _trade_before_title(text: str, match: re.Match) -> bool:
+    """让司机师傅出来道歉, 感谢安装师傅: a trade before 师傅 (or 同志), not a surname and a
+    given name (司*师傅 was published)."""
+    name = match.group("name")
+    if len(name) != 2 or not re.match(r"师傅|师父|同志", text[match.end("name"):match.end("name") + 2]):
+        return False
+    from interact.core.segment import ensure_jieba, jieba
+
+    ensure_jieba()
+    return (jieba.dt.FREQ.get(name) or 0) >= _TRADE_FREQ and name not in _dictionary_names()
 
 
 def _place_or_word(name: str) -> bool:
@@ -767,9 +831,43 @@ _PLAIN_PLACE_NAME_PATTERNS = [
     # 陈美玲今年七十三岁, 王翠兰和李建军都): attack N4. Only with what follows such a name.
     re.compile(rf"(?:问问|转告|嫁给了?|跟|被|叫|让|判决|(?<=[\u4e00-\u9fff])和)(?P<name>{_THREE_CHARACTER_NAME})"
                r"(?=就知道|出来|赔|打了|骂了|吵了|道歉|以后|都没|都不|[，,]\s*(?:明天|今天|让他|叫他|请他))"),
+    # A patient by the bed, a pupil by the class (12床的刘春花一直没人来换药, 三年级二班的王小虎被同学
+    # 欺负 — attack N1; 12床的家属, 三年级二班的课表, 二班的任课老师 stay).
+    re.compile(rf"{_NUM}\s*号?\s*(?:床位?|[)）]?\s*班)(?:里|上)?的?\s*(?P<name>{_PLAIN_NAME})(?={_AFTER_PERSON})"),
     re.compile(rf"(?:^|(?<=[。！？!?\n；;，,]))\s*(?P<name>{_THREE_CHARACTER_NAME})"
                rf"(?=家的(?:狗|猫|孩子|房子|车)|的车(?:天天|经常|一直|总是)|欠(?:了)?我|今年{_NUM}岁|和{_THREE_CHARACTER_NAME}都)"),
 ]
+
+
+# 张福贵、李有田、赵满仓等12户村民: the names of a list before 等 and how many people or households
+# (attack N1), each a name the dictionary does not know or knows as one (张三、李四等人 too).
+_NAME_LIST = re.compile(rf"(?P<list>(?:{_HAN}{{2,4}}[、，,]\s*)+{_HAN}{{2,3}})等\s*(?:{_NUM}\s*)?(?:户|人|名|位|家)")
+
+
+_NAME_LIST_HINT = re.compile(rf"[、，,]{_HAN}{{2,3}}等\s*(?:{_NUM}\s*)?[户人名位家]")
+
+
+def _name_list_spans(text: str) -> list["_Span"]:
+    spans = []
+    for m in _NAME_LIST.finditer(text):
+        pieces = [(p.start(), p.group(0)) for p in re.finditer(_HAN + "+", m.group("list"))]
+        start, first = pieces[0]
+        if len(first) == 4 or not re.fullmatch(_SURNAME_RE, first[0]):
+            pieces[0] = (start + 1, first[1:])  # (给张三、李四等人: 给 is no part of the name)
+        if all(re.fullmatch(rf"(?!(?:{_COMMON_WORDS})){_PLAIN_SURNAME_RE}{_GIVEN_CHAR}{{1,2}}", piece)
+               and (_unknown_word(piece) or piece in _dictionary_names()) for _, piece in pieces):
+            offset = m.start("list")
+            spans += [_Span(offset + at, offset + at + len(piece), "name") for at, piece in pieces]
+    return spans
+
+
+# W翠兰反映的问题: a surname's initial and a given name the dictionary does not know, before what a
+# person says (attack N1; the nickname rule of :func:`as_name`); A股市场, K线图说 stay.
+_INITIAL_NAME = re.compile(
+    # (not a city named by a letter: C市的问题, A市职称)
+    rf"(?<![A-Za-z0-9])(?P<name>[A-Z](?![市省县区镇乡村路街])(?:(?![的了是在和])[\u4e00-\u9fff]){{2}})"
+    r"(?=反映|表示|来信|留言|说|同志|先生|女士|[，,：:]?\s*(?:您好|你好))"
+)
 
 
 _NAME_PATTERNS = [
@@ -949,6 +1047,19 @@ _QUOTED_ANY_NAME = (
 # Patterns tried only when a text holds what they need (each would cost a scan of every
 # text otherwise).
 _GUARDED_NAME_PATTERNS = [
+    # (a line of one character)
+    (re.compile(r"(?:^|\n)[ \t\u3000]*[\u4e00-\u9fff][ \t\u3000]*\n"), [
+        # <p>王</p><p>翠兰</p><p>您好: a name split over two paragraphs before a greeting (attack N1); the
+        # given name is hidden (王 alone tells no more than 王先生 does).
+        re.compile(rf"(?:^|(?<=\n))[ \t\u3000]*{_SURNAME_RE}[ \t\u3000]*\n\s*(?P<name>{_HAN}{{1,2}})"
+                   rf"(?={_HONORIFIC}?\s*[，,：:！!]?\s*(?:您好|你好))"),
+    ]),
+    (re.compile("女士|太太|夫人"), [
+        # 香港的陈方美玲女士: a married name of Hong Kong, the husband's surname before her own and
+        # her given name (attack N1: 陈方**女士 showed 美玲).
+        re.compile(rf"(?:{_BOUNDARY}|{_BEFORE_NAME})(?P<name>{_SURNAME_RE}{_PLAIN_SURNAME_RE}{_GIVEN_CHAR}{{2}})"
+                   rf"(?=女士|太太|夫人)"),
+    ]),
     # (a few Han characters in brackets)
     (re.compile(rf"[（(【\[〔]\s*{_HAN}{{2,4}}\s*[）)】\]〕，,、]"), [
         # 我爱人（刘晓燕） / 我和对象（马春花）: a name in brackets after who the person is
@@ -1660,6 +1771,11 @@ def _name_spans(text: str, names: Iterable[str]) -> list[_Span]:
     if "的" in text:
         spans += [_Span(m.start("name"), m.end("name"), "name") for m in _BEFORE_KIN.finditer(text)
                   if _unknown_word(m.group("name")) and not _phrase_not_name(m.group("name"))]
+    if _NAME_LIST_HINT.search(text):
+        spans += _name_list_spans(text)
+    if re.search("[A-Z]", text):
+        spans += [_Span(m.start("name"), m.end("name"), "name") for m in _INITIAL_NAME.finditer(text)
+                  if _unknown_word(m.group("name")[1:])]
     for pattern in _PLAIN_PLACE_NAME_PATTERNS:
         spans += [_Span(m.start("name"), m.end("name"), "name") for m in pattern.finditer(text)
                   if _unknown_word(m.group("name")) and not _place_or_word(m.group("name"))]
@@ -1677,7 +1793,8 @@ def _name_spans(text: str, names: Iterable[str]) -> list[_Span]:
             if (not any(a <= match.start("name") < b for a, b in exemplary)
                     and text[match.end("name"):match.end("name") + 1] != "*"
                     and not (len(name) == 3 and (name[-1] in "省市县区局厂站"
-                                                 or (name[1] == "家" and name[-1] in _VILLAGE_ENDINGS + "庄村")))):
+                                                 or (name[1] == "家" and name[-1] in _VILLAGE_ENDINGS + "庄村")))
+                    and not _trade_before_title(text, match)):
                 spans.append(_Span(match.start("name"), match.end("name"), "name"))
     # A name found once is hidden wherever the text repeats it (赵半山赵半山赵半山).
     found = {text[s.start:s.end] for s in spans if s.kind == "name" and s.end - s.start >= 2}

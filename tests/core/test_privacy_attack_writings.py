@@ -524,7 +524,20 @@ BATCH13 = [
     ("王翠兰和李建军都没领到补贴。", "建军"), ("请转告李建军，明天去社区一趟。", "建军"),
     ("陈美玲今年七十三岁，一个人住。", "美玲"), ("嫁给了李建军以后一直受家暴。", "建军"),
     ("钱国栋欠我工资三万二，一直拖着不给。", "国栋"),
+    # session 12: the last seven of N1 (a patient by the bed, a pupil by the class, a list before 等N户,
+    # a surname's initial in a text, a Hong Kong married name, a name on Soul)
+    ("12床的刘春花一直没人来换药。", "春花"), ("三年级二班的王小虎被同学欺负。", "小虎"),
+    ("张福贵、李有田、赵满仓等12户村民的补偿款没发。", "福贵"), ("张福贵、李有田、赵满仓等12户村民的补偿款没发。", "有田"),
+    ("张福贵、李有田、赵满仓等12户村民的补偿款没发。", "满仓"), ("W翠兰反映的问题请尽快处理。", "翠兰"),
+    ("香港的陈方美玲女士想咨询回内地养老。", "美玲"), ("Soul上叫铁柱爱吃瓜，可以找到我。", "铁柱爱吃瓜"),
+    # a name the dictionary knows as one, before what the person accused did
+    ("举报王建国收受贿赂。", "建国"), ("举报王建国长期占道", "建国"),
 ]
+
+
+def test_a_name_split_over_two_paragraphs_before_a_greeting_is_hidden():
+    assert leaked_rich("<p>王</p><p>翠兰</p><p>您好，已转交。</p>", ["翠兰"]) == []
+    assert str(mask_html("<p>王</p><p>翠兰</p><p>您好，已转交。</p>")) == "<p>王</p><p>**</p><p>您好，已转交。</p>"
 
 
 @pytest.mark.parametrize("text,fragment", BATCH13)
@@ -544,6 +557,13 @@ def test_batch_13_writing_is_hidden(text, fragment):
     "你们去问问社区就知道了。", "让物业出来给大家道歉。", "必须叫他赔钱。", "我被狗咬了。", "法院判决以后一直不执行。",
     "请转告社区，明天去一趟。", "嫁给外地人户口能迁吗？", "我跟王老师吵了一架", "让孙悟空出来", "王府井家的狗",
     "叫林业局出来", "问问方向就知道了", "让高速出来", "跟张家口以后",
+    # session 12: next to the last seven (N1 KEPT) and the over-masking review 2 left
+    "三年级二班的课表在哪看？", "12床的家属请到护士站。", "二班的任课老师说了", "陌陌上遇到诈骗怎么办？",
+    "反映小孩转学到C市的问题", "关于C市职称评定事项的咨询", "A股市场说", "K线图说", "王府井、张家口等地",
+    "北京、上海等城市", "李宁、安踏等品牌", "在抖音上叫卖", "微信上叫外卖", "微信上叫他过来", "快手上叫什么名字",
+    "抖音上叫平安深圳", "被告方赔偿", "原告方要求撤诉", "让司机师傅出来道歉", "感谢安装师傅", "让管道师傅来一趟",
+    "感谢司机同志", "主任张伟说会处理", "市人大常委会主任蒋卓庆", "投诉周生生长期乱收费", "投诉周黑鸭长期乱收费",
+    "投诉周大福长期欺诈", "投诉美团外卖", "投诉中国移动长期乱扣费", "举报王建国", "投诉周大福金店",
 ])
 def test_batch_13_rules_keep_ordinary_text(text):
     assert mask_text(text) == text
