@@ -78,6 +78,13 @@ class Interview(TimestampMixin, db.Model):
     archived_at: Mapped[Optional[datetime]]
     #: Summary shown in the archive (rich text, cleaned).
     summary: Mapped[str] = mapped_column(sa.Text, default="")
+    #: The names the approved questions hide (each question's ``public_names``), for the
+    #: summary's masking, and what they were gathered from (``summary_names_key``: the masking
+    #: rules' version and the approved questions' count, last id and last change). Gathered
+    #: again only when that changes, not at the first view after every restart (2,000
+    #: questions: 3–11 s of a worker; ``services.summary_names``).
+    summary_names: Mapped[Optional[list]] = mapped_column(sa.JSON)
+    summary_names_key: Mapped[str] = mapped_column(sa.String(120), default="", server_default="")
     #: Uploaded video (MP4, served with Range requests at ``/files/<key>``).
     video_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("stored_files.id", ondelete="SET NULL"))
     #: Or a link to the video on another site (http/https).
