@@ -1087,6 +1087,12 @@ def _month_range(start: datetime, end: datetime) -> tuple:
     return pagecache.remember(("letters.month_range", start, end), read)
 
 
+def searches(text: str) -> bool:
+    """Whether 来信选登's words ``text`` make a search (some term to look for) rather than
+    the plain list (none, or only punctuation)."""
+    return bool(text.strip()) and bool(search.query_terms(text))
+
+
 def public_letters(query: PublicQuery, *, page: int = 1, per_page: int = 20,
                    after: int | None = None, before: int | None = None):
     """Published letters (来信选登): full-text search over the index plus filters.

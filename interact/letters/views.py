@@ -550,15 +550,29 @@ def _as_read(read) -> Callable[[str], str | None]:
     return rule
 
 
+def _list_query_text() -> str:
+    """The search words of 来信选登 as the list reads them."""
+    return (request.args.get("q") or "").strip()[:60]
+
+
+def _anchor_as_read(value: str) -> str | None:
+    """``after`` / ``before`` as the list reads them: a letter id, and none at all in a
+    search — a search is paged by number (``services.public_letters``), so
+    ``?q=办理&after=<any id>`` was the same page rendered and stored once per id (attack N6:
+    0.8 s each for a common word on PostgreSQL)."""
+    if services.searches(_list_query_text()):
+        return None
+    return _as_read(_letter_id_or_none)(value)
+
+
 @bp.get("/letters/")
 @public_page(params=("q", "department", "kind", "channel", "month", "page", "after", "before"),
              values={"department": _as_read(_int_or_none), "kind": _as_read(lambda v: _enum_or_none(LetterKind, v)),
                      "channel": _as_read(lambda v: _enum_or_none(LetterChannel, v)),
-                     "after": _as_read(_letter_id_or_none),
-                     "before": _as_read(_letter_id_or_none)})
+                     "after": _anchor_as_read, "before": _anchor_as_read})
 def public_list():
     query = services.PublicQuery(
-        q=(request.args.get("q") or "").strip()[:60],
+        q=_list_query_text(),
         department_id=_int_or_none(request.args.get("department")),
         kind=_enum_or_none(LetterKind, request.args.get("kind")),
         channel=_enum_or_none(LetterChannel, request.args.get("channel")),
@@ -566,9 +580,19 @@ def public_list():
     )
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     # The pager's links say where their page starts (keyset, see services._ListPagination).
-    letters = services.public_letters(query, page=min(page, 1_000_000),
-                                      after=_letter_id_or_none(request.args.get("after")),
-                                      before=_letter_id_or_none(request.args.get("before")))
+    after = _letter_id_or_none(request.args.get("after"))
+    before = _letter_id_or_none(request.args.get("before"))
+    letters = services.public_letters(query, page=min(page, 1_000_000), after=after, before=before)
+    last = max(letters.pages, 1)
+    if page > last and after is None and before is None:
+        # A number past the last page shows the last one (a search) or nothing: each such
+        # number was rendered and stored as a page of its own. The last page's own address
+        # instead (not permanent: the list grows), which the store serves.
+        args = request.args.to_dict()
+        args.pop("page")
+        if last > 1:
+            args["page"] = str(last)
+        return redirect(url_for("letters.public_list", **args), code=302)
     return render_template("letters/public_list.html", letters=letters, query=query,
                            departments=_public_departments(), kinds=LetterKind.labels(), channels=LetterChannel.labels())
 

@@ -240,3 +240,29 @@ def test_the_301_keeps_the_mount_prefix(cached, client):
     (review 1, F6): ``request.path`` alone sent the visitor out of the site."""
     response = client.get("/letters/?zz=1", base_url="http://localhost/hudong")
     assert (response.status_code, response.headers["Location"]) == (301, "/hudong/letters/")
+
+
+def test_a_search_drops_the_list_s_anchors_and_a_page_past_the_last_goes_to_the_last(cached, client, closed):
+    """A search is paged by number: ``after`` / ``before`` of the plain list's pager change
+    nothing in it, and a number past the last page showed the last page (or none) — each
+    value was rendered and stored as a page of its own (attack N6: a common word with a
+    random ``after``, 0.8 s per request). The anchors go (301), a number past the last page
+    goes to the last page's address (302, the list grows), which the store serves."""
+    letter, _ = closed(title="公积金提取材料咨询")
+    for address, clean in [("/letters/?q=公积金&after=7", "/letters/?q=%E5%85%AC%E7%A7%AF%E9%87%91"),
+                           ("/letters/?before=3&q=公积金", "/letters/?q=%E5%85%AC%E7%A7%AF%E9%87%91")]:
+        response = client.get(address)
+        assert (response.status_code, response.headers.get("Location")) == (301, clean), address
+    for address in ("/letters/?q=公积金&page=2", "/letters/?q=公积金&page=400", "/letters/?page=9"):
+        response = client.get(address)
+        assert response.status_code == 302, address
+        assert "page=" not in response.headers["Location"], address
+    client.get("/letters/?q=%E5%85%AC%E7%A7%AF%E9%87%91")  # as a browser sends it
+    stored = _stored_pages(cached)
+    for i in range(2, 6):
+        assert letter.public_title in client.get(f"/letters/?q=公积金&page={i}&after={i}",
+                                                 follow_redirects=True).get_data(as_text=True)
+    assert _stored_pages(cached) == stored
+    # The plain list keeps its anchors (its pager's links), and so does a query of no words.
+    for address in (f"/letters/?after={letter.id}", f"/letters/?q=%21%21&before={letter.id}"):
+        assert client.get(address).status_code == 200, address
