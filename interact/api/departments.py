@@ -5,7 +5,7 @@ from marshmallow import Schema, fields
 
 from interact.api import bp
 from interact.api.schemas import EnumValue
-from interact.core.pagecache import public_page
+from interact.core.pagecache import no_arguments, public_page
 from interact.departments.models import DepartmentKind
 from interact.departments.services import active_departments, mailbox_leaders
 
@@ -36,7 +36,7 @@ class DepartmentList(Schema):
 
 
 @bp.route("/departments", tags=["departments"])
-@public_page
+@public_page(key=no_arguments)
 @bp.response(200, DepartmentList, description="启用中的部门")
 def departments():
     """部门列表（及领导信箱可选的领导）

@@ -8,7 +8,7 @@ from marshmallow import Schema, fields, validate
 
 from interact.api import bp
 from interact.api.schemas import PageArgs, SafeHtml, String, Url, page_of, page_payload, record_id, text
-from interact.core.pagecache import public_page
+from interact.core.pagecache import arguments_key, no_arguments, public_page
 from interact.extensions import client_address, db, limiter
 from interact.core.lookup import get_or_404
 from interact.faq import services
@@ -106,7 +106,7 @@ class FaqEntryArgs(PageArgs):
 
 
 @bp.route("/faq/entries", endpoint="faq_entries", tags=["faq"])
-@public_page
+@public_page(key=arguments_key(FaqEntryArgs))
 @bp.arguments(FaqEntryArgs, location="query")
 @bp.response(200, page_of(FaqEntrySummary, "FaqEntryPage"), description="分页结果")
 @bp.errors(404, 422, 503, e404="该分类不存在")
@@ -128,7 +128,7 @@ def faq_entries(args: dict[str, Any]):
 
 
 @bp.route("/faq/entries/<int:entry_id>", endpoint="faq_entry", tags=["faq"])
-@public_page
+@public_page(key=no_arguments)
 @bp.response(200, FaqEntry, description="条目")
 @bp.errors(404)
 def faq_entry(entry_id: int):

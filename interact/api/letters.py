@@ -41,7 +41,7 @@ from interact.api.schemas import (
     text,
 )
 from interact.api.spec import QUERY_CODE_HEADER
-from interact.core.pagecache import public_page
+from interact.core.pagecache import arguments_key, not_stored, public_page
 from interact.extensions import db, limiter, public_post_limit
 from interact.letters import search, services, stats
 from interact.letters.models import Letter, LetterChannel, LetterKind, LetterRating, LetterStatus
@@ -336,8 +336,14 @@ class PublishedLetterArgs(PageArgs):
                    metadata={"description": "来信月份 YYYY-MM", "example": "2026-01"})
 
 
+def _as_searched(args: dict[str, Any]) -> dict[str, Any]:
+    """The list's arguments as it uses them: a search by its terms (``公积金 `` and
+    ``公积金！`` are one stored answer)."""
+    return {**args, "q": tuple(search.query_terms(args["q"])) if args["q"].strip() else ()}
+
+
 @bp.route("/letters", endpoint="published_letters", tags=["letters"])
-@public_page
+@public_page(key=arguments_key(PublishedLetterArgs, _as_searched))
 @bp.arguments(PublishedLetterArgs, location="query")
 @bp.response(200, page_of(PublishedLetter, "PublishedLetterPage"),
              description="按相关度（有关键词时）或公开时间倒序")
@@ -351,7 +357,12 @@ def published_letters(args: dict[str, Any]):
         month=args["month"] or "",
     )
     result = services.public_letters(query, page=args["page"], per_page=args["per_page"])
-    return page_payload(list(result.items), args, result.total)
+    items = list(result.items)
+    if not items or result.page != args["page"]:
+        # Past the last page (a search shows its last), or no hit: cheap to answer again,
+        # and stored it made one answer per number or query asked.
+        not_stored()
+    return page_payload(items, args, result.total)
 
 
 # --- statistics -------------------------------------------------------------------------------
@@ -392,7 +403,7 @@ class LetterStatsArgs(Schema):
 
 
 @bp.route("/stats/letters", endpoint="letter_stats", tags=["letters"])
-@public_page
+@public_page(key=arguments_key(LetterStatsArgs))
 @bp.arguments(LetterStatsArgs, location="query")
 @bp.response(200, LetterStats, description="统计（同一进程内缓存几分钟）")
 @bp.errors(422)

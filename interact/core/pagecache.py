@@ -36,7 +36,8 @@ from typing import Any, Callable
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
-from flask import Response, current_app, has_app_context, make_response, redirect, request, session
+from flask import Response, current_app, g, has_app_context, make_response, redirect, request, session
+from marshmallow import EXCLUDE, ValidationError
 from sqlalchemy.orm import Session
 
 from interact.core import sessions
@@ -275,6 +276,41 @@ def remember(key: tuple, compute: Callable[[], object], weigh: Callable[[Any], i
     return entry.body
 
 
+def arguments_key(schema_cls: type, adjust: Callable[[dict], dict] | None = None) -> Callable[[], object]:
+    """For :func:`public_page`'s ``key``: the query's arguments as ``schema_cls`` (the view's
+    own arguments schema) loads them, parameters it does not know left out — so
+    ``/api/v1/letters?zz=1`` or ``?per_page=20`` is the stored answer of
+    ``/api/v1/letters`` instead of one more of its own (an API answers unknown parameters
+    rather than redirecting). ``adjust(loaded)``: the values as the view uses them (such as
+    a search's terms rather than its text). Arguments the schema refuses: ``None`` (the
+    view answers its 422, never stored)."""
+    schema = schema_cls()
+
+    def key() -> object:
+        try:
+            loaded = schema.load(request.args.to_dict(), unknown=EXCLUDE)
+        except ValidationError:
+            return None
+        if adjust is not None:
+            loaded = adjust(loaded)
+        return tuple(sorted((name, repr(value)) for name, value in loaded.items()))
+
+    return key
+
+
+def no_arguments() -> object:
+    """For :func:`public_page`'s ``key``: a view that reads no query parameter (one stored
+    answer whatever the query)."""
+    return ()
+
+
+def not_stored() -> None:
+    """This request's answer is not to be stored (a view of :func:`public_page` that found
+    its answer not worth keeping, such as an empty page past the last one: cheap to answer
+    again, and one stored page per number asked for)."""
+    g.public_page_not_stored = True
+
+
 def _anonymous_request() -> bool:
     """A GET without any session state: the page is the same for every such visitor. The
     关怀版 button of a search box (``templating.switching_large_text``) is not: its answer
@@ -298,7 +334,8 @@ def _mark_public(response: Response, etag: str) -> Response:
 def public_page(view=None, *, served: Callable[..., None] | None = None, seconds: float | None = None,
                 when: Callable[[], bool] | None = None, vary: Callable[[], object] | None = None,
                 params: tuple[str, ...] | None = None,
-                values: dict[str, Callable[[str], str | None]] | None = None):
+                values: dict[str, Callable[[str], str | None]] | None = None,
+                key: Callable[[], object] | None = None):
     """Serve this public view from the page store to anonymous visitors (see the module).
 
     ``served(**view_args)``: called for every 200 the view answers, whether rendered or
@@ -316,10 +353,13 @@ def public_page(view=None, *, served: Callable[..., None] | None = None, seconds
     and stored under the address without them. The same 301 takes a listed parameter to the
     value the view uses (``values[name](value)``: that value, ``None`` when the view ignores
     it; ``page`` is read as a number everywhere), so ``?page=x1``, ``?page=x2``… are one
-    stored page, not one each (review 1, F2)."""
+    stored page, not one each (review 1, F2). ``key()``: what the answer depends on in the
+    query, stored under that instead of the address (:func:`arguments_key`, for the API);
+    ``None``: not served from the store. A view calls :func:`not_stored` for an answer not
+    to keep."""
     if view is None:
         return lambda real_view: public_page(real_view, served=served, seconds=seconds, when=when, vary=vary,
-                                             params=params, values=values)
+                                             params=params, values=values, key=key)
     known = frozenset(params) if params is not None else None
     rules = dict(values or {})
 
@@ -339,19 +379,28 @@ def public_page(view=None, *, served: Callable[..., None] | None = None, seconds
             return counted(make_response(view(*args, **kwargs)), kwargs)
         # The scheme and host are part of the key: a page may hold absolute URLs built from
         # them (the API's "url"), and behind nginx the host is whatever the client sent.
-        key = (request.host_url, _stored_path(), *(request.cookies.get(name) for name in _VARYING_COOKIES),
-               vary() if vary is not None else None)
+        if key is None:
+            address = _stored_path()
+        else:
+            address = key()
+            if address is None:
+                return counted(make_response(view(*args, **kwargs)), kwargs)
+            address = (request.path, address)
+        stored_key = (request.host_url, address, *(request.cookies.get(name) for name in _VARYING_COOKIES),
+                      vary() if vary is not None else None)
         version = store.version()
-        entry = store.get(key, version)
+        entry = store.get(stored_key, version)
         if entry is None:
             response = counted(make_response(view(*args, **kwargs)), kwargs)
             if not _shareable(response):
                 return response
+            if g.pop("public_page_not_stored", False):
+                return _mark_public(response, hashlib.sha1(response.get_data()).hexdigest()[:20])
             body = response.get_data()
             entry = _Entry(body=zlib.compress(body, 1), mimetype=response.mimetype,
                            etag=hashlib.sha1(body).hexdigest()[:20], version=version,
                            expires=time.monotonic() + (seconds or store.seconds), packed=True)
-            store.put(key, entry)
+            store.put(stored_key, entry)
             return _mark_public(response, entry.etag)
         response = counted(current_app.response_class(entry.content(), mimetype=entry.mimetype), kwargs)
         return _mark_public(response, entry.etag)

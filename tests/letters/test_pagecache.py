@@ -266,3 +266,25 @@ def test_a_search_drops_the_list_s_anchors_and_a_page_past_the_last_goes_to_the_
     # The plain list keeps its anchors (its pager's links), and so does a query of no words.
     for address in (f"/letters/?after={letter.id}", f"/letters/?q=%21%21&before={letter.id}"):
         assert client.get(address).status_code == 200, address
+
+
+def test_the_api_stores_an_answer_per_argument_it_reads(cached, client, closed):
+    """The API's answers were stored per address: an unknown parameter, the default written
+    out, a search's text that gives the same terms, or a page past the last each made one
+    more stored answer (#18 b). They are stored under the arguments as the view reads them,
+    and an empty page is not stored."""
+    letter, _ = closed(title="公积金提取材料咨询")
+    assert client.get("/api/v1/letters").json["items"][0]["id"] == letter.id
+    client.get("/api/v1/letters?q=%E5%85%AC%E7%A7%AF%E9%87%91")
+    client.get("/api/v1/departments")
+    client.get("/api/v1/stats/letters?month=2026-01")
+    stored = _stored_pages(cached)
+    for i in range(4):
+        for address in (f"/api/v1/letters?zz={i}", "/api/v1/letters?page=1&per_page=20",
+                        "/api/v1/letters?q=%E5%85%AC%E7%A7%AF%E9%87%91" + "%20" * i + "%EF%BC%81" * i,
+                        f"/api/v1/letters?page={i + 2}", f"/api/v1/departments?x={i}",
+                        f"/api/v1/stats/letters?month=2026-01&zz={i}"):
+            assert client.get(address).status_code == 200, address
+    assert _stored_pages(cached) == stored
+    assert client.get("/api/v1/letters?page=3").json["items"] == []
+    assert client.get("/api/v1/letters?page=0").status_code == 422
