@@ -265,7 +265,7 @@ _BARE_ACCOUNT = re.compile(
 # space or punctuation. Not an office's account (官方微博 @深圳发布, @平安深圳交警).
 _HANDLE_APPS = (
     "淘宝|闲鱼|微博|抖音|快手|小红书|B站|b站|哔哩哔哩|知乎|豆瓣|今日头条|头条号|西瓜视频|视频号|贴吧|简书|博客园|"
-    "Soul|SOUL|陌陌|探探|"
+    "Soul|SOUL|soul|陌陌|探探|"
     "GitHub|Github|github|GitLab|Gitlab|gitlab|Gitee|gitee|码云|CSDN|csdn|推特|Twitter|twitter|Instagram|instagram"
 )
 _HANDLE_LABEL = "(?:号|名|账号|帐号|昵称|ID|id|用户名|主页)"
@@ -322,6 +322,14 @@ _CITED = re.compile(r"(?:来源|来自|转自|摘自|引自|据|出处|信息源
 _CALLED_ON_APP = re.compile(
     rf"(?:{_HANDLE_APPS}|微信)\s*(?:上|里)\s*(?:(?:的名字|的昵称|的网名|的ID|的id|名字|昵称|网名)\s*(?:叫做|叫作|叫|是)|叫做|叫作|名叫|叫)"
     r"\s*[“\"「『]?(?P<value>(?!卖|好|车|醒|停|外卖|他|她|我|你|人|啥|什么|谁|哪|这|那|一声|了|过)[^”\"」』，,。；;！!？?\s]{2,20})"
+)
+
+
+# An app and a handle as the whole nickname (Soul铁柱爱吃瓜 — attack N1: :func:`as_name`); not who uses
+# the app (抖音用户, 快手粉丝, 微博网友). (Not in a text: 淘宝运费怎么算 is a question.)
+_APP_AND_HANDLE_ALONE = re.compile(
+    rf"^\s*(?:{_HANDLE_APPS})\s*(?:号|名|ID|id)?\s*[：:]?\s*"
+    r"(?P<value>(?!用户|网友|粉丝|达人|爱好者|小编|官方|博主|主播|账号|帐号)[\u4e00-\u9fffA-Za-z0-9_\-·]{2,20})\s*$"
 )
 
 
@@ -617,7 +625,7 @@ _AFTER_PERSON = (
     "退伍|态度|骑车|有纠纷|有矛盾|"
     "行动|年迈|年纪|腿脚|患有|瘫痪|残疾|退休|下岗|卧床|住院|过世|名下|天天|总是|骚扰|开车|上门|贪污|怀孕|"
     rf"霸占|侵占|挪用|威胁|殴打|辱骂|私自|强行|违规|{_NUM}岁|"
-    "家(?:漏水|渗水|装修|的|里|门口|养|占|堆|噪音|太吵|吵|人|孩子|老人)|均|皆|生(?:孩子|小孩|了|下|二胎|完)|或|以及|"
+    "家(?:漏水|渗水|装修|的|里|门口|养|占|堆|噪音|太吵|吵|人|孩子|老人|长|属)|均|皆|生(?:孩子|小孩|了|下|二胎|完)|或|以及|"
     "每天|每晚|每周|每次|整天|成天|"
     # (村支书王大海收了补偿款, 我儿子陈小宝三口人: attack M1)
     "收了|收受|收取|拿了|拿走|[两三四五六七八九]口人|一家|全家|"
@@ -722,7 +730,7 @@ _ORG_AFTER_NAME = re.compile(r"公司|集团|有限|大学|学院|中学|小学|
                              r"|科技|实业|家园|山庄|大厦|中心|分局|工地|楼盘|餐厅|饭店|幼儿园|诊所|药店|公寓|品牌|牌|门店")
 #: What a person accused does, after a two-character name (举报李明长期占道, 起诉张伟，他…).
 _ACCUSED_DOES = re.compile(
-    r"\s*(?:[，,]\s*(?:他|她)|同志|先生|女士|等人|(?:长期|多次|经常|一直|总是|天天|私自|强行|违规)"
+    r"\s*(?:[，,]\s*(?:他|她)|同志|先生|女士|等人|态度|(?:长期|多次|经常|一直|总是|天天|私自|强行|违规)"
     r"|(?:殴打|打人|打了|辱骂|骂人|骚扰|威胁|贪污|受贿|收受|收了|侵占|霸占|挪用|拖欠|欠我|欠钱|克扣|骗|偷|违建|占道|乱))"
 )
 
@@ -731,7 +739,7 @@ _ACCUSED_DOES = re.compile(
 #: jewellers, of duck necks; the dictionary does not know them, or as a name).
 _SURNAMED_BRANDS = frozenset(
     "周生生 周大福 周大生 周六福 周黑鸭 谢瑞麟 钱大妈 张小泉 王老吉 陈李济 马应龙 杨国福 杨铭宇 刘一手 "
-    "王守义 张君雅 黄飞红".split()
+    "王守义 张君雅 黄飞红 金龙鱼".split()
 )
 
 
@@ -841,21 +849,33 @@ _PLAIN_PLACE_NAME_PATTERNS = [
 
 # 张福贵、李有田、赵满仓等12户村民: the names of a list before 等 and how many people or households
 # (attack N1), each a name the dictionary does not know or knows as one (张三、李四等人 too).
-_NAME_LIST = re.compile(rf"(?P<list>(?:{_HAN}{{2,4}}[、，,]\s*)+{_HAN}{{2,3}})等\s*(?:{_NUM}\s*)?(?:户|人|名|位|家)")
+# (the last one after 和/与/及, and before 等 a count or who they are: 等村民, 等住户)
+_LIST_WHO = "户|人|名|位|家|村民|居民|住户|业主|群众|工人|农民工|职工|老人|家属|同学|网友"
+_NAME_LIST = re.compile(rf"(?P<list>(?:{_HAN}{{2,4}}[、，,和与及]\s*)+{_HAN}{{2,3}})等\s*(?:{_NUM}\s*)?(?:{_LIST_WHO})")
 
 
-_NAME_LIST_HINT = re.compile(rf"[、，,]{_HAN}{{2,3}}等\s*(?:{_NUM}\s*)?[户人名位家]")
+_NAME_LIST_HINT = re.compile(rf"[、，,和与及]{_HAN}{{2,3}}等\s*(?:{_NUM}\s*)?(?:{_LIST_WHO})")
 
 
 def _name_list_spans(text: str) -> list["_Span"]:
+    def is_name(piece: str) -> bool:
+        return bool(re.fullmatch(rf"(?!(?:{_COMMON_WORDS})){_PLAIN_SURNAME_RE}{_GIVEN_CHAR}{{1,2}}", piece)
+                    and (_unknown_word(piece) or piece in _dictionary_names()))
+
     spans = []
     for m in _NAME_LIST.finditer(text):
-        pieces = [(p.start(), p.group(0)) for p in re.finditer(_HAN + "+", m.group("list"))]
+        pieces = []
+        for p in re.finditer(r"[^、，,\s]+", m.group("list")):
+            # (李有田和赵满仓: the last two joined by 和/与/及, unless that is the name's: 李和平)
+            joined = re.fullmatch(r"(.{2,3})[和与及](.{2,3})", p.group(0))
+            if joined and not is_name(p.group(0)) and is_name(joined.group(1)) and is_name(joined.group(2)):
+                pieces += [(p.start(), joined.group(1)), (p.start() + len(joined.group(1)) + 1, joined.group(2))]
+            else:
+                pieces.append((p.start(), p.group(0)))
         start, first = pieces[0]
         if len(first) == 4 or not re.fullmatch(_SURNAME_RE, first[0]):
             pieces[0] = (start + 1, first[1:])  # (给张三、李四等人: 给 is no part of the name)
-        if all(re.fullmatch(rf"(?!(?:{_COMMON_WORDS})){_PLAIN_SURNAME_RE}{_GIVEN_CHAR}{{1,2}}", piece)
-               and (_unknown_word(piece) or piece in _dictionary_names()) for _, piece in pieces):
+        if all(is_name(piece) for _, piece in pieces):
             offset = m.start("list")
             spans += [_Span(offset + at, offset + at + len(piece), "name") for at, piece in pieces]
     return spans
@@ -1832,6 +1852,10 @@ def as_name(value: str | None) -> str | None:
     one (热心市民, 网友, 高兴, Happy Day): a nickname that is someone's name is hidden like a
     name field."""
     value = unicodedata.normalize("NFKC", value or "")
+    alone = _APP_AND_HANDLE_ALONE.match(value)
+    if (alone and not _OFFICIAL_HANDLE.search(alone.group("value")) and not _NOT_A_HANDLE.search(alone.group("value"))
+            and not re.search("怎|什么|如何|哪|多少|吗|么|啥|能不能|可以", alone.group("value"))):
+        return alone.group("value")  # (Soul铁柱爱吃瓜: the handle, hidden wherever the question repeats it)
     han = "".join(re.findall(_HAN, value))
     mixed = _mixed_script_name(value)
     if mixed:

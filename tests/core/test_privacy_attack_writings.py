@@ -531,8 +531,25 @@ BATCH13 = [
     ("张福贵、李有田、赵满仓等12户村民的补偿款没发。", "满仓"), ("W翠兰反映的问题请尽快处理。", "翠兰"),
     ("香港的陈方美玲女士想咨询回内地养老。", "美玲"), ("Soul上叫铁柱爱吃瓜，可以找到我。", "铁柱爱吃瓜"),
     # a name the dictionary knows as one, before what the person accused did
-    ("举报王建国收受贿赂。", "建国"), ("举报王建国长期占道", "建国"),
+    ("举报王建国收受贿赂。", "建国"), ("举报王建国长期占道", "建国"), ("投诉王建国态度差", "建国"),
+    # one-word variants of the session's rules
+    ("张福贵、李有田和赵满仓等12户", "满仓"), ("张福贵、李有田等村民", "有田"), ("张三、李和平等人", "和平"),
+    ("12床刘春花一直没人管", "春花"), ("二年级（3）班的王小虎被打了", "小虎"), ("soul上叫铁柱爱吃瓜", "铁柱爱吃瓜"),
+    ("在Soul上的昵称是铁柱爱吃瓜", "铁柱爱吃瓜"), ("网友W翠兰反映", "翠兰"), ("陈方美玲太太", "美玲"),
+    ("患儿朱小宝家长", "小宝"),
 ]
+
+
+@pytest.mark.parametrize("nickname,handle", [("Soul铁柱爱吃瓜", "铁柱爱吃瓜"), ("小红书铁柱的日常", "铁柱的日常")])
+def test_an_app_and_a_handle_as_a_nickname_is_a_name(nickname, handle):
+    """Attack N1: the interview nickname Soul铁柱爱吃瓜 was shown as typed."""
+    assert as_name(nickname) == handle
+    assert handle not in mask_text(f"我是{nickname}，想问一下", [as_name(nickname)])
+
+
+@pytest.mark.parametrize("nickname", ["抖音用户", "快手粉丝", "淘宝运费怎么算", "微博可以注销吗", "抖音平安深圳"])
+def test_an_app_and_words_as_a_nickname_is_no_name(nickname):
+    assert as_name(nickname) is None
 
 
 def test_a_name_split_over_two_paragraphs_before_a_greeting_is_hidden():
@@ -564,6 +581,7 @@ def test_batch_13_writing_is_hidden(text, fragment):
     "抖音上叫平安深圳", "被告方赔偿", "原告方要求撤诉", "让司机师傅出来道歉", "感谢安装师傅", "让管道师傅来一趟",
     "感谢司机同志", "主任张伟说会处理", "市人大常委会主任蒋卓庆", "投诉周生生长期乱收费", "投诉周黑鸭长期乱收费",
     "投诉周大福长期欺诈", "投诉美团外卖", "投诉中国移动长期乱扣费", "举报王建国", "投诉周大福金店",
+    "投诉金龙鱼长期虚假宣传", "北京和上海等城市", "一和二等奖", "淘宝运费怎么算", "淘宝店铺装修模板怎么设计",
 ])
 def test_batch_13_rules_keep_ordinary_text(text):
     assert mask_text(text) == text
