@@ -249,7 +249,8 @@ _OWN_CHANNEL = re.compile(
     r"(?P<value>[^”\"」』，,。；;\s]{2,20})"
 )
 _PARKING = re.compile(
-    r"(?:(?:我的|我家的?|本人的?)车位号?|车位号)\s*(?:是|为|[：:])?\s*"
+    # (or a space's number written as one after 车位 alone: 车位B2-123 as an interview nickname — attack N1)
+    r"(?:(?:我的|我家的?|本人的?)车位号?|车位号|车位(?=\s*[A-Za-z][0-9]{0,2}\s*[-－]\s*[0-9]{2,4}(?![0-9])))\s*(?:是|为|[：:])?\s*"
     # (not a price, a year, an area or a count: 我的车位300元一个月, 我家的车位2020年买的, 我的车位12平方米 —
     # review 2 F2)
     r"(?P<value>[A-Za-z]?[0-9]{0,2}\s*[-－]?\s*[0-9]{2,4}(?![0-9]|\s*(?:[元块年月平㎡个天万米多岁%％]|m²|平方|公里))号?)"
@@ -766,7 +767,8 @@ def _accused_spans(text: str) -> list["_Span"]:
         for candidate in (name, name[:2]) if len(name) == 3 else (name,):
             end = start + len(candidate)
             after = text[end:end + 4]
-            if (candidate[-1] in _PLACE_ORG_ENDINGS or after[:1] in _PLACE_ORG_ENDINGS or _ORG_AFTER_NAME.match(after)
+            # (after[:1] is "" at the end of the text, and "" is in every string: 举报李建军 as a nickname)
+            if (candidate[-1] in _PLACE_ORG_ENDINGS or (after and after[0] in _PLACE_ORG_ENDINGS) or _ORG_AFTER_NAME.match(after)
                     or (candidate[1] == "家" and candidate[-1] in _VILLAGE_ENDINGS) or candidate in _SURNAMED_BRANDS):
                 continue
             if not _unknown_word(candidate) and not _known_name_accused(text, candidate, end):
