@@ -820,12 +820,16 @@ def _trade_before_title(text: str, match: re.Match) -> bool:
     return (jieba.dt.FREQ.get(name) or 0) >= _TRADE_FREQ and name not in _dictionary_names()
 
 
+#: … and of a thing (被高仿货骗了, 被保健品骗了).
+_THING_ENDINGS = "货品器机药酒菜"
+
+
 def _place_or_word(name: str) -> bool:
     """高铁站, 龙华区, 余杭区, 石材厂, 曹家渡: a place or an organisation where a three-character
     name could stand (review 2 F4); 何时能: a word and a character."""
     from interact.core.segment import jieba
 
-    return (name[-1] in _PLACE_ORG_ENDINGS or (name[1] == "家" and name[-1] in _VILLAGE_ENDINGS)
+    return (name[-1] in _PLACE_ORG_ENDINGS + _THING_ENDINGS or (name[1] == "家" and name[-1] in _VILLAGE_ENDINGS)
             or (jieba.dt.FREQ.get(name[:2]) or 0) >= _KIN_WORD_FREQ)
 
 
@@ -840,12 +844,17 @@ _PLAIN_PLACE_NAME_PATTERNS = [
     # or as the subject of what a person owns or owes (王翠兰家的狗, 李建军的车, 钱国栋欠我工资,
     # 陈美玲今年七十三岁, 王翠兰和李建军都): attack N4. Only with what follows such a name.
     re.compile(rf"(?:问问|转告|嫁给了?|跟|被|叫|让|判决|(?<=[\u4e00-\u9fff])和)(?P<name>{_THREE_CHARACTER_NAME})"
-               r"(?=就知道|出来|赔|打了|骂了|吵了|道歉|以后|都没|都不|[，,]\s*(?:明天|今天|让他|叫他|请他))"),
+               # (review 2's one-word variants: 我被李建军骗了, 叫李建军过来, 跟李建军借了钱)
+               r"(?=就知道|出来|过来|赔|打了|打我|骂了|骂我|吵了|道歉|以后|都没|都不|骗了|骗我|坑了|坑我|欺负|威胁|借了|"
+               r"拿了|偷了|抢了|占了|[，,]\s*(?:明天|今天|让他|叫他|请他))"),
     # A patient by the bed, a pupil by the class (12床的刘春花一直没人来换药, 三年级二班的王小虎被同学
     # 欺负 — attack N1; 12床的家属, 三年级二班的课表, 二班的任课老师 stay).
     re.compile(rf"{_NUM}\s*号?\s*(?:床位?|[)）]?\s*班)(?:里|上)?的?\s*(?P<name>{_PLAIN_NAME})(?={_AFTER_PERSON})"),
     re.compile(rf"(?:^|(?<=[。！？!?\n；;，,]))\s*(?P<name>{_THREE_CHARACTER_NAME})"
-               rf"(?=家的(?:狗|猫|孩子|房子|车)|的车(?:天天|经常|一直|总是)|欠(?:了)?我|今年{_NUM}岁|和{_THREE_CHARACTER_NAME}都)"),
+               # (家的鸡/家的鸭子, 李建军骂人 — review 2's variants)
+               rf"(?=家的(?:狗|猫|鸡|鸭|鹅|猪|牛|羊|孩子|儿子|女儿|房子|车|树|空调|院子|装修)|的车(?:天天|经常|一直|总是)"
+               rf"|欠(?:了)?我|今年{_NUM}岁|和{_THREE_CHARACTER_NAME}都"
+               rf"|(?:经常|天天|总是|一直)?(?:骂人|打人|骗人|偷了|偷我|偷东西|抢了|抢我|欺负|威胁))"),
 ]
 
 
