@@ -838,8 +838,16 @@ def confidence_label(confidence: float, threshold: float) -> str:
     return BAND_LABELS[band(confidence, threshold)]
 
 
+#: Control characters (C0, DEL, C1) other than the whitespace ``str.split`` already folds.
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 def clean_query(text: str | None) -> str:
-    return " ".join((text or "").split())[:MAX_QUERY_CHARS]
+    """A citizen's question as the engine reads it: whitespace runs folded to one space,
+    control characters dropped (the API refuses them with 422; a browser's address bar
+    sends them too: ``/faq/ask?q=%00`` was logged with its NUL, attack N5), cut to
+    ``MAX_QUERY_CHARS``."""
+    return " ".join(_CONTROLS.sub("", " ".join((text or "").split())).split())[:MAX_QUERY_CHARS]
 
 
 def ask(question: str | None, *, source: str = "web", log: bool = True, viewer: str | None = None) -> Answer:

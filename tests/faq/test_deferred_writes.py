@@ -85,3 +85,19 @@ def test_a_question_with_a_nul_does_not_stop_the_logging(deferring, client, db, 
     deferred.flush()
     assert deferred.pending() == 0
     assert db.session.scalar(sa.select(sa.func.count(AskLog.id)).where(AskLog.source == "api")) == 1
+
+
+def test_the_ask_page_drops_control_characters_as_the_api_refuses_them(deferring, client, db, kb):
+    """The API refuses a question with a control character (422); the ask page, which a
+    browser's address bar reaches with anything, drops them: the question is answered and
+    logged as if typed without (attack N5: ``/faq/ask?q=%00`` was logged with its NUL)."""
+    index.get_engine()
+    question = kb[2].question
+    spoilt = question[:2] + "\x00\x07" + question[2:] + "\x1b\x7f\x85"
+    assert client.get("/api/v1/faq/answer", query_string={"q": spoilt}).status_code == 422
+    page = client.get("/faq/ask", query_string={"q": spoilt})
+    assert page.status_code == 200 and "\x00" not in page.get_data(as_text=True)
+    deferred.flush()
+    logged = db.session.scalar(sa.select(AskLog.text))
+    assert logged is not None and not any(ord(ch) < 32 or 127 <= ord(ch) < 160 for ch in logged)
+    assert db.session.scalar(sa.select(AskLog.answered))
