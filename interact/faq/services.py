@@ -236,8 +236,37 @@ def published_page(*, page: int, per_page: int, category: FaqCategory | None = N
     return ListPage([found[id_] for id_ in chosen if id_ in found], page, per_page, len(ids))
 
 
+#: 热门问题 count the questions answered with an entry over this many days.
+POPULAR_DAYS = 90
+
+
 def popular_entries(limit: int = 8) -> list[FaqEntry]:
-    return list(db.session.scalars(published_query().limit(limit)))
+    """热门问题 (home page, ``/faq``): published entries by what citizens did with them —
+    their helpful votes plus the different questions answered with them over the last
+    ``POPULAR_DAYS`` days (the ask log: one question asked again counts once) — and only
+    then by views. Views are a GET anyone can script from many addresses (attack L6 put any
+    entry first with them; the per-address and per-hour caps of :func:`count_hit` only slow
+    it down); a vote needs a form token and its rate limit, an answered question a wording
+    the engine answers with the entry. The ids are kept like a public page."""
+    def ranked_ids() -> list[int]:
+        since = clock.now() - timedelta(days=POPULAR_DAYS)
+        answered = (
+            sa.select(AskLog.best_entry_id.label("entry_id"), sa.func.count(sa.distinct(AskLog.text)).label("n"))
+            .where(AskLog.answered.is_(True), AskLog.best_entry_id.is_not(None), AskLog.asked_at >= since)
+            .group_by(AskLog.best_entry_id)
+            .subquery()
+        )
+        score = FaqEntry.helpful + sa.func.coalesce(answered.c.n, 0)
+        return list(db.session.scalars(
+            db.select(FaqEntry.id).where(FaqEntry.is_published)
+            .outerjoin(answered, answered.c.entry_id == FaqEntry.id)
+            .order_by(score.desc(), FaqEntry.hits.desc(), FaqEntry.id)
+            .limit(limit)
+        ))
+
+    ids = pagecache.remember(("faq.popular", limit), ranked_ids)
+    found = _published_by_ids(ids)
+    return [found[i] for i in ids if i in found]
 
 
 def search_entries(text: str, limit: int = 20) -> list[FaqEntry]:

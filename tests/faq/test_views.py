@@ -487,6 +487,28 @@ def test_one_address_cannot_put_an_entry_first_among_the_popular_questions(clien
     assert popular.index(read.id) < popular.index(flooded.id)
 
 
+def test_the_popular_questions_rank_votes_and_answered_questions_before_views(client, db, kb):
+    """Attack L6: views from many addresses still put any entry first under 热门问题. Helpful
+    votes and the different questions answered with an entry come first; a question asked
+    again counts once, an unanswered one not at all, and views only break ties."""
+    from interact.core import clock
+    from interact.faq.models import AskLog
+
+    flooded, asked, voted, quiet = kb[0], kb[1], kb[2], kb[3]
+    flooded.hits, asked.hits, voted.hits, quiet.hits = 5000, 3, 1, 2
+    voted.helpful = 2
+    now = clock.now()
+    for text, answered, entry in (("公积金怎么取", True, asked), ("公积金怎么取", True, asked),
+                                  ("住房公积金提取", True, asked), ("公积金咋取", True, asked),
+                                  ("公积金还能干啥", False, flooded), ("公积金的事", False, flooded)):
+        db.session.add(AskLog(asked_at=now, text=text, best_entry_id=entry.id, confidence=0.5, answered=answered))
+    db.session.commit()
+    popular = [entry.id for entry in services.popular_entries(10)]
+    # asked: 3 different answered questions; voted: 2 votes; then by views.
+    assert popular[:2] == [asked.id, voted.id]
+    assert popular.index(flooded.id) < popular.index(quiet.id)
+
+
 def test_many_addresses_count_an_entry_s_views_only_up_to_a_cap_an_hour(client, db, kb, monkeypatch):
     """Attack L6's re-check: 60 IPv6 /64s of one /48 each counted once, so a script with many
     addresses still put any entry first under 热门问题. An entry's views count at most
