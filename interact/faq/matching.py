@@ -2034,8 +2034,9 @@ class MatchingEngine:
         """The question as the engine reads it: without the clauses that only greet or say
         who the citizen is (``interact.faq.introduction``), dialect forms in standard
         Mandarin (``interact.faq.spelling``) and, against the curated vocabulary, a question typed in pinyin
-        written in characters; and that text with its sound-alike typos corrected (the same
-        text when there is none)."""
+        written in characters; and that text in the government's words
+        (``spelling.everyday``: 身份证找不到了 → 身份证丢了) with its sound-alike typos corrected
+        (the same text when there is neither)."""
         if not isinstance(query, str) or not query:
             return query, query
         query = spelling.standardise(without_introduction(query[: MAX_QUERY_CHARS * 2]))
@@ -2044,7 +2045,7 @@ class MatchingEngine:
             return query, query
         query = sound.from_pinyin(match_text(query)) or query
         head = query[:MAX_QUERY_CHARS]  # what the engine reads of it
-        fixed = sound.correct(head)
+        fixed = sound.correct(spelling.everyday(head))
         return query, (query if fixed == head else fixed)
 
     def _read(self, query: str, model: DecisionModel | None = None) -> tuple[str, list[_Candidate]]:

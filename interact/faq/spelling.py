@@ -48,7 +48,7 @@ from functools import lru_cache
 from interact.core.segment import ensure_jieba, jieba
 from interact.core.textnorm import is_cjk as _is_cjk
 
-__all__ = ["DIALECT", "SoundIndex", "readings", "standardise", "available", "dictionary_alike", "load"]
+__all__ = ["DIALECT", "EVERYDAY", "SoundIndex", "readings", "standardise", "everyday", "available", "dictionary_alike", "load"]
 
 #: Dialect forms -> standard Mandarin, applied to questions by longest match.
 DIALECT = {
@@ -79,6 +79,48 @@ _DIALECT_RE = re.compile("|".join(sorted(map(re.escape, DIALECT), key=len, rever
 def standardise(text: str) -> str:
     """*text* with the dialect forms of DIALECT in standard Mandarin."""
     return _DIALECT_RE.sub(lambda m: DIALECT[m.group(0)], text)
+
+
+#: Everyday wordings -> the words government texts use for the same thing (#16 twelfth
+#: session, attack N2: 身份证找不到了去哪补, 我不干了，公积金咋整, 失业金能领不, 到岁数了养老金咋领 were
+#: only offered). Unlike DIALECT these are standard Mandarin that can mean something else
+#: (找不到 a counter, 不干了 a pipe that no longer leaks), so the engine reads a question both
+#: ways and keeps this reading only when it is answered or matches an entry better
+#: (``MatchingEngine._read``, like a typo correction): it never takes an answer away.
+EVERYDAY = {
+    # lost (a card, a certificate): 补办 entries say 丢失 / 丢了
+    "找不到了": "丢了", "找不见了": "丢了", "不见了": "丢了", "弄丢了": "丢了", "搞丢了": "丢了",
+    "被偷了": "丢了", "被人偷了": "丢了", "被偷走了": "丢了", "被盗了": "丢了", "被扒了": "丢了",
+    # leaving a job
+    "不干了": "离职了", "辞工": "辞职", "被炒鱿鱼": "被辞退", "被炒了": "被辞退",
+    # age, money, family
+    "到岁数": "到退休年龄", "够岁数": "到退休年龄", "不要钱": "免费", "不花钱": "免费", "不收钱": "免费",
+    "两口子": "夫妻", "吃低保": "申请低保", "上户口": "落户", "报户口": "落户", "登记结婚": "结婚登记",
+    "能报多少": "能报销多少", "能借多少": "能贷多少", "有多少钱": "余额",
+    # which kind of waste (废电池算啥垃圾: the sorting entry says which kind holds what)
+    "算啥垃圾": "属于什么垃圾", "算什么垃圾": "属于什么垃圾", "是啥垃圾": "属于什么垃圾", "是什么垃圾": "属于什么垃圾",
+    "算哪类垃圾": "属于什么垃圾", "属于啥垃圾": "属于什么垃圾",
+}
+_EVERYDAY_RE = re.compile("|".join(sorted(map(re.escape, EVERYDAY), key=len, reverse=True)))
+#: A northern yes-no question: 能领不 / 还能用不 / 可以补不 (= 能领吗) at the end of a clause.
+_CAN_NOT_RE = re.compile(r"(能|可以|行)([\u4e00-\u9fff]{0,3})不(?=$|[\s，,。？?！!；;])")
+
+
+#: A last clause that only says the citizen cannot make it out (垃圾咋分，干的湿的搞不清): the
+#: question is before it. Not when the clause asks something itself (…，搞不清怎么改).
+_PUZZLED_RE = re.compile(r"[，,]([^，,。？?！!；;]*?)(?:搞不清|分不清|弄不清|搞不懂|弄不懂|搞不明白|弄不明白|"
+                         r"不清楚|不明白|不懂)[楚白]?[了啊呀哦啦]*[。！!…~～]*$")
+_ASKING_RE = re.compile(r"怎么|怎样|如何|什么|啥|哪|咋|吗|呢|多少|几|是否|能不能|可不可以")
+
+
+def everyday(text: str) -> str:
+    """*text* with the everyday wordings of EVERYDAY in the government's words, 能X不
+    questions as 能X吗, and a last clause that only says the citizen cannot make it out
+    left out (the same text when there is none)."""
+    puzzled = _PUZZLED_RE.search(text)
+    if puzzled and not _ASKING_RE.search(puzzled.group(1)) and puzzled.start() > 0:
+        text = text[:puzzled.start()]
+    return _CAN_NOT_RE.sub(r"\1\2吗", _EVERYDAY_RE.sub(lambda m: EVERYDAY[m.group(0)], text))
 
 
 # ------------------------------------------------------------------ readings
@@ -269,7 +311,8 @@ class SoundIndex:
         for ch in text:
             known.append(known[-1] + (ch in self._target_chars))
         chars = list(text)
-        fixed = [False] * len(chars)
+        fixed = [False] * len(chars)  # corrected already: no second typo in the same place
+        right = [False] * len(chars)  # in a vocabulary word spelt right: never changed
         spans: list[tuple[int, int, bool]] | None = None
         for n in TYPO_LENGTHS:
             if n not in self._target_lengths:
@@ -289,13 +332,16 @@ class SoundIndex:
                     ensure_jieba()
                     # The question as jieba reads it: (start, end, a word of its dictionary).
                     spans = [(a, b, bool(jieba.dt.FREQ.get(w))) for w, a, b in jieba.tokenize(text)]
-                    # Characters of a vocabulary word spelt right are left alone.
+                    # Characters of a vocabulary word spelt right are left alone; the rest of
+                    # a stretch may hold one (营页执照: 执照 is spelt right, 营页 is 营业's typo).
                     for m in TYPO_LENGTHS:
                         for k in range(len(chars) - m + 1):
                             if text[k:k + m] in self.words:
-                                fixed[k:k + m] = [True] * m
-                    if any(fixed[i:i + n]):
-                        continue
+                                right[k:k + m] = [True] * m
+                if right[i + j]:
+                    continue
+                if any(right[i:i + n]) and not _unknown_at(spans, i + j):
+                    continue  # 怎么搬 is no typo of 怎么办: only an unknown word (营页) is
                 if not _broken(spans, i, n, i + j):
                     continue
                 chars[i:i + n] = list(word)
@@ -339,6 +385,12 @@ class SoundIndex:
                     best[j] = cand
         words = best[n][2] if best[n] else []
         return "".join(words) or None
+
+
+def _unknown_at(spans: list[tuple[int, int, bool]], pos: int) -> bool:
+    """Whether jieba reads the character at *pos* inside a word of two or more characters
+    its dictionary does not know (营页 of 营页执照)."""
+    return any(a <= pos < b and not known and b - a >= 2 for a, b, known in spans)
 
 
 def _broken(spans: list[tuple[int, int, bool]], start: int, n: int, pos: int) -> bool:
