@@ -96,7 +96,8 @@ def test_examples_keep_no_personal_data(db, roles, kb):
 #: Questions a curator adds as phrasings of the conftest entries, and a citizen's
 #: rewording of each, none answered before.
 BATCH = [
-    (1, "社保卡被偷了到哪补", "社保卡被偷了去哪里补"),
+    # (社保卡被偷了去哪里补 is answered without a curator now: 被偷了 reads as 丢了, spelling.EVERYDAY.)
+    (1, "社保卡被扒手摸走了到哪补", "社保卡被扒手摸走了去哪里补"),
     (1, "社保卡让人偷走了咋整", "社保卡让人偷走了怎么整"),
     (2, "外地来的打工人员在这边怎么落脚登记", "外地来的打工人员在这里怎么落脚登记"),
     (3, "娃要读一年级去哪登记", "娃要读一年级到哪登记"),
