@@ -1937,13 +1937,17 @@ class MatchingEngine:
             if not isinstance(text, str):
                 continue
             text = without_introduction(text)  # read as questions are (a logged 我是王**，…)
-            an = self._analyse(text, MAX_QUERY_CHARS)
-            if not an.tokens:
-                continue
-            core, raw = _core(an.compact), _raw_core(text)
-            exact.update((core, raw))
-            sides[core] = (_side_of(an.seg), raw)
-            texts.append(text[:MAX_QUERY_CHARS])
+            # Also in the government's words: the same question is answered in that reading
+            # (身份证找不到了去哪补 is read 身份证丢了去哪补, ``_read``), which must stay declined.
+            for variant in dict.fromkeys((text, spelling.everyday(spelling.standardise(text)))):
+                an = self._analyse(variant, MAX_QUERY_CHARS)
+                if not an.tokens:
+                    continue
+                core, raw = _core(an.compact), _raw_core(variant)
+                exact.update((core, raw))
+                sides[core] = (_side_of(an.seg), raw)
+            if self._analyse(text, MAX_QUERY_CHARS).tokens:
+                texts.append(text[:MAX_QUERY_CHARS])
         vecs = None
         if self.embedder is not None and texts:
             vecs = np.asarray(self.embedder.encode(texts), dtype=np.float32)

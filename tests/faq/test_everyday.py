@@ -71,3 +71,13 @@ def test_the_everyday_reading_answers_no_other_question(question):
     # A near miss, a follow-up on cost and a card the knowledge base has no entry for stay
     # unanswered: the everyday reading is kept only when the engine answers it.
     assert not engine().answer(question).answered
+
+
+def test_a_declined_everyday_question_stays_declined():
+    # The curator's 不应给出答案 holds for the question as typed although the engine answers
+    # its reading in the government's words (身份证丢了去哪补).
+    declined = MatchingEngine(demo_docs(), demo_synonyms())
+    question = "身份证找不到了去哪补"
+    assert declined.answer(question).answered
+    declined.set_declined([question])
+    assert not declined.answer(question).answered
