@@ -895,13 +895,15 @@ class _SearchPagination(_CountedPagination):
     ``more_than_total``."""
 
     def _first_window(self) -> search.FirstWindow | None:
-        """The newest hits, ranked (``search.first_window``; SQLite), remembered per search
-        like its total: the first pages and the total of most searches come from it."""
+        """The newest hits, ranked (``search.first_window``), remembered per search like its
+        total: the first pages (all of a search's pages up to ``search.RANK_WINDOW`` hits)
+        and on SQLite the total of most searches come from it. PostgreSQL counts first."""
         if not hasattr(self, "_window"):
             terms = self._query_args["terms"]
+            hits = None if db.engine.dialect.name == "sqlite" else super()._query_count()
             self._window = pagecache.remember(
                 ("letters.search_first_window", tuple(terms), search.RANK_WINDOW),
-                lambda: search.first_window(db.session, terms), weigh=lambda window: window.size if window else 64)
+                lambda: search.first_window(db.session, terms, hits), weigh=lambda window: window.size if window else 64)
         return self._window
 
     def _hits(self) -> int:
