@@ -479,6 +479,8 @@ def search_vocabulary() -> SearchVocabulary:
 
 SEARCHES = ["公积金 提取", "社保 转移", "医保 异地", "户口 迁移", "噪音 投诉", "公交 线路", "物业 电梯", "低保 申请",
             "失业 保险", "营业执照 办理"]
+#: One-word queries found in a large part of the letters (办理 in ~2 of 3 published letters).
+COMMON_WORDS = ["办理", "申请", "问题", "咨询", "小区"]
 
 
 def operations(ids: dict, run_marker: str) -> dict[str, Callable[[], tuple[str, str, bytes | None]]]:
@@ -509,8 +511,16 @@ def operations(ids: dict, run_marker: str) -> dict[str, Callable[[], tuple[str, 
         "list by department": lambda: ("GET", f"/letters/?department={rng.choice(ids['departments'])}", None),
         "search (two words)": lambda: ("GET", f"/letters/?q={rng.choice(SEARCHES)}", None),
         "search (random pairs)": lambda: ("GET", f"/letters/?q={vocabulary.pair(rng)}", None),
+        # A common word (thousands of hits) at any page of its results, as a crawler or a
+        # reader paging far goes (attack N6: 0.2–0.8 s a page on PostgreSQL): few of these
+        # pages are in a worker's store.
+        "search (common word, any page)": lambda: (
+            "GET", f"/letters/?q={rng.choice(COMMON_WORDS)}&page={rng.randint(1, 50)}", None),
         "letter page": lambda: ("GET", f"/letters/{rng.choice(letters)}", None),
         "stats /letters/stats": lambda: ("GET", "/letters/stats", None),
+        # The statistics of a month and a department (attack N6: 14–31/s, p50 0.2–0.5 s).
+        "stats month + department": lambda: (
+            "GET", f"/letters/stats?month={rng.choice(months)}&department={rng.choice(ids['departments'])}", None),
         "faq /faq": lambda: ("GET", "/faq", None),
         "faq entry page": lambda: ("GET", f"/faq/{rng.choice(ids['faq'])}", None),
         "API faq answer": lambda: ("GET", f"/api/v1/faq/answer?q={rng.choice(questions)}", None),
