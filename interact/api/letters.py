@@ -413,7 +413,7 @@ def letter_stats(args: dict[str, Any]):
     department_id = args["department_id"]
 
     def build() -> dict:
-        report = stats.monthly_report(month, department_id=department_id)
+        report = stats.cached_monthly_report(month, department_id=department_id)
         kinds, channels = stats.kind_and_channel_rows(month)
         return {
             **report.as_dict(),

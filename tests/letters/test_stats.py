@@ -289,3 +289,18 @@ def _another_march_letter():
 
     return services.LetterInput(channel=LetterChannel.CONSULTATION, kind=LetterKind.HELP, title="又一封三月的来信",
                                 body="请问这件事情应该找哪个部门办理？", name="王五", phone="13900001111")
+
+
+def test_a_month_s_figures_are_read_once_for_all_its_departments(march, app, roles):
+    """Each department's statistics of a month come from the month's running totals read
+    once for every department (attack N6: a page per month and department, each reading the
+    totals and the overdue letters again); the figures are those read for the department."""
+    from tests import sql
+
+    departments = (roles.department_a.id, roles.department_b.id)
+    expected = {d: stats.monthly_report("2026-03", department_id=d) for d in departments}
+    stats.cached_monthly_report("2026-03")
+    with sql.captured(lambda text: "letter_month_counts" in text or "FROM letters" in text) as reads:
+        for department_id in departments:
+            assert stats.cached_monthly_report("2026-03", department_id=department_id) == expected[department_id]
+    assert reads == []
