@@ -113,6 +113,10 @@ _PUZZLED_RE = re.compile(r"[，,]([^，,。？?！!；;]*?)(?:搞不清|分不�
 _ASKING_RE = re.compile(r"怎么|怎样|如何|什么|啥|哪|咋|吗|呢|多少|几|是否|能不能|可不可以")
 
 
+#: 找不到 without 了 is lost when the same clause asks to replace it (身份证找不到怎么补办).
+_NOT_FOUND_RE = re.compile(r"找不[到着见](?=[^，,。？?！!；;]{0,6}补)")
+
+
 def everyday(text: str) -> str:
     """*text* with the everyday wordings of EVERYDAY in the government's words, 能X不
     questions as 能X吗, and a last clause that only says the citizen cannot make it out
@@ -120,7 +124,8 @@ def everyday(text: str) -> str:
     puzzled = _PUZZLED_RE.search(text)
     if puzzled and not _ASKING_RE.search(puzzled.group(1)) and puzzled.start() > 0:
         text = text[:puzzled.start()]
-    return _CAN_NOT_RE.sub(r"\1\2吗", _EVERYDAY_RE.sub(lambda m: EVERYDAY[m.group(0)], text))
+    text = _EVERYDAY_RE.sub(lambda m: EVERYDAY[m.group(0)], text)
+    return _CAN_NOT_RE.sub(r"\1\2吗", _NOT_FOUND_RE.sub("丢了", text))
 
 
 # ------------------------------------------------------------------ readings

@@ -21,6 +21,9 @@ def engine() -> MatchingEngine:
 def test_everyday_wordings_are_read_in_the_government_s_words():
     assert spelling.everyday("身份证找不到了去哪补") == "身份证丢了去哪补"
     assert spelling.everyday("社保卡被偷了咋补") == "社保卡丢了咋补"
+    # 找不到 without 了 only where the clause asks to replace the thing.
+    assert spelling.everyday("身份证找不到怎么补办") == "身份证丢了怎么补办"
+    assert spelling.everyday("网上找不到入口，怎么补交材料") == "网上找不到入口，怎么补交材料"
     assert spelling.everyday("到岁数了养老金咋领") == "到退休年龄了养老金咋领"
     # A northern yes-no question: 能X不 = 能X吗, at the end of a clause only.
     assert spelling.everyday("厂子倒闭了失业金能领不") == "厂子倒闭了失业金能领吗"
@@ -45,6 +48,7 @@ def test_a_typo_next_to_a_word_spelt_right_is_corrected():
 
 @pytest.mark.parametrize(("question", "entry"), [
     ("身份证找不到了去哪补", "身份证丢了怎么补办？"),
+    ("身份证找不到怎么补办", "身份证丢了怎么补办？"),
     ("社保卡被偷了咋补", "社保卡丢了怎么补办？"),
     ("房产证找不到了咋补", "不动产权证书丢了怎么补办？"),
     ("到岁数了养老金咋领", "退休后养老金什么时候开始领取？"),
