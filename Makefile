@@ -1,8 +1,9 @@
 # Two commands for a fresh machine with Python ≥ 3.11:
 #   make run   — create .venv, install, migrate an SQLite database, load demo data, serve on :5000
 #                (another port: make run PORT=8080)
-#   make test  — the whole test suite: unit tests on SQLite, the browser suite once (Chromium),
-#                then the unit tests on PostgreSQL when CI or INTERACT_TEST_POSTGRES=1
+#   make test  — the whole test suite: unit tests on SQLite and the browser suite (Chromium)
+#                side by side; under CI also the deployment test and the unit tests on
+#                PostgreSQL (.ci/test-all.sh says how; logs of each pass under /tmp)
 PYTHON ?= python3
 PORT ?= 5000
 VENV := .venv
@@ -36,16 +37,7 @@ run: install instance/secret_key
 	$(RUN_ENV) $(FLASK) serve-demo --host 127.0.0.1 --port $(PORT)
 
 test: install
-	$(BIN)/python -m pytest
-	.ci/with-chromium.sh $(BIN)/python -m pytest tests/browser
-	@if [ -n "$$CI" ] || [ "$$INTERACT_TEST_DEPLOYMENT" = "1" ]; then \
-		echo "== the deployment test (PostgreSQL, Redis, S3, two gunicorn machines, a scheduler) =="; \
-		.ci/deployment-test.sh $(BIN)/python -m pytest tests/deployment; \
-	fi
-	@if [ -n "$$CI" ] || [ "$$INTERACT_TEST_POSTGRES" = "1" ]; then \
-		echo "== running the suite again on PostgreSQL =="; \
-		.ci/with-postgres.sh $(BIN)/python -m pytest; \
-	fi
+	.ci/test-all.sh $(BIN)/python
 
 # The browser journeys alone (real app + Debian's Chromium); see docs/testing.md.
 test-browser: install
