@@ -58,9 +58,29 @@ def make_test_app(database_url: str | None = None, **settings):
 def _wipe_database() -> None:
     engine = _db.engine
     if engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{t.name}"' for t in _db.metadata.sorted_tables)
+        # TRUNCATE gives every table it names (and, with CASCADE, every table that refers to
+        # it: nearly all refer to users) a new file, ~0.5 s a test; a test writes a few rows to
+        # a few of ~70 tables. So: ask which tables have rows, DELETE those with the foreign
+        # keys' triggers off (replica role, for this transaction only), restart their sequences.
+        # Every table of the schema, not only the models' (the letters' search index on
+        # PostgreSQL is made by its own DDL).
         with engine.begin() as connection:
-            connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            tables = connection.execute(sa.text(
+                "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")).scalars().all()
+            which = " UNION ALL ".join(
+                f"SELECT '{name}' WHERE EXISTS (SELECT 1 FROM \"{name}\")" for name in tables)
+            written = connection.execute(sa.text(which)).scalars().all()
+            if not written:
+                return
+            connection.execute(sa.text("SET LOCAL session_replication_role = replica"))
+            for name in written:
+                connection.execute(sa.text(f'DELETE FROM "{name}"'))
+            sequences = connection.execute(sa.text(
+                "SELECT s.relname FROM pg_class s JOIN pg_depend d ON d.objid = s.oid"
+                " JOIN pg_class t ON d.refobjid = t.oid"
+                " WHERE s.relkind = 'S' AND t.relname = ANY(:names)"), {"names": written}).scalars().all()
+            for sequence in sequences:
+                connection.execute(sa.text(f'ALTER SEQUENCE "{sequence}" RESTART'))
         return
     with engine.connect() as connection:
         connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
