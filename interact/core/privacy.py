@@ -569,9 +569,10 @@ _RELATION_WORDS = (
     "父亲|母亲|爸爸|妈妈|公公|婆婆|岳父|岳母|哥哥|姐姐|弟弟|妹妹|亲戚|舅舅|叔叔|姑姑|侄子|侄女|"
     "继父|继母|养父|养母|生父|生母|后妈|后爸|干爹|干妈|舅妈|姨妈|姑父|姨父|嫂子|弟媳|外甥女|外甥|"
     "堂哥|堂姐|堂弟|堂妹|表哥|表姐|表弟|表妹|伯父|伯母|叔父|婶婶|兄弟|姐妹|兄妹|姐弟|"
-    # (主任 alone is an official's title, and an official named with it is named as such, as after
-    # 队长 — docs/privacy.md: 主任张伟说会处理; a child's 班主任 is the writer's relation)
-    "同事|同学|朋友|室友|邻居|房东|租客|老乡|工友|班主任|老师(?!傅)|校长|医生|领导|经理|老板|师傅"
+    # (主任 after the body it heads is an official's title: 市人大常委会主任蒋卓庆, 办公室主任; any
+    # other 主任 may be anyone's — 公司的主任王秀英拖欠工资, 举报主任王建国: review 12)
+    "同事|同学|朋友|室友|邻居|房东|租客|老乡|工友|班主任|老师(?!傅)|校长|医生|领导|经理|老板|师傅|"
+    "(?<![会委办室局处厅院心部站所])主任"
 )
 # More people around the writer and the people a complaint or a case is about, by their
 # role (attack batch 6, G1: 户主王大力, 投诉对象：刘大强, 网格员陈晓梅). These words also
@@ -862,7 +863,12 @@ _PLAIN_PLACE_NAME_PATTERNS = [
 # (attack N1), each a name the dictionary does not know or knows as one (张三、李四等人 too).
 # (the last one after 和/与/及, and before 等 a count or who they are: 等村民, 等住户)
 _LIST_WHO = "户|人|名|位|家|村民|居民|住户|业主|群众|工人|农民工|职工|老人|家属|同学|网友"
-_NAME_LIST = re.compile(rf"(?P<list>(?:{_HAN}{{2,4}}[、，,和与及]\s*)+{_HAN}{{2,3}})等\s*(?:{_NUM}\s*)?(?:{_LIST_WHO})")
+#: Where such a list ends: 等, a count, who they are. The list itself is read backwards from
+#: here in Python: a pattern for the names before it (pieces of Han characters joined by
+#: 、/和) splits a run of 和和和… in exponentially many ways (review 12: 60 × 和 took 24 s).
+_NAME_LIST_END = re.compile(rf"等\s*(?:{_NUM}\s*)?(?:{_LIST_WHO})")
+#: The longest list read before 等 (about 40 names).
+_NAME_LIST_SPAN = 200
 
 
 _NAME_LIST_HINT = re.compile(rf"[、，,和与及]{_HAN}{{2,3}}等\s*(?:{_NUM}\s*)?(?:{_LIST_WHO})")
@@ -874,9 +880,13 @@ def _name_list_spans(text: str) -> list["_Span"]:
                     and (_unknown_word(piece) or piece in _dictionary_names()))
 
     spans = []
-    for m in _NAME_LIST.finditer(text):
+    for end in _NAME_LIST_END.finditer(text):
+        run = _list_before(text, end.start())
+        if run is None:
+            continue
+        offset, listed = run
         pieces = []
-        for p in re.finditer(r"[^、，,\s]+", m.group("list")):
+        for p in re.finditer(r"[^、，,\s]+", listed):
             # (李有田和赵满仓: the last two joined by 和/与/及, unless that is the name's: 李和平)
             joined = re.fullmatch(r"(.{2,3})[和与及](.{2,3})", p.group(0))
             if joined and not is_name(p.group(0)) and is_name(joined.group(1)) and is_name(joined.group(2)):
@@ -887,9 +897,34 @@ def _name_list_spans(text: str) -> list["_Span"]:
         if len(first) == 4 or not re.fullmatch(_SURNAME_RE, first[0]):
             pieces[0] = (start + 1, first[1:])  # (给张三、李四等人: 给 is no part of the name)
         if all(is_name(piece) for _, piece in pieces):
-            offset = m.start("list")
             spans += [_Span(offset + at, offset + at + len(piece), "name") for at, piece in pieces]
     return spans
+
+
+def _list_before(text: str, end: int) -> tuple[int, str] | None:
+    """The names' list that ends at ``end`` (where 等 is), as (where it starts, its text): the
+    Han characters, 、，, and spaces before it, at least two pieces, the first piece at most its
+    last four characters (给张三、李四等人). Linear in the list's length."""
+    start = end
+    while start > 0 and end - start < _NAME_LIST_SPAN and (
+            "\u4e00" <= text[start - 1] <= "\u9fff" or text[start - 1] in "、，, \t\n"):
+        start -= 1
+    listed = text[start:end].lstrip("、，, \t\n")
+    start = end - len(listed)
+    chunks = re.split(r"[、，,\s]+", listed)
+    if len(chunks) < 2 and not re.search(r".{2,3}[和与及].{2,3}$", listed):
+        return None
+    if any(len(c) < 2 for c in chunks):
+        return None
+    first = chunks[0]
+    # (…的张三、李四: the list starts at most four characters before its first separator, or
+    # at two names joined by 和: 我们李有田和赵满仓等村民)
+    joined = re.search(r".{2,3}[和与及].{2,3}$", first) if len(chunks) == 1 else None
+    keep = len(joined.group(0)) if joined else 4
+    if len(first) > keep:
+        cut = len(first) - keep
+        listed, start = listed[cut:], start + cut
+    return start, listed
 
 
 # W翠兰反映的问题: a surname's initial and a given name the dictionary does not know, before what a

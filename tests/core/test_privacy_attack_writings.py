@@ -584,7 +584,7 @@ def test_batch_13_writing_is_hidden(text, fragment):
     "反映小孩转学到C市的问题", "关于C市职称评定事项的咨询", "A股市场说", "K线图说", "王府井、张家口等地",
     "北京、上海等城市", "李宁、安踏等品牌", "在抖音上叫卖", "微信上叫外卖", "微信上叫他过来", "快手上叫什么名字",
     "抖音上叫平安深圳", "被告方赔偿", "原告方要求撤诉", "让司机师傅出来道歉", "感谢安装师傅", "让管道师傅来一趟",
-    "感谢司机同志", "主任张伟说会处理", "市人大常委会主任蒋卓庆", "投诉周生生长期乱收费", "投诉周黑鸭长期乱收费",
+    "感谢司机同志", "市人大常委会主任蒋卓庆", "办公室主任刘强说会处理", "投诉周生生长期乱收费", "投诉周黑鸭长期乱收费",
     "投诉周大福长期欺诈", "投诉美团外卖", "投诉中国移动长期乱扣费", "举报王建国", "投诉周大福金店",
     "投诉金龙鱼长期虚假宣传", "被高仿货骗了", "被保健品骗了", "李敏镐偷吻被强吻里的歌是什么", "叫出租车过来",
     "被黄牛党骗了", "被李老板骗了", "让程序员过来", "张家口家的", "车位B区", "车位A-12元", "投诉何时", "投诉江北区", "北京和上海等城市", "一和二等奖", "淘宝运费怎么算", "淘宝店铺装修模板怎么设计",
@@ -716,3 +716,21 @@ def test_my_channel_without_quotes_is_hidden(text, fragment):
 ])
 def test_a_place_or_a_boss_where_a_name_could_stand_stays(text):
     assert mask_text(text) == text
+
+
+# Review 12 #2: 主任 before a name is anyone's title unless it follows the body it heads.
+@pytest.mark.parametrize("text,fragment", [
+    ("我们公司的主任王秀英拖欠工资", "秀英"), ("我舅舅是主任李建军，他霸占了我家的地", "建军"),
+    ("举报主任王建国收受贿赂", "建国"), ("主任张伟说会处理", "张伟"),
+])
+def test_a_name_after_zhuren_is_hidden(text, fragment):
+    assert leaked_plain(text, [], [fragment]) == [], mask_text(text)
+
+
+# Review 12 #1: a run of 和 (a separator and a character of a name) before 等人 once split in
+# exponentially many ways: 60 of them took 24 s, 200 would never end (the time-out fails it).
+@pytest.mark.timeout(60)
+def test_a_run_of_list_separators_before_deng_is_read_in_linear_time():
+    text = "张福贵、李有田和赵满仓等12户。" + "和" * 2000 + "。"
+    masked = mask_text(text)
+    assert "满仓" not in masked and "和" * 2000 in masked
