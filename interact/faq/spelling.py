@@ -88,11 +88,13 @@ def standardise(text: str) -> str:
 #: ways and keeps this reading only when it is answered or matches an entry better
 #: (``MatchingEngine._read``, like a typo correction): it never takes an answer away.
 EVERYDAY = {
-    # lost (a card, a certificate): 补办 entries say 丢失 / 丢了
+    # lost (a card, a certificate): 补办 entries say 丢失 / 丢了 — only right after the card or
+    # certificate itself (LOST_AFTER): 身份证信息被盗了, 卡里的钱被偷了, 眼睛看不见了 are no loss
+    # of a document (review 12)
     "找不到了": "丢了", "找不见了": "丢了", "不见了": "丢了", "弄丢了": "丢了", "搞丢了": "丢了",
     "被偷了": "丢了", "被人偷了": "丢了", "被偷走了": "丢了", "被盗了": "丢了", "被扒了": "丢了",
-    # leaving a job
-    "不干了": "离职了", "辞工": "辞职", "被炒鱿鱼": "被辞退", "被炒了": "被辞退",
+    # leaving a job (被炒了 is also a share's price: 股票被炒了)
+    "不干了": "离职了", "辞工": "辞职", "被炒鱿鱼": "被辞退",
     # age, money, family
     "到岁数": "到退休年龄", "够岁数": "到退休年龄", "不要钱": "免费", "不花钱": "免费", "不收钱": "免费",
     "两口子": "夫妻", "吃低保": "申请低保", "上户口": "落户", "报户口": "落户", "登记结婚": "结婚登记",
@@ -101,7 +103,23 @@ EVERYDAY = {
     "算啥垃圾": "属于什么垃圾", "算什么垃圾": "属于什么垃圾", "是啥垃圾": "属于什么垃圾", "是什么垃圾": "属于什么垃圾",
     "算哪类垃圾": "属于什么垃圾", "属于啥垃圾": "属于什么垃圾",
 }
-_EVERYDAY_RE = re.compile("|".join(sorted(map(re.escape, EVERYDAY), key=len, reverse=True)))
+#: The last character of what a 补办 entry replaces (身份证, 社保卡, 驾照, 户口本, 存折 …): the
+#: lost wordings of EVERYDAY are read as 丢了 only right after one.
+LOST_AFTER = "证卡照本簿折"
+#: What must not come right before a wording for it to be read so (要不要钱 is no 免费).
+_EVERYDAY_NOT_AFTER = {"不要钱": "要", "不花钱": "花", "不收钱": "收"}
+
+
+def _everyday_pattern(wording: str) -> str:
+    guard = ""
+    if EVERYDAY[wording] == "丢了":
+        guard = f"(?<=[{LOST_AFTER}])"
+    elif wording in _EVERYDAY_NOT_AFTER:
+        guard = f"(?<!{_EVERYDAY_NOT_AFTER[wording]})"
+    return guard + re.escape(wording)
+
+
+_EVERYDAY_RE = re.compile("|".join(map(_everyday_pattern, sorted(EVERYDAY, key=len, reverse=True))))
 #: A northern yes-no question: 能领不 / 还能用不 / 可以补不 (= 能领吗) at the end of a clause.
 _CAN_NOT_RE = re.compile(r"(能|可以|行)([\u4e00-\u9fff]{0,3})不(?=$|[\s，,。？?！!；;])")
 

@@ -85,3 +85,20 @@ def test_a_declined_everyday_question_stays_declined():
     assert declined.answer(question).answered
     declined.set_declined([question])
     assert not declined.answer(question).answered
+
+
+@pytest.mark.parametrize(("question", "reading"), [
+    # Review 12: no document is lost here, so nothing is read as 丢了 / 免费 / 被辞退.
+    ("我的身份证信息被盗了怎么办", "我的身份证信息被盗了怎么办"), ("社保卡里的钱被偷了怎么办", "社保卡里的钱被偷了怎么办"),
+    ("社保卡号被盗了", "社保卡号被盗了"), ("眼睛看不见了能办残疾证吗", "眼睛看不见了能办残疾证吗"),
+    ("要不要钱", "要不要钱"), ("股票被炒了", "股票被炒了"),
+    # … and here it is.
+    ("社保卡被偷了咋补", "社保卡丢了咋补"), ("户口本不见了", "户口本丢了"), ("办证不要钱吗", "办证免费吗"),
+])
+def test_a_lost_or_free_wording_is_read_so_only_where_it_means_that(question, reading):
+    assert spelling.everyday(question) == reading
+
+
+@pytest.mark.parametrize("question", ["我的身份证信息被盗了怎么办", "社保卡里的钱被偷了怎么办", "社保卡号被盗了"])
+def test_a_theft_that_is_no_lost_card_is_not_answered_with_the_replacement_entry(question):
+    assert not engine().answer(question).answered
