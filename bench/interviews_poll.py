@@ -35,36 +35,16 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from interact import create_app  # noqa: E402
-from interact.config import TestConfig  # noqa: E402
+from bench._interview_scene import interview_scene  # noqa: E402
 from interact.extensions import db  # noqa: E402
 
 
 def build(entries: int, workdir: Path):
-    url = f"sqlite:///{workdir / 'bench.db'}"
-    app = create_app({**{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
-                      "DATABASE_URL": url, "UPLOAD_FOLDER": str(workdir / "uploads"), "RATELIMIT_ENABLED": False})
-    app.config["SQLALCHEMY_DATABASE_URI"] = url
-    from interact.accounts.models import Role, User
-    from interact.core import clock
-    from interact.departments.models import Department, DepartmentKind
     from interact.interviews import services, workflow
     from interact.interviews.models import InterviewStatus
 
-    with app.app_context():
-        db.create_all()
-        department = Department(name="市人力资源社会保障局", code="RSJ", kind=DepartmentKind.DEPARTMENT)
-        db.session.add(department)
-        db.session.flush()
-        editor = User(username="editor", display_name="编辑", is_staff=True, password_hash="x",
-                      department_id=department.id)
-        editor.set_roles({Role.OFFICE})
-        db.session.add(editor)
-        db.session.flush()
-        interview = services.create_interview(services.InterviewData(
-            topic="基准测试访谈", department_id=department.id, host="主持人", duration_minutes=60,
-            scheduled_start=clock.now()), actor=editor)
-        services.add_guest(interview, name="嘉宾", title="局长", actor=editor)
+    app, context, interview, editor = interview_scene(workdir, "基准测试访谈")
+    try:
         workflow.transition(interview, InterviewStatus.ANNOUNCED, editor)
         workflow.transition(interview, InterviewStatus.LIVE, editor)
         for n in range(entries):
@@ -72,6 +52,8 @@ def build(entries: int, workdir: Path):
                                 body=f"第{n}条文字实录：" + "政策解读内容。" * 12, actor=editor)
         db.session.commit()
         return app, interview.id, editor.id
+    finally:
+        context.pop()
 
 
 def editor_loop(app, interview_id: int, editor_id: int, stop: threading.Event, every: float) -> None:
