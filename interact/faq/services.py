@@ -27,7 +27,7 @@ import numpy as np
 import sqlalchemy as sa
 from flask import current_app
 from rapidfuzz import fuzz, process
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from interact.core import atomic, audit, clock, deferred, edits, pagecache
 from interact.core.errors import Conflict, InvalidInput, InvalidTransition, NotFound, PermissionDenied
@@ -125,10 +125,22 @@ def get_published_entry(entry_id: int) -> FaqEntry:
     return get_or_404(FaqEntry, entry_id, "该问题不存在或已撤下。", where=lambda entry: entry.is_published)
 
 
-def merged_into(entry_id: int) -> int | None:
+def page_entry(entry_id: int) -> FaqEntry:
+    """The entry of a public entry page, with the category and department the page names, in
+    one statement: a published entry, or a merged one (whose page sends the reader on:
+    :func:`merged_into`); anything else is :class:`NotFound`, as a missing one. (Loaded once:
+    the page looked the entry up twice, and the second look-up read it again — the session
+    holds an entry only while something refers to it.)"""
+    entry = db.session.get(FaqEntry, entry_id,
+                           options=[joinedload(FaqEntry.category), joinedload(FaqEntry.department)])
+    if entry is None or not (entry.is_published or workflow.merged(entry)):
+        raise NotFound("该问题不存在或已撤下。")
+    return entry
+
+
+def merged_into(entry: FaqEntry) -> int | None:
     """Where a merged entry's page now lives (``None`` when it was not merged)."""
-    entry = db.session.get(FaqEntry, entry_id)
-    return entry.merged_into_id if entry is not None and workflow.merged(entry) else None
+    return entry.merged_into_id if workflow.merged(entry) else None
 
 
 def get_category(category_id: int) -> FaqCategory:

@@ -187,10 +187,10 @@ def entry(entry_id: int):
     # The page is the same for every anonymous reader (its vote form carries no session
     # token, see ``vote``), so it is served from the page cache; the view is counted for
     # each reader all the same.
-    merged_into = services.merged_into(entry_id)
+    item = services.page_entry(entry_id)
+    merged_into = services.merged_into(item)
     if merged_into is not None:
         return redirect(url_for("faq.entry", entry_id=merged_into), 301)
-    item = services.get_published_entry(entry_id)
     voted = item.id in session.get(VOTES_KEY, [])
     return render_template("faq/entry.html", entry=item, voted=voted)
 

@@ -86,3 +86,20 @@ def test_a_page_stored_for_one_host_is_never_served_for_another(app, client, mak
     assert poisoned.json["items"][0]["url"].startswith("http://evil.example/")
     page = app.test_client().get("/api/v1/faq/entries")
     assert page.status_code == 200 and page.json["items"][0]["url"].startswith("http://localhost/")
+
+
+def test_an_entry_page_reads_its_entry_category_and_department_in_one_statement(app, client, make_entry, roles):
+    """The page looked the entry up twice (is it merged? is it published?) and the second
+    look-up read it again, then its category and department one statement each."""
+    from interact.faq.models import FaqCategory
+
+    category = FaqCategory(name="住房")
+    db.session.add(category)
+    db.session.commit()
+    entry_id = make_entry("公积金怎么提取？", department=roles.department_b, category_id=category.id).id
+    department = roles.department_b.name
+    db.session.expunge_all()  # as a new request finds the session
+    seen = _statements(app, lambda: client.get(f"/faq/{entry_id}"))
+    page = client.get(f"/faq/{entry_id}").get_data(as_text=True)
+    assert "住房" in page and department in page
+    assert [s.split("FROM")[1].split()[0] for s in seen if s.lstrip().upper().startswith("SELECT")] == ["faq_entries"]
