@@ -124,6 +124,22 @@ def index():
 JUST_ANSWERED_KEY = "questionnaire_just_answered"
 
 
+#: Beyond any collection's opinions: a larger page number is the last page's neighbour.
+_LAST_OPINIONS_PAGE = 100_000
+
+
+def _opinions_page() -> int:
+    """The page of 网民意见 asked for (``?page=``; 1 when missing or not a number). The
+    forms of the page post to an address that carries it, so they come back to it."""
+    return min(max(request.args.get("page", 1, type=int), 1), _LAST_OPINIONS_PAGE)
+
+
+def _on_opinions_page() -> dict[str, int]:
+    """``page=N`` for the form actions and redirects that lead back to the page a reader is on."""
+    page = _opinions_page()
+    return {"page": page} if page > 1 else {}
+
+
 def _detail_page(collection, *, opinion_form=None, response_form=None, values=None, errors=None,
                  just_answered=False):
     answered = None
@@ -140,7 +156,8 @@ def _detail_page(collection, *, opinion_form=None, response_form=None, values=No
         response_form=response_form or ResponseForm(formdata=None),
         values=values or {},
         errors=errors or {},
-        opinions=services.public_opinions(collection),
+        opinions=services.public_opinions_page(collection, _opinions_page()),
+        on_opinions_page=_on_opinions_page(),
         window_message=_window_message(collection),
     )
 
@@ -185,7 +202,8 @@ def _back_to_form(form, place: str, collection, section: str, *, errors: dict[st
     collection's page, and a redirect there (post/redirect/get), so a reload neither sends
     it again nor shows a page of the POST-only address."""
     keep_for_page(form, place, errors=errors)
-    return redirect(url_for("surveys.detail", collection_id=collection.id, _anchor=section), code=303)
+    return redirect(url_for("surveys.detail", collection_id=collection.id, **_on_opinions_page(), _anchor=section),
+                    code=303)
 
 
 @bp.get("/surveys/<int:collection_id>/opinions")

@@ -137,11 +137,11 @@ def test_opinions_are_not_public_until_approved(make_collection, frozen, roles):
     collection = make_collection()
     frozen(2026, 3, 10)
     opinion = _opinion(collection, content="电话13912345678联系我", name="李四")
-    assert services.public_opinions(collection) == []
+    assert services.public_opinions_page(collection, 1).items == []
     with pytest.raises(PermissionDenied):
         services.moderate_opinion(opinion, True, actor=roles.handler_b)
     services.moderate_opinion(opinion, True, actor=roles.handler_a)
-    shown = services.public_opinions(collection)
+    shown = services.public_opinions_page(collection, 1).items
     assert len(shown) == 1
     assert shown[0].author == "李*" and "13912345678" not in shown[0].content
 
