@@ -814,10 +814,11 @@ def _public_opinion(opinion: Opinion, published: bool) -> PublicOpinion:
 OPINIONS_PER_PAGE = 30
 
 
-def public_opinions_page(collection: Collection, page: int, per_page: int = OPINIONS_PER_PAGE):
+def public_opinions_page(collection: Collection, page: int, per_page: int | None = None):
     """Page ``page`` of the approved opinions (newest first) as a Flask-SQLAlchemy pagination
     whose ``items`` are :class:`PublicOpinion` — only that page's opinions are masked; none
     when the collection does not list its opinions."""
+    per_page = per_page or OPINIONS_PER_PAGE
     stmt = _public_opinions_stmt(collection)
     if not collection.show_opinions:
         stmt = stmt.where(sa.false())

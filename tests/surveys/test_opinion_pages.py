@@ -22,19 +22,20 @@ def _shown(html: str) -> list[int]:
     return [int(n) for n in re.findall(r"第(\d+)条意见", html)]
 
 
-def test_the_page_shows_the_opinions_a_page_at_a_time(db, client, roles, make_collection, frozen):
+def test_the_page_shows_the_opinions_a_page_at_a_time(db, client, roles, make_collection, frozen, monkeypatch):
+    monkeypatch.setattr(services, "OPINIONS_PER_PAGE", 3)  # 30 on the site
     collection = make_collection()
     frozen(2026, 3, 10)
-    _approved(db, roles, collection, services.OPINIONS_PER_PAGE + 5)
+    _approved(db, roles, collection, 5)
 
     first = client.get(f"/surveys/{collection.id}").get_data(as_text=True)
-    assert _shown(first) == list(range(35, 5, -1))  # the newest 30
-    assert "网民意见（35）" in first and "第 1 / 2 页，共 35 条" in first
+    assert _shown(first) == [5, 4, 3]  # the newest first
+    assert "网民意见（5）" in first and "第 1 / 2 页，共 5 条" in first
     next_link = re.search(r'<a href="([^"]+)" rel="next">下一页</a>', first).group(1)
     assert next_link == f"/surveys/{collection.id}?page=2#opinions"
 
     second = client.get(next_link.split("#")[0]).get_data(as_text=True)
-    assert _shown(second) == [5, 4, 3, 2, 1]
+    assert _shown(second) == [2, 1]
     assert 'rel="prev">上一页</a>' in second and "提交意见" in second  # the form is on every page
     action = re.search(r'<form method="post" action="([^"]+)" novalidate class="form-grid" id="opinion-entry"',
                        second).group(1)
@@ -48,7 +49,6 @@ def test_the_page_shows_the_opinions_a_page_at_a_time(db, client, roles, make_co
 def test_a_form_refused_on_page_two_comes_back_to_page_two(db, client, roles, make_collection, frozen):
     collection = make_collection()
     frozen(2026, 3, 10)
-    _approved(db, roles, collection, services.OPINIONS_PER_PAGE + 1)
     refused = client.post(f"/surveys/{collection.id}/opinions?page=2", data={"content": ""})
     assert refused.headers["Location"].endswith(f"/surveys/{collection.id}?page=2#opinion-form")
 
@@ -56,12 +56,12 @@ def test_a_form_refused_on_page_two_comes_back_to_page_two(db, client, roles, ma
 def test_the_api_gives_one_page_of_opinions_and_their_total(db, client, roles, make_collection, frozen):
     collection = make_collection()
     frozen(2026, 3, 10)
-    ids = _approved(db, roles, collection, 25)
+    ids = _approved(db, roles, collection, 5)
 
-    data = client.get(f"/api/v1/collections/{collection.id}").get_json()
-    assert [o["id"] for o in data["opinions"]] == ids[:20] and data["opinions_total"] == 25
-    data = client.get(f"/api/v1/collections/{collection.id}?page=2&per_page=10").get_json()
-    assert [o["id"] for o in data["opinions"]] == ids[10:20]
+    data = client.get(f"/api/v1/collections/{collection.id}?per_page=2").get_json()
+    assert [o["id"] for o in data["opinions"]] == ids[:2] and data["opinions_total"] == 5
+    data = client.get(f"/api/v1/collections/{collection.id}?page=3&per_page=2").get_json()
+    assert [o["id"] for o in data["opinions"]] == ids[4:]
     assert client.get(f"/api/v1/collections/{collection.id}?per_page=500").status_code == 422
 
 
