@@ -33,6 +33,7 @@ from interact.core.errors import MAX_ID
 from interact.extensions import db, limiter, public_post_limit
 from interact.interviews import services
 from interact.interviews.models import InterviewStatus, SpeakerKind
+from interact.interviews.views import store_summary_names
 
 #: Seconds a poll response may be reused by browsers and shared caches.
 FEED_MAX_AGE = 2
@@ -143,7 +144,9 @@ def interviews(args: dict[str, Any]):
 @bp.errors(404, 422)
 def interview(args: dict[str, Any], interview_id: int):
     """访谈详情：嘉宾、简介、已公开的网友提问（分页：page、per_page）、回顾（摘要、视频、图片）"""
-    return _Detail(services.get_public_interview(interview_id), args["page"], args["per_page"])
+    interview = services.get_public_interview(interview_id)
+    store_summary_names(interview)
+    return _Detail(interview, args["page"], args["per_page"])
 
 
 class TranscriptEntry(Schema):

@@ -17,7 +17,6 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from markupsafe import Markup
 from sqlalchemy.orm import attributes, joinedload, selectinload
-from flask import has_request_context, request
 from werkzeug.datastructures import FileStorage
 
 from interact.core import atomic, audit, clock, edits, maskversion, periods, privacy, sensitive
@@ -773,26 +772,35 @@ def _summary_names_key(interview: Interview) -> str:
 
 def summary_names(interview: Interview) -> tuple[str, ...]:
     """The names every approved question of ``interview`` hides (``privacy.names_of``), as
-    stored with the interview while neither the questions nor the masking rules changed:
-    gathering them masks every question (2,000 questions: 3–11 s), which the first view of
-    the summary after each restart of a worker paid (attack N6). Gathered anew when stale and
-    stored at once by the view that found them stale — the one commit of this module, of a
-    derived value, in a GET with nothing else pending — outside the page store's notice (no
-    public page changes with them)."""
-    key = _summary_names_key(interview)
-    if interview.summary_names is not None and interview.summary_names_key == key:
+    stored with the interview (:func:`store_summary_names`) while neither the questions nor the
+    masking rules changed; gathered anew when stale (never stored here: whether a request may
+    write is its view's decision)."""
+    if _summary_names_fresh(interview, _summary_names_key(interview)):
         return tuple(interview.summary_names)
-    names = privacy.names_of(public_questions(interview))
-    if not (has_request_context() and request.method in ("GET", "HEAD")) or db.session.new or db.session.dirty:
-        return names  # (stored by a reader's view only: never commits what a form's request is doing)
-    try:
-        db.session.execute(sa.update(Interview).where(Interview.id == interview.id).values(
-            summary_names=list(names), summary_names_key=key, updated_at=Interview.updated_at))
-        db.session.commit()
-    except sa.exc.SQLAlchemyError:  # (a database that refuses the write: gathered again next time)
-        db.session.rollback()
-        log.warning("interview %s: the summary's names could not be stored", interview.id, exc_info=True)
-    return names
+    return privacy.names_of(public_questions(interview))
+
+
+def _summary_names_fresh(interview: Interview, key: str) -> bool:
+    return interview.summary_names is not None and interview.summary_names_key == key
+
+
+def store_summary_names(interview: Interview) -> bool:
+    """Gather and store the names of :func:`summary_names` when they are stale: gathering them
+    masks every question (2,000 questions: 3–11 s), which the first view of the summary after
+    each restart of a worker paid (attack N6). A derived value, written outside the row's
+    history (``updated_at`` kept, no event, no notice to the page store: no public page changes
+    with it); flushed, not committed — a reader's view (``views.store_summary_names``) commits
+    it. Returns whether it wrote."""
+    key = _summary_names_key(interview)
+    if _summary_names_fresh(interview, key):
+        return False
+    names = list(privacy.names_of(public_questions(interview)))
+    db.session.execute(sa.update(Interview).where(Interview.id == interview.id).values(
+        summary_names=names, summary_names_key=key, updated_at=Interview.updated_at))
+    # (the loaded row as stored, without making it dirty: the next summary_names reads them)
+    attributes.set_committed_value(interview, "summary_names", names)
+    attributes.set_committed_value(interview, "summary_names_key", key)
+    return True
 
 
 def update_archive(interview: Interview, *, summary: str, video_url: str, actor,

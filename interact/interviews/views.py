@@ -2,10 +2,12 @@
 moderation, live console, archive)."""
 from __future__ import annotations
 
+import logging
 import secrets
 from datetime import datetime
 from typing import Callable
 
+import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -44,6 +46,7 @@ from interact.interviews.forms import (
 from interact.interviews.models import Interview, InterviewGuest, InterviewStatus, QuestionStatus
 
 bp = Blueprint("interviews", __name__)
+log = logging.getLogger(__name__)
 
 
 STAFF_ROLES = workflow.STAFF_ROLES
@@ -59,6 +62,22 @@ def runs_interview(view):
 
 
 # --------------------------------------------------------------------------- public
+
+def store_summary_names(interview) -> None:
+    """A reader's view (the page, the API's GET) stores the names the summary hides when they
+    were stale (``services.store_summary_names``), in a commit of its own — only with nothing
+    else pending, so it never commits what another action of the request is doing; a database
+    that refuses the write gathers them again next time."""
+    if not interview.summary or db.session.new or db.session.dirty:
+        return
+    try:
+        if services.store_summary_names(interview):
+            db.session.commit()
+    except sa.exc.SQLAlchemyError:
+        db.session.rollback()
+        log.warning("interview %s: the summary's names could not be stored", interview.id, exc_info=True)
+
+
 
 @bp.get("/interviews")
 @pagecache.public_page(params=("page",))
@@ -120,6 +139,7 @@ def detail(interview_id: int):
     refused, or its 关怀版 / 刷新实录 button pressed (``?seen=``: the transcript revision of
     the reader's copy before 刷新实录)."""
     interview = services.get_public_interview(interview_id)
+    store_summary_names(interview)
     typed = kept(_question_place(interview))
     seen = request.args.get("seen", "")
     if typed and not interview.takes_questions:

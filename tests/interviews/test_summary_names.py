@@ -68,3 +68,21 @@ def test_the_names_are_gathered_again_when_the_questions_or_the_rules_change(cli
         monkeypatch.setattr(maskversion, "VERSION", "next-rules")
         assert "司马*" in html.unescape(str(services.public_summary_html(interview)))
         assert [text for text in scanned if "随迁子女" in text]
+
+
+def _stored(interview):
+    db.session.expire_all()
+    return db.session.get(type(interview), interview.id).summary_names
+
+
+def test_the_service_never_stores_the_names_the_readers_view_does(app, client, make_interview, roles):
+    """Review 12: whether a request may write was read from ``request.method`` inside the service;
+    the service now only gathers (and ``store_summary_names`` flushes), the GET views commit."""
+    interview, _ = _archived_with_questions(make_interview, roles, ["我叫司马青，想问随迁子女入学。"])
+    with app.test_request_context(f"/interviews/{interview.id}", method="GET"):
+        assert "司马青" in services.summary_names(interview)
+        db.session.commit()
+    assert _stored(interview) is None
+
+    client.get(f"/api/v1/interviews/{interview.id}")
+    assert "司马青" in _stored(interview)
