@@ -320,17 +320,29 @@ _CITED = re.compile(r"(?:来源|来自|转自|摘自|引自|据|出处|信息源
 
 # Soul上叫铁柱爱吃瓜, 抖音里的名字是…: what the writer (or someone) is called on an app (attack N1);
 # not what is called for there (在抖音上叫卖, 微信上叫外卖, 叫他过来, 叫什么).
+# The handle ends at the punctuation, or where the sentence goes on about its owner (Soul上叫
+# 铁柱爱吃瓜欢迎来找我, 陌陌上叫小甜甜的那个人骗了我 — review 12: the rest of the sentence was
+# hidden with it).
 _CALLED_ON_APP = re.compile(
-    rf"(?:{_HANDLE_APPS}|微信)\s*(?:上|里)\s*(?:(?:的名字|的昵称|的网名|的ID|的id|名字|昵称|网名)\s*(?:叫做|叫作|叫|是)|叫做|叫作|名叫|叫)"
-    r"\s*[“\"「『]?(?P<value>(?!卖|好|车|醒|停|外卖|他|她|我|你|人|啥|什么|谁|哪|这|那|一声|了|过)[^”\"」』，,。；;！!？?\s]{2,20})"
+    rf"(?:{_HANDLE_APPS}|微信)\s*(?:上|里)\s*(?:(?:的名字|的昵称|的网名|的ID|的id|名字|昵称|网名)\s*(?:叫做|叫作|叫|是)|叫做|叫作|名叫|(?P<plain>叫))"
+    r"\s*[“\"「『]?(?P<value>(?!卖|好|车|醒|停|外卖|他|她|我|你|人|啥|什么|谁|哪|这|那|一声|了|过)[^”\"」』，,。；;！!？?\s]{2,20}?)"
+    r"(?=[”\"」』，,。；;！!？?\s]|$|的(?:那个|这个|人|男|女|家伙|账号|号)|(?:欢迎|可以|能|就|也|都|天天|每天|经常|一直|总是|"
+    r"骗|加我|找我|私信|关注|给我|跟我|和我|把|被|发了|说))"
 )
+#: 叫 and the value's first character as a word this frequent in jieba's dictionary is a verb, not
+#: a name given (叫价 19, 叫喊 321, 叫停 50, 叫板 59: 闲鱼上叫价太高 — review 12).
+_CALL_VERB_FREQ = 10
 
 
 # An app and a handle as the whole nickname (Soul铁柱爱吃瓜 — attack N1: :func:`as_name`); not who uses
 # the app (抖音用户, 快手粉丝, 微博网友). (Not in a text: 淘宝运费怎么算 is a question.)
 _APP_AND_HANDLE_ALONE = re.compile(
     rf"^\s*(?:{_HANDLE_APPS})\s*(?:号|名|ID|id)?\s*[：:]?\s*"
-    r"(?P<value>(?!用户|网友|粉丝|达人|爱好者|小编|官方|博主|主播|账号|帐号)[\u4e00-\u9fffA-Za-z0-9_\-·]{2,20})\s*$"
+    # (nor a role on the app, which a question would then hide everywhere: 抖音客服, 美团骑手,
+    # 淘宝卖家 — review 12)
+    r"(?P<value>(?!用户|网友|粉丝|达人|爱好者|小编|官方|博主|主播|账号|帐号|"
+    r"(?:人工|在线|智能)?客服|商家|店家|店主|卖家|买家|骑手|司机|师傅|工作人员|管理员|运营|平台|团队|小助手|助手|"
+    r"会员|客户|商城|旗舰店|店铺|小店|直播间|群主|新手|老用户|新用户|买家秀)[\u4e00-\u9fffA-Za-z0-9_\-·]{2,20})\s*$"
 )
 
 
@@ -350,7 +362,8 @@ def _handle_spans(text: str) -> list[_Span]:
              if (found := _FINDS_A_PERSON.match(text, m.end()))
              and (re.search(r"我(?!们)|本人", found.group(0)) or not _OFFICIAL_HANDLE.search(m.group("value")))]
     spans += [_Span(m.start("value"), m.end("value"), "account") for m in _CALLED_ON_APP.finditer(text)
-              if not _OFFICIAL_HANDLE.search(m.group("value"))]
+              if not _OFFICIAL_HANDLE.search(m.group("value"))
+              and not (m.group("plain") and _word_frequency("叫" + m.group("value")[0]) >= _CALL_VERB_FREQ)]
     for m in _HANDLE.finditer(text):
         value = m.group("value")
         by_at = value[0] in "@＠"
@@ -745,10 +758,17 @@ _SURNAMED_BRANDS = frozenset(
 )
 
 
-def _known_name_accused(text: str, candidate: str, end: int) -> bool:
-    """举报王建国收受贿赂: a full name the dictionary knows, as a name (``nr``: 王建国, 刘德华), is
-    a person accused only before a person's deed — a brand's word is not (投诉周大福金店)."""
-    return len(candidate) == 3 and bool(_ACCUSED_DOES.match(text, end)) and candidate in _dictionary_names()
+def _rare_dictionary_name(word: str) -> bool:
+    """王建国 (12), 李建军, 刘德华 (37): a full name of three characters that jieba's dictionary tags
+    as a name (``nr``) and has seen seldom — read as a name no dictionary knows. The tag alone is
+    no proof: the dictionary tags 马拉松 (80), 维生素, 望远镜, 孔雀 and 白鹭 ``nr`` too (review 12:
+    投诉马拉松多次封路 was 投诉马**多次封路); a frequent one is a word or a famous person."""
+    return len(word) == 3 and word in _dictionary_names() and _word_frequency(word) < _RARE_NAME_FREQ
+
+
+#: Below this count in jieba's dictionary a word it tags as a name is read as one (王建国 12,
+#: 刘德华 37; 马拉松 80, 小学生 556, 维生素 1933 are words).
+_RARE_NAME_FREQ = 50
 
 
 def _accused_spans(text: str) -> list["_Span"]:
@@ -761,8 +781,9 @@ def _accused_spans(text: str) -> list["_Span"]:
         name = m.group("name")
         start = m.start("name")
         # (where the dictionary's words end: 投诉张亮麻辣烫 is 张亮 + 麻辣烫, 投诉林肯汽车 林肯 + 汽车)
-        ends, at = set(), start
+        ends, words, at = set(), {}, start
         for token in jieba.lcut(text[start:start + 8], HMM=False):
+            words[at] = at + len(token)
             at += len(token)
             ends.add(at)
         for candidate in (name, name[:2]) if len(name) == 3 else (name,):
@@ -772,10 +793,14 @@ def _accused_spans(text: str) -> list["_Span"]:
             if (candidate[-1] in _PLACE_ORG_ENDINGS or (after and after[0] in _PLACE_ORG_ENDINGS) or _ORG_AFTER_NAME.match(after)
                     or (candidate[1] == "家" and candidate[-1] in _VILLAGE_ENDINGS) or candidate in _SURNAMED_BRANDS):
                 continue
-            if not _unknown_word(candidate) and not _known_name_accused(text, candidate, end):
+            if not _unknown_word(candidate) and not _rare_dictionary_name(candidate):
                 continue
             if end not in ends and any(e > end and (freq.get(text[end - 1:e]) or 0) >= _RARE_WORD
                                        for e in ends if e - end <= 3):
+                continue
+            # (its last character begins a word of the dictionary: 举报张伟收受贿赂 is 张伟 + 收受贿赂 —
+            # review 12: 张**受贿赂)
+            if words.get(end - 1, end) > end:
                 continue
             if len(candidate) == 3 and ((freq.get(candidate[:2]) or 0) >= _KIN_WORD_FREQ
                                         or not _ACCUSED_NEXT.match(text, end)):
@@ -787,25 +812,39 @@ def _accused_spans(text: str) -> list["_Span"]:
     return spans
 
 
-@functools.lru_cache(maxsize=1)
 def _dictionary_names() -> frozenset[str]:
-    """The words of two or three characters jieba's dictionary tags as a person's name (``nr``:
-    王建国, 刘德华, 高峰), read from its dictionary file once per process (~65,000 words, 0.3 s,
-    6 MB; jieba.posseg would load its whole tagger, 0.7 s and 54 MB)."""
+    """The words of two or three characters jieba's dictionary tags as a person's name (``nr``,
+    ``nrfg``: 王建国, 刘德华, 高峰, 李强)."""
+    return _dictionary_tagged()[0]
+
+
+def _dictionary_places() -> frozenset[str]:
+    """… and as a place (``ns``: 江山, 黄山, 长江)."""
+    return _dictionary_tagged()[1]
+
+
+@functools.lru_cache(maxsize=1)
+def _dictionary_tagged() -> tuple[frozenset[str], frozenset[str]]:
+    """The names and the places of :func:`_dictionary_names` / :func:`_dictionary_places`, read
+    from jieba's dictionary file once per process (~75,000 words, 0.3 s, 7 MB; jieba.posseg
+    would load its whole tagger, 0.7 s and 54 MB)."""
     from interact.core.segment import ensure_jieba, jieba
 
     ensure_jieba()
-    names = set()
+    names, places = set(), set()
     with jieba.dt.get_dict_file() as lines:
         for line in lines:
             parts = line.decode("utf-8").split()
-            if len(parts) == 3 and parts[2] == "nr" and len(parts[0]) <= 3:
-                names.add(parts[0])
-    return frozenset(names)
+            if len(parts) == 3 and len(parts[0]) <= 3:
+                if parts[2] in ("nr", "nrfg"):
+                    names.add(parts[0])
+                elif parts[2] == "ns":
+                    places.add(parts[0])
+    return frozenset(names), frozenset(places)
 
 
 #: How frequent in jieba's dictionary a word before 师傅 must be to be a trade (司机 1455, 安装 2382,
-#: 管道 1005), unless the dictionary tags it a name (高峰 1556 nr).
+#: 管道 1005), unless the dictionary tags it a name (高峰 1556 nr) or a place (江山 1224 ns).
 _TRADE_FREQ = 100
 
 
@@ -818,7 +857,9 @@ def _trade_before_title(text: str, match: re.Match) -> bool:
     from interact.core.segment import ensure_jieba, jieba
 
     ensure_jieba()
-    return (jieba.dt.FREQ.get(name) or 0) >= _TRADE_FREQ and name not in _dictionary_names()
+    # (nor a place's name: 江山师傅 is a man named 江山 — review 12)
+    return ((jieba.dt.FREQ.get(name) or 0) >= _TRADE_FREQ and name not in _dictionary_names()
+            and name not in _dictionary_places())
 
 
 #: … and of a thing (被高仿货骗了, 被保健品骗了).
@@ -874,10 +915,20 @@ _NAME_LIST_SPAN = 200
 _NAME_LIST_HINT = re.compile(rf"[、，,和与及]{_HAN}{{2,3}}等\s*(?:{_NUM}\s*)?(?:{_LIST_WHO})")
 
 
+#: What ends the name of a village or a hamlet in a list (王村、李庄等村民 — review 12: 王*、李*).
+_SETTLEMENT_ENDINGS = "村庄屯寨湾镇乡坊营堡集洼峪沟坝"
+
+
 def _name_list_spans(text: str) -> list["_Span"]:
     def is_name(piece: str) -> bool:
         return bool(re.fullmatch(rf"(?!(?:{_COMMON_WORDS})){_PLAIN_SURNAME_RE}{_GIVEN_CHAR}{{1,2}}", piece)
+                    and piece[-1] not in _SETTLEMENT_ENDINGS and not (piece[1:2] == "家" and piece[-1] in _VILLAGE_ENDINGS)
                     and (_unknown_word(piece) or piece in _dictionary_names()))
+
+    def surely_name(piece: str) -> bool:
+        # (a word the dictionary tags as a name is no proof — 孔雀、白鹭等人工繁育: review 12 — so at
+        # least one of the list is a name it does not know, or a rare one of three characters)
+        return _unknown_word(piece) or _rare_dictionary_name(piece)
 
     spans = []
     for end in _NAME_LIST_END.finditer(text):
@@ -896,7 +947,7 @@ def _name_list_spans(text: str) -> list["_Span"]:
         start, first = pieces[0]
         if len(first) == 4 or not re.fullmatch(_SURNAME_RE, first[0]):
             pieces[0] = (start + 1, first[1:])  # (给张三、李四等人: 给 is no part of the name)
-        if all(is_name(piece) for _, piece in pieces):
+        if all(is_name(piece) for _, piece in pieces) and any(surely_name(piece) for _, piece in pieces):
             spans += [_Span(offset + at, offset + at + len(piece), "name") for at, piece in pieces]
     return spans
 
@@ -931,9 +982,17 @@ def _list_before(text: str, end: int) -> tuple[int, str] | None:
 # person says (attack N1; the nickname rule of :func:`as_name`); A股市场, K线图说 stay.
 _INITIAL_NAME = re.compile(
     # (not a city named by a letter: C市的问题, A市职称)
-    rf"(?<![A-Za-z0-9])(?P<name>[A-Z](?![市省县区镇乡村路街])(?:(?![的了是在和])[\u4e00-\u9fff]){{2}})"
+    # (in small letters too: w翠兰 — review 12)
+    rf"(?<![A-Za-z0-9])(?P<name>[A-Za-z](?![市省县区镇乡村路街])(?:(?![的了是在和])[\u4e00-\u9fff]){{2}})"
     r"(?=反映|表示|来信|留言|说|同志|先生|女士|[，,：:]?\s*(?:您好|你好))"
 )
+
+
+def _lettered_word_or_room(name: str) -> bool:
+    """B超室反映, X光室说, K歌房说, T恤店: a word written with a letter (B超, X光, T恤: jieba's
+    dictionary knows them in capitals) or a room, a shop, a place — not a surname's initial and
+    a given name (review 12: ***反映)."""
+    return name[-1] in _PLACE_ORG_ENDINGS or _word_frequency(name[:2].upper()) > 0
 
 
 _NAME_PATTERNS = [
@@ -1093,6 +1152,14 @@ def _phrase_not_name(word: str) -> bool:
     return len(word) == 3 and word[0] not in _SURNAMES and not _unknown_word(word[1:])
 
 
+def _word_frequency(word: str) -> int:
+    """How often jieba's dictionary has seen ``word`` (0 when it does not know it)."""
+    from interact.core.segment import ensure_jieba, jieba
+
+    ensure_jieba()
+    return jieba.dt.FREQ.get(word) or 0
+
+
 def _unknown_word(word: str) -> bool:
     # (jieba is imported here, not with this module: its dictionary is loaded only by a
     # process that meets such a text — the web workers have it loaded for the FAQ anyway.)
@@ -1114,7 +1181,8 @@ _QUOTED_ANY_NAME = (
 # text otherwise).
 _GUARDED_NAME_PATTERNS = [
     # (a line of one character)
-    (re.compile(r"(?:^|\n)[ \t\u3000]*[\u4e00-\u9fff][ \t\u3000]*\n"), [
+    # (or a compound surname: <p>欧阳</p><p>娜娜</p> — review 12)
+    (re.compile(rf"(?:^|\n)[ \t\u3000]*(?:[\u4e00-\u9fff]|{'|'.join(_COMPOUND_SURNAMES)})[ \t\u3000]*\n"), [
         # <p>王</p><p>翠兰</p><p>您好: a name split over two paragraphs before a greeting (attack N1); the
         # given name is hidden (王 alone tells no more than 王先生 does).
         re.compile(rf"(?:^|(?<=\n))[ \t\u3000]*{_SURNAME_RE}[ \t\u3000]*\n\s*(?P<name>{_HAN}{{1,2}})"
@@ -1763,6 +1831,42 @@ def _english_name_spans(text: str) -> list[_Span]:
             if m.group("named") or privacy_pinyin.is_pinyin_name(m.group("name"), _surname_readings())]
 
 
+# A name in Latin letters in a letter's sentence (review 12: 我的邻居Tom Li天天堵门, Zhang Wei借钱不还,
+# Zhang Wei took my money): after who the person is to the writer, any capitalised name; before or
+# after what is said of a person, only a name in pinyin or an English given name and a surname's
+# pinyin (Tom Li, Lily Chen) — not Feng Shui, Hong Kong or Tai Chi standing alone.
+_LATIN_IN_TEXT_HINT = re.compile(r"[A-Z][a-z]{1,9}[ ·][A-Z][a-z]")
+_LATIN_AFTER_WHO = re.compile(
+    rf"(?:{_RELATION}|{_ROLE}|{_CASE_ROLE}|{_KIN_OWNER}{_KIN_SHORT})\s*(?:的名字|名字|的英文名|英文名)?"
+    rf"(?:叫做|叫作|叫|名叫|是|为|[：:])?\s*(?P<name>{_LATIN_NAME})(?![A-Za-z])"
+)
+_LATIN_PERSON_SAID = re.compile(
+    rf"(?:(?:举报|投诉|起诉|控告|转告|问问|嫁给了?|被|跟|让|叫|联系|找|通知|告诉|感谢|谢谢)\s*(?P<before>{_LATIN_NAME})(?![A-Za-z])"
+    rf"|(?P<name>{_LATIN_NAME})(?![A-Za-z])\s*(?={_HONORIFIC}|{_ADDRESS_FORM}|说|反映|表示|欠|借了?钱|借我|打了|打我|骂|骗|偷|抢|"
+    rf"拖欠|威胁|殴打|家的|今年{_NUM}岁|天天|经常|一直|总是|多次|长期|收了|拿了|是我的?(?:{_RELATION_WORDS})"
+    r"|(?:took|takes|owes|owed|borrowed|hit|hits|beat|beats|said|says|told|tells|refused|refuses|stole|steals|"
+    r"cheated|threatened|threatens|lives|lived|keeps|kept|parks|parked|is my|was my|has been|harass(?:ed|es))\b))"
+)
+_LATIN_NAMED = re.compile(rf"\b(?:named|called)\s+(?P<name>{_LATIN_NAME})(?![A-Za-z])")
+
+
+def _latin_in_text_spans(text: str) -> list[_Span]:
+    readings = _surname_readings()
+
+    def reads_as_person(name: str) -> bool:
+        words = re.split(r"[ ·]", name)
+        return (privacy_pinyin.is_pinyin_name(name, readings)
+                or len(words) == 2 and any(w.lower() in readings for w in words))
+
+    spans = [_Span(m.start("name"), m.end("name"), "name") for m in _LATIN_AFTER_WHO.finditer(text)]
+    spans += [_Span(m.start("name"), m.end("name"), "name") for m in _LATIN_NAMED.finditer(text)]
+    for m in _LATIN_PERSON_SAID.finditer(text):
+        group = "before" if m.group("before") else "name"
+        if reads_as_person(m.group(group)):
+            spans.append(_Span(m.start(group), m.end(group), "name"))
+    return spans
+
+
 def _comma_name_spans(text: str) -> list[_Span]:
     spans = []
     for m in _COMMA_NAME.finditer(text):
@@ -1830,6 +1934,8 @@ def _name_spans(text: str, names: Iterable[str]) -> list[_Span]:
         spans += _comma_name_spans(text)
     if _LATIN_HINT.search(text):
         spans += _latin_name_spans(text)
+    if _LATIN_IN_TEXT_HINT.search(text):
+        spans += _latin_in_text_spans(text)
     exemplary = [m.span() for m in _EXEMPLARY.finditer(text)]
     spans += _kin_name_spans(text)
     if re.search("举报|投诉|起诉|控告|状告|检举", text):
@@ -1839,9 +1945,9 @@ def _name_spans(text: str, names: Iterable[str]) -> list[_Span]:
                   if _unknown_word(m.group("name")) and not _phrase_not_name(m.group("name"))]
     if _NAME_LIST_HINT.search(text):
         spans += _name_list_spans(text)
-    if re.search("[A-Z]", text):
+    if re.search("[A-Za-z][\u4e00-\u9fff]", text):
         spans += [_Span(m.start("name"), m.end("name"), "name") for m in _INITIAL_NAME.finditer(text)
-                  if _unknown_word(m.group("name")[1:])]
+                  if _unknown_word(m.group("name")[1:]) and not _lettered_word_or_room(m.group("name"))]
     for pattern in _PLAIN_PLACE_NAME_PATTERNS:
         spans += [_Span(m.start("name"), m.end("name"), "name") for m in pattern.finditer(text)
                   if _unknown_word(m.group("name")) and not _place_or_word(m.group("name"))]
@@ -1932,8 +2038,8 @@ def _mixed_script_name(value: str) -> str | None:
     # review 2 F6)
     if _MIXED_NOT_NAME_END.search("".join(p for p in parts if re.fullmatch(_HAN, p))):
         return None
-    if (re.fullmatch(r"[A-Z]", parts[0]) and len(parts) == 3 and all(re.fullmatch(_HAN, p) for p in parts[1:])
-            and _unknown_word("".join(parts[1:]))):
+    if (re.fullmatch(r"[A-Za-z]", parts[0]) and len(parts) == 3 and all(re.fullmatch(_HAN, p) for p in parts[1:])
+            and _unknown_word("".join(parts[1:])) and not _lettered_word_or_room(compact)):
         return compact  # (W翠兰: the surname's initial; not A先生, K歌王)
     syllables = 0
     for part in parts:
