@@ -164,15 +164,20 @@ _APPS = (
     "抖音|快手|微博|钉钉|飞书|小红书|B站|b站|哔哩哔哩|知乎|豆瓣|陌陌|探探|支付宝|淘宝|闲鱼|"
     "TG|Telegram|telegram|电报|推特|Twitter|twitter|Instagram|instagram|Facebook|facebook|脸书|"
     "Skype|skype|WhatsApp|whatsapp|"
+    # (Line only before a colon: Line：tiezhu88 — attack P1; not a Line Manager)
+    "(?:Line|LINE)(?=\\s*(?:ID|id)?\\s*[：:])|"
     # where a programmer's account is (我的GitHub是 zhangwei-dev, 码云 zhaosi_dev)
     "GitHub|Github|github|GitLab|Gitlab|gitlab|Gitee|gitee|码云|CSDN|csdn"
 )
 _QQ_CONTEXT = re.compile(rf"(?:{_APPS}|Q号)(?!公众号|群|平台|小程序)[^。；;、\n]{{0,4}}$")
 # A label before a bank, social-security or housing-fund account number (公积金账号 1234 …).
 _ACCOUNT_NUMBER_CONTEXT = re.compile(
-    r"(?P<label>账号|帐号|账户|帐户|卡号|社保卡|医保卡|银行卡|存折|公积金号|社保号|医保号)"
+    # (and a household's number with the water, power or gas company: 燃气户号 3100123456 — attack P1)
+    r"(?P<label>账号|帐号|账户|帐户|卡号|社保卡|医保卡|银行卡|存折|公积金号|社保号|医保号|户号|用户编号|客户编号|缴费号)"
     r"(?:号码?)?\s*(?:是|为|[：:])?\s*$"
 )
+#: A household's number with a utility is shorter than a bank's (燃气户号 3100123456, 水费户号：20123456).
+_HOUSEHOLD_NUMBER_LABELS = ("户号", "用户编号", "客户编号", "缴费号")
 _ACCOUNT_KINDS = {"社保卡": "card_number", "医保卡": "card_number", "社保号": "card_number", "医保号": "card_number",
                   "卡号": "bank_card", "银行卡": "bank_card", "存折": "bank_card"}
 # What follows an office's number, never a citizen's: 0755-12345678咨询 / …热线.
@@ -374,8 +379,10 @@ def _handle_spans(text: str) -> list[_Span]:
             continue
         if not by_at and not m.group("verb") and not re.match(r"\s", text[m.end("label") if m.group("label") else m.end("app"):]):
             continue  # (微博号码 …, 知乎上看到: no handle without @, a verb or a space)
-        if not by_at and not m.group("verb") and not m.group("owner") and not re.search(r"[A-Za-z0-9]", value):
-            continue  # (我局微博账号 已开通, 本单位抖音号 每周更新: words, not an account, unless someone's)
+        if (not by_at and not m.group("verb") and not m.group("owner") and not re.search(r"[A-Za-z0-9]", value)
+                and (m.group("label") not in ("ID", "id", "用户名", "昵称") or _NOT_A_HANDLE.search(value))):
+            continue  # (我局微博账号 已开通, 本单位抖音号 每周更新: words, not an account, unless someone's;
+            # after ID or 用户名 a name: 贴吧ID 铁柱哥哥 — attack P1)
         if m.group("owner") not in _OWN and (
                 _OFFICIAL_HANDLE.search(value)
                 or re.search(r"官方|政务|公众号|关注|本单位|我单位|本局|我局|本中心|我委|我办", text[max(0, m.start() - 6):m.start()])):
@@ -585,6 +592,8 @@ _RELATION_WORDS = (
     # (主任 after the body it heads is an official's title: 市人大常委会主任蒋卓庆, 办公室主任; any
     # other 主任 may be anyone's — 公司的主任王秀英拖欠工资, 举报主任王建国: review 12)
     "同事|同学|朋友|室友|邻居|房东|租客|老乡|工友|班主任|老师(?!傅)|校长|医生|领导|经理|老板|师傅|"
+    # (attack P1: 我继子马小龙, 我亲家王德顺, 我徒弟王德顺, 我发小李建军, 我闺蜜刘丽丽, 我上司李建军)
+    "继子|继女|亲家|徒弟|发小|闺蜜|上司|"
     "(?<![会委办室局处厅院心部站所])主任"
 )
 # More people around the writer and the people a complaint or a case is about, by their
@@ -603,6 +612,8 @@ _ROLE_WORDS = (
     # named as such, docs/privacy.md: 中队长王建国说会处理)
     "五保户|低保户|贫困户|困难户|特困户|村民|农民工|患儿|产妇|孕妇|独居老人|孤寡老人|空巢老人|战友|小哥|保安队长|"
     "物业经理|中介|"
+    # (attack P1: 我们村长李建军, 组长, 群主王翠兰把我踢出了群, 楼长, 村医, 牧民)
+    "村长|组长|楼长|群主|村医|牧民|"
     # any person named by what they are or do: …人 / …者 (当事人, 受害人, 收件人, 犯罪嫌疑人,
     # 被执行人, 肇事者 …), but not 个人, 他人, 老人, 名人, 或者, 记者 … (no one in particular)
     "(?<=[\u4e00-\u9fff])(?<![个本他别每众老诗名达猎主女男无没有工军路商成夫的等之人一二两三四五多些文家])人"
@@ -637,7 +648,7 @@ _AFTER_PERSON = (
     rf"(?:{_HONORIFIC}|{_ADDRESS_FORM}|[，,。.！!？?；;：:、\s（(）)”\"]|$|也|说|的|在|今年|现年|反映|打|骂|被|是|因|已|"
     "和|与|带|去|来|从|到|都|还|又|就|才|不|没|曾|于|出生|工作|上学|读|患|住|生病|失业|现在|目前|经常|一直|"
     "对|让|把|给|向|跟|要|想|需要|办|申请|去世|受|身体|携带|拖欠|欠|克扣|拒|多次|长期|今天|昨天|去年|前年|"
-    "退伍|态度|骑车|有纠纷|有矛盾|"
+    "退伍|态度|骑车|有纠纷|有矛盾|留下|留给|乱(?:收|扔|停|倒|搭|建|占|堆|排|写|贴|发)|"
     "行动|年迈|年纪|腿脚|患有|瘫痪|残疾|退休|下岗|卧床|住院|过世|名下|天天|总是|骚扰|开车|上门|贪污|怀孕|"
     rf"霸占|侵占|挪用|威胁|殴打|辱骂|私自|强行|违规|{_NUM}岁|"
     "家(?:漏水|渗水|装修|的|里|门口|养|占|堆|噪音|太吵|吵|人|孩子|老人|长|属)|均|皆|生(?:孩子|小孩|了|下|二胎|完)|或|以及|"
@@ -677,7 +688,10 @@ _KIN_SHORT = (
     "老伴儿?|先生|太太|丈母娘|老丈人|丈人|婆娘|媳妇儿|那口子|老头子?|老婆子|对象|姆妈|房客|租客|"
     "那个|阿嬷|阿婆|阿公|阿爸|阿妈)"
 )
-_KIN_ALONE = "(?:亡夫|亡妻|先夫|本人|阿嬷|阿婆|阿公|对门的?|楼下的?|楼上的?|隔壁的?|老人(?=叫|名叫))"
+# (and the written register of an older writer's letter: 家父王德顺, 犬子赵小宝, 先父孙有财 — attack P1)
+_KIN_ALONE = ("(?:亡夫|亡妻|先夫|本人|阿嬷|阿婆|阿公|对门的?|楼下的?|楼上的?|隔壁的?|老人(?=叫|名叫)|"
+              "家父|家母|家严|家慈|先父|先母|先考|先妣|家兄|家姐|舍弟|舍妹|小女|犬子|小儿|外子|拙荆|贱内|"
+              "令尊|令堂|令郎|令爱|令媛)")
 # (Words that begin with a surname and follow a relative in a sentence: 我妈成天打麻将; more
 # are told by the dictionary, :func:`_kin_name_spans`.)
 _KIN_NOT_NAME = (
@@ -823,15 +837,26 @@ def _dictionary_places() -> frozenset[str]:
     return _dictionary_tagged()[1]
 
 
+def _dictionary_verbs() -> frozenset[str]:
+    """… and the words of two characters it has seen at least 100 times as a verb, an adverb, a
+    conjunction, a preposition, a pronoun or a time (转给 148, 交给, 一直, 已经, 今年: never a given
+    name; 满仓 22, 立新 51 may be)."""
+    return _dictionary_tagged()[2]
+
+
+#: The tags of :func:`_dictionary_verbs`.
+_FUNCTION_TAGS = frozenset("v vd vn d ad c p r t u f m q".split())
+
+
 @functools.lru_cache(maxsize=1)
-def _dictionary_tagged() -> tuple[frozenset[str], frozenset[str]]:
-    """The names and the places of :func:`_dictionary_names` / :func:`_dictionary_places`, read
-    from jieba's dictionary file once per process (~75,000 words, 0.3 s, 7 MB; jieba.posseg
-    would load its whole tagger, 0.7 s and 54 MB)."""
+def _dictionary_tagged() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """The names, places and verbs of :func:`_dictionary_names`, :func:`_dictionary_places` and
+    :func:`_dictionary_verbs`, read from jieba's dictionary file once per process (0.3 s, ~9 MB;
+    jieba.posseg would load its whole tagger, 0.7 s and 54 MB)."""
     from interact.core.segment import ensure_jieba, jieba
 
     ensure_jieba()
-    names, places = set(), set()
+    names, places, verbs = set(), set(), set()
     with jieba.dt.get_dict_file() as lines:
         for line in lines:
             parts = line.decode("utf-8").split()
@@ -840,7 +865,9 @@ def _dictionary_tagged() -> tuple[frozenset[str], frozenset[str]]:
                     names.add(parts[0])
                 elif parts[2] == "ns":
                     places.add(parts[0])
-    return frozenset(names), frozenset(places)
+                elif len(parts[0]) == 2 and parts[2] in _FUNCTION_TAGS and int(parts[1]) >= 100:
+                    verbs.add(parts[0])
+    return frozenset(names), frozenset(places), frozenset(verbs)
 
 
 #: How frequent in jieba's dictionary a word before 师傅 must be to be a trade (司机 1455, 安装 2382,
@@ -889,6 +916,8 @@ _PLAIN_PLACE_NAME_PATTERNS = [
                # (review 2's one-word variants: 我被李建军骗了, 叫李建军过来, 跟李建军借了钱)
                r"(?=就知道|出来|过来|赔|打了|打我|骂了|骂我|吵了|道歉|以后|都没|都不|骗了|骗我|坑了|坑我|欺负|威胁|借了|"
                r"拿了|偷了|抢了|占了|[，,]\s*(?:明天|今天|让他|叫他|请他))"),
+    # A full name before its sex as a party is described (相关人员李建军，男，汉族 — attack P1).
+    re.compile(rf"(?P<name>{_THREE_CHARACTER_NAME})(?=\s*[（(，,]\s*[男女]\s*[，,、）)])"),
     # A patient by the bed, a pupil by the class (12床的刘春花一直没人来换药, 三年级二班的王小虎被同学
     # 欺负 — attack N1; 12床的家属, 三年级二班的课表, 二班的任课老师 stay).
     re.compile(rf"{_NUM}\s*号?\s*(?:床位?|[)）]?\s*班)(?:里|上)?的?\s*(?P<name>{_PLAIN_NAME})(?={_AFTER_PERSON})"),
@@ -898,6 +927,58 @@ _PLAIN_PLACE_NAME_PATTERNS = [
                rf"|欠(?:了)?我|今年{_NUM}岁|和{_THREE_CHARACTER_NAME}都"
                rf"|(?:经常|天天|总是|一直)?(?:骂人|打人|骗人|偷了|偷我|偷东西|抢了|抢我|欺负|威胁))"),
 ]
+
+
+# A full name in any plain place of a sentence (attack P1, batch 14's second round: 我找王翠兰要钱,
+# 向孙德胜借了, 对周海涛的处理结果, 帮钱国栋申请, 转给了吴秀珍, 比周海涛多交, 连王翠兰都, 经查，周海涛确实,
+# 李建军是我们村的会计, 王翠兰的低保被取消了, 1. 王翠兰): after a word that takes a person as its object
+# (a preposition or a verb of dealing with someone), or opening a clause or an item of a list. What
+# surrounds it proves nothing here, so the name must stand alone as jieba's dictionary reads the
+# sentence (:func:`_stands_alone`): 和田玉, 高新技术, 周一到周五, 王府井, 李白的诗 stay.
+_NAME_IN_PLAIN_PLACE = re.compile(
+    rf"(?:(?:找|向|对|与|帮|替|给|转给了?|交给了?|由|跟|同|比|连|让|被|问问|转告|嫁给了?|判决|陪|告诉|通知|"
+    rf"联系|把|将|经查|据查|经核实|经核查|经调查|经了解|[，,]\s*叫|(?:村|组|队|楼|小区|单位|厂)里?的)[，,：:]?\s*"
+    rf"|(?:和|是)(?={_THREE_CHARACTER_NAME}(?:一起|一块|干的|做的|弄的|偷的|打的|拿的))"
+    # (关于 a person only before a deed or a letter about one: 关于周海涛违建的举报; not 关于吴孟达主演的电影)
+    rf"|关于(?={_THREE_CHARACTER_NAME}(?:违|乱|占|欠|私|的(?:举报|投诉|问题|情况|反映|诉求|申请)))"
+    rf"|(?:^|(?<=[\n]))\s*{_NUM}\s*[.、．）)]\s*(?=\S{{3}}\s*(?:$|\n|[，,；;。]))"
+    rf"|(?:^|(?<=[。！？!?\n；;，,：:]))\s*(?={_THREE_CHARACTER_NAME}(?:是(?:我|本|村|社区|小区|他|她)|"
+    rf"的(?:低保|补贴|养老金|退休金|抚恤金|工资|房子|宅基地|户口|医药费|欠款|借款)|确实|多次|长期|私自|"
+    # (looked ahead, so a candidate refused does not hide the next: 我把钱转给了王翠兰)
+    rf"强行|违规|拒不|不肯|不愿|至今|仍然|从来)))(?=(?P<name>{_THREE_CHARACTER_NAME}))"
+)
+
+
+# 牧民扎西多吉家的牛, 我邻居阿依古丽的孩子: a name of four to six of the characters transliterated
+# names are written with, without its dot, after who the person is and before what follows a
+# person (attack P1), unknown to the dictionary as a word.
+_TRANSLITERATED_AFTER_WHO = re.compile(
+    rf"(?:{_RELATION}|{_ROLE}|{_CASE_ROLE})\s*(?P<name>[{_TRANSLITERATION}]{{4,6}}?)(?={_AFTER_PERSON})"
+)
+
+
+def _stands_alone(text: str, start: int, end: int) -> bool:
+    """Whether jieba's dictionary, reading the sentence around ``text[start:end]`` (a surname and
+    two characters), finds a word of its own neither across its start nor across its end, and the
+    surname a word alone (王/翠兰, 孙/德胜: a name; 和田玉, 高新/技术, 周一, 马上 are words)."""
+    from interact.core.segment import ensure_jieba, jieba
+
+    ensure_jieba()
+    left = max(0, start - 3)
+    bounds, at = set(), left
+    for token in jieba.lcut(text[left:end + 6], HMM=False):
+        bounds.add(at)
+        at += len(token)
+        bounds.add(at)
+    given = text[start + 1:end]
+    # (the surname a word alone, or the whole name one: 李建军 is in the dictionary, seen 3 times)
+    return (start in bounds and end in bounds and (start + 1 in bounds or start + 2 not in bounds)
+            and not re.search(r"[的了着过们吗呢吧啊么是在和与及或把被给对向从到就都也还又才很太最更不没]", given)
+            # (nor what ends the name of a kind or a thing: 对叶菜类蔬菜)
+            and given[-1] not in "类型式性级品物费款项率量期证单表卡码员"
+            # (nor a surname and a form of address: 小区里的王大妈说)
+            and not re.fullmatch(rf"{_ADDRESS_FORM}|{_HONORIFIC}|{_TITLE_WORDS}|大叔|大婶|大哥|大姐|婆婆|阿婆|嫂子|老头|老太|姐姐|哥哥", given)
+            and given not in _dictionary_verbs())
 
 
 # 张福贵、李有田、赵满仓等12户村民: the names of a list before 等 and how many people or households
@@ -1021,7 +1102,7 @@ _NAME_PATTERNS = [
     re.compile(rf"{_BOUNDARY}(?:尊敬的|亲爱的)?\s*(?P<name>{_NAME})"
                rf"(?={_HONORIFIC}?\s*(?:[0-9]{{1,2}}|[*＊†‡]|[\[［][0-9]{{1,2}}[\]］])?\s*[，,：:！!\s]?\s*(?:您好|你好))"),
     # 尊敬的李华女士： / 尊敬的李华：
-    re.compile(rf"(?:尊敬的|亲爱的)\s*(?P<name>{_NAME})(?={_HONORIFIC}?\s*[，,：:！!])"),
+    re.compile(rf"(?:尊敬的|亲爱的)\s*(?P<name>{_NAME})(?=[ \u3000\u00a0]?{_HONORIFIC}?\s*[，,：:！!])"),
     # 来信人：张三 / 署名：张三 / 联系人 张三 / 我叫张三 / 本人张三
     re.compile(
         rf"(?:{_LABEL_BEFORE_NAME})"
@@ -1039,7 +1120,9 @@ _NAME_PATTERNS = [
     # 由王晓东代为办理
     re.compile(rf"由\s*(?P<name>{_PLAIN_NAME})(?=代为|代办|代理|代签|代交)"),
     # ——韩梅梅 / —— Huangfu Xiaowen: a signature after a dash, at the end of a line.
-    re.compile(rf"(?:——|—|--|－－)\s*(?P<name>{_NAME}|{_LATIN_NAME})\s*(?=$|\n|[。.！!])"),
+    # (or before the date: ——李建军 12月1日 — attack P1)
+    re.compile(rf"(?:——|—|--|－－)\s*(?P<name>{_NAME}|{_LATIN_NAME})\s*"
+               rf"(?=$|\n|[。.！!]|(?:{_NUM}\s*年\s*)?{_NUM}\s*月\s*{_NUM}\s*[日号]?\s*(?:$|\n))"),
     # 我叫 Zhang Wei / 我是Li Lei: a name in pinyin after a label.
     re.compile(rf"(?:{_LABEL_BEFORE_NAME})\s*[：:]?\s*(?P<name>{_LATIN_NAME})(?![A-Za-z])"),
     # 我是李Lei / 联系人ZWL: a surname with a given name in pinyin, or initials, after a
@@ -1061,7 +1144,8 @@ _NAME_PATTERNS = [
         rf"[{''.join(sorted(_SURNAMES))}]{_GIVEN_CHAR}{{3}})(?=[，,。.！!？?；;、\s（(]|$|{_AFTER_NAME})"
     ),
     # 感谢楼下的刘桂英阿姨 / 请转告陈志强先生 / 谢谢黄丽女士: a full name before a form of address.
-    re.compile(rf"(?:{_BOUNDARY}|{_BEFORE_NAME})(?P<name>{_NAME})(?={_ADDRESS_FORM})"),
+    # (a space between them, as in a department's answer: 王翠兰 女士反映的, <p>赵铁柱&nbsp;同志：— attack P1)
+    re.compile(rf"(?:{_BOUNDARY}|{_BEFORE_NAME})(?P<name>{_NAME})(?=[ \u3000\u00a0]?{_ADDRESS_FORM})"),
     # 隔壁李大爷 / 楼下王阿姨: a surname before a form of address used for elderly neighbours.
     re.compile(rf"(?:(?<![\u4e00-\u9fff])|{_BEFORE_NAME})(?P<name>{_SURNAME_RE})(?=阿姨|大爷|大妈|大娘|奶奶|爷爷|大姐|大哥|大叔|大婶)"),
     # 网友欧阳明华的问题 / 市民张三反映
@@ -1139,7 +1223,8 @@ _NAME_PATTERNS = [
 # 妈妈, 居民的孩子, is an ordinary word).
 _BEFORE_KIN = re.compile(
     rf"{_BOUNDARY}(?P<name>(?![我你他她它这那该本此其各每某全])(?:(?![家父母哥姐弟妹爷奶叔姨舅婶师])[\u4e00-\u9fff]){{2,3}})"
-    r"(?=的(?:妈妈|爸爸|母亲|父亲|丈夫|妻子|老公|老婆|儿子|女儿|孩子|家长|爷爷|奶奶|外婆|外公|哥哥|姐姐|弟弟|妹妹|监护人))"
+    # (not a group's: 唐宝的妈妈们 are the mothers of children with Down's syndrome — attack P1)
+    r"(?=的(?:妈妈|爸爸|母亲|父亲|丈夫|妻子|老公|老婆|儿子|女儿|孩子|家长|爷爷|奶奶|外婆|外公|哥哥|姐姐|弟弟|妹妹|监护人)(?!们))"
 )
 #: Below this count in jieba's dictionary a word is read as unknown (鳌拜 3, 任盈盈 3).
 _RARE_WORD = 5
@@ -1337,12 +1422,29 @@ _ADDRESS = re.compile(
 )
 # An office block and a room (华润大厦2907), not an amount or a year (广场3000平方米); a
 # basement or a store room (地下室B7-23, 车库 2-15). Tried only where the hint is found.
-_ROOM_HINT = re.compile(r"(?:大厦|大楼|写字楼|公寓|中心|广场|花园|小区|苑)\s*(?:[A-Za-z]\s*[-－]?\s*)?[0-9]{3,4}|地下室|车库|地库|储藏室|杂物间")
+_ROOM_HINT = re.compile(r"(?:大厦|大楼|写字楼|公寓|中心|广场|花园|小区|苑)\s*(?:[A-Za-z]\s*[-－]?\s*)?[0-9]{3,4}|地下室|车库|地库|储藏室|杂物间"
+                        r"|别墅|联排|排屋|负\s*[一二三1-3]\s*层")
 _ROOM_ADDRESS = re.compile(
     # (a block's letter may come first: 金地公寓B-1205)
     rf"{_PLACE}{{1,10}}?(?:大厦|大楼|写字楼|公寓|中心|广场|花园|小区|苑)\s*(?:[A-Za-z]\s*[-－]?\s*)?[0-9]{{3,4}}(?:室|房|号(?!线))?"
     r"(?![0-9]|\s*(?:[年月日米元平户人万千百多余个名辆套间期届次线位家所条项份亩吨]|号线))"
     r"|(?:地下室|地下车库|车库|地库|储藏室|杂物间)\s*[A-Za-z]?\s*[0-9]{1,4}\s*[-－—]\s*[0-9]{1,4}(?:号|室)?"
+    # (a villa by its letter and number, a room on a basement floor: 碧桂园别墅区D-18, 我租的地下室负一层B102 —
+    # attack P1)
+    r"|(?:别墅区|别墅|联排|排屋)\s*(?:[A-Za-z]\s*[-－]?\s*[0-9]{1,4}|[0-9]{1,4}\s*(?:号|栋|幢))(?![0-9])"
+    r"|(?:地下室|地下)?\s*负\s*[一二三1-3]\s*层\s*[A-Za-z]\s*[0-9]{2,4}(?:室|号|房)?(?![0-9])"
+)
+# A village's group without a household, as the subject of a sentence (向阳村二组的路灯坏了,
+# K4组村民请求…: a public place — attack P1), is where someone lives only after a word of home (家住东风村5组, 住在长乐村11组, 老家在李家村一组, 住址：…).
+_BARE_VILLAGE_GROUP = re.compile(rf"{_PLACE}{{1,6}}(?:村|屯|嘎查)\s*第?{_NUM}\s*(?:村民小组|组|社|队)")
+_HOME_BEFORE = re.compile(r"家|住|户籍|籍贯|址|来自|老家|搬到|搬去")
+#: … or written alone, as an address is (李家屯三社, ending the text or a clause).
+_ALONE_AFTER = re.compile(r"\s*(?:$|[\n，,。；;！!？?、])")
+# An address after the label of a person's address (收货地址：…W1-A栋5楼, 住址：xx镇xx村38号 — attack
+# P1): the rest of the clause, when it holds a number or a building's word.
+_LABELLED_ADDRESS = re.compile(
+    r"(?:收货地址|收件地址|收件人地址|家庭住址|家庭地址|现住址|居住地址|现居住地|户籍地址|家住址|(?<![办公单位])住址)\s*[：:]\s*"
+    r"(?P<value>(?=[^。；;\n]*(?:[0-9０-９]|[号栋幢室楼户]))[^。；;\n，,]{4,60})"
 )
 # A dormitory room (宿舍楼B区304寝室), a flat in a tower written the developers' way (望京SOHO
 # T3 1502), a flat told from a crossroads (建设路与人民路交叉口东北角的那栋楼2单元).
@@ -1661,7 +1763,7 @@ def _classify(digits: str, has_x: bool, before: str) -> str | None:
     if 19 <= n <= 22 and digits[0] in "12345678" and _plausible_birth(digits[6:14]):
         return "id_number"
     account = _ACCOUNT_NUMBER_CONTEXT.search(before)
-    if account and 12 <= n <= 30:
+    if account and (12 <= n <= 30 or 6 <= n <= 30 and account.group("label") in _HOUSEHOLD_NUMBER_LABELS):
         return _ACCOUNT_KINDS.get(account.group("label"), "account_number")
     if 16 <= n <= 19:
         return "bank_card"
@@ -1951,6 +2053,12 @@ def _name_spans(text: str, names: Iterable[str]) -> list[_Span]:
     for pattern in _PLAIN_PLACE_NAME_PATTERNS:
         spans += [_Span(m.start("name"), m.end("name"), "name") for m in pattern.finditer(text)
                   if _unknown_word(m.group("name")) and not _place_or_word(m.group("name"))]
+    # (or seldom seen: the dictionary knows 阿依古丽, 14 times)
+    spans += [_Span(m.start("name"), m.end("name"), "name") for m in _TRANSLITERATED_AFTER_WHO.finditer(text)
+              if _word_frequency(m.group("name")) < _RARE_NAME_FREQ]
+    spans += [_Span(m.start("name"), m.end("name"), "name") for m in _NAME_IN_PLAIN_PLACE.finditer(text)
+              if _unknown_word(m.group("name")) and not _place_or_word(m.group("name"))
+              and _stands_alone(text, m.start("name"), m.end("name"))]
     patterns = list(_NAME_PATTERNS)
     for guard, guarded in _GUARDED_NAME_PATTERNS:
         if guard.search(text):
@@ -2088,10 +2196,14 @@ _PUBLIC_ROOM = re.compile(r"[0-9０-９]*\s*(?:会议室|办公室|教室|报告
 
 def _address_spans(text: str) -> list[_Span]:
     spans = [_Span(m.start(), m.end(), "address") for m in _ADDRESS.finditer(text)
-             if not _PUBLIC_ROOM.match(text, m.end())]
+             if not _PUBLIC_ROOM.match(text, m.end())
+             and not (_BARE_VILLAGE_GROUP.fullmatch(m.group(0)) and not _HOME_BEFORE.search(text, max(0, m.start() - 12), m.start())
+                      and not _ALONE_AFTER.match(text, m.end()))]
     if _ROOM_HINT.search(text):
         spans += [_Span(m.start(), m.end(), "address") for m in _ROOM_ADDRESS.finditer(text)
                   if not _PUBLIC_ROOM.match(text, m.end())]
+    if "址" in text:
+        spans += [_Span(m.start("value"), m.end("value"), "address") for m in _LABELLED_ADDRESS.finditer(text)]
     if "宿舍" in text or "寝室" in text or "公寓楼" in text:
         spans += [_Span(m.start(), m.end(), "address") for m in _DORM.finditer(text)]
     if "T" in text:

@@ -67,7 +67,15 @@ MEMO_SIZE = 2048
 MEMO_MAX_CHARS = 20_000
 
 
+#: A ruby annotation (``<ruby>王<rt>wang</rt>翠兰</ruby>``): not on the allow-list, its tags would go
+#: and its reading stay inside the word it annotates (王wang翠兰, which no rule reads as a name —
+#: attack P1), so the reading goes with its tags.
+_RUBY_READING = re.compile(r"<r[tp]\b[^>]*>.*?(?:</r[tp]\s*>|(?=</ruby|<r[tp]\b)|$)", re.IGNORECASE | re.DOTALL)
+
+
 def _clean(html: str, linkify: bool) -> str:
+    if "<r" in html or "<R" in html:
+        html = _RUBY_READING.sub("", html)
     cleaned = _without_invisible(_cleaner().clean(html))
     return linkify_html(cleaned) if linkify else cleaned
 
