@@ -86,15 +86,22 @@ def _edges(x: np.ndarray, bins: int) -> list[np.ndarray]:
 
 def fit(x: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None = None, *, n_trees: int = 150,
         depth: int = 3, lr: float = 0.1, bins: int = 32, lam: float = 1.0, min_hess: float = 5.0) -> Boosted:
-    """Fit a model on rows *x* with 0/1 labels *y* (see the module docstring)."""
+    """Fit a model on rows *x* with 0/1 labels *y* (see the module docstring).
+
+    The gradient and hessian histograms of all the nodes of one level are summed in one pass
+    over the rows (one ``bincount`` over (node, feature, bin) cells) rather than node by node:
+    each cell still adds its rows in row order, so the model is the same to the last bit, in
+    about half the time (a refit fits up to eleven of these; docs/testing.md)."""
     x = np.asarray(x, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
     n, n_feat = x.shape
     w = np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
     edges = _edges(x, bins)
     width = bins + 1
+    cells = n_feat * width
     binned = np.stack([np.searchsorted(e, x[:, f], side="right") for f, e in enumerate(edges)], axis=1)
-    flat = binned + (np.arange(n_feat) * width)[None, :]
+    # The cell of each (row, feature), row after row.
+    flat = (binned + (np.arange(n_feat) * width)[None, :]).ravel()
     p0 = float(np.clip(np.average(y, weights=w), 1e-4, 1.0 - 1e-4))
     base = float(np.log(p0 / (1.0 - p0)))
     z = np.full(n, base)
@@ -106,25 +113,25 @@ def fit(x: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None = None, *
     for t in range(n_trees):
         p = 1.0 / (1.0 + np.exp(-z))
         g, h = w * (p - y), w * p * (1.0 - p)
+        g_cells, h_cells = np.repeat(g, n_feat), np.repeat(h, n_feat)
         node = np.zeros(n, dtype=np.int64)
         for level in range(depth):
-            for k in range(1 << level):
-                rows = np.flatnonzero(node == k)
-                if not len(rows):
-                    continue
-                idx = flat[rows].ravel()
-                grad = np.bincount(idx, np.repeat(g[rows], n_feat), n_feat * width).reshape(n_feat, width)
-                hess = np.bincount(idx, np.repeat(h[rows], n_feat), n_feat * width).reshape(n_feat, width)
-                gl, hl = np.cumsum(grad, 1)[:, :-1], np.cumsum(hess, 1)[:, :-1]
-                gt, ht = grad.sum(1, keepdims=True), hess.sum(1, keepdims=True)
-                gain = gl ** 2 / (hl + lam) + (gt - gl) ** 2 / (ht - hl + lam) - gt ** 2 / (ht + lam)
-                gain[(hl < min_hess) | (ht - hl < min_hess)] = -np.inf
-                f, b = np.unravel_index(int(np.argmax(gain)), gain.shape)
-                if np.isfinite(gain[f, b]) and gain[f, b] > 0.0 and b < len(edges[f]):
+            nodes = 1 << level
+            idx = flat if level == 0 else flat + np.repeat(node * cells, n_feat)
+            grad = np.bincount(idx, g_cells, nodes * cells).reshape(nodes, n_feat, width)
+            hess = np.bincount(idx, h_cells, nodes * cells).reshape(nodes, n_feat, width)
+            gl, hl = np.cumsum(grad, 2)[:, :, :-1], np.cumsum(hess, 2)[:, :, :-1]
+            gt, ht = grad.sum(2, keepdims=True), hess.sum(2, keepdims=True)
+            gain = gl ** 2 / (hl + lam) + (gt - gl) ** 2 / (ht - hl + lam) - gt ** 2 / (ht + lam)
+            # A node without rows has no hessian anywhere: no split.
+            gain[(hl < min_hess) | (ht - hl < min_hess)] = -np.inf
+            for k in range(nodes):
+                f, b = np.unravel_index(int(np.argmax(gain[k])), gain[k].shape)
+                if np.isfinite(gain[k, f, b]) and gain[k, f, b] > 0.0 and b < len(edges[f]):
                     # bin > b  <=>  x >= edges[f][b]
-                    feature[t, (1 << level) - 1 + k] = f
-                    threshold[t, (1 << level) - 1 + k] = edges[f][b]
-            inner = (1 << level) - 1 + node
+                    feature[t, nodes - 1 + k] = f
+                    threshold[t, nodes - 1 + k] = edges[f][b]
+            inner = nodes - 1 + node
             node = node * 2 + (x[rows_all, feature[t, inner]] >= threshold[t, inner])
         leaf[t] = -lr * np.bincount(node, g, leaves) / (np.bincount(node, h, leaves) + lam)
         z += leaf[t][node]

@@ -63,3 +63,53 @@ def test_the_shipped_semantic_model_is_boosted_and_stored_like_a_version():
     again = DecisionModel.from_stored(json.loads(json.dumps(SEM_BASE_MODEL.stored())), SEM_BASE_MODEL.threshold, 7)
     x = np.random.default_rng(0).uniform(0, 1, size=(5, len(SEM_DECISION_FEATURES)))
     assert again.semantic and np.allclose(again.probabilities(x), SEM_BASE_MODEL.probabilities(x), atol=1e-5)
+
+
+def _fit_node_by_node(x, y, w, *, n_trees, depth, lr=0.1, bins=32, lam=1.0, min_hess=5.0):
+    """The fit as first written: each node's histograms summed over its own rows."""
+    n, n_feat = x.shape
+    edges = boosting._edges(x, bins)
+    width = bins + 1
+    binned = np.stack([np.searchsorted(e, x[:, f], side="right") for f, e in enumerate(edges)], axis=1)
+    flat = binned + (np.arange(n_feat) * width)[None, :]
+    p0 = float(np.clip(np.average(y, weights=w), 1e-4, 1.0 - 1e-4))
+    z = np.full(n, np.log(p0 / (1.0 - p0)))
+    feature = np.zeros((n_trees, (1 << depth) - 1), dtype=np.int64)
+    threshold = np.full(feature.shape, np.inf)
+    leaf = np.zeros((n_trees, 1 << depth))
+    for t in range(n_trees):
+        p = 1.0 / (1.0 + np.exp(-z))
+        g, h = w * (p - y), w * p * (1.0 - p)
+        node = np.zeros(n, dtype=np.int64)
+        for level in range(depth):
+            for k in range(1 << level):
+                rows = np.flatnonzero(node == k)
+                if not len(rows):
+                    continue
+                idx = flat[rows].ravel()
+                grad = np.bincount(idx, np.repeat(g[rows], n_feat), n_feat * width).reshape(n_feat, width)
+                hess = np.bincount(idx, np.repeat(h[rows], n_feat), n_feat * width).reshape(n_feat, width)
+                gl, hl = np.cumsum(grad, 1)[:, :-1], np.cumsum(hess, 1)[:, :-1]
+                gt, ht = grad.sum(1, keepdims=True), hess.sum(1, keepdims=True)
+                gain = gl ** 2 / (hl + lam) + (gt - gl) ** 2 / (ht - hl + lam) - gt ** 2 / (ht + lam)
+                gain[(hl < min_hess) | (ht - hl < min_hess)] = -np.inf
+                f, b = np.unravel_index(int(np.argmax(gain)), gain.shape)
+                if np.isfinite(gain[f, b]) and gain[f, b] > 0.0 and b < len(edges[f]):
+                    feature[t, (1 << level) - 1 + k] = f
+                    threshold[t, (1 << level) - 1 + k] = edges[f][b]
+            inner = (1 << level) - 1 + node
+            node = node * 2 + (x[np.arange(n), feature[t, inner]] >= threshold[t, inner])
+        leaf[t] = -lr * np.bincount(node, g, 1 << depth) / (np.bincount(node, h, 1 << depth) + lam)
+        z += leaf[t][node]
+    return feature, threshold, leaf
+
+
+@pytest.mark.parametrize("min_hess", [5.0, 40.0])  # 40: some nodes split, some get no rows
+def test_the_level_by_level_fit_is_the_node_by_node_fit_to_the_last_bit(min_hess):
+    x, y = xor_data(600)
+    w = np.where(np.arange(len(y)) % 7 == 0, 6.5, 1.0)  # weighted rows, as curators' examples
+    model = boosting.fit(x, y, w, n_trees=15, depth=3, bins=16, min_hess=min_hess)
+    feature, threshold, leaf = _fit_node_by_node(x, y, w, n_trees=15, depth=3, bins=16, min_hess=min_hess)
+    assert np.array_equal(model.feature, feature) and np.array_equal(model.leaf, leaf)
+    assert np.array_equal(model.threshold, threshold)
+    assert np.isinf(threshold).any() and np.isfinite(threshold).any()
