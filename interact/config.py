@@ -126,6 +126,10 @@ class DefaultConfig:
     #: Answers of the engine remembered per process, per question text, until the engine
     #: changes (the same question asked again is not scored again); 0 turns it off.
     FAQ_ANSWER_MEMO = 4096
+    #: A refit of the decision model (``faq refit``, interact/faq/learning.py) fits on every
+    #: n-th row of the shipped base data: 1, all of it. The tests take every 4th (they test
+    #: the refit's rules and reports, not the model's quality; bench/faq_eval.py does that).
+    FAQ_REFIT_BASE_EVERY = 1
     #: Score the sentence-embedding feature of the FAQ engine when the ``semantic`` extra is
     #: installed (~130 MB per process; docs/faq-matching.md). Off: lexical features only.
     FAQ_SEMANTIC = True
@@ -200,3 +204,5 @@ class TestConfig(DefaultConfig):
     FAQ_INDEX_IN_MEMORY = True
     DEFERRED_WRITE_SECONDS = 0
     DEFERRED_WRITE_TIMER = False
+    #: A refit on a quarter of the base data (each fit ~4 times faster; docs/testing.md).
+    FAQ_REFIT_BASE_EVERY = 4

@@ -31,6 +31,7 @@ from typing import Any, Iterable
 
 import numpy as np
 import sqlalchemy as sa
+from flask import current_app
 
 from interact.core import atomic, audit, clock, tasks
 from interact.core.errors import InvalidTransition
@@ -552,6 +553,9 @@ def refit(*, actor=None, base_path: Path | None = None, alive: Callable[[], None
     alive()
     x_ex, y_ex, owners = training_rows(engine, examples)
     base = load_base(base_path, engine.semantic)
+    every = int(current_app.config.get("FAQ_REFIT_BASE_EVERY") or 1)
+    if every > 1:  # tests: the rules, not the model (config.FAQ_REFIT_BASE_EVERY)
+        base = BaseData(base.x[::every], base.y[::every], base.kind[::every], base.floor[::every])
     next_id = (db.session.scalar(sa.select(sa.func.max(DecisionModelVersion.id))) or 0) + 1
     new = fit_model(base, x_ex, y_ex, next_id)
     alive()
@@ -581,6 +585,8 @@ def refit(*, actor=None, base_path: Path | None = None, alive: Callable[[], None
         "examples": len(examples),
         "training_examples": len(examples),
         "training_rows": int(len(y_ex)),
+        # Rows of the base data fitted on (FAQ_REFIT_BASE_EVERY: all of them but in tests).
+        "base_rows": int(len(base.y)),
         # Every example judged the refit (cross-fitted, ``folds``); the key keeps its name.
         "held_back": len(examples),
         "folds": len(set(folds_of(examples))),

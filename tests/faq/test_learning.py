@@ -2,7 +2,6 @@
 (labelled examples, ``faq refit``, model versions)."""
 from __future__ import annotations
 
-import dataclasses
 
 import pytest
 
@@ -255,6 +254,9 @@ def test_a_refit_with_enough_held_back_examples_that_is_not_worse_is_used(app, d
     result = learning.refit()
     db.session.commit()
     report = result.report
+    # Tests fit on every 4th row of the base data (TestConfig.FAQ_REFIT_BASE_EVERY).
+    every = app.config["FAQ_REFIT_BASE_EVERY"]
+    assert every == 4 and report["base_rows"] == len(learning.load_base(semantic=True).y[::every])
     assert report["held_difference"]["low"] <= report["held_difference"]["difference"] <= report["held_difference"]["high"]
     assert "95% 置信区间" in result.message
     expected = (report["after"]["right"] >= report["before"]["right"]
@@ -270,11 +272,9 @@ def test_a_model_in_use_fitted_on_curator_examples_is_judged_cross_fitted_like_t
     # after one refit was put in use its decisions on the examples it had learnt from were
     # in-sample, and a second refit on the very same examples looked worse than it.
     monkeypatch.setattr(learning, "MIN_HELD_BACK", 1)
-    # The rule is tested, not the model: fewer trees on a quarter of the base data.
+    # The rule is tested, not the model: fewer trees, on a quarter of the base data as every
+    # refit in tests (TestConfig.FAQ_REFIT_BASE_EVERY).
     monkeypatch.setitem(learning.BOOSTING, "n_trees", 30)
-    load_base = learning.load_base
-    monkeypatch.setattr(learning, "load_base", lambda *a, **k: learning.BaseData(
-        *(column[::4] for column in dataclasses.astuple(load_base(*a, **k)))))
     for number, question, _ in BATCH:
         services.add_phrasings(kb[number], [question], actor=roles.curator)
     db.session.commit()
