@@ -107,6 +107,9 @@ def _app_env(tmp: Path, database_url: str) -> dict[str, str]:
         "INTERACT_UPLOAD_FOLDER": str(tmp / "uploads"),
         # A local test server, not production (no PUBLIC_BASE_URL, per-process rate limits).
         "INTERACT_DEMO": "true",
+        # `flask faq refit` and the worker's refits of the journeys: on a quarter of the base
+        # data, as in the unit tests (TestConfig.FAQ_REFIT_BASE_EVERY; docs/testing.md).
+        "INTERACT_FAQ_REFIT_BASE_EVERY": "4",
         "PYTHONPATH": str(ROOT),
     })
     return env
