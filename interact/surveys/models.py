@@ -282,6 +282,14 @@ class ModerationStatus(LabeledEnum):
     REJECTED = "rejected", "不予采用（无效）"
 
 
+#: Colour of an opinion's moderation tag on the staff pages (``tag-<tone>``).
+MODERATION_TONES = {
+    ModerationStatus.PENDING: "amber",
+    ModerationStatus.APPROVED: "green",
+    ModerationStatus.REJECTED: "muted",
+}
+
+
 class Adoption(LabeledEnum):
     ADOPTED = "adopted", "采纳"
     PARTLY = "partly", "部分采纳"
@@ -331,6 +339,10 @@ class Opinion(TimestampMixin, db.Model):
     @property
     def moderation_label(self) -> str:
         return self.moderation.label
+
+    @property
+    def moderation_tone(self) -> str:
+        return MODERATION_TONES[self.moderation]
 
     @property
     def adoption_label(self) -> str:

@@ -8,10 +8,11 @@ from pathlib import Path
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
 #: ``x.status.value == 'draft'``, ``x.status.value in (...)``, ``x.status == 'missing'``,
-#: ``{...}[x.status.value]`` (a second table of the states beside the enum).
+#: ``{...}[x.status.value]`` (a second table of the states beside the enum); an opinion's
+#: ``moderation`` is a state too (its tag colour is ``moderation_tone``).
 STATUS_RULE = re.compile(
-    r"\.status(?:\.value)?\s*(?:==|!=|\bin\b|\bnot in\b)"
-    r"|\[\s*[\w.]*\.status\.value\s*\]"
+    r"\.(?:status|moderation)(?:\.value)?\s*(?:==|!=|\bin\b|\bnot in\b)"
+    r"|\[\s*[\w.]*\.(?:status|moderation)\.value\s*\]"
 )
 
 
@@ -26,9 +27,11 @@ def _findings() -> list[str]:
 
 def test_the_pattern_catches_the_shapes_it_is_meant_for():
     for line in ("{% if interview.status.value in ('live', 'ended') %}", "{% if e.status.value != 'x' %}",
-                 "{% if check.status == 'missing' %}", "{{ {'a': 'b'}[entry.status.value] }}"):
+                 "{% if check.status == 'missing' %}", "{{ {'a': 'b'}[entry.status.value] }}",
+                 "{{ 'tag-amber' if o.moderation.value == 'pending' else 'tag-muted' }}"):
         assert STATUS_RULE.search(line), line
-    for line in ("{% if 'publish' in actions %}", "{{ entry.status_label }}", "tag-{{ entry.status_tone }}"):
+    for line in ("{% if 'publish' in actions %}", "{{ entry.status_label }}", "tag-{{ entry.status_tone }}",
+                 "tag-{{ o.moderation_tone }}"):
         assert not STATUS_RULE.search(line), line
 
 

@@ -429,3 +429,20 @@ def test_a_collection_pages_opinion_captcha_answers_once_even_for_replayed_cooki
     assert client.post(f"/surveys/{collection.id}/opinions", data=form).status_code == 302
     response = replay.post(f"/surveys/{collection.id}/opinions", data=form)
     assert "验证码不正确" in _sent_back(replay, response, collection, "opinion-form")
+
+
+def test_the_moderation_tag_takes_its_colour_from_the_opinion(client, auth, make_collection, frozen, roles, db):
+    # The colour of 待审核 / 已通过 / 不予采用 is the model's (moderation_tone), not a rule of the template.
+    collection = make_collection()
+    frozen(2026, 3, 10)
+    for text in ("还没审核的意见", "审核通过的意见", "标记无效的意见"):
+        client.post(f"/surveys/{collection.id}/opinions", data={"content": text})
+    pending, approved, rejected = db.session.scalars(db.select(Opinion).order_by(Opinion.id)).all()
+    auth.login(roles.handler_a)
+    client.post(f"/staff/surveys/{collection.id}/opinions/{approved.id}/approve", data={})
+    client.post(f"/staff/surveys/{collection.id}/opinions/{rejected.id}/reject", data={"note": "与主题无关"})
+    page = _html(client.get(f"/staff/surveys/{collection.id}/opinions"))
+    for opinion, tone in ((pending, "amber"), (approved, "green"), (rejected, "muted")):
+        item = re.search(rf'<li class="panel" id="opinion-{opinion.id}">(.*?)</li>', page, re.S).group(1)
+        label = {"amber": "待审核", "green": "已通过", "muted": "不予采用（无效）"}[tone]
+        assert f'<span class="tag tag-{tone}">{label}</span>' in item, item[:400]
