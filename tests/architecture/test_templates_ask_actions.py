@@ -49,3 +49,13 @@ def test_no_template_checks_a_role():
                 for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
                 if "has_role(" in line]
     assert findings == []
+
+
+def test_every_pager_is_the_macro():
+    # One pager (_macros.pagination: its label, the page numbers, the filters and the keyset
+    # cursor carried over); a page's own copy drifts from it (the interview's questions did).
+    findings = [f"{path.relative_to(TEMPLATES)}:{number}: {line.strip()[:120]}"
+                for path in sorted(TEMPLATES.rglob("*.html")) if path.name != "_macros.html"
+                for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+                if 'class="pagination"' in line or 'rel="next"' in line]
+    assert findings == []
