@@ -19,10 +19,12 @@ class DomainError(Exception):
 
     status_code = 400
 
-    def __init__(self, message: str, *, fields: dict[str, str] | None = None):
+    def __init__(self, message: str, *, fields: dict[str, str] | None = None, title: str | None = None):
         super().__init__(message)
         self.message = message
         self.fields = fields or {}
+        #: The error page's heading when the status's own (无权访问 …) would not say what happened.
+        self.title = title
 
 
 class InvalidInput(DomainError):
@@ -94,8 +96,9 @@ def wants_json() -> bool:
 
 
 def error_response(status: int, message: str | None = None, fields: dict[str, str] | None = None,
-                   headers: dict[str, str] | None = None):
-    title, default_message = MESSAGES.get(status, MESSAGES[400 if status < 500 else 500])
+                   headers: dict[str, str] | None = None, title: str | None = None):
+    default_title, default_message = MESSAGES.get(status, MESSAGES[400 if status < 500 else 500])
+    title = title or default_title
     message = message or default_message
     if wants_json():
         body = {"error": {"status": status, "title": title, "message": message}}
@@ -108,7 +111,7 @@ def error_response(status: int, message: str | None = None, fields: dict[str, st
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def handle_domain_error(error: DomainError):
-        return error_response(error.status_code, error.message, error.fields)
+        return error_response(error.status_code, error.message, error.fields, title=error.title)
 
     @app.errorhandler(CSRFError)
     def handle_refused_token(error: CSRFError):

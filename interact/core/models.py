@@ -145,6 +145,10 @@ class Notification(db.Model):
         # One notice per user and dedup key: a job that runs twice notifies once.
         sa.UniqueConstraint("user_id", "dedup_key", name="uq_notifications_user_dedup"),
         sa.Index("ix_notifications_user_read", "user_id", "read_at"),
+        # The unread notices about one object, whoever holds them (``notify.mark_read_about``:
+        # a step on a letter settles its notices); partial, so it holds only what is unread.
+        sa.Index("ix_notifications_unread_url", "url", sqlite_where=sa.text("read_at IS NULL"),
+                 postgresql_where=sa.text("read_at IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -153,7 +157,8 @@ class Notification(db.Model):
     kind: Mapped[str] = mapped_column(sa.String(48))
     title: Mapped[str] = mapped_column(sa.String(200))
     body: Mapped[str] = mapped_column(sa.Text, default="")
-    #: Site-relative link to the object (``/staff/letters/12``).
+    #: Site-relative link to the object (``/staff/letters/12``); the notices with the same
+    #: link are about the same object (opening it, or a step on it, marks them read).
     url: Mapped[Optional[str]] = mapped_column(sa.String(500))
     #: Idempotency key chosen by the caller (``letter:12:overdue``); NULL = always new.
     dedup_key: Mapped[Optional[str]] = mapped_column(sa.String(160))

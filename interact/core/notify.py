@@ -453,6 +453,31 @@ def mark_read(user, notification_id: int) -> Notification:
     return notification
 
 
+def mark_read_about(url: str, *, user=None) -> int:
+    """Mark read the unread notices that link to ``url``: ``user``'s when they open that page,
+    or everybody's when what the notices announced has been dealt with (a step on the letter
+    they are about: a colleague answered it, the office moved it to another department).
+    The queues and the page itself say what is still to do; a notice is news, and stale news
+    left unread hides the new. Flushes, never commits; no write when nothing is unread.
+
+    :returns: how many notices were marked read."""
+    if not url:
+        return 0
+    unread = sa.select(Notification.id).where(Notification.url == url, Notification.read_at.is_(None))
+    if user is not None:
+        if getattr(user, "id", None) is None:
+            return 0
+        unread = unread.where(Notification.user_id == user.id)
+    ids = list(db.session.scalars(unread))
+    if not ids:
+        return 0
+    db.session.execute(
+        db.update(Notification).where(Notification.id.in_(ids), Notification.read_at.is_(None))
+        .values(read_at=clock.now()).execution_options(synchronize_session="fetch")
+    )
+    return len(ids)
+
+
 def mark_all_read(user) -> int:
     """Mark every unread notice of the user read; returns how many."""
     result = db.session.execute(

@@ -75,13 +75,18 @@ def ensure_role(user, *roles: str) -> None:
         raise PermissionDenied("您的账号没有执行此操作的权限。")
 
 
-def roles_required(*roles: str, department: Callable[..., int | None] | None = None):
+def roles_required(*roles: str, department: Callable[..., int | None] | None = None,
+                   refusal: Callable[..., PermissionDenied | None] | None = None):
     """View decorator: anonymous users go to log-in; others need one of ``roles``.
 
     :param department: optional callable receiving the view's keyword arguments and
         returning the department id of the object the URL names; the user must then be in
         scope for it (office/admin always are). It loads the object from the database, so
         an id in the URL is never trusted.
+    :param refusal: optional callable receiving the user and the view's keyword arguments
+        when the department check refuses them: the :class:`PermissionDenied` that says why
+        (a letter the user's department held once and no longer does), or ``None`` for the
+        plain 403.
     """
 
     def decorator(view):
@@ -94,6 +99,9 @@ def roles_required(*roles: str, department: Callable[..., int | None] | None = N
             if department is not None:
                 department_id = department(**kwargs)
                 if not can_act_for_department(current_user, department_id):
+                    refused = refusal(current_user, **kwargs) if refusal is not None else None
+                    if refused is not None:
+                        raise refused
                     abort(403)
             return view(*args, **kwargs)
 

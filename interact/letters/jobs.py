@@ -12,17 +12,13 @@ from interact.core.jobs import Job
 from interact.extensions import db
 from interact.departments.models import Department
 from interact.letters import services
-from interact.letters.models import Letter
+from interact.letters.models import Letter, staff_path
 
 #: Letters handled per committed batch: a run goes through every batch (any backlog is
 #: cleared in one run) and each batch is its own short write transaction — one
 #: ``UPDATE … RETURNING`` of the letters' flags and one insert of their notices — so
 #: citizens' submissions never wait long behind the sweep (SQLite has one writer at a time).
 BATCH = 200
-
-
-def _url(letter_id: int) -> str:
-    return f"/staff/letters/{letter_id}"
 
 
 class _Recipients:
@@ -88,7 +84,7 @@ def deadline_sweep() -> dict[str, int]:
     def warn(letter) -> list[notify.Notice]:
         return [notify.Notice(recipients.holders(letter), kind="letter.warning",
                               title=f"来信即将到期（黄牌）：{letter.number}，期限 {clock.to_local(letter.due_at):%m-%d}",
-                              body=letter.title, url=_url(letter.id),
+                              body=letter.title, url=staff_path(letter.id),
                               dedup_key=f"letter:{letter.id}:warning:{letter.due_at:%Y%m%d}")]
 
     def overdue(letter) -> list[notify.Notice]:
@@ -97,16 +93,16 @@ def deadline_sweep() -> dict[str, int]:
         department = recipients.department_names.get(letter.department_id) if letter.department_id else None
         return [
             notify.Notice(recipients.holders(letter), kind="letter.overdue", title=title, body=letter.title,
-                          url=_url(letter.id), dedup_key=key),
+                          url=staff_path(letter.id), dedup_key=key),
             # Escalation: the office sees every overdue letter, whoever holds it.
             notify.Notice(recipients.office, kind="letter.overdue", title=f"{title}（{department or '办公室'}）",
-                          body=letter.title, url=_url(letter.id), dedup_key=key),
+                          body=letter.title, url=staff_path(letter.id), dedup_key=key),
         ]
 
     def veto(letter) -> list[notify.Notice]:
         return [notify.Notice(recipients.office, kind="letter.veto",
                               title=f"来信超过三个月未答复（一票否决项）：{letter.number}",
-                              body=letter.title, url=_url(letter.id), dedup_key=f"letter:{letter.id}:veto")]
+                              body=letter.title, url=staff_path(letter.id), dedup_key=f"letter:{letter.id}:veto")]
 
     return {
         "warnings": _each_batch(sa.and_(Letter.warning, Letter.warning_sent_at.is_(None)),

@@ -145,6 +145,13 @@ class ExtensionStatus(enum.Enum):
     CLOSED = "closed"
 
 
+def staff_path(letter_id: int) -> str:
+    """A letter's staff page as a plain path (services and jobs also run outside a request):
+    the link of every notice about the letter, by which they are marked read together
+    (``notify.mark_read_about``)."""
+    return f"/staff/letters/{letter_id}"
+
+
 class Letter(TimestampMixin, db.Model):
     """A citizen's letter and where it stands."""
 

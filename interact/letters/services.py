@@ -30,7 +30,7 @@ from werkzeug.datastructures import FileStorage
 from interact.accounts.models import Role
 from interact.accounts.services import handlers_of, users_with_role
 from interact.core import atomic, audit, clock, notify, pagecache, periods, privacy, sensitive, uploads
-from interact.core.errors import Conflict, InvalidInput, InvalidTransition, NotFound, Unavailable
+from interact.core.errors import Conflict, InvalidInput, InvalidTransition, NotFound, PermissionDenied, Unavailable
 from interact.core.lookup import get_or_404
 from interact.core.permissions import ensure_department_scope, ensure_role, scope
 from interact.core.privacy import normalize_mobile
@@ -45,12 +45,14 @@ from interact.letters.models import (
     Letter,
     LetterAttachment,
     LetterChannel,
+    LetterEvent,
     LetterExtension,
     LetterKind,
     LetterNumberCounter,
     LetterRating,
     LetterStatus,
     RejectReason,
+    staff_path,
 )
 
 TITLE_MIN, TITLE_MAX = 4, 50
@@ -528,11 +530,6 @@ def citizen_letters(user) -> list[Letter]:
 # --- staff steps ------------------------------------------------------------------------
 
 
-def _staff_url(letter: Letter) -> str:
-    # A plain path: services also run in jobs, outside any request.
-    return f"/staff/letters/{letter.id}"
-
-
 def _lookup_url(letter: Letter) -> str:
     base = (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
     return f"{base}/letters/lookup?number={letter.number}"
@@ -542,33 +539,73 @@ def _notify_department(letter: Letter, kind: str, title: str, dedup: str) -> Non
     if letter.department_id is None:
         return
     notify.notify(handlers_of(letter.department_id), kind=kind, title=title, body=letter.title,
-                  url=_staff_url(letter), dedup_key=f"letter:{letter.id}:{dedup}")
+                  url=staff_path(letter.id), dedup_key=f"letter:{letter.id}:{dedup}")
 
 
 def _notify_office(letter: Letter, kind: str, title: str, dedup: str) -> None:
     recipients = users_with_role(Role.OFFICE)
-    notify.notify(recipients, kind=kind, title=title, body=letter.title, url=_staff_url(letter),
+    notify.notify(recipients, kind=kind, title=title, body=letter.title, url=staff_path(letter.id),
                   dedup_key=f"letter:{letter.id}:{dedup}")
 
 
+def _step(letter: Letter, to_status: LetterStatus, actor, note: str = "", **data: Any) -> None:
+    """One step of the letter's workflow. The notices about the letter sent before it are
+    news no more (a colleague answered it, the office moved it to another department, the
+    office decided what it was told): they are marked read for everybody, before the
+    step's own notices go out."""
+    workflow.transition(letter, to_status, actor, note, **data)
+    notify.mark_read_about(staff_path(letter.id))
+
+
+def seen_by_staff(letter_id: int, user) -> int:
+    """The clerk opened the letter's page: their notices about it are read (whichever way
+    they came: the desk, the search, a notice). Returns how many were unread."""
+    return notify.mark_read_about(staff_path(letter_id), user=user)
+
+
+def refusal_of_former_department(user, letter_id: int, **_other_url_values) -> PermissionDenied | None:
+    """For ``roles_required(refusal=...)``: the refusal of a letter's page to a handler whose
+    department held it once (opened from an old notice or a bookmark) says what became of it
+    — returned to the office, or moved by the office to another department — and when,
+    instead of a bare 无权访问. ``None`` for a letter the department never held."""
+    department_id = getattr(user, "department_id", None)
+    if department_id is None:
+        return None
+    events = list(db.session.scalars(sa.select(LetterEvent).where(LetterEvent.letter_id == letter_id)
+                                     .order_by(LetterEvent.id)))
+    held = [n for n, event in enumerate(events) if event.department_id == department_id]
+    if not held:
+        return None
+    last = held[-1]
+    if events[last].action == "return":
+        what, when = "已退回办公室重新转办", events[last].occurred_at
+    elif last + 1 < len(events):
+        what, when = "已由办公室改派其他部门办理", events[last + 1].occurred_at
+    else:
+        return None
+    number = db.session.scalar(sa.select(Letter.number).where(Letter.id == letter_id))
+    return PermissionDenied(f"来信 {number} 于 {clock.to_local(when):%Y-%m-%d %H:%M} {what}，"
+                            "本部门无需再办理，也不能再查看。", title="来信已不由本部门办理")
+
+
 def accept_letter(letter: Letter, *, actor, note: str = "") -> None:
-    workflow.transition(letter, LetterStatus.ACCEPTED, actor, note)
+    _step(letter, LetterStatus.ACCEPTED, actor, note)
 
 
 def reject_letter(letter: Letter, *, actor, reason: RejectReason | None, note: str = "") -> None:
-    workflow.transition(letter, LetterStatus.REJECTED, actor, note, reason=reason)
+    _step(letter, LetterStatus.REJECTED, actor, note, reason=reason)
 
 
 def assign_letter(letter: Letter, department_id: int | None, *, actor, note: str = "") -> None:
     """Route (转办) a new or returned letter, or transfer (改派) one held by a department."""
-    workflow.transition(letter, LetterStatus.ASSIGNED, actor, note, department_id=department_id)
+    _step(letter, LetterStatus.ASSIGNED, actor, note, department_id=department_id)
     _notify_department(letter, "letter.assigned", f"新的来信待办理：{letter.number}",
                        f"assigned:{len(letter.events)}")
 
 
 def return_letter(letter: Letter, *, actor, reason: str) -> None:
     """The department returns a mis-routed letter to the office (退回)."""
-    workflow.transition(letter, LetterStatus.RETURNED, actor, reason)
+    _step(letter, LetterStatus.RETURNED, actor, reason)
     _notify_office(letter, "letter.returned", f"来信被退回待重新转办：{letter.number}", f"returned:{len(letter.events)}")
 
 
@@ -579,12 +616,12 @@ def answer_letter(letter: Letter, *, actor, answer_html: str) -> None:
         raise InvalidInput("答复内容过长。", fields={"answer_html": f"不超过 {ANSWER_MAX} 个字符"})
     if not search.html_to_text(cleaned).strip():
         raise InvalidInput("请填写答复内容。", fields={"answer_html": "请填写答复内容"})
-    workflow.transition(letter, LetterStatus.ANSWERED, actor, answer_html=cleaned)
+    _step(letter, LetterStatus.ANSWERED, actor, answer_html=cleaned)
 
 
 def send_back(letter: Letter, *, actor, note: str) -> None:
     """The office sends an answer back with comments."""
-    workflow.transition(letter, LetterStatus.SENT_BACK, actor, note)
+    _step(letter, LetterStatus.SENT_BACK, actor, note)
     _notify_department(letter, "letter.sent_back", f"答复被退回修改：{letter.number}", f"sent_back:{len(letter.events)}")
 
 
@@ -593,7 +630,7 @@ def approve_answer(letter: Letter, *, actor, publish: bool, note: str = "") -> N
     agreed and ``publish`` is set, published. A citizen who left an e-mail is told."""
     if publish and not letter.publish_consent:
         raise InvalidInput("来信人不同意公开，不能选择公开。", fields={"publish": "来信人不同意公开"})
-    workflow.transition(letter, LetterStatus.CLOSED, actor, note)
+    _step(letter, LetterStatus.CLOSED, actor, note)
     if publish and not letter.published:  # a published letter answered again stays published
         workflow.set_published(letter, True, actor)
     if letter.email:
@@ -607,7 +644,7 @@ def approve_answer(letter: Letter, *, actor, publish: bool, note: str = "") -> N
 
 
 def reopen_letter(letter: Letter, *, actor, note: str = "") -> None:
-    workflow.transition(letter, LetterStatus.REOPENED, actor, note)
+    _step(letter, LetterStatus.REOPENED, actor, note)
     _notify_department(letter, "letter.reopened", f"来信重新办理：{letter.number}", f"reopened:{letter.reopen_count}")
 
 
@@ -633,6 +670,7 @@ def get_extension(extension_id: int) -> LetterExtension:
 def decide_extension(extension: LetterExtension, *, actor, approve: bool, note: str = "") -> None:
     workflow.decide_extension(extension, actor, approve=approve, note=note)
     letter = extension.letter
+    notify.mark_read_about(staff_path(letter.id))  # 延期申请待审批: decided
     _notify_department(letter, "letter.extension_decided",
                        f"延期申请{'已批准' if approve else '未批准'}：{letter.number}", f"extension_decided:{extension.id}")
 

@@ -8,7 +8,8 @@
   even at 1280 px 来信时间 was past the right edge;
 - the letter's 期限 and its date were split across two lines on a phone;
 - a letter the handler returned, opened from its notification, led to 无权访问 with only
-  返回首页 (the public site); staff get 返回工作台.
+  返回首页 (the public site); staff get 返回工作台 (and since session 13 the page says the
+  letter went back to the office: 来信已不由本部门办理).
 """
 from __future__ import annotations
 
@@ -75,6 +76,7 @@ def test_a_new_handler_works_the_desk(page, stored, width):
     shows(page, "已退回办公室重新转办。")
     page.get_by_role("navigation", name="工作台导航").get_by_role("link", name="通知").click()
     page.locator("li.notice", has_text=school["number"]).get_by_role("button", name="查看").click()
-    page.get_by_role("heading", name="无权访问").wait_for()
+    page.get_by_role("heading", name="来信已不由本部门办理").wait_for()
+    expect(page.locator("main")).to_contain_text("已退回办公室重新转办")
     page.get_by_role("link", name="返回工作台").click()
     page.get_by_role("heading", name="工作台", level=1).wait_for()
