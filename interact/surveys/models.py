@@ -44,6 +44,19 @@ class CollectionPhase(str, LabeledEnum):
     DONE = "done", "已反馈"
 
 
+#: Colour of a collection's phase tag on every page (``tag-<tone>``).
+PHASE_TONES = {
+    CollectionPhase.DRAFT: "muted",
+    CollectionPhase.SUBMITTED: "amber",
+    CollectionPhase.WITHDRAWN: "muted",
+    CollectionPhase.UPCOMING: "amber",
+    CollectionPhase.OPEN: "green",
+    CollectionPhase.AWAITING: "amber",
+    CollectionPhase.OVERDUE: "red",
+    CollectionPhase.DONE: "muted",
+}
+
+
 class CollectionKind(LabeledEnum):
     OPINIONS = "opinions", "征集意见"
     QUESTIONNAIRE = "questionnaire", "问卷调查"
@@ -227,6 +240,10 @@ class Collection(TimestampMixin, db.Model):
     @property
     def phase_label(self) -> str:
         return self.phase.label
+
+    @property
+    def phase_tone(self) -> str:
+        return PHASE_TONES[self.phase]
 
     @property
     def public_names(self) -> tuple[str, ...]:

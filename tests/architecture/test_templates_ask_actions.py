@@ -9,10 +9,11 @@ TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
 #: ``x.status.value == 'draft'``, ``x.status.value in (...)``, ``x.status == 'missing'``,
 #: ``{...}[x.status.value]`` (a second table of the states beside the enum); an opinion's
-#: ``moderation`` is a state too (its tag colour is ``moderation_tone``).
+#: ``moderation`` and a collection's derived ``phase`` are states too (their tag colours are
+#: ``moderation_tone`` and ``phase_tone``).
 STATUS_RULE = re.compile(
-    r"\.(?:status|moderation)(?:\.value)?\s*(?:==|!=|\bin\b|\bnot in\b)"
-    r"|\[\s*[\w.]*\.(?:status|moderation)\.value\s*\]"
+    r"\.(?:status|moderation|phase)(?:\.value)?\s*(?:==|!=|\bin\b|\bnot in\b)"
+    r"|\[\s*[\w.]*\.(?:status|moderation|phase)(?:\.value)?\s*\]"
 )
 
 
@@ -28,10 +29,11 @@ def _findings() -> list[str]:
 def test_the_pattern_catches_the_shapes_it_is_meant_for():
     for line in ("{% if interview.status.value in ('live', 'ended') %}", "{% if e.status.value != 'x' %}",
                  "{% if check.status == 'missing' %}", "{{ {'a': 'b'}[entry.status.value] }}",
-                 "{{ 'tag-amber' if o.moderation.value == 'pending' else 'tag-muted' }}"):
+                 "{{ 'tag-amber' if o.moderation.value == 'pending' else 'tag-muted' }}",
+                 "{{ colours[c.phase] }}", "{% elif c.phase in ('awaiting', 'overdue') %}"):
         assert STATUS_RULE.search(line), line
     for line in ("{% if 'publish' in actions %}", "{{ entry.status_label }}", "tag-{{ entry.status_tone }}",
-                 "tag-{{ o.moderation_tone }}"):
+                 "tag-{{ o.moderation_tone }}", "tag-{{ c.phase_tone }}", "{{ c.phase_label }}"):
         assert not STATUS_RULE.search(line), line
 
 
