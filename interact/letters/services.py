@@ -557,12 +557,6 @@ def _step(letter: Letter, to_status: LetterStatus, actor, note: str = "", **data
     notify.mark_read_about(staff_path(letter.id))
 
 
-def seen_by_staff(letter_id: int, user) -> int:
-    """The clerk opened the letter's page: their notices about it are read (whichever way
-    they came: the desk, the search, a notice). Returns how many were unread."""
-    return notify.mark_read_about(staff_path(letter_id), user=user)
-
-
 def refusal_of_former_department(user, letter_id: int, **_other_url_values) -> PermissionDenied | None:
     """For ``roles_required(refusal=...)``: the refusal of a letter's page to a handler whose
     department held it once (opened from an old notice or a bookmark) says what became of it

@@ -726,8 +726,6 @@ def _render_detail(letter, status: int = 200, **overrides):
 @roles_required(*STAFF_ROLES, department=services.letter_department_id,
                 refusal=services.refusal_of_former_department)
 def staff_detail(letter_id: int):
-    if services.seen_by_staff(letter_id, current_user):
-        db.session.commit()  # the clerk's notices about it are read (before the header counts them)
     return _render_detail(services.get_letter(letter_id))
 
 

@@ -29,6 +29,17 @@ context_contributors.append(_calendar_warning)
 context_contributors.append(notify.header_counts)
 
 
+@bp.before_app_request
+def _read_the_notices_of_this_page():
+    """A clerk who opens a staff page has read their notices that link to it (a letter, a
+    collection's feedback, an interview's console), whichever way they came — the desk, a
+    search, the notice — before the header counts what is unread. One indexed look-up
+    (``notify.mark_read_about``); a write only when something was unread."""
+    if (request.method == "GET" and request.path.startswith("/staff/") and current_user.is_authenticated
+            and current_user.is_staff and notify.mark_read_about(request.path, user=current_user)):
+        db.session.commit()
+
+
 @bp.get("/")
 @staff_required
 def workspace():

@@ -139,3 +139,18 @@ def test_unread_badge_in_staff_nav(client, auth, roles, db):
     auth.login(roles.handler_a)
     html = client.get("/staff/inbox").get_data(as_text=True)
     assert '通知 <span class="badge">2</span>' in html
+
+
+def test_opening_a_staff_page_reads_the_openers_notices_linking_to_it(client, auth, roles, db):
+    # A collection's 征集已结束 notice, opened from the desk rather than from the inbox.
+    _notice(roles.handler_a, "征集已结束", url="/staff/")
+    _notice(roles.handler_a, "新来信", url="/staff/letters/5")
+    _notice(roles.handler_b, "给B的", url="/staff/")
+    db.session.commit()
+    auth.login(roles.handler_a)
+    assert client.post("/staff/", data={}).status_code in (302, 400, 405)  # not a GET: nothing read
+    assert notify.unread_count(roles.handler_a) == 2
+    page = client.get("/staff/").get_data(as_text=True)
+    unread = {n.title for n in db.session.scalars(db.select(Notification).where(Notification.read_at.is_(None)))}
+    assert unread == {"新来信", "给B的"}
+    assert '通知 <span class="badge">1</span>' in page  # counted after reading
