@@ -169,7 +169,7 @@ _APPS = (
     # where a programmer's account is (我的GitHub是 zhangwei-dev, 码云 zhaosi_dev)
     "GitHub|Github|github|GitLab|Gitlab|gitlab|Gitee|gitee|码云|CSDN|csdn"
 )
-_QQ_CONTEXT = re.compile(rf"(?:{_APPS}|Q号)(?!公众号|群|平台|小程序)[^。；;、\n]{{0,4}}$")
+_QQ_CONTEXT = re.compile(rf"(?:{_APPS}|Q号|q号)(?!公众号|群|平台|小程序)[^。；;、\n]{{0,4}}$")
 # A label before a bank, social-security or housing-fund account number (公积金账号 1234 …).
 _ACCOUNT_NUMBER_CONTEXT = re.compile(
     # (and a household's number with the water, power or gas company: 燃气户号 3100123456 — attack P1)
@@ -654,7 +654,7 @@ _AFTER_PERSON = (
     "家(?:漏水|渗水|装修|的|里|门口|养|占|堆|噪音|太吵|吵|人|孩子|老人|长|属)|均|皆|生(?:孩子|小孩|了|下|二胎|完)|或|以及|"
     "每天|每晚|每周|每次|整天|成天|"
     # (村支书王大海收了补偿款, 我儿子陈小宝三口人: attack M1)
-    "收了|收受|收取|拿了|拿走|[两三四五六七八九]口人|一家|全家|"
+    "收了|收受|收取|收红包|收钱|收礼|拿了|拿走|[两三四五六七八九]口人|一家|全家|"
     # (the person's documents: 老住户周建军社保卡丢了)
     "身份证|社保卡|医保卡|银行卡|户口|驾驶证|驾照|护照|房产证|结婚证|"
     "称|问|委托|签字|签名|同意|受伤|在逃|骗|偷|报案|建议|提出|要求|认为|这个人|这人|此人|可以|常|请|"
@@ -1147,6 +1147,9 @@ _NAME_PATTERNS = [
     # 感谢楼下的刘桂英阿姨 / 请转告陈志强先生 / 谢谢黄丽女士: a full name before a form of address.
     # (a space between them, as in a department's answer: 王翠兰 女士反映的, <p>赵铁柱&nbsp;同志：— attack P1)
     re.compile(rf"(?:{_BOUNDARY}|{_BEFORE_NAME})(?P<name>{_NAME})(?=[ \u3000\u00a0]?{_ADDRESS_FORM})"),
+    # 我们楼的刘大妈叫刘桂芝: the full name of someone called by surname and a form of address (attack P5).
+    re.compile(rf"{_SURNAME_RE}(?:大妈|大爷|阿姨|大叔|大婶|大娘|奶奶|爷爷|大姐|大哥|师傅|老师)\s*(?:的名字|大名|全名)?"
+               rf"(?:叫做|叫作|名叫|叫)\s*(?P<name>{_PLAIN_NAME})(?={_AFTER_PERSON})"),
     # 隔壁李大爷 / 楼下王阿姨: a surname before a form of address used for elderly neighbours.
     re.compile(rf"(?:(?<![\u4e00-\u9fff])|{_BEFORE_NAME})(?P<name>{_SURNAME_RE})(?=阿姨|大爷|大妈|大娘|奶奶|爷爷|大姐|大哥|大叔|大婶)"),
     # 网友欧阳明华的问题 / 市民张三反映

@@ -1028,3 +1028,17 @@ def test_batch_14_rich_writing_is_hidden(html, fragments):
 def test_batch_14_ordinary_text_stays(text):
     assert mask_text(text) == text
     assert mask_text(text, ["赵铁柱"]) == text
+
+
+@pytest.mark.parametrize("text,fragment", [
+    # P5's one-liners: the full name of someone called by surname and 大妈, a lowercase q号, a doctor
+    # taking red envelopes
+    ("我们楼的刘大妈叫刘桂芝", "桂芝"), ("q号：287654321", "287654321"), ("主治医生张建国收红包", "建国"),
+])
+def test_batch_14_one_liner_is_hidden(text, fragment):
+    assert leaked_plain(text, [], [fragment]) == [], mask_text(text)
+
+
+@pytest.mark.parametrize("text", ["李老师叫我去办公室", "王阿姨叫张师傅过来", "刘大妈叫外卖"])
+def test_a_form_of_address_calling_someone_stays(text):
+    assert mask_text(text).endswith(text[3:])
