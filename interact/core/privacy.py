@@ -870,6 +870,10 @@ def _dictionary_tagged() -> tuple[frozenset[str], frozenset[str], frozenset[str]
     return frozenset(names), frozenset(places), frozenset(verbs)
 
 
+#: How frequent a word after 是 must be to be what someone is (司机 1455, 医生, 老师), not a name.
+_IS_WHAT_FREQ = 1000
+
+
 #: How frequent in jieba's dictionary a word before 师傅 must be to be a trade (司机 1455, 安装 2382,
 #: 管道 1005), unless the dictionary tags it a name (高峰 1556 nr) or a place (江山 1224 ns).
 _TRADE_FREQ = 100
@@ -2080,7 +2084,10 @@ def _name_spans(text: str, names: Iterable[str]) -> list[_Span]:
                     and text[match.end("name"):match.end("name") + 1] != "*"
                     and not (len(name) == 3 and (name[-1] in "省市县区局厂站"
                                                  or (name[1] == "家" and name[-1] in _VILLAGE_ENDINGS + "庄村")))
-                    and not _trade_before_title(text, match)):
+                    and not _trade_before_title(text, match)
+                    # (张师傅是司机: after 是 a frequent word of the dictionary is what the person is, not a name)
+                    and not (len(name) == 2 and text[max(0, match.start("name") - 1):match.start("name")] == "是"
+                             and _word_frequency(name) >= _IS_WHAT_FREQ and name not in _dictionary_names())):
                 spans.append(_Span(match.start("name"), match.end("name"), "name"))
     # A name found once is hidden wherever the text repeats it (赵半山赵半山赵半山).
     found = {text[s.start:s.end] for s in spans if s.kind == "name" and s.end - s.start >= 2}

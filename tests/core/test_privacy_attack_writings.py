@@ -1042,3 +1042,9 @@ def test_batch_14_one_liner_is_hidden(text, fragment):
 @pytest.mark.parametrize("text", ["李老师叫我去办公室", "王阿姨叫张师傅过来", "刘大妈叫外卖"])
 def test_a_form_of_address_calling_someone_stays(text):
     assert mask_text(text).endswith(text[3:])
+
+
+@pytest.mark.parametrize("text,masked", [("张师傅是司机", "张师傅是司机"), ("我同事是李娜", "我同事是李*"), ("我丈夫是高峰", "我丈夫是高*")])
+def test_what_someone_is_after_shi_is_no_name(text, masked):
+    """Found while reviewing P5: a relation word, 是 and a frequent word (司机) was masked as a name."""
+    assert mask_text(text) == masked
