@@ -1880,6 +1880,10 @@ class _Declined:
     sides: tuple[tuple[_Side, str], ...]
     #: Their embeddings (float32 unit rows) on a semantic engine, else None.
     vecs: np.ndarray | None = None
+    #: Their readings in the government's words (``spelling.everyday``) where those differ,
+    #: as ``exact`` / ``cores`` / ``sides``: they decline only a question the engine read
+    #: the same way, never one typed in those words (see ``MatchingEngine.set_declined``).
+    read: tuple[frozenset[str], tuple[str, ...], tuple[tuple[_Side, str], ...]] = (frozenset(), (), ())
 
 
 class MatchingEngine:
@@ -1929,17 +1933,20 @@ class MatchingEngine:
         """The questions curators said no answer should be given to (``不应给出答案``): the
         same wording, or a small edit of it that makes no other word (as for curated
         wording, ``_wording``), gets no answer and no entry offered -- unless an entry has
-        that very wording. Replaces the previous set (one reference swap)."""
-        exact: set[str] = set()
-        sides: dict[str, tuple[_Side, str]] = {}
+        that very wording. A declined everyday wording (身份证找不到了去哪补) is also declined
+        in its reading in the government's words (身份证丢了去哪补, ``_read``), but only for a
+        question the engine reads that way: the standard wording typed as such is another
+        question, which the curator did not decline. Replaces the previous set (one
+        reference swap)."""
+        typed: tuple[set[str], dict[str, tuple[_Side, str]]] = (set(), {})
+        read: tuple[set[str], dict[str, tuple[_Side, str]]] = (set(), {})
         texts: list[str] = []
         for text in questions:
             if not isinstance(text, str):
                 continue
             text = without_introduction(text)  # read as questions are (a logged 我是王**，…)
-            # Also in the government's words: the same question is answered in that reading
-            # (身份证找不到了去哪补 is read 身份证丢了去哪补, ``_read``), which must stay declined.
-            for variant in dict.fromkeys((text, spelling.everyday(spelling.standardise(text)))):
+            reading = spelling.everyday(spelling.standardise(text))
+            for variant, (exact, sides) in ((text, typed), *(((reading, read),) if reading != text else ())):
                 an = self._analyse(variant, MAX_QUERY_CHARS)
                 if not an.tokens:
                     continue
@@ -1951,7 +1958,8 @@ class MatchingEngine:
         vecs = None
         if self.embedder is not None and texts:
             vecs = np.asarray(self.embedder.encode(texts), dtype=np.float32)
-        self._declined = _Declined(frozenset(exact), tuple(sides), tuple(sides.values()), vecs)
+        self._declined = _Declined(frozenset(typed[0]), tuple(typed[1]), tuple(typed[1].values()), vecs,
+                                   (frozenset(read[0]), tuple(read[1]), tuple(read[1].values())))
 
     def _means_declined(self, query: str, best: _Candidate) -> bool:
         """Whether the question means a declined one (SAME_MEANING_COSINE) more than it means
@@ -1964,19 +1972,26 @@ class MatchingEngine:
         cos = float(np.max(vecs @ qvec))
         return cos >= SAME_MEANING_COSINE and cos > float(best.features[-1])
 
-    def _is_declined(self, query: str, qside: _Side | None) -> bool:
+    def _is_declined(self, query: str, qside: _Side | None, reread: bool = False) -> bool:
+        """Whether the question (as read: *query*, *qside*) is a declined one or a small edit
+        of one; with *reread* (the engine read it in the government's words or with a typo
+        corrected) also one of the declined questions' own readings."""
         declined = self._declined
         if not declined.exact or qside is None:
             return False
         q_core, q_raw = _core(qside.compact), _raw_core(query)
-        if q_core in declined.exact or q_raw in declined.exact:
-            return True
+        sets = [(declined.exact, declined.cores, declined.sides)]
+        if reread:
+            sets.append(declined.read)
         allowed = max((edits for _chars, edits in NEAR_EDITS), default=0)
-        for _core_text, _score, i in process.extract_iter(q_core, declined.cores, scorer=Levenshtein.distance,
-                                                          score_cutoff=allowed):
-            side, raw = declined.sides[i]
-            if _wording(qside, side, q_raw, raw, self._same_word):
+        for exact, cores, sides in sets:
+            if q_core in exact or q_raw in exact:
                 return True
+            for _core_text, _score, i in process.extract_iter(q_core, cores, scorer=Levenshtein.distance,
+                                                              score_cutoff=allowed):
+                side, raw = sides[i]
+                if _wording(qside, side, q_raw, raw, self._same_word):
+                    return True
         return False
 
     def _same_word(self, a: str, b: str) -> bool:
@@ -2059,22 +2074,27 @@ class MatchingEngine:
         typo (place names: 金塘村 / 现金, 辅道 / 辅导 were proposed on dev questions). When
         neither reading is answered, the one matching an entry better (higher best pair
         logit) decides what is offered."""
+        return self._reading(query, model)[:2]
+
+    def _reading(self, query: str, model: DecisionModel | None = None) -> tuple[str, list[_Candidate], bool]:
+        """``_read``, and whether the question was read corrected (in the government's words
+        or with a typo corrected) rather than as typed."""
         plain, corrected = self._rewrite(query)
         cands = self._candidates(plain)
         if corrected == plain:
-            return plain, cands
+            return plain, cands, False
         alt = self._candidates(corrected)
         if not alt:
-            return plain, cands
+            return plain, cands, False
         if not cands:
-            return corrected, alt
+            return corrected, alt, True
         model = model or self.model
         threshold = self._threshold_of(model)
         if self._confidences(cands, 1, model)[0] >= threshold:
-            return plain, cands
+            return plain, cands, False
         if self._confidences(alt, 1, model)[0] >= threshold or alt[0].logit > cands[0].logit:
-            return corrected, alt
-        return plain, cands
+            return corrected, alt, True
+        return plain, cands, False
 
     def _doc_rows(self, doc: FaqDoc) -> list[tuple[DocId, str, str, tuple[str, ...]]]:
         keywords: list[str] = []
@@ -2632,8 +2652,8 @@ class MatchingEngine:
         nothing offered."""
         model = self.model
         threshold = self._threshold_of(model)
-        query, cands = self._read(query, model)
-        if not cands or (cands[0].sure != 2 and self._is_declined(query, cands[0].query)):
+        query, cands, reread = self._reading(query, model)
+        if not cands or (cands[0].sure != 2 and self._is_declined(query, cands[0].query, reread)):
             return Result(False, 0.0, None, [], threshold)
         if cands[0].sure != 2 and self._means_declined(query, cands[0]):
             cands[0].conflict = True  # not answered; entries may still be offered

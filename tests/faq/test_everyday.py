@@ -87,6 +87,17 @@ def test_a_declined_everyday_question_stays_declined():
     assert not declined.answer(question).answered
 
 
+def test_declining_an_everyday_question_leaves_the_standard_wording_it_reads_as_answered():
+    # #16: the declined 身份证找不到了去哪补 is read 身份证丢了去哪补; a citizen who types that
+    # reading asks in the government's words a question the curator did not decline.
+    declined = MatchingEngine(demo_docs(), demo_synonyms())
+    declined.set_declined(["身份证找不到了去哪补"])
+    result = declined.answer("身份证丢了去哪补")
+    assert result.answered and result.best.id == "身份证丢了怎么补办？", result
+    # Another everyday wording the engine reads the same way stays declined.
+    assert not declined.answer("身份证不见了去哪补").answered
+
+
 @pytest.mark.parametrize(("question", "reading"), [
     # Review 12: no document is lost here, so nothing is read as 丢了 / 免费 / 被辞退.
     ("我的身份证信息被盗了怎么办", "我的身份证信息被盗了怎么办"), ("社保卡里的钱被偷了怎么办", "社保卡里的钱被偷了怎么办"),
