@@ -129,6 +129,9 @@ _CAN_NOT_RE = re.compile(r"(能|可以|行)([\u4e00-\u9fff]{0,3})不(?=$|[\s，,
 _PUZZLED_RE = re.compile(r"[，,]([^，,。？?！!；;]*?)(?:搞不清|分不清|弄不清|搞不懂|弄不懂|搞不明白|弄不明白|"
                          r"不清楚|不明白|不懂)[楚白]?[了啊呀哦啦]*[。！!…~～]*$")
 _ASKING_RE = re.compile(r"怎么|怎样|如何|什么|啥|哪|咋|吗|呢|多少|几|是否|能不能|可不可以")
+#: What such a clause may say before 搞不清 and still add nothing to the question: who is
+#: puzzled and how much (我也有点), and alternatives of one character each (干的湿的, 新的旧的).
+_PUZZLED_FILLER_RE = re.compile(r"(?:[\u4e00-\u9fff]的){2,}|[我俺咱你他她们也都还就是真实在有点些完全根本一直总老]")
 
 
 #: 找不到 without 了 is lost when the same clause asks to replace it (身份证找不到怎么补办).
@@ -141,7 +144,10 @@ def everyday(text: str) -> str:
     left out (the same text when there is none)."""
     puzzled = _PUZZLED_RE.search(text)
     if puzzled and not _ASKING_RE.search(puzzled.group(1)) and puzzled.start() > 0:
-        text = text[:puzzled.start()]
+        # Not when the clause holds what the question is about (咋补办，身份证的事搞不清).
+        said = _PUZZLED_FILLER_RE.sub("", puzzled.group(1))
+        if all(ch in text[:puzzled.start()] for ch in said if not ch.isspace()):
+            text = text[:puzzled.start()]
     text = _EVERYDAY_RE.sub(lambda m: EVERYDAY[m.group(0)], text)
     return _CAN_NOT_RE.sub(r"\1\2吗", _NOT_FOUND_RE.sub("丢了", text))
 

@@ -33,6 +33,10 @@ def test_everyday_wordings_are_read_in_the_government_s_words():
     # ... unless it asks something itself, or there is nothing before it.
     assert spelling.everyday("社保卡密码忘了，搞不清怎么改") == "社保卡密码忘了，搞不清怎么改"
     assert spelling.everyday("搞不清") == "搞不清"
+    # ... nor when it holds what the question is about (#16: the subject was dropped).
+    assert spelling.everyday("咋补办，身份证的事搞不清") == "咋补办，身份证的事搞不清"
+    assert spelling.everyday("公积金咋提，离职的情况搞不清") == "公积金咋提，离职的情况搞不清"
+    assert spelling.everyday("垃圾咋分，我也搞不清楚") == "垃圾咋分"
 
 
 def test_a_typo_next_to_a_word_spelt_right_is_corrected():
