@@ -37,6 +37,11 @@ def test_everyday_wordings_are_read_in_the_government_s_words():
     assert spelling.everyday("咋补办，身份证的事搞不清") == "咋补办，身份证的事搞不清"
     assert spelling.everyday("公积金咋提，离职的情况搞不清") == "公积金咋提，离职的情况搞不清"
     assert spelling.everyday("垃圾咋分，我也搞不清楚") == "垃圾咋分"
+    # Knowledge of the world: rubble to get rid of, a shop's licence, a new card that does not work.
+    assert spelling.everyday("装修剩的砖头往哪扔") == "装修垃圾往哪扔"
+    assert spelling.everyday("砖头砸了我的车怎么办") == "砖头砸了我的车怎么办"
+    assert spelling.everyday("开个小店需要办啥证") == "开个小店需要办营业执照"
+    assert spelling.everyday("孙女刚满月医保咋办") == "新生儿医保咋办"
 
 
 def test_a_typo_next_to_a_word_spelt_right_is_corrected():
@@ -66,8 +71,25 @@ def test_attack_n2_s_everyday_questions_are_answered_with_their_entry(question, 
 
 
 @pytest.mark.parametrize(("question", "entry"), [
+    # #16 thirteenth session: a little knowledge of the world (spelling._KNOWN, EVERYDAY).
+    ("孩子刚满月怎么上户口", "新生儿怎么落户？"),
+    ("新领的社保卡咋用不了", "社保卡怎么激活？"),
+    ("装修的砖头往哪扔", "大件垃圾和装修垃圾怎么处理？"),
+])
+def test_everyday_knowledge_answers_with_the_entry(question, entry):
+    result = engine().answer(question)
+    assert result.answered and result.best.id == entry, result
+
+
+@pytest.mark.parametrize("question", ["砖头砸了我的车怎么办", "车辆过户去哪办", "开小饭馆要交什么税"])
+def test_everyday_knowledge_answers_nothing_else(question):
+    assert not engine().answer(question).answered
+
+
+@pytest.mark.parametrize(("question", "entry"), [
     ("营页执照在哪办", "营业执照怎么办理？"),
     ("废电池算啥垃圾", "生活垃圾怎么分类？"),
+    ("开小饭馆要办什么证", "营业执照怎么办理？"),
 ])
 def test_questions_that_got_nothing_are_offered_their_entry(question, entry):
     result = engine().answer(question)
