@@ -15,6 +15,8 @@ when matching is affected.
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 import threading
 from array import array
@@ -254,18 +256,26 @@ POPULAR_DAYS = 90
 
 def popular_entries(limit: int = 8) -> list[FaqEntry]:
     """热门问题 (home page, ``/faq``): published entries by what citizens did with them —
-    their helpful votes plus the different questions answered with them over the last
-    ``POPULAR_DAYS`` days (the ask log: one question asked again counts once) — and only
-    then by views. Views are a GET anyone can script from many addresses (attack L6 put any
-    entry first with them; the per-address and per-hour caps of :func:`count_hit` only slow
-    it down); a vote needs a form token and its rate limit, an answered question a wording
-    the engine answers with the entry. The ids are kept like a public page."""
+    their helpful votes plus the askers answered with them over the last ``POPULAR_DAYS``
+    days (the ask log's ``asker``: one client counts once a Beijing day per entry, however
+    many wordings it asks) — and only then by views. Views are a GET anyone can script from
+    many addresses (attack L6 put any entry first with them; the per-address and per-hour
+    caps of :func:`count_hit` only slow it down); a vote needs a form token and its rate
+    limit, an answered question a wording the engine answers with the entry — and until
+    #16's thirteenth session one address asking many rewordings of one question counted
+    each. The count is read from the index ``ix_faq_ask_logs_popular`` alone. The
+    ids are kept like a public page."""
     def ranked_ids() -> list[int]:
         since = clock.now() - timedelta(days=POPULAR_DAYS)
+        # Grouped by ``best_entry_id + 0``, not the column: SQLite would walk that column's
+        # own index in order (no sort) and read every row of the log from the table; so both
+        # databases read the last POPULAR_DAYS of ``ix_faq_ask_logs_popular`` only (the NULL
+        # group joins no entry).
+        entry_id = (AskLog.best_entry_id + 0).label("entry_id")
         answered = (
-            sa.select(AskLog.best_entry_id.label("entry_id"), sa.func.count(sa.distinct(AskLog.text)).label("n"))
-            .where(AskLog.answered.is_(True), AskLog.best_entry_id.is_not(None), AskLog.asked_at >= since)
-            .group_by(AskLog.best_entry_id)
+            sa.select(entry_id, sa.func.count(sa.distinct(AskLog.asker)).label("n"))
+            .where(AskLog.answered == sa.true(), AskLog.asked_at >= since)
+            .group_by(entry_id)
             .subquery()
         )
         score = FaqEntry.helpful + sa.func.coalesce(answered.c.n, 0)
@@ -934,6 +944,15 @@ def ask(question: str | None, *, source: str = "web", log: bool = True, viewer: 
     return answer
 
 
+def asker_of(viewer: str | None) -> str | None:
+    """The ask log's ``asker`` for a client (its address as the rate limits count it): a
+    keyed digest of today's Beijing date and the address, 16 hex digits; None without one."""
+    if not viewer:
+        return None
+    key = str(current_app.config["SECRET_KEY"]).encode()
+    return hmac.new(key, f"{clock.today().isoformat()}|{viewer}".encode(), hashlib.sha256).hexdigest()[:16]
+
+
 def _log_question(question: str, *, answered: bool, confidence: float, best_id: int | None,
                   guess_id: int | None, source: str, viewer: str | None = None) -> None:
     """Log an asked question for the curators (masked) and count the answer's hit."""
@@ -942,6 +961,7 @@ def _log_question(question: str, *, answered: bool, confidence: float, best_id: 
         "asked_at": clock.now(), "text": mask_text(normalize(question))[:200], "best_entry_id": guess_id,
         "confidence": round(float(confidence), 4), "answered": answered,
         "source": source if source in ("web", "api") else "web", "handled_at": None,
+        "asker": asker_of(viewer),
     })
     if best_id is not None:
         count_hit(best_id, viewer=viewer)

@@ -489,8 +489,8 @@ def test_one_address_cannot_put_an_entry_first_among_the_popular_questions(clien
 
 def test_the_popular_questions_rank_votes_and_answered_questions_before_views(client, db, kb):
     """Attack L6: views from many addresses still put any entry first under 热门问题. Helpful
-    votes and the different questions answered with an entry come first; a question asked
-    again counts once, an unanswered one not at all, and views only break ties."""
+    votes and the askers answered with an entry come first; an asker asking again counts
+    once a day, an unanswered question not at all, and views only break ties."""
     from interact.core import clock
     from interact.faq.models import AskLog
 
@@ -498,15 +498,42 @@ def test_the_popular_questions_rank_votes_and_answered_questions_before_views(cl
     flooded.hits, asked.hits, voted.hits, quiet.hits = 5000, 3, 1, 2
     voted.helpful = 2
     now = clock.now()
-    for text, answered, entry in (("公积金怎么取", True, asked), ("公积金怎么取", True, asked),
-                                  ("住房公积金提取", True, asked), ("公积金咋取", True, asked),
-                                  ("公积金还能干啥", False, flooded), ("公积金的事", False, flooded)):
-        db.session.add(AskLog(asked_at=now, text=text, best_entry_id=entry.id, confidence=0.5, answered=answered))
+    for text, asker, answered, entry in (("公积金怎么取", "a", True, asked), ("公积金怎么取", "a", True, asked),
+                                         ("住房公积金提取", "b", True, asked), ("公积金咋取", "c", True, asked),
+                                         ("公积金还能干啥", "d", False, flooded), ("公积金的事", "e", False, flooded)):
+        db.session.add(AskLog(asked_at=now, text=text, best_entry_id=entry.id, confidence=0.5, answered=answered,
+                              asker=asker))
     db.session.commit()
     popular = [entry.id for entry in services.popular_entries(10)]
-    # asked: 3 different answered questions; voted: 2 votes; then by views.
+    # asked: 3 different askers answered; voted: 2 votes; then by views.
     assert popular[:2] == [asked.id, voted.id]
     assert popular.index(flooded.id) < popular.index(quiet.id)
+
+
+def test_one_address_asking_many_rewordings_cannot_put_an_entry_first_among_the_popular_questions(client, db, kb):
+    """#16 thirteenth session: each different wording answered with an entry counted, so one
+    address asking rewordings of one question (公积金怎么提取, 公积金咋提取, 怎么提取公积金 …) put
+    it first. An address counts once a (Beijing) day per entry, whatever it asks; three
+    citizens asking the same question count three times."""
+    import sqlalchemy as sa
+
+    from interact.core import deferred
+    from interact.faq.models import AskLog
+
+    read = kb[5]
+    for i in range(3):
+        client.application.test_client().get(
+            "/api/v1/faq/answer", query_string={"q": read.question}, environ_base={"REMOTE_ADDR": f"198.51.100.{i + 1}"})
+    flooder = client.application.test_client()
+    wordings = [kb[0].question, "公积金提取需要什么材料", "怎样把住房公积金取出来", "公积金咋提取", "怎么提取公积金", "公积金如何提取",
+                "提取公积金怎么弄", "住房公积金怎样提取"]
+    for text in wordings:
+        flooder.get("/api/v1/faq/answer", query_string={"q": text}, environ_base={"REMOTE_ADDR": "203.0.113.9"})
+    deferred.flush()
+    popular = [entry.id for entry in services.popular_entries(10)]
+    assert popular.index(read.id) < popular.index(kb[0].id)
+    assert db.session.scalar(sa.select(sa.func.count(sa.distinct(AskLog.asker)))
+                             .where(AskLog.best_entry_id == kb[0].id, AskLog.answered.is_(True))) == 1
 
 
 def test_many_addresses_count_an_entry_s_views_only_up_to_a_cap_an_hour(client, db, kb, monkeypatch):
