@@ -1,7 +1,7 @@
 """FAQ ask log: who asked that day (a keyed digest), and the index 热门问题 count from
 
 Revision ID: c3a9f0d2b7e1
-Revises: d7f1a2b3c4e5
+Revises: ae0644d0b372
 Create Date: 2026-12-02 07:20:00
 """
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "c3a9f0d2b7e1"
-down_revision = "d7f1a2b3c4e5"
+down_revision = "ae0644d0b372"
 branch_labels = None
 depends_on = None
 
