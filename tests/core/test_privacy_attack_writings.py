@@ -1048,3 +1048,9 @@ def test_a_form_of_address_calling_someone_stays(text):
 def test_what_someone_is_after_shi_is_no_name(text, masked):
     """Found while reviewing P5: a relation word, 是 and a frequent word (司机) was masked as a name."""
     assert mask_text(text) == masked
+
+
+@pytest.mark.parametrize("text", ["去年向王建国借了五万块", "我与王建国签了租房合同", "我找王建国要钱"])
+def test_a_rare_dictionary_name_in_a_plain_place_is_hidden(text):
+    """P5's re-check: 王建国 (the dictionary knows it, as a name, 12 times) was published in 17 of 20 places."""
+    assert leaked_plain(text, [], ["建国"]) == [], mask_text(text)
