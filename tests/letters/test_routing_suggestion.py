@@ -21,7 +21,7 @@ def _answered_by_b(submit, roles):
 def _queue_suggestion(client, letter) -> str:
     html = client.get("/staff/letters/queue").get_data(as_text=True)
     row = re.search(rf"{letter.number}</a></td>(.*?)</tr>", html, re.S).group(1)
-    return re.findall(r"<td>(.*?)</td>", row, re.S)[3]
+    return re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)[3]
 
 
 def _page_suggestion(client, letter) -> str | None:
