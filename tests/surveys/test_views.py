@@ -435,12 +435,12 @@ def test_the_moderation_tag_takes_its_colour_from_the_opinion(client, auth, make
     # The colour of 待审核 / 已通过 / 不予采用 is the model's (moderation_tone), not a rule of the template.
     collection = make_collection()
     frozen(2026, 3, 10)
-    for text in ("还没审核的意见", "审核通过的意见", "标记无效的意见"):
-        client.post(f"/surveys/{collection.id}/opinions", data={"content": text})
-    pending, approved, rejected = db.session.scalars(db.select(Opinion).order_by(Opinion.id)).all()
+    pending, approved, rejected = (services.submit_opinion(collection, services.OpinionData(content=text))
+                                   for text in ("还没审核的意见", "审核通过的意见", "标记无效的意见"))
+    services.moderate_opinion(approved, True, actor=roles.handler_a)
+    services.moderate_opinion(rejected, False, "与主题无关", actor=roles.handler_a)
+    db.session.commit()
     auth.login(roles.handler_a)
-    client.post(f"/staff/surveys/{collection.id}/opinions/{approved.id}/approve", data={})
-    client.post(f"/staff/surveys/{collection.id}/opinions/{rejected.id}/reject", data={"note": "与主题无关"})
     page = _html(client.get(f"/staff/surveys/{collection.id}/opinions"))
     for opinion, tone in ((pending, "amber"), (approved, "green"), (rejected, "muted")):
         item = re.search(rf'<li class="panel" id="opinion-{opinion.id}">(.*?)</li>', page, re.S).group(1)
