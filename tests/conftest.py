@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -45,6 +46,39 @@ def pytest_ignore_collect(collection_path, config):
         if named == suite or suite in named.parents:
             return None
     return True
+
+
+#: Fixtures that give a test the database.
+DATABASE_FIXTURES = frozenset({"app", "_session_app", "db", "client"})
+#: A module that makes its own app or engine, or names a database, is taken to use one.
+USES_A_DATABASE = re.compile(r"make_test_app|create_app|create_engine|DATABASE_URL|live_server|psycopg|postgres",
+                             re.IGNORECASE)
+
+
+def uses_database(item, sources: dict[str, bool]) -> bool:
+    """Whether a test may touch a database: it asks for one of ``DATABASE_FIXTURES`` (also
+    through its other fixtures), or its module builds an app or an engine itself."""
+    if DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return True
+    path = str(item.path)
+    if path not in sources:
+        sources[path] = bool(USES_A_DATABASE.search(item.path.read_text(encoding="utf-8")))
+    return sources[path]
+
+
+def pytest_collection_modifyitems(config, items):
+    """The PostgreSQL pass runs only the tests that use a database: the others (text rules,
+    the matching engine, privacy writings: 2,200 of 3,500) assert the same on any database
+    and run in the SQLite pass. ``INTERACT_TEST_EVERY_TEST=1`` runs them all."""
+    if not TEST_DATABASE_URL.startswith("postgresql") or os.environ.get("INTERACT_TEST_EVERY_TEST") == "1":
+        return
+    sources: dict[str, bool] = {}
+    kept, left = [], []
+    for item in items:
+        (kept if uses_database(item, sources) else left).append(item)
+    if left:
+        config.hook.pytest_deselected(items=left)
+        items[:] = kept
 
 
 def make_test_app(database_url: str | None = None, **settings):
