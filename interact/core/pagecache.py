@@ -42,7 +42,8 @@ from sqlalchemy.orm import Session
 
 from interact.core import sessions
 from interact.core.settings import bump_version_during_flush, current_version
-from interact.core.templating import LARGE_TEXT_FIELD, switching_large_text
+from interact.core.templating import (LARGE_TEXT_FIELD, TRACKING_PARAMS, TRACKING_PREFIXES,
+                                       address_without_tracking, switching_large_text)
 
 VERSION_NAME = "public"
 #: Seconds a process trusts the stamp before reading it again (one primary-key lookup).
@@ -51,25 +52,6 @@ CHECK_SECONDS = 2.0
 VALUE_BYTES = 512
 #: The cookie that changes how every page renders (关怀版, large text).
 _VARYING_COOKIES = ("large_text",)
-
-# Parameters that share buttons and campaigns add to a page's address and no public view
-# reads (WeChat adds ``from=singlemessage&isappinstalled=0`` to every shared link; ``utm_*``):
-# left out of the store's key, so a shared link is served from the store like the page itself
-# instead of being rendered again (attack M4). A page stored for such an address may carry the
-# parameter in its large-text link (``next=``), which changes nothing.
-_TRACKING_PARAMS = frozenset({"from", "isappinstalled", "scene", "clicktime", "enterid", "wxfrom",
-                              "nsukey", "spm", "fbclid", "gclid"})
-_TRACKING_PREFIXES = ("utm_",)
-
-
-def _stored_path() -> str:
-    """The address a page is stored under: ``request.full_path`` without tracking parameters."""
-    pairs = list(request.args.items(multi=True))
-    kept = [(k, v) for k, v in pairs if k not in _TRACKING_PARAMS and not k.startswith(_TRACKING_PREFIXES)]
-    if len(kept) == len(pairs):
-        return request.full_path
-    return request.path + "?" + urlencode(kept)
-
 
 def _page_number(value: str) -> str | None:
     """A ``page`` as the views read it (``type=int``, at least 1): its plain digits, or
@@ -95,7 +77,7 @@ def _clean_address(params: frozenset[str], values: dict[str, Callable[[str], str
     pairs = list(request.args.items(multi=True))
     kept, seen = [], set()
     for key, value in pairs:
-        if key in _TRACKING_PARAMS or key.startswith(_TRACKING_PREFIXES):
+        if key in TRACKING_PARAMS or key.startswith(TRACKING_PREFIXES):
             kept.append((key, value))
             continue
         if key in seen or not (key in params or key == LARGE_TEXT_FIELD):
@@ -380,7 +362,7 @@ def public_page(view=None, *, served: Callable[..., None] | None = None, seconds
         # The scheme and host are part of the key: a page may hold absolute URLs built from
         # them (the API's "url"), and behind nginx the host is whatever the client sent.
         if key is None:
-            address = _stored_path()
+            address = address_without_tracking()
         else:
             address = key()
             if address is None:

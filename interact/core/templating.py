@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from urllib.parse import urlencode
 
 from flask import Flask, current_app, g, has_request_context, request, url_for
 from flask_login import current_user
@@ -15,6 +16,26 @@ from interact.core.privacy import mask_html, mask_name, mask_text
 from interact.core.sanitize import safe_html, text_to_html
 
 LARGE_TEXT_COOKIE = "large_text"
+
+# Parameters that share buttons and campaigns add to a page's address and no public view
+# reads (WeChat adds ``from=singlemessage&isappinstalled=0`` to every shared link; ``utm_*``).
+# The page store leaves them out of its key, so a shared link is served from the store like
+# the page itself (attack M4); a page's own links leave them out too, or the first visitor's
+# campaign text would be stored into the page every later visitor gets (attack P7).
+TRACKING_PARAMS = frozenset({"from", "isappinstalled", "scene", "clicktime", "enterid", "wxfrom",
+                             "nsukey", "spm", "fbclid", "gclid"})
+TRACKING_PREFIXES = ("utm_",)
+
+
+def address_without_tracking() -> str:
+    """This request's ``full_path`` without tracking parameters: the address a public page
+    is stored under and the one its links come back to."""
+    pairs = list(request.args.items(multi=True))
+    kept = [(k, v) for k, v in pairs if k not in TRACKING_PARAMS and not k.startswith(TRACKING_PREFIXES)]
+    if len(kept) == len(pairs):
+        return request.full_path
+    return request.path + "?" + urlencode(kept)
+
 #: The name of the 关怀版（大字） button of a form page (``base.html``). Without JavaScript it
 #: submits the page's form with ``large_text=1``/``0``: the view shows the same form again
 #: with what was typed (nothing checked or stored) and the switch is remembered. A search
@@ -176,7 +197,7 @@ def register(app: Flask) -> None:
         target_label=audit.target_label,
     )
     app.jinja_env.globals.update(session_out_of_reach=sessions.out_of_reach)
-    app.jinja_env.globals.update(url_for=fixed_url, nav_url=nav_url, staff_nav_url=staff_nav_url, page_url=page_url,
+    app.jinja_env.globals.update(url_for=fixed_url, page_address=address_without_tracking, nav_url=nav_url, staff_nav_url=staff_nav_url, page_url=page_url,
                                  month_choices=month_choices,
                                  date_hint=datetext.example_html(datetext.DATE_EXAMPLE))
     app.jinja_env.trim_blocks = True
