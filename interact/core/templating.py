@@ -1,6 +1,7 @@
 """Template filters and globals shared by every page."""
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date, datetime
 from urllib.parse import urlencode
@@ -174,10 +175,18 @@ def month_choices(selected: str | None = None) -> list[tuple[str, str]]:
     """``(YYYY-MM, "2026年11月")`` for a month selector, newest first; ``selected`` is kept
     when it is older (a link to an old month). A browser's own month picker speaks the
     browser's language (``November 2026``); this one is always Chinese."""
-    months = periods.months_ending(periods.current_month(), MONTH_CHOICES)[::-1]
-    if selected and periods.valid_month(selected) and selected not in months:
-        months.append(selected)
-    return [(month, periods.month_label(month)) for month in months]
+    choices = list(_recent_months(periods.current_month()))
+    if selected and periods.valid_month(selected) and all(selected != month for month, _label in choices):
+        choices.append((selected, periods.month_label(selected)))
+    return choices
+
+
+@functools.lru_cache(maxsize=4)
+def _recent_months(current: str) -> tuple[tuple[str, str], ...]:
+    """The choices up to ``current``, made once per month and process (every list and
+    search page of 来信选登 shows them: 36 months shifted and labelled per page before)."""
+    return tuple((month, periods.month_label(month))
+                 for month in reversed(periods.months_ending(current, MONTH_CHOICES)))
 
 
 def register(app: Flask) -> None:
