@@ -417,6 +417,13 @@ KEY_TERM_IDF = 6.5
 QUALIFIER_IDF = 5.0
 #: The confidence of a best entry in conflict is at most this share of the threshold.
 CONFLICT_CAP = 0.9
+#: Words that negate the word after them (未离职, 没租房, 不是灵活就业: attack P4, #16
+#: thirteenth session): a question negating a word of its entry's row asks the opposite case.
+NEGATORS = frozenset({"未", "没", "没有", "不", "不是", "尚未", "并未", "从未", "还没", "还没有", "并非", "非", "无"})
+#: After a word of the row, what says the row is about the time after it (离职后, 辞职了): a
+#: question about the time before it (辞职前) asks the opposite case.
+_AFTER_WORDS = frozenset({"后", "以后", "之后", "了"})
+_BEFORE_WORDS = frozenset({"前", "以前", "之前"})
 #: What a procedure's how-to entry seldom says: what it costs, when the office is open, whether
 #: someone else may go, how long it takes.
 #: A question that asks one of these *facets* about a curated entry none of whose rows asks it
@@ -743,24 +750,35 @@ def _external_idf() -> _IdfTable:
 
 
 _verbs: frozenset[str] | None = None
+_places: frozenset[str] = frozenset()
 
 
 def _verb_words() -> frozenset[str]:
     """The words jieba's dictionary tags as verbs or pronouns (``v``, ``r``: 查询, 属于, 我家),
     which never restrict who or what a question is about (``_qualifiers``)."""
-    global _verbs
+    global _verbs, _places
     if _verbs is not None:
         return _verbs
     with _idf_lock:
         if _verbs is None:
-            words = []
+            words, places = [], []
             with open(os.path.join(os.path.dirname(jieba.__file__), "dict.txt"), encoding="utf-8") as f:
                 for line in f:
                     parts = line.split()
                     if len(parts) == 3 and parts[2] in ("v", "r"):
                         words.append(parts[0])
+                    elif len(parts) == 3 and parts[2] == "ns":
+                        places.append(parts[0])
+            _places = frozenset(places)
             _verbs = frozenset(words)
     return _verbs
+
+
+def _place_words() -> frozenset[str]:
+    """The words jieba's dictionary tags as place names (``ns``: 北京, 台湾), read with
+    :func:`_verb_words`."""
+    _verb_words()
+    return _places
 
 
 def load_tables() -> None:
@@ -1886,6 +1904,26 @@ class _Declined:
     read: tuple[frozenset[str], tuple[str, ...], tuple[tuple[_Side, str], ...]] = (frozenset(), (), ())
 
 
+def _negates_row(best: _Candidate) -> bool:
+    """Whether the question negates a word of its best candidate's matched row (of a curated
+    entry) that the row does not negate, or asks about the time before what the row is after
+    (attack P4: 未离职 / 还没辞职 / 没租房 / 不是灵活就业 answered with 离职后… / 租房… /
+    灵活就业人员… in 匹配度高; 辞职前 with 辞职了…)."""
+    if not best.curated or best.side is None or best.query is None:
+        return False
+    q, row = best.query.tokens, best.side.tokens
+    for i, w in enumerate(q):
+        if len(w) < 2 or w not in row:
+            continue
+        j = row.index(w)
+        row_negated = j > 0 and row[j - 1] in NEGATORS
+        if i > 0 and q[i - 1] in NEGATORS and not row_negated:
+            return True
+        if i + 1 < len(q) and q[i + 1] in _BEFORE_WORDS and j + 1 < len(row) and row[j + 1] in _AFTER_WORDS:
+            return True
+    return False
+
+
 class MatchingEngine:
     """FAQ matching engine.  See the module docstring."""
 
@@ -2443,8 +2481,48 @@ class MatchingEngine:
         # A typo (``sure`` 1) was checked for making another word already (``_wording``).
         if ranked and not ranked[0].sure and not ranked[0].conflict:
             ranked[0].conflict = (self._key_term_conflict(state, ranked[0], ranked[1:])
-                                  or self._facet_conflict(state, ranked[0]))
+                                  or self._facet_conflict(state, ranked[0])
+                                  or _negates_row(ranked[0])
+                                  or self._swaps_key_term(state, ranked[0]))
         return ranked
+
+    @staticmethod
+    def _swaps_key_term(state: _State, best: _Candidate) -> bool:
+        """Whether the question is the best candidate's matched row (of a curated entry) with
+        a key word of the row (general IDF >= KEY_TERM_IDF, two characters or more) replaced
+        in its place by words no row of the entry has (attack P2: 门诊 / 急诊 for 住院 in
+        住院医保报销比例是多少, 在国外 / 在港澳 for 在外地 in 在外地看病医保能报销吗, 企业年金 for 养老金):
+        a sibling of what tells the entry from its neighbours, so another question.
+        Words added beside the row's (大学生医保断缴了…) are not replaced ones."""
+        loc = state.locate(best.doc_id)
+        if not best.curated or loc is None or best.side is None or best.query is None:
+            return False
+        q, row = best.query, best.side
+        ext = _external_idf()
+        verbs = _verb_words()
+        ops = [op for op in SequenceMatcher(None, q.tokens, row.tokens, autojunk=False).get_opcodes() if op[0] != "equal"]
+
+        def said(tokens: tuple[str, ...]) -> list[str]:
+            return [t for t in tokens if len(t) >= 2 and t not in _FUNCTION_WORDS]
+
+        # One word replaced, nothing else said differently.
+        changed = [op for op in ops if said(q.tokens[op[1]:op[2]]) or said(row.tokens[op[3]:op[4]])]
+        if len(changed) != 1 or changed[0][0] != "replace":
+            return False
+        _tag, i1, i2, j1, j2 = changed[0]
+        words = said(q.tokens[i1:i2])
+        gone = [w for w in said(row.tokens[j1:j2])
+                if ext.get(w, 0.0) >= KEY_TERM_IDF and w not in verbs and w not in q.token_set
+                and not all(ch in q.chars for ch in w)]
+        # A place's name may be one of the row's places (去北京看病 is 在外地看病): no sibling.
+        if not gone or not words or any(w in verbs or w in _place_words() for w in words):
+            return False
+        # Words the entry has elsewhere are no sibling either (年度报告 of 个体户年度报告怎么填); a
+        # row with them negated (非本市户籍) is about the others.
+        seg, rows = loc
+        texts = [seg.segs[i].replace(" ", "") for i in rows]
+        return not any(re.search(f"(?<![非不没无]){re.escape(put)}", t) for put in (*words, "".join(words))
+                       for t in texts)
 
     @staticmethod
     def _facet_conflict(state: _State, best: _Candidate) -> bool:

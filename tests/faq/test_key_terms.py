@@ -3,6 +3,8 @@ the wrong answers of the #16 attack runs on the demo knowledge base, and what th
 leave answered."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 import pytest
 
 from interact.faq import semantic
@@ -181,3 +183,51 @@ def test_a_qualifier_of_the_question_s_own_keeps_the_topical_floor_off(kind):
     for question in ("电子社保卡怎么领", "电子社保卡怎么申领"):
         result = demo_engine(kind).answer(question)
         assert not (result.answered and result.best.id == "社保卡怎么激活？"), result
+
+
+@lru_cache(maxsize=2)
+def _shared_engine(kind: str) -> MatchingEngine:
+    return demo_engine(kind)
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    ("未离职可以提取公积金吗", "离职后住房公积金可以提取吗？"),
+    ("还没辞职公积金能取吗", "离职后住房公积金可以提取吗？"),
+    ("辞职前公积金可以提取吗", "离职后住房公积金可以提取吗？"),
+    ("没租房可以提取公积金吗", "租房可以提取住房公积金吗？"),
+    ("不是灵活就业怎么参加社保", "灵活就业人员怎么参加社保？"),
+])
+def test_a_question_negating_the_entry_s_word_is_offered_not_answered(kind, question, entry):
+    # Attack P4 (#16 thirteenth session): 未离职 / 还没辞职 / 辞职前 / 没租房 were answered with the
+    # entry about the opposite case in 匹配度高 (0.985). Still offered first.
+    result = _shared_engine(kind).answer(question)
+    assert not result.answered, result
+    assert result.best is not None and result.best.id == entry, result
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    ("门诊医保报销比例是多少", "住院医保报销比例是多少？"),
+    ("在国外看病医保能报销吗", "异地就医备案怎么办理？"),
+    ("在港澳看病医保能报销吗", "异地就医备案怎么办理？"),
+    ("退休后企业年金什么时候开始领取", "退休后养老金什么时候开始领取？"),
+])
+def test_a_sibling_in_place_of_the_entry_s_key_word_is_offered_not_answered(kind, question, entry):
+    # Attack P2: the word that tells the entry from its neighbours replaced by a sibling (门诊 for
+    # 住院, 在国外 for 在外地, 企业年金 for 养老金) got 匹配度高.
+    result = _shared_engine(kind).answer(question)
+    assert not result.answered, result
+    assert result.best is not None and result.best.id == entry, result
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    ("离职后公积金可以提取吗", "离职后住房公积金可以提取吗？"),
+    ("辞职了公积金能取出来吗", "离职后住房公积金可以提取吗？"),
+    ("外地孩子在本市上学要什么条件", "随迁子女怎么在本市上学？"),
+    ("大学生医保断缴了有什么影响", "医保断缴了有什么影响？"),  # a word added, none replaced
+    ("去北京看病咋备案", "异地就医备案怎么办理？"),  # a place's name may be one of the row's places
+    ("企业年度报告在哪里报", "企业年报怎么填报？"),  # words the entry has elsewhere
+    ("住院医保能报销多少", "住院医保报销比例是多少？"),
+])
+def test_the_entry_s_own_case_stays_answered(kind, question, entry):
+    result = _shared_engine(kind).answer(question)
+    assert result.answered and result.best.id == entry, result
