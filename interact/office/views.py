@@ -25,19 +25,22 @@ def _calendar_warning(user) -> dict:
     return {}
 
 
-context_contributors.append(_calendar_warning)
-context_contributors.append(notify.header_counts)
-
-
-@bp.before_app_request
-def _read_the_notices_of_this_page():
-    """A clerk who opens a staff page has read their notices that link to it (a letter, a
+def _read_the_notices_of_this_page(user) -> dict:
+    """A clerk who is shown a staff page has read their notices that link to it (a letter, a
     collection's feedback, an interview's console), whichever way they came — the desk, a
-    search, the notice — before the header counts what is unread. One indexed look-up
-    (``notify.mark_read_about``); a write only when something was unread."""
-    if (request.method == "GET" and request.path.startswith("/staff/") and current_user.is_authenticated
-            and current_user.is_staff and notify.mark_read_about(request.path, user=current_user)):
+    search, the notice. Done while the page is rendered for them, just before the header
+    counts what is unread: a request that ends in the log-in page (idle log-out) shows
+    nothing and reads nothing (review 13). One indexed look-up (``notify.mark_read_about``);
+    a write only when something was unread."""
+    if (request.method == "GET" and request.path.startswith("/staff/")
+            and notify.mark_read_about(request.path, user=user)):
         db.session.commit()
+    return {}
+
+
+context_contributors.append(_calendar_warning)
+context_contributors.append(_read_the_notices_of_this_page)
+context_contributors.append(notify.header_counts)
 
 
 @bp.get("/")

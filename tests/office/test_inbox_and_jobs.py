@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 
@@ -154,3 +155,16 @@ def test_opening_a_staff_page_reads_the_openers_notices_linking_to_it(client, au
     unread = {n.title for n in db.session.scalars(db.select(Notification).where(Notification.read_at.is_(None)))}
     assert unread == {"新来信", "给B的"}
     assert '通知 <span class="badge">1</span>' in page  # counted after reading
+
+
+def test_a_clerk_sent_to_log_in_after_idling_has_read_nothing(client, auth, roles, db):
+    """The idle log-out sends the clerk to the log-in page: the page was never shown, so its
+    notices stay unread (review 13: they were read before the idle check)."""
+    _notice(roles.handler_a, "新来信", url="/staff/letters/mine")
+    db.session.commit()
+    auth.login(roles.handler_a)
+    with client.session_transaction() as session:
+        session["_seen"] = time.time() - 24 * 3600
+    response = client.get("/staff/letters/mine")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    assert notify.unread_count(roles.handler_a) == 1
