@@ -690,7 +690,7 @@ _KIN_SHORT = (
 )
 # (and the written register of an older writer's letter: 家父王德顺, 犬子赵小宝, 先父孙有财 — attack P1)
 _KIN_ALONE = ("(?:亡夫|亡妻|先夫|本人|阿嬷|阿婆|阿公|对门的?|楼下的?|楼上的?|隔壁的?|老人(?=叫|名叫)|"
-              "家父|家母|家严|家慈|先父|先母|先考|先妣|家兄|家姐|舍弟|舍妹|小女|犬子|小儿|外子|拙荆|贱内|"
+              "家父(?!母)|家母|家严|家慈|先父(?!母)|先母|先考|先妣|家兄|家姐|舍弟|舍妹|小女|犬子|小儿|外子|拙荆|贱内|"
               "令尊|令堂|令郎|令爱|令媛)")
 # (Words that begin with a surname and follow a relative in a sentence: 我妈成天打麻将; more
 # are told by the dictionary, :func:`_kin_name_spans`.)
@@ -765,10 +765,10 @@ _ACCUSED_DOES = re.compile(
 
 
 #: Shops and brands named like a person, after 投诉 (投诉周生生长期…, 投诉周黑鸭乱收费: a chain of
-#: jewellers, of duck necks; the dictionary does not know them, or as a name).
+#: jewellers, of duck necks; the dictionary does not know them, or as a name), or in a list (1. 江小白).
 _SURNAMED_BRANDS = frozenset(
     "周生生 周大福 周大生 周六福 周黑鸭 谢瑞麟 钱大妈 张小泉 王老吉 陈李济 马应龙 杨国福 杨铭宇 刘一手 "
-    "王守义 张君雅 黄飞红 金龙鱼".split()
+    "王守义 张君雅 黄飞红 金龙鱼 江小白".split()
 )
 
 
@@ -894,7 +894,8 @@ def _trade_before_title(text: str, match: re.Match) -> bool:
 
 
 #: … and of a thing (被高仿货骗了, 被保健品骗了).
-_THING_ENDINGS = "货品器机药酒菜"
+#: (and of a contest, a drink or a dish: 龙舟赛, 杨梅汁 — review 13 F2)
+_THING_ENDINGS = "货品器机药酒菜赛汁茶面饼"
 
 
 def _place_or_word(name: str) -> bool:
@@ -969,28 +970,32 @@ def _plain_place_spans(text: str) -> list["_Span"]:
     spans = []
     for m in _NAME_IN_PLAIN_PLACE.finditer(text):
         name, start = m.group("name"), m.start("name")
+        # (nor a brand: 1. 江小白 — review 13 F2)
         if ((_unknown_word(name) or _rare_dictionary_name(name)) and not _place_or_word(name)
-                and _stands_alone(text, start, start + 3)):
+                and name not in _SURNAMED_BRANDS and _stands_alone(text, start, start + 3)):
             spans.append(_Span(start, start + 3, "name"))
     return spans
 
 
-def _stands_alone(text: str, start: int, end: int) -> bool:
+def _stands_alone(text: str, start: int, end: int, *, read_from_start: bool = False) -> bool:
     """Whether jieba's dictionary, reading the sentence around ``text[start:end]`` (a surname and
     two characters), finds a word of its own neither across its start nor across its end, and the
-    surname a word alone (王/翠兰, 孙/德胜: a name; 和田玉, 高新/技术, 周一, 马上 are words)."""
+    surname a word alone (王/翠兰, 孙/德胜: a name; 和田玉, 高新/技术, 周一, 马上 are words).
+    ``read_from_start``: where the name begins is known (after 业主, jieba reads 业/主张/伟)."""
     from interact.core.segment import ensure_jieba, jieba
 
     ensure_jieba()
-    left = max(0, start - 3)
+    left = start if read_from_start else max(0, start - 3)
     bounds, at = set(), left
     for token in jieba.lcut(text[left:end + 6], HMM=False):
         bounds.add(at)
         at += len(token)
         bounds.add(at)
     given = text[start + 1:end]
-    # (the surname a word alone, or the whole name one: 李建军 is in the dictionary, seen 3 times)
-    return (start in bounds and end in bounds and (start + 1 in bounds or start + 2 not in bounds)
+    # (the surname a word alone, or the whole name one: 李建军 is in the dictionary, seen 3 times, as
+    # a name — 田径队, seen 3 times, is a team: review 13 F2)
+    return (start in bounds and end in bounds
+            and (start + 1 in bounds or (start + 2 not in bounds and text[start:end] in _dictionary_names()))
             and not re.search(r"[的了着过们吗呢吧啊么是在和与及或把被给对向从到就都也还又才很太最更不没]", given)
             # (nor what ends the name of a kind or a thing: 对叶菜类蔬菜)
             and given[-1] not in "类型式性级品物费款项率量期证单表卡码员"
@@ -998,6 +1003,88 @@ def _stands_alone(text: str, start: int, end: int) -> bool:
             and not re.fullmatch(rf"{_ADDRESS_FORM}|{_HONORIFIC}|{_TITLE_WORDS}|大叔|大婶|大哥|大姐|婆婆|阿婆|嫂子|老头|老太|姐姐|哥哥", given)
             and given not in _dictionary_verbs())
 
+
+
+# Whoever the writer names right after who the person is to them (我邻居王翠兰占用楼道, 我丈夫陈志强家暴,
+# 我发小李建军借钱不还, 她老公黄丽…) or after the party a complaint is about (业主王翠兰占用楼道, 楼上住户
+# 王翠兰装修扰民), whatever verb follows (review 13 F1: :data:`_AFTER_PERSON` is a closed list, and 88
+# of 88 relation × complaint-verb pairs were published). The name is one of the hundred commonest
+# surnames and one or two characters that stand alone as jieba reads the sentence
+# (:func:`_relation_name_spans`): 我邻居家的狗, 我丈夫单位, 业主大会, 我同事说, 我同事马上来 stay.
+_WHOSE = "(?:我们|我|俺们|俺|咱们|咱|他们|她们|他|她|我家|俺家)的?"
+_PARTY_ROLE = ("住户|业主|租户|户主|房东|房主|租客|承租人|出租人|被投诉人|被举报人|投诉对象|被申请人|当事人|"
+               "车主|店主")
+_RELATION_THEN_NAME = re.compile(
+    rf"(?:{_WHOSE}(?:{_RELATION}|{_ROLE}|{_CASE_ROLE})|(?<![会委办室局处厅院心部站所])(?:{_PARTY_ROLE}))\s*"
+    rf"(?=[{_COMMON_SURNAMES}]{_GIVEN_CHAR})"
+)
+#: Surnames that are also words before a noun (高工资, 原单位, 戴眼镜): a three-character candidate
+#: made of one and a frequent word is that word, even tagged a name (戴眼镜 is, 8 times; 高建国 is lost
+#: with them; 王建国 is a name).
+_MODIFIER_SURNAMES = "高金白方石常严全明原单公车房龙江林田黄武文戴管包查"
+#: A single-character verb after two characters that stand alone ends the name there (黄丽卖假货).
+_VERB_AFTER_NAME = "卖骗偷抢打骂占借欠拿养放堵造违"
+
+
+def _relation_name_spans(text: str) -> list["_Span"]:
+    """The names :data:`_RELATION_THEN_NAME` finds: three characters as :func:`_plain_place_spans`
+    takes them, else two the dictionary does not know (黄丽, 张伟: jieba reads 黄/丽) or knows
+    seldom as a name (丽丽 81 is not; 陈述, 张罗 and 李家 are tagged names, and frequent)."""
+    spans = []
+    for m in _RELATION_THEN_NAME.finditer(text):
+        start = m.end()
+        three, two = text[start:start + 3], text[start:start + 2]
+        if text[start + 2:start + 3] == "*" or text[start + 3:start + 4] == "*":
+            continue
+        tries = [2, 3] if text[start + 2:start + 3] in _VERB_AFTER_NAME else [3, 2]
+        for size in tries:
+            name = three if size == 3 else two
+            if len(name) != size or not re.fullmatch(rf"{_HAN}+", name):
+                continue
+            if size == 3:
+                ok = ((_unknown_word(name) or _rare_dictionary_name(name)) and not _place_or_word(name)
+                      and not (name[0] in _MODIFIER_SURNAMES and _word_frequency(name[1:]) >= _KIN_WORD_FREQ)
+                      and _stands_alone(text, start, start + 3, read_from_start=True))
+            else:
+                # (an unknown pair only with a character names are made of, and not before what ends a
+                # place: 韩剧看多了, 侯车室 — 剧 is in none of the dictionary's names)
+                ok = (((_unknown_word(name) and _given_name_characters()[name[1]] >= _GIVEN_CHARACTER_NAMES)
+                       or (name in _dictionary_names() and _word_frequency(name) < _RARE_NAME_FREQ))
+                      and text[start + 2:start + 3] not in _PLACE_ENDINGS_AFTER_TWO
+                      and name not in _dictionary_places() and _two_stand_alone(text, start))
+            if ok:
+                spans.append(_Span(start, start + size, "name"))
+                break
+    return spans
+
+
+#: In how many of the dictionary's names (``nr``) a character must be a given name's to begin one
+#: (丽 276, 伟 165, 磊 7; 剧 0).
+_GIVEN_CHARACTER_NAMES = 5
+#: What, after two characters, makes them the beginning of a place's name (侯车室, 黄河站).
+_PLACE_ENDINGS_AFTER_TWO = tuple("室站厂局所院馆店铺场")
+
+
+@functools.lru_cache(maxsize=1)
+def _given_name_characters() -> Counter[str]:
+    """How many of the names jieba's dictionary knows have each character after the surname."""
+    return Counter(ch for name in _dictionary_names() for ch in name[1:])
+
+
+def _two_stand_alone(text: str, start: int) -> bool:
+    """Whether ``text[start:start + 2]`` begins and ends where jieba's words do, read as one word (a
+    name it knows) or as two characters, and the second is no function word (我同事都, 我丈夫也)."""
+    from interact.core.segment import ensure_jieba, jieba
+
+    ensure_jieba()
+    # (read from the name on: where it begins is known, and after 业主 jieba reads 业/主张/伟)
+    bounds, at = set(), start
+    for token in jieba.lcut(text[start:start + 8], HMM=False):
+        bounds.add(at)
+        at += len(token)
+        bounds.add(at)
+    return (start + 2 in bounds
+            and not re.search(r"[的了着过们吗呢吧啊么是在和与及或把被给对向从到就都也还又才很太最更不没说]", text[start + 1]))
 
 # 张福贵、李有田、赵满仓等12户村民: the names of a list before 等 and how many people or households
 # (attack N1), each a name the dictionary does not know or knows as one (张三、李四等人 too).
@@ -1094,6 +1181,19 @@ def _lettered_word_or_room(name: str) -> bool:
     return name[-1] in _PLACE_ORG_ENDINGS or _word_frequency(name[:2].upper()) > 0
 
 
+# ——韩梅梅 / —— Huangfu Xiaowen: a signature after a dash, at the end of a line.
+# (or before the date: ——李建军 12月1日 — attack P1; not a place, :func:`_signed_place`: ——张家界 12月1日)
+_DASH_SIGNATURE = re.compile(rf"(?:——|—|--|－－)\s*(?P<name>{_NAME}|{_LATIN_NAME})\s*"
+                             rf"(?=$|\n|[。.！!]|(?:{_NUM}\s*年\s*)?{_NUM}\s*月\s*{_NUM}\s*[日号]?\s*(?:$|\n))")
+
+
+def _signed_place(name: str) -> bool:
+    """——张家界, ——黄山: a place (or a famous person, 193 times in jieba's dictionary) under a text,
+    not who wrote it (review 13 F2: ——张家界 12月1日 was ——张** 12月1日)."""
+    return name in _dictionary_places() or (len(name) == 3 and (_place_or_word(name)
+                                                                 or _word_frequency(name) >= _RARE_NAME_FREQ))
+
+
 _NAME_PATTERNS = [
     # 户主王大力名下 / 投诉对象：刘大强，/ 我奶奶张李氏今年九十岁
     re.compile(rf"{_ROLE}\s*(?:的名字|名字)?(?:叫做|叫作|叫|名叫|是|为|[：:])?\s*(?P<name>{_COMMON_NAME})(?={_AFTER_PERSON})"),
@@ -1137,10 +1237,7 @@ _NAME_PATTERNS = [
     re.compile(rf"(?<=[和与及、])(?P<name>{_PLAIN_NAME})(?=夫妇|夫妻|两口子)"),
     # 由王晓东代为办理
     re.compile(rf"由\s*(?P<name>{_PLAIN_NAME})(?=代为|代办|代理|代签|代交)"),
-    # ——韩梅梅 / —— Huangfu Xiaowen: a signature after a dash, at the end of a line.
-    # (or before the date: ——李建军 12月1日 — attack P1)
-    re.compile(rf"(?:——|—|--|－－)\s*(?P<name>{_NAME}|{_LATIN_NAME})\s*"
-               rf"(?=$|\n|[。.！!]|(?:{_NUM}\s*年\s*)?{_NUM}\s*月\s*{_NUM}\s*[日号]?\s*(?:$|\n))"),
+    _DASH_SIGNATURE,
     # 我叫 Zhang Wei / 我是Li Lei: a name in pinyin after a label.
     re.compile(rf"(?:{_LABEL_BEFORE_NAME})\s*[：:]?\s*(?P<name>{_LATIN_NAME})(?![A-Za-z])"),
     # 我是李Lei / 联系人ZWL: a surname with a given name in pinyin, or initials, after a
@@ -1462,10 +1559,14 @@ _HOME_BEFORE = re.compile(r"家|住|户籍|籍贯|址|来自|老家|搬到|搬�
 #: … or written alone, as an address is (李家屯三社, ending the text or a clause).
 _ALONE_AFTER = re.compile(r"\s*(?:$|[\n，,。；;！!？?、])")
 # An address after the label of a person's address (收货地址：…W1-A栋5楼, 住址：xx镇xx村38号 — attack
-# P1): the rest of the clause, when it holds a number or a building's word.
+# P1): the rest of the clause, when it holds a number (written in figures, or in words before 号, 栋,
+# 组 …). Not what a form says to write there (家庭住址：请如实填写，门牌号必须准确, 户籍地址：与户口本一致
+# — review 13 F3), and the number is looked for in the value only, no further than it may run (a
+# look-ahead to the end of the line from every label made 40,000 characters of 住址： take 6.6 s).
 _LABELLED_ADDRESS = re.compile(
     r"(?:收货地址|收件地址|收件人地址|家庭住址|家庭地址|现住址|居住地址|现居住地|户籍地址|家住址|(?<![办公单位])住址)\s*[：:]\s*"
-    r"(?P<value>(?=[^。；;\n]*(?:[0-9０-９]|[号栋幢室楼户]))[^。；;\n，,]{4,60})"
+    r"(?P<value>(?!请|填|如实|与|按|须|需|应|详见|参见|见|同上|不详|无|以)"
+    r"(?=[^。；;\n，,]{0,60}?(?:[0-9０-９]|[一二三四五六七八九十百零〇两]\s*[号栋幢室楼户组单]))[^。；;\n，,]{4,60})"
 )
 # A dormitory room (宿舍楼B区304寝室), a flat in a tower written the developers' way (望京SOHO
 # T3 1502), a flat told from a crossroads (建设路与人民路交叉口东北角的那栋楼2单元).
@@ -2080,6 +2181,7 @@ def _name_spans(text: str, names: Iterable[str]) -> list[_Span]:
         spans += [_Span(m.start("name"), m.end("name"), "name") for m in _TRANSLITERATED_AFTER_WHO.finditer(text)
                   if _word_frequency(m.group("name")) < _RARE_NAME_FREQ]
     spans += _plain_place_spans(text)
+    spans += _relation_name_spans(text)
     patterns = list(_NAME_PATTERNS)
     for guard, guarded in _GUARDED_NAME_PATTERNS:
         if guard.search(text):
@@ -2096,6 +2198,7 @@ def _name_spans(text: str, names: Iterable[str]) -> list[_Span]:
                     and not (len(name) == 3 and (name[-1] in "省市县区局厂站"
                                                  or (name[1] == "家" and name[-1] in _VILLAGE_ENDINGS + "庄村")))
                     and not _trade_before_title(text, match)
+                    and not (pattern is _DASH_SIGNATURE and _signed_place(name))
                     # (张师傅是司机: after 是 a frequent word of the dictionary is what the person is, not a name)
                     and not (len(name) == 2 and text[max(0, match.start("name") - 1):match.start("name")] == "是"
                              and _word_frequency(name) >= _IS_WHAT_FREQ and name not in _dictionary_names())):
