@@ -160,12 +160,13 @@ _APPS = (
     "微信|威信|薇信|威心|维信|微心|卫星|绿泡泡|vx|VX|Vx|wx|WX|v信|V信|加[vV微]|[vV] ?[❤♥♡💗💕💓💖💚]|"
     "weixin|wechat|WeChat|QQ|qq|扣扣|企鹅号|"
     # (加我 tiezhu_1988, ➕V：tz19880808, +v …, Q：287654321: attack M1)
-    "加我|[+＋➕]\\s?[vV]|Q(?=\\s*[：:]\\s*(?:[0-9]|$))|"
+    "加我|[+＋➕]\\s?[vV]|(?<![A-Za-z])Q(?=\\s*[：:]\\s*(?:[0-9]|$))|"
     "抖音|快手|微博|钉钉|飞书|小红书|B站|b站|哔哩哔哩|知乎|豆瓣|陌陌|探探|支付宝|淘宝|闲鱼|"
-    "TG|Telegram|telegram|电报|推特|Twitter|twitter|Instagram|instagram|Facebook|facebook|脸书|"
+    "(?<![A-Za-z])TG|Telegram|telegram|电报|推特|Twitter|twitter|Instagram|instagram|Facebook|facebook|脸书|"
     "Skype|skype|WhatsApp|whatsapp|"
     # (Line only before a colon: Line：tiezhu88 — attack P1; not a Line Manager)
-    "(?:Line|LINE)(?=\\s*(?:ID|id)?\\s*[：:])|"
+    # (and not the end of another word: HOTLINE：12345678, DEADLINE: 2026-12-31 — review 13 F12)
+    "(?<![A-Za-z])(?:Line|LINE)(?=\\s*(?:ID|id)?\\s*[：:])|"
     # where a programmer's account is (我的GitHub是 zhangwei-dev, 码云 zhaosi_dev)
     "GitHub|Github|github|GitLab|Gitlab|gitlab|Gitee|gitee|码云|CSDN|csdn"
 )
@@ -331,8 +332,11 @@ _CITED = re.compile(r"(?:来源|来自|转自|摘自|引自|据|出处|信息源
 _CALLED_ON_APP = re.compile(
     rf"(?:{_HANDLE_APPS}|微信)\s*(?:上|里)\s*(?:(?:的名字|的昵称|的网名|的ID|的id|名字|昵称|网名)\s*(?:叫做|叫作|叫|是)|叫做|叫作|名叫|(?P<plain>叫))"
     r"\s*[“\"「『]?(?P<value>(?!卖|好|车|醒|停|外卖|他|她|我|你|人|啥|什么|谁|哪|这|那|一声|了|过)[^”\"」』，,。；;！!？?\s]{2,20}?)"
-    r"(?=[”\"」』，,。；;！!？?\s]|$|的(?:那个|这个|人|男|女|家伙|账号|号)|(?:欢迎|可以|能|就|也|都|天天|每天|经常|一直|总是|"
-    r"骗|加我|找我|私信|关注|给我|跟我|和我|把|被|发了|说))"
+    r"(?=[”\"」』，,。；;！!？?\s]|$|的(?:那个|这个|人|男|女|家伙|账号|号)|(?:欢迎|可以|能|天天|每天|经常|一直|总是|"
+    # (就/也/都/说 only before what begins a clause: 叫张三也行, 叫老王说了; 快手上叫老王说车 is one handle —
+    # review 13 F7)
+    r"(?:就|也|都)(?=是|在|会|要|能|不|没|行|可以|经常|天天|叫)|说(?=[：:，,了过他她我你要让])|"
+    r"骗|加我|找我|私信|关注|给我|跟我|和我|把|被|发了))"
 )
 #: 叫 and the value's first character as a word this frequent in jieba's dictionary is a verb, not
 #: a name given (叫价 19, 叫喊 321, 叫停 50, 叫板 59: 闲鱼上叫价太高 — review 12).
@@ -1558,6 +1562,15 @@ _BARE_VILLAGE_GROUP = re.compile(rf"{_PLACE}{{1,6}}(?:村|屯|嘎查)\s*第?{_NU
 _HOME_BEFORE = re.compile(r"家|住|户籍|籍贯|址|来自|老家|搬到|搬去")
 #: … or written alone, as an address is (李家屯三社, ending the text or a clause).
 _ALONE_AFTER = re.compile(r"\s*(?:$|[\n，,。；;！!？?、])")
+#: A group is public only as the subject of what its village shares or asks for (向阳村二组的路灯坏了,
+#: …组桃家坪至老燕塘水库村道硬化问题, A3…组农民盼养老, B7…组（爱花冲）请求进行道路硬化), not where the writer
+#: or someone is (review 13 F13: 我是长乐镇向阳村二组村民，反映低保问题, 我父亲在向阳村二组养猪 were published).
+_PUBLIC_AFTER_GROUP = re.compile(
+    r"\s*(?:[（(][^）)\n]{1,8}[）)])?\s*(?:(?:全体)?(?:村民|群众|农民|居民)?(?:请求|盼|呼吁|联名)"
+    r"|[^，,。；;！!？?\n]{0,20}?(?:路灯|道路|村道|公路|通村路|硬化|水渠|沟渠|桥|水库|河道|堰塘|饮水|自来水|电网|信号|垃圾))"
+)
+#: … unless the writer or someone is there (我是…, 本人系…, 在…).
+_SOMEONE_BEFORE = re.compile(r"是|系|为|在|我|本人|俺")
 # An address after the label of a person's address (收货地址：…W1-A栋5楼, 住址：xx镇xx村38号 — attack
 # P1): the rest of the clause, when it holds a number (written in figures, or in words before 号, 栋,
 # 组 …). Not what a form says to write there (家庭住址：请如实填写，门牌号必须准确, 户籍地址：与户口本一致
@@ -2201,7 +2214,9 @@ def _name_spans(text: str, names: Iterable[str]) -> list[_Span]:
                     and not (pattern is _DASH_SIGNATURE and _signed_place(name))
                     # (张师傅是司机: after 是 a frequent word of the dictionary is what the person is, not a name)
                     and not (len(name) == 2 and text[max(0, match.start("name") - 1):match.start("name")] == "是"
-                             and _word_frequency(name) >= _IS_WHAT_FREQ and name not in _dictionary_names())):
+                             and _word_frequency(name) >= _IS_WHAT_FREQ and name not in _dictionary_names()
+                             # (a place is no trade: 我老公是江山 — review 13 F8)
+                             and name not in _dictionary_places())):
                 spans.append(_Span(match.start("name"), match.end("name"), "name"))
     # A name found once is hidden wherever the text repeats it (赵半山赵半山赵半山).
     found = {text[s.start:s.end] for s in spans if s.kind == "name" and s.end - s.start >= 2}
@@ -2325,7 +2340,8 @@ def _address_spans(text: str) -> list[_Span]:
     spans = [_Span(m.start(), m.end(), "address") for m in _ADDRESS.finditer(text)
              if not _PUBLIC_ROOM.match(text, m.end())
              and not (_BARE_VILLAGE_GROUP.fullmatch(m.group(0)) and not _HOME_BEFORE.search(text, max(0, m.start() - 12), m.start())
-                      and not _ALONE_AFTER.match(text, m.end()))]
+                      and not _SOMEONE_BEFORE.search(text, max(0, m.start() - 12), m.start())
+                      and not _ALONE_AFTER.match(text, m.end()) and _PUBLIC_AFTER_GROUP.match(text, m.end()))]
     if _ROOM_HINT.search(text):
         spans += [_Span(m.start(), m.end(), "address") for m in _ROOM_ADDRESS.finditer(text)
                   if not _PUBLIC_ROOM.match(text, m.end())]

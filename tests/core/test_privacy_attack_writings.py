@@ -1124,3 +1124,24 @@ def test_the_labelled_address_looks_for_its_number_in_the_value_only():
     took 6.6 s); it now looks no further than the value may run. Told by what it matches, not by time:
     a number past the value's 60 characters does not make it an address."""
     assert mask_text("住址：" + "某" * 70 + "5号") == "住址：" + "某" * 70 + "5号"
+
+
+@pytest.mark.parametrize("text,fragment", [
+    # Review 13 F13: where the writer (or someone) lives, told by a village's group
+    ("我是长乐镇向阳村二组村民，反映低保问题", "二组"), ("本人是红星乡东风村5组村民", "5组"), ("我叫李建军，是向阳村二组村民", "二组"),
+    ("我是东风村5组的，我家的房子漏水", "5组"), ("我父亲在向阳村二组养猪", "二组"),
+    # F8: a place after 是 is no trade
+    ("我老公是江山", "江山"), ("我同事是高原", "高原"),
+    # F7: a handle with 说 inside
+    ("快手上叫老王说车", "说车"), ("抖音上叫大鹏说房", "说房"),
+])
+def test_review_13_writing_is_hidden(text, fragment):
+    assert leaked_plain(text, [], [fragment]) == [], mask_text(text)
+
+
+@pytest.mark.parametrize("text", [
+    "向阳村二组的路灯坏了", "东风村5组村民请求修建水渠", "服务热线 HOTLINE：12345678", "报名截止 DEADLINE: 2026-12-31",
+    "TIMELINE：20260101", "FAQ：12345678", "张师傅是司机",
+])
+def test_review_13_ordinary_text_stays(text):
+    assert mask_text(text) == text
