@@ -461,14 +461,25 @@ def mark_read_about(url: str, *, user=None) -> int:
     left unread hides the new. Flushes, never commits; no write when nothing is unread.
 
     :returns: how many notices were marked read."""
+    return mark_ids_read(unread_about(url, user=user))
+
+
+def unread_about(url: str, *, user=None) -> list[int]:
+    """The ids of the unread notices that link to ``url`` (``user``'s only, when given)."""
     if not url:
-        return 0
+        return []
     unread = sa.select(Notification.id).where(Notification.url == url, Notification.read_at.is_(None))
     if user is not None:
         if getattr(user, "id", None) is None:
-            return 0
+            return []
         unread = unread.where(Notification.user_id == user.id)
-    ids = list(db.session.scalars(unread))
+    return list(db.session.scalars(unread))
+
+
+def mark_ids_read(ids: Sequence[int]) -> int:
+    """Mark the notices ``ids`` read (those still unread). Flushes, never commits.
+
+    :returns: how many ids were given."""
     if not ids:
         return 0
     db.session.execute(

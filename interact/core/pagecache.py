@@ -42,8 +42,8 @@ from sqlalchemy.orm import Session
 
 from interact.core import sessions
 from interact.core.settings import bump_version_during_flush, current_version
-from interact.core.templating import (LARGE_TEXT_FIELD, TRACKING_PARAMS, TRACKING_PREFIXES,
-                                       address_without_tracking, switching_large_text)
+from interact.core.templating import (LARGE_TEXT_FIELD, address_without_tracking, is_tracking_param,
+                                       switching_large_text)
 
 VERSION_NAME = "public"
 #: Seconds a process trusts the stamp before reading it again (one primary-key lookup).
@@ -77,7 +77,7 @@ def _clean_address(params: frozenset[str], values: dict[str, Callable[[str], str
     pairs = list(request.args.items(multi=True))
     kept, seen = [], set()
     for key, value in pairs:
-        if key in TRACKING_PARAMS or key.startswith(TRACKING_PREFIXES):
+        if is_tracking_param(key):
             kept.append((key, value))
             continue
         if key in seen or not (key in params or key == LARGE_TEXT_FIELD):

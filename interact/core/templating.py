@@ -28,11 +28,15 @@ TRACKING_PARAMS = frozenset({"from", "isappinstalled", "scene", "clicktime", "en
 TRACKING_PREFIXES = ("utm_",)
 
 
+def is_tracking_param(name: str) -> bool:
+    return name in TRACKING_PARAMS or name.startswith(TRACKING_PREFIXES)
+
+
 def address_without_tracking() -> str:
     """This request's ``full_path`` without tracking parameters: the address a public page
     is stored under and the one its links come back to."""
     pairs = list(request.args.items(multi=True))
-    kept = [(k, v) for k, v in pairs if k not in TRACKING_PARAMS and not k.startswith(TRACKING_PREFIXES)]
+    kept = [(k, v) for k, v in pairs if not is_tracking_param(k)]
     if len(kept) == len(pairs):
         return request.full_path
     return request.path + "?" + urlencode(kept)
@@ -160,9 +164,10 @@ CURSOR_ARGS = ("after", "before")
 
 
 def page_url(page: int, **cursor) -> str:
-    """The current page's URL with another ``page`` argument (filters kept), and the
-    ``cursor`` of that page when the list gives one (``after=…`` / ``before=…``)."""
-    args = {key: value for key, value in request.args.items() if key not in CURSOR_ARGS}
+    """The current page's URL with another ``page`` argument (filters kept, tracking
+    parameters not: attack P7), and the ``cursor`` of that page when the list gives one
+    (``after=…`` / ``before=…``)."""
+    args = {key: value for key, value in request.args.items() if key not in CURSOR_ARGS and not is_tracking_param(key)}
     args["page"] = page
     return url_for(request.endpoint, **(request.view_args or {}), **args, **cursor)
 

@@ -1,9 +1,11 @@
 """Staff workspace home, inbox, settings, job runs, compliance dashboard and performance."""
 from __future__ import annotations
 
+import logging
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 
 from interact.core import audit, clock, contributions, notify, sensitive
 from interact.core.errors import DomainError
@@ -18,6 +20,8 @@ from interact.office import services
 from interact.office.forms import CalendarDayForm, SensitiveWordForm
 
 bp = Blueprint("office", __name__, url_prefix="/staff")
+log = logging.getLogger(__name__)
+
 
 def _calendar_warning(user) -> dict:
     if has_role(user, "admin", "office"):
@@ -25,22 +29,37 @@ def _calendar_warning(user) -> dict:
     return {}
 
 
-def _read_the_notices_of_this_page(user) -> dict:
-    """A clerk who is shown a staff page has read their notices that link to it (a letter, a
+def _header_counts(user) -> dict:
+    """The header's unread count, without the clerk's notices that link to the page shown:
+    it is rendered for them, so those are read (stored once the page was served:
+    :func:`_read_the_notices_of_this_page`)."""
+    counts = notify.header_counts(user)
+    if request.method == "GET" and request.path.startswith("/staff/"):
+        g.notices_read_here = notify.unread_about(request.path, user=user)
+        counts["inbox_unread"] -= len(g.notices_read_here)
+    return counts
+
+
+@bp.after_app_request
+def _read_the_notices_of_this_page(response: Response) -> Response:
+    """A clerk who was shown a staff page has read their notices that link to it (a letter, a
     collection's feedback, an interview's console), whichever way they came — the desk, a
-    search, the notice. Done while the page is rendered for them, just before the header
-    counts what is unread: a request that ends in the log-in page (idle log-out) shows
-    nothing and reads nothing (review 13). One indexed look-up (``notify.mark_read_about``);
-    a write only when something was unread."""
-    if (request.method == "GET" and request.path.startswith("/staff/")
-            and notify.mark_read_about(request.path, user=user)):
-        db.session.commit()
-    return {}
+    search, the notice. Stored only when the page was served: not for a request that ended
+    in the log-in page (idle log-out) or in an error page (review 13). Best effort: a
+    write that fails (a lock) leaves them unread and the page is served all the same."""
+    ids = g.pop("notices_read_here", None)
+    if ids and response.status_code == 200:
+        try:
+            notify.mark_ids_read(ids)
+            db.session.commit()
+        except SQLAlchemyError:
+            db.session.rollback()
+            log.warning("notices %s not marked read", ids, exc_info=True)
+    return response
 
 
 context_contributors.append(_calendar_warning)
-context_contributors.append(_read_the_notices_of_this_page)
-context_contributors.append(notify.header_counts)
+context_contributors.append(_header_counts)
 
 
 @bp.get("/")

@@ -170,15 +170,19 @@ def test_a_shared_link_with_tracking_parameters_is_served_from_the_store(cached,
     assert "改过的标题" in client.get("/letters/?page=1").get_data(as_text=True)  # read by the view: its own page
 
 
-def test_a_tracking_value_is_not_stored_into_the_page_every_visitor_gets(cached, client, closed):
+def test_a_tracking_value_is_not_stored_into_the_page_every_visitor_gets(cached, client, closed, monkeypatch):
     """The first visitor's campaign text was kept in the stored page's 关怀版 link (``next=``)
-    and served to every later visitor of the plain address (attack P7)."""
+    and its pager's links, and served to every later visitor of the plain address (attack
+    P7, review 13)."""
+    monkeypatch.setitem(services.public_letters.__kwdefaults__, "per_page", 1)
     closed(title="公积金提取材料咨询")
+    closed(title="社保卡补办材料咨询")
     tagged = client.get("/letters/?utm_source=PWNED市政府已关闭&from=singlemessage").get_data(as_text=True)
     plain = client.get("/letters/").get_data(as_text=True)
     for page in (tagged, plain):
         assert "PWNED" not in page and "singlemessage" not in page
         assert "large-text?on=1&amp;next=/letters/" in page
+        assert 'href="/letters/?page=2' in page  # the pager's next page
     searched = client.get("/letters/?q=公积金&utm_medium=x").get_data(as_text=True)
     assert "utm_medium" not in searched and "next=/letters/?q%3D" in searched  # what the view reads stays
 

@@ -168,3 +168,12 @@ def test_a_clerk_sent_to_log_in_after_idling_has_read_nothing(client, auth, role
     response = client.get("/staff/letters/mine")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
     assert notify.unread_count(roles.handler_a) == 1
+
+
+def test_an_error_page_reads_no_notice(client, auth, roles, db):
+    """A page that could not be shown (a letter that does not exist: refused) reads nothing."""
+    _notice(roles.handler_a, "新来信", url="/staff/letters/999999")
+    db.session.commit()
+    auth.login(roles.handler_a)
+    assert client.get("/staff/letters/999999").status_code == 403
+    assert notify.unread_count(roles.handler_a) == 1
