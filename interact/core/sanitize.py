@@ -69,8 +69,10 @@ MEMO_MAX_CHARS = 20_000
 
 #: A ruby annotation (``<ruby>王<rt>wang</rt>翠兰</ruby>``): not on the allow-list, its tags would go
 #: and its reading stay inside the word it annotates (王wang翠兰, which no rule reads as a name —
-#: attack P1), so the reading goes with its tags.
-_RUBY_READING = re.compile(r"<r[tp]\b[^>]*>.*?(?:</r[tp]\s*>|(?=</ruby|<r[tp]\b)|$)", re.IGNORECASE | re.DOTALL)
+#: attack P1), so the reading goes with its tags. A reading is text: it ends at its end tag or,
+#: when that is left out (HTML allows it), at the next tag — never later (review 13: an
+#: unclosed ``<rt>`` took the rest of the answer with it). Linear: no part rescans past a ``<``.
+_RUBY_READING = re.compile(r"<r[tp]\b[^<>]*>[^<]*(?:</r[tp]\s*>)?", re.IGNORECASE)
 
 
 def _clean(html: str, linkify: bool) -> str:

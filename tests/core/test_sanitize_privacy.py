@@ -18,6 +18,18 @@ def test_clean_html_keeps_allowed_markup_and_drops_scripts():
     assert "<script" not in cleaned and "onclick" not in cleaned and "javascript:" not in cleaned
 
 
+@pytest.mark.parametrize("html, cleaned", [
+    ('<p>联系人：<ruby>王<rt>wang</rt>翠兰</ruby></p>', '<p>联系人：王翠兰</p>'),
+    ('<ruby>王<rp>(</rp><rt>wang</rt><rp>)</rp>翠兰</ruby>', '王翠兰'),
+    # The end tag of a reading may be left out: the reading ends at the next tag, and the
+    # rest of the answer stays (review 13: it was cut off).
+    ('<p>王<rt>wang</p><p>这是答复的正文，请携带身份证办理。</p>', '<p>王</p><p>这是答复的正文，请携带身份证办理。</p>'),
+    ('<ruby>王<rt>wang<rt>cui</ruby>翠兰，请来办理', '王翠兰，请来办理'),
+])
+def test_a_ruby_reading_goes_and_nothing_after_it(html, cleaned):
+    assert clean_html(html, linkify=False) == cleaned
+
+
 def test_links_get_noopener():
     assert 'rel="noopener noreferrer"' in clean_html('<a href="https://www.gov.cn">政府网</a>')
 
