@@ -1917,11 +1917,30 @@ def _negates_row(best: _Candidate) -> bool:
             continue
         j = row.index(w)
         row_negated = j > 0 and row[j - 1] in NEGATORS
-        if i > 0 and q[i - 1] in NEGATORS and not row_negated:
+        if i > 0 and q[i - 1] in NEGATORS and not row_negated and not _asks_to_do(q, i, row, j):
             return True
         if i + 1 < len(q) and q[i + 1] in _BEFORE_WORDS and j + 1 < len(row) and row[j + 1] in _AFTER_WORDS:
             return True
     return False
+
+
+#: A question's ending that asks what to do now (…还没补办怎么办).
+_WHAT_TO_DO = frozenset({"怎么办", "咋办", "怎么弄", "咋弄", "如何处理", "怎么处理", "怎么解决", "如何办理", "怎么办理"})
+
+
+def _asks_to_do(q: list[str], i: int, row: list[str], j: int) -> bool:
+    """Whether the question's negated ``q[i]`` is what it asks how to do, as the row does —
+    not a case the row is about (review 13: 社保卡丢了还没补办怎么办, 居住证到期了还没续签怎么办,
+    养老服务补贴没申请怎么申请 were no longer answered): the word asked again without the
+    negation (没申请怎么申请), or the question going on to ask what to do about it, while the
+    row does not put the word as the case it is after (离职后…: 还没离职怎么办 stays declined)."""
+    word = q[i]
+    if word in q[i + 1:]:
+        return True
+    if j + 1 < len(row) and row[j + 1] in _AFTER_WORDS:
+        return False
+    rest = [w for w in q[i + 1:] if w not in ("呢", "的话", "，", ",", "了", "啊")]
+    return bool(rest) and (rest[0] in _WHAT_TO_DO or "".join(rest[:2]) in _WHAT_TO_DO)
 
 
 class MatchingEngine:
