@@ -17,7 +17,8 @@ from webargs.flaskparser import FlaskParser
 from interact.api.schemas import Error
 from interact.core.errors import MESSAGES, DomainError, InvalidInput
 
-API_VERSION = "1.0.0"
+#: The document's version: docs/api.md "Changes" says what each one changed.
+API_VERSION = "1.1.0"
 QUERY_CODE_HEADER = "X-Query-Code"
 NOT_JSON = "请求体必须是 JSON 对象（Content-Type: application/json）。"
 
