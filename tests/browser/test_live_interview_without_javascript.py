@@ -113,11 +113,19 @@ def test_without_javascript_the_live_page_keeps_a_question_being_typed_and_refre
         InterviewQuestion.interview_id == interview["id"], InterviewQuestion.body == question))) == 1
 
 
-def _in_view(page, locator) -> bool:
-    """Whether ``locator``'s top is inside the window (no script: from its bounding box)."""
-    box = locator.bounding_box()
-    height = page.viewport_size["height"]
-    return box is not None and 0 <= box["y"] < height
+def _in_view(page, locator, seconds: float = 10) -> bool:
+    """Whether ``locator``'s top comes inside the window once the page has loaded (no script:
+    from its bounding box). The browser scrolls to the address's #fragment when the page has
+    loaded, which on a loaded machine comes after the element is there: looked at until then."""
+    page.wait_for_load_state("load")
+    deadline = time.monotonic() + seconds
+    while True:
+        box = locator.bounding_box()
+        if box is not None and 0 <= box["y"] < page.viewport_size["height"]:
+            return True
+        if time.monotonic() > deadline:
+            return False
+        page.wait_for_timeout(100)
 
 
 def test_with_javascript_the_live_page_says_it_updates_itself(page, stored):
