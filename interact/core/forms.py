@@ -13,7 +13,7 @@ from wtforms.widgets import HiddenInput, TextInput
 from wtforms.validators import StopValidation, ValidationError
 
 from interact.core import captcha, datetext, security, sessions
-from interact.core.textnorm import strip_invisible
+from interact.core.textnorm import strip_controls, strip_invisible
 from interact.core.edits import EditedElsewhere
 from interact.core.errors import DomainError
 from interact.extensions import db
@@ -35,11 +35,13 @@ class Form(FlaskForm):
             """Every text field (``StringField``, ``TextAreaField`` and their kin, not
             passwords) drops invisible format characters first (:func:`strip_invisible`):
             what is stored and published is what a reader sees, and masking finds a number
-            or a name however it was split."""
+            or a name however it was split. Control characters go too
+            (:func:`strip_controls`): a NUL made PostgreSQL refuse the whole form (attack Q3)."""
             field_class = unbound_field.field_class
             if (issubclass(field_class, StringField) and not issubclass(field_class, PasswordField)
                     and len(unbound_field.args) < 3):  # filters not given positionally
-                options = {**options, "filters": (strip_invisible, *unbound_field.kwargs.get("filters", ()))}
+                options = {**options, "filters": (strip_controls, strip_invisible,
+                                                  *unbound_field.kwargs.get("filters", ()))}
             return super().bind_field(form, unbound_field, options)
 
     def hidden_tag(self, *fields) -> Markup:

@@ -18,6 +18,7 @@ precomputed or cached:
 
 from __future__ import annotations
 
+import re
 import threading
 import unicodedata
 import warnings
@@ -197,6 +198,21 @@ _ZWJ = "\u200d"
 
 def _emoji_like(char: str) -> bool:
     return ord(char) >= 0x1F000 or unicodedata.category(char) == "So"
+
+
+#: C0 control characters but tab, line feed and carriage return, and DEL. A NUL among them is
+#: refused by PostgreSQL in any text column ("A string literal cannot contain NUL"), which
+#: answered a form that carried one with a 400 about numbers and lost what was typed.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def strip_controls(text: str | None) -> str | None:
+    """``text`` without control characters (:data:`_CONTROLS`): nobody types them, they show
+    nothing, and a NUL (pasted from a file, sent by a script) cannot be stored on PostgreSQL.
+    Anything but a string is returned as it is."""
+    if not text or not isinstance(text, str):
+        return text
+    return _CONTROLS.sub("", text)
 
 
 def strip_invisible(text: str | None) -> str | None:

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from interact.core import atomic, audit
 from interact.core.errors import Conflict, InvalidInput, NotFound
 from interact.core.lookup import get_or_404
+from interact.core.textnorm import strip_controls
 from interact.core.permissions import ensure_department_scope
 from interact.extensions import db
 from interact.questionnaires.models import (
@@ -319,7 +320,10 @@ def _values(raw: Mapping[str, Sequence[str] | str], name: str) -> list[str]:
         return []
     if isinstance(value, str):
         value = [value]
-    return [str(v).strip() for v in value if v is not None and str(v).strip()]
+    # (control characters dropped as every form's text fields drop them: a NUL in a text
+    # answer made PostgreSQL refuse the submission, attack Q3)
+    texts = (strip_controls(str(v)).strip() for v in value if v is not None)
+    return [text for text in texts if text]
 
 
 def validate_answers(questionnaire: Questionnaire, raw: Mapping[str, Sequence[str] | str]) -> list[AnswerValue]:

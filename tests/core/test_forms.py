@@ -104,3 +104,26 @@ def test_built_in_field_messages_are_chinese(app, client, auth, roles):
     html = client.post("/staff/departments/new", data={"name": "测试排序", "code": "TSORT", "kind": "bureau",
                                                         "sort_order": "abc"}).get_data(as_text=True)
     assert "不是有效的整数" in html and "Not a valid" not in html
+
+
+def test_text_fields_drop_control_characters_but_keep_lines(app):
+    """Attack Q3: every text field of the application's forms drops control characters (a
+    NUL made PostgreSQL refuse the form); tabs and line breaks stay, passwords are untouched."""
+    from wtforms import PasswordField, TextAreaField
+
+    from interact.core.forms import Form as AppForm
+
+    class Typed(AppForm):
+        class Meta:
+            csrf = False
+
+        title = StringField()
+        body = TextAreaField()
+        secret = PasswordField()
+
+    with app.test_request_context(method="POST", data={
+            "title": "社保\x00卡\x08补办", "body": "第一行\r\n\t第二行\x0b\x1f", "secret": "a\x00b"}):
+        form = Typed()
+        assert form.title.data == "社保卡补办"
+        assert form.body.data == "第一行\r\n\t第二行"
+        assert form.secret.data == "a\x00b"

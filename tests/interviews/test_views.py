@@ -42,6 +42,17 @@ def test_ask_a_question_on_the_web(db, client, make_interview):
     assert "审核通过后将公开显示" in html and "请问社保断缴有影响吗？" not in html
 
 
+def test_a_question_with_control_characters_is_stored_without_them(db, client, make_interview):
+    """Attack Q3: on PostgreSQL a NUL in the nickname or the question was a 400 about numbers
+    and the question was lost."""
+    interview = make_interview(S.ANNOUNCED)
+    response = client.post(f"/interviews/{interview.id}/questions",
+                           data={"nickname": "小\x00张", "body": "请问社保\x00断缴有\x1b影响吗？"})
+    assert response.status_code == 302
+    question = db.session.scalar(db.select(InterviewQuestion))
+    assert question.nickname == "小张" and question.body == "请问社保断缴有影响吗？"
+
+
 def _sent_back(client, response, interview, anchor: str = "#ask") -> str:
     """A refused question: a redirect to the interview's page (never a page of the
     POST-only address, which a reload would post again); that page's HTML."""

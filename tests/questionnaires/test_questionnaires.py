@@ -157,6 +157,18 @@ def test_validate_answers_rules(questionnaire, roles):
     assert by_question[short.id].is_empty
 
 
+def test_text_answers_lose_control_characters(questionnaire, roles):
+    """Attack Q3: a NUL in a text answer made PostgreSQL refuse the whole submission."""
+    single = _single(questionnaire, roles.handler_a, allow_other=True)
+    short = qs.add_question(questionnaire, qs.QuestionData(kind=QuestionKind.SHORT_TEXT, text="称呼", required=False),
+                            actor=roles.handler_a)
+    answers = qs.validate_answers(questionnaire, {
+        single.field_name: ["other"], single.other_field_name: ["晨\x00练"], short.field_name: ["老\x00王\x7f"],
+    })
+    by_question = {a.question.id: a for a in answers}
+    assert by_question[single.id].other_text == "晨练" and by_question[short.id].text == "老王"
+
+
 # ---- tallies ------------------------------------------------------------------------------------------
 
 

@@ -88,6 +88,18 @@ def test_opinion_submission_and_error_reshown(client, make_collection, frozen, d
     assert "建议增设夜间优惠时段" not in _html(client.get(f"/surveys/{collection.id}"))
 
 
+def test_an_opinion_with_control_characters_is_stored_without_them(client, make_collection, frozen, db):
+    """Attack Q3: a NUL (pasted from a file, sent by a script) made PostgreSQL refuse the
+    opinion with a 400 about numbers, and what was typed was lost."""
+    collection = make_collection()
+    frozen(2026, 3, 10)
+    response = client.post(f"/surveys/{collection.id}/opinions",
+                           data={"content": "建议增设\x00夜间\x07优惠时段\n第二行", "name": "周\x00先生"})
+    assert response.status_code == 302
+    opinion = db.session.scalar(db.select(Opinion))
+    assert opinion.content == "建议增设夜间优惠时段\n第二行" and opinion.name == "周先生"
+
+
 def test_the_page_showing_a_refused_opinion_with_the_phone_is_kept_by_no_cache(client, make_collection, frozen):
     """Attack J5: the page that shows the visitor's name and phone again is ``no-store``
     (as the letter's receipt is), so no shared cache or back button of the next visitor of
