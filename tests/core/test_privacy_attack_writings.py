@@ -1145,3 +1145,23 @@ def test_review_13_writing_is_hidden(text, fragment):
 ])
 def test_review_13_ordinary_text_stays(text):
     assert mask_text(text) == text
+
+
+@pytest.mark.parametrize("text,fragment", [
+    # Attack batch 15 (Q1): a document's number after a label the rules did not know
+    ("病案号 0012345", "0012345"), ("门诊号：MZ20230012345", "20230012345"), ("户口本编号 440300012345", "012345"),
+    ("户口簿编号：440300012345", "012345"), ("我是台胞，台湾身份证A123456789", "123456789"),
+    ("台湾居民身份证号码 A123456789", "123456789"),
+    # and a WeChat account after 微 and a heart (V❤ was known)
+    ("微❤ tiezhu_88", "tiezhu_88"), ("加我微♥：tiezhu_88", "tiezhu_88"),
+])
+def test_batch_15_document_and_account_is_hidden(text, fragment):
+    assert leaked_plain(text, [], [fragment]) == [], mask_text(text)
+
+
+@pytest.mark.parametrize("text", [
+    "门诊时间：8:00-12:00", "门诊楼3号电梯", "户口本首页和本人页复印件", "病案复印需要带身份证", "户口本编号在哪里看",
+    "台湾身份证可以办理居住证吗", "门诊费用报销比例为50%", "微❤公益活动报名",
+])
+def test_batch_15_ordinary_text_stays(text):
+    assert mask_text(text) == text
