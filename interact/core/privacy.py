@@ -1724,6 +1724,33 @@ def _mask_for(kind: str, original: str) -> str:
 _DIGIT_GROUP = re.compile(rf"[{_DIGIT_CLASS}]+(?:[XxＸｘ×](?![A-Za-z]))?")
 
 
+def _chinese_numerals(piece: str) -> bool:
+    return all(char in _CHINESE_DIGITS for char in piece)
+
+
+def _numeral_pieces(group: re.Match) -> list[tuple[int, int, str]]:
+    """A group of digits split where ASCII or full-width digits are followed by Chinese
+    numerals (``13800138000一`` → ``13800138000``, ``一``), so the numerals can be told apart."""
+    text, pieces, start = group.group(0), [], 0
+    for at in range(1, len(text)):
+        if text[at] in _CHINESE_DIGITS and text[at - 1] not in _CHINESE_DIGITS:
+            pieces.append((group.start() + start, group.start() + at, text[start:at]))
+            start = at
+    pieces.append((group.start() + start, group.end(), text[start:]))
+    return pieces
+
+
+def _trailing_words(groups: list[tuple[int, int, str]], first: int, last: int) -> bool:
+    """The number taken from ``groups[first..last]`` ends in one or two Chinese numerals
+    after a group written in digits."""
+    trailing = 0
+    while last > first and _chinese_numerals(groups[last][2]):
+        trailing += len(groups[last][2])
+        last -= 1
+    # (one or two: more are digits written otherwise, 1380013八零零零)
+    return 0 < trailing <= 2 and not _chinese_numerals(groups[last][2])
+
+
 def _digit_spans(text: str) -> list[_Span]:
     """Numbers written with any digits and separators, classified by their digit count.
 
@@ -1733,8 +1760,9 @@ def _digit_spans(text: str) -> list[_Span]:
     spans = []
     runs = list(_DIGIT_RUN.finditer(text)) + list(_LOOSE_RUN.finditer(text))
     for run in runs:
-        groups = [(run.start() + g.start(), run.start() + g.end(), g.group(0))
-                  for g in _DIGIT_GROUP.finditer(run.group(0))][:40]
+        groups = [(run.start() + start, run.start() + end, piece)
+                  for g in _DIGIT_GROUP.finditer(run.group(0))
+                  for start, end, piece in _numeral_pieces(g)][:40]
         i = 0
         while i < len(groups):
             found = None
@@ -1744,6 +1772,17 @@ def _digit_spans(text: str) -> list[_Span]:
                 if kind:
                     found = (j, _Span(start, end, kind))
                     break
+            if found is not None and _trailing_words(groups, i, found[0]):
+                # A number in digits followed by a word that begins with a Chinese numeral
+                # (13800138000一直关机, 123456789 一起, 二十四小时): the word is no part of it
+                # when the digits alone are a number (attack Q2).
+                last = found[0]
+                while last > i and _chinese_numerals(groups[last][2]):
+                    last -= 1
+                start, end = groups[i][0], groups[last][1]
+                kind = _classify_run(text, start, end, "".join(g[2] for g in groups[i:last + 1]))
+                if kind == found[1].kind:
+                    found = (last, _Span(start, end, kind))
             if found is None:
                 i += 1
                 continue

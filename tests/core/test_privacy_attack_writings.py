@@ -1165,3 +1165,15 @@ def test_batch_15_document_and_account_is_hidden(text, fragment):
 ])
 def test_batch_15_ordinary_text_stays(text):
     assert mask_text(text) == text
+
+
+@pytest.mark.parametrize("text,expected", [
+    # Attack Q2: a word beginning with a Chinese numeral after a number stays whole
+    ("手机13800138000一直关机", "手机[电话]一直关机"), ("电话 13800138000 一直打不通", "电话 [电话] 一直打不通"),
+    ("我的QQ 123456789 一起来", "我的QQ [微信/QQ号] 一起来"), ("身份证440301198503152214 一并提交", "身份证[身份证号] 一并提交"),
+    ("卡号 6222021234567890123 一个月了", "卡号 [银行卡号] 一个月了"), ("电话13800138000 二十四小时开机", "电话[电话] 二十四小时开机"),
+    # while digits written in numerals at a number's end are still its own
+    ("手机1380013八零零零", "手机[电话]"), ("手机138 0013 八零零零", "手机[电话]"), ("电话一三八零零一三八零零零", "电话[电话]"),
+])
+def test_batch_15_a_numeral_word_after_a_number_is_not_masked_with_it(text, expected):
+    assert mask_text(text) == expected
