@@ -132,6 +132,21 @@ def fill_faq(entries: int) -> int:
     return len(rows)
 
 
+def store_letter_pages(app) -> int:
+    """Every published letter's public page stored, as its first visit after publication
+    or ``flask letters store-pages`` stores it (letters.pages)."""
+    from interact.extensions import db
+    from interact.letters import pages
+
+    stored, after = 0, 0
+    with app.test_request_context():
+        while after is not None:
+            count, after = pages.store_articles(after, limit=1000)
+            db.session.commit()
+            stored += count
+    return stored
+
+
 def build_database(url: str, letters: int, faq_entries: int, workdir: Path) -> None:
     import sqlalchemy as sa
 
@@ -147,6 +162,7 @@ def build_database(url: str, letters: int, faq_entries: int, workdir: Path) -> N
         started = time.perf_counter()
         letters_scale.fill(letters, 20261122, clock.now(), log)
         log(f"FAQ entries: {fill_faq(faq_entries)}")
+        log(f"letter pages stored: {store_letter_pages(app)}")
         db.session.execute(sa.text("ANALYZE"))
         db.session.commit()
         log(f"database filled in {time.perf_counter() - started:.0f} s")

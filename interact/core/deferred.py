@@ -23,7 +23,7 @@ import os
 import threading
 import time
 from collections import Counter, defaultdict
-from typing import Any
+from typing import Any, Callable
 
 import sqlalchemy as sa
 from flask import Flask, current_app
@@ -36,8 +36,8 @@ log = logging.getLogger(__name__)
 _lock = threading.Lock()
 #: ``{(table, counter column, keep-unchanged columns): Counter({row id: increment})}``
 _counts: dict[tuple[sa.Table, str, tuple[str, ...]], Counter] = defaultdict(Counter)
-#: ``{table: [row values]}``
-_rows: dict[sa.Table, list[dict[str, Any]]] = defaultdict(list)
+#: ``{(table, on_conflict): [row values]}``
+_rows: dict[tuple[sa.Table, Callable | None], list[dict[str, Any]]] = defaultdict(list)
 _state: dict[str, Any] = {"last": time.monotonic()}
 #: The timer thread of this process (a forked worker starts its own: threads are not inherited).
 _timer: dict[str, Any] = {"pid": None, "stop": threading.Event()}
@@ -92,14 +92,19 @@ def increment(model: type, column: str, row_id: int, *, keep: tuple[str, ...] = 
     _gathered()
 
 
-def insert(model: type, values: dict[str, Any]) -> None:
+def insert(model: type, values: dict[str, Any], *, on_conflict: Callable | None = None) -> None:
     """Add a row of ``model`` (give every value that a default would fill in at write time,
-    such as the moment it happened)."""
+    such as the moment it happened). ``on_conflict(statement)``: what to do with a row whose
+    key is taken, given the database's ``INSERT … ON CONFLICT`` statement (a module-level
+    function: rows are written together per table and function)."""
     if _seconds() <= 0:
-        db.session.add(model(**values))
+        if on_conflict is None:
+            db.session.add(model(**values))
+        else:
+            db.session.execute(on_conflict(_dialect_insert(db.session.connection(), model.__table__)).values(values))
         return
     with _lock:
-        _rows[model.__table__].append(values)
+        _rows[(model.__table__, on_conflict)].append(values)
     _gathered()
 
 
@@ -120,7 +125,7 @@ def flush(engine: sa.Engine | None = None) -> int:
     every attempt, and the worker wrote no question and no hit any more (attack N5)."""
     with _lock:
         counts = {key: counter for key, counter in _counts.items() if counter}
-        rows = {table: values for table, values in _rows.items() if values}
+        rows = {key: values for key, values in _rows.items() if values}
         _counts.clear()
         _rows.clear()
         _state["last"] = time.monotonic()
@@ -137,8 +142,8 @@ def flush(engine: sa.Engine | None = None) -> int:
         with _lock:
             for key, counter in counts.items():
                 _counts[key].update(counter)
-            for table, values in rows.items():
-                _rows[table][:0] = values
+            for key, values in rows.items():
+                _rows[key][:0] = values
         return 0
 
 
@@ -153,19 +158,28 @@ def _write(engine: sa.Engine, counts: dict, rows: dict, *, one_by_one: bool = Fa
                          .where(table.c.id == sa.bindparam("row_id")))
             connection.execute(statement, [{"row_id": i, "by": n} for i, n in counter.items()])
             written += len(counter)
-        for table, values in rows.items():
+        for (table, on_conflict), values in rows.items():
+            statement = table.insert() if on_conflict is None else on_conflict(_dialect_insert(connection, table))
             if not one_by_one:
-                connection.execute(table.insert(), values)
+                connection.execute(statement, values)
                 written += len(values)
                 continue
             for value in values:
                 try:
                     with connection.begin_nested():
-                        connection.execute(table.insert(), [value])
+                        connection.execute(statement, [value])
                     written += 1
                 except (DataError, IntegrityError):
                     log.warning("a deferred %s row was refused by the database and dropped", table.name)
     return written
+
+
+def _dialect_insert(connection: sa.Connection, table: sa.Table):
+    if connection.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table)
 
 
 def init_app(app: Flask) -> None:

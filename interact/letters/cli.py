@@ -5,21 +5,25 @@
   letters' public copies and search index, FAQ entries turned from letters, the logged
   questions (interact/letters/reindex.py).
   Safe to run while the site serves and to run twice.
+- ``letters store-pages``: render and store every published letter's public page whose
+  stored one is missing or stale (interact/letters/pages.py; the pages are otherwise
+  stored at their first visit after a change). Safe while the site serves.
 """
 from __future__ import annotations
 
 import functools
 
 import click
-from flask import Blueprint
+from flask import Blueprint, current_app
 
 from interact.extensions import db
 from interact.faq.remask import remask_logged_questions
-from interact.letters import reindex
+from interact.letters import pages, reindex
 
 
 def register(bp: Blueprint) -> None:
     bp.cli.add_command(reindex_command)
+    bp.cli.add_command(store_pages_command)
 
 
 @click.command("reindex")
@@ -46,3 +50,15 @@ def reindex_command(everything: bool) -> None:
     reindex.record_run(report)
     db.session.commit()
     click.echo(report.message)
+
+
+@click.command("store-pages")
+def store_pages_command() -> None:
+    """Store the public page of every published letter whose stored page is missing or stale."""
+    stored, after = 0, 0
+    with current_app.test_request_context():
+        while after is not None:
+            count, after = pages.store_articles(after)
+            db.session.commit()  # one batch per transaction
+            stored += count
+    click.echo(f"已生成并保存来信公开页 {stored} 件。")

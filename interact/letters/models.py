@@ -316,6 +316,10 @@ class Letter(TimestampMixin, db.Model):
     masked_title: Mapped[Optional[str]] = mapped_column(sa.Text)
     masked_body: Mapped[Optional[str]] = mapped_column(sa.Text)
     masked_answer_html: Mapped[Optional[str]] = mapped_column(sa.Text)
+    #: Moves with every change of a published letter that its public page may show (the
+    #: letter's own columns, its events), in the transaction of the change
+    #: (``letters.pages``): a stored page (:class:`LetterPage`) of another serial is not shown.
+    page_serial: Mapped[int] = mapped_column(default=0, server_default="0")
 
     department: Mapped[Optional[Department]] = relationship(foreign_keys=[department_id])
     requested_department: Mapped[Optional[Department]] = relationship(foreign_keys=[requested_department_id])
@@ -514,6 +518,30 @@ class Letter(TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Letter {self.number} {self.status.value}>"
+
+
+class LetterPage(db.Model):
+    """A published letter's public page as rendered (its article: everything between the
+    site's header and footer), kept so a visit reads one row instead of loading the letter
+    with its events and rendering them (``letters.pages``). Only what every visitor sees
+    (the public copy, the public timeline); shown only while ``serial`` is the letter's
+    ``page_serial``, ``code`` today's templates and masking rules and ``department_name``
+    the department's name of today."""
+
+    __tablename__ = "letter_pages"
+
+    letter_id: Mapped[int] = mapped_column(sa.ForeignKey("letters.id", ondelete="CASCADE"), primary_key=True)
+    #: The letter's ``page_serial`` the page was rendered from.
+    serial: Mapped[int]
+    #: The letter's number (an id SQLite gives again after a deletion is another letter).
+    number: Mapped[str] = mapped_column(sa.String(32))
+    #: Digest of the templates, the masking rules and the code that shaped the page.
+    code: Mapped[str] = mapped_column(sa.String(16))
+    #: The answering department's name as shown (a renamed department renders anew).
+    department_name: Mapped[str] = mapped_column(sa.String(80), default="")
+    #: The page's title (its public, masked title).
+    title: Mapped[str] = mapped_column(sa.Text)
+    html: Mapped[str] = mapped_column(sa.Text)
 
 
 class LetterNumberCounter(db.Model):

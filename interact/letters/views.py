@@ -43,7 +43,7 @@ from interact.core.permissions import can_act_for_department, has_role, roles_re
 from interact.core.views import home_sections
 from interact.departments.services import active_departments, mailbox_leaders
 from interact.extensions import db, limiter, public_post_limit
-from interact.letters import cli, services, workflow
+from interact.letters import cli, pages, services, workflow
 from interact.letters.forms import (
     AnswerForm,
     AssignForm,
@@ -604,8 +604,12 @@ LETTER_PAGE_SECONDS = 3600
 @bp.get("/letters/<int:letter_id>")
 @public_page(seconds=LETTER_PAGE_SECONDS, params=())
 def public_detail(letter_id: int):
-    letter = services.get_published(letter_id)
-    return render_template("letters/public_detail.html", letter=letter)
+    # The article is stored once per change (letters.pages); rendered only when it is not.
+    article = pages.stored_article(letter_id)
+    if article is None:
+        article = pages.render_article(services.get_published(letter_id))
+        db.session.commit()  # the article kept (written here only without deferred writes)
+    return render_template("letters/public_detail.html", title=article.title, article=article.html)
 
 
 def _home_section():

@@ -354,16 +354,20 @@ def test_personal_data_is_not_indexed(closed):
 
 def test_a_letter_s_public_page_reads_the_letter_and_its_timeline_in_one_statement(client, closed):
     """Each statement is a round trip on PostgreSQL: the letter, its department and its
-    events (the public timeline) come together."""
+    events (the public timeline) come together. A page not stored yet (letters.pages) reads
+    the stored article's row first, then the letter with its timeline; a stored one, only
+    that row."""
     letter, _ = closed()
+    letter_id = letter.id
     events = [event.public_label for event in letter.public_events]
     db.session.expunge_all()  # as a new request finds it: not loaded yet
-    with sql.captured(lambda text: text.lstrip().upper().startswith("SELECT")) as seen:
-        html = client.get(f"/letters/{letter.id}").get_data(as_text=True)
-    assert [s for s in seen if "letters" in s.flat] == [s for s in seen if "FROM letters" in s.flat]
-    assert len([s for s in seen if "FROM letters" in s.flat]) == 1
-    assert not [s for s in seen if "FROM letter_events" in s.flat]
-    assert events and all(label in html for label in events)
+    for reads in (2, 1):
+        with sql.captured(lambda text: text.lstrip().upper().startswith("SELECT")) as seen:
+            html = client.get(f"/letters/{letter_id}").get_data(as_text=True)
+        assert [s for s in seen if "letters" in s.flat] == [s for s in seen if "FROM letters" in s.flat]
+        assert len([s for s in seen if "FROM letters" in s.flat]) == reads
+        assert not [s for s in seen if "FROM letter_events" in s.flat]
+        assert events and all(label in html for label in events)
 
 
 def test_public_detail_masks_ids_in_body_and_answer(client, assigned, roles):
