@@ -299,7 +299,8 @@ def _generate(n_letters: int, seed: int, now: datetime, log) -> dict:
     counts = {s.value: 0 for s in LetterStatus}
     counts.update(published=0, overdue=0)
 
-    columns = {c.key for c in Letter.__table__.columns}
+    # page_serial: the database's default (0), as for a letter the services insert.
+    columns = {c.key for c in Letter.__table__.columns} - {"page_serial"}
     search.segment_words("预热分词词典")  # load jieba's dictionary once, before the workers fork
     processes = max(1, min(os.cpu_count() or 1, 4))
     pool = multiprocessing.get_context("fork").Pool(processes)
