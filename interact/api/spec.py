@@ -69,7 +69,8 @@ class Parser(FlaskParser):
             raise DomainError(NOT_JSON)
         try:
             data = json.loads(req.get_data(cache=True, as_text=False).decode("utf-8"))
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            # (RecursionError: arrays or objects nested thousands deep — attack Q4: a 500)
             raise DomainError(NOT_JSON) from None
         if not isinstance(data, dict):
             raise DomainError(NOT_JSON)

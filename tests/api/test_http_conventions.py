@@ -70,6 +70,15 @@ def test_unknown_body_fields_are_refused(client):
     assert response.get_json()["error"]["fields"] == {"extra": "不支持的字段"}
 
 
+@pytest.mark.parametrize("path", ["/api/v1/letters", "/api/v1/interviews/1/questions", "/api/v1/collections/1/opinions"])
+def test_deeply_nested_json_is_a_400_not_a_500(client, path):
+    """Attack Q4: 50,000 nested arrays made Python's JSON decoder raise RecursionError, which
+    no handler took: a 500 (and an error logged with its traceback) for a 100 KB body."""
+    response = client.post(path, data=b"[" * 50000 + b"]" * 50000, content_type="application/json")
+    assert response.status_code == 400
+    assert "JSON" in response.get_json()["error"]["message"]
+
+
 def test_lookup_failure_limit_is_a_setting(app, client):
     app.config["RATELIMIT_LETTER_LOOKUP"] = "2 per minute"
     for _ in range(2):
