@@ -15,6 +15,11 @@ on the held halves.
 dev texts, never committed). The ideas (``run``):
 
 - ``shipped``: the shipped pipeline (reproduces the shipped cross-validated figure);
+- ``misses``: where the answerable questions go on the held halves of the shipped pipeline
+  (right, decision miss, rank miss, retrieval miss; ``misses``);
+- ``drop_rank_misses``: the decision model fitted without the answerable questions whose best
+  entry is not gold, against the shipped one on ``--splits`` random splits (each [shipped, idea]),
+  with the bands' calibration on the held halves of split 0 and ``misses`` for it;
 - ``char_bm25``: a second retriever, BM25 over character unigrams + bigrams (no word
   segmentation), fused with the engine's word/bigram BM25: its normalised score as a pair
   feature, and reciprocal-rank fusion of the two rankings as another; also the recall of its
@@ -30,7 +35,7 @@ dev texts, never committed). The ideas (``run``):
   ``pairwise_char_bm25``) on ``--splits`` random 2-fold splits (split 0 is the shipped one),
   with the paired difference of each idea against the shipped pipeline per split.
 
-Figures: docs/faq-matching.md, "#16, sixth session".
+Figures: docs/faq-matching.md, "#16, sixth session" and "Fourteenth session on #16".
 """
 
 from __future__ import annotations
@@ -60,7 +65,7 @@ for p in (ROOT, ROOT / "bench"):
 import faq_fit  # noqa: E402
 from _shared import FAQBENCH as DATA  # noqa: E402
 from interact.faq import boosting, matching  # noqa: E402
-from interact.faq.learning import BOOSTED_THRESHOLD_MARGIN, BOOSTING, out_of_fold  # noqa: E402
+from interact.faq.learning import BOOSTED_THRESHOLD_MARGIN, BOOSTING, PARAPHRASE, out_of_fold  # noqa: E402
 
 DEFAULT_CACHE = Path(os.environ.get("TMPDIR", "/tmp")) / "faq_ideas.pkl"
 
@@ -182,14 +187,24 @@ class _Decision:
         return self.boosted.probability(np.atleast_2d(x))
 
 
-def fit_all(data, fit_pair):
+def without_rank_misses(kind: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Sample weights of the ``drop_rank_misses`` idea: 0 for an answerable question whose best
+    entry is not gold (on dev nearly always a duplicate of the gold entry in the knowledge
+    base, which rewords the question as well), 1 for the others."""
+    return np.where((kind == PARAPHRASE) & (y == 0.0), 0.0, 1.0)
+
+
+def fit_all(data, fit_pair, drop_rank_misses: bool = False):
     pair = fit_pair(data)
     feats, labels, _, floors = faq_fit.decision_rows(data, pair, with_floor=True)
     idx = [i for i, f in enumerate(feats) if f is not None]
     x, y = np.array([feats[i] for i in idx]), labels[idx]
-    dec = _Decision(boosting.fit(x, y, **BOOSTING))
+    sw = np.ones(len(y))
+    if drop_rank_misses:
+        sw = without_rank_misses(np.array([faq_fit.KIND_CODES[data[i].kind] for i in idx]), y)
+    dec = _Decision(boosting.fit(x, y, sw, **BOOSTING))
     conf = np.zeros(len(feats))
-    conf[idx] = out_of_fold(x, y)
+    conf[idx] = out_of_fold(x, y, sw)
     thr = faq_fit.choose_threshold(data, conf, floors)
     return pair, dec, round(min(thr + BOOSTED_THRESHOLD_MARGIN, 0.99), 3)
 
@@ -201,15 +216,48 @@ def half_of(qid: str, salt: int) -> int:
     return hashlib.sha1(f"{salt}:{qid}".encode("utf-8")).digest()[0] & 1
 
 
-def cross_validate(data, fit_pair=fit_pair_logistic, salt: int = 0) -> dict:
+def cross_validate(data, fit_pair=fit_pair_logistic, salt: int = 0, drop_rank_misses: bool = False,
+                   calibration: list | None = None) -> dict:
     halves = [[qd for qd in data if half_of(qd.qid, salt) == h] for h in (0, 1)]
     folds = []
     for h in (0, 1):
-        pair, dec, thr = fit_all(halves[h], fit_pair)
-        folds.append(faq_fit.evaluate(halves[1 - h], pair, dec, thr))
+        pair, dec, thr = fit_all(halves[h], fit_pair, drop_rank_misses)
+        folds.append(faq_fit.evaluate(halves[1 - h], pair, dec, thr, calibration))
     out = {k: round(float(np.mean([f[k] for f in folds])), 4) for k in folds[0]}
     out["folds"] = [{k: round(v, 4) for k, v in f.items()} for f in folds]
     return out
+
+
+def misses(data, salt: int = 0, drop_rank_misses: bool = False) -> dict:
+    """Where the answerable questions go, on the held halves of the shipped pipeline:
+    answered right; a *decision miss* (best entry gold, not answered); a *rank miss* (a gold
+    entry retrieved, another one best: answered or not, gold within the best three or not,
+    and whether the best entry is a near-duplicate of a gold one, character ratio >= 0.8);
+    a *retrieval miss* (no gold entry among the candidates)."""
+    from rapidfuzz import fuzz
+
+    halves = [[qd for qd in data if half_of(qd.qid, salt) == h] for h in (0, 1)]
+    counts: Counter = Counter()
+    for h in (0, 1):
+        pair, dec, thr = fit_all(halves[h], fit_pair_logistic, drop_rank_misses)
+        held = halves[1 - h]
+        feats, labels, tops, floors = faq_fit.decision_rows(held, pair, with_floor=True)
+        conf = faq_fit.confidences(feats, dec, floor=thr, floors=floors)
+        for qd, c, top in zip(held, conf, tops):
+            if not qd.gold:
+                continue
+            answered = c >= thr
+            if not set(qd.doc_ids) & qd.gold:
+                counts["retrieval_miss"] += 1
+            elif top[0] in qd.gold:
+                counts["right" if answered else "decision_miss"] += 1
+            else:
+                texts = {d: qd.extra[o][0] for o, d in enumerate(qd.doc_ids)} if qd.extra else {}
+                dup = any(fuzz.ratio(texts.get(top[0], ""), texts.get(g, "")) >= 80 for g in qd.gold if g in texts)
+                counts["rank_miss" + ("_top3" if set(top[:3]) & qd.gold else "_below3")
+                       + ("_duplicate" if dup else "") + ("_answered" if answered else "_unanswered")] += 1
+    n = sum(counts.values())
+    return {k: [v, round(v / n, 4)] for k, v in sorted(counts.items())}
 
 
 def with_extra(data, columns: dict[str, np.ndarray]):
@@ -283,6 +331,21 @@ def run(args) -> None:
             # splits:<idea>+<idea>...: the shipped inputs and these ideas on args.splits random
             # 2-fold splits, with the paired difference of each against the shipped one.
             res = repeated(data, idea[len("splits:"):].split("+"), args.splits, cache)
+        elif idea == "misses":
+            res = misses(data)
+        elif idea == "drop_rank_misses":
+            # The boosted decision model fitted without the answerable questions whose best
+            # entry is not gold, on every split of --splits, with the held halves' calibration.
+            res = {}
+            for salt in range(args.splits):
+                held: list = []
+                base_cv = cross_validate(data, salt=salt)
+                new_cv = cross_validate(data, salt=salt, drop_rank_misses=True, calibration=held)
+                res[f"split_{salt}"] = {k: [base_cv[k], new_cv[k]] for k in
+                                        ("correct_answered", "hard_negative_answered", "citizen_out_of_scope_answered")}
+                if salt == 0:
+                    res["calibration_split_0"] = faq_fit.calibration_table(held, new_cv["threshold"])["by_band"]
+                    res["misses_split_0"] = misses(data, 0, drop_rank_misses=True)
         elif idea == "shipped":
             res = cross_validate(data)
         elif idea == "pairwise":
