@@ -41,11 +41,13 @@ class AuditEvent(db.Model):
     ip: Mapped[Optional[str]] = mapped_column(sa.String(45))
 
 
-class SensitiveWordLevel(enum.Enum):
+class SensitiveWordLevel(LabeledEnum):
+    """How a hit is handled; the label is the list's 处理方式 column, its form and its lead."""
+
     #: Hold the text for manual review.
-    REVIEW = "review"
+    REVIEW = "review", "转人工审核"
     #: Refuse the text outright (e.g. obvious spam or abuse).
-    BLOCK = "block"
+    BLOCK = "block", "直接拒绝提交"
 
 
 class SensitiveWord(TimestampMixin, db.Model):
@@ -63,11 +65,14 @@ class SensitiveWord(TimestampMixin, db.Model):
     category: Mapped[str] = mapped_column(sa.String(32), default="")
 
 
-class CalendarDayKind(enum.Enum):
+class CalendarDayKind(LabeledEnum):
+    """The kind of a calendar override; the label is the calendar's 类型 column, its form
+    and the audit note."""
+
     #: A statutory holiday or rest day that would otherwise be a working day.
-    HOLIDAY = "holiday"
+    HOLIDAY = "holiday", "放假"
     #: A make-up working day (调休上班) that would otherwise be a weekend.
-    WORKDAY = "workday"
+    WORKDAY = "workday", "调休上班"
 
 
 class CalendarDay(TimestampMixin, db.Model):

@@ -40,7 +40,6 @@ audit.register_actions({"inspection.drafted": "生成月度监测报告", "inspe
 
 #: Most records listed as the evidence of one item (the rest are counted).
 EVIDENCE_LIMIT = 50
-STATUS_LABELS = {"ok": "通过", "warn": "需关注", "fail": "不通过"}
 
 DEFINITIONS = {
     "veto": "统计时仍未答复、提交已满三个月的留言（不含不予受理和已办结的）。有一件即为不通过，属一票否决项。"
@@ -207,12 +206,12 @@ def get_report(month: str) -> InspectionReport:
 def to_xlsx(report: InspectionReport) -> bytes:
     rows: list[list[Any]] = [[f"{periods.month_label(report.month)} 政府网站监测报告 · 互动交流"],
                              ["检查项", "结果", "数据", "说明", "统计口径", "证据"]]
-    for item in report.items:
+    for item in report.checks:
         evidence = "；".join(line["text"] for line in item["evidence"])
         if item["more"]:
             evidence += f"；另有 {item['more']} 条"
         rows.append([item["label"] + ("（一票否决）" if item["veto"] and "否决" not in item["label"] else ""),
-                     STATUS_LABELS.get(item["status"], item["status"]), item["value"], item["note"],
+                     item["status_label"], item["value"], item["note"],
                      item["definition"], evidence])
     rows.append([])
     rows.append(["统计时间", clock.to_local(report.computed_at).strftime("%Y-%m-%d %H:%M")])

@@ -112,7 +112,7 @@ def monthly_report(month: str):
         abort(404)
     report = inspection.report_for_month(month)
     return render_template("office/monthly.html", month=month, month_label=periods.month_label(month), report=report,
-                           statuses=inspection.STATUS_LABELS, action_form=ConfirmForm(),
+                           action_form=ConfirmForm(),
                            can_draft=month <= periods.current_month())
 
 

@@ -10,6 +10,7 @@ from interact.core.atomic import unique_or_conflict
 from interact.core.errors import Conflict, InvalidInput, NotFound
 from interact.core.models import AuditEvent, CalendarDay, CalendarDayKind
 from interact.core.permissions import ensure_role
+from interact.office.models import CHECK_STATUS_LABELS, CHECK_TONES
 from interact.extensions import db
 from interact.core.lookup import get_or_404
 
@@ -68,7 +69,7 @@ def add_calendar_day(day: date, kind: CalendarDayKind, name: str, *, actor) -> C
         db.session.add(row)
     workdays.invalidate()
     audit.record("calendar.day_added", "calendar_day", row.id, actor=actor,
-                 note=f"{day:%Y-%m-%d} {'放假' if kind is CalendarDayKind.HOLIDAY else '调休上班'} {name}")
+                 note=f"{day:%Y-%m-%d} {kind.label} {name}")
     return row
 
 
@@ -154,9 +155,6 @@ class Check:
         return CHECK_TONES[self.status]
 
 
-#: The verdicts of a check, their names and tag colours.
-CHECK_STATUS_LABELS = {"ok": "通过", "warn": "需关注", "fail": "不通过", "missing": "模块未安装"}
-CHECK_TONES = {"ok": "green", "warn": "amber", "fail": "red", "missing": "muted"}
 
 
 @dataclass

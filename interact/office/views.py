@@ -117,7 +117,8 @@ def sensitive_words():
     elif form.is_submitted():
         status = 422
     words = db.session.scalars(db.select(SensitiveWord).order_by(SensitiveWord.category, SensitiveWord.word)).all()
-    return render_template("office/sensitive_words.html", form=form, words=words, action_form=ConfirmForm()), status
+    return render_template("office/sensitive_words.html", form=form, words=words, levels=SensitiveWordLevel,
+                           action_form=ConfirmForm()), status
 
 
 @bp.post("/sensitive-words/<int:word_id>/delete")

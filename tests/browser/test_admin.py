@@ -111,7 +111,7 @@ def test_admin_adds_a_make_up_working_day_and_the_next_deadline_counts_it(page, 
     login(page, "admin")
     _nav(page, "节假日设置")
     page.get_by_role("textbox", name="日期").fill(f"{day_off:%Y-%m-%d}")
-    page.get_by_role("combobox", name="类型").select_option(label="上班（调休补班）")
+    page.get_by_role("combobox", name="类型").select_option(label="调休上班")
     page.get_by_role("textbox", name="名称").fill("调休上班")
     page.get_by_role("button", name="添加").click()
     shows(page, "已保存。")
