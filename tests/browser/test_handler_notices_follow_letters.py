@@ -77,7 +77,7 @@ def test_notices_are_read_with_their_letters(page, stored):
 
     # Opened from the desk, not from its notice: the notice is read, the badge says so at once.
     menu.get_by_role("link", name="本部门来信").click()
-    page.get_by_role("region", name="待答复（可横向滚动）").get_by_role("link", name=lamp["number"]).click()
+    page.get_by_role("region", name="待答复", exact=True).get_by_role("link", name=lamp["number"]).click()
     page.get_by_role("heading", name=lamp["title"]).wait_for()
     expect(menu.get_by_role("link", name="通知")).to_have_text("通知 2")
 
