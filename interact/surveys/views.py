@@ -128,10 +128,15 @@ JUST_ANSWERED_KEY = "questionnaire_just_answered"
 _LAST_OPINIONS_PAGE = 100_000
 
 
-def _opinions_page() -> int:
-    """The page of 网民意见 asked for (``?page=``; 1 when missing or not a number). The
-    forms of the page post to an address that carries it, so they come back to it."""
+def _page_asked() -> int:
+    """The page of a paged list asked for (``?page=``; 1 when missing or not a number)."""
     return min(max(request.args.get("page", 1, type=int), 1), _LAST_OPINIONS_PAGE)
+
+
+def _opinions_page() -> int:
+    """The page of 网民意见 asked for. The forms of the page post to an address that
+    carries it, so they come back to it."""
+    return _page_asked()
 
 
 def _on_opinions_page() -> dict[str, int]:
@@ -281,7 +286,7 @@ def results(collection_id: int):
     return render_template("surveys/results.html", collection=collection, feedback=collection.feedback,
                            text=services.public_feedback_text(collection),
                            stats=services.adoption_stats(collection), tallies=tallies,
-                           reasons=services.not_adopted_opinions(collection))
+                           reasons=services.not_adopted_page(collection, _page_asked()))
 
 
 @bp.get("/surveys/mine")
@@ -542,7 +547,8 @@ def feedback(collection_id: int):
     tallies = questionnaires.tallies(collection.questionnaire) if collection.questionnaire else []
     return render_template(
         "surveys/feedback.html", collection=collection, form=form, stats=services.adoption_stats(collection),
-        problems=services.feedback_problems(collection), reasons=services.not_adopted_opinions(collection),
+        problems=services.feedback_problems(collection),
+        reasons=services.not_adopted_page(collection, _page_asked()),
         tallies=tallies, action_form=ConfirmForm(), note_form=NoteForm(formdata=None),
         actions=workflow.actions(collection, current_user),
     ), status
