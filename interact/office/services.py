@@ -40,11 +40,13 @@ def calendar_coverage(year: int) -> CalendarCoverage:
 
 
 def next_year_warning() -> str | None:
-    """The dashboard warning when the coming year's holidays are not configured."""
+    """The dashboard warning when the coming year's holidays are not configured (who
+    enters them is said beside it: the staff header, by whether the reader may open
+    节假日设置)."""
     year = clock.today().year + 1
     if calendar_coverage(year).configured:
         return None
-    return f"{year} 年的法定节假日和调休安排尚未配置，跨年后的办理期限将只按周末计算。请在“节假日设置”中录入。"
+    return f"{year} 年的法定节假日和调休安排尚未配置，跨年后的办理期限将只按周末计算。"
 
 
 def calendar_days(year: int) -> list[CalendarDay]:

@@ -34,6 +34,17 @@ def test_warning_shown_to_office_not_handler(client, auth, roles, frozen):
     assert "尚未配置" not in client.get("/staff/").get_data(as_text=True)
 
 
+def test_the_warning_says_who_enters_the_holidays(client, auth, roles, frozen):
+    # The office was told 请在“节假日设置”中录入 — a page only the admin may open (session 14).
+    frozen(2098, 11, 22)
+    auth.login(roles.office)
+    page = client.get("/staff/").get_data(as_text=True)
+    assert "请联系系统管理员在“节假日设置”中录入" in page and "去设置" not in page
+    auth.login(roles.admin)
+    page = client.get("/staff/").get_data(as_text=True)
+    assert "请在“节假日设置”中录入。<a href=\"/staff/calendar\">去设置</a>" in page
+
+
 def test_calendar_page_admin_only(client, auth, roles):
     auth.login(roles.office)
     assert client.get("/staff/calendar").status_code == 403
