@@ -163,6 +163,16 @@ class DefaultConfig:
     MAIL_SENDER = "政民互动平台 <noreply@example.gov.cn>"
     MAIL_TIMEOUT = 10
 
+    # One-time codes (registration, 忘记密码) by SMS or e-mail: interact/core/sms.py and
+    # docs/deployment.md. Unset backend: "outbox" (recorded, not sent) outside production;
+    # production refuses to start without "http" and the gateway's URL and token.
+    SMS_BACKEND: str | None = None
+    SMS_GATEWAY_URL: str | None = None
+    SMS_GATEWAY_TOKEN: str | None = None
+    SMS_GATEWAY_TIMEOUT = 5
+    #: The signature the gateway puts before each text (短信签名); default SITE_NAME.
+    SMS_SIGN: str | None = None
+
     #: Number of reverse proxies in front of the app (nginx: 1); 0 trusts no X-Forwarded-*.
     TRUSTED_PROXIES = 0
 

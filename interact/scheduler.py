@@ -51,6 +51,7 @@ JOB_MODULES = [
     "interact.core.notify",
     "interact.core.sessions",
     "interact.accounts.throttle",
+    "interact.accounts.verification",
     "interact.letters.jobs",
     "interact.letters.report_jobs",
     "interact.surveys.jobs",

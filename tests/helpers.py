@@ -208,3 +208,31 @@ def send_letter_form(client, form: dict[str, str] = LETTER_FORM) -> tuple[str, s
     number = re.search(r"XJ\d{8}-\d{4}", receipt).group(0)
     code = re.search(r'<strong class="code">([A-Z0-9]{8})</strong>', receipt).group(1)
     return number, code
+
+
+def messages_to(to: str) -> list[str]:
+    """The texts recorded in the local outbox (``SMS_BACKEND=outbox``) for ``to``, oldest first."""
+    from interact.core.models import OutboxMessage
+    from interact.extensions import db
+
+    db.session.expire_all()
+    return list(db.session.scalars(db.select(OutboxMessage.text).where(OutboxMessage.to_address == to)
+                                   .order_by(OutboxMessage.id)))
+
+
+def code_in(text: str) -> str | None:
+    """The 6-digit code of a message, ``None`` when it carries none."""
+    import re
+
+    found = re.search(r"验证码 (\d{6})", text)
+    return found.group(1) if found else None
+
+
+def register_by_code(client, identifier: str, password: str = "abc12345", display_name: str = ""):
+    """Register as a citizen does (number, code, password); the response of the last step."""
+    response = client.post("/register", data={"identifier": identifier, "display_name": display_name})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    from interact.accounts.verification import parse_identifier
+
+    code = code_in(messages_to(parse_identifier(identifier)[1])[-1])
+    return client.post("/register/verify", data={"code": code, "password": password, "confirm": password})

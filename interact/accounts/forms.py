@@ -28,17 +28,41 @@ class LoginForm(Form):
 
 
 class RegisterForm(Form):
-    phone = StringField("手机号", validators=[Optional(), Length(max=20)],
-                        render_kw={"autocomplete": "tel", "inputmode": "tel"})
-    email = StringField("电子邮箱", validators=[Optional(), Length(max=120)],
-                        render_kw={"autocomplete": "email", "inputmode": "email"})
+    """Registering, step 1: where the code goes (nothing is created yet)."""
+
+    identifier = StringField("手机号或电子邮箱", validators=[DataRequired("请填写手机号或电子邮箱"), Length(max=120)],
+                             description="验证码将发送到这里；注册后用它登录",
+                             render_kw={"autocomplete": "username"})
     display_name = StringField("称呼（选填）", validators=[Optional(), Length(max=40)])
-    password = PasswordField("密码", validators=[DataRequired("请输入密码"), Length(min=8, max=128, message="密码长度应为 8–128 位")],
+    captcha = CaptchaField()
+
+
+class ForgotPasswordForm(Form):
+    """忘记密码, step 1: the number or address of the account."""
+
+    identifier = StringField("手机号或电子邮箱", validators=[DataRequired("请填写手机号或电子邮箱"), Length(max=120)],
+                             description="填写注册时使用的手机号或邮箱，验证码将发送到这里",
+                             render_kw={"autocomplete": "username"})
+    captcha = CaptchaField()
+
+
+class _NewPassword:
+    code = StringField("验证码", validators=[DataRequired("请输入收到的 6 位验证码"), Length(max=12)],
+                       description="6 位数字，10 分钟内有效",
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
+    password = PasswordField("设置密码", validators=[DataRequired("请设置密码"), Length(min=8, max=128, message="密码长度应为 8–128 位")],
                              description="至少 8 位，须同时包含字母和数字",
                              render_kw={"autocomplete": "new-password"})
     confirm = PasswordField("确认密码", validators=[DataRequired("请再次输入密码"), EqualTo("password", "两次输入的密码不一致")],
                             render_kw={"autocomplete": "new-password"})
-    captcha = CaptchaField()
+
+
+class VerifyRegisterForm(_NewPassword, Form):
+    """Registering, step 2: the code and the password; the account is created now."""
+
+
+class VerifyResetForm(_NewPassword, Form):
+    """忘记密码, step 2: the code and the new password."""
 
 
 class ChangePasswordForm(Form):

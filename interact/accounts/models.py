@@ -119,3 +119,45 @@ class LoginFailure(db.Model):
     account_key: Mapped[str] = mapped_column(sa.String(64))
     #: The client's address (after the trusted proxies).
     address: Mapped[str] = mapped_column(sa.String(45))
+
+
+class VerificationCode(db.Model):
+    """A one-time code sent to prove a phone number or e-mail address
+    (:mod:`interact.accounts.verification`): for registering (``register``) or for setting a
+    new password (``reset``).
+
+    The code is kept only as a keyed hash; the row is void after :attr:`expires_at`, after
+    too many wrong tries, once used, or once a newer code for the same request was sent
+    (``ended_at``). The number or address itself (``target``) and the chosen name are kept
+    only while the code can be used, then blanked by the ``accounts.purge_codes`` job; the
+    rows themselves (a keyed hash of the number and the client's address, for the limits per
+    number and per address) go after a day.
+    """
+
+    __tablename__ = "verification_codes"
+    __table_args__ = (
+        sa.Index("ix_verification_codes_key_at", "identifier_key", "created_at"),
+        sa.Index("ix_verification_codes_address_at", "address", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    purpose: Mapped[str] = mapped_column(sa.String(16))
+    #: ``sms`` or ``email``.
+    channel: Mapped[str] = mapped_column(sa.String(8))
+    #: HMAC-SHA256 of the normalised number or address (limits per identifier).
+    identifier_key: Mapped[str] = mapped_column(sa.String(64))
+    #: The normalised number or address, while the code can be used; then NULL.
+    target: Mapped[Optional[str]] = mapped_column(sa.String(254))
+    #: Registration: the name the citizen typed, until the account exists.
+    display_name: Mapped[str] = mapped_column(sa.String(40), default="")
+    #: Keyed hash of the code (a random code that was never sent when the message said
+    #: "already registered" or "no account": no code matches it).
+    code_hash: Mapped[str] = mapped_column(sa.String(96))
+    #: The account a reset code is for (NULL: registering, or no account to reset).
+    user_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    address: Mapped[str] = mapped_column(sa.String(45))
+    attempts: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+    expires_at: Mapped[datetime]
+    #: Used, voided by wrong tries or replaced by a newer code.
+    ended_at: Mapped[Optional[datetime]]

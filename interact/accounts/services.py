@@ -4,11 +4,9 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
-from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from interact.accounts.models import Role, User
@@ -315,51 +313,6 @@ def unlock_user(user: User, *, actor) -> bool:
     db.session.flush()
     audit.record("user.unlocked", "user", user.id, actor=actor)
     return True
-
-
-def register_citizen(*, phone: str | None, email: str | None, password: str, display_name: str = "") -> User | None:
-    """Optional citizen account; registration is never required to read, ask or submit.
-
-    Registration tells nobody whether a phone number or e-mail address has an account: when
-    one of them is taken, nothing is created (and nobody is logged in to that account) and
-    ``None`` is returned, after the same password hashing and the same kind of writes (an
-    audit event on the existing account, for the office) as a new account costs. The caller
-    answers both alike (:data:`REGISTERED`).
-
-    :raises InvalidInput: for what is wrong whatever accounts exist (format, weak password).
-    """
-    phone = _clean_phone(phone)
-    email = _clean_email(email)
-    if not phone and not email:
-        raise InvalidInput("请填写手机号或电子邮箱。", fields={"phone": "手机号和邮箱至少填写一项"})
-    check_password_strength(password)
-    password_hash = hash_password(password)
-    taken = [User.phone == phone] if phone else []
-    taken += [sa_lower(User.email) == email.lower()] if email else []
-    existing = db.session.scalar(db.select(User).where(db.or_(*taken)).limit(1))
-    if existing is None:
-        user = User(phone=phone, email=email, display_name=display_name.strip()[:40], is_staff=False,
-                    password_hash="")
-        _set_password_hash(user, password_hash)
-        try:
-            with db.session.begin_nested():  # a registration of the same number at the same instant
-                db.session.add(user)
-                db.session.flush()
-        except IntegrityError:
-            existing = db.session.scalar(db.select(User).where(db.or_(*taken)).limit(1))
-        else:
-            audit.record("user.registered", "user", user.id, actor=None)
-            return user
-    if existing is not None:
-        audit.record("user.registered_again", "user", existing.id, actor=None)
-        db.session.flush()
-    return None
-
-
-#: The one answer to a registration, whether an account was created or the phone number or
-#: e-mail address already had one.
-REGISTERED = ("如该手机号或邮箱此前未注册，账号已经建立，请用刚才设置的密码登录；"
-              "如此前已注册，原账号保持不变，请直接用原密码登录。")
 
 
 def _clean_phone(phone: str | None) -> str | None:

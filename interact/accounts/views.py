@@ -4,16 +4,20 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from interact.accounts import services, throttle
+from interact.accounts import services, throttle, verification
 from interact.accounts.forms import (
     ChangePasswordForm,
+    ForgotPasswordForm,
     LoginForm,
     RegisterForm,
     ResetPasswordForm,
     StaffUserForm,
+    VerifyRegisterForm,
+    VerifyResetForm,
 )
-from interact.accounts.models import Role
-from interact.core import security, sessions
+from interact.accounts.models import Role, User
+from interact.core import security, sessions, sms
+from interact.core.models import OutboxMessage
 from interact.core.errors import DomainError
 from interact.core.forms import ConfirmForm, attempt, first_error, perform
 from interact.core.permissions import roles_required
@@ -163,28 +167,139 @@ def discard_unsent_post():
     return redirect(url_for("office.workspace") if current_user.is_staff else url_for("accounts.account"))
 
 
+# --- registration and 忘记密码 by a one-time code (accounts.verification) ----------------
+
+#: Session keys of the request a visitor is entering a code for.
+_PENDING = {verification.REGISTER: "verify:register", verification.RESET: "verify:reset"}
+_START = {verification.REGISTER: "accounts.register", verification.RESET: "accounts.forgot_password"}
+_VERIFY = {verification.REGISTER: "accounts.register_verify", verification.RESET: "accounts.forgot_password_verify"}
+
+
+def _request_code(purpose: str, form, template: str, display_name: str = ""):
+    """Step 1 of both: send the code (or the message in its place) and go to step 2. The
+    same page follows whether the number or address has an account."""
+    if switching_large_text():
+        return _switched_page(template, form)
+    if not form.validate_on_submit():
+        return render_template(template, form=form), 422 if form.is_submitted() else 200
+    row, error = attempt(lambda: verification.request_code(
+        purpose, form.identifier.data, address=client_address(), display_name=display_name),
+        form=form, flash_error=False)
+    if error is not None:
+        return render_template(template, form=form, error=None if error.fields else error.message), error.status_code
+    session[_PENDING[purpose]] = row.id
+    return redirect(url_for(_VERIFY[purpose]))
+
+
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit(public_post_limit, methods=["POST"], exempt_when=switching_large_text)
 def register():
     form = RegisterForm()
-    if switching_large_text():
-        return _switched_page("accounts/register.html", form, "password", "confirm")
-    if form.validate_on_submit():
-        error = perform(lambda: services.register_citizen(
-            phone=form.phone.data, email=form.email.data, password=form.password.data,
-            display_name=form.display_name.data or "",
-        ), form=form)
-        if error is not None:
-            return render_template("accounts/register.html", form=form), error.status_code
-        # The same answer whether an account was created or the number or address had one:
-        # nobody is logged in here, so registering tells nobody which accounts exist.
-        return redirect(url_for("accounts.registered"))
-    return render_template("accounts/register.html", form=form)
+    return _request_code(verification.REGISTER, form, "accounts/register.html", form.display_name.data or "")
 
 
-@bp.get("/register/done")
-def registered():
-    return render_template("accounts/registered.html", message=services.REGISTERED)
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(public_post_limit, methods=["POST"], exempt_when=switching_large_text)
+def forgot_password():
+    form = ForgotPasswordForm()
+    if request.method == "GET" and request.args.get("identifier"):
+        form.identifier.data = request.args["identifier"][:120]
+    return _request_code(verification.RESET, form, "accounts/forgot.html")
+
+
+def _verify(purpose: str, form, template: str, complete):
+    """Step 2 of both: the code and a password. A wrong code counts a try (committed); a
+    weak password or a switch of text size does not."""
+    row = verification.current(session.get(_PENDING[purpose]), purpose)
+    if row is None:
+        flash("请先填写手机号或邮箱，获取验证码。", "info")
+        return redirect(url_for(_START[purpose]))
+    context = {"form": form, "sent_to": verification.masked(row.channel, row.target), "channel": row.channel,
+               "resend_form": ConfirmForm(), "minutes": int(verification.LIFETIME.total_seconds() // 60),
+               "demo_outbox": current_app.config.get("DEMO") and sms.backend() == "outbox"}
+    if request.method == "POST" and switching_large_text():
+        return render_template(template, retype_password=bool(request.form.get("password")), **context)
+    if not form.validate_on_submit():
+        return render_template(template, **context), 422 if form.is_submitted() else 200
+    try:
+        user = complete(row.id, form.code.data, form.password.data)
+    except verification.CodeRejected as error:
+        db.session.commit()  # the wrong try counts
+        form.code.errors = [error.message]
+        return render_template(template, **context), error.status_code
+    except DomainError as error:
+        db.session.rollback()
+        for name, message in (error.fields or {}).items():
+            if name in form:
+                form[name].errors = [message]
+        return render_template(template, error=None if error.fields else error.message, **context), error.status_code
+    db.session.commit()
+    session.pop(_PENDING[purpose], None)
+    return user
+
+
+@bp.route("/register/verify", methods=["GET", "POST"])
+@limiter.limit(public_post_limit, methods=["POST"], exempt_when=switching_large_text)
+def register_verify():
+    outcome = _verify(verification.REGISTER, VerifyRegisterForm(), "accounts/register_verify.html",
+                      verification.complete_registration)
+    if not isinstance(outcome, User):
+        return outcome
+    # Only the owner of the number or address gets here: log the new account in.
+    sessions.renew()
+    login_user(outcome)
+    flash("注册成功，已为您登录。以后请用手机号或邮箱和刚才设置的密码登录。", "success")
+    return redirect(url_for("accounts.account"))
+
+
+@bp.route("/password/forgot/verify", methods=["GET", "POST"])
+@limiter.limit(public_post_limit, methods=["POST"], exempt_when=switching_large_text)
+def forgot_password_verify():
+    outcome = _verify(verification.RESET, VerifyResetForm(), "accounts/forgot_verify.html",
+                      verification.complete_reset)
+    if not isinstance(outcome, User):
+        return outcome
+    if current_user.is_authenticated:
+        logout_user()
+    flash("密码已重新设置，请用新密码登录。其他设备上的登录已全部退出。", "success")
+    return redirect(url_for("accounts.login"))
+
+
+def _resend(purpose: str):
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    row, error = attempt(lambda: verification.resend(session.get(_PENDING[purpose]), address=client_address()))
+    if error is None:
+        session[_PENDING[purpose]] = row.id
+        flash("新的验证码已发送，之前的验证码已失效。", "success")
+    elif isinstance(error, verification.CodeRejected):
+        session.pop(_PENDING[purpose], None)
+        return redirect(url_for(_START[purpose]))
+    return redirect(url_for(_VERIFY[purpose]))
+
+
+@bp.post("/register/resend")
+@limiter.limit(public_post_limit)
+def register_resend():
+    return _resend(verification.REGISTER)
+
+
+@bp.post("/password/forgot/resend")
+@limiter.limit(public_post_limit)
+def forgot_password_resend():
+    return _resend(verification.RESET)
+
+
+@bp.get("/demo/messages")
+def demo_messages():
+    """Demo only (``make run``): the text messages and e-mails the demo would have sent
+    (``SMS_BACKEND=outbox``), so a demo user can read a code. Not found anywhere else."""
+    if not current_app.config.get("DEMO") or sms.backend() != "outbox":
+        abort(404)
+    messages = db.session.scalars(db.select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(20)).all()
+    response = current_app.make_response(render_template("accounts/demo_messages.html", messages=messages))
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/account")

@@ -208,6 +208,23 @@ class OutboundEmail(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=_utcnow)
 
 
+class OutboxMessage(db.Model):
+    """A text message or one-time-code e-mail recorded instead of sent (``SMS_BACKEND=outbox``:
+    the demo and the tests, :mod:`interact.core.sms`); a production process refuses that
+    backend, so this table stays empty there. Rows are forgotten after a day
+    (``accounts.purge_codes``)."""
+
+    __tablename__ = "message_outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: ``sms`` or ``email``.
+    channel: Mapped[str] = mapped_column(sa.String(8))
+    to_address: Mapped[str] = mapped_column(sa.String(254))
+    subject: Mapped[str] = mapped_column(sa.String(200))
+    text: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(default=_utcnow, index=True)
+
+
 class JobOutcome(LabeledEnum):
     RUNNING = "running", "运行中"
     OK = "ok", "成功"

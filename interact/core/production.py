@@ -9,6 +9,8 @@ In production mode the app refuses to start when
 
 - ``PUBLIC_BASE_URL`` is not set (links in e-mails would point at nobody's machine), or
 - ``CAPTCHA_TEST_ANSWERS`` is on (browser tests only; it cannot come from the environment), or
+- the SMS settings are missing or wrong (``SMS_BACKEND`` must be ``http`` with a gateway URL
+  and token: registration and 忘记密码 send one-time codes; see :mod:`interact.core.sms`), or
 - rate limits are kept in process memory (``memory://``) while several web workers run
   (``WEB_WORKERS``, set by ``interact.gunicorn_conf`` from gunicorn's ``-w``): every limit
   would be multiplied by the number of workers. ``ALLOW_MEMORY_RATELIMIT=true`` accepts it.
@@ -35,10 +37,13 @@ def is_production(config: Mapping[str, Any]) -> bool:
 
 
 def problems(config: Mapping[str, Any]) -> list[str]:
-    """What stops this configuration from running in production (empty when fine)."""
+    """What stops this configuration from running in production (empty when fine); outside
+    production, settings that are plainly wrong in any mode (an unknown SMS backend)."""
+    from interact.core import sms
+
     if not is_production(config):
-        return []
-    found = []
+        return sms.problems(config, production=False)
+    found = sms.problems(config, production=True)
     if not config.get("PUBLIC_BASE_URL"):
         found.append("INTERACT_PUBLIC_BASE_URL is not set (the https:// address citizens use; "
                      "links in e-mails are built from it).")
@@ -65,6 +70,7 @@ def check(config: Mapping[str, Any], *, strict: bool) -> None:
     if not found:
         return
     if strict:
-        raise NotReadyForProduction("Refusing to start in production mode:\n  - " + "\n  - ".join(found))
+        mode = "in production mode" if is_production(config) else "with these settings"
+        raise NotReadyForProduction(f"Refusing to start {mode}:\n  - " + "\n  - ".join(found))
     for problem in found:
         log.warning("Production check: %s", problem)

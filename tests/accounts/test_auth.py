@@ -2,8 +2,7 @@ import re
 
 import pytest
 
-from interact.accounts import services
-from interact.core.errors import InvalidInput
+from tests.helpers import register_by_code
 
 
 def login(client, identifier, password, **extra):
@@ -39,8 +38,8 @@ def test_open_redirect_is_refused(client, roles):
 
 
 def test_citizen_registers_with_phone_and_logs_in(client, db):
-    response = client.post("/register", data={"phone": "139 0000 1111", "password": "abc12345", "confirm": "abc12345"})
-    assert response.status_code == 302
+    response = register_by_code(client, "139 0000 1111")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/account")
     client.post("/logout")
     assert login(client, "13900001111", "abc12345").status_code == 302
 
@@ -48,10 +47,12 @@ def test_citizen_registers_with_phone_and_logs_in(client, db):
 def test_the_password_is_confirmed_as_a_required_field(client, db, auth, roles):
     """确认密码 was shown without the required mark beside 密码 *, so a citizen could leave
     it empty as optional (and was told 两次输入的密码不一致)."""
-    page = client.get("/register").get_data(as_text=True)
+    assert client.post("/register", data={"identifier": "13900001111"}).status_code == 302
+    page = client.get("/register/verify").get_data(as_text=True)
     assert re.search(r'<label for="confirm">确认密码<span class="req"', page)
-    response = client.post("/register", data={"phone": "13900001111", "password": "abc12345", "confirm": ""})
+    response = client.post("/register/verify", data={"code": "123456", "password": "abc12345", "confirm": ""})
     assert "请再次输入密码" in response.get_data(as_text=True)
+    client.get("/register/verify")
     auth.login(roles.citizen)
     page = client.get("/account/password").get_data(as_text=True)
     assert re.search(r'<label for="confirm">确认新密码<span class="req"', page)
@@ -59,17 +60,16 @@ def test_the_password_is_confirmed_as_a_required_field(client, db, auth, roles):
     assert "请再次输入新密码" in response.get_data(as_text=True)
 
 
-def test_registration_requires_phone_or_email(app, db):
-    with pytest.raises(InvalidInput):
-        services.register_citizen(phone=None, email=None, password="abc12345")
-    assert services.register_citizen(phone="13900001111", email=None, password="abc12345") is not None
-    # A taken number creates nothing (and the caller answers as for a new one).
-    assert services.register_citizen(phone="13900001111", email=None, password="abc12345") is None
+def test_registration_requires_phone_or_email(client, db):
+    response = client.post("/register", data={"identifier": ""})
+    assert response.status_code == 422 and "请填写手机号或电子邮箱" in response.get_data(as_text=True)
+    response = client.post("/register", data={"identifier": "1390000"})
+    assert response.status_code == 422 and "手机号" in response.get_data(as_text=True)
 
 
-def test_weak_password_refused(app, db):
-    with pytest.raises(InvalidInput):
-        services.register_citizen(phone="13900001111", email=None, password="12345678")
+def test_weak_password_refused(client, db):
+    response = register_by_code(client, "13900001111", password="12345678")
+    assert response.status_code == 422 and "字母和数字" in response.get_data(as_text=True)
 
 
 def test_password_change_logs_out_other_sessions(app, db, client, auth, roles):

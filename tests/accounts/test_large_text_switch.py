@@ -9,7 +9,7 @@ import re
 
 import sqlalchemy as sa
 
-from interact.accounts.models import LoginFailure, User
+from interact.accounts.models import LoginFailure, User, VerificationCode
 from interact.extensions import db
 
 RETYPE = "为安全起见，切换字号后密码不会保留，请重新输入密码。"
@@ -46,12 +46,17 @@ def test_register_page_switch_keeps_what_was_typed_and_registers_nobody(app, cli
     assert 'form="register-form" name="large_text" value="1"' in page and 'id="register-form"' in page
     for _ in range(2):
         response = client.post("/register", data={
-            "large_text": "1", "phone": "13912345678", "email": "laowang@example.com", "display_name": "老王",
-            "password": "abc12345", "confirm": "abc12345", "captcha": "WXYZ"})
+            "large_text": "1", "identifier": "13912345678", "display_name": "老王", "captcha": "WXYZ"})
         html = response.get_data(as_text=True)
         assert response.status_code == 200 and 'class="large-text"' in html
-        assert 'value="13912345678"' in html and 'value="laowang@example.com"' in html and 'value="老王"' in html
-        assert "abc12345" not in html and RETYPE in html and "has-error" not in html
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
-    registered = client.post("/register", data={"phone": "13912345678", "password": "abc12345", "confirm": "abc12345"})
-    assert registered.status_code == 302  # the allowance was not used by the switch
+        assert 'value="13912345678"' in html and 'value="老王"' in html and "has-error" not in html
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(VerificationCode)) == 0
+    sent = client.post("/register", data={"identifier": "13912345678"})
+    assert sent.status_code == 302  # the allowance was not used by the switch
+    # Step 2: the switch keeps the code typed, never the password, and uses no try.
+    response = client.post("/register/verify", data={"large_text": "1", "code": "123456", "password": "abc12345",
+                                                     "confirm": "abc12345"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'class="large-text"' in html and 'value="123456"' in html
+    assert "abc12345" not in html and RETYPE in html
+    assert db.session.scalar(sa.select(VerificationCode.attempts)) == 0

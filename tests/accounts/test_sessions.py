@@ -111,13 +111,13 @@ def test_captcha_answers_once_even_for_a_replayed_cookie(app, client, db):
     answer = client.get("/captcha.png").headers[captcha.TEST_ANSWER_HEADER]
     replay = copy_of(client)  # the cookie as it was before submitting
     form = {"password": "abc12345", "confirm": "abc12345", "captcha": answer}
-    assert client.post("/register", data={"phone": "13900003333", **form}).status_code == 302
-    response = replay.post("/register", data={"phone": "13900004444", **form})
+    assert client.post("/register", data={"identifier": "13900003333", **form}).status_code == 302
+    response = replay.post("/register", data={"identifier": "13900004444", **form})
     assert response.status_code != 302 and "验证码不正确" in response.get_data(as_text=True)
     # A wrong answer consumes the image too.
     answer = replay.get("/captcha.png").headers[captcha.TEST_ANSWER_HEADER]
-    replay.post("/register", data={"phone": "13900004444", **form, "captcha": "WRONG"})
-    response = replay.post("/register", data={"phone": "13900004444", **form, "captcha": answer})
+    replay.post("/register", data={"identifier": "13900004444", **form, "captcha": "WRONG"})
+    response = replay.post("/register", data={"identifier": "13900004444", **form, "captcha": answer})
     assert response.status_code != 302 and "验证码不正确" in response.get_data(as_text=True)
     assert services.find_login("13900004444") is None
 
@@ -125,7 +125,7 @@ def test_captcha_answers_once_even_for_a_replayed_cookie(app, client, db):
 def test_failed_captcha_field_is_shown_empty(app, client):
     app.config.update(CAPTCHA_ENABLED=True)
     client.get("/captcha.png")
-    response = client.post("/register", data={"phone": "13900003333", "password": "abc12345",
+    response = client.post("/register", data={"identifier": "13900003333", "password": "abc12345",
                                               "confirm": "abc12345", "captcha": "QQQQ"})
     html = response.get_data(as_text=True)
     assert "验证码不正确" in html and 'value="QQQQ"' not in html

@@ -10,7 +10,9 @@ from interact.core.models import EmailStatus, JobOutcome, JobRun, OutboundEmail
 from tests.conftest import make_test_app
 
 PRODUCTION = {"TESTING": False, "DEBUG": False, "DEMO": False, "PUBLIC_BASE_URL": "https://hd.example.gov.cn",
-              "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0", "WEB_WORKERS": 4}
+              "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0", "WEB_WORKERS": 4,
+              "SMS_BACKEND": "http", "SMS_GATEWAY_URL": "https://sms.example.gov.cn/send",
+              "SMS_GATEWAY_TOKEN": "token", "SMS_GATEWAY_TIMEOUT": 5}
 
 
 def test_production_settings_pass():

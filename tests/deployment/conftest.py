@@ -183,6 +183,11 @@ def deployment(tmp_path_factory) -> Iterator[Deployment]:
             "INTERACT_S3_ACCESS_KEY_ID": "test",
             "INTERACT_S3_SECRET_ACCESS_KEY": "test",
             "INTERACT_LOG_FORMAT": "json",
+            # Production refuses to start without an SMS gateway (one-time codes). No test
+            # here registers through these machines; a relay on loopback may be plain http.
+            "INTERACT_SMS_BACKEND": "http",
+            "INTERACT_SMS_GATEWAY_URL": "http://127.0.0.1:9/sms",
+            "INTERACT_SMS_GATEWAY_TOKEN": "deployment-test",
             # Plain http on loopback instead of nginx's TLS.
             "INTERACT_SESSION_COOKIE_SECURE": "false",
             "INTERACT_REMEMBER_COOKIE_SECURE": "false",
