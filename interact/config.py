@@ -172,6 +172,10 @@ class DefaultConfig:
     SMS_GATEWAY_TIMEOUT = 5
     #: The signature the gateway puts before each text (短信签名); default SITE_NAME.
     SMS_SIGN: str | None = None
+    #: One-time codes sent per client address within an hour / a day (any number); per
+    #: number the limits are fixed (interact/accounts/verification.py).
+    CODES_PER_ADDRESS_HOUR = 20
+    CODES_PER_ADDRESS_DAY = 50
 
     #: Number of reverse proxies in front of the app (nginx: 1); 0 trusts no X-Forwarded-*.
     TRUSTED_PROXIES = 0

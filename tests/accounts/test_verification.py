@@ -122,6 +122,13 @@ def test_a_new_code_only_after_the_cooldown_and_it_voids_the_old(db, now):
     assert v.complete_registration(again.id, second, "abc12345").phone == "13900002222"
 
 
+def test_the_cooldown_of_registering_does_not_hold_up_forgot_password(db, now):
+    _request()
+    with pytest.raises(v.TooManyCodes):
+        _request()
+    assert _request(purpose=v.RESET)[0].purpose == v.RESET
+
+
 def test_codes_per_number_are_limited_whatever_the_address(db, now):
     for n in range(5):
         _request(address=f"198.51.100.{n}")

@@ -388,3 +388,32 @@ def layout_problems(page) -> list[str]:
     style sheets have loaded: a page measured before would be judged unstyled)."""
     page.wait_for_load_state("load")
     return page.evaluate(LAYOUT_PROBLEMS, MIN_TARGET) + focus_problems(page)
+
+
+def code_sent_to(page, target: str) -> str:
+    """The one-time code last sent to ``target`` (a phone number or e-mail), read as a demo
+    user reads it: on the demo's page of messages (/demo/messages), in another tab."""
+    import re
+
+    tab = page.context.new_page()
+    try:
+        tab.goto("/demo/messages")
+        for item in tab.locator("main li").all():
+            text = item.inner_text()
+            if target in text:
+                found = re.search(r"验证码 (\d{6})", text)
+                assert found, f"the last message to {target} carries no code: {text}"
+                return found.group(1)
+        raise AssertionError(f"no message to {target} on /demo/messages")
+    finally:
+        tab.close()
+
+
+def message_sent_to(page, target: str) -> str:
+    """The text of the last message sent to ``target`` (see :func:`code_sent_to`)."""
+    tab = page.context.new_page()
+    try:
+        tab.goto("/demo/messages")
+        return next(text for item in tab.locator("main li").all() if target in (text := item.inner_text()))
+    finally:
+        tab.close()

@@ -29,6 +29,8 @@ TEST_SETTINGS = {
     "RATELIMIT_PUBLIC_POST": "1000 per minute",
     "RATELIMIT_FAQ_ASK": "1000 per minute",
     "RATELIMIT_FAQ_API": "1000 per minute",
+    "CODES_PER_ADDRESS_HOUR": 100000,
+    "CODES_PER_ADDRESS_DAY": 100000,
 }
 
 

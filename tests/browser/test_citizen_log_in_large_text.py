@@ -10,7 +10,7 @@ import itertools
 
 import pytest
 
-from tests.browser.helpers import DEMO_PASSWORD, assert_accessible, shows, solve_captcha
+from tests.browser.helpers import DEMO_PASSWORD, assert_accessible, code_sent_to, shows, solve_captcha
 
 RETYPE = "为安全起见，切换字号后密码不会保留，请重新输入密码。"
 _fresh = itertools.count(1)
@@ -56,29 +56,37 @@ def test_large_text_keeps_the_log_in_being_typed(new_page, stored, javascript):
 
 @pytest.mark.parametrize("javascript", [False, True], ids=["without-js", "with-js"])
 def test_large_text_keeps_the_registration_being_typed(new_page, stored, width, javascript):
-    from interact.accounts.models import User
+    from interact.accounts.models import User, VerificationCode
 
     phone = f"1370{width:04d}{int(javascript)}{next(_fresh):02d}"
     page = new_page(java_script_enabled=javascript)
     page.goto("/register")
-    boxes = {name: page.get_by_role("textbox", name=name, exact=True)
-             for name in ("手机号", "电子邮箱", "称呼（选填）", "密码", "确认密码")}
-    typed = {"手机号": phone, "电子邮箱": f"{phone}@example.com", "称呼（选填）": "王阿姨"}
+    boxes = {name: page.get_by_role("textbox", name=name, exact=True) for name in ("手机号或电子邮箱", "称呼（选填）")}
+    typed = {"手机号或电子邮箱": phone, "称呼（选填）": "王阿姨"}
     for name, value in typed.items():
         boxes[name].fill(value)
-    boxes["密码"].fill("wang2026ok")
-    boxes["确认密码"].fill("wang2026ok")
+    sent = lambda db: db.session.scalar(db.select(db.func.count()).select_from(VerificationCode))  # noqa: E731
+    before = stored(sent)
     _switch_to_large_text(page)
     assert {name: boxes[name].input_value() for name in typed} == typed
     assert page.locator("main .has-error, .flash-error").count() == 0
-    assert stored(lambda db: db.session.scalar(db.select(User.id).where(User.phone == phone))) is None
-    if javascript:
-        assert boxes["密码"].input_value() == "wang2026ok"
-    else:
-        assert boxes["密码"].input_value() == "" and page.get_by_text(RETYPE).is_visible()
-        boxes["密码"].fill("wang2026ok")
-        boxes["确认密码"].fill("wang2026ok")
+    assert stored(sent) == before  # no code was asked for
     solve_captcha(page)
-    page.get_by_role("button", name="注册").click()
-    page.get_by_role("heading", name="注册申请已提交").wait_for()
+    page.get_by_role("button", name="获取验证码").click()
+    page.get_by_role("heading", name="输入验证码，设置密码").wait_for()
+    code = page.get_by_role("textbox", name="验证码", exact=True)
+    password = page.get_by_role("textbox", name="设置密码", exact=True)
+    confirm = page.get_by_role("textbox", name="确认密码", exact=True)
+    code.fill(code_sent_to(page, phone))
+    password.fill("wang2026ok")
+    confirm.fill("wang2026ok")
+    if not javascript:  # the page's form switches back to 标准版 and keeps the code, not the password
+        page.locator("header").get_by_text("标准版", exact=True).click()
+        page.locator("header").get_by_text("关怀版（大字）", exact=True).wait_for()
+        page.get_by_text(RETYPE).wait_for()
+        assert password.input_value() == "" and code.input_value()
+        password.fill("wang2026ok")
+        confirm.fill("wang2026ok")
+    page.get_by_role("button", name="完成注册").click()
+    shows(page, "注册成功")
     assert stored(lambda db: db.session.scalar(db.select(User.display_name).where(User.phone == phone))) == "王阿姨"
