@@ -1,7 +1,7 @@
 """One-time codes for registering and 忘记密码; the local outbox of the demo's messages
 
 Revision ID: b7d2e4f9a1c3
-Revises: c3a9f0d2b7e1
+Revises: abbf6a4dd242
 Create Date: 2026-12-02 10:50:00
 """
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "b7d2e4f9a1c3"
-down_revision = "c3a9f0d2b7e1"
+down_revision = "abbf6a4dd242"
 branch_labels = None
 depends_on = None
 
