@@ -13,7 +13,8 @@ worker just started; the operating system's file cache stays warm — the machin
 shared, dropping it is not ours to do):
 
 - ``stats``: the first ``GET /letters/stats`` of the process (cold: after only what the
-  gunicorn master prepares before it forks a worker, the ORM's mappers, timed apart), then
+  gunicorn master prepares before it forks a worker, the ORM's mappers and the compiled
+  templates, timed apart), then
   ``--samples`` more with the per-process statistics cache off;
 - ``pages``: ``/letters/`` (page 1 and 50, one department), search with the load
   benchmark's ten two-word queries, ``/api/v1/letters``: the first request and p50/p95/
@@ -83,11 +84,15 @@ def app_for(url: str, **settings):
 def part_stats(url: str, samples: int) -> dict:
     import sqlalchemy.orm
 
+    from interact.core import templating
+
+    # What the gunicorn master does before it forks a worker (interact/gunicorn_conf.py):
+    # an app of its own, the ORM's mappers, every template compiled; timed apart, so
+    # "cold" is a worker's first statistics page in its own new app, nothing of it cached.
+    _, warmup_ms, warmup_cpu = timed(lambda: (sqlalchemy.orm.configure_mappers(),
+                                              templating.precompile(app_for(url))))
     app = app_for(url, LETTER_STATS_CACHE_SECONDS=0)
     client = app.test_client()
-    # What the gunicorn master does before it forks a worker (interact/gunicorn_conf.py):
-    # timed apart, so "cold" is a worker's first statistics page, nothing of it cached.
-    _, warmup_ms, warmup_cpu = timed(sqlalchemy.orm.configure_mappers)
     response, first_ms, first_cpu = timed(lambda: client.get("/letters/stats"))
     assert response.status_code == 200, response.status_code
     times, cpu = [], []

@@ -11,7 +11,7 @@ this file adds to plain gunicorn:
 - a stopping worker writes the FAQ hits and questions it gathered (``worker_exit``);
 - the checks run once in the master, so a bad setting stops gunicorn with one clear
   message instead of workers failing to boot again and again;
-- the application's code (ORM mappers configured), jieba's dictionary, the FAQ engine's
+- the application's code (ORM mappers configured, templates compiled), jieba's dictionary, the FAQ engine's
   IDF table and sentence model are loaded once in the master and shared by every worker
   (the FAQ index itself is a memory-mapped file: interact/faq/index.py).
 """
@@ -81,6 +81,10 @@ def _load_shared_tables(server) -> None:
         import sqlalchemy.orm
 
         sqlalchemy.orm.configure_mappers()
+        # Every template compiled once here, not in each worker's first request of a page.
+        from interact.core import templating
+
+        templating.precompile(app)
         with app.app_context():
             from interact.faq import index
 
