@@ -22,6 +22,10 @@ def create_app(config: Any = None) -> Flask:
         instance_path=str(ROOT / "instance"),
     )
     from interact.core.errors import BoundedIntegerConverter
+    from interact.core.security import Request
+
+    # Bodies without files are held to MAX_BODY_WITHOUT_FILES (attack Q5).
+    app.request_class = Request
 
     # Before any route is added: an id beyond the database's integer range is a 404.
     app.url_map.converters["int"] = BoundedIntegerConverter

@@ -76,6 +76,10 @@ class DefaultConfig:
     S3_SECRET_ACCESS_KEY: str | None = None
     UPLOAD_MAX_BYTES = 10 * 1024 * 1024
     MAX_CONTENT_LENGTH = 210 * 1024 * 1024  # the largest upload (interview video) + form
+    #: A body that is not a file upload (a form without files, JSON) is read and parsed
+    #: whole: beyond this it is refused with 413 before it is read (``security.Request``).
+    #: The largest text a form takes (a 50,000-character summary, percent-encoded) stays under it.
+    MAX_BODY_WITHOUT_FILES = 1024 * 1024
 
     #: Redis shared by all processes (``redis://127.0.0.1:6379/0``): rate limits and
     #: cache version stamps (see ``interact.core.shared``). Unset: one machine, no Redis.

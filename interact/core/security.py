@@ -4,10 +4,32 @@ from __future__ import annotations
 import time
 from urllib.parse import urlsplit
 
-from flask import Flask, flash, g, redirect, request, session, url_for
+from flask import Flask, current_app, flash, g, redirect, request, session, url_for
+from flask import Request as FlaskRequest
 from flask_login import current_user, logout_user
 
 from interact.core import sessions
+
+class Request(FlaskRequest):
+    """The application's request: only a file upload (``multipart/form-data``) may be as large
+    as ``MAX_CONTENT_LENGTH``. Any other body — a form without files, JSON — is read and
+    parsed in one piece (werkzeug's urlencoded parser applies no limit of its own), so it is
+    held to ``MAX_BODY_WITHOUT_FILES`` and refused with 413 before it is read (attack Q5: an
+    anonymous 16 MB form posted to /letters/new or a staff upload address, which nginx lets
+    through for their files, cost ~50 s of CPU and 700 MB; 210 MB on the video address would
+    have cost gigabytes). The CSRF check reads the form before any log-in check, so the size
+    is what protects the staff addresses from strangers too."""
+
+    @property
+    def max_content_length(self) -> int | None:
+        limit = super().max_content_length
+        if self.mimetype == "multipart/form-data":
+            return limit
+        small = current_app.config.get("MAX_BODY_WITHOUT_FILES")
+        if small is None:
+            return limit
+        return small if limit is None else min(limit, small)
+
 
 #: Set on ``flask.g`` by a view whose page shows what a visitor typed (their name, their
 #: phone): the answer is then ``no-store`` even for a visitor who is not logged in.
