@@ -726,7 +726,10 @@ def run_integrity(args, project: Server, db_url: str, project_env: dict, marker:
         "p99_ms": round(percentile(latencies, 99), 1), "statuses": statuses, "acknowledged": len(acknowledged),
         "stored": len(stored), "lost": len(lost), "stored_twice": titles_twice,
         "duplicate_numbers": len(stored) - len(stored_set), "responses_5xx": five_hundreds,
-        "jobs": job_results, "ok": five_hundreds == 0 and not lost and not titles_twice and len(stored) == len(stored_set),
+        "refused": args.submissions - len(acknowledged),
+        # Every submission has a new key and valid content: a refusal (409 系统繁忙) is a failure too.
+        "jobs": job_results, "ok": five_hundreds == 0 and not lost and not titles_twice and len(stored) == len(stored_set)
+        and len(acknowledged) == args.submissions,
     }
 
 
