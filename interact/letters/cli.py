@@ -15,6 +15,7 @@ import functools
 
 import click
 from flask import Blueprint, current_app
+from flask.cli import with_appcontext
 
 from interact.extensions import db
 from interact.faq.remask import remask_logged_questions
@@ -53,6 +54,7 @@ def reindex_command(everything: bool) -> None:
 
 
 @click.command("store-pages")
+@with_appcontext
 def store_pages_command() -> None:
     """Store the public page of every published letter whose stored page is missing or stale."""
     stored, after = 0, 0
