@@ -55,6 +55,10 @@ ARTICLE_TEMPLATES = (ARTICLE_TEMPLATE, "letters/_parts.html")
 NOT_FOUND = "该来信不存在或未公开。"
 
 _code: dict[str, str] = {}
+#: The source of the code shaping an article, read when this module is imported (the code
+#: this process runs), not when the digest is first needed: a release unpacked beside a
+#: running worker must not make it take its own pages for stale ones.
+_SOURCE = b"".join(inspect.getsource(module).encode() for module in (templating, privacy, letter_models))
 
 
 def code() -> str:
@@ -75,8 +79,7 @@ def _code_of_release() -> str:
     for name in ARTICLE_TEMPLATES:
         source, _filename, _uptodate = loader.get_source(current_app.jinja_env, name)
         digest.update(source.encode())
-    for module in (templating, privacy, letter_models):
-        digest.update(inspect.getsource(module).encode())
+    digest.update(_SOURCE)
     value = _code["value"] = digest.hexdigest()
     return value
 
