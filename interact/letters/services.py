@@ -216,18 +216,17 @@ def next_number(moment: datetime) -> str:
     """The day's next ``XJyyyymmdd-nnnn`` (at least four digits, unbounded), counted in
     ``letter_number_counters``: the counter row is incremented inside the caller's
     transaction, so a concurrent submission waits for it (and never gets the same number)."""
-    day = f"{clock.to_local(moment):%Y%m%d}"
+    day = _number_day(moment)
     increment = (
         sa.update(LetterNumberCounter).where(LetterNumberCounter.day == day)
         .values(last=LetterNumberCounter.last + 1).returning(LetterNumberCounter.last)
     )
     sequence = db.session.scalar(increment, execution_options={"synchronize_session": False})
     if sequence is None:
-        # First letter of the day: letters numbered before the counter existed are counted
-        # once (their numbers are contiguous from 1).
-        issued = db.session.scalar(
-            sa.select(sa.func.count(Letter.id)).where(Letter.number.startswith(f"XJ{day}-", autoescape=True))
-        ) or 0
+        # First letter of the day: letters numbered before the counter existed (or brought
+        # in by an import) are counted from the highest number stored, not from how many
+        # there are — their numbers need not be contiguous.
+        issued = _highest_number_of(day)
         try:
             with db.session.begin_nested():
                 db.session.add(LetterNumberCounter(day=day, last=issued + 1))
@@ -235,6 +234,35 @@ def next_number(moment: datetime) -> str:
         except IntegrityError:  # another submission created the row first
             sequence = db.session.scalar(increment, execution_options={"synchronize_session": False})
     return f"XJ{day}-{sequence:04d}"
+
+
+def _number_day(moment: datetime) -> str:
+    return f"{clock.to_local(moment):%Y%m%d}"
+
+
+def _highest_number_of(day: str) -> int:
+    """The highest sequence among the day's stored numbers, compared as integers (a string
+    ``max()`` puts ``-9999`` after ``-10000``)."""
+    prefix = f"XJ{day}-"
+    sequence = sa.cast(sa.func.substr(Letter.number, len(prefix) + 1), sa.BigInteger)
+    return db.session.scalar(
+        sa.select(sa.func.max(sequence)).where(Letter.number.startswith(prefix, autoescape=True))
+    ) or 0
+
+
+def _catch_up_counter(moment: datetime) -> None:
+    """Move the day's counter past every number already stored. A counter behind the
+    letters (a restored backup, letters imported with their numbers) would otherwise hand
+    out taken numbers until midnight: each submission would fail on them and its rollback
+    would undo the increments, so the next one failed the same way."""
+    day = _number_day(moment)
+    highest = _highest_number_of(day)
+    db.session.execute(
+        sa.update(LetterNumberCounter)
+        .where(LetterNumberCounter.day == day, LetterNumberCounter.last < highest)
+        .values(last=highest),
+        execution_options={"synchronize_session": False},
+    )
 
 
 class _SubmittedMeanwhile(Exception):
@@ -259,6 +287,7 @@ def _insert_with_number(letter: Letter, code: str | None = None) -> str:
         except IntegrityError:
             if letter.idempotency_key and find_by_idempotency_key(letter.idempotency_key) is not None:
                 raise _SubmittedMeanwhile from None
+            _catch_up_counter(letter.submitted_at)
             continue
     raise Conflict("系统繁忙，请稍后重新提交。")
 
