@@ -202,7 +202,9 @@ def _send(purpose: str, channel: str, target: str, key: str, *, address: str, di
     subject = {"register": "注册验证码", "register_taken": "注册提醒：该邮箱已有账号",
                "reset": "重设密码验证码", "reset_staff": "重设密码提醒", "reset_unknown": "重设密码提醒"}[kind]
     try:
-        sms.deliver(channel, target, subject=subject, text=text, key=f"code:{row.id}")
+        # A key that never repeats: SQLite gives a purged table's ids again, and a queued
+        # mail's key is kept while the mail is.
+        sms.deliver(channel, target, subject=subject, text=text, key=f"code:{secrets.token_hex(12)}")
     except sms.SendFailed:
         raise Unavailable("验证码暂时无法发送，请稍后再试。") from None
     return row

@@ -96,7 +96,7 @@ def deliver(channel: str, to: str, *, subject: str, text: str, key: str) -> None
     """Send ``text`` to a phone number (``sms``) or an e-mail address (``email``) now.
 
     :param subject: the e-mail's subject (and the outbox's label for a text message).
-    :param key: the caller's idempotency key (``code:12``) for the mail outbox.
+    :param key: the caller's idempotency key for the mail outbox (never repeated: ``code:<random>``).
     :raises SendFailed: the gateway refused or did not answer; nothing was sent.
     """
     if channel not in CHANNELS:
