@@ -171,9 +171,11 @@ def resend(code_id: int | None, *, address: str) -> VerificationCode:
         raise CodeRejected("验证申请已失效，请重新填写手机号或邮箱。")
     address = (address or "")[:45]
     _check_limits(row.purpose, row.identifier_key, address)
-    row.ended_at = row.ended_at or clock.now()
-    return _send(row.purpose, row.channel, row.target, row.identifier_key, address=address,
-                 display_name=row.display_name, existing=services.find_login(row.target))
+    new = _send(row.purpose, row.channel, row.target, row.identifier_key, address=address,
+                display_name=row.display_name, existing=services.find_login(row.target))
+    row.ended_at = row.ended_at or clock.now()  # after the message went out: see _send
+    db.session.flush()
+    return new
 
 
 def _send(purpose: str, channel: str, target: str, key: str, *, address: str, display_name: str,
@@ -186,6 +188,22 @@ def _send(purpose: str, channel: str, target: str, key: str, *, address: str, di
     else:
         kind = "reset_staff" if existing is not None and existing.is_staff else "reset_unknown"
     sent_code = kind in ("register", "reset")
+    minutes = int(LIFETIME.total_seconds() // 60)
+    site = current_app.config.get("SITE_NAME", "")
+    text = render_template(f"accounts/messages/{kind}.txt", code=code, minutes=minutes, site_name=site,
+                           channel=channel, base_url=current_app.config.get("PUBLIC_BASE_URL", "")).strip()
+    subject = {"register": "注册验证码", "register_taken": "注册提醒：该邮箱已有账号",
+               "reset": "重设密码验证码", "reset_staff": "重设密码提醒", "reset_unknown": "重设密码提醒"}[kind]
+    # The message goes out before anything is written: on SQLite the first write takes the
+    # site-wide writer lock until the commit, and a text message waits for the gateway's
+    # answer (up to SMS_GATEWAY_TIMEOUT) — every other writer would wait with it. If the
+    # gateway fails, nothing is written. (An e-mail is only queued in the mail outbox, a
+    # write without any outside call.) A key that never repeats: SQLite gives a purged
+    # table's ids again, and a queued mail's key is kept while the mail is.
+    try:
+        sms.deliver(channel, target, subject=subject, text=text, key=f"code:{secrets.token_hex(12)}")
+    except sms.SendFailed:
+        raise Unavailable("验证码暂时无法发送，请稍后再试。") from None
     now = clock.now()
     row = VerificationCode(
         purpose=purpose, channel=channel, identifier_key=key, target=target, display_name=display_name,
@@ -195,18 +213,6 @@ def _send(purpose: str, channel: str, target: str, key: str, *, address: str, di
         created_at=now, expires_at=now + LIFETIME)
     db.session.add(row)
     db.session.flush()
-    minutes = int(LIFETIME.total_seconds() // 60)
-    site = current_app.config.get("SITE_NAME", "")
-    text = render_template(f"accounts/messages/{kind}.txt", code=code, minutes=minutes, site_name=site,
-                           channel=channel, base_url=current_app.config.get("PUBLIC_BASE_URL", "")).strip()
-    subject = {"register": "注册验证码", "register_taken": "注册提醒：该邮箱已有账号",
-               "reset": "重设密码验证码", "reset_staff": "重设密码提醒", "reset_unknown": "重设密码提醒"}[kind]
-    try:
-        # A key that never repeats: SQLite gives a purged table's ids again, and a queued
-        # mail's key is kept while the mail is.
-        sms.deliver(channel, target, subject=subject, text=text, key=f"code:{secrets.token_hex(12)}")
-    except sms.SendFailed:
-        raise Unavailable("验证码暂时无法发送，请稍后再试。") from None
     return row
 
 

@@ -13,7 +13,8 @@ from werkzeug.security import check_password_hash
 from interact.accounts import verification as v
 from interact.accounts.models import User, VerificationCode
 from interact.core import clock
-from interact.core.errors import InvalidInput
+from interact.core import sms
+from interact.core.errors import InvalidInput, Unavailable
 from interact.core.models import AuditEvent, OutboundEmail
 from tests.helpers import code_in, messages_to
 
@@ -226,3 +227,67 @@ def test_e_mail_codes_still_go_out_after_a_purge_emptied_the_table(app, db, now)
     assert second.target == "second@example.com"
     addresses = db.session.scalars(sa.select(OutboundEmail.to_address)).all()
     assert "second@example.com" in addresses, (first.id, second.id)
+
+
+@pytest.fixture
+def gateway(app, db, monkeypatch):
+    """A fake SMS gateway noting, for each text it is handed, which statements of the
+    request had run by then; ``gateway.fail = True`` makes it refuse."""
+    _real_senders(app)
+    statements: list[str] = []
+
+    def note(_conn, _cursor, statement, *_args):
+        statements.append(statement.lstrip()[:9].upper())
+
+    class Gateway:
+        fail = False
+        calls: list[list[str]] = []
+
+        def __call__(self, phone, text):
+            self.calls.append(list(statements))
+            if self.fail:
+                raise sms.SendFailed("HTTP 500")
+
+        def start(self):
+            statements.clear()
+
+    fake = Gateway()
+    monkeypatch.setattr(sms, "_post_to_gateway", fake)
+    sa.event.listen(db.engine, "before_cursor_execute", note)
+    yield fake
+    sa.event.remove(db.engine, "before_cursor_execute", note)
+
+
+def _writes(statements: list[str]) -> list[str]:
+    return [s for s in statements if s.startswith(("INSERT", "UPDATE", "DELETE", "REPLACE"))]
+
+
+def test_the_sms_gateway_is_called_before_anything_is_written(db, now, gateway):
+    # On SQLite the first write takes the site-wide writer lock until the commit: a slow
+    # gateway would hold every other writer of the site.
+    gateway.start()
+    row = v.request_code(v.REGISTER, "13900002222", address=ADDRESS)
+    db.session.commit()
+    now(61)
+    gateway.start()
+    v.resend(row.id, address=ADDRESS)
+    db.session.commit()
+    assert len(gateway.calls) == 2
+    assert [_writes(call) for call in gateway.calls] == [[], []]
+
+
+def test_a_refusing_gateway_keeps_nothing(db, now, gateway):
+    gateway.fail = True
+    with pytest.raises(Unavailable):
+        v.request_code(v.REGISTER, "13900002222", address=ADDRESS)
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(VerificationCode)) == 0
+    gateway.fail = False
+    row = v.request_code(v.REGISTER, "13900002222", address=ADDRESS)  # no cooldown: nothing was kept
+    db.session.commit()
+    now(61)
+    gateway.fail = True
+    with pytest.raises(Unavailable):
+        v.resend(row.id, address=ADDRESS)
+    db.session.rollback()
+    assert db.session.get(VerificationCode, row.id).ended_at is None  # the first code still works
