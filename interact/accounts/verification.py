@@ -17,8 +17,8 @@ sent, so every code typed for it is wrong: the page answers as for a mistyped co
 
 Rules: the code is stored as a keyed hash; it is void after :data:`LIFETIME`, after
 :data:`MAX_TRIES` wrong tries, on first successful use, or once a newer code was sent for
-the same number; a new code for the same number and purpose only after
-:data:`RESEND_AFTER`; at most :data:`PER_IDENTIFIER` codes per number (any purpose) and
+the same number and purpose (from any tab or device); a new code for the same number and
+purpose only after :data:`RESEND_AFTER`; at most :data:`PER_IDENTIFIER` codes per number (any purpose) and
 :data:`PER_ADDRESS` per client address within each window (besides the route's own rate
 limit).
 """
@@ -171,11 +171,8 @@ def resend(code_id: int | None, *, address: str) -> VerificationCode:
         raise CodeRejected("验证申请已失效，请重新填写手机号或邮箱。")
     address = (address or "")[:45]
     _check_limits(row.purpose, row.identifier_key, address)
-    new = _send(row.purpose, row.channel, row.target, row.identifier_key, address=address,
-                display_name=row.display_name, existing=services.find_login(row.target))
-    row.ended_at = row.ended_at or clock.now()  # after the message went out: see _send
-    db.session.flush()
-    return new
+    return _send(row.purpose, row.channel, row.target, row.identifier_key, address=address,
+                 display_name=row.display_name, existing=services.find_login(row.target))
 
 
 def _send(purpose: str, channel: str, target: str, key: str, *, address: str, display_name: str,
@@ -205,6 +202,11 @@ def _send(purpose: str, channel: str, target: str, key: str, *, address: str, di
     except sms.SendFailed:
         raise Unavailable("验证码暂时无法发送，请稍后再试。") from None
     now = clock.now()
+    # A new code voids every earlier one for the same number and purpose (also one asked
+    # for from another tab or device); _use also refuses a code once a newer row exists.
+    db.session.execute(sa.update(VerificationCode).where(
+        VerificationCode.identifier_key == key, VerificationCode.purpose == purpose,
+        VerificationCode.ended_at.is_(None)).values(ended_at=now).execution_options(synchronize_session="fetch"))
     row = VerificationCode(
         purpose=purpose, channel=channel, identifier_key=key, target=target, display_name=display_name,
         # Without a code in the message, the stored hash is of a code nobody was sent.
@@ -236,7 +238,10 @@ def _use(row: VerificationCode | None, code: str) -> VerificationCode:
     code = code.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
     now = clock.now()
     expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=now.tzinfo)
-    if row.ended_at is not None:
+    newer = sa.select(VerificationCode.id).where(
+        VerificationCode.identifier_key == row.identifier_key, VerificationCode.purpose == row.purpose,
+        VerificationCode.id > row.id).limit(1)
+    if row.ended_at is not None or db.session.scalar(newer) is not None:
         raise CodeRejected("该验证码已失效（已使用、输错次数过多或已重新获取），请重新获取验证码。")
     if expires <= now:
         raise CodeRejected(f"验证码已过期（有效期 {int(LIFETIME.total_seconds() // 60)} 分钟），请重新获取。")

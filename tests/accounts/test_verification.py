@@ -291,3 +291,26 @@ def test_a_refusing_gateway_keeps_nothing(db, now, gateway):
         v.resend(row.id, address=ADDRESS)
     db.session.rollback()
     assert db.session.get(VerificationCode, row.id).ended_at is None  # the first code still works
+
+
+def test_a_new_request_for_the_same_number_voids_the_earlier_code(db, now):
+    # From another tab or device, after the cooldown: only the newest code works.
+    first_row, first = _request()
+    now(61)
+    second_row, second = _request()
+    with pytest.raises(v.CodeRejected, match="已失效"):
+        v.complete_registration(first_row.id, first, "abc12345")
+    assert db.session.get(VerificationCode, first_row.id).ended_at is not None
+    assert v.complete_registration(second_row.id, second, "abc12345").phone == "13900002222"
+
+
+def test_a_code_is_void_once_a_newer_row_exists_even_if_it_was_not_ended(db, now):
+    # Two requests at the same instant both pass the cooldown; the later row wins.
+    first_row, first = _request()
+    now(61)
+    _request()
+    db.session.execute(sa.update(VerificationCode).where(VerificationCode.id == first_row.id).values(ended_at=None))
+    db.session.expire_all()
+    with pytest.raises(v.CodeRejected):
+        v.complete_registration(first_row.id, first, "abc12345")
+    assert _accounts(db) == 0
