@@ -38,7 +38,7 @@ from interact.accounts import services
 from interact.core import audit, clock, sms
 from interact.core.errors import Conflict, DomainError, InvalidInput, Unavailable
 from interact.core.jobs import Job
-from interact.core.models import OutboxMessage
+from interact.core.models import EmailStatus, OutboundEmail, OutboxMessage
 from interact.core.privacy import normalize_mobile
 from interact.extensions import db
 
@@ -55,6 +55,11 @@ PER_IDENTIFIER = ((timedelta(hours=1), 5), (timedelta(days=1), 10))
 PER_ADDRESS = ((timedelta(hours=1), "CODES_PER_ADDRESS_HOUR"), (timedelta(days=1), "CODES_PER_ADDRESS_DAY"))
 #: Rows are kept this long (the longest window), then deleted.
 KEEP = timedelta(days=1)
+#: The subject of the message (an e-mail's, the outbox's label), the same whether or not
+#: the number or address has an account.
+SUBJECTS = {REGISTER: "注册账号验证", RESET: "重设密码验证"}
+#: Prefix of the mail outbox key of an e-mail with a code (:func:`purge` deletes them).
+MAIL_KEY = "code:"
 
 audit.register_actions({
     "user.password_reset_by_code": "凭验证码重设密码",
@@ -189,8 +194,9 @@ def _send(purpose: str, channel: str, target: str, key: str, *, address: str, di
     site = current_app.config.get("SITE_NAME", "")
     text = render_template(f"accounts/messages/{kind}.txt", code=code, minutes=minutes, site_name=site,
                            channel=channel, base_url=current_app.config.get("PUBLIC_BASE_URL", "")).strip()
-    subject = {"register": "注册验证码", "register_taken": "注册提醒：该邮箱已有账号",
-               "reset": "重设密码验证码", "reset_staff": "重设密码提醒", "reset_unknown": "重设密码提醒"}[kind]
+    # One subject per purpose, whatever the case: the mail outbox's subjects must not list
+    # which addresses have accounts.
+    subject = SUBJECTS[purpose]
     # The message goes out before anything is written: on SQLite the first write takes the
     # site-wide writer lock until the commit, and a text message waits for the gateway's
     # answer (up to SMS_GATEWAY_TIMEOUT) — every other writer would wait with it. If the
@@ -198,7 +204,7 @@ def _send(purpose: str, channel: str, target: str, key: str, *, address: str, di
     # write without any outside call.) A key that never repeats: SQLite gives a purged
     # table's ids again, and a queued mail's key is kept while the mail is.
     try:
-        sms.deliver(channel, target, subject=subject, text=text, key=f"code:{secrets.token_hex(12)}")
+        sms.deliver(channel, target, subject=subject, text=text, key=MAIL_KEY + secrets.token_hex(12))
     except sms.SendFailed:
         raise Unavailable("验证码暂时无法发送，请稍后再试。") from None
     now = clock.now()
@@ -313,8 +319,18 @@ def complete_reset(code_id: int | None, code: str, password: str) -> User:
 
 def purge() -> dict[str, int]:
     """Scheduled job: blank the number or address of requests that can no longer be used,
-    delete rows (and outbox messages) older than :data:`KEEP`."""
+    delete rows (and outbox messages) older than :data:`KEEP`; delete the code e-mails of the
+    mail outbox once sent or given up, and give up (blanking address and text) those still
+    unsent when their code expired (deleted at the next run: a send job that holds one
+    meanwhile finds it still there)."""
     now = clock.now()
+    code_mail = OutboundEmail.dedup_key.startswith(MAIL_KEY, autoescape=True)
+    mails = db.session.execute(sa.delete(OutboundEmail).where(
+        code_mail, OutboundEmail.status.in_((EmailStatus.SENT, EmailStatus.FAILED)))).rowcount or 0
+    db.session.execute(sa.update(OutboundEmail).where(
+        code_mail, OutboundEmail.status == EmailStatus.PENDING, OutboundEmail.created_at <= now - LIFETIME)
+        .values(status=EmailStatus.FAILED, to_address="", text_body="", html_body="", last_error="验证码已过期")
+        .execution_options(synchronize_session=False))
     blanked = db.session.execute(
         sa.update(VerificationCode)
         .where(VerificationCode.target.is_not(None),
@@ -322,10 +338,10 @@ def purge() -> dict[str, int]:
         .values(target=None, display_name="")).rowcount or 0
     deleted = db.session.execute(sa.delete(VerificationCode).where(VerificationCode.created_at < now - KEEP)).rowcount or 0
     db.session.execute(sa.delete(OutboxMessage).where(OutboxMessage.created_at < now - KEEP))
-    return {"blanked": blanked, "purged": deleted}
+    return {"blanked": blanked, "purged": deleted, "mails": mails}
 
 
 JOBS = [
     Job("accounts.purge_codes", purge, {"trigger": "cron", "minute": "*/10"},
-        "清理过期的验证码记录", {"blanked": "已清除号码", "purged": "已删除"}),
+        "清理过期的验证码记录", {"blanked": "已清除号码", "purged": "已删除", "mails": "已删除验证码邮件"}),
 ]

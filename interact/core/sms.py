@@ -5,7 +5,7 @@ Calling it (from a service; the caller owns the transaction)::
 
     from interact.core import sms
 
-    sms.deliver("sms", "13912345678", subject="注册验证码", text="【政民互动】您的验证码……")
+    sms.deliver("sms", "13912345678", subject="注册账号验证", text="【政民互动】您的验证码……")
 
 :func:`deliver` is the one way out for a message that must reach the citizen now (a
 one-time code). ``SMS_BACKEND`` chooses how:

@@ -15,7 +15,7 @@ from interact.accounts.models import User, VerificationCode
 from interact.core import clock
 from interact.core import sms
 from interact.core.errors import InvalidInput, Unavailable
-from interact.core.models import AuditEvent, OutboundEmail
+from interact.core.models import AuditEvent, EmailStatus, OutboundEmail
 from tests.helpers import code_in, messages_to
 
 ADDRESS = "203.0.113.7"
@@ -314,3 +314,35 @@ def test_a_code_is_void_once_a_newer_row_exists_even_if_it_was_not_ended(db, now
     with pytest.raises(v.CodeRejected):
         v.complete_registration(first_row.id, first, "abc12345")
     assert _accounts(db) == 0
+
+
+def test_code_e_mails_do_not_stay_in_the_mail_outbox_nor_tell_which_addresses_have_accounts(
+        app, db, make_user, now):
+    _real_senders(app)
+    make_user(email="taken@example.com")
+    v.request_code(v.REGISTER, "new@example.com", address=ADDRESS)
+    v.request_code(v.REGISTER, "taken@example.com", address=ADDRESS)
+    v.request_code(v.RESET, "taken@example.com", address=ADDRESS)
+    v.request_code(v.RESET, "nobody@example.com", address=ADDRESS)
+    db.session.commit()
+    # register: new, taken; reset: taken, unknown — one subject per purpose.
+    subjects = list(db.session.scalars(sa.select(OutboundEmail.subject).order_by(OutboundEmail.id)))
+    assert len(subjects) == 4 and subjects[0] == subjects[1] != subjects[2] == subjects[3]
+
+    def addresses():
+        db.session.expire_all()
+        return sorted(db.session.scalars(sa.select(OutboundEmail.to_address)))
+
+    # Sent: gone at the next run (the code may still be used, the mail is not needed).
+    db.session.execute(sa.update(OutboundEmail).where(OutboundEmail.to_address == "new@example.com")
+                       .values(status=EmailStatus.SENT))
+    assert v.purge()["mails"] == 1
+    assert "new@example.com" not in addresses()
+    # Still unsent when the codes expire: address and text blanked, then deleted.
+    now(10 * 60 + 1)
+    v.purge()
+    assert set(addresses()) == {""}
+    assert all(body == "" for body in db.session.scalars(sa.select(OutboundEmail.text_body)))
+    v.purge()
+    db.session.commit()
+    assert addresses() == []
