@@ -35,10 +35,10 @@ from sqlalchemy.exc import IntegrityError
 
 from interact.accounts.models import User, VerificationCode
 from interact.accounts import services
-from interact.core import audit, clock, sms
+from interact.core import audit, clock, notify, sms
 from interact.core.errors import Conflict, DomainError, InvalidInput, Unavailable
 from interact.core.jobs import Job
-from interact.core.models import EmailStatus, OutboundEmail, OutboxMessage
+from interact.core.models import OutboxMessage
 from interact.core.privacy import normalize_mobile
 from interact.extensions import db
 
@@ -324,13 +324,7 @@ def purge() -> dict[str, int]:
     unsent when their code expired (deleted at the next run: a send job that holds one
     meanwhile finds it still there)."""
     now = clock.now()
-    code_mail = OutboundEmail.dedup_key.startswith(MAIL_KEY, autoescape=True)
-    mails = db.session.execute(sa.delete(OutboundEmail).where(
-        code_mail, OutboundEmail.status.in_((EmailStatus.SENT, EmailStatus.FAILED)))).rowcount or 0
-    db.session.execute(sa.update(OutboundEmail).where(
-        code_mail, OutboundEmail.status == EmailStatus.PENDING, OutboundEmail.created_at <= now - LIFETIME)
-        .values(status=EmailStatus.FAILED, to_address="", text_body="", html_body="", last_error="验证码已过期")
-        .execution_options(synchronize_session=False))
+    mails = notify.forget_mails(MAIL_KEY, unsent_before=now - LIFETIME)
     blanked = db.session.execute(
         sa.update(VerificationCode)
         .where(VerificationCode.target.is_not(None),

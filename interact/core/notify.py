@@ -34,7 +34,7 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 from dataclasses import dataclass
@@ -257,6 +257,24 @@ def email_citizen(address: str, *, subject: str, template: str, context: dict, d
     except IntegrityError:
         return False
     return True
+
+
+def forget_mails(key_prefix: str, *, unsent_before: datetime) -> int:
+    """Delete the queued mails whose key starts with ``key_prefix`` once sent or given up,
+    and give up (blanking address and text) those still unsent created before
+    ``unsent_before`` — deleted at the next call, so a send run holding one meanwhile
+    still finds its row. For mail that must not outlive its use (one-time codes).
+
+    :returns: the number of mails deleted. Flushes; the caller commits.
+    """
+    keyed = OutboundEmail.dedup_key.startswith(key_prefix, autoescape=True)
+    deleted = db.session.execute(db.delete(OutboundEmail).where(
+        keyed, OutboundEmail.status.in_((EmailStatus.SENT, EmailStatus.FAILED)))).rowcount or 0
+    db.session.execute(db.update(OutboundEmail).where(
+        keyed, OutboundEmail.status == EmailStatus.PENDING, OutboundEmail.created_at < unsent_before)
+        .values(status=EmailStatus.FAILED, to_address="", text_body="", html_body="", last_error="expired")
+        .execution_options(synchronize_session=False))
+    return deleted
 
 
 # --- sending -----------------------------------------------------------------------------
