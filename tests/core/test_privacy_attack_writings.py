@@ -1177,3 +1177,20 @@ def test_batch_15_ordinary_text_stays(text):
 ])
 def test_batch_15_a_numeral_word_after_a_number_is_not_masked_with_it(text, expected):
     assert mask_text(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    # Review 14 F1: a figure after the bare word 门诊/病案/住院 is a count, not a record's number
+    "我院门诊2023年接诊量达120000人次，住院病人8000人", "门诊2024年1-6月共接诊56789人次", "病案 2024年10000份已电子化",
+    "全院住院2023年共收治12000人次",
+])
+def test_review_14_figures_after_a_record_word_stay(text):
+    assert mask_text(text) == text
+
+
+@pytest.mark.parametrize("text,fragment", [
+    ("住院号2023123456", "2023123456"), ("住院号：ZY2023123456", "2023123456"), ("门诊号是MZ20230012345", "20230012345"),
+    ("病案号为0012345", "0012345"), ("门诊编号 20230012345", "20230012345"),
+])
+def test_review_14_a_record_number_is_still_hidden(text, fragment):
+    assert leaked_plain(text, [], [fragment]) == [], mask_text(text)
