@@ -33,20 +33,12 @@ from sqlalchemy.exc import IntegrityError
 
 from interact.core.errors import Conflict
 from interact.core.models import WriteLock
+from interact.core.upsert import dialect_insert
 from interact.extensions import db
 
 T = TypeVar("T")
 #: Longest form token a row keeps (its ``form_token`` column is ``String(64)``).
 FORM_TOKEN_MAX = 64
-
-
-def dialect_insert(model):
-    """``INSERT … ON CONFLICT`` of the database in use (SQLite and PostgreSQL have it)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(model)
 
 
 def compare_and_set(model, row_id: int, expected: dict[str, Any], values: dict[str, Any]) -> bool:

@@ -29,6 +29,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 
+from interact.core.upsert import dialect_insert
 from interact.extensions import db
 
 log = logging.getLogger(__name__)
@@ -101,7 +102,7 @@ def insert(model: type, values: dict[str, Any], *, on_conflict: Callable | None 
         if on_conflict is None:
             db.session.add(model(**values))
         else:
-            db.session.execute(on_conflict(_dialect_insert(db.session.connection(), model.__table__)).values(values))
+            db.session.execute(on_conflict(dialect_insert(model.__table__)).values(values))
         return
     with _lock:
         _rows[(model.__table__, on_conflict)].append(values)
@@ -159,7 +160,8 @@ def _write(engine: sa.Engine, counts: dict, rows: dict, *, one_by_one: bool = Fa
             connection.execute(statement, [{"row_id": i, "by": n} for i, n in counter.items()])
             written += len(counter)
         for (table, on_conflict), values in rows.items():
-            statement = table.insert() if on_conflict is None else on_conflict(_dialect_insert(connection, table))
+            statement = (table.insert() if on_conflict is None
+                         else on_conflict(dialect_insert(table, dialect=connection.dialect.name)))
             if not one_by_one:
                 connection.execute(statement, values)
                 written += len(values)
@@ -172,14 +174,6 @@ def _write(engine: sa.Engine, counts: dict, rows: dict, *, one_by_one: bool = Fa
                 except (DataError, IntegrityError):
                     log.warning("a deferred %s row was refused by the database and dropped", table.name)
     return written
-
-
-def _dialect_insert(connection: sa.Connection, table: sa.Table):
-    if connection.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(table)
 
 
 def init_app(app: Flask) -> None:

@@ -49,6 +49,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.datastructures import CallbackDict
 
 from interact.core import clock
+from interact.core.upsert import dialect_insert
 from interact.core.jobs import Job
 from interact.core.models import WebSession
 from interact.extensions import db
@@ -138,7 +139,7 @@ class DatabaseStore:
         # One statement decides: an INSERT that does nothing when a live row has the key
         # (an expired one is taken over). The database serialises the racing statements.
         now = clock.now()
-        statement = _dialect_insert().values(key=key, data=data, expires_at=expires_at, user_id=None)
+        statement = dialect_insert(WebSession).values(key=key, data=data, expires_at=expires_at, user_id=None)
         statement = statement.on_conflict_do_update(
             index_elements=[WebSession.key],
             set_={"data": data, "expires_at": expires_at, "user_id": None},
@@ -162,15 +163,6 @@ def _commit_unless_joined() -> None:
     session's record in one transaction (:func:`commit_with_session`)."""
     if not (has_request_context() and getattr(session, "commit_with_record", False)):
         db.session.commit()
-
-
-def _dialect_insert():
-    """``INSERT … ON CONFLICT`` of the database in use (SQLite and PostgreSQL have it)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(WebSession)
 
 
 #: Session stores by the name ``SESSION_STORE`` gives.

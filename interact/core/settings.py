@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
 from interact.core import shared
-from interact.core.atomic import dialect_insert
+from interact.core.upsert import dialect_insert
 from interact.core.models import Setting
 from interact.db import _utcnow
 from interact.extensions import db

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from interact.core import clock
+from interact.core.upsert import dialect_insert
 from interact.letters.models import Letter, LetterMonthCount
 
 #: The attributes the counted flags depend on (with ``submitted_at``'s month and the department).
@@ -103,11 +104,7 @@ def _upsert_statement(dialect: str) -> sa.Insert:
     stmt = _UPSERTS.get(dialect)
     if stmt is None:
         table = LetterMonthCount.__table__
-        if dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert
-        stmt = insert(table)
+        stmt = dialect_insert(table, dialect=dialect)
         stmt = _UPSERTS[dialect] = stmt.on_conflict_do_update(
             index_elements=[table.c.month, table.c.department_id],
             set_={name: table.c[name] + stmt.excluded[name] for name in KEPT},

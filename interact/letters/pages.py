@@ -43,6 +43,7 @@ from sqlalchemy.orm.util import identity_key
 from werkzeug.exceptions import NotFound
 
 from interact.core import deferred, privacy, templating
+from interact.core.upsert import dialect_insert
 from interact.core.maskversion import VERSION as MASK_RULES
 from interact.departments.models import Department
 from interact.extensions import db
@@ -223,13 +224,5 @@ def store_articles(after: int = 0, limit: int = BATCH) -> tuple[int, int | None]
                      "code": current, "title": letter.public_title, "html": html,
                      "department_name": letter.department.name if letter.department is not None else ""})
     if rows:
-        db.session.execute(_newer_only(_insert(LetterPage)), rows)
+        db.session.execute(_newer_only(dialect_insert(LetterPage)), rows)
     return len(rows), (ids[-1] if len(ids) == limit else None)
-
-
-def _insert(model):
-    if db.session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(model)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import re
 import secrets
 import unicodedata
 from collections import Counter
@@ -35,6 +34,7 @@ from interact.core.lookup import get_or_404
 from interact.core.permissions import ensure_department_scope, ensure_role, scope
 from interact.core.privacy import normalize_mobile
 from interact.core.sanitize import clean_rich_text
+from interact.core.textnorm import strip_controls
 from interact.departments.models import Department, Leader
 from interact.extensions import db
 from interact.faq import services as faq_services
@@ -107,7 +107,7 @@ class SubmitResult:
 def _clean_text(value: str | None) -> str:
     # Drop control characters other than newlines and tabs; normalise line ends.
     value = (value or "").replace("\r\n", "\n").replace("\r", "\n")
-    return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", value).strip()
+    return strip_controls(value).strip()
 
 
 def validate_input(data: LetterInput) -> LetterInput:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from interact.core import deferred
+from interact.core.upsert import dialect_insert
 from interact.extensions import db
 from interact.letters import pages, services, workflow
 from interact.letters.models import Letter, LetterPage, LetterRating
@@ -97,7 +98,7 @@ def test_a_page_rendered_before_a_change_is_never_shown_after_it(app, client, cl
     workflow.store_public_texts(letter)
     db.session.commit()
     assert db.session.get(Letter, letter.id).page_serial > old_serial
-    db.session.execute(pages._insert(LetterPage).values(
+    db.session.execute(dialect_insert(LetterPage).values(
         letter_id=letter.id, serial=old_serial, number=letter.number, code=pages.code(),
         department_name=letter.department.name, title=old.title, html=str(old.html)))
     db.session.commit()
@@ -106,7 +107,7 @@ def test_a_page_rendered_before_a_change_is_never_shown_after_it(app, client, cl
     newer = _stored(letter.id)
     assert newer.serial == db.session.get(Letter, letter.id).page_serial and "更正后的答复" in newer.html
     # The late write of the old article again: the newer one stays.
-    db.session.execute(pages._newer_only(pages._insert(LetterPage)).values(
+    db.session.execute(pages._newer_only(dialect_insert(LetterPage)).values(
         letter_id=letter.id, serial=old_serial, number=letter.number, code=pages.code(),
         department_name=letter.department.name, title=old.title, html=str(old.html)))
     db.session.commit()
