@@ -215,7 +215,8 @@ def _verify(purpose: str, form, template: str, complete):
         flash("请先填写手机号或邮箱，获取验证码。", "info")
         return redirect(url_for(_START[purpose]))
     context = {"form": form, "sent_to": verification.masked(row.channel, row.target), "channel": row.channel,
-               "resend_form": ConfirmForm(), "minutes": int(verification.LIFETIME.total_seconds() // 60),
+               "minutes": int(verification.LIFETIME.total_seconds() // 60),
+               "resend_seconds": int(verification.RESEND_AFTER.total_seconds()),
                "demo_outbox": current_app.config.get("DEMO") and sms.backend() == "outbox"}
     if request.method == "POST" and switching_large_text():
         return render_template(template, retype_password=bool(request.form.get("password")), **context)

@@ -129,3 +129,15 @@ def test_the_code_page_links_to_the_demo_messages_only_in_the_demo(app, client, 
     assert "/demo/messages" not in client.get("/register/verify").get_data(as_text=True)
     app.config["DEMO"] = True
     assert "/demo/messages" in client.get("/register/verify").get_data(as_text=True)
+
+
+def test_the_code_page_states_the_services_resend_wait(client, db, monkeypatch):
+    """The hint beside 重新发送验证码 says the wait the service enforces (it said a fixed
+    60 s in the template)."""
+    from datetime import timedelta
+
+    from interact.accounts import verification
+
+    monkeypatch.setattr(verification, "RESEND_AFTER", timedelta(seconds=90))
+    client.post("/register", data={"identifier": "13912345678"})
+    assert "每 90 秒可重新发送一次" in client.get("/register/verify").get_data(as_text=True)
